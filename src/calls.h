@@ -1,0 +1,50 @@
+/* dmaviz: the NDIS, HAL and miniport entry points that appear in the trace as DV_EV_CALL /
+ * DV_EV_RETURN events (slot = call id, index = the call record's number, see dvndis.h). */
+#ifndef DV_CALLS_H
+#define DV_CALLS_H
+
+#define DV_CALLS(X)                                                                                \
+	X(DRIVER_ENTRY, "DriverEntry")                                                             \
+	X(INITIALIZE_WRAPPER, "NdisMInitializeWrapper")                                            \
+	X(REGISTER_MINIPORT, "NdisMRegisterMiniport")                                              \
+	X(MINIPORT_INITIALIZE, "MiniportInitialize")                                               \
+	X(MINIPORT_HALT, "MiniportHalt")                                                           \
+	X(MINIPORT_SEND, "MiniportSend")                                                           \
+	X(MINIPORT_ISR, "MiniportISR")                                                             \
+	X(MINIPORT_HANDLE_INTERRUPT, "MiniportHandleInterrupt")                                    \
+	X(MINIPORT_RETURN_PACKET, "MiniportReturnPacket")                                          \
+	X(SET_ATTRIBUTES, "NdisMSetAttributes")                                                    \
+	X(QUERY_ADAPTER_RESOURCES, "NdisMQueryAdapterResources")                                   \
+	X(REGISTER_INTERRUPT, "NdisMRegisterInterrupt")                                            \
+	X(DEREGISTER_INTERRUPT, "NdisMDeregisterInterrupt")                                        \
+	X(REGISTER_DMA_CHANNEL, "NdisMRegisterDmaChannel")                                         \
+	X(DEREGISTER_DMA_CHANNEL, "NdisMDeregisterDmaChannel")                                     \
+	X(SETUP_DMA_TRANSFER, "NdisMSetupDmaTransfer")                                             \
+	X(COMPLETE_DMA_TRANSFER, "NdisMCompleteDmaTransfer")                                       \
+	X(READ_DMA_COUNTER, "NdisMReadDmaCounter")                                                 \
+	X(ALLOCATE_MEMORY, "NdisAllocateMemory")                                                   \
+	X(FREE_MEMORY, "NdisFreeMemory")                                                           \
+	X(ALLOCATE_SHARED_MEMORY, "NdisMAllocateSharedMemory")                                     \
+	X(MOVE_MEMORY, "NdisMoveMemory")                                                           \
+	X(ZERO_MEMORY, "NdisZeroMemory")                                                           \
+	X(SEND_COMPLETE, "NdisMSendComplete")                                                      \
+	X(INDICATE_RECEIVE_PACKET, "NdisMIndicateReceivePacket")                                   \
+	X(STALL_EXECUTION, "NdisStallExecution")                                                   \
+	X(HAL_GET_ADAPTER, "HalGetAdapter")                                                        \
+	X(KE_FLUSH_IO_BUFFERS, "KeFlushIoBuffers")                                                 \
+	X(IO_MAP_TRANSFER, "IoMapTransfer")                                                        \
+	X(IO_FLUSH_ADAPTER_BUFFERS, "IoFlushAdapterBuffers")                                       \
+	X(HAL_READ_DMA_COUNTER, "HalReadDmaCounter")
+
+enum dv_call {
+#define DV_CALL_ENUM(id, name) DV_CALL_##id,
+	DV_CALLS(DV_CALL_ENUM)
+#undef DV_CALL_ENUM
+	DV_CALL_COUNT
+};
+
+const char *dv_call_name(enum dv_call call);
+/* The call named name ("NdisMSetupDmaTransfer"), or DV_CALL_COUNT. */
+enum dv_call dv_call_find(const char *name);
+
+#endif

@@ -1,0 +1,504 @@
+/* dmaviz: the Intel 8237A pair of the PC/AT, its page registers and the bus handshake.
+ *
+ * Facts cited as [DS] are from the Intel 8237A datasheet; "facts §n" is
+ * shared/reference/hardware-and-ndis-facts.md.
+ */
+#include "dma8237.h"
+#include "nic.h"
+#include "sim.h"
+
+bool dv_dma_decode(uint16_t port, unsigned *chip, unsigned *reg)
+{
+	if (port <= 0x0F) {
+		*chip = 0;
+		*reg = port;
+		return true;
+	}
+	/* DMA2 sits on A1-A4: only the even ports 0xC0-0xDE decode (facts §1.2). */
+	if (port >= 0xC0 && port <= 0xDF && !(port & 1)) {
+		*chip = 1;
+		*reg = (unsigned)(port - 0xC0) >> 1;
+		return true;
+	}
+	return false;
+}
+
+/* The page ports are not in channel order: the IBM PC wired them as it did (facts §1.3). */
+static const uint8_t page_ports[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
+
+uint16_t dv_dma_page_port(unsigned channel)
+{
+	return page_ports[channel & 7];
+}
+
+int dv_dma_page_channel(uint16_t port)
+{
+	for (int ch = 0; ch < 8; ch++)
+		if (page_ports[ch] == port)
+			return ch;
+	return -1;
+}
+
+uint32_t dv_dma_phys(const struct dv_state *st, unsigned channel)
+{
+	const struct dv_dma_channel *c = &st->dma[channel / 4].ch[channel % 4];
+	if (channel < 4)
+		return (uint32_t)st->page[channel] << 16 | c->cur_addr;
+	/* 16-bit channels: the address register holds a word address (A1-A16); page bit 0 is
+	 * ignored because A16 comes from the address register (facts §1.8). */
+	return (uint32_t)(st->page[channel] & 0xFE) << 16 | (uint32_t)c->cur_addr << 1;
+}
+
+bool dv_dma_masked(const struct dv_state *st, unsigned channel)
+{
+	return (st->dma[channel / 4].mask >> (channel % 4)) & 1;
+}
+
+static unsigned idx(unsigned chip, unsigned c)
+{
+	return chip * 4 + c;
+}
+
+void dv_dma_master_clear(struct dv_sim *sim, unsigned chip)
+{
+	/* [DS] "Master Clear ... has the same effect as the hardware Reset. The Command, Status,
+	 * Request, Temporary, and Internal First/Last Flip-Flop registers are cleared and the
+	 * Mask register is set." Address, count and mode registers keep their contents. */
+	dv_sim_set(sim, DV_SLOT_DMA_COMMAND, chip, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_STATUS, chip, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_REQUEST, chip, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_TEMP, chip, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_FLIPFLOP, chip, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, 0x0F);
+	dv_sim_set(sim, DV_SLOT_DMA_M2M, chip, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, chip, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_HRQ, chip, 0);
+	dv_sim_note(sim, DV_NOTE_MASTER_CLEAR, chip, 0, 0xFF);
+}
+
+/* Address and count ports: one byte per access, chosen and then toggled by the chip's single
+ * flip-flop, shared by all eight registers (facts §1.4). A write loads base and current. */
+static void write_word_reg(struct dv_sim *sim, unsigned chip, unsigned reg, uint8_t value)
+{
+	const struct dv_dma_chip *d = &sim->st.dma[chip];
+	unsigned c = reg >> 1;
+	bool count = reg & 1;
+	bool high = d->flipflop;
+	const struct dv_dma_channel *ch = &d->ch[c];
+	uint16_t base = count ? ch->base_count : ch->base_addr;
+	uint16_t cur = count ? ch->cur_count : ch->cur_addr;
+	if (high) {
+		base = (uint16_t)((base & 0x00FF) | value << 8);
+		cur = (uint16_t)((cur & 0x00FF) | value << 8);
+	} else {
+		base = (uint16_t)((base & 0xFF00) | value);
+		cur = (uint16_t)((cur & 0xFF00) | value);
+	}
+	dv_sim_set(sim, count ? DV_SLOT_DMA_BASE_COUNT : DV_SLOT_DMA_BASE_ADDR, idx(chip, c), base);
+	dv_sim_set(sim, count ? DV_SLOT_DMA_COUNT : DV_SLOT_DMA_ADDR, idx(chip, c), cur);
+	dv_sim_set(sim, DV_SLOT_DMA_FLIPFLOP, chip, !high);
+}
+
+static uint8_t read_word_reg(struct dv_sim *sim, unsigned chip, unsigned reg)
+{
+	const struct dv_dma_chip *d = &sim->st.dma[chip];
+	unsigned c = reg >> 1;
+	bool high = d->flipflop;
+	/* Reads return the current registers; the base registers cannot be read. */
+	uint16_t v = (reg & 1) ? d->ch[c].cur_count : d->ch[c].cur_addr;
+	dv_sim_set(sim, DV_SLOT_DMA_FLIPFLOP, chip, !high);
+	return high ? (uint8_t)(v >> 8) : (uint8_t)v;
+}
+
+void dv_dma_write(struct dv_sim *sim, unsigned chip, unsigned reg, uint8_t value)
+{
+	const struct dv_dma_chip *d = &sim->st.dma[chip];
+	unsigned c = value & 3;
+	switch (reg) {
+	case 0x0: case 0x1: case 0x2: case 0x3:
+	case 0x4: case 0x5: case 0x6: case 0x7:
+		write_word_reg(sim, chip, reg, value);
+		break;
+	case DV_DMA_REG_COMMAND:
+		/* PCs write 0. The model acts on memory-to-memory (bit 0), channel 0 address hold
+		 * (bit 1) and controller disable (bit 2); the timing and polarity bits (3, 5-7)
+		 * are stored but change nothing a program can see, and rotating priority (bit 4)
+		 * is stored while fixed priority stays in force. */
+		dv_sim_set(sim, DV_SLOT_DMA_COMMAND, chip, value);
+		break;
+	case DV_DMA_REG_REQUEST: {
+		uint32_t r = d->request;
+		dv_sim_set(sim, DV_SLOT_DMA_REQUEST, chip, (value & 4) ? (r | 1u << c) : (r & ~(1u << c)));
+		break;
+	}
+	case DV_DMA_REG_SINGLE_MASK: {
+		uint32_t m = d->mask;
+		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, (value & 4) ? (m | 1u << c) : (m & ~(1u << c)));
+		break;
+	}
+	case DV_DMA_REG_MODE:
+		dv_sim_set(sim, DV_SLOT_DMA_MODE, idx(chip, c), value);
+		if (dv_dma_mode_sel(value) != DV_DMA_CASCADE && dv_dma_mode_type(value) == DV_DMA_ILLEGAL)
+			dv_sim_note(sim, DV_NOTE_ILLEGAL_MODE, value, value, (uint8_t)idx(chip, c));
+		break;
+	case DV_DMA_REG_CLEAR_FF:
+		dv_sim_set(sim, DV_SLOT_DMA_FLIPFLOP, chip, 0); /* any value clears it */
+		break;
+	case DV_DMA_REG_MASTER_CLEAR:
+		dv_dma_master_clear(sim, chip);
+		break;
+	case DV_DMA_REG_CLEAR_MASK:
+		/* Global: it unmasks every channel of the chip, other drivers' included. */
+		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, 0);
+		break;
+	case DV_DMA_REG_WRITE_MASK:
+		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, value & 0x0F);
+		break;
+	default:
+		break;
+	}
+}
+
+uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg)
+{
+	const struct dv_dma_chip *d = &sim->st.dma[chip];
+	switch (reg) {
+	case 0x0: case 0x1: case 0x2: case 0x3:
+	case 0x4: case 0x5: case 0x6: case 0x7:
+		return read_word_reg(sim, chip, reg);
+	case DV_DMA_REG_COMMAND: {
+		/* [DS] status bits 0-3 "are cleared upon Reset and on each Status Read". */
+		uint8_t v = d->status;
+		dv_sim_set(sim, DV_SLOT_DMA_STATUS, chip, v & 0xF0);
+		return v;
+	}
+	case DV_DMA_REG_MASTER_CLEAR:
+		return d->temp; /* reading 0x0D returns the temporary register */
+	case DV_DMA_REG_WRITE_MASK:
+		/* Undocumented on the 8237A; AT chipsets (and Bochs) return the mask bits with the
+		 * upper nibble high. */
+		return (uint8_t)(0xF0 | d->mask);
+	default:
+		/* [DS] lists these reads as illegal: nothing drives the data bus, it floats high. */
+		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, chip ? 0xC0 + 2 * reg : reg, 0xFF, 0xFF);
+		return 0xFF;
+	}
+}
+
+const char *dv_dma_type_name(unsigned type)
+{
+	static const char *const n[4] = { "verify", "write (I/O -> memory)", "read (memory -> I/O)",
+		                          "illegal" };
+	return n[type & 3];
+}
+
+const char *dv_dma_sel_name(unsigned sel)
+{
+	static const char *const n[4] = { "demand", "single", "block", "cascade" };
+	return n[sel & 3];
+}
+
+/* ---- arbitration and transfers --------------------------------------------------------- */
+
+/* The DREQ input of a channel: DMA2's channel 0 (channel 4) is DMA1's HRQ. */
+static bool dreq_in(const struct dv_state *st, unsigned ch)
+{
+	if (ch == 4)
+		return st->dma[0].hrq;
+	return (st->bus.dreq >> ch) & 1;
+}
+
+/* Status bits 4-7 follow the channels' requests [DS]. */
+static void update_request_bits(struct dv_sim *sim, unsigned chip)
+{
+	const struct dv_dma_chip *d = &sim->st.dma[chip];
+	uint32_t req = 0;
+	for (unsigned c = 0; c < 4; c++)
+		if (dreq_in(&sim->st, idx(chip, c)) || ((d->request >> c) & 1))
+			req |= 1u << (4 + c);
+	dv_sim_set(sim, DV_SLOT_DMA_STATUS, chip, (d->status & 0x0F) | req);
+}
+
+/* Can channel c of chip ask for the bus now? */
+static bool wants_bus(const struct dv_state *st, unsigned chip, unsigned c)
+{
+	const struct dv_dma_chip *d = &st->dma[chip];
+	unsigned ch = idx(chip, c);
+	uint8_t mode = d->ch[c].mode;
+	if (d->command & DV_DMA_CMD_DISABLE)
+		return false;
+	/* [DS] software requests are not maskable; they end at TC. */
+	if ((d->request >> c) & 1)
+		return dv_dma_mode_sel(mode) != DV_DMA_CASCADE || ch == 4;
+	if ((d->mask >> c) & 1)
+		return false;
+	if (!dreq_in(st, ch))
+		return false;
+	/* Channel 4 relays DMA1's request only in cascade mode; a cascade channel on DMA1
+	 * would belong to an ISA bus master, which this machine does not have. */
+	if (ch == 4)
+		return dv_dma_mode_sel(mode) == DV_DMA_CASCADE;
+	return dv_dma_mode_sel(mode) != DV_DMA_CASCADE;
+}
+
+/* Fixed priority: the lowest channel number wins inside a chip (facts §1.1). */
+static int winner(const struct dv_state *st, unsigned chip)
+{
+	for (unsigned c = 0; c < 4; c++)
+		if (wants_bus(st, chip, c))
+			return (int)c;
+	return -1;
+}
+
+static void set_bit(struct dv_sim *sim, enum dv_slot slot, unsigned bit, bool on)
+{
+	uint32_t v = dv_sim_get(sim, slot, 0);
+	dv_sim_set(sim, slot, 0, on ? (v | 1u << bit) : (v & ~(1u << bit)));
+}
+
+/* The device on the other end of DACK. Only the NIC sits on a channel; elsewhere the data
+ * bus floats (0xFF) and writes go nowhere. */
+static uint16_t device_cycle(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned width,
+                             uint16_t data, bool tc)
+{
+	if (ch == sim->st.nic.channel && ch != 4)
+		return dv_nic_dack(sim, dir, width, data, tc);
+	return width == 2 ? 0xFFFF : 0xFF;
+}
+
+/* Advances the current address of channel ch by one unit, wrapping inside its page. */
+static void step_address(struct dv_sim *sim, unsigned ch)
+{
+	const struct dv_dma_channel *c = &sim->st.dma[ch / 4].ch[ch % 4];
+	uint16_t a = c->cur_addr;
+	uint16_t next = (c->mode & DV_DMA_MODE_DECREMENT) ? (uint16_t)(a - 1) : (uint16_t)(a + 1);
+	/* Only the 16-bit counter moves: the page register is a separate latch, so the carry
+	 * is lost and the transfer goes on at the start of the same 64 KiB (128 KiB) page
+	 * (facts §1.8; 86Box and DOSBox wrap, QEMU carries linearly, which is wrong). */
+	if ((a == 0xFFFF && next == 0) || (a == 0 && next == 0xFFFF))
+		dv_sim_note(sim, DV_NOTE_PAGE_WRAP, dv_dma_phys(&sim->st, ch), next, (uint8_t)ch);
+	dv_sim_set(sim, DV_SLOT_DMA_ADDR, ch, next);
+}
+
+/* Counts one transfer on channel ch; returns true at terminal count. */
+static bool step_count(struct dv_sim *sim, unsigned ch)
+{
+	const struct dv_dma_channel *c = &sim->st.dma[ch / 4].ch[ch % 4];
+	/* The count register holds N-1: TC comes when it rolls from 0 to 0xFFFF [DS]. */
+	bool tc = c->cur_count == 0;
+	dv_sim_set(sim, DV_SLOT_DMA_COUNT, ch, (uint16_t)(c->cur_count - 1));
+	return tc;
+}
+
+static void terminal_count(struct dv_sim *sim, unsigned ch)
+{
+	unsigned chip = ch / 4, c = ch % 4;
+	const struct dv_dma_chip *d = &sim->st.dma[chip];
+	dv_sim_set(sim, DV_SLOT_BUS_TC, 0, 1);
+	dv_sim_set(sim, DV_SLOT_DMA_STATUS, chip, d->status | 1u << c);
+	dv_sim_set(sim, DV_SLOT_DMA_REQUEST, chip, d->request & ~(1u << c));
+	if (d->ch[c].mode & DV_DMA_MODE_AUTOINIT) {
+		/* Auto-initialize: base copied back into current; the mask is untouched. */
+		dv_sim_set(sim, DV_SLOT_DMA_ADDR, ch, d->ch[c].base_addr);
+		dv_sim_set(sim, DV_SLOT_DMA_COUNT, ch, d->ch[c].base_count);
+	} else {
+		/* Without it the channel masks itself and ignores DREQ until reprogrammed. */
+		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, d->mask | 1u << c);
+	}
+}
+
+static void end_pulses(struct dv_sim *sim)
+{
+	dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_MEMW, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_IOR, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_IOW, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_TC, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_DACK, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_AEN, 0, 0);
+}
+
+/* One transfer (S1-S4) on channel ch. Returns true at terminal count. */
+static bool transfer(struct dv_sim *sim, unsigned ch)
+{
+	const struct dv_dma_channel *c = &sim->st.dma[ch / 4].ch[ch % 4];
+	unsigned type = dv_dma_mode_type(c->mode);
+	unsigned width = ch >= 4 ? 2 : 1;
+	uint32_t phys = dv_dma_phys(&sim->st, ch);
+	uint16_t data = 0;
+	unsigned dir;
+	bool tc = c->cur_count == 0;
+	uint32_t cause = dv_sim_cause(sim, DV_SRC_DMA, sim->cause_loc);
+
+	set_bit(sim, DV_SLOT_BUS_DACK, ch, true);
+	if (ch < 4)
+		set_bit(sim, DV_SLOT_BUS_DACK, 4, true); /* DMA2's DACK0 is DMA1's HLDA */
+	/* AEN tells every I/O card to ignore the address bus: it now carries a memory
+	 * address, and only the card with DACK answers (facts §2.1). */
+	dv_sim_set(sim, DV_SLOT_BUS_AEN, 0, 1);
+	switch (type) {
+	case DV_DMA_WRITE: /* Intel names it after memory: I/O -> memory, IOR + MEMW */
+		dir = DV_XFER_TO_MEMORY;
+		dv_sim_set(sim, DV_SLOT_BUS_IOR, 0, 1);
+		dv_sim_set(sim, DV_SLOT_BUS_MEMW, 0, 1);
+		data = device_cycle(sim, ch, dir, width, 0, tc);
+		dv_sim_mem_write(sim, phys, (uint8_t)data);
+		if (width == 2)
+			dv_sim_mem_write(sim, phys + 1, (uint8_t)(data >> 8));
+		break;
+	case DV_DMA_READ: /* memory -> I/O, MEMR + IOW: a send */
+		dir = DV_XFER_FROM_MEMORY;
+		dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 1);
+		dv_sim_set(sim, DV_SLOT_BUS_IOW, 0, 1);
+		data = dv_sim_mem_read(sim, phys);
+		if (width == 2)
+			data |= (uint16_t)(dv_sim_mem_read(sim, phys + 1) << 8);
+		device_cycle(sim, ch, dir, width, data, tc);
+		break;
+	default:
+		/* Verify: address and count run, DACK and TC happen, no strobes, no data
+		 * (facts §2.4). The illegal type 11 behaves the same way here. */
+		dir = DV_XFER_VERIFY;
+		device_cycle(sim, ch, dir, width, 0, tc);
+		break;
+	}
+	dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, data, (uint8_t)ch);
+	step_address(sim, ch);
+	step_count(sim, ch);
+	if (tc)
+		terminal_count(sim, ch);
+	end_pulses(sim);
+	dv_sim_cause_restore(sim, cause);
+	return tc;
+}
+
+/* Memory-to-memory on DMA1: channel 0 reads into the temporary register, channel 1 writes
+ * it; channel 1's terminal count ends the block [DS]. */
+static bool mem_to_mem(struct dv_sim *sim)
+{
+	const struct dv_dma_chip *d = &sim->st.dma[0];
+	uint32_t src = dv_dma_phys(&sim->st, 0), dst = dv_dma_phys(&sim->st, 1);
+	bool tc = d->ch[1].cur_count == 0;
+	dv_sim_set(sim, DV_SLOT_BUS_AEN, 0, 1);
+	dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 1);
+	uint8_t v = dv_sim_mem_read(sim, src);
+	dv_sim_set(sim, DV_SLOT_DMA_TEMP, 0, v);
+	dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_MEMW, 0, 1);
+	dv_sim_mem_write(sim, dst, v);
+	dv_sim_emit(sim, DV_EV_XFER, 0, dst, DV_XFER_MEM_TO_MEM | 1u << 8, v, 1);
+	if (!(d->command & DV_DMA_CMD_ADDR_HOLD))
+		step_address(sim, 0);
+	step_count(sim, 0);
+	step_address(sim, 1);
+	step_count(sim, 1);
+	if (tc) {
+		terminal_count(sim, 1);
+		dv_sim_set(sim, DV_SLOT_DMA_REQUEST, 0, d->request & ~1u);
+		dv_sim_set(sim, DV_SLOT_DMA_M2M, 0, 0);
+	}
+	end_pulses(sim);
+	return tc;
+}
+
+static void release_bus(struct dv_sim *sim)
+{
+	dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, 0, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, 1, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 0, 0);
+	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 1, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_OWNER, 0, 0);
+}
+
+/* Does the chip keep the bus after a transfer on channel ch? */
+static bool keeps_bus(const struct dv_state *st, unsigned ch, bool tc)
+{
+	const struct dv_dma_chip *d = &st->dma[ch / 4];
+	unsigned sel = dv_dma_mode_sel(d->ch[ch % 4].mode);
+	if (tc)
+		return false;
+	if (ch == 0 && st->dma[0].mem2mem)
+		return true;
+	switch (sel) {
+	case DV_DMA_BLOCK:
+		return true; /* block mode runs to TC whatever DREQ does */
+	case DV_DMA_DEMAND:
+		/* Demand mode goes on while DREQ stays high; when the device drops it, address
+		 * and count freeze and the bus goes back to the CPU [DS]. */
+		return wants_bus(st, ch / 4, ch % 4);
+	default:
+		return false; /* single mode gives the bus back after every transfer */
+	}
+}
+
+bool dv_dma_tick(struct dv_sim *sim)
+{
+	const struct dv_state *st = &sim->st;
+	update_request_bits(sim, 0);
+
+	if (!st->bus.hlda) {
+		/* Arbitration: DMA1 raises HRQ (DREQ4 of DMA2), DMA2 raises HOLD to the CPU.
+		 * The CPU finishes its cycle first; the grant comes on the next tick. */
+		bool was = st->dma[1].hrq;
+		int w1 = winner(st, 0);
+		bool hrq1 = w1 >= 0;
+		if (hrq1 && !st->dma[0].hrq && !(winner(st, 1) == 0 || (!dv_dma_masked(st, 4) &&
+		                                 dv_dma_mode_sel(st->dma[1].ch[0].mode) == DV_DMA_CASCADE)))
+			dv_sim_note(sim, DV_NOTE_CASCADE_BLOCKED, 4, 0, 4);
+		dv_sim_set(sim, DV_SLOT_DMA_HRQ, 0, hrq1);
+		update_request_bits(sim, 1);
+		int w2 = winner(st, 1);
+		dv_sim_set(sim, DV_SLOT_DMA_HRQ, 1, w2 >= 0);
+		if (w2 < 0 || !was)
+			return false;
+		dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 1);
+		dv_sim_set(sim, DV_SLOT_BUS_OWNER, 0, 1);
+		/* Pick the channel now and keep it while the bus is held: the 8237 does not
+		 * pre-empt a demand or block service for a higher priority request. */
+		unsigned ch;
+		if (w2 == 0) {
+			w1 = winner(st, 0);
+			if (w1 < 0) {
+				release_bus(sim);
+				return false;
+			}
+			ch = (unsigned)w1;
+			dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, 1, 4 + 1);
+		} else {
+			ch = 4 + (unsigned)w2;
+		}
+		dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, ch / 4, ch + 1);
+		if (ch == 0 && (st->dma[0].command & DV_DMA_CMD_MEM2MEM) && (st->dma[0].request & 1)) {
+			dv_sim_set(sim, DV_SLOT_DMA_M2M, 0, 1);
+			dv_sim_note(sim, DV_NOTE_MEM2MEM, 0, 0, 0);
+		}
+	} else {
+		update_request_bits(sim, 1);
+	}
+
+	/* The bus is ours: one transfer on the active channel. */
+	unsigned ch = st->dma[1].active == 5 ? (unsigned)(st->dma[0].active - 1)
+	                                     : (unsigned)(st->dma[1].active - 1);
+	if (ch > 7 || (st->dma[1].active == 5 && !st->dma[0].active)) {
+		release_bus(sim);
+		return false;
+	}
+	bool tc;
+	if (ch == 0 && st->dma[0].mem2mem) {
+		tc = mem_to_mem(sim);
+	} else {
+		/* In demand mode the request may have gone while we held the bus. */
+		const struct dv_dma_chip *d = &st->dma[ch / 4];
+		unsigned sel = dv_dma_mode_sel(d->ch[ch % 4].mode);
+		if (sel != DV_DMA_BLOCK && !wants_bus(st, ch / 4, ch % 4)) {
+			release_bus(sim);
+			return false;
+		}
+		tc = transfer(sim, ch);
+	}
+	update_request_bits(sim, ch / 4);
+	if (!keeps_bus(st, ch, tc))
+		release_bus(sim);
+	return true;
+}

@@ -1,0 +1,67 @@
+/* dmaviz: the Intel 8237A DMA controller pair of the PC/AT and its page registers.
+ *
+ * DMA1 (ports 0x00-0x0F) serves channels 0-3 and moves bytes; DMA2 (even ports 0xC0-0xDE)
+ * serves channels 4-7 and moves words. Channel 4 is the cascade: DMA1's HRQ is DMA2's DREQ0.
+ * Page registers (0x87 0x83 0x81 0x82 / 0x8F 0x8B 0x89 0x8A) supply address bits 16-23.
+ */
+#ifndef DV_DMA8237_H
+#define DV_DMA8237_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "state.h"
+
+struct dv_sim;
+
+/* Register numbers inside one chip (DMA1 port = reg, DMA2 port = 0xC0 + 2 * reg). */
+enum dv_dma_reg {
+	DV_DMA_REG_ADDR0 = 0x0, /* channel n address: 2n, count: 2n + 1 */
+	DV_DMA_REG_COMMAND = 0x8, /* write: command; read: status */
+	DV_DMA_REG_REQUEST = 0x9,
+	DV_DMA_REG_SINGLE_MASK = 0xA,
+	DV_DMA_REG_MODE = 0xB,
+	DV_DMA_REG_CLEAR_FF = 0xC,
+	DV_DMA_REG_MASTER_CLEAR = 0xD, /* read: temporary register */
+	DV_DMA_REG_CLEAR_MASK = 0xE,
+	DV_DMA_REG_WRITE_MASK = 0xF,
+};
+
+/* Mode register fields (bits 3-2 transfer type, 4 auto-init, 5 decrement, 7-6 mode). */
+enum dv_dma_xfer_type { DV_DMA_VERIFY = 0, DV_DMA_WRITE = 1, DV_DMA_READ = 2, DV_DMA_ILLEGAL = 3 };
+enum dv_dma_mode_sel { DV_DMA_DEMAND = 0, DV_DMA_SINGLE = 1, DV_DMA_BLOCK = 2, DV_DMA_CASCADE = 3 };
+#define DV_DMA_MODE_AUTOINIT 0x10u
+#define DV_DMA_MODE_DECREMENT 0x20u
+#define DV_DMA_CMD_MEM2MEM 0x01u
+#define DV_DMA_CMD_ADDR_HOLD 0x02u
+#define DV_DMA_CMD_DISABLE 0x04u
+
+static inline unsigned dv_dma_mode_type(uint8_t mode) { return (mode >> 2) & 3u; }
+static inline unsigned dv_dma_mode_sel(uint8_t mode) { return (mode >> 6) & 3u; }
+
+/* Decodes a port: true when it belongs to one of the two chips. */
+bool dv_dma_decode(uint16_t port, unsigned *chip, unsigned *reg);
+/* The page-register port of a channel, and the channel of a page port (-1 when 0x80-0x8F
+ * holds no page register there). */
+uint16_t dv_dma_page_port(unsigned channel);
+int dv_dma_page_channel(uint16_t port);
+
+void dv_dma_write(struct dv_sim *sim, unsigned chip, unsigned reg, uint8_t value);
+uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg);
+/* Master clear (also the reset state): masks set, command/status/request/temp/flip-flop 0. */
+void dv_dma_master_clear(struct dv_sim *sim, unsigned chip);
+
+/* The physical address the channel will touch next: 8-bit channels page<<16 | address;
+ * 16-bit channels (page & 0xFE)<<16 | address<<1. Memory reach is 24 bits. */
+uint32_t dv_dma_phys(const struct dv_state *st, unsigned channel);
+bool dv_dma_masked(const struct dv_state *st, unsigned channel);
+
+/* One bus cycle of the controller pair: request, HRQ/HLDA handshake, at most one transfer.
+ * Returns true when a transfer used the bus in this cycle. */
+bool dv_dma_tick(struct dv_sim *sim);
+
+/* Words for the UI: "single", "read (memory -> I/O)", ... */
+const char *dv_dma_type_name(unsigned type);
+const char *dv_dma_sel_name(unsigned sel);
+
+#endif

@@ -1,0 +1,152 @@
+/* dmaviz: the NDIS wrapper's side: what hosts a miniport on the simulated PC, plays the
+ * protocol above it (sending packets, taking indicated frames), and runs the verifier.
+ * Drivers never include this header; they see ndis.h. */
+#ifndef DV_DVNDIS_H
+#define DV_DVNDIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calls.h"
+#include "hal.h"
+#include "ndis.h"
+#include "state.h"
+#include "verifier.h"
+
+struct dv_sim;
+
+/* Simulated kernel virtual addresses: a window that no host pointer falls into, so a driver
+ * that dereferences one crashes instead of silently reading host memory. */
+#define DV_VA_PAGES 16384u /* 64 MiB of virtual space */
+
+/* One call of an NDIS/HAL function or miniport entry point, with its arguments. */
+struct dv_call_record {
+	uint16_t call;   /* enum dv_call */
+	uint16_t loc;    /* caller's file:line (trace location id) */
+	uint32_t arg[6]; /* by call; see ndis.c */
+	int32_t status;  /* returned NDIS_STATUS (or value) */
+	uint8_t returned;
+	uint8_t channel;
+	uint64_t cycle;
+};
+
+enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, DV_PHASE_HALTED };
+
+/* A DMA handle's object: the public NDIS_DMA_BLOCK first, then what NDIS keeps. */
+struct dv_dma_handle {
+	NDIS_DMA_BLOCK block;
+	uint32_t magic;
+	bool registered;
+	struct dv_adapter *adapter;
+	uint8_t channel;
+	/* The parameters of the transfer in progress, for Complete to compare. */
+	PNDIS_BUFFER buffer;
+	uint32_t offset, length;
+	bool write_to_device;
+	uint16_t setup_loc;
+};
+
+/* What the protocol above the miniport received. */
+#define DV_NDIS_RX_LOG 16u
+struct dv_rx_frame {
+	uint16_t len;
+	uint32_t cycle;
+	uint8_t data[1536];
+};
+
+/* A packet the protocol sent, and what became of it. */
+struct dv_tx_packet {
+	PNDIS_PACKET packet;
+	uint32_t seq;
+	uint32_t length;
+	bool completed;
+	int32_t status;
+	uint32_t completed_cycle;
+};
+
+/* How the protocol lays out a packet it sends: up to 8 buffers, each at a chosen physical
+ * address (0 = let the allocator choose) or spread over scattered pages. */
+struct dv_buffer_spec {
+	uint32_t length;
+	uint32_t phys;    /* physical address of the first byte; 0 = allocate */
+	bool scattered;   /* give each page a non-adjacent physical page */
+};
+
+struct dv_packet_spec {
+	uint32_t nbuffers;
+	struct dv_buffer_spec buf[8];
+};
+
+struct dv_ndis {
+	struct dv_sim *sim;
+	struct dv_hal hal;
+	enum dv_phase phase;
+	/* the miniport */
+	NDIS_MINIPORT_CHARACTERISTICS chars;
+	bool have_chars;
+	NDIS_HANDLE context; /* MiniportAdapterContext */
+	bool irq_registered;
+	unsigned irq;
+	struct dv_dma_handle *handles[8];
+	size_t nhandles;
+	/* memory */
+	uint32_t va_map[DV_VA_PAGES]; /* virtual page -> physical page + 1, 0 = unmapped */
+	uint32_t va_next;             /* next free virtual page (bump allocator) */
+	uint8_t phys_used[DV_MEM_PAGES / 8];
+	void **host_allocs;           /* every host allocation made for the driver */
+	size_t nhost, host_cap;
+	/* calls */
+	struct dv_call_record *rec;
+	size_t nrec, rec_cap;
+	int32_t last_status;
+	uint32_t last_record;
+	/* protocol side */
+	struct dv_tx_packet tx[32];
+	uint32_t ntx;
+	uint32_t tx_seq;
+	struct dv_rx_frame rx[DV_NDIS_RX_LOG];
+	uint32_t nrx; /* total frames indicated (the log keeps the last DV_NDIS_RX_LOG) */
+	/* verifier */
+	uint32_t fired[DV_RULE_COUNT];
+	uint32_t violations;
+	int last_rule; /* -1 none */
+	bool strict;
+};
+
+struct dv_ndis *dv_ndis_create(struct dv_sim *sim);
+void dv_ndis_destroy(struct dv_ndis *ndis);
+
+/* Makes ndis the one the driver-facing calls act on (they take no context). */
+void dv_ndis_bind(struct dv_ndis *ndis);
+
+/* Loads a miniport: calls its DriverEntry. */
+NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry);
+/* Calls MiniportInitialize at PASSIVE_LEVEL with the machine's resources. */
+NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis);
+/* Calls MiniportHalt, then checks what the miniport left behind. */
+void dv_ndis_halt(struct dv_ndis *ndis);
+
+/* The protocol builds a packet of a known pattern and hands it to MiniportSend. Returns the
+ * index of the packet in ndis->tx, or -1. */
+int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec);
+/* Byte i of the protocol's packet number seq (what the peer must receive). */
+uint8_t dv_ndis_packet_byte(uint32_t seq, uint32_t i);
+
+/* Maps n physical pages to fresh virtual addresses; returns the VA of the first page. */
+PVOID dv_ndis_map_pages(struct dv_ndis *ndis, const uint32_t *pfn, uint32_t n);
+/* A simulated VA's physical address (0xFFFFFFFF when unmapped or not simulated). */
+uint32_t dv_ndis_va_to_phys(const struct dv_ndis *ndis, const void *va);
+bool dv_ndis_is_sim_va(const void *va);
+/* Builds an MDL over [va, va + length) of simulated memory, owned by ndis. */
+PNDIS_BUFFER dv_ndis_make_buffer(struct dv_ndis *ndis, PVOID va, uint32_t length);
+
+/* The verifier: record that rule fired at loc. */
+void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint32_t record);
+
+/* Call records. */
+const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n);
+
+const char *dv_ndis_status_name(int32_t status);
+
+#endif

@@ -1,0 +1,555 @@
+/* dmaviz: the simulated PC: state changes, port decoding, CPU context, ticks, time travel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dma8237.h"
+#include "nic.h"
+#include "sim.h"
+
+void dv_config_default(struct dv_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->mem_size = 16u << 20;
+	cfg->coherent = true;
+	cfg->nic_base = 0x300;
+	cfg->nic_channel = 1;
+	cfg->nic_irq = 5;
+	cfg->wire_rate = 4;
+	cfg->seed = 0x8237a;
+	cfg->keyframe_every = 4096;
+}
+
+static void take_keyframe(struct dv_sim *sim)
+{
+	struct dv_keyframe *kf;
+	if (sim->nkf == sim->kf_cap) {
+		size_t cap = sim->kf_cap ? sim->kf_cap * 2 : 16;
+		kf = realloc(sim->kf, cap * sizeof *kf);
+		if (!kf)
+			return; /* seeking gets slower, never wrong */
+		sim->kf = kf;
+		sim->kf_cap = cap;
+	}
+	struct dv_state *copy = calloc(1, sizeof *copy);
+	if (!copy)
+		return;
+	dv_state_copy(copy, &sim->st, &sim->pool);
+	kf = &sim->kf[sim->nkf++];
+	kf->event = sim->trace.len;
+	kf->state = copy;
+	sim->state_events_since_kf = 0;
+}
+
+struct dv_sim *dv_sim_create(const struct dv_config *cfg)
+{
+	struct dv_sim *sim = calloc(1, sizeof *sim);
+	if (!sim)
+		return NULL;
+	if (cfg)
+		sim->cfg = *cfg;
+	else
+		dv_config_default(&sim->cfg);
+	if (sim->cfg.mem_size == 0 || sim->cfg.mem_size > DV_MEM_MAX)
+		sim->cfg.mem_size = sim->cfg.mem_size ? DV_MEM_MAX : 16u << 20;
+	if (sim->cfg.keyframe_every == 0)
+		sim->cfg.keyframe_every = 4096;
+	if (sim->cfg.wire_rate == 0)
+		sim->cfg.wire_rate = 1;
+	dv_mempool_init(&sim->pool);
+	dv_trace_init(&sim->trace);
+
+	/* The reset state is built without events; keyframe 0 holds it. */
+	struct dv_state *st = &sim->st;
+	st->mem_size = sim->cfg.mem_size;
+	st->cache_on = !sim->cfg.coherent;
+	st->rng_lo = (uint32_t)sim->cfg.seed;
+	st->rng_hi = (uint32_t)(sim->cfg.seed >> 32);
+	st->nic.base = sim->cfg.nic_base;
+	st->nic.channel = sim->cfg.nic_channel & 7;
+	st->nic.irq = sim->cfg.nic_irq & 15;
+	st->nic.wire_rate = sim->cfg.wire_rate;
+	st->cpu.irql = DV_PASSIVE_LEVEL;
+	for (unsigned chip = 0; chip < 2; chip++)
+		st->dma[chip].mask = 0x0F; /* 8237A reset: every channel masked */
+	/* What a PC BIOS leaves behind: channel 4 in cascade mode and unmasked, so that DMA1's
+	 * requests reach the CPU through DMA2 (facts §1.1). */
+	st->dma[1].ch[0].mode = 0xC0;
+	st->dma[1].mask = 0x0E;
+	uint32_t every = sim->cfg.keyframe_every;
+	sim->cfg.keyframe_every = UINT32_MAX; /* no keyframes inside the reset */
+	dv_nic_reset(sim);
+	sim->cfg.keyframe_every = every;
+	dv_trace_truncate(&sim->trace, 0); /* the reset is the starting point, not history */
+	sim->cause_src = DV_SRC_CPU;
+	take_keyframe(sim);
+	if (sim->nkf == 0) {
+		dv_sim_destroy(sim);
+		return NULL;
+	}
+	return sim;
+}
+
+void dv_sim_destroy(struct dv_sim *sim)
+{
+	if (!sim)
+		return;
+	for (size_t i = 0; i < sim->nkf; i++)
+		free(sim->kf[i].state);
+	free(sim->kf);
+	dv_trace_finish(&sim->trace);
+	dv_mempool_finish(&sim->pool);
+	free(sim);
+}
+
+static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index, uint32_t old_value,
+                 uint32_t new_value, uint8_t chan)
+{
+	struct dv_event ev = {
+		.cycle = sim->st.cycle,
+		.index = index,
+		.old_value = old_value,
+		.new_value = new_value,
+		.kind = kind,
+		.slot = sub,
+		.loc = sim->cause_loc,
+		.src = sim->cause_src,
+		.chan = chan,
+	};
+	dv_trace_push(&sim->trace, &ev);
+}
+
+void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
+{
+	uint32_t old = dv_state_get(&sim->st, &sim->pool, slot, index);
+	dv_state_put(&sim->st, &sim->pool, slot, index, value);
+	uint32_t now = dv_state_get(&sim->st, &sim->pool, slot, index);
+	if (now == old)
+		return; /* no change, nothing to undo (port writes are their own events) */
+	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, 0xFF);
+	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
+		take_keyframe(sim);
+}
+
+uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index)
+{
+	return dv_state_get(&sim->st, &sim->pool, slot, index);
+}
+
+void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_t index,
+                 uint32_t old_value, uint32_t new_value, uint8_t chan)
+{
+	push(sim, (uint16_t)kind, sub, index, old_value, new_value, chan);
+}
+
+void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value, uint8_t chan)
+{
+	push(sim, DV_EV_NOTE, (uint16_t)note, index, 0, value, chan);
+}
+
+uint32_t dv_sim_cause(struct dv_sim *sim, enum dv_src src, uint16_t loc)
+{
+	uint32_t saved = (uint32_t)sim->cause_src << 16 | sim->cause_loc;
+	sim->cause_src = (uint8_t)src;
+	sim->cause_loc = loc;
+	return saved;
+}
+
+void dv_sim_cause_restore(struct dv_sim *sim, uint32_t saved)
+{
+	sim->cause_src = (uint8_t)(saved >> 16);
+	sim->cause_loc = (uint16_t)saved;
+}
+
+/* ---- port I/O ------------------------------------------------------------------------ */
+
+void dv_sim_out(struct dv_sim *sim, uint16_t port, uint8_t value)
+{
+	unsigned chip, reg;
+	push(sim, DV_EV_PORT_OUT, 0, port, 0, value, 0xFF);
+	if (dv_dma_decode(port, &chip, &reg)) {
+		dv_dma_write(sim, chip, reg, value);
+	} else if (port >= 0x80 && port <= 0x8F) {
+		int ch = dv_dma_page_channel(port);
+		/* The 74LS612 behind these ports latches all sixteen; only eight feed the
+		 * address bus. 0x80 is where BIOSes write POST codes. */
+		if (ch >= 0)
+			dv_sim_set(sim, DV_SLOT_PAGE, (uint32_t)ch, value);
+		else
+			dv_sim_set(sim, DV_SLOT_PAGE_EXTRA, port & 0xFu, value);
+	} else if (dv_nic_claims(&sim->st, port)) {
+		dv_nic_write(sim, (unsigned)(port - sim->st.nic.base), value);
+	} else {
+		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, 0xFF);
+	}
+}
+
+uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
+{
+	unsigned chip, reg;
+	uint8_t value;
+	size_t at = sim->trace.len;
+	/* The read is recorded first so that its side effects (a flip-flop toggle, TC bits
+	 * cleared) follow it in the trace; its value is filled in below. */
+	push(sim, DV_EV_PORT_IN, 0, port, 0, 0, 0xFF);
+	if (dv_dma_decode(port, &chip, &reg)) {
+		value = dv_dma_read(sim, chip, reg);
+	} else if (port >= 0x80 && port <= 0x8F) {
+		int ch = dv_dma_page_channel(port);
+		value = ch >= 0 ? sim->st.page[ch] : sim->st.page_extra[port & 0xFu];
+	} else if (dv_nic_claims(&sim->st, port)) {
+		value = dv_nic_read(sim, (unsigned)(port - sim->st.nic.base));
+	} else {
+		value = 0xFF; /* nobody drives the data bus: it floats high */
+		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, 0xFF);
+	}
+	if (at < sim->trace.len)
+		sim->trace.ev[at].new_value = value;
+	return value;
+}
+
+/* ---- memory and the cache -------------------------------------------------------------- */
+
+uint8_t dv_sim_mem_read(const struct dv_sim *sim, uint32_t addr)
+{
+	if (addr >= sim->st.mem_size)
+		return 0xFF;
+	return dv_mem_peek(&sim->st, &sim->pool, addr);
+}
+
+void dv_sim_mem_write(struct dv_sim *sim, uint32_t addr, uint8_t value)
+{
+	if (addr >= sim->st.mem_size) {
+		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, value, 0xFF);
+		return;
+	}
+	dv_sim_set(sim, DV_SLOT_MEM, addr, value);
+}
+
+#define LINE_VALID 1u
+#define LINE_DIRTY 2u
+
+static unsigned line_of(uint32_t addr)
+{
+	return (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
+}
+
+static bool line_holds(const struct dv_state *st, unsigned line, uint32_t addr)
+{
+	return (st->cache.flags[line] & LINE_VALID) && st->cache.tag[line] == addr / DV_CACHE_LINE;
+}
+
+static void line_writeback(struct dv_sim *sim, unsigned line)
+{
+	const struct dv_cache *c = &sim->st.cache;
+	if ((c->flags[line] & (LINE_VALID | LINE_DIRTY)) != (LINE_VALID | LINE_DIRTY))
+		return;
+	uint32_t base = c->tag[line] * DV_CACHE_LINE;
+	for (unsigned i = 0; i < DV_CACHE_LINE; i++)
+		dv_sim_mem_write(sim, base + i, c->data[line][i]);
+	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, LINE_VALID);
+}
+
+static unsigned line_fill(struct dv_sim *sim, uint32_t addr)
+{
+	unsigned line = line_of(addr);
+	if (line_holds(&sim->st, line, addr))
+		return line;
+	line_writeback(sim, line); /* write-back cache: a dirty victim goes to memory first */
+	uint32_t base = addr / DV_CACHE_LINE * DV_CACHE_LINE;
+	dv_sim_set(sim, DV_SLOT_CACHE_TAG, line, addr / DV_CACHE_LINE);
+	for (unsigned i = 0; i < DV_CACHE_LINE; i++)
+		dv_sim_set(sim, DV_SLOT_CACHE_DATA, line * DV_CACHE_LINE + i,
+		           dv_sim_mem_read(sim, base + i));
+	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, LINE_VALID);
+	return line;
+}
+
+uint8_t dv_sim_cpu_read(struct dv_sim *sim, uint32_t addr)
+{
+	if (addr >= sim->st.mem_size) {
+		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, 0xFF, 0xFF);
+		return 0xFF;
+	}
+	if (!sim->st.cache_on)
+		return dv_sim_mem_read(sim, addr);
+	unsigned line = line_fill(sim, addr);
+	return sim->st.cache.data[line][addr % DV_CACHE_LINE];
+}
+
+void dv_sim_cpu_write(struct dv_sim *sim, uint32_t addr, uint8_t value)
+{
+	if (addr >= sim->st.mem_size || !sim->st.cache_on) {
+		dv_sim_mem_write(sim, addr, value);
+		return;
+	}
+	unsigned line = line_fill(sim, addr);
+	dv_sim_set(sim, DV_SLOT_CACHE_DATA, line * DV_CACHE_LINE + addr % DV_CACHE_LINE, value);
+	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, LINE_VALID | LINE_DIRTY);
+}
+
+void dv_sim_cache_flush(struct dv_sim *sim, uint32_t addr, uint32_t len, bool invalidate)
+{
+	if (!sim->st.cache_on || len == 0)
+		return;
+	uint32_t first = addr / DV_CACHE_LINE;
+	uint32_t last = (uint32_t)(((uint64_t)addr + len - 1) / DV_CACHE_LINE);
+	/* Every line of the range, in address order: a slot may hold any line that maps to it,
+	 * so stopping after DV_CACHE_LINES lines would miss dirty lines further on. Nothing at
+	 * or above DV_MEM_MAX is ever cached. */
+	for (uint32_t l = first; l <= last && l < DV_MEM_MAX / DV_CACHE_LINE; l++) {
+		unsigned line = l % DV_CACHE_LINES;
+		if (!line_holds(&sim->st, line, l * DV_CACHE_LINE))
+			continue;
+		line_writeback(sim, line);
+		if (invalidate)
+			dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, 0);
+	}
+}
+
+/* ---- CPU context ----------------------------------------------------------------------- */
+
+static void run_dpcs(struct dv_sim *sim)
+{
+	if (sim->in_dpc_drain)
+		return;
+	sim->in_dpc_drain = true;
+	while (sim->st.cpu.dpc_count) {
+		uint8_t id = sim->st.cpu.dpc[0];
+		unsigned n = sim->st.cpu.dpc_count;
+		for (unsigned i = 1; i < n; i++)
+			dv_sim_set(sim, DV_SLOT_CPU_DPC, i - 1, sim->st.cpu.dpc[i]);
+		dv_sim_set(sim, DV_SLOT_CPU_DPC, n - 1, 0);
+		dv_sim_set(sim, DV_SLOT_CPU_DPC_COUNT, 0, n - 1);
+		dv_sim_note(sim, DV_NOTE_DPC_RUN, id, id, 0xFF);
+		dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, DV_DISPATCH_LEVEL);
+		if (sim->hooks.dpc)
+			sim->hooks.dpc(sim->hooks.ctx, sim, id);
+	}
+	sim->in_dpc_drain = false;
+}
+
+void dv_sim_raise_irql(struct dv_sim *sim, uint8_t irql)
+{
+	if (irql > sim->st.cpu.irql)
+		dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, irql);
+}
+
+void dv_sim_lower_irql(struct dv_sim *sim, uint8_t irql)
+{
+	if (irql >= sim->st.cpu.irql)
+		return;
+	/* Dropping below DISPATCH_LEVEL drains the DPC queue first, at DISPATCH_LEVEL. */
+	if (irql < DV_DISPATCH_LEVEL && sim->st.cpu.dpc_count && !sim->in_dpc_drain)
+		run_dpcs(sim);
+	dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, irql);
+}
+
+void dv_sim_connect_irq(struct dv_sim *sim, unsigned irq, bool connected)
+{
+	uint32_t bit = 1u << (irq & 15);
+	uint32_t v = sim->st.cpu.connected;
+	dv_sim_set(sim, DV_SLOT_CPU_CONNECTED, 0, connected ? (v | bit) : (v & ~bit));
+}
+
+bool dv_sim_queue_dpc(struct dv_sim *sim, uint8_t id)
+{
+	unsigned n = sim->st.cpu.dpc_count;
+	/* A DPC object already queued is not queued twice (KeInsertQueueDpc returns FALSE). */
+	for (unsigned i = 0; i < n; i++)
+		if (sim->st.cpu.dpc[i] == id)
+			return false;
+	if (n >= DV_DPC_QUEUE) {
+		dv_sim_note(sim, DV_NOTE_DPC_OVERFLOW, id, id, 0xFF);
+		return false;
+	}
+	dv_sim_set(sim, DV_SLOT_CPU_DPC, n, id);
+	dv_sim_set(sim, DV_SLOT_CPU_DPC_COUNT, 0, n + 1);
+	return true;
+}
+
+void dv_sim_irq_line(struct dv_sim *sim, unsigned irq, bool level)
+{
+	uint32_t bit = 1u << (irq & 15);
+	uint32_t lines = sim->st.bus.irq;
+	bool was = (lines & bit) != 0;
+	if (was == level)
+		return;
+	dv_sim_set(sim, DV_SLOT_BUS_IRQ, 0, level ? (lines | bit) : (lines & ~bit));
+	/* ISA interrupts are edge-triggered: the 8259 latches a rising edge in its IRR. */
+	if (level)
+		dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, sim->st.cpu.irr | bit);
+}
+
+static void deliver_interrupts(struct dv_sim *sim)
+{
+	/* The CPU takes interrupts only between its own bus cycles, below DIRQL. */
+	if (sim->st.bus.hlda || sim->st.cpu.irql >= DV_DIRQL)
+		return;
+	uint32_t ready = sim->st.cpu.irr & sim->st.cpu.connected & ~sim->st.cpu.in_service;
+	if (!ready)
+		return;
+	unsigned irq = 0;
+	while (!(ready & (1u << irq)))
+		irq++; /* the 8259's fixed priority: lowest number first */
+	uint32_t bit = 1u << irq;
+	dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, sim->st.cpu.irr & ~bit);
+	dv_sim_set(sim, DV_SLOT_CPU_IN_SERVICE, 0, sim->st.cpu.in_service | bit);
+	dv_sim_note(sim, DV_NOTE_IRQ_DELIVERED, irq, irq, 0xFF);
+	uint8_t saved = sim->st.cpu.irql;
+	dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, DV_DIRQL);
+	if (sim->hooks.interrupt)
+		sim->hooks.interrupt(sim->hooks.ctx, sim, irq);
+	dv_sim_set(sim, DV_SLOT_CPU_IN_SERVICE, 0, sim->st.cpu.in_service & ~bit);
+	dv_sim_lower_irql(sim, saved);
+}
+
+uint64_t dv_sim_random(struct dv_sim *sim)
+{
+	/* splitmix64 (Steele, Lea, Flood 2014): tiny, fast and the same everywhere. */
+	uint64_t x = ((uint64_t)sim->st.rng_hi << 32 | sim->st.rng_lo) + 0x9e3779b97f4a7c15ull;
+	dv_sim_set(sim, DV_SLOT_RNG_LO, 0, (uint32_t)x);
+	dv_sim_set(sim, DV_SLOT_RNG_HI, 0, (uint32_t)(x >> 32));
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* ---- ticks ----------------------------------------------------------------------------- */
+
+void dv_sim_tick(struct dv_sim *sim)
+{
+	if (sim->in_tick)
+		return; /* a driver callback must not tick the machine it runs inside */
+	if (sim->st.cycle == UINT32_MAX) {
+		dv_sim_note(sim, DV_NOTE_CYCLE_LIMIT, 0, 0, 0xFF);
+		return;
+	}
+	sim->in_tick = true;
+	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
+	dv_sim_set(sim, DV_SLOT_CYCLE, 0, sim->st.cycle + 1);
+	dv_nic_tick(sim);
+	if (dv_dma_tick(sim))
+		dv_sim_set(sim, DV_SLOT_BUS_DMA_CYCLES, 0, sim->st.bus.dma_cycles + 1);
+	else
+		dv_sim_set(sim, DV_SLOT_BUS_CPU_CYCLES, 0, sim->st.bus.cpu_cycles + 1);
+	dv_sim_cause_restore(sim, saved);
+	sim->in_tick = false;
+	deliver_interrupts(sim);
+}
+
+void dv_sim_run(struct dv_sim *sim, uint32_t ticks)
+{
+	for (uint32_t i = 0; i < ticks; i++)
+		dv_sim_tick(sim);
+}
+
+/* ---- time travel ----------------------------------------------------------------------- */
+
+void dv_cursor_init(struct dv_cursor *c, struct dv_sim *sim)
+{
+	memset(c, 0, sizeof *c);
+	c->sim = sim;
+	dv_state_copy(&c->st, sim->kf[0].state, &sim->pool);
+	c->pos = sim->kf[0].event;
+	c->generation = sim->generation;
+}
+
+void dv_cursor_finish(struct dv_cursor *c)
+{
+	if (!c || !c->sim)
+		return;
+	dv_mem_unref_all(&c->st, &c->sim->pool);
+	c->sim = NULL;
+}
+
+static size_t keyframe_at_or_before(const struct dv_sim *sim, size_t n)
+{
+	size_t lo = 0, hi = sim->nkf; /* kf[0].event == 0 <= n always */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sim->kf[mid].event <= n)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Applies events [from, to) forward, or undoes [to, from) backward, onto st. */
+static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
+                   size_t from, size_t to)
+{
+	if (to >= from) {
+		for (size_t i = from; i < to; i++) {
+			const struct dv_event *e = &t->ev[i];
+			if (e->kind == DV_EV_STATE)
+				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
+		}
+	} else {
+		for (size_t i = from; i-- > to;) {
+			const struct dv_event *e = &t->ev[i];
+			if (e->kind == DV_EV_STATE)
+				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->old_value);
+		}
+	}
+}
+
+/* What restoring a keyframe costs, in events replayed (the copy touches the page table). */
+#define RESTORE_COST 2048u
+
+void dv_cursor_seek(struct dv_cursor *c, size_t n)
+{
+	struct dv_sim *sim = c->sim;
+	if (n > sim->trace.len)
+		n = sim->trace.len;
+	if (c->generation != sim->generation || c->pos > sim->trace.len) {
+		/* The live trace was truncated under us: start from a keyframe. */
+		c->pos = SIZE_MAX;
+		c->generation = sim->generation;
+	}
+	size_t k = keyframe_at_or_before(sim, n);
+	size_t from_kf = n - sim->kf[k].event + RESTORE_COST;
+	size_t from_here = c->pos == SIZE_MAX ? SIZE_MAX : (n >= c->pos ? n - c->pos : c->pos - n);
+	if (from_kf < from_here) {
+		dv_state_copy(&c->st, sim->kf[k].state, &sim->pool);
+		c->pos = sim->kf[k].event;
+	}
+	replay(&c->st, &sim->pool, &sim->trace, c->pos, n);
+	c->pos = n;
+}
+
+uint32_t dv_cursor_get(const struct dv_cursor *c, enum dv_slot slot, uint32_t index)
+{
+	return dv_state_get(&c->st, &c->sim->pool, slot, index);
+}
+
+void dv_sim_truncate(struct dv_sim *sim, size_t n)
+{
+	if (n >= sim->trace.len)
+		return;
+	size_t k = keyframe_at_or_before(sim, n);
+	/* Walk back from the live state when that is shorter; otherwise restore a keyframe. */
+	if (sim->trace.len - n <= n - sim->kf[k].event + RESTORE_COST) {
+		replay(&sim->st, &sim->pool, &sim->trace, sim->trace.len, n);
+	} else {
+		dv_state_copy(&sim->st, sim->kf[k].state, &sim->pool);
+		replay(&sim->st, &sim->pool, &sim->trace, sim->kf[k].event, n);
+	}
+	/* Keyframes after n describe a future that no longer exists. */
+	while (sim->nkf > 1 && sim->kf[sim->nkf - 1].event > n) {
+		struct dv_keyframe *kf = &sim->kf[--sim->nkf];
+		dv_mem_unref_all(kf->state, &sim->pool);
+		free(kf->state);
+	}
+	dv_trace_truncate(&sim->trace, n);
+	sim->generation++;
+	sim->state_events_since_kf = 0;
+	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
+		if (sim->trace.ev[i].kind == DV_EV_STATE)
+			sim->state_events_since_kf++;
+}
+
+uint64_t dv_sim_state_hash(const struct dv_sim *sim)
+{
+	return dv_state_hash(&sim->st, &sim->pool);
+}

@@ -1,0 +1,131 @@
+/* dmaviz: the simulated PC. Owns the state, the memory pool, the trace and the timeline.
+ *
+ * The core never prints, exits or reads a clock. Time is a tick counter: one tick is one bus
+ * cycle. Everything that changes state goes through dv_sim_set(), which records an event.
+ */
+#ifndef DV_SIM_H
+#define DV_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mem.h"
+#include "state.h"
+#include "trace.h"
+
+struct dv_config {
+	uint32_t mem_size;   /* bytes of memory, at most DV_MEM_MAX (default 16 MiB) */
+	bool coherent;       /* false: the non-coherent write-back cache is on */
+	uint16_t nic_base;   /* NIC I/O base (default 0x300) */
+	uint8_t nic_channel; /* NIC DMA channel (default 1) */
+	uint8_t nic_irq;     /* NIC IRQ (default 5) */
+	uint8_t wire_rate;   /* ticks per byte on the wire (default 4) */
+	uint64_t seed;       /* PRNG seed */
+	uint32_t keyframe_every; /* state events between keyframes (default 4096) */
+};
+
+void dv_config_default(struct dv_config *cfg);
+
+struct dv_sim;
+
+/* Calls from the machine up to whoever drives it (the NDIS layer, a test). */
+struct dv_hooks {
+	void *ctx;
+	/* The CPU took IRQ irq at DIRQL; the handler runs the ISR. */
+	void (*interrupt)(void *ctx, struct dv_sim *sim, unsigned irq);
+	/* The CPU runs DPC id at DISPATCH_LEVEL. */
+	void (*dpc)(void *ctx, struct dv_sim *sim, unsigned id);
+};
+
+struct dv_keyframe {
+	size_t event;          /* the state after events [0, event) */
+	struct dv_state *state;
+};
+
+struct dv_sim {
+	struct dv_state st;
+	struct dv_mempool pool;
+	struct dv_trace trace;
+	struct dv_config cfg;
+	struct dv_hooks hooks;
+	struct dv_keyframe *kf;
+	size_t nkf, kf_cap;
+	size_t state_events_since_kf;
+	/* What is causing events now: stamped on every event. */
+	uint8_t cause_src;
+	uint16_t cause_loc;
+	bool in_tick;
+	uint32_t generation; /* bumped by dv_sim_truncate: cursors re-seek from a keyframe */
+	bool in_dpc_drain;
+};
+
+/* Allocates a machine in its reset state (all DMA masks set, channel 4 in cascade mode and
+ * unmasked as a BIOS leaves it). Returns NULL when memory runs out. */
+struct dv_sim *dv_sim_create(const struct dv_config *cfg);
+void dv_sim_destroy(struct dv_sim *sim);
+
+/* The one way state changes: writes the slot and records old and new value. */
+void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value);
+uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index);
+/* Records an event that changes no state. */
+void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_t index,
+                 uint32_t old_value, uint32_t new_value, uint8_t chan);
+void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value, uint8_t chan);
+
+/* Sets who is causing events; returns the previous cause so it can be restored. */
+uint32_t dv_sim_cause(struct dv_sim *sim, enum dv_src src, uint16_t loc);
+void dv_sim_cause_restore(struct dv_sim *sim, uint32_t saved);
+
+/* CPU port I/O (the bus decodes the port to the 8237 pair, the page registers, the NIC). */
+void dv_sim_out(struct dv_sim *sim, uint16_t port, uint8_t value);
+uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port);
+
+/* CPU memory access: through the cache when it is on. */
+uint8_t dv_sim_cpu_read(struct dv_sim *sim, uint32_t addr);
+void dv_sim_cpu_write(struct dv_sim *sim, uint32_t addr, uint8_t value);
+/* KeFlushIoBuffers on a non-coherent machine: write back dirty lines of the range, and
+ * invalidate them when invalidate is true. A no-op when the cache is off (x86). */
+void dv_sim_cache_flush(struct dv_sim *sim, uint32_t addr, uint32_t len, bool invalidate);
+/* Physical memory as the DMA sees it (no cache). Writes are traced. */
+uint8_t dv_sim_mem_read(const struct dv_sim *sim, uint32_t addr);
+void dv_sim_mem_write(struct dv_sim *sim, uint32_t addr, uint8_t value);
+
+/* One bus cycle: wire and NIC, DMA arbitration and one transfer, interrupt delivery. */
+void dv_sim_tick(struct dv_sim *sim);
+void dv_sim_run(struct dv_sim *sim, uint32_t ticks);
+
+/* CPU context: IRQL, DPCs. */
+void dv_sim_raise_irql(struct dv_sim *sim, uint8_t irql);
+void dv_sim_lower_irql(struct dv_sim *sim, uint8_t irql);
+void dv_sim_connect_irq(struct dv_sim *sim, unsigned irq, bool connected);
+bool dv_sim_queue_dpc(struct dv_sim *sim, uint8_t id);
+/* Sets an IRQ line's level; a rising edge latches a request. */
+void dv_sim_irq_line(struct dv_sim *sim, unsigned irq, bool level);
+
+/* The seeded PRNG (splitmix64), part of the state so replays agree. */
+uint64_t dv_sim_random(struct dv_sim *sim);
+
+/* Time travel. The live machine only moves forward; a cursor reconstructs the state after
+ * any number of events from the nearest keyframe, or by undoing events from where it is. */
+struct dv_cursor {
+	struct dv_sim *sim;
+	struct dv_state st;
+	size_t pos; /* st is the state after events [0, pos) */
+	uint32_t generation;
+};
+
+void dv_cursor_init(struct dv_cursor *c, struct dv_sim *sim);
+void dv_cursor_finish(struct dv_cursor *c);
+/* Moves to the state after the first n events (n is clamped to the trace length). */
+void dv_cursor_seek(struct dv_cursor *c, size_t n);
+uint32_t dv_cursor_get(const struct dv_cursor *c, enum dv_slot slot, uint32_t index);
+
+/* Rewinds the live machine to the state after the first n events and drops the rest of the
+ * trace, so that running forward again regenerates it. n should fall on a tick boundary. */
+void dv_sim_truncate(struct dv_sim *sim, size_t n);
+
+/* The machine's state hash (fields and memory contents) and the trace hash. */
+uint64_t dv_sim_state_hash(const struct dv_sim *sim);
+
+#endif

@@ -1,0 +1,130 @@
+/* dmaviz: slot metadata and slot access for struct dv_state. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mem.h"
+#include "state.h"
+
+struct slot_info {
+	const char *pattern;
+	uint32_t count;
+	size_t offset; /* of the field in struct dv_state */
+	size_t elem;   /* bytes per index */
+};
+
+static const struct slot_info slot_table[DV_SLOT_COUNT] = {
+#define DV_SLOT_INFO(id, name, n, field)                                                          \
+	[DV_SLOT_##id] = { name, (uint32_t)(n), offsetof(struct dv_state, field),                  \
+	                   sizeof(((struct dv_state *)0)->field) / (size_t)(n) },
+	DV_SLOTS(DV_SLOT_INFO)
+#undef DV_SLOT_INFO
+};
+
+const char *dv_slot_pattern(enum dv_slot slot)
+{
+	return (unsigned)slot < DV_SLOT_COUNT ? slot_table[slot].pattern : "?";
+}
+
+uint32_t dv_slot_size(enum dv_slot slot)
+{
+	return (unsigned)slot < DV_SLOT_COUNT ? slot_table[slot].count : 0;
+}
+
+void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size)
+{
+	const char *pat = dv_slot_pattern(slot);
+	const char *pct = strchr(pat, '%');
+	uint32_t shown = index;
+	/* Chips are named dma1 and dma2 as in the datasheets' and Linux's usage. */
+	if (slot >= DV_SLOT_DMA_COMMAND && slot <= DV_SLOT_DMA_ACTIVE)
+		shown = index + 1;
+	if (!pct) {
+		snprintf(buf, size, "%s", pat);
+		return;
+	}
+	/* Patterns hold one %u or %x; splice the number in by hand (no non-literal format). */
+	int head = (int)(pct - pat);
+	if (pct[1] == 'x')
+		snprintf(buf, size, "%.*s%x%s", head, pat, (unsigned)shown, pct + 2);
+	else
+		snprintf(buf, size, "%.*s%u%s", head, pat, (unsigned)shown, pct + 2);
+}
+
+/* Where a slot's value lives: NULL for memory (handled through the pool). */
+static void *slot_ptr(struct dv_state *st, enum dv_slot slot, uint32_t index, size_t *elem)
+{
+	uint8_t *base = (uint8_t *)st;
+	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE)
+		return NULL;
+	if (index >= slot_table[slot].count)
+		return NULL;
+	switch (slot) {
+	case DV_SLOT_DMA_BASE_ADDR:
+	case DV_SLOT_DMA_BASE_COUNT:
+	case DV_SLOT_DMA_ADDR:
+	case DV_SLOT_DMA_COUNT:
+	case DV_SLOT_DMA_MODE: {
+		struct dv_dma_channel *c = &st->dma[index / 4].ch[index % 4];
+		switch (slot) {
+		case DV_SLOT_DMA_BASE_ADDR: *elem = 2; return &c->base_addr;
+		case DV_SLOT_DMA_BASE_COUNT: *elem = 2; return &c->base_count;
+		case DV_SLOT_DMA_ADDR: *elem = 2; return &c->cur_addr;
+		case DV_SLOT_DMA_COUNT: *elem = 2; return &c->cur_count;
+		default: *elem = 1; return &c->mode;
+		}
+	}
+	case DV_SLOT_DMA_COMMAND:
+	case DV_SLOT_DMA_STATUS:
+	case DV_SLOT_DMA_REQUEST:
+	case DV_SLOT_DMA_MASK:
+	case DV_SLOT_DMA_FLIPFLOP:
+	case DV_SLOT_DMA_TEMP:
+	case DV_SLOT_DMA_HRQ:
+	case DV_SLOT_DMA_M2M:
+	case DV_SLOT_DMA_ACTIVE:
+		/* The table's offset is chip 0's field; chips are a struct apart. */
+		*elem = 1;
+		return base + slot_table[slot].offset + index * sizeof(struct dv_dma_chip);
+	default:
+		*elem = slot_table[slot].elem;
+		return base + slot_table[slot].offset + index * slot_table[slot].elem;
+	}
+}
+
+uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, enum dv_slot slot,
+                      uint32_t index)
+{
+	size_t elem = 0;
+	const void *p;
+	if (slot == DV_SLOT_MEM)
+		return dv_mem_peek(st, pool, index);
+	p = slot_ptr((struct dv_state *)st, slot, index, &elem);
+	if (!p)
+		return 0;
+	switch (elem) {
+	case 1: return *(const uint8_t *)p;
+	case 2: return *(const uint16_t *)p;
+	case 4: return *(const uint32_t *)p;
+	default: return 0;
+	}
+}
+
+void dv_state_put(struct dv_state *st, struct dv_mempool *pool, enum dv_slot slot, uint32_t index,
+                  uint32_t value)
+{
+	size_t elem = 0;
+	void *p;
+	if (slot == DV_SLOT_MEM) {
+		dv_mem_poke(st, pool, index, (uint8_t)value);
+		return;
+	}
+	p = slot_ptr(st, slot, index, &elem);
+	if (!p)
+		return;
+	switch (elem) {
+	case 1: *(uint8_t *)p = (uint8_t)value; break;
+	case 2: *(uint16_t *)p = (uint16_t)value; break;
+	case 4: *(uint32_t *)p = value; break;
+	default: break;
+	}
+}

@@ -1,0 +1,102 @@
+/* dmaviz: the trace. Every state change and every noteworthy act is one typed event. */
+#ifndef DV_TRACE_H
+#define DV_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum dv_ev_kind {
+	DV_EV_STATE = 0, /* slot changed: index, old, new (the only kind replay applies) */
+	DV_EV_PORT_OUT,  /* CPU wrote new_value to port index */
+	DV_EV_PORT_IN,   /* CPU read new_value from port index */
+	DV_EV_XFER,      /* one DMA transfer: chan, index = physical address, new_value = data,
+	                    old_value = enum dv_xfer_dir | width << 8 */
+	DV_EV_WIRE,      /* a byte on the wire: index = 0 NIC->peer, 1 peer->NIC; new_value = byte */
+	DV_EV_NOTE,      /* something to explain: slot = enum dv_note, index/new_value by note */
+	DV_EV_CALL,      /* a driver called an NDIS/HAL function: slot = call id */
+	DV_EV_RETURN,    /* it returned: slot = call id, new_value = status */
+	DV_EV_VERIFIER,  /* a verifier rule fired: slot = rule id */
+	DV_EV_MARK,      /* a lesson or script marker: slot = mark kind, index = number */
+	DV_EV_KIND_COUNT
+};
+
+enum dv_xfer_dir { DV_XFER_VERIFY = 0, DV_XFER_TO_MEMORY = 1, DV_XFER_FROM_MEMORY = 2,
+	           DV_XFER_MEM_TO_MEM = 3 };
+
+/* Who caused an event. */
+enum dv_src { DV_SRC_MACHINE = 0, DV_SRC_CPU, DV_SRC_DMA, DV_SRC_NIC, DV_SRC_PEER, DV_SRC_DRIVER,
+	      DV_SRC_HAL, DV_SRC_SCRIPT, DV_SRC_COUNT };
+
+/* Things the machine did that a learner should have explained. */
+#define DV_NOTES(X)                                                                               \
+	X(UNCLAIMED_PORT, "no device answers this port; a read floats to 0xFF")                 \
+	X(READ_WRITE_ONLY, "this 8237A register is write-only; the read returns the floating bus") \
+	X(WRITE_READ_ONLY, "this port is read-only; the write is ignored")                        \
+	X(ILLEGAL_MODE, "transfer type 11 is illegal on the 8237A; the channel moves no data")     \
+	X(PAGE_WRAP, "the address counter wrapped inside its page: the carry never reaches the page register") \
+	X(MASTER_CLEAR, "master clear: all masks set, flip-flop, status, request, command and temporary cleared") \
+	X(CASCADE_BLOCKED, "channel 4 (the cascade) is masked or not in cascade mode: channels 0-3 cannot get the bus") \
+	X(TX_OVERFLOW, "the NIC's TX FIFO was full and the byte the DMA delivered was lost")      \
+	X(TX_UNDERRUN, "the NIC's TX FIFO ran dry in the middle of a frame: transmit underrun")  \
+	X(RX_OVERRUN, "the NIC's RX FIFO was full and a byte from the wire was lost")           \
+	X(RX_EMPTY_READ, "the DMA read from the NIC while its RX FIFO was empty (0xFF)")        \
+	X(MEM_ABSENT, "no memory is installed at this address")                                 \
+	X(CYCLE_LIMIT, "the cycle counter reached its limit")                                   \
+	X(DPC_OVERFLOW, "the DPC queue is full; the DPC was dropped")                           \
+	X(IRQ_DELIVERED, "the CPU took the interrupt and called the ISR")                        \
+	X(DPC_RUN, "the CPU ran a queued DPC")                                                   \
+	X(MEM2MEM, "memory-to-memory transfer through the temporary register")                   \
+	X(FRAME_SENT, "a whole frame reached the peer station")                                   \
+	X(FRAME_RECEIVED, "a whole frame arrived from the peer station")
+
+enum dv_note {
+#define DV_NOTE_ENUM(id, text) DV_NOTE_##id,
+	DV_NOTES(DV_NOTE_ENUM)
+#undef DV_NOTE_ENUM
+	DV_NOTE_COUNT
+};
+
+struct dv_event {
+	uint64_t cycle;
+	uint32_t index;
+	uint32_t old_value;
+	uint32_t new_value;
+	uint16_t kind; /* enum dv_ev_kind */
+	uint16_t slot; /* enum dv_slot for DV_EV_STATE, otherwise the kind's sub-id */
+	uint16_t loc;  /* source location id (dv_trace_loc), 0 = none */
+	uint8_t src;   /* enum dv_src */
+	uint8_t chan;  /* DMA channel, 0xFF = none */
+};
+
+/* A source location that caused events: a driver's file and line. */
+struct dv_loc {
+	const char *file; /* owned by the trace */
+	uint32_t line;
+};
+
+struct dv_trace {
+	struct dv_event *ev;
+	size_t len, cap;
+	struct dv_loc *locs; /* locs[0] is "none" */
+	size_t nlocs, loc_cap;
+	bool failed; /* an allocation failed: events after it were dropped */
+};
+
+void dv_trace_init(struct dv_trace *t);
+void dv_trace_finish(struct dv_trace *t);
+bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
+/* Drops every event from n on. */
+void dv_trace_truncate(struct dv_trace *t, size_t n);
+/* Interns file:line and returns its id (0 when file is NULL or memory ran out). */
+uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line);
+const struct dv_loc *dv_trace_get_loc(const struct dv_trace *t, uint16_t id);
+/* FNV-1a of the events [0, n) (fields, not padding) with their locations. */
+uint64_t dv_trace_hash(const struct dv_trace *t, size_t n);
+
+const char *dv_note_text(enum dv_note note);
+const char *dv_note_id(enum dv_note note);
+const char *dv_src_name(enum dv_src src);
+const char *dv_ev_kind_name(enum dv_ev_kind kind);
+
+#endif

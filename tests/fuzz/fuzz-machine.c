@@ -1,0 +1,360 @@
+/* dmaviz: a libFuzzer target for the machine.
+ *
+ * The input is a little program. Byte 0 picks the configuration (coherent or not, keyframe
+ * interval, memory size), byte 1 the PRNG seed; then each operation is an opcode byte and its
+ * arguments (missing bytes read as zero):
+ *
+ *   op % 16  operation           arguments
+ *   0        port out            lo, sel (bit 0: 0x300 | lo & 15, else lo), value
+ *   1        port in             lo, sel
+ *   2        DREQ                b: channel {0,2,3,5,6,7}[b % 6], bit 7 set / clear
+ *   3        tick                n (16 bits): n % 512 + 1 ticks, within a total budget
+ *   4        CPU read            address (24 bits) and a byte whose bit 0 is address bit 24
+ *   5        CPU write           address (4 bytes as above), value
+ *   6        cache flush         address (4 bytes), length (16 bits), invalidate (bit 0)
+ *   7        seek                a cursor to event (32 bits) % (trace length + 1)
+ *   8        memory write        address (4 bytes), value (a DMA-style write)
+ *   9        truncate            back to the end of an earlier operation (16 bits) % count
+ *   10       program a channel   channel, mode, address (16), count (16), page
+ *   11       IRQ                 b: irq b & 15, level bit 4, bit 6: (dis)connect per bit 5
+ *   12       IRQL                b % 3: raise to DIRQL, raise to DISPATCH, lower to PASSIVE
+ *   13       queue a DPC         id
+ *   14       draw a random number
+ *   15       port out to a DMA register of either chip: reg, chip bit, value
+ *
+ * After every operation the invariants below are checked; a violation calls abort(). Finally
+ * the whole program runs a second time on a fresh machine and must give the same trace.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_OPS 1024u
+#define MAX_TICKS_PER_OP 512u
+#define MAX_TICKS 2048u
+
+struct reader {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t u8(struct reader *r)
+{
+	if (!r->n)
+		return 0;
+	r->n--;
+	return *r->p++;
+}
+
+static uint16_t u16(struct reader *r)
+{
+	uint16_t lo = u8(r);
+	return (uint16_t)(lo | u8(r) << 8);
+}
+
+static uint32_t u32(struct reader *r)
+{
+	uint32_t lo = u16(r);
+	return lo | (uint32_t)u16(r) << 16;
+}
+
+/* A physical address of up to 25 bits: 24 from the input, one more to reach 32 MiB. */
+static uint32_t addr25(struct reader *r)
+{
+	uint32_t a = u16(r);
+	a |= (uint32_t)u8(r) << 16;
+	return a | (uint32_t)(u8(r) & 1) << 24;
+}
+
+static void fail(const char *what, size_t op)
+{
+	fprintf(stderr, "fuzz-machine: invariant violated after operation %zu: %s\n", op, what);
+	abort();
+}
+
+/* The driver side: an ISR that queues its DPC, a DPC that reads the DMA status as drivers do. */
+static void on_interrupt(void *ctx, struct dv_sim *sim, unsigned irq)
+{
+	(void)ctx;
+	dv_sim_queue_dpc(sim, (uint8_t)irq);
+}
+
+static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
+{
+	(void)ctx;
+	if (id & 1)
+		(void)dv_sim_in(sim, 0x08);
+}
+
+static uint16_t dma_port(unsigned chip, unsigned reg)
+{
+	return (uint16_t)(chip ? 0xC0 + 2 * reg : reg);
+}
+
+static void program_channel(struct dv_sim *sim, unsigned ch, uint8_t mode, uint16_t addr,
+                            uint16_t count, uint8_t page)
+{
+	static const uint8_t page_port[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
+	unsigned chip = ch / 4, c = ch % 4;
+	dv_sim_out(sim, dma_port(chip, 0xA), (uint8_t)(4 | c));
+	dv_sim_out(sim, dma_port(chip, 0xC), 0);
+	dv_sim_out(sim, dma_port(chip, 0xB), (uint8_t)((mode & 0xFC) | c));
+	dv_sim_out(sim, dma_port(chip, 2 * c), (uint8_t)addr);
+	dv_sim_out(sim, dma_port(chip, 2 * c), (uint8_t)(addr >> 8));
+	dv_sim_out(sim, dma_port(chip, 2 * c + 1), (uint8_t)count);
+	dv_sim_out(sim, dma_port(chip, 2 * c + 1), (uint8_t)(count >> 8));
+	dv_sim_out(sim, page_port[ch], page);
+	dv_sim_out(sim, dma_port(chip, 0xA), (uint8_t)c);
+}
+
+struct checker {
+	size_t checked; /* events [0, checked) have been checked */
+};
+
+static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct checker *ck,
+                             size_t op)
+{
+	const struct dv_state *st = &sim->st;
+	for (unsigned chip = 0; chip < 2; chip++) {
+		if (st->dma[chip].flipflop > 1)
+			fail("flip-flop is neither 0 nor 1", op);
+		if (st->dma[chip].mask & 0xF0)
+			fail("mask bits outside the low nibble", op);
+	}
+	/* A cursor at the end of the trace is the live machine. */
+	dv_cursor_seek(live, sim->trace.len);
+	if (live->pos != sim->trace.len)
+		fail("cursor did not reach the end of the trace", op);
+	if (dv_state_hash(&live->st, &sim->pool) != dv_sim_state_hash(sim))
+		fail("cursor at trace.len differs from the live machine", op);
+	/* Event cycles never decrease and never pass the machine's cycle. */
+	if (ck->checked > sim->trace.len)
+		ck->checked = sim->trace.len;
+	uint64_t prev = ck->checked ? sim->trace.ev[ck->checked - 1].cycle : 0;
+	for (size_t i = ck->checked; i < sim->trace.len; i++) {
+		uint64_t cyc = sim->trace.ev[i].cycle;
+		if (cyc < prev)
+			fail("an event's cycle is lower than the one before it", op);
+		prev = cyc;
+	}
+	ck->checked = sim->trace.len;
+	if (sim->trace.len && sim->trace.ev[sim->trace.len - 1].cycle > st->cycle)
+		fail("an event has a cycle greater than st.cycle", op);
+	if (sim->nkf == 0 || sim->kf[0].event != 0)
+		fail("keyframe 0 is missing", op);
+	if (sim->kf[sim->nkf - 1].event > sim->trace.len)
+		fail("a keyframe lies beyond the end of the trace", op);
+}
+
+/* Every page reference in the pool belongs to the live state, a keyframe or a cursor. */
+static void check_refcounts(struct dv_sim *sim, const struct dv_cursor *const *cursors,
+                            unsigned ncursors)
+{
+	uint32_t n = sim->pool.count;
+	if (n == 0)
+		return;
+	uint32_t *refs = calloc(n, sizeof *refs);
+	if (!refs)
+		abort();
+	for (size_t k = 0; k < sim->nkf + 1 + ncursors; k++) {
+		const struct dv_state *s;
+		if (k == 0)
+			s = &sim->st;
+		else if (k <= sim->nkf)
+			s = sim->kf[k - 1].state;
+		else
+			s = &cursors[k - 1 - sim->nkf]->st;
+		for (uint32_t i = 0; i < DV_MEM_PAGES; i++) {
+			uint32_t id = s->mem_page[i];
+			if (id >= n)
+				fail("a page id beyond the pool", 0);
+			if (id)
+				refs[id]++;
+		}
+	}
+	for (uint32_t id = 1; id < n; id++)
+		if (refs[id] != sim->pool.refs[id])
+			fail("pool reference counts do not match the page tables", 0);
+	free(refs);
+}
+
+struct outcome {
+	uint64_t trace_hash, state_hash;
+	size_t len;
+};
+
+static struct outcome run(const uint8_t *data, size_t size)
+{
+	struct reader r = { data, size };
+	struct dv_config cfg;
+	dv_config_default(&cfg);
+	uint8_t c0 = u8(&r);
+	cfg.coherent = c0 & 1;
+	cfg.keyframe_every = 16u << ((c0 >> 1) & 3); /* 16, 32, 64 or 128 state events */
+	cfg.mem_size = (c0 & 8) ? DV_MEM_MAX : (c0 & 16) ? (1u << 20) : (16u << 20);
+	cfg.seed = u8(&r);
+	struct dv_sim *sim = dv_sim_create(&cfg);
+	if (!sim)
+		abort();
+	sim->hooks.interrupt = on_interrupt;
+	sim->hooks.dpc = on_dpc;
+	const uint64_t h_reset = dv_sim_state_hash(sim);
+
+	struct dv_cursor live, roam;
+	dv_cursor_init(&live, sim);
+	dv_cursor_init(&roam, sim);
+	struct checker ck = { 0 };
+	size_t bound[MAX_OPS + 1];
+	size_t nbound = 1;
+	bound[0] = 0;
+	uint32_t ticks = 0;
+	static const uint8_t dreq_chan[6] = { 0, 2, 3, 5, 6, 7 };
+
+	for (size_t op = 0; op < MAX_OPS && r.n; op++) {
+		uint8_t code = u8(&r) % 16;
+		switch (code) {
+		case 0: {
+			uint8_t lo = u8(&r), sel = u8(&r);
+			uint16_t port = (sel & 1) ? (uint16_t)(0x300 | (lo & 15)) : lo;
+			dv_sim_out(sim, port, u8(&r));
+			break;
+		}
+		case 1: {
+			uint8_t lo = u8(&r), sel = u8(&r);
+			(void)dv_sim_in(sim, (sel & 1) ? (uint16_t)(0x300 | (lo & 15)) : lo);
+			break;
+		}
+		case 2: {
+			uint8_t b = u8(&r);
+			uint32_t bit = 1u << dreq_chan[b % 6];
+			uint32_t d = sim->st.bus.dreq;
+			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, (b & 0x80) ? (d | bit) : (d & ~bit));
+			break;
+		}
+		case 3: {
+			uint32_t n = u16(&r) % MAX_TICKS_PER_OP + 1;
+			if (n > MAX_TICKS - ticks)
+				n = MAX_TICKS - ticks;
+			dv_sim_run(sim, n);
+			ticks += n;
+			break;
+		}
+		case 4:
+			(void)dv_sim_cpu_read(sim, addr25(&r));
+			break;
+		case 5: {
+			uint32_t a = addr25(&r);
+			dv_sim_cpu_write(sim, a, u8(&r));
+			break;
+		}
+		case 6: {
+			uint32_t a = addr25(&r);
+			uint16_t len = u16(&r);
+			dv_sim_cache_flush(sim, a, len, u8(&r) & 1);
+			break;
+		}
+		case 7: {
+			size_t to = u32(&r) % (sim->trace.len + 1);
+			dv_cursor_seek(&roam, to);
+			struct dv_cursor fresh;
+			dv_cursor_init(&fresh, sim);
+			dv_cursor_seek(&fresh, to);
+			if (roam.pos != to || fresh.pos != to)
+				fail("a seek did not reach its event", op);
+			if (dv_state_hash(&roam.st, &sim->pool) != dv_state_hash(&fresh.st, &sim->pool))
+				fail("a moved cursor differs from a fresh one", op);
+			if (to == 0 && dv_state_hash(&fresh.st, &sim->pool) != h_reset)
+				fail("event 0 is not the reset state", op);
+			dv_cursor_finish(&fresh);
+			break;
+		}
+		case 8: {
+			uint32_t a = addr25(&r);
+			dv_sim_mem_write(sim, a, u8(&r));
+			break;
+		}
+		case 9: {
+			/* Back to the end of an earlier operation (always a tick boundary). */
+			size_t k = u16(&r) % nbound;
+			dv_cursor_seek(&roam, bound[k]);
+			uint64_t h = dv_state_hash(&roam.st, &sim->pool);
+			dv_sim_truncate(sim, bound[k]);
+			nbound = k + 1;
+			if (sim->trace.len != bound[k])
+				fail("truncate left another trace length", op);
+			if (dv_sim_state_hash(sim) != h)
+				fail("truncate gave another state than a cursor at that event", op);
+			break;
+		}
+		case 10: {
+			unsigned ch = u8(&r) & 7;
+			uint8_t mode = u8(&r);
+			uint16_t a = u16(&r), count = u16(&r);
+			program_channel(sim, ch, mode, a, count, u8(&r));
+			break;
+		}
+		case 11: {
+			uint8_t b = u8(&r);
+			if (b & 0x40)
+				dv_sim_connect_irq(sim, b & 15, (b & 0x20) != 0);
+			dv_sim_irq_line(sim, b & 15, (b & 0x10) != 0);
+			break;
+		}
+		case 12: {
+			uint8_t b = u8(&r) % 3;
+			if (b == 0)
+				dv_sim_raise_irql(sim, DV_DIRQL);
+			else if (b == 1)
+				dv_sim_raise_irql(sim, DV_DISPATCH_LEVEL);
+			else
+				dv_sim_lower_irql(sim, DV_PASSIVE_LEVEL);
+			break;
+		}
+		case 13:
+			dv_sim_queue_dpc(sim, u8(&r));
+			break;
+		case 14:
+			(void)dv_sim_random(sim);
+			break;
+		default: {
+			uint8_t reg = u8(&r) & 15, chip = u8(&r) & 1;
+			dv_sim_out(sim, dma_port(chip, reg), u8(&r));
+			break;
+		}
+		}
+		check_invariants(sim, &live, &ck, op);
+		if (nbound <= MAX_OPS)
+			bound[nbound++] = sim->trace.len;
+	}
+
+	const struct dv_cursor *cursors[2] = { &live, &roam };
+	check_refcounts(sim, cursors, 2);
+	struct outcome out = { dv_trace_hash(&sim->trace, sim->trace.len), dv_sim_state_hash(sim),
+		               sim->trace.len };
+	/* Back to the start: the reset state again. */
+	dv_cursor_seek(&roam, 0);
+	if (dv_state_hash(&roam.st, &sim->pool) != h_reset)
+		fail("a cursor at event 0 is not the reset state", MAX_OPS);
+	dv_sim_truncate(sim, 0);
+	if (dv_sim_state_hash(sim) != h_reset)
+		fail("truncate to 0 is not the reset state", MAX_OPS);
+	dv_cursor_finish(&live);
+	dv_cursor_finish(&roam);
+	check_refcounts(sim, NULL, 0);
+	dv_sim_destroy(sim);
+	return out;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct outcome a = run(data, size);
+	struct outcome b = run(data, size);
+	if (a.trace_hash != b.trace_hash || a.state_hash != b.state_hash || a.len != b.len)
+		fail("the same program gave two different traces", 0);
+	return 0;
+}
