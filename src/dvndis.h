@@ -124,6 +124,9 @@ void dv_ndis_bind(struct dv_ndis *ndis);
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry);
 /* Calls MiniportInitialize at PASSIVE_LEVEL with the machine's resources. */
 NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis);
+/* For lessons and tests that play the miniport themselves: the wrapper's phase (calls such as
+ * NdisMRegisterDmaChannel belong in DV_PHASE_INIT). */
+void dv_ndis_set_phase(struct dv_ndis *ndis, enum dv_phase phase);
 /* Calls MiniportHalt, then checks what the miniport left behind. */
 void dv_ndis_halt(struct dv_ndis *ndis);
 

@@ -326,6 +326,11 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	return st;
 }
 
+void dv_ndis_set_phase(struct dv_ndis *ndis, enum dv_phase phase)
+{
+	ndis->phase = phase;
+}
+
 void dv_ndis_halt(struct dv_ndis *ndis)
 {
 	dv_ndis_bind(ndis);
