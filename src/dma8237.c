@@ -227,9 +227,14 @@ static bool wants_bus(const struct dv_state *st, unsigned chip, unsigned c)
 	uint8_t mode = d->ch[c].mode;
 	if (d->command & DV_DMA_CMD_DISABLE)
 		return false;
-	/* [DS] software requests are not maskable; they end at TC. */
-	if ((d->request >> c) & 1)
-		return dv_dma_mode_sel(mode) != DV_DMA_CASCADE || ch == 4;
+	/* [DS] software requests are not maskable; they end at TC. A channel in cascade mode
+	 * only relays its DREQ input (facts §2.3) and never reaches TC, so a software request
+	 * there is ignored. Channel 4 is the AT's cascade and never transfers (facts §1.1; a
+	 * DMA2 grant of channel 0 is DMA1's below), so its software request is ignored in any
+	 * mode: it would otherwise hold DMA2's HRQ forever, starve channels 5-7, or pass
+	 * DMA1's channels through a masked or non-cascade channel 4. */
+	if (((d->request >> c) & 1) && ch != 4 && dv_dma_mode_sel(mode) != DV_DMA_CASCADE)
+		return true;
 	if ((d->mask >> c) & 1)
 		return false;
 	if (!dreq_in(st, ch))

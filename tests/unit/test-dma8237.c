@@ -63,13 +63,14 @@ static void set_dreq(struct dv_sim *sim, unsigned ch, bool on)
 
 static void set_mask(struct dv_sim *sim, unsigned ch, bool masked)
 {
-	dv_sim_out(sim, reg_port(ch, DV_DMA_REG_SINGLE_MASK), (uint8_t)((masked ? 4 : 0) | (ch & 3)));
+	dv_sim_out(sim, reg_port(ch, DV_DMA_REG_SINGLE_MASK),
+		   (uint8_t)((masked ? 4 : 0) | (ch & 3)));
 }
 
 /* The canonical sequence (facts §1.10) with raw register values; the page goes to page_port
  * (0 = the channel's own). The channel is left masked. */
-static void program_at(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t addr, uint16_t count,
-                       uint8_t page, uint16_t page_port)
+static void program_at(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t addr,
+		       uint16_t count, uint8_t page, uint16_t page_port)
 {
 	set_mask(sim, ch, true);
 	dv_sim_out(sim, reg_port(ch, DV_DMA_REG_CLEAR_FF), 0);
@@ -82,7 +83,7 @@ static void program_at(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t 
 }
 
 static void program(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t addr, uint16_t count,
-                    uint8_t page)
+		    uint8_t page)
 {
 	program_at(sim, ch, mode, addr, count, page, 0);
 }
@@ -467,7 +468,8 @@ static void test_page_port_map(void)
 		unsigned ch = chans[i];
 		uint8_t page = (uint8_t)(0x10 + 2 * ch); /* even, so 16-bit channels keep it */
 		uint16_t reg = (uint16_t)(0x0100 * (ch + 1));
-		uint32_t phys = ch < 4 ? (uint32_t)page << 16 | reg : (uint32_t)page << 16 | (uint32_t)reg << 1;
+		uint32_t phys = ch < 4 ? (uint32_t)page << 16 | reg :
+					 (uint32_t)page << 16 | (uint32_t)reg << 1;
 		program(sim, ch, M_SINGLE | T_WRITE, reg, 0, page);
 		CHECK_EQ(sim->st.page[ch], page);
 		CHECK_EQ(dv_sim_in(sim, ports[ch]), page);
@@ -530,7 +532,7 @@ static void test_64k_wrap(void)
 	CHECK_EQ(n_xfer(sim, mark, 2), 32);
 	CHECK(mem_all(sim, 0x1FFF0, 16, 0xFF));
 	CHECK(mem_all(sim, 0x10000, 16, 0xFF)); /* the start of the same page */
-	CHECK_EQ(mem(sim, 0x20000), 0x44);      /* the next page is untouched */
+	CHECK_EQ(mem(sim, 0x20000), 0x44);	/* the next page is untouched */
 	CHECK_EQ(mem(sim, 0x10010), 0x55);
 	const struct dv_event *e16 = nth_xfer(sim, mark, 2, 16);
 	CHECK(e16 && e16->index == 0x10000);
@@ -716,7 +718,8 @@ static void test_single_mode(void)
 	CHECK_EQ(sim->st.bus.cpu_cycles, 26);
 	/* Between two transfers HLDA falls and the CPU runs at least one cycle. */
 	for (size_t k = 0; k + 1 < 4; k++) {
-		const struct dv_event *a = nth_xfer(sim, mark, 2, k), *b = nth_xfer(sim, mark, 2, k + 1);
+		const struct dv_event *a = nth_xfer(sim, mark, 2, k),
+				      *b = nth_xfer(sim, mark, 2, k + 1);
 		if (!a || !b) {
 			CHECK(a && b);
 			break;
@@ -875,6 +878,43 @@ static void test_software_request(void)
 	CHECK_EQ(n_xfer(sim, mark, 5), 2);
 	CHECK_EQ(sim->st.dma[1].request, 0x00);
 	CHECK(mem_all(sim, 0x8000, 4, 0xFF));
+
+	/* A software request on the cascade channel 4 moves nothing, holds no bus and does
+	 * not starve channels 5-7 (facts §2.3: a cascade channel only relays DREQ). */
+	program(sim, 6, M_SINGLE | T_WRITE, 0x6000, 1, 0);
+	set_mask(sim, 6, false);
+	mark = sim->trace.len;
+	dv_sim_out(sim, 0xD2, 0x04 | 0);
+	dv_sim_run(sim, 10);
+	CHECK_EQ(n_xfer(sim, mark, -1), 0);
+	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_HLDA, 1), 0);
+	set_dreq(sim, 6, true);
+	dv_sim_run(sim, 20);
+	CHECK_EQ(n_xfer(sim, mark, 6), 2);
+	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_HLDA, 1), 2);
+	/* ... and channels 0-3 still cascade through it. */
+	program(sim, 2, M_SINGLE | T_WRITE, 0x7100, 0, 0);
+	set_mask(sim, 2, false);
+	set_dreq(sim, 2, true);
+	dv_sim_run(sim, 10);
+	CHECK_EQ(n_xfer(sim, mark, 2), 1);
+	set_dreq(sim, 2, false);
+	/* Nor does it open a masked or non-cascade channel 4 for channels 0-3. */
+	program(sim, 3, M_SINGLE | T_WRITE, 0x7200, 0, 0);
+	set_mask(sim, 3, false);
+	dv_sim_out(sim, 0xD4, 0x04 | 0);
+	mark = sim->trace.len;
+	set_dreq(sim, 3, true);
+	dv_sim_run(sim, 10);
+	CHECK_EQ(n_xfer(sim, mark, -1), 0);
+	dv_sim_out(sim, 0xD4, 0x00 | 0);
+	dv_sim_out(sim, 0xD6, M_BLOCK | T_WRITE | 0);
+	dv_sim_run(sim, 10);
+	CHECK_EQ(n_xfer(sim, mark, -1), 0);
+	CHECK_EQ(mem(sim, 0x7200), 0x00);
+	dv_sim_out(sim, 0xD6, M_CASCADE | 0);
+	dv_sim_run(sim, 10);
+	CHECK_EQ(n_xfer(sim, mark, 3), 1);
 	dv_sim_destroy(sim);
 }
 
@@ -933,11 +973,11 @@ static void test_master_clear(void)
 	dv_sim_run(sim, 10);
 	set_dreq(sim, 3, false);
 	program(sim, 2, M_SINGLE | T_WRITE, 0x1234, 0x0010, 0x07);
-	dv_sim_out(sim, 0x09, 0x04 | 0);             /* a software request, channel 0 */
-	dv_sim_out(sim, 0x08, 0x04);                 /* disabled, so nothing runs */
-	dv_sim_set(sim, DV_SLOT_DMA_TEMP, 0, 0x5A);  /* as a memory-to-memory run leaves it */
-	dv_sim_out(sim, 0x0E, 0);                    /* all unmasked */
-	dv_sim_out(sim, 0x00, 0x99);                 /* flip-flop at 1 */
+	dv_sim_out(sim, 0x09, 0x04 | 0);	    /* a software request, channel 0 */
+	dv_sim_out(sim, 0x08, 0x04);		    /* disabled, so nothing runs */
+	dv_sim_set(sim, DV_SLOT_DMA_TEMP, 0, 0x5A); /* as a memory-to-memory run leaves it */
+	dv_sim_out(sim, 0x0E, 0);		    /* all unmasked */
+	dv_sim_out(sim, 0x00, 0x99);		    /* flip-flop at 1 */
 	dv_sim_tick(sim);
 	CHECK_EQ(d1->status & 0x0F, 0x08);
 	CHECK_EQ(d1->request, 0x01);
@@ -979,6 +1019,31 @@ static void test_master_clear(void)
 	CHECK_EQ(n_xfer(sim, mark, -1), 3);
 	CHECK_EQ(sim->st.bus.hlda, 0);
 	CHECK_EQ(sim->st.bus.owner, 0);
+	set_dreq(sim, 3, false);
+
+	/* In the middle of a block, which otherwise ignores DREQ: it stops too. */
+	program(sim, 2, M_BLOCK | T_WRITE, 0x2200, 15, 0);
+	set_mask(sim, 2, false);
+	mark = sim->trace.len;
+	set_dreq(sim, 2, true);
+	CHECK(tick_until_xfers(sim, mark, 2, 3, 20) < 20);
+	set_dreq(sim, 2, false);
+	dv_sim_out(sim, 0x0D, 0);
+	dv_sim_run(sim, 30);
+	CHECK_EQ(n_xfer(sim, mark, -1), 3);
+	CHECK_EQ(sim->st.bus.hlda, 0);
+
+	/* Master clear of DMA2 in the middle of a DMA1 block: the cascade is gone. */
+	program(sim, 2, M_BLOCK | T_WRITE, 0x2300, 15, 0);
+	set_mask(sim, 2, false);
+	mark = sim->trace.len;
+	set_dreq(sim, 2, true);
+	CHECK(tick_until_xfers(sim, mark, 2, 3, 20) < 20);
+	set_dreq(sim, 2, false);
+	dv_sim_out(sim, 0xDA, 0);
+	dv_sim_run(sim, 30);
+	CHECK_EQ(n_xfer(sim, mark, -1), 3);
+	CHECK_EQ(sim->st.bus.hlda, 0);
 	dv_sim_destroy(sim);
 }
 
@@ -1089,7 +1154,7 @@ static void test_cascade_master_clear_dma2(void)
 	dv_sim_out(sim, 0xDA, 0x00);
 	CHECK_EQ(sim->st.dma[1].mask, 0x0F);
 	CHECK_EQ(sim->st.dma[1].ch[0].mode, 0xC0); /* modes survive a master clear */
-	CHECK_EQ(sim->st.dma[0].mask, 0x0B);       /* DMA1 untouched */
+	CHECK_EQ(sim->st.dma[0].mask, 0x0B);	   /* DMA1 untouched */
 	set_mask(sim, 5, false);
 	size_t mark = sim->trace.len;
 	set_dreq(sim, 2, true);
@@ -1097,6 +1162,7 @@ static void test_cascade_master_clear_dma2(void)
 	dv_sim_run(sim, 40);
 	CHECK_EQ(n_xfer(sim, mark, 2), 0);
 	CHECK_EQ(n_xfer(sim, mark, 5), 2);
+	CHECK(n_note(sim, mark, DV_NOTE_CASCADE_BLOCKED) >= 1);
 	dv_sim_out(sim, 0xD4, 0x00);
 	dv_sim_run(sim, 20);
 	CHECK_EQ(n_xfer(sim, mark, 2), 2);
@@ -1168,7 +1234,8 @@ static void test_mem_to_mem(void)
 	for (unsigned i = 0; i < 8; i++)
 		poke(sim, 0x3000 + i, (uint8_t)(0xA0 + i));
 	poke(sim, 0x4008, 0x77);
-	program(sim, 0, M_BLOCK | T_READ, 0x3000, 7, 0);
+	/* Channel 0's count is larger: only channel 1's TC may end the block. */
+	program(sim, 0, M_BLOCK | T_READ, 0x3000, 0x20, 0);
 	program(sim, 1, M_BLOCK | T_WRITE, 0x4000, 7, 0);
 	dv_sim_out(sim, 0x08, DV_DMA_CMD_MEM2MEM);
 	size_t mark = sim->trace.len;
@@ -1194,6 +1261,8 @@ static void test_mem_to_mem(void)
 	CHECK_EQ(dv_sim_in(sim, 0x08) & 0x02, 0x02); /* channel 1's TC */
 	CHECK_EQ(read16(sim, 0x02), 0x4008);
 	CHECK_EQ(read16(sim, 0x03), 0xFFFF);
+	CHECK_EQ(read16(sim, 0x00), 0x3008);
+	CHECK_EQ(read16(sim, 0x01), 0x0018);
 	CHECK_EQ(sim->st.bus.hlda, 0);
 	dv_sim_run(sim, 10);
 	CHECK_EQ(n_xfer(sim, mark, -1), 8);
@@ -1330,7 +1399,8 @@ static void test_all_ports_all_bytes(void)
 		dv_sim_out(sim, 0xDC, 0);
 		for (unsigned v = 0; v <= 0xFF; v++) {
 			dv_sim_out(sim, (uint16_t)port, (uint8_t)v);
-			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, (sim->st.bus.dreq & 0x02) | (v & 0xED));
+			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0,
+				   (sim->st.bus.dreq & 0x02) | (v & 0xED));
 			dv_sim_tick(sim);
 			dv_sim_in(sim, (uint16_t)port);
 			dv_sim_tick(sim);
@@ -1346,10 +1416,10 @@ static void test_all_ports_all_bytes(void)
 static uint64_t random_run(uint32_t seed, unsigned steps)
 {
 	struct dv_sim *sim = new_sim();
-	static const uint8_t hot[] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
-		                       0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x81, 0x82, 0x83, 0x87,
-		                       0x89, 0x8A, 0x8B, 0x8F, 0xC0, 0xC4, 0xC6, 0xD0, 0xD2, 0xD4,
-		                       0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
+	static const uint8_t hot[] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+				       0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x81, 0x82,
+				       0x83, 0x87, 0x89, 0x8A, 0x8B, 0x8F, 0xC0, 0xC4, 0xC6,
+				       0xD0, 0xD2, 0xD4, 0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
 	uint32_t x = seed;
 	for (unsigned i = 0; i < steps; i++) {
 		x = x * 1664525u + 1013904223u;
@@ -1361,7 +1431,8 @@ static uint64_t random_run(uint32_t seed, unsigned steps)
 		else
 			dv_sim_out(sim, port, v);
 		if ((r & 0x70) == 0)
-			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, (sim->st.bus.dreq & 0x02) | (v & 0xED));
+			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0,
+				   (sim->st.bus.dreq & 0x02) | (v & 0xED));
 		dv_sim_run(sim, 1 + (r >> 20) % 4);
 		if (i % 1024 == 0)
 			check_invariants(sim);
@@ -1381,17 +1452,17 @@ static void test_random_port_traffic(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_count_is_n_minus_1),
-           CHECK_CASE(test_count_ffff_is_65536), CHECK_CASE(test_flipflop),
-           CHECK_CASE(test_flipflop_byte_swap), CHECK_CASE(test_status_register),
-           CHECK_CASE(test_page_port_map), CHECK_CASE(test_wrong_page_port),
-           CHECK_CASE(test_64k_wrap), CHECK_CASE(test_16bit_channel), CHECK_CASE(test_128k_wrap),
-           CHECK_CASE(test_masked_channel), CHECK_CASE(test_tc_automask),
-           CHECK_CASE(test_autoinit), CHECK_CASE(test_single_mode), CHECK_CASE(test_demand_mode),
-           CHECK_CASE(test_block_mode), CHECK_CASE(test_verify_mode),
-           CHECK_CASE(test_software_request), CHECK_CASE(test_controller_disable),
-           CHECK_CASE(test_master_clear), CHECK_CASE(test_clear_mask),
-           CHECK_CASE(test_write_all_mask), CHECK_CASE(test_cascade_mask_ch4),
-           CHECK_CASE(test_cascade_master_clear_dma2), CHECK_CASE(test_priority),
-           CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem), CHECK_CASE(test_illegal_mode),
-           CHECK_CASE(test_write_only_reads), CHECK_CASE(test_undecoded_ports),
-           CHECK_CASE(test_all_ports_all_bytes), CHECK_CASE(test_random_port_traffic))
+	   CHECK_CASE(test_count_ffff_is_65536), CHECK_CASE(test_flipflop),
+	   CHECK_CASE(test_flipflop_byte_swap), CHECK_CASE(test_status_register),
+	   CHECK_CASE(test_page_port_map), CHECK_CASE(test_wrong_page_port),
+	   CHECK_CASE(test_64k_wrap), CHECK_CASE(test_16bit_channel), CHECK_CASE(test_128k_wrap),
+	   CHECK_CASE(test_masked_channel), CHECK_CASE(test_tc_automask), CHECK_CASE(test_autoinit),
+	   CHECK_CASE(test_single_mode), CHECK_CASE(test_demand_mode), CHECK_CASE(test_block_mode),
+	   CHECK_CASE(test_verify_mode), CHECK_CASE(test_software_request),
+	   CHECK_CASE(test_controller_disable), CHECK_CASE(test_master_clear),
+	   CHECK_CASE(test_clear_mask), CHECK_CASE(test_write_all_mask),
+	   CHECK_CASE(test_cascade_mask_ch4), CHECK_CASE(test_cascade_master_clear_dma2),
+	   CHECK_CASE(test_priority), CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem),
+	   CHECK_CASE(test_illegal_mode), CHECK_CASE(test_write_only_reads),
+	   CHECK_CASE(test_undecoded_ports), CHECK_CASE(test_all_ports_all_bytes),
+	   CHECK_CASE(test_random_port_traffic))

@@ -1,0 +1,18 @@
+/* dmaviz: events in words, for the event log, `dmaviz trace` and golden traces. */
+#ifndef DV_DESCRIBE_H
+#define DV_DESCRIBE_H
+
+#include <stddef.h>
+
+#include "trace.h"
+
+struct dv_sim;
+struct dv_ndis;
+
+/* What a port is, e.g. "DMA1 mode" or "page ch1" or "NIC CMD" (NULL when nothing decodes it). */
+const char *dv_port_name(const struct dv_sim *sim, unsigned port, char *buf, size_t size);
+/* One event in words. ndis may be NULL (calls then show without arguments). */
+void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis, const struct dv_event *ev,
+                       char *buf, size_t size);
+
+#endif
