@@ -1357,8 +1357,9 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 	struct call_scope s = call_begin(cur, DV_CALL_STALL_EXECUTION, loc_of(cur, File, Line),
 	                                 DV_SRC_DRIVER, args, 1, 0xFF);
 	/* The machine runs on while the CPU spins: 2 bus cycles a microsecond (an 8 MHz ISA
-	 * bus, 4 clocks a DMA cycle). Inside a tick (an ISR called from the scheduler) time
-	 * cannot advance; the stall then returns at once. */
+	 * bus, 4 clocks a DMA cycle). Interrupts and DPCs are delivered after a tick's device
+	 * work, so a DPC's stall advances time; in the ISR (DIRQL) no other interrupt comes in.
+	 * Only a call from inside the device work of a tick returns at once (dv_sim_tick). */
 	dv_sim_run(cur->sim, us * 2);
 	call_end(cur, s, DV_CALL_STALL_EXECUTION, 0);
 }

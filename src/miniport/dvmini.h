@@ -1,0 +1,32 @@
+/* dvmini: the reference NDIS 5 miniport for the dmaviz network card, a subordinate-DMA ISA
+ * card (docs/nic.md). The driver is in dvmini.c; this header is what a host needs to load it.
+ */
+#ifndef DVMINI_H
+#define DVMINI_H
+
+#include "ndis.h"
+
+/* Bytes of the receive area, the host memory the 8237A fills with received frames. It must
+ * hold at least one whole frame (1514 bytes), be even (channels 5-7 move words) and be at most
+ * 64 KiB: one 8237A transfer cannot cross a 64 KiB boundary, and NdisAllocateMemory keeps a
+ * contiguous allocation of up to 64 KiB inside one 64 KiB block. The NSC IrDA sample's
+ * settings.h refuses to build with more for the same reason. */
+#ifndef DVMINI_RX_AREA
+#define DVMINI_RX_AREA 4096u
+#endif
+
+/* Packets shorter than this many bytes are copied into the staging buffer and sent with one
+ * transfer. Longer ones are sent straight from their own buffers, one transfer per chained
+ * buffer. 256 is the example in NdisMSetupDmaTransfer's Remarks. */
+#ifndef DVMINI_COPY_THRESHOLD
+#define DVMINI_COPY_THRESHOLD 256u
+#endif
+
+/* The threshold in use, DVMINI_COPY_THRESHOLD at load time. A host may change it between
+ * sends (0: never copy, unless the channel needs it; 0xFFFFFFFF: always copy). */
+extern ULONG DvMiniCopyThreshold;
+
+/* The driver's entry point (DriverEntry on Windows): registers the miniport with NDIS. */
+NDIS_STATUS DvMiniDriverEntry(PVOID DriverObject, PVOID RegistryPath);
+
+#endif

@@ -1,0 +1,52 @@
+/* dmaviz: the lesson language's lexer and parser (internal to lesson.c and script.c). */
+#ifndef DV_SCRIPT_H
+#define DV_SCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lesson.h"
+
+/* Limits that keep every file cheap to parse and run (docs/lesson-format.md §2, §12). */
+#define DV_SCRIPT_MAX_FILE (1u << 20)
+#define DV_SCRIPT_MAX_LINE 4096u
+#define DV_SCRIPT_MAX_MSGS 200u
+#define DV_SCRIPT_MAX_TICK 1000000u
+#define DV_SCRIPT_DEFAULT_RUN_MAX 200000u
+#define DV_SCRIPT_DEFAULT_BUDGET 2000000u
+#define DV_SCRIPT_MAX_CMPS 16u
+
+/* Lesson-level calls the language can make (`call NAME`). */
+enum dv_lcall { DV_LCALL_REGISTER, DV_LCALL_SETUP, DV_LCALL_COMPLETE, DV_LCALL_READ_COUNTER,
+	        DV_LCALL_DEREGISTER, DV_LCALL_RAW_WRITE, DV_LCALL_RAW_READ, DV_LCALL_COUNT };
+const char *dv_lcall_name(enum dv_lcall c);
+
+/* An arena: every string and array of a parsed lesson, freed at once. */
+struct dv_arena;
+void *dv_arena_alloc(struct dv_arena **a, size_t size);
+char *dv_arena_strndup(struct dv_arena **a, const char *s, size_t n);
+void dv_arena_free(struct dv_arena *a);
+
+/* Adds a message (printf-style text after the "FILE:LINE[:COL]: " prefix the caller
+ * includes). Stops storing after DV_SCRIPT_MAX_MSGS and counts the rest as dropped. */
+void dv_msgs_add(struct dv_msgs *m, enum dv_msg_kind kind, uint32_t line, uint32_t col,
+                 uint64_t cycle, const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
+
+/* Numbers as the language writes them: 73, 0x49, 0b1001001, 16M, 4K, 0x00_10. */
+bool dv_script_number(const char *s, size_t len, uint32_t *out);
+
+/* Resolves a state or derived name (§7) in the context of a lesson (its buffers). */
+bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t len,
+                       struct dv_ref *out);
+
+/* Parses one line as a single action (the sandbox prompt). Strings go to *arena. */
+bool dv_script_parse_command(const struct dv_lesson *lesson, struct dv_arena **arena,
+                             const char *file, uint32_t line, const char *text,
+                             struct dv_stmt *out, struct dv_msgs *msgs);
+
+#endif
