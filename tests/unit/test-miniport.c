@@ -219,9 +219,22 @@ static NDIS_STATUS lazy_init(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMediumI
 	return NdisMRegisterDmaChannel(&lazy_dma, MiniportAdapterHandle, 1, FALSE, &d, 4096);
 }
 
+static bool lazy_leaves_transfer;
+
 static VOID lazy_halt(NDIS_HANDLE ctx)
 {
 	(void)ctx; /* no NdisMDeregisterDmaChannel */
+	if (lazy_leaves_transfer) {
+		/* ...and a transfer set up that is never completed */
+		PVOID va = NULL;
+		NDIS_PHYSICAL_ADDRESS hi;
+		NDIS_STATUS st;
+		PNDIS_BUFFER b = NULL;
+		hi.QuadPart = 0x00FFFFFF;
+		NdisAllocateMemory(&va, 256, NDIS_MEMORY_CONTIGUOUS, hi);
+		NdisAllocateBuffer(&st, &b, NULL, va, 256);
+		NdisMSetupDmaTransfer(&st, lazy_dma, b, 0, 256, TRUE);
+	}
 }
 
 static NDIS_STATUS lazy_entry(PVOID a, PVOID b)
@@ -248,6 +261,18 @@ static void test_missing_deregister(void)
 	dv_ndis_halt(nd);
 	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_DEREGISTER], 1);
 	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_COMPLETE], 0);
+	dv_ndis_destroy(nd);
+	dv_sim_destroy(sim);
+
+	lazy_leaves_transfer = true;
+	sim = dv_sim_create(&cfg);
+	nd = dv_ndis_create(sim);
+	CHECK_EQ(dv_ndis_load(nd, lazy_entry), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(dv_ndis_initialize(nd), NDIS_STATUS_SUCCESS);
+	dv_ndis_halt(nd);
+	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_COMPLETE], 1);
+	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_DEREGISTER], 1);
+	lazy_leaves_transfer = false;
 	dv_ndis_destroy(nd);
 	dv_sim_destroy(sim);
 }

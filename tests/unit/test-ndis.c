@@ -586,6 +586,32 @@ static void test_data_rules(void)
 	teardown();
 }
 
+static void test_completion_rules(void)
+{
+	setup(true);
+	NDIS_STATUS st;
+	NDIS_HANDLE h = reg(1, Width8Bits, true, 4096, &st);
+	PNDIS_BUFFER b = buf_at(0xE0000, 64, false);
+	NDIS_PACKET pkt;
+	memset(&pkt, 0, sizeof pkt);
+	NdisMSetupDmaTransfer(&st, h, b, 0, 64, TRUE);
+	/* Completing the send while its transfer is still set up. */
+	NdisMSendComplete((NDIS_HANDLE)nd, &pkt, NDIS_STATUS_SUCCESS);
+	CHECK_EQ(fired(DV_RULE_DMA_SEND_BEFORE_COMPLETE), 1);
+	NdisMCompleteDmaTransfer(&st, h, b, 0, 64, TRUE);
+	NdisMSendComplete((NDIS_HANDLE)nd, &pkt, NDIS_STATUS_SUCCESS);
+	CHECK_EQ(fired(DV_RULE_DMA_SEND_BEFORE_COMPLETE), 1);
+	/* NdisMSendComplete and NdisMIndicateReceivePacket belong to the DPC, not the ISR. */
+	CHECK_EQ(fired(DV_RULE_IRQL_OTHER), 0);
+	dv_sim_raise_irql(sim, DV_DIRQL);
+	NdisMSendComplete((NDIS_HANDLE)nd, &pkt, NDIS_STATUS_SUCCESS);
+	CHECK_EQ(fired(DV_RULE_IRQL_OTHER), 1);
+	PNDIS_PACKET list[1] = { &pkt };
+	NdisMIndicateReceivePacket((NDIS_HANDLE)nd, list, 1);
+	CHECK_EQ(fired(DV_RULE_IRQL_OTHER), 2);
+	teardown();
+}
+
 static void test_memory_allocation(void)
 {
 	setup(true);
@@ -626,4 +652,5 @@ CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_register_refusals),
            CHECK_CASE(test_cache_receive_stale_then_fresh),
            CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
            CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
-           CHECK_CASE(test_data_rules), CHECK_CASE(test_memory_allocation))
+           CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
+           CHECK_CASE(test_memory_allocation))
