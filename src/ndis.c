@@ -622,6 +622,15 @@ VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *
 
 /* ---- the DMA channel --------------------------------------------------------------------- */
 
+/* The channel a handle was registered for, live or not, for labelling a call (0xFF: none). */
+static uint8_t channel_of(NDIS_HANDLE h)
+{
+	for (size_t i = 0; i < cur->nhandles; i++)
+		if ((NDIS_HANDLE)cur->handles[i] == h)
+			return cur->handles[i]->channel;
+	return 0xFF;
+}
+
 /* The handle's object, or NULL (and the dma-bad-handle rule) when it is not a live one. */
 static struct dv_dma_handle *handle_of(NDIS_HANDLE h, uint16_t loc, uint32_t rec)
 {
@@ -764,15 +773,12 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	if (!cur)
 		return;
 	uint16_t loc = loc_of(cur, File, Line);
-	struct dv_dma_handle *probe = NULL;
-	for (size_t i = 0; i < cur->nhandles; i++)
-		if ((NDIS_HANDLE)cur->handles[i] == MiniportDmaHandle)
-			probe = cur->handles[i];
+	uint8_t chan = channel_of(MiniportDmaHandle);
 	uint32_t phys = Buffer ? dv_mdl_phys(Buffer, Offset) : 0xFFFFFFFFu;
 	uint32_t args[6] = { (uint32_t)(Buffer ? (uintptr_t)Buffer->MappedSystemVa : 0), Offset, Length,
 		             WriteToDevice, phys, Buffer ? Buffer->ByteCount : 0 };
 	struct call_scope s = call_begin(cur, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
-	                                 probe ? probe->channel : 0xFF);
+	                                 chan);
 	NDIS_STATUS st;
 	if (irql() > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
@@ -831,14 +837,11 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	if (!cur)
 		return;
 	uint16_t loc = loc_of(cur, File, Line);
-	struct dv_dma_handle *probe = NULL;
-	for (size_t i = 0; i < cur->nhandles; i++)
-		if ((NDIS_HANDLE)cur->handles[i] == MiniportDmaHandle)
-			probe = cur->handles[i];
+	uint8_t chan = channel_of(MiniportDmaHandle);
 	uint32_t args[6] = { (uint32_t)(Buffer ? (uintptr_t)Buffer->MappedSystemVa : 0), Offset, Length,
 		             WriteToDevice, 0, 0 };
 	struct call_scope s = call_begin(cur, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
-	                                 probe ? probe->channel : 0xFF);
+	                                 chan);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (irql() > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);

@@ -55,6 +55,24 @@ static int send_and_wait(const struct dv_packet_spec *spec)
 	return idx;
 }
 
+/* Queues a frame at the peer and runs until the protocol has it; checks it byte for byte. */
+static void receive_and_check(uint16_t len)
+{
+	uint32_t before = nd->nrx;
+	uint32_t seq = sim->st.peer.tx_seq + sim->st.peer.txq_count;
+	CHECK(dv_peer_send(sim, len));
+	for (int t = 0; t < 100000 && nd->nrx == before; t++)
+		dv_sim_tick(sim);
+	CHECK_EQ(nd->nrx, before + 1);
+	const struct dv_rx_frame *f = &nd->rx[(nd->nrx - 1) % DV_NDIS_RX_LOG];
+	CHECK_EQ(f->len, len);
+	unsigned bad = 0;
+	for (uint32_t k = 0; k < f->len; k++)
+		if (f->data[k] != dv_peer_byte(seq, k))
+			bad++;
+	CHECK_EQ(bad, 0);
+}
+
 /* The last frame the peer received is the protocol's packet, byte for byte. */
 static void check_peer_got(int idx)
 {
@@ -142,21 +160,8 @@ static void test_receive_sizes(void)
 {
 	static const uint16_t sizes[] = { 60, 255, 256, 1514 };
 	CHECK(start(true, 1));
-	for (unsigned i = 0; i < 4; i++) {
-		uint32_t before = nd->nrx;
-		uint32_t seq = sim->st.peer.tx_seq + sim->st.peer.txq_count;
-		CHECK(dv_peer_send(sim, sizes[i]));
-		for (int t = 0; t < 100000 && nd->nrx == before; t++)
-			dv_sim_tick(sim);
-		CHECK_EQ(nd->nrx, before + 1);
-		const struct dv_rx_frame *f = &nd->rx[(nd->nrx - 1) % DV_NDIS_RX_LOG];
-		CHECK_EQ(f->len, sizes[i]);
-		unsigned bad = 0;
-		for (uint32_t k = 0; k < f->len; k++)
-			if (f->data[k] != dv_peer_byte(seq, k))
-				bad++;
-		CHECK_EQ(bad, 0);
-	}
+	for (unsigned i = 0; i < 4; i++)
+		receive_and_check(sizes[i]);
 	stop();
 }
 
@@ -167,18 +172,7 @@ static void test_non_coherent_machine(void)
 	struct dv_packet_spec spec = { 1, { { 1514, 0, false } } };
 	int idx = send_and_wait(&spec);
 	check_peer_got(idx);
-	uint32_t before = nd->nrx;
-	uint32_t seq = sim->st.peer.tx_seq;
-	CHECK(dv_peer_send(sim, 1514));
-	for (int t = 0; t < 100000 && nd->nrx == before; t++)
-		dv_sim_tick(sim);
-	CHECK_EQ(nd->nrx, before + 1);
-	const struct dv_rx_frame *f = &nd->rx[(nd->nrx - 1) % DV_NDIS_RX_LOG];
-	unsigned bad = 0;
-	for (uint32_t k = 0; k < f->len; k++)
-		if (f->data[k] != dv_peer_byte(seq, k))
-			bad++;
-	CHECK_EQ(bad, 0);
+	receive_and_check(1514);
 	stop();
 }
 
