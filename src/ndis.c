@@ -170,7 +170,7 @@ static void phys_mark(struct dv_ndis *ndis, uint32_t pfn, bool used)
 		ndis->phys_used[pfn / 8] &= (uint8_t)~(1u << (pfn % 8));
 }
 
-/* First fit from 1 MiB up, below limit, never across a 64 KiB block when the allocation fits
+/* First fit from 1 MiB up (128 KiB on a small machine), below limit, never across a 64 KiB block when the allocation fits
  * in one (so a contiguous DMA buffer of up to 64 KiB is always reachable in place). */
 static uint32_t phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit)
 {
@@ -178,7 +178,9 @@ static uint32_t phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit)
 	uint32_t mem_pages = ndis->sim->st.mem_size / DV_PAGE_SIZE;
 	if (max_pfn > mem_pages)
 		max_pfn = mem_pages;
-	for (uint32_t start = 0x100; start + pages <= max_pfn; start++) {
+	/* Leave the first MiB to "DOS and the BIOS", unless the machine is that small. */
+	uint32_t first = mem_pages > 0x200 ? 0x100 : 0x20;
+	for (uint32_t start = first; start + pages <= max_pfn; start++) {
 		if (pages <= 16 && start / 16 != (start + pages - 1) / 16)
 			continue;
 		bool free_run = true;
@@ -693,6 +695,19 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 		dv_ndis_violate(cur, DV_RULE_DMA_DESCRIPTION, loc, s.rec);
 		st = NDIS_STATUS_RESOURCES;
 		goto out;
+	}
+	/* The map-register buffers must be real memory below 16 MiB. The HAL keeps them at
+	 * 0xE00000 + channel * 128 KiB; a machine with less memory gets them from the top of
+	 * what it has, or the registration fails for lack of resources. */
+	ad->bounce_phys = DV_HAL_BOUNCE_BASE + ad->channel * DV_HAL_BOUNCE_STRIDE;
+	if (ad->bounce_phys + ad->map_registers * DV_PAGE_SIZE > cur->sim->st.mem_size) {
+		uint32_t start = phys_alloc(cur, ad->map_registers, 0x01000000u);
+		if (start == UINT32_MAX) {
+			dv_hal_put_adapter(ad);
+			st = NDIS_STATUS_RESOURCES;
+			goto out;
+		}
+		ad->bounce_phys = start * DV_PAGE_SIZE;
 	}
 	struct dv_dma_handle *h = calloc(1, sizeof *h);
 	if (!h) {

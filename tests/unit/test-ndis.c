@@ -612,6 +612,31 @@ static void test_completion_rules(void)
 	teardown();
 }
 
+static void test_bounce_in_small_memory(void)
+{
+	/* With 1 MiB installed, the map-register buffers must still be real memory. */
+	struct dv_config cfg;
+	dv_config_default(&cfg);
+	cfg.mem_size = 1u << 20;
+	sim = dv_sim_create(&cfg);
+	nd = dv_ndis_create(sim);
+	dv_ndis_set_phase(nd, DV_PHASE_INIT);
+	NDIS_STATUS st;
+	NDIS_HANDLE h = reg(1, Width8Bits, true, 4096, &st);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	const struct dv_adapter *ad = &nd->hal.adapter[1];
+	CHECK(ad->bounce_phys + ad->map_registers * DV_PAGE_SIZE <= sim->st.mem_size);
+	PNDIS_BUFFER b = buf_at(0x1FFE0, 60, false);
+	for (uint32_t i = 0; i < 60; i++)
+		dv_sim_mem_write(sim, 0x1FFE0 + i, (uint8_t)(i + 1));
+	NdisMSetupDmaTransfer(&st, h, b, 0, 60, TRUE);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(ad->bounced);
+	CHECK_EQ(dv_sim_mem_read(sim, ad->phys), 1);
+	CHECK_EQ(dv_sim_mem_read(sim, ad->phys + 59), 60);
+	teardown();
+}
+
 static void test_memory_allocation(void)
 {
 	setup(true);
@@ -653,4 +678,5 @@ CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_register_refusals),
            CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
            CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
            CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
+           CHECK_CASE(test_bounce_in_small_memory),
            CHECK_CASE(test_memory_allocation))
