@@ -1,35 +1,41 @@
 /* dmaviz: a libFuzzer target for the machine.
  *
- * The input is a little program. Byte 0 picks the configuration (coherent or not, keyframe
- * interval, memory size), byte 1 the PRNG seed; then each operation is an opcode byte and its
- * arguments (missing bytes read as zero):
+ * The input is a little program. Byte 0 picks the configuration (bit 0 coherent, bits 1-2 a
+ * keyframe every 16 << 2n state events, bit 3 32 MiB of memory, else bit 4 1 MiB, else
+ * 16 MiB), byte 1 the PRNG seed; then each operation is an opcode byte and its arguments
+ * (missing bytes read as zero):
  *
  *   op % 16  operation           arguments
  *   0        port out            lo, sel (bit 0: 0x300 | lo & 15, else lo), value
  *   1        port in             lo, sel
- *   2        DREQ                b: channel {0,2,3,5,6,7}[b % 6], bit 7 set / clear
+ *   2        DREQ                b: channel {0,2,3,5,6,7}[(b & 127) % 6], bit 7 set / clear
  *   3        tick                n (16 bits): n % 512 + 1 ticks, within a total budget
  *   4        CPU read            address (24 bits) and a byte whose bit 0 is address bit 24
  *   5        CPU write           address (4 bytes as above), value
  *   6        cache flush         address (4 bytes), length (16 bits), invalidate (bit 0)
- *   7        seek                a cursor to event (32 bits) % (trace length + 1)
+ *   7        seek                v (32 bits): odd, a cursor to the end of operation
+ *                                (v >> 1) % count; even, to event (v >> 1) % (length + 1)
  *   8        memory write        address (4 bytes), value (a DMA-style write)
  *   9        truncate            back to the end of an earlier operation (16 bits) % count
  *   10       program a channel   channel, mode, address (16), count (16), page
  *   11       IRQ                 b: irq b & 15, level bit 4, bit 6: (dis)connect per bit 5
  *   12       IRQL                b % 3: raise to DIRQL, raise to DISPATCH, lower to PASSIVE
- *   13       queue a DPC         id
+ *   13       queue a DPC / peer  b: bit 7 clear, queue DPC b; set, the peer sends a frame
+ *                                of 60 + (16 bits) % 1455 bytes
  *   14       draw a random number
  *   15       port out to a DMA register of either chip: reg, chip bit, value
  *
  * After every operation the invariants below are checked; a violation calls abort(). Finally
  * the whole program runs a second time on a fresh machine and must give the same trace.
  */
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nic.h"
 #include "sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_OPS 1024u
 #define MAX_TICKS_PER_OP 512u
 #define MAX_TICKS 2048u
+#define HASH_EVERY 4u
 
 struct reader {
 	const uint8_t *p;
@@ -97,7 +104,7 @@ static uint16_t dma_port(unsigned chip, unsigned reg)
 }
 
 static void program_channel(struct dv_sim *sim, unsigned ch, uint8_t mode, uint16_t addr,
-                            uint16_t count, uint8_t page)
+			    uint16_t count, uint8_t page)
 {
 	static const uint8_t page_port[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
 	unsigned chip = ch / 4, c = ch % 4;
@@ -112,12 +119,31 @@ static void program_channel(struct dv_sim *sim, unsigned ch, uint8_t mode, uint1
 	dv_sim_out(sim, dma_port(chip, 0xA), (uint8_t)c);
 }
 
+/* Two states are the same machine: the same fields and the same memory contents (page ids
+ * may differ). Faster than two hashes, and it implies equal hashes. */
+static bool same_state(const struct dv_state *a, const struct dv_state *b,
+		       const struct dv_mempool *pool)
+{
+	static const uint8_t zero[DV_PAGE_SIZE];
+	if (memcmp(a, b, offsetof(struct dv_state, mem_page)) != 0)
+		return false;
+	for (uint32_t i = 0; i < DV_MEM_PAGES; i++) {
+		uint32_t x = a->mem_page[i], y = b->mem_page[i];
+		if (x == y)
+			continue;
+		const uint8_t *px = x ? pool->page[x] : zero, *py = y ? pool->page[y] : zero;
+		if (memcmp(px, py, DV_PAGE_SIZE) != 0)
+			return false;
+	}
+	return true;
+}
+
 struct checker {
 	size_t checked; /* events [0, checked) have been checked */
 };
 
 static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct checker *ck,
-                             size_t op)
+			     size_t op)
 {
 	const struct dv_state *st = &sim->st;
 	for (unsigned chip = 0; chip < 2; chip++) {
@@ -130,8 +156,10 @@ static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct 
 	dv_cursor_seek(live, sim->trace.len);
 	if (live->pos != sim->trace.len)
 		fail("cursor did not reach the end of the trace", op);
-	if (dv_state_hash(&live->st, &sim->pool) != dv_sim_state_hash(sim))
+	if (!same_state(&live->st, &sim->st, &sim->pool))
 		fail("cursor at trace.len differs from the live machine", op);
+	if (op % 32 == 0 && dv_state_hash(&live->st, &sim->pool) != dv_sim_state_hash(sim))
+		fail("cursor at trace.len has another state hash than the live machine", op);
 	/* Event cycles never decrease and never pass the machine's cycle. */
 	if (ck->checked > sim->trace.len)
 		ck->checked = sim->trace.len;
@@ -153,7 +181,7 @@ static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct 
 
 /* Every page reference in the pool belongs to the live state, a keyframe or a cursor. */
 static void check_refcounts(struct dv_sim *sim, const struct dv_cursor *const *cursors,
-                            unsigned ncursors)
+			    unsigned ncursors)
 {
 	uint32_t n = sim->pool.count;
 	if (n == 0)
@@ -195,7 +223,7 @@ static struct outcome run(const uint8_t *data, size_t size)
 	dv_config_default(&cfg);
 	uint8_t c0 = u8(&r);
 	cfg.coherent = c0 & 1;
-	cfg.keyframe_every = 16u << ((c0 >> 1) & 3); /* 16, 32, 64 or 128 state events */
+	cfg.keyframe_every = 16u << 2 * ((c0 >> 1) & 3); /* 16, 64, 256 or 1024 state events */
 	cfg.mem_size = (c0 & 8) ? DV_MEM_MAX : (c0 & 16) ? (1u << 20) : (16u << 20);
 	cfg.seed = u8(&r);
 	struct dv_sim *sim = dv_sim_create(&cfg);
@@ -209,9 +237,13 @@ static struct outcome run(const uint8_t *data, size_t size)
 	dv_cursor_init(&live, sim);
 	dv_cursor_init(&roam, sim);
 	struct checker ck = { 0 };
+	/* bound[k]: the trace length after operation k - 1; bhash[k / HASH_EVERY]: the state
+	 * hash there, kept for every HASH_EVERY-th boundary (hashing is not free). */
 	size_t bound[MAX_OPS + 1];
+	uint64_t bhash[MAX_OPS / HASH_EVERY + 1];
 	size_t nbound = 1;
 	bound[0] = 0;
+	bhash[0] = h_reset;
 	uint32_t ticks = 0;
 	static const uint8_t dreq_chan[6] = { 0, 2, 3, 5, 6, 7 };
 
@@ -231,7 +263,7 @@ static struct outcome run(const uint8_t *data, size_t size)
 		}
 		case 2: {
 			uint8_t b = u8(&r);
-			uint32_t bit = 1u << dreq_chan[b % 6];
+			uint32_t bit = 1u << dreq_chan[(b & 0x7F) % 6];
 			uint32_t d = sim->st.bus.dreq;
 			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, (b & 0x80) ? (d | bit) : (d & ~bit));
 			break;
@@ -259,17 +291,24 @@ static struct outcome run(const uint8_t *data, size_t size)
 			break;
 		}
 		case 7: {
-			size_t to = u32(&r) % (sim->trace.len + 1);
+			/* Odd: the end of an earlier operation; even: any event. */
+			uint32_t v = u32(&r);
+			size_t k = (v >> 1) % nbound;
+			size_t to = (v & 1) ? bound[k] : (v >> 1) % (sim->trace.len + 1);
 			dv_cursor_seek(&roam, to);
 			struct dv_cursor fresh;
 			dv_cursor_init(&fresh, sim);
 			dv_cursor_seek(&fresh, to);
 			if (roam.pos != to || fresh.pos != to)
 				fail("a seek did not reach its event", op);
-			if (dv_state_hash(&roam.st, &sim->pool) != dv_state_hash(&fresh.st, &sim->pool))
+			if (!same_state(&roam.st, &fresh.st, &sim->pool))
 				fail("a moved cursor differs from a fresh one", op);
 			if (to == 0 && dv_state_hash(&fresh.st, &sim->pool) != h_reset)
 				fail("event 0 is not the reset state", op);
+			if ((v & 1) && k % HASH_EVERY == 0 &&
+			    dv_state_hash(&fresh.st, &sim->pool) != bhash[k / HASH_EVERY])
+				fail("a cursor differs from what the live machine was at that event",
+				     op);
 			dv_cursor_finish(&fresh);
 			break;
 		}
@@ -281,14 +320,20 @@ static struct outcome run(const uint8_t *data, size_t size)
 		case 9: {
 			/* Back to the end of an earlier operation (always a tick boundary). */
 			size_t k = u16(&r) % nbound;
-			dv_cursor_seek(&roam, bound[k]);
-			uint64_t h = dv_state_hash(&roam.st, &sim->pool);
+			struct dv_cursor probe;
+			dv_cursor_init(&probe, sim);
+			dv_cursor_seek(&probe, bound[k]);
 			dv_sim_truncate(sim, bound[k]);
 			nbound = k + 1;
 			if (sim->trace.len != bound[k])
 				fail("truncate left another trace length", op);
-			if (dv_sim_state_hash(sim) != h)
+			if (!same_state(&probe.st, &sim->st, &sim->pool))
 				fail("truncate gave another state than a cursor at that event", op);
+			dv_cursor_finish(&probe);
+			if (k % HASH_EVERY == 0 && dv_sim_state_hash(sim) != bhash[k / HASH_EVERY])
+				fail("truncate gave another state than the machine had there", op);
+			/* The roaming cursor is left where it was, maybe in the lost future: its
+			 * next seek must notice. */
 			break;
 		}
 		case 10: {
@@ -315,9 +360,16 @@ static struct outcome run(const uint8_t *data, size_t size)
 				dv_sim_lower_irql(sim, DV_PASSIVE_LEVEL);
 			break;
 		}
-		case 13:
-			dv_sim_queue_dpc(sim, u8(&r));
+		case 13: {
+			uint8_t b = u8(&r);
+			if (b & 0x80) /* the peer station sends a frame of 60 to 1514 bytes */
+				dv_peer_send(sim, (uint16_t)(DV_PEER_MIN_FRAME +
+							     u16(&r) % (DV_PEER_MAX_FRAME -
+									DV_PEER_MIN_FRAME + 1)));
+			else
+				dv_sim_queue_dpc(sim, b);
 			break;
+		}
 		case 14:
 			(void)dv_sim_random(sim);
 			break;
@@ -328,14 +380,17 @@ static struct outcome run(const uint8_t *data, size_t size)
 		}
 		}
 		check_invariants(sim, &live, &ck, op);
-		if (nbound <= MAX_OPS)
+		if (nbound <= MAX_OPS) {
+			if (nbound % HASH_EVERY == 0)
+				bhash[nbound / HASH_EVERY] = dv_sim_state_hash(sim);
 			bound[nbound++] = sim->trace.len;
+		}
 	}
 
 	const struct dv_cursor *cursors[2] = { &live, &roam };
 	check_refcounts(sim, cursors, 2);
 	struct outcome out = { dv_trace_hash(&sim->trace, sim->trace.len), dv_sim_state_hash(sim),
-		               sim->trace.len };
+			       sim->trace.len };
 	/* Back to the start: the reset state again. */
 	dv_cursor_seek(&roam, 0);
 	if (dv_state_hash(&roam.st, &sim->pool) != h_reset)

@@ -2,7 +2,7 @@
 """Writes the hand-made seed corpus of fuzz-machine (tests/fuzz/corpus/*.bin).
 
 Each input is a little program for fuzz-machine.c: byte 0 the configuration (bit 0 coherent,
-bits 1-2 keyframe interval 16 << n, bit 3 32 MiB, bit 4 1 MiB), byte 1 the seed, then
+bits 1-2 keyframe interval 16 << 2n, bit 3 32 MiB, bit 4 1 MiB), byte 1 the seed, then
 operations. Run it from anywhere: python3 tests/fuzz/make-corpus.py
 """
 import os
@@ -55,8 +55,12 @@ def flush(a, n, inv):
     return bytes([6]) + addr(a) + struct.pack("<HB", n, 1 if inv else 0)
 
 
-def seek(e):
-    return bytes([7]) + struct.pack("<I", e)
+def seek(e):  # to event e
+    return bytes([7]) + struct.pack("<I", (e << 1) & 0xFFFFFFFF)
+
+
+def seek_op(k):  # to the end of operation k - 1 (k % number of operations so far)
+    return bytes([7]) + struct.pack("<I", (k << 1 | 1) & 0xFFFFFFFF)
 
 
 def mem_write(a, v):
@@ -83,7 +87,11 @@ def irql(which):  # 0 raise DIRQL, 1 raise DISPATCH, 2 lower PASSIVE
 
 
 def dpc(i):
-    return bytes([13, i])
+    return bytes([13, i & 0x7F])
+
+
+def peer_send(n):  # the peer station sends a frame of n bytes (60..1514)
+    return bytes([13, 0x80]) + struct.pack("<H", n - 60)
 
 
 def rand():
@@ -139,7 +147,7 @@ corpus["07-registers"] = (
 corpus["08-demand-autoinit"] = (
     cfg(kf=0) + program(3, 0x1 << 4 | 0x04, 0x0100, 7, 0x04) + dreq(3, True) + tick(5)
     + dreq(3, False) + tick(3) + dreq(3, True) + tick(40) + dreq(3, False) + inp(0x08)
-    + seek(0xFFFFFFFF) + truncate(5) + tick(20))
+    + seek(0x7FFFFFFF) + seek_op(4) + truncate(5) + tick(20) + seek_op(0))
 
 corpus["09-absent-memory"] = (
     cfg(small=True, kf=0) + program(2, 0x44, 0xFFF8, 15, 0x0F) + dreq(2, True) + tick(40)
@@ -148,8 +156,25 @@ corpus["09-absent-memory"] = (
 
 corpus["10-time-travel"] = (
     cfg(coherent=False, kf=0, seed=7) + program(2, 0x44, 0, 0x00FF, 0x02) + dreq(2, True)
-    + b"".join(tick(37) + cpu_write(0x30000 + 16 * i, i) + seek(i * 97) + rand()
+    + b"".join(tick(37) + cpu_write(0x30000 + 16 * i, i) + seek(i * 97) + seek_op(i * 5) + rand()
                + (truncate(i) if i % 3 == 2 else b"") for i in range(12)))
+
+# Keyframes must keep their own bytes. A transfer makes enough events (a cursor restores a
+# keyframe only for targets more than 2048 events away); memory written before keyframes are
+# taken, then again after; a cursor at the end of operation 3 must match the hash the live
+# machine had there.
+corpus["12-cow-keyframes"] = (
+    cfg(kf=0) + program(2, 0x44, 0, 0xFFFF, 0x07) + dreq(2, True) + mem_write(0x5000, 1)
+    + tick(512) + mem_write(0x5000, 2) + cpu_write(0x5001, 3) + tick(1) + seek_op(4)
+    + truncate(4) + tick(2) + seek_op(8) + seek_op(4))
+
+# A receive: channel 1 in single write mode (I/O -> memory), the NIC's receiver with DMA on,
+# frames from the peer, the status FIFO read back.
+corpus["13-nic-receive"] = (
+    cfg(kf=1) + program(1, 0x44, 0x2000, 1513, 0x03) + irq(5, False, True) + out(0x302, 0x1F)
+    + out(0x300, 0x0A) + peer_send(60) + tick(512) + tick(512) + inp(0x309) + inp(0x30A)
+    + inp(0x306) + inp(0x307) + inp(0x303) + out(0x303, 0xFF) + peer_send(1514) + tick(400)
+    + out(0x300, 0x80) + tick(20) + seek_op(3) + truncate(6) + tick(100))
 
 rng = random.Random(8237)
 corpus["11-random"] = bytes(rng.randrange(256) for _ in range(400))

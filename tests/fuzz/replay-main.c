@@ -121,7 +121,8 @@ int main(int argc, char **argv)
 			ran += r;
 	}
 	if (err || ran == 0) {
-		printf("%d inputs ran; %s\n", ran, err ? "some could not be read" : "nothing to run");
+		printf("%d inputs ran; %s\n", ran,
+		       err ? "some could not be read" : "nothing to run");
 		return 1;
 	}
 	printf("%d inputs ran, every invariant held\n", ran);

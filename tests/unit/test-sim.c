@@ -41,7 +41,7 @@ static uint64_t cursor_hash(const struct dv_cursor *c)
 /* Programs an 8-bit channel (0-3) the way a driver does: mask, clear the flip-flop, mode,
  * address and count low byte first, page, unmask. */
 static void program_channel(struct dv_sim *sim, unsigned ch, uint8_t mode, uint16_t addr,
-                            uint16_t count, uint8_t page)
+			    uint16_t count, uint8_t page)
 {
 	dv_sim_out(sim, 0x0A, (uint8_t)(0x04 | ch));
 	dv_sim_out(sim, 0x0C, 0);
@@ -88,7 +88,7 @@ static void workload_step(struct dv_sim *sim, uint32_t i, uint16_t count)
 
 struct recording {
 	size_t *boundary; /* boundary[i]: trace length before step i; boundary[WL_STEPS] = end */
-	uint64_t *hash;   /* state hash at boundary[i], for every i that is a multiple of 16 */
+	uint64_t *hash;	  /* state hash at boundary[i], for every i that is a multiple of 16 */
 };
 
 static void record_workload(struct dv_sim *sim, struct recording *r, uint32_t from, uint32_t to)
@@ -182,12 +182,24 @@ static void test_time_travel(void)
 	CHECK_EQ(dv_sim_state_hash(sim), h_live);
 	CHECK_EQ(sim->trace.len, n);
 
+	/* Where the keyframes were taken: a re-run must take them at the same events. */
+	size_t nkf = sim->nkf;
+	size_t *kf_at = calloc(nkf, sizeof *kf_at);
+	if (!kf_at)
+		exit(2);
+	for (size_t i = 0; i < nkf; i++)
+		kf_at[i] = sim->kf[i].event;
+
 	/* Truncate to a tick boundary and run the same steps again: the same trace and state,
 	 * near the end (walking back) and far from it (restoring a keyframe), and to the very
 	 * beginning. */
-	uint32_t cuts[] = { WL_STEPS - 1, WL_STEPS - 37, 4100, 1,
-		            (uint32_t)(test_random() % WL_STEPS), (uint32_t)(test_random() % WL_STEPS),
-		            0 };
+	uint32_t cuts[] = { WL_STEPS - 1,
+			    WL_STEPS - 37,
+			    4100,
+			    1,
+			    (uint32_t)(test_random() % WL_STEPS),
+			    (uint32_t)(test_random() % WL_STEPS),
+			    0 };
 	for (unsigned k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
 		uint32_t at = cuts[k];
 		dv_sim_truncate(sim, r.boundary[at]);
@@ -203,7 +215,13 @@ static void test_time_travel(void)
 		CHECK_EQ(sim->trace.len, n);
 		CHECK_EQ(dv_trace_hash(&sim->trace, sim->trace.len), t_live);
 		CHECK_EQ(dv_sim_state_hash(sim), h_live);
+		CHECK_EQ(sim->nkf, nkf);
+		size_t moved = 0;
+		for (size_t i = 0; i < nkf && i < sim->nkf; i++)
+			moved += sim->kf[i].event != kf_at[i];
+		CHECK_EQ(moved, 0);
 	}
+	free(kf_at);
 	/* Keyframes rebuilt after the truncates work for seeking as well. */
 	dv_cursor_seek(&c, r.boundary[WL_STEPS / 2 / 16 * 16]);
 	CHECK_EQ(cursor_hash(&c), r.hash[WL_STEPS / 2 / 16]);
@@ -228,14 +246,22 @@ static void test_truncate_then_diverge(void)
 		workload_step(sim, i, 0x00FF);
 	struct dv_cursor c;
 	dv_cursor_init(&c, sim);
-	dv_cursor_seek(&c, sim->trace.len);
+	size_t old_end = sim->trace.len;
+	dv_cursor_seek(&c, old_end);
 	dv_sim_truncate(sim, cut);
 	CHECK_EQ(dv_sim_state_hash(sim), h_cut);
-	/* Another future: memory writes the first run never made. */
-	for (uint32_t i = 0; i < 300; i++) {
-		dv_sim_mem_write(sim, 0x50000 + i, (uint8_t)(i ^ 0x5A));
+	/* Another future, longer than the lost one (so the cursor's position exists again,
+	 * with other events before it): memory writes the first run never made. */
+	for (uint32_t i = 0; sim->trace.len <= old_end + 100; i++) {
+		dv_sim_mem_write(sim, 0x50000 + i % 0x1000, (uint8_t)(i ^ 0x5A));
 		dv_sim_tick(sim);
 	}
+	dv_cursor_seek(&c, old_end + 50);
+	struct dv_cursor fresh;
+	dv_cursor_init(&fresh, sim);
+	dv_cursor_seek(&fresh, old_end + 50);
+	CHECK_EQ(cursor_hash(&c), cursor_hash(&fresh));
+	dv_cursor_finish(&fresh);
 	dv_cursor_seek(&c, sim->trace.len);
 	CHECK_EQ(cursor_hash(&c), dv_sim_state_hash(sim));
 	CHECK_EQ(dv_cursor_get(&c, DV_SLOT_MEM, 0x50001), 0x5B);
@@ -277,9 +303,9 @@ static void test_determinism(void)
 	for (size_t i = 0; i < a->trace.len && i < b->trace.len; i++) {
 		const struct dv_event *x = &a->trace.ev[i], *y = &b->trace.ev[i];
 		differ += x->cycle != y->cycle || x->index != y->index ||
-		          x->old_value != y->old_value || x->new_value != y->new_value ||
-		          x->kind != y->kind || x->slot != y->slot || x->loc != y->loc ||
-		          x->src != y->src || x->chan != y->chan;
+			  x->old_value != y->old_value || x->new_value != y->new_value ||
+			  x->kind != y->kind || x->slot != y->slot || x->loc != y->loc ||
+			  x->src != y->src || x->chan != y->chan;
 	}
 	CHECK_EQ(differ, 0);
 	CHECK_EQ(dv_sim_state_hash(a), dv_sim_state_hash(b));
@@ -374,6 +400,13 @@ static void test_irq_latch(void)
 	dv_sim_irq_line(sim, 5, true);
 	CHECK_EQ(sim->st.cpu.irr, 0);
 	CHECK_EQ(sim->trace.len, len); /* no edge, no event */
+	/* A falling edge latches nothing either. */
+	dv_sim_irq_line(sim, 5, false);
+	CHECK_EQ(sim->st.cpu.irr, 0);
+	CHECK_EQ(sim->st.bus.irq, 0);
+	dv_sim_irq_line(sim, 5, true); /* ... and the next rising edge does */
+	CHECK_EQ(sim->st.cpu.irr, 1u << 5);
+	dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, 0);
 	/* Other lines are independent; IRQ numbers wrap into 0-15. */
 	dv_sim_irq_line(sim, 3, true);
 	CHECK_EQ(sim->st.cpu.irr, 1u << 3);
@@ -579,7 +612,8 @@ static void test_prng(void)
 	CHECK_EQ(dv_sim_random(z), 0x06c45d188009454full);
 	dv_sim_destroy(z);
 
-	struct dv_sim *a = make_sim(42, 4, true), *b = make_sim(42, 4, true), *c = make_sim(43, 4, true);
+	struct dv_sim *a = make_sim(42, 4, true), *b = make_sim(42, 4, true),
+		      *c = make_sim(43, 4, true);
 	uint64_t va[64], vb[64];
 	unsigned same_as_c = 0;
 	for (unsigned i = 0; i < 64; i++) {
@@ -658,7 +692,8 @@ static void test_slot_names(void)
 	unsigned dup = 0;
 	for (int i = 0; i < DV_SLOT_COUNT; i++)
 		for (int j = i + 1; j < DV_SLOT_COUNT; j++)
-			dup += strcmp(dv_slot_pattern((enum dv_slot)i), dv_slot_pattern((enum dv_slot)j)) == 0;
+			dup += strcmp(dv_slot_pattern((enum dv_slot)i),
+				      dv_slot_pattern((enum dv_slot)j)) == 0;
 	CHECK_EQ(dup, 0);
 }
 
@@ -705,8 +740,7 @@ static void test_set_records_old_and_new(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_time_travel), CHECK_CASE(test_truncate_then_diverge),
-           CHECK_CASE(test_determinism), CHECK_CASE(test_irq_latch),
-           CHECK_CASE(test_irq_delivery), CHECK_CASE(test_irq_waits_for_bus),
-           CHECK_CASE(test_dpc_queue), CHECK_CASE(test_cpu_context_time_travel),
-           CHECK_CASE(test_prng), CHECK_CASE(test_slot_names),
-           CHECK_CASE(test_set_records_old_and_new))
+	   CHECK_CASE(test_determinism), CHECK_CASE(test_irq_latch), CHECK_CASE(test_irq_delivery),
+	   CHECK_CASE(test_irq_waits_for_bus), CHECK_CASE(test_dpc_queue),
+	   CHECK_CASE(test_cpu_context_time_travel), CHECK_CASE(test_prng),
+	   CHECK_CASE(test_slot_names), CHECK_CASE(test_set_records_old_and_new))
