@@ -35,7 +35,8 @@ struct dv_msg {
 struct dv_msgs {
 	struct dv_msg *v;
 	size_t n, cap;
-	size_t dropped; /* messages past the limit */
+	size_t dropped; /* failures and errors past the limit */
+	size_t ninfo;	/* DV_MSG_INFO messages kept (they have their own limit) */
 };
 
 void dv_msgs_init(struct dv_msgs *m);
@@ -199,6 +200,8 @@ struct dv_lesson {
 	struct dv_config machine;
 	enum dv_driver_kind driver;
 	uint32_t driver_line;
+	bool has_copy_threshold; /* `driver reference copy=N` */
+	uint32_t copy_threshold;
 	bool allowed[DV_RULE_COUNT]; /* `allow RULE`, or the rule named in an expect */
 	const char *compare_to;
 	uint32_t compare_line;

@@ -16,6 +16,7 @@
 #define DV_SCRIPT_DEFAULT_RUN_MAX 200000u
 #define DV_SCRIPT_DEFAULT_BUDGET 2000000u
 #define DV_SCRIPT_MAX_CMPS 16u
+#define DV_SCRIPT_MAX_FILL (16u << 20)
 
 /* Lesson-level calls the language can make (`call NAME`). */
 enum dv_lcall { DV_LCALL_REGISTER, DV_LCALL_SETUP, DV_LCALL_COMPLETE, DV_LCALL_READ_COUNTER,

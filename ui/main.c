@@ -1,10 +1,19 @@
-/* dmaviz: the command line. */
+/* dmaviz: the command line. Subcommands, options, dispatch; file reading and printing live
+ * here, the core only gets text and returns messages. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "lesson.h"
 #include "sim.h"
+
+#define MAX_LESSON_BYTES ((1u << 20) + 1u) /* one more than the parser takes, so it can tell */
 
 static void usage(FILE *f)
 {
@@ -14,8 +23,14 @@ static void usage(FILE *f)
 	      "the PC's 8237A DMA controllers, page registers, host memory, and the NDIS calls\n"
 	      "NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer.\n"
 	      "\n"
-	      "The lessons, the terminal UI and the classroom commands are being built; see\n"
-	      "README.md for what works today.\n"
+	      "Commands:\n"
+	      "  check [--junit FILE] [--tap] [--answers FILE] [--strict] PATH...\n"
+	      "                 run lessons and test scripts headless (a directory means every\n"
+	      "                 *.lesson and *.tst file in it) and report what failed\n"
+	      "  list           the id, level and title of every lesson\n"
+	      "\n"
+	      "The terminal UI and the other classroom commands are being built; see README.md\n"
+	      "for what works today, and docs/lesson-format.md for the lesson language.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     show this help and exit\n"
@@ -23,6 +38,567 @@ static void usage(FILE *f)
 	      "\n"
 	      "Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.\n",
 	      f);
+}
+
+static void check_usage(FILE *f)
+{
+	fputs("usage: dmaviz check [--junit FILE] [--tap] [--answers FILE] [--strict] PATH...\n"
+	      "\n"
+	      "Runs each lesson or test script headless and prints PASS or FAIL for each, with\n"
+	      "the messages of failed ones, then 'N passed, N failed'. A directory means every\n"
+	      "*.lesson and *.tst file in it, in name order.\n"
+	      "\n"
+	      "  --answers FILE  a learner's answers, one 'ID: VALUE' or 'LESSON/ID: VALUE' per\n"
+	      "                  line (without it each question takes the lesson's own answer)\n"
+	      "  --strict        fail a file at the first verifier rule it does not expect\n"
+	      "  --tap           print TAP (Test Anything Protocol) instead\n"
+	      "  --junit FILE    also write a JUnit XML report to FILE\n"
+	      "\n"
+	      "Exit status: 0 all passed, 1 a check failed, 2 bad usage, a file that does not\n"
+	      "parse, or a lesson that cannot run.\n",
+	      f);
+}
+
+/* ---- files ---------------------------------------------------------------------------------- */
+
+/* Reads up to max bytes of path; NULL (errno set) on failure. */
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	size_t n = fread(buf, 1, max, f);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* The compare file named in a lesson, relative to the lesson's directory. */
+static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
+{
+	(void)ctx;
+	char path[4096];
+	const char *slash = strrchr(lesson_file, '/');
+	if (name[0] == '/' || !slash)
+		snprintf(path, sizeof path, "%s", name);
+	else
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
+	return read_file(path, 16u << 20, len);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static bool paths_add(struct paths *p, const char *dir, const char *name)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 16;
+		char **v = realloc(p->v, cap * sizeof *v);
+		if (!v)
+			return false;
+		p->v = v;
+		p->cap = cap;
+	}
+	size_t dl = dir ? strlen(dir) : 0;
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	size_t len = dl + 1 + strlen(name) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return false;
+	if (dir)
+		snprintf(s, len, "%.*s/%s", (int)dl, dir, name);
+	else
+		snprintf(s, len, "%s", name);
+	p->v[p->n++] = s;
+	return true;
+}
+
+static void paths_free(struct paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+}
+
+/* Adds dir's files ending in one of the suffixes, in name order. */
+static bool add_dir(struct paths *p, const char *dir, bool tst_too)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	size_t first = p->n;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (has_suffix(e->d_name, ".lesson") || (tst_too && has_suffix(e->d_name, ".tst")))
+			paths_add(p, dir, e->d_name);
+	}
+	closedir(d);
+	qsort(p->v + first, p->n - first, sizeof *p->v, cmp_str);
+	return true;
+}
+
+/* ---- answers -------------------------------------------------------------------------------------- */
+
+struct answers {
+	char **key, **value;
+	size_t n, cap;
+};
+
+static void answers_free(struct answers *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->key[i]);
+		free(a->value[i]);
+	}
+	free(a->key);
+	free(a->value);
+}
+
+static char *dup_trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
+
+/* "ID: VALUE" per line, '#' comment lines. Returns false (after a message) on a bad line. */
+static bool answers_load(struct answers *a, const char *path)
+{
+	size_t len;
+	char *text = read_file(path, 1u << 20, &len);
+	if (!text) {
+		fprintf(stderr, "dmaviz check: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	bool ok = true;
+	unsigned line = 0;
+	for (char *p = text; ok && *p;) {
+		char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		line++;
+		char *l = dup_trimmed(p, n);
+		p = nl ? nl + 1 : p + n;
+		if (!l)
+			break;
+		if (l[0] && l[0] != '#') {
+			char *colon = strchr(l, ':');
+			if (!colon || colon == l) {
+				fprintf(stderr, "%s:%u: error: expected 'ID: VALUE'\n", path, line);
+				ok = false;
+			} else if (a->n == a->cap) {
+				size_t cap = a->cap ? 2 * a->cap : 16;
+				char **k = realloc(a->key, cap * sizeof *k);
+				if (k)
+					a->key = k;
+				char **v = realloc(a->value, cap * sizeof *v);
+				if (v)
+					a->value = v;
+				if (k && v)
+					a->cap = cap;
+			}
+			if (ok && colon && a->n < a->cap) {
+				a->key[a->n] = dup_trimmed(l, (size_t)(colon - l));
+				a->value[a->n] = dup_trimmed(colon + 1, strlen(colon + 1));
+				if (a->key[a->n] && a->value[a->n])
+					a->n++;
+			}
+		}
+		free(l);
+	}
+	free(text);
+	return ok;
+}
+
+static const char *answer_for(void *ctx, const char *lesson_id, const char *ask_id)
+{
+	const struct answers *a = ctx;
+	char full[256];
+	snprintf(full, sizeof full, "%s/%s", lesson_id, ask_id);
+	/* The last line that names the ask wins, the lesson-qualified one over the bare one. */
+	for (size_t i = a->n; i-- > 0;)
+		if (!strcmp(a->key[i], full))
+			return a->value[i];
+	for (size_t i = a->n; i-- > 0;)
+		if (!strcmp(a->key[i], ask_id))
+			return a->value[i];
+	return NULL;
+}
+
+/* ---- check ------------------------------------------------------------------------------------ */
+
+enum verdict { V_PASS, V_FAIL, V_ERROR };
+
+struct result {
+	const char *path;
+	enum verdict verdict;
+	char **lines; /* messages, and their hints as "hint: ..." */
+	size_t nlines;
+};
+
+static void result_add(struct result *r, const char *text)
+{
+	char **v = realloc(r->lines, (r->nlines + 1) * sizeof *v);
+	if (!v)
+		return;
+	r->lines = v;
+	r->lines[r->nlines] = dup_trimmed(text, strlen(text));
+	if (r->lines[r->nlines])
+		r->nlines++;
+}
+
+static void result_msgs(struct result *r, const struct dv_msgs *m)
+{
+	char buf[1200];
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->v[i].kind == DV_MSG_INFO)
+			continue;
+		result_add(r, m->v[i].text);
+		if (m->v[i].hint) {
+			snprintf(buf, sizeof buf, "hint: %s", m->v[i].hint);
+			result_add(r, buf);
+		}
+	}
+	if (m->dropped) {
+		snprintf(buf, sizeof buf, "... and %zu more", m->dropped);
+		result_add(r, buf);
+	}
+}
+
+struct check_opts {
+	bool strict, tap;
+	const char *junit;
+	struct answers *answers;
+};
+
+static void check_one(const char *path, const struct check_opts *o, struct result *r)
+{
+	size_t len;
+	r->path = path;
+	r->verdict = V_PASS;
+	char *text = read_file(path, MAX_LESSON_BYTES, &len);
+	if (!text) {
+		char buf[600];
+		snprintf(buf, sizeof buf, "%s: error: %s", path, strerror(errno));
+		result_add(r, buf);
+		r->verdict = V_ERROR;
+		return;
+	}
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	struct dv_lesson *L = dv_lesson_parse(path, text, len, &msgs);
+	free(text);
+	if (!L) {
+		result_msgs(r, &msgs);
+		r->verdict = V_ERROR;
+		dv_msgs_finish(&msgs);
+		return;
+	}
+	dv_msgs_finish(&msgs);
+	struct dv_run_options ro;
+	memset(&ro, 0, sizeof ro);
+	ro.strict = o->strict;
+	ro.load = load_relative;
+	if (o->answers) {
+		ro.answer = answer_for;
+		ro.ctx = o->answers;
+	}
+	struct dv_run *run = dv_run_create(L, &ro);
+	if (!run) {
+		char buf[600];
+		snprintf(buf, sizeof buf, "%s: error: out of memory", path);
+		result_add(r, buf);
+		r->verdict = V_ERROR;
+		dv_lesson_free(L);
+		return;
+	}
+	dv_run_all(run);
+	const struct dv_msgs *m = dv_run_msgs(run);
+	if (dv_msgs_count(m, DV_MSG_ERROR))
+		r->verdict = V_ERROR;
+	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
+		r->verdict = V_FAIL;
+	result_msgs(r, m);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+}
+
+static void xml_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			/* XML 1.0 allows no control characters but tab and newline. */
+			if (c < 0x20 && c != '\t' && c != '\n')
+				fputc('?', f);
+			else
+				fputc(c, f);
+		}
+	}
+}
+
+/* Written to a temporary file and renamed, so a reader never sees half a report. */
+static bool write_junit(const char *path, const struct result *res, size_t n)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return false;
+	size_t failures = 0, errors = 0;
+	for (size_t i = 0; i < n; i++) {
+		failures += res[i].verdict == V_FAIL;
+		errors += res[i].verdict == V_ERROR;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+	fprintf(f, "  <testsuite name=\"dmaviz check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", n,
+	        failures, errors);
+	for (size_t i = 0; i < n; i++) {
+		fputs("    <testcase classname=\"dmaviz.check\" name=\"", f);
+		xml_escaped(f, res[i].path);
+		if (res[i].verdict == V_PASS) {
+			fputs("\"/>\n", f);
+			continue;
+		}
+		fputs("\">\n      <failure type=\"", f);
+		fputs(res[i].verdict == V_ERROR ? "error" : "failure", f);
+		fputs("\" message=\"", f);
+		xml_escaped(f, res[i].nlines ? res[i].lines[0] : "failed");
+		fputs("\">", f);
+		for (size_t k = 0; k < res[i].nlines; k++) {
+			xml_escaped(f, res[i].lines[k]);
+			fputc('\n', f);
+		}
+		fputs("</failure>\n    </testcase>\n", f);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", f);
+	bool ok = !ferror(f);
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		remove(tmp);
+		return false;
+	}
+	return true;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct check_opts o;
+	struct paths files = { 0 };
+	struct answers answers = { 0 };
+	const char *answers_path = NULL;
+	int status = 0;
+	memset(&o, 0, sizeof o);
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			check_usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--strict")) {
+			o.strict = true;
+		} else if (!strcmp(a, "--tap")) {
+			o.tap = true;
+		} else if (!strcmp(a, "--junit") || !strcmp(a, "--answers")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "dmaviz check: %s needs a file name\n", a);
+				check_usage(stderr);
+				return 2;
+			}
+			if (a[2] == 'j')
+				o.junit = argv[++i];
+			else
+				answers_path = argv[++i];
+		} else if (!strncmp(a, "--junit=", 8)) {
+			o.junit = a + 8;
+		} else if (!strncmp(a, "--answers=", 10)) {
+			answers_path = a + 10;
+		} else {
+			fprintf(stderr, "dmaviz check: unknown option '%s'\n", a);
+			check_usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "dmaviz check: no lesson or test script given\n");
+		check_usage(stderr);
+		return 2;
+	}
+	if (answers_path) {
+		if (!answers_load(&answers, answers_path)) {
+			answers_free(&answers);
+			return 2;
+		}
+		o.answers = &answers;
+	}
+	for (; i < argc; i++) {
+		struct stat sb;
+		if (stat(argv[i], &sb) != 0) {
+			fprintf(stderr, "dmaviz check: %s: %s\n", argv[i], strerror(errno));
+			status = 2;
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			size_t before = files.n;
+			if (!add_dir(&files, argv[i], true)) {
+				fprintf(stderr, "dmaviz check: %s: %s\n", argv[i], strerror(errno));
+				status = 2;
+			} else if (files.n == before) {
+				fprintf(stderr, "dmaviz check: %s: no *.lesson or *.tst files\n", argv[i]);
+				status = 2;
+			}
+		} else {
+			paths_add(&files, NULL, argv[i]);
+		}
+	}
+	struct result *res = calloc(files.n ? files.n : 1, sizeof *res);
+	if (!res) {
+		paths_free(&files);
+		answers_free(&answers);
+		return 2;
+	}
+	size_t passed = 0, failed = 0;
+	if (o.tap)
+		printf("TAP version 13\n");
+	for (size_t k = 0; k < files.n; k++) {
+		struct result *r = &res[k];
+		check_one(files.v[k], &o, r);
+		if (r->verdict == V_PASS)
+			passed++;
+		else
+			failed++;
+		if (r->verdict == V_ERROR)
+			status = 2;
+		else if (r->verdict == V_FAIL && status == 0)
+			status = 1;
+		if (o.tap) {
+			printf("%s %zu - %s\n", r->verdict == V_PASS ? "ok" : "not ok", k + 1, r->path);
+			for (size_t l = 0; l < r->nlines; l++)
+				printf("# %s\n", r->lines[l]);
+		} else {
+			printf("%s %s\n", r->verdict == V_PASS ? "PASS" : "FAIL", r->path);
+			for (size_t l = 0; l < r->nlines; l++)
+				printf("  %s\n", r->lines[l]);
+		}
+		fflush(stdout);
+	}
+	if (o.tap) {
+		printf("1..%zu\n", files.n);
+		printf("# %zu passed, %zu failed\n", passed, failed);
+	} else {
+		printf("%zu passed, %zu failed\n", passed, failed);
+	}
+	if (o.junit && !write_junit(o.junit, res, files.n)) {
+		fprintf(stderr, "dmaviz check: cannot write %s: %s\n", o.junit, strerror(errno));
+		status = 2;
+	}
+	for (size_t k = 0; k < files.n; k++) {
+		for (size_t l = 0; l < res[k].nlines; l++)
+			free(res[k].lines[l]);
+		free(res[k].lines);
+	}
+	free(res);
+	paths_free(&files);
+	answers_free(&answers);
+	return status;
+}
+
+/* ---- list -------------------------------------------------------------------------------------- */
+
+static int cmd_list(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs("usage: dmaviz list\n\nPrints the id, level and title of every lesson.\n", stdout);
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "dmaviz list: unexpected argument '%s'\n", argv[1]);
+		return 2;
+	}
+	/* Installed lessons first; a build tree that was never installed uses the source's. */
+	const char *dir = DV_LESSONS_DIR;
+	struct stat sb;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		dir = DV_SOURCE_LESSONS_DIR;
+	struct paths files = { 0 };
+	if (!add_dir(&files, dir, false)) {
+		fprintf(stderr, "dmaviz list: %s: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	int status = 0;
+	printf("%-20s %-5s %s\n", "ID", "LEVEL", "TITLE");
+	for (size_t i = 0; i < files.n; i++) {
+		size_t len;
+		char *text = read_file(files.v[i], MAX_LESSON_BYTES, &len);
+		if (!text) {
+			fprintf(stderr, "dmaviz list: %s: %s\n", files.v[i], strerror(errno));
+			status = 2;
+			continue;
+		}
+		struct dv_msgs msgs;
+		dv_msgs_init(&msgs);
+		struct dv_lesson *L = dv_lesson_parse(files.v[i], text, len, &msgs);
+		free(text);
+		if (!L) {
+			for (size_t k = 0; k < msgs.n; k++)
+				fprintf(stderr, "%s\n", msgs.v[k].text);
+			status = 2;
+		} else {
+			printf("%-20s %-5u %s\n", L->id, L->level, L->title);
+		}
+		dv_lesson_free(L);
+		dv_msgs_finish(&msgs);
+	}
+	paths_free(&files);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -39,6 +615,10 @@ int main(int argc, char **argv)
 		printf("dmaviz %s\n", DV_VERSION);
 		return 0;
 	}
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return cmd_list(argc - 1, argv + 1);
 	fprintf(stderr, "dmaviz: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

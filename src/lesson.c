@@ -1,0 +1,1356 @@
+/* dmaviz: the lesson engine: runs a parsed lesson (script.c) on a fresh simulated PC.
+ *
+ * Every statement runs with the lesson's file:line as the cause of its events and is marked
+ * in the trace (DV_EV_MARK), so the UI can point at the lesson line behind each bus cycle and
+ * seek to the start of any step. Every loop is bounded: `run` by its max, a whole file by a
+ * cycle budget, so no lesson and no learner's driver can hang the grader.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calls.h"
+#include "dma8237.h"
+#include "dvndis.h"
+#include "hal.h"
+#include "lesson.h"
+#include "nic.h"
+#include "script.h"
+
+/* The reference miniport is linked in when src/miniport/ exists (src/meson.build then adds
+ * its directory to the include path). */
+#if defined(__has_include)
+#if __has_include("dvmini.h")
+#define DV_HAVE_MINIPORT 1
+#endif
+#endif
+#ifdef DV_HAVE_MINIPORT
+#include "dvmini.h"
+static DV_DRIVER_ENTRY reference_entry(void)
+{
+	return DvMiniDriverEntry;
+}
+
+/* The reference driver's copy threshold is a global: every run sets it, so one lesson's
+ * `copy=` never leaks into the next file `dmaviz check` runs. */
+static void reference_configure(const struct dv_lesson *L)
+{
+	DvMiniCopyThreshold = L->has_copy_threshold ? L->copy_threshold : DVMINI_COPY_THRESHOLD;
+}
+#else
+static void reference_configure(const struct dv_lesson *L)
+{
+	(void)L;
+}
+
+static DV_DRIVER_ENTRY reference_entry(void)
+{
+	return NULL;
+}
+#endif
+
+enum { STEP_STARTED = 1, STEP_CLOSED = 2 };
+
+struct dv_run {
+	const struct dv_lesson *L;
+	struct dv_run_options opt;
+	struct dv_sim *sim;
+	struct dv_ndis *ndis;
+	enum dv_run_state state;
+	size_t pc;
+	struct dv_msgs msgs;
+	/* steps */
+	int cur;
+	size_t *step_first, *step_end;
+	uint8_t *step_flags;
+	/* values the language keeps */
+	uint32_t last_in;
+	uint8_t last_read[256];
+	uint32_t counter;
+	NDIS_HANDLE handle;
+	PNDIS_BUFFER *bufs;
+	uint32_t *buf_phys;
+	bool loaded;
+	uint32_t calls[DV_CALL_COUNT];
+	size_t rec_seen;
+	bool strict_fired;
+	bool atom_seen[DV_SCRIPT_MAX_CMPS];
+	/* output table and compare file */
+	const struct dv_column *cols;
+	unsigned ncols;
+	char **rows;
+	size_t nrows, rows_cap;
+	char *cmp_buf;
+	char **cmp_line;
+	size_t ncmp;
+	bool cmp_on;
+	/* bounds */
+	uint64_t budget;
+	uint64_t filled; /* bytes written by fill/poke/write: each is a trace event */
+	/* the front end's answer to the next ask */
+	char *pending;
+	/* the sandbox prompt */
+	struct dv_arena *scratch;
+	uint32_t ncommands;
+};
+
+/* A handle NDIS never returned, for `handle=bad`. */
+static NDIS_DMA_BLOCK bad_handle_object;
+
+/* ---- messages ---------------------------------------------------------------------------- */
+
+static void run_msg(struct dv_run *run, enum dv_msg_kind kind, const char *file, uint32_t line,
+                    const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+
+static void run_msg(struct dv_run *run, enum dv_msg_kind kind, const char *file, uint32_t line,
+                    const char *hint, const char *fmt, ...)
+{
+	char buf[900];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	dv_msgs_add(&run->msgs, kind, line, 0, run->sim ? run->sim->st.cycle : 0, hint, "%s:%u: %s%s",
+	            file, (unsigned)line, kind == DV_MSG_ERROR ? "error: " : "", buf);
+	if (kind == DV_MSG_ERROR)
+		run->state = DV_RUN_STOPPED;
+}
+
+void dv_value_format(uint32_t v, enum dv_value_type type, char *buf, size_t size)
+{
+	switch (type) {
+	case DV_VT_STATUS: {
+		const char *n = dv_ndis_status_name((int32_t)v);
+		if (strcmp(n, "NDIS_STATUS_?") != 0)
+			snprintf(buf, size, "%s", n);
+		else
+			snprintf(buf, size, "0x%08x", (unsigned)v);
+		return;
+	}
+	case DV_VT_RULE:
+		if (v < DV_RULE_COUNT)
+			snprintf(buf, size, "%s", dv_rule_name((enum dv_rule)v));
+		else
+			snprintf(buf, size, "none");
+		return;
+	case DV_VT_OWNER:
+		if (v <= 1)
+			snprintf(buf, size, "%s", v ? "dma" : "cpu");
+		else
+			snprintf(buf, size, "%u", (unsigned)v);
+		return;
+	default:
+		if (v < 10)
+			snprintf(buf, size, "%u", (unsigned)v);
+		else
+			snprintf(buf, size, "%u (0x%x)", (unsigned)v, (unsigned)v);
+		return;
+	}
+}
+
+/* ---- values ---------------------------------------------------------------------------------- */
+
+static void count_calls(struct dv_run *run)
+{
+	for (; run->rec_seen < run->ndis->nrec; run->rec_seen++) {
+		unsigned c = run->ndis->rec[run->rec_seen].call;
+		if (c < DV_CALL_COUNT)
+			run->calls[c]++;
+	}
+}
+
+/* The CPU's view of a byte without disturbing the cache (an expectation must not change the
+ * machine): a cached line wins over memory. */
+static uint32_t cpu_peek(const struct dv_sim *sim, uint32_t addr)
+{
+	if (addr >= sim->st.mem_size)
+		return 0xFF;
+	if (sim->st.cache_on) {
+		unsigned line = (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
+		if ((sim->st.cache.flags[line] & 1u) && sim->st.cache.tag[line] == addr / DV_CACHE_LINE)
+			return sim->st.cache.data[line][addr % DV_CACHE_LINE];
+	}
+	return dv_sim_mem_read(sim, addr);
+}
+
+static struct dv_dma_handle *watched_handle(const struct dv_run *run)
+{
+	if (run->handle)
+		return (struct dv_dma_handle *)run->handle;
+	for (size_t i = 0; i < run->ndis->nhandles; i++)
+		if (run->ndis->handles[i]->registered)
+			return run->ndis->handles[i];
+	return NULL;
+}
+
+static bool frame_is_packet(const uint8_t *data, uint32_t len, uint32_t seq)
+{
+	uint32_t i = 0;
+	while (i < len && i < DV_FRAME_MAX && data[i] == dv_ndis_packet_byte(seq, i))
+		i++;
+	return i == len;
+}
+
+/* Packet numbers a lesson may write itself with `fill ... packet=N`. */
+#define FILL_PACKETS 64u
+
+static uint32_t peer_last_ok(const struct dv_run *run)
+{
+	const struct dv_peer *peer = &run->sim->st.peer;
+	if (peer->rx_count == 0)
+		return 0;
+	unsigned slot = (peer->rx_count - 1) % DV_PEER_FRAMES;
+	uint32_t len = peer->rx_len[slot];
+	if (len == 0)
+		return 0;
+	for (uint32_t t = 0; t < run->ndis->ntx; t++)
+		if (run->ndis->tx[t].length == len && frame_is_packet(peer->rx_data[slot], len, run->ndis->tx[t].seq))
+			return 1;
+	for (uint32_t seq = 0; seq < FILL_PACKETS; seq++)
+		if (frame_is_packet(peer->rx_data[slot], len, seq))
+			return 1;
+	return 0;
+}
+
+static uint32_t rx_last_ok(const struct dv_run *run)
+{
+	if (run->ndis->nrx == 0)
+		return 0;
+	const struct dv_rx_frame *f = &run->ndis->rx[(run->ndis->nrx - 1) % DV_NDIS_RX_LOG];
+	if (f->len < 18 || f->len > DV_PEER_MAX_FRAME)
+		return 0;
+	/* The peer writes its frame number into bytes 14-17 (docs/nic.md §8.3). */
+	uint32_t seq = (uint32_t)f->data[14] << 24 | (uint32_t)f->data[15] << 16 |
+	               (uint32_t)f->data[16] << 8 | f->data[17];
+	for (uint32_t i = 0; i < f->len; i++)
+		if (f->data[i] != dv_peer_byte(seq, i))
+			return 0;
+	return 1;
+}
+
+static uint32_t eval_ref(struct dv_run *run, const struct dv_ref *r)
+{
+	const struct dv_state *st = &run->sim->st;
+	struct dv_ndis *nd = run->ndis;
+	switch (r->kind) {
+	case DV_REF_NUM: return r->a;
+	case DV_REF_SLOT: return dv_sim_get(run->sim, (enum dv_slot)r->a, r->b);
+	case DV_REF_DMA_MASKED: return dv_dma_masked(st, r->a);
+	case DV_REF_DMA_TC: return (st->dma[r->a / 4].status >> (r->a % 4)) & 1u;
+	case DV_REF_DMA_DREQ: return (st->bus.dreq >> r->a) & 1u;
+	case DV_REF_DMA_RESIDUE: {
+		uint32_t left = (st->dma[r->a / 4].ch[r->a % 4].cur_count + 1u) & 0xFFFFu;
+		return r->a >= 4 ? left * 2 : left;
+	}
+	case DV_REF_DMA_PHYS: return dv_dma_phys(st, r->a);
+	case DV_REF_IRQ: return (st->bus.irq >> r->a) & 1u;
+	case DV_REF_CPU_MEM: return cpu_peek(run->sim, r->a);
+	case DV_REF_LAST_IN: return run->last_in;
+	case DV_REF_LAST_READ: return r->a < 256 ? run->last_read[r->a] : 0;
+	case DV_REF_NDIS_STATUS: return (uint32_t)nd->last_status;
+	case DV_REF_NDIS_INPROGRESS: {
+		const struct dv_dma_handle *h = watched_handle(run);
+		return h ? h->block.InProgress != 0 : 0;
+	}
+	case DV_REF_NDIS_COUNTER: return run->counter;
+	case DV_REF_VERIFIER_LAST: return nd->last_rule < 0 ? 0xFFFFFFFFu : (uint32_t)nd->last_rule;
+	case DV_REF_VERIFIER_COUNT: return nd->violations;
+	case DV_REF_VERIFIER_RULE: return r->a < DV_RULE_COUNT ? nd->fired[r->a] : 0;
+	case DV_REF_CALLS:
+		count_calls(run);
+		return r->a < DV_CALL_COUNT ? run->calls[r->a] : 0;
+	case DV_REF_BUFFER_LEN: return r->a < run->L->nbuffers ? run->L->buffers[r->a].len : 0;
+	case DV_REF_BUFFER_PHYS: return r->a < run->L->nbuffers ? run->buf_phys[r->a] : 0;
+	case DV_REF_TX_SENT: return nd->ntx;
+	case DV_REF_TX_COMPLETED: {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < nd->ntx; i++)
+			n += nd->tx[i].completed;
+		return n;
+	}
+	case DV_REF_TX_LAST_STATUS: {
+		uint32_t best = 0, st_v = (uint32_t)NDIS_STATUS_PENDING;
+		for (uint32_t i = 0; i < nd->ntx; i++) {
+			if (nd->tx[i].completed && nd->tx[i].completed_cycle >= best) {
+				best = nd->tx[i].completed_cycle;
+				st_v = (uint32_t)nd->tx[i].status;
+			}
+		}
+		return st_v;
+	}
+	case DV_REF_PEER_FRAMES: return st->peer.rx_count;
+	case DV_REF_PEER_LAST_OK: return peer_last_ok(run);
+	case DV_REF_RX_FRAMES: return nd->nrx;
+	case DV_REF_RX_LAST_OK: return rx_last_ok(run);
+	case DV_REF_BOUNCE_USED:
+		for (size_t i = nd->nrec; i-- > 0;)
+			if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
+				return nd->rec[i].arg[3] != 0;
+		return 0;
+	}
+	return 0;
+}
+
+static uint32_t eval_value(struct dv_run *run, const struct dv_value *v)
+{
+	uint32_t acc = v->n ? eval_ref(run, &v->term[0]) : 0;
+	for (unsigned i = 1; i < v->n; i++) {
+		uint32_t t = eval_ref(run, &v->term[i]);
+		switch (v->op[i]) {
+		case '+': acc += t; break;
+		case '-': acc -= t; break;
+		case '&': acc &= t; break;
+		default: break;
+		}
+	}
+	return acc;
+}
+
+static bool eval_cmp(struct dv_run *run, const struct dv_cmp *m, unsigned i)
+{
+	if (m->op == DV_OP_CALL || m->op == DV_OP_RETURN || m->op == DV_OP_NOTE)
+		return i < DV_SCRIPT_MAX_CMPS && run->atom_seen[i];
+	uint32_t a = eval_value(run, &m->lhs);
+	if (m->op == DV_OP_NONZERO)
+		return a != 0;
+	uint32_t b = eval_value(run, &m->rhs);
+	switch (m->op) {
+	case DV_OP_EQ: return a == b;
+	case DV_OP_NE: return a != b;
+	case DV_OP_LT: return a < b;
+	case DV_OP_LE: return a <= b;
+	case DV_OP_GT: return a > b;
+	case DV_OP_GE: return a >= b;
+	default: return false;
+	}
+}
+
+/* `&&` binds tighter than `||`: an alternative is true when all its comparisons are. */
+static bool eval_cond(struct dv_run *run, const struct dv_cond *c)
+{
+	bool conj = true;
+	for (unsigned i = 0; i < c->n; i++) {
+		if (i > 0 && c->cmp[i].or_before) {
+			if (conj)
+				return true;
+			conj = true;
+		}
+		if (conj && !eval_cmp(run, &c->cmp[i], i))
+			conj = false;
+	}
+	return conj;
+}
+
+/* "(dma.ch1.count = 2, nic.isr = 0)": the names in a condition and their values now. */
+static void describe_values(struct dv_run *run, const struct dv_cond *c, char *buf, size_t size)
+{
+	const char *seen[32];
+	unsigned nseen = 0;
+	size_t len = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct dv_cmp *m = &c->cmp[i];
+		if (m->op == DV_OP_CALL || m->op == DV_OP_RETURN || m->op == DV_OP_NOTE)
+			continue;
+		const struct dv_value *vs[2] = { &m->lhs, &m->rhs };
+		for (int s = 0; s < 2; s++) {
+			for (unsigned t = 0; t < vs[s]->n; t++) {
+				const struct dv_ref *r = &vs[s]->term[t];
+				if (r->kind == DV_REF_NUM || !r->name)
+					continue;
+				bool dup = false;
+				for (unsigned k = 0; k < nseen; k++)
+					dup = dup || !strcmp(seen[k], r->name);
+				if (dup || nseen >= 32)
+					continue;
+				seen[nseen++] = r->name;
+				char v[64];
+				dv_value_format(eval_ref(run, r), r->type, v, sizeof v);
+				int w = snprintf(buf + len, size - len, "%s%s = %s", len ? ", " : "", r->name, v);
+				if (w < 0 || (size_t)w >= size - len)
+					return;
+				len += (size_t)w;
+			}
+		}
+	}
+}
+
+/* ---- time -------------------------------------------------------------------------------------- */
+
+/* The budget counts the machine's cycles, so cycles a driver spends in NdisStallExecution
+ * count too. */
+static bool tick(struct dv_run *run, const char *file, uint32_t line)
+{
+	if (run->sim->st.cycle >= run->budget) {
+		run_msg(run, DV_MSG_FAIL, file, line, "a lesson should need far fewer cycles; look for a run that never ends",
+		        "the file ran %llu cycles in total, the most one file may run", (unsigned long long)run->budget);
+		run->state = DV_RUN_STOPPED;
+		return false;
+	}
+	dv_sim_tick(run->sim);
+	return true;
+}
+
+/* Marks the event atoms of a `run until` condition that happened in events [*from, len). */
+static void scan_atoms(struct dv_run *run, const struct dv_cond *c, size_t *from)
+{
+	const struct dv_trace *t = &run->sim->trace;
+	for (; *from < t->len; (*from)++) {
+		const struct dv_event *e = &t->ev[*from];
+		if (e->kind != DV_EV_CALL && e->kind != DV_EV_RETURN && e->kind != DV_EV_NOTE)
+			continue;
+		for (unsigned i = 0; i < c->n && i < DV_SCRIPT_MAX_CMPS; i++) {
+			const struct dv_cmp *m = &c->cmp[i];
+			if ((m->op == DV_OP_CALL && e->kind == DV_EV_CALL) ||
+			    (m->op == DV_OP_RETURN && e->kind == DV_EV_RETURN) ||
+			    (m->op == DV_OP_NOTE && e->kind == DV_EV_NOTE))
+				if (e->slot == m->lhs.term[0].a)
+					run->atom_seen[i] = true;
+		}
+	}
+}
+
+static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	size_t from = run->sim->trace.len;
+	memset(run->atom_seen, 0, sizeof run->atom_seen);
+	for (uint32_t n = 0;; n++) {
+		scan_atoms(run, &s->cond, &from);
+		if (eval_cond(run, &s->cond))
+			return;
+		if (n >= s->a) {
+			char vals[512];
+			describe_values(run, &s->cond, vals, sizeof vals);
+			run_msg(run, DV_MSG_FAIL, file, s->line,
+			        "raise the bound with 'max N', or check the steps before: did the transfer start?",
+			        "run until %s: still false after %u cycles (cycle %u%s%s)", s->cond.text,
+			        (unsigned)s->a, (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
+			run->state = DV_RUN_STOPPED;
+			return;
+		}
+		if (!tick(run, file, s->line))
+			return;
+	}
+}
+
+/* A tick is quiet when it changed nothing but the cycle counters. */
+static bool quiet_since(const struct dv_sim *sim, size_t from)
+{
+	for (size_t i = from; i < sim->trace.len; i++) {
+		const struct dv_event *e = &sim->trace.ev[i];
+		if (e->kind == DV_EV_MARK)
+			continue;
+		if (e->kind != DV_EV_STATE ||
+		    (e->slot != DV_SLOT_CYCLE && e->slot != DV_SLOT_BUS_CPU_CYCLES))
+			return false;
+	}
+	return true;
+}
+
+static void run_quiet(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	unsigned quiet = 0;
+	for (uint32_t n = 0; quiet < 2; n++) {
+		if (n >= s->a) {
+			run_msg(run, DV_MSG_FAIL, file, s->line, "raise the bound with 'max N'",
+			        "run quiet: the machine was still busy after %u cycles (cycle %u)", (unsigned)s->a,
+			        (unsigned)run->sim->st.cycle);
+			run->state = DV_RUN_STOPPED;
+			return;
+		}
+		size_t before = run->sim->trace.len;
+		if (!tick(run, file, s->line))
+			return;
+		quiet = quiet_since(run->sim, before) ? quiet + 1 : 0;
+	}
+}
+
+/* ---- output rows -------------------------------------------------------------------------------- */
+
+static void value_text(const struct dv_column *c, uint32_t v, char *out, size_t size)
+{
+	char tmp[48];
+	switch (c->fmt) {
+	case 'X': snprintf(tmp, sizeof tmp, "%0*X", (int)c->width, (unsigned)v); break;
+	case 'B': {
+		unsigned bits = 32;
+		while (bits > 1 && !(v >> (bits - 1)))
+			bits--;
+		if (bits < c->width)
+			bits = c->width > 32 ? 32 : c->width;
+		size_t k = 0;
+		for (unsigned i = bits; i-- > 0;)
+			tmp[k++] = (char)('0' + ((v >> i) & 1u));
+		tmp[k] = 0;
+		break;
+	}
+	case 'S':
+		if (c->ref.type == DV_VT_NUM)
+			snprintf(tmp, sizeof tmp, "%u", (unsigned)v);
+		else
+			dv_value_format(v, c->ref.type, tmp, sizeof tmp);
+		break;
+	default:
+		if (c->ref.type == DV_VT_STATUS)
+			snprintf(tmp, sizeof tmp, "%d", (int)(int32_t)v);
+		else
+			snprintf(tmp, sizeof tmp, "%u", (unsigned)v);
+		break;
+	}
+	size_t len = strlen(tmp);
+	/* Numbers keep their rightmost W characters (nand2tetris), text its leftmost. */
+	const char *shown = tmp;
+	if (len > c->width) {
+		if (c->fmt != 'S')
+			shown = tmp + (len - c->width);
+		len = c->width;
+	}
+	size_t o = 0;
+	unsigned pad_left = c->left, pad_right = c->right;
+	if (c->fmt == 'S')
+		pad_right += c->width - (unsigned)len;
+	else
+		pad_left += c->width - (unsigned)len;
+	for (unsigned i = 0; i < pad_left && o + 1 < size; i++)
+		out[o++] = ' ';
+	for (size_t i = 0; i < len && o + 1 < size; i++)
+		out[o++] = shown[i];
+	for (unsigned i = 0; i < pad_right && o + 1 < size; i++)
+		out[o++] = ' ';
+	out[o] = 0;
+}
+
+static void header_text(const struct dv_column *c, char *out, size_t size)
+{
+	unsigned w = c->left + c->width + c->right;
+	const char *name = c->ref.name ? c->ref.name : "?";
+	size_t len = strlen(name);
+	if (len > w)
+		len = w;
+	unsigned left = (w - (unsigned)len) / 2;
+	size_t o = 0;
+	for (unsigned i = 0; i < w && o + 1 < size; i++) {
+		char ch = ' ';
+		if (i >= left && i - left < len)
+			ch = name[i - left];
+		out[o++] = ch;
+	}
+	out[o] = 0;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+/* Splits a compare line "|a|b|" into cells; returns how many (at most max). */
+static unsigned split_cells(const char *line, const char **cell, size_t *len, unsigned max)
+{
+	size_t n = strlen(line);
+	const char *s = line;
+	trim(&s, &n);
+	if (n && s[0] == '|') {
+		s++;
+		n--;
+	}
+	if (n && s[n - 1] == '|')
+		n--;
+	unsigned k = 0;
+	const char *start = s;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || s[i] == '|') {
+			if (k < max) {
+				cell[k] = start;
+				len[k] = (size_t)(s + i - start);
+			}
+			k++;
+			start = s + i + 1;
+		}
+	}
+	return k;
+}
+
+static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *file, bool header)
+{
+	char cells[32][96];
+	unsigned n = run->ncols;
+	size_t total = 2;
+	for (unsigned i = 0; i < n; i++) {
+		if (header)
+			header_text(&run->cols[i], cells[i], sizeof cells[i]);
+		else
+			value_text(&run->cols[i], eval_ref(run, &run->cols[i].ref), cells[i], sizeof cells[i]);
+		total += strlen(cells[i]) + 1;
+	}
+	char *row = malloc(total + 1);
+	if (!row)
+		return;
+	size_t o = 0;
+	row[o++] = '|';
+	for (unsigned i = 0; i < n; i++) {
+		size_t l = strlen(cells[i]);
+		memcpy(row + o, cells[i], l);
+		o += l;
+		row[o++] = '|';
+	}
+	row[o] = 0;
+	if (run->nrows == run->rows_cap) {
+		size_t cap = run->rows_cap ? 2 * run->rows_cap : 16;
+		char **r = realloc(run->rows, cap * sizeof *r);
+		if (!r) {
+			free(row);
+			return;
+		}
+		run->rows = r;
+		run->rows_cap = cap;
+	}
+	run->rows[run->nrows++] = row;
+	if (!run->cmp_on)
+		return;
+	size_t k = run->nrows; /* 1-based compare line */
+	const char *cmpname = run->L->compare_to;
+	if (k > run->ncmp) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "compare: %s has no line %zu (the row is %s)", cmpname,
+		        k, row);
+		return;
+	}
+	const char *cc[33];
+	size_t cl[33];
+	unsigned m = split_cells(run->cmp_line[k - 1], cc, cl, 33);
+	if (m != n) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "compare: %s:%zu has %u cells, the row has %u (%s)",
+		        cmpname, k, m, n, row);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const char *want = cc[i], *got = cells[i];
+		size_t wl = cl[i], gl = strlen(got);
+		trim(&want, &wl);
+		trim(&got, &gl);
+		bool wild = wl > 0;
+		for (size_t j = 0; j < wl; j++)
+			wild = wild && want[j] == '*';
+		if (wild || (wl == gl && !memcmp(want, got, wl)))
+			continue;
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "%s: expected %s%.*s%s, got %s%.*s%s (cycle %u, %s:%zu)",
+		        run->cols[i].ref.name ? run->cols[i].ref.name : "?", wl ? "" : "\"", (int)wl, want,
+		        wl ? "" : "\"", gl ? "" : "\"", (int)gl, got, gl ? "" : "\"",
+		        (unsigned)run->sim->st.cycle, cmpname, k);
+	}
+}
+
+/* ---- steps ---------------------------------------------------------------------------------- */
+
+static void mark(struct dv_run *run, enum dv_mark_kind kind, uint32_t index, uint16_t loc)
+{
+	uint32_t saved = dv_sim_cause(run->sim, DV_SRC_SCRIPT, loc);
+	dv_sim_emit(run->sim, DV_EV_MARK, (uint16_t)kind, index, 0, 0, 0xFF);
+	dv_sim_cause_restore(run->sim, saved);
+}
+
+static void check_goals(struct dv_run *run, unsigned k)
+{
+	const struct dv_step *st = &run->L->steps[k];
+	if (!st->has_goal)
+		return;
+	for (size_t i = st->first; i < st->first + st->count; i++) {
+		const struct dv_stmt *s = &run->L->stmts[i];
+		if (s->kind != DV_ST_GOAL)
+			continue;
+		memset(run->atom_seen, 0, sizeof run->atom_seen);
+		if (!eval_cond(run, &s->cond)) {
+			char vals[512];
+			describe_values(run, &s->cond, vals, sizeof vals);
+			run_msg(run, DV_MSG_FAIL, run->L->file, s->line, NULL, "goal not reached: %s (%s)",
+			        s->cond.text, vals);
+		}
+	}
+}
+
+static void close_step(struct dv_run *run, unsigned k)
+{
+	if (!(run->step_flags[k] & STEP_STARTED) || (run->step_flags[k] & STEP_CLOSED))
+		return;
+	if (run->state == DV_RUN_READY)
+		check_goals(run, k);
+	run->step_end[k] = run->sim->trace.len;
+	run->step_flags[k] |= STEP_CLOSED;
+}
+
+/* Starts step k, closing the one in progress and passing through steps without statements. */
+static void enter_step(struct dv_run *run, unsigned k)
+{
+	if (run->cur >= 0 && (unsigned)run->cur >= k)
+		return;
+	for (unsigned j = run->cur < 0 ? 0 : (unsigned)run->cur + 1; j <= k; j++) {
+		if (run->cur >= 0)
+			close_step(run, (unsigned)run->cur);
+		run->step_first[j] = run->sim->trace.len;
+		run->step_flags[j] |= STEP_STARTED;
+		const struct dv_step *st = &run->L->steps[j];
+		mark(run, DV_MARK_STEP, st->number, dv_trace_loc(&run->sim->trace, run->L->file, st->line));
+		run->cur = (int)j;
+	}
+}
+
+static void finish(struct dv_run *run)
+{
+	if (run->L->nsteps)
+		enter_step(run, run->L->nsteps - 1);
+	if (run->cur >= 0)
+		close_step(run, (unsigned)run->cur);
+	if (run->cmp_on && run->nrows < run->ncmp && run->state == DV_RUN_READY)
+		run_msg(run, DV_MSG_FAIL, run->L->file, run->L->compare_line, NULL,
+		        "compare: the output has %zu rows but %s has %zu lines (line %zu is %s)", run->nrows,
+		        run->L->compare_to, run->ncmp, run->nrows + 1, run->cmp_line[run->nrows]);
+	if (run->state == DV_RUN_READY)
+		run->state = DV_RUN_DONE;
+}
+
+/* ---- statements -------------------------------------------------------------------------------- */
+
+static DV_DRIVER_ENTRY driver_entry(const struct dv_run *run)
+{
+	return run->L->driver == DV_DRIVER_REFERENCE ? reference_entry() : run->opt.driver_entry;
+}
+
+static void make_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	const struct dv_buffer_decl *d = &run->L->buffers[s->a];
+	PNDIS_BUFFER b = NULL;
+	if (d->phys) {
+		uint32_t pfn[DV_MDL_MAX_PAGES];
+		uint32_t off = d->phys % DV_PAGE_SIZE;
+		uint32_t pages = (off + d->len + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
+		for (uint32_t i = 0; i < pages && i < DV_MDL_MAX_PAGES; i++)
+			pfn[i] = d->phys / DV_PAGE_SIZE + (d->scattered ? 2 * i : i);
+		PVOID va = dv_ndis_map_pages(run->ndis, pfn, pages);
+		if (va)
+			b = dv_ndis_make_buffer(run->ndis, (PVOID)((uintptr_t)va + off), d->len);
+	} else {
+		PVOID va = NULL;
+		NDIS_PHYSICAL_ADDRESS hi;
+		hi.QuadPart = 0xFFFFFF; /* the 8237A's 24-bit reach */
+		if (NdisAllocateMemoryAt(&va, d->len, NDIS_MEMORY_CONTIGUOUS, hi, file, (int)s->line) ==
+		    NDIS_STATUS_SUCCESS)
+			b = dv_ndis_make_buffer(run->ndis, va, d->len);
+	}
+	if (!b) {
+		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "buffer %s: no room for %u bytes there", d->name,
+		        (unsigned)d->len);
+		return;
+	}
+	run->bufs[s->a] = b;
+	run->buf_phys[s->a] = dv_mdl_phys(b, 0);
+}
+
+/* A `read` or `write` inside one of the lesson's buffers is the miniport's NdisMoveMemory from
+ * or to that buffer, so the verifier sees it (the lesson plays the driver). Returns false when
+ * the range is in no buffer. */
+static bool buffer_copy(struct dv_run *run, uint32_t phys, uint8_t *host, uint32_t len, bool reading,
+                        const char *file, uint32_t line)
+{
+	for (unsigned i = 0; i < run->L->nbuffers; i++) {
+		PNDIS_BUFFER b = run->bufs[i];
+		if (!b)
+			continue;
+		for (uint32_t j = 0; j < b->PfnCount; j++) {
+			if (b->Pfn[j] != phys / DV_PAGE_SIZE)
+				continue;
+			int64_t k = (int64_t)j * DV_PAGE_SIZE + phys % DV_PAGE_SIZE - b->ByteOffset;
+			if (k < 0 || (uint64_t)k + len > b->ByteCount)
+				continue;
+			PVOID va = (PVOID)((uintptr_t)b->MappedSystemVa + (uintptr_t)k);
+			if (reading)
+				NdisMoveMemoryAt(host, va, len, file, (int)line);
+			else
+				NdisMoveMemoryAt(va, host, len, file, (int)line);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	struct dv_ndis *nd = run->ndis;
+	const uint32_t *a = s->args;
+	int line = (int)s->line;
+	NDIS_HANDLE h = (s->given & (1u << DV_ARG_HANDLE)) ? (NDIS_HANDLE)&bad_handle_object : run->handle;
+	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+	enum dv_phase saved = nd->phase;
+	switch ((enum dv_lcall)s->call) {
+	case DV_LCALL_REGISTER: {
+		NDIS_DMA_DESCRIPTION d;
+		memset(&d, 0, sizeof d);
+		uint32_t ch = (s->given & (1u << DV_ARG_CHANNEL)) ? a[DV_ARG_CHANNEL] : run->L->machine.nic_channel;
+		uint32_t width = (s->given & (1u << DV_ARG_WIDTH)) ? a[DV_ARG_WIDTH] : ch >= 4 ? 16 : 8;
+		d.DemandMode = (BOOLEAN)a[DV_ARG_DEMAND];
+		d.AutoInitialize = (BOOLEAN)a[DV_ARG_AUTOINIT];
+		d.DmaChannelSpecified = TRUE;
+		d.DmaWidth = width == 16 ? Width16Bits : Width8Bits;
+		d.DmaSpeed = Compatible;
+		d.DmaPort = a[DV_ARG_PORT];
+		d.DmaChannel = ch;
+		/* With `driver none` the lesson is the miniport, registering from its
+		 * MiniportInitialize. */
+		if (run->L->driver == DV_DRIVER_NONE)
+			nd->phase = DV_PHASE_INIT;
+		NDIS_HANDLE nh = NULL;
+		st = NdisMRegisterDmaChannelAt(&nh, (NDIS_HANDLE)nd, ch, FALSE, &d,
+		                               (s->given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
+		if (run->L->driver == DV_DRIVER_NONE)
+			nd->phase = saved;
+		if (st == NDIS_STATUS_SUCCESS)
+			run->handle = nh;
+		break;
+	}
+	case DV_LCALL_SETUP:
+	case DV_LCALL_COMPLETE: {
+		PNDIS_BUFFER b = run->bufs[a[DV_ARG_BUFFER]];
+		if (s->call == DV_LCALL_SETUP)
+			NdisSetupDmaTransferAt(&st, h, b, a[DV_ARG_OFFSET], a[DV_ARG_LENGTH], (BOOLEAN)a[DV_ARG_WRITE],
+			                       file, line);
+		else
+			NdisCompleteDmaTransferAt(&st, h, b, a[DV_ARG_OFFSET], a[DV_ARG_LENGTH],
+			                          (BOOLEAN)a[DV_ARG_WRITE], file, line);
+		break;
+	}
+	case DV_LCALL_READ_COUNTER: run->counter = NdisMReadDmaCounterAt(h, file, line); break;
+	case DV_LCALL_DEREGISTER:
+		if (run->L->driver == DV_DRIVER_NONE)
+			nd->phase = DV_PHASE_HALT;
+		NdisMDeregisterDmaChannelAt(h, file, line);
+		nd->phase = saved;
+		break;
+	case DV_LCALL_RAW_WRITE: NdisRawWritePortUcharAt(a[DV_ARG_PORT], (UCHAR)a[DV_ARG_VALUE], file, line); break;
+	case DV_LCALL_RAW_READ: {
+		UCHAR v = 0;
+		NdisRawReadPortUcharAt(a[DV_ARG_PORT], &v, file, line);
+		run->last_in = v;
+		break;
+	}
+	default: break;
+	}
+}
+
+static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	struct dv_packet_spec spec;
+	memset(&spec, 0, sizeof spec);
+	uint32_t len = s->a, n = s->b, flags = s->d;
+	spec.nbuffers = n;
+	for (uint32_t k = 0; k < n; k++) {
+		spec.buf[k].length = len / n + (k == 0 ? len % n : 0);
+		spec.buf[k].scattered = (flags & DV_SEND_SCATTERED) != 0;
+	}
+	uint32_t first = 0;
+	if (flags & DV_SEND_ABOVE16M)
+		first = 0x01001000u;
+	else if (flags & DV_SEND_AT)
+		first = s->c;
+	else if (flags & DV_SEND_CROSS64K)
+		first = 0x20000u - ((spec.buf[0].length / 2) & ~1u); /* even: a 16-bit channel can take it */
+	for (uint32_t k = 0, p = first; first && k < n; k++) {
+		spec.buf[k].phys = p;
+		uint32_t pages = (p % DV_PAGE_SIZE + spec.buf[k].length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
+		p = (p / DV_PAGE_SIZE + pages * (spec.buf[k].scattered ? 2u : 1u)) * DV_PAGE_SIZE;
+	}
+	if (run->ndis->phase != DV_PHASE_RUNNING) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, "start it first with 'driver init'",
+		        "driver send: the driver is not running");
+		return;
+	}
+	if (run->ndis->ntx >= 32) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "driver send: at most 32 packets per run");
+		return;
+	}
+	if (dv_ndis_send(run->ndis, &spec) < 0)
+		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "driver send: the packet's buffers could not be placed");
+}
+
+static void ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	const struct dv_ask *a = s->ask;
+	const char *given;
+	if (run->pending)
+		given = run->pending;
+	else if (run->opt.answer)
+		given = run->opt.answer(run->opt.ctx, run->L->id, a->id);
+	else
+		given = a->nanswers ? a->answers[0].text : NULL;
+	if (!given)
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "ask %s: no answer", a->id);
+	else if (!dv_ask_accepts(a, given))
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "ask %s: expected %s, got %s", a->id,
+		        a->nanswers ? a->answers[0].text : "?", given);
+	free(run->pending);
+	run->pending = NULL;
+}
+
+static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	struct dv_sim *sim = run->sim;
+	uint16_t loc = dv_trace_loc(&sim->trace, file, s->line);
+	size_t ev0;
+	dv_ndis_bind(run->ndis);
+	/* A driver call can stall the machine without the engine ticking it: stop before the next
+	 * statement once the budget is spent, so the overshoot is one statement's at most. */
+	if (sim->st.cycle > run->budget) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "the file ran %llu cycles in total, the most one file may run",
+		        (unsigned long long)run->budget);
+		run->state = DV_RUN_STOPPED;
+		return;
+	}
+	mark(run, DV_MARK_STMT, s->line, loc);
+	ev0 = sim->trace.len;
+	uint32_t saved = dv_sim_cause(sim, DV_SRC_SCRIPT, loc);
+	switch (s->kind) {
+	case DV_ST_OUT: dv_sim_out(sim, (uint16_t)s->a, (uint8_t)s->b); break;
+	case DV_ST_IN: run->last_in = dv_sim_in(sim, (uint16_t)s->a); break;
+	case DV_ST_WRITE:
+		if (buffer_copy(run, s->a, s->bytes, s->nbytes, false, file, s->line))
+			break;
+		for (uint32_t i = 0; i < s->nbytes; i++)
+			dv_sim_cpu_write(sim, s->a + i, s->bytes[i]);
+		break;
+	case DV_ST_POKE:
+		for (uint32_t i = 0; i < s->nbytes; i++)
+			dv_sim_mem_write(sim, s->a + i, s->bytes[i]);
+		break;
+	case DV_ST_FILL:
+		run->filled += s->b;
+		if (run->filled > DV_SCRIPT_MAX_FILL) {
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+			        "the file writes more than %u bytes with fill, the most one file may write",
+			        DV_SCRIPT_MAX_FILL);
+			run->state = DV_RUN_STOPPED;
+			break;
+		}
+		for (uint32_t i = 0; i < s->b; i++) {
+			uint8_t v;
+			switch (s->c) {
+			case DV_FILL_RAMP: v = (uint8_t)i; break;
+			case DV_FILL_RANDOM: v = (uint8_t)dv_sim_random(sim); break;
+			case DV_FILL_PACKET: v = dv_ndis_packet_byte(s->d, i); break;
+			default: v = (uint8_t)s->d; break;
+			}
+			dv_sim_mem_write(sim, s->a + i, v);
+		}
+		break;
+	case DV_ST_READ: {
+		char text[3 * 256 + 1];
+		size_t o = 0;
+		bool via_ndis = buffer_copy(run, s->a, run->last_read, s->b, true, file, s->line);
+		for (uint32_t i = 0; i < s->b && i < 256; i++) {
+			if (!via_ndis)
+				run->last_read[i] = dv_sim_cpu_read(sim, s->a + i);
+			o += (size_t)snprintf(text + o, sizeof text - o, " %02x", run->last_read[i]);
+		}
+		run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->a, text);
+		break;
+	}
+	case DV_ST_TICK:
+		for (uint32_t i = 0; i < s->a && run->state == DV_RUN_READY; i++)
+			if (!tick(run, file, s->line))
+				break;
+		break;
+	case DV_ST_RUN_UNTIL: run_until(run, s, file); break;
+	case DV_ST_RUN_QUIET: run_quiet(run, s, file); break;
+	case DV_ST_DREQ: {
+		uint32_t d = sim->st.bus.dreq, bit = 1u << s->a;
+		dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, s->b ? (d | bit) : (d & ~bit));
+		break;
+	}
+	case DV_ST_IRQL:
+		if (s->a > sim->st.cpu.irql)
+			dv_sim_raise_irql(sim, (uint8_t)s->a);
+		else
+			dv_sim_lower_irql(sim, (uint8_t)s->a);
+		break;
+	case DV_ST_BUFFER: make_buffer(run, s, file); break;
+	case DV_ST_CALL: do_call(run, s, file); break;
+	case DV_ST_DRIVER_INIT: {
+		DV_DRIVER_ENTRY entry = driver_entry(run);
+		if (run->ndis->phase == DV_PHASE_RUNNING) {
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "driver init: the driver is already running");
+			break;
+		}
+		if (!run->loaded) {
+			run->loaded = true;
+			if (run->L->driver == DV_DRIVER_REFERENCE)
+				reference_configure(run->L);
+			NDIS_STATUS st = dv_ndis_load(run->ndis, entry);
+			if (st != NDIS_STATUS_SUCCESS) {
+				run->ndis->last_status = st;
+				break;
+			}
+		}
+		dv_ndis_initialize(run->ndis);
+		break;
+	}
+	case DV_ST_DRIVER_SEND: driver_send(run, s, file); break;
+	case DV_ST_DRIVER_HALT:
+		if (run->ndis->phase != DV_PHASE_RUNNING)
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "driver halt: the driver is not running");
+		else
+			dv_ndis_halt(run->ndis);
+		break;
+	case DV_ST_PEER_SEND:
+		for (uint32_t i = 0; i < s->b; i++) {
+			if (!dv_peer_send(sim, (uint16_t)s->a)) {
+				run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+				        "peer send: the peer's queue is full (it holds %u frames)", DV_PEER_TXQ);
+				break;
+			}
+		}
+		break;
+	case DV_ST_EXPECT:
+		memset(run->atom_seen, 0, sizeof run->atom_seen);
+		if (!eval_cond(run, &s->cond)) {
+			char vals[512];
+			describe_values(run, &s->cond, vals, sizeof vals);
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "expect failed: %s (%s%scycle %u)", s->cond.text,
+			        vals, vals[0] ? "; " : "", (unsigned)sim->st.cycle);
+		}
+		break;
+	case DV_ST_GOAL: break; /* checked when the step ends */
+	case DV_ST_ASK: ask(run, s, file); break;
+	case DV_ST_OUTPUT_LIST:
+		run->cols = s->cols;
+		run->ncols = s->ncols;
+		emit_row(run, s, file, true);
+		break;
+	case DV_ST_OUTPUT:
+		if (!run->ncols)
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "output: no output-list yet");
+		else
+			emit_row(run, s, file, false);
+		break;
+	default: break;
+	}
+	dv_sim_cause_restore(sim, saved);
+
+	/* --strict: the first verifier rule the lesson did not expect fails the file. */
+	for (size_t i = ev0; run->opt.strict && !run->strict_fired && i < sim->trace.len; i++) {
+		const struct dv_event *e = &sim->trace.ev[i];
+		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT || run->L->allowed[e->slot])
+			continue;
+		const struct dv_loc *where = dv_trace_get_loc(&sim->trace, e->loc);
+		char at[200] = "";
+		if (where && where->file && strcmp(where->file, file) != 0)
+			snprintf(at, sizeof at, " at %s:%u", where->file, (unsigned)where->line);
+		char hint[160];
+		snprintf(hint, sizeof hint, "if the lesson means it, add 'allow %s' or 'expect verifier.%s == 1'",
+		         dv_rule_name((enum dv_rule)e->slot), dv_rule_name((enum dv_rule)e->slot));
+		run_msg(run, DV_MSG_FAIL, file, s->line, hint, "verifier: %s fired%s (cycle %u): %s",
+		        dv_rule_name((enum dv_rule)e->slot), at, (unsigned)e->cycle, dv_rule_title((enum dv_rule)e->slot));
+		run->strict_fired = true;
+	}
+	if (sim->trace.failed && run->state != DV_RUN_STOPPED)
+		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "out of memory: the trace stopped recording");
+}
+
+/* ---- the run ---------------------------------------------------------------------------------- */
+
+static void load_compare(struct dv_run *run)
+{
+	const struct dv_lesson *L = run->L;
+	size_t len = 0;
+	char *text = run->opt.load ? run->opt.load(run->opt.ctx, L->file, L->compare_to, &len) : NULL;
+	if (!text) {
+		run_msg(run, DV_MSG_ERROR, L->file, L->compare_line, NULL, "cannot read the compare file '%s'",
+		        L->compare_to);
+		return;
+	}
+	/* Lines, without the trailing empty ones. */
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	run->cmp_line = calloc(n, sizeof *run->cmp_line);
+	run->cmp_buf = malloc(len + 1);
+	if (!run->cmp_line || !run->cmp_buf) {
+		free(text);
+		run_msg(run, DV_MSG_ERROR, L->file, L->compare_line, NULL, "out of memory");
+		return;
+	}
+	memcpy(run->cmp_buf, text, len);
+	run->cmp_buf[len] = 0;
+	free(text);
+	for (size_t i = 0; i < len; i++)
+		if (run->cmp_buf[i] == 0)
+			run->cmp_buf[i] = ' ';
+	char *p = run->cmp_buf;
+	for (;;) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = 0;
+		size_t l = strlen(p);
+		if (l && p[l - 1] == '\r')
+			p[l - 1] = 0;
+		run->cmp_line[run->ncmp++] = p;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	while (run->ncmp && run->cmp_line[run->ncmp - 1][strspn(run->cmp_line[run->ncmp - 1], " \t")] == 0)
+		run->ncmp--;
+	run->cmp_on = true;
+}
+
+struct dv_run *dv_run_create(const struct dv_lesson *L, const struct dv_run_options *opt)
+{
+	struct dv_run *run = calloc(1, sizeof *run);
+	if (!run)
+		return NULL;
+	run->L = L;
+	if (opt)
+		run->opt = *opt;
+	run->budget = run->opt.cycle_budget ? run->opt.cycle_budget : DV_SCRIPT_DEFAULT_BUDGET;
+	run->cur = -1;
+	dv_msgs_init(&run->msgs);
+	size_t ns = L->nsteps ? L->nsteps : 1, nb = L->nbuffers ? L->nbuffers : 1;
+	run->step_first = calloc(ns, sizeof *run->step_first);
+	run->step_end = calloc(ns, sizeof *run->step_end);
+	run->step_flags = calloc(ns, 1);
+	run->bufs = calloc(nb, sizeof *run->bufs);
+	run->buf_phys = calloc(nb, sizeof *run->buf_phys);
+	run->sim = dv_sim_create(&L->machine);
+	run->ndis = run->sim ? dv_ndis_create(run->sim) : NULL;
+	if (!run->step_first || !run->step_end || !run->step_flags || !run->bufs || !run->buf_phys || !run->ndis) {
+		dv_run_destroy(run);
+		return NULL;
+	}
+	if (L->driver == DV_DRIVER_REFERENCE && !reference_entry())
+		run_msg(run, DV_MSG_ERROR, L->file, L->driver_line, NULL,
+		        "this dmaviz was built without the reference driver");
+	else if (L->driver == DV_DRIVER_FILE && !run->opt.driver_entry)
+		run_msg(run, DV_MSG_ERROR, L->file, L->driver_line,
+		        "lessons with 'driver file' will run a learner's driver module in a later version",
+		        "driver files are not supported yet");
+	else if (L->has_output && L->compare_to)
+		load_compare(run);
+	return run;
+}
+
+void dv_run_destroy(struct dv_run *run)
+{
+	if (!run)
+		return;
+	dv_ndis_destroy(run->ndis);
+	dv_sim_destroy(run->sim);
+	for (size_t i = 0; i < run->nrows; i++)
+		free(run->rows[i]);
+	free(run->rows);
+	free(run->cmp_line);
+	free(run->cmp_buf);
+	free(run->step_first);
+	free(run->step_end);
+	free(run->step_flags);
+	free(run->bufs);
+	free(run->buf_phys);
+	free(run->pending);
+	dv_arena_free(run->scratch);
+	dv_msgs_finish(&run->msgs);
+	free(run);
+}
+
+bool dv_run_next(struct dv_run *run)
+{
+	if (run->state != DV_RUN_READY)
+		return false;
+	const struct dv_lesson *L = run->L;
+	if (run->pc >= L->nstmts) {
+		finish(run);
+		return false;
+	}
+	const struct dv_stmt *s = &L->stmts[run->pc];
+	enter_step(run, s->step);
+	exec(run, s, L->file);
+	run->pc++;
+	if (run->state == DV_RUN_READY && (run->pc >= L->nstmts || L->stmts[run->pc].step != s->step))
+		close_step(run, s->step);
+	return true;
+}
+
+bool dv_run_step(struct dv_run *run)
+{
+	if (run->state != DV_RUN_READY)
+		return false;
+	const struct dv_lesson *L = run->L;
+	/* The next step: the one in progress if it has statements left, else the one after. */
+	unsigned k;
+	if (run->cur >= 0 && !(run->step_flags[run->cur] & STEP_CLOSED))
+		k = (unsigned)run->cur;
+	else
+		k = (unsigned)(run->cur + 1);
+	if (k >= L->nsteps) {
+		finish(run);
+		return false;
+	}
+	enter_step(run, k);
+	while (run->state == DV_RUN_READY && run->pc < L->nstmts && L->stmts[run->pc].step == k)
+		dv_run_next(run);
+	if (run->state == DV_RUN_READY)
+		close_step(run, k);
+	if (run->state == DV_RUN_READY && k + 1 >= L->nsteps)
+		finish(run);
+	return true;
+}
+
+enum dv_run_state dv_run_all(struct dv_run *run)
+{
+	while (dv_run_next(run))
+		;
+	return run->state;
+}
+
+enum dv_run_state dv_run_state(const struct dv_run *run)
+{
+	return run->state;
+}
+
+static bool same_text(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (an != bn)
+		return false;
+	for (size_t i = 0; i < an; i++) {
+		int x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+bool dv_ask_accepts(const struct dv_ask *a, const char *text)
+{
+	if (!a || !text)
+		return false;
+	const char *s = text;
+	size_t n = strlen(text);
+	trim(&s, &n);
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		s++;
+		n -= 2;
+		trim(&s, &n);
+	}
+	uint32_t num;
+	bool numeric = n > 0 && s[0] >= '0' && s[0] <= '9' && dv_script_number(s, n, &num);
+	for (unsigned i = 0; i < a->nanswers; i++) {
+		const struct dv_answer *w = &a->answers[i];
+		if (numeric && w->numeric && w->num == num)
+			return true;
+		const char *t = w->text;
+		size_t tn = strlen(t);
+		trim(&t, &tn);
+		if (same_text(s, n, t, tn))
+			return true;
+	}
+	return false;
+}
+
+bool dv_run_answer(struct dv_run *run, const char *text)
+{
+	free(run->pending);
+	run->pending = NULL;
+	if (!text)
+		return false;
+	run->pending = malloc(strlen(text) + 1);
+	if (run->pending)
+		strcpy(run->pending, text);
+	if (run->pc < run->L->nstmts && run->L->stmts[run->pc].kind == DV_ST_ASK)
+		return dv_ask_accepts(run->L->stmts[run->pc].ask, text);
+	return false;
+}
+
+bool dv_run_command(struct dv_run *run, const char *line)
+{
+	struct dv_stmt s;
+	if (run->state == DV_RUN_STOPPED)
+		return false;
+	run->ncommands++;
+	if (!dv_script_parse_command(run->L, &run->scratch, "sandbox", run->ncommands, line, &s, &run->msgs))
+		return false;
+	enum dv_run_state saved = run->state;
+	run->state = DV_RUN_READY; /* a finished lesson still takes commands */
+	exec(run, &s, "sandbox");
+	if (run->state == DV_RUN_READY)
+		run->state = saved;
+	return true;
+}
+
+size_t dv_run_pc(const struct dv_run *run)
+{
+	return run->pc;
+}
+
+unsigned dv_run_current_step(const struct dv_run *run)
+{
+	if (run->pc < run->L->nstmts)
+		return run->L->stmts[run->pc].step;
+	return run->cur < 0 ? 0 : (unsigned)run->cur;
+}
+
+bool dv_run_step_events(const struct dv_run *run, unsigned k, size_t *first, size_t *end)
+{
+	if (k >= run->L->nsteps || !(run->step_flags[k] & STEP_STARTED))
+		return false;
+	*first = run->step_first[k];
+	*end = (run->step_flags[k] & STEP_CLOSED) ? run->step_end[k] : run->sim->trace.len;
+	return true;
+}
+
+bool dv_run_seek_step(const struct dv_run *run, struct dv_cursor *c, unsigned k, bool at_end)
+{
+	size_t first, end;
+	if (!dv_run_step_events(run, k, &first, &end))
+		return false;
+	dv_cursor_seek(c, at_end ? end : first);
+	return true;
+}
+
+const struct dv_msgs *dv_run_msgs(const struct dv_run *run)
+{
+	return &run->msgs;
+}
+
+struct dv_sim *dv_run_sim(const struct dv_run *run)
+{
+	return run->sim;
+}
+
+size_t dv_run_rows(const struct dv_run *run)
+{
+	return run->nrows;
+}
+
+const char *dv_run_row(const struct dv_run *run, size_t i)
+{
+	return i < run->nrows ? run->rows[i] : NULL;
+}
+
+bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value, enum dv_value_type *type)
+{
+	struct dv_ref r;
+	if (!name || !dv_script_resolve(run->L, name, strlen(name), &r))
+		return false;
+	*value = eval_ref(run, &r);
+	if (type)
+		*type = r.type;
+	return true;
+}

@@ -1,0 +1,303 @@
+/* dmaviz: tests of the lesson language's parser and engine (src/script.c, src/lesson.c). */
+#include <string.h>
+
+#include "check.h"
+#include "lesson.h"
+#include "sim.h"
+
+static struct dv_lesson *parse(const char *text, struct dv_msgs *m)
+{
+	dv_msgs_init(m);
+	return dv_lesson_parse("t.lesson", text, strlen(text), m);
+}
+
+static const char tour[] =
+	"lesson t\n"
+	"title \"A test\"\n"
+	"level 2\n"
+	"summary \"s\"\n"
+	"machine channel=1 memory=16M\n"
+	"out 0x0C 0\n"
+	"step \"One\" id=one\n"
+	"  say Hello *there*,\n"
+	"  say world.\n"
+	"  say\n"
+	"  say Second `para`.\n"
+	"  out 0x0A 0x06\n"
+	"  out 0x05 0x0F\n"
+	"  out 0x05 0x00\n"
+	"  ask \"Count?\" id=c answer 15 hint \"N-1\" hint \"two\"\n"
+	"    explain \"because\"\n"
+	"step \"Narration only\"\n"
+	"  say Nothing happens here.\n"
+	"step \"Three\"\n"
+	"  tick 5\n"
+	"  expect cycle == 5 && dma.ch2.count == 15\n";
+
+static void test_parse_model(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse(tour, &m);
+	CHECK(L != NULL);
+	CHECK_EQ(m.n, 0);
+	if (!L)
+		return;
+	CHECK(!strcmp(L->id, "t"));
+	CHECK(!strcmp(L->title, "A test"));
+	CHECK_EQ(L->level, 2);
+	CHECK_EQ(L->nsteps, 4); /* setup + three */
+	CHECK_EQ(L->steps[0].number, 0);
+	CHECK_EQ(L->steps[1].number, 1);
+	CHECK_EQ(L->steps[3].number, 3);
+	CHECK(!strcmp(L->steps[1].id, "one"));
+	CHECK_EQ(L->steps[1].nparas, 2);
+	CHECK(!strcmp(L->steps[1].paras[0], "Hello *there*, world."));
+	CHECK(!strcmp(L->steps[1].paras[1], "Second `para`."));
+	CHECK_EQ(L->steps[2].count, 0);
+	CHECK_EQ(L->nasks, 1);
+	CHECK(!strcmp(L->asks[0]->id, "c"));
+	CHECK_EQ(L->asks[0]->nhints, 2);
+	CHECK(!strcmp(L->asks[0]->explain, "because"));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+static void test_default_id(void)
+{
+	char buf[64];
+	dv_lesson_default_id("lessons/03-send.lesson", buf, sizeof buf);
+	CHECK(!strcmp(buf, "send"));
+	dv_lesson_default_id("x.tst", buf, sizeof buf);
+	CHECK(!strcmp(buf, "x"));
+	dv_lesson_default_id("2024.lesson", buf, sizeof buf);
+	CHECK(!strcmp(buf, "2024"));
+}
+
+static void test_errors(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse("step \"x\"\n  expect dma.ch1.cont == 1\n", &m);
+	CHECK(L == NULL);
+	CHECK_EQ(m.n, 1);
+	if (m.n) {
+		CHECK(!strcmp(m.v[0].text, "t.lesson:2:10: error: unknown name 'dma.ch1.cont'"));
+		CHECK(m.v[0].hint && !strcmp(m.v[0].hint, "did you mean 'dma.ch1.count'?"));
+	}
+	dv_msgs_finish(&m);
+	/* metadata after an action, a hint without an ask, an unterminated string */
+	const char *bad[] = { "out 1 2\nmachine channel=1\n", "hint \"x\"\n", "title \"abc\n",
+		              "out 0x10000 1\n", "dreq 1 on\n", "machine channel=4\n", "output\n",
+		              "run until call Nope returns\n", "expect call MiniportISR\n",
+		              "buffer a at 0x1000 len 10\nbuffer a at 0x2000 len 10\n",
+		              "call NdisMSetupDmaTransfer buffer=nope write=yes\n",
+		              "ask \"q\"\nstep \"s\"\n", "fill 0x2000000 16 0\n" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		L = parse(bad[i], &m);
+		CHECK(L == NULL);
+		CHECK(m.n == 1 && strstr(m.v[0].text, ": error: ") != NULL);
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+	}
+}
+
+static void test_run_steps_and_seek(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse(tour, &m);
+	CHECK(L != NULL);
+	if (!L)
+		return;
+	struct dv_run *run = dv_run_create(L, NULL);
+	CHECK(run != NULL);
+	/* setup step, then step One */
+	CHECK(dv_run_step(run));
+	CHECK_EQ(dv_run_current_step(run), 1);
+	CHECK(dv_run_step(run));
+	uint32_t v;
+	CHECK(dv_run_eval_name(run, "dma.ch2.count", &v, NULL));
+	CHECK_EQ(v, 15);
+	CHECK(dv_run_step(run)); /* narration only */
+	size_t first, end;
+	CHECK(dv_run_step_events(run, 2, &first, &end));
+	CHECK_EQ(end - first, 1); /* just its DV_EV_MARK */
+	CHECK_EQ(dv_run_all(run), DV_RUN_DONE);
+	CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+	/* Seek back to the start of step One: the count was not written yet. */
+	struct dv_cursor c;
+	dv_cursor_init(&c, dv_run_sim(run));
+	CHECK(dv_run_seek_step(run, &c, 1, false));
+	CHECK_EQ(dv_cursor_get(&c, DV_SLOT_DMA_COUNT, 2), 0);
+	CHECK_EQ(dv_cursor_get(&c, DV_SLOT_DMA_FLIPFLOP, 0), 0);
+	CHECK(dv_run_seek_step(run, &c, 1, true));
+	CHECK_EQ(dv_cursor_get(&c, DV_SLOT_DMA_COUNT, 2), 15);
+	CHECK(dv_run_seek_step(run, &c, 3, true));
+	CHECK_EQ(dv_cursor_get(&c, DV_SLOT_CYCLE, 0), 5);
+	/* The step marks are in the trace. */
+	const struct dv_trace *t = &dv_run_sim(run)->trace;
+	CHECK_EQ(t->ev[first].kind, DV_EV_MARK);
+	CHECK_EQ(t->ev[first].slot, DV_MARK_STEP);
+	CHECK_EQ(t->ev[first].index, 2);
+	dv_cursor_finish(&c);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+static void test_asks(void)
+{
+	struct dv_answer ans[3] = { { true, 0x49, "0x49" }, { false, 0, "Demand" }, { false, 0, "dma 2" } };
+	struct dv_ask a;
+	memset(&a, 0, sizeof a);
+	a.answers = ans;
+	a.nanswers = 3;
+	CHECK(dv_ask_accepts(&a, "73"));
+	CHECK(dv_ask_accepts(&a, " 0b1001001 "));
+	CHECK(dv_ask_accepts(&a, "0X49"));
+	CHECK(dv_ask_accepts(&a, "demand"));
+	CHECK(dv_ask_accepts(&a, "\"DMA 2\""));
+	CHECK(!dv_ask_accepts(&a, "0x41"));
+	CHECK(!dv_ask_accepts(&a, ""));
+	CHECK(!dv_ask_accepts(&a, NULL));
+}
+
+static const char *wrong_answer(void *ctx, const char *lesson, const char *id)
+{
+	(void)ctx;
+	(void)lesson;
+	return strcmp(id, "c") == 0 ? "16" : NULL;
+}
+
+static void test_answers_and_bounds(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse(tour, &m);
+	if (!L)
+		return;
+	struct dv_run_options o;
+	memset(&o, 0, sizeof o);
+	o.answer = wrong_answer;
+	struct dv_run *run = dv_run_create(L, &o);
+	dv_run_all(run);
+	const struct dv_msgs *rm = dv_run_msgs(run);
+	CHECK_EQ(dv_msgs_count(rm, DV_MSG_FAIL), 1);
+	if (rm->n)
+		CHECK(strstr(rm->v[0].text, "t.lesson:15: ask c: expected 15, got 16") != NULL);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	L = parse("dreq 2 on\nrun until dma.ch2.tc max 100\nexpect cycle == 0\n", &m);
+	CHECK(L != NULL);
+	if (!L)
+		return;
+	run = dv_run_create(L, NULL);
+	CHECK_EQ(dv_run_all(run), DV_RUN_STOPPED);
+	rm = dv_run_msgs(run);
+	CHECK_EQ(rm->n, 1); /* the expect after the bound does not run */
+	if (rm->n)
+		CHECK(strstr(rm->v[0].text, "t.lesson:2: run until dma.ch2.tc: still false after 100 cycles") != NULL);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* The cycle budget bounds a whole file. */
+	L = parse("tick 1000000\ntick 1000000\ntick 1000000\n", &m);
+	o.answer = NULL;
+	o.cycle_budget = 5000;
+	run = dv_run_create(L, &o);
+	CHECK_EQ(dv_run_all(run), DV_RUN_STOPPED);
+	CHECK_EQ(dv_run_sim(run)->st.cycle, 5000);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+static void test_output_rows(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse("output-list cycle%D1.4.1 dma.ch2.count%X1.4.1 dma.ch2.masked%B1.1.1 "
+	                            "bus.owner%S1.3.1 ndis.status%S0.8.0\n"
+	                            "out 0x05 0xAB\nout 0x05 0x12\noutput\n",
+	                            &m);
+	CHECK(L != NULL);
+	if (!L)
+		return;
+	struct dv_run *run = dv_run_create(L, NULL);
+	dv_run_all(run);
+	CHECK_EQ(dv_run_rows(run), 2);
+	CHECK(!strcmp(dv_run_row(run, 0), "|cycle |dma.ch|dma|bus.o|ndis.sta|"));
+	CHECK(!strcmp(dv_run_row(run, 1), "|    0 | 12AB | 1 | cpu |NDIS_STA|"));
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+static void test_command_and_determinism(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse(tour, &m);
+	if (!L)
+		return;
+	uint64_t hash[2];
+	for (int k = 0; k < 2; k++) {
+		struct dv_run *run = dv_run_create(L, NULL);
+		dv_run_all(run);
+		CHECK(dv_run_command(run, "out 0x0A 0x02"));
+		uint32_t v = 9;
+		CHECK(dv_run_eval_name(run, "dma.ch2.masked", &v, NULL));
+		CHECK_EQ(v, 0);
+		CHECK(!dv_run_command(run, "step \"no\""));
+		CHECK(!dv_run_command(run, "out 0x0A"));
+		CHECK(dv_run_command(run, "expect dma.ch2.masked == 1"));
+		const struct dv_msgs *rm = dv_run_msgs(run);
+		CHECK(rm->n == 3 && strstr(rm->v[2].text, "sandbox:4: expect failed") != NULL);
+		hash[k] = dv_trace_hash(&dv_run_sim(run)->trace, dv_run_sim(run)->trace.len) ^
+		          dv_sim_state_hash(dv_run_sim(run));
+		dv_run_destroy(run);
+	}
+	CHECK_EQ(hash[0], hash[1]);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+static void test_value_format(void)
+{
+	char b[64];
+	dv_value_format(59, DV_VT_NUM, b, sizeof b);
+	CHECK(!strcmp(b, "59 (0x3b)"));
+	dv_value_format(0, DV_VT_STATUS, b, sizeof b);
+	CHECK(!strcmp(b, "NDIS_STATUS_SUCCESS"));
+	dv_value_format(0xFFFFFFFFu, DV_VT_RULE, b, sizeof b);
+	CHECK(!strcmp(b, "none"));
+	dv_value_format(1, DV_VT_OWNER, b, sizeof b);
+	CHECK(!strcmp(b, "dma"));
+}
+
+/* `driver reference copy=N` applies to its own run only: the threshold is a global. */
+static void test_copy_threshold(void)
+{
+	static const char *const text[3] = {
+		"driver reference copy=0xFFFFFFFF\ndriver init\ndriver send 1514\nexpect calls.NdisMoveMemory >= 1\n",
+		"driver reference\ndriver init\ndriver send 1514\nexpect calls.NdisMoveMemory == 0\n",
+		"driver none copy=7\n", /* only the reference driver has a copy threshold */
+	};
+	for (int i = 0; i < 3; i++) {
+		struct dv_msgs m;
+		struct dv_lesson *L = parse(text[i], &m);
+		CHECK((L != NULL) == (i < 2));
+		if (L) {
+			struct dv_run *run = dv_run_create(L, NULL);
+			dv_run_all(run);
+			CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+			CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_ERROR), 0);
+			dv_run_destroy(run);
+		}
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+	}
+}
+
+CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
+           CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
+           CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
+           CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold))
