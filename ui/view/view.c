@@ -1,0 +1,732 @@
+/* dmaviz: the front-end-neutral view (view.h). */
+#include "view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calls.h"
+#include "describe.h"
+#include "dma8237.h"
+#include "dvndis.h"
+#include "nic.h"
+#include "verifier.h"
+
+/* ---- lines and panels ------------------------------------------------------------------- */
+
+void dv_vpanel_init(struct dv_vpanel *p)
+{
+	memset(p, 0, sizeof *p);
+}
+
+void dv_vpanel_clear(struct dv_vpanel *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->line[i].text);
+		free(p->line[i].roles);
+	}
+	p->n = 0;
+	p->title[0] = '\0';
+}
+
+void dv_vpanel_finish(struct dv_vpanel *p)
+{
+	dv_vpanel_clear(p);
+	free(p->line);
+	memset(p, 0, sizeof *p);
+}
+
+size_t dv_vtext_cells(const char *text, size_t len)
+{
+	size_t cells = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80) /* continuation bytes take no cell */
+			cells++;
+	return cells;
+}
+
+size_t dv_vtext_bytes_for(const char *text, size_t len, size_t cells)
+{
+	size_t i = 0, used = 0;
+	while (i < len) {
+		if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			if (used == cells)
+				break;
+			used++;
+		}
+		i++;
+	}
+	return i;
+}
+
+/* Starts a new, empty line. On allocation failure returns a static dummy line so callers
+ * need no checks; the panel then simply lacks the line. */
+static struct dv_vline *new_line(struct dv_vpanel *p)
+{
+	static struct dv_vline dummy;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct dv_vline *nl = realloc(p->line, cap * sizeof *nl);
+		if (!nl) {
+			memset(&dummy, 0, sizeof dummy);
+			return &dummy;
+		}
+		p->line = nl;
+		p->cap = cap;
+	}
+	struct dv_vline *l = &p->line[p->n++];
+	memset(l, 0, sizeof *l);
+	return l;
+}
+
+static void put_bytes(struct dv_vline *l, enum dv_role role, const char *s, size_t n)
+{
+	if (l->len + n + 1 > l->cap) {
+		size_t cap = l->cap ? l->cap : 64;
+		while (l->len + n + 1 > cap)
+			cap *= 2;
+		char *t = realloc(l->text, cap);
+		if (!t)
+			return;
+		l->text = t;
+		uint8_t *r = realloc(l->roles, cap);
+		if (!r)
+			return;
+		l->roles = r;
+		l->cap = cap;
+	}
+	memcpy(l->text + l->len, s, n);
+	memset(l->roles + l->len, (int)role, n);
+	l->len += n;
+	l->text[l->len] = '\0';
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void put(struct dv_vline *l, enum dv_role role, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	put_bytes(l, role, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* ---- positions -------------------------------------------------------------------------- */
+
+static unsigned step_of(const struct dv_view *v, size_t pos)
+{
+	/* The last step whose events began before pos: the end of step k is the start of step
+	 * k + 1, and a position there shows step k's result, so it belongs to k. */
+	unsigned found = 0;
+	for (unsigned k = 0; k < v->lesson->nsteps; k++) {
+		size_t first, end;
+		if (dv_run_step_events(v->run, k, &first, &end) && first < pos)
+			found = k;
+	}
+	return found;
+}
+
+/* The setup step (number 0) is shown only when it has narration. */
+static bool step_shown(const struct dv_view *v, unsigned k)
+{
+	const struct dv_step *s = &v->lesson->steps[k];
+	size_t first, end;
+	if (!dv_run_step_events(v->run, k, &first, &end))
+		return false;
+	return s->number != 0 || s->nparas > 0;
+}
+
+void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struct dv_run *run,
+                  const struct dv_ndis *ndis, const char *source_root)
+{
+	memset(v, 0, sizeof *v);
+	v->lesson = lesson;
+	v->run = run;
+	v->sim = dv_run_sim(run);
+	v->ndis = ndis;
+	v->source_root = source_root;
+	v->end = v->sim->trace.len;
+	dv_cursor_init(&v->now, v->sim);
+	dv_cursor_init(&v->base, v->sim);
+	dv_view_command(v, DV_VCMD_FIRST);
+}
+
+void dv_view_finish(struct dv_view *v)
+{
+	dv_cursor_finish(&v->now);
+	dv_cursor_finish(&v->base);
+	free(v->src_path);
+	free(v->src_text);
+	memset(v, 0, sizeof *v);
+}
+
+void dv_view_seek(struct dv_view *v, size_t pos, size_t from)
+{
+	if (pos > v->end)
+		pos = v->end;
+	if (from > pos)
+		from = pos;
+	v->pos = pos;
+	v->from = from;
+	dv_cursor_seek(&v->now, pos);
+	dv_cursor_seek(&v->base, from);
+	v->step = step_of(v, pos);
+}
+
+bool dv_view_goto_step(struct dv_view *v, unsigned k)
+{
+	size_t first, end;
+	if (k >= v->lesson->nsteps || !dv_run_step_events(v->run, k, &first, &end))
+		return false;
+	dv_view_seek(v, end, first);
+	v->step = k; /* an empty step ends where the next starts: name the one asked for */
+	return true;
+}
+
+bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd)
+{
+	unsigned n = v->lesson->nsteps;
+	size_t old = v->pos;
+	switch (cmd) {
+	case DV_VCMD_NEXT:
+		if (v->gran == DV_GRAN_EVENT)
+			return dv_view_command(v, DV_VCMD_NEXT_EVENT);
+		for (unsigned k = v->step + 1; k < n; k++)
+			if (step_shown(v, k))
+				return dv_view_goto_step(v, k);
+		return false;
+	case DV_VCMD_PREV:
+		if (v->gran == DV_GRAN_EVENT)
+			return dv_view_command(v, DV_VCMD_PREV_EVENT);
+		for (unsigned k = v->step; k-- > 0;)
+			if (step_shown(v, k))
+				return dv_view_goto_step(v, k);
+		return false;
+	case DV_VCMD_NEXT_EVENT:
+		if (v->pos < v->end)
+			dv_view_seek(v, v->pos + 1, v->pos);
+		return v->pos != old;
+	case DV_VCMD_PREV_EVENT:
+		if (v->pos > 0)
+			dv_view_seek(v, v->pos - 1, v->pos >= 2 ? v->pos - 2 : 0);
+		return v->pos != old;
+	case DV_VCMD_FIRST:
+		for (unsigned k = 0; k < n; k++)
+			if (step_shown(v, k))
+				return dv_view_goto_step(v, k);
+		dv_view_seek(v, 0, 0);
+		return true;
+	case DV_VCMD_LAST:
+		for (unsigned k = n; k-- > 0;)
+			if (step_shown(v, k))
+				return dv_view_goto_step(v, k);
+		dv_view_seek(v, v->end, v->end);
+		return true;
+	case DV_VCMD_GRAN:
+		v->gran = (enum dv_gran)((v->gran + 1) % DV_GRAN_COUNT);
+		return true;
+	case DV_VCMD_COUNT:
+		break;
+	}
+	return false;
+}
+
+unsigned dv_view_step_count(const struct dv_view *v)
+{
+	unsigned c = 0;
+	for (unsigned k = 0; k < v->lesson->nsteps; k++)
+		c += v->lesson->steps[k].number != 0 || v->lesson->steps[k].nparas > 0;
+	return c;
+}
+
+unsigned dv_view_step_number(const struct dv_view *v, unsigned k)
+{
+	/* Step numbers as the learner counts them: the setup step is 0 and usually hidden. */
+	return k < v->lesson->nsteps ? v->lesson->steps[k].number : 0;
+}
+
+const char *dv_view_gran_name(enum dv_gran g)
+{
+	return g == DV_GRAN_EVENT ? "event" : "step";
+}
+
+/* ---- narration ------------------------------------------------------------------------------ */
+
+/* Appends a paragraph with its light markup turned into roles: `code` is highlighted and
+ * *emphasis* is a heading role; the marks themselves are dropped. */
+static void styled_para(struct dv_vline *out, const char *s)
+{
+	enum dv_role role = DV_ROLE_NORMAL;
+	bool code = false, em = false;
+	for (; *s; s++) {
+		if (*s == '`' && !em) {
+			code = !code;
+			role = code ? DV_ROLE_HIGHLIGHT : DV_ROLE_NORMAL;
+			continue;
+		}
+		if (*s == '*' && !code) {
+			em = !em;
+			role = em ? DV_ROLE_HEADING : DV_ROLE_NORMAL;
+			continue;
+		}
+		put_bytes(out, role, s, 1);
+	}
+}
+
+/* Word-wraps a styled line into the panel at width cells. Words longer than a line are cut. */
+static void wrap_into(struct dv_vpanel *p, const struct dv_vline *src, size_t width)
+{
+	if (width < 8)
+		width = 8;
+	size_t i = 0;
+	while (i < src->len) {
+		while (i < src->len && src->text[i] == ' ')
+			i++;
+		if (i >= src->len)
+			break;
+		size_t cut = i + dv_vtext_bytes_for(src->text + i, src->len - i, width);
+		size_t brk = cut;
+		if (cut < src->len) {
+			/* Break after the last space that fits, so a word is not split. */
+			size_t j = cut;
+			while (j > i && src->text[j] != ' ')
+				j--;
+			if (j > i)
+				brk = j;
+		}
+		struct dv_vline *l = new_line(p);
+		for (size_t k = i; k < brk; k++)
+			put_bytes(l, (enum dv_role)src->roles[k], src->text + k, 1);
+		i = brk;
+	}
+}
+
+void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
+{
+	dv_vpanel_clear(p);
+	const struct dv_lesson *L = v->lesson;
+	if (L->nsteps == 0) {
+		snprintf(p->title, sizeof p->title, "%s", L->title ? L->title : "");
+		return;
+	}
+	const struct dv_step *s = &L->steps[v->step];
+	snprintf(p->title, sizeof p->title, "Step %u of %u: %s", dv_view_step_number(v, v->step),
+	         L->steps[L->nsteps - 1].number,
+	         s->title && *s->title ? s->title : (L->title ? L->title : ""));
+	for (unsigned i = 0; i < s->nparas; i++) {
+		if (i > 0)
+			new_line(p);
+		struct dv_vline tmp = { 0 };
+		styled_para(&tmp, s->paras[i]);
+		wrap_into(p, &tmp, width);
+		free(tmp.text);
+		free(tmp.roles);
+	}
+	for (unsigned a = 0; a < L->nasks; a++) {
+		const struct dv_ask *ask = L->asks[a];
+		if (ask->step != v->step)
+			continue;
+		new_line(p);
+		struct dv_vline tmp = { 0 };
+		put(&tmp, DV_ROLE_HEADING, "Question: ");
+		put(&tmp, DV_ROLE_NORMAL, "%s", ask->question);
+		wrap_into(p, &tmp, width);
+		free(tmp.text);
+		free(tmp.roles);
+	}
+	if (v->pos != v->from || v->gran == DV_GRAN_EVENT) {
+		size_t first, end;
+		if (dv_run_step_events(v->run, v->step, &first, &end) && (v->pos != end || v->gran == DV_GRAN_EVENT)) {
+			new_line(p);
+			put(new_line(p), DV_ROLE_DIM, "event %zu of %zu in this step", v->pos - first,
+			    end - first);
+		}
+	}
+}
+
+/* ---- the 8237A ------------------------------------------------------------------------------ */
+
+static uint32_t now_get(const struct dv_view *v, enum dv_slot s, uint32_t i)
+{
+	return dv_cursor_get(&v->now, s, i);
+}
+
+static bool changed(const struct dv_view *v, enum dv_slot s, uint32_t i)
+{
+	return dv_cursor_get(&v->now, s, i) != dv_cursor_get(&v->base, s, i);
+}
+
+static enum dv_role role_of(const struct dv_view *v, enum dv_slot s, uint32_t i)
+{
+	return changed(v, s, i) ? DV_ROLE_CHANGED : DV_ROLE_NORMAL;
+}
+
+/* The channel the lesson is about now: the last channel an event named, else the NIC's. */
+static unsigned active_channel(const struct dv_view *v)
+{
+	const struct dv_trace *t = &v->sim->trace;
+	for (size_t i = v->pos; i-- > 0;) {
+		const struct dv_event *e = &t->ev[i];
+		if (e->chan < 8 && e->chan != 4)
+			return e->chan;
+		if (e->kind == DV_EV_STATE && e->slot >= DV_SLOT_DMA_BASE_ADDR && e->slot <= DV_SLOT_DMA_MODE &&
+		    e->index < 8 && e->index != 4)
+			return e->index;
+	}
+	return v->sim->cfg.nic_channel < 8 ? v->sim->cfg.nic_channel : 1;
+}
+
+void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
+{
+	dv_vpanel_clear(p);
+	unsigned ch = active_channel(v), chip = ch / 4, bit = 1u << (ch % 4);
+	snprintf(p->title, sizeof p->title, "8237A DMA%u channel %u (%s)", chip + 1, ch,
+	         chip ? "16-bit" : "8-bit");
+	struct dv_vline *l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "addr  base ");
+	put(l, role_of(v, DV_SLOT_DMA_BASE_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_ADDR, ch));
+	put(l, DV_ROLE_NORMAL, " cur ");
+	put(l, role_of(v, DV_SLOT_DMA_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_ADDR, ch));
+
+	uint32_t cnt = now_get(v, DV_SLOT_DMA_COUNT, ch);
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "count base ");
+	put(l, role_of(v, DV_SLOT_DMA_BASE_COUNT, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_COUNT, ch));
+	put(l, DV_ROLE_NORMAL, " cur ");
+	put(l, role_of(v, DV_SLOT_DMA_COUNT, ch), "0x%04x", cnt);
+	/* The 8237A moves count + 1 units; 0xFFFF after the last one means "none left". */
+	put(l, DV_ROLE_DIM, cnt == 0xFFFF ? " done" : " %u left", (cnt + 1) * (chip ? 2u : 1u));
+
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "page ");
+	put(l, role_of(v, DV_SLOT_PAGE, ch), "0x%02x", now_get(v, DV_SLOT_PAGE, ch));
+	put(l, DV_ROLE_NORMAL, " -> next phys ");
+	bool phys_changed = changed(v, DV_SLOT_DMA_ADDR, ch) || changed(v, DV_SLOT_PAGE, ch);
+	put(l, phys_changed ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
+
+	uint32_t mode = now_get(v, DV_SLOT_DMA_MODE, ch);
+	unsigned type = dv_dma_mode_type((uint8_t)mode), sel = dv_dma_mode_sel((uint8_t)mode);
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "mode ");
+	put(l, role_of(v, DV_SLOT_DMA_MODE, ch), "0x%02x", mode);
+	put(l, DV_ROLE_NORMAL, ": %s, %s%s", dv_dma_sel_name(sel),
+	    (mode & DV_DMA_MODE_DECREMENT) ? "decrement" : "increment",
+	    (mode & DV_DMA_MODE_AUTOINIT) ? ", auto-init" : "");
+	/* Intel names transfers from memory's side, NDIS from the device's: say both. */
+	l = new_line(p);
+	if (type == DV_DMA_READ)
+		put(l, DV_ROLE_NORMAL, " Intel 'read': memory -> device");
+	else if (type == DV_DMA_WRITE)
+		put(l, DV_ROLE_NORMAL, " Intel 'write': device -> memory");
+	if (type == DV_DMA_READ || type == DV_DMA_WRITE)
+		put(new_line(p), DV_ROLE_NORMAL, "  = NDIS WriteToDevice %s", type == DV_DMA_READ ? "TRUE" : "FALSE");
+	else if (type == DV_DMA_VERIFY)
+		put(l, DV_ROLE_NORMAL, " verify: DACK and count, no data moves");
+	else
+		put(l, DV_ROLE_ERROR, " type 11: illegal, no data moves");
+
+	uint32_t mask = now_get(v, DV_SLOT_DMA_MASK, chip), req = now_get(v, DV_SLOT_DMA_REQUEST, chip);
+	uint32_t status = now_get(v, DV_SLOT_DMA_STATUS, chip), ff = now_get(v, DV_SLOT_DMA_FLIPFLOP, chip);
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "mask ");
+	put(l, role_of(v, DV_SLOT_DMA_MASK, chip), "%s", (mask & bit) ? "set" : "clear");
+	put(l, DV_ROLE_NORMAL, "  req ");
+	put(l, role_of(v, DV_SLOT_DMA_REQUEST, chip), "%u", (req & bit) ? 1u : 0u);
+	put(l, DV_ROLE_NORMAL, "  TC ");
+	put(l, role_of(v, DV_SLOT_DMA_STATUS, chip), "%u", (status & bit) ? 1u : 0u);
+	put(l, DV_ROLE_NORMAL, " flip-flop ");
+	put(l, role_of(v, DV_SLOT_DMA_FLIPFLOP, chip), "%s", ff ? "high" : "low");
+
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "DREQ%u ", ch);
+	put(l, role_of(v, DV_SLOT_BUS_DREQ, 0), "%u", (now_get(v, DV_SLOT_BUS_DREQ, 0) >> ch) & 1u);
+	put(l, DV_ROLE_NORMAL, " HRQ ");
+	put(l, role_of(v, DV_SLOT_DMA_HRQ, 1), "%u", now_get(v, DV_SLOT_DMA_HRQ, 1));
+	put(l, DV_ROLE_NORMAL, " HLDA ");
+	put(l, role_of(v, DV_SLOT_BUS_HLDA, 0), "%u", now_get(v, DV_SLOT_BUS_HLDA, 0));
+	put(l, DV_ROLE_NORMAL, "  bus ");
+	put(l, role_of(v, DV_SLOT_BUS_OWNER, 0), "%s", now_get(v, DV_SLOT_BUS_OWNER, 0) ? "DMA" : "CPU");
+
+	/* The other channels, compact: mask state and the current count. */
+	l = new_line(p);
+	put(l, DV_ROLE_DIM, "others");
+	for (unsigned c = 0; c < 8; c++) {
+		if (c == ch || c == 4)
+			continue;
+		bool m = (now_get(v, DV_SLOT_DMA_MASK, c / 4) >> (c % 4)) & 1u;
+		bool ch_changed = changed(v, DV_SLOT_DMA_COUNT, c) || changed(v, DV_SLOT_DMA_MODE, c) ||
+		                  ((now_get(v, DV_SLOT_DMA_MASK, c / 4) ^ dv_cursor_get(&v->base, DV_SLOT_DMA_MASK, c / 4)) >> (c % 4) & 1u);
+		put(l, DV_ROLE_DIM, " ");
+		put(l, ch_changed ? DV_ROLE_CHANGED : DV_ROLE_DIM, "%u:%s", c, m ? "M" : "on");
+	}
+}
+
+/* ---- the NIC -------------------------------------------------------------------------------- */
+
+static void fifo_bar(struct dv_vline *l, enum dv_role role, unsigned fill, unsigned size)
+{
+	put(l, DV_ROLE_NORMAL, "[");
+	for (unsigned i = 0; i < size; i++)
+		put(l, i < fill ? role : DV_ROLE_DIM, "%c", i < fill ? '#' : '.');
+	put(l, DV_ROLE_NORMAL, "] %2u/%u", fill, size);
+}
+
+void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
+{
+	dv_vpanel_clear(p);
+	snprintf(p->title, sizeof p->title, "NIC at 0x%03x, DMA channel %u, IRQ %u", v->now.st.nic.base,
+	         v->now.st.nic.channel, v->now.st.nic.irq);
+	struct dv_vline *l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "CMD ");
+	put(l, role_of(v, DV_SLOT_NIC_CMD, 0), "0x%02x", now_get(v, DV_SLOT_NIC_CMD, 0));
+	put(l, DV_ROLE_NORMAL, " STATUS ");
+	put(l, role_of(v, DV_SLOT_NIC_STATUS, 0), "0x%02x", now_get(v, DV_SLOT_NIC_STATUS, 0));
+	put(l, DV_ROLE_NORMAL, " IMR ");
+	put(l, role_of(v, DV_SLOT_NIC_IMR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_IMR, 0));
+	put(l, DV_ROLE_NORMAL, " ISR ");
+	put(l, role_of(v, DV_SLOT_NIC_ISR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_ISR, 0));
+
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "TX ");
+	put(l, role_of(v, DV_SLOT_NIC_TXLEN, 0), "%u", now_get(v, DV_SLOT_NIC_TXLEN, 0));
+	put(l, DV_ROLE_NORMAL, " B: fetched ");
+	put(l, role_of(v, DV_SLOT_NIC_TX_FETCHED, 0), "%u", now_get(v, DV_SLOT_NIC_TX_FETCHED, 0));
+	put(l, DV_ROLE_NORMAL, " sent ");
+	put(l, role_of(v, DV_SLOT_NIC_TX_SENT, 0), "%u", now_get(v, DV_SLOT_NIC_TX_SENT, 0));
+
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "TX FIFO ");
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0), DV_NIC_TXFIFO);
+	l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "RX FIFO ");
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0), DV_NIC_RXFIFO);
+
+	l = new_line(p);
+	unsigned irq = v->now.st.nic.irq;
+	put(l, DV_ROLE_NORMAL, "IRQ%u ", irq);
+	put(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
+	put(l, DV_ROLE_NORMAL, "  IRQL ");
+	put(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
+	put(l, DV_ROLE_NORMAL, "  peer frames ");
+	put(l, role_of(v, DV_SLOT_PEER_RX_COUNT, 0), "%u", now_get(v, DV_SLOT_PEER_RX_COUNT, 0));
+}
+
+/* ---- the NDIS call --------------------------------------------------------------------------- */
+
+void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
+{
+	dv_vpanel_clear(p);
+	snprintf(p->title, sizeof p->title, "NDIS");
+	const struct dv_trace *t = &v->sim->trace;
+	char buf[256];
+	/* Walk back: a RETURN opens a finished call to skip, the CALL with no RETURN after it is
+	 * in progress. Collect the calls in progress (innermost first), the last return, the last
+	 * verifier rule and whether a DMA transfer is set up. */
+	const struct dv_event *open[4];
+	size_t nopen = 0, depth = 0;
+	const struct dv_event *last_ret = NULL, *rule = NULL;
+	int inprogress = -1; /* unknown until a Setup return or a Complete call is seen */
+	for (size_t i = v->pos; i-- > 0;) {
+		const struct dv_event *e = &t->ev[i];
+		if (e->kind == DV_EV_RETURN) {
+			if (!last_ret)
+				last_ret = e;
+			if (inprogress < 0 && e->slot == DV_CALL_SETUP_DMA_TRANSFER)
+				inprogress = e->new_value == 0; /* NDIS_STATUS_SUCCESS */
+			depth++;
+		} else if (e->kind == DV_EV_CALL) {
+			if (inprogress < 0 && e->slot == DV_CALL_COMPLETE_DMA_TRANSFER)
+				inprogress = 0;
+			if (depth > 0)
+				depth--;
+			else if (nopen < 4)
+				open[nopen++] = e;
+		} else if (e->kind == DV_EV_VERIFIER && !rule) {
+			rule = e;
+		}
+		if (nopen == 4 && last_ret && rule && inprogress >= 0)
+			break;
+	}
+	if (nopen == 0)
+		put(new_line(p), DV_ROLE_DIM, "no call in progress");
+	for (size_t k = nopen; k-- > 0;) {
+		dv_event_describe(v->sim, v->ndis, open[k], buf, sizeof buf);
+		struct dv_vline tmp = { 0 };
+		bool fresh = open[k] >= t->ev + v->from;
+		put(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s", buf);
+		put(&tmp, DV_ROLE_DIM, " ... running");
+		wrap_into(p, &tmp, width);
+		free(tmp.text);
+		free(tmp.roles);
+	}
+	if (last_ret) {
+		dv_event_describe(v->sim, v->ndis, last_ret, buf, sizeof buf);
+		struct dv_vline tmp = { 0 };
+		put(&tmp, DV_ROLE_NORMAL, "last: ");
+		put(&tmp, last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "%s", buf);
+		wrap_into(p, &tmp, width);
+		free(tmp.text);
+		free(tmp.roles);
+	} else {
+		put(new_line(p), DV_ROLE_DIM, "no call has returned yet");
+	}
+	struct dv_vline *l = new_line(p);
+	put(l, DV_ROLE_NORMAL, "DMA transfer set up: ");
+	put(l, DV_ROLE_NORMAL, "%s", inprogress > 0 ? "yes (in progress)" : "no");
+	l = new_line(p);
+	if (rule) {
+		put(l, DV_ROLE_ERROR, "verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
+		put(l, DV_ROLE_NORMAL, " - %s", dv_rule_title((enum dv_rule)rule->slot));
+	} else {
+		put(l, DV_ROLE_DIM, "verifier: no rule fired");
+	}
+}
+
+/* ---- the event log -------------------------------------------------------------------------- */
+
+void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
+{
+	dv_vpanel_clear(p);
+	snprintf(p->title, sizeof p->title, "Events (%zu of %zu)", v->pos, v->end);
+	if (rows == 0)
+		return;
+	const struct dv_trace *t = &v->sim->trace;
+	/* State changes are shown in the panels as changed values; the log keeps the acts (port
+	 * accesses, transfers, calls, notes), except that the event just stepped over is always
+	 * listed so that moving one event at a time shows each one. */
+	size_t *pick = malloc(rows * sizeof *pick), n = 0;
+	if (!pick)
+		return;
+	for (size_t i = v->pos; i-- > 0 && n < rows;) {
+		const struct dv_event *e = &t->ev[i];
+		/* Statement marks only place the source pane; they say nothing in a log. */
+		bool quiet = e->kind == DV_EV_STATE || (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT);
+		if (!quiet || i + 1 == v->pos)
+			pick[n++] = i;
+	}
+	char buf[256];
+	for (size_t k = n; k-- > 0;) {
+		const struct dv_event *e = &t->ev[pick[k]];
+		if (e->kind == DV_EV_MARK && e->slot == DV_MARK_STEP && e->index < v->lesson->nsteps)
+			snprintf(buf, sizeof buf, "-- step %u: %s", v->lesson->steps[e->index].number,
+			         v->lesson->steps[e->index].title);
+		else if (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT)
+			snprintf(buf, sizeof buf, "lesson line %u", e->index);
+		else
+			dv_event_describe(v->sim, v->ndis, e, buf, sizeof buf);
+		struct dv_vline *l = new_line(p);
+		enum dv_role role = pick[k] + 1 == v->pos ? DV_ROLE_HIGHLIGHT
+		                  : pick[k] >= v->from   ? DV_ROLE_NORMAL
+		                                          : DV_ROLE_DIM;
+		if (e->kind == DV_EV_VERIFIER)
+			role = DV_ROLE_ERROR;
+		put(l, role, "%6llu %s", (unsigned long long)e->cycle, buf);
+	}
+	free(pick);
+}
+
+/* ---- driver source -------------------------------------------------------------------------- */
+
+/* The path as shown: build-relative prefixes ("../") are noise for a learner. */
+static const char *shown_path(const char *path)
+{
+	while (strncmp(path, "../", 3) == 0)
+		path += 3;
+	return path;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
+			break;
+		char *nb = cap < (8u << 20) ? realloc(buf, cap * 2) : NULL;
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Reads the file the trace names, trying it as written, then under the source root (the
+ * driver's __FILE__ is relative to the build directory). */
+static bool load_source(struct dv_view *v, const char *path)
+{
+	if (v->src_path && strcmp(v->src_path, path) == 0)
+		return v->src_text != NULL;
+	free(v->src_path);
+	free(v->src_text);
+	v->src_text = NULL;
+	v->src_path = strdup(path);
+	v->src_text = slurp(path, &v->src_len);
+	if (!v->src_text && path[0] != '/' && v->source_root) {
+		char full[4096];
+		snprintf(full, sizeof full, "%s/%s", v->source_root, shown_path(path));
+		v->src_text = slurp(full, &v->src_len);
+	}
+	return v->src_text != NULL;
+}
+
+void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
+{
+	dv_vpanel_clear(p);
+	const struct dv_trace *t = &v->sim->trace;
+	const struct dv_loc *loc = NULL;
+	for (size_t i = v->pos; i-- > 0 && !loc;)
+		if (t->ev[i].loc)
+			loc = dv_trace_get_loc(t, t->ev[i].loc);
+	if (!loc || !loc->file) {
+		snprintf(p->title, sizeof p->title, "Source");
+		put(new_line(p), DV_ROLE_DIM, "no driver code has run yet");
+		return;
+	}
+	snprintf(p->title, sizeof p->title, "%s:%u", shown_path(loc->file), loc->line);
+	if (!load_source(v, loc->file)) {
+		put(new_line(p), DV_ROLE_ERROR, "cannot open %s", shown_path(loc->file));
+		return;
+	}
+	/* Index the lines around loc->line: a third of the rows above it, the rest below. */
+	uint32_t first = loc->line > rows / 3 ? loc->line - (uint32_t)(rows / 3) : 1;
+	uint32_t lineno = 1;
+	const char *s = v->src_text, *end = v->src_text + v->src_len;
+	while (s < end && lineno < first) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		s = nl ? nl + 1 : end;
+		lineno++;
+	}
+	for (size_t r = 0; r < rows && s < end; r++, lineno++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = (size_t)((nl ? nl : end) - s);
+		bool cur = lineno == loc->line;
+		enum dv_role role = cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_NORMAL;
+		struct dv_vline *l = new_line(p);
+		put(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ", cur ? '>' : ' ', lineno);
+		/* Tabs become 4 spaces: the panes are narrow and the file's own indent is tabs. */
+		for (size_t k = 0; k < n; k++) {
+			if (s[k] == '\t')
+				put_bytes(l, role, "    ", 4);
+			else if (s[k] != '\r')
+				put_bytes(l, role, s + k, 1);
+		}
+		s = nl ? nl + 1 : end;
+	}
+}

@@ -1,0 +1,114 @@
+/* dmaviz: the front-end-neutral view. Given a lesson run and a position in its trace, it
+ * builds the panels (narration, 8237A, NIC, NDIS call, event log, driver source) as lines of
+ * text with a semantic style role per byte. The terminal UI and the SDL2 mode draw these;
+ * neither decides what a panel says. No curses, no SDL here.
+ *
+ * Positions are event counts: position p shows the machine after events [0, p). A move also
+ * names the position it is measured from, and values that differ between the two carry
+ * DV_ROLE_CHANGED; the base is a function of the position and the granularity only (never of
+ * the path that led there), so stepping back shows exactly the screen seen going forward.
+ */
+#ifndef DV_VIEW_H
+#define DV_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lesson.h"
+#include "sim.h"
+
+struct dv_ndis;
+
+enum dv_role {
+	DV_ROLE_NORMAL,
+	DV_ROLE_HEADING,   /* a panel's title row, emphasised words */
+	DV_ROLE_CHANGED,   /* a value the current move changed */
+	DV_ROLE_HIGHLIGHT, /* the current source line, code in narration, the current event */
+	DV_ROLE_DIM,       /* context: other channels, older events */
+	DV_ROLE_ERROR,     /* a verifier rule that fired, a missing file */
+	DV_ROLE_COUNT
+};
+
+/* One line: UTF-8 text and one role per byte (roles[i] styles text[i]). */
+struct dv_vline {
+	char *text;
+	uint8_t *roles;
+	size_t len, cap;
+};
+
+struct dv_vpanel {
+	char title[128];
+	struct dv_vline *line;
+	size_t n, cap;
+};
+
+void dv_vpanel_init(struct dv_vpanel *p);
+void dv_vpanel_clear(struct dv_vpanel *p);
+void dv_vpanel_finish(struct dv_vpanel *p);
+/* Display cells of a line's first len bytes (UTF-8 code points; lessons use no wide glyphs). */
+size_t dv_vtext_cells(const char *text, size_t len);
+/* Bytes of text that fill at most cells display cells. */
+size_t dv_vtext_bytes_for(const char *text, size_t len, size_t cells);
+
+/* How far one move goes. Only DV_GRAN_STEP and DV_GRAN_EVENT move yet. */
+enum dv_gran { DV_GRAN_STEP, DV_GRAN_EVENT, DV_GRAN_COUNT };
+
+/* What a key (or a button, or a demo script) asks for: the one command path of all fronts. */
+enum dv_vcmd {
+	DV_VCMD_NEXT,       /* one unit of the current granularity forward */
+	DV_VCMD_PREV,       /* and back */
+	DV_VCMD_NEXT_EVENT, /* one trace event, whatever the granularity */
+	DV_VCMD_PREV_EVENT,
+	DV_VCMD_FIRST,      /* the first lesson step */
+	DV_VCMD_LAST,       /* the end of the lesson */
+	DV_VCMD_GRAN,       /* cycle the granularity */
+	DV_VCMD_COUNT
+};
+
+struct dv_view {
+	const struct dv_lesson *lesson;
+	const struct dv_run *run;
+	struct dv_sim *sim;
+	const struct dv_ndis *ndis; /* NULL: calls show without their arguments */
+	const char *source_root;    /* where relative driver paths are looked up too; may be NULL */
+	struct dv_cursor now, base; /* state at pos, and at from */
+	size_t pos, from, end;      /* end: the trace length */
+	unsigned step;              /* the lesson step pos lies in */
+	enum dv_gran gran;
+	/* the last source file read, kept so redraws do not re-read it */
+	char *src_path;
+	char *src_text;
+	size_t src_len;
+};
+
+/* Sets up a view of a run that has been run to its end (dv_run_all) and puts it at the end of
+ * the first step that has narration. The run and lesson must outlive the view. */
+void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struct dv_run *run,
+                  const struct dv_ndis *ndis, const char *source_root);
+void dv_view_finish(struct dv_view *v);
+
+/* Moves to position pos, with changes measured from position from (from <= pos). */
+void dv_view_seek(struct dv_view *v, size_t pos, size_t from);
+/* Moves to the end of lesson step k, changes measured from its start. False when step k never
+ * ran. */
+bool dv_view_goto_step(struct dv_view *v, unsigned k);
+/* Runs a command. Returns true when the view moved or changed. */
+bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd);
+
+/* The visible step count ("step 2 of 5": the setup step 0 is not counted when it says
+ * nothing) and the shown number of step k. */
+unsigned dv_view_step_count(const struct dv_view *v);
+unsigned dv_view_step_number(const struct dv_view *v, unsigned k);
+const char *dv_view_gran_name(enum dv_gran g);
+
+/* The panels. width is the room in cells for wrapped text (narration) and the source lines;
+ * rows is how many lines a panel may use (the event log and source show that many). */
+void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width);
+void dv_view_dma(struct dv_view *v, struct dv_vpanel *p);
+void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
+void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
+void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows);
+void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows);
+
+#endif
