@@ -5,6 +5,7 @@
 #include "describe.h"
 #include "dma8237.h"
 #include "dvndis.h"
+#include "lesson.h"
 #include "nic.h"
 #include "sim.h"
 
@@ -164,7 +165,10 @@ void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis, con
 		         dv_rule_title((enum dv_rule)ev->slot));
 		break;
 	case DV_EV_MARK:
-		snprintf(buf, size, "step %u", ev->index + 1);
+		if (ev->slot == DV_MARK_STMT)
+			snprintf(buf, size, "lesson line %u", ev->index);
+		else
+			snprintf(buf, size, "step %u", ev->index + 1);
 		break;
 	default:
 		snprintf(buf, size, "event %u", ev->kind);
