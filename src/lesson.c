@@ -805,12 +805,12 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 		/* With `driver none` the lesson is the miniport, registering from its
 		 * MiniportInitialize. */
 		if (run->L->driver == DV_DRIVER_NONE)
-			nd->phase = DV_PHASE_INIT;
+			dv_ndis_set_phase(nd, DV_PHASE_INIT);
 		NDIS_HANDLE nh = NULL;
 		st = NdisMRegisterDmaChannelAt(&nh, (NDIS_HANDLE)nd, ch, FALSE, &d,
 		                               (s->given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
 		if (run->L->driver == DV_DRIVER_NONE)
-			nd->phase = saved;
+			dv_ndis_set_phase(nd, saved);
 		if (st == NDIS_STATUS_SUCCESS)
 			run->handle = nh;
 		break;
@@ -829,9 +829,9 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 	case DV_LCALL_READ_COUNTER: run->counter = NdisMReadDmaCounterAt(h, file, line); break;
 	case DV_LCALL_DEREGISTER:
 		if (run->L->driver == DV_DRIVER_NONE)
-			nd->phase = DV_PHASE_HALT;
+			dv_ndis_set_phase(nd, DV_PHASE_HALT);
 		NdisMDeregisterDmaChannelAt(h, file, line);
-		nd->phase = saved;
+		dv_ndis_set_phase(nd, saved);
 		break;
 	case DV_LCALL_RAW_WRITE: NdisRawWritePortUcharAt(a[DV_ARG_PORT], (UCHAR)a[DV_ARG_VALUE], file, line); break;
 	case DV_LCALL_RAW_READ: {

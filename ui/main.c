@@ -12,16 +12,24 @@
 
 #include "lesson.h"
 #include "sim.h"
+#if DV_HAVE_TUI
+#include "tui.h"
+#endif
 
 #define MAX_LESSON_BYTES ((1u << 20) + 1u) /* one more than the parser takes, so it can tell */
 
 static void usage(FILE *f)
 {
-	fputs("usage: dmaviz [--help] [--version] COMMAND [ARGS]\n"
+	fputs("usage: dmaviz [--no-color] [LESSON]\n"
+	      "       dmaviz COMMAND [ARGS]\n"
 	      "\n"
 	      "dmaviz teaches how a network card moves frames with system (subordinate) DMA:\n"
 	      "the PC's 8237A DMA controllers, page registers, host memory, and the NDIS calls\n"
 	      "NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer.\n"
+	      "\n"
+	      "In a terminal, `dmaviz` opens the first lesson of the course and `dmaviz LESSON`\n"
+	      "opens a lesson by path or id (for example `dmaviz send` or `dmaviz 03-send`):\n"
+	      "j/space next step, k/b back, . and , one event, g/G first/last, ? keys, q quit.\n"
 	      "\n"
 	      "Commands:\n"
 	      "  check [--junit FILE] [--tap] [--answers FILE] [--strict] PATH...\n"
@@ -29,8 +37,8 @@ static void usage(FILE *f)
 	      "                 *.lesson and *.tst file in it) and report what failed\n"
 	      "  list           the id, level and title of every lesson\n"
 	      "\n"
-	      "The terminal UI and the other classroom commands are being built; see README.md\n"
-	      "for what works today, and docs/lesson-format.md for the lesson language.\n"
+	      "The lesson menu, the SDL2 mode and the classroom commands (trace, quiz, grade)\n"
+	      "are being built; see README.md, and docs/lesson-format.md for the lesson language.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     show this help and exit\n"
@@ -601,9 +609,109 @@ static int cmd_list(int argc, char **argv)
 	return status;
 }
 
+static const char *lessons_dir(void)
+{
+	struct stat sb;
+	if (stat(DV_LESSONS_DIR, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return DV_LESSONS_DIR;
+	return DV_SOURCE_LESSONS_DIR;
+}
+
+/* A lesson named on the command line: a path, or an id such as "03-send" or "send" looked up
+ * in the lessons directory. Returns a malloc'd path or NULL. */
+static char *resolve_lesson(const char *arg)
+{
+	struct stat sb;
+	const char *dir = lessons_dir();
+	char buf[4096];
+	if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode))
+		return strdup(arg);
+	snprintf(buf, sizeof buf, "%s/%s.lesson", dir, arg);
+	if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode))
+		return strdup(buf);
+	DIR *d = opendir(dir);
+	char *found = NULL, *first = NULL;
+	struct dirent *e;
+	size_t alen = strlen(arg);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 8 || strcmp(e->d_name + n - 7, ".lesson"))
+			continue;
+		/* "send" matches "03-send.lesson": the part after the number. */
+		const char *dash = strchr(e->d_name, '-');
+		bool match = alen && ((dash && !strncmp(dash + 1, arg, alen) && dash[1 + alen] == '.') ||
+		                      (alen == 0));
+		if (!alen) {
+			if (!first || strcmp(e->d_name, first) < 0) {
+				free(first);
+				first = strdup(e->d_name);
+			}
+		} else if (match && (!found || strcmp(e->d_name, found) < 0)) {
+			free(found);
+			found = strdup(e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (!alen) {
+		found = first;
+	} else {
+		free(first);
+	}
+	if (!found)
+		return NULL;
+	snprintf(buf, sizeof buf, "%s/%s", dir, found);
+	free(found);
+	return strdup(buf);
+}
+
+/* `dmaviz [OPTIONS] [LESSON]`: the terminal UI. */
+static int cmd_ui(int argc, char **argv)
+{
+#if DV_HAVE_TUI
+	const char *lesson = NULL;
+	int at = -1;
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			lesson = argv[i];
+			at = i;
+		}
+	}
+	/* Until the lesson menu exists, no lesson named means the first lesson of the course. */
+	char *path = resolve_lesson(lesson ? lesson : "");
+	if (!path) {
+		fprintf(stderr, "dmaviz: no lesson '%s' (try `dmaviz list`, or give a path)\n",
+		        lesson ? lesson : "");
+		return 2;
+	}
+	char **args = calloc((size_t)argc + 2, sizeof *args);
+	if (!args) {
+		free(path);
+		return 2;
+	}
+	int n = 0;
+	for (int i = 0; i < argc; i++)
+		if (i != at)
+			args[n++] = argv[i];
+	args[n++] = path;
+	int rc = dv_tui_main(n, args);
+	free(args);
+	free(path);
+	return rc;
+#else
+	(void)argc, (void)argv;
+	fprintf(stderr, "dmaviz: this build has no terminal UI (ncursesw was not found); use "
+	                "`dmaviz check LESSON` to run a lesson headless\n");
+	return 2;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		/* In a terminal, land in a lesson; in a pipe, say what there is. */
+		if (DV_HAVE_TUI && isatty(0) && isatty(1))
+			return cmd_ui(argc, argv);
 		usage(stdout);
 		return 0;
 	}
@@ -619,7 +727,10 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return cmd_list(argc - 1, argv + 1);
-	fprintf(stderr, "dmaviz: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii")) {
+		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	return cmd_ui(argc, argv);
 }
