@@ -74,6 +74,14 @@ struct dv_run {
 	bool loaded;
 	uint32_t calls[DV_CALL_COUNT];
 	size_t rec_seen;
+	/* the packet of the last `fill ... packet=N`, and how many packets the protocol had
+	 * sent then (a later protocol packet replaces it as what peer.last.ok checks) */
+	bool fill_packet;
+	uint32_t fill_seq, fill_ntx;
+	/* port accesses in the trace, counted up to port_seen; the counts when the current
+	 * step began */
+	size_t port_seen;
+	uint32_t ports_out, ports_in, step_ports_out, step_ports_in;
 	bool strict_fired;
 	bool atom_seen[DV_SCRIPT_MAX_CMPS];
 	/* output table and compare file */
@@ -196,9 +204,9 @@ static bool frame_is_packet(const uint8_t *data, uint32_t len, uint32_t seq)
 	return i == len;
 }
 
-/* Packet numbers a lesson may write itself with `fill ... packet=N`. */
-#define FILL_PACKETS 64u
-
+/* The last frame the peer received is the packet of the latest source: the packet number of
+ * the last `fill ... packet=N` when the protocol has sent nothing since, else a packet the
+ * protocol handed to MiniportSend (of the same length). */
 static uint32_t peer_last_ok(const struct dv_run *run)
 {
 	const struct dv_peer *peer = &run->sim->st.peer;
@@ -208,13 +216,25 @@ static uint32_t peer_last_ok(const struct dv_run *run)
 	uint32_t len = peer->rx_len[slot];
 	if (len == 0)
 		return 0;
+	if (run->fill_packet && run->ndis->ntx == run->fill_ntx)
+		return frame_is_packet(peer->rx_data[slot], len, run->fill_seq);
 	for (uint32_t t = 0; t < run->ndis->ntx; t++)
 		if (run->ndis->tx[t].length == len && frame_is_packet(peer->rx_data[slot], len, run->ndis->tx[t].seq))
 			return 1;
-	for (uint32_t seq = 0; seq < FILL_PACKETS; seq++)
-		if (frame_is_packet(peer->rx_data[slot], len, seq))
-			return 1;
 	return 0;
+}
+
+/* Counts the port accesses (DV_EV_PORT_OUT, DV_EV_PORT_IN) the trace has recorded so far. */
+static void count_ports(struct dv_run *run)
+{
+	const struct dv_trace *t = &run->sim->trace;
+	for (; run->port_seen < t->len; run->port_seen++) {
+		enum dv_ev_kind k = (enum dv_ev_kind)t->ev[run->port_seen].kind;
+		if (k == DV_EV_PORT_OUT)
+			run->ports_out++;
+		else if (k == DV_EV_PORT_IN)
+			run->ports_in++;
+	}
 }
 
 static uint32_t rx_last_ok(const struct dv_run *run)
@@ -287,6 +307,12 @@ static uint32_t eval_ref(struct dv_run *run, const struct dv_ref *r)
 	case DV_REF_PEER_LAST_OK: return peer_last_ok(run);
 	case DV_REF_RX_FRAMES: return nd->nrx;
 	case DV_REF_RX_LAST_OK: return rx_last_ok(run);
+	case DV_REF_PORTS_OUT:
+		count_ports(run);
+		return r->a ? run->ports_out - run->step_ports_out : run->ports_out;
+	case DV_REF_PORTS_IN:
+		count_ports(run);
+		return r->a ? run->ports_in - run->step_ports_in : run->ports_in;
 	case DV_REF_BOUNCE_USED:
 		for (size_t i = nd->nrec; i-- > 0;)
 			if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
@@ -697,6 +723,9 @@ static void enter_step(struct dv_run *run, unsigned k)
 			close_step(run, (unsigned)run->cur);
 		run->step_first[j] = run->sim->trace.len;
 		run->step_flags[j] |= STEP_STARTED;
+		count_ports(run);
+		run->step_ports_out = run->ports_out;
+		run->step_ports_in = run->ports_in;
 		const struct dv_step *st = &run->L->steps[j];
 		mark(run, DV_MARK_STEP, st->number, dv_trace_loc(&run->sim->trace, run->L->file, st->line));
 		run->cur = (int)j;
@@ -802,12 +831,14 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 		d.DmaSpeed = Compatible;
 		d.DmaPort = a[DV_ARG_PORT];
 		d.DmaChannel = ch;
+		/* The DmaChannel parameter, which NDIS ignores (MS-REG): `param=`, else the channel. */
+		uint32_t param = (s->given & (1u << DV_ARG_PARAM)) ? a[DV_ARG_PARAM] : ch;
 		/* With `driver none` the lesson is the miniport, registering from its
 		 * MiniportInitialize. */
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, DV_PHASE_INIT);
 		NDIS_HANDLE nh = NULL;
-		st = NdisMRegisterDmaChannelAt(&nh, (NDIS_HANDLE)nd, ch, FALSE, &d,
+		st = NdisMRegisterDmaChannelAt(&nh, (NDIS_HANDLE)nd, param, FALSE, &d,
 		                               (s->given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, saved);
@@ -947,6 +978,11 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 			default: v = (uint8_t)s->d; break;
 			}
 			dv_sim_mem_write(sim, s->a + i, v);
+		}
+		if (s->c == DV_FILL_PACKET) {
+			run->fill_packet = true;
+			run->fill_seq = s->d;
+			run->fill_ntx = run->ndis->ntx;
 		}
 		break;
 	case DV_ST_READ: {
@@ -1332,6 +1368,11 @@ const struct dv_msgs *dv_run_msgs(const struct dv_run *run)
 struct dv_sim *dv_run_sim(const struct dv_run *run)
 {
 	return run->sim;
+}
+
+struct dv_ndis *dv_run_ndis(const struct dv_run *run)
+{
+	return run->ndis;
 }
 
 size_t dv_run_rows(const struct dv_run *run)

@@ -77,6 +77,8 @@ enum dv_ref_kind {
 	DV_REF_RX_FRAMES,
 	DV_REF_RX_LAST_OK,
 	DV_REF_BOUNCE_USED,
+	DV_REF_PORTS_OUT,      /* a = 1: since the current step began */
+	DV_REF_PORTS_IN,
 };
 
 /* How a value prints in messages and `%S` columns. */
@@ -154,7 +156,7 @@ enum dv_fill_pattern { DV_FILL_BYTE, DV_FILL_RAMP, DV_FILL_RANDOM, DV_FILL_PACKE
 /* Arguments of `call`: which ones were given is in `given` (bit per DV_ARG_*). */
 enum dv_call_arg { DV_ARG_CHANNEL, DV_ARG_WIDTH, DV_ARG_DEMAND, DV_ARG_AUTOINIT, DV_ARG_MAX,
 	           DV_ARG_PORT, DV_ARG_BUFFER, DV_ARG_OFFSET, DV_ARG_LENGTH, DV_ARG_WRITE,
-	           DV_ARG_HANDLE, DV_ARG_VALUE, DV_ARG_COUNT };
+	           DV_ARG_HANDLE, DV_ARG_VALUE, DV_ARG_PARAM, DV_ARG_COUNT };
 
 struct dv_stmt {
 	enum dv_stmt_kind kind;
@@ -281,6 +283,8 @@ bool dv_run_seek_step(const struct dv_run *run, struct dv_cursor *c, unsigned k,
 
 const struct dv_msgs *dv_run_msgs(const struct dv_run *run);
 struct dv_sim *dv_run_sim(const struct dv_run *run);
+/* The run's NDIS (its call records, for tests and front ends). */
+struct dv_ndis *dv_run_ndis(const struct dv_run *run);
 /* Output rows written so far (header rows included). */
 size_t dv_run_rows(const struct dv_run *run);
 const char *dv_run_row(const struct dv_run *run, size_t i);

@@ -292,6 +292,10 @@ static const struct fixed_name fixed_names[] = {
 	{ "rx.frames", DV_REF_RX_FRAMES, DV_VT_NUM },
 	{ "rx.last.ok", DV_REF_RX_LAST_OK, DV_VT_NUM },
 	{ "bounce.used", DV_REF_BOUNCE_USED, DV_VT_NUM },
+	{ "ports.out", DV_REF_PORTS_OUT, DV_VT_NUM },
+	{ "ports.in", DV_REF_PORTS_IN, DV_VT_NUM },
+	{ "ports.out.step", DV_REF_PORTS_OUT, DV_VT_NUM },
+	{ "ports.in.step", DV_REF_PORTS_IN, DV_VT_NUM },
 };
 
 static const struct {
@@ -351,6 +355,9 @@ bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t 
 		if (!strcmp(n, fixed_names[i].name)) {
 			out->kind = fixed_names[i].kind;
 			out->type = fixed_names[i].type;
+			/* ports.out.step, ports.in.step: counted from the start of the current step */
+			if ((out->kind == DV_REF_PORTS_OUT || out->kind == DV_REF_PORTS_IN) && strstr(n, ".step"))
+				out->a = 1;
 			return true;
 		}
 	}
@@ -533,13 +540,14 @@ const char *dv_lcall_name(enum dv_lcall c)
 
 static const char *const arg_names[DV_ARG_COUNT] = {
 	"channel", "width", "demand", "autoinit", "max", "port",
-	"buffer",  "offset", "length", "write", "handle", "value",
+	"buffer",  "offset", "length", "write", "handle", "value", "param",
 };
 
 /* Which arguments each call takes, and which it needs. */
 static const uint32_t call_takes[DV_LCALL_COUNT] = {
 	[DV_LCALL_REGISTER] = 1u << DV_ARG_CHANNEL | 1u << DV_ARG_WIDTH | 1u << DV_ARG_DEMAND |
-	                      1u << DV_ARG_AUTOINIT | 1u << DV_ARG_MAX | 1u << DV_ARG_PORT,
+	                      1u << DV_ARG_AUTOINIT | 1u << DV_ARG_MAX | 1u << DV_ARG_PORT |
+	                      1u << DV_ARG_PARAM,
 	[DV_LCALL_SETUP] = 1u << DV_ARG_BUFFER | 1u << DV_ARG_OFFSET | 1u << DV_ARG_LENGTH |
 	                   1u << DV_ARG_WRITE | 1u << DV_ARG_HANDLE,
 	[DV_LCALL_COMPLETE] = 1u << DV_ARG_BUFFER | 1u << DV_ARG_OFFSET | 1u << DV_ARG_LENGTH |
@@ -1502,6 +1510,7 @@ static void st_call(struct parser *p, struct tok *kw)
 		bool ok = true;
 		switch (a) {
 		case DV_ARG_CHANNEL: ok = kv_num(p, val, "channel", 0, 255, &v); break;
+		case DV_ARG_PARAM: ok = kv_num(p, val, "param", 0, 0xFFFFFFFFu, &v); break;
 		case DV_ARG_WIDTH:
 			ok = kv_num(p, val, "width", 8, 16, &v);
 			if (ok && v != 8 && v != 16) {

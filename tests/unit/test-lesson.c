@@ -1,7 +1,9 @@
 /* dmaviz: tests of the lesson language's parser and engine (src/script.c, src/lesson.c). */
 #include <string.h>
 
+#include "calls.h"
 #include "check.h"
+#include "dvndis.h"
 #include "lesson.h"
 #include "sim.h"
 
@@ -297,7 +299,156 @@ static void test_copy_threshold(void)
 	}
 }
 
+/* Runs text; returns the run (NULL when it did not parse). *L and *m must be freed. */
+static struct dv_run *run_text(const char *text, struct dv_lesson **L, struct dv_msgs *m)
+{
+	*L = parse(text, m);
+	CHECK(*L != NULL);
+	if (!*L)
+		return NULL;
+	struct dv_run *run = dv_run_create(*L, NULL);
+	CHECK(run != NULL);
+	if (run)
+		dv_run_all(run);
+	return run;
+}
+
+/* The lesson sends a frame it wrote itself with `fill ... packet=N` (driver none). */
+#define SEND_FILLED(N)                                                                            \
+	"call NdisMRegisterDmaChannel demand=yes max=4096\n"                                      \
+	"buffer tx at 0x100000 len 60\n"                                                          \
+	"fill 0x100000 60 packet=" N "\n"                                                         \
+	"call NdisMSetupDmaTransfer buffer=tx write=yes\n"                                        \
+	"out 0x304 60\nout 0x305 0\nout 0x300 0x05\n"                                            \
+	"run until nic.isr & 0x01 == 0x01 max 2000\n"                                            \
+	"call NdisMCompleteDmaTransfer buffer=tx write=yes\n"
+
+/* peer.last.ok checks the packet of the last `fill ... packet=N`, whatever N, and only it. */
+static void test_peer_last_ok_fill(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L;
+	struct dv_run *run = run_text(SEND_FILLED("70") "expect peer.frames == 1 && peer.last.ok == 1\n"
+	                              "fill 0x200000 60 packet=71\n" /* a later fill is what counts now */
+	                              "expect peer.last.ok == 0\n"
+	                              "fill 0x200000 60 packet=70\n"
+	                              "expect peer.last.ok == 1\n",
+	                              &L, &m);
+	if (run) {
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_ERROR), 0);
+	}
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* A frame of packet 0 is not the packet the lesson wrote (packet 1). */
+	run = run_text("call NdisMRegisterDmaChannel demand=yes max=4096\n"
+	               "buffer tx at 0x100000 len 60\n"
+	               "fill 0x100000 60 packet=0\n"
+	               "fill 0x300000 60 packet=1\n"
+	               "call NdisMSetupDmaTransfer buffer=tx write=yes\n"
+	               "out 0x304 60\nout 0x305 0\nout 0x300 0x05\n"
+	               "run until nic.isr & 0x01 == 0x01 max 2000\n"
+	               "expect peer.frames == 1 && peer.last.ok == 0\n",
+	               &L, &m);
+	if (run)
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* A packet the protocol sends after the fill is the latest source. */
+	run = run_text("driver reference\nfill 0x300000 60 packet=9\ndriver init\ndriver send 60\n"
+	               "run until tx.completed == 1 max 20000\n"
+	               "expect peer.frames == 1 && peer.last.ok == 1\n",
+	               &L, &m);
+	if (run)
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+/* `param=` is NdisMRegisterDmaChannel's DmaChannel parameter alone; NDIS ignores it. */
+static void test_register_param(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L;
+	struct dv_run *run = run_text("call NdisMRegisterDmaChannel channel=2 max=4096\n"
+	                              "call NdisMRegisterDmaChannel param=3 channel=1 demand=yes max=4096\n"
+	                              "expect ndis.status == NDIS_STATUS_SUCCESS\n"
+	                              "buffer tx at 0x100000 len 60\n"
+	                              "call NdisMSetupDmaTransfer buffer=tx write=yes\n"
+	                              "expect dma.ch1.mode == 0x09 && dma.ch3.mode == 0\n",
+	                              &L, &m);
+	if (run) {
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+		const struct dv_ndis *nd = dv_run_ndis(run);
+		unsigned seen = 0;
+		for (uint32_t i = 0; i < nd->nrec; i++) {
+			const struct dv_call_record *r = dv_ndis_record(nd, i);
+			if (!r || r->call != DV_CALL_REGISTER_DMA_CHANNEL)
+				continue;
+			/* arg 0 is the parameter, arg 3 the description's DmaChannel */
+			if (seen == 0)
+				CHECK(r->arg[0] == 2 && r->arg[3] == 2); /* default: the channel */
+			else
+				CHECK(r->arg[0] == 3 && r->arg[3] == 1);
+			seen++;
+		}
+		CHECK_EQ(seen, 2);
+	}
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+	L = parse("call NdisMSetupDmaTransfer param=1\n", &m);
+	CHECK(L == NULL && m.n == 1 && strstr(m.v[0].text, "has no argument 'param'") != NULL);
+	dv_msgs_finish(&m);
+}
+
+/* ports.out and ports.in count port accesses in the trace; .step since the step began. */
+static void test_ports(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L;
+	struct dv_run *run = run_text("out 0x0A 0x06\nin 0x08\n"
+	                              "expect ports.out == 1 && ports.in == 1 && ports.out.step == 1\n"
+	                              "step \"a\"\n"
+	                              "  expect ports.out.step == 0 && ports.in.step == 0 && ports.out == 1\n"
+	                              "  call NdisRawWritePortUchar port=0x0C value=0\n"
+	                              "  call NdisRawReadPortUchar port=0x08\n"
+	                              "  expect ports.out.step == 1 && ports.in.step == 1 && ports.out == 2\n"
+	                              "  call NdisMRegisterDmaChannel demand=yes max=4096\n"
+	                              "  buffer rx at 0x101000 len 4096\n"
+	                              "  buffer tx at 0x100000 len 60\n"
+	                              "  call NdisMSetupDmaTransfer buffer=rx write=no\n"
+	                              "step \"busy\"\n"
+	                              "  call NdisMSetupDmaTransfer buffer=tx write=yes\n"
+	                              "  expect ndis.status == NDIS_STATUS_RESOURCES && ports.out.step == 0\n"
+	                              "  expect ports.in.step == 0\n"
+	                              "  call NdisMCompleteDmaTransfer buffer=rx write=no\n"
+	                              "  expect ports.out.step > 0\n",
+	                              &L, &m);
+	if (run) {
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+		uint32_t v = 0, w = 0;
+		CHECK(dv_run_eval_name(run, "ports.out", &v, NULL));
+		CHECK(dv_run_eval_name(run, "ports.out.step", &w, NULL));
+		CHECK(v > w && w > 0);
+		uint32_t n = 0;
+		const struct dv_trace *t = &dv_run_sim(run)->trace;
+		for (size_t i = 0; i < t->len; i++)
+			n += t->ev[i].kind == DV_EV_PORT_OUT;
+		CHECK_EQ(v, n);
+	}
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
            CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
-           CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold))
+           CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
+           CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports))
