@@ -27,9 +27,10 @@ static void usage(FILE *f)
 	      "the PC's 8237A DMA controllers, page registers, host memory, and the NDIS calls\n"
 	      "NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer.\n"
 	      "\n"
-	      "In a terminal, `dmaviz` opens the first lesson of the course and `dmaviz LESSON`\n"
-	      "opens a lesson by path or id (for example `dmaviz send` or `dmaviz 03-send`):\n"
-	      "j/space next step, k/b back, . and , one event, g/G first/last, ? keys, q quit.\n"
+	      "In a terminal, `dmaviz` opens the lesson menu and `dmaviz LESSON` opens a lesson\n"
+	      "by path or id (for example `dmaviz send` or `dmaviz 03-send`): j/space next step,\n"
+	      "k/b back, . and , one event, g/G first/last, a answer, h hint, ? keys, q quit.\n"
+	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress.\n"
 	      "\n"
 	      "Commands:\n"
 	      "  check [--junit FILE] [--tap] [--answers FILE] [--strict] PATH...\n"
@@ -37,7 +38,7 @@ static void usage(FILE *f)
 	      "                 *.lesson and *.tst file in it) and report what failed\n"
 	      "  list           the id, level and title of every lesson\n"
 	      "\n"
-	      "The lesson menu, the SDL2 mode and the classroom commands (trace, quiz, grade)\n"
+	      "The SDL2 mode and the classroom commands (trace, quiz, grade)\n"
 	      "are being built; see README.md, and docs/lesson-format.md for the lesson language.\n"
 	      "\n"
 	      "Options:\n"
@@ -677,8 +678,10 @@ static int cmd_ui(int argc, char **argv)
 			at = i;
 		}
 	}
-	/* Until the lesson menu exists, no lesson named means the first lesson of the course. */
-	char *path = resolve_lesson(lesson ? lesson : "");
+	/* No lesson named: the lesson menu of the course. */
+	if (!lesson)
+		return dv_tui_menu_main(argc, argv, lessons_dir());
+	char *path = resolve_lesson(lesson);
 	if (!path) {
 		fprintf(stderr, "dmaviz: no lesson '%s' (try `dmaviz list`, or give a path)\n",
 		        lesson ? lesson : "");

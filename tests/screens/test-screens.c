@@ -7,12 +7,15 @@
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "tui.h"
 
 #define LESSON "lessons/03-send.lesson"
@@ -22,17 +25,56 @@ struct scase {
 	int lines, cols;
 	const char *keys;
 	const char *same_as; /* another case whose dump must be identical */
+	bool menu;	     /* start in the lesson menu (keys go to the lesson once one opens) */
+	const char *progress; /* the progress file's text before the keys; NULL: no file */
+	const char *want_progress; /* a line the progress file must hold afterwards */
+	bool ascii;
 };
 
+/* A fixed progress file for the menu: tour finished with all its questions, register started
+ * with one answer, send untouched. */
+#define PROGRESS_FIXED                                              \
+	"# dmaviz progress\n"                                       \
+	"tour 5 1 mask-byte stray count-16 mode-byte status-again\n" \
+	"register 2 0 width-status\n"
+
 static const struct scase cases[] = {
-	{ "start-80x24", 24, 80, "", NULL },
-	{ "next1-80x24", 24, 80, "j", NULL },
-	{ "next2-80x24", 24, 80, "jj", NULL },
-	{ "back-80x24", 24, 80, "jjk", "next1-80x24" },
-	{ "event-back-80x24", 24, 80, "j..,,", "next1-80x24" },
-	{ "next2-120x40", 40, 120, "jj", NULL },
-	{ "small-40x10", 10, 40, "j", NULL },
-	{ "help-80x24", 24, 80, "?", NULL },
+	{ "start-80x24", 24, 80, "", NULL, false, NULL, NULL, false },
+	{ "next1-80x24", 24, 80, "j", NULL, false, NULL, NULL, false },
+	{ "next2-80x24", 24, 80, "jj", NULL, false, NULL, NULL, false },
+	{ "back-80x24", 24, 80, "jjk", "next1-80x24", false, NULL, NULL, false },
+	{ "event-back-80x24", 24, 80, "j..,,", "next1-80x24", false, NULL, NULL, false },
+	{ "next2-120x40", 40, 120, "jj", NULL, false, NULL, NULL, false },
+	/* Past both questions: the end of step 2, the send's effects revealed. */
+	{ "step-end-80x24", 24, 80, "jjj", NULL, false, NULL, NULL, false },
+	{ "small-40x10", 10, 40, "j", NULL, false, NULL, NULL, false },
+	{ "help-80x24", 24, 80, "?", NULL, false, NULL, NULL, false },
+	/* The menu, with progress marks; the first unfinished lesson (register) is selected. */
+	{ "menu-80x24", 24, 80, "", NULL, true, PROGRESS_FIXED, NULL, false },
+	{ "menu-move-80x24", 24, 80, "jjj", NULL, true, PROGRESS_FIXED, NULL, false },
+	{ "menu-120x40", 40, 120, "", NULL, true, PROGRESS_FIXED, NULL, false },
+	/* A file that is not a progress file: set aside, and the status line says so. */
+	{ "menu-corrupt-80x24", 24, 80, "", NULL, true, "\x01\x02 not progress\n", NULL, false },
+	/* Enter opens register, q comes back to the menu (its step now recorded). */
+	{ "menu-back-80x24", 24, 80, "j\nq", NULL, true, PROGRESS_FIXED, "register 2 0 width-status", false },
+	/* Questions: the first stop in "Predict the mode byte" is its first question, before
+	 * the send has programmed the 8237A. */
+	{ "ask-80x24", 24, 80, "j", NULL, false, "", "send 2 0\n", false },
+	{ "ask-right-80x24", 24, 80, "ja0x09\n", NULL, false, "", "send 2 0 mode-byte\n", false },
+	{ "ask-wrong-80x24", 24, 80, "ja73\n", NULL, false, "", "send 2 0 mode-byte\n", false },
+	{ "ask-input-80x24", 24, 80, "ja0x0", NULL, false, NULL, NULL, false },
+	{ "hint-80x24", 24, 80, "jh", NULL, false, NULL, NULL, false },
+	{ "hint2-80x24", 24, 80, "jhhh", NULL, false, NULL, NULL, false },
+	/* a on an answered question shows the explanation again (after moving away and back). */
+	{ "ask-reread-80x24", 24, 80, "ja0x09\njka", NULL, false, NULL, NULL, false },
+	/* Answered in an earlier session: the progress file says so. */
+	{ "ask-earlier-80x24", 24, 80, "ja", NULL, false, "send 2 0 mode-byte\n", NULL, false },
+	/* The last stop finishes the lesson. */
+	{ "finish-80x24", 24, 80, "G", NULL, false, "", "send 5 1\n", false },
+	/* The timing diagram (100 columns or 30 rows), and its ASCII form. */
+	{ "timing-100x30", 30, 100, "jjjj", NULL, false, NULL, NULL, false },
+	{ "timing-ascii-100x30", 30, 100, "jjjj", NULL, false, NULL, NULL, true },
+	{ "timing-event-132x50", 50, 132, "jjjj,,,,,,", NULL, false, NULL, NULL, false },
 };
 
 static const struct scase *find_case(const char *name)
@@ -41,6 +83,36 @@ static const struct scase *find_case(const char *name)
 		if (strcmp(cases[i].name, name) == 0)
 			return &cases[i];
 	return NULL;
+}
+
+static char *read_text(const char *path);
+static int state_failed;
+
+/* Checks what the case left in its state directory, then removes it. */
+static void check_state(const struct scase *c, const char *ppath, const char *state)
+{
+	char *got = read_text(ppath);
+	if (c->want_progress && (!got || !strstr(got, c->want_progress))) {
+		fprintf(stderr, "%s: progress file lacks '%s'; it holds:\n%s\n", c->name, c->want_progress,
+		        got ? got : "(no file)");
+		state_failed = 1;
+	}
+	free(got);
+	char aside[200];
+	snprintf(aside, sizeof aside, "%s.corrupt-1", ppath);
+	struct stat sb;
+	bool kept = stat(aside, &sb) == 0;
+	if (strcmp(c->name, "menu-corrupt-80x24") == 0 && !kept) {
+		fprintf(stderr, "%s: the corrupt file was not kept as %s\n", c->name, aside);
+		state_failed = 1;
+	}
+	remove(aside);
+	remove(ppath);
+	char dir[160];
+	snprintf(dir, sizeof dir, "%s/dmaviz", state);
+	if (rmdir(dir) != 0 && errno != ENOENT)
+		fprintf(stderr, "%s: %s left files behind\n", c->name, dir);
+	rmdir(state);
 }
 
 /* Opens a virtual screen of the case's size, runs its keys, and returns the dump (malloc'd).
@@ -64,17 +136,66 @@ static char *render(const struct scase *c, bool *changed_ok)
 		exit(2);
 	}
 	set_term(scr);
-	struct dv_tui_options opt = { .color = true, .ascii = false };
-	struct dv_tui *t = dv_tui_open(LESSON, &opt);
-	if (!t) {
+	struct dv_tui_options opt = { .color = true, .ascii = c->ascii };
+	char state[64] = "", ppath[128] = "";
+	struct dv_progress progress;
+	bool use_progress = c->menu || c->progress;
+	if (use_progress) {
+		/* A private XDG_STATE_HOME, as the real program would use. */
+		snprintf(state, sizeof state, "/tmp/dv-screens-XXXXXX");
+		if (!mkdtemp(state)) {
+			perror("mkdtemp");
+			exit(2);
+		}
+		setenv("XDG_STATE_HOME", state, 1);
+		if (!dv_progress_default_path(ppath, sizeof ppath))
+			exit(2);
+		if (c->progress && *c->progress) {
+			char dir[160];
+			snprintf(dir, sizeof dir, "%s/dmaviz", state);
+			mkdir(dir, 0700);
+			FILE *f = fopen(ppath, "w");
+			if (!f || fputs(c->progress, f) < 0 || fclose(f) != 0)
+				exit(2);
+		}
+		dv_progress_load(&progress, ppath);
+	}
+	struct dv_menu *m = NULL;
+	struct dv_tui *t = NULL;
+	if (c->menu) {
+		m = dv_menu_open("lessons", &progress, &opt);
+	} else {
+		t = dv_tui_open(LESSON, &opt);
+		if (t && use_progress)
+			dv_tui_set_progress(t, &progress);
+	}
+	if (!t && !m) {
 		endwin();
 		delscreen(scr);
 		exit(2);
 	}
-	dv_tui_setup_screen(t);
-	for (const char *k = c->keys; *k; k++)
-		dv_tui_key(t, *k);
-	dv_tui_draw(t);
+	if (t)
+		dv_tui_setup_screen(t);
+	/* The same hand-over as dv_tui_menu_main: keys go to the menu until a lesson opens, to the
+	 * lesson until it quits. */
+	for (const char *k = c->keys; *k; k++) {
+		if (t) {
+			if (!dv_tui_key(t, *k)) {
+				dv_tui_close(t);
+				t = NULL;
+			}
+		} else if (m && dv_menu_key(m, *k) == DV_MENU_OPEN) {
+			t = dv_tui_open(dv_menu_selected(m), &opt);
+			if (t) {
+				dv_tui_set_progress(t, &progress);
+				dv_tui_setup_screen(t);
+			}
+		}
+	}
+	if (t)
+		dv_tui_draw(t);
+	else if (m)
+		dv_menu_draw(m);
 
 	size_t cap = (size_t)(LINES * (COLS * 4 + 2) + 1), len = 0;
 	char *dump = malloc(cap);
@@ -100,6 +221,11 @@ static char *render(const struct scase *c, bool *changed_ok)
 	dump[len] = '\0';
 	free(row);
 	dv_tui_close(t);
+	dv_menu_close(m);
+	if (use_progress) {
+		check_state(c, ppath, state);
+		dv_progress_finish(&progress);
+	}
 	endwin();
 	delscreen(scr);
 	fclose(out);
@@ -161,7 +287,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "C.UTF-8");
 	if (strcmp(argv[2], "changed-attr") == 0) {
 		bool ok = false;
-		free(render(find_case("next1-80x24"), &ok));
+		free(render(find_case("step-end-80x24"), &ok));
 		if (!ok)
 			fprintf(stderr, "the changed mode byte 0x09 is not drawn bold + reverse\n");
 		return ok ? 0 : 1;
@@ -183,5 +309,5 @@ int main(int argc, char **argv)
 		free(other);
 	}
 	free(dump);
-	return bad;
+	return bad || state_failed;
 }

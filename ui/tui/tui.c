@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lesson.h"
+#include "progress.h"
 #include "view.h"
 
 #ifndef DV_SOURCE_ROOT
@@ -30,7 +31,28 @@ struct dv_tui {
 	struct dv_run *run;
 	struct dv_view view;
 	bool help;
-	struct dv_vpanel narr, dma, nic, ndis, log, src;
+	struct dv_vpanel narr, dma, nic, ndis, log, src, quest, timing;
+	/* Questions: per ask of the lesson, where it stands in the trace and what the learner did. */
+	struct qstate {
+		size_t pos; /* the view position just before the ask runs; SIZE_MAX: never reached */
+		bool answered, correct, show_explain;
+		unsigned hints;
+		char given[80];
+	} *q;
+	/* Where "next step" stops: each question (before the rest of its step is revealed), then
+	 * the step's end. stop is the index of the current one, -1 after moving by events. */
+	struct stop {
+		size_t pos, from;
+		unsigned step;
+		int ask; /* -1: the end of the step */
+	} *stops;
+	size_t nstops;
+	long stop;
+	bool input; /* the answer line is open */
+	char inbuf[80];
+	size_t inlen;
+	char msg[300]; /* feedback for the last key, on the bottom line */
+	struct dv_progress *progress; /* NULL: not recorded */
 };
 
 /* ---- loading -------------------------------------------------------------------------------- */
@@ -65,6 +87,100 @@ static char *load_relative(void *ctx, const char *lesson_file, const char *name,
 	else
 		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
 	return read_all(path, MAX_LESSON_BYTES, len);
+}
+
+/* The setup step (number 0) is a stop only when it has narration, as in the view. */
+static bool step_shown(const struct dv_tui *t, unsigned k)
+{
+	size_t first, end;
+	const struct dv_step *s = &t->lesson->steps[k];
+	return dv_run_step_events(t->run, k, &first, &end) && (s->number != 0 || s->nparas > 0);
+}
+
+/* Finds each ask's place in the trace (the runner marks every statement with its line) and
+ * lays out the stops. Asking before the rest of the step shows is what makes a prediction
+ * question a prediction: the learner sees the machine as it was when the question came. */
+static bool find_stops(struct dv_tui *t)
+{
+	const struct dv_lesson *L = t->lesson;
+	const struct dv_trace *tr = &t->view.sim->trace;
+	t->q = calloc(L->nasks ? L->nasks : 1, sizeof *t->q);
+	t->stops = calloc(L->nasks + L->nsteps + 1, sizeof *t->stops);
+	if (!t->q || !t->stops)
+		return false;
+	for (unsigned a = 0; a < L->nasks; a++) {
+		const struct dv_ask *ask = L->asks[a];
+		size_t first, end;
+		t->q[a].pos = SIZE_MAX;
+		if (ask->step >= L->nsteps || !dv_run_step_events(t->run, ask->step, &first, &end))
+			continue;
+		for (size_t i = first; i < end; i++) {
+			const struct dv_event *e = &tr->ev[i];
+			if (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT && e->index == ask->line) {
+				t->q[a].pos = i + 1; /* past the mark, so the log names the line */
+				break;
+			}
+		}
+	}
+	for (unsigned k = 0; k < L->nsteps; k++) {
+		size_t first, end;
+		if (!step_shown(t, k) || !dv_run_step_events(t->run, k, &first, &end))
+			continue;
+		size_t prev = first;
+		for (unsigned a = 0; a < L->nasks; a++) {
+			if (L->asks[a]->step != k || t->q[a].pos == SIZE_MAX || t->q[a].pos < prev)
+				continue;
+			t->stops[t->nstops++] = (struct stop){ t->q[a].pos, prev, k, (int)a };
+			prev = t->q[a].pos;
+		}
+		t->stops[t->nstops++] = (struct stop){ end, prev, k, -1 };
+	}
+	t->stop = -1;
+	return true;
+}
+
+/* Saves what the learner reached: the step, and finished at the lesson's last stop. */
+static void record_progress(struct dv_tui *t)
+{
+	if (!t->progress || !t->lesson->id)
+		return;
+	struct dv_progress_entry *e = dv_progress_add(t->progress, t->lesson->id);
+	if (!e)
+		return;
+	bool dirty = false;
+	unsigned n = dv_view_step_number(&t->view, t->view.step);
+	if (n > e->step) {
+		e->step = n;
+		dirty = true;
+	}
+	if (!e->finished && t->nstops && t->view.pos >= t->stops[t->nstops - 1].pos) {
+		e->finished = true;
+		dirty = true;
+	}
+	for (unsigned a = 0; a < t->lesson->nasks; a++)
+		if (t->q[a].answered && t->lesson->asks[a]->id)
+			dirty |= dv_progress_mark_answered(e, t->lesson->asks[a]->id);
+	if (dirty && !dv_progress_save(t->progress))
+		snprintf(t->msg, sizeof t->msg, "%s", t->progress->status);
+}
+
+static void goto_stop(struct dv_tui *t, size_t i)
+{
+	const struct stop *s = &t->stops[i];
+	dv_view_seek(&t->view, s->pos, s->from);
+	t->view.step = s->step; /* an empty step ends where the next starts: name this one */
+	t->stop = (long)i;
+	record_progress(t);
+}
+
+void dv_tui_set_progress(struct dv_tui *t, struct dv_progress *p)
+{
+	t->progress = p;
+	const struct dv_progress_entry *e = p && t->lesson->id ? dv_progress_get(p, t->lesson->id) : NULL;
+	for (unsigned a = 0; e && a < t->lesson->nasks; a++)
+		if (t->lesson->asks[a]->id && dv_progress_answered(e, t->lesson->asks[a]->id))
+			t->q[a].answered = t->q[a].correct = true; /* given stays empty: earlier session */
+	record_progress(t);
 }
 
 struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
@@ -111,6 +227,15 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	dv_vpanel_init(&t->ndis);
 	dv_vpanel_init(&t->log);
 	dv_vpanel_init(&t->src);
+	dv_vpanel_init(&t->quest);
+	dv_vpanel_init(&t->timing);
+	if (!find_stops(t)) {
+		fprintf(stderr, "dmaviz: %s: out of memory\n", path);
+		dv_tui_close(t);
+		return NULL;
+	}
+	if (t->nstops)
+		goto_stop(t, 0);
 	return t;
 }
 
@@ -126,6 +251,10 @@ void dv_tui_close(struct dv_tui *t)
 	dv_vpanel_finish(&t->ndis);
 	dv_vpanel_finish(&t->log);
 	dv_vpanel_finish(&t->src);
+	dv_vpanel_finish(&t->quest);
+	dv_vpanel_finish(&t->timing);
+	free(t->q);
+	free(t->stops);
 	dv_run_destroy(t->run);
 	dv_lesson_free(t->lesson);
 	free(t->text);
@@ -251,6 +380,8 @@ static const char *const help_text[] = {
 	"k  b      Up    Left    previous step",
 	".  ,                    one event forward / back",
 	"t                       granularity: step or event",
+	"a  Enter                answer the question (again: its explanation)",
+	"h                       the next hint",
 	"g  Home   G  End        first / last step",
 	"?                       this help (any key closes it)",
 	"q                       quit",
@@ -271,6 +402,46 @@ static void draw_help(struct dv_tui *t)
 	}
 	attrset(A_NORMAL);
 	(void)t;
+}
+
+/* The question keys act on: the one at the current stop, else the step's first unanswered
+ * question already reached, else its last one reached (to re-read the explanation). */
+static int current_ask(const struct dv_tui *t)
+{
+	if (t->stop >= 0 && t->stops[t->stop].ask >= 0)
+		return t->stops[t->stop].ask;
+	int last = -1;
+	for (unsigned a = 0; a < t->lesson->nasks; a++) {
+		if (t->lesson->asks[a]->step != t->view.step || t->q[a].pos > t->view.pos)
+			continue;
+		if (!t->q[a].answered)
+			return (int)a;
+		last = (int)a;
+	}
+	return last;
+}
+
+static void build_question(struct dv_tui *t, int a, size_t width)
+{
+	const struct qstate *q = &t->q[a];
+	struct dv_vask st = { .answered = q->answered, .correct = q->correct, .hints = q->hints,
+	                      .given = q->given[0] ? q->given : NULL, .show_explain = q->show_explain };
+	for (unsigned k = 0; k < t->lesson->nasks; k++) {
+		if (t->lesson->asks[k]->step != t->lesson->asks[a]->step)
+			continue;
+		st.count++;
+		if (k <= (unsigned)a)
+			st.number++;
+	}
+	dv_view_question(&t->view, t->lesson->asks[a], &st, &t->quest, width);
+}
+
+/* The timing diagram needs room: 100 columns or 30 rows. At 80x24 the right column is full
+ * with the 8237A, NDIS and the log, which a learner needs at every step; the diagram is a
+ * closer look that a larger terminal affords. */
+static bool timing_fits(void)
+{
+	return COLS >= 100 || LINES >= 30;
 }
 
 void dv_tui_draw(struct dv_tui *t)
@@ -295,12 +466,24 @@ void dv_tui_draw(struct dv_tui *t)
 	mvaddnstr(0, COLS - (int)strlen(bar), bar, (int)strlen(bar));
 	attrset(A_NORMAL);
 
-	/* left: narration above the source */
+	/* left: narration above the question (while one is reached) and the source */
 	int nh = body * 55 / 100;
 	dv_view_narration(v, &t->narr, (size_t)lw);
 	draw_pane(t, 1, 0, nh, lw, &t->narr);
-	dv_view_source(v, &t->src, (size_t)(body - nh - 1));
-	draw_pane(t, 1 + nh, 0, body - nh, lw, &t->src);
+	int a = current_ask(t), sy = 1 + nh, sh = body - nh;
+	if (a >= 0) {
+		build_question(t, a, (size_t)lw);
+		int qh = (int)t->quest.n + 1;
+		if (qh > sh || sh - qh < 4)
+			qh = sh; /* a source pane of fewer than 3 lines says nothing */
+		draw_pane(t, sy, 0, qh, lw, &t->quest);
+		sy += qh;
+		sh -= qh;
+	}
+	if (sh > 1) {
+		dv_view_source(v, &t->src, (size_t)(sh - 1));
+		draw_pane(t, sy, 0, sh, lw, &t->src);
+	}
 
 	/* right: 8237A, NIC when there is room, NDIS, then the event log in what is left */
 	int y = 1;
@@ -308,6 +491,12 @@ void dv_tui_draw(struct dv_tui *t)
 	int dh = (int)t->dma.n + 1;
 	draw_pane(t, y, rx, dh, rw, &t->dma);
 	y += dh;
+	if (timing_fits()) {
+		dv_view_timing(v, &t->timing, (size_t)(rw > 7 ? rw - 7 : 1), t->opt.ascii);
+		int th = (int)t->timing.n + 1;
+		draw_pane(t, y, rx, th, rw, &t->timing);
+		y += th;
+	}
 	dv_view_ndis(v, &t->ndis, (size_t)rw);
 	int ndh = (int)t->ndis.n + 1;
 	dv_view_nic(v, &t->nic);
@@ -324,16 +513,106 @@ void dv_tui_draw(struct dv_tui *t)
 		draw_pane(t, y, rx, lh, rw, &t->log);
 	}
 
-	/* bottom bar: the keys */
-	attrset(A_DIM);
-	mvaddnstr(LINES - 1, 0,
-	          " j/k step  ./, event  t granularity  g/G first/last  ? help  q quit", COLS);
+	/* bottom bar: the answer line, feedback, or the keys */
+	if (t->input) {
+		char line[200];
+		snprintf(line, sizeof line, " Answer: %s_   (Enter check, Esc cancel)", t->inbuf);
+		attrset(A_BOLD);
+		mvaddnstr(LINES - 1, 0, line, COLS);
+	} else if (t->msg[0]) {
+		attrset(A_BOLD);
+		mvaddnstr(LINES - 1, 1, t->msg, COLS - 1);
+	} else {
+		attrset(A_DIM);
+		mvaddnstr(LINES - 1, 0, a >= 0 ? " j/k step  ./, event  t gran  g/G first/last  a answer  h hint  ? help  q quit"
+		                               : " j/k step  ./, event  t granularity  g/G first/last  ? help  q quit", COLS);
+	}
 	attrset(A_NORMAL);
 	if (t->help)
 		draw_help(t);
 }
 
 /* ---- keys ----------------------------------------------------------------------------------- */
+
+/* Checks the typed answer with the engine's own matching (numbers in any base, words without
+ * case), then records it. */
+static void submit_answer(struct dv_tui *t)
+{
+	t->input = false;
+	int a = current_ask(t);
+	if (a < 0 || t->inlen == 0)
+		return;
+	struct qstate *q = &t->q[a];
+	q->answered = true;
+	q->correct = dv_ask_accepts(t->lesson->asks[a], t->inbuf);
+	q->show_explain = true;
+	snprintf(q->given, sizeof q->given, "%s", t->inbuf);
+	snprintf(t->msg, sizeof t->msg, "%s", q->correct ? "Right!" : "Not quite: the answer and why are above.");
+	record_progress(t);
+}
+
+static bool input_key(struct dv_tui *t, int key)
+{
+	switch (key) {
+	case '\n': case '\r': case KEY_ENTER: submit_answer(t); break;
+	case 27: t->input = false; break; /* Esc: back to stepping, nothing recorded */
+	case KEY_BACKSPACE: case 127: case 8:
+		if (t->inlen)
+			t->inbuf[--t->inlen] = '\0';
+		break;
+	default:
+		if (key >= 0x20 && key < 0x7f && t->inlen + 1 < sizeof t->inbuf) {
+			t->inbuf[t->inlen++] = (char)key;
+			t->inbuf[t->inlen] = '\0';
+		}
+		break;
+	}
+	return true;
+}
+
+static void ask_key(struct dv_tui *t, int key)
+{
+	int a = current_ask(t);
+	if (a < 0) {
+		snprintf(t->msg, sizeof t->msg, "There is no question at this point of the lesson.");
+		return;
+	}
+	struct qstate *q = &t->q[a];
+	const struct dv_ask *ask = t->lesson->asks[a];
+	if (key == 'h') {
+		if (q->hints < ask->nhints) {
+			q->hints++;
+			snprintf(t->msg, sizeof t->msg, "hint %u of %u", q->hints, ask->nhints);
+		} else {
+			snprintf(t->msg, sizeof t->msg, ask->nhints ? "No more hints." : "This question has no hints.");
+		}
+	} else if (q->answered) {
+		q->show_explain = true; /* re-reading is allowed; answering twice is not */
+		snprintf(t->msg, sizeof t->msg, "Already answered: the explanation is above.");
+	} else {
+		t->input = true;
+		t->inlen = 0;
+		t->inbuf[0] = '\0';
+	}
+}
+
+/* Next/previous stop in step granularity; after event moves, the nearest stop that way. */
+static bool move_stop(struct dv_tui *t, int dir)
+{
+	long i = t->stop;
+	if (i < 0) {
+		i = dir > 0 ? 0 : (long)t->nstops - 1;
+		while (i >= 0 && i < (long)t->nstops &&
+		       (dir > 0 ? t->stops[i].pos <= t->view.pos : t->stops[i].pos >= t->view.pos))
+			i += dir;
+	} else {
+		i += dir;
+	}
+	if (i < 0 || i >= (long)t->nstops)
+		return false;
+	goto_stop(t, (size_t)i);
+	return true;
+}
 
 bool dv_tui_key(struct dv_tui *t, int key)
 {
@@ -342,9 +621,13 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		t->help = false;
 		return key != 'q';
 	}
+	if (t->input)
+		return input_key(t, key);
+	t->msg[0] = '\0';
 	enum dv_vcmd cmd = DV_VCMD_COUNT;
 	switch (key) {
 	case 'q': return false;
+	case 'a': case '\n': case '\r': case KEY_ENTER: case 'h': ask_key(t, key); return true;
 	case '?': t->help = true; return true;
 	case 'j': case ' ': case KEY_DOWN: case KEY_RIGHT: case KEY_NPAGE: cmd = DV_VCMD_NEXT; break;
 	case 'k': case 'b': case KEY_UP: case KEY_LEFT: case KEY_PPAGE: case KEY_BACKSPACE:
@@ -357,7 +640,24 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	case 't': cmd = DV_VCMD_GRAN; break;
 	default: break; /* KEY_RESIZE and unknown keys: just redraw */
 	}
-	if (cmd != DV_VCMD_COUNT && !dv_view_command(&t->view, cmd))
+	if (cmd == DV_VCMD_COUNT || cmd == DV_VCMD_GRAN) {
+		if (cmd == DV_VCMD_GRAN)
+			dv_view_command(&t->view, cmd);
+		return true;
+	}
+	bool moved;
+	bool by_stop = t->nstops && (cmd == DV_VCMD_FIRST || cmd == DV_VCMD_LAST ||
+	                             (t->view.gran == DV_GRAN_STEP && (cmd == DV_VCMD_NEXT || cmd == DV_VCMD_PREV)));
+	if (by_stop) {
+		moved = cmd == DV_VCMD_FIRST ? (goto_stop(t, 0), true)
+		      : cmd == DV_VCMD_LAST  ? (goto_stop(t, t->nstops - 1), true)
+		                             : move_stop(t, cmd == DV_VCMD_NEXT ? 1 : -1);
+	} else {
+		moved = dv_view_command(&t->view, cmd);
+		t->stop = -1;
+		record_progress(t);
+	}
+	if (!moved)
 		beep(); /* at either end: say so without moving */
 	return true;
 }
@@ -385,24 +685,27 @@ static void restore_terminal(void)
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-	        "usage: %s [--no-color] [--ascii] LESSON\n"
+	        "usage: %s [--no-color] [--ascii] [LESSON]\n"
 	        "\n"
-	        "Opens a lesson file in the terminal. Keys: j/k step, ./, one event, t granularity,\n"
-	        "g/G first/last, ? help, q quit. Colour is off with --no-color or NO_COLOR.\n",
+	        "Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
+	        "./, one event, t granularity, g/G first/last, a answer, h hint, ? help, q quit.\n"
+	        "Colour is off with --no-color or NO_COLOR. Progress is kept in\n"
+	        "$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
 	        prog);
 }
 
-int dv_tui_main(int argc, char **argv)
+/* Options shared by the lesson and the menu. Returns -1 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const char **path)
 {
 	const char *prog = argc > 0 && argv[0] ? argv[0] : "dmaviz";
-	const char *path = NULL;
 	const char *nc = getenv("NO_COLOR");
-	struct dv_tui_options opt = { .color = !(nc && *nc), .ascii = false };
+	*opt = (struct dv_tui_options){ .color = !(nc && *nc), .ascii = false };
+	*path = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--no-color") == 0) {
-			opt.color = false;
+			opt->color = false;
 		} else if (strcmp(argv[i], "--ascii") == 0) {
-			opt.ascii = true;
+			opt->ascii = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout, prog);
 			return 0;
@@ -410,26 +713,23 @@ int dv_tui_main(int argc, char **argv)
 			fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[i]);
 			usage(stderr, prog);
 			return 2;
-		} else if (!path) {
-			path = argv[i];
+		} else if (!*path) {
+			*path = argv[i];
 		} else {
-			fprintf(stderr, "%s: one lesson at a time ('%s' and '%s')\n", prog, path, argv[i]);
+			fprintf(stderr, "%s: one lesson at a time ('%s' and '%s')\n", prog, *path, argv[i]);
 			return 2;
 		}
 	}
-	if (!path) {
-		usage(stderr, prog);
-		return 2;
-	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s: the terminal UI needs a terminal on stdin and stdout; to run a "
-		                "lesson without one, use: dmaviz check %s\n", prog, path);
+		                "lesson without one, use: dmaviz check %s\n", prog, *path ? *path : "LESSON");
 		return 2;
 	}
-	struct dv_tui *t = dv_tui_open(path, &opt);
-	if (!t)
-		return 2;
+	return -1;
+}
 
+static bool screen_start(void)
+{
 	setlocale(LC_ALL, "");
 	/* Installed before initscr so ncurses keeps ours instead of its own handlers. */
 	struct sigaction sa;
@@ -439,36 +739,137 @@ int dv_tui_main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	atexit(restore_terminal);
-	if (!initscr()) {
-		dv_tui_close(t);
-		return 2;
-	}
+	if (!initscr())
+		return false;
 	screen_open = true;
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
 	curs_set(0);
-	dv_tui_setup_screen(t);
+	return true;
+}
+
+/* Blocks for the next key: a paused screen costs no CPU. ERR when a signal came or input is
+ * gone (the terminal hung up): leave rather than spin. */
+static int next_key(void)
+{
 	for (;;) {
-		dv_tui_draw(t);
 		refresh();
 		errno = 0;
-		int key = getch(); /* blocks: a paused lesson costs no CPU */
+		int key = getch();
 		if (got_signal)
-			break;
+			return ERR;
 		if (key == ERR && errno == EINTR)
 			continue;
-		if (key == ERR)
-			break; /* input is gone (the terminal hung up): leave rather than spin */
-		if (!dv_tui_key(t, key))
-			break;
+		return key;
 	}
+}
+
+static int screen_end(void)
+{
 	restore_terminal();
-	dv_tui_close(t);
 	if (got_signal) {
 		/* Die of the signal as the shell expects, now that the terminal is sane. */
 		signal(got_signal, SIG_DFL);
 		raise(got_signal);
 	}
 	return 0;
+}
+
+static void load_progress(struct dv_progress *p)
+{
+	char path[4096];
+	dv_progress_load(p, dv_progress_default_path(path, sizeof path) ? path : NULL);
+}
+
+int dv_tui_main(int argc, char **argv)
+{
+	struct dv_tui_options opt;
+	const char *path;
+	int rc = parse_args(argc, argv, &opt, &path);
+	if (rc >= 0)
+		return rc;
+	if (!path) {
+		usage(stderr, argc > 0 && argv[0] ? argv[0] : "dmaviz");
+		return 2;
+	}
+	struct dv_tui *t = dv_tui_open(path, &opt);
+	if (!t)
+		return 2;
+	struct dv_progress progress;
+	load_progress(&progress);
+	if (progress.status[0])
+		fprintf(stderr, "dmaviz: %s\n", progress.status);
+	dv_tui_set_progress(t, &progress);
+	if (!screen_start()) {
+		dv_tui_close(t);
+		dv_progress_finish(&progress);
+		return 2;
+	}
+	dv_tui_setup_screen(t);
+	for (;;) {
+		dv_tui_draw(t);
+		int key = next_key();
+		if (key == ERR || !dv_tui_key(t, key))
+			break;
+	}
+	dv_tui_close(t);
+	dv_progress_finish(&progress);
+	return screen_end();
+}
+
+int dv_tui_menu_main(int argc, char **argv, const char *dir)
+{
+	struct dv_tui_options opt;
+	const char *path;
+	int rc = parse_args(argc, argv, &opt, &path);
+	if (rc >= 0)
+		return rc;
+	if (path)
+		return dv_tui_main(argc, argv);
+	struct dv_progress progress;
+	load_progress(&progress);
+	struct dv_menu *m = dv_menu_open(dir, &progress, &opt);
+	if (!m || !screen_start()) {
+		dv_menu_close(m);
+		dv_progress_finish(&progress);
+		return 2;
+	}
+	struct dv_tui *t = NULL;
+	for (;;) {
+		if (t)
+			dv_tui_draw(t);
+		else
+			dv_menu_draw(m);
+		int key = next_key();
+		if (key == ERR)
+			break;
+		if (t) {
+			if (!dv_tui_key(t, key)) {
+				dv_tui_close(t); /* q in a lesson goes back to the menu */
+				t = NULL;
+			}
+			continue;
+		}
+		enum dv_menu_action act = dv_menu_key(m, key);
+		if (act == DV_MENU_QUIT)
+			break;
+		if (act == DV_MENU_OPEN) {
+			t = dv_tui_open(dv_menu_selected(m), &opt);
+			clearok(stdscr, TRUE); /* a failed open wrote to stderr under the screen */
+			if (!t) {
+				char msg[600];
+				snprintf(msg, sizeof msg, "cannot open %s: see `dmaviz check %s`",
+				         dv_menu_selected(m), dv_menu_selected(m));
+				dv_menu_status(m, msg);
+				continue;
+			}
+			dv_tui_set_progress(t, &progress);
+			dv_tui_setup_screen(t);
+		}
+	}
+	dv_tui_close(t);
+	dv_menu_close(m);
+	dv_progress_finish(&progress);
+	return screen_end();
 }

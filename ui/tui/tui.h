@@ -31,5 +31,28 @@ void dv_tui_draw(struct dv_tui *t);
 /* Handles one key as the interactive loop does (ncurses key codes). False after q. */
 bool dv_tui_key(struct dv_tui *t, int key);
 void dv_tui_close(struct dv_tui *t);
+struct dv_progress;
+/* Records the learner's steps, answers and finishing in p (saved on every change) and marks
+ * the questions p says were answered. p must outlive t. */
+void dv_tui_set_progress(struct dv_tui *t, struct dv_progress *p);
+
+/* `dmaviz` with no lesson: the lesson menu of the lessons in dir, then the lesson chosen, and
+ * back to the menu after q. Options as dv_tui_main's (no PATH). Progress is kept in the
+ * file dv_progress_default_path names. */
+int dv_tui_menu_main(int argc, char **argv, const char *dir);
+
+/* The menu's pieces, for the screen tests. dv_menu_open reads every *.lesson of dir (in name
+ * order) with the engine's parser. */
+struct dv_menu;
+enum dv_menu_action { DV_MENU_STAY, DV_MENU_OPEN, DV_MENU_QUIT };
+struct dv_menu *dv_menu_open(const char *dir, struct dv_progress *progress,
+                             const struct dv_tui_options *opt);
+void dv_menu_draw(struct dv_menu *m);
+enum dv_menu_action dv_menu_key(struct dv_menu *m, int key);
+/* The chosen lesson's path (after DV_MENU_OPEN). */
+const char *dv_menu_selected(const struct dv_menu *m);
+/* Puts a message on the status line (a lesson that failed to open, a save that failed). */
+void dv_menu_status(struct dv_menu *m, const char *msg);
+void dv_menu_close(struct dv_menu *m);
 
 #endif

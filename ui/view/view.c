@@ -328,18 +328,8 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		free(tmp.text);
 		free(tmp.roles);
 	}
-	for (unsigned a = 0; a < L->nasks; a++) {
-		const struct dv_ask *ask = L->asks[a];
-		if (ask->step != v->step)
-			continue;
-		new_line(p);
-		struct dv_vline tmp = { 0 };
-		put(&tmp, DV_ROLE_HEADING, "Question: ");
-		put(&tmp, DV_ROLE_NORMAL, "%s", ask->question);
-		wrap_into(p, &tmp, width);
-		free(tmp.text);
-		free(tmp.roles);
-	}
+	/* Questions have their own panel (dv_view_question): they must stay visible while the
+	 * narration scrolls, and they appear only once the lesson reaches them. */
 	if (v->pos != v->from || v->gran == DV_GRAN_EVENT) {
 		size_t first, end;
 		if (dv_run_step_events(v->run, v->step, &first, &end) && (v->pos != end || v->gran == DV_GRAN_EVENT)) {
@@ -613,9 +603,14 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	char buf[256];
 	for (size_t k = n; k-- > 0;) {
 		const struct dv_event *e = &t->ev[pick[k]];
-		if (e->kind == DV_EV_MARK && e->slot == DV_MARK_STEP && e->index < v->lesson->nsteps)
-			snprintf(buf, sizeof buf, "-- step %u: %s", v->lesson->steps[e->index].number,
-			         v->lesson->steps[e->index].title);
+		const struct dv_step *st = NULL;
+		/* The mark carries the step's number, not its index: without a setup step they
+		 * differ by one. */
+		for (unsigned si = 0; e->kind == DV_EV_MARK && e->slot == DV_MARK_STEP && si < v->lesson->nsteps; si++)
+			if (v->lesson->steps[si].number == e->index)
+				st = &v->lesson->steps[si];
+		if (st)
+			snprintf(buf, sizeof buf, "-- step %u: %s", st->number, st->title);
 		else if (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT)
 			snprintf(buf, sizeof buf, "lesson line %u", e->index);
 		else
@@ -728,5 +723,137 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 				put_bytes(l, role, s + k, 1);
 		}
 		s = nl ? nl + 1 : end;
+	}
+}
+
+/* ---- questions ------------------------------------------------------------------------------ */
+
+static void wrapped(struct dv_vpanel *p, size_t width, enum dv_role r1, const char *lead,
+                    enum dv_role r2, const char *text)
+{
+	struct dv_vline tmp = { 0 };
+	put(&tmp, r1, "%s", lead);
+	put_bytes(&tmp, r2, text, strlen(text));
+	wrap_into(p, &tmp, width);
+	free(tmp.text);
+	free(tmp.roles);
+}
+
+void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct dv_vask *st,
+                      struct dv_vpanel *p, size_t width)
+{
+	(void)v;
+	dv_vpanel_clear(p);
+	snprintf(p->title, sizeof p->title, "Question %u of %u%s", st->number, st->count,
+	         st->answered ? (st->correct || !st->given ? ", answered" : ", answered (wrong)") : "");
+	wrapped(p, width, DV_ROLE_HEADING, "", DV_ROLE_NORMAL, ask->question);
+	for (unsigned h = 0; h < st->hints && h < ask->nhints; h++) {
+		char lead[48];
+		snprintf(lead, sizeof lead, "hint %u of %u: ", h + 1, ask->nhints);
+		wrapped(p, width, DV_ROLE_HIGHLIGHT, lead, DV_ROLE_NORMAL, ask->hints[h]);
+	}
+	const char *expected = ask->nanswers ? ask->answers[0].text : "?";
+	if (st->answered) {
+		char buf[300];
+		if (!st->given)
+			snprintf(buf, sizeof buf, "Answered in an earlier session. The answer: %s", expected);
+		else if (st->correct)
+			snprintf(buf, sizeof buf, "Right: %s", st->given);
+		else
+			snprintf(buf, sizeof buf, "Not quite: you said %s; the answer is %s", st->given, expected);
+		wrapped(p, width, st->correct || !st->given ? DV_ROLE_HIGHLIGHT : DV_ROLE_ERROR, buf,
+		        DV_ROLE_NORMAL, "");
+		if (st->show_explain && ask->explain)
+			wrapped(p, width, DV_ROLE_HEADING, "Why: ", DV_ROLE_NORMAL, ask->explain);
+	} else {
+		char keys[120];
+		unsigned left = ask->nhints > st->hints ? ask->nhints - st->hints : 0;
+		if (left)
+			snprintf(keys, sizeof keys, "a or Enter: answer   h: hint (%u left)", left);
+		else
+			snprintf(keys, sizeof keys, "a or Enter: answer");
+		wrapped(p, width, DV_ROLE_DIM, keys, DV_ROLE_NORMAL, "");
+	}
+}
+
+/* ---- the timing diagram --------------------------------------------------------------------- */
+
+enum { SIG_DREQ, SIG_HRQ, SIG_HLDA, SIG_DACK, SIG_TC, SIG_IRQ, SIG_COUNT };
+
+/* Whether a slot value means "signal high", or -1 when the event is not about this signal. */
+static int sig_level(const struct dv_view *v, int sig, unsigned slot, uint32_t index, uint32_t value)
+{
+	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
+	switch (sig) {
+	case SIG_DREQ: return slot == DV_SLOT_BUS_DREQ ? (int)((value >> ch) & 1u) : -1;
+	/* DMA2's HRQ is the one that reaches the CPU's HOLD pin, whichever chip the channel is on. */
+	case SIG_HRQ: return slot == DV_SLOT_DMA_HRQ && index == 1 ? value != 0 : -1;
+	case SIG_HLDA: return slot == DV_SLOT_BUS_HLDA ? value != 0 : -1;
+	case SIG_DACK: return slot == DV_SLOT_BUS_DACK ? (int)((value >> ch) & 1u) : -1;
+	case SIG_TC: return slot == DV_SLOT_BUS_TC ? value != 0 : -1;
+	case SIG_IRQ: return slot == DV_SLOT_BUS_IRQ ? (int)((value >> irq) & 1u) : -1;
+	default: return -1;
+	}
+}
+
+static const enum dv_slot sig_slot[SIG_COUNT] = { DV_SLOT_BUS_DREQ, DV_SLOT_DMA_HRQ, DV_SLOT_BUS_HLDA,
+	                                          DV_SLOT_BUS_DACK, DV_SLOT_BUS_TC, DV_SLOT_BUS_IRQ };
+static const uint32_t sig_index[SIG_COUNT] = { 0, 1, 0, 0, 0, 0 };
+
+void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool ascii)
+{
+	dv_vpanel_clear(p);
+	if (columns == 0)
+		return;
+	if (columns > 512)
+		columns = 512;
+	uint64_t now = v->now.st.cycle;
+	uint64_t first = now + 1 >= columns ? now + 1 - columns : 0;
+	size_t ncols = (size_t)(now - first + 1);
+	snprintf(p->title, sizeof p->title, "Bus cycles %llu-%llu", (unsigned long long)first,
+	         (unsigned long long)now);
+	bool hi[SIG_COUNT][512];
+	int level[SIG_COUNT];
+	memset(hi, 0, sizeof hi);
+	for (int s = 0; s < SIG_COUNT; s++)
+		level[s] = sig_level(v, s, sig_slot[s], sig_index[s],
+		                     dv_cursor_get(&v->now, sig_slot[s], sig_index[s]));
+	/* Walk the trace back from the cursor, one cycle at a time: a column is high when the
+	 * signal was high at the cycle's end or at any event inside it, so a pulse that rose and
+	 * fell within one tick (DACK, TC) still shows. */
+	const struct dv_trace *t = &v->sim->trace;
+	size_t i = v->pos;
+	for (uint64_t c = now + 1; c-- > first;) {
+		size_t col = (size_t)(c - first);
+		for (int s = 0; s < SIG_COUNT; s++)
+			hi[s][col] = level[s] > 0;
+		while (i > 0 && t->ev[i - 1].cycle >= c) {
+			const struct dv_event *e = &t->ev[--i];
+			if (e->kind != DV_EV_STATE)
+				continue;
+			for (int s = 0; s < SIG_COUNT; s++) {
+				int n = sig_level(v, s, e->slot, e->index, e->new_value);
+				if (n < 0)
+					continue;
+				int o = sig_level(v, s, e->slot, e->index, e->old_value);
+				hi[s][col] = hi[s][col] || n > 0 || o > 0;
+				level[s] = o;
+			}
+		}
+	}
+	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
+	char names[SIG_COUNT][8];
+	snprintf(names[SIG_DREQ], 8, "DREQ%u", ch);
+	snprintf(names[SIG_HRQ], 8, "HRQ");
+	snprintf(names[SIG_HLDA], 8, "HLDA");
+	snprintf(names[SIG_DACK], 8, "DACK%u", ch);
+	snprintf(names[SIG_TC], 8, "TC");
+	snprintf(names[SIG_IRQ], 8, "IRQ%u", irq);
+	const char *high = ascii ? "#" : "\xe2\x96\x88", *low = ascii ? "_" : "\xe2\x96\x81";
+	for (int s = 0; s < SIG_COUNT; s++) {
+		struct dv_vline *l = new_line(p);
+		put(l, DV_ROLE_NORMAL, "%-6s", names[s]);
+		for (size_t col = 0; col < ncols; col++)
+			put(l, hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", hi[s][col] ? high : low);
 	}
 }

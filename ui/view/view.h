@@ -111,4 +111,20 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
 void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows);
 void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows);
 
+/* What the learner did with one question (the front end keeps it; the view only shows it). */
+struct dv_vask {
+	unsigned number, count; /* "Question 1 of 2" in this step */
+	bool answered, correct;
+	const char *given;	/* the learner's answer; NULL when answered in an earlier session */
+	unsigned hints;		/* hints shown so far */
+	bool show_explain;	/* the explanation, once answered */
+};
+/* A question, its hints so far ("hint 1 of 3: ..."), the verdict and the explanation. */
+void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct dv_vask *st,
+                      struct dv_vpanel *p, size_t width);
+/* The bus signals DREQ (the NIC's channel), HRQ (DMA2's, to the CPU), HLDA, DACK, TC and the
+ * NIC's IRQ, one column per bus cycle ending at the cursor's cycle. A signal that was high at
+ * any point of a cycle shows high for that cycle. Block glyphs, or '#' and '_' when ascii. */
+void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool ascii);
+
 #endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# dmaviz: one real-terminal test. Runs the program in a tmux pane (a real terminal emulator:
+# escape sequences, the key decoder, endwin), opens a lesson from the menu, steps, quits the
+# lesson and the menu, and checks that the terminal came back to the shell.
+# usage: test-tmux.sh DMAVIZ-BINARY
+set -u
+command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+bin=$1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dv-tmux-XXXXXX") || exit 2
+sock="dv-test-$$-$(basename "$tmp")" # private server: parallel runs never share one
+cleanup() {
+	tmux -L "$sock" kill-server 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+fail() {
+	echo "FAIL: $1" >&2
+	echo "--- the pane:" >&2
+	tmux -L "$sock" capture-pane -p -t ui 2>/dev/null >&2
+	exit 1
+}
+
+# Polls the pane until it shows the fixed string $1, for at most 10 s.
+wait_for() {
+	deadline=$(( $(date +%s) + 10 ))
+	while :; do
+		if tmux -L "$sock" capture-pane -p -t ui 2>/dev/null | grep -qF -- "$1"; then
+			return 0
+		fi
+		[ "$(date +%s)" -ge "$deadline" ] && fail "waited 10 s for '$1'"
+		sleep 0.05
+	done
+}
+
+keys() { tmux -L "$sock" send-keys -t ui "$@"; }
+
+# The program runs inside a shell, so that after it exits the pane shows the shell again.
+tmux -L "$sock" -f /dev/null new-session -d -s ui -x 100 -y 30 \
+	"env TERM=xterm-256color XDG_STATE_HOME='$tmp/state' PS1='dv-shell\$ ' sh -i" || fail "tmux did not start"
+wait_for 'dv-shell$'
+keys "'$bin'; echo dv-exit-status=\$?" Enter
+wait_for 'the course'
+wait_for '> [ ] tour'
+keys Enter
+wait_for 'dmaviz: A tour of the 8237A'
+wait_for 'Step 1 of'
+keys j
+wait_for 'Step 2 of'
+keys q
+wait_for 'the course'
+wait_for '> [~] tour' # its step was recorded
+keys q
+wait_for 'dv-exit-status=0'
+# Restored: the shell prompt is back and the menu is gone from the screen.
+tmux -L "$sock" capture-pane -p -t ui | grep -qF 'the course' && fail "the menu is still on the screen after quitting"
+wait_for 'dv-shell$'
+grep -q '^tour 2 0' "$tmp/state/dmaviz/progress" || fail "progress file: $(cat "$tmp/state/dmaviz/progress" 2>&1)"
+echo "ok"

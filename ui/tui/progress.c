@@ -1,0 +1,254 @@
+/* dmaviz: the learner's progress file (progress.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "progress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_FILE_BYTES (1u << 20)
+
+bool dv_progress_default_path(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+	/* The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored. */
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/dmaviz/progress", xdg);
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.local/state/dmaviz/progress", home);
+	else
+		return false;
+	return n > 0 && (size_t)n < size;
+}
+
+static void entry_free(struct dv_progress_entry *e)
+{
+	free(e->id);
+	for (size_t i = 0; i < e->nanswered; i++)
+		free(e->answered[i]);
+	free(e->answered);
+	memset(e, 0, sizeof *e);
+}
+
+static void clear_entries(struct dv_progress *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		entry_free(&p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+void dv_progress_finish(struct dv_progress *p)
+{
+	clear_entries(p);
+	free(p->path);
+	memset(p, 0, sizeof *p);
+}
+
+const struct dv_progress_entry *dv_progress_get(const struct dv_progress *p, const char *id)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].id, id) == 0)
+			return &p->v[i];
+	return NULL;
+}
+
+struct dv_progress_entry *dv_progress_add(struct dv_progress *p, const char *id)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].id, id) == 0)
+			return &p->v[i];
+	struct dv_progress_entry *v = realloc(p->v, (p->n + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	p->v = v;
+	struct dv_progress_entry *e = &p->v[p->n];
+	memset(e, 0, sizeof *e);
+	e->id = strdup(id);
+	if (!e->id)
+		return NULL;
+	p->n++;
+	return e;
+}
+
+bool dv_progress_answered(const struct dv_progress_entry *e, const char *ask_id)
+{
+	for (size_t i = 0; e && i < e->nanswered; i++)
+		if (strcmp(e->answered[i], ask_id) == 0)
+			return true;
+	return false;
+}
+
+bool dv_progress_mark_answered(struct dv_progress_entry *e, const char *ask_id)
+{
+	if (!e || dv_progress_answered(e, ask_id))
+		return false;
+	char **v = realloc(e->answered, (e->nanswered + 1) * sizeof *v);
+	if (!v)
+		return false;
+	e->answered = v;
+	if (!(e->answered[e->nanswered] = strdup(ask_id)))
+		return false;
+	e->nanswered++;
+	return true;
+}
+
+/* Ids are the lesson language's names: anything else means the file is not ours. */
+static bool id_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* Parses the whole text into p; false on the first line that is not a progress line. */
+static bool parse(struct dv_progress *p, char *text, size_t len)
+{
+	if (memchr(text, '\0', len))
+		return false;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
+			continue;
+		char *ws = NULL;
+		char *id = strtok_r(line, " \t", &ws);
+		char *step = strtok_r(NULL, " \t", &ws);
+		char *fin = strtok_r(NULL, " \t", &ws);
+		if (!id || !step || !fin || !id_ok(id) || strspn(step, "0123456789") != strlen(step) ||
+		    strlen(step) > 6 || (strcmp(fin, "0") && strcmp(fin, "1")))
+			return false;
+		struct dv_progress_entry *e = dv_progress_add(p, id);
+		if (!e)
+			return false;
+		e->step = (unsigned)strtoul(step, NULL, 10);
+		e->finished = fin[0] == '1';
+		for (char *a = strtok_r(NULL, " \t", &ws); a; a = strtok_r(NULL, " \t", &ws)) {
+			if (!id_ok(a))
+				return false;
+			dv_progress_mark_answered(e, a);
+		}
+	}
+	return true;
+}
+
+/* Moves a bad file to PATH.corrupt-N (the first N free) so the learner or a teacher can still
+ * recover it; the name is reported in status. */
+static void set_aside(struct dv_progress *p, const char *why)
+{
+	char aside[4200];
+	for (unsigned n = 1; n < 1000; n++) {
+		snprintf(aside, sizeof aside, "%s.corrupt-%u", p->path, n);
+		struct stat sb;
+		if (lstat(aside, &sb) != 0 && errno == ENOENT)
+			break;
+	}
+	const char *base = strrchr(aside, '/');
+	base = base ? base + 1 : aside;
+	if (rename(p->path, aside) == 0)
+		snprintf(p->status, sizeof p->status, "progress file %s; kept as %.100s, starting afresh", why,
+		         base);
+	else
+		snprintf(p->status, sizeof p->status, "progress file %s and cannot be moved aside (%s)", why,
+		         strerror(errno));
+}
+
+void dv_progress_load(struct dv_progress *p, const char *path)
+{
+	memset(p, 0, sizeof *p);
+	if (!path)
+		return;
+	p->path = strdup(path);
+	if (!p->path)
+		return;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (errno != ENOENT)
+			set_aside(p, "is unreadable");
+		return;
+	}
+	char *buf = malloc(MAX_FILE_BYTES + 1);
+	size_t n = buf ? fread(buf, 1, MAX_FILE_BYTES + 1, f) : 0;
+	bool bad = !buf || ferror(f) || n > MAX_FILE_BYTES;
+	fclose(f);
+	if (!bad) {
+		buf[n] = '\0';
+		bad = !parse(p, buf, n);
+	}
+	free(buf);
+	if (bad) {
+		clear_entries(p);
+		set_aside(p, "was corrupt");
+	}
+}
+
+/* mkdir -p for the file's directory. */
+static bool make_parents(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return true;
+	*slash = '\0';
+	for (char *s = dir + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return false;
+		*s = '/';
+	}
+	return mkdir(dir, 0700) == 0 || errno == EEXIST;
+}
+
+bool dv_progress_save(struct dv_progress *p)
+{
+	if (!p->path)
+		return true;
+	if (!make_parents(p->path)) {
+		snprintf(p->status, sizeof p->status, "cannot create the progress directory: %s",
+		         strerror(errno));
+		return false;
+	}
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", p->path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(p->status, sizeof p->status, "cannot save progress: %s", strerror(errno));
+		return false;
+	}
+	fprintf(f, "# dmaviz progress: lesson-id step-reached finished answered-ids...\n");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct dv_progress_entry *e = &p->v[i];
+		fprintf(f, "%s %u %d", e->id, e->step, e->finished ? 1 : 0);
+		for (size_t k = 0; k < e->nanswered; k++)
+			fprintf(f, " %s", e->answered[k]);
+		fputc('\n', f);
+	}
+	/* fsync before rename: after a crash the file is the old one or the new one, whole. */
+	bool ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, p->path) != 0) {
+		snprintf(p->status, sizeof p->status, "cannot save progress: %s", strerror(errno));
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
