@@ -67,6 +67,7 @@ struct dv_event {
 	uint16_t loc;  /* source location id (dv_trace_loc), 0 = none */
 	uint8_t src;   /* enum dv_src */
 	uint8_t chan;  /* DMA channel, 0xFF = none */
+	uint32_t pad_; /* always 0, so events compare and write byte for byte */
 };
 
 /* A source location that caused events: a driver's file and line. */

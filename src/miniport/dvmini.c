@@ -296,8 +296,7 @@ static NDIS_STATUS DvMiniportInitialize(PNDIS_STATUS OpenErrorStatus, PUINT Sele
 	/* 7. Connect our ISR to the card's IRQ. ISA interrupts are edge-triggered (latched),
 	 *    and the card does not share its line. RequestIsr TRUE: NDIS calls our
 	 *    MiniportISR on every interrupt, and we decide whether the DPC runs. */
-	Status = NdisMRegisterInterrupt(&Adapter->Interrupt, MiniportAdapterHandle, Adapter->Irq,
-	                                Adapter->Irq, TRUE, FALSE, NdisInterruptLatched);
+	Status = NdisMRegisterInterrupt(&Adapter->Interrupt, MiniportAdapterHandle, Adapter->Irq, Adapter->Irq, TRUE, FALSE, NdisInterruptLatched);
 	if (Status != NDIS_STATUS_SUCCESS)
 		goto DeregisterDma;
 
@@ -420,8 +419,7 @@ static NDIS_STATUS DvRegisterDmaChannel(PDV_ADAPTER Adapter)
 	/* Dma32BitAddresses FALSE: the 8237A and its page registers make 24-bit addresses.
 	 * MaximumLength: the largest single transfer we will ask for, a receive into the whole
 	 * area (a send is at most DV_MAX_FRAME bytes). The HAL sizes its map registers from it. */
-	return NdisMRegisterDmaChannel(&Adapter->DmaHandle, Adapter->MiniportHandle,
-	                               Adapter->DmaChannel, FALSE, &Dma, DVMINI_RX_AREA);
+	return NdisMRegisterDmaChannel(&Adapter->DmaHandle, Adapter->MiniportHandle, Adapter->DmaChannel, FALSE, &Dma, DVMINI_RX_AREA);
 }
 
 /* The staging buffer and the receive area. */
@@ -469,13 +467,11 @@ static NDIS_STATUS DvAllocateDescriptors(PDV_ADAPTER Adapter)
 	if (Status != NDIS_STATUS_SUCCESS)
 		return Status;
 
-	NdisAllocateBuffer(&Status, &Adapter->xmitDmaBuffer, Adapter->BufferPool, Adapter->XmitVa,
-	                   DV_MAX_FRAME);
+	NdisAllocateBuffer(&Status, &Adapter->xmitDmaBuffer, Adapter->BufferPool, Adapter->XmitVa, DV_MAX_FRAME);
 	if (Status != NDIS_STATUS_SUCCESS)
 		goto FreeBufferPool;
 
-	NdisAllocateBuffer(&Status, &Adapter->rcvDmaBuffer, Adapter->BufferPool, Adapter->RcvVa,
-	                   DVMINI_RX_AREA);
+	NdisAllocateBuffer(&Status, &Adapter->rcvDmaBuffer, Adapter->BufferPool, Adapter->RcvVa, DVMINI_RX_AREA);
 	if (Status != NDIS_STATUS_SUCCESS)
 		goto FreeXmitBuffer;
 
@@ -540,8 +536,7 @@ static NDIS_STATUS DvSetupRecv(PDV_ADAPTER Adapter)
 	 * 0, because every frame is handed up and given back before the next transfer starts
 	 * (see DvIndicateFrame). The NSC sample instead starts each transfer in the largest free
 	 * gap, because its protocol may keep frames in the area for a while. */
-	NdisMSetupDmaTransfer(&Status, Adapter->DmaHandle, Adapter->rcvDmaBuffer,
-	                      Adapter->RcvOffset, Adapter->RcvSize, FALSE);
+	NdisMSetupDmaTransfer(&Status, Adapter->DmaHandle, Adapter->rcvDmaBuffer, Adapter->RcvOffset, Adapter->RcvSize, FALSE);
 	if (Status != NDIS_STATUS_SUCCESS) {
 		/* RESOURCES: the channel still holds a transfer ("currently in use"), or the
 		 * length is invalid. Leave the receiver off. DvStartNextTransfer tries again when
@@ -588,8 +583,7 @@ static VOID DvStopReceive(PDV_ADAPTER Adapter, BOOLEAN KeepListening)
 	 *    called with WriteToDevice set to FALSE before the transferred data can be read from
 	 *    host memory." It masks the channel, copies back a bounce buffer if the HAL used one,
 	 *    and flushes. Same buffer, offset, length and direction as the Setup. */
-	NdisMCompleteDmaTransfer(&Status, Adapter->DmaHandle, Adapter->rcvDmaBuffer,
-	                         Adapter->RcvOffset, Adapter->RcvSize, FALSE);
+	NdisMCompleteDmaTransfer(&Status, Adapter->DmaHandle, Adapter->rcvDmaBuffer, Adapter->RcvOffset, Adapter->RcvSize, FALSE);
 	Adapter->RcvDmaActive = FALSE;
 
 	if (Status == NDIS_STATUS_SUCCESS) {
@@ -693,8 +687,7 @@ static VOID DvIndicateFrame(PDV_ADAPTER Adapter, ULONG Offset, ULONG Length)
 	/* A buffer descriptor that points INTO the receive area, as the NSC sample's receive
 	 * descriptors do (facts §4.2 step 10). We only compute the address; we never read
 	 * through it. */
-	NdisAllocateBuffer(&Status, &Buffer, Adapter->BufferPool, (PUCHAR)Adapter->RcvVa + Offset,
-	                   Length);
+	NdisAllocateBuffer(&Status, &Buffer, Adapter->BufferPool, (PUCHAR)Adapter->RcvVa + Offset, Length);
 	if (Status != NDIS_STATUS_SUCCESS) {
 		NdisFreePacket(Packet);
 		Adapter->FramesDropped++;
@@ -1033,8 +1026,7 @@ static NDIS_STATUS DvCompleteSend(PDV_ADAPTER Adapter)
 	/* The same buffer, offset, length and direction as the Setup ("This value also was
 	 * passed to NdisMSetupDmaTransfer"), so the HAL flushes the range it mapped. Only after
 	 * this are the bytes "considered present in the NIC's memory". */
-	NdisMCompleteDmaTransfer(&Status, Adapter->DmaHandle, Adapter->TxBuffer, Adapter->TxOffset,
-	                         Adapter->TxLength, TRUE);
+	NdisMCompleteDmaTransfer(&Status, Adapter->DmaHandle, Adapter->TxBuffer, Adapter->TxOffset, Adapter->TxLength, TRUE);
 	Adapter->TxDmaActive = FALSE;
 	return Status;
 }
@@ -1213,8 +1205,7 @@ static VOID DvMiniportHalt(NDIS_HANDLE MiniportAdapterContext)
 	/* 2. Every Setup gets its Complete, even now. The Complete masks the channel, so the
 	 *    8237A cannot write into memory we are about to free. */
 	if (Adapter->RcvDmaActive) {
-		NdisMCompleteDmaTransfer(&Status, Adapter->DmaHandle, Adapter->rcvDmaBuffer,
-		                         Adapter->RcvOffset, Adapter->RcvSize, FALSE);
+		NdisMCompleteDmaTransfer(&Status, Adapter->DmaHandle, Adapter->rcvDmaBuffer, Adapter->RcvOffset, Adapter->RcvSize, FALSE);
 		Adapter->RcvDmaActive = FALSE;
 	}
 	if (Adapter->TxDmaActive)

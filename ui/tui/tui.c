@@ -725,6 +725,15 @@ static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const c
 		                "lesson without one, use: dmaviz check %s\n", prog, *path ? *path : "LESSON");
 		return 2;
 	}
+	/* A dumb or unknown terminal cannot position the cursor: say so instead of drawing
+	 * garbage (or letting initscr exit with its own message). */
+	const char *term = getenv("TERM");
+	if (!term || !*term || !strcmp(term, "dumb")) {
+		fprintf(stderr, "%s: TERM is %s; the terminal UI needs a terminal that can move the "
+		                "cursor (e.g. TERM=xterm-256color). Without one, use: dmaviz check %s\n",
+		        prog, term && *term ? "\"dumb\"" : "not set", *path ? *path : "LESSON");
+		return 2;
+	}
 	return -1;
 }
 
@@ -739,8 +748,12 @@ static bool screen_start(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	atexit(restore_terminal);
-	if (!initscr())
+	/* newterm, unlike initscr, returns NULL for a terminal type it does not know. */
+	if (!newterm(NULL, stdout, stdin)) {
+		fprintf(stderr, "dmaviz: the terminal type '%s' is unknown to ncurses; try "
+		                "TERM=xterm-256color, or use dmaviz check\n", getenv("TERM"));
 		return false;
+	}
 	screen_open = true;
 	cbreak();
 	noecho();
