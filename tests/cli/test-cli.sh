@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# dmaviz command line: exit statuses and messages a teacher's script relies on.
+# usage: test-cli.sh DMAVIZ
+set -u
+dv=$1
+fail=0
+check() { # name, expected status, expected text (grep -E), command...
+	local name=$1 want=$2 text=$3
+	shift 3
+	local out rc
+	out=$("$@" 2>&1 </dev/null)
+	rc=$?
+	if [[ $rc != "$want" ]]; then
+		echo "not ok - $name: exit $rc, expected $want"; echo "$out" | head -5; fail=1; return
+	fi
+	if ! grep -qE -- "$text" <<<"$out"; then
+		echo "not ok - $name: output lacks /$text/"; echo "$out" | head -5; fail=1; return
+	fi
+	echo "ok - $name"
+}
+check help 0 'dmaviz COMMAND' "$dv" --help
+check version 0 '^dmaviz [0-9]+\.[0-9]+' "$dv" --version
+check no-args-in-a-pipe 0 'usage: dmaviz' "$dv"
+check unknown-option 2 "unknown option '--frobnicate'" "$dv" --frobnicate
+check unknown-lesson 2 "no lesson 'nosuch'" "$dv" nosuch
+check lesson-by-id-needs-a-terminal 2 'needs a terminal.*dmaviz check .*03-send\.lesson' "$dv" send
+check lesson-by-number-id 2 '03-send\.lesson' "$dv" 03-send
+check list 0 'send' "$dv" list
+check list-counts-the-course 0 '16bit' "$dv" list
+exit $fail
