@@ -448,8 +448,9 @@ bool dv_dma_tick(struct dv_sim *sim)
 		bool was = st->dma[1].hrq;
 		int w1 = winner(st, 0);
 		bool hrq1 = w1 >= 0;
-		if (hrq1 && !st->dma[0].hrq && !(winner(st, 1) == 0 || (!dv_dma_masked(st, 4) &&
-		                                 dv_dma_mode_sel(st->dma[1].ch[0].mode) == DV_DMA_CASCADE)))
+		bool relay = !dv_dma_masked(st, 4) && !(st->dma[1].command & DV_DMA_CMD_DISABLE) &&
+		             dv_dma_mode_sel(st->dma[1].ch[0].mode) == DV_DMA_CASCADE;
+		if (hrq1 && !st->dma[0].hrq && !(winner(st, 1) == 0 || relay))
 			dv_sim_note(sim, DV_NOTE_CASCADE_BLOCKED, 4, 0, 4);
 		dv_sim_set(sim, DV_SLOT_DMA_HRQ, 0, hrq1);
 		update_request_bits(sim, 1);

@@ -36,8 +36,8 @@ enum dv_src { DV_SRC_MACHINE = 0, DV_SRC_CPU, DV_SRC_DMA, DV_SRC_NIC, DV_SRC_PEE
 	X(ILLEGAL_MODE, "transfer type 11 is illegal on the 8237A; the channel moves no data")     \
 	X(PAGE_WRAP, "the address counter wrapped inside its page: the carry never reaches the page register") \
 	X(MASTER_CLEAR, "master clear: all masks set, flip-flop, status, request, command and temporary cleared") \
-	X(CASCADE_BLOCKED, "channel 4 (the cascade) is masked or not in cascade mode: channels 0-3 cannot get the bus") \
-	X(TX_OVERFLOW, "the NIC's TX FIFO was full and the byte the DMA delivered was lost")      \
+	X(CASCADE_BLOCKED, "channel 4 (the cascade) is masked, not in cascade mode, or DMA2 is disabled: channels 0-3 cannot get the bus") \
+	X(TX_OVERFLOW, "the NIC did not take the byte the DMA delivered (TX FIFO full, or no byte of the frame left to fetch): it is lost")      \
 	X(TX_UNDERRUN, "the NIC's TX FIFO ran dry in the middle of a frame: transmit underrun")  \
 	X(RX_OVERRUN, "the NIC's RX FIFO was full and a byte from the wire was lost")           \
 	X(RX_EMPTY_READ, "the DMA read from the NIC while its RX FIFO was empty (0xFF)")        \

@@ -942,6 +942,7 @@ static void test_controller_disable(void)
 	mark = sim->trace.len;
 	dv_sim_run(sim, 30);
 	CHECK_EQ(n_xfer(sim, mark, -1), 0);
+	CHECK(n_note(sim, mark, DV_NOTE_CASCADE_BLOCKED) >= 1); /* and the learner is told why */
 	dv_sim_out(sim, 0xD0, 0x00);
 	dv_sim_run(sim, 30);
 	CHECK_EQ(n_xfer(sim, mark, 2), 2);
