@@ -75,6 +75,33 @@ static const struct scase cases[] = {
 	{ "timing-100x30", 30, 100, "jjjj", NULL, false, NULL, NULL, false },
 	{ "timing-ascii-100x30", 30, 100, "jjjj", NULL, false, NULL, NULL, true },
 	{ "timing-event-132x50", 50, 132, "jjjj,,,,,,", NULL, false, NULL, NULL, false },
+	/* Granularities (t: step -> call -> port -> cycle), each a move of its own unit; going
+	 * back is exact. */
+	{ "gran-call-80x24", 24, 80, "tjj", NULL, false, NULL, NULL, false },
+	{ "gran-port-80x24", 24, 80, "ttjjj", NULL, false, NULL, NULL, false },
+	{ "gran-port-back-80x24", 24, 80, "ttjjjjk", "gran-port-80x24", false, NULL, NULL, false },
+	{ "gran-cycle-80x24", 24, 80, "jjjtttjjj", NULL, false, NULL, NULL, false },
+	{ "gran-cycle-back-80x24", 24, 80, "jjjtttjjjjk", "gran-cycle-80x24", false, NULL, NULL, false },
+	/* Autoplay ('@' is one expiry of the play timeout): three bus cycles, then paused. */
+	{ "play-80x24", 24, 80, "jjjtttp@@@", NULL, false, NULL, NULL, false },
+	{ "play-paused-80x24", 24, 80, "jjjtttp@@@p", "gran-cycle-80x24", false, NULL, NULL, false },
+	{ "play-faster-80x24", 24, 80, "tttp++", NULL, false, NULL, NULL, false },
+	/* Run until: terminal count, interrupt, the call returns, a verifier rule. */
+	{ "until-tc-80x24", 24, 80, "rt", NULL, false, NULL, NULL, false },
+	{ "until-irq-80x24", 24, 80, "ri", NULL, false, NULL, NULL, false },
+	{ "until-call-80x24", 24, 80, "jjjtjrc", NULL, false, NULL, NULL, false },
+	{ "until-none-80x24", 24, 80, "Grv", NULL, false, NULL, NULL, false },
+	{ "until-prompt-80x24", 24, 80, "r", NULL, false, NULL, NULL, false },
+	/* Host memory: in place of the log at 80x24 (m), beside it when there is room. */
+	{ "mem-80x24", 24, 80, "jjjrtm", NULL, false, NULL, NULL, false },
+	{ "mem-132x50", 50, 132, "jjjrt", NULL, false, NULL, NULL, false },
+	/* The sandbox: only at the end; a line runs and the view moves to the new end. */
+	{ "sandbox-notend-80x24", 24, 80, ":", NULL, false, NULL, NULL, false },
+	{ "sandbox-input-80x24", 24, 80, "G:out 0x0A 0x05", NULL, false, NULL, NULL, false },
+	{ "sandbox-80x24", 24, 80, "G:out 0x0A 0x05\n", NULL, false, NULL, NULL, false },
+	/* Two lines in a row: after the first the cursor is at the new end, and G stays there. */
+	{ "sandbox-twice-80x24", 24, 80, "G:out 0x0A 0x05\nkG:out 0x0A 0x01\n", NULL, false, NULL, NULL, false },
+	{ "sandbox-error-80x24", 24, 80, "G:out 0x0A zz\n", NULL, false, NULL, NULL, false },
 };
 
 static const struct scase *find_case(const char *name)
@@ -179,7 +206,9 @@ static char *render(const struct scase *c, bool *changed_ok)
 	/* The same hand-over as dv_tui_menu_main: keys go to the menu until a lesson opens, to the
 	 * lesson until it quits. */
 	for (const char *k = c->keys; *k; k++) {
-		if (t) {
+		if (t && *k == '@') {
+			dv_tui_tick(t); /* what the loop does when the play timeout expires */
+		} else if (t) {
 			if (!dv_tui_key(t, *k)) {
 				dv_tui_close(t);
 				t = NULL;

@@ -23,6 +23,7 @@
 #define MIN_COLS 80
 #define MIN_LINES 24
 #define MAX_LESSON_BYTES (1u << 20)
+#define MEM_ROOM 20 /* rows the right column must have left to show memory beside the log */
 
 struct dv_tui {
 	struct dv_tui_options opt;
@@ -53,7 +54,20 @@ struct dv_tui {
 	size_t inlen;
 	char msg[300]; /* feedback for the last key, on the bottom line */
 	struct dv_progress *progress; /* NULL: not recorded */
+	/* Autoplay: one move of the current granularity every 1/speeds[speed] s. */
+	bool playing;
+	unsigned speed;
+	bool until;   /* r was pressed: the next key says until what */
+	bool show_mem; /* m: the memory pane in place of the event log (when both do not fit) */
+	struct dv_vpanel mem;
+	bool sandbox; /* the : prompt is open */
+	char sbuf[200];
+	size_t slen;
 };
+
+static const unsigned speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
+#define DEFAULT_SPEED 2 /* 4 moves a second: a bus cycle is still readable */
+#define NSPEEDS (sizeof speeds / sizeof speeds[0])
 
 /* ---- loading -------------------------------------------------------------------------------- */
 
@@ -229,6 +243,8 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	dv_vpanel_init(&t->src);
 	dv_vpanel_init(&t->quest);
 	dv_vpanel_init(&t->timing);
+	dv_vpanel_init(&t->mem);
+	t->speed = DEFAULT_SPEED;
 	if (!find_stops(t)) {
 		fprintf(stderr, "dmaviz: %s: out of memory\n", path);
 		dv_tui_close(t);
@@ -253,6 +269,7 @@ void dv_tui_close(struct dv_tui *t)
 	dv_vpanel_finish(&t->src);
 	dv_vpanel_finish(&t->quest);
 	dv_vpanel_finish(&t->timing);
+	dv_vpanel_finish(&t->mem);
 	free(t->q);
 	free(t->stops);
 	dv_run_destroy(t->run);
@@ -379,7 +396,12 @@ static const char *const help_text[] = {
 	"j  space  Down  Right   next step",
 	"k  b      Up    Left    previous step",
 	".  ,                    one event forward / back",
-	"t                       granularity: step or event",
+	"t                       granularity: step, call, port, bus cycle",
+	"p  +  -                 play / pause, faster, slower",
+	"r then t i c v          run until terminal count, interrupt,",
+	"                        the call returns, a verifier rule",
+	"m                       memory in place of the event log",
+	":                       sandbox: one lesson line, at the end",
 	"a  Enter                answer the question (again: its explanation)",
 	"h                       the next hint",
 	"g  Home   G  End        first / last step",
@@ -508,13 +530,34 @@ void dv_tui_draw(struct dv_tui *t)
 	draw_pane(t, y, rx, ndh, rw, &t->ndis);
 	y += ndh;
 	int lh = 1 + body - y;
+	/* Memory and the log together need room; otherwise m swaps one for the other, since
+	 * a log of a few lines or a memory dump of two rows says little. */
+	if (lh >= MEM_ROOM) {
+		int mh = lh / 2 < 9 ? lh / 2 : 9;
+		dv_view_memory(v, &t->mem, (size_t)(mh - 1), (size_t)rw);
+		draw_pane(t, y, rx, mh, rw, &t->mem);
+		y += mh;
+		lh -= mh;
+	} else if (t->show_mem && lh > 1) {
+		dv_view_memory(v, &t->mem, (size_t)(lh - 1), (size_t)rw);
+		draw_pane(t, y, rx, lh, rw, &t->mem);
+		lh = 0;
+	}
 	if (lh > 1) {
 		dv_view_log(v, &t->log, (size_t)(lh - 1));
 		draw_pane(t, y, rx, lh, rw, &t->log);
 	}
 
 	/* bottom bar: the answer line, feedback, or the keys */
-	if (t->input) {
+	if (t->sandbox) {
+		char line[300];
+		snprintf(line, sizeof line, " :%s_   (Enter run, Esc cancel)", t->sbuf);
+		attrset(A_BOLD);
+		mvaddnstr(LINES - 1, 0, line, COLS);
+	} else if (t->until) {
+		attrset(A_BOLD);
+		mvaddnstr(LINES - 1, 0, " run until: t terminal count  i interrupt  c call returns  v verifier  (Esc cancel)", COLS);
+	} else if (t->input) {
 		char line[200];
 		snprintf(line, sizeof line, " Answer: %s_   (Enter check, Esc cancel)", t->inbuf);
 		attrset(A_BOLD);
@@ -522,6 +565,12 @@ void dv_tui_draw(struct dv_tui *t)
 	} else if (t->msg[0]) {
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 1, t->msg, COLS - 1);
+	} else if (t->playing) {
+		char line[120];
+		snprintf(line, sizeof line, " playing: %u %s moves/s   p pause  +/- speed", speeds[t->speed],
+		         dv_view_gran_name(v->gran));
+		attrset(A_BOLD);
+		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else {
 		attrset(A_DIM);
 		mvaddnstr(LINES - 1, 0, a >= 0 ? " j/k step  ./, event  t gran  g/G first/last  a answer  h hint  ? help  q quit"
@@ -614,8 +663,119 @@ static bool move_stop(struct dv_tui *t, int dir)
 	return true;
 }
 
+/* Runs a sandbox line on the live machine, past the end of the recording; the new events
+ * extend the trace and the view moves to its new end, changes measured from the old one. */
+static void run_sandbox(struct dv_tui *t)
+{
+	t->sandbox = false;
+	if (t->slen == 0)
+		return;
+	const struct dv_msgs *m = dv_run_msgs(t->run);
+	size_t before = m->n, old_end = t->view.end;
+	bool ok = dv_run_command(t->run, t->sbuf);
+	t->view.end = t->view.sim->trace.len;
+	/* The sandbox's events extend the lesson's last stop, so that G (and the check that the
+	 * cursor is at the end before the next line) reach them. */
+	if (t->nstops && t->stops[t->nstops - 1].pos == old_end)
+		t->stops[t->nstops - 1].pos = t->view.end;
+	dv_view_seek(&t->view, t->view.end, old_end);
+	t->stop = -1;
+	if (m->n > before) {
+		/* The message names the place as sandbox:N:COL, so the column is there. */
+		snprintf(t->msg, sizeof t->msg, "%s", m->v[m->n - 1].text);
+	} else if (!ok) {
+		snprintf(t->msg, sizeof t->msg, "the sandbox line did not run");
+	} else {
+		snprintf(t->msg, sizeof t->msg, "ran: %s (%zu new events)", t->sbuf, t->view.end - old_end);
+	}
+}
+
+static bool sandbox_key(struct dv_tui *t, int key)
+{
+	switch (key) {
+	case '\n': case '\r': case KEY_ENTER: run_sandbox(t); break;
+	case 27: t->sandbox = false; break;
+	case KEY_BACKSPACE: case 127: case 8:
+		if (t->slen)
+			t->sbuf[--t->slen] = '\0';
+		break;
+	default:
+		if (key >= 0x20 && key < 0x7f && t->slen + 1 < sizeof t->sbuf) {
+			t->sbuf[t->slen++] = (char)key;
+			t->sbuf[t->slen] = '\0';
+		}
+		break;
+	}
+	return true;
+}
+
+static void until_key(struct dv_tui *t, int key)
+{
+	static const struct { int key; enum dv_until what; const char *name; } kinds[] = {
+		{ 't', DV_UNTIL_TC, "terminal count" },
+		{ 'i', DV_UNTIL_IRQ, "interrupt" },
+		{ 'c', DV_UNTIL_RETURN, "call return" },
+		{ 'v', DV_UNTIL_VERIFIER, "verifier rule" },
+	};
+	t->until = false;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		if (kinds[k].key != key)
+			continue;
+		size_t p = dv_view_find(&t->view, kinds[k].what);
+		if (!p) {
+			snprintf(t->msg, sizeof t->msg, "no %s before the end of the lesson", kinds[k].name);
+			return;
+		}
+		dv_view_seek(&t->view, p, t->view.pos);
+		t->stop = -1;
+		record_progress(t);
+		snprintf(t->msg, sizeof t->msg, "ran until the %s (%zu events)", kinds[k].name, t->view.pos - t->view.from);
+		return;
+	}
+	if (key != 27)
+		snprintf(t->msg, sizeof t->msg, "run until: t, i, c or v");
+}
+
+/* One move of cmd by the rules of the current granularity: lesson steps stop at the
+ * questions, finer units go through the view. */
+static bool do_move(struct dv_tui *t, enum dv_vcmd cmd)
+{
+	bool by_stop = t->nstops && (cmd == DV_VCMD_FIRST || cmd == DV_VCMD_LAST ||
+	                             (t->view.gran == DV_GRAN_STEP && (cmd == DV_VCMD_NEXT || cmd == DV_VCMD_PREV)));
+	if (by_stop)
+		return cmd == DV_VCMD_FIRST ? (goto_stop(t, 0), true)
+		     : cmd == DV_VCMD_LAST  ? (goto_stop(t, t->nstops - 1), true)
+		                            : move_stop(t, cmd == DV_VCMD_NEXT ? 1 : -1);
+	bool moved = dv_view_command(&t->view, cmd);
+	t->stop = -1;
+	record_progress(t);
+	return moved;
+}
+
+int dv_tui_timeout(const struct dv_tui *t)
+{
+	return t->playing && !t->help && !t->input && !t->sandbox && !t->until
+	       ? (int)(1000 / speeds[t->speed]) : -1;
+}
+
+void dv_tui_tick(struct dv_tui *t)
+{
+	if (!t->playing)
+		return;
+	if (!do_move(t, DV_VCMD_NEXT)) {
+		t->playing = false;
+		snprintf(t->msg, sizeof t->msg, "the end of the lesson: paused");
+	}
+}
+
 bool dv_tui_key(struct dv_tui *t, int key)
 {
+	if (t->sandbox)
+		return sandbox_key(t, key);
+	if (t->until) {
+		until_key(t, key);
+		return true;
+	}
 	if (t->help) {
 		/* Any key closes the help; q still quits, so it never traps the learner. */
 		t->help = false;
@@ -638,6 +798,30 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	case 'g': case KEY_HOME: cmd = DV_VCMD_FIRST; break;
 	case 'G': case KEY_END: cmd = DV_VCMD_LAST; break;
 	case 't': cmd = DV_VCMD_GRAN; break;
+	case 'p':
+		t->playing = !t->playing;
+		return true;
+	case '+': case '=':
+		if (t->speed + 1 < NSPEEDS)
+			t->speed++;
+		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
+		return true;
+	case '-':
+		if (t->speed > 0)
+			t->speed--;
+		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
+		return true;
+	case 'r': t->until = true; return true;
+	case 'm': t->show_mem = !t->show_mem; return true;
+	case ':':
+		if (t->view.pos != t->view.end) {
+			snprintf(t->msg, sizeof t->msg, "sandbox runs at the end of the lesson; press G");
+			return true;
+		}
+		t->sandbox = true;
+		t->slen = 0;
+		t->sbuf[0] = '\0';
+		return true;
 	default: break; /* KEY_RESIZE and unknown keys: just redraw */
 	}
 	if (cmd == DV_VCMD_COUNT || cmd == DV_VCMD_GRAN) {
@@ -645,19 +829,7 @@ bool dv_tui_key(struct dv_tui *t, int key)
 			dv_view_command(&t->view, cmd);
 		return true;
 	}
-	bool moved;
-	bool by_stop = t->nstops && (cmd == DV_VCMD_FIRST || cmd == DV_VCMD_LAST ||
-	                             (t->view.gran == DV_GRAN_STEP && (cmd == DV_VCMD_NEXT || cmd == DV_VCMD_PREV)));
-	if (by_stop) {
-		moved = cmd == DV_VCMD_FIRST ? (goto_stop(t, 0), true)
-		      : cmd == DV_VCMD_LAST  ? (goto_stop(t, t->nstops - 1), true)
-		                             : move_stop(t, cmd == DV_VCMD_NEXT ? 1 : -1);
-	} else {
-		moved = dv_view_command(&t->view, cmd);
-		t->stop = -1;
-		record_progress(t);
-	}
-	if (!moved)
+	if (!do_move(t, cmd))
 		beep(); /* at either end: say so without moving */
 	return true;
 }
@@ -688,7 +860,7 @@ static void usage(FILE *f, const char *prog)
 	        "usage: %s [--no-color] [--ascii] [LESSON]\n"
 	        "\n"
 	        "Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
-	        "./, one event, t granularity, g/G first/last, a answer, h hint, ? help, q quit.\n"
+	        "./, one event, t granularity, p play, r run until, m memory, : sandbox, g/G, ? help, q.\n"
 	        "Colour is off with --no-color or NO_COLOR. Progress is kept in\n"
 	        "$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
 	        prog);
@@ -764,8 +936,10 @@ static bool screen_start(void)
 
 /* Blocks for the next key: a paused screen costs no CPU. ERR when a signal came or input is
  * gone (the terminal hung up): leave rather than spin. */
-static int next_key(void)
+#define KEY_TICK (-2) /* the autoplay timeout expired */
+static int next_key(int ms)
 {
+	timeout(ms); /* -1 while paused: getch blocks and the process sleeps */
 	for (;;) {
 		refresh();
 		errno = 0;
@@ -774,6 +948,8 @@ static int next_key(void)
 			return ERR;
 		if (key == ERR && errno == EINTR)
 			continue;
+		if (key == ERR && ms >= 0)
+			return KEY_TICK;
 		return key;
 	}
 }
@@ -822,7 +998,11 @@ int dv_tui_main(int argc, char **argv)
 	dv_tui_setup_screen(t);
 	for (;;) {
 		dv_tui_draw(t);
-		int key = next_key();
+		int key = next_key(dv_tui_timeout(t));
+		if (key == KEY_TICK) {
+			dv_tui_tick(t);
+			continue;
+		}
 		if (key == ERR || !dv_tui_key(t, key))
 			break;
 	}
@@ -854,7 +1034,12 @@ int dv_tui_menu_main(int argc, char **argv, const char *dir)
 			dv_tui_draw(t);
 		else
 			dv_menu_draw(m);
-		int key = next_key();
+		int key = next_key(t ? dv_tui_timeout(t) : -1);
+		if (key == KEY_TICK) {
+			if (t)
+				dv_tui_tick(t);
+			continue;
+		}
 		if (key == ERR)
 			break;
 		if (t) {

@@ -31,6 +31,11 @@ void dv_tui_draw(struct dv_tui *t);
 /* Handles one key as the interactive loop does (ncurses key codes). False after q. */
 bool dv_tui_key(struct dv_tui *t, int key);
 void dv_tui_close(struct dv_tui *t);
+/* Autoplay: the getch timeout in ms while playing, -1 (block) while paused; and one move of
+ * autoplay (what the loop does when the timeout expires). dv_tui_tick stops playing at the
+ * end. */
+int dv_tui_timeout(const struct dv_tui *t);
+void dv_tui_tick(struct dv_tui *t);
 struct dv_progress;
 /* Records the learner's steps, answers and finishing in p (saved on every change) and marks
  * the questions p says were answered. p must outlive t. */

@@ -189,6 +189,80 @@ bool dv_view_goto_step(struct dv_view *v, unsigned k)
 	return true;
 }
 
+/* Is position p (1..end) the end of a unit of granularity g? A call or port unit ends just
+ * past its event; a bus cycle ends after the last event stamped with that cycle. */
+static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	if (p == 0 || p > v->end)
+		return false;
+	switch (g) {
+	case DV_GRAN_CALL: return ev[p - 1].kind == DV_EV_CALL;
+	case DV_GRAN_PORT: return ev[p - 1].kind == DV_EV_PORT_OUT || ev[p - 1].kind == DV_EV_PORT_IN;
+	case DV_GRAN_CYCLE: return p == v->end || ev[p].cycle != ev[p - 1].cycle;
+	default: return true;
+	}
+}
+
+/* The unit end before p (0 when none): the base of a move to p, so that the changes shown at
+ * a position depend on it alone and stepping back shows the screen seen going forward. */
+static size_t unit_before(const struct dv_view *v, size_t p)
+{
+	while (p > 0 && !unit_end(v, v->gran, --p))
+		;
+	return p;
+}
+
+static bool move_unit(struct dv_view *v, int dir)
+{
+	size_t p = v->pos;
+	if (dir > 0) {
+		while (++p <= v->end && !unit_end(v, v->gran, p))
+			;
+		if (p > v->end)
+			return false;
+	} else {
+		p = unit_before(v, p);
+		if (p == 0 && !unit_end(v, v->gran, 0))
+			return false;
+	}
+	dv_view_seek(v, p, unit_before(v, p));
+	return true;
+}
+
+size_t dv_view_find(const struct dv_view *v, enum dv_until what)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	size_t depth = 0;
+	for (size_t i = v->pos; i < v->end; i++) {
+		const struct dv_event *e = &ev[i];
+		bool rise = e->kind == DV_EV_STATE && e->new_value > e->old_value;
+		switch (what) {
+		case DV_UNTIL_TC:
+			if (rise && e->slot == DV_SLOT_BUS_TC)
+				return i + 1;
+			break;
+		case DV_UNTIL_IRQ:
+			if (rise && e->slot == DV_SLOT_BUS_IRQ)
+				return i + 1;
+			break;
+		case DV_UNTIL_VERIFIER:
+			if (e->kind == DV_EV_VERIFIER)
+				return i + 1;
+			break;
+		case DV_UNTIL_RETURN:
+			/* Depth 0: the call in progress at the cursor returns; depth 1: the
+			 * next call started after the cursor does. Nested calls are skipped. */
+			if (e->kind == DV_EV_CALL)
+				depth++;
+			else if (e->kind == DV_EV_RETURN && depth-- <= 1)
+				return i + 1;
+			break;
+		}
+	}
+	return 0;
+}
+
 bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd)
 {
 	unsigned n = v->lesson->nsteps;
@@ -197,6 +271,8 @@ bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd)
 	case DV_VCMD_NEXT:
 		if (v->gran == DV_GRAN_EVENT)
 			return dv_view_command(v, DV_VCMD_NEXT_EVENT);
+		if (v->gran != DV_GRAN_STEP)
+			return move_unit(v, 1);
 		for (unsigned k = v->step + 1; k < n; k++)
 			if (step_shown(v, k))
 				return dv_view_goto_step(v, k);
@@ -204,6 +280,8 @@ bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd)
 	case DV_VCMD_PREV:
 		if (v->gran == DV_GRAN_EVENT)
 			return dv_view_command(v, DV_VCMD_PREV_EVENT);
+		if (v->gran != DV_GRAN_STEP)
+			return move_unit(v, -1);
 		for (unsigned k = v->step; k-- > 0;)
 			if (step_shown(v, k))
 				return dv_view_goto_step(v, k);
@@ -229,7 +307,8 @@ bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd)
 		dv_view_seek(v, v->end, v->end);
 		return true;
 	case DV_VCMD_GRAN:
-		v->gran = (enum dv_gran)((v->gran + 1) % DV_GRAN_COUNT);
+		/* step -> call -> port -> cycle -> step; single events have their own keys. */
+		v->gran = v->gran >= DV_GRAN_CYCLE ? DV_GRAN_STEP : (enum dv_gran)(v->gran + 1);
 		return true;
 	case DV_VCMD_COUNT:
 		break;
@@ -253,7 +332,8 @@ unsigned dv_view_step_number(const struct dv_view *v, unsigned k)
 
 const char *dv_view_gran_name(enum dv_gran g)
 {
-	return g == DV_GRAN_EVENT ? "event" : "step";
+	static const char *const names[DV_GRAN_COUNT] = { "step", "call", "port", "cycle", "event" };
+	return g < DV_GRAN_COUNT ? names[g] : "step";
 }
 
 /* ---- narration ------------------------------------------------------------------------------ */
@@ -330,9 +410,9 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	}
 	/* Questions have their own panel (dv_view_question): they must stay visible while the
 	 * narration scrolls, and they appear only once the lesson reaches them. */
-	if (v->pos != v->from || v->gran == DV_GRAN_EVENT) {
+	if (v->pos != v->from || v->gran != DV_GRAN_STEP) {
 		size_t first, end;
-		if (dv_run_step_events(v->run, v->step, &first, &end) && (v->pos != end || v->gran == DV_GRAN_EVENT)) {
+		if (dv_run_step_events(v->run, v->step, &first, &end) && (v->pos != end || v->gran != DV_GRAN_STEP)) {
 			new_line(p);
 			put(new_line(p), DV_ROLE_DIM, "event %zu of %zu in this step", v->pos - first,
 			    end - first);
@@ -855,5 +935,59 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 		put(l, DV_ROLE_NORMAL, "%-6s", names[s]);
 		for (size_t col = 0; col < ncols; col++)
 			put(l, hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", hi[s][col] ? high : low);
+	}
+}
+
+/* ---- host memory ---------------------------------------------------------------------------- */
+
+void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width)
+{
+	dv_vpanel_clear(p);
+	const struct dv_event *ev = v->sim->trace.ev;
+	size_t first = 0, end = 0;
+	dv_run_step_events(v->run, v->step, &first, &end);
+	uint32_t addr = 0;
+	bool found = false;
+	for (size_t i = v->pos; i-- > 0 && !found;)
+		if (ev[i].kind == DV_EV_XFER) {
+			addr = ev[i].index;
+			found = true;
+		}
+	if (!found) {
+		/* Nothing moved yet: where the active channel would transfer next. */
+		unsigned ch = active_channel(v);
+		uint32_t a = now_get(v, DV_SLOT_DMA_ADDR, ch), pg = now_get(v, DV_SLOT_PAGE, ch);
+		addr = ch >= 4 ? (pg & 0xFE) << 16 | (a & 0xFFFF) << 1 : pg << 16 | (a & 0xFFFF);
+	}
+	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr,
+	         found ? "last DMA transfer" : "next DMA address");
+	if (rows == 0)
+		return;
+	uint32_t size = v->sim->cfg.mem_size, row0 = addr & ~15u;
+	uint32_t back = (uint32_t)(rows / 2) * 16;
+	row0 = row0 > back ? row0 - back : 0;
+	if (size >= 16 && row0 + rows * 16 > size)
+		row0 = size > rows * 16 ? (uint32_t)(size - rows * 16) & ~15u : 0;
+	bool spaced = width >= 56;
+	/* The bytes transferred in this step so far: a small window, so mark them by address. */
+	uint8_t touched[1024] = { 0 };
+	size_t span = rows * 16 < sizeof touched ? rows * 16 : sizeof touched;
+	for (size_t i = first < v->pos ? first : v->pos; i < v->pos; i++)
+		if (ev[i].kind == DV_EV_XFER && (ev[i].old_value & 0xFF) != DV_XFER_VERIFY && ev[i].index >= row0 && ev[i].index - row0 < span) {
+			unsigned w = (ev[i].old_value >> 8) & 0xFF ? (ev[i].old_value >> 8) & 0xFF : 1;
+			for (unsigned k = 0; k < w && ev[i].index + k - row0 < span; k++)
+				touched[ev[i].index + k - row0] = 1;
+		}
+	for (size_t r = 0; r < rows && (uint64_t)row0 + r * 16 < size; r++) {
+		struct dv_vline *l = new_line(p);
+		uint32_t base = row0 + (uint32_t)r * 16;
+		put(l, DV_ROLE_DIM, "%06x ", base);
+		for (uint32_t k = 0; k < 16; k++) {
+			uint32_t b = dv_cursor_get(&v->now, DV_SLOT_MEM, base + k);
+			enum dv_role role = r * 16 + k < span && touched[r * 16 + k] ? DV_ROLE_CHANGED : DV_ROLE_NORMAL;
+			put(l, role, "%02x", b & 0xFF);
+			if (spaced && k < 15)
+				put(l, DV_ROLE_NORMAL, " ");
+		}
 	}
 }

@@ -51,8 +51,10 @@ size_t dv_vtext_cells(const char *text, size_t len);
 /* Bytes of text that fill at most cells display cells. */
 size_t dv_vtext_bytes_for(const char *text, size_t len, size_t cells);
 
-/* How far one move goes. Only DV_GRAN_STEP and DV_GRAN_EVENT move yet. */
-enum dv_gran { DV_GRAN_STEP, DV_GRAN_EVENT, DV_GRAN_COUNT };
+/* How far one move goes: a lesson step, to just past the next NDIS call (DV_EV_CALL), port
+ * access (PORT_OUT/PORT_IN), or bus cycle (the last event of a cycle), or one event. The
+ * granularity command cycles the first four; DV_GRAN_EVENT is what ./, always do. */
+enum dv_gran { DV_GRAN_STEP, DV_GRAN_CALL, DV_GRAN_PORT, DV_GRAN_CYCLE, DV_GRAN_EVENT, DV_GRAN_COUNT };
 
 /* What a key (or a button, or a demo script) asks for: the one command path of all fronts. */
 enum dv_vcmd {
@@ -110,6 +112,15 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
 void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows);
 void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows);
+/* Host memory, 16 bytes a row (rows rows), around the address of the last DMA transfer (else
+ * the active channel's next physical address), as it is at the cursor. Bytes a transfer of
+ * the current step touched carry DV_ROLE_CHANGED. width < 56 drops the spaces between bytes. */
+void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width);
+
+/* Run until: where the next event of a kind lies after the cursor (the position just past it),
+ * or 0 when the trace ends first. */
+enum dv_until { DV_UNTIL_TC, DV_UNTIL_IRQ, DV_UNTIL_RETURN, DV_UNTIL_VERIFIER };
+size_t dv_view_find(const struct dv_view *v, enum dv_until what);
 
 /* What the learner did with one question (the front end keeps it; the view only shows it). */
 struct dv_vask {
