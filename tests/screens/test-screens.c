@@ -17,8 +17,14 @@
 
 #include "progress.h"
 #include "tui.h"
+#include "view.h"
 
 #define LESSON "lessons/03-send.lesson"
+
+/* The older cases are positional and leave the later fields zero on purpose. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
 
 struct scase {
 	const char *name;
@@ -29,6 +35,16 @@ struct scase {
 	const char *progress; /* the progress file's text before the keys; NULL: no file */
 	const char *want_progress; /* a line the progress file must hold afterwards */
 	bool ascii;
+	/* Cases added later use designated initializers: */
+	const char *lesson;    /* NULL: LESSON */
+	/* An attribute check: the cell attr_off cells into the first row text attr_text appears
+	 * in must have every attribute of want_on, none of want_off, and colour pair want_pair
+	 * (-1: any). */
+	const char *attr_text;
+	int attr_off;
+	attr_t want_on, want_off;
+	int want_pair;
+	bool text_only; /* same_as compares the text, not the attributes */
 };
 
 /* A fixed progress file for the menu: tour finished with all its questions, register started
@@ -43,7 +59,10 @@ static const struct scase cases[] = {
 	{ "next1-80x24", 24, 80, "j", NULL, false, NULL, NULL, false },
 	{ "next2-80x24", 24, 80, "jj", NULL, false, NULL, NULL, false },
 	{ "back-80x24", 24, 80, "jjk", "next1-80x24", false, NULL, NULL, false },
-	{ "event-back-80x24", 24, 80, "j..,,", "next1-80x24", false, NULL, NULL, false },
+	/* Text only: the path mixes a step move with event moves, so the changes are measured
+	 * from another base (the previous event) than the step's. */
+	{ .name = "event-back-80x24", .lines = 24, .cols = 80, .keys = "j..,,", .same_as = "next1-80x24",
+	  .text_only = true },
 	{ "next2-120x40", 40, 120, "jj", NULL, false, NULL, NULL, false },
 	/* Past both questions: the end of step 2, the send's effects revealed. */
 	{ "step-end-80x24", 24, 80, "jjj", NULL, false, NULL, NULL, false },
@@ -104,11 +123,56 @@ static const struct scase cases[] = {
 	{ "sandbox-error-80x24", 24, 80, "G:out 0x0A zz\n", NULL, false, NULL, NULL, false },
 };
 
+/* Keys: "{Y,X}" is a mouse click (button 1) at row Y, column X, fed with ungetmouse(). */
+#define BUSY "tests/screens/busy.lesson"
+static const struct scase xcases[] = {
+	/* The verifier rule: named in the NDIS pane once it fired (error style, "!" marker). */
+	{ .name = "rule-80x24", .lines = 24, .cols = 80, .keys = "j", .lesson = BUSY,
+	  .attr_text = "! verifier: dma-busy", .want_on = A_BOLD | A_UNDERLINE, .want_pair = DV_ROLE_ERROR },
+	/* e: the explanation overlay; any key closes it. */
+	{ .name = "rule-explain-80x24", .lines = 24, .cols = 80, .keys = "je", .lesson = BUSY },
+	{ .name = "rule-explain-close-80x24", .lines = 24, .cols = 80, .keys = "jex", .lesson = BUSY,
+	  .same_as = "rule-80x24" },
+	{ .name = "rule-none-80x24", .lines = 24, .cols = 80, .keys = "e", .lesson = BUSY },
+	/* Fading: the mode byte 0x09 the send step wrote is drawn changed on the first bus cycle
+	 * move after the step's end (the send ran within that cycle), bold without reverse for the next two moves, then normal. Going back
+	 * gives the same screen, attributes included. */
+	{ .name = "fade0-80x24", .lines = 24, .cols = 80, .keys = "jjjtttj", .attr_text = "mode 0x09",
+	  .attr_off = 5, .want_on = A_BOLD | A_REVERSE, .want_pair = DV_ROLE_CHANGED },
+	{ .name = "fade1-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjj", .attr_text = "mode 0x09",
+	  .attr_off = 5, .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
+	{ .name = "fade2-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjjj", .attr_text = "mode 0x09",
+	  .attr_off = 5, .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
+	{ .name = "fade3-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjjjj", .attr_text = "mode 0x09",
+	  .attr_off = 5, .want_off = A_BOLD | A_REVERSE, .want_pair = 0 },
+	{ .name = "fade-back-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjjjjk", .same_as = "fade2-80x24" },
+	/* The help's legend: samples in the changed, fading and error styles. */
+	{ .name = "legend-changed", .lines = 24, .cols = 80, .keys = "?", .attr_text = "changed",
+	  .want_on = A_BOLD | A_REVERSE, .want_pair = DV_ROLE_CHANGED },
+	{ .name = "legend-fading", .lines = 24, .cols = 80, .keys = "?", .attr_text = "fading",
+	  .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
+	{ .name = "legend-error", .lines = 24, .cols = 80, .keys = "?", .attr_text = "! error",
+	  .want_on = A_BOLD | A_UNDERLINE, .want_pair = DV_ROLE_ERROR },
+	/* Mouse: a click focuses a pane ("[*]" on its title); k/j scroll the event log; Esc
+	 * returns to stepping (and the log to the cursor); Tab cycles focus. */
+	{ .name = "click-log-80x24", .lines = 24, .cols = 80, .keys = "jj{20,60}" },
+	{ .name = "click-log-scroll-80x24", .lines = 24, .cols = 80, .keys = "jj{20,60}kkk" },
+	{ .name = "click-log-esc-80x24", .lines = 24, .cols = 80, .keys = "jj{20,60}kkk\x1b",
+	  .same_as = "next2-80x24" },
+	{ .name = "click-src-scroll-80x24", .lines = 24, .cols = 80, .keys = "jj{18,10}jjj" },
+	{ .name = "tab-80x24", .lines = 24, .cols = 80, .keys = "jj\t\t" },
+	/* A click on the timing diagram seeks to the bus cycle of that column. */
+	{ .name = "click-timing-100x30", .lines = 30, .cols = 100, .keys = "jjjj{12,70}" },
+};
+
 static const struct scase *find_case(const char *name)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		if (strcmp(cases[i].name, name) == 0)
 			return &cases[i];
+	for (size_t i = 0; i < sizeof xcases / sizeof xcases[0]; i++)
+		if (strcmp(xcases[i].name, name) == 0)
+			return &xcases[i];
 	return NULL;
 }
 
@@ -145,7 +209,7 @@ static void check_state(const struct scase *c, const char *ppath, const char *st
 /* Opens a virtual screen of the case's size, runs its keys, and returns the dump (malloc'd).
  * changed_ok, when not NULL, is set to whether the text "0x09" (channel 1's new mode byte
  * after the send) is drawn bold and reversed: the non-colour cue of a changed value. */
-static char *render(const struct scase *c, bool *changed_ok)
+static char *render(const struct scase *c, bool *changed_ok, char **attrs, bool *attr_ok)
 {
 	char num[16];
 	snprintf(num, sizeof num, "%d", c->lines);
@@ -192,7 +256,7 @@ static char *render(const struct scase *c, bool *changed_ok)
 	if (c->menu) {
 		m = dv_menu_open("lessons", &progress, &opt);
 	} else {
-		t = dv_tui_open(LESSON, &opt);
+		t = dv_tui_open(c->lesson ? c->lesson : LESSON, &opt);
 		if (t && use_progress)
 			dv_tui_set_progress(t, &progress);
 	}
@@ -206,7 +270,26 @@ static char *render(const struct scase *c, bool *changed_ok)
 	/* The same hand-over as dv_tui_menu_main: keys go to the menu until a lesson opens, to the
 	 * lesson until it quits. */
 	for (const char *k = c->keys; *k; k++) {
-		if (t && *k == '@') {
+		if (t)
+			dv_tui_draw(t); /* as the interactive loop does before each key */
+		if (t && *k == '{') {
+			MEVENT me = { .id = 0, .z = 0, .bstate = BUTTON1_CLICKED };
+			char *e;
+			me.y = (int)strtol(k + 1, &e, 10);
+			me.x = (int)strtol(e + 1, &e, 10);
+			k = e; /* at the '}' */
+			if (ungetmouse(&me) != OK) {
+				fprintf(stderr, "%s: ungetmouse failed\n", c->name);
+				exit(2);
+			}
+			nodelay(stdscr, TRUE);
+			int key = getch();
+			if (key != KEY_MOUSE) {
+				fprintf(stderr, "%s: getch gave %d, not KEY_MOUSE\n", c->name, key);
+				exit(2);
+			}
+			dv_tui_key(t, key);
+		} else if (t && *k == '@') {
 			dv_tui_tick(t); /* what the loop does when the play timeout expires */
 		} else if (t) {
 			if (!dv_tui_key(t, *k)) {
@@ -231,6 +314,10 @@ static char *render(const struct scase *c, bool *changed_ok)
 	char *row = malloc((size_t)COLS * 4 + 1);
 	if (changed_ok)
 		*changed_ok = false;
+	if (attr_ok)
+		*attr_ok = c->attr_text == NULL;
+	char *attr_dump = malloc((size_t)(LINES * (COLS + 1) + 1));
+	size_t alen = 0;
 	for (int y = 0; y < LINES; y++) {
 		int n = mvinnstr(y, 0, row, COLS * 4);
 		if (n < 0)
@@ -246,7 +333,31 @@ static char *render(const struct scase *c, bool *changed_ok)
 			chtype ch = mvinch(y, (int)(hit - row) + 5);
 			*changed_ok = (ch & A_BOLD) && (ch & A_REVERSE);
 		}
+		hit = attr_ok && c->attr_text && !*attr_ok ? strstr(row, c->attr_text) : NULL;
+		if (hit) {
+			chtype ch = mvinch(y, (int)dv_vtext_cells(row, (size_t)(hit - row)) + c->attr_off);
+			attr_t a = ch & A_ATTRIBUTES & ~A_COLOR;
+			int pair = (int)PAIR_NUMBER(ch);
+			*attr_ok = (a & c->want_on) == c->want_on && !(a & c->want_off) &&
+			           (c->want_pair < 0 || pair == c->want_pair);
+			if (!*attr_ok)
+				fprintf(stderr, "%s: '%s' has attributes %#lx, pair %d\n", c->name, c->attr_text,
+				        (unsigned long)a, pair);
+		}
+		/* Every cell's attributes and colour pair, for the exact going-back comparisons. */
+		for (int x = 0; x < COLS; x++) {
+			chtype ch = mvinch(y, x);
+			unsigned bits = ((ch & A_BOLD) ? 1 : 0) | ((ch & A_REVERSE) ? 2 : 0) |
+			                ((ch & A_DIM) ? 4 : 0) | ((ch & A_UNDERLINE) ? 8 : 0);
+			attr_dump[alen++] = (char)('A' + bits + 16 * (int)(PAIR_NUMBER(ch) % 4));
+		}
+		attr_dump[alen++] = '\n';
 	}
+	attr_dump[alen] = '\0';
+	if (attrs)
+		*attrs = attr_dump;
+	else
+		free(attr_dump);
 	dump[len] = '\0';
 	free(row);
 	dv_tui_close(t);
@@ -316,7 +427,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "C.UTF-8");
 	if (strcmp(argv[2], "changed-attr") == 0) {
 		bool ok = false;
-		free(render(find_case("step-end-80x24"), &ok));
+		free(render(find_case("step-end-80x24"), &ok, NULL, NULL));
 		if (!ok)
 			fprintf(stderr, "the changed mode byte 0x09 is not drawn bold + reverse\n");
 		return ok ? 0 : 1;
@@ -326,17 +437,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unknown case %s\n", argv[2]);
 		return 2;
 	}
-	char *dump = render(c, NULL);
+	char *attrs = NULL;
+	bool attr_ok = true;
+	char *dump = render(c, NULL, &attrs, &attr_ok);
 	int bad = compare(c->name, dump);
+	if (!attr_ok) {
+		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n", c->name,
+		        c->attr_text);
+		bad = 1;
+	}
 	if (c->same_as) {
-		/* Time travel must be exact: going back shows the very screen seen going forward. */
-		char *other = render(find_case(c->same_as), NULL);
+		/* Time travel must be exact: going back shows the very screen seen going forward,
+		 * text and attributes (the changed and fading cues) alike. */
+		char *other_attrs = NULL;
+		char *other = render(find_case(c->same_as), NULL, &other_attrs, NULL);
 		if (strcmp(other, dump) != 0) {
 			fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
 			bad = 1;
+		} else if (!c->text_only && strcmp(other_attrs, attrs) != 0) {
+			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n", c->name,
+			        c->same_as, attrs, other_attrs);
+			bad = 1;
 		}
 		free(other);
+		free(other_attrs);
 	}
+	free(attrs);
 	free(dump);
 	return bad || state_failed;
 }

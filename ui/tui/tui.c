@@ -25,6 +25,10 @@
 #define MAX_LESSON_BYTES (1u << 20)
 #define MEM_ROOM 20 /* rows the right column must have left to show memory beside the log */
 
+/* The panes, in Tab order. */
+enum { PANE_NONE = -1, PANE_NARR, PANE_QUEST, PANE_SRC, PANE_DMA, PANE_TIMING, PANE_NIC, PANE_NDIS,
+       PANE_MEM, PANE_LOG, PANE_COUNT };
+
 struct dv_tui {
 	struct dv_tui_options opt;
 	char *text;
@@ -63,6 +67,11 @@ struct dv_tui {
 	bool sandbox; /* the : prompt is open */
 	char sbuf[200];
 	size_t slen;
+	bool explain; /* e: the verifier rule's explanation is open */
+	struct dv_vpanel rule;
+	/* Panes as last drawn (for mouse clicks and Tab) and the one with focus. */
+	struct rect { int y, x, h, w; } pane[PANE_COUNT];
+	int focus; /* PANE_NONE: keys step the lesson */
 };
 
 static const unsigned speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
@@ -244,6 +253,8 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	dv_vpanel_init(&t->quest);
 	dv_vpanel_init(&t->timing);
 	dv_vpanel_init(&t->mem);
+	dv_vpanel_init(&t->rule);
+	t->focus = PANE_NONE;
 	t->speed = DEFAULT_SPEED;
 	if (!find_stops(t)) {
 		fprintf(stderr, "dmaviz: %s: out of memory\n", path);
@@ -270,6 +281,7 @@ void dv_tui_close(struct dv_tui *t)
 	dv_vpanel_finish(&t->quest);
 	dv_vpanel_finish(&t->timing);
 	dv_vpanel_finish(&t->mem);
+	dv_vpanel_finish(&t->rule);
 	free(t->q);
 	free(t->stops);
 	dv_run_destroy(t->run);
@@ -285,8 +297,21 @@ static bool use_color(const struct dv_tui *t)
 	return t->opt.color && has_colors();
 }
 
+/* The palette is colour-blind safe: meaning rides on the yellow/blue axis (which red-green
+ * colour blindness keeps) and on attributes, and no red/green pair carries meaning.
+ *   heading    white on blue, reverse
+ *   changed    yellow on the default background, bold + reverse (the move's own changes)
+ *   fading     bold only, dark yellow (256 colours) or blue (8 colours): changed one or two
+ *              moves ago
+ *   highlight  cyan, bold (the current source line, code, the current event)
+ *   dim        default colour, dim
+ *   error      red, bold + underline, and the text starts with the marker "!" so it reads
+ *              without colour too
+ * No green is used anywhere. The ? help's legend shows changed, fading and error samples. */
 void dv_tui_setup_screen(struct dv_tui *t)
 {
+	/* Clicks focus panes and seek in the timing diagram (harmless where there is no mouse). */
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	if (!use_color(t))
 		return;
 	start_color();
@@ -296,10 +321,12 @@ void dv_tui_setup_screen(struct dv_tui *t)
 	init_pair(DV_ROLE_HIGHLIGHT, COLOR_CYAN, -1);
 	init_pair(DV_ROLE_DIM, -1, -1);
 	init_pair(DV_ROLE_ERROR, COLOR_RED, -1);
+	init_pair(DV_ROLE_FADING, COLORS >= 256 ? 136 : COLOR_BLUE, -1);
 }
 
 /* Every role has a cue that survives without colour; colour is added on top. Changed values
- * are always bold and reverse, so they show on a monochrome terminal and in NO_COLOR mode. */
+ * are always bold and reverse, so they show on a monochrome terminal and in NO_COLOR mode;
+ * fading ones are bold only. */
 static attr_t role_attr(const struct dv_tui *t, enum dv_role r)
 {
 	attr_t a = A_NORMAL;
@@ -309,6 +336,7 @@ static attr_t role_attr(const struct dv_tui *t, enum dv_role r)
 	case DV_ROLE_HIGHLIGHT: a = A_BOLD; break;
 	case DV_ROLE_DIM: a = A_DIM; break;
 	case DV_ROLE_ERROR: a = A_BOLD | A_UNDERLINE; break;
+	case DV_ROLE_FADING: a = A_BOLD; break;
 	default: break;
 	}
 	if (use_color(t) && r != DV_ROLE_NORMAL && r != DV_ROLE_DIM)
@@ -341,16 +369,19 @@ static void draw_line(struct dv_tui *t, int y, int x, int w, const struct dv_vli
 	}
 }
 
-/* A pane: a heading row with the title, then as many lines as fit. */
-static void draw_pane(struct dv_tui *t, int y, int x, int h, int w, const struct dv_vpanel *p)
+/* A pane: a heading row with the title, then as many lines as fit. The pane with focus has
+ * the marker "[*]" before its title. */
+static void draw_pane(struct dv_tui *t, int id, int y, int x, int h, int w, const struct dv_vpanel *p)
 {
 	if (h <= 0 || w <= 0)
 		return;
+	if (id >= 0 && id < PANE_COUNT)
+		t->pane[id] = (struct rect){ y, x, h, w };
 	attrset(role_attr(t, DV_ROLE_HEADING));
 	mvhline(y, x, ' ', w);
 	attrset(A_NORMAL);
 	char title[160];
-	snprintf(title, sizeof title, " %s ", p->title);
+	snprintf(title, sizeof title, "%s %s ", id >= 0 && id == t->focus ? " [*]" : "", p->title);
 	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
 	for (int r = 1; r < h && (size_t)(r - 1) < p->n; r++)
 		draw_line(t, y + r, x, w, &p->line[r - 1]);
@@ -398,17 +429,19 @@ static const char *const help_text[] = {
 	".  ,                    one event forward / back",
 	"t                       granularity: step, call, port, bus cycle",
 	"p  +  -                 play / pause, faster, slower",
-	"r then t i c v          run until terminal count, interrupt,",
-	"                        the call returns, a verifier rule",
+	"r then t i c v          run until TC, IRQ, return, verifier",
 	"m                       memory in place of the event log",
 	":                       sandbox: one lesson line, at the end",
-	"a  Enter                answer the question (again: its explanation)",
+	"a  Enter                answer the question (again: its why)",
 	"h                       the next hint",
 	"g  Home   G  End        first / last step",
+	"e                       explain the verifier rule that fired",
+	"Tab  click              focus a pane: j/k scroll log/source",
+	"Esc                     back to stepping; click timing: seek",
 	"?                       this help (any key closes it)",
 	"q                       quit",
 	"",
-	"Changed values are bold and reversed (and yellow in colour).",
+	"Legend:", /* the samples are drawn after it, each in its own style */
 };
 
 static void draw_help(struct dv_tui *t)
@@ -416,6 +449,8 @@ static void draw_help(struct dv_tui *t)
 	int n = (int)(sizeof help_text / sizeof help_text[0]);
 	int w = 64, h = n + 2;
 	int y = (LINES - h) / 2, x = (COLS - w) / 2;
+	if (y < 0)
+		y = 0;
 	for (int r = 0; r < h; r++) {
 		attrset(A_REVERSE);
 		mvhline(y + r, x, ' ', w);
@@ -423,7 +458,41 @@ static void draw_help(struct dv_tui *t)
 			mvaddnstr(y + r, x + 2, help_text[r - 1], w - 4);
 	}
 	attrset(A_NORMAL);
-	(void)t;
+	/* The legend: one sample per cue, in the very attributes the panes use. */
+	static const struct { enum dv_role role; const char *text; } legend[] = {
+		{ DV_ROLE_CHANGED, "changed" }, { DV_ROLE_FADING, "fading" }, { DV_ROLE_ERROR, "! error" },
+	};
+	int lx = x + 2 + 8;
+	for (size_t k = 0; k < sizeof legend / sizeof legend[0]; k++) {
+		lx += 1;
+		lx += draw_run(t, y + n, lx, legend[k].text, strlen(legend[k].text), legend[k].role,
+		               x + w - 2 - lx);
+		lx += 1;
+	}
+}
+
+/* e: the verifier rule's name, title and explanation, in a box over the panes. */
+static void draw_explain(struct dv_tui *t)
+{
+	int w = COLS - 8 < 72 ? COLS - 8 : 72;
+	dv_view_rule(&t->view, &t->rule, (size_t)(w - 4));
+	int n = (int)t->rule.n, h = n + 4;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	int y = (LINES - h) / 2, x = (COLS - w) / 2;
+	for (int r = 0; r < h; r++) {
+		attrset(A_NORMAL);
+		mvhline(y + r, x, ' ', w);
+	}
+	attrset(role_attr(t, DV_ROLE_HEADING));
+	mvhline(y, x, ' ', w);
+	char title[160];
+	snprintf(title, sizeof title, " %s ", t->rule.title);
+	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
+	for (int r = 0; r < n && r < h - 3; r++)
+		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[r]);
+	draw_run(t, y + h - 1, x + 2, "any key closes", 14, DV_ROLE_DIM, w - 4);
+	attrset(A_NORMAL);
 }
 
 /* The question keys act on: the one at the current stop, else the step's first unanswered
@@ -474,6 +543,7 @@ void dv_tui_draw(struct dv_tui *t)
 		return;
 	}
 	struct dv_view *v = &t->view;
+	memset(t->pane, 0, sizeof t->pane);
 	int body = LINES - 2, lw = COLS / 2, rx = lw + 1, rw = COLS - rx;
 
 	/* top bar: lesson, step, granularity */
@@ -491,32 +561,32 @@ void dv_tui_draw(struct dv_tui *t)
 	/* left: narration above the question (while one is reached) and the source */
 	int nh = body * 55 / 100;
 	dv_view_narration(v, &t->narr, (size_t)lw);
-	draw_pane(t, 1, 0, nh, lw, &t->narr);
+	draw_pane(t, PANE_NARR, 1, 0, nh, lw, &t->narr);
 	int a = current_ask(t), sy = 1 + nh, sh = body - nh;
 	if (a >= 0) {
 		build_question(t, a, (size_t)lw);
 		int qh = (int)t->quest.n + 1;
 		if (qh > sh || sh - qh < 4)
 			qh = sh; /* a source pane of fewer than 3 lines says nothing */
-		draw_pane(t, sy, 0, qh, lw, &t->quest);
+		draw_pane(t, PANE_QUEST, sy, 0, qh, lw, &t->quest);
 		sy += qh;
 		sh -= qh;
 	}
 	if (sh > 1) {
 		dv_view_source(v, &t->src, (size_t)(sh - 1));
-		draw_pane(t, sy, 0, sh, lw, &t->src);
+		draw_pane(t, PANE_SRC, sy, 0, sh, lw, &t->src);
 	}
 
 	/* right: 8237A, NIC when there is room, NDIS, then the event log in what is left */
 	int y = 1;
 	dv_view_dma(v, &t->dma);
 	int dh = (int)t->dma.n + 1;
-	draw_pane(t, y, rx, dh, rw, &t->dma);
+	draw_pane(t, PANE_DMA, y, rx, dh, rw, &t->dma);
 	y += dh;
 	if (timing_fits()) {
 		dv_view_timing(v, &t->timing, (size_t)(rw > 7 ? rw - 7 : 1), t->opt.ascii);
 		int th = (int)t->timing.n + 1;
-		draw_pane(t, y, rx, th, rw, &t->timing);
+		draw_pane(t, PANE_TIMING, y, rx, th, rw, &t->timing);
 		y += th;
 	}
 	dv_view_ndis(v, &t->ndis, (size_t)rw);
@@ -524,10 +594,10 @@ void dv_tui_draw(struct dv_tui *t)
 	dv_view_nic(v, &t->nic);
 	int nich = (int)t->nic.n + 1;
 	if (body - (y - 1) - ndh - nich >= 6) {
-		draw_pane(t, y, rx, nich, rw, &t->nic);
+		draw_pane(t, PANE_NIC, y, rx, nich, rw, &t->nic);
 		y += nich;
 	}
-	draw_pane(t, y, rx, ndh, rw, &t->ndis);
+	draw_pane(t, PANE_NDIS, y, rx, ndh, rw, &t->ndis);
 	y += ndh;
 	int lh = 1 + body - y;
 	/* Memory and the log together need room; otherwise m swaps one for the other, since
@@ -535,17 +605,17 @@ void dv_tui_draw(struct dv_tui *t)
 	if (lh >= MEM_ROOM) {
 		int mh = lh / 2 < 9 ? lh / 2 : 9;
 		dv_view_memory(v, &t->mem, (size_t)(mh - 1), (size_t)rw);
-		draw_pane(t, y, rx, mh, rw, &t->mem);
+		draw_pane(t, PANE_MEM, y, rx, mh, rw, &t->mem);
 		y += mh;
 		lh -= mh;
 	} else if (t->show_mem && lh > 1) {
 		dv_view_memory(v, &t->mem, (size_t)(lh - 1), (size_t)rw);
-		draw_pane(t, y, rx, lh, rw, &t->mem);
+		draw_pane(t, PANE_MEM, y, rx, lh, rw, &t->mem);
 		lh = 0;
 	}
 	if (lh > 1) {
 		dv_view_log(v, &t->log, (size_t)(lh - 1));
-		draw_pane(t, y, rx, lh, rw, &t->log);
+		draw_pane(t, PANE_LOG, y, rx, lh, rw, &t->log);
 	}
 
 	/* bottom bar: the answer line, feedback, or the keys */
@@ -565,6 +635,14 @@ void dv_tui_draw(struct dv_tui *t)
 	} else if (t->msg[0]) {
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 1, t->msg, COLS - 1);
+	} else if (t->focus != PANE_NONE) {
+		static const char *const names[PANE_COUNT] = { "narration", "question", "source", "8237A",
+		                                                "timing", "NIC", "NDIS", "memory", "events" };
+		char line[160];
+		snprintf(line, sizeof line, " focus: %s  %sTab next pane  Esc back to stepping", names[t->focus],
+		         t->focus == PANE_LOG || t->focus == PANE_SRC ? "j/k scroll  " : "");
+		attrset(A_BOLD);
+		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (t->playing) {
 		char line[120];
 		snprintf(line, sizeof line, " playing: %u %s moves/s   p pause  +/- speed", speeds[t->speed],
@@ -579,6 +657,8 @@ void dv_tui_draw(struct dv_tui *t)
 	attrset(A_NORMAL);
 	if (t->help)
 		draw_help(t);
+	else if (t->explain)
+		draw_explain(t);
 }
 
 /* ---- keys ----------------------------------------------------------------------------------- */
@@ -754,7 +834,7 @@ static bool do_move(struct dv_tui *t, enum dv_vcmd cmd)
 
 int dv_tui_timeout(const struct dv_tui *t)
 {
-	return t->playing && !t->help && !t->input && !t->sandbox && !t->until
+	return t->playing && !t->help && !t->explain && !t->input && !t->sandbox && !t->until
 	       ? (int)(1000 / speeds[t->speed]) : -1;
 }
 
@@ -768,8 +848,82 @@ void dv_tui_tick(struct dv_tui *t)
 	}
 }
 
+static int pane_at(const struct dv_tui *t, int y, int x)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		const struct rect *r = &t->pane[i];
+		if (r->h > 0 && y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w)
+			return i;
+	}
+	return PANE_NONE;
+}
+
+/* A click: focus the pane under it; on the timing diagram's columns, seek to that cycle. */
+static void mouse_key(struct dv_tui *t)
+{
+	MEVENT me;
+	if (getmouse(&me) != OK || !(me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return;
+	int id = pane_at(t, me.y, me.x);
+	if (id == PANE_NONE)
+		return;
+	t->focus = id;
+	const struct rect *r = &t->pane[id];
+	int col = me.x - r->x - 6; /* the signal names take 6 cells */
+	if (id == PANE_TIMING && me.y > r->y && col >= 0 && (size_t)col < t->view.timing_ncols) {
+		uint64_t c = t->view.timing_first + (uint64_t)col;
+		if (dv_view_seek_cycle(&t->view, c)) {
+			t->stop = -1;
+			t->playing = false;
+			record_progress(t);
+			snprintf(t->msg, sizeof t->msg, "bus cycle %llu", (unsigned long long)c);
+		}
+	}
+}
+
+/* Keys while a pane has focus: Tab cycles, Esc leaves, j/k scroll the log or the source.
+ * True when the key was used. */
+static bool focus_key(struct dv_tui *t, int key)
+{
+	if (key == '\t') {
+		/* The next pane that was drawn, then back to stepping after the last. */
+		for (int i = t->focus + 1; i < PANE_COUNT; i++)
+			if (t->pane[i].h > 0) {
+				t->focus = i;
+				return true;
+			}
+		t->focus = PANE_NONE;
+		return true;
+	}
+	if (t->focus == PANE_NONE)
+		return false;
+	if (key == 27) {
+		t->focus = PANE_NONE;
+		t->view.log_scroll = 0;
+		t->view.src_scroll = 0;
+		return true;
+	}
+	bool down = key == 'j' || key == KEY_DOWN || key == ' ', up = key == 'k' || key == KEY_UP;
+	if (t->focus == PANE_LOG && (up || down)) {
+		if (up)
+			t->view.log_scroll++;
+		else if (t->view.log_scroll > 0)
+			t->view.log_scroll--;
+		return true;
+	}
+	if (t->focus == PANE_SRC && (up || down)) {
+		t->view.src_scroll += down ? 1 : -1;
+		return true;
+	}
+	return false;
+}
+
 bool dv_tui_key(struct dv_tui *t, int key)
 {
+	if (t->explain) {
+		t->explain = false; /* any key closes it */
+		return true;
+	}
 	if (t->sandbox)
 		return sandbox_key(t, key);
 	if (t->until) {
@@ -784,11 +938,23 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	if (t->input)
 		return input_key(t, key);
 	t->msg[0] = '\0';
+	if (key == KEY_MOUSE) {
+		mouse_key(t);
+		return true;
+	}
+	if (focus_key(t, key))
+		return true;
 	enum dv_vcmd cmd = DV_VCMD_COUNT;
 	switch (key) {
 	case 'q': return false;
 	case 'a': case '\n': case '\r': case KEY_ENTER: case 'h': ask_key(t, key); return true;
 	case '?': t->help = true; return true;
+	case 'e':
+		if (dv_view_last_rule(&t->view) >= 0)
+			t->explain = true;
+		else
+			snprintf(t->msg, sizeof t->msg, "no verifier rule has fired yet");
+		return true;
 	case 'j': case ' ': case KEY_DOWN: case KEY_RIGHT: case KEY_NPAGE: cmd = DV_VCMD_NEXT; break;
 	case 'k': case 'b': case KEY_UP: case KEY_LEFT: case KEY_PPAGE: case KEY_BACKSPACE:
 		cmd = DV_VCMD_PREV;

@@ -154,6 +154,8 @@ void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struc
 	v->end = v->sim->trace.len;
 	dv_cursor_init(&v->now, v->sim);
 	dv_cursor_init(&v->base, v->sim);
+	dv_cursor_init(&v->base2, v->sim);
+	dv_cursor_init(&v->base3, v->sim);
 	dv_view_command(v, DV_VCMD_FIRST);
 }
 
@@ -161,22 +163,91 @@ void dv_view_finish(struct dv_view *v)
 {
 	dv_cursor_finish(&v->now);
 	dv_cursor_finish(&v->base);
+	dv_cursor_finish(&v->base2);
+	dv_cursor_finish(&v->base3);
 	free(v->src_path);
 	free(v->src_text);
 	memset(v, 0, sizeof *v);
 }
 
-void dv_view_seek(struct dv_view *v, size_t pos, size_t from)
+void dv_view_seek_fade(struct dv_view *v, size_t pos, size_t from, size_t from2, size_t from3)
 {
 	if (pos > v->end)
 		pos = v->end;
 	if (from > pos)
 		from = pos;
+	if (from2 > from)
+		from2 = from;
+	if (from3 > from2)
+		from3 = from2;
 	v->pos = pos;
 	v->from = from;
+	v->from2 = from2;
+	v->from3 = from3;
+	v->log_scroll = 0;
+	v->src_scroll = 0;
 	dv_cursor_seek(&v->now, pos);
 	dv_cursor_seek(&v->base, from);
+	dv_cursor_seek(&v->base2, from2);
+	dv_cursor_seek(&v->base3, from3);
 	v->step = step_of(v, pos);
+}
+
+static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p);
+static size_t unit_before(const struct dv_view *v, size_t p);
+
+size_t dv_view_unit_back(const struct dv_view *v, size_t p)
+{
+	if (p == 0)
+		return 0;
+	switch (v->gran) {
+	case DV_GRAN_STEP: {
+		/* The latest step start before p. */
+		size_t best = 0;
+		for (unsigned k = 0; k < v->lesson->nsteps; k++) {
+			size_t first, end;
+			if (dv_run_step_events(v->run, k, &first, &end) && first < p && first > best)
+				best = first;
+		}
+		return best;
+	}
+	case DV_GRAN_EVENT: return p - 1;
+	default:
+		while (p > 0 && !unit_end(v, v->gran, --p))
+			;
+		return p;
+	}
+}
+
+void dv_view_seek(struct dv_view *v, size_t pos, size_t from)
+{
+	if (from > pos)
+		from = pos;
+	size_t from2 = dv_view_unit_back(v, from);
+	dv_view_seek_fade(v, pos, from, from2, dv_view_unit_back(v, from2));
+}
+
+bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	size_t p = 0, q = 0;
+	while (p < v->end && ev[p].cycle <= c)
+		p++;
+	if (p == 0)
+		return false;
+	while (q < p && ev[q].cycle < c)
+		q++;
+	dv_view_seek(v, p, q);
+	return true;
+}
+
+int dv_view_last_rule(const struct dv_view *v)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	for (size_t i = v->pos; i-- > 0;)
+		if (ev[i].kind == DV_EV_VERIFIER)
+			return (int)ev[i].slot;
+	return -1;
 }
 
 bool dv_view_goto_step(struct dv_view *v, unsigned k)
@@ -432,9 +503,16 @@ static bool changed(const struct dv_view *v, enum dv_slot s, uint32_t i)
 	return dv_cursor_get(&v->now, s, i) != dv_cursor_get(&v->base, s, i);
 }
 
+/* Changed in one of the two moves before the current one: the fading cue. */
+static bool fading(const struct dv_view *v, enum dv_slot s, uint32_t i)
+{
+	uint32_t b1 = dv_cursor_get(&v->base, s, i), b2 = dv_cursor_get(&v->base2, s, i);
+	return b1 != b2 || b2 != dv_cursor_get(&v->base3, s, i);
+}
+
 static enum dv_role role_of(const struct dv_view *v, enum dv_slot s, uint32_t i)
 {
-	return changed(v, s, i) ? DV_ROLE_CHANGED : DV_ROLE_NORMAL;
+	return changed(v, s, i) ? DV_ROLE_CHANGED : fading(v, s, i) ? DV_ROLE_FADING : DV_ROLE_NORMAL;
 }
 
 /* The channel the lesson is about now: the last channel an event named, else the NIC's. */
@@ -478,7 +556,8 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	put(l, role_of(v, DV_SLOT_PAGE, ch), "0x%02x", now_get(v, DV_SLOT_PAGE, ch));
 	put(l, DV_ROLE_NORMAL, " -> next phys ");
 	bool phys_changed = changed(v, DV_SLOT_DMA_ADDR, ch) || changed(v, DV_SLOT_PAGE, ch);
-	put(l, phys_changed ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
+	bool phys_fading = fading(v, DV_SLOT_DMA_ADDR, ch) || fading(v, DV_SLOT_PAGE, ch);
+	put(l, phys_changed ? DV_ROLE_CHANGED : phys_fading ? DV_ROLE_FADING : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
 
 	uint32_t mode = now_get(v, DV_SLOT_DMA_MODE, ch);
 	unsigned type = dv_dma_mode_type((uint8_t)mode), sel = dv_dma_mode_sel((uint8_t)mode);
@@ -499,7 +578,7 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	else if (type == DV_DMA_VERIFY)
 		put(l, DV_ROLE_NORMAL, " verify: DACK and count, no data moves");
 	else
-		put(l, DV_ROLE_ERROR, " type 11: illegal, no data moves");
+		put(l, DV_ROLE_ERROR, "! type 11: illegal, no data moves");
 
 	uint32_t mask = now_get(v, DV_SLOT_DMA_MASK, chip), req = now_get(v, DV_SLOT_DMA_REQUEST, chip);
 	uint32_t status = now_get(v, DV_SLOT_DMA_STATUS, chip), ff = now_get(v, DV_SLOT_DMA_FLIPFLOP, chip);
@@ -651,8 +730,9 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	put(l, DV_ROLE_NORMAL, "%s", inprogress > 0 ? "yes (in progress)" : "no");
 	l = new_line(p);
 	if (rule) {
-		put(l, DV_ROLE_ERROR, "verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
+		put(l, DV_ROLE_ERROR, "! verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
 		put(l, DV_ROLE_NORMAL, " - %s", dv_rule_title((enum dv_rule)rule->slot));
+		put(new_line(p), DV_ROLE_DIM, "  e: what the rule means");
 	} else {
 		put(l, DV_ROLE_DIM, "verifier: no rule fired");
 	}
@@ -673,12 +753,17 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	size_t *pick = malloc(rows * sizeof *pick), n = 0;
 	if (!pick)
 		return;
+	size_t skip = v->log_scroll;
 	for (size_t i = v->pos; i-- > 0 && n < rows;) {
 		const struct dv_event *e = &t->ev[i];
 		/* Statement marks only place the source pane; they say nothing in a log. */
 		bool quiet = e->kind == DV_EV_STATE || (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT);
-		if (!quiet || i + 1 == v->pos)
-			pick[n++] = i;
+		if (!quiet || i + 1 == v->pos) {
+			if (skip > 0)
+				skip--; /* scrolled back: the newest entries are below the pane */
+			else
+				pick[n++] = i;
+		}
 	}
 	char buf[256];
 	for (size_t k = n; k-- > 0;) {
@@ -700,8 +785,9 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		                  : pick[k] >= v->from   ? DV_ROLE_NORMAL
 		                                          : DV_ROLE_DIM;
 		if (e->kind == DV_EV_VERIFIER)
-			role = DV_ROLE_ERROR;
-		put(l, role, "%6llu %s", (unsigned long long)e->cycle, buf);
+			put(l, DV_ROLE_ERROR, "!%5llu %s", (unsigned long long)e->cycle, buf);
+		else
+			put(l, role, "%6llu %s", (unsigned long long)e->cycle, buf);
 	}
 	free(pick);
 }
@@ -775,12 +861,19 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		return;
 	}
 	snprintf(p->title, sizeof p->title, "%s:%u", shown_path(loc->file), loc->line);
+	if (!strcmp(loc->file, "sandbox")) {
+		/* Lines typed at the `:` prompt have no file to show. */
+		put(new_line(p), DV_ROLE_DIM, "a line typed at the sandbox prompt");
+		return;
+	}
 	if (!load_source(v, loc->file)) {
-		put(new_line(p), DV_ROLE_ERROR, "cannot open %s", shown_path(loc->file));
+		put(new_line(p), DV_ROLE_ERROR, "! cannot open %s", shown_path(loc->file));
 		return;
 	}
 	/* Index the lines around loc->line: a third of the rows above it, the rest below. */
 	uint32_t first = loc->line > rows / 3 ? loc->line - (uint32_t)(rows / 3) : 1;
+	long shifted = (long)first + v->src_scroll;
+	first = shifted < 1 ? 1 : (uint32_t)shifted;
 	uint32_t lineno = 1;
 	const char *s = v->src_text, *end = v->src_text + v->src_len;
 	while (s < end && lineno < first) {
@@ -840,7 +933,7 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 		else if (st->correct)
 			snprintf(buf, sizeof buf, "Right: %s", st->given);
 		else
-			snprintf(buf, sizeof buf, "Not quite: you said %s; the answer is %s", st->given, expected);
+			snprintf(buf, sizeof buf, "! Not quite: you said %s; the answer is %s", st->given, expected);
 		wrapped(p, width, st->correct || !st->given ? DV_ROLE_HIGHLIGHT : DV_ROLE_ERROR, buf,
 		        DV_ROLE_NORMAL, "");
 		if (st->show_explain && ask->explain)
@@ -854,6 +947,20 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 			snprintf(keys, sizeof keys, "a or Enter: answer");
 		wrapped(p, width, DV_ROLE_DIM, keys, DV_ROLE_NORMAL, "");
 	}
+}
+
+void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width)
+{
+	dv_vpanel_clear(p);
+	int r = dv_view_last_rule(v);
+	if (r < 0 || r >= DV_RULE_COUNT) {
+		snprintf(p->title, sizeof p->title, "verifier");
+		return;
+	}
+	snprintf(p->title, sizeof p->title, "verifier rule %s", dv_rule_name((enum dv_rule)r));
+	wrapped(p, width, DV_ROLE_ERROR, "! ", DV_ROLE_HEADING, dv_rule_title((enum dv_rule)r));
+	new_line(p);
+	wrapped(p, width, DV_ROLE_NORMAL, "", DV_ROLE_NORMAL, dv_rule_text((enum dv_rule)r));
 }
 
 /* ---- the timing diagram --------------------------------------------------------------------- */
@@ -890,6 +997,8 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 	uint64_t now = v->now.st.cycle;
 	uint64_t first = now + 1 >= columns ? now + 1 - columns : 0;
 	size_t ncols = (size_t)(now - first + 1);
+	v->timing_first = first;
+	v->timing_ncols = ncols;
 	snprintf(p->title, sizeof p->title, "Bus cycles %llu-%llu", (unsigned long long)first,
 	         (unsigned long long)now);
 	bool hi[SIG_COUNT][512];

@@ -26,7 +26,8 @@ enum dv_role {
 	DV_ROLE_CHANGED,   /* a value the current move changed */
 	DV_ROLE_HIGHLIGHT, /* the current source line, code in narration, the current event */
 	DV_ROLE_DIM,       /* context: other channels, older events */
-	DV_ROLE_ERROR,     /* a verifier rule that fired, a missing file */
+	DV_ROLE_ERROR,     /* a verifier rule that fired, a missing file (text starts with "! ") */
+	DV_ROLE_FADING,    /* a value one of the two moves before the current one changed */
 	DV_ROLE_COUNT
 };
 
@@ -75,7 +76,16 @@ struct dv_view {
 	const struct dv_ndis *ndis; /* NULL: calls show without their arguments */
 	const char *source_root;    /* where relative driver paths are looked up too; may be NULL */
 	struct dv_cursor now, base; /* state at pos, and at from */
+	struct dv_cursor base2, base3; /* state one and two units before from (fading highlights) */
 	size_t pos, from, end;      /* end: the trace length */
+	size_t from2, from3;
+	/* Scrolling a focused pane: the log shows entries that many older; the source starts
+	 * that many lines below (or above, negative) its usual first line. */
+	size_t log_scroll;
+	long src_scroll;
+	/* What the last dv_view_timing drew: its first column's cycle and its column count. */
+	uint64_t timing_first;
+	size_t timing_ncols;
 	unsigned step;              /* the lesson step pos lies in */
 	enum dv_gran gran;
 	/* the last source file read, kept so redraws do not re-read it */
@@ -92,6 +102,19 @@ void dv_view_finish(struct dv_view *v);
 
 /* Moves to position pos, with changes measured from position from (from <= pos). */
 void dv_view_seek(struct dv_view *v, size_t pos, size_t from);
+/* As dv_view_seek, with the fading bases given (from3 <= from2 <= from). */
+void dv_view_seek_fade(struct dv_view *v, size_t pos, size_t from, size_t from2, size_t from3);
+/* The position one unit of the current granularity before p (0 at the start): the base a
+ * move to p is measured from. */
+size_t dv_view_unit_back(const struct dv_view *v, size_t p);
+/* Moves to the end of bus cycle c (changes measured from the end of cycle c - 1). False when
+ * the trace has no event of that cycle or before. */
+bool dv_view_seek_cycle(struct dv_view *v, uint64_t c);
+/* The verifier rule (an enum dv_rule) that fired last at or before the cursor, or -1. */
+int dv_view_last_rule(const struct dv_view *v);
+/* The explanation of the verifier rule dv_view_last_rule names: its title, then its text,
+ * wrapped at width cells. Empty (no lines) when no rule fired. */
+void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width);
 /* Moves to the end of lesson step k, changes measured from its start. False when step k never
  * ran. */
 bool dv_view_goto_step(struct dv_view *v, unsigned k);
