@@ -167,8 +167,10 @@ void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis, con
 	case DV_EV_MARK:
 		if (ev->slot == DV_MARK_STMT)
 			snprintf(buf, size, "lesson line %u", ev->index);
+		else if (ev->index == 0)
+			snprintf(buf, size, "setup, before the first step");
 		else
-			snprintf(buf, size, "step %u", ev->index + 1);
+			snprintf(buf, size, "step %u", ev->index); /* steps count from 1 (lesson.h) */
 		break;
 	default:
 		snprintf(buf, size, "event %u", ev->kind);

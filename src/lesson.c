@@ -1173,8 +1173,8 @@ struct dv_run *dv_run_create(const struct dv_lesson *L, const struct dv_run_opti
 		        "this dmaviz was built without the reference driver");
 	else if (L->driver == DV_DRIVER_FILE && !run->opt.driver_entry)
 		run_msg(run, DV_MSG_ERROR, L->file, L->driver_line,
-		        "lessons with 'driver file' will run a learner's driver module in a later version",
-		        "driver files are not supported yet");
+		        "give the driver module on the command line: dmaviz check --driver FILE.so",
+		        "this lesson runs a learner's driver, and none was given");
 	else if (L->has_output && L->compare_to)
 		load_compare(run);
 	return run;

@@ -341,6 +341,20 @@ VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock);
  * NdisMInitializeWrapper and NdisMRegisterMiniport. */
 typedef NDIS_STATUS (*DV_DRIVER_ENTRY)(PVOID DriverObject, PVOID RegistryPath);
 
+/* A learner's driver module (a .so loaded with `dmaviz check --driver FILE.so`) exports
+ * DriverEntry and the ABI version it was built against. Write this once, at file scope:
+ *     DV_DRIVER_EXPORT_ABI;
+ * It also declares DriverEntry, so the driver's definition needs no prototype of its own. */
+#if defined(__GNUC__)
+#define DV_DRIVER_EXPORT_VISIBLE __attribute__((visibility("default")))
+#else
+#define DV_DRIVER_EXPORT_VISIBLE
+#endif
+#define DV_DRIVER_EXPORT_ABI                                                                  \
+	DV_DRIVER_EXPORT_VISIBLE NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath); \
+	extern DV_DRIVER_EXPORT_VISIBLE const int DvDriverAbiVersion;                             \
+	DV_DRIVER_EXPORT_VISIBLE const int DvDriverAbiVersion = DV_NDIS_ABI_VERSION
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_trace.h"
+#include "cmd_quiz.h"
+#include "cmd_grade.h"
+#include "driver.h"
 #include "lesson.h"
 #include "sim.h"
 #if DV_HAVE_TUI
@@ -37,6 +41,12 @@ static void usage(FILE *f)
 	      "                 run lessons and test scripts headless (a directory means every\n"
 	      "                 *.lesson and *.tst file in it) and report what failed\n"
 	      "  list           the id, level and title of every lesson\n"
+	      "  grade --tests DIR [--junit FILE] SUBMISSION...  grade learners' drivers (.so)\n"
+	      "  quiz [--seed N] [--print] [--solve] [--answers FILE]\n"
+	      "                 a generated DMA exercise: predict what Setup does, check answers\n"
+	      "  trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
+	      "                 run a lesson headless and write its trace in words, as JSON\n"
+	      "                 Lines, or as a VCD of the bus signals for GTKWave\n"
 	      "\n"
 	      "The SDL2 mode and the classroom commands (trace, quiz, grade)\n"
 	      "are being built; see README.md, and docs/lesson-format.md for the lesson language.\n"
@@ -51,7 +61,8 @@ static void usage(FILE *f)
 
 static void check_usage(FILE *f)
 {
-	fputs("usage: dmaviz check [--junit FILE] [--tap] [--answers FILE] [--strict] PATH...\n"
+	fputs("usage: dmaviz check [--junit FILE] [--tap] [--answers FILE] [--strict]\n"
+	      "                    [--driver FILE.so [--cpu-limit S]] PATH...\n"
 	      "\n"
 	      "Runs each lesson or test script headless and prints PASS or FAIL for each, with\n"
 	      "the messages of failed ones, then 'N passed, N failed'. A directory means every\n"
@@ -60,6 +71,9 @@ static void check_usage(FILE *f)
 	      "  --answers FILE  a learner's answers, one 'ID: VALUE' or 'LESSON/ID: VALUE' per\n"
 	      "                  line (without it each question takes the lesson's own answer)\n"
 	      "  --strict        fail a file at the first verifier rule it does not expect\n"
+	      "  --driver FILE.so  a learner's driver module for lessons with 'driver file'\n"
+	      "                  (docs/driver-sdk.md); each file then runs in a child process\n"
+	      "  --cpu-limit S   CPU seconds each file may use with --driver (default 2)\n"
 	      "  --tap           print TAP (Test Anything Protocol) instead\n"
 	      "  --junit FILE    also write a JUnit XML report to FILE\n"
 	      "\n"
@@ -437,7 +451,8 @@ static int cmd_check(int argc, char **argv)
 	struct check_opts o;
 	struct paths files = { 0 };
 	struct answers answers = { 0 };
-	const char *answers_path = NULL;
+	const char *answers_path = NULL, *driver_path = NULL;
+	unsigned cpu_limit = 2;
 	int status = 0;
 	memset(&o, 0, sizeof o);
 	int i = 1;
@@ -466,6 +481,23 @@ static int cmd_check(int argc, char **argv)
 				o.junit = argv[++i];
 			else
 				answers_path = argv[++i];
+		} else if (!strcmp(a, "--driver") || !strcmp(a, "--cpu-limit")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "dmaviz check: %s needs an argument\n", a);
+				check_usage(stderr);
+				return 2;
+			}
+			if (a[2] == 'd') {
+				driver_path = argv[++i];
+			} else {
+				char *end;
+				long n = strtol(argv[++i], &end, 10);
+				if (*end || n < 1 || n > 3600) {
+					fprintf(stderr, "dmaviz check: --cpu-limit wants whole seconds (1-3600)\n");
+					return 2;
+				}
+				cpu_limit = (unsigned)n;
+			}
 		} else if (!strncmp(a, "--junit=", 8)) {
 			o.junit = a + 8;
 		} else if (!strncmp(a, "--answers=", 10)) {
@@ -487,6 +519,15 @@ static int cmd_check(int argc, char **argv)
 			return 2;
 		}
 		o.answers = &answers;
+	}
+	struct dv_driver driver = { 0 };
+	if (driver_path) {
+		char err[1200];
+		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz check: %s\n", err);
+			answers_free(&answers);
+			return 2;
+		}
 	}
 	for (; i < argc; i++) {
 		struct stat sb;
@@ -519,7 +560,19 @@ static int cmd_check(int argc, char **argv)
 		printf("TAP version 13\n");
 	for (size_t k = 0; k < files.n; k++) {
 		struct result *r = &res[k];
-		check_one(files.v[k], &o, r);
+		if (driver.entry) { /* a learner's driver: each file in its own child process */
+			struct dv_grade_opts go = { driver.entry, NULL, o.strict, o.answers ? answer_for : NULL,
+			                            o.answers, cpu_limit };
+			struct dv_grade_result gr;
+			dv_grade_file(files.v[k], &go, &gr);
+			r->path = files.v[k];
+			r->verdict = gr.verdict == DV_GRADE_PASS ? V_PASS : gr.verdict == DV_GRADE_FAIL ? V_FAIL : V_ERROR;
+			for (size_t l = 0; l < gr.nlines; l++)
+				result_add(r, gr.lines[l]);
+			dv_grade_result_free(&gr);
+		} else {
+			check_one(files.v[k], &o, r);
+		}
 		if (r->verdict == V_PASS)
 			passed++;
 		else
@@ -557,6 +610,7 @@ static int cmd_check(int argc, char **argv)
 	free(res);
 	paths_free(&files);
 	answers_free(&answers);
+	dv_driver_close(&driver);
 	return status;
 }
 
@@ -730,6 +784,11 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "grade"))
+		return dv_cmd_grade(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "quiz")) return dv_cmd_quiz(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace"))
+		return dv_cmd_trace(argc - 1, argv + 1);
 	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii")) {
 		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);
 		usage(stderr);

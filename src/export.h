@@ -1,0 +1,41 @@
+/* dmaviz: a trace exported for people and tools (docs/trace-formats.md).
+ *
+ * Three formats of the same events: text (the event log in words, one line per event), JSON
+ * Lines (one object per event) and VCD (the bus signals and registers as waveforms, for
+ * GTKWave). The core does no I/O: output goes through a write callback, or into a growable
+ * buffer with dv_outbuf_write. Output depends only on the trace, so it is byte-identical from
+ * run to run; source files are named by their base name so it does not depend on paths.
+ */
+#ifndef DV_EXPORT_H
+#define DV_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct dv_sim;
+struct dv_ndis;
+
+/* Receives len bytes of output (not NUL-terminated). */
+typedef void (*dv_write_fn)(void *ctx, const char *buf, size_t len);
+
+/* A growable buffer and its write callback (ctx = the buffer). data is NUL-terminated;
+ * failed is set when memory ran out (what came after was dropped). */
+struct dv_outbuf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+void dv_outbuf_write(void *ctx, const char *buf, size_t len);
+void dv_outbuf_free(struct dv_outbuf *b);
+
+/* VCD time: one bus cycle (tick) is DV_VCD_CYCLE_NS nanoseconds (four clocks of 16 MHz);
+ * changes within one cycle get consecutive nanoseconds so that pulses stay visible. */
+#define DV_VCD_CYCLE_NS 250u
+
+/* Each exports the whole trace of sim. ndis may be NULL (calls then show without
+ * arguments). They return false when ndis or sim is unusable or memory ran out. */
+bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write, void *ctx);
+bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write, void *ctx);
+bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn write, void *ctx);
+
+#endif

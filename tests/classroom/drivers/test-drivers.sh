@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Learners' driver modules: loading, isolation (crash, CPU limit) and `dmaviz grade`.
+# usage: test-drivers.sh DMAVIZ SRCDIR BUILDDIR GOOD.so CRASH.so LOOP.so NOABI.so
+set -u
+dv=$1 src=$2 out=$3 good=$4 crash=$5 loop=$6 noabi=$7
+fail=0
+run() { # name, expected status, expected text (grep -E), command...
+	local name=$1 want=$2 text=$3
+	shift 3
+	local rc t0=$SECONDS
+	RUN_OUT=$("$@" 2>&1 </dev/null)
+	rc=$?
+	RUN_TIME=$((SECONDS - t0))
+	if [[ $rc != "$want" ]]; then
+		echo "not ok - $name: exit $rc, expected $want"; echo "$RUN_OUT" | head -20; fail=1; return 1
+	fi
+	if ! grep -qE -- "$text" <<<"$RUN_OUT"; then
+		echo "not ok - $name: output lacks /$text/"; echo "$RUN_OUT" | head -20; fail=1; return 1
+	fi
+	echo "ok - $name"
+}
+lesson=$src/send.lesson
+
+run good-passes 0 '^PASS .*send\.lesson' "$dv" check --driver "$good" "$lesson"
+run good-passes-strict 0 '2 passed, 0 failed' "$dv" check --strict --driver "$good" "$src"
+run no-driver-is-an-error 2 'none was given|needs a driver' "$dv" check "$lesson"
+run crash-fails 1 'driver crashed with SIGSEGV at step 2' "$dv" check --driver "$crash" "$lesson"
+# The crash fails its file, and the next file still runs (init.lesson sorts before send.lesson,
+# so check them in the other order).
+run crash-goes-on 1 'PASS .*init\.lesson' "$dv" check --driver "$crash" "$lesson" "$src/init.lesson"
+run loop-fails 1 'driver exceeded 1 s of CPU time' "$dv" check --cpu-limit 1 --driver "$loop" "$lesson"
+if (( RUN_TIME > 10 )); then
+	echo "not ok - loop-is-stopped-quickly: took ${RUN_TIME}s"; fail=1
+else
+	echo "ok - loop-is-stopped-quickly (${RUN_TIME}s)"
+fi
+run loop-default-limit 1 'exceeded 2 s of CPU time' "$dv" check --driver "$loop" "$lesson"
+run noabi-exits-2 2 "noabi.*DvDriverAbiVersion" "$dv" check --driver "$noabi" "$lesson"
+run not-a-driver 2 'cannot load the driver' "$dv" check --driver "$lesson" "$lesson"
+run missing-driver 2 'cannot load the driver' "$dv" check --driver "$out/nosuch.so" "$lesson"
+
+# grade: every test against every submission, a table, JUnit.
+junit=$out/grade-junit.xml
+rm -f "$junit"
+if run grade 0 'SUBMISSION' "$dv" grade --cpu-limit 1 --tests "$src" --junit "$junit" \
+	"$good" "$crash" "$loop" "$noabi"; then
+	grep -qE '^dvdrv-good\.so +PASS +PASS +2/2$' <<<"$RUN_OUT" || { echo "not ok - grade table: good row"; echo "$RUN_OUT"; fail=1; }
+	grep -qE '^dvdrv-crash\.so +PASS +FAIL +1/2$' <<<"$RUN_OUT" || { echo "not ok - grade table: crash row"; echo "$RUN_OUT"; fail=1; }
+	grep -qE '^dvdrv-loop\.so +FAIL +FAIL +0/2$' <<<"$RUN_OUT" || { echo "not ok - grade table: loop row"; echo "$RUN_OUT"; fail=1; }
+	grep -qE '^dvdrv-noabi\.so +FAIL +FAIL +0/2$' <<<"$RUN_OUT" || { echo "not ok - grade table: noabi row"; echo "$RUN_OUT"; fail=1; }
+	grep -q 'SIGSEGV' <<<"$RUN_OUT" || { echo "not ok - grade names SIGSEGV"; fail=1; }
+	grep -q 'CPU time' <<<"$RUN_OUT" || { echo "not ok - grade names the CPU limit"; fail=1; }
+	grep -q "DvDriverAbiVersion" <<<"$RUN_OUT" || { echo "not ok - grade names the missing symbol"; fail=1; }
+	if [[ ! -s $junit ]]; then
+		echo "not ok - grade wrote no JUnit"; fail=1
+	else
+		n=$(grep -c '<testsuite ' "$junit"); c=$(grep -c '<testcase ' "$junit"); f=$(grep -c '<failure ' "$junit")
+		if [[ $n == 4 && $c == 8 && $f == 5 ]] && grep -q 'SIGSEGV' "$junit"; then
+			echo "ok - grade JUnit (4 suites, 8 cases, 5 failures)"
+		else
+			echo "not ok - grade JUnit: $n suites, $c cases, $f failures"; cat "$junit"; fail=1
+		fi
+	fi
+fi
+run grade-needs-tests 2 'tests DIR' "$dv" grade "$good"
+run grade-missing-submission 2 'nosuch' "$dv" grade --tests "$src" "$out/nosuch.so"
+run grade-help 0 'usage: dmaviz grade' "$dv" grade --help
+exit $fail

@@ -1,0 +1,685 @@
+/* dmaviz: lessons against a learner's driver, each in its own child process, and `dmaviz
+ * grade` (cmd_grade.h). */
+#include "cmd_grade.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "lesson.h"
+
+#define MAX_LESSON_BYTES ((1u << 20) + 1u)
+
+static char *slurp(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	size_t n = fread(buf, 1, max, f);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
+{
+	(void)ctx;
+	char path[4096];
+	const char *slash = strrchr(lesson_file, '/');
+	if (name[0] == '/' || !slash)
+		snprintf(path, sizeof path, "%s", name);
+	else
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
+	return slurp(path, 16u << 20, len);
+}
+
+static void result_add(struct dv_grade_result *r, const char *text)
+{
+	char **v = realloc(r->lines, (r->nlines + 1) * sizeof *v);
+	if (!v)
+		return;
+	r->lines = v;
+	r->lines[r->nlines] = strdup(text);
+	if (r->lines[r->nlines])
+		r->nlines++;
+}
+
+void dv_grade_result_free(struct dv_grade_result *r)
+{
+	for (size_t i = 0; i < r->nlines; i++)
+		free(r->lines[i]);
+	free(r->lines);
+	r->lines = NULL;
+	r->nlines = 0;
+}
+
+/* ---- the child ------------------------------------------------------------------------------ */
+
+struct child_ctx {
+	const char *path;
+	const struct dv_grade_opts *o;
+};
+
+/* One report line: a kind letter, a space, the text with newlines flattened. */
+static void put_line(int fd, char kind, const char *text)
+{
+	size_t n = strlen(text);
+	char *buf = malloc(n + 3);
+	if (!buf)
+		return;
+	buf[0] = kind;
+	buf[1] = ' ';
+	for (size_t i = 0; i < n; i++)
+		buf[2 + i] = text[i] == '\n' ? ' ' : text[i];
+	buf[n + 2] = '\n';
+	size_t off = 0;
+	while (off < n + 3) {
+		ssize_t w = write(fd, buf + off, n + 3 - off);
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	free(buf);
+}
+
+static void put_msgs(int fd, const struct dv_msgs *m)
+{
+	char buf[1200];
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->v[i].kind == DV_MSG_INFO)
+			continue;
+		put_line(fd, 'M', m->v[i].text);
+		if (m->v[i].hint) {
+			snprintf(buf, sizeof buf, "hint: %s", m->v[i].hint);
+			put_line(fd, 'M', buf);
+		}
+	}
+	if (m->dropped) {
+		snprintf(buf, sizeof buf, "... and %zu more", m->dropped);
+		put_line(fd, 'M', buf);
+	}
+}
+
+static int child_run(void *ctx, int fd)
+{
+	const struct child_ctx *c = ctx;
+	const struct dv_grade_opts *o = c->o;
+	char buf[1200];
+	size_t len;
+	char *text = slurp(c->path, MAX_LESSON_BYTES, &len);
+	if (!text) {
+		snprintf(buf, sizeof buf, "%s: error: %s", c->path, strerror(errno));
+		put_line(fd, 'M', buf);
+		return DV_GRADE_ERROR;
+	}
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	struct dv_lesson *L = dv_lesson_parse(c->path, text, len, &msgs);
+	free(text);
+	if (!L) {
+		put_msgs(fd, &msgs);
+		dv_msgs_finish(&msgs);
+		return DV_GRADE_ERROR;
+	}
+	dv_msgs_finish(&msgs);
+	struct dv_run_options ro;
+	memset(&ro, 0, sizeof ro);
+	ro.strict = o->strict;
+	ro.load = load_relative;
+	ro.answer = o->answer;
+	ro.ctx = o->answer_ctx;
+	ro.driver_entry = o->entry;
+	struct dv_driver drv = { 0 };
+	if (!ro.driver_entry && o->driver_path && L->driver == DV_DRIVER_FILE) {
+		char err[1024];
+		if (!dv_driver_open(&drv, o->driver_path, err, sizeof err)) {
+			put_line(fd, 'M', err);
+			dv_lesson_free(L);
+			return DV_GRADE_ERROR;
+		}
+		ro.driver_entry = drv.entry;
+	}
+	struct dv_run *run = dv_run_create(L, &ro);
+	if (!run) {
+		snprintf(buf, sizeof buf, "%s: error: out of memory", c->path);
+		put_line(fd, 'M', buf);
+		dv_lesson_free(L);
+		return DV_GRADE_ERROR;
+	}
+	/* Step by step, telling the parent where we are, so a crash can name the step. */
+	while (dv_run_state(run) == DV_RUN_READY) {
+		unsigned k = dv_run_current_step(run);
+		if (k < L->nsteps) {
+			const struct dv_step *st = &L->steps[k];
+			snprintf(buf, sizeof buf, "%u%s%s%s", st->number, st->title[0] ? " \"" : "",
+			         st->title, st->title[0] ? "\"" : "");
+			put_line(fd, 'S', buf);
+		}
+		if (!dv_run_step(run))
+			break;
+	}
+	const struct dv_msgs *m = dv_run_msgs(run);
+	int verdict = DV_GRADE_PASS;
+	if (dv_msgs_count(m, DV_MSG_ERROR))
+		verdict = DV_GRADE_ERROR;
+	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
+		verdict = DV_GRADE_FAIL;
+	put_msgs(fd, m);
+	/* No dv_run_destroy, no dlclose: the process ends here, and a driver's halt-time bugs
+	 * must not turn a verdict into a crash. */
+	return verdict;
+}
+
+/* ---- the parent ----------------------------------------------------------------------------- */
+
+void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_grade_result *r)
+{
+	memset(r, 0, sizeof *r);
+	struct child_ctx c = { path, o };
+	struct dv_iso_limits lim = { o->cpu_seconds ? o->cpu_seconds : 2, 0, 0 };
+	struct dv_iso_outcome out;
+	char buf[1200];
+	if (!dv_isolate(child_run, &c, &lim, &out)) {
+		snprintf(buf, sizeof buf, "%s: error: cannot start a child process: %s", path, strerror(errno));
+		result_add(r, buf);
+		r->verdict = DV_GRADE_ERROR;
+		return;
+	}
+	char step[200] = "";
+	for (char *p = out.output; p && *p;) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break; /* a line the child did not finish */
+		*nl = 0;
+		if (p[0] == 'S' && p[1] == ' ')
+			snprintf(step, sizeof step, "%s", p + 2);
+		else if (p[0] == 'M' && p[1] == ' ')
+			result_add(r, p + 2);
+		p = nl + 1;
+	}
+	char where[220] = "";
+	if (step[0])
+		snprintf(where, sizeof where, " at step %s", step);
+	if (out.exited && out.exit_code <= DV_GRADE_ERROR) {
+		r->verdict = out.exit_code;
+	} else if (out.exited) {
+		snprintf(buf, sizeof buf, "%s: the driver ended the process with exit(%d)%s", path,
+		         out.exit_code, where);
+		result_add(r, buf);
+		r->verdict = DV_GRADE_FAIL;
+	} else if (out.cpu_exceeded) {
+		snprintf(buf, sizeof buf, "%s: driver exceeded %u s of CPU time%s (an endless loop?)", path,
+		         lim.cpu_seconds, where);
+		result_add(r, buf);
+		r->verdict = DV_GRADE_FAIL;
+	} else if (out.wall_exceeded) {
+		snprintf(buf, sizeof buf, "%s: driver did not finish within the wall-clock limit%s", path, where);
+		result_add(r, buf);
+		r->verdict = DV_GRADE_FAIL;
+	} else {
+		char sb[32];
+		snprintf(buf, sizeof buf, "%s: driver crashed with %s%s", path,
+		         dv_signal_name(out.signal, sb, sizeof sb), where);
+		result_add(r, buf);
+		r->verdict = DV_GRADE_FAIL;
+	}
+	dv_iso_outcome_free(&out);
+}
+
+/* ---- answers files (".txt" submissions) ------------------------------------------------------ */
+
+struct answers {
+	char **key, **value;
+	size_t n;
+};
+
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
+
+static void answers_free(struct answers *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->key[i]);
+		free(a->value[i]);
+	}
+	free(a->key);
+	free(a->value);
+	memset(a, 0, sizeof *a);
+}
+
+/* "ID: VALUE" or "LESSON/ID: VALUE" per line, '#' comments (as `check --answers`). */
+static bool answers_load(struct answers *a, const char *path, char *err, size_t errsize)
+{
+	size_t len;
+	char *text = slurp(path, 1u << 20, &len);
+	if (!text) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	unsigned line = 0;
+	bool ok = true;
+	for (char *p = text; ok && *p;) {
+		char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		line++;
+		char *l = trimmed(p, n);
+		p = nl ? nl + 1 : p + n;
+		if (!l)
+			break;
+		if (l[0] && l[0] != '#') {
+			char *colon = strchr(l, ':');
+			char **k = realloc(a->key, (a->n + 1) * sizeof *k);
+			if (k)
+				a->key = k;
+			char **v = realloc(a->value, (a->n + 1) * sizeof *v);
+			if (v)
+				a->value = v;
+			if (!colon || colon == l) {
+				snprintf(err, errsize, "%s:%u: error: expected 'ID: VALUE'", path, line);
+				ok = false;
+			} else if (k && v) {
+				a->key[a->n] = trimmed(l, (size_t)(colon - l));
+				a->value[a->n] = trimmed(colon + 1, strlen(colon + 1));
+				a->n++;
+			}
+		}
+		free(l);
+	}
+	free(text);
+	return ok;
+}
+
+static const char *answer_for(void *ctx, const char *lesson_id, const char *ask_id)
+{
+	const struct answers *a = ctx;
+	char full[256];
+	snprintf(full, sizeof full, "%s/%s", lesson_id, ask_id);
+	for (size_t i = a->n; i-- > 0;)
+		if (a->key[i] && !strcmp(a->key[i], full))
+			return a->value[i];
+	for (size_t i = a->n; i-- > 0;)
+		if (a->key[i] && !strcmp(a->key[i], ask_id))
+			return a->value[i];
+	return NULL;
+}
+
+/* ---- grade ---------------------------------------------------------------------------------- */
+
+static void grade_usage(FILE *f)
+{
+	fputs("usage: dmaviz grade --tests DIR [--junit FILE] [--cpu-limit SECONDS] [--strict]\n"
+	      "                    SUBMISSION...\n"
+	      "\n"
+	      "Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
+	      "a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
+	      "lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
+	      "file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
+	      "default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
+	      "submission and file, with the messages of the failures.\n"
+	      "\n"
+	      "  --tests DIR        the lessons and test scripts to grade with\n"
+	      "  --junit FILE       also write a JUnit XML report (one testsuite per submission)\n"
+	      "  --cpu-limit S      CPU seconds each file may use (default 2)\n"
+	      "  --strict           fail a file at the first verifier rule it does not expect\n"
+	      "\n"
+	      "Exit status: 0 grading ran (whatever the grades), 2 bad usage or bad input.\n",
+	      f);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static void xml_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			if (c < 0x20 && c != '\t' && c != '\n')
+				fputc('?', f);
+			else
+				fputc(c, f);
+		}
+	}
+}
+
+struct submission {
+	const char *path;
+	struct dv_grade_result *res; /* one per test */
+	size_t passed;
+};
+
+static bool write_junit(const char *path, const struct submission *subs, size_t nsubs,
+                        char **tests, size_t ntests)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return false;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
+	for (size_t s = 0; s < nsubs; s++) {
+		size_t failures = 0, errors = 0;
+		for (size_t t = 0; t < ntests; t++) {
+			failures += subs[s].res[t].verdict == DV_GRADE_FAIL;
+			errors += subs[s].res[t].verdict == DV_GRADE_ERROR;
+		}
+		fputs("  <testsuite name=\"", f);
+		xml_escaped(f, subs[s].path);
+		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", ntests, failures, errors);
+		for (size_t t = 0; t < ntests; t++) {
+			const struct dv_grade_result *r = &subs[s].res[t];
+			fputs("    <testcase classname=\"dmaviz.grade.", f);
+			xml_escaped(f, base_name(subs[s].path));
+			fputs("\" name=\"", f);
+			xml_escaped(f, tests[t]);
+			if (r->verdict == DV_GRADE_PASS) {
+				fputs("\"/>\n", f);
+				continue;
+			}
+			fputs("\">\n      <failure type=\"", f);
+			fputs(r->verdict == DV_GRADE_ERROR ? "error" : "failure", f);
+			fputs("\" message=\"", f);
+			xml_escaped(f, r->nlines ? r->lines[r->nlines - 1] : "failed");
+			fputs("\">", f);
+			for (size_t k = 0; k < r->nlines; k++) {
+				xml_escaped(f, r->lines[k]);
+				fputc('\n', f);
+			}
+			fputs("</failure>\n    </testcase>\n", f);
+		}
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	bool ok = !ferror(f);
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		remove(tmp);
+		return false;
+	}
+	return true;
+}
+
+/* A submission that cannot be loaded fails every test with the same message. */
+static void fail_all(struct submission *s, size_t ntests, const char *msg)
+{
+	for (size_t t = 0; t < ntests; t++) {
+		memset(&s->res[t], 0, sizeof s->res[t]);
+		s->res[t].verdict = DV_GRADE_ERROR;
+		result_add(&s->res[t], msg);
+	}
+}
+
+/* Loads the driver in a child first: a driver whose constructors crash must not take the
+ * grader with it. */
+static int probe_driver(void *ctx, int fd)
+{
+	struct dv_driver d;
+	char err[1024];
+	if (!dv_driver_open(&d, ctx, err, sizeof err)) {
+		put_line(fd, 'M', err);
+		return 1;
+	}
+	return 0;
+}
+
+int dv_cmd_grade(int argc, char **argv)
+{
+	const char *tests_dir = NULL, *junit = NULL;
+	unsigned cpu = 2;
+	bool strict = false;
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			grade_usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--strict")) {
+			strict = true;
+		} else if (!strcmp(a, "--tests") || !strcmp(a, "--junit") || !strcmp(a, "--cpu-limit")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "dmaviz grade: %s needs an argument\n", a);
+				grade_usage(stderr);
+				return 2;
+			}
+			const char *v = argv[++i];
+			if (a[2] == 't')
+				tests_dir = v;
+			else if (a[2] == 'j')
+				junit = v;
+			else {
+				char *end;
+				long n = strtol(v, &end, 10);
+				if (*end || n < 1 || n > 3600) {
+					fprintf(stderr, "dmaviz grade: --cpu-limit wants whole seconds (1-3600), not '%s'\n", v);
+					return 2;
+				}
+				cpu = (unsigned)n;
+			}
+		} else {
+			fprintf(stderr, "dmaviz grade: unknown option '%s'\n", a);
+			grade_usage(stderr);
+			return 2;
+		}
+	}
+	if (!tests_dir) {
+		fprintf(stderr, "dmaviz grade: --tests DIR is required\n");
+		grade_usage(stderr);
+		return 2;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "dmaviz grade: no submission given\n");
+		grade_usage(stderr);
+		return 2;
+	}
+	/* The tests. */
+	DIR *d = opendir(tests_dir);
+	if (!d) {
+		fprintf(stderr, "dmaviz grade: %s: %s\n", tests_dir, strerror(errno));
+		return 2;
+	}
+	char **tests = NULL;
+	size_t ntests = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !(has_suffix(e->d_name, ".lesson") || has_suffix(e->d_name, ".tst")))
+			continue;
+		char **v = realloc(tests, (ntests + 1) * sizeof *v);
+		if (!v)
+			break;
+		tests = v;
+		size_t len = strlen(tests_dir) + strlen(e->d_name) + 2;
+		tests[ntests] = malloc(len);
+		if (tests[ntests])
+			snprintf(tests[ntests++], len, "%s/%s", tests_dir, e->d_name);
+	}
+	closedir(d);
+	if (!ntests) {
+		fprintf(stderr, "dmaviz grade: %s: no *.lesson or *.tst files\n", tests_dir);
+		free(tests);
+		return 2;
+	}
+	qsort(tests, ntests, sizeof *tests, cmp_str);
+	/* The submissions must at least exist: a typo is the teacher's, not the learner's. */
+	int status = 0;
+	for (int k = i; k < argc; k++) {
+		struct stat sb;
+		if (stat(argv[k], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			fprintf(stderr, "dmaviz grade: %s: %s\n", argv[k],
+			        stat(argv[k], &sb) != 0 ? strerror(errno) : "not a regular file");
+			status = 2;
+		}
+	}
+	size_t nsubs = (size_t)(argc - i);
+	struct submission *subs = status ? NULL : calloc(nsubs, sizeof *subs);
+	if (!subs) {
+		for (size_t t = 0; t < ntests; t++)
+			free(tests[t]);
+		free(tests);
+		return 2;
+	}
+	for (size_t s = 0; s < nsubs; s++) {
+		struct submission *sub = &subs[s];
+		sub->path = argv[i + (int)s];
+		sub->res = calloc(ntests, sizeof *sub->res);
+		if (!sub->res) {
+			status = 2;
+			break;
+		}
+		struct dv_grade_opts o;
+		memset(&o, 0, sizeof o);
+		o.strict = strict;
+		o.cpu_seconds = cpu;
+		struct answers ans = { 0 };
+		char err[1200];
+		printf("== %s\n", sub->path);
+		if (has_suffix(sub->path, ".txt")) {
+			if (!answers_load(&ans, sub->path, err, sizeof err)) {
+				fail_all(sub, ntests, err);
+				goto report;
+			}
+			o.answer = answer_for;
+			o.answer_ctx = &ans;
+		} else {
+			struct dv_iso_limits lim = { cpu, 0, 0 };
+			struct dv_iso_outcome out;
+			if (!dv_isolate(probe_driver, (void *)sub->path, &lim, &out)) {
+				snprintf(err, sizeof err, "%s: cannot start a child process: %s", sub->path, strerror(errno));
+				fail_all(sub, ntests, err);
+				goto report;
+			}
+			if (!out.exited || out.exit_code != 0) {
+				char sb[32];
+				if (out.exited && out.output && out.len) {
+					snprintf(err, sizeof err, "%s", out.output + 2);
+					err[strcspn(err, "\n")] = 0;
+				} else {
+					snprintf(err, sizeof err, "%s: loading the driver %s", sub->path,
+					         out.cpu_exceeded ? "exceeded the CPU limit"
+					                          : out.signal ? dv_signal_name(out.signal, sb, sizeof sb)
+					                                       : "failed");
+				}
+				dv_iso_outcome_free(&out);
+				fail_all(sub, ntests, err);
+				goto report;
+			}
+			dv_iso_outcome_free(&out);
+			o.driver_path = sub->path;
+		}
+		for (size_t t = 0; t < ntests; t++)
+			dv_grade_file(tests[t], &o, &sub->res[t]);
+	report:
+		for (size_t t = 0; t < ntests; t++) {
+			const struct dv_grade_result *r = &sub->res[t];
+			sub->passed += r->verdict == DV_GRADE_PASS;
+			printf("%s %s\n", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL", tests[t]);
+			for (size_t l = 0; l < r->nlines; l++)
+				printf("  %s\n", r->lines[l]);
+		}
+		fflush(stdout);
+		answers_free(&ans);
+	}
+	if (status == 0) {
+		/* The table: one row per submission, one column per test. */
+		size_t w = strlen("SUBMISSION");
+		for (size_t s = 0; s < nsubs; s++)
+			if (strlen(base_name(subs[s].path)) > w)
+				w = strlen(base_name(subs[s].path));
+		printf("\n%-*s", (int)w, "SUBMISSION");
+		for (size_t t = 0; t < ntests; t++) {
+			char name[256];
+			snprintf(name, sizeof name, "%s", base_name(tests[t]));
+			char *dot = strrchr(name, '.');
+			if (dot)
+				*dot = 0;
+			printf("  %-4s", name);
+		}
+		printf("  TOTAL\n");
+		for (size_t s = 0; s < nsubs; s++) {
+			printf("%-*s", (int)w, base_name(subs[s].path));
+			for (size_t t = 0; t < ntests; t++) {
+				char name[256];
+				snprintf(name, sizeof name, "%s", base_name(tests[t]));
+				char *dot = strrchr(name, '.');
+				if (dot)
+					*dot = 0;
+				int cw = (int)(strlen(name) > 4 ? strlen(name) : 4);
+				printf("  %-*s", cw, subs[s].res[t].verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+			}
+			printf("  %zu/%zu\n", subs[s].passed, ntests);
+		}
+		if (junit && !write_junit(junit, subs, nsubs, tests, ntests)) {
+			fprintf(stderr, "dmaviz grade: cannot write %s: %s\n", junit, strerror(errno));
+			status = 2;
+		}
+	}
+	for (size_t s = 0; s < nsubs; s++) {
+		if (subs[s].res)
+			for (size_t t = 0; t < ntests; t++)
+				dv_grade_result_free(&subs[s].res[t]);
+		free(subs[s].res);
+	}
+	free(subs);
+	for (size_t t = 0; t < ntests; t++)
+		free(tests[t]);
+	free(tests);
+	return status;
+}

@@ -1,0 +1,36 @@
+/* dmaviz: running lessons against a learner's driver in an isolated child process, and the
+ * `dmaviz grade` command. */
+#ifndef DV_UI_CMD_GRADE_H
+#define DV_UI_CMD_GRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ndis.h"
+
+enum { DV_GRADE_PASS, DV_GRADE_FAIL, DV_GRADE_ERROR };
+
+struct dv_grade_opts {
+	DV_DRIVER_ENTRY entry;	   /* an already loaded driver, or NULL */
+	const char *driver_path;   /* or a driver the child loads itself, or NULL */
+	bool strict;
+	const char *(*answer)(void *ctx, const char *lesson_id, const char *ask_id);
+	void *answer_ctx;
+	unsigned cpu_seconds;	   /* 0 = 2 */
+};
+
+struct dv_grade_result {
+	int verdict;	 /* DV_GRADE_* */
+	char **lines;	 /* messages, hints as "hint: ..." */
+	size_t nlines;
+};
+
+/* Runs the lesson or test script at path in a child process (fork) under CPU, memory and
+ * wall-clock limits. A crash or a runaway driver is that file's failure. */
+void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_grade_result *r);
+void dv_grade_result_free(struct dv_grade_result *r);
+
+/* `dmaviz grade --tests DIR [--junit FILE] [--cpu-limit S] [--strict] SUBMISSION...` */
+int dv_cmd_grade(int argc, char **argv);
+
+#endif

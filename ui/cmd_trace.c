@@ -1,0 +1,250 @@
+/* dmaviz: `dmaviz trace`: runs a lesson headless with its own answers and exports its whole
+ * trace as text, JSON Lines or VCD (docs/trace-formats.md). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd_trace.h"
+#include "export.h"
+#include "lesson.h"
+#include "sim.h"
+
+#define TRACE_MAX_LESSON_BYTES ((1u << 20) + 1u)
+
+static void trace_usage(FILE *f)
+{
+	fputs("usage: dmaviz trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
+	      "\n"
+	      "Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
+	      "whole trace: the event log in words (text, the default), one JSON object per event\n"
+	      "(jsonl), or the bus signals and registers as a VCD waveform for GTKWave (vcd).\n"
+	      "LESSON is a path or a lesson id such as 'tour' or '01-tour'. The formats are\n"
+	      "described in docs/trace-formats.md.\n"
+	      "\n"
+	      "  --format FMT  text, jsonl or vcd\n"
+	      "  -o FILE       write to FILE instead of standard output\n"
+	      "\n"
+	      "Exit status: 0 success, 1 a check of the lesson failed (the trace is still written),\n"
+	      "2 bad usage, a lesson that does not parse or cannot run, or a file that cannot be\n"
+	      "written.\n",
+	      f);
+}
+
+static char *slurp(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	size_t n = fread(buf, 1, max, f);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
+{
+	(void)ctx;
+	char path[4096];
+	const char *slash = strrchr(lesson_file, '/');
+	if (name[0] == '/' || !slash)
+		snprintf(path, sizeof path, "%s", name);
+	else
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
+	return slurp(path, 16u << 20, len);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* A path, or an id ("01-tour", or "tour" for NN-tour.lesson) in the lessons directory, as
+ * `dmaviz LESSON` resolves it. Returns a malloc'd path or NULL. */
+static char *find_lesson(const char *arg)
+{
+	struct stat sb;
+	const char *dir = DV_LESSONS_DIR;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		dir = DV_SOURCE_LESSONS_DIR;
+	char buf[4096];
+	if (is_file(arg))
+		return strdup(arg);
+	if (!*arg || strchr(arg, '/'))
+		return NULL;
+	snprintf(buf, sizeof buf, "%s/%s.lesson", dir, arg);
+	if (is_file(buf))
+		return strdup(buf);
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char *found = NULL;
+	size_t alen = strlen(arg);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *dash = strchr(e->d_name, '-');
+		if (dash && !strncmp(dash + 1, arg, alen) && !strcmp(dash + 1 + alen, ".lesson") &&
+		    (!found || strcmp(e->d_name, found) < 0)) {
+			free(found);
+			found = strdup(e->d_name);
+		}
+	}
+	closedir(d);
+	if (!found)
+		return NULL;
+	snprintf(buf, sizeof buf, "%s/%s", dir, found);
+	free(found);
+	return strdup(buf);
+}
+
+static void print_msgs(const struct dv_msgs *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->v[i].kind == DV_MSG_INFO)
+			continue;
+		fprintf(stderr, "%s\n", m->v[i].text);
+		if (m->v[i].hint)
+			fprintf(stderr, "  hint: %s\n", m->v[i].hint);
+	}
+	if (m->dropped)
+		fprintf(stderr, "... and %zu more\n", m->dropped);
+}
+
+/* Prints "dmaviz trace: HEAD ARG TAIL" and the usage; returns 2. */
+static int bad_usage(const char *head, const char *arg, const char *tail)
+{
+	fprintf(stderr, "dmaviz trace: %s%s%s\n", head, arg, tail);
+	trace_usage(stderr);
+	return 2;
+}
+
+int dv_cmd_trace(int argc, char **argv)
+{
+	const char *format = "text", *out = NULL, *lesson = NULL;
+	bool opts_done = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!opts_done && !strcmp(a, "--")) {
+			opts_done = true;
+		} else if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+			trace_usage(stdout);
+			return 0;
+		} else if (!opts_done && (!strcmp(a, "--format") || !strcmp(a, "-f") || !strcmp(a, "-o") ||
+		                          !strcmp(a, "--output"))) {
+			if (i + 1 >= argc)
+				return bad_usage("", a, " needs an argument");
+			if (a[1] == 'o' || a[2] == 'o')
+				out = argv[++i];
+			else
+				format = argv[++i];
+		} else if (!opts_done && !strncmp(a, "--format=", 9)) {
+			format = a + 9;
+		} else if (!opts_done && !strncmp(a, "--output=", 9)) {
+			out = a + 9;
+		} else if (!opts_done && a[0] == '-' && a[1]) {
+			return bad_usage("unknown option '", a, "'");
+		} else if (lesson) {
+			return bad_usage("unexpected argument '", a, "' (one lesson at a time)");
+		} else {
+			lesson = a;
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "jsonl") && strcmp(format, "vcd"))
+		return bad_usage("unknown format '", format, "' (text, jsonl or vcd)");
+	if (!lesson)
+		return bad_usage("no lesson given", "", "");
+
+	char *path = find_lesson(lesson);
+	if (!path) {
+		fprintf(stderr, "dmaviz trace: no lesson '%s' (try `dmaviz list`, or give a path)\n", lesson);
+		return 2;
+	}
+	size_t len;
+	char *text = slurp(path, TRACE_MAX_LESSON_BYTES, &len);
+	if (!text) {
+		fprintf(stderr, "dmaviz trace: %s: %s\n", path, strerror(errno));
+		free(path);
+		return 2;
+	}
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	struct dv_lesson *L = dv_lesson_parse(path, text, len, &msgs);
+	free(text);
+	if (!L) {
+		print_msgs(&msgs);
+		dv_msgs_finish(&msgs);
+		free(path);
+		return 2;
+	}
+	dv_msgs_finish(&msgs);
+	struct dv_run_options ro;
+	memset(&ro, 0, sizeof ro);
+	ro.load = load_relative;
+	struct dv_run *run = dv_run_create(L, &ro);
+	if (!run) {
+		fprintf(stderr, "dmaviz trace: %s: out of memory\n", path);
+		dv_lesson_free(L);
+		free(path);
+		return 2;
+	}
+	dv_run_all(run);
+	const struct dv_msgs *m = dv_run_msgs(run);
+	int status = 0;
+	if (dv_msgs_count(m, DV_MSG_ERROR))
+		status = 2;
+	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
+		status = 1;
+	print_msgs(m);
+
+	struct dv_outbuf buf = { 0 };
+	bool ok;
+	if (!strcmp(format, "jsonl"))
+		ok = dv_export_jsonl(dv_run_sim(run), dv_run_ndis(run), dv_outbuf_write, &buf);
+	else if (!strcmp(format, "vcd"))
+		ok = dv_export_vcd(dv_run_sim(run), dv_outbuf_write, &buf);
+	else
+		ok = dv_export_text(dv_run_sim(run), dv_run_ndis(run), dv_outbuf_write, &buf);
+	if (!ok || buf.failed) {
+		fprintf(stderr, "dmaviz trace: %s: out of memory exporting the trace\n", path);
+		status = 2;
+	} else if (out) {
+		/* A temporary file renamed into place, so a reader never sees half a trace. */
+		char tmp[4096];
+		snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
+		FILE *f = fopen(tmp, "wb");
+		bool wok = f && fwrite(buf.data ? buf.data : "", 1, buf.len, f) == buf.len;
+		if (f)
+			wok = fclose(f) == 0 && wok;
+		if (!wok || rename(tmp, out) != 0) {
+			fprintf(stderr, "dmaviz trace: cannot write %s: %s\n", out, strerror(errno));
+			remove(tmp);
+			status = 2;
+		}
+	} else if (buf.len && (fwrite(buf.data, 1, buf.len, stdout) != buf.len || fflush(stdout) != 0)) {
+		fprintf(stderr, "dmaviz trace: cannot write the trace: %s\n", strerror(errno));
+		status = 2;
+	}
+	dv_outbuf_free(&buf);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	free(path);
+	return status;
+}

@@ -1,0 +1,8 @@
+/* dmaviz: `dmaviz trace LESSON [--format text|jsonl|vcd] [-o FILE]`. */
+#ifndef DV_CMD_TRACE_H
+#define DV_CMD_TRACE_H
+
+/* argv[0] is "trace". Returns the exit status. */
+int dv_cmd_trace(int argc, char **argv);
+
+#endif
