@@ -1,6 +1,7 @@
 /* dmaviz quiz [--seed N] [--print] [--solve] [--answers FILE]: the terminal side of the
  * generated exercises. The core (src/quiz.c) generates, solves and formats; this file parses
  * options, reads the learner's answers file and prints. */
+#include "config.h"
 #include "cmd_quiz.h"
 
 #include <errno.h>
@@ -10,6 +11,11 @@
 #include <string.h>
 
 #include "quiz.h"
+#if DV_HAVE_TUI
+#include <unistd.h>
+
+#include "quizui.h"
+#endif
 
 static void quiz_usage(FILE *f)
 {
@@ -22,7 +28,9 @@ static void quiz_usage(FILE *f)
 	      "simulator. The same seed gives the same problem on every machine and build.\n"
 	      "\n"
 	      "  --seed N        the problem's number (decimal or 0x hex); without it, seed 1\n"
-	      "  --print         print the problem (the default)\n"
+	      "  --print         print the problem (the default in a pipe; in a terminal, without\n"
+	      "                  --print, --solve or --answers, the questions are asked one by\n"
+	      "                  one with the right answer after each, then 'N of M right')\n"
 	      "  --solve         print the problem and its answers\n"
 	      "  --answers FILE  check a learner's answers: 'ID: VALUE' lines (numbers in hex\n"
 	      "                  or decimal, yes/no, status names, none; '#' starts a comment)\n"
@@ -136,7 +144,7 @@ static bool load_answers(const char *path, char *text, char *values[DV_QUIZ_NQUE
 int dv_cmd_quiz(int argc, char **argv)
 {
 	unsigned long long seed = 1;
-	bool solve = false;
+	bool solve = false, print = false;
 	const char *answers = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -145,7 +153,7 @@ int dv_cmd_quiz(int argc, char **argv)
 			quiz_usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--print")) {
-			/* the default */
+			print = true; /* the default in a pipe */
 		} else if (!strcmp(a, "--solve") || !strcmp(a, "-c")) {
 			solve = true;
 		} else if (!strcmp(a, "--seed") || !strcmp(a, "-s") || !strcmp(a, "--answers")) {
@@ -181,6 +189,13 @@ int dv_cmd_quiz(int argc, char **argv)
 		fprintf(stderr, "dmaviz quiz: the simulator could not run seed %llu (out of memory?)\n", seed);
 		return 2;
 	}
+#if DV_HAVE_TUI
+	/* In a terminal, without --print, --solve or --answers: ask the questions one by one. */
+	const char *term = getenv("TERM");
+	if (!answers && !solve && !print && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term &&
+	    *term && strcmp(term, "dumb"))
+		return dv_quizui_main(&q);
+#endif
 	if (!answers) {
 		size_t n = dv_quiz_format(&q, solve, NULL, 0);
 		char *text = malloc(n + 1);

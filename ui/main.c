@@ -24,7 +24,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: dmaviz [--no-color] [LESSON]\n"
+	fputs("usage: dmaviz [--no-color] [--driver FILE.so] [LESSON]\n"
 	      "       dmaviz COMMAND [ARGS]\n"
 	      "\n"
 	      "dmaviz teaches how a network card moves frames with system (subordinate) DMA:\n"
@@ -37,19 +37,21 @@ static void usage(FILE *f)
 	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress.\n"
 	      "\n"
 	      "Commands:\n"
-	      "  check [--junit FILE] [--tap] [--answers FILE] [--strict] PATH...\n"
+	      "  check [--junit FILE] [--tap] [--answers FILE] [--strict] [--driver FILE.so] PATH...\n"
 	      "                 run lessons and test scripts headless (a directory means every\n"
 	      "                 *.lesson and *.tst file in it) and report what failed\n"
 	      "  list           the id, level and title of every lesson\n"
-	      "  grade --tests DIR [--junit FILE] SUBMISSION...  grade learners' drivers (.so)\n"
+	      "  grade --tests DIR [--junit FILE] SUBMISSION...\n"
+	      "                 grade learners' drivers (.so) or answers files, each test in\n"
+	      "                 its own process with CPU and memory limits\n"
 	      "  quiz [--seed N] [--print] [--solve] [--answers FILE]\n"
 	      "                 a generated DMA exercise: predict what Setup does, check answers\n"
 	      "  trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
 	      "                 run a lesson headless and write its trace in words, as JSON\n"
 	      "                 Lines, or as a VCD of the bus signals for GTKWave\n"
 	      "\n"
-	      "The SDL2 mode and the classroom commands (trace, quiz, grade)\n"
-	      "are being built; see README.md, and docs/lesson-format.md for the lesson language.\n"
+	      "The SDL2 mode is being built. See README.md, docs/lesson-format.md (the lesson\n"
+	      "language), docs/driver-sdk.md and docs/teacher-guide.md.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     show this help and exit\n"
@@ -724,13 +726,24 @@ static char *resolve_lesson(const char *arg)
 static int cmd_ui(int argc, char **argv)
 {
 #if DV_HAVE_TUI
-	const char *lesson = NULL;
-	int at = -1;
+	const char *lesson = NULL, *driver_path = NULL;
+	int at = -1, dat = -1; /* argv indexes of the lesson and of --driver */
 	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] != '-') {
+		if (!strcmp(argv[i], "--driver")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "dmaviz: --driver needs a value (a driver module, FILE.so)\n");
+				return 2;
+			}
+			dat = i++;
+			driver_path = argv[i];
+		} else if (argv[i][0] != '-') {
 			lesson = argv[i];
 			at = i;
 		}
+	}
+	if (driver_path && !lesson) {
+		fprintf(stderr, "dmaviz: --driver needs a lesson: dmaviz --driver %s LESSON\n", driver_path);
+		return 2;
 	}
 	/* No lesson named: the lesson menu of the course. */
 	if (!lesson)
@@ -748,10 +761,22 @@ static int cmd_ui(int argc, char **argv)
 	}
 	int n = 0;
 	for (int i = 0; i < argc; i++)
-		if (i != at)
+		if (i != at && (dat < 0 || (i != dat && i != dat + 1)))
 			args[n++] = argv[i];
 	args[n++] = path;
-	int rc = dv_tui_main(n, args);
+	/* A learner's driver: opened before the screen is, so a bad module is a plain message. */
+	struct dv_driver driver = { 0 };
+	if (driver_path) {
+		char err[1200];
+		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz: %s\n", err);
+			free(args);
+			free(path);
+			return 2;
+		}
+	}
+	int rc = dv_tui_main_driver(n, args, driver.entry, driver_path);
+	dv_driver_close(&driver);
 	free(args);
 	free(path);
 	return rc;
@@ -789,7 +814,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "quiz")) return dv_cmd_quiz(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))
 		return dv_cmd_trace(argc - 1, argv + 1);
-	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii")) {
+	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii") &&
+	    strcmp(argv[1], "--driver")) {
 		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);
 		usage(stderr);
 		return 2;

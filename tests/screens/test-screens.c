@@ -3,7 +3,7 @@
  * interactive loop uses, dumps the screen as text and compares it with CASE.screen.
  * DV_REGEN=1 rewrites the .screen files; review the diff.
  *
- * usage: test-screens SRCDIR CASE
+ * usage: test-screens SRCDIR CASE [DRIVER.so]
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "driver.h"
 #include "progress.h"
+#include "quizui.h"
 #include "tui.h"
 #include "view.h"
 
@@ -45,7 +47,11 @@ struct scase {
 	attr_t want_on, want_off;
 	int want_pair;
 	bool text_only; /* same_as compares the text, not the attributes */
+	bool driver; /* run the lesson on the driver module named by the third argument */
+	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed, not a lesson */
 };
+
+static const char *driver_so; /* argv[3] */
 
 /* A fixed progress file for the menu: tour finished with all its questions, register started
  * with one answer, send untouched. */
@@ -163,7 +169,64 @@ static const struct scase xcases[] = {
 	{ .name = "tab-80x24", .lines = 24, .cols = 80, .keys = "jj\t\t" },
 	/* A click on the timing diagram seeks to the bus cycle of that column. */
 	{ .name = "click-timing-100x30", .lines = 30, .cols = 100, .keys = "jjjj{12,70}" },
+	/* A learner's driver (tests/classroom/drivers): the source pane shows its driver.c. */
+	{ .name = "driver-send-80x24", .lines = 24, .cols = 80, .keys = "j,,,,,,",
+	  .lesson = "tests/classroom/drivers/send.lesson", .driver = true },
+	/* dmaviz quiz in a terminal (seed 7: SUCCESS, mode 0x09, ...): one answer right (status
+	 * without its NDIS_STATUS_ prefix), one wrong; then all ten, and the summary. */
+	{ .name = "quiz-80x24", .lines = 24, .cols = 80, .keys = "success\n0x49\n", .quiz_seed = 7 },
+	{ .name = "quiz-done-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
+	  .keys = "success\n0x49\n0x82\n0x30\n0x3a\n0xda\n0\nno\n0\n438\n" },
 };
+
+/* A quiz case: the same draw-then-key order as dv_quizui_main; the dump as render's. */
+static char *render_quiz(const struct scase *c)
+{
+	char num[16];
+	snprintf(num, sizeof num, "%d", c->lines);
+	setenv("LINES", num, 1);
+	snprintf(num, sizeof num, "%d", c->cols);
+	setenv("COLUMNS", num, 1);
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr = out && in ? newterm(NULL, out, in) : NULL;
+	if (!scr) {
+		fprintf(stderr, "newterm failed (is TERM set?)\n");
+		exit(2);
+	}
+	set_term(scr);
+	struct dv_quiz q;
+	struct dv_quizui *u = dv_quiz_generate(c->quiz_seed, &q) ? dv_quizui_open(&q) : NULL;
+	if (!u)
+		exit(2);
+	bool on = true;
+	for (const char *k = c->keys; *k && on; k++) {
+		dv_quizui_draw(u);
+		on = dv_quizui_key(u, *k);
+	}
+	dv_quizui_draw(u);
+	size_t cap = (size_t)(LINES * (COLS * 4 + 2) + 1), len = 0;
+	char *dump = malloc(cap);
+	char *row = malloc((size_t)COLS * 4 + 1);
+	for (int y = 0; y < LINES; y++) {
+		int n = mvinnstr(y, 0, row, COLS * 4);
+		if (n < 0)
+			n = 0;
+		row[n] = '\0';
+		while (n > 0 && row[n - 1] == ' ')
+			row[--n] = '\0';
+		memcpy(dump + len, row, (size_t)n);
+		len += (size_t)n;
+		dump[len++] = '\n';
+	}
+	dump[len] = '\0';
+	free(row);
+	dv_quizui_close(u);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	return dump;
+}
 
 static const struct scase *find_case(const char *name)
 {
@@ -228,6 +291,16 @@ static char *render(const struct scase *c, bool *changed_ok, char **attrs, bool 
 	}
 	set_term(scr);
 	struct dv_tui_options opt = { .color = true, .ascii = c->ascii };
+	struct dv_driver driver = { 0 };
+	if (c->driver) {
+		char err[1200];
+		if (!driver_so || !dv_driver_open(&driver, driver_so, err, sizeof err)) {
+			fprintf(stderr, "%s: %s\n", c->name, driver_so ? err : "no driver module given");
+			exit(2);
+		}
+		opt.driver_entry = driver.entry;
+		opt.driver_path = driver.path;
+	}
 	char state[64] = "", ppath[128] = "";
 	struct dv_progress progress;
 	bool use_progress = c->menu || c->progress;
@@ -362,6 +435,7 @@ static char *render(const struct scase *c, bool *changed_ok, char **attrs, bool 
 	free(row);
 	dv_tui_close(t);
 	dv_menu_close(m);
+	dv_driver_close(&driver);
 	if (use_progress) {
 		check_state(c, ppath, state);
 		dv_progress_finish(&progress);
@@ -415,10 +489,11 @@ static int compare(const char *name, const char *dump)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: test-screens SRCDIR CASE\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: test-screens SRCDIR CASE [DRIVER.so]\n");
 		return 2;
 	}
+	driver_so = argc == 4 ? argv[3] : NULL;
 	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */
 	if (chdir(argv[1]) != 0) {
 		perror(argv[1]);
@@ -436,6 +511,12 @@ int main(int argc, char **argv)
 	if (!c) {
 		fprintf(stderr, "unknown case %s\n", argv[2]);
 		return 2;
+	}
+	if (c->quiz_seed) {
+		char *dump = render_quiz(c);
+		int bad = compare(c->name, dump);
+		free(dump);
+		return bad;
 	}
 	char *attrs = NULL;
 	bool attr_ok = true;

@@ -14,6 +14,8 @@
 
 #include "lesson.h"
 #include "progress.h"
+#include "sim.h"
+#include "trace.h"
 #include "view.h"
 
 #ifndef DV_SOURCE_ROOT
@@ -58,6 +60,7 @@ struct dv_tui {
 	size_t inlen;
 	char msg[300]; /* feedback for the last key, on the bottom line */
 	struct dv_progress *progress; /* NULL: not recorded */
+	char *src_root; /* the driver module's directory, when the source is found there */
 	/* Autoplay: one move of the current granularity every 1/speeds[speed] s. */
 	bool playing;
 	unsigned speed;
@@ -110,6 +113,47 @@ static char *load_relative(void *ctx, const char *lesson_file, const char *name,
 	else
 		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
 	return read_all(path, MAX_LESSON_BYTES, len);
+}
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* A learner's driver: its __FILE__ is relative to where it was compiled, usually the
+ * module's own directory. When the first relative file of the trace is not found from the
+ * current directory but is in the module's, the view looks there (else under the source
+ * tree, where the course's own drivers are). */
+static void driver_source_root(struct dv_tui *t, const char *so_path)
+{
+	const char *slash = strrchr(so_path, '/');
+	char *dir = slash ? strndup(so_path, (size_t)(slash - so_path)) : strdup(".");
+	if (dir && !*dir) { /* "/x.so" */
+		free(dir);
+		dir = strdup("/");
+	}
+	if (!dir)
+		return;
+	const struct dv_trace *tr = &t->view.sim->trace;
+	for (size_t i = 1; i < tr->nlocs; i++) {
+		const struct dv_loc *loc = &tr->locs[i];
+		if (!loc || !loc->file || loc->file[0] == '/' || !strcmp(loc->file, "sandbox"))
+			continue;
+		const char *f = loc->file;
+		if (readable(f))
+			break; /* found as written */
+		while (!strncmp(f, "../", 3)) /* as the view shows it (and looks it up) */
+			f += 3;
+		char full[4096];
+		snprintf(full, sizeof full, "%s/%s", dir, f);
+		if (readable(full)) {
+			t->src_root = dir;
+			t->view.source_root = dir;
+			return;
+		}
+		break;
+	}
+	free(dir);
 }
 
 /* The setup step (number 0) is a stop only when it has narration, as in the view. */
@@ -233,7 +277,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 		free(t);
 		return NULL;
 	}
-	struct dv_run_options ro = { .load = load_relative };
+	struct dv_run_options ro = { .load = load_relative, .driver_entry = opt->driver_entry };
 	t->run = dv_run_create(t->lesson, &ro);
 	if (!t->run) {
 		fprintf(stderr, "dmaviz: %s: out of memory\n", path);
@@ -244,6 +288,8 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	 * recorded trace, which makes every step back exact and every redraw cheap. */
 	dv_run_all(t->run);
 	dv_view_init(&t->view, t->lesson, t->run, NULL, DV_SOURCE_ROOT);
+	if (opt->driver_path)
+		driver_source_root(t, opt->driver_path);
 	dv_vpanel_init(&t->narr);
 	dv_vpanel_init(&t->dma);
 	dv_vpanel_init(&t->nic);
@@ -287,6 +333,7 @@ void dv_tui_close(struct dv_tui *t)
 	dv_run_destroy(t->run);
 	dv_lesson_free(t->lesson);
 	free(t->text);
+	free(t->src_root);
 	free(t);
 }
 
@@ -1131,6 +1178,21 @@ static int screen_end(void)
 	return 0;
 }
 
+bool dv_tui_screen_start(void)
+{
+	return screen_start();
+}
+
+int dv_tui_screen_key(void)
+{
+	return next_key(-1);
+}
+
+int dv_tui_screen_end(void)
+{
+	return screen_end();
+}
+
 static void load_progress(struct dv_progress *p)
 {
 	char path[4096];
@@ -1139,11 +1201,18 @@ static void load_progress(struct dv_progress *p)
 
 int dv_tui_main(int argc, char **argv)
 {
+	return dv_tui_main_driver(argc, argv, NULL, NULL);
+}
+
+int dv_tui_main_driver(int argc, char **argv, DV_DRIVER_ENTRY entry, const char *driver_path)
+{
 	struct dv_tui_options opt;
 	const char *path;
 	int rc = parse_args(argc, argv, &opt, &path);
 	if (rc >= 0)
 		return rc;
+	opt.driver_entry = entry;
+	opt.driver_path = driver_path;
 	if (!path) {
 		usage(stderr, argc > 0 && argv[0] ? argv[0] : "dmaviz");
 		return 2;

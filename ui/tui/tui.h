@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "ndis.h"
+
 /* `dmaviz LESSON` (argv[0] is the command's name, then options and the lesson's path):
  *   [--no-color] [--ascii] [-h|--help] PATH
  * Reads and runs the lesson headless, then opens it full screen at its first step. Colour is
@@ -13,6 +15,18 @@
  * is restored on every exit path, SIGINT and SIGTERM included. While paused it blocks in
  * getch(): no CPU is used. */
 int dv_tui_main(int argc, char **argv);
+/* As dv_tui_main, running lessons with `driver file` on a learner's driver: entry is its
+ * DriverEntry (the caller opened the module, ui/driver.h), path the .so's path. */
+int dv_tui_main_driver(int argc, char **argv, DV_DRIVER_ENTRY entry, const char *path);
+
+/* The terminal, for other full-screen front ends (quizui.c). dv_tui_screen_start sets the
+ * locale, the SIGINT/SIGTERM handlers and an atexit restore, and opens the screen (false, with
+ * a message, when the terminal type is unknown). dv_tui_screen_key blocks for a key (ERR after
+ * a signal or when input is gone). dv_tui_screen_end restores the terminal and, after a
+ * signal, dies of it; else returns 0. */
+bool dv_tui_screen_start(void);
+int dv_tui_screen_key(void);
+int dv_tui_screen_end(void);
 
 /* The pieces, for the screen tests (tests/screens) that drive a newterm() screen themselves.
  * dv_tui_open loads and runs the lesson (errors go to stderr; NULL on failure). It does not
@@ -20,6 +34,11 @@ int dv_tui_main(int argc, char **argv);
 struct dv_tui_options {
 	bool color; /* use colour pairs (the second cue, bold/reverse, is always there) */
 	bool ascii; /* only ASCII glyphs */
+	/* A learner's driver for lessons with `driver file` (NULL: none) and its module's path:
+	 * a relative __FILE__ in the trace is looked up in the current directory, then in the
+	 * module's directory. */
+	DV_DRIVER_ENTRY driver_entry;
+	const char *driver_path;
 };
 
 struct dv_tui;

@@ -1,0 +1,29 @@
+/* dmaviz: `dmaviz quiz` in a terminal: the problem full screen, then each question in turn on an
+ * input line, right or wrong at once (with the correct value), then a summary. The problem's
+ * text and the checking come from src/quiz.h; this file only lays them out and reads keys. */
+#ifndef DV_QUIZUI_H
+#define DV_QUIZUI_H
+
+#include <stdbool.h>
+
+#include "quiz.h"
+
+/* Runs the interactive quiz on the terminal (stdin and stdout must be terminals). The terminal
+ * is restored on every exit path, SIGINT and SIGTERM included; the summary is printed to stdout
+ * afterwards. Returns 0 when every question was answered right, 1 when one was wrong or left
+ * unanswered (q), 2 when the screen could not be opened. */
+int dv_quizui_main(const struct dv_quiz *q);
+
+/* The pieces, for the screen tests: the caller has made a curses screen current. */
+struct dv_quizui;
+struct dv_quizui *dv_quizui_open(const struct dv_quiz *q);
+/* Draws the whole screen into stdscr (no refresh). */
+void dv_quizui_draw(struct dv_quizui *u);
+/* Handles one key (ncurses key codes). False when the learner quits (q on an empty input line,
+ * Esc, or any of q/Enter/Esc once every question is answered). */
+bool dv_quizui_key(struct dv_quizui *u, int key);
+/* How many questions were answered, and how many of them right. */
+unsigned dv_quizui_answered(const struct dv_quizui *u, unsigned *right);
+void dv_quizui_close(struct dv_quizui *u);
+
+#endif
