@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd_trace.h"
+#include "driver.h"
 #include "export.h"
 #include "lesson.h"
 #include "sim.h"
@@ -19,7 +20,7 @@
 
 static void trace_usage(FILE *f)
 {
-	fputs("usage: dmaviz trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
+	fputs("usage: dmaviz trace LESSON [--format text|jsonl|vcd] [-o FILE] [--driver FILE.so]\n"
 	      "\n"
 	      "Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
 	      "whole trace: the event log in words (text, the default), one JSON object per event\n"
@@ -138,7 +139,7 @@ static int bad_usage(const char *head, const char *arg, const char *tail)
 
 int dv_cmd_trace(int argc, char **argv)
 {
-	const char *format = "text", *out = NULL, *lesson = NULL;
+	const char *format = "text", *out = NULL, *lesson = NULL, *driver_path = NULL;
 	bool opts_done = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -155,6 +156,10 @@ int dv_cmd_trace(int argc, char **argv)
 				out = argv[++i];
 			else
 				format = argv[++i];
+		} else if (!opts_done && !strcmp(a, "--driver")) {
+			if (i + 1 >= argc)
+				return bad_usage("", a, " needs a driver module (FILE.so)");
+			driver_path = argv[++i];
 		} else if (!opts_done && !strncmp(a, "--format=", 9)) {
 			format = a + 9;
 		} else if (!opts_done && !strncmp(a, "--output=", 9)) {
@@ -172,6 +177,15 @@ int dv_cmd_trace(int argc, char **argv)
 	if (!lesson)
 		return bad_usage("no lesson given", "", "");
 
+	/* A learner's driver runs in this process here: trace is for looking, grade isolates. */
+	struct dv_driver drv = { 0 };
+	if (driver_path) {
+		char err[512];
+		if (!dv_driver_open(&drv, driver_path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz trace: %s\n", err);
+			return 2;
+		}
+	}
 	char *path = find_lesson(lesson);
 	if (!path) {
 		fprintf(stderr, "dmaviz trace: no lesson '%s' (try `dmaviz list`, or give a path)\n", lesson);
@@ -198,6 +212,7 @@ int dv_cmd_trace(int argc, char **argv)
 	struct dv_run_options ro;
 	memset(&ro, 0, sizeof ro);
 	ro.load = load_relative;
+	ro.driver_entry = driver_path ? drv.entry : NULL;
 	struct dv_run *run = dv_run_create(L, &ro);
 	if (!run) {
 		fprintf(stderr, "dmaviz trace: %s: out of memory\n", path);
@@ -246,5 +261,7 @@ int dv_cmd_trace(int argc, char **argv)
 	dv_run_destroy(run);
 	dv_lesson_free(L);
 	free(path);
+	if (driver_path)
+		dv_driver_close(&drv);
 	return status;
 }

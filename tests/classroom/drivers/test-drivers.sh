@@ -23,6 +23,9 @@ lesson=$src/send.lesson
 
 run good-passes 0 '^PASS .*send\.lesson' "$dv" check --driver "$good" "$lesson"
 run good-passes-strict 0 '2 passed, 0 failed' "$dv" check --strict --driver "$good" "$src"
+# trace runs the learner's driver too, and its events point at the learner's source lines.
+run trace-with-driver 0 'driver\.c:[0-9]+: NdisMSetupDmaTransfer' "$dv" trace --driver "$good" "$lesson"
+run trace-bad-driver 2 'DvDriverAbiVersion' "$dv" trace --driver "$noabi" "$lesson"
 run no-driver-is-an-error 2 'none was given|needs a driver' "$dv" check "$lesson"
 run crash-fails 1 'driver crashed with SIGSEGV at step 2' "$dv" check --driver "$crash" "$lesson"
 # The crash fails its file, and the next file still runs (init.lesson sorts before send.lesson,
