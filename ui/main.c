@@ -19,6 +19,9 @@
 #if DV_HAVE_TUI
 #include "tui.h"
 #endif
+#if DV_HAVE_SDL
+#include "sdlui.h"
+#endif
 
 #define MAX_LESSON_BYTES ((1u << 20) + 1u) /* one more than the parser takes, so it can tell */
 
@@ -46,12 +49,14 @@ static void usage(FILE *f)
 	      "                 its own process with CPU and memory limits\n"
 	      "  quiz [--seed N] [--print] [--solve] [--answers FILE]\n"
 	      "                 a generated DMA exercise: predict what Setup does, check answers\n"
+	      "  gui LESSON [--screenshot FILE --at STEP]\n"
+	      "                 the lesson as a block diagram in an SDL2 window (a projector)\n"
 	      "  trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
 	      "                 run a lesson headless and write its trace in words, as JSON\n"
 	      "                 Lines, or as a VCD of the bus signals for GTKWave\n"
 	      "\n"
-	      "The SDL2 mode is being built. See README.md, docs/lesson-format.md (the lesson\n"
-	      "language), docs/driver-sdk.md and docs/teacher-guide.md.\n"
+	      "See README.md, docs/lesson-format.md (the lesson language), docs/driver-sdk.md\n"
+	      "and docs/teacher-guide.md.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     show this help and exit\n"
@@ -722,6 +727,34 @@ static char *resolve_lesson(const char *arg)
 	return strdup(buf);
 }
 
+/* `dmaviz gui [LESSON] [--screenshot FILE --at STEP]`: the SDL2 window (ui/sdl). */
+static int cmd_gui(int argc, char **argv)
+{
+#if DV_HAVE_SDL
+	char *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--screenshot") || !strcmp(argv[i], "--at") || !strcmp(argv[i], "--size")) {
+			i++;
+		} else if (argv[i][0] != '-' && !path) {
+			path = resolve_lesson(argv[i]);
+			if (!path) {
+				fprintf(stderr, "dmaviz gui: no lesson '%s' (try `dmaviz list`, or give a path)\n", argv[i]);
+				return 2;
+			}
+			argv[i] = path;
+		}
+	}
+	int rc = dv_sdl_main(argc, argv);
+	free(path);
+	return rc;
+#else
+	(void)argc, (void)argv;
+	fprintf(stderr, "dmaviz gui: this build has no SDL2 mode (SDL2 was not found); install "
+	                "libsdl2-dev and libsdl2-ttf-dev and rebuild\n");
+	return 2;
+#endif
+}
+
 /* `dmaviz [OPTIONS] [LESSON]`: the terminal UI. */
 static int cmd_ui(int argc, char **argv)
 {
@@ -814,6 +847,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "quiz")) return dv_cmd_quiz(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))
 		return dv_cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "gui"))
+		return cmd_gui(argc - 1, argv + 1);
 	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii") &&
 	    strcmp(argv[1], "--driver")) {
 		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);
