@@ -12,43 +12,11 @@
 
 #include "driver.h"
 #include "lesson.h"
+#include "files.h"
 
 #define MAX_LESSON_BYTES ((1u << 20) + 1u)
 
-static char *slurp(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	size_t n = fread(buf, 1, max, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
 
-static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
-{
-	(void)ctx;
-	char path[4096];
-	const char *slash = strrchr(lesson_file, '/');
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
-	else
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
-	return slurp(path, 16u << 20, len);
-}
 
 static void result_add(struct dv_grade_result *r, const char *text)
 {
@@ -126,7 +94,7 @@ static int child_run(void *ctx, int fd)
 	const struct dv_grade_opts *o = c->o;
 	char buf[1200];
 	size_t len;
-	char *text = slurp(c->path, MAX_LESSON_BYTES, &len);
+	char *text = dv_file_read(c->path, MAX_LESSON_BYTES, &len);
 	if (!text) {
 		snprintf(buf, sizeof buf, "%s: error: %s", c->path, strerror(errno));
 		put_line(fd, 'M', buf);
@@ -145,7 +113,7 @@ static int child_run(void *ctx, int fd)
 	struct dv_run_options ro;
 	memset(&ro, 0, sizeof ro);
 	ro.strict = o->strict;
-	ro.load = load_relative;
+	ro.load = dv_file_load_relative;
 	ro.answer = o->answer;
 	ro.ctx = o->answer_ctx;
 	ro.driver_entry = o->entry;
@@ -284,7 +252,7 @@ static void answers_free(struct answers *a)
 static bool answers_load(struct answers *a, const char *path, char *err, size_t errsize)
 {
 	size_t len;
-	char *text = slurp(path, 1u << 20, &len);
+	char *text = dv_file_read(path, 1u << 20, &len);
 	if (!text) {
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 		return false;

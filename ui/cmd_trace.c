@@ -2,18 +2,17 @@
  * trace as text, JSON Lines or VCD (docs/trace-formats.md). */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd_trace.h"
 #include "driver.h"
 #include "export.h"
 #include "lesson.h"
+#include "files.h"
 #include "sim.h"
 
 #define TRACE_MAX_LESSON_BYTES ((1u << 20) + 1u)
@@ -37,84 +36,9 @@ static void trace_usage(FILE *f)
 	      f);
 }
 
-static char *slurp(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	size_t n = fread(buf, 1, max, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
 
-static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
-{
-	(void)ctx;
-	char path[4096];
-	const char *slash = strrchr(lesson_file, '/');
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
-	else
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
-	return slurp(path, 16u << 20, len);
-}
 
-static bool is_file(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
 
-/* A path, or an id ("01-tour", or "tour" for NN-tour.lesson) in the lessons directory, as
- * `dmaviz LESSON` resolves it. Returns a malloc'd path or NULL. */
-static char *find_lesson(const char *arg)
-{
-	struct stat sb;
-	const char *dir = DV_LESSONS_DIR;
-	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		dir = DV_SOURCE_LESSONS_DIR;
-	char buf[4096];
-	if (is_file(arg))
-		return strdup(arg);
-	if (!*arg || strchr(arg, '/'))
-		return NULL;
-	snprintf(buf, sizeof buf, "%s/%s.lesson", dir, arg);
-	if (is_file(buf))
-		return strdup(buf);
-	DIR *d = opendir(dir);
-	if (!d)
-		return NULL;
-	char *found = NULL;
-	size_t alen = strlen(arg);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *dash = strchr(e->d_name, '-');
-		if (dash && !strncmp(dash + 1, arg, alen) && !strcmp(dash + 1 + alen, ".lesson") &&
-		    (!found || strcmp(e->d_name, found) < 0)) {
-			free(found);
-			found = strdup(e->d_name);
-		}
-	}
-	closedir(d);
-	if (!found)
-		return NULL;
-	snprintf(buf, sizeof buf, "%s/%s", dir, found);
-	free(found);
-	return strdup(buf);
-}
 
 static void print_msgs(const struct dv_msgs *m)
 {
@@ -186,13 +110,13 @@ int dv_cmd_trace(int argc, char **argv)
 			return 2;
 		}
 	}
-	char *path = find_lesson(lesson);
+	char *path = dv_lesson_find(lesson);
 	if (!path) {
 		fprintf(stderr, "dmaviz trace: no lesson '%s' (try `dmaviz list`, or give a path)\n", lesson);
 		return 2;
 	}
 	size_t len;
-	char *text = slurp(path, TRACE_MAX_LESSON_BYTES, &len);
+	char *text = dv_file_read(path, TRACE_MAX_LESSON_BYTES, &len);
 	if (!text) {
 		fprintf(stderr, "dmaviz trace: %s: %s\n", path, strerror(errno));
 		free(path);
@@ -211,7 +135,7 @@ int dv_cmd_trace(int argc, char **argv)
 	dv_msgs_finish(&msgs);
 	struct dv_run_options ro;
 	memset(&ro, 0, sizeof ro);
-	ro.load = load_relative;
+	ro.load = dv_file_load_relative;
 	ro.driver_entry = driver_path ? drv.entry : NULL;
 	struct dv_run *run = dv_run_create(L, &ro);
 	if (!run) {

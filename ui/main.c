@@ -15,6 +15,7 @@
 #include "cmd_grade.h"
 #include "driver.h"
 #include "lesson.h"
+#include "files.h"
 #include "sim.h"
 #if DV_HAVE_TUI
 #include "tui.h"
@@ -91,42 +92,7 @@ static void check_usage(FILE *f)
 
 /* ---- files ---------------------------------------------------------------------------------- */
 
-/* Reads up to max bytes of path; NULL (errno set) on failure. */
-static char *read_file(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	size_t n = fread(buf, 1, max, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
 
-/* The compare file named in a lesson, relative to the lesson's directory. */
-static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
-{
-	(void)ctx;
-	char path[4096];
-	const char *slash = strrchr(lesson_file, '/');
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
-	else
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
-	return read_file(path, 16u << 20, len);
-}
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -232,7 +198,7 @@ static char *dup_trimmed(const char *s, size_t n)
 static bool answers_load(struct answers *a, const char *path)
 {
 	size_t len;
-	char *text = read_file(path, 1u << 20, &len);
+	char *text = dv_file_read(path, 1u << 20, &len);
 	if (!text) {
 		fprintf(stderr, "dmaviz check: %s: %s\n", path, strerror(errno));
 		return false;
@@ -342,7 +308,7 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	size_t len;
 	r->path = path;
 	r->verdict = V_PASS;
-	char *text = read_file(path, MAX_LESSON_BYTES, &len);
+	char *text = dv_file_read(path, MAX_LESSON_BYTES, &len);
 	if (!text) {
 		char buf[600];
 		snprintf(buf, sizeof buf, "%s: error: %s", path, strerror(errno));
@@ -364,7 +330,7 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	struct dv_run_options ro;
 	memset(&ro, 0, sizeof ro);
 	ro.strict = o->strict;
-	ro.load = load_relative;
+	ro.load = dv_file_load_relative;
 	if (o->answers) {
 		ro.answer = answer_for;
 		ro.ctx = o->answers;
@@ -647,7 +613,7 @@ static int cmd_list(int argc, char **argv)
 	printf("%-20s %-5s %s\n", "ID", "LEVEL", "TITLE");
 	for (size_t i = 0; i < files.n; i++) {
 		size_t len;
-		char *text = read_file(files.v[i], MAX_LESSON_BYTES, &len);
+		char *text = dv_file_read(files.v[i], MAX_LESSON_BYTES, &len);
 		if (!text) {
 			fprintf(stderr, "dmaviz list: %s: %s\n", files.v[i], strerror(errno));
 			status = 2;
@@ -671,61 +637,7 @@ static int cmd_list(int argc, char **argv)
 	return status;
 }
 
-static const char *lessons_dir(void)
-{
-	struct stat sb;
-	if (stat(DV_LESSONS_DIR, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return DV_LESSONS_DIR;
-	return DV_SOURCE_LESSONS_DIR;
-}
 
-/* A lesson named on the command line: a path, or an id such as "03-send" or "send" looked up
- * in the lessons directory. Returns a malloc'd path or NULL. */
-static char *resolve_lesson(const char *arg)
-{
-	struct stat sb;
-	const char *dir = lessons_dir();
-	char buf[4096];
-	if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode))
-		return strdup(arg);
-	snprintf(buf, sizeof buf, "%s/%s.lesson", dir, arg);
-	if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode))
-		return strdup(buf);
-	DIR *d = opendir(dir);
-	char *found = NULL, *first = NULL;
-	struct dirent *e;
-	size_t alen = strlen(arg);
-	while (d && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (n < 8 || strcmp(e->d_name + n - 7, ".lesson"))
-			continue;
-		/* "send" matches "03-send.lesson": the part after the number. */
-		const char *dash = strchr(e->d_name, '-');
-		bool match = alen && ((dash && !strncmp(dash + 1, arg, alen) && dash[1 + alen] == '.') ||
-		                      (alen == 0));
-		if (!alen) {
-			if (!first || strcmp(e->d_name, first) < 0) {
-				free(first);
-				first = strdup(e->d_name);
-			}
-		} else if (match && (!found || strcmp(e->d_name, found) < 0)) {
-			free(found);
-			found = strdup(e->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
-	if (!alen) {
-		found = first;
-	} else {
-		free(first);
-	}
-	if (!found)
-		return NULL;
-	snprintf(buf, sizeof buf, "%s/%s", dir, found);
-	free(found);
-	return strdup(buf);
-}
 
 /* `dmaviz gui [LESSON] [--screenshot FILE --at STEP]`: the SDL2 window (ui/sdl). */
 static int cmd_gui(int argc, char **argv)
@@ -736,7 +648,7 @@ static int cmd_gui(int argc, char **argv)
 		if (!strcmp(argv[i], "--screenshot") || !strcmp(argv[i], "--at") || !strcmp(argv[i], "--size")) {
 			i++;
 		} else if (argv[i][0] != '-' && !path) {
-			path = resolve_lesson(argv[i]);
+			path = dv_lesson_find(argv[i]);
 			if (!path) {
 				fprintf(stderr, "dmaviz gui: no lesson '%s' (try `dmaviz list`, or give a path)\n", argv[i]);
 				return 2;
@@ -780,8 +692,8 @@ static int cmd_ui(int argc, char **argv)
 	}
 	/* No lesson named: the lesson menu of the course. */
 	if (!lesson)
-		return dv_tui_menu_main(argc, argv, lessons_dir());
-	char *path = resolve_lesson(lesson);
+		return dv_tui_menu_main(argc, argv, dv_lessons_dir());
+	char *path = dv_lesson_find(lesson);
 	if (!path) {
 		fprintf(stderr, "dmaviz: no lesson '%s' (try `dmaviz list`, or give a path)\n",
 		        lesson ? lesson : "");

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "sdlui.h"
+#include "files.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -643,36 +644,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 
 /* ---- the lesson ------------------------------------------------------------------------------------ */
 
-static char *read_all(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(max + 1);
-	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf || bad || n > max) {
-		free(buf);
-		errno = buf && !bad ? EFBIG : EIO;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
 
-static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
-{
-	(void)ctx;
-	char path[4096];
-	const char *slash = strrchr(lesson_file, '/');
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
-	else
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
-	return read_all(path, 16u << 20, len);
-}
 
 struct dv_sdl *dv_sdl_open(const char *path, char *err, size_t errlen)
 {
@@ -712,7 +684,7 @@ struct dv_sdl *dv_sdl_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	size_t len = 0;
-	s->text = read_all(path, MAX_LESSON_BYTES, &len);
+	s->text = dv_file_read(path, MAX_LESSON_BYTES, &len);
 	if (!s->text) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		dv_sdl_close(s);
@@ -728,7 +700,7 @@ struct dv_sdl *dv_sdl_open(const char *path, char *err, size_t errlen)
 		dv_sdl_close(s);
 		return NULL;
 	}
-	struct dv_run_options ro = { .load = load_relative };
+	struct dv_run_options ro = { .load = dv_file_load_relative };
 	s->run = dv_run_create(s->lesson, &ro);
 	if (!s->run) {
 		snprintf(err, errlen, "%s: out of memory", path);

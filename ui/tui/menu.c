@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "files.h"
 #include "progress.h"
 #include "view.h"
 
@@ -51,23 +52,6 @@ static void sort_by_level(struct item *v, size_t n)
 	}
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(MAX_LESSON_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, MAX_LESSON_BYTES + 1, f) : 0;
-	bool bad = !buf || ferror(f) || n > MAX_LESSON_BYTES;
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
 
 static bool finished(const struct dv_menu *m, const struct item *it)
 {
@@ -113,7 +97,7 @@ struct dv_menu *dv_menu_open(const char *dir, struct dv_progress *progress,
 		it.path = malloc(plen);
 		if (it.path)
 			snprintf(it.path, plen, "%s/%s", dir, names[i]);
-		it.text = it.path ? slurp(it.path, &len) : NULL;
+		it.text = it.path ? dv_file_read(it.path, MAX_LESSON_BYTES, &len) : NULL;
 		struct dv_msgs msgs;
 		dv_msgs_init(&msgs);
 		it.lesson = it.text ? dv_lesson_parse(it.path, it.text, len, &msgs) : NULL;

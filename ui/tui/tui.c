@@ -2,6 +2,7 @@
  * view commands; what a panel says is decided in the view, not here. */
 #define _XOPEN_SOURCE_EXTENDED 1 /* ncursesw's wide-character API */
 #include "tui.h"
+#include "files.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -83,37 +84,7 @@ static const unsigned speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
 
 /* ---- loading -------------------------------------------------------------------------------- */
 
-static char *read_all(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(max + 1);
-	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf || bad || n > max) {
-		free(buf);
-		errno = buf && !bad ? EFBIG : EIO;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
 
-/* compare-to files are named relative to the lesson's own file. */
-static char *load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
-{
-	(void)ctx;
-	char path[4096];
-	const char *slash = strrchr(lesson_file, '/');
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
-	else
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
-	return read_all(path, MAX_LESSON_BYTES, len);
-}
 
 static bool readable(const char *path)
 {
@@ -259,7 +230,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	}
 	t->opt = *opt;
 	size_t len = 0;
-	t->text = read_all(path, MAX_LESSON_BYTES, &len);
+	t->text = dv_file_read(path, MAX_LESSON_BYTES, &len);
 	if (!t->text) {
 		fprintf(stderr, "dmaviz: %s: %s\n", path, strerror(errno));
 		free(t);
@@ -277,7 +248,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 		free(t);
 		return NULL;
 	}
-	struct dv_run_options ro = { .load = load_relative, .driver_entry = opt->driver_entry };
+	struct dv_run_options ro = { .load = dv_file_load_relative, .driver_entry = opt->driver_entry };
 	t->run = dv_run_create(t->lesson, &ro);
 	if (!t->run) {
 		fprintf(stderr, "dmaviz: %s: out of memory\n", path);
