@@ -234,38 +234,6 @@ static struct dv_vline *add_line(struct dv_vpanel *p)
 	return l;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void add(struct dv_vline *l, enum dv_role role, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n <= 0)
-		return;
-	size_t len = strlen(buf);
-	if (l->len + len + 1 > l->cap) {
-		size_t cap = l->cap ? l->cap : 64;
-		while (l->len + len + 1 > cap)
-			cap *= 2;
-		char *t = realloc(l->text, cap);
-		if (!t)
-			return;
-		l->text = t;
-		uint8_t *rl = realloc(l->roles, cap);
-		if (!rl)
-			return;
-		l->roles = rl;
-		l->cap = cap;
-	}
-	memcpy(l->text + l->len, buf, len);
-	memset(l->roles + l->len, (int)role, len);
-	l->len += len;
-	l->text[l->len] = '\0';
-}
 
 /* ---- what the view knows ---------------------------------------------------------------------- */
 
@@ -482,16 +450,16 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_vpanel_clear(p);
 	unsigned lv = now(s, DV_SLOT_CPU_IRQL, 0);
 	struct dv_vline *l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "IRQL ");
-	add(l, role(s, DV_SLOT_CPU_IRQL, 0), "%u %s", lv, level_name(lv));
+	dv_vline_add(l, DV_ROLE_NORMAL, "IRQL ");
+	dv_vline_add(l, role(s, DV_SLOT_CPU_IRQL, 0), "%u %s", lv, level_name(lv));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "IRR ");
-	add(l, role(s, DV_SLOT_CPU_IRR, 0), "0x%04x", now(s, DV_SLOT_CPU_IRR, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "IRR ");
+	dv_vline_add(l, role(s, DV_SLOT_CPU_IRR, 0), "0x%04x", now(s, DV_SLOT_CPU_IRR, 0));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "DPCs ");
-	add(l, role(s, DV_SLOT_CPU_DPC_COUNT, 0), "%u", now(s, DV_SLOT_CPU_DPC_COUNT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "DPCs ");
+	dv_vline_add(l, role(s, DV_SLOT_CPU_DPC_COUNT, 0), "%u", now(s, DV_SLOT_CPU_DPC_COUNT, 0));
 	l = add_line(p);
-	add(l, owner ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s", owner ? "on hold" : "runs");
+	dv_vline_add(l, owner ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s", owner ? "on hold" : "runs");
 	bool cpu_chg = chg(s, DV_SLOT_CPU_IRQL, 0) || chg(s, DV_SLOT_CPU_IRR, 0) ||
 		       chg(s, DV_SLOT_CPU_DPC_COUNT, 0) || chg(s, DV_SLOT_CPU_IN_SERVICE, 0);
 	draw_box(r, s, cpu, "CPU", cpu_chg, C_BOXFILL, u);
@@ -505,45 +473,45 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_vpanel_clear(p);
 	uint32_t cnt = now(s, DV_SLOT_DMA_COUNT, ch), mode = now(s, DV_SLOT_DMA_MODE, ch);
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "address ");
-	add(l, role(s, DV_SLOT_DMA_ADDR, ch), "0x%04x", now(s, DV_SLOT_DMA_ADDR, ch));
-	add(l, DV_ROLE_DIM, "  base ");
-	add(l, role(s, DV_SLOT_DMA_BASE_ADDR, ch), "0x%04x", now(s, DV_SLOT_DMA_BASE_ADDR, ch));
+	dv_vline_add(l, DV_ROLE_NORMAL, "address ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_ADDR, ch), "0x%04x", now(s, DV_SLOT_DMA_ADDR, ch));
+	dv_vline_add(l, DV_ROLE_DIM, "  base ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_BASE_ADDR, ch), "0x%04x", now(s, DV_SLOT_DMA_BASE_ADDR, ch));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "count   ");
-	add(l, role(s, DV_SLOT_DMA_COUNT, ch), "0x%04x", cnt);
+	dv_vline_add(l, DV_ROLE_NORMAL, "count   ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_COUNT, ch), "0x%04x", cnt);
 	if (cnt == 0xFFFF)
-		add(l, DV_ROLE_DIM, "  done");
+		dv_vline_add(l, DV_ROLE_DIM, "  done");
 	else
-		add(l, DV_ROLE_DIM, "  %u bytes left", (cnt + 1) * (chip ? 2u : 1u));
+		dv_vline_add(l, DV_ROLE_DIM, "  %u bytes left", (cnt + 1) * (chip ? 2u : 1u));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "mode    ");
-	add(l, role(s, DV_SLOT_DMA_MODE, ch), "0x%02x", mode);
-	add(l, DV_ROLE_NORMAL, " %s, %s%s", dv_dma_sel_name(dv_dma_mode_sel((uint8_t)mode)),
+	dv_vline_add(l, DV_ROLE_NORMAL, "mode    ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_MODE, ch), "0x%02x", mode);
+	dv_vline_add(l, DV_ROLE_NORMAL, " %s, %s%s", dv_dma_sel_name(dv_dma_mode_sel((uint8_t)mode)),
 	    (mode & DV_DMA_MODE_DECREMENT) ? "down" : "up", (mode & DV_DMA_MODE_AUTOINIT) ? ", auto" : "");
 	l = add_line(p);
 	unsigned type = dv_dma_mode_type((uint8_t)mode);
-	add(l, type == DV_DMA_ILLEGAL ? DV_ROLE_ERROR : DV_ROLE_NORMAL, "        %s",
+	dv_vline_add(l, type == DV_DMA_ILLEGAL ? DV_ROLE_ERROR : DV_ROLE_NORMAL, "        %s",
 	    type == DV_DMA_READ ? "read: memory \xe2\x86\x92 device" :
 	    type == DV_DMA_WRITE ? "write: device \xe2\x86\x92 memory" :
 	    type == DV_DMA_VERIFY ? "verify: nothing moves" : "illegal type 11");
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "mask ");
-	add(l, role(s, DV_SLOT_DMA_MASK, chip), "%s", masked ? "SET" : "clear");
-	add(l, DV_ROLE_NORMAL, "   TC ");
-	add(l, role(s, DV_SLOT_DMA_STATUS, chip), "%u", (now(s, DV_SLOT_DMA_STATUS, chip) & bit) ? 1u : 0u);
-	add(l, DV_ROLE_NORMAL, "   flip-flop ");
-	add(l, role(s, DV_SLOT_DMA_FLIPFLOP, chip), "%s", now(s, DV_SLOT_DMA_FLIPFLOP, chip) ? "hi" : "lo");
+	dv_vline_add(l, DV_ROLE_NORMAL, "mask ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_MASK, chip), "%s", masked ? "SET" : "clear");
+	dv_vline_add(l, DV_ROLE_NORMAL, "   TC ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_STATUS, chip), "%u", (now(s, DV_SLOT_DMA_STATUS, chip) & bit) ? 1u : 0u);
+	dv_vline_add(l, DV_ROLE_NORMAL, "   flip-flop ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_FLIPFLOP, chip), "%s", now(s, DV_SLOT_DMA_FLIPFLOP, chip) ? "hi" : "lo");
 	l = add_line(p);
 	add_line(p);
 	l = add_line(p);
 	if (moved)
-		add(l, DV_ROLE_HIGHLIGHT, "TRANSFERRED %zu byte%s%s", moved * (chip ? 2u : 1u),
+		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "TRANSFERRED %zu byte%s%s", moved * (chip ? 2u : 1u),
 		    moved * (chip ? 2u : 1u) == 1 ? "" : "s", masked ? ", masked now" : "");
 	else if (masked)
-		add(l, DV_ROLE_ERROR, "MASKED: DREQ is ignored");
+		dv_vline_add(l, DV_ROLE_ERROR, "MASKED: DREQ is ignored");
 	else
-		add(l, active ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
+		dv_vline_add(l, active ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
 	char dtitle[96];
 	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch, chip ? "16-bit" : "8-bit");
 	draw_box(r, s, dma, dtitle, dma_chg, active ? C_XFER : masked ? C_MASKED : C_BOXFILL, u);
@@ -557,24 +525,24 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	draw_box(r, s, nic, ntitle, nic_chg, C_BOXFILL, u);
 	dv_vpanel_clear(p);
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "CMD ");
-	add(l, role(s, DV_SLOT_NIC_CMD, 0), "0x%02x", now(s, DV_SLOT_NIC_CMD, 0));
-	add(l, DV_ROLE_NORMAL, "  ISR ");
-	add(l, role(s, DV_SLOT_NIC_ISR, 0), "0x%02x", now(s, DV_SLOT_NIC_ISR, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_CMD, 0), "0x%02x", now(s, DV_SLOT_NIC_CMD, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "  ISR ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_ISR, 0), "0x%02x", now(s, DV_SLOT_NIC_ISR, 0));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "TX ");
-	add(l, role(s, DV_SLOT_NIC_TXLEN, 0), "%u", now(s, DV_SLOT_NIC_TXLEN, 0));
-	add(l, DV_ROLE_NORMAL, " B, sent ");
-	add(l, role(s, DV_SLOT_NIC_TX_SENT, 0), "%u", now(s, DV_SLOT_NIC_TX_SENT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_TXLEN, 0), "%u", now(s, DV_SLOT_NIC_TXLEN, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, " B, sent ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_TX_SENT, 0), "%u", now(s, DV_SLOT_NIC_TX_SENT, 0));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "TX FIFO ");
-	add(l, role(s, DV_SLOT_NIC_TX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_TX_COUNT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "TX FIFO ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_TX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_TX_COUNT, 0));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "RX FIFO ");
-	add(l, role(s, DV_SLOT_NIC_RX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_RX_COUNT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_RX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_RX_COUNT, 0));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "IRQ%u line ", irq);
-	add(l, role(s, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now(s, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
+	dv_vline_add(l, DV_ROLE_NORMAL, "IRQ%u line ", irq);
+	dv_vline_add(l, role(s, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now(s, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
 	box_lines(r, s, nic, p, u);
 	for (int k = 0; k < 2; k++) { /* the bars, right of "TX FIFO nn" / "RX FIFO nn" */
 		unsigned fillc = now(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
@@ -599,13 +567,13 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	/* The page register: bits 16-23 of the address the 8237A does not have. */
 	dv_vpanel_clear(p);
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "page ");
-	add(l, role(s, DV_SLOT_PAGE, ch), "0x%02x", now(s, DV_SLOT_PAGE, ch));
+	dv_vline_add(l, DV_ROLE_NORMAL, "page ");
+	dv_vline_add(l, role(s, DV_SLOT_PAGE, ch), "0x%02x", now(s, DV_SLOT_PAGE, ch));
 	l = add_line(p);
-	add(l, DV_ROLE_DIM, "next phys");
+	dv_vline_add(l, DV_ROLE_DIM, "next phys");
 	l = add_line(p);
 	bool phys_chg = chg(s, DV_SLOT_PAGE, ch) || chg(s, DV_SLOT_DMA_ADDR, ch);
-	add(l, phys_chg ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&s->view.now.st, ch));
+	dv_vline_add(l, phys_chg ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&s->view.now.st, ch));
 	snprintf(lab, sizeof lab, "Page reg ch%u", ch);
 	draw_box(r, s, page, lab, chg(s, DV_SLOT_PAGE, ch), C_BOXFILL, u);
 	box_lines(r, s, page, p, u);
@@ -613,17 +581,17 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	/* The wire and the peer station. */
 	dv_vpanel_clear(p);
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "wire: ");
+	dv_vline_add(l, DV_ROLE_NORMAL, "wire: ");
 	if (wtx || wrx)
-		add(l, DV_ROLE_HIGHLIGHT, "%zu B out, %zu B in", wtx, wrx);
+		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "%zu B out, %zu B in", wtx, wrx);
 	else
-		add(l, DV_ROLE_DIM, "quiet this step");
+		dv_vline_add(l, DV_ROLE_DIM, "quiet this step");
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "frames received ");
-	add(l, role(s, DV_SLOT_PEER_RX_COUNT, 0), "%u", now(s, DV_SLOT_PEER_RX_COUNT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "frames received ");
+	dv_vline_add(l, role(s, DV_SLOT_PEER_RX_COUNT, 0), "%u", now(s, DV_SLOT_PEER_RX_COUNT, 0));
 	l = add_line(p);
-	add(l, DV_ROLE_NORMAL, "frames to send  ");
-	add(l, role(s, DV_SLOT_PEER_TXQ_COUNT, 0), "%u", now(s, DV_SLOT_PEER_TXQ_COUNT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "frames to send  ");
+	dv_vline_add(l, role(s, DV_SLOT_PEER_TXQ_COUNT, 0), "%u", now(s, DV_SLOT_PEER_TXQ_COUNT, 0));
 	draw_box(r, s, peer, "Wire / peer station",
 		 chg(s, DV_SLOT_PEER_RX_COUNT, 0) || chg(s, DV_SLOT_PEER_TXQ_COUNT, 0), C_BOXFILL, u);
 	box_lines(r, s, peer, p, u);

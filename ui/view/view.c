@@ -102,10 +102,8 @@ static void put_bytes(struct dv_vline *l, enum dv_role role, const char *s, size
 	l->text[l->len] = '\0';
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void put(struct dv_vline *l, enum dv_role role, const char *fmt, ...)
+
+void dv_vline_add(struct dv_vline *l, enum dv_role role, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -485,7 +483,7 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		size_t first, end;
 		if (dv_run_step_events(v->run, v->step, &first, &end) && (v->pos != end || v->gran != DV_GRAN_STEP)) {
 			new_line(p);
-			put(new_line(p), DV_ROLE_DIM, "event %zu of %zu in this step", v->pos - first,
+			dv_vline_add(new_line(p), DV_ROLE_DIM, "event %zu of %zu in this step", v->pos - first,
 			    end - first);
 		}
 	}
@@ -537,82 +535,82 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	snprintf(p->title, sizeof p->title, "8237A DMA%u channel %u (%s)", chip + 1, ch,
 	         chip ? "16-bit" : "8-bit");
 	struct dv_vline *l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "addr  base ");
-	put(l, role_of(v, DV_SLOT_DMA_BASE_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_ADDR, ch));
-	put(l, DV_ROLE_NORMAL, " cur ");
-	put(l, role_of(v, DV_SLOT_DMA_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_ADDR, ch));
+	dv_vline_add(l, DV_ROLE_NORMAL, "addr  base ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_BASE_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_ADDR, ch));
+	dv_vline_add(l, DV_ROLE_NORMAL, " cur ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_ADDR, ch));
 
 	uint32_t cnt = now_get(v, DV_SLOT_DMA_COUNT, ch);
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "count base ");
-	put(l, role_of(v, DV_SLOT_DMA_BASE_COUNT, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_COUNT, ch));
-	put(l, DV_ROLE_NORMAL, " cur ");
-	put(l, role_of(v, DV_SLOT_DMA_COUNT, ch), "0x%04x", cnt);
+	dv_vline_add(l, DV_ROLE_NORMAL, "count base ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_BASE_COUNT, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_COUNT, ch));
+	dv_vline_add(l, DV_ROLE_NORMAL, " cur ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_COUNT, ch), "0x%04x", cnt);
 	/* The 8237A moves count + 1 units; 0xFFFF after the last one means "none left". */
-	put(l, DV_ROLE_DIM, cnt == 0xFFFF ? " done" : " %u left", (cnt + 1) * (chip ? 2u : 1u));
+	dv_vline_add(l, DV_ROLE_DIM, cnt == 0xFFFF ? " done" : " %u left", (cnt + 1) * (chip ? 2u : 1u));
 
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "page ");
-	put(l, role_of(v, DV_SLOT_PAGE, ch), "0x%02x", now_get(v, DV_SLOT_PAGE, ch));
-	put(l, DV_ROLE_NORMAL, " -> next phys ");
+	dv_vline_add(l, DV_ROLE_NORMAL, "page ");
+	dv_vline_add(l, role_of(v, DV_SLOT_PAGE, ch), "0x%02x", now_get(v, DV_SLOT_PAGE, ch));
+	dv_vline_add(l, DV_ROLE_NORMAL, " -> next phys ");
 	bool phys_changed = changed(v, DV_SLOT_DMA_ADDR, ch) || changed(v, DV_SLOT_PAGE, ch);
 	bool phys_fading = fading(v, DV_SLOT_DMA_ADDR, ch) || fading(v, DV_SLOT_PAGE, ch);
-	put(l, phys_changed ? DV_ROLE_CHANGED : phys_fading ? DV_ROLE_FADING : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
+	dv_vline_add(l, phys_changed ? DV_ROLE_CHANGED : phys_fading ? DV_ROLE_FADING : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
 
 	uint32_t mode = now_get(v, DV_SLOT_DMA_MODE, ch);
 	unsigned type = dv_dma_mode_type((uint8_t)mode), sel = dv_dma_mode_sel((uint8_t)mode);
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "mode ");
-	put(l, role_of(v, DV_SLOT_DMA_MODE, ch), "0x%02x", mode);
-	put(l, DV_ROLE_NORMAL, ": %s, %s%s", dv_dma_sel_name(sel),
+	dv_vline_add(l, DV_ROLE_NORMAL, "mode ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_MODE, ch), "0x%02x", mode);
+	dv_vline_add(l, DV_ROLE_NORMAL, ": %s, %s%s", dv_dma_sel_name(sel),
 	    (mode & DV_DMA_MODE_DECREMENT) ? "decrement" : "increment",
 	    (mode & DV_DMA_MODE_AUTOINIT) ? ", auto-init" : "");
 	/* Intel names transfers from memory's side, NDIS from the device's: say both. */
 	l = new_line(p);
 	if (type == DV_DMA_READ)
-		put(l, DV_ROLE_NORMAL, " Intel 'read': memory -> device");
+		dv_vline_add(l, DV_ROLE_NORMAL, " Intel 'read': memory -> device");
 	else if (type == DV_DMA_WRITE)
-		put(l, DV_ROLE_NORMAL, " Intel 'write': device -> memory");
+		dv_vline_add(l, DV_ROLE_NORMAL, " Intel 'write': device -> memory");
 	if (type == DV_DMA_READ || type == DV_DMA_WRITE)
-		put(new_line(p), DV_ROLE_NORMAL, "  = NDIS WriteToDevice %s", type == DV_DMA_READ ? "TRUE" : "FALSE");
+		dv_vline_add(new_line(p), DV_ROLE_NORMAL, "  = NDIS WriteToDevice %s", type == DV_DMA_READ ? "TRUE" : "FALSE");
 	else if (type == DV_DMA_VERIFY)
-		put(l, DV_ROLE_NORMAL, " verify: DACK and count, no data moves");
+		dv_vline_add(l, DV_ROLE_NORMAL, " verify: DACK and count, no data moves");
 	else
-		put(l, DV_ROLE_ERROR, "! type 11: illegal, no data moves");
+		dv_vline_add(l, DV_ROLE_ERROR, "! type 11: illegal, no data moves");
 
 	uint32_t mask = now_get(v, DV_SLOT_DMA_MASK, chip), req = now_get(v, DV_SLOT_DMA_REQUEST, chip);
 	uint32_t status = now_get(v, DV_SLOT_DMA_STATUS, chip), ff = now_get(v, DV_SLOT_DMA_FLIPFLOP, chip);
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "mask ");
-	put(l, role_of(v, DV_SLOT_DMA_MASK, chip), "%s", (mask & bit) ? "set" : "clear");
-	put(l, DV_ROLE_NORMAL, "  req ");
-	put(l, role_of(v, DV_SLOT_DMA_REQUEST, chip), "%u", (req & bit) ? 1u : 0u);
-	put(l, DV_ROLE_NORMAL, "  TC ");
-	put(l, role_of(v, DV_SLOT_DMA_STATUS, chip), "%u", (status & bit) ? 1u : 0u);
-	put(l, DV_ROLE_NORMAL, " flip-flop ");
-	put(l, role_of(v, DV_SLOT_DMA_FLIPFLOP, chip), "%s", ff ? "high" : "low");
+	dv_vline_add(l, DV_ROLE_NORMAL, "mask ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_MASK, chip), "%s", (mask & bit) ? "set" : "clear");
+	dv_vline_add(l, DV_ROLE_NORMAL, "  req ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_REQUEST, chip), "%u", (req & bit) ? 1u : 0u);
+	dv_vline_add(l, DV_ROLE_NORMAL, "  TC ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_STATUS, chip), "%u", (status & bit) ? 1u : 0u);
+	dv_vline_add(l, DV_ROLE_NORMAL, " flip-flop ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_FLIPFLOP, chip), "%s", ff ? "high" : "low");
 
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "DREQ%u ", ch);
-	put(l, role_of(v, DV_SLOT_BUS_DREQ, 0), "%u", (now_get(v, DV_SLOT_BUS_DREQ, 0) >> ch) & 1u);
-	put(l, DV_ROLE_NORMAL, " HRQ ");
-	put(l, role_of(v, DV_SLOT_DMA_HRQ, 1), "%u", now_get(v, DV_SLOT_DMA_HRQ, 1));
-	put(l, DV_ROLE_NORMAL, " HLDA ");
-	put(l, role_of(v, DV_SLOT_BUS_HLDA, 0), "%u", now_get(v, DV_SLOT_BUS_HLDA, 0));
-	put(l, DV_ROLE_NORMAL, "  bus ");
-	put(l, role_of(v, DV_SLOT_BUS_OWNER, 0), "%s", now_get(v, DV_SLOT_BUS_OWNER, 0) ? "DMA" : "CPU");
+	dv_vline_add(l, DV_ROLE_NORMAL, "DREQ%u ", ch);
+	dv_vline_add(l, role_of(v, DV_SLOT_BUS_DREQ, 0), "%u", (now_get(v, DV_SLOT_BUS_DREQ, 0) >> ch) & 1u);
+	dv_vline_add(l, DV_ROLE_NORMAL, " HRQ ");
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_HRQ, 1), "%u", now_get(v, DV_SLOT_DMA_HRQ, 1));
+	dv_vline_add(l, DV_ROLE_NORMAL, " HLDA ");
+	dv_vline_add(l, role_of(v, DV_SLOT_BUS_HLDA, 0), "%u", now_get(v, DV_SLOT_BUS_HLDA, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "  bus ");
+	dv_vline_add(l, role_of(v, DV_SLOT_BUS_OWNER, 0), "%s", now_get(v, DV_SLOT_BUS_OWNER, 0) ? "DMA" : "CPU");
 
 	/* The other channels, compact: mask state and the current count. */
 	l = new_line(p);
-	put(l, DV_ROLE_DIM, "others");
+	dv_vline_add(l, DV_ROLE_DIM, "others");
 	for (unsigned c = 0; c < 8; c++) {
 		if (c == ch || c == 4)
 			continue;
 		bool m = (now_get(v, DV_SLOT_DMA_MASK, c / 4) >> (c % 4)) & 1u;
 		bool ch_changed = changed(v, DV_SLOT_DMA_COUNT, c) || changed(v, DV_SLOT_DMA_MODE, c) ||
 		                  ((now_get(v, DV_SLOT_DMA_MASK, c / 4) ^ dv_cursor_get(&v->base, DV_SLOT_DMA_MASK, c / 4)) >> (c % 4) & 1u);
-		put(l, DV_ROLE_DIM, " ");
-		put(l, ch_changed ? DV_ROLE_CHANGED : DV_ROLE_DIM, "%u:%s", c, m ? "M" : "on");
+		dv_vline_add(l, DV_ROLE_DIM, " ");
+		dv_vline_add(l, ch_changed ? DV_ROLE_CHANGED : DV_ROLE_DIM, "%u:%s", c, m ? "M" : "on");
 	}
 }
 
@@ -620,10 +618,10 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 
 static void fifo_bar(struct dv_vline *l, enum dv_role role, unsigned fill, unsigned size)
 {
-	put(l, DV_ROLE_NORMAL, "[");
+	dv_vline_add(l, DV_ROLE_NORMAL, "[");
 	for (unsigned i = 0; i < size; i++)
-		put(l, i < fill ? role : DV_ROLE_DIM, "%c", i < fill ? '#' : '.');
-	put(l, DV_ROLE_NORMAL, "] %2u/%u", fill, size);
+		dv_vline_add(l, i < fill ? role : DV_ROLE_DIM, "%c", i < fill ? '#' : '.');
+	dv_vline_add(l, DV_ROLE_NORMAL, "] %2u/%u", fill, size);
 }
 
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
@@ -632,38 +630,38 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 	snprintf(p->title, sizeof p->title, "NIC at 0x%03x, DMA channel %u, IRQ %u", v->now.st.nic.base,
 	         v->now.st.nic.channel, v->now.st.nic.irq);
 	struct dv_vline *l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "CMD ");
-	put(l, role_of(v, DV_SLOT_NIC_CMD, 0), "0x%02x", now_get(v, DV_SLOT_NIC_CMD, 0));
-	put(l, DV_ROLE_NORMAL, " STATUS ");
-	put(l, role_of(v, DV_SLOT_NIC_STATUS, 0), "0x%02x", now_get(v, DV_SLOT_NIC_STATUS, 0));
-	put(l, DV_ROLE_NORMAL, " IMR ");
-	put(l, role_of(v, DV_SLOT_NIC_IMR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_IMR, 0));
-	put(l, DV_ROLE_NORMAL, " ISR ");
-	put(l, role_of(v, DV_SLOT_NIC_ISR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_ISR, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_CMD, 0), "0x%02x", now_get(v, DV_SLOT_NIC_CMD, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, " STATUS ");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_STATUS, 0), "0x%02x", now_get(v, DV_SLOT_NIC_STATUS, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, " IMR ");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IMR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_IMR, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, " ISR ");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_ISR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_ISR, 0));
 
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "TX ");
-	put(l, role_of(v, DV_SLOT_NIC_TXLEN, 0), "%u", now_get(v, DV_SLOT_NIC_TXLEN, 0));
-	put(l, DV_ROLE_NORMAL, " B: fetched ");
-	put(l, role_of(v, DV_SLOT_NIC_TX_FETCHED, 0), "%u", now_get(v, DV_SLOT_NIC_TX_FETCHED, 0));
-	put(l, DV_ROLE_NORMAL, " sent ");
-	put(l, role_of(v, DV_SLOT_NIC_TX_SENT, 0), "%u", now_get(v, DV_SLOT_NIC_TX_SENT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TXLEN, 0), "%u", now_get(v, DV_SLOT_NIC_TXLEN, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, " B: fetched ");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_FETCHED, 0), "%u", now_get(v, DV_SLOT_NIC_TX_FETCHED, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, " sent ");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_SENT, 0), "%u", now_get(v, DV_SLOT_NIC_TX_SENT, 0));
 
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "TX FIFO ");
+	dv_vline_add(l, DV_ROLE_NORMAL, "TX FIFO ");
 	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0), DV_NIC_TXFIFO);
 	l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "RX FIFO ");
+	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
 	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0), DV_NIC_RXFIFO);
 
 	l = new_line(p);
 	unsigned irq = v->now.st.nic.irq;
-	put(l, DV_ROLE_NORMAL, "IRQ%u ", irq);
-	put(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
-	put(l, DV_ROLE_NORMAL, "  IRQL ");
-	put(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
-	put(l, DV_ROLE_NORMAL, "  peer frames ");
-	put(l, role_of(v, DV_SLOT_PEER_RX_COUNT, 0), "%u", now_get(v, DV_SLOT_PEER_RX_COUNT, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "IRQ%u ", irq);
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
+	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQL ");
+	dv_vline_add(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, "  peer frames ");
+	dv_vline_add(l, role_of(v, DV_SLOT_PEER_RX_COUNT, 0), "%u", now_get(v, DV_SLOT_PEER_RX_COUNT, 0));
 }
 
 /* ---- the NDIS call --------------------------------------------------------------------------- */
@@ -703,13 +701,13 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 			break;
 	}
 	if (nopen == 0)
-		put(new_line(p), DV_ROLE_DIM, "no call in progress");
+		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call in progress");
 	for (size_t k = nopen; k-- > 0;) {
 		dv_event_describe(v->sim, v->ndis, open[k], buf, sizeof buf);
 		struct dv_vline tmp = { 0 };
 		bool fresh = open[k] >= t->ev + v->from;
-		put(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s", buf);
-		put(&tmp, DV_ROLE_DIM, " ... running");
+		dv_vline_add(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s", buf);
+		dv_vline_add(&tmp, DV_ROLE_DIM, " ... running");
 		wrap_into(p, &tmp, width);
 		free(tmp.text);
 		free(tmp.roles);
@@ -717,24 +715,24 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	if (last_ret) {
 		dv_event_describe(v->sim, v->ndis, last_ret, buf, sizeof buf);
 		struct dv_vline tmp = { 0 };
-		put(&tmp, DV_ROLE_NORMAL, "last: ");
-		put(&tmp, last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "%s", buf);
+		dv_vline_add(&tmp, DV_ROLE_NORMAL, "last: ");
+		dv_vline_add(&tmp, last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "%s", buf);
 		wrap_into(p, &tmp, width);
 		free(tmp.text);
 		free(tmp.roles);
 	} else {
-		put(new_line(p), DV_ROLE_DIM, "no call has returned yet");
+		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call has returned yet");
 	}
 	struct dv_vline *l = new_line(p);
-	put(l, DV_ROLE_NORMAL, "DMA transfer set up: ");
-	put(l, DV_ROLE_NORMAL, "%s", inprogress > 0 ? "yes (in progress)" : "no");
+	dv_vline_add(l, DV_ROLE_NORMAL, "DMA transfer set up: ");
+	dv_vline_add(l, DV_ROLE_NORMAL, "%s", inprogress > 0 ? "yes (in progress)" : "no");
 	l = new_line(p);
 	if (rule) {
-		put(l, DV_ROLE_ERROR, "! verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
-		put(l, DV_ROLE_NORMAL, " - %s", dv_rule_title((enum dv_rule)rule->slot));
-		put(new_line(p), DV_ROLE_DIM, "  e: what the rule means");
+		dv_vline_add(l, DV_ROLE_ERROR, "! verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
+		dv_vline_add(l, DV_ROLE_NORMAL, " - %s", dv_rule_title((enum dv_rule)rule->slot));
+		dv_vline_add(new_line(p), DV_ROLE_DIM, "  e: what the rule means");
 	} else {
-		put(l, DV_ROLE_DIM, "verifier: no rule fired");
+		dv_vline_add(l, DV_ROLE_DIM, "verifier: no rule fired");
 	}
 }
 
@@ -785,9 +783,9 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		                  : pick[k] >= v->from   ? DV_ROLE_NORMAL
 		                                          : DV_ROLE_DIM;
 		if (e->kind == DV_EV_VERIFIER)
-			put(l, DV_ROLE_ERROR, "!%5llu %s", (unsigned long long)e->cycle, buf);
+			dv_vline_add(l, DV_ROLE_ERROR, "!%5llu %s", (unsigned long long)e->cycle, buf);
 		else
-			put(l, role, "%6llu %s", (unsigned long long)e->cycle, buf);
+			dv_vline_add(l, role, "%6llu %s", (unsigned long long)e->cycle, buf);
 	}
 	free(pick);
 }
@@ -857,17 +855,17 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 			loc = dv_trace_get_loc(t, t->ev[i].loc);
 	if (!loc || !loc->file) {
 		snprintf(p->title, sizeof p->title, "Source");
-		put(new_line(p), DV_ROLE_DIM, "no driver code has run yet");
+		dv_vline_add(new_line(p), DV_ROLE_DIM, "no driver code has run yet");
 		return;
 	}
 	snprintf(p->title, sizeof p->title, "%s:%u", shown_path(loc->file), loc->line);
 	if (!strcmp(loc->file, "sandbox")) {
 		/* Lines typed at the `:` prompt have no file to show. */
-		put(new_line(p), DV_ROLE_DIM, "a line typed at the sandbox prompt");
+		dv_vline_add(new_line(p), DV_ROLE_DIM, "a line typed at the sandbox prompt");
 		return;
 	}
 	if (!load_source(v, loc->file)) {
-		put(new_line(p), DV_ROLE_ERROR, "! cannot open %s", shown_path(loc->file));
+		dv_vline_add(new_line(p), DV_ROLE_ERROR, "! cannot open %s", shown_path(loc->file));
 		return;
 	}
 	/* Index the lines around loc->line: a third of the rows above it, the rest below. */
@@ -887,7 +885,7 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		bool cur = lineno == loc->line;
 		enum dv_role role = cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_NORMAL;
 		struct dv_vline *l = new_line(p);
-		put(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ", cur ? '>' : ' ', lineno);
+		dv_vline_add(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ", cur ? '>' : ' ', lineno);
 		/* Tabs become 4 spaces: the panes are narrow and the file's own indent is tabs. */
 		for (size_t k = 0; k < n; k++) {
 			if (s[k] == '\t')
@@ -905,7 +903,7 @@ static void wrapped(struct dv_vpanel *p, size_t width, enum dv_role r1, const ch
                     enum dv_role r2, const char *text)
 {
 	struct dv_vline tmp = { 0 };
-	put(&tmp, r1, "%s", lead);
+	dv_vline_add(&tmp, r1, "%s", lead);
 	put_bytes(&tmp, r2, text, strlen(text));
 	wrap_into(p, &tmp, width);
 	free(tmp.text);
@@ -1041,9 +1039,9 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 	const char *high = ascii ? "#" : "\xe2\x96\x88", *low = ascii ? "_" : "\xe2\x96\x81";
 	for (int s = 0; s < SIG_COUNT; s++) {
 		struct dv_vline *l = new_line(p);
-		put(l, DV_ROLE_NORMAL, "%-6s", names[s]);
+		dv_vline_add(l, DV_ROLE_NORMAL, "%-6s", names[s]);
 		for (size_t col = 0; col < ncols; col++)
-			put(l, hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", hi[s][col] ? high : low);
+			dv_vline_add(l, hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", hi[s][col] ? high : low);
 	}
 }
 
@@ -1090,13 +1088,13 @@ void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t 
 	for (size_t r = 0; r < rows && (uint64_t)row0 + r * 16 < size; r++) {
 		struct dv_vline *l = new_line(p);
 		uint32_t base = row0 + (uint32_t)r * 16;
-		put(l, DV_ROLE_DIM, "%06x ", base);
+		dv_vline_add(l, DV_ROLE_DIM, "%06x ", base);
 		for (uint32_t k = 0; k < 16; k++) {
 			uint32_t b = dv_cursor_get(&v->now, DV_SLOT_MEM, base + k);
 			enum dv_role role = r * 16 + k < span && touched[r * 16 + k] ? DV_ROLE_CHANGED : DV_ROLE_NORMAL;
-			put(l, role, "%02x", b & 0xFF);
+			dv_vline_add(l, role, "%02x", b & 0xFF);
 			if (spaced && k < 15)
-				put(l, DV_ROLE_NORMAL, " ");
+				dv_vline_add(l, DV_ROLE_NORMAL, " ");
 		}
 	}
 }

@@ -38,6 +38,13 @@ struct dv_vline {
 	size_t len, cap;
 };
 
+/* Appends printf-style text in one style role to a line (front ends that build their own
+ * lines, such as the SDL2 boxes, use it too). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void dv_vline_add(struct dv_vline *l, enum dv_role role, const char *fmt, ...);
+
 struct dv_vpanel {
 	char title[128];
 	struct dv_vline *line;
