@@ -216,94 +216,6 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 
 /* ---- answers files (".txt" submissions) ------------------------------------------------------ */
 
-struct answers {
-	char **key, **value;
-	size_t n;
-};
-
-static char *trimmed(const char *s, size_t n)
-{
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = 0;
-	}
-	return d;
-}
-
-static void answers_free(struct answers *a)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->key[i]);
-		free(a->value[i]);
-	}
-	free(a->key);
-	free(a->value);
-	memset(a, 0, sizeof *a);
-}
-
-/* "ID: VALUE" or "LESSON/ID: VALUE" per line, '#' comments (as `check --answers`). */
-static bool answers_load(struct answers *a, const char *path, char *err, size_t errsize)
-{
-	size_t len;
-	char *text = dv_file_read(path, 1u << 20, &len);
-	if (!text) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		return false;
-	}
-	unsigned line = 0;
-	bool ok = true;
-	for (char *p = text; ok && *p;) {
-		char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		line++;
-		char *l = trimmed(p, n);
-		p = nl ? nl + 1 : p + n;
-		if (!l)
-			break;
-		if (l[0] && l[0] != '#') {
-			char *colon = strchr(l, ':');
-			char **k = realloc(a->key, (a->n + 1) * sizeof *k);
-			if (k)
-				a->key = k;
-			char **v = realloc(a->value, (a->n + 1) * sizeof *v);
-			if (v)
-				a->value = v;
-			if (!colon || colon == l) {
-				snprintf(err, errsize, "%s:%u: error: expected 'ID: VALUE'", path, line);
-				ok = false;
-			} else if (k && v) {
-				a->key[a->n] = trimmed(l, (size_t)(colon - l));
-				a->value[a->n] = trimmed(colon + 1, strlen(colon + 1));
-				a->n++;
-			}
-		}
-		free(l);
-	}
-	free(text);
-	return ok;
-}
-
-static const char *answer_for(void *ctx, const char *lesson_id, const char *ask_id)
-{
-	const struct answers *a = ctx;
-	char full[256];
-	snprintf(full, sizeof full, "%s/%s", lesson_id, ask_id);
-	for (size_t i = a->n; i-- > 0;)
-		if (a->key[i] && !strcmp(a->key[i], full))
-			return a->value[i];
-	for (size_t i = a->n; i-- > 0;)
-		if (a->key[i] && !strcmp(a->key[i], ask_id))
-			return a->value[i];
-	return NULL;
-}
-
 /* ---- grade ---------------------------------------------------------------------------------- */
 
 static void grade_usage(FILE *f)
@@ -556,15 +468,15 @@ int dv_cmd_grade(int argc, char **argv)
 		memset(&o, 0, sizeof o);
 		o.strict = strict;
 		o.cpu_seconds = cpu;
-		struct answers ans = { 0 };
+		struct dv_answers ans = { 0 };
 		char err[1200];
 		printf("== %s\n", sub->path);
 		if (has_suffix(sub->path, ".txt")) {
-			if (!answers_load(&ans, sub->path, err, sizeof err)) {
+			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
 				fail_all(sub, ntests, err);
 				goto report;
 			}
-			o.answer = answer_for;
+			o.answer = dv_answers_lookup;
 			o.answer_ctx = &ans;
 		} else {
 			struct dv_iso_limits lim = { cpu, 0, 0 };
@@ -603,7 +515,7 @@ int dv_cmd_grade(int argc, char **argv)
 				printf("  %s\n", r->lines[l]);
 		}
 		fflush(stdout);
-		answers_free(&ans);
+		dv_answers_free(&ans);
 	}
 	if (status == 0) {
 		/* The table: one row per submission, one column per test. */

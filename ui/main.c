@@ -163,100 +163,6 @@ static bool add_dir(struct paths *p, const char *dir, bool tst_too)
 
 /* ---- answers -------------------------------------------------------------------------------------- */
 
-struct answers {
-	char **key, **value;
-	size_t n, cap;
-};
-
-static void answers_free(struct answers *a)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->key[i]);
-		free(a->value[i]);
-	}
-	free(a->key);
-	free(a->value);
-}
-
-static char *dup_trimmed(const char *s, size_t n)
-{
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = 0;
-	}
-	return d;
-}
-
-/* "ID: VALUE" per line, '#' comment lines. Returns false (after a message) on a bad line. */
-static bool answers_load(struct answers *a, const char *path)
-{
-	size_t len;
-	char *text = dv_file_read(path, 1u << 20, &len);
-	if (!text) {
-		fprintf(stderr, "dmaviz check: %s: %s\n", path, strerror(errno));
-		return false;
-	}
-	bool ok = true;
-	unsigned line = 0;
-	for (char *p = text; ok && *p;) {
-		char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		line++;
-		char *l = dup_trimmed(p, n);
-		p = nl ? nl + 1 : p + n;
-		if (!l)
-			break;
-		if (l[0] && l[0] != '#') {
-			char *colon = strchr(l, ':');
-			if (!colon || colon == l) {
-				fprintf(stderr, "%s:%u: error: expected 'ID: VALUE'\n", path, line);
-				ok = false;
-			} else if (a->n == a->cap) {
-				size_t cap = a->cap ? 2 * a->cap : 16;
-				char **k = realloc(a->key, cap * sizeof *k);
-				if (k)
-					a->key = k;
-				char **v = realloc(a->value, cap * sizeof *v);
-				if (v)
-					a->value = v;
-				if (k && v)
-					a->cap = cap;
-			}
-			if (ok && colon && a->n < a->cap) {
-				a->key[a->n] = dup_trimmed(l, (size_t)(colon - l));
-				a->value[a->n] = dup_trimmed(colon + 1, strlen(colon + 1));
-				if (a->key[a->n] && a->value[a->n])
-					a->n++;
-			}
-		}
-		free(l);
-	}
-	free(text);
-	return ok;
-}
-
-static const char *answer_for(void *ctx, const char *lesson_id, const char *ask_id)
-{
-	const struct answers *a = ctx;
-	char full[256];
-	snprintf(full, sizeof full, "%s/%s", lesson_id, ask_id);
-	/* The last line that names the ask wins, the lesson-qualified one over the bare one. */
-	for (size_t i = a->n; i-- > 0;)
-		if (!strcmp(a->key[i], full))
-			return a->value[i];
-	for (size_t i = a->n; i-- > 0;)
-		if (!strcmp(a->key[i], ask_id))
-			return a->value[i];
-	return NULL;
-}
-
 /* ---- check ------------------------------------------------------------------------------------ */
 
 enum verdict { V_PASS, V_FAIL, V_ERROR };
@@ -274,7 +180,7 @@ static void result_add(struct result *r, const char *text)
 	if (!v)
 		return;
 	r->lines = v;
-	r->lines[r->nlines] = dup_trimmed(text, strlen(text));
+	r->lines[r->nlines] = dv_dup_trimmed(text, strlen(text));
 	if (r->lines[r->nlines])
 		r->nlines++;
 }
@@ -300,7 +206,7 @@ static void result_msgs(struct result *r, const struct dv_msgs *m)
 struct check_opts {
 	bool strict, tap;
 	const char *junit;
-	struct answers *answers;
+	struct dv_answers *answers;
 };
 
 static void check_one(const char *path, const struct check_opts *o, struct result *r)
@@ -332,7 +238,7 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	ro.strict = o->strict;
 	ro.load = dv_file_load_relative;
 	if (o->answers) {
-		ro.answer = answer_for;
+		ro.answer = dv_answers_lookup;
 		ro.ctx = o->answers;
 	}
 	struct dv_run *run = dv_run_create(L, &ro);
@@ -423,7 +329,7 @@ static int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
 	struct paths files = { 0 };
-	struct answers answers = { 0 };
+	struct dv_answers answers = { 0 };
 	const char *answers_path = NULL, *driver_path = NULL;
 	unsigned cpu_limit = 2;
 	int status = 0;
@@ -487,8 +393,12 @@ static int cmd_check(int argc, char **argv)
 		return 2;
 	}
 	if (answers_path) {
-		if (!answers_load(&answers, answers_path)) {
-			answers_free(&answers);
+		char err[1200];
+		enum dv_answers_status ast = dv_answers_load(&answers, answers_path, err, sizeof err);
+		if (ast != DV_ANSWERS_OK) {
+			/* An unreadable file is the command's problem; a bad line is the file's. */
+			fprintf(stderr, ast == DV_ANSWERS_UNREADABLE ? "dmaviz check: %s\n" : "%s\n", err);
+			dv_answers_free(&answers);
 			return 2;
 		}
 		o.answers = &answers;
@@ -498,7 +408,7 @@ static int cmd_check(int argc, char **argv)
 		char err[1200];
 		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
 			fprintf(stderr, "dmaviz check: %s\n", err);
-			answers_free(&answers);
+			dv_answers_free(&answers);
 			return 2;
 		}
 	}
@@ -525,7 +435,7 @@ static int cmd_check(int argc, char **argv)
 	struct result *res = calloc(files.n ? files.n : 1, sizeof *res);
 	if (!res) {
 		paths_free(&files);
-		answers_free(&answers);
+		dv_answers_free(&answers);
 		return 2;
 	}
 	size_t passed = 0, failed = 0;
@@ -534,7 +444,7 @@ static int cmd_check(int argc, char **argv)
 	for (size_t k = 0; k < files.n; k++) {
 		struct result *r = &res[k];
 		if (driver.entry) { /* a learner's driver: each file in its own child process */
-			struct dv_grade_opts go = { driver.entry, NULL, o.strict, o.answers ? answer_for : NULL,
+			struct dv_grade_opts go = { driver.entry, NULL, o.strict, o.answers ? dv_answers_lookup : NULL,
 			                            o.answers, cpu_limit };
 			struct dv_grade_result gr;
 			dv_grade_file(files.v[k], &go, &gr);
@@ -582,7 +492,7 @@ static int cmd_check(int argc, char **argv)
 	}
 	free(res);
 	paths_free(&files);
-	answers_free(&answers);
+	dv_answers_free(&answers);
 	dv_driver_close(&driver);
 	return status;
 }

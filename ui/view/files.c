@@ -100,3 +100,97 @@ char *dv_lesson_find(const char *arg)
 	free(found);
 	return strdup(buf);
 }
+
+char *dv_dup_trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
+
+void dv_answers_free(struct dv_answers *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->key[i]);
+		free(a->value[i]);
+	}
+	free(a->key);
+	free(a->value);
+	memset(a, 0, sizeof *a);
+}
+
+enum dv_answers_status dv_answers_load(struct dv_answers *a, const char *path, char *err,
+                                       size_t errsize)
+{
+	size_t len;
+	char *text = dv_file_read(path, 1u << 20, &len);
+	if (!text) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return DV_ANSWERS_UNREADABLE;
+	}
+	enum dv_answers_status st = DV_ANSWERS_OK;
+	unsigned line = 0;
+	for (char *p = text; st == DV_ANSWERS_OK && *p;) {
+		char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		line++;
+		char *l = dv_dup_trimmed(p, n);
+		p = nl ? nl + 1 : p + n;
+		if (!l)
+			break;
+		char *colon = strchr(l, ':');
+		if (l[0] && l[0] != '#' && (!colon || colon == l)) {
+			snprintf(err, errsize, "%s:%u: error: expected 'ID: VALUE'", path, line);
+			st = DV_ANSWERS_BAD_LINE;
+		} else if (l[0] && l[0] != '#') {
+			if (a->n == a->cap) {
+				size_t cap = a->cap ? 2 * a->cap : 16;
+				char **k = realloc(a->key, cap * sizeof *k);
+				if (k)
+					a->key = k;
+				char **v = realloc(a->value, cap * sizeof *v);
+				if (v)
+					a->value = v;
+				if (k && v)
+					a->cap = cap;
+			}
+			if (a->n < a->cap) {
+				a->key[a->n] = dv_dup_trimmed(l, (size_t)(colon - l));
+				a->value[a->n] = dv_dup_trimmed(colon + 1, strlen(colon + 1));
+				if (a->key[a->n] && a->value[a->n])
+					a->n++;
+				else {
+					free(a->key[a->n]);
+					free(a->value[a->n]);
+				}
+			}
+		}
+		free(l);
+	}
+	free(text);
+	return st;
+}
+
+const char *dv_answers_lookup(void *ctx, const char *lesson_id, const char *ask_id)
+{
+	const struct dv_answers *a = ctx;
+	char full[256];
+	snprintf(full, sizeof full, "%s/%s", lesson_id, ask_id);
+	/* The last line that names the ask wins, the lesson-qualified one over the bare one. */
+	for (size_t i = a->n; i-- > 0;)
+		if (!strcmp(a->key[i], full))
+			return a->value[i];
+	for (size_t i = a->n; i-- > 0;)
+		if (!strcmp(a->key[i], ask_id))
+			return a->value[i];
+	return NULL;
+}

@@ -22,4 +22,23 @@ const char *dv_lessons_dir(void);
  * malloc'd path, or NULL when nothing matches. */
 char *dv_lesson_find(const char *arg);
 
+/* A copy of s[0, n) without leading and trailing blanks (and a trailing CR). */
+char *dv_dup_trimmed(const char *s, size_t n);
+
+/* A learner's answers file: "ID: VALUE" or "LESSON/ID: VALUE" per line, '#' comment lines
+ * (`dmaviz check --answers`, `dmaviz grade` with .txt submissions). */
+struct dv_answers {
+	char **key, **value;
+	size_t n, cap;
+};
+
+enum dv_answers_status { DV_ANSWERS_OK, DV_ANSWERS_UNREADABLE, DV_ANSWERS_BAD_LINE };
+/* Loads path into a (zeroed by the caller); on failure writes "PATH: why" or
+ * "PATH:LINE: error: ..." to err. */
+enum dv_answers_status dv_answers_load(struct dv_answers *a, const char *path, char *err,
+                                       size_t errsize);
+void dv_answers_free(struct dv_answers *a);
+/* dv_run_options.answer: the last line naming LESSON/ID, else the last naming ID. */
+const char *dv_answers_lookup(void *ctx, const char *lesson_id, const char *ask_id);
+
 #endif
