@@ -50,7 +50,7 @@ static void usage(FILE *f)
 	      "                 its own process with CPU and memory limits\n"
 	      "  quiz [--seed N] [--print] [--solve] [--answers FILE]\n"
 	      "                 a generated DMA exercise: predict what Setup does, check answers\n"
-	      "  gui LESSON [--screenshot FILE --at STEP]\n"
+	      "  gui [LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]\n"
 	      "                 the lesson as a block diagram in an SDL2 window (a projector)\n"
 	      "  trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
 	      "                 run a lesson headless and write its trace in words, as JSON\n"
@@ -549,30 +549,55 @@ static int cmd_list(int argc, char **argv)
 
 
 
-/* `dmaviz gui [LESSON] [--screenshot FILE --at STEP]`: the SDL2 window (ui/sdl). */
+/* `dmaviz gui [LESSON] [OPTIONS]`: the SDL2 window (ui/sdl). The lesson may be an id; a
+ * learner's driver (--driver) is loaded here, as for the other commands. */
 static int cmd_gui(int argc, char **argv)
 {
 #if DV_HAVE_SDL
 	char *path = NULL;
+	const char *driver_path = NULL;
+	int n = 1;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--screenshot") || !strcmp(argv[i], "--at") || !strcmp(argv[i], "--size")) {
-			i++;
-		} else if (argv[i][0] != '-' && !path) {
-			path = dv_lesson_find(argv[i]);
-			if (!path) {
-				fprintf(stderr, "dmaviz gui: no lesson '%s' (try `dmaviz list`, or give a path)\n", argv[i]);
+		const char *a = argv[i];
+		if (!strcmp(a, "--driver")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "dmaviz gui: --driver needs a value (a driver module, FILE.so)\n");
+				free(path);
 				return 2;
 			}
-			argv[i] = path;
+			driver_path = argv[++i];
+			continue; /* not passed on */
+		}
+		argv[n++] = argv[i];
+		if (!strcmp(a, "--screenshot") || !strcmp(a, "--at") || !strcmp(a, "--size") || !strcmp(a, "--play-ms")) {
+			if (i + 1 < argc)
+				argv[n++] = argv[++i];
+		} else if (a[0] != '-' && !path) {
+			path = dv_lesson_find(a);
+			if (!path) {
+				fprintf(stderr, "dmaviz gui: no lesson '%s' (try `dmaviz list`, or give a path)\n", a);
+				return 2;
+			}
+			argv[n - 1] = path;
 		}
 	}
-	int rc = dv_sdl_main(argc, argv);
+	struct dv_driver driver = { 0 };
+	if (driver_path) {
+		char err[1024];
+		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz gui: %s\n", err);
+			free(path);
+			return 2;
+		}
+	}
+	int rc = dv_sdl_main(n, argv, driver.entry);
+	dv_driver_close(&driver);
 	free(path);
 	return rc;
 #else
 	(void)argc, (void)argv;
 	fprintf(stderr, "dmaviz gui: this build has no SDL2 mode (SDL2 was not found); install "
-	                "libsdl2-dev and libsdl2-ttf-dev and rebuild\n");
+	                "libsdl2-dev, libsdl2-ttf-dev and libsdl2-image-dev and rebuild\n");
 	return 2;
 #endif
 }

@@ -1,6 +1,9 @@
 /* dmaviz: the SDL2 mode (`dmaviz gui`): a block diagram of the PC's system DMA for a
  * projector. It draws what the front-end-neutral view (ui/view) computes; all drawing goes
- * through dv_sdl_draw, so tests render into a surface with SDL_CreateSoftwareRenderer. */
+ * through dv_sdl_draw, so tests render into a surface with SDL_CreateSoftwareRenderer.
+ *
+ * Time is given, never read: dv_sdl_tick advances playing and the demo by the milliseconds the
+ * caller says passed, so tests and benchmarks drive animation with a virtual clock. */
 #ifndef DV_SDLUI_H
 #define DV_SDLUI_H
 
@@ -9,25 +12,72 @@
 
 #include <SDL.h>
 
+#include "ndis.h"
+
 struct dv_sdl;
 
-/* `dmaviz gui [LESSON] [--screenshot FILE --at STEP]`. Returns the exit status. */
-int dv_sdl_main(int argc, char **argv);
+/* `dmaviz gui [LESSON] [--demo] [--screenshot FILE --at STEP] ...`, with a learner's driver
+ * already loaded (or NULL). Returns the exit status. */
+int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver);
 
-/* Opens a lesson (a path), runs it headless and finds the font. NULL on failure, with the
- * reason in err (the font error names the Debian package fonts-dejavu-core). */
-struct dv_sdl *dv_sdl_open(const char *path, char *err, size_t errlen);
+struct dv_sdl_options {
+	bool large;		     /* large text: every font 1.4 times bigger */
+	bool contrast;		     /* the high-contrast theme: black, white and pure colours */
+	DV_DRIVER_ENTRY driver;	     /* a learner's miniport for `driver file` lessons; NULL: none */
+};
+
+/* Finds the font and opens a lesson (a path). NULL on failure, with the reason in err (the font
+ * error names the Debian package fonts-dejavu-core). o may be NULL (defaults). */
+struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, char *err, size_t errlen);
 void dv_sdl_close(struct dv_sdl *s);
+/* Replaces the open lesson by another (the demo does this). False, and the old lesson kept,
+ * when it does not open. */
+bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen);
+/* The open lesson's id ("03-send"). */
+const char *dv_sdl_lesson_id(const struct dv_sdl *s);
+
 /* Moves to the end of the lesson step numbered n as the learner counts them. */
 bool dv_sdl_goto_step(struct dv_sdl *s, unsigned n);
-/* The shown step number at the cursor. */
+/* Moves to the start of step n and starts playing it at the current speed. */
+bool dv_sdl_play_step(struct dv_sdl *s, unsigned n);
+/* The shown step number at the cursor, and the view's position (events). */
 unsigned dv_sdl_step(const struct dv_sdl *s);
+size_t dv_sdl_pos(const struct dv_sdl *s);
+
+/* Playing: one bus cycle at a time at the speed's rate, stopping at the end of the step. */
+void dv_sdl_play(struct dv_sdl *s, bool on);
+bool dv_sdl_playing(const struct dv_sdl *s);
+/* The demo: every lesson of paths in turn, each step played then its narration held, looping
+ * until a key or a click takes over. paths must outlive the demo. */
+bool dv_sdl_demo(struct dv_sdl *s, char *const *paths, size_t n, char *err, size_t errlen);
+bool dv_sdl_demo_running(const struct dv_sdl *s);
+/* Advances playing and the demo by ms milliseconds. True when the picture changed. */
+bool dv_sdl_tick(struct dv_sdl *s, unsigned ms);
+/* Milliseconds until the next tick has something to do; -1 when nothing is animating (the
+ * window then sleeps in SDL_WaitEvent and uses no CPU). */
+int dv_sdl_next_tick(const struct dv_sdl *s);
+
 /* A key as the window gets it. Returns false when the key quits. */
 bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod);
+/* Typed text (SDL_TEXTINPUT), for answers to ask steps. */
+void dv_sdl_text(struct dv_sdl *s, const char *utf8);
+/* The mouse, in output pixels of the last draw: motion (hover shows a register's description)
+ * and a left click (buttons, the lesson timeline, the timing diagram). True when the picture
+ * changed. */
+bool dv_sdl_motion(struct dv_sdl *s, int x, int y);
+bool dv_sdl_click(struct dv_sdl *s, int x, int y);
+
 /* Draws the whole screen at the renderer's output size. */
 void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r);
-/* Renders the current position into a w x h surface (software renderer) and saves it as a
- * BMP. False (and a message in err) on failure. */
+/* Where the last draw put a named thing: "buffer" (the NDIS_BUFFER's bar), "subrange" (its
+ * Offset/Length part), "bounce", "timeline", "timing", "button:play", "button:next", ... and
+ * "reg:dma.ch1.count" style registers. False when the last draw drew no such thing. */
+bool dv_sdl_hit_rect(const struct dv_sdl *s, const char *name, SDL_Rect *out);
+/* The status line's text (what a key or click last reported), for tests. */
+const char *dv_sdl_status(const struct dv_sdl *s);
+
+/* Renders the current position into a w x h surface (software renderer) and saves it: PNG when
+ * the name ends in .png (SDL2_image), else BMP. False (and a message in err) on failure. */
 bool dv_sdl_screenshot(struct dv_sdl *s, int w, int h, const char *file, char *err, size_t errlen);
 
 #endif

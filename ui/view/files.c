@@ -194,3 +194,49 @@ const char *dv_answers_lookup(void *ctx, const char *lesson_id, const char *ask_
 			return a->value[i];
 	return NULL;
 }
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **dv_lessons_list(const char *dir, size_t *n)
+{
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (e->d_name[0] == '.' || l < 8 || strcmp(e->d_name + l - 7, ".lesson"))
+			continue;
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			char **nv = realloc(v, nc * sizeof *nv);
+			if (!nv)
+				break;
+			v = nv;
+			cap = nc;
+		}
+		size_t len = strlen(dir) + 1 + l + 1;
+		char *path = malloc(len);
+		if (!path)
+			break;
+		snprintf(path, len, "%s/%s", dir, e->d_name);
+		v[(*n)++] = path;
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof *v, cmp_names);
+	return v;
+}
+
+void dv_lessons_list_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -22,6 +22,11 @@ const char *dv_lessons_dir(void);
  * malloc'd path, or NULL when nothing matches. */
 char *dv_lesson_find(const char *arg);
 
+/* The .lesson files of dir as paths, in name order (the course order); *n gets the count.
+ * NULL (and *n = 0) when dir cannot be read. Free with dv_lessons_list_free. */
+char **dv_lessons_list(const char *dir, size_t *n);
+void dv_lessons_list_free(char **v, size_t n);
+
 /* A copy of s[0, n) without leading and trailing blanks (and a trailing CR). */
 char *dv_dup_trimmed(const char *s, size_t n);
 

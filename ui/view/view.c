@@ -273,6 +273,16 @@ static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 	}
 }
 
+size_t dv_view_play_next(const struct dv_view *v, size_t p)
+{
+	while (p < v->end) {
+		p++;
+		if (unit_end(v, DV_GRAN_CYCLE, p) || unit_end(v, DV_GRAN_PORT, p) || unit_end(v, DV_GRAN_CALL, p))
+			break;
+	}
+	return p;
+}
+
 /* The unit end before p (0 when none): the base of a move to p, so that the changes shown at
  * a position depend on it alone and stepping back shows the screen seen going forward. */
 static size_t unit_before(const struct dv_view *v, size_t p)
@@ -963,7 +973,8 @@ void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width)
 
 /* ---- the timing diagram --------------------------------------------------------------------- */
 
-enum { SIG_DREQ, SIG_HRQ, SIG_HLDA, SIG_DACK, SIG_TC, SIG_IRQ, SIG_COUNT };
+enum { SIG_DREQ = DV_TSIG_DREQ, SIG_HRQ = DV_TSIG_HRQ, SIG_HLDA = DV_TSIG_HLDA,
+       SIG_DACK = DV_TSIG_DACK, SIG_TC = DV_TSIG_TC, SIG_IRQ = DV_TSIG_IRQ, SIG_COUNT = DV_TSIG_COUNT };
 
 /* Whether a slot value means "signal high", or -1 when the event is not about this signal. */
 static int sig_level(const struct dv_view *v, int sig, unsigned slot, uint32_t index, uint32_t value)
@@ -985,23 +996,26 @@ static const enum dv_slot sig_slot[SIG_COUNT] = { DV_SLOT_BUS_DREQ, DV_SLOT_DMA_
 	                                          DV_SLOT_BUS_DACK, DV_SLOT_BUS_TC, DV_SLOT_BUS_IRQ };
 static const uint32_t sig_index[SIG_COUNT] = { 0, 1, 0, 0, 0, 0 };
 
-void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool ascii)
+void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *out)
 {
-	dv_vpanel_clear(p);
-	if (columns == 0)
-		return;
-	if (columns > 512)
-		columns = 512;
+	memset(out, 0, sizeof *out);
+	if (columns > DV_TIMING_MAX)
+		columns = DV_TIMING_MAX;
 	uint64_t now = v->now.st.cycle;
-	uint64_t first = now + 1 >= columns ? now + 1 - columns : 0;
-	size_t ncols = (size_t)(now - first + 1);
-	v->timing_first = first;
-	v->timing_ncols = ncols;
-	snprintf(p->title, sizeof p->title, "Bus cycles %llu-%llu", (unsigned long long)first,
-	         (unsigned long long)now);
-	bool hi[SIG_COUNT][512];
+	uint64_t first = columns == 0 ? now + 1 : now + 1 >= columns ? now + 1 - columns : 0;
+	size_t ncols = (size_t)(now + 1 - first);
+	v->timing_first = out->first = first;
+	v->timing_ncols = out->ncols = ncols;
+	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
+	snprintf(out->name[SIG_DREQ], sizeof out->name[0], "DREQ%u", ch);
+	snprintf(out->name[SIG_HRQ], sizeof out->name[0], "HRQ");
+	snprintf(out->name[SIG_HLDA], sizeof out->name[0], "HLDA");
+	snprintf(out->name[SIG_DACK], sizeof out->name[0], "DACK%u", ch);
+	snprintf(out->name[SIG_TC], sizeof out->name[0], "TC");
+	snprintf(out->name[SIG_IRQ], sizeof out->name[0], "IRQ%u", irq);
+	if (ncols == 0)
+		return;
 	int level[SIG_COUNT];
-	memset(hi, 0, sizeof hi);
 	for (int s = 0; s < SIG_COUNT; s++)
 		level[s] = sig_level(v, s, sig_slot[s], sig_index[s],
 		                     dv_cursor_get(&v->now, sig_slot[s], sig_index[s]));
@@ -1013,7 +1027,7 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 	for (uint64_t c = now + 1; c-- > first;) {
 		size_t col = (size_t)(c - first);
 		for (int s = 0; s < SIG_COUNT; s++)
-			hi[s][col] = level[s] > 0;
+			out->hi[s][col] = level[s] > 0;
 		while (i > 0 && t->ev[i - 1].cycle >= c) {
 			const struct dv_event *e = &t->ev[--i];
 			if (e->kind != DV_EV_STATE)
@@ -1023,25 +1037,28 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 				if (n < 0)
 					continue;
 				int o = sig_level(v, s, e->slot, e->index, e->old_value);
-				hi[s][col] = hi[s][col] || n > 0 || o > 0;
+				out->hi[s][col] = out->hi[s][col] || n > 0 || o > 0;
 				level[s] = o;
 			}
 		}
 	}
-	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
-	char names[SIG_COUNT][8];
-	snprintf(names[SIG_DREQ], 8, "DREQ%u", ch);
-	snprintf(names[SIG_HRQ], 8, "HRQ");
-	snprintf(names[SIG_HLDA], 8, "HLDA");
-	snprintf(names[SIG_DACK], 8, "DACK%u", ch);
-	snprintf(names[SIG_TC], 8, "TC");
-	snprintf(names[SIG_IRQ], 8, "IRQ%u", irq);
+}
+
+void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool ascii)
+{
+	dv_vpanel_clear(p);
+	if (columns == 0)
+		return;
+	struct dv_vtiming td;
+	dv_view_timing_data(v, columns, &td);
+	snprintf(p->title, sizeof p->title, "Bus cycles %llu-%llu", (unsigned long long)td.first,
+	         (unsigned long long)(td.first + td.ncols - 1));
 	const char *high = ascii ? "#" : "\xe2\x96\x88", *low = ascii ? "_" : "\xe2\x96\x81";
 	for (int s = 0; s < SIG_COUNT; s++) {
 		struct dv_vline *l = new_line(p);
-		dv_vline_add(l, DV_ROLE_NORMAL, "%-6s", names[s]);
-		for (size_t col = 0; col < ncols; col++)
-			dv_vline_add(l, hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", hi[s][col] ? high : low);
+		dv_vline_add(l, DV_ROLE_NORMAL, "%-6s", td.name[s]);
+		for (size_t col = 0; col < td.ncols; col++)
+			dv_vline_add(l, td.hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", td.hi[s][col] ? high : low);
 	}
 }
 

@@ -114,6 +114,9 @@ void dv_view_seek_fade(struct dv_view *v, size_t pos, size_t from, size_t from2,
 /* The position one unit of the current granularity before p (0 at the start): the base a
  * move to p is measured from. */
 size_t dv_view_unit_back(const struct dv_view *v, size_t p);
+/* Playing's unit: the first position after p that ends a bus cycle, a port access or an NDIS
+ * call (v->end when none), so an animation shows each register write and each DMA cycle. */
+size_t dv_view_play_next(const struct dv_view *v, size_t p);
 /* Moves to the end of bus cycle c (changes measured from the end of cycle c - 1). False when
  * the trace has no event of that cycle or before. */
 bool dv_view_seek_cycle(struct dv_view *v, uint64_t c);
@@ -163,6 +166,18 @@ struct dv_vask {
 /* A question, its hints so far ("hint 1 of 3: ..."), the verdict and the explanation. */
 void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct dv_vask *st,
                       struct dv_vpanel *p, size_t width);
+/* The timing diagram's levels, for front ends that draw it themselves: column c is bus cycle
+ * first + c; hi[sig][c] is whether the signal was high at any point of that cycle. */
+enum { DV_TSIG_DREQ, DV_TSIG_HRQ, DV_TSIG_HLDA, DV_TSIG_DACK, DV_TSIG_TC, DV_TSIG_IRQ, DV_TSIG_COUNT };
+#define DV_TIMING_MAX 512
+struct dv_vtiming {
+	uint64_t first;
+	size_t ncols;
+	char name[DV_TSIG_COUNT][8];
+	bool hi[DV_TSIG_COUNT][DV_TIMING_MAX];
+};
+/* The last columns bus cycles up to the cursor's (at most DV_TIMING_MAX). */
+void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *out);
 /* The bus signals DREQ (the NIC's channel), HRQ (DMA2's, to the CPU), HLDA, DACK, TC and the
  * NIC's IRQ, one column per bus cycle ending at the cursor's cycle. A signal that was high at
  * any point of a cycle shows high for that cycle. Block glyphs, or '#' and '_' when ascii. */

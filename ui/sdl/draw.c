@@ -1,0 +1,1251 @@
+/* dmaviz: drawing the SDL2 mode. One frame is a block diagram of the PC (CPU, the 8237A with
+ * its page register, host memory with the NDIS_BUFFER drawn to scale, the ISA bus, the NIC and
+ * the wire), a timing diagram of the bus signals, a side panel (driver source, event log or the
+ * NDIS call), the narration or the question, and a row of buttons with the lesson's timeline.
+ * Every size follows the output size and the fonts, so the picture scales to a projector; what
+ * a click or a hover can name is recorded as a hit rectangle. The view (ui/view) says what the
+ * panels contain and what changed; this file only places and paints. */
+#include "config.h"
+
+#include "sdl_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calls.h"
+#include "dma8237.h"
+#include "dvndis.h"
+#include "sim.h"
+
+/* ---- colours ------------------------------------------------------------------------------- */
+
+const struct dv_theme dv_theme_dark = {
+	.name = "dark",
+	.bg = { 12, 16, 24, 255 }, .text = { 240, 240, 240, 255 }, .head = { 110, 200, 255, 255 },
+	.changed = { 255, 214, 0, 255 }, .on_changed = { 0, 0, 0, 255 }, .dim = { 150, 156, 170, 255 },
+	.error = { 255, 96, 96, 255 }, .hilite = { 140, 255, 150, 255 }, .border = { 110, 122, 145, 255 },
+	.boxfill = { 26, 34, 50, 255 }, .masked = { 80, 22, 26, 255 }, .xfer = { 18, 72, 34, 255 },
+	.wire_off = { 70, 74, 88, 255 }, .wire_on = { 80, 255, 110, 255 }, .wire_pulse = { 255, 150, 30, 255 },
+	.buf = { 60, 70, 100, 255 }, .sub = { 40, 150, 200, 255 }, .moved = { 120, 235, 255, 255 },
+	.bounce = { 200, 110, 255, 255 }, .panel = { 18, 24, 36, 255 }, .tip = { 50, 56, 80, 255 },
+};
+
+/* For a projector in a bright room: black and white, pure colours, no mid greys for text. */
+const struct dv_theme dv_theme_contrast = {
+	.name = "high contrast",
+	.bg = { 0, 0, 0, 255 }, .text = { 255, 255, 255, 255 }, .head = { 0, 255, 255, 255 },
+	.changed = { 255, 255, 0, 255 }, .on_changed = { 0, 0, 0, 255 }, .dim = { 210, 210, 210, 255 },
+	.error = { 255, 64, 64, 255 }, .hilite = { 0, 255, 0, 255 }, .border = { 255, 255, 255, 255 },
+	.boxfill = { 0, 0, 0, 255 }, .masked = { 120, 0, 0, 255 }, .xfer = { 0, 90, 0, 255 },
+	.wire_off = { 128, 128, 128, 255 }, .wire_on = { 0, 255, 0, 255 }, .wire_pulse = { 255, 128, 0, 255 },
+	.buf = { 90, 90, 90, 255 }, .sub = { 0, 160, 255, 255 }, .moved = { 0, 255, 255, 255 },
+	.bounce = { 255, 0, 255, 255 }, .panel = { 0, 0, 0, 255 }, .tip = { 0, 0, 120, 255 },
+};
+
+static void set_color(SDL_Renderer *r, SDL_Color c)
+{
+	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
+
+static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
+{
+	if (w <= 0 || h <= 0)
+		return;
+	SDL_Rect rc = { x, y, w, h };
+	set_color(r, c);
+	SDL_RenderFillRect(r, &rc);
+}
+
+static void frame(SDL_Renderer *r, SDL_Rect b, int t, SDL_Color c)
+{
+	fill(r, b.x, b.y, b.w, t, c);
+	fill(r, b.x, b.y + b.h - t, b.w, t, c);
+	fill(r, b.x, b.y, t, b.h, c);
+	fill(r, b.x + b.w - t, b.y, t, b.h, c);
+}
+
+/* ---- hits ------------------------------------------------------------------------------------ */
+
+static void hit_add(struct dv_sdl *s, SDL_Rect r, const char *desc, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static void hit_add(struct dv_sdl *s, SDL_Rect r, const char *desc, const char *fmt, ...)
+{
+	if (s->nhit == DV_SDL_MAX_HITS || r.w <= 0 || r.h <= 0)
+		return;
+	struct dv_hit *h = &s->hit[s->nhit++];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(h->name, sizeof h->name, fmt, ap);
+	va_end(ap);
+	h->r = r;
+	h->desc = desc;
+}
+
+bool dv_sdl_hit_rect(const struct dv_sdl *s, const char *name, SDL_Rect *out)
+{
+	for (size_t i = 0; i < s->nhit; i++)
+		if (!strcmp(s->hit[i].name, name)) {
+			if (out)
+				*out = s->hit[i].r;
+			return true;
+		}
+	return false;
+}
+
+/* ---- text ------------------------------------------------------------------------------------ */
+
+/* Draws n bytes of UTF-8 text at (x, y); bg NULL: no background. Returns the cells drawn. */
+static size_t text_at(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int y, const char *t,
+		      size_t n, SDL_Color fg, const SDL_Color *bg)
+{
+	size_t cells = dv_vtext_cells(t, n);
+	if (!n || !f->reg)
+		return cells;
+	char buf[1024];
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	if (bg)
+		fill(r, x, y, (int)cells * f->cw, f->lh, *bg);
+	SDL_Surface *surf = TTF_RenderUTF8_Blended(bold ? f->bold : f->reg, buf, fg);
+	if (!surf)
+		return cells;
+	SDL_Texture *tex = SDL_CreateTextureFromSurface(r, surf);
+	if (tex) {
+		SDL_Rect dst = { x, y, surf->w, surf->h };
+		SDL_RenderCopy(r, tex, NULL, &dst);
+		SDL_DestroyTexture(tex);
+	}
+	SDL_FreeSurface(surf);
+	return cells;
+}
+
+static int textf(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int y, SDL_Color fg,
+		 const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
+
+/* Returns the width drawn in pixels. */
+static int textf(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int y, SDL_Color fg,
+		 const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return 0;
+	return (int)text_at(r, f, bold, x, y, buf, strlen(buf), fg, NULL) * f->cw;
+}
+
+/* One view line, role by role, cut at max cells. */
+static void vline_at(SDL_Renderer *r, const struct dv_sdl *s, const struct dv_font *f, int x, int y,
+		     const struct dv_vline *l, size_t max)
+{
+	const struct dv_theme *th = s->th;
+	size_t i = 0, col = 0;
+	while (i < l->len && col < max) {
+		size_t j = i;
+		while (j < l->len && l->roles[j] == l->roles[i])
+			j++;
+		size_t n = dv_vtext_bytes_for(l->text + i, j - i, max - col);
+		SDL_Color fg = th->text;
+		const SDL_Color *bg = NULL;
+		bool bold = false;
+		switch ((enum dv_role)l->roles[i]) {
+		case DV_ROLE_HEADING: fg = th->head; bold = true; break;
+		case DV_ROLE_CHANGED: fg = th->on_changed; bg = &th->changed; bold = true; break;
+		case DV_ROLE_HIGHLIGHT: fg = th->hilite; bold = true; break;
+		case DV_ROLE_DIM: fg = th->dim; break;
+		case DV_ROLE_ERROR: fg = th->error; bold = true; break;
+		case DV_ROLE_FADING: fg = th->changed; break;
+		default: break;
+		}
+		col += text_at(r, f, bold, x + (int)col * f->cw, y, l->text + i, n, fg, bg);
+		if (n == 0)
+			break;
+		i += n;
+	}
+}
+
+/* A line for the boxes; desc is its hover text. */
+static struct dv_vline *add_line(struct dv_sdl *s, struct dv_vpanel *p, const char *desc)
+{
+	static struct dv_vline dummy;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct dv_vline *nl = realloc(p->line, cap * sizeof *nl);
+		if (!nl) {
+			memset(&dummy, 0, sizeof dummy);
+			return &dummy;
+		}
+		p->line = nl;
+		p->cap = cap;
+	}
+	if (p->n < sizeof s->line_desc / sizeof s->line_desc[0])
+		s->line_desc[p->n] = desc;
+	struct dv_vline *l = &p->line[p->n++];
+	memset(l, 0, sizeof *l);
+	return l;
+}
+
+static void panel_reset(struct dv_sdl *s, struct dv_vpanel *p)
+{
+	dv_vpanel_clear(p);
+	memset(s->line_desc, 0, sizeof s->line_desc);
+}
+
+/* ---- what the view knows ---------------------------------------------------------------------- */
+
+static uint32_t now(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
+{
+	return dv_cursor_get(&s->view.now, slot, i);
+}
+
+static uint32_t before(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
+{
+	return dv_cursor_get(&s->view.base, slot, i);
+}
+
+/* Changed in the current move: the view's own rule (now against base). */
+static bool chg(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
+{
+	return now(s, slot, i) != before(s, slot, i);
+}
+
+static enum dv_role role(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
+{
+	return chg(s, slot, i) ? DV_ROLE_CHANGED : DV_ROLE_NORMAL;
+}
+
+/* A register value (hex digits, or 0: decimal), with OLD→ before it when the move changed it:
+ * a write shows old -> new. */
+static void fmt_value(char *buf, size_t n, uint32_t v, int digits)
+{
+	if (digits)
+		snprintf(buf, n, "0x%0*x", digits, v);
+	else
+		snprintf(buf, n, "%u", v);
+}
+
+static void reg_value(const struct dv_sdl *s, struct dv_vline *l, enum dv_slot slot, uint32_t i, int digits)
+{
+	char buf[32];
+	fmt_value(buf, sizeof buf, now(s, slot, i), digits);
+	if (chg(s, slot, i)) {
+		char old[32];
+		fmt_value(old, sizeof old, before(s, slot, i), digits);
+		dv_vline_add(l, DV_ROLE_DIM, "%s\xe2\x86\x92", old);
+	}
+	dv_vline_add(l, role(s, slot, i), "%s", buf);
+}
+
+static bool panel_changed(const struct dv_vpanel *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < p->line[i].len; k++)
+			if (p->line[i].roles[k] == DV_ROLE_CHANGED)
+				return true;
+	return false;
+}
+
+/* The channel the lesson is about: from the view's 8237A panel title ("... channel N ..."). */
+static unsigned active_channel(struct dv_sdl *s)
+{
+	dv_view_dma(&s->view, &s->tmp);
+	const char *c = strstr(s->tmp.title, "channel ");
+	unsigned ch = c ? (unsigned)strtoul(c + 8, NULL, 10) : 1;
+	return ch < 8 ? ch : 1;
+}
+
+/* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? */
+static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
+{
+	const struct dv_event *ev = s->view.sim->trace.ev;
+	for (size_t i = s->view.from; i < s->view.pos; i++)
+		if (ev[i].kind == DV_EV_STATE && ev[i].slot == slot && ev[i].index == index &&
+		    (ev[i].new_value & bits))
+			return true;
+	return false;
+}
+
+/* A signal's level: 2 high now, 1 high at some point of this move, 0 low. */
+static int level(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
+{
+	if (now(s, slot, index) & bits)
+		return 2;
+	return pulsed(s, slot, index, bits) ? 1 : 0;
+}
+
+/* The DMA transfers and wire bytes of the current move. */
+struct moves {
+	size_t xfers, wtx, wrx;
+	size_t last_xfer; /* index of the newest transfer event; valid when xfers */
+};
+
+static struct moves moves_of(const struct dv_sdl *s)
+{
+	struct moves m = { 0, 0, 0, 0 };
+	const struct dv_event *ev = s->view.sim->trace.ev;
+	for (size_t i = s->view.from; i < s->view.pos; i++) {
+		if (ev[i].kind == DV_EV_XFER) {
+			m.xfers++;
+			m.last_xfer = i;
+		} else if (ev[i].kind == DV_EV_WIRE) {
+			if (ev[i].index)
+				m.wrx++;
+			else
+				m.wtx++;
+		}
+	}
+	return m;
+}
+
+/* ---- the transfer NDIS set up: NDIS_BUFFER, Offset/Length, bounce ------------------------------ */
+
+struct setup_info {
+	bool found;	   /* an NdisMSetupDmaTransfer at or before the cursor */
+	bool ok;	   /* it returned NDIS_STATUS_SUCCESS */
+	bool completed;	   /* NdisMCompleteDmaTransfer came after it */
+	bool write;	   /* WriteToDevice */
+	uint32_t va, offset, length, bytecount, phys;
+	bool bounced;
+	uint32_t dma_phys; /* where the 8237A was pointed (the bounce buffer when bounced) */
+	size_t moved;	   /* bytes DMA moved since the Setup */
+	int32_t status;
+};
+
+static struct setup_info setup_info(const struct dv_sdl *s)
+{
+	struct setup_info si;
+	memset(&si, 0, sizeof si);
+	const struct dv_ndis *nd = dv_run_ndis(s->run);
+	const struct dv_event *ev = s->view.sim->trace.ev;
+	if (!nd)
+		return si;
+	size_t i = s->view.pos, setup = SIZE_MAX;
+	while (i-- > 0)
+		if (ev[i].kind == DV_EV_CALL && ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER) {
+			setup = i;
+			break;
+		}
+	if (setup == SIZE_MAX)
+		return si;
+	const struct dv_call_record *rec = dv_ndis_record(nd, ev[setup].index);
+	if (!rec)
+		return si;
+	si.found = true;
+	si.va = rec->arg[0];
+	si.offset = rec->arg[1];
+	si.length = rec->arg[2];
+	si.write = rec->arg[3] != 0;
+	si.phys = rec->arg[4];
+	si.bytecount = rec->arg[5];
+	si.status = rec->status;
+	si.ok = rec->returned && rec->status == NDIS_STATUS_SUCCESS;
+	for (size_t k = setup + 1; k < s->view.pos; k++) {
+		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
+			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
+			if (m) {
+				si.bounced = m->arg[3] != 0;
+				si.dma_phys = m->arg[4];
+			}
+		} else if (ev[k].kind == DV_EV_XFER) {
+			si.moved += (ev[k].old_value >> 8) ? (ev[k].old_value >> 8) : 1;
+		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
+			si.completed = true;
+		} else if (ev[k].kind == DV_EV_RETURN && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER) {
+			si.ok = ev[k].new_value == (uint32_t)NDIS_STATUS_SUCCESS;
+		}
+	}
+	if (si.moved > si.length)
+		si.moved = si.length;
+	return si;
+}
+
+/* ---- drawing primitives ------------------------------------------------------------------------ */
+
+struct box {
+	int x, y, w, h;
+};
+
+static SDL_Rect rect_of(struct box b)
+{
+	SDL_Rect r = { b.x, b.y, b.w, b.h };
+	return r;
+}
+
+static void draw_box(SDL_Renderer *r, const struct dv_sdl *s, struct box b, const char *title,
+		     bool changed, SDL_Color fillc, int u)
+{
+	const struct dv_theme *th = s->th;
+	int bw = changed ? 4 * u : 2 * u;
+	fill(r, b.x, b.y, b.w, b.h, changed ? th->changed : th->border);
+	fill(r, b.x + bw, b.y + bw, b.w - 2 * bw, b.h - 2 * bw, fillc);
+	text_at(r, &s->small, true, b.x + 5 * u, b.y + 3 * u, title, strlen(title),
+		changed ? th->changed : th->head, NULL);
+}
+
+/* The panel's lines inside a box, under its title; lines with hover text become hits. */
+static void box_lines(SDL_Renderer *r, struct dv_sdl *s, struct box b, const struct dv_vpanel *p,
+		      const char *hitname, int u)
+{
+	const struct dv_font *f = &s->small;
+	int y = b.y + 3 * u + f->lh;
+	size_t max = (size_t)((b.w - 10 * u) / f->cw);
+	for (size_t i = 0; i < p->n && y + f->lh <= b.y + b.h - 2 * u; i++, y += f->lh) {
+		vline_at(r, s, f, b.x + 5 * u, y, &p->line[i], max);
+		const char *d = i < 16 ? s->line_desc[i] : NULL;
+		if (d && hitname) {
+			SDL_Rect hr = { b.x + 2 * u, y, b.w - 4 * u, f->lh };
+			hit_add(s, hr, d, "reg:%s.%zu", hitname, i);
+		}
+	}
+}
+
+static SDL_Color wire_color(const struct dv_sdl *s, int lvl)
+{
+	return lvl == 2 ? s->th->wire_on : lvl == 1 ? s->th->wire_pulse : s->th->wire_off;
+}
+
+/* An axis-parallel line from (x1, y1) to (x2, y2), thick when lit. */
+static void wire(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2, int y2, int lvl, int u)
+{
+	int t = lvl ? 6 * u : 2 * u;
+	SDL_Color c = wire_color(s, lvl);
+	if (y1 == y2)
+		fill(r, x1 < x2 ? x1 : x2, y1 - t / 2, abs(x2 - x1), t, c);
+	else
+		fill(r, x1 - t / 2, y1 < y2 ? y1 : y2, t, abs(y2 - y1), c);
+}
+
+/* A labelled signal between two boxes: label above the line, centred. */
+static void signal(SDL_Renderer *r, struct dv_sdl *s, int x1, int x2, int y, const char *label,
+		   const char *desc, int lvl, int u)
+{
+	wire(r, s, x1, y, x2, y, lvl, u);
+	const struct dv_font *f = &s->small;
+	int tw = (int)dv_vtext_cells(label, strlen(label)) * f->cw;
+	int ty = y - f->lh - 3 * u;
+	text_at(r, f, lvl != 0, (x1 + x2) / 2 - tw / 2, ty, label, strlen(label),
+		lvl ? wire_color(s, lvl) : s->th->dim, NULL);
+	SDL_Rect hr = { x1, ty, x2 - x1, y + 4 * u - ty };
+	hit_add(s, hr, desc, "wire:%s", label);
+}
+
+/* ---- hover texts ------------------------------------------------------------------------------- */
+
+static const char D_IRQL[] = "IRQL: the CPU's interrupt request level. The ISR runs at DIRQL; the "
+	"DPC (MiniportHandleInterrupt) at DISPATCH, where NdisMSetupDmaTransfer and "
+	"NdisMCompleteDmaTransfer may be called (at or below DISPATCH_LEVEL).";
+static const char D_IRR[] = "IRR: the interrupt controller's request bits, one per IRQ line, latched "
+	"on the line's rising edge until the CPU takes the interrupt.";
+static const char D_DPC[] = "DPCs queued: deferred procedure calls wait until the IRQL drops below "
+	"DISPATCH_LEVEL, then run in order.";
+static const char D_RUNS[] = "While the 8237A holds the bus (HLDA), the CPU cannot use it: it waits. "
+	"DMA steals bus cycles, not CPU instructions.";
+static const char D_ADDR[] = "Current address register (16 bits, written low byte then high through "
+	"the flip-flop). It steps by one each transfer; base is the value written, reloaded by auto-init.";
+static const char D_COUNT[] = "Current count register: transfers left minus one. The 8237A counts down "
+	"and raises TC when it goes from 0 to 0xFFFF, so 0xFFFF means done.";
+static const char D_MODE[] = "Mode register: transfer type (bits 2-3: write = device to memory, "
+	"read = memory to device), auto-init (bit 4), decrement (bit 5), and single, demand, block or "
+	"cascade (bits 6-7).";
+static const char D_TYPE[] = "The names are the 8237A's, seen from memory: a DMA 'read' reads memory "
+	"(a send); a 'write' writes memory (a receive).";
+static const char D_MASK[] = "Mask: a masked channel ignores DREQ. The HAL unmasks at IoMapTransfer "
+	"and masks again at TC (auto-mask) or at IoFlushAdapterBuffers. TC is the status register's "
+	"terminal-count bit (cleared when status is read). The flip-flop picks the low or high byte.";
+static const char D_STATE[] = "What the channel does now: waiting for the device's DREQ, moving bytes "
+	"(it holds the bus between DACKs), or masked.";
+static const char D_PAGE[] = "Page register: the 8237A has only 16 address bits, so a separate latch "
+	"gives bits 16-23. The address never carries into it: a transfer wraps inside its 64 KiB page, "
+	"which is why the HAL bounces buffers that cross one.";
+static const char D_PHYS[] = "The next physical address on the bus: page << 16 | address (16-bit "
+	"channels: the address is in words and page bit 0 is ignored).";
+static const char D_NICCMD[] = "The NIC's command register (start TX, enable DMA for TX or RX) and its "
+	"interrupt status register (TX done, RX ready, overrun, underrun).";
+static const char D_TXLEN[] = "TXLEN: the frame length the driver told the card; sent: bytes that "
+	"have left on the wire so far.";
+static const char D_FIFO[] = "The card's 16-byte FIFOs. TX: filled by DMA, drained by the wire; the "
+	"card raises DREQ while there is room. RX: filled by the wire, emptied by DMA.";
+static const char D_IRQLINE[] = "The card's interrupt line to the PIC: it goes high when an enabled "
+	"ISR bit is set and stays high until the driver acknowledges it.";
+static const char D_PEER[] = "The peer station at the other end of the wire: it receives and checks "
+	"the frames the card sends, and sends the frames the lesson queues.";
+static const char D_HRQ[] = "HRQ (hold request): the 8237A asks the CPU for the bus because a "
+	"channel has DREQ.";
+static const char D_HLDA[] = "HLDA (hold acknowledge): the CPU has let go of the bus; the 8237A owns "
+	"it until it drops HRQ.";
+static const char D_DREQ[] = "DREQ: the card asks for a transfer on its channel (while its TX FIFO has "
+	"room, or its RX FIFO has data).";
+static const char D_DACK[] = "DACK: the 8237A answers DREQ; during DACK the card reads (IOW) or drives "
+	"(IOR) the data bus while memory is read or written in the same cycle.";
+static const char D_TC[] = "TC (terminal count): pulses on the last transfer, when the count rolls "
+	"from 0 to 0xFFFF. The card uses it to know the DMA part of the frame is over.";
+static const char D_IRQW[] = "The card's interrupt line, over the top to the CPU's interrupt "
+	"controller.";
+static const char D_BUF[] = "The NDIS_BUFFER (an MDL) the driver passed to NdisMSetupDmaTransfer, "
+	"drawn to scale: the whole buffer, and in it the subrange of Offset and Length that this transfer "
+	"moves. The bright part is what DMA has moved so far.";
+static const char D_SUB[] = "Offset: 'the byte offset within the buffer at which the DMA operation "
+	"should begin'; Length: 'the number of bytes to be transferred'. It must be a proper subrange.";
+static const char D_BOUNCE[] = "A bounce (map-register) buffer: the HAL copies the data here because "
+	"the 8237A cannot reach the buffer itself (above 16 MiB, across a 64 KiB page, or not contiguous). "
+	"A send is copied in at Setup; a receive is copied back at Complete (IoFlushAdapterBuffers).";
+static const char D_TIMING[] = "The bus signals, one column per bus cycle up to the cursor. Click a "
+	"column to go to the end of that cycle.";
+static const char D_TIMELINE[] = "The whole lesson, one segment per step: click to go there.";
+
+/* ---- the screen ---------------------------------------------------------------------------------- */
+
+static const char *level_name(unsigned irql)
+{
+	return irql == 0 ? "PASSIVE" : irql == 2 ? "DISPATCH" : irql >= 3 ? "DIRQL" : "APC";
+}
+
+struct layout {
+	int W, H, u;
+	int title_y, irq_y;
+	struct box cpu, dma, nic, mem, page, peer;
+	int bus_y, bus_x2;
+	SDL_Rect timing, side, narr, controls;
+};
+
+static struct layout layout_for(const struct dv_sdl *s, int W, int H)
+{
+	struct layout L;
+	const struct dv_font *sf = &s->small, *bf = &s->big;
+	L.W = W;
+	L.H = H;
+	L.u = H / 360 > 0 ? H / 360 : 1; /* 2 px at 720 lines */
+	int u = L.u, m = W * 15 / 1000;
+	L.title_y = u;
+	L.irq_y = bf->lh + 2 * u + sf->lh + 4 * u;
+	int top = L.irq_y + 4 * u;
+	int boxh = 3 * u + 8 * sf->lh + 3 * u; /* the 8237A's title and seven lines */
+	L.cpu = (struct box){ m, top, W * 150 / 1000, boxh };
+	L.dma = (struct box){ W * 250 / 1000, top, W * 350 / 1000, boxh };
+	L.nic = (struct box){ W * 700 / 1000, top, W - m - W * 700 / 1000, boxh };
+	L.bus_y = top + boxh + sf->lh + 10 * u;
+	L.bus_x2 = W * 800 / 1000;
+	int memy = L.bus_y + 5 * u + 8 * u, memh = 3 * u + 5 * sf->lh + 4 * u;
+	L.mem = (struct box){ m, memy, W * 475 / 1000, memh };
+	L.page = (struct box){ W * 510 / 1000, memy, W * 170 / 1000, memh };
+	L.peer = (struct box){ L.nic.x, memy, L.nic.w, memh };
+	int ctl_h = sf->lh + 6 * u;
+	L.controls = (SDL_Rect){ 0, H - ctl_h, W, ctl_h };
+	int rest_y = memy + memh + 4 * u, rest_h = L.controls.y - rest_y;
+	/* The narration keeps at least its title and three big lines; the timing diagram and the
+	 * side panel get the rest when it holds six signals (large text may leave no room). */
+	int narr_min = bf->lh * 4 + 6 * u, tim_h = sf->lh + DV_TSIG_COUNT * sf->px + 4 * u;
+	if (rest_h - narr_min >= tim_h) {
+		int extra = rest_h - narr_min - tim_h;
+		(void)extra;
+		L.timing = (SDL_Rect){ m, rest_y, W * 600 / 1000 - m, tim_h };
+		L.side = (SDL_Rect){ W * 615 / 1000, rest_y, W - m - W * 615 / 1000, tim_h };
+		L.narr = (SDL_Rect){ m, rest_y + tim_h + 2 * u, W - 2 * m, L.controls.y - (rest_y + tim_h + 2 * u) };
+	} else {
+		L.timing = (SDL_Rect){ 0, 0, 0, 0 };
+		L.side = L.timing;
+		L.narr = (SDL_Rect){ m, rest_y, W - 2 * m, rest_h };
+	}
+	return L;
+}
+
+/* A byte token on the bus path between memory and the NIC, at fraction t (0 at the source). */
+static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, bool to_memory,
+		  double t, unsigned value, bool bright)
+{
+	const struct dv_font *f = &s->small;
+	int u = L->u;
+	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. */
+	int mx = L->mem.x + L->mem.w / 2, nx = L->nic.x + L->nic.w / 2;
+	int my = L->mem.y, ny = L->nic.y + L->nic.h, by = L->bus_y;
+	double a = (double)(my - by), b = (double)(nx - mx), c = (double)(by - ny);
+	double len = a + b + c;
+	if (to_memory)
+		t = 1.0 - t;
+	double d = t * len;
+	int x, y;
+	if (d < a) {
+		x = mx;
+		y = my - (int)d;
+	} else if (d < a + b) {
+		x = mx + (int)(d - a);
+		y = by;
+	} else {
+		x = nx;
+		y = by - (int)(d - a - b);
+	}
+	int w = 2 * f->cw + 6 * u, h = f->lh + 2 * u;
+	SDL_Rect rc = { x - w / 2, y - h / 2, w, h };
+	fill(r, rc.x, rc.y, rc.w, rc.h, bright ? s->th->changed : s->th->wire_pulse);
+	frame(r, rc, u, s->th->on_changed);
+	textf(r, f, true, rc.x + 3 * u, rc.y + u, s->th->on_changed, "%02x", value & 0xFFu);
+}
+
+static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, const struct moves *mv)
+{
+	if (!mv->xfers)
+		return;
+	const struct dv_event *ev = s->view.sim->trace.ev;
+	unsigned dir = ev[mv->last_xfer].old_value & 0xFFu;
+	if (dir != DV_XFER_TO_MEMORY && dir != DV_XFER_FROM_MEMORY)
+		return;
+	bool to_mem = dir == DV_XFER_TO_MEMORY;
+	if (mv->xfers == 1) {
+		/* Slow: the one byte of this move, travelling while the next move is due. */
+		double t = s->playing ? 0.15 + 0.7 * (double)s->acc / 1000.0 : 0.5;
+		token(r, s, L, to_mem, t, ev[mv->last_xfer].new_value, true);
+		return;
+	}
+	/* Fast: a stream of the newest bytes, the newest nearest the destination. */
+	size_t shown = 0, want = mv->xfers < 8 ? mv->xfers : 8;
+	for (size_t i = mv->last_xfer + 1; i-- > s->view.from && shown < want;) {
+		if (ev[i].kind != DV_EV_XFER)
+			continue;
+		double t = 0.92 - 0.84 * (double)shown / (double)(want > 1 ? want - 1 : 1);
+		token(r, s, L, to_mem, t, ev[i].new_value, shown == 0);
+		shown++;
+	}
+}
+
+/* Host memory: the NDIS_BUFFER to scale, its subrange, the bounce buffer, and two hex rows. */
+static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct moves *mv)
+{
+	const struct dv_theme *th = s->th;
+	const struct dv_font *sf = &s->small;
+	int u = L->u;
+	struct box mem = L->mem;
+	struct setup_info si = setup_info(s);
+	char title[160];
+	if (si.found)
+		snprintf(title, sizeof title, "Host memory: NDIS_BUFFER, %u bytes at 0x%06x", si.bytecount,
+			 si.phys - si.offset);
+	else
+		snprintf(title, sizeof title, "Host memory");
+	draw_box(r, s, mem, title, mv->xfers > 0, th->boxfill, u);
+	int x0 = mem.x + 5 * u, inner = mem.w - 10 * u, y = mem.y + 3 * u + sf->lh;
+	if (!si.found) {
+		textf(r, sf, false, x0, y, th->dim, "no NdisMSetupDmaTransfer yet in this lesson");
+		y += 2 * sf->lh;
+	} else {
+		/* The buffer's bar: one scale for everything, pixels per byte = inner / ByteCount. */
+		uint32_t bc = si.bytecount ? si.bytecount : 1;
+		int bh = sf->lh - 4 * u;
+		SDL_Rect buf = { x0, y + 2 * u, inner, bh };
+		fill(r, buf.x, buf.y, buf.w, buf.h, th->buf);
+		hit_add(s, buf, D_BUF, "buffer");
+		uint32_t off = si.offset < bc ? si.offset : bc, len = si.length;
+		if (off + len > bc)
+			len = bc - off;
+		int sx = x0 + (int)((int64_t)inner * off / bc);
+		int sw = (int)((int64_t)inner * len / bc);
+		if (sw < 2 && len)
+			sw = 2;
+		SDL_Rect sub = { sx, buf.y, sw, bh };
+		fill(r, sub.x, sub.y, sub.w, sub.h, si.ok ? th->sub : th->error);
+		hit_add(s, sub, D_SUB, "subrange");
+		if (!si.bounced && si.ok && si.length) {
+			int mw = (int)((int64_t)sw * (int64_t)si.moved / si.length);
+			fill(r, sx, buf.y, mw, bh, th->moved);
+		}
+		y += sf->lh;
+		/* The bounce buffer holds Length bytes: the same width as the subrange, under it. */
+		if (si.ok && si.bounced) {
+			SDL_Rect bb = { sx, y + 2 * u, sw, bh };
+			fill(r, bb.x, bb.y, bb.w, bb.h, th->bounce);
+			int mw = si.length ? (int)((int64_t)sw * (int64_t)si.moved / si.length) : 0;
+			fill(r, bb.x, bb.y, mw, bh, th->moved);
+			hit_add(s, bb, D_BOUNCE, "bounce");
+		} else {
+			textf(r, sf, false, x0, y, th->dim, si.ok ? "no bounce buffer: the 8237A reaches it"
+							    : "Setup refused: nothing programmed");
+		}
+		y += sf->lh;
+		int w = textf(r, sf, false, x0, y, th->text, "Offset %u  Length %u  %s  moved %zu%s ", si.offset,
+			      si.length, si.write ? "send" : "receive", si.moved, si.completed ? "  done" : "");
+		if (si.ok && si.bounced)
+			textf(r, sf, true, x0 + w, y, th->bounce, "bounce at 0x%06x", si.dma_phys);
+		y += sf->lh;
+	}
+	/* The bytes themselves: the rows the view shows around the last transfer. */
+	size_t cells = (size_t)(inner / sf->cw);
+	int room = mem.y + mem.h - 2 * u - y;
+	size_t rows = room >= sf->lh ? (size_t)(room / sf->lh) : 0;
+	dv_view_memory(&s->view, &s->mem, rows, cells);
+	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh)
+		vline_at(r, s, sf, x0, y, &s->mem.line[i], cells);
+}
+
+static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	SDL_Rect a = L->timing;
+	if (a.w <= 0)
+		return;
+	const struct dv_theme *th = s->th;
+	const struct dv_font *sf = &s->small;
+	int u = L->u, label_w = 7 * sf->cw;
+	int plot_x = a.x + label_w, plot_w = a.w - label_w;
+	int colw = 6 * u; /* one bus cycle */
+	size_t cols = (size_t)(plot_w / colw);
+	struct dv_vtiming td;
+	dv_view_timing_data(&s->view, cols, &td);
+	s->tim_first = td.first;
+	s->tim_colw = colw;
+	fill(r, a.x, a.y, a.w, a.h, th->panel);
+	textf(r, sf, true, a.x + 2 * u, a.y, th->head, "Bus cycles %llu-%llu",
+	      (unsigned long long)td.first, (unsigned long long)(td.first + (td.ncols ? td.ncols - 1 : 0)));
+	int rowh = sf->px;
+	for (int sig = 0; sig < DV_TSIG_COUNT; sig++) {
+		int y = a.y + sf->lh + sig * rowh;
+		textf(r, sf, false, a.x + 2 * u, y, th->text, "%s", td.name[sig]);
+		int hi_y = y + 3 * u, lo_y = y + rowh - 4 * u;
+		for (size_t c = 0; c < td.ncols; c++) {
+			int x = plot_x + (int)c * colw;
+			bool h = td.hi[sig][c];
+			SDL_Color col = h ? th->wire_on : th->wire_off;
+			fill(r, x, h ? hi_y : lo_y, colw, 2 * u, col);
+			if (c > 0 && td.hi[sig][c - 1] != h)
+				fill(r, x, hi_y, u, lo_y - hi_y + 2 * u, col);
+			if (h)
+				fill(r, x, hi_y + 2 * u, colw, lo_y - hi_y - 2 * u, (SDL_Color){ col.r / 5, col.g / 5, col.b / 5, 255 });
+		}
+	}
+	/* The cursor's cycle is the last column. */
+	if (td.ncols) {
+		int x = plot_x + (int)(td.ncols - 1) * colw;
+		frame(r, (SDL_Rect){ x, a.y + sf->lh, colw, DV_TSIG_COUNT * rowh }, u, th->changed);
+	}
+	SDL_Rect plot = { plot_x, a.y + sf->lh, (int)td.ncols * colw, DV_TSIG_COUNT * rowh };
+	hit_add(s, plot, D_TIMING, "timing");
+}
+
+static const char *side_name(enum dv_side t)
+{
+	return t == DV_SIDE_SOURCE ? "driver source" : t == DV_SIDE_LOG ? "event log" : "NDIS call";
+}
+
+static void draw_side(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	SDL_Rect a = L->side;
+	if (a.w <= 0)
+		return;
+	const struct dv_theme *th = s->th;
+	const struct dv_font *sf = &s->small;
+	int u = L->u;
+	fill(r, a.x, a.y, a.w, a.h, th->panel);
+	/* The tabs: click one, or Tab cycles them. */
+	int x = a.x;
+	for (int t = 0; t < DV_SIDE_COUNT; t++) {
+		const char *n = side_name((enum dv_side)t);
+		int w = ((int)strlen(n) + 2) * sf->cw;
+		bool on = (int)s->side_tab == t;
+		fill(r, x, a.y, w, sf->lh, on ? th->head : th->boxfill);
+		textf(r, sf, on, x + sf->cw, a.y, on ? th->on_changed : th->dim, "%s", n);
+		hit_add(s, (SDL_Rect){ x, a.y, w, sf->lh }, NULL, "tab:%s", t == 0 ? "source" : t == 1 ? "log" : "call");
+		x += w + 2 * u;
+	}
+	size_t rows = (size_t)((a.h - sf->lh - 2 * u) / sf->lh);
+	size_t cells = (size_t)((a.w - 4 * u) / sf->cw);
+	struct dv_vpanel *p = &s->side;
+	switch (s->side_tab) {
+	case DV_SIDE_SOURCE: dv_view_source(&s->view, p, rows); break;
+	case DV_SIDE_LOG: dv_view_log(&s->view, p, rows); break;
+	default: dv_view_ndis(&s->view, p, cells); break;
+	}
+	int y = a.y + sf->lh + 2 * u;
+	if (p->title[0] && s->side_tab != DV_SIDE_LOG) {
+		const char *t = strrchr(p->title, '/'); /* the file's name, not where it lives */
+		textf(r, sf, true, a.x + 2 * u, y, th->head, "%.*s", (int)cells, t ? t + 1 : p->title);
+		y += sf->lh;
+	}
+	for (size_t i = 0; i < p->n && y + sf->lh <= a.y + a.h; i++, y += sf->lh)
+		vline_at(r, s, sf, a.x + 2 * u, y, &p->line[i], cells);
+}
+
+/* Appends a blank line, src's title as a heading, and src's lines to dst. */
+static void append_panel(struct dv_sdl *s, struct dv_vpanel *dst, const struct dv_vpanel *src)
+{
+	add_line(s, dst, NULL);
+	if (src->title[0])
+		dv_vline_add(add_line(s, dst, NULL), DV_ROLE_HEADING, "%s", src->title);
+	for (size_t i = 0; i < src->n; i++) {
+		struct dv_vline *l = add_line(s, dst, NULL);
+		const struct dv_vline *o = &src->line[i];
+		for (size_t k = 0; k < o->len;) {
+			size_t j = k;
+			while (j < o->len && o->roles[j] == o->roles[k])
+				j++;
+			dv_vline_add(l, (enum dv_role)o->roles[k], "%.*s", (int)(j - k), o->text + k);
+			k = j;
+		}
+	}
+}
+
+/* The narration and the question, in the big font when they fit, else the small one. */
+/* Builds the narration and the question (when one is current) for width pixels with font f.
+ * Returns the lines they take, their title and an answer being typed included. */
+static size_t build_narration(struct dv_sdl *s, const struct dv_font *f, int width)
+{
+	size_t cells = (size_t)(width / f->cw);
+	int ask = dv_sdl_current_ask(s);
+	dv_view_narration(&s->view, &s->narr, cells);
+	if (ask >= 0) {
+		/* The question under the narration, a blank line between. */
+		const struct dv_sdl_ask *q = &s->ask[ask];
+		struct dv_vask st = { .answered = q->answered, .correct = q->correct, .hints = q->hints,
+				      .given = q->given[0] ? q->given : NULL, .show_explain = q->show_explain };
+		for (unsigned k = 0; k < s->lesson->nasks; k++)
+			if (s->lesson->asks[k]->step == s->lesson->asks[ask]->step) {
+				st.count++;
+				st.number += k <= (unsigned)ask;
+			}
+		dv_view_question(&s->view, s->lesson->asks[ask], &st, &s->tmp, cells);
+		append_panel(s, &s->narr, &s->tmp);
+	}
+	return s->narr.n + 1 + (s->input ? 1 : 0);
+}
+
+/* Picks the narration's font and room: the big font when it fits; else the small one; else
+ * the timing diagram and the side panel give their room to the narration, which always wins
+ * (a learner must be able to read every sentence of the step). Returns the font. */
+static const struct dv_font *fit_narration(struct dv_sdl *s, struct layout *L)
+{
+	int u = L->u;
+	for (int room = 0; room < 2; room++) {
+		for (int pass = 0; pass < 2; pass++) {
+			const struct dv_font *f = pass ? &s->small : &s->big;
+			size_t lines = build_narration(s, f, L->narr.w - 4 * u);
+			if ((int)lines * f->lh <= L->narr.h)
+				return f;
+		}
+		if (room == 0 && L->timing.w > 0) {
+			int top = L->timing.y;
+			L->narr.h += L->narr.y - top;
+			L->narr.y = top + 2 * u;
+			L->narr.h -= 2 * u;
+			L->timing.w = L->side.w = 0;
+		} else {
+			break;
+		}
+	}
+	return &s->small; /* clipped: the panel as last built, in the small font */
+}
+
+static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct dv_font *f)
+{
+	SDL_Rect a = L->narr;
+	const struct dv_theme *th = s->th;
+	int u = L->u;
+	fill(r, 0, a.y - 3 * u, L->W, 2 * u, th->border);
+	size_t cells = (size_t)((a.w - 4 * u) / f->cw);
+	int y = a.y;
+	text_at(r, f, true, a.x, y, s->narr.title, strlen(s->narr.title), th->changed, NULL);
+	y += f->lh;
+	size_t i = 0;
+	for (; i < s->narr.n && y + f->lh <= a.y + a.h; i++, y += f->lh)
+		vline_at(r, s, f, a.x, y, &s->narr.line[i], cells);
+	if (i < s->narr.n) /* cannot happen at 1280x720; say so rather than hide it */
+		textf(r, f, true, a.x + a.w - 16 * f->cw, a.y, th->error, "(%zu more lines)", s->narr.n - i);
+	if (s->input && y + f->lh <= a.y + a.h + f->lh) {
+		int w = textf(r, f, true, a.x, y, th->hilite, "Your answer: ");
+		int tw = textf(r, f, false, a.x + w, y, th->text, "%s", s->inbuf);
+		fill(r, a.x + w + tw, y + 2 * u, f->cw, f->lh - 4 * u, th->text); /* the caret */
+	}
+}
+
+struct button {
+	const char *name, *label;
+};
+
+/* The control row: buttons, the speed, and the lesson's timeline. */
+static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	const struct dv_theme *th = s->th;
+	const struct dv_font *sf = &s->small;
+	int u = L->u;
+	SDL_Rect a = L->controls;
+	fill(r, a.x, a.y, a.w, a.h, th->panel);
+	const struct button b[] = {
+		{ "first", "|<" }, { "prev", "<" }, { "play", s->playing ? "pause" : "play" }, { "next", ">" },
+		{ "last", ">|" }, { "slower", "-" }, { "faster", "+" }, { "gran", dv_view_gran_name(s->view.gran) },
+		{ "help", "?" },
+	};
+	int x = L->cpu.x, y = a.y + 3 * u, h = sf->lh;
+	for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
+		int w = ((int)strlen(b[i].label) + 2) * sf->cw;
+		SDL_Rect rc = { x, y, w, h };
+		bool hot = s->mouse_in && s->mx >= rc.x && s->mx < rc.x + rc.w && s->my >= rc.y && s->my < rc.y + rc.h;
+		fill(r, rc.x, rc.y, rc.w, rc.h, hot ? th->head : th->boxfill);
+		frame(r, rc, u > 1 ? u / 2 : 1, th->border);
+		textf(r, sf, true, x + sf->cw, y, hot ? th->on_changed : th->text, "%s", b[i].label);
+		hit_add(s, rc, NULL, "button:%s", b[i].name);
+		x += w + 3 * u;
+		if (!strcmp(b[i].name, "faster")) {
+			x += textf(r, sf, false, x, y, th->dim, "%u/s", dv_sdl_rate(s)) + 3 * u;
+		}
+	}
+	/* The timeline: one equal segment per shown step, the cursor's place marked. */
+	int tx = x + 4 * u, tw = L->W - L->cpu.x - tx;
+	unsigned nshown = 0;
+	for (unsigned k = 0; k < s->lesson->nsteps; k++)
+		nshown += dv_sdl_step_shown(s, k);
+	if (tw < 40 * u || nshown == 0)
+		return;
+	SDL_Rect tl = { tx, y + h / 4, tw, h / 2 };
+	fill(r, tl.x, tl.y, tl.w, tl.h, th->buf);
+	hit_add(s, tl, D_TIMELINE, "timeline");
+	unsigned i = 0;
+	for (unsigned k = 0; k < s->lesson->nsteps; k++) {
+		if (!dv_sdl_step_shown(s, k))
+			continue;
+		int sx = tl.x + (int)((int64_t)tl.w * i / nshown), ex = tl.x + (int)((int64_t)tl.w * (i + 1) / nshown);
+		size_t first, end;
+		if (k == s->view.step && dv_run_step_events(s->run, k, &first, &end)) {
+			double f = end > first ? (double)(s->view.pos - (s->view.pos > first ? first : s->view.pos)) /
+							 (double)(end - first) : 1.0;
+			if (f > 1)
+				f = 1;
+			fill(r, sx, tl.y, (int)((ex - sx) * f), tl.h, th->sub);
+			fill(r, sx + (int)((ex - sx) * f) - u, tl.y - 2 * u, 3 * u, tl.h + 4 * u, th->changed);
+		} else if (k < s->view.step) {
+			fill(r, sx, tl.y, ex - sx, tl.h, th->sub);
+		}
+		fill(r, sx, tl.y - u, u, tl.h + 2 * u, th->bg);
+		i++;
+	}
+}
+
+static void draw_tooltip(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	if (!s->mouse_in)
+		return;
+	const struct dv_hit *h = NULL;
+	for (size_t i = s->nhit; i-- > 0;)
+		if (s->hit[i].desc && s->mx >= s->hit[i].r.x && s->mx < s->hit[i].r.x + s->hit[i].r.w &&
+		    s->my >= s->hit[i].r.y && s->my < s->hit[i].r.y + s->hit[i].r.h) {
+			h = &s->hit[i];
+			break;
+		}
+	if (!h)
+		return;
+	const struct dv_font *f = &s->small;
+	int u = L->u;
+	size_t width = 46;
+	/* Word-wrap the description at width cells. */
+	const char *t = h->desc;
+	const char *lines[16];
+	size_t lens[16], n = 0;
+	while (*t && n < 16) {
+		size_t len = strlen(t), take = len;
+		if (dv_vtext_cells(t, len) > width) {
+			take = dv_vtext_bytes_for(t, len, width);
+			size_t k = take;
+			while (k > 0 && t[k] != ' ')
+				k--;
+			if (k > 0)
+				take = k;
+		}
+		lines[n] = t;
+		lens[n++] = take;
+		t += take;
+		while (*t == ' ')
+			t++;
+	}
+	int w = (int)width * f->cw + 8 * u, hgt = (int)n * f->lh + 6 * u;
+	int x = s->mx + 12 * u, y = s->my + 12 * u;
+	if (x + w > L->W)
+		x = L->W - w - 2 * u;
+	if (y + hgt > L->H)
+		y = s->my - hgt - 6 * u;
+	if (x < 0)
+		x = 0;
+	if (y < 0)
+		y = 0;
+	fill(r, x, y, w, hgt, s->th->tip);
+	frame(r, (SDL_Rect){ x, y, w, hgt }, u, s->th->changed);
+	for (size_t i = 0; i < n; i++)
+		text_at(r, f, false, x + 4 * u, y + 3 * u + (int)i * f->lh, lines[i], lens[i], s->th->text, NULL);
+}
+
+static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	static const char *const keys[] = {
+		"j / space / right   next move (of the granularity)",
+		"k / b / left        back",
+		". and ,             one event forward / back",
+		"g / G               first / last step",
+		"p                   play the step, one bus cycle at a time",
+		"+ / -               faster / slower",
+		"t                   granularity: step, call, port, cycle",
+		"a or Enter          answer the question;  h  a hint",
+		"Tab                 source / event log / NDIS call",
+		"s                   save a PNG screenshot",
+		"L                   large text;   c  high contrast",
+		"d                   demo: play every lesson, looping",
+		"F11                 fullscreen;   q / Esc  quit",
+		"mouse               buttons; click the timeline or the timing",
+		"                    diagram to go there; hover a register",
+	};
+	const struct dv_font *f = &s->big;
+	int u = L->u, n = (int)(sizeof keys / sizeof keys[0]);
+	int w = 62 * f->cw + 12 * u, h = (n + 2) * f->lh + 8 * u;
+	if (w > L->W)
+		w = L->W;
+	int x = (L->W - w) / 2, y = (L->H - h) / 2;
+	if (y < 0)
+		y = 0;
+	fill(r, x, y, w, h, s->th->tip);
+	frame(r, (SDL_Rect){ x, y, w, h }, 2 * u, s->th->changed);
+	textf(r, f, true, x + 6 * u, y + 4 * u, s->th->changed, "Keys (any key closes this)");
+	for (int i = 0; i < n; i++)
+		textf(r, f, false, x + 6 * u, y + 4 * u + (i + 1) * f->lh, s->th->text, "%s", keys[i]);
+}
+
+void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
+{
+	int W = 1280, H = 720;
+	if (SDL_GetRendererOutputSize(r, &W, &H) != 0 || W <= 0 || H <= 0)
+		W = 1280, H = 720;
+	const struct dv_theme *th = s->th;
+	s->nhit = 0;
+	s->out_w = W;
+	s->out_h = H;
+	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+	set_color(r, th->bg);
+	SDL_RenderClear(r);
+	if (!dv_sdl_fonts_for(s, H))
+		return;
+	struct layout L = layout_for(s, W, H);
+	const struct dv_font *narr_font = fit_narration(s, &L);
+	int u = L.u;
+	struct dv_view *v = &s->view;
+	const struct dv_font *sf = &s->small, *bf = &s->big;
+	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4);
+	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
+
+	/* Title, and where the learner is. */
+	const char *title = s->lesson->title ? s->lesson->title : "";
+	textf(r, bf, true, cpu.x, L.title_y, th->text, "dmaviz: %s", title);
+	char where[160];
+	snprintf(where, sizeof where, "%s%s  %s moves", s->demo ? "DEMO  " : "", s->playing ? "playing" : "paused",
+		 dv_view_gran_name(v->gran));
+	int ww = (int)strlen(where) * sf->cw;
+	textf(r, sf, s->demo, W - cpu.x - ww, L.title_y + bf->lh - sf->lh, s->demo ? th->changed : th->dim, "%s", where);
+
+	/* Signal levels. */
+	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
+	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, bit), dack = level(s, DV_SLOT_BUS_DACK, 0, bit);
+	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1) ? level(s, DV_SLOT_DMA_HRQ, 1, 1) : level(s, DV_SLOT_DMA_HRQ, 0, 1);
+	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
+	unsigned irq = v->now.st.nic.irq;
+	int irql = level(s, DV_SLOT_NIC_IRQ_LEVEL, 0, 1);
+	struct moves mv = moves_of(s);
+	size_t moved = mv.xfers;
+
+	/* The bus and the stubs to it. */
+	int bl = owner ? 2 : moved ? 1 : 0;
+	fill(r, cpu.x, L.bus_y - 5 * u, L.bus_x2 - cpu.x, 10 * u, bl ? wire_color(s, bl) : th->border);
+	int label_y = L.bus_y - 5 * u - sf->lh - u;
+	textf(r, sf, true, cpu.x + cpu.w + 12 * u, label_y, bl ? wire_color(s, bl) : th->dim,
+	      "ISA bus: %s has it", owner ? "the DMA" : "the CPU");
+	if (moved)
+		textf(r, sf, true, dma.x + dma.w * 3 / 4 + 12 * u, label_y, th->wire_on, "%zu transfer%s",
+		      moved, moved == 1 ? "" : "s");
+	wire(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, 0, u);
+	wire(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y, moved ? 1 : 0, u);
+	wire(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, moved ? 1 : 0, u);
+	wire(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved ? 1 : 0, u);
+	wire(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved ? 1 : 0, u);
+	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
+	wire(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
+
+	/* HRQ / HLDA between the CPU and the 8237A; DREQ / DACK / TC between the NIC and it. */
+	char lab[64];
+	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 35 / 100, "HRQ \xe2\x86\x90", D_HRQ, hrq, u);
+	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92", D_HLDA, hlda, u);
+	snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", ch);
+	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 28 / 100, lab, D_DREQ, dreq, u);
+	snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", ch);
+	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 58 / 100, lab, D_DACK, dack, u);
+	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", D_TC, tc, u);
+	/* IRQ: from the NIC over the top to the CPU. */
+	int iy = L.irq_y;
+	wire(r, s, nic.x + nic.w / 2, nic.y, nic.x + nic.w / 2, iy, irql, u);
+	wire(r, s, nic.x + nic.w / 2, iy, cpu.x + cpu.w / 2, iy, irql, u);
+	wire(r, s, cpu.x + cpu.w / 2, iy, cpu.x + cpu.w / 2, cpu.y, irql, u);
+	snprintf(lab, sizeof lab, "\xe2\x86\x90 IRQ%u", irq);
+	text_at(r, sf, irql != 0, nic.x - 9 * sf->cw, iy - sf->lh - 3 * u, lab, strlen(lab),
+		irql ? wire_color(s, irql) : th->dim, NULL);
+	hit_add(s, (SDL_Rect){ cpu.x + cpu.w / 2, iy - sf->lh - 3 * u, nic.x - cpu.x, sf->lh + 6 * u }, D_IRQW, "wire:IRQ");
+
+	/* CPU. */
+	struct dv_vpanel *p = &s->box;
+	panel_reset(s, p);
+	unsigned lv = now(s, DV_SLOT_CPU_IRQL, 0);
+	struct dv_vline *l = add_line(s, p, D_IRQL);
+	dv_vline_add(l, DV_ROLE_NORMAL, "IRQL ");
+	dv_vline_add(l, role(s, DV_SLOT_CPU_IRQL, 0), "%u %s", lv, level_name(lv));
+	l = add_line(s, p, D_IRR);
+	dv_vline_add(l, DV_ROLE_NORMAL, "IRR ");
+	reg_value(s, l, DV_SLOT_CPU_IRR, 0, 4);
+	l = add_line(s, p, D_DPC);
+	dv_vline_add(l, DV_ROLE_NORMAL, "DPCs ");
+	reg_value(s, l, DV_SLOT_CPU_DPC_COUNT, 0, 0);
+	l = add_line(s, p, D_RUNS);
+	dv_vline_add(l, owner ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s", owner ? "on hold" : "runs");
+	bool cpu_chg = chg(s, DV_SLOT_CPU_IRQL, 0) || chg(s, DV_SLOT_CPU_IRR, 0) ||
+		       chg(s, DV_SLOT_CPU_DPC_COUNT, 0) || chg(s, DV_SLOT_CPU_IN_SERVICE, 0);
+	draw_box(r, s, cpu, "CPU", cpu_chg, th->boxfill, u);
+	box_lines(r, s, cpu, p, "cpu", u);
+
+	/* The 8237A: its fill says masked (red), transferring (green) or waiting. */
+	dv_view_dma(v, &s->tmp);
+	bool dma_chg = panel_changed(&s->tmp);
+	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
+	bool active = moved || dack || now(s, DV_SLOT_DMA_ACTIVE, chip) == (ch % 4) + 1;
+	panel_reset(s, p);
+	uint32_t cnt = now(s, DV_SLOT_DMA_COUNT, ch), mode = now(s, DV_SLOT_DMA_MODE, ch);
+	l = add_line(s, p, D_ADDR);
+	dv_vline_add(l, DV_ROLE_NORMAL, "address ");
+	reg_value(s, l, DV_SLOT_DMA_ADDR, ch, 4);
+	dv_vline_add(l, DV_ROLE_DIM, "  base ");
+	reg_value(s, l, DV_SLOT_DMA_BASE_ADDR, ch, 4);
+	l = add_line(s, p, D_COUNT);
+	dv_vline_add(l, DV_ROLE_NORMAL, "count   ");
+	reg_value(s, l, DV_SLOT_DMA_COUNT, ch, 4);
+	if (cnt == 0xFFFF)
+		dv_vline_add(l, DV_ROLE_DIM, "  done");
+	else
+		dv_vline_add(l, DV_ROLE_DIM, "  %u bytes left", (cnt + 1) * (chip ? 2u : 1u));
+	l = add_line(s, p, D_MODE);
+	dv_vline_add(l, DV_ROLE_NORMAL, "mode    ");
+	reg_value(s, l, DV_SLOT_DMA_MODE, ch, 2);
+	dv_vline_add(l, DV_ROLE_NORMAL, " %s, %s%s", dv_dma_sel_name(dv_dma_mode_sel((uint8_t)mode)),
+		     (mode & DV_DMA_MODE_DECREMENT) ? "down" : "up", (mode & DV_DMA_MODE_AUTOINIT) ? ", auto" : "");
+	l = add_line(s, p, D_TYPE);
+	unsigned type = dv_dma_mode_type((uint8_t)mode);
+	dv_vline_add(l, type == DV_DMA_ILLEGAL ? DV_ROLE_ERROR : DV_ROLE_NORMAL, "        %s",
+		     type == DV_DMA_READ ? "read: memory \xe2\x86\x92 device" :
+		     type == DV_DMA_WRITE ? "write: device \xe2\x86\x92 memory" :
+		     type == DV_DMA_VERIFY ? "verify: nothing moves" : "illegal type 11");
+	l = add_line(s, p, D_MASK);
+	dv_vline_add(l, DV_ROLE_NORMAL, "mask ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_MASK, chip), "%s", masked ? "SET" : "clear");
+	dv_vline_add(l, DV_ROLE_NORMAL, "   TC ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_STATUS, chip), "%u", (now(s, DV_SLOT_DMA_STATUS, chip) & bit) ? 1u : 0u);
+	dv_vline_add(l, DV_ROLE_NORMAL, "   flip-flop ");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_FLIPFLOP, chip), "%s", now(s, DV_SLOT_DMA_FLIPFLOP, chip) ? "hi" : "lo");
+	l = add_line(s, p, D_STATE);
+	if (moved)
+		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "TRANSFERRED %zu byte%s%s", moved * (chip ? 2u : 1u),
+			     moved * (chip ? 2u : 1u) == 1 ? "" : "s", masked ? ", masked now" : "");
+	else if (masked)
+		dv_vline_add(l, DV_ROLE_ERROR, "MASKED: DREQ is ignored");
+	else
+		dv_vline_add(l, active ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
+	char dtitle[96];
+	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch, chip ? "16-bit" : "8-bit");
+	draw_box(r, s, dma, dtitle, dma_chg, active ? th->xfer : masked ? th->masked : th->boxfill, u);
+	box_lines(r, s, dma, p, "dma", u);
+	hit_add(s, rect_of(dma), NULL, "box:dma");
+
+	/* NIC: its registers and the FIFOs as bars. */
+	dv_view_nic(v, &s->tmp);
+	bool nic_chg = panel_changed(&s->tmp);
+	char ntitle[96];
+	snprintf(ntitle, sizeof ntitle, "NIC at 0x%03x", v->now.st.nic.base);
+	draw_box(r, s, nic, ntitle, nic_chg, th->boxfill, u);
+	panel_reset(s, p);
+	l = add_line(s, p, D_NICCMD);
+	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
+	reg_value(s, l, DV_SLOT_NIC_CMD, 0, 2);
+	dv_vline_add(l, DV_ROLE_NORMAL, "  ISR ");
+	reg_value(s, l, DV_SLOT_NIC_ISR, 0, 2);
+	l = add_line(s, p, D_TXLEN);
+	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_TXLEN, 0), "%u", now(s, DV_SLOT_NIC_TXLEN, 0));
+	dv_vline_add(l, DV_ROLE_NORMAL, " B, sent ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_TX_SENT, 0), "%u", now(s, DV_SLOT_NIC_TX_SENT, 0));
+	l = add_line(s, p, D_FIFO);
+	dv_vline_add(l, DV_ROLE_NORMAL, "TX FIFO ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_TX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_TX_COUNT, 0));
+	l = add_line(s, p, D_FIFO);
+	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_RX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_RX_COUNT, 0));
+	l = add_line(s, p, D_IRQLINE);
+	dv_vline_add(l, DV_ROLE_NORMAL, "IRQ%u line ", irq);
+	dv_vline_add(l, role(s, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now(s, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
+	box_lines(r, s, nic, p, "nic", u);
+	for (int k = 0; k < 2; k++) { /* the bars, right of "TX FIFO nn" / "RX FIFO nn" */
+		unsigned fillc = now(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
+		bool c = chg(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
+		int x0 = nic.x + 5 * u + 12 * sf->cw, y0 = nic.y + 3 * u + (3 + k) * sf->lh + 3 * u;
+		int room = nic.x + nic.w - 8 * u - x0, cell = room / 16;
+		for (unsigned i = 0; i < 16 && cell > 2; i++)
+			fill(r, x0 + (int)i * cell, y0, cell - u, sf->lh - 6 * u,
+			     i < fillc ? (c ? th->changed : th->wire_on) : th->wire_off);
+	}
+
+	draw_memory(r, s, &L, &mv);
+
+	/* The page register: bits 16-23 of the address the 8237A does not have. */
+	panel_reset(s, p);
+	l = add_line(s, p, D_PAGE);
+	dv_vline_add(l, DV_ROLE_NORMAL, "page ");
+	reg_value(s, l, DV_SLOT_PAGE, ch, 2);
+	l = add_line(s, p, D_PHYS);
+	dv_vline_add(l, DV_ROLE_DIM, "next phys");
+	l = add_line(s, p, D_PHYS);
+	bool phys_chg = chg(s, DV_SLOT_PAGE, ch) || chg(s, DV_SLOT_DMA_ADDR, ch);
+	dv_vline_add(l, phys_chg ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
+	snprintf(lab, sizeof lab, "Page reg ch%u", ch);
+	draw_box(r, s, page, lab, chg(s, DV_SLOT_PAGE, ch), th->boxfill, u);
+	box_lines(r, s, page, p, "page", u);
+
+	/* The wire and the peer station. */
+	panel_reset(s, p);
+	l = add_line(s, p, D_PEER);
+	dv_vline_add(l, DV_ROLE_NORMAL, "wire: ");
+	if (mv.wtx || mv.wrx)
+		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "%zu B out, %zu B in", mv.wtx, mv.wrx);
+	else
+		dv_vline_add(l, DV_ROLE_DIM, "quiet");
+	l = add_line(s, p, D_PEER);
+	dv_vline_add(l, DV_ROLE_NORMAL, "frames received ");
+	dv_vline_add(l, role(s, DV_SLOT_PEER_RX_COUNT, 0), "%u", now(s, DV_SLOT_PEER_RX_COUNT, 0));
+	l = add_line(s, p, D_PEER);
+	dv_vline_add(l, DV_ROLE_NORMAL, "frames to send  ");
+	dv_vline_add(l, role(s, DV_SLOT_PEER_TXQ_COUNT, 0), "%u", now(s, DV_SLOT_PEER_TXQ_COUNT, 0));
+	draw_box(r, s, peer, "Wire / peer station",
+		 chg(s, DV_SLOT_PEER_RX_COUNT, 0) || chg(s, DV_SLOT_PEER_TXQ_COUNT, 0), th->boxfill, u);
+	box_lines(r, s, peer, p, "peer", u);
+
+	draw_tokens(r, s, &L, &mv);
+	draw_timing(r, s, &L);
+	draw_side(r, s, &L);
+	draw_narration(r, s, &L, narr_font);
+	draw_controls(r, s, &L);
+	if (s->status[0]) {
+		int w = (int)dv_vtext_cells(s->status, strlen(s->status)) * sf->cw + 8 * u;
+		int x = W - w - cpu.x, y = L.controls.y - sf->lh - 4 * u;
+		fill(r, x, y, w, sf->lh + 2 * u, th->tip);
+		textf(r, sf, true, x + 4 * u, y + u, th->changed, "%s", s->status);
+	}
+	if (s->help)
+		draw_help(r, s, &L);
+	else
+		draw_tooltip(r, s, &L);
+}

@@ -1,0 +1,114 @@
+/* dmaviz: what the SDL2 mode's files share (ui/sdl only). sdlui.c owns the lesson, the keys,
+ * the mouse, playing and the demo; draw.c draws a frame and records where things landed. */
+#ifndef DV_SDL_INT_H
+#define DV_SDL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "lesson.h"
+#include "sdlui.h"
+#include "view.h"
+
+struct dv_font {
+	TTF_Font *reg, *bold;
+	int px, cw, lh;
+};
+
+struct dv_theme {
+	const char *name;
+	SDL_Color bg, text, head, changed, on_changed, dim, error, hilite, border, boxfill, masked, xfer,
+		wire_off, wire_on, wire_pulse, buf, sub, moved, bounce, panel, tip;
+};
+
+/* Where the last draw put something a click or a hover can name. */
+struct dv_hit {
+	char name[48];
+	SDL_Rect r;
+	const char *desc; /* hover text; NULL: none */
+};
+#define DV_SDL_MAX_HITS 192
+
+enum dv_side { DV_SIDE_SOURCE, DV_SIDE_LOG, DV_SIDE_CALL, DV_SIDE_COUNT };
+
+/* What the learner did with one ask of the lesson. */
+struct dv_sdl_ask {
+	size_t pos; /* where the question comes (SIZE_MAX: its step never ran) */
+	bool answered, correct, show_explain;
+	unsigned hints;
+	char given[64];
+};
+
+enum dv_demo_phase { DV_DEMO_PLAY, DV_DEMO_HOLD };
+
+struct dv_sdl {
+	struct dv_sdl_options opt;
+	/* the lesson */
+	char *path, *text;
+	struct dv_lesson *lesson;
+	struct dv_run *run;
+	struct dv_view view;
+	bool view_ok;
+	struct dv_sdl_ask *ask;
+	bool input; /* typing an answer */
+	char inbuf[64];
+	size_t inlen;
+	/* panels, reused frame to frame */
+	struct dv_vpanel narr, mem, tmp, box, side;
+	const char *line_desc[16]; /* hover text of the box lines being built */
+	enum dv_side side_tab;
+	bool help;
+	/* fonts and colours */
+	char font_path[4096], bold_path[4096];
+	struct dv_font small, big;
+	int font_h;  /* the output height the fonts were opened for; 0 none */
+	bool font_large;
+	const struct dv_theme *th;
+	/* playing: moves (dv_view_play_next) at speeds[speed] a second up to play_end */
+	bool playing;
+	unsigned speed;
+	unsigned acc;	       /* thousandths of a move owed */
+	size_t play_end;
+	unsigned play_step;    /* the lesson step being played */
+	unsigned rate_override; /* the demo's rate for this step; 0: speeds[speed] */
+	/* the demo */
+	char *const *demo_paths;
+	size_t demo_n, demo_i;
+	bool demo;
+	enum dv_demo_phase demo_phase;
+	unsigned demo_hold; /* milliseconds left to hold the narration */
+	/* the mouse */
+	struct dv_hit hit[DV_SDL_MAX_HITS];
+	size_t nhit;
+	int mx, my;
+	bool mouse_in;
+	int hover;	    /* the hit under the mouse at the last motion, -1 none */
+	uint64_t tim_first; /* the timing diagram's first cycle and column width, as drawn */
+	int tim_colw;
+	int out_w, out_h;   /* the last draw's output size (the screenshot key uses it) */
+	bool explain;	    /* the verifier rule's explanation is shown */
+	/* the window */
+	bool fullscreen;
+	SDL_Window *win;
+	char status[200];
+};
+
+extern const unsigned dv_sdl_speeds[];
+extern const size_t dv_sdl_nspeeds;
+extern const struct dv_theme dv_theme_dark, dv_theme_contrast;
+
+/* The moves a second playing goes at now. */
+unsigned dv_sdl_rate(const struct dv_sdl *s);
+/* The ask the narration shows at the cursor, or -1. */
+int dv_sdl_current_ask(const struct dv_sdl *s);
+/* Opens the fonts for output height h (large text applied). */
+bool dv_sdl_fonts_for(struct dv_sdl *s, int h);
+void dv_sdl_fonts_close(struct dv_sdl *s);
+/* Is lesson step k shown (numbered or narrated)? */
+bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k);
+
+#endif
