@@ -445,6 +445,9 @@ static void signal(SDL_Renderer *r, struct dv_sdl *s, int x1, int x2, int y, con
 
 /* ---- hover texts ------------------------------------------------------------------------------- */
 
+static const char D_BUS[] = "The ISA bus: address, data and the MEMR/MEMW/IOR/IOW strobes. The CPU "
+	"owns it until the 8237A gets HLDA; then one DMA cycle reads memory and writes the card (or the "
+	"reverse) in a single bus cycle: the byte never passes through the CPU or the 8237A.";
 static const char D_IRQL[] = "IRQL: the CPU's interrupt request level. The ISR runs at DIRQL; the "
 	"DPC (MiniportHandleInterrupt) at DISPATCH, where NdisMSetupDmaTransfer and "
 	"NdisMCompleteDmaTransfer may be called (at or below DISPATCH_LEVEL).";
@@ -518,7 +521,7 @@ struct layout {
 	int W, H, u;
 	int title_y, irq_y;
 	struct box cpu, dma, nic, mem, page, peer;
-	int bus_y, bus_x2;
+	int bus_y, bus_h, bus_x2;
 	SDL_Rect timing, side, narr, controls;
 };
 
@@ -537,9 +540,11 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 	L.cpu = (struct box){ m, top, W * 150 / 1000, boxh };
 	L.dma = (struct box){ W * 250 / 1000, top, W * 350 / 1000, boxh };
 	L.nic = (struct box){ W * 700 / 1000, top, W - m - W * 700 / 1000, boxh };
-	L.bus_y = top + boxh + sf->lh + 10 * u;
+	/* The bus is a bar as high as a line of text, its label inside it. */
+	L.bus_h = sf->lh + 2 * u;
+	L.bus_y = top + boxh + 6 * u + L.bus_h / 2;
 	L.bus_x2 = W * 800 / 1000;
-	int memy = L.bus_y + 5 * u + 8 * u, memh = 3 * u + 5 * sf->lh + 4 * u;
+	int memy = L.bus_y + L.bus_h / 2 + 7 * u, memh = 3 * u + 5 * sf->lh + 4 * u;
 	L.mem = (struct box){ m, memy, W * 475 / 1000, memh };
 	L.page = (struct box){ W * 510 / 1000, memy, W * 170 / 1000, memh };
 	L.peer = (struct box){ L.nic.x, memy, L.nic.w, memh };
@@ -548,7 +553,7 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 	int rest_y = memy + memh + 4 * u, rest_h = L.controls.y - rest_y;
 	/* The narration keeps at least its title and three big lines; the timing diagram and the
 	 * side panel get the rest when it holds six signals (large text may leave no room). */
-	int narr_min = bf->lh * 4 + 6 * u, tim_h = sf->lh + DV_TSIG_COUNT * sf->px + 4 * u;
+	int narr_min = bf->lh * 4 + 6 * u, tim_h = DV_TSIG_COUNT * sf->px + 4 * u;
 	if (rest_h - narr_min >= tim_h) {
 		int extra = rest_h - narr_min - tim_h;
 		(void)extra;
@@ -705,11 +710,9 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	s->tim_first = td.first;
 	s->tim_colw = colw;
 	fill(r, a.x, a.y, a.w, a.h, th->panel);
-	textf(r, sf, true, a.x + 2 * u, a.y, th->head, "Bus cycles %llu-%llu",
-	      (unsigned long long)td.first, (unsigned long long)(td.first + (td.ncols ? td.ncols - 1 : 0)));
 	int rowh = sf->px;
 	for (int sig = 0; sig < DV_TSIG_COUNT; sig++) {
-		int y = a.y + sf->lh + sig * rowh;
+		int y = a.y + 2 * u + sig * rowh;
 		textf(r, sf, false, a.x + 2 * u, y, th->text, "%s", td.name[sig]);
 		int hi_y = y + 3 * u, lo_y = y + rowh - 4 * u;
 		for (size_t c = 0; c < td.ncols; c++) {
@@ -726,9 +729,9 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	/* The cursor's cycle is the last column. */
 	if (td.ncols) {
 		int x = plot_x + (int)(td.ncols - 1) * colw;
-		frame(r, (SDL_Rect){ x, a.y + sf->lh, colw, DV_TSIG_COUNT * rowh }, u, th->changed);
+		frame(r, (SDL_Rect){ x, a.y + 2 * u, colw, DV_TSIG_COUNT * rowh }, u, th->changed);
 	}
-	SDL_Rect plot = { plot_x, a.y + sf->lh, (int)td.ncols * colw, DV_TSIG_COUNT * rowh };
+	SDL_Rect plot = { plot_x, a.y + 2 * u, (int)td.ncols * colw, DV_TSIG_COUNT * rowh };
 	hit_add(s, plot, D_TIMING, "timing");
 }
 
@@ -1056,19 +1059,20 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	size_t moved = mv.xfers;
 
 	/* The bus and the stubs to it. */
-	int bl = owner ? 2 : moved ? 1 : 0;
-	fill(r, cpu.x, L.bus_y - 5 * u, L.bus_x2 - cpu.x, 10 * u, bl ? wire_color(s, bl) : th->border);
-	int label_y = L.bus_y - 5 * u - sf->lh - u;
-	textf(r, sf, true, cpu.x + cpu.w + 12 * u, label_y, bl ? wire_color(s, bl) : th->dim,
-	      "ISA bus: %s has it", owner ? "the DMA" : "the CPU");
-	if (moved)
-		textf(r, sf, true, dma.x + dma.w * 3 / 4 + 12 * u, label_y, th->wire_on, "%zu transfer%s",
-		      moved, moved == 1 ? "" : "s");
 	wire(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, 0, u);
 	wire(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y, moved ? 1 : 0, u);
 	wire(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, moved ? 1 : 0, u);
 	wire(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved ? 1 : 0, u);
 	wire(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved ? 1 : 0, u);
+	int bl = owner ? 2 : moved ? 1 : 0;
+	int bus_top = L.bus_y - L.bus_h / 2;
+	fill(r, cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h, wire_color(s, bl));
+	SDL_Color on_bus = bl ? th->on_changed : th->text;
+	int bx = cpu.x + cpu.w + 12 * u;
+	bx += textf(r, sf, true, bx, bus_top + u, on_bus, "ISA bus: %s has it", owner ? "the DMA" : "the CPU");
+	if (moved)
+		textf(r, sf, true, bx + 4 * sf->cw, bus_top + u, on_bus, "%zu transfer%s", moved, moved == 1 ? "" : "s");
+	hit_add(s, (SDL_Rect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, D_BUS, "bus");
 	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
 	wire(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
 
