@@ -3,8 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "describe.h"
 #include "dma8237.h"
 #include "dvndis.h"
 #include "ndis.h"
@@ -104,7 +106,11 @@ static PNDIS_BUFFER buffer_at(struct dv_ndis *nd, uint32_t phys, uint32_t len)
 	return dv_ndis_make_buffer(nd, (PVOID)((uintptr_t)va + off), len);
 }
 
-static bool solve(struct dv_quiz *q)
+static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const struct dv_quiz *q,
+                         size_t from, struct dv_quiz_replay *r);
+
+/* Runs the scenario and reads the answers; with rp, keeps the replay of it too. */
+static bool solve(struct dv_quiz *q, struct dv_quiz_replay *rp)
 {
 	struct dv_config cfg;
 	dv_config_default(&cfg);
@@ -190,6 +196,8 @@ static bool solve(struct dv_quiz *q)
 		goto out; /* a failed Setup touches no port */
 	}
 	ok = true;
+	if (rp)
+		replay_build(sim, nd, q, from, rp);
 out:
 	dv_ndis_destroy(nd);
 	dv_sim_destroy(sim);
@@ -199,7 +207,312 @@ out:
 bool dv_quiz_generate(uint64_t seed, struct dv_quiz *q)
 {
 	scenario(seed, q);
-	return solve(q);
+	return solve(q, NULL);
+}
+
+/* ---- the replay ------------------------------------------------------------------------------ */
+
+/* Transfers kept as frames: the first few, every step-th, and the last. */
+#define REPLAY_FIRST_XFERS 3u
+#define REPLAY_XFER_SAMPLES 12u
+
+static struct dv_quiz_frame *replay_add(struct dv_quiz_replay *r, size_t *cap)
+{
+	if (r->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct dv_quiz_frame *v = realloc(r->frame, nc * sizeof *v);
+		if (!v)
+			return NULL;
+		r->frame = v;
+		*cap = nc;
+	}
+	struct dv_quiz_frame *f = &r->frame[r->n++];
+	memset(f, 0, sizeof *f);
+	f->question = -1;
+	return f;
+}
+
+/* The channel's registers in the state the cursor is at. */
+static void replay_regs(const struct dv_cursor *c, unsigned ch, struct dv_quiz_frame *f)
+{
+	unsigned chip = ch >> 2, bit = 1u << (ch & 3);
+	f->mode = (uint8_t)dv_cursor_get(c, DV_SLOT_DMA_MODE, ch);
+	f->page = (uint8_t)dv_cursor_get(c, DV_SLOT_PAGE, ch);
+	f->addr = (uint16_t)dv_cursor_get(c, DV_SLOT_DMA_ADDR, ch);
+	f->count = (uint16_t)dv_cursor_get(c, DV_SLOT_DMA_COUNT, ch);
+	f->base_addr = (uint16_t)dv_cursor_get(c, DV_SLOT_DMA_BASE_ADDR, ch);
+	f->base_count = (uint16_t)dv_cursor_get(c, DV_SLOT_DMA_BASE_COUNT, ch);
+	f->flipflop = dv_cursor_get(c, DV_SLOT_DMA_FLIPFLOP, chip) != 0;
+	f->masked = (dv_cursor_get(c, DV_SLOT_DMA_MASK, chip) & bit) != 0;
+	f->dreq = (dv_cursor_get(c, DV_SLOT_BUS_DREQ, 0) & (1u << ch)) != 0;
+}
+
+/* A byte written to (or read from) one of the channel's registers, with what it means; false
+ * for a port the quiz's channel does not use. ff: the flip-flop before the access. */
+static bool port_meaning(const struct dv_quiz *q, const struct dv_event *e, bool ff,
+			 unsigned *naddr, unsigned *ncount, int *question, char *buf, size_t size)
+{
+	unsigned ch = q->channel, sub = ch & 3, chip, reg;
+	uint8_t v = (uint8_t)e->new_value;
+	const char *half = ff ? "high" : "low";
+	const char *next = ff ? "low" : "high";
+	bool out = e->kind == DV_EV_PORT_OUT;
+	if (e->index == dv_dma_page_port(ch)) {
+		snprintf(buf, size, "page register ch%u = 0x%02X: address bits 23-16%s", ch, v,
+			 q->width16 ? " (bit 0 is not used on a 16-bit channel)" : "");
+		*question = DV_QUIZ_PAGE;
+		return out;
+	}
+	if (!dv_dma_decode((uint16_t)e->index, &chip, &reg) || chip != ch >> 2)
+		return false;
+	if (reg == 2 * sub || reg == 2 * sub + 1) {
+		bool count = reg & 1;
+		if (!out) {
+			snprintf(
+				buf, size,
+				"reads the current count's %s byte 0x%02X; the flip-flop flips to %s",
+				half, v, next);
+			return true;
+		}
+		unsigned *n = count ? ncount : naddr;
+		*question = count ? (*n == 0 ? DV_QUIZ_COUNT_LO : DV_QUIZ_COUNT_HI) :
+				    (*n == 0 ? DV_QUIZ_ADDR_LO : DV_QUIZ_ADDR_HI);
+		(*n)++;
+		snprintf(buf, size, "%s register, %s byte 0x%02X (flip-flop was %s; now %s)%s",
+			 count ? "count" : "address", half, v, half, next,
+			 count && ff ? (q->width16 ? ": words - 1" : ": bytes - 1") : "");
+		return true;
+	}
+	if (!out)
+		return false;
+	switch (reg) {
+	case DV_DMA_REG_CLEAR_FF:
+		snprintf(buf, size, "clear flip-flop: the next byte is the low one");
+		return true;
+	case DV_DMA_REG_SINGLE_MASK:
+		if ((v & 3) != sub)
+			return false;
+		snprintf(buf, size, "%s channel %u%s", (v & 4) ? "masks" : "unmasks", ch,
+			 (v & 4) ? ": it ignores DREQ" : ": it may answer DREQ now");
+		return true;
+	case DV_DMA_REG_MODE:
+		if ((v & 3) != sub)
+			return false;
+		snprintf(buf, size, "mode 0x%02X: %s, %s%s%s, bits 1-0 = %u: channel %u", v,
+			 dv_dma_sel_name(dv_dma_mode_sel(v)), dv_dma_type_name(dv_dma_mode_type(v)),
+			 (v & DV_DMA_MODE_AUTOINIT) ? ", auto-init" : "",
+			 (v & DV_DMA_MODE_DECREMENT) ? ", decrement" : "", sub, ch);
+		*question = DV_QUIZ_MODE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* An event's state changes follow it in the trace (a DMA cycle's transfer, then the count and
+ * address steps, TC, the auto-mask; a port write, then the register): the index after them. */
+static size_t cycle_end(const struct dv_trace *t, size_t i, size_t end)
+{
+	size_t j = i + 1;
+	while (j < end && t->ev[j].cycle == t->ev[i].cycle && t->ev[j].kind == DV_EV_STATE &&
+	       t->ev[j].slot != DV_SLOT_BUS_DREQ) /* a frame of its own */
+		j++;
+	return j;
+}
+
+static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const struct dv_quiz *q,
+			 size_t from, struct dv_quiz_replay *r)
+{
+	unsigned ch = q->channel, sub = ch & 3;
+	size_t cap = 0, end = sim->trace.len;
+	unsigned total = 0, seen = 0, naddr = 0, ncount = 0;
+	bool counted_residue = false;
+	/* Up to Complete's return: what the quiz itself reads afterwards is not the story. */
+	for (size_t i = from; i < end; i++)
+		if (sim->trace.ev[i].kind == DV_EV_RETURN &&
+		    sim->trace.ev[i].slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
+			end = i + 1;
+			break;
+		}
+	for (size_t i = from; i < end; i++)
+		total += sim->trace.ev[i].kind == DV_EV_XFER && sim->trace.ev[i].chan == ch;
+	r->transfers = total;
+	unsigned step = total / REPLAY_XFER_SAMPLES ? total / REPLAY_XFER_SAMPLES : 1;
+	struct dv_cursor c;
+	dv_cursor_init(&c, sim);
+	for (size_t i = from; i < end; i++) {
+		const struct dv_event *e = &sim->trace.ev[i];
+		char text[200] = "", pname[48];
+		int question = -1;
+		bool keep = false, xfer = false;
+		size_t after = i + 1; /* the registers are shown as they are after this event */
+		switch ((enum dv_ev_kind)e->kind) {
+		case DV_EV_PORT_OUT:
+		case DV_EV_PORT_IN: {
+			dv_cursor_seek(&c, i);
+			bool ff = dv_cursor_get(&c, DV_SLOT_DMA_FLIPFLOP, ch >> 2) != 0;
+			char what[160];
+			if (port_meaning(q, e, ff, &naddr, &ncount, &question, what, sizeof what)) {
+				const char *pn = dv_port_name(sim, e->index, pname, sizeof pname);
+				snprintf(text, sizeof text, "%s 0x%02X %s port 0x%02X (%s): %s",
+					 e->kind == DV_EV_PORT_OUT ? "out" : "in",
+					 (unsigned)(uint8_t)e->new_value,
+					 e->kind == DV_EV_PORT_OUT ? "to" : "from",
+					 (unsigned)e->index, pn ? pn : "?", what);
+				keep = true;
+			}
+			break;
+		}
+		case DV_EV_CALL:
+			switch ((enum dv_call)e->slot) {
+			case DV_CALL_SETUP_DMA_TRANSFER:
+			case DV_CALL_COMPLETE_DMA_TRANSFER:
+			case DV_CALL_KE_FLUSH_IO_BUFFERS:
+			case DV_CALL_IO_FLUSH_ADAPTER_BUFFERS:
+			case DV_CALL_MOVE_MEMORY:
+			case DV_CALL_READ_DMA_COUNTER:
+				keep = true;
+				break;
+			case DV_CALL_IO_MAP_TRANSFER:
+				keep = true;
+				question = DV_QUIZ_BOUNCE;
+				break;
+			default:
+				break;
+			}
+			if (keep)
+				dv_event_describe(sim, nd, e, text, sizeof text);
+			break;
+		case DV_EV_RETURN:
+			if (e->slot == DV_CALL_SETUP_DMA_TRANSFER) {
+				keep = true;
+				question = DV_QUIZ_STATUS;
+			} else if (e->slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
+				keep = true;
+			} else if (e->slot == DV_CALL_READ_DMA_COUNTER && !counted_residue) {
+				/* The first read is the residue question; Complete's own is not. */
+				keep = true;
+				question = DV_QUIZ_RESIDUE;
+				counted_residue = true;
+			}
+			if (keep)
+				dv_event_describe(sim, nd, e, text, sizeof text);
+			if (question == DV_QUIZ_RESIDUE) {
+				/* The HAL reads the current count and adds one, in the channel's units. */
+				dv_cursor_seek(&c, i);
+				uint16_t cnt = (uint16_t)dv_cursor_get(&c, DV_SLOT_DMA_COUNT, ch);
+				size_t tl = strlen(text);
+				snprintf(text + tl, sizeof text - tl,
+					 ": (count 0x%04X + 1) & 0xFFFF = %u %s%s", cnt,
+					 (unsigned)((cnt + 1u) & 0xFFFFu),
+					 q->width16 ? "words" : "bytes",
+					 q->width16 ? ", times 2" : "");
+			}
+			break;
+		case DV_EV_XFER:
+			if (e->chan != ch)
+				break;
+			seen++;
+			xfer = true;
+			keep = seen <= REPLAY_FIRST_XFERS || seen == total || seen % step == 0;
+			if (keep) {
+				unsigned dir = e->old_value & 0xFF, width = e->old_value >> 8;
+				after = cycle_end(&sim->trace, i, end);
+				dv_cursor_seek(&c, after);
+				snprintf(text, sizeof text,
+					 "DMA cycle: transfer %u of %u, %s 0x%0*X %s 0x%06X%s; "
+					 "count now 0x%04X",
+					 seen, total, width == 2 ? "word" : "byte",
+					 (int)(width * 2), (unsigned)e->new_value,
+					 dir == DV_XFER_TO_MEMORY ? "from the device to" : "at",
+					 (unsigned)e->index,
+					 dir == DV_XFER_TO_MEMORY ? "" : " to the device",
+					 (unsigned)(uint16_t)dv_cursor_get(&c, DV_SLOT_DMA_COUNT,
+									   ch));
+			}
+			break;
+		case DV_EV_STATE:
+			if (e->slot == DV_SLOT_BUS_DREQ &&
+			    ((e->old_value ^ e->new_value) & (1u << ch))) {
+				keep = true;
+				snprintf(
+					text, sizeof text,
+					(e->new_value & (1u << ch)) ?
+						"the device raises DREQ%u: the 8237A takes the bus" :
+						"the device drops DREQ%u: no more transfers",
+					ch);
+			} else if (e->slot == DV_SLOT_DMA_STATUS && e->index == ch >> 2 &&
+				   (e->new_value & ~e->old_value & (1u << sub))) {
+				keep = true;
+				after = cycle_end(&sim->trace, i, end); /* with the mask TC sets */
+				snprintf(text, sizeof text,
+					 "terminal count on channel %u: the count went past 0 to "
+					 "0xFFFF, the whole Length moved",
+					 ch);
+			}
+			break;
+		case DV_EV_NOTE:
+		case DV_EV_VERIFIER:
+			keep = true;
+			dv_event_describe(sim, nd, e, text, sizeof text);
+			break;
+		default:
+			break;
+		}
+		if (!keep)
+			continue;
+		struct dv_quiz_frame *f = replay_add(r, &cap);
+		if (!f)
+			break;
+		f->cycle = e->cycle;
+		f->question = question;
+		f->transfer = xfer;
+		snprintf(f->text, sizeof f->text, "%s", text);
+		/* An event's state changes follow it: show the registers after them. */
+		if (after == i + 1)
+			after = cycle_end(&sim->trace, i, end);
+		dv_cursor_seek(&c, after);
+		replay_regs(&c, ch, f);
+	}
+	/* The last answer is arithmetic on the ones before: say so on a frame of its own. */
+	if (q->programmed) {
+		struct dv_quiz_frame *f = replay_add(r, &cap);
+		if (f) {
+			dv_cursor_seek(&c, end);
+			replay_regs(&c, ch, f);
+			f->cycle = sim->st.cycle;
+			f->question = DV_QUIZ_VALID;
+			snprintf(f->text, sizeof f->text,
+				 "bytes valid = Length %u - residue %u = %u", (unsigned)q->length,
+				 (unsigned)q->residue, (unsigned)q->valid);
+		}
+	}
+	dv_cursor_finish(&c);
+}
+
+bool dv_quiz_replay(const struct dv_quiz *q, struct dv_quiz_replay *r)
+{
+	memset(r, 0, sizeof *r);
+	struct dv_quiz again;
+	scenario(q->seed, &again);
+	if (solve(&again, r))
+		return true;
+	dv_quiz_replay_free(r);
+	return false;
+}
+
+void dv_quiz_replay_free(struct dv_quiz_replay *r)
+{
+	free(r->frame);
+	memset(r, 0, sizeof *r);
+}
+
+long dv_quiz_replay_find(const struct dv_quiz_replay *r, unsigned question)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->frame[i].question == (int)question)
+			return (long)i;
+	return -1;
 }
 
 /* ---- questions and answers ----------------------------------------------------------------- */

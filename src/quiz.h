@@ -77,6 +77,44 @@ struct dv_quiz {
  * the simulator could not be built or behaved unexpectedly (out of memory). */
 bool dv_quiz_generate(uint64_t seed, struct dv_quiz *q);
 
+/* ---- the replay: how the simulated PC arrives at the answers ---------------------------------
+ *
+ * dv_quiz_replay runs the scenario again (the very run dv_quiz_generate solves) and keeps the
+ * steps of interest from the moment the miniport calls Setup: the calls (Setup, IoMapTransfer
+ * with its bounce decision, the bounce copy, KeFlushIoBuffers, NdisMReadDmaCounter, Complete),
+ * every byte written to the 8237A with what it means (the flip-flop's low/high byte, the mode
+ * byte decoded, the page register), DREQ going up and down, and the DMA transfers, the count
+ * going down one cycle at a time (the first few, a sample, and the last, so a long run stays a
+ * few dozen frames). Each frame holds the channel's registers after its event, read with a
+ * trace cursor, so what a front end shows is the simulator's state, not a recomputation. */
+
+struct dv_quiz_frame {
+	uint64_t cycle;      /* the bus cycle of the event */
+	char text[200];      /* the event in words, and what it means */
+	int question;        /* the question this event answers (DV_QUIZ_*), -1: none */
+	bool transfer;       /* a DMA transfer cycle */
+	/* The quiz channel's 8237A registers after the event. */
+	uint8_t mode, page;
+	uint16_t addr, count;           /* current address and count */
+	uint16_t base_addr, base_count; /* the base registers (what was programmed) */
+	bool flipflop;       /* the chip's byte pointer: true = the next byte is the high one */
+	bool masked;         /* the channel's mask bit */
+	bool dreq;           /* the device holds DREQ */
+};
+
+struct dv_quiz_replay {
+	struct dv_quiz_frame *frame;
+	size_t n;
+	unsigned transfers; /* DMA transfers in the run (frames keep a sample of them) */
+};
+
+/* Fills r (freed with dv_quiz_replay_free) for q's seed. False when the simulator could not
+ * run (out of memory); r is then empty. The same seed gives the same frames. */
+bool dv_quiz_replay(const struct dv_quiz *q, struct dv_quiz_replay *r);
+void dv_quiz_replay_free(struct dv_quiz_replay *r);
+/* The first frame that answers question, or -1 (a failed Setup answers only "status"). */
+long dv_quiz_replay_find(const struct dv_quiz_replay *r, unsigned question);
+
 /* A question's id ("status", "mode", "addr-lo", ...), and an id's question (-1: unknown). */
 const char *dv_quiz_id(unsigned question);
 int dv_quiz_find(const char *id);

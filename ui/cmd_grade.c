@@ -188,26 +188,24 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 	char where[220] = "";
 	if (step[0])
 		snprintf(where, sizeof where, " at step %s", step);
-	if (out.exited && out.exit_code <= DV_GRADE_ERROR) {
+	/* Why the child did not come back with a verdict, in the words a learner sees here and
+	 * in dv_driver_preflight ("crashed with SIGSEGV at step 2 \"Send\""). */
+	char sb[32];
+	if (out.exited && out.exit_code <= DV_GRADE_ERROR)
 		r->verdict = out.exit_code;
-	} else if (out.exited) {
-		snprintf(buf, sizeof buf, "%s: the driver ended the process with exit(%d)%s", path,
-		         out.exit_code, where);
-		result_add(r, buf);
-		r->verdict = DV_GRADE_FAIL;
-	} else if (out.cpu_exceeded) {
-		snprintf(buf, sizeof buf, "%s: driver exceeded %u s of CPU time%s (an endless loop?)", path,
+	else if (out.exited)
+		snprintf(r->aborted, sizeof r->aborted, "ended the process with exit(%d)%s", out.exit_code,
+		         where);
+	else if (out.cpu_exceeded)
+		snprintf(r->aborted, sizeof r->aborted, "exceeded %u s of CPU time%s (an endless loop?)",
 		         lim.cpu_seconds, where);
-		result_add(r, buf);
-		r->verdict = DV_GRADE_FAIL;
-	} else if (out.wall_exceeded) {
-		snprintf(buf, sizeof buf, "%s: driver did not finish within the wall-clock limit%s", path, where);
-		result_add(r, buf);
-		r->verdict = DV_GRADE_FAIL;
-	} else {
-		char sb[32];
-		snprintf(buf, sizeof buf, "%s: driver crashed with %s%s", path,
+	else if (out.wall_exceeded)
+		snprintf(r->aborted, sizeof r->aborted, "did not finish within the wall-clock limit%s", where);
+	else
+		snprintf(r->aborted, sizeof r->aborted, "crashed with %s%s",
 		         dv_signal_name(out.signal, sb, sizeof sb), where);
+	if (r->aborted[0]) {
+		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "", r->aborted);
 		result_add(r, buf);
 		r->verdict = DV_GRADE_FAIL;
 	}

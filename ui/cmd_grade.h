@@ -23,6 +23,10 @@ struct dv_grade_result {
 	int verdict;	 /* DV_GRADE_* */
 	char **lines;	 /* messages, hints as "hint: ..." */
 	size_t nlines;
+	/* Not empty when the child ended without a verdict: why, without the file's name
+	 * ("crashed with SIGSEGV at step 2 \"Send\"", "exceeded 2 s of CPU time at step 1 ...").
+	 * The verdict is then DV_GRADE_FAIL and lines ends with "PATH: driver " and this. */
+	char aborted[400];
 };
 
 /* Runs the lesson or test script at path in a child process (fork) under CPU, memory and

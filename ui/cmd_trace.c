@@ -115,6 +115,15 @@ int dv_cmd_trace(int argc, char **argv)
 		fprintf(stderr, "dmaviz trace: no lesson '%s' (try `dmaviz list`, or give a path)\n", lesson);
 		return 2;
 	}
+	/* A crash in the learner's code would end this process with nothing to show for it:
+	 * run the lesson once in a child first (driver.h). */
+	char why[1500];
+	if (driver_path && !dv_driver_preflight(&drv, path, why, sizeof why)) {
+		fprintf(stderr, "dmaviz trace: %s\n", why);
+		free(path);
+		dv_driver_close(&drv);
+		return 2;
+	}
 	size_t len;
 	char *text = dv_file_read(path, TRACE_MAX_LESSON_BYTES, &len);
 	if (!text) {

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_grade.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define DV_ASAN 1
 #elif defined(__has_feature)
@@ -233,4 +235,31 @@ void dv_iso_outcome_free(struct dv_iso_outcome *out)
 {
 	free(out->output);
 	out->output = NULL;
+}
+
+/* ---- pre-flight --------------------------------------------------------------------------- */
+
+bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
+			 size_t msglen)
+{
+	if (msglen)
+		msg[0] = '\0';
+	if (!d || !d->entry || !lesson_path)
+		return true;
+	/* The very run `dmaviz check` does, in a child under its limits (cmd_grade.c): the
+	 * child inherits the module already loaded, so what it runs is what the caller will. */
+	struct dv_grade_opts o = { d->entry, NULL, false, NULL, NULL, 0 };
+	struct dv_grade_result r;
+	dv_grade_file(lesson_path, &o, &r);
+	bool safe = !r.aborted[0];
+	if (!safe && msglen) {
+		const char *base = strrchr(lesson_path, '/');
+		snprintf(msg, msglen,
+			 "%s, running %s, %s; nothing was shown (run `dmaviz check --driver %s "
+			 "%s` for details)",
+			 d->path ? d->path : "the driver", base ? base + 1 : lesson_path, r.aborted,
+			 d->path ? d->path : "FILE.so", lesson_path);
+	}
+	dv_grade_result_free(&r);
+	return safe;
 }

@@ -655,6 +655,16 @@ static int cmd_ui(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* The lesson runs in this process before the screen opens: a learner's driver that
+	 * crashes or loops would take it down with a bare signal. Try it in a child first. */
+	char why[1500];
+	if (driver_path && !dv_driver_preflight(&driver, path, why, sizeof why)) {
+		fprintf(stderr, "dmaviz: %s\n", why);
+		dv_driver_close(&driver);
+		free(args);
+		free(path);
+		return 2;
+	}
 	int rc = dv_tui_main_driver(n, args, driver.entry, driver_path);
 	dv_driver_close(&driver);
 	free(args);

@@ -279,6 +279,83 @@ static void test_cross_checks(void)
 	CHECK(failed > 20);
 }
 
+/* The replay (dv_quiz_replay): every answer has the event that gives it, the registers on that
+ * frame are the answer, the count goes down to the residue, and the same seed replays the same. */
+static void test_replay(void)
+{
+	unsigned programmed = 0;
+	for (uint64_t seed = 0; seed < 200; seed++) {
+		struct dv_quiz q;
+		struct dv_quiz_replay r, again;
+		CHECK(dv_quiz_generate(seed, &q));
+		CHECK(dv_quiz_replay(&q, &r));
+		CHECK(r.n > 0);
+		/* Deterministic, frame for frame. */
+		CHECK(dv_quiz_replay(&q, &again));
+		CHECK_EQ(again.n, r.n);
+		CHECK(again.n == r.n && !memcmp(again.frame, r.frame, r.n * sizeof *r.frame));
+		dv_quiz_replay_free(&again);
+		long st = dv_quiz_replay_find(&r, DV_QUIZ_STATUS);
+		CHECK(st >= 0);
+		if (!q.programmed) {
+			/* Nothing programmed: only the status has an event, and it says so. */
+			for (unsigned i = 1; i < DV_QUIZ_NQUESTIONS; i++)
+				CHECK_EQ(dv_quiz_replay_find(&r, i), -1);
+			CHECK(st >= 0 && strstr(r.frame[st].text, "RESOURCES") != NULL);
+			CHECK_EQ(r.transfers, 0u);
+			dv_quiz_replay_free(&r);
+			continue;
+		}
+		programmed++;
+		long f[DV_QUIZ_NQUESTIONS];
+		for (unsigned i = 0; i < DV_QUIZ_NQUESTIONS; i++) {
+			f[i] = dv_quiz_replay_find(&r, i);
+			CHECK(f[i] >= 0);
+		}
+		if (f[DV_QUIZ_VALID] < 0 || f[DV_QUIZ_RESIDUE] < 0 || f[DV_QUIZ_COUNT_HI] < 0 ||
+		    f[DV_QUIZ_MODE] < 0 || f[DV_QUIZ_PAGE] < 0 || f[DV_QUIZ_ADDR_HI] < 0 ||
+		    f[DV_QUIZ_BOUNCE] < 0) {
+			dv_quiz_replay_free(&r);
+			continue;
+		}
+		const struct dv_quiz_frame *fr = r.frame;
+		/* The 8237A programmed in order: bounce decision, mode, address, page, count, status. */
+		CHECK(f[DV_QUIZ_BOUNCE] < f[DV_QUIZ_MODE]);
+		CHECK(f[DV_QUIZ_MODE] < f[DV_QUIZ_ADDR_LO] && f[DV_QUIZ_ADDR_LO] < f[DV_QUIZ_ADDR_HI]);
+		CHECK(f[DV_QUIZ_COUNT_LO] < f[DV_QUIZ_COUNT_HI] && f[DV_QUIZ_COUNT_HI] < st);
+		CHECK(st < f[DV_QUIZ_RESIDUE] && f[DV_QUIZ_RESIDUE] < f[DV_QUIZ_VALID]);
+		/* Each frame's registers hold its answer, read from the simulator. */
+		CHECK_EQ(fr[f[DV_QUIZ_MODE]].mode, q.mode);
+		CHECK_EQ(fr[f[DV_QUIZ_ADDR_LO]].base_addr & 0xFF, q.addr_lo);
+		CHECK(fr[f[DV_QUIZ_ADDR_LO]].flipflop); /* the low byte went in: high next */
+		CHECK_EQ(fr[f[DV_QUIZ_ADDR_HI]].base_addr, (uint16_t)(q.addr_lo | q.addr_hi << 8));
+		CHECK(!fr[f[DV_QUIZ_ADDR_HI]].flipflop);
+		CHECK_EQ(fr[f[DV_QUIZ_PAGE]].page, q.page);
+		CHECK_EQ(fr[f[DV_QUIZ_COUNT_HI]].base_count, (uint16_t)(q.count_lo | q.count_hi << 8));
+		CHECK(fr[f[DV_QUIZ_COUNT_HI]].masked);   /* programmed masked... */
+		CHECK(!fr[st].masked);                   /* ...unmasked before Setup returns */
+		CHECK(strstr(fr[f[DV_QUIZ_BOUNCE]].text, q.bounce ? "bounced" : "in place") != NULL);
+		/* The count the residue frame reads: (count + 1) units. */
+		uint32_t units = (uint16_t)(fr[f[DV_QUIZ_RESIDUE]].count + 1u);
+		CHECK_EQ(units * (q.width16 ? 2u : 1u), q.residue);
+		/* Transfers: count down by one each, the last frame of them at the residue. */
+		unsigned moved = (q.length - q.residue) / (q.width16 ? 2u : 1u);
+		CHECK_EQ(r.transfers, moved);
+		long last = -1;
+		for (size_t i = 0; i < r.n; i++)
+			if (fr[i].transfer) {
+				CHECK(fr[i].dreq);
+				if (last >= 0)
+					CHECK(fr[i].cycle > fr[last].cycle);
+				last = (long)i;
+			}
+		if (moved)
+			CHECK(last >= 0 && fr[last].count == fr[f[DV_QUIZ_RESIDUE]].count);
+		dv_quiz_replay_free(&r);
+	}
+	CHECK(programmed > 100);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -289,7 +366,7 @@ int main(int argc, char **argv)
 	golden_dir = argv[2];
 	static const struct check_case cases[] = {
 		CHECK_CASE(test_determinism),     CHECK_CASE(test_golden),       CHECK_CASE(test_answers),
-		CHECK_CASE(test_checking_values), CHECK_CASE(test_cross_checks),
+		CHECK_CASE(test_checking_values), CHECK_CASE(test_cross_checks), CHECK_CASE(test_replay),
 	};
 	return check_run(cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -49,9 +49,13 @@ struct scase {
 	bool text_only; /* same_as compares the text, not the attributes */
 	bool driver; /* run the lesson on the driver module named by the third argument */
 	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed, not a lesson */
+	/* Quiz cases: '@' is one expiry of the replay's timeout (a failure while it is paused:
+	 * paused, the loop must block). 1: the replay must be playing afterwards, -1: paused. */
+	int quiz_playing;
 };
 
 static const char *driver_so; /* argv[3] */
+static int state_failed; /* a check besides the dump failed */
 
 /* A fixed progress file for the menu: tour finished with all its questions, register started
  * with one answer, send untouched. */
@@ -177,6 +181,28 @@ static const struct scase xcases[] = {
 	{ .name = "quiz-80x24", .lines = 24, .cols = 80, .keys = "success\n0x49\n", .quiz_seed = 7 },
 	{ .name = "quiz-done-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
 	  .keys = "success\n0x49\n0x82\n0x30\n0x3a\n0xda\n0\nno\n0\n438\n" },
+	/* w after an answer: the replay of the run opens, playing from the Setup call. */
+	{ .name = "quiz-watch-80x24", .lines = 24, .cols = 80, .quiz_seed = 7, .keys = "success\n0x49\nw",
+	  .quiz_playing = 1 },
+	/* Five frames later it pauses by itself on the event that answers the question watched:
+	 * mode 0x09 written to port 0xD6, in the register panel too. */
+	{ .name = "quiz-watch-mode-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
+	  .keys = "success\n0x49\nw@@@@@", .quiz_playing = -1 },
+	/* j steps on: the address register's low byte, the flip-flop now at high. */
+	{ .name = "quiz-watch-step-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
+	  .keys = "success\n0x49\nw@@@@@j", .quiz_playing = -1 },
+	/* Seed 5 (channel 3, a receive bounced below 16 MiB, residue 145): watching the status,
+	 * it pauses on Setup's return (12 frames on), the 8237A programmed; p plays on past the
+	 * answer, DREQ goes up and the count goes down one transfer at a time... */
+	{ .name = "quiz-watch-count-80x24", .lines = 24, .cols = 80, .quiz_seed = 5,
+	  .keys = "success\nw@@@@@@@@@@@@p@@@@", .quiz_playing = 1 },
+	/* ...to 0x0090 when DREQ drops; n jumps from answer to answer, the ninth is the residue
+	 * NdisMReadDmaCounter reads: (0x0090 + 1) = 145. */
+	{ .name = "quiz-watch-residue-80x24", .lines = 24, .cols = 80, .quiz_seed = 5,
+	  .keys = "success\nwnnnnnnnnn", .quiz_playing = -1 },
+	/* w, q or Esc goes back to the question, where it was. */
+	{ .name = "quiz-watch-back-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
+	  .keys = "success\n0x49\nw@@jjkw", .same_as = "quiz-80x24", .quiz_playing = -1 },
 };
 
 /* A quiz case: the same draw-then-key order as dv_quizui_main; the dump as render's. */
@@ -201,9 +227,22 @@ static char *render_quiz(const struct scase *c)
 	bool on = true;
 	for (const char *k = c->keys; *k && on; k++) {
 		dv_quizui_draw(u);
-		on = dv_quizui_key(u, *k);
+		if (*k == '@') {
+			if (dv_quizui_timeout(u) < 0) {
+				fprintf(stderr, "%s: a timeout while paused (the loop would block)\n", c->name);
+				state_failed = 1;
+			}
+			dv_quizui_tick(u);
+		} else {
+			on = dv_quizui_key(u, *k);
+		}
 	}
 	dv_quizui_draw(u);
+	if (c->quiz_playing && (dv_quizui_timeout(u) >= 0) != (c->quiz_playing > 0)) {
+		fprintf(stderr, "%s: the replay is %s, expected %s\n", c->name,
+		        dv_quizui_timeout(u) >= 0 ? "playing" : "paused", c->quiz_playing > 0 ? "playing" : "paused");
+		state_failed = 1;
+	}
 	size_t cap = (size_t)(LINES * (COLS * 4 + 2) + 1), len = 0;
 	char *dump = malloc(cap);
 	char *row = malloc((size_t)COLS * 4 + 1);
@@ -515,8 +554,16 @@ int main(int argc, char **argv)
 	if (c->quiz_seed) {
 		char *dump = render_quiz(c);
 		int bad = compare(c->name, dump);
+		if (c->same_as) {
+			char *other = render_quiz(find_case(c->same_as));
+			if (strcmp(other, dump) != 0) {
+				fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
+				bad = 1;
+			}
+			free(other);
+		}
 		free(dump);
-		return bad;
+		return bad || state_failed;
 	}
 	char *attrs = NULL;
 	bool attr_ok = true;

@@ -28,7 +28,18 @@ struct dv_quizui {
 	char input[INPUT_MAX + 1];
 	size_t len;
 	char msg[200];	    /* feedback on the status line */
+	/* The replay (w): loaded on first use, then kept. */
+	struct dv_quiz_replay rp;
+	bool rp_loaded;
+	bool watching, playing;
+	size_t at;	    /* the frame shown */
+	long stop;	    /* the frame playing pauses on (the answer watched), -1: the end */
+	int focus;	    /* the question watched, -1: all */
 };
+
+/* Frame times while playing: DMA cycles go by faster than the CPU's port writes. */
+#define REPLAY_MS 500
+#define REPLAY_XFER_MS 250
 
 struct dv_quizui *dv_quizui_open(const struct dv_quiz *q)
 {
@@ -102,6 +113,7 @@ void dv_quizui_close(struct dv_quizui *u)
 		return;
 	free(u->text);
 	free(u->scen_buf);
+	dv_quiz_replay_free(&u->rp);
 	free(u);
 }
 
@@ -145,8 +157,14 @@ static int draw_wrapped(int y, int x, int width, int limit, const char *s, size_
 	return y;
 }
 
+static void draw_replay(struct dv_quizui *u);
+
 void dv_quizui_draw(struct dv_quizui *u)
 {
+	if (u->watching) {
+		draw_replay(u);
+		return;
+	}
 	erase();
 	int H = LINES, W = COLS;
 	unsigned right = 0, answered = dv_quizui_answered(u, &right);
@@ -199,7 +217,7 @@ void dv_quizui_draw(struct dv_quizui *u)
 		attroff(A_BOLD);
 		mvprintw(H - 3, 1, "This problem again: dmaviz quiz --seed %llu   (--solve shows the "
 		                   "reasoning)", (unsigned long long)u->q.seed);
-		mvaddnstr(H - 1, 1, "q, Enter or Esc quits", W - 2);
+		mvaddnstr(H - 1, 1, "w watches the PC work it out; q, Enter or Esc quits", W - 2);
 		curs_set(0);
 		return;
 	}
@@ -226,19 +244,197 @@ static void submit(struct dv_quizui *u)
 	u->right[i] = dv_quiz_check(&u->q, i, u->input);
 	snprintf(u->given[i], sizeof u->given[i], "%s", u->input);
 	if (u->right[i])
-		snprintf(u->msg, sizeof u->msg, "Right: %s is %s.", dv_quiz_id(i), right_val);
+		snprintf(u->msg, sizeof u->msg, "Right: %s is %s. w: watch the PC get there.", dv_quiz_id(i),
+		         right_val);
 	else
-		snprintf(u->msg, sizeof u->msg, "Wrong: %s is %s (you said %s).", dv_quiz_id(i),
-		         right_val, u->input);
+		snprintf(u->msg, sizeof u->msg, "Wrong: %s is %s (you said %s). w: watch the PC get there.",
+		         dv_quiz_id(i), right_val, u->input);
 	u->cur++;
 	u->len = 0;
 	u->input[0] = '\0';
+}
+
+/* ---- the replay ------------------------------------------------------------------------------ */
+
+/* Opens the replay on question focus (-1: the whole run), playing from the start. */
+static void watch(struct dv_quizui *u, int focus)
+{
+	if (!u->rp_loaded) {
+		if (!dv_quiz_replay(&u->q, &u->rp)) {
+			snprintf(u->msg, sizeof u->msg,
+				 "The replay could not run (out of memory).");
+			return;
+		}
+		u->rp_loaded = true;
+	}
+	if (!u->rp.n)
+		return;
+	u->watching = true;
+	u->focus = focus;
+	u->stop = focus >= 0 ? dv_quiz_replay_find(&u->rp, (unsigned)focus) : -1;
+	u->at = 0;
+	u->playing = u->stop != 0 && u->rp.n > 1;
+}
+
+int dv_quizui_timeout(const struct dv_quizui *u)
+{
+	if (!u->watching || !u->playing || u->at + 1 >= u->rp.n)
+		return -1;
+	return u->rp.frame[u->at + 1].transfer ? REPLAY_XFER_MS : REPLAY_MS;
+}
+
+void dv_quizui_tick(struct dv_quizui *u)
+{
+	if (!u->watching || !u->playing)
+		return;
+	if (u->at + 1 < u->rp.n)
+		u->at++;
+	if (u->at + 1 >= u->rp.n || (long)u->at == u->stop)
+		u->playing = false;
+}
+
+static void replay_key(struct dv_quizui *u, int key)
+{
+	size_t n = u->rp.n;
+	switch (key) {
+	case 'w':
+	case 'W':
+	case 'q':
+	case 'Q':
+	case 27:
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		u->watching = u->playing = false;
+		break;
+	case 'p':
+	case ' ':
+		if (u->at + 1 >= n)
+			u->at = 0; /* at the end: play it again */
+		u->playing = !u->playing;
+		if (u->playing && (long)u->at >= u->stop)
+			u->stop = -1; /* past the answer: on to the end */
+		break;
+	case 'j':
+	case '.':
+	case KEY_RIGHT:
+	case KEY_DOWN:
+		u->playing = false;
+		if (u->at + 1 < n)
+			u->at++;
+		break;
+	case 'k':
+	case ',':
+	case KEY_LEFT:
+	case KEY_UP:
+		u->playing = false;
+		if (u->at)
+			u->at--;
+		break;
+	case 'n':
+		u->playing = false;
+		for (size_t i = u->at + 1; i < n; i++)
+			if (u->rp.frame[i].question >= 0) {
+				u->at = i;
+				break;
+			}
+		break;
+	case 'g':
+	case KEY_HOME:
+		u->playing = false;
+		u->at = 0;
+		break;
+	case 'G':
+	case KEY_END:
+		u->playing = false;
+		u->at = n ? n - 1 : 0;
+		break;
+	default:
+		break;
+	}
+}
+
+static void draw_replay(struct dv_quizui *u)
+{
+	erase();
+	int H = LINES, W = COLS;
+	const struct dv_quiz *q = &u->q;
+	const struct dv_quiz_frame *f = &u->rp.frame[u->at];
+	attron(A_REVERSE);
+	mvhline(0, 0, ' ', W);
+	mvprintw(0, 1, "quiz --seed %llu: how the PC answers%s%s", (unsigned long long)q->seed,
+		 u->focus >= 0 ? " " : "", u->focus >= 0 ? dv_quiz_id((unsigned)u->focus) : "");
+	char right_part[60];
+	snprintf(right_part, sizeof right_part, "%s %zu/%zu", u->playing ? "playing" : "paused",
+		 u->at + 1, u->rp.n);
+	int rx = W - 1 - (int)strlen(right_part);
+	if (rx > 40)
+		mvaddstr(0, rx, right_part);
+	attroff(A_REVERSE);
+	/* The channel's registers after the frame's event. */
+	uint32_t phys = q->width16 ? ((uint32_t)(f->page & 0xFE) << 16) | ((uint32_t)f->addr << 1) :
+				     ((uint32_t)f->page << 16) | f->addr;
+	mvprintw(1, 1,
+		 "8237A ch%u (DMA%u, %s)  mode 0x%02X  page 0x%02X  %s  DREQ%u %s  cycle %llu",
+		 (unsigned)q->channel, q->width16 ? 2u : 1u, q->width16 ? "16-bit" : "8-bit",
+		 f->mode, f->page, f->masked ? "masked" : "unmasked", (unsigned)q->channel,
+		 f->dreq ? "up" : "down", (unsigned long long)f->cycle);
+	mvprintw(2, 1,
+		 "address 0x%04X (base 0x%04X)  count 0x%04X (base 0x%04X)  flip-flop: %s next",
+		 f->addr, f->base_addr, f->count, f->base_count, f->flipflop ? "high" : "low");
+	mvprintw(3, 1, "the 8237A points at physical 0x%06X%s", (unsigned)phys,
+		 q->width16 ? " (word address << 1, page bit 0 dropped)" :
+			      " (page << 16 | address)");
+	mvhline(4, 0, '-', W);
+	/* The events so far, the current one last and bold; then its whole text, wrapped. */
+	int list_top = 5, list_bottom = H - 5; /* rows list_top .. list_bottom */
+	int rows = list_bottom - list_top + 1;
+	size_t first = rows > 0 && u->at + 1 > (size_t)rows ? u->at + 1 - (size_t)rows : 0;
+	for (size_t i = first; i <= u->at && rows > 0; i++) {
+		const struct dv_quiz_frame *e = &u->rp.frame[i];
+		char line[300];
+		snprintf(line, sizeof line, "%6llu %-9s %s", (unsigned long long)e->cycle,
+			 e->question >= 0 ? dv_quiz_id((unsigned)e->question) : "", e->text);
+		if (i == u->at)
+			attron(A_BOLD);
+		mvaddnstr(list_top + (int)(i - first), 1, line, W - 2 > 0 ? W - 2 : 0);
+		attroff(A_BOLD);
+	}
+	mvhline(H - 4, 0, '-', W);
+	draw_wrapped(H - 3, 1, W - 2, H - 1, f->text, strlen(f->text));
+	if (f->question >= 0) {
+		/* The answer this event gives, beside what the learner said. */
+		unsigned qi = (unsigned)f->question;
+		char a[64], line[200];
+		dv_quiz_answer(q, qi, a, sizeof a);
+		if (qi < u->cur)
+			snprintf(line, sizeof line, "=> %s: %s (you said %s)", dv_quiz_id(qi), a,
+				 u->given[qi]);
+		else
+			snprintf(line, sizeof line, "=> %s: %s", dv_quiz_id(qi), a);
+		attron(A_BOLD);
+		mvaddnstr(H - 1, 1, line, W - 2);
+		attroff(A_BOLD);
+	} else {
+		mvaddnstr(H - 1, 1, "j/k step  p play/pause  n next answer  g/G start/end  w back",
+			  W - 2);
+	}
+	curs_set(0);
 }
 
 bool dv_quizui_key(struct dv_quizui *u, int key)
 {
 	if (key == KEY_RESIZE)
 		return true;
+	if (u->watching) {
+		replay_key(u, key);
+		return true;
+	}
+	/* w on an empty line: watch the last answer (on the summary, the whole run). */
+	if ((key == 'w' || key == 'W') && u->len == 0 && u->cur > 0) {
+		watch(u, u->cur >= DV_QUIZ_NQUESTIONS ? -1 : (int)u->cur - 1);
+		return true;
+	}
 	if (u->cur >= DV_QUIZ_NQUESTIONS)
 		return !(key == 'q' || key == 'Q' || key == 27 || key == '\n' || key == '\r' ||
 		         key == KEY_ENTER);
@@ -276,7 +472,11 @@ int dv_quizui_main(const struct dv_quiz *q)
 	}
 	for (;;) {
 		dv_quizui_draw(u);
-		int key = dv_tui_screen_key();
+		int key = dv_tui_screen_key_wait(dv_quizui_timeout(u));
+		if (key == DV_TUI_KEY_TICK) {
+			dv_quizui_tick(u);
+			continue;
+		}
 		if (key == ERR || !dv_quizui_key(u, key))
 			break;
 	}

@@ -1120,7 +1120,7 @@ static bool screen_start(void)
 
 /* Blocks for the next key: a paused screen costs no CPU. ERR when a signal came or input is
  * gone (the terminal hung up): leave rather than spin. */
-#define KEY_TICK (-2) /* the autoplay timeout expired */
+#define KEY_TICK DV_TUI_KEY_TICK /* the autoplay timeout expired */
 static int next_key(int ms)
 {
 	timeout(ms); /* -1 while paused: getch blocks and the process sleeps */
@@ -1157,6 +1157,11 @@ bool dv_tui_screen_start(void)
 int dv_tui_screen_key(void)
 {
 	return next_key(-1);
+}
+
+int dv_tui_screen_key_wait(int ms)
+{
+	return next_key(ms);
 }
 
 int dv_tui_screen_end(void)

@@ -26,6 +26,10 @@ int dv_tui_main_driver(int argc, char **argv, DV_DRIVER_ENTRY entry, const char 
  * signal, dies of it; else returns 0. */
 bool dv_tui_screen_start(void);
 int dv_tui_screen_key(void);
+/* As dv_tui_screen_key, but with ms >= 0 it returns DV_TUI_KEY_TICK when no key came within ms
+ * milliseconds (an animation's next frame); ms < 0 blocks. */
+#define DV_TUI_KEY_TICK (-2)
+int dv_tui_screen_key_wait(int ms);
 int dv_tui_screen_end(void);
 
 /* The pieces, for the screen tests (tests/screens) that drive a newterm() screen themselves.

@@ -39,6 +39,23 @@ else
 fi
 run loop-default-limit 1 'exceeded 2 s of CPU time' "$dv" check --driver "$loop" "$lesson"
 run noabi-exits-2 2 "noabi.*DvDriverAbiVersion" "$dv" check --driver "$noabi" "$lesson"
+# The pre-flight (dv_driver_preflight): trace and the terminal UI run a learner's driver in
+# their own process, so they first run the lesson in a child and refuse a driver that crashes
+# or loops, with a message instead of a segfault. The UI's check comes before its terminal
+# check, so it is seen here without a terminal.
+preflight_msg='crashed with SIGSEGV at step 2 "Send"; nothing was shown \(run `dmaviz check --driver .*crash.* .*send\.lesson` for details\)'
+run trace-crash-preflight 2 "^dmaviz trace: .*crash.*, running send\.lesson, $preflight_msg" \
+	"$dv" trace --driver "$crash" "$lesson"
+grep -q 'lesson line' <<<"$RUN_OUT" && { echo "not ok - trace-crash-preflight printed a trace"; fail=1; }
+run tui-crash-preflight 2 "^dmaviz: .*crash.*, running send\.lesson, $preflight_msg" \
+	"$dv" --driver "$crash" "$lesson"
+run trace-loop-preflight 2 'exceeded 2 s of CPU time at step 1 "Initialize" \(an endless loop\?\); nothing was shown' \
+	"$dv" trace --driver "$loop" "$lesson"
+run tui-loop-preflight 2 '^dmaviz: .*loop.*exceeded 2 s of CPU time' "$dv" --driver "$loop" "$lesson"
+# A driver that runs to the end passes, failed expectations and all: the front end shows them.
+run tui-good-preflight 2 'needs a terminal' "$dv" --driver "$good" "$lesson"
+sed 's/expect peer.last.ok == 1/expect peer.last.ok == 2/' "$lesson" >"$out/send-fails.lesson"
+run trace-failing-is-shown 1 'expect failed: peer.last.ok == 2' "$dv" trace --driver "$good" "$out/send-fails.lesson"
 run not-a-driver 2 'cannot load the driver' "$dv" check --driver "$lesson" "$lesson"
 run missing-driver 2 'cannot load the driver' "$dv" check --driver "$out/nosuch.so" "$lesson"
 
