@@ -583,9 +583,20 @@ static int cmd_gui(int argc, char **argv)
 	}
 	struct dv_driver driver = { 0 };
 	if (driver_path) {
-		char err[1024];
+		char err[1500];
+		if (!path) {
+			fprintf(stderr, "dmaviz gui: --driver needs a lesson (the demo runs the reference miniport)\n");
+			return 2;
+		}
 		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
 			fprintf(stderr, "dmaviz gui: %s\n", err);
+			free(path);
+			return 2;
+		}
+		/* As for the terminal UI: a driver that crashes or loops is tried in a child first. */
+		if (!dv_driver_preflight(&driver, path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz gui: %s\n", err);
+			dv_driver_close(&driver);
 			free(path);
 			return 2;
 		}

@@ -543,7 +543,7 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 	/* The bus is a bar as high as a line of text, its label inside it. */
 	L.bus_h = sf->lh + 2 * u;
 	L.bus_y = top + boxh + 6 * u + L.bus_h / 2;
-	L.bus_x2 = W * 800 / 1000;
+	L.bus_x2 = L.nic.x + L.nic.w / 2 + 6 * u; /* just past the NIC's stub */
 	int memy = L.bus_y + L.bus_h / 2 + 7 * u, memh = 3 * u + 5 * sf->lh + 4 * u;
 	L.mem = (struct box){ m, memy, W * 475 / 1000, memh };
 	L.page = (struct box){ W * 510 / 1000, memy, W * 170 / 1000, memh };
@@ -1068,10 +1068,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	int bus_top = L.bus_y - L.bus_h / 2;
 	fill(r, cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h, wire_color(s, bl));
 	SDL_Color on_bus = bl ? th->on_changed : th->text;
-	int bx = cpu.x + cpu.w + 12 * u;
-	bx += textf(r, sf, true, bx, bus_top + u, on_bus, "ISA bus: %s has it", owner ? "the DMA" : "the CPU");
-	if (moved)
-		textf(r, sf, true, bx + 4 * sf->cw, bus_top + u, on_bus, "%zu transfer%s", moved, moved == 1 ? "" : "s");
+	/* The label sits left of the memory stub: the bytes travel along the rest of the bus. */
+	textf(r, sf, true, cpu.x + 4 * u, bus_top + u, on_bus, "ISA bus: %s", owner ? "DMA" : "CPU");
 	hit_add(s, (SDL_Rect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, D_BUS, "bus");
 	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
 	wire(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);

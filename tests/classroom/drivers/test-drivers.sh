@@ -52,6 +52,19 @@ run tui-crash-preflight 2 "^dmaviz: .*crash.*, running send\.lesson, $preflight_
 run trace-loop-preflight 2 'exceeded 2 s of CPU time at step 1 "Initialize" \(an endless loop\?\); nothing was shown' \
 	"$dv" trace --driver "$loop" "$lesson"
 run tui-loop-preflight 2 '^dmaviz: .*loop.*exceeded 2 s of CPU time' "$dv" --driver "$loop" "$lesson"
+# The SDL2 window takes --driver too (when this build has it): the same pre-flight, and a
+# headless screenshot of the lesson run by the learner's driver.
+if "$dv" gui --help >/dev/null 2>&1; then
+	run gui-crash-preflight 2 "^dmaviz gui: .*crash.*, running send\.lesson, $preflight_msg" \
+		env SDL_VIDEODRIVER=dummy "$dv" gui --driver "$crash" "$lesson" --screenshot "$out/gui-crash.png"
+	[[ -e $out/gui-crash.png ]] && { echo "not ok - gui drew a crashing driver's lesson"; fail=1; }
+	rm -f "$out/gui-good.png"
+	run gui-good-driver 0 '' env SDL_VIDEODRIVER=dummy "$dv" gui --driver "$good" "$lesson" \
+		--screenshot "$out/gui-good.png" --at 2
+	[[ $(head -c 4 "$out/gui-good.png" 2>/dev/null | od -An -c | tr -d ' ') == '211PNG' ]] ||
+		{ echo "not ok - gui --driver: no PNG"; fail=1; }
+	run gui-driver-needs-lesson 2 'needs a lesson' "$dv" gui --demo --driver "$good"
+fi
 # A driver that runs to the end passes, failed expectations and all: the front end shows them.
 run tui-good-preflight 2 'needs a terminal' "$dv" --driver "$good" "$lesson"
 sed 's/expect peer.last.ok == 1/expect peer.last.ok == 2/' "$lesson" >"$out/send-fails.lesson"
