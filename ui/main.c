@@ -581,6 +581,15 @@ static int cmd_gui(int argc, char **argv)
 			argv[n - 1] = path;
 		}
 	}
+	bool demo = false;
+	for (int i = 1; i < n; i++)
+		demo = demo || !strcmp(argv[i], "--demo");
+	if (!path && !demo) {
+		/* No lesson: the first of the course, as the terminal menu would select it. */
+		path = dv_lesson_find("");
+		if (path && n <= argc) /* argv[argc] is the terminating NULL's slot: room for one */
+			argv[n++] = path;
+	}
 	struct dv_driver driver = { 0 };
 	if (driver_path) {
 		char err[1500];

@@ -16,8 +16,25 @@ size=$(wc -c < "$tmp/s.bmp" 2>/dev/null || echo 0)
 "$dmaviz" gui "$lesson" --screenshot "$tmp/x.bmp" --at 99 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no step 99" "$tmp/err" || bad "--at 99: exit $rc, $(cat "$tmp/err")"
 
-"$dmaviz" gui 2>"$tmp/err"; rc=$?
-[ $rc -eq 2 ] && grep -q "which lesson" "$tmp/err" || bad "no lesson: exit $rc"
+# A window under the dummy driver would wait for keys forever: refused, with the way out.
+timeout 20 "$dmaviz" gui "$lesson" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "dummy video driver shows no window" "$tmp/err" || bad "window under dummy: exit $rc, $(cat "$tmp/err")"
+timeout 20 "$dmaviz" gui 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "dummy video driver" "$tmp/err" || bad "no lesson (the course's first): exit $rc, $(cat "$tmp/err")"
+
+# A PNG when the name says so, and a screenshot in the middle of playing a step.
+SDL_VIDEODRIVER=dummy "$dmaviz" gui "$lesson" --screenshot "$tmp/p.png" --at 3 --play-ms 700 --size 640x360 ||
+	bad "--play-ms screenshot exit $?"
+[ "$(head -c 4 "$tmp/p.png" | od -An -c | tr -d ' ')" = "211PNG" ] || bad "p.png is not a PNG"
+"$dmaviz" gui "$lesson" --play-ms 5 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "go with --screenshot" "$tmp/err" || bad "--play-ms alone: exit $rc"
+"$dmaviz" gui "$lesson" --size 10x10 --screenshot "$tmp/t.png" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "between 320x200" "$tmp/err" || bad "--size 10x10: exit $rc"
+"$dmaviz" gui --demo --screenshot "$tmp/d.png" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "not the demo" "$tmp/err" || bad "--demo --screenshot: exit $rc"
+"$dmaviz" gui nosuchlesson 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "no lesson 'nosuchlesson'" "$tmp/err" || bad "unknown lesson: exit $rc"
+"$dmaviz" gui --help | grep -q -- "--demo" || bad "--help does not mention --demo"
 
 "$dmaviz" gui "$lesson" --bogus 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] || bad "--bogus: exit $rc"

@@ -302,6 +302,27 @@ static void test_ask(void)
 	dv_sdl_close(s);
 }
 
+/* ] and [ walk the course in file-name order. */
+static void test_lessons(void)
+{
+	struct dv_sdl *s = open_lesson("03-send.lesson");
+	if (!s)
+		return;
+	dv_sdl_key(s, SDLK_RIGHTBRACKET, 0);
+	CHECK(!strcmp(dv_sdl_lesson_id(s), "receive"), "] from 03-send: %s", dv_sdl_lesson_id(s));
+	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
+	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
+	CHECK(!strcmp(dv_sdl_lesson_id(s), "register"), "[ [ from 04-receive: %s", dv_sdl_lesson_id(s));
+	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
+	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
+	CHECK(!strcmp(dv_sdl_lesson_id(s), "tour") && strstr(dv_sdl_status(s), "first lesson"),
+	      "[ before the first lesson: %s, '%s'", dv_sdl_lesson_id(s), dv_sdl_status(s));
+	SDL_Surface *img = render(s, W, H);
+	CHECK(img && colours(img) > 8, "the tour renders blank");
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
+}
+
 static void test_themes_and_sizes(void)
 {
 	struct dv_sdl *s = open_lesson("03-send.lesson");
@@ -457,6 +478,7 @@ int main(int argc, char **argv)
 	test_demo();
 	test_mouse();
 	test_ask();
+	test_lessons();
 	test_themes_and_sizes();
 	test_png();
 	test_hashes(argv[2]);

@@ -998,6 +998,7 @@ static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 		"s                   save a PNG screenshot",
 		"L                   large text;   c  high contrast",
 		"d                   demo: play every lesson, looping",
+		"] and [             the next / previous lesson",
 		"F11                 fullscreen;   q / Esc  quit",
 		"mouse               buttons; click the timeline or the timing",
 		"                    diagram to go there; hover a register",

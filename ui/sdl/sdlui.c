@@ -646,16 +646,52 @@ static void screenshot_key(struct dv_sdl *s)
 		snprintf(s->status, sizeof s->status, "screenshot failed: %.160s", err);
 }
 
+/* The course's lessons, listed once and kept for the process's life. */
+static char **course(size_t *n)
+{
+	static char **catalog;
+	static size_t ncatalog;
+	if (!catalog)
+		catalog = dv_lessons_list(dv_lessons_dir(), &ncatalog);
+	*n = ncatalog;
+	return catalog;
+}
+
+/* ] and [: the next or previous lesson of the course (by file name), at its first step. */
+static void other_lesson(struct dv_sdl *s, int dir)
+{
+	size_t n;
+	char **v = course(&n);
+	const char *base = strrchr(s->path, '/');
+	base = base ? base + 1 : s->path;
+	long at = -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *b = strrchr(v[i], '/');
+		if (!strcmp(b ? b + 1 : v[i], base))
+			at = (long)i;
+	}
+	long want = at < 0 ? 0 : at + dir;
+	if (!n || want < 0 || want >= (long)n) {
+		snprintf(s->status, sizeof s->status, "%s", dir > 0 ? "this is the last lesson" : "this is the first lesson");
+		return;
+	}
+	char err[512];
+	if (!dv_sdl_load(s, v[want], err, sizeof err)) {
+		snprintf(s->status, sizeof s->status, "%.190s", err);
+		return;
+	}
+	if (s->win) {
+		char wt[256];
+		snprintf(wt, sizeof wt, "dmaviz: %s", s->lesson->title ? s->lesson->title : dv_sdl_lesson_id(s));
+		SDL_SetWindowTitle(s->win, wt);
+	}
+	snprintf(s->status, sizeof s->status, "lesson %ld of %zu", want + 1, n);
+}
+
 static void start_demo(struct dv_sdl *s)
 {
-	static char **catalog; /* the course's lessons, kept for the process's life */
-	static size_t ncatalog;
-	if (!s->demo_paths) {
-		if (!catalog)
-			catalog = dv_lessons_list(dv_lessons_dir(), &ncatalog);
-		s->demo_paths = catalog;
-		s->demo_n = ncatalog;
-	}
+	if (!s->demo_paths)
+		s->demo_paths = course(&s->demo_n);
 	char err[256];
 	if (!dv_sdl_demo(s, s->demo_paths, s->demo_n, err, sizeof err))
 		snprintf(s->status, sizeof s->status, "%.150s", err);
@@ -758,6 +794,10 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 		break;
 	case SDLK_d:
 		start_demo(s);
+		break;
+	case SDLK_RIGHTBRACKET:
+	case SDLK_LEFTBRACKET:
+		other_lesson(s, key == SDLK_RIGHTBRACKET ? 1 : -1);
 		break;
 	case SDLK_e:
 		if (dv_view_last_rule(&s->view) >= 0)
@@ -943,7 +983,8 @@ static void gui_usage(FILE *f)
 	      "Opens a lesson in an SDL2 window for a projector. Keys as in the terminal UI:\n"
 	      "j/space next, k/b back, . and , one event, g/G first/last, p play, +/- speed,\n"
 	      "t granularity, a answer, h hint, Tab source/log/call, s PNG screenshot,\n"
-	      "L large text, c high contrast, d demo, F11 fullscreen, ? all keys, q quit.\n"
+	      "L large text, c high contrast, d demo, ] and [ next/previous lesson,\n"
+	      "F11 fullscreen, ? all keys, q quit. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
 	      "\n"
 	      "  --demo             play every lesson of the course, looping; any key takes over\n"
@@ -1165,6 +1206,14 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver)
 	if (SDL_Init(a.shot ? 0 : SDL_INIT_VIDEO) != 0) {
 		fprintf(stderr, "dmaviz gui: no display: set DISPLAY, or use --screenshot with "
 				"SDL_VIDEODRIVER=dummy (%s)\n", SDL_GetError());
+		return 2;
+	}
+	/* The dummy and offscreen drivers have no input: a window there would wait forever. */
+	const char *vd = a.shot ? NULL : SDL_GetCurrentVideoDriver();
+	if (vd && (!strcmp(vd, "dummy") || !strcmp(vd, "offscreen"))) {
+		fprintf(stderr, "dmaviz gui: the %s video driver shows no window and takes no keys; use "
+				"--screenshot FILE with it, or unset SDL_VIDEODRIVER on a display\n", vd);
+		SDL_Quit();
 		return 2;
 	}
 	char **catalog = NULL;
