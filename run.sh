@@ -17,12 +17,14 @@ packages=(
 	libncurses-dev    # ncursesw: the terminal UI
 	libsdl2-dev       # SDL2: the projector / GUI mode
 	libsdl2-ttf-dev   # text rendering in the SDL2 mode
+	libsdl2-image-dev # PNG screenshots of the SDL2 mode (SDL2_image)
 	fonts-dejavu-core # the font the SDL2 mode renders with
 	libfontconfig-dev # finding that font at run time
 	libvterm-dev      # the real-terminal TUI test (pty + terminal emulator)
 	tmux              # the tmux smoke test of the terminal UI
 	xvfb              # the X11 smoke test of the SDL2 mode, without a display
 	xauth             # needed by xvfb-run
+	xdotool           # keys and clicks for the X11 smoke test of the SDL2 mode
 	scdoc             # the man pages in docs/
 )
 
@@ -36,8 +38,10 @@ usage: ./run.sh [COMMAND]
   run [ARGS...]   the same, passing ARGS to dmaviz (e.g. ./run.sh run --help)
   test            build, run the whole test suite in build/ and again under
                   AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/,
+                  check that a build without SDL2 (build-nosdl/) says so,
                   then print one line: N passed, N failed
-  bench           build, then run the benchmarks (meson test --benchmark)
+  bench           build, then run the benchmarks (meson test --benchmark): the
+                  core, NDIS, lesson check, terminal UI, SDL2 frame time, grade
   help            show this text
 
 Environment: CI=true configures with -Dwerror=true; CC picks the compiler.
@@ -188,6 +192,27 @@ test_tree() {
 	skipped=$((skipped + skip))
 }
 
+# check_nosdl: a build without SDL2 compiles, and its `dmaviz gui` exits 2 saying so. Only
+# dmaviz is built (no tests, no man pages); counted as one test in the totals.
+check_nosdl() {
+	local dir=build-nosdl err rc=0
+	say "== build-nosdl/: without SDL2 =="
+	if ! configure_tree "$dir" -Dsdl=disabled -Dtui=auto -Dtests=false "${common_opts[@]}" ||
+		! meson compile -C "$dir" dmaviz; then
+		say "build-nosdl/ failed to configure or compile: counted as 1 failed"
+		failed=$((failed + 1))
+		return 0
+	fi
+	err=$("$dir/ui/dmaviz" gui 03-send 2>&1 >/dev/null) || rc=$?
+	if ((rc == 2)) && [[ $err == *"this build has no SDL2 mode"* ]]; then
+		say "build-nosdl/: ok: dmaviz gui exits 2: $err"
+		passed=$((passed + 1))
+	else
+		say "build-nosdl/: FAIL: dmaviz gui exited $rc (want 2, \"this build has no SDL2 mode\"): $err"
+		failed=$((failed + 1))
+	fi
+}
+
 run_tests() {
 	local asan_opts=('-Db_sanitize=address,undefined')
 
@@ -201,6 +226,8 @@ run_tests() {
 		say "build/ failed to configure or compile: counted as 1 failed"
 		failed=$((failed + 1))
 	fi
+
+	check_nosdl
 
 	# LeakSanitizer on, and stop at the first report so the test fails.
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

@@ -33,7 +33,7 @@ void dv_sdl_close(struct dv_sdl *s);
 /* Replaces the open lesson by another (the demo does this). False, and the old lesson kept,
  * when it does not open. */
 bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen);
-/* The open lesson's id ("03-send"). */
+/* The open lesson's id, from its `lesson` line ("send" for 03-send.lesson). */
 const char *dv_sdl_lesson_id(const struct dv_sdl *s);
 
 /* Moves to the end of the lesson step numbered n as the learner counts them. */
