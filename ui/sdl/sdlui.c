@@ -404,6 +404,16 @@ static bool play_tick(struct dv_sdl *s, unsigned ms)
 	return true; /* the byte on the bus moves even between moves */
 }
 
+/* The window's title names the open lesson. */
+static void set_title(struct dv_sdl *s)
+{
+	if (!s->win)
+		return;
+	char wt[256];
+	snprintf(wt, sizeof wt, "dmaviz: %s", s->lesson->title ? s->lesson->title : dv_sdl_lesson_id(s));
+	SDL_SetWindowTitle(s->win, wt);
+}
+
 /* ---- the demo -------------------------------------------------------------------------------------- */
 
 static unsigned words_of(const struct dv_vpanel *p)
@@ -440,6 +450,7 @@ static bool demo_lesson(struct dv_sdl *s, size_t i)
 			continue;
 		}
 		s->demo_i = i;
+		set_title(s);
 		int k = next_shown(s, 0);
 		if (dv_sdl_step_shown(s, 0)) {
 			size_t f, e;
@@ -680,11 +691,7 @@ static void other_lesson(struct dv_sdl *s, int dir)
 		snprintf(s->status, sizeof s->status, "%.190s", err);
 		return;
 	}
-	if (s->win) {
-		char wt[256];
-		snprintf(wt, sizeof wt, "dmaviz: %s", s->lesson->title ? s->lesson->title : dv_sdl_lesson_id(s));
-		SDL_SetWindowTitle(s->win, wt);
-	}
+	set_title(s);
 	snprintf(s->status, sizeof s->status, "lesson %ld of %zu", want + 1, n);
 }
 
@@ -1142,7 +1149,9 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 		int got = wait < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, wait);
 		Uint32 t = SDL_GetTicks(), dt = t - last;
 		last = t;
-		if (wait >= 0 && dv_sdl_tick(s, dt > 250 ? 250 : dt))
+		/* A frame of an animation never jumps more than 250 ms (after a stall, the bytes go
+		 * on from where they were); a hold of the narration counts all the time that passed. */
+		if (wait > 16 ? dv_sdl_tick(s, dt) : wait >= 0 && dv_sdl_tick(s, dt > 250 ? 250 : dt))
 			dirty = true;
 		if (!got)
 			continue;
