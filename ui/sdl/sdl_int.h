@@ -67,6 +67,7 @@ struct dv_sdl {
 	struct dv_font small, big;
 	int font_h;  /* the output height the fonts were opened for; 0 none */
 	bool font_large;
+	int min_px;  /* the smallest text the display's DPI allows (9 pt); 0 when unknown */
 	const struct dv_theme *th;
 	/* playing: moves (dv_view_play_next) at speeds[speed] a second up to play_end */
 	bool playing;

@@ -96,7 +96,8 @@ static bool font_open(struct dv_sdl *s, struct dv_font *f, int px)
 }
 
 /* Text size follows the output height in pixels (so a HiDPI output gets more of them): 17 px
- * (boxes) and 23 px (narration) at 720 lines; large text is 1.4 times that. */
+ * (boxes) and 23 px (narration) at 720 lines; large text is 1.4 times that; and never smaller
+ * than 9 points at the display's DPI (a small window on a dense screen stays readable). */
 bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 {
 	if (s->font_h == h && s->font_large == s->opt.large && s->small.reg)
@@ -104,10 +105,12 @@ bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 	int sp = h * 17 / 720, bp = h * 23 / 720;
 	if (s->opt.large)
 		sp = sp * 14 / 10, bp = bp * 14 / 10;
-	if (sp < 8)
-		sp = 8;
-	if (bp < 9)
-		bp = 9;
+	/* Never below 9 points on the display (its DPI, when the window knows it), nor 8 px. */
+	int floor_px = s->min_px > 8 ? s->min_px : 8;
+	if (sp < floor_px)
+		sp = floor_px;
+	if (bp < floor_px + 1)
+		bp = floor_px + 1;
 	if (!font_open(s, &s->small, sp) || !font_open(s, &s->big, bp))
 		return false;
 	s->font_h = h;
@@ -1135,6 +1138,18 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 		return 2;
 	}
 	SDL_StopTextInput(); /* typed text only while answering */
+	float ddpi = 0;
+	int disp = SDL_GetWindowDisplayIndex(s->win);
+	if (disp >= 0 && SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) == 0 && ddpi > 0 && ddpi < 1000) {
+		/* Output pixels per window point (HiDPI) times the points of 9 pt text. */
+		int ww, wh, ow, oh;
+		SDL_GetWindowSize(s->win, &ww, &wh);
+		float scale = SDL_GetRendererOutputSize(r, &ow, &oh) == 0 && ww > 0 ? (float)ow / (float)ww : 1.0f;
+		s->min_px = (int)(ddpi * 9.0f / 72.0f * scale + 0.5f);
+		if (s->min_px > 24) /* some X servers report nonsense DPI: never a giant floor */
+			s->min_px = 24;
+		s->font_h = 0;
+	}
 	bool run = true, dirty = true;
 	Uint32 last = SDL_GetTicks();
 	while (run) {
