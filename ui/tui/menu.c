@@ -5,7 +5,6 @@
 #include "tui.h"
 
 #include <curses.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +31,6 @@ struct dv_menu {
 	size_t sel, top;
 	char status[300];
 };
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Levels first, then file order: a stable sort keeps a level's lessons in course order. */
 static void sort_by_level(struct item *v, size_t n)
@@ -67,36 +61,18 @@ struct dv_menu *dv_menu_open(const char *dir, struct dv_progress *progress,
 		return NULL;
 	m->opt = *opt;
 	m->progress = progress;
-	DIR *d = opendir(dir);
-	if (!d) {
+	size_t nn = 0;
+	char **names = dv_lessons_list(dir, &nn); /* full paths, in course order */
+	if (!names) {
 		snprintf(m->status, sizeof m->status, "cannot read %s: %s", dir, strerror(errno));
 		return m;
 	}
-	char **names = NULL;
-	size_t nn = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (e->d_name[0] == '.' || l < 8 || strcmp(e->d_name + l - 7, ".lesson"))
-			continue;
-		char **nv = realloc(names, (nn + 1) * sizeof *nv);
-		if (!nv)
-			break;
-		names = nv;
-		if ((names[nn] = strdup(e->d_name)))
-			nn++;
-	}
-	closedir(d);
-	if (nn)
-		qsort(names, nn, sizeof *names, by_name);
 	m->v = calloc(nn ? nn : 1, sizeof *m->v);
 	unsigned bad = 0;
 	for (size_t i = 0; i < nn && m->v; i++) {
 		struct item it = { 0 };
-		size_t plen = strlen(dir) + strlen(names[i]) + 2, len = 0;
-		it.path = malloc(plen);
-		if (it.path)
-			snprintf(it.path, plen, "%s/%s", dir, names[i]);
+		size_t len = 0;
+		it.path = strdup(names[i]);
 		it.text = it.path ? dv_file_read(it.path, MAX_LESSON_BYTES, &len) : NULL;
 		struct dv_msgs msgs;
 		dv_msgs_init(&msgs);
@@ -111,9 +87,7 @@ struct dv_menu *dv_menu_open(const char *dir, struct dv_progress *progress,
 			free(it.path);
 		}
 	}
-	for (size_t i = 0; i < nn; i++)
-		free(names[i]);
-	free(names);
+	dv_lessons_list_free(names, nn);
 	sort_by_level(m->v, m->n);
 	/* The first unfinished lesson is where the learner goes on. */
 	for (m->sel = 0; m->sel < m->n && finished(m, &m->v[m->sel]); m->sel++)

@@ -231,6 +231,8 @@ char **dv_lessons_list(const char *dir, size_t *n)
 	closedir(d);
 	if (*n)
 		qsort(v, *n, sizeof *v, cmp_names);
+	else if (!v)
+		v = calloc(1, sizeof *v); /* an empty folder is not an unreadable one */
 	return v;
 }
 

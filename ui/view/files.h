@@ -23,7 +23,8 @@ const char *dv_lessons_dir(void);
 char *dv_lesson_find(const char *arg);
 
 /* The .lesson files of dir as paths, in name order (the course order); *n gets the count.
- * NULL (and *n = 0) when dir cannot be read. Free with dv_lessons_list_free. */
+ * NULL (and *n = 0, errno set) when dir cannot be read; an empty folder gives a list of
+ * none. Free with dv_lessons_list_free. */
 char **dv_lessons_list(const char *dir, size_t *n);
 void dv_lessons_list_free(char **v, size_t n);
 
