@@ -810,11 +810,7 @@ static size_t build_narration(struct dv_sdl *s, const struct dv_font *f, int wid
 		const struct dv_sdl_ask *q = &s->ask[ask];
 		struct dv_vask st = { .answered = q->answered, .correct = q->correct, .hints = q->hints,
 				      .given = q->given[0] ? q->given : NULL, .show_explain = q->show_explain };
-		for (unsigned k = 0; k < s->lesson->nasks; k++)
-			if (s->lesson->asks[k]->step == s->lesson->asks[ask]->step) {
-				st.count++;
-				st.number += k <= (unsigned)ask;
-			}
+		dv_view_ask_number(&s->view, (unsigned)ask, &st.number, &st.count);
 		dv_view_question(&s->view, s->lesson->asks[ask], &st, &s->tmp, cells);
 		append_panel(s, &s->narr, &s->tmp);
 	}

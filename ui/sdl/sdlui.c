@@ -145,23 +145,10 @@ int dv_sdl_current_ask(const struct dv_sdl *s)
 	return last;
 }
 
-/* Where each question comes: just past its statement's mark in its step's events. */
 static void find_asks(struct dv_sdl *s)
 {
-	const struct dv_lesson *L = s->lesson;
-	const struct dv_trace *tr = &s->view.sim->trace;
-	for (unsigned a = 0; a < L->nasks; a++) {
-		const struct dv_ask *ask = L->asks[a];
-		size_t first, end;
-		s->ask[a].pos = SIZE_MAX;
-		if (!dv_run_step_events(s->run, ask->step, &first, &end))
-			continue;
-		for (size_t i = first; i < end; i++)
-			if (tr->ev[i].kind == DV_EV_MARK && tr->ev[i].slot == DV_MARK_STMT && tr->ev[i].index == ask->line) {
-				s->ask[a].pos = i + 1;
-				break;
-			}
-	}
+	for (unsigned a = 0; a < s->lesson->nasks; a++)
+		s->ask[a].pos = dv_view_ask_pos(&s->view, a);
 }
 
 static void unload(struct dv_sdl *s)

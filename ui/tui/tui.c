@@ -141,25 +141,12 @@ static bool step_shown(const struct dv_tui *t, unsigned k)
 static bool find_stops(struct dv_tui *t)
 {
 	const struct dv_lesson *L = t->lesson;
-	const struct dv_trace *tr = &t->view.sim->trace;
 	t->q = calloc(L->nasks ? L->nasks : 1, sizeof *t->q);
 	t->stops = calloc(L->nasks + L->nsteps + 1, sizeof *t->stops);
 	if (!t->q || !t->stops)
 		return false;
-	for (unsigned a = 0; a < L->nasks; a++) {
-		const struct dv_ask *ask = L->asks[a];
-		size_t first, end;
-		t->q[a].pos = SIZE_MAX;
-		if (ask->step >= L->nsteps || !dv_run_step_events(t->run, ask->step, &first, &end))
-			continue;
-		for (size_t i = first; i < end; i++) {
-			const struct dv_event *e = &tr->ev[i];
-			if (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT && e->index == ask->line) {
-				t->q[a].pos = i + 1; /* past the mark, so the log names the line */
-				break;
-			}
-		}
-	}
+	for (unsigned a = 0; a < L->nasks; a++)
+		t->q[a].pos = dv_view_ask_pos(&t->view, a);
 	for (unsigned k = 0; k < L->nsteps; k++) {
 		size_t first, end;
 		if (!step_shown(t, k) || !dv_run_step_events(t->run, k, &first, &end))
@@ -535,13 +522,7 @@ static void build_question(struct dv_tui *t, int a, size_t width)
 	const struct qstate *q = &t->q[a];
 	struct dv_vask st = { .answered = q->answered, .correct = q->correct, .hints = q->hints,
 	                      .given = q->given[0] ? q->given : NULL, .show_explain = q->show_explain };
-	for (unsigned k = 0; k < t->lesson->nasks; k++) {
-		if (t->lesson->asks[k]->step != t->lesson->asks[a]->step)
-			continue;
-		st.count++;
-		if (k <= (unsigned)a)
-			st.number++;
-	}
+	dv_view_ask_number(&t->view, (unsigned)a, &st.number, &st.count);
 	dv_view_question(&t->view, t->lesson->asks[a], &st, &t->quest, width);
 }
 

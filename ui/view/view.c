@@ -1115,3 +1115,31 @@ void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t 
 		}
 	}
 }
+
+size_t dv_view_ask_pos(const struct dv_view *v, unsigned a)
+{
+	const struct dv_lesson *L = v->lesson;
+	const struct dv_trace *tr = &v->sim->trace;
+	size_t first, end;
+	if (a >= L->nasks || L->asks[a]->step >= L->nsteps ||
+	    !dv_run_step_events(v->run, L->asks[a]->step, &first, &end))
+		return SIZE_MAX;
+	for (size_t i = first; i < end; i++)
+		if (tr->ev[i].kind == DV_EV_MARK && tr->ev[i].slot == DV_MARK_STMT &&
+		    tr->ev[i].index == L->asks[a]->line)
+			return i + 1;
+	return SIZE_MAX;
+}
+
+void dv_view_ask_number(const struct dv_view *v, unsigned a, unsigned *number, unsigned *count)
+{
+	const struct dv_lesson *L = v->lesson;
+	*number = *count = 0;
+	for (unsigned k = 0; a < L->nasks && k < L->nasks; k++) {
+		if (L->asks[k]->step != L->asks[a]->step)
+			continue;
+		(*count)++;
+		if (k <= a)
+			(*number)++;
+	}
+}

@@ -163,6 +163,11 @@ struct dv_vask {
 	unsigned hints;		/* hints shown so far */
 	bool show_explain;	/* the explanation, once answered */
 };
+/* Where lesson ask a comes in the trace: just past its statement's mark, so the log names the
+ * line (SIZE_MAX when its step never ran). */
+size_t dv_view_ask_pos(const struct dv_view *v, unsigned a);
+/* "Question N of M": ask a's number among the asks of its step, and how many there are. */
+void dv_view_ask_number(const struct dv_view *v, unsigned a, unsigned *number, unsigned *count);
 /* A question, its hints so far ("hint 1 of 3: ..."), the verdict and the explanation. */
 void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct dv_vask *st,
                       struct dv_vpanel *p, size_t width);
