@@ -1287,6 +1287,16 @@ bool dv_ask_accepts(const struct dv_ask *a, const char *text)
 	}
 	uint32_t num;
 	bool numeric = n > 0 && s[0] >= '0' && s[0] <= '9' && dv_script_number(s, n, &num);
+	/* Assembler style, as data sheets print register values: 05h, 0FFh. */
+	if (!numeric && n >= 2 && s[0] >= '0' && s[0] <= '9' && (s[n - 1] == 'h' || s[n - 1] == 'H')) {
+		char hex[16];
+		if (n - 1 + 2 < sizeof hex) {
+			hex[0] = '0';
+			hex[1] = 'x';
+			memcpy(hex + 2, s, n - 1);
+			numeric = dv_script_number(hex, n + 1, &num);
+		}
+	}
 	for (unsigned i = 0; i < a->nanswers; i++) {
 		const struct dv_answer *w = &a->answers[i];
 		if (numeric && w->numeric && w->num == num)

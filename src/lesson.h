@@ -128,6 +128,8 @@ struct dv_ask {
 	unsigned nhints;
 	const char *explain;
 	uint32_t line;
+	uint32_t last_line; /* the last line of its answer/hint/explain clauses */
+	unsigned attempts;  /* wrong answers before the answer is shown; 0: the front end's default */
 	unsigned step;
 };
 
@@ -184,6 +186,11 @@ struct dv_step {
 	size_t first, count; /* statements [first, first + count) */
 	const char **paras;  /* narration paragraphs (light markup kept) */
 	unsigned nparas;
+	/* Where each paragraph stands: before statement para_stmt[i] (an index into the lesson's
+	 * statements; first + count when it follows the step's last one), on lines
+	 * para_line[i]..para_last[i]. A front end shows it with the machine at that moment. */
+	size_t *para_stmt;
+	uint32_t *para_line, *para_last;
 	bool has_goal;
 };
 

@@ -602,6 +602,9 @@ struct parser {
 	size_t para_len;
 	const char **paras; /* the current step's paragraphs (arena array) */
 	unsigned nparas;
+	size_t *para_stmt;   /* where each stands (see struct dv_step) */
+	uint32_t *para_line, *para_last;
+	uint32_t para_first, para_end; /* the lines of the paragraph being built */
 	size_t cap_stmts, cap_steps, cap_asks, cap_bufs;
 	unsigned ncols; /* columns of the current output-list, 0 = none yet */
 	struct dv_stmt *out; /* command mode: where the statement goes */
@@ -1138,9 +1141,19 @@ static void close_para(struct parser *p)
 	if (!p->para)
 		return;
 	const char **arr = arena_grow(p->arena, (void *)p->paras, p->nparas, sizeof *arr);
+	size_t *at = arena_grow(p->arena, p->para_stmt, p->nparas, sizeof *at);
+	uint32_t *l0 = arena_grow(p->arena, p->para_line, p->nparas, sizeof *l0);
+	uint32_t *l1 = arena_grow(p->arena, p->para_last, p->nparas, sizeof *l1);
 	char *s = dv_arena_strndup(p->arena, p->para, p->para_len);
-	if (arr && s) {
+	if (arr && at && l0 && l1 && s) {
 		p->paras = arr;
+		p->para_stmt = at;
+		p->para_line = l0;
+		p->para_last = l1;
+		/* No statement can stand inside a paragraph, so it stands before the next one. */
+		p->para_stmt[p->nparas] = p->L->nstmts;
+		p->para_line[p->nparas] = p->para_first;
+		p->para_last[p->nparas] = p->para_end;
 		p->paras[p->nparas++] = s;
 	}
 	free(p->para);
@@ -1167,9 +1180,14 @@ static void close_step(struct parser *p)
 		struct dv_step *s = &p->L->steps[p->cur_step];
 		s->paras = p->paras;
 		s->nparas = p->nparas;
+		s->para_stmt = p->para_stmt;
+		s->para_line = p->para_line;
+		s->para_last = p->para_last;
 	}
 	p->paras = NULL;
 	p->nparas = 0;
+	p->para_stmt = NULL;
+	p->para_line = p->para_last = NULL;
 	p->in_solution = false;
 }
 
@@ -1686,14 +1704,15 @@ static struct dv_ask *new_ask(struct parser *p, const char *question)
 	snprintf(id, sizeof id, "q%u", L->nasks + 1);
 	a->id = dv_arena_strndup(p->arena, id, strlen(id));
 	a->question = question;
-	a->line = p->line;
+	a->line = a->last_line = p->line;
 	L->asks[L->nasks++] = a;
 	return a;
 }
 
 static bool is_clause(const struct tok *k)
 {
-	return tok_is(k, "answer") || tok_is(k, "hint") || tok_is(k, "explain") || tok_is(k, "id");
+	return tok_is(k, "answer") || tok_is(k, "hint") || tok_is(k, "explain") || tok_is(k, "id") ||
+	       tok_is(k, "attempts");
 }
 
 /* answer/hint/explain/id clauses, several per line. */
@@ -1701,6 +1720,7 @@ static void ask_clauses(struct parser *p)
 {
 	struct dv_ask *a = p->cur_ask;
 	char b[96];
+	a->last_line = p->line;
 	while (!at_end(p)) {
 		struct tok *k = next(p);
 		if (tok_is(k, "answer")) {
@@ -1767,8 +1787,15 @@ static void ask_clauses(struct parser *p)
 				}
 			}
 			a->id = dv_arena_strndup(p->arena, v->s, v->len);
+		} else if (tok_is(k, "attempts")) {
+			if (peek(p)->kind == TK_EQ)
+				next(p);
+			uint32_t n;
+			if (!want_num(p, "the number of attempts", 1, 99, &n))
+				return;
+			a->attempts = n;
 		} else {
-			perr(p, k->col, "an ask line holds answer, hint, explain and id clauses",
+			perr(p, k->col, "an ask line holds answer, hint, explain, id and attempts clauses",
 			     "unexpected %s", tok_text(k, b, sizeof b));
 			return;
 		}
@@ -2066,6 +2093,9 @@ static void statement(struct parser *p)
 		char *np = realloc(p->para, need);
 		if (!np)
 			return;
+		if (!p->para)
+			p->para_first = p->line;
+		p->para_end = p->line;
 		if (p->para_len)
 			np[p->para_len++] = ' ';
 		memcpy(np + p->para_len, s, n);

@@ -209,12 +209,12 @@ static void panel_reset(struct dv_sdl *s, struct dv_vpanel *p)
 
 static uint32_t now(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
 {
-	return dv_cursor_get(&s->view.now, slot, i);
+	return dv_cursor_get(&s->ss->view.now, slot, i);
 }
 
 static uint32_t before(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
 {
-	return dv_cursor_get(&s->view.base, slot, i);
+	return dv_cursor_get(&s->ss->view.base, slot, i);
 }
 
 /* Changed in the current move: the view's own rule (now against base). */
@@ -262,7 +262,7 @@ static bool panel_changed(const struct dv_vpanel *p)
 /* The channel the lesson is about: from the view's 8237A panel title ("... channel N ..."). */
 static unsigned active_channel(struct dv_sdl *s)
 {
-	dv_view_dma(&s->view, &s->tmp);
+	dv_view_dma(&s->ss->view, &s->tmp);
 	const char *c = strstr(s->tmp.title, "channel ");
 	unsigned ch = c ? (unsigned)strtoul(c + 8, NULL, 10) : 1;
 	return ch < 8 ? ch : 1;
@@ -271,8 +271,8 @@ static unsigned active_channel(struct dv_sdl *s)
 /* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? */
 static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
-	const struct dv_event *ev = s->view.sim->trace.ev;
-	for (size_t i = s->view.from; i < s->view.pos; i++)
+	const struct dv_event *ev = s->ss->view.sim->trace.ev;
+	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++)
 		if (ev[i].kind == DV_EV_STATE && ev[i].slot == slot && ev[i].index == index &&
 		    (ev[i].new_value & bits))
 			return true;
@@ -296,8 +296,8 @@ struct moves {
 static struct moves moves_of(const struct dv_sdl *s)
 {
 	struct moves m = { 0, 0, 0, 0 };
-	const struct dv_event *ev = s->view.sim->trace.ev;
-	for (size_t i = s->view.from; i < s->view.pos; i++) {
+	const struct dv_event *ev = s->ss->view.sim->trace.ev;
+	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++) {
 		if (ev[i].kind == DV_EV_XFER) {
 			m.xfers++;
 			m.last_xfer = i;
@@ -329,11 +329,11 @@ static struct setup_info setup_info(const struct dv_sdl *s)
 {
 	struct setup_info si;
 	memset(&si, 0, sizeof si);
-	const struct dv_ndis *nd = dv_run_ndis(s->run);
-	const struct dv_event *ev = s->view.sim->trace.ev;
+	const struct dv_ndis *nd = dv_run_ndis(s->ss->run);
+	const struct dv_event *ev = s->ss->view.sim->trace.ev;
 	if (!nd)
 		return si;
-	size_t i = s->view.pos, setup = SIZE_MAX;
+	size_t i = s->ss->view.pos, setup = SIZE_MAX;
 	while (i-- > 0)
 		if (ev[i].kind == DV_EV_CALL && ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER) {
 			setup = i;
@@ -353,7 +353,7 @@ static struct setup_info setup_info(const struct dv_sdl *s)
 	si.bytecount = rec->arg[5];
 	si.status = rec->status;
 	si.ok = rec->returned && rec->status == NDIS_STATUS_SUCCESS;
-	for (size_t k = setup + 1; k < s->view.pos; k++) {
+	for (size_t k = setup + 1; k < s->ss->view.pos; k++) {
 		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
 			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
 			if (m) {
@@ -604,7 +604,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 {
 	if (!mv->xfers)
 		return;
-	const struct dv_event *ev = s->view.sim->trace.ev;
+	const struct dv_event *ev = s->ss->view.sim->trace.ev;
 	unsigned dir = ev[mv->last_xfer].old_value & 0xFFu;
 	if (dir != DV_XFER_TO_MEMORY && dir != DV_XFER_FROM_MEMORY)
 		return;
@@ -617,7 +617,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 	}
 	/* Fast: a stream of the newest bytes, the newest nearest the destination. */
 	size_t shown = 0, want = mv->xfers < 8 ? mv->xfers : 8;
-	for (size_t i = mv->last_xfer + 1; i-- > s->view.from && shown < want;) {
+	for (size_t i = mv->last_xfer + 1; i-- > s->ss->view.from && shown < want;) {
 		if (ev[i].kind != DV_EV_XFER)
 			continue;
 		double t = 0.92 - 0.84 * (double)shown / (double)(want > 1 ? want - 1 : 1);
@@ -689,7 +689,7 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	size_t cells = (size_t)(inner / sf->cw);
 	int room = mem.y + mem.h - 2 * u - y;
 	size_t rows = room >= sf->lh ? (size_t)(room / sf->lh) : 0;
-	dv_view_memory(&s->view, &s->mem, rows, cells);
+	dv_view_memory(&s->ss->view, &s->mem, rows, cells);
 	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh)
 		vline_at(r, s, sf, x0, y, &s->mem.line[i], cells);
 }
@@ -706,7 +706,7 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	int colw = 6 * u; /* one bus cycle */
 	size_t cols = (size_t)(plot_w / colw);
 	struct dv_vtiming td;
-	dv_view_timing_data(&s->view, cols, &td);
+	dv_view_timing_data(&s->ss->view, cols, &td);
 	s->tim_first = td.first;
 	s->tim_colw = colw;
 	fill(r, a.x, a.y, a.w, a.h, th->panel);
@@ -764,9 +764,9 @@ static void draw_side(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 	size_t cells = (size_t)((a.w - 4 * u) / sf->cw);
 	struct dv_vpanel *p = &s->side;
 	switch (s->side_tab) {
-	case DV_SIDE_SOURCE: dv_view_source(&s->view, p, rows); break;
-	case DV_SIDE_LOG: dv_view_log(&s->view, p, rows); break;
-	default: dv_view_ndis(&s->view, p, cells); break;
+	case DV_SIDE_SOURCE: dv_view_source(&s->ss->view, p, rows); break;
+	case DV_SIDE_LOG: dv_view_log(&s->ss->view, p, rows); break;
+	default: dv_view_ndis(&s->ss->view, p, cells); break;
 	}
 	int y = a.y + sf->lh + 2 * u;
 	if (p->title[0] && s->side_tab != DV_SIDE_LOG) {
@@ -804,14 +804,10 @@ static size_t build_narration(struct dv_sdl *s, const struct dv_font *f, int wid
 {
 	size_t cells = (size_t)(width / f->cw);
 	int ask = dv_sdl_current_ask(s);
-	dv_view_narration(&s->view, &s->narr, cells);
+	dv_view_narration(&s->ss->view, &s->narr, cells);
 	if (ask >= 0) {
 		/* The question under the narration, a blank line between. */
-		const struct dv_sdl_ask *q = &s->ask[ask];
-		struct dv_vask st = { .answered = q->answered, .correct = q->correct, .hints = q->hints,
-				      .given = q->given[0] ? q->given : NULL, .show_explain = q->show_explain };
-		dv_view_ask_number(&s->view, (unsigned)ask, &st.number, &st.count);
-		dv_view_question(&s->view, s->lesson->asks[ask], &st, &s->tmp, cells);
+		dv_session_question(s->ss, ask, &s->tmp, cells);
 		append_panel(s, &s->narr, &s->tmp);
 	}
 	return s->narr.n + 1 + (s->input ? 1 : 0);
@@ -853,11 +849,31 @@ static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layou
 	int y = a.y;
 	text_at(r, f, true, a.x, y, s->narr.title, strlen(s->narr.title), th->changed, NULL);
 	y += f->lh;
-	size_t i = 0;
-	for (; i < s->narr.n && y + f->lh <= a.y + a.h; i++, y += f->lh)
+	/* When the text is longer than the room: after a move it starts at the current
+	 * paragraph (or shows the end, with the question); PgUp/PgDn scroll it. */
+	size_t rows = (size_t)((a.y + a.h - y) / f->lh) - (s->input ? 1 : 0);
+	if (rows < 1)
+		rows = 1;
+	size_t bottom = s->narr.n > rows ? s->narr.n - rows : 0;
+	if (s->narr_at_pos != s->ss->view.pos || s->narr_at_nb != s->ss->nb) {
+		s->narr_at_pos = s->ss->view.pos;
+		s->narr_at_nb = s->ss->nb;
+		s->narr_manual = false;
+		size_t start = 0;
+		for (size_t k = 0; k < s->narr.n; k++)
+			if (s->narr.line[k].len >= 2 && s->narr.line[k].text[0] == '>' &&
+			    s->narr.line[k].roles[0] == DV_ROLE_HIGHLIGHT)
+				start = k;
+		s->narr_scroll = dv_sdl_current_ask(s) >= 0 || start > bottom ? bottom : start;
+	}
+	if (s->narr_scroll > bottom)
+		s->narr_scroll = bottom;
+	size_t i = s->narr_scroll;
+	for (; i < s->narr.n && y + f->lh <= a.y + a.h - (s->input ? f->lh : 0); i++, y += f->lh)
 		vline_at(r, s, f, a.x, y, &s->narr.line[i], cells);
-	if (i < s->narr.n) /* cannot happen at 1280x720; say so rather than hide it */
-		textf(r, f, true, a.x + a.w - 16 * f->cw, a.y, th->error, "(%zu more lines)", s->narr.n - i);
+	if (i < s->narr.n || s->narr_scroll > 0)
+		textf(r, f, true, a.x + a.w - 28 * f->cw, a.y, th->hilite, "%s%s", s->narr_scroll ? "^ PgUp " : "",
+		      i < s->narr.n ? "PgDn more v" : "");
 	if (s->input && y + f->lh <= a.y + a.h + f->lh) {
 		int w = textf(r, f, true, a.x, y, th->hilite, "Your answer: ");
 		int tw = textf(r, f, false, a.x + w, y, th->text, "%s", s->inbuf);
@@ -879,7 +895,7 @@ static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout
 	fill(r, a.x, a.y, a.w, a.h, th->panel);
 	const struct button b[] = {
 		{ "first", "|<" }, { "prev", "<" }, { "play", s->playing ? "pause" : "play" }, { "next", ">" },
-		{ "last", ">|" }, { "slower", "-" }, { "faster", "+" }, { "gran", dv_view_gran_name(s->view.gran) },
+		{ "last", ">|" }, { "slower", "-" }, { "faster", "+" }, { "gran", dv_view_gran_name(s->ss->view.gran) },
 		{ "help", "?" },
 	};
 	int x = L->cpu.x, y = a.y + 3 * u, h = sf->lh;
@@ -899,7 +915,7 @@ static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout
 	/* The timeline: one equal segment per shown step, the cursor's place marked. */
 	int tx = x + 4 * u, tw = L->W - L->cpu.x - tx;
 	unsigned nshown = 0;
-	for (unsigned k = 0; k < s->lesson->nsteps; k++)
+	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++)
 		nshown += dv_sdl_step_shown(s, k);
 	if (tw < 40 * u || nshown == 0)
 		return;
@@ -907,19 +923,19 @@ static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout
 	fill(r, tl.x, tl.y, tl.w, tl.h, th->buf);
 	hit_add(s, tl, D_TIMELINE, "timeline");
 	unsigned i = 0;
-	for (unsigned k = 0; k < s->lesson->nsteps; k++) {
+	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
 		if (!dv_sdl_step_shown(s, k))
 			continue;
 		int sx = tl.x + (int)((int64_t)tl.w * i / nshown), ex = tl.x + (int)((int64_t)tl.w * (i + 1) / nshown);
 		size_t first, end;
-		if (k == s->view.step && dv_run_step_events(s->run, k, &first, &end)) {
-			double f = end > first ? (double)(s->view.pos - (s->view.pos > first ? first : s->view.pos)) /
+		if (k == s->ss->view.step && dv_run_step_events(s->ss->run, k, &first, &end)) {
+			double f = end > first ? (double)(s->ss->view.pos - (s->ss->view.pos > first ? first : s->ss->view.pos)) /
 							 (double)(end - first) : 1.0;
 			if (f > 1)
 				f = 1;
 			fill(r, sx, tl.y, (int)((ex - sx) * f), tl.h, th->sub);
 			fill(r, sx + (int)((ex - sx) * f) - u, tl.y - 2 * u, 3 * u, tl.h + 4 * u, th->changed);
-		} else if (k < s->view.step) {
+		} else if (k < s->ss->view.step) {
 			fill(r, sx, tl.y, ex - sx, tl.h, th->sub);
 		}
 		fill(r, sx, tl.y - u, u, tl.h + 2 * u, th->bg);
@@ -1031,13 +1047,13 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	struct layout L = layout_for(s, W, H);
 	const struct dv_font *narr_font = fit_narration(s, &L);
 	int u = L.u;
-	struct dv_view *v = &s->view;
+	struct dv_view *v = &s->ss->view;
 	const struct dv_font *sf = &s->small, *bf = &s->big;
 	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4);
 	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
 
 	/* Title, and where the learner is. */
-	const char *title = s->lesson->title ? s->lesson->title : "";
+	const char *title = s->ss->lesson->title ? s->ss->lesson->title : "";
 	textf(r, bf, true, cpu.x, L.title_y, th->text, "dmaviz: %s", title);
 	char where[160];
 	snprintf(where, sizeof where, "%s%s  %s moves", s->demo ? "DEMO  " : "", s->playing ? "playing" : "paused",

@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 
 #include "lesson.h"
+#include "session.h"
 #include "sdlui.h"
 #include "view.h"
 
@@ -35,31 +36,23 @@ struct dv_hit {
 
 enum dv_side { DV_SIDE_SOURCE, DV_SIDE_LOG, DV_SIDE_CALL, DV_SIDE_COUNT };
 
-/* What the learner did with one ask of the lesson. */
-struct dv_sdl_ask {
-	size_t pos; /* where the question comes (SIZE_MAX: its step never ran) */
-	bool answered, correct, show_explain;
-	unsigned hints;
-	char given[64];
-};
-
 enum dv_demo_phase { DV_DEMO_PLAY, DV_DEMO_HOLD };
 
 struct dv_sdl {
 	struct dv_sdl_options opt;
-	/* the lesson */
-	char *path, *text;
-	struct dv_lesson *lesson;
-	struct dv_run *run;
-	struct dv_view view;
-	bool view_ok;
-	struct dv_sdl_ask *ask;
+	/* the lesson, its recording, beats, questions and progress */
+	struct dv_session *ss;
+	struct dv_progress *progress; /* NULL: not recorded */
 	bool input; /* typing an answer */
 	char inbuf[64];
 	size_t inlen;
 	/* panels, reused frame to frame */
 	struct dv_vpanel narr, mem, tmp, box, side;
 	const char *line_desc[16]; /* hover text of the box lines being built */
+	/* The narration's first line shown; it follows the current paragraph after every move
+	 * (narr_at is the cursor it was placed for) until PgUp/PgDn scroll it. */
+	size_t narr_scroll, narr_at_pos, narr_at_nb;
+	bool narr_manual;
 	enum dv_side side_tab;
 	bool help;
 	/* fonts and colours */
@@ -95,7 +88,7 @@ struct dv_sdl {
 	/* the window */
 	bool fullscreen;
 	SDL_Window *win;
-	char status[200];
+	char status[320];
 };
 
 extern const unsigned dv_sdl_speeds[];

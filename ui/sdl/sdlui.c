@@ -15,13 +15,14 @@
 #include <fontconfig/fontconfig.h>
 
 #include "files.h"
+#include "keymap.h"
+#include "progress.h"
+#include "session.h"
 #include "sim.h"
 
 #ifndef DV_SOURCE_ROOT
 #define DV_SOURCE_ROOT NULL /* where the reference miniport's source is looked up */
 #endif
-
-#define MAX_LESSON_BYTES (1u << 20)
 
 /* Moves a second (dv_view_play_next: a bus cycle, a port access or a call). */
 const unsigned dv_sdl_speeds[] = { 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000 };
@@ -122,7 +123,7 @@ bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 
 bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k)
 {
-	return k < s->lesson->nsteps && (s->lesson->steps[k].number != 0 || s->lesson->steps[k].nparas > 0);
+	return dv_session_step_shown(s->ss, k);
 }
 
 unsigned dv_sdl_rate(const struct dv_sdl *s)
@@ -132,91 +133,45 @@ unsigned dv_sdl_rate(const struct dv_sdl *s)
 
 int dv_sdl_current_ask(const struct dv_sdl *s)
 {
-	if (s->demo || !s->ask)
-		return -1;
-	int last = -1;
-	for (unsigned a = 0; a < s->lesson->nasks; a++) {
-		if (s->lesson->asks[a]->step != s->view.step || s->ask[a].pos > s->view.pos)
-			continue;
-		if (!s->ask[a].answered)
-			return (int)a;
-		last = (int)a;
+	return s->demo || s->opt.ungated ? -1 : dv_session_ask(s->ss);
+}
+
+/* The session's word on the last action, in the status line. */
+static void take_msg(struct dv_sdl *s)
+{
+	if (s->ss->msg[0]) {
+		snprintf(s->status, sizeof s->status, "%s", s->ss->msg);
+		s->ss->msg[0] = '\0';
 	}
-	return last;
-}
-
-static void find_asks(struct dv_sdl *s)
-{
-	for (unsigned a = 0; a < s->lesson->nasks; a++)
-		s->ask[a].pos = dv_view_ask_pos(&s->view, a);
-}
-
-static void unload(struct dv_sdl *s)
-{
-	if (s->view_ok)
-		dv_view_finish(&s->view);
-	s->view_ok = false;
-	dv_run_destroy(s->run);
-	dv_lesson_free(s->lesson);
-	free(s->text);
-	free(s->path);
-	free(s->ask);
-	s->run = NULL;
-	s->lesson = NULL;
-	s->text = s->path = NULL;
-	s->ask = NULL;
-	s->input = s->playing = s->explain = false;
-	s->acc = 0;
-	s->rate_override = 0;
 }
 
 bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 {
-	size_t len = 0;
-	char *text = dv_file_read(path, MAX_LESSON_BYTES, &len);
-	if (!text) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	struct dv_session_options so = { .driver_entry = s->opt.driver, .ungated = s->demo || s->opt.ungated };
+	struct dv_session *ss = dv_session_open(path, &so, err, errlen);
+	if (!ss)
 		return false;
-	}
-	struct dv_msgs msgs;
-	dv_msgs_init(&msgs);
-	struct dv_lesson *lesson = dv_lesson_parse(path, text, len, &msgs);
-	if (!lesson)
-		snprintf(err, errlen, "%s", msgs.n ? msgs.v[0].text : "the lesson does not parse");
-	dv_msgs_finish(&msgs);
-	if (!lesson) {
-		free(text);
-		return false;
-	}
-	struct dv_run_options ro = { .load = dv_file_load_relative, .driver_entry = s->opt.driver };
-	struct dv_run *run = dv_run_create(lesson, &ro);
-	struct dv_sdl_ask *ask = calloc(lesson->nasks ? lesson->nasks : 1, sizeof *ask);
-	char *pcopy = strdup(path);
-	if (!run || !ask || !pcopy) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		dv_run_destroy(run);
-		dv_lesson_free(lesson);
-		free(ask);
-		free(pcopy);
-		free(text);
-		return false;
-	}
-	dv_run_all(run);
-	unload(s);
-	s->text = text;
-	s->lesson = lesson;
-	s->run = run;
-	s->ask = ask;
-	s->path = pcopy;
-	dv_view_init(&s->view, s->lesson, s->run, NULL, DV_SOURCE_ROOT);
-	s->view_ok = true;
-	find_asks(s);
+	dv_session_close(s->ss);
+	s->ss = ss;
+	if (s->progress && !s->demo)
+		dv_session_set_progress(ss, s->progress);
+	s->ss->msg[0] = '\0';
+	s->input = s->playing = s->explain = false;
+	s->acc = 0;
+	s->rate_override = 0;
+	s->narr_scroll = 0;
 	return true;
 }
 
 const char *dv_sdl_lesson_id(const struct dv_sdl *s)
 {
-	return s->lesson && s->lesson->id ? s->lesson->id : "";
+	return s->ss && s->ss->lesson->id ? s->ss->lesson->id : "";
+}
+
+void dv_sdl_set_progress(struct dv_sdl *s, struct dv_progress *p)
+{
+	s->progress = p;
+	dv_session_set_progress(s->ss, p);
 }
 
 struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, char *err, size_t errlen)
@@ -274,7 +229,7 @@ void dv_sdl_close(struct dv_sdl *s)
 	if (!s)
 		return;
 	dv_sdl_fonts_close(s);
-	unload(s);
+	dv_session_close(s->ss);
 	dv_vpanel_finish(&s->narr);
 	dv_vpanel_finish(&s->mem);
 	dv_vpanel_finish(&s->tmp);
@@ -287,8 +242,8 @@ void dv_sdl_close(struct dv_sdl *s)
 
 static int step_index(const struct dv_sdl *s, unsigned n)
 {
-	for (unsigned k = 0; k < s->lesson->nsteps; k++)
-		if (dv_sdl_step_shown(s, k) && dv_view_step_number(&s->view, k) == n)
+	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++)
+		if (dv_sdl_step_shown(s, k) && dv_view_step_number(&s->ss->view, k) == n)
 			return (int)k;
 	return -1;
 }
@@ -297,30 +252,36 @@ bool dv_sdl_goto_step(struct dv_sdl *s, unsigned n)
 {
 	int k = step_index(s, n);
 	s->playing = false;
-	return k >= 0 && dv_view_goto_step(&s->view, (unsigned)k);
+	if (k < 0)
+		return false;
+	enum dv_move r = dv_session_goto_step(s->ss, (unsigned)k, true);
+	take_msg(s);
+	return r == DV_MOVE_OK;
 }
 
 unsigned dv_sdl_step(const struct dv_sdl *s)
 {
-	return dv_view_step_number(&s->view, s->view.step);
+	return dv_view_step_number(&s->ss->view, s->ss->view.step);
 }
 
 size_t dv_sdl_pos(const struct dv_sdl *s)
 {
-	return s->view.pos;
+	return s->ss->view.pos;
 }
 
 /* Starts playing lesson step k (an index) from its start. */
 static bool play_index(struct dv_sdl *s, unsigned k)
 {
 	size_t first, end;
-	if (!dv_run_step_events(s->run, k, &first, &end))
+	if (!dv_run_step_events(s->ss->run, k, &first, &end))
 		return false;
-	dv_view_seek(&s->view, first, first);
-	s->view.step = k;
+	/* The start of the step: the end of the one before, with its beats. */
+	dv_session_seek(s->ss, first);
+	take_msg(s);
+	if (s->ss->view.pos != first)
+		return false; /* held at a question before it */
 	s->play_step = k;
-	s->play_end = end;
-	s->playing = first < end;
+	s->playing = true;
 	s->acc = 0;
 	return true;
 }
@@ -334,12 +295,20 @@ bool dv_sdl_play_step(struct dv_sdl *s, unsigned n)
 /* The next shown step after k, or -1. */
 static int next_shown(const struct dv_sdl *s, unsigned k)
 {
-	for (unsigned j = k + 1; j < s->lesson->nsteps; j++) {
-		size_t first, end;
-		if (dv_sdl_step_shown(s, j) && dv_run_step_events(s->run, j, &first, &end))
+	for (unsigned j = k + 1; j < s->ss->lesson->nsteps; j++)
+		if (dv_sdl_step_shown(s, j))
 			return (int)j;
-	}
 	return -1;
+}
+
+/* Does the cursor stand at the end of step k, every beat of it shown? */
+static bool at_step_end(const struct dv_sdl *s, unsigned k)
+{
+	size_t first, end;
+	const struct dv_session *ss = s->ss;
+	if (!dv_run_step_events(ss->run, k, &first, &end) || ss->view.pos < end)
+		return false;
+	return ss->nb >= ss->nbeats || ss->beats[ss->nb].step > k;
 }
 
 void dv_sdl_play(struct dv_sdl *s, bool on)
@@ -348,12 +317,14 @@ void dv_sdl_play(struct dv_sdl *s, bool on)
 		s->playing = false;
 		return;
 	}
-	size_t first, end;
-	unsigned k = s->view.step;
-	if (dv_run_step_events(s->run, k, &first, &end) && s->view.pos < end) {
+	if (dv_session_gated(s->ss)) {
+		snprintf(s->status, sizeof s->status, "A question first: a to answer, h for a hint, s to skip.");
+		return;
+	}
+	unsigned k = s->ss->view.step;
+	if (!at_step_end(s, k)) {
 		/* Mid-step: play on to its end. */
 		s->play_step = k;
-		s->play_end = end;
 		s->playing = true;
 		s->acc = 0;
 		return;
@@ -370,27 +341,30 @@ bool dv_sdl_playing(const struct dv_sdl *s)
 	return s->playing;
 }
 
-/* Plays ms milliseconds' worth of moves. True when the picture changed. */
+/* Plays ms milliseconds' worth of moves (a bus cycle, a port access, a call or a beat, each
+ * one move) up to the end of the step, stopping at an unanswered question. True when the
+ * picture changed. */
 static bool play_tick(struct dv_sdl *s, unsigned ms)
 {
 	if (!s->playing)
 		return false;
 	uint64_t owed = s->acc + (uint64_t)ms * dv_sdl_rate(s);
-	size_t start = s->view.pos, pos = start;
-	while (owed >= 1000 && pos < s->play_end) {
-		pos = dv_view_play_next(&s->view, pos);
+	size_t start = s->ss->view.pos;
+	while (owed >= 1000) {
+		enum dv_move r = dv_session_play_next(s->ss, s->play_step);
 		owed -= 1000;
-	}
-	if (pos >= s->play_end) {
-		pos = s->play_end;
+		if (r == DV_MOVE_OK)
+			continue;
 		s->playing = false;
 		owed = 0;
+		if (r == DV_MOVE_GATE) {
+			s->ss->msg[0] = '\0';
+			snprintf(s->status, sizeof s->status, "A question: a to answer, h for a hint, s to skip");
+		}
+		break;
 	}
 	s->acc = (unsigned)(owed < 1000 ? owed : 999);
-	if (pos != start) {
-		dv_view_seek(&s->view, pos, start);
-		s->view.step = s->play_step;
-	}
+	(void)start;
 	return true; /* the byte on the bus moves even between moves */
 }
 
@@ -400,7 +374,7 @@ static void set_title(struct dv_sdl *s)
 	if (!s->win)
 		return;
 	char wt[256];
-	snprintf(wt, sizeof wt, "dmaviz: %s", s->lesson->title ? s->lesson->title : dv_sdl_lesson_id(s));
+	snprintf(wt, sizeof wt, "dmaviz: %s", s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
 	SDL_SetWindowTitle(s->win, wt);
 }
 
@@ -421,8 +395,9 @@ static bool demo_play(struct dv_sdl *s, unsigned k)
 {
 	if (!play_index(s, k))
 		return false;
-	size_t moves = 0;
-	for (size_t p = s->view.pos; p < s->play_end; p = dv_view_play_next(&s->view, p))
+	size_t first, end, moves = 0;
+	dv_run_step_events(s->ss->run, k, &first, &end);
+	for (size_t p = s->ss->view.pos; p < end; p = dv_view_play_next(&s->ss->view, p))
 		moves++;
 	unsigned need = (unsigned)(moves * 1000 / DEMO_PLAY_MS) + 1, base = dv_sdl_speeds[s->speed];
 	s->rate_override = need > base ? need : base;
@@ -441,12 +416,7 @@ static bool demo_lesson(struct dv_sdl *s, size_t i)
 		}
 		s->demo_i = i;
 		set_title(s);
-		int k = next_shown(s, 0);
-		if (dv_sdl_step_shown(s, 0)) {
-			size_t f, e;
-			if (dv_run_step_events(s->run, 0, &f, &e))
-				k = 0;
-		}
+		int k = dv_sdl_step_shown(s, 0) ? 0 : next_shown(s, 0);
 		if (k >= 0 && demo_play(s, (unsigned)k))
 			return true;
 	}
@@ -480,6 +450,7 @@ static void demo_stop(struct dv_sdl *s)
 	s->demo = false;
 	s->playing = false;
 	s->rate_override = 0;
+	s->ss->opt.ungated = false; /* the learner's own moves stop at questions again */
 	snprintf(s->status, sizeof s->status, "you have the controls (d restarts the demo, ? the keys)");
 }
 
@@ -489,7 +460,7 @@ static bool demo_tick(struct dv_sdl *s, unsigned ms)
 		bool changed = play_tick(s, ms);
 		if (!s->playing) {
 			/* Hold the narration long enough to read it. */
-			dv_view_narration(&s->view, &s->narr, 90);
+			dv_view_narration(&s->ss->view, &s->narr, 90);
 			unsigned hold = DEMO_HOLD_MIN_MS + DEMO_HOLD_PER_WORD_MS * words_of(&s->narr);
 			s->demo_hold = hold < DEMO_HOLD_MAX_MS ? hold : DEMO_HOLD_MAX_MS;
 			s->demo_phase = DV_DEMO_HOLD;
@@ -526,46 +497,32 @@ int dv_sdl_next_tick(const struct dv_sdl *s)
 
 /* ---- answers ----------------------------------------------------------------------------------------- */
 
-static void ask_key(struct dv_sdl *s, bool hint)
+static void answer_key(struct dv_sdl *s)
 {
 	int a = dv_sdl_current_ask(s);
 	if (a < 0) {
 		snprintf(s->status, sizeof s->status, "there is no question at this point of the lesson");
 		return;
 	}
-	struct dv_sdl_ask *q = &s->ask[a];
-	const struct dv_ask *ask = s->lesson->asks[a];
-	if (hint) {
-		if (q->hints < ask->nhints) {
-			q->hints++;
-			snprintf(s->status, sizeof s->status, "hint %u of %u", q->hints, ask->nhints);
-		} else {
-			snprintf(s->status, sizeof s->status, "%s", ask->nhints ? "no more hints" : "this question has no hints");
-		}
-	} else if (q->answered) {
-		q->show_explain = true;
-		snprintf(s->status, sizeof s->status, "already answered: the explanation is below");
-	} else {
-		s->input = true;
-		s->inlen = 0;
-		s->inbuf[0] = '\0';
-		SDL_StartTextInput();
+	const struct dv_qstate *q = &s->ss->q[a];
+	if (dv_qstate_decided(q) && !q->skipped) {
+		snprintf(s->status, sizeof s->status, "already answered: the answer and why are below");
+		return;
 	}
+	s->input = true;
+	s->inlen = 0;
+	s->inbuf[0] = '\0';
+	SDL_StartTextInput();
 }
 
 static void submit_answer(struct dv_sdl *s)
 {
 	s->input = false;
 	SDL_StopTextInput();
-	int a = dv_sdl_current_ask(s);
-	if (a < 0 || s->inlen == 0)
+	if (s->inlen == 0)
 		return;
-	struct dv_sdl_ask *q = &s->ask[a];
-	q->answered = true;
-	q->correct = dv_ask_accepts(s->lesson->asks[a], s->inbuf);
-	q->show_explain = true;
-	snprintf(q->given, sizeof q->given, "%s", s->inbuf);
-	snprintf(s->status, sizeof s->status, "%s", q->correct ? "Right!" : "Not quite: the answer and why are below");
+	dv_session_answer(s->ss, s->inbuf);
+	take_msg(s);
 }
 
 void dv_sdl_text(struct dv_sdl *s, const char *utf8)
@@ -581,27 +538,13 @@ void dv_sdl_text(struct dv_sdl *s, const char *utf8)
 
 /* ---- keys and the mouse -------------------------------------------------------------------------------- */
 
-/* A step move, stopping at an unanswered question on the way so it is a prediction. */
+/* One move through the session: it stops at an unanswered question and says so. */
 static bool move(struct dv_sdl *s, enum dv_vcmd cmd)
 {
-	size_t old = s->view.pos;
 	s->playing = false;
-	if (!dv_view_command(&s->view, cmd))
-		return false;
-	if (cmd == DV_VCMD_NEXT && s->view.gran == DV_GRAN_STEP) {
-		for (unsigned a = 0; a < s->lesson->nasks; a++) {
-			const struct dv_sdl_ask *q = &s->ask[a];
-			if (!q->answered && q->pos != SIZE_MAX && q->pos > old && q->pos < s->view.pos &&
-			    s->lesson->asks[a]->step == s->view.step) {
-				unsigned k = s->view.step;
-				dv_view_seek(&s->view, q->pos, s->view.from);
-				s->view.step = k;
-				snprintf(s->status, sizeof s->status, "a question: a or Enter to answer, h for a hint");
-				break;
-			}
-		}
-	}
-	return true;
+	enum dv_move r = dv_session_move(s->ss, cmd);
+	take_msg(s);
+	return r == DV_MOVE_OK;
 }
 
 static void set_speed(struct dv_sdl *s, int d)
@@ -618,8 +561,9 @@ static void set_speed(struct dv_sdl *s, int d)
  * them sorts in course order): dmaviz-03-send-step3.png, then -2, -3, ... */
 static void shot_name(const struct dv_sdl *s, char *out, size_t n)
 {
-	const char *base = strrchr(s->path, '/');
-	base = base ? base + 1 : s->path;
+	const char *path = s->ss->path;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
 	size_t len = strlen(base);
 	if (len > 7 && !strcmp(base + len - 7, ".lesson"))
 		len -= 7;
@@ -663,8 +607,9 @@ static void other_lesson(struct dv_sdl *s, int dir)
 {
 	size_t n;
 	char **v = course(&n);
-	const char *base = strrchr(s->path, '/');
-	base = base ? base + 1 : s->path;
+	const char *path = s->ss->path;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
 	long at = -1;
 	for (size_t i = 0; i < n; i++) {
 		const char *b = strrchr(v[i], '/');
@@ -694,9 +639,109 @@ static void start_demo(struct dv_sdl *s)
 		snprintf(s->status, sizeof s->status, "%.150s", err);
 }
 
-bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
+/* The key table's name of an SDL key (keymap.h). */
+static const char *keymap_name(SDL_Keycode key, Uint16 mod, char *buf)
 {
 	bool shift = (mod & KMOD_SHIFT) != 0;
+	switch (key) {
+	case SDLK_SPACE: return "Space";
+	case SDLK_RETURN: case SDLK_KP_ENTER: return "Enter";
+	case SDLK_TAB: return "Tab";
+	case SDLK_ESCAPE: return "Esc";
+	case SDLK_UP: return "Up";
+	case SDLK_DOWN: return "Down";
+	case SDLK_LEFT: return "Left";
+	case SDLK_RIGHT: return "Right";
+	case SDLK_PAGEUP: return "PgUp";
+	case SDLK_PAGEDOWN: return "PgDn";
+	case SDLK_HOME: return "Home";
+	case SDLK_END: return "End";
+	case SDLK_BACKSPACE: return "Backspace";
+	case SDLK_F1: return "F1";
+	case SDLK_F11: return "F11";
+	case SDLK_PRINTSCREEN: return "PrintScreen";
+	case SDLK_PERIOD: return ".";
+	case SDLK_COMMA: return ",";
+	case SDLK_PLUS: case SDLK_KP_PLUS: return "+";
+	case SDLK_EQUALS: return shift ? "+" : "=";
+	case SDLK_MINUS: case SDLK_KP_MINUS: return "-";
+	case SDLK_SLASH: return shift ? "?" : "/";
+	case SDLK_QUESTION: return "?";
+	case SDLK_RIGHTBRACKET: return "]";
+	case SDLK_LEFTBRACKET: return "[";
+	default: break;
+	}
+	if (key >= SDLK_a && key <= SDLK_z) {
+		buf[0] = (char)(shift ? key - SDLK_a + 'A' : key);
+		buf[1] = '\0';
+		return buf;
+	}
+	return "";
+}
+
+/* Runs an action of the key table (a key or a button). False when it quits. */
+static bool act(struct dv_sdl *s, enum dv_action a)
+{
+	switch (a) {
+	case DV_ACT_QUIT: return false;
+	case DV_ACT_NEXT: move(s, DV_VCMD_NEXT); break;
+	case DV_ACT_PREV: move(s, DV_VCMD_PREV); break;
+	case DV_ACT_NEXT_EVENT: move(s, DV_VCMD_NEXT_EVENT); break;
+	case DV_ACT_PREV_EVENT: move(s, DV_VCMD_PREV_EVENT); break;
+	case DV_ACT_FIRST: move(s, DV_VCMD_FIRST); break;
+	case DV_ACT_LAST: move(s, DV_VCMD_LAST); break;
+	case DV_ACT_GRAN:
+		dv_session_move(s->ss, DV_VCMD_GRAN);
+		snprintf(s->status, sizeof s->status, "moves: one %s", dv_view_gran_name(s->ss->view.gran));
+		break;
+	case DV_ACT_PLAY: dv_sdl_play(s, !s->playing); break;
+	case DV_ACT_FASTER: set_speed(s, 1); break;
+	case DV_ACT_SLOWER: set_speed(s, -1); break;
+	case DV_ACT_ANSWER: answer_key(s); break;
+	case DV_ACT_HINT:
+		dv_session_hint(s->ss);
+		take_msg(s);
+		break;
+	case DV_ACT_SKIP:
+		dv_session_skip(s->ss);
+		take_msg(s);
+		break;
+	case DV_ACT_SCROLL_UP:
+		s->narr_scroll = s->narr_scroll > 3 ? s->narr_scroll - 3 : 0;
+		s->narr_manual = true;
+		break;
+	case DV_ACT_SCROLL_DOWN:
+		s->narr_scroll += 3; /* clamped when drawn */
+		s->narr_manual = true;
+		break;
+	case DV_ACT_SIDE_TAB: s->side_tab = (enum dv_side)((s->side_tab + 1) % DV_SIDE_COUNT); break;
+	case DV_ACT_SCREENSHOT: screenshot_key(s); break;
+	case DV_ACT_LARGE:
+		s->opt.large = !s->opt.large;
+		snprintf(s->status, sizeof s->status, "large text %s", s->opt.large ? "on" : "off");
+		break;
+	case DV_ACT_CONTRAST:
+		s->opt.contrast = !s->opt.contrast;
+		s->th = s->opt.contrast ? &dv_theme_contrast : &dv_theme_dark;
+		snprintf(s->status, sizeof s->status, "%s theme", s->th->name);
+		break;
+	case DV_ACT_DEMO: start_demo(s); break;
+	case DV_ACT_NEXT_LESSON: other_lesson(s, 1); break;
+	case DV_ACT_PREV_LESSON: other_lesson(s, -1); break;
+	case DV_ACT_EXPLAIN:
+		if (dv_view_last_rule(&s->ss->view) >= 0)
+			s->explain = true;
+		else
+			snprintf(s->status, sizeof s->status, "no verifier rule has fired yet");
+		break;
+	case DV_ACT_HELP: s->help = true; break;
+	default: break; /* F11 is the window loop's */
+	}
+	return true;
+}
+
+bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
+{
 	if (s->demo) {
 		demo_stop(s); /* any key takes over */
 		return true;
@@ -716,101 +761,10 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 		return true;
 	}
 	s->status[0] = '\0';
-	switch (key) {
-	case SDLK_q:
-	case SDLK_ESCAPE:
+	if (key == SDLK_ESCAPE)
 		return false;
-	case SDLK_j:
-	case SDLK_SPACE:
-	case SDLK_RIGHT:
-	case SDLK_DOWN:
-	case SDLK_PAGEDOWN:
-		move(s, DV_VCMD_NEXT);
-		break;
-	case SDLK_k:
-	case SDLK_b:
-	case SDLK_LEFT:
-	case SDLK_UP:
-	case SDLK_PAGEUP:
-	case SDLK_BACKSPACE:
-		move(s, DV_VCMD_PREV);
-		break;
-	case SDLK_g:
-		move(s, shift ? DV_VCMD_LAST : DV_VCMD_FIRST);
-		break;
-	case SDLK_HOME:
-		move(s, DV_VCMD_FIRST);
-		break;
-	case SDLK_END:
-		move(s, DV_VCMD_LAST);
-		break;
-	case SDLK_PERIOD:
-		move(s, DV_VCMD_NEXT_EVENT);
-		break;
-	case SDLK_COMMA:
-		move(s, DV_VCMD_PREV_EVENT);
-		break;
-	case SDLK_t:
-		dv_view_command(&s->view, DV_VCMD_GRAN);
-		snprintf(s->status, sizeof s->status, "moves: one %s", dv_view_gran_name(s->view.gran));
-		break;
-	case SDLK_p:
-		dv_sdl_play(s, !s->playing);
-		break;
-	case SDLK_PLUS:
-	case SDLK_EQUALS:
-	case SDLK_KP_PLUS:
-		set_speed(s, 1);
-		break;
-	case SDLK_MINUS:
-	case SDLK_KP_MINUS:
-		set_speed(s, -1);
-		break;
-	case SDLK_a:
-	case SDLK_RETURN:
-	case SDLK_KP_ENTER:
-		ask_key(s, false);
-		break;
-	case SDLK_h:
-		ask_key(s, true);
-		break;
-	case SDLK_TAB:
-		s->side_tab = (enum dv_side)((s->side_tab + 1) % DV_SIDE_COUNT);
-		break;
-	case SDLK_s:
-		screenshot_key(s);
-		break;
-	case SDLK_l:
-		s->opt.large = !s->opt.large;
-		snprintf(s->status, sizeof s->status, "large text %s", s->opt.large ? "on" : "off");
-		break;
-	case SDLK_c:
-		s->opt.contrast = !s->opt.contrast;
-		s->th = s->opt.contrast ? &dv_theme_contrast : &dv_theme_dark;
-		snprintf(s->status, sizeof s->status, "%s theme", s->th->name);
-		break;
-	case SDLK_d:
-		start_demo(s);
-		break;
-	case SDLK_RIGHTBRACKET:
-	case SDLK_LEFTBRACKET:
-		other_lesson(s, key == SDLK_RIGHTBRACKET ? 1 : -1);
-		break;
-	case SDLK_e:
-		if (dv_view_last_rule(&s->view) >= 0)
-			s->explain = true;
-		else
-			snprintf(s->status, sizeof s->status, "no verifier rule has fired yet");
-		break;
-	case SDLK_QUESTION:
-	case SDLK_SLASH:
-	case SDLK_F1:
-		s->help = true;
-		break;
-	default:
-		break;
-	}
-	return true;
+	char buf[2];
+	return act(s, dv_keymap_action(DV_FRONT_SDL, keymap_name(key, mod, buf)));
 }
 
 static int hit_at(const struct dv_sdl *s, int x, int y)
@@ -834,19 +788,19 @@ bool dv_sdl_motion(struct dv_sdl *s, int x, int y)
 	return s->hover != old || was_in != s->mouse_in;
 }
 
-/* Seeks to a fraction f of shown step k (an index). */
+/* Seeks to a fraction f of shown step k (an index); held at an unanswered question. */
 static void seek_in_step(struct dv_sdl *s, unsigned k, double f)
 {
 	size_t first, end;
-	if (!dv_run_step_events(s->run, k, &first, &end))
+	if (!dv_run_step_events(s->ss->run, k, &first, &end))
 		return;
 	size_t pos = first + (size_t)((double)(end - first) * f + 0.5);
 	if (pos <= first)
 		pos = end > first ? first + 1 : first;
 	if (pos > end)
 		pos = end;
-	dv_view_seek(&s->view, pos, dv_view_unit_back(&s->view, pos));
-	s->view.step = k;
+	dv_session_seek(s->ss, pos);
+	take_msg(s);
 }
 
 bool dv_sdl_click(struct dv_sdl *s, int x, int y)
@@ -866,25 +820,9 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 	const char *n = h->name;
 	s->status[0] = '\0';
 	if (!strncmp(n, "button:", 7)) {
-		n += 7;
-		if (!strcmp(n, "first"))
-			move(s, DV_VCMD_FIRST);
-		else if (!strcmp(n, "prev"))
-			move(s, DV_VCMD_PREV);
-		else if (!strcmp(n, "next"))
-			move(s, DV_VCMD_NEXT);
-		else if (!strcmp(n, "last"))
-			move(s, DV_VCMD_LAST);
-		else if (!strcmp(n, "play"))
-			dv_sdl_play(s, !s->playing);
-		else if (!strcmp(n, "slower"))
-			set_speed(s, -1);
-		else if (!strcmp(n, "faster"))
-			set_speed(s, 1);
-		else if (!strcmp(n, "gran"))
-			dv_view_command(&s->view, DV_VCMD_GRAN);
-		else if (!strcmp(n, "help"))
-			s->help = true;
+		const struct dv_keybind *b = dv_keymap_button(n + 7);
+		if (b)
+			act(s, b->action);
 		return true;
 	}
 	if (!strncmp(n, "tab:", 4)) {
@@ -893,13 +831,13 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 	}
 	if (!strcmp(n, "timeline")) {
 		unsigned nshown = 0;
-		for (unsigned k = 0; k < s->lesson->nsteps; k++)
+		for (unsigned k = 0; k < s->ss->lesson->nsteps; k++)
 			nshown += dv_sdl_step_shown(s, k);
 		if (!nshown)
 			return false;
 		double f = (double)(x - h->r.x) / (double)h->r.w * nshown;
 		unsigned want = (unsigned)f, j = 0;
-		for (unsigned k = 0; k < s->lesson->nsteps; k++) {
+		for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
 			if (!dv_sdl_step_shown(s, k))
 				continue;
 			if (j++ == want) {
@@ -912,9 +850,15 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 	}
 	if (!strcmp(n, "timing") && s->tim_colw > 0) {
 		uint64_t c = s->tim_first + (uint64_t)((x - h->r.x) / s->tim_colw);
+		const struct dv_event *ev = s->ss->view.sim->trace.ev;
+		size_t p = 0;
+		while (p < s->ss->view.end && ev[p].cycle <= c)
+			p++;
 		s->playing = false;
-		dv_view_seek_cycle(&s->view, c);
-		snprintf(s->status, sizeof s->status, "bus cycle %llu", (unsigned long long)c);
+		if (p && dv_session_seek(s->ss, p) == DV_MOVE_GATE)
+			take_msg(s);
+		else if (p)
+			snprintf(s->status, sizeof s->status, "bus cycle %llu", (unsigned long long)c);
 		return true;
 	}
 	return false;
@@ -979,7 +923,8 @@ static void gui_usage(FILE *f)
 	      "\n"
 	      "Opens a lesson in an SDL2 window for a projector. Keys as in the terminal UI:\n"
 	      "j/space next, k/b back, . and , one event, g/G first/last, p play, +/- speed,\n"
-	      "t granularity, a answer, h hint, Tab source/log/call, s PNG screenshot,\n"
+	      "t granularity, a answer, h hint, s skip, PgUp/PgDn narration, Tab source/log/call,\n"
+	      "S PNG screenshot,\n"
 	      "L large text, c high contrast, d demo, ] and [ next/previous lesson,\n"
 	      "F11 fullscreen, ? all keys, q quit. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
@@ -1109,7 +1054,7 @@ static void to_pixels(SDL_Window *win, SDL_Renderer *r, int *x, int *y)
 static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 {
 	char wt[256];
-	snprintf(wt, sizeof wt, "dmaviz: %s", s->lesson->title ? s->lesson->title : dv_sdl_lesson_id(s));
+	snprintf(wt, sizeof wt, "dmaviz: %s", s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
 	s->win = SDL_CreateWindow(wt, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a->w, a->h,
 				  SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
 				  (a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
@@ -1213,6 +1158,7 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver)
 	if (rc >= 0)
 		return rc;
 	a.opt.driver = driver;
+	a.opt.ungated = a.shot != NULL; /* a teacher's picture of any moment */
 	/* A window needs a display; a screenshot does not (software renderer into a surface). */
 	if (SDL_Init(a.shot ? 0 : SDL_INIT_VIDEO) != 0) {
 		fprintf(stderr, "dmaviz gui: no display: set DISPLAY, or use --screenshot with "
@@ -1249,9 +1195,17 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver)
 		SDL_Quit();
 		return 2;
 	}
+	struct dv_progress progress = { 0 };
 	if (a.shot) {
 		rc = headless_shot(s, &a);
 	} else {
+		/* The window keeps the learner's progress as the terminal UI does (not the demo's). */
+		char ppath[4096];
+		dv_progress_load(&progress, dv_progress_default_path(ppath, sizeof ppath) ? ppath : NULL);
+		if (progress.status[0])
+			fprintf(stderr, "dmaviz gui: %s\n", progress.status);
+		if (!a.demo)
+			dv_sdl_set_progress(s, &progress);
 		if (a.demo && !dv_sdl_demo(s, catalog, ncatalog, err, sizeof err)) {
 			fprintf(stderr, "dmaviz gui: %s\n", err);
 			rc = 2;
@@ -1260,6 +1214,7 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver)
 		}
 	}
 	dv_sdl_close(s);
+	dv_progress_finish(&progress);
 	dv_lessons_list_free(catalog, ncatalog);
 	TTF_Quit();
 	SDL_Quit();

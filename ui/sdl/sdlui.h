@@ -24,6 +24,7 @@ struct dv_sdl_options {
 	bool large;		     /* large text: every font 1.4 times bigger */
 	bool contrast;		     /* the high-contrast theme: black, white and pure colours */
 	DV_DRIVER_ENTRY driver;	     /* a learner's miniport for `driver file` lessons; NULL: none */
+	bool ungated;		     /* questions do not stop moves (a teacher's screenshot) */
 };
 
 /* Finds the font and opens a lesson (a path). NULL on failure, with the reason in err (the font
@@ -33,6 +34,10 @@ void dv_sdl_close(struct dv_sdl *s);
 /* Replaces the open lesson by another (the demo does this). False, and the old lesson kept,
  * when it does not open. */
 bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen);
+struct dv_progress;
+/* Records the learner's steps, answers and finishing in p (saved on every change), for this
+ * lesson and every one opened after it; p must outlive s. */
+void dv_sdl_set_progress(struct dv_sdl *s, struct dv_progress *p);
 /* The open lesson's id, from its `lesson` line ("send" for 03-send.lesson). */
 const char *dv_sdl_lesson_id(const struct dv_sdl *s);
 

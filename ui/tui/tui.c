@@ -14,7 +14,10 @@
 #include <unistd.h>
 
 #include "lesson.h"
+#include "keymap.h"
+#include "play.h"
 #include "progress.h"
+#include "session.h"
 #include "sim.h"
 #include "trace.h"
 #include "view.h"
@@ -25,7 +28,6 @@
 
 #define MIN_COLS 80
 #define MIN_LINES 24
-#define MAX_LESSON_BYTES (1u << 20)
 #define MEM_ROOM 20 /* rows the right column must have left to show memory beside the log */
 
 /* The panes, in Tab order. */
@@ -34,36 +36,17 @@ enum { PANE_NONE = -1, PANE_NARR, PANE_QUEST, PANE_SRC, PANE_DMA, PANE_TIMING, P
 
 struct dv_tui {
 	struct dv_tui_options opt;
-	char *text;
-	struct dv_lesson *lesson;
-	struct dv_run *run;
-	struct dv_view view;
+	struct dv_session *s; /* the lesson, its recording, beats, questions and progress */
+	struct dv_view *v;    /* &s->view */
 	bool help;
 	struct dv_vpanel narr, dma, nic, ndis, log, src, quest, timing;
-	/* Questions: per ask of the lesson, where it stands in the trace and what the learner did. */
-	struct qstate {
-		size_t pos; /* the view position just before the ask runs; SIZE_MAX: never reached */
-		bool answered, correct, show_explain;
-		unsigned hints;
-		char given[80];
-	} *q;
-	/* Where "next step" stops: each question (before the rest of its step is revealed), then
-	 * the step's end. stop is the index of the current one, -1 after moving by events. */
-	struct stop {
-		size_t pos, from;
-		unsigned step;
-		int ask; /* -1: the end of the step */
-	} *stops;
-	size_t nstops;
-	long stop;
 	bool input; /* the answer line is open */
 	char inbuf[80];
 	size_t inlen;
 	char msg[300]; /* feedback for the last key, on the bottom line */
-	struct dv_progress *progress; /* NULL: not recorded */
 	char *src_root; /* the driver module's directory, when the source is found there */
 	/* Autoplay: one move of the current granularity every 1/speeds[speed] s. */
-	bool playing;
+	struct dv_play play;
 	unsigned speed;
 	bool until;   /* r was pressed: the next key says until what */
 	bool show_mem; /* m: the memory pane in place of the event log (when both do not fit) */
@@ -76,6 +59,12 @@ struct dv_tui {
 	/* Panes as last drawn (for mouse clicks and Tab) and the one with focus. */
 	struct rect { int y, x, h, w; } pane[PANE_COUNT];
 	int focus; /* PANE_NONE: keys step the lesson */
+	/* Scrolling: the first line shown of the narration, question and rule text. The narration
+	 * follows the current paragraph after every move (narr_at is the cursor it was placed
+	 * for) until the learner scrolls it. */
+	size_t narr_scroll, quest_scroll, rule_scroll;
+	size_t narr_at_pos, narr_at_nb;
+	bool narr_manual;
 };
 
 static const unsigned speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
@@ -83,8 +72,6 @@ static const unsigned speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
 #define NSPEEDS (sizeof speeds / sizeof speeds[0])
 
 /* ---- loading -------------------------------------------------------------------------------- */
-
-
 
 static bool readable(const char *path)
 {
@@ -105,7 +92,7 @@ static void driver_source_root(struct dv_tui *t, const char *so_path)
 	}
 	if (!dir)
 		return;
-	const struct dv_trace *tr = &t->view.sim->trace;
+	const struct dv_trace *tr = &t->v->sim->trace;
 	for (size_t i = 1; i < tr->nlocs; i++) {
 		const struct dv_loc *loc = &tr->locs[i];
 		if (!loc || !loc->file || loc->file[0] == '/' || !strcmp(loc->file, "sandbox"))
@@ -119,7 +106,7 @@ static void driver_source_root(struct dv_tui *t, const char *so_path)
 		snprintf(full, sizeof full, "%s/%s", dir, f);
 		if (readable(full)) {
 			t->src_root = dir;
-			t->view.source_root = dir;
+			t->v->source_root = dir;
 			return;
 		}
 		break;
@@ -127,85 +114,9 @@ static void driver_source_root(struct dv_tui *t, const char *so_path)
 	free(dir);
 }
 
-/* The setup step (number 0) is a stop only when it has narration, as in the view. */
-static bool step_shown(const struct dv_tui *t, unsigned k)
-{
-	size_t first, end;
-	const struct dv_step *s = &t->lesson->steps[k];
-	return dv_run_step_events(t->run, k, &first, &end) && (s->number != 0 || s->nparas > 0);
-}
-
-/* Finds each ask's place in the trace (the runner marks every statement with its line) and
- * lays out the stops. Asking before the rest of the step shows is what makes a prediction
- * question a prediction: the learner sees the machine as it was when the question came. */
-static bool find_stops(struct dv_tui *t)
-{
-	const struct dv_lesson *L = t->lesson;
-	t->q = calloc(L->nasks ? L->nasks : 1, sizeof *t->q);
-	t->stops = calloc(L->nasks + L->nsteps + 1, sizeof *t->stops);
-	if (!t->q || !t->stops)
-		return false;
-	for (unsigned a = 0; a < L->nasks; a++)
-		t->q[a].pos = dv_view_ask_pos(&t->view, a);
-	for (unsigned k = 0; k < L->nsteps; k++) {
-		size_t first, end;
-		if (!step_shown(t, k) || !dv_run_step_events(t->run, k, &first, &end))
-			continue;
-		size_t prev = first;
-		for (unsigned a = 0; a < L->nasks; a++) {
-			if (L->asks[a]->step != k || t->q[a].pos == SIZE_MAX || t->q[a].pos < prev)
-				continue;
-			t->stops[t->nstops++] = (struct stop){ t->q[a].pos, prev, k, (int)a };
-			prev = t->q[a].pos;
-		}
-		t->stops[t->nstops++] = (struct stop){ end, prev, k, -1 };
-	}
-	t->stop = -1;
-	return true;
-}
-
-/* Saves what the learner reached: the step, and finished at the lesson's last stop. */
-static void record_progress(struct dv_tui *t)
-{
-	if (!t->progress || !t->lesson->id)
-		return;
-	struct dv_progress_entry *e = dv_progress_add(t->progress, t->lesson->id);
-	if (!e)
-		return;
-	bool dirty = false;
-	unsigned n = dv_view_step_number(&t->view, t->view.step);
-	if (n > e->step) {
-		e->step = n;
-		dirty = true;
-	}
-	if (!e->finished && t->nstops && t->view.pos >= t->stops[t->nstops - 1].pos) {
-		e->finished = true;
-		dirty = true;
-	}
-	for (unsigned a = 0; a < t->lesson->nasks; a++)
-		if (t->q[a].answered && t->lesson->asks[a]->id)
-			dirty |= dv_progress_mark_answered(e, t->lesson->asks[a]->id);
-	if (dirty && !dv_progress_save(t->progress))
-		snprintf(t->msg, sizeof t->msg, "%s", t->progress->status);
-}
-
-static void goto_stop(struct dv_tui *t, size_t i)
-{
-	const struct stop *s = &t->stops[i];
-	dv_view_seek(&t->view, s->pos, s->from);
-	t->view.step = s->step; /* an empty step ends where the next starts: name this one */
-	t->stop = (long)i;
-	record_progress(t);
-}
-
 void dv_tui_set_progress(struct dv_tui *t, struct dv_progress *p)
 {
-	t->progress = p;
-	const struct dv_progress_entry *e = p && t->lesson->id ? dv_progress_get(p, t->lesson->id) : NULL;
-	for (unsigned a = 0; e && a < t->lesson->nasks; a++)
-		if (t->lesson->asks[a]->id && dv_progress_answered(e, t->lesson->asks[a]->id))
-			t->q[a].answered = t->q[a].correct = true; /* given stays empty: earlier session */
-	record_progress(t);
+	dv_session_set_progress(t->s, p);
 }
 
 struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
@@ -216,36 +127,15 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 		return NULL;
 	}
 	t->opt = *opt;
-	size_t len = 0;
-	t->text = dv_file_read(path, MAX_LESSON_BYTES, &len);
-	if (!t->text) {
-		fprintf(stderr, "dmaviz: %s: %s\n", path, strerror(errno));
+	char err[4096];
+	struct dv_session_options so = { .driver_entry = opt->driver_entry };
+	t->s = dv_session_open(path, &so, err, sizeof err);
+	if (!t->s) {
+		fprintf(stderr, "%s\n", err);
 		free(t);
 		return NULL;
 	}
-	struct dv_msgs msgs;
-	dv_msgs_init(&msgs);
-	t->lesson = dv_lesson_parse(path, t->text, len, &msgs);
-	for (size_t i = 0; i < msgs.n; i++)
-		fprintf(stderr, "%s\n%s%s", msgs.v[i].text, msgs.v[i].hint ? msgs.v[i].hint : "",
-		        msgs.v[i].hint ? "\n" : "");
-	dv_msgs_finish(&msgs);
-	if (!t->lesson) {
-		free(t->text);
-		free(t);
-		return NULL;
-	}
-	struct dv_run_options ro = { .load = dv_file_load_relative, .driver_entry = opt->driver_entry };
-	t->run = dv_run_create(t->lesson, &ro);
-	if (!t->run) {
-		fprintf(stderr, "dmaviz: %s: out of memory\n", path);
-		dv_tui_close(t);
-		return NULL;
-	}
-	/* The whole lesson runs now, headless; the screen then only moves a cursor through the
-	 * recorded trace, which makes every step back exact and every redraw cheap. */
-	dv_run_all(t->run);
-	dv_view_init(&t->view, t->lesson, t->run, NULL, DV_SOURCE_ROOT);
+	t->v = &t->s->view;
 	if (opt->driver_path)
 		driver_source_root(t, opt->driver_path);
 	dv_vpanel_init(&t->narr);
@@ -260,13 +150,8 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	dv_vpanel_init(&t->rule);
 	t->focus = PANE_NONE;
 	t->speed = DEFAULT_SPEED;
-	if (!find_stops(t)) {
-		fprintf(stderr, "dmaviz: %s: out of memory\n", path);
-		dv_tui_close(t);
-		return NULL;
-	}
-	if (t->nstops)
-		goto_stop(t, 0);
+	t->play.rate = speeds[t->speed];
+	t->narr_at_pos = SIZE_MAX;
 	return t;
 }
 
@@ -274,8 +159,7 @@ void dv_tui_close(struct dv_tui *t)
 {
 	if (!t)
 		return;
-	if (t->view.sim)
-		dv_view_finish(&t->view);
+	dv_session_close(t->s);
 	dv_vpanel_finish(&t->narr);
 	dv_vpanel_finish(&t->dma);
 	dv_vpanel_finish(&t->nic);
@@ -286,11 +170,6 @@ void dv_tui_close(struct dv_tui *t)
 	dv_vpanel_finish(&t->timing);
 	dv_vpanel_finish(&t->mem);
 	dv_vpanel_finish(&t->rule);
-	free(t->q);
-	free(t->stops);
-	dv_run_destroy(t->run);
-	dv_lesson_free(t->lesson);
-	free(t->text);
 	free(t->src_root);
 	free(t);
 }
@@ -374,24 +253,41 @@ static void draw_line(struct dv_tui *t, int y, int x, int w, const struct dv_vli
 	}
 }
 
-/* A pane: a heading row with the title, then as many lines as fit. The pane with focus has
- * the marker "[*]" before its title. */
-static void draw_pane(struct dv_tui *t, int id, int y, int x, int h, int w, const struct dv_vpanel *p)
+/* A pane: a heading row with the title, then as many lines as fit from line off on. The pane
+ * with focus has the marker "[*]" before its title. Text that goes on below says so ("more v",
+ * PgDn reads it); text above the first line shown puts "^" in the title. */
+static void draw_pane_at(struct dv_tui *t, int id, int y, int x, int h, int w, const struct dv_vpanel *p,
+                         size_t off)
 {
 	if (h <= 0 || w <= 0)
 		return;
 	if (id >= 0 && id < PANE_COUNT)
 		t->pane[id] = (struct rect){ y, x, h, w };
+	if (off > p->n)
+		off = p->n;
 	attrset(role_attr(t, DV_ROLE_HEADING));
 	mvhline(y, x, ' ', w);
 	attrset(A_NORMAL);
 	char title[160];
-	snprintf(title, sizeof title, "%s %s ", id >= 0 && id == t->focus ? " [*]" : "", p->title);
+	snprintf(title, sizeof title, "%s %s%s ", id >= 0 && id == t->focus ? " [*]" : "", p->title,
+	         off > 0 ? "  ^" : "");
 	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
-	for (int r = 1; r < h && (size_t)(r - 1) < p->n; r++)
-		draw_line(t, y + r, x, w, &p->line[r - 1]);
-	if (p->n > (size_t)(h - 1) && h > 1)
-		draw_run(t, y + h - 1, x + w - 6, " more ", 6, DV_ROLE_DIM, 6);
+	for (int r = 1; r < h && off + (size_t)(r - 1) < p->n; r++)
+		draw_line(t, y + r, x, w, &p->line[off + (size_t)(r - 1)]);
+	if (p->n > off + (size_t)(h - 1) && h > 1)
+		draw_run(t, y + h - 1, x + w - 8, " more v ", 8, DV_ROLE_DIM, 8);
+}
+
+static void draw_pane(struct dv_tui *t, int id, int y, int x, int h, int w, const struct dv_vpanel *p)
+{
+	draw_pane_at(t, id, y, x, h, w, p, 0);
+}
+
+/* The largest useful first line for text of n lines in a pane of h rows (title included). */
+static size_t max_scroll(size_t n, int h)
+{
+	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
+	return n > rows ? n - rows : 0;
 }
 
 static void draw_too_small(void)
@@ -426,42 +322,32 @@ static void draw_too_small(void)
 		mvaddnstr(y, (w - (int)strlen(size)) / 2 > 0 ? (w - (int)strlen(size)) / 2 : 0, size, w);
 }
 
-static const char *const help_text[] = {
-	"Keys",
-	"",
-	"j  space  Down  Right   next step",
-	"k  b      Up    Left    previous step",
-	".  ,                    one event forward / back",
-	"t                       granularity: step, call, port, bus cycle",
-	"p  +  -                 play / pause, faster, slower",
-	"r then t i c v          run until TC, IRQ, return, verifier",
-	"m                       memory in place of the event log",
-	":                       sandbox: one lesson line, at the end",
-	"a  Enter                answer the question (again: its why)",
-	"h                       the next hint",
-	"g  Home   G  End        first / last step",
-	"e                       explain the verifier rule that fired",
-	"Tab  click              focus a pane: j/k scroll log/source",
-	"Esc                     back to stepping; click timing: seek",
-	"?                       this help (any key closes it)",
-	"q                       quit",
-	"",
-	"Legend:", /* the samples are drawn after it, each in its own style */
-};
-
+/* ?: the keys, generated from the one key table both front ends use, and the legend. */
 static void draw_help(struct dv_tui *t)
 {
-	int n = (int)(sizeof help_text / sizeof help_text[0]);
-	int w = 64, h = n + 2;
+	char text[4096];
+	dv_keymap_help(DV_FRONT_TUI, text, sizeof text);
+	int n = 0;
+	for (const char *c = text; *c; c++)
+		n += *c == '\n';
+	int w = COLS - 4 < 100 ? COLS - 4 : 100, h = n + 5;
+	if (h > LINES)
+		h = LINES;
 	int y = (LINES - h) / 2, x = (COLS - w) / 2;
 	if (y < 0)
 		y = 0;
 	for (int r = 0; r < h; r++) {
 		attrset(A_REVERSE);
 		mvhline(y + r, x, ' ', w);
-		if (r > 0 && r <= n)
-			mvaddnstr(y + r, x + 2, help_text[r - 1], w - 4);
 	}
+	mvaddnstr(y + 1, x + 2, "Keys (any key closes this)", w - 4);
+	const char *line = text;
+	for (int r = 0; r < n && r + 2 < h - 2; r++) {
+		size_t len = strcspn(line, "\n");
+		mvaddnstr(y + 2 + r, x + 2, line, (int)len < w - 4 ? (int)len : w - 4);
+		line += len + (line[len] == '\n');
+	}
+	mvaddnstr(y + h - 2, x + 2, "Legend:", w - 4);
 	attrset(A_NORMAL);
 	/* The legend: one sample per cue, in the very attributes the panes use. */
 	static const struct { enum dv_role role; const char *text; } legend[] = {
@@ -470,20 +356,23 @@ static void draw_help(struct dv_tui *t)
 	int lx = x + 2 + 8;
 	for (size_t k = 0; k < sizeof legend / sizeof legend[0]; k++) {
 		lx += 1;
-		lx += draw_run(t, y + n, lx, legend[k].text, strlen(legend[k].text), legend[k].role,
+		lx += draw_run(t, y + h - 2, lx, legend[k].text, strlen(legend[k].text), legend[k].role,
 		               x + w - 2 - lx);
 		lx += 1;
 	}
 }
 
-/* e: the verifier rule's name, title and explanation, in a box over the panes. */
+/* e: the verifier rule's name, title and explanation, in a box over the panes; j/k and
+ * PgUp/PgDn scroll it when it is longer than the screen. */
 static void draw_explain(struct dv_tui *t)
 {
 	int w = COLS - 8 < 72 ? COLS - 8 : 72;
-	dv_view_rule(&t->view, &t->rule, (size_t)(w - 4));
+	dv_view_rule(t->v, &t->rule, (size_t)(w - 4));
 	int n = (int)t->rule.n, h = n + 4;
 	if (h > LINES - 2)
 		h = LINES - 2;
+	if (t->rule_scroll > max_scroll(t->rule.n, h - 2))
+		t->rule_scroll = max_scroll(t->rule.n, h - 2);
 	int y = (LINES - h) / 2, x = (COLS - w) / 2;
 	for (int r = 0; r < h; r++) {
 		attrset(A_NORMAL);
@@ -494,36 +383,12 @@ static void draw_explain(struct dv_tui *t)
 	char title[160];
 	snprintf(title, sizeof title, " %s ", t->rule.title);
 	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
-	for (int r = 0; r < n && r < h - 3; r++)
-		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[r]);
-	draw_run(t, y + h - 1, x + 2, "any key closes", 14, DV_ROLE_DIM, w - 4);
+	for (int r = 0; (size_t)r + t->rule_scroll < (size_t)n && r < h - 3; r++)
+		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[(size_t)r + t->rule_scroll]);
+	bool more = (size_t)n > t->rule_scroll + (size_t)(h - 3);
+	const char *foot = more ? "j/PgDn more   k/PgUp back   any other key closes" : "any key closes";
+	draw_run(t, y + h - 1, x + 2, foot, strlen(foot), DV_ROLE_DIM, w - 4);
 	attrset(A_NORMAL);
-}
-
-/* The question keys act on: the one at the current stop, else the step's first unanswered
- * question already reached, else its last one reached (to re-read the explanation). */
-static int current_ask(const struct dv_tui *t)
-{
-	if (t->stop >= 0 && t->stops[t->stop].ask >= 0)
-		return t->stops[t->stop].ask;
-	int last = -1;
-	for (unsigned a = 0; a < t->lesson->nasks; a++) {
-		if (t->lesson->asks[a]->step != t->view.step || t->q[a].pos > t->view.pos)
-			continue;
-		if (!t->q[a].answered)
-			return (int)a;
-		last = (int)a;
-	}
-	return last;
-}
-
-static void build_question(struct dv_tui *t, int a, size_t width)
-{
-	const struct qstate *q = &t->q[a];
-	struct dv_vask st = { .answered = q->answered, .correct = q->correct, .hints = q->hints,
-	                      .given = q->given[0] ? q->given : NULL, .show_explain = q->show_explain };
-	dv_view_ask_number(&t->view, (unsigned)a, &st.number, &st.count);
-	dv_view_question(&t->view, t->lesson->asks[a], &st, &t->quest, width);
 }
 
 /* The timing diagram needs room: 100 columns or 30 rows. At 80x24 the right column is full
@@ -534,6 +399,25 @@ static bool timing_fits(void)
 	return COLS >= 100 || LINES >= 30;
 }
 
+/* Where the narration starts after a move: the current paragraph's first line, or as much of
+ * the end as fits when it is short, so the newest words are always on screen. */
+static void follow_narration(struct dv_tui *t, int h)
+{
+	if (t->narr_at_pos == t->v->pos && t->narr_at_nb == t->s->nb)
+		return;
+	t->narr_at_pos = t->v->pos;
+	t->narr_at_nb = t->s->nb;
+	t->narr_manual = false;
+	size_t start = 0;
+	for (size_t i = 0; i < t->narr.n; i++)
+		if (t->narr.line[i].len >= 2 && t->narr.line[i].text[0] == '>' &&
+		    t->narr.line[i].roles[0] == DV_ROLE_HIGHLIGHT)
+			start = i;
+	size_t bottom = max_scroll(t->narr.n, h);
+	t->narr_scroll = start < bottom ? start : bottom;
+	t->quest_scroll = 0;
+}
+
 void dv_tui_draw(struct dv_tui *t)
 {
 	erase();
@@ -541,11 +425,11 @@ void dv_tui_draw(struct dv_tui *t)
 		draw_too_small();
 		return;
 	}
-	struct dv_view *v = &t->view;
+	struct dv_view *v = t->v;
 	memset(t->pane, 0, sizeof t->pane);
 	int body = LINES - 2, lw = COLS / 2, rx = lw + 1, rw = COLS - rx;
 
-	/* top bar: lesson, step, granularity */
+	/* top bar: lesson, step, beat, granularity */
 	char bar[256];
 	attrset(role_attr(t, DV_ROLE_HEADING));
 	mvhline(0, 0, ' ', COLS);
@@ -557,17 +441,35 @@ void dv_tui_draw(struct dv_tui *t)
 	mvaddnstr(0, COLS - (int)strlen(bar), bar, (int)strlen(bar));
 	attrset(A_NORMAL);
 
-	/* left: narration above the question (while one is reached) and the source */
-	int nh = body * 55 / 100;
-	dv_view_narration(v, &t->narr, (size_t)lw);
-	draw_pane(t, PANE_NARR, 1, 0, nh, lw, &t->narr);
-	int a = current_ask(t), sy = 1 + nh, sh = body - nh;
+	/* left: the question (while one is reached) takes what it needs, the narration the rest
+	 * above it, the source what is left; narration and question scroll when they do not fit. */
+	int a = dv_session_ask(t->s);
+	int qh = 0;
 	if (a >= 0) {
-		build_question(t, a, (size_t)lw);
-		int qh = (int)t->quest.n + 1;
-		if (qh > sh || sh - qh < 4)
+		dv_session_question(t->s, a, &t->quest, (size_t)lw);
+		qh = (int)t->quest.n + 1;
+		if (qh > body - 5)
+			qh = body - 5;
+	}
+	int nh = body * 55 / 100;
+	if (nh + qh > body - 3)
+		nh = body - 3 - qh;
+	if (nh < 5)
+		nh = 5;
+	dv_view_narration(v, &t->narr, (size_t)lw);
+	follow_narration(t, nh);
+	if (t->narr_scroll > max_scroll(t->narr.n, nh))
+		t->narr_scroll = max_scroll(t->narr.n, nh);
+	draw_pane_at(t, PANE_NARR, 1, 0, nh, lw, &t->narr, t->narr_scroll);
+	int sy = 1 + nh, sh = body - nh;
+	if (a >= 0) {
+		if (qh > sh)
+			qh = sh;
+		if (sh - qh < 4)
 			qh = sh; /* a source pane of fewer than 3 lines says nothing */
-		draw_pane(t, PANE_QUEST, sy, 0, qh, lw, &t->quest);
+		if (t->quest_scroll > max_scroll(t->quest.n, qh))
+			t->quest_scroll = max_scroll(t->quest.n, qh);
+		draw_pane_at(t, PANE_QUEST, sy, 0, qh, lw, &t->quest, t->quest_scroll);
 		sy += qh;
 		sh -= qh;
 	}
@@ -618,6 +520,7 @@ void dv_tui_draw(struct dv_tui *t)
 	}
 
 	/* bottom bar: the answer line, feedback, or the keys */
+	bool gated = dv_session_gated(t->s);
 	if (t->sandbox) {
 		char line[300];
 		snprintf(line, sizeof line, " :%s_   (Enter run, Esc cancel)", t->sbuf);
@@ -637,17 +540,22 @@ void dv_tui_draw(struct dv_tui *t)
 	} else if (t->focus != PANE_NONE) {
 		static const char *const names[PANE_COUNT] = { "narration", "question", "source", "8237A",
 		                                                "timing", "NIC", "NDIS", "memory", "events" };
+		bool scrolls = t->focus == PANE_LOG || t->focus == PANE_SRC || t->focus == PANE_NARR ||
+		               t->focus == PANE_QUEST;
 		char line[160];
 		snprintf(line, sizeof line, " focus: %s  %sTab next pane  Esc back to stepping", names[t->focus],
-		         t->focus == PANE_LOG || t->focus == PANE_SRC ? "j/k scroll  " : "");
+		         scrolls ? "j/k scroll  " : "");
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS);
-	} else if (t->playing) {
+	} else if (t->play.on) {
 		char line[120];
 		snprintf(line, sizeof line, " playing: %u %s moves/s   p pause  +/- speed", speeds[t->speed],
 		         dv_view_gran_name(v->gran));
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS);
+	} else if (gated) {
+		attrset(A_BOLD);
+		mvaddnstr(LINES - 1, 0, " A question: a answer  h hint  s skip   (k back, ? help, q quit)", COLS);
 	} else {
 		attrset(A_DIM);
 		mvaddnstr(LINES - 1, 0, a >= 0 ? " j/k step  ./, event  t gran  g/G first/last  a answer  h hint  ? help  q quit"
@@ -662,21 +570,22 @@ void dv_tui_draw(struct dv_tui *t)
 
 /* ---- keys ----------------------------------------------------------------------------------- */
 
-/* Checks the typed answer with the engine's own matching (numbers in any base, words without
- * case), then records it. */
+/* The session's word on the last action, on the bottom line. */
+static void take_msg(struct dv_tui *t)
+{
+	if (t->s->msg[0]) {
+		snprintf(t->msg, sizeof t->msg, "%s", t->s->msg);
+		t->s->msg[0] = '\0';
+	}
+}
+
 static void submit_answer(struct dv_tui *t)
 {
 	t->input = false;
-	int a = current_ask(t);
-	if (a < 0 || t->inlen == 0)
+	if (t->inlen == 0)
 		return;
-	struct qstate *q = &t->q[a];
-	q->answered = true;
-	q->correct = dv_ask_accepts(t->lesson->asks[a], t->inbuf);
-	q->show_explain = true;
-	snprintf(q->given, sizeof q->given, "%s", t->inbuf);
-	snprintf(t->msg, sizeof t->msg, "%s", q->correct ? "Right!" : "Not quite: the answer and why are above.");
-	record_progress(t);
+	dv_session_answer(t->s, t->inbuf);
+	take_msg(t);
 }
 
 static bool input_key(struct dv_tui *t, int key)
@@ -698,48 +607,21 @@ static bool input_key(struct dv_tui *t, int key)
 	return true;
 }
 
-static void ask_key(struct dv_tui *t, int key)
+static void answer_key(struct dv_tui *t)
 {
-	int a = current_ask(t);
+	int a = dv_session_ask(t->s);
 	if (a < 0) {
 		snprintf(t->msg, sizeof t->msg, "There is no question at this point of the lesson.");
 		return;
 	}
-	struct qstate *q = &t->q[a];
-	const struct dv_ask *ask = t->lesson->asks[a];
-	if (key == 'h') {
-		if (q->hints < ask->nhints) {
-			q->hints++;
-			snprintf(t->msg, sizeof t->msg, "hint %u of %u", q->hints, ask->nhints);
-		} else {
-			snprintf(t->msg, sizeof t->msg, ask->nhints ? "No more hints." : "This question has no hints.");
-		}
-	} else if (q->answered) {
-		q->show_explain = true; /* re-reading is allowed; answering twice is not */
-		snprintf(t->msg, sizeof t->msg, "Already answered: the explanation is above.");
-	} else {
-		t->input = true;
-		t->inlen = 0;
-		t->inbuf[0] = '\0';
+	const struct dv_qstate *q = &t->s->q[a];
+	if (dv_qstate_decided(q) && !q->skipped) {
+		snprintf(t->msg, sizeof t->msg, "Already answered: the answer and why are shown.");
+		return;
 	}
-}
-
-/* Next/previous stop in step granularity; after event moves, the nearest stop that way. */
-static bool move_stop(struct dv_tui *t, int dir)
-{
-	long i = t->stop;
-	if (i < 0) {
-		i = dir > 0 ? 0 : (long)t->nstops - 1;
-		while (i >= 0 && i < (long)t->nstops &&
-		       (dir > 0 ? t->stops[i].pos <= t->view.pos : t->stops[i].pos >= t->view.pos))
-			i += dir;
-	} else {
-		i += dir;
-	}
-	if (i < 0 || i >= (long)t->nstops)
-		return false;
-	goto_stop(t, (size_t)i);
-	return true;
+	t->input = true;
+	t->inlen = 0;
+	t->inbuf[0] = '\0';
 }
 
 /* Runs a sandbox line on the live machine, past the end of the recording; the new events
@@ -749,23 +631,22 @@ static void run_sandbox(struct dv_tui *t)
 	t->sandbox = false;
 	if (t->slen == 0)
 		return;
-	const struct dv_msgs *m = dv_run_msgs(t->run);
-	size_t before = m->n, old_end = t->view.end;
-	bool ok = dv_run_command(t->run, t->sbuf);
-	t->view.end = t->view.sim->trace.len;
+	const struct dv_msgs *m = dv_run_msgs(t->s->run);
+	size_t before = m->n, old_end = t->v->end;
+	bool ok = dv_run_command(t->s->run, t->sbuf);
+	t->v->end = t->v->sim->trace.len;
 	/* The sandbox's events extend the lesson's last stop, so that G (and the check that the
 	 * cursor is at the end before the next line) reach them. */
-	if (t->nstops && t->stops[t->nstops - 1].pos == old_end)
-		t->stops[t->nstops - 1].pos = t->view.end;
-	dv_view_seek(&t->view, t->view.end, old_end);
-	t->stop = -1;
+	if (t->s->nstops && t->s->stops[t->s->nstops - 1].pos == old_end)
+		t->s->stops[t->s->nstops - 1].pos = t->v->end;
+	dv_view_seek(t->v, t->v->end, old_end);
 	if (m->n > before) {
 		/* The message names the place as sandbox:N:COL, so the column is there. */
 		snprintf(t->msg, sizeof t->msg, "%s", m->v[m->n - 1].text);
 	} else if (!ok) {
 		snprintf(t->msg, sizeof t->msg, "the sandbox line did not run");
 	} else {
-		snprintf(t->msg, sizeof t->msg, "ran: %s (%zu new events)", t->sbuf, t->view.end - old_end);
+		snprintf(t->msg, sizeof t->msg, "ran: %s (%zu new events)", t->sbuf, t->v->end - old_end);
 	}
 }
 
@@ -800,50 +681,49 @@ static void until_key(struct dv_tui *t, int key)
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		if (kinds[k].key != key)
 			continue;
-		size_t p = dv_view_find(&t->view, kinds[k].what);
-		if (!p) {
+		size_t old = t->v->pos;
+		enum dv_move r = dv_session_until(t->s, kinds[k].what);
+		if (r == DV_MOVE_END)
 			snprintf(t->msg, sizeof t->msg, "no %s before the end of the lesson", kinds[k].name);
-			return;
-		}
-		dv_view_seek(&t->view, p, t->view.pos);
-		t->stop = -1;
-		record_progress(t);
-		snprintf(t->msg, sizeof t->msg, "ran until the %s (%zu events)", kinds[k].name, t->view.pos - t->view.from);
+		else if (r == DV_MOVE_GATE)
+			take_msg(t);
+		else
+			snprintf(t->msg, sizeof t->msg, "ran until the %s (%zu events)", kinds[k].name, t->v->pos - old);
 		return;
 	}
 	if (key != 27)
 		snprintf(t->msg, sizeof t->msg, "run until: t, i, c or v");
 }
 
-/* One move of cmd by the rules of the current granularity: lesson steps stop at the
- * questions, finer units go through the view. */
+/* One move; at an unanswered question the session holds it and says why. */
 static bool do_move(struct dv_tui *t, enum dv_vcmd cmd)
 {
-	bool by_stop = t->nstops && (cmd == DV_VCMD_FIRST || cmd == DV_VCMD_LAST ||
-	                             (t->view.gran == DV_GRAN_STEP && (cmd == DV_VCMD_NEXT || cmd == DV_VCMD_PREV)));
-	if (by_stop)
-		return cmd == DV_VCMD_FIRST ? (goto_stop(t, 0), true)
-		     : cmd == DV_VCMD_LAST  ? (goto_stop(t, t->nstops - 1), true)
-		                            : move_stop(t, cmd == DV_VCMD_NEXT ? 1 : -1);
-	bool moved = dv_view_command(&t->view, cmd);
-	t->stop = -1;
-	record_progress(t);
-	return moved;
+	enum dv_move r = dv_session_move(t->s, cmd);
+	take_msg(t);
+	return r == DV_MOVE_OK;
 }
 
 int dv_tui_timeout(const struct dv_tui *t)
 {
-	return t->playing && !t->help && !t->explain && !t->input && !t->sandbox && !t->until
-	       ? (int)(1000 / speeds[t->speed]) : -1;
+	return !t->help && !t->explain && !t->input && !t->sandbox && !t->until ? dv_play_wait(&t->play) : -1;
 }
 
 void dv_tui_tick(struct dv_tui *t)
 {
-	if (!t->playing)
+	if (!t->play.on)
 		return;
-	if (!do_move(t, DV_VCMD_NEXT)) {
-		t->playing = false;
-		snprintf(t->msg, sizeof t->msg, "the end of the lesson: paused");
+	unsigned owed = dv_play_owed(&t->play, (unsigned)(1000 / speeds[t->speed]));
+	for (unsigned i = 0; i < (owed ? owed : 1); i++) {
+		enum dv_move r = dv_session_move(t->s, DV_VCMD_NEXT);
+		if (r == DV_MOVE_OK)
+			continue;
+		dv_play_set(&t->play, false);
+		if (r == DV_MOVE_GATE)
+			snprintf(t->msg, sizeof t->msg, "paused at a question: a answer  h hint  s skip");
+		else
+			snprintf(t->msg, sizeof t->msg, "the end of the lesson: paused");
+		t->s->msg[0] = '\0';
+		return;
 	}
 }
 
@@ -857,7 +737,8 @@ static int pane_at(const struct dv_tui *t, int y, int x)
 	return PANE_NONE;
 }
 
-/* A click: focus the pane under it; on the timing diagram's columns, seek to that cycle. */
+/* A click: focus the pane under it; on the timing diagram's columns, seek to that cycle (held
+ * at an unanswered question on the way). */
 static void mouse_key(struct dv_tui *t)
 {
 	MEVENT me;
@@ -869,19 +750,34 @@ static void mouse_key(struct dv_tui *t)
 	t->focus = id;
 	const struct rect *r = &t->pane[id];
 	int col = me.x - r->x - 6; /* the signal names take 6 cells */
-	if (id == PANE_TIMING && me.y > r->y && col >= 0 && (size_t)col < t->view.timing_ncols) {
-		uint64_t c = t->view.timing_first + (uint64_t)col;
-		if (dv_view_seek_cycle(&t->view, c)) {
-			t->stop = -1;
-			t->playing = false;
-			record_progress(t);
+	if (id == PANE_TIMING && me.y > r->y && col >= 0 && (size_t)col < t->v->timing_ncols) {
+		uint64_t c = t->v->timing_first + (uint64_t)col;
+		const struct dv_event *ev = t->v->sim->trace.ev;
+		size_t p = 0;
+		while (p < t->v->end && ev[p].cycle <= c)
+			p++;
+		dv_play_set(&t->play, false);
+		if (p && dv_session_seek(t->s, p) == DV_MOVE_GATE)
+			take_msg(t);
+		else if (p)
 			snprintf(t->msg, sizeof t->msg, "bus cycle %llu", (unsigned long long)c);
-		}
 	}
 }
 
-/* Keys while a pane has focus: Tab cycles, Esc leaves, j/k scroll the log or the source.
- * True when the key was used. */
+/* Scrolls a text pane by d lines (negative: up). */
+static void scroll_pane(struct dv_tui *t, int id, long d)
+{
+	size_t *off = id == PANE_QUEST ? &t->quest_scroll : &t->narr_scroll;
+	if (id == PANE_NARR)
+		t->narr_manual = true;
+	if (d < 0)
+		*off = (size_t)-d > *off ? 0 : *off - (size_t)-d;
+	else
+		*off += (size_t)d; /* clamped when drawn */
+}
+
+/* Keys while a pane has focus: Tab cycles, Esc leaves, j/k scroll the narration, the question,
+ * the log or the source. True when the key was used. */
 static bool focus_key(struct dv_tui *t, int key)
 {
 	if (key == '\t') {
@@ -898,29 +794,65 @@ static bool focus_key(struct dv_tui *t, int key)
 		return false;
 	if (key == 27) {
 		t->focus = PANE_NONE;
-		t->view.log_scroll = 0;
-		t->view.src_scroll = 0;
+		t->v->log_scroll = 0;
+		t->v->src_scroll = 0;
 		return true;
 	}
 	bool down = key == 'j' || key == KEY_DOWN || key == ' ', up = key == 'k' || key == KEY_UP;
-	if (t->focus == PANE_LOG && (up || down)) {
+	if (!up && !down)
+		return false;
+	switch (t->focus) {
+	case PANE_LOG:
 		if (up)
-			t->view.log_scroll++;
-		else if (t->view.log_scroll > 0)
-			t->view.log_scroll--;
+			t->v->log_scroll++;
+		else if (t->v->log_scroll > 0)
+			t->v->log_scroll--;
 		return true;
+	case PANE_SRC: t->v->src_scroll += down ? 1 : -1; return true;
+	case PANE_NARR:
+	case PANE_QUEST: scroll_pane(t, t->focus, down ? 1 : -1); return true;
+	default: return false;
 	}
-	if (t->focus == PANE_SRC && (up || down)) {
-		t->view.src_scroll += down ? 1 : -1;
-		return true;
+}
+
+/* The key table's name of an ncurses key (keymap.h). */
+static const char *keymap_name(int key, char *buf)
+{
+	switch (key) {
+	case ' ': return "Space";
+	case '\n': case '\r': case KEY_ENTER: return "Enter";
+	case '\t': return "Tab";
+	case 27: return "Esc";
+	case KEY_UP: return "Up";
+	case KEY_DOWN: return "Down";
+	case KEY_LEFT: return "Left";
+	case KEY_RIGHT: return "Right";
+	case KEY_PPAGE: return "PgUp";
+	case KEY_NPAGE: return "PgDn";
+	case KEY_HOME: return "Home";
+	case KEY_END: return "End";
+	case KEY_BACKSPACE: case 127: case 8: return "Backspace";
+	case KEY_F(1): return "F1";
+	default: break;
 	}
-	return false;
+	if (key > 0x20 && key < 0x7f) {
+		buf[0] = (char)key;
+		buf[1] = '\0';
+		return buf;
+	}
+	return "";
 }
 
 bool dv_tui_key(struct dv_tui *t, int key)
 {
 	if (t->explain) {
-		t->explain = false; /* any key closes it */
+		/* j/k and the page keys scroll a long explanation; any other key closes it. */
+		if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE || key == ' ')
+			t->rule_scroll += key == KEY_NPAGE ? 10 : 1;
+		else if (key == 'k' || key == KEY_UP || key == KEY_PPAGE)
+			t->rule_scroll = t->rule_scroll > (key == KEY_PPAGE ? 10u : 1u) ? t->rule_scroll - (key == KEY_PPAGE ? 10 : 1) : 0;
+		else
+			t->explain = false;
 		return true;
 	}
 	if (t->sandbox)
@@ -943,59 +875,74 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	}
 	if (focus_key(t, key))
 		return true;
-	enum dv_vcmd cmd = DV_VCMD_COUNT;
-	switch (key) {
-	case 'q': return false;
-	case 'a': case '\n': case '\r': case KEY_ENTER: case 'h': ask_key(t, key); return true;
-	case '?': t->help = true; return true;
-	case 'e':
-		if (dv_view_last_rule(&t->view) >= 0)
+	char buf[2];
+	switch (dv_keymap_action(DV_FRONT_TUI, keymap_name(key, buf))) {
+	case DV_ACT_QUIT: return false;
+	case DV_ACT_ANSWER: answer_key(t); break;
+	case DV_ACT_HINT: dv_session_hint(t->s); take_msg(t); break;
+	case DV_ACT_SKIP: dv_session_skip(t->s); take_msg(t); break;
+	case DV_ACT_HELP: t->help = true; break;
+	case DV_ACT_EXPLAIN:
+		if (dv_view_last_rule(t->v) >= 0) {
 			t->explain = true;
-		else
+			t->rule_scroll = 0;
+		} else {
 			snprintf(t->msg, sizeof t->msg, "no verifier rule has fired yet");
-		return true;
-	case 'j': case ' ': case KEY_DOWN: case KEY_RIGHT: case KEY_NPAGE: cmd = DV_VCMD_NEXT; break;
-	case 'k': case 'b': case KEY_UP: case KEY_LEFT: case KEY_PPAGE: case KEY_BACKSPACE:
-		cmd = DV_VCMD_PREV;
+		}
 		break;
-	case '.': cmd = DV_VCMD_NEXT_EVENT; break;
-	case ',': cmd = DV_VCMD_PREV_EVENT; break;
-	case 'g': case KEY_HOME: cmd = DV_VCMD_FIRST; break;
-	case 'G': case KEY_END: cmd = DV_VCMD_LAST; break;
-	case 't': cmd = DV_VCMD_GRAN; break;
-	case 'p':
-		t->playing = !t->playing;
-		return true;
-	case '+': case '=':
-		if (t->speed + 1 < NSPEEDS)
-			t->speed++;
+	case DV_ACT_NEXT:
+		if (!do_move(t, DV_VCMD_NEXT) && !dv_session_gated(t->s))
+			beep(); /* at the end: say so without moving */
+		break;
+	case DV_ACT_PREV:
+		if (!do_move(t, DV_VCMD_PREV))
+			beep();
+		break;
+	case DV_ACT_NEXT_EVENT:
+		if (!do_move(t, DV_VCMD_NEXT_EVENT) && !dv_session_gated(t->s))
+			beep();
+		break;
+	case DV_ACT_PREV_EVENT:
+		if (!do_move(t, DV_VCMD_PREV_EVENT))
+			beep();
+		break;
+	case DV_ACT_FIRST: do_move(t, DV_VCMD_FIRST); break;
+	case DV_ACT_LAST: do_move(t, DV_VCMD_LAST); break;
+	case DV_ACT_GRAN: dv_session_move(t->s, DV_VCMD_GRAN); break;
+	case DV_ACT_PLAY:
+		dv_play_set(&t->play, !t->play.on);
+		if (t->play.on && dv_session_gated(t->s)) {
+			dv_play_set(&t->play, false);
+			snprintf(t->msg, sizeof t->msg, "A question first: a to answer, h for a hint, s to skip.");
+		}
+		break;
+	case DV_ACT_FASTER:
+	case DV_ACT_SLOWER:
+		if (key == '-' ? t->speed > 0 : t->speed + 1 < NSPEEDS)
+			t->speed = key == '-' ? t->speed - 1 : t->speed + 1;
+		t->play.rate = speeds[t->speed];
 		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
-		return true;
-	case '-':
-		if (t->speed > 0)
-			t->speed--;
-		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
-		return true;
-	case 'r': t->until = true; return true;
-	case 'm': t->show_mem = !t->show_mem; return true;
-	case ':':
-		if (t->view.pos != t->view.end) {
+		break;
+	case DV_ACT_UNTIL: t->until = true; break;
+	case DV_ACT_MEMORY: t->show_mem = !t->show_mem; break;
+	case DV_ACT_SCROLL_UP:
+	case DV_ACT_SCROLL_DOWN: {
+		int id = t->focus == PANE_QUEST ? PANE_QUEST : PANE_NARR;
+		int h = t->pane[id].h > 2 ? t->pane[id].h - 2 : 1;
+		scroll_pane(t, id, key == KEY_PPAGE ? -h : h);
+		break;
+	}
+	case DV_ACT_SANDBOX:
+		if (t->v->pos != t->v->end) {
 			snprintf(t->msg, sizeof t->msg, "sandbox runs at the end of the lesson; press G");
-			return true;
+			break;
 		}
 		t->sandbox = true;
 		t->slen = 0;
 		t->sbuf[0] = '\0';
-		return true;
+		break;
 	default: break; /* KEY_RESIZE and unknown keys: just redraw */
 	}
-	if (cmd == DV_VCMD_COUNT || cmd == DV_VCMD_GRAN) {
-		if (cmd == DV_VCMD_GRAN)
-			dv_view_command(&t->view, cmd);
-		return true;
-	}
-	if (!do_move(t, cmd))
-		beep(); /* at either end: say so without moving */
 	return true;
 }
 

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "files.h"
+#include "lesson.h"
+#include "script.h"
 
 char *dv_file_read(const char *path, size_t max, size_t *len)
 {
@@ -33,6 +35,22 @@ char *dv_file_read(const char *path, size_t max, size_t *len)
 	buf[n] = 0;
 	*len = n;
 	return buf;
+}
+
+_Static_assert(DV_LESSON_MAX_BYTES == DV_SCRIPT_MAX_FILE, "one size limit for lessons");
+
+struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs)
+{
+	size_t len = 0;
+	/* One byte more than the parser takes, so that it can say the file is too large. */
+	char *text = dv_file_read(path, DV_LESSON_MAX_BYTES + 1, &len);
+	if (!text) {
+		dv_msgs_add(msgs, DV_MSG_ERROR, 0, 0, 0, NULL, "%s: error: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct dv_lesson *L = dv_lesson_parse(path, text, len, msgs);
+	free(text);
+	return L;
 }
 
 char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)

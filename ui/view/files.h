@@ -10,6 +10,16 @@
  * file name). NULL with errno set when the file cannot be read. */
 char *dv_file_read(const char *path, size_t max, size_t *len);
 
+/* The largest lesson or test file any command accepts. */
+#define DV_LESSON_MAX_BYTES (1u << 20)
+
+struct dv_lesson;
+struct dv_msgs;
+/* Reads and parses a lesson or test file: the one way every command opens one, with one size
+ * limit. NULL when it cannot be read, is larger than DV_LESSON_MAX_BYTES or does not parse;
+ * the reasons (each naming the file) are added to msgs as errors. */
+struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs);
+
 /* dv_run_options.load: a compare file named in a lesson, relative to the lesson's directory
  * (16 MiB at most). */
 char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len);

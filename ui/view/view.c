@@ -1,6 +1,7 @@
 /* dmaviz: the front-end-neutral view (view.h). */
 #include "view.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,7 @@ void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struc
 	v->ndis = ndis;
 	v->source_root = source_root;
 	v->end = v->sim->trace.len;
+	v->narr_shown = UINT_MAX;
 	dv_cursor_init(&v->now, v->sim);
 	dv_cursor_init(&v->base, v->sim);
 	dv_cursor_init(&v->base2, v->sim);
@@ -271,6 +273,20 @@ static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 	case DV_GRAN_CYCLE: return p == v->end || ev[p].cycle != ev[p - 1].cycle;
 	default: return true;
 	}
+}
+
+size_t dv_view_unit_next(const struct dv_view *v, size_t p)
+{
+	if (v->gran == DV_GRAN_EVENT || v->gran == DV_GRAN_STEP)
+		return p < v->end ? p + 1 : v->end;
+	while (p < v->end && !unit_end(v, v->gran, ++p))
+		;
+	return p;
+}
+
+unsigned dv_view_step_at(const struct dv_view *v, size_t pos)
+{
+	return step_of(v, pos);
 }
 
 size_t dv_view_play_next(const struct dv_view *v, size_t p)
@@ -478,10 +494,15 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	snprintf(p->title, sizeof p->title, "Step %u of %u: %s", dv_view_step_number(v, v->step),
 	         L->steps[L->nsteps - 1].number,
 	         s->title && *s->title ? s->title : (L->title ? L->title : ""));
-	for (unsigned i = 0; i < s->nparas; i++) {
+	unsigned shown = s->nparas < v->narr_shown ? s->nparas : v->narr_shown;
+	for (unsigned i = 0; i < shown; i++) {
 		if (i > 0)
 			new_line(p);
 		struct dv_vline tmp = { 0 };
+		/* The paragraph of the current beat is marked, so a learner sees where the
+		 * picture stands in the text. */
+		bool cur = v->narr_mark && i + 1 == shown;
+		dv_vline_add(&tmp, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", cur ? "> " : "  ");
 		styled_para(&tmp, s->paras[i]);
 		wrap_into(p, &tmp, width);
 		free(tmp.text);
@@ -489,7 +510,7 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	}
 	/* Questions have their own panel (dv_view_question): they must stay visible while the
 	 * narration scrolls, and they appear only once the lesson reaches them. */
-	if (v->pos != v->from || v->gran != DV_GRAN_STEP) {
+	if (v->gran != DV_GRAN_STEP) {
 		size_t first, end;
 		if (dv_run_step_events(v->run, v->step, &first, &end) && (v->pos != end || v->gran != DV_GRAN_STEP)) {
 			new_line(p);
@@ -889,13 +910,27 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		s = nl ? nl + 1 : end;
 		lineno++;
 	}
+	/* The lesson's own file: what comes after the current beat (narration to come, the
+	 * expectations that state the answer) is not shown, and an ask's answer, hints and
+	 * explanation read "(answer hidden)" until the learner has decided. */
+	bool lesson_file = v->lesson->file && !strcmp(loc->file, v->lesson->file);
 	for (size_t r = 0; r < rows && s < end; r++, lineno++) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t n = (size_t)((nl ? nl : end) - s);
 		bool cur = lineno == loc->line;
 		enum dv_role role = cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_NORMAL;
+		if (lesson_file && v->src_hide_after && lineno > v->src_hide_after && !cur)
+			break;
 		struct dv_vline *l = new_line(p);
 		dv_vline_add(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ", cur ? '>' : ' ', lineno);
+		bool hidden = false;
+		for (size_t h = 0; lesson_file && h + 1 < v->src_nhidden * 2; h += 2)
+			hidden |= lineno >= v->src_hidden[h] && lineno <= v->src_hidden[h + 1];
+		if (hidden) {
+			dv_vline_add(l, DV_ROLE_DIM, "    (answer hidden)");
+			s = nl ? nl + 1 : end;
+			continue;
+		}
 		/* Tabs become 4 spaces: the panes are narrow and the file's own indent is tabs. */
 		for (size_t k = 0; k < n; k++) {
 			if (s[k] == '\t')
@@ -926,7 +961,8 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 	(void)v;
 	dv_vpanel_clear(p);
 	snprintf(p->title, sizeof p->title, "Question %u of %u%s", st->number, st->count,
-	         st->answered ? (st->correct || !st->given ? ", answered" : ", answered (wrong)") : "");
+	         st->answered ? (st->revealed ? ", answer shown" : st->correct || !st->given ? ", answered" : ", answered (wrong)")
+	         : st->skipped ? ", skipped" : "");
 	wrapped(p, width, DV_ROLE_HEADING, "", DV_ROLE_NORMAL, ask->question);
 	for (unsigned h = 0; h < st->hints && h < ask->nhints; h++) {
 		char lead[48];
@@ -936,23 +972,32 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 	const char *expected = ask->nanswers ? ask->answers[0].text : "?";
 	if (st->answered) {
 		char buf[300];
-		if (!st->given)
+		if (!st->given && !st->revealed)
 			snprintf(buf, sizeof buf, "Answered in an earlier session. The answer: %s", expected);
 		else if (st->correct)
 			snprintf(buf, sizeof buf, "Right: %s", st->given);
+		else if (st->given)
+			snprintf(buf, sizeof buf, "! The answer is %s (you said %s)", expected, st->given);
 		else
-			snprintf(buf, sizeof buf, "! Not quite: you said %s; the answer is %s", st->given, expected);
+			snprintf(buf, sizeof buf, "The answer is %s", expected);
 		wrapped(p, width, st->correct || !st->given ? DV_ROLE_HIGHLIGHT : DV_ROLE_ERROR, buf,
 		        DV_ROLE_NORMAL, "");
 		if (st->show_explain && ask->explain)
 			wrapped(p, width, DV_ROLE_HEADING, "Why: ", DV_ROLE_NORMAL, ask->explain);
 	} else {
-		char keys[120];
+		char keys[200];
 		unsigned left = ask->nhints > st->hints ? ask->nhints - st->hints : 0;
+		if (st->attempts && st->given) {
+			char buf[200];
+			unsigned tries = st->max_attempts > st->attempts ? st->max_attempts - st->attempts : 0;
+			snprintf(buf, sizeof buf, "! Not %s. Try again: %u %s left.", st->given, tries,
+			         tries == 1 ? "try" : "tries");
+			wrapped(p, width, DV_ROLE_ERROR, buf, DV_ROLE_NORMAL, "");
+		}
 		if (left)
-			snprintf(keys, sizeof keys, "a or Enter: answer   h: hint (%u left)", left);
+			snprintf(keys, sizeof keys, "a answer   h hint (%u left)   s skip", left);
 		else
-			snprintf(keys, sizeof keys, "a or Enter: answer");
+			snprintf(keys, sizeof keys, "a answer   h h show the answer   s skip");
 		wrapped(p, width, DV_ROLE_DIM, keys, DV_ROLE_NORMAL, "");
 	}
 }

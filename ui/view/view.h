@@ -94,6 +94,15 @@ struct dv_view {
 	uint64_t timing_first;
 	size_t timing_ncols;
 	unsigned step;              /* the lesson step pos lies in */
+	/* Set by the application layer's beats: the narration shows the step's paragraphs
+	 * [0, narr_shown) (UINT_MAX: all), the last of them marked as the current one when
+	 * narr_mark; the source pane shows no line of the lesson file after src_hide_after (0:
+	 * every line) and the line ranges src_hidden (pairs of first, last) as "(answer hidden)". */
+	unsigned narr_shown;
+	bool narr_mark;
+	uint32_t src_hide_after;
+	const uint32_t *src_hidden;
+	size_t src_nhidden;
 	enum dv_gran gran;
 	/* the last source file read, kept so redraws do not re-read it */
 	char *src_path;
@@ -128,6 +137,11 @@ void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width);
 /* Moves to the end of lesson step k, changes measured from its start. False when step k never
  * ran. */
 bool dv_view_goto_step(struct dv_view *v, unsigned k);
+/* The first position after p that ends a unit of the current granularity (v->end when none;
+ * p + 1 at event granularity). Step granularity is the application layer's (beats). */
+size_t dv_view_unit_next(const struct dv_view *v, size_t p);
+/* The lesson step position pos lies in (a position at a step's end belongs to that step). */
+unsigned dv_view_step_at(const struct dv_view *v, size_t pos);
 /* Runs a command. Returns true when the view moved or changed. */
 bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd);
 
@@ -162,6 +176,9 @@ struct dv_vask {
 	const char *given;	/* the learner's answer; NULL when answered in an earlier session */
 	unsigned hints;		/* hints shown so far */
 	bool show_explain;	/* the explanation, once answered */
+	unsigned attempts, max_attempts; /* wrong answers so far, and how many are allowed */
+	bool skipped;		/* passed over without an answer */
+	bool revealed;		/* answered = the learner asked for the answer or ran out of tries */
 };
 /* Where lesson ask a comes in the trace: just past its statement's mark, so the log names the
  * line (SIZE_MAX when its step never ran). */

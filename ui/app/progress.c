@@ -86,10 +86,37 @@ bool dv_progress_answered(const struct dv_progress_entry *e, const char *ask_id)
 	return false;
 }
 
+bool dv_progress_skipped(const struct dv_progress_entry *e, const char *ask_id)
+{
+	for (size_t i = 0; e && i < e->nanswered; i++)
+		if (e->answered[i][0] == '?' && strcmp(e->answered[i] + 1, ask_id) == 0)
+			return true;
+	return false;
+}
+
+bool dv_progress_mark_skipped(struct dv_progress_entry *e, const char *ask_id)
+{
+	char buf[256];
+	if (!e || dv_progress_answered(e, ask_id) || dv_progress_skipped(e, ask_id) ||
+	    (size_t)snprintf(buf, sizeof buf, "?%s", ask_id) >= sizeof buf)
+		return false;
+	return dv_progress_mark_answered(e, buf);
+}
+
 bool dv_progress_mark_answered(struct dv_progress_entry *e, const char *ask_id)
 {
 	if (!e || dv_progress_answered(e, ask_id))
 		return false;
+	for (size_t i = 0; ask_id[0] != '?' && i < e->nanswered; i++)
+		if (e->answered[i][0] == '?' && strcmp(e->answered[i] + 1, ask_id) == 0) {
+			/* Answered after a skip: the mark becomes an answer. */
+			char *id = strdup(ask_id);
+			if (!id)
+				return false;
+			free(e->answered[i]);
+			e->answered[i] = id;
+			return true;
+		}
 	char **v = realloc(e->answered, (e->nanswered + 1) * sizeof *v);
 	if (!v)
 		return false;
@@ -137,9 +164,9 @@ static bool parse(struct dv_progress *p, char *text, size_t len)
 		e->step = (unsigned)strtoul(step, NULL, 10);
 		e->finished = fin[0] == '1';
 		for (char *a = strtok_r(NULL, " \t", &ws); a; a = strtok_r(NULL, " \t", &ws)) {
-			if (!id_ok(a))
+			if (!id_ok(a[0] == '?' ? a + 1 : a))
 				return false;
-			dv_progress_mark_answered(e, a);
+			dv_progress_mark_answered(e, a); /* "?ID": skipped, kept as written */
 		}
 	}
 	return true;

@@ -3,8 +3,9 @@
  *
  *   LESSON-ID STEP-REACHED FINISHED ANSWERED-ID...
  *
- * STEP-REACHED is the highest step number seen, FINISHED is 0 or 1, then the ids of the
- * questions answered. Lines starting with '#' are comments. No curses here.
+ * STEP-REACHED is the highest step number seen, FINISHED is 0 or 1 (1: the end was reached with
+ * every question answered), then the ids of the questions answered, and "?ID" for a question
+ * skipped. Lines starting with '#' are comments. No curses here.
  */
 #ifndef DV_PROGRESS_H
 #define DV_PROGRESS_H
@@ -44,7 +45,10 @@ bool dv_progress_save(struct dv_progress *p);
 const struct dv_progress_entry *dv_progress_get(const struct dv_progress *p, const char *id);
 struct dv_progress_entry *dv_progress_add(struct dv_progress *p, const char *id);
 bool dv_progress_answered(const struct dv_progress_entry *e, const char *ask_id);
-/* Records an answered question; true when it was new. */
+/* Records an answered question (it replaces a skip mark); true when it was new. */
 bool dv_progress_mark_answered(struct dv_progress_entry *e, const char *ask_id);
+/* Skipped questions: recorded unless answered already; true when it was new. */
+bool dv_progress_skipped(const struct dv_progress_entry *e, const char *ask_id);
+bool dv_progress_mark_skipped(struct dv_progress_entry *e, const char *ask_id);
 
 #endif

@@ -1,0 +1,710 @@
+/* dmaviz: the application layer's session (session.h). */
+#include "session.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "files.h"
+#include "progress.h"
+#include "trace.h"
+
+#ifndef DV_SOURCE_ROOT
+#define DV_SOURCE_ROOT NULL
+#endif
+
+bool dv_qstate_decided(const struct dv_qstate *q)
+{
+	return q->correct || q->revealed || q->skipped || q->earlier;
+}
+
+/* ---- beats ---------------------------------------------------------------------------------- */
+
+/* The position of statement si's mark within [from, end): the moment before it runs. SIZE_MAX
+ * when it never ran (a run stopped early). */
+static size_t stmt_pos(const struct dv_session *s, size_t si, size_t from, size_t end)
+{
+	const struct dv_trace *tr = &s->view.sim->trace;
+	uint32_t line = s->lesson->stmts[si].line;
+	for (size_t i = from; i < end; i++)
+		if (tr->ev[i].kind == DV_EV_MARK && tr->ev[i].slot == DV_MARK_STMT && tr->ev[i].index == line)
+			return i;
+	return SIZE_MAX;
+}
+
+static int beat_cmp(const void *a, const void *b)
+{
+	const struct dv_beat *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return 0;
+}
+
+/* Does anything but marks happen in events [from, to)? */
+static bool machine_moves(const struct dv_session *s, size_t from, size_t to)
+{
+	const struct dv_trace *tr = &s->view.sim->trace;
+	for (size_t i = from; i < to && i < tr->len; i++)
+		if (tr->ev[i].kind != DV_EV_MARK)
+			return true;
+	return false;
+}
+
+static bool build_beats(struct dv_session *s)
+{
+	const struct dv_lesson *L = s->lesson;
+	size_t cap = L->nasks;
+	for (unsigned k = 0; k < L->nsteps; k++)
+		cap += L->steps[k].nparas;
+	s->beats = calloc(cap ? cap : 1, sizeof *s->beats);
+	s->stops = calloc(cap + L->nsteps + 1, sizeof *s->stops);
+	s->hidden = calloc(L->nasks ? 2 * L->nasks : 1, sizeof *s->hidden);
+	if (!s->beats || !s->stops || !s->hidden)
+		return false;
+	for (unsigned k = 0; k < L->nsteps; k++) {
+		const struct dv_step *st = &L->steps[k];
+		size_t first, end;
+		if (!dv_run_step_events(s->run, k, &first, &end))
+			continue; /* never ran: nothing of it can be shown */
+		size_t b0 = s->nbeats;
+		for (unsigned i = 0; i < st->nparas; i++) {
+			size_t si = st->para_stmt ? st->para_stmt[i] : st->first + st->count;
+			size_t pos = si < st->first + st->count ? stmt_pos(s, si, first, end) : end;
+			s->beats[s->nbeats++] = (struct dv_beat){ DV_BEAT_PARA, k, i, pos == SIZE_MAX ? end : pos, si,
+				                                   st->para_line ? st->para_line[i] : st->line,
+				                                   st->para_last ? st->para_last[i] : st->line };
+		}
+		for (size_t si = st->first; si < st->first + st->count; si++) {
+			const struct dv_stmt *x = &L->stmts[si];
+			if (x->kind != DV_ST_ASK || !x->ask)
+				continue;
+			unsigned a = 0;
+			while (a < L->nasks && L->asks[a] != x->ask)
+				a++;
+			size_t pos = stmt_pos(s, si, first, end);
+			s->beats[s->nbeats++] = (struct dv_beat){ DV_BEAT_ASK, k, a, pos == SIZE_MAX ? end : pos, si,
+				                                   x->ask->line, x->ask->last_line };
+		}
+		/* Within a step, positions grow with the lines; equal positions keep file order. */
+		qsort(s->beats + b0, s->nbeats - b0, sizeof *s->beats, beat_cmp);
+	}
+	/* Step granularity: every beat, then the step's end when the machine moves after its last
+	 * beat (or the step has none). */
+	size_t j = 0;
+	for (unsigned k = 0; k < L->nsteps; k++) {
+		size_t first, end;
+		if (!dv_session_step_shown(s, k) || !dv_run_step_events(s->run, k, &first, &end))
+			continue;
+		size_t last = SIZE_MAX;
+		for (; j < s->nbeats && s->beats[j].step == k; j++) {
+			s->stops[s->nstops++] = (struct dv_stop){ s->beats[j].pos, j + 1, k };
+			last = s->beats[j].pos;
+		}
+		if (last == SIZE_MAX || machine_moves(s, last, end))
+			s->stops[s->nstops++] = (struct dv_stop){ end, j, k };
+	}
+	return true;
+}
+
+bool dv_session_step_shown(const struct dv_session *s, unsigned k)
+{
+	const struct dv_lesson *L = s->lesson;
+	size_t first, end;
+	if (k >= L->nsteps || !dv_run_step_events(s->run, k, &first, &end))
+		return false;
+	if (L->steps[k].number != 0 || L->steps[k].nparas > 0)
+		return true;
+	for (unsigned a = 0; a < L->nasks; a++)
+		if (L->asks[a]->step == k)
+			return true;
+	return false;
+}
+
+/* ---- opening -------------------------------------------------------------------------------- */
+
+struct dv_session *dv_session_open(const char *path, const struct dv_session_options *o, char *err,
+                                   size_t errlen)
+{
+	err[0] = '\0';
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	struct dv_lesson *L = dv_lesson_load(path, &msgs);
+	if (!L) {
+		size_t used = 0;
+		for (size_t i = 0; i < msgs.n && used + 1 < errlen; i++) {
+			int n = snprintf(err + used, errlen - used, "%s%s%s%s", i ? "\n" : "", msgs.v[i].text,
+			                 msgs.v[i].hint ? "\n" : "", msgs.v[i].hint ? msgs.v[i].hint : "");
+			if (n < 0)
+				break;
+			used += (size_t)n < errlen - used ? (size_t)n : errlen - used - 1;
+		}
+		if (!msgs.n)
+			snprintf(err, errlen, "%s: the lesson does not parse", path);
+		dv_msgs_finish(&msgs);
+		return NULL;
+	}
+	dv_msgs_finish(&msgs);
+	struct dv_session *s = calloc(1, sizeof *s);
+	if (!s) {
+		dv_lesson_free(L);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if (o)
+		s->opt = *o;
+	s->lesson = L;
+	s->path = strdup(path);
+	struct dv_run_options ro = { .load = dv_file_load_relative, .driver_entry = s->opt.driver_entry };
+	s->run = dv_run_create(L, &ro);
+	s->q = calloc(L->nasks ? L->nasks : 1, sizeof *s->q);
+	if (!s->path || !s->run || !s->q) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		dv_session_close(s);
+		return NULL;
+	}
+	/* The whole lesson runs now, headless; the front ends then only move a cursor through the
+	 * recording, which makes every step back exact and every redraw cheap. */
+	dv_run_all(s->run);
+	dv_view_init(&s->view, L, s->run, NULL, s->opt.source_root ? s->opt.source_root : DV_SOURCE_ROOT);
+	if (!build_beats(s)) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		dv_session_close(s);
+		return NULL;
+	}
+	s->view.src_hidden = s->hidden;
+	dv_session_move(s, DV_VCMD_FIRST);
+	s->msg[0] = '\0';
+	return s;
+}
+
+void dv_session_close(struct dv_session *s)
+{
+	if (!s)
+		return;
+	if (s->view.sim)
+		dv_view_finish(&s->view);
+	dv_run_destroy(s->run);
+	dv_lesson_free(s->lesson);
+	free(s->beats);
+	free(s->stops);
+	free(s->hidden);
+	free(s->q);
+	free(s->path);
+	free(s);
+}
+
+/* ---- the cursor ----------------------------------------------------------------------------- */
+
+/* The beat the cursor stands at: the last revealed one, when its position is the cursor's. */
+const struct dv_beat *dv_session_beat(const struct dv_session *s)
+{
+	if (s->nb == 0 || s->beats[s->nb - 1].pos != s->view.pos)
+		return NULL;
+	return &s->beats[s->nb - 1];
+}
+
+bool dv_session_gated(const struct dv_session *s)
+{
+	if (s->opt.ungated || s->nb == 0)
+		return false;
+	const struct dv_beat *b = &s->beats[s->nb - 1];
+	return b->kind == DV_BEAT_ASK && !dv_qstate_decided(&s->q[b->index]);
+}
+
+/* What the panes may show at the cursor: the step's revealed paragraphs, and no line of the
+ * lesson after the last revealed beat; unanswered questions' clauses hidden. */
+static void update_view(struct dv_session *s)
+{
+	struct dv_view *v = &s->view;
+	const struct dv_beat *cur = dv_session_beat(s);
+	if (cur)
+		v->step = cur->step;
+	unsigned shown = 0;
+	bool mark = false;
+	uint32_t last_line = 0;
+	for (size_t i = 0; i < s->nb; i++) {
+		const struct dv_beat *b = &s->beats[i];
+		if (b->last > last_line)
+			last_line = b->last;
+		if (b->step != v->step || b->kind != DV_BEAT_PARA)
+			continue;
+		shown = b->index + 1;
+		mark = true;
+	}
+	v->narr_shown = shown;
+	v->narr_mark = mark && cur;
+	/* Lines past the furthest of the revealed beats and the statements that ran are ahead of
+	 * the learner; the whole file once every beat is revealed. */
+	v->src_hide_after = s->nb < s->nbeats ? last_line : 0;
+	s->nhidden = 0;
+	for (unsigned a = 0; a < s->lesson->nasks; a++) {
+		const struct dv_ask *ask = s->lesson->asks[a];
+		if (dv_qstate_decided(&s->q[a]) && !s->q[a].skipped)
+			continue;
+		if (ask->last_line > ask->line) {
+			s->hidden[2 * s->nhidden] = ask->line + 1;
+			s->hidden[2 * s->nhidden + 1] = ask->last_line;
+			s->nhidden++;
+		}
+	}
+	v->src_nhidden = s->nhidden;
+}
+
+/* Records what the learner reached. */
+static void record(struct dv_session *s)
+{
+	if (!s->progress || !s->lesson->id)
+		return;
+	struct dv_progress_entry *e = dv_progress_add(s->progress, s->lesson->id);
+	if (!e)
+		return;
+	bool dirty = false;
+	unsigned n = dv_view_step_number(&s->view, s->view.step);
+	if (n > e->step) {
+		e->step = n;
+		dirty = true;
+	}
+	for (unsigned a = 0; a < s->lesson->nasks; a++) {
+		const char *id = s->lesson->asks[a]->id;
+		const struct dv_qstate *q = &s->q[a];
+		if (!id)
+			continue;
+		if ((q->correct || q->revealed) && !q->earlier)
+			dirty |= dv_progress_mark_answered(e, id);
+		else if (q->skipped)
+			dirty |= dv_progress_mark_skipped(e, id);
+	}
+	bool fin = dv_session_finished(s);
+	if (fin && !e->finished) {
+		e->finished = true;
+		dirty = true;
+	}
+	if (dirty && !dv_progress_save(s->progress))
+		snprintf(s->msg, sizeof s->msg, "%s", s->progress->status);
+}
+
+/* Puts the cursor at (pos, nb); changes are measured from position from. */
+static void place(struct dv_session *s, size_t pos, size_t nb, size_t from)
+{
+	s->nb = nb;
+	dv_view_seek(&s->view, pos, from);
+	update_view(s);
+	record(s);
+}
+
+/* The state one move back from (pos, nb) at the view's (finer than step) granularity. */
+static void back_of(const struct dv_session *s, size_t pos, size_t nb, size_t *bpos, size_t *bnb)
+{
+	size_t q = dv_view_unit_back(&s->view, pos);
+	if (nb > 0 && s->beats[nb - 1].pos == pos) {
+		/* Standing at beat nb - 1: the move that revealed it came from the later of the
+		 * unit before and the beat before. */
+		if (nb >= 2 && s->beats[nb - 2].pos > q)
+			q = s->beats[nb - 2].pos;
+		*bpos = q;
+		*bnb = nb - 1;
+		return;
+	}
+	if (nb > 0 && s->beats[nb - 1].pos > q)
+		q = s->beats[nb - 1].pos;
+	*bpos = q;
+	*bnb = nb;
+}
+
+/* Beats revealed at a plain position: all up to it. */
+static size_t beats_upto(const struct dv_session *s, size_t pos)
+{
+	size_t n = 0;
+	while (n < s->nbeats && s->beats[n].pos <= pos)
+		n++;
+	return n;
+}
+
+/* The first undecided question among beats [from, to): its beat index, or SIZE_MAX. */
+static size_t first_gate(const struct dv_session *s, size_t from, size_t to)
+{
+	if (s->opt.ungated)
+		return SIZE_MAX;
+	for (size_t i = from; i < to && i < s->nbeats; i++)
+		if (s->beats[i].kind == DV_BEAT_ASK && !dv_qstate_decided(&s->q[s->beats[i].index]))
+			return i;
+	return SIZE_MAX;
+}
+
+static void gate_msg(struct dv_session *s)
+{
+	snprintf(s->msg, sizeof s->msg, "A question first: a to answer, h for a hint, s to skip.");
+}
+
+/* A forward move to (pos, nb), held at the first unanswered question on the way. */
+static enum dv_move forward_to(struct dv_session *s, size_t pos, size_t nb, size_t from)
+{
+	if (dv_session_gated(s)) {
+		gate_msg(s);
+		return DV_MOVE_GATE;
+	}
+	size_t g = first_gate(s, s->nb, nb);
+	if (g != SIZE_MAX) {
+		place(s, s->beats[g].pos, g + 1, from <= s->beats[g].pos ? from : s->beats[g].pos);
+		gate_msg(s);
+		return DV_MOVE_GATE;
+	}
+	place(s, pos, nb, from);
+	return DV_MOVE_OK;
+}
+
+/* Compares cursor states in lesson order. */
+static int state_cmp(size_t p1, size_t n1, size_t p2, size_t n2)
+{
+	if (p1 != p2)
+		return p1 < p2 ? -1 : 1;
+	return n1 < n2 ? -1 : n1 > n2 ? 1 : 0;
+}
+
+static enum dv_move move_stop(struct dv_session *s, int dir)
+{
+	size_t pos = s->view.pos, nb = s->nb;
+	if (dir > 0) {
+		for (size_t i = 0; i < s->nstops; i++)
+			if (state_cmp(s->stops[i].pos, s->stops[i].nb, pos, nb) > 0) {
+				size_t from = i > 0 ? s->stops[i - 1].pos : 0;
+				return forward_to(s, s->stops[i].pos, s->stops[i].nb, from < s->stops[i].pos ? from : pos);
+			}
+		return DV_MOVE_END;
+	}
+	for (size_t i = s->nstops; i-- > 0;)
+		if (state_cmp(s->stops[i].pos, s->stops[i].nb, pos, nb) < 0) {
+			size_t from = i > 0 ? s->stops[i - 1].pos : 0;
+			place(s, s->stops[i].pos, s->stops[i].nb, from <= s->stops[i].pos ? from : s->stops[i].pos);
+			return DV_MOVE_OK;
+		}
+	return DV_MOVE_END;
+}
+
+static enum dv_move move_unit(struct dv_session *s, int dir, enum dv_gran g)
+{
+	struct dv_view *v = &s->view;
+	enum dv_gran saved = v->gran;
+	v->gran = g;
+	size_t pos = v->pos, nb = s->nb, npos, nnb;
+	enum dv_move r = DV_MOVE_END;
+	if (dir > 0) {
+		size_t u = dv_view_unit_next(v, pos);
+		if (nb < s->nbeats && s->beats[nb].pos <= u && s->beats[nb].pos >= pos) {
+			npos = s->beats[nb].pos;
+			nnb = nb + 1;
+		} else {
+			npos = u;
+			nnb = nb;
+		}
+		if (npos != pos || nnb != nb) {
+			size_t bp, bn;
+			back_of(s, npos, nnb, &bp, &bn);
+			r = forward_to(s, npos, nnb, bp);
+		}
+	} else if (pos > 0 || nb > 0) {
+		back_of(s, pos, nb, &npos, &nnb);
+		size_t bp, bn;
+		back_of(s, npos, nnb, &bp, &bn);
+		place(s, npos, nnb, bp);
+		r = DV_MOVE_OK;
+	}
+	v->gran = saved;
+	return r;
+}
+
+enum dv_move dv_session_move(struct dv_session *s, enum dv_vcmd cmd)
+{
+	struct dv_view *v = &s->view;
+	switch (cmd) {
+	case DV_VCMD_NEXT:
+	case DV_VCMD_PREV:
+		if (v->gran == DV_GRAN_STEP)
+			return move_stop(s, cmd == DV_VCMD_NEXT ? 1 : -1);
+		return move_unit(s, cmd == DV_VCMD_NEXT ? 1 : -1, v->gran);
+	case DV_VCMD_NEXT_EVENT:
+	case DV_VCMD_PREV_EVENT:
+		return move_unit(s, cmd == DV_VCMD_NEXT_EVENT ? 1 : -1, DV_GRAN_EVENT);
+	case DV_VCMD_FIRST:
+		if (s->nstops) {
+			place(s, s->stops[0].pos, s->stops[0].nb, s->stops[0].pos);
+			if (s->nstops && s->stops[0].nb == 0) {
+				/* A first step without beats: shown from its start. */
+				size_t first, end;
+				if (dv_run_step_events(s->run, s->stops[0].step, &first, &end))
+					place(s, end, 0, first);
+			}
+			return DV_MOVE_OK;
+		}
+		place(s, 0, 0, 0);
+		return DV_MOVE_OK;
+	case DV_VCMD_LAST:
+		if (s->nstops) {
+			const struct dv_stop *e = &s->stops[s->nstops - 1];
+			if (state_cmp(e->pos, e->nb, v->pos, s->nb) <= 0)
+				return DV_MOVE_END;
+			return forward_to(s, e->pos, e->nb, s->nstops > 1 ? s->stops[s->nstops - 2].pos : 0);
+		}
+		return forward_to(s, v->end, s->nbeats, v->pos);
+	case DV_VCMD_GRAN:
+		dv_view_command(v, DV_VCMD_GRAN);
+		return DV_MOVE_OK;
+	case DV_VCMD_COUNT:
+		break;
+	}
+	return DV_MOVE_END;
+}
+
+enum dv_move dv_session_seek(struct dv_session *s, size_t pos)
+{
+	if (pos > s->view.end)
+		pos = s->view.end;
+	size_t nb = beats_upto(s, pos);
+	size_t from = dv_view_unit_back(&s->view, pos);
+	if (state_cmp(pos, nb, s->view.pos, s->nb) > 0)
+		return forward_to(s, pos, nb, s->view.pos < pos ? s->view.pos : from);
+	place(s, pos, nb, from);
+	return DV_MOVE_OK;
+}
+
+enum dv_move dv_session_until(struct dv_session *s, enum dv_until what)
+{
+	if (dv_session_gated(s)) {
+		gate_msg(s);
+		return DV_MOVE_GATE;
+	}
+	size_t p = dv_view_find(&s->view, what);
+	if (!p)
+		return DV_MOVE_END;
+	size_t nb = beats_upto(s, p);
+	if (nb < s->nb)
+		nb = s->nb;
+	return forward_to(s, p, nb, s->view.pos);
+}
+
+enum dv_move dv_session_goto_step(struct dv_session *s, unsigned k, bool at_end)
+{
+	size_t want = SIZE_MAX;
+	for (size_t i = 0; i < s->nstops; i++)
+		if (s->stops[i].step == k && (want == SIZE_MAX || at_end))
+			want = i;
+	if (want == SIZE_MAX)
+		return DV_MOVE_END;
+	size_t pos = s->stops[want].pos, nb = s->stops[want].nb, first, end;
+	dv_run_step_events(s->run, k, &first, &end);
+	if (state_cmp(pos, nb, s->view.pos, s->nb) > 0)
+		return forward_to(s, pos, nb, first);
+	place(s, pos, nb, first);
+	return DV_MOVE_OK;
+}
+
+enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end)
+{
+	size_t limit = s->view.end, first, end;
+	if (k_end != UINT_MAX && dv_run_step_events(s->run, k_end, &first, &end))
+		limit = end;
+	size_t pos = s->view.pos, nb = s->nb;
+	if (pos >= limit && (nb >= s->nbeats || s->beats[nb].pos > pos))
+		return DV_MOVE_END;
+	size_t u = pos < limit ? dv_view_play_next(&s->view, pos) : pos;
+	if (u > limit)
+		u = limit;
+	if (nb < s->nbeats && s->beats[nb].pos <= u && s->beats[nb].pos >= pos)
+		return forward_to(s, s->beats[nb].pos, nb + 1, pos);
+	return forward_to(s, u, nb, pos);
+}
+
+/* ---- the learner ---------------------------------------------------------------------------- */
+
+int dv_session_ask(const struct dv_session *s)
+{
+	int last = -1;
+	for (size_t i = 0; i < s->nb; i++) {
+		const struct dv_beat *b = &s->beats[i];
+		if (b->kind == DV_BEAT_ASK && b->step == s->view.step)
+			last = (int)b->index;
+	}
+	return last;
+}
+
+static struct dv_qstate *open_question(struct dv_session *s, const struct dv_ask **ask)
+{
+	int a = dv_session_ask(s);
+	if (a < 0) {
+		snprintf(s->msg, sizeof s->msg, "There is no question at this point of the lesson.");
+		return NULL;
+	}
+	*ask = s->lesson->asks[a];
+	return &s->q[a];
+}
+
+static unsigned attempts_of(const struct dv_ask *ask)
+{
+	return ask->attempts ? ask->attempts : DV_DEFAULT_ATTEMPTS;
+}
+
+enum dv_verdict dv_session_answer(struct dv_session *s, const char *text)
+{
+	const struct dv_ask *ask;
+	struct dv_qstate *q = open_question(s, &ask);
+	if (!q)
+		return DV_VERDICT_NONE;
+	while (*text == ' ')
+		text++;
+	if (!*text)
+		return DV_VERDICT_NONE;
+	if (dv_qstate_decided(q) && !q->skipped) {
+		snprintf(s->msg, sizeof s->msg, "Already answered: the answer and why are shown.");
+		return DV_VERDICT_NONE;
+	}
+	snprintf(q->given, sizeof q->given, "%s", text);
+	q->skipped = false;
+	if (dv_ask_accepts(ask, text)) {
+		q->correct = true;
+		snprintf(s->msg, sizeof s->msg, "Right! j goes on.");
+		record(s);
+		update_view(s);
+		return DV_VERDICT_RIGHT;
+	}
+	q->attempts++;
+	unsigned max = attempts_of(ask);
+	if (q->attempts >= max) {
+		q->revealed = true;
+		snprintf(s->msg, sizeof s->msg, "Not quite, %u tries: the answer and why are shown. j goes on.", max);
+		record(s);
+		update_view(s);
+		return DV_VERDICT_REVEALED;
+	}
+	unsigned left = max - q->attempts;
+	if (q->hints < ask->nhints)
+		snprintf(s->msg, sizeof s->msg, "Not quite. Try again (%u %s left), or h for a hint.", left,
+		         left == 1 ? "try" : "tries");
+	else
+		snprintf(s->msg, sizeof s->msg, "Not quite. Try again (%u %s left), or h h to see the answer.",
+		         left, left == 1 ? "try" : "tries");
+	return DV_VERDICT_WRONG;
+}
+
+bool dv_session_hint(struct dv_session *s)
+{
+	const struct dv_ask *ask;
+	struct dv_qstate *q = open_question(s, &ask);
+	if (!q)
+		return false;
+	if (q->hints < ask->nhints) {
+		q->hints++;
+		snprintf(s->msg, sizeof s->msg, "hint %u of %u", q->hints, ask->nhints);
+		return true;
+	}
+	if (dv_qstate_decided(q) && !q->skipped) {
+		snprintf(s->msg, sizeof s->msg, "%s", ask->nhints ? "No more hints." : "This question has no hints.");
+		return true;
+	}
+	if (!q->reveal_armed) {
+		q->reveal_armed = true;
+		snprintf(s->msg, sizeof s->msg, "%s Press h again to see the answer.",
+		         ask->nhints ? "No more hints." : "This question has no hints.");
+		return true;
+	}
+	return dv_session_reveal(s);
+}
+
+bool dv_session_reveal(struct dv_session *s)
+{
+	const struct dv_ask *ask;
+	struct dv_qstate *q = open_question(s, &ask);
+	if (!q)
+		return false;
+	q->revealed = true;
+	q->skipped = false;
+	snprintf(s->msg, sizeof s->msg, "The answer and why are shown. j goes on.");
+	record(s);
+	update_view(s);
+	return true;
+}
+
+bool dv_session_skip(struct dv_session *s)
+{
+	const struct dv_ask *ask;
+	struct dv_qstate *q = open_question(s, &ask);
+	if (!q)
+		return false;
+	if (dv_qstate_decided(q)) {
+		snprintf(s->msg, sizeof s->msg, "This question is already behind you.");
+		return false;
+	}
+	q->skipped = true;
+	snprintf(s->msg, sizeof s->msg, "Skipped: the lesson counts as started until you answer it.");
+	record(s);
+	update_view(s);
+	return true;
+}
+
+void dv_session_question(struct dv_session *s, int a, struct dv_vpanel *p, size_t width)
+{
+	const struct dv_qstate *q = &s->q[a];
+	const struct dv_ask *ask = s->lesson->asks[a];
+	struct dv_vask st = {
+		.answered = q->correct || q->revealed || q->earlier,
+		.correct = q->correct || q->earlier,
+		.given = q->given[0] ? q->given : NULL,
+		.hints = q->hints,
+		.show_explain = q->correct || q->revealed || q->earlier,
+		.attempts = q->attempts,
+		.max_attempts = attempts_of(ask),
+		.skipped = q->skipped,
+		.revealed = q->revealed && !q->correct,
+	};
+	dv_view_ask_number(&s->view, (unsigned)a, &st.number, &st.count);
+	dv_view_question(&s->view, ask, &st, p, width);
+}
+
+void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *answered, unsigned *skipped)
+{
+	*total = s->lesson->nasks;
+	*answered = *skipped = 0;
+	for (unsigned a = 0; a < s->lesson->nasks; a++) {
+		if (s->q[a].correct || s->q[a].revealed || s->q[a].earlier)
+			(*answered)++;
+		else if (s->q[a].skipped)
+			(*skipped)++;
+	}
+}
+
+bool dv_session_finished(const struct dv_session *s)
+{
+	unsigned total, answered, skipped;
+	dv_session_score(s, &total, &answered, &skipped);
+	if (answered < total || !s->nstops)
+		return false;
+	const struct dv_stop *e = &s->stops[s->nstops - 1];
+	return state_cmp(s->view.pos, s->nb, e->pos, e->nb) >= 0;
+}
+
+void dv_session_beat_number(const struct dv_session *s, unsigned *number, unsigned *count)
+{
+	*number = *count = 0;
+	for (size_t i = 0; i < s->nbeats; i++) {
+		if (s->beats[i].step != s->view.step)
+			continue;
+		(*count)++;
+		if (i < s->nb)
+			*number = *count;
+	}
+}
+
+void dv_session_set_progress(struct dv_session *s, struct dv_progress *p)
+{
+	s->progress = p;
+	const struct dv_progress_entry *e = p && s->lesson->id ? dv_progress_get(p, s->lesson->id) : NULL;
+	for (unsigned a = 0; e && a < s->lesson->nasks; a++) {
+		const char *id = s->lesson->asks[a]->id;
+		if (id && dv_progress_answered(e, id))
+			s->q[a].earlier = true;
+	}
+	update_view(s);
+	record(s);
+}
