@@ -14,7 +14,6 @@
 #include "lesson.h"
 #include "files.h"
 
-#define MAX_LESSON_BYTES ((1u << 20) + 1u)
 
 
 
@@ -93,17 +92,9 @@ static int child_run(void *ctx, int fd)
 	const struct child_ctx *c = ctx;
 	const struct dv_grade_opts *o = c->o;
 	char buf[1200];
-	size_t len;
-	char *text = dv_file_read(c->path, MAX_LESSON_BYTES, &len);
-	if (!text) {
-		snprintf(buf, sizeof buf, "%s: error: %s", c->path, strerror(errno));
-		put_line(fd, 'M', buf);
-		return DV_GRADE_ERROR;
-	}
 	struct dv_msgs msgs;
 	dv_msgs_init(&msgs);
-	struct dv_lesson *L = dv_lesson_parse(c->path, text, len, &msgs);
-	free(text);
+	struct dv_lesson *L = dv_lesson_load(c->path, &msgs);
 	if (!L) {
 		put_msgs(fd, &msgs);
 		dv_msgs_finish(&msgs);

@@ -15,7 +15,6 @@
 #include "files.h"
 #include "sim.h"
 
-#define TRACE_MAX_LESSON_BYTES ((1u << 20) + 1u)
 
 static void trace_usage(FILE *f)
 {
@@ -124,17 +123,9 @@ int dv_cmd_trace(int argc, char **argv)
 		dv_driver_close(&drv);
 		return 2;
 	}
-	size_t len;
-	char *text = dv_file_read(path, TRACE_MAX_LESSON_BYTES, &len);
-	if (!text) {
-		fprintf(stderr, "dmaviz trace: %s: %s\n", path, strerror(errno));
-		free(path);
-		return 2;
-	}
 	struct dv_msgs msgs;
 	dv_msgs_init(&msgs);
-	struct dv_lesson *L = dv_lesson_parse(path, text, len, &msgs);
-	free(text);
+	struct dv_lesson *L = dv_lesson_load(path, &msgs);
 	if (!L) {
 		print_msgs(&msgs);
 		dv_msgs_finish(&msgs);

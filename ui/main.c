@@ -15,6 +15,7 @@
 #include "cmd_grade.h"
 #include "driver.h"
 #include "lesson.h"
+#include "keymap.h"
 #include "files.h"
 #include "sim.h"
 #if DV_HAVE_TUI
@@ -24,7 +25,6 @@
 #include "sdlui.h"
 #endif
 
-#define MAX_LESSON_BYTES ((1u << 20) + 1u) /* one more than the parser takes, so it can tell */
 
 static void usage(FILE *f)
 {
@@ -36,8 +36,9 @@ static void usage(FILE *f)
 	      "NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer.\n"
 	      "\n"
 	      "In a terminal, `dmaviz` opens the lesson menu and `dmaviz LESSON` opens a lesson\n"
-	      "by path or id (for example `dmaviz send` or `dmaviz 03-send`): j/space next step,\n"
-	      "k/b back, . and , one event, g/G first/last, a answer, h hint, ? keys, q quit.\n"
+	      "by path or id (for example `dmaviz send` or `dmaviz 03-send`): j/space next,\n"
+	      "k/b back, . and , one event, g/G first/last, a answer, h hint, s skip, ? keys,\n"
+	      "q quit. A question stops every move forward until it is answered or skipped.\n"
 	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress.\n"
 	      "\n"
 	      "Commands:\n"
@@ -55,6 +56,8 @@ static void usage(FILE *f)
 	      "  trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
 	      "                 run a lesson headless and write its trace in words, as JSON\n"
 	      "                 Lines, or as a VCD of the bus signals for GTKWave\n"
+	      "  keys [--markdown]\n"
+	      "                 every key of the terminal UI and the window\n"
 	      "\n"
 	      "See README.md, docs/lesson-format.md (the lesson language), docs/driver-sdk.md\n"
 	      "and docs/teacher-guide.md.\n"
@@ -211,21 +214,11 @@ struct check_opts {
 
 static void check_one(const char *path, const struct check_opts *o, struct result *r)
 {
-	size_t len;
 	r->path = path;
 	r->verdict = V_PASS;
-	char *text = dv_file_read(path, MAX_LESSON_BYTES, &len);
-	if (!text) {
-		char buf[600];
-		snprintf(buf, sizeof buf, "%s: error: %s", path, strerror(errno));
-		result_add(r, buf);
-		r->verdict = V_ERROR;
-		return;
-	}
 	struct dv_msgs msgs;
 	dv_msgs_init(&msgs);
-	struct dv_lesson *L = dv_lesson_parse(path, text, len, &msgs);
-	free(text);
+	struct dv_lesson *L = dv_lesson_load(path, &msgs);
 	if (!L) {
 		result_msgs(r, &msgs);
 		r->verdict = V_ERROR;
@@ -522,20 +515,12 @@ static int cmd_list(int argc, char **argv)
 	int status = 0;
 	printf("%-20s %-5s %s\n", "ID", "LEVEL", "TITLE");
 	for (size_t i = 0; i < files.n; i++) {
-		size_t len;
-		char *text = dv_file_read(files.v[i], MAX_LESSON_BYTES, &len);
-		if (!text) {
-			fprintf(stderr, "dmaviz list: %s: %s\n", files.v[i], strerror(errno));
-			status = 2;
-			continue;
-		}
 		struct dv_msgs msgs;
 		dv_msgs_init(&msgs);
-		struct dv_lesson *L = dv_lesson_parse(files.v[i], text, len, &msgs);
-		free(text);
+		struct dv_lesson *L = dv_lesson_load(files.v[i], &msgs);
 		if (!L) {
 			for (size_t k = 0; k < msgs.n; k++)
-				fprintf(stderr, "%s\n", msgs.v[k].text);
+				fprintf(stderr, "dmaviz list: %s\n", msgs.v[k].text);
 			status = 2;
 		} else {
 			printf("%-20s %-5u %s\n", L->id, L->level, L->title);
@@ -698,6 +683,35 @@ static int cmd_ui(int argc, char **argv)
 #endif
 }
 
+/* `dmaviz keys [--markdown]`: the key table both front ends use (ui/app/keymap.c); the
+ * README's table is this command's Markdown output (a test compares them). */
+static int cmd_keys(int argc, char **argv)
+{
+	bool md = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--markdown")) {
+			md = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs("usage: dmaviz keys [--markdown]\n\nEvery key of the terminal UI and the SDL2 "
+			      "window, and what it does.\n", stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "dmaviz keys: unknown argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (md) {
+		dv_keymap_markdown(stdout);
+		return 0;
+	}
+	char text[8192];
+	dv_keymap_help(DV_FRONT_TUI, text, sizeof text);
+	printf("In the terminal (dmaviz LESSON):\n%s", text);
+	dv_keymap_help(DV_FRONT_SDL, text, sizeof text);
+	printf("\nIn the window (dmaviz gui LESSON):\n%s", text);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -726,6 +740,8 @@ int main(int argc, char **argv)
 		return dv_cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "gui"))
 		return cmd_gui(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "keys"))
+		return cmd_keys(argc - 1, argv + 1);
 	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii") &&
 	    strcmp(argv[1], "--driver")) {
 		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);

@@ -33,7 +33,7 @@ const struct dv_keybind dv_keymap[] = {
 	{ DV_ACT_MEMORY, "memory", "m", TUI, NULL, "memory in place of the event log (small terminals)" },
 	{ DV_ACT_SANDBOX, "sandbox", ":", TUI, NULL, "run one line of the lesson language (at the end)" },
 	{ DV_ACT_SCREENSHOT, "screenshot", "S PrintScreen", SDL, NULL, "save a PNG in the current folder" },
-	{ DV_ACT_LARGE, "large", "L", SDL, NULL, "large text" },
+	{ DV_ACT_LARGE, "large", "L l", SDL, NULL, "large text" },
 	{ DV_ACT_CONTRAST, "contrast", "c", SDL, NULL, "high-contrast theme" },
 	{ DV_ACT_FULLSCREEN, "fullscreen", "F11", SDL, NULL, "full screen" },
 	{ DV_ACT_DEMO, "demo", "d", SDL, NULL, "the demo: every lesson in a loop" },

@@ -15,12 +15,10 @@
 #include "progress.h"
 #include "view.h"
 
-#define MAX_LESSON_BYTES (1u << 20)
 
 struct item {
 	char *path;
 	struct dv_lesson *lesson;
-	char *text;
 };
 
 struct dv_menu {
@@ -71,19 +69,16 @@ struct dv_menu *dv_menu_open(const char *dir, struct dv_progress *progress,
 	unsigned bad = 0;
 	for (size_t i = 0; i < nn && m->v; i++) {
 		struct item it = { 0 };
-		size_t len = 0;
 		it.path = strdup(names[i]);
-		it.text = it.path ? dv_file_read(it.path, MAX_LESSON_BYTES, &len) : NULL;
 		struct dv_msgs msgs;
 		dv_msgs_init(&msgs);
-		it.lesson = it.text ? dv_lesson_parse(it.path, it.text, len, &msgs) : NULL;
+		it.lesson = it.path ? dv_lesson_load(it.path, &msgs) : NULL;
 		dv_msgs_finish(&msgs);
 		if (it.lesson && it.lesson->id) {
 			m->v[m->n++] = it;
 		} else {
 			bad++;
 			dv_lesson_free(it.lesson);
-			free(it.text);
 			free(it.path);
 		}
 	}
@@ -110,7 +105,6 @@ void dv_menu_close(struct dv_menu *m)
 		return;
 	for (size_t i = 0; i < m->n; i++) {
 		dv_lesson_free(m->v[i].lesson);
-		free(m->v[i].text);
 		free(m->v[i].path);
 	}
 	free(m->v);
