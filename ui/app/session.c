@@ -470,6 +470,15 @@ enum dv_move dv_session_seek(struct dv_session *s, size_t pos)
 	return DV_MOVE_OK;
 }
 
+enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c)
+{
+	const struct dv_event *ev = s->view.sim->trace.ev;
+	size_t p = 0;
+	while (p < s->view.end && ev[p].cycle <= c)
+		p++;
+	return p ? dv_session_seek(s, p) : DV_MOVE_END;
+}
+
 enum dv_move dv_session_until(struct dv_session *s, enum dv_until what)
 {
 	if (dv_session_gated(s)) {

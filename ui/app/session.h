@@ -119,6 +119,9 @@ enum dv_move dv_session_seek(struct dv_session *s, size_t pos);
 /* Runs until the next event of a kind (the view's dv_view_find); DV_MOVE_END when there is
  * none before the end. */
 enum dv_move dv_session_until(struct dv_session *s, enum dv_until what);
+/* Moves to the end of bus cycle c (a click on the timing diagram); DV_MOVE_END when the
+ * recording has no such cycle. */
+enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c);
 /* Goes to lesson step k (an index): its first stop (its first beat, else its end), or with
  * at_end its last. */
 enum dv_move dv_session_goto_step(struct dv_session *s, unsigned k, bool at_end);

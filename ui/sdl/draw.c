@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "sdl_int.h"
+#include "keymap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -611,7 +612,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 	bool to_mem = dir == DV_XFER_TO_MEMORY;
 	if (mv->xfers == 1) {
 		/* Slow: the one byte of this move, travelling while the next move is due. */
-		double t = s->playing ? 0.15 + 0.7 * (double)s->acc / 1000.0 : 0.5;
+		double t = s->playing ? 0.15 + 0.7 * (double)s->play.acc / 1000.0 : 0.5;
 		token(r, s, L, to_mem, t, ev[mv->last_xfer].new_value, true);
 		return;
 	}
@@ -995,29 +996,29 @@ static void draw_tooltip(SDL_Renderer *r, struct dv_sdl *s, const struct layout 
 		text_at(r, f, false, x + 4 * u, y + 3 * u + (int)i * f->lh, lines[i], lens[i], s->th->text, NULL);
 }
 
+/* ?: the keys, generated from the key table both front ends use (ui/app/keymap.c), and the
+ * mouse. Its text shrinks to the small font when the big one does not fit. */
 static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 {
-	static const char *const keys[] = {
-		"j / space / right   next move (of the granularity)",
-		"k / b / left        back",
-		". and ,             one event forward / back",
-		"g / G               first / last step",
-		"p                   play the step, one bus cycle at a time",
-		"+ / -               faster / slower",
-		"t                   granularity: step, call, port, cycle",
-		"a or Enter          answer the question;  h  a hint",
-		"Tab                 source / event log / NDIS call",
-		"s                   save a PNG screenshot",
-		"L                   large text;   c  high contrast",
-		"d                   demo: play every lesson, looping",
-		"] and [             the next / previous lesson",
-		"F11                 fullscreen;   q / Esc  quit",
-		"mouse               buttons; click the timeline or the timing",
-		"                    diagram to go there; hover a register",
-	};
+	char text[4096];
+	dv_keymap_help(DV_FRONT_SDL, text, sizeof text);
+	static const char mouse[] = "mouse                  buttons; click the timeline or the timing diagram to go "
+	                            "there; hover a register\n";
+	size_t used = strlen(text);
+	snprintf(text + used, sizeof text - used, "%s", mouse);
+	int n = 0;
+	size_t longest = 0;
+	for (const char *c = text; *c;) {
+		size_t len = strcspn(c, "\n");
+		longest = len > longest ? len : longest;
+		n++;
+		c += len + (c[len] == '\n');
+	}
+	int u = L->u;
 	const struct dv_font *f = &s->big;
-	int u = L->u, n = (int)(sizeof keys / sizeof keys[0]);
-	int w = 62 * f->cw + 12 * u, h = (n + 2) * f->lh + 8 * u;
+	if ((n + 2) * f->lh + 8 * u > L->H || (int)longest * f->cw + 12 * u > L->W)
+		f = &s->small;
+	int w = (int)longest * f->cw + 12 * u, h = (n + 2) * f->lh + 8 * u;
 	if (w > L->W)
 		w = L->W;
 	int x = (L->W - w) / 2, y = (L->H - h) / 2;
@@ -1026,8 +1027,12 @@ static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 	fill(r, x, y, w, h, s->th->tip);
 	frame(r, (SDL_Rect){ x, y, w, h }, 2 * u, s->th->changed);
 	textf(r, f, true, x + 6 * u, y + 4 * u, s->th->changed, "Keys (any key closes this)");
-	for (int i = 0; i < n; i++)
-		textf(r, f, false, x + 6 * u, y + 4 * u + (i + 1) * f->lh, s->th->text, "%s", keys[i]);
+	const char *c = text;
+	for (int i = 0; i < n; i++) {
+		size_t len = strcspn(c, "\n");
+		text_at(r, f, false, x + 6 * u, y + 4 * u + (i + 1) * f->lh, c, len, s->th->text, NULL);
+		c += len + (c[len] == '\n');
+	}
 }
 
 void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)

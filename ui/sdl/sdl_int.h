@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 
 #include "lesson.h"
+#include "play.h"
 #include "session.h"
 #include "sdlui.h"
 #include "view.h"
@@ -62,11 +63,10 @@ struct dv_sdl {
 	bool font_large;
 	int min_px;  /* the smallest text the display's DPI allows (9 pt); 0 when unknown */
 	const struct dv_theme *th;
-	/* playing: moves (dv_view_play_next) at speeds[speed] a second up to play_end */
+	/* playing: moves (dv_session_play_next) at speeds[speed] a second to the step's end */
 	bool playing;
 	unsigned speed;
-	unsigned acc;	       /* thousandths of a move owed */
-	size_t play_end;
+	struct dv_play play;   /* the clock: thousandths of a move owed (play.acc) */
 	unsigned play_step;    /* the lesson step being played */
 	unsigned rate_override; /* the demo's rate for this step; 0: speeds[speed] */
 	/* the demo */

@@ -16,6 +16,7 @@
 
 #include "files.h"
 #include "keymap.h"
+#include "play.h"
 #include "progress.h"
 #include "session.h"
 #include "sim.h"
@@ -157,7 +158,7 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 		dv_session_set_progress(ss, s->progress);
 	s->ss->msg[0] = '\0';
 	s->input = s->playing = s->explain = false;
-	s->acc = 0;
+	dv_play_set(&s->play, false);
 	s->rate_override = 0;
 	s->narr_scroll = 0;
 	return true;
@@ -282,7 +283,7 @@ static bool play_index(struct dv_sdl *s, unsigned k)
 		return false; /* held at a question before it */
 	s->play_step = k;
 	s->playing = true;
-	s->acc = 0;
+	dv_play_set(&s->play, false);
 	return true;
 }
 
@@ -326,7 +327,7 @@ void dv_sdl_play(struct dv_sdl *s, bool on)
 		/* Mid-step: play on to its end. */
 		s->play_step = k;
 		s->playing = true;
-		s->acc = 0;
+		dv_play_set(&s->play, false);
 		return;
 	}
 	int n = next_shown(s, k); /* at a step's end: play the next one */
@@ -348,23 +349,20 @@ static bool play_tick(struct dv_sdl *s, unsigned ms)
 {
 	if (!s->playing)
 		return false;
-	uint64_t owed = s->acc + (uint64_t)ms * dv_sdl_rate(s);
-	size_t start = s->ss->view.pos;
-	while (owed >= 1000) {
+	s->play.on = true;
+	s->play.rate = dv_sdl_rate(s);
+	for (unsigned n = dv_play_owed(&s->play, ms); n > 0; n--) {
 		enum dv_move r = dv_session_play_next(s->ss, s->play_step);
-		owed -= 1000;
 		if (r == DV_MOVE_OK)
 			continue;
 		s->playing = false;
-		owed = 0;
+		dv_play_set(&s->play, false);
 		if (r == DV_MOVE_GATE) {
 			s->ss->msg[0] = '\0';
 			snprintf(s->status, sizeof s->status, "A question: a to answer, h for a hint, s to skip");
 		}
 		break;
 	}
-	s->acc = (unsigned)(owed < 1000 ? owed : 999);
-	(void)start;
 	return true; /* the byte on the bus moves even between moves */
 }
 
@@ -850,14 +848,11 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 	}
 	if (!strcmp(n, "timing") && s->tim_colw > 0) {
 		uint64_t c = s->tim_first + (uint64_t)((x - h->r.x) / s->tim_colw);
-		const struct dv_event *ev = s->ss->view.sim->trace.ev;
-		size_t p = 0;
-		while (p < s->ss->view.end && ev[p].cycle <= c)
-			p++;
 		s->playing = false;
-		if (p && dv_session_seek(s->ss, p) == DV_MOVE_GATE)
+		enum dv_move m = dv_session_seek_cycle(s->ss, c);
+		if (m == DV_MOVE_GATE)
 			take_msg(s);
-		else if (p)
+		else if (m == DV_MOVE_OK)
 			snprintf(s->status, sizeof s->status, "bus cycle %llu", (unsigned long long)c);
 		return true;
 	}

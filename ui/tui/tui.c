@@ -752,14 +752,11 @@ static void mouse_key(struct dv_tui *t)
 	int col = me.x - r->x - 6; /* the signal names take 6 cells */
 	if (id == PANE_TIMING && me.y > r->y && col >= 0 && (size_t)col < t->v->timing_ncols) {
 		uint64_t c = t->v->timing_first + (uint64_t)col;
-		const struct dv_event *ev = t->v->sim->trace.ev;
-		size_t p = 0;
-		while (p < t->v->end && ev[p].cycle <= c)
-			p++;
 		dv_play_set(&t->play, false);
-		if (p && dv_session_seek(t->s, p) == DV_MOVE_GATE)
+		enum dv_move m = dv_session_seek_cycle(t->s, c);
+		if (m == DV_MOVE_GATE)
 			take_msg(t);
-		else if (p)
+		else if (m == DV_MOVE_OK)
 			snprintf(t->msg, sizeof t->msg, "bus cycle %llu", (unsigned long long)c);
 	}
 }
