@@ -45,8 +45,28 @@ wait_for '> [ ] tour'
 keys Enter
 wait_for 'dmaviz: A tour of the 8237A'
 wait_for 'Step 1 of'
+# j reveals step 1's paragraphs one by one, then step 2 begins.
+n=0
+until tmux -L "$sock" capture-pane -p -t ui | grep -qF 'Step 2 of'; do
+	n=$((n + 1))
+	[ $n -gt 10 ] && fail "ten j did not reach step 2"
+	keys j
+	sleep 0.1
+done
+# On to the first question: there, j is held until the question is answered or skipped.
+n=0
+until tmux -L "$sock" capture-pane -p -t ui | grep -qF 'A question'; do
+	n=$((n + 1))
+	[ $n -gt 30 ] && fail "thirty j did not reach a question"
+	keys j
+	sleep 0.1
+done
+before=$(tmux -L "$sock" capture-pane -p -t ui | head -n 3)
 keys j
-wait_for 'Step 2 of'
+sleep 0.2
+[ "$(tmux -L "$sock" capture-pane -p -t ui | head -n 3)" = "$before" ] || fail "j went past an unanswered question"
+keys s
+wait_for 'Skipped'
 keys q
 wait_for 'the course'
 wait_for '> [~] tour' # its step was recorded
@@ -55,5 +75,11 @@ wait_for 'dv-exit-status=0'
 # Restored: the shell prompt is back and the menu is gone from the screen.
 tmux -L "$sock" capture-pane -p -t ui | grep -qF 'the course' && fail "the menu is still on the screen after quitting"
 wait_for 'dv-shell$'
-grep -q '^tour 2 0' "$tmp/state/dmaviz/progress" || fail "progress file: $(cat "$tmp/state/dmaviz/progress" 2>&1)"
+grep -q '^tour [0-9]* 0 ?' "$tmp/state/dmaviz/progress" || fail "progress file (a skipped question, not finished): $(cat "$tmp/state/dmaviz/progress" 2>&1)"
+
+# A lesson over 1 MiB: refused before the screen opens, naming the file (exit 2).
+{ echo "lesson big"; head -c 1100000 /dev/zero | tr '\0' '#' | fold -w 100; } >"$tmp/big.lesson"
+keys "clear; '$bin' '$tmp/big.lesson'; echo dv-big-status=\$?" Enter
+wait_for 'dv-big-status=2'
+tmux -L "$sock" capture-pane -p -J -t ui | grep -q 'big.lesson.*larger than 1 MiB' || fail "no message naming the file"
 echo "ok"

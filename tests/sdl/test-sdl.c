@@ -11,6 +11,7 @@
  *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt).
  * DV_REGEN=1 meson test -C build --suite sdl rewrites the hashes; look at a screenshot first
  * (dmaviz gui LESSON --screenshot FILE.png --at STEP). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,13 +90,26 @@ static size_t colours(SDL_Surface *s)
 	return n;
 }
 
-static struct dv_sdl *open_lesson(const char *name)
+static struct dv_sdl *open_opt(const char *name, bool ungated)
 {
 	char path[4096], err[1024];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	struct dv_sdl *s = dv_sdl_open(path, NULL, err, sizeof err);
+	struct dv_sdl_options o = { .ungated = ungated };
+	struct dv_sdl *s = dv_sdl_open(path, &o, err, sizeof err);
 	CHECK(s != NULL, "open %s: %s", name, err);
 	return s;
+}
+
+/* As a learner opens it: questions stop every move. */
+static struct dv_sdl *open_lesson(const char *name)
+{
+	return open_opt(name, false);
+}
+
+/* As a teacher's screenshot does: any moment, questions not shown. */
+static struct dv_sdl *open_shot(const char *name)
+{
+	return open_opt(name, true);
 }
 
 static SDL_Point centre(SDL_Rect r)
@@ -108,7 +122,7 @@ static SDL_Point centre(SDL_Rect r)
 
 static void test_subrange(void)
 {
-	struct dv_sdl *s = open_lesson("07-subrange.lesson");
+	struct dv_sdl *s = open_shot("07-subrange.lesson");
 	if (!s)
 		return;
 	/* Step 2: Setup with Offset 100, Length 500 in the 1000-byte buffer. */
@@ -139,7 +153,7 @@ static void test_subrange(void)
 	dv_sdl_close(s);
 
 	/* 08-64k step 4: the 60-byte buffer across 0x20000 is bounced. */
-	s = open_lesson("08-64k.lesson");
+	s = open_shot("08-64k.lesson");
 	if (!s)
 		return;
 	CHECK(dv_sdl_goto_step(s, 4), "08-64k has a step 4");
@@ -156,7 +170,7 @@ static void test_subrange(void)
 
 static void test_play(void)
 {
-	struct dv_sdl *s = open_lesson("03-send.lesson");
+	struct dv_sdl *s = open_shot("03-send.lesson");
 	if (!s)
 		return;
 	CHECK(dv_sdl_goto_step(s, 3), "03-send has a step 3");
@@ -229,7 +243,7 @@ static void test_demo(void)
 
 static void test_mouse(void)
 {
-	struct dv_sdl *s = open_lesson("03-send.lesson");
+	struct dv_sdl *s = open_shot("03-send.lesson");
 	if (!s)
 		return;
 	CHECK(dv_sdl_goto_step(s, 1), "03-send has a step 1");
@@ -272,33 +286,68 @@ static void test_mouse(void)
 	dv_sdl_close(s);
 }
 
+/* A learner's walk: j stops at the first question and stays there; a wrong answer can be tried
+ * again; a right one opens the gate; s skips; playing stops at a question too. */
 static void test_ask(void)
 {
 	struct dv_sdl *s = open_lesson("03-send.lesson");
 	if (!s)
 		return;
-	CHECK(dv_sdl_goto_step(s, 3), "03-send has a step 3");
-	SDL_Surface *img = render(s, W, H);
-	SDL_FreeSurface(img);
-	/* "Is the frame on the wire yet?": no. */
+	for (int i = 0; i < 50 && !strstr(dv_sdl_status(s), "question"); i++)
+		dv_sdl_key(s, SDLK_j, 0);
+	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "j never stopped at a question: '%s'", dv_sdl_status(s));
+	size_t at = dv_sdl_pos(s);
+	unsigned step = dv_sdl_step(s);
+	dv_sdl_key(s, SDLK_j, 0);
+	dv_sdl_key(s, SDLK_END, 0);
+	CHECK(dv_sdl_pos(s) == at && dv_sdl_step(s) == step, "j and End went past the question (%zu -> %zu)", at,
+	      dv_sdl_pos(s));
+	SDL_Rect r;
+	SDL_FreeSurface(render(s, W, H));
+	CHECK(dv_sdl_hit_rect(s, "button:next", &r), "no next button");
+	dv_sdl_click(s, r.x + r.w / 2, r.y + r.h / 2);
+	CHECK(dv_sdl_pos(s) == at, "the next button went past the question");
 	dv_sdl_key(s, SDLK_h, 0);
 	CHECK(strstr(dv_sdl_status(s), "hint 1") != NULL, "h shows no hint: '%s'", dv_sdl_status(s));
 	dv_sdl_key(s, SDLK_a, 0);
-	dv_sdl_text(s, "no");
+	dv_sdl_text(s, "0x77");
 	dv_sdl_key(s, SDLK_RETURN, 0);
-	CHECK(!strcmp(dv_sdl_status(s), "Right!"), "answering 'no': '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "Try again") != NULL, "a wrong answer: '%s'", dv_sdl_status(s));
+	dv_sdl_key(s, SDLK_j, 0);
+	CHECK(dv_sdl_pos(s) == at, "a wrong answer opened the gate");
+	dv_sdl_key(s, SDLK_a, 0);
+	dv_sdl_text(s, "09h"); /* the mode byte, 0x09, written as a data sheet does */
+	dv_sdl_key(s, SDLK_RETURN, 0);
+	CHECK(!strncmp(dv_sdl_status(s), "Right!", 6), "answering 09h: '%s'", dv_sdl_status(s));
 	dv_sdl_key(s, SDLK_a, 0);
 	CHECK(strstr(dv_sdl_status(s), "already answered") != NULL, "a second answer: '%s'", dv_sdl_status(s));
+	/* The next question of the step, then skip it. */
+	dv_sdl_key(s, SDLK_j, 0);
+	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "the step's second question: '%s'", dv_sdl_status(s));
+	at = dv_sdl_pos(s);
+	dv_sdl_key(s, SDLK_s, 0);
+	CHECK(strstr(dv_sdl_status(s), "Skipped") != NULL, "s does not skip: '%s'", dv_sdl_status(s));
+	dv_sdl_key(s, SDLK_j, 0);
+	CHECK(dv_sdl_pos(s) > at, "after a skip j does not go on");
 	dv_sdl_close(s);
 
+	/* Playing from the start stops at the first question. */
 	s = open_lesson("03-send.lesson");
 	if (!s)
 		return;
-	dv_sdl_goto_step(s, 3);
-	dv_sdl_key(s, SDLK_RETURN, 0);
-	dv_sdl_text(s, "yes");
-	dv_sdl_key(s, SDLK_RETURN, 0);
-	CHECK(strstr(dv_sdl_status(s), "Not quite") != NULL, "answering 'yes': '%s'", dv_sdl_status(s));
+	for (int i = 0; i < 20; i++)
+		dv_sdl_key(s, SDLK_PLUS, 0);
+	for (int k = 0; k < 20 && !strstr(dv_sdl_status(s), "question"); k++) {
+		dv_sdl_play(s, true);
+		for (unsigned ticks = 0; dv_sdl_playing(s) && ticks < 100000; ticks++)
+			dv_sdl_tick(s, 16);
+	}
+	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "playing never stopped at a question: '%s'",
+	      dv_sdl_status(s));
+	at = dv_sdl_pos(s);
+	dv_sdl_play(s, true);
+	dv_sdl_tick(s, 1000);
+	CHECK(dv_sdl_pos(s) == at, "playing went on past the question");
 	dv_sdl_close(s);
 }
 
@@ -325,7 +374,7 @@ static void test_lessons(void)
 
 static void test_themes_and_sizes(void)
 {
-	struct dv_sdl *s = open_lesson("03-send.lesson");
+	struct dv_sdl *s = open_shot("03-send.lesson");
 	if (!s)
 		return;
 	dv_sdl_goto_step(s, 3);
@@ -335,7 +384,7 @@ static void test_themes_and_sizes(void)
 	dv_sdl_key(s, SDLK_c, 0);
 	SDL_Surface *b = render(s, W, H);
 	CHECK(a && b && pixel(a, 2, 2) != 0 && pixel(b, 2, 2) == 0, "high contrast: the background is not black");
-	dv_sdl_key(s, SDLK_l, 0);
+	dv_sdl_key(s, SDLK_l, KMOD_LSHIFT);
 	SDL_Surface *c = render(s, W, H);
 	CHECK(b && c && hash_of(b) != hash_of(c), "large text changes nothing");
 	SDL_Rect big_btn, small_btn;
@@ -365,7 +414,7 @@ static void test_themes_and_sizes(void)
 
 static void test_png(void)
 {
-	struct dv_sdl *s = open_lesson("03-send.lesson");
+	struct dv_sdl *s = open_shot("03-send.lesson");
 	if (!s)
 		return;
 	char err[512];
@@ -392,7 +441,7 @@ struct shot {
 
 static void test_hashes(const char *hashes)
 {
-	struct dv_sdl *s = open_lesson("03-send.lesson");
+	struct dv_sdl *s = open_shot("03-send.lesson");
 	if (!s)
 		return;
 	/* Step 1: the channel waits for DREQ (no transfer); step 3: the bytes moved, and the

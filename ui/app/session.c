@@ -479,6 +479,32 @@ enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c)
 	return p ? dv_session_seek(s, p) : DV_MOVE_END;
 }
 
+bool dv_session_command(struct dv_session *s, const char *line)
+{
+	struct dv_view *v = &s->view;
+	if (v->pos != v->end) {
+		snprintf(s->msg, sizeof s->msg, "sandbox runs at the end of the lesson; press G");
+		return false;
+	}
+	const struct dv_msgs *m = dv_run_msgs(s->run);
+	size_t before = m->n, old_end = v->end;
+	bool ok = dv_run_command(s->run, line);
+	v->end = v->sim->trace.len;
+	/* The new events extend the lesson's last stop, so that G (and the check that the cursor
+	 * is at the end before the next line) reach them. */
+	if (s->nstops && s->stops[s->nstops - 1].pos == old_end)
+		s->stops[s->nstops - 1].pos = v->end;
+	dv_view_seek(v, v->end, old_end);
+	update_view(s);
+	if (m->n > before) /* the message names the place as sandbox:N:COL */
+		snprintf(s->msg, sizeof s->msg, "%s", m->v[m->n - 1].text);
+	else if (!ok)
+		snprintf(s->msg, sizeof s->msg, "the sandbox line did not run");
+	else
+		snprintf(s->msg, sizeof s->msg, "ran: %.200s (%zu new events)", line, v->end - old_end);
+	return ok && m->n == before;
+}
+
 enum dv_move dv_session_until(struct dv_session *s, enum dv_until what)
 {
 	if (dv_session_gated(s)) {
@@ -513,8 +539,13 @@ enum dv_move dv_session_goto_step(struct dv_session *s, unsigned k, bool at_end)
 enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end)
 {
 	size_t limit = s->view.end, first, end;
-	if (k_end != UINT_MAX && dv_run_step_events(s->run, k_end, &first, &end))
+	if (k_end != UINT_MAX && dv_run_step_events(s->run, k_end, &first, &end)) {
+		/* The step's last stop: what follows it is marks only. */
 		limit = end;
+		for (size_t i = 0; i < s->nstops; i++)
+			if (s->stops[i].step == k_end)
+				limit = s->stops[i].pos;
+	}
 	size_t pos = s->view.pos, nb = s->nb;
 	if (pos >= limit && (nb >= s->nbeats || s->beats[nb].pos > pos))
 		return DV_MOVE_END;

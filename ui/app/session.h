@@ -122,6 +122,10 @@ enum dv_move dv_session_until(struct dv_session *s, enum dv_until what);
 /* Moves to the end of bus cycle c (a click on the timing diagram); DV_MOVE_END when the
  * recording has no such cycle. */
 enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c);
+/* The sandbox prompt: runs one line of the lesson language on the live machine past the end of
+ * the recording (the cursor must be at the end); the view moves to the new end. What happened
+ * is in s->msg. False when the line did not run. */
+bool dv_session_command(struct dv_session *s, const char *line);
 /* Goes to lesson step k (an index): its first stop (its first beat, else its end), or with
  * at_end its last. */
 enum dv_move dv_session_goto_step(struct dv_session *s, unsigned k, bool at_end);

@@ -624,30 +624,14 @@ static void answer_key(struct dv_tui *t)
 	t->inbuf[0] = '\0';
 }
 
-/* Runs a sandbox line on the live machine, past the end of the recording; the new events
- * extend the trace and the view moves to its new end, changes measured from the old one. */
+/* Runs a sandbox line on the live machine, past the end of the recording. */
 static void run_sandbox(struct dv_tui *t)
 {
 	t->sandbox = false;
 	if (t->slen == 0)
 		return;
-	const struct dv_msgs *m = dv_run_msgs(t->s->run);
-	size_t before = m->n, old_end = t->v->end;
-	bool ok = dv_run_command(t->s->run, t->sbuf);
-	t->v->end = t->v->sim->trace.len;
-	/* The sandbox's events extend the lesson's last stop, so that G (and the check that the
-	 * cursor is at the end before the next line) reach them. */
-	if (t->s->nstops && t->s->stops[t->s->nstops - 1].pos == old_end)
-		t->s->stops[t->s->nstops - 1].pos = t->v->end;
-	dv_view_seek(t->v, t->v->end, old_end);
-	if (m->n > before) {
-		/* The message names the place as sandbox:N:COL, so the column is there. */
-		snprintf(t->msg, sizeof t->msg, "%s", m->v[m->n - 1].text);
-	} else if (!ok) {
-		snprintf(t->msg, sizeof t->msg, "the sandbox line did not run");
-	} else {
-		snprintf(t->msg, sizeof t->msg, "ran: %s (%zu new events)", t->sbuf, t->v->end - old_end);
-	}
+	dv_session_command(t->s, t->sbuf);
+	take_msg(t);
 }
 
 static bool sandbox_key(struct dv_tui *t, int key)
@@ -930,7 +914,7 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		break;
 	}
 	case DV_ACT_SANDBOX:
-		if (t->v->pos != t->v->end) {
+		if (t->v->pos != t->v->end) { /* the session says the same; saying it here keeps the prompt closed */
 			snprintf(t->msg, sizeof t->msg, "sandbox runs at the end of the lesson; press G");
 			break;
 		}
