@@ -77,7 +77,7 @@ echo "Xvfb on $DISPLAY (pid $xvfb_pid)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 
 mkdir "$tmp/cwd"
-(cd "$tmp/cwd" && SDL_VIDEODRIVER=x11 SDL_AUDIODRIVER=dummy \
+(cd "$tmp/cwd" && XDG_STATE_HOME="$tmp/state" SDL_VIDEODRIVER=x11 SDL_AUDIODRIVER=dummy \
 	exec "$dmaviz" gui "$lesson" --size 1024x640) >"$tmp/app.out" 2>"$tmp/app.err" &
 app_pid=$!
 
@@ -100,9 +100,10 @@ xdotool mousemove --window "$win" 600 8 click 1 || fail "xdotool click"
 sleep 0.2
 kill -0 "$app_pid" 2>/dev/null || fail "dmaviz died after the mouse events"
 
-# Keys: two steps forward, a screenshot, quit. The window is gone after q's key press, so
-# xdotool's key release may fail with BadWindow: its status is not the test's.
-for k in j j s; do
+# Keys: three moves forward (step 1's paragraphs, then step 2), a screenshot (S), quit. The
+# window is gone after q's key press, so xdotool's key release may fail with BadWindow: its
+# status is not the test's.
+for k in j j j shift+s; do
 	xdotool key --window "$win" "$k" || fail "xdotool key $k"
 	sleep 0.3
 done
@@ -126,6 +127,9 @@ for _ in $(seq $((timeout_s * 10))); do
 done
 [[ -n $rc ]] || fail "dmaviz did not exit within $timeout_s s of q (killed)"
 [[ $rc -eq 0 ]] || fail "dmaviz exited with status $rc"
+# The window records progress as the terminal UI does.
+grep -q '^send [1-9]' "$tmp/state/dmaviz/progress" 2>/dev/null ||
+	fail "no progress recorded: $(cat "$tmp/state/dmaviz/progress" 2>&1)"
 
 # The saved picture: dmaviz-NAME-stepN.png, NAME the lesson file's name without .lesson.
 id=$(basename -- "$lesson" .lesson)

@@ -557,6 +557,14 @@ enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end)
 	return forward_to(s, u, nb, pos);
 }
 
+bool dv_session_step_done(const struct dv_session *s, unsigned k)
+{
+	for (size_t i = s->nstops; i-- > 0;)
+		if (s->stops[i].step == k)
+			return state_cmp(s->view.pos, s->nb, s->stops[i].pos, s->stops[i].nb) >= 0;
+	return true;
+}
+
 /* ---- the learner ---------------------------------------------------------------------------- */
 
 int dv_session_ask(const struct dv_session *s)

@@ -133,6 +133,8 @@ enum dv_move dv_session_goto_step(struct dv_session *s, unsigned k, bool at_end)
  * the gates; DV_MOVE_END at the end of step k_end (an index; UINT_MAX: the lesson's end). */
 enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end);
 
+/* Is the cursor at (or past) the last stop of lesson step k (an index)? */
+bool dv_session_step_done(const struct dv_session *s, unsigned k);
 /* The question the panes show now: the unanswered one the cursor stands at, else the last one
  * revealed in the current step; -1 when none. */
 int dv_session_ask(const struct dv_session *s);

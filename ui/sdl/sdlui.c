@@ -302,16 +302,6 @@ static int next_shown(const struct dv_sdl *s, unsigned k)
 	return -1;
 }
 
-/* Does the cursor stand at the end of step k, every beat of it shown? */
-static bool at_step_end(const struct dv_sdl *s, unsigned k)
-{
-	size_t first, end;
-	const struct dv_session *ss = s->ss;
-	if (!dv_run_step_events(ss->run, k, &first, &end) || ss->view.pos < end)
-		return false;
-	return ss->nb >= ss->nbeats || ss->beats[ss->nb].step > k;
-}
-
 void dv_sdl_play(struct dv_sdl *s, bool on)
 {
 	if (!on) {
@@ -323,7 +313,7 @@ void dv_sdl_play(struct dv_sdl *s, bool on)
 		return;
 	}
 	unsigned k = s->ss->view.step;
-	if (!at_step_end(s, k)) {
+	if (!dv_session_step_done(s->ss, k)) {
 		/* Mid-step: play on to its end. */
 		s->play_step = k;
 		s->playing = true;
