@@ -7,15 +7,20 @@
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "driver.h"
+#include "files.h"
+#include "keymap.h"
+#include "lesson.h"
 #include "progress.h"
 #include "quizui.h"
 #include "tui.h"
@@ -526,6 +531,141 @@ static int compare(const char *name, const char *dump)
 	return bad;
 }
 
+/* Every key the table names for the terminal is one ncurses delivers (dv_tui_key_name). */
+static int check_keymap(void)
+{
+	static char names[KEY_MAX + 1][16];
+	for (int k = 0; k <= KEY_MAX; k++) {
+		char buf[2];
+		snprintf(names[k], sizeof names[k], "%s", dv_tui_key_name(k, buf));
+	}
+	int bad = 0;
+	for (size_t i = 0; i < dv_keymap_n; i++) {
+		if (!(dv_keymap[i].fronts & DV_FRONT_TUI))
+			continue;
+		char keys[128];
+		snprintf(keys, sizeof keys, "%s", dv_keymap[i].keys);
+		for (char *k = strtok(keys, " "); k; k = strtok(NULL, " ")) {
+			bool found = false;
+			for (int c = 0; c <= KEY_MAX && !found; c++)
+				found = !strcmp(names[c], k);
+			if (!found) {
+				fprintf(stderr, "the key table's '%s' (%s) is no key the terminal UI reads\n", k,
+				        dv_keymap[i].name);
+				bad = 1;
+			}
+		}
+	}
+	return bad;
+}
+
+/* The screen as text, one line per row. */
+static char *dump_screen(void)
+{
+	size_t cap = (size_t)(LINES * (COLS * 4 + 2) + 1), len = 0;
+	char *dump = malloc(cap), *row = malloc((size_t)COLS * 4 + 1);
+	for (int y = 0; y < LINES; y++) {
+		int n = mvinnstr(y, 0, row, COLS * 4);
+		n = n < 0 ? 0 : n;
+		memcpy(dump + len, row, (size_t)n);
+		len += (size_t)n;
+		dump[len++] = '\n';
+	}
+	dump[len] = '\0';
+	free(row);
+	return dump;
+}
+
+/* Is w on the screen as a whole token (case-insensitive)? */
+static bool on_screen(const char *screen, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = screen; *p; p++)
+		if (!strncasecmp(p, w, n) && (p == screen || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return true;
+	return false;
+}
+
+/* Every lesson walked with j at 80x24, as a learner does: at each question the screen shows
+ * neither its answer (the forms test-session searches for: words other than yes/no and status
+ * names, hex from 16 up, decimal from 256 up) nor its explanation; s skips it and the walk goes
+ * on to the end. */
+static int walk_all(void)
+{
+	setenv("LINES", "24", 1);
+	setenv("COLUMNS", "80", 1);
+	size_t n = 0;
+	char **v = dv_lessons_list("lessons", &n);
+	int bad = n < 14;
+	for (size_t i = 0; i < n; i++) {
+		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+		SCREEN *scr = newterm(NULL, out, in);
+		if (!scr)
+			exit(2);
+		set_term(scr);
+		struct dv_msgs msgs;
+		dv_msgs_init(&msgs);
+		struct dv_lesson *L = dv_lesson_load(v[i], &msgs);
+		dv_msgs_finish(&msgs);
+		struct dv_tui_options opt = { .color = false };
+		struct dv_tui *t = L ? dv_tui_open(v[i], &opt) : NULL;
+		if (!t) {
+			fprintf(stderr, "%s does not open\n", v[i]);
+			exit(2);
+		}
+		dv_tui_setup_screen(t);
+		unsigned gates = 0, same = 0;
+		char *prev = NULL;
+		for (unsigned keys = 0; keys < 2000 && same < 3; keys++) {
+			dv_tui_draw(t);
+			char *screen = dump_screen();
+			if (strstr(screen, "A question")) {
+				const struct dv_ask *ask = gates < L->nasks ? L->asks[gates] : NULL;
+				for (unsigned a = 0; ask && a < ask->nanswers; a++) {
+					const struct dv_answer *w = &ask->answers[a];
+					char f[3][32] = { "", "", "" };
+					if (!w->numeric && strlen(w->text) > 3 && strncmp(w->text, "NDIS_STATUS_", 12) &&
+					    strcmp(w->text, "SUCCESS") && strcmp(w->text, "RESOURCES"))
+						snprintf(f[0], 32, "%s", w->text);
+					if (w->numeric && w->num >= 16) {
+						snprintf(f[0], 32, "0x%02x", w->num);
+						snprintf(f[1], 32, "0x%04x", w->num);
+						if (w->num >= 256)
+							snprintf(f[2], 32, "%u", w->num);
+					}
+					for (int k = 0; k < 3; k++)
+						if (f[k][0] && on_screen(screen, f[k])) {
+							fprintf(stderr, "%s: at question %s (line %u) the screen shows its answer "
+							        "%s:\n%s\n", v[i], ask->id, ask->line, f[k], screen);
+							bad = 1;
+						}
+				}
+				gates++;
+				dv_tui_key(t, 's');
+			} else {
+				dv_tui_key(t, 'j');
+			}
+			same = prev && !strcmp(prev, screen) ? same + 1 : 0;
+			free(prev);
+			prev = screen;
+		}
+		free(prev);
+		if (gates != L->nasks) {
+			fprintf(stderr, "%s: the walk stopped at %u of %u questions\n", v[i], gates, L->nasks);
+			bad = 1;
+		}
+		dv_tui_close(t);
+		dv_lesson_free(L);
+		endwin();
+		delscreen(scr);
+		fclose(out);
+		fclose(in);
+	}
+	dv_lessons_list_free(v, n);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3 && argc != 4) {
@@ -539,6 +679,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setlocale(LC_ALL, "C.UTF-8");
+	if (strcmp(argv[2], "keymap") == 0)
+		return check_keymap();
+	if (strcmp(argv[2], "walk-all-80x24") == 0)
+		return walk_all();
 	if (strcmp(argv[2], "changed-attr") == 0) {
 		bool ok = false;
 		free(render(find_case("step-end-80x24"), &ok, NULL, NULL));

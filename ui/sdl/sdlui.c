@@ -628,7 +628,7 @@ static void start_demo(struct dv_sdl *s)
 }
 
 /* The key table's name of an SDL key (keymap.h). */
-static const char *keymap_name(SDL_Keycode key, Uint16 mod, char *buf)
+const char *dv_sdl_key_name(SDL_Keycode key, Uint16 mod, char buf[2])
 {
 	bool shift = (mod & KMOD_SHIFT) != 0;
 	switch (key) {
@@ -752,7 +752,7 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 	if (key == SDLK_ESCAPE)
 		return false;
 	char buf[2];
-	return act(s, dv_keymap_action(DV_FRONT_SDL, keymap_name(key, mod, buf)));
+	return act(s, dv_keymap_action(DV_FRONT_SDL, dv_sdl_key_name(key, mod, buf)));
 }
 
 static int hit_at(const struct dv_sdl *s, int x, int y)

@@ -64,6 +64,9 @@ int dv_sdl_next_tick(const struct dv_sdl *s);
 
 /* A key as the window gets it. Returns false when the key quits. */
 bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod);
+/* The key table's name (ui/app/keymap.h) of an SDL key with its modifiers: "j", "G", "Space",
+ * "PgDn", ...; "" for a key the table cannot name. */
+const char *dv_sdl_key_name(SDL_Keycode key, Uint16 mod, char buf[2]);
 /* Typed text (SDL_TEXTINPUT), for answers to ask steps. */
 void dv_sdl_text(struct dv_sdl *s, const char *utf8);
 /* The mouse, in output pixels of the last draw: motion (hover shows a register's description)

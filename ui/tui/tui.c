@@ -797,7 +797,7 @@ static bool focus_key(struct dv_tui *t, int key)
 }
 
 /* The key table's name of an ncurses key (keymap.h). */
-static const char *keymap_name(int key, char *buf)
+const char *dv_tui_key_name(int key, char buf[2])
 {
 	switch (key) {
 	case ' ': return "Space";
@@ -857,7 +857,7 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	if (focus_key(t, key))
 		return true;
 	char buf[2];
-	switch (dv_keymap_action(DV_FRONT_TUI, keymap_name(key, buf))) {
+	switch (dv_keymap_action(DV_FRONT_TUI, dv_tui_key_name(key, buf))) {
 	case DV_ACT_QUIT: return false;
 	case DV_ACT_ANSWER: answer_key(t); break;
 	case DV_ACT_HINT: dv_session_hint(t->s); take_msg(t); break;

@@ -54,6 +54,9 @@ void dv_tui_draw(struct dv_tui *t);
 /* Handles one key as the interactive loop does (ncurses key codes). False after q. */
 bool dv_tui_key(struct dv_tui *t, int key);
 void dv_tui_close(struct dv_tui *t);
+/* The key table's name (ui/app/keymap.h) of an ncurses key: "j", "Space", "PgDn", ...; "" for a
+ * key the table cannot name. buf holds a one-character name. */
+const char *dv_tui_key_name(int key, char buf[2]);
 /* Autoplay: the getch timeout in ms while playing, -1 (block) while paused; and one move of
  * autoplay (what the loop does when the timeout expires). dv_tui_tick stops playing at the
  * end. */
