@@ -67,7 +67,6 @@ struct dv_run {
 	/* values the language keeps */
 	uint32_t last_in;
 	uint8_t last_read[256];
-	uint32_t counter;
 	NDIS_HANDLE handle;
 	PNDIS_BUFFER *bufs;
 	uint32_t *buf_phys;
@@ -277,7 +276,12 @@ static uint32_t eval_ref(struct dv_run *run, const struct dv_ref *r)
 		const struct dv_dma_handle *h = watched_handle(run);
 		return h ? h->block.InProgress != 0 : 0;
 	}
-	case DV_REF_NDIS_COUNTER: return run->counter;
+	case DV_REF_NDIS_COUNTER:
+		/* The last NdisMReadDmaCounter, the lesson's or the driver's (as ndis.status). */
+		for (size_t i = nd->nrec; i-- > 0;)
+			if (nd->rec[i].call == DV_CALL_READ_DMA_COUNTER && nd->rec[i].returned)
+				return (uint32_t)nd->rec[i].status;
+		return 0;
 	case DV_REF_VERIFIER_LAST: return nd->last_rule < 0 ? 0xFFFFFFFFu : (uint32_t)nd->last_rule;
 	case DV_REF_VERIFIER_COUNT: return nd->violations;
 	case DV_REF_VERIFIER_RULE: return r->a < DV_RULE_COUNT ? nd->fired[r->a] : 0;
@@ -857,7 +861,7 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 			                          (BOOLEAN)a[DV_ARG_WRITE], file, line);
 		break;
 	}
-	case DV_LCALL_READ_COUNTER: run->counter = NdisMReadDmaCounterAt(h, file, line); break;
+	case DV_LCALL_READ_COUNTER: (void)NdisMReadDmaCounterAt(h, file, line); break;
 	case DV_LCALL_DEREGISTER:
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, DV_PHASE_HALT);

@@ -105,10 +105,11 @@ static const struct scase cases[] = {
 	{ "ask-earlier-80x24", 24, 80, "ja", NULL, false, "send 2 0 mode-byte\n", NULL, false },
 	/* The last stop finishes the lesson. */
 	{ "finish-80x24", 24, 80, "G", NULL, false, "", "send 5 1\n", false },
-	/* The timing diagram (100 columns or 30 rows), and its ASCII form. */
-	{ "timing-100x30", 30, 100, "jjjj", NULL, false, NULL, NULL, false },
-	{ "timing-ascii-100x30", 30, 100, "jjjj", NULL, false, NULL, NULL, true },
-	{ "timing-event-132x50", 50, 132, "jjjj,,,,,,", NULL, false, NULL, NULL, false },
+	/* The timing diagram (100 columns or 30 rows), and its ASCII form, at the end of step 3
+	 * (the fifth stop: step 3's question comes before its transfer). */
+	{ "timing-100x30", 30, 100, "jjjjj", NULL, false, NULL, NULL, false },
+	{ "timing-ascii-100x30", 30, 100, "jjjjj", NULL, false, NULL, NULL, true },
+	{ "timing-event-132x50", 50, 132, "jjjjj,,,,,,", NULL, false, NULL, NULL, false },
 	/* Granularities (t: step -> call -> port -> cycle), each a move of its own unit; going
 	 * back is exact. */
 	{ "gran-call-80x24", 24, 80, "tjj", NULL, false, NULL, NULL, false },
@@ -177,7 +178,7 @@ static const struct scase xcases[] = {
 	{ .name = "click-src-scroll-80x24", .lines = 24, .cols = 80, .keys = "jj{18,10}jjj" },
 	{ .name = "tab-80x24", .lines = 24, .cols = 80, .keys = "jj\t\t" },
 	/* A click on the timing diagram seeks to the bus cycle of that column. */
-	{ .name = "click-timing-100x30", .lines = 30, .cols = 100, .keys = "jjjj{12,70}" },
+	{ .name = "click-timing-100x30", .lines = 30, .cols = 100, .keys = "jjjjj{12,70}" },
 	/* A learner's driver (tests/classroom/drivers): the source pane shows its driver.c. */
 	{ .name = "driver-send-80x24", .lines = 24, .cols = 80, .keys = "j,,,,,,",
 	  .lesson = "tests/classroom/drivers/send.lesson", .driver = true },

@@ -447,8 +447,42 @@ static void test_ports(void)
 	dv_msgs_finish(&m);
 }
 
+/* ndis.counter is the last NdisMReadDmaCounter, whoever called it: the lesson or the driver. */
+static void test_counter_driver(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L;
+	struct dv_run *run = run_text("driver reference\ndriver init\n"
+	                              "expect ndis.counter == 0\n"
+	                              "peer send 60\n"
+	                              "run until rx.frames == 1 max 20000\n"
+	                              /* the DPC's read after its Complete: 4096 - 60 */
+	                              "expect ndis.counter == 4036 && dma.ch1.residue == 4096\n",
+	                              &L, &m);
+	if (run)
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	run = run_text("call NdisMRegisterDmaChannel demand=yes max=4096\n"
+	               "buffer rx at 0x101000 len 4096\n"
+	               "call NdisMSetupDmaTransfer buffer=rx write=no\n"
+	               "call NdisMReadDmaCounter\n"
+	               "expect ndis.counter == 4096\n"
+	               "call NdisMReadDmaCounter handle=bad\n"
+	               "expect ndis.counter == 0 && verifier.dma-bad-handle == 1\n",
+	               &L, &m);
+	if (run)
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
            CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
            CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
-           CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports))
+           CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
+           CHECK_CASE(test_counter_driver))
