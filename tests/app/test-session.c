@@ -170,6 +170,21 @@ static bool answer_form(const struct dv_answer *a, char forms[4][64])
 	return true;
 }
 
+/* Where an answer's text is on screen but means something else there, reviewed one by one:
+ * (lesson, question, text, what it is). */
+static const struct { const char *lesson, *ask, *form, *why; } coincidences[] = {
+	{ "12-modes.lesson", "overflow-bit", "0x10", "channel 1's page register: the buffer is at 0x100000" },
+};
+
+static bool coincidence(const char *lesson, const char *ask, const char *form)
+{
+	for (size_t i = 0; i < sizeof coincidences / sizeof coincidences[0]; i++)
+		if (!strcmp(coincidences[i].lesson, lesson) && !strcmp(coincidences[i].ask, ask) &&
+		    !strcasecmp(coincidences[i].form, form))
+			return true;
+	return false;
+}
+
 /* The checks at one stop of a walk. */
 static void check_stop(struct dv_session *s, const char *name, const char *how)
 {
@@ -191,6 +206,9 @@ static void check_stop(struct dv_session *s, const char *name, const char *how)
 			char forms[4][64];
 			if (!answer_form(&ask->answers[k], forms))
 				continue;
+			for (int f = 0; f < 4; f++)
+				if (has_token(ask->question, forms[f], true) || coincidence(name, ask->id, forms[f]))
+					forms[f][0] = '\0'; /* the question itself names it, or it means something else */
 			for (int f = 0; f < 4; f++)
 				CHECK(!forms[f][0] || !has_token(t.s, forms[f], true), "%s (%s, pos %zu): the answer '%s' of %s:%u (%s) is on screen before it is answered",
 				      name, how, s->view.pos, forms[f], L->file, ask->line, ask->id);
@@ -250,10 +268,10 @@ static void check_call_order(struct dv_session *s, const char *name)
 			if (!cn || !has_token(ask->question, cn, false))
 				continue;
 			bool later = false;
-			for (size_t e = b->pos; e < end && !later; e++)
+			for (size_t e = b->pos; e < tr->len && !later; e++)
 				later = tr->ev[e].kind == DV_EV_CALL && tr->ev[e].slot == c;
-			CHECK(later, "%s: %s:%u asks about %s, but the step makes no such call after the question", name,
-			      s->lesson->file, ask->line, cn);
+			CHECK(later, "%s: %s:%u asks about %s, but the lesson makes no such call after the question",
+			      name, s->lesson->file, ask->line, cn);
 		}
 		/* And the machine still has to move after the question: a prediction, not a recap. */
 		bool moves = false;

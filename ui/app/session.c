@@ -239,6 +239,7 @@ static void update_view(struct dv_session *s)
 	/* Lines past the furthest of the revealed beats and the statements that ran are ahead of
 	 * the learner; the whole file once every beat is revealed. */
 	v->src_hide_after = s->nb < s->nbeats ? last_line : 0;
+	v->src_show_from = v->step < s->lesson->nsteps ? s->lesson->steps[v->step].line : 0;
 	s->nhidden = 0;
 	for (unsigned a = 0; a < s->lesson->nasks; a++) {
 		const struct dv_ask *ask = s->lesson->asks[a];

@@ -903,6 +903,9 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	uint32_t first = loc->line > rows / 3 ? loc->line - (uint32_t)(rows / 3) : 1;
 	long shifted = (long)first + v->src_scroll;
 	first = shifted < 1 ? 1 : (uint32_t)shifted;
+	bool in_lesson = v->lesson->file && !strcmp(loc->file, v->lesson->file);
+	if (in_lesson && v->src_show_from && first < v->src_show_from && loc->line >= v->src_show_from)
+		first = v->src_show_from; /* the current step's lines: earlier steps' checks are behind */
 	uint32_t lineno = 1;
 	const char *s = v->src_text, *end = v->src_text + v->src_len;
 	while (s < end && lineno < first) {

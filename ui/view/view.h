@@ -101,6 +101,7 @@ struct dv_view {
 	unsigned narr_shown;
 	bool narr_mark;
 	uint32_t src_hide_after;
+	uint32_t src_show_from; /* the lesson file from this line on (the current step's); 0: all */
 	const uint32_t *src_hidden;
 	size_t src_nhidden;
 	enum dv_gran gran;
