@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
 #include "calls.h"
 #include "dma8237.h"
@@ -100,6 +101,10 @@ struct dv_run {
 	/* the sandbox prompt */
 	struct dv_arena *scratch;
 	uint32_t ncommands;
+	/* the driver fiber (below), and a `break at` waiting to stop the next actions */
+	struct fiber *fib;
+	const struct dv_cond *brk;
+	uint32_t brk_line;
 };
 
 /* A handle NDIS never returned, for `handle=bad`. */
@@ -736,8 +741,14 @@ static void enter_step(struct dv_run *run, unsigned k)
 	}
 }
 
+static void fiber_finish(struct dv_run *run);
+
 static void finish(struct dv_run *run)
 {
+	fiber_finish(run);
+	if (run->brk && run->state == DV_RUN_READY)
+		run_msg(run, DV_MSG_FAIL, run->L->file, run->brk_line, "put the break before the action that makes the call",
+		        "break at %s: the lesson ended before it held", run->brk->text);
 	if (run->L->nsteps)
 		enter_step(run, run->L->nsteps - 1);
 	if (run->cur >= 0)
@@ -933,6 +944,207 @@ static void ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	run->pending = NULL;
 }
 
+/* ---- the driver fiber ----------------------------------------------------------------------------
+ *
+ * A driver does several things in one callback: the reference miniport's DPC completes the
+ * transfer, reads the residue and sets up the next receive in one call. To show the machine
+ * between two of them, `break at CONDITION` and a `run until` that names a call run their
+ * actions on a fiber (a stack of their own, ucontext). After every NDIS call begins and
+ * returns (sim->watch) the engine checks the condition and, when it holds, switches back to
+ * the lesson with the driver paused inside its callback: the statements after it (say,
+ * expect, ask) see that moment. The next statement that moves the machine resumes the driver
+ * first. The recording is the same sequence of events, with the lesson's marks among them. */
+
+static void act(struct dv_run *run, const struct dv_stmt *s, const char *file);
+
+#define FIBER_STACK (1u << 20)
+
+struct fiber {
+	ucontext_t main, ctx;
+	char *stack;
+	bool busy;	/* a statement's work is on the fiber (running or paused) */
+	bool paused;	/* switched back to the lesson at a watch */
+	uint32_t cause; /* the cause of events when it paused */
+	const struct dv_stmt *stmt;
+	const char *file;
+	const struct dv_cond *watch; /* NULL: nothing can pause it */
+	size_t watch_from;
+	bool seen[DV_SCRIPT_MAX_CMPS];
+};
+
+static struct dv_run *fiber_run_of; /* the run whose fiber starts (makecontext passes ints) */
+
+static void fiber_main(void)
+{
+	struct dv_run *run = fiber_run_of;
+	struct fiber *f = run->fib;
+	act(run, f->stmt, f->file);
+	f->busy = false;
+	f->paused = false;
+	/* returning switches to uc_link: f->main */
+}
+
+/* Switches back to the lesson; returns when the lesson resumes the driver. (Its own function:
+ * no local of the caller lives across the switch.) */
+static void pause_here(struct dv_run *run)
+{
+	swapcontext(&run->fib->ctx, &run->fib->main);
+	/* resumed: the driver goes on as if nothing happened */
+	dv_sim_cause_restore(run->sim, run->fib->cause);
+}
+
+/* sim->watch: at an NDIS call or return inside the fiber, pause when the watch holds. */
+static void fiber_watch(void *ctx)
+{
+	struct dv_run *run = ctx;
+	struct fiber *f = run->fib;
+	if (!f || !f->busy || f->paused || !f->watch)
+		return;
+	bool saved[DV_SCRIPT_MAX_CMPS];
+	memcpy(saved, run->atom_seen, sizeof saved);
+	memcpy(run->atom_seen, f->seen, sizeof saved);
+	scan_atoms(run, f->watch, &f->watch_from);
+	bool hold = eval_cond(run, f->watch);
+	memcpy(f->seen, run->atom_seen, sizeof saved);
+	memcpy(run->atom_seen, saved, sizeof saved);
+	if (!hold)
+		return;
+	f->watch = NULL; /* once */
+	f->paused = true;
+	f->cause = (uint32_t)run->sim->cause_src << 16 | run->sim->cause_loc;
+	pause_here(run);
+}
+
+static bool fiber_ready(struct dv_run *run)
+{
+	if (run->fib)
+		return true;
+	struct fiber *f = calloc(1, sizeof *f);
+	char *stack = f ? malloc(FIBER_STACK) : NULL;
+	if (!stack) {
+		free(f);
+		return false;
+	}
+	f->stack = stack;
+	run->fib = f;
+	run->sim->watch = fiber_watch;
+	run->sim->watch_ctx = run;
+	return true;
+}
+
+/* Switches to the fiber until it pauses or ends; the lesson's cause of events is kept. */
+static void fiber_switch(struct dv_run *run)
+{
+	struct fiber *f = run->fib;
+	uint32_t mine = (uint32_t)run->sim->cause_src << 16 | run->sim->cause_loc;
+	swapcontext(&f->main, &f->ctx);
+	dv_sim_cause_restore(run->sim, mine);
+}
+
+static bool fiber_make(struct fiber *f)
+{
+	if (getcontext(&f->ctx) != 0)
+		return false;
+	f->ctx.uc_stack.ss_sp = f->stack;
+	f->ctx.uc_stack.ss_size = FIBER_STACK;
+	f->ctx.uc_link = &f->main;
+	makecontext(&f->ctx, fiber_main, 0);
+	return true;
+}
+
+/* Runs statement s on the fiber, paused where watch first holds. False when no fiber could
+ * be made (the caller then runs it directly). */
+static bool fiber_start(struct dv_run *run, const struct dv_stmt *s, const char *file, const struct dv_cond *watch)
+{
+	if (!fiber_ready(run))
+		return false;
+	run->fib->stmt = s;
+	run->fib->file = file;
+	run->fib->watch = watch;
+	run->fib->watch_from = run->sim->trace.len;
+	memset(run->fib->seen, 0, sizeof run->fib->seen);
+	if (!fiber_make(run->fib))
+		return false;
+	fiber_run_of = run;
+	run->fib->busy = true;
+	run->fib->paused = false;
+	fiber_switch(run);
+	return true;
+}
+
+/* Resumes a paused driver, pausing again where watch holds (NULL: to the end of its work). */
+static void fiber_resume(struct dv_run *run, const struct dv_cond *watch)
+{
+	struct fiber *f = run->fib;
+	if (!f || !f->busy || !f->paused)
+		return;
+	f->paused = false;
+	f->watch = watch;
+	f->watch_from = run->sim->trace.len;
+	memset(f->seen, 0, sizeof f->seen);
+	fiber_switch(run);
+}
+
+static bool fiber_paused(const struct dv_run *run)
+{
+	return run->fib && run->fib->busy && run->fib->paused;
+}
+
+static void fiber_finish(struct dv_run *run)
+{
+	while (fiber_paused(run))
+		fiber_resume(run, NULL);
+}
+
+/* Does a condition name a call, a return or a note (what only the fiber can stop at)? */
+static bool has_event_atoms(const struct dv_cond *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->cmp[i].op == DV_OP_CALL || c->cmp[i].op == DV_OP_RETURN || c->cmp[i].op == DV_OP_NOTE)
+			return true;
+	return false;
+}
+
+/* Statements that only look: they run while a driver is paused without resuming it. */
+static bool looks_only(enum dv_stmt_kind k)
+{
+	return k == DV_ST_EXPECT || k == DV_ST_GOAL || k == DV_ST_ASK || k == DV_ST_OUTPUT ||
+	       k == DV_ST_OUTPUT_LIST || k == DV_ST_BREAK;
+}
+
+/* A statement's work, with the fiber: a paused driver goes on first (stopping again where a
+ * `run until` that names a call is met), a pending `break at` or such a `run until` runs the
+ * work on the fiber. */
+static void run_stmt(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (s->kind == DV_ST_BREAK) {
+		run->brk = &s->cond;
+		run->brk_line = s->line;
+		return;
+	}
+	if (looks_only(s->kind)) {
+		act(run, s, file);
+		return;
+	}
+	bool until_call = s->kind == DV_ST_RUN_UNTIL && has_event_atoms(&s->cond);
+	if (fiber_paused(run)) {
+		if (until_call) {
+			/* The rest of the driver's work may already meet the condition. */
+			fiber_resume(run, &s->cond);
+			if (fiber_paused(run))
+				return;
+		}
+		fiber_finish(run);
+	}
+	const struct dv_cond *watch = until_call ? &s->cond : run->brk;
+	if (watch && fiber_start(run, s, file, watch)) {
+		if (fiber_paused(run) && watch == run->brk)
+			run->brk = NULL;
+		return;
+	}
+	act(run, s, file);
+}
+
 static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_sim *sim = run->sim;
@@ -951,6 +1163,33 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	mark(run, DV_MARK_STMT, s->line, loc);
 	ev0 = sim->trace.len;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_SCRIPT, loc);
+	run_stmt(run, s, file);
+	dv_sim_cause_restore(sim, saved);
+
+	/* --strict: the first verifier rule the lesson did not expect fails the file. */
+	for (size_t i = ev0; run->opt.strict && !run->strict_fired && i < sim->trace.len; i++) {
+		const struct dv_event *e = &sim->trace.ev[i];
+		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT || run->L->allowed[e->slot])
+			continue;
+		const struct dv_loc *where = dv_trace_get_loc(&sim->trace, e->loc);
+		char at[200] = "";
+		if (where && where->file && strcmp(where->file, file) != 0)
+			snprintf(at, sizeof at, " at %s:%u", where->file, (unsigned)where->line);
+		char hint[160];
+		snprintf(hint, sizeof hint, "if the lesson means it, add 'allow %s' or 'expect verifier.%s == 1'",
+		         dv_rule_name((enum dv_rule)e->slot), dv_rule_name((enum dv_rule)e->slot));
+		run_msg(run, DV_MSG_FAIL, file, s->line, hint, "verifier: %s fired%s (cycle %u): %s",
+		        dv_rule_name((enum dv_rule)e->slot), at, (unsigned)e->cycle, dv_rule_title((enum dv_rule)e->slot));
+		run->strict_fired = true;
+	}
+	if (sim->trace.failed && run->state != DV_RUN_STOPPED)
+		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "out of memory: the trace stopped recording");
+}
+
+/* What a statement does (exec marks it, sets its cause and checks --strict around this). */
+static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	struct dv_sim *sim = run->sim;
 	switch (s->kind) {
 	case DV_ST_OUT: dv_sim_out(sim, (uint16_t)s->a, (uint8_t)s->b); break;
 	case DV_ST_IN: run->last_in = dv_sim_in(sim, (uint16_t)s->a); break;
@@ -1080,26 +1319,6 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		break;
 	default: break;
 	}
-	dv_sim_cause_restore(sim, saved);
-
-	/* --strict: the first verifier rule the lesson did not expect fails the file. */
-	for (size_t i = ev0; run->opt.strict && !run->strict_fired && i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
-		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT || run->L->allowed[e->slot])
-			continue;
-		const struct dv_loc *where = dv_trace_get_loc(&sim->trace, e->loc);
-		char at[200] = "";
-		if (where && where->file && strcmp(where->file, file) != 0)
-			snprintf(at, sizeof at, " at %s:%u", where->file, (unsigned)where->line);
-		char hint[160];
-		snprintf(hint, sizeof hint, "if the lesson means it, add 'allow %s' or 'expect verifier.%s == 1'",
-		         dv_rule_name((enum dv_rule)e->slot), dv_rule_name((enum dv_rule)e->slot));
-		run_msg(run, DV_MSG_FAIL, file, s->line, hint, "verifier: %s fired%s (cycle %u): %s",
-		        dv_rule_name((enum dv_rule)e->slot), at, (unsigned)e->cycle, dv_rule_title((enum dv_rule)e->slot));
-		run->strict_fired = true;
-	}
-	if (sim->trace.failed && run->state != DV_RUN_STOPPED)
-		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "out of memory: the trace stopped recording");
 }
 
 /* ---- the run ---------------------------------------------------------------------------------- */
@@ -1188,6 +1407,11 @@ void dv_run_destroy(struct dv_run *run)
 {
 	if (!run)
 		return;
+	fiber_finish(run); /* a driver paused mid-callback returns before its machine goes */
+	if (run->fib) {
+		free(run->fib->stack);
+		free(run->fib);
+	}
 	dv_ndis_destroy(run->ndis);
 	dv_sim_destroy(run->sim);
 	for (size_t i = 0; i < run->nrows; i++)

@@ -107,6 +107,8 @@ static struct call_scope call_begin(struct dv_ndis *ndis, enum dv_call call, uin
 		s.rec = (uint32_t)ndis->nrec++;
 	}
 	dv_sim_emit(ndis->sim, DV_EV_CALL, (uint16_t)call, s.rec, 0, 0, channel);
+	if (ndis->sim->watch)
+		ndis->sim->watch(ndis->sim->watch_ctx);
 	return s;
 }
 
@@ -119,6 +121,8 @@ static void call_end(struct dv_ndis *ndis, struct call_scope s, enum dv_call cal
 	dv_sim_emit(ndis->sim, DV_EV_RETURN, (uint16_t)call, s.rec, 0, (uint32_t)status,
 	            s.rec < ndis->nrec ? ndis->rec[s.rec].channel : 0xFF);
 	dv_sim_cause_restore(ndis->sim, s.saved_cause);
+	if (ndis->sim->watch)
+		ndis->sim->watch(ndis->sim->watch_ctx);
 }
 
 const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n)

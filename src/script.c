@@ -1849,7 +1849,7 @@ static const char *const keywords[] = {
 	"lesson", "title", "level", "summary", "machine", "driver", "allow", "compare-to", "step", "say",
 	"solution", "do", "out", "in", "poke", "write", "fill", "read", "tick", "run", "dreq", "irql",
 	"buffer", "call", "peer", "expect", "goal", "ask", "answer", "hint", "explain", "output-list",
-	"output",
+	"output", "break",
 };
 
 /* Actions (what `do` may precede, and what the sandbox prompt accepts). */
@@ -2243,6 +2243,21 @@ static void statement(struct parser *p)
 		}
 		if (want_end(p))
 			p->in_solution = true;
+	} else if (tok_is(kw, "break")) {
+		/* break at CONDITION: the next actions stop where it first holds, even inside a
+		 * driver's callback (the engine runs them on a fiber it can pause). */
+		struct dv_cond c = { 0 };
+		struct tok *at = next(p);
+		if (!tok_is(at, "at")) {
+			perr(p, at->col, "break at call NdisMCompleteDmaTransfer returns", "expected 'at' after 'break', got %s",
+			     tok_text(at, b, sizeof b));
+			return;
+		}
+		if (!parse_cond(p, &c, true, false) || !want_end(p))
+			return;
+		struct dv_stmt *s = add_stmt(p, DV_ST_BREAK, kw->col);
+		if (s)
+			s->cond = c;
 	} else if (tok_is(kw, "expect") || tok_is(kw, "goal")) {
 		bool goal = tok_is(kw, "goal");
 		struct dv_cond c;

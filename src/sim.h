@@ -58,6 +58,10 @@ struct dv_sim {
 	bool in_tick;
 	uint32_t generation; /* bumped by dv_sim_truncate: cursors re-seek from a keyframe */
 	bool in_dpc_drain;
+	/* Called after every NDIS call begins and returns (ndis.c), so that the lesson engine can
+	 * stop a driver in the middle of a callback (`break at`, `run until call X returns`). */
+	void (*watch)(void *ctx);
+	void *watch_ctx;
 };
 
 /* Allocates a machine in its reset state (all DMA masks set, channel 4 in cascade mode and

@@ -1,4 +1,5 @@
 /* dmaviz: tests of the lesson language's parser and engine (src/script.c, src/lesson.c). */
+#include <stdio.h>
 #include <string.h>
 
 #include "calls.h"
@@ -480,9 +481,86 @@ static void test_counter_driver(void)
 	dv_msgs_finish(&m);
 }
 
+/* A frame arrives; the DPC waits at DISPATCH_LEVEL for the lesson to lower the IRQL. */
+#define RX_PENDING                                                                                \
+	"driver reference\ndriver init\nirql dispatch\npeer send 60\n"                          \
+	"run until cpu.dpc_count == 1 max 2000\n"
+
+/* break at, and run until a call returns: the driver stops inside its DPC, right after the
+ * Complete and before it sets up the next receive; the next action finishes the DPC. */
+static void test_break_in_dpc(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L;
+	struct dv_run *run = run_text(RX_PENDING
+	                              "break at call NdisMCompleteDmaTransfer returns\n"
+	                              "irql passive\n"
+	                              /* paused: the Complete ran, the re-arm did not */
+	                              "expect calls.NdisMCompleteDmaTransfer == 1 && ndis.inprogress == 0\n"
+	                              "expect dma.ch1.masked == 1 && cpu.irql == 2 && rx.frames == 0\n"
+	                              "expect calls.NdisMSetupDmaTransfer == 1\n"
+	                              "run until cpu.irql == 0 max 10\n"
+	                              "expect calls.NdisMSetupDmaTransfer == 2 && ndis.inprogress == 1 && rx.frames == 1\n"
+	                              "expect dma.ch1.masked == 0\n",
+	                              &L, &m);
+	if (run) {
+		const struct dv_msgs *msgs = dv_run_msgs(run);
+		for (size_t i = 0; i < msgs->n; i++)
+			fprintf(stderr, "  %s\n", msgs->v[i].text);
+		CHECK_EQ(dv_msgs_count(msgs, DV_MSG_FAIL), 0);
+		CHECK_EQ(dv_run_state(run), DV_RUN_DONE);
+	}
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* run until call X returns stops there even inside a callback, and a second one resumes
+	 * the driver and stops at the DPC's own return. */
+	run = run_text(RX_PENDING "irql passive\n"
+	               "peer send 60\n"
+	               "run until call NdisMCompleteDmaTransfer returns max 2000\n"
+	               "expect calls.NdisMCompleteDmaTransfer == 2 && ndis.inprogress == 0 && rx.frames == 1\n"
+	               "run until call MiniportHandleInterrupt returns max 10\n"
+	               "expect calls.NdisMSetupDmaTransfer == 3 && rx.frames == 2 && ndis.inprogress == 1\n",
+	               &L, &m);
+	if (run)
+		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* A break that never holds is the author's mistake, said at its line. */
+	run = run_text("driver reference\ndriver init\nbreak at call NdisMCompleteDmaTransfer returns\ntick 3\n",
+	               &L, &m);
+	if (run) {
+		const struct dv_msgs *msgs = dv_run_msgs(run);
+		CHECK_EQ(dv_msgs_count(msgs, DV_MSG_FAIL), 1);
+		CHECK(msgs->n && strstr(msgs->v[0].text, "t.lesson:3:") && strstr(msgs->v[0].text, "ended before it held"));
+	}
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* Destroyed while the driver is paused: it finishes first (ASan sees no leak). */
+	L = parse(RX_PENDING "break at call NdisMCompleteDmaTransfer returns\nirql passive\nexpect cpu.irql == 2\n", &m);
+	CHECK(L != NULL);
+	run = L ? dv_run_create(L, NULL) : NULL;
+	for (int i = 0; run && i < 7; i++)
+		dv_run_next(run);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* Parse errors name the mistake. */
+	L = parse("break call NdisMCompleteDmaTransfer returns\n", &m);
+	CHECK(L == NULL && m.n && strstr(m.v[0].text, "expected 'at' after 'break'"));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
            CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
            CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
            CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
-           CHECK_CASE(test_counter_driver))
+           CHECK_CASE(test_counter_driver), CHECK_CASE(test_break_in_dpc))
