@@ -258,16 +258,63 @@ bool dv_view_goto_step(struct dv_view *v, unsigned k)
 	return true;
 }
 
-/* Is position p (1..end) the end of a unit of granularity g? A call or port unit ends just
- * past its event; a bus cycle ends after the last event stamped with that cycle. */
+/* Events that cannot be the consequence of anything: they start something new (an access, a
+ * transfer, a call or return, a verifier rule, a lesson mark), or the CPU takes an interrupt
+ * or runs a DPC. */
+static bool starts_something(const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		return false;
+	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED || e->slot == DV_NOTE_DPC_RUN;
+}
+
+/* Is e, later in the trace, one of the consequences of head? A port access, a call, a DMA
+ * transfer or a signal change is followed, in its bus cycle, by the state changes (and notes)
+ * it caused: the register a write lands in, the flip-flop a read toggles, the status bit and
+ * auto-mask a terminal count sets. They carry head's source, or a device's (the NIC, the
+ * DMA, the peer, the machine answer a write or a transfer). A change made by another actor,
+ * such as the CPU leaving an ISR after its return, is not one. */
+static bool is_consequence(const struct dv_event *head, const struct dv_event *e)
+{
+	if (e->cycle != head->cycle || starts_something(e))
+		return false;
+	return e->src == head->src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
+	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
+}
+
+/* The position just past event i and its consequences. */
+static size_t effects_end(const struct dv_view *v, size_t i)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	size_t j = i + 1;
+	while (j < v->end && is_consequence(&ev[i], &ev[j]))
+		j++;
+	return j;
+}
+
+/* Is position p (1..end) the end of a unit of granularity g? A call or port unit ends after
+ * its event's consequences (so the register a write changed shows with the write); a bus
+ * cycle ends after the last event stamped with that cycle. */
 static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 {
 	const struct dv_event *ev = v->sim->trace.ev;
 	if (p == 0 || p > v->end)
 		return false;
 	switch (g) {
-	case DV_GRAN_CALL: return ev[p - 1].kind == DV_EV_CALL;
-	case DV_GRAN_PORT: return ev[p - 1].kind == DV_EV_PORT_OUT || ev[p - 1].kind == DV_EV_PORT_IN;
+	case DV_GRAN_CALL:
+	case DV_GRAN_PORT: {
+		/* In the middle of a run of one actor's changes: not an end. (This keeps the
+		 * walks below to one per run.) */
+		if (p < v->end && ev[p].src == ev[p - 1].src && is_consequence(&ev[p - 1], &ev[p]))
+			return false;
+		/* The event whose consequences may end here, and whether they do. */
+		size_t h = p - 1;
+		while (h > 0 && !starts_something(&ev[h]) && ev[h - 1].cycle == ev[h].cycle)
+			h--;
+		bool kind = g == DV_GRAN_CALL ? ev[h].kind == DV_EV_CALL
+		                              : ev[h].kind == DV_EV_PORT_OUT || ev[h].kind == DV_EV_PORT_IN;
+		return kind && effects_end(v, h) == p;
+	}
 	case DV_GRAN_CYCLE: return p == v->end || ev[p].cycle != ev[p - 1].cycle;
 	default: return true;
 	}
@@ -319,15 +366,15 @@ size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 		switch (what) {
 		case DV_UNTIL_TC:
 			if (rise && e->slot == DV_SLOT_BUS_TC)
-				return i + 1;
+				return effects_end(v, i);
 			break;
 		case DV_UNTIL_IRQ:
 			if (rise && e->slot == DV_SLOT_BUS_IRQ)
-				return i + 1;
+				return effects_end(v, i);
 			break;
 		case DV_UNTIL_VERIFIER:
 			if (e->kind == DV_EV_VERIFIER)
-				return i + 1;
+				return effects_end(v, i);
 			break;
 		case DV_UNTIL_RETURN:
 			/* Depth 0: the call in progress at the cursor returns; depth 1: the
@@ -335,7 +382,7 @@ size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 			if (e->kind == DV_EV_CALL)
 				depth++;
 			else if (e->kind == DV_EV_RETURN && depth-- <= 1)
-				return i + 1;
+				return effects_end(v, i);
 			break;
 		}
 	}
@@ -748,6 +795,16 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 
 /* ---- the event log -------------------------------------------------------------------------- */
 
+/* Events the log leaves to the panels: state changes, and statement marks (they only place
+ * the source pane). A terminal count and an interrupt request are state changes that the
+ * log names all the same: they are what "run until" stops at. */
+static bool log_quiet(const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		return !((e->slot == DV_SLOT_BUS_TC || e->slot == DV_SLOT_BUS_IRQ) && e->new_value > e->old_value);
+	return e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT;
+}
+
 void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 {
 	dv_vpanel_clear(p);
@@ -757,16 +814,21 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	const struct dv_trace *t = &v->sim->trace;
 	/* State changes are shown in the panels as changed values; the log keeps the acts (port
 	 * accesses, transfers, calls, notes), except that the event just stepped over is always
-	 * listed so that moving one event at a time shows each one. */
+	 * listed so that moving one event at a time shows each one. What is listed depends on
+	 * the position alone. The current event is the newest act of the move (a port write,
+	 * not the register change that follows it), else the event just stepped over. */
 	size_t *pick = malloc(rows * sizeof *pick), n = 0;
 	if (!pick)
 		return;
+	size_t cur = v->pos ? v->pos - 1 : SIZE_MAX;
+	for (size_t i = v->pos; i-- > v->from;)
+		if (!log_quiet(&t->ev[i])) {
+			cur = i;
+			break;
+		}
 	size_t skip = v->log_scroll;
 	for (size_t i = v->pos; i-- > 0 && n < rows;) {
-		const struct dv_event *e = &t->ev[i];
-		/* Statement marks only place the source pane; they say nothing in a log. */
-		bool quiet = e->kind == DV_EV_STATE || (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT);
-		if (!quiet || i + 1 == v->pos) {
+		if (!log_quiet(&t->ev[i]) || i + 1 == v->pos) {
 			if (skip > 0)
 				skip--; /* scrolled back: the newest entries are below the pane */
 			else
@@ -789,7 +851,7 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		else
 			dv_event_describe(v->sim, v->ndis, e, buf, sizeof buf);
 		struct dv_vline *l = new_line(p);
-		enum dv_role role = pick[k] + 1 == v->pos ? DV_ROLE_HIGHLIGHT
+		enum dv_role role = pick[k] == cur       ? DV_ROLE_HIGHLIGHT
 		                  : pick[k] >= v->from   ? DV_ROLE_NORMAL
 		                                          : DV_ROLE_DIM;
 		if (e->kind == DV_EV_VERIFIER)

@@ -59,8 +59,9 @@ size_t dv_vtext_cells(const char *text, size_t len);
 /* Bytes of text that fill at most cells display cells. */
 size_t dv_vtext_bytes_for(const char *text, size_t len, size_t cells);
 
-/* How far one move goes: a lesson step, to just past the next NDIS call (DV_EV_CALL), port
- * access (PORT_OUT/PORT_IN), or bus cycle (the last event of a cycle), or one event. The
+/* How far one move goes: a lesson step, to just past the next NDIS call (DV_EV_CALL) or port
+ * access (PORT_OUT/PORT_IN) and the state changes it caused (the register a write lands in),
+ * or bus cycle (the last event of a cycle), or one event. The
  * granularity command cycles the first four; DV_GRAN_EVENT is what ./, always do. */
 enum dv_gran { DV_GRAN_STEP, DV_GRAN_CALL, DV_GRAN_PORT, DV_GRAN_CYCLE, DV_GRAN_EVENT, DV_GRAN_COUNT };
 
@@ -150,8 +151,9 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows);
  * the current step touched carry DV_ROLE_CHANGED. width < 56 drops the spaces between bytes. */
 void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width);
 
-/* Run until: where the next event of a kind lies after the cursor (the position just past it),
- * or 0 when the trace ends first. */
+/* Run until: where the next event of a kind lies after the cursor (the position just past it
+ * and the state changes it caused in its bus cycle, so that the panels show the terminal
+ * count's status bit and auto-mask, the interrupt's latch), or 0 when the trace ends first. */
 enum dv_until { DV_UNTIL_TC, DV_UNTIL_IRQ, DV_UNTIL_RETURN, DV_UNTIL_VERIFIER };
 size_t dv_view_find(const struct dv_view *v, enum dv_until what);
 

@@ -1,0 +1,184 @@
+/* dmaviz: the front-end-neutral view's panels, without curses or SDL. Shipped lessons are run
+ * to their end and the view is moved through them; the panels' text is checked where the
+ * panels must agree with each other and with the model (issue "Predict, then see", part 4).
+ * argv[1]: the lessons directory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/check.h"
+#include "calls.h"
+#include "dvndis.h"
+#include "files.h"
+#include "lesson.h"
+#include "view.h"
+
+static const char *lessons_dir = "lessons";
+
+struct fixture {
+	char *text;
+	struct dv_lesson *lesson;
+	struct dv_run *run;
+	struct dv_view view;
+};
+
+static bool open_lesson(struct fixture *f, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s.lesson", lessons_dir, name);
+	memset(f, 0, sizeof *f);
+	size_t len = 0;
+	f->text = dv_file_read(path, 1u << 20, &len);
+	if (!f->text) {
+		fprintf(stderr, "cannot read %s\n", path);
+		return false;
+	}
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	f->lesson = dv_lesson_parse(path, f->text, len, &msgs);
+	dv_msgs_finish(&msgs);
+	if (!f->lesson)
+		return false;
+	struct dv_run_options ro = { .load = dv_file_load_relative };
+	f->run = dv_run_create(f->lesson, &ro);
+	if (!f->run)
+		return false;
+	dv_run_all(f->run);
+	dv_view_init(&f->view, f->lesson, f->run, NULL, NULL);
+	return true;
+}
+
+static void close_lesson(struct fixture *f)
+{
+	if (f->run) {
+		dv_view_finish(&f->view);
+		dv_run_destroy(f->run);
+	}
+	dv_lesson_free(f->lesson);
+	free(f->text);
+	memset(f, 0, sizeof *f);
+}
+
+/* A panel as text: the title, then each line, each ending in '\n'. */
+static char *text_of(const struct dv_vpanel *p)
+{
+	size_t n = strlen(p->title) + 2;
+	for (size_t i = 0; i < p->n; i++)
+		n += p->line[i].len + 1;
+	char *s = malloc(n), *o = s;
+	if (!s)
+		return NULL;
+	o += sprintf(o, "%s\n", p->title);
+	for (size_t i = 0; i < p->n; i++) {
+		memcpy(o, p->line[i].text ? p->line[i].text : "", p->line[i].len);
+		o += p->line[i].len;
+		*o++ = '\n';
+	}
+	*o = '\0';
+	return s;
+}
+
+static bool panel_has(const struct dv_vpanel *p, const char *needle)
+{
+	char *s = text_of(p);
+	bool yes = s && strstr(s, needle);
+	if (!yes)
+		fprintf(stderr, "  panel lacks \"%s\":\n%s", needle, s ? s : "");
+	free(s);
+	return yes;
+}
+
+/* The log line the view highlights as the current event (NULL when none). */
+static const char *highlighted(const struct dv_vpanel *log)
+{
+	for (size_t i = log->n; i-- > 0;)
+		for (size_t k = 0; k < log->line[i].len; k++)
+			if (log->line[i].roles[k] == DV_ROLE_HIGHLIGHT)
+				return log->line[i].text;
+	return NULL;
+}
+
+/* ---- 1. units end after the consequences of their event ----------------------------------- */
+
+/* At port granularity, wherever the log's current event is a write to a DMA1 mode register,
+ * the 8237A panel already shows the value written (it was one write behind). */
+static void test_port_unit_shows_the_write(void)
+{
+	static const char *const lessons[] = { "03-send", "01-tour", "12-modes" };
+	for (size_t li = 0; li < sizeof lessons / sizeof lessons[0]; li++) {
+		struct fixture f;
+		CHECK(open_lesson(&f, lessons[li]));
+		if (!f.run) {
+			close_lesson(&f);
+			continue;
+		}
+		struct dv_vpanel dma, log;
+		dv_vpanel_init(&dma);
+		dv_vpanel_init(&log);
+		dv_view_seek(&f.view, 0, 0);
+		f.view.gran = DV_GRAN_PORT;
+		unsigned writes = 0, bad = 0;
+		while (dv_view_command(&f.view, DV_VCMD_NEXT)) {
+			dv_view_log(&f.view, &log, 4);
+			const char *cur = highlighted(&log);
+			const char *w = cur ? strstr(cur, " to port 0x00b") : NULL;
+			if (!w || w < cur + 10 || strncmp(w - 10, "wrote 0x", 8) != 0)
+				continue;
+			unsigned value = (unsigned)strtoul(w - 2, NULL, 16);
+			char want[32];
+			snprintf(want, sizeof want, "mode 0x%02x", value);
+			dv_view_dma(&f.view, &dma);
+			writes++;
+			if (!panel_has(&dma, want)) {
+				fprintf(stderr, "  %s at event %zu: the log says \"%s\"\n", lessons[li], f.view.pos, cur);
+				bad++;
+			}
+		}
+		CHECK(writes > 0);
+		CHECK_EQ(bad, 0);
+		dv_vpanel_finish(&dma);
+		dv_vpanel_finish(&log);
+		close_lesson(&f);
+	}
+}
+
+/* Run until the terminal count: the 8237A panel shows what the TC did (status bit set, the
+ * channel masked itself: no auto-init in these lessons), on the channel that reached it. */
+static void test_until_tc_shows_the_tc(void)
+{
+	static const struct {
+		const char *lesson;
+		const char *channel;
+	} cases[] = { { "03-send", "channel 1 " }, { "12-modes", "channel 2 " }, { "08-64k", "channel 2 " } };
+	for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+		struct fixture f;
+		CHECK(open_lesson(&f, cases[ci].lesson));
+		if (!f.run) {
+			close_lesson(&f);
+			continue;
+		}
+		struct dv_vpanel dma;
+		dv_vpanel_init(&dma);
+		dv_view_command(&f.view, DV_VCMD_FIRST);
+		size_t p = dv_view_find(&f.view, DV_UNTIL_TC);
+		CHECK(p > f.view.pos);
+		dv_view_seek(&f.view, p, f.view.pos);
+		dv_view_dma(&f.view, &dma);
+		CHECK(panel_has(&dma, cases[ci].channel));
+		CHECK(panel_has(&dma, "TC 1"));
+		CHECK(panel_has(&dma, "mask set"));
+		dv_vpanel_finish(&dma);
+		close_lesson(&f);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		lessons_dir = argv[1];
+	static const struct check_case cases[] = {
+		CHECK_CASE(test_port_unit_shows_the_write),
+		CHECK_CASE(test_until_tc_shows_the_tc),
+	};
+	return check_run(cases, (int)(sizeof cases / sizeof cases[0]));
+}
