@@ -302,6 +302,42 @@ static void test_ask(void)
 	dv_sdl_close(s);
 }
 
+/* ---- the wires follow the lesson's channel ----------------------------------------------------- */
+
+/* Does the wire named name (its hit rectangle) look different in a and b? The column just right
+ * of the wire's start: no label text there, only the wire. */
+static bool wire_differs(SDL_Surface *a, SDL_Surface *b, SDL_Rect r)
+{
+	for (int y = r.y; y < r.y + r.h && y < a->h && y < b->h; y++)
+		if (pixel(a, r.x + 3, y) != pixel(b, r.x + 3, y))
+			return true;
+	return false;
+}
+
+/* 14-16bit sends on channel 5: DREQ5 and DACK5 light while the frame moves (the 8-channel DREQ
+ * and DACK bits were tested with channel 5's bit on its chip, bit 1, so they never lit). */
+static void test_wires_follow_the_channel(void)
+{
+	struct dv_sdl *s = open_lesson("14-16bit.lesson");
+	if (!s)
+		return;
+	static const char *const wires[] = { "wire:\xe2\x86\x90 DREQ5", "wire:DACK5 \xe2\x86\x92" };
+	CHECK(dv_sdl_goto_step(s, 1), "14-16bit has a step 1");
+	SDL_Surface *idle = render(s, W, H);
+	CHECK(dv_sdl_goto_step(s, 3), "14-16bit has a step 3");
+	SDL_Surface *busy = render(s, W, H);
+	for (size_t i = 0; idle && busy && i < sizeof wires / sizeof wires[0]; i++) {
+		SDL_Rect r;
+		CHECK(dv_sdl_hit_rect(s, wires[i], &r), "14-16bit step 3: no %s", wires[i] + 5);
+		if (dv_sdl_hit_rect(s, wires[i], &r))
+			CHECK(wire_differs(idle, busy, r), "14-16bit step 3: %s is not lit while the frame moved",
+			      wires[i] + 5);
+	}
+	SDL_FreeSurface(idle);
+	SDL_FreeSurface(busy);
+	dv_sdl_close(s);
+}
+
 /* ] and [ walk the course in file-name order. */
 static void test_lessons(void)
 {
@@ -479,6 +515,7 @@ int main(int argc, char **argv)
 	test_mouse();
 	test_ask();
 	test_lessons();
+	test_wires_follow_the_channel();
 	test_themes_and_sizes();
 	test_png();
 	test_hashes(argv[2]);

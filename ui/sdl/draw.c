@@ -1033,7 +1033,9 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	int u = L.u;
 	struct dv_view *v = &s->view;
 	const struct dv_font *sf = &s->small, *bf = &s->big;
-	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4);
+	/* bit: the channel's bit in its chip's mask and status; line: its DREQ and DACK lines,
+	 * one bit per channel 0-7 on the bus. */
+	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4), line = 1u << ch;
 	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
 
 	/* Title, and where the learner is. */
@@ -1047,7 +1049,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
-	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, bit), dack = level(s, DV_SLOT_BUS_DACK, 0, bit);
+	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, line), dack = level(s, DV_SLOT_BUS_DACK, 0, line);
 	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1) ? level(s, DV_SLOT_DMA_HRQ, 1, 1) : level(s, DV_SLOT_DMA_HRQ, 0, 1);
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
 	unsigned irq = v->now.st.nic.irq;
@@ -1114,7 +1116,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_view_dma(v, &s->tmp);
 	bool dma_chg = panel_changed(&s->tmp);
 	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
-	bool active = moved || dack || now(s, DV_SLOT_DMA_ACTIVE, chip) == (ch % 4) + 1;
+	bool active = moved || dack || now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
 	panel_reset(s, p);
 	uint32_t cnt = now(s, DV_SLOT_DMA_COUNT, ch), mode = now(s, DV_SLOT_DMA_MODE, ch);
 	l = add_line(s, p, D_ADDR);

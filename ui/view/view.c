@@ -570,19 +570,54 @@ static enum dv_role role_of(const struct dv_view *v, enum dv_slot s, uint32_t i)
 	return changed(v, s, i) ? DV_ROLE_CHANGED : fading(v, s, i) ? DV_ROLE_FADING : DV_ROLE_NORMAL;
 }
 
-/* The channel the lesson is about now: the last channel an event named, else the NIC's. */
+/* The DMA channel an event is about, or -1: a transfer, a call on a DMA handle or a note names
+ * it; a port access to a channel's address, count or page register, or a write to the
+ * request, single-mask or mode register, programs it; a change of one of its registers or of
+ * its DREQ line. Channel 4 is the cascade, never the lesson's subject. */
+static int channel_of_event(const struct dv_event *e)
+{
+	int ch = -1;
+	unsigned chip, reg;
+	switch (e->kind) {
+	case DV_EV_PORT_OUT:
+	case DV_EV_PORT_IN:
+		if (dv_dma_decode((uint16_t)e->index, &chip, &reg)) {
+			if (reg < 8)
+				ch = (int)(chip * 4 + reg / 2);
+			else if (e->kind == DV_EV_PORT_OUT && reg >= 9 && reg <= 11)
+				ch = (int)(chip * 4 + (e->new_value & 3));
+		} else if (e->index >= 0x80 && e->index <= 0x8F) {
+			ch = dv_dma_page_channel((uint16_t)e->index);
+		}
+		break;
+	case DV_EV_STATE:
+		if ((e->slot >= DV_SLOT_DMA_BASE_ADDR && e->slot <= DV_SLOT_DMA_MODE) || e->slot == DV_SLOT_PAGE) {
+			ch = e->index < 8 ? (int)e->index : -1;
+		} else if (e->slot == DV_SLOT_BUS_DREQ) {
+			uint32_t d = (e->old_value ^ e->new_value) & 0xEFu;
+			for (unsigned c = 0; c < 8 && ch < 0; c++)
+				if (d & (1u << c))
+					ch = (int)c;
+		}
+		break;
+	default:
+		ch = e->chan < 8 ? e->chan : -1;
+		break;
+	}
+	return ch == 4 ? -1 : ch;
+}
+
+/* The channel the lesson is about now: the last channel an event named or programmed, else
+ * the one the lesson's machine line gave the NIC. */
 static unsigned active_channel(const struct dv_view *v)
 {
 	const struct dv_trace *t = &v->sim->trace;
 	for (size_t i = v->pos; i-- > 0;) {
-		const struct dv_event *e = &t->ev[i];
-		if (e->chan < 8 && e->chan != 4)
-			return e->chan;
-		if (e->kind == DV_EV_STATE && e->slot >= DV_SLOT_DMA_BASE_ADDR && e->slot <= DV_SLOT_DMA_MODE &&
-		    e->index < 8 && e->index != 4)
-			return e->index;
+		int ch = channel_of_event(&t->ev[i]);
+		if (ch >= 0)
+			return (unsigned)ch;
 	}
-	return v->sim->cfg.nic_channel < 8 ? v->sim->cfg.nic_channel : 1;
+	return v->sim->cfg.nic_channel < 8 && v->sim->cfg.nic_channel != 4 ? v->sim->cfg.nic_channel : 1;
 }
 
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
@@ -1038,10 +1073,12 @@ void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width)
 enum { SIG_DREQ = DV_TSIG_DREQ, SIG_HRQ = DV_TSIG_HRQ, SIG_HLDA = DV_TSIG_HLDA,
        SIG_DACK = DV_TSIG_DACK, SIG_TC = DV_TSIG_TC, SIG_IRQ = DV_TSIG_IRQ, SIG_COUNT = DV_TSIG_COUNT };
 
-/* Whether a slot value means "signal high", or -1 when the event is not about this signal. */
-static int sig_level(const struct dv_view *v, int sig, unsigned slot, uint32_t index, uint32_t value)
+/* Whether a slot value means "signal high", or -1 when the event is not about this signal.
+ * DREQ and DACK are channel ch's lines (bus.dreq and bus.dack have a bit per channel, 0-7). */
+static int sig_level(const struct dv_view *v, unsigned ch, int sig, unsigned slot, uint32_t index,
+                     uint32_t value)
 {
-	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
+	unsigned irq = v->now.st.nic.irq & 15;
 	switch (sig) {
 	case SIG_DREQ: return slot == DV_SLOT_BUS_DREQ ? (int)((value >> ch) & 1u) : -1;
 	/* DMA2's HRQ is the one that reaches the CPU's HOLD pin, whichever chip the channel is on. */
@@ -1068,7 +1105,8 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	size_t ncols = (size_t)(now + 1 - first);
 	v->timing_first = out->first = first;
 	v->timing_ncols = out->ncols = ncols;
-	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
+	/* The lesson's channel: the one the 8237A panel shows, whichever chip it is on. */
+	unsigned ch = active_channel(v), irq = v->now.st.nic.irq & 15;
 	snprintf(out->name[SIG_DREQ], sizeof out->name[0], "DREQ%u", ch);
 	snprintf(out->name[SIG_HRQ], sizeof out->name[0], "HRQ");
 	snprintf(out->name[SIG_HLDA], sizeof out->name[0], "HLDA");
@@ -1079,7 +1117,7 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 		return;
 	int level[SIG_COUNT];
 	for (int s = 0; s < SIG_COUNT; s++)
-		level[s] = sig_level(v, s, sig_slot[s], sig_index[s],
+		level[s] = sig_level(v, ch, s, sig_slot[s], sig_index[s],
 		                     dv_cursor_get(&v->now, sig_slot[s], sig_index[s]));
 	/* Walk the trace back from the cursor, one cycle at a time: a column is high when the
 	 * signal was high at the cycle's end or at any event inside it, so a pulse that rose and
@@ -1095,10 +1133,10 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 			if (e->kind != DV_EV_STATE)
 				continue;
 			for (int s = 0; s < SIG_COUNT; s++) {
-				int n = sig_level(v, s, e->slot, e->index, e->new_value);
+				int n = sig_level(v, ch, s, e->slot, e->index, e->new_value);
 				if (n < 0)
 					continue;
-				int o = sig_level(v, s, e->slot, e->index, e->old_value);
+				int o = sig_level(v, ch, s, e->slot, e->index, e->old_value);
 				out->hi[s][col] = out->hi[s][col] || n > 0 || o > 0;
 				level[s] = o;
 			}
