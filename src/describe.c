@@ -43,6 +43,37 @@ const char *dv_port_name(const struct dv_sim *sim, unsigned port, char *buf, siz
 	return NULL;
 }
 
+const char *dv_nic_bits(unsigned reg, uint32_t value, char *buf, size_t size)
+{
+	static const char *const cmd[8] = { "TXGO", "RXEN", "DMATX", "DMARX", NULL, NULL, NULL, "RESET" };
+	static const char *const status[8] = { "TXBUSY", "TXEMPTY", "TXFULL", "RXDATA", "RXFULL",
+		                               "STATDATA", "DREQ", "RXBUSY" };
+	static const char *const ints[8] = { "TXDONE", "RXDONE", "UNDERRUN", "OVERRUN", "TXOVERFLOW",
+		                             NULL, NULL, NULL };
+	const char *const *names = reg == 0 ? cmd : reg == 1 ? status : ints;
+	size_t n = 0;
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned b = 0; b < 8; b++) {
+		if (!(value & (1u << b)))
+			continue;
+		char bit[8];
+		const char *name = names[b];
+		if (!name) { /* a bit the register does not have */
+			snprintf(bit, sizeof bit, "bit%u", b);
+			name = bit;
+		}
+		int w = snprintf(buf + n, size - n, "%s%s", n ? "|" : "", name);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+	if (n == 0)
+		snprintf(buf, size, "none");
+	return buf;
+}
+
 static const char *yesno(uint32_t v)
 {
 	return v ? "TRUE" : "FALSE";

@@ -59,6 +59,15 @@ static void close_lesson(struct fixture *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* Moves to the end of the step the learner counts as number n. */
+static bool goto_number(struct fixture *f, unsigned n)
+{
+	for (unsigned k = 0; k < f->lesson->nsteps; k++)
+		if (f->lesson->steps[k].number == n)
+			return dv_view_goto_step(&f->view, k);
+	return false;
+}
+
 /* A panel as text: the title, then each line, each ending in '\n'. */
 static char *text_of(const struct dv_vpanel *p)
 {
@@ -180,9 +189,7 @@ static void timing_at_step(struct fixture *f, unsigned number, const char *dreq,
                            bool *named, bool *high)
 {
 	*named = *high = false;
-	for (unsigned k = 0; k < f->lesson->nsteps; k++) {
-		if (f->lesson->steps[k].number != number || !dv_view_goto_step(&f->view, k))
-			continue;
+	if (goto_number(f, number)) {
 		struct dv_vtiming td;
 		dv_view_timing_data(&f->view, 200, &td);
 		*named = strcmp(td.name[DV_TSIG_DREQ], dreq) == 0 && strcmp(td.name[DV_TSIG_DACK], dack) == 0;
@@ -243,13 +250,43 @@ static void test_active_channel_is_the_programmed_one(void)
 	if (f.run) {
 		struct dv_vpanel dma;
 		dv_vpanel_init(&dma);
-		for (unsigned k = 0; k < f.lesson->nsteps; k++)
-			if (f.lesson->steps[k].number == 2 && dv_view_goto_step(&f.view, k)) {
-				dv_view_dma(&f.view, &dma);
-				CHECK(panel_has(&dma, "channel 2 "));
-				CHECK(panel_has(&dma, "mask set"));
-			}
+		CHECK(goto_number(&f, 2));
+		dv_view_dma(&f.view, &dma);
+		CHECK(panel_has(&dma, "channel 2 "));
+		CHECK(panel_has(&dma, "mask set"));
 		dv_vpanel_finish(&dma);
+	}
+	close_lesson(&f);
+}
+
+/* ---- 4. the NIC's registers in words (docs/nic.md section 3) ---------------------------------- */
+
+static void test_nic_in_words(void)
+{
+	struct fixture f;
+	CHECK(open_lesson(&f, "03-send"));
+	if (f.run) {
+		struct dv_vpanel nic;
+		dv_vpanel_init(&nic);
+		/* Step 1 ends with the receive set up: RXEN | DMARX, interrupts on RXDONE and
+		 * OVERRUN. */
+		CHECK(goto_number(&f, 1));
+		dv_view_nic(&f.view, &nic);
+		CHECK(panel_has(&nic, "CMD 0x0a RXEN|DMARX"));
+		CHECK(panel_has(&nic, "IMR 0x0a RXDONE|OVERRUN"));
+		/* Step 3: the frame goes out: DMATX | TXGO. */
+		CHECK(goto_number(&f, 3));
+		dv_view_nic(&f.view, &nic);
+		CHECK(panel_has(&nic, "CMD 0x05 TXGO|DMATX"));
+		CHECK(panel_has(&nic, "ISR 0x00 none"));
+		/* The interrupt: TXDONE in ISR, and the line it drives. */
+		size_t p = dv_view_find(&f.view, DV_UNTIL_IRQ);
+		CHECK(p > 0);
+		dv_view_seek(&f.view, p, f.view.pos);
+		dv_view_nic(&f.view, &nic);
+		CHECK(panel_has(&nic, "ISR 0x01 TXDONE"));
+		CHECK(panel_has(&nic, "IRQ5 high"));
+		dv_vpanel_finish(&nic);
 	}
 	close_lesson(&f);
 }
@@ -263,6 +300,7 @@ int main(int argc, char **argv)
 		CHECK_CASE(test_until_tc_shows_the_tc),
 		CHECK_CASE(test_timing_follows_the_channel),
 		CHECK_CASE(test_active_channel_is_the_programmed_one),
+		CHECK_CASE(test_nic_in_words),
 	};
 	return check_run(cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "describe.h"
 #include "dma8237.h"
 #include "dvndis.h"
 #include "sim.h"
@@ -476,14 +477,15 @@ static const char D_PAGE[] = "Page register: the 8237A has only 16 address bits,
 	"which is why the HAL bounces buffers that cross one.";
 static const char D_PHYS[] = "The next physical address on the bus: page << 16 | address (16-bit "
 	"channels: the address is in words and page bit 0 is ignored).";
-static const char D_NICCMD[] = "The NIC's command register (start TX, enable DMA for TX or RX) and its "
-	"interrupt status register (TX done, RX ready, overrun, underrun).";
+static const char D_NICCMD[] = "The NIC's command register: TXGO starts a frame, RXEN turns the receiver on, "
+	"DMATX or DMARX lets the card raise DREQ for the send or the receive side.";
 static const char D_TXLEN[] = "TXLEN: the frame length the driver told the card; sent: bytes that "
 	"have left on the wire so far.";
 static const char D_FIFO[] = "The card's 16-byte FIFOs. TX: filled by DMA, drained by the wire; the "
 	"card raises DREQ while there is room. RX: filled by the wire, emptied by DMA.";
-static const char D_IRQLINE[] = "The card's interrupt line to the PIC: it goes high when an enabled "
-	"ISR bit is set and stays high until the driver acknowledges it.";
+static const char D_IRQLINE[] = "The interrupt status register (TXDONE, RXDONE, UNDERRUN, OVERRUN, "
+	"TXOVERFLOW) and the card's interrupt line to the PIC: the line is high while an ISR bit the IMR "
+	"enables is set, until the driver writes the bit back to clear it.";
 static const char D_PEER[] = "The peer station at the other end of the wire: it receives and checks "
 	"the frames the card sends, and sends the frames the lesson queues.";
 static const char D_HRQ[] = "HRQ (hold request): the 8237A asks the CPU for the bus because a "
@@ -1170,11 +1172,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	snprintf(ntitle, sizeof ntitle, "NIC at 0x%03x", v->now.st.nic.base);
 	draw_box(r, s, nic, ntitle, nic_chg, th->boxfill, u);
 	panel_reset(s, p);
+	char words[96];
 	l = add_line(s, p, D_NICCMD);
 	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
 	reg_value(s, l, DV_SLOT_NIC_CMD, 0, 2);
-	dv_vline_add(l, DV_ROLE_NORMAL, "  ISR ");
-	reg_value(s, l, DV_SLOT_NIC_ISR, 0, 2);
+	dv_vline_add(l, DV_ROLE_DIM, " %s", dv_nic_bits(0, now(s, DV_SLOT_NIC_CMD, 0), words, sizeof words));
 	l = add_line(s, p, D_TXLEN);
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_TXLEN, 0), "%u", now(s, DV_SLOT_NIC_TXLEN, 0));
@@ -1187,7 +1189,10 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_RX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_RX_COUNT, 0));
 	l = add_line(s, p, D_IRQLINE);
-	dv_vline_add(l, DV_ROLE_NORMAL, "IRQ%u line ", irq);
+	dv_vline_add(l, DV_ROLE_NORMAL, "ISR ");
+	reg_value(s, l, DV_SLOT_NIC_ISR, 0, 2);
+	dv_vline_add(l, DV_ROLE_DIM, " %s", dv_nic_bits(3, now(s, DV_SLOT_NIC_ISR, 0), words, sizeof words));
+	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQ%u ", irq);
 	dv_vline_add(l, role(s, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now(s, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
 	box_lines(r, s, nic, p, "nic", u);
 	for (int k = 0; k < 2; k++) { /* the bars, right of "TX FIFO nn" / "RX FIFO nn" */

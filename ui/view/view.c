@@ -708,12 +708,26 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 
 /* ---- the NIC -------------------------------------------------------------------------------- */
 
+/* A FIFO as a bar of its size, then its fill: "[####............]  4". */
 static void fifo_bar(struct dv_vline *l, enum dv_role role, unsigned fill, unsigned size)
 {
 	dv_vline_add(l, DV_ROLE_NORMAL, "[");
 	for (unsigned i = 0; i < size; i++)
 		dv_vline_add(l, i < fill ? role : DV_ROLE_DIM, "%c", i < fill ? '#' : '.');
-	dv_vline_add(l, DV_ROLE_NORMAL, "] %2u/%u", fill, size);
+	dv_vline_add(l, DV_ROLE_NORMAL, "] ");
+	dv_vline_add(l, role, "%2u", fill);
+}
+
+/* One NIC register: "CMD 0x05 TXGO|DMATX", the value in the change's role, the bits in words. */
+static void nic_reg(const struct dv_view *v, struct dv_vline *l, const char *name, enum dv_slot slot,
+                    unsigned reg)
+{
+	uint32_t value = now_get(v, slot, 0);
+	char words[96];
+	dv_vline_add(l, DV_ROLE_NORMAL, "%s ", name);
+	dv_vline_add(l, role_of(v, slot, 0), "0x%02x", value);
+	dv_nic_bits(reg, value, words, sizeof words);
+	dv_vline_add(l, value ? DV_ROLE_NORMAL : DV_ROLE_DIM, " %s", words);
 }
 
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
@@ -721,15 +735,20 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 	dv_vpanel_clear(p);
 	snprintf(p->title, sizeof p->title, "NIC at 0x%03x, DMA channel %u, IRQ %u", v->now.st.nic.base,
 	         v->now.st.nic.channel, v->now.st.nic.irq);
+	/* The registers in words (docs/nic.md): what the card is told to do, which events may
+	 * interrupt, which happened; the IRQ line is high while ISR & IMR is not 0. */
 	struct dv_vline *l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_CMD, 0), "0x%02x", now_get(v, DV_SLOT_NIC_CMD, 0));
-	dv_vline_add(l, DV_ROLE_NORMAL, " STATUS ");
+	nic_reg(v, l, "CMD", DV_SLOT_NIC_CMD, 0);
+	dv_vline_add(l, DV_ROLE_NORMAL, "  STATUS ");
 	dv_vline_add(l, role_of(v, DV_SLOT_NIC_STATUS, 0), "0x%02x", now_get(v, DV_SLOT_NIC_STATUS, 0));
-	dv_vline_add(l, DV_ROLE_NORMAL, " IMR ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IMR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_IMR, 0));
-	dv_vline_add(l, DV_ROLE_NORMAL, " ISR ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_ISR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_ISR, 0));
+	nic_reg(v, new_line(p), "IMR", DV_SLOT_NIC_IMR, 2);
+	l = new_line(p);
+	nic_reg(v, l, "ISR", DV_SLOT_NIC_ISR, 3);
+	unsigned irq = v->now.st.nic.irq;
+	dv_vline_add(l, DV_ROLE_NORMAL, ": IRQ%u ", irq);
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
+	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQL ");
+	dv_vline_add(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
 
 	l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
@@ -738,22 +757,14 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_FETCHED, 0), "%u", now_get(v, DV_SLOT_NIC_TX_FETCHED, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, " sent ");
 	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_SENT, 0), "%u", now_get(v, DV_SLOT_NIC_TX_SENT, 0));
-
-	l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "TX FIFO ");
-	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0), DV_NIC_TXFIFO);
-	l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
-	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0), DV_NIC_RXFIFO);
-
-	l = new_line(p);
-	unsigned irq = v->now.st.nic.irq;
-	dv_vline_add(l, DV_ROLE_NORMAL, "IRQ%u ", irq);
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
-	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQL ");
-	dv_vline_add(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, "  peer frames ");
 	dv_vline_add(l, role_of(v, DV_SLOT_PEER_RX_COUNT, 0), "%u", now_get(v, DV_SLOT_PEER_RX_COUNT, 0));
+
+	l = new_line(p);
+	dv_vline_add(l, DV_ROLE_NORMAL, "FIFOs TX ");
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0), DV_NIC_TXFIFO);
+	dv_vline_add(l, DV_ROLE_NORMAL, "  RX ");
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0), DV_NIC_RXFIFO);
 }
 
 /* ---- the NDIS call --------------------------------------------------------------------------- */
