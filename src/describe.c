@@ -90,29 +90,32 @@ static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev,
 	switch ((enum dv_call)ev->slot) {
 	case DV_CALL_SETUP_DMA_TRANSFER:
 	case DV_CALL_COMPLETE_DMA_TRANSFER:
-		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name, r->arg[1], r->arg[2],
-		         yesno(r->arg[3]));
+		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name, r->arg[DV_DMA_ARG_OFFSET],
+		         r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
 		break;
 	case DV_CALL_REGISTER_DMA_CHANNEL:
 		snprintf(buf, size, "%s(DmaChannel=%u, MaximumLength=%u, Desc.DmaChannel=%u, Desc.DmaWidth=%s)",
-		         name, r->arg[0], r->arg[2], r->arg[3], r->arg[4] == 1 ? "Width16Bits" : "Width8Bits");
+		         name, r->arg[DV_REGISTER_ARG_CHANNEL], r->arg[DV_REGISTER_ARG_MAXLEN],
+		         r->arg[DV_REGISTER_ARG_DESC_CHANNEL],
+		         r->arg[DV_REGISTER_ARG_DESC_WIDTH] == 1 ? "Width16Bits" : "Width8Bits");
 		break;
 	case DV_CALL_IO_MAP_TRANSFER:
-		if (r->returned && r->arg[3])
+		if (r->returned && r->arg[DV_MAP_ARG_BOUNCED])
 			snprintf(buf, size, "%s: the buffer at 0x%06x is out of the 8237's reach; bounced through map registers at 0x%06x",
-			         name, r->arg[5], r->arg[4]);
+			         name, r->arg[DV_MAP_ARG_WOULD_BE], r->arg[DV_MAP_ARG_PHYS]);
 		else if (r->returned)
-			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name, r->arg[4]);
+			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name, r->arg[DV_MAP_ARG_PHYS]);
 		else
-			snprintf(buf, size, "%s(Length=%u, WriteToDevice=%s)", name, r->arg[1], yesno(r->arg[2]));
+			snprintf(buf, size, "%s(Length=%u, WriteToDevice=%s)", name, r->arg[DV_MAP_ARG_LENGTH],
+			         yesno(r->arg[DV_MAP_ARG_WRITE]));
 		break;
 	case DV_CALL_KE_FLUSH_IO_BUFFERS:
 		snprintf(buf, size, "%s(ReadOperation=%s): flush the processor cache for the buffer", name,
-		         yesno(r->arg[2]));
+		         yesno(r->arg[DV_MAP_ARG_WRITE]));
 		break;
 	case DV_CALL_IO_FLUSH_ADAPTER_BUFFERS:
-		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name, yesno(r->arg[2]),
-		         r->arg[2] ? "" : ", copy back a bounced receive");
+		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name, yesno(r->arg[DV_MAP_ARG_WRITE]),
+		         r->arg[DV_MAP_ARG_WRITE] ? "" : ", copy back a bounced receive");
 		break;
 	case DV_CALL_MOVE_MEMORY:
 		snprintf(buf, size, "%s(%u bytes)", name, r->arg[2]);

@@ -346,20 +346,20 @@ static struct setup_info setup_info(const struct dv_sdl *s)
 	if (!rec)
 		return si;
 	si.found = true;
-	si.va = rec->arg[0];
-	si.offset = rec->arg[1];
-	si.length = rec->arg[2];
-	si.write = rec->arg[3] != 0;
-	si.phys = rec->arg[4];
-	si.bytecount = rec->arg[5];
+	si.va = rec->arg[DV_DMA_ARG_VA];
+	si.offset = rec->arg[DV_DMA_ARG_OFFSET];
+	si.length = rec->arg[DV_DMA_ARG_LENGTH];
+	si.write = rec->arg[DV_DMA_ARG_WRITE] != 0;
+	si.phys = rec->arg[DV_DMA_ARG_PHYS];
+	si.bytecount = rec->arg[DV_DMA_ARG_BYTECOUNT];
 	si.status = rec->status;
 	si.ok = rec->returned && rec->status == NDIS_STATUS_SUCCESS;
 	for (size_t k = setup + 1; k < s->view.pos; k++) {
 		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
 			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
 			if (m) {
-				si.bounced = m->arg[3] != 0;
-				si.dma_phys = m->arg[4];
+				si.bounced = m->arg[DV_MAP_ARG_BOUNCED] != 0;
+				si.dma_phys = m->arg[DV_MAP_ARG_PHYS];
 			}
 		} else if (ev[k].kind == DV_EV_XFER) {
 			si.moved += (ev[k].old_value >> 8) ? (ev[k].old_value >> 8) : 1;
