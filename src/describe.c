@@ -79,6 +79,31 @@ static const char *yesno(uint32_t v)
 	return v ? "TRUE" : "FALSE";
 }
 
+void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size)
+{
+	const char *name = dv_call_name((enum dv_call)r->call);
+	if (r->call != DV_CALL_SETUP_DMA_TRANSFER && r->call != DV_CALL_COMPLETE_DMA_TRANSFER) {
+		snprintf(buf, size, "%s(...)", name);
+		return;
+	}
+	/* The Buffer: its virtual address, its size and the physical pages it lies in. */
+	char pages[96];
+	size_t n = (size_t)snprintf(pages, sizeof pages, "%s", r->npages > 1 ? "pages" : "page");
+	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES && n < sizeof pages; i++)
+		n += (size_t)snprintf(pages + n, sizeof pages - n, " 0x%06x", r->page[i]);
+	if (r->npages > DV_CALL_PAGES && n < sizeof pages)
+		snprintf(pages + n, sizeof pages - n, " and %u more", r->npages - DV_CALL_PAGES);
+	if (r->npages == 0)
+		snprintf(pages, sizeof pages, "no page");
+	if (r->arg[DV_DMA_ARG_VA] == 0)
+		snprintf(buf, size, "%s(Buffer NULL, Offset %u, Length %u, WriteToDevice %s)", name,
+		         r->arg[DV_DMA_ARG_OFFSET], r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
+	else
+		snprintf(buf, size, "%s(Buffer VA 0x%08x: %u B in %s, Offset %u, Length %u, WriteToDevice %s)",
+		         name, r->arg[DV_DMA_ARG_VA], r->arg[DV_DMA_ARG_BYTECOUNT], pages,
+		         r->arg[DV_DMA_ARG_OFFSET], r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
+}
+
 static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev, char *buf, size_t size)
 {
 	const char *name = dv_call_name((enum dv_call)ev->slot);

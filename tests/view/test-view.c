@@ -2,6 +2,7 @@
  * to their end and the view is moved through them; the panels' text is checked where the
  * panels must agree with each other and with the model (issue "Predict, then see", part 4).
  * argv[1]: the lessons directory. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,19 @@ static bool panel_has(const struct dv_vpanel *p, const char *needle)
 	return yes;
 }
 
+/* As panel_has, with the panel's lines joined by spaces: for text wrapped at a narrow width. */
+static bool panel_says(const struct dv_vpanel *p, const char *needle)
+{
+	char *s = text_of(p);
+	for (char *c = s ? strchr(s, '\n') : NULL; c; c = strchr(c, '\n'))
+		*c = ' ';
+	bool yes = s && strstr(s, needle);
+	if (!yes)
+		fprintf(stderr, "  panel does not say \"%s\": %s\n", needle, s ? s : "");
+	free(s);
+	return yes;
+}
+
 /* The log line the view highlights as the current event (NULL when none). */
 static const char *highlighted(const struct dv_vpanel *log)
 {
@@ -179,6 +193,108 @@ static void test_until_tc_shows_the_tc(void)
 		dv_vpanel_finish(&dma);
 		close_lesson(&f);
 	}
+}
+
+/* ---- 2. the NDIS panel: the calls, their arguments in words, the channel's busy state -------- */
+
+static void test_ndis_busy(void)
+{
+	struct fixture f;
+	CHECK(open_lesson(&f, "06-busy"));
+	if (!f.run) {
+		close_lesson(&f);
+		return;
+	}
+	struct dv_vpanel nd;
+	dv_vpanel_init(&nd);
+	/* Step 1: the receive is set up over the 4096-byte area at 0x101000. */
+	CHECK(goto_number(&f, 1));
+	dv_view_ndis(&f.view, &nd, 80);
+	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
+	CHECK(panel_says(&nd, "NdisMSetupDmaTransfer(Buffer VA 0x8"));
+	CHECK(panel_says(&nd, ": 4096 B in page 0x101000, Offset 0, Length 4096, WriteToDevice FALSE) returned NDIS_STATUS_SUCCESS"));
+	/* Step 2: the second Setup is refused; the receive is still in progress (the lesson
+	 * checks ndis.inprogress == 1 in step 3). */
+	CHECK(goto_number(&f, 2));
+	dv_view_ndis(&f.view, &nd, 80);
+	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
+	CHECK(panel_says(&nd, ": 60 B in page 0x100000, Offset 0, Length 60, WriteToDevice TRUE) returned NDIS_STATUS_RESOURCES"));
+	CHECK(panel_says(&nd, "dma-busy"));
+	/* ... at the width of an 80-column terminal's right column it still says all of it. */
+	dv_view_ndis(&f.view, &nd, 39);
+	CHECK(panel_says(&nd, "Length 60, WriteToDevice TRUE) returned NDIS_STATUS_RESOURCES"));
+	CHECK(nd.n <= 8);
+	CHECK(goto_number(&f, 3));
+	dv_view_ndis(&f.view, &nd, 80);
+	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
+	/* While the refused Setup runs: the call in progress, with its arguments. */
+	const struct dv_event *ev = dv_run_sim(f.run)->trace.ev;
+	size_t first, end, call = SIZE_MAX;
+	for (unsigned k = 0; k < f.lesson->nsteps; k++)
+		if (f.lesson->steps[k].number == 2 && dv_run_step_events(f.run, k, &first, &end))
+			for (size_t i = first; i < end && call == SIZE_MAX; i++)
+				if (ev[i].kind == DV_EV_CALL && ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER)
+					call = i;
+	CHECK(call != SIZE_MAX);
+	if (call != SIZE_MAX) {
+		dv_view_seek(&f.view, call + 1, call);
+		dv_view_ndis(&f.view, &nd, 80);
+		CHECK(panel_says(&nd, "now: NdisMSetupDmaTransfer"));
+		CHECK(panel_says(&nd, "Length 60, WriteToDevice TRUE) running"));
+	}
+	/* Step 4 completes the receive and sets up the send; step 5 completes the send. */
+	CHECK(goto_number(&f, 4));
+	dv_view_ndis(&f.view, &nd, 80);
+	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
+	CHECK(goto_number(&f, 5));
+	dv_view_ndis(&f.view, &nd, 80);
+	CHECK(panel_says(&nd, "channel 1 InProgress FALSE"));
+	CHECK(panel_says(&nd, "NdisMCompleteDmaTransfer(Buffer VA 0x8"));
+	dv_vpanel_finish(&nd);
+	close_lesson(&f);
+}
+
+/* At the end of every step of every shipped lesson, the panel's InProgress is the model's
+ * (ndis.inprogress, what the lessons' expectations read): a second run of the lesson stops
+ * there and is asked; the runs are deterministic, so its trace is the first run's so far. */
+static void test_ndis_busy_matches_the_model(void)
+{
+	size_t n = 0;
+	char **paths = dv_lessons_list(lessons_dir, &n);
+	CHECK(n >= 14);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(paths[i], '/');
+		char name[256];
+		snprintf(name, sizeof name, "%s", base ? base + 1 : paths[i]);
+		char *dot = strstr(name, ".lesson");
+		if (dot)
+			*dot = '\0';
+		struct fixture f;
+		CHECK(open_lesson(&f, name));
+		struct dv_run_options ro = { .load = dv_file_load_relative };
+		struct dv_run *live = f.run ? dv_run_create(f.lesson, &ro) : NULL;
+		struct dv_vpanel nd;
+		dv_vpanel_init(&nd);
+		unsigned steps = 0;
+		while (live && dv_run_step(live)) {
+			size_t pos = dv_run_sim(live)->trace.len;
+			uint32_t busy = 0;
+			CHECK(dv_run_eval_name(live, "ndis.inprogress", &busy, NULL));
+			dv_view_seek(&f.view, pos, pos);
+			dv_view_ndis(&f.view, &nd, 80);
+			bool says_busy = strstr(nd.title, "InProgress TRUE") != NULL;
+			if (says_busy != (busy != 0))
+				fprintf(stderr, "  %s at event %zu: the panel says \"%s\", ndis.inprogress is %u\n", name,
+				        pos, nd.title, busy);
+			CHECK(says_busy == (busy != 0));
+			steps++;
+		}
+		CHECK(steps > 0);
+		dv_vpanel_finish(&nd);
+		dv_run_destroy(live);
+		close_lesson(&f);
+	}
+	dv_lessons_list_free(paths, n);
 }
 
 /* ---- 3. the timing diagram follows the lesson's channel ------------------------------------ */
@@ -298,6 +414,8 @@ int main(int argc, char **argv)
 	static const struct check_case cases[] = {
 		CHECK_CASE(test_port_unit_shows_the_write),
 		CHECK_CASE(test_until_tc_shows_the_tc),
+		CHECK_CASE(test_ndis_busy),
+		CHECK_CASE(test_ndis_busy_matches_the_model),
 		CHECK_CASE(test_timing_follows_the_channel),
 		CHECK_CASE(test_active_channel_is_the_programmed_one),
 		CHECK_CASE(test_nic_in_words),

@@ -769,67 +769,135 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 
 /* ---- the NDIS call --------------------------------------------------------------------------- */
 
+/* Appends text in one role, word-wrapped at width, as new lines of p. */
+static void wrapped_line(struct dv_vpanel *p, size_t width, enum dv_role r1, const char *lead,
+                         enum dv_role r2, const char *text, enum dv_role r3, const char *tail)
+{
+	struct dv_vline tmp = { 0 };
+	dv_vline_add(&tmp, r1, "%s", lead);
+	dv_vline_add(&tmp, r2, "%s", text);
+	dv_vline_add(&tmp, r3, "%s", tail);
+	wrap_into(p, &tmp, width);
+	free(tmp.text);
+	free(tmp.roles);
+}
+
+/* NDIS_DMA_BLOCK.InProgress of channel ch's handle at the cursor, as ndis.c holds it: set
+ * inside a Setup that passed its checks, just before its KeFlushIoBuffers; cleared inside a
+ * Complete once IoFlushAdapterBuffers returned, and by a Deregister. */
+static bool dma_in_progress(const struct dv_view *v, unsigned ch)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	for (size_t i = v->pos; i-- > 0;) {
+		const struct dv_event *e = &ev[i];
+		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS && e->chan == ch)
+			return true;
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_IO_FLUSH_ADAPTER_BUFFERS && e->chan == ch)
+			return false;
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
+			return false;
+	}
+	return false;
+}
+
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 {
 	dv_vpanel_clear(p);
 	snprintf(p->title, sizeof p->title, "NDIS");
 	const struct dv_trace *t = &v->sim->trace;
+	/* The call records give the arguments; the run has them even when the front end did
+	 * not hand the view its NDIS. */
+	const struct dv_ndis *nd = v->ndis ? v->ndis : dv_run_ndis(v->run);
 	char buf[256];
-	/* Walk back: a RETURN opens a finished call to skip, the CALL with no RETURN after it is
-	 * in progress. Collect the calls in progress (innermost first), the last return, the last
-	 * verifier rule and whether a DMA transfer is set up. */
+	/* Walk back: a RETURN opens a finished call to skip, a CALL with no RETURN after it is
+	 * in progress. Collect the calls in progress (innermost first), the last return, the
+	 * last verifier rule, the last Setup or Complete (and its return, if it came) and the
+	 * channel the calls are about. */
 	const struct dv_event *open[4];
 	size_t nopen = 0, depth = 0;
-	const struct dv_event *last_ret = NULL, *rule = NULL;
-	int inprogress = -1; /* unknown until a Setup return or a Complete call is seen */
+	const struct dv_event *last_ret = NULL, *rule = NULL, *dma_call = NULL, *dma_ret = NULL;
+	int ch = -1;
+	/* Whether the last return's call holds the Setup or Complete (MiniportSend around its
+	 * Setup): then the Setup, with its arguments, says more. */
+	bool last_holds_dma = false, last_call_seen = false;
+	size_t last_depth = 0;
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &t->ev[i];
+		bool dma = e->slot == DV_CALL_SETUP_DMA_TRANSFER || e->slot == DV_CALL_COMPLETE_DMA_TRANSFER;
 		if (e->kind == DV_EV_RETURN) {
-			if (!last_ret)
+			if (!last_ret) {
 				last_ret = e;
-			if (inprogress < 0 && e->slot == DV_CALL_SETUP_DMA_TRANSFER)
-				inprogress = e->new_value == 0; /* NDIS_STATUS_SUCCESS */
+				last_depth = depth;
+			}
+			if (dma && !dma_call && !dma_ret)
+				dma_ret = e;
 			depth++;
 		} else if (e->kind == DV_EV_CALL) {
-			if (inprogress < 0 && e->slot == DV_CALL_COMPLETE_DMA_TRANSFER)
-				inprogress = 0;
-			if (depth > 0)
+			if (dma && !dma_call) {
+				dma_call = e;
+				last_holds_dma = last_ret && !last_call_seen;
+			}
+			if (ch < 0 && e->chan < 8 && (dma || e->slot == DV_CALL_REGISTER_DMA_CHANNEL ||
+			                              e->slot == DV_CALL_READ_DMA_COUNTER))
+				ch = e->chan;
+			if (depth > 0) {
 				depth--;
-			else if (nopen < 4)
+				if (last_ret && depth == last_depth)
+					last_call_seen = true; /* the call that made the last return */
+			} else if (nopen < 4) {
 				open[nopen++] = e;
+			}
 		} else if (e->kind == DV_EV_VERIFIER && !rule) {
 			rule = e;
 		}
-		if (nopen == 4 && last_ret && rule && inprogress >= 0)
+		if (nopen == 4 && last_ret && rule && dma_call && ch >= 0)
 			break;
 	}
-	if (nopen == 0)
-		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call in progress");
-	for (size_t k = nopen; k-- > 0;) {
-		dv_event_describe(v->sim, v->ndis, open[k], buf, sizeof buf);
+	/* The title: the channel's busy state as the model holds it. */
+	if (ch >= 0)
+		snprintf(p->title, sizeof p->title, "NDIS: channel %d InProgress %s", ch,
+		         dma_in_progress(v, (unsigned)ch) ? "TRUE (busy)" : "FALSE");
+	/* The calls running now, outermost first. */
+	if (nopen > 0) {
 		struct dv_vline tmp = { 0 };
-		bool fresh = open[k] >= t->ev + v->from;
-		dv_vline_add(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s", buf);
-		dv_vline_add(&tmp, DV_ROLE_DIM, " ... running");
+		dv_vline_add(&tmp, DV_ROLE_NORMAL, "now: ");
+		for (size_t k = nopen; k-- > 0;) {
+			bool fresh = open[k] >= t->ev + v->from;
+			dv_vline_add(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s",
+			             dv_call_name((enum dv_call)open[k]->slot));
+			if (k > 0)
+				dv_vline_add(&tmp, DV_ROLE_DIM, " > ");
+		}
 		wrap_into(p, &tmp, width);
 		free(tmp.text);
 		free(tmp.roles);
 	}
-	if (last_ret) {
+	/* The last return, unless it is the Setup or Complete shown below or a call around it. */
+	bool dma_returned = dma_call && dma_ret && dma_ret->index == dma_call->index;
+	if (last_ret && !(dma_returned && last_ret == dma_ret) && !last_holds_dma) {
 		dv_event_describe(v->sim, v->ndis, last_ret, buf, sizeof buf);
-		struct dv_vline tmp = { 0 };
-		dv_vline_add(&tmp, DV_ROLE_NORMAL, "last: ");
-		dv_vline_add(&tmp, last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "%s", buf);
-		wrap_into(p, &tmp, width);
-		free(tmp.text);
-		free(tmp.roles);
-	} else {
-		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call has returned yet");
+		wrapped_line(p, width, DV_ROLE_NORMAL, "last: ",
+		             last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf, DV_ROLE_NORMAL, "");
+	} else if (!last_ret && nopen == 0) {
+		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call yet");
+	}
+	/* The last Setup or Complete: its arguments in words, and what it returned. */
+	const struct dv_call_record *r = dma_call && nd ? dv_ndis_record(nd, dma_call->index) : NULL;
+	if (dma_call) {
+		if (r)
+			dv_dma_call_words(r, buf, sizeof buf);
+		else
+			dv_event_describe(v->sim, NULL, dma_call, buf, sizeof buf);
+		bool fresh = dma_call >= t->ev + v->from || (dma_returned && dma_ret >= t->ev + v->from);
+		char tail[80];
+		if (dma_returned)
+			snprintf(tail, sizeof tail, " returned %s", dv_ndis_status_name((int32_t)dma_ret->new_value));
+		else
+			snprintf(tail, sizeof tail, " running");
+		wrapped_line(p, width, DV_ROLE_NORMAL, "", fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf,
+		             dma_returned ? (fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL) : DV_ROLE_DIM, tail);
 	}
 	struct dv_vline *l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "DMA transfer set up: ");
-	dv_vline_add(l, DV_ROLE_NORMAL, "%s", inprogress > 0 ? "yes (in progress)" : "no");
-	l = new_line(p);
 	if (rule) {
 		dv_vline_add(l, DV_ROLE_ERROR, "! verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
 		dv_vline_add(l, DV_ROLE_NORMAL, " - %s", dv_rule_title((enum dv_rule)rule->slot));
