@@ -338,6 +338,35 @@ static void test_wires_follow_the_channel(void)
 	dv_sdl_close(s);
 }
 
+/* ---- the memory box: its title, bars and hex rows describe one buffer ------------------------- */
+
+/* At the end of every step of every lesson that sets up an NDIS transfer, the hex rows lie in
+ * the NDIS_BUFFER the box's title names, or in the bounce buffer drawn under it (they showed
+ * the last transfer of an earlier Setup under the title of the newest one). */
+static void test_memory_rows_match_the_buffer(void)
+{
+	static const char *const lessons[] = { "03-send.lesson", "04-receive.lesson", "05-staging.lesson",
+		                               "06-busy.lesson", "07-subrange.lesson", "08-64k.lesson",
+		                               "09-above16m.lesson", "10-flush.lesson", "11-residue.lesson",
+		                               "13-autoinit.lesson", "14-16bit.lesson" };
+	for (size_t li = 0; li < sizeof lessons / sizeof lessons[0]; li++) {
+		struct dv_sdl *s = open_lesson(lessons[li]);
+		if (!s)
+			continue;
+		for (unsigned n = 1; n < 20 && dv_sdl_goto_step(s, n); n++) {
+			SDL_Surface *img = render(s, W, H);
+			SDL_FreeSurface(img);
+			if (!dv_sdl_hit_rect(s, "buffer", NULL))
+				continue; /* no Setup yet: no buffer to agree with */
+			bool agree = dv_sdl_hit_rect(s, "memrow:subrange", NULL) ||
+			             dv_sdl_hit_rect(s, "memrow:buffer", NULL) ||
+			             dv_sdl_hit_rect(s, "memrow:bounce", NULL);
+			CHECK(agree, "%s step %u: the hex rows are not in the buffer the memory box names", lessons[li], n);
+		}
+		dv_sdl_close(s);
+	}
+}
+
 /* ] and [ walk the course in file-name order. */
 static void test_lessons(void)
 {
@@ -516,6 +545,7 @@ int main(int argc, char **argv)
 	test_ask();
 	test_lessons();
 	test_wires_follow_the_channel();
+	test_memory_rows_match_the_buffer();
 	test_themes_and_sizes();
 	test_png();
 	test_hashes(argv[2]);

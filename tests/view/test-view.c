@@ -407,6 +407,32 @@ static void test_nic_in_words(void)
 	close_lesson(&f);
 }
 
+/* ---- 5. memory: the transfer the channel holds now ----------------------------------------- */
+
+/* 04-receive: a frame landed in the receive area (step 2); the driver completed the receive and
+ * set up the next one over the whole area (steps 3-4). The memory panel then shows where the
+ * next frame goes, not the old frame's last byte. */
+static void test_memory_follows_the_new_setup(void)
+{
+	struct fixture f;
+	CHECK(open_lesson(&f, "04-receive"));
+	if (f.run) {
+		struct dv_vpanel mem;
+		dv_vpanel_init(&mem);
+		CHECK(goto_number(&f, 2));
+		dv_view_memory(&f.view, &mem, 2, 80);
+		CHECK(panel_has(&mem, "(last DMA transfer)"));
+		CHECK(goto_number(&f, 4));
+		dv_view_memory(&f.view, &mem, 2, 80);
+		CHECK(panel_has(&mem, "Memory at 0x101000 (next DMA address)"));
+		size_t xfer = 0;
+		CHECK_EQ(dv_view_memory_addr(&f.view, &xfer), 0x101000);
+		CHECK_EQ(xfer, SIZE_MAX);
+		dv_vpanel_finish(&mem);
+	}
+	close_lesson(&f);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -419,6 +445,7 @@ int main(int argc, char **argv)
 		CHECK_CASE(test_timing_follows_the_channel),
 		CHECK_CASE(test_active_channel_is_the_programmed_one),
 		CHECK_CASE(test_nic_in_words),
+		CHECK_CASE(test_memory_follows_the_new_setup),
 	};
 	return check_run(cases, (int)(sizeof cases / sizeof cases[0]));
 }

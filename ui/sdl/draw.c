@@ -314,36 +314,71 @@ static struct moves moves_of(const struct dv_sdl *s)
 
 /* ---- the transfer NDIS set up: NDIS_BUFFER, Offset/Length, bounce ------------------------------ */
 
+/* Where the memory box's hex rows lie: in the NDIS_BUFFER (its Offset/Length part or the
+ * rest), in the bounce buffer, or elsewhere. */
+enum mem_place { MEM_ELSEWHERE, MEM_BUFFER, MEM_SUBRANGE, MEM_BOUNCE };
+
 struct setup_info {
-	bool found;	   /* an NdisMSetupDmaTransfer at or before the cursor */
-	bool ok;	   /* it returned NDIS_STATUS_SUCCESS */
+	bool found;	   /* the NdisMSetupDmaTransfer the memory rows belong to */
+	bool ok;	   /* it returned NDIS_STATUS_SUCCESS (or is running past IoMapTransfer) */
+	bool returned;	   /* it returned before the cursor */
 	bool completed;	   /* NdisMCompleteDmaTransfer came after it */
 	bool write;	   /* WriteToDevice */
 	uint32_t va, offset, length, bytecount, phys;
+	uint32_t buf_phys; /* the physical address of the buffer's first byte */
 	bool bounced;
 	uint32_t dma_phys; /* where the 8237A was pointed (the bounce buffer when bounced) */
 	size_t moved;	   /* bytes DMA moved since the Setup */
 	int32_t status;
+	uint32_t mem_addr; /* the address the hex rows are around (dv_view_memory_addr) */
+	enum mem_place mem_in;
 };
 
-static struct setup_info setup_info(const struct dv_sdl *s)
+/* Is physical address a inside the buffer of Setup record r, and at which byte? */
+static bool in_buffer(const struct dv_call_record *r, uint32_t a, uint32_t *byte)
+{
+	uint32_t first = r->arg[DV_DMA_ARG_VA] % DV_PAGE_SIZE;
+	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES; i++) {
+		if (a < r->page[i] || a - r->page[i] >= DV_PAGE_SIZE)
+			continue;
+		uint32_t k = i * DV_PAGE_SIZE + (a - r->page[i]);
+		if (k >= first && k - first < r->arg[DV_DMA_ARG_BYTECOUNT]) {
+			*byte = k - first;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The transfer the memory box shows: the Setup on channel ch before the DMA transfer whose
+ * bytes the hex rows show (before the cursor when they show the channel's next address), so
+ * that the box's title, bars and rows describe one buffer. */
+static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 {
 	struct setup_info si;
 	memset(&si, 0, sizeof si);
 	const struct dv_ndis *nd = dv_run_ndis(s->run);
 	const struct dv_event *ev = s->view.sim->trace.ev;
+	size_t xfer;
+	si.mem_addr = dv_view_memory_addr(&s->view, &xfer);
 	if (!nd)
 		return si;
-	size_t i = s->view.pos, setup = SIZE_MAX;
-	while (i-- > 0)
-		if (ev[i].kind == DV_EV_CALL && ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER) {
+	if (xfer != SIZE_MAX)
+		ch = ev[xfer].chan;
+	/* Bytes moved: the Setup that programmed the channel for them (a refused one between
+	 * did not). Otherwise the newest Setup, refused or not. */
+	size_t i = xfer != SIZE_MAX ? xfer : s->view.pos, setup = SIZE_MAX;
+	const struct dv_call_record *rec = NULL;
+	while (i-- > 0) {
+		if (ev[i].kind != DV_EV_CALL || ev[i].slot != DV_CALL_SETUP_DMA_TRANSFER || ev[i].chan != ch)
+			continue;
+		rec = dv_ndis_record(nd, ev[i].index);
+		if (rec && (xfer == SIZE_MAX || rec->status == NDIS_STATUS_SUCCESS)) {
 			setup = i;
 			break;
 		}
-	if (setup == SIZE_MAX)
-		return si;
-	const struct dv_call_record *rec = dv_ndis_record(nd, ev[setup].index);
-	if (!rec)
+	}
+	if (setup == SIZE_MAX || !rec)
 		return si;
 	si.found = true;
 	si.va = rec->arg[DV_DMA_ARG_VA];
@@ -352,25 +387,38 @@ static struct setup_info setup_info(const struct dv_sdl *s)
 	si.write = rec->arg[DV_DMA_ARG_WRITE] != 0;
 	si.phys = rec->arg[DV_DMA_ARG_PHYS];
 	si.bytecount = rec->arg[DV_DMA_ARG_BYTECOUNT];
+	si.buf_phys = rec->npages ? rec->page[0] + si.va % DV_PAGE_SIZE : si.phys - si.offset;
 	si.status = rec->status;
-	si.ok = rec->returned && rec->status == NDIS_STATUS_SUCCESS;
+	/* What happened to it up to the cursor (the record knows its whole future). */
 	for (size_t k = setup + 1; k < s->view.pos; k++) {
-		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
+		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER && ev[k].chan == ch) {
+			break; /* the next transfer on the channel */
+		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
 			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
 			if (m) {
 				si.bounced = m->arg[DV_MAP_ARG_BOUNCED] != 0;
 				si.dma_phys = m->arg[DV_MAP_ARG_PHYS];
 			}
-		} else if (ev[k].kind == DV_EV_XFER) {
+			si.ok = true; /* past its checks: the 8237A is being programmed */
+		} else if (ev[k].kind == DV_EV_XFER && ev[k].chan == ch && !si.completed) {
 			si.moved += (ev[k].old_value >> 8) ? (ev[k].old_value >> 8) : 1;
-		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
+		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER && ev[k].chan == ch) {
 			si.completed = true;
-		} else if (ev[k].kind == DV_EV_RETURN && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER) {
+		} else if (ev[k].kind == DV_EV_RETURN && ev[k].index == ev[setup].index) {
 			si.ok = ev[k].new_value == (uint32_t)NDIS_STATUS_SUCCESS;
+			si.returned = true;
 		}
 	}
 	if (si.moved > si.length)
 		si.moved = si.length;
+	/* A refused Setup programmed nothing: the rows show the bytes it was asked to move. */
+	if (si.returned && !si.ok)
+		si.mem_addr = si.phys != 0xFFFFFFFFu ? si.phys : si.buf_phys;
+	uint32_t byte;
+	if (si.ok && si.bounced && si.mem_addr >= si.dma_phys && si.mem_addr - si.dma_phys < si.length)
+		si.mem_in = MEM_BOUNCE;
+	else if (in_buffer(rec, si.mem_addr, &byte))
+		si.mem_in = byte >= si.offset && byte - si.offset < si.length ? MEM_SUBRANGE : MEM_BUFFER;
 	return si;
 }
 
@@ -508,6 +556,13 @@ static const char D_SUB[] = "Offset: 'the byte offset within the buffer at which
 static const char D_BOUNCE[] = "A bounce (map-register) buffer: the HAL copies the data here because "
 	"the 8237A cannot reach the buffer itself (above 16 MiB, across a 64 KiB page, or not contiguous). "
 	"A send is copied in at Setup; a receive is copied back at Complete (IoFlushAdapterBuffers).";
+static const char D_MEMROW[] = "Host memory around the last DMA transfer, or where the channel transfers "
+	"next. These bytes are not in the NDIS_BUFFER drawn above.";
+static const char D_MEMROW_BUF[] = "Bytes of the NDIS_BUFFER drawn above, as they are now: the address "
+	"has the colour of the part of the bar they lie in. Bytes a DMA transfer of this step wrote or "
+	"read are highlighted.";
+static const char D_MEMROW_BOUNCE[] = "Bytes of the bounce buffer drawn above (its colour): the 8237A moves "
+	"these, not the caller's buffer. The HAL copies a send in at Setup and a receive back at Complete.";
 static const char D_TIMING[] = "The bus signals, one column per bus cycle up to the cursor. Click a "
 	"column to go to the end of that cycle.";
 static const char D_TIMELINE[] = "The whole lesson, one segment per step: click to go there.";
@@ -629,17 +684,18 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 }
 
 /* Host memory: the NDIS_BUFFER to scale, its subrange, the bounce buffer, and two hex rows. */
-static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct moves *mv)
+static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct moves *mv,
+			unsigned ch)
 {
 	const struct dv_theme *th = s->th;
 	const struct dv_font *sf = &s->small;
 	int u = L->u;
 	struct box mem = L->mem;
-	struct setup_info si = setup_info(s);
+	struct setup_info si = setup_info(s, ch);
 	char title[160];
 	if (si.found)
 		snprintf(title, sizeof title, "Host memory: NDIS_BUFFER, %u bytes at 0x%06x", si.bytecount,
-			 si.phys - si.offset);
+			 si.buf_phys);
 	else
 		snprintf(title, sizeof title, "Host memory");
 	draw_box(r, s, mem, title, mv->xfers > 0, th->boxfill, u);
@@ -678,7 +734,8 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 			hit_add(s, bb, D_BOUNCE, "bounce");
 		} else {
 			textf(r, sf, false, x0, y, th->dim, si.ok ? "no bounce buffer: the 8237A reaches it"
-							    : "Setup refused: nothing programmed");
+							    : si.returned ? "Setup refused: nothing programmed"
+									  : "Setup running: not programmed yet");
 		}
 		y += sf->lh;
 		int w = textf(r, sf, false, x0, y, th->text, "Offset %u  Length %u  %s  moved %zu%s ", si.offset,
@@ -687,13 +744,31 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 			textf(r, sf, true, x0 + w, y, th->bounce, "bounce at 0x%06x", si.dma_phys);
 		y += sf->lh;
 	}
-	/* The bytes themselves: the rows the view shows around the last transfer. */
+	/* The bytes themselves: the rows the view shows around the last transfer (or the next
+	 * address). Their addresses take the colour of the bar they lie in, so the rows say which
+	 * buffer they are: the subrange, the rest of the NDIS_BUFFER, or the bounce buffer. */
 	size_t cells = (size_t)(inner / sf->cw);
 	int room = mem.y + mem.h - 2 * u - y;
 	size_t rows = room >= sf->lh ? (size_t)(room / sf->lh) : 0;
-	dv_view_memory(&s->view, &s->mem, rows, cells);
-	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh)
-		vline_at(r, s, sf, x0, y, &s->mem.line[i], cells);
+	if (si.found && si.returned && !si.ok)
+		dv_view_memory_at(&s->view, &s->mem, rows, cells, si.mem_addr, "the refused Setup's buffer");
+	else
+		dv_view_memory(&s->view, &s->mem, rows, cells);
+	static const char *const where[] = { "memrow:elsewhere", "memrow:buffer", "memrow:subrange", "memrow:bounce" };
+	static const char *const what[] = { D_MEMROW, D_MEMROW_BUF, D_MEMROW_BUF, D_MEMROW_BOUNCE };
+	SDL_Color addr_c = si.mem_in == MEM_BOUNCE ? th->bounce : si.mem_in == MEM_SUBRANGE ? th->sub
+			 : si.mem_in == MEM_BUFFER ? th->buf : th->dim;
+	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh) {
+		const struct dv_vline *l = &s->mem.line[i];
+		size_t a = 0; /* the address, up to its space */
+		while (a < l->len && l->text[a] != ' ')
+			a++;
+		struct dv_vline rest = { l->text + a, l->roles + a, l->len - a, l->len - a };
+		text_at(r, sf, si.mem_in != MEM_ELSEWHERE, x0, y, l->text, a, addr_c, NULL);
+		vline_at(r, s, sf, x0 + (int)a * sf->cw, y, &rest, cells > a ? cells - a : 0);
+		if (i == 0)
+			hit_add(s, (SDL_Rect){ x0, y, inner, sf->lh }, what[si.mem_in], "%s", where[si.mem_in]);
+	}
 }
 
 static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
@@ -1205,7 +1280,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 			     i < fillc ? (c ? th->changed : th->wire_on) : th->wire_off);
 	}
 
-	draw_memory(r, s, &L, &mv);
+	draw_memory(r, s, &L, &mv, ch);
 
 	/* The page register: bits 16-23 of the address the 8237A does not have. */
 	panel_reset(s, p);

@@ -1243,27 +1243,47 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 
 /* ---- host memory ---------------------------------------------------------------------------- */
 
+uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	unsigned ch = active_channel(v);
+	size_t last = SIZE_MAX;
+	/* The last transfer of the current move: the bytes it changed are what to see. */
+	for (size_t i = v->pos; i-- > v->from && last == SIZE_MAX;)
+		if (ev[i].kind == DV_EV_XFER)
+			last = i;
+	/* Else the last transfer, unless the channel was programmed since (a Setup, or the
+	 * lesson's own port writes): then where the next transfer goes says more. */
+	for (size_t i = v->pos; last == SIZE_MAX && i-- > 0;) {
+		if (ev[i].kind == DV_EV_XFER)
+			last = i;
+		else if (ev[i].kind == DV_EV_PORT_OUT && channel_of_event(&ev[i]) == (int)ch)
+			break;
+	}
+	if (xfer)
+		*xfer = last;
+	if (last != SIZE_MAX)
+		return ev[last].index;
+	/* Where the channel transfers next: the 8237A's address and page (words on DMA2). */
+	uint32_t a = now_get(v, DV_SLOT_DMA_ADDR, ch), pg = now_get(v, DV_SLOT_PAGE, ch);
+	return ch >= 4 ? (pg & 0xFE) << 16 | (a & 0xFFFF) << 1 : pg << 16 | (a & 0xFFFF);
+}
+
 void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width)
+{
+	size_t xfer;
+	uint32_t addr = dv_view_memory_addr(v, &xfer);
+	dv_view_memory_at(v, p, rows, width, addr, xfer != SIZE_MAX ? "last DMA transfer" : "next DMA address");
+}
+
+void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width, uint32_t addr,
+                       const char *what)
 {
 	dv_vpanel_clear(p);
 	const struct dv_event *ev = v->sim->trace.ev;
 	size_t first = 0, end = 0;
 	dv_run_step_events(v->run, v->step, &first, &end);
-	uint32_t addr = 0;
-	bool found = false;
-	for (size_t i = v->pos; i-- > 0 && !found;)
-		if (ev[i].kind == DV_EV_XFER) {
-			addr = ev[i].index;
-			found = true;
-		}
-	if (!found) {
-		/* Nothing moved yet: where the active channel would transfer next. */
-		unsigned ch = active_channel(v);
-		uint32_t a = now_get(v, DV_SLOT_DMA_ADDR, ch), pg = now_get(v, DV_SLOT_PAGE, ch);
-		addr = ch >= 4 ? (pg & 0xFE) << 16 | (a & 0xFFFF) << 1 : pg << 16 | (a & 0xFFFF);
-	}
-	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr,
-	         found ? "last DMA transfer" : "next DMA address");
+	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr, what);
 	if (rows == 0)
 		return;
 	uint32_t size = v->sim->cfg.mem_size, row0 = addr & ~15u;

@@ -146,10 +146,17 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
 void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows);
 void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows);
-/* Host memory, 16 bytes a row (rows rows), around the address of the last DMA transfer (else
- * the active channel's next physical address), as it is at the cursor. Bytes a transfer of
- * the current step touched carry DV_ROLE_CHANGED. width < 56 drops the spaces between bytes. */
+/* Host memory, 16 bytes a row (rows rows), around dv_view_memory_addr, as it is at the cursor.
+ * Bytes a transfer of the current step touched carry DV_ROLE_CHANGED. width < 56 drops the
+ * spaces between bytes. */
 void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width);
+/* The address the memory panel shows: the last DMA transfer's (*xfer gets its event index),
+ * unless the active channel was programmed again before the current move and has not moved
+ * a byte since; then the channel's next physical address (*xfer = SIZE_MAX). xfer may be NULL. */
+uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer);
+/* As dv_view_memory, around addr; what says in the title what the address is. */
+void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width, uint32_t addr,
+                       const char *what);
 
 /* Run until: where the next event of a kind lies after the cursor (the position just past it
  * and the state changes it caused in its bus cycle, so that the panels show the terminal
