@@ -627,8 +627,10 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 
 /* A byte token on the bus path between memory and the NIC, at fraction t (0 at the source). */
 static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, bool to_memory,
-		  double t, unsigned value, bool bright)
+		  double t, const struct dv_event *xfer, bool bright)
 {
+	/* A word (16-bit channels) shows as four hex digits, high byte first. */
+	unsigned width = (xfer->old_value >> 8) == 2 ? 2 : 1, value = xfer->new_value & (width == 2 ? 0xFFFFu : 0xFFu);
 	const struct dv_font *f = &s->small;
 	int u = L->u;
 	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. */
@@ -650,11 +652,11 @@ static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *
 		x = nx;
 		y = by - (int)(d - a - b);
 	}
-	int w = 2 * f->cw + 6 * u, h = f->lh + 2 * u;
+	int w = 2 * (int)width * f->cw + 6 * u, h = f->lh + 2 * u;
 	SDL_Rect rc = { x - w / 2, y - h / 2, w, h };
 	fill(r, rc.x, rc.y, rc.w, rc.h, bright ? s->th->changed : s->th->wire_pulse);
 	frame(r, rc, u, s->th->on_changed);
-	textf(r, f, true, rc.x + 3 * u, rc.y + u, s->th->on_changed, "%02x", value & 0xFFu);
+	textf(r, f, true, rc.x + 3 * u, rc.y + u, s->th->on_changed, "%0*x", 2 * (int)width, value);
 }
 
 static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, const struct moves *mv)
@@ -669,7 +671,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 	if (mv->xfers == 1) {
 		/* Slow: the one byte of this move, travelling while the next move is due. */
 		double t = s->playing ? 0.15 + 0.7 * (double)s->acc / 1000.0 : 0.5;
-		token(r, s, L, to_mem, t, ev[mv->last_xfer].new_value, true);
+		token(r, s, L, to_mem, t, &ev[mv->last_xfer], true);
 		return;
 	}
 	/* Fast: a stream of the newest bytes, the newest nearest the destination. */
@@ -678,7 +680,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 		if (ev[i].kind != DV_EV_XFER)
 			continue;
 		double t = 0.92 - 0.84 * (double)shown / (double)(want > 1 ? want - 1 : 1);
-		token(r, s, L, to_mem, t, ev[i].new_value, shown == 0);
+		token(r, s, L, to_mem, t, &ev[i], shown == 0);
 		shown++;
 	}
 }
