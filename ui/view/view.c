@@ -382,7 +382,7 @@ size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 			if (e->kind == DV_EV_CALL)
 				depth++;
 			else if (e->kind == DV_EV_RETURN && depth-- <= 1)
-				return effects_end(v, i);
+				return i + 1; /* what follows a return is the caller's doing */
 			break;
 		}
 	}

@@ -160,7 +160,8 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
 
 /* Run until: where the next event of a kind lies after the cursor (the position just past it
  * and the state changes it caused in its bus cycle, so that the panels show the terminal
- * count's status bit and auto-mask, the interrupt's latch), or 0 when the trace ends first. */
+ * count's status bit and auto-mask, the interrupt's latch; just past a call's return), or 0
+ * when the trace ends first. */
 enum dv_until { DV_UNTIL_TC, DV_UNTIL_IRQ, DV_UNTIL_RETURN, DV_UNTIL_VERIFIER };
 size_t dv_view_find(const struct dv_view *v, enum dv_until what);
 
