@@ -43,9 +43,65 @@ const char *dv_port_name(const struct dv_sim *sim, unsigned port, char *buf, siz
 	return NULL;
 }
 
+const char *dv_nic_bits(unsigned reg, uint32_t value, char *buf, size_t size)
+{
+	static const char *const cmd[8] = { "TXGO", "RXEN", "DMATX", "DMARX", NULL, NULL, NULL, "RESET" };
+	static const char *const status[8] = { "TXBUSY", "TXEMPTY", "TXFULL", "RXDATA", "RXFULL",
+		                               "STATDATA", "DREQ", "RXBUSY" };
+	static const char *const ints[8] = { "TXDONE", "RXDONE", "UNDERRUN", "OVERRUN", "TXOVERFLOW",
+		                             NULL, NULL, NULL };
+	const char *const *names = reg == 0 ? cmd : reg == 1 ? status : ints;
+	size_t n = 0;
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned b = 0; b < 8; b++) {
+		if (!(value & (1u << b)))
+			continue;
+		char bit[8];
+		const char *name = names[b];
+		if (!name) { /* a bit the register does not have */
+			snprintf(bit, sizeof bit, "bit%u", b);
+			name = bit;
+		}
+		int w = snprintf(buf + n, size - n, "%s%s", n ? "|" : "", name);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+	if (n == 0)
+		snprintf(buf, size, "none");
+	return buf;
+}
+
 static const char *yesno(uint32_t v)
 {
 	return v ? "TRUE" : "FALSE";
+}
+
+void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size)
+{
+	const char *name = dv_call_name((enum dv_call)r->call);
+	if (r->call != DV_CALL_SETUP_DMA_TRANSFER && r->call != DV_CALL_COMPLETE_DMA_TRANSFER) {
+		snprintf(buf, size, "%s(...)", name);
+		return;
+	}
+	/* The Buffer: its virtual address, its size and the physical pages it lies in. */
+	char pages[96];
+	size_t n = (size_t)snprintf(pages, sizeof pages, "%s", r->npages > 1 ? "pages" : "page");
+	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES && n < sizeof pages; i++)
+		n += (size_t)snprintf(pages + n, sizeof pages - n, " 0x%06x", r->page[i]);
+	if (r->npages > DV_CALL_PAGES && n < sizeof pages)
+		snprintf(pages + n, sizeof pages - n, " and %u more", r->npages - DV_CALL_PAGES);
+	if (r->npages == 0)
+		snprintf(pages, sizeof pages, "no page");
+	if (r->arg[DV_DMA_ARG_VA] == 0)
+		snprintf(buf, size, "%s(Buffer NULL, Offset %u, Length %u, WriteToDevice %s)", name,
+		         r->arg[DV_DMA_ARG_OFFSET], r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
+	else
+		snprintf(buf, size, "%s(Buffer VA 0x%08x: %u B in %s, Offset %u, Length %u, WriteToDevice %s)",
+		         name, r->arg[DV_DMA_ARG_VA], r->arg[DV_DMA_ARG_BYTECOUNT], pages,
+		         r->arg[DV_DMA_ARG_OFFSET], r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
 }
 
 static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev, char *buf, size_t size)
@@ -59,29 +115,32 @@ static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev,
 	switch ((enum dv_call)ev->slot) {
 	case DV_CALL_SETUP_DMA_TRANSFER:
 	case DV_CALL_COMPLETE_DMA_TRANSFER:
-		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name, r->arg[1], r->arg[2],
-		         yesno(r->arg[3]));
+		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name, r->arg[DV_DMA_ARG_OFFSET],
+		         r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
 		break;
 	case DV_CALL_REGISTER_DMA_CHANNEL:
 		snprintf(buf, size, "%s(DmaChannel=%u, MaximumLength=%u, Desc.DmaChannel=%u, Desc.DmaWidth=%s)",
-		         name, r->arg[0], r->arg[2], r->arg[3], r->arg[4] == 1 ? "Width16Bits" : "Width8Bits");
+		         name, r->arg[DV_REGISTER_ARG_CHANNEL], r->arg[DV_REGISTER_ARG_MAXLEN],
+		         r->arg[DV_REGISTER_ARG_DESC_CHANNEL],
+		         r->arg[DV_REGISTER_ARG_DESC_WIDTH] == 1 ? "Width16Bits" : "Width8Bits");
 		break;
 	case DV_CALL_IO_MAP_TRANSFER:
-		if (r->returned && r->arg[3])
+		if (r->returned && r->arg[DV_MAP_ARG_BOUNCED])
 			snprintf(buf, size, "%s: the buffer at 0x%06x is out of the 8237's reach; bounced through map registers at 0x%06x",
-			         name, r->arg[5], r->arg[4]);
+			         name, r->arg[DV_MAP_ARG_WOULD_BE], r->arg[DV_MAP_ARG_PHYS]);
 		else if (r->returned)
-			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name, r->arg[4]);
+			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name, r->arg[DV_MAP_ARG_PHYS]);
 		else
-			snprintf(buf, size, "%s(Length=%u, WriteToDevice=%s)", name, r->arg[1], yesno(r->arg[2]));
+			snprintf(buf, size, "%s(Length=%u, WriteToDevice=%s)", name, r->arg[DV_MAP_ARG_LENGTH],
+			         yesno(r->arg[DV_MAP_ARG_WRITE]));
 		break;
 	case DV_CALL_KE_FLUSH_IO_BUFFERS:
 		snprintf(buf, size, "%s(ReadOperation=%s): flush the processor cache for the buffer", name,
-		         yesno(r->arg[2]));
+		         yesno(r->arg[DV_MAP_ARG_WRITE]));
 		break;
 	case DV_CALL_IO_FLUSH_ADAPTER_BUFFERS:
-		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name, yesno(r->arg[2]),
-		         r->arg[2] ? "" : ", copy back a bounced receive");
+		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name, yesno(r->arg[DV_MAP_ARG_WRITE]),
+		         r->arg[DV_MAP_ARG_WRITE] ? "" : ", copy back a bounced receive");
 		break;
 	case DV_CALL_MOVE_MEMORY:
 		snprintf(buf, size, "%s(%u bytes)", name, r->arg[2]);

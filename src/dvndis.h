@@ -20,15 +20,51 @@ struct dv_sim;
  * that dereferences one crashes instead of silently reading host memory. */
 #define DV_VA_PAGES 16384u /* 64 MiB of virtual space */
 
+/* What a call record keeps in arg[], by call: the one place the positions are named.
+ * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
+enum dv_dma_arg {
+	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
+	DV_DMA_ARG_OFFSET,    /* Offset */
+	DV_DMA_ARG_LENGTH,    /* Length */
+	DV_DMA_ARG_WRITE,     /* WriteToDevice */
+	DV_DMA_ARG_PHYS,      /* physical address of the Buffer's byte Offset (0xFFFFFFFF: none) */
+	DV_DMA_ARG_BYTECOUNT, /* the Buffer's ByteCount */
+};
+/* NdisMRegisterDmaChannel: */
+enum dv_register_arg {
+	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
+	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
+	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
+	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
+	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
+	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
+};
+/* IoMapTransfer, KeFlushIoBuffers and IoFlushAdapterBuffers as NDIS calls them: */
+enum dv_map_arg {
+	DV_MAP_ARG_OFFSET,
+	DV_MAP_ARG_LENGTH,
+	DV_MAP_ARG_WRITE,    /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
+	DV_MAP_ARG_BOUNCED,  /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	DV_MAP_ARG_PHYS,     /* ... the address the 8237A was programmed with */
+	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
+};
+
+/* How many of a buffer's physical pages a call record keeps. */
+#define DV_CALL_PAGES 4u
+
 /* One call of an NDIS/HAL function or miniport entry point, with its arguments. */
 struct dv_call_record {
 	uint16_t call;   /* enum dv_call */
 	uint16_t loc;    /* caller's file:line (trace location id) */
-	uint32_t arg[6]; /* by call; see ndis.c */
+	uint32_t arg[6]; /* by call: the enums above; other calls, see ndis.c */
 	int32_t status;  /* returned NDIS_STATUS (or value) */
 	uint8_t returned;
 	uint8_t channel;
 	uint64_t cycle;
+	/* Setup and Complete: the physical addresses of the Buffer's pages as its MDL held them
+	 * at the call (the first DV_CALL_PAGES of npages). */
+	uint32_t page[DV_CALL_PAGES];
+	uint32_t npages;
 };
 
 enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, DV_PHASE_HALTED };
@@ -140,6 +176,10 @@ uint8_t dv_ndis_packet_byte(uint32_t seq, uint32_t i);
 PVOID dv_ndis_map_pages(struct dv_ndis *ndis, const uint32_t *pfn, uint32_t n);
 /* A simulated VA's physical address (0xFFFFFFFF when unmapped or not simulated). */
 uint32_t dv_ndis_va_to_phys(const struct dv_ndis *ndis, const void *va);
+/* A simulated VA as call records and the UI show it: a 32-bit kernel address, 0x80000000 plus
+ * its offset in the simulated window, the same on every host (other pointers: their low 32
+ * bits). */
+uint32_t dv_ndis_va32(const void *va);
 bool dv_ndis_is_sim_va(const void *va);
 /* Builds an MDL over [va, va + length) of simulated memory, owned by ndis. */
 PNDIS_BUFFER dv_ndis_make_buffer(struct dv_ndis *ndis, PVOID va, uint32_t length);

@@ -325,7 +325,7 @@ static uint32_t eval_ref(struct dv_run *run, const struct dv_ref *r)
 	case DV_REF_BOUNCE_USED:
 		for (size_t i = nd->nrec; i-- > 0;)
 			if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
-				return nd->rec[i].arg[3] != 0;
+				return nd->rec[i].arg[DV_MAP_ARG_BOUNCED] != 0;
 		return 0;
 	}
 	return 0;

@@ -39,6 +39,13 @@ uint32_t dv_ndis_va_to_phys(const struct dv_ndis *ndis, const void *va)
 	return (pfn1 - 1) * DV_PAGE_SIZE + (uint32_t)(off % DV_PAGE_SIZE);
 }
 
+uint32_t dv_ndis_va32(const void *va)
+{
+	if (!dv_ndis_is_sim_va(va))
+		return (uint32_t)(uintptr_t)va;
+	return 0x80000000u + (uint32_t)((uintptr_t)va - va_base());
+}
+
 /* ---- bookkeeping --------------------------------------------------------------------- */
 
 static void *host_alloc(struct dv_ndis *ndis, size_t size)
@@ -657,12 +664,16 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 	if (!cur)
 		return NDIS_STATUS_FAILURE;
 	uint16_t loc = loc_of(cur, File, Line);
-	uint32_t args[6] = { DmaChannel, Dma32BitAddresses, MaximumLength,
-		             DmaDescription ? DmaDescription->DmaChannel : 0xFFFFFFFFu,
-		             DmaDescription ? (uint32_t)DmaDescription->DmaWidth : 0,
-		             DmaDescription ? (uint32_t)(DmaDescription->DemandMode |
-		                                         DmaDescription->AutoInitialize << 1)
-		                            : 0 };
+	uint32_t args[6] = {
+		[DV_REGISTER_ARG_CHANNEL] = DmaChannel,
+		[DV_REGISTER_ARG_DMA32] = Dma32BitAddresses,
+		[DV_REGISTER_ARG_MAXLEN] = MaximumLength,
+		[DV_REGISTER_ARG_DESC_CHANNEL] = DmaDescription ? DmaDescription->DmaChannel : 0xFFFFFFFFu,
+		[DV_REGISTER_ARG_DESC_WIDTH] = DmaDescription ? (uint32_t)DmaDescription->DmaWidth : 0,
+		[DV_REGISTER_ARG_DESC_MODE] = DmaDescription ? (uint32_t)(DmaDescription->DemandMode |
+		                                                          DmaDescription->AutoInitialize << 1)
+		                                             : 0,
+	};
 	struct call_scope s = call_begin(cur, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
 	                                 DmaDescription ? (uint8_t)DmaDescription->DmaChannel : 0xFF);
 	NDIS_STATUS st;
@@ -786,6 +797,28 @@ static bool valid_range(const struct dv_dma_handle *h, PNDIS_BUFFER b, ULONG off
 	return true;
 }
 
+/* The arguments Setup and Complete record (enum dv_dma_arg). */
+static void dma_args(uint32_t args[6], PNDIS_BUFFER Buffer, ULONG Offset, ULONG Length, BOOLEAN WriteToDevice)
+{
+	args[DV_DMA_ARG_VA] = Buffer ? dv_ndis_va32(Buffer->MappedSystemVa) : 0;
+	args[DV_DMA_ARG_OFFSET] = Offset;
+	args[DV_DMA_ARG_LENGTH] = Length;
+	args[DV_DMA_ARG_WRITE] = WriteToDevice;
+	args[DV_DMA_ARG_PHYS] = Buffer ? dv_mdl_phys(Buffer, Offset) : 0xFFFFFFFFu;
+	args[DV_DMA_ARG_BYTECOUNT] = Buffer ? Buffer->ByteCount : 0;
+}
+
+/* Keeps the Buffer's physical pages in call record rec. */
+static void record_pages(struct dv_ndis *ndis, uint32_t rec, PNDIS_BUFFER Buffer)
+{
+	if (rec >= ndis->nrec || !Buffer)
+		return;
+	struct dv_call_record *r = &ndis->rec[rec];
+	r->npages = Buffer->PfnCount < DV_MDL_MAX_PAGES ? Buffer->PfnCount : DV_MDL_MAX_PAGES;
+	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES; i++)
+		r->page[i] = Buffer->Pfn[i] * DV_PAGE_SIZE;
+}
+
 VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
                             ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File, int Line)
 {
@@ -793,11 +826,11 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 		return;
 	uint16_t loc = loc_of(cur, File, Line);
 	uint8_t chan = channel_of(MiniportDmaHandle);
-	uint32_t phys = Buffer ? dv_mdl_phys(Buffer, Offset) : 0xFFFFFFFFu;
-	uint32_t args[6] = { (uint32_t)(Buffer ? (uintptr_t)Buffer->MappedSystemVa : 0), Offset, Length,
-		             WriteToDevice, phys, Buffer ? Buffer->ByteCount : 0 };
+	uint32_t args[6];
+	dma_args(args, Buffer, Offset, Length, WriteToDevice);
 	struct call_scope s = call_begin(cur, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
 	                                 chan);
+	record_pages(cur, s.rec, Buffer);
 	NDIS_STATUS st;
 	if (irql() > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
@@ -827,19 +860,21 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	h->setup_loc = loc;
 	/* "which has been flushed to or from the device to maintain data integrity":
 	 * KeFlushIoBuffers(Mdl, ReadOperation = !WriteToDevice, DmaOperation = TRUE). */
-	uint32_t fargs[3] = { Offset, Length, !WriteToDevice };
+	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
+		              [DV_MAP_ARG_WRITE] = !WriteToDevice };
 	struct call_scope f = call_begin(cur, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
 	dv_hal_flush_io_buffers(cur->sim, Buffer, Offset, Length, !WriteToDevice);
 	call_end(cur, f, DV_CALL_KE_FLUSH_IO_BUFFERS, 0);
 	/* IoMapTransfer programs the 8237 (and bounces when it must). Its returned logical
 	 * address means nothing to a system-DMA driver (MS-MAP). */
-	uint32_t margs[6] = { Offset, Length, WriteToDevice, 0, 0, 0 };
+	uint32_t margs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
+		              [DV_MAP_ARG_WRITE] = WriteToDevice };
 	struct call_scope m = call_begin(cur, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
 	dv_hal_map_transfer(cur->sim, h->adapter, Buffer, Offset, Length, WriteToDevice != 0);
 	if (m.rec < cur->nrec) {
-		cur->rec[m.rec].arg[3] = h->adapter->bounced;
-		cur->rec[m.rec].arg[4] = h->adapter->phys;
-		cur->rec[m.rec].arg[5] = h->adapter->would_be;
+		cur->rec[m.rec].arg[DV_MAP_ARG_BOUNCED] = h->adapter->bounced;
+		cur->rec[m.rec].arg[DV_MAP_ARG_PHYS] = h->adapter->phys;
+		cur->rec[m.rec].arg[DV_MAP_ARG_WOULD_BE] = h->adapter->would_be;
 	}
 	call_end(cur, m, DV_CALL_IO_MAP_TRANSFER, 0);
 	st = NDIS_STATUS_SUCCESS;
@@ -857,10 +892,11 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 		return;
 	uint16_t loc = loc_of(cur, File, Line);
 	uint8_t chan = channel_of(MiniportDmaHandle);
-	uint32_t args[6] = { (uint32_t)(Buffer ? (uintptr_t)Buffer->MappedSystemVa : 0), Offset, Length,
-		             WriteToDevice, 0, 0 };
+	uint32_t args[6];
+	dma_args(args, Buffer, Offset, Length, WriteToDevice);
 	struct call_scope s = call_begin(cur, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
 	                                 chan);
+	record_pages(cur, s.rec, Buffer);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (irql() > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
@@ -878,7 +914,8 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	}
 	/* IoFlushAdapterBuffers: masks the channel ("resets the system DMA controller in
 	 * preparation for further DMA transfers"), copies a bounced receive back. */
-	uint32_t fargs[3] = { Offset, Length, WriteToDevice };
+	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
+		              [DV_MAP_ARG_WRITE] = WriteToDevice };
 	struct call_scope f = call_begin(cur, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc, DV_SRC_HAL, fargs, 3,
 	                                 h->channel);
 	bool coherent = dv_hal_flush_adapter_buffers(cur->sim, h->adapter, Buffer, Offset, Length,

@@ -351,6 +351,71 @@ static void test_ask(void)
 	dv_sdl_close(s);
 }
 
+/* ---- the wires follow the lesson's channel ----------------------------------------------------- */
+
+/* Does the wire named name (its hit rectangle) look different in a and b? The column just right
+ * of the wire's start: no label text there, only the wire. */
+static bool wire_differs(SDL_Surface *a, SDL_Surface *b, SDL_Rect r)
+{
+	for (int y = r.y; y < r.y + r.h && y < a->h && y < b->h; y++)
+		if (pixel(a, r.x + 3, y) != pixel(b, r.x + 3, y))
+			return true;
+	return false;
+}
+
+/* 14-16bit sends on channel 5: DREQ5 and DACK5 light while the frame moves (the 8-channel DREQ
+ * and DACK bits were tested with channel 5's bit on its chip, bit 1, so they never lit). */
+static void test_wires_follow_the_channel(void)
+{
+	struct dv_sdl *s = open_lesson("14-16bit.lesson");
+	if (!s)
+		return;
+	static const char *const wires[] = { "wire:\xe2\x86\x90 DREQ5", "wire:DACK5 \xe2\x86\x92" };
+	CHECK(dv_sdl_goto_step(s, 1), "14-16bit has a step 1");
+	SDL_Surface *idle = render(s, W, H);
+	CHECK(dv_sdl_goto_step(s, 3), "14-16bit has a step 3");
+	SDL_Surface *busy = render(s, W, H);
+	for (size_t i = 0; idle && busy && i < sizeof wires / sizeof wires[0]; i++) {
+		SDL_Rect r;
+		CHECK(dv_sdl_hit_rect(s, wires[i], &r), "14-16bit step 3: no %s", wires[i] + 5);
+		if (dv_sdl_hit_rect(s, wires[i], &r))
+			CHECK(wire_differs(idle, busy, r), "14-16bit step 3: %s is not lit while the frame moved",
+			      wires[i] + 5);
+	}
+	SDL_FreeSurface(idle);
+	SDL_FreeSurface(busy);
+	dv_sdl_close(s);
+}
+
+/* ---- the memory box: its title, bars and hex rows describe one buffer ------------------------- */
+
+/* At the end of every step of every lesson that sets up an NDIS transfer, the hex rows lie in
+ * the NDIS_BUFFER the box's title names, or in the bounce buffer drawn under it (they showed
+ * the last transfer of an earlier Setup under the title of the newest one). */
+static void test_memory_rows_match_the_buffer(void)
+{
+	static const char *const lessons[] = { "03-send.lesson", "04-receive.lesson", "05-staging.lesson",
+		                               "06-busy.lesson", "07-subrange.lesson", "08-64k.lesson",
+		                               "09-above16m.lesson", "10-flush.lesson", "11-residue.lesson",
+		                               "13-autoinit.lesson", "14-16bit.lesson" };
+	for (size_t li = 0; li < sizeof lessons / sizeof lessons[0]; li++) {
+		struct dv_sdl *s = open_lesson(lessons[li]);
+		if (!s)
+			continue;
+		for (unsigned n = 1; n < 20 && dv_sdl_goto_step(s, n); n++) {
+			SDL_Surface *img = render(s, W, H);
+			SDL_FreeSurface(img);
+			if (!dv_sdl_hit_rect(s, "buffer", NULL))
+				continue; /* no Setup yet: no buffer to agree with */
+			bool agree = dv_sdl_hit_rect(s, "memrow:subrange", NULL) ||
+			             dv_sdl_hit_rect(s, "memrow:buffer", NULL) ||
+			             dv_sdl_hit_rect(s, "memrow:bounce", NULL);
+			CHECK(agree, "%s step %u: the hex rows are not in the buffer the memory box names", lessons[li], n);
+		}
+		dv_sdl_close(s);
+	}
+}
+
 /* ] and [ walk the course in file-name order. */
 static void test_lessons(void)
 {
@@ -528,6 +593,8 @@ int main(int argc, char **argv)
 	test_mouse();
 	test_ask();
 	test_lessons();
+	test_wires_follow_the_channel();
+	test_memory_rows_match_the_buffer();
 	test_themes_and_sizes();
 	test_png();
 	test_hashes(argv[2]);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "describe.h"
 #include "dma8237.h"
 #include "dvndis.h"
 #include "sim.h"
@@ -314,63 +315,111 @@ static struct moves moves_of(const struct dv_sdl *s)
 
 /* ---- the transfer NDIS set up: NDIS_BUFFER, Offset/Length, bounce ------------------------------ */
 
+/* Where the memory box's hex rows lie: in the NDIS_BUFFER (its Offset/Length part or the
+ * rest), in the bounce buffer, or elsewhere. */
+enum mem_place { MEM_ELSEWHERE, MEM_BUFFER, MEM_SUBRANGE, MEM_BOUNCE };
+
 struct setup_info {
-	bool found;	   /* an NdisMSetupDmaTransfer at or before the cursor */
-	bool ok;	   /* it returned NDIS_STATUS_SUCCESS */
+	bool found;	   /* the NdisMSetupDmaTransfer the memory rows belong to */
+	bool ok;	   /* it returned NDIS_STATUS_SUCCESS (or is running past IoMapTransfer) */
+	bool returned;	   /* it returned before the cursor */
 	bool completed;	   /* NdisMCompleteDmaTransfer came after it */
 	bool write;	   /* WriteToDevice */
 	uint32_t va, offset, length, bytecount, phys;
+	uint32_t buf_phys; /* the physical address of the buffer's first byte */
 	bool bounced;
 	uint32_t dma_phys; /* where the 8237A was pointed (the bounce buffer when bounced) */
 	size_t moved;	   /* bytes DMA moved since the Setup */
 	int32_t status;
+	uint32_t mem_addr; /* the address the hex rows are around (dv_view_memory_addr) */
+	enum mem_place mem_in;
 };
 
-static struct setup_info setup_info(const struct dv_sdl *s)
+/* Is physical address a inside the buffer of Setup record r, and at which byte? */
+static bool in_buffer(const struct dv_call_record *r, uint32_t a, uint32_t *byte)
+{
+	uint32_t first = r->arg[DV_DMA_ARG_VA] % DV_PAGE_SIZE;
+	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES; i++) {
+		if (a < r->page[i] || a - r->page[i] >= DV_PAGE_SIZE)
+			continue;
+		uint32_t k = i * DV_PAGE_SIZE + (a - r->page[i]);
+		if (k >= first && k - first < r->arg[DV_DMA_ARG_BYTECOUNT]) {
+			*byte = k - first;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The transfer the memory box shows: the Setup on channel ch before the DMA transfer whose
+ * bytes the hex rows show (before the cursor when they show the channel's next address), so
+ * that the box's title, bars and rows describe one buffer. */
+static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 {
 	struct setup_info si;
 	memset(&si, 0, sizeof si);
 	const struct dv_ndis *nd = dv_run_ndis(s->ss->run);
 	const struct dv_event *ev = s->ss->view.sim->trace.ev;
+	size_t xfer;
+	si.mem_addr = dv_view_memory_addr(&s->ss->view, &xfer);
 	if (!nd)
 		return si;
-	size_t i = s->ss->view.pos, setup = SIZE_MAX;
-	while (i-- > 0)
-		if (ev[i].kind == DV_EV_CALL && ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER) {
+	if (xfer != SIZE_MAX)
+		ch = ev[xfer].chan;
+	/* Bytes moved: the Setup that programmed the channel for them (a refused one between
+	 * did not). Otherwise the newest Setup, refused or not. */
+	size_t i = xfer != SIZE_MAX ? xfer : s->ss->view.pos, setup = SIZE_MAX;
+	const struct dv_call_record *rec = NULL;
+	while (i-- > 0) {
+		if (ev[i].kind != DV_EV_CALL || ev[i].slot != DV_CALL_SETUP_DMA_TRANSFER || ev[i].chan != ch)
+			continue;
+		rec = dv_ndis_record(nd, ev[i].index);
+		if (rec && (xfer == SIZE_MAX || rec->status == NDIS_STATUS_SUCCESS)) {
 			setup = i;
 			break;
 		}
-	if (setup == SIZE_MAX)
-		return si;
-	const struct dv_call_record *rec = dv_ndis_record(nd, ev[setup].index);
-	if (!rec)
+	}
+	if (setup == SIZE_MAX || !rec)
 		return si;
 	si.found = true;
-	si.va = rec->arg[0];
-	si.offset = rec->arg[1];
-	si.length = rec->arg[2];
-	si.write = rec->arg[3] != 0;
-	si.phys = rec->arg[4];
-	si.bytecount = rec->arg[5];
+	si.va = rec->arg[DV_DMA_ARG_VA];
+	si.offset = rec->arg[DV_DMA_ARG_OFFSET];
+	si.length = rec->arg[DV_DMA_ARG_LENGTH];
+	si.write = rec->arg[DV_DMA_ARG_WRITE] != 0;
+	si.phys = rec->arg[DV_DMA_ARG_PHYS];
+	si.bytecount = rec->arg[DV_DMA_ARG_BYTECOUNT];
+	si.buf_phys = rec->npages ? rec->page[0] + si.va % DV_PAGE_SIZE : si.phys - si.offset;
 	si.status = rec->status;
-	si.ok = rec->returned && rec->status == NDIS_STATUS_SUCCESS;
+	/* What happened to it up to the cursor (the record knows its whole future). */
 	for (size_t k = setup + 1; k < s->ss->view.pos; k++) {
-		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
+		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER && ev[k].chan == ch) {
+			break; /* the next transfer on the channel */
+		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
 			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
 			if (m) {
-				si.bounced = m->arg[3] != 0;
-				si.dma_phys = m->arg[4];
+				si.bounced = m->arg[DV_MAP_ARG_BOUNCED] != 0;
+				si.dma_phys = m->arg[DV_MAP_ARG_PHYS];
 			}
-		} else if (ev[k].kind == DV_EV_XFER) {
+			si.ok = true; /* past its checks: the 8237A is being programmed */
+		} else if (ev[k].kind == DV_EV_XFER && ev[k].chan == ch && !si.completed) {
 			si.moved += (ev[k].old_value >> 8) ? (ev[k].old_value >> 8) : 1;
-		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
+		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER && ev[k].chan == ch) {
 			si.completed = true;
-		} else if (ev[k].kind == DV_EV_RETURN && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER) {
+		} else if (ev[k].kind == DV_EV_RETURN && ev[k].index == ev[setup].index) {
 			si.ok = ev[k].new_value == (uint32_t)NDIS_STATUS_SUCCESS;
+			si.returned = true;
 		}
 	}
 	if (si.moved > si.length)
 		si.moved = si.length;
+	/* A refused Setup programmed nothing: the rows show the bytes it was asked to move. */
+	if (si.returned && !si.ok)
+		si.mem_addr = si.phys != 0xFFFFFFFFu ? si.phys : si.buf_phys;
+	uint32_t byte;
+	if (si.ok && si.bounced && si.mem_addr >= si.dma_phys && si.mem_addr - si.dma_phys < si.length)
+		si.mem_in = MEM_BOUNCE;
+	else if (in_buffer(rec, si.mem_addr, &byte))
+		si.mem_in = byte >= si.offset && byte - si.offset < si.length ? MEM_SUBRANGE : MEM_BUFFER;
 	return si;
 }
 
@@ -477,14 +526,15 @@ static const char D_PAGE[] = "Page register: the 8237A has only 16 address bits,
 	"which is why the HAL bounces buffers that cross one.";
 static const char D_PHYS[] = "The next physical address on the bus: page << 16 | address (16-bit "
 	"channels: the address is in words and page bit 0 is ignored).";
-static const char D_NICCMD[] = "The NIC's command register (start TX, enable DMA for TX or RX) and its "
-	"interrupt status register (TX done, RX ready, overrun, underrun).";
+static const char D_NICCMD[] = "The NIC's command register: TXGO starts a frame, RXEN turns the receiver on, "
+	"DMATX or DMARX lets the card raise DREQ for the send or the receive side.";
 static const char D_TXLEN[] = "TXLEN: the frame length the driver told the card; sent: bytes that "
 	"have left on the wire so far.";
 static const char D_FIFO[] = "The card's 16-byte FIFOs. TX: filled by DMA, drained by the wire; the "
 	"card raises DREQ while there is room. RX: filled by the wire, emptied by DMA.";
-static const char D_IRQLINE[] = "The card's interrupt line to the PIC: it goes high when an enabled "
-	"ISR bit is set and stays high until the driver acknowledges it.";
+static const char D_IRQLINE[] = "The interrupt status register (TXDONE, RXDONE, UNDERRUN, OVERRUN, "
+	"TXOVERFLOW) and the card's interrupt line to the PIC: the line is high while an ISR bit the IMR "
+	"enables is set, until the driver writes the bit back to clear it.";
 static const char D_PEER[] = "The peer station at the other end of the wire: it receives and checks "
 	"the frames the card sends, and sends the frames the lesson queues.";
 static const char D_HRQ[] = "HRQ (hold request): the 8237A asks the CPU for the bus because a "
@@ -507,6 +557,13 @@ static const char D_SUB[] = "Offset: 'the byte offset within the buffer at which
 static const char D_BOUNCE[] = "A bounce (map-register) buffer: the HAL copies the data here because "
 	"the 8237A cannot reach the buffer itself (above 16 MiB, across a 64 KiB page, or not contiguous). "
 	"A send is copied in at Setup; a receive is copied back at Complete (IoFlushAdapterBuffers).";
+static const char D_MEMROW[] = "Host memory around the last DMA transfer, or where the channel transfers "
+	"next. These bytes are not in the NDIS_BUFFER drawn above.";
+static const char D_MEMROW_BUF[] = "Bytes of the NDIS_BUFFER drawn above, as they are now: the address "
+	"has the colour of the part of the bar they lie in. Bytes a DMA transfer of this step wrote or "
+	"read are highlighted.";
+static const char D_MEMROW_BOUNCE[] = "Bytes of the bounce buffer drawn above (its colour): the 8237A moves "
+	"these, not the caller's buffer. The HAL copies a send in at Setup and a receive back at Complete.";
 static const char D_TIMING[] = "The bus signals, one column per bus cycle up to the cursor. Click a "
 	"column to go to the end of that cycle.";
 static const char D_TIMELINE[] = "The whole lesson, one segment per step: click to go there.";
@@ -571,8 +628,10 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 
 /* A byte token on the bus path between memory and the NIC, at fraction t (0 at the source). */
 static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, bool to_memory,
-		  double t, unsigned value, bool bright)
+		  double t, const struct dv_event *xfer, bool bright)
 {
+	/* A word (16-bit channels) shows as four hex digits, high byte first. */
+	unsigned width = (xfer->old_value >> 8) == 2 ? 2 : 1, value = xfer->new_value & (width == 2 ? 0xFFFFu : 0xFFu);
 	const struct dv_font *f = &s->small;
 	int u = L->u;
 	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. */
@@ -594,11 +653,11 @@ static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *
 		x = nx;
 		y = by - (int)(d - a - b);
 	}
-	int w = 2 * f->cw + 6 * u, h = f->lh + 2 * u;
+	int w = 2 * (int)width * f->cw + 6 * u, h = f->lh + 2 * u;
 	SDL_Rect rc = { x - w / 2, y - h / 2, w, h };
 	fill(r, rc.x, rc.y, rc.w, rc.h, bright ? s->th->changed : s->th->wire_pulse);
 	frame(r, rc, u, s->th->on_changed);
-	textf(r, f, true, rc.x + 3 * u, rc.y + u, s->th->on_changed, "%02x", value & 0xFFu);
+	textf(r, f, true, rc.x + 3 * u, rc.y + u, s->th->on_changed, "%0*x", 2 * (int)width, value);
 }
 
 static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, const struct moves *mv)
@@ -613,7 +672,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 	if (mv->xfers == 1) {
 		/* Slow: the one byte of this move, travelling while the next move is due. */
 		double t = s->playing ? 0.15 + 0.7 * (double)s->play.acc / 1000.0 : 0.5;
-		token(r, s, L, to_mem, t, ev[mv->last_xfer].new_value, true);
+		token(r, s, L, to_mem, t, &ev[mv->last_xfer], true);
 		return;
 	}
 	/* Fast: a stream of the newest bytes, the newest nearest the destination. */
@@ -622,23 +681,24 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 		if (ev[i].kind != DV_EV_XFER)
 			continue;
 		double t = 0.92 - 0.84 * (double)shown / (double)(want > 1 ? want - 1 : 1);
-		token(r, s, L, to_mem, t, ev[i].new_value, shown == 0);
+		token(r, s, L, to_mem, t, &ev[i], shown == 0);
 		shown++;
 	}
 }
 
 /* Host memory: the NDIS_BUFFER to scale, its subrange, the bounce buffer, and two hex rows. */
-static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct moves *mv)
+static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct moves *mv,
+			unsigned ch)
 {
 	const struct dv_theme *th = s->th;
 	const struct dv_font *sf = &s->small;
 	int u = L->u;
 	struct box mem = L->mem;
-	struct setup_info si = setup_info(s);
+	struct setup_info si = setup_info(s, ch);
 	char title[160];
 	if (si.found)
 		snprintf(title, sizeof title, "Host memory: NDIS_BUFFER, %u bytes at 0x%06x", si.bytecount,
-			 si.phys - si.offset);
+			 si.buf_phys);
 	else
 		snprintf(title, sizeof title, "Host memory");
 	draw_box(r, s, mem, title, mv->xfers > 0, th->boxfill, u);
@@ -677,7 +737,8 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 			hit_add(s, bb, D_BOUNCE, "bounce");
 		} else {
 			textf(r, sf, false, x0, y, th->dim, si.ok ? "no bounce buffer: the 8237A reaches it"
-							    : "Setup refused: nothing programmed");
+							    : si.returned ? "Setup refused: nothing programmed"
+									  : "Setup running: not programmed yet");
 		}
 		y += sf->lh;
 		int w = textf(r, sf, false, x0, y, th->text, "Offset %u  Length %u  %s  moved %zu%s ", si.offset,
@@ -686,13 +747,31 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 			textf(r, sf, true, x0 + w, y, th->bounce, "bounce at 0x%06x", si.dma_phys);
 		y += sf->lh;
 	}
-	/* The bytes themselves: the rows the view shows around the last transfer. */
+	/* The bytes themselves: the rows the view shows around the last transfer (or the next
+	 * address). Their addresses take the colour of the bar they lie in, so the rows say which
+	 * buffer they are: the subrange, the rest of the NDIS_BUFFER, or the bounce buffer. */
 	size_t cells = (size_t)(inner / sf->cw);
 	int room = mem.y + mem.h - 2 * u - y;
 	size_t rows = room >= sf->lh ? (size_t)(room / sf->lh) : 0;
-	dv_view_memory(&s->ss->view, &s->mem, rows, cells);
-	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh)
-		vline_at(r, s, sf, x0, y, &s->mem.line[i], cells);
+	if (si.found && si.returned && !si.ok)
+		dv_view_memory_at(&s->ss->view, &s->mem, rows, cells, si.mem_addr, "the refused Setup's buffer");
+	else
+		dv_view_memory(&s->ss->view, &s->mem, rows, cells);
+	static const char *const where[] = { "memrow:elsewhere", "memrow:buffer", "memrow:subrange", "memrow:bounce" };
+	static const char *const what[] = { D_MEMROW, D_MEMROW_BUF, D_MEMROW_BUF, D_MEMROW_BOUNCE };
+	SDL_Color addr_c = si.mem_in == MEM_BOUNCE ? th->bounce : si.mem_in == MEM_SUBRANGE ? th->sub
+			 : si.mem_in == MEM_BUFFER ? th->buf : th->dim;
+	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh) {
+		const struct dv_vline *l = &s->mem.line[i];
+		size_t a = 0; /* the address, up to its space */
+		while (a < l->len && l->text[a] != ' ')
+			a++;
+		struct dv_vline rest = { l->text + a, l->roles + a, l->len - a, l->len - a };
+		text_at(r, sf, si.mem_in != MEM_ELSEWHERE, x0, y, l->text, a, addr_c, NULL);
+		vline_at(r, s, sf, x0 + (int)a * sf->cw, y, &rest, cells > a ? cells - a : 0);
+		if (i == 0)
+			hit_add(s, (SDL_Rect){ x0, y, inner, sf->lh }, what[si.mem_in], "%s", where[si.mem_in]);
+	}
 }
 
 static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
@@ -1054,7 +1133,9 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	int u = L.u;
 	struct dv_view *v = &s->ss->view;
 	const struct dv_font *sf = &s->small, *bf = &s->big;
-	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4);
+	/* bit: the channel's bit in its chip's mask and status; line: its DREQ and DACK lines,
+	 * one bit per channel 0-7 on the bus. */
+	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4), line = 1u << ch;
 	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
 
 	/* Title, and where the learner is. */
@@ -1068,7 +1149,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
-	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, bit), dack = level(s, DV_SLOT_BUS_DACK, 0, bit);
+	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, line), dack = level(s, DV_SLOT_BUS_DACK, 0, line);
 	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1) ? level(s, DV_SLOT_DMA_HRQ, 1, 1) : level(s, DV_SLOT_DMA_HRQ, 0, 1);
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
 	unsigned irq = v->now.st.nic.irq;
@@ -1135,7 +1216,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_view_dma(v, &s->tmp);
 	bool dma_chg = panel_changed(&s->tmp);
 	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
-	bool active = moved || dack || now(s, DV_SLOT_DMA_ACTIVE, chip) == (ch % 4) + 1;
+	bool active = moved || dack || now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
 	panel_reset(s, p);
 	uint32_t cnt = now(s, DV_SLOT_DMA_COUNT, ch), mode = now(s, DV_SLOT_DMA_MODE, ch);
 	l = add_line(s, p, D_ADDR);
@@ -1189,11 +1270,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	snprintf(ntitle, sizeof ntitle, "NIC at 0x%03x", v->now.st.nic.base);
 	draw_box(r, s, nic, ntitle, nic_chg, th->boxfill, u);
 	panel_reset(s, p);
+	char words[96];
 	l = add_line(s, p, D_NICCMD);
 	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
 	reg_value(s, l, DV_SLOT_NIC_CMD, 0, 2);
-	dv_vline_add(l, DV_ROLE_NORMAL, "  ISR ");
-	reg_value(s, l, DV_SLOT_NIC_ISR, 0, 2);
+	dv_vline_add(l, DV_ROLE_DIM, " %s", dv_nic_bits(0, now(s, DV_SLOT_NIC_CMD, 0), words, sizeof words));
 	l = add_line(s, p, D_TXLEN);
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_TXLEN, 0), "%u", now(s, DV_SLOT_NIC_TXLEN, 0));
@@ -1206,7 +1287,10 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_RX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_RX_COUNT, 0));
 	l = add_line(s, p, D_IRQLINE);
-	dv_vline_add(l, DV_ROLE_NORMAL, "IRQ%u line ", irq);
+	dv_vline_add(l, DV_ROLE_NORMAL, "ISR ");
+	reg_value(s, l, DV_SLOT_NIC_ISR, 0, 2);
+	dv_vline_add(l, DV_ROLE_DIM, " %s", dv_nic_bits(3, now(s, DV_SLOT_NIC_ISR, 0), words, sizeof words));
+	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQ%u ", irq);
 	dv_vline_add(l, role(s, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now(s, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
 	box_lines(r, s, nic, p, "nic", u);
 	for (int k = 0; k < 2; k++) { /* the bars, right of "TX FIFO nn" / "RX FIFO nn" */
@@ -1219,7 +1303,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 			     i < fillc ? (c ? th->changed : th->wire_on) : th->wire_off);
 	}
 
-	draw_memory(r, s, &L, &mv);
+	draw_memory(r, s, &L, &mv, ch);
 
 	/* The page register: bits 16-23 of the address the 8237A does not have. */
 	panel_reset(s, p);

@@ -260,16 +260,63 @@ bool dv_view_goto_step(struct dv_view *v, unsigned k)
 	return true;
 }
 
-/* Is position p (1..end) the end of a unit of granularity g? A call or port unit ends just
- * past its event; a bus cycle ends after the last event stamped with that cycle. */
+/* Events that cannot be the consequence of anything: they start something new (an access, a
+ * transfer, a call or return, a verifier rule, a lesson mark), or the CPU takes an interrupt
+ * or runs a DPC. */
+static bool starts_something(const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		return false;
+	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED || e->slot == DV_NOTE_DPC_RUN;
+}
+
+/* Is e, later in the trace, one of the consequences of head? A port access, a call, a DMA
+ * transfer or a signal change is followed, in its bus cycle, by the state changes (and notes)
+ * it caused: the register a write lands in, the flip-flop a read toggles, the status bit and
+ * auto-mask a terminal count sets. They carry head's source, or a device's (the NIC, the
+ * DMA, the peer, the machine answer a write or a transfer). A change made by another actor,
+ * such as the CPU leaving an ISR after its return, is not one. */
+static bool is_consequence(const struct dv_event *head, const struct dv_event *e)
+{
+	if (e->cycle != head->cycle || starts_something(e))
+		return false;
+	return e->src == head->src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
+	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
+}
+
+/* The position just past event i and its consequences. */
+static size_t effects_end(const struct dv_view *v, size_t i)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	size_t j = i + 1;
+	while (j < v->end && is_consequence(&ev[i], &ev[j]))
+		j++;
+	return j;
+}
+
+/* Is position p (1..end) the end of a unit of granularity g? A call or port unit ends after
+ * its event's consequences (so the register a write changed shows with the write); a bus
+ * cycle ends after the last event stamped with that cycle. */
 static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 {
 	const struct dv_event *ev = v->sim->trace.ev;
 	if (p == 0 || p > v->end)
 		return false;
 	switch (g) {
-	case DV_GRAN_CALL: return ev[p - 1].kind == DV_EV_CALL;
-	case DV_GRAN_PORT: return ev[p - 1].kind == DV_EV_PORT_OUT || ev[p - 1].kind == DV_EV_PORT_IN;
+	case DV_GRAN_CALL:
+	case DV_GRAN_PORT: {
+		/* In the middle of a run of one actor's changes: not an end. (This keeps the
+		 * walks below to one per run.) */
+		if (p < v->end && ev[p].src == ev[p - 1].src && is_consequence(&ev[p - 1], &ev[p]))
+			return false;
+		/* The event whose consequences may end here, and whether they do. */
+		size_t h = p - 1;
+		while (h > 0 && !starts_something(&ev[h]) && ev[h - 1].cycle == ev[h].cycle)
+			h--;
+		bool kind = g == DV_GRAN_CALL ? ev[h].kind == DV_EV_CALL
+		                              : ev[h].kind == DV_EV_PORT_OUT || ev[h].kind == DV_EV_PORT_IN;
+		return kind && effects_end(v, h) == p;
+	}
 	case DV_GRAN_CYCLE: return p == v->end || ev[p].cycle != ev[p - 1].cycle;
 	default: return true;
 	}
@@ -335,15 +382,15 @@ size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 		switch (what) {
 		case DV_UNTIL_TC:
 			if (rise && e->slot == DV_SLOT_BUS_TC)
-				return i + 1;
+				return effects_end(v, i);
 			break;
 		case DV_UNTIL_IRQ:
 			if (rise && e->slot == DV_SLOT_BUS_IRQ)
-				return i + 1;
+				return effects_end(v, i);
 			break;
 		case DV_UNTIL_VERIFIER:
 			if (e->kind == DV_EV_VERIFIER)
-				return i + 1;
+				return effects_end(v, i);
 			break;
 		case DV_UNTIL_RETURN:
 			/* Depth 0: the call in progress at the cursor returns; depth 1: the
@@ -351,7 +398,7 @@ size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 			if (e->kind == DV_EV_CALL)
 				depth++;
 			else if (e->kind == DV_EV_RETURN && depth-- <= 1)
-				return i + 1;
+				return i + 1; /* what follows a return is the caller's doing */
 			break;
 		}
 	}
@@ -544,19 +591,54 @@ static enum dv_role role_of(const struct dv_view *v, enum dv_slot s, uint32_t i)
 	return changed(v, s, i) ? DV_ROLE_CHANGED : fading(v, s, i) ? DV_ROLE_FADING : DV_ROLE_NORMAL;
 }
 
-/* The channel the lesson is about now: the last channel an event named, else the NIC's. */
+/* The DMA channel an event is about, or -1: a transfer, a call on a DMA handle or a note names
+ * it; a port access to a channel's address, count or page register, or a write to the
+ * request, single-mask or mode register, programs it; a change of one of its registers or of
+ * its DREQ line. Channel 4 is the cascade, never the lesson's subject. */
+static int channel_of_event(const struct dv_event *e)
+{
+	int ch = -1;
+	unsigned chip, reg;
+	switch (e->kind) {
+	case DV_EV_PORT_OUT:
+	case DV_EV_PORT_IN:
+		if (dv_dma_decode((uint16_t)e->index, &chip, &reg)) {
+			if (reg < 8)
+				ch = (int)(chip * 4 + reg / 2);
+			else if (e->kind == DV_EV_PORT_OUT && reg >= 9 && reg <= 11)
+				ch = (int)(chip * 4 + (e->new_value & 3));
+		} else if (e->index >= 0x80 && e->index <= 0x8F) {
+			ch = dv_dma_page_channel((uint16_t)e->index);
+		}
+		break;
+	case DV_EV_STATE:
+		if ((e->slot >= DV_SLOT_DMA_BASE_ADDR && e->slot <= DV_SLOT_DMA_MODE) || e->slot == DV_SLOT_PAGE) {
+			ch = e->index < 8 ? (int)e->index : -1;
+		} else if (e->slot == DV_SLOT_BUS_DREQ) {
+			uint32_t d = (e->old_value ^ e->new_value) & 0xEFu;
+			for (unsigned c = 0; c < 8 && ch < 0; c++)
+				if (d & (1u << c))
+					ch = (int)c;
+		}
+		break;
+	default:
+		ch = e->chan < 8 ? e->chan : -1;
+		break;
+	}
+	return ch == 4 ? -1 : ch;
+}
+
+/* The channel the lesson is about now: the last channel an event named or programmed, else
+ * the one the lesson's machine line gave the NIC. */
 static unsigned active_channel(const struct dv_view *v)
 {
 	const struct dv_trace *t = &v->sim->trace;
 	for (size_t i = v->pos; i-- > 0;) {
-		const struct dv_event *e = &t->ev[i];
-		if (e->chan < 8 && e->chan != 4)
-			return e->chan;
-		if (e->kind == DV_EV_STATE && e->slot >= DV_SLOT_DMA_BASE_ADDR && e->slot <= DV_SLOT_DMA_MODE &&
-		    e->index < 8 && e->index != 4)
-			return e->index;
+		int ch = channel_of_event(&t->ev[i]);
+		if (ch >= 0)
+			return (unsigned)ch;
 	}
-	return v->sim->cfg.nic_channel < 8 ? v->sim->cfg.nic_channel : 1;
+	return v->sim->cfg.nic_channel < 8 && v->sim->cfg.nic_channel != 4 ? v->sim->cfg.nic_channel : 1;
 }
 
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
@@ -647,12 +729,26 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 
 /* ---- the NIC -------------------------------------------------------------------------------- */
 
+/* A FIFO as a bar of its size, then its fill: "[####............]  4". */
 static void fifo_bar(struct dv_vline *l, enum dv_role role, unsigned fill, unsigned size)
 {
 	dv_vline_add(l, DV_ROLE_NORMAL, "[");
 	for (unsigned i = 0; i < size; i++)
 		dv_vline_add(l, i < fill ? role : DV_ROLE_DIM, "%c", i < fill ? '#' : '.');
-	dv_vline_add(l, DV_ROLE_NORMAL, "] %2u/%u", fill, size);
+	dv_vline_add(l, DV_ROLE_NORMAL, "] ");
+	dv_vline_add(l, role, "%2u", fill);
+}
+
+/* One NIC register: "CMD 0x05 TXGO|DMATX", the value in the change's role, the bits in words. */
+static void nic_reg(const struct dv_view *v, struct dv_vline *l, const char *name, enum dv_slot slot,
+                    unsigned reg)
+{
+	uint32_t value = now_get(v, slot, 0);
+	char words[96];
+	dv_vline_add(l, DV_ROLE_NORMAL, "%s ", name);
+	dv_vline_add(l, role_of(v, slot, 0), "0x%02x", value);
+	dv_nic_bits(reg, value, words, sizeof words);
+	dv_vline_add(l, value ? DV_ROLE_NORMAL : DV_ROLE_DIM, " %s", words);
 }
 
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
@@ -660,15 +756,20 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 	dv_vpanel_clear(p);
 	snprintf(p->title, sizeof p->title, "NIC at 0x%03x, DMA channel %u, IRQ %u", v->now.st.nic.base,
 	         v->now.st.nic.channel, v->now.st.nic.irq);
+	/* The registers in words (docs/nic.md): what the card is told to do, which events may
+	 * interrupt, which happened; the IRQ line is high while ISR & IMR is not 0. */
 	struct dv_vline *l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_CMD, 0), "0x%02x", now_get(v, DV_SLOT_NIC_CMD, 0));
-	dv_vline_add(l, DV_ROLE_NORMAL, " STATUS ");
+	nic_reg(v, l, "CMD", DV_SLOT_NIC_CMD, 0);
+	dv_vline_add(l, DV_ROLE_NORMAL, "  STATUS ");
 	dv_vline_add(l, role_of(v, DV_SLOT_NIC_STATUS, 0), "0x%02x", now_get(v, DV_SLOT_NIC_STATUS, 0));
-	dv_vline_add(l, DV_ROLE_NORMAL, " IMR ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IMR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_IMR, 0));
-	dv_vline_add(l, DV_ROLE_NORMAL, " ISR ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_ISR, 0), "0x%02x", now_get(v, DV_SLOT_NIC_ISR, 0));
+	nic_reg(v, new_line(p), "IMR", DV_SLOT_NIC_IMR, 2);
+	l = new_line(p);
+	nic_reg(v, l, "ISR", DV_SLOT_NIC_ISR, 3);
+	unsigned irq = v->now.st.nic.irq;
+	dv_vline_add(l, DV_ROLE_NORMAL, ": IRQ%u ", irq);
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
+	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQL ");
+	dv_vline_add(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
 
 	l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
@@ -677,87 +778,147 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_FETCHED, 0), "%u", now_get(v, DV_SLOT_NIC_TX_FETCHED, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, " sent ");
 	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_SENT, 0), "%u", now_get(v, DV_SLOT_NIC_TX_SENT, 0));
-
-	l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "TX FIFO ");
-	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0), DV_NIC_TXFIFO);
-	l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
-	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0), DV_NIC_RXFIFO);
-
-	l = new_line(p);
-	unsigned irq = v->now.st.nic.irq;
-	dv_vline_add(l, DV_ROLE_NORMAL, "IRQ%u ", irq);
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
-	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQL ");
-	dv_vline_add(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, "  peer frames ");
 	dv_vline_add(l, role_of(v, DV_SLOT_PEER_RX_COUNT, 0), "%u", now_get(v, DV_SLOT_PEER_RX_COUNT, 0));
+
+	l = new_line(p);
+	dv_vline_add(l, DV_ROLE_NORMAL, "FIFOs TX ");
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0), DV_NIC_TXFIFO);
+	dv_vline_add(l, DV_ROLE_NORMAL, "  RX ");
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0), DV_NIC_RXFIFO);
 }
 
 /* ---- the NDIS call --------------------------------------------------------------------------- */
+
+/* Appends text in one role, word-wrapped at width, as new lines of p. */
+static void wrapped_line(struct dv_vpanel *p, size_t width, enum dv_role r1, const char *lead,
+                         enum dv_role r2, const char *text, enum dv_role r3, const char *tail)
+{
+	struct dv_vline tmp = { 0 };
+	dv_vline_add(&tmp, r1, "%s", lead);
+	dv_vline_add(&tmp, r2, "%s", text);
+	dv_vline_add(&tmp, r3, "%s", tail);
+	wrap_into(p, &tmp, width);
+	free(tmp.text);
+	free(tmp.roles);
+}
+
+/* NDIS_DMA_BLOCK.InProgress of channel ch's handle at the cursor, as ndis.c holds it: set
+ * inside a Setup that passed its checks, just before its KeFlushIoBuffers; cleared inside a
+ * Complete once IoFlushAdapterBuffers returned, and by a Deregister. */
+static bool dma_in_progress(const struct dv_view *v, unsigned ch)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	for (size_t i = v->pos; i-- > 0;) {
+		const struct dv_event *e = &ev[i];
+		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS && e->chan == ch)
+			return true;
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_IO_FLUSH_ADAPTER_BUFFERS && e->chan == ch)
+			return false;
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
+			return false;
+	}
+	return false;
+}
 
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 {
 	dv_vpanel_clear(p);
 	snprintf(p->title, sizeof p->title, "NDIS");
 	const struct dv_trace *t = &v->sim->trace;
+	/* The call records give the arguments; the run has them even when the front end did
+	 * not hand the view its NDIS. */
+	const struct dv_ndis *nd = v->ndis ? v->ndis : dv_run_ndis(v->run);
 	char buf[256];
-	/* Walk back: a RETURN opens a finished call to skip, the CALL with no RETURN after it is
-	 * in progress. Collect the calls in progress (innermost first), the last return, the last
-	 * verifier rule and whether a DMA transfer is set up. */
+	/* Walk back: a RETURN opens a finished call to skip, a CALL with no RETURN after it is
+	 * in progress. Collect the calls in progress (innermost first), the last return, the
+	 * last verifier rule, the last Setup or Complete (and its return, if it came) and the
+	 * channel the calls are about. */
 	const struct dv_event *open[4];
 	size_t nopen = 0, depth = 0;
-	const struct dv_event *last_ret = NULL, *rule = NULL;
-	int inprogress = -1; /* unknown until a Setup return or a Complete call is seen */
+	const struct dv_event *last_ret = NULL, *rule = NULL, *dma_call = NULL, *dma_ret = NULL;
+	int ch = -1;
+	/* Whether the last return's call holds the Setup or Complete (MiniportSend around its
+	 * Setup): then the Setup, with its arguments, says more. */
+	bool last_holds_dma = false, last_call_seen = false;
+	size_t last_depth = 0;
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &t->ev[i];
+		bool dma = e->slot == DV_CALL_SETUP_DMA_TRANSFER || e->slot == DV_CALL_COMPLETE_DMA_TRANSFER;
 		if (e->kind == DV_EV_RETURN) {
-			if (!last_ret)
+			if (!last_ret) {
 				last_ret = e;
-			if (inprogress < 0 && e->slot == DV_CALL_SETUP_DMA_TRANSFER)
-				inprogress = e->new_value == 0; /* NDIS_STATUS_SUCCESS */
+				last_depth = depth;
+			}
+			if (dma && !dma_call && !dma_ret)
+				dma_ret = e;
 			depth++;
 		} else if (e->kind == DV_EV_CALL) {
-			if (inprogress < 0 && e->slot == DV_CALL_COMPLETE_DMA_TRANSFER)
-				inprogress = 0;
-			if (depth > 0)
+			if (dma && !dma_call) {
+				dma_call = e;
+				last_holds_dma = last_ret && !last_call_seen;
+			}
+			if (ch < 0 && e->chan < 8 && (dma || e->slot == DV_CALL_REGISTER_DMA_CHANNEL ||
+			                              e->slot == DV_CALL_READ_DMA_COUNTER))
+				ch = e->chan;
+			if (depth > 0) {
 				depth--;
-			else if (nopen < 4)
+				if (last_ret && depth == last_depth)
+					last_call_seen = true; /* the call that made the last return */
+			} else if (nopen < 4) {
 				open[nopen++] = e;
+			}
 		} else if (e->kind == DV_EV_VERIFIER && !rule) {
 			rule = e;
 		}
-		if (nopen == 4 && last_ret && rule && inprogress >= 0)
+		if (nopen == 4 && last_ret && rule && dma_call && ch >= 0)
 			break;
 	}
-	if (nopen == 0)
-		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call in progress");
-	for (size_t k = nopen; k-- > 0;) {
-		dv_event_describe(v->sim, v->ndis, open[k], buf, sizeof buf);
+	/* The title: the channel's busy state as the model holds it. */
+	if (ch >= 0)
+		snprintf(p->title, sizeof p->title, "NDIS: channel %d InProgress %s", ch,
+		         dma_in_progress(v, (unsigned)ch) ? "TRUE (busy)" : "FALSE");
+	/* The calls running now, outermost first. */
+	if (nopen > 0) {
 		struct dv_vline tmp = { 0 };
-		bool fresh = open[k] >= t->ev + v->from;
-		dv_vline_add(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s", buf);
-		dv_vline_add(&tmp, DV_ROLE_DIM, " ... running");
+		dv_vline_add(&tmp, DV_ROLE_NORMAL, "now: ");
+		for (size_t k = nopen; k-- > 0;) {
+			bool fresh = open[k] >= t->ev + v->from;
+			dv_vline_add(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s",
+			             dv_call_name((enum dv_call)open[k]->slot));
+			if (k > 0)
+				dv_vline_add(&tmp, DV_ROLE_DIM, " > ");
+		}
 		wrap_into(p, &tmp, width);
 		free(tmp.text);
 		free(tmp.roles);
 	}
-	if (last_ret) {
+	/* The last return, unless it is the Setup or Complete shown below or a call around it. */
+	bool dma_returned = dma_call && dma_ret && dma_ret->index == dma_call->index;
+	if (last_ret && !(dma_returned && last_ret == dma_ret) && !last_holds_dma) {
 		dv_event_describe(v->sim, v->ndis, last_ret, buf, sizeof buf);
-		struct dv_vline tmp = { 0 };
-		dv_vline_add(&tmp, DV_ROLE_NORMAL, "last: ");
-		dv_vline_add(&tmp, last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "%s", buf);
-		wrap_into(p, &tmp, width);
-		free(tmp.text);
-		free(tmp.roles);
-	} else {
-		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call has returned yet");
+		wrapped_line(p, width, DV_ROLE_NORMAL, "last: ",
+		             last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf, DV_ROLE_NORMAL, "");
+	} else if (!last_ret && nopen == 0) {
+		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call yet");
+	}
+	/* The last Setup or Complete: its arguments in words, and what it returned. */
+	const struct dv_call_record *r = dma_call && nd ? dv_ndis_record(nd, dma_call->index) : NULL;
+	if (dma_call) {
+		if (r)
+			dv_dma_call_words(r, buf, sizeof buf);
+		else
+			dv_event_describe(v->sim, NULL, dma_call, buf, sizeof buf);
+		bool fresh = dma_call >= t->ev + v->from || (dma_returned && dma_ret >= t->ev + v->from);
+		char tail[80];
+		if (dma_returned)
+			snprintf(tail, sizeof tail, " returned %s", dv_ndis_status_name((int32_t)dma_ret->new_value));
+		else
+			snprintf(tail, sizeof tail, " running");
+		wrapped_line(p, width, DV_ROLE_NORMAL, "", fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf,
+		             dma_returned ? (fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL) : DV_ROLE_DIM, tail);
 	}
 	struct dv_vline *l = new_line(p);
-	dv_vline_add(l, DV_ROLE_NORMAL, "DMA transfer set up: ");
-	dv_vline_add(l, DV_ROLE_NORMAL, "%s", inprogress > 0 ? "yes (in progress)" : "no");
-	l = new_line(p);
 	if (rule) {
 		dv_vline_add(l, DV_ROLE_ERROR, "! verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
 		dv_vline_add(l, DV_ROLE_NORMAL, " - %s", dv_rule_title((enum dv_rule)rule->slot));
@@ -769,6 +930,16 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 
 /* ---- the event log -------------------------------------------------------------------------- */
 
+/* Events the log leaves to the panels: state changes, and statement marks (they only place
+ * the source pane). A terminal count and an interrupt request are state changes that the
+ * log names all the same: they are what "run until" stops at. */
+static bool log_quiet(const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		return !((e->slot == DV_SLOT_BUS_TC || e->slot == DV_SLOT_BUS_IRQ) && e->new_value > e->old_value);
+	return e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT;
+}
+
 void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 {
 	dv_vpanel_clear(p);
@@ -778,16 +949,21 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	const struct dv_trace *t = &v->sim->trace;
 	/* State changes are shown in the panels as changed values; the log keeps the acts (port
 	 * accesses, transfers, calls, notes), except that the event just stepped over is always
-	 * listed so that moving one event at a time shows each one. */
+	 * listed so that moving one event at a time shows each one. What is listed depends on
+	 * the position alone. The current event is the newest act of the move (a port write,
+	 * not the register change that follows it), else the event just stepped over. */
 	size_t *pick = malloc(rows * sizeof *pick), n = 0;
 	if (!pick)
 		return;
+	size_t cur = v->pos ? v->pos - 1 : SIZE_MAX;
+	for (size_t i = v->pos; i-- > v->from;)
+		if (!log_quiet(&t->ev[i])) {
+			cur = i;
+			break;
+		}
 	size_t skip = v->log_scroll;
 	for (size_t i = v->pos; i-- > 0 && n < rows;) {
-		const struct dv_event *e = &t->ev[i];
-		/* Statement marks only place the source pane; they say nothing in a log. */
-		bool quiet = e->kind == DV_EV_STATE || (e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT);
-		if (!quiet || i + 1 == v->pos) {
+		if (!log_quiet(&t->ev[i]) || i + 1 == v->pos) {
 			if (skip > 0)
 				skip--; /* scrolled back: the newest entries are below the pane */
 			else
@@ -810,7 +986,7 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		else
 			dv_event_describe(v->sim, v->ndis, e, buf, sizeof buf);
 		struct dv_vline *l = new_line(p);
-		enum dv_role role = pick[k] + 1 == v->pos ? DV_ROLE_HIGHLIGHT
+		enum dv_role role = pick[k] == cur       ? DV_ROLE_HIGHLIGHT
 		                  : pick[k] >= v->from   ? DV_ROLE_NORMAL
 		                                          : DV_ROLE_DIM;
 		if (e->kind == DV_EV_VERIFIER)
@@ -1024,10 +1200,12 @@ void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width)
 enum { SIG_DREQ = DV_TSIG_DREQ, SIG_HRQ = DV_TSIG_HRQ, SIG_HLDA = DV_TSIG_HLDA,
        SIG_DACK = DV_TSIG_DACK, SIG_TC = DV_TSIG_TC, SIG_IRQ = DV_TSIG_IRQ, SIG_COUNT = DV_TSIG_COUNT };
 
-/* Whether a slot value means "signal high", or -1 when the event is not about this signal. */
-static int sig_level(const struct dv_view *v, int sig, unsigned slot, uint32_t index, uint32_t value)
+/* Whether a slot value means "signal high", or -1 when the event is not about this signal.
+ * DREQ and DACK are channel ch's lines (bus.dreq and bus.dack have a bit per channel, 0-7). */
+static int sig_level(const struct dv_view *v, unsigned ch, int sig, unsigned slot, uint32_t index,
+                     uint32_t value)
 {
-	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
+	unsigned irq = v->now.st.nic.irq & 15;
 	switch (sig) {
 	case SIG_DREQ: return slot == DV_SLOT_BUS_DREQ ? (int)((value >> ch) & 1u) : -1;
 	/* DMA2's HRQ is the one that reaches the CPU's HOLD pin, whichever chip the channel is on. */
@@ -1054,7 +1232,8 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	size_t ncols = (size_t)(now + 1 - first);
 	v->timing_first = out->first = first;
 	v->timing_ncols = out->ncols = ncols;
-	unsigned ch = v->now.st.nic.channel & 7, irq = v->now.st.nic.irq & 15;
+	/* The lesson's channel: the one the 8237A panel shows, whichever chip it is on. */
+	unsigned ch = active_channel(v), irq = v->now.st.nic.irq & 15;
 	snprintf(out->name[SIG_DREQ], sizeof out->name[0], "DREQ%u", ch);
 	snprintf(out->name[SIG_HRQ], sizeof out->name[0], "HRQ");
 	snprintf(out->name[SIG_HLDA], sizeof out->name[0], "HLDA");
@@ -1065,7 +1244,7 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 		return;
 	int level[SIG_COUNT];
 	for (int s = 0; s < SIG_COUNT; s++)
-		level[s] = sig_level(v, s, sig_slot[s], sig_index[s],
+		level[s] = sig_level(v, ch, s, sig_slot[s], sig_index[s],
 		                     dv_cursor_get(&v->now, sig_slot[s], sig_index[s]));
 	/* Walk the trace back from the cursor, one cycle at a time: a column is high when the
 	 * signal was high at the cycle's end or at any event inside it, so a pulse that rose and
@@ -1081,10 +1260,10 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 			if (e->kind != DV_EV_STATE)
 				continue;
 			for (int s = 0; s < SIG_COUNT; s++) {
-				int n = sig_level(v, s, e->slot, e->index, e->new_value);
+				int n = sig_level(v, ch, s, e->slot, e->index, e->new_value);
 				if (n < 0)
 					continue;
-				int o = sig_level(v, s, e->slot, e->index, e->old_value);
+				int o = sig_level(v, ch, s, e->slot, e->index, e->old_value);
 				out->hi[s][col] = out->hi[s][col] || n > 0 || o > 0;
 				level[s] = o;
 			}
@@ -1112,27 +1291,47 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 
 /* ---- host memory ---------------------------------------------------------------------------- */
 
+uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	unsigned ch = active_channel(v);
+	size_t last = SIZE_MAX;
+	/* The last transfer of the current move: the bytes it changed are what to see. */
+	for (size_t i = v->pos; i-- > v->from && last == SIZE_MAX;)
+		if (ev[i].kind == DV_EV_XFER)
+			last = i;
+	/* Else the last transfer, unless the channel was programmed since (a Setup, or the
+	 * lesson's own port writes): then where the next transfer goes says more. */
+	for (size_t i = v->pos; last == SIZE_MAX && i-- > 0;) {
+		if (ev[i].kind == DV_EV_XFER)
+			last = i;
+		else if (ev[i].kind == DV_EV_PORT_OUT && channel_of_event(&ev[i]) == (int)ch)
+			break;
+	}
+	if (xfer)
+		*xfer = last;
+	if (last != SIZE_MAX)
+		return ev[last].index;
+	/* Where the channel transfers next: the 8237A's address and page (words on DMA2). */
+	uint32_t a = now_get(v, DV_SLOT_DMA_ADDR, ch), pg = now_get(v, DV_SLOT_PAGE, ch);
+	return ch >= 4 ? (pg & 0xFE) << 16 | (a & 0xFFFF) << 1 : pg << 16 | (a & 0xFFFF);
+}
+
 void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width)
+{
+	size_t xfer;
+	uint32_t addr = dv_view_memory_addr(v, &xfer);
+	dv_view_memory_at(v, p, rows, width, addr, xfer != SIZE_MAX ? "last DMA transfer" : "next DMA address");
+}
+
+void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width, uint32_t addr,
+                       const char *what)
 {
 	dv_vpanel_clear(p);
 	const struct dv_event *ev = v->sim->trace.ev;
 	size_t first = 0, end = 0;
 	dv_run_step_events(v->run, v->step, &first, &end);
-	uint32_t addr = 0;
-	bool found = false;
-	for (size_t i = v->pos; i-- > 0 && !found;)
-		if (ev[i].kind == DV_EV_XFER) {
-			addr = ev[i].index;
-			found = true;
-		}
-	if (!found) {
-		/* Nothing moved yet: where the active channel would transfer next. */
-		unsigned ch = active_channel(v);
-		uint32_t a = now_get(v, DV_SLOT_DMA_ADDR, ch), pg = now_get(v, DV_SLOT_PAGE, ch);
-		addr = ch >= 4 ? (pg & 0xFE) << 16 | (a & 0xFFFF) << 1 : pg << 16 | (a & 0xFFFF);
-	}
-	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr,
-	         found ? "last DMA transfer" : "next DMA address");
+	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr, what);
 	if (rows == 0)
 		return;
 	uint32_t size = v->sim->cfg.mem_size, row0 = addr & ~15u;

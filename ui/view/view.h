@@ -59,8 +59,9 @@ size_t dv_vtext_cells(const char *text, size_t len);
 /* Bytes of text that fill at most cells display cells. */
 size_t dv_vtext_bytes_for(const char *text, size_t len, size_t cells);
 
-/* How far one move goes: a lesson step, to just past the next NDIS call (DV_EV_CALL), port
- * access (PORT_OUT/PORT_IN), or bus cycle (the last event of a cycle), or one event. The
+/* How far one move goes: a lesson step, to just past the next NDIS call (DV_EV_CALL) or port
+ * access (PORT_OUT/PORT_IN) and the state changes it caused (the register a write lands in),
+ * or bus cycle (the last event of a cycle), or one event. The
  * granularity command cycles the first four; DV_GRAN_EVENT is what ./, always do. */
 enum dv_gran { DV_GRAN_STEP, DV_GRAN_CALL, DV_GRAN_PORT, DV_GRAN_CYCLE, DV_GRAN_EVENT, DV_GRAN_COUNT };
 
@@ -160,13 +161,22 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
 void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows);
 void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows);
-/* Host memory, 16 bytes a row (rows rows), around the address of the last DMA transfer (else
- * the active channel's next physical address), as it is at the cursor. Bytes a transfer of
- * the current step touched carry DV_ROLE_CHANGED. width < 56 drops the spaces between bytes. */
+/* Host memory, 16 bytes a row (rows rows), around dv_view_memory_addr, as it is at the cursor.
+ * Bytes a transfer of the current step touched carry DV_ROLE_CHANGED. width < 56 drops the
+ * spaces between bytes. */
 void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width);
+/* The address the memory panel shows: the last DMA transfer's (*xfer gets its event index),
+ * unless the active channel was programmed again before the current move and has not moved
+ * a byte since; then the channel's next physical address (*xfer = SIZE_MAX). xfer may be NULL. */
+uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer);
+/* As dv_view_memory, around addr; what says in the title what the address is. */
+void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width, uint32_t addr,
+                       const char *what);
 
-/* Run until: where the next event of a kind lies after the cursor (the position just past it),
- * or 0 when the trace ends first. */
+/* Run until: where the next event of a kind lies after the cursor (the position just past it
+ * and the state changes it caused in its bus cycle, so that the panels show the terminal
+ * count's status bit and auto-mask, the interrupt's latch; just past a call's return), or 0
+ * when the trace ends first. */
 enum dv_until { DV_UNTIL_TC, DV_UNTIL_IRQ, DV_UNTIL_RETURN, DV_UNTIL_VERIFIER };
 size_t dv_view_find(const struct dv_view *v, enum dv_until what);
 
