@@ -69,6 +69,20 @@ static int state_failed; /* a check besides the dump failed */
 	"tour 5 1 mask-byte stray count-16 mode-byte status-again\n" \
 	"register 2 0 width-status\n"
 
+/* Keys that reach the moments of 03-send (one j a beat: a paragraph, a question, a step's
+ * end; s skips a question). Its stops: step 1's two paragraphs; step 2's paragraph, its two
+ * questions (before the send), the paragraph after the Setup; step 3's paragraph, its question
+ * (before the transfer), the paragraph after terminal count; step 4 ... */
+#define TO_Q1 "jjj"                /* the first question, held */
+#define TO_SETUP TO_Q1 "sjsj"      /* both skipped: the paragraph after the send's Setup */
+#define TO_Q3 TO_SETUP "jj"        /* step 3's question, before the transfer */
+#define TO_MOVE TO_Q3 "s"          /* ... skipped: the transfer is next */
+#define TO_TC TO_MOVE "j"          /* the paragraph after terminal count */
+/* At port granularity from the second question, the 18th port access writes the mode byte. */
+#define TO_MODE TO_Q1 "sjstt" "jjjjjjjjjjjjjjjjjj"
+/* Every question answered, to the end: the lesson is finished. */
+#define FINISH "Ga0x09\nGa1513\nGano\nGaSUCCESS\nG"
+
 static const struct scase cases[] = {
 	{ "start-80x24", 24, 80, "", NULL, false, NULL, NULL, false },
 	{ "next1-80x24", 24, 80, "j", NULL, false, NULL, NULL, false },
@@ -79,8 +93,8 @@ static const struct scase cases[] = {
 	{ .name = "event-back-80x24", .lines = 24, .cols = 80, .keys = "j..,,", .same_as = "next1-80x24",
 	  .text_only = true },
 	{ "next2-120x40", 40, 120, "jj", NULL, false, NULL, NULL, false },
-	/* Past both questions: the end of step 2, the send's effects revealed. */
-	{ "step-end-80x24", 24, 80, "jjj", NULL, false, NULL, NULL, false },
+	/* Past both questions: the paragraph after the send's Setup, its effects revealed. */
+	{ "step-end-80x24", 24, 80, TO_SETUP, NULL, false, NULL, NULL, false },
 	{ "small-40x10", 10, 40, "j", NULL, false, NULL, NULL, false },
 	{ "help-80x24", 24, 80, "?", NULL, false, NULL, NULL, false },
 	/* The menu, with progress marks; the first unfinished lesson (register) is selected. */
@@ -91,77 +105,92 @@ static const struct scase cases[] = {
 	{ "menu-corrupt-80x24", 24, 80, "", NULL, true, "\x01\x02 not progress\n", NULL, false },
 	/* Enter opens register, q comes back to the menu (its step now recorded). */
 	{ "menu-back-80x24", 24, 80, "j\nq", NULL, true, PROGRESS_FIXED, "register 2 0 width-status", false },
-	/* Questions: the first stop in "Predict the mode byte" is its first question, before
-	 * the send has programmed the 8237A. */
-	{ "ask-80x24", 24, 80, "j", NULL, false, "", "send 2 0\n", false },
-	{ "ask-right-80x24", 24, 80, "ja0x09\n", NULL, false, "", "send 2 0 mode-byte\n", false },
-	{ "ask-wrong-80x24", 24, 80, "ja73\n", NULL, false, "", "send 2 0 mode-byte\n", false },
-	{ "ask-input-80x24", 24, 80, "ja0x0", NULL, false, NULL, NULL, false },
-	{ "hint-80x24", 24, 80, "jh", NULL, false, NULL, NULL, false },
-	{ "hint2-80x24", 24, 80, "jhhh", NULL, false, NULL, NULL, false },
+	/* Questions: the first question of "Predict the mode byte" holds the cursor before the
+	 * send has programmed the 8237A; j does not pass it. */
+	{ "ask-80x24", 24, 80, TO_Q1, NULL, false, "", "send 2 0\n", false },
+	{ "ask-held-80x24", 24, 80, TO_Q1 "jjG", "ask-80x24", false, NULL, NULL, false },
+	{ "ask-right-80x24", 24, 80, TO_Q1 "a0x09\n", NULL, false, "", "send 2 0 mode-byte\n", false },
+	/* Wrong: said so, the answer stays hidden, another try; 05h is read as 0x05. */
+	{ "ask-wrong-80x24", 24, 80, TO_Q1 "a05h\n", NULL, false, "", "send 2 0\n", false },
+	/* Three wrong tries: the answer and why are shown, and the gate opens. */
+	{ "ask-revealed-80x24", 24, 80, TO_Q1 "a1\na2\na3\n", NULL, false, "", "send 2 0 mode-byte\n", false },
+	{ "ask-input-80x24", 24, 80, TO_Q1 "a0x0", NULL, false, NULL, NULL, false },
+	{ "hint-80x24", 24, 80, TO_Q1 "h", NULL, false, NULL, NULL, false },
+	/* Both hints, then h says the next h shows the answer. */
+	{ "hint2-80x24", 24, 80, TO_Q1 "hhh", NULL, false, NULL, NULL, false },
+	{ "skip-80x24", 24, 80, TO_Q1 "s", NULL, false, "", "send 2 0 ?mode-byte\n", false },
 	/* a on an answered question shows the explanation again (after moving away and back). */
-	{ "ask-reread-80x24", 24, 80, "ja0x09\njka", NULL, false, NULL, NULL, false },
+	{ "ask-reread-80x24", 24, 80, TO_Q1 "a0x09\njka", NULL, false, NULL, NULL, false },
 	/* Answered in an earlier session: the progress file says so. */
-	{ "ask-earlier-80x24", 24, 80, "ja", NULL, false, "send 2 0 mode-byte\n", NULL, false },
-	/* The last stop finishes the lesson. */
-	{ "finish-80x24", 24, 80, "G", NULL, false, "", "send 5 1\n", false },
-	/* The timing diagram (100 columns or 30 rows), and its ASCII form, at the end of step 3
-	 * (the fifth stop: step 3's question comes before its transfer). */
-	{ "timing-100x30", 30, 100, "jjjjj", NULL, false, NULL, NULL, false },
-	{ "timing-ascii-100x30", 30, 100, "jjjjj", NULL, false, NULL, NULL, true },
-	{ "timing-event-132x50", 50, 132, "jjjjj,,,,,,", NULL, false, NULL, NULL, false },
+	{ "ask-earlier-80x24", 24, 80, TO_Q1 "a", NULL, false, "send 2 0 mode-byte\n", NULL, false },
+	/* G stops at each question; answered, the last stop finishes the lesson. */
+	{ "finish-80x24", 24, 80, FINISH, NULL, false, "", "send 5 1 mode-byte count on-wire status\n", false },
+	/* The timing diagram (100 columns or 30 rows), and its ASCII form, after terminal count. */
+	{ "timing-100x30", 30, 100, TO_TC, NULL, false, NULL, NULL, false },
+	{ "timing-ascii-100x30", 30, 100, TO_TC, NULL, false, NULL, NULL, true },
+	{ "timing-event-132x50", 50, 132, TO_TC ",,,,,,", NULL, false, NULL, NULL, false },
 	/* Granularities (t: step -> call -> port -> cycle), each a move of its own unit; going
 	 * back is exact. */
 	{ "gran-call-80x24", 24, 80, "tjj", NULL, false, NULL, NULL, false },
 	{ "gran-port-80x24", 24, 80, "ttjjj", NULL, false, NULL, NULL, false },
 	{ "gran-port-back-80x24", 24, 80, "ttjjjjk", "gran-port-80x24", false, NULL, NULL, false },
-	{ "gran-cycle-80x24", 24, 80, "jjjtttjjj", NULL, false, NULL, NULL, false },
-	{ "gran-cycle-back-80x24", 24, 80, "jjjtttjjjjk", "gran-cycle-80x24", false, NULL, NULL, false },
+	{ "gran-cycle-80x24", 24, 80, TO_MOVE "tttjjj", NULL, false, NULL, NULL, false },
+	{ "gran-cycle-back-80x24", 24, 80, TO_MOVE "tttjjjjk", "gran-cycle-80x24", false, NULL, NULL, false },
+	/* A finer granularity stops at the question too. */
+	{ "gran-cycle-held-80x24", 24, 80, TO_SETUP "tttjjjjj", NULL, false, NULL, NULL, false },
 	/* Autoplay ('@' is one expiry of the play timeout): three bus cycles, then paused. */
-	{ "play-80x24", 24, 80, "jjjtttp@@@", NULL, false, NULL, NULL, false },
-	{ "play-paused-80x24", 24, 80, "jjjtttp@@@p", "gran-cycle-80x24", false, NULL, NULL, false },
+	{ "play-80x24", 24, 80, TO_MOVE "tttp@@@", NULL, false, NULL, NULL, false },
+	{ "play-paused-80x24", 24, 80, TO_MOVE "tttp@@@p", "gran-cycle-80x24", false, NULL, NULL, false },
 	{ "play-faster-80x24", 24, 80, "tttp++", NULL, false, NULL, NULL, false },
-	/* Run until: terminal count, interrupt, the call returns, a verifier rule. */
-	{ "until-tc-80x24", 24, 80, "rt", NULL, false, NULL, NULL, false },
-	{ "until-irq-80x24", 24, 80, "ri", NULL, false, NULL, NULL, false },
-	{ "until-call-80x24", 24, 80, "jjjtjrc", NULL, false, NULL, NULL, false },
-	{ "until-none-80x24", 24, 80, "Grv", NULL, false, NULL, NULL, false },
+	/* Playing stops at a question, and says so. */
+	{ "play-held-80x24", 24, 80, "p@@@@@@", NULL, false, NULL, NULL, false },
+	/* Run until: terminal count, interrupt, the call returns, a verifier rule; held at a
+	 * question on the way. */
+	{ "until-tc-80x24", 24, 80, TO_MOVE "rt", NULL, false, NULL, NULL, false },
+	{ "until-irq-80x24", 24, 80, TO_MOVE "ri", NULL, false, NULL, NULL, false },
+	{ "until-call-80x24", 24, 80, TO_MOVE "jjjsrc", NULL, false, NULL, NULL, false },
+	{ "until-held-80x24", 24, 80, "rt", NULL, false, NULL, NULL, false },
+	{ "until-none-80x24", 24, 80, FINISH "rv", NULL, false, NULL, NULL, false },
 	{ "until-prompt-80x24", 24, 80, "r", NULL, false, NULL, NULL, false },
 	/* Host memory: in place of the log at 80x24 (m), beside it when there is room. */
-	{ "mem-80x24", 24, 80, "jjjrtm", NULL, false, NULL, NULL, false },
-	{ "mem-132x50", 50, 132, "jjjrt", NULL, false, NULL, NULL, false },
+	{ "mem-80x24", 24, 80, TO_MOVE "rtm", NULL, false, NULL, NULL, false },
+	{ "mem-132x50", 50, 132, TO_MOVE "rt", NULL, false, NULL, NULL, false },
 	/* The sandbox: only at the end; a line runs and the view moves to the new end. */
 	{ "sandbox-notend-80x24", 24, 80, ":", NULL, false, NULL, NULL, false },
-	{ "sandbox-input-80x24", 24, 80, "G:out 0x0A 0x05", NULL, false, NULL, NULL, false },
-	{ "sandbox-80x24", 24, 80, "G:out 0x0A 0x05\n", NULL, false, NULL, NULL, false },
+	{ "sandbox-input-80x24", 24, 80, FINISH ":out 0x0A 0x05", NULL, false, NULL, NULL, false },
+	{ "sandbox-80x24", 24, 80, FINISH ":out 0x0A 0x05\n", NULL, false, NULL, NULL, false },
 	/* Two lines in a row: after the first the cursor is at the new end, and G stays there. */
-	{ "sandbox-twice-80x24", 24, 80, "G:out 0x0A 0x05\nkG:out 0x0A 0x01\n", NULL, false, NULL, NULL, false },
-	{ "sandbox-error-80x24", 24, 80, "G:out 0x0A zz\n", NULL, false, NULL, NULL, false },
+	{ "sandbox-twice-80x24", 24, 80, FINISH ":out 0x0A 0x05\nkG:out 0x0A 0x01\n", NULL, false, NULL, NULL, false },
+	{ "sandbox-error-80x24", 24, 80, FINISH ":out 0x0A zz\n", NULL, false, NULL, NULL, false },
+	/* Scrolling: PgDn/PgUp move the narration; Tab to it, then j/k. */
+	{ "scroll-80x24", 24, 80, "jj>", NULL, false, NULL, NULL, false },
+	{ "scroll-back-80x24", 24, 80, "jj><", NULL, false, NULL, NULL, false },
+	{ "focus-narration-80x24", 24, 80, "jj\tjj", NULL, false, NULL, NULL, false },
 };
 
-/* Keys: "{Y,X}" is a mouse click (button 1) at row Y, column X, fed with ungetmouse(). */
+/* Keys: ">" and "<" are PgDn and PgUp; "{Y,X}" is a mouse click (button 1) at row Y, column X, fed with ungetmouse(). */
 #define BUSY "tests/screens/busy.lesson"
 static const struct scase xcases[] = {
 	/* The verifier rule: named in the NDIS pane once it fired (error style, "!" marker). */
-	{ .name = "rule-80x24", .lines = 24, .cols = 80, .keys = "j", .lesson = BUSY,
+	{ .name = "rule-80x24", .lines = 24, .cols = 80, .keys = "jjj", .lesson = BUSY,
 	  .attr_text = "! verifier: dma-busy", .want_on = A_BOLD | A_UNDERLINE, .want_pair = DV_ROLE_ERROR },
 	/* e: the explanation overlay; any key closes it. */
-	{ .name = "rule-explain-80x24", .lines = 24, .cols = 80, .keys = "je", .lesson = BUSY },
-	{ .name = "rule-explain-close-80x24", .lines = 24, .cols = 80, .keys = "jex", .lesson = BUSY,
+	{ .name = "rule-explain-80x24", .lines = 24, .cols = 80, .keys = "jjje", .lesson = BUSY },
+	{ .name = "rule-explain-close-80x24", .lines = 24, .cols = 80, .keys = "jjjex", .lesson = BUSY,
 	  .same_as = "rule-80x24" },
 	{ .name = "rule-none-80x24", .lines = 24, .cols = 80, .keys = "e", .lesson = BUSY },
-	/* Fading: the mode byte 0x09 the send step wrote is drawn changed on the first bus cycle
-	 * move after the step's end (the send ran within that cycle), bold without reverse for the next two moves, then normal. Going back
+	/* Fading: the mode byte 0x09 the send's Setup writes is drawn changed on the port move that
+	 * writes it, bold without reverse for the next two moves, then normal. Going back
 	 * gives the same screen, attributes included. */
-	{ .name = "fade0-80x24", .lines = 24, .cols = 80, .keys = "jjjtttj", .attr_text = "mode 0x09",
+	{ .name = "fade0-80x24", .lines = 24, .cols = 80, .keys = TO_MODE, .attr_text = "mode 0x09",
 	  .attr_off = 5, .want_on = A_BOLD | A_REVERSE, .want_pair = DV_ROLE_CHANGED },
-	{ .name = "fade1-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjj", .attr_text = "mode 0x09",
+	{ .name = "fade1-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "j", .attr_text = "mode 0x09",
 	  .attr_off = 5, .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
-	{ .name = "fade2-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjjj", .attr_text = "mode 0x09",
+	{ .name = "fade2-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "jj", .attr_text = "mode 0x09",
 	  .attr_off = 5, .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
-	{ .name = "fade3-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjjjj", .attr_text = "mode 0x09",
+	{ .name = "fade3-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "jjj", .attr_text = "mode 0x09",
 	  .attr_off = 5, .want_off = A_BOLD | A_REVERSE, .want_pair = 0 },
-	{ .name = "fade-back-80x24", .lines = 24, .cols = 80, .keys = "jjjtttjjjjk", .same_as = "fade2-80x24" },
+	{ .name = "fade-back-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "jjjk", .same_as = "fade2-80x24" },
 	/* The help's legend: samples in the changed, fading and error styles. */
 	{ .name = "legend-changed", .lines = 24, .cols = 80, .keys = "?", .attr_text = "changed",
 	  .want_on = A_BOLD | A_REVERSE, .want_pair = DV_ROLE_CHANGED },
@@ -178,7 +207,7 @@ static const struct scase xcases[] = {
 	{ .name = "click-src-scroll-80x24", .lines = 24, .cols = 80, .keys = "jj{18,10}jjj" },
 	{ .name = "tab-80x24", .lines = 24, .cols = 80, .keys = "jj\t\t" },
 	/* A click on the timing diagram seeks to the bus cycle of that column. */
-	{ .name = "click-timing-100x30", .lines = 30, .cols = 100, .keys = "jjjjj{12,70}" },
+	{ .name = "click-timing-100x30", .lines = 30, .cols = 100, .keys = TO_TC "{12,70}" },
 	/* A learner's driver (tests/classroom/drivers): the source pane shows its driver.c. */
 	{ .name = "driver-send-80x24", .lines = 24, .cols = 80, .keys = "j,,,,,,",
 	  .lesson = "tests/classroom/drivers/send.lesson", .driver = true },
@@ -410,7 +439,9 @@ static char *render(const struct scase *c, bool *changed_ok, char **attrs, bool 
 		} else if (t && *k == '@') {
 			dv_tui_tick(t); /* what the loop does when the play timeout expires */
 		} else if (t) {
-			if (!dv_tui_key(t, *k)) {
+			/* '>' and '<' stand for PgDn and PgUp. */
+			int key = *k == '>' ? KEY_NPAGE : *k == '<' ? KEY_PPAGE : *k;
+			if (!dv_tui_key(t, key)) {
 				dv_tui_close(t);
 				t = NULL;
 			}

@@ -367,7 +367,7 @@ static bool wire_differs(SDL_Surface *a, SDL_Surface *b, SDL_Rect r)
  * and DACK bits were tested with channel 5's bit on its chip, bit 1, so they never lit). */
 static void test_wires_follow_the_channel(void)
 {
-	struct dv_sdl *s = open_lesson("14-16bit.lesson");
+	struct dv_sdl *s = open_shot("14-16bit.lesson");
 	if (!s)
 		return;
 	static const char *const wires[] = { "wire:\xe2\x86\x90 DREQ5", "wire:DACK5 \xe2\x86\x92" };
@@ -399,7 +399,7 @@ static void test_memory_rows_match_the_buffer(void)
 		                               "09-above16m.lesson", "10-flush.lesson", "11-residue.lesson",
 		                               "13-autoinit.lesson", "14-16bit.lesson" };
 	for (size_t li = 0; li < sizeof lessons / sizeof lessons[0]; li++) {
-		struct dv_sdl *s = open_lesson(lessons[li]);
+		struct dv_sdl *s = open_shot(lessons[li]);
 		if (!s)
 			continue;
 		for (unsigned n = 1; n < 20 && dv_sdl_goto_step(s, n); n++) {

@@ -1174,9 +1174,9 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 			wrapped(p, width, DV_ROLE_ERROR, buf, DV_ROLE_NORMAL, "");
 		}
 		if (left)
-			snprintf(keys, sizeof keys, "a answer   h hint (%u left)   s skip", left);
+			snprintf(keys, sizeof keys, "a answer   h hint (%u left)%s", left, st->skipped ? "" : "   s skip");
 		else
-			snprintf(keys, sizeof keys, "a answer   h h show the answer   s skip");
+			snprintf(keys, sizeof keys, "a answer   h h show the answer%s", st->skipped ? "" : "   s skip");
 		wrapped(p, width, DV_ROLE_DIM, keys, DV_ROLE_NORMAL, "");
 	}
 }
