@@ -2377,7 +2377,7 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 			p.line += text[i] == '\n';
 		perr(&p, 0, "lesson files are plain text", "the file contains a NUL byte");
 	}
-	char *logical = malloc(DV_SCRIPT_MAX_LINE * 2 + 2);
+	char *logical = malloc(DV_SCRIPT_MAX_LINE * 2 + 1);
 	if (!logical) {
 		dv_lesson_free(L);
 		return NULL;
@@ -2385,9 +2385,11 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 	size_t i = 0;
 	uint32_t phys_line = 0;
 	while (!p.errors && i < len) {
-		/* Join physical lines ending in a backslash into one logical line. */
+		/* Join physical lines ending in a backslash into one logical line of at most
+		 * twice the length of a line, counting the space that stands for each line break. */
+		const size_t joined_max = DV_SCRIPT_MAX_LINE * 2;
 		size_t ll = 0;
-		bool too_long = false;
+		enum { FITS, LINE_TOO_LONG, JOINED_TOO_LONG } fit = FITS;
 		uint32_t first_line = phys_line + 1;
 		for (;;) {
 			size_t start = i;
@@ -2402,25 +2404,36 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 			bool cont = n && text[start + n - 1] == '\\';
 			if (cont)
 				n--;
-			if (n > DV_SCRIPT_MAX_LINE || ll + n > DV_SCRIPT_MAX_LINE * 2) {
-				too_long = true;
-				n = 0;
+			bool more = cont && i < len;
+			if (n > DV_SCRIPT_MAX_LINE) {
+				fit = LINE_TOO_LONG;
+				break;
+			}
+			if (n + more > joined_max - ll) {
+				fit = JOINED_TOO_LONG;
+				break;
 			}
 			memcpy(logical + ll, text + start, n);
 			ll += n;
-			if (cont && i < len) {
-				logical[ll++] = ' ';
-				continue;
-			}
-			break;
+			if (!more)
+				break;
+			logical[ll++] = ' ';
 		}
 		logical[ll] = 0;
-		p.line = first_line;
 		p.text = logical;
-		if (too_long) {
+		if (fit == LINE_TOO_LONG) {
+			p.line = phys_line;
 			perr(&p, 0, NULL, "line longer than %u bytes", DV_SCRIPT_MAX_LINE);
 			break;
 		}
+		if (fit == JOINED_TOO_LONG) {
+			p.line = first_line;
+			perr(&p, 0, "split the statement, or end fewer lines with '\\'",
+			     "lines %u to %u, joined by '\\', make a line longer than %zu bytes",
+			     (unsigned)first_line, (unsigned)phys_line, joined_max);
+			break;
+		}
+		p.line = first_line;
 		/* Errors stop at the first bad statement's line: later ones are often its echo. */
 		statement(&p);
 		if (p.errors >= 1)

@@ -1,4 +1,5 @@
 /* dmaviz: tests of the lesson language's parser and engine (src/script.c, src/lesson.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "calls.h"
@@ -447,8 +448,103 @@ static void test_ports(void)
 	dv_msgs_finish(&m);
 }
 
+/* "tick \" then LINES lines holding only a backslash: every continued line adds a space to the
+ * joined line, so its length grows without any text in it. */
+static char *backslash_lines(size_t lines, size_t *len)
+{
+	char *s = malloc(8 + 2 * lines);
+	if (!s)
+		return NULL;
+	size_t n = 0;
+	memcpy(s, "tick \\\n", 7);
+	n = 7;
+	for (size_t k = 0; k < lines; k++) {
+		s[n++] = '\\';
+		s[n++] = '\n';
+	}
+	s[n] = 0;
+	*len = n;
+	return s;
+}
+
+static void test_long_continuations(void)
+{
+	struct dv_msgs m;
+	/* 16 KiB (one byte past the old buffer) and 200 KiB (far past it). */
+	const size_t counts[] = { 8188, 100000 };
+	for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+		size_t len;
+		char *text = backslash_lines(counts[c], &len);
+		CHECK(text != NULL);
+		if (!text)
+			return;
+		dv_msgs_init(&m);
+		struct dv_lesson *L = dv_lesson_parse("t.lesson", text, len, &m);
+		CHECK(L == NULL);
+		CHECK_EQ(m.n, 1);
+		if (m.n) {
+			CHECK(!strncmp(m.v[0].text, "t.lesson:1: error: lines 1 to ", 30));
+			CHECK(strstr(m.v[0].text, "longer than 8192 bytes") != NULL);
+		}
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+		free(text);
+	}
+
+	/* A joined line of exactly 8192 bytes (4095 + the space + 4096) parses; one more
+	 * continued line is an error naming the lines joined. */
+	static char text[3 * 4200];
+	size_t n = 0;
+	n += (size_t)sprintf(text, "step \"s\"\nsay ");
+	memset(text + n, 'a', 4091);
+	n += 4091;
+	text[n++] = '\\';
+	text[n++] = '\n';
+	memset(text + n, 'b', 4096);
+	n += 4096;
+	text[n++] = '\n';
+	text[n] = 0;
+	struct dv_lesson *L = dv_lesson_parse("t.lesson", text, n, (dv_msgs_init(&m), &m));
+	CHECK(L != NULL);
+	CHECK_EQ(m.n, 0);
+	/* (an empty setup step is dropped: the lesson's one step is "s") */
+	if (L && L->nsteps == 1 && L->steps[0].nparas == 1) {
+		const char *para = L->steps[0].paras[0];
+		CHECK_EQ(strlen(para), 4091 + 1 + 4096);
+		CHECK(para[4090] == 'a' && para[4091] == ' ' && para[4092] == 'b');
+	} else {
+		CHECK(!"the say paragraph");
+	}
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+	text[n - 1] = '\\';
+	n += (size_t)sprintf(text + n, "\nc\n");
+	L = dv_lesson_parse("t.lesson", text, n, (dv_msgs_init(&m), &m));
+	CHECK(L == NULL);
+	CHECK_EQ(m.n, 1);
+	if (m.n)
+		CHECK(!strcmp(m.v[0].text, "t.lesson:2: error: lines 2 to 3, joined by '\\', "
+		                           "make a line longer than 8192 bytes"));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* One physical line too long is reported at that line, not at the first joined one. */
+	n = (size_t)sprintf(text, "step \"s\"\nsay x\\\n");
+	memset(text + n, 'a', 4097);
+	n += 4097;
+	text[n++] = '\n';
+	L = dv_lesson_parse("t.lesson", text, n, (dv_msgs_init(&m), &m));
+	CHECK(L == NULL);
+	CHECK_EQ(m.n, 1);
+	if (m.n)
+		CHECK(!strcmp(m.v[0].text, "t.lesson:3: error: line longer than 4096 bytes"));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
            CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
            CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
-           CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports))
+           CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
+           CHECK_CASE(test_long_continuations))
