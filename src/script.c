@@ -2384,6 +2384,9 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 	}
 	size_t i = 0;
 	uint32_t phys_line = 0;
+	/* A UTF-8 byte-order mark, as some editors write one, is not part of the first line. */
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		i = 3;
 	while (!p.errors && i < len) {
 		/* Join physical lines ending in a backslash into one logical line of at most
 		 * twice the length of a line, counting the space that stands for each line break. */

@@ -542,9 +542,36 @@ static void test_long_continuations(void)
 	dv_msgs_finish(&m);
 }
 
+/* Some editors start a UTF-8 file with a byte-order mark; it is not part of the first word. */
+static void test_byte_order_mark(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse("\xEF\xBB\xBFlesson bom\ntitle \"With a BOM\"\n", &m);
+	CHECK(L != NULL);
+	CHECK_EQ(m.n, 0);
+	if (L) {
+		CHECK(!strcmp(L->id, "bom"));
+		CHECK(!strcmp(L->title, "With a BOM"));
+	}
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+	/* Columns count from after the mark, as an editor shows them. */
+	L = parse("\xEF\xBB\xBFtick x\n", &m);
+	CHECK(L == NULL);
+	CHECK(m.n == 1 && !strncmp(m.v[0].text, "t.lesson:1:6: error: ", 21));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+	/* Only at the very start: a mark on a later line is still an unknown statement. */
+	L = parse("lesson bom\n\xEF\xBB\xBFtitle \"x\"\n", &m);
+	CHECK(L == NULL);
+	CHECK(m.n == 1 && !strncmp(m.v[0].text, "t.lesson:2:1: error: unknown statement", 38));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
            CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
            CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
            CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
-           CHECK_CASE(test_long_continuations))
+           CHECK_CASE(test_long_continuations), CHECK_CASE(test_byte_order_mark))
