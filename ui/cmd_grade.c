@@ -96,7 +96,7 @@ static int child_run(void *ctx, int fd)
 	size_t len;
 	char *text = dv_file_read(c->path, MAX_LESSON_BYTES, &len);
 	if (!text) {
-		snprintf(buf, sizeof buf, "%s: error: %s", c->path, strerror(errno));
+		snprintf(buf, sizeof buf, "%s: error: %s", c->path, dv_file_strerror(errno));
 		put_line(fd, 'M', buf);
 		return DV_GRADE_ERROR;
 	}

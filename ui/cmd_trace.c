@@ -127,7 +127,7 @@ int dv_cmd_trace(int argc, char **argv)
 	size_t len;
 	char *text = dv_file_read(path, TRACE_MAX_LESSON_BYTES, &len);
 	if (!text) {
-		fprintf(stderr, "dmaviz trace: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "dmaviz trace: %s: %s\n", path, dv_file_strerror(errno));
 		free(path);
 		return 2;
 	}

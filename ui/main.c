@@ -217,7 +217,7 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	char *text = dv_file_read(path, MAX_LESSON_BYTES, &len);
 	if (!text) {
 		char buf[600];
-		snprintf(buf, sizeof buf, "%s: error: %s", path, strerror(errno));
+		snprintf(buf, sizeof buf, "%s: error: %s", path, dv_file_strerror(errno));
 		result_add(r, buf);
 		r->verdict = V_ERROR;
 		return;
@@ -525,7 +525,7 @@ static int cmd_list(int argc, char **argv)
 		size_t len;
 		char *text = dv_file_read(files.v[i], MAX_LESSON_BYTES, &len);
 		if (!text) {
-			fprintf(stderr, "dmaviz list: %s: %s\n", files.v[i], strerror(errno));
+			fprintf(stderr, "dmaviz list: %s: %s\n", files.v[i], dv_file_strerror(errno));
 			status = 2;
 			continue;
 		}

@@ -27,4 +27,19 @@ check lesson-by-id-needs-a-terminal 2 'needs a terminal.*dmaviz check .*03-send\
 check lesson-by-number-id 2 '03-send\.lesson' "$dv" 03-send
 check list 0 'send' "$dv" list
 check list-counts-the-course 0 '16bit' "$dv" list
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dv-cli-XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+# Only regular files are read: a FIFO would block the reader forever (hence the timeouts).
+mkdir -p "$tmp/l"
+mkfifo "$tmp/l/fifo.lesson" "$tmp/l/fifo.cmp"
+check check-fifo-lesson 2 'fifo\.lesson: error: not a regular file' \
+	timeout 20 "$dv" check "$tmp/l/fifo.lesson"
+compare_lesson() { # file, compare-to name
+	printf 'lesson c\ncompare-to %s\noutput-list cycle%%D1.4.1\noutput\n' "$2" >"$1"
+}
+compare_lesson "$tmp/l/fifo-cmp.tst" fifo.cmp
+check check-fifo-compare-file 2 "fifo-cmp\.tst:2: error: cannot read the compare file 'fifo\.cmp'" \
+	timeout 20 "$dv" check "$tmp/l/fifo-cmp.tst"
 exit $fail

@@ -175,7 +175,7 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	size_t len = 0;
 	char *text = dv_file_read(path, MAX_LESSON_BYTES, &len);
 	if (!text) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, dv_file_strerror(errno));
 		return false;
 	}
 	struct dv_msgs msgs;

@@ -3,36 +3,65 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "files.h"
 
 char *dv_file_read(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever. Whatever is
+	 * not a regular file is refused before the first read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		/* open(2): a socket, or a device without its driver. */
+		if (errno == ENXIO || errno == ENODEV)
+			errno = DV_FILE_ENOTREG;
 		return NULL;
-	char *buf = malloc(max + 1);
+	}
+	struct stat sb;
+	int err = 0;
+	if (fstat(fd, &sb) != 0)
+		err = errno;
+	else if (S_ISDIR(sb.st_mode))
+		err = EISDIR;
+	else if (!S_ISREG(sb.st_mode))
+		err = DV_FILE_ENOTREG;
+	char *buf = err ? NULL : malloc(max + 1);
 	if (!buf) {
-		fclose(f);
-		errno = ENOMEM;
+		close(fd);
+		errno = err ? err : ENOMEM;
 		return NULL;
 	}
-	size_t n = fread(buf, 1, max, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
+	size_t n = 0;
+	while (n < max) {
+		ssize_t got = read(fd, buf + n, max - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(buf);
+			close(fd);
+			errno = EIO;
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
+	close(fd);
 	buf[n] = 0;
 	*len = n;
 	return buf;
+}
+
+const char *dv_file_strerror(int err)
+{
+	return err == DV_FILE_ENOTREG ? "not a regular file" : strerror(err);
 }
 
 char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
