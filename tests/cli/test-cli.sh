@@ -42,4 +42,20 @@ compare_lesson() { # file, compare-to name
 compare_lesson "$tmp/l/fifo-cmp.tst" fifo.cmp
 check check-fifo-compare-file 2 "fifo-cmp\.tst:2: error: cannot read the compare file 'fifo\.cmp'" \
 	timeout 20 "$dv" check "$tmp/l/fifo-cmp.tst"
+
+# The progress file ($XDG_STATE_HOME/dmaviz/progress), through the terminal UI in a pseudo-
+# terminal (script(1), util-linux): open the tour, quit with q a moment later.
+in_pty() { # XDG_STATE_HOME
+	(sleep 1; printf q) | XDG_STATE_HOME=$1 TERM=xterm-256color timeout 20 \
+		script -qefc "'$dv' tour" /dev/null
+}
+if command -v script >/dev/null 2>&1; then
+	mkdir -p "$tmp/s1/dmaviz"
+	mkfifo "$tmp/s1/dmaviz/progress"
+	check progress-fifo 0 'progress file .*progress is not a regular file' in_pty "$tmp/s1"
+	if [[ -p $tmp/s1/dmaviz/progress ]]; then echo "ok - progress-fifo-left-alone"
+	else echo "not ok - progress-fifo-left-alone: the FIFO was replaced"; fail=1; fi
+else
+	echo "ok - progress-file # SKIP script(1) is missing"
+fi
 exit $fail

@@ -174,16 +174,41 @@ void dv_progress_load(struct dv_progress *p, const char *path)
 	p->path = strdup(path);
 	if (!p->path)
 		return;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno != ENOENT)
-			set_aside(p, "is unreadable");
+	/* O_NONBLOCK: a FIFO in its place would make open wait for a writer, forever. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 && errno == ENOENT)
+		return;
+	if ((fd < 0 && (errno == ENXIO || errno == ENODEV)) ||
+	    (fd >= 0 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+		/* Not ours to read, to move aside or to replace: progress stays in memory. */
+		snprintf(p->status, sizeof p->status,
+		         "progress file %.150s is not a regular file; progress is not saved", path);
+		free(p->path);
+		p->path = NULL;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (fd < 0) {
+		set_aside(p, "is unreadable");
 		return;
 	}
 	char *buf = malloc(MAX_FILE_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, MAX_FILE_BYTES + 1, f) : 0;
-	bool bad = !buf || ferror(f) || n > MAX_FILE_BYTES;
-	fclose(f);
+	size_t n = 0;
+	bool bad = !buf;
+	while (!bad && n <= MAX_FILE_BYTES) {
+		ssize_t got = read(fd, buf + n, MAX_FILE_BYTES + 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			bad = got < 0;
+			break;
+		}
+		n += (size_t)got;
+	}
+	bad = bad || n > MAX_FILE_BYTES;
+	close(fd);
 	if (!bad) {
 		buf[n] = '\0';
 		bad = !parse(p, buf, n);
