@@ -201,6 +201,19 @@ bool dv_script_number(const char *s, size_t len, uint32_t *out)
 	return true;
 }
 
+/* Whether a path has a ".." component (compare-to names stay in the lesson's folder). */
+static bool has_dotdot(const char *path)
+{
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return true;
+		c += n;
+		c += *c == '/';
+	}
+	return false;
+}
+
 /* ---- suggestions ---------------------------------------------------------------------------- */
 
 struct suggest {
@@ -2176,6 +2189,15 @@ static void statement(struct parser *p)
 			p->L->compare_to = dv_arena_strndup(p->arena, k->s, k->len);
 		else {
 			perr(p, k->col, NULL, "expected a file name after 'compare-to'");
+			return;
+		}
+		/* The compare file's lines appear in failure messages: a lesson names its own
+		 * file, in its folder, never any file the reader can read (/etc/passwd). */
+		if (p->L->compare_to[0] == '/' || has_dotdot(p->L->compare_to)) {
+			perr(p, k->col, "name a file in the lesson's folder, relative to it",
+			     "the compare file '%.200s' is outside the lesson's folder (%s)",
+			     p->L->compare_to,
+			     p->L->compare_to[0] == '/' ? "an absolute path" : "'..' leaves it");
 			return;
 		}
 		p->L->compare_line = p->line;

@@ -30,6 +30,14 @@ check list-counts-the-course 0 '16bit' "$dv" list
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dv-cli-XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
+lacks() { # name, text that must not appear (grep -E), command...
+	local name=$1 text=$2
+	shift 2
+	if "$@" 2>&1 </dev/null | grep -qE -- "$text"; then
+		echo "not ok - $name: the output shows /$text/"; fail=1; return
+	fi
+	echo "ok - $name"
+}
 
 # Only regular files are read: a FIFO would block the reader forever (hence the timeouts).
 mkdir -p "$tmp/l"
@@ -42,6 +50,26 @@ compare_lesson() { # file, compare-to name
 compare_lesson "$tmp/l/fifo-cmp.tst" fifo.cmp
 check check-fifo-compare-file 2 "fifo-cmp\.tst:2: error: cannot read the compare file 'fifo\.cmp'" \
 	timeout 20 "$dv" check "$tmp/l/fifo-cmp.tst"
+
+# compare-to stays in the lesson's folder: the lines of another file never reach a message.
+printf '|SECRET-LINE|\n|SECRET-LINE|\n' >"$tmp/secret.cmp"
+printf '|cycle |\n|    0 |\n' >"$tmp/l/good.cmp"
+compare_lesson "$tmp/l/good.tst" good.cmp
+check compare-inside 0 '1 passed' "$dv" check "$tmp/l/good.tst"
+compare_lesson "$tmp/l/abs.tst" "$tmp/secret.cmp"
+check compare-absolute 2 \
+	"abs\.tst:2:12: error: the compare file '.*secret\.cmp' is outside the lesson's folder" \
+	"$dv" check "$tmp/l/abs.tst"
+lacks compare-absolute-shows-nothing SECRET "$dv" check "$tmp/l/abs.tst"
+compare_lesson "$tmp/l/up.tst" ../secret.cmp
+check compare-dotdot 2 "up\.tst:2:12: error: the compare file '\.\./secret\.cmp' is outside" \
+	"$dv" check "$tmp/l/up.tst"
+lacks compare-dotdot-shows-nothing SECRET "$dv" check "$tmp/l/up.tst"
+ln -s ../secret.cmp "$tmp/l/link.cmp"
+compare_lesson "$tmp/l/link.tst" link.cmp
+check compare-symlink-out 2 "link\.tst:2: error: cannot read the compare file 'link\.cmp'" \
+	"$dv" check "$tmp/l/link.tst"
+lacks compare-symlink-out-shows-nothing SECRET "$dv" check "$tmp/l/link.tst"
 
 # The progress file ($XDG_STATE_HOME/dmaviz/progress), through the terminal UI in a pseudo-
 # terminal (script(1), util-linux): open the tour, quit with q a moment later.

@@ -569,9 +569,41 @@ static void test_byte_order_mark(void)
 	dv_msgs_finish(&m);
 }
 
+/* compare-to names a file in the lesson's folder: an absolute path or a ".." component is an
+ * error at its line (its lines would appear in failure messages). */
+static void test_compare_to_stays_in_folder(void)
+{
+	struct dv_msgs m;
+	const char *bad[] = { "/etc/passwd", "../x.cmp",  "a/../../x.cmp",
+		              "..",          "a/..",      "\"/tmp/x y\"" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[200];
+		snprintf(text, sizeof text, "lesson c\ncompare-to %s\n", bad[i]);
+		struct dv_lesson *L = parse(text, &m);
+		CHECK(L == NULL);
+		CHECK(m.n == 1 &&
+		      !strncmp(m.v[0].text, "t.lesson:2:12: error: the compare file '", 40) &&
+		      strstr(m.v[0].text, "is outside the lesson's folder"));
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+	}
+	const char *good[] = { "send.cmp", "cmp/send.cmp", "..send.cmp", "a..b/c.cmp", "./x.cmp" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char text[200];
+		snprintf(text, sizeof text, "lesson c\ncompare-to %s\n", good[i]);
+		struct dv_lesson *L = parse(text, &m);
+		CHECK(L != NULL && m.n == 0);
+		if (L)
+			CHECK(!strcmp(L->compare_to, good[i]));
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+	}
+}
+
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
            CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
            CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
            CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
-           CHECK_CASE(test_long_continuations), CHECK_CASE(test_byte_order_mark))
+           CHECK_CASE(test_long_continuations), CHECK_CASE(test_byte_order_mark),
+           CHECK_CASE(test_compare_to_stays_in_folder))

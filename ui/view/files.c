@@ -1,9 +1,11 @@
 /* dmaviz: files the front ends read. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,15 +66,63 @@ const char *dv_file_strerror(int err)
 	return err == DV_FILE_ENOTREG ? "not a regular file" : strerror(err);
 }
 
+/* Whether a relative path has a ".." component. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return true;
+		c += n;
+		c += *c == '/';
+	}
+	return false;
+}
+
+/* Whether path (dir/NAME) stays inside dir once symbolic links are resolved. A path that does
+ * not resolve is let through: reading it fails anyway, with the reason. */
+static bool resolves_inside(const char *dir, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return true;
+	char *real_dir = realpath(dir, NULL);
+	size_t n = real_dir ? strlen(real_dir) : 0;
+	bool ok = real_dir && !strncmp(real, real_dir, n) &&
+	          (real[n] == '/' || (n == 1 && real_dir[0] == '/'));
+	free(real_dir);
+	free(real);
+	return ok;
+}
+
 char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
 {
 	(void)ctx;
-	char path[4096];
+	/* The compare file stays inside the lesson's folder, so that a lesson cannot show the
+	 * lines of another file (/etc/passwd) in its failure messages. The parser refuses an
+	 * absolute name and "..": here also a symbolic link that leads out. */
+	if (name[0] == '/' || has_dotdot(name)) {
+		errno = EACCES;
+		return NULL;
+	}
+	char dir[PATH_MAX];
 	const char *slash = strrchr(lesson_file, '/');
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == lesson_file)
+		snprintf(dir, sizeof dir, "/");
 	else
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - lesson_file), lesson_file);
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (!resolves_inside(dir, path)) {
+		errno = EACCES;
+		return NULL;
+	}
 	return dv_file_read(path, 16u << 20, len);
 }
 

@@ -22,7 +22,8 @@ char *dv_file_read(const char *path, size_t max, size_t *len);
 const char *dv_file_strerror(int err);
 
 /* dv_run_options.load: a compare file named in a lesson, relative to the lesson's directory
- * (16 MiB at most). */
+ * (16 MiB at most). It must stay inside that directory: an absolute name, a ".." component
+ * or a symbolic link that leads out is refused (errno EACCES). */
 char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len);
 
 /* The installed lessons directory, or the source tree's when nothing is installed. */
