@@ -78,11 +78,29 @@ in_pty() { # XDG_STATE_HOME
 		script -qefc "'$dv' tour" /dev/null
 }
 if command -v script >/dev/null 2>&1; then
-	mkdir -p "$tmp/s1/dmaviz"
+	mkdir -p "$tmp/s1/dmaviz" "$tmp/s2/dmaviz"
 	mkfifo "$tmp/s1/dmaviz/progress"
 	check progress-fifo 0 'progress file .*progress is not a regular file' in_pty "$tmp/s1"
 	if [[ -p $tmp/s1/dmaviz/progress ]]; then echo "ok - progress-fifo-left-alone"
 	else echo "not ok - progress-fifo-left-alone: the FIFO was replaced"; fail=1; fi
+
+	# Temporary files of dmaviz processes killed while saving: the dead ones' go, a live
+	# process's (this shell's) stays.
+	dead=()
+	for k in 1 2 3; do
+		sh -c 'exit 0' &
+		dead+=($!)
+		wait $!
+	done
+	for p in "${dead[@]}" $$; do : >"$tmp/s2/dmaviz/progress.tmp$p"; done
+	check progress-saved 0 'Step 1 of' in_pty "$tmp/s2"
+	left=$(cd "$tmp/s2/dmaviz" && LC_ALL=C ls)
+	if [[ $left == "progress"$'\n'"progress.tmp$$" ]] &&
+		grep -q '^tour ' "$tmp/s2/dmaviz/progress"; then
+		echo "ok - progress-stale-temps-removed"
+	else
+		echo "not ok - progress-stale-temps-removed: left" $left; fail=1
+	fi
 else
 	echo "ok - progress-file # SKIP script(1) is missing"
 fi

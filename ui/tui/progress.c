@@ -2,8 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "progress.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +242,46 @@ static bool make_parents(const char *path)
 	return mkdir(dir, 0700) == 0 || errno == EEXIST;
 }
 
+/* Removes PATH.tmpPID files whose process is gone: a dmaviz killed between writing its
+ * temporary file and renaming it (kill -9, a crash) leaves one behind. The file of a process
+ * that still runs (or of a PID taken again since) is left alone: kill(pid, 0) says ESRCH only
+ * when no such process exists. */
+static void remove_stale_temps(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	size_t blen = strlen(base);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		if (strncmp(name, base, blen) || strncmp(name + blen, ".tmp", 4))
+			continue;
+		const char *digits = name + blen + 4;
+		size_t nd = strspn(digits, "0123456789");
+		if (nd == 0 || nd > 9 || digits[nd] || digits[0] == '0')
+			continue;
+		pid_t pid = (pid_t)strtol(digits, NULL, 10);
+		if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char file[4400];
+		struct stat sb;
+		int n = snprintf(file, sizeof file, "%s/%s", dir, name);
+		if (n > 0 && (size_t)n < sizeof file && lstat(file, &sb) == 0 && S_ISREG(sb.st_mode))
+			unlink(file);
+	}
+	closedir(d);
+}
+
 bool dv_progress_save(struct dv_progress *p)
 {
 	if (!p->path)
@@ -249,6 +291,7 @@ bool dv_progress_save(struct dv_progress *p)
 		         strerror(errno));
 		return false;
 	}
+	remove_stale_temps(p->path);
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", p->path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -39,7 +39,8 @@ bool dv_progress_default_path(char *buf, size_t size);
 void dv_progress_load(struct dv_progress *p, const char *path);
 void dv_progress_finish(struct dv_progress *p);
 /* Writes the file atomically: a temporary file in the same directory, fsync, rename. Creates
- * the directory when missing. False (and status set) on failure. */
+ * the directory when missing. First removes the temporary files (PATH.tmpPID) that processes
+ * which no longer exist left behind. False (and status set) on failure. */
 bool dv_progress_save(struct dv_progress *p);
 
 /* The entry of a lesson, or NULL (get), or a new empty one (add; NULL only without memory). */
