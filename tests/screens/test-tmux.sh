@@ -1,7 +1,8 @@
 #!/bin/sh
 # dmaviz: one real-terminal test. Runs the program in a tmux pane (a real terminal emulator:
 # escape sequences, the key decoder, endwin), opens a lesson from the menu, steps, quits the
-# lesson and the menu, and checks that the terminal came back to the shell.
+# lesson and the menu, and checks that the terminal came back to the shell; then quits the
+# menu with Ctrl-\ and checks the same.
 # usage: test-tmux.sh DMAVIZ-BINARY
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
@@ -56,4 +57,16 @@ wait_for 'dv-exit-status=0'
 tmux -L "$sock" capture-pane -p -t ui | grep -qF 'the course' && fail "the menu is still on the screen after quitting"
 wait_for 'dv-shell$'
 grep -q '^tour 2 0' "$tmp/state/dmaviz/progress" || fail "progress file: $(cat "$tmp/state/dmaviz/progress" 2>&1)"
+
+# Ctrl-\ (SIGQUIT) is handled like Ctrl-C: dmaviz dies of the signal (status 128 + 3) only
+# after it has left the alternate screen and shown the cursor again. No core file.
+pane() { tmux -L "$sock" display -p -t ui "$1"; }
+keys "ulimit -c 0; clear; '$bin'; echo dv-quit-status=\$?" Enter
+wait_for 'the course'
+[ "$(pane '#{alternate_on}')" = 1 ] || fail "the menu is not in the alternate screen"
+keys 'C-\'
+wait_for 'dv-quit-status=131'
+[ "$(pane '#{alternate_on}')" = 0 ] || fail "still in the alternate screen after Ctrl-\\"
+[ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is still hidden after Ctrl-\\"
+wait_for 'dv-shell$'
 echo "ok"
