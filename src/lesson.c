@@ -1329,8 +1329,11 @@ static void load_compare(struct dv_run *run)
 	size_t len = 0;
 	char *text = run->opt.load ? run->opt.load(run->opt.ctx, L->file, L->compare_to, &len) : NULL;
 	if (!text) {
-		run_msg(run, DV_MSG_ERROR, L->file, L->compare_line, NULL, "cannot read the compare file '%s'",
-		        L->compare_to);
+		/* The loader refuses what is not a regular file inside the lesson's folder (a FIFO
+		 * would block, a link out would show another file's lines). */
+		run_msg(run, DV_MSG_ERROR, L->file, L->compare_line,
+		        "it must be a readable regular file in the lesson's folder",
+		        "cannot read the compare file '%s'", L->compare_to);
 		return;
 	}
 	/* Lines, without the trailing empty ones. */

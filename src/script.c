@@ -201,6 +201,19 @@ bool dv_script_number(const char *s, size_t len, uint32_t *out)
 	return true;
 }
 
+/* Whether a path has a ".." component (compare-to names stay in the lesson's folder). */
+static bool has_dotdot(const char *path)
+{
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return true;
+		c += n;
+		c += *c == '/';
+	}
+	return false;
+}
+
 /* ---- suggestions ---------------------------------------------------------------------------- */
 
 struct suggest {
@@ -2208,6 +2221,15 @@ static void statement(struct parser *p)
 			perr(p, k->col, NULL, "expected a file name after 'compare-to'");
 			return;
 		}
+		/* The compare file's lines appear in failure messages: a lesson names its own
+		 * file, in its folder, never any file the reader can read (/etc/passwd). */
+		if (p->L->compare_to[0] == '/' || has_dotdot(p->L->compare_to)) {
+			perr(p, k->col, "name a file in the lesson's folder, relative to it",
+			     "the compare file '%.200s' is outside the lesson's folder (%s)",
+			     p->L->compare_to,
+			     p->L->compare_to[0] == '/' ? "an absolute path" : "'..' leaves it");
+			return;
+		}
 		p->L->compare_line = p->line;
 		want_end(p);
 	} else if (tok_is(kw, "step")) {
@@ -2422,17 +2444,22 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 			p.line += text[i] == '\n';
 		perr(&p, 0, "lesson files are plain text", "the file contains a NUL byte");
 	}
-	char *logical = malloc(DV_SCRIPT_MAX_LINE * 2 + 2);
+	char *logical = malloc(DV_SCRIPT_MAX_LINE * 2 + 1);
 	if (!logical) {
 		dv_lesson_free(L);
 		return NULL;
 	}
 	size_t i = 0;
 	uint32_t phys_line = 0;
+	/* A UTF-8 byte-order mark, as some editors write one, is not part of the first line. */
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		i = 3;
 	while (!p.errors && i < len) {
-		/* Join physical lines ending in a backslash into one logical line. */
+		/* Join physical lines ending in a backslash into one logical line of at most
+		 * twice the length of a line, counting the space that stands for each line break. */
+		const size_t joined_max = DV_SCRIPT_MAX_LINE * 2;
 		size_t ll = 0;
-		bool too_long = false;
+		enum { FITS, LINE_TOO_LONG, JOINED_TOO_LONG } fit = FITS;
 		uint32_t first_line = phys_line + 1;
 		for (;;) {
 			size_t start = i;
@@ -2447,25 +2474,36 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 			bool cont = n && text[start + n - 1] == '\\';
 			if (cont)
 				n--;
-			if (n > DV_SCRIPT_MAX_LINE || ll + n > DV_SCRIPT_MAX_LINE * 2) {
-				too_long = true;
-				n = 0;
+			bool more = cont && i < len;
+			if (n > DV_SCRIPT_MAX_LINE) {
+				fit = LINE_TOO_LONG;
+				break;
+			}
+			if (n + more > joined_max - ll) {
+				fit = JOINED_TOO_LONG;
+				break;
 			}
 			memcpy(logical + ll, text + start, n);
 			ll += n;
-			if (cont && i < len) {
-				logical[ll++] = ' ';
-				continue;
-			}
-			break;
+			if (!more)
+				break;
+			logical[ll++] = ' ';
 		}
 		logical[ll] = 0;
-		p.line = first_line;
 		p.text = logical;
-		if (too_long) {
+		if (fit == LINE_TOO_LONG) {
+			p.line = phys_line;
 			perr(&p, 0, NULL, "line longer than %u bytes", DV_SCRIPT_MAX_LINE);
 			break;
 		}
+		if (fit == JOINED_TOO_LONG) {
+			p.line = first_line;
+			perr(&p, 0, "split the statement, or end fewer lines with '\\'",
+			     "lines %u to %u, joined by '\\', make a line longer than %zu bytes",
+			     (unsigned)first_line, (unsigned)phys_line, joined_max);
+			break;
+		}
+		p.line = first_line;
 		/* Errors stop at the first bad statement's line: later ones are often its echo. */
 		statement(&p);
 		if (p.errors >= 1)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # dmaviz: one real-terminal test. Runs the program in a tmux pane (a real terminal emulator:
 # escape sequences, the key decoder, endwin), opens a lesson from the menu, steps, quits the
-# lesson and the menu, and checks that the terminal came back to the shell.
+# lesson and the menu, and checks that the terminal came back to the shell; then quits the
+# menu with Ctrl-\ and checks the same.
 # usage: test-tmux.sh DMAVIZ-BINARY
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
@@ -82,4 +83,16 @@ grep -q '^tour [0-9]* 0 ?' "$tmp/state/dmaviz/progress" || fail "progress file (
 keys "clear; '$bin' '$tmp/big.lesson'; echo dv-big-status=\$?" Enter
 wait_for 'dv-big-status=2'
 tmux -L "$sock" capture-pane -p -J -t ui | grep -q 'big.lesson.*larger than 1 MiB' || fail "no message naming the file"
+
+# Ctrl-\ (SIGQUIT) is handled like Ctrl-C: dmaviz dies of the signal (status 128 + 3) only
+# after it has left the alternate screen and shown the cursor again. No core file.
+pane() { tmux -L "$sock" display -p -t ui "$1"; }
+keys "ulimit -c 0; clear; '$bin'; echo dv-quit-status=\$?" Enter
+wait_for 'the course'
+[ "$(pane '#{alternate_on}')" = 1 ] || fail "the menu is not in the alternate screen"
+keys 'C-\'
+wait_for 'dv-quit-status=131'
+[ "$(pane '#{alternate_on}')" = 0 ] || fail "still in the alternate screen after Ctrl-\\"
+[ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is still hidden after Ctrl-\\"
+wait_for 'dv-shell$'
 echo "ok"

@@ -1,5 +1,6 @@
 /* dmaviz: tests of the lesson language's parser and engine (src/script.c, src/lesson.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calls.h"
@@ -558,9 +559,163 @@ static void test_break_in_dpc(void)
 	dv_msgs_finish(&m);
 }
 
+/* "tick \" then LINES lines holding only a backslash: every continued line adds a space to the
+ * joined line, so its length grows without any text in it. */
+static char *backslash_lines(size_t lines, size_t *len)
+{
+	char *s = malloc(8 + 2 * lines);
+	if (!s)
+		return NULL;
+	size_t n = 0;
+	memcpy(s, "tick \\\n", 7);
+	n = 7;
+	for (size_t k = 0; k < lines; k++) {
+		s[n++] = '\\';
+		s[n++] = '\n';
+	}
+	s[n] = 0;
+	*len = n;
+	return s;
+}
+
+static void test_long_continuations(void)
+{
+	struct dv_msgs m;
+	/* 16 KiB (one byte past the old buffer) and 200 KiB (far past it). */
+	const size_t counts[] = { 8188, 100000 };
+	for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+		size_t len;
+		char *text = backslash_lines(counts[c], &len);
+		CHECK(text != NULL);
+		if (!text)
+			return;
+		dv_msgs_init(&m);
+		struct dv_lesson *L = dv_lesson_parse("t.lesson", text, len, &m);
+		CHECK(L == NULL);
+		CHECK_EQ(m.n, 1);
+		if (m.n) {
+			CHECK(!strncmp(m.v[0].text, "t.lesson:1: error: lines 1 to ", 30));
+			CHECK(strstr(m.v[0].text, "longer than 8192 bytes") != NULL);
+		}
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+		free(text);
+	}
+
+	/* A joined line of exactly 8192 bytes (4095 + the space + 4096) parses; one more
+	 * continued line is an error naming the lines joined. */
+	static char text[3 * 4200];
+	size_t n = 0;
+	n += (size_t)sprintf(text, "step \"s\"\nsay ");
+	memset(text + n, 'a', 4091);
+	n += 4091;
+	text[n++] = '\\';
+	text[n++] = '\n';
+	memset(text + n, 'b', 4096);
+	n += 4096;
+	text[n++] = '\n';
+	text[n] = 0;
+	struct dv_lesson *L = dv_lesson_parse("t.lesson", text, n, (dv_msgs_init(&m), &m));
+	CHECK(L != NULL);
+	CHECK_EQ(m.n, 0);
+	/* (an empty setup step is dropped: the lesson's one step is "s") */
+	if (L && L->nsteps == 1 && L->steps[0].nparas == 1) {
+		const char *para = L->steps[0].paras[0];
+		CHECK_EQ(strlen(para), 4091 + 1 + 4096);
+		CHECK(para[4090] == 'a' && para[4091] == ' ' && para[4092] == 'b');
+	} else {
+		CHECK(!"the say paragraph");
+	}
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+	text[n - 1] = '\\';
+	n += (size_t)sprintf(text + n, "\nc\n");
+	L = dv_lesson_parse("t.lesson", text, n, (dv_msgs_init(&m), &m));
+	CHECK(L == NULL);
+	CHECK_EQ(m.n, 1);
+	if (m.n)
+		CHECK(!strcmp(m.v[0].text, "t.lesson:2: error: lines 2 to 3, joined by '\\', "
+		                           "make a line longer than 8192 bytes"));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+
+	/* One physical line too long is reported at that line, not at the first joined one. */
+	n = (size_t)sprintf(text, "step \"s\"\nsay x\\\n");
+	memset(text + n, 'a', 4097);
+	n += 4097;
+	text[n++] = '\n';
+	L = dv_lesson_parse("t.lesson", text, n, (dv_msgs_init(&m), &m));
+	CHECK(L == NULL);
+	CHECK_EQ(m.n, 1);
+	if (m.n)
+		CHECK(!strcmp(m.v[0].text, "t.lesson:3: error: line longer than 4096 bytes"));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+/* Some editors start a UTF-8 file with a byte-order mark; it is not part of the first word. */
+static void test_byte_order_mark(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse("\xEF\xBB\xBFlesson bom\ntitle \"With a BOM\"\n", &m);
+	CHECK(L != NULL);
+	CHECK_EQ(m.n, 0);
+	if (L) {
+		CHECK(!strcmp(L->id, "bom"));
+		CHECK(!strcmp(L->title, "With a BOM"));
+	}
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+	/* Columns count from after the mark, as an editor shows them. */
+	L = parse("\xEF\xBB\xBFtick x\n", &m);
+	CHECK(L == NULL);
+	CHECK(m.n == 1 && !strncmp(m.v[0].text, "t.lesson:1:6: error: ", 21));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+	/* Only at the very start: a mark on a later line is still an unknown statement. */
+	L = parse("lesson bom\n\xEF\xBB\xBFtitle \"x\"\n", &m);
+	CHECK(L == NULL);
+	CHECK(m.n == 1 && !strncmp(m.v[0].text, "t.lesson:2:1: error: unknown statement", 38));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
+/* compare-to names a file in the lesson's folder: an absolute path or a ".." component is an
+ * error at its line (its lines would appear in failure messages). */
+static void test_compare_to_stays_in_folder(void)
+{
+	struct dv_msgs m;
+	const char *bad[] = { "/etc/passwd", "../x.cmp",  "a/../../x.cmp",
+		              "..",          "a/..",      "\"/tmp/x y\"" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[200];
+		snprintf(text, sizeof text, "lesson c\ncompare-to %s\n", bad[i]);
+		struct dv_lesson *L = parse(text, &m);
+		CHECK(L == NULL);
+		CHECK(m.n == 1 &&
+		      !strncmp(m.v[0].text, "t.lesson:2:12: error: the compare file '", 40) &&
+		      strstr(m.v[0].text, "is outside the lesson's folder"));
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+	}
+	const char *good[] = { "send.cmp", "cmp/send.cmp", "..send.cmp", "a..b/c.cmp", "./x.cmp" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char text[200];
+		snprintf(text, sizeof text, "lesson c\ncompare-to %s\n", good[i]);
+		struct dv_lesson *L = parse(text, &m);
+		CHECK(L != NULL && m.n == 0);
+		if (L)
+			CHECK(!strcmp(L->compare_to, good[i]));
+		dv_lesson_free(L);
+		dv_msgs_finish(&m);
+	}
+}
+
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
            CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
            CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
            CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
-           CHECK_CASE(test_counter_driver), CHECK_CASE(test_break_in_dpc))
+           CHECK_CASE(test_counter_driver), CHECK_CASE(test_break_in_dpc),
+           CHECK_CASE(test_long_continuations), CHECK_CASE(test_byte_order_mark),
+           CHECK_CASE(test_compare_to_stays_in_folder))

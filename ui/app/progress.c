@@ -2,8 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "progress.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,16 +203,41 @@ void dv_progress_load(struct dv_progress *p, const char *path)
 	p->path = strdup(path);
 	if (!p->path)
 		return;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno != ENOENT)
-			set_aside(p, "is unreadable");
+	/* O_NONBLOCK: a FIFO in its place would make open wait for a writer, forever. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 && errno == ENOENT)
+		return;
+	if ((fd < 0 && (errno == ENXIO || errno == ENODEV)) ||
+	    (fd >= 0 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+		/* Not ours to read, to move aside or to replace: progress stays in memory. */
+		snprintf(p->status, sizeof p->status,
+		         "progress file %.150s is not a regular file; progress is not saved", path);
+		free(p->path);
+		p->path = NULL;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (fd < 0) {
+		set_aside(p, "is unreadable");
 		return;
 	}
 	char *buf = malloc(MAX_FILE_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, MAX_FILE_BYTES + 1, f) : 0;
-	bool bad = !buf || ferror(f) || n > MAX_FILE_BYTES;
-	fclose(f);
+	size_t n = 0;
+	bool bad = !buf;
+	while (!bad && n <= MAX_FILE_BYTES) {
+		ssize_t got = read(fd, buf + n, MAX_FILE_BYTES + 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			bad = got < 0;
+			break;
+		}
+		n += (size_t)got;
+	}
+	bad = bad || n > MAX_FILE_BYTES;
+	close(fd);
 	if (!bad) {
 		buf[n] = '\0';
 		bad = !parse(p, buf, n);
@@ -242,6 +269,46 @@ static bool make_parents(const char *path)
 	return mkdir(dir, 0700) == 0 || errno == EEXIST;
 }
 
+/* Removes PATH.tmpPID files whose process is gone: a dmaviz killed between writing its
+ * temporary file and renaming it (kill -9, a crash) leaves one behind. The file of a process
+ * that still runs (or of a PID taken again since) is left alone: kill(pid, 0) says ESRCH only
+ * when no such process exists. */
+static void remove_stale_temps(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	size_t blen = strlen(base);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		if (strncmp(name, base, blen) || strncmp(name + blen, ".tmp", 4))
+			continue;
+		const char *digits = name + blen + 4;
+		size_t nd = strspn(digits, "0123456789");
+		if (nd == 0 || nd > 9 || digits[nd] || digits[0] == '0')
+			continue;
+		pid_t pid = (pid_t)strtol(digits, NULL, 10);
+		if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char file[4400];
+		struct stat sb;
+		int n = snprintf(file, sizeof file, "%s/%s", dir, name);
+		if (n > 0 && (size_t)n < sizeof file && lstat(file, &sb) == 0 && S_ISREG(sb.st_mode))
+			unlink(file);
+	}
+	closedir(d);
+}
+
 bool dv_progress_save(struct dv_progress *p)
 {
 	if (!p->path)
@@ -251,6 +318,7 @@ bool dv_progress_save(struct dv_progress *p)
 		         strerror(errno));
 		return false;
 	}
+	remove_stale_temps(p->path);
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", p->path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -34,11 +34,14 @@ bool dv_progress_default_path(char *buf, size_t size);
 
 /* Loads path (NULL: nothing to load). A missing file is an empty progress. A file that cannot
  * be read or does not parse is renamed aside to PATH.corrupt-N, the progress starts empty,
- * and status says so: progress is never dropped silently. */
+ * and status says so: progress is never dropped silently. Something that is not a regular
+ * file (a FIFO, a directory) is neither read nor replaced: path becomes NULL (progress is
+ * kept in memory only) and status says so. */
 void dv_progress_load(struct dv_progress *p, const char *path);
 void dv_progress_finish(struct dv_progress *p);
 /* Writes the file atomically: a temporary file in the same directory, fsync, rename. Creates
- * the directory when missing. False (and status set) on failure. */
+ * the directory when missing. First removes the temporary files (PATH.tmpPID) that processes
+ * which no longer exist left behind. False (and status set) on failure. */
 bool dv_progress_save(struct dv_progress *p);
 
 /* The entry of a lesson, or NULL (get), or a new empty one (add; NULL only without memory). */

@@ -1011,6 +1011,7 @@ static bool screen_start(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL); /* Ctrl-\ */
 	sigaction(SIGTERM, &sa, NULL);
 	atexit(restore_terminal);
 	/* newterm, unlike initscr, returns NULL for a terminal type it does not know. */

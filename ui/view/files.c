@@ -1,13 +1,17 @@
 /* dmaviz: files the front ends read. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "files.h"
 #include "lesson.h"
@@ -15,23 +19,45 @@
 
 char *dv_file_read(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever. Whatever is
+	 * not a regular file is refused before the first read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		/* open(2): a socket, or a device without its driver. */
+		if (errno == ENXIO || errno == ENODEV)
+			errno = DV_FILE_ENOTREG;
 		return NULL;
-	char *buf = malloc(max + 1);
+	}
+	struct stat sb;
+	int err = 0;
+	if (fstat(fd, &sb) != 0)
+		err = errno;
+	else if (S_ISDIR(sb.st_mode))
+		err = EISDIR;
+	else if (!S_ISREG(sb.st_mode))
+		err = DV_FILE_ENOTREG;
+	char *buf = err ? NULL : malloc(max + 1);
 	if (!buf) {
-		fclose(f);
-		errno = ENOMEM;
+		close(fd);
+		errno = err ? err : ENOMEM;
 		return NULL;
 	}
-	size_t n = fread(buf, 1, max, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
+	size_t n = 0;
+	while (n < max) {
+		ssize_t got = read(fd, buf + n, max - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(buf);
+			close(fd);
+			errno = EIO;
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
+	close(fd);
 	buf[n] = 0;
 	*len = n;
 	return buf;
@@ -45,7 +71,7 @@ struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs)
 	/* One byte more than the parser takes, so that it can say the file is too large. */
 	char *text = dv_file_read(path, DV_LESSON_MAX_BYTES + 1, &len);
 	if (!text) {
-		dv_msgs_add(msgs, DV_MSG_ERROR, 0, 0, 0, NULL, "%s: error: %s", path, strerror(errno));
+		dv_msgs_add(msgs, DV_MSG_ERROR, 0, 0, 0, NULL, "%s: error: %s", path, dv_file_strerror(errno));
 		return NULL;
 	}
 	struct dv_lesson *L = dv_lesson_parse(path, text, len, msgs);
@@ -53,15 +79,68 @@ struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs)
 	return L;
 }
 
+const char *dv_file_strerror(int err)
+{
+	return err == DV_FILE_ENOTREG ? "not a regular file" : strerror(err);
+}
+
+/* Whether a relative path has a ".." component. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return true;
+		c += n;
+		c += *c == '/';
+	}
+	return false;
+}
+
+/* Whether path (dir/NAME) stays inside dir once symbolic links are resolved. A path that does
+ * not resolve is let through: reading it fails anyway, with the reason. */
+static bool resolves_inside(const char *dir, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return true;
+	char *real_dir = realpath(dir, NULL);
+	size_t n = real_dir ? strlen(real_dir) : 0;
+	bool ok = real_dir && !strncmp(real, real_dir, n) &&
+	          (real[n] == '/' || (n == 1 && real_dir[0] == '/'));
+	free(real_dir);
+	free(real);
+	return ok;
+}
+
 char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len)
 {
 	(void)ctx;
-	char path[4096];
+	/* The compare file stays inside the lesson's folder, so that a lesson cannot show the
+	 * lines of another file (/etc/passwd) in its failure messages. The parser refuses an
+	 * absolute name and "..": here also a symbolic link that leads out. */
+	if (name[0] == '/' || has_dotdot(name)) {
+		errno = EACCES;
+		return NULL;
+	}
+	char dir[PATH_MAX];
 	const char *slash = strrchr(lesson_file, '/');
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == lesson_file)
+		snprintf(dir, sizeof dir, "/");
 	else
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - lesson_file), lesson_file, name);
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - lesson_file), lesson_file);
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (!resolves_inside(dir, path)) {
+		errno = EACCES;
+		return NULL;
+	}
 	return dv_file_read(path, 16u << 20, len);
 }
 

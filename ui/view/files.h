@@ -5,10 +5,21 @@
 
 #include <stddef.h>
 
+#include <errno.h>
+
 /* Reads at most max bytes of path, NUL-terminated. A caller that wants to notice a file that
  * is too long passes one byte more than it accepts (the lesson parser reports it with its
- * file name). NULL with errno set when the file cannot be read. */
+ * file name). NULL with errno set when the file cannot be read. Only a regular file is read:
+ * a FIFO, a socket or a device is refused without waiting for it (errno DV_FILE_ENOTREG), a
+ * directory with EISDIR. Say why with dv_file_strerror(errno). */
 char *dv_file_read(const char *path, size_t max, size_t *len);
+
+/* dv_file_read's errno for what is not a regular file (the one open(2) gives for a device
+ * without its driver, which is not a regular file either). */
+#define DV_FILE_ENOTREG ENODEV
+
+/* strerror(err), but "not a regular file" for DV_FILE_ENOTREG. */
+const char *dv_file_strerror(int err);
 
 /* The largest lesson or test file any command accepts. */
 #define DV_LESSON_MAX_BYTES (1u << 20)
@@ -21,7 +32,8 @@ struct dv_msgs;
 struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs);
 
 /* dv_run_options.load: a compare file named in a lesson, relative to the lesson's directory
- * (16 MiB at most). */
+ * (16 MiB at most). It must stay inside that directory: an absolute name, a ".." component
+ * or a symbolic link that leads out is refused (errno EACCES). */
 char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name, size_t *len);
 
 /* The installed lessons directory, or the source tree's when nothing is installed. */
