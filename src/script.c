@@ -201,8 +201,7 @@ bool dv_script_number(const char *s, size_t len, uint32_t *out)
 	return true;
 }
 
-/* Whether a path has a ".." component (compare-to names stay in the lesson's folder). */
-static bool has_dotdot(const char *path)
+bool dv_path_has_dotdot(const char *path)
 {
 	for (const char *c = path; *c;) {
 		size_t n = strcspn(c, "/");
@@ -2223,7 +2222,7 @@ static void statement(struct parser *p)
 		}
 		/* The compare file's lines appear in failure messages: a lesson names its own
 		 * file, in its folder, never any file the reader can read (/etc/passwd). */
-		if (p->L->compare_to[0] == '/' || has_dotdot(p->L->compare_to)) {
+		if (p->L->compare_to[0] == '/' || dv_path_has_dotdot(p->L->compare_to)) {
 			perr(p, k->col, "name a file in the lesson's folder, relative to it",
 			     "the compare file '%.200s' is outside the lesson's folder (%s)",
 			     p->L->compare_to,

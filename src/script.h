@@ -38,6 +38,8 @@ void dv_msgs_add(struct dv_msgs *m, enum dv_msg_kind kind, uint32_t line, uint32
 #endif
 	;
 
+/* Whether a path has a ".." component (compare-to names stay in the lesson's folder). */
+bool dv_path_has_dotdot(const char *path);
 /* Numbers as the language writes them: 73, 0x49, 0b1001001, 16M, 4K, 0x00_10. */
 bool dv_script_number(const char *s, size_t len, uint32_t *out);
 

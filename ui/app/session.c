@@ -595,6 +595,17 @@ static unsigned attempts_of(const struct dv_ask *ask)
 	return ask->attempts ? ask->attempts : DV_DEFAULT_ATTEMPTS;
 }
 
+bool dv_session_answerable(struct dv_session *s)
+{
+	const struct dv_ask *ask;
+	const struct dv_qstate *q = open_question(s, &ask);
+	if (q && dv_qstate_decided(q) && !q->skipped) {
+		snprintf(s->msg, sizeof s->msg, "Already answered: the answer and why are shown.");
+		return false;
+	}
+	return q != NULL;
+}
+
 enum dv_verdict dv_session_answer(struct dv_session *s, const char *text)
 {
 	const struct dv_ask *ask;

@@ -140,6 +140,9 @@ bool dv_session_step_done(const struct dv_session *s, unsigned k);
 int dv_session_ask(const struct dv_session *s);
 /* Is the cursor held by an unanswered question? */
 bool dv_session_gated(const struct dv_session *s);
+/* Can the current question take an answer now (one reached, not yet decided)? When not, s->msg
+ * says why. Front ends open their answer line only then. */
+bool dv_session_answerable(struct dv_session *s);
 /* The learner's answer to the current question. */
 enum dv_verdict dv_session_answer(struct dv_session *s, const char *text);
 /* One more hint; once they are used up, the first call says so and the second reveals the

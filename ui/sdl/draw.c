@@ -939,12 +939,7 @@ static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layou
 		s->narr_at_pos = s->ss->view.pos;
 		s->narr_at_nb = s->ss->nb;
 		s->narr_manual = false;
-		size_t start = 0;
-		for (size_t k = 0; k < s->narr.n; k++)
-			if (s->narr.line[k].len >= 2 && s->narr.line[k].text[0] == '>' &&
-			    s->narr.line[k].roles[0] == DV_ROLE_HIGHLIGHT)
-				start = k;
-		s->narr_scroll = dv_sdl_current_ask(s) >= 0 || start > bottom ? bottom : start;
+		s->narr_scroll = dv_view_narration_start(&s->narr, rows, dv_sdl_current_ask(s) >= 0);
 	}
 	if (s->narr_scroll > bottom)
 		s->narr_scroll = bottom;

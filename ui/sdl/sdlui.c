@@ -487,14 +487,10 @@ int dv_sdl_next_tick(const struct dv_sdl *s)
 
 static void answer_key(struct dv_sdl *s)
 {
-	int a = dv_sdl_current_ask(s);
-	if (a < 0) {
-		snprintf(s->status, sizeof s->status, "there is no question at this point of the lesson");
-		return;
-	}
-	const struct dv_qstate *q = &s->ss->q[a];
-	if (dv_qstate_decided(q) && !q->skipped) {
-		snprintf(s->status, sizeof s->status, "already answered: the answer and why are below");
+	if (dv_sdl_current_ask(s) < 0 || !dv_session_answerable(s->ss)) {
+		take_msg(s);
+		if (!s->status[0])
+			snprintf(s->status, sizeof s->status, "There is no question at this point of the lesson.");
 		return;
 	}
 	s->input = true;

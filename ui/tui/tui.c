@@ -408,13 +408,7 @@ static void follow_narration(struct dv_tui *t, int h)
 	t->narr_at_pos = t->v->pos;
 	t->narr_at_nb = t->s->nb;
 	t->narr_manual = false;
-	size_t start = 0;
-	for (size_t i = 0; i < t->narr.n; i++)
-		if (t->narr.line[i].len >= 2 && t->narr.line[i].text[0] == '>' &&
-		    t->narr.line[i].roles[0] == DV_ROLE_HIGHLIGHT)
-			start = i;
-	size_t bottom = max_scroll(t->narr.n, h);
-	t->narr_scroll = start < bottom ? start : bottom;
+	t->narr_scroll = dv_view_narration_start(&t->narr, h > 1 ? (size_t)(h - 1) : 1, false);
 	t->quest_scroll = 0;
 }
 
@@ -609,14 +603,8 @@ static bool input_key(struct dv_tui *t, int key)
 
 static void answer_key(struct dv_tui *t)
 {
-	int a = dv_session_ask(t->s);
-	if (a < 0) {
-		snprintf(t->msg, sizeof t->msg, "There is no question at this point of the lesson.");
-		return;
-	}
-	const struct dv_qstate *q = &t->s->q[a];
-	if (dv_qstate_decided(q) && !q->skipped) {
-		snprintf(t->msg, sizeof t->msg, "Already answered: the answer and why are shown.");
+	if (!dv_session_answerable(t->s)) {
+		take_msg(t);
 		return;
 	}
 	t->input = true;

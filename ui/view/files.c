@@ -84,19 +84,6 @@ const char *dv_file_strerror(int err)
 	return err == DV_FILE_ENOTREG ? "not a regular file" : strerror(err);
 }
 
-/* Whether a relative path has a ".." component. */
-static bool has_dotdot(const char *path)
-{
-	for (const char *c = path; *c;) {
-		size_t n = strcspn(c, "/");
-		if (n == 2 && c[0] == '.' && c[1] == '.')
-			return true;
-		c += n;
-		c += *c == '/';
-	}
-	return false;
-}
-
 /* Whether path (dir/NAME) stays inside dir once symbolic links are resolved. A path that does
  * not resolve is let through: reading it fails anyway, with the reason. */
 static bool resolves_inside(const char *dir, const char *path)
@@ -119,7 +106,7 @@ char *dv_file_load_relative(void *ctx, const char *lesson_file, const char *name
 	/* The compare file stays inside the lesson's folder, so that a lesson cannot show the
 	 * lines of another file (/etc/passwd) in its failure messages. The parser refuses an
 	 * absolute name and "..": here also a symbolic link that leads out. */
-	if (name[0] == '/' || has_dotdot(name)) {
+	if (name[0] == '/' || dv_path_has_dotdot(name)) {
 		errno = EACCES;
 		return NULL;
 	}

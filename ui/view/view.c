@@ -567,6 +567,15 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	}
 }
 
+size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end)
+{
+	size_t start = 0, bottom = p->n > rows ? p->n - rows : 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->line[i].len >= 2 && p->line[i].text[0] == '>' && p->line[i].roles[0] == DV_ROLE_HIGHLIGHT)
+			start = i;
+	return at_end || start > bottom ? bottom : start;
+}
+
 /* ---- the 8237A ------------------------------------------------------------------------------ */
 
 static uint32_t now_get(const struct dv_view *v, enum dv_slot s, uint32_t i)

@@ -156,6 +156,10 @@ const char *dv_view_gran_name(enum dv_gran g);
 /* The panels. width is the room in cells for wrapped text (narration) and the source lines;
  * rows is how many lines a panel may use (the event log and source show that many). */
 void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width);
+/* Where a front end starts showing narration p in rows lines after a move: the first line of
+ * the current (marked) paragraph, or as much of the end as fits when that is later, so the
+ * newest words are on screen; with at_end, the end (a question is under it). */
+size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end);
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
