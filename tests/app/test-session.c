@@ -25,19 +25,10 @@
 #include "progress.h"
 #include "session.h"
 #include "state.h"
+#include "../checkf.h"
 
-static int failures;
 static const char *lessons_dir;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
 
 /* ---- panel text ------------------------------------------------------------------------------ */
 

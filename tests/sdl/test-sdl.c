@@ -20,22 +20,13 @@
 #include <SDL_ttf.h>
 
 #include "sdlui.h"
+#include "../checkf.h"
+
+static const char *dir;
 
 #define W 1280
 #define H 720
 
-static int failures;
-static const char *dir;
-
-#define CHECK(c, ...)                                                                      \
-	do {                                                                               \
-		if (!(c)) {                                                                \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);               \
-			fprintf(stderr, __VA_ARGS__);                                      \
-			fputc('\n', stderr);                                               \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 static uint32_t pixel(SDL_Surface *s, int x, int y)
 {
