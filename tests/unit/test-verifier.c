@@ -478,6 +478,11 @@ static void test_dma_logical_address(void)
 	/* Reading a controller register programs nothing. */
 	UCHAR v = 0;
 	SILENT(NdisRawReadPortUchar(0x08, &v));
+	/* 0x80 (the POST code port), 0x84-0x86, 0x88 and 0x8C-0x8E are not page registers
+	 * (facts §1.3): a write there does not program the DMA controller. */
+	SILENT(NdisRawWritePortUchar(0x80, 0x42));
+	SILENT(NdisRawWritePortUchar(0x84, 0x00));
+	SILENT(NdisRawWritePortUchar(0x8C, 0x00));
 	/* DMA2's odd ports are not decoded (facts §1.2). */
 	SILENT(NdisRawWritePortUchar(0xC1, 0x00));
 	teardown();
