@@ -123,9 +123,11 @@ static void test_nic_bits(void)
 	SAYS(dv_nic_bits(3, DV_NIC_INT_RXDONE | DV_NIC_INT_OVERRUN, buf, sizeof buf), "RXDONE|OVERRUN");
 	SAYS(dv_nic_bits(3, 0x80, buf, sizeof buf), "bit7");
 	SAYS(dv_nic_bits(3, 0, buf, sizeof buf), "none");
-	/* It returns buf; a short buffer is cut. */
+	/* It returns buf; a short buffer is cut but never claims "none" for set bits. */
 	CHECK(dv_nic_bits(0, 1, buf, sizeof buf) == buf);
 	SAYS(dv_nic_bits(0, 0x05, buf, 8), "TXGO|DM");
+	SAYS(dv_nic_bits(0, 0x01, buf, 4), "TXG");
+	SAYS(dv_nic_bits(1, 0x80, buf, 3), "RX");
 	SAYS(dv_nic_bits(0, 0, buf, 3), "no");
 }
 
