@@ -1,4 +1,5 @@
 /* dmaviz: events in words. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,12 +53,14 @@ const char *dv_nic_bits(unsigned reg, uint32_t value, char *buf, size_t size)
 		                             NULL, NULL, NULL };
 	const char *const *names = reg == 0 ? cmd : reg == 1 ? status : ints;
 	size_t n = 0;
+	bool any = false;
 	if (size == 0)
 		return buf;
 	buf[0] = '\0';
 	for (unsigned b = 0; b < 8; b++) {
 		if (!(value & (1u << b)))
 			continue;
+		any = true;
 		char bit[8];
 		const char *name = names[b];
 		if (!name) { /* a bit the register does not have */
@@ -69,7 +72,8 @@ const char *dv_nic_bits(unsigned reg, uint32_t value, char *buf, size_t size)
 			break;
 		n += (size_t)w;
 	}
-	if (n == 0)
+	/* "none" only when no bit is set: a name cut short by a small buffer stays cut. */
+	if (!any)
 		snprintf(buf, size, "none");
 	return buf;
 }

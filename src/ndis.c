@@ -566,10 +566,13 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
 
 /* ---- port I/O -------------------------------------------------------------------------- */
 
+/* An 8237A register or a page register. 0x80 (the POST code port), 0x84-0x86, 0x88 and
+ * 0x8C-0x8E are latches in the same chip but feed no address bits (facts §1.3): writing them
+ * programs no DMA. */
 static bool dma_controller_port(ULONG port)
 {
 	unsigned chip, reg;
-	return dv_dma_decode((uint16_t)port, &chip, &reg) || (port >= 0x80 && port <= 0x8F);
+	return dv_dma_decode((uint16_t)port, &chip, &reg) || dv_dma_page_channel((uint16_t)port) >= 0;
 }
 
 VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)

@@ -1,0 +1,287 @@
+/* dmaviz: the trace (src/trace.h): pushing and truncating events, the source-location table,
+ * the trace hash, and the names of notes, sources and event kinds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "trace.h"
+
+static struct dv_event event(uint32_t i)
+{
+	struct dv_event e;
+	memset(&e, 0, sizeof e);
+	e.cycle = 1000u + i;
+	e.index = i;
+	e.old_value = i * 3u;
+	e.new_value = i * 7u;
+	e.kind = (uint16_t)(i % DV_EV_KIND_COUNT);
+	e.slot = (uint16_t)(i % 97u);
+	e.src = (uint8_t)(i % DV_SRC_COUNT);
+	e.chan = (uint8_t)(i % 9u == 8u ? 0xFF : i % 9u);
+	return e;
+}
+
+static void test_layout(void)
+{
+	/* Events are compared and written byte for byte: no hidden padding (trace.h). */
+	CHECK_EQ(sizeof(struct dv_event), 8 + 4 + 4 + 4 + 2 + 2 + 2 + 1 + 1 + 4);
+	struct dv_trace t;
+	dv_trace_init(&t);
+	CHECK_EQ(t.len, 0);
+	CHECK(t.ev == NULL);
+	CHECK_EQ(t.nlocs, 0);
+	CHECK(!t.failed);
+	CHECK_EQ(dv_trace_hash(&t, 0), dv_trace_hash(&t, 100));
+	dv_trace_finish(&t);
+	dv_trace_finish(NULL); /* harmless */
+}
+
+static void test_push_and_truncate(void)
+{
+	struct dv_trace t;
+	dv_trace_init(&t);
+	/* Past the first allocation (4096 events) and several doublings. */
+	const uint32_t n = 20000;
+	bool pushed = true;
+	for (uint32_t i = 0; i < n; i++) {
+		struct dv_event e = event(i);
+		pushed = dv_trace_push(&t, &e) && pushed;
+		e.index = 0xDEAD; /* the trace keeps a copy */
+	}
+	CHECK(pushed);
+	CHECK_EQ(t.len, n);
+	CHECK(t.cap >= t.len);
+	CHECK(!t.failed);
+	unsigned bad = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct dv_event e = event(i);
+		bad += memcmp(&t.ev[i], &e, sizeof e) != 0;
+	}
+	CHECK_EQ(bad, 0);
+	/* Truncating drops events from n on; asking for more than there are changes nothing. */
+	dv_trace_truncate(&t, n + 10);
+	CHECK_EQ(t.len, n);
+	dv_trace_truncate(&t, n);
+	CHECK_EQ(t.len, n);
+	dv_trace_truncate(&t, 5000);
+	CHECK_EQ(t.len, 5000);
+	CHECK_EQ(t.ev[4999].index, 4999);
+	/* The next push lands where the truncation ended. */
+	struct dv_event x = event(123456);
+	CHECK(dv_trace_push(&t, &x));
+	CHECK_EQ(t.len, 5001);
+	CHECK_EQ(t.ev[5000].index, 123456);
+	CHECK_EQ(t.ev[4999].index, 4999);
+	dv_trace_truncate(&t, 0);
+	CHECK_EQ(t.len, 0);
+	CHECK(dv_trace_push(&t, &x));
+	CHECK_EQ(t.ev[0].cycle, x.cycle);
+	dv_trace_finish(&t);
+	CHECK_EQ(t.len, 0);
+	CHECK(t.ev == NULL);
+	CHECK_EQ(t.cap, 0);
+	dv_trace_finish(&t); /* twice is harmless */
+}
+
+static void test_locations(void)
+{
+	struct dv_trace t;
+	dv_trace_init(&t);
+	/* 0 means "no location". */
+	CHECK_EQ(dv_trace_loc(&t, NULL, 10), 0);
+	CHECK(dv_trace_get_loc(&t, 0) == NULL);
+	CHECK(dv_trace_get_loc(&t, 1) == NULL);
+	char file[32];
+	strcpy(file, "driver.c");
+	uint16_t a = dv_trace_loc(&t, file, 10);
+	CHECK_EQ(a, 1);
+	/* The trace keeps its own copy of the name. */
+	strcpy(file, "XXXXXX.c");
+	const struct dv_loc *la = dv_trace_get_loc(&t, a);
+	CHECK(la && strcmp(la->file, "driver.c") == 0 && la->line == 10);
+	/* The same file:line is one id; another line or another file is another id. */
+	CHECK_EQ(dv_trace_loc(&t, "driver.c", 10), a);
+	uint16_t b = dv_trace_loc(&t, "driver.c", 11);
+	uint16_t c = dv_trace_loc(&t, "other.c", 10);
+	CHECK(b != a && c != a && c != b && b != 0 && c != 0);
+	CHECK_EQ(dv_trace_loc(&t, "other.c", 10), c);
+	CHECK(dv_trace_get_loc(&t, (uint16_t)(c + 1)) == NULL);
+	/* Past the table's first allocation (64): every id still answers with its own. */
+	uint16_t ids[300];
+	for (uint32_t i = 0; i < 300; i++)
+		ids[i] = dv_trace_loc(&t, i % 2 ? "odd.c" : "even.c", i);
+	unsigned bad = 0;
+	for (uint32_t i = 0; i < 300; i++) {
+		const struct dv_loc *l = dv_trace_get_loc(&t, ids[i]);
+		bad += !l || l->line != i || strcmp(l->file, i % 2 ? "odd.c" : "even.c") != 0;
+		bad += dv_trace_loc(&t, i % 2 ? "odd.c" : "even.c", i) != ids[i];
+	}
+	CHECK_EQ(bad, 0);
+	la = dv_trace_get_loc(&t, a);
+	CHECK(la && strcmp(la->file, "driver.c") == 0 && la->line == 10);
+	/* Locations outlive a truncation of the events. */
+	struct dv_event e = event(1);
+	e.loc = b;
+	dv_trace_push(&t, &e);
+	dv_trace_truncate(&t, 0);
+	CHECK_EQ(dv_trace_loc(&t, "driver.c", 11), b);
+	dv_trace_finish(&t);
+	CHECK_EQ(t.nlocs, 0);
+	CHECK(t.locs == NULL);
+}
+
+static void test_location_ids_run_out(void)
+{
+	/* Ids are 16 bits: 0xFFFE distinct locations, then 0 ("none") for any new one, while
+	 * the known ones keep answering. */
+	struct dv_trace t;
+	dv_trace_init(&t);
+	uint16_t last = 0;
+	for (uint32_t line = 1; line <= 0xFFFE; line++)
+		last = dv_trace_loc(&t, "many.c", line);
+	CHECK_EQ(last, 0xFFFE);
+	CHECK_EQ(dv_trace_loc(&t, "many.c", 0x10000), 0);
+	CHECK_EQ(dv_trace_loc(&t, "new.c", 1), 0);
+	CHECK_EQ(dv_trace_loc(&t, "many.c", 0xFFFE), 0xFFFE);
+	CHECK_EQ(dv_trace_loc(&t, "many.c", 1), 1);
+	const struct dv_loc *l = dv_trace_get_loc(&t, 0xFFFE);
+	CHECK(l && l->line == 0xFFFE);
+	CHECK(dv_trace_get_loc(&t, 0xFFFF) == NULL);
+	dv_trace_finish(&t);
+}
+
+/* FNV-1a, written out here from its definition: offset basis 0xcbf29ce484222325, prime
+ * 0x100000001b3, one byte at a time; fields little-endian. */
+static uint64_t ref_bytes(uint64_t h, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		h ^= (v >> (8 * i)) & 0xFF;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t ref_hash(const struct dv_trace *t, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n && i < t->len; i++) {
+		const struct dv_event *e = &t->ev[i];
+		h = ref_bytes(h, e->cycle, 8);
+		h = ref_bytes(h, e->index, 4);
+		h = ref_bytes(h, e->old_value, 4);
+		h = ref_bytes(h, e->new_value, 4);
+		h = ref_bytes(h, e->kind, 2);
+		h = ref_bytes(h, e->slot, 2);
+		h = ref_bytes(h, e->src, 1);
+		h = ref_bytes(h, e->chan, 1);
+		const struct dv_loc *l = dv_trace_get_loc(t, e->loc);
+		if (l) {
+			for (const char *p = l->file; *p; p++)
+				h = ref_bytes(h, (uint8_t)*p, 1);
+			h = ref_bytes(h, l->line, 4);
+		}
+	}
+	return h;
+}
+
+static void test_hash(void)
+{
+	struct dv_trace t;
+	dv_trace_init(&t);
+	/* No events: the FNV-1a offset basis. */
+	CHECK_EQ(dv_trace_hash(&t, 0), 0xcbf29ce484222325ull);
+	uint16_t loc = dv_trace_loc(&t, "drv.c", 42);
+	for (uint32_t i = 0; i < 50; i++) {
+		struct dv_event e = event(i);
+		e.loc = i % 5 == 0 ? loc : 0;
+		dv_trace_push(&t, &e);
+	}
+	/* FNV-1a of the fields, not the padding, with each location by content (trace.h). */
+	for (size_t n = 0; n <= 50; n += 7)
+		CHECK_EQ(dv_trace_hash(&t, n), ref_hash(&t, n));
+	uint64_t h = dv_trace_hash(&t, 50);
+	CHECK_EQ(dv_trace_hash(&t, 51), h); /* n is clamped to the length */
+	CHECK(dv_trace_hash(&t, 49) != h);
+	/* The padding is not hashed. */
+	t.ev[10].pad_ = 0x12345678u;
+	CHECK_EQ(dv_trace_hash(&t, 50), h);
+	t.ev[10].pad_ = 0;
+	/* Every field is. */
+	struct dv_event saved = t.ev[20];
+	t.ev[20].cycle++;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	t.ev[20].index ^= 1;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	t.ev[20].old_value ^= 0x80000000u;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	t.ev[20].new_value ^= 1;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	t.ev[20].kind ^= 0x100;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	t.ev[20].slot ^= 1;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	t.ev[20].src ^= 1;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	t.ev[20].chan ^= 1;
+	CHECK(dv_trace_hash(&t, 50) != h);
+	t.ev[20] = saved;
+	CHECK_EQ(dv_trace_hash(&t, 50), h);
+	/* A location is hashed by its file and line, not its id: another trace that interned
+	 * other locations first gives the same hash; another line does not. */
+	struct dv_trace u;
+	dv_trace_init(&u);
+	dv_trace_loc(&u, "first.c", 1);
+	uint16_t uloc = dv_trace_loc(&u, "drv.c", 42);
+	CHECK(uloc != loc);
+	for (uint32_t i = 0; i < 50; i++) {
+		struct dv_event e = event(i);
+		e.loc = i % 5 == 0 ? uloc : 0;
+		dv_trace_push(&u, &e);
+	}
+	CHECK_EQ(dv_trace_hash(&u, 50), h);
+	u.ev[5].loc = dv_trace_loc(&u, "drv.c", 43);
+	CHECK(dv_trace_hash(&u, 50) != h);
+	u.ev[5].loc = 0;
+	CHECK(dv_trace_hash(&u, 50) != h);
+	dv_trace_finish(&u);
+	dv_trace_finish(&t);
+}
+
+static void test_names(void)
+{
+	/* Every note has an id and a sentence; ids are distinct. */
+	for (unsigned n = 0; n < DV_NOTE_COUNT; n++) {
+		const char *id = dv_note_id((enum dv_note)n), *text = dv_note_text((enum dv_note)n);
+		CHECK(id && text && strlen(id) > 2 && strlen(text) > 10);
+		for (unsigned m = n + 1; m < DV_NOTE_COUNT; m++)
+			CHECK(strcmp(id, dv_note_id((enum dv_note)m)) != 0);
+	}
+	CHECK(strcmp(dv_note_id(DV_NOTE_PAGE_WRAP), "PAGE_WRAP") == 0);
+	CHECK(strstr(dv_note_text(DV_NOTE_PAGE_WRAP), "page register") != NULL);
+	CHECK(strcmp(dv_note_id(DV_NOTE_COUNT), "?") == 0);
+	CHECK(strcmp(dv_note_text(DV_NOTE_COUNT), "?") == 0);
+	/* Sources and kinds: the words the event log and `dmaviz trace` print. */
+	static const char *const src[DV_SRC_COUNT] = { "machine", "cpu", "dma", "nic", "peer",
+		                                       "driver", "hal", "script" };
+	for (unsigned s = 0; s < DV_SRC_COUNT; s++)
+		CHECK(strcmp(dv_src_name((enum dv_src)s), src[s]) == 0);
+	CHECK(strcmp(dv_src_name(DV_SRC_COUNT), "?") == 0);
+	static const char *const kind[DV_EV_KIND_COUNT] = { "state", "out", "in", "xfer", "wire",
+		                                            "note", "call", "return", "verifier",
+		                                            "mark" };
+	for (unsigned k = 0; k < DV_EV_KIND_COUNT; k++)
+		CHECK(strcmp(dv_ev_kind_name((enum dv_ev_kind)k), kind[k]) == 0);
+	CHECK(strcmp(dv_ev_kind_name(DV_EV_KIND_COUNT), "?") == 0);
+	CHECK(strcmp(dv_ev_kind_name((enum dv_ev_kind)-1), "?") == 0);
+}
+
+CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_push_and_truncate),
+	   CHECK_CASE(test_locations), CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash),
+	   CHECK_CASE(test_names))
