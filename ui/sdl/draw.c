@@ -1225,7 +1225,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	if (cnt == 0xFFFF)
 		dv_vline_add(l, DV_ROLE_DIM, "  done");
 	else
-		dv_vline_add(l, DV_ROLE_DIM, "  %u bytes left", (cnt + 1) * (chip ? 2u : 1u));
+		dv_vline_add(l, DV_ROLE_DIM, "  %u %s left", (cnt + 1) * (chip ? 2u : 1u), cnt == 0 && !chip ? "byte" : "bytes");
 	l = add_line(s, p, D_MODE);
 	dv_vline_add(l, DV_ROLE_NORMAL, "mode    ");
 	reg_value(s, l, DV_SLOT_DMA_MODE, ch, 2);
