@@ -1504,30 +1504,48 @@ static bool same_text(const char *a, size_t an, const char *b, size_t bn)
 	return true;
 }
 
+/* The answer as typed, without blanks and quotes. */
+static void answer_text(const char *text, const char **s, size_t *n)
+{
+	*s = text;
+	*n = strlen(text);
+	trim(s, n);
+	if (*n >= 2 && (*s)[0] == '"' && (*s)[*n - 1] == '"') {
+		(*s)++;
+		*n -= 2;
+		trim(s, n);
+	}
+}
+
+bool dv_answer_number(const char *text, uint32_t *out)
+{
+	const char *s;
+	size_t n;
+	answer_text(text, &s, &n);
+	if (n == 0 || s[0] < '0' || s[0] > '9')
+		return false;
+	if (dv_script_number(s, n, out))
+		return true;
+	/* Assembler style, as data sheets print register values: 05h, 0FFh. */
+	char hex[16];
+	if (n >= 2 && (s[n - 1] == 'h' || s[n - 1] == 'H') && n - 1 + 2 < sizeof hex) {
+		hex[0] = '0';
+		hex[1] = 'x';
+		memcpy(hex + 2, s, n - 1);
+		return dv_script_number(hex, n + 1, out);
+	}
+	return false;
+}
+
 bool dv_ask_accepts(const struct dv_ask *a, const char *text)
 {
 	if (!a || !text)
 		return false;
-	const char *s = text;
-	size_t n = strlen(text);
-	trim(&s, &n);
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-		s++;
-		n -= 2;
-		trim(&s, &n);
-	}
+	const char *s;
+	size_t n;
+	answer_text(text, &s, &n);
 	uint32_t num;
-	bool numeric = n > 0 && s[0] >= '0' && s[0] <= '9' && dv_script_number(s, n, &num);
-	/* Assembler style, as data sheets print register values: 05h, 0FFh. */
-	if (!numeric && n >= 2 && s[0] >= '0' && s[0] <= '9' && (s[n - 1] == 'h' || s[n - 1] == 'H')) {
-		char hex[16];
-		if (n - 1 + 2 < sizeof hex) {
-			hex[0] = '0';
-			hex[1] = 'x';
-			memcpy(hex + 2, s, n - 1);
-			numeric = dv_script_number(hex, n + 1, &num);
-		}
-	}
+	bool numeric = dv_answer_number(text, &num);
 	for (unsigned i = 0; i < a->nanswers; i++) {
 		const struct dv_answer *w = &a->answers[i];
 		if (numeric && w->numeric && w->num == num)
@@ -1536,6 +1554,9 @@ bool dv_ask_accepts(const struct dv_ask *a, const char *text)
 		size_t tn = strlen(t);
 		trim(&t, &tn);
 		if (same_text(s, n, t, tn))
+			return true;
+		/* A status may be named without its prefix: RESOURCES for NDIS_STATUS_RESOURCES. */
+		if (tn > 12 && !strncmp(t, "NDIS_STATUS_", 12) && same_text(s, n, t + 12, tn - 12))
 			return true;
 	}
 	return false;

@@ -273,6 +273,8 @@ enum dv_run_state dv_run_state(const struct dv_run *run);
 /* The learner's answer to the next statement's ask (for front ends); it replaces the
  * options' answer once. Returns true when it is right. */
 bool dv_run_answer(struct dv_run *run, const char *text);
+/* A number as a learner may type one: 0x05, 05h, 5, 0b101. */
+bool dv_answer_number(const char *text, uint32_t *out);
 /* Does text match one of the ask's answers? */
 bool dv_ask_accepts(const struct dv_ask *ask, const char *text);
 

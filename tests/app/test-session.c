@@ -487,6 +487,10 @@ static void test_answers(void)
 	CHECK(dv_session_answer(s, "77h") == DV_VERDICT_WRONG, "a wrong answer is not wrong");
 	CHECK(dv_session_gated(s), "a wrong answer opens the gate");
 	CHECK(!strcmp(s->q[a].given, "77h"), "the echo is '%s'", s->q[a].given);
+	/* A typo and the same wrong value again cost no try. */
+	CHECK(dv_session_answer(s, "zz") == DV_VERDICT_NONE && strstr(s->msg, "not a number"), "a word for a number: %s", s->msg);
+	CHECK(dv_session_answer(s, "0x77") == DV_VERDICT_NONE && strstr(s->msg, "already"), "0x77 after 77h: %s", s->msg);
+	CHECK(s->q[a].attempts == 1, "%u tries counted, not 1", s->q[a].attempts);
 	struct dv_vpanel p;
 	dv_vpanel_init(&p);
 	dv_session_question(s, a, &p, 200);
@@ -531,6 +535,48 @@ static void test_answers(void)
 	dv_session_close(s);
 }
 
+/* A skipped question is answered at its own moment only: once the lesson has moved on and
+ * shown what it asked, going back to it is the way to answer. */
+static void test_skip_then_answer(void)
+{
+	struct dv_session *s = at_first_question(NULL);
+	if (!s)
+		return;
+	CHECK(dv_session_skip(s), "skip the first");
+	CHECK(dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_GATE, "the second question");
+	int a = dv_session_ask(s);
+	CHECK(dv_session_skip(s), "skip the second");
+	CHECK(dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_OK && dv_session_ask(s) == a && dv_session_beat(s) &&
+	      dv_session_beat(s)->kind == DV_BEAT_PARA,
+	      "the paragraph after the Setup, with the second question still the step's");
+	CHECK(!dv_session_answerable(s) && strstr(s->msg, "go back"), "answerable from later: '%s'", s->msg);
+	CHECK(dv_session_answer(s, s->lesson->asks[a]->answers[0].text) == DV_VERDICT_NONE,
+	      "a skipped question answered after its answer was shown");
+	dv_session_move(s, DV_VCMD_PREV);
+	CHECK(dv_session_answerable(s), "back at the question it cannot be answered: '%s'", s->msg);
+	CHECK(dv_session_answer(s, s->lesson->asks[a]->answers[0].text) == DV_VERDICT_RIGHT, "the answer at its moment");
+	dv_session_close(s);
+}
+
+/* The demo (ungated) hands over: the questions it passed are skipped, the ones ahead gate. */
+static void test_take_over(void)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/03-send.lesson", lessons_dir);
+	struct dv_session *s = open_lesson_opt(path, true);
+	if (!s)
+		return;
+	for (int i = 0; i < 6; i++)
+		dv_session_move(s, DV_VCMD_NEXT); /* past both questions of step 2 */
+	dv_session_take_over(s);
+	CHECK(s->q[0].skipped && s->q[1].skipped && !s->q[2].skipped, "passed questions not skipped");
+	enum dv_move r = DV_MOVE_OK;
+	for (int i = 0; i < 10 && r == DV_MOVE_OK; i++)
+		r = dv_session_move(s, DV_VCMD_NEXT);
+	CHECK(r == DV_MOVE_GATE && dv_session_ask(s) == 2, "the question ahead does not gate after the take-over");
+	dv_session_close(s);
+}
+
 static void test_progress(void)
 {
 	struct dv_progress p;
@@ -539,6 +585,7 @@ static void test_progress(void)
 	if (!s)
 		return;
 	CHECK(dv_session_skip(s), "skip");
+
 	/* To the end, skipping every question. */
 	while (dv_session_move(s, DV_VCMD_LAST) == DV_MOVE_GATE)
 		dv_session_skip(s);
@@ -668,6 +715,8 @@ int main(int argc, char **argv)
 		{ "one event at a time", test_events },
 		{ "answers: attempts, formats, hints, reveal", test_answers },
 		{ "progress: skip, finish", test_progress },
+		{ "a skipped question is answered at its moment", test_skip_then_answer },
+		{ "the demo hands over", test_take_over },
 		{ "source pane hides answers", test_source_hidden },
 		{ "key table", test_keymap },
 		{ "size limit", test_too_large },

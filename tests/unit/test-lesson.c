@@ -489,6 +489,25 @@ static void test_counter_driver(void)
 
 /* break at, and run until a call returns: the driver stops inside its DPC, right after the
  * Complete and before it sets up the next receive; the next action finishes the DPC. */
+/* Answers as learners type them: a status without its prefix, 05h, 0b101. */
+static void test_answer_forms(void)
+{
+	struct dv_msgs m;
+	struct dv_lesson *L = parse("step \"s\"\nask \"Status?\" answer NDIS_STATUS_RESOURCES\nask \"Mode?\" answer 0x05\n", &m);
+	CHECK(L != NULL && L->nasks == 2);
+	if (L) {
+		CHECK(dv_ask_accepts(L->asks[0], "resources") && dv_ask_accepts(L->asks[0], "NDIS_STATUS_RESOURCES"));
+		CHECK(!dv_ask_accepts(L->asks[0], "STATUS_RESOURCES") && !dv_ask_accepts(L->asks[0], "success"));
+		CHECK(dv_ask_accepts(L->asks[1], "05h") && dv_ask_accepts(L->asks[1], "0b101") && dv_ask_accepts(L->asks[1], " 5 "));
+		CHECK(!dv_ask_accepts(L->asks[1], "5h5") && !dv_ask_accepts(L->asks[1], "h"));
+	}
+	uint32_t v = 0;
+	CHECK(dv_answer_number("0FFh", &v) && v == 0xFF);
+	CHECK(!dv_answer_number("FF", &v) && !dv_answer_number("", &v));
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
+}
+
 static void test_break_in_dpc(void)
 {
 	struct dv_msgs m;
@@ -716,6 +735,6 @@ CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE
            CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
            CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
            CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
-           CHECK_CASE(test_counter_driver), CHECK_CASE(test_break_in_dpc),
+           CHECK_CASE(test_counter_driver), CHECK_CASE(test_break_in_dpc), CHECK_CASE(test_answer_forms),
            CHECK_CASE(test_long_continuations), CHECK_CASE(test_byte_order_mark),
            CHECK_CASE(test_compare_to_stays_in_folder))

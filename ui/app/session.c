@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "files.h"
 #include "progress.h"
@@ -236,6 +237,16 @@ static void update_view(struct dv_session *s)
 	}
 	v->narr_shown = shown;
 	v->narr_mark = mark && cur;
+	/* Not at a beat: list the actions since the last beat of this step (or its start). */
+	v->narr_tail_from = SIZE_MAX;
+	if (!cur) {
+		size_t first, end;
+		if (dv_run_step_events(s->run, v->step, &first, &end))
+			v->narr_tail_from = first;
+		for (size_t i = 0; i < s->nb; i++)
+			if (s->beats[i].step == v->step)
+				v->narr_tail_from = s->beats[i].pos;
+	}
 	/* Lines past the furthest of the revealed beats and the statements that ran are ahead of
 	 * the learner; the whole file once every beat is revealed. */
 	v->src_hide_after = s->nb < s->nbeats ? last_line : 0;
@@ -558,6 +569,15 @@ enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end)
 	return forward_to(s, u, nb, pos);
 }
 
+void dv_session_take_over(struct dv_session *s)
+{
+	s->opt.ungated = false;
+	for (size_t i = 0; i < s->nb; i++)
+		if (s->beats[i].kind == DV_BEAT_ASK && !dv_qstate_decided(&s->q[s->beats[i].index]))
+			s->q[s->beats[i].index].skipped = true;
+	update_view(s);
+}
+
 bool dv_session_step_done(const struct dv_session *s, unsigned k)
 {
 	for (size_t i = s->nstops; i-- > 0;)
@@ -579,11 +599,24 @@ int dv_session_ask(const struct dv_session *s)
 	return last;
 }
 
+/* Does the cursor stand at ask a's own moment (its beat the current one)? */
+static bool at_question(const struct dv_session *s, int a)
+{
+	const struct dv_beat *b = dv_session_beat(s);
+	return b && b->kind == DV_BEAT_ASK && (int)b->index == a;
+}
+
 static struct dv_qstate *open_question(struct dv_session *s, const struct dv_ask **ask)
 {
 	int a = dv_session_ask(s);
 	if (a < 0) {
 		snprintf(s->msg, sizeof s->msg, "There is no question at this point of the lesson.");
+		return NULL;
+	}
+	/* A skipped question is answered where it stands, not after the lesson has moved on and
+	 * shown what it asked. */
+	if (s->q[a].skipped && !at_question(s, a)) {
+		snprintf(s->msg, sizeof s->msg, "You skipped this question: go back to it (k) to answer it.");
 		return NULL;
 	}
 	*ask = s->lesson->asks[a];
@@ -620,6 +653,21 @@ enum dv_verdict dv_session_answer(struct dv_session *s, const char *text)
 		snprintf(s->msg, sizeof s->msg, "Already answered: the answer and why are shown.");
 		return DV_VERDICT_NONE;
 	}
+	/* A number question takes numbers: anything else is a typo, not a try. */
+	bool numbers = ask->nanswers > 0;
+	for (unsigned i = 0; i < ask->nanswers; i++)
+		numbers &= ask->answers[i].numeric;
+	uint32_t v, w;
+	if (numbers && !dv_answer_number(text, &v)) {
+		snprintf(s->msg, sizeof s->msg, "'%.60s' is not a number: write 0x05, 05h, 5 or 0b101.", text);
+		return DV_VERDICT_NONE;
+	}
+	/* The same wrong answer again (in any form) is not another try. */
+	if (q->wrong[0] && !dv_ask_accepts(ask, text) &&
+	    (numbers ? dv_answer_number(q->wrong, &w) && w == v : !strcasecmp(q->wrong, text))) {
+		snprintf(s->msg, sizeof s->msg, "You tried that one already: not quite.");
+		return DV_VERDICT_NONE;
+	}
 	snprintf(q->given, sizeof q->given, "%s", text);
 	q->skipped = false;
 	if (dv_ask_accepts(ask, text)) {
@@ -630,6 +678,7 @@ enum dv_verdict dv_session_answer(struct dv_session *s, const char *text)
 		return DV_VERDICT_RIGHT;
 	}
 	q->attempts++;
+	snprintf(q->wrong, sizeof q->wrong, "%s", text);
 	unsigned max = attempts_of(ask);
 	if (q->attempts >= max) {
 		q->revealed = true;
@@ -716,6 +765,7 @@ void dv_session_question(struct dv_session *s, int a, struct dv_vpanel *p, size_
 		.attempts = q->attempts,
 		.max_attempts = attempts_of(ask),
 		.skipped = q->skipped,
+		.away = !at_question(s, a),
 		.revealed = q->revealed && !q->correct,
 	};
 	dv_view_ask_number(&s->view, (unsigned)a, &st.number, &st.count);

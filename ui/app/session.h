@@ -50,6 +50,7 @@ struct dv_qstate {
 	unsigned hints;	   /* hints shown */
 	bool reveal_armed; /* h with no hints left once: the next h shows the answer */
 	char given[80];	   /* the last answer typed, as typed */
+	char wrong[80];	   /* the last wrong answer counted (a repeat of it costs no try) */
 };
 
 /* Has the learner decided about question q (answered right, seen the answer, or skipped)? */
@@ -109,6 +110,10 @@ void dv_session_close(struct dv_session *s);
 /* Progress: records steps reached, answers and finishing in p (saved on every change) and
  * takes the questions p says were answered as answered. p must outlive s; NULL stops. */
 void dv_session_set_progress(struct dv_session *s, struct dv_progress *p);
+
+/* The demo hands over to a learner: from now on questions gate, and the ones the demo already
+ * passed count as skipped (their answers have been on screen). */
+void dv_session_take_over(struct dv_session *s);
 
 /* Moves by cmd (next/previous unit of the view's granularity, next/previous event, first,
  * last, or cycles the granularity). */

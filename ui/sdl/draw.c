@@ -1213,7 +1213,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
 	bool active = moved || dack || now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
 	panel_reset(s, p);
-	uint32_t cnt = now(s, DV_SLOT_DMA_COUNT, ch), mode = now(s, DV_SLOT_DMA_MODE, ch);
+	uint32_t mode = now(s, DV_SLOT_DMA_MODE, ch);
 	l = add_line(s, p, D_ADDR);
 	dv_vline_add(l, DV_ROLE_NORMAL, "address ");
 	reg_value(s, l, DV_SLOT_DMA_ADDR, ch, 4);
@@ -1222,10 +1222,9 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	l = add_line(s, p, D_COUNT);
 	dv_vline_add(l, DV_ROLE_NORMAL, "count   ");
 	reg_value(s, l, DV_SLOT_DMA_COUNT, ch, 4);
-	if (cnt == 0xFFFF)
-		dv_vline_add(l, DV_ROLE_DIM, "  done");
-	else
-		dv_vline_add(l, DV_ROLE_DIM, "  %u %s left", (cnt + 1) * (chip ? 2u : 1u), cnt == 0 && !chip ? "byte" : "bytes");
+	char cwords[48];
+	dv_view_count_words(&s->ss->view, ch, false, cwords, sizeof cwords);
+	dv_vline_add(l, DV_ROLE_DIM, "  %s", cwords);
 	l = add_line(s, p, D_MODE);
 	dv_vline_add(l, DV_ROLE_NORMAL, "mode    ");
 	reg_value(s, l, DV_SLOT_DMA_MODE, ch, 2);

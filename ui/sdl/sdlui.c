@@ -438,7 +438,7 @@ static void demo_stop(struct dv_sdl *s)
 	s->demo = false;
 	s->playing = false;
 	s->rate_override = 0;
-	s->ss->opt.ungated = false; /* the learner's own moves stop at questions again */
+	dv_session_take_over(s->ss); /* the learner's own moves stop at questions again */
 	snprintf(s->status, sizeof s->status, "you have the controls (d restarts the demo, ? the keys)");
 }
 

@@ -62,7 +62,7 @@ struct dv_tui {
 	/* Scrolling: the first line shown of the narration, question and rule text. The narration
 	 * follows the current paragraph after every move (narr_at is the cursor it was placed
 	 * for) until the learner scrolls it. */
-	size_t narr_scroll, quest_scroll, rule_scroll;
+	size_t narr_scroll, quest_scroll, rule_scroll, help_scroll;
 	size_t narr_at_pos, narr_at_nb;
 	bool narr_manual;
 };
@@ -330,9 +330,12 @@ static void draw_help(struct dv_tui *t)
 	int n = 0;
 	for (const char *c = text; *c; c++)
 		n += *c == '\n';
-	int w = COLS - 4 < 100 ? COLS - 4 : 100, h = n + 5;
+	int w = COLS < 100 ? COLS : 100, h = n + 4;
 	if (h > LINES)
 		h = LINES;
+	int rows = h - 4; /* key lines that fit: a taller list scrolls with j/k */
+	if (t->help_scroll > (size_t)(n > rows ? n - rows : 0))
+		t->help_scroll = (size_t)(n > rows ? n - rows : 0);
 	int y = (LINES - h) / 2, x = (COLS - w) / 2;
 	if (y < 0)
 		y = 0;
@@ -340,24 +343,26 @@ static void draw_help(struct dv_tui *t)
 		attrset(A_REVERSE);
 		mvhline(y + r, x, ' ', w);
 	}
-	mvaddnstr(y + 1, x + 2, "Keys (any key closes this)", w - 4);
+	mvaddnstr(y + 1, x + 1, n > rows ? "Keys (j/k more, any other key closes this)" : "Keys (any key closes this)", w - 2);
 	const char *line = text;
-	for (int r = 0; r < n && r + 2 < h - 2; r++) {
+	for (int r = 0; r < n; r++) {
 		size_t len = strcspn(line, "\n");
-		mvaddnstr(y + 2 + r, x + 2, line, (int)len < w - 4 ? (int)len : w - 4);
+		int row = r - (int)t->help_scroll;
+		if (row >= 0 && row < rows)
+			mvaddnstr(y + 2 + row, x + 1, line, (int)len < w - 2 ? (int)len : w - 2);
 		line += len + (line[len] == '\n');
 	}
-	mvaddnstr(y + h - 2, x + 2, "Legend:", w - 4);
+	mvaddnstr(y + h - 2, x + 1, "Legend:", w - 2);
 	attrset(A_NORMAL);
 	/* The legend: one sample per cue, in the very attributes the panes use. */
 	static const struct { enum dv_role role; const char *text; } legend[] = {
 		{ DV_ROLE_CHANGED, "changed" }, { DV_ROLE_FADING, "fading" }, { DV_ROLE_ERROR, "! error" },
 	};
-	int lx = x + 2 + 8;
+	int lx = x + 1 + 8;
 	for (size_t k = 0; k < sizeof legend / sizeof legend[0]; k++) {
 		lx += 1;
 		lx += draw_run(t, y + h - 2, lx, legend[k].text, strlen(legend[k].text), legend[k].role,
-		               x + w - 2 - lx);
+		               x + w - 1 - lx);
 		lx += 1;
 	}
 }
@@ -831,7 +836,16 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		return true;
 	}
 	if (t->help) {
-		/* Any key closes the help; q still quits, so it never traps the learner. */
+		/* j/k scroll a help taller than the screen; any other key closes it, and q still
+		 * quits, so it never traps the learner. */
+		if (key == 'j' || key == KEY_DOWN || key == ' ' || key == KEY_NPAGE) {
+			t->help_scroll += key == KEY_NPAGE ? 10 : 1;
+			return true;
+		}
+		if (key == 'k' || key == KEY_UP || key == KEY_PPAGE) {
+			t->help_scroll = t->help_scroll > 1 ? t->help_scroll - 1 : 0;
+			return true;
+		}
 		t->help = false;
 		return key != 'q';
 	}
@@ -850,7 +864,10 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	case DV_ACT_ANSWER: answer_key(t); break;
 	case DV_ACT_HINT: dv_session_hint(t->s); take_msg(t); break;
 	case DV_ACT_SKIP: dv_session_skip(t->s); take_msg(t); break;
-	case DV_ACT_HELP: t->help = true; break;
+	case DV_ACT_HELP:
+		t->help = true;
+		t->help_scroll = 0;
+		break;
 	case DV_ACT_EXPLAIN:
 		if (dv_view_last_rule(t->v) >= 0) {
 			t->explain = true;

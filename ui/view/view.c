@@ -152,6 +152,7 @@ void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struc
 	v->source_root = source_root;
 	v->end = v->sim->trace.len;
 	v->narr_shown = UINT_MAX;
+	v->narr_tail_from = SIZE_MAX;
 	dv_cursor_init(&v->now, v->sim);
 	dv_cursor_init(&v->base, v->sim);
 	dv_cursor_init(&v->base2, v->sim);
@@ -555,6 +556,38 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		free(tmp.text);
 		free(tmp.roles);
 	}
+	/* Past the last paragraph: the lesson statements run since ("Then: out 0x300 0x80"). */
+	if (v->narr_tail_from != SIZE_MAX && v->narr_tail_from < v->pos) {
+		struct dv_vline tmp = { 0 };
+		const struct dv_event *ev = v->sim->trace.ev;
+		unsigned n = 0;
+		for (size_t i = v->narr_tail_from; i < v->pos && i < v->end; i++) {
+			if (ev[i].kind != DV_EV_MARK || ev[i].slot != DV_MARK_STMT)
+				continue;
+			for (size_t k = s->first; k < s->first + s->count; k++) {
+				const struct dv_stmt *x = &L->stmts[k];
+				if (x->line != ev[i].index || x->kind == DV_ST_EXPECT || x->kind == DV_ST_GOAL ||
+				    x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
+					continue;
+				if (n++ == 0)
+					dv_vline_add(&tmp, DV_ROLE_DIM, "Then: ");
+				else
+					dv_vline_add(&tmp, DV_ROLE_DIM, "; ");
+				/* The statement without its trailing comment. */
+				const char *t = x->text, *hash = strchr(t, '#');
+				size_t len = hash ? (size_t)(hash - t) : strlen(t);
+				while (len && t[len - 1] == ' ')
+					len--;
+				dv_vline_add(&tmp, DV_ROLE_HIGHLIGHT, "%.*s", (int)len, t);
+			}
+		}
+		if (n) {
+			new_line(p);
+			wrap_into(p, &tmp, width);
+		}
+		free(tmp.text);
+		free(tmp.roles);
+	}
 	/* Questions have their own panel (dv_view_question): they must stay visible while the
 	 * narration scrolls, and they appear only once the lesson reaches them. */
 	if (v->gran != DV_GRAN_STEP) {
@@ -569,10 +602,11 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 
 size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end)
 {
-	size_t start = 0, bottom = p->n > rows ? p->n - rows : 0;
+	size_t start = SIZE_MAX, bottom = p->n > rows ? p->n - rows : 0;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->line[i].len >= 2 && p->line[i].text[0] == '>' && p->line[i].roles[0] == DV_ROLE_HIGHLIGHT)
 			start = i;
+	/* No paragraph marked (a step's end): the end, where what ran since is listed. */
 	return at_end || start > bottom ? bottom : start;
 }
 
@@ -637,6 +671,19 @@ static int channel_of_event(const struct dv_event *e)
 	return ch == 4 ? -1 : ch;
 }
 
+void dv_view_count_words(const struct dv_view *v, unsigned ch, bool terse, char *buf, size_t size)
+{
+	uint32_t cnt = dv_cursor_get(&v->now, DV_SLOT_DMA_COUNT, ch);
+	unsigned unit = ch >= 4 ? 2u : 1u;
+	bool fresh = cnt == 0xFFFF && dv_cursor_get(&v->now, DV_SLOT_DMA_BASE_COUNT, ch) == 0xFFFF &&
+	             dv_cursor_get(&v->now, DV_SLOT_DMA_ADDR, ch) == dv_cursor_get(&v->now, DV_SLOT_DMA_BASE_ADDR, ch);
+	if (cnt == 0xFFFF && !fresh)
+		snprintf(buf, size, "done");
+	else
+		snprintf(buf, size, "%u %s%sleft", (cnt + 1) * unit, terse ? "" : (cnt + 1) * unit == 1 ? "byte" : "bytes",
+		         terse ? "" : " ");
+}
+
 /* The channel the lesson is about now: the last channel an event named or programmed, else
  * the one the lesson's machine line gave the NIC. */
 static unsigned active_channel(const struct dv_view *v)
@@ -669,7 +716,9 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	dv_vline_add(l, DV_ROLE_NORMAL, " cur ");
 	dv_vline_add(l, role_of(v, DV_SLOT_DMA_COUNT, ch), "0x%04x", cnt);
 	/* The 8237A moves count + 1 units; 0xFFFF after the last one means "none left". */
-	dv_vline_add(l, DV_ROLE_DIM, cnt == 0xFFFF ? " done" : " %u left", (cnt + 1) * (chip ? 2u : 1u));
+	char words[48];
+	dv_view_count_words(v, ch, true, words, sizeof words);
+	dv_vline_add(l, DV_ROLE_DIM, " %s", words);
 
 	l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "page ");
@@ -1182,7 +1231,9 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 			         tries == 1 ? "try" : "tries");
 			wrapped(p, width, DV_ROLE_ERROR, buf, DV_ROLE_NORMAL, "");
 		}
-		if (left)
+		if (st->skipped && st->away)
+			snprintf(keys, sizeof keys, "skipped: k goes back to it to answer");
+		else if (left)
 			snprintf(keys, sizeof keys, "a answer   h hint (%u left)%s", left, st->skipped ? "" : "   s skip");
 		else
 			snprintf(keys, sizeof keys, "a answer   h h show the answer%s", st->skipped ? "" : "   s skip");

@@ -101,6 +101,10 @@ struct dv_view {
 	 * every line) and the line ranges src_hidden (pairs of first, last) as "(answer hidden)". */
 	unsigned narr_shown;
 	bool narr_mark;
+	/* Not at a beat: the lesson's actions that ran between narr_tail_from (a position; SIZE_MAX:
+	 * none) and the cursor are listed under the narration, so the words above a picture name
+	 * what changed it since the last paragraph. */
+	size_t narr_tail_from;
 	uint32_t src_hide_after;
 	uint32_t src_show_from; /* the lesson file from this line on (the current step's); 0: all */
 	const uint32_t *src_hidden;
@@ -153,12 +157,19 @@ unsigned dv_view_step_count(const struct dv_view *v);
 unsigned dv_view_step_number(const struct dv_view *v, unsigned k);
 const char *dv_view_gran_name(enum dv_gran g);
 
+/* What channel ch's count register means now, in words: "1514 bytes left", "done" (0xFFFF
+ * after terminal count), or "65536 bytes left" for a full 64 KiB (128 KiB) transfer that has
+ * not started (0xFFFF too: the 8237A counts N-1, and only the address tells the two apart).
+ * terse leaves out "bytes" (a narrow pane). */
+void dv_view_count_words(const struct dv_view *v, unsigned ch, bool terse, char *buf, size_t size);
+
 /* The panels. width is the room in cells for wrapped text (narration) and the source lines;
  * rows is how many lines a panel may use (the event log and source show that many). */
 void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width);
 /* Where a front end starts showing narration p in rows lines after a move: the first line of
- * the current (marked) paragraph, or as much of the end as fits when that is later, so the
- * newest words are on screen; with at_end, the end (a question is under it). */
+ * the current (marked) paragraph, or as much of the end as fits when that is later or no
+ * paragraph is marked, so the newest words are on screen; with at_end, the end (a question is
+ * under it). */
 size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end);
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
@@ -193,6 +204,7 @@ struct dv_vask {
 	bool show_explain;	/* the explanation, once answered */
 	unsigned attempts, max_attempts; /* wrong answers so far, and how many are allowed */
 	bool skipped;		/* passed over without an answer */
+	bool away;		/* the cursor has moved on from the question's moment */
 	bool revealed;		/* answered = the learner asked for the answer or ran out of tries */
 };
 /* Where lesson ask a comes in the trace: just past its statement's mark, so the log names the
