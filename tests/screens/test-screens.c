@@ -154,6 +154,8 @@ static const struct scase cases[] = {
 	{ "until-prompt-80x24", 24, 80, "r", NULL, false, NULL, NULL, false },
 	/* Host memory: in place of the log at 80x24 (m), beside it when there is room. */
 	{ "mem-80x24", 24, 80, TO_MOVE "rtm", NULL, false, NULL, NULL, false },
+	/* m again: the NIC, which 80x24 has no other room for. */
+	{ "nic-80x24", 24, 80, TO_MOVE "rtmm", NULL, false, NULL, NULL, false },
 	{ "mem-132x50", 50, 132, TO_MOVE "rt", NULL, false, NULL, NULL, false },
 	/* The sandbox: only at the end; a line runs and the view moves to the new end. */
 	{ "sandbox-notend-80x24", 24, 80, ":", NULL, false, NULL, NULL, false },

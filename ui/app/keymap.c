@@ -30,7 +30,7 @@ const struct dv_keybind dv_keymap[] = {
 	{ DV_ACT_SCROLL_DOWN, "scroll-down", "PgDn", BOTH, NULL, "scroll the narration down" },
 	{ DV_ACT_FOCUS, "focus", "Tab", TUI, NULL, "focus a pane (then j/k scroll it, Esc returns)" },
 	{ DV_ACT_SIDE_TAB, "side-tab", "Tab", SDL, NULL, "side panel: source, event log, NDIS call" },
-	{ DV_ACT_MEMORY, "memory", "m", TUI, NULL, "memory in place of the event log" },
+	{ DV_ACT_MEMORY, "memory", "m", TUI, NULL, "memory, then the NIC, in place of the event log" },
 	{ DV_ACT_SANDBOX, "sandbox", ":", TUI, NULL, "sandbox: one line of the lesson language, at the end" },
 	{ DV_ACT_SCREENSHOT, "screenshot", "S PrintScreen", SDL, NULL, "save a PNG in the current folder" },
 	{ DV_ACT_LARGE, "large", "L l", SDL, NULL, "large text" },

@@ -49,7 +49,9 @@ struct dv_tui {
 	struct dv_play play;
 	unsigned speed;
 	bool until;   /* r was pressed: the next key says until what */
-	bool show_mem; /* m: the memory pane in place of the event log (when both do not fit) */
+	/* m: what the bottom right shows when the log, memory and the NIC do not all fit: 0 the
+	 * event log, 1 memory, 2 the NIC. */
+	unsigned alt;
 	struct dv_vpanel mem;
 	bool sandbox; /* the : prompt is open */
 	char sbuf[200];
@@ -493,7 +495,8 @@ void dv_tui_draw(struct dv_tui *t)
 	int ndh = (int)t->ndis.n + 1;
 	dv_view_nic(v, &t->nic);
 	int nich = (int)t->nic.n + 1;
-	if (body - (y - 1) - ndh - nich >= 6) {
+	bool nic_shown = body - (y - 1) - ndh - nich >= 6;
+	if (nic_shown) {
 		draw_pane(t, PANE_NIC, y, rx, nich, rw, &t->nic);
 		y += nich;
 	}
@@ -508,9 +511,15 @@ void dv_tui_draw(struct dv_tui *t)
 		draw_pane(t, PANE_MEM, y, rx, mh, rw, &t->mem);
 		y += mh;
 		lh -= mh;
-	} else if (t->show_mem && lh > 1) {
+	} else if (t->alt == 1 && lh > 1) {
 		dv_view_memory(v, &t->mem, (size_t)(lh - 1), (size_t)rw);
 		draw_pane(t, PANE_MEM, y, rx, lh, rw, &t->mem);
+		lh = 0;
+	}
+	if (t->alt == 2 && !nic_shown && lh > 1) {
+		/* The NIC's registers, FIFOs and wire in the log's place (80x24 has no room for
+		 * all three). */
+		draw_pane(t, PANE_NIC, y, rx, lh, rw, &t->nic);
 		lh = 0;
 	}
 	if (lh > 1) {
@@ -910,7 +919,11 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
 		break;
 	case DV_ACT_UNTIL: t->until = true; break;
-	case DV_ACT_MEMORY: t->show_mem = !t->show_mem; break;
+	case DV_ACT_MEMORY:
+		t->alt = (t->alt + 1) % 3;
+		snprintf(t->msg, sizeof t->msg, "bottom right: %s (m for the next)",
+		         t->alt == 0 ? "the event log" : t->alt == 1 ? "memory" : "the NIC");
+		break;
 	case DV_ACT_SCROLL_UP:
 	case DV_ACT_SCROLL_DOWN: {
 		int id = t->focus == PANE_QUEST ? PANE_QUEST : PANE_NARR;
