@@ -147,7 +147,7 @@ static const struct scase cases[] = {
 	/* Run until: terminal count, interrupt, the call returns, a verifier rule; held at a
 	 * question on the way. */
 	{ "until-tc-80x24", 24, 80, TO_MOVE "rt", NULL, false, NULL, NULL, false },
-	{ "until-irq-80x24", 24, 80, TO_MOVE "ri", NULL, false, NULL, NULL, false },
+	{ "until-irq-80x24", 24, 80, TO_MOVE "jjjsri", NULL, false, NULL, NULL, false },
 	{ "until-call-80x24", 24, 80, TO_MOVE "jjjsrc", NULL, false, NULL, NULL, false },
 	{ "until-held-80x24", 24, 80, "rt", NULL, false, NULL, NULL, false },
 	{ "until-none-80x24", 24, 80, FINISH "rv", NULL, false, NULL, NULL, false },

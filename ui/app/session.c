@@ -491,10 +491,18 @@ enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c)
 	return p ? dv_session_seek(s, p) : DV_MOVE_END;
 }
 
+bool dv_session_at_end(const struct dv_session *s)
+{
+	if (!s->nstops)
+		return s->view.pos == s->view.end;
+	const struct dv_stop *e = &s->stops[s->nstops - 1];
+	return state_cmp(s->view.pos, s->nb, e->pos, e->nb) >= 0;
+}
+
 bool dv_session_command(struct dv_session *s, const char *line)
 {
 	struct dv_view *v = &s->view;
-	if (v->pos != v->end) {
+	if (!dv_session_at_end(s)) {
 		snprintf(s->msg, sizeof s->msg, "sandbox runs at the end of the lesson; press G");
 		return false;
 	}

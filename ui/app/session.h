@@ -127,6 +127,8 @@ enum dv_move dv_session_until(struct dv_session *s, enum dv_until what);
 /* Moves to the end of bus cycle c (a click on the timing diagram); DV_MOVE_END when the
  * recording has no such cycle. */
 enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c);
+/* Is the cursor at the lesson's last stop (or past it, in the sandbox's events)? */
+bool dv_session_at_end(const struct dv_session *s);
 /* The sandbox prompt: runs one line of the lesson language on the live machine past the end of
  * the recording (the cursor must be at the end); the view moves to the new end. What happened
  * is in s->msg. False when the line did not run. */

@@ -932,7 +932,7 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		break;
 	}
 	case DV_ACT_SANDBOX:
-		if (t->v->pos != t->v->end) { /* the session says the same; saying it here keeps the prompt closed */
+		if (!dv_session_at_end(t->s)) { /* the session says the same; saying it here keeps the prompt closed */
 			snprintf(t->msg, sizeof t->msg, "sandbox runs at the end of the lesson; press G");
 			break;
 		}
