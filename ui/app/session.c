@@ -428,15 +428,33 @@ static enum dv_move move_unit(struct dv_session *s, int dir, enum dv_gran g)
 	return r;
 }
 
+/* What the learner is told at the end of the lesson. */
+static void end_msg(struct dv_session *s)
+{
+	unsigned total, answered, skipped;
+	dv_session_score(s, &total, &answered, &skipped);
+	if (answered == total)
+		snprintf(s->msg, sizeof s->msg, "The end of the lesson: finished%s.",
+		         total ? ", every question answered" : "");
+	else
+		snprintf(s->msg, sizeof s->msg, "The end of the lesson: %u of %u questions answered; go back (k) to the "
+		         "ones you skipped.", answered, total);
+}
+
 enum dv_move dv_session_move(struct dv_session *s, enum dv_vcmd cmd)
 {
 	struct dv_view *v = &s->view;
+	enum dv_move r;
 	switch (cmd) {
 	case DV_VCMD_NEXT:
 	case DV_VCMD_PREV:
 		if (v->gran == DV_GRAN_STEP)
-			return move_stop(s, cmd == DV_VCMD_NEXT ? 1 : -1);
-		return move_unit(s, cmd == DV_VCMD_NEXT ? 1 : -1, v->gran);
+			r = move_stop(s, cmd == DV_VCMD_NEXT ? 1 : -1);
+		else
+			r = move_unit(s, cmd == DV_VCMD_NEXT ? 1 : -1, v->gran);
+		if (r == DV_MOVE_END && cmd == DV_VCMD_NEXT)
+			end_msg(s);
+		return r;
 	case DV_VCMD_NEXT_EVENT:
 	case DV_VCMD_PREV_EVENT:
 		return move_unit(s, cmd == DV_VCMD_NEXT_EVENT ? 1 : -1, DV_GRAN_EVENT);
