@@ -860,6 +860,10 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	}
 	if (t->input)
 		return input_key(t, key);
+	/* A terminal too small to show the lesson takes no moves the learner cannot see; q still
+	 * quits. */
+	if (LINES < MIN_LINES || COLS < MIN_COLS)
+		return key != 'q';
 	t->msg[0] = '\0';
 	if (key == KEY_MOUSE) {
 		mouse_key(t);
