@@ -19,6 +19,7 @@
 
 #include <SDL_ttf.h>
 
+#include "keymap.h"
 #include "sdlui.h"
 #include "../checkf.h"
 
@@ -567,6 +568,43 @@ static void test_hashes(const char *hashes)
 	dv_sdl_close(s);
 }
 
+/* Every key the table names for the window is one the window reads (dv_sdl_key_name), with or
+ * without shift. */
+static void test_keymap(void)
+{
+	static const SDL_Keycode specials[] = {
+		SDLK_SPACE, SDLK_RETURN, SDLK_KP_ENTER, SDLK_TAB, SDLK_ESCAPE, SDLK_UP, SDLK_DOWN, SDLK_LEFT,
+		SDLK_RIGHT, SDLK_PAGEUP, SDLK_PAGEDOWN, SDLK_HOME, SDLK_END, SDLK_BACKSPACE, SDLK_F1, SDLK_F11,
+		SDLK_PRINTSCREEN, SDLK_PERIOD, SDLK_COMMA, SDLK_PLUS, SDLK_KP_PLUS, SDLK_EQUALS, SDLK_MINUS,
+		SDLK_KP_MINUS, SDLK_SLASH, SDLK_QUESTION, SDLK_RIGHTBRACKET, SDLK_LEFTBRACKET,
+	};
+	char names[200][16];
+	size_t n = 0;
+	for (int shift = 0; shift < 2; shift++) {
+		Uint16 mod = shift ? KMOD_LSHIFT : 0;
+		for (SDL_Keycode k = SDLK_a; k <= SDLK_z && n < 200; k++) {
+			char buf[2];
+			snprintf(names[n++], sizeof names[0], "%s", dv_sdl_key_name(k, mod, buf));
+		}
+		for (size_t i = 0; i < sizeof specials / sizeof specials[0] && n < 200; i++) {
+			char buf[2];
+			snprintf(names[n++], sizeof names[0], "%s", dv_sdl_key_name(specials[i], mod, buf));
+		}
+	}
+	for (size_t i = 0; i < dv_keymap_n; i++) {
+		if (!(dv_keymap[i].fronts & DV_FRONT_SDL))
+			continue;
+		char keys[128];
+		snprintf(keys, sizeof keys, "%s", dv_keymap[i].keys);
+		for (char *k = strtok(keys, " "); k; k = strtok(NULL, " ")) {
+			bool found = false;
+			for (size_t j = 0; j < n && !found; j++)
+				found = !strcmp(names[j], k);
+			CHECK(found, "the key table's '%s' (%s) is no key the window reads", k, dv_keymap[i].name);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -578,6 +616,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "FAIL: SDL_Init: %s\n", SDL_GetError());
 		return 1;
 	}
+	test_keymap();
 	test_subrange();
 	test_play();
 	test_demo();

@@ -30,11 +30,6 @@ const unsigned dv_sdl_speeds[] = { 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000 };
 const size_t dv_sdl_nspeeds = sizeof dv_sdl_speeds / sizeof dv_sdl_speeds[0];
 #define DEFAULT_SPEED 3 /* 10 moves a second: each register write and byte can be followed */
 
-/* The demo: a step plays in at most this long, then its narration is held for reading. */
-#define DEMO_PLAY_MS 6000u
-#define DEMO_HOLD_MIN_MS 2500u
-#define DEMO_HOLD_PER_WORD_MS 250u
-#define DEMO_HOLD_MAX_MS 20000u
 
 /* ---- fonts ---------------------------------------------------------------------------------- */
 
@@ -377,7 +372,7 @@ static unsigned words_of(const struct dv_vpanel *p)
 	return w;
 }
 
-/* The demo plays step k at a rate that ends it within DEMO_PLAY_MS (never slower than the
+/* The demo plays step k at a rate that ends it within DV_DEMO_PLAY_MS (never slower than the
  * chosen speed), so a 1514-byte transfer streams and a register write can be followed. */
 static bool demo_play(struct dv_sdl *s, unsigned k)
 {
@@ -387,8 +382,7 @@ static bool demo_play(struct dv_sdl *s, unsigned k)
 	dv_run_step_events(s->ss->run, k, &first, &end);
 	for (size_t p = s->ss->view.pos; p < end; p = dv_view_play_next(&s->ss->view, p))
 		moves++;
-	unsigned need = (unsigned)(moves * 1000 / DEMO_PLAY_MS) + 1, base = dv_sdl_speeds[s->speed];
-	s->rate_override = need > base ? need : base;
+	s->rate_override = dv_play_demo_rate(moves, dv_sdl_speeds[s->speed]);
 	s->demo_phase = DV_DEMO_PLAY;
 	return true;
 }
@@ -449,8 +443,7 @@ static bool demo_tick(struct dv_sdl *s, unsigned ms)
 		if (!s->playing) {
 			/* Hold the narration long enough to read it. */
 			dv_view_narration(&s->ss->view, &s->narr, 90);
-			unsigned hold = DEMO_HOLD_MIN_MS + DEMO_HOLD_PER_WORD_MS * words_of(&s->narr);
-			s->demo_hold = hold < DEMO_HOLD_MAX_MS ? hold : DEMO_HOLD_MAX_MS;
+			s->demo_hold = dv_play_hold_ms(words_of(&s->narr));
 			s->demo_phase = DV_DEMO_HOLD;
 		}
 		return changed;
