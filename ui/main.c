@@ -595,7 +595,7 @@ static int cmd_gui(int argc, char **argv)
 			return 2;
 		}
 	}
-	int rc = dv_sdl_main(n, argv, driver.entry);
+	int rc = dv_sdl_main(n, argv, driver.entry, driver_path);
 	dv_driver_close(&driver);
 	free(path);
 	return rc;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "files.h"
@@ -124,6 +125,47 @@ bool dv_session_step_shown(const struct dv_session *s, unsigned k)
 	return false;
 }
 
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* A learner's driver: its __FILE__ is relative to where it was compiled, usually the
+ * module's own directory. When the first relative file of the trace is not found from the
+ * current directory but is in the module's, the view looks there (else under the source
+ * tree, where the course's own drivers are). */
+static void driver_source_root(struct dv_session *s, const char *so_path)
+{
+	const char *slash = strrchr(so_path, '/');
+	char *dir = slash ? strndup(so_path, (size_t)(slash - so_path)) : strdup(".");
+	if (dir && !*dir) { /* "/x.so" */
+		free(dir);
+		dir = strdup("/");
+	}
+	if (!dir)
+		return;
+	const struct dv_trace *tr = &s->view.sim->trace;
+	for (size_t i = 1; i < tr->nlocs; i++) {
+		const struct dv_loc *loc = &tr->locs[i];
+		if (!loc || !loc->file || loc->file[0] == '/' || !strcmp(loc->file, "sandbox"))
+			continue;
+		const char *f = loc->file;
+		if (readable(f))
+			break; /* found as written */
+		while (!strncmp(f, "../", 3)) /* as the view shows it (and looks it up) */
+			f += 3;
+		char full[4096];
+		snprintf(full, sizeof full, "%s/%s", dir, f);
+		if (readable(full)) {
+			s->src_root = dir;
+			s->view.source_root = dir;
+			return;
+		}
+		break;
+	}
+	free(dir);
+}
+
 /* ---- opening -------------------------------------------------------------------------------- */
 
 struct dv_session *dv_session_open(const char *path, const struct dv_session_options *o, char *err,
@@ -176,6 +218,8 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 		return NULL;
 	}
 	s->view.src_hidden = s->hidden;
+	if (s->opt.driver_path)
+		driver_source_root(s, s->opt.driver_path);
 	dv_session_move(s, DV_VCMD_FIRST);
 	s->msg[0] = '\0';
 	return s;
@@ -192,6 +236,7 @@ void dv_session_close(struct dv_session *s)
 	free(s->beats);
 	free(s->stops);
 	free(s->hidden);
+	free(s->src_root);
 	free(s->q);
 	free(s->path);
 	free(s);

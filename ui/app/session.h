@@ -59,6 +59,9 @@ bool dv_qstate_decided(const struct dv_qstate *q);
 struct dv_session_options {
 	DV_DRIVER_ENTRY driver_entry; /* for lessons with `driver file`; NULL: none */
 	const char *source_root;      /* where relative driver sources are looked up too */
+	/* The learner's driver module (for `driver file` lessons): its own directory is where a
+	 * relative __FILE__ of the trace is looked up when the current directory lacks it. */
+	const char *driver_path;
 	bool ungated;		      /* the demo: questions do not stop moves */
 };
 
@@ -97,6 +100,7 @@ struct dv_session {
 	struct dv_qstate *q; /* one per lesson ask */
 	struct dv_progress *progress;
 	uint32_t *hidden; /* line ranges (pairs) the source pane shows as "(answer hidden)" */
+	char *src_root;	  /* the driver module's directory, when its sources are found there */
 	size_t nhidden;
 	char msg[300]; /* what the last action has to say (a front end shows it in its status) */
 };

@@ -30,7 +30,6 @@ const unsigned dv_sdl_speeds[] = { 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000 };
 const size_t dv_sdl_nspeeds = sizeof dv_sdl_speeds / sizeof dv_sdl_speeds[0];
 #define DEFAULT_SPEED 3 /* 10 moves a second: each register write and byte can be followed */
 
-
 /* ---- fonts ---------------------------------------------------------------------------------- */
 
 /* "DejaVu Sans Mono" (style) through fontconfig: the file, or false when the match is some
@@ -143,7 +142,8 @@ static void take_msg(struct dv_sdl *s)
 
 bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 {
-	struct dv_session_options so = { .driver_entry = s->opt.driver, .ungated = s->demo || s->opt.ungated };
+	struct dv_session_options so = { .driver_entry = s->opt.driver, .driver_path = s->opt.driver_path,
+		                         .ungated = s->demo || s->opt.ungated };
 	struct dv_session *ss = dv_session_open(path, &so, err, errlen);
 	if (!ss)
 		return false;
@@ -1125,13 +1125,14 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 	return 0;
 }
 
-int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver)
+int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *driver_path)
 {
 	struct gui_args a = { .at = -1, .play_ms = -1, .w = 1280, .h = 720 };
 	int rc = parse_gui_args(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
 	a.opt.driver = driver;
+	a.opt.driver_path = driver_path;
 	a.opt.ungated = a.shot != NULL; /* a teacher's picture of any moment */
 	/* A window needs a display; a screenshot does not (software renderer into a surface). */
 	if (SDL_Init(a.shot ? 0 : SDL_INIT_VIDEO) != 0) {

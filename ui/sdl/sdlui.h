@@ -18,12 +18,13 @@ struct dv_sdl;
 
 /* `dmaviz gui [LESSON] [--demo] [--screenshot FILE --at STEP] ...`, with a learner's driver
  * already loaded (or NULL). Returns the exit status. */
-int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver);
+int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *driver_path);
 
 struct dv_sdl_options {
 	bool large;		     /* large text: every font 1.4 times bigger */
 	bool contrast;		     /* the high-contrast theme: black, white and pure colours */
 	DV_DRIVER_ENTRY driver;	     /* a learner's miniport for `driver file` lessons; NULL: none */
+	const char *driver_path;     /* its module (where its sources are looked up); NULL: none */
 	bool ungated;		     /* questions do not stop moves (a teacher's screenshot) */
 };
 

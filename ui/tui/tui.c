@@ -44,7 +44,6 @@ struct dv_tui {
 	char inbuf[80];
 	size_t inlen;
 	char msg[300]; /* feedback for the last key, on the bottom line */
-	char *src_root; /* the driver module's directory, when the source is found there */
 	/* Autoplay: one move of the current granularity every 1/speeds[speed] s. */
 	struct dv_play play;
 	unsigned speed;
@@ -75,47 +74,6 @@ static const unsigned speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
 
 /* ---- loading -------------------------------------------------------------------------------- */
 
-static bool readable(const char *path)
-{
-	return access(path, R_OK) == 0;
-}
-
-/* A learner's driver: its __FILE__ is relative to where it was compiled, usually the
- * module's own directory. When the first relative file of the trace is not found from the
- * current directory but is in the module's, the view looks there (else under the source
- * tree, where the course's own drivers are). */
-static void driver_source_root(struct dv_tui *t, const char *so_path)
-{
-	const char *slash = strrchr(so_path, '/');
-	char *dir = slash ? strndup(so_path, (size_t)(slash - so_path)) : strdup(".");
-	if (dir && !*dir) { /* "/x.so" */
-		free(dir);
-		dir = strdup("/");
-	}
-	if (!dir)
-		return;
-	const struct dv_trace *tr = &t->v->sim->trace;
-	for (size_t i = 1; i < tr->nlocs; i++) {
-		const struct dv_loc *loc = &tr->locs[i];
-		if (!loc || !loc->file || loc->file[0] == '/' || !strcmp(loc->file, "sandbox"))
-			continue;
-		const char *f = loc->file;
-		if (readable(f))
-			break; /* found as written */
-		while (!strncmp(f, "../", 3)) /* as the view shows it (and looks it up) */
-			f += 3;
-		char full[4096];
-		snprintf(full, sizeof full, "%s/%s", dir, f);
-		if (readable(full)) {
-			t->src_root = dir;
-			t->v->source_root = dir;
-			return;
-		}
-		break;
-	}
-	free(dir);
-}
-
 void dv_tui_set_progress(struct dv_tui *t, struct dv_progress *p)
 {
 	dv_session_set_progress(t->s, p);
@@ -130,7 +88,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	}
 	t->opt = *opt;
 	char err[4096];
-	struct dv_session_options so = { .driver_entry = opt->driver_entry };
+	struct dv_session_options so = { .driver_entry = opt->driver_entry, .driver_path = opt->driver_path };
 	t->s = dv_session_open(path, &so, err, sizeof err);
 	if (!t->s) {
 		fprintf(stderr, "%s\n", err);
@@ -138,8 +96,6 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 		return NULL;
 	}
 	t->v = &t->s->view;
-	if (opt->driver_path)
-		driver_source_root(t, opt->driver_path);
 	dv_vpanel_init(&t->narr);
 	dv_vpanel_init(&t->dma);
 	dv_vpanel_init(&t->nic);
@@ -172,7 +128,6 @@ void dv_tui_close(struct dv_tui *t)
 	dv_vpanel_finish(&t->timing);
 	dv_vpanel_finish(&t->mem);
 	dv_vpanel_finish(&t->rule);
-	free(t->src_root);
 	free(t);
 }
 
