@@ -105,9 +105,9 @@ configure_tree() {
 	elif [[ -f $dir/meson-private/coredata.dat ]]; then
 		# Configured once but build.ninja is gone: a plain setup would
 		# say "already configured" and still leave no build.ninja.
-		meson setup --reconfigure "$dir" "$@"
+		meson setup --reconfigure "${setup_opts[@]}" "$dir" "$@"
 	else
-		meson setup "$dir" "$@"
+		meson setup "${setup_opts[@]}" "$dir" "$@"
 	fi
 }
 
@@ -130,8 +130,11 @@ compiler_is_clang() {
 }
 
 common_opts=()
+setup_opts=()
 if [[ ${CI:-} == true ]]; then
 	common_opts+=(-Dwerror=true)
+	# A Meson warning in CI is a mistake in a meson.build: fail the configure.
+	setup_opts+=(--fatal-meson-warnings)
 fi
 
 setup_main() {

@@ -34,6 +34,7 @@ struct check_case {
 static inline int check_run(const struct check_case *cases, int n)
 {
 	int failed = 0;
+	printf("1..%d\n", n); /* TAP: meson reports each case (protocol: 'tap') */
 	for (int i = 0; i < n; i++) {
 		check_failed_in_test = 0;
 		cases[i].fn();
@@ -41,7 +42,7 @@ static inline int check_run(const struct check_case *cases, int n)
 		if (check_failed_in_test)
 			failed++;
 	}
-	printf("%d passed, %d failed\n", n - failed, failed);
+	printf("# %d passed, %d failed\n", n - failed, failed);
 	return failed ? 1 : 0;
 }
 
