@@ -26,6 +26,60 @@
 #endif
 
 
+static int cmd_check(int argc, char **argv);
+static int cmd_list(int argc, char **argv);
+static int cmd_gui(int argc, char **argv);
+static int cmd_keys(int argc, char **argv);
+
+/* The subcommands: name, synopsis, what it does (the help is generated from these rows). */
+static const struct command {
+	const char *name, *synopsis, *what;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", "[--junit FILE] [--tap] [--answers FILE] [--strict] [--driver FILE.so] PATH...",
+	  "run lessons and test scripts headless (a directory means every *.lesson and *.tst file "
+	  "in it) and report what failed", cmd_check },
+	{ "list", "", "the id, level and title of every lesson", cmd_list },
+	{ "grade", "--tests DIR [--junit FILE] SUBMISSION...",
+	  "grade learners' drivers (.so) or answers files, each test in its own process with CPU and "
+	  "memory limits", dv_cmd_grade },
+	{ "quiz", "[--seed N] [--print] [--solve] [--answers FILE]",
+	  "a generated DMA exercise: predict what Setup does, check answers", dv_cmd_quiz },
+	{ "gui", "[LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
+	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui },
+	{ "trace", "LESSON [--format text|jsonl|vcd] [-o FILE]",
+	  "run a lesson headless and write its trace in words, as JSON Lines, or as a VCD of the bus "
+	  "signals for GTKWave", dv_cmd_trace },
+	{ "keys", "[--markdown]", "every key of the terminal UI and the window", cmd_keys },
+};
+
+/* "  name synopsis", then what it does wrapped under it within 80 columns. */
+static void print_commands(FILE *f)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct command *c = &commands[i];
+		const char *w = c->what;
+		bool same_line = !c->synopsis[0] && strlen(c->name) < 14;
+		if (same_line)
+			fprintf(f, "  %-15s", c->name);
+		else
+			fprintf(f, "  %s%s%s\n", c->name, c->synopsis[0] ? " " : "", c->synopsis);
+		while (*w) {
+			size_t n = strlen(w);
+			if (n > 63) {
+				n = 63;
+				while (n > 0 && w[n] != ' ')
+					n--;
+			}
+			fprintf(f, "%s%.*s\n", same_line ? "" : "                 ", (int)n, w);
+			same_line = false;
+			w += n;
+			while (*w == ' ')
+				w++;
+		}
+	}
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: dmaviz [--no-color] [--driver FILE.so] [LESSON]\n"
@@ -41,24 +95,10 @@ static void usage(FILE *f)
 	      "q quit. A question stops every move forward until it is answered or skipped.\n"
 	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress.\n"
 	      "\n"
-	      "Commands:\n"
-	      "  check [--junit FILE] [--tap] [--answers FILE] [--strict] [--driver FILE.so] PATH...\n"
-	      "                 run lessons and test scripts headless (a directory means every\n"
-	      "                 *.lesson and *.tst file in it) and report what failed\n"
-	      "  list           the id, level and title of every lesson\n"
-	      "  grade --tests DIR [--junit FILE] SUBMISSION...\n"
-	      "                 grade learners' drivers (.so) or answers files, each test in\n"
-	      "                 its own process with CPU and memory limits\n"
-	      "  quiz [--seed N] [--print] [--solve] [--answers FILE]\n"
-	      "                 a generated DMA exercise: predict what Setup does, check answers\n"
-	      "  gui [LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]\n"
-	      "                 the lesson as a block diagram in an SDL2 window (a projector)\n"
-	      "  trace LESSON [--format text|jsonl|vcd] [-o FILE]\n"
-	      "                 run a lesson headless and write its trace in words, as JSON\n"
-	      "                 Lines, or as a VCD of the bus signals for GTKWave\n"
-	      "  keys [--markdown]\n"
-	      "                 every key of the terminal UI and the window\n"
-	      "\n"
+	      "Commands (dmaviz COMMAND --help for each):\n",
+	      f);
+	print_commands(f);
+	fputs("\n"
 	      "See README.md, docs/lesson-format.md (the lesson language), docs/driver-sdk.md\n"
 	      "and docs/teacher-guide.md.\n"
 	      "\n"
@@ -729,19 +769,9 @@ int main(int argc, char **argv)
 		printf("dmaviz %s\n", DV_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "grade"))
-		return dv_cmd_grade(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "quiz")) return dv_cmd_quiz(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "trace"))
-		return dv_cmd_trace(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "gui"))
-		return cmd_gui(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "keys"))
-		return cmd_keys(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
 	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii") &&
 	    strcmp(argv[1], "--driver")) {
 		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);

@@ -26,6 +26,11 @@ check unknown-lesson 2 "no lesson 'nosuch'" "$dv" nosuch
 check lesson-by-id-needs-a-terminal 2 'needs a terminal.*dmaviz check .*03-send\.lesson' "$dv" send
 check lesson-by-number-id 2 '03-send\.lesson' "$dv" 03-send
 check list 0 'send' "$dv" list
+# The help lists every subcommand, and each has its own --help.
+for c in check list grade quiz gui trace keys; do
+	check "help-lists-$c" 0 "^  $c( |$)" "$dv" --help
+	check "help-of-$c" 0 'usage|Usage' "$dv" "$c" --help
+done
 check list-counts-the-course 0 '16bit' "$dv" list
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dv-cli-XXXXXX") || exit 2
