@@ -73,7 +73,7 @@ void dv_dma_master_clear(struct dv_sim *sim, unsigned chip)
 	dv_sim_set(sim, DV_SLOT_DMA_M2M, chip, 0);
 	dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, chip, 0);
 	dv_sim_set(sim, DV_SLOT_DMA_HRQ, chip, 0);
-	dv_sim_note(sim, DV_NOTE_MASTER_CLEAR, chip, 0, 0xFF);
+	dv_sim_note(sim, DV_NOTE_MASTER_CLEAR, chip, 0, DV_NO_CHANNEL);
 }
 
 /* Address and count ports: one byte per access, chosen and then toggled by the chip's single
@@ -180,7 +180,7 @@ uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg)
 		return (uint8_t)(0xF0 | d->mask);
 	default:
 		/* [DS] lists these reads as illegal: nothing drives the data bus, it floats high. */
-		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, chip ? 0xC0 + 2 * reg : reg, 0xFF, 0xFF);
+		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, chip ? 0xC0 + 2 * reg : reg, 0xFF, DV_NO_CHANNEL);
 		return 0xFF;
 	}
 }

@@ -119,7 +119,7 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 		         "{\"seq\":%zu,\"cycle\":%" PRIu64 ",\"kind\":\"%s\",\"src\":\"%s\",\"chan\":", i, e->cycle,
 		         dv_ev_kind_name((enum dv_ev_kind)e->kind), dv_src_name((enum dv_src)e->src));
 		put(w, ctx, num);
-		if (e->chan == 0xFF)
+		if (e->chan == DV_NO_CHANNEL)
 			put(w, ctx, "null");
 		else {
 			snprintf(num, sizeof num, "%u", (unsigned)e->chan);

@@ -61,11 +61,11 @@ void dv_hal_put_adapter(struct dv_adapter *ad)
 uint32_t dv_mdl_phys(const MDL *mdl, uint32_t k)
 {
 	if (!mdl || k >= mdl->ByteCount)
-		return 0xFFFFFFFFu;
+		return DV_NO_ADDR;
 	uint32_t va = mdl->ByteOffset + k;
 	uint32_t page = va / DV_PAGE_SIZE;
 	if (page >= mdl->PfnCount || page >= DV_MDL_MAX_PAGES)
-		return 0xFFFFFFFFu;
+		return DV_NO_ADDR;
 	return mdl->Pfn[page] * DV_PAGE_SIZE + va % DV_PAGE_SIZE;
 }
 
@@ -82,7 +82,7 @@ bool dv_hal_reachable(const MDL *mdl, uint32_t offset, uint32_t length, bool wid
 {
 	uint32_t block = width16 ? 0x20000u : 0x10000u;
 	uint32_t start = dv_mdl_phys(mdl, offset);
-	if (start == 0xFFFFFFFFu || length == 0)
+	if (start == DV_NO_ADDR || length == 0)
 		return false;
 	/* Walk page by page: the run must be physically contiguous, and on a non-EISA machine
 	 * two consecutive pages must lie in the same 64 KiB (128 KiB) block (facts §3.4 5a). */
@@ -115,7 +115,7 @@ static void for_each_piece(struct dv_sim *sim, const MDL *mdl, uint32_t offset, 
 		uint32_t phys = dv_mdl_phys(mdl, k);
 		uint32_t in_page = DV_PAGE_SIZE - (mdl->ByteOffset + k) % DV_PAGE_SIZE;
 		uint32_t n = end - k < in_page ? end - k : in_page;
-		if (phys != 0xFFFFFFFFu)
+		if (phys != DV_NO_ADDR)
 			fn(sim, phys, n, arg);
 		k += n;
 	}
@@ -188,7 +188,7 @@ void dv_hal_map_transfer(struct dv_sim *sim, struct dv_adapter *ad, const MDL *m
 			 * its cache) and writes the non-cached bounce buffer straight to memory. */
 			for (uint32_t k = 0; k < length; k++) {
 				uint32_t src = dv_mdl_phys(mdl, offset + k);
-				uint8_t v = src == 0xFFFFFFFFu ? 0xFF : dv_sim_cpu_read(sim, src);
+				uint8_t v = src == DV_NO_ADDR ? 0xFF : dv_sim_cpu_read(sim, src);
 				dv_sim_mem_write(sim, phys + k, v);
 			}
 		}
@@ -274,7 +274,7 @@ bool dv_hal_flush_adapter_buffers(struct dv_sim *sim, struct dv_adapter *ad, con
 				moved = ad->length;
 			for (uint32_t k = 0; k < moved; k++) {
 				uint32_t dst = dv_mdl_phys(mdl, offset + k);
-				if (dst == 0xFFFFFFFFu)
+				if (dst == DV_NO_ADDR)
 					break;
 				dv_sim_cpu_write(sim, dst, dv_sim_mem_read(sim, ad->phys + k));
 			}
@@ -284,7 +284,7 @@ bool dv_hal_flush_adapter_buffers(struct dv_sim *sim, struct dv_adapter *ad, con
 		 * device's data wins) and the flush reports incoherence. */
 		if (sim->st.cache_on && !ad->bounced) {
 			uint32_t first = dv_mdl_phys(mdl, offset);
-			for (unsigned line = 0; line < DV_CACHE_LINES && first != 0xFFFFFFFFu; line++) {
+			for (unsigned line = 0; line < DV_CACHE_LINES && first != DV_NO_ADDR; line++) {
 				uint32_t a = sim->st.cache.tag[line] * DV_CACHE_LINE;
 				if ((sim->st.cache.flags[line] & 3u) == 3u && a + DV_CACHE_LINE > first &&
 				    a < first + length) {

@@ -689,7 +689,7 @@ static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *fi
 static void mark(struct dv_run *run, enum dv_mark_kind kind, uint32_t index, uint16_t loc)
 {
 	uint32_t saved = dv_sim_cause(run->sim, DV_SRC_SCRIPT, loc);
-	dv_sim_emit(run->sim, DV_EV_MARK, (uint16_t)kind, index, 0, 0, 0xFF);
+	dv_sim_emit(run->sim, DV_EV_MARK, (uint16_t)kind, index, 0, 0, DV_NO_CHANNEL);
 	dv_sim_cause_restore(run->sim, saved);
 }
 

@@ -12,6 +12,9 @@
 
 #include "state.h"
 
+/* "No physical address": an unmapped virtual address, a descriptor without pages. */
+#define DV_NO_ADDR 0xFFFFFFFFu
+
 struct dv_mempool {
 	uint8_t **page;     /* page[id], id 0 unused (it means "never written": reads as zero) */
 	uint32_t *refs;     /* references to page[id]; 0 = free */

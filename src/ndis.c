@@ -31,11 +31,11 @@ bool dv_ndis_is_sim_va(const void *va)
 uint32_t dv_ndis_va_to_phys(const struct dv_ndis *ndis, const void *va)
 {
 	if (!ndis || !dv_ndis_is_sim_va(va))
-		return 0xFFFFFFFFu;
+		return DV_NO_ADDR;
 	uintptr_t off = (uintptr_t)va - va_base();
 	uint32_t pfn1 = ndis->va_map[off / DV_PAGE_SIZE];
 	if (!pfn1)
-		return 0xFFFFFFFFu;
+		return DV_NO_ADDR;
 	return (pfn1 - 1) * DV_PAGE_SIZE + (uint32_t)(off % DV_PAGE_SIZE);
 }
 
@@ -126,7 +126,7 @@ static void call_end(struct dv_ndis *ndis, struct call_scope s, enum dv_call cal
 		ndis->rec[s.rec].returned = 1;
 	}
 	dv_sim_emit(ndis->sim, DV_EV_RETURN, (uint16_t)call, s.rec, 0, (uint32_t)status,
-	            s.rec < ndis->nrec ? ndis->rec[s.rec].channel : 0xFF);
+	            s.rec < ndis->nrec ? ndis->rec[s.rec].channel : DV_NO_CHANNEL);
 	dv_sim_cause_restore(ndis->sim, s.saved_cause);
 	if (ndis->sim->watch)
 		ndis->sim->watch(ndis->sim->watch_ctx);
@@ -140,7 +140,7 @@ const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t
 void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint32_t record)
 {
 	uint32_t saved = dv_sim_cause(ndis->sim, DV_SRC_DRIVER, loc);
-	dv_sim_emit(ndis->sim, DV_EV_VERIFIER, (uint16_t)rule, record, 0, 0, 0xFF);
+	dv_sim_emit(ndis->sim, DV_EV_VERIFIER, (uint16_t)rule, record, 0, 0, DV_NO_CHANNEL);
 	dv_sim_cause_restore(ndis->sim, saved);
 	ndis->fired[rule]++;
 	ndis->violations++;
@@ -313,7 +313,7 @@ void dv_ndis_bind(struct dv_ndis *ndis)
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry)
 {
 	dv_ndis_bind(ndis);
-	struct call_scope s = call_begin(ndis, DV_CALL_DRIVER_ENTRY, 0, DV_SRC_DRIVER, NULL, 0, 0xFF);
+	struct call_scope s = call_begin(ndis, DV_CALL_DRIVER_ENTRY, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = entry ? entry(NULL, NULL) : NDIS_STATUS_FAILURE;
 	if (st == NDIS_STATUS_SUCCESS && !ndis->have_chars)
 		st = NDIS_STATUS_FAILURE;
@@ -330,7 +330,7 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	UINT selected = 0;
 	NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
 	ndis->phase = DV_PHASE_INIT;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0, DV_SRC_DRIVER, NULL, 0, 0xFF);
+	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 1, (NDIS_HANDLE)ndis,
 	                                               (NDIS_HANDLE)ndis);
 	call_end(ndis, s, DV_CALL_MINIPORT_INITIALIZE, st);
@@ -350,7 +350,7 @@ void dv_ndis_halt(struct dv_ndis *ndis)
 	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.HaltHandler)
 		return;
 	ndis->phase = DV_PHASE_HALT;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HALT, 0, DV_SRC_DRIVER, NULL, 0, 0xFF);
+	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HALT, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HaltHandler(ndis->context);
 	call_end(ndis, s, DV_CALL_MINIPORT_HALT, 0);
 	for (size_t i = 0; i < ndis->nhandles; i++) {
@@ -439,7 +439,7 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	uint8_t old = ndis->sim->st.cpu.irql;
 	dv_sim_raise_irql(ndis->sim, DV_DISPATCH_LEVEL);
 	uint32_t args[2] = { seq, pos };
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_SEND, 0, DV_SRC_DRIVER, args, 2, 0xFF);
+	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_SEND, 0, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	NDIS_STATUS st = ndis->chars.SendHandler(ndis->context, p, 0);
 	call_end(ndis, s, DV_CALL_MINIPORT_SEND, st);
 	if (st != NDIS_STATUS_PENDING && !t->completed) {
@@ -462,7 +462,7 @@ static void on_interrupt(void *ctx, struct dv_sim *sim, unsigned irq_no)
 	if (!ndis->irq_registered || irq_no != ndis->irq || !ndis->chars.ISRHandler)
 		return;
 	BOOLEAN recognized = FALSE, queue = FALSE;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_ISR, 0, DV_SRC_DRIVER, NULL, 0, 0xFF);
+	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_ISR, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.ISRHandler(&recognized, &queue, ndis->context);
 	call_end(ndis, s, DV_CALL_MINIPORT_ISR, recognized);
 	if (recognized && queue)
@@ -476,7 +476,7 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 	dv_ndis_bind(ndis);
 	if (id != DPC_HANDLE_INTERRUPT || !ndis->chars.HandleInterruptHandler)
 		return;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0, DV_SRC_DRIVER, NULL, 0, 0xFF);
+	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HandleInterruptHandler(ndis->context);
 	call_end(ndis, s, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0);
 }
@@ -493,7 +493,7 @@ VOID NdisMInitializeWrapperAt(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecif
 		return;
 	}
 	struct call_scope s = call_begin(cur, DV_CALL_INITIALIZE_WRAPPER, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, 0xFF);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (NdisWrapperHandle)
 		*NdisWrapperHandle = (NDIS_HANDLE)cur;
 	call_end(cur, s, DV_CALL_INITIALIZE_WRAPPER, 0);
@@ -506,7 +506,7 @@ NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
 	if (!cur)
 		return NDIS_STATUS_FAILURE;
 	struct call_scope s = call_begin(cur, DV_CALL_REGISTER_MINIPORT, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, 0xFF);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (NdisWrapperHandle != (NDIS_HANDLE)cur || !MiniportCharacteristics ||
 	    CharacteristicsLength < sizeof *MiniportCharacteristics ||
@@ -527,7 +527,7 @@ VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipor
 		return;
 	uint32_t args[2] = { BusMaster, (uint32_t)AdapterType };
 	struct call_scope s = call_begin(cur, DV_CALL_SET_ATTRIBUTES, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 2, 0xFF);
+	                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	cur->context = MiniportAdapterContext;
 	call_end(cur, s, DV_CALL_SET_ATTRIBUTES, 0);
 }
@@ -539,7 +539,7 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
 	if (!cur || !Status)
 		return;
 	struct call_scope s = call_begin(cur, DV_CALL_QUERY_ADAPTER_RESOURCES, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, 0xFF);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (WrapperConfigurationContext != (NDIS_HANDLE)cur || !ResourceList || !BufferSize ||
 	    *BufferSize < sizeof *ResourceList) {
 		if (BufferSize)
@@ -607,7 +607,7 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[1] = { InterruptVector };
 	struct call_scope s = call_begin(cur, DV_CALL_REGISTER_INTERRUPT, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, 0xFF);
+	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (!Interrupt || MiniportAdapterHandle != (NDIS_HANDLE)cur || InterruptVector > 15) {
 		st = NDIS_STATUS_FAILURE;
@@ -628,7 +628,7 @@ VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *
 	if (!cur || !Interrupt || Interrupt->Reserved[0] != (PVOID)cur)
 		return;
 	struct call_scope s = call_begin(cur, DV_CALL_DEREGISTER_INTERRUPT, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, 0xFF);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (cur->irq_registered)
 		dv_sim_connect_irq(cur->sim, cur->irq, false);
 	cur->irq_registered = false;
@@ -638,7 +638,8 @@ VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *
 
 /* ---- the DMA channel --------------------------------------------------------------------- */
 
-/* The channel a handle was registered for, live or not, for labelling a call (0xFF: none). */
+/* The channel a handle was registered for, live or not, for labelling a call (DV_NO_CHANNEL:
+ * none). */
 static uint8_t channel_of(NDIS_HANDLE h)
 {
 	for (size_t i = 0; i < cur->nhandles; i++)
@@ -678,7 +679,7 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 		                                             : 0,
 	};
 	struct call_scope s = call_begin(cur, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
-	                                 DmaDescription ? (uint8_t)DmaDescription->DmaChannel : 0xFF);
+	                                 DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
 	NDIS_STATUS st;
 	if (MiniportDmaHandle)
 		*MiniportDmaHandle = NULL;
@@ -756,7 +757,7 @@ VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File
 	if (!cur)
 		return;
 	uint16_t loc = loc_of(cur, File, Line);
-	struct call_scope s = call_begin(cur, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, NULL, 0, 0xFF);
+	struct call_scope s = call_begin(cur, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (irql() != DV_PASSIVE_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
 	if (cur->phase != DV_PHASE_INIT && cur->phase != DV_PHASE_HALT)
@@ -807,7 +808,7 @@ static void dma_args(uint32_t args[6], PNDIS_BUFFER Buffer, ULONG Offset, ULONG 
 	args[DV_DMA_ARG_OFFSET] = Offset;
 	args[DV_DMA_ARG_LENGTH] = Length;
 	args[DV_DMA_ARG_WRITE] = WriteToDevice;
-	args[DV_DMA_ARG_PHYS] = Buffer ? dv_mdl_phys(Buffer, Offset) : 0xFFFFFFFFu;
+	args[DV_DMA_ARG_PHYS] = Buffer ? dv_mdl_phys(Buffer, Offset) : DV_NO_ADDR;
 	args[DV_DMA_ARG_BYTECOUNT] = Buffer ? Buffer->ByteCount : 0;
 }
 
@@ -940,7 +941,7 @@ ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int
 	if (!cur)
 		return 0;
 	uint16_t loc = loc_of(cur, File, Line);
-	struct call_scope s = call_begin(cur, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0, 0xFF);
+	struct call_scope s = call_begin(cur, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ULONG left = 0;
 	if (irql() > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
@@ -987,7 +988,7 @@ NDIS_STATUS NdisAllocateMemoryAt(PVOID *VirtualAddress, UINT Length, UINT Memory
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[3] = { Length, MemoryFlags, (uint32_t)HighestAcceptableAddress.QuadPart };
 	struct call_scope s = call_begin(cur, DV_CALL_ALLOCATE_MEMORY, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 3, 0xFF);
+	                                 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	*VirtualAddress = NULL;
 	if (MemoryFlags & NDIS_MEMORY_CONTIGUOUS) {
 		/* Physically contiguous memory below HighestAcceptableAddress, in the machine. */
@@ -1020,7 +1021,7 @@ VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const
 	if (!cur || !VirtualAddress)
 		return;
 	struct call_scope s = call_begin(cur, DV_CALL_FREE_MEMORY, loc_of(cur, File, Line), DV_SRC_DRIVER,
-	                                 NULL, 0, 0xFF);
+	                                 NULL, 0, DV_NO_CHANNEL);
 	if (dv_ndis_is_sim_va(VirtualAddress))
 		unmap_pages(cur, VirtualAddress, Length);
 	else if (!host_free(cur, VirtualAddress))
@@ -1037,7 +1038,7 @@ VOID NdisMAllocateSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length
 		return;
 	uint32_t args[1] = { Length };
 	struct call_scope s = call_begin(cur, DV_CALL_ALLOCATE_SHARED_MEMORY, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, 0xFF);
+	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	uint32_t phys = 0;
 	*VirtualAddress = MiniportAdapterHandle == (NDIS_HANDLE)cur ? sim_alloc(Length, 0x01000000u, &phys) : NULL;
 	if (PhysicalAddress)
@@ -1074,7 +1075,7 @@ static bool under_transfer(uint32_t a, uint32_t n, bool write_to_device)
 static void check_range(const void *va, ULONG len, bool reading, uint16_t loc, uint32_t rec)
 {
 	uint32_t start = dv_ndis_va_to_phys(cur, va);
-	if (start == 0xFFFFFFFFu) {
+	if (start == DV_NO_ADDR) {
 		dv_ndis_violate(cur, DV_RULE_BAD_MEMORY, loc, rec);
 		return;
 	}
@@ -1087,7 +1088,7 @@ static void check_range(const void *va, ULONG len, bool reading, uint16_t loc, u
 		uint32_t phys = dv_ndis_va_to_phys(cur, p);
 		uint32_t in_page = DV_PAGE_SIZE - (uint32_t)(((uintptr_t)p - va_base()) % DV_PAGE_SIZE);
 		uint32_t n = len - k < in_page ? len - k : in_page;
-		if (phys != 0xFFFFFFFFu && under_transfer(phys, n, !reading)) {
+		if (phys != DV_NO_ADDR && under_transfer(phys, n, !reading)) {
 			dv_ndis_violate(cur, reading ? DV_RULE_DMA_READ_BEFORE_COMPLETE
 			                             : DV_RULE_DMA_SEND_BEFORE_COMPLETE, loc, rec);
 			return;
@@ -1102,7 +1103,7 @@ static int read_byte(const void *src, ULONG k)
 	if (!dv_ndis_is_sim_va(p))
 		return *p;
 	uint32_t phys = dv_ndis_va_to_phys(cur, p);
-	return phys == 0xFFFFFFFFu ? -1 : dv_sim_cpu_read(cur->sim, phys);
+	return phys == DV_NO_ADDR ? -1 : dv_sim_cpu_read(cur->sim, phys);
 }
 
 static void write_byte(void *dst, ULONG k, uint8_t v)
@@ -1113,7 +1114,7 @@ static void write_byte(void *dst, ULONG k, uint8_t v)
 		return;
 	}
 	uint32_t phys = dv_ndis_va_to_phys(cur, p);
-	if (phys != 0xFFFFFFFFu)
+	if (phys != DV_NO_ADDR)
 		dv_sim_cpu_write(cur->sim, phys, v);
 }
 
@@ -1129,7 +1130,7 @@ VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const
 	}
 	uint16_t loc = loc_of(cur, File, Line);
 	uint32_t args[3] = { dv_ndis_va_to_phys(cur, Destination), dv_ndis_va_to_phys(cur, Source), Length };
-	struct call_scope s = call_begin(cur, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, 0xFF);
+	struct call_scope s = call_begin(cur, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	if ((!sim_dst && !Destination) || (!sim_src && !Source)) {
 		dv_ndis_violate(cur, DV_RULE_BAD_MEMORY, loc, s.rec);
 	} else {
@@ -1158,7 +1159,7 @@ VOID NdisZeroMemoryAt(PVOID Destination, ULONG Length, const char *File, int Lin
 		return;
 	uint16_t loc = loc_of(cur, File, Line);
 	uint32_t args[2] = { dv_ndis_va_to_phys(cur, Destination), Length };
-	struct call_scope s = call_begin(cur, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, 0xFF);
+	struct call_scope s = call_begin(cur, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	check_range(Destination, Length, false, loc, s.rec);
 	for (ULONG k = 0; k < Length; k++)
 		write_byte(Destination, k, 0);
@@ -1353,7 +1354,7 @@ VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet,
 		if (cur->tx[i].packet == Packet)
 			seq = cur->tx[i].seq;
 	uint32_t args[2] = { seq, (uint32_t)Status };
-	struct call_scope s = call_begin(cur, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, 0xFF);
+	struct call_scope s = call_begin(cur, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	if (irql() > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* Completing a send while a transfer that reads host memory is still set up treats the
@@ -1381,7 +1382,7 @@ VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACK
 		return;
 	uint16_t loc = loc_of(cur, File, Line);
 	uint32_t args[1] = { NumberOfPackets };
-	struct call_scope s = call_begin(cur, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER, args, 1, 0xFF);
+	struct call_scope s = call_begin(cur, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	if (irql() > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(cur, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* The protocol copies each frame out during the indication, with the CPU: if the
@@ -1417,7 +1418,7 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 	uint32_t us = MicrosecondsToStall > 50000 ? 50000 : MicrosecondsToStall;
 	uint32_t args[1] = { MicrosecondsToStall };
 	struct call_scope s = call_begin(cur, DV_CALL_STALL_EXECUTION, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, 0xFF);
+	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	/* The machine runs on while the CPU spins: 2 bus cycles a microsecond (an 8 MHz ISA
 	 * bus, 4 clocks a DMA cycle). Interrupts and DPCs are delivered after a tick's device
 	 * work, so a DPC's stall advances time; in the ISR (DIRQL) no other interrupt comes in.

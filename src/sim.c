@@ -125,7 +125,7 @@ void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t 
 	uint32_t now = dv_state_get(&sim->st, &sim->pool, slot, index);
 	if (now == old)
 		return; /* no change, nothing to undo (port writes are their own events) */
-	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, 0xFF);
+	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, DV_NO_CHANNEL);
 	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
 		take_keyframe(sim);
 }
@@ -165,7 +165,7 @@ void dv_sim_cause_restore(struct dv_sim *sim, uint32_t saved)
 void dv_sim_out(struct dv_sim *sim, uint16_t port, uint8_t value)
 {
 	unsigned chip, reg;
-	push(sim, DV_EV_PORT_OUT, 0, port, 0, value, 0xFF);
+	push(sim, DV_EV_PORT_OUT, 0, port, 0, value, DV_NO_CHANNEL);
 	if (dv_dma_decode(port, &chip, &reg)) {
 		dv_dma_write(sim, chip, reg, value);
 	} else if (port >= 0x80 && port <= 0x8F) {
@@ -179,7 +179,7 @@ void dv_sim_out(struct dv_sim *sim, uint16_t port, uint8_t value)
 	} else if (dv_nic_claims(&sim->st, port)) {
 		dv_nic_write(sim, (unsigned)(port - sim->st.nic.base), value);
 	} else {
-		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, 0xFF);
+		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, DV_NO_CHANNEL);
 	}
 }
 
@@ -190,7 +190,7 @@ uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
 	size_t at = sim->trace.len;
 	/* The read is recorded first so that its side effects (a flip-flop toggle, TC bits
 	 * cleared) follow it in the trace; its value is filled in below. */
-	push(sim, DV_EV_PORT_IN, 0, port, 0, 0, 0xFF);
+	push(sim, DV_EV_PORT_IN, 0, port, 0, 0, DV_NO_CHANNEL);
 	if (dv_dma_decode(port, &chip, &reg)) {
 		value = dv_dma_read(sim, chip, reg);
 	} else if (port >= 0x80 && port <= 0x8F) {
@@ -200,7 +200,7 @@ uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
 		value = dv_nic_read(sim, (unsigned)(port - sim->st.nic.base));
 	} else {
 		value = 0xFF; /* nobody drives the data bus: it floats high */
-		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, 0xFF);
+		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, DV_NO_CHANNEL);
 	}
 	if (at < sim->trace.len)
 		sim->trace.ev[at].new_value = value;
@@ -219,7 +219,7 @@ uint8_t dv_sim_mem_read(const struct dv_sim *sim, uint32_t addr)
 void dv_sim_mem_write(struct dv_sim *sim, uint32_t addr, uint8_t value)
 {
 	if (addr >= sim->st.mem_size) {
-		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, value, 0xFF);
+		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, value, DV_NO_CHANNEL);
 		return;
 	}
 	dv_sim_set(sim, DV_SLOT_MEM, addr, value);
@@ -267,7 +267,7 @@ static unsigned line_fill(struct dv_sim *sim, uint32_t addr)
 uint8_t dv_sim_cpu_read(struct dv_sim *sim, uint32_t addr)
 {
 	if (addr >= sim->st.mem_size) {
-		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, 0xFF, 0xFF);
+		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, 0xFF, DV_NO_CHANNEL);
 		return 0xFF;
 	}
 	if (!sim->st.cache_on)
@@ -320,7 +320,7 @@ static void run_dpcs(struct dv_sim *sim)
 			dv_sim_set(sim, DV_SLOT_CPU_DPC, i - 1, sim->st.cpu.dpc[i]);
 		dv_sim_set(sim, DV_SLOT_CPU_DPC, n - 1, 0);
 		dv_sim_set(sim, DV_SLOT_CPU_DPC_COUNT, 0, n - 1);
-		dv_sim_note(sim, DV_NOTE_DPC_RUN, id, id, 0xFF);
+		dv_sim_note(sim, DV_NOTE_DPC_RUN, id, id, DV_NO_CHANNEL);
 		dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, DV_DISPATCH_LEVEL);
 		if (sim->hooks.dpc)
 			sim->hooks.dpc(sim->hooks.ctx, sim, id);
@@ -359,7 +359,7 @@ bool dv_sim_queue_dpc(struct dv_sim *sim, uint8_t id)
 		if (sim->st.cpu.dpc[i] == id)
 			return false;
 	if (n >= DV_DPC_QUEUE) {
-		dv_sim_note(sim, DV_NOTE_DPC_OVERFLOW, id, id, 0xFF);
+		dv_sim_note(sim, DV_NOTE_DPC_OVERFLOW, id, id, DV_NO_CHANNEL);
 		return false;
 	}
 	dv_sim_set(sim, DV_SLOT_CPU_DPC, n, id);
@@ -394,7 +394,7 @@ static void deliver_interrupts(struct dv_sim *sim)
 	uint32_t bit = 1u << irq;
 	dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, sim->st.cpu.irr & ~bit);
 	dv_sim_set(sim, DV_SLOT_CPU_IN_SERVICE, 0, sim->st.cpu.in_service | bit);
-	dv_sim_note(sim, DV_NOTE_IRQ_DELIVERED, irq, irq, 0xFF);
+	dv_sim_note(sim, DV_NOTE_IRQ_DELIVERED, irq, irq, DV_NO_CHANNEL);
 	uint8_t saved = sim->st.cpu.irql;
 	dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, DV_DIRQL);
 	if (sim->hooks.interrupt)
@@ -421,7 +421,7 @@ void dv_sim_tick(struct dv_sim *sim)
 	if (sim->in_tick)
 		return; /* a driver callback must not tick the machine it runs inside */
 	if (sim->st.cycle == UINT32_MAX) {
-		dv_sim_note(sim, DV_NOTE_CYCLE_LIMIT, 0, 0, 0xFF);
+		dv_sim_note(sim, DV_NOTE_CYCLE_LIMIT, 0, 0, DV_NO_CHANNEL);
 		return;
 	}
 	sim->in_tick = true;

@@ -57,6 +57,9 @@ enum dv_note {
 	DV_NOTE_COUNT
 };
 
+/* An event about no DMA channel (a port access, a note of the machine, a lesson mark). */
+#define DV_NO_CHANNEL 0xFFu
+
 struct dv_event {
 	uint64_t cycle;
 	uint32_t index;
@@ -66,7 +69,7 @@ struct dv_event {
 	uint16_t slot; /* enum dv_slot for DV_EV_STATE, otherwise the kind's sub-id */
 	uint16_t loc;  /* source location id (dv_trace_loc), 0 = none */
 	uint8_t src;   /* enum dv_src */
-	uint8_t chan;  /* DMA channel, 0xFF = none */
+	uint8_t chan;  /* DMA channel, DV_NO_CHANNEL = none */
 	uint32_t pad_; /* always 0, so events compare and write byte for byte */
 };
 

@@ -414,7 +414,7 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 		si.moved = si.length;
 	/* A refused Setup programmed nothing: the rows show the bytes it was asked to move. */
 	if (si.returned && !si.ok)
-		si.mem_addr = si.phys != 0xFFFFFFFFu ? si.phys : si.buf_phys;
+		si.mem_addr = si.phys != DV_NO_ADDR ? si.phys : si.buf_phys;
 	uint32_t byte;
 	if (si.ok && si.bounced && si.mem_addr >= si.dma_phys && si.mem_addr - si.dma_phys < si.length)
 		si.mem_in = MEM_BOUNCE;
