@@ -245,25 +245,6 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static void xml_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default:
-			if (c < 0x20 && c != '\t' && c != '\n')
-				fputc('?', f);
-			else
-				fputc(c, f);
-		}
-	}
-}
-
 struct submission {
 	const char *path;
 	struct dv_grade_result *res; /* one per test */
@@ -286,14 +267,14 @@ static bool write_junit(const char *path, const struct submission *subs, size_t 
 			errors += subs[s].res[t].verdict == DV_GRADE_ERROR;
 		}
 		fputs("  <testsuite name=\"", f);
-		xml_escaped(f, subs[s].path);
+		dv_xml_escaped(f, subs[s].path);
 		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", ntests, failures, errors);
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &subs[s].res[t];
 			fputs("    <testcase classname=\"dmaviz.grade.", f);
-			xml_escaped(f, base_name(subs[s].path));
+			dv_xml_escaped(f, base_name(subs[s].path));
 			fputs("\" name=\"", f);
-			xml_escaped(f, tests[t]);
+			dv_xml_escaped(f, tests[t]);
 			if (r->verdict == DV_GRADE_PASS) {
 				fputs("\"/>\n", f);
 				continue;
@@ -301,10 +282,10 @@ static bool write_junit(const char *path, const struct submission *subs, size_t 
 			fputs("\">\n      <failure type=\"", f);
 			fputs(r->verdict == DV_GRADE_ERROR ? "error" : "failure", f);
 			fputs("\" message=\"", f);
-			xml_escaped(f, r->nlines ? r->lines[r->nlines - 1] : "failed");
+			dv_xml_escaped(f, r->nlines ? r->lines[r->nlines - 1] : "failed");
 			fputs("\">", f);
 			for (size_t k = 0; k < r->nlines; k++) {
-				xml_escaped(f, r->lines[k]);
+				dv_xml_escaped(f, r->lines[k]);
 				fputc('\n', f);
 			}
 			fputs("</failure>\n    </testcase>\n", f);

@@ -294,26 +294,6 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	dv_lesson_free(L);
 }
 
-static void xml_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default:
-			/* XML 1.0 allows no control characters but tab and newline. */
-			if (c < 0x20 && c != '\t' && c != '\n')
-				fputc('?', f);
-			else
-				fputc(c, f);
-		}
-	}
-}
-
 /* Written to a temporary file and renamed, so a reader never sees half a report. */
 static bool write_junit(const char *path, const struct result *res, size_t n)
 {
@@ -332,7 +312,7 @@ static bool write_junit(const char *path, const struct result *res, size_t n)
 	        failures, errors);
 	for (size_t i = 0; i < n; i++) {
 		fputs("    <testcase classname=\"dmaviz.check\" name=\"", f);
-		xml_escaped(f, res[i].path);
+		dv_xml_escaped(f, res[i].path);
 		if (res[i].verdict == V_PASS) {
 			fputs("\"/>\n", f);
 			continue;
@@ -340,10 +320,10 @@ static bool write_junit(const char *path, const struct result *res, size_t n)
 		fputs("\">\n      <failure type=\"", f);
 		fputs(res[i].verdict == V_ERROR ? "error" : "failure", f);
 		fputs("\" message=\"", f);
-		xml_escaped(f, res[i].nlines ? res[i].lines[0] : "failed");
+		dv_xml_escaped(f, res[i].nlines ? res[i].lines[0] : "failed");
 		fputs("\">", f);
 		for (size_t k = 0; k < res[i].nlines; k++) {
-			xml_escaped(f, res[i].lines[k]);
+			dv_xml_escaped(f, res[i].lines[k]);
 			fputc('\n', f);
 		}
 		fputs("</failure>\n    </testcase>\n", f);

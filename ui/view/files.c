@@ -326,3 +326,23 @@ void dv_lessons_list_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+void dv_xml_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			/* XML 1.0 allows no control characters but tab and newline. */
+			if (c < 0x20 && c != '\t' && c != '\n')
+				fputc('?', f);
+			else
+				fputc(c, f);
+		}
+	}
+}

@@ -4,6 +4,7 @@
 #define DV_UI_FILES_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <errno.h>
 
@@ -49,6 +50,10 @@ char *dv_lesson_find(const char *arg);
  * none. Free with dv_lessons_list_free. */
 char **dv_lessons_list(const char *dir, size_t *n);
 void dv_lessons_list_free(char **v, size_t n);
+
+/* Writes s to f as XML text or attribute content (JUnit reports): markup characters escaped,
+ * control characters other than tab and newline, which XML 1.0 does not allow, as '?'. */
+void dv_xml_escaped(FILE *f, const char *s);
 
 /* A copy of s[0, n) without leading and trailing blanks (and a trailing CR). */
 char *dv_dup_trimmed(const char *s, size_t n);
