@@ -530,6 +530,38 @@ static void wrap_into(struct dv_vpanel *p, const struct dv_vline *src, size_t wi
 	}
 }
 
+/* The bytes of the step's `read` statements in [from, to) (statement indices) that have run by
+ * the cursor, one line each: what the CPU read, shown where the lesson read it. */
+static void reads_into(struct dv_view *v, struct dv_vpanel *p, size_t from, size_t to, size_t width)
+{
+	const struct dv_lesson *L = v->lesson;
+	const struct dv_step *s = &L->steps[v->step];
+	size_t first, end;
+	if (!dv_run_step_events(v->run, v->step, &first, &end))
+		return;
+	const struct dv_msgs *m = dv_run_msgs(v->run);
+	const struct dv_event *ev = v->sim->trace.ev;
+	for (size_t k = from; k < to && k < s->first + s->count; k++) {
+		const struct dv_stmt *x = &L->stmts[k];
+		if (x->kind != DV_ST_READ)
+			continue;
+		bool ran = false;
+		for (size_t i = first; i < v->pos && i < v->end && !ran; i++)
+			ran = ev[i].kind == DV_EV_MARK && ev[i].slot == DV_MARK_STMT && ev[i].index == x->line;
+		for (size_t i = 0; ran && i < m->n; i++) {
+			const char *t = m->v[i].text, *r;
+			if (m->v[i].kind != DV_MSG_INFO || m->v[i].line != x->line || !(r = strstr(t, ": read 0x")))
+				continue;
+			struct dv_vline tmp = { 0 };
+			dv_vline_add(&tmp, DV_ROLE_HIGHLIGHT, "  CPU %s", r + 2);
+			new_line(p);
+			wrap_into(p, &tmp, width);
+			free(tmp.text);
+			free(tmp.roles);
+		}
+	}
+}
+
 void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 {
 	dv_vpanel_clear(p);
@@ -544,6 +576,8 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	         s->title && *s->title ? s->title : (L->title ? L->title : ""));
 	unsigned shown = s->nparas < v->narr_shown ? s->nparas : v->narr_shown;
 	for (unsigned i = 0; i < shown; i++) {
+		if (i > 0 && s->para_stmt)
+			reads_into(v, p, s->para_stmt[i - 1], s->para_stmt[i], width);
 		if (i > 0)
 			new_line(p);
 		struct dv_vline tmp = { 0 };
@@ -556,6 +590,8 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		free(tmp.text);
 		free(tmp.roles);
 	}
+	if (shown > 0 && s->para_stmt)
+		reads_into(v, p, s->para_stmt[shown - 1], s->first + s->count, width);
 	/* Past the last paragraph: the lesson statements run since ("Then: out 0x300 0x80"). */
 	if (v->narr_tail_from != SIZE_MAX && v->narr_tail_from < v->pos) {
 		struct dv_vline tmp = { 0 };
