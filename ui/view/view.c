@@ -897,6 +897,21 @@ static void wrapped_line(struct dv_vpanel *p, size_t width, enum dv_role r1, con
 	free(tmp.roles);
 }
 
+/* Does a DMA handle stand for channel ch at the cursor: the last NdisMRegisterDmaChannel for
+ * it returned NDIS_STATUS_SUCCESS and no Deregister came after? */
+static bool dma_registered(const struct dv_view *v, unsigned ch)
+{
+	const struct dv_event *ev = v->sim->trace.ev;
+	for (size_t i = v->pos; i-- > 0;) {
+		const struct dv_event *e = &ev[i];
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
+			return false;
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_REGISTER_DMA_CHANNEL && e->chan == ch)
+			return e->new_value == (uint32_t)NDIS_STATUS_SUCCESS;
+	}
+	return false;
+}
+
 /* NDIS_DMA_BLOCK.InProgress of channel ch's handle at the cursor, as ndis.c holds it: set
  * inside a Setup that passed its checks, just before its KeFlushIoBuffers; cleared inside a
  * Complete once IoFlushAdapterBuffers returned, and by a Deregister. */
@@ -968,10 +983,13 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		if (nopen == 4 && last_ret && rule && dma_call && ch >= 0)
 			break;
 	}
-	/* The title: the channel's busy state as the model holds it. */
-	if (ch >= 0)
+	/* The title: the channel's busy state as the model holds it, or that no handle stands for
+	 * it (a refused registration, or after the Deregister). */
+	if (ch >= 0 && dma_registered(v, (unsigned)ch))
 		snprintf(p->title, sizeof p->title, "NDIS: channel %d InProgress %s", ch,
 		         dma_in_progress(v, (unsigned)ch) ? "TRUE (busy)" : "FALSE");
+	else if (ch >= 0)
+		snprintf(p->title, sizeof p->title, "NDIS: channel %d not registered", ch);
 	/* The calls running now, outermost first. */
 	if (nopen > 0) {
 		struct dv_vline tmp = { 0 };
