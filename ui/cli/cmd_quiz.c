@@ -196,6 +196,8 @@ int dv_cmd_quiz(int argc, char **argv)
 	if (!answers && !solve && !print && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term &&
 	    *term && strcmp(term, "dumb"))
 		return dv_quizui_main(&q);
+#else
+	(void)print; /* without a terminal UI the problems are always printed */
 #endif
 	if (!answers) {
 		size_t n = dv_quiz_format(&q, solve, NULL, 0);

@@ -1,0 +1,317 @@
+/* dmaviz: the command line. Subcommands, options, dispatch; file reading and printing live
+ * here, the core only gets text and returns messages. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd_check.h"
+#include "cmd_trace.h"
+#include "cmd_quiz.h"
+#include "cmd_grade.h"
+#include "driver.h"
+#include "lesson.h"
+#include "keymap.h"
+#include "files.h"
+#include "sim.h"
+#if DV_HAVE_TUI
+#include "tui.h"
+#endif
+#if DV_HAVE_SDL
+#include "sdlui.h"
+#endif
+
+
+static int cmd_gui(int argc, char **argv);
+static int cmd_keys(int argc, char **argv);
+
+/* The subcommands: name, synopsis, what it does (the help is generated from these rows). */
+static const struct command {
+	const char *name, *synopsis, *what;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", "[--junit FILE] [--tap] [--answers FILE] [--strict] [--driver FILE.so] PATH...",
+	  "run lessons and test scripts headless (a directory means every *.lesson and *.tst file "
+	  "in it) and report what failed", dv_cmd_check },
+	{ "list", "", "the id, level and title of every lesson", dv_cmd_list },
+	{ "grade", "--tests DIR [--junit FILE] SUBMISSION...",
+	  "grade learners' drivers (.so) or answers files, each test in its own process with CPU and "
+	  "memory limits", dv_cmd_grade },
+	{ "quiz", "[--seed N] [--print] [--solve] [--answers FILE]",
+	  "a generated DMA exercise: predict what Setup does, check answers", dv_cmd_quiz },
+	{ "gui", "[LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
+	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui },
+	{ "trace", "LESSON [--format text|jsonl|vcd] [-o FILE]",
+	  "run a lesson headless and write its trace in words, as JSON Lines, or as a VCD of the bus "
+	  "signals for GTKWave", dv_cmd_trace },
+	{ "keys", "[--markdown]", "every key of the terminal UI and the window", cmd_keys },
+};
+
+/* "  name synopsis", then what it does wrapped under it within 80 columns. */
+static void print_commands(FILE *f)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct command *c = &commands[i];
+		const char *w = c->what;
+		bool same_line = !c->synopsis[0] && strlen(c->name) < 14;
+		if (same_line)
+			fprintf(f, "  %-15s", c->name);
+		else
+			fprintf(f, "  %s%s%s\n", c->name, c->synopsis[0] ? " " : "", c->synopsis);
+		while (*w) {
+			size_t n = strlen(w);
+			if (n > 63) {
+				n = 63;
+				while (n > 0 && w[n] != ' ')
+					n--;
+			}
+			fprintf(f, "%s%.*s\n", same_line ? "" : "                 ", (int)n, w);
+			same_line = false;
+			w += n;
+			while (*w == ' ')
+				w++;
+		}
+	}
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: dmaviz [--no-color] [--driver FILE.so] [LESSON]\n"
+	      "       dmaviz COMMAND [ARGS]\n"
+	      "\n"
+	      "dmaviz teaches how a network card moves frames with system (subordinate) DMA:\n"
+	      "the PC's 8237A DMA controllers, page registers, host memory, and the NDIS calls\n"
+	      "NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer.\n"
+	      "\n"
+	      "In a terminal, `dmaviz` opens the lesson menu and `dmaviz LESSON` opens a lesson\n"
+	      "by path or id (for example `dmaviz send` or `dmaviz 03-send`): j/space next,\n"
+	      "k/b back, . and , one event, g/G first/last, a answer, h hint, s skip, ? keys,\n"
+	      "q quit. A question stops every move forward until it is answered or skipped.\n"
+	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress.\n"
+	      "\n"
+	      "Commands (dmaviz COMMAND --help for each):\n",
+	      f);
+	print_commands(f);
+	fputs("\n"
+	      "See README.md, docs/lesson-format.md (the lesson language), docs/driver-sdk.md\n"
+	      "and docs/teacher-guide.md.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -h, --help     show this help and exit\n"
+	      "  -V, --version  show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.\n",
+	      f);
+}
+
+/* `dmaviz gui [LESSON] [OPTIONS]`: the SDL2 window (ui/sdl). The lesson may be an id; a
+ * learner's driver (--driver) is loaded here, as for the other commands. */
+static int cmd_gui(int argc, char **argv)
+{
+#if DV_HAVE_SDL
+	char *path = NULL;
+	const char *driver_path = NULL;
+	int n = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--driver")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "dmaviz gui: --driver needs a value (a driver module, FILE.so)\n");
+				free(path);
+				return 2;
+			}
+			driver_path = argv[++i];
+			continue; /* not passed on */
+		}
+		argv[n++] = argv[i];
+		if (!strcmp(a, "--screenshot") || !strcmp(a, "--at") || !strcmp(a, "--size") || !strcmp(a, "--play-ms")) {
+			if (i + 1 < argc)
+				argv[n++] = argv[++i];
+		} else if (a[0] != '-' && !path) {
+			path = dv_lesson_find(a);
+			if (!path) {
+				fprintf(stderr, "dmaviz gui: no lesson '%s' (try `dmaviz list`, or give a path)\n", a);
+				return 2;
+			}
+			argv[n - 1] = path;
+		}
+	}
+	bool demo = false;
+	for (int i = 1; i < n; i++)
+		demo = demo || !strcmp(argv[i], "--demo");
+	if (!path && !demo) {
+		/* No lesson: the first of the course, as the terminal menu would select it. */
+		path = dv_lesson_find("");
+		if (path && n <= argc) /* argv[argc] is the terminating NULL's slot: room for one */
+			argv[n++] = path;
+	}
+	struct dv_driver driver = { 0 };
+	if (driver_path) {
+		char err[1500];
+		if (!path) {
+			fprintf(stderr, "dmaviz gui: --driver needs a lesson (the demo runs the reference miniport)\n");
+			return 2;
+		}
+		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz gui: %s\n", err);
+			free(path);
+			return 2;
+		}
+		/* As for the terminal UI: a driver that crashes or loops is tried in a child first. */
+		if (!dv_driver_preflight(&driver, path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz gui: %s\n", err);
+			dv_driver_close(&driver);
+			free(path);
+			return 2;
+		}
+	}
+	int rc = dv_sdl_main(n, argv, driver.entry, driver_path);
+	dv_driver_close(&driver);
+	free(path);
+	return rc;
+#else
+	(void)argc, (void)argv;
+	fprintf(stderr, "dmaviz gui: this build has no SDL2 mode (SDL2 was not found); install "
+	                "libsdl2-dev, libsdl2-ttf-dev and libsdl2-image-dev and rebuild\n");
+	return 2;
+#endif
+}
+
+/* `dmaviz [OPTIONS] [LESSON]`: the terminal UI. */
+static int cmd_ui(int argc, char **argv)
+{
+#if DV_HAVE_TUI
+	const char *lesson = NULL, *driver_path = NULL;
+	int at = -1, dat = -1; /* argv indexes of the lesson and of --driver */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--driver")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "dmaviz: --driver needs a value (a driver module, FILE.so)\n");
+				return 2;
+			}
+			dat = i++;
+			driver_path = argv[i];
+		} else if (argv[i][0] != '-') {
+			lesson = argv[i];
+			at = i;
+		}
+	}
+	if (driver_path && !lesson) {
+		fprintf(stderr, "dmaviz: --driver needs a lesson: dmaviz --driver %s LESSON\n", driver_path);
+		return 2;
+	}
+	/* No lesson named: the lesson menu of the course. */
+	if (!lesson)
+		return dv_tui_menu_main(argc, argv, dv_lessons_dir());
+	char *path = dv_lesson_find(lesson);
+	if (!path) {
+		fprintf(stderr, "dmaviz: no lesson '%s' (try `dmaviz list`, or give a path)\n",
+		        lesson ? lesson : "");
+		return 2;
+	}
+	char **args = calloc((size_t)argc + 2, sizeof *args);
+	if (!args) {
+		free(path);
+		return 2;
+	}
+	int n = 0;
+	for (int i = 0; i < argc; i++)
+		if (i != at && (dat < 0 || (i != dat && i != dat + 1)))
+			args[n++] = argv[i];
+	args[n++] = path;
+	/* A learner's driver: opened before the screen is, so a bad module is a plain message. */
+	struct dv_driver driver = { 0 };
+	if (driver_path) {
+		char err[1200];
+		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
+			fprintf(stderr, "dmaviz: %s\n", err);
+			free(args);
+			free(path);
+			return 2;
+		}
+	}
+	/* The lesson runs in this process before the screen opens: a learner's driver that
+	 * crashes or loops would take it down with a bare signal. Try it in a child first. */
+	char why[1500];
+	if (driver_path && !dv_driver_preflight(&driver, path, why, sizeof why)) {
+		fprintf(stderr, "dmaviz: %s\n", why);
+		dv_driver_close(&driver);
+		free(args);
+		free(path);
+		return 2;
+	}
+	int rc = dv_tui_main_driver(n, args, driver.entry, driver_path);
+	dv_driver_close(&driver);
+	free(args);
+	free(path);
+	return rc;
+#else
+	(void)argc, (void)argv;
+	fprintf(stderr, "dmaviz: this build has no terminal UI (ncursesw was not found); use "
+	                "`dmaviz check LESSON` to run a lesson headless\n");
+	return 2;
+#endif
+}
+
+/* `dmaviz keys [--markdown]`: the key table both front ends use (ui/app/keymap.c); the
+ * README's table is this command's Markdown output (a test compares them). */
+static int cmd_keys(int argc, char **argv)
+{
+	bool md = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--markdown")) {
+			md = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs("usage: dmaviz keys [--markdown]\n\nEvery key of the terminal UI and the SDL2 "
+			      "window, and what it does.\n", stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "dmaviz keys: unknown argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (md) {
+		dv_keymap_markdown(stdout);
+		return 0;
+	}
+	char text[8192];
+	dv_keymap_help(DV_FRONT_TUI, text, sizeof text);
+	printf("In the terminal (dmaviz LESSON):\n%s", text);
+	dv_keymap_help(DV_FRONT_SDL, text, sizeof text);
+	printf("\nIn the window (dmaviz gui LESSON):\n%s", text);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		/* In a terminal, land in a lesson; in a pipe, say what there is. */
+		if (DV_HAVE_TUI && isatty(0) && isatty(1))
+			return cmd_ui(argc, argv);
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("dmaviz %s\n", DV_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii") &&
+	    strcmp(argv[1], "--driver")) {
+		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	return cmd_ui(argc, argv);
+}
