@@ -2,7 +2,6 @@
  * `dmaviz list` (the course). */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,17 +43,6 @@ static void check_usage(FILE *f)
 
 
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n > m && !strcmp(s + n - m, suffix);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct paths {
 	char **v;
 	size_t n, cap;
@@ -95,19 +83,13 @@ static void paths_free(struct paths *p)
 /* Adds dir's files ending in one of the suffixes, in name order. */
 static bool add_dir(struct paths *p, const char *dir, bool tst_too)
 {
-	DIR *d = opendir(dir);
-	if (!d)
+	size_t n;
+	char **v = dv_files_list(dir, tst_too, &n);
+	if (!v)
 		return false;
-	size_t first = p->n;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (has_suffix(e->d_name, ".lesson") || (tst_too && has_suffix(e->d_name, ".tst")))
-			paths_add(p, dir, e->d_name);
-	}
-	closedir(d);
-	qsort(p->v + first, p->n - first, sizeof *p->v, cmp_str);
+	for (size_t i = 0; i < n; i++)
+		paths_add(p, NULL, v[i]);
+	dv_lessons_list_free(v, n);
 	return true;
 }
 

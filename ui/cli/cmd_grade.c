@@ -2,7 +2,6 @@
  * grade` (cmd_grade.h). */
 #include "cmd_grade.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,11 +227,6 @@ static void grade_usage(FILE *f)
 	      f);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -381,33 +375,17 @@ int dv_cmd_grade(int argc, char **argv)
 		return 2;
 	}
 	/* The tests. */
-	DIR *d = opendir(tests_dir);
-	if (!d) {
+	size_t ntests = 0;
+	char **tests = dv_files_list(tests_dir, true, &ntests);
+	if (!tests) {
 		fprintf(stderr, "dmaviz grade: %s: %s\n", tests_dir, strerror(errno));
 		return 2;
 	}
-	char **tests = NULL;
-	size_t ntests = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !(has_suffix(e->d_name, ".lesson") || has_suffix(e->d_name, ".tst")))
-			continue;
-		char **v = realloc(tests, (ntests + 1) * sizeof *v);
-		if (!v)
-			break;
-		tests = v;
-		size_t len = strlen(tests_dir) + strlen(e->d_name) + 2;
-		tests[ntests] = malloc(len);
-		if (tests[ntests])
-			snprintf(tests[ntests++], len, "%s/%s", tests_dir, e->d_name);
-	}
-	closedir(d);
 	if (!ntests) {
 		fprintf(stderr, "dmaviz grade: %s: no *.lesson or *.tst files\n", tests_dir);
 		free(tests);
 		return 2;
 	}
-	qsort(tests, ntests, sizeof *tests, cmp_str);
 	/* The submissions must at least exist: a typo is the teacher's, not the learner's. */
 	int status = 0;
 	for (int k = i; k < argc; k++) {

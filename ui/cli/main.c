@@ -2,7 +2,6 @@
  * here, the core only gets text and returns messages. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

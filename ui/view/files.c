@@ -286,6 +286,19 @@ static int cmp_names(const void *a, const void *b)
 
 char **dv_lessons_list(const char *dir, size_t *n)
 {
+	return dv_files_list(dir, false, n);
+}
+
+static bool wanted(const char *name, bool tests_too)
+{
+	size_t l = strlen(name);
+	if (name[0] == '.')
+		return false;
+	return (l > 7 && !strcmp(name + l - 7, ".lesson")) || (tests_too && l > 4 && !strcmp(name + l - 4, ".tst"));
+}
+
+char **dv_files_list(const char *dir, bool tests_too, size_t *n)
+{
 	*n = 0;
 	DIR *d = opendir(dir);
 	if (!d)
@@ -295,7 +308,7 @@ char **dv_lessons_list(const char *dir, size_t *n)
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		size_t l = strlen(e->d_name);
-		if (e->d_name[0] == '.' || l < 8 || strcmp(e->d_name + l - 7, ".lesson"))
+		if (!wanted(e->d_name, tests_too))
 			continue;
 		if (*n == cap) {
 			size_t nc = cap ? cap * 2 : 16;

@@ -3,6 +3,7 @@
 #ifndef DV_UI_FILES_H
 #define DV_UI_FILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -50,6 +51,9 @@ char *dv_lesson_find(const char *arg);
  * none. Free with dv_lessons_list_free. */
 char **dv_lessons_list(const char *dir, size_t *n);
 void dv_lessons_list_free(char **v, size_t n);
+/* As dv_lessons_list, with the *.tst test scripts too when tests_too: the one directory walk of
+ * check, grade, list, the menu and the demo. Free with dv_lessons_list_free. */
+char **dv_files_list(const char *dir, bool tests_too, size_t *n);
 
 /* Writes s to f as XML text or attribute content (JUnit reports): markup characters escaped,
  * control characters other than tab and newline, which XML 1.0 does not allow, as '?'. */
