@@ -323,6 +323,26 @@ static void test_ask(void)
 	CHECK(dv_sdl_pos(s) > at, "after a skip j does not go on");
 	dv_sdl_close(s);
 
+	/* r t: run until the terminal count, which lies past the step's question: held there. */
+	s = open_lesson("03-send.lesson");
+	if (!s)
+		return;
+	for (int i = 0; i < 3; i++)
+		dv_sdl_key(s, SDLK_j, 0);
+	size_t q = dv_sdl_pos(s);
+	dv_sdl_key(s, SDLK_r, 0);
+	dv_sdl_key(s, SDLK_t, 0);
+	CHECK(dv_sdl_pos(s) == q && strstr(dv_sdl_status(s), "question"), "run until passed a question: '%s'",
+	      dv_sdl_status(s));
+	dv_sdl_close(s);
+	s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	dv_sdl_key(s, SDLK_r, 0);
+	dv_sdl_key(s, SDLK_t, 0);
+	CHECK(strstr(dv_sdl_status(s), "ran until the terminal count") != NULL, "r t: '%s'", dv_sdl_status(s));
+	dv_sdl_close(s);
+
 	/* Playing from the start stops at the first question. */
 	s = open_lesson("03-send.lesson");
 	if (!s)

@@ -20,7 +20,7 @@ const struct dv_keybind dv_keymap[] = {
 	{ DV_ACT_PLAY, "play", "p", BOTH, "play", "play or pause (stops at every question)" },
 	{ DV_ACT_FASTER, "faster", "+ =", BOTH, "faster", "play faster" },
 	{ DV_ACT_SLOWER, "slower", "-", BOTH, "slower", "play slower" },
-	{ DV_ACT_UNTIL, "run-until", "r", TUI, NULL,
+	{ DV_ACT_UNTIL, "run-until", "r", BOTH, NULL,
 	  "run until: t TC, i IRQ, c call returns, v verifier" },
 	{ DV_ACT_ANSWER, "answer", "a Enter", BOTH, NULL, "answer the question (type, then Enter)" },
 	{ DV_ACT_HINT, "hint", "h", BOTH, NULL, "a hint; with none left, h h shows the answer" },

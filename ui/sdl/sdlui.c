@@ -656,6 +656,34 @@ const char *dv_sdl_key_name(SDL_Keycode key, Uint16 mod, char buf[2])
 	return "";
 }
 
+/* r then t, i, c or v: run until the next terminal count, interrupt, call return or verifier
+ * rule (held at an unanswered question on the way). */
+static void until_key(struct dv_sdl *s, SDL_Keycode key)
+{
+	static const struct { SDL_Keycode key; enum dv_until what; const char *name; } kinds[] = {
+		{ SDLK_t, DV_UNTIL_TC, "terminal count" },
+		{ SDLK_i, DV_UNTIL_IRQ, "interrupt" },
+		{ SDLK_c, DV_UNTIL_RETURN, "call return" },
+		{ SDLK_v, DV_UNTIL_VERIFIER, "verifier rule" },
+	};
+	s->until = false;
+	s->playing = false;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		if (kinds[k].key != key)
+			continue;
+		enum dv_move r = dv_session_until(s->ss, kinds[k].what);
+		if (r == DV_MOVE_END)
+			snprintf(s->status, sizeof s->status, "no %s before the end of the lesson", kinds[k].name);
+		else if (r == DV_MOVE_GATE)
+			take_msg(s);
+		else
+			snprintf(s->status, sizeof s->status, "ran until the %s", kinds[k].name);
+		return;
+	}
+	if (key != SDLK_ESCAPE)
+		snprintf(s->status, sizeof s->status, "run until: t, i, c or v");
+}
+
 /* Runs an action of the key table (a key or a button). False when it quits. */
 static bool act(struct dv_sdl *s, enum dv_action a)
 {
@@ -712,6 +740,11 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 			snprintf(s->status, sizeof s->status, "no verifier rule has fired yet");
 		break;
 	case DV_ACT_HELP: s->help = true; break;
+	case DV_ACT_UNTIL:
+		s->until = true;
+		snprintf(s->status, sizeof s->status,
+		         "run until: t terminal count, i interrupt, c call returns, v verifier rule (Esc cancels)");
+		break;
 	default: break; /* F11 is the window loop's */
 	}
 	return true;
@@ -726,6 +759,10 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 	if (s->help || s->explain) {
 		s->help = s->explain = false; /* any key closes them; q still quits */
 		return key != SDLK_q;
+	}
+	if (s->until) {
+		until_key(s, key);
+		return true;
 	}
 	if (s->input) {
 		if (key == SDLK_RETURN || key == SDLK_KP_ENTER)
@@ -898,7 +935,7 @@ static void gui_usage(FILE *f)
 	      "Opens a lesson in an SDL2 window for a projector. Keys as in the terminal UI:\n"
 	      "j/space next, k/b back, . and , one event, g/G first/last, p play, +/- speed,\n"
 	      "t granularity, a answer, h hint, s skip, PgUp/PgDn narration, Tab source/log/call,\n"
-	      "S PNG screenshot,\n"
+	      "r then t/i/c/v run until, S PNG screenshot,\n"
 	      "L large text, c high contrast, d demo, ] and [ next/previous lesson,\n"
 	      "F11 fullscreen, ? all keys, q quit. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
