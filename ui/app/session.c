@@ -23,16 +23,31 @@ bool dv_qstate_decided(const struct dv_qstate *q)
 
 /* ---- beats ---------------------------------------------------------------------------------- */
 
-/* The position of statement si's mark within [from, end): the moment before it runs. SIZE_MAX
- * when it never ran (a run stopped early). */
-static size_t stmt_pos(const struct dv_session *s, size_t si, size_t from, size_t end)
+/* Where each statement ran: the position of its mark, the moment before it runs (SIZE_MAX when
+ * it never ran, a run stopped early). One pass over the recording: statements run in order. */
+static bool find_stmts(struct dv_session *s)
 {
+	const struct dv_lesson *L = s->lesson;
 	const struct dv_trace *tr = &s->view.sim->trace;
-	uint32_t line = s->lesson->stmts[si].line;
-	for (size_t i = from; i < end; i++)
-		if (tr->ev[i].kind == DV_EV_MARK && tr->ev[i].slot == DV_MARK_STMT && tr->ev[i].index == line)
-			return i;
-	return SIZE_MAX;
+	s->stmt_at = malloc((L->nstmts ? L->nstmts : 1) * sizeof *s->stmt_at);
+	if (!s->stmt_at)
+		return false;
+	for (size_t k = 0; k < L->nstmts; k++)
+		s->stmt_at[k] = SIZE_MAX;
+	size_t k = 0;
+	for (size_t i = 0; i < tr->len && k < L->nstmts; i++) {
+		if (tr->ev[i].kind != DV_EV_MARK || tr->ev[i].slot != DV_MARK_STMT)
+			continue;
+		size_t j = k;
+		while (j < L->nstmts && L->stmts[j].line != tr->ev[i].index)
+			j++;
+		if (j < L->nstmts) { /* else a mark that is not the lesson's (the sandbox) */
+			s->stmt_at[j] = i;
+			k = j + 1;
+		}
+	}
+	s->view.stmt_at = s->stmt_at;
+	return true;
 }
 
 static int beat_cmp(const void *a, const void *b)
@@ -64,7 +79,7 @@ static bool build_beats(struct dv_session *s)
 	s->beats = calloc(cap ? cap : 1, sizeof *s->beats);
 	s->stops = calloc(cap + L->nsteps + 1, sizeof *s->stops);
 	s->hidden = calloc(L->nasks ? 2 * L->nasks : 1, sizeof *s->hidden);
-	if (!s->beats || !s->stops || !s->hidden)
+	if (!s->beats || !s->stops || !s->hidden || !find_stmts(s))
 		return false;
 	for (unsigned k = 0; k < L->nsteps; k++) {
 		const struct dv_step *st = &L->steps[k];
@@ -74,7 +89,7 @@ static bool build_beats(struct dv_session *s)
 		size_t b0 = s->nbeats;
 		for (unsigned i = 0; i < st->nparas; i++) {
 			size_t si = st->para_stmt ? st->para_stmt[i] : st->first + st->count;
-			size_t pos = si < st->first + st->count ? stmt_pos(s, si, first, end) : end;
+			size_t pos = si < st->first + st->count ? s->stmt_at[si] : end;
 			s->beats[s->nbeats++] = (struct dv_beat){ DV_BEAT_PARA, k, i, pos == SIZE_MAX ? end : pos, si,
 				                                   st->para_line ? st->para_line[i] : st->line,
 				                                   st->para_last ? st->para_last[i] : st->line };
@@ -86,7 +101,7 @@ static bool build_beats(struct dv_session *s)
 			unsigned a = 0;
 			while (a < L->nasks && L->asks[a] != x->ask)
 				a++;
-			size_t pos = stmt_pos(s, si, first, end);
+			size_t pos = s->stmt_at[si];
 			s->beats[s->nbeats++] = (struct dv_beat){ DV_BEAT_ASK, k, a, pos == SIZE_MAX ? end : pos, si,
 				                                   x->ask->line, x->ask->last_line };
 		}
@@ -236,6 +251,7 @@ void dv_session_close(struct dv_session *s)
 	free(s->beats);
 	free(s->stops);
 	free(s->hidden);
+	free(s->stmt_at);
 	free(s->src_root);
 	free(s->q);
 	free(s->path);
@@ -863,18 +879,6 @@ bool dv_session_finished(const struct dv_session *s)
 		return false;
 	const struct dv_stop *e = &s->stops[s->nstops - 1];
 	return state_cmp(s->view.pos, s->nb, e->pos, e->nb) >= 0;
-}
-
-void dv_session_beat_number(const struct dv_session *s, unsigned *number, unsigned *count)
-{
-	*number = *count = 0;
-	for (size_t i = 0; i < s->nbeats; i++) {
-		if (s->beats[i].step != s->view.step)
-			continue;
-		(*count)++;
-		if (i < s->nb)
-			*number = *count;
-	}
 }
 
 void dv_session_set_progress(struct dv_session *s, struct dv_progress *p)

@@ -101,6 +101,7 @@ struct dv_session {
 	struct dv_progress *progress;
 	uint32_t *hidden; /* line ranges (pairs) the source pane shows as "(answer hidden)" */
 	char *src_root;	  /* the driver module's directory, when its sources are found there */
+	size_t *stmt_at;  /* where each statement ran (its mark's position; SIZE_MAX: never) */
 	size_t nhidden;
 	char msg[300]; /* what the last action has to say (a front end shows it in its status) */
 };
@@ -174,8 +175,5 @@ const struct dv_beat *dv_session_beat(const struct dv_session *s);
 void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *answered, unsigned *skipped);
 /* Has the learner reached the last stop with every question answered? */
 bool dv_session_finished(const struct dv_session *s);
-/* "beat 2 of 4" within the step, for a status line: the current beat's number among the
- * step's beats and their count (0 and the count when before the first). */
-void dv_session_beat_number(const struct dv_session *s, unsigned *number, unsigned *count);
 
 #endif

@@ -536,19 +536,12 @@ static void reads_into(struct dv_view *v, struct dv_vpanel *p, size_t from, size
 {
 	const struct dv_lesson *L = v->lesson;
 	const struct dv_step *s = &L->steps[v->step];
-	size_t first, end;
-	if (!dv_run_step_events(v->run, v->step, &first, &end))
-		return;
 	const struct dv_msgs *m = dv_run_msgs(v->run);
-	const struct dv_event *ev = v->sim->trace.ev;
-	for (size_t k = from; k < to && k < s->first + s->count; k++) {
+	for (size_t k = from; v->stmt_at && k < to && k < s->first + s->count; k++) {
 		const struct dv_stmt *x = &L->stmts[k];
-		if (x->kind != DV_ST_READ)
+		if (x->kind != DV_ST_READ || v->stmt_at[k] >= v->pos)
 			continue;
-		bool ran = false;
-		for (size_t i = first; i < v->pos && i < v->end && !ran; i++)
-			ran = ev[i].kind == DV_EV_MARK && ev[i].slot == DV_MARK_STMT && ev[i].index == x->line;
-		for (size_t i = 0; ran && i < m->n; i++) {
+		for (size_t i = 0; i < m->n; i++) {
 			const char *t = m->v[i].text, *r;
 			if (m->v[i].kind != DV_MSG_INFO || m->v[i].line != x->line || !(r = strstr(t, ": read 0x")))
 				continue;
@@ -593,29 +586,21 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	if (shown > 0 && s->para_stmt)
 		reads_into(v, p, s->para_stmt[shown - 1], s->first + s->count, width);
 	/* Past the last paragraph: the lesson statements run since ("Then: out 0x300 0x80"). */
-	if (v->narr_tail_from != SIZE_MAX && v->narr_tail_from < v->pos) {
+	if (v->stmt_at && v->narr_tail_from != SIZE_MAX && v->narr_tail_from < v->pos) {
 		struct dv_vline tmp = { 0 };
-		const struct dv_event *ev = v->sim->trace.ev;
 		unsigned n = 0;
-		for (size_t i = v->narr_tail_from; i < v->pos && i < v->end; i++) {
-			if (ev[i].kind != DV_EV_MARK || ev[i].slot != DV_MARK_STMT)
+		for (size_t k = s->first; k < s->first + s->count; k++) {
+			const struct dv_stmt *x = &L->stmts[k];
+			if (v->stmt_at[k] < v->narr_tail_from || v->stmt_at[k] >= v->pos || x->kind == DV_ST_EXPECT ||
+			    x->kind == DV_ST_GOAL || x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
 				continue;
-			for (size_t k = s->first; k < s->first + s->count; k++) {
-				const struct dv_stmt *x = &L->stmts[k];
-				if (x->line != ev[i].index || x->kind == DV_ST_EXPECT || x->kind == DV_ST_GOAL ||
-				    x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
-					continue;
-				if (n++ == 0)
-					dv_vline_add(&tmp, DV_ROLE_DIM, "Then: ");
-				else
-					dv_vline_add(&tmp, DV_ROLE_DIM, "; ");
-				/* The statement without its trailing comment. */
-				const char *t = x->text, *hash = strchr(t, '#');
-				size_t len = hash ? (size_t)(hash - t) : strlen(t);
-				while (len && t[len - 1] == ' ')
-					len--;
-				dv_vline_add(&tmp, DV_ROLE_HIGHLIGHT, "%.*s", (int)len, t);
-			}
+			dv_vline_add(&tmp, DV_ROLE_DIM, "%s", n++ ? "; " : "Then: ");
+			/* The statement without its trailing comment. */
+			const char *t = x->text, *hash = strchr(t, '#');
+			size_t len = hash ? (size_t)(hash - t) : strlen(t);
+			while (len && t[len - 1] == ' ')
+				len--;
+			dv_vline_add(&tmp, DV_ROLE_HIGHLIGHT, "%.*s", (int)len, t);
 		}
 		if (n) {
 			new_line(p);

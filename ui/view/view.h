@@ -105,6 +105,9 @@ struct dv_view {
 	 * none) and the cursor are listed under the narration, so the words above a picture name
 	 * what changed it since the last paragraph. */
 	size_t narr_tail_from;
+	/* Where each lesson statement ran: the trace position of its mark (SIZE_MAX: never), set
+	 * by the application layer; NULL: the narration lists no statements or reads. */
+	const size_t *stmt_at;
 	uint32_t src_hide_after;
 	uint32_t src_show_from; /* the lesson file from this line on (the current step's); 0: all */
 	const uint32_t *src_hidden;
