@@ -875,10 +875,7 @@ bool dv_session_finished(const struct dv_session *s)
 {
 	unsigned total, answered, skipped;
 	dv_session_score(s, &total, &answered, &skipped);
-	if (answered < total || !s->nstops)
-		return false;
-	const struct dv_stop *e = &s->stops[s->nstops - 1];
-	return state_cmp(s->view.pos, s->nb, e->pos, e->nb) >= 0;
+	return answered == total && s->nstops && dv_session_at_end(s);
 }
 
 void dv_session_set_progress(struct dv_session *s, struct dv_progress *p)

@@ -827,7 +827,8 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	if (focus_key(t, key))
 		return true;
 	char buf[2];
-	switch (dv_keymap_action(DV_FRONT_TUI, dv_tui_key_name(key, buf))) {
+	enum dv_action act = dv_keymap_action(DV_FRONT_TUI, dv_tui_key_name(key, buf));
+	switch (act) {
 	case DV_ACT_QUIT: return false;
 	case DV_ACT_ANSWER: answer_key(t); break;
 	case DV_ACT_HINT: dv_session_hint(t->s); take_msg(t); break;
@@ -872,8 +873,8 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		break;
 	case DV_ACT_FASTER:
 	case DV_ACT_SLOWER:
-		if (key == '-' ? t->speed > 0 : t->speed + 1 < NSPEEDS)
-			t->speed = key == '-' ? t->speed - 1 : t->speed + 1;
+		if (act == DV_ACT_SLOWER ? t->speed > 0 : t->speed + 1 < NSPEEDS)
+			t->speed = act == DV_ACT_SLOWER ? t->speed - 1 : t->speed + 1;
 		t->play.rate = speeds[t->speed];
 		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
 		break;
@@ -887,7 +888,7 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	case DV_ACT_SCROLL_DOWN: {
 		int id = t->focus == PANE_QUEST ? PANE_QUEST : PANE_NARR;
 		int h = t->pane[id].h > 2 ? t->pane[id].h - 2 : 1;
-		scroll_pane(t, id, key == KEY_PPAGE ? -h : h);
+		scroll_pane(t, id, act == DV_ACT_SCROLL_UP ? -h : h);
 		break;
 	}
 	case DV_ACT_SANDBOX:
