@@ -10,11 +10,9 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "isolate.h"
 #include "lesson.h"
 #include "files.h"
-
-
-
 
 static void result_add(struct dv_grade_result *r, const char *text)
 {
@@ -180,26 +178,43 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 		snprintf(where, sizeof where, " at step %s", step);
 	/* Why the child did not come back with a verdict, in the words a learner sees here and
 	 * in dv_driver_preflight ("crashed with SIGSEGV at step 2 \"Send\""). */
-	char sb[32];
-	if (out.exited && out.exit_code <= DV_GRADE_ERROR)
+	if (dv_iso_classify(&out, DV_GRADE_ERROR) == DV_ISO_VERDICT)
 		r->verdict = out.exit_code;
-	else if (out.exited)
-		snprintf(r->aborted, sizeof r->aborted, "ended the process with exit(%d)%s", out.exit_code,
-		         where);
-	else if (out.cpu_exceeded)
-		snprintf(r->aborted, sizeof r->aborted, "exceeded %u s of CPU time%s (an endless loop?)",
-		         lim.cpu_seconds, where);
-	else if (out.wall_exceeded)
-		snprintf(r->aborted, sizeof r->aborted, "did not finish within the wall-clock limit%s", where);
 	else
-		snprintf(r->aborted, sizeof r->aborted, "crashed with %s%s",
-		         dv_signal_name(out.signal, sb, sizeof sb), where);
+		dv_iso_why(&out, DV_GRADE_ERROR, where, r->aborted, sizeof r->aborted);
 	if (r->aborted[0]) {
 		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "", r->aborted);
 		result_add(r, buf);
 		r->verdict = DV_GRADE_FAIL;
 	}
 	dv_iso_outcome_free(&out);
+}
+
+/* ---- pre-flight --------------------------------------------------------------------------- */
+
+bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
+			 size_t msglen)
+{
+	if (msglen)
+		msg[0] = '\0';
+	if (!d || !d->entry || !lesson_path)
+		return true;
+	/* The very run `dmaviz check` does, in a child under its limits (dv_grade_file): the
+	 * child inherits the module already loaded, so what it runs is what the caller will. */
+	struct dv_grade_opts o = { d->entry, NULL, false, NULL, NULL, 0 };
+	struct dv_grade_result r;
+	dv_grade_file(lesson_path, &o, &r);
+	bool safe = !r.aborted[0];
+	if (!safe && msglen) {
+		const char *base = strrchr(lesson_path, '/');
+		snprintf(msg, msglen,
+			 "%s, running %s, %s; nothing was shown (run `dmaviz check --driver %s "
+			 "%s` for details)",
+			 d->path ? d->path : "the driver", base ? base + 1 : lesson_path, r.aborted,
+			 d->path ? d->path : "FILE.so", lesson_path);
+	}
+	dv_grade_result_free(&r);
+	return safe;
 }
 
 /* ---- answers files (".txt" submissions) ------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd_trace.h"
+#include "cmd_grade.h"
 #include "driver.h"
 #include "export.h"
 #include "lesson.h"
