@@ -8,6 +8,7 @@
 
 #include "driver.h"
 #include "ndis.h"
+#include "opts.h"
 
 enum { DV_GRADE_PASS, DV_GRADE_FAIL, DV_GRADE_ERROR };
 
@@ -53,5 +54,6 @@ bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, cha
 
 /* `dmaviz grade --tests DIR [--junit FILE] [--cpu-limit S] [--strict] SUBMISSION...` */
 int dv_cmd_grade(int argc, char **argv);
+extern const struct dv_cmd_spec dv_grade_spec;
 
 #endif
