@@ -70,7 +70,7 @@ struct scase {
 	char *keys;
 	char *same_as; /* another case whose dump must be identical */
 	bool menu;
-	char *progress;	     /* NULL: no progress file */
+	char *progress; /* NULL: no progress file */
 	char *want_progress;
 	bool set_aside;
 	bool ascii;
@@ -111,7 +111,8 @@ static char *unquote(const char *v, const char *path, unsigned line)
 			*o++ = '\n';
 		else if (*p == 't')
 			*o++ = '\t';
-		else if (*p == 'x' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+		else if (*p == 'x' && isxdigit((unsigned char)p[1]) &&
+			 isxdigit((unsigned char)p[2])) {
 			char hex[3] = { p[1], p[2], 0 };
 			*o++ = (char)strtol(hex, NULL, 16);
 			p += 2;
@@ -145,9 +146,9 @@ static attr_t attr_names(const char *v, const char *path, unsigned line)
 static int role_name(const char *v, const char *path, unsigned line)
 {
 	static const char *const names[DV_ROLE_COUNT] = {
-		[DV_ROLE_NORMAL] = "normal",	   [DV_ROLE_HEADING] = "heading",
-		[DV_ROLE_CHANGED] = "changed",	   [DV_ROLE_HIGHLIGHT] = "highlight",
-		[DV_ROLE_DIM] = "dim",		   [DV_ROLE_ERROR] = "error",
+		[DV_ROLE_NORMAL] = "normal",   [DV_ROLE_HEADING] = "heading",
+		[DV_ROLE_CHANGED] = "changed", [DV_ROLE_HIGHLIGHT] = "highlight",
+		[DV_ROLE_DIM] = "dim",	       [DV_ROLE_ERROR] = "error",
 		[DV_ROLE_FADING] = "fading",
 	};
 	if (!strcmp(v, "any"))
@@ -215,7 +216,8 @@ static void load_case(const char *name, struct scase *c)
 			c->same_as = strdup(v);
 		else if (!strcmp(l, "text-only"))
 			c->text_only = true;
-		else if (!strcmp(l, "quiz-after") && (!strcmp(v, "playing") || !strcmp(v, "paused")))
+		else if (!strcmp(l, "quiz-after") &&
+			 (!strcmp(v, "playing") || !strcmp(v, "paused")))
 			c->quiz_playing = !strcmp(v, "playing") ? 1 : -1;
 		else if (!strcmp(l, "attr-text"))
 			c->attr_text = strdup(v);
@@ -700,8 +702,8 @@ static int run_case(const char *name)
 	char *dump = render(&c, &attrs, &attr_ok);
 	int bad = compare(&c, dump);
 	if (!attr_ok) {
-		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n", c.name,
-		        c.attr_text);
+		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n",
+			c.name, c.attr_text);
 		bad = 1;
 	}
 	if (c.same_as) {
@@ -713,8 +715,8 @@ static int run_case(const char *name)
 			fprintf(stderr, "%s is not identical to %s\n", c.name, c.same_as);
 			bad = 1;
 		} else if (!c.text_only && strcmp(other_attrs, attrs) != 0) {
-			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n", c.name,
-			        c.same_as, attrs, other_attrs);
+			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n",
+				c.name, c.same_as, attrs, other_attrs);
 			bad = 1;
 		}
 		free(o);
@@ -756,7 +758,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...] | "
-		                "SRCDIR --keymap | SRCDIR --walk-all\n");
+				"SRCDIR --keymap | SRCDIR --walk-all\n");
 		return 2;
 	}
 	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */

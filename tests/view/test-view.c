@@ -447,8 +447,8 @@ static const char golden_dir[] = "tests/view/golden";
 static void golden_panel(FILE *f, const char *name, const struct dv_vpanel *p)
 {
 	static const char letters[DV_ROLE_COUNT] = {
-		[DV_ROLE_NORMAL] = '.', [DV_ROLE_HEADING] = 'H', [DV_ROLE_CHANGED] = 'C',
-		[DV_ROLE_HIGHLIGHT] = 'L', [DV_ROLE_DIM] = 'D', [DV_ROLE_ERROR] = 'E',
+		[DV_ROLE_NORMAL] = '.',	   [DV_ROLE_HEADING] = 'H', [DV_ROLE_CHANGED] = 'C',
+		[DV_ROLE_HIGHLIGHT] = 'L', [DV_ROLE_DIM] = 'D',	    [DV_ROLE_ERROR] = 'E',
 		[DV_ROLE_FADING] = 'F',
 	};
 	fprintf(f, "== %s: %s\n", name, p->title);
@@ -523,8 +523,8 @@ static bool golden_compare(const char *lesson, const char *moment, const char *t
 	while (*g || *w) {
 		size_t gn = strcspn(g, "\n"), wn = strcspn(w, "\n");
 		if (gn != wn || strncmp(g, w, gn)) {
-			fprintf(stderr, "  %s:%u differs:\n  got:  %.*s\n  want: %.*s\n", path, line,
-				(int)gn, g, (int)wn, w);
+			fprintf(stderr, "  %s:%u differs:\n  got:  %.*s\n  want: %.*s\n", path,
+				line, (int)gn, g, (int)wn, w);
 			same = false;
 			break;
 		}

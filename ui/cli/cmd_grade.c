@@ -345,12 +345,13 @@ const struct dv_cmd_spec dv_grade_spec = {
 	.synopsis = "--tests DIR [--junit FILE] [--cpu-limit SECONDS] [--strict]\nSUBMISSION...",
 	.what = "grade learners' drivers (.so) or answers files, each test in its own process with "
 		"CPU and memory limits",
-	.about = "Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
-		 "a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
-		 "lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
-		 "file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
-		 "default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
-		 "submission and file, with the messages of the failures.\n",
+	.about =
+		"Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
+		"a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
+		"lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
+		"file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
+		"default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
+		"submission and file, with the messages of the failures.\n",
 	.status = "Exit status: 0 grading ran (whatever the grades), 2 bad usage or bad input.\n",
 	.opts = grade_opts,
 	.nopts = DV_OPTS_COUNT(grade_opts),

@@ -50,7 +50,8 @@ void dv_grade_result_free(struct dv_grade_result *r);
  * after "dmaviz: " and exit 2. Also true when there is nothing to check (d or its entry NULL)
  * or no child could be started (the run goes on in-process, as it did before). Costs one more
  * run of the lesson, in the child. */
-bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg, size_t msglen);
+bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
+			 size_t msglen);
 
 /* `dmaviz grade --tests DIR [--junit FILE] [--cpu-limit S] [--strict] SUBMISSION...` */
 int dv_cmd_grade(int argc, char **argv);

@@ -140,8 +140,8 @@ static const struct dv_opt quiz_opts[] = {
 	  "one with the right answer after each, then 'N of M right';\n"
 	  "w after an answer replays how the simulated PC gets there)",
 	  offsetof(struct quiz_args, print), NULL, NULL },
-	{ "--solve", "-c", NULL, "print the problem and its answers", offsetof(struct quiz_args, solve),
-	  NULL, NULL },
+	{ "--solve", "-c", NULL, "print the problem and its answers",
+	  offsetof(struct quiz_args, solve), NULL, NULL },
 	{ "--answers", NULL, "FILE",
 	  "check a learner's answers: 'ID: VALUE' lines (numbers in hex\n"
 	  "or decimal, yes/no, status names, none; '#' starts a comment)",
@@ -152,13 +152,15 @@ const struct dv_cmd_spec dv_quiz_spec = {
 	.name = "quiz",
 	.synopsis = "[--seed N] [--print] [--solve] [--answers FILE]",
 	.what = "a generated DMA exercise: predict what Setup does, check answers",
-	.about = "Generates a system-DMA exercise: a channel, a buffer, one NdisMSetupDmaTransfer\n"
-		 "call, and questions on what it does (the Status, the mode, address, page and count\n"
-		 "bytes written to the 8237, whether a bounce buffer is used, the residue after K\n"
-		 "cycles, the bytes valid after Complete). The answers come from running the\n"
-		 "simulator. The same seed gives the same problem on every machine and build.\n",
-	.status = "Exit status: 0 success or all answers right, 1 an answer wrong or missing, 2 bad\n"
-		  "usage or an unreadable or malformed answers file.\n",
+	.about =
+		"Generates a system-DMA exercise: a channel, a buffer, one NdisMSetupDmaTransfer\n"
+		"call, and questions on what it does (the Status, the mode, address, page and count\n"
+		"bytes written to the 8237, whether a bounce buffer is used, the residue after K\n"
+		"cycles, the bytes valid after Complete). The answers come from running the\n"
+		"simulator. The same seed gives the same problem on every machine and build.\n",
+	.status =
+		"Exit status: 0 success or all answers right, 1 an answer wrong or missing, 2 bad\n"
+		"usage or an unreadable or malformed answers file.\n",
 	.opts = quiz_opts,
 	.nopts = DV_OPTS_COUNT(quiz_opts),
 	.column = 18,

@@ -18,7 +18,6 @@
 #include "opts.h"
 #include "sim.h"
 
-
 static void print_msgs(const struct dv_msgs *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -50,14 +49,16 @@ const struct dv_cmd_spec dv_trace_spec = {
 	.synopsis = "LESSON [--format text|jsonl|vcd] [-o FILE] [--driver FILE.so]",
 	.what = "run a lesson headless and write its trace in words, as JSON Lines, or as a VCD of "
 		"the bus signals for GTKWave",
-	.about = "Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
-		 "whole trace: the event log in words (text, the default), one JSON object per event\n"
-		 "(jsonl), or the bus signals and registers as a VCD waveform for GTKWave (vcd).\n"
-		 "LESSON is a path or a lesson id such as 'tour' or '01-tour'. The formats are\n"
-		 "described in docs/trace-formats.md.\n",
-	.status = "Exit status: 0 success, 1 a check of the lesson failed (the trace is still "
-		  "written),\n2 bad usage, a lesson that does not parse or cannot run, or a file that "
-		  "cannot be\nwritten.\n",
+	.about =
+		"Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
+		"whole trace: the event log in words (text, the default), one JSON object per event\n"
+		"(jsonl), or the bus signals and registers as a VCD waveform for GTKWave (vcd).\n"
+		"LESSON is a path or a lesson id such as 'tour' or '01-tour'. The formats are\n"
+		"described in docs/trace-formats.md.\n",
+	.status =
+		"Exit status: 0 success, 1 a check of the lesson failed (the trace is still "
+		"written),\n2 bad usage, a lesson that does not parse or cannot run, or a file that "
+		"cannot be\nwritten.\n",
 	.opts = trace_opts,
 	.nopts = DV_OPTS_COUNT(trace_opts),
 	.column = 14,

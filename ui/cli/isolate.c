@@ -27,11 +27,14 @@
 
 const char *dv_signal_name(int sig, char *buf, size_t size)
 {
-	static const struct { int sig; const char *name; } names[] = {
-		{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" }, { SIGILL, "SIGILL" },
-		{ SIGABRT, "SIGABRT" }, { SIGXCPU, "SIGXCPU" }, { SIGKILL, "SIGKILL" },
-		{ SIGTERM, "SIGTERM" }, { SIGPIPE, "SIGPIPE" }, { SIGTRAP, "SIGTRAP" },
-		{ SIGSYS, "SIGSYS" }, { SIGALRM, "SIGALRM" },
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {
+		{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" },	{ SIGFPE, "SIGFPE" },
+		{ SIGILL, "SIGILL" },	{ SIGABRT, "SIGABRT" }, { SIGXCPU, "SIGXCPU" },
+		{ SIGKILL, "SIGKILL" }, { SIGTERM, "SIGTERM" }, { SIGPIPE, "SIGPIPE" },
+		{ SIGTRAP, "SIGTRAP" }, { SIGSYS, "SIGSYS" },	{ SIGALRM, "SIGALRM" },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (names[i].sig == sig)
@@ -72,7 +75,7 @@ static void child_setup(const struct dv_iso_limits *lim)
 }
 
 bool dv_isolate(int (*fn)(void *ctx, int fd), void *ctx, const struct dv_iso_limits *limits,
-                struct dv_iso_outcome *out)
+		struct dv_iso_outcome *out)
 {
 	struct dv_iso_limits lim = *limits;
 	if (!lim.cpu_seconds)

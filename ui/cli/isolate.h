@@ -8,18 +8,18 @@
 #include <stddef.h>
 
 struct dv_iso_limits {
-	unsigned cpu_seconds;	/* RLIMIT_CPU; 0 = 2 */
-	size_t as_bytes;	/* RLIMIT_AS; 0 = 512 MiB (not applied under AddressSanitizer) */
-	unsigned wall_seconds;	/* the parent kills the child after this; 0 = 5 * cpu + 5 */
+	unsigned cpu_seconds;  /* RLIMIT_CPU; 0 = 2 */
+	size_t as_bytes;       /* RLIMIT_AS; 0 = 512 MiB (not applied under AddressSanitizer) */
+	unsigned wall_seconds; /* the parent kills the child after this; 0 = 5 * cpu + 5 */
 };
 
 struct dv_iso_outcome {
-	bool exited;	      /* the child returned from fn and exited */
-	int exit_code;	      /* fn's return value (0-255) */
-	int signal;	      /* the signal that ended the child, 0 = none */
-	bool cpu_exceeded;    /* it ran out of CPU time (SIGXCPU, or SIGKILL at the hard limit) */
-	bool wall_exceeded;   /* the parent killed it after wall_seconds */
-	char *output;	      /* everything fn wrote to its fd, NUL-terminated (malloc'd) */
+	bool exited;	    /* the child returned from fn and exited */
+	int exit_code;	    /* fn's return value (0-255) */
+	int signal;	    /* the signal that ended the child, 0 = none */
+	bool cpu_exceeded;  /* it ran out of CPU time (SIGXCPU, or SIGKILL at the hard limit) */
+	bool wall_exceeded; /* the parent killed it after wall_seconds */
+	char *output;	    /* everything fn wrote to its fd, NUL-terminated (malloc'd) */
 	size_t len;
 	struct dv_iso_limits limits; /* the limits applied, defaults filled in */
 };

@@ -105,7 +105,8 @@ int dv_opts_parse(const struct dv_cmd_spec *s, int argc, char **argv, void *dst,
 				char head[100], tail[300];
 				snprintf(head, sizeof head, "%s '",
 					 s->unknown ? s->unknown : "unexpected argument");
-				snprintf(tail, sizeof tail, "'%s", s->extra_hint ? s->extra_hint : "");
+				snprintf(tail, sizeof tail, "'%s",
+					 s->extra_hint ? s->extra_hint : "");
 				return bad(s, head, a, tail);
 			}
 			argv[n++] = a;
@@ -125,7 +126,8 @@ int dv_opts_parse(const struct dv_cmd_spec *s, int argc, char **argv, void *dst,
 		const struct dv_opt *o = find(s, a, &val);
 		if (!o) {
 			char head[100];
-			snprintf(head, sizeof head, "%s '", s->unknown ? s->unknown : "unknown option");
+			snprintf(head, sizeof head, "%s '",
+				 s->unknown ? s->unknown : "unknown option");
 			return bad(s, head, a, "'");
 		}
 		void *where = (char *)dst + o->offset;
@@ -136,7 +138,8 @@ int dv_opts_parse(const struct dv_cmd_spec *s, int argc, char **argv, void *dst,
 		if (!val) {
 			if (i + 1 >= argc) {
 				char tail[200];
-				snprintf(tail, sizeof tail, " %s", o->needs ? o->needs : "needs an argument");
+				snprintf(tail, sizeof tail, " %s",
+					 o->needs ? o->needs : "needs an argument");
 				return bad(s, "", a, tail);
 			}
 			val = argv[++i];
