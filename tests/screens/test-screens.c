@@ -676,20 +676,16 @@ static int walk_all(void)
 	return bad;
 }
 
-/* One case: its dump, its checks, and same-as. 0 passed, 1 failed. */
-static int run_case(const char *name)
+/* Renders a case (and its same-as, other) and checks it. 0 passed, 1 failed. */
+static int check_case(const struct scase *c, const struct scase *other)
 {
-	struct scase c, other;
-	load_case(name, &c);
-	if (c.same_as)
-		load_case(c.same_as, &other);
-	if (c.quiz_seed) {
-		char *dump = render_quiz(&c);
-		int bad = compare(&c, dump);
-		if (c.same_as) {
-			char *o = render_quiz(&other);
+	if (c->quiz_seed) {
+		char *dump = render_quiz(c);
+		int bad = compare(c, dump);
+		if (c->same_as) {
+			char *o = render_quiz(other);
 			if (strcmp(o, dump) != 0) {
-				fprintf(stderr, "%s is not identical to %s\n", c.name, c.same_as);
+				fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
 				bad = 1;
 			}
 			free(o);
@@ -699,24 +695,24 @@ static int run_case(const char *name)
 	}
 	char *attrs = NULL;
 	bool attr_ok = true;
-	char *dump = render(&c, &attrs, &attr_ok);
-	int bad = compare(&c, dump);
+	char *dump = render(c, &attrs, &attr_ok);
+	int bad = compare(c, dump);
 	if (!attr_ok) {
 		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n",
-			c.name, c.attr_text);
+			c->name, c->attr_text);
 		bad = 1;
 	}
-	if (c.same_as) {
+	if (c->same_as) {
 		/* Time travel must be exact: going back shows the very screen seen going forward,
 		 * text and attributes (the changed and fading cues) alike. */
 		char *other_attrs = NULL;
-		char *o = render(&other, &other_attrs, NULL);
+		char *o = render(other, &other_attrs, NULL);
 		if (strcmp(o, dump) != 0) {
-			fprintf(stderr, "%s is not identical to %s\n", c.name, c.same_as);
+			fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
 			bad = 1;
-		} else if (!c.text_only && strcmp(other_attrs, attrs) != 0) {
+		} else if (!c->text_only && strcmp(other_attrs, attrs) != 0) {
 			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n",
-				c.name, c.same_as, attrs, other_attrs);
+				c->name, c->same_as, attrs, other_attrs);
 			bad = 1;
 		}
 		free(o);
@@ -727,6 +723,32 @@ static int run_case(const char *name)
 	return bad || state_failed;
 }
 
+static void free_case(struct scase *c)
+{
+	free(c->header);
+	free(c->want);
+	free(c->keys);
+	free(c->same_as);
+	free(c->progress);
+	free(c->want_progress);
+	free(c->lesson);
+	free(c->attr_text);
+	memset(c, 0, sizeof *c);
+}
+
+/* One case: its dump, its checks, and same-as. 0 passed, 1 failed. */
+static int run_case(const char *name)
+{
+	struct scase c, other;
+	load_case(name, &c);
+	if (c.same_as)
+		load_case(c.same_as, &other);
+	int bad = check_case(&c, &other);
+	if (c.same_as)
+		free_case(&other);
+	free_case(&c);
+	return bad;
+}
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -785,7 +807,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		pid_t pid = fork();
 		if (pid == 0)
-			_exit(run_case(names[i]));
+			exit(run_case(names[i])); /* exit: the sanitizers' leak check runs */
 		int st = 0;
 		if (pid < 0 || waitpid(pid, &st, 0) != pid)
 			st = -1;
@@ -795,5 +817,10 @@ int main(int argc, char **argv)
 		failed += !ok;
 	}
 	printf("# %zu passed, %d failed\n", n - (size_t)failed, failed);
+	if (names != argv + first) {
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+	}
 	return failed ? 1 : 0;
 }
