@@ -32,6 +32,24 @@ for c in check list grade quiz gui trace keys; do
 	check "help-of-$c" 0 'usage|Usage' "$dv" "$c" --help
 done
 check list-counts-the-course 0 '16bit' "$dv" list
+# Each command's --help is generated from its options table (ui/cli/opts.c): it names each
+# option of the table; an unknown option is exit 2 with the command's own usage.
+for c in check list grade quiz trace keys; do
+	check "unknown-option-of-$c" 2 "usage: dmaviz $c( |$)" "$dv" "$c" --frobnicate
+done
+check help-of-check-options 0 '^  --cpu-limit S +CPU seconds' "$dv" check --help
+check help-of-check-continued 0 '^                  line \(without it' "$dv" check --help
+check help-of-grade-options 0 '^  --tests DIR +the lessons' "$dv" grade --help
+check help-of-quiz-options 0 '^  --answers FILE +check a learner' "$dv" quiz --help
+check help-of-trace-options 0 '^  --driver FILE\.so +a learner' "$dv" trace --help
+check help-of-keys-options 0 '^  --markdown +as the Markdown' "$dv" keys --help
+check missing-value 2 '^dmaviz check: --junit needs a file name' "$dv" check --junit
+check missing-value-usage 2 '^usage: dmaviz check' "$dv" check --junit
+check value-after-equals 2 "unknown format 'xx'" "$dv" trace --format=xx tour
+check bad-value-no-usage 2 "^dmaviz grade: --cpu-limit wants whole seconds \(1-3600\), not 'x'$" \
+	"$dv" grade --cpu-limit x
+check one-lesson-at-a-time 2 "unexpected argument 'b' \(one lesson at a time\)" "$dv" trace a b
+check quiz-seed-alias 1 '^dmaviz quiz --seed 7$' "$dv" quiz -s 7 --answers /dev/null
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dv-cli-XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT

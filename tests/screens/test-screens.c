@@ -1,13 +1,45 @@
-/* dmaviz: terminal UI screen tests. Each case opens a lesson on a virtual curses screen
- * (newterm to /dev/null) of a given size, feeds keys through the same dv_tui_key path the
- * interactive loop uses, dumps the screen as text and compares it with CASE.screen.
- * DV_REGEN=1 rewrites the .screen files; review the diff.
+/* dmaviz: terminal UI screen tests. Each case is one file, tests/screens/NAME.screen: header
+ * lines that declare the case, a line "====", then the dump of the screen it must give. A case
+ * opens a lesson (or the menu, or the quiz) on a virtual curses screen (newterm to /dev/null)
+ * of its size, feeds its keys through the same dv_tui_key path the interactive loop uses,
+ * dumps the screen as text and compares it with the file's dump. DV_REGEN=1 rewrites the
+ * dumps (the headers stay); review the diff. A new case is a new file: nothing else lists it.
  *
- * usage: test-screens SRCDIR CASE [DRIVER.so]
+ * The header (one item a line; '#' starts a comment line):
+ *   size COLSxLINES          the screen (required)
+ *   lesson PATH              the lesson to open (default lessons/03-send.lesson)
+ *   menu                     start in the lesson menu (keys go to the lesson once one opens)
+ *   quiz SEED                the interactive quiz of this seed instead of a lesson
+ *   keys "..."               the keys, as a C string: '>' and '<' are PgDn and PgUp, '@' is
+ *                            one expiry of the play (or replay) timeout, "{Y,X}" a click of
+ *                            button 1 at row Y, column X
+ *   ascii                    the ASCII drawing (--ascii)
+ *   driver                   the lesson runs on the driver module given with --driver
+ *   progress "..."           the progress file's text before the keys ("" : an empty state)
+ *   want-progress "..."      a line the progress file must hold afterwards
+ *   progress-set-aside       the progress file must have been kept aside as corrupt
+ *   same-as NAME             the dump (text and attributes) must equal case NAME's
+ *   text-only                same-as compares the text only
+ *   quiz-after playing|paused  the quiz's replay must be so afterwards
+ *   attr-text TEXT           the cell attr-offset cells into the first row TEXT appears in
+ *   attr-offset N              must have every attribute of attr-on, none of attr-off
+ *   attr-on / attr-off ATTRS   (bold, reverse, underline) and the colour pair of the role
+ *   attr-role ROLE             attr-role (normal, changed, fading, error, ..., or any)
+ *
+ * The moments of 03-send the keys reach (one j a beat: a paragraph, a question, a step's end;
+ * s skips a question): "jjj" the first question, held; then "sjsj" both skipped, the
+ * paragraph after the send's Setup; "jj" step 3's question, before the transfer; "s" skipped,
+ * the transfer is next; "j" the paragraph after terminal count. Every question answered to
+ * the end: "Ga0x09\nGa1513\nGano\nGaSUCCESS\nG".
+ *
+ * usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...]   every case (or these), as TAP
+ *        test-screens SRCDIR --keymap | --walk-all
  */
 #define _XOPEN_SOURCE_EXTENDED 1
+#define _DEFAULT_SOURCE 1
 #include <curses.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -15,6 +47,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -27,220 +60,188 @@
 #include "view.h"
 
 #define LESSON "lessons/03-send.lesson"
-
-/* The older cases are positional and leave the later fields zero on purpose. */
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
+#define SCREENS "tests/screens"
 
 struct scase {
-	const char *name;
+	char name[128];
+	char *header; /* the file's lines before "====", kept for DV_REGEN */
+	char *want;   /* the dump after it */
 	int lines, cols;
-	const char *keys;
-	const char *same_as; /* another case whose dump must be identical */
-	bool menu;	     /* start in the lesson menu (keys go to the lesson once one opens) */
-	const char *progress; /* the progress file's text before the keys; NULL: no file */
-	const char *want_progress; /* a line the progress file must hold afterwards */
+	char *keys;
+	char *same_as; /* another case whose dump must be identical */
+	bool menu;
+	char *progress; /* NULL: no progress file */
+	char *want_progress;
+	bool set_aside;
 	bool ascii;
-	/* Cases added later use designated initializers: */
-	const char *lesson;    /* NULL: LESSON */
-	/* An attribute check: the cell attr_off cells into the first row text attr_text appears
-	 * in must have every attribute of want_on, none of want_off, and colour pair want_pair
-	 * (-1: any). */
-	const char *attr_text;
+	char *lesson; /* NULL: LESSON */
+	char *attr_text;
 	int attr_off;
 	attr_t want_on, want_off;
-	int want_pair;
-	bool text_only; /* same_as compares the text, not the attributes */
-	bool driver; /* run the lesson on the driver module named by the third argument */
-	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed, not a lesson */
-	/* Quiz cases: '@' is one expiry of the replay's timeout (a failure while it is paused:
-	 * paused, the loop must block). 1: the replay must be playing afterwards, -1: paused. */
-	int quiz_playing;
+	int want_pair; /* -1: any */
+	bool text_only;
+	bool driver;
+	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed */
+	int quiz_playing;	      /* 1: playing afterwards, -1: paused, 0: not checked */
 };
 
-static const char *driver_so; /* argv[3] */
-static int state_failed; /* a check besides the dump failed */
+static const char *driver_so; /* --driver */
+static int state_failed;      /* a check besides the dump failed */
 
-/* A fixed progress file for the menu: tour finished with all its questions, register started
- * with one answer, send untouched. */
-#define PROGRESS_FIXED                                              \
-	"# dmaviz progress\n"                                       \
-	"tour 5 1 mask-byte stray count-16 mode-byte status-again\n" \
-	"register 2 0 width-status\n"
+static char *read_text(const char *path);
 
-/* Keys that reach the moments of 03-send (one j a beat: a paragraph, a question, a step's
- * end; s skips a question). Its stops: step 1's two paragraphs; step 2's paragraph, its two
- * questions (before the send), the paragraph after the Setup; step 3's paragraph, its question
- * (before the transfer), the paragraph after terminal count; step 4 ... */
-#define TO_Q1 "jjj"                /* the first question, held */
-#define TO_SETUP TO_Q1 "sjsj"      /* both skipped: the paragraph after the send's Setup */
-#define TO_Q3 TO_SETUP "jj"        /* step 3's question, before the transfer */
-#define TO_MOVE TO_Q3 "s"          /* ... skipped: the transfer is next */
-#define TO_TC TO_MOVE "j"          /* the paragraph after terminal count */
-/* At port granularity from the second question, the 18th port access writes the mode byte. */
-#define TO_MODE TO_Q1 "sjstt" "jjjjjjjjjjjjjjjjjj"
-/* Every question answered, to the end: the lesson is finished. */
-#define FINISH "Ga0x09\nGa1513\nGano\nGaSUCCESS\nG"
+/* ---- the case files --------------------------------------------------------------------------- */
 
-static const struct scase cases[] = {
-	{ "start-80x24", 24, 80, "", NULL, false, NULL, NULL, false },
-	{ "next1-80x24", 24, 80, "j", NULL, false, NULL, NULL, false },
-	{ "next2-80x24", 24, 80, "jj", NULL, false, NULL, NULL, false },
-	{ "back-80x24", 24, 80, "jjk", "next1-80x24", false, NULL, NULL, false },
-	/* Text only: the path mixes a step move with event moves, so the changes are measured
-	 * from another base (the previous event) than the step's. */
-	{ .name = "event-back-80x24", .lines = 24, .cols = 80, .keys = "j..,,", .same_as = "next1-80x24",
-	  .text_only = true },
-	{ "next2-120x40", 40, 120, "jj", NULL, false, NULL, NULL, false },
-	/* Past both questions: the paragraph after the send's Setup, its effects revealed. */
-	{ "step-end-80x24", 24, 80, TO_SETUP, NULL, false, NULL, NULL, false },
-	{ "small-40x10", 10, 40, "j", NULL, false, NULL, NULL, false },
-	{ "help-80x24", 24, 80, "?", NULL, false, NULL, NULL, false },
-	/* The menu, with progress marks; the first unfinished lesson (register) is selected. */
-	{ "menu-80x24", 24, 80, "", NULL, true, PROGRESS_FIXED, NULL, false },
-	{ "menu-move-80x24", 24, 80, "jjj", NULL, true, PROGRESS_FIXED, NULL, false },
-	{ "menu-120x40", 40, 120, "", NULL, true, PROGRESS_FIXED, NULL, false },
-	/* A file that is not a progress file: set aside, and the status line says so. */
-	{ "menu-corrupt-80x24", 24, 80, "", NULL, true, "\x01\x02 not progress\n", NULL, false },
-	/* Enter opens register, q comes back to the menu (its step now recorded). */
-	{ "menu-back-80x24", 24, 80, "j\nq", NULL, true, PROGRESS_FIXED, "register 2 0 width-status", false },
-	/* Questions: the first question of "Predict the mode byte" holds the cursor before the
-	 * send has programmed the 8237A; j does not pass it. */
-	{ "ask-80x24", 24, 80, TO_Q1, NULL, false, "", "send 2 0\n", false },
-	{ "ask-held-80x24", 24, 80, TO_Q1 "jjG", "ask-80x24", false, NULL, NULL, false },
-	{ "ask-right-80x24", 24, 80, TO_Q1 "a0x09\n", NULL, false, "", "send 2 0 mode-byte\n", false },
-	/* Wrong: said so, the answer stays hidden, another try; 05h is read as 0x05. */
-	{ "ask-wrong-80x24", 24, 80, TO_Q1 "a05h\n", NULL, false, "", "send 2 0\n", false },
-	/* Three wrong tries: the answer and why are shown, and the gate opens. */
-	{ "ask-revealed-80x24", 24, 80, TO_Q1 "a1\na2\na3\n", NULL, false, "", "send 2 0 mode-byte\n", false },
-	{ "ask-input-80x24", 24, 80, TO_Q1 "a0x0", NULL, false, NULL, NULL, false },
-	{ "hint-80x24", 24, 80, TO_Q1 "h", NULL, false, NULL, NULL, false },
-	/* Both hints, then h says the next h shows the answer. */
-	{ "hint2-80x24", 24, 80, TO_Q1 "hhh", NULL, false, NULL, NULL, false },
-	{ "skip-80x24", 24, 80, TO_Q1 "s", NULL, false, "", "send 2 0 ?mode-byte\n", false },
-	/* a on an answered question shows the explanation again (after moving away and back). */
-	{ "ask-reread-80x24", 24, 80, TO_Q1 "a0x09\njka", NULL, false, NULL, NULL, false },
-	/* Answered in an earlier session: the progress file says so. */
-	{ "ask-earlier-80x24", 24, 80, TO_Q1 "a", NULL, false, "send 2 0 mode-byte\n", NULL, false },
-	/* G stops at each question; answered, the last stop finishes the lesson. */
-	{ "finish-80x24", 24, 80, FINISH, NULL, false, "", "send 5 1 mode-byte count on-wire status\n", false },
-	/* The timing diagram (100 columns or 30 rows), and its ASCII form, after terminal count. */
-	{ "timing-100x30", 30, 100, TO_TC, NULL, false, NULL, NULL, false },
-	{ "timing-ascii-100x30", 30, 100, TO_TC, NULL, false, NULL, NULL, true },
-	{ "timing-event-132x50", 50, 132, TO_TC ",,,,,,", NULL, false, NULL, NULL, false },
-	/* Granularities (t: step -> call -> port -> cycle), each a move of its own unit; going
-	 * back is exact. */
-	{ "gran-call-80x24", 24, 80, "tjj", NULL, false, NULL, NULL, false },
-	{ "gran-port-80x24", 24, 80, "ttjjj", NULL, false, NULL, NULL, false },
-	{ "gran-port-back-80x24", 24, 80, "ttjjjjk", "gran-port-80x24", false, NULL, NULL, false },
-	{ "gran-cycle-80x24", 24, 80, TO_MOVE "tttjjj", NULL, false, NULL, NULL, false },
-	{ "gran-cycle-back-80x24", 24, 80, TO_MOVE "tttjjjjk", "gran-cycle-80x24", false, NULL, NULL, false },
-	/* A finer granularity stops at the question too. */
-	{ "gran-cycle-held-80x24", 24, 80, TO_SETUP "tttjjjjj", NULL, false, NULL, NULL, false },
-	/* Autoplay ('@' is one expiry of the play timeout): three bus cycles, then paused. */
-	{ "play-80x24", 24, 80, TO_MOVE "tttp@@@", NULL, false, NULL, NULL, false },
-	{ "play-paused-80x24", 24, 80, TO_MOVE "tttp@@@p", "gran-cycle-80x24", false, NULL, NULL, false },
-	{ "play-faster-80x24", 24, 80, "tttp++", NULL, false, NULL, NULL, false },
-	/* Playing stops at a question, and says so. */
-	{ "play-held-80x24", 24, 80, "p@@@@@@", NULL, false, NULL, NULL, false },
-	/* Run until: terminal count, interrupt, the call returns, a verifier rule; held at a
-	 * question on the way. */
-	{ "until-tc-80x24", 24, 80, TO_MOVE "rt", NULL, false, NULL, NULL, false },
-	{ "until-irq-80x24", 24, 80, TO_MOVE "jjjsri", NULL, false, NULL, NULL, false },
-	{ "until-call-80x24", 24, 80, TO_MOVE "jjjsrc", NULL, false, NULL, NULL, false },
-	{ "until-held-80x24", 24, 80, "rt", NULL, false, NULL, NULL, false },
-	{ "until-none-80x24", 24, 80, FINISH "rv", NULL, false, NULL, NULL, false },
-	{ "until-prompt-80x24", 24, 80, "r", NULL, false, NULL, NULL, false },
-	/* Host memory: in place of the log at 80x24 (m), beside it when there is room. */
-	{ "mem-80x24", 24, 80, TO_MOVE "rtm", NULL, false, NULL, NULL, false },
-	/* m again: the NIC, which 80x24 has no other room for. */
-	{ "nic-80x24", 24, 80, TO_MOVE "rtmm", NULL, false, NULL, NULL, false },
-	{ "mem-132x50", 50, 132, TO_MOVE "rt", NULL, false, NULL, NULL, false },
-	/* The sandbox: only at the end; a line runs and the view moves to the new end. */
-	{ "sandbox-notend-80x24", 24, 80, ":", NULL, false, NULL, NULL, false },
-	{ "sandbox-input-80x24", 24, 80, FINISH ":out 0x0A 0x05", NULL, false, NULL, NULL, false },
-	{ "sandbox-80x24", 24, 80, FINISH ":out 0x0A 0x05\n", NULL, false, NULL, NULL, false },
-	/* Two lines in a row: after the first the cursor is at the new end, and G stays there. */
-	{ "sandbox-twice-80x24", 24, 80, FINISH ":out 0x0A 0x05\nkG:out 0x0A 0x01\n", NULL, false, NULL, NULL, false },
-	{ "sandbox-error-80x24", 24, 80, FINISH ":out 0x0A zz\n", NULL, false, NULL, NULL, false },
-	/* Scrolling: PgDn/PgUp move the narration; Tab to it, then j/k. */
-	{ "scroll-80x24", 24, 80, "jj>", NULL, false, NULL, NULL, false },
-	{ "scroll-back-80x24", 24, 80, "jj><", NULL, false, NULL, NULL, false },
-	{ "focus-narration-80x24", 24, 80, "jj\tjj", NULL, false, NULL, NULL, false },
-};
+/* A C string's body: \n \t \\ \" \xHH. */
+static char *unquote(const char *v, const char *path, unsigned line)
+{
+	size_t n = strlen(v);
+	if (n < 2 || v[0] != '"' || v[n - 1] != '"') {
+		fprintf(stderr, "%s:%u: expected a \"quoted\" value\n", path, line);
+		exit(2);
+	}
+	char *out = malloc(n), *o = out;
+	for (const char *p = v + 1; p < v + n - 1; p++) {
+		if (*p != '\\') {
+			*o++ = *p;
+			continue;
+		}
+		p++;
+		if (*p == 'n')
+			*o++ = '\n';
+		else if (*p == 't')
+			*o++ = '\t';
+		else if (*p == 'x' && isxdigit((unsigned char)p[1]) &&
+			 isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], 0 };
+			*o++ = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else
+			*o++ = *p;
+	}
+	*o = 0;
+	return out;
+}
 
-/* Keys: ">" and "<" are PgDn and PgUp; "{Y,X}" is a mouse click (button 1) at row Y, column X, fed with ungetmouse(). */
-#define BUSY "tests/screens/busy.lesson"
-static const struct scase xcases[] = {
-	/* The verifier rule: named in the NDIS pane once it fired (error style, "!" marker). */
-	{ .name = "rule-80x24", .lines = 24, .cols = 80, .keys = "jjj", .lesson = BUSY,
-	  .attr_text = "! verifier: dma-busy", .want_on = A_BOLD | A_UNDERLINE, .want_pair = DV_ROLE_ERROR },
-	/* e: the explanation overlay; any key closes it. */
-	{ .name = "rule-explain-80x24", .lines = 24, .cols = 80, .keys = "jjje", .lesson = BUSY },
-	{ .name = "rule-explain-close-80x24", .lines = 24, .cols = 80, .keys = "jjjex", .lesson = BUSY,
-	  .same_as = "rule-80x24" },
-	{ .name = "rule-none-80x24", .lines = 24, .cols = 80, .keys = "e", .lesson = BUSY },
-	/* Fading: the mode byte 0x09 the send's Setup writes is drawn changed on the port move that
-	 * writes it, bold without reverse for the next two moves, then normal. Going back
-	 * gives the same screen, attributes included. */
-	{ .name = "fade0-80x24", .lines = 24, .cols = 80, .keys = TO_MODE, .attr_text = "mode 0x09",
-	  .attr_off = 5, .want_on = A_BOLD | A_REVERSE, .want_pair = DV_ROLE_CHANGED },
-	{ .name = "fade1-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "j", .attr_text = "mode 0x09",
-	  .attr_off = 5, .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
-	{ .name = "fade2-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "jj", .attr_text = "mode 0x09",
-	  .attr_off = 5, .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
-	{ .name = "fade3-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "jjj", .attr_text = "mode 0x09",
-	  .attr_off = 5, .want_off = A_BOLD | A_REVERSE, .want_pair = 0 },
-	{ .name = "fade-back-80x24", .lines = 24, .cols = 80, .keys = TO_MODE "jjjk", .same_as = "fade2-80x24" },
-	/* The help's legend: samples in the changed, fading and error styles. */
-	{ .name = "legend-changed", .lines = 24, .cols = 80, .keys = "?", .attr_text = "changed",
-	  .want_on = A_BOLD | A_REVERSE, .want_pair = DV_ROLE_CHANGED },
-	{ .name = "legend-fading", .lines = 24, .cols = 80, .keys = "?", .attr_text = "fading",
-	  .want_on = A_BOLD, .want_off = A_REVERSE, .want_pair = DV_ROLE_FADING },
-	{ .name = "legend-error", .lines = 24, .cols = 80, .keys = "?", .attr_text = "! error",
-	  .want_on = A_BOLD | A_UNDERLINE, .want_pair = DV_ROLE_ERROR },
-	/* Mouse: a click focuses a pane ("[*]" on its title); k/j scroll the event log; Esc
-	 * returns to stepping (and the log to the cursor); Tab cycles focus. */
-	{ .name = "click-log-80x24", .lines = 24, .cols = 80, .keys = "jj{20,60}" },
-	{ .name = "click-log-scroll-80x24", .lines = 24, .cols = 80, .keys = "jj{20,60}kkk" },
-	{ .name = "click-log-esc-80x24", .lines = 24, .cols = 80, .keys = "jj{20,60}kkk\x1b",
-	  .same_as = "next2-80x24" },
-	{ .name = "click-src-scroll-80x24", .lines = 24, .cols = 80, .keys = "jj{18,10}jjj" },
-	{ .name = "tab-80x24", .lines = 24, .cols = 80, .keys = "jj\t\t" },
-	/* A click on the timing diagram seeks to the bus cycle of that column. */
-	{ .name = "click-timing-100x30", .lines = 30, .cols = 100, .keys = TO_TC "{12,70}" },
-	/* A learner's driver (tests/classroom/drivers): the source pane shows its driver.c. */
-	{ .name = "driver-send-80x24", .lines = 24, .cols = 80, .keys = "j,,,,,,",
-	  .lesson = "tests/classroom/drivers/send.lesson", .driver = true },
-	/* dmaviz quiz in a terminal (seed 7: SUCCESS, mode 0x09, ...): one answer right (status
-	 * without its NDIS_STATUS_ prefix), one wrong; then all ten, and the summary. */
-	{ .name = "quiz-80x24", .lines = 24, .cols = 80, .keys = "success\n0x49\n", .quiz_seed = 7 },
-	{ .name = "quiz-done-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
-	  .keys = "success\n0x49\n0x82\n0x30\n0x3a\n0xda\n0\nno\n0\n438\n" },
-	/* w after an answer: the replay of the run opens, playing from the Setup call. */
-	{ .name = "quiz-watch-80x24", .lines = 24, .cols = 80, .quiz_seed = 7, .keys = "success\n0x49\nw",
-	  .quiz_playing = 1 },
-	/* Five frames later it pauses by itself on the event that answers the question watched:
-	 * mode 0x09 written to port 0xD6, in the register panel too. */
-	{ .name = "quiz-watch-mode-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
-	  .keys = "success\n0x49\nw@@@@@", .quiz_playing = -1 },
-	/* j steps on: the address register's low byte, the flip-flop now at high. */
-	{ .name = "quiz-watch-step-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
-	  .keys = "success\n0x49\nw@@@@@j", .quiz_playing = -1 },
-	/* Seed 5 (channel 3, a receive bounced below 16 MiB, residue 145): watching the status,
-	 * it pauses on Setup's return (12 frames on), the 8237A programmed; p plays on past the
-	 * answer, DREQ goes up and the count goes down one transfer at a time... */
-	{ .name = "quiz-watch-count-80x24", .lines = 24, .cols = 80, .quiz_seed = 5,
-	  .keys = "success\nw@@@@@@@@@@@@p@@@@", .quiz_playing = 1 },
-	/* ...to 0x0090 when DREQ drops; n jumps from answer to answer, the ninth is the residue
-	 * NdisMReadDmaCounter reads: (0x0090 + 1) = 145. */
-	{ .name = "quiz-watch-residue-80x24", .lines = 24, .cols = 80, .quiz_seed = 5,
-	  .keys = "success\nwnnnnnnnnn", .quiz_playing = -1 },
-	/* w, q or Esc goes back to the question, where it was. */
-	{ .name = "quiz-watch-back-80x24", .lines = 24, .cols = 80, .quiz_seed = 7,
-	  .keys = "success\n0x49\nw@@jjkw", .same_as = "quiz-80x24", .quiz_playing = -1 },
-};
+static attr_t attr_names(const char *v, const char *path, unsigned line)
+{
+	attr_t a = 0;
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", v);
+	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " ")) {
+		if (!strcmp(w, "bold"))
+			a |= A_BOLD;
+		else if (!strcmp(w, "reverse"))
+			a |= A_REVERSE;
+		else if (!strcmp(w, "underline"))
+			a |= A_UNDERLINE;
+		else {
+			fprintf(stderr, "%s:%u: no attribute '%s'\n", path, line, w);
+			exit(2);
+		}
+	}
+	return a;
+}
+
+static int role_name(const char *v, const char *path, unsigned line)
+{
+	static const char *const names[DV_ROLE_COUNT] = {
+		[DV_ROLE_NORMAL] = "normal",   [DV_ROLE_HEADING] = "heading",
+		[DV_ROLE_CHANGED] = "changed", [DV_ROLE_HIGHLIGHT] = "highlight",
+		[DV_ROLE_DIM] = "dim",	       [DV_ROLE_ERROR] = "error",
+		[DV_ROLE_FADING] = "fading",
+	};
+	if (!strcmp(v, "any"))
+		return -1;
+	for (int r = 0; r < DV_ROLE_COUNT; r++)
+		if (names[r] && !strcmp(v, names[r]))
+			return r;
+	fprintf(stderr, "%s:%u: no role '%s'\n", path, line, v);
+	exit(2);
+}
+
+/* Reads tests/screens/NAME.screen; exits 2 on a malformed file. */
+static void load_case(const char *name, struct scase *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	char path[300];
+	snprintf(path, sizeof path, SCREENS "/%s.screen", name);
+	char *text = read_text(path);
+	if (!text) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	char *sep = strncmp(text, "====\n", 5) ? strstr(text, "\n====\n") : text - 1;
+	if (!sep) {
+		fprintf(stderr, "%s: no line \"====\" after the header\n", path);
+		exit(2);
+	}
+	c->want = strdup(sep + 6);
+	c->header = strndup(text, (size_t)(sep + 1 - text));
+	sep[1] = 0;
+	unsigned line = 0;
+	for (char *l = text, *nl; *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		*nl = 0;
+		line++;
+		if (!*l || *l == '#')
+			continue;
+		char *v = strchr(l, ' ');
+		if (v)
+			*v++ = 0;
+		else
+			v = l + strlen(l);
+		if (!strcmp(l, "size") && sscanf(v, "%dx%d", &c->cols, &c->lines) == 2)
+			;
+		else if (!strcmp(l, "lesson"))
+			c->lesson = strdup(v);
+		else if (!strcmp(l, "menu"))
+			c->menu = true;
+		else if (!strcmp(l, "quiz"))
+			c->quiz_seed = strtoull(v, NULL, 10);
+		else if (!strcmp(l, "keys"))
+			c->keys = unquote(v, path, line);
+		else if (!strcmp(l, "ascii"))
+			c->ascii = true;
+		else if (!strcmp(l, "driver"))
+			c->driver = true;
+		else if (!strcmp(l, "progress"))
+			c->progress = unquote(v, path, line);
+		else if (!strcmp(l, "want-progress"))
+			c->want_progress = unquote(v, path, line);
+		else if (!strcmp(l, "progress-set-aside"))
+			c->set_aside = true;
+		else if (!strcmp(l, "same-as"))
+			c->same_as = strdup(v);
+		else if (!strcmp(l, "text-only"))
+			c->text_only = true;
+		else if (!strcmp(l, "quiz-after") &&
+			 (!strcmp(v, "playing") || !strcmp(v, "paused")))
+			c->quiz_playing = !strcmp(v, "playing") ? 1 : -1;
+		else if (!strcmp(l, "attr-text"))
+			c->attr_text = strdup(v);
+		else if (!strcmp(l, "attr-offset"))
+			c->attr_off = atoi(v);
+		else if (!strcmp(l, "attr-on"))
+			c->want_on = attr_names(v, path, line);
+		else if (!strcmp(l, "attr-off"))
+			c->want_off = attr_names(v, path, line);
+		else if (!strcmp(l, "attr-role"))
+			c->want_pair = role_name(v, path, line);
+		else {
+			fprintf(stderr, "%s:%u: not understood: %s %s\n", path, line, l, v);
+			exit(2);
+		}
+	}
+	free(text);
+	if (c->lines <= 0 || c->cols <= 0) {
+		fprintf(stderr, "%s: no size\n", path);
+		exit(2);
+	}
+	if (!c->keys)
+		c->keys = strdup("");
+}
 
 /* A quiz case: the same draw-then-key order as dv_quizui_main; the dump as render's. */
 static char *render_quiz(const struct scase *c)
@@ -304,20 +305,6 @@ static char *render_quiz(const struct scase *c)
 	return dump;
 }
 
-static const struct scase *find_case(const char *name)
-{
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		if (strcmp(cases[i].name, name) == 0)
-			return &cases[i];
-	for (size_t i = 0; i < sizeof xcases / sizeof xcases[0]; i++)
-		if (strcmp(xcases[i].name, name) == 0)
-			return &xcases[i];
-	return NULL;
-}
-
-static char *read_text(const char *path);
-static int state_failed;
-
 /* Checks what the case left in its state directory, then removes it. */
 static void check_state(const struct scase *c, const char *ppath, const char *state)
 {
@@ -332,7 +319,7 @@ static void check_state(const struct scase *c, const char *ppath, const char *st
 	snprintf(aside, sizeof aside, "%s.corrupt-1", ppath);
 	struct stat sb;
 	bool kept = stat(aside, &sb) == 0;
-	if (strcmp(c->name, "menu-corrupt-80x24") == 0 && !kept) {
+	if (c->set_aside && !kept) {
 		fprintf(stderr, "%s: the corrupt file was not kept as %s\n", c->name, aside);
 		state_failed = 1;
 	}
@@ -346,9 +333,8 @@ static void check_state(const struct scase *c, const char *ppath, const char *st
 }
 
 /* Opens a virtual screen of the case's size, runs its keys, and returns the dump (malloc'd).
- * changed_ok, when not NULL, is set to whether the text "0x09" (channel 1's new mode byte
- * after the send) is drawn bold and reversed: the non-colour cue of a changed value. */
-static char *render(const struct scase *c, bool *changed_ok, char **attrs, bool *attr_ok)
+ * attrs: every cell's attributes, for same-as; attr_ok: the attr-* check of the case. */
+static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 {
 	char num[16];
 	snprintf(num, sizeof num, "%d", c->lines);
@@ -463,8 +449,6 @@ static char *render(const struct scase *c, bool *changed_ok, char **attrs, bool 
 	size_t cap = (size_t)(LINES * (COLS * 4 + 2) + 1), len = 0;
 	char *dump = malloc(cap);
 	char *row = malloc((size_t)COLS * 4 + 1);
-	if (changed_ok)
-		*changed_ok = false;
 	if (attr_ok)
 		*attr_ok = c->attr_text == NULL;
 	char *attr_dump = malloc((size_t)(LINES * (COLS + 1) + 1));
@@ -479,12 +463,7 @@ static char *render(const struct scase *c, bool *changed_ok, char **attrs, bool 
 		memcpy(dump + len, row, (size_t)n);
 		len += (size_t)n;
 		dump[len++] = '\n';
-		char *hit = changed_ok ? strstr(row, "mode 0x09") : NULL;
-		if (hit) {
-			chtype ch = mvinch(y, (int)(hit - row) + 5);
-			*changed_ok = (ch & A_BOLD) && (ch & A_REVERSE);
-		}
-		hit = attr_ok && c->attr_text && !*attr_ok ? strstr(row, c->attr_text) : NULL;
+		char *hit = attr_ok && c->attr_text && !*attr_ok ? strstr(row, c->attr_text) : NULL;
 		if (hit) {
 			chtype ch = mvinch(y, (int)dv_vtext_cells(row, (size_t)(hit - row)) + c->attr_off);
 			attr_t a = ch & A_ATTRIBUTES & ~A_COLOR;
@@ -538,30 +517,25 @@ static char *read_text(const char *path)
 	return buf;
 }
 
-/* Compares a dump with its .screen file (or rewrites it under DV_REGEN=1). */
-static int compare(const char *name, const char *dump)
+/* Compares a dump with its case file's (or rewrites the dump under DV_REGEN=1). */
+static int compare(const struct scase *c, const char *dump)
 {
-	char path[512];
-	snprintf(path, sizeof path, "tests/screens/%s.screen", name);
+	char path[300];
+	snprintf(path, sizeof path, SCREENS "/%s.screen", c->name);
 	const char *regen = getenv("DV_REGEN");
 	if (regen && strcmp(regen, "1") == 0) {
 		FILE *f = fopen(path, "wb");
-		if (!f || fputs(dump, f) < 0 || fclose(f) != 0) {
+		if (!f || fputs(c->header, f) < 0 || fputs("====\n", f) < 0 || fputs(dump, f) < 0 ||
+		    fclose(f) != 0) {
 			perror(path);
 			return 1;
 		}
-		printf("rewrote %s\n", path);
+		fprintf(stderr, "rewrote %s\n", path);
 		return 0;
 	}
-	char *want = read_text(path);
-	if (!want) {
-		fprintf(stderr, "%s: missing; run with DV_REGEN=1 to create it\n", path);
-		return 1;
-	}
-	int bad = strcmp(want, dump) != 0;
+	int bad = strcmp(c->want, dump) != 0;
 	if (bad)
-		fprintf(stderr, "%s differs. Got:\n%s\n--- want:\n%s\n", path, dump, want);
-	free(want);
+		fprintf(stderr, "%s differs. Got:\n%s\n--- want:\n%s\n", path, dump, c->want);
 	return bad;
 }
 
@@ -702,75 +676,151 @@ static int walk_all(void)
 	return bad;
 }
 
-int main(int argc, char **argv)
+/* Renders a case (and its same-as, other) and checks it. 0 passed, 1 failed. */
+static int check_case(const struct scase *c, const struct scase *other)
 {
-	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: test-screens SRCDIR CASE [DRIVER.so]\n");
-		return 2;
-	}
-	driver_so = argc == 4 ? argv[3] : NULL;
-	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */
-	if (chdir(argv[1]) != 0) {
-		perror(argv[1]);
-		return 2;
-	}
-	setlocale(LC_ALL, "C.UTF-8");
-	if (strcmp(argv[2], "keymap") == 0)
-		return check_keymap();
-	if (strcmp(argv[2], "walk-all-80x24") == 0)
-		return walk_all();
-	if (strcmp(argv[2], "changed-attr") == 0) {
-		bool ok = false;
-		free(render(find_case("step-end-80x24"), &ok, NULL, NULL));
-		if (!ok)
-			fprintf(stderr, "the changed mode byte 0x09 is not drawn bold + reverse\n");
-		return ok ? 0 : 1;
-	}
-	const struct scase *c = find_case(argv[2]);
-	if (!c) {
-		fprintf(stderr, "unknown case %s\n", argv[2]);
-		return 2;
-	}
 	if (c->quiz_seed) {
 		char *dump = render_quiz(c);
-		int bad = compare(c->name, dump);
+		int bad = compare(c, dump);
 		if (c->same_as) {
-			char *other = render_quiz(find_case(c->same_as));
-			if (strcmp(other, dump) != 0) {
+			char *o = render_quiz(other);
+			if (strcmp(o, dump) != 0) {
 				fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
 				bad = 1;
 			}
-			free(other);
+			free(o);
 		}
 		free(dump);
 		return bad || state_failed;
 	}
 	char *attrs = NULL;
 	bool attr_ok = true;
-	char *dump = render(c, NULL, &attrs, &attr_ok);
-	int bad = compare(c->name, dump);
+	char *dump = render(c, &attrs, &attr_ok);
+	int bad = compare(c, dump);
 	if (!attr_ok) {
-		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n", c->name,
-		        c->attr_text);
+		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n",
+			c->name, c->attr_text);
 		bad = 1;
 	}
 	if (c->same_as) {
 		/* Time travel must be exact: going back shows the very screen seen going forward,
 		 * text and attributes (the changed and fading cues) alike. */
 		char *other_attrs = NULL;
-		char *other = render(find_case(c->same_as), NULL, &other_attrs, NULL);
-		if (strcmp(other, dump) != 0) {
+		char *o = render(other, &other_attrs, NULL);
+		if (strcmp(o, dump) != 0) {
 			fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
 			bad = 1;
 		} else if (!c->text_only && strcmp(other_attrs, attrs) != 0) {
-			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n", c->name,
-			        c->same_as, attrs, other_attrs);
+			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n",
+				c->name, c->same_as, attrs, other_attrs);
 			bad = 1;
 		}
-		free(other);
+		free(o);
 		free(other_attrs);
 	}
 	free(attrs);
 	free(dump);
 	return bad || state_failed;
+}
+
+static void free_case(struct scase *c)
+{
+	free(c->header);
+	free(c->want);
+	free(c->keys);
+	free(c->same_as);
+	free(c->progress);
+	free(c->want_progress);
+	free(c->lesson);
+	free(c->attr_text);
+	memset(c, 0, sizeof *c);
+}
+
+/* One case: its dump, its checks, and same-as. 0 passed, 1 failed. */
+static int run_case(const char *name)
+{
+	struct scase c, other;
+	load_case(name, &c);
+	if (c.same_as)
+		load_case(c.same_as, &other);
+	int bad = check_case(&c, &other);
+	if (c.same_as)
+		free_case(&other);
+	free_case(&c);
+	return bad;
+}
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of every tests/screens/ *.screen, sorted. */
+static char **all_cases(size_t *n)
+{
+	DIR *d = opendir(SCREENS);
+	if (!d) {
+		perror(SCREENS);
+		exit(2);
+	}
+	char **v = NULL;
+	*n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len <= 7 || e->d_name[0] == '.' || strcmp(e->d_name + len - 7, ".screen"))
+			continue;
+		v = realloc(v, (*n + 1) * sizeof *v);
+		v[(*n)++] = strndup(e->d_name, len - 7);
+	}
+	closedir(d);
+	qsort(v, *n, sizeof *v, by_name);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...] | "
+				"SRCDIR --keymap | SRCDIR --walk-all\n");
+		return 2;
+	}
+	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */
+	if (chdir(argv[1]) != 0) {
+		perror(argv[1]);
+		return 2;
+	}
+	setlocale(LC_ALL, "C.UTF-8");
+	int first = 2;
+	if (argc > 2 && !strcmp(argv[2], "--keymap"))
+		return check_keymap();
+	if (argc > 2 && !strcmp(argv[2], "--walk-all"))
+		return walk_all();
+	if (argc > 3 && !strcmp(argv[2], "--driver")) {
+		driver_so = argv[3];
+		first = 4;
+	}
+	size_t n = (size_t)(argc - first);
+	char **names = n ? argv + first : all_cases(&n);
+	/* TAP, one result per case; each case in a child of its own, as a test of its own was. */
+	printf("1..%zu\n", n);
+	fflush(stdout);
+	int failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			exit(run_case(names[i])); /* exit: the sanitizers' leak check runs */
+		int st = 0;
+		if (pid < 0 || waitpid(pid, &st, 0) != pid)
+			st = -1;
+		bool ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		printf("%s %zu - %s\n", ok ? "ok" : "not ok", i + 1, names[i]);
+		fflush(stdout);
+		failed += !ok;
+	}
+	printf("# %zu passed, %d failed\n", n - (size_t)failed, failed);
+	if (names != argv + first) {
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+	}
+	return failed ? 1 : 0;
 }

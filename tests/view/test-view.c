@@ -1,7 +1,9 @@
 /* dmaviz: the front-end-neutral view's panels, without curses or SDL. Shipped lessons are run
  * to their end and the view is moved through them; the panels' text is checked where the
  * panels must agree with each other and with the model (issue "Predict, then see", part 4).
- * argv[1]: the lessons directory. */
+ * argv[1]: the lessons directory. Run from the source tree (the panel goldens are read from
+ * tests/view/golden and show the lessons' paths as given). */
+#define _GNU_SOURCE /* open_memstream */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,6 +435,157 @@ static void test_memory_follows_the_new_setup(void)
 	close_lesson(&f);
 }
 
+/* ---- 4. text goldens of every panel -------------------------------------------------------- */
+
+/* Every panel at a few moments of shipped lessons, as text with its roles, compared line by
+ * line with tests/view/golden/LESSON-MOMENT.txt (DV_REGEN=1 rewrites them; review the diff). A panel is
+ * "== NAME: TITLE", then each line as "| TEXT" and, when any byte of it is not in the normal
+ * role, "~ ROLES": one letter a byte (. normal, H heading, C changed, L highlight, D dim,
+ * E error, F fading). The sizes are the terminal UI's at 80x24 or near it. */
+static const char golden_dir[] = "tests/view/golden";
+
+static void golden_panel(FILE *f, const char *name, const struct dv_vpanel *p)
+{
+	static const char letters[DV_ROLE_COUNT] = {
+		[DV_ROLE_NORMAL] = '.',	   [DV_ROLE_HEADING] = 'H', [DV_ROLE_CHANGED] = 'C',
+		[DV_ROLE_HIGHLIGHT] = 'L', [DV_ROLE_DIM] = 'D',	    [DV_ROLE_ERROR] = 'E',
+		[DV_ROLE_FADING] = 'F',
+	};
+	fprintf(f, "== %s: %s\n", name, p->title);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct dv_vline *l = &p->line[i];
+		fprintf(f, "| %.*s\n", (int)l->len, l->text ? l->text : "");
+		bool styled = false;
+		for (size_t k = 0; k < l->len; k++)
+			styled = styled || l->roles[k] != DV_ROLE_NORMAL;
+		if (!styled)
+			continue;
+		fputs("~ ", f);
+		for (size_t k = 0; k < l->len; k++)
+			fputc(l->roles[k] < DV_ROLE_COUNT ? letters[l->roles[k]] : '?', f);
+		fputc('\n', f);
+	}
+}
+
+/* All the panels at the view's position, as golden_panel writes them (malloc'd). */
+static char *golden_text(struct dv_view *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	struct dv_vpanel p;
+	dv_vpanel_init(&p);
+	dv_view_narration(v, &p, 38);
+	golden_panel(f, "narration", &p);
+	dv_view_dma(v, &p);
+	golden_panel(f, "dma", &p);
+	dv_view_nic(v, &p);
+	golden_panel(f, "nic", &p);
+	dv_view_ndis(v, &p, 40);
+	golden_panel(f, "ndis", &p);
+	dv_view_log(v, &p, 8);
+	golden_panel(f, "log", &p);
+	dv_view_source(v, &p, 10);
+	golden_panel(f, "source", &p);
+	dv_view_memory(v, &p, 6, 64);
+	golden_panel(f, "memory", &p);
+	dv_view_timing(v, &p, 60, false);
+	golden_panel(f, "timing", &p);
+	dv_vpanel_finish(&p);
+	fclose(f);
+	return buf;
+}
+
+/* Compares text with the golden file line by line, naming the first line that differs. */
+static bool golden_compare(const char *lesson, const char *moment, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s-%s.txt", golden_dir, lesson, moment);
+	const char *regen = getenv("DV_REGEN");
+	if (regen && !strcmp(regen, "1")) {
+		FILE *f = fopen(path, "w");
+		bool ok = f && fputs(text, f) >= 0;
+		ok = f && fclose(f) == 0 && ok;
+		fprintf(stderr, "  %s %s\n", ok ? "rewrote" : "cannot write", path);
+		return ok;
+	}
+	size_t len = 0;
+	char *want = dv_file_read(path, 1u << 20, &len);
+	if (!want) {
+		fprintf(stderr, "  %s: missing (DV_REGEN=1 writes it)\n", path);
+		return false;
+	}
+	const char *g = text, *w = want;
+	unsigned line = 1;
+	bool same = true;
+	while (*g || *w) {
+		size_t gn = strcspn(g, "\n"), wn = strcspn(w, "\n");
+		if (gn != wn || strncmp(g, w, gn)) {
+			fprintf(stderr, "  %s:%u differs:\n  got:  %.*s\n  want: %.*s\n", path,
+				line, (int)gn, g, (int)wn, w);
+			same = false;
+			break;
+		}
+		g += gn + (g[gn] == '\n');
+		w += wn + (w[wn] == '\n');
+		line++;
+	}
+	free(want);
+	return same;
+}
+
+/* Moves the view to a moment of the lesson open in f. */
+static void golden_move(struct fixture *f, const char *moment)
+{
+	if (!strcmp(moment, "step1") || !strcmp(moment, "step2")) {
+		CHECK(goto_number(f, moment[4] == '1' ? 1 : 2));
+	} else if (!strcmp(moment, "tc")) {
+		/* Run until the terminal count, from the start of the lesson. */
+		dv_view_command(&f->view, DV_VCMD_FIRST);
+		size_t p = dv_view_find(&f->view, DV_UNTIL_TC);
+		CHECK(p > f->view.pos);
+		dv_view_seek(&f->view, p, f->view.pos);
+	} else if (!strcmp(moment, "port")) {
+		/* Four port accesses after step 1 (the tour's own out statements, so the
+		 * source pane shows the lesson): port granularity, a changed value, the current
+		 * event, the flip-flop. */
+		CHECK(goto_number(f, 1));
+		f->view.gran = DV_GRAN_PORT;
+		for (int k = 0; k < 4; k++)
+			CHECK(dv_view_command(&f->view, DV_VCMD_NEXT));
+		f->view.gran = DV_GRAN_STEP;
+	} else {
+		CHECK(dv_view_command(&f->view, DV_VCMD_LAST) || f->view.pos == f->view.end);
+	}
+}
+
+static void test_panel_goldens(void)
+{
+	static const struct {
+		const char *lesson, *moment;
+	} moments[] = {
+		{ "03-send", "step1" }, { "03-send", "step2" }, { "03-send", "tc" },
+		{ "03-send", "end" },	{ "01-tour", "port" },
+	};
+	for (size_t m = 0; m < sizeof moments / sizeof moments[0]; m++) {
+		struct fixture f;
+		CHECK(open_lesson(&f, moments[m].lesson));
+		if (!f.run) {
+			close_lesson(&f);
+			continue;
+		}
+		golden_move(&f, moments[m].moment);
+		char *text = golden_text(&f.view);
+		CHECK(text != NULL);
+		if (text)
+			CHECK(golden_compare(moments[m].lesson, moments[m].moment, text));
+		free(text);
+		close_lesson(&f);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -446,6 +599,7 @@ int main(int argc, char **argv)
 		CHECK_CASE(test_active_channel_is_the_programmed_one),
 		CHECK_CASE(test_nic_in_words),
 		CHECK_CASE(test_memory_follows_the_new_setup),
+		CHECK_CASE(test_panel_goldens),
 	};
 	return check_run(cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,30 +15,8 @@
 #include "driver.h"
 #include "files.h"
 #include "lesson.h"
+#include "opts.h"
 #include "sim.h"
-
-static void check_usage(FILE *f)
-{
-	fputs("usage: dmaviz check [--junit FILE] [--tap] [--answers FILE] [--strict]\n"
-	      "                    [--driver FILE.so [--cpu-limit S]] PATH...\n"
-	      "\n"
-	      "Runs each lesson or test script headless and prints PASS or FAIL for each, with\n"
-	      "the messages of failed ones, then 'N passed, N failed'. A directory means every\n"
-	      "*.lesson and *.tst file in it, in name order.\n"
-	      "\n"
-	      "  --answers FILE  a learner's answers, one 'ID: VALUE' or 'LESSON/ID: VALUE' per\n"
-	      "                  line (without it each question takes the lesson's own answer)\n"
-	      "  --strict        fail a file at the first verifier rule it does not expect\n"
-	      "  --driver FILE.so  a learner's driver module for lessons with 'driver file'\n"
-	      "                  (docs/driver-sdk.md); each file then runs in a child process\n"
-	      "  --cpu-limit S   CPU seconds each file may use with --driver (default 2)\n"
-	      "  --tap           print TAP (Test Anything Protocol) instead\n"
-	      "  --junit FILE    also write a JUnit XML report to FILE\n"
-	      "\n"
-	      "Exit status: 0 all passed, 1 a check failed, 2 bad usage, a file that does not\n"
-	      "parse, or a lesson that cannot run.\n",
-	      f);
-}
 
 /* ---- files ---------------------------------------------------------------------------------- */
 
@@ -227,73 +206,79 @@ static bool write_junit(const char *path, const struct result *res, size_t n)
 	return true;
 }
 
+/* ---- the options ---------------------------------------------------------------------------- */
+
+struct check_args {
+	bool strict, tap;
+	const char *junit, *answers, *driver;
+	unsigned cpu_limit;
+};
+
+static bool cpu_limit(const char *val, void *dst, char *why, size_t whylen)
+{
+	if (dv_opts_seconds(val, dst))
+		return true;
+	snprintf(why, whylen, "--cpu-limit wants whole seconds (1-3600)");
+	return false;
+}
+
+static const struct dv_opt check_opts[] = {
+	{ "--answers", NULL, "FILE",
+	  "a learner's answers, one 'ID: VALUE' or 'LESSON/ID: VALUE' per\n"
+	  "line (without it each question takes the lesson's own answer)",
+	  offsetof(struct check_args, answers), NULL, "needs a file name" },
+	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
+	  offsetof(struct check_args, strict), NULL, NULL },
+	{ "--driver", NULL, "FILE.so",
+	  "a learner's driver module for lessons with 'driver file'\n"
+	  "(docs/driver-sdk.md); each file then runs in a child process",
+	  offsetof(struct check_args, driver), NULL, NULL },
+	{ "--cpu-limit", NULL, "S", "CPU seconds each file may use with --driver (default 2)",
+	  offsetof(struct check_args, cpu_limit), cpu_limit, NULL },
+	{ "--tap", NULL, NULL, "print TAP (Test Anything Protocol) instead",
+	  offsetof(struct check_args, tap), NULL, NULL },
+	{ "--junit", NULL, "FILE", "also write a JUnit XML report to FILE",
+	  offsetof(struct check_args, junit), NULL, "needs a file name" },
+};
+
+const struct dv_cmd_spec dv_check_spec = {
+	.name = "check",
+	.synopsis = "[--junit FILE] [--tap] [--answers FILE] [--strict]\n"
+		    "[--driver FILE.so [--cpu-limit S]] PATH...",
+	.what = "run lessons and test scripts headless (a directory means every *.lesson and *.tst "
+		"file in it) and report what failed",
+	.about = "Runs each lesson or test script headless and prints PASS or FAIL for each, with\n"
+		 "the messages of failed ones, then 'N passed, N failed'. A directory means every\n"
+		 "*.lesson and *.tst file in it, in name order.\n",
+	.status = "Exit status: 0 all passed, 1 a check failed, 2 bad usage, a file that does not\n"
+		  "parse, or a lesson that cannot run.\n",
+	.opts = check_opts,
+	.nopts = DV_OPTS_COUNT(check_opts),
+	.column = 18,
+	.max_args = -1,
+};
+
 int dv_cmd_check(int argc, char **argv)
 {
+	struct check_args args = { .cpu_limit = 2 };
 	struct check_opts o;
 	struct paths files = { 0 };
 	struct dv_answers answers = { 0 };
-	const char *answers_path = NULL, *driver_path = NULL;
-	unsigned cpu_limit = 2;
-	int status = 0;
+	int status = 0, nargs;
 	memset(&o, 0, sizeof o);
-	int i = 1;
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || !a[1])
-			break;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			check_usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--strict")) {
-			o.strict = true;
-		} else if (!strcmp(a, "--tap")) {
-			o.tap = true;
-		} else if (!strcmp(a, "--junit") || !strcmp(a, "--answers")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "dmaviz check: %s needs a file name\n", a);
-				check_usage(stderr);
-				return 2;
-			}
-			if (a[2] == 'j')
-				o.junit = argv[++i];
-			else
-				answers_path = argv[++i];
-		} else if (!strcmp(a, "--driver") || !strcmp(a, "--cpu-limit")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "dmaviz check: %s needs an argument\n", a);
-				check_usage(stderr);
-				return 2;
-			}
-			if (a[2] == 'd') {
-				driver_path = argv[++i];
-			} else {
-				char *end;
-				long n = strtol(argv[++i], &end, 10);
-				if (*end || n < 1 || n > 3600) {
-					fprintf(stderr, "dmaviz check: --cpu-limit wants whole seconds (1-3600)\n");
-					return 2;
-				}
-				cpu_limit = (unsigned)n;
-			}
-		} else if (!strncmp(a, "--junit=", 8)) {
-			o.junit = a + 8;
-		} else if (!strncmp(a, "--answers=", 10)) {
-			answers_path = a + 10;
-		} else {
-			fprintf(stderr, "dmaviz check: unknown option '%s'\n", a);
-			check_usage(stderr);
-			return 2;
-		}
-	}
-	if (i >= argc) {
+	int rc = dv_opts_parse(&dv_check_spec, argc, argv, &args, &nargs);
+	if (rc != DV_OPTS_GO)
+		return rc;
+	if (!nargs) {
 		fprintf(stderr, "dmaviz check: no lesson or test script given\n");
-		check_usage(stderr);
+		dv_opts_help(&dv_check_spec, stderr);
 		return 2;
 	}
+	o.strict = args.strict;
+	o.tap = args.tap;
+	o.junit = args.junit;
+	const char *answers_path = args.answers, *driver_path = args.driver;
+	unsigned cpu_limit = args.cpu_limit;
 	if (answers_path) {
 		char err[1200];
 		enum dv_answers_status ast = dv_answers_load(&answers, answers_path, err, sizeof err);
@@ -314,7 +299,7 @@ int dv_cmd_check(int argc, char **argv)
 			return 2;
 		}
 	}
-	for (; i < argc; i++) {
+	for (int i = 1; i <= nargs; i++) {
 		struct stat sb;
 		if (stat(argv[i], &sb) != 0) {
 			fprintf(stderr, "dmaviz check: %s: %s\n", argv[i], strerror(errno));
@@ -401,16 +386,18 @@ int dv_cmd_check(int argc, char **argv)
 
 /* ---- list -------------------------------------------------------------------------------------- */
 
+const struct dv_cmd_spec dv_list_spec = {
+	.name = "list",
+	.synopsis = "",
+	.what = "the id, level and title of every lesson",
+	.about = "Prints the id, level and title of every lesson.\n",
+};
+
 int dv_cmd_list(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs("usage: dmaviz list\n\nPrints the id, level and title of every lesson.\n", stdout);
-		return 0;
-	}
-	if (argc > 1) {
-		fprintf(stderr, "dmaviz list: unexpected argument '%s'\n", argv[1]);
-		return 2;
-	}
+	int nargs, rc = dv_opts_parse(&dv_list_spec, argc, argv, NULL, &nargs);
+	if (rc != DV_OPTS_GO)
+		return rc;
 	/* Installed lessons first; a build tree that was never installed uses the source's. */
 	const char *dir = DV_LESSONS_DIR;
 	struct stat sb;

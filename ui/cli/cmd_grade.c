@@ -3,6 +3,7 @@
 #include "cmd_grade.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,10 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "isolate.h"
+#include "opts.h"
 #include "lesson.h"
 #include "files.h"
-
-
-
 
 static void result_add(struct dv_grade_result *r, const char *text)
 {
@@ -180,20 +180,10 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 		snprintf(where, sizeof where, " at step %s", step);
 	/* Why the child did not come back with a verdict, in the words a learner sees here and
 	 * in dv_driver_preflight ("crashed with SIGSEGV at step 2 \"Send\""). */
-	char sb[32];
-	if (out.exited && out.exit_code <= DV_GRADE_ERROR)
+	if (dv_iso_classify(&out, DV_GRADE_ERROR) == DV_ISO_VERDICT)
 		r->verdict = out.exit_code;
-	else if (out.exited)
-		snprintf(r->aborted, sizeof r->aborted, "ended the process with exit(%d)%s", out.exit_code,
-		         where);
-	else if (out.cpu_exceeded)
-		snprintf(r->aborted, sizeof r->aborted, "exceeded %u s of CPU time%s (an endless loop?)",
-		         lim.cpu_seconds, where);
-	else if (out.wall_exceeded)
-		snprintf(r->aborted, sizeof r->aborted, "did not finish within the wall-clock limit%s", where);
 	else
-		snprintf(r->aborted, sizeof r->aborted, "crashed with %s%s",
-		         dv_signal_name(out.signal, sb, sizeof sb), where);
+		dv_iso_why(&out, DV_GRADE_ERROR, where, r->aborted, sizeof r->aborted);
 	if (r->aborted[0]) {
 		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "", r->aborted);
 		result_add(r, buf);
@@ -202,30 +192,36 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 	dv_iso_outcome_free(&out);
 }
 
+/* ---- pre-flight --------------------------------------------------------------------------- */
+
+bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
+			 size_t msglen)
+{
+	if (msglen)
+		msg[0] = '\0';
+	if (!d || !d->entry || !lesson_path)
+		return true;
+	/* The very run `dmaviz check` does, in a child under its limits (dv_grade_file): the
+	 * child inherits the module already loaded, so what it runs is what the caller will. */
+	struct dv_grade_opts o = { d->entry, NULL, false, NULL, NULL, 0 };
+	struct dv_grade_result r;
+	dv_grade_file(lesson_path, &o, &r);
+	bool safe = !r.aborted[0];
+	if (!safe && msglen) {
+		const char *base = strrchr(lesson_path, '/');
+		snprintf(msg, msglen,
+			 "%s, running %s, %s; nothing was shown (run `dmaviz check --driver %s "
+			 "%s` for details)",
+			 d->path ? d->path : "the driver", base ? base + 1 : lesson_path, r.aborted,
+			 d->path ? d->path : "FILE.so", lesson_path);
+	}
+	dv_grade_result_free(&r);
+	return safe;
+}
+
 /* ---- answers files (".txt" submissions) ------------------------------------------------------ */
 
 /* ---- grade ---------------------------------------------------------------------------------- */
-
-static void grade_usage(FILE *f)
-{
-	fputs("usage: dmaviz grade --tests DIR [--junit FILE] [--cpu-limit SECONDS] [--strict]\n"
-	      "                    SUBMISSION...\n"
-	      "\n"
-	      "Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
-	      "a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
-	      "lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
-	      "file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
-	      "default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
-	      "submission and file, with the messages of the failures.\n"
-	      "\n"
-	      "  --tests DIR        the lessons and test scripts to grade with\n"
-	      "  --junit FILE       also write a JUnit XML report (one testsuite per submission)\n"
-	      "  --cpu-limit S      CPU seconds each file may use (default 2)\n"
-	      "  --strict           fail a file at the first verifier rule it does not expect\n"
-	      "\n"
-	      "Exit status: 0 grading ran (whatever the grades), 2 bad usage or bad input.\n",
-	      f);
-}
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -319,59 +315,67 @@ static int probe_driver(void *ctx, int fd)
 	return 0;
 }
 
+struct grade_args {
+	const char *tests, *junit;
+	unsigned cpu;
+	bool strict;
+};
+
+static bool cpu_limit(const char *val, void *dst, char *why, size_t whylen)
+{
+	if (dv_opts_seconds(val, dst))
+		return true;
+	snprintf(why, whylen, "--cpu-limit wants whole seconds (1-3600), not '%s'", val);
+	return false;
+}
+
+static const struct dv_opt grade_opts[] = {
+	{ "--tests", NULL, "DIR", "the lessons and test scripts to grade with",
+	  offsetof(struct grade_args, tests), NULL, NULL },
+	{ "--junit", NULL, "FILE", "also write a JUnit XML report (one testsuite per submission)",
+	  offsetof(struct grade_args, junit), NULL, NULL },
+	{ "--cpu-limit", NULL, "S", "CPU seconds each file may use (default 2)",
+	  offsetof(struct grade_args, cpu), cpu_limit, NULL },
+	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
+	  offsetof(struct grade_args, strict), NULL, NULL },
+};
+
+const struct dv_cmd_spec dv_grade_spec = {
+	.name = "grade",
+	.synopsis = "--tests DIR [--junit FILE] [--cpu-limit SECONDS] [--strict]\nSUBMISSION...",
+	.what = "grade learners' drivers (.so) or answers files, each test in its own process with "
+		"CPU and memory limits",
+	.about =
+		"Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
+		"a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
+		"lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
+		"file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
+		"default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
+		"submission and file, with the messages of the failures.\n",
+	.status = "Exit status: 0 grading ran (whatever the grades), 2 bad usage or bad input.\n",
+	.opts = grade_opts,
+	.nopts = DV_OPTS_COUNT(grade_opts),
+	.column = 21,
+	.max_args = -1,
+};
+
 int dv_cmd_grade(int argc, char **argv)
 {
-	const char *tests_dir = NULL, *junit = NULL;
-	unsigned cpu = 2;
-	bool strict = false;
-	int i = 1;
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || !a[1])
-			break;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			grade_usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--strict")) {
-			strict = true;
-		} else if (!strcmp(a, "--tests") || !strcmp(a, "--junit") || !strcmp(a, "--cpu-limit")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "dmaviz grade: %s needs an argument\n", a);
-				grade_usage(stderr);
-				return 2;
-			}
-			const char *v = argv[++i];
-			if (a[2] == 't')
-				tests_dir = v;
-			else if (a[2] == 'j')
-				junit = v;
-			else {
-				char *end;
-				long n = strtol(v, &end, 10);
-				if (*end || n < 1 || n > 3600) {
-					fprintf(stderr, "dmaviz grade: --cpu-limit wants whole seconds (1-3600), not '%s'\n", v);
-					return 2;
-				}
-				cpu = (unsigned)n;
-			}
-		} else {
-			fprintf(stderr, "dmaviz grade: unknown option '%s'\n", a);
-			grade_usage(stderr);
-			return 2;
-		}
-	}
+	struct grade_args args = { .cpu = 2 };
+	int nargs, rc = dv_opts_parse(&dv_grade_spec, argc, argv, &args, &nargs);
+	if (rc != DV_OPTS_GO)
+		return rc;
+	const char *tests_dir = args.tests, *junit = args.junit;
+	unsigned cpu = args.cpu;
+	bool strict = args.strict;
 	if (!tests_dir) {
 		fprintf(stderr, "dmaviz grade: --tests DIR is required\n");
-		grade_usage(stderr);
+		dv_opts_help(&dv_grade_spec, stderr);
 		return 2;
 	}
-	if (i >= argc) {
+	if (!nargs) {
 		fprintf(stderr, "dmaviz grade: no submission given\n");
-		grade_usage(stderr);
+		dv_opts_help(&dv_grade_spec, stderr);
 		return 2;
 	}
 	/* The tests. */
@@ -388,7 +392,7 @@ int dv_cmd_grade(int argc, char **argv)
 	}
 	/* The submissions must at least exist: a typo is the teacher's, not the learner's. */
 	int status = 0;
-	for (int k = i; k < argc; k++) {
+	for (int k = 1; k <= nargs; k++) {
 		struct stat sb;
 		if (stat(argv[k], &sb) != 0 || !S_ISREG(sb.st_mode)) {
 			fprintf(stderr, "dmaviz grade: %s: %s\n", argv[k],
@@ -396,7 +400,7 @@ int dv_cmd_grade(int argc, char **argv)
 			status = 2;
 		}
 	}
-	size_t nsubs = (size_t)(argc - i);
+	size_t nsubs = (size_t)nargs;
 	struct submission *subs = status ? NULL : calloc(nsubs, sizeof *subs);
 	if (!subs) {
 		for (size_t t = 0; t < ntests; t++)
@@ -406,7 +410,7 @@ int dv_cmd_grade(int argc, char **argv)
 	}
 	for (size_t s = 0; s < nsubs; s++) {
 		struct submission *sub = &subs[s];
-		sub->path = argv[i + (int)s];
+		sub->path = argv[1 + (int)s];
 		sub->res = calloc(ntests, sizeof *sub->res);
 		if (!sub->res) {
 			status = 2;

@@ -1,45 +1,20 @@
-/* dmaviz quiz [--seed N] [--print] [--solve] [--answers FILE]: the terminal side of the
+/* dmaviz quiz [--seed N] [--print] [--solve] [--answers FILE]: the command-line side of the
  * generated exercises. The core (src/quiz.c) generates, solves and formats; this file parses
- * options, reads the learner's answers file and prints. */
-#include "config.h"
+ * options, reads the learner's answers file and prints. The interactive quiz is a front end's
+ * (ui/tui/quizui.c), handed in by main.c when the build has one: this file needs no curses. */
 #include "cmd_quiz.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "quiz.h"
-#if DV_HAVE_TUI
 #include <unistd.h>
 
-#include "quizui.h"
-#endif
-
-static void quiz_usage(FILE *f)
-{
-	fputs("usage: dmaviz quiz [--seed N] [--print] [--solve] [--answers FILE]\n"
-	      "\n"
-	      "Generates a system-DMA exercise: a channel, a buffer, one NdisMSetupDmaTransfer\n"
-	      "call, and questions on what it does (the Status, the mode, address, page and count\n"
-	      "bytes written to the 8237, whether a bounce buffer is used, the residue after K\n"
-	      "cycles, the bytes valid after Complete). The answers come from running the\n"
-	      "simulator. The same seed gives the same problem on every machine and build.\n"
-	      "\n"
-	      "  --seed N        the problem's number (decimal or 0x hex); without it, seed 1\n"
-	      "  --print         print the problem (the default in a pipe; in a terminal, without\n"
-	      "                  --print, --solve or --answers, the questions are asked one by\n"
-	      "                  one with the right answer after each, then 'N of M right';\n"
-	      "                  w after an answer replays how the simulated PC gets there)\n"
-	      "  --solve         print the problem and its answers\n"
-	      "  --answers FILE  check a learner's answers: 'ID: VALUE' lines (numbers in hex\n"
-	      "                  or decimal, yes/no, status names, none; '#' starts a comment)\n"
-	      "\n"
-	      "Exit status: 0 success or all answers right, 1 an answer wrong or missing, 2 bad\n"
-	      "usage or an unreadable or malformed answers file.\n",
-	      f);
-}
+#include "opts.h"
+#include "quiz.h"
 
 static bool parse_seed(const char *s, unsigned long long *out)
 {
@@ -142,45 +117,64 @@ static bool load_answers(const char *path, char *text, char *values[DV_QUIZ_NQUE
 	return true;
 }
 
-int dv_cmd_quiz(int argc, char **argv)
+struct quiz_args {
+	unsigned long long seed;
+	bool solve, print;
+	const char *answers;
+};
+
+static bool seed_value(const char *val, void *dst, char *why, size_t whylen)
 {
-	unsigned long long seed = 1;
-	bool solve = false, print = false;
-	const char *answers = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			quiz_usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--print")) {
-			print = true; /* the default in a pipe */
-		} else if (!strcmp(a, "--solve") || !strcmp(a, "-c")) {
-			solve = true;
-		} else if (!strcmp(a, "--seed") || !strcmp(a, "-s") || !strcmp(a, "--answers")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "dmaviz quiz: %s needs a value\n", a);
-				quiz_usage(stderr);
-				return 2;
-			}
-			val = argv[++i];
-			if (!strcmp(a, "--answers"))
-				answers = val;
-		} else if (!strncmp(a, "--seed=", 7)) {
-			val = a + 7;
-			a = "--seed";
-		} else if (!strncmp(a, "--answers=", 10)) {
-			answers = a + 10;
-		} else {
-			fprintf(stderr, "dmaviz quiz: %s '%s'\n", a[0] == '-' ? "unknown option" : "unexpected argument", a);
-			quiz_usage(stderr);
-			return 2;
-		}
-		if (val && strcmp(a, "--answers") && !parse_seed(val, &seed)) {
-			fprintf(stderr, "dmaviz quiz: bad seed '%s' (a number, decimal or 0x hex)\n", val);
-			return 2;
-		}
-	}
+	if (parse_seed(val, dst))
+		return true;
+	snprintf(why, whylen, "bad seed '%s' (a number, decimal or 0x hex)", val);
+	return false;
+}
+
+static const struct dv_opt quiz_opts[] = {
+	{ "--seed", "-s", "N", "the problem's number (decimal or 0x hex); without it, seed 1",
+	  offsetof(struct quiz_args, seed), seed_value, "needs a value" },
+	{ "--print", NULL, NULL,
+	  "print the problem (the default in a pipe; in a terminal, without\n"
+	  "--print, --solve or --answers, the questions are asked one by\n"
+	  "one with the right answer after each, then 'N of M right';\n"
+	  "w after an answer replays how the simulated PC gets there)",
+	  offsetof(struct quiz_args, print), NULL, NULL },
+	{ "--solve", "-c", NULL, "print the problem and its answers",
+	  offsetof(struct quiz_args, solve), NULL, NULL },
+	{ "--answers", NULL, "FILE",
+	  "check a learner's answers: 'ID: VALUE' lines (numbers in hex\n"
+	  "or decimal, yes/no, status names, none; '#' starts a comment)",
+	  offsetof(struct quiz_args, answers), NULL, "needs a value" },
+};
+
+const struct dv_cmd_spec dv_quiz_spec = {
+	.name = "quiz",
+	.synopsis = "[--seed N] [--print] [--solve] [--answers FILE]",
+	.what = "a generated DMA exercise: predict what Setup does, check answers",
+	.about =
+		"Generates a system-DMA exercise: a channel, a buffer, one NdisMSetupDmaTransfer\n"
+		"call, and questions on what it does (the Status, the mode, address, page and count\n"
+		"bytes written to the 8237, whether a bounce buffer is used, the residue after K\n"
+		"cycles, the bytes valid after Complete). The answers come from running the\n"
+		"simulator. The same seed gives the same problem on every machine and build.\n",
+	.status =
+		"Exit status: 0 success or all answers right, 1 an answer wrong or missing, 2 bad\n"
+		"usage or an unreadable or malformed answers file.\n",
+	.opts = quiz_opts,
+	.nopts = DV_OPTS_COUNT(quiz_opts),
+	.column = 18,
+};
+
+int dv_cmd_quiz_with(int argc, char **argv, int (*interactive)(const struct dv_quiz *q))
+{
+	struct quiz_args args = { .seed = 1 };
+	int nargs, rc = dv_opts_parse(&dv_quiz_spec, argc, argv, &args, &nargs);
+	if (rc != DV_OPTS_GO)
+		return rc;
+	unsigned long long seed = args.seed;
+	bool solve = args.solve, print = args.print;
+	const char *answers = args.answers;
 	if (answers && solve) {
 		fprintf(stderr, "dmaviz quiz: --answers and --solve do not go together\n");
 		return 2;
@@ -190,15 +184,12 @@ int dv_cmd_quiz(int argc, char **argv)
 		fprintf(stderr, "dmaviz quiz: the simulator could not run seed %llu (out of memory?)\n", seed);
 		return 2;
 	}
-#if DV_HAVE_TUI
-	/* In a terminal, without --print, --solve or --answers: ask the questions one by one. */
+	/* In a terminal, without --print, --solve or --answers: ask the questions one by one
+	 * (when the build has a front end for that; without one the problem is printed). */
 	const char *term = getenv("TERM");
-	if (!answers && !solve && !print && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term &&
-	    *term && strcmp(term, "dumb"))
-		return dv_quizui_main(&q);
-#else
-	(void)print; /* without a terminal UI the problems are always printed */
-#endif
+	if (interactive && !answers && !solve && !print && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO) && term && *term && strcmp(term, "dumb"))
+		return interactive(&q);
 	if (!answers) {
 		size_t n = dv_quiz_format(&q, solve, NULL, 0);
 		char *text = malloc(n + 1);

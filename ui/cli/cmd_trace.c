@@ -3,41 +3,20 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd_trace.h"
+#include "cmd_grade.h"
 #include "driver.h"
 #include "export.h"
 #include "lesson.h"
 #include "files.h"
+#include "opts.h"
 #include "sim.h"
-
-
-static void trace_usage(FILE *f)
-{
-	fputs("usage: dmaviz trace LESSON [--format text|jsonl|vcd] [-o FILE] [--driver FILE.so]\n"
-	      "\n"
-	      "Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
-	      "whole trace: the event log in words (text, the default), one JSON object per event\n"
-	      "(jsonl), or the bus signals and registers as a VCD waveform for GTKWave (vcd).\n"
-	      "LESSON is a path or a lesson id such as 'tour' or '01-tour'. The formats are\n"
-	      "described in docs/trace-formats.md.\n"
-	      "\n"
-	      "  --format FMT  text, jsonl or vcd\n"
-	      "  -o FILE       write to FILE instead of standard output\n"
-	      "\n"
-	      "Exit status: 0 success, 1 a check of the lesson failed (the trace is still written),\n"
-	      "2 bad usage, a lesson that does not parse or cannot run, or a file that cannot be\n"
-	      "written.\n",
-	      f);
-}
-
-
-
-
 
 static void print_msgs(const struct dv_msgs *m)
 {
@@ -52,49 +31,58 @@ static void print_msgs(const struct dv_msgs *m)
 		fprintf(stderr, "... and %zu more\n", m->dropped);
 }
 
+struct trace_args {
+	const char *format, *out, *driver;
+};
+
+static const struct dv_opt trace_opts[] = {
+	{ "--format", "-f", "FMT", "text, jsonl or vcd", offsetof(struct trace_args, format), NULL,
+	  NULL },
+	{ "-o", "--output", "FILE", "write to FILE instead of standard output",
+	  offsetof(struct trace_args, out), NULL, NULL },
+	{ "--driver", NULL, "FILE.so", "a learner's driver module, run in this process",
+	  offsetof(struct trace_args, driver), NULL, "needs a driver module (FILE.so)" },
+};
+
+const struct dv_cmd_spec dv_trace_spec = {
+	.name = "trace",
+	.synopsis = "LESSON [--format text|jsonl|vcd] [-o FILE] [--driver FILE.so]",
+	.what = "run a lesson headless and write its trace in words, as JSON Lines, or as a VCD of "
+		"the bus signals for GTKWave",
+	.about =
+		"Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
+		"whole trace: the event log in words (text, the default), one JSON object per event\n"
+		"(jsonl), or the bus signals and registers as a VCD waveform for GTKWave (vcd).\n"
+		"LESSON is a path or a lesson id such as 'tour' or '01-tour'. The formats are\n"
+		"described in docs/trace-formats.md.\n",
+	.status =
+		"Exit status: 0 success, 1 a check of the lesson failed (the trace is still "
+		"written),\n2 bad usage, a lesson that does not parse or cannot run, or a file that "
+		"cannot be\nwritten.\n",
+	.opts = trace_opts,
+	.nopts = DV_OPTS_COUNT(trace_opts),
+	.column = 14,
+	.max_args = 1,
+	.args_anywhere = true,
+	.extra_hint = " (one lesson at a time)",
+};
+
 /* Prints "dmaviz trace: HEAD ARG TAIL" and the usage; returns 2. */
 static int bad_usage(const char *head, const char *arg, const char *tail)
 {
 	fprintf(stderr, "dmaviz trace: %s%s%s\n", head, arg, tail);
-	trace_usage(stderr);
+	dv_opts_help(&dv_trace_spec, stderr);
 	return 2;
 }
 
 int dv_cmd_trace(int argc, char **argv)
 {
-	const char *format = "text", *out = NULL, *lesson = NULL, *driver_path = NULL;
-	bool opts_done = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!opts_done && !strcmp(a, "--")) {
-			opts_done = true;
-		} else if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
-			trace_usage(stdout);
-			return 0;
-		} else if (!opts_done && (!strcmp(a, "--format") || !strcmp(a, "-f") || !strcmp(a, "-o") ||
-		                          !strcmp(a, "--output"))) {
-			if (i + 1 >= argc)
-				return bad_usage("", a, " needs an argument");
-			if (a[1] == 'o' || a[2] == 'o')
-				out = argv[++i];
-			else
-				format = argv[++i];
-		} else if (!opts_done && !strcmp(a, "--driver")) {
-			if (i + 1 >= argc)
-				return bad_usage("", a, " needs a driver module (FILE.so)");
-			driver_path = argv[++i];
-		} else if (!opts_done && !strncmp(a, "--format=", 9)) {
-			format = a + 9;
-		} else if (!opts_done && !strncmp(a, "--output=", 9)) {
-			out = a + 9;
-		} else if (!opts_done && a[0] == '-' && a[1]) {
-			return bad_usage("unknown option '", a, "'");
-		} else if (lesson) {
-			return bad_usage("unexpected argument '", a, "' (one lesson at a time)");
-		} else {
-			lesson = a;
-		}
-	}
+	struct trace_args args = { .format = "text" };
+	int nargs, rc = dv_opts_parse(&dv_trace_spec, argc, argv, &args, &nargs);
+	if (rc != DV_OPTS_GO)
+		return rc;
+	const char *format = args.format, *out = args.out, *driver_path = args.driver;
+	const char *lesson = nargs ? argv[1] : NULL;
 	if (strcmp(format, "text") && strcmp(format, "jsonl") && strcmp(format, "vcd"))
 		return bad_usage("unknown format '", format, "' (text, jsonl or vcd)");
 	if (!lesson)

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,13 @@
 #include "cmd_quiz.h"
 #include "cmd_grade.h"
 #include "driver.h"
+#include "opts.h"
 #include "lesson.h"
 #include "keymap.h"
 #include "files.h"
 #include "sim.h"
 #if DV_HAVE_TUI
+#include "quizui.h"
 #include "tui.h"
 #endif
 #if DV_HAVE_SDL
@@ -28,53 +31,52 @@
 
 static int cmd_gui(int argc, char **argv);
 static int cmd_keys(int argc, char **argv);
+static int cmd_quiz(int argc, char **argv);
+static const struct dv_cmd_spec keys_spec;
 
-/* The subcommands: name, synopsis, what it does (the help is generated from these rows). */
+/* The subcommands: name, synopsis, what it does and handler; a command with an options table
+ * (opts.h) gives its name, synopsis and what in that table's spec, which also writes its
+ * --help. The help's list of commands is generated from these rows. */
 static const struct command {
 	const char *name, *synopsis, *what;
 	int (*run)(int argc, char **argv);
+	const struct dv_cmd_spec *spec;
 } commands[] = {
-	{ "check", "[--junit FILE] [--tap] [--answers FILE] [--strict] [--driver FILE.so] PATH...",
-	  "run lessons and test scripts headless (a directory means every *.lesson and *.tst file "
-	  "in it) and report what failed", dv_cmd_check },
-	{ "list", "", "the id, level and title of every lesson", dv_cmd_list },
-	{ "grade", "--tests DIR [--junit FILE] SUBMISSION...",
-	  "grade learners' drivers (.so) or answers files, each test in its own process with CPU and "
-	  "memory limits", dv_cmd_grade },
-	{ "quiz", "[--seed N] [--print] [--solve] [--answers FILE]",
-	  "a generated DMA exercise: predict what Setup does, check answers", dv_cmd_quiz },
+	{ .spec = &dv_check_spec, .run = dv_cmd_check },
+	{ .spec = &dv_list_spec, .run = dv_cmd_list },
+	{ .spec = &dv_grade_spec, .run = dv_cmd_grade },
+	{ .spec = &dv_quiz_spec, .run = cmd_quiz },
 	{ "gui", "[LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
-	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui },
-	{ "trace", "LESSON [--format text|jsonl|vcd] [-o FILE]",
-	  "run a lesson headless and write its trace in words, as JSON Lines, or as a VCD of the bus "
-	  "signals for GTKWave", dv_cmd_trace },
-	{ "keys", "[--markdown]", "every key of the terminal UI and the window", cmd_keys },
+	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui, NULL },
+	{ .spec = &dv_trace_spec, .run = dv_cmd_trace },
+	{ .spec = &keys_spec, .run = cmd_keys },
 };
+
+static const char *command_name(const struct command *c)
+{
+	return c->spec ? c->spec->name : c->name;
+}
 
 /* "  name synopsis", then what it does wrapped under it within 80 columns. */
 static void print_commands(FILE *f)
 {
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		const struct command *c = &commands[i];
-		const char *w = c->what;
-		bool same_line = !c->synopsis[0] && strlen(c->name) < 14;
-		if (same_line)
-			fprintf(f, "  %-15s", c->name);
-		else
-			fprintf(f, "  %s%s%s\n", c->name, c->synopsis[0] ? " " : "", c->synopsis);
-		while (*w) {
-			size_t n = strlen(w);
-			if (n > 63) {
-				n = 63;
-				while (n > 0 && w[n] != ' ')
-					n--;
-			}
-			fprintf(f, "%s%.*s\n", same_line ? "" : "                 ", (int)n, w);
-			same_line = false;
-			w += n;
-			while (*w == ' ')
-				w++;
+		const char *name = command_name(c);
+		const char *synopsis = c->spec ? c->spec->synopsis : c->synopsis;
+		const char *what = c->spec ? c->spec->what : c->what;
+		if (!synopsis[0] && strlen(name) < 14) {
+			fprintf(f, "  %-15s", name);
+			dv_opts_wrap(f, what, 17, 17, 80);
+			continue;
 		}
+		int n = fprintf(f, "  %s%s", name, synopsis[0] ? " " : "");
+		if (synopsis[0])
+			dv_opts_wrap(f, synopsis, n, n, 80);
+		else
+			fputc('\n', f);
+		fprintf(f, "%17s", "");
+		dv_opts_wrap(f, what, 17, 17, 80);
 	}
 }
 
@@ -257,24 +259,46 @@ static int cmd_ui(int argc, char **argv)
 #endif
 }
 
+/* `dmaviz quiz`: the command (cmd_quiz.c) with the terminal UI's interactive quiz, when this
+ * build has one. */
+static int cmd_quiz(int argc, char **argv)
+{
+#if DV_HAVE_TUI
+	return dv_cmd_quiz_with(argc, argv, dv_quizui_main);
+#else
+	return dv_cmd_quiz_with(argc, argv, NULL);
+#endif
+}
+
 /* `dmaviz keys [--markdown]`: the key table both front ends use (ui/app/keymap.c); the
  * README's table is this command's Markdown output (a test compares them). */
+struct keys_args {
+	bool markdown;
+};
+
+static const struct dv_opt keys_opts[] = {
+	{ "--markdown", NULL, NULL, "as the Markdown table of the README",
+	  offsetof(struct keys_args, markdown), NULL, NULL },
+};
+
+static const struct dv_cmd_spec keys_spec = {
+	.name = "keys",
+	.synopsis = "[--markdown]",
+	.what = "every key of the terminal UI and the window",
+	.about = "Every key of the terminal UI and the SDL2 window, and what it does.\n",
+	.opts = keys_opts,
+	.nopts = DV_OPTS_COUNT(keys_opts),
+	.column = 16,
+	.unknown = "unknown argument",
+};
+
 static int cmd_keys(int argc, char **argv)
 {
-	bool md = false;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--markdown")) {
-			md = true;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs("usage: dmaviz keys [--markdown]\n\nEvery key of the terminal UI and the SDL2 "
-			      "window, and what it does.\n", stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "dmaviz keys: unknown argument '%s'\n", argv[i]);
-			return 2;
-		}
-	}
-	if (md) {
+	struct keys_args args = { 0 };
+	int nargs, rc = dv_opts_parse(&keys_spec, argc, argv, &args, &nargs);
+	if (rc != DV_OPTS_GO)
+		return rc;
+	if (args.markdown) {
 		dv_keymap_markdown(stdout);
 		return 0;
 	}
@@ -304,7 +328,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], command_name(&commands[i])))
 			return commands[i].run(argc - 1, argv + 1);
 	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii") &&
 	    strcmp(argv[1], "--driver")) {
