@@ -345,6 +345,31 @@ static void test_assets_dir(void)
 	CHECK(!strcmp(t.name, "high contrast"));
 }
 
-CHECK_MAIN(CHECK_CASE(test_shipped_parse), CHECK_CASE(test_dark_is_default),
+static void test_assets_list(void)
+{
+	char out[3][DV_ASSETS_ENTRY];
+	CHECK_EQ(dv_assets_list("# fonts\n\n  A B  \r\n#x\nC\nD\nE\n", out, 3), 3);
+	CHECK(!strcmp(out[0], "A B") && !strcmp(out[1], "C") && !strcmp(out[2], "D"));
+	char longline[100];
+	memset(longline, 'x', 99);
+	longline[99] = '\0';
+	CHECK_EQ(dv_assets_list(longline, out, 3), 0);
+	CHECK_EQ(dv_assets_list("", out, 3), 0);
+	/* The shipped list tries DejaVu Sans Mono first (the look the SDL tests hash). */
+	char path[4096];
+	snprintf(path, sizeof path, "%s/fonts.list", src_assets());
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	char text[4096];
+	size_t len = fread(text, 1, sizeof text - 1, f);
+	text[len] = '\0';
+	fclose(f);
+	CHECK(dv_assets_list(text, out, 3) >= 1);
+	CHECK(!strcmp(out[0], "DejaVu Sans Mono"));
+}
+
+CHECK_MAIN(CHECK_CASE(test_assets_list), CHECK_CASE(test_shipped_parse), CHECK_CASE(test_dark_is_default),
 	   CHECK_CASE(test_dark_terminal), CHECK_CASE(test_pick), CHECK_CASE(test_bad_file),
 	   CHECK_CASE(test_colour_blind), CHECK_CASE(test_assets_find), CHECK_CASE(test_assets_dir))

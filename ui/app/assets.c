@@ -80,3 +80,25 @@ bool dv_assets_path(const char *rel, char *out, size_t outlen)
 	int n = snprintf(out, outlen, "%s/%s", dir, rel);
 	return n > 0 && (size_t)n < outlen;
 }
+
+size_t dv_assets_list(const char *text, char (*out)[DV_ASSETS_ENTRY], size_t max)
+{
+	size_t n = 0;
+	for (const char *p = text; *p && n < max;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *s = p;
+		p += len + (e ? 1 : 0);
+		while (len && (*s == ' ' || *s == '\t')) {
+			s++;
+			len--;
+		}
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+			len--;
+		if (!len || s[0] == '#' || len >= DV_ASSETS_ENTRY)
+			continue;
+		memcpy(out[n], s, len);
+		out[n++][len] = '\0';
+	}
+	return n;
+}

@@ -23,4 +23,10 @@ const char *dv_assets_dir(void);
 /* DATADIR/rel into out; false when there is no data folder or the path does not fit. */
 bool dv_assets_path(const char *rel, char *out, size_t outlen);
 
+/* The entries of a list file's text (assets/fonts.list): each line that is not blank and does
+ * not start with '#', trimmed, at most max entries of up to DV_ASSETS_ENTRY - 1 bytes (a longer
+ * line is left out). Returns how many were written. */
+#define DV_ASSETS_ENTRY 64
+size_t dv_assets_list(const char *text, char (*out)[DV_ASSETS_ENTRY], size_t max);
+
 #endif
