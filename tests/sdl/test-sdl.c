@@ -470,7 +470,8 @@ static void test_theme_files_and_icon(void)
 	SDL_Surface *b = render(s, W, H);
 	dv_sdl_key(s, SDLK_c, 0);
 	SDL_Surface *c = render(s, W, H);
-	CHECK(a && pixel(a, 2, 2) == bg, "light theme: background %06x, not %06x", a ? pixel(a, 2, 2) : 0, bg);
+	CHECK(a && pixel(a, 2, 2) == bg, "light theme: background %06x, not %06x",
+	      a ? pixel(a, 2, 2) : 0, bg);
 	CHECK(b && pixel(b, 2, 2) == 0, "light theme, c: the background is not black");
 	CHECK(c && pixel(c, 2, 2) == bg && !strcmp(dv_sdl_status(s), "light theme"),
 	      "c twice: '%s', not back to the light theme", dv_sdl_status(s));
@@ -479,7 +480,8 @@ static void test_theme_files_and_icon(void)
 	SDL_FreeSurface(c);
 	dv_sdl_close(s);
 	SDL_Surface *icon = dv_sdl_icon();
-	CHECK(icon && icon->w == 64 && icon->h == 64, "the icon: %s", icon ? "not 64x64" : SDL_GetError());
+	CHECK(icon && icon->w == 64 && icon->h == 64, "the icon: %s",
+	      icon ? "not 64x64" : SDL_GetError());
 	SDL_FreeSurface(icon);
 }
 

@@ -35,7 +35,8 @@ static bool same_tcolor(const struct dv_tcolor *a, const struct dv_tcolor *b)
 	if (a->n != b->n)
 		return false;
 	for (unsigned i = 0; i < a->n; i++)
-		if (a->choice[i].kind != b->choice[i].kind || a->choice[i].index != b->choice[i].index ||
+		if (a->choice[i].kind != b->choice[i].kind ||
+		    a->choice[i].index != b->choice[i].index ||
 		    memcmp(&a->choice[i].rgb, &b->choice[i].rgb, sizeof a->choice[i].rgb))
 			return false;
 	return true;
@@ -90,7 +91,7 @@ static void test_pick(void)
 	/* A colour by RGB: the nearest the terminal has. */
 	struct dv_tcolor c = { 1, { { DV_TC_RGB, 0, { 0xd7, 0x87, 0x00 } } } };
 	CHECK_EQ(dv_tcolor_pick(&c, 256), 172); /* exactly in the cube */
-	CHECK_EQ(dv_tcolor_pick(&c, 8), 3);	 /* yellow is nearest of 8 */
+	CHECK_EQ(dv_tcolor_pick(&c, 8), 3);	/* yellow is nearest of 8 */
 	/* bright-red needs 16 colours; with 8 the next choice. */
 	struct dv_tcolor b = { 2, { { DV_TC_INDEX, 9, { 0 } }, { DV_TC_INDEX, 1, { 0 } } } };
 	CHECK_EQ(dv_tcolor_pick(&b, 16), 9);
@@ -140,12 +141,14 @@ static void test_bad_file(void)
 		const char *text, *want;
 	} cases[] = {
 		{ "name = a\nwindow.bogus = #000000\n", "t:2: unknown window colour 'bogus'" },
-		{ "name = a\nterm.changed = purple\n", "t:2: 'purple': a terminal colour is a name "
-						       "(red, bright-red, ...), 0-255, #rrggbb or default" },
+		{ "name = a\nterm.changed = purple\n",
+		  "t:2: 'purple': a terminal colour is a name "
+		  "(red, bright-red, ...), 0-255, #rrggbb or default" },
 		{ "name = a\nterm.changed = 256\n", "t:2: '256': a terminal colour is a name (red, "
 						    "bright-red, ...), 0-255, #rrggbb or default" },
-		{ "name = a\nterm.glow = red\n", "t:2: unknown terminal role 'glow' (heading, changed, "
-						 "fading, highlight, error)" },
+		{ "name = a\nterm.glow = red\n",
+		  "t:2: unknown terminal role 'glow' (heading, changed, "
+		  "fading, highlight, error)" },
 		{ "\n# c\nname a\n", "t:3: 'name a': a line is 'key = value'" },
 		{ "colour = red\n", "t:1: unknown key 'colour' (name, window.*, term.*)" },
 		{ "window.bg = #000000\n", "t: no 'name = ...' line" },
@@ -195,10 +198,10 @@ static void lab(const double l[3], double out[3])
 }
 
 /* Machado, Oliveira and Fernandes (2009), severity 1.0, on linear RGB. */
-static const double protan[9] = { 0.152286, 1.052583, -0.204868, 0.114503, 0.786281,
+static const double protan[9] = { 0.152286, 1.052583,  -0.204868, 0.114503, 0.786281,
 				  0.099216, -0.003882, -0.048116, 1.051998 };
-static const double deutan[9] = { 0.367322, 0.860646, -0.227968, 0.280085, 0.672501,
-				  0.047413, -0.011820, 0.042940, 0.968881 };
+static const double deutan[9] = { 0.367322, 0.860646,  -0.227968, 0.280085, 0.672501,
+				  0.047413, -0.011820, 0.042940,  0.968881 };
 
 /* How far apart two colours look (CIE76 delta E) to someone with the deficiency m (NULL:
  * normal vision). */
@@ -232,8 +235,8 @@ static void check_apart(const char *what, const struct dv_rgb *c, const char *co
 			for (int j = i + 1; j < n; j++) {
 				double d = seen_distance(c[i], c[j], vision[v].m);
 				if (d < MIN_DELTA_E) {
-					fprintf(stderr, "# %s: %s and %s are %.1f apart under %s\n", what,
-						names[i], names[j], d, vision[v].name);
+					fprintf(stderr, "# %s: %s and %s are %.1f apart under %s\n",
+						what, names[i], names[j], d, vision[v].name);
 					CHECK(d >= MIN_DELTA_E);
 				}
 			}
@@ -370,6 +373,7 @@ static void test_assets_list(void)
 	CHECK(!strcmp(out[0], "DejaVu Sans Mono"));
 }
 
-CHECK_MAIN(CHECK_CASE(test_assets_list), CHECK_CASE(test_shipped_parse), CHECK_CASE(test_dark_is_default),
-	   CHECK_CASE(test_dark_terminal), CHECK_CASE(test_pick), CHECK_CASE(test_bad_file),
-	   CHECK_CASE(test_colour_blind), CHECK_CASE(test_assets_find), CHECK_CASE(test_assets_dir))
+CHECK_MAIN(CHECK_CASE(test_assets_list), CHECK_CASE(test_shipped_parse),
+	   CHECK_CASE(test_dark_is_default), CHECK_CASE(test_dark_terminal), CHECK_CASE(test_pick),
+	   CHECK_CASE(test_bad_file), CHECK_CASE(test_colour_blind), CHECK_CASE(test_assets_find),
+	   CHECK_CASE(test_assets_dir))

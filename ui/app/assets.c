@@ -64,10 +64,10 @@ const char *dv_assets_dir(void)
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 		if (n > 0)
 			exe[n] = '\0';
-		state = dv_assets_find(getenv("DMAVIZ_DATADIR"), n > 0 ? exe : NULL, DV_DATADIR, dir,
-				       sizeof dir)
-				? 1
-				: -1;
+		state = dv_assets_find(getenv("DMAVIZ_DATADIR"), n > 0 ? exe : NULL, DV_DATADIR,
+				       dir, sizeof dir) ?
+				1 :
+				-1;
 	}
 	return state > 0 ? dir : NULL;
 }

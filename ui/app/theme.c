@@ -59,14 +59,14 @@ static const struct {
 	const char *key;
 	enum dv_role role;
 } term_keys[] = {
-	{ "heading", DV_ROLE_HEADING },	    { "changed", DV_ROLE_CHANGED },
-	{ "fading", DV_ROLE_FADING },	    { "highlight", DV_ROLE_HIGHLIGHT },
+	{ "heading", DV_ROLE_HEADING }, { "changed", DV_ROLE_CHANGED },
+	{ "fading", DV_ROLE_FADING },	{ "highlight", DV_ROLE_HIGHLIGHT },
 	{ "error", DV_ROLE_ERROR },
 };
 #define NTERM (sizeof term_keys / sizeof term_keys[0])
 
 static const char *const ansi_names[8] = { "black", "red",     "green", "yellow",
-					   "blue",  "magenta", "cyan",  "white" };
+					   "blue",  "magenta", "cyan",	"white" };
 
 /* xterm's palette: 16 system colours, a 6x6x6 cube, 24 greys. */
 struct dv_rgb dv_xterm_rgb(int i)
@@ -116,12 +116,14 @@ int dv_tcolor_pick(const struct dv_tcolor *c, int ncolors)
 		return -1;
 	for (unsigned i = 0; i < c->n; i++) {
 		switch (c->choice[i].kind) {
-		case DV_TC_DEFAULT: return -1;
+		case DV_TC_DEFAULT:
+			return -1;
 		case DV_TC_INDEX:
 			if (c->choice[i].index < n)
 				return c->choice[i].index;
 			break;
-		case DV_TC_RGB: return nearest(c->choice[i].rgb, n);
+		case DV_TC_RGB:
+			return nearest(c->choice[i].rgb, n);
 		}
 	}
 	/* No choice fits: the colour nearest to the last one's. */
@@ -197,7 +199,8 @@ static bool parse_tcolor(const char *s, size_t len, struct dv_tcolor *c, const c
 		} else {
 			bool bright = wl > 7 && memcmp(w, "bright-", 7) == 0;
 			for (int k = 0; k < 8 && !ok; k++)
-				if (word_is(w + (bright ? 7 : 0), wl - (bright ? 7 : 0), ansi_names[k])) {
+				if (word_is(w + (bright ? 7 : 0), wl - (bright ? 7 : 0),
+					    ansi_names[k])) {
 					ch->kind = DV_TC_INDEX;
 					ch->index = (uint8_t)(k + (bright ? 8 : 0));
 					ok = true;
@@ -278,7 +281,8 @@ bool dv_theme_parse(struct dv_theme *t, const char *text, const char *file, char
 			continue;
 		const char *eq = memchr(s, '=', len);
 		if (!eq) {
-			fail(err, errlen, file, line, "'%.*s': a line is 'key = value'", (int)len, s);
+			fail(err, errlen, file, line, "'%.*s': a line is 'key = value'", (int)len,
+			     s);
 			return false;
 		}
 		const char *k = s, *v = eq + 1;
@@ -298,12 +302,13 @@ bool dv_theme_parse(struct dv_theme *t, const char *text, const char *file, char
 			while (i < DV_WC_COUNT && !word_is(k + 7, kl - 7, window_keys[i]))
 				i++;
 			if (i == DV_WC_COUNT) {
-				fail(err, errlen, file, line, "unknown window colour '%.*s'", (int)(kl - 7),
-				     k + 7);
+				fail(err, errlen, file, line, "unknown window colour '%.*s'",
+				     (int)(kl - 7), k + 7);
 				return false;
 			}
 			if (!parse_rgb(v, vl, &t->win[i])) {
-				fail(err, errlen, file, line, "'%.*s': a window colour is #rrggbb", (int)vl, v);
+				fail(err, errlen, file, line, "'%.*s': a window colour is #rrggbb",
+				     (int)vl, v);
 				return false;
 			}
 			have_win[i] = true;
@@ -327,7 +332,8 @@ bool dv_theme_parse(struct dv_theme *t, const char *text, const char *file, char
 			have_term[i] = true;
 			continue;
 		}
-		fail(err, errlen, file, line, "unknown key '%.*s' (name, window.*, term.*)", (int)kl, k);
+		fail(err, errlen, file, line, "unknown key '%.*s' (name, window.*, term.*)",
+		     (int)kl, k);
 		return false;
 	}
 	if (!have_name) {
@@ -362,8 +368,10 @@ bool dv_theme_load(struct dv_theme *t, const char *name_or_file, char *err, size
 			known = known || !strcmp(arg, dv_theme_names[i]);
 		int n = snprintf(path, sizeof path, "themes/%s.theme", arg);
 		if (!known || n < 0 || (size_t)n >= sizeof path) {
-			snprintf(err, errlen, "no theme '%s' (dark, light, high-contrast, colour-blind, "
-					      "or a .theme file)", arg);
+			snprintf(err, errlen,
+				 "no theme '%s' (dark, light, high-contrast, colour-blind, "
+				 "or a .theme file)",
+				 arg);
 			return false;
 		}
 		char rel[64];

@@ -23,16 +23,17 @@
 #include "view.h"
 
 /* The window's colours, in the order ui/sdl's struct dv_sdl_theme has them. */
-#define DV_THEME_WINDOW_COLORS(X)                                                               \
-	X(bg) X(text) X(head) X(changed) X(on_changed) X(dim) X(error) X(hilite) X(border)      \
-	X(boxfill) X(masked) X(xfer) X(wire_off) X(wire_on) X(wire_pulse) X(buf) X(sub)          \
-	X(moved) X(bounce) X(panel) X(tip)
+#define DV_THEME_WINDOW_COLORS(X) \
+	X(bg) \
+	X(text) X(head) X(changed) X(on_changed) X(dim) X(error) X(hilite) X(border) X(boxfill) \
+		X(masked) X(xfer) X(wire_off) X(wire_on) X(wire_pulse) X(buf) X(sub) X(moved) \
+			X(bounce) X(panel) X(tip)
 
 enum dv_wcolor {
 #define DV_THEME_X(n) DV_WC_##n,
 	DV_THEME_WINDOW_COLORS(DV_THEME_X)
 #undef DV_THEME_X
-	DV_WC_COUNT
+		DV_WC_COUNT
 };
 
 struct dv_rgb {

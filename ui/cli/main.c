@@ -198,8 +198,9 @@ static int cmd_ui(int argc, char **argv)
 			driver_path = argv[i];
 		} else if (!strcmp(argv[i], "--theme")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "dmaviz: --theme needs a value: dark, light, high-contrast, "
-				                "colour-blind or a .theme file\n");
+				fprintf(stderr,
+					"dmaviz: --theme needs a value: dark, light, high-contrast, "
+					"colour-blind or a .theme file\n");
 				return 2;
 			}
 			i++; /* its value is not a lesson; the terminal UI reads both */

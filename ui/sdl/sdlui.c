@@ -79,14 +79,16 @@ static bool find_fonts(struct dv_sdl *s, char *err, size_t errlen)
 		for (size_t i = 0; i < n && !ok; i++)
 			if (find_font(fam[i], "", s->font_path, sizeof s->font_path)) {
 				if (!find_font(fam[i], ":bold", s->bold_path, sizeof s->bold_path))
-					snprintf(s->bold_path, sizeof s->bold_path, "%s", s->font_path);
+					snprintf(s->bold_path, sizeof s->bold_path, "%s",
+						 s->font_path);
 				ok = true;
 			}
 		FcFini();
 	}
 	if (!ok)
-		snprintf(err, errlen, "no font: fontconfig finds none of the families in %s; install "
-				      "the Debian package fonts-dejavu-core",
+		snprintf(err, errlen,
+			 "no font: fontconfig finds none of the families in %s; install "
+			 "the Debian package fonts-dejavu-core",
 			 text ? list : "the font list (assets/fonts.list is missing)");
 	return ok;
 }
@@ -96,7 +98,8 @@ static bool find_fonts(struct dv_sdl *s, char *err, size_t errlen)
 static void sdl_theme(struct dv_sdl_theme *o, const struct dv_theme *t)
 {
 	snprintf(o->name, sizeof o->name, "%s", t->name);
-#define DV_THEME_X(n) o->n = (SDL_Color){ t->win[DV_WC_##n].r, t->win[DV_WC_##n].g, t->win[DV_WC_##n].b, 255 };
+#define DV_THEME_X(n) \
+	o->n = (SDL_Color){ t->win[DV_WC_##n].r, t->win[DV_WC_##n].g, t->win[DV_WC_##n].b, 255 };
 	DV_THEME_WINDOW_COLORS(DV_THEME_X)
 #undef DV_THEME_X
 }
@@ -1041,8 +1044,8 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 			a->opt.theme = &theme;
 		} else if (!strcmp(o, "--fullscreen")) {
 			a->fullscreen = true;
-		} else if (!strcmp(o, "--screenshot") || !strcmp(o, "--at") || !strcmp(o, "--size") ||
-			   !strcmp(o, "--play-ms")) {
+		} else if (!strcmp(o, "--screenshot") || !strcmp(o, "--at") ||
+			   !strcmp(o, "--size") || !strcmp(o, "--play-ms")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "dmaviz gui: %s needs a value\n", o);
 				return 2;

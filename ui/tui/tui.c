@@ -932,15 +932,15 @@ static void restore_terminal(void)
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-	        "usage: %s [--no-color] [--ascii] [--theme NAME|FILE] [LESSON]\n"
-	        "\n"
-	        "Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
-	        "./, one event, t granularity, p play, r run until, m memory, : sandbox, g/G, ? help, q.\n"
-	        "Colour is off with --no-color or NO_COLOR. --theme picks the colours: dark (the\n"
-	        "default), light, high-contrast, colour-blind, or a .theme file; --contrast is\n"
-	        "--theme high-contrast. Progress is kept in\n"
-	        "$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
-	        prog);
+		"usage: %s [--no-color] [--ascii] [--theme NAME|FILE] [LESSON]\n"
+		"\n"
+		"Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
+		"./, one event, t granularity, p play, r run until, m memory, : sandbox, g/G, ? help, q.\n"
+		"Colour is off with --no-color or NO_COLOR. --theme picks the colours: dark (the\n"
+		"default), light, high-contrast, colour-blind, or a .theme file; --contrast is\n"
+		"--theme high-contrast. Progress is kept in\n"
+		"$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
+		prog);
 }
 
 /* Options shared by the lesson and the menu. Returns -1 to go on, else an exit status. */
@@ -957,8 +957,10 @@ static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const c
 			opt->color = false;
 		} else if (strcmp(argv[i], "--theme") == 0) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "%s: --theme needs a value: dark, light, high-contrast, "
-				                "colour-blind or a .theme file\n", prog);
+				fprintf(stderr,
+					"%s: --theme needs a value: dark, light, high-contrast, "
+					"colour-blind or a .theme file\n",
+					prog);
 				return 2;
 			}
 			theme_arg = argv[++i];
