@@ -54,14 +54,14 @@ static void test_dark_is_default(void)
 {
 	struct dv_theme t;
 	CHECK(load_shipped("dark", &t));
-	CHECK(!strcmp(t.name, dv_theme_default.name));
+	CHECK(!strcmp(t.name, dv_theme_builtin()->name));
 	for (int i = 0; i < DV_WC_COUNT; i++)
-		CHECK(!memcmp(&t.win[i], &dv_theme_default.win[i], sizeof t.win[i]));
+		CHECK(!memcmp(&t.win[i], &dv_theme_builtin()->win[i], sizeof t.win[i]));
 	for (int r = 0; r < DV_ROLE_COUNT; r++) {
-		CHECK_EQ(t.term[r].set, dv_theme_default.term[r].set);
+		CHECK_EQ(t.term[r].set, dv_theme_builtin()->term[r].set);
 		if (t.term[r].set) {
-			CHECK(same_tcolor(&t.term[r].fg, &dv_theme_default.term[r].fg));
-			CHECK(same_tcolor(&t.term[r].bg, &dv_theme_default.term[r].bg));
+			CHECK(same_tcolor(&t.term[r].fg, &dv_theme_builtin()->term[r].fg));
+			CHECK(same_tcolor(&t.term[r].bg, &dv_theme_builtin()->term[r].bg));
 		}
 	}
 }
@@ -69,7 +69,10 @@ static void test_dark_is_default(void)
 /* Today's terminal colours: curses numbers for 256 and 8 colours. */
 static void test_dark_terminal(void)
 {
-	const struct dv_theme *t = &dv_theme_default;
+	const struct dv_theme *t = dv_theme_builtin();
+	CHECK(!strcmp(t->name, "dark"));
+	CHECK(t->win[DV_WC_bg].r == 12 && t->win[DV_WC_bg].g == 16 && t->win[DV_WC_bg].b == 24);
+	CHECK(t->win[DV_WC_changed].r == 255 && t->win[DV_WC_changed].g == 214);
 	CHECK_EQ(dv_tcolor_pick(&t->term[DV_ROLE_HEADING].fg, 256), 7);
 	CHECK_EQ(dv_tcolor_pick(&t->term[DV_ROLE_HEADING].bg, 256), 4);
 	CHECK_EQ(dv_tcolor_pick(&t->term[DV_ROLE_CHANGED].fg, 8), 3);
@@ -135,7 +138,7 @@ static void test_bad_file(void)
 	CHECK(!strcmp(err, want));
 	if (strcmp(err, want))
 		fprintf(stderr, "# got  %s\n# want %s\n", err, want);
-	CHECK(!memcmp(&t, &dv_theme_default, sizeof t));
+	CHECK(!memcmp(&t, dv_theme_builtin(), sizeof t));
 
 	static const struct {
 		const char *text, *want;
@@ -164,7 +167,7 @@ static void test_bad_file(void)
 	CHECK(!dv_theme_load(&t, "nosuch", err, sizeof err));
 	CHECK(strstr(err, "no theme 'nosuch'") != NULL);
 	CHECK(!dv_theme_load(&t, "/nonexistent/x.theme", err, sizeof err));
-	CHECK(!memcmp(&t, &dv_theme_default, sizeof t));
+	CHECK(!memcmp(&t, dv_theme_builtin(), sizeof t));
 	unlink(path);
 	rmdir(dir);
 }

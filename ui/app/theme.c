@@ -8,42 +8,10 @@
 #include <string.h>
 
 #include "assets.h"
+#include "dark-theme.h" /* DV_DARK_THEME: assets/themes/dark.theme as a string */
 #include "files.h"
 
 #define MAX_THEME_FILE (64 * 1024)
-
-/* Must equal assets/themes/dark.theme (tests/unit/test-theme.c compares the two). */
-const struct dv_theme dv_theme_default = {
-	.name = "dark",
-	.win = {
-		[DV_WC_bg] = { 12, 16, 24 },	      [DV_WC_text] = { 240, 240, 240 },
-		[DV_WC_head] = { 110, 200, 255 },     [DV_WC_changed] = { 255, 214, 0 },
-		[DV_WC_on_changed] = { 0, 0, 0 },     [DV_WC_dim] = { 150, 156, 170 },
-		[DV_WC_error] = { 255, 96, 96 },      [DV_WC_hilite] = { 140, 255, 150 },
-		[DV_WC_border] = { 110, 122, 145 },   [DV_WC_boxfill] = { 26, 34, 50 },
-		[DV_WC_masked] = { 80, 22, 26 },      [DV_WC_xfer] = { 18, 72, 34 },
-		[DV_WC_wire_off] = { 70, 74, 88 },    [DV_WC_wire_on] = { 80, 255, 110 },
-		[DV_WC_wire_pulse] = { 255, 150, 30 }, [DV_WC_buf] = { 60, 70, 100 },
-		[DV_WC_sub] = { 40, 150, 200 },	      [DV_WC_moved] = { 120, 235, 255 },
-		[DV_WC_bounce] = { 200, 110, 255 },   [DV_WC_panel] = { 18, 24, 36 },
-		[DV_WC_tip] = { 50, 56, 80 },
-	},
-	/* Meaning rides on the yellow/blue axis and on attributes (ui/tui/tui.c); fading is dark
-	 * yellow where there are 256 colours and blue where there are 8. */
-	.term = {
-		[DV_ROLE_HEADING] = { true, { 1, { { DV_TC_INDEX, 7, { 0 } } } },
-				      { 1, { { DV_TC_INDEX, 4, { 0 } } } } },
-		[DV_ROLE_CHANGED] = { true, { 1, { { DV_TC_INDEX, 3, { 0 } } } },
-				      { 1, { { DV_TC_DEFAULT, 0, { 0 } } } } },
-		[DV_ROLE_HIGHLIGHT] = { true, { 1, { { DV_TC_INDEX, 6, { 0 } } } },
-					{ 1, { { DV_TC_DEFAULT, 0, { 0 } } } } },
-		[DV_ROLE_ERROR] = { true, { 1, { { DV_TC_INDEX, 1, { 0 } } } },
-				    { 1, { { DV_TC_DEFAULT, 0, { 0 } } } } },
-		[DV_ROLE_FADING] = { true,
-				     { 2, { { DV_TC_INDEX, 136, { 0 } }, { DV_TC_INDEX, 4, { 0 } } } },
-				     { 1, { { DV_TC_DEFAULT, 0, { 0 } } } } },
-	},
-};
 
 const char *const dv_theme_names[] = { "dark", "light", "high-contrast", "colour-blind" };
 const size_t dv_theme_count = sizeof dv_theme_names / sizeof dv_theme_names[0];
@@ -353,13 +321,25 @@ bool dv_theme_parse(struct dv_theme *t, const char *text, const char *file, char
 	return true;
 }
 
+const struct dv_theme *dv_theme_builtin(void)
+{
+	static struct dv_theme dark;
+	if (!dark.name[0]) {
+		char err[200];
+		/* It parses: tests/unit/test-theme.c loads the same file. */
+		if (!dv_theme_parse(&dark, DV_DARK_THEME, "dark.theme (built in)", err, sizeof err))
+			memset(&dark, 0, sizeof dark);
+	}
+	return &dark;
+}
+
 bool dv_theme_load(struct dv_theme *t, const char *name_or_file, char *err, size_t errlen)
 {
 	char path[4096];
 	const char *arg = name_or_file && *name_or_file ? name_or_file : "dark";
 	size_t al = strlen(arg);
 	bool is_file = strchr(arg, '/') || (al > 6 && !strcmp(arg + al - 6, ".theme"));
-	*t = dv_theme_default;
+	*t = *dv_theme_builtin();
 	if (is_file) {
 		snprintf(path, sizeof path, "%s", arg);
 	} else {
@@ -394,6 +374,6 @@ bool dv_theme_load(struct dv_theme *t, const char *name_or_file, char *err, size
 		ok = dv_theme_parse(t, text, path, err, errlen);
 	free(text);
 	if (!ok)
-		*t = dv_theme_default;
+		*t = *dv_theme_builtin();
 	return ok;
 }

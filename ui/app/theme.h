@@ -23,18 +23,20 @@
 #include "view.h"
 
 /* The window's colours, in the order ui/sdl's struct dv_sdl_theme has them. */
-#define DV_THEME_WINDOW_COLORS(X) \
-	X(bg) \
-	X(text) X(head) X(changed) X(on_changed) X(dim) X(error) X(hilite) X(border) X(boxfill) \
-		X(masked) X(xfer) X(wire_off) X(wire_on) X(wire_pulse) X(buf) X(sub) X(moved) \
-			X(bounce) X(panel) X(tip)
+/* An X-macro list, which clang-format cannot lay out. */
+/* clang-format off */
+#define DV_THEME_WINDOW_COLORS(X)                                                                  \
+	X(bg) X(text) X(head) X(changed) X(on_changed) X(dim) X(error) X(hilite) X(border)         \
+	X(boxfill) X(masked) X(xfer) X(wire_off) X(wire_on) X(wire_pulse) X(buf) X(sub)            \
+	X(moved) X(bounce) X(panel) X(tip)
 
 enum dv_wcolor {
 #define DV_THEME_X(n) DV_WC_##n,
 	DV_THEME_WINDOW_COLORS(DV_THEME_X)
 #undef DV_THEME_X
-		DV_WC_COUNT
+	DV_WC_COUNT
 };
+/* clang-format on */
 
 struct dv_rgb {
 	uint8_t r, g, b;
@@ -64,9 +66,9 @@ struct dv_theme {
 	struct dv_tpair term[DV_ROLE_COUNT]; /* by view role; NORMAL and DIM are never coloured */
 };
 
-/* The built-in default: the same colours as assets/themes/dark.theme (a test compares them).
- * It is what a front end uses when no theme file can be read. */
-extern const struct dv_theme dv_theme_default;
+/* The built-in default: assets/themes/dark.theme as the build found it (compiled in as text
+ * and parsed on first use). It is what a front end uses when no theme file can be read. */
+const struct dv_theme *dv_theme_builtin(void);
 
 /* The themes assets/themes ships, for --help and tests. */
 extern const char *const dv_theme_names[];

@@ -234,10 +234,10 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	struct dv_theme contrast;
 	char terr[600];
 	dv_theme_load(&contrast, "high-contrast", terr, sizeof terr);
-	sdl_theme(&s->themes[0], s->opt.theme ? s->opt.theme : &dv_theme_default);
+	sdl_theme(&s->themes[0], s->opt.theme ? s->opt.theme : dv_theme_builtin());
 	sdl_theme(&s->themes[1], &contrast);
 	if (!strcmp(s->themes[0].name, s->themes[1].name)) /* chosen high contrast: c gives dark */
-		sdl_theme(&s->themes[1], &dv_theme_default);
+		sdl_theme(&s->themes[1], dv_theme_builtin());
 	s->th = &s->themes[s->opt.contrast];
 	s->speed = DEFAULT_SPEED;
 	s->hover = -1;

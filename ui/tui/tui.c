@@ -89,7 +89,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 		return NULL;
 	}
 	t->opt = *opt;
-	t->theme = opt->theme ? *opt->theme : dv_theme_default;
+	t->theme = opt->theme ? *opt->theme : *dv_theme_builtin();
 	char err[4096];
 	struct dv_session_options so = { .driver_entry = opt->driver_entry, .driver_path = opt->driver_path };
 	t->s = dv_session_open(path, &so, err, sizeof err);
