@@ -26,6 +26,7 @@ packages=(
 	xauth             # needed by xvfb-run
 	xdotool           # keys and clicks for the X11 smoke test of the SDL2 mode
 	scdoc             # the man pages in docs/
+	desktop-file-utils # desktop-file-validate checks assets/dmaviz.desktop
 )
 
 cd "$(dirname "${BASH_SOURCE[0]}")"

@@ -157,4 +157,15 @@ check too-large-trace 2 "big\.lesson.*larger than 1 MiB" "$dv" trace "$big"
 if "$dv" gui --help >/dev/null 2>&1; then
 	check too-large-gui 2 "big\.lesson.*larger than 1 MiB" env SDL_VIDEODRIVER=dummy "$dv" gui "$big" --screenshot "$big.png"
 fi
+# Themes (assets/themes): a name or a file; one that does not load is a warning with its
+# file:line, and the terminal UI goes on with the default (here: to its "needs a terminal").
+check theme-by-name 2 'needs a terminal' "$dv" --theme light send
+check theme-after-lesson 2 'needs a terminal.*03-send' "$dv" send --theme=colour-blind
+check theme-contrast-alias 2 'needs a terminal' "$dv" --contrast send
+check theme-unknown 2 "no theme 'nosuch'.*using the dark theme" "$dv" --theme nosuch send
+printf 'name = bad\nwindow.bg = #12\n' >"$tmp/bad.theme"
+check theme-bad-file 2 "bad\.theme:2: '#12': a window colour is #rrggbb; using the dark theme" \
+	"$dv" --theme "$tmp/bad.theme" send
+check theme-needs-value 2 '--theme needs a value' "$dv" send --theme
+check theme-in-help 0 '--theme NAME\|FILE' "$dv" --help
 exit $fail

@@ -21,6 +21,7 @@
 
 #include "keymap.h"
 #include "sdlui.h"
+#include "theme.h"
 #include "../checkf.h"
 
 static const char *dir;
@@ -449,6 +450,41 @@ static void test_lessons(void)
 	dv_sdl_close(s);
 }
 
+/* A theme file paints the window (its background), the c key switches to high contrast and
+ * back to it; the icon loads from the data folder. */
+static void test_theme_files_and_icon(void)
+{
+	char path[4096], err[1024];
+	struct dv_theme light;
+	CHECK(dv_theme_load(&light, "light", err, sizeof err), "light theme: %s", err);
+	snprintf(path, sizeof path, "%s/03-send.lesson", dir);
+	struct dv_sdl_options o = { .ungated = true, .theme = &light };
+	struct dv_sdl *s = dv_sdl_open(path, &o, err, sizeof err);
+	CHECK(s != NULL, "open with the light theme: %s", err);
+	if (!s)
+		return;
+	uint32_t bg = (uint32_t)light.win[DV_WC_bg].r << 16 | (uint32_t)light.win[DV_WC_bg].g << 8 |
+		      light.win[DV_WC_bg].b;
+	SDL_Surface *a = render(s, W, H);
+	dv_sdl_key(s, SDLK_c, 0);
+	SDL_Surface *b = render(s, W, H);
+	dv_sdl_key(s, SDLK_c, 0);
+	SDL_Surface *c = render(s, W, H);
+	CHECK(a && pixel(a, 2, 2) == bg, "light theme: background %06x, not %06x",
+	      a ? pixel(a, 2, 2) : 0, bg);
+	CHECK(b && pixel(b, 2, 2) == 0, "light theme, c: the background is not black");
+	CHECK(c && pixel(c, 2, 2) == bg && !strcmp(dv_sdl_status(s), "light theme"),
+	      "c twice: '%s', not back to the light theme", dv_sdl_status(s));
+	SDL_FreeSurface(a);
+	SDL_FreeSurface(b);
+	SDL_FreeSurface(c);
+	dv_sdl_close(s);
+	SDL_Surface *icon = dv_sdl_icon();
+	CHECK(icon && icon->w == 64 && icon->h == 64, "the icon: %s",
+	      icon ? "not 64x64" : SDL_GetError());
+	SDL_FreeSurface(icon);
+}
+
 static void test_themes_and_sizes(void)
 {
 	struct dv_sdl *s = open_shot("03-send.lesson");
@@ -646,6 +682,7 @@ int main(int argc, char **argv)
 	test_wires_follow_the_channel();
 	test_memory_rows_match_the_buffer();
 	test_themes_and_sizes();
+	test_theme_files_and_icon();
 	test_png();
 	test_hashes(argv[2]);
 	TTF_Quit();

@@ -82,7 +82,7 @@ static void print_commands(FILE *f)
 
 static void usage(FILE *f)
 {
-	fputs("usage: dmaviz [--no-color] [--driver FILE.so] [LESSON]\n"
+	fputs("usage: dmaviz [--no-color] [--theme NAME|FILE] [--driver FILE.so] [LESSON]\n"
 	      "       dmaviz COMMAND [ARGS]\n"
 	      "\n"
 	      "dmaviz teaches how a network card moves frames with system (subordinate) DMA:\n"
@@ -93,7 +93,8 @@ static void usage(FILE *f)
 	      "by path or id (for example `dmaviz send` or `dmaviz 03-send`): j/space next,\n"
 	      "k/b back, . and , one event, g/G first/last, a answer, h hint, s skip, ? keys,\n"
 	      "q quit. A question stops every move forward until it is answered or skipped.\n"
-	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress.\n"
+	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress. --theme picks the colours\n"
+	      "(dark, light, high-contrast, colour-blind, or a .theme file), here and in gui.\n"
 	      "\n"
 	      "Commands (dmaviz COMMAND --help for each):\n",
 	      f);
@@ -197,6 +198,14 @@ static int cmd_ui(int argc, char **argv)
 			}
 			dat = i++;
 			driver_path = argv[i];
+		} else if (!strcmp(argv[i], "--theme")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr,
+					"dmaviz: --theme needs a value: dark, light, high-contrast, "
+					"colour-blind or a .theme file\n");
+				return 2;
+			}
+			i++; /* its value is not a lesson; the terminal UI reads both */
 		} else if (argv[i][0] != '-') {
 			lesson = argv[i];
 			at = i;
@@ -331,7 +340,8 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], command_name(&commands[i])))
 			return commands[i].run(argc - 1, argv + 1);
 	if (argv[1][0] == '-' && strcmp(argv[1], "--no-color") && strcmp(argv[1], "--ascii") &&
-	    strcmp(argv[1], "--driver")) {
+	    strcmp(argv[1], "--driver") && strcmp(argv[1], "--theme") &&
+	    strncmp(argv[1], "--theme=", 8) && strcmp(argv[1], "--contrast")) {
 		fprintf(stderr, "dmaviz: unknown option '%s'\n", argv[1]);
 		usage(stderr);
 		return 2;

@@ -21,30 +21,7 @@
 #include "dvndis.h"
 #include "sim.h"
 
-/* ---- colours ------------------------------------------------------------------------------- */
-
-const struct dv_theme dv_theme_dark = {
-	.name = "dark",
-	.bg = { 12, 16, 24, 255 }, .text = { 240, 240, 240, 255 }, .head = { 110, 200, 255, 255 },
-	.changed = { 255, 214, 0, 255 }, .on_changed = { 0, 0, 0, 255 }, .dim = { 150, 156, 170, 255 },
-	.error = { 255, 96, 96, 255 }, .hilite = { 140, 255, 150, 255 }, .border = { 110, 122, 145, 255 },
-	.boxfill = { 26, 34, 50, 255 }, .masked = { 80, 22, 26, 255 }, .xfer = { 18, 72, 34, 255 },
-	.wire_off = { 70, 74, 88, 255 }, .wire_on = { 80, 255, 110, 255 }, .wire_pulse = { 255, 150, 30, 255 },
-	.buf = { 60, 70, 100, 255 }, .sub = { 40, 150, 200, 255 }, .moved = { 120, 235, 255, 255 },
-	.bounce = { 200, 110, 255, 255 }, .panel = { 18, 24, 36, 255 }, .tip = { 50, 56, 80, 255 },
-};
-
-/* For a projector in a bright room: black and white, pure colours, no mid greys for text. */
-const struct dv_theme dv_theme_contrast = {
-	.name = "high contrast",
-	.bg = { 0, 0, 0, 255 }, .text = { 255, 255, 255, 255 }, .head = { 0, 255, 255, 255 },
-	.changed = { 255, 255, 0, 255 }, .on_changed = { 0, 0, 0, 255 }, .dim = { 210, 210, 210, 255 },
-	.error = { 255, 64, 64, 255 }, .hilite = { 0, 255, 0, 255 }, .border = { 255, 255, 255, 255 },
-	.boxfill = { 0, 0, 0, 255 }, .masked = { 120, 0, 0, 255 }, .xfer = { 0, 90, 0, 255 },
-	.wire_off = { 128, 128, 128, 255 }, .wire_on = { 0, 255, 0, 255 }, .wire_pulse = { 255, 128, 0, 255 },
-	.buf = { 90, 90, 90, 255 }, .sub = { 0, 160, 255, 255 }, .moved = { 0, 255, 255, 255 },
-	.bounce = { 255, 0, 255, 255 }, .panel = { 0, 0, 0, 255 }, .tip = { 0, 0, 120, 255 },
-};
+/* ---- colours (the theme's: ui/app/theme.h, assets/themes) ---------------------------------- */
 
 static void set_color(SDL_Renderer *r, SDL_Color c)
 {
@@ -154,7 +131,7 @@ static int textf(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int
 static void vline_at(SDL_Renderer *r, const struct dv_sdl *s, const struct dv_font *f, int x, int y,
 		     const struct dv_vline *l, size_t max)
 {
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	size_t i = 0, col = 0;
 	while (i < l->len && col < max) {
 		size_t j = i;
@@ -438,7 +415,7 @@ static SDL_Rect rect_of(struct box b)
 static void draw_box(SDL_Renderer *r, const struct dv_sdl *s, struct box b, const char *title,
 		     bool changed, SDL_Color fillc, int u)
 {
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	int bw = changed ? 4 * u : 2 * u;
 	fill(r, b.x, b.y, b.w, b.h, changed ? th->changed : th->border);
 	fill(r, b.x + bw, b.y + bw, b.w - 2 * bw, b.h - 2 * bw, fillc);
@@ -690,7 +667,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct moves *mv,
 			unsigned ch)
 {
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	const struct dv_font *sf = &s->small;
 	int u = L->u;
 	struct box mem = L->mem;
@@ -779,7 +756,7 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	SDL_Rect a = L->timing;
 	if (a.w <= 0)
 		return;
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	const struct dv_font *sf = &s->small;
 	int u = L->u, label_w = 7 * sf->cw;
 	int plot_x = a.x + label_w, plot_w = a.w - label_w;
@@ -825,7 +802,7 @@ static void draw_side(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 	SDL_Rect a = L->side;
 	if (a.w <= 0)
 		return;
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	const struct dv_font *sf = &s->small;
 	int u = L->u;
 	fill(r, a.x, a.y, a.w, a.h, th->panel);
@@ -922,7 +899,7 @@ static const struct dv_font *fit_narration(struct dv_sdl *s, struct layout *L)
 static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct dv_font *f)
 {
 	SDL_Rect a = L->narr;
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	int u = L->u;
 	fill(r, 0, a.y - 3 * u, L->W, 2 * u, th->border);
 	size_t cells = (size_t)((a.w - 4 * u) / f->cw);
@@ -963,7 +940,7 @@ struct button {
 /* The control row: buttons, the speed, and the lesson's timeline. */
 static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 {
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	const struct dv_font *sf = &s->small;
 	int u = L->u;
 	SDL_Rect a = L->controls;
@@ -1114,7 +1091,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	int W = 1280, H = 720;
 	if (SDL_GetRendererOutputSize(r, &W, &H) != 0 || W <= 0 || H <= 0)
 		W = 1280, H = 720;
-	const struct dv_theme *th = s->th;
+	const struct dv_sdl_theme *th = s->th;
 	s->nhit = 0;
 	s->out_w = W;
 	s->out_h = H;

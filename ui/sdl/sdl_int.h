@@ -14,6 +14,7 @@
 #include "play.h"
 #include "session.h"
 #include "sdlui.h"
+#include "theme.h"
 #include "view.h"
 
 struct dv_font {
@@ -21,10 +22,12 @@ struct dv_font {
 	int px, cw, lh;
 };
 
-struct dv_theme {
-	const char *name;
-	SDL_Color bg, text, head, changed, on_changed, dim, error, hilite, border, boxfill, masked, xfer,
-		wire_off, wire_on, wire_pulse, buf, sub, moved, bounce, panel, tip;
+/* A theme's window colours (ui/app/theme.h) as SDL colours, one field per window colour. */
+struct dv_sdl_theme {
+	char name[32];
+#define DV_THEME_X(n) SDL_Color n;
+	DV_THEME_WINDOW_COLORS(DV_THEME_X)
+#undef DV_THEME_X
 };
 
 /* Where the last draw put something a click or a hover can name. */
@@ -62,7 +65,9 @@ struct dv_sdl {
 	int font_h;  /* the output height the fonts were opened for; 0 none */
 	bool font_large;
 	int min_px;  /* the smallest text the display's DPI allows (9 pt); 0 when unknown */
-	const struct dv_theme *th;
+	/* the theme chosen (--theme) and the high-contrast one the c key switches to */
+	struct dv_sdl_theme themes[2];
+	const struct dv_sdl_theme *th; /* &themes[opt.contrast] */
 	/* playing: moves (dv_session_play_next) at speeds[speed] a second to the step's end */
 	bool playing;
 	unsigned speed;
@@ -94,7 +99,6 @@ struct dv_sdl {
 
 extern const unsigned dv_sdl_speeds[];
 extern const size_t dv_sdl_nspeeds;
-extern const struct dv_theme dv_theme_dark, dv_theme_contrast;
 
 /* The moves a second playing goes at now. */
 unsigned dv_sdl_rate(const struct dv_sdl *s);

@@ -14,6 +14,7 @@
 #include <SDL_image.h>
 #include <fontconfig/fontconfig.h>
 
+#include "assets.h"
 #include "files.h"
 #include "keymap.h"
 #include "play.h"
@@ -32,11 +33,13 @@ const size_t dv_sdl_nspeeds = sizeof dv_sdl_speeds / sizeof dv_sdl_speeds[0];
 
 /* ---- fonts ---------------------------------------------------------------------------------- */
 
-/* "DejaVu Sans Mono" (style) through fontconfig: the file, or false when the match is some
+/* "Family" or "Family:bold" through fontconfig: the file, or false when the match is some
  * other family (fontconfig always answers with something). */
-static bool find_font(const char *pattern, char *out, size_t outlen)
+static bool find_font(const char *family, const char *style, char *out, size_t outlen)
 {
 	bool ok = false;
+	char pattern[DV_ASSETS_ENTRY + 16];
+	snprintf(pattern, sizeof pattern, "%s%s", family, style);
 	FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
 	if (!pat)
 		return false;
@@ -45,10 +48,10 @@ static bool find_font(const char *pattern, char *out, size_t outlen)
 	FcResult res;
 	FcPattern *m = FcFontMatch(NULL, pat, &res);
 	if (m) {
-		FcChar8 *file = NULL, *family = NULL;
+		FcChar8 *file = NULL, *fam = NULL;
 		if (FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
-		    FcPatternGetString(m, FC_FAMILY, 0, &family) == FcResultMatch &&
-		    !strcmp((const char *)family, "DejaVu Sans Mono")) {
+		    FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch &&
+		    !strcmp((const char *)fam, family)) {
 			snprintf(out, outlen, "%s", (const char *)file);
 			ok = true;
 		}
@@ -56,6 +59,55 @@ static bool find_font(const char *pattern, char *out, size_t outlen)
 	}
 	FcPatternDestroy(pat);
 	return ok;
+}
+
+/* The first family of assets/fonts.list fontconfig has (its bold face, else the regular one
+ * twice). Without the list file: DejaVu Sans Mono, the list's first entry. */
+static bool find_fonts(struct dv_sdl *s, char *err, size_t errlen)
+{
+	char fam[8][DV_ASSETS_ENTRY] = { "DejaVu Sans Mono" }, list[4096];
+	size_t n = 1, len;
+	char *text = dv_assets_path("fonts.list", list, sizeof list) ?
+			     dv_file_read(list, 64 * 1024, &len) :
+			     NULL;
+	if (text) {
+		n = dv_assets_list(text, fam, sizeof fam / sizeof fam[0]);
+		free(text);
+	}
+	bool ok = false;
+	if (FcInit()) {
+		for (size_t i = 0; i < n && !ok; i++)
+			if (find_font(fam[i], "", s->font_path, sizeof s->font_path)) {
+				if (!find_font(fam[i], ":bold", s->bold_path, sizeof s->bold_path))
+					snprintf(s->bold_path, sizeof s->bold_path, "%s",
+						 s->font_path);
+				ok = true;
+			}
+		FcFini();
+	}
+	if (!ok)
+		snprintf(err, errlen,
+			 "no font: fontconfig finds none of the families in %s; install "
+			 "the Debian package fonts-dejavu-core",
+			 text ? list : "the font list (assets/fonts.list is missing)");
+	return ok;
+}
+
+/* The two themes the window switches between: the chosen one and high contrast (the dark
+ * default when that file cannot be read). */
+static void sdl_theme(struct dv_sdl_theme *o, const struct dv_theme *t)
+{
+	snprintf(o->name, sizeof o->name, "%s", t->name);
+#define DV_THEME_X(n) \
+	o->n = (SDL_Color){ t->win[DV_WC_##n].r, t->win[DV_WC_##n].g, t->win[DV_WC_##n].b, 255 };
+	DV_THEME_WINDOW_COLORS(DV_THEME_X)
+#undef DV_THEME_X
+}
+
+SDL_Surface *dv_sdl_icon(void)
+{
+	char path[4096];
+	return dv_assets_path("icons/dmaviz-64.png", path, sizeof path) ? IMG_Load(path) : NULL;
 }
 
 static void font_close(struct dv_font *f)
@@ -179,7 +231,14 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	}
 	if (o)
 		s->opt = *o;
-	s->th = s->opt.contrast ? &dv_theme_contrast : &dv_theme_dark;
+	struct dv_theme contrast;
+	char terr[600];
+	dv_theme_load(&contrast, "high-contrast", terr, sizeof terr);
+	sdl_theme(&s->themes[0], s->opt.theme ? s->opt.theme : dv_theme_builtin());
+	sdl_theme(&s->themes[1], &contrast);
+	if (!strcmp(s->themes[0].name, s->themes[1].name)) /* chosen high contrast: c gives dark */
+		sdl_theme(&s->themes[1], dv_theme_builtin());
+	s->th = &s->themes[s->opt.contrast];
 	s->speed = DEFAULT_SPEED;
 	s->hover = -1;
 	dv_vpanel_init(&s->narr);
@@ -191,17 +250,9 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	if (env && *env) {
 		snprintf(s->font_path, sizeof s->font_path, "%s", env);
 		snprintf(s->bold_path, sizeof s->bold_path, "%s", env);
-	} else {
-		bool ok = FcInit() && find_font("DejaVu Sans Mono", s->font_path, sizeof s->font_path);
-		if (ok && !find_font("DejaVu Sans Mono:bold", s->bold_path, sizeof s->bold_path))
-			snprintf(s->bold_path, sizeof s->bold_path, "%s", s->font_path);
-		FcFini();
-		if (!ok) {
-			snprintf(err, errlen, "no font: fontconfig does not find \"DejaVu Sans Mono\"; "
-					      "install the Debian package fonts-dejavu-core");
-			dv_sdl_close(s);
-			return NULL;
-		}
+	} else if (!find_fonts(s, err, errlen)) {
+		dv_sdl_close(s);
+		return NULL;
 	}
 	if (!TTF_WasInit() && TTF_Init() != 0) {
 		snprintf(err, errlen, "SDL_ttf: %s", TTF_GetError());
@@ -727,7 +778,7 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 		break;
 	case DV_ACT_CONTRAST:
 		s->opt.contrast = !s->opt.contrast;
-		s->th = s->opt.contrast ? &dv_theme_contrast : &dv_theme_dark;
+		s->th = &s->themes[s->opt.contrast];
 		snprintf(s->status, sizeof s->status, "%s theme", s->th->name);
 		break;
 	case DV_ACT_DEMO: start_demo(s); break;
@@ -942,7 +993,9 @@ static void gui_usage(FILE *f)
 	      "\n"
 	      "  --demo             play every lesson of the course, looping; any key takes over\n"
 	      "  --large            large text\n"
-	      "  --contrast         the high-contrast theme\n"
+	      "  --theme NAME|FILE  the colours: dark (the default), light, high-contrast,\n"
+	      "                     colour-blind, or a .theme file (assets/themes)\n"
+	      "  --contrast         start in the high-contrast theme (the c key switches back)\n"
 	      "  --fullscreen       start fullscreen\n"
 	      "  --size WxH         the window's (or the screenshot's) size, default 1280x720\n"
 	      "  --driver FILE.so   a learner's driver for lessons with 'driver file'\n"
@@ -976,10 +1029,23 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 			a->opt.large = true;
 		} else if (!strcmp(o, "--contrast")) {
 			a->opt.contrast = true;
+		} else if (!strcmp(o, "--theme") || !strncmp(o, "--theme=", 8)) {
+			/* A theme that does not load is a warning: the default colours still teach. */
+			static struct dv_theme theme;
+			char err[600];
+			if (!o[7] && i + 1 >= argc) {
+				fprintf(stderr, "dmaviz gui: --theme needs a value: dark, light, "
+						"high-contrast, colour-blind or a .theme file\n");
+				return 2;
+			}
+			const char *name = o[7] ? o + 8 : argv[++i];
+			if (!dv_theme_load(&theme, name, err, sizeof err))
+				fprintf(stderr, "dmaviz gui: %s; using the dark theme\n", err);
+			a->opt.theme = &theme;
 		} else if (!strcmp(o, "--fullscreen")) {
 			a->fullscreen = true;
-		} else if (!strcmp(o, "--screenshot") || !strcmp(o, "--at") || !strcmp(o, "--size") ||
-			   !strcmp(o, "--play-ms")) {
+		} else if (!strcmp(o, "--screenshot") || !strcmp(o, "--at") ||
+			   !strcmp(o, "--size") || !strcmp(o, "--play-ms")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "dmaviz gui: %s needs a value\n", o);
 				return 2;
@@ -1070,6 +1136,11 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 				  SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
 				  (a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
 	s->fullscreen = a->fullscreen;
+	SDL_Surface *icon = s->win ? dv_sdl_icon() : NULL;
+	if (icon) {
+		SDL_SetWindowIcon(s->win, icon);
+		SDL_FreeSurface(icon);
+	}
 	SDL_Renderer *r = s->win ? SDL_CreateRenderer(s->win, -1, SDL_RENDERER_PRESENTVSYNC) : NULL;
 	if (!r && s->win)
 		r = SDL_CreateRenderer(s->win, -1, SDL_RENDERER_SOFTWARE);

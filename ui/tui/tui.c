@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "session.h"
 #include "sim.h"
+#include "theme.h"
 #include "trace.h"
 #include "view.h"
 
@@ -36,6 +37,7 @@ enum { PANE_NONE = -1, PANE_NARR, PANE_QUEST, PANE_SRC, PANE_DMA, PANE_TIMING, P
 
 struct dv_tui {
 	struct dv_tui_options opt;
+	struct dv_theme theme; /* the colours of the style roles */
 	struct dv_session *s; /* the lesson, its recording, beats, questions and progress */
 	struct dv_view *v;    /* &s->view */
 	bool help;
@@ -87,6 +89,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 		return NULL;
 	}
 	t->opt = *opt;
+	t->theme = opt->theme ? *opt->theme : *dv_theme_builtin();
 	char err[4096];
 	struct dv_session_options so = { .driver_entry = opt->driver_entry, .driver_path = opt->driver_path };
 	t->s = dv_session_open(path, &so, err, sizeof err);
@@ -138,8 +141,10 @@ static bool use_color(const struct dv_tui *t)
 	return t->opt.color && has_colors();
 }
 
-/* The palette is colour-blind safe: meaning rides on the yellow/blue axis (which red-green
- * colour blindness keeps) and on attributes, and no red/green pair carries meaning.
+/* The colours come from the theme (ui/app/theme.h, assets/themes); dv_tcolor_pick decides
+ * what a terminal of 8, 16 or 256 colours shows. The default, dark, is colour-blind safe:
+ * meaning rides on the yellow/blue axis (which red-green colour blindness keeps) and on
+ * attributes, and no red/green pair carries meaning.
  *   heading    white on blue, reverse
  *   changed    yellow on the default background, bold + reverse (the move's own changes)
  *   fading     bold only, dark yellow (256 colours) or blue (8 colours): changed one or two
@@ -157,12 +162,11 @@ void dv_tui_setup_screen(struct dv_tui *t)
 		return;
 	start_color();
 	use_default_colors();
-	init_pair(DV_ROLE_HEADING, COLOR_WHITE, COLOR_BLUE);
-	init_pair(DV_ROLE_CHANGED, COLOR_YELLOW, -1);
-	init_pair(DV_ROLE_HIGHLIGHT, COLOR_CYAN, -1);
-	init_pair(DV_ROLE_DIM, -1, -1);
-	init_pair(DV_ROLE_ERROR, COLOR_RED, -1);
-	init_pair(DV_ROLE_FADING, COLORS >= 256 ? 136 : COLOR_BLUE, -1);
+	for (int r = DV_ROLE_NORMAL + 1; r < DV_ROLE_COUNT; r++) {
+		const struct dv_tpair *p = &t->theme.term[r];
+		init_pair((short)r, (short)(p->set ? dv_tcolor_pick(&p->fg, COLORS) : -1),
+			  (short)(p->set ? dv_tcolor_pick(&p->bg, COLORS) : -1));
+	}
 }
 
 /* Every role has a cue that survives without colour; colour is added on top. Changed values
@@ -928,25 +932,42 @@ static void restore_terminal(void)
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-	        "usage: %s [--no-color] [--ascii] [LESSON]\n"
-	        "\n"
-	        "Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
-	        "./, one event, t granularity, p play, r run until, m memory, : sandbox, g/G, ? help, q.\n"
-	        "Colour is off with --no-color or NO_COLOR. Progress is kept in\n"
-	        "$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
-	        prog);
+		"usage: %s [--no-color] [--ascii] [--theme NAME|FILE] [LESSON]\n"
+		"\n"
+		"Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
+		"./, one event, t granularity, p play, r run until, m memory, : sandbox, g/G, ? help, q.\n"
+		"Colour is off with --no-color or NO_COLOR. --theme picks the colours: dark (the\n"
+		"default), light, high-contrast, colour-blind, or a .theme file; --contrast is\n"
+		"--theme high-contrast. Progress is kept in\n"
+		"$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
+		prog);
 }
 
 /* Options shared by the lesson and the menu. Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const char **path)
 {
+	static struct dv_theme theme;
 	const char *prog = argc > 0 && argv[0] ? argv[0] : "dmaviz";
 	const char *nc = getenv("NO_COLOR");
-	*opt = (struct dv_tui_options){ .color = !(nc && *nc), .ascii = false };
+	const char *theme_arg = NULL;
+	*opt = (struct dv_tui_options){ .color = !(nc && *nc), .ascii = false, .theme = &theme };
 	*path = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--no-color") == 0) {
 			opt->color = false;
+		} else if (strcmp(argv[i], "--theme") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr,
+					"%s: --theme needs a value: dark, light, high-contrast, "
+					"colour-blind or a .theme file\n",
+					prog);
+				return 2;
+			}
+			theme_arg = argv[++i];
+		} else if (strncmp(argv[i], "--theme=", 8) == 0) {
+			theme_arg = argv[i] + 8;
+		} else if (strcmp(argv[i], "--contrast") == 0) {
+			theme_arg = "high-contrast";
 		} else if (strcmp(argv[i], "--ascii") == 0) {
 			opt->ascii = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -963,6 +984,10 @@ static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const c
 			return 2;
 		}
 	}
+	/* A theme that does not load is a warning: the default colours still teach. */
+	char err[600];
+	if (!dv_theme_load(&theme, theme_arg, err, sizeof err) && theme_arg)
+		fprintf(stderr, "%s: %s; using the dark theme\n", prog, err);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s: the terminal UI needs a terminal on stdin and stdout; to run a "
 		                "lesson without one, use: dmaviz check %s\n", prog, *path ? *path : "LESSON");

@@ -7,7 +7,7 @@
 #include "ndis.h"
 
 /* `dmaviz LESSON` (argv[0] is the command's name, then options and the lesson's path):
- *   [--no-color] [--ascii] [-h|--help] PATH
+ *   [--no-color] [--ascii] [--theme NAME|FILE] [-h|--help] PATH
  * Reads and runs the lesson headless, then opens it full screen at its first step. Colour is
  * off with --no-color or a non-empty NO_COLOR. Returns the exit status: 0 after q, 2 for bad
  * usage, a lesson that does not parse or cannot run (messages on stderr, before the screen
@@ -38,6 +38,8 @@ int dv_tui_screen_end(void);
 struct dv_tui_options {
 	bool color; /* use colour pairs (the second cue, bold/reverse, is always there) */
 	bool ascii; /* only ASCII glyphs */
+	/* The colours (ui/app/theme.h); NULL: the built-in default, the dark theme. */
+	const struct dv_theme *theme;
 	/* A learner's driver for lessons with `driver file` (NULL: none) and its module's path:
 	 * a relative __FILE__ in the trace is looked up in the current directory, then in the
 	 * module's directory. */
