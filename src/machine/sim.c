@@ -1,7 +1,8 @@
-/* dmaviz: the simulated PC: state changes, port decoding, CPU context, ticks, time travel. */
+/* dmaviz: the simulated PC: state changes, port decoding, ticks, time travel. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "dma8237.h"
 #include "nic.h"
 #include "sim.h"
@@ -207,202 +208,6 @@ uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
 	return value;
 }
 
-/* ---- memory and the cache -------------------------------------------------------------- */
-
-uint8_t dv_sim_mem_read(const struct dv_sim *sim, uint32_t addr)
-{
-	if (addr >= sim->st.mem_size)
-		return 0xFF;
-	return dv_mem_peek(&sim->st, &sim->pool, addr);
-}
-
-void dv_sim_mem_write(struct dv_sim *sim, uint32_t addr, uint8_t value)
-{
-	if (addr >= sim->st.mem_size) {
-		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, value, DV_NO_CHANNEL);
-		return;
-	}
-	dv_sim_set(sim, DV_SLOT_MEM, addr, value);
-}
-
-#define LINE_VALID 1u
-#define LINE_DIRTY 2u
-
-static unsigned line_of(uint32_t addr)
-{
-	return (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
-}
-
-static bool line_holds(const struct dv_state *st, unsigned line, uint32_t addr)
-{
-	return (st->cache.flags[line] & LINE_VALID) && st->cache.tag[line] == addr / DV_CACHE_LINE;
-}
-
-static void line_writeback(struct dv_sim *sim, unsigned line)
-{
-	const struct dv_cache *c = &sim->st.cache;
-	if ((c->flags[line] & (LINE_VALID | LINE_DIRTY)) != (LINE_VALID | LINE_DIRTY))
-		return;
-	uint32_t base = c->tag[line] * DV_CACHE_LINE;
-	for (unsigned i = 0; i < DV_CACHE_LINE; i++)
-		dv_sim_mem_write(sim, base + i, c->data[line][i]);
-	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, LINE_VALID);
-}
-
-static unsigned line_fill(struct dv_sim *sim, uint32_t addr)
-{
-	unsigned line = line_of(addr);
-	if (line_holds(&sim->st, line, addr))
-		return line;
-	line_writeback(sim, line); /* write-back cache: a dirty victim goes to memory first */
-	uint32_t base = addr / DV_CACHE_LINE * DV_CACHE_LINE;
-	dv_sim_set(sim, DV_SLOT_CACHE_TAG, line, addr / DV_CACHE_LINE);
-	for (unsigned i = 0; i < DV_CACHE_LINE; i++)
-		dv_sim_set(sim, DV_SLOT_CACHE_DATA, line * DV_CACHE_LINE + i,
-		           dv_sim_mem_read(sim, base + i));
-	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, LINE_VALID);
-	return line;
-}
-
-uint8_t dv_sim_cpu_read(struct dv_sim *sim, uint32_t addr)
-{
-	if (addr >= sim->st.mem_size) {
-		dv_sim_note(sim, DV_NOTE_MEM_ABSENT, addr, 0xFF, DV_NO_CHANNEL);
-		return 0xFF;
-	}
-	if (!sim->st.cache_on)
-		return dv_sim_mem_read(sim, addr);
-	unsigned line = line_fill(sim, addr);
-	return sim->st.cache.data[line][addr % DV_CACHE_LINE];
-}
-
-void dv_sim_cpu_write(struct dv_sim *sim, uint32_t addr, uint8_t value)
-{
-	if (addr >= sim->st.mem_size || !sim->st.cache_on) {
-		dv_sim_mem_write(sim, addr, value);
-		return;
-	}
-	unsigned line = line_fill(sim, addr);
-	dv_sim_set(sim, DV_SLOT_CACHE_DATA, line * DV_CACHE_LINE + addr % DV_CACHE_LINE, value);
-	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, LINE_VALID | LINE_DIRTY);
-}
-
-void dv_sim_cache_flush(struct dv_sim *sim, uint32_t addr, uint32_t len, bool invalidate)
-{
-	if (!sim->st.cache_on || len == 0)
-		return;
-	uint32_t first = addr / DV_CACHE_LINE;
-	uint32_t last = (uint32_t)(((uint64_t)addr + len - 1) / DV_CACHE_LINE);
-	/* Every line of the range, in address order: a slot may hold any line that maps to it,
-	 * so stopping after DV_CACHE_LINES lines would miss dirty lines further on. Nothing at
-	 * or above DV_MEM_MAX is ever cached. */
-	for (uint32_t l = first; l <= last && l < DV_MEM_MAX / DV_CACHE_LINE; l++) {
-		unsigned line = l % DV_CACHE_LINES;
-		if (!line_holds(&sim->st, line, l * DV_CACHE_LINE))
-			continue;
-		line_writeback(sim, line);
-		if (invalidate)
-			dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, 0);
-	}
-}
-
-/* ---- CPU context ----------------------------------------------------------------------- */
-
-static void run_dpcs(struct dv_sim *sim)
-{
-	if (sim->in_dpc_drain)
-		return;
-	sim->in_dpc_drain = true;
-	while (sim->st.cpu.dpc_count) {
-		uint8_t id = sim->st.cpu.dpc[0];
-		unsigned n = sim->st.cpu.dpc_count;
-		for (unsigned i = 1; i < n; i++)
-			dv_sim_set(sim, DV_SLOT_CPU_DPC, i - 1, sim->st.cpu.dpc[i]);
-		dv_sim_set(sim, DV_SLOT_CPU_DPC, n - 1, 0);
-		dv_sim_set(sim, DV_SLOT_CPU_DPC_COUNT, 0, n - 1);
-		dv_sim_note(sim, DV_NOTE_DPC_RUN, id, id, DV_NO_CHANNEL);
-		dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, DV_DISPATCH_LEVEL);
-		if (sim->hooks.dpc)
-			sim->hooks.dpc(sim->hooks.ctx, sim, id);
-	}
-	sim->in_dpc_drain = false;
-}
-
-void dv_sim_raise_irql(struct dv_sim *sim, uint8_t irql)
-{
-	if (irql > sim->st.cpu.irql)
-		dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, irql);
-}
-
-void dv_sim_lower_irql(struct dv_sim *sim, uint8_t irql)
-{
-	if (irql >= sim->st.cpu.irql)
-		return;
-	/* Dropping below DISPATCH_LEVEL drains the DPC queue first, at DISPATCH_LEVEL. */
-	if (irql < DV_DISPATCH_LEVEL && sim->st.cpu.dpc_count && !sim->in_dpc_drain)
-		run_dpcs(sim);
-	dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, irql);
-}
-
-void dv_sim_connect_irq(struct dv_sim *sim, unsigned irq, bool connected)
-{
-	uint32_t bit = 1u << (irq & 15);
-	uint32_t v = sim->st.cpu.connected;
-	dv_sim_set(sim, DV_SLOT_CPU_CONNECTED, 0, connected ? (v | bit) : (v & ~bit));
-}
-
-bool dv_sim_queue_dpc(struct dv_sim *sim, uint8_t id)
-{
-	unsigned n = sim->st.cpu.dpc_count;
-	/* A DPC object already queued is not queued twice (KeInsertQueueDpc returns FALSE). */
-	for (unsigned i = 0; i < n; i++)
-		if (sim->st.cpu.dpc[i] == id)
-			return false;
-	if (n >= DV_DPC_QUEUE) {
-		dv_sim_note(sim, DV_NOTE_DPC_OVERFLOW, id, id, DV_NO_CHANNEL);
-		return false;
-	}
-	dv_sim_set(sim, DV_SLOT_CPU_DPC, n, id);
-	dv_sim_set(sim, DV_SLOT_CPU_DPC_COUNT, 0, n + 1);
-	return true;
-}
-
-void dv_sim_irq_line(struct dv_sim *sim, unsigned irq, bool level)
-{
-	uint32_t bit = 1u << (irq & 15);
-	uint32_t lines = sim->st.bus.irq;
-	bool was = (lines & bit) != 0;
-	if (was == level)
-		return;
-	dv_sim_set(sim, DV_SLOT_BUS_IRQ, 0, level ? (lines | bit) : (lines & ~bit));
-	/* ISA interrupts are edge-triggered: the 8259 latches a rising edge in its IRR. */
-	if (level)
-		dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, sim->st.cpu.irr | bit);
-}
-
-static void deliver_interrupts(struct dv_sim *sim)
-{
-	/* The CPU takes interrupts only between its own bus cycles, below DIRQL. */
-	if (sim->st.bus.hlda || sim->st.cpu.irql >= DV_DIRQL)
-		return;
-	uint32_t ready = sim->st.cpu.irr & sim->st.cpu.connected & ~sim->st.cpu.in_service;
-	if (!ready)
-		return;
-	unsigned irq = 0;
-	while (!(ready & (1u << irq)))
-		irq++; /* the 8259's fixed priority: lowest number first */
-	uint32_t bit = 1u << irq;
-	dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, sim->st.cpu.irr & ~bit);
-	dv_sim_set(sim, DV_SLOT_CPU_IN_SERVICE, 0, sim->st.cpu.in_service | bit);
-	dv_sim_note(sim, DV_NOTE_IRQ_DELIVERED, irq, irq, DV_NO_CHANNEL);
-	uint8_t saved = sim->st.cpu.irql;
-	dv_sim_set(sim, DV_SLOT_CPU_IRQL, 0, DV_DIRQL);
-	if (sim->hooks.interrupt)
-		sim->hooks.interrupt(sim->hooks.ctx, sim, irq);
-	dv_sim_set(sim, DV_SLOT_CPU_IN_SERVICE, 0, sim->st.cpu.in_service & ~bit);
-	dv_sim_lower_irql(sim, saved);
-}
-
 uint64_t dv_sim_random(struct dv_sim *sim)
 {
 	/* splitmix64 (Steele, Lea, Flood 2014): tiny, fast and the same everywhere. */
@@ -434,7 +239,7 @@ void dv_sim_tick(struct dv_sim *sim)
 		dv_sim_set(sim, DV_SLOT_BUS_CPU_CYCLES, 0, sim->st.bus.cpu_cycles + 1);
 	dv_sim_cause_restore(sim, saved);
 	sim->in_tick = false;
-	deliver_interrupts(sim);
+	dv_cpu_between_cycles(sim);
 }
 
 void dv_sim_run(struct dv_sim *sim, uint32_t ticks)
