@@ -345,6 +345,11 @@ bool dv_nic_claims(const struct dv_state *st, uint16_t port)
 	return (uint32_t)port - st->nic.base < DV_NIC_PORTS;
 }
 
+uint16_t dv_nic_base(const struct dv_state *st)
+{
+	return st->nic.base;
+}
+
 static void write_cmd(struct dv_sim *sim, uint8_t value)
 {
 	const struct dv_nic *n = &sim->st.nic;
@@ -362,8 +367,9 @@ static void write_cmd(struct dv_sim *sim, uint8_t value)
 		tx_start(sim);
 }
 
-void dv_nic_write(struct dv_sim *sim, unsigned reg, uint8_t value)
+void dv_nic_write(struct dv_sim *sim, unsigned unit, unsigned reg, uint8_t value)
 {
+	(void)unit;
 	const struct dv_nic *n = &sim->st.nic;
 	switch (reg & 0xFu) {
 	case DV_NIC_CMD:
@@ -428,8 +434,9 @@ static uint8_t read_rxstat(struct dv_sim *sim, bool hi)
 	return (uint8_t)(entry >> 8);
 }
 
-uint8_t dv_nic_read(struct dv_sim *sim, unsigned reg)
+uint8_t dv_nic_read(struct dv_sim *sim, unsigned unit, unsigned reg)
 {
+	(void)unit;
 	const struct dv_nic *n = &sim->st.nic;
 	switch (reg & 0xFu) {
 	case DV_NIC_CMD:
@@ -463,6 +470,11 @@ uint8_t dv_nic_read(struct dv_sim *sim, unsigned reg)
 
 /* ---- the bus and the clock -------------------------------------------------------------- */
 
+int dv_nic_dack_channel(const struct dv_state *st)
+{
+	return st->nic.channel;
+}
+
 uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t data, bool tc)
 {
 	/* TC is not used: the card knows its frame length and ends DMA by dropping DREQ (an
@@ -491,7 +503,7 @@ uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t 
 	return out;
 }
 
-void dv_nic_tick(struct dv_sim *sim)
+bool dv_nic_tick(struct dv_sim *sim)
 {
 	const struct dv_nic *n = &sim->st.nic;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_NIC, 0);
@@ -508,4 +520,5 @@ void dv_nic_tick(struct dv_sim *sim)
 	}
 	dv_nic_update_lines(sim);
 	dv_sim_cause_restore(sim, saved);
+	return false; /* the card never masters the bus */
 }

@@ -65,10 +65,16 @@ enum dv_nic_reg {
 /* Reset state of the card with its configuration. */
 void dv_nic_reset(struct dv_sim *sim);
 bool dv_nic_claims(const struct dv_state *st, uint16_t port);
-void dv_nic_write(struct dv_sim *sim, unsigned reg, uint8_t value);
-uint8_t dv_nic_read(struct dv_sim *sim, unsigned reg);
-/* One tick of the wire (both directions) and the card: updates DREQ and the IRQ line. */
-void dv_nic_tick(struct dv_sim *sim);
+/* The I/O base its jumpers set (config); the card decodes DV_NIC_PORTS ports from there. */
+uint16_t dv_nic_base(const struct dv_state *st);
+/* Port access: reg is the offset from the base (unit is unused: one range). */
+void dv_nic_write(struct dv_sim *sim, unsigned unit, unsigned reg, uint8_t value);
+uint8_t dv_nic_read(struct dv_sim *sim, unsigned unit, unsigned reg);
+/* One tick of the wire (both directions) and the card: updates DREQ and the IRQ line.
+ * Returns false: the card never masters the bus. */
+bool dv_nic_tick(struct dv_sim *sim);
+/* The DMA channel its DRQ/DACK jumpers select (config). */
+int dv_nic_dack_channel(const struct dv_state *st);
 /* The 8237 asserted DACK on the NIC's channel. dir is enum dv_xfer_dir; for
  * DV_XFER_FROM_MEMORY data is what memory put on the bus (IOW), the return value is ignored;
  * for DV_XFER_TO_MEMORY the NIC drives the bus (IOR) and returns the data. width is 1 or 2

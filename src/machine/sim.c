@@ -1,10 +1,9 @@
-/* dmaviz: the simulated PC: state changes, port decoding, ticks, time travel. */
+/* dmaviz: the simulated PC: state changes and events, keyframes, time travel. The devices,
+ * the bus and the tick are in bus.c and devices.c. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu.h"
-#include "dma8237.h"
-#include "nic.h"
+#include "bus.h"
 #include "sim.h"
 
 void dv_config_default(struct dv_config *cfg)
@@ -70,15 +69,9 @@ struct dv_sim *dv_sim_create(const struct dv_config *cfg)
 	st->nic.irq = sim->cfg.nic_irq & 15;
 	st->nic.wire_rate = sim->cfg.wire_rate;
 	st->cpu.irql = DV_PASSIVE_LEVEL;
-	for (unsigned chip = 0; chip < 2; chip++)
-		st->dma[chip].mask = 0x0F; /* 8237A reset: every channel masked */
-	/* What a PC BIOS leaves behind: channel 4 in cascade mode and unmasked, so that DMA1's
-	 * requests reach the CPU through DMA2 (facts §1.1). */
-	st->dma[1].ch[0].mode = 0xC0;
-	st->dma[1].mask = 0x0E;
 	uint32_t every = sim->cfg.keyframe_every;
 	sim->cfg.keyframe_every = UINT32_MAX; /* no keyframes inside the reset */
-	dv_nic_reset(sim);
+	dv_bus_reset(sim); /* every device's power-on state, in table order */
 	sim->cfg.keyframe_every = every;
 	dv_trace_truncate(&sim->trace, 0); /* the reset is the starting point, not history */
 	sim->cause_src = DV_SRC_CPU;
@@ -161,53 +154,6 @@ void dv_sim_cause_restore(struct dv_sim *sim, uint32_t saved)
 	sim->cause_loc = (uint16_t)saved;
 }
 
-/* ---- port I/O ------------------------------------------------------------------------ */
-
-void dv_sim_out(struct dv_sim *sim, uint16_t port, uint8_t value)
-{
-	unsigned chip, reg;
-	push(sim, DV_EV_PORT_OUT, 0, port, 0, value, DV_NO_CHANNEL);
-	if (dv_dma_decode(port, &chip, &reg)) {
-		dv_dma_write(sim, chip, reg, value);
-	} else if (port >= 0x80 && port <= 0x8F) {
-		int ch = dv_dma_page_channel(port);
-		/* The 74LS612 behind these ports latches all sixteen; only eight feed the
-		 * address bus. 0x80 is where BIOSes write POST codes. */
-		if (ch >= 0)
-			dv_sim_set(sim, DV_SLOT_PAGE, (uint32_t)ch, value);
-		else
-			dv_sim_set(sim, DV_SLOT_PAGE_EXTRA, port & 0xFu, value);
-	} else if (dv_nic_claims(&sim->st, port)) {
-		dv_nic_write(sim, (unsigned)(port - sim->st.nic.base), value);
-	} else {
-		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, DV_NO_CHANNEL);
-	}
-}
-
-uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
-{
-	unsigned chip, reg;
-	uint8_t value;
-	size_t at = sim->trace.len;
-	/* The read is recorded first so that its side effects (a flip-flop toggle, TC bits
-	 * cleared) follow it in the trace; its value is filled in below. */
-	push(sim, DV_EV_PORT_IN, 0, port, 0, 0, DV_NO_CHANNEL);
-	if (dv_dma_decode(port, &chip, &reg)) {
-		value = dv_dma_read(sim, chip, reg);
-	} else if (port >= 0x80 && port <= 0x8F) {
-		int ch = dv_dma_page_channel(port);
-		value = ch >= 0 ? sim->st.page[ch] : sim->st.page_extra[port & 0xFu];
-	} else if (dv_nic_claims(&sim->st, port)) {
-		value = dv_nic_read(sim, (unsigned)(port - sim->st.nic.base));
-	} else {
-		value = 0xFF; /* nobody drives the data bus: it floats high */
-		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, DV_NO_CHANNEL);
-	}
-	if (at < sim->trace.len)
-		sim->trace.ev[at].new_value = value;
-	return value;
-}
-
 uint64_t dv_sim_random(struct dv_sim *sim)
 {
 	/* splitmix64 (Steele, Lea, Flood 2014): tiny, fast and the same everywhere. */
@@ -217,35 +163,6 @@ uint64_t dv_sim_random(struct dv_sim *sim)
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
 	return x ^ (x >> 31);
-}
-
-/* ---- ticks ----------------------------------------------------------------------------- */
-
-void dv_sim_tick(struct dv_sim *sim)
-{
-	if (sim->in_tick)
-		return; /* a driver callback must not tick the machine it runs inside */
-	if (sim->st.cycle == UINT32_MAX) {
-		dv_sim_note(sim, DV_NOTE_CYCLE_LIMIT, 0, 0, DV_NO_CHANNEL);
-		return;
-	}
-	sim->in_tick = true;
-	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
-	dv_sim_set(sim, DV_SLOT_CYCLE, 0, sim->st.cycle + 1);
-	dv_nic_tick(sim);
-	if (dv_dma_tick(sim))
-		dv_sim_set(sim, DV_SLOT_BUS_DMA_CYCLES, 0, sim->st.bus.dma_cycles + 1);
-	else
-		dv_sim_set(sim, DV_SLOT_BUS_CPU_CYCLES, 0, sim->st.bus.cpu_cycles + 1);
-	dv_sim_cause_restore(sim, saved);
-	sim->in_tick = false;
-	dv_cpu_between_cycles(sim);
-}
-
-void dv_sim_run(struct dv_sim *sim, uint32_t ticks)
-{
-	for (uint32_t i = 0; i < ticks; i++)
-		dv_sim_tick(sim);
 }
 
 /* ---- time travel ----------------------------------------------------------------------- */
