@@ -69,6 +69,9 @@ struct dv_sim {
 struct dv_sim *dv_sim_create(const struct dv_config *cfg);
 void dv_sim_destroy(struct dv_sim *sim);
 
+/* Takes a keyframe of the state now (done every cfg.keyframe_every state events). */
+void dv_sim_keyframe(struct dv_sim *sim);
+
 /* The one way state changes: writes the slot and records old and new value. */
 void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value);
 uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index);
