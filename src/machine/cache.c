@@ -27,13 +27,15 @@ static unsigned line_of(uint32_t addr)
 
 static bool line_holds(const struct dv_state *st, unsigned line, uint32_t addr)
 {
-	return (st->cache.flags[line] & DV_CACHE_VALID) && st->cache.tag[line] == addr / DV_CACHE_LINE;
+	return (st->cache.flags[line] & DV_CACHE_VALID) &&
+	       st->cache.tag[line] == addr / DV_CACHE_LINE;
 }
 
 static void line_writeback(struct dv_sim *sim, unsigned line)
 {
 	const struct dv_cache *c = &sim->st.cache;
-	if ((c->flags[line] & (DV_CACHE_VALID | DV_CACHE_DIRTY)) != (DV_CACHE_VALID | DV_CACHE_DIRTY))
+	if ((c->flags[line] & (DV_CACHE_VALID | DV_CACHE_DIRTY)) !=
+	    (DV_CACHE_VALID | DV_CACHE_DIRTY))
 		return;
 	uint32_t base = c->tag[line] * DV_CACHE_LINE;
 	for (unsigned i = 0; i < DV_CACHE_LINE; i++)
@@ -51,7 +53,7 @@ static unsigned line_fill(struct dv_sim *sim, uint32_t addr)
 	dv_sim_set(sim, DV_SLOT_CACHE_TAG, line, addr / DV_CACHE_LINE);
 	for (unsigned i = 0; i < DV_CACHE_LINE; i++)
 		dv_sim_set(sim, DV_SLOT_CACHE_DATA, line * DV_CACHE_LINE + i,
-		           dv_sim_mem_read(sim, base + i));
+			   dv_sim_mem_read(sim, base + i));
 	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, DV_CACHE_VALID);
 	return line;
 }

@@ -11,9 +11,7 @@
 #include "page.h"
 
 /* Register r of a chip is at DV_DMA_PORT(chip, r): the ranges are derived from the map. */
-#define DMA_RANGE(chip)                                                                    \
-	{ DV_DMA_PORT(chip, 0), DV_DMA_PORT(chip, DV_DMA_REG_WRITE_MASK),                  \
-	  (uint16_t)(DV_DMA_PORT(chip, 1) - DV_DMA_PORT(chip, 0)) }
+#define DMA_STRIDE(chip) ((uint16_t)(DV_DMA_PORT(chip, 1) - DV_DMA_PORT(chip, 0)))
 
 const struct dv_device dv_devices[] = {
 	{
@@ -30,7 +28,9 @@ const struct dv_device dv_devices[] = {
 	},
 	{
 		.name = "dma",
-		.ranges = { DMA_RANGE(0), DMA_RANGE(1) }, /* unit = chip */
+		/* unit = chip: DMA1, DMA2 */
+		.ranges = { { DV_DMA_PORT(0, 0), DV_DMA_PORT(0, 15), DMA_STRIDE(0) },
+			    { DV_DMA_PORT(1, 0), DV_DMA_PORT(1, 15), DMA_STRIDE(1) } },
 		.nranges = 2,
 		.out = dv_dma_write,
 		.in = dv_dma_read,

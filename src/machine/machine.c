@@ -50,7 +50,8 @@ struct dv_sim *dv_sim_create(const struct dv_config *cfg)
 	st->cpu.irql = DV_PASSIVE_LEVEL;
 	uint32_t every = sim->cfg.keyframe_every;
 	sim->cfg.keyframe_every = UINT32_MAX; /* no keyframes inside the reset */
-	dv_bus_reset(sim); /* every device's power-on state, in table order */
+	/* Every device's power-on state, in table order. */
+	dv_bus_reset(sim);
 	sim->cfg.keyframe_every = every;
 	dv_trace_truncate(&sim->trace, 0); /* the reset is the starting point, not history */
 	sim->cause_src = DV_SRC_CPU;

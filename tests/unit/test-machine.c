@@ -35,7 +35,7 @@ static int row_of(const char *name)
 static void test_dma_port_map(void)
 {
 	static const uint16_t dma2[16] = { 0xC0, 0xC2, 0xC4, 0xC6, 0xC8, 0xCA, 0xCC, 0xCE,
-		                           0xD0, 0xD2, 0xD4, 0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
+					   0xD0, 0xD2, 0xD4, 0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
 	static const uint16_t page[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
 	for (unsigned r = 0; r < 16; r++) {
 		CHECK_EQ(DV_DMA_PORT(0, r), r);
@@ -51,7 +51,7 @@ static void test_dma_port_map(void)
 	CHECK_EQ(DV_DMA_PORT(1, DV_DMA_REG_MODE), 0xD6);
 	CHECK_EQ(DV_DMA_PORT(0, DV_DMA_REG_ADDR(1)), 0x02);
 	CHECK_EQ(DV_DMA_PORT(0, DV_DMA_REG_COUNT(3)), 0x07);
-	CHECK_EQ(DV_DMA_PORT(1, DV_DMA_REG_ADDR(1)), 0xC4); /* channel 5 */
+	CHECK_EQ(DV_DMA_PORT(1, DV_DMA_REG_ADDR(1)), 0xC4);  /* channel 5 */
 	CHECK_EQ(DV_DMA_PORT(1, DV_DMA_REG_COUNT(3)), 0xCE); /* channel 7 */
 	for (unsigned ch = 0; ch < 8; ch++) {
 		CHECK_EQ(dv_dma_page_port(ch), page[ch]);
@@ -86,8 +86,7 @@ static void test_table_rows(void)
 }
 
 /* What the PC/AT's map says answers a port, written out independently of the table. */
-static const char *expected_device(uint16_t port, uint16_t nic_base, unsigned *unit,
-				   unsigned *reg)
+static const char *expected_device(uint16_t port, uint16_t nic_base, unsigned *unit, unsigned *reg)
 {
 	if (port <= 0x0F) {
 		*unit = 0, *reg = port;
@@ -132,12 +131,13 @@ static void test_every_port_one_device(void)
 						claims++;
 				}
 			}
-			const struct dv_device *d = dv_bus_decode(&sim->st, (uint16_t)p, &unit, &reg);
+			const struct dv_device *d =
+				dv_bus_decode(&sim->st, (uint16_t)p, &unit, &reg);
 			bool ok = claims == (want ? 1u : 0u) && (d == NULL) == (want == NULL) &&
 				  (!d || (strcmp(d->name, want) == 0 && unit == wu && reg == wr));
 			if (!ok && bad++ < 5)
-				fprintf(stderr, "base 0x%X port 0x%X: %u claims, decoded to %s\n", base,
-					(unsigned)p, claims, d ? d->name : "nobody");
+				fprintf(stderr, "base 0x%X port 0x%X: %u claims, decoded to %s\n",
+					base, (unsigned)p, claims, d ? d->name : "nobody");
 		}
 		CHECK_EQ(bad, 0);
 		dv_sim_destroy(sim);
