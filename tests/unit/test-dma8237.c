@@ -1,4 +1,4 @@
-/* dmaviz: unit tests for the 8237A pair and the page registers (src/dma8237.c).
+/* dmaviz: unit tests for the 8237A pair and the page registers (src/machine/dma8237.c, page.c).
  *
  * Each test drives the machine as a program would (port writes and reads, DREQ lines, ticks)
  * and checks one fact of shared/reference/hardware-and-ndis-facts.md sections 1 and 2, cited
