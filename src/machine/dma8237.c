@@ -173,7 +173,8 @@ uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg)
 		return (uint8_t)(0xF0 | d->mask);
 	default:
 		/* [DS] lists these reads as illegal: nothing drives the data bus, it floats high. */
-		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, DV_DMA_PORT(chip, reg), 0xFF, DV_NO_CHANNEL);
+		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, DV_DMA_PORT(chip, reg), 0xFF,
+			    DV_NO_CHANNEL);
 		return 0xFF;
 	}
 }
