@@ -147,20 +147,12 @@ struct chan_ports {
 static struct chan_ports ports_of(unsigned ch)
 {
 	struct chan_ports p;
-	unsigned c = ch & 3;
-	if (ch < 4) {
-		p.mask = 0x0A;
-		p.clear_ff = 0x0C;
-		p.mode = 0x0B;
-		p.addr = (uint16_t)(2 * c);
-		p.count = (uint16_t)(2 * c + 1);
-	} else {
-		p.mask = 0xD4;
-		p.clear_ff = 0xD8;
-		p.mode = 0xD6;
-		p.addr = (uint16_t)(0xC0 + 4 * c);
-		p.count = (uint16_t)(0xC2 + 4 * c);
-	}
+	unsigned chip = ch >> 2, c = ch & 3;
+	p.mask = DV_DMA_PORT(chip, DV_DMA_REG_SINGLE_MASK);
+	p.clear_ff = DV_DMA_PORT(chip, DV_DMA_REG_CLEAR_FF);
+	p.mode = DV_DMA_PORT(chip, DV_DMA_REG_MODE);
+	p.addr = DV_DMA_PORT(chip, DV_DMA_REG_ADDR(c));
+	p.count = DV_DMA_PORT(chip, DV_DMA_REG_COUNT(c));
 	p.page = dv_dma_page_port(ch);
 	return p;
 }

@@ -156,9 +156,9 @@ static bool solve(struct dv_quiz *q, struct dv_quiz_replay *rp)
 	q->programmed = st == NDIS_STATUS_SUCCESS;
 	/* The bytes written to the channel's registers, read back from the trace. */
 	unsigned ch = q->channel, sub = ch & 3;
-	uint16_t mode_port = ch < 4 ? 0x0B : 0xD6;
-	uint16_t addr_port = ch < 4 ? (uint16_t)(2 * sub) : (uint16_t)(0xC0 + 4 * sub);
-	uint16_t count_port = ch < 4 ? (uint16_t)(addr_port + 1) : (uint16_t)(addr_port + 2);
+	uint16_t mode_port = DV_DMA_PORT(ch >> 2, DV_DMA_REG_MODE);
+	uint16_t addr_port = DV_DMA_PORT(ch >> 2, DV_DMA_REG_ADDR(sub));
+	uint16_t count_port = DV_DMA_PORT(ch >> 2, DV_DMA_REG_COUNT(sub));
 	uint16_t page_port = dv_dma_page_port(ch);
 	unsigned naddr = 0, ncount = 0;
 	for (size_t i = from; i < sim->trace.len; i++) {

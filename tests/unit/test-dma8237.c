@@ -1,4 +1,4 @@
-/* dmaviz: unit tests for the 8237A pair and the page registers (src/dma8237.c).
+/* dmaviz: unit tests for the 8237A pair and the page registers (src/machine/dma8237.c, page.c).
  *
  * Each test drives the machine as a program would (port writes and reads, DREQ lines, ticks)
  * and checks one fact of shared/reference/hardware-and-ndis-facts.md sections 1 and 2, cited
@@ -39,10 +39,11 @@ static struct dv_sim *new_sim(void)
 	return sim;
 }
 
-/* The port of register reg of channel ch's chip: DMA1 at reg, DMA2 at 0xC0 + 2 * reg. */
+/* The port of register reg of channel ch's chip (test-machine.c checks DV_DMA_PORT against
+ * the datasheet's map). */
 static uint16_t reg_port(unsigned ch, unsigned reg)
 {
-	return (uint16_t)(ch < 4 ? reg : 0xC0 + 2 * reg);
+	return DV_DMA_PORT(ch >> 2, reg);
 }
 
 static uint16_t addr_port(unsigned ch)
@@ -91,7 +92,7 @@ static void program(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t add
 /* Clears the flip-flop and reads a 16-bit register low byte first. */
 static uint16_t read16(struct dv_sim *sim, uint16_t port)
 {
-	dv_sim_out(sim, port < 0x10 ? DV_DMA_REG_CLEAR_FF : 0xD8, 0);
+	dv_sim_out(sim, DV_DMA_PORT(port < 0x10 ? 0 : 1, DV_DMA_REG_CLEAR_FF), 0);
 	uint8_t lo = dv_sim_in(sim, port);
 	uint8_t hi = dv_sim_in(sim, port);
 	return (uint16_t)(hi << 8 | lo);

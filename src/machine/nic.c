@@ -1,4 +1,4 @@
-/* dmaviz: our own ISA network card for subordinate (system) DMA, and the peer station.
+/* dmaviz: our own ISA network card for subordinate (system) DMA; its wire to the peer station.
  *
  * docs/nic.md is the card's manual; this file implements it. The card is modelled loosely
  * on the NSC IrDA FIR controller that the DDK's subordinate-DMA sample drives (facts §4): one
@@ -6,12 +6,12 @@
  * of received frame lengths. Every change goes through dv_sim_set so that it can be undone.
  */
 #include "nic.h"
+#include "peer.h"
 #include "sim.h"
 
 /* The RX end markers are one bit per FIFO slot in a uint16_t; counts and heads are bytes. */
 _Static_assert(DV_NIC_RXFIFO <= 16, "nic.rx_ends has one bit per RX FIFO slot");
 _Static_assert(DV_NIC_TXFIFO <= 255 && DV_NIC_STATFIFO <= 255, "FIFO counts are uint8_t");
-_Static_assert(DV_PEER_MAX_FRAME <= DV_FRAME_MAX, "the peer keeps whole frames");
 
 #define CMD_BITS (DV_NIC_CMD_TXGO | DV_NIC_CMD_RXEN | DV_NIC_CMD_DMATX | DV_NIC_CMD_DMARX)
 #define NO_CHAN 0xFFu
@@ -87,11 +87,6 @@ static bool tx_on_wire(const struct dv_nic *n)
 	return (n->cmd & DV_NIC_CMD_TXGO) && (n->tx_sent > 0 || tx_can_start(n));
 }
 
-static bool peer_on_wire(const struct dv_peer *p)
-{
-	return p->txq_count > 0 || p->tx_gap > 0;
-}
-
 /* ---- lines and status ------------------------------------------------------------------- */
 
 void dv_nic_update_lines(struct dv_sim *sim)
@@ -135,67 +130,6 @@ void dv_nic_update_lines(struct dv_sim *sim)
 	}
 }
 
-/* ---- the peer station ------------------------------------------------------------------- */
-
-uint8_t dv_peer_byte(uint32_t seq, uint32_t i)
-{
-	/* Destination 02:00:00:00:00:01 (our card), then source 02:00:00:00:00:02 (the peer):
-	 * locally administered addresses, bit 1 of the first byte. */
-	if (i < 12)
-		return i % 6 == 0 ? 0x02 : i % 6 < 5 ? 0x00 : (uint8_t)(1 + i / 6);
-	if (i < 14)
-		return i == 12 ? DV_PEER_ETHERTYPE >> 8 : DV_PEER_ETHERTYPE & 0xFF;
-	if (i < 18)
-		return (uint8_t)(seq >> (8 * (17 - i))); /* the frame number, big-endian */
-	/* Payload: a multiplicative hash of (seq, i), written down in docs/nic.md so that a test
-	 * on the far side can recompute it. */
-	uint32_t x = seq * 2654435761u + i * 40503u;
-	x ^= x >> 13;
-	x *= 0x5BD1E995u;
-	x ^= x >> 15;
-	return (uint8_t)x;
-}
-
-bool dv_peer_send(struct dv_sim *sim, uint16_t len)
-{
-	const struct dv_peer *p = &sim->st.peer;
-	if (len < DV_PEER_MIN_FRAME || len > DV_PEER_MAX_FRAME || p->txq_count >= DV_PEER_TXQ)
-		return false;
-	dv_sim_set(sim, DV_SLOT_PEER_TXQ_LEN, (p->txq_head + p->txq_count) % DV_PEER_TXQ, len);
-	set(sim, DV_SLOT_PEER_TXQ_COUNT, p->txq_count + 1u);
-	return true;
-}
-
-/* The peer takes one byte of the frame our card sends. */
-static void peer_take(struct dv_sim *sim, uint8_t byte)
-{
-	const struct dv_peer *p = &sim->st.peer;
-	uint32_t slot = p->rx_count % DV_PEER_FRAMES;
-	if (p->rx_cur == 0)
-		dv_sim_set(sim, DV_SLOT_PEER_RX_LEN, slot, 0); /* the slot is being refilled */
-	if (p->rx_cur < DV_FRAME_MAX)
-		dv_sim_set(sim, DV_SLOT_PEER_RX_DATA, slot * DV_FRAME_MAX + p->rx_cur, byte);
-	set(sim, DV_SLOT_PEER_RX_CUR, p->rx_cur + 1u);
-}
-
-static void peer_frame_done(struct dv_sim *sim)
-{
-	const struct dv_peer *p = &sim->st.peer;
-	dv_sim_set(sim, DV_SLOT_PEER_RX_LEN, p->rx_count % DV_PEER_FRAMES, p->rx_cur);
-	set(sim, DV_SLOT_PEER_RX_CUR, 0);
-	set(sim, DV_SLOT_PEER_RX_COUNT, p->rx_count + 1u);
-}
-
-/* The frame stopped in the middle: the peer sees no valid end and throws the bytes away. */
-static void peer_frame_abort(struct dv_sim *sim)
-{
-	const struct dv_peer *p = &sim->st.peer;
-	if (p->rx_cur == 0)
-		return;
-	set(sim, DV_SLOT_PEER_RX_CUR, 0);
-	set(sim, DV_SLOT_PEER_RX_ABORTED, p->rx_aborted + 1u);
-}
-
 /* ---- transmit --------------------------------------------------------------------------- */
 
 /* One byte from a DACK write cycle (IOW). Returns true when the card kept it. */
@@ -237,7 +171,7 @@ static void wire_tx(struct dv_sim *sim)
 		dv_sim_note(sim, DV_NOTE_TX_UNDERRUN, n->tx_sent, n->txlen, NO_CHAN);
 		set(sim, DV_SLOT_NIC_CMD, n->cmd & ~DV_NIC_CMD_TXGO);
 		uint32_t saved = dv_sim_cause(sim, DV_SRC_PEER, 0);
-		peer_frame_abort(sim);
+		dv_peer_frame_abort(sim);
 		dv_sim_cause_restore(sim, saved);
 		return;
 	}
@@ -247,10 +181,10 @@ static void wire_tx(struct dv_sim *sim)
 	set(sim, DV_SLOT_NIC_TX_SENT, n->tx_sent + 1u);
 	dv_sim_emit(sim, DV_EV_WIRE, 0, 0, 0, byte, NO_CHAN);
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_PEER, 0);
-	peer_take(sim, byte);
+	dv_peer_take(sim, byte);
 	bool done = n->tx_sent == n->txlen;
 	if (done)
-		peer_frame_done(sim);
+		dv_peer_frame_done(sim);
 	dv_sim_cause_restore(sim, saved);
 	if (done) {
 		raise_int(sim, DV_NIC_INT_TXDONE);
@@ -345,34 +279,12 @@ static uint8_t rx_give(struct dv_sim *sim, bool *end)
 /* One byte time of the peer -> NIC direction. */
 static void wire_rx(struct dv_sim *sim)
 {
-	const struct dv_peer *p = &sim->st.peer;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_PEER, 0);
-	if (p->tx_gap > 0) {
-		set(sim, DV_SLOT_PEER_TX_GAP, p->tx_gap - 1u);
-		dv_sim_cause_restore(sim, saved);
-		return;
+	struct dv_wire_byte b;
+	if (dv_peer_transmit(sim, &b)) {
+		dv_sim_cause(sim, DV_SRC_NIC, 0);
+		nic_receive(sim, b.byte, b.first, b.last, b.seq);
 	}
-	if (p->txq_count == 0) {
-		dv_sim_cause_restore(sim, saved);
-		return;
-	}
-	uint32_t len = p->txq_len[p->txq_head];
-	uint32_t pos = p->tx_pos;
-	uint32_t seq = p->tx_seq;
-	uint8_t byte = dv_peer_byte(seq, pos);
-	bool last = pos + 1 >= len;
-	dv_sim_emit(sim, DV_EV_WIRE, 0, 1, 0, byte, NO_CHAN);
-	if (last) {
-		set(sim, DV_SLOT_PEER_TX_POS, 0);
-		set(sim, DV_SLOT_PEER_TXQ_HEAD, (p->txq_head + 1u) % DV_PEER_TXQ);
-		set(sim, DV_SLOT_PEER_TXQ_COUNT, p->txq_count - 1u);
-		set(sim, DV_SLOT_PEER_TX_SEQ, seq + 1u);
-		set(sim, DV_SLOT_PEER_TX_GAP, DV_PEER_GAP);
-	} else {
-		set(sim, DV_SLOT_PEER_TX_POS, pos + 1);
-	}
-	dv_sim_cause(sim, DV_SRC_NIC, 0);
-	nic_receive(sim, byte, pos == 0, last, seq);
 	dv_sim_cause_restore(sim, saved);
 }
 
@@ -385,7 +297,7 @@ static void soft_reset(struct dv_sim *sim)
 	const struct dv_nic *n = &sim->st.nic;
 	if ((n->cmd & DV_NIC_CMD_TXGO) && n->tx_sent > 0) {
 		uint32_t saved = dv_sim_cause(sim, DV_SRC_PEER, sim->cause_loc);
-		peer_frame_abort(sim); /* the frame on the wire just stops */
+		dv_peer_frame_abort(sim); /* the frame on the wire just stops */
 		dv_sim_cause_restore(sim, saved);
 	}
 	set(sim, DV_SLOT_NIC_CMD, 0);
@@ -421,25 +333,7 @@ void dv_nic_reset(struct dv_sim *sim)
 		dv_sim_set(sim, DV_SLOT_NIC_RXFIFO, i, 0);
 	for (uint32_t i = 0; i < DV_NIC_STATFIFO; i++)
 		dv_sim_set(sim, DV_SLOT_NIC_STATFIFO, i, 0);
-
-	for (uint32_t i = 0; i < DV_PEER_TXQ; i++)
-		dv_sim_set(sim, DV_SLOT_PEER_TXQ_LEN, i, 0);
-	set(sim, DV_SLOT_PEER_TXQ_HEAD, 0);
-	set(sim, DV_SLOT_PEER_TXQ_COUNT, 0);
-	set(sim, DV_SLOT_PEER_TX_POS, 0);
-	set(sim, DV_SLOT_PEER_TX_GAP, 0);
-	set(sim, DV_SLOT_PEER_TX_SEQ, 0);
-	set(sim, DV_SLOT_PEER_RX_COUNT, 0);
-	set(sim, DV_SLOT_PEER_RX_ABORTED, 0);
-	set(sim, DV_SLOT_PEER_RX_CUR, 0);
-	for (uint32_t f = 0; f < DV_PEER_FRAMES; f++) {
-		dv_sim_set(sim, DV_SLOT_PEER_RX_LEN, f, 0);
-		for (uint32_t i = 0; i < DV_FRAME_MAX; i++) {
-			uint32_t at = f * DV_FRAME_MAX + i;
-			if (sim->st.peer.rx_data[f][i]) /* skip the call for bytes already zero */
-				dv_sim_set(sim, DV_SLOT_PEER_RX_DATA, at, 0);
-		}
-	}
+	dv_peer_reset(sim);
 	dv_nic_update_lines(sim);
 }
 
@@ -449,6 +343,11 @@ bool dv_nic_claims(const struct dv_state *st, uint16_t port)
 {
 	/* The card decodes a block of 16 ports; unsigned wrap-around rejects ports below it. */
 	return (uint32_t)port - st->nic.base < DV_NIC_PORTS;
+}
+
+uint16_t dv_nic_base(const struct dv_state *st)
+{
+	return st->nic.base;
 }
 
 static void write_cmd(struct dv_sim *sim, uint8_t value)
@@ -468,8 +367,9 @@ static void write_cmd(struct dv_sim *sim, uint8_t value)
 		tx_start(sim);
 }
 
-void dv_nic_write(struct dv_sim *sim, unsigned reg, uint8_t value)
+void dv_nic_write(struct dv_sim *sim, unsigned unit, unsigned reg, uint8_t value)
 {
+	(void)unit;
 	const struct dv_nic *n = &sim->st.nic;
 	switch (reg & 0xFu) {
 	case DV_NIC_CMD:
@@ -534,8 +434,9 @@ static uint8_t read_rxstat(struct dv_sim *sim, bool hi)
 	return (uint8_t)(entry >> 8);
 }
 
-uint8_t dv_nic_read(struct dv_sim *sim, unsigned reg)
+uint8_t dv_nic_read(struct dv_sim *sim, unsigned unit, unsigned reg)
 {
+	(void)unit;
 	const struct dv_nic *n = &sim->st.nic;
 	switch (reg & 0xFu) {
 	case DV_NIC_CMD:
@@ -569,6 +470,11 @@ uint8_t dv_nic_read(struct dv_sim *sim, unsigned reg)
 
 /* ---- the bus and the clock -------------------------------------------------------------- */
 
+int dv_nic_dack_channel(const struct dv_state *st)
+{
+	return st->nic.channel;
+}
+
 uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t data, bool tc)
 {
 	/* TC is not used: the card knows its frame length and ends DMA by dropping DREQ (an
@@ -597,13 +503,13 @@ uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t 
 	return out;
 }
 
-void dv_nic_tick(struct dv_sim *sim)
+bool dv_nic_tick(struct dv_sim *sim)
 {
 	const struct dv_nic *n = &sim->st.nic;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_NIC, 0);
 	/* The wire clock runs while either direction has something to do and stops when the
 	 * link is idle, so an idle machine records no wire events. */
-	if (n->wire_timer != 0 || tx_on_wire(n) || peer_on_wire(&sim->st.peer)) {
+	if (n->wire_timer != 0 || tx_on_wire(n) || dv_peer_on_wire(&sim->st.peer)) {
 		unsigned rate = n->wire_rate ? n->wire_rate : 1u;
 		unsigned t = (n->wire_timer ? n->wire_timer : rate) - 1u;
 		set(sim, DV_SLOT_NIC_WIRE_TIMER, t);
@@ -614,4 +520,5 @@ void dv_nic_tick(struct dv_sim *sim)
 	}
 	dv_nic_update_lines(sim);
 	dv_sim_cause_restore(sim, saved);
+	return false; /* the card never masters the bus */
 }

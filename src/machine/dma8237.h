@@ -2,7 +2,7 @@
  *
  * DMA1 (ports 0x00-0x0F) serves channels 0-3 and moves bytes; DMA2 (even ports 0xC0-0xDE)
  * serves channels 4-7 and moves words. Channel 4 is the cascade: DMA1's HRQ is DMA2's DREQ0.
- * Page registers (0x87 0x83 0x81 0x82 / 0x8F 0x8B 0x89 0x8A) supply address bits 16-23.
+ * Page registers (0x87 0x83 0x81 0x82 / 0x8F 0x8B 0x89 0x8A, page.h) supply address bits 16-23.
  */
 #ifndef DV_DMA8237_H
 #define DV_DMA8237_H
@@ -10,11 +10,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "page.h" /* the page registers: dv_dma_page_port, dv_dma_page_channel */
 #include "state.h"
 
 struct dv_sim;
 
-/* Register numbers inside one chip (DMA1 port = reg, DMA2 port = 0xC0 + 2 * reg). */
+/* The I/O port of register reg (enum dv_dma_reg) of chip 0 (DMA1, 0x00-0x0F) or chip 1 (DMA2,
+ * on A1-A4: the even ports 0xC0-0xDE), facts §1.2. The one place the map is written down:
+ * decoding, the HAL, the quiz and the tests derive ports from it. */
+#define DV_DMA_PORT(chip, reg) ((uint16_t)((chip) ? 0xC0u + 2u * (unsigned)(reg) : (unsigned)(reg)))
+/* The address and count registers of channel c (0-3) of a chip. */
+#define DV_DMA_REG_ADDR(c) (2u * (unsigned)(c))
+#define DV_DMA_REG_COUNT(c) (2u * (unsigned)(c) + 1u)
+
+/* Register numbers inside one chip. */
 enum dv_dma_reg {
 	DV_DMA_REG_ADDR0 = 0x0, /* channel n address: 2n, count: 2n + 1 */
 	DV_DMA_REG_COMMAND = 0x8, /* write: command; read: status */
@@ -41,13 +50,11 @@ static inline unsigned dv_dma_mode_sel(uint8_t mode) { return (mode >> 6) & 3u; 
 
 /* Decodes a port: true when it belongs to one of the two chips. */
 bool dv_dma_decode(uint16_t port, unsigned *chip, unsigned *reg);
-/* The page-register port of a channel, and the channel of a page port (-1 when 0x80-0x8F
- * holds no page register there). */
-uint16_t dv_dma_page_port(unsigned channel);
-int dv_dma_page_channel(uint16_t port);
-
 void dv_dma_write(struct dv_sim *sim, unsigned chip, unsigned reg, uint8_t value);
 uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg);
+/* Power-on: every channel masked, then channel 4 in cascade mode and unmasked as a BIOS
+ * leaves it. Builds the state directly: it happens before the trace starts. */
+void dv_dma_reset(struct dv_sim *sim);
 /* Master clear (also the reset state): masks set, command/status/request/temp/flip-flop 0. */
 void dv_dma_master_clear(struct dv_sim *sim, unsigned chip);
 

@@ -1,5 +1,10 @@
 /* dmaviz: the simulated PC. Owns the state, the memory pool, the trace and the timeline.
  *
+ * This header is the machine's interface; the functions are implemented across
+ * src/machine/: events and time travel in sim.c, creation in machine.c, port I/O and the tick
+ * in bus.c (which reads the device table, devices.c), memory and the cache in cache.c, IRQL,
+ * interrupts and DPCs in cpu.c.
+ *
  * The core never prints, exits or reads a clock. Time is a tick counter: one tick is one bus
  * cycle. Everything that changes state goes through dv_sim_set(), which records an event.
  */
@@ -69,6 +74,9 @@ struct dv_sim {
 struct dv_sim *dv_sim_create(const struct dv_config *cfg);
 void dv_sim_destroy(struct dv_sim *sim);
 
+/* Takes a keyframe of the state now (done every cfg.keyframe_every state events). */
+void dv_sim_keyframe(struct dv_sim *sim);
+
 /* The one way state changes: writes the slot and records old and new value. */
 void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value);
 uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index);
@@ -81,11 +89,11 @@ void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t
 uint32_t dv_sim_cause(struct dv_sim *sim, enum dv_src src, uint16_t loc);
 void dv_sim_cause_restore(struct dv_sim *sim, uint32_t saved);
 
-/* CPU port I/O (the bus decodes the port to the 8237 pair, the page registers, the NIC). */
+/* CPU port I/O: the bus finds the device that decodes the port in the device table (bus.h). */
 void dv_sim_out(struct dv_sim *sim, uint16_t port, uint8_t value);
 uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port);
 
-/* CPU memory access: through the cache when it is on. */
+/* CPU memory access: through the cache when it is on (cache.c; dv_sim_cpu_peek in cache.h). */
 uint8_t dv_sim_cpu_read(struct dv_sim *sim, uint32_t addr);
 void dv_sim_cpu_write(struct dv_sim *sim, uint32_t addr, uint8_t value);
 /* KeFlushIoBuffers on a non-coherent machine: write back dirty lines of the range, and
@@ -95,11 +103,12 @@ void dv_sim_cache_flush(struct dv_sim *sim, uint32_t addr, uint32_t len, bool in
 uint8_t dv_sim_mem_read(const struct dv_sim *sim, uint32_t addr);
 void dv_sim_mem_write(struct dv_sim *sim, uint32_t addr, uint8_t value);
 
-/* One bus cycle: wire and NIC, DMA arbitration and one transfer, interrupt delivery. */
+/* One bus cycle: every device's tick in table order (the NIC and its wire, then the 8237A's
+ * arbitration and at most one transfer), then interrupt delivery (bus.c, devices.c). */
 void dv_sim_tick(struct dv_sim *sim);
 void dv_sim_run(struct dv_sim *sim, uint32_t ticks);
 
-/* CPU context: IRQL, DPCs. */
+/* CPU context: IRQL, DPCs (cpu.c). */
 void dv_sim_raise_irql(struct dv_sim *sim, uint8_t irql);
 void dv_sim_lower_irql(struct dv_sim *sim, uint8_t irql);
 void dv_sim_connect_irq(struct dv_sim *sim, unsigned irq, bool connected);

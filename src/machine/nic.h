@@ -1,4 +1,4 @@
-/* dmaviz: our own ISA network card for subordinate (system) DMA, and the peer station.
+/* dmaviz: our own ISA network card for subordinate (system) DMA (the peer station: peer.h).
  * The register map and behaviour are documented in docs/nic.md.
  */
 #ifndef DV_NIC_H
@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "peer.h" /* the station at the other end of the wire */
 #include "state.h"
 
 struct dv_sim;
@@ -60,16 +61,20 @@ enum dv_nic_reg {
 
 /* The TX FIFO level at which the NIC starts putting a frame on the wire. */
 #define DV_NIC_TX_START 8u
-/* Idle byte-times between two frames the peer sends. */
-#define DV_PEER_GAP 12u
 
 /* Reset state of the card with its configuration. */
 void dv_nic_reset(struct dv_sim *sim);
 bool dv_nic_claims(const struct dv_state *st, uint16_t port);
-void dv_nic_write(struct dv_sim *sim, unsigned reg, uint8_t value);
-uint8_t dv_nic_read(struct dv_sim *sim, unsigned reg);
-/* One tick of the wire (both directions) and the card: updates DREQ and the IRQ line. */
-void dv_nic_tick(struct dv_sim *sim);
+/* The I/O base its jumpers set (config); the card decodes DV_NIC_PORTS ports from there. */
+uint16_t dv_nic_base(const struct dv_state *st);
+/* Port access: reg is the offset from the base (unit is unused: one range). */
+void dv_nic_write(struct dv_sim *sim, unsigned unit, unsigned reg, uint8_t value);
+uint8_t dv_nic_read(struct dv_sim *sim, unsigned unit, unsigned reg);
+/* One tick of the wire (both directions) and the card: updates DREQ and the IRQ line.
+ * Returns false: the card never masters the bus. */
+bool dv_nic_tick(struct dv_sim *sim);
+/* The DMA channel its DRQ/DACK jumpers select (config). */
+int dv_nic_dack_channel(const struct dv_state *st);
 /* The 8237 asserted DACK on the NIC's channel. dir is enum dv_xfer_dir; for
  * DV_XFER_FROM_MEMORY data is what memory put on the bus (IOW), the return value is ignored;
  * for DV_XFER_TO_MEMORY the NIC drives the bus (IOR) and returns the data. width is 1 or 2
@@ -77,17 +82,5 @@ void dv_nic_tick(struct dv_sim *sim);
 uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t data, bool tc);
 /* Recomputes the NIC's DREQ line and IRQ line from its state. */
 void dv_nic_update_lines(struct dv_sim *sim);
-
-/* The frames the peer sends: destination 02:00:00:00:00:01 (our card), source
- * 02:00:00:00:00:02 (the peer), EtherType 0x88B5, the frame number big-endian, then payload
- * (docs/nic.md, "Frames from the peer"). The card itself does no address filtering. */
-#define DV_PEER_ETHERTYPE 0x88B5u
-#define DV_PEER_MIN_FRAME 60u
-#define DV_PEER_MAX_FRAME 1514u
-
-/* The peer station queues a frame of len bytes (60..1514); false when its queue is full. */
-bool dv_peer_send(struct dv_sim *sim, uint16_t len);
-/* Byte i of the peer's frame number seq: a deterministic pattern the far side can check. */
-uint8_t dv_peer_byte(uint32_t seq, uint32_t i);
 
 #endif

@@ -3,40 +3,22 @@
  * Facts cited as [DS] are from the Intel 8237A datasheet; "facts §n" is
  * shared/reference/hardware-and-ndis-facts.md.
  */
+#include "bus.h"
 #include "dma8237.h"
-#include "nic.h"
 #include "sim.h"
 
 bool dv_dma_decode(uint16_t port, unsigned *chip, unsigned *reg)
 {
-	if (port <= 0x0F) {
-		*chip = 0;
-		*reg = port;
-		return true;
-	}
-	/* DMA2 sits on A1-A4: only the even ports 0xC0-0xDE decode (facts §1.2). */
-	if (port >= 0xC0 && port <= 0xDF && !(port & 1)) {
-		*chip = 1;
-		*reg = (unsigned)(port - 0xC0) >> 1;
-		return true;
+	/* The inverse of DV_DMA_PORT, so that the map is written down once. */
+	for (unsigned c = 0; c < 2; c++) {
+		unsigned first = DV_DMA_PORT(c, 0), stride = DV_DMA_PORT(c, 1) - first;
+		if (port >= first && port <= DV_DMA_PORT(c, 15) && (port - first) % stride == 0) {
+			*chip = c;
+			*reg = (port - first) / stride;
+			return true;
+		}
 	}
 	return false;
-}
-
-/* The page ports are not in channel order: the IBM PC wired them as it did (facts §1.3). */
-static const uint8_t page_ports[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
-
-uint16_t dv_dma_page_port(unsigned channel)
-{
-	return page_ports[channel & 7];
-}
-
-int dv_dma_page_channel(uint16_t port)
-{
-	for (int ch = 0; ch < 8; ch++)
-		if (page_ports[ch] == port)
-			return ch;
-	return -1;
 }
 
 uint32_t dv_dma_phys(const struct dv_state *st, unsigned channel)
@@ -57,6 +39,17 @@ bool dv_dma_masked(const struct dv_state *st, unsigned channel)
 static unsigned idx(unsigned chip, unsigned c)
 {
 	return chip * 4 + c;
+}
+
+void dv_dma_reset(struct dv_sim *sim)
+{
+	struct dv_state *st = &sim->st;
+	for (unsigned chip = 0; chip < 2; chip++)
+		st->dma[chip].mask = 0x0F; /* 8237A reset: every channel masked */
+	/* What a PC BIOS leaves behind: channel 4 in cascade mode and unmasked, so that DMA1's
+	 * requests reach the CPU through DMA2 (facts §1.1). */
+	st->dma[1].ch[0].mode = 0xC0;
+	st->dma[1].mask = 0x0E;
 }
 
 void dv_dma_master_clear(struct dv_sim *sim, unsigned chip)
@@ -180,7 +173,8 @@ uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg)
 		return (uint8_t)(0xF0 | d->mask);
 	default:
 		/* [DS] lists these reads as illegal: nothing drives the data bus, it floats high. */
-		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, chip ? 0xC0 + 2 * reg : reg, 0xFF, DV_NO_CHANNEL);
+		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, DV_DMA_PORT(chip, reg), 0xFF,
+			    DV_NO_CHANNEL);
 		return 0xFF;
 	}
 }
@@ -261,16 +255,6 @@ static void set_bit(struct dv_sim *sim, enum dv_slot slot, unsigned bit, bool on
 	dv_sim_set(sim, slot, 0, on ? (v | 1u << bit) : (v & ~(1u << bit)));
 }
 
-/* The device on the other end of DACK. Only the NIC sits on a channel; elsewhere the data
- * bus floats (0xFF) and writes go nowhere. */
-static uint16_t device_cycle(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned width,
-                             uint16_t data, bool tc)
-{
-	if (ch == sim->st.nic.channel && ch != 4)
-		return dv_nic_dack(sim, dir, width, data, tc);
-	return width == 2 ? 0xFFFF : 0xFF;
-}
-
 /* Advances the current address of channel ch by one unit, wrapping inside its page. */
 static void step_address(struct dv_sim *sim, unsigned ch)
 {
@@ -346,7 +330,7 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 		dir = DV_XFER_TO_MEMORY;
 		dv_sim_set(sim, DV_SLOT_BUS_IOR, 0, 1);
 		dv_sim_set(sim, DV_SLOT_BUS_MEMW, 0, 1);
-		data = device_cycle(sim, ch, dir, width, 0, tc);
+		data = dv_bus_dack(sim, ch, dir, width, 0, tc);
 		dv_sim_mem_write(sim, phys, (uint8_t)data);
 		if (width == 2)
 			dv_sim_mem_write(sim, phys + 1, (uint8_t)(data >> 8));
@@ -358,13 +342,13 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 		data = dv_sim_mem_read(sim, phys);
 		if (width == 2)
 			data |= (uint16_t)(dv_sim_mem_read(sim, phys + 1) << 8);
-		device_cycle(sim, ch, dir, width, data, tc);
+		dv_bus_dack(sim, ch, dir, width, data, tc);
 		break;
 	default:
 		/* Verify: address and count run, DACK and TC happen, no strobes, no data
 		 * (facts §2.4). The illegal type 11 behaves the same way here. */
 		dir = DV_XFER_VERIFY;
-		device_cycle(sim, ch, dir, width, 0, tc);
+		dv_bus_dack(sim, ch, dir, width, 0, tc);
 		break;
 	}
 	dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, data, (uint8_t)ch);

@@ -1,0 +1,130 @@
+/* dmaviz: the ISA bus: port decoding, the bus cycle in table order, DACK routing (bus.h). */
+#include "bus.h"
+#include "sim.h"
+
+static bool in_range(const struct dv_port_range *r, uint32_t off, unsigned *reg)
+{
+	if (off < r->first || off > r->last || (off - r->first) % r->stride)
+		return false;
+	*reg = (off - r->first) / r->stride;
+	return true;
+}
+
+const struct dv_device *dv_bus_decode(const struct dv_state *st, uint16_t port, unsigned *unit,
+				      unsigned *reg)
+{
+	const struct dv_device *card = NULL;
+	unsigned card_unit = 0, card_reg = 0;
+	for (unsigned i = 0; i < dv_device_count; i++) {
+		const struct dv_device *d = &dv_devices[i];
+		uint16_t base = d->base ? d->base(st) : 0;
+		/* Unsigned wrap-around rejects ports below a card's base. */
+		uint32_t off = (uint32_t)port - base;
+		for (unsigned u = 0; u < d->nranges; u++) {
+			unsigned r;
+			if (!in_range(&d->ranges[u], off, &r))
+				continue;
+			if (!d->base) {
+				*unit = u;
+				*reg = r;
+				return d;
+			}
+			if (!card) {
+				card = d;
+				card_unit = u;
+				card_reg = r;
+			}
+		}
+	}
+	*unit = card_unit;
+	*reg = card_reg;
+	return card;
+}
+
+uint16_t dv_bus_dack(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned width, uint16_t data,
+		     bool tc)
+{
+	/* DACK4 is DMA1's HLDA (the cascade): no card sits on channel 4. */
+	if (ch != 4) {
+		for (unsigned i = 0; i < dv_device_count; i++) {
+			const struct dv_device *d = &dv_devices[i];
+			if (d->dack && d->dack_channel(&sim->st) == (int)ch)
+				return d->dack(sim, dir, width, data, tc);
+		}
+	}
+	return width == 2 ? 0xFFFF : 0xFF;
+}
+
+void dv_bus_reset(struct dv_sim *sim)
+{
+	for (unsigned i = 0; i < dv_device_count; i++)
+		if (dv_devices[i].reset)
+			dv_devices[i].reset(sim);
+}
+
+/* ---- CPU port I/O ---------------------------------------------------------------------- */
+
+void dv_sim_out(struct dv_sim *sim, uint16_t port, uint8_t value)
+{
+	unsigned unit, reg;
+	dv_sim_emit(sim, DV_EV_PORT_OUT, 0, port, 0, value, DV_NO_CHANNEL);
+	const struct dv_device *d = dv_bus_decode(&sim->st, port, &unit, &reg);
+	if (d)
+		d->out(sim, unit, reg, value);
+	else
+		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, DV_NO_CHANNEL);
+}
+
+uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
+{
+	unsigned unit, reg;
+	uint8_t value;
+	size_t at = sim->trace.len;
+	/* The read is recorded first so that its side effects (a flip-flop toggle, TC bits
+	 * cleared) follow it in the trace; its value is filled in below. */
+	dv_sim_emit(sim, DV_EV_PORT_IN, 0, port, 0, 0, DV_NO_CHANNEL);
+	const struct dv_device *d = dv_bus_decode(&sim->st, port, &unit, &reg);
+	if (d) {
+		value = d->in(sim, unit, reg);
+	} else {
+		value = 0xFF; /* nobody drives the data bus: it floats high */
+		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, DV_NO_CHANNEL);
+	}
+	if (at < sim->trace.len)
+		sim->trace.ev[at].new_value = value;
+	return value;
+}
+
+/* ---- ticks ----------------------------------------------------------------------------- */
+
+void dv_sim_tick(struct dv_sim *sim)
+{
+	if (sim->in_tick)
+		return; /* a driver callback must not tick the machine it runs inside */
+	if (sim->st.cycle == UINT32_MAX) {
+		dv_sim_note(sim, DV_NOTE_CYCLE_LIMIT, 0, 0, DV_NO_CHANNEL);
+		return;
+	}
+	sim->in_tick = true;
+	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
+	dv_sim_set(sim, DV_SLOT_CYCLE, 0, sim->st.cycle + 1);
+	bool dma = false;
+	for (unsigned i = 0; i < dv_device_count; i++)
+		if (dv_devices[i].tick && dv_devices[i].tick(sim))
+			dma = true;
+	if (dma)
+		dv_sim_set(sim, DV_SLOT_BUS_DMA_CYCLES, 0, sim->st.bus.dma_cycles + 1);
+	else
+		dv_sim_set(sim, DV_SLOT_BUS_CPU_CYCLES, 0, sim->st.bus.cpu_cycles + 1);
+	dv_sim_cause_restore(sim, saved);
+	sim->in_tick = false;
+	for (unsigned i = 0; i < dv_device_count; i++)
+		if (dv_devices[i].between)
+			dv_devices[i].between(sim);
+}
+
+void dv_sim_run(struct dv_sim *sim, uint32_t ticks)
+{
+	for (uint32_t i = 0; i < ticks; i++)
+		dv_sim_tick(sim);
+}

@@ -1,0 +1,209 @@
+/* dmaviz: the simulated PC's record: state changes and events, keyframes, time travel. The
+ * machine is put together in machine.c; the devices, the bus and the tick are in bus.c and
+ * devices.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+void dv_sim_keyframe(struct dv_sim *sim)
+{
+	struct dv_keyframe *kf;
+	if (sim->nkf == sim->kf_cap) {
+		size_t cap = sim->kf_cap ? sim->kf_cap * 2 : 16;
+		kf = realloc(sim->kf, cap * sizeof *kf);
+		if (!kf)
+			return; /* seeking gets slower, never wrong */
+		sim->kf = kf;
+		sim->kf_cap = cap;
+	}
+	struct dv_state *copy = calloc(1, sizeof *copy);
+	if (!copy)
+		return;
+	dv_state_copy(copy, &sim->st, &sim->pool);
+	kf = &sim->kf[sim->nkf++];
+	kf->event = sim->trace.len;
+	kf->state = copy;
+	sim->state_events_since_kf = 0;
+}
+
+static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index, uint32_t old_value,
+                 uint32_t new_value, uint8_t chan)
+{
+	struct dv_event ev = {
+		.cycle = sim->st.cycle,
+		.index = index,
+		.old_value = old_value,
+		.new_value = new_value,
+		.kind = kind,
+		.slot = sub,
+		.loc = sim->cause_loc,
+		.src = sim->cause_src,
+		.chan = chan,
+	};
+	dv_trace_push(&sim->trace, &ev);
+}
+
+void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
+{
+	uint32_t old = dv_state_get(&sim->st, &sim->pool, slot, index);
+	dv_state_put(&sim->st, &sim->pool, slot, index, value);
+	uint32_t now = dv_state_get(&sim->st, &sim->pool, slot, index);
+	if (now == old)
+		return; /* no change, nothing to undo (port writes are their own events) */
+	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, DV_NO_CHANNEL);
+	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
+		dv_sim_keyframe(sim);
+}
+
+uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index)
+{
+	return dv_state_get(&sim->st, &sim->pool, slot, index);
+}
+
+void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_t index,
+                 uint32_t old_value, uint32_t new_value, uint8_t chan)
+{
+	push(sim, (uint16_t)kind, sub, index, old_value, new_value, chan);
+}
+
+void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value, uint8_t chan)
+{
+	push(sim, DV_EV_NOTE, (uint16_t)note, index, 0, value, chan);
+}
+
+uint32_t dv_sim_cause(struct dv_sim *sim, enum dv_src src, uint16_t loc)
+{
+	uint32_t saved = (uint32_t)sim->cause_src << 16 | sim->cause_loc;
+	sim->cause_src = (uint8_t)src;
+	sim->cause_loc = loc;
+	return saved;
+}
+
+void dv_sim_cause_restore(struct dv_sim *sim, uint32_t saved)
+{
+	sim->cause_src = (uint8_t)(saved >> 16);
+	sim->cause_loc = (uint16_t)saved;
+}
+
+uint64_t dv_sim_random(struct dv_sim *sim)
+{
+	/* splitmix64 (Steele, Lea, Flood 2014): tiny, fast and the same everywhere. */
+	uint64_t x = ((uint64_t)sim->st.rng_hi << 32 | sim->st.rng_lo) + 0x9e3779b97f4a7c15ull;
+	dv_sim_set(sim, DV_SLOT_RNG_LO, 0, (uint32_t)x);
+	dv_sim_set(sim, DV_SLOT_RNG_HI, 0, (uint32_t)(x >> 32));
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* ---- time travel ----------------------------------------------------------------------- */
+
+void dv_cursor_init(struct dv_cursor *c, struct dv_sim *sim)
+{
+	memset(c, 0, sizeof *c);
+	c->sim = sim;
+	dv_state_copy(&c->st, sim->kf[0].state, &sim->pool);
+	c->pos = sim->kf[0].event;
+	c->generation = sim->generation;
+}
+
+void dv_cursor_finish(struct dv_cursor *c)
+{
+	if (!c || !c->sim)
+		return;
+	dv_mem_unref_all(&c->st, &c->sim->pool);
+	c->sim = NULL;
+}
+
+static size_t keyframe_at_or_before(const struct dv_sim *sim, size_t n)
+{
+	size_t lo = 0, hi = sim->nkf; /* kf[0].event == 0 <= n always */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sim->kf[mid].event <= n)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Applies events [from, to) forward, or undoes [to, from) backward, onto st. */
+static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
+                   size_t from, size_t to)
+{
+	if (to >= from) {
+		for (size_t i = from; i < to; i++) {
+			const struct dv_event *e = &t->ev[i];
+			if (e->kind == DV_EV_STATE)
+				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
+		}
+	} else {
+		for (size_t i = from; i-- > to;) {
+			const struct dv_event *e = &t->ev[i];
+			if (e->kind == DV_EV_STATE)
+				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->old_value);
+		}
+	}
+}
+
+/* What restoring a keyframe costs, in events replayed (the copy touches the page table). */
+#define RESTORE_COST 2048u
+
+void dv_cursor_seek(struct dv_cursor *c, size_t n)
+{
+	struct dv_sim *sim = c->sim;
+	if (n > sim->trace.len)
+		n = sim->trace.len;
+	if (c->generation != sim->generation || c->pos > sim->trace.len) {
+		/* The live trace was truncated under us: start from a keyframe. */
+		c->pos = SIZE_MAX;
+		c->generation = sim->generation;
+	}
+	size_t k = keyframe_at_or_before(sim, n);
+	size_t from_kf = n - sim->kf[k].event + RESTORE_COST;
+	size_t from_here = c->pos == SIZE_MAX ? SIZE_MAX : (n >= c->pos ? n - c->pos : c->pos - n);
+	if (from_kf < from_here) {
+		dv_state_copy(&c->st, sim->kf[k].state, &sim->pool);
+		c->pos = sim->kf[k].event;
+	}
+	replay(&c->st, &sim->pool, &sim->trace, c->pos, n);
+	c->pos = n;
+}
+
+uint32_t dv_cursor_get(const struct dv_cursor *c, enum dv_slot slot, uint32_t index)
+{
+	return dv_state_get(&c->st, &c->sim->pool, slot, index);
+}
+
+void dv_sim_truncate(struct dv_sim *sim, size_t n)
+{
+	if (n >= sim->trace.len)
+		return;
+	size_t k = keyframe_at_or_before(sim, n);
+	/* Walk back from the live state when that is shorter; otherwise restore a keyframe. */
+	if (sim->trace.len - n <= n - sim->kf[k].event + RESTORE_COST) {
+		replay(&sim->st, &sim->pool, &sim->trace, sim->trace.len, n);
+	} else {
+		dv_state_copy(&sim->st, sim->kf[k].state, &sim->pool);
+		replay(&sim->st, &sim->pool, &sim->trace, sim->kf[k].event, n);
+	}
+	/* Keyframes after n describe a future that no longer exists. */
+	while (sim->nkf > 1 && sim->kf[sim->nkf - 1].event > n) {
+		struct dv_keyframe *kf = &sim->kf[--sim->nkf];
+		dv_mem_unref_all(kf->state, &sim->pool);
+		free(kf->state);
+	}
+	dv_trace_truncate(&sim->trace, n);
+	sim->generation++;
+	sim->state_events_since_kf = 0;
+	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
+		if (sim->trace.ev[i].kind == DV_EV_STATE)
+			sim->state_events_since_kf++;
+}
+
+uint64_t dv_sim_state_hash(const struct dv_sim *sim)
+{
+	return dv_state_hash(&sim->st, &sim->pool);
+}
