@@ -1,4 +1,4 @@
-/* dmaviz: the lesson engine: runs a parsed lesson (script.c) on a fresh simulated PC.
+/* dmaviz: the lesson engine: runs a parsed lesson (parser.c) on a fresh simulated PC.
  *
  * Every statement runs with the lesson's file:line as the cause of its events and is marked
  * in the trace (DV_EV_MARK), so the UI can point at the lesson line behind each bus cycle and
