@@ -455,16 +455,16 @@ static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *f
 	size_t from = run->sim->trace.len;
 	memset(run->atom_seen, 0, sizeof run->atom_seen);
 	for (uint32_t n = 0;; n++) {
-		scan_atoms(run, &s->cond, &from);
-		if (eval_cond(run, &s->cond))
+		scan_atoms(run, &s->run.cond, &from);
+		if (eval_cond(run, &s->run.cond))
 			return;
-		if (n >= s->a) {
+		if (n >= s->run.max) {
 			char vals[512];
-			describe_values(run, &s->cond, vals, sizeof vals);
+			describe_values(run, &s->run.cond, vals, sizeof vals);
 			run_msg(run, DV_MSG_FAIL, file, s->line,
 			        "raise the bound with 'max N', or check the steps before: did the transfer start?",
-			        "run until %s: still false after %u cycles (cycle %u%s%s)", s->cond.text,
-			        (unsigned)s->a, (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
+			        "run until %s: still false after %u cycles (cycle %u%s%s)", s->run.cond.text,
+			        (unsigned)s->run.max, (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
 			run->state = DV_RUN_STOPPED;
 			return;
 		}
@@ -491,9 +491,9 @@ static void run_quiet(struct dv_run *run, const struct dv_stmt *s, const char *f
 {
 	unsigned quiet = 0;
 	for (uint32_t n = 0; quiet < 2; n++) {
-		if (n >= s->a) {
+		if (n >= s->run.max) {
 			run_msg(run, DV_MSG_FAIL, file, s->line, "raise the bound with 'max N'",
-			        "run quiet: the machine was still busy after %u cycles (cycle %u)", (unsigned)s->a,
+			        "run quiet: the machine was still busy after %u cycles (cycle %u)", (unsigned)s->run.max,
 			        (unsigned)run->sim->st.cycle);
 			run->state = DV_RUN_STOPPED;
 			return;
@@ -770,7 +770,7 @@ static DV_DRIVER_ENTRY driver_entry(const struct dv_run *run)
 
 static void make_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
-	const struct dv_buffer_decl *d = &run->L->buffers[s->a];
+	const struct dv_buffer_decl *d = &run->L->buffers[s->buffer];
 	PNDIS_BUFFER b = NULL;
 	if (d->phys) {
 		uint32_t pfn[DV_MDL_MAX_PAGES];
@@ -794,8 +794,8 @@ static void make_buffer(struct dv_run *run, const struct dv_stmt *s, const char 
 		        (unsigned)d->len);
 		return;
 	}
-	run->bufs[s->a] = b;
-	run->buf_phys[s->a] = dv_mdl_phys(b, 0);
+	run->bufs[s->buffer] = b;
+	run->buf_phys[s->buffer] = dv_mdl_phys(b, 0);
 }
 
 /* A `read` or `write` inside one of the lesson's buffers is the miniport's NdisMoveMemory from
@@ -828,17 +828,17 @@ static bool buffer_copy(struct dv_run *run, uint32_t phys, uint8_t *host, uint32
 static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_ndis *nd = run->ndis;
-	const uint32_t *a = s->args;
+	const uint32_t *a = s->call.args;
 	int line = (int)s->line;
-	NDIS_HANDLE h = (s->given & (1u << DV_ARG_HANDLE)) ? (NDIS_HANDLE)&bad_handle_object : run->handle;
+	NDIS_HANDLE h = (s->call.given & (1u << DV_ARG_HANDLE)) ? (NDIS_HANDLE)&bad_handle_object : run->handle;
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	enum dv_phase saved = nd->phase;
-	switch ((enum dv_lcall)s->call) {
+	switch ((enum dv_lcall)s->call.call) {
 	case DV_LCALL_REGISTER: {
 		NDIS_DMA_DESCRIPTION d;
 		memset(&d, 0, sizeof d);
-		uint32_t ch = (s->given & (1u << DV_ARG_CHANNEL)) ? a[DV_ARG_CHANNEL] : run->L->machine.nic_channel;
-		uint32_t width = (s->given & (1u << DV_ARG_WIDTH)) ? a[DV_ARG_WIDTH] : ch >= 4 ? 16 : 8;
+		uint32_t ch = (s->call.given & (1u << DV_ARG_CHANNEL)) ? a[DV_ARG_CHANNEL] : run->L->machine.nic_channel;
+		uint32_t width = (s->call.given & (1u << DV_ARG_WIDTH)) ? a[DV_ARG_WIDTH] : ch >= 4 ? 16 : 8;
 		d.DemandMode = (BOOLEAN)a[DV_ARG_DEMAND];
 		d.AutoInitialize = (BOOLEAN)a[DV_ARG_AUTOINIT];
 		d.DmaChannelSpecified = TRUE;
@@ -847,14 +847,14 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 		d.DmaPort = a[DV_ARG_PORT];
 		d.DmaChannel = ch;
 		/* The DmaChannel parameter, which NDIS ignores (MS-REG): `param=`, else the channel. */
-		uint32_t param = (s->given & (1u << DV_ARG_PARAM)) ? a[DV_ARG_PARAM] : ch;
+		uint32_t param = (s->call.given & (1u << DV_ARG_PARAM)) ? a[DV_ARG_PARAM] : ch;
 		/* With `driver none` the lesson is the miniport, registering from its
 		 * MiniportInitialize. */
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, DV_PHASE_INIT);
 		NDIS_HANDLE nh = NULL;
 		st = NdisMRegisterDmaChannelAt(&nh, (NDIS_HANDLE)nd, param, FALSE, &d,
-		                               (s->given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
+		                               (s->call.given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, saved);
 		if (st == NDIS_STATUS_SUCCESS)
@@ -864,7 +864,7 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 	case DV_LCALL_SETUP:
 	case DV_LCALL_COMPLETE: {
 		PNDIS_BUFFER b = run->bufs[a[DV_ARG_BUFFER]];
-		if (s->call == DV_LCALL_SETUP)
+		if (s->call.call == DV_LCALL_SETUP)
 			NdisSetupDmaTransferAt(&st, h, b, a[DV_ARG_OFFSET], a[DV_ARG_LENGTH], (BOOLEAN)a[DV_ARG_WRITE],
 			                       file, line);
 		else
@@ -894,7 +894,7 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 {
 	struct dv_packet_spec spec;
 	memset(&spec, 0, sizeof spec);
-	uint32_t len = s->a, n = s->b, flags = s->d;
+	uint32_t len = s->send.len, n = s->send.nbuf, flags = s->send.flags;
 	spec.nbuffers = n;
 	for (uint32_t k = 0; k < n; k++) {
 		spec.buf[k].length = len / n + (k == 0 ? len % n : 0);
@@ -904,7 +904,7 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 	if (flags & DV_SEND_ABOVE16M)
 		first = 0x01001000u;
 	else if (flags & DV_SEND_AT)
-		first = s->c;
+		first = s->send.at;
 	else if (flags & DV_SEND_CROSS64K)
 		first = 0x20000u - ((spec.buf[0].length / 2) & ~1u); /* even: a 16-bit channel can take it */
 	for (uint32_t k = 0, p = first; first && k < n; k++) {
@@ -1126,17 +1126,17 @@ static void run_stmt(struct dv_run *run, const struct dv_stmt *s, const char *fi
 		act(run, s, file);
 		return;
 	}
-	bool until_call = s->kind == DV_ST_RUN_UNTIL && has_event_atoms(&s->cond);
+	bool until_call = s->kind == DV_ST_RUN_UNTIL && has_event_atoms(&s->run.cond);
 	if (fiber_paused(run)) {
 		if (until_call) {
 			/* The rest of the driver's work may already meet the condition. */
-			fiber_resume(run, &s->cond);
+			fiber_resume(run, &s->run.cond);
 			if (fiber_paused(run))
 				return;
 		}
 		fiber_finish(run);
 	}
-	const struct dv_cond *watch = until_call ? &s->cond : run->brk;
+	const struct dv_cond *watch = until_call ? &s->run.cond : run->brk;
 	if (watch && fiber_start(run, s, file, watch)) {
 		if (fiber_paused(run) && watch == run->brk)
 			run->brk = NULL;
@@ -1191,20 +1191,20 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_sim *sim = run->sim;
 	switch (s->kind) {
-	case DV_ST_OUT: dv_sim_out(sim, (uint16_t)s->a, (uint8_t)s->b); break;
-	case DV_ST_IN: run->last_in = dv_sim_in(sim, (uint16_t)s->a); break;
+	case DV_ST_OUT: dv_sim_out(sim, s->io.port, s->io.value); break;
+	case DV_ST_IN: run->last_in = dv_sim_in(sim, s->io.port); break;
 	case DV_ST_WRITE:
-		if (buffer_copy(run, s->a, s->bytes, s->nbytes, false, file, s->line))
+		if (buffer_copy(run, s->mem.addr, s->mem.data, s->mem.n, false, file, s->line))
 			break;
-		for (uint32_t i = 0; i < s->nbytes; i++)
-			dv_sim_cpu_write(sim, s->a + i, s->bytes[i]);
+		for (uint32_t i = 0; i < s->mem.n; i++)
+			dv_sim_cpu_write(sim, s->mem.addr + i, s->mem.data[i]);
 		break;
 	case DV_ST_POKE:
-		for (uint32_t i = 0; i < s->nbytes; i++)
-			dv_sim_mem_write(sim, s->a + i, s->bytes[i]);
+		for (uint32_t i = 0; i < s->mem.n; i++)
+			dv_sim_mem_write(sim, s->mem.addr + i, s->mem.data[i]);
 		break;
 	case DV_ST_FILL:
-		run->filled += s->b;
+		run->filled += s->fill.len;
 		if (run->filled > DV_SCRIPT_MAX_FILL) {
 			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
 			        "the file writes more than %u bytes with fill, the most one file may write",
@@ -1212,51 +1212,51 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
 			run->state = DV_RUN_STOPPED;
 			break;
 		}
-		for (uint32_t i = 0; i < s->b; i++) {
+		for (uint32_t i = 0; i < s->fill.len; i++) {
 			uint8_t v;
-			switch (s->c) {
+			switch (s->fill.pattern) {
 			case DV_FILL_RAMP: v = (uint8_t)i; break;
 			case DV_FILL_RANDOM: v = (uint8_t)dv_sim_random(sim); break;
-			case DV_FILL_PACKET: v = dv_ndis_packet_byte(s->d, i); break;
-			default: v = (uint8_t)s->d; break;
+			case DV_FILL_PACKET: v = dv_ndis_packet_byte(s->fill.arg, i); break;
+			default: v = (uint8_t)s->fill.arg; break;
 			}
-			dv_sim_mem_write(sim, s->a + i, v);
+			dv_sim_mem_write(sim, s->fill.addr + i, v);
 		}
-		if (s->c == DV_FILL_PACKET) {
+		if (s->fill.pattern == DV_FILL_PACKET) {
 			run->fill_packet = true;
-			run->fill_seq = s->d;
+			run->fill_seq = s->fill.arg;
 			run->fill_ntx = run->ndis->ntx;
 		}
 		break;
 	case DV_ST_READ: {
 		char text[3 * 256 + 1];
 		size_t o = 0;
-		bool via_ndis = buffer_copy(run, s->a, run->last_read, s->b, true, file, s->line);
-		for (uint32_t i = 0; i < s->b && i < 256; i++) {
+		bool via_ndis = buffer_copy(run, s->read.addr, run->last_read, s->read.len, true, file, s->line);
+		for (uint32_t i = 0; i < s->read.len && i < 256; i++) {
 			if (!via_ndis)
-				run->last_read[i] = dv_sim_cpu_read(sim, s->a + i);
+				run->last_read[i] = dv_sim_cpu_read(sim, s->read.addr + i);
 			o += (size_t)snprintf(text + o, sizeof text - o, " %02x", run->last_read[i]);
 		}
-		run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->a, text);
+		run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->read.addr, text);
 		break;
 	}
 	case DV_ST_TICK:
-		for (uint32_t i = 0; i < s->a && run->state == DV_RUN_READY; i++)
+		for (uint32_t i = 0; i < s->cycles && run->state == DV_RUN_READY; i++)
 			if (!tick(run, file, s->line))
 				break;
 		break;
 	case DV_ST_RUN_UNTIL: run_until(run, s, file); break;
 	case DV_ST_RUN_QUIET: run_quiet(run, s, file); break;
 	case DV_ST_DREQ: {
-		uint32_t d = sim->st.bus.dreq, bit = 1u << s->a;
-		dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, s->b ? (d | bit) : (d & ~bit));
+		uint32_t d = sim->st.bus.dreq, bit = 1u << s->dreq.channel;
+		dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, s->dreq.on ? (d | bit) : (d & ~bit));
 		break;
 	}
 	case DV_ST_IRQL:
-		if (s->a > sim->st.cpu.irql)
-			dv_sim_raise_irql(sim, (uint8_t)s->a);
+		if (s->irql > sim->st.cpu.irql)
+			dv_sim_raise_irql(sim, s->irql);
 		else
-			dv_sim_lower_irql(sim, (uint8_t)s->a);
+			dv_sim_lower_irql(sim, s->irql);
 		break;
 	case DV_ST_BUFFER: make_buffer(run, s, file); break;
 	case DV_ST_CALL: do_call(run, s, file); break;
@@ -1287,8 +1287,8 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
 			dv_ndis_halt(run->ndis);
 		break;
 	case DV_ST_PEER_SEND:
-		for (uint32_t i = 0; i < s->b; i++) {
-			if (!dv_peer_send(sim, (uint16_t)s->a)) {
+		for (uint32_t i = 0; i < s->peer.count; i++) {
+			if (!dv_peer_send(sim, (uint16_t)s->peer.len)) {
 				run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
 				        "peer send: the peer's queue is full (it holds %u frames)", DV_PEER_TXQ);
 				break;
@@ -1307,8 +1307,8 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	case DV_ST_GOAL: break; /* checked when the step ends */
 	case DV_ST_ASK: ask(run, s, file); break;
 	case DV_ST_OUTPUT_LIST:
-		run->cols = s->cols;
-		run->ncols = s->ncols;
+		run->cols = s->output.cols;
+		run->ncols = s->output.ncols;
 		emit_row(run, s, file, true);
 		break;
 	case DV_ST_OUTPUT:

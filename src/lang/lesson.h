@@ -166,16 +166,55 @@ struct dv_stmt {
 	unsigned step;
 	bool solution; /* after a `solution` line: the UI's sandbox leaves it to the learner */
 	const char *text; /* the statement as written (for the UI and messages) */
-	uint32_t a, b, c, d;	 /* numbers, by kind (see lesson.c) */
-	uint8_t *bytes;		 /* poke / write */
-	uint32_t nbytes;
-	struct dv_cond cond;	 /* expect, goal, run until */
-	struct dv_ask *ask;	 /* ask */
-	struct dv_column *cols;	 /* output-list */
-	unsigned ncols;
-	uint32_t call;		 /* call: enum dv_lcall (script.h); run until atoms: enum dv_call */
-	uint32_t args[DV_ARG_COUNT];
-	uint32_t given;
+	/* What each kind holds (kind is the tag; the keyword table in keywords.c names the
+	 * parse and exec functions that fill and read it). */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t value; /* out */
+		} io;		       /* out, in */
+		struct {
+			uint32_t addr;
+			uint8_t *data;
+			uint32_t n;
+		} mem; /* poke, write */
+		struct {
+			uint32_t addr, len;
+			enum dv_fill_pattern pattern;
+			uint32_t arg; /* the byte, or the packet number */
+		} fill;
+		struct {
+			uint32_t addr, len;
+		} read;
+		uint32_t cycles; /* tick, run N */
+		struct {
+			struct dv_cond cond; /* run until; its call atoms name an enum dv_call */
+			uint32_t max;
+		} run; /* run until, run quiet */
+		struct {
+			uint8_t channel;
+			bool on;
+		} dreq;
+		uint8_t irql;	 /* 0 passive, 2 dispatch, 3 dirql */
+		unsigned buffer; /* an index into the lesson's buffers */
+		struct {
+			uint32_t call; /* enum dv_lcall (script.h) */
+			uint32_t args[DV_ARG_COUNT];
+			uint32_t given; /* a bit per DV_ARG_* */
+		} call;
+		struct {
+			uint32_t len, nbuf, at, flags; /* flags: DV_SEND_* */
+		} send;				       /* driver send */
+		struct {
+			uint32_t len, count;
+		} peer;		     /* peer send */
+		struct dv_cond cond; /* expect, goal, break */
+		struct dv_ask *ask;
+		struct {
+			struct dv_column *cols;
+			unsigned ncols;
+		} output; /* output-list */
+	};
 };
 
 struct dv_step {

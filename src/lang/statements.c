@@ -251,7 +251,7 @@ static void st_buffer(struct dv_parser *p, struct dv_tok *kw)
 	struct dv_stmt *s = dv_add_stmt(p, DV_ST_BUFFER, kw->col);
 	if (!s)
 		return;
-	s->a = L->nbuffers;
+	s->buffer = L->nbuffers;
 	L->buffers[L->nbuffers++] = d;
 }
 
@@ -383,9 +383,9 @@ static void st_call(struct dv_parser *p, struct dv_tok *kw)
 	struct dv_stmt *s = dv_add_stmt(p, DV_ST_CALL, kw->col);
 	if (!s)
 		return;
-	s->call = c;
-	memcpy(s->args, args, sizeof args);
-	s->given = given;
+	s->call.call = c;
+	memcpy(s->call.args, args, sizeof args);
+	s->call.given = given;
 }
 
 static void st_driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok *what)
@@ -463,10 +463,10 @@ static void st_driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_t
 	struct dv_stmt *s = dv_add_stmt(p, DV_ST_DRIVER_SEND, kw->col);
 	if (!s)
 		return;
-	s->a = len;
-	s->b = nbuf;
-	s->c = at;
-	s->d = flags;
+	s->send.len = len;
+	s->send.nbuf = nbuf;
+	s->send.at = at;
+	s->send.flags = flags;
 }
 
 static struct dv_ask *dv_new_ask(struct dv_parser *p, const char *question)
@@ -645,14 +645,14 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 		if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_num(p, "a byte", 0, 255, &v2) || !dv_want_end(p))
 			return true;
 		if ((s = dv_add_stmt(p, DV_ST_OUT, kw->col))) {
-			s->a = v1;
-			s->b = v2;
+			s->io.port = (uint16_t)v1;
+			s->io.value = (uint8_t)v2;
 		}
 	} else if (dv_tok_is(kw, "in")) {
 		if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_end(p))
 			return true;
 		if ((s = dv_add_stmt(p, DV_ST_IN, kw->col)))
-			s->a = v1;
+			s->io.port = (uint16_t)v1;
 	} else if (dv_tok_is(kw, "poke") || dv_tok_is(kw, "write")) {
 		struct dv_tok *at = dv_peek(p);
 		uint8_t bytes[256];
@@ -676,11 +676,11 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 		if (p->errors)
 			return true;
 		if ((s = dv_add_stmt(p, dv_tok_is(kw, "poke") ? DV_ST_POKE : DV_ST_WRITE, kw->col))) {
-			s->a = v1;
-			s->bytes = dv_arena_alloc(p->arena, n);
-			if (s->bytes)
-				memcpy(s->bytes, bytes, n);
-			s->nbytes = s->bytes ? n : 0;
+			s->mem.addr = v1;
+			s->mem.data = dv_arena_alloc(p->arena, n);
+			if (s->mem.data)
+				memcpy(s->mem.data, bytes, n);
+			s->mem.n = s->mem.data ? n : 0;
 		}
 	} else if (dv_tok_is(kw, "fill")) {
 		struct dv_tok *at = dv_peek(p);
@@ -715,10 +715,10 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 		if (p->errors)
 			return true;
 		if ((s = dv_add_stmt(p, DV_ST_FILL, kw->col))) {
-			s->a = v1;
-			s->b = v2;
-			s->c = pat;
-			s->d = arg;
+			s->fill.addr = v1;
+			s->fill.len = v2;
+			s->fill.pattern = (enum dv_fill_pattern)pat;
+			s->fill.arg = arg;
 		}
 	} else if (dv_tok_is(kw, "read")) {
 		struct dv_tok *at = dv_peek(p);
@@ -727,15 +727,15 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 			return true;
 		dv_check_addr(p, at, v1, v2);
 		if (!p->errors && (s = dv_add_stmt(p, DV_ST_READ, kw->col))) {
-			s->a = v1;
-			s->b = v2;
+			s->read.addr = v1;
+			s->read.len = v2;
 		}
 	} else if (dv_tok_is(kw, "tick")) {
 		v1 = 1;
 		if (!dv_at_end(p) && !dv_want_num(p, "a number of cycles", 1, DV_SCRIPT_MAX_TICK, &v1))
 			return true;
 		if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_TICK, kw->col)))
-			s->a = v1;
+			s->cycles = v1;
 	} else if (dv_tok_is(kw, "run")) {
 		struct dv_tok *k = dv_peek(p);
 		if (dv_tok_is(k, "until") || dv_tok_is(k, "quiet")) {
@@ -753,8 +753,8 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 			if (!dv_want_end(p))
 				return true;
 			if ((s = dv_add_stmt(p, until ? DV_ST_RUN_UNTIL : DV_ST_RUN_QUIET, kw->col))) {
-				s->cond = c;
-				s->a = v1;
+				s->run.cond = c;
+				s->run.max = v1;
 			}
 		} else if (k->kind == DV_TK_NUM) {
 			if (!dv_want_num(p, "a number of cycles", 1, DV_SCRIPT_MAX_TICK, &v1))
@@ -762,7 +762,7 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 			if (dv_tok_is(dv_peek(p), "cycles"))
 				dv_next(p);
 			if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_TICK, kw->col)))
-				s->a = v1;
+				s->cycles = v1;
 		} else {
 			dv_perr(p, k->col, "run N cycles, run until CONDITION, or run quiet",
 			     "expected a number, 'until' or 'quiet' after 'run', got %s", dv_tok_text(k, b, sizeof b));
@@ -784,8 +784,8 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 		if (!dv_want_bool(p, o, "dreq", &v2) || !dv_want_end(p))
 			return true;
 		if ((s = dv_add_stmt(p, DV_ST_DREQ, kw->col))) {
-			s->a = v1;
-			s->b = v2;
+			s->dreq.channel = (uint8_t)v1;
+			s->dreq.on = v2 != 0;
 		}
 	} else if (dv_tok_is(kw, "irql")) {
 		struct dv_tok *o = dv_next(p);
@@ -801,7 +801,7 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 			return true;
 		}
 		if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_IRQL, kw->col)))
-			s->a = lvl;
+			s->irql = (uint8_t)lvl;
 	} else if (dv_tok_is(kw, "buffer")) {
 		st_buffer(p, kw);
 	} else if (dv_tok_is(kw, "call")) {
@@ -838,8 +838,8 @@ static bool st_action(struct dv_parser *p, struct dv_tok *kw)
 				return true;
 		}
 		if ((s = dv_add_stmt(p, DV_ST_PEER_SEND, kw->col))) {
-			s->a = v1;
-			s->b = count;
+			s->peer.len = v1;
+			s->peer.count = count;
 		}
 	} else {
 		return false;
@@ -1109,11 +1109,11 @@ void dv_statement(struct dv_parser *p)
 		struct dv_stmt *s = dv_add_stmt(p, DV_ST_OUTPUT_LIST, kw->col);
 		if (!s)
 			return;
-		s->cols = dv_arena_alloc(p->arena, n * sizeof *s->cols);
-		if (!s->cols)
+		s->output.cols = dv_arena_alloc(p->arena, n * sizeof *s->output.cols);
+		if (!s->output.cols)
 			return;
-		memcpy(s->cols, cols, n * sizeof *cols);
-		s->ncols = n;
+		memcpy(s->output.cols, cols, n * sizeof *cols);
+		s->output.ncols = n;
 		p->ncols = n;
 		p->L->has_output = true;
 	} else if (dv_tok_is(kw, "output")) {
