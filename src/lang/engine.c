@@ -15,6 +15,7 @@
 #include "dma8237.h"
 #include "dvndis.h"
 #include "hal.h"
+#include "lang_int.h"
 #include "lesson.h"
 #include "nic.h"
 #include "script.h"
@@ -768,7 +769,7 @@ static DV_DRIVER_ENTRY driver_entry(const struct dv_run *run)
 	return run->L->driver == DV_DRIVER_REFERENCE ? reference_entry() : run->opt.driver_entry;
 }
 
-static void make_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file)
+void dv_exec_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	const struct dv_buffer_decl *d = &run->L->buffers[s->buffer];
 	PNDIS_BUFFER b = NULL;
@@ -825,7 +826,7 @@ static bool buffer_copy(struct dv_run *run, uint32_t phys, uint8_t *host, uint32
 	return false;
 }
 
-static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
+void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_ndis *nd = run->ndis;
 	const uint32_t *a = s->call.args;
@@ -925,7 +926,7 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "driver send: the packet's buffers could not be placed");
 }
 
-static void ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
+void dv_exec_ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	const struct dv_ask *a = s->ask;
 	const char *given;
@@ -1105,11 +1106,11 @@ static bool has_event_atoms(const struct dv_cond *c)
 	return false;
 }
 
-/* Statements that only look: they run while a driver is paused without resuming it. */
-static bool looks_only(enum dv_stmt_kind k)
+/* Statements that only look (DV_KW_LOOKS in their row): they run while a driver is paused
+ * without resuming it. */
+static bool looks_only(const struct dv_stmt *s)
 {
-	return k == DV_ST_EXPECT || k == DV_ST_GOAL || k == DV_ST_ASK || k == DV_ST_OUTPUT ||
-	       k == DV_ST_OUTPUT_LIST || k == DV_ST_BREAK;
+	return s->keyword && (s->keyword->flags & DV_KW_LOOKS);
 }
 
 /* A statement's work, with the fiber: a paused driver goes on first (stopping again where a
@@ -1122,7 +1123,7 @@ static void run_stmt(struct dv_run *run, const struct dv_stmt *s, const char *fi
 		run->brk_line = s->line;
 		return;
 	}
-	if (looks_only(s->kind)) {
+	if (looks_only(s)) {
 		act(run, s, file);
 		return;
 	}
@@ -1186,80 +1187,114 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "out of memory: the trace stopped recording");
 }
 
-/* What a statement does (exec marks it, sets its cause and checks --strict around this). */
-static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
+/* ---- what each statement does: the exec functions of the keyword table (keywords.c) ---------- */
+
+void dv_exec_out(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	dv_sim_out(run->sim, s->io.port, s->io.value);
+}
+
+void dv_exec_in(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	run->last_in = dv_sim_in(run->sim, s->io.port);
+}
+
+void dv_exec_write(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (buffer_copy(run, s->mem.addr, s->mem.data, s->mem.n, false, file, s->line))
+		return;
+	for (uint32_t i = 0; i < s->mem.n; i++)
+		dv_sim_cpu_write(run->sim, s->mem.addr + i, s->mem.data[i]);
+}
+
+void dv_exec_poke(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	for (uint32_t i = 0; i < s->mem.n; i++)
+		dv_sim_mem_write(run->sim, s->mem.addr + i, s->mem.data[i]);
+}
+
+void dv_exec_fill(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_sim *sim = run->sim;
+	run->filled += s->fill.len;
+	if (run->filled > DV_SCRIPT_MAX_FILL) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "the file writes more than %u bytes with fill, the most one file may write",
+		        DV_SCRIPT_MAX_FILL);
+		run->state = DV_RUN_STOPPED;
+		return;
+	}
+	for (uint32_t i = 0; i < s->fill.len; i++) {
+		uint8_t v;
+		switch (s->fill.pattern) {
+		case DV_FILL_RAMP: v = (uint8_t)i; break;
+		case DV_FILL_RANDOM: v = (uint8_t)dv_sim_random(sim); break;
+		case DV_FILL_PACKET: v = dv_ndis_packet_byte(s->fill.arg, i); break;
+		default: v = (uint8_t)s->fill.arg; break;
+		}
+		dv_sim_mem_write(sim, s->fill.addr + i, v);
+	}
+	if (s->fill.pattern == DV_FILL_PACKET) {
+		run->fill_packet = true;
+		run->fill_seq = s->fill.arg;
+		run->fill_ntx = run->ndis->ntx;
+	}
+}
+
+void dv_exec_read(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	char text[3 * 256 + 1];
+	size_t o = 0;
+	bool via_ndis = buffer_copy(run, s->read.addr, run->last_read, s->read.len, true, file, s->line);
+	for (uint32_t i = 0; i < s->read.len && i < 256; i++) {
+		if (!via_ndis)
+			run->last_read[i] = dv_sim_cpu_read(run->sim, s->read.addr + i);
+		o += (size_t)snprintf(text + o, sizeof text - o, " %02x", run->last_read[i]);
+	}
+	run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->read.addr, text);
+}
+
+void dv_exec_tick(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	for (uint32_t i = 0; i < s->cycles && run->state == DV_RUN_READY; i++)
+		if (!tick(run, file, s->line))
+			break;
+}
+
+/* run N (a tick), run until, run quiet */
+void dv_exec_run(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (s->kind == DV_ST_RUN_UNTIL)
+		run_until(run, s, file);
+	else if (s->kind == DV_ST_RUN_QUIET)
+		run_quiet(run, s, file);
+	else
+		dv_exec_tick(run, s, file);
+}
+
+void dv_exec_dreq(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	uint32_t d = run->sim->st.bus.dreq, bit = 1u << s->dreq.channel;
+	(void)file;
+	dv_sim_set(run->sim, DV_SLOT_BUS_DREQ, 0, s->dreq.on ? (d | bit) : (d & ~bit));
+}
+
+void dv_exec_irql(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	if (s->irql > run->sim->st.cpu.irql)
+		dv_sim_raise_irql(run->sim, s->irql);
+	else
+		dv_sim_lower_irql(run->sim, s->irql);
+}
+
+/* driver init, driver send, driver halt */
+void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
 	switch (s->kind) {
-	case DV_ST_OUT: dv_sim_out(sim, s->io.port, s->io.value); break;
-	case DV_ST_IN: run->last_in = dv_sim_in(sim, s->io.port); break;
-	case DV_ST_WRITE:
-		if (buffer_copy(run, s->mem.addr, s->mem.data, s->mem.n, false, file, s->line))
-			break;
-		for (uint32_t i = 0; i < s->mem.n; i++)
-			dv_sim_cpu_write(sim, s->mem.addr + i, s->mem.data[i]);
-		break;
-	case DV_ST_POKE:
-		for (uint32_t i = 0; i < s->mem.n; i++)
-			dv_sim_mem_write(sim, s->mem.addr + i, s->mem.data[i]);
-		break;
-	case DV_ST_FILL:
-		run->filled += s->fill.len;
-		if (run->filled > DV_SCRIPT_MAX_FILL) {
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
-			        "the file writes more than %u bytes with fill, the most one file may write",
-			        DV_SCRIPT_MAX_FILL);
-			run->state = DV_RUN_STOPPED;
-			break;
-		}
-		for (uint32_t i = 0; i < s->fill.len; i++) {
-			uint8_t v;
-			switch (s->fill.pattern) {
-			case DV_FILL_RAMP: v = (uint8_t)i; break;
-			case DV_FILL_RANDOM: v = (uint8_t)dv_sim_random(sim); break;
-			case DV_FILL_PACKET: v = dv_ndis_packet_byte(s->fill.arg, i); break;
-			default: v = (uint8_t)s->fill.arg; break;
-			}
-			dv_sim_mem_write(sim, s->fill.addr + i, v);
-		}
-		if (s->fill.pattern == DV_FILL_PACKET) {
-			run->fill_packet = true;
-			run->fill_seq = s->fill.arg;
-			run->fill_ntx = run->ndis->ntx;
-		}
-		break;
-	case DV_ST_READ: {
-		char text[3 * 256 + 1];
-		size_t o = 0;
-		bool via_ndis = buffer_copy(run, s->read.addr, run->last_read, s->read.len, true, file, s->line);
-		for (uint32_t i = 0; i < s->read.len && i < 256; i++) {
-			if (!via_ndis)
-				run->last_read[i] = dv_sim_cpu_read(sim, s->read.addr + i);
-			o += (size_t)snprintf(text + o, sizeof text - o, " %02x", run->last_read[i]);
-		}
-		run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->read.addr, text);
-		break;
-	}
-	case DV_ST_TICK:
-		for (uint32_t i = 0; i < s->cycles && run->state == DV_RUN_READY; i++)
-			if (!tick(run, file, s->line))
-				break;
-		break;
-	case DV_ST_RUN_UNTIL: run_until(run, s, file); break;
-	case DV_ST_RUN_QUIET: run_quiet(run, s, file); break;
-	case DV_ST_DREQ: {
-		uint32_t d = sim->st.bus.dreq, bit = 1u << s->dreq.channel;
-		dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, s->dreq.on ? (d | bit) : (d & ~bit));
-		break;
-	}
-	case DV_ST_IRQL:
-		if (s->irql > sim->st.cpu.irql)
-			dv_sim_raise_irql(sim, s->irql);
-		else
-			dv_sim_lower_irql(sim, s->irql);
-		break;
-	case DV_ST_BUFFER: make_buffer(run, s, file); break;
-	case DV_ST_CALL: do_call(run, s, file); break;
 	case DV_ST_DRIVER_INIT: {
 		DV_DRIVER_ENTRY entry = driver_entry(run);
 		if (run->ndis->phase == DV_PHASE_RUNNING) {
@@ -1286,39 +1321,53 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		else
 			dv_ndis_halt(run->ndis);
 		break;
-	case DV_ST_PEER_SEND:
-		for (uint32_t i = 0; i < s->peer.count; i++) {
-			if (!dv_peer_send(sim, (uint16_t)s->peer.len)) {
-				run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
-				        "peer send: the peer's queue is full (it holds %u frames)", DV_PEER_TXQ);
-				break;
-			}
-		}
-		break;
-	case DV_ST_EXPECT:
-		memset(run->atom_seen, 0, sizeof run->atom_seen);
-		if (!eval_cond(run, &s->cond)) {
-			char vals[512];
-			describe_values(run, &s->cond, vals, sizeof vals);
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "expect failed: %s (%s%scycle %u)", s->cond.text,
-			        vals, vals[0] ? "; " : "", (unsigned)sim->st.cycle);
-		}
-		break;
-	case DV_ST_GOAL: break; /* checked when the step ends */
-	case DV_ST_ASK: ask(run, s, file); break;
-	case DV_ST_OUTPUT_LIST:
-		run->cols = s->output.cols;
-		run->ncols = s->output.ncols;
-		emit_row(run, s, file, true);
-		break;
-	case DV_ST_OUTPUT:
-		if (!run->ncols)
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "output: no output-list yet");
-		else
-			emit_row(run, s, file, false);
-		break;
 	default: break;
 	}
+}
+
+void dv_exec_peer(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	for (uint32_t i = 0; i < s->peer.count; i++) {
+		if (!dv_peer_send(run->sim, (uint16_t)s->peer.len)) {
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+			        "peer send: the peer's queue is full (it holds %u frames)", DV_PEER_TXQ);
+			break;
+		}
+	}
+}
+
+void dv_exec_expect(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	memset(run->atom_seen, 0, sizeof run->atom_seen);
+	if (!eval_cond(run, &s->cond)) {
+		char vals[512];
+		describe_values(run, &s->cond, vals, sizeof vals);
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "expect failed: %s (%s%scycle %u)", s->cond.text,
+		        vals, vals[0] ? "; " : "", (unsigned)run->sim->st.cycle);
+	}
+}
+
+void dv_exec_output_list(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	run->cols = s->output.cols;
+	run->ncols = s->output.ncols;
+	emit_row(run, s, file, true);
+}
+
+void dv_exec_output(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (!run->ncols)
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "output: no output-list yet");
+	else
+		emit_row(run, s, file, false);
+}
+
+/* What a statement does (exec marks it, sets its cause and checks --strict around this): the
+ * exec function of its row; `goal` is checked when its step ends, `break` in run_stmt. */
+static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (s->keyword && s->keyword->exec)
+		s->keyword->exec(run, s, file);
 }
 
 /* ---- the run ---------------------------------------------------------------------------------- */

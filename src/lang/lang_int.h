@@ -54,6 +54,8 @@ struct dv_parser {
 	unsigned ncols; /* columns of the current output-list, 0 = none yet */
 	struct dv_stmt *out; /* command mode: where the statement goes */
 	bool out_done;
+	const struct dv_keyword *kw; /* the row being parsed (dv_add_stmt records it) */
+	const char *rest;	     /* a DV_KW_TEXT row: the line after its keyword */
 };
 
 
@@ -106,7 +108,102 @@ struct dv_step *dv_open_step(struct dv_parser *p, const char *title, uint32_t li
 struct dv_stmt *dv_add_stmt(struct dv_parser *p, enum dv_stmt_kind kind, uint32_t col);
 void dv_check_addr(struct dv_parser *p, const struct dv_tok *k, uint32_t addr, uint32_t len);
 
-/* statements.c */
+/* ---- the keyword table (keywords.c) ----------------------------------------------------------- */
+
+/* Where a statement may stand. */
+enum dv_kw_where {
+	DV_KW_META,   /* the file's header: before the first step and action, at most once (meta) */
+	DV_KW_FILE,   /* anywhere in a lesson file, never at the sandbox prompt */
+	DV_KW_ANY,    /* a lesson file or the prompt */
+	DV_KW_ACTION, /* a file or the prompt, and after `do` */
+	DV_KW_CLAUSE, /* on the lines right after an `ask` */
+};
+
+enum {
+	DV_KW_TEXT = 1,	      /* takes the rest of its line verbatim, recognised before lexing */
+	DV_KW_LOOKS = 2,      /* only looks: runs while a driver is paused without resuming it */
+	DV_KW_NO_SUGGEST = 4, /* not offered by "did you mean" */
+};
+
+/* The header's statements, for "given twice". */
+enum { META_LESSON = 1, META_TITLE = 2, META_LEVEL = 4, META_SUMMARY = 8, META_MACHINE = 16,
+       META_DRIVER = 32, META_COMPARE = 64 };
+
+struct dv_run;
+
+/* One row per statement. parse reads the tokens after the keyword kw (NULL for a DV_KW_TEXT
+ * row: the text is p->rest) and returns false only when the line is not this row's (then the
+ * next row of the same name is tried: `driver init` and `driver reference`). exec runs a
+ * statement the row made; NULL when it does nothing when reached (metadata, `goal`). */
+struct dv_keyword {
+	const char *name;
+	enum dv_kw_where where;
+	unsigned meta_bit; /* DV_KW_META: its META_* bit, 0 when it may repeat */
+	unsigned flags;	   /* DV_KW_TEXT, DV_KW_LOOKS, DV_KW_NO_SUGGEST */
+	bool (*parse)(struct dv_parser *p, struct dv_tok *kw);
+	void (*exec)(struct dv_run *run, const struct dv_stmt *s, const char *file);
+	const char *synopsis; /* one line of `dmaviz lesson-help` */
+};
+
+extern const struct dv_keyword dv_keywords[];
+extern const size_t dv_nkeywords;
+
+/* The row named name[0..len) after row after (NULL: the first such row), or NULL. */
+const struct dv_keyword *dv_keyword_find(const char *name, size_t len, const struct dv_keyword *after);
+
+/* statements.c: the parse functions of the rows */
+bool dv_parse_lesson(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_title(struct dv_parser *p, struct dv_tok *kw); /* title and summary */
+bool dv_parse_level(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_driver_setting(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_allow(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_compare_to(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_step(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_say(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_solution(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_do(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_out(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_in(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_poke(struct dv_parser *p, struct dv_tok *kw); /* poke and write */
+bool dv_parse_fill(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_read(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_tick(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_run(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_dreq(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_irql(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_buffer(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_peer(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_expect(struct dv_parser *p, struct dv_tok *kw); /* expect and goal */
+bool dv_parse_ask(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_clause(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_output_list(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_output(struct dv_parser *p, struct dv_tok *kw);
+bool dv_parse_break(struct dv_parser *p, struct dv_tok *kw);
+
+/* engine.c: the exec functions of the rows */
+void dv_exec_out(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_in(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_poke(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_write(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_fill(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_read(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_tick(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_run(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_dreq(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_irql(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_peer(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_expect(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_ask(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_output_list(struct dv_run *run, const struct dv_stmt *s, const char *file);
+void dv_exec_output(struct dv_run *run, const struct dv_stmt *s, const char *file);
+
+/* parser.c: one logical line, dispatched through the table */
 void dv_statement(struct dv_parser *p);
 
 #endif

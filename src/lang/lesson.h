@@ -160,8 +160,11 @@ enum dv_call_arg { DV_ARG_CHANNEL, DV_ARG_WIDTH, DV_ARG_DEMAND, DV_ARG_AUTOINIT,
 	           DV_ARG_PORT, DV_ARG_BUFFER, DV_ARG_OFFSET, DV_ARG_LENGTH, DV_ARG_WRITE,
 	           DV_ARG_HANDLE, DV_ARG_VALUE, DV_ARG_PARAM, DV_ARG_COUNT };
 
+struct dv_keyword; /* a row of the language's keyword table (src/lang/keywords.c) */
+
 struct dv_stmt {
 	enum dv_stmt_kind kind;
+	const struct dv_keyword *keyword; /* the row that parsed it, and runs it */
 	uint32_t line, col;
 	unsigned step;
 	bool solution; /* after a `solution` line: the UI's sandbox leaves it to the learner */
@@ -270,6 +273,14 @@ struct dv_lesson {
 struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len,
                                   struct dv_msgs *msgs);
 void dv_lesson_free(struct dv_lesson *lesson);
+
+/* The statements of the language, one per row of its keyword table, for help: false when i
+ * is past the last row. where is "header", "lesson file", "file or prompt", "action" or
+ * "after ask". */
+struct dv_keyword_help {
+	const char *name, *where, *synopsis;
+};
+bool dv_lang_keyword_help(size_t i, struct dv_keyword_help *out);
 
 /* The default lesson id of a path: "lessons/03-send.lesson" -> "send". */
 void dv_lesson_default_id(const char *path, char *buf, size_t size);

@@ -305,6 +305,7 @@ struct dv_stmt *dv_add_stmt(struct dv_parser *p, enum dv_stmt_kind kind, uint32_
 			return NULL;
 		memset(p->out, 0, sizeof *p->out);
 		p->out->kind = kind;
+		p->out->keyword = p->kw;
 		p->out->line = p->line;
 		p->out->col = col;
 		p->out->text = dv_arena_strndup(p->arena, p->text, strlen(p->text));
@@ -325,6 +326,7 @@ struct dv_stmt *dv_add_stmt(struct dv_parser *p, enum dv_stmt_kind kind, uint32_
 	struct dv_stmt *s = &L->stmts[L->nstmts++];
 	memset(s, 0, sizeof *s);
 	s->kind = kind;
+	s->keyword = p->kw;
 	s->line = p->line;
 	s->col = col;
 	s->step = (unsigned)p->cur_step;
@@ -350,6 +352,111 @@ void dv_check_addr(struct dv_parser *p, const struct dv_tok *k, uint32_t addr, u
 		     len > 1 ? " (and the bytes after it)" : "", (unsigned)(size >> 10));
 }
 
+
+/* ---- one line -------------------------------------------------------------------------------- */
+
+static bool meta_position(struct dv_parser *p, const struct dv_tok *k, unsigned bit)
+{
+	if (p->command_mode) {
+		dv_perr(p, k->col, NULL, "'%.*s' belongs in a lesson file, not the prompt", (int)k->len, k->s);
+		return false;
+	}
+	if (p->seen_action || p->seen_step) {
+		dv_perr(p, k->col, "move it to the top of the file",
+		     "'%.*s' must come before the first step and the first action", (int)k->len, k->s);
+		return false;
+	}
+	if (bit && (p->meta_seen & bit)) {
+		dv_perr(p, k->col, NULL, "'%.*s' given twice", (int)k->len, k->s);
+		return false;
+	}
+	p->meta_seen |= bit;
+	return true;
+}
+
+/* Whether row k may stand here; reports where it belongs when not. */
+static bool where_ok(struct dv_parser *p, const struct dv_keyword *k, const struct dv_tok *kw,
+                     uint32_t col)
+{
+	if (k->where == DV_KW_META)
+		return meta_position(p, kw, k->meta_bit);
+	if (k->where == DV_KW_FILE && p->command_mode) {
+		dv_perr(p, col, NULL, "'%s' belongs in a lesson file", k->name);
+		return false;
+	}
+	return true;
+}
+
+/* The row of a statement that takes its line verbatim (`say`), when the line starts with one. */
+static const struct dv_keyword *text_row(const char *t)
+{
+	for (size_t i = 0; i < dv_nkeywords; i++) {
+		const struct dv_keyword *k = &dv_keywords[i];
+		size_t n = strlen(k->name);
+		if ((k->flags & DV_KW_TEXT) && !strncmp(t, k->name, n) &&
+		    (t[n] == 0 || t[n] == ' ' || t[n] == '\t'))
+			return k;
+	}
+	return NULL;
+}
+
+static void unknown_statement(struct dv_parser *p, const struct dv_tok *kw)
+{
+	struct dv_suggest s;
+	char hint[160];
+	dv_suggest_init(&s, kw->s, kw->len);
+	for (size_t i = 0; i < dv_nkeywords; i++)
+		if (!(dv_keywords[i].flags & DV_KW_NO_SUGGEST))
+			dv_suggest_try(&s, dv_keywords[i].name);
+	const char *h = dv_suggest_hint(&s, hint, sizeof hint);
+	dv_perr(p, kw->col, h ? h : "see docs/lesson-format.md for the statements",
+	        "unknown statement '%.*s'", (int)kw->len, kw->s);
+}
+
+/* One logical line: its keyword's row of the table (keywords.c), checked for where it stands,
+ * parses the rest. */
+void dv_statement(struct dv_parser *p)
+{
+	char b[96];
+	const char *t = p->text;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	const struct dv_keyword *k = text_row(t);
+	if (k) {
+		p->kw = k;
+		p->rest = t + strlen(k->name);
+		if (where_ok(p, k, NULL, (uint32_t)(t - p->text) + 1))
+			k->parse(p, NULL);
+		return;
+	}
+	if (!dv_lex(p) || dv_at_end(p))
+		return;
+	struct dv_tok *kw = dv_next(p);
+	if (kw->kind != DV_TK_WORD) {
+		dv_perr(p, kw->col, "every line starts with a keyword such as step, say, out, expect",
+		        "expected a keyword, got %s", dv_tok_text(kw, b, sizeof b));
+		return;
+	}
+	k = dv_keyword_find(kw->s, kw->len, NULL);
+	if (!k) {
+		dv_close_para(p);
+		dv_close_ask(p);
+		unknown_statement(p, kw);
+		return;
+	}
+	/* A clause continues the ask before it: the paragraph and the ask stay open. */
+	if (k->where != DV_KW_CLAUSE) {
+		dv_close_para(p);
+		dv_close_ask(p);
+	}
+	for (; k; k = dv_keyword_find(kw->s, kw->len, k)) {
+		if (!where_ok(p, k, kw, kw->col))
+			return;
+		p->kw = k;
+		if (k->parse(p, kw))
+			return;
+	}
+}
 
 /* ---- files ------------------------------------------------------------------------------------- */
 

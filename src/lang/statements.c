@@ -1,5 +1,7 @@
-/* dmaviz: the lesson language's statements: one parse function per statement (docs/lesson-format.md),
- * each reading its tokens and adding a typed struct dv_stmt, or reporting a file:line:col error.
+/* dmaviz: the lesson language's statements (docs/lesson-format.md): one parse function per row
+ * of the keyword table (keywords.c). Each reads the tokens after its keyword and adds a typed
+ * struct dv_stmt, or reports a file:line:col error; where a statement may stand is checked
+ * before it is called (parser.c, dv_statement).
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -48,33 +50,48 @@ static const uint32_t call_needs[DV_LCALL_COUNT] = {
 	[DV_LCALL_RAW_READ] = 1u << DV_ARG_PORT,
 };
 
+/* ---- the file's header --------------------------------------------------------------------------- */
 
-/* ---- statements --------------------------------------------------------------------------------- */
-
-enum { META_LESSON = 1, META_TITLE = 2, META_LEVEL = 4, META_SUMMARY = 8, META_MACHINE = 16,
-       META_DRIVER = 32, META_COMPARE = 64 };
-
-static bool dv_meta_position(struct dv_parser *p, const struct dv_tok *k, unsigned bit)
+bool dv_parse_lesson(struct dv_parser *p, struct dv_tok *kw)
 {
-	if (p->command_mode) {
-		dv_perr(p, k->col, NULL, "'%.*s' belongs in a lesson file, not the prompt", (int)k->len, k->s);
-		return false;
+	char b[96];
+	struct dv_tok *k = dv_next(p);
+	bool ok = k->kind == DV_TK_WORD || k->kind == DV_TK_NUM;
+	for (size_t i = 0; ok && i < k->len; i++)
+		ok = isalnum((unsigned char)k->s[i]) || k->s[i] == '-' || k->s[i] == '_';
+	if (!ok || k->len > 64) {
+		dv_perr(p, k->col, "letters, digits, - and _", "bad lesson id %s", dv_tok_text(k, b, sizeof b));
+		return true;
 	}
-	if (p->seen_action || p->seen_step) {
-		dv_perr(p, k->col, "move it to the top of the file",
-		     "'%.*s' must come before the first step and the first action", (int)k->len, k->s);
-		return false;
-	}
-	if (bit && (p->meta_seen & bit)) {
-		dv_perr(p, k->col, NULL, "'%.*s' given twice", (int)k->len, k->s);
-		return false;
-	}
-	p->meta_seen |= bit;
+	if (dv_want_end(p))
+		p->L->id = dv_arena_strndup(p->arena, k->s, k->len);
 	return true;
 }
 
-static void st_machine(struct dv_parser *p)
+bool dv_parse_title(struct dv_parser *p, struct dv_tok *kw)
 {
+	bool title = dv_tok_is(kw, "title");
+	const char *s;
+	if (!dv_want_string(p, title ? "the title" : "the summary", &s) || !dv_want_end(p))
+		return true;
+	if (title)
+		p->L->title = s;
+	else
+		p->L->summary = s;
+	return true;
+}
+
+bool dv_parse_level(struct dv_parser *p, struct dv_tok *kw)
+{
+	uint32_t v;
+	if (dv_want_num(p, "the level", 1, 3, &v) && dv_want_end(p))
+		p->L->level = v;
+	return true;
+}
+
+bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
+{
+	(void)kw;
 	struct dv_config *m = &p->L->machine;
 	bool width_given = false;
 	uint32_t width = 0, v;
@@ -84,72 +101,109 @@ static void st_machine(struct dv_parser *p)
 		struct dv_tok *key;
 		struct dv_tok *val = dv_want_kv(p, &key);
 		if (!val)
-			return;
+			return true;
 		if (dv_tok_is(key, "channel")) {
 			if (!dv_kv_num(p, val, "channel", 0, 7, &v))
-				return;
+				return true;
 			if (v == 4) {
 				dv_perr(p, val->col, "channels 0-3 move bytes, 5-7 move words",
 				     "channel 4 is the cascade between the two 8237A chips; a card cannot use it");
-				return;
+				return true;
 			}
 			m->nic_channel = (uint8_t)v;
 		} else if (dv_tok_is(key, "width")) {
 			if (!dv_kv_num(p, val, "width", 8, 16, &width))
-				return;
+				return true;
 			if (width != 8 && width != 16) {
 				dv_perr(p, val->col, NULL, "width must be 8 or 16");
-				return;
+				return true;
 			}
 			width_given = true;
 			wtok = val;
 		} else if (dv_tok_is(key, "irq")) {
 			if (!dv_kv_num(p, val, "irq", 2, 15, &v))
-				return;
+				return true;
 			m->nic_irq = (uint8_t)v;
 		} else if (dv_tok_is(key, "nic")) {
 			if (!dv_kv_num(p, val, "nic", 0x100, 0x3F0, &v))
-				return;
+				return true;
 			if (v % 16) {
 				dv_perr(p, val->col, NULL, "the NIC's base must be a multiple of 0x10");
-				return;
+				return true;
 			}
 			m->nic_base = (uint16_t)v;
 		} else if (dv_tok_is(key, "memory")) {
 			if (!dv_kv_num(p, val, "memory", 1u << 20, DV_MEM_MAX, &v))
-				return;
+				return true;
 			if (v % 0x10000) {
 				dv_perr(p, val->col, NULL, "memory must be a multiple of 64K");
-				return;
+				return true;
 			}
 			m->mem_size = v;
 		} else if (dv_tok_is(key, "coherent")) {
 			if (!dv_want_bool(p, val, "coherent", &v))
-				return;
+				return true;
 			m->coherent = v != 0;
 		} else if (dv_tok_is(key, "wire")) {
 			if (!dv_kv_num(p, val, "wire", 1, 255, &v))
-				return;
+				return true;
 			m->wire_rate = (uint8_t)v;
 		} else if (dv_tok_is(key, "seed")) {
 			if (!dv_kv_num(p, val, "seed", 0, 0xFFFFFFFFu, &v))
-				return;
+				return true;
 			m->seed = v;
 		} else {
 			dv_unknown_word(p, key, "machine setting", keys, sizeof keys / sizeof keys[0]);
-			return;
+			return true;
 		}
 	}
 	if (width_given && (width == 16) != (m->nic_channel >= 4))
 		dv_perr(p, wtok->col, "channels 0-3 are 8-bit, 5-7 are 16-bit",
 		     "width=%u does not match channel %u", (unsigned)width, (unsigned)m->nic_channel);
+	return true;
 }
 
-static void st_allow(struct dv_parser *p)
+bool dv_parse_driver_setting(struct dv_parser *p, struct dv_tok *kw)
 {
+	char b[96];
+	/* `driver init|send|halt` are actions: the row before this one. */
+	struct dv_tok *w = dv_next(p);
+	if (dv_tok_is(w, "reference"))
+		p->L->driver = DV_DRIVER_REFERENCE;
+	else if (dv_tok_is(w, "none"))
+		p->L->driver = DV_DRIVER_NONE;
+	else if (dv_tok_is(w, "file"))
+		p->L->driver = DV_DRIVER_FILE;
+	else {
+		dv_perr(p, w->col, NULL, "expected reference, none or file after 'driver', got %s",
+		     dv_tok_text(w, b, sizeof b));
+		return true;
+	}
+	p->L->driver_line = p->line;
+	if (p->L->driver == DV_DRIVER_REFERENCE && !dv_at_end(p)) {
+		struct dv_tok *key;
+		struct dv_tok *val = dv_want_kv(p, &key);
+		if (!val)
+			return true;
+		if (!dv_tok_is(key, "copy")) {
+			static const char *const keys[] = { "copy" };
+			dv_unknown_word(p, key, "driver setting", keys, 1);
+			return true;
+		}
+		if (!dv_kv_num(p, val, "copy", 0, 0xFFFFFFFFu, &p->L->copy_threshold))
+			return true;
+		p->L->has_copy_threshold = true;
+	}
+	dv_want_end(p);
+	return true;
+}
+
+bool dv_parse_allow(struct dv_parser *p, struct dv_tok *kw)
+{
+	(void)kw;
 	if (dv_at_end(p)) {
 		dv_perr(p, dv_peek(p)->col, "e.g. allow dma-busy", "expected a verifier rule name");
-		return;
+		return true;
 	}
 	while (!dv_at_end(p)) {
 		struct dv_tok *k = dv_next(p);
@@ -165,31 +219,367 @@ static void st_allow(struct dv_parser *p)
 			for (unsigned i = 0; i < DV_RULE_COUNT; i++)
 				cands[i] = dv_rule_name((enum dv_rule)i);
 			dv_unknown_word(p, k, "verifier rule", cands, DV_RULE_COUNT);
-			return;
+			return true;
 		}
 		p->L->allowed[r] = true;
 	}
+	return true;
 }
 
-static void st_buffer(struct dv_parser *p, struct dv_tok *kw)
+bool dv_parse_compare_to(struct dv_parser *p, struct dv_tok *kw)
+{
+	struct dv_tok *k = dv_next(p);
+	if (k->kind == DV_TK_STR)
+		p->L->compare_to = k->str;
+	else if (k->kind == DV_TK_WORD || k->kind == DV_TK_NUM || k->kind == DV_TK_OP)
+		p->L->compare_to = dv_arena_strndup(p->arena, k->s, k->len);
+	else {
+		dv_perr(p, k->col, NULL, "expected a file name after 'compare-to'");
+		return true;
+	}
+	/* The compare file's lines appear in failure messages: a lesson names its own
+	 * file, in its folder, never any file the reader can read (/etc/passwd). */
+	if (p->L->compare_to[0] == '/' || dv_path_has_dotdot(p->L->compare_to)) {
+		dv_perr(p, k->col, "name a file in the lesson's folder, relative to it",
+		     "the compare file '%.200s' is outside the lesson's folder (%s)",
+		     p->L->compare_to,
+		     p->L->compare_to[0] == '/' ? "an absolute path" : "'..' leaves it");
+		return true;
+	}
+	p->L->compare_line = p->line;
+	dv_want_end(p);
+	return true;
+}
+
+/* ---- steps and narration ------------------------------------------------------------------------- */
+
+bool dv_parse_step(struct dv_parser *p, struct dv_tok *kw)
+{
+	const char *title;
+	if (!dv_want_string(p, "the step's title", &title))
+		return true;
+	const char *id = NULL;
+	if (!dv_at_end(p)) {
+		struct dv_tok *key;
+		struct dv_tok *val = dv_want_kv(p, &key);
+		if (!val)
+			return true;
+		if (!dv_tok_is(key, "id") || val->kind == DV_TK_STR) {
+			dv_perr(p, key->col, NULL, "a step takes only id=NAME after its title");
+			return true;
+		}
+		id = dv_arena_strndup(p->arena, val->s, val->len);
+		if (!dv_want_end(p))
+			return true;
+	}
+	p->seen_step = true;
+	struct dv_step *s = dv_open_step(p, title, p->line);
+	if (s)
+		s->id = id;
+	return true;
+}
+
+/* say TEXT: the rest of the line (p->rest) joins the step's current paragraph; an empty say
+ * ends it. */
+bool dv_parse_say(struct dv_parser *p, struct dv_tok *kw)
+{
+	(void)kw;
+	dv_close_ask(p);
+	if (p->cur_step < 0 && !dv_open_step(p, "", p->line))
+		return true;
+	const char *s = p->rest;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0) {
+		dv_close_para(p);
+		return true;
+	}
+	size_t need = p->para_len + n + 2;
+	char *np = realloc(p->para, need);
+	if (!np)
+		return true;
+	if (!p->para)
+		p->para_first = p->line;
+	p->para_end = p->line;
+	if (p->para_len)
+		np[p->para_len++] = ' ';
+	memcpy(np + p->para_len, s, n);
+	p->para_len += n;
+	np[p->para_len] = 0;
+	p->para = np;
+	return true;
+}
+
+bool dv_parse_solution(struct dv_parser *p, struct dv_tok *kw)
+{
+	if (p->command_mode || p->cur_step < 0 || !p->seen_step) {
+		dv_perr(p, kw->col, NULL, "'solution' belongs inside a step");
+		return true;
+	}
+	if (dv_want_end(p))
+		p->in_solution = true;
+	return true;
+}
+
+/* do ACTION: only an ACTION row may follow. */
+bool dv_parse_do(struct dv_parser *p, struct dv_tok *kw)
+{
+	char b[96];
+	struct dv_tok *a = dv_next(p);
+	(void)kw;
+	for (const struct dv_keyword *k = a->kind == DV_TK_WORD ? dv_keyword_find(a->s, a->len, NULL) : NULL;
+	     k; k = dv_keyword_find(a->s, a->len, k)) {
+		if (k->where != DV_KW_ACTION)
+			continue;
+		p->kw = k;
+		if (k->parse(p, a))
+			return true;
+	}
+	dv_perr(p, a->col, NULL, "expected an action after 'do', got %s", dv_tok_text(a, b, sizeof b));
+	return true;
+}
+
+/* ---- actions ------------------------------------------------------------------------------------- */
+
+bool dv_parse_out(struct dv_parser *p, struct dv_tok *kw)
+{
+	uint32_t v1, v2;
+	struct dv_stmt *s;
+	if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_num(p, "a byte", 0, 255, &v2) || !dv_want_end(p))
+		return true;
+	if ((s = dv_add_stmt(p, DV_ST_OUT, kw->col))) {
+		s->io.port = (uint16_t)v1;
+		s->io.value = (uint8_t)v2;
+	}
+	return true;
+}
+
+bool dv_parse_in(struct dv_parser *p, struct dv_tok *kw)
+{
+	uint32_t v1;
+	struct dv_stmt *s;
+	if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_end(p))
+		return true;
+	if ((s = dv_add_stmt(p, DV_ST_IN, kw->col)))
+		s->io.port = (uint16_t)v1;
+	return true;
+}
+
+bool dv_parse_poke(struct dv_parser *p, struct dv_tok *kw)
+{
+	uint32_t v1, v2;
+	struct dv_stmt *s;
+	struct dv_tok *at = dv_peek(p);
+	uint8_t bytes[256];
+	uint32_t n = 0;
+	if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1))
+		return true;
+	if (dv_at_end(p)) {
+		dv_perr(p, dv_peek(p)->col, NULL, "expected at least one byte after the address");
+		return true;
+	}
+	while (!dv_at_end(p)) {
+		if (n >= sizeof bytes) {
+			dv_perr(p, dv_peek(p)->col, NULL, "at most 256 bytes per line");
+			return true;
+		}
+		if (!dv_want_num(p, "a byte", 0, 255, &v2))
+			return true;
+		bytes[n++] = (uint8_t)v2;
+	}
+	dv_check_addr(p, at, v1, n);
+	if (p->errors)
+		return true;
+	if ((s = dv_add_stmt(p, dv_tok_is(kw, "poke") ? DV_ST_POKE : DV_ST_WRITE, kw->col))) {
+		s->mem.addr = v1;
+		s->mem.data = dv_arena_alloc(p->arena, n);
+		if (s->mem.data)
+			memcpy(s->mem.data, bytes, n);
+		s->mem.n = s->mem.data ? n : 0;
+	}
+	return true;
+}
+
+bool dv_parse_fill(struct dv_parser *p, struct dv_tok *kw)
+{
+	char b[96];
+	uint32_t v1, v2;
+	struct dv_stmt *s;
+	struct dv_tok *at = dv_peek(p);
+	uint32_t pat = DV_FILL_BYTE, arg = 0;
+	if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) || !dv_want_num(p, "a length", 1, 1u << 20, &v2))
+		return true;
+	struct dv_tok *k = dv_next(p);
+	if (k->kind == DV_TK_NUM) {
+		if (!k->num_ok || k->num > 255) {
+			dv_perr(p, k->col, NULL, "the fill byte must be 0-255, got %s", dv_tok_text(k, b, sizeof b));
+			return true;
+		}
+		arg = k->num;
+	} else if (dv_tok_is(k, "ramp")) {
+		pat = DV_FILL_RAMP;
+	} else if (dv_tok_is(k, "random")) {
+		pat = DV_FILL_RANDOM;
+	} else if (dv_tok_is(k, "packet") && dv_peek(p)->kind == DV_TK_EQ) {
+		dv_next(p);
+		struct dv_tok *v = dv_next(p);
+		if (!dv_kv_num(p, v, "packet", 0, 0xFFFFFFFFu, &arg))
+			return true;
+		pat = DV_FILL_PACKET;
+	} else {
+		dv_perr(p, k->col, "a byte, ramp, random or packet=N", "expected a fill pattern, got %s",
+		     dv_tok_text(k, b, sizeof b));
+		return true;
+	}
+	if (!dv_want_end(p))
+		return true;
+	dv_check_addr(p, at, v1, v2);
+	if (p->errors)
+		return true;
+	if ((s = dv_add_stmt(p, DV_ST_FILL, kw->col))) {
+		s->fill.addr = v1;
+		s->fill.len = v2;
+		s->fill.pattern = (enum dv_fill_pattern)pat;
+		s->fill.arg = arg;
+	}
+	return true;
+}
+
+bool dv_parse_read(struct dv_parser *p, struct dv_tok *kw)
+{
+	uint32_t v1, v2;
+	struct dv_stmt *s;
+	struct dv_tok *at = dv_peek(p);
+	if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) || !dv_want_num(p, "a length", 1, 256, &v2) ||
+	    !dv_want_end(p))
+		return true;
+	dv_check_addr(p, at, v1, v2);
+	if (!p->errors && (s = dv_add_stmt(p, DV_ST_READ, kw->col))) {
+		s->read.addr = v1;
+		s->read.len = v2;
+	}
+	return true;
+}
+
+bool dv_parse_tick(struct dv_parser *p, struct dv_tok *kw)
+{
+	uint32_t v1;
+	struct dv_stmt *s;
+	v1 = 1;
+	if (!dv_at_end(p) && !dv_want_num(p, "a number of cycles", 1, DV_SCRIPT_MAX_TICK, &v1))
+		return true;
+	if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_TICK, kw->col)))
+		s->cycles = v1;
+	return true;
+}
+
+bool dv_parse_run(struct dv_parser *p, struct dv_tok *kw)
+{
+	char b[96];
+	uint32_t v1;
+	struct dv_stmt *s;
+	struct dv_tok *k = dv_peek(p);
+	if (dv_tok_is(k, "until") || dv_tok_is(k, "quiet")) {
+		bool until = dv_tok_is(k, "until");
+		struct dv_cond c = { 0 };
+		dv_next(p);
+		if (until && !dv_parse_cond(p, &c, true, true))
+			return true;
+		v1 = DV_SCRIPT_DEFAULT_RUN_MAX;
+		if (dv_tok_is(dv_peek(p), "max")) {
+			dv_next(p);
+			if (!dv_want_num(p, "the most cycles to run", 1, DV_SCRIPT_MAX_TICK, &v1))
+				return true;
+		}
+		if (!dv_want_end(p))
+			return true;
+		if ((s = dv_add_stmt(p, until ? DV_ST_RUN_UNTIL : DV_ST_RUN_QUIET, kw->col))) {
+			s->run.cond = c;
+			s->run.max = v1;
+		}
+	} else if (k->kind == DV_TK_NUM) {
+		if (!dv_want_num(p, "a number of cycles", 1, DV_SCRIPT_MAX_TICK, &v1))
+			return true;
+		if (dv_tok_is(dv_peek(p), "cycles"))
+			dv_next(p);
+		if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_TICK, kw->col)))
+			s->cycles = v1;
+	} else {
+		dv_perr(p, k->col, "run N cycles, run until CONDITION, or run quiet",
+		     "expected a number, 'until' or 'quiet' after 'run', got %s", dv_tok_text(k, b, sizeof b));
+	}
+	return true;
+}
+
+bool dv_parse_dreq(struct dv_parser *p, struct dv_tok *kw)
+{
+	uint32_t v1, v2;
+	struct dv_stmt *s;
+	struct dv_tok *ct = dv_peek(p);
+	if (!dv_want_num(p, "a channel", 0, 7, &v1))
+		return true;
+	if (v1 == 4) {
+		dv_perr(p, ct->col, NULL, "channel 4 is the cascade: its DREQ is DMA1's hold request");
+		return true;
+	}
+	if (v1 == p->L->machine.nic_channel) {
+		dv_perr(p, ct->col, "use a channel without a device, or let the NIC drive it",
+		     "channel %u belongs to the NIC, which drives its DREQ line itself", (unsigned)v1);
+		return true;
+	}
+	struct dv_tok *o = dv_next(p);
+	if (!dv_want_bool(p, o, "dreq", &v2) || !dv_want_end(p))
+		return true;
+	if ((s = dv_add_stmt(p, DV_ST_DREQ, kw->col))) {
+		s->dreq.channel = (uint8_t)v1;
+		s->dreq.on = v2 != 0;
+	}
+	return true;
+}
+
+bool dv_parse_irql(struct dv_parser *p, struct dv_tok *kw)
+{
+	char b[96];
+	struct dv_stmt *s;
+	struct dv_tok *o = dv_next(p);
+	uint32_t lvl;
+	if (dv_tok_is(o, "passive"))
+		lvl = 0;
+	else if (dv_tok_is(o, "dispatch"))
+		lvl = 2;
+	else if (dv_tok_is(o, "dirql"))
+		lvl = 3;
+	else {
+		dv_perr(p, o->col, NULL, "expected passive, dispatch or dirql, got %s", dv_tok_text(o, b, sizeof b));
+		return true;
+	}
+	if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_IRQL, kw->col)))
+		s->irql = (uint8_t)lvl;
+	return true;
+}
+
+bool dv_parse_buffer(struct dv_parser *p, struct dv_tok *kw)
 {
 	struct dv_lesson *L = p->L;
 	char b[96];
 	if (p->command_mode) {
 		dv_perr(p, kw->col, NULL, "buffers are declared in the lesson file");
-		return;
+		return true;
 	}
 	struct dv_tok *name = dv_next(p);
 	if (name->kind != DV_TK_WORD || memchr(name->s, '.', name->len) || memchr(name->s, '[', name->len)) {
 		dv_perr(p, name->col, "e.g. buffer tx at 0x100000 len 1514", "expected a buffer name, got %s",
 		     dv_tok_text(name, b, sizeof b));
-		return;
+		return true;
 	}
 	for (unsigned i = 0; i < L->nbuffers; i++) {
 		if (strlen(L->buffers[i].name) == name->len && !strncmp(L->buffers[i].name, name->s, name->len)) {
 			dv_perr(p, name->col, NULL, "buffer '%.*s' is already defined (line %u)", (int)name->len,
 			     name->s, (unsigned)L->buffers[i].line);
-			return;
+			return true;
 		}
 	}
 	struct dv_buffer_decl d = { 0 };
@@ -199,63 +589,64 @@ static void st_buffer(struct dv_parser *p, struct dv_tok *kw)
 	if (dv_tok_is(how, "at")) {
 		addr_tok = dv_peek(p);
 		if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &d.phys))
-			return;
+			return true;
 		if (d.phys == 0) {
 			dv_perr(p, addr_tok->col, "page 0 holds the real-mode interrupt table; choose another address",
 			     "a buffer cannot start at physical address 0");
-			return;
+			return true;
 		}
 	} else if (!dv_tok_is(how, "alloc")) {
 		dv_perr(p, how->col, "write 'at ADDR' or 'alloc'", "expected 'at' or 'alloc', got %s",
 		     dv_tok_text(how, b, sizeof b));
-		return;
+		return true;
 	}
 	struct dv_tok *lenw = dv_next(p);
 	if (!dv_tok_is(lenw, "len")) {
 		dv_perr(p, lenw->col, NULL, "expected 'len N', got %s", dv_tok_text(lenw, b, sizeof b));
-		return;
+		return true;
 	}
 	if (!dv_want_num(p, "the length", 1, 160u * 1024u, &d.len))
-		return;
+		return true;
 	if (dv_tok_is(dv_peek(p), "scattered")) {
 		struct dv_tok *sc = dv_next(p);
 		if (!d.phys) {
 			dv_perr(p, sc->col, "give the address with 'at ADDR'", "a scattered buffer needs 'at ADDR'");
-			return;
+			return true;
 		}
 		d.scattered = true;
 	}
 	if (!dv_want_end(p))
-		return;
+		return true;
 	uint32_t pages = (d.phys % DV_PAGE_SIZE + d.len + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
 	if (pages > DV_MDL_MAX_PAGES) {
 		dv_perr(p, lenw->col, NULL, "the buffer spans %u pages; an NDIS_BUFFER here has at most %u",
 		     (unsigned)pages, DV_MDL_MAX_PAGES);
-		return;
+		return true;
 	}
 	if (d.phys) {
 		uint32_t span = (pages * (d.scattered ? 2u : 1u) - (d.scattered ? 1u : 0u)) * DV_PAGE_SIZE;
 		dv_check_addr(p, addr_tok, d.phys - d.phys % DV_PAGE_SIZE, span);
 	}
 	if (p->errors)
-		return;
+		return true;
 	if (L->nbuffers == p->cap_bufs) {
 		size_t cap = p->cap_bufs ? 2 * p->cap_bufs : 8;
 		struct dv_buffer_decl *n = realloc(L->buffers, cap * sizeof *n);
 		if (!n)
-			return;
+			return true;
 		L->buffers = n;
 		p->cap_bufs = cap;
 	}
 	d.name = dv_arena_strndup(p->arena, name->s, name->len);
 	struct dv_stmt *s = dv_add_stmt(p, DV_ST_BUFFER, kw->col);
 	if (!s)
-		return;
+		return true;
 	s->buffer = L->nbuffers;
 	L->buffers[L->nbuffers++] = d;
+	return true;
 }
 
-static void st_call(struct dv_parser *p, struct dv_tok *kw)
+bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 {
 	char b[96];
 	struct dv_tok *name = dv_next(p);
@@ -271,14 +662,14 @@ static void st_call(struct dv_parser *p, struct dv_tok *kw)
 			dv_perr(p, name->col, NULL, "expected an NDIS call after 'call', got %s", dv_tok_text(name, b, sizeof b));
 		else
 			dv_unknown_word(p, name, "call", cands, DV_LCALL_COUNT);
-		return;
+		return true;
 	}
 	uint32_t args[DV_ARG_COUNT] = { 0 }, given = 0;
 	while (!dv_at_end(p)) {
 		struct dv_tok *key;
 		struct dv_tok *val = dv_want_kv(p, &key);
 		if (!val)
-			return;
+			return true;
 		int a = -1;
 		for (int i = 0; i < DV_ARG_COUNT; i++)
 			if (dv_tok_is(key, arg_names[i]))
@@ -291,7 +682,7 @@ static void st_call(struct dv_parser *p, struct dv_tok *kw)
 					ok[nok++] = arg_names[i];
 			if (nok == 0) {
 				dv_perr(p, key->col, NULL, "%s takes no arguments", cands[c]);
-				return;
+				return true;
 			}
 			struct dv_suggest s;
 			char hint[160];
@@ -300,11 +691,11 @@ static void st_call(struct dv_parser *p, struct dv_tok *kw)
 				dv_suggest_try(&s, ok[i]);
 			dv_perr(p, key->col, dv_suggest_hint(&s, hint, sizeof hint), "%s has no argument '%.*s'",
 			     cands[c], (int)key->len, key->s);
-			return;
+			return true;
 		}
 		if (given & (1u << a)) {
 			dv_perr(p, key->col, NULL, "'%s' given twice", arg_names[a]);
-			return;
+			return true;
 		}
 		given |= 1u << a;
 		uint32_t v = 0;
@@ -361,7 +752,7 @@ static void st_call(struct dv_parser *p, struct dv_tok *kw)
 		default: break;
 		}
 		if (!ok)
-			return;
+			return true;
 		args[a] = v;
 	}
 	uint32_t missing = call_needs[c] & ~given;
@@ -371,7 +762,7 @@ static void st_call(struct dv_parser *p, struct dv_tok *kw)
 				const char *hint = i == DV_ARG_WRITE ? "write=yes for a send (memory to device), write=no for a receive"
 				                                     : NULL;
 				dv_perr(p, kw->col, hint, "%s needs %s=", cands[c], arg_names[i]);
-				return;
+				return true;
 			}
 		}
 	}
@@ -382,13 +773,14 @@ static void st_call(struct dv_parser *p, struct dv_tok *kw)
 	}
 	struct dv_stmt *s = dv_add_stmt(p, DV_ST_CALL, kw->col);
 	if (!s)
-		return;
+		return true;
 	s->call.call = c;
 	memcpy(s->call.args, args, sizeof args);
 	s->call.given = given;
+	return true;
 }
 
-static void st_driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok *what)
+static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok *what)
 {
 	char b[96];
 	if (p->L->driver == DV_DRIVER_NONE) {
@@ -469,7 +861,71 @@ static void st_driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_t
 	s->send.flags = flags;
 }
 
-static struct dv_ask *dv_new_ask(struct dv_parser *p, const char *question)
+bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw)
+{
+	char b[96];
+	struct dv_tok *w = dv_peek(p);
+	if (dv_tok_is(w, "reference") || dv_tok_is(w, "none") || dv_tok_is(w, "file"))
+		return false; /* the configuration line, not an action */
+	dv_next(p);
+	if (dv_tok_is(w, "init") || dv_tok_is(w, "send") || dv_tok_is(w, "halt"))
+		driver_action(p, kw, w);
+	else
+		dv_perr(p, w->col, NULL, "expected init, send or halt after 'driver', got %s", dv_tok_text(w, b, sizeof b));
+	return true;
+}
+
+bool dv_parse_peer(struct dv_parser *p, struct dv_tok *kw)
+{
+	char b[96];
+	uint32_t v1;
+	struct dv_stmt *s;
+	struct dv_tok *w = dv_next(p);
+	uint32_t count = 1;
+	if (!dv_tok_is(w, "send")) {
+		dv_perr(p, w->col, NULL, "expected 'send' after 'peer', got %s", dv_tok_text(w, b, sizeof b));
+		return true;
+	}
+	if (!dv_want_num(p, "the frame length", 60, 1514, &v1))
+		return true;
+	if (!dv_at_end(p)) {
+		struct dv_tok *key;
+		struct dv_tok *val = dv_want_kv(p, &key);
+		if (!val)
+			return true;
+		if (!dv_tok_is(key, "count")) {
+			static const char *const keys[] = { "count" };
+			dv_unknown_word(p, key, "peer option", keys, 1);
+			return true;
+		}
+		if (!dv_kv_num(p, val, "count", 1, DV_PEER_TXQ, &count) || !dv_want_end(p))
+			return true;
+	}
+	if ((s = dv_add_stmt(p, DV_ST_PEER_SEND, kw->col))) {
+		s->peer.len = v1;
+		s->peer.count = count;
+	}
+	return true;
+}
+
+/* ---- checks, questions, output ------------------------------------------------------------------- */
+
+bool dv_parse_expect(struct dv_parser *p, struct dv_tok *kw)
+{
+	bool goal = dv_tok_is(kw, "goal");
+	struct dv_cond c;
+	if (!dv_parse_cond(p, &c, false, false))
+		return true;
+	struct dv_stmt *s = dv_add_stmt(p, goal ? DV_ST_GOAL : DV_ST_EXPECT, kw->col);
+	if (s) {
+		s->cond = c;
+		if (goal && !p->command_mode)
+			p->L->steps[p->cur_step].has_goal = true;
+	}
+	return true;
+}
+
+static struct dv_ask *new_ask(struct dv_parser *p, const char *question)
 {
 	struct dv_lesson *L = p->L;
 	struct dv_ask *a = dv_arena_alloc(p->arena, sizeof *a);
@@ -492,14 +948,15 @@ static struct dv_ask *dv_new_ask(struct dv_parser *p, const char *question)
 	return a;
 }
 
-static bool dv_is_clause(const struct dv_tok *k)
+/* Is the token a clause of an ask (answer, hint, ...: a CLAUSE row of the keyword table)? */
+static bool is_clause(const struct dv_tok *k)
 {
-	return dv_tok_is(k, "answer") || dv_tok_is(k, "hint") || dv_tok_is(k, "explain") || dv_tok_is(k, "id") ||
-	       dv_tok_is(k, "attempts");
+	const struct dv_keyword *kw = k->kind == DV_TK_WORD ? dv_keyword_find(k->s, k->len, NULL) : NULL;
+	return kw && kw->where == DV_KW_CLAUSE;
 }
 
 /* answer/hint/explain/id clauses, several per line. */
-static void dv_ask_clauses(struct dv_parser *p)
+static void ask_clauses(struct dv_parser *p)
 {
 	struct dv_ask *a = p->cur_ask;
 	char b[96];
@@ -507,11 +964,11 @@ static void dv_ask_clauses(struct dv_parser *p)
 	while (!dv_at_end(p)) {
 		struct dv_tok *k = dv_next(p);
 		if (dv_tok_is(k, "answer")) {
-			if (dv_at_end(p) || dv_is_clause(dv_peek(p))) {
+			if (dv_at_end(p) || is_clause(dv_peek(p))) {
 				dv_perr(p, dv_peek(p)->col, NULL, "expected a value after 'answer'");
 				return;
 			}
-			while (!dv_at_end(p) && !dv_is_clause(dv_peek(p))) {
+			while (!dv_at_end(p) && !is_clause(dv_peek(p))) {
 				struct dv_tok *v = dv_next(p);
 				struct dv_answer ans = { 0 };
 				if (v->kind == DV_TK_NUM) {
@@ -585,7 +1042,37 @@ static void dv_ask_clauses(struct dv_parser *p)
 	}
 }
 
-static bool dv_parse_column(struct dv_parser *p, struct dv_tok *k, struct dv_column *col)
+bool dv_parse_ask(struct dv_parser *p, struct dv_tok *kw)
+{
+	const char *q;
+	if (!dv_want_string(p, "the question", &q))
+		return true;
+	struct dv_stmt *s = dv_add_stmt(p, DV_ST_ASK, kw->col);
+	struct dv_ask *a = s ? new_ask(p, q) : NULL;
+	if (!a)
+		return true;
+	a->step = s->step;
+	s->ask = a;
+	p->cur_ask = a;
+	p->ask_clause_ok = true;
+	ask_clauses(p);
+	return true;
+}
+
+/* answer/hint/explain/id/attempts: more clauses of the ask just before. */
+bool dv_parse_clause(struct dv_parser *p, struct dv_tok *kw)
+{
+	if (!p->cur_ask || !p->ask_clause_ok) {
+		dv_perr(p, kw->col, "put it right after an 'ask' line", "'%.*s' must follow an 'ask'",
+		        (int)kw->len, kw->s);
+		return true;
+	}
+	p->pos--;
+	ask_clauses(p);
+	return true;
+}
+
+static bool parse_column(struct dv_parser *p, struct dv_tok *k, struct dv_column *col)
 {
 	const char *pct = memchr(k->s, '%', k->len);
 	size_t nl = pct ? (size_t)(pct - k->s) : k->len;
@@ -628,511 +1115,72 @@ static bool dv_parse_column(struct dv_parser *p, struct dv_tok *k, struct dv_col
 	return true;
 }
 
-static const char *const keywords[] = {
-	"lesson", "title", "level", "summary", "machine", "driver", "allow", "compare-to", "step", "say",
-	"solution", "do", "out", "in", "poke", "write", "fill", "read", "tick", "run", "dreq", "irql",
-	"buffer", "call", "peer", "expect", "goal", "ask", "answer", "hint", "explain", "output-list",
-	"output", "break",
-};
-
-/* Actions (what `do` may precede, and what the sandbox prompt accepts). */
-static bool st_action(struct dv_parser *p, struct dv_tok *kw)
+bool dv_parse_output_list(struct dv_parser *p, struct dv_tok *kw)
 {
 	char b[96];
-	uint32_t v1, v2;
-	struct dv_stmt *s;
-	if (dv_tok_is(kw, "out")) {
-		if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_num(p, "a byte", 0, 255, &v2) || !dv_want_end(p))
-			return true;
-		if ((s = dv_add_stmt(p, DV_ST_OUT, kw->col))) {
-			s->io.port = (uint16_t)v1;
-			s->io.value = (uint8_t)v2;
-		}
-	} else if (dv_tok_is(kw, "in")) {
-		if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_end(p))
-			return true;
-		if ((s = dv_add_stmt(p, DV_ST_IN, kw->col)))
-			s->io.port = (uint16_t)v1;
-	} else if (dv_tok_is(kw, "poke") || dv_tok_is(kw, "write")) {
-		struct dv_tok *at = dv_peek(p);
-		uint8_t bytes[256];
-		uint32_t n = 0;
-		if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1))
-			return true;
-		if (dv_at_end(p)) {
-			dv_perr(p, dv_peek(p)->col, NULL, "expected at least one byte after the address");
-			return true;
-		}
-		while (!dv_at_end(p)) {
-			if (n >= sizeof bytes) {
-				dv_perr(p, dv_peek(p)->col, NULL, "at most 256 bytes per line");
-				return true;
-			}
-			if (!dv_want_num(p, "a byte", 0, 255, &v2))
-				return true;
-			bytes[n++] = (uint8_t)v2;
-		}
-		dv_check_addr(p, at, v1, n);
-		if (p->errors)
-			return true;
-		if ((s = dv_add_stmt(p, dv_tok_is(kw, "poke") ? DV_ST_POKE : DV_ST_WRITE, kw->col))) {
-			s->mem.addr = v1;
-			s->mem.data = dv_arena_alloc(p->arena, n);
-			if (s->mem.data)
-				memcpy(s->mem.data, bytes, n);
-			s->mem.n = s->mem.data ? n : 0;
-		}
-	} else if (dv_tok_is(kw, "fill")) {
-		struct dv_tok *at = dv_peek(p);
-		uint32_t pat = DV_FILL_BYTE, arg = 0;
-		if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) || !dv_want_num(p, "a length", 1, 1u << 20, &v2))
-			return true;
-		struct dv_tok *k = dv_next(p);
-		if (k->kind == DV_TK_NUM) {
-			if (!k->num_ok || k->num > 255) {
-				dv_perr(p, k->col, NULL, "the fill byte must be 0-255, got %s", dv_tok_text(k, b, sizeof b));
-				return true;
-			}
-			arg = k->num;
-		} else if (dv_tok_is(k, "ramp")) {
-			pat = DV_FILL_RAMP;
-		} else if (dv_tok_is(k, "random")) {
-			pat = DV_FILL_RANDOM;
-		} else if (dv_tok_is(k, "packet") && dv_peek(p)->kind == DV_TK_EQ) {
-			dv_next(p);
-			struct dv_tok *v = dv_next(p);
-			if (!dv_kv_num(p, v, "packet", 0, 0xFFFFFFFFu, &arg))
-				return true;
-			pat = DV_FILL_PACKET;
-		} else {
-			dv_perr(p, k->col, "a byte, ramp, random or packet=N", "expected a fill pattern, got %s",
-			     dv_tok_text(k, b, sizeof b));
-			return true;
-		}
-		if (!dv_want_end(p))
-			return true;
-		dv_check_addr(p, at, v1, v2);
-		if (p->errors)
-			return true;
-		if ((s = dv_add_stmt(p, DV_ST_FILL, kw->col))) {
-			s->fill.addr = v1;
-			s->fill.len = v2;
-			s->fill.pattern = (enum dv_fill_pattern)pat;
-			s->fill.arg = arg;
-		}
-	} else if (dv_tok_is(kw, "read")) {
-		struct dv_tok *at = dv_peek(p);
-		if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) || !dv_want_num(p, "a length", 1, 256, &v2) ||
-		    !dv_want_end(p))
-			return true;
-		dv_check_addr(p, at, v1, v2);
-		if (!p->errors && (s = dv_add_stmt(p, DV_ST_READ, kw->col))) {
-			s->read.addr = v1;
-			s->read.len = v2;
-		}
-	} else if (dv_tok_is(kw, "tick")) {
-		v1 = 1;
-		if (!dv_at_end(p) && !dv_want_num(p, "a number of cycles", 1, DV_SCRIPT_MAX_TICK, &v1))
-			return true;
-		if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_TICK, kw->col)))
-			s->cycles = v1;
-	} else if (dv_tok_is(kw, "run")) {
-		struct dv_tok *k = dv_peek(p);
-		if (dv_tok_is(k, "until") || dv_tok_is(k, "quiet")) {
-			bool until = dv_tok_is(k, "until");
-			struct dv_cond c = { 0 };
-			dv_next(p);
-			if (until && !dv_parse_cond(p, &c, true, true))
-				return true;
-			v1 = DV_SCRIPT_DEFAULT_RUN_MAX;
-			if (dv_tok_is(dv_peek(p), "max")) {
-				dv_next(p);
-				if (!dv_want_num(p, "the most cycles to run", 1, DV_SCRIPT_MAX_TICK, &v1))
-					return true;
-			}
-			if (!dv_want_end(p))
-				return true;
-			if ((s = dv_add_stmt(p, until ? DV_ST_RUN_UNTIL : DV_ST_RUN_QUIET, kw->col))) {
-				s->run.cond = c;
-				s->run.max = v1;
-			}
-		} else if (k->kind == DV_TK_NUM) {
-			if (!dv_want_num(p, "a number of cycles", 1, DV_SCRIPT_MAX_TICK, &v1))
-				return true;
-			if (dv_tok_is(dv_peek(p), "cycles"))
-				dv_next(p);
-			if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_TICK, kw->col)))
-				s->cycles = v1;
-		} else {
-			dv_perr(p, k->col, "run N cycles, run until CONDITION, or run quiet",
-			     "expected a number, 'until' or 'quiet' after 'run', got %s", dv_tok_text(k, b, sizeof b));
-		}
-	} else if (dv_tok_is(kw, "dreq")) {
-		struct dv_tok *ct = dv_peek(p);
-		if (!dv_want_num(p, "a channel", 0, 7, &v1))
-			return true;
-		if (v1 == 4) {
-			dv_perr(p, ct->col, NULL, "channel 4 is the cascade: its DREQ is DMA1's hold request");
-			return true;
-		}
-		if (v1 == p->L->machine.nic_channel) {
-			dv_perr(p, ct->col, "use a channel without a device, or let the NIC drive it",
-			     "channel %u belongs to the NIC, which drives its DREQ line itself", (unsigned)v1);
-			return true;
-		}
-		struct dv_tok *o = dv_next(p);
-		if (!dv_want_bool(p, o, "dreq", &v2) || !dv_want_end(p))
-			return true;
-		if ((s = dv_add_stmt(p, DV_ST_DREQ, kw->col))) {
-			s->dreq.channel = (uint8_t)v1;
-			s->dreq.on = v2 != 0;
-		}
-	} else if (dv_tok_is(kw, "irql")) {
-		struct dv_tok *o = dv_next(p);
-		uint32_t lvl;
-		if (dv_tok_is(o, "passive"))
-			lvl = 0;
-		else if (dv_tok_is(o, "dispatch"))
-			lvl = 2;
-		else if (dv_tok_is(o, "dirql"))
-			lvl = 3;
-		else {
-			dv_perr(p, o->col, NULL, "expected passive, dispatch or dirql, got %s", dv_tok_text(o, b, sizeof b));
-			return true;
-		}
-		if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_IRQL, kw->col)))
-			s->irql = (uint8_t)lvl;
-	} else if (dv_tok_is(kw, "buffer")) {
-		st_buffer(p, kw);
-	} else if (dv_tok_is(kw, "call")) {
-		st_call(p, kw);
-	} else if (dv_tok_is(kw, "driver")) {
-		struct dv_tok *w = dv_peek(p);
-		if (dv_tok_is(w, "reference") || dv_tok_is(w, "none") || dv_tok_is(w, "file"))
-			return false; /* the configuration line, not an action */
-		dv_next(p);
-		if (dv_tok_is(w, "init") || dv_tok_is(w, "send") || dv_tok_is(w, "halt"))
-			st_driver_action(p, kw, w);
-		else
-			dv_perr(p, w->col, NULL, "expected init, send or halt after 'driver', got %s", dv_tok_text(w, b, sizeof b));
-	} else if (dv_tok_is(kw, "peer")) {
-		struct dv_tok *w = dv_next(p);
-		uint32_t count = 1;
-		if (!dv_tok_is(w, "send")) {
-			dv_perr(p, w->col, NULL, "expected 'send' after 'peer', got %s", dv_tok_text(w, b, sizeof b));
-			return true;
-		}
-		if (!dv_want_num(p, "the frame length", 60, 1514, &v1))
-			return true;
-		if (!dv_at_end(p)) {
-			struct dv_tok *key;
-			struct dv_tok *val = dv_want_kv(p, &key);
-			if (!val)
-				return true;
-			if (!dv_tok_is(key, "count")) {
-				static const char *const keys[] = { "count" };
-				dv_unknown_word(p, key, "peer option", keys, 1);
-				return true;
-			}
-			if (!dv_kv_num(p, val, "count", 1, DV_PEER_TXQ, &count) || !dv_want_end(p))
-				return true;
-		}
-		if ((s = dv_add_stmt(p, DV_ST_PEER_SEND, kw->col))) {
-			s->peer.len = v1;
-			s->peer.count = count;
-		}
-	} else {
-		return false;
+	struct dv_column cols[32];
+	unsigned n = 0;
+	if (dv_at_end(p)) {
+		dv_perr(p, dv_peek(p)->col, "e.g. output-list cycle%D1.6.1 dma.ch1.count%X1.4.1",
+		     "expected at least one column");
+		return true;
 	}
+	while (!dv_at_end(p)) {
+		struct dv_tok *k = dv_next(p);
+		if (n >= 32) {
+			dv_perr(p, k->col, NULL, "at most 32 columns");
+			return true;
+		}
+		if (k->kind != DV_TK_WORD) {
+			dv_perr(p, k->col, NULL, "expected a column NAME%%FL.W.R, got %s", dv_tok_text(k, b, sizeof b));
+			return true;
+		}
+		memset(&cols[n], 0, sizeof cols[n]);
+		if (!parse_column(p, k, &cols[n]))
+			return true;
+		n++;
+	}
+	struct dv_stmt *s = dv_add_stmt(p, DV_ST_OUTPUT_LIST, kw->col);
+	if (!s)
+		return true;
+	s->output.cols = dv_arena_alloc(p->arena, n * sizeof *s->output.cols);
+	if (!s->output.cols)
+		return true;
+	memcpy(s->output.cols, cols, n * sizeof *cols);
+	s->output.ncols = n;
+	p->ncols = n;
+	p->L->has_output = true;
 	return true;
 }
 
-void dv_statement(struct dv_parser *p)
+bool dv_parse_output(struct dv_parser *p, struct dv_tok *kw)
 {
-	char b[96];
-	/* `say` takes the rest of the line verbatim, so it is recognised before lexing. */
-	const char *t = p->text;
-	while (*t == ' ' || *t == '\t')
-		t++;
-	if (!strncmp(t, "say", 3) && (t[3] == 0 || t[3] == ' ' || t[3] == '\t')) {
-		if (p->command_mode) {
-			dv_perr(p, (uint32_t)(t - p->text) + 1, NULL, "'say' belongs in a lesson file");
-			return;
-		}
-		dv_close_ask(p);
-		if (p->cur_step < 0 && !dv_open_step(p, "", p->line))
-			return;
-		const char *s = t + 3;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		size_t n = strlen(s);
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-			n--;
-		if (n == 0) {
-			dv_close_para(p);
-			return;
-		}
-		size_t need = p->para_len + n + 2;
-		char *np = realloc(p->para, need);
-		if (!np)
-			return;
-		if (!p->para)
-			p->para_first = p->line;
-		p->para_end = p->line;
-		if (p->para_len)
-			np[p->para_len++] = ' ';
-		memcpy(np + p->para_len, s, n);
-		p->para_len += n;
-		np[p->para_len] = 0;
-		p->para = np;
-		return;
+	if (!p->ncols && !p->command_mode) {
+		dv_perr(p, kw->col, "declare the columns first: output-list NAME%FL.W.R ...",
+		     "'output' before any 'output-list'");
+		return true;
 	}
-	if (!dv_lex(p) || dv_at_end(p))
-		return;
-	struct dv_tok *kw = dv_next(p);
-	if (kw->kind != DV_TK_WORD) {
-		dv_perr(p, kw->col, "every line starts with a keyword such as step, say, out, expect",
-		     "expected a keyword, got %s", dv_tok_text(kw, b, sizeof b));
-		return;
-	}
-	if (dv_is_clause(kw)) {
-		if (!p->cur_ask || !p->ask_clause_ok) {
-			dv_perr(p, kw->col, "put it right after an 'ask' line", "'%.*s' must follow an 'ask'",
-			     (int)kw->len, kw->s);
-			return;
-		}
-		p->pos--;
-		dv_ask_clauses(p);
-		return;
-	}
-	dv_close_para(p);
-	dv_close_ask(p);
-	if (dv_tok_is(kw, "do")) {
-		struct dv_tok *a = dv_next(p);
-		if (a->kind != DV_TK_WORD || !st_action(p, a))
-			dv_perr(p, a->col, NULL, "expected an action after 'do', got %s", dv_tok_text(a, b, sizeof b));
-		return;
-	}
-	if (st_action(p, kw))
-		return;
-	if (dv_tok_is(kw, "lesson")) {
-		if (!dv_meta_position(p, kw, META_LESSON))
-			return;
-		struct dv_tok *k = dv_next(p);
-		bool ok = k->kind == DV_TK_WORD || k->kind == DV_TK_NUM;
-		for (size_t i = 0; ok && i < k->len; i++)
-			ok = isalnum((unsigned char)k->s[i]) || k->s[i] == '-' || k->s[i] == '_';
-		if (!ok || k->len > 64) {
-			dv_perr(p, k->col, "letters, digits, - and _", "bad lesson id %s", dv_tok_text(k, b, sizeof b));
-			return;
-		}
-		if (dv_want_end(p))
-			p->L->id = dv_arena_strndup(p->arena, k->s, k->len);
-	} else if (dv_tok_is(kw, "title") || dv_tok_is(kw, "summary")) {
-		bool title = dv_tok_is(kw, "title");
-		const char *s;
-		if (!dv_meta_position(p, kw, title ? META_TITLE : META_SUMMARY) || !dv_want_string(p, title ? "the title" : "the summary", &s) || !dv_want_end(p))
-			return;
-		if (title)
-			p->L->title = s;
-		else
-			p->L->summary = s;
-	} else if (dv_tok_is(kw, "level")) {
-		uint32_t v;
-		if (dv_meta_position(p, kw, META_LEVEL) && dv_want_num(p, "the level", 1, 3, &v) && dv_want_end(p))
-			p->L->level = v;
-	} else if (dv_tok_is(kw, "machine")) {
-		if (dv_meta_position(p, kw, META_MACHINE))
-			st_machine(p);
-	} else if (dv_tok_is(kw, "driver")) {
-		/* `driver init|send|halt` are actions, handled by st_action above. */
-		if (!dv_meta_position(p, kw, META_DRIVER))
-			return;
-		struct dv_tok *w = dv_next(p);
-		if (dv_tok_is(w, "reference"))
-			p->L->driver = DV_DRIVER_REFERENCE;
-		else if (dv_tok_is(w, "none"))
-			p->L->driver = DV_DRIVER_NONE;
-		else if (dv_tok_is(w, "file"))
-			p->L->driver = DV_DRIVER_FILE;
-		else {
-			dv_perr(p, w->col, NULL, "expected reference, none or file after 'driver', got %s",
-			     dv_tok_text(w, b, sizeof b));
-			return;
-		}
-		p->L->driver_line = p->line;
-		if (p->L->driver == DV_DRIVER_REFERENCE && !dv_at_end(p)) {
-			struct dv_tok *key;
-			struct dv_tok *val = dv_want_kv(p, &key);
-			if (!val)
-				return;
-			if (!dv_tok_is(key, "copy")) {
-				static const char *const keys[] = { "copy" };
-				dv_unknown_word(p, key, "driver setting", keys, 1);
-				return;
-			}
-			if (!dv_kv_num(p, val, "copy", 0, 0xFFFFFFFFu, &p->L->copy_threshold))
-				return;
-			p->L->has_copy_threshold = true;
-		}
-		dv_want_end(p);
-	} else if (dv_tok_is(kw, "allow")) {
-		if (dv_meta_position(p, kw, 0))
-			st_allow(p);
-	} else if (dv_tok_is(kw, "compare-to")) {
-		if (!dv_meta_position(p, kw, META_COMPARE))
-			return;
-		struct dv_tok *k = dv_next(p);
-		if (k->kind == DV_TK_STR)
-			p->L->compare_to = k->str;
-		else if (k->kind == DV_TK_WORD || k->kind == DV_TK_NUM || k->kind == DV_TK_OP)
-			p->L->compare_to = dv_arena_strndup(p->arena, k->s, k->len);
-		else {
-			dv_perr(p, k->col, NULL, "expected a file name after 'compare-to'");
-			return;
-		}
-		/* The compare file's lines appear in failure messages: a lesson names its own
-		 * file, in its folder, never any file the reader can read (/etc/passwd). */
-		if (p->L->compare_to[0] == '/' || dv_path_has_dotdot(p->L->compare_to)) {
-			dv_perr(p, k->col, "name a file in the lesson's folder, relative to it",
-			     "the compare file '%.200s' is outside the lesson's folder (%s)",
-			     p->L->compare_to,
-			     p->L->compare_to[0] == '/' ? "an absolute path" : "'..' leaves it");
-			return;
-		}
-		p->L->compare_line = p->line;
-		dv_want_end(p);
-	} else if (dv_tok_is(kw, "step")) {
-		const char *title;
-		if (p->command_mode) {
-			dv_perr(p, kw->col, NULL, "'step' belongs in a lesson file");
-			return;
-		}
-		if (!dv_want_string(p, "the step's title", &title))
-			return;
-		const char *id = NULL;
-		if (!dv_at_end(p)) {
-			struct dv_tok *key;
-			struct dv_tok *val = dv_want_kv(p, &key);
-			if (!val)
-				return;
-			if (!dv_tok_is(key, "id") || val->kind == DV_TK_STR) {
-				dv_perr(p, key->col, NULL, "a step takes only id=NAME after its title");
-				return;
-			}
-			id = dv_arena_strndup(p->arena, val->s, val->len);
-			if (!dv_want_end(p))
-				return;
-		}
-		p->seen_step = true;
-		struct dv_step *s = dv_open_step(p, title, p->line);
-		if (s)
-			s->id = id;
-	} else if (dv_tok_is(kw, "solution")) {
-		if (p->command_mode || p->cur_step < 0 || !p->seen_step) {
-			dv_perr(p, kw->col, NULL, "'solution' belongs inside a step");
-			return;
-		}
-		if (dv_want_end(p))
-			p->in_solution = true;
-	} else if (dv_tok_is(kw, "break")) {
-		/* break at CONDITION: the next actions stop where it first holds, even inside a
-		 * driver's callback (the engine runs them on a fiber it can pause). */
-		struct dv_cond c = { 0 };
-		struct dv_tok *at = dv_next(p);
-		if (!dv_tok_is(at, "at")) {
-			dv_perr(p, at->col, "break at call NdisMCompleteDmaTransfer returns", "expected 'at' after 'break', got %s",
-			     dv_tok_text(at, b, sizeof b));
-			return;
-		}
-		if (!dv_parse_cond(p, &c, true, false) || !dv_want_end(p))
-			return;
-		struct dv_stmt *s = dv_add_stmt(p, DV_ST_BREAK, kw->col);
-		if (s)
-			s->cond = c;
-	} else if (dv_tok_is(kw, "expect") || dv_tok_is(kw, "goal")) {
-		bool goal = dv_tok_is(kw, "goal");
-		struct dv_cond c;
-		if (goal && p->command_mode) {
-			dv_perr(p, kw->col, NULL, "'goal' belongs in a lesson file");
-			return;
-		}
-		if (!dv_parse_cond(p, &c, false, false))
-			return;
-		struct dv_stmt *s = dv_add_stmt(p, goal ? DV_ST_GOAL : DV_ST_EXPECT, kw->col);
-		if (s) {
-			s->cond = c;
-			if (goal && !p->command_mode)
-				p->L->steps[p->cur_step].has_goal = true;
-		}
-	} else if (dv_tok_is(kw, "ask")) {
-		const char *q;
-		if (p->command_mode) {
-			dv_perr(p, kw->col, NULL, "'ask' belongs in a lesson file");
-			return;
-		}
-		if (!dv_want_string(p, "the question", &q))
-			return;
-		struct dv_stmt *s = dv_add_stmt(p, DV_ST_ASK, kw->col);
-		struct dv_ask *a = s ? dv_new_ask(p, q) : NULL;
-		if (!a)
-			return;
-		a->step = s->step;
-		s->ask = a;
-		p->cur_ask = a;
-		p->ask_clause_ok = true;
-		dv_ask_clauses(p);
-		return;
-	} else if (dv_tok_is(kw, "output-list")) {
-		struct dv_column cols[32];
-		unsigned n = 0;
-		if (dv_at_end(p)) {
-			dv_perr(p, dv_peek(p)->col, "e.g. output-list cycle%D1.6.1 dma.ch1.count%X1.4.1",
-			     "expected at least one column");
-			return;
-		}
-		while (!dv_at_end(p)) {
-			struct dv_tok *k = dv_next(p);
-			if (n >= 32) {
-				dv_perr(p, k->col, NULL, "at most 32 columns");
-				return;
-			}
-			if (k->kind != DV_TK_WORD) {
-				dv_perr(p, k->col, NULL, "expected a column NAME%%FL.W.R, got %s", dv_tok_text(k, b, sizeof b));
-				return;
-			}
-			memset(&cols[n], 0, sizeof cols[n]);
-			if (!dv_parse_column(p, k, &cols[n]))
-				return;
-			n++;
-		}
-		struct dv_stmt *s = dv_add_stmt(p, DV_ST_OUTPUT_LIST, kw->col);
-		if (!s)
-			return;
-		s->output.cols = dv_arena_alloc(p->arena, n * sizeof *s->output.cols);
-		if (!s->output.cols)
-			return;
-		memcpy(s->output.cols, cols, n * sizeof *cols);
-		s->output.ncols = n;
-		p->ncols = n;
-		p->L->has_output = true;
-	} else if (dv_tok_is(kw, "output")) {
-		if (!p->ncols && !p->command_mode) {
-			dv_perr(p, kw->col, "declare the columns first: output-list NAME%FL.W.R ...",
-			     "'output' before any 'output-list'");
-			return;
-		}
-		if (dv_want_end(p))
-			dv_add_stmt(p, DV_ST_OUTPUT, kw->col);
-	} else {
-		struct dv_suggest s;
-		char hint[160];
-		dv_suggest_init(&s, kw->s, kw->len);
-		for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-			dv_suggest_try(&s, keywords[i]);
-		const char *h = dv_suggest_hint(&s, hint, sizeof hint);
-		dv_perr(p, kw->col, h ? h : "see docs/lesson-format.md for the statements",
-		     "unknown statement '%.*s'", (int)kw->len, kw->s);
-	}
+	if (dv_want_end(p))
+		dv_add_stmt(p, DV_ST_OUTPUT, kw->col);
+	return true;
 }
 
+bool dv_parse_break(struct dv_parser *p, struct dv_tok *kw)
+{
+	char b[96];
+	/* break at CONDITION: the next actions stop where it first holds, even inside a
+	 * driver's callback (the engine runs them on a fiber it can pause). */
+	struct dv_cond c = { 0 };
+	struct dv_tok *at = dv_next(p);
+	if (!dv_tok_is(at, "at")) {
+		dv_perr(p, at->col, "break at call NdisMCompleteDmaTransfer returns", "expected 'at' after 'break', got %s",
+		     dv_tok_text(at, b, sizeof b));
+		return true;
+	}
+	if (!dv_parse_cond(p, &c, true, false) || !dv_want_end(p))
+		return true;
+	struct dv_stmt *s = dv_add_stmt(p, DV_ST_BREAK, kw->col);
+	if (s)
+		s->cond = c;
+	return true;
+}
