@@ -28,6 +28,7 @@
 
 static int cmd_gui(int argc, char **argv);
 static int cmd_keys(int argc, char **argv);
+static int cmd_lesson_help(int argc, char **argv);
 
 /* The subcommands: name, synopsis, what it does (the help is generated from these rows). */
 static const struct command {
@@ -49,6 +50,8 @@ static const struct command {
 	  "run a lesson headless and write its trace in words, as JSON Lines, or as a VCD of the bus "
 	  "signals for GTKWave", dv_cmd_trace },
 	{ "keys", "[--markdown]", "every key of the terminal UI and the window", cmd_keys },
+	{ "lesson-help", "", "the statements of the lesson language, one line each",
+	  cmd_lesson_help },
 };
 
 /* "  name synopsis", then what it does wrapped under it within 80 columns. */
@@ -283,6 +286,25 @@ static int cmd_keys(int argc, char **argv)
 	printf("In the terminal (dmaviz LESSON):\n%s", text);
 	dv_keymap_help(DV_FRONT_SDL, text, sizeof text);
 	printf("\nIn the window (dmaviz gui LESSON):\n%s", text);
+	return 0;
+}
+
+/* `dmaviz lesson-help`: the synopsis of every statement, from the language's keyword table. */
+static int cmd_lesson_help(int argc, char **argv)
+{
+	if (argc > 1) {
+		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			fputs("usage: dmaviz lesson-help\n\nThe statements of the lesson language, one line "
+			      "each, with where they may stand\n(docs/lesson-format.md explains each).\n",
+			      stdout);
+			return 0;
+		}
+		fprintf(stderr, "dmaviz lesson-help: unknown argument '%s'\n", argv[1]);
+		return 2;
+	}
+	struct dv_keyword_help k;
+	for (size_t i = 0; dv_lang_keyword_help(i, &k); i++)
+		printf("  %-15s %s\n", k.where, k.synopsis);
 	return 0;
 }
 
