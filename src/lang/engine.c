@@ -16,6 +16,7 @@
 #include "dvndis.h"
 #include "hal.h"
 #include "lang_int.h"
+#include "run_int.h"
 #include "lesson.h"
 #include "nic.h"
 #include "script.h"
@@ -51,62 +52,6 @@ static DV_DRIVER_ENTRY reference_entry(void)
 	return NULL;
 }
 #endif
-
-enum { STEP_STARTED = 1, STEP_CLOSED = 2 };
-
-struct dv_run {
-	const struct dv_lesson *L;
-	struct dv_run_options opt;
-	struct dv_sim *sim;
-	struct dv_ndis *ndis;
-	enum dv_run_state state;
-	size_t pc;
-	struct dv_msgs msgs;
-	/* steps */
-	int cur;
-	size_t *step_first, *step_end;
-	uint8_t *step_flags;
-	/* values the language keeps */
-	uint32_t last_in;
-	uint8_t last_read[256];
-	NDIS_HANDLE handle;
-	PNDIS_BUFFER *bufs;
-	uint32_t *buf_phys;
-	bool loaded;
-	uint32_t calls[DV_CALL_COUNT];
-	size_t rec_seen;
-	/* the packet of the last `fill ... packet=N`, and how many packets the protocol had
-	 * sent then (a later protocol packet replaces it as what peer.last.ok checks) */
-	bool fill_packet;
-	uint32_t fill_seq, fill_ntx;
-	/* port accesses in the trace, counted up to port_seen; the counts when the current
-	 * step began */
-	size_t port_seen;
-	uint32_t ports_out, ports_in, step_ports_out, step_ports_in;
-	bool strict_fired;
-	bool atom_seen[DV_SCRIPT_MAX_CMPS];
-	/* output table and compare file */
-	const struct dv_column *cols;
-	unsigned ncols;
-	char **rows;
-	size_t nrows, rows_cap;
-	char *cmp_buf;
-	char **cmp_line;
-	size_t ncmp;
-	bool cmp_on;
-	/* bounds */
-	uint64_t budget;
-	uint64_t filled; /* bytes written by fill/poke/write: each is a trace event */
-	/* the front end's answer to the next ask */
-	char *pending;
-	/* the sandbox prompt */
-	struct dv_arena *scratch;
-	uint32_t ncommands;
-	/* the driver fiber (below), and a `break at` waiting to stop the next actions */
-	struct fiber *fib;
-	const struct dv_cond *brk;
-	uint32_t brk_line;
-};
 
 /* A handle NDIS never returned, for `handle=bad`. */
 static NDIS_DMA_BLOCK bad_handle_object;
@@ -166,177 +111,13 @@ void dv_value_format(uint32_t v, enum dv_value_type type, char *buf, size_t size
 	}
 }
 
-/* ---- values ---------------------------------------------------------------------------------- */
-
-static void count_calls(struct dv_run *run)
-{
-	for (; run->rec_seen < run->ndis->nrec; run->rec_seen++) {
-		unsigned c = run->ndis->rec[run->rec_seen].call;
-		if (c < DV_CALL_COUNT)
-			run->calls[c]++;
-	}
-}
-
-/* The CPU's view of a byte without disturbing the cache (an expectation must not change the
- * machine): a cached line wins over memory. */
-static uint32_t cpu_peek(const struct dv_sim *sim, uint32_t addr)
-{
-	if (addr >= sim->st.mem_size)
-		return 0xFF;
-	if (sim->st.cache_on) {
-		unsigned line = (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
-		if ((sim->st.cache.flags[line] & 1u) && sim->st.cache.tag[line] == addr / DV_CACHE_LINE)
-			return sim->st.cache.data[line][addr % DV_CACHE_LINE];
-	}
-	return dv_sim_mem_read(sim, addr);
-}
-
-static struct dv_dma_handle *watched_handle(const struct dv_run *run)
-{
-	if (run->handle)
-		return (struct dv_dma_handle *)run->handle;
-	for (size_t i = 0; i < run->ndis->nhandles; i++)
-		if (run->ndis->handles[i]->registered)
-			return run->ndis->handles[i];
-	return NULL;
-}
-
-static bool frame_is_packet(const uint8_t *data, uint32_t len, uint32_t seq)
-{
-	uint32_t i = 0;
-	while (i < len && i < DV_FRAME_MAX && data[i] == dv_ndis_packet_byte(seq, i))
-		i++;
-	return i == len;
-}
-
-/* The last frame the peer received is the packet of the latest source: the packet number of
- * the last `fill ... packet=N` when the protocol has sent nothing since, else a packet the
- * protocol handed to MiniportSend (of the same length). */
-static uint32_t peer_last_ok(const struct dv_run *run)
-{
-	const struct dv_peer *peer = &run->sim->st.peer;
-	if (peer->rx_count == 0)
-		return 0;
-	unsigned slot = (peer->rx_count - 1) % DV_PEER_FRAMES;
-	uint32_t len = peer->rx_len[slot];
-	if (len == 0)
-		return 0;
-	if (run->fill_packet && run->ndis->ntx == run->fill_ntx)
-		return frame_is_packet(peer->rx_data[slot], len, run->fill_seq);
-	for (uint32_t t = 0; t < run->ndis->ntx; t++)
-		if (run->ndis->tx[t].length == len && frame_is_packet(peer->rx_data[slot], len, run->ndis->tx[t].seq))
-			return 1;
-	return 0;
-}
-
-/* Counts the port accesses (DV_EV_PORT_OUT, DV_EV_PORT_IN) the trace has recorded so far. */
-static void count_ports(struct dv_run *run)
-{
-	const struct dv_trace *t = &run->sim->trace;
-	for (; run->port_seen < t->len; run->port_seen++) {
-		enum dv_ev_kind k = (enum dv_ev_kind)t->ev[run->port_seen].kind;
-		if (k == DV_EV_PORT_OUT)
-			run->ports_out++;
-		else if (k == DV_EV_PORT_IN)
-			run->ports_in++;
-	}
-}
-
-static uint32_t rx_last_ok(const struct dv_run *run)
-{
-	if (run->ndis->nrx == 0)
-		return 0;
-	const struct dv_rx_frame *f = &run->ndis->rx[(run->ndis->nrx - 1) % DV_NDIS_RX_LOG];
-	if (f->len < 18 || f->len > DV_PEER_MAX_FRAME)
-		return 0;
-	/* The peer writes its frame number into bytes 14-17 (docs/nic.md §8.3). */
-	uint32_t seq = (uint32_t)f->data[14] << 24 | (uint32_t)f->data[15] << 16 |
-	               (uint32_t)f->data[16] << 8 | f->data[17];
-	for (uint32_t i = 0; i < f->len; i++)
-		if (f->data[i] != dv_peer_byte(seq, i))
-			return 0;
-	return 1;
-}
-
-static uint32_t eval_ref(struct dv_run *run, const struct dv_ref *r)
-{
-	const struct dv_state *st = &run->sim->st;
-	struct dv_ndis *nd = run->ndis;
-	switch (r->kind) {
-	case DV_REF_NUM: return r->a;
-	case DV_REF_SLOT: return dv_sim_get(run->sim, (enum dv_slot)r->a, r->b);
-	case DV_REF_DMA_MASKED: return dv_dma_masked(st, r->a);
-	case DV_REF_DMA_TC: return (st->dma[r->a / 4].status >> (r->a % 4)) & 1u;
-	case DV_REF_DMA_DREQ: return (st->bus.dreq >> r->a) & 1u;
-	case DV_REF_DMA_RESIDUE: {
-		uint32_t left = (st->dma[r->a / 4].ch[r->a % 4].cur_count + 1u) & 0xFFFFu;
-		return r->a >= 4 ? left * 2 : left;
-	}
-	case DV_REF_DMA_PHYS: return dv_dma_phys(st, r->a);
-	case DV_REF_IRQ: return (st->bus.irq >> r->a) & 1u;
-	case DV_REF_CPU_MEM: return cpu_peek(run->sim, r->a);
-	case DV_REF_LAST_IN: return run->last_in;
-	case DV_REF_LAST_READ: return r->a < 256 ? run->last_read[r->a] : 0;
-	case DV_REF_NDIS_STATUS: return (uint32_t)nd->last_status;
-	case DV_REF_NDIS_INPROGRESS: {
-		const struct dv_dma_handle *h = watched_handle(run);
-		return h ? h->block.InProgress != 0 : 0;
-	}
-	case DV_REF_NDIS_COUNTER:
-		/* The last NdisMReadDmaCounter, the lesson's or the driver's (as ndis.status). */
-		for (size_t i = nd->nrec; i-- > 0;)
-			if (nd->rec[i].call == DV_CALL_READ_DMA_COUNTER && nd->rec[i].returned)
-				return (uint32_t)nd->rec[i].status;
-		return 0;
-	case DV_REF_VERIFIER_LAST: return nd->last_rule < 0 ? 0xFFFFFFFFu : (uint32_t)nd->last_rule;
-	case DV_REF_VERIFIER_COUNT: return nd->violations;
-	case DV_REF_VERIFIER_RULE: return r->a < DV_RULE_COUNT ? nd->fired[r->a] : 0;
-	case DV_REF_CALLS:
-		count_calls(run);
-		return r->a < DV_CALL_COUNT ? run->calls[r->a] : 0;
-	case DV_REF_BUFFER_LEN: return r->a < run->L->nbuffers ? run->L->buffers[r->a].len : 0;
-	case DV_REF_BUFFER_PHYS: return r->a < run->L->nbuffers ? run->buf_phys[r->a] : 0;
-	case DV_REF_TX_SENT: return nd->ntx;
-	case DV_REF_TX_COMPLETED: {
-		uint32_t n = 0;
-		for (uint32_t i = 0; i < nd->ntx; i++)
-			n += nd->tx[i].completed;
-		return n;
-	}
-	case DV_REF_TX_LAST_STATUS: {
-		uint32_t best = 0, st_v = (uint32_t)NDIS_STATUS_PENDING;
-		for (uint32_t i = 0; i < nd->ntx; i++) {
-			if (nd->tx[i].completed && nd->tx[i].completed_cycle >= best) {
-				best = nd->tx[i].completed_cycle;
-				st_v = (uint32_t)nd->tx[i].status;
-			}
-		}
-		return st_v;
-	}
-	case DV_REF_PEER_FRAMES: return st->peer.rx_count;
-	case DV_REF_PEER_LAST_OK: return peer_last_ok(run);
-	case DV_REF_RX_FRAMES: return nd->nrx;
-	case DV_REF_RX_LAST_OK: return rx_last_ok(run);
-	case DV_REF_PORTS_OUT:
-		count_ports(run);
-		return r->a ? run->ports_out - run->step_ports_out : run->ports_out;
-	case DV_REF_PORTS_IN:
-		count_ports(run);
-		return r->a ? run->ports_in - run->step_ports_in : run->ports_in;
-	case DV_REF_BOUNCE_USED:
-		for (size_t i = nd->nrec; i-- > 0;)
-			if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
-				return nd->rec[i].arg[DV_MAP_ARG_BOUNCED] != 0;
-		return 0;
-	}
-	return 0;
-}
+/* ---- values (a name's value: names.c) --------------------------------------------------------- */
 
 static uint32_t eval_value(struct dv_run *run, const struct dv_value *v)
 {
-	uint32_t acc = v->n ? eval_ref(run, &v->term[0]) : 0;
+	uint32_t acc = v->n ? dv_name_eval(run, &v->term[0]) : 0;
 	for (unsigned i = 1; i < v->n; i++) {
-		uint32_t t = eval_ref(run, &v->term[i]);
+		uint32_t t = dv_name_eval(run, &v->term[i]);
 		switch (v->op[i]) {
 		case '+': acc += t; break;
 		case '-': acc -= t; break;
@@ -406,7 +187,7 @@ static void describe_values(struct dv_run *run, const struct dv_cond *c, char *b
 					continue;
 				seen[nseen++] = r->name;
 				char v[64];
-				dv_value_format(eval_ref(run, r), r->type, v, sizeof v);
+				dv_value_format(dv_name_eval(run, r), r->type, v, sizeof v);
 				int w = snprintf(buf + len, size - len, "%s%s = %s", len ? ", " : "", r->name, v);
 				if (w < 0 || (size_t)w >= size - len)
 					return;
@@ -625,7 +406,7 @@ static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *fi
 		if (header)
 			header_text(&run->cols[i], cells[i], sizeof cells[i]);
 		else
-			value_text(&run->cols[i], eval_ref(run, &run->cols[i].ref), cells[i], sizeof cells[i]);
+			value_text(&run->cols[i], dv_name_eval(run, &run->cols[i].ref), cells[i], sizeof cells[i]);
 		total += strlen(cells[i]) + 1;
 	}
 	char *row = malloc(total + 1);
@@ -733,7 +514,7 @@ static void enter_step(struct dv_run *run, unsigned k)
 			close_step(run, (unsigned)run->cur);
 		run->step_first[j] = run->sim->trace.len;
 		run->step_flags[j] |= STEP_STARTED;
-		count_ports(run);
+		dv_run_count_ports(run);
 		run->step_ports_out = run->ports_out;
 		run->step_ports_in = run->ports_in;
 		const struct dv_step *st = &run->L->steps[j];
@@ -1701,7 +1482,7 @@ bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value, enu
 	struct dv_ref r;
 	if (!name || !dv_script_resolve(run->L, name, strlen(name), &r))
 		return false;
-	*value = eval_ref(run, &r);
+	*value = dv_name_eval(run, &r);
 	if (type)
 		*type = r.type;
 	return true;

@@ -95,7 +95,37 @@ bool dv_kv_num(struct dv_parser *p, struct dv_tok *v, const char *what, uint32_t
 void dv_unknown_word(struct dv_parser *p, const struct dv_tok *k, const char *what,
                      const char *const *cands, size_t ncands);
 
-/* names.c */
+/* ---- the state-name table (names.c) ----------------------------------------------------------- */
+
+struct dv_run;
+
+/* How a name beyond the machine's slots is written. */
+enum dv_name_form {
+	DV_NAME_FIXED,	 /* text itself (per_step: and text.step) */
+	DV_NAME_CHANNEL, /* dma.chN.text, N 0-7 */
+	DV_NAME_IRQ,	 /* textN, N below limit */
+	DV_NAME_BRACKET, /* text ADDR ], ADDR below limit (text ends in '[') */
+	DV_NAME_RULE,	 /* text RULE, a verifier rule */
+	DV_NAME_CALL,	 /* text CALL, an NDIS call */
+	DV_NAME_BUFFER,	 /* buffer.B.text, B one of the lesson's buffers */
+};
+
+/* One row per DV_REF_* kind (indexed by it): resolve (form, text, limit), evaluate (eval on a
+ * run, type for printing) and describe (what). DV_REF_NUM and DV_REF_SLOT have no row. */
+struct dv_name {
+	enum dv_name_form form;
+	const char *text;
+	uint32_t limit;
+	bool per_step; /* DV_NAME_FIXED: also text.step, counted from the step's start (a = 1) */
+	enum dv_value_type type;
+	uint32_t (*eval)(struct dv_run *run, const struct dv_ref *r);
+	const char *what;
+};
+
+extern const struct dv_name dv_names[DV_REF_COUNT];
+
+/* The value of a resolved name on a run now (a number, a slot, or a row's eval). */
+uint32_t dv_name_eval(struct dv_run *run, const struct dv_ref *r);
 void dv_suggest_names(struct dv_suggest *s, const struct dv_lesson *lesson);
 bool dv_resolve_word(struct dv_parser *p, const struct dv_tok *k, struct dv_ref *r);
 
@@ -128,8 +158,6 @@ enum {
 /* The header's statements, for "given twice". */
 enum { META_LESSON = 1, META_TITLE = 2, META_LEVEL = 4, META_SUMMARY = 8, META_MACHINE = 16,
        META_DRIVER = 32, META_COMPARE = 64 };
-
-struct dv_run;
 
 /* One row per statement. parse reads the tokens after the keyword kw (NULL for a DV_KW_TEXT
  * row: the text is p->rest) and returns false only when the line is not this row's (then the

@@ -79,6 +79,7 @@ enum dv_ref_kind {
 	DV_REF_BOUNCE_USED,
 	DV_REF_PORTS_OUT,      /* a = 1: since the current step began */
 	DV_REF_PORTS_IN,
+	DV_REF_COUNT
 };
 
 /* How a value prints in messages and `%S` columns. */

@@ -1,6 +1,8 @@
-/* dmaviz: the state names the lesson language resolves (docs/lesson-format.md §7): machine slots
- * (state.c) and the names beyond them (DV_REF_*: dma.chN.masked, irqN, ndis.status, calls.X,
- * buffer.B.len, ...), the NDIS status and value words, and the suggestions for a misspelt name.
+/* dmaviz: the state names of the lesson language (docs/lesson-format.md §7). Machine slots are
+ * state.c's; the names beyond them (DV_REF_*) are one table, dv_names, indexed by kind: how each
+ * is written (its form), how its value prints, the function that evaluates it on a run, and
+ * what it means. Resolution, suggestions for a misspelt name and evaluation all read the table.
+ * Also here: the NDIS status and value words of conditions.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -9,58 +11,375 @@
 #include <string.h>
 
 #include "calls.h"
+#include "dma8237.h"
 #include "lang_int.h"
+#include "nic.h"
+#include "run_int.h"
 #include "trace.h"
 #include "verifier.h"
 
-/* ---- names ---------------------------------------------------------------------------------- */
+/* ---- the state the names read ----------------------------------------------------------------- */
 
-struct fixed_name {
-	const char *name;
-	enum dv_ref_kind kind;
-	enum dv_value_type type;
+static void count_calls(struct dv_run *run)
+{
+	for (; run->rec_seen < run->ndis->nrec; run->rec_seen++) {
+		unsigned c = run->ndis->rec[run->rec_seen].call;
+		if (c < DV_CALL_COUNT)
+			run->calls[c]++;
+	}
+}
+
+/* The CPU's view of a byte without disturbing the cache (an expectation must not change the
+ * machine): a cached line wins over memory. */
+static uint32_t cpu_peek(const struct dv_sim *sim, uint32_t addr)
+{
+	if (addr >= sim->st.mem_size)
+		return 0xFF;
+	if (sim->st.cache_on) {
+		unsigned line = (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
+		if ((sim->st.cache.flags[line] & 1u) && sim->st.cache.tag[line] == addr / DV_CACHE_LINE)
+			return sim->st.cache.data[line][addr % DV_CACHE_LINE];
+	}
+	return dv_sim_mem_read(sim, addr);
+}
+
+static struct dv_dma_handle *watched_handle(const struct dv_run *run)
+{
+	if (run->handle)
+		return (struct dv_dma_handle *)run->handle;
+	for (size_t i = 0; i < run->ndis->nhandles; i++)
+		if (run->ndis->handles[i]->registered)
+			return run->ndis->handles[i];
+	return NULL;
+}
+
+static bool frame_is_packet(const uint8_t *data, uint32_t len, uint32_t seq)
+{
+	uint32_t i = 0;
+	while (i < len && i < DV_FRAME_MAX && data[i] == dv_ndis_packet_byte(seq, i))
+		i++;
+	return i == len;
+}
+
+/* The last frame the peer received is the packet of the latest source: the packet number of
+ * the last `fill ... packet=N` when the protocol has sent nothing since, else a packet the
+ * protocol handed to MiniportSend (of the same length). */
+static uint32_t peer_last_ok(const struct dv_run *run)
+{
+	const struct dv_peer *peer = &run->sim->st.peer;
+	if (peer->rx_count == 0)
+		return 0;
+	unsigned slot = (peer->rx_count - 1) % DV_PEER_FRAMES;
+	uint32_t len = peer->rx_len[slot];
+	if (len == 0)
+		return 0;
+	if (run->fill_packet && run->ndis->ntx == run->fill_ntx)
+		return frame_is_packet(peer->rx_data[slot], len, run->fill_seq);
+	for (uint32_t t = 0; t < run->ndis->ntx; t++)
+		if (run->ndis->tx[t].length == len && frame_is_packet(peer->rx_data[slot], len, run->ndis->tx[t].seq))
+			return 1;
+	return 0;
+}
+
+/* Counts the port accesses (DV_EV_PORT_OUT, DV_EV_PORT_IN) the trace has recorded so far. */
+void dv_run_count_ports(struct dv_run *run)
+{
+	const struct dv_trace *t = &run->sim->trace;
+	for (; run->port_seen < t->len; run->port_seen++) {
+		enum dv_ev_kind k = (enum dv_ev_kind)t->ev[run->port_seen].kind;
+		if (k == DV_EV_PORT_OUT)
+			run->ports_out++;
+		else if (k == DV_EV_PORT_IN)
+			run->ports_in++;
+	}
+}
+
+static uint32_t rx_last_ok(const struct dv_run *run)
+{
+	if (run->ndis->nrx == 0)
+		return 0;
+	const struct dv_rx_frame *f = &run->ndis->rx[(run->ndis->nrx - 1) % DV_NDIS_RX_LOG];
+	if (f->len < 18 || f->len > DV_PEER_MAX_FRAME)
+		return 0;
+	/* The peer writes its frame number into bytes 14-17 (docs/nic.md §8.3). */
+	uint32_t seq = (uint32_t)f->data[14] << 24 | (uint32_t)f->data[15] << 16 |
+	               (uint32_t)f->data[16] << 8 | f->data[17];
+	for (uint32_t i = 0; i < f->len; i++)
+		if (f->data[i] != dv_peer_byte(seq, i))
+			return 0;
+	return 1;
+}
+
+
+/* ---- evaluation: one function per name (the eval column of the table) ------------------------ */
+
+static uint32_t ev_dma_masked(struct dv_run *run, const struct dv_ref *r)
+{
+	return dv_dma_masked(&run->sim->st, r->a);
+}
+
+static uint32_t ev_dma_tc(struct dv_run *run, const struct dv_ref *r)
+{
+	return (run->sim->st.dma[r->a / 4].status >> (r->a % 4)) & 1u;
+}
+
+static uint32_t ev_dma_dreq(struct dv_run *run, const struct dv_ref *r)
+{
+	return (run->sim->st.bus.dreq >> r->a) & 1u;
+}
+
+/* Bytes left: the current count is N-1, and a 16-bit channel counts words. */
+static uint32_t ev_dma_residue(struct dv_run *run, const struct dv_ref *r)
+{
+	uint32_t left = (run->sim->st.dma[r->a / 4].ch[r->a % 4].cur_count + 1u) & 0xFFFFu;
+	return r->a >= 4 ? left * 2 : left;
+}
+
+static uint32_t ev_dma_phys(struct dv_run *run, const struct dv_ref *r)
+{
+	return dv_dma_phys(&run->sim->st, r->a);
+}
+
+static uint32_t ev_irq(struct dv_run *run, const struct dv_ref *r)
+{
+	return (run->sim->st.bus.irq >> r->a) & 1u;
+}
+
+static uint32_t ev_cpu_mem(struct dv_run *run, const struct dv_ref *r)
+{
+	return cpu_peek(run->sim, r->a);
+}
+
+static uint32_t ev_last_in(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return run->last_in;
+}
+
+static uint32_t ev_last_read(struct dv_run *run, const struct dv_ref *r)
+{
+	return r->a < 256 ? run->last_read[r->a] : 0;
+}
+
+static uint32_t ev_ndis_status(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return (uint32_t)run->ndis->last_status;
+}
+
+static uint32_t ev_ndis_inprogress(struct dv_run *run, const struct dv_ref *r)
+{
+	const struct dv_dma_handle *h = watched_handle(run);
+	(void)r;
+	return h ? h->block.InProgress != 0 : 0;
+}
+
+/* The last NdisMReadDmaCounter, the lesson's or the driver's (as ndis.status). */
+static uint32_t ev_ndis_counter(struct dv_run *run, const struct dv_ref *r)
+{
+	const struct dv_ndis *nd = run->ndis;
+	(void)r;
+	for (size_t i = nd->nrec; i-- > 0;)
+		if (nd->rec[i].call == DV_CALL_READ_DMA_COUNTER && nd->rec[i].returned)
+			return (uint32_t)nd->rec[i].status;
+	return 0;
+}
+
+static uint32_t ev_verifier_last(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return run->ndis->last_rule < 0 ? 0xFFFFFFFFu : (uint32_t)run->ndis->last_rule;
+}
+
+static uint32_t ev_verifier_count(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return run->ndis->violations;
+}
+
+static uint32_t ev_verifier_rule(struct dv_run *run, const struct dv_ref *r)
+{
+	return r->a < DV_RULE_COUNT ? run->ndis->fired[r->a] : 0;
+}
+
+static uint32_t ev_calls(struct dv_run *run, const struct dv_ref *r)
+{
+	count_calls(run);
+	return r->a < DV_CALL_COUNT ? run->calls[r->a] : 0;
+}
+
+static uint32_t ev_buffer_len(struct dv_run *run, const struct dv_ref *r)
+{
+	return r->a < run->L->nbuffers ? run->L->buffers[r->a].len : 0;
+}
+
+static uint32_t ev_buffer_phys(struct dv_run *run, const struct dv_ref *r)
+{
+	return r->a < run->L->nbuffers ? run->buf_phys[r->a] : 0;
+}
+
+static uint32_t ev_tx_sent(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return run->ndis->ntx;
+}
+
+static uint32_t ev_tx_completed(struct dv_run *run, const struct dv_ref *r)
+{
+	const struct dv_ndis *nd = run->ndis;
+	uint32_t n = 0;
+	(void)r;
+	for (uint32_t i = 0; i < nd->ntx; i++)
+		n += nd->tx[i].completed;
+	return n;
+}
+
+static uint32_t ev_tx_last_status(struct dv_run *run, const struct dv_ref *r)
+{
+	const struct dv_ndis *nd = run->ndis;
+	uint32_t best = 0, st_v = (uint32_t)NDIS_STATUS_PENDING;
+	(void)r;
+	for (uint32_t i = 0; i < nd->ntx; i++) {
+		if (nd->tx[i].completed && nd->tx[i].completed_cycle >= best) {
+			best = nd->tx[i].completed_cycle;
+			st_v = (uint32_t)nd->tx[i].status;
+		}
+	}
+	return st_v;
+}
+
+static uint32_t ev_peer_frames(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return run->sim->st.peer.rx_count;
+}
+
+static uint32_t ev_peer_last_ok(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return peer_last_ok(run);
+}
+
+static uint32_t ev_rx_frames(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return run->ndis->nrx;
+}
+
+static uint32_t ev_rx_last_ok(struct dv_run *run, const struct dv_ref *r)
+{
+	(void)r;
+	return rx_last_ok(run);
+}
+
+/* Whether the last IoMapTransfer went through a bounce buffer. */
+static uint32_t ev_bounce_used(struct dv_run *run, const struct dv_ref *r)
+{
+	const struct dv_ndis *nd = run->ndis;
+	(void)r;
+	for (size_t i = nd->nrec; i-- > 0;)
+		if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
+			return nd->rec[i].arg[DV_MAP_ARG_BOUNCED] != 0;
+	return 0;
+}
+
+static uint32_t ev_ports_out(struct dv_run *run, const struct dv_ref *r)
+{
+	dv_run_count_ports(run);
+	return r->a ? run->ports_out - run->step_ports_out : run->ports_out;
+}
+
+static uint32_t ev_ports_in(struct dv_run *run, const struct dv_ref *r)
+{
+	dv_run_count_ports(run);
+	return r->a ? run->ports_in - run->step_ports_in : run->ports_in;
+}
+
+/* ---- the table -------------------------------------------------------------------------------- */
+
+#define NAME(kind, form, text, limit, per_step, type, eval, what) \
+	[kind] = { form, text, limit, per_step, type, eval, what }
+
+const struct dv_name dv_names[DV_REF_COUNT] = {
+	NAME(DV_REF_DMA_MASKED, DV_NAME_CHANNEL, "masked", 0, false, DV_VT_NUM, ev_dma_masked,
+	     "1 when channel N's mask bit is set (it ignores DREQ)"),
+	NAME(DV_REF_DMA_TC, DV_NAME_CHANNEL, "tc", 0, false, DV_VT_NUM, ev_dma_tc,
+	     "channel N's terminal-count bit in its controller's status register"),
+	NAME(DV_REF_DMA_DREQ, DV_NAME_CHANNEL, "dreq", 0, false, DV_VT_NUM, ev_dma_dreq,
+	     "channel N's DREQ line"),
+	NAME(DV_REF_DMA_RESIDUE, DV_NAME_CHANNEL, "residue", 0, false, DV_VT_NUM, ev_dma_residue,
+	     "bytes channel N has still to move (current count + 1, in words x 2 on 5-7)"),
+	NAME(DV_REF_DMA_PHYS, DV_NAME_CHANNEL, "phys", 0, false, DV_VT_NUM, ev_dma_phys,
+	     "the physical address channel N drives next (page register and address)"),
+	NAME(DV_REF_IRQ, DV_NAME_IRQ, "irq", 16, false, DV_VT_NUM, ev_irq, "IRQ line N (0-15)"),
+	NAME(DV_REF_CPU_MEM, DV_NAME_BRACKET, "cpu[", DV_MEM_MAX, false, DV_VT_NUM, ev_cpu_mem,
+	     "the byte the CPU sees at ADDR (a cached line wins over memory)"),
+	NAME(DV_REF_LAST_IN, DV_NAME_FIXED, "last.in", 0, false, DV_VT_NUM, ev_last_in,
+	     "the byte the last `in` or NdisRawReadPortUchar read"),
+	NAME(DV_REF_LAST_READ, DV_NAME_BRACKET, "last.read[", 256, false, DV_VT_NUM, ev_last_read,
+	     "byte I of what the last `read` read"),
+	NAME(DV_REF_NDIS_STATUS, DV_NAME_FIXED, "ndis.status", 0, false, DV_VT_STATUS, ev_ndis_status,
+	     "the status the last NDIS call returned"),
+	NAME(DV_REF_NDIS_INPROGRESS, DV_NAME_FIXED, "ndis.inprogress", 0, false, DV_VT_NUM,
+	     ev_ndis_inprogress, "the DMA block's InProgress flag (a transfer set up, not completed)"),
+	NAME(DV_REF_NDIS_COUNTER, DV_NAME_FIXED, "ndis.counter", 0, false, DV_VT_NUM, ev_ndis_counter,
+	     "what the last NdisMReadDmaCounter returned"),
+	NAME(DV_REF_VERIFIER_LAST, DV_NAME_FIXED, "verifier.last", 0, false, DV_VT_RULE,
+	     ev_verifier_last, "the last verifier rule that fired, or none"),
+	NAME(DV_REF_VERIFIER_COUNT, DV_NAME_FIXED, "verifier.count", 0, false, DV_VT_NUM,
+	     ev_verifier_count, "how many times verifier rules fired"),
+	NAME(DV_REF_VERIFIER_RULE, DV_NAME_RULE, "verifier.", 0, false, DV_VT_NUM, ev_verifier_rule,
+	     "how many times rule RULE fired"),
+	NAME(DV_REF_CALLS, DV_NAME_CALL, "calls.", 0, false, DV_VT_NUM, ev_calls,
+	     "how many times the NDIS call CALL was made"),
+	NAME(DV_REF_BUFFER_LEN, DV_NAME_BUFFER, "len", 0, false, DV_VT_NUM, ev_buffer_len,
+	     "buffer B's length"),
+	NAME(DV_REF_BUFFER_PHYS, DV_NAME_BUFFER, "phys", 0, false, DV_VT_NUM, ev_buffer_phys,
+	     "buffer B's first physical address"),
+	NAME(DV_REF_TX_SENT, DV_NAME_FIXED, "tx.sent", 0, false, DV_VT_NUM, ev_tx_sent,
+	     "packets handed to the driver's MiniportSend"),
+	NAME(DV_REF_TX_COMPLETED, DV_NAME_FIXED, "tx.completed", 0, false, DV_VT_NUM, ev_tx_completed,
+	     "packets the driver completed"),
+	NAME(DV_REF_TX_LAST_STATUS, DV_NAME_FIXED, "tx.last.status", 0, false, DV_VT_STATUS,
+	     ev_tx_last_status, "the status of the last completed packet (PENDING when none)"),
+	NAME(DV_REF_PEER_FRAMES, DV_NAME_FIXED, "peer.frames", 0, false, DV_VT_NUM, ev_peer_frames,
+	     "frames the peer station received"),
+	NAME(DV_REF_PEER_LAST_OK, DV_NAME_FIXED, "peer.last.ok", 0, false, DV_VT_NUM, ev_peer_last_ok,
+	     "1 when the peer's last frame is the packet that was sent"),
+	NAME(DV_REF_RX_FRAMES, DV_NAME_FIXED, "rx.frames", 0, false, DV_VT_NUM, ev_rx_frames,
+	     "frames the driver indicated up"),
+	NAME(DV_REF_RX_LAST_OK, DV_NAME_FIXED, "rx.last.ok", 0, false, DV_VT_NUM, ev_rx_last_ok,
+	     "1 when the last indicated frame is the one the peer sent"),
+	NAME(DV_REF_BOUNCE_USED, DV_NAME_FIXED, "bounce.used", 0, false, DV_VT_NUM, ev_bounce_used,
+	     "1 when the last IoMapTransfer used a bounce buffer"),
+	NAME(DV_REF_PORTS_OUT, DV_NAME_FIXED, "ports.out", 0, true, DV_VT_NUM, ev_ports_out,
+	     "port writes so far (.step: since the current step began)"),
+	NAME(DV_REF_PORTS_IN, DV_NAME_FIXED, "ports.in", 0, true, DV_VT_NUM, ev_ports_in,
+	     "port reads so far (.step: since the current step began)"),
 };
 
-static const struct fixed_name fixed_names[] = {
-	{ "last.in", DV_REF_LAST_IN, DV_VT_NUM },
-	{ "ndis.status", DV_REF_NDIS_STATUS, DV_VT_STATUS },
-	{ "ndis.inprogress", DV_REF_NDIS_INPROGRESS, DV_VT_NUM },
-	{ "ndis.counter", DV_REF_NDIS_COUNTER, DV_VT_NUM },
-	{ "verifier.last", DV_REF_VERIFIER_LAST, DV_VT_RULE },
-	{ "verifier.count", DV_REF_VERIFIER_COUNT, DV_VT_NUM },
-	{ "tx.sent", DV_REF_TX_SENT, DV_VT_NUM },
-	{ "tx.completed", DV_REF_TX_COMPLETED, DV_VT_NUM },
-	{ "tx.last.status", DV_REF_TX_LAST_STATUS, DV_VT_STATUS },
-	{ "peer.frames", DV_REF_PEER_FRAMES, DV_VT_NUM },
-	{ "peer.last.ok", DV_REF_PEER_LAST_OK, DV_VT_NUM },
-	{ "rx.frames", DV_REF_RX_FRAMES, DV_VT_NUM },
-	{ "rx.last.ok", DV_REF_RX_LAST_OK, DV_VT_NUM },
-	{ "bounce.used", DV_REF_BOUNCE_USED, DV_VT_NUM },
-	{ "ports.out", DV_REF_PORTS_OUT, DV_VT_NUM },
-	{ "ports.in", DV_REF_PORTS_IN, DV_VT_NUM },
-	{ "ports.out.step", DV_REF_PORTS_OUT, DV_VT_NUM },
-	{ "ports.in.step", DV_REF_PORTS_IN, DV_VT_NUM },
-};
+uint32_t dv_name_eval(struct dv_run *run, const struct dv_ref *r)
+{
+	if (r->kind == DV_REF_NUM)
+		return r->a;
+	if (r->kind == DV_REF_SLOT)
+		return dv_sim_get(run->sim, (enum dv_slot)r->a, r->b);
+	if ((unsigned)r->kind < DV_REF_COUNT && dv_names[r->kind].eval)
+		return dv_names[r->kind].eval(run, r);
+	return 0;
+}
 
-static const struct {
-	const char *suffix;
-	enum dv_ref_kind kind;
-} channel_names[] = {
-	{ "masked", DV_REF_DMA_MASKED }, { "tc", DV_REF_DMA_TC },	  { "dreq", DV_REF_DMA_DREQ },
-	{ "residue", DV_REF_DMA_RESIDUE }, { "phys", DV_REF_DMA_PHYS },
-};
+/* ---- resolution ------------------------------------------------------------------------------- */
 
+/* Machine slots written NAME[INDEX] (the others are resolved by their names, state.c). */
 static const struct {
 	const char *prefix;
-	enum dv_ref_kind kind;
 	enum dv_slot slot;
 	uint32_t limit;
-} bracket_names[] = {
-	{ "mem[", DV_REF_SLOT, DV_SLOT_MEM, DV_MEM_MAX },
-	{ "cpu[", DV_REF_CPU_MEM, DV_SLOT_NONE, DV_MEM_MAX },
-	{ "peer.rx[", DV_REF_SLOT, DV_SLOT_PEER_RX_DATA, DV_PEER_FRAMES * DV_FRAME_MAX },
-	{ "cache.data[", DV_REF_SLOT, DV_SLOT_CACHE_DATA, DV_CACHE_LINES * DV_CACHE_LINE },
-	{ "last.read[", DV_REF_LAST_READ, DV_SLOT_NONE, 256 },
+} slot_brackets[] = {
+	{ "mem[", DV_SLOT_MEM, DV_MEM_MAX },
+	{ "peer.rx[", DV_SLOT_PEER_RX_DATA, DV_PEER_FRAMES * DV_FRAME_MAX },
+	{ "cache.data[", DV_SLOT_CACHE_DATA, DV_CACHE_LINES * DV_CACHE_LINE },
 };
 
 static bool bracket_slot(enum dv_slot s)
@@ -84,6 +403,84 @@ static bool small_number(const char *s, unsigned *n, const char **rest)
 	return true;
 }
 
+/* "PREFIX[NUMBER]" below limit: the number. */
+static bool bracket_index(const char *n, size_t len, const char *prefix, uint32_t limit, uint32_t *v)
+{
+	size_t pl = strlen(prefix);
+	return len >= pl + 2 && n[len - 1] == ']' && dv_script_number(n + pl, len - pl - 1, v) &&
+	       *v < limit;
+}
+
+/* A name of the table's form (kind k), or false. */
+static bool resolve_form(const struct dv_lesson *lesson, const char *n, size_t len,
+                         enum dv_ref_kind k, struct dv_ref *out)
+{
+	const struct dv_name *row = &dv_names[k];
+	unsigned num;
+	uint32_t v;
+	const char *rest;
+	switch (row->form) {
+	case DV_NAME_FIXED:
+		if (!strcmp(n, row->text))
+			return true;
+		/* ports.out.step, ports.in.step: counted from the start of the current step */
+		if (row->per_step && !strncmp(n, row->text, strlen(row->text)) &&
+		    !strcmp(n + strlen(row->text), ".step")) {
+			out->a = 1;
+			return true;
+		}
+		return false;
+	case DV_NAME_CHANNEL:
+		if (strncmp(n, "dma.ch", 6) != 0 || !small_number(n + 6, &num, &rest) || num >= 8 ||
+		    *rest != '.' || strcmp(rest + 1, row->text) != 0)
+			return false;
+		out->a = num;
+		return true;
+	case DV_NAME_IRQ:
+		if (strncmp(n, row->text, strlen(row->text)) != 0 ||
+		    !small_number(n + strlen(row->text), &num, &rest) || num >= row->limit || *rest)
+			return false;
+		out->a = num;
+		return true;
+	case DV_NAME_BRACKET:
+		if (strncmp(n, row->text, strlen(row->text)) != 0 ||
+		    !bracket_index(n, len, row->text, row->limit, &v))
+			return false;
+		out->a = v;
+		return true;
+	case DV_NAME_RULE:
+		if (strncmp(n, row->text, strlen(row->text)) != 0 ||
+		    (out->a = dv_rule_find(n + strlen(row->text))) == DV_RULE_COUNT)
+			return false;
+		return true;
+	case DV_NAME_CALL:
+		if (strncmp(n, row->text, strlen(row->text)) != 0 ||
+		    (out->a = dv_call_find(n + strlen(row->text))) == DV_CALL_COUNT)
+			return false;
+		return true;
+	case DV_NAME_BUFFER: {
+		/* buffer.B.len, buffer.B.phys: B is one of the lesson's buffers */
+		const char *dot = lesson && !strncmp(n, "buffer.", 7) ? strrchr(n + 7, '.') : NULL;
+		if (!dot || strcmp(dot + 1, row->text) != 0)
+			return false;
+		size_t bl = (size_t)(dot - (n + 7));
+		for (unsigned i = 0; i < lesson->nbuffers; i++) {
+			const char *bn = lesson->buffers[i].name;
+			if (strlen(bn) == bl && !strncmp(bn, n + 7, bl)) {
+				out->a = i;
+				return true;
+			}
+		}
+		return false;
+	}
+	}
+	return false;
+}
+
+/* The order names are tried in: a fixed name before a pattern. */
+static const enum dv_name_form form_order[] = { DV_NAME_FIXED, DV_NAME_BRACKET, DV_NAME_CHANNEL,
+	                                        DV_NAME_IRQ, DV_NAME_RULE, DV_NAME_CALL, DV_NAME_BUFFER };
+
 bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t len,
                        struct dv_ref *out)
 {
@@ -95,86 +492,33 @@ bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t 
 	memset(out, 0, sizeof *out);
 	out->type = DV_VT_NUM;
 
-	for (size_t i = 0; i < sizeof fixed_names / sizeof fixed_names[0]; i++) {
-		if (!strcmp(n, fixed_names[i].name)) {
-			out->kind = fixed_names[i].kind;
-			out->type = fixed_names[i].type;
-			/* ports.out.step, ports.in.step: counted from the start of the current step */
-			if ((out->kind == DV_REF_PORTS_OUT || out->kind == DV_REF_PORTS_IN) && strstr(n, ".step"))
-				out->a = 1;
+	for (size_t f = 0; f < sizeof form_order / sizeof form_order[0]; f++) {
+		for (int k = DV_REF_SLOT + 1; k < DV_REF_COUNT; k++) {
+			if (dv_names[k].form != form_order[f])
+				continue;
+			if (!resolve_form(lesson, n, len, (enum dv_ref_kind)k, out)) {
+				/* a bracket's prefix with a bad index names nothing else */
+				if (form_order[f] == DV_NAME_BRACKET &&
+				    !strncmp(n, dv_names[k].text, strlen(dv_names[k].text)))
+					return false;
+				continue;
+			}
+			out->kind = (enum dv_ref_kind)k;
+			out->type = dv_names[k].type;
 			return true;
 		}
-	}
-	for (size_t i = 0; i < sizeof bracket_names / sizeof bracket_names[0]; i++) {
-		size_t pl = strlen(bracket_names[i].prefix);
-		if (strncmp(n, bracket_names[i].prefix, pl) != 0)
+		if (form_order[f] != DV_NAME_BRACKET)
 			continue;
-		uint32_t v;
-		if (len < pl + 2 || n[len - 1] != ']' || !dv_script_number(n + pl, len - pl - 1, &v) ||
-		    v >= bracket_names[i].limit)
-			return false;
-		out->kind = bracket_names[i].kind;
-		out->a = bracket_names[i].slot;
-		out->b = v;
-		if (out->kind != DV_REF_SLOT)
-			out->a = v;
-		return true;
-	}
-	if (!strncmp(n, "dma.ch", 6)) {
-		unsigned ch;
-		const char *rest;
-		if (small_number(n + 6, &ch, &rest) && ch < 8 && *rest == '.') {
-			for (size_t i = 0; i < sizeof channel_names / sizeof channel_names[0]; i++) {
-				if (!strcmp(rest + 1, channel_names[i].suffix)) {
-					out->kind = channel_names[i].kind;
-					out->a = ch;
-					return true;
-				}
-			}
-		}
-	}
-	if (!strncmp(n, "irq", 3)) {
-		unsigned irq;
-		const char *rest;
-		if (small_number(n + 3, &irq, &rest) && irq < 16 && !*rest) {
-			out->kind = DV_REF_IRQ;
-			out->a = irq;
+		for (size_t i = 0; i < sizeof slot_brackets / sizeof slot_brackets[0]; i++) {
+			uint32_t v;
+			if (strncmp(n, slot_brackets[i].prefix, strlen(slot_brackets[i].prefix)) != 0)
+				continue;
+			if (!bracket_index(n, len, slot_brackets[i].prefix, slot_brackets[i].limit, &v))
+				return false;
+			out->kind = DV_REF_SLOT;
+			out->a = slot_brackets[i].slot;
+			out->b = v;
 			return true;
-		}
-	}
-	if (!strncmp(n, "verifier.", 9)) {
-		enum dv_rule r = dv_rule_find(n + 9);
-		if (r != DV_RULE_COUNT) {
-			out->kind = DV_REF_VERIFIER_RULE;
-			out->a = r;
-			return true;
-		}
-	}
-	if (!strncmp(n, "calls.", 6)) {
-		enum dv_call c = dv_call_find(n + 6);
-		if (c != DV_CALL_COUNT) {
-			out->kind = DV_REF_CALLS;
-			out->a = c;
-			return true;
-		}
-	}
-	if (!strncmp(n, "buffer.", 7) && lesson) {
-		const char *dot = strrchr(n + 7, '.');
-		if (dot) {
-			size_t bl = (size_t)(dot - (n + 7));
-			for (unsigned i = 0; i < lesson->nbuffers; i++) {
-				const char *bn = lesson->buffers[i].name;
-				if (strlen(bn) == bl && !strncmp(bn, n + 7, bl)) {
-					if (!strcmp(dot + 1, "len"))
-						out->kind = DV_REF_BUFFER_LEN;
-					else if (!strcmp(dot + 1, "phys"))
-						out->kind = DV_REF_BUFFER_PHYS;
-					else
-						return false;
-					out->a = i;
-					return true;
-				}
-			}
 		}
 	}
 	for (int s = DV_SLOT_NONE + 1; s < DV_SLOT_COUNT; s++) {
@@ -202,35 +546,46 @@ bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t 
 	return false;
 }
 
-/* Offers every name the language knows to s. */
+/* Offers every name the language knows to s, in the order of the table's forms. */
 void dv_suggest_names(struct dv_suggest *s, const struct dv_lesson *lesson)
 {
 	char buf[96];
-	for (size_t i = 0; i < sizeof fixed_names / sizeof fixed_names[0]; i++)
-		dv_suggest_try(s, fixed_names[i].name);
-	for (unsigned ch = 0; ch < 8; ch++) {
-		for (size_t i = 0; i < sizeof channel_names / sizeof channel_names[0]; i++) {
-			snprintf(buf, sizeof buf, "dma.ch%u.%s", ch, channel_names[i].suffix);
+	for (int k = DV_REF_SLOT + 1; k < DV_REF_COUNT; k++)
+		if (dv_names[k].form == DV_NAME_FIXED)
+			dv_suggest_try(s, dv_names[k].text);
+	for (int k = DV_REF_SLOT + 1; k < DV_REF_COUNT; k++) {
+		if (dv_names[k].form == DV_NAME_FIXED && dv_names[k].per_step) {
+			snprintf(buf, sizeof buf, "%s.step", dv_names[k].text);
 			dv_suggest_try(s, buf);
 		}
 	}
-	for (unsigned irq = 0; irq < 16; irq++) {
-		snprintf(buf, sizeof buf, "irq%u", irq);
+	for (unsigned ch = 0; ch < 8; ch++) {
+		for (int k = DV_REF_SLOT + 1; k < DV_REF_COUNT; k++) {
+			if (dv_names[k].form != DV_NAME_CHANNEL)
+				continue;
+			snprintf(buf, sizeof buf, "dma.ch%u.%s", ch, dv_names[k].text);
+			dv_suggest_try(s, buf);
+		}
+	}
+	for (unsigned irq = 0; irq < dv_names[DV_REF_IRQ].limit; irq++) {
+		snprintf(buf, sizeof buf, "%s%u", dv_names[DV_REF_IRQ].text, irq);
 		dv_suggest_try(s, buf);
 	}
 	for (unsigned r = 0; r < DV_RULE_COUNT; r++) {
-		snprintf(buf, sizeof buf, "verifier.%s", dv_rule_name((enum dv_rule)r));
+		snprintf(buf, sizeof buf, "%s%s", dv_names[DV_REF_VERIFIER_RULE].text, dv_rule_name((enum dv_rule)r));
 		dv_suggest_try(s, buf);
 	}
 	for (unsigned c = 0; c < DV_CALL_COUNT; c++) {
-		snprintf(buf, sizeof buf, "calls.%s", dv_call_name((enum dv_call)c));
+		snprintf(buf, sizeof buf, "%s%s", dv_names[DV_REF_CALLS].text, dv_call_name((enum dv_call)c));
 		dv_suggest_try(s, buf);
 	}
 	for (unsigned i = 0; lesson && i < lesson->nbuffers; i++) {
-		snprintf(buf, sizeof buf, "buffer.%s.len", lesson->buffers[i].name);
-		dv_suggest_try(s, buf);
-		snprintf(buf, sizeof buf, "buffer.%s.phys", lesson->buffers[i].name);
-		dv_suggest_try(s, buf);
+		for (int k = DV_REF_SLOT + 1; k < DV_REF_COUNT; k++) {
+			if (dv_names[k].form != DV_NAME_BUFFER)
+				continue;
+			snprintf(buf, sizeof buf, "buffer.%s.%s", lesson->buffers[i].name, dv_names[k].text);
+			dv_suggest_try(s, buf);
+		}
 	}
 	for (int sl = DV_SLOT_NONE + 1; sl < DV_SLOT_COUNT; sl++) {
 		if (bracket_slot((enum dv_slot)sl))

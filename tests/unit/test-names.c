@@ -127,5 +127,21 @@ static void test_values(void)
 	dv_msgs_finish(&m);
 }
 
-CHECK_MAIN(CHECK_CASE(test_forms), CHECK_CASE(test_buffers), CHECK_CASE(test_words),
+/* Every name beyond the slots has its row: a form, a way to evaluate it, a description; and
+ * every fixed name resolves to its own row. */
+static void test_table(void)
+{
+	for (int k = DV_REF_SLOT + 1; k < DV_REF_COUNT; k++) {
+		const struct dv_name *n = &dv_names[k];
+		CHECK(n->text && n->text[0] && n->eval && n->what && n->what[0]);
+		if (n->form == DV_NAME_FIXED) {
+			struct dv_ref r;
+			CHECK(resolve(NULL, n->text, &r) && r.kind == (enum dv_ref_kind)k && r.type == n->type);
+		}
+		if (n->form == DV_NAME_BRACKET || n->form == DV_NAME_IRQ)
+			CHECK(n->limit > 0);
+	}
+}
+
+CHECK_MAIN(CHECK_CASE(test_table), CHECK_CASE(test_forms), CHECK_CASE(test_buffers), CHECK_CASE(test_words),
            CHECK_CASE(test_values))
