@@ -646,6 +646,66 @@ bool dv_parse_buffer(struct dv_parser *p, struct dv_tok *kw)
 	return true;
 }
 
+/* The value of call argument a (of call c) in token val; false after an error. */
+static bool call_arg(struct dv_parser *p, enum dv_lcall c, int a, struct dv_tok *val, uint32_t *out)
+{
+	uint32_t v = 0;
+	bool ok = true;
+	switch (a) {
+	case DV_ARG_CHANNEL: ok = dv_kv_num(p, val, "channel", 0, 255, &v); break;
+	case DV_ARG_PARAM: ok = dv_kv_num(p, val, "param", 0, 0xFFFFFFFFu, &v); break;
+	case DV_ARG_WIDTH:
+		ok = dv_kv_num(p, val, "width", 8, 16, &v);
+		if (ok && v != 8 && v != 16) {
+			dv_perr(p, val->col, NULL, "width must be 8 or 16");
+			ok = false;
+		}
+		break;
+	case DV_ARG_DEMAND:
+	case DV_ARG_AUTOINIT:
+	case DV_ARG_WRITE: ok = dv_want_bool(p, val, arg_names[a], &v); break;
+	case DV_ARG_MAX: ok = dv_kv_num(p, val, "max", 0, 0xFFFFFFFFu, &v); break;
+	case DV_ARG_PORT:
+		ok = dv_kv_num(p, val, "port", 0, c == DV_LCALL_REGISTER ? 0xFFFFFFFFu : 0xFFFF, &v);
+		break;
+	case DV_ARG_VALUE: ok = dv_kv_num(p, val, "value", 0, 255, &v); break;
+	case DV_ARG_OFFSET:
+	case DV_ARG_LENGTH: ok = dv_kv_num(p, val, arg_names[a], 0, 0xFFFFFFFFu, &v); break;
+	case DV_ARG_HANDLE:
+		if (!dv_tok_is(val, "bad")) {
+			dv_perr(p, val->col, "the lesson's own handle is used by default",
+			     "handle= can only be 'bad' (a handle NDIS never returned)");
+			ok = false;
+		}
+		v = 1;
+		break;
+	case DV_ARG_BUFFER: {
+		ok = false;
+		for (unsigned i = 0; i < p->L->nbuffers; i++) {
+			const char *bn = p->L->buffers[i].name;
+			if (val->kind == DV_TK_WORD && strlen(bn) == val->len && !strncmp(bn, val->s, val->len)) {
+				v = i;
+				ok = true;
+			}
+		}
+		if (!ok) {
+			struct dv_suggest s;
+			char hint[160];
+			dv_suggest_init(&s, val->s, val->len);
+			for (unsigned i = 0; i < p->L->nbuffers; i++)
+				dv_suggest_try(&s, p->L->buffers[i].name);
+			const char *h = dv_suggest_hint(&s, hint, sizeof hint);
+			dv_perr(p, val->col, h ? h : "declare it first: buffer NAME at ADDR len N",
+			     "unknown buffer '%.*s'", (int)val->len, val->s);
+		}
+		break;
+	}
+	default: break;
+	}
+	*out = v;
+	return ok;
+}
+
 bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 {
 	char b[96];
@@ -699,59 +759,7 @@ bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 		}
 		given |= 1u << a;
 		uint32_t v = 0;
-		bool ok = true;
-		switch (a) {
-		case DV_ARG_CHANNEL: ok = dv_kv_num(p, val, "channel", 0, 255, &v); break;
-		case DV_ARG_PARAM: ok = dv_kv_num(p, val, "param", 0, 0xFFFFFFFFu, &v); break;
-		case DV_ARG_WIDTH:
-			ok = dv_kv_num(p, val, "width", 8, 16, &v);
-			if (ok && v != 8 && v != 16) {
-				dv_perr(p, val->col, NULL, "width must be 8 or 16");
-				ok = false;
-			}
-			break;
-		case DV_ARG_DEMAND:
-		case DV_ARG_AUTOINIT:
-		case DV_ARG_WRITE: ok = dv_want_bool(p, val, arg_names[a], &v); break;
-		case DV_ARG_MAX: ok = dv_kv_num(p, val, "max", 0, 0xFFFFFFFFu, &v); break;
-		case DV_ARG_PORT:
-			ok = dv_kv_num(p, val, "port", 0, c == DV_LCALL_REGISTER ? 0xFFFFFFFFu : 0xFFFF, &v);
-			break;
-		case DV_ARG_VALUE: ok = dv_kv_num(p, val, "value", 0, 255, &v); break;
-		case DV_ARG_OFFSET:
-		case DV_ARG_LENGTH: ok = dv_kv_num(p, val, arg_names[a], 0, 0xFFFFFFFFu, &v); break;
-		case DV_ARG_HANDLE:
-			if (!dv_tok_is(val, "bad")) {
-				dv_perr(p, val->col, "the lesson's own handle is used by default",
-				     "handle= can only be 'bad' (a handle NDIS never returned)");
-				ok = false;
-			}
-			v = 1;
-			break;
-		case DV_ARG_BUFFER: {
-			ok = false;
-			for (unsigned i = 0; i < p->L->nbuffers; i++) {
-				const char *bn = p->L->buffers[i].name;
-				if (val->kind == DV_TK_WORD && strlen(bn) == val->len && !strncmp(bn, val->s, val->len)) {
-					v = i;
-					ok = true;
-				}
-			}
-			if (!ok) {
-				struct dv_suggest s;
-				char hint[160];
-				dv_suggest_init(&s, val->s, val->len);
-				for (unsigned i = 0; i < p->L->nbuffers; i++)
-					dv_suggest_try(&s, p->L->buffers[i].name);
-				const char *h = dv_suggest_hint(&s, hint, sizeof hint);
-				dv_perr(p, val->col, h ? h : "declare it first: buffer NAME at ADDR len N",
-				     "unknown buffer '%.*s'", (int)val->len, val->s);
-			}
-			break;
-		}
-		default: break;
-		}
-		if (!ok)
+		if (!call_arg(p, c, a, val, &v))
 			return true;
 		args[a] = v;
 	}
