@@ -495,6 +495,48 @@ void dv_lesson_free(struct dv_lesson *L)
 	free(L);
 }
 
+enum line_fit { FITS, LINE_TOO_LONG, JOINED_TOO_LONG };
+
+/* Joins physical lines ending in a backslash, from text[*i] on, into one logical line of at
+ * most twice the length of a line, counting the space that stands for each line break. */
+static enum line_fit logical_line(const char *text, size_t len, size_t *i, uint32_t *phys_line,
+                                  char *logical)
+{
+	const size_t joined_max = DV_SCRIPT_MAX_LINE * 2;
+	size_t ll = 0;
+	enum line_fit fit = FITS;
+	for (;;) {
+		size_t start = *i;
+		while (*i < len && text[*i] != '\n')
+			(*i)++;
+		size_t n = *i - start;
+		if (*i < len)
+			(*i)++; /* the newline */
+		(*phys_line)++;
+		if (n && text[start + n - 1] == '\r')
+			n--;
+		bool cont = n && text[start + n - 1] == '\\';
+		if (cont)
+			n--;
+		bool more = cont && *i < len;
+		if (n > DV_SCRIPT_MAX_LINE) {
+			fit = LINE_TOO_LONG;
+			break;
+		}
+		if (n + more > joined_max - ll) {
+			fit = JOINED_TOO_LONG;
+			break;
+		}
+		memcpy(logical + ll, text + start, n);
+		ll += n;
+		if (!more)
+			break;
+		logical[ll++] = ' ';
+	}
+	logical[ll] = 0;
+	return fit;
+}
+
 struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len, struct dv_msgs *msgs)
 {
 	struct dv_lesson *L = calloc(1, sizeof *L);
@@ -547,41 +589,8 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		i = 3;
 	while (!p.errors && i < len) {
-		/* Join physical lines ending in a backslash into one logical line of at most
-		 * twice the length of a line, counting the space that stands for each line break. */
-		const size_t joined_max = DV_SCRIPT_MAX_LINE * 2;
-		size_t ll = 0;
-		enum { FITS, LINE_TOO_LONG, JOINED_TOO_LONG } fit = FITS;
 		uint32_t first_line = phys_line + 1;
-		for (;;) {
-			size_t start = i;
-			while (i < len && text[i] != '\n')
-				i++;
-			size_t n = i - start;
-			if (i < len)
-				i++; /* the newline */
-			phys_line++;
-			if (n && text[start + n - 1] == '\r')
-				n--;
-			bool cont = n && text[start + n - 1] == '\\';
-			if (cont)
-				n--;
-			bool more = cont && i < len;
-			if (n > DV_SCRIPT_MAX_LINE) {
-				fit = LINE_TOO_LONG;
-				break;
-			}
-			if (n + more > joined_max - ll) {
-				fit = JOINED_TOO_LONG;
-				break;
-			}
-			memcpy(logical + ll, text + start, n);
-			ll += n;
-			if (!more)
-				break;
-			logical[ll++] = ' ';
-		}
-		logical[ll] = 0;
+		enum line_fit fit = logical_line(text, len, &i, &phys_line, logical);
 		p.text = logical;
 		if (fit == LINE_TOO_LONG) {
 			p.line = phys_line;
@@ -592,7 +601,7 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 			p.line = first_line;
 			dv_perr(&p, 0, "split the statement, or end fewer lines with '\\'",
 			     "lines %u to %u, joined by '\\', make a line longer than %zu bytes",
-			     (unsigned)first_line, (unsigned)phys_line, joined_max);
+			     (unsigned)first_line, (unsigned)phys_line, (size_t)DV_SCRIPT_MAX_LINE * 2);
 			break;
 		}
 		p.line = first_line;
