@@ -12,26 +12,29 @@
 
 #include "lang_int.h"
 
+/* clang-format off */
 #define ROW(name, where, bit, flags, parse, exec, synopsis) \
 	{ name, where, bit, flags, parse, exec, synopsis }
+/* clang-format on */
 
 const struct dv_keyword dv_keywords[] = {
 	/* the file's header (§3, §4) */
-	ROW("lesson", DV_KW_META, META_LESSON, 0, dv_parse_lesson, NULL, "lesson ID"),
-	ROW("title", DV_KW_META, META_TITLE, 0, dv_parse_title, NULL, "title \"TEXT\""),
-	ROW("level", DV_KW_META, META_LEVEL, 0, dv_parse_level, NULL, "level 1|2|3"),
-	ROW("summary", DV_KW_META, META_SUMMARY, 0, dv_parse_title, NULL, "summary \"TEXT\""),
-	ROW("machine", DV_KW_META, META_MACHINE, 0, dv_parse_machine, NULL,
+	ROW("lesson", DV_KW_META, DV_META_LESSON, 0, dv_parse_lesson, NULL, "lesson ID"),
+	ROW("title", DV_KW_META, DV_META_TITLE, 0, dv_parse_title, NULL, "title \"TEXT\""),
+	ROW("level", DV_KW_META, DV_META_LEVEL, 0, dv_parse_level, NULL, "level 1|2|3"),
+	ROW("summary", DV_KW_META, DV_META_SUMMARY, 0, dv_parse_title, NULL, "summary \"TEXT\""),
+	ROW("machine", DV_KW_META, DV_META_MACHINE, 0, dv_parse_machine, NULL,
 	    "machine [channel=N] [width=8|16] [irq=N] [nic=PORT] [memory=SIZE] [coherent=yes|no] "
 	    "[wire=N] [seed=N]"),
 	/* `driver init|send|halt` is an action; the header's `driver` is the row after it */
 	ROW("driver", DV_KW_ACTION, 0, 0, dv_parse_driver_action, dv_exec_driver,
 	    "driver init | driver send LEN [buffers=N] [at=ADDR] [above16m] [cross64k] [scattered] "
 	    "| driver halt"),
-	ROW("driver", DV_KW_META, META_DRIVER, 0, dv_parse_driver_setting, NULL,
+	ROW("driver", DV_KW_META, DV_META_DRIVER, 0, dv_parse_driver_setting, NULL,
 	    "driver reference [copy=N] | driver none | driver file"),
 	ROW("allow", DV_KW_META, 0, 0, dv_parse_allow, NULL, "allow RULE..."),
-	ROW("compare-to", DV_KW_META, META_COMPARE, 0, dv_parse_compare_to, NULL, "compare-to FILE"),
+	ROW("compare-to", DV_KW_META, DV_META_COMPARE, 0, dv_parse_compare_to, NULL,
+	    "compare-to FILE"),
 	/* steps and narration (§5) */
 	ROW("step", DV_KW_FILE, 0, 0, dv_parse_step, NULL, "step \"TITLE\" [id=NAME]"),
 	ROW("say", DV_KW_FILE, 0, DV_KW_TEXT, dv_parse_say, NULL, "say TEXT"),
@@ -52,10 +55,12 @@ const struct dv_keyword dv_keywords[] = {
 	ROW("irql", DV_KW_ACTION, 0, 0, dv_parse_irql, dv_exec_irql, "irql passive|dispatch|dirql"),
 	ROW("buffer", DV_KW_ACTION, 0, 0, dv_parse_buffer, dv_exec_buffer,
 	    "buffer NAME at ADDR|alloc len N [scattered]"),
-	ROW("call", DV_KW_ACTION, 0, 0, dv_parse_call, dv_exec_call, "call NDIS-CALL [KEY=VALUE...]"),
+	ROW("call", DV_KW_ACTION, 0, 0, dv_parse_call, dv_exec_call,
+	    "call NDIS-CALL [KEY=VALUE...]"),
 	ROW("peer", DV_KW_ACTION, 0, 0, dv_parse_peer, dv_exec_peer, "peer send LEN [count=N]"),
 	/* checks, questions, output (§8-§10) */
-	ROW("expect", DV_KW_ANY, 0, DV_KW_LOOKS, dv_parse_expect, dv_exec_expect, "expect CONDITION"),
+	ROW("expect", DV_KW_ANY, 0, DV_KW_LOOKS, dv_parse_expect, dv_exec_expect,
+	    "expect CONDITION"),
 	ROW("goal", DV_KW_FILE, 0, DV_KW_LOOKS, dv_parse_expect, NULL, "goal CONDITION"),
 	ROW("ask", DV_KW_FILE, 0, DV_KW_LOOKS, dv_parse_ask, dv_exec_ask,
 	    "ask \"QUESTION\" [answer VALUE...] [hint \"TEXT\"] [explain \"TEXT\"] [id NAME] "
@@ -74,7 +79,8 @@ const struct dv_keyword dv_keywords[] = {
 
 const size_t dv_nkeywords = sizeof dv_keywords / sizeof dv_keywords[0];
 
-const struct dv_keyword *dv_keyword_find(const char *name, size_t len, const struct dv_keyword *after)
+const struct dv_keyword *dv_keyword_find(const char *name, size_t len,
+					 const struct dv_keyword *after)
 {
 	size_t i = after ? (size_t)(after - dv_keywords) + 1 : 0;
 	for (; i < dv_nkeywords; i++)
@@ -86,8 +92,9 @@ const struct dv_keyword *dv_keyword_find(const char *name, size_t len, const str
 bool dv_lang_keyword_help(size_t i, struct dv_keyword_help *out)
 {
 	static const char *const where[] = {
-		[DV_KW_META] = "header",     [DV_KW_FILE] = "lesson file", [DV_KW_ANY] = "file or prompt",
-		[DV_KW_ACTION] = "action",   [DV_KW_CLAUSE] = "after ask",
+		[DV_KW_META] = "header",	[DV_KW_FILE] = "lesson file",
+		[DV_KW_ANY] = "file or prompt", [DV_KW_ACTION] = "action",
+		[DV_KW_CLAUSE] = "after ask",
 	};
 	if (i >= dv_nkeywords)
 		return false;

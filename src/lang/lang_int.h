@@ -47,17 +47,16 @@ struct dv_parser {
 	size_t para_len;
 	const char **paras; /* the current step's paragraphs (arena array) */
 	unsigned nparas;
-	size_t *para_stmt;   /* where each stands (see struct dv_step) */
+	size_t *para_stmt; /* where each stands (see struct dv_step) */
 	uint32_t *para_line, *para_last;
 	uint32_t para_first, para_end; /* the lines of the paragraph being built */
 	size_t cap_stmts, cap_steps, cap_asks, cap_bufs;
-	unsigned ncols; /* columns of the current output-list, 0 = none yet */
+	unsigned ncols;	     /* columns of the current output-list, 0 = none yet */
 	struct dv_stmt *out; /* command mode: where the statement goes */
 	bool out_done;
 	const struct dv_keyword *kw; /* the row being parsed (dv_add_stmt records it) */
 	const char *rest;	     /* a DV_KW_TEXT row: the line after its keyword */
 };
-
 
 /* support.c: arrays that grow in the arena, yes/no words, suggestions. */
 void *dv_arena_grow(struct dv_arena **a, void *arr, unsigned n, size_t elem);
@@ -91,9 +90,9 @@ bool dv_want_string(struct dv_parser *p, const char *what, const char **out);
 bool dv_want_bool(struct dv_parser *p, const struct dv_tok *k, const char *what, uint32_t *out);
 struct dv_tok *dv_want_kv(struct dv_parser *p, struct dv_tok **key);
 bool dv_kv_num(struct dv_parser *p, struct dv_tok *v, const char *what, uint32_t min, uint32_t max,
-               uint32_t *out);
+	       uint32_t *out);
 void dv_unknown_word(struct dv_parser *p, const struct dv_tok *k, const char *what,
-                     const char *const *cands, size_t ncands);
+		     const char *const *cands, size_t ncands);
 
 /* ---- the state-name table (names.c) ----------------------------------------------------------- */
 
@@ -156,8 +155,15 @@ enum {
 };
 
 /* The header's statements, for "given twice". */
-enum { META_LESSON = 1, META_TITLE = 2, META_LEVEL = 4, META_SUMMARY = 8, META_MACHINE = 16,
-       META_DRIVER = 32, META_COMPARE = 64 };
+enum {
+	DV_META_LESSON = 1,
+	DV_META_TITLE = 2,
+	DV_META_LEVEL = 4,
+	DV_META_SUMMARY = 8,
+	DV_META_MACHINE = 16,
+	DV_META_DRIVER = 32,
+	DV_META_COMPARE = 64
+};
 
 /* One row per statement. parse reads the tokens after the keyword kw (NULL for a DV_KW_TEXT
  * row: the text is p->rest) and returns false only when the line is not this row's (then the
@@ -166,7 +172,7 @@ enum { META_LESSON = 1, META_TITLE = 2, META_LEVEL = 4, META_SUMMARY = 8, META_M
 struct dv_keyword {
 	const char *name;
 	enum dv_kw_where where;
-	unsigned meta_bit; /* DV_KW_META: its META_* bit, 0 when it may repeat */
+	unsigned meta_bit; /* DV_KW_META: its DV_META_* bit, 0 when it may repeat */
 	unsigned flags;	   /* DV_KW_TEXT, DV_KW_LOOKS, DV_KW_NO_SUGGEST */
 	bool (*parse)(struct dv_parser *p, struct dv_tok *kw);
 	void (*exec)(struct dv_run *run, const struct dv_stmt *s, const char *file);
@@ -177,7 +183,8 @@ extern const struct dv_keyword dv_keywords[];
 extern const size_t dv_nkeywords;
 
 /* The row named name[0..len) after row after (NULL: the first such row), or NULL. */
-const struct dv_keyword *dv_keyword_find(const char *name, size_t len, const struct dv_keyword *after);
+const struct dv_keyword *dv_keyword_find(const char *name, size_t len,
+					 const struct dv_keyword *after);
 
 /* statements.c: the parse functions of the rows */
 bool dv_parse_lesson(struct dv_parser *p, struct dv_tok *kw);

@@ -65,7 +65,8 @@ static void test_doc_names_every_keyword(void)
 		snprintf(c, sizeof c, "`%s", dv_keywords[i].name);
 		bool found = strstr(doc, q) || strstr(doc, c);
 		if (!found)
-			fprintf(stderr, "docs/lesson-format.md does not name '%s'\n", dv_keywords[i].name);
+			fprintf(stderr, "docs/lesson-format.md does not name '%s'\n",
+				dv_keywords[i].name);
 		CHECK(found);
 	}
 	free(doc);
@@ -93,10 +94,12 @@ static void test_doc_grammar_in_table(void)
 		snprintf(line, sizeof line, "%.*s", (int)(len < 255 ? len : 255), l);
 		/* a production starts at column 0; its continuation lines are indented */
 		if (line[0] != ' ') {
-			static const char *const heads[] = { "statement", "meta", "config", "askclause", "action" };
+			static const char *const heads[] = { "statement", "meta", "config",
+							     "askclause", "action" };
 			in_stmt = false;
 			for (size_t h = 0; h < 5; h++)
-				if (!strncmp(line, heads[h], strlen(heads[h])) && line[strlen(heads[h])] == ' ')
+				if (!strncmp(line, heads[h], strlen(heads[h])) &&
+				    line[strlen(heads[h])] == ' ')
 					in_stmt = true;
 		}
 		char *alt = strstr(line, ":=");
@@ -127,10 +130,12 @@ static void test_doc_grammar_in_table(void)
 			if (q && (p == a || q < p)) {
 				char *qe = strchr(q, '"');
 				if (qe) {
-					const struct dv_keyword *k = dv_keyword_find(q, (size_t)(qe - q), NULL);
+					const struct dv_keyword *k =
+						dv_keyword_find(q, (size_t)(qe - q), NULL);
 					if (!k)
-						fprintf(stderr, "the grammar names '%.*s', which the keyword table lacks\n",
-						        (int)(qe - q), q);
+						fprintf(stderr,
+							"the grammar names '%.*s', which the keyword table lacks\n",
+							(int)(qe - q), q);
 					CHECK(k != NULL);
 					checked++;
 				}
@@ -164,7 +169,9 @@ static void test_dispatch(void)
 {
 	char e[512], h[256];
 	first_error("step \"a\"\nlesson x\n", e, sizeof e, h, sizeof h);
-	CHECK(!strcmp(e, "t.lesson:2:1: error: 'lesson' must come before the first step and the first action"));
+	CHECK(!strcmp(
+		e,
+		"t.lesson:2:1: error: 'lesson' must come before the first step and the first action"));
 	first_error("level 2\nlevel 3\n", e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, "t.lesson:2:1: error: 'level' given twice"));
 	first_error("allow dma-busy\nallow dma-busy\n", e, sizeof e, h, sizeof h);
@@ -179,8 +186,9 @@ static void test_dispatch(void)
 	CHECK(strstr(e, "t.lesson:1:8: error: 'driver init' needs a driver") == e);
 	first_error("hint \"x\"\n", e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, "t.lesson:1:1: error: 'hint' must follow an 'ask'"));
-	first_error("step \"a\"\nask \"q?\"\nanswer 1\nhint \"h\"\nexplain \"e\"\nid q7\nattempts 2\n", e,
-	            sizeof e, h, sizeof h);
+	first_error(
+		"step \"a\"\nask \"q?\"\nanswer 1\nhint \"h\"\nexplain \"e\"\nid q7\nattempts 2\n",
+		e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, ""));
 	first_error("setp \"a\"\n", e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, "t.lesson:1:1: error: unknown statement 'setp'"));
@@ -195,19 +203,24 @@ static void test_rows_recorded(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L = parse("driver reference\nstep \"a\"\nsay hi\ndo out 0x0A 5\nrun 10\n"
-	                            "run quiet\nwrite 0x1000 1 2\nexpect 1\ngoal 1\ndriver init\n", &m);
+				    "run quiet\nwrite 0x1000 1 2\nexpect 1\ngoal 1\ndriver init\n",
+				    &m);
 	CHECK(L != NULL);
 	if (!L) {
 		dv_msgs_finish(&m);
 		return;
 	}
-	static const char *const want[] = { "out", "run", "run", "write", "expect", "goal", "driver" };
+	static const char *const want[] = {
+		"out", "run", "run", "write", "expect", "goal", "driver"
+	};
 	CHECK_EQ(L->nstmts, 7);
 	for (size_t i = 0; i < L->nstmts && i < 7; i++)
 		CHECK(L->stmts[i].keyword && !strcmp(L->stmts[i].keyword->name, want[i]));
 	CHECK(L->stmts[1].kind == DV_ST_TICK && L->stmts[1].cycles == 10);
-	CHECK(L->stmts[2].kind == DV_ST_RUN_QUIET && L->stmts[2].run.max == DV_SCRIPT_DEFAULT_RUN_MAX);
-	CHECK(L->stmts[3].kind == DV_ST_WRITE && L->stmts[3].mem.n == 2 && L->stmts[3].mem.data[1] == 2);
+	CHECK(L->stmts[2].kind == DV_ST_RUN_QUIET &&
+	      L->stmts[2].run.max == DV_SCRIPT_DEFAULT_RUN_MAX);
+	CHECK(L->stmts[3].kind == DV_ST_WRITE && L->stmts[3].mem.n == 2 &&
+	      L->stmts[3].mem.data[1] == 2);
 	CHECK(L->stmts[6].kind == DV_ST_DRIVER_INIT);
 	dv_lesson_free(L);
 	dv_msgs_finish(&m);
@@ -232,7 +245,9 @@ static void test_prompt(void)
 	if (m.n == 3) {
 		CHECK(!strcmp(m.v[0].text, "sandbox:2:1: error: 'say' belongs in a lesson file"));
 		CHECK(!strcmp(m.v[1].text, "sandbox:3:1: error: 'goal' belongs in a lesson file"));
-		CHECK(!strcmp(m.v[2].text, "sandbox:4:1: error: 'title' belongs in a lesson file, not the prompt"));
+		CHECK(!strcmp(
+			m.v[2].text,
+			"sandbox:4:1: error: 'title' belongs in a lesson file, not the prompt"));
 	}
 	dv_arena_free(arena);
 	dv_lesson_free(L);
@@ -242,9 +257,12 @@ static void test_prompt(void)
 int main(int argc, char **argv)
 {
 	static const struct check_case cases[] = {
-		CHECK_CASE(test_rows),		CHECK_CASE(test_doc_names_every_keyword),
-		CHECK_CASE(test_doc_grammar_in_table), CHECK_CASE(test_dispatch),
-		CHECK_CASE(test_rows_recorded), CHECK_CASE(test_prompt),
+		CHECK_CASE(test_rows),
+		CHECK_CASE(test_doc_names_every_keyword),
+		CHECK_CASE(test_doc_grammar_in_table),
+		CHECK_CASE(test_dispatch),
+		CHECK_CASE(test_rows_recorded),
+		CHECK_CASE(test_prompt),
 	};
 	doc_path = argc > 1 ? argv[1] : NULL;
 	return check_run(cases, (int)(sizeof cases / sizeof cases[0]));

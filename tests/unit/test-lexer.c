@@ -38,7 +38,8 @@ static void lx_close(struct lx *x)
 
 static bool tok_eq(const struct dv_tok *k, enum dv_tk kind, const char *text, uint32_t col)
 {
-	return k->kind == kind && k->len == strlen(text) && !strncmp(k->s, text, k->len) && k->col == col;
+	return k->kind == kind && k->len == strlen(text) && !strncmp(k->s, text, k->len) &&
+	       k->col == col;
 }
 
 static void test_tokens(void)
@@ -100,7 +101,9 @@ static void test_readers(void)
 	dv_next(&x.p);
 	CHECK(dv_want_num(&x.p, "a port", 0, 0xFFFF, &v) && v == 0x3f0);
 	CHECK(!dv_want_num(&x.p, "a byte", 0, 255, &v));
-	CHECK(x.m.n == 1 && !strcmp(x.m.v[0].text, "t.lesson:7:11: error: a byte must be between 0 and 255, got 300"));
+	CHECK(x.m.n == 1 &&
+	      !strcmp(x.m.v[0].text,
+		      "t.lesson:7:11: error: a byte must be between 0 and 255, got 300"));
 	CHECK(dv_at_end(&x.p) && dv_want_end(&x.p));
 	lx_close(&x);
 
@@ -132,7 +135,8 @@ static void test_numbers(void)
 	CHECK(!dv_script_number("0x", 2, &v));
 	CHECK(!dv_script_number("12q", 3, &v));
 	CHECK(!dv_script_number("0x100000000", 11, &v));
-	CHECK(dv_bool_word("yes", 3) == 1 && dv_bool_word("off", 3) == 0 && dv_bool_word("maybe", 5) < 0);
+	CHECK(dv_bool_word("yes", 3) == 1 && dv_bool_word("off", 3) == 0 &&
+	      dv_bool_word("maybe", 5) < 0);
 }
 
 static void test_suggest(void)
@@ -156,9 +160,10 @@ static void test_continuation(void)
 	const char *text = "lesson t\nout 0x0A \\\n  0x05\nout 0x0A \\\n 0x05 7\n";
 	struct dv_lesson *L = dv_lesson_parse("t.lesson", text, strlen(text), &m);
 	CHECK(L == NULL);
-	CHECK(m.n == 1 && m.v && strstr(m.v[0].text, "t.lesson:4:") && strstr(m.v[0].text, "unexpected '7'"));
+	CHECK(m.n == 1 && m.v && strstr(m.v[0].text, "t.lesson:4:") &&
+	      strstr(m.v[0].text, "unexpected '7'"));
 	dv_msgs_finish(&m);
 }
 
 CHECK_MAIN(CHECK_CASE(test_tokens), CHECK_CASE(test_strings), CHECK_CASE(test_readers),
-           CHECK_CASE(test_numbers), CHECK_CASE(test_suggest), CHECK_CASE(test_continuation))
+	   CHECK_CASE(test_numbers), CHECK_CASE(test_suggest), CHECK_CASE(test_continuation))

@@ -18,8 +18,10 @@ static void test_forms(void)
 {
 	struct dv_ref r;
 	char buf[96];
-	CHECK(resolve(NULL, "ndis.status", &r) && r.kind == DV_REF_NDIS_STATUS && r.type == DV_VT_STATUS);
-	CHECK(resolve(NULL, "verifier.last", &r) && r.kind == DV_REF_VERIFIER_LAST && r.type == DV_VT_RULE);
+	CHECK(resolve(NULL, "ndis.status", &r) && r.kind == DV_REF_NDIS_STATUS &&
+	      r.type == DV_VT_STATUS);
+	CHECK(resolve(NULL, "verifier.last", &r) && r.kind == DV_REF_VERIFIER_LAST &&
+	      r.type == DV_VT_RULE);
 	CHECK(resolve(NULL, "ports.out", &r) && r.kind == DV_REF_PORTS_OUT && r.a == 0);
 	CHECK(resolve(NULL, "ports.in.step", &r) && r.kind == DV_REF_PORTS_IN && r.a == 1);
 	CHECK(resolve(NULL, "dma.ch5.tc", &r) && r.kind == DV_REF_DMA_TC && r.a == 5);
@@ -28,7 +30,8 @@ static void test_forms(void)
 	CHECK(!resolve(NULL, "dma.ch1.nosuch", &r));
 	CHECK(resolve(NULL, "irq15", &r) && r.kind == DV_REF_IRQ && r.a == 15);
 	CHECK(!resolve(NULL, "irq16", &r));
-	CHECK(resolve(NULL, "mem[0x3000]", &r) && r.kind == DV_REF_SLOT && r.a == DV_SLOT_MEM && r.b == 0x3000);
+	CHECK(resolve(NULL, "mem[0x3000]", &r) && r.kind == DV_REF_SLOT && r.a == DV_SLOT_MEM &&
+	      r.b == 0x3000);
 	CHECK(resolve(NULL, "cpu[16]", &r) && r.kind == DV_REF_CPU_MEM && r.a == 16);
 	CHECK(resolve(NULL, "last.read[255]", &r) && r.kind == DV_REF_LAST_READ && r.a == 255);
 	CHECK(!resolve(NULL, "last.read[256]", &r));
@@ -39,7 +42,8 @@ static void test_forms(void)
 	CHECK(resolve(NULL, buf, &r) && r.kind == DV_REF_CALLS && r.a == 0);
 	CHECK(!resolve(NULL, "calls.NdisNoSuchCall", &r));
 	dv_slot_name(DV_SLOT_BUS_OWNER, 0, buf, sizeof buf);
-	CHECK(resolve(NULL, buf, &r) && r.kind == DV_REF_SLOT && r.a == DV_SLOT_BUS_OWNER && r.type == DV_VT_OWNER);
+	CHECK(resolve(NULL, buf, &r) && r.kind == DV_REF_SLOT && r.a == DV_SLOT_BUS_OWNER &&
+	      r.type == DV_VT_OWNER);
 	CHECK(resolve(NULL, "dma.ch1.count", &r) && r.kind == DV_REF_SLOT && r.b == 1);
 	CHECK(!resolve(NULL, "", &r));
 	CHECK(!resolve(NULL, "no.such.name", &r));
@@ -72,15 +76,18 @@ static void test_buffers(void)
 static void test_words(void)
 {
 	struct dv_msgs m;
-	struct dv_lesson *L = parse("expect ndis.status == NDIS_STATUS_SUCCESS && bus.owner == cpu && "
-	                            "verifier.last == none && 1 == yes\n", &m);
+	struct dv_lesson *L =
+		parse("expect ndis.status == NDIS_STATUS_SUCCESS && bus.owner == cpu && "
+		      "verifier.last == none && 1 == yes\n",
+		      &m);
 	CHECK(L != NULL);
 	if (L) {
 		const struct dv_cond *c = &L->stmts[0].cond;
 		CHECK_EQ(c->n, 4);
 		CHECK(c->cmp[0].rhs.term[0].type == DV_VT_STATUS && c->cmp[0].rhs.term[0].a == 0);
 		CHECK(c->cmp[1].rhs.term[0].type == DV_VT_OWNER && c->cmp[1].rhs.term[0].a == 0);
-		CHECK(c->cmp[2].rhs.term[0].type == DV_VT_RULE && c->cmp[2].rhs.term[0].a == 0xFFFFFFFFu);
+		CHECK(c->cmp[2].rhs.term[0].type == DV_VT_RULE &&
+		      c->cmp[2].rhs.term[0].a == 0xFFFFFFFFu);
 		CHECK(c->cmp[3].rhs.term[0].a == 1);
 	}
 	dv_lesson_free(L);
@@ -89,7 +96,8 @@ static void test_words(void)
 	L = parse("expect ndis.status == NDIS_STATUS_SUCESS\n", &m);
 	CHECK(L == NULL && m.n == 1);
 	if (m.n == 1) {
-		CHECK(!strcmp(m.v[0].text, "t.lesson:1:23: error: unknown status 'NDIS_STATUS_SUCESS'"));
+		CHECK(!strcmp(m.v[0].text,
+			      "t.lesson:1:23: error: unknown status 'NDIS_STATUS_SUCESS'"));
 		CHECK(m.v[0].hint && !strcmp(m.v[0].hint, "did you mean 'NDIS_STATUS_SUCCESS'?"));
 	}
 	dv_msgs_finish(&m);
@@ -103,7 +111,8 @@ static void test_words(void)
 static void test_values(void)
 {
 	struct dv_msgs m;
-	struct dv_lesson *L = parse("lesson t\nout 0x0A 0x05\nin 0x08\nbuffer b at 0x20000 len 32\n", &m);
+	struct dv_lesson *L =
+		parse("lesson t\nout 0x0A 0x05\nin 0x08\nbuffer b at 0x20000 len 32\n", &m);
 	CHECK(L != NULL);
 	if (!L)
 		return;
@@ -136,12 +145,13 @@ static void test_table(void)
 		CHECK(n->text && n->text[0] && n->eval && n->what && n->what[0]);
 		if (n->form == DV_NAME_FIXED) {
 			struct dv_ref r;
-			CHECK(resolve(NULL, n->text, &r) && r.kind == (enum dv_ref_kind)k && r.type == n->type);
+			CHECK(resolve(NULL, n->text, &r) && r.kind == (enum dv_ref_kind)k &&
+			      r.type == n->type);
 		}
 		if (n->form == DV_NAME_BRACKET || n->form == DV_NAME_IRQ)
 			CHECK(n->limit > 0);
 	}
 }
 
-CHECK_MAIN(CHECK_CASE(test_table), CHECK_CASE(test_forms), CHECK_CASE(test_buffers), CHECK_CASE(test_words),
-           CHECK_CASE(test_values))
+CHECK_MAIN(CHECK_CASE(test_table), CHECK_CASE(test_forms), CHECK_CASE(test_buffers),
+	   CHECK_CASE(test_words), CHECK_CASE(test_values))
