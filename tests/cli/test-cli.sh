@@ -27,7 +27,7 @@ check lesson-by-id-needs-a-terminal 2 'needs a terminal.*dmaviz check .*03-send\
 check lesson-by-number-id 2 '03-send\.lesson' "$dv" 03-send
 check list 0 'send' "$dv" list
 # The help lists every subcommand, and each has its own --help.
-for c in check list grade quiz gui trace keys; do
+for c in check list grade quiz gui trace keys lesson-help; do
 	check "help-lists-$c" 0 "^  $c( |$)" "$dv" --help
 	check "help-of-$c" 0 'usage|Usage' "$dv" "$c" --help
 done
@@ -148,6 +148,9 @@ else
 fi
 check keys 0 'j Space Down Right' "$dv" keys
 check keys-bad-argument 2 "unknown argument" "$dv" keys --frob
+# The language's help is its keyword table: every statement, with its synopsis.
+check lesson-help 0 '^  action +run N \[cycles\] \| run until CONDITION' "$dv" lesson-help
+check lesson-help-bad-argument 2 "unknown argument" "$dv" lesson-help --frob
 
 # A lesson over 1 MiB: every command that opens a lesson refuses it the same way.
 big=$tmp/big.lesson

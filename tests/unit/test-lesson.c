@@ -1,4 +1,4 @@
-/* dmaviz: tests of the lesson language's parser and engine (src/script.c, src/lesson.c). */
+/* dmaviz: tests of the lesson language's parser and engine together (src/lang/parser.c, engine.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

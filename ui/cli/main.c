@@ -33,6 +33,8 @@ static int cmd_gui(int argc, char **argv);
 static int cmd_keys(int argc, char **argv);
 static int cmd_quiz(int argc, char **argv);
 static const struct dv_cmd_spec keys_spec;
+static const struct dv_cmd_spec lesson_help_spec;
+static int cmd_lesson_help(int argc, char **argv);
 
 /* The subcommands: name, synopsis, what it does and handler; a command with an options table
  * (opts.h) gives its name, synopsis and what in that table's spec, which also writes its
@@ -50,6 +52,7 @@ static const struct command {
 	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui, NULL },
 	{ .spec = &dv_trace_spec, .run = dv_cmd_trace },
 	{ .spec = &keys_spec, .run = cmd_keys },
+	{ .spec = &lesson_help_spec, .run = cmd_lesson_help },
 };
 
 static const char *command_name(const struct command *c)
@@ -316,6 +319,28 @@ static int cmd_keys(int argc, char **argv)
 	printf("In the terminal (dmaviz LESSON):\n%s", text);
 	dv_keymap_help(DV_FRONT_SDL, text, sizeof text);
 	printf("\nIn the window (dmaviz gui LESSON):\n%s", text);
+	return 0;
+}
+
+/* `dmaviz lesson-help`: the synopsis of every statement, from the language's keyword table. */
+static const struct dv_cmd_spec lesson_help_spec = {
+	.name = "lesson-help",
+	.synopsis = "",
+	.what = "the statements of the lesson language, one line each",
+	.about = "The statements of the lesson language, one line each, with where they may stand\n"
+		 "(docs/lesson-format.md explains each).\n",
+	.column = 16,
+	.unknown = "unknown argument",
+};
+
+static int cmd_lesson_help(int argc, char **argv)
+{
+	int nargs, rc = dv_opts_parse(&lesson_help_spec, argc, argv, NULL, &nargs);
+	if (rc != DV_OPTS_GO)
+		return rc;
+	struct dv_keyword_help k;
+	for (size_t i = 0; dv_lang_keyword_help(i, &k); i++)
+		printf("  %-15s %s\n", k.where, k.synopsis);
 	return 0;
 }
 

@@ -79,6 +79,7 @@ enum dv_ref_kind {
 	DV_REF_BOUNCE_USED,
 	DV_REF_PORTS_OUT,      /* a = 1: since the current step began */
 	DV_REF_PORTS_IN,
+	DV_REF_COUNT
 };
 
 /* How a value prints in messages and `%S` columns. */
@@ -160,22 +161,64 @@ enum dv_call_arg { DV_ARG_CHANNEL, DV_ARG_WIDTH, DV_ARG_DEMAND, DV_ARG_AUTOINIT,
 	           DV_ARG_PORT, DV_ARG_BUFFER, DV_ARG_OFFSET, DV_ARG_LENGTH, DV_ARG_WRITE,
 	           DV_ARG_HANDLE, DV_ARG_VALUE, DV_ARG_PARAM, DV_ARG_COUNT };
 
+struct dv_keyword; /* a row of the language's keyword table (src/lang/keywords.c) */
+
 struct dv_stmt {
 	enum dv_stmt_kind kind;
+	const struct dv_keyword *keyword; /* the row that parsed it, and runs it */
 	uint32_t line, col;
 	unsigned step;
 	bool solution; /* after a `solution` line: the UI's sandbox leaves it to the learner */
 	const char *text; /* the statement as written (for the UI and messages) */
-	uint32_t a, b, c, d;	 /* numbers, by kind (see lesson.c) */
-	uint8_t *bytes;		 /* poke / write */
-	uint32_t nbytes;
-	struct dv_cond cond;	 /* expect, goal, run until */
-	struct dv_ask *ask;	 /* ask */
-	struct dv_column *cols;	 /* output-list */
-	unsigned ncols;
-	uint32_t call;		 /* call: enum dv_lcall (script.h); run until atoms: enum dv_call */
-	uint32_t args[DV_ARG_COUNT];
-	uint32_t given;
+	/* What each kind holds (kind is the tag; the keyword table in keywords.c names the
+	 * parse and exec functions that fill and read it). */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t value; /* out */
+		} io;		       /* out, in */
+		struct {
+			uint32_t addr;
+			uint8_t *data;
+			uint32_t n;
+		} mem; /* poke, write */
+		struct {
+			uint32_t addr, len;
+			enum dv_fill_pattern pattern;
+			uint32_t arg; /* the byte, or the packet number */
+		} fill;
+		struct {
+			uint32_t addr, len;
+		} read;
+		uint32_t cycles; /* tick, run N */
+		struct {
+			struct dv_cond cond; /* run until; its call atoms name an enum dv_call */
+			uint32_t max;
+		} run; /* run until, run quiet */
+		struct {
+			uint8_t channel;
+			bool on;
+		} dreq;
+		uint8_t irql;	 /* 0 passive, 2 dispatch, 3 dirql */
+		unsigned buffer; /* an index into the lesson's buffers */
+		struct {
+			uint32_t call; /* enum dv_lcall (script.h) */
+			uint32_t args[DV_ARG_COUNT];
+			uint32_t given; /* a bit per DV_ARG_* */
+		} call;
+		struct {
+			uint32_t len, nbuf, at, flags; /* flags: DV_SEND_* */
+		} send;				       /* driver send */
+		struct {
+			uint32_t len, count;
+		} peer;		     /* peer send */
+		struct dv_cond cond; /* expect, goal, break */
+		struct dv_ask *ask;
+		struct {
+			struct dv_column *cols;
+			unsigned ncols;
+		} output; /* output-list */
+	};
 };
 
 struct dv_step {
@@ -231,6 +274,14 @@ struct dv_lesson {
 struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len,
                                   struct dv_msgs *msgs);
 void dv_lesson_free(struct dv_lesson *lesson);
+
+/* The statements of the language, one per row of its keyword table, for help: false when i
+ * is past the last row. where is "header", "lesson file", "file or prompt", "action" or
+ * "after ask". */
+struct dv_keyword_help {
+	const char *name, *where, *synopsis;
+};
+bool dv_lang_keyword_help(size_t i, struct dv_keyword_help *out);
 
 /* The default lesson id of a path: "lessons/03-send.lesson" -> "send". */
 void dv_lesson_default_id(const char *path, char *buf, size_t size);

@@ -1,4 +1,4 @@
-/* dmaviz: the lesson engine: runs a parsed lesson (script.c) on a fresh simulated PC.
+/* dmaviz: the lesson engine: runs a parsed lesson (parser.c) on a fresh simulated PC.
  *
  * Every statement runs with the lesson's file:line as the cause of its events and is marked
  * in the trace (DV_EV_MARK), so the UI can point at the lesson line behind each bus cycle and
@@ -15,6 +15,8 @@
 #include "dma8237.h"
 #include "dvndis.h"
 #include "hal.h"
+#include "lang_int.h"
+#include "run_int.h"
 #include "lesson.h"
 #include "nic.h"
 #include "script.h"
@@ -50,62 +52,6 @@ static DV_DRIVER_ENTRY reference_entry(void)
 	return NULL;
 }
 #endif
-
-enum { STEP_STARTED = 1, STEP_CLOSED = 2 };
-
-struct dv_run {
-	const struct dv_lesson *L;
-	struct dv_run_options opt;
-	struct dv_sim *sim;
-	struct dv_ndis *ndis;
-	enum dv_run_state state;
-	size_t pc;
-	struct dv_msgs msgs;
-	/* steps */
-	int cur;
-	size_t *step_first, *step_end;
-	uint8_t *step_flags;
-	/* values the language keeps */
-	uint32_t last_in;
-	uint8_t last_read[256];
-	NDIS_HANDLE handle;
-	PNDIS_BUFFER *bufs;
-	uint32_t *buf_phys;
-	bool loaded;
-	uint32_t calls[DV_CALL_COUNT];
-	size_t rec_seen;
-	/* the packet of the last `fill ... packet=N`, and how many packets the protocol had
-	 * sent then (a later protocol packet replaces it as what peer.last.ok checks) */
-	bool fill_packet;
-	uint32_t fill_seq, fill_ntx;
-	/* port accesses in the trace, counted up to port_seen; the counts when the current
-	 * step began */
-	size_t port_seen;
-	uint32_t ports_out, ports_in, step_ports_out, step_ports_in;
-	bool strict_fired;
-	bool atom_seen[DV_SCRIPT_MAX_CMPS];
-	/* output table and compare file */
-	const struct dv_column *cols;
-	unsigned ncols;
-	char **rows;
-	size_t nrows, rows_cap;
-	char *cmp_buf;
-	char **cmp_line;
-	size_t ncmp;
-	bool cmp_on;
-	/* bounds */
-	uint64_t budget;
-	uint64_t filled; /* bytes written by fill/poke/write: each is a trace event */
-	/* the front end's answer to the next ask */
-	char *pending;
-	/* the sandbox prompt */
-	struct dv_arena *scratch;
-	uint32_t ncommands;
-	/* the driver fiber (below), and a `break at` waiting to stop the next actions */
-	struct fiber *fib;
-	const struct dv_cond *brk;
-	uint32_t brk_line;
-};
 
 /* A handle NDIS never returned, for `handle=bad`. */
 static NDIS_DMA_BLOCK bad_handle_object;
@@ -165,177 +111,13 @@ void dv_value_format(uint32_t v, enum dv_value_type type, char *buf, size_t size
 	}
 }
 
-/* ---- values ---------------------------------------------------------------------------------- */
-
-static void count_calls(struct dv_run *run)
-{
-	for (; run->rec_seen < run->ndis->nrec; run->rec_seen++) {
-		unsigned c = run->ndis->rec[run->rec_seen].call;
-		if (c < DV_CALL_COUNT)
-			run->calls[c]++;
-	}
-}
-
-/* The CPU's view of a byte without disturbing the cache (an expectation must not change the
- * machine): a cached line wins over memory. */
-static uint32_t cpu_peek(const struct dv_sim *sim, uint32_t addr)
-{
-	if (addr >= sim->st.mem_size)
-		return 0xFF;
-	if (sim->st.cache_on) {
-		unsigned line = (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
-		if ((sim->st.cache.flags[line] & 1u) && sim->st.cache.tag[line] == addr / DV_CACHE_LINE)
-			return sim->st.cache.data[line][addr % DV_CACHE_LINE];
-	}
-	return dv_sim_mem_read(sim, addr);
-}
-
-static struct dv_dma_handle *watched_handle(const struct dv_run *run)
-{
-	if (run->handle)
-		return (struct dv_dma_handle *)run->handle;
-	for (size_t i = 0; i < run->ndis->nhandles; i++)
-		if (run->ndis->handles[i]->registered)
-			return run->ndis->handles[i];
-	return NULL;
-}
-
-static bool frame_is_packet(const uint8_t *data, uint32_t len, uint32_t seq)
-{
-	uint32_t i = 0;
-	while (i < len && i < DV_FRAME_MAX && data[i] == dv_ndis_packet_byte(seq, i))
-		i++;
-	return i == len;
-}
-
-/* The last frame the peer received is the packet of the latest source: the packet number of
- * the last `fill ... packet=N` when the protocol has sent nothing since, else a packet the
- * protocol handed to MiniportSend (of the same length). */
-static uint32_t peer_last_ok(const struct dv_run *run)
-{
-	const struct dv_peer *peer = &run->sim->st.peer;
-	if (peer->rx_count == 0)
-		return 0;
-	unsigned slot = (peer->rx_count - 1) % DV_PEER_FRAMES;
-	uint32_t len = peer->rx_len[slot];
-	if (len == 0)
-		return 0;
-	if (run->fill_packet && run->ndis->ntx == run->fill_ntx)
-		return frame_is_packet(peer->rx_data[slot], len, run->fill_seq);
-	for (uint32_t t = 0; t < run->ndis->ntx; t++)
-		if (run->ndis->tx[t].length == len && frame_is_packet(peer->rx_data[slot], len, run->ndis->tx[t].seq))
-			return 1;
-	return 0;
-}
-
-/* Counts the port accesses (DV_EV_PORT_OUT, DV_EV_PORT_IN) the trace has recorded so far. */
-static void count_ports(struct dv_run *run)
-{
-	const struct dv_trace *t = &run->sim->trace;
-	for (; run->port_seen < t->len; run->port_seen++) {
-		enum dv_ev_kind k = (enum dv_ev_kind)t->ev[run->port_seen].kind;
-		if (k == DV_EV_PORT_OUT)
-			run->ports_out++;
-		else if (k == DV_EV_PORT_IN)
-			run->ports_in++;
-	}
-}
-
-static uint32_t rx_last_ok(const struct dv_run *run)
-{
-	if (run->ndis->nrx == 0)
-		return 0;
-	const struct dv_rx_frame *f = &run->ndis->rx[(run->ndis->nrx - 1) % DV_NDIS_RX_LOG];
-	if (f->len < 18 || f->len > DV_PEER_MAX_FRAME)
-		return 0;
-	/* The peer writes its frame number into bytes 14-17 (docs/nic.md §8.3). */
-	uint32_t seq = (uint32_t)f->data[14] << 24 | (uint32_t)f->data[15] << 16 |
-	               (uint32_t)f->data[16] << 8 | f->data[17];
-	for (uint32_t i = 0; i < f->len; i++)
-		if (f->data[i] != dv_peer_byte(seq, i))
-			return 0;
-	return 1;
-}
-
-static uint32_t eval_ref(struct dv_run *run, const struct dv_ref *r)
-{
-	const struct dv_state *st = &run->sim->st;
-	struct dv_ndis *nd = run->ndis;
-	switch (r->kind) {
-	case DV_REF_NUM: return r->a;
-	case DV_REF_SLOT: return dv_sim_get(run->sim, (enum dv_slot)r->a, r->b);
-	case DV_REF_DMA_MASKED: return dv_dma_masked(st, r->a);
-	case DV_REF_DMA_TC: return (st->dma[r->a / 4].status >> (r->a % 4)) & 1u;
-	case DV_REF_DMA_DREQ: return (st->bus.dreq >> r->a) & 1u;
-	case DV_REF_DMA_RESIDUE: {
-		uint32_t left = (st->dma[r->a / 4].ch[r->a % 4].cur_count + 1u) & 0xFFFFu;
-		return r->a >= 4 ? left * 2 : left;
-	}
-	case DV_REF_DMA_PHYS: return dv_dma_phys(st, r->a);
-	case DV_REF_IRQ: return (st->bus.irq >> r->a) & 1u;
-	case DV_REF_CPU_MEM: return cpu_peek(run->sim, r->a);
-	case DV_REF_LAST_IN: return run->last_in;
-	case DV_REF_LAST_READ: return r->a < 256 ? run->last_read[r->a] : 0;
-	case DV_REF_NDIS_STATUS: return (uint32_t)nd->last_status;
-	case DV_REF_NDIS_INPROGRESS: {
-		const struct dv_dma_handle *h = watched_handle(run);
-		return h ? h->block.InProgress != 0 : 0;
-	}
-	case DV_REF_NDIS_COUNTER:
-		/* The last NdisMReadDmaCounter, the lesson's or the driver's (as ndis.status). */
-		for (size_t i = nd->nrec; i-- > 0;)
-			if (nd->rec[i].call == DV_CALL_READ_DMA_COUNTER && nd->rec[i].returned)
-				return (uint32_t)nd->rec[i].status;
-		return 0;
-	case DV_REF_VERIFIER_LAST: return nd->last_rule < 0 ? 0xFFFFFFFFu : (uint32_t)nd->last_rule;
-	case DV_REF_VERIFIER_COUNT: return nd->violations;
-	case DV_REF_VERIFIER_RULE: return r->a < DV_RULE_COUNT ? nd->fired[r->a] : 0;
-	case DV_REF_CALLS:
-		count_calls(run);
-		return r->a < DV_CALL_COUNT ? run->calls[r->a] : 0;
-	case DV_REF_BUFFER_LEN: return r->a < run->L->nbuffers ? run->L->buffers[r->a].len : 0;
-	case DV_REF_BUFFER_PHYS: return r->a < run->L->nbuffers ? run->buf_phys[r->a] : 0;
-	case DV_REF_TX_SENT: return nd->ntx;
-	case DV_REF_TX_COMPLETED: {
-		uint32_t n = 0;
-		for (uint32_t i = 0; i < nd->ntx; i++)
-			n += nd->tx[i].completed;
-		return n;
-	}
-	case DV_REF_TX_LAST_STATUS: {
-		uint32_t best = 0, st_v = (uint32_t)NDIS_STATUS_PENDING;
-		for (uint32_t i = 0; i < nd->ntx; i++) {
-			if (nd->tx[i].completed && nd->tx[i].completed_cycle >= best) {
-				best = nd->tx[i].completed_cycle;
-				st_v = (uint32_t)nd->tx[i].status;
-			}
-		}
-		return st_v;
-	}
-	case DV_REF_PEER_FRAMES: return st->peer.rx_count;
-	case DV_REF_PEER_LAST_OK: return peer_last_ok(run);
-	case DV_REF_RX_FRAMES: return nd->nrx;
-	case DV_REF_RX_LAST_OK: return rx_last_ok(run);
-	case DV_REF_PORTS_OUT:
-		count_ports(run);
-		return r->a ? run->ports_out - run->step_ports_out : run->ports_out;
-	case DV_REF_PORTS_IN:
-		count_ports(run);
-		return r->a ? run->ports_in - run->step_ports_in : run->ports_in;
-	case DV_REF_BOUNCE_USED:
-		for (size_t i = nd->nrec; i-- > 0;)
-			if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
-				return nd->rec[i].arg[DV_MAP_ARG_BOUNCED] != 0;
-		return 0;
-	}
-	return 0;
-}
+/* ---- values (a name's value: names.c) --------------------------------------------------------- */
 
 static uint32_t eval_value(struct dv_run *run, const struct dv_value *v)
 {
-	uint32_t acc = v->n ? eval_ref(run, &v->term[0]) : 0;
+	uint32_t acc = v->n ? dv_name_eval(run, &v->term[0]) : 0;
 	for (unsigned i = 1; i < v->n; i++) {
-		uint32_t t = eval_ref(run, &v->term[i]);
+		uint32_t t = dv_name_eval(run, &v->term[i]);
 		switch (v->op[i]) {
 		case '+': acc += t; break;
 		case '-': acc -= t; break;
@@ -405,7 +187,7 @@ static void describe_values(struct dv_run *run, const struct dv_cond *c, char *b
 					continue;
 				seen[nseen++] = r->name;
 				char v[64];
-				dv_value_format(eval_ref(run, r), r->type, v, sizeof v);
+				dv_value_format(dv_name_eval(run, r), r->type, v, sizeof v);
 				int w = snprintf(buf + len, size - len, "%s%s = %s", len ? ", " : "", r->name, v);
 				if (w < 0 || (size_t)w >= size - len)
 					return;
@@ -455,16 +237,16 @@ static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *f
 	size_t from = run->sim->trace.len;
 	memset(run->atom_seen, 0, sizeof run->atom_seen);
 	for (uint32_t n = 0;; n++) {
-		scan_atoms(run, &s->cond, &from);
-		if (eval_cond(run, &s->cond))
+		scan_atoms(run, &s->run.cond, &from);
+		if (eval_cond(run, &s->run.cond))
 			return;
-		if (n >= s->a) {
+		if (n >= s->run.max) {
 			char vals[512];
-			describe_values(run, &s->cond, vals, sizeof vals);
+			describe_values(run, &s->run.cond, vals, sizeof vals);
 			run_msg(run, DV_MSG_FAIL, file, s->line,
 			        "raise the bound with 'max N', or check the steps before: did the transfer start?",
-			        "run until %s: still false after %u cycles (cycle %u%s%s)", s->cond.text,
-			        (unsigned)s->a, (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
+			        "run until %s: still false after %u cycles (cycle %u%s%s)", s->run.cond.text,
+			        (unsigned)s->run.max, (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
 			run->state = DV_RUN_STOPPED;
 			return;
 		}
@@ -491,9 +273,9 @@ static void run_quiet(struct dv_run *run, const struct dv_stmt *s, const char *f
 {
 	unsigned quiet = 0;
 	for (uint32_t n = 0; quiet < 2; n++) {
-		if (n >= s->a) {
+		if (n >= s->run.max) {
 			run_msg(run, DV_MSG_FAIL, file, s->line, "raise the bound with 'max N'",
-			        "run quiet: the machine was still busy after %u cycles (cycle %u)", (unsigned)s->a,
+			        "run quiet: the machine was still busy after %u cycles (cycle %u)", (unsigned)s->run.max,
 			        (unsigned)run->sim->st.cycle);
 			run->state = DV_RUN_STOPPED;
 			return;
@@ -624,7 +406,7 @@ static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *fi
 		if (header)
 			header_text(&run->cols[i], cells[i], sizeof cells[i]);
 		else
-			value_text(&run->cols[i], eval_ref(run, &run->cols[i].ref), cells[i], sizeof cells[i]);
+			value_text(&run->cols[i], dv_name_eval(run, &run->cols[i].ref), cells[i], sizeof cells[i]);
 		total += strlen(cells[i]) + 1;
 	}
 	char *row = malloc(total + 1);
@@ -732,7 +514,7 @@ static void enter_step(struct dv_run *run, unsigned k)
 			close_step(run, (unsigned)run->cur);
 		run->step_first[j] = run->sim->trace.len;
 		run->step_flags[j] |= STEP_STARTED;
-		count_ports(run);
+		dv_run_count_ports(run);
 		run->step_ports_out = run->ports_out;
 		run->step_ports_in = run->ports_in;
 		const struct dv_step *st = &run->L->steps[j];
@@ -768,9 +550,9 @@ static DV_DRIVER_ENTRY driver_entry(const struct dv_run *run)
 	return run->L->driver == DV_DRIVER_REFERENCE ? reference_entry() : run->opt.driver_entry;
 }
 
-static void make_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file)
+void dv_exec_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
-	const struct dv_buffer_decl *d = &run->L->buffers[s->a];
+	const struct dv_buffer_decl *d = &run->L->buffers[s->buffer];
 	PNDIS_BUFFER b = NULL;
 	if (d->phys) {
 		uint32_t pfn[DV_MDL_MAX_PAGES];
@@ -794,8 +576,8 @@ static void make_buffer(struct dv_run *run, const struct dv_stmt *s, const char 
 		        (unsigned)d->len);
 		return;
 	}
-	run->bufs[s->a] = b;
-	run->buf_phys[s->a] = dv_mdl_phys(b, 0);
+	run->bufs[s->buffer] = b;
+	run->buf_phys[s->buffer] = dv_mdl_phys(b, 0);
 }
 
 /* A `read` or `write` inside one of the lesson's buffers is the miniport's NdisMoveMemory from
@@ -825,20 +607,20 @@ static bool buffer_copy(struct dv_run *run, uint32_t phys, uint8_t *host, uint32
 	return false;
 }
 
-static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
+void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_ndis *nd = run->ndis;
-	const uint32_t *a = s->args;
+	const uint32_t *a = s->call.args;
 	int line = (int)s->line;
-	NDIS_HANDLE h = (s->given & (1u << DV_ARG_HANDLE)) ? (NDIS_HANDLE)&bad_handle_object : run->handle;
+	NDIS_HANDLE h = (s->call.given & (1u << DV_ARG_HANDLE)) ? (NDIS_HANDLE)&bad_handle_object : run->handle;
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	enum dv_phase saved = nd->phase;
-	switch ((enum dv_lcall)s->call) {
+	switch ((enum dv_lcall)s->call.call) {
 	case DV_LCALL_REGISTER: {
 		NDIS_DMA_DESCRIPTION d;
 		memset(&d, 0, sizeof d);
-		uint32_t ch = (s->given & (1u << DV_ARG_CHANNEL)) ? a[DV_ARG_CHANNEL] : run->L->machine.nic_channel;
-		uint32_t width = (s->given & (1u << DV_ARG_WIDTH)) ? a[DV_ARG_WIDTH] : ch >= 4 ? 16 : 8;
+		uint32_t ch = (s->call.given & (1u << DV_ARG_CHANNEL)) ? a[DV_ARG_CHANNEL] : run->L->machine.nic_channel;
+		uint32_t width = (s->call.given & (1u << DV_ARG_WIDTH)) ? a[DV_ARG_WIDTH] : ch >= 4 ? 16 : 8;
 		d.DemandMode = (BOOLEAN)a[DV_ARG_DEMAND];
 		d.AutoInitialize = (BOOLEAN)a[DV_ARG_AUTOINIT];
 		d.DmaChannelSpecified = TRUE;
@@ -847,14 +629,14 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 		d.DmaPort = a[DV_ARG_PORT];
 		d.DmaChannel = ch;
 		/* The DmaChannel parameter, which NDIS ignores (MS-REG): `param=`, else the channel. */
-		uint32_t param = (s->given & (1u << DV_ARG_PARAM)) ? a[DV_ARG_PARAM] : ch;
+		uint32_t param = (s->call.given & (1u << DV_ARG_PARAM)) ? a[DV_ARG_PARAM] : ch;
 		/* With `driver none` the lesson is the miniport, registering from its
 		 * MiniportInitialize. */
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, DV_PHASE_INIT);
 		NDIS_HANDLE nh = NULL;
 		st = NdisMRegisterDmaChannelAt(&nh, (NDIS_HANDLE)nd, param, FALSE, &d,
-		                               (s->given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
+		                               (s->call.given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, saved);
 		if (st == NDIS_STATUS_SUCCESS)
@@ -864,7 +646,7 @@ static void do_call(struct dv_run *run, const struct dv_stmt *s, const char *fil
 	case DV_LCALL_SETUP:
 	case DV_LCALL_COMPLETE: {
 		PNDIS_BUFFER b = run->bufs[a[DV_ARG_BUFFER]];
-		if (s->call == DV_LCALL_SETUP)
+		if (s->call.call == DV_LCALL_SETUP)
 			NdisSetupDmaTransferAt(&st, h, b, a[DV_ARG_OFFSET], a[DV_ARG_LENGTH], (BOOLEAN)a[DV_ARG_WRITE],
 			                       file, line);
 		else
@@ -894,7 +676,7 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 {
 	struct dv_packet_spec spec;
 	memset(&spec, 0, sizeof spec);
-	uint32_t len = s->a, n = s->b, flags = s->d;
+	uint32_t len = s->send.len, n = s->send.nbuf, flags = s->send.flags;
 	spec.nbuffers = n;
 	for (uint32_t k = 0; k < n; k++) {
 		spec.buf[k].length = len / n + (k == 0 ? len % n : 0);
@@ -904,7 +686,7 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 	if (flags & DV_SEND_ABOVE16M)
 		first = 0x01001000u;
 	else if (flags & DV_SEND_AT)
-		first = s->c;
+		first = s->send.at;
 	else if (flags & DV_SEND_CROSS64K)
 		first = 0x20000u - ((spec.buf[0].length / 2) & ~1u); /* even: a 16-bit channel can take it */
 	for (uint32_t k = 0, p = first; first && k < n; k++) {
@@ -925,7 +707,7 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "driver send: the packet's buffers could not be placed");
 }
 
-static void ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
+void dv_exec_ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	const struct dv_ask *a = s->ask;
 	const char *given;
@@ -1105,11 +887,11 @@ static bool has_event_atoms(const struct dv_cond *c)
 	return false;
 }
 
-/* Statements that only look: they run while a driver is paused without resuming it. */
-static bool looks_only(enum dv_stmt_kind k)
+/* Statements that only look (DV_KW_LOOKS in their row): they run while a driver is paused
+ * without resuming it. */
+static bool looks_only(const struct dv_stmt *s)
 {
-	return k == DV_ST_EXPECT || k == DV_ST_GOAL || k == DV_ST_ASK || k == DV_ST_OUTPUT ||
-	       k == DV_ST_OUTPUT_LIST || k == DV_ST_BREAK;
+	return s->keyword && (s->keyword->flags & DV_KW_LOOKS);
 }
 
 /* A statement's work, with the fiber: a paused driver goes on first (stopping again where a
@@ -1122,21 +904,21 @@ static void run_stmt(struct dv_run *run, const struct dv_stmt *s, const char *fi
 		run->brk_line = s->line;
 		return;
 	}
-	if (looks_only(s->kind)) {
+	if (looks_only(s)) {
 		act(run, s, file);
 		return;
 	}
-	bool until_call = s->kind == DV_ST_RUN_UNTIL && has_event_atoms(&s->cond);
+	bool until_call = s->kind == DV_ST_RUN_UNTIL && has_event_atoms(&s->run.cond);
 	if (fiber_paused(run)) {
 		if (until_call) {
 			/* The rest of the driver's work may already meet the condition. */
-			fiber_resume(run, &s->cond);
+			fiber_resume(run, &s->run.cond);
 			if (fiber_paused(run))
 				return;
 		}
 		fiber_finish(run);
 	}
-	const struct dv_cond *watch = until_call ? &s->cond : run->brk;
+	const struct dv_cond *watch = until_call ? &s->run.cond : run->brk;
 	if (watch && fiber_start(run, s, file, watch)) {
 		if (fiber_paused(run) && watch == run->brk)
 			run->brk = NULL;
@@ -1186,80 +968,114 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "out of memory: the trace stopped recording");
 }
 
-/* What a statement does (exec marks it, sets its cause and checks --strict around this). */
-static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
+/* ---- what each statement does: the exec functions of the keyword table (keywords.c) ---------- */
+
+void dv_exec_out(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	dv_sim_out(run->sim, s->io.port, s->io.value);
+}
+
+void dv_exec_in(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	run->last_in = dv_sim_in(run->sim, s->io.port);
+}
+
+void dv_exec_write(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (buffer_copy(run, s->mem.addr, s->mem.data, s->mem.n, false, file, s->line))
+		return;
+	for (uint32_t i = 0; i < s->mem.n; i++)
+		dv_sim_cpu_write(run->sim, s->mem.addr + i, s->mem.data[i]);
+}
+
+void dv_exec_poke(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	for (uint32_t i = 0; i < s->mem.n; i++)
+		dv_sim_mem_write(run->sim, s->mem.addr + i, s->mem.data[i]);
+}
+
+void dv_exec_fill(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_sim *sim = run->sim;
+	run->filled += s->fill.len;
+	if (run->filled > DV_SCRIPT_MAX_FILL) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "the file writes more than %u bytes with fill, the most one file may write",
+		        DV_SCRIPT_MAX_FILL);
+		run->state = DV_RUN_STOPPED;
+		return;
+	}
+	for (uint32_t i = 0; i < s->fill.len; i++) {
+		uint8_t v;
+		switch (s->fill.pattern) {
+		case DV_FILL_RAMP: v = (uint8_t)i; break;
+		case DV_FILL_RANDOM: v = (uint8_t)dv_sim_random(sim); break;
+		case DV_FILL_PACKET: v = dv_ndis_packet_byte(s->fill.arg, i); break;
+		default: v = (uint8_t)s->fill.arg; break;
+		}
+		dv_sim_mem_write(sim, s->fill.addr + i, v);
+	}
+	if (s->fill.pattern == DV_FILL_PACKET) {
+		run->fill_packet = true;
+		run->fill_seq = s->fill.arg;
+		run->fill_ntx = run->ndis->ntx;
+	}
+}
+
+void dv_exec_read(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	char text[3 * 256 + 1];
+	size_t o = 0;
+	bool via_ndis = buffer_copy(run, s->read.addr, run->last_read, s->read.len, true, file, s->line);
+	for (uint32_t i = 0; i < s->read.len && i < 256; i++) {
+		if (!via_ndis)
+			run->last_read[i] = dv_sim_cpu_read(run->sim, s->read.addr + i);
+		o += (size_t)snprintf(text + o, sizeof text - o, " %02x", run->last_read[i]);
+	}
+	run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->read.addr, text);
+}
+
+void dv_exec_tick(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	for (uint32_t i = 0; i < s->cycles && run->state == DV_RUN_READY; i++)
+		if (!tick(run, file, s->line))
+			break;
+}
+
+/* run N (a tick), run until, run quiet */
+void dv_exec_run(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (s->kind == DV_ST_RUN_UNTIL)
+		run_until(run, s, file);
+	else if (s->kind == DV_ST_RUN_QUIET)
+		run_quiet(run, s, file);
+	else
+		dv_exec_tick(run, s, file);
+}
+
+void dv_exec_dreq(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	uint32_t d = run->sim->st.bus.dreq, bit = 1u << s->dreq.channel;
+	(void)file;
+	dv_sim_set(run->sim, DV_SLOT_BUS_DREQ, 0, s->dreq.on ? (d | bit) : (d & ~bit));
+}
+
+void dv_exec_irql(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	(void)file;
+	if (s->irql > run->sim->st.cpu.irql)
+		dv_sim_raise_irql(run->sim, s->irql);
+	else
+		dv_sim_lower_irql(run->sim, s->irql);
+}
+
+/* driver init, driver send, driver halt */
+void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
 	switch (s->kind) {
-	case DV_ST_OUT: dv_sim_out(sim, (uint16_t)s->a, (uint8_t)s->b); break;
-	case DV_ST_IN: run->last_in = dv_sim_in(sim, (uint16_t)s->a); break;
-	case DV_ST_WRITE:
-		if (buffer_copy(run, s->a, s->bytes, s->nbytes, false, file, s->line))
-			break;
-		for (uint32_t i = 0; i < s->nbytes; i++)
-			dv_sim_cpu_write(sim, s->a + i, s->bytes[i]);
-		break;
-	case DV_ST_POKE:
-		for (uint32_t i = 0; i < s->nbytes; i++)
-			dv_sim_mem_write(sim, s->a + i, s->bytes[i]);
-		break;
-	case DV_ST_FILL:
-		run->filled += s->b;
-		if (run->filled > DV_SCRIPT_MAX_FILL) {
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
-			        "the file writes more than %u bytes with fill, the most one file may write",
-			        DV_SCRIPT_MAX_FILL);
-			run->state = DV_RUN_STOPPED;
-			break;
-		}
-		for (uint32_t i = 0; i < s->b; i++) {
-			uint8_t v;
-			switch (s->c) {
-			case DV_FILL_RAMP: v = (uint8_t)i; break;
-			case DV_FILL_RANDOM: v = (uint8_t)dv_sim_random(sim); break;
-			case DV_FILL_PACKET: v = dv_ndis_packet_byte(s->d, i); break;
-			default: v = (uint8_t)s->d; break;
-			}
-			dv_sim_mem_write(sim, s->a + i, v);
-		}
-		if (s->c == DV_FILL_PACKET) {
-			run->fill_packet = true;
-			run->fill_seq = s->d;
-			run->fill_ntx = run->ndis->ntx;
-		}
-		break;
-	case DV_ST_READ: {
-		char text[3 * 256 + 1];
-		size_t o = 0;
-		bool via_ndis = buffer_copy(run, s->a, run->last_read, s->b, true, file, s->line);
-		for (uint32_t i = 0; i < s->b && i < 256; i++) {
-			if (!via_ndis)
-				run->last_read[i] = dv_sim_cpu_read(sim, s->a + i);
-			o += (size_t)snprintf(text + o, sizeof text - o, " %02x", run->last_read[i]);
-		}
-		run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->a, text);
-		break;
-	}
-	case DV_ST_TICK:
-		for (uint32_t i = 0; i < s->a && run->state == DV_RUN_READY; i++)
-			if (!tick(run, file, s->line))
-				break;
-		break;
-	case DV_ST_RUN_UNTIL: run_until(run, s, file); break;
-	case DV_ST_RUN_QUIET: run_quiet(run, s, file); break;
-	case DV_ST_DREQ: {
-		uint32_t d = sim->st.bus.dreq, bit = 1u << s->a;
-		dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, s->b ? (d | bit) : (d & ~bit));
-		break;
-	}
-	case DV_ST_IRQL:
-		if (s->a > sim->st.cpu.irql)
-			dv_sim_raise_irql(sim, (uint8_t)s->a);
-		else
-			dv_sim_lower_irql(sim, (uint8_t)s->a);
-		break;
-	case DV_ST_BUFFER: make_buffer(run, s, file); break;
-	case DV_ST_CALL: do_call(run, s, file); break;
 	case DV_ST_DRIVER_INIT: {
 		DV_DRIVER_ENTRY entry = driver_entry(run);
 		if (run->ndis->phase == DV_PHASE_RUNNING) {
@@ -1286,39 +1102,53 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		else
 			dv_ndis_halt(run->ndis);
 		break;
-	case DV_ST_PEER_SEND:
-		for (uint32_t i = 0; i < s->b; i++) {
-			if (!dv_peer_send(sim, (uint16_t)s->a)) {
-				run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
-				        "peer send: the peer's queue is full (it holds %u frames)", DV_PEER_TXQ);
-				break;
-			}
-		}
-		break;
-	case DV_ST_EXPECT:
-		memset(run->atom_seen, 0, sizeof run->atom_seen);
-		if (!eval_cond(run, &s->cond)) {
-			char vals[512];
-			describe_values(run, &s->cond, vals, sizeof vals);
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "expect failed: %s (%s%scycle %u)", s->cond.text,
-			        vals, vals[0] ? "; " : "", (unsigned)sim->st.cycle);
-		}
-		break;
-	case DV_ST_GOAL: break; /* checked when the step ends */
-	case DV_ST_ASK: ask(run, s, file); break;
-	case DV_ST_OUTPUT_LIST:
-		run->cols = s->cols;
-		run->ncols = s->ncols;
-		emit_row(run, s, file, true);
-		break;
-	case DV_ST_OUTPUT:
-		if (!run->ncols)
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "output: no output-list yet");
-		else
-			emit_row(run, s, file, false);
-		break;
 	default: break;
 	}
+}
+
+void dv_exec_peer(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	for (uint32_t i = 0; i < s->peer.count; i++) {
+		if (!dv_peer_send(run->sim, (uint16_t)s->peer.len)) {
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+			        "peer send: the peer's queue is full (it holds %u frames)", DV_PEER_TXQ);
+			break;
+		}
+	}
+}
+
+void dv_exec_expect(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	memset(run->atom_seen, 0, sizeof run->atom_seen);
+	if (!eval_cond(run, &s->cond)) {
+		char vals[512];
+		describe_values(run, &s->cond, vals, sizeof vals);
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "expect failed: %s (%s%scycle %u)", s->cond.text,
+		        vals, vals[0] ? "; " : "", (unsigned)run->sim->st.cycle);
+	}
+}
+
+void dv_exec_output_list(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	run->cols = s->output.cols;
+	run->ncols = s->output.ncols;
+	emit_row(run, s, file, true);
+}
+
+void dv_exec_output(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (!run->ncols)
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "output: no output-list yet");
+	else
+		emit_row(run, s, file, false);
+}
+
+/* What a statement does (exec marks it, sets its cause and checks --strict around this): the
+ * exec function of its row; `goal` is checked when its step ends, `break` in run_stmt. */
+static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	if (s->keyword && s->keyword->exec)
+		s->keyword->exec(run, s, file);
 }
 
 /* ---- the run ---------------------------------------------------------------------------------- */
@@ -1652,7 +1482,7 @@ bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value, enu
 	struct dv_ref r;
 	if (!name || !dv_script_resolve(run->L, name, strlen(name), &r))
 		return false;
-	*value = eval_ref(run, &r);
+	*value = dv_name_eval(run, &r);
 	if (type)
 		*type = r.type;
 	return true;

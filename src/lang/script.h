@@ -1,4 +1,4 @@
-/* dmaviz: the lesson language's lexer and parser (internal to lesson.c and script.c). */
+/* dmaviz: the lesson language's limits and its entry points for the core and the file loader. */
 #ifndef DV_SCRIPT_H
 #define DV_SCRIPT_H
 

@@ -1,0 +1,73 @@
+/* dmaviz: the lesson engine's run, shared by engine.c (which runs statements) and names.c (which
+ * evaluates the state names beyond machine slots). Internal to src/lang/. */
+#ifndef DV_RUN_INT_H
+#define DV_RUN_INT_H
+
+#include "calls.h"
+#include "dvndis.h"
+#include "lang_int.h"
+#include "ndis.h"
+#include "sim.h"
+
+enum { STEP_STARTED = 1, STEP_CLOSED = 2 };
+
+struct fiber;
+
+struct dv_run {
+	const struct dv_lesson *L;
+	struct dv_run_options opt;
+	struct dv_sim *sim;
+	struct dv_ndis *ndis;
+	enum dv_run_state state;
+	size_t pc;
+	struct dv_msgs msgs;
+	/* steps */
+	int cur;
+	size_t *step_first, *step_end;
+	uint8_t *step_flags;
+	/* values the language keeps */
+	uint32_t last_in;
+	uint8_t last_read[256];
+	NDIS_HANDLE handle;
+	PNDIS_BUFFER *bufs;
+	uint32_t *buf_phys;
+	bool loaded;
+	uint32_t calls[DV_CALL_COUNT];
+	size_t rec_seen;
+	/* the packet of the last `fill ... packet=N`, and how many packets the protocol had
+	 * sent then (a later protocol packet replaces it as what peer.last.ok checks) */
+	bool fill_packet;
+	uint32_t fill_seq, fill_ntx;
+	/* port accesses in the trace, counted up to port_seen; the counts when the current
+	 * step began */
+	size_t port_seen;
+	uint32_t ports_out, ports_in, step_ports_out, step_ports_in;
+	bool strict_fired;
+	bool atom_seen[DV_SCRIPT_MAX_CMPS];
+	/* output table and compare file */
+	const struct dv_column *cols;
+	unsigned ncols;
+	char **rows;
+	size_t nrows, rows_cap;
+	char *cmp_buf;
+	char **cmp_line;
+	size_t ncmp;
+	bool cmp_on;
+	/* bounds */
+	uint64_t budget;
+	uint64_t filled; /* bytes written by fill/poke/write: each is a trace event */
+	/* the front end's answer to the next ask */
+	char *pending;
+	/* the sandbox prompt */
+	struct dv_arena *scratch;
+	uint32_t ncommands;
+	/* the driver fiber (below), and a `break at` waiting to stop the next actions */
+	struct fiber *fib; /* engine.c */
+	const struct dv_cond *brk;
+	uint32_t brk_line;
+};
+
+/* names.c: counts the port accesses the trace has recorded since the last count. */
+void dv_run_count_ports(struct dv_run *run);
+
+#endif
