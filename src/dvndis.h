@@ -153,7 +153,12 @@ struct dv_ndis {
 struct dv_ndis *dv_ndis_create(struct dv_sim *sim);
 void dv_ndis_destroy(struct dv_ndis *ndis);
 
-/* Makes ndis the one the driver-facing calls act on (they take no context). */
+/* The one binding point: makes ndis the context of the driver-facing calls that carry no
+ * handle (NdisMInitializeWrapper, NdisAllocateMemory, NdisMoveMemory, NdisStallExecution, the
+ * spin locks, ...). Those keep their real NDIS signatures, so they cannot be given a context;
+ * whoever runs driver code binds first (dv_ndis_create, load, initialize, halt, send, the ISR
+ * and DPC, and the engine before a statement that plays the driver). Calls that carry a handle
+ * find their context from the handle, whatever is bound. */
 void dv_ndis_bind(struct dv_ndis *ndis);
 
 /* Loads a miniport: calls its DriverEntry. */

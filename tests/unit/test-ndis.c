@@ -523,6 +523,82 @@ static void test_bad_handles(void)
 	teardown();
 }
 
+/* Two contexts alive at once: a call that carries a handle lands on the context that handed
+ * the handle out, whichever is bound; the handle-less calls land on the bound one. */
+static void test_two_contexts(void)
+{
+	struct dv_config cfg;
+	dv_config_default(&cfg);
+	struct dv_sim *sa = dv_sim_create(&cfg), *sb = dv_sim_create(&cfg);
+	struct dv_ndis *a = dv_ndis_create(sa), *b = dv_ndis_create(sb);
+	CHECK(a && b);
+	dv_ndis_set_phase(a, DV_PHASE_INIT);
+	dv_ndis_set_phase(b, DV_PHASE_INIT);
+	dv_ndis_bind(b);
+	NDIS_DMA_DESCRIPTION d;
+	memset(&d, 0, sizeof d);
+	d.DmaChannelSpecified = TRUE;
+	d.DmaWidth = Width8Bits;
+	d.DmaSpeed = Compatible;
+	d.DmaChannel = 1;
+	NDIS_HANDLE ha = NULL, hb = NULL;
+	size_t ra = a->nrec, rb = b->nrec;
+	CHECK_EQ(NdisMRegisterDmaChannel(&ha, (NDIS_HANDLE)a, 1, FALSE, &d, 4096), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(a->nhandles, 1);
+	CHECK_EQ(b->nhandles, 0);
+	CHECK(a->nrec > ra);
+	CHECK_EQ(b->nrec, rb);
+	d.DmaChannel = 3;
+	dv_ndis_bind(a);
+	CHECK_EQ(NdisMRegisterDmaChannel(&hb, (NDIS_HANDLE)b, 3, FALSE, &d, 4096), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(b->nhandles, 1);
+	CHECK_EQ(a->nhandles, 1);
+	/* Setup on b's handle while a is bound programs b's machine only. */
+	uint32_t pfn = 0x123;
+	PVOID va = dv_ndis_map_pages(b, &pfn, 1);
+	PNDIS_BUFFER buf = dv_ndis_make_buffer(b, va, 64);
+	size_t ea = dv_trace_len(&sa->trace), eb = dv_trace_len(&sb->trace);
+	ra = a->nrec;
+	rb = b->nrec;
+	NDIS_STATUS st = 0;
+	NdisMSetupDmaTransfer(&st, hb, buf, 0, 64, TRUE);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK_EQ(dv_trace_len(&sa->trace), ea);
+	CHECK(dv_trace_len(&sb->trace) > eb);
+	CHECK_EQ(a->nrec, ra);
+	CHECK_EQ(dv_ndis_record(b, (uint32_t)rb)->call, DV_CALL_SETUP_DMA_TRANSFER);
+	CHECK_EQ(sb->st.page[3], 0x12);
+	CHECK_EQ(sa->st.page[3], 0x00);
+	CHECK_EQ(sb->st.dma[0].ch[3].cur_count, 63);
+	CHECK(sa->st.dma[0].ch[3].cur_count != 63);
+	/* The adapter handle names its own context. */
+	NdisMSetAttributes((NDIS_HANDLE)b, (NDIS_HANDLE)&pfn, FALSE, Isa);
+	CHECK(b->context == (NDIS_HANDLE)&pfn);
+	CHECK(a->context == NULL);
+	/* A handle that is neither's: the bound context reports it. */
+	int junk;
+	NdisMSetupDmaTransfer(&st, (NDIS_HANDLE)&junk, buf, 0, 64, TRUE);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK_EQ(a->fired[DV_RULE_DMA_BAD_HANDLE], 1);
+	CHECK_EQ(b->fired[DV_RULE_DMA_BAD_HANDLE], 0);
+	/* Handle-less calls: the bound context. */
+	rb = b->nrec;
+	ra = a->nrec;
+	PVOID mem = NULL;
+	CHECK_EQ(NdisAllocateMemoryWithTag(&mem, 32, 0), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(a->nrec, ra + 1);
+	CHECK_EQ(b->nrec, rb);
+	NdisFreeMemory(mem, 32, 0);
+	/* A destroyed context's handles are no longer anyone's. */
+	dv_ndis_destroy(b);
+	dv_ndis_bind(a);
+	NdisMSetAttributes(ha, NULL, FALSE, Isa); /* a DMA handle is not an adapter handle */
+	CHECK(a->context == NULL);
+	dv_ndis_destroy(a);
+	dv_sim_destroy(sa);
+	dv_sim_destroy(sb);
+}
+
 static void test_deregister_busy(void)
 {
 	setup(true);
@@ -666,7 +742,7 @@ static void test_memory_allocation(void)
 	teardown();
 }
 
-CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_register_refusals),
+CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts), CHECK_CASE(test_register_refusals),
            CHECK_CASE(test_register_context_and_irql),
            CHECK_CASE(test_setup_programs_canonical_sequence),
            CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
