@@ -67,6 +67,22 @@ struct dv_call_record {
 	uint32_t npages;
 };
 
+/* The miniport's configuration (its Parameters key): keyword -> integer, what
+ * NdisReadConfiguration reads. */
+#define DV_NDIS_CONFIG_MAX 8u
+struct dv_ndis_param {
+	char keyword[32];
+	uint32_t value;
+};
+
+/* What a configuration handle points at: one per context, open or not. */
+struct dv_ndis_config {
+	struct dv_ndis_param param[DV_NDIS_CONFIG_MAX];
+	uint32_t nparam;
+	bool open;
+	NDIS_CONFIGURATION_PARAMETER out; /* what NdisReadConfiguration hands back */
+};
+
 enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, DV_PHASE_HALTED };
 
 /* A DMA handle's object: the public NDIS_DMA_BLOCK first, then what NDIS keeps. */
@@ -137,6 +153,7 @@ struct dv_ndis {
 	size_t nrec, rec_cap;
 	int32_t last_status;
 	uint32_t last_record;
+	struct dv_ndis_config config;
 	/* protocol side */
 	struct dv_tx_packet tx[32];
 	uint32_t ntx;
@@ -160,6 +177,10 @@ void dv_ndis_destroy(struct dv_ndis *ndis);
  * and DPC, and the engine before a statement that plays the driver). Calls that carry a handle
  * find their context from the handle, whatever is bound. */
 void dv_ndis_bind(struct dv_ndis *ndis);
+
+/* Sets keyword (at most 31 ASCII characters) in the miniport's configuration to value, for
+ * NdisReadConfiguration; false when the key is full or the keyword too long. */
+bool dv_ndis_set_config(struct dv_ndis *ndis, const char *keyword, uint32_t value);
 
 /* Loads a miniport: calls its DriverEntry. */
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry);

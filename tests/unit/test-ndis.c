@@ -599,6 +599,66 @@ static void test_two_contexts(void)
 	dv_sim_destroy(sb);
 }
 
+/* NdisOpenConfiguration / NdisReadConfiguration / NdisCloseConfiguration over the key the host
+ * sets: a present keyword (any case), an absent one, a type the value is not, and handles that
+ * are not a configuration's. None of it is recorded. */
+static void test_read_configuration(void)
+{
+	setup(true);
+	CHECK(dv_ndis_set_config(nd, "CopyThreshold", 600));
+	CHECK(dv_ndis_set_config(nd, "CopyThreshold", 700)); /* a second set replaces */
+	CHECK(!dv_ndis_set_config(nd, "AKeywordLongerThanThirtyOneCharacters", 1));
+	size_t rec = nd->nrec, len = dv_trace_len(&sim->trace);
+	NDIS_STATUS st = 0;
+	NDIS_HANDLE cfg = NULL;
+	NdisOpenConfiguration(&st, &cfg, (NDIS_HANDLE)nd);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(cfg != NULL);
+	PNDIS_CONFIGURATION_PARAMETER v = NULL;
+	NDIS_STRING present = NDIS_STRING_CONST("copythreshold");
+	NdisReadConfiguration(&st, &v, cfg, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(v && v->ParameterType == NdisParameterInteger && v->ParameterData.IntegerData == 700);
+	/* Absent: NDIS_STATUS_FAILURE, the caller's pointer untouched. */
+	NDIS_STRING absent = NDIS_STRING_CONST("CopyThresh");
+	PNDIS_CONFIGURATION_PARAMETER w = NULL;
+	NdisReadConfiguration(&st, &w, cfg, &absent, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK(w == NULL);
+	/* Wrong type: NT ignores ParameterType and returns the value as the key holds it, an
+	 * integer, which the driver must check. */
+	v = NULL;
+	NdisReadConfiguration(&st, &v, cfg, &present, NdisParameterString);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(v && v->ParameterType == NdisParameterInteger && v->ParameterData.IntegerData == 700);
+	/* Not a configuration handle, or a closed one. */
+	int junk;
+	NdisReadConfiguration(&st, &w, (NDIS_HANDLE)&junk, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	NdisReadConfiguration(&st, &w, (NDIS_HANDLE)nd, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	NdisCloseConfiguration(cfg);
+	NdisReadConfiguration(&st, &w, cfg, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK(w == NULL);
+	/* A WrapperConfigurationContext that is not ours. */
+	NDIS_HANDLE other = (NDIS_HANDLE)&junk;
+	NdisOpenConfiguration(&st, &other, (NDIS_HANDLE)&junk);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK(other == NULL);
+	/* Nothing recorded: the golden traces predate these calls. */
+	CHECK_EQ(nd->nrec, rec);
+	CHECK_EQ(dv_trace_len(&sim->trace), len);
+	/* An empty key: every keyword is absent. */
+	teardown();
+	setup(true);
+	NdisOpenConfiguration(&st, &cfg, (NDIS_HANDLE)nd);
+	NdisReadConfiguration(&st, &w, cfg, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	NdisCloseConfiguration(cfg);
+	teardown();
+}
+
 static void test_deregister_busy(void)
 {
 	setup(true);
@@ -742,7 +802,8 @@ static void test_memory_allocation(void)
 	teardown();
 }
 
-CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts), CHECK_CASE(test_register_refusals),
+CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts),
+           CHECK_CASE(test_read_configuration), CHECK_CASE(test_register_refusals),
            CHECK_CASE(test_register_context_and_irql),
            CHECK_CASE(test_setup_programs_canonical_sequence),
            CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
