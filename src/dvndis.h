@@ -20,35 +20,6 @@ struct dv_sim;
  * that dereferences one crashes instead of silently reading host memory. */
 #define DV_VA_PAGES 16384u /* 64 MiB of virtual space */
 
-/* What a call record keeps in arg[], by call: the one place the positions are named.
- * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
-enum dv_dma_arg {
-	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
-	DV_DMA_ARG_OFFSET,    /* Offset */
-	DV_DMA_ARG_LENGTH,    /* Length */
-	DV_DMA_ARG_WRITE,     /* WriteToDevice */
-	DV_DMA_ARG_PHYS,      /* physical address of the Buffer's byte Offset (0xFFFFFFFF: none) */
-	DV_DMA_ARG_BYTECOUNT, /* the Buffer's ByteCount */
-};
-/* NdisMRegisterDmaChannel: */
-enum dv_register_arg {
-	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
-	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
-	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
-	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
-	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
-	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
-};
-/* IoMapTransfer, KeFlushIoBuffers and IoFlushAdapterBuffers as NDIS calls them: */
-enum dv_map_arg {
-	DV_MAP_ARG_OFFSET,
-	DV_MAP_ARG_LENGTH,
-	DV_MAP_ARG_WRITE,    /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
-	DV_MAP_ARG_BOUNCED,  /* IoMapTransfer, once returned: the HAL used its map-register buffer */
-	DV_MAP_ARG_PHYS,     /* ... the address the 8237A was programmed with */
-	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
-};
-
 /* How many of a buffer's physical pages a call record keeps. */
 #define DV_CALL_PAGES 4u
 
@@ -56,7 +27,7 @@ enum dv_map_arg {
 struct dv_call_record {
 	uint16_t call;   /* enum dv_call */
 	uint16_t loc;    /* caller's file:line (trace location id) */
-	uint32_t arg[6]; /* by call: the enums above; other calls, see ndis.c */
+	uint32_t arg[6]; /* positional, by call (ndis.c); read them as dv_call_args */
 	int32_t status;  /* returned NDIS_STATUS (or value) */
 	uint8_t returned;
 	uint8_t channel;
@@ -82,6 +53,69 @@ struct dv_ndis_config {
 	bool open;
 	NDIS_CONFIGURATION_PARAMETER out; /* what NdisReadConfiguration hands back */
 };
+
+/* A call record's arguments by name. Describe.c and the front ends read these; the positions
+ * in arg[] are ndis.c's business. Which member holds is told by call. */
+struct dv_args_dma { /* NdisMSetupDmaTransfer, NdisMCompleteDmaTransfer */
+	uint32_t va;        /* the Buffer's virtual address as dv_ndis_va32 shows it; 0: NULL */
+	uint32_t offset;    /* Offset */
+	uint32_t length;    /* Length */
+	bool write_to_device;
+	uint32_t phys;      /* physical address of the Buffer's byte Offset (DV_NO_ADDR: none) */
+	uint32_t bytecount; /* the Buffer's ByteCount */
+};
+struct dv_args_register { /* NdisMRegisterDmaChannel */
+	uint32_t channel;      /* the DmaChannel parameter (ignored, as in Windows) */
+	bool dma32;            /* Dma32BitAddresses */
+	uint32_t max_length;   /* MaximumLength */
+	uint32_t desc_channel; /* DmaDescription->DmaChannel (0xFFFFFFFF: no description) */
+	uint32_t desc_width;   /* DmaDescription->DmaWidth */
+	bool demand_mode, auto_initialize;
+};
+struct dv_args_map { /* IoMapTransfer, IoFlushAdapterBuffers as NDIS calls them */
+	uint32_t offset, length;
+	bool write_to_device;
+	bool bounced;      /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	uint32_t phys;     /* ... the address the 8237A was programmed with */
+	uint32_t would_be; /* ... the caller's address, where the HAL bounced */
+};
+struct dv_args_flush { /* KeFlushIoBuffers */
+	uint32_t offset, length;
+	bool read_operation;
+};
+struct dv_args_get_adapter { /* HalGetAdapter */
+	uint32_t channel; /* DeviceDescription's DmaChannel */
+	uint32_t refusal; /* enum dv_hal_refusal */
+	uint32_t mode;    /* the adapter's 8237A mode bits */
+};
+
+struct dv_call_args {
+	enum dv_call call;
+	union {
+		struct dv_args_dma dma;
+		struct dv_args_register reg;
+		struct dv_args_map map;
+		struct dv_args_flush flush;
+		struct dv_args_get_adapter get_adapter;
+		struct { bool bus_master; uint32_t adapter_type; } attributes;   /* NdisMSetAttributes */
+		struct { uint32_t vector; } interrupt;                            /* NdisMRegisterInterrupt */
+		struct { uint32_t length, flags, highest, phys; } allocate;       /* NdisAllocateMemory */
+		struct { uint32_t length; } shared;                 /* NdisMAllocateSharedMemory */
+		struct { uint32_t dst_phys, src_phys, length; } move; /* NdisMoveMemory */
+		struct { uint32_t dst_phys, length; } zero;         /* NdisZeroMemory */
+		struct { uint32_t packet, length; } send;           /* MiniportSend: the protocol's seq */
+		struct { uint32_t packet; int32_t status; } send_complete; /* NdisMSendComplete */
+		struct { uint32_t npackets, length[5]; } indicate; /* NdisMIndicateReceivePacket; the
+		                                                      5th length is the last packet's */
+		struct { uint32_t microseconds; } stall;            /* NdisStallExecution */
+	};
+};
+
+/* Record r's arguments by name (calls without arguments: all zero). */
+void dv_call_args(const struct dv_call_record *r, struct dv_call_args *out);
+/* The other way: a.call and its arguments into r's call and arg[] (for tests and tools that
+ * build a record; the rest of r is left as it is). */
+void dv_call_args_encode(const struct dv_call_args *a, struct dv_call_record *r);
 
 enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, DV_PHASE_HALTED };
 

@@ -299,8 +299,11 @@ static uint32_t eval_ref(struct dv_run *run, const struct dv_ref *r)
 		return r->a ? run->ports_in - run->step_ports_in : run->ports_in;
 	case DV_REF_BOUNCE_USED:
 		for (size_t i = nd->nrec; i-- > 0;)
-			if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
-				return nd->rec[i].arg[DV_MAP_ARG_BOUNCED] != 0;
+			if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER) {
+				struct dv_call_args a;
+				dv_call_args(&nd->rec[i], &a);
+				return a.map.bounced;
+			}
 		return 0;
 	}
 	return 0;

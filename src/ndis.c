@@ -3,6 +3,7 @@
  * Documented behaviour comes from Microsoft's pages (the two in shared/seeds and their
  * neighbours); where the steps are inferred (facts §3), a comment says so.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,35 @@
 #include "sim.h"
 
 #define HANDLE_MAGIC 0x444d4148u /* "DMAH" */
+
+/* What a call record keeps in arg[], by call: the one place the positions are named.
+ * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
+enum dv_dma_arg {
+	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
+	DV_DMA_ARG_OFFSET,    /* Offset */
+	DV_DMA_ARG_LENGTH,    /* Length */
+	DV_DMA_ARG_WRITE,     /* WriteToDevice */
+	DV_DMA_ARG_PHYS,      /* physical address of the Buffer's byte Offset (0xFFFFFFFF: none) */
+	DV_DMA_ARG_BYTECOUNT, /* the Buffer's ByteCount */
+};
+/* NdisMRegisterDmaChannel: */
+enum dv_register_arg {
+	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
+	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
+	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
+	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
+	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
+	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
+};
+/* IoMapTransfer, KeFlushIoBuffers and IoFlushAdapterBuffers as NDIS calls them: */
+enum dv_map_arg {
+	DV_MAP_ARG_OFFSET,
+	DV_MAP_ARG_LENGTH,
+	DV_MAP_ARG_WRITE,    /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
+	DV_MAP_ARG_BOUNCED,  /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	DV_MAP_ARG_PHYS,     /* ... the address the 8237A was programmed with */
+	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
+};
 
 /* Every context alive now, as NDIS keeps a list of its miniport blocks. A handle a driver
  * passes is looked up here (never dereferenced on trust), so each call lands on the context
@@ -171,6 +201,117 @@ static void call_end(struct dv_ndis *ndis, struct call_scope s, enum dv_call cal
 	dv_sim_cause_restore(ndis->sim, s.saved_cause);
 	if (ndis->sim->watch)
 		ndis->sim->watch(ndis->sim->watch_ctx);
+}
+
+/* Where each named argument sits in a record: (call, position in arg[], bit shift, bits,
+ * member of struct dv_call_args). One table serves both directions. */
+struct arg_field {
+	uint16_t call;
+	uint8_t pos, shift, bits; /* bits 1: a bool made of one bit; 32: the whole word */
+	uint8_t is_bool;
+	uint16_t off;
+};
+
+#define ARG(c, p, sh, b, m)                                                                        \
+	{ DV_CALL_##c, p, sh, b, sizeof(((struct dv_call_args *)0)->m) == sizeof(bool),            \
+	  (uint16_t)offsetof(struct dv_call_args, m) }
+static const struct arg_field arg_fields[] = {
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_VA, 0, 32, dma.va),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_OFFSET, 0, 32, dma.offset),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_LENGTH, 0, 32, dma.length),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_WRITE, 0, 32, dma.write_to_device),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_PHYS, 0, 32, dma.phys),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_BYTECOUNT, 0, 32, dma.bytecount),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_VA, 0, 32, dma.va),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_OFFSET, 0, 32, dma.offset),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_LENGTH, 0, 32, dma.length),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_WRITE, 0, 32, dma.write_to_device),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_PHYS, 0, 32, dma.phys),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_BYTECOUNT, 0, 32, dma.bytecount),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_CHANNEL, 0, 32, reg.channel),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DMA32, 0, 32, reg.dma32),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_MAXLEN, 0, 32, reg.max_length),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_CHANNEL, 0, 32, reg.desc_channel),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_WIDTH, 0, 32, reg.desc_width),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_MODE, 0, 1, reg.demand_mode),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_MODE, 1, 1, reg.auto_initialize),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_OFFSET, 0, 32, map.offset),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_LENGTH, 0, 32, map.length),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_WRITE, 0, 32, map.write_to_device),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_BOUNCED, 0, 32, map.bounced),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_PHYS, 0, 32, map.phys),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_WOULD_BE, 0, 32, map.would_be),
+	ARG(IO_FLUSH_ADAPTER_BUFFERS, DV_MAP_ARG_OFFSET, 0, 32, map.offset),
+	ARG(IO_FLUSH_ADAPTER_BUFFERS, DV_MAP_ARG_LENGTH, 0, 32, map.length),
+	ARG(IO_FLUSH_ADAPTER_BUFFERS, DV_MAP_ARG_WRITE, 0, 32, map.write_to_device),
+	ARG(KE_FLUSH_IO_BUFFERS, DV_MAP_ARG_OFFSET, 0, 32, flush.offset),
+	ARG(KE_FLUSH_IO_BUFFERS, DV_MAP_ARG_LENGTH, 0, 32, flush.length),
+	ARG(KE_FLUSH_IO_BUFFERS, DV_MAP_ARG_WRITE, 0, 32, flush.read_operation),
+	ARG(HAL_GET_ADAPTER, 0, 0, 32, get_adapter.channel),
+	ARG(HAL_GET_ADAPTER, 1, 0, 32, get_adapter.refusal),
+	ARG(HAL_GET_ADAPTER, 2, 0, 32, get_adapter.mode),
+	ARG(SET_ATTRIBUTES, 0, 0, 32, attributes.bus_master),
+	ARG(SET_ATTRIBUTES, 1, 0, 32, attributes.adapter_type),
+	ARG(REGISTER_INTERRUPT, 0, 0, 32, interrupt.vector),
+	ARG(ALLOCATE_MEMORY, 0, 0, 32, allocate.length),
+	ARG(ALLOCATE_MEMORY, 1, 0, 32, allocate.flags),
+	ARG(ALLOCATE_MEMORY, 2, 0, 32, allocate.highest),
+	ARG(ALLOCATE_MEMORY, 3, 0, 32, allocate.phys),
+	ARG(ALLOCATE_SHARED_MEMORY, 0, 0, 32, shared.length),
+	ARG(MOVE_MEMORY, 0, 0, 32, move.dst_phys),
+	ARG(MOVE_MEMORY, 1, 0, 32, move.src_phys),
+	ARG(MOVE_MEMORY, 2, 0, 32, move.length),
+	ARG(ZERO_MEMORY, 0, 0, 32, zero.dst_phys),
+	ARG(ZERO_MEMORY, 1, 0, 32, zero.length),
+	ARG(MINIPORT_SEND, 0, 0, 32, send.packet),
+	ARG(MINIPORT_SEND, 1, 0, 32, send.length),
+	ARG(SEND_COMPLETE, 0, 0, 32, send_complete.packet),
+	ARG(SEND_COMPLETE, 1, 0, 32, send_complete.status),
+	ARG(INDICATE_RECEIVE_PACKET, 0, 0, 32, indicate.npackets),
+	ARG(INDICATE_RECEIVE_PACKET, 1, 0, 32, indicate.length[0]),
+	ARG(INDICATE_RECEIVE_PACKET, 2, 0, 32, indicate.length[1]),
+	ARG(INDICATE_RECEIVE_PACKET, 3, 0, 32, indicate.length[2]),
+	ARG(INDICATE_RECEIVE_PACKET, 4, 0, 32, indicate.length[3]),
+	ARG(INDICATE_RECEIVE_PACKET, 5, 0, 32, indicate.length[4]),
+	ARG(STALL_EXECUTION, 0, 0, 32, stall.microseconds),
+};
+#undef ARG
+
+void dv_call_args(const struct dv_call_record *r, struct dv_call_args *out)
+{
+	memset(out, 0, sizeof *out);
+	out->call = (enum dv_call)r->call;
+	for (size_t i = 0; i < sizeof arg_fields / sizeof arg_fields[0]; i++) {
+		const struct arg_field *f = &arg_fields[i];
+		if (f->call != r->call)
+			continue;
+		uint32_t mask = f->bits == 32 ? 0xFFFFFFFFu : (1u << f->bits) - 1;
+		uint32_t v = (r->arg[f->pos] >> f->shift) & mask;
+		char *m = (char *)out + f->off;
+		if (f->is_bool)
+			*(bool *)m = v != 0;
+		else
+			memcpy(m, &v, sizeof v);
+	}
+}
+
+void dv_call_args_encode(const struct dv_call_args *a, struct dv_call_record *r)
+{
+	r->call = (uint16_t)a->call;
+	memset(r->arg, 0, sizeof r->arg);
+	for (size_t i = 0; i < sizeof arg_fields / sizeof arg_fields[0]; i++) {
+		const struct arg_field *f = &arg_fields[i];
+		if (f->call != a->call)
+			continue;
+		uint32_t v;
+		const char *m = (const char *)a + f->off;
+		if (f->is_bool)
+			v = *(const bool *)m;
+		else
+			memcpy(&v, m, sizeof v);
+		uint32_t mask = f->bits == 32 ? 0xFFFFFFFFu : (1u << f->bits) - 1;
+		r->arg[f->pos] |= (v & mask) << f->shift;
+	}
 }
 
 const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n)

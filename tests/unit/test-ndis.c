@@ -659,6 +659,141 @@ static void test_read_configuration(void)
 	teardown();
 }
 
+/* The newest record of call, decoded by name. */
+static bool last_args(enum dv_call call, struct dv_call_args *a)
+{
+	for (size_t i = nd->nrec; i-- > 0;) {
+		if (nd->rec[i].call == call) {
+			dv_call_args(&nd->rec[i], a);
+			return a->call == call;
+		}
+	}
+	return false;
+}
+
+/* Typed call records: for each call that records arguments, the named fields hold what the
+ * caller passed (and what the HAL did); decoding and encoding agree for every call kind. */
+static void test_typed_records(void)
+{
+	setup(true);
+	struct dv_call_args a;
+	NDIS_STATUS st;
+	/* NdisMRegisterDmaChannel and the HalGetAdapter under it. */
+	NDIS_DMA_DESCRIPTION d;
+	memset(&d, 0, sizeof d);
+	d.DemandMode = TRUE;
+	d.AutoInitialize = FALSE;
+	d.DmaChannelSpecified = TRUE;
+	d.DmaWidth = Width8Bits;
+	d.DmaSpeed = Compatible;
+	d.DmaChannel = 3;
+	NDIS_HANDLE h = NULL;
+	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 7, TRUE, &d, 3000), NDIS_STATUS_SUCCESS);
+	CHECK(last_args(DV_CALL_REGISTER_DMA_CHANNEL, &a));
+	CHECK_EQ(a.reg.channel, 7);
+	CHECK(a.reg.dma32);
+	CHECK_EQ(a.reg.max_length, 3000);
+	CHECK_EQ(a.reg.desc_channel, 3);
+	CHECK_EQ(a.reg.desc_width, Width8Bits);
+	CHECK(a.reg.demand_mode);
+	CHECK(!a.reg.auto_initialize);
+	CHECK(last_args(DV_CALL_HAL_GET_ADAPTER, &a));
+	CHECK_EQ(a.get_adapter.channel, 3);
+	CHECK_EQ(a.get_adapter.refusal, 0);
+	/* Setup: the Buffer, Offset, Length, direction; KeFlushIoBuffers and IoMapTransfer. */
+	PNDIS_BUFFER b = buf_at(0x123400, 1000, false);
+	NdisMSetupDmaTransfer(&st, h, b, 10, 500, FALSE);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(last_args(DV_CALL_SETUP_DMA_TRANSFER, &a));
+	CHECK_EQ(a.dma.va, dv_ndis_va32(b->MappedSystemVa));
+	CHECK_EQ(a.dma.offset, 10);
+	CHECK_EQ(a.dma.length, 500);
+	CHECK(!a.dma.write_to_device);
+	CHECK_EQ(a.dma.phys, 0x123400 + 10);
+	CHECK_EQ(a.dma.bytecount, 1000);
+	CHECK(last_args(DV_CALL_KE_FLUSH_IO_BUFFERS, &a));
+	CHECK_EQ(a.flush.offset, 10);
+	CHECK_EQ(a.flush.length, 500);
+	CHECK(a.flush.read_operation);
+	CHECK(last_args(DV_CALL_IO_MAP_TRANSFER, &a));
+	CHECK_EQ(a.map.offset, 10);
+	CHECK_EQ(a.map.length, 500);
+	CHECK(!a.map.write_to_device);
+	CHECK(!a.map.bounced);
+	CHECK_EQ(a.map.phys, 0x123400 + 10);
+	NdisMCompleteDmaTransfer(&st, h, b, 10, 500, FALSE);
+	CHECK(last_args(DV_CALL_COMPLETE_DMA_TRANSFER, &a));
+	CHECK_EQ(a.dma.offset, 10);
+	CHECK_EQ(a.dma.length, 500);
+	CHECK_EQ(a.dma.bytecount, 1000);
+	CHECK(last_args(DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, &a));
+	CHECK_EQ(a.map.length, 500);
+	CHECK(!a.map.write_to_device);
+	/* A bounced send: IoMapTransfer says where the data went instead. */
+	PNDIS_BUFFER high = buf_at(0x01800000, 64, false);
+	NdisMSetupDmaTransfer(&st, h, high, 0, 64, TRUE);
+	CHECK(last_args(DV_CALL_IO_MAP_TRANSFER, &a));
+	CHECK(a.map.bounced);
+	CHECK(a.map.write_to_device);
+	CHECK_EQ(a.map.would_be, 0x01800000);
+	CHECK(a.map.phys < 0x01000000);
+	NdisMCompleteDmaTransfer(&st, h, high, 0, 64, TRUE);
+	/* Memory, moves, stalls, attributes, interrupts, completions. */
+	PVOID va = NULL;
+	NDIS_PHYSICAL_ADDRESS hi;
+	hi.QuadPart = 0xFFFFFF;
+	CHECK_EQ(NdisAllocateMemory(&va, 100, NDIS_MEMORY_CONTIGUOUS, hi), NDIS_STATUS_SUCCESS);
+	CHECK(last_args(DV_CALL_ALLOCATE_MEMORY, &a));
+	CHECK_EQ(a.allocate.length, 100);
+	CHECK_EQ(a.allocate.flags, NDIS_MEMORY_CONTIGUOUS);
+	CHECK_EQ(a.allocate.highest, 0xFFFFFF);
+	CHECK_EQ(a.allocate.phys, dv_ndis_va_to_phys(nd, va));
+	uint8_t host[16] = { 0 };
+	NdisMoveMemory(va, host, 16);
+	CHECK(last_args(DV_CALL_MOVE_MEMORY, &a));
+	CHECK_EQ(a.move.dst_phys, dv_ndis_va_to_phys(nd, va));
+	CHECK_EQ(a.move.src_phys, DV_NO_ADDR);
+	CHECK_EQ(a.move.length, 16);
+	NdisZeroMemory(va, 12);
+	CHECK(last_args(DV_CALL_ZERO_MEMORY, &a));
+	CHECK_EQ(a.zero.dst_phys, dv_ndis_va_to_phys(nd, va));
+	CHECK_EQ(a.zero.length, 12);
+	NdisStallExecution(3);
+	CHECK(last_args(DV_CALL_STALL_EXECUTION, &a));
+	CHECK_EQ(a.stall.microseconds, 3);
+	NdisMSetAttributes((NDIS_HANDLE)nd, NULL, FALSE, Isa);
+	CHECK(last_args(DV_CALL_SET_ATTRIBUTES, &a));
+	CHECK(!a.attributes.bus_master);
+	CHECK_EQ(a.attributes.adapter_type, Isa);
+	NDIS_MINIPORT_INTERRUPT intr;
+	memset(&intr, 0, sizeof intr);
+	NdisMRegisterInterrupt(&intr, (NDIS_HANDLE)nd, 5, 5, TRUE, FALSE, NdisInterruptLatched);
+	CHECK(last_args(DV_CALL_REGISTER_INTERRUPT, &a));
+	CHECK_EQ(a.interrupt.vector, 5);
+	NDIS_PACKET pkt;
+	memset(&pkt, 0, sizeof pkt);
+	NdisMSendComplete((NDIS_HANDLE)nd, &pkt, NDIS_STATUS_RESOURCES);
+	CHECK(last_args(DV_CALL_SEND_COMPLETE, &a));
+	CHECK_EQ(a.send_complete.status, NDIS_STATUS_RESOURCES);
+	/* Every call kind: encoding what was decoded and decoding again gives the same names. */
+	struct dv_call_record r;
+	for (unsigned c = 0; c < DV_CALL_COUNT; c++) {
+		memset(&r, 0, sizeof r);
+		r.call = (uint16_t)c;
+		for (unsigned k = 0; k < 6; k++)
+			r.arg[k] = 0x1000u * (c + 1) + k + 1;
+		struct dv_call_args x, y;
+		dv_call_args(&r, &x);
+		CHECK_EQ(x.call, c);
+		struct dv_call_record back;
+		memset(&back, 0, sizeof back);
+		dv_call_args_encode(&x, &back);
+		dv_call_args(&back, &y);
+		CHECK(memcmp(&x, &y, sizeof x) == 0);
+	}
+	teardown();
+}
+
 static void test_deregister_busy(void)
 {
 	setup(true);
@@ -803,7 +938,8 @@ static void test_memory_allocation(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts),
-           CHECK_CASE(test_read_configuration), CHECK_CASE(test_register_refusals),
+           CHECK_CASE(test_read_configuration),
+           CHECK_CASE(test_typed_records), CHECK_CASE(test_register_refusals),
            CHECK_CASE(test_register_context_and_irql),
            CHECK_CASE(test_setup_programs_canonical_sequence),
            CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),

@@ -338,12 +338,14 @@ struct setup_info {
 /* Is physical address a inside the buffer of Setup record r, and at which byte? */
 static bool in_buffer(const struct dv_call_record *r, uint32_t a, uint32_t *byte)
 {
-	uint32_t first = r->arg[DV_DMA_ARG_VA] % DV_PAGE_SIZE;
+	struct dv_call_args args;
+	dv_call_args(r, &args);
+	uint32_t first = args.dma.va % DV_PAGE_SIZE;
 	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES; i++) {
 		if (a < r->page[i] || a - r->page[i] >= DV_PAGE_SIZE)
 			continue;
 		uint32_t k = i * DV_PAGE_SIZE + (a - r->page[i]);
-		if (k >= first && k - first < r->arg[DV_DMA_ARG_BYTECOUNT]) {
+		if (k >= first && k - first < args.dma.bytecount) {
 			*byte = k - first;
 			return true;
 		}
@@ -382,12 +384,14 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	if (setup == SIZE_MAX || !rec)
 		return si;
 	si.found = true;
-	si.va = rec->arg[DV_DMA_ARG_VA];
-	si.offset = rec->arg[DV_DMA_ARG_OFFSET];
-	si.length = rec->arg[DV_DMA_ARG_LENGTH];
-	si.write = rec->arg[DV_DMA_ARG_WRITE] != 0;
-	si.phys = rec->arg[DV_DMA_ARG_PHYS];
-	si.bytecount = rec->arg[DV_DMA_ARG_BYTECOUNT];
+	struct dv_call_args args;
+	dv_call_args(rec, &args);
+	si.va = args.dma.va;
+	si.offset = args.dma.offset;
+	si.length = args.dma.length;
+	si.write = args.dma.write_to_device;
+	si.phys = args.dma.phys;
+	si.bytecount = args.dma.bytecount;
 	si.buf_phys = rec->npages ? rec->page[0] + si.va % DV_PAGE_SIZE : si.phys - si.offset;
 	si.status = rec->status;
 	/* What happened to it up to the cursor (the record knows its whole future). */
@@ -397,8 +401,10 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
 			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
 			if (m) {
-				si.bounced = m->arg[DV_MAP_ARG_BOUNCED] != 0;
-				si.dma_phys = m->arg[DV_MAP_ARG_PHYS];
+				struct dv_call_args ma;
+				dv_call_args(m, &ma);
+				si.bounced = ma.map.bounced;
+				si.dma_phys = ma.map.phys;
 			}
 			si.ok = true; /* past its checks: the 8237A is being programmed */
 		} else if (ev[k].kind == DV_EV_XFER && ev[k].chan == ch && !si.completed) {
