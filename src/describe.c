@@ -6,7 +6,6 @@
 #include "describe.h"
 #include "dma8237.h"
 #include "dvndis.h"
-#include "lesson.h"
 #include "nic.h"
 #include "sim.h"
 
@@ -237,7 +236,7 @@ void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis, con
 		else if (ev->index == 0)
 			snprintf(buf, size, "setup, before the first step");
 		else
-			snprintf(buf, size, "step %u", ev->index); /* steps count from 1 (lesson.h) */
+			snprintf(buf, size, "step %u", ev->index); /* steps count from 1 */
 		break;
 	default:
 		snprintf(buf, size, "event %u", ev->kind);

@@ -6,7 +6,6 @@
 #include "check.h"
 #include "describe.h"
 #include "dvndis.h"
-#include "lesson.h"
 #include "nic.h"
 #include "sim.h"
 
