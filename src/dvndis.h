@@ -38,22 +38,6 @@ struct dv_call_record {
 	uint32_t npages;
 };
 
-/* The miniport's configuration (its Parameters key): keyword -> integer, what
- * NdisReadConfiguration reads. */
-#define DV_NDIS_CONFIG_MAX 8u
-struct dv_ndis_param {
-	char keyword[32];
-	uint32_t value;
-};
-
-/* What a configuration handle points at: one per context, open or not. */
-struct dv_ndis_config {
-	struct dv_ndis_param param[DV_NDIS_CONFIG_MAX];
-	uint32_t nparam;
-	bool open;
-	NDIS_CONFIGURATION_PARAMETER out; /* what NdisReadConfiguration hands back */
-};
-
 /* A call record's arguments by name. Describe.c and the front ends read these; the positions
  * in arg[] are ndis.c's business. Which member holds is told by call. */
 struct dv_args_dma { /* NdisMSetupDmaTransfer, NdisMCompleteDmaTransfer */
@@ -119,38 +103,6 @@ void dv_call_args_encode(const struct dv_call_args *a, struct dv_call_record *r)
 
 enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, DV_PHASE_HALTED };
 
-/* A DMA handle's object: the public NDIS_DMA_BLOCK first, then what NDIS keeps. */
-struct dv_dma_handle {
-	NDIS_DMA_BLOCK block;
-	uint32_t magic;
-	bool registered;
-	struct dv_adapter *adapter;
-	uint8_t channel;
-	/* The parameters of the transfer in progress, for Complete to compare. */
-	PNDIS_BUFFER buffer;
-	uint32_t offset, length;
-	bool write_to_device;
-	uint16_t setup_loc;
-};
-
-/* What the protocol above the miniport received. */
-#define DV_NDIS_RX_LOG 16u
-struct dv_rx_frame {
-	uint16_t len;
-	uint32_t cycle;
-	uint8_t data[1536];
-};
-
-/* A packet the protocol sent, and what became of it. */
-struct dv_tx_packet {
-	PNDIS_PACKET packet;
-	uint32_t seq;
-	uint32_t length;
-	bool completed;
-	int32_t status;
-	uint32_t completed_cycle;
-};
-
 /* How the protocol lays out a packet it sends: up to 8 buffers, each at a chosen physical
  * address (0 = let the allocator choose) or spread over scattered pages. */
 struct dv_buffer_spec {
@@ -164,42 +116,9 @@ struct dv_packet_spec {
 	struct dv_buffer_spec buf[8];
 };
 
-struct dv_ndis {
-	struct dv_sim *sim;
-	struct dv_hal hal;
-	enum dv_phase phase;
-	/* the miniport */
-	NDIS_MINIPORT_CHARACTERISTICS chars;
-	bool have_chars;
-	NDIS_HANDLE context; /* MiniportAdapterContext */
-	bool irq_registered;
-	unsigned irq;
-	struct dv_dma_handle *handles[8];
-	size_t nhandles;
-	/* memory */
-	uint32_t va_map[DV_VA_PAGES]; /* virtual page -> physical page + 1, 0 = unmapped */
-	uint32_t va_next;             /* next free virtual page (bump allocator) */
-	uint8_t phys_used[DV_MEM_PAGES / 8];
-	void **host_allocs;           /* every host allocation made for the driver */
-	size_t nhost, host_cap;
-	/* calls */
-	struct dv_call_record *rec;
-	size_t nrec, rec_cap;
-	int32_t last_status;
-	uint32_t last_record;
-	struct dv_ndis_config config;
-	/* protocol side */
-	struct dv_tx_packet tx[32];
-	uint32_t ntx;
-	uint32_t tx_seq;
-	struct dv_rx_frame rx[DV_NDIS_RX_LOG];
-	uint32_t nrx; /* total frames indicated (the log keeps the last DV_NDIS_RX_LOG) */
-	/* verifier */
-	uint32_t fired[DV_RULE_COUNT];
-	uint32_t violations;
-	int last_rule; /* -1 none */
-	bool strict;
-};
+/* A context: one simulated NDIS wrapper hosting one miniport. Its struct is the core's own
+ * (ndis_int.h); front ends hold a pointer and use the functions here. */
+struct dv_ndis;
 
 struct dv_ndis *dv_ndis_create(struct dv_sim *sim);
 void dv_ndis_destroy(struct dv_ndis *ndis);
@@ -251,5 +170,10 @@ void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint
 const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n);
 
 const char *dv_ndis_status_name(int32_t status);
+
+/* The core (built with DV_CORE_INTERNAL) and its white-box tests see the structs. */
+#ifdef DV_CORE_INTERNAL
+#include "ndis_int.h"
+#endif
 
 #endif
