@@ -8,9 +8,9 @@
 #include "ndis.h"
 
 struct dv_builtin_driver {
-	const char *name;       /* what lessons call it */
-	const char *what;       /* one line for people */
-	DV_DRIVER_ENTRY entry;  /* its DriverEntry */
+	const char *name;      /* what lessons call it */
+	const char *what;      /* one line for people */
+	DV_DRIVER_ENTRY entry; /* its DriverEntry */
 };
 
 /* The table and its length (*n). */
