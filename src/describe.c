@@ -102,11 +102,12 @@ void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size)
 		snprintf(pages, sizeof pages, "no page");
 	if (a.dma.va == 0)
 		snprintf(buf, size, "%s(Buffer NULL, Offset %u, Length %u, WriteToDevice %s)", name,
-		         a.dma.offset, a.dma.length, yesno(a.dma.write_to_device));
+			 a.dma.offset, a.dma.length, yesno(a.dma.write_to_device));
 	else
-		snprintf(buf, size, "%s(Buffer VA 0x%08x: %u B in %s, Offset %u, Length %u, WriteToDevice %s)",
-		         name, a.dma.va, a.dma.bytecount, pages, a.dma.offset, a.dma.length,
-		         yesno(a.dma.write_to_device));
+		snprintf(buf, size,
+			 "%s(Buffer VA 0x%08x: %u B in %s, Offset %u, Length %u, WriteToDevice %s)",
+			 name, a.dma.va, a.dma.bytecount, pages, a.dma.offset, a.dma.length,
+			 yesno(a.dma.write_to_device));
 }
 
 static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev, char *buf, size_t size)
@@ -122,31 +123,38 @@ static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev,
 	switch ((enum dv_call)ev->slot) {
 	case DV_CALL_SETUP_DMA_TRANSFER:
 	case DV_CALL_COMPLETE_DMA_TRANSFER:
-		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name, a.dma.offset,
-		         a.dma.length, yesno(a.dma.write_to_device));
+		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name,
+			 a.dma.offset, a.dma.length, yesno(a.dma.write_to_device));
 		break;
 	case DV_CALL_REGISTER_DMA_CHANNEL:
-		snprintf(buf, size, "%s(DmaChannel=%u, MaximumLength=%u, Desc.DmaChannel=%u, Desc.DmaWidth=%s)",
-		         name, a.reg.channel, a.reg.max_length, a.reg.desc_channel,
-		         a.reg.desc_width == 1 ? "Width16Bits" : "Width8Bits");
+		snprintf(
+			buf, size,
+			"%s(DmaChannel=%u, MaximumLength=%u, Desc.DmaChannel=%u, Desc.DmaWidth=%s)",
+			name, a.reg.channel, a.reg.max_length, a.reg.desc_channel,
+			a.reg.desc_width == 1 ? "Width16Bits" : "Width8Bits");
 		break;
 	case DV_CALL_IO_MAP_TRANSFER:
 		if (r->returned && a.map.bounced)
-			snprintf(buf, size, "%s: the buffer at 0x%06x is out of the 8237's reach; bounced through map registers at 0x%06x",
-			         name, a.map.would_be, a.map.phys);
+			snprintf(
+				buf, size,
+				"%s: the buffer at 0x%06x is out of the 8237's reach; bounced through map registers at 0x%06x",
+				name, a.map.would_be, a.map.phys);
 		else if (r->returned)
-			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name, a.map.phys);
+			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name,
+				 a.map.phys);
 		else
 			snprintf(buf, size, "%s(Length=%u, WriteToDevice=%s)", name, a.map.length,
-			         yesno(a.map.write_to_device));
+				 yesno(a.map.write_to_device));
 		break;
 	case DV_CALL_KE_FLUSH_IO_BUFFERS:
-		snprintf(buf, size, "%s(ReadOperation=%s): flush the processor cache for the buffer", name,
-		         yesno(a.flush.read_operation));
+		snprintf(buf, size,
+			 "%s(ReadOperation=%s): flush the processor cache for the buffer", name,
+			 yesno(a.flush.read_operation));
 		break;
 	case DV_CALL_IO_FLUSH_ADAPTER_BUFFERS:
-		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name, yesno(a.map.write_to_device),
-		         a.map.write_to_device ? "" : ", copy back a bounced receive");
+		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name,
+			 yesno(a.map.write_to_device),
+			 a.map.write_to_device ? "" : ", copy back a bounced receive");
 		break;
 	case DV_CALL_MOVE_MEMORY:
 		snprintf(buf, size, "%s(%u bytes)", name, a.move.length);
@@ -156,7 +164,7 @@ static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev,
 		break;
 	case DV_CALL_SEND_COMPLETE:
 		snprintf(buf, size, "%s(packet %u, %s)", name, a.send_complete.packet,
-		         dv_ndis_status_name(a.send_complete.status));
+			 dv_ndis_status_name(a.send_complete.status));
 		break;
 	default:
 		snprintf(buf, size, "%s", name);

@@ -19,7 +19,7 @@ struct dv_adapter {
 	bool autoinit;
 	uint32_t max_length;
 	uint32_t map_registers;
-	uint8_t mode;        /* precomputed: channel, auto-init, demand/single; type per transfer */
+	uint8_t mode; /* precomputed: channel, auto-init, demand/single; type per transfer */
 	uint32_t bounce_phys; /* this channel's map-register buffers */
 	/* The current mapping (set by IoMapTransfer, cleared by IoFlushAdapterBuffers). */
 	bool mapped;
@@ -27,8 +27,8 @@ struct dv_adapter {
 	bool write_to_device;
 	const MDL *mdl;
 	uint32_t offset, length;
-	uint32_t phys;        /* the physical address programmed into the 8237 */
-	uint32_t would_be;    /* for a bounced range: the address the buffer itself has */
+	uint32_t phys;	   /* the physical address programmed into the 8237 */
+	uint32_t would_be; /* for a bounced range: the address the buffer itself has */
 };
 
 struct dv_hal {

@@ -1247,7 +1247,8 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		if (!run->loaded) {
 			run->loaded = true;
 			if (run->L->has_copy_threshold) /* `copy=`: its NdisReadConfiguration */
-				dv_ndis_set_config(run->ndis, "CopyThreshold", run->L->copy_threshold);
+				dv_ndis_set_config(run->ndis, "CopyThreshold",
+						   run->L->copy_threshold);
 			NDIS_STATUS st = dv_ndis_load(run->ndis, entry);
 			if (st != NDIS_STATUS_SUCCESS) {
 				run->ndis->last_status = st;

@@ -17,7 +17,7 @@
 /* What a call record keeps in arg[], by call: the one place the positions are named.
  * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
 enum dv_dma_arg {
-	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
+	DV_DMA_ARG_VA,	      /* Buffer's virtual address (dv_ndis_va32) */
 	DV_DMA_ARG_OFFSET,    /* Offset */
 	DV_DMA_ARG_LENGTH,    /* Length */
 	DV_DMA_ARG_WRITE,     /* WriteToDevice */
@@ -27,8 +27,8 @@ enum dv_dma_arg {
 /* NdisMRegisterDmaChannel: */
 enum dv_register_arg {
 	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
-	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
-	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
+	DV_REGISTER_ARG_DMA32,	      /* Dma32BitAddresses */
+	DV_REGISTER_ARG_MAXLEN,	      /* MaximumLength */
 	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
 	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
 	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
@@ -37,9 +37,9 @@ enum dv_register_arg {
 enum dv_map_arg {
 	DV_MAP_ARG_OFFSET,
 	DV_MAP_ARG_LENGTH,
-	DV_MAP_ARG_WRITE,    /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
-	DV_MAP_ARG_BOUNCED,  /* IoMapTransfer, once returned: the HAL used its map-register buffer */
-	DV_MAP_ARG_PHYS,     /* ... the address the 8237A was programmed with */
+	DV_MAP_ARG_WRITE,   /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
+	DV_MAP_ARG_BOUNCED, /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	DV_MAP_ARG_PHYS,    /* ... the address the 8237A was programmed with */
 	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
 };
 
@@ -212,9 +212,11 @@ struct arg_field {
 	uint16_t off;
 };
 
-#define ARG(c, p, sh, b, m)                                                                        \
-	{ DV_CALL_##c, p, sh, b, sizeof(((struct dv_call_args *)0)->m) == sizeof(bool),            \
-	  (uint16_t)offsetof(struct dv_call_args, m) }
+#define ARG(c, p, sh, b, m) \
+	{ \
+		DV_CALL_##c, p, sh, b, sizeof(((struct dv_call_args *)0)->m) == sizeof(bool), \
+			(uint16_t)offsetof(struct dv_call_args, m) \
+	}
 static const struct arg_field arg_fields[] = {
 	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_VA, 0, 32, dma.va),
 	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_OFFSET, 0, 32, dma.offset),
@@ -683,7 +685,7 @@ VOID NdisMInitializeWrapperAt(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecif
 		return;
 	}
 	struct call_scope s = call_begin(nd, DV_CALL_INITIALIZE_WRAPPER, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (NdisWrapperHandle)
 		*NdisWrapperHandle = (NDIS_HANDLE)nd;
 	call_end(nd, s, DV_CALL_INITIALIZE_WRAPPER, 0);
@@ -699,7 +701,7 @@ NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
 	if (!nd)
 		return NDIS_STATUS_FAILURE;
 	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_MINIPORT, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (NdisWrapperHandle != (NDIS_HANDLE)nd || !MiniportCharacteristics ||
 	    CharacteristicsLength < sizeof *MiniportCharacteristics ||
@@ -721,7 +723,7 @@ VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipor
 		return;
 	uint32_t args[2] = { BusMaster, (uint32_t)AdapterType };
 	struct call_scope s = call_begin(nd, DV_CALL_SET_ATTRIBUTES, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	nd->context = MiniportAdapterContext;
 	call_end(nd, s, DV_CALL_SET_ATTRIBUTES, 0);
 }
@@ -735,8 +737,9 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
 		nd = bound;
 	if (!nd || !Status)
 		return;
-	struct call_scope s = call_begin(nd, DV_CALL_QUERY_ADAPTER_RESOURCES, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_QUERY_ADAPTER_RESOURCES,
+					 loc_of(nd, File, Line), DV_SRC_DRIVER, NULL, 0,
+					 DV_NO_CHANNEL);
 	if (WrapperConfigurationContext != (NDIS_HANDLE)nd || !ResourceList || !BufferSize ||
 	    *BufferSize < sizeof *ResourceList) {
 		if (BufferSize)
@@ -809,7 +812,7 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[1] = { InterruptVector };
 	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_INTERRUPT, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (!Interrupt || MiniportAdapterHandle != (NDIS_HANDLE)nd || InterruptVector > 15) {
 		st = NDIS_STATUS_FAILURE;
@@ -831,7 +834,7 @@ VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *
 	if (!nd || !Interrupt || Interrupt->Reserved[0] != (PVOID)nd)
 		return;
 	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_INTERRUPT, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (nd->irq_registered)
 		dv_sim_connect_irq(nd->sim, nd->irq, false);
 	nd->irq_registered = false;
@@ -852,7 +855,8 @@ static uint8_t channel_of(struct dv_ndis *nd, NDIS_HANDLE h)
 }
 
 /* The handle's object, or NULL (and the dma-bad-handle rule) when it is not a live one. */
-static struct dv_dma_handle *handle_of(struct dv_ndis *nd, NDIS_HANDLE h, uint16_t loc, uint32_t rec)
+static struct dv_dma_handle *handle_of(struct dv_ndis *nd, NDIS_HANDLE h, uint16_t loc,
+				       uint32_t rec)
 {
 	for (size_t i = 0; i < nd->nhandles; i++) {
 		struct dv_dma_handle *d = nd->handles[i];
@@ -884,8 +888,9 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 		                                                          DmaDescription->AutoInitialize << 1)
 		                                             : 0,
 	};
-	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
-	                                 DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
+			   DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
 	NDIS_STATUS st;
 	if (MiniportDmaHandle)
 		*MiniportDmaHandle = NULL;
@@ -904,13 +909,13 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 	 * then returns NDIS_STATUS_RESOURCES. A channel another adapter holds is a conflict. */
 	struct dv_adapter *ad = NULL;
 	enum dv_hal_refusal why = dv_hal_get_adapter(&nd->hal, DmaDescription->DmaChannel,
-	                                             DmaDescription->DmaWidth == Width16Bits,
-	                                             DmaDescription->DemandMode != 0,
-	                                             DmaDescription->AutoInitialize != 0, MaximumLength,
-	                                             DmaDescription->DmaPort, &ad);
+						     DmaDescription->DmaWidth == Width16Bits,
+						     DmaDescription->DemandMode != 0,
+						     DmaDescription->AutoInitialize != 0,
+						     MaximumLength, DmaDescription->DmaPort, &ad);
 	uint32_t hargs[3] = { DmaDescription->DmaChannel, (uint32_t)why, ad ? ad->mode : 0 };
 	struct call_scope hs = call_begin(nd, DV_CALL_HAL_GET_ADAPTER, loc, DV_SRC_HAL, hargs, 3,
-	                                  (uint8_t)DmaDescription->DmaChannel);
+					  (uint8_t)DmaDescription->DmaChannel);
 	call_end(nd, hs, DV_CALL_HAL_GET_ADAPTER, (int32_t)why);
 	if (why == DV_HAL_IN_USE) {
 		st = NDIS_STATUS_RESOURCE_CONFLICT;
@@ -964,7 +969,8 @@ VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File
 	if (!nd)
 		return;
 	uint16_t loc = loc_of(nd, File, Line);
-	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER,
+					 NULL, 0, DV_NO_CHANNEL);
 	if (irql(nd) != DV_PASSIVE_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
 	if (nd->phase != DV_PHASE_INIT && nd->phase != DV_PHASE_HALT)
@@ -975,8 +981,8 @@ VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File
 			/* Inferred: refusing would leak the channel; the model stops the transfer
 			 * (masks the channel) and lets the deregistration go on. */
 			dv_ndis_violate(nd, DV_RULE_DMA_DEREGISTER_BUSY, loc, s.rec);
-			dv_hal_flush_adapter_buffers(nd->sim, h->adapter, h->buffer, h->offset, h->length,
-			                             h->write_to_device);
+			dv_hal_flush_adapter_buffers(nd->sim, h->adapter, h->buffer, h->offset,
+						     h->length, h->write_to_device);
 			h->block.InProgress = FALSE;
 		}
 		dv_hal_put_adapter(h->adapter);
@@ -1040,8 +1046,8 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	uint8_t chan = channel_of(nd, MiniportDmaHandle);
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct call_scope s = call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
-	                                 chan);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
 	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st;
 	if (irql(nd) > DV_DISPATCH_LEVEL)
@@ -1074,14 +1080,16 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	 * KeFlushIoBuffers(Mdl, ReadOperation = !WriteToDevice, DmaOperation = TRUE). */
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = !WriteToDevice };
-	struct call_scope f = call_begin(nd, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
+	struct call_scope f =
+		call_begin(nd, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
 	dv_hal_flush_io_buffers(nd->sim, Buffer, Offset, Length, !WriteToDevice);
 	call_end(nd, f, DV_CALL_KE_FLUSH_IO_BUFFERS, 0);
 	/* IoMapTransfer programs the 8237 (and bounces when it must). Its returned logical
 	 * address means nothing to a system-DMA driver (MS-MAP). */
 	uint32_t margs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
-	struct call_scope m = call_begin(nd, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
+	struct call_scope m =
+		call_begin(nd, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
 	dv_hal_map_transfer(nd->sim, h->adapter, Buffer, Offset, Length, WriteToDevice != 0);
 	if (m.rec < nd->nrec) {
 		nd->rec[m.rec].arg[DV_MAP_ARG_BOUNCED] = h->adapter->bounced;
@@ -1107,8 +1115,8 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	uint8_t chan = channel_of(nd, MiniportDmaHandle);
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct call_scope s = call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
-	                                 chan);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
 	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (irql(nd) > DV_DISPATCH_LEVEL)
@@ -1129,10 +1137,10 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	 * preparation for further DMA transfers"), copies a bounced receive back. */
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
-	struct call_scope f = call_begin(nd, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc, DV_SRC_HAL, fargs, 3,
-	                                 h->channel);
+	struct call_scope f = call_begin(nd, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc, DV_SRC_HAL,
+					 fargs, 3, h->channel);
 	bool coherent = dv_hal_flush_adapter_buffers(nd->sim, h->adapter, Buffer, Offset, Length,
-	                                             WriteToDevice != 0);
+						     WriteToDevice != 0);
 	call_end(nd, f, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, coherent);
 	/* "The DMA controller was released but the data transfer might be incoherent." */
 	st = coherent ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
@@ -1151,7 +1159,8 @@ ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int
 	if (!nd)
 		return 0;
 	uint16_t loc = loc_of(nd, File, Line);
-	struct call_scope s = call_begin(nd, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0,
+					 DV_NO_CHANNEL);
 	ULONG left = 0;
 	if (irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
@@ -1159,7 +1168,8 @@ ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int
 	if (h) {
 		if (s.rec < nd->nrec)
 			nd->rec[s.rec].channel = h->channel;
-		struct call_scope r = call_begin(nd, DV_CALL_HAL_READ_DMA_COUNTER, loc, DV_SRC_HAL, NULL, 0, h->channel);
+		struct call_scope r = call_begin(nd, DV_CALL_HAL_READ_DMA_COUNTER, loc, DV_SRC_HAL,
+						 NULL, 0, h->channel);
 		left = dv_hal_read_dma_counter(nd->sim, h->adapter);
 		call_end(nd, r, DV_CALL_HAL_READ_DMA_COUNTER, (int32_t)left);
 	}
@@ -1199,7 +1209,7 @@ NDIS_STATUS NdisAllocateMemoryAt(PVOID *VirtualAddress, UINT Length, UINT Memory
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[3] = { Length, MemoryFlags, (uint32_t)HighestAcceptableAddress.QuadPart };
 	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_MEMORY, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	*VirtualAddress = NULL;
 	if (MemoryFlags & NDIS_MEMORY_CONTIGUOUS) {
 		/* Physically contiguous memory below HighestAcceptableAddress, in the machine. */
@@ -1232,12 +1242,13 @@ VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const
 	(void)MemoryFlags;
 	if (!nd || !VirtualAddress)
 		return;
-	struct call_scope s = call_begin(nd, DV_CALL_FREE_MEMORY, loc_of(nd, File, Line), DV_SRC_DRIVER,
-	                                 NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_FREE_MEMORY, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (dv_ndis_is_sim_va(VirtualAddress))
 		unmap_pages(nd, VirtualAddress, Length);
 	else if (!host_free(nd, VirtualAddress))
-		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, s.rec < nd->nrec ? nd->rec[s.rec].loc : 0, s.rec);
+		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, s.rec < nd->nrec ? nd->rec[s.rec].loc : 0,
+				s.rec);
 	call_end(nd, s, DV_CALL_FREE_MEMORY, 0);
 }
 
@@ -1253,12 +1264,15 @@ VOID NdisMAllocateSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length
 		return;
 	uint32_t args[1] = { Length };
 	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_SHARED_MEMORY, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	uint32_t phys = 0;
-	*VirtualAddress = MiniportAdapterHandle == (NDIS_HANDLE)nd ? sim_alloc(nd, Length, 0x01000000u, &phys) : NULL;
+	*VirtualAddress = MiniportAdapterHandle == (NDIS_HANDLE)nd ?
+				  sim_alloc(nd, Length, 0x01000000u, &phys) :
+				  NULL;
 	if (PhysicalAddress)
 		PhysicalAddress->QuadPart = *VirtualAddress ? phys : 0;
-	call_end(nd, s, DV_CALL_ALLOCATE_SHARED_MEMORY, *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
+	call_end(nd, s, DV_CALL_ALLOCATE_SHARED_MEMORY,
+		 *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
 }
 
 VOID NdisMFreeSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
@@ -1290,7 +1304,8 @@ static bool under_transfer(struct dv_ndis *nd, uint32_t a, uint32_t n, bool writ
 }
 
 /* Checks a simulated range for the verifier's data rules before a copy touches it. */
-static void check_range(struct dv_ndis *nd, const void *va, ULONG len, bool reading, uint16_t loc, uint32_t rec)
+static void check_range(struct dv_ndis *nd, const void *va, ULONG len, bool reading, uint16_t loc,
+			uint32_t rec)
 {
 	uint32_t start = dv_ndis_va_to_phys(nd, va);
 	if (start == DV_NO_ADDR) {
@@ -1307,8 +1322,10 @@ static void check_range(struct dv_ndis *nd, const void *va, ULONG len, bool read
 		uint32_t in_page = DV_PAGE_SIZE - (uint32_t)(((uintptr_t)p - va_base()) % DV_PAGE_SIZE);
 		uint32_t n = len - k < in_page ? len - k : in_page;
 		if (phys != DV_NO_ADDR && under_transfer(nd, phys, n, !reading)) {
-			dv_ndis_violate(nd, reading ? DV_RULE_DMA_READ_BEFORE_COMPLETE
-			                             : DV_RULE_DMA_SEND_BEFORE_COMPLETE, loc, rec);
+			dv_ndis_violate(nd,
+					reading ? DV_RULE_DMA_READ_BEFORE_COMPLETE :
+						  DV_RULE_DMA_SEND_BEFORE_COMPLETE,
+					loc, rec);
 			return;
 		}
 		k += n;
@@ -1348,8 +1365,10 @@ VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const
 		return;
 	}
 	uint16_t loc = loc_of(nd, File, Line);
-	uint32_t args[3] = { dv_ndis_va_to_phys(nd, Destination), dv_ndis_va_to_phys(nd, Source), Length };
-	struct call_scope s = call_begin(nd, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	uint32_t args[3] = { dv_ndis_va_to_phys(nd, Destination), dv_ndis_va_to_phys(nd, Source),
+			     Length };
+	struct call_scope s =
+		call_begin(nd, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	if ((!sim_dst && !Destination) || (!sim_src && !Source)) {
 		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, loc, s.rec);
 	} else {
@@ -1379,7 +1398,8 @@ VOID NdisZeroMemoryAt(PVOID Destination, ULONG Length, const char *File, int Lin
 		return;
 	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t args[2] = { dv_ndis_va_to_phys(nd, Destination), Length };
-	struct call_scope s = call_begin(nd, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	check_range(nd, Destination, Length, false, loc, s.rec);
 	for (ULONG k = 0; k < Length; k++)
 		write_byte(nd, Destination, k, 0);
@@ -1585,7 +1605,8 @@ VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet,
 		if (nd->tx[i].packet == Packet)
 			seq = nd->tx[i].seq;
 	uint32_t args[2] = { seq, (uint32_t)Status };
-	struct call_scope s = call_begin(nd, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	if (irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* Completing a send while a transfer that reads host memory is still set up treats the
@@ -1614,7 +1635,8 @@ VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACK
 		return;
 	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t args[1] = { NumberOfPackets };
-	struct call_scope s = call_begin(nd, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER,
+					 args, 1, DV_NO_CHANNEL);
 	if (irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* The protocol copies each frame out during the indication, with the CPU: if the
@@ -1687,13 +1709,14 @@ static bool keyword_is(const NDIS_STRING *k, const char *ascii)
 	if (!k->Buffer || strlen(ascii) != n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (k->Buffer[i] > 0x7F || ascii_lower(k->Buffer[i]) != ascii_lower((unsigned char)ascii[i]))
+		if (k->Buffer[i] > 0x7F ||
+		    ascii_lower(k->Buffer[i]) != ascii_lower((unsigned char)ascii[i]))
 			return false;
 	return true;
 }
 
 VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
-                           NDIS_HANDLE WrapperConfigurationContext)
+			   NDIS_HANDLE WrapperConfigurationContext)
 {
 	struct dv_ndis *nd = ndis_of(WrapperConfigurationContext);
 	if (nd)
@@ -1705,8 +1728,8 @@ VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle
 }
 
 VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
-                           NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
-                           NDIS_PARAMETER_TYPE ParameterType)
+			   NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
+			   NDIS_PARAMETER_TYPE ParameterType)
 {
 	(void)ParameterType; /* "ignored in Windows NT and later" (NdisReadConfiguration) */
 	struct dv_ndis *nd = config_owner(ConfigurationHandle);
@@ -1745,7 +1768,7 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 	uint32_t us = MicrosecondsToStall > 50000 ? 50000 : MicrosecondsToStall;
 	uint32_t args[1] = { MicrosecondsToStall };
 	struct call_scope s = call_begin(nd, DV_CALL_STALL_EXECUTION, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	/* The machine runs on while the CPU spins: 2 bus cycles a microsecond (an 8 MHz ISA
 	 * bus, 4 clocks a DMA cycle). Interrupts and DPCs are delivered after a tick's device
 	 * work, so a DPC's stall advances time; in the ISR (DIRQL) no other interrupt comes in.

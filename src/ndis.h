@@ -234,11 +234,14 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
  * NDIS_STATUS_FAILURE: no such keyword. */
 typedef uint16_t WCHAR, *PWSTR;
 typedef struct _UNICODE_STRING {
-	USHORT Length;        /* bytes, without a terminating 0 */
+	USHORT Length;	      /* bytes, without a terminating 0 */
 	USHORT MaximumLength; /* bytes */
 	PWSTR Buffer;
 } UNICODE_STRING, *PUNICODE_STRING, NDIS_STRING, *PNDIS_STRING;
-#define NDIS_STRING_CONST(x) { (USHORT)(sizeof(u##x) - sizeof(WCHAR)), (USHORT)sizeof(u##x), (PWSTR)u##x }
+#define NDIS_STRING_CONST(x) \
+	{ \
+		(USHORT)(sizeof(u##x) - sizeof(WCHAR)), (USHORT)sizeof(u##x), (PWSTR)u##x \
+	}
 
 typedef enum _NDIS_PARAMETER_TYPE {
 	NdisParameterInteger,
@@ -263,10 +266,10 @@ typedef struct _NDIS_CONFIGURATION_PARAMETER {
 } NDIS_CONFIGURATION_PARAMETER, *PNDIS_CONFIGURATION_PARAMETER;
 
 VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
-                           NDIS_HANDLE WrapperConfigurationContext);
+			   NDIS_HANDLE WrapperConfigurationContext);
 VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
-                           NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
-                           NDIS_PARAMETER_TYPE ParameterType);
+			   NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
+			   NDIS_PARAMETER_TYPE ParameterType);
 VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle);
 
 /* Port I/O (the real NdisRaw* macros take a port number). */

@@ -75,7 +75,10 @@ struct dv_event {
 
 /* Marks the lesson runner puts in the trace (DV_EV_MARK, slot = kind). They live here, with
  * the events, so that whatever reads a trace (describe.c, exporters) needs no lesson.h. */
-enum dv_mark_kind { DV_MARK_STEP = 1 /* index = step number */, DV_MARK_STMT = 2 /* index = line */ };
+enum dv_mark_kind {
+	DV_MARK_STEP = 1 /* index = step number */,
+	DV_MARK_STMT = 2 /* index = line */
+};
 
 /* A source location that caused events: a driver's file and line. */
 struct dv_loc {

@@ -151,8 +151,11 @@ static void test_staging_threshold(void)
  * name leaves the default (256). */
 static void test_threshold_from_configuration(void)
 {
-	struct dv_packet_spec mid = { 3, { { 100, 0, false }, { 100, 0, false }, { 100, 0, false } } };
-	struct dv_packet_spec small = { 3, { { 100, 0, false }, { 100, 0, false }, { 55, 0, false } } };
+	struct dv_packet_spec mid = { 3,
+				      { { 100, 0, false }, { 100, 0, false }, { 100, 0, false } } };
+	struct dv_packet_spec small = {
+		3, { { 100, 0, false }, { 100, 0, false }, { 55, 0, false } }
+	};
 	CHECK(start_with(true, 1, "copythreshold", 1000)); /* keywords ignore case */
 	size_t from = sim->trace.len;
 	check_peer_got(send_and_wait(&mid));
@@ -336,7 +339,7 @@ static void test_missing_deregister(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_init_and_halt), CHECK_CASE(test_send_sizes),
-           CHECK_CASE(test_staging_threshold),
-           CHECK_CASE(test_threshold_from_configuration), CHECK_CASE(test_builtin_table), CHECK_CASE(test_send_bounced),
-           CHECK_CASE(test_receive_sizes), CHECK_CASE(test_non_coherent_machine),
-           CHECK_CASE(test_busy_channel_send_while_receiving), CHECK_CASE(test_missing_deregister))
+	   CHECK_CASE(test_staging_threshold), CHECK_CASE(test_threshold_from_configuration),
+	   CHECK_CASE(test_builtin_table), CHECK_CASE(test_send_bounced),
+	   CHECK_CASE(test_receive_sizes), CHECK_CASE(test_non_coherent_machine),
+	   CHECK_CASE(test_busy_channel_send_while_receiving), CHECK_CASE(test_missing_deregister))

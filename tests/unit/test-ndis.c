@@ -543,14 +543,16 @@ static void test_two_contexts(void)
 	d.DmaChannel = 1;
 	NDIS_HANDLE ha = NULL, hb = NULL;
 	size_t ra = a->nrec, rb = b->nrec;
-	CHECK_EQ(NdisMRegisterDmaChannel(&ha, (NDIS_HANDLE)a, 1, FALSE, &d, 4096), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(NdisMRegisterDmaChannel(&ha, (NDIS_HANDLE)a, 1, FALSE, &d, 4096),
+		 NDIS_STATUS_SUCCESS);
 	CHECK_EQ(a->nhandles, 1);
 	CHECK_EQ(b->nhandles, 0);
 	CHECK(a->nrec > ra);
 	CHECK_EQ(b->nrec, rb);
 	d.DmaChannel = 3;
 	dv_ndis_bind(a);
-	CHECK_EQ(NdisMRegisterDmaChannel(&hb, (NDIS_HANDLE)b, 3, FALSE, &d, 4096), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(NdisMRegisterDmaChannel(&hb, (NDIS_HANDLE)b, 3, FALSE, &d, 4096),
+		 NDIS_STATUS_SUCCESS);
 	CHECK_EQ(b->nhandles, 1);
 	CHECK_EQ(a->nhandles, 1);
 	/* Setup on b's handle while a is bound programs b's machine only. */
@@ -688,7 +690,8 @@ static void test_typed_records(void)
 	d.DmaSpeed = Compatible;
 	d.DmaChannel = 3;
 	NDIS_HANDLE h = NULL;
-	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 7, TRUE, &d, 3000), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 7, TRUE, &d, 3000),
+		 NDIS_STATUS_SUCCESS);
 	CHECK(last_args(DV_CALL_REGISTER_DMA_CHANNEL, &a));
 	CHECK_EQ(a.reg.channel, 7);
 	CHECK(a.reg.dma32);
@@ -938,18 +941,16 @@ static void test_memory_allocation(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts),
-           CHECK_CASE(test_read_configuration),
-           CHECK_CASE(test_typed_records), CHECK_CASE(test_register_refusals),
-           CHECK_CASE(test_register_context_and_irql),
-           CHECK_CASE(test_setup_programs_canonical_sequence),
-           CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
-           CHECK_CASE(test_complete_masks_and_keeps_residue), CHECK_CASE(test_complete_misuse),
-           CHECK_CASE(test_bounce_above_16m_send),
-           CHECK_CASE(test_bounce_receive_copies_back_only_moved), CHECK_CASE(test_64k_boundary),
-           CHECK_CASE(test_16bit_channel), CHECK_CASE(test_cache_send_flush),
-           CHECK_CASE(test_cache_receive_stale_then_fresh),
-           CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
-           CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
-           CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
-           CHECK_CASE(test_bounce_in_small_memory),
-           CHECK_CASE(test_memory_allocation))
+	   CHECK_CASE(test_read_configuration), CHECK_CASE(test_typed_records),
+	   CHECK_CASE(test_register_refusals), CHECK_CASE(test_register_context_and_irql),
+	   CHECK_CASE(test_setup_programs_canonical_sequence),
+	   CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
+	   CHECK_CASE(test_complete_masks_and_keeps_residue), CHECK_CASE(test_complete_misuse),
+	   CHECK_CASE(test_bounce_above_16m_send),
+	   CHECK_CASE(test_bounce_receive_copies_back_only_moved), CHECK_CASE(test_64k_boundary),
+	   CHECK_CASE(test_16bit_channel), CHECK_CASE(test_cache_send_flush),
+	   CHECK_CASE(test_cache_receive_stale_then_fresh),
+	   CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
+	   CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
+	   CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
+	   CHECK_CASE(test_bounce_in_small_memory), CHECK_CASE(test_memory_allocation))

@@ -318,6 +318,5 @@ static void test_names(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_push_and_truncate),
-	   CHECK_CASE(test_read_functions),
-	   CHECK_CASE(test_locations), CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash),
-	   CHECK_CASE(test_names))
+	   CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
+	   CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names))
