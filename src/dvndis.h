@@ -107,10 +107,11 @@ struct dv_call_args {
 			uint32_t packet;
 			int32_t status;
 		} send_complete; /* NdisMSendComplete */
+		/* NdisMIndicateReceivePacket: how many packets, each one's length (the 5th
+		 * length is the last packet's) */
 		struct {
 			uint32_t npackets, length[5];
-		} indicate; /* NdisMIndicateReceivePacket; the
-		                                                      5th length is the last packet's */
+		} indicate;
 		struct {
 			uint32_t microseconds;
 		} stall; /* NdisStallExecution */

@@ -47,8 +47,8 @@ enum dv_map_arg {
  * passes is looked up here (never dereferenced on trust), so each call lands on the context
  * that handed the handle out, even with several alive; a handle found in none is the driver's
  * misuse, refused or reported by the verifier as before. */
-#define LIVE_MAX 16
-static struct dv_ndis *live[LIVE_MAX];
+static struct dv_ndis **live; /* a slot per context ever alive at once; NULL: free */
+static size_t nlive;
 
 /* The context of the calls that carry no handle (NdisMInitializeWrapper, NdisAllocateMemory,
  * NdisMoveMemory, the spin locks, ...): see dv_ndis_bind, the one place that sets it. */
@@ -119,7 +119,7 @@ static bool host_free(struct dv_ndis *ndis, void *p)
  * is not a live context. */
 static struct dv_ndis *ndis_of(NDIS_HANDLE h)
 {
-	for (size_t i = 0; h && i < LIVE_MAX; i++)
+	for (size_t i = 0; h && i < nlive; i++)
 		if ((NDIS_HANDLE)live[i] == h)
 			return live[i];
 	return NULL;
@@ -129,7 +129,7 @@ static struct dv_ndis *ndis_of(NDIS_HANDLE h)
  * handle that is not ours is reported where the driver runs. */
 static struct dv_ndis *dma_owner(NDIS_HANDLE h)
 {
-	for (size_t i = 0; h && i < LIVE_MAX; i++)
+	for (size_t i = 0; h && i < nlive; i++)
 		for (size_t k = 0; live[i] && k < live[i]->nhandles; k++)
 			if ((NDIS_HANDLE)live[i]->handles[k] == h)
 				return live[i];
@@ -140,7 +140,7 @@ static struct dv_ndis *dma_owner(NDIS_HANDLE h)
  * one. */
 static struct dv_ndis *host_owner(const void *p)
 {
-	for (size_t i = 0; p && i < LIVE_MAX; i++)
+	for (size_t i = 0; p && i < nlive; i++)
 		for (size_t k = 0; live[i] && k < live[i]->nhost; k++)
 			if (live[i]->host_allocs[k] == p)
 				return live[i];
@@ -452,9 +452,16 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id);
 struct dv_ndis *dv_ndis_create(struct dv_sim *sim)
 {
 	size_t slot = 0;
-	while (slot < LIVE_MAX && live[slot])
+	while (slot < nlive && live[slot])
 		slot++;
-	struct dv_ndis *ndis = slot < LIVE_MAX ? calloc(1, sizeof *ndis) : NULL;
+	if (slot == nlive) {
+		struct dv_ndis **n = realloc(live, (nlive + 1) * sizeof *n);
+		if (!n)
+			return NULL;
+		live = n;
+		live[nlive++] = NULL;
+	}
+	struct dv_ndis *ndis = calloc(1, sizeof *ndis);
 	if (!ndis)
 		return NULL;
 	live[slot] = ndis;
@@ -488,7 +495,7 @@ void dv_ndis_destroy(struct dv_ndis *ndis)
 		ndis->sim->hooks.interrupt = NULL;
 		ndis->sim->hooks.dpc = NULL;
 	}
-	for (size_t i = 0; i < LIVE_MAX; i++)
+	for (size_t i = 0; i < nlive; i++)
 		if (live[i] == ndis)
 			live[i] = NULL;
 	if (bound == ndis)
@@ -1690,7 +1697,7 @@ bool dv_ndis_set_config(struct dv_ndis *ndis, const char *keyword, uint32_t valu
 /* The context whose configuration handle h is. */
 static struct dv_ndis *config_owner(NDIS_HANDLE h)
 {
-	for (size_t i = 0; h && i < LIVE_MAX; i++)
+	for (size_t i = 0; h && i < nlive; i++)
 		if (live[i] && (NDIS_HANDLE)&live[i]->config == h)
 			return live[i];
 	return NULL;

@@ -591,6 +591,22 @@ static void test_two_contexts(void)
 	CHECK_EQ(a->nrec, ra + 1);
 	CHECK_EQ(b->nrec, rb);
 	NdisFreeMemory(mem, 32, 0);
+	/* Any number alive at once: each adapter handle still finds its own. */
+	struct dv_sim *many_sim[20];
+	struct dv_ndis *many[20];
+	for (unsigned i = 0; i < 20; i++) {
+		many_sim[i] = dv_sim_create(&cfg);
+		many[i] = dv_ndis_create(many_sim[i]);
+		CHECK(many[i] != NULL);
+	}
+	for (unsigned i = 0; i < 20; i++)
+		NdisMSetAttributes((NDIS_HANDLE)many[i], (NDIS_HANDLE)&many[i], FALSE, Isa);
+	for (unsigned i = 0; i < 20; i++) {
+		CHECK(many[i]->context == (NDIS_HANDLE)&many[i]);
+		dv_ndis_destroy(many[i]);
+		dv_sim_destroy(many_sim[i]);
+	}
+	dv_ndis_bind(a);
 	/* A destroyed context's handles are no longer anyone's. */
 	dv_ndis_destroy(b);
 	dv_ndis_bind(a);
