@@ -6,7 +6,6 @@
 #include "describe.h"
 #include "dma8237.h"
 #include "dvndis.h"
-#include "lesson.h"
 #include "nic.h"
 #include "sim.h"
 
@@ -86,6 +85,8 @@ static const char *yesno(uint32_t v)
 void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size)
 {
 	const char *name = dv_call_name((enum dv_call)r->call);
+	struct dv_call_args a;
+	dv_call_args(r, &a);
 	if (r->call != DV_CALL_SETUP_DMA_TRANSFER && r->call != DV_CALL_COMPLETE_DMA_TRANSFER) {
 		snprintf(buf, size, "%s(...)", name);
 		return;
@@ -99,13 +100,14 @@ void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size)
 		snprintf(pages + n, sizeof pages - n, " and %u more", r->npages - DV_CALL_PAGES);
 	if (r->npages == 0)
 		snprintf(pages, sizeof pages, "no page");
-	if (r->arg[DV_DMA_ARG_VA] == 0)
+	if (a.dma.va == 0)
 		snprintf(buf, size, "%s(Buffer NULL, Offset %u, Length %u, WriteToDevice %s)", name,
-		         r->arg[DV_DMA_ARG_OFFSET], r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
+			 a.dma.offset, a.dma.length, yesno(a.dma.write_to_device));
 	else
-		snprintf(buf, size, "%s(Buffer VA 0x%08x: %u B in %s, Offset %u, Length %u, WriteToDevice %s)",
-		         name, r->arg[DV_DMA_ARG_VA], r->arg[DV_DMA_ARG_BYTECOUNT], pages,
-		         r->arg[DV_DMA_ARG_OFFSET], r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
+		snprintf(buf, size,
+			 "%s(Buffer VA 0x%08x: %u B in %s, Offset %u, Length %u, WriteToDevice %s)",
+			 name, a.dma.va, a.dma.bytecount, pages, a.dma.offset, a.dma.length,
+			 yesno(a.dma.write_to_device));
 }
 
 static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev, char *buf, size_t size)
@@ -116,44 +118,53 @@ static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev,
 		snprintf(buf, size, "%s called", name);
 		return;
 	}
+	struct dv_call_args a;
+	dv_call_args(r, &a);
 	switch ((enum dv_call)ev->slot) {
 	case DV_CALL_SETUP_DMA_TRANSFER:
 	case DV_CALL_COMPLETE_DMA_TRANSFER:
-		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name, r->arg[DV_DMA_ARG_OFFSET],
-		         r->arg[DV_DMA_ARG_LENGTH], yesno(r->arg[DV_DMA_ARG_WRITE]));
+		snprintf(buf, size, "%s(Offset=%u, Length=%u, WriteToDevice=%s)", name,
+			 a.dma.offset, a.dma.length, yesno(a.dma.write_to_device));
 		break;
 	case DV_CALL_REGISTER_DMA_CHANNEL:
-		snprintf(buf, size, "%s(DmaChannel=%u, MaximumLength=%u, Desc.DmaChannel=%u, Desc.DmaWidth=%s)",
-		         name, r->arg[DV_REGISTER_ARG_CHANNEL], r->arg[DV_REGISTER_ARG_MAXLEN],
-		         r->arg[DV_REGISTER_ARG_DESC_CHANNEL],
-		         r->arg[DV_REGISTER_ARG_DESC_WIDTH] == 1 ? "Width16Bits" : "Width8Bits");
+		snprintf(
+			buf, size,
+			"%s(DmaChannel=%u, MaximumLength=%u, Desc.DmaChannel=%u, Desc.DmaWidth=%s)",
+			name, a.reg.channel, a.reg.max_length, a.reg.desc_channel,
+			a.reg.desc_width == 1 ? "Width16Bits" : "Width8Bits");
 		break;
 	case DV_CALL_IO_MAP_TRANSFER:
-		if (r->returned && r->arg[DV_MAP_ARG_BOUNCED])
-			snprintf(buf, size, "%s: the buffer at 0x%06x is out of the 8237's reach; bounced through map registers at 0x%06x",
-			         name, r->arg[DV_MAP_ARG_WOULD_BE], r->arg[DV_MAP_ARG_PHYS]);
+		if (r->returned && a.map.bounced)
+			snprintf(
+				buf, size,
+				"%s: the buffer at 0x%06x is out of the 8237's reach; bounced through map registers at 0x%06x",
+				name, a.map.would_be, a.map.phys);
 		else if (r->returned)
-			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name, r->arg[DV_MAP_ARG_PHYS]);
+			snprintf(buf, size, "%s: programs the 8237 for 0x%06x in place", name,
+				 a.map.phys);
 		else
-			snprintf(buf, size, "%s(Length=%u, WriteToDevice=%s)", name, r->arg[DV_MAP_ARG_LENGTH],
-			         yesno(r->arg[DV_MAP_ARG_WRITE]));
+			snprintf(buf, size, "%s(Length=%u, WriteToDevice=%s)", name, a.map.length,
+				 yesno(a.map.write_to_device));
 		break;
 	case DV_CALL_KE_FLUSH_IO_BUFFERS:
-		snprintf(buf, size, "%s(ReadOperation=%s): flush the processor cache for the buffer", name,
-		         yesno(r->arg[DV_MAP_ARG_WRITE]));
+		snprintf(buf, size,
+			 "%s(ReadOperation=%s): flush the processor cache for the buffer", name,
+			 yesno(a.flush.read_operation));
 		break;
 	case DV_CALL_IO_FLUSH_ADAPTER_BUFFERS:
-		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name, yesno(r->arg[DV_MAP_ARG_WRITE]),
-		         r->arg[DV_MAP_ARG_WRITE] ? "" : ", copy back a bounced receive");
+		snprintf(buf, size, "%s(WriteToDevice=%s): mask the channel%s", name,
+			 yesno(a.map.write_to_device),
+			 a.map.write_to_device ? "" : ", copy back a bounced receive");
 		break;
 	case DV_CALL_MOVE_MEMORY:
-		snprintf(buf, size, "%s(%u bytes)", name, r->arg[2]);
+		snprintf(buf, size, "%s(%u bytes)", name, a.move.length);
 		break;
 	case DV_CALL_MINIPORT_SEND:
-		snprintf(buf, size, "%s(packet %u, %u bytes)", name, r->arg[0], r->arg[1]);
+		snprintf(buf, size, "%s(packet %u, %u bytes)", name, a.send.packet, a.send.length);
 		break;
 	case DV_CALL_SEND_COMPLETE:
-		snprintf(buf, size, "%s(packet %u, %s)", name, r->arg[0], dv_ndis_status_name((int32_t)r->arg[1]));
+		snprintf(buf, size, "%s(packet %u, %s)", name, a.send_complete.packet,
+			 dv_ndis_status_name(a.send_complete.status));
 		break;
 	default:
 		snprintf(buf, size, "%s", name);
@@ -233,7 +244,7 @@ void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis, con
 		else if (ev->index == 0)
 			snprintf(buf, size, "setup, before the first step");
 		else
-			snprintf(buf, size, "step %u", ev->index); /* steps count from 1 (lesson.h) */
+			snprintf(buf, size, "step %u", ev->index); /* steps count from 1 */
 		break;
 	default:
 		snprintf(buf, size, "event %u", ev->kind);

@@ -20,35 +20,6 @@ struct dv_sim;
  * that dereferences one crashes instead of silently reading host memory. */
 #define DV_VA_PAGES 16384u /* 64 MiB of virtual space */
 
-/* What a call record keeps in arg[], by call: the one place the positions are named.
- * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
-enum dv_dma_arg {
-	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
-	DV_DMA_ARG_OFFSET,    /* Offset */
-	DV_DMA_ARG_LENGTH,    /* Length */
-	DV_DMA_ARG_WRITE,     /* WriteToDevice */
-	DV_DMA_ARG_PHYS,      /* physical address of the Buffer's byte Offset (0xFFFFFFFF: none) */
-	DV_DMA_ARG_BYTECOUNT, /* the Buffer's ByteCount */
-};
-/* NdisMRegisterDmaChannel: */
-enum dv_register_arg {
-	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
-	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
-	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
-	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
-	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
-	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
-};
-/* IoMapTransfer, KeFlushIoBuffers and IoFlushAdapterBuffers as NDIS calls them: */
-enum dv_map_arg {
-	DV_MAP_ARG_OFFSET,
-	DV_MAP_ARG_LENGTH,
-	DV_MAP_ARG_WRITE,    /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
-	DV_MAP_ARG_BOUNCED,  /* IoMapTransfer, once returned: the HAL used its map-register buffer */
-	DV_MAP_ARG_PHYS,     /* ... the address the 8237A was programmed with */
-	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
-};
-
 /* How many of a buffer's physical pages a call record keeps. */
 #define DV_CALL_PAGES 4u
 
@@ -56,7 +27,7 @@ enum dv_map_arg {
 struct dv_call_record {
 	uint16_t call;   /* enum dv_call */
 	uint16_t loc;    /* caller's file:line (trace location id) */
-	uint32_t arg[6]; /* by call: the enums above; other calls, see ndis.c */
+	uint32_t arg[6]; /* positional, by call (ndis.c); read them as dv_call_args */
 	int32_t status;  /* returned NDIS_STATUS (or value) */
 	uint8_t returned;
 	uint8_t channel;
@@ -67,39 +38,93 @@ struct dv_call_record {
 	uint32_t npages;
 };
 
-enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, DV_PHASE_HALTED };
-
-/* A DMA handle's object: the public NDIS_DMA_BLOCK first, then what NDIS keeps. */
-struct dv_dma_handle {
-	NDIS_DMA_BLOCK block;
-	uint32_t magic;
-	bool registered;
-	struct dv_adapter *adapter;
-	uint8_t channel;
-	/* The parameters of the transfer in progress, for Complete to compare. */
-	PNDIS_BUFFER buffer;
+/* A call record's arguments by name. Describe.c and the front ends read these; the positions
+ * in arg[] are ndis.c's business. Which member holds is told by call. */
+struct dv_args_dma {	 /* NdisMSetupDmaTransfer, NdisMCompleteDmaTransfer */
+	uint32_t va;	 /* the Buffer's virtual address as dv_ndis_va32 shows it; 0: NULL */
+	uint32_t offset; /* Offset */
+	uint32_t length; /* Length */
+	bool write_to_device;
+	uint32_t phys;	    /* physical address of the Buffer's byte Offset (DV_NO_ADDR: none) */
+	uint32_t bytecount; /* the Buffer's ByteCount */
+};
+struct dv_args_register {      /* NdisMRegisterDmaChannel */
+	uint32_t channel;      /* the DmaChannel parameter (ignored, as in Windows) */
+	bool dma32;	       /* Dma32BitAddresses */
+	uint32_t max_length;   /* MaximumLength */
+	uint32_t desc_channel; /* DmaDescription->DmaChannel (0xFFFFFFFF: no description) */
+	uint32_t desc_width;   /* DmaDescription->DmaWidth */
+	bool demand_mode, auto_initialize;
+};
+struct dv_args_map { /* IoMapTransfer, IoFlushAdapterBuffers as NDIS calls them */
 	uint32_t offset, length;
 	bool write_to_device;
-	uint16_t setup_loc;
+	bool bounced;	   /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	uint32_t phys;	   /* ... the address the 8237A was programmed with */
+	uint32_t would_be; /* ... the caller's address, where the HAL bounced */
+};
+struct dv_args_flush { /* KeFlushIoBuffers */
+	uint32_t offset, length;
+	bool read_operation;
+};
+struct dv_args_get_adapter { /* HalGetAdapter */
+	uint32_t channel;    /* DeviceDescription's DmaChannel */
+	uint32_t refusal;    /* enum dv_hal_refusal */
+	uint32_t mode;	     /* the adapter's 8237A mode bits */
 };
 
-/* What the protocol above the miniport received. */
-#define DV_NDIS_RX_LOG 16u
-struct dv_rx_frame {
-	uint16_t len;
-	uint32_t cycle;
-	uint8_t data[1536];
+struct dv_call_args {
+	enum dv_call call;
+	union {
+		struct dv_args_dma dma;
+		struct dv_args_register reg;
+		struct dv_args_map map;
+		struct dv_args_flush flush;
+		struct dv_args_get_adapter get_adapter;
+		struct {
+			bool bus_master;
+			uint32_t adapter_type;
+		} attributes; /* NdisMSetAttributes */
+		struct {
+			uint32_t vector;
+		} interrupt; /* NdisMRegisterInterrupt */
+		struct {
+			uint32_t length, flags, highest, phys;
+		} allocate; /* NdisAllocateMemory */
+		struct {
+			uint32_t length;
+		} shared; /* NdisMAllocateSharedMemory */
+		struct {
+			uint32_t dst_phys, src_phys, length;
+		} move; /* NdisMoveMemory */
+		struct {
+			uint32_t dst_phys, length;
+		} zero; /* NdisZeroMemory */
+		struct {
+			uint32_t packet, length;
+		} send; /* MiniportSend: the protocol's seq */
+		struct {
+			uint32_t packet;
+			int32_t status;
+		} send_complete; /* NdisMSendComplete */
+		/* NdisMIndicateReceivePacket: how many packets, each one's length (the 5th
+		 * length is the last packet's) */
+		struct {
+			uint32_t npackets, length[5];
+		} indicate;
+		struct {
+			uint32_t microseconds;
+		} stall; /* NdisStallExecution */
+	};
 };
 
-/* A packet the protocol sent, and what became of it. */
-struct dv_tx_packet {
-	PNDIS_PACKET packet;
-	uint32_t seq;
-	uint32_t length;
-	bool completed;
-	int32_t status;
-	uint32_t completed_cycle;
-};
+/* Record r's arguments by name (calls without arguments: all zero). */
+void dv_call_args(const struct dv_call_record *r, struct dv_call_args *out);
+/* The other way: a.call and its arguments into r's call and arg[] (for tests and tools that
+ * build a record; the rest of r is left as it is). */
+void dv_call_args_encode(const struct dv_call_args *a, struct dv_call_record *r);
+
+enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, DV_PHASE_HALTED };
 
 /* How the protocol lays out a packet it sends: up to 8 buffers, each at a chosen physical
  * address (0 = let the allocator choose) or spread over scattered pages. */
@@ -114,47 +139,24 @@ struct dv_packet_spec {
 	struct dv_buffer_spec buf[8];
 };
 
-struct dv_ndis {
-	struct dv_sim *sim;
-	struct dv_hal hal;
-	enum dv_phase phase;
-	/* the miniport */
-	NDIS_MINIPORT_CHARACTERISTICS chars;
-	bool have_chars;
-	NDIS_HANDLE context; /* MiniportAdapterContext */
-	bool irq_registered;
-	unsigned irq;
-	struct dv_dma_handle *handles[8];
-	size_t nhandles;
-	/* memory */
-	uint32_t va_map[DV_VA_PAGES]; /* virtual page -> physical page + 1, 0 = unmapped */
-	uint32_t va_next;             /* next free virtual page (bump allocator) */
-	uint8_t phys_used[DV_MEM_PAGES / 8];
-	void **host_allocs;           /* every host allocation made for the driver */
-	size_t nhost, host_cap;
-	/* calls */
-	struct dv_call_record *rec;
-	size_t nrec, rec_cap;
-	int32_t last_status;
-	uint32_t last_record;
-	/* protocol side */
-	struct dv_tx_packet tx[32];
-	uint32_t ntx;
-	uint32_t tx_seq;
-	struct dv_rx_frame rx[DV_NDIS_RX_LOG];
-	uint32_t nrx; /* total frames indicated (the log keeps the last DV_NDIS_RX_LOG) */
-	/* verifier */
-	uint32_t fired[DV_RULE_COUNT];
-	uint32_t violations;
-	int last_rule; /* -1 none */
-	bool strict;
-};
+/* A context: one simulated NDIS wrapper hosting one miniport. Its struct is the core's own
+ * (ndis_int.h); front ends hold a pointer and use the functions here. */
+struct dv_ndis;
 
 struct dv_ndis *dv_ndis_create(struct dv_sim *sim);
 void dv_ndis_destroy(struct dv_ndis *ndis);
 
-/* Makes ndis the one the driver-facing calls act on (they take no context). */
+/* The one binding point: makes ndis the context of the driver-facing calls that carry no
+ * handle (NdisMInitializeWrapper, NdisAllocateMemory, NdisMoveMemory, NdisStallExecution, the
+ * spin locks, ...). Those keep their real NDIS signatures, so they cannot be given a context;
+ * whoever runs driver code binds first (dv_ndis_create, load, initialize, halt, send, the ISR
+ * and DPC, and the engine before a statement that plays the driver). Calls that carry a handle
+ * find their context from the handle, whatever is bound. */
 void dv_ndis_bind(struct dv_ndis *ndis);
+
+/* Sets keyword (at most 31 ASCII characters) in the miniport's configuration to value, for
+ * NdisReadConfiguration; false when the key is full or the keyword too long. */
+bool dv_ndis_set_config(struct dv_ndis *ndis, const char *keyword, uint32_t value);
 
 /* Loads a miniport: calls its DriverEntry. */
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry);
@@ -191,5 +193,10 @@ void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint
 const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n);
 
 const char *dv_ndis_status_name(int32_t status);
+
+/* The core (built with DV_CORE_INTERNAL) and its white-box tests see the structs. */
+#ifdef DV_CORE_INTERNAL
+#include "ndis_int.h"
+#endif
 
 #endif

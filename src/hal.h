@@ -28,29 +28,9 @@ enum dv_hal_refusal {
 	DV_HAL_IN_USE,       /* another adapter holds the channel */
 };
 
-struct dv_adapter {
-	bool in_use;
-	uint8_t channel;
-	bool width16;
-	bool demand;
-	bool autoinit;
-	uint32_t max_length;
-	uint32_t map_registers;
-	uint8_t mode;        /* precomputed: channel, auto-init, demand/single; type per transfer */
-	uint32_t bounce_phys; /* this channel's map-register buffers */
-	/* The current mapping (set by IoMapTransfer, cleared by IoFlushAdapterBuffers). */
-	bool mapped;
-	bool bounced;
-	bool write_to_device;
-	const MDL *mdl;
-	uint32_t offset, length;
-	uint32_t phys;        /* the physical address programmed into the 8237 */
-	uint32_t would_be;    /* for a bounced range: the address the buffer itself has */
-};
-
-struct dv_hal {
-	struct dv_adapter adapter[8];
-};
+/* The HAL's adapter objects; their structs are the core's own (hal_int.h). */
+struct dv_adapter;
+struct dv_hal;
 
 void dv_hal_init(struct dv_hal *hal);
 
@@ -81,5 +61,9 @@ bool dv_hal_flush_adapter_buffers(struct dv_sim *sim, struct dv_adapter *ad, con
                                   uint32_t offset, uint32_t length, bool write_to_device);
 /* HalReadDmaCounter: bytes remaining, read with the flip-flop sequence until stable. */
 uint32_t dv_hal_read_dma_counter(struct dv_sim *sim, const struct dv_adapter *ad);
+
+#ifdef DV_CORE_INTERNAL
+#include "hal_int.h"
+#endif
 
 #endif

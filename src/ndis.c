@@ -3,6 +3,7 @@
  * Documented behaviour comes from Microsoft's pages (the two in shared/seeds and their
  * neighbours); where the steps are inferred (facts §3), a comment says so.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,45 @@
 
 #define HANDLE_MAGIC 0x444d4148u /* "DMAH" */
 
-/* The calls have no context argument, as in Windows: they act on the bound wrapper. */
-static struct dv_ndis *cur;
+/* What a call record keeps in arg[], by call: the one place the positions are named.
+ * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
+enum dv_dma_arg {
+	DV_DMA_ARG_VA,	      /* Buffer's virtual address (dv_ndis_va32) */
+	DV_DMA_ARG_OFFSET,    /* Offset */
+	DV_DMA_ARG_LENGTH,    /* Length */
+	DV_DMA_ARG_WRITE,     /* WriteToDevice */
+	DV_DMA_ARG_PHYS,      /* physical address of the Buffer's byte Offset (0xFFFFFFFF: none) */
+	DV_DMA_ARG_BYTECOUNT, /* the Buffer's ByteCount */
+};
+/* NdisMRegisterDmaChannel: */
+enum dv_register_arg {
+	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
+	DV_REGISTER_ARG_DMA32,	      /* Dma32BitAddresses */
+	DV_REGISTER_ARG_MAXLEN,	      /* MaximumLength */
+	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
+	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
+	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
+};
+/* IoMapTransfer, KeFlushIoBuffers and IoFlushAdapterBuffers as NDIS calls them: */
+enum dv_map_arg {
+	DV_MAP_ARG_OFFSET,
+	DV_MAP_ARG_LENGTH,
+	DV_MAP_ARG_WRITE,   /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
+	DV_MAP_ARG_BOUNCED, /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	DV_MAP_ARG_PHYS,    /* ... the address the 8237A was programmed with */
+	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
+};
+
+/* Every context alive now, as NDIS keeps a list of its miniport blocks. A handle a driver
+ * passes is looked up here (never dereferenced on trust), so each call lands on the context
+ * that handed the handle out, even with several alive; a handle found in none is the driver's
+ * misuse, refused or reported by the verifier as before. */
+static struct dv_ndis **live; /* a slot per context ever alive at once; NULL: free */
+static size_t nlive;
+
+/* The context of the calls that carry no handle (NdisMInitializeWrapper, NdisAllocateMemory,
+ * NdisMoveMemory, the spin locks, ...): see dv_ndis_bind, the one place that sets it. */
+static struct dv_ndis *bound;
 
 /* Simulated virtual addresses live in a window far above any user-space pointer. */
 static uintptr_t va_base(void)
@@ -76,6 +114,39 @@ static bool host_free(struct dv_ndis *ndis, void *p)
 	return false;
 }
 
+/* The context a handle names: NDIS gives a miniport its own block as the NdisWrapperHandle,
+ * the MiniportAdapterHandle, the WrapperConfigurationContext and the pool handles. NULL when h
+ * is not a live context. */
+static struct dv_ndis *ndis_of(NDIS_HANDLE h)
+{
+	for (size_t i = 0; h && i < nlive; i++)
+		if ((NDIS_HANDLE)live[i] == h)
+			return live[i];
+	return NULL;
+}
+
+/* The context that handed out the DMA handle h (registered or not), else the bound one: a
+ * handle that is not ours is reported where the driver runs. */
+static struct dv_ndis *dma_owner(NDIS_HANDLE h)
+{
+	for (size_t i = 0; h && i < nlive; i++)
+		for (size_t k = 0; live[i] && k < live[i]->nhandles; k++)
+			if ((NDIS_HANDLE)live[i]->handles[k] == h)
+				return live[i];
+	return bound;
+}
+
+/* The context whose host allocations hold p (a buffer descriptor, a packet), else the bound
+ * one. */
+static struct dv_ndis *host_owner(const void *p)
+{
+	for (size_t i = 0; p && i < nlive; i++)
+		for (size_t k = 0; live[i] && k < live[i]->nhost; k++)
+			if (live[i]->host_allocs[k] == p)
+				return live[i];
+	return bound;
+}
+
 static uint16_t loc_of(struct dv_ndis *ndis, const char *file, int line)
 {
 	return dv_trace_loc(&ndis->sim->trace, file, line > 0 ? (uint32_t)line : 0);
@@ -132,6 +203,119 @@ static void call_end(struct dv_ndis *ndis, struct call_scope s, enum dv_call cal
 		ndis->sim->watch(ndis->sim->watch_ctx);
 }
 
+/* Where each named argument sits in a record: (call, position in arg[], bit shift, bits,
+ * member of struct dv_call_args). One table serves both directions. */
+struct arg_field {
+	uint16_t call;
+	uint8_t pos, shift, bits; /* bits 1: a bool made of one bit; 32: the whole word */
+	uint8_t is_bool;
+	uint16_t off;
+};
+
+#define ARG(c, p, sh, b, m) \
+	{ \
+		DV_CALL_##c, p, sh, b, sizeof(((struct dv_call_args *)0)->m) == sizeof(bool), \
+			(uint16_t)offsetof(struct dv_call_args, m) \
+	}
+static const struct arg_field arg_fields[] = {
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_VA, 0, 32, dma.va),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_OFFSET, 0, 32, dma.offset),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_LENGTH, 0, 32, dma.length),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_WRITE, 0, 32, dma.write_to_device),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_PHYS, 0, 32, dma.phys),
+	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_BYTECOUNT, 0, 32, dma.bytecount),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_VA, 0, 32, dma.va),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_OFFSET, 0, 32, dma.offset),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_LENGTH, 0, 32, dma.length),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_WRITE, 0, 32, dma.write_to_device),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_PHYS, 0, 32, dma.phys),
+	ARG(COMPLETE_DMA_TRANSFER, DV_DMA_ARG_BYTECOUNT, 0, 32, dma.bytecount),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_CHANNEL, 0, 32, reg.channel),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DMA32, 0, 32, reg.dma32),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_MAXLEN, 0, 32, reg.max_length),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_CHANNEL, 0, 32, reg.desc_channel),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_WIDTH, 0, 32, reg.desc_width),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_MODE, 0, 1, reg.demand_mode),
+	ARG(REGISTER_DMA_CHANNEL, DV_REGISTER_ARG_DESC_MODE, 1, 1, reg.auto_initialize),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_OFFSET, 0, 32, map.offset),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_LENGTH, 0, 32, map.length),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_WRITE, 0, 32, map.write_to_device),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_BOUNCED, 0, 32, map.bounced),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_PHYS, 0, 32, map.phys),
+	ARG(IO_MAP_TRANSFER, DV_MAP_ARG_WOULD_BE, 0, 32, map.would_be),
+	ARG(IO_FLUSH_ADAPTER_BUFFERS, DV_MAP_ARG_OFFSET, 0, 32, map.offset),
+	ARG(IO_FLUSH_ADAPTER_BUFFERS, DV_MAP_ARG_LENGTH, 0, 32, map.length),
+	ARG(IO_FLUSH_ADAPTER_BUFFERS, DV_MAP_ARG_WRITE, 0, 32, map.write_to_device),
+	ARG(KE_FLUSH_IO_BUFFERS, DV_MAP_ARG_OFFSET, 0, 32, flush.offset),
+	ARG(KE_FLUSH_IO_BUFFERS, DV_MAP_ARG_LENGTH, 0, 32, flush.length),
+	ARG(KE_FLUSH_IO_BUFFERS, DV_MAP_ARG_WRITE, 0, 32, flush.read_operation),
+	ARG(HAL_GET_ADAPTER, 0, 0, 32, get_adapter.channel),
+	ARG(HAL_GET_ADAPTER, 1, 0, 32, get_adapter.refusal),
+	ARG(HAL_GET_ADAPTER, 2, 0, 32, get_adapter.mode),
+	ARG(SET_ATTRIBUTES, 0, 0, 32, attributes.bus_master),
+	ARG(SET_ATTRIBUTES, 1, 0, 32, attributes.adapter_type),
+	ARG(REGISTER_INTERRUPT, 0, 0, 32, interrupt.vector),
+	ARG(ALLOCATE_MEMORY, 0, 0, 32, allocate.length),
+	ARG(ALLOCATE_MEMORY, 1, 0, 32, allocate.flags),
+	ARG(ALLOCATE_MEMORY, 2, 0, 32, allocate.highest),
+	ARG(ALLOCATE_MEMORY, 3, 0, 32, allocate.phys),
+	ARG(ALLOCATE_SHARED_MEMORY, 0, 0, 32, shared.length),
+	ARG(MOVE_MEMORY, 0, 0, 32, move.dst_phys),
+	ARG(MOVE_MEMORY, 1, 0, 32, move.src_phys),
+	ARG(MOVE_MEMORY, 2, 0, 32, move.length),
+	ARG(ZERO_MEMORY, 0, 0, 32, zero.dst_phys),
+	ARG(ZERO_MEMORY, 1, 0, 32, zero.length),
+	ARG(MINIPORT_SEND, 0, 0, 32, send.packet),
+	ARG(MINIPORT_SEND, 1, 0, 32, send.length),
+	ARG(SEND_COMPLETE, 0, 0, 32, send_complete.packet),
+	ARG(SEND_COMPLETE, 1, 0, 32, send_complete.status),
+	ARG(INDICATE_RECEIVE_PACKET, 0, 0, 32, indicate.npackets),
+	ARG(INDICATE_RECEIVE_PACKET, 1, 0, 32, indicate.length[0]),
+	ARG(INDICATE_RECEIVE_PACKET, 2, 0, 32, indicate.length[1]),
+	ARG(INDICATE_RECEIVE_PACKET, 3, 0, 32, indicate.length[2]),
+	ARG(INDICATE_RECEIVE_PACKET, 4, 0, 32, indicate.length[3]),
+	ARG(INDICATE_RECEIVE_PACKET, 5, 0, 32, indicate.length[4]),
+	ARG(STALL_EXECUTION, 0, 0, 32, stall.microseconds),
+};
+#undef ARG
+
+void dv_call_args(const struct dv_call_record *r, struct dv_call_args *out)
+{
+	memset(out, 0, sizeof *out);
+	out->call = (enum dv_call)r->call;
+	for (size_t i = 0; i < sizeof arg_fields / sizeof arg_fields[0]; i++) {
+		const struct arg_field *f = &arg_fields[i];
+		if (f->call != r->call)
+			continue;
+		uint32_t mask = f->bits == 32 ? 0xFFFFFFFFu : (1u << f->bits) - 1;
+		uint32_t v = (r->arg[f->pos] >> f->shift) & mask;
+		char *m = (char *)out + f->off;
+		if (f->is_bool)
+			*(bool *)m = v != 0;
+		else
+			memcpy(m, &v, sizeof v);
+	}
+}
+
+void dv_call_args_encode(const struct dv_call_args *a, struct dv_call_record *r)
+{
+	r->call = (uint16_t)a->call;
+	memset(r->arg, 0, sizeof r->arg);
+	for (size_t i = 0; i < sizeof arg_fields / sizeof arg_fields[0]; i++) {
+		const struct arg_field *f = &arg_fields[i];
+		if (f->call != a->call)
+			continue;
+		uint32_t v;
+		const char *m = (const char *)a + f->off;
+		if (f->is_bool)
+			v = *(const bool *)m;
+		else
+			memcpy(&v, m, sizeof v);
+		uint32_t mask = f->bits == 32 ? 0xFFFFFFFFu : (1u << f->bits) - 1;
+		r->arg[f->pos] |= (v & mask) << f->shift;
+	}
+}
+
 const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n)
 {
 	return n < ndis->nrec ? &ndis->rec[n] : NULL;
@@ -147,9 +331,9 @@ void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint
 	ndis->last_rule = (int)rule;
 }
 
-static uint8_t irql(void)
+static uint8_t irql(struct dv_ndis *nd)
 {
-	return cur->sim->st.cpu.irql;
+	return nd->sim->st.cpu.irql;
 }
 
 const char *dv_ndis_status_name(int32_t status)
@@ -267,9 +451,20 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id);
 
 struct dv_ndis *dv_ndis_create(struct dv_sim *sim)
 {
+	size_t slot = 0;
+	while (slot < nlive && live[slot])
+		slot++;
+	if (slot == nlive) {
+		struct dv_ndis **n = realloc(live, (nlive + 1) * sizeof *n);
+		if (!n)
+			return NULL;
+		live = n;
+		live[nlive++] = NULL;
+	}
 	struct dv_ndis *ndis = calloc(1, sizeof *ndis);
 	if (!ndis)
 		return NULL;
+	live[slot] = ndis;
 	ndis->sim = sim;
 	ndis->last_rule = -1;
 	ndis->va_next = 1;
@@ -300,14 +495,17 @@ void dv_ndis_destroy(struct dv_ndis *ndis)
 		ndis->sim->hooks.interrupt = NULL;
 		ndis->sim->hooks.dpc = NULL;
 	}
-	if (cur == ndis)
-		cur = NULL;
+	for (size_t i = 0; i < nlive; i++)
+		if (live[i] == ndis)
+			live[i] = NULL;
+	if (bound == ndis)
+		bound = NULL;
 	free(ndis);
 }
 
 void dv_ndis_bind(struct dv_ndis *ndis)
 {
-	cur = ndis;
+	bound = ndis;
 }
 
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry)
@@ -486,67 +684,76 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 VOID NdisMInitializeWrapperAt(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific1,
                               PVOID SystemSpecific2, PVOID SystemSpecific3, const char *File, int Line)
 {
+	struct dv_ndis *nd = bound;
 	(void)SystemSpecific1, (void)SystemSpecific2, (void)SystemSpecific3;
-	if (!cur) {
+	if (!nd) {
 		if (NdisWrapperHandle)
 			*NdisWrapperHandle = NULL;
 		return;
 	}
-	struct call_scope s = call_begin(cur, DV_CALL_INITIALIZE_WRAPPER, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_INITIALIZE_WRAPPER, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (NdisWrapperHandle)
-		*NdisWrapperHandle = (NDIS_HANDLE)cur;
-	call_end(cur, s, DV_CALL_INITIALIZE_WRAPPER, 0);
+		*NdisWrapperHandle = (NDIS_HANDLE)nd;
+	call_end(nd, s, DV_CALL_INITIALIZE_WRAPPER, 0);
 }
 
 NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
                                     PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
                                     UINT CharacteristicsLength, const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = ndis_of(NdisWrapperHandle);
+	if (!nd)
+		nd = bound; /* not ours: the refusal is recorded where the driver runs */
+	if (!nd)
 		return NDIS_STATUS_FAILURE;
-	struct call_scope s = call_begin(cur, DV_CALL_REGISTER_MINIPORT, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_MINIPORT, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
-	if (NdisWrapperHandle != (NDIS_HANDLE)cur || !MiniportCharacteristics ||
+	if (NdisWrapperHandle != (NDIS_HANDLE)nd || !MiniportCharacteristics ||
 	    CharacteristicsLength < sizeof *MiniportCharacteristics ||
 	    !MiniportCharacteristics->InitializeHandler || !MiniportCharacteristics->HaltHandler)
 		st = NDIS_STATUS_FAILURE;
 	if (st == NDIS_STATUS_SUCCESS) {
-		cur->chars = *MiniportCharacteristics;
-		cur->have_chars = true;
+		nd->chars = *MiniportCharacteristics;
+		nd->have_chars = true;
 	}
-	call_end(cur, s, DV_CALL_REGISTER_MINIPORT, st);
+	call_end(nd, s, DV_CALL_REGISTER_MINIPORT, st);
 	return st;
 }
 
 VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext,
                           BOOLEAN BusMaster, NDIS_INTERFACE_TYPE AdapterType, const char *File, int Line)
 {
-	if (!cur || MiniportAdapterHandle != (NDIS_HANDLE)cur)
+	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	if (!nd || MiniportAdapterHandle != (NDIS_HANDLE)nd)
 		return;
 	uint32_t args[2] = { BusMaster, (uint32_t)AdapterType };
-	struct call_scope s = call_begin(cur, DV_CALL_SET_ATTRIBUTES, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
-	cur->context = MiniportAdapterContext;
-	call_end(cur, s, DV_CALL_SET_ATTRIBUTES, 0);
+	struct call_scope s = call_begin(nd, DV_CALL_SET_ATTRIBUTES, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	nd->context = MiniportAdapterContext;
+	call_end(nd, s, DV_CALL_SET_ATTRIBUTES, 0);
 }
 
 VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
                                   PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize,
                                   const char *File, int Line)
 {
-	if (!cur || !Status)
+	struct dv_ndis *nd = ndis_of(WrapperConfigurationContext);
+	if (!nd)
+		nd = bound;
+	if (!nd || !Status)
 		return;
-	struct call_scope s = call_begin(cur, DV_CALL_QUERY_ADAPTER_RESOURCES, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
-	if (WrapperConfigurationContext != (NDIS_HANDLE)cur || !ResourceList || !BufferSize ||
+	struct call_scope s = call_begin(nd, DV_CALL_QUERY_ADAPTER_RESOURCES,
+					 loc_of(nd, File, Line), DV_SRC_DRIVER, NULL, 0,
+					 DV_NO_CHANNEL);
+	if (WrapperConfigurationContext != (NDIS_HANDLE)nd || !ResourceList || !BufferSize ||
 	    *BufferSize < sizeof *ResourceList) {
 		if (BufferSize)
 			*BufferSize = sizeof *ResourceList;
 		*Status = NDIS_STATUS_RESOURCES;
 	} else {
-		const struct dv_nic *nic = &cur->sim->st.nic;
+		const struct dv_nic *nic = &nd->sim->st.nic;
 		memset(ResourceList, 0, sizeof *ResourceList);
 		ResourceList->Version = 1;
 		ResourceList->Count = 3;
@@ -561,7 +768,7 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
 		*BufferSize = sizeof *ResourceList;
 		*Status = NDIS_STATUS_SUCCESS;
 	}
-	call_end(cur, s, DV_CALL_QUERY_ADAPTER_RESOURCES, *Status);
+	call_end(nd, s, DV_CALL_QUERY_ADAPTER_RESOURCES, *Status);
 }
 
 /* ---- port I/O -------------------------------------------------------------------------- */
@@ -577,23 +784,25 @@ static bool dma_controller_port(ULONG port)
 
 VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = bound;
+	if (!nd)
 		return;
-	uint16_t loc = loc_of(cur, File, Line);
-	uint32_t saved = dv_sim_cause(cur->sim, DV_SRC_DRIVER, loc);
+	uint16_t loc = loc_of(nd, File, Line);
+	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
 	if (dma_controller_port(Port))
-		dv_ndis_violate(cur, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
-	dv_sim_out(cur->sim, (uint16_t)Port, Data);
-	dv_sim_cause_restore(cur->sim, saved);
+		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
+	dv_sim_out(nd->sim, (uint16_t)Port, Data);
+	dv_sim_cause_restore(nd->sim, saved);
 }
 
 VOID NdisRawReadPortUcharAt(ULONG Port, PUCHAR Data, const char *File, int Line)
 {
-	if (!cur || !Data)
+	struct dv_ndis *nd = bound;
+	if (!nd || !Data)
 		return;
-	uint32_t saved = dv_sim_cause(cur->sim, DV_SRC_DRIVER, loc_of(cur, File, Line));
-	*Data = dv_sim_in(cur->sim, (uint16_t)Port);
-	dv_sim_cause_restore(cur->sim, saved);
+	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc_of(nd, File, Line));
+	*Data = dv_sim_in(nd->sim, (uint16_t)Port);
+	dv_sim_cause_restore(nd->sim, saved);
 }
 
 NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
@@ -602,61 +811,66 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
                                      BOOLEAN SharedInterrupt, NDIS_INTERRUPT_MODE InterruptMode,
                                      const char *File, int Line)
 {
+	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	if (!nd)
+		nd = bound;
 	(void)InterruptLevel, (void)RequestIsr, (void)SharedInterrupt, (void)InterruptMode;
-	if (!cur)
+	if (!nd)
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[1] = { InterruptVector };
-	struct call_scope s = call_begin(cur, DV_CALL_REGISTER_INTERRUPT, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_INTERRUPT, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
-	if (!Interrupt || MiniportAdapterHandle != (NDIS_HANDLE)cur || InterruptVector > 15) {
+	if (!Interrupt || MiniportAdapterHandle != (NDIS_HANDLE)nd || InterruptVector > 15) {
 		st = NDIS_STATUS_FAILURE;
-	} else if (cur->irq_registered) {
+	} else if (nd->irq_registered) {
 		st = NDIS_STATUS_RESOURCE_CONFLICT;
 	} else {
-		cur->irq_registered = true;
-		cur->irq = InterruptVector;
-		Interrupt->Reserved[0] = (PVOID)cur;
-		dv_sim_connect_irq(cur->sim, InterruptVector, true);
+		nd->irq_registered = true;
+		nd->irq = InterruptVector;
+		Interrupt->Reserved[0] = (PVOID)nd;
+		dv_sim_connect_irq(nd->sim, InterruptVector, true);
 	}
-	call_end(cur, s, DV_CALL_REGISTER_INTERRUPT, st);
+	call_end(nd, s, DV_CALL_REGISTER_INTERRUPT, st);
 	return st;
 }
 
 VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *File, int Line)
 {
-	if (!cur || !Interrupt || Interrupt->Reserved[0] != (PVOID)cur)
+	struct dv_ndis *nd = Interrupt ? ndis_of(Interrupt->Reserved[0]) : NULL;
+	if (!nd || !Interrupt || Interrupt->Reserved[0] != (PVOID)nd)
 		return;
-	struct call_scope s = call_begin(cur, DV_CALL_DEREGISTER_INTERRUPT, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
-	if (cur->irq_registered)
-		dv_sim_connect_irq(cur->sim, cur->irq, false);
-	cur->irq_registered = false;
+	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_INTERRUPT, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	if (nd->irq_registered)
+		dv_sim_connect_irq(nd->sim, nd->irq, false);
+	nd->irq_registered = false;
 	Interrupt->Reserved[0] = NULL;
-	call_end(cur, s, DV_CALL_DEREGISTER_INTERRUPT, 0);
+	call_end(nd, s, DV_CALL_DEREGISTER_INTERRUPT, 0);
 }
 
 /* ---- the DMA channel --------------------------------------------------------------------- */
 
 /* The channel a handle was registered for, live or not, for labelling a call (DV_NO_CHANNEL:
  * none). */
-static uint8_t channel_of(NDIS_HANDLE h)
+static uint8_t channel_of(struct dv_ndis *nd, NDIS_HANDLE h)
 {
-	for (size_t i = 0; i < cur->nhandles; i++)
-		if ((NDIS_HANDLE)cur->handles[i] == h)
-			return cur->handles[i]->channel;
+	for (size_t i = 0; i < nd->nhandles; i++)
+		if ((NDIS_HANDLE)nd->handles[i] == h)
+			return nd->handles[i]->channel;
 	return 0xFF;
 }
 
 /* The handle's object, or NULL (and the dma-bad-handle rule) when it is not a live one. */
-static struct dv_dma_handle *handle_of(NDIS_HANDLE h, uint16_t loc, uint32_t rec)
+static struct dv_dma_handle *handle_of(struct dv_ndis *nd, NDIS_HANDLE h, uint16_t loc,
+				       uint32_t rec)
 {
-	for (size_t i = 0; i < cur->nhandles; i++) {
-		struct dv_dma_handle *d = cur->handles[i];
+	for (size_t i = 0; i < nd->nhandles; i++) {
+		struct dv_dma_handle *d = nd->handles[i];
 		if ((NDIS_HANDLE)d == h && d->magic == HANDLE_MAGIC && d->registered)
 			return d;
 	}
-	dv_ndis_violate(cur, DV_RULE_DMA_BAD_HANDLE, loc, rec);
+	dv_ndis_violate(nd, DV_RULE_DMA_BAD_HANDLE, loc, rec);
 	return NULL;
 }
 
@@ -665,9 +879,12 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
                                       PNDIS_DMA_DESCRIPTION DmaDescription, ULONG MaximumLength,
                                       const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	if (!nd)
+		nd = bound;
+	if (!nd)
 		return NDIS_STATUS_FAILURE;
-	uint16_t loc = loc_of(cur, File, Line);
+	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t args[6] = {
 		[DV_REGISTER_ARG_CHANNEL] = DmaChannel,
 		[DV_REGISTER_ARG_DMA32] = Dma32BitAddresses,
@@ -678,18 +895,19 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 		                                                          DmaDescription->AutoInitialize << 1)
 		                                             : 0,
 	};
-	struct call_scope s = call_begin(cur, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
-	                                 DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
+			   DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
 	NDIS_STATUS st;
 	if (MiniportDmaHandle)
 		*MiniportDmaHandle = NULL;
 	/* PASSIVE_LEVEL, from MiniportInitialize only (MS-REG). */
-	if (irql() != DV_PASSIVE_LEVEL)
-		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
-	if (cur->phase != DV_PHASE_INIT)
-		dv_ndis_violate(cur, DV_RULE_DMA_REGISTER_CONTEXT, loc, s.rec);
-	if (!MiniportDmaHandle || !DmaDescription || MiniportAdapterHandle != (NDIS_HANDLE)cur ||
-	    cur->nhandles >= 8) {
+	if (irql(nd) != DV_PASSIVE_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
+	if (nd->phase != DV_PHASE_INIT)
+		dv_ndis_violate(nd, DV_RULE_DMA_REGISTER_CONTEXT, loc, s.rec);
+	if (!MiniportDmaHandle || !DmaDescription || MiniportAdapterHandle != (NDIS_HANDLE)nd ||
+	    nd->nhandles >= 8) {
 		st = NDIS_STATUS_FAILURE;
 		goto out;
 	}
@@ -697,21 +915,21 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 	 * The HAL refuses channel 4, a width that does not fit and a non-zero DmaPort; ReactOS
 	 * then returns NDIS_STATUS_RESOURCES. A channel another adapter holds is a conflict. */
 	struct dv_adapter *ad = NULL;
-	enum dv_hal_refusal why = dv_hal_get_adapter(&cur->hal, DmaDescription->DmaChannel,
-	                                             DmaDescription->DmaWidth == Width16Bits,
-	                                             DmaDescription->DemandMode != 0,
-	                                             DmaDescription->AutoInitialize != 0, MaximumLength,
-	                                             DmaDescription->DmaPort, &ad);
+	enum dv_hal_refusal why = dv_hal_get_adapter(&nd->hal, DmaDescription->DmaChannel,
+						     DmaDescription->DmaWidth == Width16Bits,
+						     DmaDescription->DemandMode != 0,
+						     DmaDescription->AutoInitialize != 0,
+						     MaximumLength, DmaDescription->DmaPort, &ad);
 	uint32_t hargs[3] = { DmaDescription->DmaChannel, (uint32_t)why, ad ? ad->mode : 0 };
-	struct call_scope hs = call_begin(cur, DV_CALL_HAL_GET_ADAPTER, loc, DV_SRC_HAL, hargs, 3,
-	                                  (uint8_t)DmaDescription->DmaChannel);
-	call_end(cur, hs, DV_CALL_HAL_GET_ADAPTER, (int32_t)why);
+	struct call_scope hs = call_begin(nd, DV_CALL_HAL_GET_ADAPTER, loc, DV_SRC_HAL, hargs, 3,
+					  (uint8_t)DmaDescription->DmaChannel);
+	call_end(nd, hs, DV_CALL_HAL_GET_ADAPTER, (int32_t)why);
 	if (why == DV_HAL_IN_USE) {
 		st = NDIS_STATUS_RESOURCE_CONFLICT;
 		goto out;
 	}
 	if (why != DV_HAL_OK) {
-		dv_ndis_violate(cur, DV_RULE_DMA_DESCRIPTION, loc, s.rec);
+		dv_ndis_violate(nd, DV_RULE_DMA_DESCRIPTION, loc, s.rec);
 		st = NDIS_STATUS_RESOURCES;
 		goto out;
 	}
@@ -719,8 +937,8 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 	 * 0xE00000 + channel * 128 KiB; a machine with less memory gets them from the top of
 	 * what it has, or the registration fails for lack of resources. */
 	ad->bounce_phys = DV_HAL_BOUNCE_BASE + ad->channel * DV_HAL_BOUNCE_STRIDE;
-	if (ad->bounce_phys + ad->map_registers * DV_PAGE_SIZE > cur->sim->st.mem_size) {
-		uint32_t start = phys_alloc(cur, ad->map_registers, 0x01000000u);
+	if (ad->bounce_phys + ad->map_registers * DV_PAGE_SIZE > nd->sim->st.mem_size) {
+		uint32_t start = phys_alloc(nd, ad->map_registers, 0x01000000u);
 		if (start == UINT32_MAX) {
 			dv_hal_put_adapter(ad);
 			st = NDIS_STATUS_RESOURCES;
@@ -739,43 +957,45 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 	h->adapter = ad;
 	h->channel = ad->channel;
 	h->block.SystemAdapterObject = ad;
-	h->block.Miniport = cur;
+	h->block.Miniport = nd;
 	h->block.MapRegisterBase = (PVOID)(uintptr_t)ad->bounce_phys;
 	h->block.AllocationEvent.Signaled = 1;
 	h->block.InProgress = FALSE;
-	cur->handles[cur->nhandles++] = h;
+	nd->handles[nd->nhandles++] = h;
 	*MiniportDmaHandle = (NDIS_HANDLE)h;
 	st = NDIS_STATUS_SUCCESS;
 out:
-	cur->last_status = st;
-	call_end(cur, s, DV_CALL_REGISTER_DMA_CHANNEL, st);
+	nd->last_status = st;
+	call_end(nd, s, DV_CALL_REGISTER_DMA_CHANNEL, st);
 	return st;
 }
 
 VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	if (!nd)
 		return;
-	uint16_t loc = loc_of(cur, File, Line);
-	struct call_scope s = call_begin(cur, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
-	if (irql() != DV_PASSIVE_LEVEL)
-		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
-	if (cur->phase != DV_PHASE_INIT && cur->phase != DV_PHASE_HALT)
-		dv_ndis_violate(cur, DV_RULE_DMA_REGISTER_CONTEXT, loc, s.rec);
-	struct dv_dma_handle *h = handle_of(MiniportDmaHandle, loc, s.rec);
+	uint16_t loc = loc_of(nd, File, Line);
+	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER,
+					 NULL, 0, DV_NO_CHANNEL);
+	if (irql(nd) != DV_PASSIVE_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
+	if (nd->phase != DV_PHASE_INIT && nd->phase != DV_PHASE_HALT)
+		dv_ndis_violate(nd, DV_RULE_DMA_REGISTER_CONTEXT, loc, s.rec);
+	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (h) {
 		if (h->block.InProgress) {
 			/* Inferred: refusing would leak the channel; the model stops the transfer
 			 * (masks the channel) and lets the deregistration go on. */
-			dv_ndis_violate(cur, DV_RULE_DMA_DEREGISTER_BUSY, loc, s.rec);
-			dv_hal_flush_adapter_buffers(cur->sim, h->adapter, h->buffer, h->offset, h->length,
-			                             h->write_to_device);
+			dv_ndis_violate(nd, DV_RULE_DMA_DEREGISTER_BUSY, loc, s.rec);
+			dv_hal_flush_adapter_buffers(nd->sim, h->adapter, h->buffer, h->offset,
+						     h->length, h->write_to_device);
 			h->block.InProgress = FALSE;
 		}
 		dv_hal_put_adapter(h->adapter);
 		h->registered = false; /* the handle stays known, so later use is caught */
 	}
-	call_end(cur, s, DV_CALL_DEREGISTER_DMA_CHANNEL, 0);
+	call_end(nd, s, DV_CALL_DEREGISTER_DMA_CHANNEL, 0);
 }
 
 /* Does [offset, offset + length) select a range NDIS can set up? (facts §3.4 step 2; which
@@ -826,32 +1046,33 @@ static void record_pages(struct dv_ndis *ndis, uint32_t rec, PNDIS_BUFFER Buffer
 VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
                             ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	if (!nd)
 		return;
-	uint16_t loc = loc_of(cur, File, Line);
-	uint8_t chan = channel_of(MiniportDmaHandle);
+	uint16_t loc = loc_of(nd, File, Line);
+	uint8_t chan = channel_of(nd, MiniportDmaHandle);
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct call_scope s = call_begin(cur, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
-	                                 chan);
-	record_pages(cur, s.rec, Buffer);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
+	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st;
-	if (irql() > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
-	struct dv_dma_handle *h = handle_of(MiniportDmaHandle, loc, s.rec);
+	if (irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
+	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (!h) {
 		st = NDIS_STATUS_FAILURE;
 		goto out;
 	}
 	/* "the channel ... is currently in use transferring data": RESOURCES, no port touched. */
 	if (h->block.InProgress) {
-		dv_ndis_violate(cur, DV_RULE_DMA_BUSY, loc, s.rec);
+		dv_ndis_violate(nd, DV_RULE_DMA_BUSY, loc, s.rec);
 		st = NDIS_STATUS_RESOURCES;
 		goto out;
 	}
 	/* "or because the given Length is invalid": RESOURCES, nothing programmed. */
 	if (!valid_range(h, Buffer, Offset, Length)) {
-		dv_ndis_violate(cur, DV_RULE_DMA_SUBRANGE, loc, s.rec);
+		dv_ndis_violate(nd, DV_RULE_DMA_SUBRANGE, loc, s.rec);
 		st = NDIS_STATUS_RESOURCES;
 		goto out;
 	}
@@ -866,65 +1087,68 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	 * KeFlushIoBuffers(Mdl, ReadOperation = !WriteToDevice, DmaOperation = TRUE). */
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = !WriteToDevice };
-	struct call_scope f = call_begin(cur, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
-	dv_hal_flush_io_buffers(cur->sim, Buffer, Offset, Length, !WriteToDevice);
-	call_end(cur, f, DV_CALL_KE_FLUSH_IO_BUFFERS, 0);
+	struct call_scope f =
+		call_begin(nd, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
+	dv_hal_flush_io_buffers(nd->sim, Buffer, Offset, Length, !WriteToDevice);
+	call_end(nd, f, DV_CALL_KE_FLUSH_IO_BUFFERS, 0);
 	/* IoMapTransfer programs the 8237 (and bounces when it must). Its returned logical
 	 * address means nothing to a system-DMA driver (MS-MAP). */
 	uint32_t margs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
-	struct call_scope m = call_begin(cur, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
-	dv_hal_map_transfer(cur->sim, h->adapter, Buffer, Offset, Length, WriteToDevice != 0);
-	if (m.rec < cur->nrec) {
-		cur->rec[m.rec].arg[DV_MAP_ARG_BOUNCED] = h->adapter->bounced;
-		cur->rec[m.rec].arg[DV_MAP_ARG_PHYS] = h->adapter->phys;
-		cur->rec[m.rec].arg[DV_MAP_ARG_WOULD_BE] = h->adapter->would_be;
+	struct call_scope m =
+		call_begin(nd, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
+	dv_hal_map_transfer(nd->sim, h->adapter, Buffer, Offset, Length, WriteToDevice != 0);
+	if (m.rec < nd->nrec) {
+		nd->rec[m.rec].arg[DV_MAP_ARG_BOUNCED] = h->adapter->bounced;
+		nd->rec[m.rec].arg[DV_MAP_ARG_PHYS] = h->adapter->phys;
+		nd->rec[m.rec].arg[DV_MAP_ARG_WOULD_BE] = h->adapter->would_be;
 	}
-	call_end(cur, m, DV_CALL_IO_MAP_TRANSFER, 0);
+	call_end(nd, m, DV_CALL_IO_MAP_TRANSFER, 0);
 	st = NDIS_STATUS_SUCCESS;
 out:
 	if (Status)
 		*Status = st;
-	cur->last_status = st;
-	call_end(cur, s, DV_CALL_SETUP_DMA_TRANSFER, st);
+	nd->last_status = st;
+	call_end(nd, s, DV_CALL_SETUP_DMA_TRANSFER, st);
 }
 
 VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
                                ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	if (!nd)
 		return;
-	uint16_t loc = loc_of(cur, File, Line);
-	uint8_t chan = channel_of(MiniportDmaHandle);
+	uint16_t loc = loc_of(nd, File, Line);
+	uint8_t chan = channel_of(nd, MiniportDmaHandle);
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct call_scope s = call_begin(cur, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6,
-	                                 chan);
-	record_pages(cur, s.rec, Buffer);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
+	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
-	if (irql() > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
-	struct dv_dma_handle *h = handle_of(MiniportDmaHandle, loc, s.rec);
+	if (irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
+	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (!h) {
 		st = NDIS_STATUS_FAILURE;
 		goto out;
 	}
 	if (!h->block.InProgress) {
-		dv_ndis_violate(cur, DV_RULE_DMA_COMPLETE_WITHOUT_SETUP, loc, s.rec);
+		dv_ndis_violate(nd, DV_RULE_DMA_COMPLETE_WITHOUT_SETUP, loc, s.rec);
 	} else if (Buffer != h->buffer || Offset != h->offset || Length != h->length ||
 	           (WriteToDevice != 0) != h->write_to_device) {
 		/* "the buffer descriptor previously passed ... This value also was passed". */
-		dv_ndis_violate(cur, DV_RULE_DMA_COMPLETE_MISMATCH, loc, s.rec);
+		dv_ndis_violate(nd, DV_RULE_DMA_COMPLETE_MISMATCH, loc, s.rec);
 	}
 	/* IoFlushAdapterBuffers: masks the channel ("resets the system DMA controller in
 	 * preparation for further DMA transfers"), copies a bounced receive back. */
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
-	struct call_scope f = call_begin(cur, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc, DV_SRC_HAL, fargs, 3,
-	                                 h->channel);
-	bool coherent = dv_hal_flush_adapter_buffers(cur->sim, h->adapter, Buffer, Offset, Length,
-	                                             WriteToDevice != 0);
-	call_end(cur, f, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, coherent);
+	struct call_scope f = call_begin(nd, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc, DV_SRC_HAL,
+					 fargs, 3, h->channel);
+	bool coherent = dv_hal_flush_adapter_buffers(nd->sim, h->adapter, Buffer, Offset, Length,
+						     WriteToDevice != 0);
+	call_end(nd, f, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, coherent);
 	/* "The DMA controller was released but the data transfer might be incoherent." */
 	st = coherent ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
 	h->block.InProgress = FALSE;
@@ -932,48 +1156,51 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 out:
 	if (Status)
 		*Status = st;
-	cur->last_status = st;
-	call_end(cur, s, DV_CALL_COMPLETE_DMA_TRANSFER, st);
+	nd->last_status = st;
+	call_end(nd, s, DV_CALL_COMPLETE_DMA_TRANSFER, st);
 }
 
 ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	if (!nd)
 		return 0;
-	uint16_t loc = loc_of(cur, File, Line);
-	struct call_scope s = call_begin(cur, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	uint16_t loc = loc_of(nd, File, Line);
+	struct call_scope s = call_begin(nd, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0,
+					 DV_NO_CHANNEL);
 	ULONG left = 0;
-	if (irql() > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(cur, DV_RULE_DMA_IRQL, loc, s.rec);
-	struct dv_dma_handle *h = handle_of(MiniportDmaHandle, loc, s.rec);
+	if (irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
+	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (h) {
-		if (s.rec < cur->nrec)
-			cur->rec[s.rec].channel = h->channel;
-		struct call_scope r = call_begin(cur, DV_CALL_HAL_READ_DMA_COUNTER, loc, DV_SRC_HAL, NULL, 0, h->channel);
-		left = dv_hal_read_dma_counter(cur->sim, h->adapter);
-		call_end(cur, r, DV_CALL_HAL_READ_DMA_COUNTER, (int32_t)left);
+		if (s.rec < nd->nrec)
+			nd->rec[s.rec].channel = h->channel;
+		struct call_scope r = call_begin(nd, DV_CALL_HAL_READ_DMA_COUNTER, loc, DV_SRC_HAL,
+						 NULL, 0, h->channel);
+		left = dv_hal_read_dma_counter(nd->sim, h->adapter);
+		call_end(nd, r, DV_CALL_HAL_READ_DMA_COUNTER, (int32_t)left);
 	}
-	call_end(cur, s, DV_CALL_READ_DMA_COUNTER, (int32_t)left);
+	call_end(nd, s, DV_CALL_READ_DMA_COUNTER, (int32_t)left);
 	return left;
 }
 
 /* ---- memory ---------------------------------------------------------------------------- */
 
-static PVOID sim_alloc(uint32_t length, uint32_t highest, uint32_t *phys_out)
+static PVOID sim_alloc(struct dv_ndis *nd, uint32_t length, uint32_t highest, uint32_t *phys_out)
 {
 	uint32_t pages = (length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
 	if (pages == 0 || pages > 256)
 		return NULL;
-	uint32_t start = phys_alloc(cur, pages, highest);
+	uint32_t start = phys_alloc(nd, pages, highest);
 	if (start == UINT32_MAX)
 		return NULL;
 	uint32_t pfn[256];
 	for (uint32_t i = 0; i < pages; i++)
 		pfn[i] = start + i;
-	PVOID va = dv_ndis_map_pages(cur, pfn, pages);
+	PVOID va = dv_ndis_map_pages(nd, pfn, pages);
 	if (!va) {
 		for (uint32_t i = 0; i < pages; i++)
-			phys_mark(cur, start + i, false);
+			phys_mark(nd, start + i, false);
 		return NULL;
 	}
 	if (phys_out)
@@ -984,25 +1211,26 @@ static PVOID sim_alloc(uint32_t length, uint32_t highest, uint32_t *phys_out)
 NDIS_STATUS NdisAllocateMemoryAt(PVOID *VirtualAddress, UINT Length, UINT MemoryFlags,
                                  NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress, const char *File, int Line)
 {
-	if (!cur || !VirtualAddress)
+	struct dv_ndis *nd = bound;
+	if (!nd || !VirtualAddress)
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[3] = { Length, MemoryFlags, (uint32_t)HighestAcceptableAddress.QuadPart };
-	struct call_scope s = call_begin(cur, DV_CALL_ALLOCATE_MEMORY, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_MEMORY, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	*VirtualAddress = NULL;
 	if (MemoryFlags & NDIS_MEMORY_CONTIGUOUS) {
 		/* Physically contiguous memory below HighestAcceptableAddress, in the machine. */
 		int64_t hi = HighestAcceptableAddress.QuadPart;
 		uint32_t limit = hi <= 0 || hi >= (int64_t)DV_MEM_MAX ? DV_MEM_MAX : (uint32_t)hi + 1;
 		uint32_t phys = 0;
-		*VirtualAddress = sim_alloc(Length, limit, &phys);
-		if (s.rec < cur->nrec)
-			cur->rec[s.rec].arg[3] = phys;
+		*VirtualAddress = sim_alloc(nd, Length, limit, &phys);
+		if (s.rec < nd->nrec)
+			nd->rec[s.rec].arg[3] = phys;
 	} else {
-		*VirtualAddress = host_alloc(cur, Length);
+		*VirtualAddress = host_alloc(nd, Length);
 	}
 	NDIS_STATUS st = *VirtualAddress ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
-	call_end(cur, s, DV_CALL_ALLOCATE_MEMORY, st);
+	call_end(nd, s, DV_CALL_ALLOCATE_MEMORY, st);
 	return st;
 }
 
@@ -1017,49 +1245,60 @@ NDIS_STATUS NdisAllocateMemoryWithTagAt(PVOID *VirtualAddress, UINT Length, ULON
 
 VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const char *File, int Line)
 {
+	struct dv_ndis *nd = bound;
 	(void)MemoryFlags;
-	if (!cur || !VirtualAddress)
+	if (!nd || !VirtualAddress)
 		return;
-	struct call_scope s = call_begin(cur, DV_CALL_FREE_MEMORY, loc_of(cur, File, Line), DV_SRC_DRIVER,
-	                                 NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_FREE_MEMORY, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (dv_ndis_is_sim_va(VirtualAddress))
-		unmap_pages(cur, VirtualAddress, Length);
-	else if (!host_free(cur, VirtualAddress))
-		dv_ndis_violate(cur, DV_RULE_BAD_MEMORY, s.rec < cur->nrec ? cur->rec[s.rec].loc : 0, s.rec);
-	call_end(cur, s, DV_CALL_FREE_MEMORY, 0);
+		unmap_pages(nd, VirtualAddress, Length);
+	else if (!host_free(nd, VirtualAddress))
+		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, s.rec < nd->nrec ? nd->rec[s.rec].loc : 0,
+				s.rec);
+	call_end(nd, s, DV_CALL_FREE_MEMORY, 0);
 }
 
 VOID NdisMAllocateSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
                                  PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
                                  const char *File, int Line)
 {
+	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	if (!nd)
+		nd = bound;
 	(void)Cached;
-	if (!cur || !VirtualAddress)
+	if (!nd || !VirtualAddress)
 		return;
 	uint32_t args[1] = { Length };
-	struct call_scope s = call_begin(cur, DV_CALL_ALLOCATE_SHARED_MEMORY, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_SHARED_MEMORY, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	uint32_t phys = 0;
-	*VirtualAddress = MiniportAdapterHandle == (NDIS_HANDLE)cur ? sim_alloc(Length, 0x01000000u, &phys) : NULL;
+	*VirtualAddress = MiniportAdapterHandle == (NDIS_HANDLE)nd ?
+				  sim_alloc(nd, Length, 0x01000000u, &phys) :
+				  NULL;
 	if (PhysicalAddress)
 		PhysicalAddress->QuadPart = *VirtualAddress ? phys : 0;
-	call_end(cur, s, DV_CALL_ALLOCATE_SHARED_MEMORY, *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
+	call_end(nd, s, DV_CALL_ALLOCATE_SHARED_MEMORY,
+		 *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
 }
 
 VOID NdisMFreeSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
                              PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress,
                              const char *File, int Line)
 {
+	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	if (!nd)
+		nd = bound;
 	(void)MiniportAdapterHandle, (void)Cached, (void)PhysicalAddress, (void)File, (void)Line;
-	if (cur && dv_ndis_is_sim_va(VirtualAddress))
-		unmap_pages(cur, VirtualAddress, Length);
+	if (nd && dv_ndis_is_sim_va(VirtualAddress))
+		unmap_pages(nd, VirtualAddress, Length);
 }
 
 /* Is any byte of physical [a, a+n) inside a transfer now set up in direction dir? */
-static bool under_transfer(uint32_t a, uint32_t n, bool write_to_device)
+static bool under_transfer(struct dv_ndis *nd, uint32_t a, uint32_t n, bool write_to_device)
 {
-	for (size_t i = 0; i < cur->nhandles; i++) {
-		const struct dv_dma_handle *h = cur->handles[i];
+	for (size_t i = 0; i < nd->nhandles; i++) {
+		const struct dv_dma_handle *h = nd->handles[i];
 		if (!h->registered || !h->block.InProgress || h->write_to_device != write_to_device)
 			continue;
 		for (uint32_t k = 0; k < h->length; k++) {
@@ -1072,55 +1311,59 @@ static bool under_transfer(uint32_t a, uint32_t n, bool write_to_device)
 }
 
 /* Checks a simulated range for the verifier's data rules before a copy touches it. */
-static void check_range(const void *va, ULONG len, bool reading, uint16_t loc, uint32_t rec)
+static void check_range(struct dv_ndis *nd, const void *va, ULONG len, bool reading, uint16_t loc,
+			uint32_t rec)
 {
-	uint32_t start = dv_ndis_va_to_phys(cur, va);
+	uint32_t start = dv_ndis_va_to_phys(nd, va);
 	if (start == DV_NO_ADDR) {
-		dv_ndis_violate(cur, DV_RULE_BAD_MEMORY, loc, rec);
+		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, loc, rec);
 		return;
 	}
-	if (!cur->nhandles)
+	if (!nd->nhandles)
 		return;
 	/* Reading a receive buffer before its Complete, or writing into a send buffer before its
 	 * Complete, means the driver treats DMA data as settled when it is not (MS-COMP). */
 	for (ULONG k = 0; k < len;) {
 		const uint8_t *p = (const uint8_t *)va + k;
-		uint32_t phys = dv_ndis_va_to_phys(cur, p);
+		uint32_t phys = dv_ndis_va_to_phys(nd, p);
 		uint32_t in_page = DV_PAGE_SIZE - (uint32_t)(((uintptr_t)p - va_base()) % DV_PAGE_SIZE);
 		uint32_t n = len - k < in_page ? len - k : in_page;
-		if (phys != DV_NO_ADDR && under_transfer(phys, n, !reading)) {
-			dv_ndis_violate(cur, reading ? DV_RULE_DMA_READ_BEFORE_COMPLETE
-			                             : DV_RULE_DMA_SEND_BEFORE_COMPLETE, loc, rec);
+		if (phys != DV_NO_ADDR && under_transfer(nd, phys, n, !reading)) {
+			dv_ndis_violate(nd,
+					reading ? DV_RULE_DMA_READ_BEFORE_COMPLETE :
+						  DV_RULE_DMA_SEND_BEFORE_COMPLETE,
+					loc, rec);
 			return;
 		}
 		k += n;
 	}
 }
 
-static int read_byte(const void *src, ULONG k)
+static int read_byte(struct dv_ndis *nd, const void *src, ULONG k)
 {
 	const uint8_t *p = (const uint8_t *)src + k;
 	if (!dv_ndis_is_sim_va(p))
 		return *p;
-	uint32_t phys = dv_ndis_va_to_phys(cur, p);
-	return phys == DV_NO_ADDR ? -1 : dv_sim_cpu_read(cur->sim, phys);
+	uint32_t phys = dv_ndis_va_to_phys(nd, p);
+	return phys == DV_NO_ADDR ? -1 : dv_sim_cpu_read(nd->sim, phys);
 }
 
-static void write_byte(void *dst, ULONG k, uint8_t v)
+static void write_byte(struct dv_ndis *nd, void *dst, ULONG k, uint8_t v)
 {
 	uint8_t *p = (uint8_t *)dst + k;
 	if (!dv_ndis_is_sim_va(p)) {
 		*p = v;
 		return;
 	}
-	uint32_t phys = dv_ndis_va_to_phys(cur, p);
+	uint32_t phys = dv_ndis_va_to_phys(nd, p);
 	if (phys != DV_NO_ADDR)
-		dv_sim_cpu_write(cur->sim, phys, v);
+		dv_sim_cpu_write(nd->sim, phys, v);
 }
 
 VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const char *File, int Line)
 {
-	if (!cur || Length == 0)
+	struct dv_ndis *nd = bound;
+	if (!nd || Length == 0)
 		return;
 	bool sim_dst = dv_ndis_is_sim_va(Destination), sim_src = dv_ndis_is_sim_va(Source);
 	if (!sim_dst && !sim_src) {
@@ -1128,49 +1371,54 @@ VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const
 			memmove(Destination, Source, Length); /* host to host: nothing to show */
 		return;
 	}
-	uint16_t loc = loc_of(cur, File, Line);
-	uint32_t args[3] = { dv_ndis_va_to_phys(cur, Destination), dv_ndis_va_to_phys(cur, Source), Length };
-	struct call_scope s = call_begin(cur, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	uint16_t loc = loc_of(nd, File, Line);
+	uint32_t args[3] = { dv_ndis_va_to_phys(nd, Destination), dv_ndis_va_to_phys(nd, Source),
+			     Length };
+	struct call_scope s =
+		call_begin(nd, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	if ((!sim_dst && !Destination) || (!sim_src && !Source)) {
-		dv_ndis_violate(cur, DV_RULE_BAD_MEMORY, loc, s.rec);
+		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, loc, s.rec);
 	} else {
 		if (sim_src)
-			check_range(Source, Length, true, loc, s.rec);
+			check_range(nd, Source, Length, true, loc, s.rec);
 		if (sim_dst)
-			check_range(Destination, Length, false, loc, s.rec);
+			check_range(nd, Destination, Length, false, loc, s.rec);
 		for (ULONG k = 0; k < Length; k++) {
-			int v = read_byte(Source, k);
+			int v = read_byte(nd, Source, k);
 			if (v >= 0)
-				write_byte(Destination, k, (uint8_t)v);
+				write_byte(nd, Destination, k, (uint8_t)v);
 		}
 	}
-	call_end(cur, s, DV_CALL_MOVE_MEMORY, 0);
+	call_end(nd, s, DV_CALL_MOVE_MEMORY, 0);
 }
 
 VOID NdisZeroMemoryAt(PVOID Destination, ULONG Length, const char *File, int Line)
 {
+	struct dv_ndis *nd = bound;
 	if (!Destination || Length == 0)
 		return;
 	if (!dv_ndis_is_sim_va(Destination)) {
 		memset(Destination, 0, Length);
 		return;
 	}
-	if (!cur)
+	if (!nd)
 		return;
-	uint16_t loc = loc_of(cur, File, Line);
-	uint32_t args[2] = { dv_ndis_va_to_phys(cur, Destination), Length };
-	struct call_scope s = call_begin(cur, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
-	check_range(Destination, Length, false, loc, s.rec);
+	uint16_t loc = loc_of(nd, File, Line);
+	uint32_t args[2] = { dv_ndis_va_to_phys(nd, Destination), Length };
+	struct call_scope s =
+		call_begin(nd, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	check_range(nd, Destination, Length, false, loc, s.rec);
 	for (ULONG k = 0; k < Length; k++)
-		write_byte(Destination, k, 0);
-	call_end(cur, s, DV_CALL_ZERO_MEMORY, 0);
+		write_byte(nd, Destination, k, 0);
+	call_end(nd, s, DV_CALL_ZERO_MEMORY, 0);
 }
 
 ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, const char *File, int Line)
 {
+	struct dv_ndis *nd = bound;
 	(void)File, (void)Line;
 	for (ULONG k = 0; k < Length; k++) {
-		int a = read_byte(Source1, k), b = read_byte(Source2, k);
+		int a = read_byte(nd, Source1, k), b = read_byte(nd, Source2, k);
 		if (a != b)
 			return 0;
 	}
@@ -1182,11 +1430,12 @@ ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, 
 VOID NdisAllocateBufferPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT NumberOfDescriptors,
                               const char *File, int Line)
 {
+	struct dv_ndis *nd = bound;
 	(void)NumberOfDescriptors, (void)File, (void)Line;
 	if (PoolHandle)
-		*PoolHandle = cur ? (NDIS_HANDLE)cur : NULL;
+		*PoolHandle = nd ? (NDIS_HANDLE)nd : NULL;
 	if (Status)
-		*Status = cur && PoolHandle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
+		*Status = nd && PoolHandle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
 }
 
 VOID NdisFreeBufferPool(NDIS_HANDLE PoolHandle)
@@ -1197,8 +1446,11 @@ VOID NdisFreeBufferPool(NDIS_HANDLE PoolHandle)
 VOID NdisAllocateBufferAt(PNDIS_STATUS Status, PNDIS_BUFFER *Buffer, NDIS_HANDLE PoolHandle,
                           PVOID VirtualAddress, UINT Length, const char *File, int Line)
 {
+	struct dv_ndis *nd = ndis_of(PoolHandle);
+	if (!nd)
+		nd = bound;
 	(void)PoolHandle, (void)File, (void)Line;
-	PNDIS_BUFFER b = cur ? dv_ndis_make_buffer(cur, VirtualAddress, Length) : NULL;
+	PNDIS_BUFFER b = nd ? dv_ndis_make_buffer(nd, VirtualAddress, Length) : NULL;
 	if (Buffer)
 		*Buffer = b;
 	if (Status)
@@ -1207,8 +1459,9 @@ VOID NdisAllocateBufferAt(PNDIS_STATUS Status, PNDIS_BUFFER *Buffer, NDIS_HANDLE
 
 VOID NdisFreeBuffer(PNDIS_BUFFER Buffer)
 {
-	if (cur && Buffer)
-		host_free(cur, Buffer);
+	struct dv_ndis *nd = host_owner(Buffer);
+	if (nd && Buffer)
+		host_free(nd, Buffer);
 }
 
 VOID NdisQueryBuffer(PNDIS_BUFFER Buffer, PVOID *VirtualAddress, PUINT Length)
@@ -1254,8 +1507,11 @@ VOID NdisFreePacketPool(NDIS_HANDLE PoolHandle)
 VOID NdisAllocatePacketAt(PNDIS_STATUS Status, PNDIS_PACKET *Packet, NDIS_HANDLE PoolHandle,
                           const char *File, int Line)
 {
+	struct dv_ndis *nd = ndis_of(PoolHandle);
+	if (!nd)
+		nd = bound;
 	(void)PoolHandle, (void)File, (void)Line;
-	PNDIS_PACKET p = cur ? host_alloc(cur, sizeof *p) : NULL;
+	PNDIS_PACKET p = nd ? host_alloc(nd, sizeof *p) : NULL;
 	if (Packet)
 		*Packet = p;
 	if (Status)
@@ -1264,8 +1520,9 @@ VOID NdisAllocatePacketAt(PNDIS_STATUS Status, PNDIS_PACKET *Packet, NDIS_HANDLE
 
 VOID NdisFreePacket(PNDIS_PACKET Packet)
 {
-	if (cur && Packet)
-		host_free(cur, Packet);
+	struct dv_ndis *nd = host_owner(Packet);
+	if (nd && Packet)
+		host_free(nd, Packet);
 }
 
 VOID NdisReinitializePacket(PNDIS_PACKET Packet)
@@ -1346,90 +1603,191 @@ VOID NdisQueryPacket(PNDIS_PACKET Packet, PUINT PhysicalBufferCount, PUINT Buffe
 VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, NDIS_STATUS Status,
                          const char *File, int Line)
 {
-	if (!cur || MiniportAdapterHandle != (NDIS_HANDLE)cur)
+	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	if (!nd || MiniportAdapterHandle != (NDIS_HANDLE)nd)
 		return;
-	uint16_t loc = loc_of(cur, File, Line);
+	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t seq = 0xFFFFFFFFu;
-	for (uint32_t i = 0; i < cur->ntx; i++)
-		if (cur->tx[i].packet == Packet)
-			seq = cur->tx[i].seq;
+	for (uint32_t i = 0; i < nd->ntx; i++)
+		if (nd->tx[i].packet == Packet)
+			seq = nd->tx[i].seq;
 	uint32_t args[2] = { seq, (uint32_t)Status };
-	struct call_scope s = call_begin(cur, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
-	if (irql() > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(cur, DV_RULE_IRQL_OTHER, loc, s.rec);
+	struct call_scope s =
+		call_begin(nd, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	if (irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* Completing a send while a transfer that reads host memory is still set up treats the
 	 * data as delivered before NdisMCompleteDmaTransfer(..., TRUE) (MS-COMP). */
-	for (size_t i = 0; i < cur->nhandles; i++) {
-		const struct dv_dma_handle *h = cur->handles[i];
+	for (size_t i = 0; i < nd->nhandles; i++) {
+		const struct dv_dma_handle *h = nd->handles[i];
 		if (h->registered && h->block.InProgress && h->write_to_device)
-			dv_ndis_violate(cur, DV_RULE_DMA_SEND_BEFORE_COMPLETE, loc, s.rec);
+			dv_ndis_violate(nd, DV_RULE_DMA_SEND_BEFORE_COMPLETE, loc, s.rec);
 	}
-	for (uint32_t i = 0; i < cur->ntx; i++) {
-		struct dv_tx_packet *t = &cur->tx[i];
+	for (uint32_t i = 0; i < nd->ntx; i++) {
+		struct dv_tx_packet *t = &nd->tx[i];
 		if (t->packet == Packet && !t->completed) {
 			t->completed = true;
 			t->status = Status;
-			t->completed_cycle = cur->sim->st.cycle;
+			t->completed_cycle = nd->sim->st.cycle;
 		}
 	}
-	call_end(cur, s, DV_CALL_SEND_COMPLETE, Status);
+	call_end(nd, s, DV_CALL_SEND_COMPLETE, Status);
 }
 
 VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET ReceivePackets,
                                   UINT NumberOfPackets, const char *File, int Line)
 {
-	if (!cur || MiniportAdapterHandle != (NDIS_HANDLE)cur || !ReceivePackets)
+	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	if (!nd || MiniportAdapterHandle != (NDIS_HANDLE)nd || !ReceivePackets)
 		return;
-	uint16_t loc = loc_of(cur, File, Line);
+	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t args[1] = { NumberOfPackets };
-	struct call_scope s = call_begin(cur, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
-	if (irql() > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(cur, DV_RULE_IRQL_OTHER, loc, s.rec);
+	struct call_scope s = call_begin(nd, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER,
+					 args, 1, DV_NO_CHANNEL);
+	if (irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* The protocol copies each frame out during the indication, with the CPU: if the
 	 * miniport indicates before completing the transfer, it reads what is there. */
 	for (UINT i = 0; i < NumberOfPackets; i++) {
 		PNDIS_PACKET p = ReceivePackets[i];
 		if (!p)
 			continue;
-		struct dv_rx_frame *f = &cur->rx[cur->nrx % DV_NDIS_RX_LOG];
+		struct dv_rx_frame *f = &nd->rx[nd->nrx % DV_NDIS_RX_LOG];
 		uint32_t len = 0;
 		for (PNDIS_BUFFER b = p->Private.Head; b; b = b->Next) {
-			check_range(b->MappedSystemVa, b->ByteCount, true, loc, s.rec);
+			check_range(nd, b->MappedSystemVa, b->ByteCount, true, loc, s.rec);
 			for (uint32_t k = 0; k < b->ByteCount && len < sizeof f->data; k++) {
-				int v = read_byte(b->MappedSystemVa, k);
+				int v = read_byte(nd, b->MappedSystemVa, k);
 				f->data[len++] = v < 0 ? 0 : (uint8_t)v;
 			}
 		}
 		f->len = (uint16_t)len;
-		f->cycle = cur->sim->st.cycle;
-		cur->nrx++;
-		if (s.rec < cur->nrec)
-			cur->rec[s.rec].arg[1 + (i < 5 ? i : 4)] = len;
+		f->cycle = nd->sim->st.cycle;
+		nd->nrx++;
+		if (s.rec < nd->nrec)
+			nd->rec[s.rec].arg[1 + (i < 5 ? i : 4)] = len;
 	}
-	call_end(cur, s, DV_CALL_INDICATE_RECEIVE_PACKET, 0);
+	call_end(nd, s, DV_CALL_INDICATE_RECEIVE_PACKET, 0);
+}
+
+/* ---- configuration ------------------------------------------------------------------------ */
+
+/* These three calls leave no call record and no event: recording them would add events before
+ * every run's first port write, and the golden traces and screen dumps (which count events)
+ * predate them. What they read shows in the driver's behaviour instead. */
+
+bool dv_ndis_set_config(struct dv_ndis *ndis, const char *keyword, uint32_t value)
+{
+	struct dv_ndis_config *c = &ndis->config;
+	if (!keyword || strlen(keyword) >= sizeof c->param[0].keyword)
+		return false;
+	uint32_t i = 0;
+	while (i < c->nparam && strcmp(c->param[i].keyword, keyword) != 0)
+		i++;
+	if (i == c->nparam) {
+		if (c->nparam == DV_NDIS_CONFIG_MAX)
+			return false;
+		c->nparam++;
+		strcpy(c->param[i].keyword, keyword);
+	}
+	c->param[i].value = value;
+	return true;
+}
+
+/* The context whose configuration handle h is. */
+static struct dv_ndis *config_owner(NDIS_HANDLE h)
+{
+	for (size_t i = 0; h && i < nlive; i++)
+		if (live[i] && (NDIS_HANDLE)&live[i]->config == h)
+			return live[i];
+	return NULL;
+}
+
+static char ascii_lower(unsigned c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+}
+
+/* Does the counted UTF-16 keyword name the ASCII one? Registry value names compare without
+ * regard to case. */
+static bool keyword_is(const NDIS_STRING *k, const char *ascii)
+{
+	size_t n = k->Length / sizeof(WCHAR);
+	if (!k->Buffer || strlen(ascii) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (k->Buffer[i] > 0x7F ||
+		    ascii_lower(k->Buffer[i]) != ascii_lower((unsigned char)ascii[i]))
+			return false;
+	return true;
+}
+
+VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
+			   NDIS_HANDLE WrapperConfigurationContext)
+{
+	struct dv_ndis *nd = ndis_of(WrapperConfigurationContext);
+	if (nd)
+		nd->config.open = true;
+	if (ConfigurationHandle)
+		*ConfigurationHandle = nd ? (NDIS_HANDLE)&nd->config : NULL;
+	if (Status)
+		*Status = nd && ConfigurationHandle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
+}
+
+VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
+			   NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
+			   NDIS_PARAMETER_TYPE ParameterType)
+{
+	(void)ParameterType; /* "ignored in Windows NT and later" (NdisReadConfiguration) */
+	struct dv_ndis *nd = config_owner(ConfigurationHandle);
+	NDIS_STATUS st = NDIS_STATUS_FAILURE;
+	if (nd && nd->config.open && Keyword && ParameterValue) {
+		struct dv_ndis_config *c = &nd->config;
+		for (uint32_t i = 0; i < c->nparam; i++) {
+			if (keyword_is(Keyword, c->param[i].keyword)) {
+				memset(&c->out, 0, sizeof c->out);
+				c->out.ParameterType = NdisParameterInteger;
+				c->out.ParameterData.IntegerData = c->param[i].value;
+				*ParameterValue = &c->out;
+				st = NDIS_STATUS_SUCCESS;
+				break;
+			}
+		}
+	}
+	if (Status)
+		*Status = st;
+}
+
+VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle)
+{
+	struct dv_ndis *nd = config_owner(ConfigurationHandle);
+	if (nd)
+		nd->config.open = false;
 }
 
 /* ---- time and IRQL ----------------------------------------------------------------------- */
 
 VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 {
-	if (!cur)
+	struct dv_ndis *nd = bound;
+	if (!nd)
 		return;
 	uint32_t us = MicrosecondsToStall > 50000 ? 50000 : MicrosecondsToStall;
 	uint32_t args[1] = { MicrosecondsToStall };
-	struct call_scope s = call_begin(cur, DV_CALL_STALL_EXECUTION, loc_of(cur, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(nd, DV_CALL_STALL_EXECUTION, loc_of(nd, File, Line),
+					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	/* The machine runs on while the CPU spins: 2 bus cycles a microsecond (an 8 MHz ISA
 	 * bus, 4 clocks a DMA cycle). Interrupts and DPCs are delivered after a tick's device
 	 * work, so a DPC's stall advances time; in the ISR (DIRQL) no other interrupt comes in.
 	 * Only a call from inside the device work of a tick returns at once (dv_sim_tick). */
-	dv_sim_run(cur->sim, us * 2);
-	call_end(cur, s, DV_CALL_STALL_EXECUTION, 0);
+	dv_sim_run(nd->sim, us * 2);
+	call_end(nd, s, DV_CALL_STALL_EXECUTION, 0);
 }
 
 KIRQL KeGetCurrentIrql(void)
 {
-	return cur ? cur->sim->st.cpu.irql : 0;
+	struct dv_ndis *nd = bound;
+	return nd ? nd->sim->st.cpu.irql : 0;
 }
 
 VOID NdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock)
@@ -1445,19 +1803,21 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 
 VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
-	if (!SpinLock || !cur)
+	struct dv_ndis *nd = bound;
+	if (!SpinLock || !nd)
 		return;
-	SpinLock->OldIrql = cur->sim->st.cpu.irql;
+	SpinLock->OldIrql = nd->sim->st.cpu.irql;
 	SpinLock->Locked = 1;
-	dv_sim_raise_irql(cur->sim, DV_DISPATCH_LEVEL); /* a spin lock runs at DISPATCH_LEVEL */
+	dv_sim_raise_irql(nd->sim, DV_DISPATCH_LEVEL); /* a spin lock runs at DISPATCH_LEVEL */
 }
 
 VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
-	if (!SpinLock || !cur)
+	struct dv_ndis *nd = bound;
+	if (!SpinLock || !nd)
 		return;
 	SpinLock->Locked = 0;
-	dv_sim_lower_irql(cur->sim, SpinLock->OldIrql);
+	dv_sim_lower_irql(nd->sim, SpinLock->OldIrql);
 }
 
 VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)

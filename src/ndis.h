@@ -225,6 +225,53 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
                                   const char *File, int Line);
 #define NdisMQueryAdapterResources(_S, _W, _R, _B) NdisMQueryAdapterResourcesAt(_S, _W, _R, _B, __FILE__, __LINE__)
 
+/* Configuration: the miniport's Parameters key. NdisOpenConfiguration takes the
+ * WrapperConfigurationContext MiniportInitialize was given; NdisReadConfiguration looks a
+ * keyword up (case-insensitively, as registry value names are) and returns a parameter NDIS
+ * owns until NdisCloseConfiguration. The simulated key holds integers (REG_DWORD) that the host
+ * sets: as in Windows 2000 and later, ParameterType is ignored and the value comes back as
+ * NdisParameterInteger, so a driver checks ParameterValue->ParameterType before trusting it.
+ * NDIS_STATUS_FAILURE: no such keyword. */
+typedef uint16_t WCHAR, *PWSTR;
+typedef struct _UNICODE_STRING {
+	USHORT Length;	      /* bytes, without a terminating 0 */
+	USHORT MaximumLength; /* bytes */
+	PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING, NDIS_STRING, *PNDIS_STRING;
+#define NDIS_STRING_CONST(x) \
+	{ \
+		(USHORT)(sizeof(u##x) - sizeof(WCHAR)), (USHORT)sizeof(u##x), (PWSTR)u##x \
+	}
+
+typedef enum _NDIS_PARAMETER_TYPE {
+	NdisParameterInteger,
+	NdisParameterHexInteger,
+	NdisParameterString,
+	NdisParameterMultiString,
+	NdisParameterBinary
+} NDIS_PARAMETER_TYPE;
+
+typedef struct {
+	USHORT Length;
+	PVOID Buffer;
+} BINARY_DATA;
+
+typedef struct _NDIS_CONFIGURATION_PARAMETER {
+	NDIS_PARAMETER_TYPE ParameterType;
+	union {
+		ULONG IntegerData;
+		NDIS_STRING StringData;
+		BINARY_DATA BinaryData;
+	} ParameterData;
+} NDIS_CONFIGURATION_PARAMETER, *PNDIS_CONFIGURATION_PARAMETER;
+
+VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
+			   NDIS_HANDLE WrapperConfigurationContext);
+VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
+			   NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
+			   NDIS_PARAMETER_TYPE ParameterType);
+VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle);
+
 /* Port I/O (the real NdisRaw* macros take a port number). */
 VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line);
 VOID NdisRawReadPortUcharAt(ULONG Port, PUCHAR Data, const char *File, int Line);

@@ -73,6 +73,13 @@ struct dv_event {
 	uint32_t pad_; /* always 0, so events compare and write byte for byte */
 };
 
+/* Marks the lesson runner puts in the trace (DV_EV_MARK, slot = kind). They live here, with
+ * the events, so that whatever reads a trace (describe.c, exporters) needs no lesson.h. */
+enum dv_mark_kind {
+	DV_MARK_STEP = 1 /* index = step number */,
+	DV_MARK_STMT = 2 /* index = line */
+};
+
 /* A source location that caused events: a driver's file and line. */
 struct dv_loc {
 	const char *file; /* owned by the trace */
@@ -92,6 +99,14 @@ void dv_trace_finish(struct dv_trace *t);
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
 /* Drops every event from n on. */
 void dv_trace_truncate(struct dv_trace *t, size_t n);
+
+/* Reading a recording (front ends use these, not the fields): how many events it holds, the
+ * event at index i (NULL past the end), and the events from a cursor on as an array whose
+ * element k is event cursor + k, with their number in *n (NULL and 0 when there are none). A
+ * pointer from these stays valid until the next push. */
+size_t dv_trace_len(const struct dv_trace *t);
+const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i);
+const struct dv_event *dv_trace_since(const struct dv_trace *t, size_t cursor, size_t *n);
 /* Interns file:line and returns its id (0 when file is NULL or memory ran out). */
 uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line);
 const struct dv_loc *dv_trace_get_loc(const struct dv_trace *t, uint16_t id);

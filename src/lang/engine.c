@@ -13,6 +13,7 @@
 
 #include "calls.h"
 #include "dma8237.h"
+#include "drivers.h"
 #include "dvndis.h"
 #include "hal.h"
 #include "lang_int.h"
@@ -21,37 +22,11 @@
 #include "nic.h"
 #include "script.h"
 
-/* The reference miniport is linked in when src/miniport/ exists (src/meson.build then adds
- * its directory to the include path). */
-#if defined(__has_include)
-#if __has_include("dvmini.h")
-#define DV_HAVE_MINIPORT 1
-#endif
-#endif
-#ifdef DV_HAVE_MINIPORT
-#include "dvmini.h"
+/* `driver reference`: the row of that name in the built-in driver table (drivers.h). */
 static DV_DRIVER_ENTRY reference_entry(void)
 {
-	return DvMiniDriverEntry;
+	return dv_builtin_driver("reference");
 }
-
-/* The reference driver's copy threshold is a global: every run sets it, so one lesson's
- * `copy=` never leaks into the next file `dmaviz check` runs. */
-static void reference_configure(const struct dv_lesson *L)
-{
-	DvMiniCopyThreshold = L->has_copy_threshold ? L->copy_threshold : DVMINI_COPY_THRESHOLD;
-}
-#else
-static void reference_configure(const struct dv_lesson *L)
-{
-	(void)L;
-}
-
-static DV_DRIVER_ENTRY reference_entry(void)
-{
-	return NULL;
-}
-#endif
 
 /* A handle NDIS never returned, for `handle=bad`. */
 static NDIS_DMA_BLOCK bad_handle_object;
@@ -1084,8 +1059,9 @@ void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *fil
 		}
 		if (!run->loaded) {
 			run->loaded = true;
-			if (run->L->driver == DV_DRIVER_REFERENCE)
-				reference_configure(run->L);
+			if (run->L->has_copy_threshold) /* `copy=`: its NdisReadConfiguration */
+				dv_ndis_set_config(run->ndis, "CopyThreshold",
+						   run->L->copy_threshold);
 			NDIS_STATUS st = dv_ndis_load(run->ndis, entry);
 			if (st != NDIS_STATUS_SUCCESS) {
 				run->ndis->last_status = st;

@@ -303,8 +303,7 @@ struct dv_run_options {
 
 enum dv_run_state { DV_RUN_READY, DV_RUN_DONE, DV_RUN_STOPPED /* a fatal failure or error */ };
 
-/* Marks the runner puts in the trace (DV_EV_MARK, slot = kind). */
-enum dv_mark_kind { DV_MARK_STEP = 1 /* index = step number */, DV_MARK_STMT = 2 /* index = line */ };
+/* The marks the runner puts in the trace: enum dv_mark_kind (trace.h). */
 
 struct dv_run;
 

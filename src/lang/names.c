@@ -278,8 +278,11 @@ static uint32_t ev_bounce_used(struct dv_run *run, const struct dv_ref *r)
 	const struct dv_ndis *nd = run->ndis;
 	(void)r;
 	for (size_t i = nd->nrec; i-- > 0;)
-		if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER)
-			return nd->rec[i].arg[DV_MAP_ARG_BOUNCED] != 0;
+		if (nd->rec[i].call == DV_CALL_IO_MAP_TRANSFER) {
+			struct dv_call_args a;
+			dv_call_args(&nd->rec[i], &a);
+			return a.map.bounced;
+		}
 	return 0;
 }
 

@@ -93,8 +93,6 @@
 #error "DVMINI_RX_AREA must hold a whole frame, be even and not exceed 64 KiB (see dvmini.h)"
 #endif
 
-ULONG DvMiniCopyThreshold = DVMINI_COPY_THRESHOLD;
-
 /* ---- the adapter context ---------------------------------------------------------------- */
 
 /* One received frame in the receive area. */
@@ -132,7 +130,8 @@ typedef struct _DV_ADAPTER {
 	PNDIS_BUFFER TxBuffer; /* which NdisMCompleteDmaTransfer must get back unchanged */
 	ULONG TxOffset;
 	ULONG TxLength;
-	BOOLEAN TxError; /* the card reported TXOVERFLOW during this frame */
+	BOOLEAN TxError;     /* the card reported TXOVERFLOW during this frame */
+	ULONG CopyThreshold; /* shorter packets are staged (DvReadConfiguration) */
 
 	/* Receive. */
 	BOOLEAN RcvDmaActive; /* the receive transfer is set up; its parameters: */
@@ -176,6 +175,7 @@ static VOID DvMiniportReturnPacket(NDIS_HANDLE MiniportAdapterContext, PNDIS_PAC
 
 /* The helpers, in the order they appear. */
 static NDIS_STATUS DvReadResources(PDV_ADAPTER Adapter, NDIS_HANDLE WrapperConfigurationContext);
+static VOID DvReadConfiguration(PDV_ADAPTER Adapter, NDIS_HANDLE WrapperConfigurationContext);
 static NDIS_STATUS DvResetCard(PDV_ADAPTER Adapter);
 static NDIS_STATUS DvRegisterDmaChannel(PDV_ADAPTER Adapter);
 static NDIS_STATUS DvAllocateDmaMemory(PDV_ADAPTER Adapter);
@@ -273,11 +273,11 @@ static NDIS_STATUS DvMiniportInitialize(PNDIS_STATUS OpenErrorStatus, PUINT Sele
 	Adapter->RcvOffset = 0;
 	Adapter->RcvSize = DVMINI_RX_AREA;
 
-	/* 3. Where the card is: I/O ports, IRQ line and DMA channel. */
+	/* 3. Where the card is (I/O ports, IRQ line, DMA channel), then our settings. */
 	Status = DvReadResources(Adapter, WrapperConfigurationContext);
 	if (Status != NDIS_STATUS_SUCCESS)
 		goto FreeAdapter;
-
+	DvReadConfiguration(Adapter, WrapperConfigurationContext);
 	/* 4. Tell NDIS which context to pass to our handlers, and that we are NOT a bus master:
 	 *    the card uses the PC's system DMA controller. NdisMRegisterDmaChannel must come
 	 *    after this call (facts §3.3). */
@@ -840,7 +840,7 @@ static NDIS_STATUS DvStartPacket(PDV_ADAPTER Adapter, PNDIS_PACKET Packet)
 	NdisQueryPacket(Packet, NULL, NULL, &FirstBuffer, &TotalLength);
 	Adapter->TxError = FALSE;
 
-	if (TotalLength < DvMiniCopyThreshold || !DvChainFitsChannel(Adapter, FirstBuffer))
+	if (TotalLength < Adapter->CopyThreshold || !DvChainFitsChannel(Adapter, FirstBuffer))
 		return DvSendStaged(Adapter, FirstBuffer);
 	return DvSendChain(Adapter, FirstBuffer, TotalLength);
 }
@@ -1233,4 +1233,29 @@ static VOID DvFailPendingSends(PDV_ADAPTER Adapter)
 	}
 	while (Adapter->SendCount > 0)
 		NdisMSendComplete(Adapter->MiniportHandle, DvDequeue(Adapter), NDIS_STATUS_FAILURE);
+}
+
+/* ========================================================================================= */
+/* Configuration                                                                             */
+/* ========================================================================================= */
+
+/* Our Parameters key may hold CopyThreshold (a DWORD; 0: never copy unless the channel needs
+ * it, 0xFFFFFFFF: always copy). Without it we keep DVMINI_COPY_THRESHOLD. */
+static VOID DvReadConfiguration(PDV_ADAPTER Adapter, NDIS_HANDLE WrapperConfigurationContext)
+{
+	NDIS_STRING Keyword = NDIS_STRING_CONST("CopyThreshold");
+	PNDIS_CONFIGURATION_PARAMETER Value;
+	NDIS_HANDLE Config;
+	NDIS_STATUS Status;
+
+	Adapter->CopyThreshold = DVMINI_COPY_THRESHOLD;
+	NdisOpenConfiguration(&Status, &Config, WrapperConfigurationContext);
+	if (Status != NDIS_STATUS_SUCCESS)
+		return;
+	NdisReadConfiguration(&Status, &Value, Config, &Keyword, NdisParameterInteger);
+	/* Windows NT and later return the value as the registry holds it, whatever type we ask
+	 * for: check the type before using it. */
+	if (Status == NDIS_STATUS_SUCCESS && Value->ParameterType == NdisParameterInteger)
+		Adapter->CopyThreshold = Value->ParameterData.IntegerData;
+	NdisCloseConfiguration(Config);
 }

@@ -22,9 +22,9 @@
 #define DVMINI_COPY_THRESHOLD 256u
 #endif
 
-/* The threshold in use, DVMINI_COPY_THRESHOLD at load time. A host may change it between
- * sends (0: never copy, unless the channel needs it; 0xFFFFFFFF: always copy). */
-extern ULONG DvMiniCopyThreshold;
+/* A host changes it per adapter through the configuration the driver reads at
+ * MiniportInitialize: CopyThreshold (NdisReadConfiguration; 0: never copy unless the channel
+ * needs it, 0xFFFFFFFF: always copy). */
 
 /* The driver's entry point (DriverEntry on Windows): registers the miniport with NDIS. */
 NDIS_STATUS DvMiniDriverEntry(PVOID DriverObject, PVOID RegistryPath);

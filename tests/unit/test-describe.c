@@ -6,7 +6,6 @@
 #include "check.h"
 #include "describe.h"
 #include "dvndis.h"
-#include "lesson.h"
 #include "nic.h"
 #include "sim.h"
 
@@ -138,12 +137,15 @@ static void test_dma_call_words(void)
 	char buf[256];
 	struct dv_call_record r;
 	memset(&r, 0, sizeof r);
-	r.call = DV_CALL_SETUP_DMA_TRANSFER;
-	r.arg[DV_DMA_ARG_VA] = 0x80801000u;
-	r.arg[DV_DMA_ARG_OFFSET] = 0;
-	r.arg[DV_DMA_ARG_LENGTH] = 60;
-	r.arg[DV_DMA_ARG_WRITE] = 1;
-	r.arg[DV_DMA_ARG_BYTECOUNT] = 60;
+	struct dv_call_args a;
+	memset(&a, 0, sizeof a);
+	a.call = DV_CALL_SETUP_DMA_TRANSFER;
+	a.dma.va = 0x80801000u;
+	a.dma.offset = 0;
+	a.dma.length = 60;
+	a.dma.write_to_device = true;
+	a.dma.bytecount = 60;
+	dv_call_args_encode(&a, &r);
 	r.npages = 1;
 	r.page[0] = 0x100000;
 	/* The example of describe.h. */
@@ -151,11 +153,12 @@ static void test_dma_call_words(void)
 	SAYS(buf, "NdisMSetupDmaTransfer(Buffer VA 0x80801000: 60 B in page 0x100000, Offset 0, "
 	          "Length 60, WriteToDevice TRUE)");
 	/* Complete, a receive into a subrange of a buffer over six pages: four are named. */
-	r.call = DV_CALL_COMPLETE_DMA_TRANSFER;
-	r.arg[DV_DMA_ARG_OFFSET] = 1024;
-	r.arg[DV_DMA_ARG_LENGTH] = 1514;
-	r.arg[DV_DMA_ARG_WRITE] = 0;
-	r.arg[DV_DMA_ARG_BYTECOUNT] = 24864;
+	a.call = DV_CALL_COMPLETE_DMA_TRANSFER;
+	a.dma.offset = 1024;
+	a.dma.length = 1514;
+	a.dma.write_to_device = false;
+	a.dma.bytecount = 24864;
+	dv_call_args_encode(&a, &r);
 	r.npages = 6;
 	for (unsigned i = 0; i < 4; i++)
 		r.page[i] = 0x100000 + i * 0x1000;
@@ -166,7 +169,8 @@ static void test_dma_call_words(void)
 	dv_dma_call_words(&r, buf, sizeof buf);
 	SAYS(buf, "NdisMCompleteDmaTransfer(Buffer VA 0x80801000: 24864 B in no page, Offset 1024, "
 	          "Length 1514, WriteToDevice FALSE)");
-	r.arg[DV_DMA_ARG_VA] = 0;
+	a.dma.va = 0;
+	dv_call_args_encode(&a, &r);
 	dv_dma_call_words(&r, buf, sizeof buf);
 	SAYS(buf, "NdisMCompleteDmaTransfer(Buffer NULL, Offset 1024, Length 1514, WriteToDevice FALSE)");
 	/* Other calls: the name only. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "drivers.h"
 #include "dvmini.h"
 #include "dvndis.h"
 #include "nic.h"
@@ -11,7 +12,7 @@
 static struct dv_sim *sim;
 static struct dv_ndis *nd;
 
-static bool start(bool coherent, unsigned channel)
+static bool start_with(bool coherent, unsigned channel, const char *key, uint32_t value)
 {
 	struct dv_config cfg;
 	dv_config_default(&cfg);
@@ -20,9 +21,16 @@ static bool start(bool coherent, unsigned channel)
 	cfg.nic_channel = (uint8_t)channel;
 	sim = dv_sim_create(&cfg);
 	nd = dv_ndis_create(sim);
+	if (key && !dv_ndis_set_config(nd, key, value))
+		return false;
 	if (dv_ndis_load(nd, DvMiniDriverEntry) != NDIS_STATUS_SUCCESS)
 		return false;
 	return dv_ndis_initialize(nd) == NDIS_STATUS_SUCCESS;
+}
+
+static bool start(bool coherent, unsigned channel)
+{
+	return start_with(coherent, channel, NULL, 0);
 }
 
 static void stop(void)
@@ -136,6 +144,65 @@ static void test_staging_threshold(void)
 	unsigned setups_big = count_calls(from, DV_CALL_SETUP_DMA_TRANSFER);
 	CHECK(setups_big >= setups_small + 2);
 	stop();
+}
+
+/* The threshold comes from the configuration (CopyThreshold): a packet of 300 bytes is staged
+ * when the key says 1000, and 255 bytes go buffer by buffer when it says 0. A key of another
+ * name leaves the default (256). */
+static void test_threshold_from_configuration(void)
+{
+	struct dv_packet_spec mid = { 3,
+				      { { 100, 0, false }, { 100, 0, false }, { 100, 0, false } } };
+	struct dv_packet_spec small = {
+		3, { { 100, 0, false }, { 100, 0, false }, { 55, 0, false } }
+	};
+	CHECK(start_with(true, 1, "copythreshold", 1000)); /* keywords ignore case */
+	size_t from = sim->trace.len;
+	check_peer_got(send_and_wait(&mid));
+	CHECK(count_calls(from, DV_CALL_MOVE_MEMORY) >= 3);
+	unsigned setups_staged = count_calls(from, DV_CALL_SETUP_DMA_TRANSFER);
+	stop();
+	CHECK(start_with(true, 1, "CopyThreshold", 0));
+	from = sim->trace.len;
+	check_peer_got(send_and_wait(&small));
+	CHECK_EQ(count_calls(from, DV_CALL_MOVE_MEMORY), 0);
+	stop();
+	CHECK(start_with(true, 1, "CopyThresholds", 0));
+	from = sim->trace.len;
+	check_peer_got(send_and_wait(&small));
+	CHECK(count_calls(from, DV_CALL_MOVE_MEMORY) >= 3);
+	from = sim->trace.len;
+	check_peer_got(send_and_wait(&mid));
+	CHECK_EQ(count_calls(from, DV_CALL_MOVE_MEMORY), 0);
+	CHECK(count_calls(from, DV_CALL_SETUP_DMA_TRANSFER) >= setups_staged + 2);
+	stop();
+}
+
+/* The built-in driver table: "reference" is this miniport; names are unique; every entry
+ * loads and initializes; an unknown name has no entry. */
+static void test_builtin_table(void)
+{
+	size_t n = 0;
+	const struct dv_builtin_driver *t = dv_builtin_drivers(&n);
+	CHECK(n >= 1);
+	CHECK(dv_builtin_driver("reference") == DvMiniDriverEntry);
+	CHECK(dv_builtin_driver("no-such-driver") == NULL);
+	CHECK(dv_builtin_driver(NULL) == NULL);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(t[i].name && t[i].what && t[i].entry);
+		CHECK(dv_builtin_driver(t[i].name) == t[i].entry);
+		for (size_t k = i + 1; k < n; k++)
+			CHECK(strcmp(t[i].name, t[k].name) != 0);
+		struct dv_config cfg;
+		dv_config_default(&cfg);
+		struct dv_sim *s = dv_sim_create(&cfg);
+		struct dv_ndis *x = dv_ndis_create(s);
+		CHECK_EQ(dv_ndis_load(x, t[i].entry), NDIS_STATUS_SUCCESS);
+		CHECK_EQ(dv_ndis_initialize(x), NDIS_STATUS_SUCCESS);
+		dv_ndis_halt(x);
+		dv_ndis_destroy(x);
+		dv_sim_destroy(s);
+	}
 }
 
 static void test_send_bounced(void)
@@ -272,6 +339,7 @@ static void test_missing_deregister(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_init_and_halt), CHECK_CASE(test_send_sizes),
-           CHECK_CASE(test_staging_threshold), CHECK_CASE(test_send_bounced),
-           CHECK_CASE(test_receive_sizes), CHECK_CASE(test_non_coherent_machine),
-           CHECK_CASE(test_busy_channel_send_while_receiving), CHECK_CASE(test_missing_deregister))
+	   CHECK_CASE(test_staging_threshold), CHECK_CASE(test_threshold_from_configuration),
+	   CHECK_CASE(test_builtin_table), CHECK_CASE(test_send_bounced),
+	   CHECK_CASE(test_receive_sizes), CHECK_CASE(test_non_coherent_machine),
+	   CHECK_CASE(test_busy_channel_send_while_receiving), CHECK_CASE(test_missing_deregister))

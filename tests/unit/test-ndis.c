@@ -523,6 +523,296 @@ static void test_bad_handles(void)
 	teardown();
 }
 
+/* Two contexts alive at once: a call that carries a handle lands on the context that handed
+ * the handle out, whichever is bound; the handle-less calls land on the bound one. */
+static void test_two_contexts(void)
+{
+	struct dv_config cfg;
+	dv_config_default(&cfg);
+	struct dv_sim *sa = dv_sim_create(&cfg), *sb = dv_sim_create(&cfg);
+	struct dv_ndis *a = dv_ndis_create(sa), *b = dv_ndis_create(sb);
+	CHECK(a && b);
+	dv_ndis_set_phase(a, DV_PHASE_INIT);
+	dv_ndis_set_phase(b, DV_PHASE_INIT);
+	dv_ndis_bind(b);
+	NDIS_DMA_DESCRIPTION d;
+	memset(&d, 0, sizeof d);
+	d.DmaChannelSpecified = TRUE;
+	d.DmaWidth = Width8Bits;
+	d.DmaSpeed = Compatible;
+	d.DmaChannel = 1;
+	NDIS_HANDLE ha = NULL, hb = NULL;
+	size_t ra = a->nrec, rb = b->nrec;
+	CHECK_EQ(NdisMRegisterDmaChannel(&ha, (NDIS_HANDLE)a, 1, FALSE, &d, 4096),
+		 NDIS_STATUS_SUCCESS);
+	CHECK_EQ(a->nhandles, 1);
+	CHECK_EQ(b->nhandles, 0);
+	CHECK(a->nrec > ra);
+	CHECK_EQ(b->nrec, rb);
+	d.DmaChannel = 3;
+	dv_ndis_bind(a);
+	CHECK_EQ(NdisMRegisterDmaChannel(&hb, (NDIS_HANDLE)b, 3, FALSE, &d, 4096),
+		 NDIS_STATUS_SUCCESS);
+	CHECK_EQ(b->nhandles, 1);
+	CHECK_EQ(a->nhandles, 1);
+	/* Setup on b's handle while a is bound programs b's machine only. */
+	uint32_t pfn = 0x123;
+	PVOID va = dv_ndis_map_pages(b, &pfn, 1);
+	PNDIS_BUFFER buf = dv_ndis_make_buffer(b, va, 64);
+	size_t ea = dv_trace_len(&sa->trace), eb = dv_trace_len(&sb->trace);
+	ra = a->nrec;
+	rb = b->nrec;
+	NDIS_STATUS st = 0;
+	NdisMSetupDmaTransfer(&st, hb, buf, 0, 64, TRUE);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK_EQ(dv_trace_len(&sa->trace), ea);
+	CHECK(dv_trace_len(&sb->trace) > eb);
+	CHECK_EQ(a->nrec, ra);
+	CHECK_EQ(dv_ndis_record(b, (uint32_t)rb)->call, DV_CALL_SETUP_DMA_TRANSFER);
+	CHECK_EQ(sb->st.page[3], 0x12);
+	CHECK_EQ(sa->st.page[3], 0x00);
+	CHECK_EQ(sb->st.dma[0].ch[3].cur_count, 63);
+	CHECK(sa->st.dma[0].ch[3].cur_count != 63);
+	/* The adapter handle names its own context. */
+	NdisMSetAttributes((NDIS_HANDLE)b, (NDIS_HANDLE)&pfn, FALSE, Isa);
+	CHECK(b->context == (NDIS_HANDLE)&pfn);
+	CHECK(a->context == NULL);
+	/* A handle that is neither's: the bound context reports it. */
+	int junk;
+	NdisMSetupDmaTransfer(&st, (NDIS_HANDLE)&junk, buf, 0, 64, TRUE);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK_EQ(a->fired[DV_RULE_DMA_BAD_HANDLE], 1);
+	CHECK_EQ(b->fired[DV_RULE_DMA_BAD_HANDLE], 0);
+	/* Handle-less calls: the bound context. */
+	rb = b->nrec;
+	ra = a->nrec;
+	PVOID mem = NULL;
+	CHECK_EQ(NdisAllocateMemoryWithTag(&mem, 32, 0), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(a->nrec, ra + 1);
+	CHECK_EQ(b->nrec, rb);
+	NdisFreeMemory(mem, 32, 0);
+	/* Any number alive at once: each adapter handle still finds its own. */
+	struct dv_sim *many_sim[20];
+	struct dv_ndis *many[20];
+	for (unsigned i = 0; i < 20; i++) {
+		many_sim[i] = dv_sim_create(&cfg);
+		many[i] = dv_ndis_create(many_sim[i]);
+		CHECK(many[i] != NULL);
+	}
+	for (unsigned i = 0; i < 20; i++)
+		NdisMSetAttributes((NDIS_HANDLE)many[i], (NDIS_HANDLE)&many[i], FALSE, Isa);
+	for (unsigned i = 0; i < 20; i++) {
+		CHECK(many[i]->context == (NDIS_HANDLE)&many[i]);
+		dv_ndis_destroy(many[i]);
+		dv_sim_destroy(many_sim[i]);
+	}
+	dv_ndis_bind(a);
+	/* A destroyed context's handles are no longer anyone's. */
+	dv_ndis_destroy(b);
+	dv_ndis_bind(a);
+	NdisMSetAttributes(ha, NULL, FALSE, Isa); /* a DMA handle is not an adapter handle */
+	CHECK(a->context == NULL);
+	dv_ndis_destroy(a);
+	dv_sim_destroy(sa);
+	dv_sim_destroy(sb);
+}
+
+/* NdisOpenConfiguration / NdisReadConfiguration / NdisCloseConfiguration over the key the host
+ * sets: a present keyword (any case), an absent one, a type the value is not, and handles that
+ * are not a configuration's. None of it is recorded. */
+static void test_read_configuration(void)
+{
+	setup(true);
+	CHECK(dv_ndis_set_config(nd, "CopyThreshold", 600));
+	CHECK(dv_ndis_set_config(nd, "CopyThreshold", 700)); /* a second set replaces */
+	CHECK(!dv_ndis_set_config(nd, "AKeywordLongerThanThirtyOneCharacters", 1));
+	size_t rec = nd->nrec, len = dv_trace_len(&sim->trace);
+	NDIS_STATUS st = 0;
+	NDIS_HANDLE cfg = NULL;
+	NdisOpenConfiguration(&st, &cfg, (NDIS_HANDLE)nd);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(cfg != NULL);
+	PNDIS_CONFIGURATION_PARAMETER v = NULL;
+	NDIS_STRING present = NDIS_STRING_CONST("copythreshold");
+	NdisReadConfiguration(&st, &v, cfg, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(v && v->ParameterType == NdisParameterInteger && v->ParameterData.IntegerData == 700);
+	/* Absent: NDIS_STATUS_FAILURE, the caller's pointer untouched. */
+	NDIS_STRING absent = NDIS_STRING_CONST("CopyThresh");
+	PNDIS_CONFIGURATION_PARAMETER w = NULL;
+	NdisReadConfiguration(&st, &w, cfg, &absent, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK(w == NULL);
+	/* Wrong type: NT ignores ParameterType and returns the value as the key holds it, an
+	 * integer, which the driver must check. */
+	v = NULL;
+	NdisReadConfiguration(&st, &v, cfg, &present, NdisParameterString);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(v && v->ParameterType == NdisParameterInteger && v->ParameterData.IntegerData == 700);
+	/* Not a configuration handle, or a closed one. */
+	int junk;
+	NdisReadConfiguration(&st, &w, (NDIS_HANDLE)&junk, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	NdisReadConfiguration(&st, &w, (NDIS_HANDLE)nd, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	NdisCloseConfiguration(cfg);
+	NdisReadConfiguration(&st, &w, cfg, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK(w == NULL);
+	/* A WrapperConfigurationContext that is not ours. */
+	NDIS_HANDLE other = (NDIS_HANDLE)&junk;
+	NdisOpenConfiguration(&st, &other, (NDIS_HANDLE)&junk);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	CHECK(other == NULL);
+	/* Nothing recorded: the golden traces predate these calls. */
+	CHECK_EQ(nd->nrec, rec);
+	CHECK_EQ(dv_trace_len(&sim->trace), len);
+	/* An empty key: every keyword is absent. */
+	teardown();
+	setup(true);
+	NdisOpenConfiguration(&st, &cfg, (NDIS_HANDLE)nd);
+	NdisReadConfiguration(&st, &w, cfg, &present, NdisParameterInteger);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	NdisCloseConfiguration(cfg);
+	teardown();
+}
+
+/* The newest record of call, decoded by name. */
+static bool last_args(enum dv_call call, struct dv_call_args *a)
+{
+	for (size_t i = nd->nrec; i-- > 0;) {
+		if (nd->rec[i].call == call) {
+			dv_call_args(&nd->rec[i], a);
+			return a->call == call;
+		}
+	}
+	return false;
+}
+
+/* Typed call records: for each call that records arguments, the named fields hold what the
+ * caller passed (and what the HAL did); decoding and encoding agree for every call kind. */
+static void test_typed_records(void)
+{
+	setup(true);
+	struct dv_call_args a;
+	NDIS_STATUS st;
+	/* NdisMRegisterDmaChannel and the HalGetAdapter under it. */
+	NDIS_DMA_DESCRIPTION d;
+	memset(&d, 0, sizeof d);
+	d.DemandMode = TRUE;
+	d.AutoInitialize = FALSE;
+	d.DmaChannelSpecified = TRUE;
+	d.DmaWidth = Width8Bits;
+	d.DmaSpeed = Compatible;
+	d.DmaChannel = 3;
+	NDIS_HANDLE h = NULL;
+	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 7, TRUE, &d, 3000),
+		 NDIS_STATUS_SUCCESS);
+	CHECK(last_args(DV_CALL_REGISTER_DMA_CHANNEL, &a));
+	CHECK_EQ(a.reg.channel, 7);
+	CHECK(a.reg.dma32);
+	CHECK_EQ(a.reg.max_length, 3000);
+	CHECK_EQ(a.reg.desc_channel, 3);
+	CHECK_EQ(a.reg.desc_width, Width8Bits);
+	CHECK(a.reg.demand_mode);
+	CHECK(!a.reg.auto_initialize);
+	CHECK(last_args(DV_CALL_HAL_GET_ADAPTER, &a));
+	CHECK_EQ(a.get_adapter.channel, 3);
+	CHECK_EQ(a.get_adapter.refusal, 0);
+	/* Setup: the Buffer, Offset, Length, direction; KeFlushIoBuffers and IoMapTransfer. */
+	PNDIS_BUFFER b = buf_at(0x123400, 1000, false);
+	NdisMSetupDmaTransfer(&st, h, b, 10, 500, FALSE);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(last_args(DV_CALL_SETUP_DMA_TRANSFER, &a));
+	CHECK_EQ(a.dma.va, dv_ndis_va32(b->MappedSystemVa));
+	CHECK_EQ(a.dma.offset, 10);
+	CHECK_EQ(a.dma.length, 500);
+	CHECK(!a.dma.write_to_device);
+	CHECK_EQ(a.dma.phys, 0x123400 + 10);
+	CHECK_EQ(a.dma.bytecount, 1000);
+	CHECK(last_args(DV_CALL_KE_FLUSH_IO_BUFFERS, &a));
+	CHECK_EQ(a.flush.offset, 10);
+	CHECK_EQ(a.flush.length, 500);
+	CHECK(a.flush.read_operation);
+	CHECK(last_args(DV_CALL_IO_MAP_TRANSFER, &a));
+	CHECK_EQ(a.map.offset, 10);
+	CHECK_EQ(a.map.length, 500);
+	CHECK(!a.map.write_to_device);
+	CHECK(!a.map.bounced);
+	CHECK_EQ(a.map.phys, 0x123400 + 10);
+	NdisMCompleteDmaTransfer(&st, h, b, 10, 500, FALSE);
+	CHECK(last_args(DV_CALL_COMPLETE_DMA_TRANSFER, &a));
+	CHECK_EQ(a.dma.offset, 10);
+	CHECK_EQ(a.dma.length, 500);
+	CHECK_EQ(a.dma.bytecount, 1000);
+	CHECK(last_args(DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, &a));
+	CHECK_EQ(a.map.length, 500);
+	CHECK(!a.map.write_to_device);
+	/* A bounced send: IoMapTransfer says where the data went instead. */
+	PNDIS_BUFFER high = buf_at(0x01800000, 64, false);
+	NdisMSetupDmaTransfer(&st, h, high, 0, 64, TRUE);
+	CHECK(last_args(DV_CALL_IO_MAP_TRANSFER, &a));
+	CHECK(a.map.bounced);
+	CHECK(a.map.write_to_device);
+	CHECK_EQ(a.map.would_be, 0x01800000);
+	CHECK(a.map.phys < 0x01000000);
+	NdisMCompleteDmaTransfer(&st, h, high, 0, 64, TRUE);
+	/* Memory, moves, stalls, attributes, interrupts, completions. */
+	PVOID va = NULL;
+	NDIS_PHYSICAL_ADDRESS hi;
+	hi.QuadPart = 0xFFFFFF;
+	CHECK_EQ(NdisAllocateMemory(&va, 100, NDIS_MEMORY_CONTIGUOUS, hi), NDIS_STATUS_SUCCESS);
+	CHECK(last_args(DV_CALL_ALLOCATE_MEMORY, &a));
+	CHECK_EQ(a.allocate.length, 100);
+	CHECK_EQ(a.allocate.flags, NDIS_MEMORY_CONTIGUOUS);
+	CHECK_EQ(a.allocate.highest, 0xFFFFFF);
+	CHECK_EQ(a.allocate.phys, dv_ndis_va_to_phys(nd, va));
+	uint8_t host[16] = { 0 };
+	NdisMoveMemory(va, host, 16);
+	CHECK(last_args(DV_CALL_MOVE_MEMORY, &a));
+	CHECK_EQ(a.move.dst_phys, dv_ndis_va_to_phys(nd, va));
+	CHECK_EQ(a.move.src_phys, DV_NO_ADDR);
+	CHECK_EQ(a.move.length, 16);
+	NdisZeroMemory(va, 12);
+	CHECK(last_args(DV_CALL_ZERO_MEMORY, &a));
+	CHECK_EQ(a.zero.dst_phys, dv_ndis_va_to_phys(nd, va));
+	CHECK_EQ(a.zero.length, 12);
+	NdisStallExecution(3);
+	CHECK(last_args(DV_CALL_STALL_EXECUTION, &a));
+	CHECK_EQ(a.stall.microseconds, 3);
+	NdisMSetAttributes((NDIS_HANDLE)nd, NULL, FALSE, Isa);
+	CHECK(last_args(DV_CALL_SET_ATTRIBUTES, &a));
+	CHECK(!a.attributes.bus_master);
+	CHECK_EQ(a.attributes.adapter_type, Isa);
+	NDIS_MINIPORT_INTERRUPT intr;
+	memset(&intr, 0, sizeof intr);
+	NdisMRegisterInterrupt(&intr, (NDIS_HANDLE)nd, 5, 5, TRUE, FALSE, NdisInterruptLatched);
+	CHECK(last_args(DV_CALL_REGISTER_INTERRUPT, &a));
+	CHECK_EQ(a.interrupt.vector, 5);
+	NDIS_PACKET pkt;
+	memset(&pkt, 0, sizeof pkt);
+	NdisMSendComplete((NDIS_HANDLE)nd, &pkt, NDIS_STATUS_RESOURCES);
+	CHECK(last_args(DV_CALL_SEND_COMPLETE, &a));
+	CHECK_EQ(a.send_complete.status, NDIS_STATUS_RESOURCES);
+	/* Every call kind: encoding what was decoded and decoding again gives the same names. */
+	struct dv_call_record r;
+	for (unsigned c = 0; c < DV_CALL_COUNT; c++) {
+		memset(&r, 0, sizeof r);
+		r.call = (uint16_t)c;
+		for (unsigned k = 0; k < 6; k++)
+			r.arg[k] = 0x1000u * (c + 1) + k + 1;
+		struct dv_call_args x, y;
+		dv_call_args(&r, &x);
+		CHECK_EQ(x.call, c);
+		struct dv_call_record back;
+		memset(&back, 0, sizeof back);
+		dv_call_args_encode(&x, &back);
+		dv_call_args(&back, &y);
+		CHECK(memcmp(&x, &y, sizeof x) == 0);
+	}
+	teardown();
+}
+
 static void test_deregister_busy(void)
 {
 	setup(true);
@@ -666,17 +956,17 @@ static void test_memory_allocation(void)
 	teardown();
 }
 
-CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_register_refusals),
-           CHECK_CASE(test_register_context_and_irql),
-           CHECK_CASE(test_setup_programs_canonical_sequence),
-           CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
-           CHECK_CASE(test_complete_masks_and_keeps_residue), CHECK_CASE(test_complete_misuse),
-           CHECK_CASE(test_bounce_above_16m_send),
-           CHECK_CASE(test_bounce_receive_copies_back_only_moved), CHECK_CASE(test_64k_boundary),
-           CHECK_CASE(test_16bit_channel), CHECK_CASE(test_cache_send_flush),
-           CHECK_CASE(test_cache_receive_stale_then_fresh),
-           CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
-           CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
-           CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
-           CHECK_CASE(test_bounce_in_small_memory),
-           CHECK_CASE(test_memory_allocation))
+CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts),
+	   CHECK_CASE(test_read_configuration), CHECK_CASE(test_typed_records),
+	   CHECK_CASE(test_register_refusals), CHECK_CASE(test_register_context_and_irql),
+	   CHECK_CASE(test_setup_programs_canonical_sequence),
+	   CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
+	   CHECK_CASE(test_complete_masks_and_keeps_residue), CHECK_CASE(test_complete_misuse),
+	   CHECK_CASE(test_bounce_above_16m_send),
+	   CHECK_CASE(test_bounce_receive_copies_back_only_moved), CHECK_CASE(test_64k_boundary),
+	   CHECK_CASE(test_16bit_channel), CHECK_CASE(test_cache_send_flush),
+	   CHECK_CASE(test_cache_receive_stale_then_fresh),
+	   CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
+	   CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
+	   CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
+	   CHECK_CASE(test_bounce_in_small_memory), CHECK_CASE(test_memory_allocation))

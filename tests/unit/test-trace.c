@@ -83,6 +83,41 @@ static void test_push_and_truncate(void)
 	dv_trace_finish(&t); /* twice is harmless */
 }
 
+static void test_read_functions(void)
+{
+	struct dv_trace t;
+	dv_trace_init(&t);
+	size_t n = 99;
+	CHECK_EQ(dv_trace_len(&t), 0);
+	CHECK(dv_trace_at(&t, 0) == NULL);
+	CHECK(dv_trace_since(&t, 0, &n) == NULL);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(dv_trace_len(NULL), 0);
+	for (uint32_t i = 0; i < 10; i++) {
+		struct dv_event e = event(i);
+		CHECK(dv_trace_push(&t, &e));
+	}
+	CHECK_EQ(dv_trace_len(&t), 10);
+	CHECK_EQ(dv_trace_at(&t, 0)->index, 0);
+	CHECK_EQ(dv_trace_at(&t, 9)->index, 9);
+	CHECK(dv_trace_at(&t, 10) == NULL);
+	/* Since a cursor: element k is event cursor + k; a cursor at the end has none. */
+	const struct dv_event *ev = dv_trace_since(&t, 4, &n);
+	CHECK_EQ(n, 6);
+	CHECK_EQ(ev[0].index, 4);
+	CHECK_EQ(ev[5].index, 9);
+	CHECK(dv_trace_since(&t, 10, &n) != NULL);
+	CHECK_EQ(n, 0);
+	CHECK(dv_trace_since(&t, 11, &n) == NULL);
+	CHECK_EQ(n, 0);
+	ev = dv_trace_since(&t, 0, NULL);
+	CHECK(ev == dv_trace_at(&t, 0));
+	dv_trace_truncate(&t, 3);
+	CHECK_EQ(dv_trace_len(&t), 3);
+	CHECK(dv_trace_at(&t, 3) == NULL);
+	dv_trace_finish(&t);
+}
+
 static void test_locations(void)
 {
 	struct dv_trace t;
@@ -283,5 +318,5 @@ static void test_names(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_push_and_truncate),
-	   CHECK_CASE(test_locations), CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash),
-	   CHECK_CASE(test_names))
+	   CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
+	   CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names))

@@ -563,7 +563,7 @@ enum dv_move dv_session_seek(struct dv_session *s, size_t pos)
 
 enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c)
 {
-	const struct dv_event *ev = s->view.sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&s->view.sim->trace, 0, NULL);
 	size_t p = 0;
 	while (p < s->view.end && ev[p].cycle <= c)
 		p++;
@@ -588,7 +588,7 @@ bool dv_session_command(struct dv_session *s, const char *line)
 	const struct dv_msgs *m = dv_run_msgs(s->run);
 	size_t before = m->n, old_end = v->end;
 	bool ok = dv_run_command(s->run, line);
-	v->end = v->sim->trace.len;
+	v->end = dv_trace_len(&v->sim->trace);
 	/* The new events extend the lesson's last stop, so that G (and the check that the cursor
 	 * is at the end before the next line) reach them. */
 	if (s->nstops && s->stops[s->nstops - 1].pos == old_end)

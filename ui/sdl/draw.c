@@ -250,7 +250,7 @@ static unsigned active_channel(struct dv_sdl *s)
 /* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? */
 static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
-	const struct dv_event *ev = s->ss->view.sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++)
 		if (ev[i].kind == DV_EV_STATE && ev[i].slot == slot && ev[i].index == index &&
 		    (ev[i].new_value & bits))
@@ -275,7 +275,7 @@ struct moves {
 static struct moves moves_of(const struct dv_sdl *s)
 {
 	struct moves m = { 0, 0, 0, 0 };
-	const struct dv_event *ev = s->ss->view.sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++) {
 		if (ev[i].kind == DV_EV_XFER) {
 			m.xfers++;
@@ -315,12 +315,14 @@ struct setup_info {
 /* Is physical address a inside the buffer of Setup record r, and at which byte? */
 static bool in_buffer(const struct dv_call_record *r, uint32_t a, uint32_t *byte)
 {
-	uint32_t first = r->arg[DV_DMA_ARG_VA] % DV_PAGE_SIZE;
+	struct dv_call_args args;
+	dv_call_args(r, &args);
+	uint32_t first = args.dma.va % DV_PAGE_SIZE;
 	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES; i++) {
 		if (a < r->page[i] || a - r->page[i] >= DV_PAGE_SIZE)
 			continue;
 		uint32_t k = i * DV_PAGE_SIZE + (a - r->page[i]);
-		if (k >= first && k - first < r->arg[DV_DMA_ARG_BYTECOUNT]) {
+		if (k >= first && k - first < args.dma.bytecount) {
 			*byte = k - first;
 			return true;
 		}
@@ -336,7 +338,7 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	struct setup_info si;
 	memset(&si, 0, sizeof si);
 	const struct dv_ndis *nd = dv_run_ndis(s->ss->run);
-	const struct dv_event *ev = s->ss->view.sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
 	size_t xfer;
 	si.mem_addr = dv_view_memory_addr(&s->ss->view, &xfer);
 	if (!nd)
@@ -359,12 +361,14 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	if (setup == SIZE_MAX || !rec)
 		return si;
 	si.found = true;
-	si.va = rec->arg[DV_DMA_ARG_VA];
-	si.offset = rec->arg[DV_DMA_ARG_OFFSET];
-	si.length = rec->arg[DV_DMA_ARG_LENGTH];
-	si.write = rec->arg[DV_DMA_ARG_WRITE] != 0;
-	si.phys = rec->arg[DV_DMA_ARG_PHYS];
-	si.bytecount = rec->arg[DV_DMA_ARG_BYTECOUNT];
+	struct dv_call_args args;
+	dv_call_args(rec, &args);
+	si.va = args.dma.va;
+	si.offset = args.dma.offset;
+	si.length = args.dma.length;
+	si.write = args.dma.write_to_device;
+	si.phys = args.dma.phys;
+	si.bytecount = args.dma.bytecount;
 	si.buf_phys = rec->npages ? rec->page[0] + si.va % DV_PAGE_SIZE : si.phys - si.offset;
 	si.status = rec->status;
 	/* What happened to it up to the cursor (the record knows its whole future). */
@@ -374,8 +378,10 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
 			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
 			if (m) {
-				si.bounced = m->arg[DV_MAP_ARG_BOUNCED] != 0;
-				si.dma_phys = m->arg[DV_MAP_ARG_PHYS];
+				struct dv_call_args ma;
+				dv_call_args(m, &ma);
+				si.bounced = ma.map.bounced;
+				si.dma_phys = ma.map.phys;
 			}
 			si.ok = true; /* past its checks: the 8237A is being programmed */
 		} else if (ev[k].kind == DV_EV_XFER && ev[k].chan == ch && !si.completed) {
@@ -641,7 +647,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 {
 	if (!mv->xfers)
 		return;
-	const struct dv_event *ev = s->ss->view.sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
 	unsigned dir = ev[mv->last_xfer].old_value & 0xFFu;
 	if (dir != DV_XFER_TO_MEMORY && dir != DV_XFER_FROM_MEMORY)
 		return;

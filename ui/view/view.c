@@ -150,7 +150,7 @@ void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struc
 	v->sim = dv_run_sim(run);
 	v->ndis = ndis;
 	v->source_root = source_root;
-	v->end = v->sim->trace.len;
+	v->end = dv_trace_len(&v->sim->trace);
 	v->narr_shown = UINT_MAX;
 	v->narr_tail_from = SIZE_MAX;
 	dv_cursor_init(&v->now, v->sim);
@@ -230,7 +230,7 @@ void dv_view_seek(struct dv_view *v, size_t pos, size_t from)
 
 bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	size_t p = 0, q = 0;
 	while (p < v->end && ev[p].cycle <= c)
 		p++;
@@ -244,7 +244,7 @@ bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
 
 int dv_view_last_rule(const struct dv_view *v)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	for (size_t i = v->pos; i-- > 0;)
 		if (ev[i].kind == DV_EV_VERIFIER)
 			return (int)ev[i].slot;
@@ -288,7 +288,7 @@ static bool is_consequence(const struct dv_event *head, const struct dv_event *e
 /* The position just past event i and its consequences. */
 static size_t effects_end(const struct dv_view *v, size_t i)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	size_t j = i + 1;
 	while (j < v->end && is_consequence(&ev[i], &ev[j]))
 		j++;
@@ -300,7 +300,7 @@ static size_t effects_end(const struct dv_view *v, size_t i)
  * cycle ends after the last event stamped with that cycle. */
 static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	if (p == 0 || p > v->end)
 		return false;
 	switch (g) {
@@ -375,7 +375,7 @@ static bool move_unit(struct dv_view *v, int dir)
 
 size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	size_t depth = 0;
 	for (size_t i = v->pos; i < v->end; i++) {
 		const struct dv_event *e = &ev[i];
@@ -886,7 +886,7 @@ static void wrapped_line(struct dv_vpanel *p, size_t width, enum dv_role r1, con
  * it returned NDIS_STATUS_SUCCESS and no Deregister came after? */
 static bool dma_registered(const struct dv_view *v, unsigned ch)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &ev[i];
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
@@ -902,7 +902,7 @@ static bool dma_registered(const struct dv_view *v, unsigned ch)
  * Complete once IoFlushAdapterBuffers returned, and by a Deregister. */
 static bool dma_in_progress(const struct dv_view *v, unsigned ch)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &ev[i];
 		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS && e->chan == ch)
@@ -1392,7 +1392,7 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 
 uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer)
 {
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	unsigned ch = active_channel(v);
 	size_t last = SIZE_MAX;
 	/* The last transfer of the current move: the bytes it changed are what to see. */
@@ -1427,7 +1427,7 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
                        const char *what)
 {
 	dv_vpanel_clear(p);
-	const struct dv_event *ev = v->sim->trace.ev;
+	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
 	size_t first = 0, end = 0;
 	dv_run_step_events(v->run, v->step, &first, &end);
 	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr, what);
