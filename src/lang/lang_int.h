@@ -3,6 +3,9 @@
  */
 #ifndef DV_LANG_INT_H
 #define DV_LANG_INT_H
+#ifndef DV_CORE_INTERNAL
+#error "lang_int.h belongs to the core: front ends use the functions of lesson.h and script.h"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>

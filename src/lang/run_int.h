@@ -2,6 +2,9 @@
  * evaluates the state names beyond machine slots). Internal to src/lang/. */
 #ifndef DV_RUN_INT_H
 #define DV_RUN_INT_H
+#ifndef DV_CORE_INTERNAL
+#error "run_int.h belongs to the core: front ends use the functions of lesson.h"
+#endif
 
 #include "calls.h"
 #include "dvndis.h"

@@ -207,3 +207,18 @@ uint64_t dv_sim_state_hash(const struct dv_sim *sim)
 {
 	return dv_state_hash(&sim->st, &sim->pool);
 }
+
+const struct dv_trace *dv_sim_trace(const struct dv_sim *sim)
+{
+	return &sim->trace;
+}
+
+const struct dv_config *dv_sim_config(const struct dv_sim *sim)
+{
+	return &sim->cfg;
+}
+
+const struct dv_state *dv_sim_state(const struct dv_sim *sim)
+{
+	return &sim->st;
+}

@@ -43,31 +43,12 @@ struct dv_hooks {
 	void (*dpc)(void *ctx, struct dv_sim *sim, unsigned id);
 };
 
-struct dv_keyframe {
-	size_t event;          /* the state after events [0, event) */
-	struct dv_state *state;
-};
-
-struct dv_sim {
-	struct dv_state st;
-	struct dv_mempool pool;
-	struct dv_trace trace;
-	struct dv_config cfg;
-	struct dv_hooks hooks;
-	struct dv_keyframe *kf;
-	size_t nkf, kf_cap;
-	size_t state_events_since_kf;
-	/* What is causing events now: stamped on every event. */
-	uint8_t cause_src;
-	uint16_t cause_loc;
-	bool in_tick;
-	uint32_t generation; /* bumped by dv_sim_truncate: cursors re-seek from a keyframe */
-	bool in_dpc_drain;
-	/* Called after every NDIS call begins and returns (ndis.c), so that the lesson engine can
-	 * stop a driver in the middle of a callback (`break at`, `run until call X returns`). */
-	void (*watch)(void *ctx);
-	void *watch_ctx;
-};
+/* The machine's own fields (its state, memory pool, trace, keyframes, hooks) are the core's:
+ * sim_int.h defines them for the core (DV_CORE_INTERNAL), and everyone else reads a machine
+ * through the functions below. */
+const struct dv_trace *dv_sim_trace(const struct dv_sim *sim);
+const struct dv_config *dv_sim_config(const struct dv_sim *sim);
+const struct dv_state *dv_sim_state(const struct dv_sim *sim);
 
 /* Allocates a machine in its reset state (all DMA masks set, channel 4 in cascade mode and
  * unmasked as a BIOS leaves it). Returns NULL when memory runs out. */
@@ -140,5 +121,9 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n);
 
 /* The machine's state hash (fields and memory contents) and the trace hash. */
 uint64_t dv_sim_state_hash(const struct dv_sim *sim);
+
+#ifdef DV_CORE_INTERNAL
+#include "sim_int.h"
+#endif
 
 #endif

@@ -246,7 +246,7 @@ static struct dv_session *open_lesson(const char *path)
 /* A question that names an NDIS call is asked before the lesson makes that call. */
 static void check_call_order(struct dv_session *s, const char *name)
 {
-	const struct dv_trace *tr = &s->view.sim->trace;
+	const struct dv_trace *tr = dv_sim_trace(s->view.sim);
 	for (size_t i = 0; i < s->nbeats; i++) {
 		const struct dv_beat *b = &s->beats[i];
 		if (b->kind != DV_BEAT_ASK)
@@ -382,7 +382,7 @@ static void check_beats(const char *path, const char *name)
 				continue;
 			for (uint32_t k = 0; k < dv_slot_size((enum dv_slot)slot) && k < 4096; k++) {
 				uint32_t shown = dv_cursor_get(&s->view.now, (enum dv_slot)slot, k);
-				uint32_t real = dv_state_get(&sim->st, &sim->pool, (enum dv_slot)slot, k);
+				uint32_t real = dv_sim_get(sim, (enum dv_slot)slot, k);
 				if (shown != real && diffs++ < 3) {
 					char sn[64];
 					dv_slot_name((enum dv_slot)slot, k, sn, sizeof sn);

@@ -7,7 +7,7 @@ src=${2:?usage: ui-fence.sh UI_DIR SRC_DIR}
 [ -d "$ui" ] && [ -d "$src" ] || { echo "ui-fence: no directory $ui or $src"; exit 2; }
 pattern=DV_CORE_INTERNAL
 n=0
-for h in "$src"/*_int.h; do
+for h in $(find "$src" -name "*_int.h"); do
 	[ -e "$h" ] || continue
 	pattern="$pattern|[\"/<]$(basename "$h" | sed 's/\./\\./g')[\">]"
 	n=$((n + 1))

@@ -230,7 +230,7 @@ static void test_ndis_busy(void)
 	dv_view_ndis(&f.view, &nd, 80);
 	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
 	/* While the refused Setup runs: the call in progress, with its arguments. */
-	const struct dv_event *ev = dv_run_sim(f.run)->trace.ev;
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(dv_run_sim(f.run)), 0, NULL);
 	size_t first, end, call = SIZE_MAX;
 	for (unsigned k = 0; k < f.lesson->nsteps; k++)
 		if (f.lesson->steps[k].number == 2 && dv_run_step_events(f.run, k, &first, &end))
@@ -279,7 +279,7 @@ static void test_ndis_busy_matches_the_model(void)
 		dv_vpanel_init(&nd);
 		unsigned steps = 0;
 		while (live && dv_run_step(live)) {
-			size_t pos = dv_run_sim(live)->trace.len;
+			size_t pos = dv_trace_len(dv_sim_trace(dv_run_sim(live)));
 			uint32_t busy = 0;
 			CHECK(dv_run_eval_name(live, "ndis.inprogress", &busy, NULL));
 			dv_view_seek(&f.view, pos, pos);

@@ -28,7 +28,7 @@ bool dv_qstate_decided(const struct dv_qstate *q)
 static bool find_stmts(struct dv_session *s)
 {
 	const struct dv_lesson *L = s->lesson;
-	const struct dv_trace *tr = &s->view.sim->trace;
+	const struct dv_trace *tr = dv_sim_trace(s->view.sim);
 	s->stmt_at = malloc((L->nstmts ? L->nstmts : 1) * sizeof *s->stmt_at);
 	if (!s->stmt_at)
 		return false;
@@ -63,7 +63,7 @@ static int beat_cmp(const void *a, const void *b)
 /* Does anything but marks happen in events [from, to)? */
 static bool machine_moves(const struct dv_session *s, size_t from, size_t to)
 {
-	const struct dv_trace *tr = &s->view.sim->trace;
+	const struct dv_trace *tr = dv_sim_trace(s->view.sim);
 	for (size_t i = from; i < to && i < tr->len; i++)
 		if (tr->ev[i].kind != DV_EV_MARK)
 			return true;
@@ -159,7 +159,7 @@ static void driver_source_root(struct dv_session *s, const char *so_path)
 	}
 	if (!dir)
 		return;
-	const struct dv_trace *tr = &s->view.sim->trace;
+	const struct dv_trace *tr = dv_sim_trace(s->view.sim);
 	for (size_t i = 1; i < tr->nlocs; i++) {
 		const struct dv_loc *loc = &tr->locs[i];
 		if (!loc || !loc->file || loc->file[0] == '/' || !strcmp(loc->file, "sandbox"))
@@ -563,7 +563,7 @@ enum dv_move dv_session_seek(struct dv_session *s, size_t pos)
 
 enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c)
 {
-	const struct dv_event *ev = dv_trace_since(&s->view.sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->view.sim), 0, NULL);
 	size_t p = 0;
 	while (p < s->view.end && ev[p].cycle <= c)
 		p++;
@@ -588,7 +588,7 @@ bool dv_session_command(struct dv_session *s, const char *line)
 	const struct dv_msgs *m = dv_run_msgs(s->run);
 	size_t before = m->n, old_end = v->end;
 	bool ok = dv_run_command(s->run, line);
-	v->end = dv_trace_len(&v->sim->trace);
+	v->end = dv_trace_len(dv_sim_trace(v->sim));
 	/* The new events extend the lesson's last stop, so that G (and the check that the cursor
 	 * is at the end before the next line) reach them. */
 	if (s->nstops && s->stops[s->nstops - 1].pos == old_end)

@@ -250,7 +250,7 @@ static unsigned active_channel(struct dv_sdl *s)
 /* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? */
 static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
-	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++)
 		if (ev[i].kind == DV_EV_STATE && ev[i].slot == slot && ev[i].index == index &&
 		    (ev[i].new_value & bits))
@@ -275,7 +275,7 @@ struct moves {
 static struct moves moves_of(const struct dv_sdl *s)
 {
 	struct moves m = { 0, 0, 0, 0 };
-	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++) {
 		if (ev[i].kind == DV_EV_XFER) {
 			m.xfers++;
@@ -338,7 +338,7 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	struct setup_info si;
 	memset(&si, 0, sizeof si);
 	const struct dv_ndis *nd = dv_run_ndis(s->ss->run);
-	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
 	size_t xfer;
 	si.mem_addr = dv_view_memory_addr(&s->ss->view, &xfer);
 	if (!nd)
@@ -647,7 +647,7 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 {
 	if (!mv->xfers)
 		return;
-	const struct dv_event *ev = dv_trace_since(&s->ss->view.sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
 	unsigned dir = ev[mv->last_xfer].old_value & 0xFFu;
 	if (dir != DV_XFER_TO_MEMORY && dir != DV_XFER_FROM_MEMORY)
 		return;

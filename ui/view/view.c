@@ -150,7 +150,7 @@ void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struc
 	v->sim = dv_run_sim(run);
 	v->ndis = ndis;
 	v->source_root = source_root;
-	v->end = dv_trace_len(&v->sim->trace);
+	v->end = dv_trace_len(dv_sim_trace(v->sim));
 	v->narr_shown = UINT_MAX;
 	v->narr_tail_from = SIZE_MAX;
 	dv_cursor_init(&v->now, v->sim);
@@ -230,7 +230,7 @@ void dv_view_seek(struct dv_view *v, size_t pos, size_t from)
 
 bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	size_t p = 0, q = 0;
 	while (p < v->end && ev[p].cycle <= c)
 		p++;
@@ -244,7 +244,7 @@ bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
 
 int dv_view_last_rule(const struct dv_view *v)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	for (size_t i = v->pos; i-- > 0;)
 		if (ev[i].kind == DV_EV_VERIFIER)
 			return (int)ev[i].slot;
@@ -288,7 +288,7 @@ static bool is_consequence(const struct dv_event *head, const struct dv_event *e
 /* The position just past event i and its consequences. */
 static size_t effects_end(const struct dv_view *v, size_t i)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	size_t j = i + 1;
 	while (j < v->end && is_consequence(&ev[i], &ev[j]))
 		j++;
@@ -300,7 +300,7 @@ static size_t effects_end(const struct dv_view *v, size_t i)
  * cycle ends after the last event stamped with that cycle. */
 static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	if (p == 0 || p > v->end)
 		return false;
 	switch (g) {
@@ -375,7 +375,7 @@ static bool move_unit(struct dv_view *v, int dir)
 
 size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	size_t depth = 0;
 	for (size_t i = v->pos; i < v->end; i++) {
 		const struct dv_event *e = &ev[i];
@@ -709,13 +709,14 @@ void dv_view_count_words(const struct dv_view *v, unsigned ch, bool terse, char 
  * the one the lesson's machine line gave the NIC. */
 static unsigned active_channel(const struct dv_view *v)
 {
-	const struct dv_trace *t = &v->sim->trace;
+	const struct dv_trace *t = dv_sim_trace(v->sim);
 	for (size_t i = v->pos; i-- > 0;) {
 		int ch = channel_of_event(&t->ev[i]);
 		if (ch >= 0)
 			return (unsigned)ch;
 	}
-	return v->sim->cfg.nic_channel < 8 && v->sim->cfg.nic_channel != 4 ? v->sim->cfg.nic_channel : 1;
+	unsigned nic = dv_sim_config(v->sim)->nic_channel;
+	return nic < 8 && nic != 4 ? nic : 1;
 }
 
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
@@ -886,7 +887,7 @@ static void wrapped_line(struct dv_vpanel *p, size_t width, enum dv_role r1, con
  * it returned NDIS_STATUS_SUCCESS and no Deregister came after? */
 static bool dma_registered(const struct dv_view *v, unsigned ch)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &ev[i];
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
@@ -902,7 +903,7 @@ static bool dma_registered(const struct dv_view *v, unsigned ch)
  * Complete once IoFlushAdapterBuffers returned, and by a Deregister. */
 static bool dma_in_progress(const struct dv_view *v, unsigned ch)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &ev[i];
 		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS && e->chan == ch)
@@ -919,7 +920,7 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 {
 	dv_vpanel_clear(p);
 	snprintf(p->title, sizeof p->title, "NDIS");
-	const struct dv_trace *t = &v->sim->trace;
+	const struct dv_trace *t = dv_sim_trace(v->sim);
 	/* The call records give the arguments; the run has them even when the front end did
 	 * not hand the view its NDIS. */
 	const struct dv_ndis *nd = v->ndis ? v->ndis : dv_run_ndis(v->run);
@@ -1043,7 +1044,7 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	snprintf(p->title, sizeof p->title, "Events (%zu of %zu)", v->pos, v->end);
 	if (rows == 0)
 		return;
-	const struct dv_trace *t = &v->sim->trace;
+	const struct dv_trace *t = dv_sim_trace(v->sim);
 	/* State changes are shown in the panels as changed values; the log keeps the acts (port
 	 * accesses, transfers, calls, notes), except that the event just stepped over is always
 	 * listed so that moving one event at a time shows each one. What is listed depends on
@@ -1152,7 +1153,7 @@ static bool load_source(struct dv_view *v, const char *path)
 void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 {
 	dv_vpanel_clear(p);
-	const struct dv_trace *t = &v->sim->trace;
+	const struct dv_trace *t = dv_sim_trace(v->sim);
 	const struct dv_loc *loc = NULL;
 	for (size_t i = v->pos; i-- > 0 && !loc;)
 		if (t->ev[i].loc)
@@ -1348,7 +1349,7 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	/* Walk the trace back from the cursor, one cycle at a time: a column is high when the
 	 * signal was high at the cycle's end or at any event inside it, so a pulse that rose and
 	 * fell within one tick (DACK, TC) still shows. */
-	const struct dv_trace *t = &v->sim->trace;
+	const struct dv_trace *t = dv_sim_trace(v->sim);
 	size_t i = v->pos;
 	for (uint64_t c = now + 1; c-- > first;) {
 		size_t col = (size_t)(c - first);
@@ -1392,7 +1393,7 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 
 uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer)
 {
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	unsigned ch = active_channel(v);
 	size_t last = SIZE_MAX;
 	/* The last transfer of the current move: the bytes it changed are what to see. */
@@ -1427,13 +1428,13 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
                        const char *what)
 {
 	dv_vpanel_clear(p);
-	const struct dv_event *ev = dv_trace_since(&v->sim->trace, 0, NULL);
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	size_t first = 0, end = 0;
 	dv_run_step_events(v->run, v->step, &first, &end);
 	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr, what);
 	if (rows == 0)
 		return;
-	uint32_t size = v->sim->cfg.mem_size, row0 = addr & ~15u;
+	uint32_t size = dv_sim_config(v->sim)->mem_size, row0 = addr & ~15u;
 	uint32_t back = (uint32_t)(rows / 2) * 16;
 	row0 = row0 > back ? row0 - back : 0;
 	if (size >= 16 && row0 + rows * 16 > size)
@@ -1465,7 +1466,7 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
 size_t dv_view_ask_pos(const struct dv_view *v, unsigned a)
 {
 	const struct dv_lesson *L = v->lesson;
-	const struct dv_trace *tr = &v->sim->trace;
+	const struct dv_trace *tr = dv_sim_trace(v->sim);
 	size_t first, end;
 	if (a >= L->nasks || L->asks[a]->step >= L->nsteps ||
 	    !dv_run_step_events(v->run, L->asks[a]->step, &first, &end))
