@@ -40,7 +40,7 @@ enum dv_call {
 #define DV_CALL_ENUM(id, name) DV_CALL_##id,
 	DV_CALLS(DV_CALL_ENUM)
 #undef DV_CALL_ENUM
-	DV_CALL_COUNT
+	        DV_CALL_COUNT
 };
 
 const char *dv_call_name(enum dv_call call);

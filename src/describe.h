@@ -22,7 +22,7 @@ const char *dv_nic_bits(unsigned reg, uint32_t value, char *buf, size_t size);
 struct dv_call_record;
 void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size);
 /* One event in words. ndis may be NULL (calls then show without arguments). */
-void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis, const struct dv_event *ev,
-                       char *buf, size_t size);
+void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis,
+                       const struct dv_event *ev, char *buf, size_t size);
 
 #endif

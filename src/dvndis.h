@@ -40,17 +40,17 @@ struct dv_call_record {
 
 /* A call record's arguments by name. Describe.c and the front ends read these; the positions
  * in arg[] are ndis.c's business. Which member holds is told by call. */
-struct dv_args_dma {	 /* NdisMSetupDmaTransfer, NdisMCompleteDmaTransfer */
-	uint32_t va;	 /* the Buffer's virtual address as dv_ndis_va32 shows it; 0: NULL */
+struct dv_args_dma {     /* NdisMSetupDmaTransfer, NdisMCompleteDmaTransfer */
+	uint32_t va;     /* the Buffer's virtual address as dv_ndis_va32 shows it; 0: NULL */
 	uint32_t offset; /* Offset */
 	uint32_t length; /* Length */
 	bool write_to_device;
-	uint32_t phys;	    /* physical address of the Buffer's byte Offset (DV_NO_ADDR: none) */
+	uint32_t phys;      /* physical address of the Buffer's byte Offset (DV_NO_ADDR: none) */
 	uint32_t bytecount; /* the Buffer's ByteCount */
 };
 struct dv_args_register {      /* NdisMRegisterDmaChannel */
 	uint32_t channel;      /* the DmaChannel parameter (ignored, as in Windows) */
-	bool dma32;	       /* Dma32BitAddresses */
+	bool dma32;            /* Dma32BitAddresses */
 	uint32_t max_length;   /* MaximumLength */
 	uint32_t desc_channel; /* DmaDescription->DmaChannel (0xFFFFFFFF: no description) */
 	uint32_t desc_width;   /* DmaDescription->DmaWidth */
@@ -59,8 +59,8 @@ struct dv_args_register {      /* NdisMRegisterDmaChannel */
 struct dv_args_map { /* IoMapTransfer, IoFlushAdapterBuffers as NDIS calls them */
 	uint32_t offset, length;
 	bool write_to_device;
-	bool bounced;	   /* IoMapTransfer, once returned: the HAL used its map-register buffer */
-	uint32_t phys;	   /* ... the address the 8237A was programmed with */
+	bool bounced;      /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	uint32_t phys;     /* ... the address the 8237A was programmed with */
 	uint32_t would_be; /* ... the caller's address, where the HAL bounced */
 };
 struct dv_args_flush { /* KeFlushIoBuffers */
@@ -70,7 +70,7 @@ struct dv_args_flush { /* KeFlushIoBuffers */
 struct dv_args_get_adapter { /* HalGetAdapter */
 	uint32_t channel;    /* DeviceDescription's DmaChannel */
 	uint32_t refusal;    /* enum dv_hal_refusal */
-	uint32_t mode;	     /* the adapter's 8237A mode bits */
+	uint32_t mode;       /* the adapter's 8237A mode bits */
 };
 
 struct dv_call_args {
@@ -130,8 +130,8 @@ enum dv_phase { DV_PHASE_NONE, DV_PHASE_INIT, DV_PHASE_RUNNING, DV_PHASE_HALT, D
  * address (0 = let the allocator choose) or spread over scattered pages. */
 struct dv_buffer_spec {
 	uint32_t length;
-	uint32_t phys;    /* physical address of the first byte; 0 = allocate */
-	bool scattered;   /* give each page a non-adjacent physical page */
+	uint32_t phys;  /* physical address of the first byte; 0 = allocate */
+	bool scattered; /* give each page a non-adjacent physical page */
 };
 
 struct dv_packet_spec {

@@ -61,8 +61,9 @@ bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wri
 		dv_event_describe(sim, ndis, e, what, sizeof what);
 		int n;
 		if (loc && loc->file)
-			n = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s:%" PRIu32 ": %s\n", e->cycle,
-			             dv_src_name((enum dv_src)e->src), base_name(loc->file), loc->line, what);
+			n = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s:%" PRIu32 ": %s\n",
+			             e->cycle, dv_src_name((enum dv_src)e->src),
+			             base_name(loc->file), loc->line, what);
 		else
 			n = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s\n", e->cycle,
 			             dv_src_name((enum dv_src)e->src), what);
@@ -116,8 +117,10 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 		const struct dv_event *e = &sim->trace.ev[i];
 		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
 		snprintf(num, sizeof num,
-		         "{\"seq\":%zu,\"cycle\":%" PRIu64 ",\"kind\":\"%s\",\"src\":\"%s\",\"chan\":", i, e->cycle,
-		         dv_ev_kind_name((enum dv_ev_kind)e->kind), dv_src_name((enum dv_src)e->src));
+		         "{\"seq\":%zu,\"cycle\":%" PRIu64
+		         ",\"kind\":\"%s\",\"src\":\"%s\",\"chan\":",
+		         i, e->cycle, dv_ev_kind_name((enum dv_ev_kind)e->kind),
+		         dv_src_name((enum dv_src)e->src));
 		put(w, ctx, num);
 		if (e->chan == DV_NO_CHANNEL)
 			put(w, ctx, "null");
@@ -132,7 +135,8 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 		} else {
 			put(w, ctx, "null");
 		}
-		snprintf(num, sizeof num, ",\"sub\":%u,\"index\":%" PRIu32 ",\"old\":%" PRIu32 ",\"new\":%" PRIu32,
+		snprintf(num, sizeof num,
+		         ",\"sub\":%u,\"index\":%" PRIu32 ",\"old\":%" PRIu32 ",\"new\":%" PRIu32,
 		         (unsigned)e->slot, e->index, e->old_value, e->new_value);
 		put(w, ctx, num);
 		if (loc && loc->file) {
@@ -157,7 +161,7 @@ static const char *const scope_names[SC_COUNT] = { "bus", "dma1", "dma2", "nic",
 struct sig {
 	uint16_t slot;
 	uint32_t index;
-	int bit;	/* -1: the whole value */
+	int bit;        /* -1: the whole value */
 	unsigned width; /* 1 = wire */
 	unsigned scope;
 	char name[32];
@@ -170,8 +174,8 @@ struct sigs {
 	unsigned n;
 };
 
-static void add(struct sigs *s, unsigned scope, enum dv_slot slot, uint32_t index, int bit, unsigned width,
-                const char *suffix)
+static void add(struct sigs *s, unsigned scope, enum dv_slot slot, uint32_t index, int bit,
+                unsigned width, const char *suffix)
 {
 	if (s->n >= sizeof s->v / sizeof s->v[0])
 		return;
@@ -288,7 +292,8 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 	/* Initial values: the old value of the first change, or the value now if it never changed. */
 	bool known[128] = { false };
 	for (unsigned k = 0; k < s->n; k++)
-		s->v[k].value = sig_value(&s->v[k], dv_sim_get(sim, (enum dv_slot)s->v[k].slot, s->v[k].index));
+		s->v[k].value = sig_value(&s->v[k], dv_sim_get(sim, (enum dv_slot)s->v[k].slot,
+		                                               s->v[k].index));
 	for (size_t i = 0; i < t->len; i++) {
 		const struct dv_event *e = &t->ev[i];
 		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
@@ -315,10 +320,11 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 			if (g->scope != sc)
 				continue;
 			if (g->width == 1)
-				snprintf(buf, sizeof buf, "$var wire 1 %s %s $end\n", g->id, g->name);
+				snprintf(buf, sizeof buf, "$var wire 1 %s %s $end\n", g->id,
+				         g->name);
 			else
-				snprintf(buf, sizeof buf, "$var reg %u %s %s [%u:0] $end\n", g->width, g->id, g->name,
-				         g->width - 1);
+				snprintf(buf, sizeof buf, "$var reg %u %s %s [%u:0] $end\n",
+				         g->width, g->id, g->name, g->width - 1);
 			put(w, ctx, buf);
 		}
 		put(w, ctx, "$upscope $end\n");

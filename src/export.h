@@ -34,8 +34,10 @@ void dv_outbuf_free(struct dv_outbuf *b);
 
 /* Each exports the whole trace of sim. ndis may be NULL (calls then show without
  * arguments). They return false when ndis or sim is unusable or memory ran out. */
-bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write, void *ctx);
-bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write, void *ctx);
+bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write,
+                    void *ctx);
+bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write,
+                     void *ctx);
 bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn write, void *ctx);
 
 #endif

@@ -37,9 +37,11 @@ enum dv_hal_refusal dv_hal_get_adapter(struct dv_hal *hal, unsigned channel, boo
 	ad->autoinit = autoinit;
 	ad->max_length = max_length;
 	/* pages(MaximumLength) + 1, capped at 16 for an adapter without scatter/gather. */
-	uint64_t pages = max_length == 0xFFFFFFFFu ? DV_HAL_MAX_MAP_REGISTERS
-	                                           : ((uint64_t)max_length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE + 1;
-	ad->map_registers = pages > DV_HAL_MAX_MAP_REGISTERS ? DV_HAL_MAX_MAP_REGISTERS : (uint32_t)pages;
+	uint64_t pages = max_length == 0xFFFFFFFFu ?
+	                         DV_HAL_MAX_MAP_REGISTERS :
+	                         ((uint64_t)max_length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE + 1;
+	ad->map_registers = pages > DV_HAL_MAX_MAP_REGISTERS ? DV_HAL_MAX_MAP_REGISTERS :
+	                                                       (uint32_t)pages;
 	/* The mode byte without its transfer type: channel bits, auto-init, demand (00) or
 	 * single (01). IoMapTransfer adds read or write per transfer. */
 	ad->mode = (uint8_t)((channel & 3) | (autoinit ? DV_DMA_MODE_AUTOINIT : 0) |
@@ -276,10 +278,11 @@ bool dv_hal_flush_adapter_buffers(struct dv_sim *sim, struct dv_adapter *ad, con
 		 * device's data wins) and the flush reports incoherence. */
 		if (sim->st.cache_on && !ad->bounced) {
 			uint32_t first = dv_mdl_phys(mdl, offset);
-			for (unsigned line = 0; line < DV_CACHE_LINES && first != DV_NO_ADDR; line++) {
+			for (unsigned line = 0; line < DV_CACHE_LINES && first != DV_NO_ADDR;
+			     line++) {
 				uint32_t a = sim->st.cache.tag[line] * DV_CACHE_LINE;
-				if ((sim->st.cache.flags[line] & 3u) == 3u && a + DV_CACHE_LINE > first &&
-				    a < first + length) {
+				if ((sim->st.cache.flags[line] & 3u) == 3u &&
+				    a + DV_CACHE_LINE > first && a < first + length) {
 					coherent = false;
 					dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, 0);
 				}

@@ -21,11 +21,11 @@ struct dv_sim;
 
 enum dv_hal_refusal {
 	DV_HAL_OK = 0,
-	DV_HAL_CASCADE,      /* channel 4 */
-	DV_HAL_NO_CHANNEL,   /* above 7 */
-	DV_HAL_WIDTH,        /* width does not match the chip */
-	DV_HAL_PORT,         /* DmaPort not 0 */
-	DV_HAL_IN_USE,       /* another adapter holds the channel */
+	DV_HAL_CASCADE,    /* channel 4 */
+	DV_HAL_NO_CHANNEL, /* above 7 */
+	DV_HAL_WIDTH,      /* width does not match the chip */
+	DV_HAL_PORT,       /* DmaPort not 0 */
+	DV_HAL_IN_USE,     /* another adapter holds the channel */
 };
 
 /* The HAL's adapter objects; their structs are the core's own (hal_int.h). */

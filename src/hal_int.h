@@ -27,7 +27,7 @@ struct dv_adapter {
 	bool write_to_device;
 	const MDL *mdl;
 	uint32_t offset, length;
-	uint32_t phys;	   /* the physical address programmed into the 8237 */
+	uint32_t phys;     /* the physical address programmed into the 8237 */
 	uint32_t would_be; /* for a bounced range: the address the buffer itself has */
 };
 

@@ -17,7 +17,7 @@
 /* What a call record keeps in arg[], by call: the one place the positions are named.
  * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
 enum dv_dma_arg {
-	DV_DMA_ARG_VA,	      /* Buffer's virtual address (dv_ndis_va32) */
+	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
 	DV_DMA_ARG_OFFSET,    /* Offset */
 	DV_DMA_ARG_LENGTH,    /* Length */
 	DV_DMA_ARG_WRITE,     /* WriteToDevice */
@@ -27,8 +27,8 @@ enum dv_dma_arg {
 /* NdisMRegisterDmaChannel: */
 enum dv_register_arg {
 	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
-	DV_REGISTER_ARG_DMA32,	      /* Dma32BitAddresses */
-	DV_REGISTER_ARG_MAXLEN,	      /* MaximumLength */
+	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
+	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
 	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
 	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
 	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
@@ -57,7 +57,8 @@ static struct dv_ndis *bound;
 /* Simulated virtual addresses live in a window far above any user-space pointer. */
 static uintptr_t va_base(void)
 {
-	return UINTPTR_MAX > 0xFFFFFFFFu ? (uintptr_t)0xFFFF800000000000ull : (uintptr_t)0xC0000000u;
+	return UINTPTR_MAX > 0xFFFFFFFFu ? (uintptr_t)0xFFFF800000000000ull :
+	                                   (uintptr_t)0xC0000000u;
 }
 
 bool dv_ndis_is_sim_va(const void *va)
@@ -212,10 +213,10 @@ struct arg_field {
 	uint16_t off;
 };
 
-#define ARG(c, p, sh, b, m) \
-	{ \
-		DV_CALL_##c, p, sh, b, sizeof(((struct dv_call_args *)0)->m) == sizeof(bool), \
-			(uint16_t)offsetof(struct dv_call_args, m) \
+#define ARG(c, p, sh, b, m)                                                                        \
+	{                                                                                          \
+		DV_CALL_##c, p, sh, b, sizeof(((struct dv_call_args *)0)->m) == sizeof(bool),      \
+		        (uint16_t)offsetof(struct dv_call_args, m)                                 \
 	}
 static const struct arg_field arg_fields[] = {
 	ARG(SETUP_DMA_TRANSFER, DV_DMA_ARG_VA, 0, 32, dma.va),
@@ -338,13 +339,20 @@ static uint8_t irql(struct dv_ndis *nd)
 
 const char *dv_ndis_status_name(int32_t status)
 {
-	if (status == NDIS_STATUS_SUCCESS) return "NDIS_STATUS_SUCCESS";
-	if (status == NDIS_STATUS_PENDING) return "NDIS_STATUS_PENDING";
-	if (status == NDIS_STATUS_RESOURCES) return "NDIS_STATUS_RESOURCES";
-	if (status == NDIS_STATUS_FAILURE) return "NDIS_STATUS_FAILURE";
-	if (status == NDIS_STATUS_RESOURCE_CONFLICT) return "NDIS_STATUS_RESOURCE_CONFLICT";
-	if (status == NDIS_STATUS_ADAPTER_NOT_FOUND) return "NDIS_STATUS_ADAPTER_NOT_FOUND";
-	if (status == NDIS_STATUS_UNSUPPORTED_MEDIA) return "NDIS_STATUS_UNSUPPORTED_MEDIA";
+	if (status == NDIS_STATUS_SUCCESS)
+		return "NDIS_STATUS_SUCCESS";
+	if (status == NDIS_STATUS_PENDING)
+		return "NDIS_STATUS_PENDING";
+	if (status == NDIS_STATUS_RESOURCES)
+		return "NDIS_STATUS_RESOURCES";
+	if (status == NDIS_STATUS_FAILURE)
+		return "NDIS_STATUS_FAILURE";
+	if (status == NDIS_STATUS_RESOURCE_CONFLICT)
+		return "NDIS_STATUS_RESOURCE_CONFLICT";
+	if (status == NDIS_STATUS_ADAPTER_NOT_FOUND)
+		return "NDIS_STATUS_ADAPTER_NOT_FOUND";
+	if (status == NDIS_STATUS_UNSUPPORTED_MEDIA)
+		return "NDIS_STATUS_UNSUPPORTED_MEDIA";
 	return "NDIS_STATUS_?";
 }
 
@@ -362,7 +370,7 @@ static void phys_mark(struct dv_ndis *ndis, uint32_t pfn, bool used)
 	if (used)
 		ndis->phys_used[pfn / 8] |= (uint8_t)(1u << (pfn % 8));
 	else
-		ndis->phys_used[pfn / 8] &= (uint8_t)~(1u << (pfn % 8));
+		ndis->phys_used[pfn / 8] &= (uint8_t) ~(1u << (pfn % 8));
 }
 
 /* First fit from 1 MiB up (128 KiB on a small machine), below limit, never across a 64 KiB block when the allocation fits
@@ -407,7 +415,8 @@ static void unmap_pages(struct dv_ndis *ndis, const void *va, uint32_t length)
 {
 	uintptr_t off = (uintptr_t)va - va_base();
 	uint32_t first = (uint32_t)(off / DV_PAGE_SIZE);
-	uint32_t pages = (uint32_t)((off % DV_PAGE_SIZE + length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE);
+	uint32_t pages =
+	        (uint32_t)((off % DV_PAGE_SIZE + length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE);
 	for (uint32_t i = 0; i < pages && first + i < DV_VA_PAGES; i++) {
 		if (ndis->va_map[first + i])
 			phys_mark(ndis, ndis->va_map[first + i] - 1, false);
@@ -511,7 +520,8 @@ void dv_ndis_bind(struct dv_ndis *ndis)
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry)
 {
 	dv_ndis_bind(ndis);
-	struct call_scope s = call_begin(ndis, DV_CALL_DRIVER_ENTRY, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s =
+	        call_begin(ndis, DV_CALL_DRIVER_ENTRY, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = entry ? entry(NULL, NULL) : NDIS_STATUS_FAILURE;
 	if (st == NDIS_STATUS_SUCCESS && !ndis->have_chars)
 		st = NDIS_STATUS_FAILURE;
@@ -528,9 +538,10 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	UINT selected = 0;
 	NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
 	ndis->phase = DV_PHASE_INIT;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
-	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 1, (NDIS_HANDLE)ndis,
-	                                               (NDIS_HANDLE)ndis);
+	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0, DV_SRC_DRIVER, NULL,
+	                                 0, DV_NO_CHANNEL);
+	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 1,
+	                                               (NDIS_HANDLE)ndis, (NDIS_HANDLE)ndis);
 	call_end(ndis, s, DV_CALL_MINIPORT_INITIALIZE, st);
 	ndis->phase = st == NDIS_STATUS_SUCCESS ? DV_PHASE_RUNNING : DV_PHASE_NONE;
 	ndis->last_status = st;
@@ -548,7 +559,8 @@ void dv_ndis_halt(struct dv_ndis *ndis)
 	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.HaltHandler)
 		return;
 	ndis->phase = DV_PHASE_HALT;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HALT, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s =
+	        call_begin(ndis, DV_CALL_MINIPORT_HALT, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HaltHandler(ndis->context);
 	call_end(ndis, s, DV_CALL_MINIPORT_HALT, 0);
 	for (size_t i = 0; i < ndis->nhandles; i++) {
@@ -621,7 +633,8 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 		/* The protocol writes its data with the CPU: on a non-coherent machine it may sit
 		 * in dirty cache lines until KeFlushIoBuffers writes it back. */
 		for (uint32_t k = 0; k < b->ByteCount; k++)
-			dv_sim_cpu_write(ndis->sim, dv_mdl_phys(b, k), dv_ndis_packet_byte(seq, pos + k));
+			dv_sim_cpu_write(ndis->sim, dv_mdl_phys(b, k),
+			                 dv_ndis_packet_byte(seq, pos + k));
 		pos += b->ByteCount;
 		NdisChainBufferAtBack(p, b);
 	}
@@ -637,7 +650,8 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	uint8_t old = ndis->sim->st.cpu.irql;
 	dv_sim_raise_irql(ndis->sim, DV_DISPATCH_LEVEL);
 	uint32_t args[2] = { seq, pos };
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_SEND, 0, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	struct call_scope s =
+	        call_begin(ndis, DV_CALL_MINIPORT_SEND, 0, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	NDIS_STATUS st = ndis->chars.SendHandler(ndis->context, p, 0);
 	call_end(ndis, s, DV_CALL_MINIPORT_SEND, st);
 	if (st != NDIS_STATUS_PENDING && !t->completed) {
@@ -660,7 +674,8 @@ static void on_interrupt(void *ctx, struct dv_sim *sim, unsigned irq_no)
 	if (!ndis->irq_registered || irq_no != ndis->irq || !ndis->chars.ISRHandler)
 		return;
 	BOOLEAN recognized = FALSE, queue = FALSE;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_ISR, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s =
+	        call_begin(ndis, DV_CALL_MINIPORT_ISR, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.ISRHandler(&recognized, &queue, ndis->context);
 	call_end(ndis, s, DV_CALL_MINIPORT_ISR, recognized);
 	if (recognized && queue)
@@ -674,7 +689,8 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 	dv_ndis_bind(ndis);
 	if (id != DPC_HANDLE_INTERRUPT || !ndis->chars.HandleInterruptHandler)
 		return;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0, DV_SRC_DRIVER,
+	                                 NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HandleInterruptHandler(ndis->context);
 	call_end(ndis, s, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0);
 }
@@ -682,7 +698,8 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 /* ---- registration ---------------------------------------------------------------------- */
 
 VOID NdisMInitializeWrapperAt(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific1,
-                              PVOID SystemSpecific2, PVOID SystemSpecific3, const char *File, int Line)
+                              PVOID SystemSpecific2, PVOID SystemSpecific3, const char *File,
+                              int Line)
 {
 	struct dv_ndis *nd = bound;
 	(void)SystemSpecific1, (void)SystemSpecific2, (void)SystemSpecific3;
@@ -692,7 +709,7 @@ VOID NdisMInitializeWrapperAt(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecif
 		return;
 	}
 	struct call_scope s = call_begin(nd, DV_CALL_INITIALIZE_WRAPPER, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (NdisWrapperHandle)
 		*NdisWrapperHandle = (NDIS_HANDLE)nd;
 	call_end(nd, s, DV_CALL_INITIALIZE_WRAPPER, 0);
@@ -708,7 +725,7 @@ NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
 	if (!nd)
 		return NDIS_STATUS_FAILURE;
 	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_MINIPORT, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (NdisWrapperHandle != (NDIS_HANDLE)nd || !MiniportCharacteristics ||
 	    CharacteristicsLength < sizeof *MiniportCharacteristics ||
@@ -723,14 +740,15 @@ NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
 }
 
 VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext,
-                          BOOLEAN BusMaster, NDIS_INTERFACE_TYPE AdapterType, const char *File, int Line)
+                          BOOLEAN BusMaster, NDIS_INTERFACE_TYPE AdapterType, const char *File,
+                          int Line)
 {
 	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
 	if (!nd || MiniportAdapterHandle != (NDIS_HANDLE)nd)
 		return;
 	uint32_t args[2] = { BusMaster, (uint32_t)AdapterType };
 	struct call_scope s = call_begin(nd, DV_CALL_SET_ATTRIBUTES, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	nd->context = MiniportAdapterContext;
 	call_end(nd, s, DV_CALL_SET_ATTRIBUTES, 0);
 }
@@ -745,8 +763,8 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
 	if (!nd || !Status)
 		return;
 	struct call_scope s = call_begin(nd, DV_CALL_QUERY_ADAPTER_RESOURCES,
-					 loc_of(nd, File, Line), DV_SRC_DRIVER, NULL, 0,
-					 DV_NO_CHANNEL);
+	                                 loc_of(nd, File, Line), DV_SRC_DRIVER, NULL, 0,
+	                                 DV_NO_CHANNEL);
 	if (WrapperConfigurationContext != (NDIS_HANDLE)nd || !ResourceList || !BufferSize ||
 	    *BufferSize < sizeof *ResourceList) {
 		if (BufferSize)
@@ -779,7 +797,8 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
 static bool dma_controller_port(ULONG port)
 {
 	unsigned chip, reg;
-	return dv_dma_decode((uint16_t)port, &chip, &reg) || dv_dma_page_channel((uint16_t)port) >= 0;
+	return dv_dma_decode((uint16_t)port, &chip, &reg) ||
+	       dv_dma_page_channel((uint16_t)port) >= 0;
 }
 
 VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)
@@ -819,7 +838,7 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[1] = { InterruptVector };
 	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_INTERRUPT, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (!Interrupt || MiniportAdapterHandle != (NDIS_HANDLE)nd || InterruptVector > 15) {
 		st = NDIS_STATUS_FAILURE;
@@ -841,7 +860,7 @@ VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *
 	if (!nd || !Interrupt || Interrupt->Reserved[0] != (PVOID)nd)
 		return;
 	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_INTERRUPT, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (nd->irq_registered)
 		dv_sim_connect_irq(nd->sim, nd->irq, false);
 	nd->irq_registered = false;
@@ -863,7 +882,7 @@ static uint8_t channel_of(struct dv_ndis *nd, NDIS_HANDLE h)
 
 /* The handle's object, or NULL (and the dma-bad-handle rule) when it is not a live one. */
 static struct dv_dma_handle *handle_of(struct dv_ndis *nd, NDIS_HANDLE h, uint16_t loc,
-				       uint32_t rec)
+                                       uint32_t rec)
 {
 	for (size_t i = 0; i < nd->nhandles; i++) {
 		struct dv_dma_handle *d = nd->handles[i];
@@ -874,8 +893,9 @@ static struct dv_dma_handle *handle_of(struct dv_ndis *nd, NDIS_HANDLE h, uint16
 	return NULL;
 }
 
-NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDLE MiniportAdapterHandle,
-                                      UINT DmaChannel, BOOLEAN Dma32BitAddresses,
+NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
+                                      NDIS_HANDLE MiniportAdapterHandle, UINT DmaChannel,
+                                      BOOLEAN Dma32BitAddresses,
                                       PNDIS_DMA_DESCRIPTION DmaDescription, ULONG MaximumLength,
                                       const char *File, int Line)
 {
@@ -889,15 +909,18 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 		[DV_REGISTER_ARG_CHANNEL] = DmaChannel,
 		[DV_REGISTER_ARG_DMA32] = Dma32BitAddresses,
 		[DV_REGISTER_ARG_MAXLEN] = MaximumLength,
-		[DV_REGISTER_ARG_DESC_CHANNEL] = DmaDescription ? DmaDescription->DmaChannel : 0xFFFFFFFFu,
-		[DV_REGISTER_ARG_DESC_WIDTH] = DmaDescription ? (uint32_t)DmaDescription->DmaWidth : 0,
-		[DV_REGISTER_ARG_DESC_MODE] = DmaDescription ? (uint32_t)(DmaDescription->DemandMode |
-		                                                          DmaDescription->AutoInitialize << 1)
-		                                             : 0,
+		[DV_REGISTER_ARG_DESC_CHANNEL] = DmaDescription ? DmaDescription->DmaChannel :
+		                                                  0xFFFFFFFFu,
+		[DV_REGISTER_ARG_DESC_WIDTH] = DmaDescription ? (uint32_t)DmaDescription->DmaWidth :
+		                                                0,
+		[DV_REGISTER_ARG_DESC_MODE] =
+		        DmaDescription ? (uint32_t)(DmaDescription->DemandMode |
+		                                    DmaDescription->AutoInitialize << 1) :
+		                         0,
 	};
 	struct call_scope s =
-		call_begin(nd, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
-			   DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
+	        call_begin(nd, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
+	                   DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
 	NDIS_STATUS st;
 	if (MiniportDmaHandle)
 		*MiniportDmaHandle = NULL;
@@ -916,13 +939,13 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDL
 	 * then returns NDIS_STATUS_RESOURCES. A channel another adapter holds is a conflict. */
 	struct dv_adapter *ad = NULL;
 	enum dv_hal_refusal why = dv_hal_get_adapter(&nd->hal, DmaDescription->DmaChannel,
-						     DmaDescription->DmaWidth == Width16Bits,
-						     DmaDescription->DemandMode != 0,
-						     DmaDescription->AutoInitialize != 0,
-						     MaximumLength, DmaDescription->DmaPort, &ad);
+	                                             DmaDescription->DmaWidth == Width16Bits,
+	                                             DmaDescription->DemandMode != 0,
+	                                             DmaDescription->AutoInitialize != 0,
+	                                             MaximumLength, DmaDescription->DmaPort, &ad);
 	uint32_t hargs[3] = { DmaDescription->DmaChannel, (uint32_t)why, ad ? ad->mode : 0 };
 	struct call_scope hs = call_begin(nd, DV_CALL_HAL_GET_ADAPTER, loc, DV_SRC_HAL, hargs, 3,
-					  (uint8_t)DmaDescription->DmaChannel);
+	                                  (uint8_t)DmaDescription->DmaChannel);
 	call_end(nd, hs, DV_CALL_HAL_GET_ADAPTER, (int32_t)why);
 	if (why == DV_HAL_IN_USE) {
 		st = NDIS_STATUS_RESOURCE_CONFLICT;
@@ -977,7 +1000,7 @@ VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File
 		return;
 	uint16_t loc = loc_of(nd, File, Line);
 	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER,
-					 NULL, 0, DV_NO_CHANNEL);
+	                                 NULL, 0, DV_NO_CHANNEL);
 	if (irql(nd) != DV_PASSIVE_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
 	if (nd->phase != DV_PHASE_INIT && nd->phase != DV_PHASE_HALT)
@@ -989,7 +1012,7 @@ VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File
 			 * (masks the channel) and lets the deregistration go on. */
 			dv_ndis_violate(nd, DV_RULE_DMA_DEREGISTER_BUSY, loc, s.rec);
 			dv_hal_flush_adapter_buffers(nd->sim, h->adapter, h->buffer, h->offset,
-						     h->length, h->write_to_device);
+			                             h->length, h->write_to_device);
 			h->block.InProgress = FALSE;
 		}
 		dv_hal_put_adapter(h->adapter);
@@ -1022,7 +1045,8 @@ static bool valid_range(const struct dv_dma_handle *h, PNDIS_BUFFER b, ULONG off
 }
 
 /* The arguments Setup and Complete record (enum dv_dma_arg). */
-static void dma_args(uint32_t args[6], PNDIS_BUFFER Buffer, ULONG Offset, ULONG Length, BOOLEAN WriteToDevice)
+static void dma_args(uint32_t args[6], PNDIS_BUFFER Buffer, ULONG Offset, ULONG Length,
+                     BOOLEAN WriteToDevice)
 {
 	args[DV_DMA_ARG_VA] = Buffer ? dv_ndis_va32(Buffer->MappedSystemVa) : 0;
 	args[DV_DMA_ARG_OFFSET] = Offset;
@@ -1044,7 +1068,8 @@ static void record_pages(struct dv_ndis *ndis, uint32_t rec, PNDIS_BUFFER Buffer
 }
 
 VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
-                            ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File, int Line)
+                            ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File,
+                            int Line)
 {
 	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
 	if (!nd)
@@ -1054,7 +1079,7 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
 	struct call_scope s =
-		call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
+	        call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
 	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st;
 	if (irql(nd) > DV_DISPATCH_LEVEL)
@@ -1085,18 +1110,20 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	h->setup_loc = loc;
 	/* "which has been flushed to or from the device to maintain data integrity":
 	 * KeFlushIoBuffers(Mdl, ReadOperation = !WriteToDevice, DmaOperation = TRUE). */
-	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
+	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
+		              [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = !WriteToDevice };
 	struct call_scope f =
-		call_begin(nd, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
+	        call_begin(nd, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
 	dv_hal_flush_io_buffers(nd->sim, Buffer, Offset, Length, !WriteToDevice);
 	call_end(nd, f, DV_CALL_KE_FLUSH_IO_BUFFERS, 0);
 	/* IoMapTransfer programs the 8237 (and bounces when it must). Its returned logical
 	 * address means nothing to a system-DMA driver (MS-MAP). */
-	uint32_t margs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
+	uint32_t margs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
+		              [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
 	struct call_scope m =
-		call_begin(nd, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
+	        call_begin(nd, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
 	dv_hal_map_transfer(nd->sim, h->adapter, Buffer, Offset, Length, WriteToDevice != 0);
 	if (m.rec < nd->nrec) {
 		nd->rec[m.rec].arg[DV_MAP_ARG_BOUNCED] = h->adapter->bounced;
@@ -1112,8 +1139,9 @@ out:
 	call_end(nd, s, DV_CALL_SETUP_DMA_TRANSFER, st);
 }
 
-VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
-                               ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File, int Line)
+VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle,
+                               PNDIS_BUFFER Buffer, ULONG Offset, ULONG Length,
+                               BOOLEAN WriteToDevice, const char *File, int Line)
 {
 	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
 	if (!nd)
@@ -1123,7 +1151,7 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
 	struct call_scope s =
-		call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
+	        call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
 	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (irql(nd) > DV_DISPATCH_LEVEL)
@@ -1142,12 +1170,13 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	}
 	/* IoFlushAdapterBuffers: masks the channel ("resets the system DMA controller in
 	 * preparation for further DMA transfers"), copies a bounced receive back. */
-	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset, [DV_MAP_ARG_LENGTH] = Length,
+	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
+		              [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
 	struct call_scope f = call_begin(nd, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc, DV_SRC_HAL,
-					 fargs, 3, h->channel);
+	                                 fargs, 3, h->channel);
 	bool coherent = dv_hal_flush_adapter_buffers(nd->sim, h->adapter, Buffer, Offset, Length,
-						     WriteToDevice != 0);
+	                                             WriteToDevice != 0);
 	call_end(nd, f, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, coherent);
 	/* "The DMA controller was released but the data transfer might be incoherent." */
 	st = coherent ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
@@ -1167,7 +1196,7 @@ ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int
 		return 0;
 	uint16_t loc = loc_of(nd, File, Line);
 	struct call_scope s = call_begin(nd, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0,
-					 DV_NO_CHANNEL);
+	                                 DV_NO_CHANNEL);
 	ULONG left = 0;
 	if (irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
@@ -1176,7 +1205,7 @@ ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int
 		if (s.rec < nd->nrec)
 			nd->rec[s.rec].channel = h->channel;
 		struct call_scope r = call_begin(nd, DV_CALL_HAL_READ_DMA_COUNTER, loc, DV_SRC_HAL,
-						 NULL, 0, h->channel);
+		                                 NULL, 0, h->channel);
 		left = dv_hal_read_dma_counter(nd->sim, h->adapter);
 		call_end(nd, r, DV_CALL_HAL_READ_DMA_COUNTER, (int32_t)left);
 	}
@@ -1209,19 +1238,21 @@ static PVOID sim_alloc(struct dv_ndis *nd, uint32_t length, uint32_t highest, ui
 }
 
 NDIS_STATUS NdisAllocateMemoryAt(PVOID *VirtualAddress, UINT Length, UINT MemoryFlags,
-                                 NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress, const char *File, int Line)
+                                 NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress, const char *File,
+                                 int Line)
 {
 	struct dv_ndis *nd = bound;
 	if (!nd || !VirtualAddress)
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[3] = { Length, MemoryFlags, (uint32_t)HighestAcceptableAddress.QuadPart };
 	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_MEMORY, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	*VirtualAddress = NULL;
 	if (MemoryFlags & NDIS_MEMORY_CONTIGUOUS) {
 		/* Physically contiguous memory below HighestAcceptableAddress, in the machine. */
 		int64_t hi = HighestAcceptableAddress.QuadPart;
-		uint32_t limit = hi <= 0 || hi >= (int64_t)DV_MEM_MAX ? DV_MEM_MAX : (uint32_t)hi + 1;
+		uint32_t limit = hi <= 0 || hi >= (int64_t)DV_MEM_MAX ? DV_MEM_MAX :
+		                                                        (uint32_t)hi + 1;
 		uint32_t phys = 0;
 		*VirtualAddress = sim_alloc(nd, Length, limit, &phys);
 		if (s.rec < nd->nrec)
@@ -1243,19 +1274,20 @@ NDIS_STATUS NdisAllocateMemoryWithTagAt(PVOID *VirtualAddress, UINT Length, ULON
 	return NdisAllocateMemoryAt(VirtualAddress, Length, 0, any, File, Line);
 }
 
-VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const char *File, int Line)
+VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const char *File,
+                      int Line)
 {
 	struct dv_ndis *nd = bound;
 	(void)MemoryFlags;
 	if (!nd || !VirtualAddress)
 		return;
 	struct call_scope s = call_begin(nd, DV_CALL_FREE_MEMORY, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	if (dv_ndis_is_sim_va(VirtualAddress))
 		unmap_pages(nd, VirtualAddress, Length);
 	else if (!host_free(nd, VirtualAddress))
 		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, s.rec < nd->nrec ? nd->rec[s.rec].loc : 0,
-				s.rec);
+		                s.rec);
 	call_end(nd, s, DV_CALL_FREE_MEMORY, 0);
 }
 
@@ -1271,15 +1303,15 @@ VOID NdisMAllocateSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length
 		return;
 	uint32_t args[1] = { Length };
 	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_SHARED_MEMORY, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	uint32_t phys = 0;
 	*VirtualAddress = MiniportAdapterHandle == (NDIS_HANDLE)nd ?
-				  sim_alloc(nd, Length, 0x01000000u, &phys) :
-				  NULL;
+	                          sim_alloc(nd, Length, 0x01000000u, &phys) :
+	                          NULL;
 	if (PhysicalAddress)
 		PhysicalAddress->QuadPart = *VirtualAddress ? phys : 0;
 	call_end(nd, s, DV_CALL_ALLOCATE_SHARED_MEMORY,
-		 *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
+	         *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
 }
 
 VOID NdisMFreeSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
@@ -1312,7 +1344,7 @@ static bool under_transfer(struct dv_ndis *nd, uint32_t a, uint32_t n, bool writ
 
 /* Checks a simulated range for the verifier's data rules before a copy touches it. */
 static void check_range(struct dv_ndis *nd, const void *va, ULONG len, bool reading, uint16_t loc,
-			uint32_t rec)
+                        uint32_t rec)
 {
 	uint32_t start = dv_ndis_va_to_phys(nd, va);
 	if (start == DV_NO_ADDR) {
@@ -1326,13 +1358,14 @@ static void check_range(struct dv_ndis *nd, const void *va, ULONG len, bool read
 	for (ULONG k = 0; k < len;) {
 		const uint8_t *p = (const uint8_t *)va + k;
 		uint32_t phys = dv_ndis_va_to_phys(nd, p);
-		uint32_t in_page = DV_PAGE_SIZE - (uint32_t)(((uintptr_t)p - va_base()) % DV_PAGE_SIZE);
+		uint32_t in_page =
+		        DV_PAGE_SIZE - (uint32_t)(((uintptr_t)p - va_base()) % DV_PAGE_SIZE);
 		uint32_t n = len - k < in_page ? len - k : in_page;
 		if (phys != DV_NO_ADDR && under_transfer(nd, phys, n, !reading)) {
 			dv_ndis_violate(nd,
-					reading ? DV_RULE_DMA_READ_BEFORE_COMPLETE :
-						  DV_RULE_DMA_SEND_BEFORE_COMPLETE,
-					loc, rec);
+			                reading ? DV_RULE_DMA_READ_BEFORE_COMPLETE :
+			                          DV_RULE_DMA_SEND_BEFORE_COMPLETE,
+			                loc, rec);
 			return;
 		}
 		k += n;
@@ -1360,7 +1393,8 @@ static void write_byte(struct dv_ndis *nd, void *dst, ULONG k, uint8_t v)
 		dv_sim_cpu_write(nd->sim, phys, v);
 }
 
-VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const char *File, int Line)
+VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const char *File,
+                      int Line)
 {
 	struct dv_ndis *nd = bound;
 	if (!nd || Length == 0)
@@ -1373,9 +1407,9 @@ VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const
 	}
 	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t args[3] = { dv_ndis_va_to_phys(nd, Destination), dv_ndis_va_to_phys(nd, Source),
-			     Length };
+		             Length };
 	struct call_scope s =
-		call_begin(nd, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	        call_begin(nd, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	if ((!sim_dst && !Destination) || (!sim_src && !Source)) {
 		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, loc, s.rec);
 	} else {
@@ -1406,14 +1440,15 @@ VOID NdisZeroMemoryAt(PVOID Destination, ULONG Length, const char *File, int Lin
 	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t args[2] = { dv_ndis_va_to_phys(nd, Destination), Length };
 	struct call_scope s =
-		call_begin(nd, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	        call_begin(nd, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	check_range(nd, Destination, Length, false, loc, s.rec);
 	for (ULONG k = 0; k < Length; k++)
 		write_byte(nd, Destination, k, 0);
 	call_end(nd, s, DV_CALL_ZERO_MEMORY, 0);
 }
 
-ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, const char *File, int Line)
+ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, const char *File,
+                        int Line)
 {
 	struct dv_ndis *nd = bound;
 	(void)File, (void)Line;
@@ -1427,8 +1462,8 @@ ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, 
 
 /* ---- buffers and packets ----------------------------------------------------------------- */
 
-VOID NdisAllocateBufferPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT NumberOfDescriptors,
-                              const char *File, int Line)
+VOID NdisAllocateBufferPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle,
+                              UINT NumberOfDescriptors, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
 	(void)NumberOfDescriptors, (void)File, (void)Line;
@@ -1492,8 +1527,9 @@ VOID NdisAdjustBufferLength(PNDIS_BUFFER Buffer, UINT Length)
 		Buffer->ByteCount = Length;
 }
 
-VOID NdisAllocatePacketPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT NumberOfDescriptors,
-                              UINT ProtocolReservedLength, const char *File, int Line)
+VOID NdisAllocatePacketPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle,
+                              UINT NumberOfDescriptors, UINT ProtocolReservedLength,
+                              const char *File, int Line)
 {
 	NdisAllocateBufferPoolAt(Status, PoolHandle, NumberOfDescriptors, File, Line);
 	(void)ProtocolReservedLength;
@@ -1613,7 +1649,7 @@ VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet,
 			seq = nd->tx[i].seq;
 	uint32_t args[2] = { seq, (uint32_t)Status };
 	struct call_scope s =
-		call_begin(nd, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	        call_begin(nd, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	if (irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* Completing a send while a transfer that reads host memory is still set up treats the
@@ -1643,7 +1679,7 @@ VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACK
 	uint16_t loc = loc_of(nd, File, Line);
 	uint32_t args[1] = { NumberOfPackets };
 	struct call_scope s = call_begin(nd, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER,
-					 args, 1, DV_NO_CHANNEL);
+	                                 args, 1, DV_NO_CHANNEL);
 	if (irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* The protocol copies each frame out during the indication, with the CPU: if the
@@ -1723,7 +1759,7 @@ static bool keyword_is(const NDIS_STRING *k, const char *ascii)
 }
 
 VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
-			   NDIS_HANDLE WrapperConfigurationContext)
+                           NDIS_HANDLE WrapperConfigurationContext)
 {
 	struct dv_ndis *nd = ndis_of(WrapperConfigurationContext);
 	if (nd)
@@ -1735,8 +1771,8 @@ VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle
 }
 
 VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
-			   NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
-			   NDIS_PARAMETER_TYPE ParameterType)
+                           NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
+                           NDIS_PARAMETER_TYPE ParameterType)
 {
 	(void)ParameterType; /* "ignored in Windows NT and later" (NdisReadConfiguration) */
 	struct dv_ndis *nd = config_owner(ConfigurationHandle);
@@ -1775,7 +1811,7 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 	uint32_t us = MicrosecondsToStall > 50000 ? 50000 : MicrosecondsToStall;
 	uint32_t args[1] = { MicrosecondsToStall };
 	struct call_scope s = call_begin(nd, DV_CALL_STALL_EXECUTION, loc_of(nd, File, Line),
-					 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
 	/* The machine runs on while the CPU spins: 2 bus cycles a microsecond (an 8 MHz ISA
 	 * bus, 4 clocks a DMA cycle). Interrupts and DPCs are delivered after a tick's device
 	 * work, so a DPC's stall advances time; in the ISR (DIRQL) no other interrupt comes in.

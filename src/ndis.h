@@ -63,7 +63,10 @@ typedef PVOID NDIS_HANDLE, *PNDIS_HANDLE;
 
 typedef enum _NDIS_MEDIUM { NdisMedium802_3 = 0, NdisMediumMax } NDIS_MEDIUM, *PNDIS_MEDIUM;
 typedef enum _NDIS_INTERFACE_TYPE { Isa = 1 } NDIS_INTERFACE_TYPE;
-typedef enum _NDIS_INTERRUPT_MODE { NdisInterruptLevelSensitive, NdisInterruptLatched } NDIS_INTERRUPT_MODE;
+typedef enum _NDIS_INTERRUPT_MODE {
+	NdisInterruptLevelSensitive,
+	NdisInterruptLatched
+} NDIS_INTERRUPT_MODE;
 
 /* ---- buffers and packets ------------------------------------------------------------- */
 
@@ -77,7 +80,7 @@ typedef struct _MDL {
 	PVOID MappedSystemVa; /* StartVa + ByteOffset */
 	PVOID StartVa;        /* page-aligned */
 	ULONG ByteCount;
-	ULONG ByteOffset;     /* offset of the first byte inside the first page */
+	ULONG ByteOffset; /* offset of the first byte inside the first page */
 	ULONG PfnCount;
 	ULONG Pfn[DV_MDL_MAX_PAGES]; /* physical page numbers */
 } MDL, *PMDL, NDIS_BUFFER, *PNDIS_BUFFER;
@@ -208,8 +211,10 @@ typedef struct _NDIS_MINIPORT_CHARACTERISTICS {
 /* ---- the calls (each *At function gets the caller's file and line from its macro) ----- */
 
 VOID NdisMInitializeWrapperAt(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific1,
-                              PVOID SystemSpecific2, PVOID SystemSpecific3, const char *File, int Line);
-#define NdisMInitializeWrapper(_H, _S1, _S2, _S3) NdisMInitializeWrapperAt(_H, _S1, _S2, _S3, __FILE__, __LINE__)
+                              PVOID SystemSpecific2, PVOID SystemSpecific3, const char *File,
+                              int Line);
+#define NdisMInitializeWrapper(_H, _S1, _S2, _S3)                                                  \
+	NdisMInitializeWrapperAt(_H, _S1, _S2, _S3, __FILE__, __LINE__)
 
 NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
                                     PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
@@ -217,13 +222,15 @@ NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
 #define NdisMRegisterMiniport(_H, _C, _L) NdisMRegisterMiniportAt(_H, _C, _L, __FILE__, __LINE__)
 
 VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext,
-                          BOOLEAN BusMaster, NDIS_INTERFACE_TYPE AdapterType, const char *File, int Line);
+                          BOOLEAN BusMaster, NDIS_INTERFACE_TYPE AdapterType, const char *File,
+                          int Line);
 #define NdisMSetAttributes(_H, _C, _B, _T) NdisMSetAttributesAt(_H, _C, _B, _T, __FILE__, __LINE__)
 
 VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
                                   PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize,
                                   const char *File, int Line);
-#define NdisMQueryAdapterResources(_S, _W, _R, _B) NdisMQueryAdapterResourcesAt(_S, _W, _R, _B, __FILE__, __LINE__)
+#define NdisMQueryAdapterResources(_S, _W, _R, _B)                                                 \
+	NdisMQueryAdapterResourcesAt(_S, _W, _R, _B, __FILE__, __LINE__)
 
 /* Configuration: the miniport's Parameters key. NdisOpenConfiguration takes the
  * WrapperConfigurationContext MiniportInitialize was given; NdisReadConfiguration looks a
@@ -234,13 +241,13 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
  * NDIS_STATUS_FAILURE: no such keyword. */
 typedef uint16_t WCHAR, *PWSTR;
 typedef struct _UNICODE_STRING {
-	USHORT Length;	      /* bytes, without a terminating 0 */
+	USHORT Length;        /* bytes, without a terminating 0 */
 	USHORT MaximumLength; /* bytes */
 	PWSTR Buffer;
 } UNICODE_STRING, *PUNICODE_STRING, NDIS_STRING, *PNDIS_STRING;
-#define NDIS_STRING_CONST(x) \
-	{ \
-		(USHORT)(sizeof(u##x) - sizeof(WCHAR)), (USHORT)sizeof(u##x), (PWSTR)u##x \
+#define NDIS_STRING_CONST(x)                                                                       \
+	{                                                                                          \
+		(USHORT)(sizeof(u##x) - sizeof(WCHAR)), (USHORT)sizeof(u##x), (PWSTR)u##x          \
 	}
 
 typedef enum _NDIS_PARAMETER_TYPE {
@@ -266,10 +273,10 @@ typedef struct _NDIS_CONFIGURATION_PARAMETER {
 } NDIS_CONFIGURATION_PARAMETER, *PNDIS_CONFIGURATION_PARAMETER;
 
 VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
-			   NDIS_HANDLE WrapperConfigurationContext);
+                           NDIS_HANDLE WrapperConfigurationContext);
 VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
-			   NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
-			   NDIS_PARAMETER_TYPE ParameterType);
+                           NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
+                           NDIS_PARAMETER_TYPE ParameterType);
 VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle);
 
 /* Port I/O (the real NdisRaw* macros take a port number). */
@@ -283,15 +290,18 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
                                      UINT InterruptLevel, BOOLEAN RequestIsr,
                                      BOOLEAN SharedInterrupt, NDIS_INTERRUPT_MODE InterruptMode,
                                      const char *File, int Line);
-#define NdisMRegisterInterrupt(_I, _H, _V, _L, _R, _S, _M) NdisMRegisterInterruptAt(_I, _H, _V, _L, _R, _S, _M, __FILE__, __LINE__)
+#define NdisMRegisterInterrupt(_I, _H, _V, _L, _R, _S, _M)                                         \
+	NdisMRegisterInterruptAt(_I, _H, _V, _L, _R, _S, _M, __FILE__, __LINE__)
 VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *File, int Line);
 #define NdisMDeregisterInterrupt(_I) NdisMDeregisterInterruptAt(_I, __FILE__, __LINE__)
 
-NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle, NDIS_HANDLE MiniportAdapterHandle,
-                                      UINT DmaChannel, BOOLEAN Dma32BitAddresses,
+NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
+                                      NDIS_HANDLE MiniportAdapterHandle, UINT DmaChannel,
+                                      BOOLEAN Dma32BitAddresses,
                                       PNDIS_DMA_DESCRIPTION DmaDescription, ULONG MaximumLength,
                                       const char *File, int Line);
-#define NdisMRegisterDmaChannel(_D, _H, _C, _A, _Desc, _M) NdisMRegisterDmaChannelAt(_D, _H, _C, _A, _Desc, _M, __FILE__, __LINE__)
+#define NdisMRegisterDmaChannel(_D, _H, _C, _A, _Desc, _M)                                         \
+	NdisMRegisterDmaChannelAt(_D, _H, _C, _A, _Desc, _M, __FILE__, __LINE__)
 VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int Line);
 #define NdisMDeregisterDmaChannel(_D) NdisMDeregisterDmaChannelAt(_D, __FILE__, __LINE__)
 
@@ -299,60 +309,75 @@ VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File
  * NdisSetupDmaTransfer and NdisMCompleteDmaTransfer to NdisCompleteDmaTransfer; both write
  * their result through _S and return nothing. */
 VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
-                            ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File, int Line);
-VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
-                               ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File, int Line);
-#define NdisSetupDmaTransfer(_S, _H, _B, _O, _L, _M_) NdisSetupDmaTransferAt(_S, _H, _B, _O, _L, _M_, __FILE__, __LINE__)
-#define NdisCompleteDmaTransfer(_S, _H, _B, _O, _L, _M_) NdisCompleteDmaTransferAt(_S, _H, _B, _O, _L, _M_, __FILE__, __LINE__)
+                            ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File,
+                            int Line);
+VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle,
+                               PNDIS_BUFFER Buffer, ULONG Offset, ULONG Length,
+                               BOOLEAN WriteToDevice, const char *File, int Line);
+#define NdisSetupDmaTransfer(_S, _H, _B, _O, _L, _M_)                                              \
+	NdisSetupDmaTransferAt(_S, _H, _B, _O, _L, _M_, __FILE__, __LINE__)
+#define NdisCompleteDmaTransfer(_S, _H, _B, _O, _L, _M_)                                           \
+	NdisCompleteDmaTransferAt(_S, _H, _B, _O, _L, _M_, __FILE__, __LINE__)
 #define NdisMSetupDmaTransfer(_S, _H, _B, _O, _L, _M_) NdisSetupDmaTransfer(_S, _H, _B, _O, _L, _M_)
-#define NdisMCompleteDmaTransfer(_S, _H, _B, _O, _L, _M_) NdisCompleteDmaTransfer(_S, _H, _B, _O, _L, _M_)
+#define NdisMCompleteDmaTransfer(_S, _H, _B, _O, _L, _M_)                                          \
+	NdisCompleteDmaTransfer(_S, _H, _B, _O, _L, _M_)
 
 ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int Line);
 #define NdisMReadDmaCounter(_D) NdisMReadDmaCounterAt(_D, __FILE__, __LINE__)
 
 /* Memory. */
 NDIS_STATUS NdisAllocateMemoryAt(PVOID *VirtualAddress, UINT Length, UINT MemoryFlags,
-                                 NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress, const char *File, int Line);
+                                 NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress, const char *File,
+                                 int Line);
 #define NdisAllocateMemory(_V, _L, _F, _H) NdisAllocateMemoryAt(_V, _L, _F, _H, __FILE__, __LINE__)
 NDIS_STATUS NdisAllocateMemoryWithTagAt(PVOID *VirtualAddress, UINT Length, ULONG Tag,
                                         const char *File, int Line);
-#define NdisAllocateMemoryWithTag(_V, _L, _T) NdisAllocateMemoryWithTagAt(_V, _L, _T, __FILE__, __LINE__)
-VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const char *File, int Line);
+#define NdisAllocateMemoryWithTag(_V, _L, _T)                                                      \
+	NdisAllocateMemoryWithTagAt(_V, _L, _T, __FILE__, __LINE__)
+VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const char *File,
+                      int Line);
 #define NdisFreeMemory(_V, _L, _F) NdisFreeMemoryAt(_V, _L, _F, __FILE__, __LINE__)
 VOID NdisMAllocateSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
                                  PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
                                  const char *File, int Line);
-#define NdisMAllocateSharedMemory(_H, _L, _C, _V, _P) NdisMAllocateSharedMemoryAt(_H, _L, _C, _V, _P, __FILE__, __LINE__)
+#define NdisMAllocateSharedMemory(_H, _L, _C, _V, _P)                                              \
+	NdisMAllocateSharedMemoryAt(_H, _L, _C, _V, _P, __FILE__, __LINE__)
 VOID NdisMFreeSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
                              PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress,
                              const char *File, int Line);
-#define NdisMFreeSharedMemory(_H, _L, _C, _V, _P) NdisMFreeSharedMemoryAt(_H, _L, _C, _V, _P, __FILE__, __LINE__)
+#define NdisMFreeSharedMemory(_H, _L, _C, _V, _P)                                                  \
+	NdisMFreeSharedMemoryAt(_H, _L, _C, _V, _P, __FILE__, __LINE__)
 
 /* Copies go through the simulated CPU (and its cache) when either side is simulated memory. */
-VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const char *File, int Line);
+VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const char *File,
+                      int Line);
 #define NdisMoveMemory(_D, _S, _L) NdisMoveMemoryAt(_D, _S, _L, __FILE__, __LINE__)
 VOID NdisZeroMemoryAt(PVOID Destination, ULONG Length, const char *File, int Line);
 #define NdisZeroMemory(_D, _L) NdisZeroMemoryAt(_D, _L, __FILE__, __LINE__)
-ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, const char *File, int Line);
+ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, const char *File,
+                        int Line);
 #define NdisEqualMemory(_A, _B, _L) NdisEqualMemoryAt(_A, _B, _L, __FILE__, __LINE__)
 
 /* Buffer and packet descriptors. */
-VOID NdisAllocateBufferPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT NumberOfDescriptors,
-                              const char *File, int Line);
+VOID NdisAllocateBufferPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle,
+                              UINT NumberOfDescriptors, const char *File, int Line);
 #define NdisAllocateBufferPool(_S, _P, _N) NdisAllocateBufferPoolAt(_S, _P, _N, __FILE__, __LINE__)
 VOID NdisFreeBufferPool(NDIS_HANDLE PoolHandle);
 VOID NdisAllocateBufferAt(PNDIS_STATUS Status, PNDIS_BUFFER *Buffer, NDIS_HANDLE PoolHandle,
                           PVOID VirtualAddress, UINT Length, const char *File, int Line);
-#define NdisAllocateBuffer(_S, _B, _P, _V, _L) NdisAllocateBufferAt(_S, _B, _P, _V, _L, __FILE__, __LINE__)
+#define NdisAllocateBuffer(_S, _B, _P, _V, _L)                                                     \
+	NdisAllocateBufferAt(_S, _B, _P, _V, _L, __FILE__, __LINE__)
 VOID NdisFreeBuffer(PNDIS_BUFFER Buffer);
 VOID NdisQueryBuffer(PNDIS_BUFFER Buffer, PVOID *VirtualAddress, PUINT Length);
 VOID NdisQueryBufferOffset(PNDIS_BUFFER Buffer, PUINT Offset, PUINT Length);
 VOID NdisGetNextBuffer(PNDIS_BUFFER CurrentBuffer, PNDIS_BUFFER *NextBuffer);
 VOID NdisAdjustBufferLength(PNDIS_BUFFER Buffer, UINT Length);
 
-VOID NdisAllocatePacketPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT NumberOfDescriptors,
-                              UINT ProtocolReservedLength, const char *File, int Line);
-#define NdisAllocatePacketPool(_S, _P, _N, _R) NdisAllocatePacketPoolAt(_S, _P, _N, _R, __FILE__, __LINE__)
+VOID NdisAllocatePacketPoolAt(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle,
+                              UINT NumberOfDescriptors, UINT ProtocolReservedLength,
+                              const char *File, int Line);
+#define NdisAllocatePacketPool(_S, _P, _N, _R)                                                     \
+	NdisAllocatePacketPoolAt(_S, _P, _N, _R, __FILE__, __LINE__)
 VOID NdisFreePacketPool(NDIS_HANDLE PoolHandle);
 VOID NdisAllocatePacketAt(PNDIS_STATUS Status, PNDIS_PACKET *Packet, NDIS_HANDLE PoolHandle,
                           const char *File, int Line);
@@ -371,7 +396,8 @@ VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet,
 #define NdisMSendComplete(_H, _P, _S) NdisMSendCompleteAt(_H, _P, _S, __FILE__, __LINE__)
 VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET ReceivePackets,
                                   UINT NumberOfPackets, const char *File, int Line);
-#define NdisMIndicateReceivePacket(_H, _P, _N) NdisMIndicateReceivePacketAt(_H, _P, _N, __FILE__, __LINE__)
+#define NdisMIndicateReceivePacket(_H, _P, _N)                                                     \
+	NdisMIndicateReceivePacketAt(_H, _P, _N, __FILE__, __LINE__)
 
 /* Time and IRQL. NdisStallExecution lets the machine run: 1 us is 2 bus cycles here. */
 VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line);
@@ -397,9 +423,9 @@ typedef NDIS_STATUS (*DV_DRIVER_ENTRY)(PVOID DriverObject, PVOID RegistryPath);
 #else
 #define DV_DRIVER_EXPORT_VISIBLE
 #endif
-#define DV_DRIVER_EXPORT_ABI                                                                  \
-	DV_DRIVER_EXPORT_VISIBLE NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath); \
-	extern DV_DRIVER_EXPORT_VISIBLE const int DvDriverAbiVersion;                             \
+#define DV_DRIVER_EXPORT_ABI                                                                       \
+	DV_DRIVER_EXPORT_VISIBLE NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath);  \
+	extern DV_DRIVER_EXPORT_VISIBLE const int DvDriverAbiVersion;                              \
 	DV_DRIVER_EXPORT_VISIBLE const int DvDriverAbiVersion = DV_NDIS_ABI_VERSION
 
 #ifdef __cplusplus

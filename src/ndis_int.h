@@ -74,7 +74,7 @@ struct dv_ndis {
 	size_t nhandles;
 	/* memory */
 	uint32_t va_map[DV_VA_PAGES]; /* virtual page -> physical page + 1, 0 = unmapped */
-	uint32_t va_next;	      /* next free virtual page (bump allocator) */
+	uint32_t va_next;             /* next free virtual page (bump allocator) */
 	uint8_t phys_used[DV_MEM_PAGES / 8];
 	void **host_allocs; /* every host allocation made for the driver */
 	size_t nhost, host_cap;

@@ -38,7 +38,7 @@ static void scenario(uint64_t seed, struct dv_quiz *q)
 	q->width16 = q->channel >= 4;
 	q->demand = pick(&s, 2) == 0;
 	q->send = pick(&s, 2) == 0;
-	uint32_t unit = q->width16 ? 2 : 1;  /* keep addresses and lengths even on 16-bit channels */
+	uint32_t unit = q->width16 ? 2 : 1; /* keep addresses and lengths even on 16-bit channels */
 	uint32_t block = q->width16 ? 0x20000u : 0x10000u;
 	uint32_t len = unit * (16 + pick(&s, 1000 / unit)); /* 16 .. about 1 KiB */
 	uint32_t where = pick(&s, 8);
@@ -57,7 +57,8 @@ static void scenario(uint64_t seed, struct dv_quiz *q)
 			q->place = DV_QUIZ_CROSS128;
 			line = 0x20000u * (2 + pick(&s, 0x60));
 		} else if (q->width16) {
-			line = 0x10000u * (2 * (1 + pick(&s, 0x60)) + 1); /* odd: the middle of a 128 KiB block */
+			line = 0x10000u * (2 * (1 + pick(&s, 0x60)) +
+			                   1); /* odd: the middle of a 128 KiB block */
 		} else {
 			line = 0x10000u * (3 + pick(&s, 0xC0));
 		}
@@ -250,7 +251,7 @@ static void replay_regs(const struct dv_cursor *c, unsigned ch, struct dv_quiz_f
 /* A byte written to (or read from) one of the channel's registers, with what it means; false
  * for a port the quiz's channel does not use. ff: the flip-flop before the access. */
 static bool port_meaning(const struct dv_quiz *q, const struct dv_event *e, bool ff,
-			 unsigned *naddr, unsigned *ncount, int *question, char *buf, size_t size)
+                         unsigned *naddr, unsigned *ncount, int *question, char *buf, size_t size)
 {
 	unsigned ch = q->channel, sub = ch & 3, chip, reg;
 	uint8_t v = (uint8_t)e->new_value;
@@ -259,7 +260,7 @@ static bool port_meaning(const struct dv_quiz *q, const struct dv_event *e, bool
 	bool out = e->kind == DV_EV_PORT_OUT;
 	if (e->index == dv_dma_page_port(ch)) {
 		snprintf(buf, size, "page register ch%u = 0x%02X: address bits 23-16%s", ch, v,
-			 q->width16 ? " (bit 0 is not used on a 16-bit channel)" : "");
+		         q->width16 ? " (bit 0 is not used on a 16-bit channel)" : "");
 		*question = DV_QUIZ_PAGE;
 		return out;
 	}
@@ -269,18 +270,18 @@ static bool port_meaning(const struct dv_quiz *q, const struct dv_event *e, bool
 		bool count = reg & 1;
 		if (!out) {
 			snprintf(
-				buf, size,
-				"reads the current count's %s byte 0x%02X; the flip-flop flips to %s",
-				half, v, next);
+			        buf, size,
+			        "reads the current count's %s byte 0x%02X; the flip-flop flips to %s",
+			        half, v, next);
 			return true;
 		}
 		unsigned *n = count ? ncount : naddr;
 		*question = count ? (*n == 0 ? DV_QUIZ_COUNT_LO : DV_QUIZ_COUNT_HI) :
-				    (*n == 0 ? DV_QUIZ_ADDR_LO : DV_QUIZ_ADDR_HI);
+		                    (*n == 0 ? DV_QUIZ_ADDR_LO : DV_QUIZ_ADDR_HI);
 		(*n)++;
 		snprintf(buf, size, "%s register, %s byte 0x%02X (flip-flop was %s; now %s)%s",
-			 count ? "count" : "address", half, v, half, next,
-			 count && ff ? (q->width16 ? ": words - 1" : ": bytes - 1") : "");
+		         count ? "count" : "address", half, v, half, next,
+		         count && ff ? (q->width16 ? ": words - 1" : ": bytes - 1") : "");
 		return true;
 	}
 	if (!out)
@@ -293,19 +294,18 @@ static bool port_meaning(const struct dv_quiz *q, const struct dv_event *e, bool
 		if ((v & 3) != sub)
 			return false;
 		snprintf(buf, size, "%s channel %u%s", (v & 4) ? "masks" : "unmasks", ch,
-			 (v & 4) ? ": it ignores DREQ" : ": it may answer DREQ now");
+		         (v & 4) ? ": it ignores DREQ" : ": it may answer DREQ now");
 		return true;
 	case DV_DMA_REG_MODE:
 		if ((v & 3) != sub)
 			return false;
 		snprintf(buf, size, "mode 0x%02X: %s, %s%s%s, bits 1-0 = %u: channel %u", v,
-			 dv_dma_sel_name(dv_dma_mode_sel(v)), dv_dma_type_name(dv_dma_mode_type(v)),
-			 (v & DV_DMA_MODE_AUTOINIT) ? ", auto-init" : "",
-			 (v & DV_DMA_MODE_DECREMENT) ? ", decrement" : "", sub, ch);
+		         dv_dma_sel_name(dv_dma_mode_sel(v)), dv_dma_type_name(dv_dma_mode_type(v)),
+		         (v & DV_DMA_MODE_AUTOINIT) ? ", auto-init" : "",
+		         (v & DV_DMA_MODE_DECREMENT) ? ", decrement" : "", sub, ch);
 		*question = DV_QUIZ_MODE;
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -321,7 +321,7 @@ static size_t cycle_end(const struct dv_trace *t, size_t i, size_t end)
 }
 
 static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const struct dv_quiz *q,
-			 size_t from, struct dv_quiz_replay *r)
+                         size_t from, struct dv_quiz_replay *r)
 {
 	unsigned ch = q->channel, sub = ch & 3;
 	size_t cap = 0, end = sim->trace.len;
@@ -355,10 +355,10 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 			if (port_meaning(q, e, ff, &naddr, &ncount, &question, what, sizeof what)) {
 				const char *pn = dv_port_name(sim, e->index, pname, sizeof pname);
 				snprintf(text, sizeof text, "%s 0x%02X %s port 0x%02X (%s): %s",
-					 e->kind == DV_EV_PORT_OUT ? "out" : "in",
-					 (unsigned)(uint8_t)e->new_value,
-					 e->kind == DV_EV_PORT_OUT ? "to" : "from",
-					 (unsigned)e->index, pn ? pn : "?", what);
+				         e->kind == DV_EV_PORT_OUT ? "out" : "in",
+				         (unsigned)(uint8_t)e->new_value,
+				         e->kind == DV_EV_PORT_OUT ? "to" : "from",
+				         (unsigned)e->index, pn ? pn : "?", what);
 				keep = true;
 			}
 			break;
@@ -370,15 +370,12 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 			case DV_CALL_KE_FLUSH_IO_BUFFERS:
 			case DV_CALL_IO_FLUSH_ADAPTER_BUFFERS:
 			case DV_CALL_MOVE_MEMORY:
-			case DV_CALL_READ_DMA_COUNTER:
-				keep = true;
-				break;
+			case DV_CALL_READ_DMA_COUNTER: keep = true; break;
 			case DV_CALL_IO_MAP_TRANSFER:
 				keep = true;
 				question = DV_QUIZ_BOUNCE;
 				break;
-			default:
-				break;
+			default: break;
 			}
 			if (keep)
 				dv_event_describe(sim, nd, e, text, sizeof text);
@@ -403,10 +400,10 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 				uint16_t cnt = (uint16_t)dv_cursor_get(&c, DV_SLOT_DMA_COUNT, ch);
 				size_t tl = strlen(text);
 				snprintf(text + tl, sizeof text - tl,
-					 ": (count 0x%04X + 1) & 0xFFFF = %u %s%s", cnt,
-					 (unsigned)((cnt + 1u) & 0xFFFFu),
-					 q->width16 ? "words" : "bytes",
-					 q->width16 ? ", times 2" : "");
+				         ": (count 0x%04X + 1) & 0xFFFF = %u %s%s", cnt,
+				         (unsigned)((cnt + 1u) & 0xFFFFu),
+				         q->width16 ? "words" : "bytes",
+				         q->width16 ? ", times 2" : "");
 			}
 			break;
 		case DV_EV_XFER:
@@ -420,15 +417,15 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 				after = cycle_end(&sim->trace, i, end);
 				dv_cursor_seek(&c, after);
 				snprintf(text, sizeof text,
-					 "DMA cycle: transfer %u of %u, %s 0x%0*X %s 0x%06X%s; "
-					 "count now 0x%04X",
-					 seen, total, width == 2 ? "word" : "byte",
-					 (int)(width * 2), (unsigned)e->new_value,
-					 dir == DV_XFER_TO_MEMORY ? "from the device to" : "at",
-					 (unsigned)e->index,
-					 dir == DV_XFER_TO_MEMORY ? "" : " to the device",
-					 (unsigned)(uint16_t)dv_cursor_get(&c, DV_SLOT_DMA_COUNT,
-									   ch));
+				         "DMA cycle: transfer %u of %u, %s 0x%0*X %s 0x%06X%s; "
+				         "count now 0x%04X",
+				         seen, total, width == 2 ? "word" : "byte",
+				         (int)(width * 2), (unsigned)e->new_value,
+				         dir == DV_XFER_TO_MEMORY ? "from the device to" : "at",
+				         (unsigned)e->index,
+				         dir == DV_XFER_TO_MEMORY ? "" : " to the device",
+				         (unsigned)(uint16_t)dv_cursor_get(&c, DV_SLOT_DMA_COUNT,
+				                                           ch));
 			}
 			break;
 		case DV_EV_STATE:
@@ -436,19 +433,19 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 			    ((e->old_value ^ e->new_value) & (1u << ch))) {
 				keep = true;
 				snprintf(
-					text, sizeof text,
-					(e->new_value & (1u << ch)) ?
-						"the device raises DREQ%u: the 8237A takes the bus" :
-						"the device drops DREQ%u: no more transfers",
-					ch);
+				        text, sizeof text,
+				        (e->new_value & (1u << ch)) ?
+				                "the device raises DREQ%u: the 8237A takes the bus" :
+				                "the device drops DREQ%u: no more transfers",
+				        ch);
 			} else if (e->slot == DV_SLOT_DMA_STATUS && e->index == ch >> 2 &&
-				   (e->new_value & ~e->old_value & (1u << sub))) {
+			           (e->new_value & ~e->old_value & (1u << sub))) {
 				keep = true;
 				after = cycle_end(&sim->trace, i, end); /* with the mask TC sets */
 				snprintf(text, sizeof text,
-					 "terminal count on channel %u: the count went past 0 to "
-					 "0xFFFF, the whole Length moved",
-					 ch);
+				         "terminal count on channel %u: the count went past 0 to "
+				         "0xFFFF, the whole Length moved",
+				         ch);
 			}
 			break;
 		case DV_EV_NOTE:
@@ -456,8 +453,7 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 			keep = true;
 			dv_event_describe(sim, nd, e, text, sizeof text);
 			break;
-		default:
-			break;
+		default: break;
 		}
 		if (!keep)
 			continue;
@@ -483,8 +479,8 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 			f->cycle = sim->st.cycle;
 			f->question = DV_QUIZ_VALID;
 			snprintf(f->text, sizeof f->text,
-				 "bytes valid = Length %u - residue %u = %u", (unsigned)q->length,
-				 (unsigned)q->residue, (unsigned)q->valid);
+			         "bytes valid = Length %u - residue %u = %u", (unsigned)q->length,
+			         (unsigned)q->residue, (unsigned)q->valid);
 		}
 	}
 	dv_cursor_finish(&c);
@@ -518,7 +514,8 @@ long dv_quiz_replay_find(const struct dv_quiz_replay *r, unsigned question)
 /* ---- questions and answers ----------------------------------------------------------------- */
 
 static const char *const ids[DV_QUIZ_NQUESTIONS] = {
-	"status", "mode", "addr-lo", "addr-hi", "page", "count-lo", "count-hi", "bounce", "residue", "valid",
+	"status",   "mode",     "addr-lo", "addr-hi", "page",
+	"count-lo", "count-hi", "bounce",  "residue", "valid",
 };
 
 static const char *const asks[DV_QUIZ_NQUESTIONS] = {
@@ -701,10 +698,12 @@ static void why(struct out *o, const struct dv_quiz *q, unsigned question)
 			put(o, "word address (0x%06X >> 1) & 0xFFFF = 0x%04X", (unsigned)q->phys,
 			    (unsigned)((q->phys >> 1) & 0xFFFF));
 		else
-			put(o, "0x%06X & 0xFFFF = 0x%04X", (unsigned)q->phys, (unsigned)(q->phys & 0xFFFF));
+			put(o, "0x%06X & 0xFFFF = 0x%04X", (unsigned)q->phys,
+			    (unsigned)(q->phys & 0xFFFF));
 		break;
 	case DV_QUIZ_PAGE:
-		put(o, "0x%06X >> 16%s", (unsigned)q->phys, q->width16 ? ", bit 0 clear on a 16-bit channel" : "");
+		put(o, "0x%06X >> 16%s", (unsigned)q->phys,
+		    q->width16 ? ", bit 0 clear on a 16-bit channel" : "");
 		break;
 	case DV_QUIZ_COUNT_LO:
 	case DV_QUIZ_COUNT_HI:
@@ -712,11 +711,13 @@ static void why(struct out *o, const struct dv_quiz *q, unsigned question)
 			put(o, "%u bytes = %u words, minus 1 = 0x%04X", (unsigned)q->length,
 			    (unsigned)(q->length / 2), (unsigned)(q->length / 2 - 1));
 		else
-			put(o, "%u bytes minus 1 = 0x%04X", (unsigned)q->length, (unsigned)(q->length - 1));
+			put(o, "%u bytes minus 1 = 0x%04X", (unsigned)q->length,
+			    (unsigned)(q->length - 1));
 		break;
 	case DV_QUIZ_BOUNCE:
 		if (!q->bounce)
-			put(o, "contiguous, below 16 MiB, inside one %s KiB block", q->width16 ? "128" : "64");
+			put(o, "contiguous, below 16 MiB, inside one %s KiB block",
+			    q->width16 ? "128" : "64");
 		else if (q->place == DV_QUIZ_HIGH)
 			put(o, "the buffer is above 16 MiB, out of the 8237's 24-bit reach");
 		else
@@ -728,8 +729,7 @@ static void why(struct out *o, const struct dv_quiz *q, unsigned question)
 	case DV_QUIZ_VALID:
 		put(o, "Length %u - residue %u", (unsigned)q->length, (unsigned)q->residue);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -745,19 +745,22 @@ size_t dv_quiz_format(const struct dv_quiz *q, bool answers, char *buf, size_t s
 	put(&o, "Its NDIS_BUFFER is physically contiguous: %u bytes at physical 0x%08X.\n",
 	    (unsigned)q->buf_len, (unsigned)q->buf_phys);
 	if (q->busy)
-		put(&o, "A transfer of %u bytes at physical 0x%08X is already set up on this handle and\n"
-		        "has not been completed.\n",
+		put(&o,
+		    "A transfer of %u bytes at physical 0x%08X is already set up on this handle and\n"
+		    "has not been completed.\n",
 		    (unsigned)q->busy_len, (unsigned)q->busy_phys);
 	else
 		put(&o, "No transfer is in progress on the channel.\n");
-	put(&o, "The miniport calls\n\n    NdisMSetupDmaTransfer(&Status, DmaHandle, Buffer, %u, %u, %s);\n\n",
+	put(&o,
+	    "The miniport calls\n\n    NdisMSetupDmaTransfer(&Status, DmaHandle, Buffer, %u, %u, %s);\n\n",
 	    (unsigned)q->offset, (unsigned)q->length, q->send ? "TRUE" : "FALSE");
 	put(&o, "(Offset %u, Length %u, WriteToDevice %s: a %s).\n", (unsigned)q->offset,
 	    (unsigned)q->length, q->send ? "TRUE" : "FALSE",
 	    q->send ? "send, memory -> device" : "receive, device -> memory");
-	put(&o, "If it succeeds, the device on the channel holds DREQ for K = %u bus cycles and drops\n"
-	        "it; three cycles later the miniport calls NdisMReadDmaCounter, then completes early\n"
-	        "with NdisMCompleteDmaTransfer and the same arguments.\n\n",
+	put(&o,
+	    "If it succeeds, the device on the channel holds DREQ for K = %u bus cycles and drops\n"
+	    "it; three cycles later the miniport calls NdisMReadDmaCounter, then completes early\n"
+	    "with NdisMCompleteDmaTransfer and the same arguments.\n\n",
 	    (unsigned)q->k_cycles);
 	put(&o, "Questions (answer 'id: value'; numbers in hex 0x.. or decimal; 'none' when Setup\n"
 	        "fails and nothing is programmed):\n");

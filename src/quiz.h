@@ -37,8 +37,8 @@ enum dv_quiz_question {
 
 /* Where the transfer lies (the learner is not told; it is for tests and explanations). */
 enum dv_quiz_place {
-	DV_QUIZ_PLAIN,    /* below 16 MiB, inside one 64 KiB (8-bit) / 128 KiB (16-bit) block */
-	DV_QUIZ_CROSS64,  /* crosses a 64 KiB line (on a 16-bit channel: inside one 128 KiB block) */
+	DV_QUIZ_PLAIN,   /* below 16 MiB, inside one 64 KiB (8-bit) / 128 KiB (16-bit) block */
+	DV_QUIZ_CROSS64, /* crosses a 64 KiB line (on a 16-bit channel: inside one 128 KiB block) */
 	DV_QUIZ_CROSS128, /* 16-bit channels: crosses a 128 KiB line */
 	DV_QUIZ_HIGH,     /* above 16 MiB */
 };
@@ -51,24 +51,24 @@ enum dv_quiz_fault { DV_QUIZ_OK, DV_QUIZ_ZERO, DV_QUIZ_PAST, DV_QUIZ_ODD };
 struct dv_quiz {
 	uint64_t seed;
 	/* the scenario */
-	uint8_t channel;      /* 1, 2, 3, 5, 6, 7 */
-	bool width16;         /* channels 5-7 */
-	bool demand;          /* demand mode, else single */
-	bool send;            /* WriteToDevice TRUE (memory -> device), else receive */
+	uint8_t channel; /* 1, 2, 3, 5, 6, 7 */
+	bool width16;    /* channels 5-7 */
+	bool demand;     /* demand mode, else single */
+	bool send;       /* WriteToDevice TRUE (memory -> device), else receive */
 	enum dv_quiz_place place;
 	enum dv_quiz_fault fault;
-	uint32_t buf_phys;    /* physical address of the buffer's first byte (contiguous) */
-	uint32_t buf_len;     /* the buffer's ByteCount */
+	uint32_t buf_phys;       /* physical address of the buffer's first byte (contiguous) */
+	uint32_t buf_len;        /* the buffer's ByteCount */
 	uint32_t offset, length; /* Setup's Offset and Length */
-	bool busy;            /* a transfer is already set up on the handle */
+	bool busy;               /* a transfer is already set up on the handle */
 	uint32_t busy_phys, busy_len;
-	uint32_t k_cycles;    /* bus cycles the device holds DREQ before the early Complete */
+	uint32_t k_cycles; /* bus cycles the device holds DREQ before the early Complete */
 	/* the answers, read from the simulator */
 	int32_t status;
-	bool programmed;      /* Setup succeeded: the rest of the answers are not "none" */
+	bool programmed; /* Setup succeeded: the rest of the answers are not "none" */
 	uint8_t mode, addr_lo, addr_hi, page, count_lo, count_hi;
 	bool bounce;
-	uint32_t phys;        /* the physical address the 8237 was programmed with */
+	uint32_t phys; /* the physical address the 8237 was programmed with */
 	uint32_t residue, valid;
 	int32_t complete_status;
 };
@@ -89,17 +89,17 @@ bool dv_quiz_generate(uint64_t seed, struct dv_quiz *q);
  * trace cursor, so what a front end shows is the simulator's state, not a recomputation. */
 
 struct dv_quiz_frame {
-	uint64_t cycle;      /* the bus cycle of the event */
-	char text[200];      /* the event in words, and what it means */
-	int question;        /* the question this event answers (DV_QUIZ_*), -1: none */
-	bool transfer;       /* a DMA transfer cycle */
+	uint64_t cycle; /* the bus cycle of the event */
+	char text[200]; /* the event in words, and what it means */
+	int question;   /* the question this event answers (DV_QUIZ_*), -1: none */
+	bool transfer;  /* a DMA transfer cycle */
 	/* The quiz channel's 8237A registers after the event. */
 	uint8_t mode, page;
 	uint16_t addr, count;           /* current address and count */
 	uint16_t base_addr, base_count; /* the base registers (what was programmed) */
-	bool flipflop;       /* the chip's byte pointer: true = the next byte is the high one */
-	bool masked;         /* the channel's mask bit */
-	bool dreq;           /* the device holds DREQ */
+	bool flipflop; /* the chip's byte pointer: true = the next byte is the high one */
+	bool masked;   /* the channel's mask bit */
+	bool dreq;     /* the device holds DREQ */
 };
 
 struct dv_quiz_replay {

@@ -13,9 +13,9 @@ struct slot_info {
 };
 
 static const struct slot_info slot_table[DV_SLOT_COUNT] = {
-#define DV_SLOT_INFO(id, name, n, field)                                                          \
+#define DV_SLOT_INFO(id, name, n, field)                                                           \
 	[DV_SLOT_##id] = { name, (uint32_t)(n), offsetof(struct dv_state, field),                  \
-	                   sizeof(((struct dv_state *)0)->field) / (size_t)(n) },
+		           sizeof(((struct dv_state *)0)->field) / (size_t)(n) },
 	DV_SLOTS(DV_SLOT_INFO)
 #undef DV_SLOT_INFO
 };

@@ -62,9 +62,9 @@ struct dv_dma_chip {
 
 /* The ISA bus signals, as levels. A pulse (DACK, strobes, TC) rises and falls in one tick. */
 struct dv_bus {
-	uint8_t dreq;  /* DREQ lines 0-7 driven by cards (bit 4 is DMA1's HRQ, the cascade) */
-	uint8_t dack;  /* DACK lines 0-7 */
-	uint8_t hlda;  /* CPU hold acknowledge to DMA2 */
+	uint8_t dreq; /* DREQ lines 0-7 driven by cards (bit 4 is DMA1's HRQ, the cascade) */
+	uint8_t dack; /* DACK lines 0-7 */
+	uint8_t hlda; /* CPU hold acknowledge to DMA2 */
 	uint8_t aen;
 	uint8_t memr, memw, ior, iow;
 	uint8_t tc;
@@ -87,18 +87,18 @@ struct dv_cpu {
 
 /* Our own ISA network card (docs/nic.md). No implicit padding: states are hashed as bytes. */
 struct dv_nic {
-	uint16_t base;	     /* I/O base (config) */
+	uint16_t base;       /* I/O base (config) */
 	uint8_t channel;     /* DMA channel (config) */
-	uint8_t irq;	     /* IRQ line (config) */
+	uint8_t irq;         /* IRQ line (config) */
 	uint8_t wire_rate;   /* ticks per byte on the wire (config) */
 	uint8_t wire_timer;  /* ticks to the next byte time; 0 = wire clock stopped (idle) */
-	uint8_t cmd;	     /* command register */
-	uint8_t imr;	     /* interrupt mask */
-	uint8_t isr;	     /* interrupt status, write 1 to clear */
-	uint8_t status;	     /* status register, recomputed after every change */
+	uint8_t cmd;         /* command register */
+	uint8_t imr;         /* interrupt mask */
+	uint8_t isr;         /* interrupt status, write 1 to clear */
+	uint8_t status;      /* status register, recomputed after every change */
 	uint8_t irq_level;   /* the level the card drives on its IRQ line */
-	uint8_t missed;	     /* frames the receiver missed (saturates at 255) */
-	uint16_t txlen;	     /* length of the frame to send */
+	uint8_t missed;      /* frames the receiver missed (saturates at 255) */
+	uint16_t txlen;      /* length of the frame to send */
 	uint16_t tx_fetched; /* bytes of this frame taken into the TX FIFO */
 	uint16_t tx_sent;    /* bytes of this frame put on the wire */
 	uint8_t tx_head, tx_count;
@@ -120,12 +120,12 @@ struct dv_nic {
 struct dv_peer {
 	uint16_t txq_len[DV_PEER_TXQ]; /* frames waiting to be sent to our NIC */
 	uint8_t txq_head, txq_count;
-	uint16_t tx_pos;		 /* bytes of the head frame already on the wire */
-	uint16_t tx_gap;		 /* idle byte-times left before the next frame may start */
-	uint16_t rx_cur;		 /* bytes of the frame now arriving */
-	uint32_t tx_seq;		 /* number of frames sent so far (seeds their contents) */
-	uint32_t rx_count;		 /* whole frames received from our NIC */
-	uint32_t rx_aborted;		 /* partial frames discarded (underrun, card reset) */
+	uint16_t tx_pos;                 /* bytes of the head frame already on the wire */
+	uint16_t tx_gap;                 /* idle byte-times left before the next frame may start */
+	uint16_t rx_cur;                 /* bytes of the frame now arriving */
+	uint32_t tx_seq;                 /* number of frames sent so far (seeds their contents) */
+	uint32_t rx_count;               /* whole frames received from our NIC */
+	uint32_t rx_aborted;             /* partial frames discarded (underrun, card reset) */
 	uint16_t rx_len[DV_PEER_FRAMES]; /* frame n is kept in slot n % DV_PEER_FRAMES */
 	uint8_t rx_data[DV_PEER_FRAMES][DV_FRAME_MAX];
 };
@@ -138,8 +138,8 @@ struct dv_cache {
 
 struct dv_state {
 	uint32_t cycle;
-	uint32_t mem_size;  /* bytes of installed memory (config) */
-	uint8_t cache_on;   /* non-coherent cache enabled (config) */
+	uint32_t mem_size; /* bytes of installed memory (config) */
+	uint8_t cache_on;  /* non-coherent cache enabled (config) */
 	uint8_t pad_[3];
 	uint32_t rng_lo, rng_hi; /* splitmix64 state */
 	struct dv_dma_chip dma[2];
@@ -156,92 +156,92 @@ struct dv_state {
 /* Every field of dv_state has a slot; an index picks the channel, chip, byte or address.
  * X(id, state name pattern, number of indices, field). DMA channel fields and memory are
  * special-cased in state.c (the field given is a placeholder). */
-#define DV_SLOTS(X) \
-	X(NONE, "none", 1, cycle) \
-	X(CYCLE, "cycle", 1, cycle) \
-	X(RNG_LO, "rng.lo", 1, rng_lo) \
-	X(RNG_HI, "rng.hi", 1, rng_hi) \
-	X(DMA_BASE_ADDR, "dma.ch%u.base_addr", 8, dma) \
-	X(DMA_BASE_COUNT, "dma.ch%u.base_count", 8, dma) \
-	X(DMA_ADDR, "dma.ch%u.addr", 8, dma) \
-	X(DMA_COUNT, "dma.ch%u.count", 8, dma) \
-	X(DMA_MODE, "dma.ch%u.mode", 8, dma) \
-	X(DMA_COMMAND, "dma%u.command", 2, dma[0].command) \
-	X(DMA_STATUS, "dma%u.status", 2, dma[0].status) \
-	X(DMA_REQUEST, "dma%u.request", 2, dma[0].request) \
-	X(DMA_MASK, "dma%u.mask", 2, dma[0].mask) \
-	X(DMA_FLIPFLOP, "dma%u.flipflop", 2, dma[0].flipflop) \
-	X(DMA_TEMP, "dma%u.temp", 2, dma[0].temp) \
-	X(DMA_HRQ, "dma%u.hrq", 2, dma[0].hrq) \
-	X(DMA_M2M, "dma%u.m2m", 2, dma[0].mem2mem) \
-	X(DMA_ACTIVE, "dma%u.active", 2, dma[0].active) \
-	X(PAGE, "page.ch%u", 8, page) \
-	X(PAGE_EXTRA, "port.0x8%x", 16, page_extra) \
-	X(BUS_DREQ, "bus.dreq", 1, bus.dreq) \
-	X(BUS_DACK, "bus.dack", 1, bus.dack) \
-	X(BUS_HLDA, "bus.hlda", 1, bus.hlda) \
-	X(BUS_AEN, "bus.aen", 1, bus.aen) \
-	X(BUS_MEMR, "bus.memr", 1, bus.memr) \
-	X(BUS_MEMW, "bus.memw", 1, bus.memw) \
-	X(BUS_IOR, "bus.ior", 1, bus.ior) \
-	X(BUS_IOW, "bus.iow", 1, bus.iow) \
-	X(BUS_TC, "bus.tc", 1, bus.tc) \
-	X(BUS_OWNER, "bus.owner", 1, bus.owner) \
-	X(BUS_IRQ, "bus.irq", 1, bus.irq) \
-	X(BUS_CPU_CYCLES, "cpu.cycles", 1, bus.cpu_cycles) \
-	X(BUS_DMA_CYCLES, "dma.cycles", 1, bus.dma_cycles) \
-	X(CPU_IRQL, "cpu.irql", 1, cpu.irql) \
-	X(CPU_IRR, "cpu.irr", 1, cpu.irr) \
-	X(CPU_CONNECTED, "cpu.connected", 1, cpu.connected) \
-	X(CPU_IN_SERVICE, "cpu.in_service", 1, cpu.in_service) \
-	X(CPU_DPC_COUNT, "cpu.dpc_count", 1, cpu.dpc_count) \
-	X(CPU_DPC, "cpu.dpc%u", DV_DPC_QUEUE, cpu.dpc) \
-	X(NIC_CMD, "nic.cmd", 1, nic.cmd) \
-	X(NIC_IMR, "nic.imr", 1, nic.imr) \
-	X(NIC_ISR, "nic.isr", 1, nic.isr) \
-	X(NIC_STATUS, "nic.status", 1, nic.status) \
-	X(NIC_IRQ_LEVEL, "nic.irq_level", 1, nic.irq_level) \
-	X(NIC_MISSED, "nic.missed", 1, nic.missed) \
-	X(NIC_TXLEN, "nic.txlen", 1, nic.txlen) \
-	X(NIC_TX_FETCHED, "nic.tx_fetched", 1, nic.tx_fetched) \
-	X(NIC_TX_SENT, "nic.tx_sent", 1, nic.tx_sent) \
-	X(NIC_WIRE_TIMER, "nic.wire_timer", 1, nic.wire_timer) \
-	X(NIC_TXFIFO, "nic.txfifo%u", DV_NIC_TXFIFO, nic.txfifo) \
-	X(NIC_TX_HEAD, "nic.txfifo.head", 1, nic.tx_head) \
-	X(NIC_TX_COUNT, "nic.txfifo.count", 1, nic.tx_count) \
-	X(NIC_RXFIFO, "nic.rxfifo%u", DV_NIC_RXFIFO, nic.rxfifo) \
-	X(NIC_RX_HEAD, "nic.rxfifo.head", 1, nic.rx_head) \
-	X(NIC_RX_COUNT, "nic.rxfifo.count", 1, nic.rx_count) \
-	X(NIC_RX_ENDS, "nic.rxfifo.ends", 1, nic.rx_ends) \
-	X(NIC_STATFIFO, "nic.statfifo%u", DV_NIC_STATFIFO, nic.statfifo) \
-	X(NIC_STAT_HEAD, "nic.statfifo.head", 1, nic.stat_head) \
-	X(NIC_STAT_COUNT, "nic.statfifo.count", 1, nic.stat_count) \
-	X(NIC_STAT_LATCH, "nic.statfifo.latch", 1, nic.stat_latch) \
-	X(NIC_STAT_LATCHED, "nic.statfifo.latched", 1, nic.stat_latched) \
-	X(NIC_RX_STATE, "nic.rx_state", 1, nic.rx_state) \
-	X(NIC_RX_FRAME_IN, "nic.rx_frame_in", 1, nic.rx_frame_in) \
-	X(NIC_RX_LOST, "nic.rx_lost", 1, nic.rx_lost) \
-	X(PEER_TXQ_LEN, "peer.txq%u", DV_PEER_TXQ, peer.txq_len) \
-	X(PEER_TXQ_HEAD, "peer.txq.head", 1, peer.txq_head) \
-	X(PEER_TXQ_COUNT, "peer.txq.count", 1, peer.txq_count) \
-	X(PEER_TX_POS, "peer.tx_pos", 1, peer.tx_pos) \
-	X(PEER_TX_GAP, "peer.tx_gap", 1, peer.tx_gap) \
-	X(PEER_TX_SEQ, "peer.tx_seq", 1, peer.tx_seq) \
-	X(PEER_RX_COUNT, "peer.rx_count", 1, peer.rx_count) \
-	X(PEER_RX_ABORTED, "peer.rx_aborted", 1, peer.rx_aborted) \
-	X(PEER_RX_LEN, "peer.rx_len%u", DV_PEER_FRAMES, peer.rx_len) \
-	X(PEER_RX_CUR, "peer.rx_cur", 1, peer.rx_cur) \
-	X(PEER_RX_DATA, "peer.rx[%u]", DV_PEER_FRAMES *DV_FRAME_MAX, peer.rx_data) \
-	X(CACHE_TAG, "cache.tag%u", DV_CACHE_LINES, cache.tag) \
-	X(CACHE_FLAGS, "cache.flags%u", DV_CACHE_LINES, cache.flags) \
-	X(CACHE_DATA, "cache.data[%u]", DV_CACHE_LINES *DV_CACHE_LINE, cache.data) \
+#define DV_SLOTS(X)                                                                                \
+	X(NONE, "none", 1, cycle)                                                                  \
+	X(CYCLE, "cycle", 1, cycle)                                                                \
+	X(RNG_LO, "rng.lo", 1, rng_lo)                                                             \
+	X(RNG_HI, "rng.hi", 1, rng_hi)                                                             \
+	X(DMA_BASE_ADDR, "dma.ch%u.base_addr", 8, dma)                                             \
+	X(DMA_BASE_COUNT, "dma.ch%u.base_count", 8, dma)                                           \
+	X(DMA_ADDR, "dma.ch%u.addr", 8, dma)                                                       \
+	X(DMA_COUNT, "dma.ch%u.count", 8, dma)                                                     \
+	X(DMA_MODE, "dma.ch%u.mode", 8, dma)                                                       \
+	X(DMA_COMMAND, "dma%u.command", 2, dma[0].command)                                         \
+	X(DMA_STATUS, "dma%u.status", 2, dma[0].status)                                            \
+	X(DMA_REQUEST, "dma%u.request", 2, dma[0].request)                                         \
+	X(DMA_MASK, "dma%u.mask", 2, dma[0].mask)                                                  \
+	X(DMA_FLIPFLOP, "dma%u.flipflop", 2, dma[0].flipflop)                                      \
+	X(DMA_TEMP, "dma%u.temp", 2, dma[0].temp)                                                  \
+	X(DMA_HRQ, "dma%u.hrq", 2, dma[0].hrq)                                                     \
+	X(DMA_M2M, "dma%u.m2m", 2, dma[0].mem2mem)                                                 \
+	X(DMA_ACTIVE, "dma%u.active", 2, dma[0].active)                                            \
+	X(PAGE, "page.ch%u", 8, page)                                                              \
+	X(PAGE_EXTRA, "port.0x8%x", 16, page_extra)                                                \
+	X(BUS_DREQ, "bus.dreq", 1, bus.dreq)                                                       \
+	X(BUS_DACK, "bus.dack", 1, bus.dack)                                                       \
+	X(BUS_HLDA, "bus.hlda", 1, bus.hlda)                                                       \
+	X(BUS_AEN, "bus.aen", 1, bus.aen)                                                          \
+	X(BUS_MEMR, "bus.memr", 1, bus.memr)                                                       \
+	X(BUS_MEMW, "bus.memw", 1, bus.memw)                                                       \
+	X(BUS_IOR, "bus.ior", 1, bus.ior)                                                          \
+	X(BUS_IOW, "bus.iow", 1, bus.iow)                                                          \
+	X(BUS_TC, "bus.tc", 1, bus.tc)                                                             \
+	X(BUS_OWNER, "bus.owner", 1, bus.owner)                                                    \
+	X(BUS_IRQ, "bus.irq", 1, bus.irq)                                                          \
+	X(BUS_CPU_CYCLES, "cpu.cycles", 1, bus.cpu_cycles)                                         \
+	X(BUS_DMA_CYCLES, "dma.cycles", 1, bus.dma_cycles)                                         \
+	X(CPU_IRQL, "cpu.irql", 1, cpu.irql)                                                       \
+	X(CPU_IRR, "cpu.irr", 1, cpu.irr)                                                          \
+	X(CPU_CONNECTED, "cpu.connected", 1, cpu.connected)                                        \
+	X(CPU_IN_SERVICE, "cpu.in_service", 1, cpu.in_service)                                     \
+	X(CPU_DPC_COUNT, "cpu.dpc_count", 1, cpu.dpc_count)                                        \
+	X(CPU_DPC, "cpu.dpc%u", DV_DPC_QUEUE, cpu.dpc)                                             \
+	X(NIC_CMD, "nic.cmd", 1, nic.cmd)                                                          \
+	X(NIC_IMR, "nic.imr", 1, nic.imr)                                                          \
+	X(NIC_ISR, "nic.isr", 1, nic.isr)                                                          \
+	X(NIC_STATUS, "nic.status", 1, nic.status)                                                 \
+	X(NIC_IRQ_LEVEL, "nic.irq_level", 1, nic.irq_level)                                        \
+	X(NIC_MISSED, "nic.missed", 1, nic.missed)                                                 \
+	X(NIC_TXLEN, "nic.txlen", 1, nic.txlen)                                                    \
+	X(NIC_TX_FETCHED, "nic.tx_fetched", 1, nic.tx_fetched)                                     \
+	X(NIC_TX_SENT, "nic.tx_sent", 1, nic.tx_sent)                                              \
+	X(NIC_WIRE_TIMER, "nic.wire_timer", 1, nic.wire_timer)                                     \
+	X(NIC_TXFIFO, "nic.txfifo%u", DV_NIC_TXFIFO, nic.txfifo)                                   \
+	X(NIC_TX_HEAD, "nic.txfifo.head", 1, nic.tx_head)                                          \
+	X(NIC_TX_COUNT, "nic.txfifo.count", 1, nic.tx_count)                                       \
+	X(NIC_RXFIFO, "nic.rxfifo%u", DV_NIC_RXFIFO, nic.rxfifo)                                   \
+	X(NIC_RX_HEAD, "nic.rxfifo.head", 1, nic.rx_head)                                          \
+	X(NIC_RX_COUNT, "nic.rxfifo.count", 1, nic.rx_count)                                       \
+	X(NIC_RX_ENDS, "nic.rxfifo.ends", 1, nic.rx_ends)                                          \
+	X(NIC_STATFIFO, "nic.statfifo%u", DV_NIC_STATFIFO, nic.statfifo)                           \
+	X(NIC_STAT_HEAD, "nic.statfifo.head", 1, nic.stat_head)                                    \
+	X(NIC_STAT_COUNT, "nic.statfifo.count", 1, nic.stat_count)                                 \
+	X(NIC_STAT_LATCH, "nic.statfifo.latch", 1, nic.stat_latch)                                 \
+	X(NIC_STAT_LATCHED, "nic.statfifo.latched", 1, nic.stat_latched)                           \
+	X(NIC_RX_STATE, "nic.rx_state", 1, nic.rx_state)                                           \
+	X(NIC_RX_FRAME_IN, "nic.rx_frame_in", 1, nic.rx_frame_in)                                  \
+	X(NIC_RX_LOST, "nic.rx_lost", 1, nic.rx_lost)                                              \
+	X(PEER_TXQ_LEN, "peer.txq%u", DV_PEER_TXQ, peer.txq_len)                                   \
+	X(PEER_TXQ_HEAD, "peer.txq.head", 1, peer.txq_head)                                        \
+	X(PEER_TXQ_COUNT, "peer.txq.count", 1, peer.txq_count)                                     \
+	X(PEER_TX_POS, "peer.tx_pos", 1, peer.tx_pos)                                              \
+	X(PEER_TX_GAP, "peer.tx_gap", 1, peer.tx_gap)                                              \
+	X(PEER_TX_SEQ, "peer.tx_seq", 1, peer.tx_seq)                                              \
+	X(PEER_RX_COUNT, "peer.rx_count", 1, peer.rx_count)                                        \
+	X(PEER_RX_ABORTED, "peer.rx_aborted", 1, peer.rx_aborted)                                  \
+	X(PEER_RX_LEN, "peer.rx_len%u", DV_PEER_FRAMES, peer.rx_len)                               \
+	X(PEER_RX_CUR, "peer.rx_cur", 1, peer.rx_cur)                                              \
+	X(PEER_RX_DATA, "peer.rx[%u]", DV_PEER_FRAMES *DV_FRAME_MAX, peer.rx_data)                 \
+	X(CACHE_TAG, "cache.tag%u", DV_CACHE_LINES, cache.tag)                                     \
+	X(CACHE_FLAGS, "cache.flags%u", DV_CACHE_LINES, cache.flags)                               \
+	X(CACHE_DATA, "cache.data[%u]", DV_CACHE_LINES *DV_CACHE_LINE, cache.data)                 \
 	X(MEM, "mem[0x%x]", DV_MEM_MAX, cycle)
 
 enum dv_slot {
 #define DV_SLOT_ENUM(id, name, n, field) DV_SLOT_##id,
 	DV_SLOTS(DV_SLOT_ENUM)
 #undef DV_SLOT_ENUM
-	DV_SLOT_COUNT
+	        DV_SLOT_COUNT
 };
 
 struct dv_mempool;

@@ -158,15 +158,15 @@ const char *dv_note_id(enum dv_note note)
 
 const char *dv_src_name(enum dv_src src)
 {
-	static const char *const names[DV_SRC_COUNT] = { "machine", "cpu", "dma", "nic", "peer",
-		                                          "driver", "hal", "script" };
+	static const char *const names[DV_SRC_COUNT] = { "machine", "cpu",    "dma", "nic",
+		                                         "peer",    "driver", "hal", "script" };
 	return (unsigned)src < DV_SRC_COUNT ? names[src] : "?";
 }
 
 const char *dv_ev_kind_name(enum dv_ev_kind kind)
 {
-	static const char *const names[DV_EV_KIND_COUNT] = { "state", "out", "in", "xfer", "wire",
-		                                              "note", "call", "return", "verifier",
-		                                              "mark" };
+	static const char *const names[DV_EV_KIND_COUNT] = { "state",    "out",  "in",   "xfer",
+		                                             "wire",     "note", "call", "return",
+		                                             "verifier", "mark" };
 	return (unsigned)kind < DV_EV_KIND_COUNT ? names[kind] : "?";
 }

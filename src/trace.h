@@ -12,49 +12,66 @@ enum dv_ev_kind {
 	DV_EV_PORT_IN,   /* CPU read new_value from port index */
 	DV_EV_XFER,      /* one DMA transfer: chan, index = physical address, new_value = data,
 	                    old_value = enum dv_xfer_dir | width << 8 */
-	DV_EV_WIRE,      /* a byte on the wire: index = 0 NIC->peer, 1 peer->NIC; new_value = byte */
-	DV_EV_NOTE,      /* something to explain: slot = enum dv_note, index/new_value by note */
-	DV_EV_CALL,      /* a driver called an NDIS/HAL function: slot = call id */
-	DV_EV_RETURN,    /* it returned: slot = call id, new_value = status */
-	DV_EV_VERIFIER,  /* a verifier rule fired: slot = rule id */
-	DV_EV_MARK,      /* a lesson or script marker: slot = mark kind, index = number */
+	DV_EV_WIRE,     /* a byte on the wire: index = 0 NIC->peer, 1 peer->NIC; new_value = byte */
+	DV_EV_NOTE,     /* something to explain: slot = enum dv_note, index/new_value by note */
+	DV_EV_CALL,     /* a driver called an NDIS/HAL function: slot = call id */
+	DV_EV_RETURN,   /* it returned: slot = call id, new_value = status */
+	DV_EV_VERIFIER, /* a verifier rule fired: slot = rule id */
+	DV_EV_MARK,     /* a lesson or script marker: slot = mark kind, index = number */
 	DV_EV_KIND_COUNT
 };
 
-enum dv_xfer_dir { DV_XFER_VERIFY = 0, DV_XFER_TO_MEMORY = 1, DV_XFER_FROM_MEMORY = 2,
-	           DV_XFER_MEM_TO_MEM = 3 };
+enum dv_xfer_dir {
+	DV_XFER_VERIFY = 0,
+	DV_XFER_TO_MEMORY = 1,
+	DV_XFER_FROM_MEMORY = 2,
+	DV_XFER_MEM_TO_MEM = 3
+};
 
 /* Who caused an event. */
-enum dv_src { DV_SRC_MACHINE = 0, DV_SRC_CPU, DV_SRC_DMA, DV_SRC_NIC, DV_SRC_PEER, DV_SRC_DRIVER,
-	      DV_SRC_HAL, DV_SRC_SCRIPT, DV_SRC_COUNT };
+enum dv_src {
+	DV_SRC_MACHINE = 0,
+	DV_SRC_CPU,
+	DV_SRC_DMA,
+	DV_SRC_NIC,
+	DV_SRC_PEER,
+	DV_SRC_DRIVER,
+	DV_SRC_HAL,
+	DV_SRC_SCRIPT,
+	DV_SRC_COUNT
+};
 
 /* Things the machine did that a learner should have explained. */
-#define DV_NOTES(X)                                                                               \
-	X(UNCLAIMED_PORT, "no device answers this port; a read floats to 0xFF")                 \
-	X(READ_WRITE_ONLY, "this 8237A register is write-only; the read returns the floating bus") \
-	X(WRITE_READ_ONLY, "this port is read-only; the write is ignored")                        \
-	X(ILLEGAL_MODE, "transfer type 11 is illegal on the 8237A; the channel moves no data")     \
-	X(PAGE_WRAP, "the address counter wrapped inside its page: the carry never reaches the page register") \
-	X(MASTER_CLEAR, "master clear: all masks set, flip-flop, status, request, command and temporary cleared") \
-	X(CASCADE_BLOCKED, "channel 4 (the cascade) is masked, not in cascade mode, or DMA2 is disabled: channels 0-3 cannot get the bus") \
-	X(TX_OVERFLOW, "the NIC did not take the byte the DMA delivered (TX FIFO full, or no byte of the frame left to fetch): it is lost")      \
-	X(TX_UNDERRUN, "the NIC's TX FIFO ran dry in the middle of a frame: transmit underrun")  \
-	X(RX_OVERRUN, "the NIC's RX FIFO was full and a byte from the wire was lost")           \
-	X(RX_EMPTY_READ, "the DMA read from the NIC while its RX FIFO was empty (0xFF)")        \
-	X(MEM_ABSENT, "no memory is installed at this address")                                 \
-	X(CYCLE_LIMIT, "the cycle counter reached its limit")                                   \
-	X(DPC_OVERFLOW, "the DPC queue is full; the DPC was dropped")                           \
-	X(IRQ_DELIVERED, "the CPU took the interrupt and called the ISR")                        \
-	X(DPC_RUN, "the CPU ran a queued DPC")                                                   \
-	X(MEM2MEM, "memory-to-memory transfer through the temporary register")                   \
-	X(FRAME_SENT, "a whole frame reached the peer station")                                   \
+#define DV_NOTES(X)                                                                                                            \
+	X(UNCLAIMED_PORT, "no device answers this port; a read floats to 0xFF")                                                \
+	X(READ_WRITE_ONLY, "this 8237A register is write-only; the read returns the floating bus")                             \
+	X(WRITE_READ_ONLY, "this port is read-only; the write is ignored")                                                     \
+	X(ILLEGAL_MODE, "transfer type 11 is illegal on the 8237A; the channel moves no data")                                 \
+	X(PAGE_WRAP,                                                                                                           \
+	  "the address counter wrapped inside its page: the carry never reaches the page register")                            \
+	X(MASTER_CLEAR,                                                                                                        \
+	  "master clear: all masks set, flip-flop, status, request, command and temporary cleared")                            \
+	X(CASCADE_BLOCKED,                                                                                                     \
+	  "channel 4 (the cascade) is masked, not in cascade mode, or DMA2 is disabled: channels 0-3 cannot get the bus")      \
+	X(TX_OVERFLOW,                                                                                                         \
+	  "the NIC did not take the byte the DMA delivered (TX FIFO full, or no byte of the frame left to fetch): it is lost") \
+	X(TX_UNDERRUN, "the NIC's TX FIFO ran dry in the middle of a frame: transmit underrun")                                \
+	X(RX_OVERRUN, "the NIC's RX FIFO was full and a byte from the wire was lost")                                          \
+	X(RX_EMPTY_READ, "the DMA read from the NIC while its RX FIFO was empty (0xFF)")                                       \
+	X(MEM_ABSENT, "no memory is installed at this address")                                                                \
+	X(CYCLE_LIMIT, "the cycle counter reached its limit")                                                                  \
+	X(DPC_OVERFLOW, "the DPC queue is full; the DPC was dropped")                                                          \
+	X(IRQ_DELIVERED, "the CPU took the interrupt and called the ISR")                                                      \
+	X(DPC_RUN, "the CPU ran a queued DPC")                                                                                 \
+	X(MEM2MEM, "memory-to-memory transfer through the temporary register")                                                 \
+	X(FRAME_SENT, "a whole frame reached the peer station")                                                                \
 	X(FRAME_RECEIVED, "a whole frame arrived from the peer station")
 
 enum dv_note {
 #define DV_NOTE_ENUM(id, text) DV_NOTE_##id,
 	DV_NOTES(DV_NOTE_ENUM)
 #undef DV_NOTE_ENUM
-	DV_NOTE_COUNT
+	        DV_NOTE_COUNT
 };
 
 /* An event about no DMA channel (a port access, a note of the machine, a lesson mark). */

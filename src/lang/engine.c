@@ -36,9 +36,9 @@ static NDIS_DMA_BLOCK bad_handle_object;
 static void run_msg(struct dv_run *run, enum dv_msg_kind kind, const char *file, uint32_t line,
                     const char *hint, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 6, 7)))
+        __attribute__((format(printf, 6, 7)))
 #endif
-	;
+        ;
 
 static void run_msg(struct dv_run *run, enum dv_msg_kind kind, const char *file, uint32_t line,
                     const char *hint, const char *fmt, ...)
@@ -48,8 +48,9 @@ static void run_msg(struct dv_run *run, enum dv_msg_kind kind, const char *file,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	dv_msgs_add(&run->msgs, kind, line, 0, run->sim ? run->sim->st.cycle : 0, hint, "%s:%u: %s%s",
-	            file, (unsigned)line, kind == DV_MSG_ERROR ? "error: " : "", buf);
+	dv_msgs_add(&run->msgs, kind, line, 0, run->sim ? run->sim->st.cycle : 0, hint,
+	            "%s:%u: %s%s", file, (unsigned)line, kind == DV_MSG_ERROR ? "error: " : "",
+	            buf);
 	if (kind == DV_MSG_ERROR)
 		run->state = DV_RUN_STOPPED;
 }
@@ -163,7 +164,8 @@ static void describe_values(struct dv_run *run, const struct dv_cond *c, char *b
 				seen[nseen++] = r->name;
 				char v[64];
 				dv_value_format(dv_name_eval(run, r), r->type, v, sizeof v);
-				int w = snprintf(buf + len, size - len, "%s%s = %s", len ? ", " : "", r->name, v);
+				int w = snprintf(buf + len, size - len, "%s%s = %s",
+				                 len ? ", " : "", r->name, v);
 				if (w < 0 || (size_t)w >= size - len)
 					return;
 				len += (size_t)w;
@@ -179,8 +181,10 @@ static void describe_values(struct dv_run *run, const struct dv_cond *c, char *b
 static bool tick(struct dv_run *run, const char *file, uint32_t line)
 {
 	if (run->sim->st.cycle >= run->budget) {
-		run_msg(run, DV_MSG_FAIL, file, line, "a lesson should need far fewer cycles; look for a run that never ends",
-		        "the file ran %llu cycles in total, the most one file may run", (unsigned long long)run->budget);
+		run_msg(run, DV_MSG_FAIL, file, line,
+		        "a lesson should need far fewer cycles; look for a run that never ends",
+		        "the file ran %llu cycles in total, the most one file may run",
+		        (unsigned long long)run->budget);
 		run->state = DV_RUN_STOPPED;
 		return false;
 	}
@@ -220,8 +224,9 @@ static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *f
 			describe_values(run, &s->run.cond, vals, sizeof vals);
 			run_msg(run, DV_MSG_FAIL, file, s->line,
 			        "raise the bound with 'max N', or check the steps before: did the transfer start?",
-			        "run until %s: still false after %u cycles (cycle %u%s%s)", s->run.cond.text,
-			        (unsigned)s->run.max, (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
+			        "run until %s: still false after %u cycles (cycle %u%s%s)",
+			        s->run.cond.text, (unsigned)s->run.max,
+			        (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
 			run->state = DV_RUN_STOPPED;
 			return;
 		}
@@ -250,8 +255,8 @@ static void run_quiet(struct dv_run *run, const struct dv_stmt *s, const char *f
 	for (uint32_t n = 0; quiet < 2; n++) {
 		if (n >= s->run.max) {
 			run_msg(run, DV_MSG_FAIL, file, s->line, "raise the bound with 'max N'",
-			        "run quiet: the machine was still busy after %u cycles (cycle %u)", (unsigned)s->run.max,
-			        (unsigned)run->sim->st.cycle);
+			        "run quiet: the machine was still busy after %u cycles (cycle %u)",
+			        (unsigned)s->run.max, (unsigned)run->sim->st.cycle);
 			run->state = DV_RUN_STOPPED;
 			return;
 		}
@@ -381,7 +386,8 @@ static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *fi
 		if (header)
 			header_text(&run->cols[i], cells[i], sizeof cells[i]);
 		else
-			value_text(&run->cols[i], dv_name_eval(run, &run->cols[i].ref), cells[i], sizeof cells[i]);
+			value_text(&run->cols[i], dv_name_eval(run, &run->cols[i].ref), cells[i],
+			           sizeof cells[i]);
 		total += strlen(cells[i]) + 1;
 	}
 	char *row = malloc(total + 1);
@@ -412,16 +418,16 @@ static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *fi
 	size_t k = run->nrows; /* 1-based compare line */
 	const char *cmpname = run->L->compare_to;
 	if (k > run->ncmp) {
-		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "compare: %s has no line %zu (the row is %s)", cmpname,
-		        k, row);
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "compare: %s has no line %zu (the row is %s)", cmpname, k, row);
 		return;
 	}
 	const char *cc[33];
 	size_t cl[33];
 	unsigned m = split_cells(run->cmp_line[k - 1], cc, cl, 33);
 	if (m != n) {
-		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "compare: %s:%zu has %u cells, the row has %u (%s)",
-		        cmpname, k, m, n, row);
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "compare: %s:%zu has %u cells, the row has %u (%s)", cmpname, k, m, n, row);
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -434,9 +440,10 @@ static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *fi
 			wild = wild && want[j] == '*';
 		if (wild || (wl == gl && !memcmp(want, got, wl)))
 			continue;
-		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "%s: expected %s%.*s%s, got %s%.*s%s (cycle %u, %s:%zu)",
-		        run->cols[i].ref.name ? run->cols[i].ref.name : "?", wl ? "" : "\"", (int)wl, want,
-		        wl ? "" : "\"", gl ? "" : "\"", (int)gl, got, gl ? "" : "\"",
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "%s: expected %s%.*s%s, got %s%.*s%s (cycle %u, %s:%zu)",
+		        run->cols[i].ref.name ? run->cols[i].ref.name : "?", wl ? "" : "\"",
+		        (int)wl, want, wl ? "" : "\"", gl ? "" : "\"", (int)gl, got, gl ? "" : "\"",
 		        (unsigned)run->sim->st.cycle, cmpname, k);
 	}
 }
@@ -463,8 +470,8 @@ static void check_goals(struct dv_run *run, unsigned k)
 		if (!eval_cond(run, &s->cond)) {
 			char vals[512];
 			describe_values(run, &s->cond, vals, sizeof vals);
-			run_msg(run, DV_MSG_FAIL, run->L->file, s->line, NULL, "goal not reached: %s (%s)",
-			        s->cond.text, vals);
+			run_msg(run, DV_MSG_FAIL, run->L->file, s->line, NULL,
+			        "goal not reached: %s (%s)", s->cond.text, vals);
 		}
 	}
 }
@@ -493,7 +500,8 @@ static void enter_step(struct dv_run *run, unsigned k)
 		run->step_ports_out = run->ports_out;
 		run->step_ports_in = run->ports_in;
 		const struct dv_step *st = &run->L->steps[j];
-		mark(run, DV_MARK_STEP, st->number, dv_trace_loc(&run->sim->trace, run->L->file, st->line));
+		mark(run, DV_MARK_STEP, st->number,
+		     dv_trace_loc(&run->sim->trace, run->L->file, st->line));
 		run->cur = (int)j;
 	}
 }
@@ -504,7 +512,8 @@ static void finish(struct dv_run *run)
 {
 	fiber_finish(run);
 	if (run->brk && run->state == DV_RUN_READY)
-		run_msg(run, DV_MSG_FAIL, run->L->file, run->brk_line, "put the break before the action that makes the call",
+		run_msg(run, DV_MSG_FAIL, run->L->file, run->brk_line,
+		        "put the break before the action that makes the call",
 		        "break at %s: the lesson ended before it held", run->brk->text);
 	if (run->L->nsteps)
 		enter_step(run, run->L->nsteps - 1);
@@ -512,8 +521,9 @@ static void finish(struct dv_run *run)
 		close_step(run, (unsigned)run->cur);
 	if (run->cmp_on && run->nrows < run->ncmp && run->state == DV_RUN_READY)
 		run_msg(run, DV_MSG_FAIL, run->L->file, run->L->compare_line, NULL,
-		        "compare: the output has %zu rows but %s has %zu lines (line %zu is %s)", run->nrows,
-		        run->L->compare_to, run->ncmp, run->nrows + 1, run->cmp_line[run->nrows]);
+		        "compare: the output has %zu rows but %s has %zu lines (line %zu is %s)",
+		        run->nrows, run->L->compare_to, run->ncmp, run->nrows + 1,
+		        run->cmp_line[run->nrows]);
 	if (run->state == DV_RUN_READY)
 		run->state = DV_RUN_DONE;
 }
@@ -542,13 +552,13 @@ void dv_exec_buffer(struct dv_run *run, const struct dv_stmt *s, const char *fil
 		PVOID va = NULL;
 		NDIS_PHYSICAL_ADDRESS hi;
 		hi.QuadPart = 0xFFFFFF; /* the 8237A's 24-bit reach */
-		if (NdisAllocateMemoryAt(&va, d->len, NDIS_MEMORY_CONTIGUOUS, hi, file, (int)s->line) ==
-		    NDIS_STATUS_SUCCESS)
+		if (NdisAllocateMemoryAt(&va, d->len, NDIS_MEMORY_CONTIGUOUS, hi, file,
+		                         (int)s->line) == NDIS_STATUS_SUCCESS)
 			b = dv_ndis_make_buffer(run->ndis, va, d->len);
 	}
 	if (!b) {
-		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "buffer %s: no room for %u bytes there", d->name,
-		        (unsigned)d->len);
+		run_msg(run, DV_MSG_ERROR, file, s->line, NULL,
+		        "buffer %s: no room for %u bytes there", d->name, (unsigned)d->len);
 		return;
 	}
 	run->bufs[s->buffer] = b;
@@ -558,8 +568,8 @@ void dv_exec_buffer(struct dv_run *run, const struct dv_stmt *s, const char *fil
 /* A `read` or `write` inside one of the lesson's buffers is the miniport's NdisMoveMemory from
  * or to that buffer, so the verifier sees it (the lesson plays the driver). Returns false when
  * the range is in no buffer. */
-static bool buffer_copy(struct dv_run *run, uint32_t phys, uint8_t *host, uint32_t len, bool reading,
-                        const char *file, uint32_t line)
+static bool buffer_copy(struct dv_run *run, uint32_t phys, uint8_t *host, uint32_t len,
+                        bool reading, const char *file, uint32_t line)
 {
 	for (unsigned i = 0; i < run->L->nbuffers; i++) {
 		PNDIS_BUFFER b = run->bufs[i];
@@ -587,15 +597,20 @@ void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	struct dv_ndis *nd = run->ndis;
 	const uint32_t *a = s->call.args;
 	int line = (int)s->line;
-	NDIS_HANDLE h = (s->call.given & (1u << DV_ARG_HANDLE)) ? (NDIS_HANDLE)&bad_handle_object : run->handle;
+	NDIS_HANDLE h = (s->call.given & (1u << DV_ARG_HANDLE)) ? (NDIS_HANDLE)&bad_handle_object :
+	                                                          run->handle;
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	enum dv_phase saved = nd->phase;
 	switch ((enum dv_lcall)s->call.call) {
 	case DV_LCALL_REGISTER: {
 		NDIS_DMA_DESCRIPTION d;
 		memset(&d, 0, sizeof d);
-		uint32_t ch = (s->call.given & (1u << DV_ARG_CHANNEL)) ? a[DV_ARG_CHANNEL] : run->L->machine.nic_channel;
-		uint32_t width = (s->call.given & (1u << DV_ARG_WIDTH)) ? a[DV_ARG_WIDTH] : ch >= 4 ? 16 : 8;
+		uint32_t ch = (s->call.given & (1u << DV_ARG_CHANNEL)) ?
+		                      a[DV_ARG_CHANNEL] :
+		                      run->L->machine.nic_channel;
+		uint32_t width = (s->call.given & (1u << DV_ARG_WIDTH)) ? a[DV_ARG_WIDTH] :
+		                 ch >= 4                                ? 16 :
+		                                                          8;
 		d.DemandMode = (BOOLEAN)a[DV_ARG_DEMAND];
 		d.AutoInitialize = (BOOLEAN)a[DV_ARG_AUTOINIT];
 		d.DmaChannelSpecified = TRUE;
@@ -610,8 +625,10 @@ void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, DV_PHASE_INIT);
 		NDIS_HANDLE nh = NULL;
-		st = NdisMRegisterDmaChannelAt(&nh, (NDIS_HANDLE)nd, param, FALSE, &d,
-		                               (s->call.given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file, line);
+		st = NdisMRegisterDmaChannelAt(
+		        &nh, (NDIS_HANDLE)nd, param, FALSE, &d,
+		        (s->call.given & (1u << DV_ARG_MAX)) ? a[DV_ARG_MAX] : 0x10000u, file,
+		        line);
 		if (run->L->driver == DV_DRIVER_NONE)
 			dv_ndis_set_phase(nd, saved);
 		if (st == NDIS_STATUS_SUCCESS)
@@ -622,8 +639,8 @@ void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	case DV_LCALL_COMPLETE: {
 		PNDIS_BUFFER b = run->bufs[a[DV_ARG_BUFFER]];
 		if (s->call.call == DV_LCALL_SETUP)
-			NdisSetupDmaTransferAt(&st, h, b, a[DV_ARG_OFFSET], a[DV_ARG_LENGTH], (BOOLEAN)a[DV_ARG_WRITE],
-			                       file, line);
+			NdisSetupDmaTransferAt(&st, h, b, a[DV_ARG_OFFSET], a[DV_ARG_LENGTH],
+			                       (BOOLEAN)a[DV_ARG_WRITE], file, line);
 		else
 			NdisCompleteDmaTransferAt(&st, h, b, a[DV_ARG_OFFSET], a[DV_ARG_LENGTH],
 			                          (BOOLEAN)a[DV_ARG_WRITE], file, line);
@@ -636,7 +653,9 @@ void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		NdisMDeregisterDmaChannelAt(h, file, line);
 		dv_ndis_set_phase(nd, saved);
 		break;
-	case DV_LCALL_RAW_WRITE: NdisRawWritePortUcharAt(a[DV_ARG_PORT], (UCHAR)a[DV_ARG_VALUE], file, line); break;
+	case DV_LCALL_RAW_WRITE:
+		NdisRawWritePortUcharAt(a[DV_ARG_PORT], (UCHAR)a[DV_ARG_VALUE], file, line);
+		break;
 	case DV_LCALL_RAW_READ: {
 		UCHAR v = 0;
 		NdisRawReadPortUcharAt(a[DV_ARG_PORT], &v, file, line);
@@ -663,10 +682,12 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 	else if (flags & DV_SEND_AT)
 		first = s->send.at;
 	else if (flags & DV_SEND_CROSS64K)
-		first = 0x20000u - ((spec.buf[0].length / 2) & ~1u); /* even: a 16-bit channel can take it */
+		first = 0x20000u -
+		        ((spec.buf[0].length / 2) & ~1u); /* even: a 16-bit channel can take it */
 	for (uint32_t k = 0, p = first; first && k < n; k++) {
 		spec.buf[k].phys = p;
-		uint32_t pages = (p % DV_PAGE_SIZE + spec.buf[k].length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
+		uint32_t pages =
+		        (p % DV_PAGE_SIZE + spec.buf[k].length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
 		p = (p / DV_PAGE_SIZE + pages * (spec.buf[k].scattered ? 2u : 1u)) * DV_PAGE_SIZE;
 	}
 	if (run->ndis->phase != DV_PHASE_RUNNING) {
@@ -675,11 +696,13 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 		return;
 	}
 	if (run->ndis->ntx >= 32) {
-		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "driver send: at most 32 packets per run");
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "driver send: at most 32 packets per run");
 		return;
 	}
 	if (dv_ndis_send(run->ndis, &spec) < 0)
-		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "driver send: the packet's buffers could not be placed");
+		run_msg(run, DV_MSG_ERROR, file, s->line, NULL,
+		        "driver send: the packet's buffers could not be placed");
 }
 
 void dv_exec_ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
@@ -719,8 +742,8 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file);
 struct fiber {
 	ucontext_t main, ctx;
 	char *stack;
-	bool busy;	/* a statement's work is on the fiber (running or paused) */
-	bool paused;	/* switched back to the lesson at a watch */
+	bool busy;      /* a statement's work is on the fiber (running or paused) */
+	bool paused;    /* switched back to the lesson at a watch */
 	uint32_t cause; /* the cause of events when it paused */
 	const struct dv_stmt *stmt;
 	const char *file;
@@ -811,7 +834,8 @@ static bool fiber_make(struct fiber *f)
 
 /* Runs statement s on the fiber, paused where watch first holds. False when no fiber could
  * be made (the caller then runs it directly). */
-static bool fiber_start(struct dv_run *run, const struct dv_stmt *s, const char *file, const struct dv_cond *watch)
+static bool fiber_start(struct dv_run *run, const struct dv_stmt *s, const char *file,
+                        const struct dv_cond *watch)
 {
 	if (!fiber_ready(run))
 		return false;
@@ -857,7 +881,8 @@ static void fiber_finish(struct dv_run *run)
 static bool has_event_atoms(const struct dv_cond *c)
 {
 	for (unsigned i = 0; i < c->n; i++)
-		if (c->cmp[i].op == DV_OP_CALL || c->cmp[i].op == DV_OP_RETURN || c->cmp[i].op == DV_OP_NOTE)
+		if (c->cmp[i].op == DV_OP_CALL || c->cmp[i].op == DV_OP_RETURN ||
+		    c->cmp[i].op == DV_OP_NOTE)
 			return true;
 	return false;
 }
@@ -926,21 +951,25 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	/* --strict: the first verifier rule the lesson did not expect fails the file. */
 	for (size_t i = ev0; run->opt.strict && !run->strict_fired && i < sim->trace.len; i++) {
 		const struct dv_event *e = &sim->trace.ev[i];
-		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT || run->L->allowed[e->slot])
+		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT ||
+		    run->L->allowed[e->slot])
 			continue;
 		const struct dv_loc *where = dv_trace_get_loc(&sim->trace, e->loc);
 		char at[200] = "";
 		if (where && where->file && strcmp(where->file, file) != 0)
 			snprintf(at, sizeof at, " at %s:%u", where->file, (unsigned)where->line);
 		char hint[160];
-		snprintf(hint, sizeof hint, "if the lesson means it, add 'allow %s' or 'expect verifier.%s == 1'",
+		snprintf(hint, sizeof hint,
+		         "if the lesson means it, add 'allow %s' or 'expect verifier.%s == 1'",
 		         dv_rule_name((enum dv_rule)e->slot), dv_rule_name((enum dv_rule)e->slot));
-		run_msg(run, DV_MSG_FAIL, file, s->line, hint, "verifier: %s fired%s (cycle %u): %s",
-		        dv_rule_name((enum dv_rule)e->slot), at, (unsigned)e->cycle, dv_rule_title((enum dv_rule)e->slot));
+		run_msg(run, DV_MSG_FAIL, file, s->line, hint,
+		        "verifier: %s fired%s (cycle %u): %s", dv_rule_name((enum dv_rule)e->slot),
+		        at, (unsigned)e->cycle, dv_rule_title((enum dv_rule)e->slot));
 		run->strict_fired = true;
 	}
 	if (sim->trace.failed && run->state != DV_RUN_STOPPED)
-		run_msg(run, DV_MSG_ERROR, file, s->line, NULL, "out of memory: the trace stopped recording");
+		run_msg(run, DV_MSG_ERROR, file, s->line, NULL,
+		        "out of memory: the trace stopped recording");
 }
 
 /* ---- what each statement does: the exec functions of the keyword table (keywords.c) ---------- */
@@ -1004,13 +1033,15 @@ void dv_exec_read(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	char text[3 * 256 + 1];
 	size_t o = 0;
-	bool via_ndis = buffer_copy(run, s->read.addr, run->last_read, s->read.len, true, file, s->line);
+	bool via_ndis =
+	        buffer_copy(run, s->read.addr, run->last_read, s->read.len, true, file, s->line);
 	for (uint32_t i = 0; i < s->read.len && i < 256; i++) {
 		if (!via_ndis)
 			run->last_read[i] = dv_sim_cpu_read(run->sim, s->read.addr + i);
 		o += (size_t)snprintf(text + o, sizeof text - o, " %02x", run->last_read[i]);
 	}
-	run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->read.addr, text);
+	run_msg(run, DV_MSG_INFO, file, s->line, NULL, "read 0x%x:%s", (unsigned)s->read.addr,
+	        text);
 }
 
 void dv_exec_tick(struct dv_run *run, const struct dv_stmt *s, const char *file)
@@ -1054,14 +1085,15 @@ void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *fil
 	case DV_ST_DRIVER_INIT: {
 		DV_DRIVER_ENTRY entry = driver_entry(run);
 		if (run->ndis->phase == DV_PHASE_RUNNING) {
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "driver init: the driver is already running");
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+			        "driver init: the driver is already running");
 			break;
 		}
 		if (!run->loaded) {
 			run->loaded = true;
 			if (run->L->has_copy_threshold) /* `copy=`: its NdisReadConfiguration */
 				dv_ndis_set_config(run->ndis, "CopyThreshold",
-						   run->L->copy_threshold);
+				                   run->L->copy_threshold);
 			NDIS_STATUS st = dv_ndis_load(run->ndis, entry);
 			if (st != NDIS_STATUS_SUCCESS) {
 				run->ndis->last_status = st;
@@ -1074,7 +1106,8 @@ void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *fil
 	case DV_ST_DRIVER_SEND: driver_send(run, s, file); break;
 	case DV_ST_DRIVER_HALT:
 		if (run->ndis->phase != DV_PHASE_RUNNING)
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "driver halt: the driver is not running");
+			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+			        "driver halt: the driver is not running");
 		else
 			dv_ndis_halt(run->ndis);
 		break;
@@ -1087,7 +1120,8 @@ void dv_exec_peer(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	for (uint32_t i = 0; i < s->peer.count; i++) {
 		if (!dv_peer_send(run->sim, (uint16_t)s->peer.len)) {
 			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
-			        "peer send: the peer's queue is full (it holds %u frames)", DV_PEER_TXQ);
+			        "peer send: the peer's queue is full (it holds %u frames)",
+			        DV_PEER_TXQ);
 			break;
 		}
 	}
@@ -1099,8 +1133,8 @@ void dv_exec_expect(struct dv_run *run, const struct dv_stmt *s, const char *fil
 	if (!eval_cond(run, &s->cond)) {
 		char vals[512];
 		describe_values(run, &s->cond, vals, sizeof vals);
-		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "expect failed: %s (%s%scycle %u)", s->cond.text,
-		        vals, vals[0] ? "; " : "", (unsigned)run->sim->st.cycle);
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "expect failed: %s (%s%scycle %u)",
+		        s->cond.text, vals, vals[0] ? "; " : "", (unsigned)run->sim->st.cycle);
 	}
 }
 
@@ -1133,7 +1167,8 @@ static void load_compare(struct dv_run *run)
 {
 	const struct dv_lesson *L = run->L;
 	size_t len = 0;
-	char *text = run->opt.load ? run->opt.load(run->opt.ctx, L->file, L->compare_to, &len) : NULL;
+	char *text = run->opt.load ? run->opt.load(run->opt.ctx, L->file, L->compare_to, &len) :
+	                             NULL;
 	if (!text) {
 		/* The loader refuses what is not a regular file inside the lesson's folder (a FIFO
 		 * would block, a link out would show another file's lines). */
@@ -1172,7 +1207,8 @@ static void load_compare(struct dv_run *run)
 			break;
 		p = nl + 1;
 	}
-	while (run->ncmp && run->cmp_line[run->ncmp - 1][strspn(run->cmp_line[run->ncmp - 1], " \t")] == 0)
+	while (run->ncmp &&
+	       run->cmp_line[run->ncmp - 1][strspn(run->cmp_line[run->ncmp - 1], " \t")] == 0)
 		run->ncmp--;
 	run->cmp_on = true;
 }
@@ -1196,7 +1232,8 @@ struct dv_run *dv_run_create(const struct dv_lesson *L, const struct dv_run_opti
 	run->buf_phys = calloc(nb, sizeof *run->buf_phys);
 	run->sim = dv_sim_create(&L->machine);
 	run->ndis = run->sim ? dv_ndis_create(run->sim) : NULL;
-	if (!run->step_first || !run->step_end || !run->step_flags || !run->bufs || !run->buf_phys || !run->ndis) {
+	if (!run->step_first || !run->step_end || !run->step_flags || !run->bufs ||
+	    !run->buf_phys || !run->ndis) {
 		dv_run_destroy(run);
 		return NULL;
 	}
@@ -1252,7 +1289,8 @@ bool dv_run_next(struct dv_run *run)
 	enter_step(run, s->step);
 	exec(run, s, L->file);
 	run->pc++;
-	if (run->state == DV_RUN_READY && (run->pc >= L->nstmts || L->stmts[run->pc].step != s->step))
+	if (run->state == DV_RUN_READY &&
+	    (run->pc >= L->nstmts || L->stmts[run->pc].step != s->step))
 		close_step(run, s->step);
 	return true;
 }
@@ -1388,7 +1426,8 @@ bool dv_run_command(struct dv_run *run, const char *line)
 	if (run->state == DV_RUN_STOPPED)
 		return false;
 	run->ncommands++;
-	if (!dv_script_parse_command(run->L, &run->scratch, "sandbox", run->ncommands, line, &s, &run->msgs))
+	if (!dv_script_parse_command(run->L, &run->scratch, "sandbox", run->ncommands, line, &s,
+	                             &run->msgs))
 		return false;
 	enum dv_run_state saved = run->state;
 	run->state = DV_RUN_READY; /* a finished lesson still takes commands */
@@ -1453,7 +1492,8 @@ const char *dv_run_row(const struct dv_run *run, size_t i)
 	return i < run->nrows ? run->rows[i] : NULL;
 }
 
-bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value, enum dv_value_type *type)
+bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value,
+                      enum dv_value_type *type)
 {
 	struct dv_ref r;
 	if (!name || !dv_script_resolve(run->L, name, strlen(name), &r))

@@ -80,7 +80,7 @@ const struct dv_keyword dv_keywords[] = {
 const size_t dv_nkeywords = sizeof dv_keywords / sizeof dv_keywords[0];
 
 const struct dv_keyword *dv_keyword_find(const char *name, size_t len,
-					 const struct dv_keyword *after)
+                                         const struct dv_keyword *after)
 {
 	size_t i = after ? (size_t)(after - dv_keywords) + 1 : 0;
 	for (; i < dv_nkeywords; i++)
@@ -92,7 +92,7 @@ const struct dv_keyword *dv_keyword_find(const char *name, size_t len,
 bool dv_lang_keyword_help(size_t i, struct dv_keyword_help *out)
 {
 	static const char *const where[] = {
-		[DV_KW_META] = "header",	[DV_KW_FILE] = "lesson file",
+		[DV_KW_META] = "header",        [DV_KW_FILE] = "lesson file",
 		[DV_KW_ANY] = "file or prompt", [DV_KW_ACTION] = "action",
 		[DV_KW_CLAUSE] = "after ask",
 	};

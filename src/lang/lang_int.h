@@ -24,7 +24,7 @@ struct dv_tok {
 	uint32_t num;
 	bool num_ok;
 	const char *str; /* DV_TK_STR: the decoded text */
-	bool glued;	 /* no space before it */
+	bool glued;      /* no space before it */
 };
 
 #define DV_MAX_TOKS 256u
@@ -46,7 +46,7 @@ struct dv_parser {
 	int cur_step; /* index in L->steps, -1 none */
 	struct dv_ask *cur_ask;
 	bool ask_clause_ok; /* the previous statement was an ask or an ask clause */
-	char *para;	    /* the narration paragraph being built (malloc) */
+	char *para;         /* the narration paragraph being built (malloc) */
 	size_t para_len;
 	const char **paras; /* the current step's paragraphs (arena array) */
 	unsigned nparas;
@@ -54,11 +54,11 @@ struct dv_parser {
 	uint32_t *para_line, *para_last;
 	uint32_t para_first, para_end; /* the lines of the paragraph being built */
 	size_t cap_stmts, cap_steps, cap_asks, cap_bufs;
-	unsigned ncols;	     /* columns of the current output-list, 0 = none yet */
+	unsigned ncols;      /* columns of the current output-list, 0 = none yet */
 	struct dv_stmt *out; /* command mode: where the statement goes */
 	bool out_done;
 	const struct dv_keyword *kw; /* the row being parsed (dv_add_stmt records it) */
-	const char *rest;	     /* a DV_KW_TEXT row: the line after its keyword */
+	const char *rest;            /* a DV_KW_TEXT row: the line after its keyword */
 };
 
 /* support.c: arrays that grow in the arena, yes/no words, suggestions. */
@@ -78,9 +78,9 @@ const char *dv_suggest_hint(struct dv_suggest *s, char *buf, size_t size);
 /* lexer.c */
 void dv_perr(struct dv_parser *p, uint32_t col, const char *hint, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
+        __attribute__((format(printf, 4, 5)))
 #endif
-	;
+        ;
 bool dv_lex(struct dv_parser *p);
 struct dv_tok *dv_peek(struct dv_parser *p);
 struct dv_tok *dv_next(struct dv_parser *p);
@@ -93,9 +93,9 @@ bool dv_want_string(struct dv_parser *p, const char *what, const char **out);
 bool dv_want_bool(struct dv_parser *p, const struct dv_tok *k, const char *what, uint32_t *out);
 struct dv_tok *dv_want_kv(struct dv_parser *p, struct dv_tok **key);
 bool dv_kv_num(struct dv_parser *p, struct dv_tok *v, const char *what, uint32_t min, uint32_t max,
-	       uint32_t *out);
+               uint32_t *out);
 void dv_unknown_word(struct dv_parser *p, const struct dv_tok *k, const char *what,
-		     const char *const *cands, size_t ncands);
+                     const char *const *cands, size_t ncands);
 
 /* ---- the state-name table (names.c) ----------------------------------------------------------- */
 
@@ -103,13 +103,13 @@ struct dv_run;
 
 /* How a name beyond the machine's slots is written. */
 enum dv_name_form {
-	DV_NAME_FIXED,	 /* text itself (per_step: and text.step) */
+	DV_NAME_FIXED,   /* text itself (per_step: and text.step) */
 	DV_NAME_CHANNEL, /* dma.chN.text, N 0-7 */
-	DV_NAME_IRQ,	 /* textN, N below limit */
+	DV_NAME_IRQ,     /* textN, N below limit */
 	DV_NAME_BRACKET, /* text ADDR ], ADDR below limit (text ends in '[') */
-	DV_NAME_RULE,	 /* text RULE, a verifier rule */
-	DV_NAME_CALL,	 /* text CALL, an NDIS call */
-	DV_NAME_BUFFER,	 /* buffer.B.text, B one of the lesson's buffers */
+	DV_NAME_RULE,    /* text RULE, a verifier rule */
+	DV_NAME_CALL,    /* text CALL, an NDIS call */
+	DV_NAME_BUFFER,  /* buffer.B.text, B one of the lesson's buffers */
 };
 
 /* One row per DV_REF_* kind (indexed by it): resolve (form, text, limit), evaluate (eval on a
@@ -152,7 +152,7 @@ enum dv_kw_where {
 };
 
 enum {
-	DV_KW_TEXT = 1,	      /* takes the rest of its line verbatim, recognised before lexing */
+	DV_KW_TEXT = 1,       /* takes the rest of its line verbatim, recognised before lexing */
 	DV_KW_LOOKS = 2,      /* only looks: runs while a driver is paused without resuming it */
 	DV_KW_NO_SUGGEST = 4, /* not offered by "did you mean" */
 };
@@ -176,7 +176,7 @@ struct dv_keyword {
 	const char *name;
 	enum dv_kw_where where;
 	unsigned meta_bit; /* DV_KW_META: its DV_META_* bit, 0 when it may repeat */
-	unsigned flags;	   /* DV_KW_TEXT, DV_KW_LOOKS, DV_KW_NO_SUGGEST */
+	unsigned flags;    /* DV_KW_TEXT, DV_KW_LOOKS, DV_KW_NO_SUGGEST */
 	bool (*parse)(struct dv_parser *p, struct dv_tok *kw);
 	void (*exec)(struct dv_run *run, const struct dv_stmt *s, const char *file);
 	const char *synopsis; /* one line of `dmaviz lesson-help` */
@@ -187,7 +187,7 @@ extern const size_t dv_nkeywords;
 
 /* The row named name[0..len) after row after (NULL: the first such row), or NULL. */
 const struct dv_keyword *dv_keyword_find(const char *name, size_t len,
-					 const struct dv_keyword *after);
+                                         const struct dv_keyword *after);
 
 /* statements.c: the parse functions of the rows */
 bool dv_parse_lesson(struct dv_parser *p, struct dv_tok *kw);

@@ -36,7 +36,7 @@ struct dv_msgs {
 	struct dv_msg *v;
 	size_t n, cap;
 	size_t dropped; /* failures and errors past the limit */
-	size_t ninfo;	/* DV_MSG_INFO messages kept (they have their own limit) */
+	size_t ninfo;   /* DV_MSG_INFO messages kept (they have their own limit) */
 };
 
 void dv_msgs_init(struct dv_msgs *m);
@@ -49,25 +49,25 @@ enum dv_driver_kind { DV_DRIVER_NONE, DV_DRIVER_REFERENCE, DV_DRIVER_FILE };
 
 /* What a name in an expression refers to. */
 enum dv_ref_kind {
-	DV_REF_NUM,	       /* a constant */
-	DV_REF_SLOT,	       /* a machine state slot: a = slot, b = index */
-	DV_REF_DMA_MASKED,     /* a = channel */
+	DV_REF_NUM,        /* a constant */
+	DV_REF_SLOT,       /* a machine state slot: a = slot, b = index */
+	DV_REF_DMA_MASKED, /* a = channel */
 	DV_REF_DMA_TC,
 	DV_REF_DMA_DREQ,
 	DV_REF_DMA_RESIDUE,
 	DV_REF_DMA_PHYS,
-	DV_REF_IRQ,	       /* a = line */
-	DV_REF_CPU_MEM,	       /* a = address */
+	DV_REF_IRQ,     /* a = line */
+	DV_REF_CPU_MEM, /* a = address */
 	DV_REF_LAST_IN,
-	DV_REF_LAST_READ,      /* a = index */
+	DV_REF_LAST_READ, /* a = index */
 	DV_REF_NDIS_STATUS,
 	DV_REF_NDIS_INPROGRESS,
 	DV_REF_NDIS_COUNTER,
 	DV_REF_VERIFIER_LAST,
 	DV_REF_VERIFIER_COUNT,
-	DV_REF_VERIFIER_RULE,  /* a = enum dv_rule */
-	DV_REF_CALLS,	       /* a = enum dv_call */
-	DV_REF_BUFFER_LEN,     /* a = buffer number */
+	DV_REF_VERIFIER_RULE, /* a = enum dv_rule */
+	DV_REF_CALLS,         /* a = enum dv_call */
+	DV_REF_BUFFER_LEN,    /* a = buffer number */
 	DV_REF_BUFFER_PHYS,
 	DV_REF_TX_SENT,
 	DV_REF_TX_COMPLETED,
@@ -77,7 +77,7 @@ enum dv_ref_kind {
 	DV_REF_RX_FRAMES,
 	DV_REF_RX_LAST_OK,
 	DV_REF_BOUNCE_USED,
-	DV_REF_PORTS_OUT,      /* a = 1: since the current step began */
+	DV_REF_PORTS_OUT, /* a = 1: since the current step began */
 	DV_REF_PORTS_IN,
 	DV_REF_COUNT
 };
@@ -99,13 +99,23 @@ struct dv_value {
 	unsigned n;
 };
 
-enum dv_cmp_op { DV_OP_NONZERO, DV_OP_EQ, DV_OP_NE, DV_OP_LT, DV_OP_LE, DV_OP_GT, DV_OP_GE,
-	         DV_OP_CALL, DV_OP_RETURN, DV_OP_NOTE };
+enum dv_cmp_op {
+	DV_OP_NONZERO,
+	DV_OP_EQ,
+	DV_OP_NE,
+	DV_OP_LT,
+	DV_OP_LE,
+	DV_OP_GT,
+	DV_OP_GE,
+	DV_OP_CALL,
+	DV_OP_RETURN,
+	DV_OP_NOTE
+};
 
 struct dv_cmp {
 	enum dv_cmp_op op;
 	struct dv_value lhs, rhs; /* DV_OP_CALL/RETURN/NOTE: lhs.term[0].a is the call or note */
-	bool or_before;	          /* this comparison starts a new `||` alternative */
+	bool or_before;           /* this comparison starts a new `||` alternative */
 };
 
 struct dv_cond {
@@ -130,7 +140,7 @@ struct dv_ask {
 	const char *explain;
 	uint32_t line;
 	uint32_t last_line; /* the last line of its answer/hint/explain clauses */
-	unsigned attempts;  /* wrong answers before the answer is shown; 0: the front end's default */
+	unsigned attempts; /* wrong answers before the answer is shown; 0: the front end's default */
 	unsigned step;
 };
 
@@ -142,10 +152,30 @@ struct dv_column {
 };
 
 enum dv_stmt_kind {
-	DV_ST_OUT, DV_ST_IN, DV_ST_POKE, DV_ST_WRITE, DV_ST_FILL, DV_ST_READ, DV_ST_TICK,
-	DV_ST_RUN_UNTIL, DV_ST_RUN_QUIET, DV_ST_DREQ, DV_ST_IRQL, DV_ST_BUFFER, DV_ST_CALL,
-	DV_ST_DRIVER_INIT, DV_ST_DRIVER_SEND, DV_ST_DRIVER_HALT, DV_ST_PEER_SEND, DV_ST_EXPECT,
-	DV_ST_GOAL, DV_ST_ASK, DV_ST_OUTPUT_LIST, DV_ST_OUTPUT, DV_ST_BREAK, DV_ST_KIND_COUNT
+	DV_ST_OUT,
+	DV_ST_IN,
+	DV_ST_POKE,
+	DV_ST_WRITE,
+	DV_ST_FILL,
+	DV_ST_READ,
+	DV_ST_TICK,
+	DV_ST_RUN_UNTIL,
+	DV_ST_RUN_QUIET,
+	DV_ST_DREQ,
+	DV_ST_IRQL,
+	DV_ST_BUFFER,
+	DV_ST_CALL,
+	DV_ST_DRIVER_INIT,
+	DV_ST_DRIVER_SEND,
+	DV_ST_DRIVER_HALT,
+	DV_ST_PEER_SEND,
+	DV_ST_EXPECT,
+	DV_ST_GOAL,
+	DV_ST_ASK,
+	DV_ST_OUTPUT_LIST,
+	DV_ST_OUTPUT,
+	DV_ST_BREAK,
+	DV_ST_KIND_COUNT
 };
 
 enum dv_fill_pattern { DV_FILL_BYTE, DV_FILL_RAMP, DV_FILL_RANDOM, DV_FILL_PACKET };
@@ -157,9 +187,22 @@ enum dv_fill_pattern { DV_FILL_BYTE, DV_FILL_RAMP, DV_FILL_RANDOM, DV_FILL_PACKE
 #define DV_SEND_AT 0x8u
 
 /* Arguments of `call`: which ones were given is in `given` (bit per DV_ARG_*). */
-enum dv_call_arg { DV_ARG_CHANNEL, DV_ARG_WIDTH, DV_ARG_DEMAND, DV_ARG_AUTOINIT, DV_ARG_MAX,
-	           DV_ARG_PORT, DV_ARG_BUFFER, DV_ARG_OFFSET, DV_ARG_LENGTH, DV_ARG_WRITE,
-	           DV_ARG_HANDLE, DV_ARG_VALUE, DV_ARG_PARAM, DV_ARG_COUNT };
+enum dv_call_arg {
+	DV_ARG_CHANNEL,
+	DV_ARG_WIDTH,
+	DV_ARG_DEMAND,
+	DV_ARG_AUTOINIT,
+	DV_ARG_MAX,
+	DV_ARG_PORT,
+	DV_ARG_BUFFER,
+	DV_ARG_OFFSET,
+	DV_ARG_LENGTH,
+	DV_ARG_WRITE,
+	DV_ARG_HANDLE,
+	DV_ARG_VALUE,
+	DV_ARG_PARAM,
+	DV_ARG_COUNT
+};
 
 struct dv_keyword; /* a row of the language's keyword table (src/lang/keywords.c) */
 
@@ -168,7 +211,7 @@ struct dv_stmt {
 	const struct dv_keyword *keyword; /* the row that parsed it, and runs it */
 	uint32_t line, col;
 	unsigned step;
-	bool solution; /* after a `solution` line: the UI's sandbox leaves it to the learner */
+	bool solution;    /* after a `solution` line: the UI's sandbox leaves it to the learner */
 	const char *text; /* the statement as written (for the UI and messages) */
 	/* What each kind holds (kind is the tag; the keyword table in keywords.c names the
 	 * parse and exec functions that fill and read it). */
@@ -176,7 +219,7 @@ struct dv_stmt {
 		struct {
 			uint16_t port;
 			uint8_t value; /* out */
-		} io;		       /* out, in */
+		} io;                  /* out, in */
 		struct {
 			uint32_t addr;
 			uint8_t *data;
@@ -199,7 +242,7 @@ struct dv_stmt {
 			uint8_t channel;
 			bool on;
 		} dreq;
-		uint8_t irql;	 /* 0 passive, 2 dispatch, 3 dirql */
+		uint8_t irql;    /* 0 passive, 2 dispatch, 3 dirql */
 		unsigned buffer; /* an index into the lesson's buffers */
 		struct {
 			uint32_t call; /* enum dv_lcall (script.h) */
@@ -208,10 +251,10 @@ struct dv_stmt {
 		} call;
 		struct {
 			uint32_t len, nbuf, at, flags; /* flags: DV_SEND_* */
-		} send;				       /* driver send */
+		} send;                                /* driver send */
 		struct {
 			uint32_t len, count;
-		} peer;		     /* peer send */
+		} peer;              /* peer send */
 		struct dv_cond cond; /* expect, goal, break */
 		struct dv_ask *ask;
 		struct {
@@ -223,7 +266,7 @@ struct dv_stmt {
 
 struct dv_step {
 	const char *title; /* "" for the setup step */
-	const char *id;	   /* NULL when the lesson gave none */
+	const char *id;    /* NULL when the lesson gave none */
 	unsigned number;   /* 0 = the setup step */
 	uint32_t line;
 	size_t first, count; /* statements [first, first + count) */
@@ -298,7 +341,7 @@ struct dv_run_options {
 	char *(*load)(void *ctx, const char *lesson_file, const char *name, size_t *len);
 	void *ctx;
 	DV_DRIVER_ENTRY driver_entry; /* for `driver file`; NULL: not supported */
-	uint64_t cycle_budget;	      /* 0 = the default, 2,000,000 */
+	uint64_t cycle_budget;        /* 0 = the default, 2,000,000 */
 };
 
 enum dv_run_state { DV_RUN_READY, DV_RUN_DONE, DV_RUN_STOPPED /* a fatal failure or error */ };
@@ -350,7 +393,8 @@ const char *dv_run_row(const struct dv_run *run, size_t i);
 
 /* Evaluates a state name (anything an expectation can name) now. False when name is
  * unknown. type may be NULL. */
-bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value, enum dv_value_type *type);
+bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value,
+                      enum dv_value_type *type);
 /* Formats a value for people: "59 (0x3b)", "NDIS_STATUS_SUCCESS", "dma-busy". */
 void dv_value_format(uint32_t value, enum dv_value_type type, char *buf, size_t size);
 

@@ -18,8 +18,8 @@ void dv_perr(struct dv_parser *p, uint32_t col, const char *hint, const char *fm
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (col)
-		dv_msgs_add(p->msgs, DV_MSG_ERROR, p->line, col, 0, hint, "%s:%u:%u: error: %s", p->file,
-		            (unsigned)p->line, (unsigned)col, buf);
+		dv_msgs_add(p->msgs, DV_MSG_ERROR, p->line, col, 0, hint, "%s:%u:%u: error: %s",
+		            p->file, (unsigned)p->line, (unsigned)col, buf);
 	else
 		dv_msgs_add(p->msgs, DV_MSG_ERROR, p->line, 0, 0, hint, "%s:%u: error: %s", p->file,
 		            (unsigned)p->line, buf);
@@ -28,8 +28,8 @@ void dv_perr(struct dv_parser *p, uint32_t col, const char *hint, const char *fm
 
 static bool is_bare(int c)
 {
-	return c && c != ' ' && c != '\t' && c != '"' && c != '=' && c != '!' && c != '<' && c != '>' &&
-	       c != '&' && c != '|' && c != '+';
+	return c && c != ' ' && c != '\t' && c != '"' && c != '=' && c != '!' && c != '<' &&
+	       c != '>' && c != '&' && c != '|' && c != '+';
 }
 
 /* Splits the logical line into tokens. False after an error. */
@@ -45,7 +45,8 @@ bool dv_lex(struct dv_parser *p)
 		if (!t[i] || t[i] == '#')
 			break;
 		if (p->nt >= DV_MAX_TOKS) {
-			dv_perr(p, (uint32_t)i + 1, NULL, "too many words on one line (at most %u)", DV_MAX_TOKS);
+			dv_perr(p, (uint32_t)i + 1, NULL, "too many words on one line (at most %u)",
+			        DV_MAX_TOKS);
 			return false;
 		}
 		struct dv_tok *k = &p->tok[p->nt];
@@ -71,7 +72,7 @@ bool dv_lex(struct dv_parser *p)
 			if (t[j] != '"') {
 				free(buf);
 				dv_perr(p, k->col, "close the string with a \" on the same line",
-				     "unterminated string");
+				        "unterminated string");
 				return false;
 			}
 			k->kind = DV_TK_STR;
@@ -144,7 +145,8 @@ struct dv_tok *dv_next(struct dv_parser *p)
 
 bool dv_tok_is(const struct dv_tok *k, const char *w)
 {
-	return (k->kind == DV_TK_WORD || k->kind == DV_TK_OP) && strlen(w) == k->len && !strncmp(k->s, w, k->len);
+	return (k->kind == DV_TK_WORD || k->kind == DV_TK_OP) && strlen(w) == k->len &&
+	       !strncmp(k->s, w, k->len);
 }
 
 /* "'text'" of a token, for messages. */
@@ -176,12 +178,13 @@ bool dv_want_num(struct dv_parser *p, const char *what, uint32_t min, uint32_t m
 	struct dv_tok *k = dv_next(p);
 	char b[96];
 	if (k->kind != DV_TK_NUM || !k->num_ok) {
-		dv_perr(p, k->col, NULL, "expected %s (a number), got %s", what, dv_tok_text(k, b, sizeof b));
+		dv_perr(p, k->col, NULL, "expected %s (a number), got %s", what,
+		        dv_tok_text(k, b, sizeof b));
 		return false;
 	}
 	if (k->num < min || k->num > max) {
-		dv_perr(p, k->col, NULL, "%s must be between %u and %u, got %u", what, (unsigned)min,
-		     (unsigned)max, (unsigned)k->num);
+		dv_perr(p, k->col, NULL, "%s must be between %u and %u, got %u", what,
+		        (unsigned)min, (unsigned)max, (unsigned)k->num);
 		return false;
 	}
 	*out = k->num;
@@ -193,8 +196,8 @@ bool dv_want_string(struct dv_parser *p, const char *what, const char **out)
 	struct dv_tok *k = dv_next(p);
 	char b[96];
 	if (k->kind != DV_TK_STR) {
-		dv_perr(p, k->col, "put the text in double quotes", "expected %s in quotes, got %s", what,
-		     dv_tok_text(k, b, sizeof b));
+		dv_perr(p, k->col, "put the text in double quotes", "expected %s in quotes, got %s",
+		        what, dv_tok_text(k, b, sizeof b));
 		return false;
 	}
 	*out = k->str;
@@ -208,7 +211,8 @@ bool dv_want_bool(struct dv_parser *p, const struct dv_tok *k, const char *what,
 		v = dv_bool_word(k->s, k->len);
 	if (v < 0) {
 		char b[96];
-		dv_perr(p, k->col, NULL, "%s must be yes or no, got %s", what, dv_tok_text(k, b, sizeof b));
+		dv_perr(p, k->col, NULL, "%s must be yes or no, got %s", what,
+		        dv_tok_text(k, b, sizeof b));
 		return false;
 	}
 	*out = (uint32_t)v;
@@ -223,14 +227,14 @@ struct dv_tok *dv_want_kv(struct dv_parser *p, struct dv_tok **key)
 	char b[96];
 	if (k->kind != DV_TK_WORD || dv_peek(p)->kind != DV_TK_EQ) {
 		dv_perr(p, k->col, "arguments are written key=value", "expected key=value, got %s",
-		     dv_tok_text(k, b, sizeof b));
+		        dv_tok_text(k, b, sizeof b));
 		return NULL;
 	}
 	dv_next(p);
 	struct dv_tok *v = dv_next(p);
 	if (v->kind != DV_TK_WORD && v->kind != DV_TK_NUM && v->kind != DV_TK_STR) {
-		dv_perr(p, v->col, NULL, "expected a value after '%.*s=', got %s", (int)k->len, k->s,
-		     dv_tok_text(v, b, sizeof b));
+		dv_perr(p, v->col, NULL, "expected a value after '%.*s=', got %s", (int)k->len,
+		        k->s, dv_tok_text(v, b, sizeof b));
 		return NULL;
 	}
 	*key = k;
@@ -238,16 +242,17 @@ struct dv_tok *dv_want_kv(struct dv_parser *p, struct dv_tok **key)
 }
 
 bool dv_kv_num(struct dv_parser *p, struct dv_tok *v, const char *what, uint32_t min, uint32_t max,
-                   uint32_t *out)
+               uint32_t *out)
 {
 	char b[96];
 	if (v->kind != DV_TK_NUM || !v->num_ok) {
-		dv_perr(p, v->col, NULL, "%s must be a number, got %s", what, dv_tok_text(v, b, sizeof b));
+		dv_perr(p, v->col, NULL, "%s must be a number, got %s", what,
+		        dv_tok_text(v, b, sizeof b));
 		return false;
 	}
 	if (v->num < min || v->num > max) {
-		dv_perr(p, v->col, NULL, "%s must be between %u and %u, got %u", what, (unsigned)min,
-		     (unsigned)max, (unsigned)v->num);
+		dv_perr(p, v->col, NULL, "%s must be between %u and %u, got %u", what,
+		        (unsigned)min, (unsigned)max, (unsigned)v->num);
 		return false;
 	}
 	*out = v->num;
@@ -255,12 +260,13 @@ bool dv_kv_num(struct dv_parser *p, struct dv_tok *v, const char *what, uint32_t
 }
 
 void dv_unknown_word(struct dv_parser *p, const struct dv_tok *k, const char *what,
-                         const char *const *cands, size_t ncands)
+                     const char *const *cands, size_t ncands)
 {
 	struct dv_suggest s;
 	char hint[160];
 	dv_suggest_init(&s, k->s, k->len);
 	for (size_t i = 0; i < ncands; i++)
 		dv_suggest_try(&s, cands[i]);
-	dv_perr(p, k->col, dv_suggest_hint(&s, hint, sizeof hint), "unknown %s '%.*s'", what, (int)k->len, k->s);
+	dv_perr(p, k->col, dv_suggest_hint(&s, hint, sizeof hint), "unknown %s '%.*s'", what,
+	        (int)k->len, k->s);
 }

@@ -37,7 +37,8 @@ static uint32_t cpu_peek(const struct dv_sim *sim, uint32_t addr)
 		return 0xFF;
 	if (sim->st.cache_on) {
 		unsigned line = (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
-		if ((sim->st.cache.flags[line] & 1u) && sim->st.cache.tag[line] == addr / DV_CACHE_LINE)
+		if ((sim->st.cache.flags[line] & 1u) &&
+		    sim->st.cache.tag[line] == addr / DV_CACHE_LINE)
 			return sim->st.cache.data[line][addr % DV_CACHE_LINE];
 	}
 	return dv_sim_mem_read(sim, addr);
@@ -76,7 +77,8 @@ static uint32_t peer_last_ok(const struct dv_run *run)
 	if (run->fill_packet && run->ndis->ntx == run->fill_ntx)
 		return frame_is_packet(peer->rx_data[slot], len, run->fill_seq);
 	for (uint32_t t = 0; t < run->ndis->ntx; t++)
-		if (run->ndis->tx[t].length == len && frame_is_packet(peer->rx_data[slot], len, run->ndis->tx[t].seq))
+		if (run->ndis->tx[t].length == len &&
+		    frame_is_packet(peer->rx_data[slot], len, run->ndis->tx[t].seq))
 			return 1;
 	return 0;
 }
@@ -109,7 +111,6 @@ static uint32_t rx_last_ok(const struct dv_run *run)
 			return 0;
 	return 1;
 }
-
 
 /* ---- evaluation: one function per name (the eval column of the table) ------------------------ */
 
@@ -300,7 +301,7 @@ static uint32_t ev_ports_in(struct dv_run *run, const struct dv_ref *r)
 
 /* ---- the table -------------------------------------------------------------------------------- */
 
-#define NAME(kind, form, text, limit, per_step, type, eval, what) \
+#define NAME(kind, form, text, limit, per_step, type, eval, what)                                  \
 	[kind] = { form, text, limit, per_step, type, eval, what }
 
 const struct dv_name dv_names[DV_REF_COUNT] = {
@@ -321,12 +322,13 @@ const struct dv_name dv_names[DV_REF_COUNT] = {
 	     "the byte the last `in` or NdisRawReadPortUchar read"),
 	NAME(DV_REF_LAST_READ, DV_NAME_BRACKET, "last.read[", 256, false, DV_VT_NUM, ev_last_read,
 	     "byte I of what the last `read` read"),
-	NAME(DV_REF_NDIS_STATUS, DV_NAME_FIXED, "ndis.status", 0, false, DV_VT_STATUS, ev_ndis_status,
-	     "the status the last NDIS call returned"),
+	NAME(DV_REF_NDIS_STATUS, DV_NAME_FIXED, "ndis.status", 0, false, DV_VT_STATUS,
+	     ev_ndis_status, "the status the last NDIS call returned"),
 	NAME(DV_REF_NDIS_INPROGRESS, DV_NAME_FIXED, "ndis.inprogress", 0, false, DV_VT_NUM,
-	     ev_ndis_inprogress, "the DMA block's InProgress flag (a transfer set up, not completed)"),
-	NAME(DV_REF_NDIS_COUNTER, DV_NAME_FIXED, "ndis.counter", 0, false, DV_VT_NUM, ev_ndis_counter,
-	     "what the last NdisMReadDmaCounter returned"),
+	     ev_ndis_inprogress,
+	     "the DMA block's InProgress flag (a transfer set up, not completed)"),
+	NAME(DV_REF_NDIS_COUNTER, DV_NAME_FIXED, "ndis.counter", 0, false, DV_VT_NUM,
+	     ev_ndis_counter, "what the last NdisMReadDmaCounter returned"),
 	NAME(DV_REF_VERIFIER_LAST, DV_NAME_FIXED, "verifier.last", 0, false, DV_VT_RULE,
 	     ev_verifier_last, "the last verifier rule that fired, or none"),
 	NAME(DV_REF_VERIFIER_COUNT, DV_NAME_FIXED, "verifier.count", 0, false, DV_VT_NUM,
@@ -341,14 +343,14 @@ const struct dv_name dv_names[DV_REF_COUNT] = {
 	     "buffer B's first physical address"),
 	NAME(DV_REF_TX_SENT, DV_NAME_FIXED, "tx.sent", 0, false, DV_VT_NUM, ev_tx_sent,
 	     "packets handed to the driver's MiniportSend"),
-	NAME(DV_REF_TX_COMPLETED, DV_NAME_FIXED, "tx.completed", 0, false, DV_VT_NUM, ev_tx_completed,
-	     "packets the driver completed"),
+	NAME(DV_REF_TX_COMPLETED, DV_NAME_FIXED, "tx.completed", 0, false, DV_VT_NUM,
+	     ev_tx_completed, "packets the driver completed"),
 	NAME(DV_REF_TX_LAST_STATUS, DV_NAME_FIXED, "tx.last.status", 0, false, DV_VT_STATUS,
 	     ev_tx_last_status, "the status of the last completed packet (PENDING when none)"),
 	NAME(DV_REF_PEER_FRAMES, DV_NAME_FIXED, "peer.frames", 0, false, DV_VT_NUM, ev_peer_frames,
 	     "frames the peer station received"),
-	NAME(DV_REF_PEER_LAST_OK, DV_NAME_FIXED, "peer.last.ok", 0, false, DV_VT_NUM, ev_peer_last_ok,
-	     "1 when the peer's last frame is the packet that was sent"),
+	NAME(DV_REF_PEER_LAST_OK, DV_NAME_FIXED, "peer.last.ok", 0, false, DV_VT_NUM,
+	     ev_peer_last_ok, "1 when the peer's last frame is the packet that was sent"),
 	NAME(DV_REF_RX_FRAMES, DV_NAME_FIXED, "rx.frames", 0, false, DV_VT_NUM, ev_rx_frames,
 	     "frames the driver indicated up"),
 	NAME(DV_REF_RX_LAST_OK, DV_NAME_FIXED, "rx.last.ok", 0, false, DV_VT_NUM, ev_rx_last_ok,
@@ -381,8 +383,8 @@ static const struct {
 	uint32_t limit;
 } slot_brackets[] = {
 	{ "mem[", DV_SLOT_MEM, DV_MEM_MAX },
-	{ "peer.rx[", DV_SLOT_PEER_RX_DATA, DV_PEER_FRAMES * DV_FRAME_MAX },
-	{ "cache.data[", DV_SLOT_CACHE_DATA, DV_CACHE_LINES * DV_CACHE_LINE },
+	{ "peer.rx[", DV_SLOT_PEER_RX_DATA, DV_PEER_FRAMES *DV_FRAME_MAX },
+	{ "cache.data[", DV_SLOT_CACHE_DATA, DV_CACHE_LINES *DV_CACHE_LINE },
 };
 
 static bool bracket_slot(enum dv_slot s)
@@ -407,7 +409,8 @@ static bool small_number(const char *s, unsigned *n, const char **rest)
 }
 
 /* "PREFIX[NUMBER]" below limit: the number. */
-static bool bracket_index(const char *n, size_t len, const char *prefix, uint32_t limit, uint32_t *v)
+static bool bracket_index(const char *n, size_t len, const char *prefix, uint32_t limit,
+                          uint32_t *v)
 {
 	size_t pl = strlen(prefix);
 	return len >= pl + 2 && n[len - 1] == ']' && dv_script_number(n + pl, len - pl - 1, v) &&
@@ -482,7 +485,8 @@ static bool resolve_form(const struct dv_lesson *lesson, const char *n, size_t l
 
 /* The order names are tried in: a fixed name before a pattern. */
 static const enum dv_name_form form_order[] = { DV_NAME_FIXED, DV_NAME_BRACKET, DV_NAME_CHANNEL,
-	                                        DV_NAME_IRQ, DV_NAME_RULE, DV_NAME_CALL, DV_NAME_BUFFER };
+	                                        DV_NAME_IRQ,   DV_NAME_RULE,    DV_NAME_CALL,
+	                                        DV_NAME_BUFFER };
 
 bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t len,
                        struct dv_ref *out)
@@ -514,9 +518,11 @@ bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t 
 			continue;
 		for (size_t i = 0; i < sizeof slot_brackets / sizeof slot_brackets[0]; i++) {
 			uint32_t v;
-			if (strncmp(n, slot_brackets[i].prefix, strlen(slot_brackets[i].prefix)) != 0)
+			if (strncmp(n, slot_brackets[i].prefix, strlen(slot_brackets[i].prefix)) !=
+			    0)
 				continue;
-			if (!bracket_index(n, len, slot_brackets[i].prefix, slot_brackets[i].limit, &v))
+			if (!bracket_index(n, len, slot_brackets[i].prefix, slot_brackets[i].limit,
+			                   &v))
 				return false;
 			out->kind = DV_REF_SLOT;
 			out->a = slot_brackets[i].slot;
@@ -575,18 +581,21 @@ void dv_suggest_names(struct dv_suggest *s, const struct dv_lesson *lesson)
 		dv_suggest_try(s, buf);
 	}
 	for (unsigned r = 0; r < DV_RULE_COUNT; r++) {
-		snprintf(buf, sizeof buf, "%s%s", dv_names[DV_REF_VERIFIER_RULE].text, dv_rule_name((enum dv_rule)r));
+		snprintf(buf, sizeof buf, "%s%s", dv_names[DV_REF_VERIFIER_RULE].text,
+		         dv_rule_name((enum dv_rule)r));
 		dv_suggest_try(s, buf);
 	}
 	for (unsigned c = 0; c < DV_CALL_COUNT; c++) {
-		snprintf(buf, sizeof buf, "%s%s", dv_names[DV_REF_CALLS].text, dv_call_name((enum dv_call)c));
+		snprintf(buf, sizeof buf, "%s%s", dv_names[DV_REF_CALLS].text,
+		         dv_call_name((enum dv_call)c));
 		dv_suggest_try(s, buf);
 	}
 	for (unsigned i = 0; lesson && i < lesson->nbuffers; i++) {
 		for (int k = DV_REF_SLOT + 1; k < DV_REF_COUNT; k++) {
 			if (dv_names[k].form != DV_NAME_BUFFER)
 				continue;
-			snprintf(buf, sizeof buf, "buffer.%s.%s", lesson->buffers[i].name, dv_names[k].text);
+			snprintf(buf, sizeof buf, "buffer.%s.%s", lesson->buffers[i].name,
+			         dv_names[k].text);
 			dv_suggest_try(s, buf);
 		}
 	}
@@ -634,14 +643,16 @@ bool dv_resolve_word(struct dv_parser *p, const struct dv_tok *k, struct dv_ref 
 		char hint[160];
 		dv_suggest_init(&s, k->s, k->len);
 		for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++) {
-			if (strlen(status_names[i].name) == k->len && !strncmp(status_names[i].name, k->s, k->len)) {
+			if (strlen(status_names[i].name) == k->len &&
+			    !strncmp(status_names[i].name, k->s, k->len)) {
 				r->a = (uint32_t)status_names[i].value;
 				r->type = DV_VT_STATUS;
 				return true;
 			}
 			dv_suggest_try(&s, status_names[i].name);
 		}
-		dv_perr(p, k->col, dv_suggest_hint(&s, hint, sizeof hint), "unknown status '%.*s'", (int)k->len, k->s);
+		dv_perr(p, k->col, dv_suggest_hint(&s, hint, sizeof hint), "unknown status '%.*s'",
+		        (int)k->len, k->s);
 		return false;
 	}
 	if (dv_script_resolve(p->L, k->s, k->len, r)) {

@@ -40,7 +40,8 @@ static bool parse_value(struct dv_parser *p, struct dv_value *v)
 		struct dv_ref *r = &v->term[v->n];
 		if (k->kind == DV_TK_NUM) {
 			if (!k->num_ok) {
-				dv_perr(p, k->col, NULL, "bad number %s", dv_tok_text(k, b, sizeof b));
+				dv_perr(p, k->col, NULL, "bad number %s",
+				        dv_tok_text(k, b, sizeof b));
 				return false;
 			}
 			memset(r, 0, sizeof *r);
@@ -50,7 +51,8 @@ static bool parse_value(struct dv_parser *p, struct dv_value *v)
 			if (!dv_resolve_word(p, k, r))
 				return false;
 		} else {
-			dv_perr(p, k->col, NULL, "expected a name or a number, got %s", dv_tok_text(k, b, sizeof b));
+			dv_perr(p, k->col, NULL, "expected a name or a number, got %s",
+			        dv_tok_text(k, b, sizeof b));
 			return false;
 		}
 		v->n++;
@@ -122,7 +124,8 @@ bool dv_parse_cond(struct dv_parser *p, struct dv_cond *c, bool events, bool sto
 	}
 	for (;;) {
 		if (n >= DV_SCRIPT_MAX_CMPS) {
-			dv_perr(p, dv_peek(p)->col, NULL, "too many comparisons (at most %u)", DV_SCRIPT_MAX_CMPS);
+			dv_perr(p, dv_peek(p)->col, NULL, "too many comparisons (at most %u)",
+			        DV_SCRIPT_MAX_CMPS);
 			return false;
 		}
 		struct dv_cmp *m = &cmps[n];
@@ -133,14 +136,16 @@ bool dv_parse_cond(struct dv_parser *p, struct dv_cond *c, bool events, bool sto
 			bool is_call = dv_tok_is(k, "call");
 			dv_next(p);
 			if (!events) {
-				dv_perr(p, k->col, "write the condition with calls.NAME or a state name",
-				     "'%s NAME' only works in 'run until'", is_call ? "call" : "note");
+				dv_perr(p, k->col,
+				        "write the condition with calls.NAME or a state name",
+				        "'%s NAME' only works in 'run until'",
+				        is_call ? "call" : "note");
 				return false;
 			}
 			struct dv_tok *w = dv_next(p);
 			if (w->kind != DV_TK_WORD) {
-				dv_perr(p, w->col, NULL, "expected a %s name, got %s", is_call ? "call" : "note",
-				     dv_tok_text(w, b, sizeof b));
+				dv_perr(p, w->col, NULL, "expected a %s name, got %s",
+				        is_call ? "call" : "note", dv_tok_text(w, b, sizeof b));
 				return false;
 			}
 			m->lhs.n = 1;
@@ -202,7 +207,8 @@ bool dv_parse_cond(struct dv_parser *p, struct dv_cond *c, bool events, bool sto
 			dv_perr(p, j->col, "compare with ==", "unexpected '='");
 		else
 			dv_perr(p, j->col, "join comparisons with && or ||",
-			     "expected '&&', '||' or the end of the condition, got %s", dv_tok_text(j, b, sizeof b));
+			        "expected '&&', '||' or the end of the condition, got %s",
+			        dv_tok_text(j, b, sizeof b));
 		return false;
 	}
 	c->cmp = dv_arena_alloc(p->arena, n * sizeof *c->cmp);
@@ -250,7 +256,8 @@ void dv_close_ask(struct dv_parser *p)
 	if (p->cur_ask && p->cur_ask->nanswers == 0) {
 		uint32_t saved = p->line;
 		p->line = p->cur_ask->line;
-		dv_perr(p, 0, "add a line 'answer VALUE' after the question", "this ask has no answer");
+		dv_perr(p, 0, "add a line 'answer VALUE' after the question",
+		        "this ask has no answer");
 		p->line = saved;
 	}
 	p->cur_ask = NULL;
@@ -292,7 +299,9 @@ struct dv_step *dv_open_step(struct dv_parser *p, const char *title, uint32_t li
 	s->title = title;
 	s->line = line;
 	s->first = L->nstmts;
-	s->number = L->nsteps == 0 && title[0] == 0 ? 0 : (L->nsteps && L->steps[0].number == 0 ? L->nsteps : L->nsteps + 1);
+	s->number = L->nsteps == 0 && title[0] == 0 ?
+	                    0 :
+	                    (L->nsteps && L->steps[0].number == 0 ? L->nsteps : L->nsteps + 1);
 	p->cur_step = (int)L->nsteps++;
 	return s;
 }
@@ -348,22 +357,23 @@ void dv_check_addr(struct dv_parser *p, const struct dv_tok *k, uint32_t addr, u
 	uint32_t size = p->L->machine.mem_size;
 	if ((uint64_t)addr + len > size)
 		dv_perr(p, k->col, "give the machine more memory with machine memory=...",
-		     "address 0x%x%s is beyond the installed memory (%u KiB)", (unsigned)addr,
-		     len > 1 ? " (and the bytes after it)" : "", (unsigned)(size >> 10));
+		        "address 0x%x%s is beyond the installed memory (%u KiB)", (unsigned)addr,
+		        len > 1 ? " (and the bytes after it)" : "", (unsigned)(size >> 10));
 }
-
 
 /* ---- one line -------------------------------------------------------------------------------- */
 
 static bool meta_position(struct dv_parser *p, const struct dv_tok *k, unsigned bit)
 {
 	if (p->command_mode) {
-		dv_perr(p, k->col, NULL, "'%.*s' belongs in a lesson file, not the prompt", (int)k->len, k->s);
+		dv_perr(p, k->col, NULL, "'%.*s' belongs in a lesson file, not the prompt",
+		        (int)k->len, k->s);
 		return false;
 	}
 	if (p->seen_action || p->seen_step) {
 		dv_perr(p, k->col, "move it to the top of the file",
-		     "'%.*s' must come before the first step and the first action", (int)k->len, k->s);
+		        "'%.*s' must come before the first step and the first action", (int)k->len,
+		        k->s);
 		return false;
 	}
 	if (bit && (p->meta_seen & bit)) {
@@ -433,7 +443,8 @@ void dv_statement(struct dv_parser *p)
 		return;
 	struct dv_tok *kw = dv_next(p);
 	if (kw->kind != DV_TK_WORD) {
-		dv_perr(p, kw->col, "every line starts with a keyword such as step, say, out, expect",
+		dv_perr(p, kw->col,
+		        "every line starts with a keyword such as step, say, out, expect",
 		        "expected a keyword, got %s", dv_tok_text(kw, b, sizeof b));
 		return;
 	}
@@ -537,7 +548,8 @@ static enum line_fit logical_line(const char *text, size_t len, size_t *i, uint3
 	return fit;
 }
 
-struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len, struct dv_msgs *msgs)
+struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len,
+                                  struct dv_msgs *msgs)
 {
 	struct dv_lesson *L = calloc(1, sizeof *L);
 	if (!file)
@@ -600,8 +612,9 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 		if (fit == JOINED_TOO_LONG) {
 			p.line = first_line;
 			dv_perr(&p, 0, "split the statement, or end fewer lines with '\\'",
-			     "lines %u to %u, joined by '\\', make a line longer than %zu bytes",
-			     (unsigned)first_line, (unsigned)phys_line, (size_t)DV_SCRIPT_MAX_LINE * 2);
+			        "lines %u to %u, joined by '\\', make a line longer than %zu bytes",
+			        (unsigned)first_line, (unsigned)phys_line,
+			        (size_t)DV_SCRIPT_MAX_LINE * 2);
 			break;
 		}
 		p.line = first_line;
@@ -628,8 +641,9 @@ struct dv_lesson *dv_lesson_parse(const char *file, const char *text, size_t len
 	return L;
 }
 
-bool dv_script_parse_command(const struct dv_lesson *lesson, struct dv_arena **arena, const char *file,
-                             uint32_t line, const char *text, struct dv_stmt *out, struct dv_msgs *msgs)
+bool dv_script_parse_command(const struct dv_lesson *lesson, struct dv_arena **arena,
+                             const char *file, uint32_t line, const char *text, struct dv_stmt *out,
+                             struct dv_msgs *msgs)
 {
 	struct dv_parser p;
 	memset(&p, 0, sizeof p);
@@ -665,4 +679,3 @@ bool dv_script_parse_command(const struct dv_lesson *lesson, struct dv_arena **a
 	}
 	return !p.errors && p.out_done;
 }
-

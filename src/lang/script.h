@@ -19,8 +19,16 @@
 #define DV_SCRIPT_MAX_FILL (16u << 20)
 
 /* Lesson-level calls the language can make (`call NAME`). */
-enum dv_lcall { DV_LCALL_REGISTER, DV_LCALL_SETUP, DV_LCALL_COMPLETE, DV_LCALL_READ_COUNTER,
-	        DV_LCALL_DEREGISTER, DV_LCALL_RAW_WRITE, DV_LCALL_RAW_READ, DV_LCALL_COUNT };
+enum dv_lcall {
+	DV_LCALL_REGISTER,
+	DV_LCALL_SETUP,
+	DV_LCALL_COMPLETE,
+	DV_LCALL_READ_COUNTER,
+	DV_LCALL_DEREGISTER,
+	DV_LCALL_RAW_WRITE,
+	DV_LCALL_RAW_READ,
+	DV_LCALL_COUNT
+};
 const char *dv_lcall_name(enum dv_lcall c);
 
 /* An arena: every string and array of a parsed lesson, freed at once. */
@@ -34,9 +42,9 @@ void dv_arena_free(struct dv_arena *a);
 void dv_msgs_add(struct dv_msgs *m, enum dv_msg_kind kind, uint32_t line, uint32_t col,
                  uint64_t cycle, const char *hint, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 7, 8)))
+        __attribute__((format(printf, 7, 8)))
 #endif
-	;
+        ;
 
 /* Whether a path has a ".." component (compare-to names stay in the lesson's folder). */
 bool dv_path_has_dotdot(const char *path);
@@ -49,7 +57,7 @@ bool dv_script_resolve(const struct dv_lesson *lesson, const char *name, size_t 
 
 /* Parses one line as a single action (the sandbox prompt). Strings go to *arena. */
 bool dv_script_parse_command(const struct dv_lesson *lesson, struct dv_arena **arena,
-                             const char *file, uint32_t line, const char *text,
-                             struct dv_stmt *out, struct dv_msgs *msgs);
+                             const char *file, uint32_t line, const char *text, struct dv_stmt *out,
+                             struct dv_msgs *msgs);
 
 #endif

@@ -17,16 +17,16 @@
 const char *dv_lcall_name(enum dv_lcall c)
 {
 	static const char *const names[DV_LCALL_COUNT] = {
-		"NdisMRegisterDmaChannel", "NdisMSetupDmaTransfer", "NdisMCompleteDmaTransfer",
-		"NdisMReadDmaCounter",	   "NdisMDeregisterDmaChannel", "NdisRawWritePortUchar",
+		"NdisMRegisterDmaChannel", "NdisMSetupDmaTransfer",     "NdisMCompleteDmaTransfer",
+		"NdisMReadDmaCounter",     "NdisMDeregisterDmaChannel", "NdisRawWritePortUchar",
 		"NdisRawReadPortUchar",
 	};
 	return (unsigned)c < DV_LCALL_COUNT ? names[c] : "?";
 }
 
 static const char *const arg_names[DV_ARG_COUNT] = {
-	"channel", "width", "demand", "autoinit", "max", "port",
-	"buffer",  "offset", "length", "write", "handle", "value", "param",
+	"channel", "width",  "demand", "autoinit", "max",   "port",  "buffer",
+	"offset",  "length", "write",  "handle",   "value", "param",
 };
 
 /* Which arguments each call takes, and which it needs. */
@@ -60,7 +60,8 @@ bool dv_parse_lesson(struct dv_parser *p, struct dv_tok *kw)
 	for (size_t i = 0; ok && i < k->len; i++)
 		ok = isalnum((unsigned char)k->s[i]) || k->s[i] == '-' || k->s[i] == '_';
 	if (!ok || k->len > 64) {
-		dv_perr(p, k->col, "letters, digits, - and _", "bad lesson id %s", dv_tok_text(k, b, sizeof b));
+		dv_perr(p, k->col, "letters, digits, - and _", "bad lesson id %s",
+		        dv_tok_text(k, b, sizeof b));
 		return true;
 	}
 	if (dv_want_end(p))
@@ -96,7 +97,8 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 	bool width_given = false;
 	uint32_t width = 0, v;
 	struct dv_tok *wtok = NULL;
-	static const char *const keys[] = { "channel", "width", "irq", "nic", "memory", "coherent", "wire", "seed" };
+	static const char *const keys[] = { "channel", "width",    "irq",  "nic",
+		                            "memory",  "coherent", "wire", "seed" };
 	while (!dv_at_end(p)) {
 		struct dv_tok *key;
 		struct dv_tok *val = dv_want_kv(p, &key);
@@ -107,7 +109,7 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 				return true;
 			if (v == 4) {
 				dv_perr(p, val->col, "channels 0-3 move bytes, 5-7 move words",
-				     "channel 4 is the cascade between the two 8237A chips; a card cannot use it");
+				        "channel 4 is the cascade between the two 8237A chips; a card cannot use it");
 				return true;
 			}
 			m->nic_channel = (uint8_t)v;
@@ -128,7 +130,8 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 			if (!dv_kv_num(p, val, "nic", 0x100, 0x3F0, &v))
 				return true;
 			if (v % 16) {
-				dv_perr(p, val->col, NULL, "the NIC's base must be a multiple of 0x10");
+				dv_perr(p, val->col, NULL,
+				        "the NIC's base must be a multiple of 0x10");
 				return true;
 			}
 			m->nic_base = (uint16_t)v;
@@ -153,13 +156,15 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 				return true;
 			m->seed = v;
 		} else {
-			dv_unknown_word(p, key, "machine setting", keys, sizeof keys / sizeof keys[0]);
+			dv_unknown_word(p, key, "machine setting", keys,
+			                sizeof keys / sizeof keys[0]);
 			return true;
 		}
 	}
 	if (width_given && (width == 16) != (m->nic_channel >= 4))
 		dv_perr(p, wtok->col, "channels 0-3 are 8-bit, 5-7 are 16-bit",
-		     "width=%u does not match channel %u", (unsigned)width, (unsigned)m->nic_channel);
+		        "width=%u does not match channel %u", (unsigned)width,
+		        (unsigned)m->nic_channel);
 	return true;
 }
 
@@ -176,7 +181,7 @@ bool dv_parse_driver_setting(struct dv_parser *p, struct dv_tok *kw)
 		p->L->driver = DV_DRIVER_FILE;
 	else {
 		dv_perr(p, w->col, NULL, "expected reference, none or file after 'driver', got %s",
-		     dv_tok_text(w, b, sizeof b));
+		        dv_tok_text(w, b, sizeof b));
 		return true;
 	}
 	p->L->driver_line = p->line;
@@ -241,9 +246,9 @@ bool dv_parse_compare_to(struct dv_parser *p, struct dv_tok *kw)
 	 * file, in its folder, never any file the reader can read (/etc/passwd). */
 	if (p->L->compare_to[0] == '/' || dv_path_has_dotdot(p->L->compare_to)) {
 		dv_perr(p, k->col, "name a file in the lesson's folder, relative to it",
-		     "the compare file '%.200s' is outside the lesson's folder (%s)",
-		     p->L->compare_to,
-		     p->L->compare_to[0] == '/' ? "an absolute path" : "'..' leaves it");
+		        "the compare file '%.200s' is outside the lesson's folder (%s)",
+		        p->L->compare_to,
+		        p->L->compare_to[0] == '/' ? "an absolute path" : "'..' leaves it");
 		return true;
 	}
 	p->L->compare_line = p->line;
@@ -330,7 +335,8 @@ bool dv_parse_do(struct dv_parser *p, struct dv_tok *kw)
 	char b[96];
 	struct dv_tok *a = dv_next(p);
 	(void)kw;
-	for (const struct dv_keyword *k = a->kind == DV_TK_WORD ? dv_keyword_find(a->s, a->len, NULL) : NULL;
+	for (const struct dv_keyword *k =
+	             a->kind == DV_TK_WORD ? dv_keyword_find(a->s, a->len, NULL) : NULL;
 	     k; k = dv_keyword_find(a->s, a->len, k)) {
 		if (k->where != DV_KW_ACTION)
 			continue;
@@ -338,7 +344,8 @@ bool dv_parse_do(struct dv_parser *p, struct dv_tok *kw)
 		if (k->parse(p, a))
 			return true;
 	}
-	dv_perr(p, a->col, NULL, "expected an action after 'do', got %s", dv_tok_text(a, b, sizeof b));
+	dv_perr(p, a->col, NULL, "expected an action after 'do', got %s",
+	        dv_tok_text(a, b, sizeof b));
 	return true;
 }
 
@@ -348,7 +355,8 @@ bool dv_parse_out(struct dv_parser *p, struct dv_tok *kw)
 {
 	uint32_t v1, v2;
 	struct dv_stmt *s;
-	if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_num(p, "a byte", 0, 255, &v2) || !dv_want_end(p))
+	if (!dv_want_num(p, "a port", 0, 0xFFFF, &v1) || !dv_want_num(p, "a byte", 0, 255, &v2) ||
+	    !dv_want_end(p))
 		return true;
 	if ((s = dv_add_stmt(p, DV_ST_OUT, kw->col))) {
 		s->io.port = (uint16_t)v1;
@@ -410,12 +418,14 @@ bool dv_parse_fill(struct dv_parser *p, struct dv_tok *kw)
 	struct dv_stmt *s;
 	struct dv_tok *at = dv_peek(p);
 	uint32_t pat = DV_FILL_BYTE, arg = 0;
-	if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) || !dv_want_num(p, "a length", 1, 1u << 20, &v2))
+	if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) ||
+	    !dv_want_num(p, "a length", 1, 1u << 20, &v2))
 		return true;
 	struct dv_tok *k = dv_next(p);
 	if (k->kind == DV_TK_NUM) {
 		if (!k->num_ok || k->num > 255) {
-			dv_perr(p, k->col, NULL, "the fill byte must be 0-255, got %s", dv_tok_text(k, b, sizeof b));
+			dv_perr(p, k->col, NULL, "the fill byte must be 0-255, got %s",
+			        dv_tok_text(k, b, sizeof b));
 			return true;
 		}
 		arg = k->num;
@@ -430,8 +440,8 @@ bool dv_parse_fill(struct dv_parser *p, struct dv_tok *kw)
 			return true;
 		pat = DV_FILL_PACKET;
 	} else {
-		dv_perr(p, k->col, "a byte, ramp, random or packet=N", "expected a fill pattern, got %s",
-		     dv_tok_text(k, b, sizeof b));
+		dv_perr(p, k->col, "a byte, ramp, random or packet=N",
+		        "expected a fill pattern, got %s", dv_tok_text(k, b, sizeof b));
 		return true;
 	}
 	if (!dv_want_end(p))
@@ -453,8 +463,8 @@ bool dv_parse_read(struct dv_parser *p, struct dv_tok *kw)
 	uint32_t v1, v2;
 	struct dv_stmt *s;
 	struct dv_tok *at = dv_peek(p);
-	if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) || !dv_want_num(p, "a length", 1, 256, &v2) ||
-	    !dv_want_end(p))
+	if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &v1) ||
+	    !dv_want_num(p, "a length", 1, 256, &v2) || !dv_want_end(p))
 		return true;
 	dv_check_addr(p, at, v1, v2);
 	if (!p->errors && (s = dv_add_stmt(p, DV_ST_READ, kw->col))) {
@@ -509,7 +519,8 @@ bool dv_parse_run(struct dv_parser *p, struct dv_tok *kw)
 			s->cycles = v1;
 	} else {
 		dv_perr(p, k->col, "run N cycles, run until CONDITION, or run quiet",
-		     "expected a number, 'until' or 'quiet' after 'run', got %s", dv_tok_text(k, b, sizeof b));
+		        "expected a number, 'until' or 'quiet' after 'run', got %s",
+		        dv_tok_text(k, b, sizeof b));
 	}
 	return true;
 }
@@ -522,12 +533,14 @@ bool dv_parse_dreq(struct dv_parser *p, struct dv_tok *kw)
 	if (!dv_want_num(p, "a channel", 0, 7, &v1))
 		return true;
 	if (v1 == 4) {
-		dv_perr(p, ct->col, NULL, "channel 4 is the cascade: its DREQ is DMA1's hold request");
+		dv_perr(p, ct->col, NULL,
+		        "channel 4 is the cascade: its DREQ is DMA1's hold request");
 		return true;
 	}
 	if (v1 == p->L->machine.nic_channel) {
 		dv_perr(p, ct->col, "use a channel without a device, or let the NIC drive it",
-		     "channel %u belongs to the NIC, which drives its DREQ line itself", (unsigned)v1);
+		        "channel %u belongs to the NIC, which drives its DREQ line itself",
+		        (unsigned)v1);
 		return true;
 	}
 	struct dv_tok *o = dv_next(p);
@@ -553,7 +566,8 @@ bool dv_parse_irql(struct dv_parser *p, struct dv_tok *kw)
 	else if (dv_tok_is(o, "dirql"))
 		lvl = 3;
 	else {
-		dv_perr(p, o->col, NULL, "expected passive, dispatch or dirql, got %s", dv_tok_text(o, b, sizeof b));
+		dv_perr(p, o->col, NULL, "expected passive, dispatch or dirql, got %s",
+		        dv_tok_text(o, b, sizeof b));
 		return true;
 	}
 	if (dv_want_end(p) && (s = dv_add_stmt(p, DV_ST_IRQL, kw->col)))
@@ -570,15 +584,17 @@ bool dv_parse_buffer(struct dv_parser *p, struct dv_tok *kw)
 		return true;
 	}
 	struct dv_tok *name = dv_next(p);
-	if (name->kind != DV_TK_WORD || memchr(name->s, '.', name->len) || memchr(name->s, '[', name->len)) {
-		dv_perr(p, name->col, "e.g. buffer tx at 0x100000 len 1514", "expected a buffer name, got %s",
-		     dv_tok_text(name, b, sizeof b));
+	if (name->kind != DV_TK_WORD || memchr(name->s, '.', name->len) ||
+	    memchr(name->s, '[', name->len)) {
+		dv_perr(p, name->col, "e.g. buffer tx at 0x100000 len 1514",
+		        "expected a buffer name, got %s", dv_tok_text(name, b, sizeof b));
 		return true;
 	}
 	for (unsigned i = 0; i < L->nbuffers; i++) {
-		if (strlen(L->buffers[i].name) == name->len && !strncmp(L->buffers[i].name, name->s, name->len)) {
-			dv_perr(p, name->col, NULL, "buffer '%.*s' is already defined (line %u)", (int)name->len,
-			     name->s, (unsigned)L->buffers[i].line);
+		if (strlen(L->buffers[i].name) == name->len &&
+		    !strncmp(L->buffers[i].name, name->s, name->len)) {
+			dv_perr(p, name->col, NULL, "buffer '%.*s' is already defined (line %u)",
+			        (int)name->len, name->s, (unsigned)L->buffers[i].line);
 			return true;
 		}
 	}
@@ -591,18 +607,20 @@ bool dv_parse_buffer(struct dv_parser *p, struct dv_tok *kw)
 		if (!dv_want_num(p, "an address", 0, 0xFFFFFFFFu, &d.phys))
 			return true;
 		if (d.phys == 0) {
-			dv_perr(p, addr_tok->col, "page 0 holds the real-mode interrupt table; choose another address",
-			     "a buffer cannot start at physical address 0");
+			dv_perr(p, addr_tok->col,
+			        "page 0 holds the real-mode interrupt table; choose another address",
+			        "a buffer cannot start at physical address 0");
 			return true;
 		}
 	} else if (!dv_tok_is(how, "alloc")) {
-		dv_perr(p, how->col, "write 'at ADDR' or 'alloc'", "expected 'at' or 'alloc', got %s",
-		     dv_tok_text(how, b, sizeof b));
+		dv_perr(p, how->col, "write 'at ADDR' or 'alloc'",
+		        "expected 'at' or 'alloc', got %s", dv_tok_text(how, b, sizeof b));
 		return true;
 	}
 	struct dv_tok *lenw = dv_next(p);
 	if (!dv_tok_is(lenw, "len")) {
-		dv_perr(p, lenw->col, NULL, "expected 'len N', got %s", dv_tok_text(lenw, b, sizeof b));
+		dv_perr(p, lenw->col, NULL, "expected 'len N', got %s",
+		        dv_tok_text(lenw, b, sizeof b));
 		return true;
 	}
 	if (!dv_want_num(p, "the length", 1, 160u * 1024u, &d.len))
@@ -610,7 +628,8 @@ bool dv_parse_buffer(struct dv_parser *p, struct dv_tok *kw)
 	if (dv_tok_is(dv_peek(p), "scattered")) {
 		struct dv_tok *sc = dv_next(p);
 		if (!d.phys) {
-			dv_perr(p, sc->col, "give the address with 'at ADDR'", "a scattered buffer needs 'at ADDR'");
+			dv_perr(p, sc->col, "give the address with 'at ADDR'",
+			        "a scattered buffer needs 'at ADDR'");
 			return true;
 		}
 		d.scattered = true;
@@ -619,12 +638,14 @@ bool dv_parse_buffer(struct dv_parser *p, struct dv_tok *kw)
 		return true;
 	uint32_t pages = (d.phys % DV_PAGE_SIZE + d.len + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
 	if (pages > DV_MDL_MAX_PAGES) {
-		dv_perr(p, lenw->col, NULL, "the buffer spans %u pages; an NDIS_BUFFER here has at most %u",
-		     (unsigned)pages, DV_MDL_MAX_PAGES);
+		dv_perr(p, lenw->col, NULL,
+		        "the buffer spans %u pages; an NDIS_BUFFER here has at most %u",
+		        (unsigned)pages, DV_MDL_MAX_PAGES);
 		return true;
 	}
 	if (d.phys) {
-		uint32_t span = (pages * (d.scattered ? 2u : 1u) - (d.scattered ? 1u : 0u)) * DV_PAGE_SIZE;
+		uint32_t span =
+		        (pages * (d.scattered ? 2u : 1u) - (d.scattered ? 1u : 0u)) * DV_PAGE_SIZE;
 		dv_check_addr(p, addr_tok, d.phys - d.phys % DV_PAGE_SIZE, span);
 	}
 	if (p->errors)
@@ -666,7 +687,8 @@ static bool call_arg(struct dv_parser *p, enum dv_lcall c, int a, struct dv_tok 
 	case DV_ARG_WRITE: ok = dv_want_bool(p, val, arg_names[a], &v); break;
 	case DV_ARG_MAX: ok = dv_kv_num(p, val, "max", 0, 0xFFFFFFFFu, &v); break;
 	case DV_ARG_PORT:
-		ok = dv_kv_num(p, val, "port", 0, c == DV_LCALL_REGISTER ? 0xFFFFFFFFu : 0xFFFF, &v);
+		ok = dv_kv_num(p, val, "port", 0, c == DV_LCALL_REGISTER ? 0xFFFFFFFFu : 0xFFFF,
+		               &v);
 		break;
 	case DV_ARG_VALUE: ok = dv_kv_num(p, val, "value", 0, 255, &v); break;
 	case DV_ARG_OFFSET:
@@ -674,7 +696,7 @@ static bool call_arg(struct dv_parser *p, enum dv_lcall c, int a, struct dv_tok 
 	case DV_ARG_HANDLE:
 		if (!dv_tok_is(val, "bad")) {
 			dv_perr(p, val->col, "the lesson's own handle is used by default",
-			     "handle= can only be 'bad' (a handle NDIS never returned)");
+			        "handle= can only be 'bad' (a handle NDIS never returned)");
 			ok = false;
 		}
 		v = 1;
@@ -683,7 +705,8 @@ static bool call_arg(struct dv_parser *p, enum dv_lcall c, int a, struct dv_tok 
 		ok = false;
 		for (unsigned i = 0; i < p->L->nbuffers; i++) {
 			const char *bn = p->L->buffers[i].name;
-			if (val->kind == DV_TK_WORD && strlen(bn) == val->len && !strncmp(bn, val->s, val->len)) {
+			if (val->kind == DV_TK_WORD && strlen(bn) == val->len &&
+			    !strncmp(bn, val->s, val->len)) {
 				v = i;
 				ok = true;
 			}
@@ -696,7 +719,7 @@ static bool call_arg(struct dv_parser *p, enum dv_lcall c, int a, struct dv_tok 
 				dv_suggest_try(&s, p->L->buffers[i].name);
 			const char *h = dv_suggest_hint(&s, hint, sizeof hint);
 			dv_perr(p, val->col, h ? h : "declare it first: buffer NAME at ADDR len N",
-			     "unknown buffer '%.*s'", (int)val->len, val->s);
+			        "unknown buffer '%.*s'", (int)val->len, val->s);
 		}
 		break;
 	}
@@ -714,12 +737,14 @@ bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 	const char *cands[DV_LCALL_COUNT];
 	for (unsigned i = 0; i < DV_LCALL_COUNT; i++) {
 		cands[i] = dv_lcall_name((enum dv_lcall)i);
-		if (name->kind == DV_TK_WORD && strlen(cands[i]) == name->len && !strncmp(cands[i], name->s, name->len))
+		if (name->kind == DV_TK_WORD && strlen(cands[i]) == name->len &&
+		    !strncmp(cands[i], name->s, name->len))
 			c = (enum dv_lcall)i;
 	}
 	if (c == DV_LCALL_COUNT) {
 		if (name->kind != DV_TK_WORD)
-			dv_perr(p, name->col, NULL, "expected an NDIS call after 'call', got %s", dv_tok_text(name, b, sizeof b));
+			dv_perr(p, name->col, NULL, "expected an NDIS call after 'call', got %s",
+			        dv_tok_text(name, b, sizeof b));
 		else
 			dv_unknown_word(p, name, "call", cands, DV_LCALL_COUNT);
 		return true;
@@ -749,8 +774,8 @@ bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 			dv_suggest_init(&s, key->s, key->len);
 			for (size_t i = 0; i < nok; i++)
 				dv_suggest_try(&s, ok[i]);
-			dv_perr(p, key->col, dv_suggest_hint(&s, hint, sizeof hint), "%s has no argument '%.*s'",
-			     cands[c], (int)key->len, key->s);
+			dv_perr(p, key->col, dv_suggest_hint(&s, hint, sizeof hint),
+			        "%s has no argument '%.*s'", cands[c], (int)key->len, key->s);
 			return true;
 		}
 		if (given & (1u << a)) {
@@ -767,8 +792,10 @@ bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 	if (missing) {
 		for (int i = 0; i < DV_ARG_COUNT; i++) {
 			if (missing & (1u << i)) {
-				const char *hint = i == DV_ARG_WRITE ? "write=yes for a send (memory to device), write=no for a receive"
-				                                     : NULL;
+				const char *hint =
+				        i == DV_ARG_WRITE ?
+				                "write=yes for a send (memory to device), write=no for a receive" :
+				                NULL;
 				dv_perr(p, kw->col, hint, "%s needs %s=", cands[c], arg_names[i]);
 				return true;
 			}
@@ -777,7 +804,8 @@ bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 	if ((c == DV_LCALL_SETUP || c == DV_LCALL_COMPLETE) && (given & (1u << DV_ARG_BUFFER))) {
 		uint32_t blen = p->L->buffers[args[DV_ARG_BUFFER]].len;
 		if (!(given & (1u << DV_ARG_LENGTH)))
-			args[DV_ARG_LENGTH] = args[DV_ARG_OFFSET] < blen ? blen - args[DV_ARG_OFFSET] : 0;
+			args[DV_ARG_LENGTH] =
+			        args[DV_ARG_OFFSET] < blen ? blen - args[DV_ARG_OFFSET] : 0;
 	}
 	struct dv_stmt *s = dv_add_stmt(p, DV_ST_CALL, kw->col);
 	if (!s)
@@ -793,13 +821,15 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 	char b[96];
 	if (p->L->driver == DV_DRIVER_NONE) {
 		dv_perr(p, what->col, "add 'driver reference' at the top of the file",
-		     "'driver %.*s' needs a driver, but this lesson has 'driver none' (it plays the miniport itself)",
-		     (int)what->len, what->s);
+		        "'driver %.*s' needs a driver, but this lesson has 'driver none' (it plays the miniport itself)",
+		        (int)what->len, what->s);
 		return;
 	}
 	if (dv_tok_is(what, "init") || dv_tok_is(what, "halt")) {
 		if (dv_want_end(p))
-			dv_add_stmt(p, dv_tok_is(what, "init") ? DV_ST_DRIVER_INIT : DV_ST_DRIVER_HALT, kw->col);
+			dv_add_stmt(p,
+			            dv_tok_is(what, "init") ? DV_ST_DRIVER_INIT : DV_ST_DRIVER_HALT,
+			            kw->col);
 		return;
 	}
 	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] */
@@ -835,27 +865,32 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 				return;
 			}
 		} else {
-			static const char *const opts[] = { "buffers=", "at=", "above16m", "cross64k", "scattered" };
+			static const char *const opts[] = { "buffers=", "at=", "above16m",
+				                            "cross64k", "scattered" };
 			if (k->kind == DV_TK_WORD)
 				dv_unknown_word(p, k, "send option", opts, 5);
 			else
-				dv_perr(p, k->col, NULL, "unexpected %s", dv_tok_text(k, b, sizeof b));
+				dv_perr(p, k->col, NULL, "unexpected %s",
+				        dv_tok_text(k, b, sizeof b));
 			return;
 		}
 	}
-	unsigned place = !!(flags & DV_SEND_AT) + !!(flags & DV_SEND_ABOVE16M) + !!(flags & DV_SEND_CROSS64K);
+	unsigned place = !!(flags & DV_SEND_AT) + !!(flags & DV_SEND_ABOVE16M) +
+	                 !!(flags & DV_SEND_CROSS64K);
 	if (place > 1) {
 		dv_perr(p, what->col, NULL, "choose one of at=, above16m and cross64k");
 		return;
 	}
 	if (nbuf > len) {
-		dv_perr(p, what->col, NULL, "%u buffers cannot share %u bytes", (unsigned)nbuf, (unsigned)len);
+		dv_perr(p, what->col, NULL, "%u buffers cannot share %u bytes", (unsigned)nbuf,
+		        (unsigned)len);
 		return;
 	}
 	uint32_t first = flags & DV_SEND_ABOVE16M ? 0x01001000u : flags & DV_SEND_AT ? at : 0;
 	if (first) {
 		/* each buffer on its own pages, twice the span when scattered */
-		uint32_t span = (len + nbuf * 2u * DV_PAGE_SIZE) * (flags & DV_SEND_SCATTERED ? 2u : 1u);
+		uint32_t span =
+		        (len + nbuf * 2u * DV_PAGE_SIZE) * (flags & DV_SEND_SCATTERED ? 2u : 1u);
 		dv_check_addr(p, what, first, span);
 		if (p->errors)
 			return;
@@ -879,7 +914,8 @@ bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw)
 	if (dv_tok_is(w, "init") || dv_tok_is(w, "send") || dv_tok_is(w, "halt"))
 		driver_action(p, kw, w);
 	else
-		dv_perr(p, w->col, NULL, "expected init, send or halt after 'driver', got %s", dv_tok_text(w, b, sizeof b));
+		dv_perr(p, w->col, NULL, "expected init, send or halt after 'driver', got %s",
+		        dv_tok_text(w, b, sizeof b));
 	return true;
 }
 
@@ -891,7 +927,8 @@ bool dv_parse_peer(struct dv_parser *p, struct dv_tok *kw)
 	struct dv_tok *w = dv_next(p);
 	uint32_t count = 1;
 	if (!dv_tok_is(w, "send")) {
-		dv_perr(p, w->col, NULL, "expected 'send' after 'peer', got %s", dv_tok_text(w, b, sizeof b));
+		dv_perr(p, w->col, NULL, "expected 'send' after 'peer', got %s",
+		        dv_tok_text(w, b, sizeof b));
 		return true;
 	}
 	if (!dv_want_num(p, "the frame length", 60, 1514, &v1))
@@ -959,7 +996,8 @@ static struct dv_ask *new_ask(struct dv_parser *p, const char *question)
 /* Is the token a clause of an ask (answer, hint, ...: a CLAUSE row of the keyword table)? */
 static bool is_clause(const struct dv_tok *k)
 {
-	const struct dv_keyword *kw = k->kind == DV_TK_WORD ? dv_keyword_find(k->s, k->len, NULL) : NULL;
+	const struct dv_keyword *kw = k->kind == DV_TK_WORD ? dv_keyword_find(k->s, k->len, NULL) :
+	                                                      NULL;
 	return kw && kw->where == DV_KW_CLAUSE;
 }
 
@@ -973,7 +1011,8 @@ static void ask_clauses(struct dv_parser *p)
 		struct dv_tok *k = dv_next(p);
 		if (dv_tok_is(k, "answer")) {
 			if (dv_at_end(p) || is_clause(dv_peek(p))) {
-				dv_perr(p, dv_peek(p)->col, NULL, "expected a value after 'answer'");
+				dv_perr(p, dv_peek(p)->col, NULL,
+				        "expected a value after 'answer'");
 				return;
 			}
 			while (!dv_at_end(p) && !is_clause(dv_peek(p))) {
@@ -981,7 +1020,8 @@ static void ask_clauses(struct dv_parser *p)
 				struct dv_answer ans = { 0 };
 				if (v->kind == DV_TK_NUM) {
 					if (!v->num_ok) {
-						dv_perr(p, v->col, NULL, "bad number %s", dv_tok_text(v, b, sizeof b));
+						dv_perr(p, v->col, NULL, "bad number %s",
+						        dv_tok_text(v, b, sizeof b));
 						return;
 					}
 					ans.numeric = true;
@@ -992,10 +1032,12 @@ static void ask_clauses(struct dv_parser *p)
 				} else if (v->kind == DV_TK_STR) {
 					ans.text = v->str;
 				} else {
-					dv_perr(p, v->col, NULL, "unexpected %s in an answer", dv_tok_text(v, b, sizeof b));
+					dv_perr(p, v->col, NULL, "unexpected %s in an answer",
+					        dv_tok_text(v, b, sizeof b));
 					return;
 				}
-				struct dv_answer *arr = dv_arena_grow(p->arena, a->answers, a->nanswers, sizeof *arr);
+				struct dv_answer *arr = dv_arena_grow(p->arena, a->answers,
+				                                      a->nanswers, sizeof *arr);
 				if (!arr || !ans.text)
 					return;
 				a->answers = arr;
@@ -1005,7 +1047,8 @@ static void ask_clauses(struct dv_parser *p)
 			const char *h;
 			if (!dv_want_string(p, "the hint", &h))
 				return;
-			const char **arr = dv_arena_grow(p->arena, (void *)a->hints, a->nhints, sizeof *arr);
+			const char **arr =
+			        dv_arena_grow(p->arena, (void *)a->hints, a->nhints, sizeof *arr);
 			if (!arr)
 				return;
 			a->hints = arr;
@@ -1023,14 +1066,17 @@ static void ask_clauses(struct dv_parser *p)
 				dv_next(p);
 			v = dv_next(p);
 			if (v->kind != DV_TK_WORD && v->kind != DV_TK_NUM) {
-				dv_perr(p, v->col, NULL, "expected an id, got %s", dv_tok_text(v, b, sizeof b));
+				dv_perr(p, v->col, NULL, "expected an id, got %s",
+				        dv_tok_text(v, b, sizeof b));
 				return;
 			}
 			for (unsigned i = 0; i < p->L->nasks; i++) {
 				const struct dv_ask *o = p->L->asks[i];
-				if (o != a && strlen(o->id) == v->len && !strncmp(o->id, v->s, v->len)) {
-					dv_perr(p, v->col, NULL, "ask id '%.*s' is already used (line %u)", (int)v->len,
-					     v->s, (unsigned)o->line);
+				if (o != a && strlen(o->id) == v->len &&
+				    !strncmp(o->id, v->s, v->len)) {
+					dv_perr(p, v->col, NULL,
+					        "ask id '%.*s' is already used (line %u)",
+					        (int)v->len, v->s, (unsigned)o->line);
 					return;
 				}
 			}
@@ -1043,8 +1089,9 @@ static void ask_clauses(struct dv_parser *p)
 				return;
 			a->attempts = n;
 		} else {
-			dv_perr(p, k->col, "an ask line holds answer, hint, explain, id and attempts clauses",
-			     "unexpected %s", dv_tok_text(k, b, sizeof b));
+			dv_perr(p, k->col,
+			        "an ask line holds answer, hint, explain, id and attempts clauses",
+			        "unexpected %s", dv_tok_text(k, b, sizeof b));
 			return;
 		}
 	}
@@ -1071,8 +1118,8 @@ bool dv_parse_ask(struct dv_parser *p, struct dv_tok *kw)
 bool dv_parse_clause(struct dv_parser *p, struct dv_tok *kw)
 {
 	if (!p->cur_ask || !p->ask_clause_ok) {
-		dv_perr(p, kw->col, "put it right after an 'ask' line", "'%.*s' must follow an 'ask'",
-		        (int)kw->len, kw->s);
+		dv_perr(p, kw->col, "put it right after an 'ask' line",
+		        "'%.*s' must follow an 'ask'", (int)kw->len, kw->s);
 		return true;
 	}
 	p->pos--;
@@ -1098,8 +1145,9 @@ static bool parse_column(struct dv_parser *p, struct dv_tok *k, struct dv_column
 	const char *f = pct + 1, *end = k->s + k->len;
 	unsigned v[3] = { 0, 0, 0 }, i = 0;
 	if (f >= end || !strchr("BXDS", *f)) {
-		dv_perr(p, k->col + (uint32_t)nl + 1, "formats are B (binary), X (hex), D (decimal), S (text)",
-		     "bad column format '%.*s'", (int)(end - pct), pct);
+		dv_perr(p, k->col + (uint32_t)nl + 1,
+		        "formats are B (binary), X (hex), D (decimal), S (text)",
+		        "bad column format '%.*s'", (int)(end - pct), pct);
 		return false;
 	}
 	col->fmt = *f++;
@@ -1113,8 +1161,9 @@ static bool parse_column(struct dv_parser *p, struct dv_tok *k, struct dv_column
 			break;
 	}
 	if (i < 3 || f != end || v[1] < 1 || v[1] > 64 || v[0] > 16 || v[2] > 16) {
-		dv_perr(p, k->col + (uint32_t)nl + 1, "write %FL.W.R, e.g. %X1.4.1 (W 1-64, L and R 0-16)",
-		     "bad column format '%.*s'", (int)(end - pct), pct);
+		dv_perr(p, k->col + (uint32_t)nl + 1,
+		        "write %FL.W.R, e.g. %X1.4.1 (W 1-64, L and R 0-16)",
+		        "bad column format '%.*s'", (int)(end - pct), pct);
 		return false;
 	}
 	col->left = (uint8_t)v[0];
@@ -1130,7 +1179,7 @@ bool dv_parse_output_list(struct dv_parser *p, struct dv_tok *kw)
 	unsigned n = 0;
 	if (dv_at_end(p)) {
 		dv_perr(p, dv_peek(p)->col, "e.g. output-list cycle%D1.6.1 dma.ch1.count%X1.4.1",
-		     "expected at least one column");
+		        "expected at least one column");
 		return true;
 	}
 	while (!dv_at_end(p)) {
@@ -1140,7 +1189,8 @@ bool dv_parse_output_list(struct dv_parser *p, struct dv_tok *kw)
 			return true;
 		}
 		if (k->kind != DV_TK_WORD) {
-			dv_perr(p, k->col, NULL, "expected a column NAME%%FL.W.R, got %s", dv_tok_text(k, b, sizeof b));
+			dv_perr(p, k->col, NULL, "expected a column NAME%%FL.W.R, got %s",
+			        dv_tok_text(k, b, sizeof b));
 			return true;
 		}
 		memset(&cols[n], 0, sizeof cols[n]);
@@ -1165,7 +1215,7 @@ bool dv_parse_output(struct dv_parser *p, struct dv_tok *kw)
 {
 	if (!p->ncols && !p->command_mode) {
 		dv_perr(p, kw->col, "declare the columns first: output-list NAME%FL.W.R ...",
-		     "'output' before any 'output-list'");
+		        "'output' before any 'output-list'");
 		return true;
 	}
 	if (dv_want_end(p))
@@ -1181,8 +1231,8 @@ bool dv_parse_break(struct dv_parser *p, struct dv_tok *kw)
 	struct dv_cond c = { 0 };
 	struct dv_tok *at = dv_next(p);
 	if (!dv_tok_is(at, "at")) {
-		dv_perr(p, at->col, "break at call NdisMCompleteDmaTransfer returns", "expected 'at' after 'break', got %s",
-		     dv_tok_text(at, b, sizeof b));
+		dv_perr(p, at->col, "break at call NdisMCompleteDmaTransfer returns",
+		        "expected 'at' after 'break', got %s", dv_tok_text(at, b, sizeof b));
 		return true;
 	}
 	if (!dv_parse_cond(p, &c, true, false) || !dv_want_end(p))

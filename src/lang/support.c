@@ -233,8 +233,8 @@ static unsigned edit_distance(const char *a, size_t n, const char *b, size_t m)
 				best = prev[j] + 1;
 			if (cur[j - 1] + 1 < best)
 				best = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && same_char(a[i - 1], b[j - 2]) && same_char(a[i - 2], b[j - 1]) &&
-			    prev2[j - 2] + 1 < best)
+			if (i > 1 && j > 1 && same_char(a[i - 1], b[j - 2]) &&
+			    same_char(a[i - 2], b[j - 1]) && prev2[j - 2] + 1 < best)
 				best = prev2[j - 2] + 1;
 			cur[j] = best;
 		}
@@ -268,7 +268,6 @@ const char *dv_suggest_hint(struct dv_suggest *s, char *buf, size_t size)
 	snprintf(buf, size, "did you mean '%s'?", s->best);
 	return buf;
 }
-
 
 /* yes/no words: 1 or 0, -1 when the word is not one. */
 int dv_bool_word(const char *s, size_t n)

@@ -11,7 +11,7 @@ static bool in_range(const struct dv_port_range *r, uint32_t off, unsigned *reg)
 }
 
 const struct dv_device *dv_bus_decode(const struct dv_state *st, uint16_t port, unsigned *unit,
-				      unsigned *reg)
+                                      unsigned *reg)
 {
 	const struct dv_device *card = NULL;
 	unsigned card_unit = 0, card_reg = 0;
@@ -42,7 +42,7 @@ const struct dv_device *dv_bus_decode(const struct dv_state *st, uint16_t port, 
 }
 
 uint16_t dv_bus_dack(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned width, uint16_t data,
-		     bool tc)
+                     bool tc)
 {
 	/* DACK4 is DMA1's HLDA (the cascade): no card sits on channel 4. */
 	if (ch != 4) {

@@ -56,12 +56,12 @@ extern const unsigned dv_device_count;
  * NULL when no device does. A card whose base overlaps a motherboard device's ports loses
  * to it (the language keeps the NIC's base in 0x100-0x3F0, where nothing else sits). */
 const struct dv_device *dv_bus_decode(const struct dv_state *st, uint16_t port, unsigned *unit,
-				      unsigned *reg);
+                                      unsigned *reg);
 
 /* The 8237A asserted DACK on channel ch: the device wired to it does the cycle (for a
  * write to memory it drives the data bus). With no device there the data bus floats high. */
 uint16_t dv_bus_dack(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned width, uint16_t data,
-		     bool tc);
+                     bool tc);
 
 /* Every device's power-on state, in table order. */
 void dv_bus_reset(struct dv_sim *sim);

@@ -53,7 +53,7 @@ static unsigned line_fill(struct dv_sim *sim, uint32_t addr)
 	dv_sim_set(sim, DV_SLOT_CACHE_TAG, line, addr / DV_CACHE_LINE);
 	for (unsigned i = 0; i < DV_CACHE_LINE; i++)
 		dv_sim_set(sim, DV_SLOT_CACHE_DATA, line * DV_CACHE_LINE + i,
-			   dv_sim_mem_read(sim, base + i));
+		           dv_sim_mem_read(sim, base + i));
 	dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, DV_CACHE_VALID);
 	return line;
 }

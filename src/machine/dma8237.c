@@ -108,10 +108,14 @@ void dv_dma_write(struct dv_sim *sim, unsigned chip, unsigned reg, uint8_t value
 	const struct dv_dma_chip *d = &sim->st.dma[chip];
 	unsigned c = value & 3;
 	switch (reg) {
-	case 0x0: case 0x1: case 0x2: case 0x3:
-	case 0x4: case 0x5: case 0x6: case 0x7:
-		write_word_reg(sim, chip, reg, value);
-		break;
+	case 0x0:
+	case 0x1:
+	case 0x2:
+	case 0x3:
+	case 0x4:
+	case 0x5:
+	case 0x6:
+	case 0x7: write_word_reg(sim, chip, reg, value); break;
 	case DV_DMA_REG_COMMAND:
 		/* PCs write 0. The model acts on memory-to-memory (bit 0), channel 0 address hold
 		 * (bit 1) and controller disable (bit 2); the timing and polarity bits (3, 5-7)
@@ -121,34 +125,32 @@ void dv_dma_write(struct dv_sim *sim, unsigned chip, unsigned reg, uint8_t value
 		break;
 	case DV_DMA_REG_REQUEST: {
 		uint32_t r = d->request;
-		dv_sim_set(sim, DV_SLOT_DMA_REQUEST, chip, (value & 4) ? (r | 1u << c) : (r & ~(1u << c)));
+		dv_sim_set(sim, DV_SLOT_DMA_REQUEST, chip,
+		           (value & 4) ? (r | 1u << c) : (r & ~(1u << c)));
 		break;
 	}
 	case DV_DMA_REG_SINGLE_MASK: {
 		uint32_t m = d->mask;
-		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, (value & 4) ? (m | 1u << c) : (m & ~(1u << c)));
+		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip,
+		           (value & 4) ? (m | 1u << c) : (m & ~(1u << c)));
 		break;
 	}
 	case DV_DMA_REG_MODE:
 		dv_sim_set(sim, DV_SLOT_DMA_MODE, idx(chip, c), value);
-		if (dv_dma_mode_sel(value) != DV_DMA_CASCADE && dv_dma_mode_type(value) == DV_DMA_ILLEGAL)
+		if (dv_dma_mode_sel(value) != DV_DMA_CASCADE &&
+		    dv_dma_mode_type(value) == DV_DMA_ILLEGAL)
 			dv_sim_note(sim, DV_NOTE_ILLEGAL_MODE, value, value, (uint8_t)idx(chip, c));
 		break;
 	case DV_DMA_REG_CLEAR_FF:
 		dv_sim_set(sim, DV_SLOT_DMA_FLIPFLOP, chip, 0); /* any value clears it */
 		break;
-	case DV_DMA_REG_MASTER_CLEAR:
-		dv_dma_master_clear(sim, chip);
-		break;
+	case DV_DMA_REG_MASTER_CLEAR: dv_dma_master_clear(sim, chip); break;
 	case DV_DMA_REG_CLEAR_MASK:
 		/* Global: it unmasks every channel of the chip, other drivers' included. */
 		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, 0);
 		break;
-	case DV_DMA_REG_WRITE_MASK:
-		dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, value & 0x0F);
-		break;
-	default:
-		break;
+	case DV_DMA_REG_WRITE_MASK: dv_sim_set(sim, DV_SLOT_DMA_MASK, chip, value & 0x0F); break;
+	default: break;
 	}
 }
 
@@ -156,9 +158,14 @@ uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg)
 {
 	const struct dv_dma_chip *d = &sim->st.dma[chip];
 	switch (reg) {
-	case 0x0: case 0x1: case 0x2: case 0x3:
-	case 0x4: case 0x5: case 0x6: case 0x7:
-		return read_word_reg(sim, chip, reg);
+	case 0x0:
+	case 0x1:
+	case 0x2:
+	case 0x3:
+	case 0x4:
+	case 0x5:
+	case 0x6:
+	case 0x7: return read_word_reg(sim, chip, reg);
 	case DV_DMA_REG_COMMAND: {
 		/* [DS] status bits 0-3 "are cleared upon Reset and on each Status Read". */
 		uint8_t v = d->status;
@@ -174,7 +181,7 @@ uint8_t dv_dma_read(struct dv_sim *sim, unsigned chip, unsigned reg)
 	default:
 		/* [DS] lists these reads as illegal: nothing drives the data bus, it floats high. */
 		dv_sim_note(sim, DV_NOTE_READ_WRITE_ONLY, DV_DMA_PORT(chip, reg), 0xFF,
-			    DV_NO_CHANNEL);
+		            DV_NO_CHANNEL);
 		return 0xFF;
 	}
 }
@@ -410,14 +417,12 @@ static bool keeps_bus(const struct dv_state *st, unsigned ch, bool tc)
 	if (ch == 0 && st->dma[0].mem2mem)
 		return true;
 	switch (sel) {
-	case DV_DMA_BLOCK:
-		return true; /* block mode runs to TC whatever DREQ does */
+	case DV_DMA_BLOCK: return true; /* block mode runs to TC whatever DREQ does */
 	case DV_DMA_DEMAND:
 		/* Demand mode goes on while DREQ stays high; when the device drops it, address
 		 * and count freeze and the bus goes back to the CPU [DS]. */
 		return wants_bus(st, ch / 4, ch % 4);
-	default:
-		return false; /* single mode gives the bus back after every transfer */
+	default: return false; /* single mode gives the bus back after every transfer */
 	}
 }
 
@@ -459,7 +464,8 @@ bool dv_dma_tick(struct dv_sim *sim)
 			ch = 4 + (unsigned)w2;
 		}
 		dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, ch / 4, ch + 1);
-		if (ch == 0 && (st->dma[0].command & DV_DMA_CMD_MEM2MEM) && (st->dma[0].request & 1)) {
+		if (ch == 0 && (st->dma[0].command & DV_DMA_CMD_MEM2MEM) &&
+		    (st->dma[0].request & 1)) {
 			dv_sim_set(sim, DV_SLOT_DMA_M2M, 0, 1);
 			dv_sim_note(sim, DV_NOTE_MEM2MEM, 0, 0, 0);
 		}
@@ -468,8 +474,8 @@ bool dv_dma_tick(struct dv_sim *sim)
 	}
 
 	/* The bus is ours: one transfer on the active channel. */
-	unsigned ch = st->dma[1].active == 5 ? (unsigned)(st->dma[0].active - 1)
-	                                     : (unsigned)(st->dma[1].active - 1);
+	unsigned ch = st->dma[1].active == 5 ? (unsigned)(st->dma[0].active - 1) :
+	                                       (unsigned)(st->dma[1].active - 1);
 	if (ch > 7 || (st->dma[1].active == 5 && !st->dma[0].active)) {
 		release_bus(sim);
 		return false;

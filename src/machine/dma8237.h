@@ -25,7 +25,7 @@ struct dv_sim;
 
 /* Register numbers inside one chip. */
 enum dv_dma_reg {
-	DV_DMA_REG_ADDR0 = 0x0, /* channel n address: 2n, count: 2n + 1 */
+	DV_DMA_REG_ADDR0 = 0x0,   /* channel n address: 2n, count: 2n + 1 */
 	DV_DMA_REG_COMMAND = 0x8, /* write: command; read: status */
 	DV_DMA_REG_REQUEST = 0x9,
 	DV_DMA_REG_SINGLE_MASK = 0xA,
@@ -45,8 +45,14 @@ enum dv_dma_mode_sel { DV_DMA_DEMAND = 0, DV_DMA_SINGLE = 1, DV_DMA_BLOCK = 2, D
 #define DV_DMA_CMD_ADDR_HOLD 0x02u
 #define DV_DMA_CMD_DISABLE 0x04u
 
-static inline unsigned dv_dma_mode_type(uint8_t mode) { return (mode >> 2) & 3u; }
-static inline unsigned dv_dma_mode_sel(uint8_t mode) { return (mode >> 6) & 3u; }
+static inline unsigned dv_dma_mode_type(uint8_t mode)
+{
+	return (mode >> 2) & 3u;
+}
+static inline unsigned dv_dma_mode_sel(uint8_t mode)
+{
+	return (mode >> 6) & 3u;
+}
 
 /* Decodes a port: true when it belongs to one of the two chips. */
 bool dv_dma_decode(uint16_t port, unsigned *chip, unsigned *reg);

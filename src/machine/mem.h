@@ -16,12 +16,12 @@
 #define DV_NO_ADDR 0xFFFFFFFFu
 
 struct dv_mempool {
-	uint8_t **page;     /* page[id], id 0 unused (it means "never written": reads as zero) */
-	uint32_t *refs;     /* references to page[id]; 0 = free */
+	uint8_t **page; /* page[id], id 0 unused (it means "never written": reads as zero) */
+	uint32_t *refs; /* references to page[id]; 0 = free */
 	uint32_t count, cap;
 	uint32_t *free_ids; /* ids whose page can be reused */
 	uint32_t nfree, free_cap;
-	bool failed;        /* an allocation failed; writes to new pages are dropped */
+	bool failed; /* an allocation failed; writes to new pages are dropped */
 };
 
 void dv_mempool_init(struct dv_mempool *pool);

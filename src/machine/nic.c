@@ -222,7 +222,7 @@ static void nic_receive(struct dv_sim *sim, uint8_t byte, bool first, bool last,
 			dv_sim_note(sim, DV_NOTE_RX_OVERRUN, n->rx_frame_in, byte, NO_CHAN);
 		} else {
 			dv_sim_set(sim, DV_SLOT_NIC_RXFIFO,
-				   (n->rx_head + n->rx_count) % DV_NIC_RXFIFO, byte);
+			           (n->rx_head + n->rx_count) % DV_NIC_RXFIFO, byte);
 			set(sim, DV_SLOT_NIC_RX_COUNT, n->rx_count + 1u);
 			set(sim, DV_SLOT_NIC_RX_FRAME_IN, n->rx_frame_in + 1u);
 		}
@@ -238,7 +238,7 @@ static void nic_receive(struct dv_sim *sim, uint8_t byte, bool first, bool last,
 		if (n->rx_lost & LOST_RXOFF)
 			entry |= DV_NIC_RXS_RXOFF;
 		dv_sim_set(sim, DV_SLOT_NIC_STATFIFO,
-			   (n->stat_head + n->stat_count) % DV_NIC_STATFIFO, entry);
+		           (n->stat_head + n->stat_count) % DV_NIC_STATFIFO, entry);
 		set(sim, DV_SLOT_NIC_STAT_COUNT, n->stat_count + 1u);
 		/* RXDONE waits until the frame's last stored byte has left through DACK. The
 		 * newest byte in a non-empty FIFO is the last one pushed, which is this
@@ -360,7 +360,7 @@ static void write_cmd(struct dv_sim *sim, uint8_t value)
 	/* TXGO is a go bit, as the 8390's TXP: writing 1 starts a frame, writing 0 does
 	 * nothing, the card clears it when the frame ends. A frame needs a valid TXLEN. */
 	bool start = (value & DV_NIC_CMD_TXGO) && !(n->cmd & DV_NIC_CMD_TXGO) && n->txlen >= 1 &&
-		     n->txlen <= DV_FRAME_MAX;
+	             n->txlen <= DV_FRAME_MAX;
 	uint32_t keep = n->cmd & DV_NIC_CMD_TXGO;
 	set(sim, DV_SLOT_NIC_CMD, keep | (value & (CMD_BITS & ~DV_NIC_CMD_TXGO)));
 	if (start)
@@ -372,12 +372,8 @@ void dv_nic_write(struct dv_sim *sim, unsigned unit, unsigned reg, uint8_t value
 	(void)unit;
 	const struct dv_nic *n = &sim->st.nic;
 	switch (reg & 0xFu) {
-	case DV_NIC_CMD:
-		write_cmd(sim, value);
-		break;
-	case DV_NIC_IMR:
-		set(sim, DV_SLOT_NIC_IMR, value & DV_NIC_INT_ALL);
-		break;
+	case DV_NIC_CMD: write_cmd(sim, value); break;
+	case DV_NIC_IMR: set(sim, DV_SLOT_NIC_IMR, value & DV_NIC_INT_ALL); break;
 	case DV_NIC_ISR:
 		set(sim, DV_SLOT_NIC_ISR, n->isr & ~value); /* write 1 to clear */
 		break;
@@ -399,10 +395,9 @@ void dv_nic_write(struct dv_sim *sim, unsigned unit, unsigned reg, uint8_t value
 	case DV_NIC_STATFIFO_LEVEL:
 	case DV_NIC_MISSED:
 		dv_sim_note(sim, DV_NOTE_WRITE_READ_ONLY, (uint32_t)n->base + (reg & 0xFu), value,
-			    NO_CHAN);
+		            NO_CHAN);
 		break;
-	default:
-		break; /* 0xC-0xF: decoded, nothing behind them */
+	default: break; /* 0xC-0xF: decoded, nothing behind them */
 	}
 	dv_nic_update_lines(sim);
 }
@@ -439,32 +434,19 @@ uint8_t dv_nic_read(struct dv_sim *sim, unsigned unit, unsigned reg)
 	(void)unit;
 	const struct dv_nic *n = &sim->st.nic;
 	switch (reg & 0xFu) {
-	case DV_NIC_CMD:
-		return n->cmd;
-	case DV_NIC_STATUS:
-		return n->status;
-	case DV_NIC_IMR:
-		return n->imr;
-	case DV_NIC_ISR:
-		return n->isr;
-	case DV_NIC_TXLEN_LO:
-		return (uint8_t)n->txlen;
-	case DV_NIC_TXLEN_HI:
-		return (uint8_t)(n->txlen >> 8);
-	case DV_NIC_RXSTAT_LO:
-		return read_rxstat(sim, false);
-	case DV_NIC_RXSTAT_HI:
-		return read_rxstat(sim, true);
-	case DV_NIC_TXFIFO_LEVEL:
-		return n->tx_count;
-	case DV_NIC_RXFIFO_LEVEL:
-		return n->rx_count;
-	case DV_NIC_STATFIFO_LEVEL:
-		return n->stat_count;
-	case DV_NIC_MISSED:
-		return n->missed;
-	default:
-		return 0xFF; /* decoded but nothing drives the bus: it floats high */
+	case DV_NIC_CMD: return n->cmd;
+	case DV_NIC_STATUS: return n->status;
+	case DV_NIC_IMR: return n->imr;
+	case DV_NIC_ISR: return n->isr;
+	case DV_NIC_TXLEN_LO: return (uint8_t)n->txlen;
+	case DV_NIC_TXLEN_HI: return (uint8_t)(n->txlen >> 8);
+	case DV_NIC_RXSTAT_LO: return read_rxstat(sim, false);
+	case DV_NIC_RXSTAT_HI: return read_rxstat(sim, true);
+	case DV_NIC_TXFIFO_LEVEL: return n->tx_count;
+	case DV_NIC_RXFIFO_LEVEL: return n->rx_count;
+	case DV_NIC_STATFIFO_LEVEL: return n->stat_count;
+	case DV_NIC_MISSED: return n->missed;
+	default: return 0xFF; /* decoded but nothing drives the bus: it floats high */
 	}
 }
 

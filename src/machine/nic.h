@@ -57,7 +57,7 @@ enum dv_nic_reg {
 #define DV_NIC_RXS_ERROR 0x8000u   /* some bytes of the frame were lost: drop it */
 #define DV_NIC_RXS_OVERRUN 0x4000u /* ... because the RX FIFO was full */
 #define DV_NIC_RXS_RXOFF 0x2000u   /* ... because RXEN was cleared during the frame */
-#define DV_NIC_RXS_LEN 0x07FFu	   /* bytes of the frame put in the RX FIFO (and memory) */
+#define DV_NIC_RXS_LEN 0x07FFu     /* bytes of the frame put in the RX FIFO (and memory) */
 
 /* The TX FIFO level at which the NIC starts putting a frame on the wire. */
 #define DV_NIC_TX_START 8u

@@ -27,8 +27,8 @@ void dv_sim_keyframe(struct dv_sim *sim)
 	sim->state_events_since_kf = 0;
 }
 
-static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index, uint32_t old_value,
-                 uint32_t new_value, uint8_t chan)
+static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index,
+                 uint32_t old_value, uint32_t new_value, uint8_t chan)
 {
 	struct dv_event ev = {
 		.cycle = sim->st.cycle,
@@ -67,7 +67,8 @@ void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_
 	push(sim, (uint16_t)kind, sub, index, old_value, new_value, chan);
 }
 
-void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value, uint8_t chan)
+void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,
+                 uint8_t chan)
 {
 	push(sim, DV_EV_NOTE, (uint16_t)note, index, 0, value, chan);
 }
@@ -137,13 +138,15 @@ static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv
 		for (size_t i = from; i < to; i++) {
 			const struct dv_event *e = &t->ev[i];
 			if (e->kind == DV_EV_STATE)
-				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
+				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
+				             e->new_value);
 		}
 	} else {
 		for (size_t i = from; i-- > to;) {
 			const struct dv_event *e = &t->ev[i];
 			if (e->kind == DV_EV_STATE)
-				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->old_value);
+				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
+				             e->old_value);
 		}
 	}
 }

@@ -20,13 +20,13 @@
 #include "trace.h"
 
 struct dv_config {
-	uint32_t mem_size;   /* bytes of memory, at most DV_MEM_MAX (default 16 MiB) */
-	bool coherent;       /* false: the non-coherent write-back cache is on */
-	uint16_t nic_base;   /* NIC I/O base (default 0x300) */
-	uint8_t nic_channel; /* NIC DMA channel (default 1) */
-	uint8_t nic_irq;     /* NIC IRQ (default 5) */
-	uint8_t wire_rate;   /* ticks per byte on the wire (default 4) */
-	uint64_t seed;       /* PRNG seed */
+	uint32_t mem_size;       /* bytes of memory, at most DV_MEM_MAX (default 16 MiB) */
+	bool coherent;           /* false: the non-coherent write-back cache is on */
+	uint16_t nic_base;       /* NIC I/O base (default 0x300) */
+	uint8_t nic_channel;     /* NIC DMA channel (default 1) */
+	uint8_t nic_irq;         /* NIC IRQ (default 5) */
+	uint8_t wire_rate;       /* ticks per byte on the wire (default 4) */
+	uint64_t seed;           /* PRNG seed */
 	uint32_t keyframe_every; /* state events between keyframes (default 4096) */
 };
 
@@ -64,7 +64,8 @@ uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index)
 /* Records an event that changes no state. */
 void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_t index,
                  uint32_t old_value, uint32_t new_value, uint8_t chan);
-void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value, uint8_t chan);
+void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,
+                 uint8_t chan);
 
 /* Sets who is causing events; returns the previous cause so it can be restored. */
 uint32_t dv_sim_cause(struct dv_sim *sim, enum dv_src src, uint16_t loc);

@@ -11,7 +11,7 @@
 #include "sim.h"
 
 struct dv_keyframe {
-	size_t event;          /* the state after events [0, event) */
+	size_t event; /* the state after events [0, event) */
 	struct dv_state *state;
 };
 

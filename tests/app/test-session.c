@@ -30,7 +30,6 @@
 
 static const char *lessons_dir;
 
-
 /* ---- panel text ------------------------------------------------------------------------------ */
 
 struct text {
@@ -144,8 +143,8 @@ static bool answer_form(const struct dv_answer *a, char forms[4][64])
 	for (size_t i = 0; i < n; i++)
 		alpha &= isalpha((unsigned char)a->text[i]) != 0;
 	forms[0][0] = forms[1][0] = forms[2][0] = forms[3][0] = '\0';
-	if ((alpha && n <= 3) || !strncmp(a->text, "NDIS_STATUS_", 12) || !strcmp(a->text, "SUCCESS") ||
-	    !strcmp(a->text, "RESOURCES"))
+	if ((alpha && n <= 3) || !strncmp(a->text, "NDIS_STATUS_", 12) ||
+	    !strcmp(a->text, "SUCCESS") || !strcmp(a->text, "RESOURCES"))
 		return false;
 	if (!a->numeric) {
 		snprintf(forms[0], 64, "%s", a->text);
@@ -164,8 +163,11 @@ static bool answer_form(const struct dv_answer *a, char forms[4][64])
 
 /* Where an answer's text is on screen but means something else there, reviewed one by one:
  * (lesson, question, text, what it is). */
-static const struct { const char *lesson, *ask, *form, *why; } coincidences[] = {
-	{ "12-modes.lesson", "overflow-bit", "0x10", "channel 1's page register: the buffer is at 0x100000" },
+static const struct {
+	const char *lesson, *ask, *form, *why;
+} coincidences[] = {
+	{ "12-modes.lesson", "overflow-bit", "0x10",
+	  "channel 1's page register: the buffer is at 0x100000" },
 };
 
 static bool coincidence(const char *lesson, const char *ask, const char *form)
@@ -199,19 +201,25 @@ static void check_stop(struct dv_session *s, const char *name, const char *how)
 			if (!answer_form(&ask->answers[k], forms))
 				continue;
 			for (int f = 0; f < 4; f++)
-				if (has_token(ask->question, forms[f], true) || coincidence(name, ask->id, forms[f]))
-					forms[f][0] = '\0'; /* the question itself names it, or it means something else */
+				if (has_token(ask->question, forms[f], true) ||
+				    coincidence(name, ask->id, forms[f]))
+					forms[f][0] =
+					        '\0'; /* the question itself names it, or it means something else */
 			for (int f = 0; f < 4; f++)
-				CHECK(!forms[f][0] || !has_token(t.s, forms[f], true), "%s (%s, pos %zu): the answer '%s' of %s:%u (%s) is on screen before it is answered",
-				      name, how, s->view.pos, forms[f], L->file, ask->line, ask->id);
+				CHECK(!forms[f][0] || !has_token(t.s, forms[f], true),
+				      "%s (%s, pos %zu): the answer '%s' of %s:%u (%s) is on screen before it is answered",
+				      name, how, s->view.pos, forms[f], L->file, ask->line,
+				      ask->id);
 		}
 		if (ask->explain) {
 			char key[64];
 			para_key(ask->explain, key, sizeof key);
-			CHECK(!strstr(t.s, key), "%s (%s): the explanation of %s is on screen", name, how, ask->id);
+			CHECK(!strstr(t.s, key), "%s (%s): the explanation of %s is on screen",
+			      name, how, ask->id);
 		}
 		for (unsigned h = q->hints; h < ask->nhints; h++)
-			CHECK(!strstr(t.s, ask->hints[h]), "%s (%s): hint %u of %s is on screen", name, how, h + 1, ask->id);
+			CHECK(!strstr(t.s, ask->hints[h]), "%s (%s): hint %u of %s is on screen",
+			      name, how, h + 1, ask->id);
 	}
 	/* Narration after the current beat: not in any panel (the source pane shows no line
 	 * after the beat either). */
@@ -222,7 +230,8 @@ static void check_stop(struct dv_session *s, const char *name, const char *how)
 		char key[64];
 		para_key(L->steps[b->step].paras[b->index], key, sizeof key);
 		squeeze(key);
-		CHECK(!strstr(t.s, key), "%s (%s, pos %zu): narration ahead is on screen: \"%s\"", name, how, s->view.pos, key);
+		CHECK(!strstr(t.s, key), "%s (%s, pos %zu): narration ahead is on screen: \"%s\"",
+		      name, how, s->view.pos, key);
 	}
 	free(t.s);
 }
@@ -262,20 +271,23 @@ static void check_call_order(struct dv_session *s, const char *name)
 			bool later = false;
 			for (size_t e = b->pos; e < tr->len && !later; e++)
 				later = tr->ev[e].kind == DV_EV_CALL && tr->ev[e].slot == c;
-			CHECK(later, "%s: %s:%u asks about %s, but the lesson makes no such call after the question",
+			CHECK(later,
+			      "%s: %s:%u asks about %s, but the lesson makes no such call after the question",
 			      name, s->lesson->file, ask->line, cn);
 		}
 		/* And the machine still has to move after the question: a prediction, not a recap. */
 		bool moves = false;
 		for (size_t e = b->pos; e < end && !moves; e++)
 			moves = tr->ev[e].kind != DV_EV_MARK;
-		CHECK(moves, "%s: %s:%u asks after everything in its step has happened", name, s->lesson->file, ask->line);
+		CHECK(moves, "%s: %s:%u asks after everything in its step has happened", name,
+		      s->lesson->file, ask->line);
 	}
 }
 
 /* Walks a lesson forward by cmd at granularity g from its first stop, skipping each question it
  * is held at. Every question is a gate, once, in lesson order; nothing else holds. */
-static void walk(const char *path, const char *name, enum dv_gran g, enum dv_vcmd cmd, bool spoilers)
+static void walk(const char *path, const char *name, enum dv_gran g, enum dv_vcmd cmd,
+                 bool spoilers)
 {
 	struct dv_session *s = open_lesson(path);
 	if (!s)
@@ -293,14 +305,17 @@ static void walk(const char *path, const char *name, enum dv_gran g, enum dv_vcm
 			check_stop(s, name, how);
 		if (dv_session_gated(s)) {
 			const struct dv_beat *b = &s->beats[s->nb - 1];
-			CHECK(b->kind == DV_BEAT_ASK, "%s (%s): held, not at a question", name, how);
+			CHECK(b->kind == DV_BEAT_ASK, "%s (%s): held, not at a question", name,
+			      how);
 			size_t k = 0;
 			for (size_t i = 0; i < s->nb; i++)
 				k += s->beats[i].kind == DV_BEAT_ASK;
-			CHECK(k == next_ask + 1, "%s (%s): held at question %zu, expected %u (one was passed)", name, how, k,
-			      next_ask + 1);
+			CHECK(k == next_ask + 1,
+			      "%s (%s): held at question %zu, expected %u (one was passed)", name,
+			      how, k, next_ask + 1);
 			next_ask = (unsigned)k;
-			CHECK(dv_session_move(s, cmd) == DV_MOVE_GATE, "%s (%s): a held move goes on", name, how);
+			CHECK(dv_session_move(s, cmd) == DV_MOVE_GATE,
+			      "%s (%s): a held move goes on", name, how);
 			CHECK(dv_session_skip(s), "%s (%s): s does not skip", name, how);
 		}
 		enum dv_move r = dv_session_move(s, cmd);
@@ -311,15 +326,17 @@ static void walk(const char *path, const char *name, enum dv_gran g, enum dv_vcm
 			break;
 		}
 	}
-	CHECK(next_ask == asks_total, "%s (%s): held at %u of %zu questions", name, how, next_ask, asks_total);
-	CHECK(s->nb == s->nbeats, "%s (%s): the walk ended with %zu of %zu beats shown", name, how, s->nb, s->nbeats);
+	CHECK(next_ask == asks_total, "%s (%s): held at %u of %zu questions", name, how, next_ask,
+	      asks_total);
+	CHECK(s->nb == s->nbeats, "%s (%s): the walk ended with %zu of %zu beats shown", name, how,
+	      s->nb, s->nbeats);
 	if (cmd == DV_VCMD_NEXT && g == DV_GRAN_STEP) {
 		/* Back is the exact reverse of forward. */
 		size_t n = 0;
 		while (dv_session_move(s, DV_VCMD_PREV) == DV_MOVE_OK && n < guard)
 			n++;
-		CHECK(s->view.pos == s->stops[0].pos && s->nb == s->stops[0].nb, "%s: back ends at %zu/%zu, not the first stop",
-		      name, s->view.pos, s->nb);
+		CHECK(s->view.pos == s->stops[0].pos && s->nb == s->stops[0].nb,
+		      "%s: back ends at %zu/%zu, not the first stop", name, s->view.pos, s->nb);
 	}
 	dv_session_close(s);
 }
@@ -335,15 +352,18 @@ static void check_jumps(const char *path, const char *name)
 		if (s->beats[i].kind == DV_BEAT_ASK)
 			first_ask = i;
 	if (first_ask == SIZE_MAX) {
-		CHECK(dv_session_move(s, DV_VCMD_LAST) == DV_MOVE_OK, "%s: G is held with no question", name);
-		CHECK(dv_session_finished(s), "%s: the end without questions is not finished", name);
+		CHECK(dv_session_move(s, DV_VCMD_LAST) == DV_MOVE_OK,
+		      "%s: G is held with no question", name);
+		CHECK(dv_session_finished(s), "%s: the end without questions is not finished",
+		      name);
 		dv_session_close(s);
 		return;
 	}
 	const struct dv_beat *q = &s->beats[first_ask];
-	CHECK(dv_session_move(s, DV_VCMD_LAST) == DV_MOVE_GATE, "%s: G passes the first question", name);
-	CHECK(s->nb == first_ask + 1 && s->view.pos == q->pos, "%s: G stops at %zu/%zu, not the question", name,
-	      s->view.pos, s->nb);
+	CHECK(dv_session_move(s, DV_VCMD_LAST) == DV_MOVE_GATE, "%s: G passes the first question",
+	      name);
+	CHECK(s->nb == first_ask + 1 && s->view.pos == q->pos,
+	      "%s: G stops at %zu/%zu, not the question", name, s->view.pos, s->nb);
 	CHECK(!dv_session_finished(s), "%s: finished with a question open", name);
 	dv_session_move(s, DV_VCMD_FIRST);
 	CHECK(dv_session_seek(s, s->view.end) == DV_MOVE_GATE && s->nb == first_ask + 1,
@@ -351,10 +371,13 @@ static void check_jumps(const char *path, const char *name)
 	dv_session_move(s, DV_VCMD_FIRST);
 	enum dv_move r;
 	size_t n = 0;
-	while ((r = dv_session_play_next(s, UINT_MAX)) == DV_MOVE_OK && n++ < s->view.end + s->nbeats)
+	while ((r = dv_session_play_next(s, UINT_MAX)) == DV_MOVE_OK &&
+	       n++ < s->view.end + s->nbeats)
 		;
-	CHECK(r == DV_MOVE_GATE && s->nb == first_ask + 1, "%s: playing passes the first question", name);
-	CHECK(dv_session_until(s, DV_UNTIL_TC) != DV_MOVE_OK, "%s: run-until passes the open question", name);
+	CHECK(r == DV_MOVE_GATE && s->nb == first_ask + 1, "%s: playing passes the first question",
+	      name);
+	CHECK(dv_session_until(s, DV_UNTIL_TC) != DV_MOVE_OK,
+	      "%s: run-until passes the open question", name);
 	dv_session_close(s);
 }
 
@@ -380,14 +403,16 @@ static void check_beats(const char *path, const char *name)
 		for (unsigned slot = 0; slot < DV_SLOT_COUNT; slot++) {
 			if (slot == DV_SLOT_MEM)
 				continue;
-			for (uint32_t k = 0; k < dv_slot_size((enum dv_slot)slot) && k < 4096; k++) {
+			for (uint32_t k = 0; k < dv_slot_size((enum dv_slot)slot) && k < 4096;
+			     k++) {
 				uint32_t shown = dv_cursor_get(&s->view.now, (enum dv_slot)slot, k);
 				uint32_t real = dv_sim_get(sim, (enum dv_slot)slot, k);
 				if (shown != real && diffs++ < 3) {
 					char sn[64];
 					dv_slot_name((enum dv_slot)slot, k, sn, sizeof sn);
-					CHECK(0, "%s: the beat at %s:%u shows %s = 0x%x, the engine has 0x%x", name,
-					      s->lesson->file, b->line, sn, shown, real);
+					CHECK(0,
+					      "%s: the beat at %s:%u shows %s = 0x%x, the engine has 0x%x",
+					      name, s->lesson->file, b->line, sn, shown, real);
 				}
 			}
 		}
@@ -416,10 +441,12 @@ static void test_lessons(void)
 			if (dv_run_step_events(s->run, k, &f, &e))
 				paras += s->lesson->steps[k].nparas;
 		}
-		CHECK(s->nbeats == paras + s->lesson->nasks, "%s: %zu beats for %zu paragraphs and %u questions", name,
-		      s->nbeats, paras, s->lesson->nasks);
+		CHECK(s->nbeats == paras + s->lesson->nasks,
+		      "%s: %zu beats for %zu paragraphs and %u questions", name, s->nbeats, paras,
+		      s->lesson->nasks);
 		for (size_t b = 1; b < s->nbeats; b++)
-			CHECK(s->beats[b - 1].pos <= s->beats[b].pos, "%s: beats out of order at %zu", name, b);
+			CHECK(s->beats[b - 1].pos <= s->beats[b].pos,
+			      "%s: beats out of order at %zu", name, b);
 		check_call_order(s, name);
 		dv_session_close(s);
 		walk(v[i], name, DV_GRAN_STEP, DV_VCMD_NEXT, true);
@@ -465,7 +492,8 @@ static void test_answers(void)
 		return;
 	int a = dv_session_ask(s);
 	const struct dv_ask *ask = s->lesson->asks[a];
-	CHECK(ask->nanswers && ask->answers[0].numeric, "the first question of send wants a number");
+	CHECK(ask->nanswers && ask->answers[0].numeric,
+	      "the first question of send wants a number");
 	uint32_t want = ask->answers[0].num;
 	char forms[4][32];
 	snprintf(forms[0], 32, "0x%02X", want);
@@ -480,7 +508,8 @@ static void test_answers(void)
 	bin[2 + nb] = '\0';
 	snprintf(forms[3], 32, "%s", bin);
 	for (int f = 0; f < 4; f++)
-		CHECK(dv_ask_accepts(ask, forms[f]), "the answer %s is not taken for %u", forms[f], want);
+		CHECK(dv_ask_accepts(ask, forms[f]), "the answer %s is not taken for %u", forms[f],
+		      want);
 	CHECK(!dv_ask_accepts(ask, "0x100"), "a wrong number is taken");
 	CHECK(!dv_ask_accepts(ask, "h"), "a bare h is taken");
 
@@ -489,8 +518,10 @@ static void test_answers(void)
 	CHECK(dv_session_gated(s), "a wrong answer opens the gate");
 	CHECK(!strcmp(s->q[a].given, "77h"), "the echo is '%s'", s->q[a].given);
 	/* A typo and the same wrong value again cost no try. */
-	CHECK(dv_session_answer(s, "zz") == DV_VERDICT_NONE && strstr(s->msg, "not a number"), "a word for a number: %s", s->msg);
-	CHECK(dv_session_answer(s, "0x77") == DV_VERDICT_NONE && strstr(s->msg, "already"), "0x77 after 77h: %s", s->msg);
+	CHECK(dv_session_answer(s, "zz") == DV_VERDICT_NONE && strstr(s->msg, "not a number"),
+	      "a word for a number: %s", s->msg);
+	CHECK(dv_session_answer(s, "0x77") == DV_VERDICT_NONE && strstr(s->msg, "already"),
+	      "0x77 after 77h: %s", s->msg);
 	CHECK(s->q[a].attempts == 1, "%u tries counted, not 1", s->q[a].attempts);
 	struct dv_vpanel p;
 	dv_vpanel_init(&p);
@@ -500,16 +531,20 @@ static void test_answers(void)
 		echoed |= strstr(p.line[i].text, "77h") != NULL;
 		shown |= strstr(p.line[i].text, ask->answers[0].text) != NULL;
 	}
-	CHECK(echoed && !shown, "after a wrong answer the panel echoes it (%d) and hides the answer (%d)", echoed, shown);
+	CHECK(echoed && !shown,
+	      "after a wrong answer the panel echoes it (%d) and hides the answer (%d)", echoed,
+	      shown);
 	CHECK(dv_session_answer(s, "1") == DV_VERDICT_WRONG, "a second wrong answer");
-	CHECK(dv_session_answer(s, "2") == DV_VERDICT_REVEALED, "the third wrong answer does not reveal");
+	CHECK(dv_session_answer(s, "2") == DV_VERDICT_REVEALED,
+	      "the third wrong answer does not reveal");
 	CHECK(!dv_session_gated(s), "revealed: still held");
 	dv_session_question(s, a, &p, 200);
 	shown = false;
 	for (size_t i = 0; i < p.n; i++)
 		shown |= strstr(p.line[i].text, ask->answers[0].text) != NULL;
 	CHECK(shown, "revealed: the answer is not shown");
-	CHECK(dv_session_answer(s, forms[0]) == DV_VERDICT_NONE, "answering a decided question counts");
+	CHECK(dv_session_answer(s, forms[0]) == DV_VERDICT_NONE,
+	      "answering a decided question counts");
 	dv_vpanel_finish(&p);
 	dv_session_close(s);
 
@@ -519,7 +554,8 @@ static void test_answers(void)
 		return;
 	CHECK(dv_session_answer(s, forms[1]) == DV_VERDICT_RIGHT, "%s is not right", forms[1]);
 	size_t before = s->nb;
-	CHECK(!dv_session_gated(s) && dv_session_move(s, DV_VCMD_NEXT) != DV_MOVE_END && s->nb == before + 1,
+	CHECK(!dv_session_gated(s) && dv_session_move(s, DV_VCMD_NEXT) != DV_MOVE_END &&
+	              s->nb == before + 1,
 	      "a right answer does not open the gate");
 	dv_session_close(s);
 
@@ -531,8 +567,10 @@ static void test_answers(void)
 	ask = s->lesson->asks[a];
 	for (unsigned h = 0; h < ask->nhints; h++)
 		CHECK(dv_session_hint(s) && s->q[a].hints == h + 1, "hint %u", h + 1);
-	CHECK(dv_session_hint(s) && !s->q[a].revealed && dv_session_gated(s), "h after the last hint reveals at once");
-	CHECK(dv_session_hint(s) && s->q[a].revealed && !dv_session_gated(s), "h h does not reveal");
+	CHECK(dv_session_hint(s) && !s->q[a].revealed && dv_session_gated(s),
+	      "h after the last hint reveals at once");
+	CHECK(dv_session_hint(s) && s->q[a].revealed && !dv_session_gated(s),
+	      "h h does not reveal");
 	dv_session_close(s);
 }
 
@@ -547,15 +585,17 @@ static void test_skip_then_answer(void)
 	CHECK(dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_GATE, "the second question");
 	int a = dv_session_ask(s);
 	CHECK(dv_session_skip(s), "skip the second");
-	CHECK(dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_OK && dv_session_ask(s) == a && dv_session_beat(s) &&
-	      dv_session_beat(s)->kind == DV_BEAT_PARA,
+	CHECK(dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_OK && dv_session_ask(s) == a &&
+	              dv_session_beat(s) && dv_session_beat(s)->kind == DV_BEAT_PARA,
 	      "the paragraph after the Setup, with the second question still the step's");
-	CHECK(!dv_session_answerable(s) && strstr(s->msg, "go back"), "answerable from later: '%s'", s->msg);
+	CHECK(!dv_session_answerable(s) && strstr(s->msg, "go back"), "answerable from later: '%s'",
+	      s->msg);
 	CHECK(dv_session_answer(s, s->lesson->asks[a]->answers[0].text) == DV_VERDICT_NONE,
 	      "a skipped question answered after its answer was shown");
 	dv_session_move(s, DV_VCMD_PREV);
 	CHECK(dv_session_answerable(s), "back at the question it cannot be answered: '%s'", s->msg);
-	CHECK(dv_session_answer(s, s->lesson->asks[a]->answers[0].text) == DV_VERDICT_RIGHT, "the answer at its moment");
+	CHECK(dv_session_answer(s, s->lesson->asks[a]->answers[0].text) == DV_VERDICT_RIGHT,
+	      "the answer at its moment");
 	dv_session_close(s);
 }
 
@@ -570,11 +610,13 @@ static void test_take_over(void)
 	for (int i = 0; i < 6; i++)
 		dv_session_move(s, DV_VCMD_NEXT); /* past both questions of step 2 */
 	dv_session_take_over(s);
-	CHECK(s->q[0].skipped && s->q[1].skipped && !s->q[2].skipped, "passed questions not skipped");
+	CHECK(s->q[0].skipped && s->q[1].skipped && !s->q[2].skipped,
+	      "passed questions not skipped");
 	enum dv_move r = DV_MOVE_OK;
 	for (int i = 0; i < 10 && r == DV_MOVE_OK; i++)
 		r = dv_session_move(s, DV_VCMD_NEXT);
-	CHECK(r == DV_MOVE_GATE && dv_session_ask(s) == 2, "the question ahead does not gate after the take-over");
+	CHECK(r == DV_MOVE_GATE && dv_session_ask(s) == 2,
+	      "the question ahead does not gate after the take-over");
 	dv_session_close(s);
 }
 
@@ -595,19 +637,23 @@ static void test_progress(void)
 	CHECK(e && dv_progress_skipped(e, s->lesson->asks[0]->id), "the skip is not recorded");
 	unsigned total, answered, skipped;
 	dv_session_score(s, &total, &answered, &skipped);
-	CHECK(skipped == total && answered == 0, "score %u answered, %u skipped of %u", answered, skipped, total);
+	CHECK(skipped == total && answered == 0, "score %u answered, %u skipped of %u", answered,
+	      skipped, total);
 	/* Back to each question and answer it: then the lesson is finished. */
 	dv_session_move(s, DV_VCMD_FIRST);
 	for (unsigned a = 0; a < s->lesson->nasks; a++) {
-		while (dv_session_ask(s) != (int)a && dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_OK)
+		while (dv_session_ask(s) != (int)a &&
+		       dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_OK)
 			;
 		CHECK(dv_session_ask(s) == (int)a, "question %u not reached again", a);
-		CHECK(dv_session_answer(s, s->lesson->asks[a]->answers[0].text) == DV_VERDICT_RIGHT, "question %u", a);
+		CHECK(dv_session_answer(s, s->lesson->asks[a]->answers[0].text) == DV_VERDICT_RIGHT,
+		      "question %u", a);
 	}
 	dv_session_move(s, DV_VCMD_LAST);
 	e = dv_progress_get(&p, "send");
 	CHECK(e && e->finished, "every question answered at the end: not finished");
-	CHECK(e && dv_progress_answered(e, s->lesson->asks[0]->id) && !dv_progress_skipped(e, s->lesson->asks[0]->id),
+	CHECK(e && dv_progress_answered(e, s->lesson->asks[0]->id) &&
+	              !dv_progress_skipped(e, s->lesson->asks[0]->id),
 	      "an answer after a skip is still a skip");
 	dv_session_close(s);
 
@@ -660,27 +706,38 @@ static void test_keymap(void)
 			const struct dv_keybind *b = &dv_keymap[i];
 			if (!(b->fronts & front))
 				continue;
-			CHECK(strstr(help, b->help) != NULL, "the help of front %u lacks %s", front, b->name);
+			CHECK(strstr(help, b->help) != NULL, "the help of front %u lacks %s", front,
+			      b->name);
 			/* Each key of the row leads back to this row's action in this front end. */
 			char keys[128];
 			snprintf(keys, sizeof keys, "%s", b->keys);
 			for (char *k = strtok(keys, " "); k; k = strtok(NULL, " "))
-				CHECK(dv_keymap_action(front, k) == b->action, "key %s of %s is taken by another action", k,
-				      b->name);
+				CHECK(dv_keymap_action(front, k) == b->action,
+				      "key %s of %s is taken by another action", k, b->name);
 		}
 	}
 	/* The keys the issue names, in the terminal. */
-	static const struct { const char *key; enum dv_action a; } tui[] = {
-		{ "j", DV_ACT_NEXT }, { "k", DV_ACT_PREV }, { "Space", DV_ACT_NEXT }, { "b", DV_ACT_PREV },
-		{ "g", DV_ACT_FIRST }, { "G", DV_ACT_LAST }, { ".", DV_ACT_NEXT_EVENT }, { ",", DV_ACT_PREV_EVENT },
-		{ "t", DV_ACT_GRAN }, { "p", DV_ACT_PLAY }, { "r", DV_ACT_UNTIL }, { ":", DV_ACT_SANDBOX },
-		{ "a", DV_ACT_ANSWER }, { "h", DV_ACT_HINT }, { "?", DV_ACT_HELP }, { "q", DV_ACT_QUIT },
-		{ "Tab", DV_ACT_FOCUS }, { "s", DV_ACT_SKIP }, { "PgUp", DV_ACT_SCROLL_UP }, { "PgDn", DV_ACT_SCROLL_DOWN },
+	static const struct {
+		const char *key;
+		enum dv_action a;
+	} tui[] = {
+		{ "j", DV_ACT_NEXT },         { "k", DV_ACT_PREV },
+		{ "Space", DV_ACT_NEXT },     { "b", DV_ACT_PREV },
+		{ "g", DV_ACT_FIRST },        { "G", DV_ACT_LAST },
+		{ ".", DV_ACT_NEXT_EVENT },   { ",", DV_ACT_PREV_EVENT },
+		{ "t", DV_ACT_GRAN },         { "p", DV_ACT_PLAY },
+		{ "r", DV_ACT_UNTIL },        { ":", DV_ACT_SANDBOX },
+		{ "a", DV_ACT_ANSWER },       { "h", DV_ACT_HINT },
+		{ "?", DV_ACT_HELP },         { "q", DV_ACT_QUIT },
+		{ "Tab", DV_ACT_FOCUS },      { "s", DV_ACT_SKIP },
+		{ "PgUp", DV_ACT_SCROLL_UP }, { "PgDn", DV_ACT_SCROLL_DOWN },
 	};
 	for (size_t i = 0; i < sizeof tui / sizeof tui[0]; i++)
-		CHECK(dv_keymap_action(DV_FRONT_TUI, tui[i].key) == tui[i].a, "terminal key %s", tui[i].key);
+		CHECK(dv_keymap_action(DV_FRONT_TUI, tui[i].key) == tui[i].a, "terminal key %s",
+		      tui[i].key);
 	/* The window's buttons are actions of the table. */
-	static const char *const buttons[] = { "first", "prev", "play", "next", "last", "slower", "faster", "gran", "help" };
+	static const char *const buttons[] = { "first",  "prev",   "play", "next", "last",
+		                               "slower", "faster", "gran", "help" };
 	for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++)
 		CHECK(dv_keymap_button(buttons[i]) != NULL, "button %s has no action", buttons[i]);
 }
@@ -697,10 +754,13 @@ static void test_play_clock(void)
 		total += dv_play_owed(&p, 100); /* 1 s in ten late wake-ups */
 	CHECK(total == 4, "%u moves in a second at 4 a second", total);
 	CHECK(dv_play_owed(&p, 130) == 0 && dv_play_owed(&p, 120) == 1, "the fraction is not kept");
-	CHECK(dv_play_demo_rate(79616, 10) == 79616 * 1000 / DV_DEMO_PLAY_MS + 1, "the demo's rate for a long step");
+	CHECK(dv_play_demo_rate(79616, 10) == 79616 * 1000 / DV_DEMO_PLAY_MS + 1,
+	      "the demo's rate for a long step");
 	CHECK(dv_play_demo_rate(5, 10) == 10, "the demo plays slower than the chosen rate");
-	CHECK(dv_play_hold_ms(0) == DV_DEMO_HOLD_MIN_MS && dv_play_hold_ms(1000) == DV_DEMO_HOLD_MAX_MS &&
-	      dv_play_hold_ms(4) == DV_DEMO_HOLD_MIN_MS + 4 * DV_DEMO_HOLD_PER_WORD_MS, "the reading time");
+	CHECK(dv_play_hold_ms(0) == DV_DEMO_HOLD_MIN_MS &&
+	              dv_play_hold_ms(1000) == DV_DEMO_HOLD_MAX_MS &&
+	              dv_play_hold_ms(4) == DV_DEMO_HOLD_MIN_MS + 4 * DV_DEMO_HOLD_PER_WORD_MS,
+	      "the reading time");
 }
 
 /* A lesson over the size limit: refused with the file named. */
@@ -717,7 +777,8 @@ static void test_too_large(void)
 	fclose(f);
 	char err[1024];
 	struct dv_session *s = dv_session_open(path, NULL, err, sizeof err);
-	CHECK(!s && strstr(err, path) && strstr(err, "larger than"), "a lesson over 1 MiB: '%s'", err);
+	CHECK(!s && strstr(err, path) && strstr(err, "larger than"), "a lesson over 1 MiB: '%s'",
+	      err);
 	dv_session_close(s);
 	remove(path);
 }
@@ -729,7 +790,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lessons_dir = argv[1];
-	static const struct { const char *name; void (*fn)(void); } tests[] = {
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} tests[] = {
 		{ "lessons: beats, spoilers, gates, consistency", test_lessons },
 		{ "one event at a time", test_events },
 		{ "answers: attempts, formats, hints, reveal", test_answers },

@@ -46,8 +46,8 @@ int main(void)
 	/* Channel 2: mask, clear the flip-flop, single mode + write (0x44 | 2), address 0x0000,
 	 * count 0xFFFF (65536 transfers), page 0x02 (port 0x81), unmask. */
 	const uint8_t setup[][2] = { { 0x0A, 0x06 }, { 0x0C, 0x00 }, { 0x0B, 0x46 },
-				     { 0x04, 0x00 }, { 0x04, 0x00 }, { 0x05, 0xFF },
-				     { 0x05, 0xFF }, { 0x81, 0x02 }, { 0x0A, 0x02 } };
+		                     { 0x04, 0x00 }, { 0x04, 0x00 }, { 0x05, 0xFF },
+		                     { 0x05, 0xFF }, { 0x81, 0x02 }, { 0x0A, 0x02 } };
 	for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++)
 		dv_sim_out(sim, setup[i][0], setup[i][1]);
 	dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, sim->st.bus.dreq | 1u << 2);
@@ -119,8 +119,8 @@ int main(void)
 	dv_sim_destroy(sim);
 	if (!reached_tc) {
 		fprintf(stderr,
-			"bench-core: the transfer did not reach terminal count in %u ticks\n",
-			ticks);
+		        "bench-core: the transfer did not reach terminal count in %u ticks\n",
+		        ticks);
 		return 1;
 	}
 	return 0;

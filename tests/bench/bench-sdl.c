@@ -101,7 +101,9 @@ int main(int argc, char **argv)
 	}
 	char err[1024];
 	double t0 = now_ms();
-	struct dv_sdl_options o = { .ungated = true }; /* a benchmark of drawing: no question stops it */
+	struct dv_sdl_options o = {
+		.ungated = true
+	}; /* a benchmark of drawing: no question stops it */
 	struct dv_sdl *s = dv_sdl_open(lesson, &o, err, sizeof err);
 	if (!s) {
 		fprintf(stderr, "bench-sdl: %s\n", err);
@@ -116,7 +118,8 @@ int main(int argc, char **argv)
 	double *ms = malloc(sizeof *ms * FRAMES_FAST);
 	if (!ms)
 		return 2;
-	printf("sdl: lesson %s at %dx%d, software renderer into an RGB888 surface, 16 ms ticks\n", lesson, W, H);
+	printf("sdl: lesson %s at %dx%d, software renderer into an RGB888 surface, 16 ms ticks\n",
+	       lesson, W, H);
 	printf("sdl: open %.1f ms, first frame (cold caches) %.1f ms\n", open_ms, first_ms);
 
 	/* The default speed. */
@@ -127,7 +130,8 @@ int main(int argc, char **argv)
 	size_t pos0 = dv_sdl_pos(s);
 	size_t n = play_frames(s, r, ms, FRAMES_SLOW);
 	char what[160];
-	snprintf(what, sizeof what, "step %d playing, default speed (%zu events moved)", STEP, dv_sdl_pos(s) - pos0);
+	snprintf(what, sizeof what, "step %d playing, default speed (%zu events moved)", STEP,
+	         dv_sdl_pos(s) - pos0);
 	report(what, ms, n);
 
 	/* The highest speed, from the start of the step again. */
@@ -141,7 +145,7 @@ int main(int argc, char **argv)
 	pos0 = dv_sdl_pos(s);
 	n = play_frames(s, r, ms, FRAMES_FAST);
 	snprintf(what, sizeof what, "step %d playing, %s (%zu events moved, %s)", STEP, speed,
-		 dv_sdl_pos(s) - pos0, dv_sdl_playing(s) ? "cut off" : "to the step's end");
+	         dv_sdl_pos(s) - pos0, dv_sdl_playing(s) ? "cut off" : "to the step's end");
 	report(what, ms, n);
 
 	/* Paused: redraw without a tick. */

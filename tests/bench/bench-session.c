@@ -59,7 +59,8 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/03-send.lesson", argv[1]);
 
 	/* 1. opening */
-	static const char *const big[] = { "03-send.lesson", "05-staging.lesson", "13-autoinit.lesson" };
+	static const char *const big[] = { "03-send.lesson", "05-staging.lesson",
+		                           "13-autoinit.lesson" };
 	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
 		char p[4096];
 		snprintf(p, sizeof p, "%s/%s", argv[1], big[i]);
@@ -67,7 +68,8 @@ int main(int argc, char **argv)
 		struct dv_session *s = open_path(p, false);
 		if (!s)
 			return 2;
-		printf("open %-20s %8.1f ms  (%zu events, %zu beats)\n", big[i], (now() - t0) * 1e3, s->view.end, s->nbeats);
+		printf("open %-20s %8.1f ms  (%zu events, %zu beats)\n", big[i], (now() - t0) * 1e3,
+		       s->view.end, s->nbeats);
 		dv_session_close(s);
 	}
 
@@ -88,15 +90,15 @@ int main(int argc, char **argv)
 		moves++;
 	}
 	double dt = now() - t0;
-	printf("event walk forward: %zu moves in %.3f s: %.0f moves/s, %.2f us a move\n", moves, dt, moves / dt,
-	       dt / (double)moves * 1e6);
+	printf("event walk forward: %zu moves in %.3f s: %.0f moves/s, %.2f us a move\n", moves, dt,
+	       moves / dt, dt / (double)moves * 1e6);
 	moves = 0;
 	t0 = now();
 	while (dv_session_move(s, DV_VCMD_PREV_EVENT) == DV_MOVE_OK)
 		moves++;
 	dt = now() - t0;
-	printf("event walk back:    %zu moves in %.3f s: %.0f moves/s, %.2f us a move\n", moves, dt, moves / dt,
-	       dt / (double)moves * 1e6);
+	printf("event walk back:    %zu moves in %.3f s: %.0f moves/s, %.2f us a move\n", moves, dt,
+	       moves / dt, dt / (double)moves * 1e6);
 
 	/* 4. seeks */
 	double worst = 0, sum = 0;
@@ -139,8 +141,8 @@ int main(int argc, char **argv)
 		}
 		dv_session_close(s);
 	}
-	printf("step walk, every lesson, panels built: %zu stops, mean %.1f us, slowest %.2f ms\n", stops,
-	       total / (double)stops * 1e6, slowest * 1e3);
+	printf("step walk, every lesson, panels built: %zu stops, mean %.1f us, slowest %.2f ms\n",
+	       stops, total / (double)stops * 1e6, slowest * 1e3);
 	dv_vpanel_finish(&p);
 	dv_lessons_list_free(v, n);
 	return 0;

@@ -131,11 +131,11 @@ int main(int argc, char **argv)
 	printf("tui: first full paint: %zu bytes\n", first_bytes);
 	printf("tui: %d steps (j): %zu bytes, %.1f bytes per step\n", STEPS, step_bytes,
 	       (double)step_bytes / STEPS);
-	printf("tui: %d bus cycles back (k, cycle granularity): %zu bytes, %.1f bytes per cycle\n", STEPS,
-	       cycle_bytes, (double)cycle_bytes / STEPS);
+	printf("tui: %d bus cycles back (k, cycle granularity): %zu bytes, %.1f bytes per cycle\n",
+	       STEPS, cycle_bytes, (double)cycle_bytes / STEPS);
 	printf("tui: start to first complete frame: %.1f ms\n", first_frame * 1e3);
-	printf("tui: paused %.2f s (getch returned %s): %.1f ms CPU\n", wall, key == ERR ? "ERR" : "a key",
-	       cpu * 1e3);
+	printf("tui: paused %.2f s (getch returned %s): %.1f ms CPU\n", wall,
+	       key == ERR ? "ERR" : "a key", cpu * 1e3);
 
 	dv_tui_close(t);
 	endwin();

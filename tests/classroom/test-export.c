@@ -26,10 +26,10 @@ static void fail(const char *fmt, ...)
 	failures++;
 }
 
-#define CHECK(cond, ...)                 \
-	do {                             \
-		if (!(cond))             \
-			fail(__VA_ARGS__); \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			fail(__VA_ARGS__);                                                         \
 	} while (0)
 
 static char *slurp(const char *path, size_t *len)
@@ -89,8 +89,10 @@ static bool export_lesson(const char *path, struct exported *x)
 	struct dv_sim *sim = dv_run_sim(run);
 	x->nic_channel = L->machine.nic_channel;
 	x->events = sim->trace.len;
-	CHECK(dv_export_text(sim, dv_run_ndis(run), dv_outbuf_write, &x->text), "text export failed");
-	CHECK(dv_export_jsonl(sim, dv_run_ndis(run), dv_outbuf_write, &x->jsonl), "jsonl export failed");
+	CHECK(dv_export_text(sim, dv_run_ndis(run), dv_outbuf_write, &x->text),
+	      "text export failed");
+	CHECK(dv_export_jsonl(sim, dv_run_ndis(run), dv_outbuf_write, &x->jsonl),
+	      "jsonl export failed");
 	CHECK(dv_export_vcd(sim, dv_outbuf_write, &x->vcd), "vcd export failed");
 	CHECK(!x->text.failed && !x->jsonl.failed && !x->vcd.failed, "out of memory");
 	dv_run_destroy(run);
@@ -317,22 +319,28 @@ static void check_jsonl(const struct dv_outbuf *b, size_t events)
 		CHECK(!p.bad && !*p.s, "jsonl line %zu: not one JSON object: %s", line, l);
 		for (size_t k = 0; k < sizeof numeric / sizeof numeric[0]; k++) {
 			const struct jfield *f = field(o, numeric[k]);
-			CHECK(f && f->type == J_NUM, "jsonl line %zu: no number '%s'", line, numeric[k]);
+			CHECK(f && f->type == J_NUM, "jsonl line %zu: no number '%s'", line,
+			      numeric[k]);
 		}
-		const struct jfield *seq = field(o, "seq"), *cyc = field(o, "cycle"), *kind = field(o, "kind"),
-		                    *src = field(o, "src"), *chan = field(o, "chan"), *slot = field(o, "slot"),
+		const struct jfield *seq = field(o, "seq"), *cyc = field(o, "cycle"),
+		                    *kind = field(o, "kind"), *src = field(o, "src"),
+		                    *chan = field(o, "chan"), *slot = field(o, "slot"),
 		                    *text = field(o, "text");
 		CHECK(kind && kind->type == J_STR && kind->str[0], "jsonl line %zu: no kind", line);
 		CHECK(src && src->type == J_STR && src->str[0], "jsonl line %zu: no src", line);
-		CHECK(chan && (chan->type == J_NULL || chan->type == J_NUM), "jsonl line %zu: bad chan", line);
+		CHECK(chan && (chan->type == J_NULL || chan->type == J_NUM),
+		      "jsonl line %zu: bad chan", line);
 		CHECK(text && text->type == J_STR && text->str[0], "jsonl line %zu: no text", line);
-		CHECK(slot && (slot->type == J_NULL || slot->type == J_STR), "jsonl line %zu: bad slot", line);
+		CHECK(slot && (slot->type == J_NULL || slot->type == J_STR),
+		      "jsonl line %zu: bad slot", line);
 		if (kind && slot && !strcmp(kind->str, "state")) {
 			saw_state = true;
-			CHECK(slot->type == J_STR && slot->str[0], "jsonl line %zu: a state event without a slot name", line);
+			CHECK(slot->type == J_STR && slot->str[0],
+			      "jsonl line %zu: a state event without a slot name", line);
 		}
 		if (seq && seq->type == J_NUM) {
-			CHECK(seq->num == prev_seq + 1, "jsonl line %zu: seq %g after %g", line, seq->num, prev_seq);
+			CHECK(seq->num == prev_seq + 1, "jsonl line %zu: seq %g after %g", line,
+			      seq->num, prev_seq);
 			prev_seq = seq->num;
 		}
 		if (cyc && cyc->type == J_NUM) {
@@ -341,7 +349,8 @@ static void check_jsonl(const struct dv_outbuf *b, size_t events)
 		}
 		if (o->has_loc) {
 			saw_loc = true;
-			CHECK(o->loc_file.type == J_STR && o->loc_file.str[0] && o->loc_line.type == J_NUM,
+			CHECK(o->loc_file.type == J_STR && o->loc_file.str[0] &&
+			              o->loc_line.type == J_NUM,
 			      "jsonl line %zu: loc needs file and line", line);
 		}
 		free(o);
@@ -430,23 +439,28 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 	while (!enddefs && token(&s, tok, sizeof tok)) {
 		if (!strcmp(tok, "$scope")) {
 			char kind[32], name[64];
-			CHECK(token(&s, kind, sizeof kind) && token(&s, name, sizeof name), "vcd: short $scope");
+			CHECK(token(&s, kind, sizeof kind) && token(&s, name, sizeof name),
+			      "vcd: short $scope");
 			depth++;
 			max_depth = depth > max_depth ? depth : max_depth;
-			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"), "vcd: $scope without $end");
+			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"),
+			      "vcd: $scope without $end");
 		} else if (!strcmp(tok, "$upscope")) {
 			depth--;
 			CHECK(depth >= 0, "vcd: $upscope without $scope");
-			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"), "vcd: $upscope without $end");
+			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"),
+			      "vcd: $upscope without $end");
 		} else if (!strcmp(tok, "$var")) {
 			char type[16], width[16], id[16], name[64];
 			bool ok = token(&s, type, sizeof type) && token(&s, width, sizeof width) &&
 			          token(&s, id, sizeof id) && token(&s, name, sizeof name);
-			CHECK(ok && (!strcmp(type, "wire") || !strcmp(type, "reg")), "vcd: bad $var");
+			CHECK(ok && (!strcmp(type, "wire") || !strcmp(type, "reg")),
+			      "vcd: bad $var");
 			CHECK(depth >= 2, "vcd: $var %s outside a sub-scope", name);
 			CHECK(find_id(v, id) < 0, "vcd: id %s declared twice", id);
 			for (const char *c = id; *c; c++)
-				CHECK(*c >= '!' && *c <= '~', "vcd: id of %s is not printable", name);
+				CHECK(*c >= '!' && *c <= '~', "vcd: id of %s is not printable",
+				      name);
 			while (token(&s, tok, sizeof tok) && strcmp(tok, "$end"))
 				; /* [msb:lsb] */
 			if (ok && v->nvars < MAX_VARS) {
@@ -456,7 +470,8 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 				v->nvars++;
 			}
 		} else if (!strcmp(tok, "$enddefinitions")) {
-			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"), "vcd: $enddefinitions without $end");
+			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"),
+			      "vcd: $enddefinitions without $end");
 			enddefs = true;
 		} else if (tok[0] == '$') {
 			bool is_ts = !strcmp(tok, "$timescale");
@@ -468,7 +483,8 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 				}
 			if (is_ts) {
 				timescale = true;
-				CHECK(!strcmp(body, "1 ns "), "vcd: timescale '%s', not 1 ns", body);
+				CHECK(!strcmp(body, "1 ns "), "vcd: timescale '%s', not 1 ns",
+				      body);
 			}
 		} else {
 			fail("vcd: '%s' in the header", tok);
@@ -478,18 +494,21 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 	CHECK(timescale, "vcd: no $timescale");
 	CHECK(enddefs, "vcd: no $enddefinitions");
 	CHECK(depth == 0, "vcd: $scope and $upscope do not balance (%d)", depth);
-	CHECK(max_depth == 2, "vcd: scopes nest %d deep, expected dmaviz and its sub-scopes", max_depth);
+	CHECK(max_depth == 2, "vcd: scopes nest %d deep, expected dmaviz and its sub-scopes",
+	      max_depth);
 	CHECK(v->nvars >= 40, "vcd: only %u vars", v->nvars);
 	int dack = -1;
 	for (unsigned k = 0; k < v->nvars; k++)
 		if (!strcmp(v->name[k], dack_name))
 			dack = (int)k;
 	CHECK(dack >= 0, "vcd: no %s", dack_name);
-	static const char *const must[] = { "bus.hlda", "bus.aen", "bus.memr", "bus.memw", "bus.ior", "bus.iow",
-		                            "bus.tc", "bus.dreq0", "bus.dreq7", "bus.irq5", "dma1.hrq",
-		                            "dma.ch1.addr", "dma.ch1.count", "dma.ch1.mode", "page.ch1",
-		                            "dma1.status", "dma1.mask", "dma1.flipflop", "dma.ch5.count",
-		                            "nic.cmd", "nic.isr", "nic.imr", "cpu.irql" };
+	static const char *const must[] = {
+		"bus.hlda",    "bus.aen",      "bus.memr",      "bus.memw",      "bus.ior",
+		"bus.iow",     "bus.tc",       "bus.dreq0",     "bus.dreq7",     "bus.irq5",
+		"dma1.hrq",    "dma.ch1.addr", "dma.ch1.count", "dma.ch1.mode",  "page.ch1",
+		"dma1.status", "dma1.mask",    "dma1.flipflop", "dma.ch5.count", "nic.cmd",
+		"nic.isr",     "nic.imr",      "cpu.irql"
+	};
 	for (size_t m = 0; m < sizeof must / sizeof must[0]; m++) {
 		bool found = false;
 		for (unsigned k = 0; k < v->nvars; k++)
@@ -525,7 +544,8 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 			if (in_dump)
 				v->dumped[k] = true;
 			else {
-				CHECK(v->dumped[k], "vcd: %s changes without an initial value", v->name[k]);
+				CHECK(v->dumped[k], "vcd: %s changes without an initial value",
+				      v->name[k]);
 				changes++;
 			}
 			if (k == dack && !in_dump) {
@@ -538,7 +558,8 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 	for (unsigned k = 0; k < v->nvars; k++)
 		CHECK(v->dumped[k], "vcd: %s has no initial value in $dumpvars", v->name[k]);
 	CHECK(changes > 0, "vcd: no value changes");
-	CHECK(ones > 0 && zeros > 0, "vcd: %s never pulses (%u rises, %u falls)", dack_name, ones, zeros);
+	CHECK(ones > 0 && zeros > 0, "vcd: %s never pulses (%u rises, %u falls)", dack_name, ones,
+	      zeros);
 	free(v);
 }
 
@@ -561,7 +582,8 @@ int main(int argc, char **argv)
 	same(&a.jsonl, &b.jsonl, "jsonl");
 	same(&a.vcd, &b.vcd, "vcd");
 	CHECK(a.events > 0, "the lesson made no events");
-	CHECK(count_lines(&a.text) == a.events, "text: %zu lines for %zu events", count_lines(&a.text), a.events);
+	CHECK(count_lines(&a.text) == a.events, "text: %zu lines for %zu events",
+	      count_lines(&a.text), a.events);
 	check_jsonl(&a.jsonl, a.events);
 	check_vcd(&a.vcd, a.nic_channel);
 
@@ -572,7 +594,8 @@ int main(int argc, char **argv)
 		dv_sim_cause(sim, DV_SRC_DRIVER, dv_trace_loc(&sim->trace, "we\"ird\\na\tme.c", 7));
 		dv_sim_out(sim, 0x04, 0x12); /* a state change: DMA1 flip-flop */
 		struct dv_outbuf j = { 0 };
-		CHECK(dv_export_jsonl(sim, NULL, dv_outbuf_write, &j), "jsonl export of a bare machine");
+		CHECK(dv_export_jsonl(sim, NULL, dv_outbuf_write, &j),
+		      "jsonl export of a bare machine");
 		check_jsonl(&j, sim->trace.len);
 		CHECK(j.data && strstr(j.data, "\"file\":\"we\\\"ird\\\\na\\tme.c\",\"line\":7}"),
 		      "jsonl: the file name is not escaped as expected");

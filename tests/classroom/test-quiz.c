@@ -152,14 +152,15 @@ static void test_answers(void)
 	CHECK(dv_quiz_generate(42, &q));
 	char right[64], text[512];
 	dv_quiz_answer(&q, DV_QUIZ_COUNT_LO, right, sizeof right);
-	snprintf(text, sizeof text,
-	         "# mine\nstatus: %s\nmode: %u\ncount-lo: %s\n", q.status == 0 ? "success" : "resources",
-	         (unsigned)q.mode, q.programmed ? "0x1234" : "7");
+	snprintf(text, sizeof text, "# mine\nstatus: %s\nmode: %u\ncount-lo: %s\n",
+	         q.status == 0 ? "success" : "resources", (unsigned)q.mode,
+	         q.programmed ? "0x1234" : "7");
 	write_file(path, text);
 	char *args[] = { (char *)dmaviz, "quiz", "--seed", "42", "--answers", path, NULL };
 	CHECK_EQ(run(args, &out), 1);
 	char want[128];
-	snprintf(want, sizeof want, "wrong  count-lo  %s (correct: %s)\n", q.programmed ? "0x1234" : "7", right);
+	snprintf(want, sizeof want, "wrong  count-lo  %s (correct: %s)\n",
+	         q.programmed ? "0x1234" : "7", right);
 	CHECK(out && strstr(out, want));
 	CHECK(out && strstr(out, "right  status"));
 	/* status and mode right; count-lo wrong; the seven unanswered fail too. */
@@ -247,8 +248,8 @@ static void test_cross_checks(void)
 		uint16_t addr = (uint16_t)(q.addr_lo | q.addr_hi << 8);
 		uint32_t start = q.buf_phys + q.offset;
 		/* Bounce exactly when the range cannot be reached in place. */
-		bool crosses = q.width16 ? (start >> 17) != ((start + q.length - 1) >> 17)
-		                         : (start >> 16) != ((start + q.length - 1) >> 16);
+		bool crosses = q.width16 ? (start >> 17) != ((start + q.length - 1) >> 17) :
+		                           (start >> 16) != ((start + q.length - 1) >> 16);
 		CHECK_EQ(q.bounce, crosses || start + q.length > 0x1000000u);
 		bounced += q.bounce;
 		if (!q.width16 && q.place == DV_QUIZ_PLAIN && q.send) {
@@ -321,7 +322,8 @@ static void test_replay(void)
 		const struct dv_quiz_frame *fr = r.frame;
 		/* The 8237A programmed in order: bounce decision, mode, address, page, count, status. */
 		CHECK(f[DV_QUIZ_BOUNCE] < f[DV_QUIZ_MODE]);
-		CHECK(f[DV_QUIZ_MODE] < f[DV_QUIZ_ADDR_LO] && f[DV_QUIZ_ADDR_LO] < f[DV_QUIZ_ADDR_HI]);
+		CHECK(f[DV_QUIZ_MODE] < f[DV_QUIZ_ADDR_LO] &&
+		      f[DV_QUIZ_ADDR_LO] < f[DV_QUIZ_ADDR_HI]);
 		CHECK(f[DV_QUIZ_COUNT_LO] < f[DV_QUIZ_COUNT_HI] && f[DV_QUIZ_COUNT_HI] < st);
 		CHECK(st < f[DV_QUIZ_RESIDUE] && f[DV_QUIZ_RESIDUE] < f[DV_QUIZ_VALID]);
 		/* Each frame's registers hold its answer, read from the simulator. */
@@ -331,10 +333,12 @@ static void test_replay(void)
 		CHECK_EQ(fr[f[DV_QUIZ_ADDR_HI]].base_addr, (uint16_t)(q.addr_lo | q.addr_hi << 8));
 		CHECK(!fr[f[DV_QUIZ_ADDR_HI]].flipflop);
 		CHECK_EQ(fr[f[DV_QUIZ_PAGE]].page, q.page);
-		CHECK_EQ(fr[f[DV_QUIZ_COUNT_HI]].base_count, (uint16_t)(q.count_lo | q.count_hi << 8));
-		CHECK(fr[f[DV_QUIZ_COUNT_HI]].masked);   /* programmed masked... */
-		CHECK(!fr[st].masked);                   /* ...unmasked before Setup returns */
-		CHECK(strstr(fr[f[DV_QUIZ_BOUNCE]].text, q.bounce ? "bounced" : "in place") != NULL);
+		CHECK_EQ(fr[f[DV_QUIZ_COUNT_HI]].base_count,
+		         (uint16_t)(q.count_lo | q.count_hi << 8));
+		CHECK(fr[f[DV_QUIZ_COUNT_HI]].masked); /* programmed masked... */
+		CHECK(!fr[st].masked);                 /* ...unmasked before Setup returns */
+		CHECK(strstr(fr[f[DV_QUIZ_BOUNCE]].text, q.bounce ? "bounced" : "in place") !=
+		      NULL);
 		/* The count the residue frame reads: (count + 1) units. */
 		uint32_t units = (uint16_t)(fr[f[DV_QUIZ_RESIDUE]].count + 1u);
 		CHECK_EQ(units * (q.width16 ? 2u : 1u), q.residue);
@@ -365,8 +369,9 @@ int main(int argc, char **argv)
 	dmaviz = argv[1];
 	golden_dir = argv[2];
 	static const struct check_case cases[] = {
-		CHECK_CASE(test_determinism),     CHECK_CASE(test_golden),       CHECK_CASE(test_answers),
-		CHECK_CASE(test_checking_values), CHECK_CASE(test_cross_checks), CHECK_CASE(test_replay),
+		CHECK_CASE(test_determinism),  CHECK_CASE(test_golden),
+		CHECK_CASE(test_answers),      CHECK_CASE(test_checking_values),
+		CHECK_CASE(test_cross_checks), CHECK_CASE(test_replay),
 	};
 	return check_run(cases, (int)(sizeof cases / sizeof cases[0]));
 }

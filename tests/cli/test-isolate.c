@@ -54,7 +54,7 @@ static int doze(void *ctx, int fd)
 }
 
 static void run(int (*fn)(void *, int), void *ctx, struct dv_iso_limits lim,
-		struct dv_iso_outcome *out)
+                struct dv_iso_outcome *out)
 {
 	CHECK(dv_isolate(fn, ctx, &lim, out));
 }
@@ -156,5 +156,5 @@ static void test_signal_names(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_success), CHECK_CASE(test_verdict), CHECK_CASE(test_exit),
-	   CHECK_CASE(test_crash), CHECK_CASE(test_loop), CHECK_CASE(test_wall),
-	   CHECK_CASE(test_signal_names))
+           CHECK_CASE(test_crash), CHECK_CASE(test_loop), CHECK_CASE(test_wall),
+           CHECK_CASE(test_signal_names))

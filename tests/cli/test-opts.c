@@ -44,7 +44,7 @@ static struct dv_cmd_spec spec = {
 
 /* Runs the parser on a copy of the words with stdout and stderr captured to out and err. */
 static int parse(const char *const *words, struct args *a, int *nargs, char **argv_out, char *out,
-		 char *err)
+                 char *err)
 {
 	char *argv[16];
 	int argc = 0;
@@ -85,7 +85,7 @@ static void test_values_go_where_the_table_says(void)
 	struct args a;
 	int n;
 	const char *w[] = { "demo", "-F", "--file", "x.txt", "--number-of-things=12",
-			    "p1",   "p2", NULL };
+		            "p1",   "p2", NULL };
 	CHECK_EQ(parse(w, &a, &n, av, out, err), DV_OPTS_GO);
 	CHECK(a.flag);
 	CHECK(a.file && !strcmp(a.file, "x.txt"));
@@ -124,8 +124,8 @@ static void test_first_argument_ends_the_options(void)
 	const char *w4[] = { "demo", "p1", "p2", NULL };
 	CHECK_EQ(parse(w4, &a, &n, av, out, err), 2);
 	CHECK(!strncmp(err,
-		       "dmaviz demo: unexpected argument 'p2' (one at a time)\nusage: dmaviz demo",
-		       70));
+	               "dmaviz demo: unexpected argument 'p2' (one at a time)\nusage: dmaviz demo",
+	               70));
 	spec.args_anywhere = false;
 	spec.max_args = -1;
 	spec.extra_hint = NULL;
@@ -160,16 +160,16 @@ static void test_help_from_the_table(void)
 	CHECK_EQ(parse(w, &a, &n, av, out, err), 0);
 	CHECK(!err[0]);
 	static const char want[] = "usage: dmaviz demo [--flag] [--file FILE]\n"
-				   "                   [--number-of-things N] ARG...\n"
-				   "\n"
-				   "About it.\n"
-				   "\n"
-				   "  --flag        a flag\n"
-				   "  --file FILE   a file\n"
-				   "                its second line\n"
-				   "  --number-of-things N  a number\n"
-				   "\n"
-				   "Exit status: 0.\n";
+	                           "                   [--number-of-things N] ARG...\n"
+	                           "\n"
+	                           "About it.\n"
+	                           "\n"
+	                           "  --flag        a flag\n"
+	                           "  --file FILE   a file\n"
+	                           "                its second line\n"
+	                           "  --number-of-things N  a number\n"
+	                           "\n"
+	                           "Exit status: 0.\n";
 	CHECK(!strcmp(out, want));
 	if (strcmp(out, want))
 		fprintf(stderr, "got:\n%s", out);
@@ -188,5 +188,5 @@ static void test_wrap(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_values_go_where_the_table_says),
-	   CHECK_CASE(test_first_argument_ends_the_options), CHECK_CASE(test_mistakes),
-	   CHECK_CASE(test_help_from_the_table), CHECK_CASE(test_wrap))
+           CHECK_CASE(test_first_argument_ends_the_options), CHECK_CASE(test_mistakes),
+           CHECK_CASE(test_help_from_the_table), CHECK_CASE(test_wrap))

@@ -43,12 +43,12 @@ static const char *answer(void *ctx, const char *lesson_id, const char *ask_id)
 	return ask_id[0] == 'q' ? "0x49" : NULL;
 }
 
-#define REQUIRE(cond)                                                                   \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "fuzz-lesson: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                        \
-		}                                                                       \
+#define REQUIRE(cond)                                                                              \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz-lesson: %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static uint64_t run_once(const struct dv_lesson *L, bool strict, const char *text, size_t size)
@@ -106,7 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dv_lesson *L = dv_lesson_parse("fuzz.lesson", (const char *)data, size, &msgs);
 	REQUIRE((L == NULL) == (dv_msgs_count(&msgs, DV_MSG_ERROR) > 0));
 	for (size_t i = 0; i < msgs.n; i++)
-		REQUIRE(!strncmp(msgs.v[i].text, "fuzz.lesson:", 12) && strstr(msgs.v[i].text, "error: "));
+		REQUIRE(!strncmp(msgs.v[i].text, "fuzz.lesson:", 12) &&
+		        strstr(msgs.v[i].text, "error: "));
 	if (L) {
 		REQUIRE(L->id && L->title && L->level >= 1 && L->level <= 3);
 		for (size_t i = 0; i < L->nstmts; i++)

@@ -122,7 +122,7 @@ static uint16_t dma_port(unsigned chip, unsigned reg)
 }
 
 static void program_channel(struct dv_sim *sim, unsigned ch, uint8_t mode, uint16_t addr,
-			    uint16_t count, uint8_t page)
+                            uint16_t count, uint8_t page)
 {
 	static const uint8_t page_port[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
 	unsigned chip = ch / 4, c = ch % 4;
@@ -140,7 +140,7 @@ static void program_channel(struct dv_sim *sim, unsigned ch, uint8_t mode, uint1
 /* Two states are the same machine: the same fields and the same memory contents (page ids
  * may differ). Faster than two hashes, and it implies equal hashes. */
 static NOINLINE bool same_state(const struct dv_state *a, const struct dv_state *b,
-				const struct dv_mempool *pool)
+                                const struct dv_mempool *pool)
 {
 	static const uint8_t zero[DV_PAGE_SIZE];
 	if (memcmp(a, b, offsetof(struct dv_state, mem_page)) != 0)
@@ -213,7 +213,7 @@ struct checker {
 };
 
 static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct checker *ck,
-			     size_t op)
+                             size_t op)
 {
 	const struct dv_state *st = &sim->st;
 	for (unsigned chip = 0; chip < 2; chip++) {
@@ -249,7 +249,7 @@ static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct 
 
 /* Every page reference in the pool belongs to the live state, a keyframe or a cursor. */
 static NOINLINE void check_refcounts(struct dv_sim *sim, const struct dv_cursor *const *cursors,
-				     unsigned ncursors)
+                                     unsigned ncursors)
 {
 	uint32_t n = sim->pool.count;
 	if (n == 0)
@@ -349,9 +349,7 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 			ticks += n;
 			break;
 		}
-		case 4:
-			(void)dv_sim_cpu_read(sim, addr25(&r));
-			break;
+		case 4: (void)dv_sim_cpu_read(sim, addr25(&r)); break;
 		case 5: {
 			uint32_t a = addr25(&r);
 			dv_sim_cpu_write(sim, a, u8(&r));
@@ -445,15 +443,13 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 			uint8_t b = u8(&r);
 			if (b & 0x80) /* the peer station sends a frame of 60 to 1514 bytes */
 				dv_peer_send(sim, (uint16_t)(DV_PEER_MIN_FRAME +
-							     u16(&r) % (DV_PEER_MAX_FRAME -
-									DV_PEER_MIN_FRAME + 1)));
+				                             u16(&r) % (DV_PEER_MAX_FRAME -
+				                                        DV_PEER_MIN_FRAME + 1)));
 			else
 				dv_sim_queue_dpc(sim, b);
 			break;
 		}
-		case 14:
-			(void)dv_sim_random(sim);
-			break;
+		case 14: (void)dv_sim_random(sim); break;
 		default: {
 			uint8_t reg = u8(&r) & 15, chip = u8(&r) & 1;
 			dv_sim_out(sim, dma_port(chip, reg), u8(&r));
@@ -470,7 +466,7 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 	}
 
 	struct outcome out = { dv_trace_hash(&sim->trace, sim->trace.len),
-			       digest(&sim->st, &sim->pool), sim->trace.len };
+		               digest(&sim->st, &sim->pool), sim->trace.len };
 	if (checks) {
 		/* Once per run (dv_state_hash reads the state a byte at a time): a cursor, whose
 		 * pages are its own copies, hashes like the live machine. */

@@ -38,10 +38,8 @@ static bool shown(const struct dv_event *e)
 	case DV_SLOT_NIC_CMD:
 	case DV_SLOT_NIC_IMR:
 	case DV_SLOT_NIC_ISR:
-	case DV_SLOT_NIC_TXLEN:
-		return true;
-	default:
-		return false;
+	case DV_SLOT_NIC_TXLEN: return true;
+	default: return false;
 	}
 }
 
@@ -102,18 +100,20 @@ int main(int argc, char **argv)
 		dv_event_describe(sim, nd, e, what, sizeof what);
 		int n;
 		if (loc)
-			n = snprintf(line, sizeof line, "%6llu %-7s %s:%u: %s\n", (unsigned long long)e->cycle,
-			             dv_src_name((enum dv_src)e->src), base_name(loc->file), loc->line, what);
+			n = snprintf(line, sizeof line, "%6llu %-7s %s:%u: %s\n",
+			             (unsigned long long)e->cycle, dv_src_name((enum dv_src)e->src),
+			             base_name(loc->file), loc->line, what);
 		else
-			n = snprintf(line, sizeof line, "%6llu %-7s %s\n", (unsigned long long)e->cycle,
-			             dv_src_name((enum dv_src)e->src), what);
+			n = snprintf(line, sizeof line, "%6llu %-7s %s\n",
+			             (unsigned long long)e->cycle, dv_src_name((enum dv_src)e->src),
+			             what);
 		if (n > 0 && len + (size_t)n < cap) {
 			memcpy(out + len, line, (size_t)n);
 			len += (size_t)n;
 		}
 	}
-	int n = snprintf(line, sizeof line, "events: %zu\nhash: %016llx\nverifier: %u\n", sim->trace.len - from,
-	                 (unsigned long long)h, nd->violations);
+	int n = snprintf(line, sizeof line, "events: %zu\nhash: %016llx\nverifier: %u\n",
+	                 sim->trace.len - from, (unsigned long long)h, nd->violations);
 	if (out && n > 0 && len + (size_t)n < cap) {
 		memcpy(out + len, line, (size_t)n);
 		len += (size_t)n;
@@ -136,7 +136,8 @@ int main(int argc, char **argv)
 		if (f)
 			fclose(f);
 		if (!f) {
-			fprintf(stderr, "golden-trace: cannot read %s (DV_REGEN=1 creates it)\n", argv[2]);
+			fprintf(stderr, "golden-trace: cannot read %s (DV_REGEN=1 creates it)\n",
+			        argv[2]);
 			rc = 1;
 		} else if (wlen != len || memcmp(want, out, len) != 0) {
 			/* Show the first line that differs. */
@@ -146,8 +147,10 @@ int main(int argc, char **argv)
 					ln++;
 				a++;
 			}
-			fprintf(stderr, "%s:%zu: the trace differs from the golden file; review with "
-			        "DV_REGEN=1 and git diff\n", argv[2], ln);
+			fprintf(stderr,
+			        "%s:%zu: the trace differs from the golden file; review with "
+			        "DV_REGEN=1 and git diff\n",
+			        argv[2], ln);
 			rc = 1;
 		} else {
 			printf("golden trace %s matches (%zu bytes)\n", argv[1], len);

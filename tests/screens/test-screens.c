@@ -82,7 +82,7 @@ struct scase {
 	bool text_only;
 	bool driver;
 	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed */
-	int quiz_playing;	      /* 1: playing afterwards, -1: paused, 0: not checked */
+	int quiz_playing;             /* 1: playing afterwards, -1: paused, 0: not checked */
 };
 
 static const char *driver_so; /* --driver */
@@ -112,7 +112,7 @@ static char *unquote(const char *v, const char *path, unsigned line)
 		else if (*p == 't')
 			*o++ = '\t';
 		else if (*p == 'x' && isxdigit((unsigned char)p[1]) &&
-			 isxdigit((unsigned char)p[2])) {
+		         isxdigit((unsigned char)p[2])) {
 			char hex[3] = { p[1], p[2], 0 };
 			*o++ = (char)strtol(hex, NULL, 16);
 			p += 2;
@@ -148,7 +148,7 @@ static int role_name(const char *v, const char *path, unsigned line)
 	static const char *const names[DV_ROLE_COUNT] = {
 		[DV_ROLE_NORMAL] = "normal",   [DV_ROLE_HEADING] = "heading",
 		[DV_ROLE_CHANGED] = "changed", [DV_ROLE_HIGHLIGHT] = "highlight",
-		[DV_ROLE_DIM] = "dim",	       [DV_ROLE_ERROR] = "error",
+		[DV_ROLE_DIM] = "dim",         [DV_ROLE_ERROR] = "error",
 		[DV_ROLE_FADING] = "fading",
 	};
 	if (!strcmp(v, "any"))
@@ -217,7 +217,7 @@ static void load_case(const char *name, struct scase *c)
 		else if (!strcmp(l, "text-only"))
 			c->text_only = true;
 		else if (!strcmp(l, "quiz-after") &&
-			 (!strcmp(v, "playing") || !strcmp(v, "paused")))
+		         (!strcmp(v, "playing") || !strcmp(v, "paused")))
 			c->quiz_playing = !strcmp(v, "playing") ? 1 : -1;
 		else if (!strcmp(l, "attr-text"))
 			c->attr_text = strdup(v);
@@ -267,7 +267,9 @@ static char *render_quiz(const struct scase *c)
 		dv_quizui_draw(u);
 		if (*k == '@') {
 			if (dv_quizui_timeout(u) < 0) {
-				fprintf(stderr, "%s: a timeout while paused (the loop would block)\n", c->name);
+				fprintf(stderr,
+				        "%s: a timeout while paused (the loop would block)\n",
+				        c->name);
 				state_failed = 1;
 			}
 			dv_quizui_tick(u);
@@ -278,7 +280,8 @@ static char *render_quiz(const struct scase *c)
 	dv_quizui_draw(u);
 	if (c->quiz_playing && (dv_quizui_timeout(u) >= 0) != (c->quiz_playing > 0)) {
 		fprintf(stderr, "%s: the replay is %s, expected %s\n", c->name,
-		        dv_quizui_timeout(u) >= 0 ? "playing" : "paused", c->quiz_playing > 0 ? "playing" : "paused");
+		        dv_quizui_timeout(u) >= 0 ? "playing" : "paused",
+		        c->quiz_playing > 0 ? "playing" : "paused");
 		state_failed = 1;
 	}
 	size_t cap = (size_t)(LINES * (COLS * 4 + 2) + 1), len = 0;
@@ -310,8 +313,8 @@ static void check_state(const struct scase *c, const char *ppath, const char *st
 {
 	char *got = read_text(ppath);
 	if (c->want_progress && (!got || !strstr(got, c->want_progress))) {
-		fprintf(stderr, "%s: progress file lacks '%s'; it holds:\n%s\n", c->name, c->want_progress,
-		        got ? got : "(no file)");
+		fprintf(stderr, "%s: progress file lacks '%s'; it holds:\n%s\n", c->name,
+		        c->want_progress, got ? got : "(no file)");
 		state_failed = 1;
 	}
 	free(got);
@@ -357,7 +360,8 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 	if (c->driver) {
 		char err[1200];
 		if (!driver_so || !dv_driver_open(&driver, driver_so, err, sizeof err)) {
-			fprintf(stderr, "%s: %s\n", c->name, driver_so ? err : "no driver module given");
+			fprintf(stderr, "%s: %s\n", c->name,
+			        driver_so ? err : "no driver module given");
 			exit(2);
 		}
 		opt.driver_entry = driver.entry;
@@ -465,14 +469,15 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 		dump[len++] = '\n';
 		char *hit = attr_ok && c->attr_text && !*attr_ok ? strstr(row, c->attr_text) : NULL;
 		if (hit) {
-			chtype ch = mvinch(y, (int)dv_vtext_cells(row, (size_t)(hit - row)) + c->attr_off);
+			chtype ch = mvinch(y, (int)dv_vtext_cells(row, (size_t)(hit - row)) +
+			                              c->attr_off);
 			attr_t a = ch & A_ATTRIBUTES & ~A_COLOR;
 			int pair = (int)PAIR_NUMBER(ch);
 			*attr_ok = (a & c->want_on) == c->want_on && !(a & c->want_off) &&
 			           (c->want_pair < 0 || pair == c->want_pair);
 			if (!*attr_ok)
-				fprintf(stderr, "%s: '%s' has attributes %#lx, pair %d\n", c->name, c->attr_text,
-				        (unsigned long)a, pair);
+				fprintf(stderr, "%s: '%s' has attributes %#lx, pair %d\n", c->name,
+				        c->attr_text, (unsigned long)a, pair);
 		}
 		/* Every cell's attributes and colour pair, for the exact going-back comparisons. */
 		for (int x = 0; x < COLS; x++) {
@@ -558,8 +563,9 @@ static int check_keymap(void)
 			for (int c = 0; c <= KEY_MAX && !found; c++)
 				found = !strcmp(names[c], k);
 			if (!found) {
-				fprintf(stderr, "the key table's '%s' (%s) is no key the terminal UI reads\n", k,
-				        dv_keymap[i].name);
+				fprintf(stderr,
+				        "the key table's '%s' (%s) is no key the terminal UI reads\n",
+				        k, dv_keymap[i].name);
 				bad = 1;
 			}
 		}
@@ -633,8 +639,10 @@ static int walk_all(void)
 				for (unsigned a = 0; ask && a < ask->nanswers; a++) {
 					const struct dv_answer *w = &ask->answers[a];
 					char f[3][32] = { "", "", "" };
-					if (!w->numeric && strlen(w->text) > 3 && strncmp(w->text, "NDIS_STATUS_", 12) &&
-					    strcmp(w->text, "SUCCESS") && strcmp(w->text, "RESOURCES"))
+					if (!w->numeric && strlen(w->text) > 3 &&
+					    strncmp(w->text, "NDIS_STATUS_", 12) &&
+					    strcmp(w->text, "SUCCESS") &&
+					    strcmp(w->text, "RESOURCES"))
 						snprintf(f[0], 32, "%s", w->text);
 					if (w->numeric && w->num >= 16) {
 						snprintf(f[0], 32, "0x%02x", w->num);
@@ -643,11 +651,17 @@ static int walk_all(void)
 							snprintf(f[2], 32, "%u", w->num);
 					}
 					for (int k = 0; k < 3; k++)
-						if (f[k][0] && on_screen(screen, f[k]) && !on_screen(ask->question, f[k]) &&
-						    !(strstr(v[i], "12-modes") && !strcmp(ask->id, "overflow-bit") &&
-						      !strcmp(f[k], "0x10"))) { /* the page register; see test-session.c */
-							fprintf(stderr, "%s: at question %s (line %u) the screen shows its answer "
-							        "%s:\n%s\n", v[i], ask->id, ask->line, f[k], screen);
+						if (f[k][0] && on_screen(screen, f[k]) &&
+						    !on_screen(ask->question, f[k]) &&
+						    !(strstr(v[i], "12-modes") &&
+						      !strcmp(ask->id, "overflow-bit") &&
+						      !strcmp(f[k],
+						              "0x10"))) { /* the page register; see test-session.c */
+							fprintf(stderr,
+							        "%s: at question %s (line %u) the screen shows its answer "
+							        "%s:\n%s\n",
+							        v[i], ask->id, ask->line, f[k],
+							        screen);
 							bad = 1;
 						}
 				}
@@ -662,7 +676,8 @@ static int walk_all(void)
 		}
 		free(prev);
 		if (gates != L->nasks) {
-			fprintf(stderr, "%s: the walk stopped at %u of %u questions\n", v[i], gates, L->nasks);
+			fprintf(stderr, "%s: the walk stopped at %u of %u questions\n", v[i], gates,
+			        L->nasks);
 			bad = 1;
 		}
 		dv_tui_close(t);
@@ -699,7 +714,7 @@ static int check_case(const struct scase *c, const struct scase *other)
 	int bad = compare(c, dump);
 	if (!attr_ok) {
 		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n",
-			c->name, c->attr_text);
+		        c->name, c->attr_text);
 		bad = 1;
 	}
 	if (c->same_as) {
@@ -712,7 +727,7 @@ static int check_case(const struct scase *c, const struct scase *other)
 			bad = 1;
 		} else if (!c->text_only && strcmp(other_attrs, attrs) != 0) {
 			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n",
-				c->name, c->same_as, attrs, other_attrs);
+			        c->name, c->same_as, attrs, other_attrs);
 			bad = 1;
 		}
 		free(o);
@@ -780,7 +795,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...] | "
-				"SRCDIR --keymap | SRCDIR --walk-all\n");
+		                "SRCDIR --keymap | SRCDIR --walk-all\n");
 		return 2;
 	}
 	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */

@@ -29,10 +29,10 @@ static const char *dir;
 #define W 1280
 #define H 720
 
-
 static uint32_t pixel(SDL_Surface *s, int x, int y)
 {
-	return ((const uint32_t *)((const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch))[x] & 0xFFFFFFu;
+	return ((const uint32_t *)((const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch))[x] &
+	       0xFFFFFFu;
 }
 
 static uint64_t hash_of(SDL_Surface *s)
@@ -124,24 +124,32 @@ static void test_subrange(void)
 	SDL_Rect buf, sub;
 	CHECK(dv_sdl_hit_rect(s, "buffer", &buf), "no buffer bar drawn");
 	CHECK(dv_sdl_hit_rect(s, "subrange", &sub), "no subrange drawn");
-	CHECK(!dv_sdl_hit_rect(s, "bounce", NULL), "a bounce buffer drawn where the HAL did not bounce");
+	CHECK(!dv_sdl_hit_rect(s, "bounce", NULL),
+	      "a bounce buffer drawn where the HAL did not bounce");
 	int want_x = buf.x + buf.w * 100 / 1000, want_w = buf.w * 500 / 1000;
-	CHECK(abs(sub.x - want_x) <= 1, "the subrange starts at x=%d; Offset 100 of 1000 puts it at %d", sub.x, want_x);
-	CHECK(abs(sub.w - want_w) <= 1, "the subrange is %d px wide; Length 500 of 1000 makes it %d", sub.w, want_w);
+	CHECK(abs(sub.x - want_x) <= 1,
+	      "the subrange starts at x=%d; Offset 100 of 1000 puts it at %d", sub.x, want_x);
+	CHECK(abs(sub.w - want_w) <= 1,
+	      "the subrange is %d px wide; Length 500 of 1000 makes it %d", sub.w, want_w);
 	CHECK(sub.y == buf.y && sub.h == buf.h, "the subrange is not on the buffer's bar");
 	if (img) {
 		/* The pixels agree: the subrange's colour inside, the buffer's just before it. */
 		SDL_Point c = centre(sub);
-		uint32_t in = pixel(img, sub.x + 2, c.y), out = pixel(img, sub.x - 3, c.y), end = pixel(img, sub.x + sub.w + 3, c.y);
-		CHECK(in != out, "the subrange (0x%06x) looks like the rest of the buffer (0x%06x)", in, out);
-		CHECK(out == end, "the buffer before (0x%06x) and after (0x%06x) the subrange differ", out, end);
+		uint32_t in = pixel(img, sub.x + 2, c.y), out = pixel(img, sub.x - 3, c.y),
+		         end = pixel(img, sub.x + sub.w + 3, c.y);
+		CHECK(in != out, "the subrange (0x%06x) looks like the rest of the buffer (0x%06x)",
+		      in, out);
+		CHECK(out == end,
+		      "the buffer before (0x%06x) and after (0x%06x) the subrange differ", out,
+		      end);
 		SDL_FreeSurface(img);
 	}
 	/* Step 1: the whole buffer (Offset 0, Length 1000): the subrange is the whole bar. */
 	CHECK(dv_sdl_goto_step(s, 1), "07-subrange has a step 1");
 	img = render(s, W, H);
-	CHECK(dv_sdl_hit_rect(s, "subrange", &sub) && dv_sdl_hit_rect(s, "buffer", &buf) && sub.x == buf.x &&
-	      abs(sub.w - buf.w) <= 1, "Offset 0, Length 1000 of 1000: the subrange should cover the bar");
+	CHECK(dv_sdl_hit_rect(s, "subrange", &sub) && dv_sdl_hit_rect(s, "buffer", &buf) &&
+	              sub.x == buf.x && abs(sub.w - buf.w) <= 1,
+	      "Offset 0, Length 1000 of 1000: the subrange should cover the bar");
 	SDL_FreeSurface(img);
 	dv_sdl_close(s);
 
@@ -153,7 +161,8 @@ static void test_subrange(void)
 	img = render(s, W, H);
 	SDL_Rect bb;
 	CHECK(dv_sdl_hit_rect(s, "bounce", &bb), "08-64k step 4: no bounce buffer drawn");
-	CHECK(dv_sdl_hit_rect(s, "subrange", &sub) && abs(bb.w - sub.w) <= 1 && bb.x == sub.x && bb.y > sub.y,
+	CHECK(dv_sdl_hit_rect(s, "subrange", &sub) && abs(bb.w - sub.w) <= 1 && bb.x == sub.x &&
+	              bb.y > sub.y,
 	      "the bounce buffer holds Length bytes: as wide as the subrange, under it");
 	SDL_FreeSurface(img);
 	dv_sdl_close(s);
@@ -174,8 +183,8 @@ static void test_play(void)
 	CHECK(dv_sdl_next_tick(s) > 0, "playing asks for the next frame");
 	/* 10 moves a second: a tenth of a second is one move, never a jump to the end. */
 	dv_sdl_tick(s, 100);
-	CHECK(dv_sdl_pos(s) > start && dv_sdl_pos(s) < end, "one tick of 100 ms moved from %zu to %zu (end %zu)",
-	      start, dv_sdl_pos(s), end);
+	CHECK(dv_sdl_pos(s) > start && dv_sdl_pos(s) < end,
+	      "one tick of 100 ms moved from %zu to %zu (end %zu)", start, dv_sdl_pos(s), end);
 	SDL_Surface *img = render(s, W, H);
 	CHECK(img && colours(img) > 8, "a frame while playing is blank");
 	SDL_FreeSurface(img);
@@ -190,10 +199,11 @@ static void test_play(void)
 		ticks++;
 	}
 	CHECK(monotonic, "playing went backwards");
-	CHECK(!dv_sdl_playing(s) && dv_sdl_pos(s) == end, "playing stops at the step's end (%zu, want %zu)",
-	      dv_sdl_pos(s), end);
+	CHECK(!dv_sdl_playing(s) && dv_sdl_pos(s) == end,
+	      "playing stops at the step's end (%zu, want %zu)", dv_sdl_pos(s), end);
 	CHECK(dv_sdl_step(s) == 3, "after playing, the step is %u", dv_sdl_step(s));
-	CHECK(dv_sdl_next_tick(s) < 0, "paused, the window must sleep (next tick %d)", dv_sdl_next_tick(s));
+	CHECK(dv_sdl_next_tick(s) < 0, "paused, the window must sleep (next tick %d)",
+	      dv_sdl_next_tick(s));
 	CHECK(!dv_sdl_tick(s, 1000), "a paused tick changes nothing");
 	dv_sdl_close(s);
 }
@@ -208,8 +218,8 @@ static void test_demo(void)
 	snprintf(p2, sizeof p2, "%s/12-modes.lesson", dir);
 	char *paths[] = { p1, p2 };
 	CHECK(dv_sdl_demo(s, paths, 2, err, sizeof err), "the demo starts: %s", err);
-	CHECK(!strcmp(dv_sdl_lesson_id(s), "register"), "the demo starts with its first lesson, not %s",
-	      dv_sdl_lesson_id(s));
+	CHECK(!strcmp(dv_sdl_lesson_id(s), "register"),
+	      "the demo starts with its first lesson, not %s", dv_sdl_lesson_id(s));
 	/* Virtual time: the demo reaches the second lesson and comes back to the first. */
 	bool saw_second = false, looped = false;
 	unsigned long ms = 0;
@@ -225,9 +235,11 @@ static void test_demo(void)
 	CHECK(looped, "the demo did not loop back to its first lesson in 30 virtual minutes");
 	CHECK(dv_sdl_demo_running(s), "the demo stopped by itself");
 	CHECK(dv_sdl_next_tick(s) > 0, "a running demo must wake the window");
-	CHECK(dv_sdl_key(s, SDLK_q, 0), "the first key during the demo takes over, it does not quit");
+	CHECK(dv_sdl_key(s, SDLK_q, 0),
+	      "the first key during the demo takes over, it does not quit");
 	CHECK(!dv_sdl_demo_running(s) && !dv_sdl_playing(s), "a key stops the demo");
-	CHECK(strstr(dv_sdl_status(s), "controls") != NULL, "no message when the demo stops: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "controls") != NULL, "no message when the demo stops: '%s'",
+	      dv_sdl_status(s));
 	CHECK(!dv_sdl_key(s, SDLK_q, 0), "q quits once the learner has the controls");
 	dv_sdl_close(s);
 }
@@ -245,15 +257,18 @@ static void test_mouse(void)
 	SDL_Rect r;
 	CHECK(dv_sdl_hit_rect(s, "button:next", &r), "no next button");
 	SDL_Point c = centre(r);
-	CHECK(dv_sdl_click(s, c.x, c.y) && dv_sdl_step(s) == 2, "clicking next: step %u, want 2", dv_sdl_step(s));
+	CHECK(dv_sdl_click(s, c.x, c.y) && dv_sdl_step(s) == 2, "clicking next: step %u, want 2",
+	      dv_sdl_step(s));
 	img = render(s, W, H);
 	SDL_FreeSurface(img);
 	/* The timeline: the far left is the first step, the far right the last. */
 	CHECK(dv_sdl_hit_rect(s, "timeline", &r), "no timeline");
-	CHECK(dv_sdl_click(s, r.x + r.w - 2, c.y) && dv_sdl_step(s) == 5, "clicking the timeline's end: step %u", dv_sdl_step(s));
+	CHECK(dv_sdl_click(s, r.x + r.w - 2, c.y) && dv_sdl_step(s) == 5,
+	      "clicking the timeline's end: step %u", dv_sdl_step(s));
 	img = render(s, W, H);
 	SDL_FreeSurface(img);
-	CHECK(dv_sdl_hit_rect(s, "timeline", &r) && dv_sdl_click(s, r.x + 1, r.y + 1) && dv_sdl_step(s) == 1,
+	CHECK(dv_sdl_hit_rect(s, "timeline", &r) && dv_sdl_click(s, r.x + 1, r.y + 1) &&
+	              dv_sdl_step(s) == 1,
 	      "clicking the timeline's start: step %u", dv_sdl_step(s));
 	/* The timing diagram: a click goes to the end of that bus cycle. (Step 5 has no question:
 	 * at 1280x720 a question's lines take the diagram's room.) */
@@ -262,9 +277,10 @@ static void test_mouse(void)
 	SDL_FreeSurface(img);
 	CHECK(dv_sdl_hit_rect(s, "timing", &r), "no timing diagram at 1280x720");
 	size_t before = dv_sdl_pos(s);
-	CHECK(dv_sdl_click(s, r.x + 2, r.y + 2) && dv_sdl_pos(s) < before && strstr(dv_sdl_status(s), "bus cycle"),
-	      "clicking the timing diagram's first column: pos %zu (was %zu), status '%s'", dv_sdl_pos(s), before,
-	      dv_sdl_status(s));
+	CHECK(dv_sdl_click(s, r.x + 2, r.y + 2) && dv_sdl_pos(s) < before &&
+	              strstr(dv_sdl_status(s), "bus cycle"),
+	      "clicking the timing diagram's first column: pos %zu (was %zu), status '%s'",
+	      dv_sdl_pos(s), before, dv_sdl_status(s));
 	/* Hover: a register shows its description (the picture changes), leaving hides it. */
 	img = render(s, W, H);
 	CHECK(dv_sdl_hit_rect(s, "reg:dma.1", &r), "the 8237A's count line is not hoverable");
@@ -288,24 +304,27 @@ static void test_ask(void)
 		return;
 	for (int i = 0; i < 50 && !strstr(dv_sdl_status(s), "question"); i++)
 		dv_sdl_key(s, SDLK_j, 0);
-	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "j never stopped at a question: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "j never stopped at a question: '%s'",
+	      dv_sdl_status(s));
 	size_t at = dv_sdl_pos(s);
 	unsigned step = dv_sdl_step(s);
 	dv_sdl_key(s, SDLK_j, 0);
 	dv_sdl_key(s, SDLK_END, 0);
-	CHECK(dv_sdl_pos(s) == at && dv_sdl_step(s) == step, "j and End went past the question (%zu -> %zu)", at,
-	      dv_sdl_pos(s));
+	CHECK(dv_sdl_pos(s) == at && dv_sdl_step(s) == step,
+	      "j and End went past the question (%zu -> %zu)", at, dv_sdl_pos(s));
 	SDL_Rect r;
 	SDL_FreeSurface(render(s, W, H));
 	CHECK(dv_sdl_hit_rect(s, "button:next", &r), "no next button");
 	dv_sdl_click(s, r.x + r.w / 2, r.y + r.h / 2);
 	CHECK(dv_sdl_pos(s) == at, "the next button went past the question");
 	dv_sdl_key(s, SDLK_h, 0);
-	CHECK(strstr(dv_sdl_status(s), "hint 1") != NULL, "h shows no hint: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "hint 1") != NULL, "h shows no hint: '%s'",
+	      dv_sdl_status(s));
 	dv_sdl_key(s, SDLK_a, 0);
 	dv_sdl_text(s, "0x77");
 	dv_sdl_key(s, SDLK_RETURN, 0);
-	CHECK(strstr(dv_sdl_status(s), "Try again") != NULL, "a wrong answer: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "Try again") != NULL, "a wrong answer: '%s'",
+	      dv_sdl_status(s));
 	dv_sdl_key(s, SDLK_j, 0);
 	CHECK(dv_sdl_pos(s) == at, "a wrong answer opened the gate");
 	dv_sdl_key(s, SDLK_a, 0);
@@ -313,13 +332,16 @@ static void test_ask(void)
 	dv_sdl_key(s, SDLK_RETURN, 0);
 	CHECK(!strncmp(dv_sdl_status(s), "Right!", 6), "answering 09h: '%s'", dv_sdl_status(s));
 	dv_sdl_key(s, SDLK_a, 0);
-	CHECK(strstr(dv_sdl_status(s), "lready answered") != NULL, "a second answer: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "lready answered") != NULL, "a second answer: '%s'",
+	      dv_sdl_status(s));
 	/* The next question of the step, then skip it. */
 	dv_sdl_key(s, SDLK_j, 0);
-	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "the step's second question: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "the step's second question: '%s'",
+	      dv_sdl_status(s));
 	at = dv_sdl_pos(s);
 	dv_sdl_key(s, SDLK_s, 0);
-	CHECK(strstr(dv_sdl_status(s), "Skipped") != NULL, "s does not skip: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "Skipped") != NULL, "s does not skip: '%s'",
+	      dv_sdl_status(s));
 	dv_sdl_key(s, SDLK_j, 0);
 	CHECK(dv_sdl_pos(s) > at, "after a skip j does not go on");
 	dv_sdl_close(s);
@@ -333,15 +355,16 @@ static void test_ask(void)
 	size_t q = dv_sdl_pos(s);
 	dv_sdl_key(s, SDLK_r, 0);
 	dv_sdl_key(s, SDLK_t, 0);
-	CHECK(dv_sdl_pos(s) == q && strstr(dv_sdl_status(s), "question"), "run until passed a question: '%s'",
-	      dv_sdl_status(s));
+	CHECK(dv_sdl_pos(s) == q && strstr(dv_sdl_status(s), "question"),
+	      "run until passed a question: '%s'", dv_sdl_status(s));
 	dv_sdl_close(s);
 	s = open_shot("03-send.lesson");
 	if (!s)
 		return;
 	dv_sdl_key(s, SDLK_r, 0);
 	dv_sdl_key(s, SDLK_t, 0);
-	CHECK(strstr(dv_sdl_status(s), "ran until the terminal count") != NULL, "r t: '%s'", dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "ran until the terminal count") != NULL, "r t: '%s'",
+	      dv_sdl_status(s));
 	dv_sdl_close(s);
 
 	/* Playing from the start stops at the first question. */
@@ -355,8 +378,8 @@ static void test_ask(void)
 		for (unsigned ticks = 0; dv_sdl_playing(s) && ticks < 100000; ticks++)
 			dv_sdl_tick(s, 16);
 	}
-	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "playing never stopped at a question: '%s'",
-	      dv_sdl_status(s));
+	CHECK(strstr(dv_sdl_status(s), "question") != NULL,
+	      "playing never stopped at a question: '%s'", dv_sdl_status(s));
 	at = dv_sdl_pos(s);
 	dv_sdl_play(s, true);
 	dv_sdl_tick(s, 1000);
@@ -392,8 +415,8 @@ static void test_wires_follow_the_channel(void)
 		SDL_Rect r;
 		CHECK(dv_sdl_hit_rect(s, wires[i], &r), "14-16bit step 3: no %s", wires[i] + 5);
 		if (dv_sdl_hit_rect(s, wires[i], &r))
-			CHECK(wire_differs(idle, busy, r), "14-16bit step 3: %s is not lit while the frame moved",
-			      wires[i] + 5);
+			CHECK(wire_differs(idle, busy, r),
+			      "14-16bit step 3: %s is not lit while the frame moved", wires[i] + 5);
 	}
 	SDL_FreeSurface(idle);
 	SDL_FreeSurface(busy);
@@ -407,10 +430,11 @@ static void test_wires_follow_the_channel(void)
  * the last transfer of an earlier Setup under the title of the newest one). */
 static void test_memory_rows_match_the_buffer(void)
 {
-	static const char *const lessons[] = { "03-send.lesson", "04-receive.lesson", "05-staging.lesson",
-		                               "06-busy.lesson", "07-subrange.lesson", "08-64k.lesson",
-		                               "09-above16m.lesson", "10-flush.lesson", "11-residue.lesson",
-		                               "13-autoinit.lesson", "14-16bit.lesson" };
+	static const char *const lessons[] = {
+		"03-send.lesson",     "04-receive.lesson",  "05-staging.lesson",  "06-busy.lesson",
+		"07-subrange.lesson", "08-64k.lesson",      "09-above16m.lesson", "10-flush.lesson",
+		"11-residue.lesson",  "13-autoinit.lesson", "14-16bit.lesson"
+	};
 	for (size_t li = 0; li < sizeof lessons / sizeof lessons[0]; li++) {
 		struct dv_sdl *s = open_shot(lessons[li]);
 		if (!s)
@@ -423,7 +447,9 @@ static void test_memory_rows_match_the_buffer(void)
 			bool agree = dv_sdl_hit_rect(s, "memrow:subrange", NULL) ||
 			             dv_sdl_hit_rect(s, "memrow:buffer", NULL) ||
 			             dv_sdl_hit_rect(s, "memrow:bounce", NULL);
-			CHECK(agree, "%s step %u: the hex rows are not in the buffer the memory box names", lessons[li], n);
+			CHECK(agree,
+			      "%s step %u: the hex rows are not in the buffer the memory box names",
+			      lessons[li], n);
 		}
 		dv_sdl_close(s);
 	}
@@ -439,7 +465,8 @@ static void test_lessons(void)
 	CHECK(!strcmp(dv_sdl_lesson_id(s), "receive"), "] from 03-send: %s", dv_sdl_lesson_id(s));
 	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
 	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
-	CHECK(!strcmp(dv_sdl_lesson_id(s), "register"), "[ [ from 04-receive: %s", dv_sdl_lesson_id(s));
+	CHECK(!strcmp(dv_sdl_lesson_id(s), "register"), "[ [ from 04-receive: %s",
+	      dv_sdl_lesson_id(s));
 	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
 	dv_sdl_key(s, SDLK_LEFTBRACKET, 0);
 	CHECK(!strcmp(dv_sdl_lesson_id(s), "tour") && strstr(dv_sdl_status(s), "first lesson"),
@@ -464,7 +491,7 @@ static void test_theme_files_and_icon(void)
 	if (!s)
 		return;
 	uint32_t bg = (uint32_t)light.win[DV_WC_bg].r << 16 | (uint32_t)light.win[DV_WC_bg].g << 8 |
-		      light.win[DV_WC_bg].b;
+	              light.win[DV_WC_bg].b;
 	SDL_Surface *a = render(s, W, H);
 	dv_sdl_key(s, SDLK_c, 0);
 	SDL_Surface *b = render(s, W, H);
@@ -496,7 +523,8 @@ static void test_themes_and_sizes(void)
 	dv_sdl_hit_rect(s, "subrange", &dark_sub);
 	dv_sdl_key(s, SDLK_c, 0);
 	SDL_Surface *b = render(s, W, H);
-	CHECK(a && b && pixel(a, 2, 2) != 0 && pixel(b, 2, 2) == 0, "high contrast: the background is not black");
+	CHECK(a && b && pixel(a, 2, 2) != 0 && pixel(b, 2, 2) == 0,
+	      "high contrast: the background is not black");
 	dv_sdl_key(s, SDLK_l, KMOD_LSHIFT);
 	SDL_Surface *c = render(s, W, H);
 	CHECK(b && c && hash_of(b) != hash_of(c), "large text changes nothing");
@@ -516,10 +544,13 @@ static void test_themes_and_sizes(void)
 		SDL_Surface *img = render(s, sizes[i][0], sizes[i][1]);
 		CHECK(img && colours(img) > 6, "%dx%d: blank", sizes[i][0], sizes[i][1]);
 		SDL_Rect r;
-		CHECK(dv_sdl_hit_rect(s, "button:play", &r) && r.x >= 0 && r.y >= 0 && r.x + r.w <= sizes[i][0] &&
-		      r.y + r.h <= sizes[i][1], "%dx%d: the play button lies outside", sizes[i][0], sizes[i][1]);
+		CHECK(dv_sdl_hit_rect(s, "button:play", &r) && r.x >= 0 && r.y >= 0 &&
+		              r.x + r.w <= sizes[i][0] && r.y + r.h <= sizes[i][1],
+		      "%dx%d: the play button lies outside", sizes[i][0], sizes[i][1]);
 		if (i == 0)
-			CHECK(r.h > small_btn.h, "1920x1080: text does not scale (button %d px, %d at 720)", r.h, small_btn.h);
+			CHECK(r.h > small_btn.h,
+			      "1920x1080: text does not scale (button %d px, %d at 720)", r.h,
+			      small_btn.h);
 		SDL_FreeSurface(img);
 	}
 	dv_sdl_close(s);
@@ -535,7 +566,8 @@ static void test_png(void)
 	CHECK(dv_sdl_screenshot(s, 640, 360, file, err, sizeof err), "PNG screenshot: %s", err);
 	FILE *f = fopen(file, "rb");
 	unsigned char sig[8] = { 0 };
-	CHECK(f && fread(sig, 1, 8, f) == 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8), "%s is not a PNG", file);
+	CHECK(f && fread(sig, 1, 8, f) == 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8),
+	      "%s is not a PNG", file);
 	if (f)
 		fclose(f);
 	remove(file);
@@ -567,7 +599,8 @@ static void test_hashes(const char *hashes)
 		if (!shots[i].surf)
 			return;
 		shots[i].hash = hash_of(shots[i].surf);
-		CHECK(colours(shots[i].surf) > 8, "step %u: the image is (nearly) blank", shots[i].step);
+		CHECK(colours(shots[i].surf) > 8, "step %u: the image is (nearly) blank",
+		      shots[i].step);
 	}
 	CHECK(shots[0].hash != shots[1].hash, "steps 1 and 3 render the same image");
 	/* Inside the 8237A box, below its text: the fill says waiting or transferring. */
@@ -575,8 +608,10 @@ static void test_hashes(const char *hashes)
 	CHECK(dv_sdl_hit_rect(s, "box:dma", &box), "no 8237A box");
 	int px = box.x + box.w - 12, py = box.y + box.h - 10;
 	uint32_t a = pixel(shots[0].surf, px, py), b = pixel(shots[1].surf, px, py);
-	CHECK(a != b, "the 8237A box looks the same waiting (0x%06x) and transferring (0x%06x)", a, b);
-	CHECK(((b >> 8) & 0xFF) > ((b >> 16) & 0xFF), "transferring: the 8237A box is not green (0x%06x)", b);
+	CHECK(a != b, "the 8237A box looks the same waiting (0x%06x) and transferring (0x%06x)", a,
+	      b);
+	CHECK(((b >> 8) & 0xFF) > ((b >> 16) & 0xFF),
+	      "transferring: the 8237A box is not green (0x%06x)", b);
 
 	char want[2][128] = { "", "" };
 	FILE *f = fopen(hashes, "r");
@@ -597,10 +632,12 @@ static void test_hashes(const char *hashes)
 		f = fopen(hashes, "w");
 		CHECK(f != NULL, "cannot write %s", hashes);
 		if (f) {
-			fprintf(f, "# FNV-1a 64 of the RGB pixels of `dmaviz gui` renders of 03-send at 1280x720.\n"
-				   "# DV_REGEN=1 meson test -C build --suite sdl rewrites this file.\n");
+			fprintf(f,
+			        "# FNV-1a 64 of the RGB pixels of `dmaviz gui` renders of 03-send at 1280x720.\n"
+			        "# DV_REGEN=1 meson test -C build --suite sdl rewrites this file.\n");
 			for (int i = 0; i < 2; i++)
-				fprintf(f, "step %u %016llx\n", shots[i].step, (unsigned long long)shots[i].hash);
+				fprintf(f, "step %u %016llx\n", shots[i].step,
+				        (unsigned long long)shots[i].hash);
 			fclose(f);
 			printf("rewrote %s\n", hashes);
 		}
@@ -608,9 +645,10 @@ static void test_hashes(const char *hashes)
 		for (int i = 0; i < 2; i++) {
 			char got[32];
 			snprintf(got, sizeof got, "%016llx", (unsigned long long)shots[i].hash);
-			CHECK(!strcmp(got, want[i]), "step %u: hash %s, %s has %s (DV_REGEN=1 rewrites it; "
-						     "look at a screenshot first)", shots[i].step, got, hashes,
-			      want[i][0] ? want[i] : "none");
+			CHECK(!strcmp(got, want[i]),
+			      "step %u: hash %s, %s has %s (DV_REGEN=1 rewrites it; "
+			      "look at a screenshot first)",
+			      shots[i].step, got, hashes, want[i][0] ? want[i] : "none");
 			if (strcmp(got, want[i])) {
 				char path[64];
 				snprintf(path, sizeof path, "test-sdl-step%u.bmp", shots[i].step);
@@ -629,10 +667,12 @@ static void test_hashes(const char *hashes)
 static void test_keymap(void)
 {
 	static const SDL_Keycode specials[] = {
-		SDLK_SPACE, SDLK_RETURN, SDLK_KP_ENTER, SDLK_TAB, SDLK_ESCAPE, SDLK_UP, SDLK_DOWN, SDLK_LEFT,
-		SDLK_RIGHT, SDLK_PAGEUP, SDLK_PAGEDOWN, SDLK_HOME, SDLK_END, SDLK_BACKSPACE, SDLK_F1, SDLK_F11,
-		SDLK_PRINTSCREEN, SDLK_PERIOD, SDLK_COMMA, SDLK_PLUS, SDLK_KP_PLUS, SDLK_EQUALS, SDLK_MINUS,
-		SDLK_KP_MINUS, SDLK_SLASH, SDLK_QUESTION, SDLK_RIGHTBRACKET, SDLK_LEFTBRACKET,
+		SDLK_SPACE,    SDLK_RETURN,       SDLK_KP_ENTER,    SDLK_TAB,       SDLK_ESCAPE,
+		SDLK_UP,       SDLK_DOWN,         SDLK_LEFT,        SDLK_RIGHT,     SDLK_PAGEUP,
+		SDLK_PAGEDOWN, SDLK_HOME,         SDLK_END,         SDLK_BACKSPACE, SDLK_F1,
+		SDLK_F11,      SDLK_PRINTSCREEN,  SDLK_PERIOD,      SDLK_COMMA,     SDLK_PLUS,
+		SDLK_KP_PLUS,  SDLK_EQUALS,       SDLK_MINUS,       SDLK_KP_MINUS,  SDLK_SLASH,
+		SDLK_QUESTION, SDLK_RIGHTBRACKET, SDLK_LEFTBRACKET,
 	};
 	char names[200][16];
 	size_t n = 0;
@@ -644,7 +684,8 @@ static void test_keymap(void)
 		}
 		for (size_t i = 0; i < sizeof specials / sizeof specials[0] && n < 200; i++) {
 			char buf[2];
-			snprintf(names[n++], sizeof names[0], "%s", dv_sdl_key_name(specials[i], mod, buf));
+			snprintf(names[n++], sizeof names[0], "%s",
+			         dv_sdl_key_name(specials[i], mod, buf));
 		}
 	}
 	for (size_t i = 0; i < dv_keymap_n; i++) {
@@ -656,7 +697,8 @@ static void test_keymap(void)
 			bool found = false;
 			for (size_t j = 0; j < n && !found; j++)
 				found = !strcmp(names[j], k);
-			CHECK(found, "the key table's '%s' (%s) is no key the window reads", k, dv_keymap[i].name);
+			CHECK(found, "the key table's '%s' (%s) is no key the window reads", k,
+			      dv_keymap[i].name);
 		}
 	}
 }

@@ -7,23 +7,23 @@
 
 static int check_failed_in_test;
 
-#define CHECK(cond)                                                                       \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			check_failed_in_test++;                                           \
-		}                                                                         \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+			check_failed_in_test++;                                                    \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_EQ(got, want)                                                               \
-	do {                                                                              \
-		unsigned long long check_g_ = (unsigned long long)(got);                  \
-		unsigned long long check_w_ = (unsigned long long)(want);                 \
-		if (check_g_ != check_w_) {                                               \
-			fprintf(stderr, "%s:%d: %s: got 0x%llx, expected 0x%llx (%s)\n",  \
-			        __FILE__, __LINE__, #got, check_g_, check_w_, #want);     \
-			check_failed_in_test++;                                           \
-		}                                                                         \
+#define CHECK_EQ(got, want)                                                                        \
+	do {                                                                                       \
+		unsigned long long check_g_ = (unsigned long long)(got);                           \
+		unsigned long long check_w_ = (unsigned long long)(want);                          \
+		if (check_g_ != check_w_) {                                                        \
+			fprintf(stderr, "%s:%d: %s: got 0x%llx, expected 0x%llx (%s)\n", __FILE__, \
+			        __LINE__, #got, check_g_, check_w_, #want);                        \
+			check_failed_in_test++;                                                    \
+		}                                                                                  \
 	} while (0)
 
 struct check_case {
@@ -38,7 +38,8 @@ static inline int check_run(const struct check_case *cases, int n)
 	for (int i = 0; i < n; i++) {
 		check_failed_in_test = 0;
 		cases[i].fn();
-		printf("%s %d - %s\n", check_failed_in_test ? "not ok" : "ok", i + 1, cases[i].name);
+		printf("%s %d - %s\n", check_failed_in_test ? "not ok" : "ok", i + 1,
+		       cases[i].name);
 		if (check_failed_in_test)
 			failed++;
 	}
@@ -46,12 +47,15 @@ static inline int check_run(const struct check_case *cases, int n)
 	return failed ? 1 : 0;
 }
 
-#define CHECK_CASE(fn) { #fn, fn }
-#define CHECK_MAIN(...)                                                                   \
-	int main(void)                                                                    \
-	{                                                                                 \
-		static const struct check_case cases[] = { __VA_ARGS__ };                 \
-		return check_run(cases, (int)(sizeof cases / sizeof cases[0]));           \
+#define CHECK_CASE(fn)                                                                             \
+	{                                                                                          \
+#fn, fn                                                                            \
+	}
+#define CHECK_MAIN(...)                                                                            \
+	int main(void)                                                                             \
+	{                                                                                          \
+		static const struct check_case cases[] = { __VA_ARGS__ };                          \
+		return check_run(cases, (int)(sizeof cases / sizeof cases[0]));                    \
 	}
 
 #endif

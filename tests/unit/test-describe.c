@@ -50,30 +50,66 @@ static void test_port_names(void)
 		const char *name; /* NULL: nothing decodes it */
 	} ports[] = {
 		/* DMA1 at 0x00-0x0F (facts §1.2). */
-		{ 0x00, "DMA1 ch0 address" }, { 0x01, "DMA1 ch0 count" }, { 0x06, "DMA1 ch3 address" },
-		{ 0x07, "DMA1 ch3 count" }, { 0x08, "DMA1 command/status" }, { 0x09, "DMA1 request" },
-		{ 0x0A, "DMA1 single mask" }, { 0x0B, "DMA1 mode" }, { 0x0C, "DMA1 clear flip-flop" },
-		{ 0x0D, "DMA1 master clear/temporary" }, { 0x0E, "DMA1 clear mask" },
+		{ 0x00, "DMA1 ch0 address" },
+		{ 0x01, "DMA1 ch0 count" },
+		{ 0x06, "DMA1 ch3 address" },
+		{ 0x07, "DMA1 ch3 count" },
+		{ 0x08, "DMA1 command/status" },
+		{ 0x09, "DMA1 request" },
+		{ 0x0A, "DMA1 single mask" },
+		{ 0x0B, "DMA1 mode" },
+		{ 0x0C, "DMA1 clear flip-flop" },
+		{ 0x0D, "DMA1 master clear/temporary" },
+		{ 0x0E, "DMA1 clear mask" },
 		{ 0x0F, "DMA1 write all mask" },
 		/* DMA2 at the even ports 0xC0-0xDE, register r at 0xC0 + 2r; the odd ones are not
 		 * decoded (facts §1.2). */
-		{ 0xC0, "DMA2 ch4 address" }, { 0xC2, "DMA2 ch4 count" }, { 0xC4, "DMA2 ch5 address" },
-		{ 0xC6, "DMA2 ch5 count" }, { 0xCC, "DMA2 ch7 address" }, { 0xCE, "DMA2 ch7 count" },
-		{ 0xD0, "DMA2 command/status" }, { 0xD4, "DMA2 single mask" }, { 0xD6, "DMA2 mode" },
-		{ 0xD8, "DMA2 clear flip-flop" }, { 0xDE, "DMA2 write all mask" },
-		{ 0xC1, NULL }, { 0xD5, NULL }, { 0xE0, NULL }, { 0x10, NULL },
+		{ 0xC0, "DMA2 ch4 address" },
+		{ 0xC2, "DMA2 ch4 count" },
+		{ 0xC4, "DMA2 ch5 address" },
+		{ 0xC6, "DMA2 ch5 count" },
+		{ 0xCC, "DMA2 ch7 address" },
+		{ 0xCE, "DMA2 ch7 count" },
+		{ 0xD0, "DMA2 command/status" },
+		{ 0xD4, "DMA2 single mask" },
+		{ 0xD6, "DMA2 mode" },
+		{ 0xD8, "DMA2 clear flip-flop" },
+		{ 0xDE, "DMA2 write all mask" },
+		{ 0xC1, NULL },
+		{ 0xD5, NULL },
+		{ 0xE0, NULL },
+		{ 0x10, NULL },
 		/* The page registers, in the PC's order (facts §1.3). */
-		{ 0x87, "page ch0" }, { 0x83, "page ch1" }, { 0x81, "page ch2" }, { 0x82, "page ch3" },
-		{ 0x8F, "page ch4" }, { 0x8B, "page ch5" }, { 0x89, "page ch6" }, { 0x8A, "page ch7" },
-		{ 0x80, "POST code latch" }, { 0x84, "unused page latch" }, { 0x88, "unused page latch" },
+		{ 0x87, "page ch0" },
+		{ 0x83, "page ch1" },
+		{ 0x81, "page ch2" },
+		{ 0x82, "page ch3" },
+		{ 0x8F, "page ch4" },
+		{ 0x8B, "page ch5" },
+		{ 0x89, "page ch6" },
+		{ 0x8A, "page ch7" },
+		{ 0x80, "POST code latch" },
+		{ 0x84, "unused page latch" },
+		{ 0x88, "unused page latch" },
 		{ 0x8C, "unused page latch" },
 		/* The NIC's sixteen ports (docs/nic.md §3). */
-		{ 0x300, "NIC CMD" }, { 0x301, "NIC STATUS" }, { 0x302, "NIC IMR" }, { 0x303, "NIC ISR" },
-		{ 0x304, "NIC TXLEN low" }, { 0x305, "NIC TXLEN high" }, { 0x306, "NIC RXSTAT low" },
-		{ 0x307, "NIC RXSTAT high" }, { 0x308, "NIC TX FIFO level" },
-		{ 0x309, "NIC RX FIFO level" }, { 0x30A, "NIC status FIFO level" },
-		{ 0x30B, "NIC MISSED" }, { 0x30C, "NIC reserved" }, { 0x30F, "NIC reserved" },
-		{ 0x310, NULL }, { 0x2FF, NULL }, { 0x3F8, NULL },
+		{ 0x300, "NIC CMD" },
+		{ 0x301, "NIC STATUS" },
+		{ 0x302, "NIC IMR" },
+		{ 0x303, "NIC ISR" },
+		{ 0x304, "NIC TXLEN low" },
+		{ 0x305, "NIC TXLEN high" },
+		{ 0x306, "NIC RXSTAT low" },
+		{ 0x307, "NIC RXSTAT high" },
+		{ 0x308, "NIC TX FIFO level" },
+		{ 0x309, "NIC RX FIFO level" },
+		{ 0x30A, "NIC status FIFO level" },
+		{ 0x30B, "NIC MISSED" },
+		{ 0x30C, "NIC reserved" },
+		{ 0x30F, "NIC reserved" },
+		{ 0x310, NULL },
+		{ 0x2FF, NULL },
+		{ 0x3F8, NULL },
 	};
 	char buf[48];
 	for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
@@ -117,9 +153,12 @@ static void test_nic_bits(void)
 	SAYS(dv_nic_bits(1, DV_NIC_ST_DREQ | DV_NIC_ST_RXBUSY, buf, sizeof buf), "DREQ|RXBUSY");
 	SAYS(dv_nic_bits(1, DV_NIC_ST_STATDATA, buf, sizeof buf), "STATDATA");
 	/* §3.3: IMR and ISR share bits 4-0. */
-	SAYS(dv_nic_bits(2, DV_NIC_INT_ALL, buf, sizeof buf), "TXDONE|RXDONE|UNDERRUN|OVERRUN|TXOVERFLOW");
-	SAYS(dv_nic_bits(3, DV_NIC_INT_ALL, buf, sizeof buf), "TXDONE|RXDONE|UNDERRUN|OVERRUN|TXOVERFLOW");
-	SAYS(dv_nic_bits(3, DV_NIC_INT_RXDONE | DV_NIC_INT_OVERRUN, buf, sizeof buf), "RXDONE|OVERRUN");
+	SAYS(dv_nic_bits(2, DV_NIC_INT_ALL, buf, sizeof buf),
+	     "TXDONE|RXDONE|UNDERRUN|OVERRUN|TXOVERFLOW");
+	SAYS(dv_nic_bits(3, DV_NIC_INT_ALL, buf, sizeof buf),
+	     "TXDONE|RXDONE|UNDERRUN|OVERRUN|TXOVERFLOW");
+	SAYS(dv_nic_bits(3, DV_NIC_INT_RXDONE | DV_NIC_INT_OVERRUN, buf, sizeof buf),
+	     "RXDONE|OVERRUN");
 	SAYS(dv_nic_bits(3, 0x80, buf, sizeof buf), "bit7");
 	SAYS(dv_nic_bits(3, 0, buf, sizeof buf), "none");
 	/* It returns buf; a short buffer is cut but never claims "none" for set bits. */
@@ -163,8 +202,9 @@ static void test_dma_call_words(void)
 	for (unsigned i = 0; i < 4; i++)
 		r.page[i] = 0x100000 + i * 0x1000;
 	dv_dma_call_words(&r, buf, sizeof buf);
-	SAYS(buf, "NdisMCompleteDmaTransfer(Buffer VA 0x80801000: 24864 B in pages 0x100000 0x101000 "
-	          "0x102000 0x103000 and 2 more, Offset 1024, Length 1514, WriteToDevice FALSE)");
+	SAYS(buf,
+	     "NdisMCompleteDmaTransfer(Buffer VA 0x80801000: 24864 B in pages 0x100000 0x101000 "
+	     "0x102000 0x103000 and 2 more, Offset 1024, Length 1514, WriteToDevice FALSE)");
 	r.npages = 0;
 	dv_dma_call_words(&r, buf, sizeof buf);
 	SAYS(buf, "NdisMCompleteDmaTransfer(Buffer VA 0x80801000: 24864 B in no page, Offset 1024, "
@@ -172,7 +212,8 @@ static void test_dma_call_words(void)
 	a.dma.va = 0;
 	dv_call_args_encode(&a, &r);
 	dv_dma_call_words(&r, buf, sizeof buf);
-	SAYS(buf, "NdisMCompleteDmaTransfer(Buffer NULL, Offset 1024, Length 1514, WriteToDevice FALSE)");
+	SAYS(buf,
+	     "NdisMCompleteDmaTransfer(Buffer NULL, Offset 1024, Length 1514, WriteToDevice FALSE)");
 	/* Other calls: the name only. */
 	r.call = DV_CALL_READ_DMA_COUNTER;
 	dv_dma_call_words(&r, buf, sizeof buf);
@@ -192,7 +233,8 @@ static const struct dv_event *find_event(size_t from, enum dv_ev_kind kind, unsi
 	return NULL;
 }
 
-static void describe_first(size_t from, enum dv_ev_kind kind, unsigned slot, const char *want, int line)
+static void describe_first(size_t from, enum dv_ev_kind kind, unsigned slot, const char *want,
+                           int line)
 {
 	char buf[256];
 	const struct dv_event *e = find_event(from, kind, slot);
@@ -215,7 +257,8 @@ static void test_ndis_calls(void)
 	d.DmaChannel = 2;
 	NDIS_HANDLE h = NULL;
 	size_t from = sim->trace.len;
-	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 2, FALSE, &d, 4096), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 2, FALSE, &d, 4096),
+	         NDIS_STATUS_SUCCESS);
 	DESCRIBES(from, DV_EV_CALL, DV_CALL_REGISTER_DMA_CHANNEL,
 	          "NdisMRegisterDmaChannel(DmaChannel=2, MaximumLength=4096, Desc.DmaChannel=2, "
 	          "Desc.DmaWidth=Width8Bits)");
@@ -235,11 +278,13 @@ static void test_ndis_calls(void)
 	          "NdisMSetupDmaTransfer(Offset=0, Length=64, WriteToDevice=TRUE)");
 	/* NdisFlushBuffer(Buffer, WriteToDevice) is KeFlushIoBuffers(Buffer, !WriteToDevice,
 	 * TRUE) (facts §3.4 step 4). */
-	DESCRIBES(from, DV_EV_CALL, DV_CALL_KE_FLUSH_IO_BUFFERS,
-	          "KeFlushIoBuffers(ReadOperation=FALSE): flush the processor cache for the buffer");
-	DESCRIBES(from, DV_EV_CALL, DV_CALL_IO_MAP_TRANSFER,
-	          "IoMapTransfer: the buffer at 0x1234560 is out of the 8237's reach; bounced through "
-	          "map registers at 0xe40560");
+	DESCRIBES(
+	        from, DV_EV_CALL, DV_CALL_KE_FLUSH_IO_BUFFERS,
+	        "KeFlushIoBuffers(ReadOperation=FALSE): flush the processor cache for the buffer");
+	DESCRIBES(
+	        from, DV_EV_CALL, DV_CALL_IO_MAP_TRANSFER,
+	        "IoMapTransfer: the buffer at 0x1234560 is out of the 8237's reach; bounced through "
+	        "map registers at 0xe40560");
 	DESCRIBES(from, DV_EV_RETURN, DV_CALL_SETUP_DMA_TRANSFER,
 	          "NdisMSetupDmaTransfer returned NDIS_STATUS_SUCCESS");
 	/* The record holds what the call words need. */
@@ -248,10 +293,11 @@ static void test_ndis_calls(void)
 	CHECK(r != NULL);
 	if (r) {
 		char want[200], got[200];
-		snprintf(want, sizeof want,
-		         "NdisMSetupDmaTransfer(Buffer VA 0x%08x: 64 B in page 0x1234000, Offset 0, "
-		         "Length 64, WriteToDevice TRUE)",
-		         (unsigned)dv_ndis_va32(b->MappedSystemVa));
+		snprintf(
+		        want, sizeof want,
+		        "NdisMSetupDmaTransfer(Buffer VA 0x%08x: 64 B in page 0x1234000, Offset 0, "
+		        "Length 64, WriteToDevice TRUE)",
+		        (unsigned)dv_ndis_va32(b->MappedSystemVa));
 		dv_dma_call_words(r, got, sizeof got);
 		SAYS(got, want);
 	}
@@ -270,8 +316,10 @@ static void test_ndis_calls(void)
 	          "verifier: dma-busy: NdisMSetupDmaTransfer while the channel is in use");
 	from = sim->trace.len;
 	CHECK_EQ(NdisMReadDmaCounter(h), 64);
-	DESCRIBES(from, DV_EV_RETURN, DV_CALL_READ_DMA_COUNTER, "NdisMReadDmaCounter returned 64 bytes remaining");
-	DESCRIBES(from, DV_EV_RETURN, DV_CALL_HAL_READ_DMA_COUNTER, "HalReadDmaCounter returned 64 bytes remaining");
+	DESCRIBES(from, DV_EV_RETURN, DV_CALL_READ_DMA_COUNTER,
+	          "NdisMReadDmaCounter returned 64 bytes remaining");
+	DESCRIBES(from, DV_EV_RETURN, DV_CALL_HAL_READ_DMA_COUNTER,
+	          "HalReadDmaCounter returned 64 bytes remaining");
 	from = sim->trace.len;
 	NdisMCompleteDmaTransfer(&st, h, b, 0, 64, TRUE);
 	DESCRIBES(from, DV_EV_CALL, DV_CALL_COMPLETE_DMA_TRANSFER,
@@ -289,11 +337,13 @@ static void test_ndis_calls(void)
 	NdisMSetupDmaTransfer(&st, h, low, 16, 128, FALSE);
 	DESCRIBES(from, DV_EV_CALL, DV_CALL_KE_FLUSH_IO_BUFFERS,
 	          "KeFlushIoBuffers(ReadOperation=TRUE): flush the processor cache for the buffer");
-	DESCRIBES(from, DV_EV_CALL, DV_CALL_IO_MAP_TRANSFER, "IoMapTransfer: programs the 8237 for 0x020010 in place");
+	DESCRIBES(from, DV_EV_CALL, DV_CALL_IO_MAP_TRANSFER,
+	          "IoMapTransfer: programs the 8237 for 0x020010 in place");
 	from = sim->trace.len;
 	NdisMCompleteDmaTransfer(&st, h, low, 16, 128, FALSE);
-	DESCRIBES(from, DV_EV_CALL, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS,
-	          "IoFlushAdapterBuffers(WriteToDevice=FALSE): mask the channel, copy back a bounced receive");
+	DESCRIBES(
+	        from, DV_EV_CALL, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS,
+	        "IoFlushAdapterBuffers(WriteToDevice=FALSE): mask the channel, copy back a bounced receive");
 	/* A record number the layer does not have: the call's name only. */
 	struct dv_event bogus;
 	memset(&bogus, 0, sizeof bogus);
@@ -313,16 +363,16 @@ static void test_event_kinds(void)
 	setup();
 	char buf[160];
 	struct dv_event e;
-#define EV(k, s, i, o, n, c, from)                                                         \
-	do {                                                                                \
-		memset(&e, 0, sizeof e);                                                    \
-		e.kind = (k);                                                               \
-		e.slot = (uint16_t)(s);                                                     \
-		e.index = (i);                                                              \
-		e.old_value = (o);                                                          \
-		e.new_value = (n);                                                          \
-		e.chan = (c);                                                               \
-		e.src = (from);                                                             \
+#define EV(k, s, i, o, n, c, from)                                                                 \
+	do {                                                                                       \
+		memset(&e, 0, sizeof e);                                                           \
+		e.kind = (k);                                                                      \
+		e.slot = (uint16_t)(s);                                                            \
+		e.index = (i);                                                                     \
+		e.old_value = (o);                                                                 \
+		e.new_value = (n);                                                                 \
+		e.chan = (c);                                                                      \
+		e.src = (from);                                                                    \
 	} while (0)
 	EV(DV_EV_STATE, DV_SLOT_DMA_COUNT, 1, 0, 0x5E9, 0xFF, DV_SRC_CPU);
 	dv_event_describe(sim, nd, &e, buf, sizeof buf);
@@ -407,4 +457,4 @@ static void test_event_kinds(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_port_names), CHECK_CASE(test_nic_bits), CHECK_CASE(test_dma_call_words),
-	   CHECK_CASE(test_ndis_calls), CHECK_CASE(test_event_kinds))
+           CHECK_CASE(test_ndis_calls), CHECK_CASE(test_event_kinds))

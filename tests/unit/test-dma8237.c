@@ -65,13 +65,13 @@ static void set_dreq(struct dv_sim *sim, unsigned ch, bool on)
 static void set_mask(struct dv_sim *sim, unsigned ch, bool masked)
 {
 	dv_sim_out(sim, reg_port(ch, DV_DMA_REG_SINGLE_MASK),
-		   (uint8_t)((masked ? 4 : 0) | (ch & 3)));
+	           (uint8_t)((masked ? 4 : 0) | (ch & 3)));
 }
 
 /* The canonical sequence (facts §1.10) with raw register values; the page goes to page_port
  * (0 = the channel's own). The channel is left masked. */
 static void program_at(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t addr,
-		       uint16_t count, uint8_t page, uint16_t page_port)
+                       uint16_t count, uint8_t page, uint16_t page_port)
 {
 	set_mask(sim, ch, true);
 	dv_sim_out(sim, reg_port(ch, DV_DMA_REG_CLEAR_FF), 0);
@@ -84,7 +84,7 @@ static void program_at(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t 
 }
 
 static void program(struct dv_sim *sim, unsigned ch, unsigned mode, uint16_t addr, uint16_t count,
-		    uint8_t page)
+                    uint8_t page)
 {
 	program_at(sim, ch, mode, addr, count, page, 0);
 }
@@ -470,7 +470,7 @@ static void test_page_port_map(void)
 		uint8_t page = (uint8_t)(0x10 + 2 * ch); /* even, so 16-bit channels keep it */
 		uint16_t reg = (uint16_t)(0x0100 * (ch + 1));
 		uint32_t phys = ch < 4 ? (uint32_t)page << 16 | reg :
-					 (uint32_t)page << 16 | (uint32_t)reg << 1;
+		                         (uint32_t)page << 16 | (uint32_t)reg << 1;
 		program(sim, ch, M_SINGLE | T_WRITE, reg, 0, page);
 		CHECK_EQ(sim->st.page[ch], page);
 		CHECK_EQ(dv_sim_in(sim, ports[ch]), page);
@@ -533,7 +533,7 @@ static void test_64k_wrap(void)
 	CHECK_EQ(n_xfer(sim, mark, 2), 32);
 	CHECK(mem_all(sim, 0x1FFF0, 16, 0xFF));
 	CHECK(mem_all(sim, 0x10000, 16, 0xFF)); /* the start of the same page */
-	CHECK_EQ(mem(sim, 0x20000), 0x44);	/* the next page is untouched */
+	CHECK_EQ(mem(sim, 0x20000), 0x44);      /* the next page is untouched */
 	CHECK_EQ(mem(sim, 0x10010), 0x55);
 	const struct dv_event *e16 = nth_xfer(sim, mark, 2, 16);
 	CHECK(e16 && e16->index == 0x10000);
@@ -720,7 +720,7 @@ static void test_single_mode(void)
 	/* Between two transfers HLDA falls and the CPU runs at least one cycle. */
 	for (size_t k = 0; k + 1 < 4; k++) {
 		const struct dv_event *a = nth_xfer(sim, mark, 2, k),
-				      *b = nth_xfer(sim, mark, 2, k + 1);
+		                      *b = nth_xfer(sim, mark, 2, k + 1);
 		if (!a || !b) {
 			CHECK(a && b);
 			break;
@@ -975,11 +975,11 @@ static void test_master_clear(void)
 	dv_sim_run(sim, 10);
 	set_dreq(sim, 3, false);
 	program(sim, 2, M_SINGLE | T_WRITE, 0x1234, 0x0010, 0x07);
-	dv_sim_out(sim, 0x09, 0x04 | 0);	    /* a software request, channel 0 */
-	dv_sim_out(sim, 0x08, 0x04);		    /* disabled, so nothing runs */
+	dv_sim_out(sim, 0x09, 0x04 | 0);            /* a software request, channel 0 */
+	dv_sim_out(sim, 0x08, 0x04);                /* disabled, so nothing runs */
 	dv_sim_set(sim, DV_SLOT_DMA_TEMP, 0, 0x5A); /* as a memory-to-memory run leaves it */
-	dv_sim_out(sim, 0x0E, 0);		    /* all unmasked */
-	dv_sim_out(sim, 0x00, 0x99);		    /* flip-flop at 1 */
+	dv_sim_out(sim, 0x0E, 0);                   /* all unmasked */
+	dv_sim_out(sim, 0x00, 0x99);                /* flip-flop at 1 */
 	dv_sim_tick(sim);
 	CHECK_EQ(d1->status & 0x0F, 0x08);
 	CHECK_EQ(d1->request, 0x01);
@@ -1156,7 +1156,7 @@ static void test_cascade_master_clear_dma2(void)
 	dv_sim_out(sim, 0xDA, 0x00);
 	CHECK_EQ(sim->st.dma[1].mask, 0x0F);
 	CHECK_EQ(sim->st.dma[1].ch[0].mode, 0xC0); /* modes survive a master clear */
-	CHECK_EQ(sim->st.dma[0].mask, 0x0B);	   /* DMA1 untouched */
+	CHECK_EQ(sim->st.dma[0].mask, 0x0B);       /* DMA1 untouched */
 	set_mask(sim, 5, false);
 	size_t mark = sim->trace.len;
 	set_dreq(sim, 2, true);
@@ -1402,7 +1402,7 @@ static void test_all_ports_all_bytes(void)
 		for (unsigned v = 0; v <= 0xFF; v++) {
 			dv_sim_out(sim, (uint16_t)port, (uint8_t)v);
 			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0,
-				   (sim->st.bus.dreq & 0x02) | (v & 0xED));
+			           (sim->st.bus.dreq & 0x02) | (v & 0xED));
 			dv_sim_tick(sim);
 			dv_sim_in(sim, (uint16_t)port);
 			dv_sim_tick(sim);
@@ -1419,9 +1419,9 @@ static uint64_t random_run(uint32_t seed, unsigned steps)
 {
 	struct dv_sim *sim = new_sim();
 	static const uint8_t hot[] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
-				       0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x81, 0x82,
-				       0x83, 0x87, 0x89, 0x8A, 0x8B, 0x8F, 0xC0, 0xC4, 0xC6,
-				       0xD0, 0xD2, 0xD4, 0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
+		                       0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x81, 0x82,
+		                       0x83, 0x87, 0x89, 0x8A, 0x8B, 0x8F, 0xC0, 0xC4, 0xC6,
+		                       0xD0, 0xD2, 0xD4, 0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
 	uint32_t x = seed;
 	for (unsigned i = 0; i < steps; i++) {
 		x = x * 1664525u + 1013904223u;
@@ -1434,7 +1434,7 @@ static uint64_t random_run(uint32_t seed, unsigned steps)
 			dv_sim_out(sim, port, v);
 		if ((r & 0x70) == 0)
 			dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0,
-				   (sim->st.bus.dreq & 0x02) | (v & 0xED));
+			           (sim->st.bus.dreq & 0x02) | (v & 0xED));
 		dv_sim_run(sim, 1 + (r >> 20) % 4);
 		if (i % 1024 == 0)
 			check_invariants(sim);
@@ -1454,17 +1454,17 @@ static void test_random_port_traffic(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_count_is_n_minus_1),
-	   CHECK_CASE(test_count_ffff_is_65536), CHECK_CASE(test_flipflop),
-	   CHECK_CASE(test_flipflop_byte_swap), CHECK_CASE(test_status_register),
-	   CHECK_CASE(test_page_port_map), CHECK_CASE(test_wrong_page_port),
-	   CHECK_CASE(test_64k_wrap), CHECK_CASE(test_16bit_channel), CHECK_CASE(test_128k_wrap),
-	   CHECK_CASE(test_masked_channel), CHECK_CASE(test_tc_automask), CHECK_CASE(test_autoinit),
-	   CHECK_CASE(test_single_mode), CHECK_CASE(test_demand_mode), CHECK_CASE(test_block_mode),
-	   CHECK_CASE(test_verify_mode), CHECK_CASE(test_software_request),
-	   CHECK_CASE(test_controller_disable), CHECK_CASE(test_master_clear),
-	   CHECK_CASE(test_clear_mask), CHECK_CASE(test_write_all_mask),
-	   CHECK_CASE(test_cascade_mask_ch4), CHECK_CASE(test_cascade_master_clear_dma2),
-	   CHECK_CASE(test_priority), CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem),
-	   CHECK_CASE(test_illegal_mode), CHECK_CASE(test_write_only_reads),
-	   CHECK_CASE(test_undecoded_ports), CHECK_CASE(test_all_ports_all_bytes),
-	   CHECK_CASE(test_random_port_traffic))
+           CHECK_CASE(test_count_ffff_is_65536), CHECK_CASE(test_flipflop),
+           CHECK_CASE(test_flipflop_byte_swap), CHECK_CASE(test_status_register),
+           CHECK_CASE(test_page_port_map), CHECK_CASE(test_wrong_page_port),
+           CHECK_CASE(test_64k_wrap), CHECK_CASE(test_16bit_channel), CHECK_CASE(test_128k_wrap),
+           CHECK_CASE(test_masked_channel), CHECK_CASE(test_tc_automask), CHECK_CASE(test_autoinit),
+           CHECK_CASE(test_single_mode), CHECK_CASE(test_demand_mode), CHECK_CASE(test_block_mode),
+           CHECK_CASE(test_verify_mode), CHECK_CASE(test_software_request),
+           CHECK_CASE(test_controller_disable), CHECK_CASE(test_master_clear),
+           CHECK_CASE(test_clear_mask), CHECK_CASE(test_write_all_mask),
+           CHECK_CASE(test_cascade_mask_ch4), CHECK_CASE(test_cascade_master_clear_dma2),
+           CHECK_CASE(test_priority), CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem),
+           CHECK_CASE(test_illegal_mode), CHECK_CASE(test_write_only_reads),
+           CHECK_CASE(test_undecoded_ports), CHECK_CASE(test_all_ports_all_bytes),
+           CHECK_CASE(test_random_port_traffic))

@@ -41,9 +41,9 @@ static void test_ports_and_memory(void)
 {
 	struct run x;
 	CHECK(run_text(&x,
-		       "out 0x0A 0x05\nout 0x0C 0\nout 0x02 0x34\nout 0x02 0x12\nin 0x02\n"
-		       "poke 0x3000 1 2 3\nwrite 0x3010 9\nfill 0x4000 4 ramp\nfill 0x5000 2 0xAA\n"
-		       "read 0x4000 3\n"));
+	               "out 0x0A 0x05\nout 0x0C 0\nout 0x02 0x34\nout 0x02 0x12\nin 0x02\n"
+	               "poke 0x3000 1 2 3\nwrite 0x3010 9\nfill 0x4000 4 ramp\nfill 0x5000 2 0xAA\n"
+	               "read 0x4000 3\n"));
 	CHECK_EQ(val(&x, "dma.ch1.masked"), 1);
 	CHECK_EQ(val(&x, "last.in"), 0x34);
 	CHECK_EQ(val(&x, "mem[0x3002]"), 3);
@@ -73,7 +73,7 @@ static void test_time_and_lines(void)
 	const struct dv_msgs *rm = x.r ? dv_run_msgs(x.r) : NULL;
 	CHECK(rm && rm->n == 1 &&
 	      strstr(rm->v[0].text,
-		     "t.lesson:2: run until dma.ch1.masked == 0: still false after 10 cycles"));
+	             "t.lesson:2: run until dma.ch1.masked == 0: still false after 10 cycles"));
 	run_free(&x);
 }
 
@@ -97,14 +97,14 @@ static void test_expect_and_output(void)
 {
 	struct run x;
 	CHECK(run_text(&x, "output-list cycle%D1.4.1 dma.ch1.masked%D1.1.1\nout 0x0A 0x05\noutput\n"
-			   "expect dma.ch1.masked == 0\n"));
+	                   "expect dma.ch1.masked == 0\n"));
 	CHECK_EQ(dv_run_rows(x.r), 2);
 	CHECK(!strcmp(dv_run_row(x.r, 0), "|cycle |dma|"));
 	CHECK(!strcmp(dv_run_row(x.r, 1), "|    0 | 1 |"));
 	const struct dv_msgs *rm = dv_run_msgs(x.r);
 	CHECK(rm->n == 1 && rm->v[0].kind == DV_MSG_FAIL &&
 	      !strcmp(rm->v[0].text,
-		      "t.lesson:4: expect failed: dma.ch1.masked == 0 (dma.ch1.masked = 1; cycle 0)"));
+	              "t.lesson:4: expect failed: dma.ch1.masked == 0 (dma.ch1.masked = 1; cycle 0)"));
 	run_free(&x);
 }
 
@@ -119,5 +119,5 @@ static void test_peer_and_prompt(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_ports_and_memory), CHECK_CASE(test_time_and_lines),
-	   CHECK_CASE(test_marks), CHECK_CASE(test_expect_and_output),
-	   CHECK_CASE(test_peer_and_prompt))
+           CHECK_CASE(test_marks), CHECK_CASE(test_expect_and_output),
+           CHECK_CASE(test_peer_and_prompt))

@@ -30,7 +30,8 @@ static void teardown(void)
 static struct dv_adapter *adapter(unsigned ch, uint32_t max_length)
 {
 	struct dv_adapter *ad = NULL;
-	enum dv_hal_refusal why = dv_hal_get_adapter(&hal, ch, ch >= 4, true, false, max_length, 0, &ad);
+	enum dv_hal_refusal why =
+	        dv_hal_get_adapter(&hal, ch, ch >= 4, true, false, max_length, 0, &ad);
 	CHECK_EQ(why, DV_HAL_OK);
 	return ad;
 }
@@ -88,7 +89,8 @@ static void test_get_adapter_refusals(void)
 	CHECK_EQ(dv_hal_get_adapter(&hal, 4, false, true, false, 4096, 0, &ad), DV_HAL_CASCADE);
 	/* There are eight channels, 0-7. */
 	CHECK_EQ(dv_hal_get_adapter(&hal, 8, true, true, false, 4096, 0, &ad), DV_HAL_NO_CHANNEL);
-	CHECK_EQ(dv_hal_get_adapter(&hal, 255, false, true, false, 4096, 0, &ad), DV_HAL_NO_CHANNEL);
+	CHECK_EQ(dv_hal_get_adapter(&hal, 255, false, true, false, 4096, 0, &ad),
+	         DV_HAL_NO_CHANNEL);
 	CHECK(ad == NULL);
 	/* On a non-EISA PC the width is the chip's: 8-bit on 0-3, 16-bit on 5-7 (facts §3.3,
 	 * teaching point 17). */
@@ -96,7 +98,8 @@ static void test_get_adapter_refusals(void)
 		if (ch == 4)
 			continue;
 		bool wide = ch >= 4;
-		CHECK_EQ(dv_hal_get_adapter(&hal, ch, !wide, true, false, 4096, 0, &ad), DV_HAL_WIDTH);
+		CHECK_EQ(dv_hal_get_adapter(&hal, ch, !wide, true, false, 4096, 0, &ad),
+		         DV_HAL_WIDTH);
 		CHECK(ad == NULL);
 		CHECK(!hal.adapter[ch].in_use); /* a refusal claims nothing */
 	}
@@ -109,11 +112,13 @@ static void test_get_adapter_refusals(void)
 	for (unsigned ch = 0; ch < 8; ch++) {
 		if (ch == 4)
 			continue;
-		CHECK_EQ(dv_hal_get_adapter(&hal, ch, ch >= 4, true, false, 4096, 0, &ad), DV_HAL_OK);
+		CHECK_EQ(dv_hal_get_adapter(&hal, ch, ch >= 4, true, false, 4096, 0, &ad),
+		         DV_HAL_OK);
 		CHECK(ad == &hal.adapter[ch]);
 		CHECK(ad && ad->in_use && ad->channel == ch && ad->width16 == (ch >= 4));
 		struct dv_adapter *again = NULL;
-		CHECK_EQ(dv_hal_get_adapter(&hal, ch, ch >= 4, true, false, 4096, 0, &again), DV_HAL_IN_USE);
+		CHECK_EQ(dv_hal_get_adapter(&hal, ch, ch >= 4, true, false, 4096, 0, &again),
+		         DV_HAL_IN_USE);
 		CHECK(again == NULL);
 	}
 	dv_hal_put_adapter(&hal.adapter[6]);
@@ -131,8 +136,15 @@ static void test_map_registers_and_mode(void)
 	static const struct {
 		uint32_t max_length, map_registers;
 	} cases[] = {
-		{ 1, 2 }, { 4096, 2 }, { 4097, 3 }, { 8192, 3 }, { 24864, 8 },
-		{ 15 * 4096, 16 }, { 15 * 4096 + 1, 16 }, { 65536, 16 }, { 0xFFFFFFFFu, 16 },
+		{ 1, 2 },
+		{ 4096, 2 },
+		{ 4097, 3 },
+		{ 8192, 3 },
+		{ 24864, 8 },
+		{ 15 * 4096, 16 },
+		{ 15 * 4096 + 1, 16 },
+		{ 65536, 16 },
+		{ 0xFFFFFFFFu, 16 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct dv_adapter *ad = adapter(1, cases[i].max_length);
@@ -166,7 +178,8 @@ static void test_bounce_buffer_placement(void)
 		CHECK_EQ(start / 0x20000, last / 0x20000);
 		/* No two channels share their buffers. */
 		if (ch > 0)
-			CHECK(start >= hal.adapter[ch - 1].bounce_phys + DV_HAL_MAX_MAP_REGISTERS * DV_PAGE_SIZE);
+			CHECK(start >= hal.adapter[ch - 1].bounce_phys +
+			                       DV_HAL_MAX_MAP_REGISTERS * DV_PAGE_SIZE);
 	}
 	/* Getting an adapter keeps its channel's buffers where they are. */
 	struct dv_adapter *ad = adapter(7, 0xFFFFFFFFu);
@@ -216,7 +229,7 @@ static void test_map_in_place(void)
 	CHECK_EQ(sim->st.page[1], 0x12);
 	CHECK_EQ(sim->st.dma[0].ch[1].cur_addr, 0x3400);
 	CHECK_EQ(sim->st.dma[0].ch[1].cur_count, 1513); /* the 8237 counts N-1 (facts §5.3) */
-	CHECK_EQ(sim->st.dma[0].ch[1].mode, 0x09);       /* demand, read (memory -> I/O), ch 1 */
+	CHECK_EQ(sim->st.dma[0].ch[1].mode, 0x09);      /* demand, read (memory -> I/O), ch 1 */
 	CHECK(!dv_dma_masked(&sim->st, 1));
 	/* Nothing was copied into the map-register buffers. */
 	for (uint32_t a = ad->bounce_phys; a < ad->bounce_phys + 64; a++)
@@ -225,7 +238,9 @@ static void test_map_in_place(void)
 	 * low/high, unmask (facts §3.4 5d). */
 	uint16_t port[16];
 	uint8_t val[16];
-	static const uint16_t want_port[9] = { 0x0A, 0x0C, 0x0B, 0x02, 0x02, 0x83, 0x03, 0x03, 0x0A };
+	static const uint16_t want_port[9] = {
+		0x0A, 0x0C, 0x0B, 0x02, 0x02, 0x83, 0x03, 0x03, 0x0A
+	};
 	static const uint8_t want_val[9] = { 0x05, 0x00, 0x09, 0x00, 0x34, 0x12, 0xE9, 0x05, 0x01 };
 	CHECK_EQ(port_writes(from, port, val, 16), 9);
 	for (unsigned i = 0; i < 9; i++) {
@@ -265,7 +280,9 @@ static void test_map_16bit_in_place(void)
 	 * (facts §1.2, §1.3). */
 	uint16_t port[16];
 	uint8_t val[16];
-	static const uint16_t want_port[9] = { 0xD4, 0xD8, 0xD6, 0xC4, 0xC4, 0x8B, 0xC6, 0xC6, 0xD4 };
+	static const uint16_t want_port[9] = {
+		0xD4, 0xD8, 0xD6, 0xC4, 0xC4, 0x8B, 0xC6, 0xC6, 0xD4
+	};
 	static const uint8_t want_val[9] = { 0x05, 0x00, 0x09, 0x80, 0x7F, 0x02, 0xFF, 0x00, 0x01 };
 	CHECK_EQ(port_writes(from, port, val, 16), 9);
 	for (unsigned i = 0; i < 9; i++) {
@@ -493,8 +510,12 @@ static void test_read_dma_counter(void)
 		uint16_t raw;
 		uint32_t bytes8, bytes16;
 	} cases[] = {
-		{ 0x0000, 1, 2 }, { 0x0001, 2, 4 }, { 0x1234, 0x1235, 0x246A },
-		{ 0x7FFF, 0x8000, 0x10000 }, { 0xFFFE, 0xFFFF, 0x1FFFE }, { 0xFFFF, 0, 0 },
+		{ 0x0000, 1, 2 },
+		{ 0x0001, 2, 4 },
+		{ 0x1234, 0x1235, 0x246A },
+		{ 0x7FFF, 0x8000, 0x10000 },
+		{ 0xFFFE, 0xFFFF, 0x1FFFE },
+		{ 0xFFFF, 0, 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		dv_sim_set(sim, DV_SLOT_DMA_COUNT, 2, cases[i].raw);
@@ -550,7 +571,7 @@ static void test_ke_flush_io_buffers(void)
 	 * the first 32 of the second. */
 	MDL m = mdl_at(0x80FF0, 48, true);
 	uint32_t in_a = 0x80FF0, in_b = 0x82000, in_c = 0x82010;
-	uint32_t out_page = 0x81020; /* the page between: not the buffer's */
+	uint32_t out_page = 0x81020;  /* the page between: not the buffer's */
 	uint32_t out_range = 0x80030; /* the buffer's page, outside the range */
 	uint32_t addrs[5] = { in_a, in_b, in_c, out_page, out_range };
 	for (unsigned i = 0; i < 5; i++)
@@ -626,10 +647,10 @@ static void test_flush_adapter_buffers_cache(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_get_adapter_refusals), CHECK_CASE(test_map_registers_and_mode),
-	   CHECK_CASE(test_bounce_buffer_placement), CHECK_CASE(test_mdl_helpers),
-	   CHECK_CASE(test_map_in_place), CHECK_CASE(test_map_16bit_in_place),
-	   CHECK_CASE(test_bounce_when_out_of_reach), CHECK_CASE(test_send_copies_in_at_map),
-	   CHECK_CASE(test_receive_copies_back_only_moved),
-	   CHECK_CASE(test_receive_16bit_copies_back_words), CHECK_CASE(test_flush_reports_misuse),
-	   CHECK_CASE(test_read_dma_counter), CHECK_CASE(test_ke_flush_io_buffers),
-	   CHECK_CASE(test_flush_adapter_buffers_cache))
+           CHECK_CASE(test_bounce_buffer_placement), CHECK_CASE(test_mdl_helpers),
+           CHECK_CASE(test_map_in_place), CHECK_CASE(test_map_16bit_in_place),
+           CHECK_CASE(test_bounce_when_out_of_reach), CHECK_CASE(test_send_copies_in_at_map),
+           CHECK_CASE(test_receive_copies_back_only_moved),
+           CHECK_CASE(test_receive_16bit_copies_back_words), CHECK_CASE(test_flush_reports_misuse),
+           CHECK_CASE(test_read_dma_counter), CHECK_CASE(test_ke_flush_io_buffers),
+           CHECK_CASE(test_flush_adapter_buffers_cache))

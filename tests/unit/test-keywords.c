@@ -66,7 +66,7 @@ static void test_doc_names_every_keyword(void)
 		bool found = strstr(doc, q) || strstr(doc, c);
 		if (!found)
 			fprintf(stderr, "docs/lesson-format.md does not name '%s'\n",
-				dv_keywords[i].name);
+			        dv_keywords[i].name);
 		CHECK(found);
 	}
 	free(doc);
@@ -95,7 +95,7 @@ static void test_doc_grammar_in_table(void)
 		/* a production starts at column 0; its continuation lines are indented */
 		if (line[0] != ' ') {
 			static const char *const heads[] = { "statement", "meta", "config",
-							     "askclause", "action" };
+				                             "askclause", "action" };
 			in_stmt = false;
 			for (size_t h = 0; h < 5; h++)
 				if (!strncmp(line, heads[h], strlen(heads[h])) &&
@@ -131,11 +131,11 @@ static void test_doc_grammar_in_table(void)
 				char *qe = strchr(q, '"');
 				if (qe) {
 					const struct dv_keyword *k =
-						dv_keyword_find(q, (size_t)(qe - q), NULL);
+					        dv_keyword_find(q, (size_t)(qe - q), NULL);
 					if (!k)
 						fprintf(stderr,
-							"the grammar names '%.*s', which the keyword table lacks\n",
-							(int)(qe - q), q);
+						        "the grammar names '%.*s', which the keyword table lacks\n",
+						        (int)(qe - q), q);
 					CHECK(k != NULL);
 					checked++;
 				}
@@ -170,8 +170,8 @@ static void test_dispatch(void)
 	char e[512], h[256];
 	first_error("step \"a\"\nlesson x\n", e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(
-		e,
-		"t.lesson:2:1: error: 'lesson' must come before the first step and the first action"));
+	        e,
+	        "t.lesson:2:1: error: 'lesson' must come before the first step and the first action"));
 	first_error("level 2\nlevel 3\n", e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, "t.lesson:2:1: error: 'level' given twice"));
 	first_error("allow dma-busy\nallow dma-busy\n", e, sizeof e, h, sizeof h);
@@ -187,8 +187,8 @@ static void test_dispatch(void)
 	first_error("hint \"x\"\n", e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, "t.lesson:1:1: error: 'hint' must follow an 'ask'"));
 	first_error(
-		"step \"a\"\nask \"q?\"\nanswer 1\nhint \"h\"\nexplain \"e\"\nid q7\nattempts 2\n",
-		e, sizeof e, h, sizeof h);
+	        "step \"a\"\nask \"q?\"\nanswer 1\nhint \"h\"\nexplain \"e\"\nid q7\nattempts 2\n",
+	        e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, ""));
 	first_error("setp \"a\"\n", e, sizeof e, h, sizeof h);
 	CHECK(!strcmp(e, "t.lesson:1:1: error: unknown statement 'setp'"));
@@ -203,8 +203,8 @@ static void test_rows_recorded(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L = parse("driver reference\nstep \"a\"\nsay hi\ndo out 0x0A 5\nrun 10\n"
-				    "run quiet\nwrite 0x1000 1 2\nexpect 1\ngoal 1\ndriver init\n",
-				    &m);
+	                            "run quiet\nwrite 0x1000 1 2\nexpect 1\ngoal 1\ndriver init\n",
+	                            &m);
 	CHECK(L != NULL);
 	if (!L) {
 		dv_msgs_finish(&m);
@@ -246,8 +246,8 @@ static void test_prompt(void)
 		CHECK(!strcmp(m.v[0].text, "sandbox:2:1: error: 'say' belongs in a lesson file"));
 		CHECK(!strcmp(m.v[1].text, "sandbox:3:1: error: 'goal' belongs in a lesson file"));
 		CHECK(!strcmp(
-			m.v[2].text,
-			"sandbox:4:1: error: 'title' belongs in a lesson file, not the prompt"));
+		        m.v[2].text,
+		        "sandbox:4:1: error: 'title' belongs in a lesson file, not the prompt"));
 	}
 	dv_arena_free(arena);
 	dv_lesson_free(L);

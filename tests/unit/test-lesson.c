@@ -15,28 +15,27 @@ static struct dv_lesson *parse(const char *text, struct dv_msgs *m)
 	return dv_lesson_parse("t.lesson", text, strlen(text), m);
 }
 
-static const char tour[] =
-	"lesson t\n"
-	"title \"A test\"\n"
-	"level 2\n"
-	"summary \"s\"\n"
-	"machine channel=1 memory=16M\n"
-	"out 0x0C 0\n"
-	"step \"One\" id=one\n"
-	"  say Hello *there*,\n"
-	"  say world.\n"
-	"  say\n"
-	"  say Second `para`.\n"
-	"  out 0x0A 0x06\n"
-	"  out 0x05 0x0F\n"
-	"  out 0x05 0x00\n"
-	"  ask \"Count?\" id=c answer 15 hint \"N-1\" hint \"two\"\n"
-	"    explain \"because\"\n"
-	"step \"Narration only\"\n"
-	"  say Nothing happens here.\n"
-	"step \"Three\"\n"
-	"  tick 5\n"
-	"  expect cycle == 5 && dma.ch2.count == 15\n";
+static const char tour[] = "lesson t\n"
+                           "title \"A test\"\n"
+                           "level 2\n"
+                           "summary \"s\"\n"
+                           "machine channel=1 memory=16M\n"
+                           "out 0x0C 0\n"
+                           "step \"One\" id=one\n"
+                           "  say Hello *there*,\n"
+                           "  say world.\n"
+                           "  say\n"
+                           "  say Second `para`.\n"
+                           "  out 0x0A 0x06\n"
+                           "  out 0x05 0x0F\n"
+                           "  out 0x05 0x00\n"
+                           "  ask \"Count?\" id=c answer 15 hint \"N-1\" hint \"two\"\n"
+                           "    explain \"because\"\n"
+                           "step \"Narration only\"\n"
+                           "  say Nothing happens here.\n"
+                           "step \"Three\"\n"
+                           "  tick 5\n"
+                           "  expect cycle == 5 && dma.ch2.count == 15\n";
 
 static void test_parse_model(void)
 {
@@ -89,12 +88,19 @@ static void test_errors(void)
 	}
 	dv_msgs_finish(&m);
 	/* metadata after an action, a hint without an ask, an unterminated string */
-	const char *bad[] = { "out 1 2\nmachine channel=1\n", "hint \"x\"\n", "title \"abc\n",
-		              "out 0x10000 1\n", "dreq 1 on\n", "machine channel=4\n", "output\n",
-		              "run until call Nope returns\n", "expect call MiniportISR\n",
+	const char *bad[] = { "out 1 2\nmachine channel=1\n",
+		              "hint \"x\"\n",
+		              "title \"abc\n",
+		              "out 0x10000 1\n",
+		              "dreq 1 on\n",
+		              "machine channel=4\n",
+		              "output\n",
+		              "run until call Nope returns\n",
+		              "expect call MiniportISR\n",
 		              "buffer a at 0x1000 len 10\nbuffer a at 0x2000 len 10\n",
 		              "call NdisMSetupDmaTransfer buffer=nope write=yes\n",
-		              "ask \"q\"\nstep \"s\"\n", "fill 0x2000000 16 0\n" };
+		              "ask \"q\"\nstep \"s\"\n",
+		              "fill 0x2000000 16 0\n" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		L = parse(bad[i], &m);
 		CHECK(L == NULL);
@@ -149,7 +155,9 @@ static void test_run_steps_and_seek(void)
 
 static void test_asks(void)
 {
-	struct dv_answer ans[3] = { { true, 0x49, "0x49" }, { false, 0, "Demand" }, { false, 0, "dma 2" } };
+	struct dv_answer ans[3] = { { true, 0x49, "0x49" },
+		                    { false, 0, "Demand" },
+		                    { false, 0, "dma 2" } };
 	struct dv_ask a;
 	memset(&a, 0, sizeof a);
 	a.answers = ans;
@@ -199,7 +207,9 @@ static void test_answers_and_bounds(void)
 	rm = dv_run_msgs(run);
 	CHECK_EQ(rm->n, 1); /* the expect after the bound does not run */
 	if (rm->n)
-		CHECK(strstr(rm->v[0].text, "t.lesson:2: run until dma.ch2.tc: still false after 100 cycles") != NULL);
+		CHECK(strstr(rm->v[0].text,
+		             "t.lesson:2: run until dma.ch2.tc: still false after 100 cycles") !=
+		      NULL);
 	dv_run_destroy(run);
 	dv_lesson_free(L);
 	dv_msgs_finish(&m);
@@ -219,10 +229,11 @@ static void test_answers_and_bounds(void)
 static void test_output_rows(void)
 {
 	struct dv_msgs m;
-	struct dv_lesson *L = parse("output-list cycle%D1.4.1 dma.ch2.count%X1.4.1 dma.ch2.masked%B1.1.1 "
-	                            "bus.owner%S1.3.1 ndis.status%S0.8.0\n"
-	                            "out 0x05 0xAB\nout 0x05 0x12\noutput\n",
-	                            &m);
+	struct dv_lesson *L =
+	        parse("output-list cycle%D1.4.1 dma.ch2.count%X1.4.1 dma.ch2.masked%B1.1.1 "
+	              "bus.owner%S1.3.1 ndis.status%S0.8.0\n"
+	              "out 0x05 0xAB\nout 0x05 0x12\noutput\n",
+	              &m);
 	CHECK(L != NULL);
 	if (!L)
 		return;
@@ -316,13 +327,13 @@ static struct dv_run *run_text(const char *text, struct dv_lesson **L, struct dv
 }
 
 /* The lesson sends a frame it wrote itself with `fill ... packet=N` (driver none). */
-#define SEND_FILLED(N)                                                                            \
-	"call NdisMRegisterDmaChannel demand=yes max=4096\n"                                      \
-	"buffer tx at 0x100000 len 60\n"                                                          \
-	"fill 0x100000 60 packet=" N "\n"                                                         \
-	"call NdisMSetupDmaTransfer buffer=tx write=yes\n"                                        \
-	"out 0x304 60\nout 0x305 0\nout 0x300 0x05\n"                                            \
-	"run until nic.isr & 0x01 == 0x01 max 2000\n"                                            \
+#define SEND_FILLED(N)                                                                             \
+	"call NdisMRegisterDmaChannel demand=yes max=4096\n"                                       \
+	"buffer tx at 0x100000 len 60\n"                                                           \
+	"fill 0x100000 60 packet=" N "\n"                                                          \
+	"call NdisMSetupDmaTransfer buffer=tx write=yes\n"                                         \
+	"out 0x304 60\nout 0x305 0\nout 0x300 0x05\n"                                              \
+	"run until nic.isr & 0x01 == 0x01 max 2000\n"                                              \
 	"call NdisMCompleteDmaTransfer buffer=tx write=yes\n"
 
 /* peer.last.ok checks the packet of the last `fill ... packet=N`, whatever N, and only it. */
@@ -330,12 +341,14 @@ static void test_peer_last_ok_fill(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L;
-	struct dv_run *run = run_text(SEND_FILLED("70") "expect peer.frames == 1 && peer.last.ok == 1\n"
-	                              "fill 0x200000 60 packet=71\n" /* a later fill is what counts now */
-	                              "expect peer.last.ok == 0\n"
-	                              "fill 0x200000 60 packet=70\n"
-	                              "expect peer.last.ok == 1\n",
-	                              &L, &m);
+	struct dv_run *run = run_text(
+	        SEND_FILLED(
+	                "70") "expect peer.frames == 1 && peer.last.ok == 1\n"
+	                      "fill 0x200000 60 packet=71\n" /* a later fill is what counts now */
+	                      "expect peer.last.ok == 0\n"
+	                      "fill 0x200000 60 packet=70\n"
+	                      "expect peer.last.ok == 1\n",
+	        &L, &m);
 	if (run) {
 		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
 		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_ERROR), 0);
@@ -377,13 +390,14 @@ static void test_register_param(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L;
-	struct dv_run *run = run_text("call NdisMRegisterDmaChannel channel=2 max=4096\n"
-	                              "call NdisMRegisterDmaChannel param=3 channel=1 demand=yes max=4096\n"
-	                              "expect ndis.status == NDIS_STATUS_SUCCESS\n"
-	                              "buffer tx at 0x100000 len 60\n"
-	                              "call NdisMSetupDmaTransfer buffer=tx write=yes\n"
-	                              "expect dma.ch1.mode == 0x09 && dma.ch3.mode == 0\n",
-	                              &L, &m);
+	struct dv_run *run =
+	        run_text("call NdisMRegisterDmaChannel channel=2 max=4096\n"
+	                 "call NdisMRegisterDmaChannel param=3 channel=1 demand=yes max=4096\n"
+	                 "expect ndis.status == NDIS_STATUS_SUCCESS\n"
+	                 "buffer tx at 0x100000 len 60\n"
+	                 "call NdisMSetupDmaTransfer buffer=tx write=yes\n"
+	                 "expect dma.ch1.mode == 0x09 && dma.ch3.mode == 0\n",
+	                 &L, &m);
 	if (run) {
 		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
 		const struct dv_ndis *nd = dv_run_ndis(run);
@@ -414,24 +428,25 @@ static void test_ports(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L;
-	struct dv_run *run = run_text("out 0x0A 0x06\nin 0x08\n"
-	                              "expect ports.out == 1 && ports.in == 1 && ports.out.step == 1\n"
-	                              "step \"a\"\n"
-	                              "  expect ports.out.step == 0 && ports.in.step == 0 && ports.out == 1\n"
-	                              "  call NdisRawWritePortUchar port=0x0C value=0\n"
-	                              "  call NdisRawReadPortUchar port=0x08\n"
-	                              "  expect ports.out.step == 1 && ports.in.step == 1 && ports.out == 2\n"
-	                              "  call NdisMRegisterDmaChannel demand=yes max=4096\n"
-	                              "  buffer rx at 0x101000 len 4096\n"
-	                              "  buffer tx at 0x100000 len 60\n"
-	                              "  call NdisMSetupDmaTransfer buffer=rx write=no\n"
-	                              "step \"busy\"\n"
-	                              "  call NdisMSetupDmaTransfer buffer=tx write=yes\n"
-	                              "  expect ndis.status == NDIS_STATUS_RESOURCES && ports.out.step == 0\n"
-	                              "  expect ports.in.step == 0\n"
-	                              "  call NdisMCompleteDmaTransfer buffer=rx write=no\n"
-	                              "  expect ports.out.step > 0\n",
-	                              &L, &m);
+	struct dv_run *run =
+	        run_text("out 0x0A 0x06\nin 0x08\n"
+	                 "expect ports.out == 1 && ports.in == 1 && ports.out.step == 1\n"
+	                 "step \"a\"\n"
+	                 "  expect ports.out.step == 0 && ports.in.step == 0 && ports.out == 1\n"
+	                 "  call NdisRawWritePortUchar port=0x0C value=0\n"
+	                 "  call NdisRawReadPortUchar port=0x08\n"
+	                 "  expect ports.out.step == 1 && ports.in.step == 1 && ports.out == 2\n"
+	                 "  call NdisMRegisterDmaChannel demand=yes max=4096\n"
+	                 "  buffer rx at 0x101000 len 4096\n"
+	                 "  buffer tx at 0x100000 len 60\n"
+	                 "  call NdisMSetupDmaTransfer buffer=rx write=no\n"
+	                 "step \"busy\"\n"
+	                 "  call NdisMSetupDmaTransfer buffer=tx write=yes\n"
+	                 "  expect ndis.status == NDIS_STATUS_RESOURCES && ports.out.step == 0\n"
+	                 "  expect ports.in.step == 0\n"
+	                 "  call NdisMCompleteDmaTransfer buffer=rx write=no\n"
+	                 "  expect ports.out.step > 0\n",
+	                 &L, &m);
 	if (run) {
 		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
 		uint32_t v = 0, w = 0;
@@ -483,8 +498,8 @@ static void test_counter_driver(void)
 }
 
 /* A frame arrives; the DPC waits at DISPATCH_LEVEL for the lesson to lower the IRQL. */
-#define RX_PENDING                                                                                \
-	"driver reference\ndriver init\nirql dispatch\npeer send 60\n"                          \
+#define RX_PENDING                                                                                 \
+	"driver reference\ndriver init\nirql dispatch\npeer send 60\n"                             \
 	"run until cpu.dpc_count == 1 max 2000\n"
 
 /* break at, and run until a call returns: the driver stops inside its DPC, right after the
@@ -493,12 +508,17 @@ static void test_counter_driver(void)
 static void test_answer_forms(void)
 {
 	struct dv_msgs m;
-	struct dv_lesson *L = parse("step \"s\"\nask \"Status?\" answer NDIS_STATUS_RESOURCES\nask \"Mode?\" answer 0x05\n", &m);
+	struct dv_lesson *L = parse(
+	        "step \"s\"\nask \"Status?\" answer NDIS_STATUS_RESOURCES\nask \"Mode?\" answer 0x05\n",
+	        &m);
 	CHECK(L != NULL && L->nasks == 2);
 	if (L) {
-		CHECK(dv_ask_accepts(L->asks[0], "resources") && dv_ask_accepts(L->asks[0], "NDIS_STATUS_RESOURCES"));
-		CHECK(!dv_ask_accepts(L->asks[0], "STATUS_RESOURCES") && !dv_ask_accepts(L->asks[0], "success"));
-		CHECK(dv_ask_accepts(L->asks[1], "05h") && dv_ask_accepts(L->asks[1], "0b101") && dv_ask_accepts(L->asks[1], " 5 "));
+		CHECK(dv_ask_accepts(L->asks[0], "resources") &&
+		      dv_ask_accepts(L->asks[0], "NDIS_STATUS_RESOURCES"));
+		CHECK(!dv_ask_accepts(L->asks[0], "STATUS_RESOURCES") &&
+		      !dv_ask_accepts(L->asks[0], "success"));
+		CHECK(dv_ask_accepts(L->asks[1], "05h") && dv_ask_accepts(L->asks[1], "0b101") &&
+		      dv_ask_accepts(L->asks[1], " 5 "));
 		CHECK(!dv_ask_accepts(L->asks[1], "5h5") && !dv_ask_accepts(L->asks[1], "h"));
 	}
 	uint32_t v = 0;
@@ -512,17 +532,18 @@ static void test_break_in_dpc(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L;
-	struct dv_run *run = run_text(RX_PENDING
-	                              "break at call NdisMCompleteDmaTransfer returns\n"
-	                              "irql passive\n"
-	                              /* paused: the Complete ran, the re-arm did not */
-	                              "expect calls.NdisMCompleteDmaTransfer == 1 && ndis.inprogress == 0\n"
-	                              "expect dma.ch1.masked == 1 && cpu.irql == 2 && rx.frames == 0\n"
-	                              "expect calls.NdisMSetupDmaTransfer == 1\n"
-	                              "run until cpu.irql == 0 max 10\n"
-	                              "expect calls.NdisMSetupDmaTransfer == 2 && ndis.inprogress == 1 && rx.frames == 1\n"
-	                              "expect dma.ch1.masked == 0\n",
-	                              &L, &m);
+	struct dv_run *run = run_text(
+	        RX_PENDING
+	        "break at call NdisMCompleteDmaTransfer returns\n"
+	        "irql passive\n"
+	        /* paused: the Complete ran, the re-arm did not */
+	        "expect calls.NdisMCompleteDmaTransfer == 1 && ndis.inprogress == 0\n"
+	        "expect dma.ch1.masked == 1 && cpu.irql == 2 && rx.frames == 0\n"
+	        "expect calls.NdisMSetupDmaTransfer == 1\n"
+	        "run until cpu.irql == 0 max 10\n"
+	        "expect calls.NdisMSetupDmaTransfer == 2 && ndis.inprogress == 1 && rx.frames == 1\n"
+	        "expect dma.ch1.masked == 0\n",
+	        &L, &m);
 	if (run) {
 		const struct dv_msgs *msgs = dv_run_msgs(run);
 		for (size_t i = 0; i < msgs->n; i++)
@@ -536,13 +557,15 @@ static void test_break_in_dpc(void)
 
 	/* run until call X returns stops there even inside a callback, and a second one resumes
 	 * the driver and stops at the DPC's own return. */
-	run = run_text(RX_PENDING "irql passive\n"
-	               "peer send 60\n"
-	               "run until call NdisMCompleteDmaTransfer returns max 2000\n"
-	               "expect calls.NdisMCompleteDmaTransfer == 2 && ndis.inprogress == 0 && rx.frames == 1\n"
-	               "run until call MiniportHandleInterrupt returns max 10\n"
-	               "expect calls.NdisMSetupDmaTransfer == 3 && rx.frames == 2 && ndis.inprogress == 1\n",
-	               &L, &m);
+	run = run_text(
+	        RX_PENDING
+	        "irql passive\n"
+	        "peer send 60\n"
+	        "run until call NdisMCompleteDmaTransfer returns max 2000\n"
+	        "expect calls.NdisMCompleteDmaTransfer == 2 && ndis.inprogress == 0 && rx.frames == 1\n"
+	        "run until call MiniportHandleInterrupt returns max 10\n"
+	        "expect calls.NdisMSetupDmaTransfer == 3 && rx.frames == 2 && ndis.inprogress == 1\n",
+	        &L, &m);
 	if (run)
 		CHECK_EQ(dv_msgs_count(dv_run_msgs(run), DV_MSG_FAIL), 0);
 	dv_run_destroy(run);
@@ -550,19 +573,24 @@ static void test_break_in_dpc(void)
 	dv_msgs_finish(&m);
 
 	/* A break that never holds is the author's mistake, said at its line. */
-	run = run_text("driver reference\ndriver init\nbreak at call NdisMCompleteDmaTransfer returns\ntick 3\n",
-	               &L, &m);
+	run = run_text(
+	        "driver reference\ndriver init\nbreak at call NdisMCompleteDmaTransfer returns\ntick 3\n",
+	        &L, &m);
 	if (run) {
 		const struct dv_msgs *msgs = dv_run_msgs(run);
 		CHECK_EQ(dv_msgs_count(msgs, DV_MSG_FAIL), 1);
-		CHECK(msgs->n && strstr(msgs->v[0].text, "t.lesson:3:") && strstr(msgs->v[0].text, "ended before it held"));
+		CHECK(msgs->n && strstr(msgs->v[0].text, "t.lesson:3:") &&
+		      strstr(msgs->v[0].text, "ended before it held"));
 	}
 	dv_run_destroy(run);
 	dv_lesson_free(L);
 	dv_msgs_finish(&m);
 
 	/* Destroyed while the driver is paused: it finishes first (ASan sees no leak). */
-	L = parse(RX_PENDING "break at call NdisMCompleteDmaTransfer returns\nirql passive\nexpect cpu.irql == 2\n", &m);
+	L = parse(
+	        RX_PENDING
+	        "break at call NdisMCompleteDmaTransfer returns\nirql passive\nexpect cpu.irql == 2\n",
+	        &m);
 	CHECK(L != NULL);
 	run = L ? dv_run_create(L, NULL) : NULL;
 	for (int i = 0; run && i < 7; i++)
@@ -704,8 +732,8 @@ static void test_byte_order_mark(void)
 static void test_compare_to_stays_in_folder(void)
 {
 	struct dv_msgs m;
-	const char *bad[] = { "/etc/passwd", "../x.cmp",  "a/../../x.cmp",
-		              "..",          "a/..",      "\"/tmp/x y\"" };
+	const char *bad[] = { "/etc/passwd", "../x.cmp", "a/../../x.cmp",
+		              "..",          "a/..",     "\"/tmp/x y\"" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[200];
 		snprintf(text, sizeof text, "lesson c\ncompare-to %s\n", bad[i]);
@@ -731,10 +759,11 @@ static void test_compare_to_stays_in_folder(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_parse_model), CHECK_CASE(test_default_id), CHECK_CASE(test_errors),
-           CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks), CHECK_CASE(test_answers_and_bounds),
-           CHECK_CASE(test_output_rows), CHECK_CASE(test_command_and_determinism),
-           CHECK_CASE(test_value_format), CHECK_CASE(test_copy_threshold),
-           CHECK_CASE(test_peer_last_ok_fill), CHECK_CASE(test_register_param), CHECK_CASE(test_ports),
-           CHECK_CASE(test_counter_driver), CHECK_CASE(test_break_in_dpc), CHECK_CASE(test_answer_forms),
+           CHECK_CASE(test_run_steps_and_seek), CHECK_CASE(test_asks),
+           CHECK_CASE(test_answers_and_bounds), CHECK_CASE(test_output_rows),
+           CHECK_CASE(test_command_and_determinism), CHECK_CASE(test_value_format),
+           CHECK_CASE(test_copy_threshold), CHECK_CASE(test_peer_last_ok_fill),
+           CHECK_CASE(test_register_param), CHECK_CASE(test_ports), CHECK_CASE(test_counter_driver),
+           CHECK_CASE(test_break_in_dpc), CHECK_CASE(test_answer_forms),
            CHECK_CASE(test_long_continuations), CHECK_CASE(test_byte_order_mark),
            CHECK_CASE(test_compare_to_stays_in_folder))

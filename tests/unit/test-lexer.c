@@ -103,7 +103,7 @@ static void test_readers(void)
 	CHECK(!dv_want_num(&x.p, "a byte", 0, 255, &v));
 	CHECK(x.m.n == 1 &&
 	      !strcmp(x.m.v[0].text,
-		      "t.lesson:7:11: error: a byte must be between 0 and 255, got 300"));
+	              "t.lesson:7:11: error: a byte must be between 0 and 255, got 300"));
 	CHECK(dv_at_end(&x.p) && dv_want_end(&x.p));
 	lx_close(&x);
 
@@ -166,4 +166,4 @@ static void test_continuation(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_tokens), CHECK_CASE(test_strings), CHECK_CASE(test_readers),
-	   CHECK_CASE(test_numbers), CHECK_CASE(test_suggest), CHECK_CASE(test_continuation))
+           CHECK_CASE(test_numbers), CHECK_CASE(test_suggest), CHECK_CASE(test_continuation))

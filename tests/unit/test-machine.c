@@ -35,7 +35,7 @@ static int row_of(const char *name)
 static void test_dma_port_map(void)
 {
 	static const uint16_t dma2[16] = { 0xC0, 0xC2, 0xC4, 0xC6, 0xC8, 0xCA, 0xCC, 0xCE,
-					   0xD0, 0xD2, 0xD4, 0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
+		                           0xD0, 0xD2, 0xD4, 0xD6, 0xD8, 0xDA, 0xDC, 0xDE };
 	static const uint16_t page[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
 	for (unsigned r = 0; r < 16; r++) {
 		CHECK_EQ(DV_DMA_PORT(0, r), r);
@@ -132,12 +132,12 @@ static void test_every_port_one_device(void)
 				}
 			}
 			const struct dv_device *d =
-				dv_bus_decode(&sim->st, (uint16_t)p, &unit, &reg);
+			        dv_bus_decode(&sim->st, (uint16_t)p, &unit, &reg);
 			bool ok = claims == (want ? 1u : 0u) && (d == NULL) == (want == NULL) &&
-				  (!d || (strcmp(d->name, want) == 0 && unit == wu && reg == wr));
+			          (!d || (strcmp(d->name, want) == 0 && unit == wu && reg == wr));
 			if (!ok && bad++ < 5)
 				fprintf(stderr, "base 0x%X port 0x%X: %u claims, decoded to %s\n",
-					base, (unsigned)p, claims, d ? d->name : "nobody");
+				        base, (unsigned)p, claims, d ? d->name : "nobody");
 		}
 		CHECK_EQ(bad, 0);
 		dv_sim_destroy(sim);
@@ -164,18 +164,15 @@ static int rank_of(const struct dv_event *e)
 {
 	switch (e->src) {
 	case DV_SRC_NIC:
-	case DV_SRC_PEER:
-		return row_of("nic");
-	case DV_SRC_DMA:
-		return row_of("dma");
+	case DV_SRC_PEER: return row_of("nic");
+	case DV_SRC_DMA: return row_of("dma");
 	case DV_SRC_MACHINE:
 		if (e->kind == DV_EV_STATE &&
 		    (e->slot == DV_SLOT_CYCLE || e->slot == DV_SLOT_BUS_CPU_CYCLES ||
 		     e->slot == DV_SLOT_BUS_DMA_CYCLES))
 			return -1;
-		return row_of("dma"); /* arbitration runs as the machine */
-	default:
-		return row_of("cpu"); /* interrupt delivery runs as whoever drives the machine */
+		return row_of("dma");  /* arbitration runs as the machine */
+	default: return row_of("cpu"); /* interrupt delivery runs as whoever drives the machine */
 	}
 }
 
@@ -211,7 +208,7 @@ static void test_tick_order(void)
 		/* One tick: from its cycle event to the next one. */
 		size_t end = i + 1;
 		while (end < sim->trace.len && !(sim->trace.ev[end].kind == DV_EV_STATE &&
-						 sim->trace.ev[end].slot == DV_SLOT_CYCLE))
+		                                 sim->trace.ev[end].slot == DV_SLOT_CYCLE))
 			end++;
 		int last = -1;
 		unsigned seen = 0;
@@ -300,5 +297,5 @@ static void test_cpu_peek(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_dma_port_map), CHECK_CASE(test_table_rows),
-	   CHECK_CASE(test_every_port_one_device), CHECK_CASE(test_motherboard_wins),
-	   CHECK_CASE(test_tick_order), CHECK_CASE(test_dack_routing), CHECK_CASE(test_cpu_peek))
+           CHECK_CASE(test_every_port_one_device), CHECK_CASE(test_motherboard_wins),
+           CHECK_CASE(test_tick_order), CHECK_CASE(test_dack_routing), CHECK_CASE(test_cpu_peek))

@@ -75,7 +75,7 @@ static void test_32mib_reach(void)
 	struct dv_sim *sim = make_sim(DV_MEM_MAX, true, 0);
 	CHECK_EQ(sim->st.mem_size, DV_MEM_MAX);
 	dv_sim_mem_write(sim, DV_MEM_MAX - 1, 0xE1);
-	dv_sim_mem_write(sim, 16u << 20, 0xE2);	      /* the first byte above the ISA limit */
+	dv_sim_mem_write(sim, 16u << 20, 0xE2);       /* the first byte above the ISA limit */
 	dv_sim_mem_write(sim, (16u << 20) - 1, 0xE3); /* the last byte below it */
 	CHECK_EQ(dv_sim_mem_read(sim, DV_MEM_MAX - 1), 0xE1);
 	CHECK_EQ(dv_sim_mem_read(sim, 16u << 20), 0xE2);
@@ -506,9 +506,9 @@ static void test_cache_time_travel(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_unwritten_reads_zero), CHECK_CASE(test_32mib_reach),
-	   CHECK_CASE(test_absent_memory), CHECK_CASE(test_cow_pool),
-	   CHECK_CASE(test_cow_keyframe_and_cursor), CHECK_CASE(test_hash_content_not_ids),
-	   CHECK_CASE(test_cache_cpu_write_stays_in_cache),
-	   CHECK_CASE(test_cache_dma_write_is_stale), CHECK_CASE(test_cache_eviction_writes_back),
-	   CHECK_CASE(test_cache_large_flush), CHECK_CASE(test_cache_coherent_bypass),
-	   CHECK_CASE(test_cache_time_travel))
+           CHECK_CASE(test_absent_memory), CHECK_CASE(test_cow_pool),
+           CHECK_CASE(test_cow_keyframe_and_cursor), CHECK_CASE(test_hash_content_not_ids),
+           CHECK_CASE(test_cache_cpu_write_stays_in_cache),
+           CHECK_CASE(test_cache_dma_write_is_stale), CHECK_CASE(test_cache_eviction_writes_back),
+           CHECK_CASE(test_cache_large_flush), CHECK_CASE(test_cache_coherent_bypass),
+           CHECK_CASE(test_cache_time_travel))

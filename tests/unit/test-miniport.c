@@ -130,14 +130,17 @@ static void test_staging_threshold(void)
 {
 	CHECK(start(true, 1));
 	/* 255 bytes in three chained buffers: copied into the staging buffer, one transfer. */
-	struct dv_packet_spec small = { 3, { { 100, 0, false }, { 100, 0, false }, { 55, 0, false } } };
+	struct dv_packet_spec small = {
+		3, { { 100, 0, false }, { 100, 0, false }, { 55, 0, false } }
+	};
 	size_t from = sim->trace.len;
 	int idx = send_and_wait(&small);
 	check_peer_got(idx);
 	unsigned setups_small = count_calls(from, DV_CALL_SETUP_DMA_TRANSFER);
 	CHECK(count_calls(from, DV_CALL_MOVE_MEMORY) >= 3);
 	/* 300 bytes in three buffers: one transfer per chained buffer. */
-	struct dv_packet_spec big = { 3, { { 100, 0, false }, { 100, 0, false }, { 100, 0, false } } };
+	struct dv_packet_spec big = { 3,
+		                      { { 100, 0, false }, { 100, 0, false }, { 100, 0, false } } };
 	from = sim->trace.len;
 	idx = send_and_wait(&big);
 	check_peer_got(idx);
@@ -152,7 +155,7 @@ static void test_staging_threshold(void)
 static void test_threshold_from_configuration(void)
 {
 	struct dv_packet_spec mid = { 3,
-				      { { 100, 0, false }, { 100, 0, false }, { 100, 0, false } } };
+		                      { { 100, 0, false }, { 100, 0, false }, { 100, 0, false } } };
 	struct dv_packet_spec small = {
 		3, { { 100, 0, false }, { 100, 0, false }, { 55, 0, false } }
 	};
@@ -269,9 +272,11 @@ static void test_busy_channel_send_while_receiving(void)
 static NDIS_HANDLE lazy_dma;
 static NDIS_STATUS lazy_init(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMediumIndex,
                              PNDIS_MEDIUM MediumArray, UINT MediumArraySize,
-                             NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE WrapperConfigurationContext)
+                             NDIS_HANDLE MiniportAdapterHandle,
+                             NDIS_HANDLE WrapperConfigurationContext)
 {
-	(void)OpenErrorStatus, (void)MediumArray, (void)MediumArraySize, (void)WrapperConfigurationContext;
+	(void)OpenErrorStatus, (void)MediumArray, (void)MediumArraySize,
+	        (void)WrapperConfigurationContext;
 	NDIS_DMA_DESCRIPTION d;
 	*SelectedMediumIndex = 0;
 	NdisMSetAttributes(MiniportAdapterHandle, MiniportAdapterHandle, FALSE, Isa);
@@ -339,7 +344,7 @@ static void test_missing_deregister(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_init_and_halt), CHECK_CASE(test_send_sizes),
-	   CHECK_CASE(test_staging_threshold), CHECK_CASE(test_threshold_from_configuration),
-	   CHECK_CASE(test_builtin_table), CHECK_CASE(test_send_bounced),
-	   CHECK_CASE(test_receive_sizes), CHECK_CASE(test_non_coherent_machine),
-	   CHECK_CASE(test_busy_channel_send_while_receiving), CHECK_CASE(test_missing_deregister))
+           CHECK_CASE(test_staging_threshold), CHECK_CASE(test_threshold_from_configuration),
+           CHECK_CASE(test_builtin_table), CHECK_CASE(test_send_bounced),
+           CHECK_CASE(test_receive_sizes), CHECK_CASE(test_non_coherent_machine),
+           CHECK_CASE(test_busy_channel_send_while_receiving), CHECK_CASE(test_missing_deregister))

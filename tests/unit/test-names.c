@@ -77,9 +77,9 @@ static void test_words(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L =
-		parse("expect ndis.status == NDIS_STATUS_SUCCESS && bus.owner == cpu && "
-		      "verifier.last == none && 1 == yes\n",
-		      &m);
+	        parse("expect ndis.status == NDIS_STATUS_SUCCESS && bus.owner == cpu && "
+	              "verifier.last == none && 1 == yes\n",
+	              &m);
 	CHECK(L != NULL);
 	if (L) {
 		const struct dv_cond *c = &L->stmts[0].cond;
@@ -97,7 +97,7 @@ static void test_words(void)
 	CHECK(L == NULL && m.n == 1);
 	if (m.n == 1) {
 		CHECK(!strcmp(m.v[0].text,
-			      "t.lesson:1:23: error: unknown status 'NDIS_STATUS_SUCESS'"));
+		              "t.lesson:1:23: error: unknown status 'NDIS_STATUS_SUCESS'"));
 		CHECK(m.v[0].hint && !strcmp(m.v[0].hint, "did you mean 'NDIS_STATUS_SUCCESS'?"));
 	}
 	dv_msgs_finish(&m);
@@ -112,7 +112,7 @@ static void test_values(void)
 {
 	struct dv_msgs m;
 	struct dv_lesson *L =
-		parse("lesson t\nout 0x0A 0x05\nin 0x08\nbuffer b at 0x20000 len 32\n", &m);
+	        parse("lesson t\nout 0x0A 0x05\nin 0x08\nbuffer b at 0x20000 len 32\n", &m);
 	CHECK(L != NULL);
 	if (!L)
 		return;
@@ -154,4 +154,4 @@ static void test_table(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_table), CHECK_CASE(test_forms), CHECK_CASE(test_buffers),
-	   CHECK_CASE(test_words), CHECK_CASE(test_values))
+           CHECK_CASE(test_words), CHECK_CASE(test_values))

@@ -88,7 +88,7 @@ static void test_register_ok(void)
 	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
 	CHECK(h != NULL);
 	struct dv_dma_handle *d = h;
-	CHECK_EQ(d->adapter->mode, 0x01); /* channel 1, demand (00), no auto-init */
+	CHECK_EQ(d->adapter->mode, 0x01);       /* channel 1, demand (00), no auto-init */
 	CHECK_EQ(d->adapter->map_registers, 2); /* pages(4096) + 1 */
 	CHECK_EQ(((PNDIS_DMA_BLOCK)h)->InProgress, FALSE);
 	CHECK_EQ(nd->violations, 0);
@@ -98,7 +98,8 @@ static void test_register_ok(void)
 	desc.AutoInitialize = TRUE;
 	desc.DmaChannel = 3;
 	NDIS_HANDLE h3 = NULL;
-	CHECK_EQ(NdisMRegisterDmaChannel(&h3, (NDIS_HANDLE)nd, 0, FALSE, &desc, 0xFFFFFFFFu), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(NdisMRegisterDmaChannel(&h3, (NDIS_HANDLE)nd, 0, FALSE, &desc, 0xFFFFFFFFu),
+	         NDIS_STATUS_SUCCESS);
 	CHECK_EQ(((struct dv_dma_handle *)h3)->adapter->mode, 0x53); /* single | auto-init | ch 3 */
 	CHECK_EQ(((struct dv_dma_handle *)h3)->adapter->map_registers, 16); /* capped */
 	teardown();
@@ -122,7 +123,8 @@ static void test_register_refusals(void)
 	d.DmaChannel = 2;
 	d.DmaPort = 1; /* an MCA field: must be 0 */
 	NDIS_HANDLE h = NULL;
-	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 2, FALSE, &d, 4096), NDIS_STATUS_RESOURCES);
+	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 2, FALSE, &d, 4096),
+	         NDIS_STATUS_RESOURCES);
 	CHECK_EQ(fired(DV_RULE_DMA_DESCRIPTION), 5);
 	/* A channel another handle holds is a conflict. */
 	CHECK(reg(2, Width8Bits, true, 4096, &st) != NULL);
@@ -131,7 +133,8 @@ static void test_register_refusals(void)
 	/* The DmaChannel parameter is ignored: the description's channel counts (MS-REG). */
 	NdisZeroMemory(&d, sizeof d);
 	d.DmaChannel = 3;
-	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 2, FALSE, &d, 4096), NDIS_STATUS_SUCCESS);
+	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 2, FALSE, &d, 4096),
+	         NDIS_STATUS_SUCCESS);
 	CHECK_EQ(((struct dv_dma_handle *)h)->channel, 3);
 	teardown();
 }
@@ -166,7 +169,9 @@ static void test_setup_programs_canonical_sequence(void)
 	uint8_t val[16];
 	unsigned n = port_writes(from, sim->trace.len, port, val, 16);
 	/* mask, clear flip-flop, mode, address low/high, page, count-1 low/high, unmask */
-	static const uint16_t want_port[9] = { 0x0A, 0x0C, 0x0B, 0x02, 0x02, 0x83, 0x03, 0x03, 0x0A };
+	static const uint16_t want_port[9] = {
+		0x0A, 0x0C, 0x0B, 0x02, 0x02, 0x83, 0x03, 0x03, 0x0A
+	};
 	static const uint8_t want_val[9] = { 0x05, 0x00, 0x49, 0x00, 0x34, 0x12, 0xE9, 0x05, 0x01 };
 	CHECK_EQ(n, 9);
 	for (unsigned i = 0; i < 9 && i < n; i++) {
@@ -229,7 +234,9 @@ static void test_setup_invalid_lengths(void)
 	NDIS_STATUS st;
 	NDIS_HANDLE h = reg(1, Width8Bits, true, 2048, &st);
 	PNDIS_BUFFER b = buf_at(0x30000, 1000, false);
-	struct { ULONG off, len; } bad[] = { { 0, 0 }, { 0, 1001 }, { 999, 2 }, { 1000, 1 } };
+	struct {
+		ULONG off, len;
+	} bad[] = { { 0, 0 }, { 0, 1001 }, { 999, 2 }, { 1000, 1 } };
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		size_t from = sim->trace.len;
 		uint16_t port[4];
@@ -414,7 +421,7 @@ static void test_16bit_channel(void)
 	CHECK_EQ(sim->st.page[5], 0x02);                 /* page bit 0 cleared */
 	CHECK_EQ(sim->st.dma[1].ch[1].cur_count, 127);   /* words - 1 */
 	CHECK_EQ(dv_dma_phys(&sim->st, 5), 0x31000);
-	CHECK_EQ(NdisMReadDmaCounter(h), 256);            /* words doubled to bytes */
+	CHECK_EQ(NdisMReadDmaCounter(h), 256); /* words doubled to bytes */
 	NdisMCompleteDmaTransfer(&st, h, b, 0, 256, TRUE);
 	/* A range crossing a 128 KiB block is bounced; one crossing only 64 KiB is not. */
 	PNDIS_BUFFER x64 = buf_at(0x2FF00, 512, false);
@@ -468,7 +475,7 @@ static void test_cache_receive_stale_then_fresh(void)
 	/* Without NDIS (raw 8237 programming, no flush), a line cached before the transfer
 	 * hides what the device wrote: stale data. */
 	dv_sim_cpu_read(sim, 0xA0000); /* caches the line: zeros */
-	dv_sim_in(sim, 0x08);           /* reading status clears the earlier TC bit */
+	dv_sim_in(sim, 0x08);          /* reading status clears the earlier TC bit */
 	dv_sim_out(sim, 0x0A, 0x06);
 	dv_sim_out(sim, 0x0C, 0);
 	dv_sim_out(sim, 0x0B, 0x46);
@@ -544,7 +551,7 @@ static void test_two_contexts(void)
 	NDIS_HANDLE ha = NULL, hb = NULL;
 	size_t ra = a->nrec, rb = b->nrec;
 	CHECK_EQ(NdisMRegisterDmaChannel(&ha, (NDIS_HANDLE)a, 1, FALSE, &d, 4096),
-		 NDIS_STATUS_SUCCESS);
+	         NDIS_STATUS_SUCCESS);
 	CHECK_EQ(a->nhandles, 1);
 	CHECK_EQ(b->nhandles, 0);
 	CHECK(a->nrec > ra);
@@ -552,7 +559,7 @@ static void test_two_contexts(void)
 	d.DmaChannel = 3;
 	dv_ndis_bind(a);
 	CHECK_EQ(NdisMRegisterDmaChannel(&hb, (NDIS_HANDLE)b, 3, FALSE, &d, 4096),
-		 NDIS_STATUS_SUCCESS);
+	         NDIS_STATUS_SUCCESS);
 	CHECK_EQ(b->nhandles, 1);
 	CHECK_EQ(a->nhandles, 1);
 	/* Setup on b's handle while a is bound programs b's machine only. */
@@ -707,7 +714,7 @@ static void test_typed_records(void)
 	d.DmaChannel = 3;
 	NDIS_HANDLE h = NULL;
 	CHECK_EQ(NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 7, TRUE, &d, 3000),
-		 NDIS_STATUS_SUCCESS);
+	         NDIS_STATUS_SUCCESS);
 	CHECK(last_args(DV_CALL_REGISTER_DMA_CHANNEL, &a));
 	CHECK_EQ(a.reg.channel, 7);
 	CHECK(a.reg.dma32);
@@ -957,16 +964,16 @@ static void test_memory_allocation(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts),
-	   CHECK_CASE(test_read_configuration), CHECK_CASE(test_typed_records),
-	   CHECK_CASE(test_register_refusals), CHECK_CASE(test_register_context_and_irql),
-	   CHECK_CASE(test_setup_programs_canonical_sequence),
-	   CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
-	   CHECK_CASE(test_complete_masks_and_keeps_residue), CHECK_CASE(test_complete_misuse),
-	   CHECK_CASE(test_bounce_above_16m_send),
-	   CHECK_CASE(test_bounce_receive_copies_back_only_moved), CHECK_CASE(test_64k_boundary),
-	   CHECK_CASE(test_16bit_channel), CHECK_CASE(test_cache_send_flush),
-	   CHECK_CASE(test_cache_receive_stale_then_fresh),
-	   CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
-	   CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
-	   CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
-	   CHECK_CASE(test_bounce_in_small_memory), CHECK_CASE(test_memory_allocation))
+           CHECK_CASE(test_read_configuration), CHECK_CASE(test_typed_records),
+           CHECK_CASE(test_register_refusals), CHECK_CASE(test_register_context_and_irql),
+           CHECK_CASE(test_setup_programs_canonical_sequence),
+           CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
+           CHECK_CASE(test_complete_masks_and_keeps_residue), CHECK_CASE(test_complete_misuse),
+           CHECK_CASE(test_bounce_above_16m_send),
+           CHECK_CASE(test_bounce_receive_copies_back_only_moved), CHECK_CASE(test_64k_boundary),
+           CHECK_CASE(test_16bit_channel), CHECK_CASE(test_cache_send_flush),
+           CHECK_CASE(test_cache_receive_stale_then_fresh),
+           CHECK_CASE(test_cache_incoherent_complete), CHECK_CASE(test_bad_handles),
+           CHECK_CASE(test_deregister_busy), CHECK_CASE(test_irql_rules),
+           CHECK_CASE(test_data_rules), CHECK_CASE(test_completion_rules),
+           CHECK_CASE(test_bounce_in_small_memory), CHECK_CASE(test_memory_allocation))

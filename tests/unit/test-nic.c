@@ -407,13 +407,13 @@ static void test_rx_wire_rate(void)
 	dv_sim_run(sim, 1);
 	CHECK_EQ(sim->st.nic.rx_count, 1);
 	CHECK_EQ(in(sim, DV_NIC_STATUS) & (DV_NIC_ST_RXBUSY | DV_NIC_ST_RXDATA),
-		 DV_NIC_ST_RXBUSY | DV_NIC_ST_RXDATA);
+	         DV_NIC_ST_RXBUSY | DV_NIC_ST_RXDATA);
 	dv_sim_run(sim, 4 * 9);
 	CHECK_EQ(sim->st.nic.rx_count, 10);
 	CHECK_EQ(sim->st.peer.tx_pos, 10);
 	for (unsigned i = 0; i < 10; i++)
 		CHECK_EQ(sim->st.nic.rxfifo[(sim->st.nic.rx_head + i) % DV_NIC_RXFIFO],
-			 dv_peer_byte(0, i));
+		         dv_peer_byte(0, i));
 	CHECK(!dreq(sim));
 	out(sim, DV_NIC_CMD, DV_NIC_CMD_RXEN | DV_NIC_CMD_DMARX);
 	CHECK(dreq(sim));
@@ -440,7 +440,7 @@ static void test_rx_frame_drained(void)
 			early_done = true;
 	}
 	CHECK_EQ(got, 60);
-	CHECK(!early_done);	  /* RXDONE waits for the last byte to leave the FIFO */
+	CHECK(!early_done);       /* RXDONE waits for the last byte to leave the FIFO */
 	CHECK(entry_before_last); /* the status entry comes when the frame ends on the wire */
 	CHECK_EQ(sim->st.nic.isr, DV_NIC_INT_RXDONE);
 	CHECK(irq_line(sim));
@@ -718,7 +718,7 @@ static void test_word_channel(void)
 		dv_sim_tick(sim);
 		if (dreq(sim)) {
 			uint16_t w =
-				(uint16_t)(tx_pattern(2 * words) | tx_pattern(2 * words + 1) << 8);
+			        (uint16_t)(tx_pattern(2 * words) | tx_pattern(2 * words + 1) << 8);
 			dv_nic_dack(sim, DV_XFER_FROM_MEMORY, 2, w, false);
 			words++;
 		}
@@ -885,12 +885,12 @@ static void test_undo_and_determinism(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_port_map), CHECK_CASE(test_tx_dreq),
-	   CHECK_CASE(test_tx_dack_push), CHECK_CASE(test_tx_frame_to_peer),
-	   CHECK_CASE(test_tx_start_threshold), CHECK_CASE(test_tx_underrun),
-	   CHECK_CASE(test_rx_wire_rate), CHECK_CASE(test_rx_frame_drained),
-	   CHECK_CASE(test_rx_overrun), CHECK_CASE(test_rxen_off_drops),
-	   CHECK_CASE(test_irq_follows_isr_imr), CHECK_CASE(test_rxstat_latch_pop),
-	   CHECK_CASE(test_status_fifo_full_misses), CHECK_CASE(test_peer_frames),
-	   CHECK_CASE(test_soft_reset), CHECK_CASE(test_word_channel),
-	   CHECK_CASE(test_8237_demand_send), CHECK_CASE(test_8237_block_send_overflows),
-	   CHECK_CASE(test_8237_demand_receive), CHECK_CASE(test_undo_and_determinism))
+           CHECK_CASE(test_tx_dack_push), CHECK_CASE(test_tx_frame_to_peer),
+           CHECK_CASE(test_tx_start_threshold), CHECK_CASE(test_tx_underrun),
+           CHECK_CASE(test_rx_wire_rate), CHECK_CASE(test_rx_frame_drained),
+           CHECK_CASE(test_rx_overrun), CHECK_CASE(test_rxen_off_drops),
+           CHECK_CASE(test_irq_follows_isr_imr), CHECK_CASE(test_rxstat_latch_pop),
+           CHECK_CASE(test_status_fifo_full_misses), CHECK_CASE(test_peer_frames),
+           CHECK_CASE(test_soft_reset), CHECK_CASE(test_word_channel),
+           CHECK_CASE(test_8237_demand_send), CHECK_CASE(test_8237_block_send_overflows),
+           CHECK_CASE(test_8237_demand_receive), CHECK_CASE(test_undo_and_determinism))

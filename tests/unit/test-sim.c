@@ -41,7 +41,7 @@ static uint64_t cursor_hash(const struct dv_cursor *c)
 /* Programs an 8-bit channel (0-3) the way a driver does: mask, clear the flip-flop, mode,
  * address and count low byte first, page, unmask. */
 static void program_channel(struct dv_sim *sim, unsigned ch, uint8_t mode, uint16_t addr,
-			    uint16_t count, uint8_t page)
+                            uint16_t count, uint8_t page)
 {
 	dv_sim_out(sim, 0x0A, (uint8_t)(0x04 | ch));
 	dv_sim_out(sim, 0x0C, 0);
@@ -88,7 +88,7 @@ static void workload_step(struct dv_sim *sim, uint32_t i, uint16_t count)
 
 struct recording {
 	size_t *boundary; /* boundary[i]: trace length before step i; boundary[WL_STEPS] = end */
-	uint64_t *hash;	  /* state hash at boundary[i], for every i that is a multiple of 16 */
+	uint64_t *hash;   /* state hash at boundary[i], for every i that is a multiple of 16 */
 };
 
 static void record_workload(struct dv_sim *sim, struct recording *r, uint32_t from, uint32_t to)
@@ -194,12 +194,12 @@ static void test_time_travel(void)
 	 * near the end (walking back) and far from it (restoring a keyframe), and to the very
 	 * beginning. */
 	uint32_t cuts[] = { WL_STEPS - 1,
-			    WL_STEPS - 37,
-			    4100,
-			    1,
-			    (uint32_t)(test_random() % WL_STEPS),
-			    (uint32_t)(test_random() % WL_STEPS),
-			    0 };
+		            WL_STEPS - 37,
+		            4100,
+		            1,
+		            (uint32_t)(test_random() % WL_STEPS),
+		            (uint32_t)(test_random() % WL_STEPS),
+		            0 };
 	for (unsigned k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
 		uint32_t at = cuts[k];
 		dv_sim_truncate(sim, r.boundary[at]);
@@ -303,9 +303,9 @@ static void test_determinism(void)
 	for (size_t i = 0; i < a->trace.len && i < b->trace.len; i++) {
 		const struct dv_event *x = &a->trace.ev[i], *y = &b->trace.ev[i];
 		differ += x->cycle != y->cycle || x->index != y->index ||
-			  x->old_value != y->old_value || x->new_value != y->new_value ||
-			  x->kind != y->kind || x->slot != y->slot || x->loc != y->loc ||
-			  x->src != y->src || x->chan != y->chan;
+		          x->old_value != y->old_value || x->new_value != y->new_value ||
+		          x->kind != y->kind || x->slot != y->slot || x->loc != y->loc ||
+		          x->src != y->src || x->chan != y->chan;
 	}
 	CHECK_EQ(differ, 0);
 	CHECK_EQ(dv_sim_state_hash(a), dv_sim_state_hash(b));
@@ -613,7 +613,7 @@ static void test_prng(void)
 	dv_sim_destroy(z);
 
 	struct dv_sim *a = make_sim(42, 4, true), *b = make_sim(42, 4, true),
-		      *c = make_sim(43, 4, true);
+	              *c = make_sim(43, 4, true);
 	uint64_t va[64], vb[64];
 	unsigned same_as_c = 0;
 	for (unsigned i = 0; i < 64; i++) {
@@ -693,7 +693,7 @@ static void test_slot_names(void)
 	for (int i = 0; i < DV_SLOT_COUNT; i++)
 		for (int j = i + 1; j < DV_SLOT_COUNT; j++)
 			dup += strcmp(dv_slot_pattern((enum dv_slot)i),
-				      dv_slot_pattern((enum dv_slot)j)) == 0;
+			              dv_slot_pattern((enum dv_slot)j)) == 0;
 	CHECK_EQ(dup, 0);
 }
 
@@ -740,7 +740,7 @@ static void test_set_records_old_and_new(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_time_travel), CHECK_CASE(test_truncate_then_diverge),
-	   CHECK_CASE(test_determinism), CHECK_CASE(test_irq_latch), CHECK_CASE(test_irq_delivery),
-	   CHECK_CASE(test_irq_waits_for_bus), CHECK_CASE(test_dpc_queue),
-	   CHECK_CASE(test_cpu_context_time_travel), CHECK_CASE(test_prng),
-	   CHECK_CASE(test_slot_names), CHECK_CASE(test_set_records_old_and_new))
+           CHECK_CASE(test_determinism), CHECK_CASE(test_irq_latch), CHECK_CASE(test_irq_delivery),
+           CHECK_CASE(test_irq_waits_for_bus), CHECK_CASE(test_dpc_queue),
+           CHECK_CASE(test_cpu_context_time_travel), CHECK_CASE(test_prng),
+           CHECK_CASE(test_slot_names), CHECK_CASE(test_set_records_old_and_new))

@@ -25,28 +25,45 @@ static void test_sizes(void)
 		enum dv_slot slot;
 		uint32_t size;
 	} sizes[] = {
-		{ DV_SLOT_NONE, 1 }, { DV_SLOT_CYCLE, 1 },
+		{ DV_SLOT_NONE, 1 },
+		{ DV_SLOT_CYCLE, 1 },
 		/* Eight channels, two chips (facts §1.1), eight page registers and the other
 		 * eight latches at 0x80-0x8F (facts §1.3). */
-		{ DV_SLOT_DMA_BASE_ADDR, 8 }, { DV_SLOT_DMA_BASE_COUNT, 8 }, { DV_SLOT_DMA_ADDR, 8 },
-		{ DV_SLOT_DMA_COUNT, 8 }, { DV_SLOT_DMA_MODE, 8 }, { DV_SLOT_DMA_COMMAND, 2 },
-		{ DV_SLOT_DMA_STATUS, 2 }, { DV_SLOT_DMA_REQUEST, 2 }, { DV_SLOT_DMA_MASK, 2 },
-		{ DV_SLOT_DMA_FLIPFLOP, 2 }, { DV_SLOT_DMA_TEMP, 2 }, { DV_SLOT_DMA_HRQ, 2 },
-		{ DV_SLOT_DMA_M2M, 2 }, { DV_SLOT_DMA_ACTIVE, 2 }, { DV_SLOT_PAGE, 8 },
-		{ DV_SLOT_PAGE_EXTRA, 16 }, { DV_SLOT_BUS_IRQ, 1 }, { DV_SLOT_CPU_DPC, DV_DPC_QUEUE },
-		{ DV_SLOT_NIC_TXFIFO, DV_NIC_TXFIFO }, { DV_SLOT_NIC_RXFIFO, DV_NIC_RXFIFO },
-		{ DV_SLOT_NIC_STATFIFO, DV_NIC_STATFIFO }, { DV_SLOT_PEER_TXQ_LEN, DV_PEER_TXQ },
+		{ DV_SLOT_DMA_BASE_ADDR, 8 },
+		{ DV_SLOT_DMA_BASE_COUNT, 8 },
+		{ DV_SLOT_DMA_ADDR, 8 },
+		{ DV_SLOT_DMA_COUNT, 8 },
+		{ DV_SLOT_DMA_MODE, 8 },
+		{ DV_SLOT_DMA_COMMAND, 2 },
+		{ DV_SLOT_DMA_STATUS, 2 },
+		{ DV_SLOT_DMA_REQUEST, 2 },
+		{ DV_SLOT_DMA_MASK, 2 },
+		{ DV_SLOT_DMA_FLIPFLOP, 2 },
+		{ DV_SLOT_DMA_TEMP, 2 },
+		{ DV_SLOT_DMA_HRQ, 2 },
+		{ DV_SLOT_DMA_M2M, 2 },
+		{ DV_SLOT_DMA_ACTIVE, 2 },
+		{ DV_SLOT_PAGE, 8 },
+		{ DV_SLOT_PAGE_EXTRA, 16 },
+		{ DV_SLOT_BUS_IRQ, 1 },
+		{ DV_SLOT_CPU_DPC, DV_DPC_QUEUE },
+		{ DV_SLOT_NIC_TXFIFO, DV_NIC_TXFIFO },
+		{ DV_SLOT_NIC_RXFIFO, DV_NIC_RXFIFO },
+		{ DV_SLOT_NIC_STATFIFO, DV_NIC_STATFIFO },
+		{ DV_SLOT_PEER_TXQ_LEN, DV_PEER_TXQ },
 		{ DV_SLOT_PEER_RX_LEN, DV_PEER_FRAMES },
 		{ DV_SLOT_PEER_RX_DATA, DV_PEER_FRAMES * DV_FRAME_MAX },
-		{ DV_SLOT_CACHE_TAG, DV_CACHE_LINES }, { DV_SLOT_CACHE_FLAGS, DV_CACHE_LINES },
-		{ DV_SLOT_CACHE_DATA, DV_CACHE_LINES * DV_CACHE_LINE }, { DV_SLOT_MEM, DV_MEM_MAX },
+		{ DV_SLOT_CACHE_TAG, DV_CACHE_LINES },
+		{ DV_SLOT_CACHE_FLAGS, DV_CACHE_LINES },
+		{ DV_SLOT_CACHE_DATA, DV_CACHE_LINES * DV_CACHE_LINE },
+		{ DV_SLOT_MEM, DV_MEM_MAX },
 	};
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
 		CHECK_EQ(dv_slot_size(sizes[i].slot), sizes[i].size);
 	for (unsigned s = 0; s < DV_SLOT_COUNT; s++)
 		CHECK(dv_slot_size((enum dv_slot)s) >= 1);
 	CHECK_EQ(dv_slot_size(DV_SLOT_COUNT), 0);
-	CHECK_EQ(dv_slot_size((enum dv_slot)-1), 0);
+	CHECK_EQ(dv_slot_size((enum dv_slot) - 1), 0);
 	/* 32 MiB of memory, so that memory above the ISA 16 MiB limit exists (facts §1.3). */
 	CHECK(DV_MEM_MAX > 0x01000000u);
 }
@@ -74,9 +91,11 @@ static void mark_unslotted(bool *allowed)
 		memset(allowed + fixed[i].off, 1, fixed[i].len);
 	for (size_t c = 0; c < 2; c++) {
 		size_t chip = offsetof(struct dv_state, dma) + c * sizeof(struct dv_dma_chip);
-		memset(allowed + chip + offsetof(struct dv_dma_chip, pad_), 1, sizeof zero.dma[0].pad_);
+		memset(allowed + chip + offsetof(struct dv_dma_chip, pad_), 1,
+		       sizeof zero.dma[0].pad_);
 		for (size_t k = 0; k < 4; k++)
-			memset(allowed + chip + offsetof(struct dv_dma_chip, ch) + k * sizeof(struct dv_dma_channel) +
+			memset(allowed + chip + offsetof(struct dv_dma_chip, ch) +
+			               k * sizeof(struct dv_dma_channel) +
 			               offsetof(struct dv_dma_channel, pad_),
 			       1, sizeof zero.dma[0].ch[0].pad_);
 	}
@@ -112,7 +131,8 @@ static void test_every_field_has_one_slot(void)
 				last = b;
 				n++;
 			}
-			bool ok = (n == 1 || n == 2 || n == 4) && last - first + 1 == n && first % n == 0 &&
+			bool ok = (n == 1 || n == 2 || n == 4) && last - first + 1 == n &&
+			          first % n == 0 &&
 			          dv_state_get(&st, NULL, (enum dv_slot)s, i) == ones(n) &&
 			          memcmp(st.mem_page, zero.mem_page, sizeof zero.mem_page) == 0;
 			if (ok && width[s] && width[s] != n)
@@ -328,7 +348,9 @@ static unsigned parse_name(const char *name, enum dv_slot *slot, uint32_t *index
 		uint64_t v = 0;
 		size_t digits = 0;
 		for (;; p++, digits++) {
-			int d = *p >= '0' && *p <= '9' ? *p - '0' : hex && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+			int d = *p >= '0' && *p <= '9'        ? *p - '0' :
+			        hex && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 :
+			                                        -1;
 			if (d < 0 || v > 0xFFFFFFFFu)
 				break;
 			v = v * (hex ? 16 : 10) + (unsigned)d;
@@ -363,8 +385,9 @@ static int cmp_named(const void *a, const void *b)
 static void test_names_round_trip(void)
 {
 	/* Every (slot, index) but memory, and memory at its edges and around 16 MiB. */
-	static const uint32_t mem_samples[] = { 0, 1, 0xF, 0x10, 0xFFFF, 0x10000, 0xFFFFFF, 0x1000000,
-		                                0x1234567, DV_MEM_MAX - 1 };
+	static const uint32_t mem_samples[] = {
+		0, 1, 0xF, 0x10, 0xFFFF, 0x10000, 0xFFFFFF, 0x1000000, 0x1234567, DV_MEM_MAX - 1
+	};
 	size_t total = sizeof mem_samples / sizeof mem_samples[0];
 	for (unsigned s = 0; s < DV_SLOT_COUNT; s++)
 		if (s != DV_SLOT_MEM)
@@ -397,7 +420,8 @@ static void test_names_round_trip(void)
 		unsigned found = parse_name(all[k].name, &slot, &index);
 		if (found != 1 || slot != all[k].slot || index != all[k].index) {
 			if (bad++ < 5)
-				fprintf(stderr, "  '%s' reads back as %u matches, slot %d index %u\n",
+				fprintf(stderr,
+				        "  '%s' reads back as %u matches, slot %d index %u\n",
 				        all[k].name, found, (int)slot, index);
 		}
 	}
@@ -410,9 +434,11 @@ static void test_names_round_trip(void)
 			continue;
 		struct dv_ref ref;
 		bool ok = dv_script_resolve(NULL, all[k].name, strlen(all[k].name), &ref);
-		if (!ok || ref.kind != DV_REF_SLOT || ref.a != all[k].slot || ref.b != all[k].index) {
+		if (!ok || ref.kind != DV_REF_SLOT || ref.a != all[k].slot ||
+		    ref.b != all[k].index) {
 			if (bad++ < 5)
-				fprintf(stderr, "  '%s' does not resolve to its slot in a lesson\n", all[k].name);
+				fprintf(stderr, "  '%s' does not resolve to its slot in a lesson\n",
+				        all[k].name);
 		}
 	}
 	CHECK_EQ(bad, 0);
@@ -427,5 +453,5 @@ static void test_names_round_trip(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_sizes), CHECK_CASE(test_every_field_has_one_slot),
-	   CHECK_CASE(test_get_put_fields), CHECK_CASE(test_memory_slot), CHECK_CASE(test_names),
-	   CHECK_CASE(test_names_round_trip))
+           CHECK_CASE(test_get_put_fields), CHECK_CASE(test_memory_slot), CHECK_CASE(test_names),
+           CHECK_CASE(test_names_round_trip))

@@ -94,7 +94,7 @@ static void test_pick(void)
 	/* A colour by RGB: the nearest the terminal has. */
 	struct dv_tcolor c = { 1, { { DV_TC_RGB, 0, { 0xd7, 0x87, 0x00 } } } };
 	CHECK_EQ(dv_tcolor_pick(&c, 256), 172); /* exactly in the cube */
-	CHECK_EQ(dv_tcolor_pick(&c, 8), 3);	/* yellow is nearest of 8 */
+	CHECK_EQ(dv_tcolor_pick(&c, 8), 3);     /* yellow is nearest of 8 */
 	/* bright-red needs 16 colours; with 8 the next choice. */
 	struct dv_tcolor b = { 2, { { DV_TC_INDEX, 9, { 0 } }, { DV_TC_INDEX, 1, { 0 } } } };
 	CHECK_EQ(dv_tcolor_pick(&b, 16), 9);
@@ -148,7 +148,7 @@ static void test_bad_file(void)
 		  "t:2: 'purple': a terminal colour is a name "
 		  "(red, bright-red, ...), 0-255, #rrggbb or default" },
 		{ "name = a\nterm.changed = 256\n", "t:2: '256': a terminal colour is a name (red, "
-						    "bright-red, ...), 0-255, #rrggbb or default" },
+		                                    "bright-red, ...), 0-255, #rrggbb or default" },
 		{ "name = a\nterm.glow = red\n",
 		  "t:2: unknown terminal role 'glow' (heading, changed, "
 		  "fading, highlight, error)" },
@@ -202,9 +202,9 @@ static void lab(const double l[3], double out[3])
 
 /* Machado, Oliveira and Fernandes (2009), severity 1.0, on linear RGB. */
 static const double protan[9] = { 0.152286, 1.052583,  -0.204868, 0.114503, 0.786281,
-				  0.099216, -0.003882, -0.048116, 1.051998 };
+	                          0.099216, -0.003882, -0.048116, 1.051998 };
 static const double deutan[9] = { 0.367322, 0.860646,  -0.227968, 0.280085, 0.672501,
-				  0.047413, -0.011820, 0.042940,  0.968881 };
+	                          0.047413, -0.011820, 0.042940,  0.968881 };
 
 /* How far apart two colours look (CIE76 delta E) to someone with the deficiency m (NULL:
  * normal vision). */
@@ -222,7 +222,7 @@ static double seen_distance(struct dv_rgb a, struct dv_rgb b, const double *m)
 	lab(sa, ea);
 	lab(sb, eb);
 	return sqrt((ea[0] - eb[0]) * (ea[0] - eb[0]) + (ea[1] - eb[1]) * (ea[1] - eb[1]) +
-		    (ea[2] - eb[2]) * (ea[2] - eb[2]));
+	            (ea[2] - eb[2]) * (ea[2] - eb[2]));
 }
 
 #define MIN_DELTA_E 20.0
@@ -239,7 +239,7 @@ static void check_apart(const char *what, const struct dv_rgb *c, const char *co
 				double d = seen_distance(c[i], c[j], vision[v].m);
 				if (d < MIN_DELTA_E) {
 					fprintf(stderr, "# %s: %s and %s are %.1f apart under %s\n",
-						what, names[i], names[j], d, vision[v].name);
+					        what, names[i], names[j], d, vision[v].name);
 					CHECK(d >= MIN_DELTA_E);
 				}
 			}
@@ -252,12 +252,12 @@ static void test_colour_blind(void)
 	/* The window: changed (also fading's text), error, highlight, and the heading. */
 	static const char *const wn[] = { "changed", "error", "hilite", "head" };
 	struct dv_rgb w[] = { t.win[DV_WC_changed], t.win[DV_WC_error], t.win[DV_WC_hilite],
-			      t.win[DV_WC_head] };
+		              t.win[DV_WC_head] };
 	check_apart("window", w, wn, 4);
 	/* The terminal, as a 256-colour terminal shows the roles. */
 	static const char *const tn[] = { "changed", "fading", "error", "highlight" };
 	static const enum dv_role tr[] = { DV_ROLE_CHANGED, DV_ROLE_FADING, DV_ROLE_ERROR,
-					   DV_ROLE_HIGHLIGHT };
+		                           DV_ROLE_HIGHLIGHT };
 	struct dv_rgb tc[4];
 	for (int i = 0; i < 4; i++)
 		tc[i] = dv_xterm_rgb(dv_tcolor_pick(&t.term[tr[i]].fg, 256));
@@ -377,6 +377,6 @@ static void test_assets_list(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_assets_list), CHECK_CASE(test_shipped_parse),
-	   CHECK_CASE(test_dark_is_default), CHECK_CASE(test_dark_terminal), CHECK_CASE(test_pick),
-	   CHECK_CASE(test_bad_file), CHECK_CASE(test_colour_blind), CHECK_CASE(test_assets_find),
-	   CHECK_CASE(test_assets_dir))
+           CHECK_CASE(test_dark_is_default), CHECK_CASE(test_dark_terminal), CHECK_CASE(test_pick),
+           CHECK_CASE(test_bad_file), CHECK_CASE(test_colour_blind), CHECK_CASE(test_assets_find),
+           CHECK_CASE(test_assets_dir))

@@ -303,20 +303,20 @@ static void test_names(void)
 	CHECK(strcmp(dv_note_id(DV_NOTE_COUNT), "?") == 0);
 	CHECK(strcmp(dv_note_text(DV_NOTE_COUNT), "?") == 0);
 	/* Sources and kinds: the words the event log and `dmaviz trace` print. */
-	static const char *const src[DV_SRC_COUNT] = { "machine", "cpu", "dma", "nic", "peer",
-		                                       "driver", "hal", "script" };
+	static const char *const src[DV_SRC_COUNT] = { "machine", "cpu",    "dma", "nic",
+		                                       "peer",    "driver", "hal", "script" };
 	for (unsigned s = 0; s < DV_SRC_COUNT; s++)
 		CHECK(strcmp(dv_src_name((enum dv_src)s), src[s]) == 0);
 	CHECK(strcmp(dv_src_name(DV_SRC_COUNT), "?") == 0);
-	static const char *const kind[DV_EV_KIND_COUNT] = { "state", "out", "in", "xfer", "wire",
-		                                            "note", "call", "return", "verifier",
-		                                            "mark" };
+	static const char *const kind[DV_EV_KIND_COUNT] = { "state",    "out",  "in",   "xfer",
+		                                            "wire",     "note", "call", "return",
+		                                            "verifier", "mark" };
 	for (unsigned k = 0; k < DV_EV_KIND_COUNT; k++)
 		CHECK(strcmp(dv_ev_kind_name((enum dv_ev_kind)k), kind[k]) == 0);
 	CHECK(strcmp(dv_ev_kind_name(DV_EV_KIND_COUNT), "?") == 0);
-	CHECK(strcmp(dv_ev_kind_name((enum dv_ev_kind)-1), "?") == 0);
+	CHECK(strcmp(dv_ev_kind_name((enum dv_ev_kind) - 1), "?") == 0);
 }
 
 CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_push_and_truncate),
-	   CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
-	   CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names))
+           CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
+           CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names))

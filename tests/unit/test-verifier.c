@@ -101,25 +101,26 @@ static void expect_rule(const struct mark *m, enum dv_rule rule, unsigned times,
 	}
 	CHECK_EQ(events, times);
 	if (check_failed_in_test != before)
-		fprintf(stderr, "  (expected %u x %s, line %d)\n", times, dv_rule_name(rule), caller);
+		fprintf(stderr, "  (expected %u x %s, line %d)\n", times, dv_rule_name(rule),
+		        caller);
 }
 
 /* FIRES_AT(rule, line, call): the call fires rule once, located at this file's line. */
-#define FIRES_AT(rule, line, ...)                                                         \
-	do {                                                                              \
-		struct mark m_ = mark();                                                  \
-		__VA_ARGS__;                                                              \
-		expect_rule(&m_, rule, 1, (line), __LINE__);                              \
+#define FIRES_AT(rule, line, ...)                                                                  \
+	do {                                                                                       \
+		struct mark m_ = mark();                                                           \
+		__VA_ARGS__;                                                                       \
+		expect_rule(&m_, rule, 1, (line), __LINE__);                                       \
 	} while (0)
 /* FIRES(rule, call): the call, made on this line, fires rule once, located here. */
 #define FIRES(rule, ...) FIRES_AT(rule, __LINE__, __VA_ARGS__)
 
 /* SILENT(call): the call fires no rule. */
-#define SILENT(...)                                                                       \
-	do {                                                                              \
-		struct mark m_ = mark();                                                  \
-		__VA_ARGS__;                                                              \
-		expect_rule(&m_, DV_RULE_COUNT, 0, 0, __LINE__);                          \
+#define SILENT(...)                                                                                \
+	do {                                                                                       \
+		struct mark m_ = mark();                                                           \
+		__VA_ARGS__;                                                                       \
+		expect_rule(&m_, DV_RULE_COUNT, 0, 0, __LINE__);                                   \
 	} while (0)
 
 /* ---- names ------------------------------------------------------------------------------------ */
@@ -174,7 +175,7 @@ static void test_rule_names(void)
 		}
 	}
 	CHECK(strcmp(dv_rule_name(DV_RULE_COUNT), "?") == 0);
-	CHECK(strcmp(dv_rule_title((enum dv_rule)-1), "?") == 0);
+	CHECK(strcmp(dv_rule_title((enum dv_rule) - 1), "?") == 0);
 	CHECK(strcmp(dv_rule_text(DV_RULE_COUNT), "?") == 0);
 	CHECK_EQ(dv_rule_find("no-such-rule"), DV_RULE_COUNT);
 	CHECK_EQ(dv_rule_find("DMA-BUSY"), DV_RULE_COUNT);
@@ -237,7 +238,10 @@ static void test_dma_subrange(void)
 	CHECK_EQ(st, NDIS_STATUS_RESOURCES);
 	FIRES(DV_RULE_DMA_SUBRANGE, NdisMSetupDmaTransfer(&st, h, b, 4000, 200, TRUE));
 	FIRES(DV_RULE_DMA_SUBRANGE, NdisMSetupDmaTransfer(&st, h, b, 0xFFFFFFFFu, 2, TRUE));
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_SUBRANGE, NdisMSetupDmaTransfer(&st, h, b, 0, 2049, TRUE)); /* > MaximumLength */
+	/* clang-format on */
 	FIRES(DV_RULE_DMA_SUBRANGE, NdisMSetupDmaTransfer(&st, h, NULL, 0, 64, TRUE));
 	/* 65536 bytes from byte 1 of a page span 17 pages: more than 16 map registers. */
 	FIRES(DV_RULE_DMA_SUBRANGE, NdisMSetupDmaTransfer(&st, any, big, 1, 65536, TRUE));
@@ -290,11 +294,17 @@ static void test_dma_complete_without_setup(void)
 	PNDIS_BUFFER b = buf_at(0x50000, 300);
 	/* Nothing set up: nothing to complete (NSC dmautil.c asserts "complete with no transfer
 	 * active", facts §3.10.4). */
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_COMPLETE_WITHOUT_SETUP, NdisMCompleteDmaTransfer(&st, h, b, 0, 300, TRUE));
+	/* clang-format on */
 	NdisMSetupDmaTransfer(&st, h, b, 0, 300, TRUE);
 	SILENT(NdisMCompleteDmaTransfer(&st, h, b, 0, 300, TRUE));
 	/* The usual cause: a second Complete for one Setup. */
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_COMPLETE_WITHOUT_SETUP, NdisMCompleteDmaTransfer(&st, h, b, 0, 300, TRUE));
+	/* clang-format on */
 	teardown();
 }
 
@@ -316,7 +326,10 @@ static void test_dma_read_before_complete(void)
 	memset(&pkt, 0, sizeof pkt);
 	NdisChainBufferAtBack(&pkt, rx);
 	PNDIS_PACKET list[1] = { &pkt };
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_READ_BEFORE_COMPLETE, NdisMIndicateReceivePacket((NDIS_HANDLE)nd, list, 1));
+	/* clang-format on */
 	/* Reading another buffer is fine. */
 	SILENT(NdisMoveMemory(host, tx->MappedSystemVa, 16));
 	SILENT(NdisMCompleteDmaTransfer(&st, h, rx, 0, 256, FALSE));
@@ -342,7 +355,10 @@ static void test_dma_send_before_complete(void)
 	 * §3.10.3): overwriting it, or completing the send, before that fires. */
 	FIRES(DV_RULE_DMA_SEND_BEFORE_COMPLETE, NdisMoveMemory(tx->MappedSystemVa, data, 4));
 	FIRES(DV_RULE_DMA_SEND_BEFORE_COMPLETE, NdisZeroMemory((PUCHAR)tx->MappedSystemVa + 64, 8));
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_SEND_BEFORE_COMPLETE, NdisMSendComplete((NDIS_HANDLE)nd, &pkt, NDIS_STATUS_SUCCESS));
+	/* clang-format on */
 	SILENT(NdisMoveMemory(spare->MappedSystemVa, data, 4));
 	SILENT(NdisMCompleteDmaTransfer(&st, h, tx, 0, 128, TRUE));
 	SILENT(NdisMSendComplete((NDIS_HANDLE)nd, &pkt, NDIS_STATUS_SUCCESS));
@@ -384,7 +400,10 @@ static void test_dma_bad_handle(void)
 	PNDIS_BUFFER b = buf_at(0x90000, 64);
 	int junk = 0;
 	/* A handle NdisMRegisterDmaChannel never returned (facts §3.10.6). */
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_BAD_HANDLE, NdisMSetupDmaTransfer(&st, (NDIS_HANDLE)&junk, b, 0, 64, TRUE));
+	/* clang-format on */
 	CHECK_EQ(st, NDIS_STATUS_FAILURE);
 	FIRES(DV_RULE_DMA_BAD_HANDLE, NdisMCompleteDmaTransfer(&st, NULL, b, 0, 64, TRUE));
 	CHECK_EQ(st, NDIS_STATUS_FAILURE);
@@ -448,14 +467,23 @@ static void test_dma_description(void)
 	NdisZeroMemory(&d, sizeof d);
 	d.DmaChannel = 1;
 	d.DmaWidth = Width16Bits;
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_DESCRIPTION, NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 1, FALSE, &d, 4096));
+	/* clang-format on */
 	d.DmaChannel = 6;
 	d.DmaWidth = Width8Bits;
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_DESCRIPTION, NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 6, FALSE, &d, 4096));
+	/* clang-format on */
 	NdisZeroMemory(&d, sizeof d);
 	d.DmaChannel = 2;
 	d.DmaPort = 3;
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_DESCRIPTION, NdisMRegisterDmaChannel(&h, (NDIS_HANDLE)nd, 2, FALSE, &d, 4096));
+	/* clang-format on */
 	/* A channel someone else holds is a conflict, not a bad description. */
 	SILENT(h = reg(2, 4096, &st));
 	SILENT(reg(2, 4096, &st));
@@ -469,7 +497,10 @@ static void test_dma_logical_address(void)
 	/* For system DMA the HAL owns the controller (facts §3.1, §3.10.10, MS-MAP): a driver
 	 * writing an 8237A register or a page register fires. */
 	FIRES(DV_RULE_DMA_LOGICAL_ADDRESS, NdisRawWritePortUchar(0x02, 0x00)); /* ch1 address */
+	/* One line: FIRES checks that the rule is located on it. */
+	/* clang-format off */
 	FIRES(DV_RULE_DMA_LOGICAL_ADDRESS, NdisRawWritePortUchar(0x0A, 0x01)); /* DMA1 single mask */
+	/* clang-format on */
 	FIRES(DV_RULE_DMA_LOGICAL_ADDRESS, NdisRawWritePortUchar(0xD6, 0x49)); /* DMA2 mode */
 	FIRES(DV_RULE_DMA_LOGICAL_ADDRESS, NdisRawWritePortUchar(0x83, 0x12)); /* page ch1 */
 	FIRES(DV_RULE_DMA_LOGICAL_ADDRESS, NdisRawWritePortUchar(0x8A, 0x12)); /* page ch7 */
@@ -539,7 +570,8 @@ static NDIS_STATUS mp_initialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMed
                                  NDIS_HANDLE MiniportAdapterHandle,
                                  NDIS_HANDLE WrapperConfigurationContext)
 {
-	(void)OpenErrorStatus, (void)MediumArray, (void)MediumArraySize, (void)WrapperConfigurationContext;
+	(void)OpenErrorStatus, (void)MediumArray, (void)MediumArraySize,
+	        (void)WrapperConfigurationContext;
 	*SelectedMediumIndex = 0;
 	NdisMSetAttributes(MiniportAdapterHandle, (NDIS_HANDLE)&mp_ctx, FALSE, Isa);
 	NDIS_DMA_DESCRIPTION d;
@@ -547,7 +579,8 @@ static NDIS_STATUS mp_initialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMed
 	d.DemandMode = TRUE;
 	d.DmaWidth = Width8Bits;
 	d.DmaChannel = 3;
-	NDIS_STATUS st = NdisMRegisterDmaChannel(&mp_dma, MiniportAdapterHandle, 3, FALSE, &d, 4096);
+	NDIS_STATUS st =
+	        NdisMRegisterDmaChannel(&mp_dma, MiniportAdapterHandle, 3, FALSE, &d, 4096);
 	if (st != NDIS_STATUS_SUCCESS)
 		return st;
 	PVOID va = NULL;
@@ -615,8 +648,11 @@ static void test_missing_complete_and_deregister(void)
 	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
 	struct mark m = mark();
 	dv_ndis_halt(nd);
-	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_COMPLETE] - m.fired[DV_RULE_DMA_MISSING_COMPLETE], 1);
-	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_DEREGISTER] - m.fired[DV_RULE_DMA_MISSING_DEREGISTER], 1);
+	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_COMPLETE] - m.fired[DV_RULE_DMA_MISSING_COMPLETE],
+	         1);
+	CHECK_EQ(nd->fired[DV_RULE_DMA_MISSING_DEREGISTER] -
+	                 m.fired[DV_RULE_DMA_MISSING_DEREGISTER],
+	         1);
 	CHECK_EQ(nd->violations - m.violations, 2);
 	CHECK_EQ(nd->last_rule, DV_RULE_DMA_MISSING_DEREGISTER);
 	bool saw_complete = false, saw_deregister = false;
@@ -626,7 +662,8 @@ static void test_missing_complete_and_deregister(void)
 			continue;
 		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
 		if (e->slot == DV_RULE_DMA_MISSING_COMPLETE)
-			saw_complete = loc && strstr(loc->file, "test-verifier.c") && loc->line == setup_line;
+			saw_complete = loc && strstr(loc->file, "test-verifier.c") &&
+			               loc->line == setup_line;
 		else if (e->slot == DV_RULE_DMA_MISSING_DEREGISTER)
 			saw_deregister = true;
 		else
@@ -693,7 +730,7 @@ static void test_correct_life_cycle_is_silent(void)
 		CHECK_EQ(st, NDIS_STATUS_SUCCESS);
 		NdisMoveMemory(seen, (PUCHAR)mp_buf->MappedSystemVa + 1024, sizeof seen);
 		CHECK_EQ(seen[0], 0xFF); /* the floating bus: no card on channel 3 */
-		dv_sim_in(sim, 0x08); /* clear the TC bits for the next round */
+		dv_sim_in(sim, 0x08);    /* clear the TC bits for the next round */
 	}
 	dv_sim_lower_irql(sim, DV_PASSIVE_LEVEL);
 	dv_ndis_halt(nd);
@@ -708,11 +745,11 @@ static void test_correct_life_cycle_is_silent(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_rule_names), CHECK_CASE(test_call_names), CHECK_CASE(test_dma_busy),
-	   CHECK_CASE(test_dma_subrange), CHECK_CASE(test_dma_complete_mismatch),
-	   CHECK_CASE(test_dma_complete_without_setup), CHECK_CASE(test_dma_read_before_complete),
-	   CHECK_CASE(test_dma_send_before_complete), CHECK_CASE(test_dma_irql),
-	   CHECK_CASE(test_dma_bad_handle), CHECK_CASE(test_dma_deregister_busy),
-	   CHECK_CASE(test_dma_register_context), CHECK_CASE(test_dma_description),
-	   CHECK_CASE(test_dma_logical_address), CHECK_CASE(test_irql_other),
-	   CHECK_CASE(test_bad_memory), CHECK_CASE(test_missing_complete_and_deregister),
-	   CHECK_CASE(test_correct_life_cycle_is_silent))
+           CHECK_CASE(test_dma_subrange), CHECK_CASE(test_dma_complete_mismatch),
+           CHECK_CASE(test_dma_complete_without_setup), CHECK_CASE(test_dma_read_before_complete),
+           CHECK_CASE(test_dma_send_before_complete), CHECK_CASE(test_dma_irql),
+           CHECK_CASE(test_dma_bad_handle), CHECK_CASE(test_dma_deregister_busy),
+           CHECK_CASE(test_dma_register_context), CHECK_CASE(test_dma_description),
+           CHECK_CASE(test_dma_logical_address), CHECK_CASE(test_irql_other),
+           CHECK_CASE(test_bad_memory), CHECK_CASE(test_missing_complete_and_deregister),
+           CHECK_CASE(test_correct_life_cycle_is_silent))

@@ -155,7 +155,8 @@ static void test_port_unit_shows_the_write(void)
 			dv_view_dma(&f.view, &dma);
 			writes++;
 			if (!panel_has(&dma, want)) {
-				fprintf(stderr, "  %s at event %zu: the log says \"%s\"\n", lessons[li], f.view.pos, cur);
+				fprintf(stderr, "  %s at event %zu: the log says \"%s\"\n",
+				        lessons[li], f.view.pos, cur);
 				bad++;
 			}
 		}
@@ -174,7 +175,9 @@ static void test_until_tc_shows_the_tc(void)
 	static const struct {
 		const char *lesson;
 		const char *channel;
-	} cases[] = { { "03-send", "channel 1 " }, { "12-modes", "channel 2 " }, { "08-64k", "channel 2 " } };
+	} cases[] = { { "03-send", "channel 1 " },
+		      { "12-modes", "channel 2 " },
+		      { "08-64k", "channel 2 " } };
 	for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
 		struct fixture f;
 		CHECK(open_lesson(&f, cases[ci].lesson));
@@ -214,13 +217,17 @@ static void test_ndis_busy(void)
 	dv_view_ndis(&f.view, &nd, 80);
 	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
 	CHECK(panel_says(&nd, "NdisMSetupDmaTransfer(Buffer VA 0x8"));
-	CHECK(panel_says(&nd, ": 4096 B in page 0x101000, Offset 0, Length 4096, WriteToDevice FALSE) returned NDIS_STATUS_SUCCESS"));
+	CHECK(panel_says(
+	        &nd,
+	        ": 4096 B in page 0x101000, Offset 0, Length 4096, WriteToDevice FALSE) returned NDIS_STATUS_SUCCESS"));
 	/* Step 2: the second Setup is refused; the receive is still in progress (the lesson
 	 * checks ndis.inprogress == 1 in step 3). */
 	CHECK(goto_number(&f, 2));
 	dv_view_ndis(&f.view, &nd, 80);
 	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
-	CHECK(panel_says(&nd, ": 60 B in page 0x100000, Offset 0, Length 60, WriteToDevice TRUE) returned NDIS_STATUS_RESOURCES"));
+	CHECK(panel_says(
+	        &nd,
+	        ": 60 B in page 0x100000, Offset 0, Length 60, WriteToDevice TRUE) returned NDIS_STATUS_RESOURCES"));
 	CHECK(panel_says(&nd, "dma-busy"));
 	/* ... at the width of an 80-column terminal's right column it still says all of it. */
 	dv_view_ndis(&f.view, &nd, 39);
@@ -235,7 +242,8 @@ static void test_ndis_busy(void)
 	for (unsigned k = 0; k < f.lesson->nsteps; k++)
 		if (f.lesson->steps[k].number == 2 && dv_run_step_events(f.run, k, &first, &end))
 			for (size_t i = first; i < end && call == SIZE_MAX; i++)
-				if (ev[i].kind == DV_EV_CALL && ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER)
+				if (ev[i].kind == DV_EV_CALL &&
+				    ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER)
 					call = i;
 	CHECK(call != SIZE_MAX);
 	if (call != SIZE_MAX) {
@@ -286,8 +294,9 @@ static void test_ndis_busy_matches_the_model(void)
 			dv_view_ndis(&f.view, &nd, 80);
 			bool says_busy = strstr(nd.title, "InProgress TRUE") != NULL;
 			if (says_busy != (busy != 0))
-				fprintf(stderr, "  %s at event %zu: the panel says \"%s\", ndis.inprogress is %u\n", name,
-				        pos, nd.title, busy);
+				fprintf(stderr,
+				        "  %s at event %zu: the panel says \"%s\", ndis.inprogress is %u\n",
+				        name, pos, nd.title, busy);
 			CHECK(says_busy == (busy != 0));
 			steps++;
 		}
@@ -310,10 +319,11 @@ static void timing_at_step(struct fixture *f, unsigned number, const char *dreq,
 	if (goto_number(f, number)) {
 		struct dv_vtiming td;
 		dv_view_timing_data(&f->view, 200, &td);
-		*named = strcmp(td.name[DV_TSIG_DREQ], dreq) == 0 && strcmp(td.name[DV_TSIG_DACK], dack) == 0;
+		*named = strcmp(td.name[DV_TSIG_DREQ], dreq) == 0 &&
+		         strcmp(td.name[DV_TSIG_DACK], dack) == 0;
 		if (!*named)
-			fprintf(stderr, "  step %u: the diagram shows %s and %s, not %s and %s\n", number,
-			        td.name[DV_TSIG_DREQ], td.name[DV_TSIG_DACK], dreq, dack);
+			fprintf(stderr, "  step %u: the diagram shows %s and %s, not %s and %s\n",
+			        number, td.name[DV_TSIG_DREQ], td.name[DV_TSIG_DACK], dreq, dack);
 		bool dq = false, dk = false;
 		for (size_t c = 0; c < td.ncols; c++) {
 			dq = dq || td.hi[DV_TSIG_DREQ][c];
@@ -324,7 +334,8 @@ static void timing_at_step(struct fixture *f, unsigned number, const char *dreq,
 		dv_vpanel_init(&p);
 		dv_view_timing(&f->view, &p, 200, true);
 		/* The text diagram draws the same rows: a '#' in the DREQ row. */
-		*high = *high && p.n > DV_TSIG_DREQ && strchr(p.line[DV_TSIG_DREQ].text, '#') != NULL &&
+		*high = *high && p.n > DV_TSIG_DREQ &&
+		        strchr(p.line[DV_TSIG_DREQ].text, '#') != NULL &&
 		        strncmp(p.line[DV_TSIG_DREQ].text, dreq, strlen(dreq)) == 0;
 		dv_vpanel_finish(&p);
 	}
@@ -447,8 +458,8 @@ static const char golden_dir[] = "tests/view/golden";
 static void golden_panel(FILE *f, const char *name, const struct dv_vpanel *p)
 {
 	static const char letters[DV_ROLE_COUNT] = {
-		[DV_ROLE_NORMAL] = '.',	   [DV_ROLE_HEADING] = 'H', [DV_ROLE_CHANGED] = 'C',
-		[DV_ROLE_HIGHLIGHT] = 'L', [DV_ROLE_DIM] = 'D',	    [DV_ROLE_ERROR] = 'E',
+		[DV_ROLE_NORMAL] = '.',    [DV_ROLE_HEADING] = 'H', [DV_ROLE_CHANGED] = 'C',
+		[DV_ROLE_HIGHLIGHT] = 'L', [DV_ROLE_DIM] = 'D',     [DV_ROLE_ERROR] = 'E',
 		[DV_ROLE_FADING] = 'F',
 	};
 	fprintf(f, "== %s: %s\n", name, p->title);
@@ -524,7 +535,7 @@ static bool golden_compare(const char *lesson, const char *moment, const char *t
 		size_t gn = strcspn(g, "\n"), wn = strcspn(w, "\n");
 		if (gn != wn || strncmp(g, w, gn)) {
 			fprintf(stderr, "  %s:%u differs:\n  got:  %.*s\n  want: %.*s\n", path,
-				line, (int)gn, g, (int)wn, w);
+			        line, (int)gn, g, (int)wn, w);
 			same = false;
 			break;
 		}
@@ -567,7 +578,7 @@ static void test_panel_goldens(void)
 		const char *lesson, *moment;
 	} moments[] = {
 		{ "03-send", "step1" }, { "03-send", "step2" }, { "03-send", "tc" },
-		{ "03-send", "end" },	{ "01-tour", "port" },
+		{ "03-send", "end" },   { "01-tour", "port" },
 	};
 	for (size_t m = 0; m < sizeof moments / sizeof moments[0]; m++) {
 		struct fixture f;

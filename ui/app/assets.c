@@ -33,7 +33,7 @@ static bool take(const char *dir, char *out, size_t outlen)
 }
 
 bool dv_assets_find(const char *env, const char *exe, const char *installed, char *out,
-		    size_t outlen)
+                    size_t outlen)
 {
 	if (env && *env)
 		return take(env, out, outlen);
@@ -45,7 +45,7 @@ bool dv_assets_find(const char *env, const char *exe, const char *installed, cha
 		memcpy(dir, exe, len);
 		dir[len] = '\0';
 		static const char *const rel[] = { "assets", "../assets", "../../assets",
-						   "../share/dmaviz" };
+			                           "../share/dmaviz" };
 		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
 			int n = snprintf(cand, sizeof cand, "%s/%s", len ? dir : "", rel[i]);
 			if (n > 0 && (size_t)n < sizeof cand && take(cand, out, outlen))
@@ -65,9 +65,9 @@ const char *dv_assets_dir(void)
 		if (n > 0)
 			exe[n] = '\0';
 		state = dv_assets_find(getenv("DMAVIZ_DATADIR"), n > 0 ? exe : NULL, DV_DATADIR,
-				       dir, sizeof dir) ?
-				1 :
-				-1;
+		                       dir, sizeof dir) ?
+		                1 :
+		                -1;
 	}
 	return state > 0 ? dir : NULL;
 }

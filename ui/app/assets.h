@@ -15,7 +15,7 @@
  * when unset), exe the executable's path (NULL when unknown), installed the configured datadir
  * (NULL: none). Writes the folder into out; false when none of them holds the assets. */
 bool dv_assets_find(const char *env, const char *exe, const char *installed, char *out,
-		    size_t outlen);
+                    size_t outlen);
 
 /* The data folder of this process (found once), or NULL when there is none. */
 const char *dv_assets_dir(void);

@@ -50,9 +50,9 @@ enum dv_action {
 
 struct dv_keybind {
 	enum dv_action action;
-	const char *name;   /* the action's name in tests and messages */
-	const char *keys;   /* key names, separated by spaces; the first is the one help shows first */
-	unsigned fronts;    /* DV_FRONT_* */
+	const char *name; /* the action's name in tests and messages */
+	const char *keys; /* key names, separated by spaces; the first is the one help shows first */
+	unsigned fronts;  /* DV_FRONT_* */
 	const char *button; /* the window's button of the same action, or NULL */
 	const char *help;   /* what it does, one line */
 };

@@ -135,8 +135,8 @@ static bool id_ok(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_' || *s == '.'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
 			return false;
 	return true;
 }
@@ -157,8 +157,9 @@ static bool parse(struct dv_progress *p, char *text, size_t len)
 		char *id = strtok_r(line, " \t", &ws);
 		char *step = strtok_r(NULL, " \t", &ws);
 		char *fin = strtok_r(NULL, " \t", &ws);
-		if (!id || !step || !fin || !id_ok(id) || strspn(step, "0123456789") != strlen(step) ||
-		    strlen(step) > 6 || (strcmp(fin, "0") && strcmp(fin, "1")))
+		if (!id || !step || !fin || !id_ok(id) ||
+		    strspn(step, "0123456789") != strlen(step) || strlen(step) > 6 ||
+		    (strcmp(fin, "0") && strcmp(fin, "1")))
 			return false;
 		struct dv_progress_entry *e = dv_progress_add(p, id);
 		if (!e)
@@ -188,11 +189,11 @@ static void set_aside(struct dv_progress *p, const char *why)
 	const char *base = strrchr(aside, '/');
 	base = base ? base + 1 : aside;
 	if (rename(p->path, aside) == 0)
-		snprintf(p->status, sizeof p->status, "progress file %s; kept as %.100s, starting afresh", why,
-		         base);
+		snprintf(p->status, sizeof p->status,
+		         "progress file %s; kept as %.100s, starting afresh", why, base);
 	else
-		snprintf(p->status, sizeof p->status, "progress file %s and cannot be moved aside (%s)", why,
-		         strerror(errno));
+		snprintf(p->status, sizeof p->status,
+		         "progress file %s and cannot be moved aside (%s)", why, strerror(errno));
 }
 
 void dv_progress_load(struct dv_progress *p, const char *path)
@@ -303,7 +304,8 @@ static void remove_stale_temps(const char *path)
 		char file[4400];
 		struct stat sb;
 		int n = snprintf(file, sizeof file, "%s/%s", dir, name);
-		if (n > 0 && (size_t)n < sizeof file && lstat(file, &sb) == 0 && S_ISREG(sb.st_mode))
+		if (n > 0 && (size_t)n < sizeof file && lstat(file, &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
 			unlink(file);
 	}
 	closedir(d);

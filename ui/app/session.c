@@ -90,9 +90,14 @@ static bool build_beats(struct dv_session *s)
 		for (unsigned i = 0; i < st->nparas; i++) {
 			size_t si = st->para_stmt ? st->para_stmt[i] : st->first + st->count;
 			size_t pos = si < st->first + st->count ? s->stmt_at[si] : end;
-			s->beats[s->nbeats++] = (struct dv_beat){ DV_BEAT_PARA, k, i, pos == SIZE_MAX ? end : pos, si,
-				                                   st->para_line ? st->para_line[i] : st->line,
-				                                   st->para_last ? st->para_last[i] : st->line };
+			s->beats[s->nbeats++] =
+			        (struct dv_beat){ DV_BEAT_PARA,
+				                  k,
+				                  i,
+				                  pos == SIZE_MAX ? end : pos,
+				                  si,
+				                  st->para_line ? st->para_line[i] : st->line,
+				                  st->para_last ? st->para_last[i] : st->line };
 		}
 		for (size_t si = st->first; si < st->first + st->count; si++) {
 			const struct dv_stmt *x = &L->stmts[si];
@@ -102,8 +107,13 @@ static bool build_beats(struct dv_session *s)
 			while (a < L->nasks && L->asks[a] != x->ask)
 				a++;
 			size_t pos = s->stmt_at[si];
-			s->beats[s->nbeats++] = (struct dv_beat){ DV_BEAT_ASK, k, a, pos == SIZE_MAX ? end : pos, si,
-				                                   x->ask->line, x->ask->last_line };
+			s->beats[s->nbeats++] = (struct dv_beat){ DV_BEAT_ASK,
+				                                  k,
+				                                  a,
+				                                  pos == SIZE_MAX ? end : pos,
+				                                  si,
+				                                  x->ask->line,
+				                                  x->ask->last_line };
 		}
 		/* Within a step, positions grow with the lines; equal positions keep file order. */
 		qsort(s->beats + b0, s->nbeats - b0, sizeof *s->beats, beat_cmp);
@@ -166,7 +176,7 @@ static void driver_source_root(struct dv_session *s, const char *so_path)
 			continue;
 		const char *f = loc->file;
 		if (readable(f))
-			break; /* found as written */
+			break;                /* found as written */
 		while (!strncmp(f, "../", 3)) /* as the view shows it (and looks it up) */
 			f += 3;
 		char full[4096];
@@ -193,8 +203,9 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 	if (!L) {
 		size_t used = 0;
 		for (size_t i = 0; i < msgs.n && used + 1 < errlen; i++) {
-			int n = snprintf(err + used, errlen - used, "%s%s%s%s", i ? "\n" : "", msgs.v[i].text,
-			                 msgs.v[i].hint ? "\n" : "", msgs.v[i].hint ? msgs.v[i].hint : "");
+			int n = snprintf(err + used, errlen - used, "%s%s%s%s", i ? "\n" : "",
+			                 msgs.v[i].text, msgs.v[i].hint ? "\n" : "",
+			                 msgs.v[i].hint ? msgs.v[i].hint : "");
 			if (n < 0)
 				break;
 			used += (size_t)n < errlen - used ? (size_t)n : errlen - used - 1;
@@ -215,7 +226,8 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 		s->opt = *o;
 	s->lesson = L;
 	s->path = strdup(path);
-	struct dv_run_options ro = { .load = dv_file_load_relative, .driver_entry = s->opt.driver_entry };
+	struct dv_run_options ro = { .load = dv_file_load_relative,
+		                     .driver_entry = s->opt.driver_entry };
 	s->run = dv_run_create(L, &ro);
 	s->q = calloc(L->nasks ? L->nasks : 1, sizeof *s->q);
 	if (!s->path || !s->run || !s->q) {
@@ -226,7 +238,8 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 	/* The whole lesson runs now, headless; the front ends then only move a cursor through the
 	 * recording, which makes every step back exact and every redraw cheap. */
 	dv_run_all(s->run);
-	dv_view_init(&s->view, L, s->run, NULL, s->opt.source_root ? s->opt.source_root : DV_SOURCE_ROOT);
+	dv_view_init(&s->view, L, s->run, NULL,
+	             s->opt.source_root ? s->opt.source_root : DV_SOURCE_ROOT);
 	if (!build_beats(s)) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		dv_session_close(s);
@@ -444,14 +457,16 @@ static enum dv_move move_stop(struct dv_session *s, int dir)
 		for (size_t i = 0; i < s->nstops; i++)
 			if (state_cmp(s->stops[i].pos, s->stops[i].nb, pos, nb) > 0) {
 				size_t from = i > 0 ? s->stops[i - 1].pos : 0;
-				return forward_to(s, s->stops[i].pos, s->stops[i].nb, from < s->stops[i].pos ? from : pos);
+				return forward_to(s, s->stops[i].pos, s->stops[i].nb,
+				                  from < s->stops[i].pos ? from : pos);
 			}
 		return DV_MOVE_END;
 	}
 	for (size_t i = s->nstops; i-- > 0;)
 		if (state_cmp(s->stops[i].pos, s->stops[i].nb, pos, nb) < 0) {
 			size_t from = i > 0 ? s->stops[i - 1].pos : 0;
-			place(s, s->stops[i].pos, s->stops[i].nb, from <= s->stops[i].pos ? from : s->stops[i].pos);
+			place(s, s->stops[i].pos, s->stops[i].nb,
+			      from <= s->stops[i].pos ? from : s->stops[i].pos);
 			return DV_MOVE_OK;
 		}
 	return DV_MOVE_END;
@@ -498,8 +513,10 @@ static void end_msg(struct dv_session *s)
 		snprintf(s->msg, sizeof s->msg, "The end of the lesson: finished%s.",
 		         total ? ", every question answered" : "");
 	else
-		snprintf(s->msg, sizeof s->msg, "The end of the lesson: %u of %u questions answered; go back (k) to the "
-		         "ones you skipped.", answered, total);
+		snprintf(s->msg, sizeof s->msg,
+		         "The end of the lesson: %u of %u questions answered; go back (k) to the "
+		         "ones you skipped.",
+		         answered, total);
 }
 
 enum dv_move dv_session_move(struct dv_session *s, enum dv_vcmd cmd)
@@ -537,14 +554,12 @@ enum dv_move dv_session_move(struct dv_session *s, enum dv_vcmd cmd)
 			const struct dv_stop *e = &s->stops[s->nstops - 1];
 			if (state_cmp(e->pos, e->nb, v->pos, s->nb) <= 0)
 				return DV_MOVE_END;
-			return forward_to(s, e->pos, e->nb, s->nstops > 1 ? s->stops[s->nstops - 2].pos : 0);
+			return forward_to(s, e->pos, e->nb,
+			                  s->nstops > 1 ? s->stops[s->nstops - 2].pos : 0);
 		}
 		return forward_to(s, v->end, s->nbeats, v->pos);
-	case DV_VCMD_GRAN:
-		dv_view_command(v, DV_VCMD_GRAN);
-		return DV_MOVE_OK;
-	case DV_VCMD_COUNT:
-		break;
+	case DV_VCMD_GRAN: dv_view_command(v, DV_VCMD_GRAN); return DV_MOVE_OK;
+	case DV_VCMD_COUNT: break;
 	}
 	return DV_MOVE_END;
 }
@@ -600,7 +615,8 @@ bool dv_session_command(struct dv_session *s, const char *line)
 	else if (!ok)
 		snprintf(s->msg, sizeof s->msg, "the sandbox line did not run");
 	else
-		snprintf(s->msg, sizeof s->msg, "ran: %.200s (%zu new events)", line, v->end - old_end);
+		snprintf(s->msg, sizeof s->msg, "ran: %.200s (%zu new events)", line,
+		         v->end - old_end);
 	return ok && m->n == before;
 }
 
@@ -697,13 +713,15 @@ static struct dv_qstate *open_question(struct dv_session *s, const struct dv_ask
 {
 	int a = dv_session_ask(s);
 	if (a < 0) {
-		snprintf(s->msg, sizeof s->msg, "There is no question at this point of the lesson.");
+		snprintf(s->msg, sizeof s->msg,
+		         "There is no question at this point of the lesson.");
 		return NULL;
 	}
 	/* A skipped question is answered where it stands, not after the lesson has moved on and
 	 * shown what it asked. */
 	if (s->q[a].skipped && !at_question(s, a)) {
-		snprintf(s->msg, sizeof s->msg, "You skipped this question: go back to it (k) to answer it.");
+		snprintf(s->msg, sizeof s->msg,
+		         "You skipped this question: go back to it (k) to answer it.");
 		return NULL;
 	}
 	*ask = s->lesson->asks[a];
@@ -746,7 +764,8 @@ enum dv_verdict dv_session_answer(struct dv_session *s, const char *text)
 		numbers &= ask->answers[i].numeric;
 	uint32_t v, w;
 	if (numbers && !dv_answer_number(text, &v)) {
-		snprintf(s->msg, sizeof s->msg, "'%.60s' is not a number: write 0x05, 05h, 5 or 0b101.", text);
+		snprintf(s->msg, sizeof s->msg,
+		         "'%.60s' is not a number: write 0x05, 05h, 5 or 0b101.", text);
 		return DV_VERDICT_NONE;
 	}
 	/* The same wrong answer again (in any form) is not another try. */
@@ -769,18 +788,21 @@ enum dv_verdict dv_session_answer(struct dv_session *s, const char *text)
 	unsigned max = attempts_of(ask);
 	if (q->attempts >= max) {
 		q->revealed = true;
-		snprintf(s->msg, sizeof s->msg, "Not quite, %u tries: the answer and why are shown. j goes on.", max);
+		snprintf(s->msg, sizeof s->msg,
+		         "Not quite, %u tries: the answer and why are shown. j goes on.", max);
 		record(s);
 		update_view(s);
 		return DV_VERDICT_REVEALED;
 	}
 	unsigned left = max - q->attempts;
 	if (q->hints < ask->nhints)
-		snprintf(s->msg, sizeof s->msg, "Not quite. Try again (%u %s left), or h for a hint.", left,
+		snprintf(s->msg, sizeof s->msg,
+		         "Not quite. Try again (%u %s left), or h for a hint.", left,
 		         left == 1 ? "try" : "tries");
 	else
-		snprintf(s->msg, sizeof s->msg, "Not quite. Try again (%u %s left), or h h to see the answer.",
-		         left, left == 1 ? "try" : "tries");
+		snprintf(s->msg, sizeof s->msg,
+		         "Not quite. Try again (%u %s left), or h h to see the answer.", left,
+		         left == 1 ? "try" : "tries");
 	return DV_VERDICT_WRONG;
 }
 
@@ -796,7 +818,8 @@ bool dv_session_hint(struct dv_session *s)
 		return true;
 	}
 	if (dv_qstate_decided(q) && !q->skipped) {
-		snprintf(s->msg, sizeof s->msg, "%s", ask->nhints ? "No more hints." : "This question has no hints.");
+		snprintf(s->msg, sizeof s->msg, "%s",
+		         ask->nhints ? "No more hints." : "This question has no hints.");
 		return true;
 	}
 	if (!q->reveal_armed) {
@@ -833,7 +856,8 @@ bool dv_session_skip(struct dv_session *s)
 		return false;
 	}
 	q->skipped = true;
-	snprintf(s->msg, sizeof s->msg, "Skipped: the lesson counts as started until you answer it.");
+	snprintf(s->msg, sizeof s->msg,
+	         "Skipped: the lesson counts as started until you answer it.");
 	record(s);
 	update_view(s);
 	return true;
@@ -859,7 +883,8 @@ void dv_session_question(struct dv_session *s, int a, struct dv_vpanel *p, size_
 	dv_view_question(&s->view, ask, &st, p, width);
 }
 
-void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *answered, unsigned *skipped)
+void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *answered,
+                      unsigned *skipped)
 {
 	*total = s->lesson->nasks;
 	*answered = *skipped = 0;
@@ -881,7 +906,8 @@ bool dv_session_finished(const struct dv_session *s)
 void dv_session_set_progress(struct dv_session *s, struct dv_progress *p)
 {
 	s->progress = p;
-	const struct dv_progress_entry *e = p && s->lesson->id ? dv_progress_get(p, s->lesson->id) : NULL;
+	const struct dv_progress_entry *e = p && s->lesson->id ? dv_progress_get(p, s->lesson->id) :
+	                                                         NULL;
 	for (unsigned a = 0; e && a < s->lesson->nasks; a++) {
 		const char *id = s->lesson->asks[a]->id;
 		if (id && dv_progress_answered(e, id))

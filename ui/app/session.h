@@ -33,24 +33,24 @@ enum dv_beat_kind { DV_BEAT_PARA, DV_BEAT_ASK };
 
 struct dv_beat {
 	enum dv_beat_kind kind;
-	unsigned step;	    /* lesson step index */
-	unsigned index;	    /* paragraph index in its step, or ask index in lesson->asks */
-	size_t pos;	    /* the trace position it shows */
-	size_t stmt;	    /* the statement it stands before (the step's end: first + count) */
+	unsigned step;       /* lesson step index */
+	unsigned index;      /* paragraph index in its step, or ask index in lesson->asks */
+	size_t pos;          /* the trace position it shows */
+	size_t stmt;         /* the statement it stands before (the step's end: first + count) */
 	uint32_t line, last; /* its lines in the lesson file */
 };
 
 /* What the learner did with one question. */
 struct dv_qstate {
-	bool correct;  /* answered right */
-	bool revealed; /* the answer was shown (asked for, or attempts used up) */
-	bool skipped;  /* moved on without answering */
-	bool earlier;  /* answered in an earlier session (progress file) */
+	bool correct;      /* answered right */
+	bool revealed;     /* the answer was shown (asked for, or attempts used up) */
+	bool skipped;      /* moved on without answering */
+	bool earlier;      /* answered in an earlier session (progress file) */
 	unsigned attempts; /* wrong answers so far */
-	unsigned hints;	   /* hints shown */
+	unsigned hints;    /* hints shown */
 	bool reveal_armed; /* h with no hints left once: the next h shows the answer */
-	char given[80];	   /* the last answer typed, as typed */
-	char wrong[80];	   /* the last wrong answer counted (a repeat of it costs no try) */
+	char given[80];    /* the last answer typed, as typed */
+	char wrong[80];    /* the last wrong answer counted (a repeat of it costs no try) */
 };
 
 /* Has the learner decided about question q (answered right, seen the answer, or skipped)? */
@@ -62,7 +62,7 @@ struct dv_session_options {
 	/* The learner's driver module (for `driver file` lessons): its own directory is where a
 	 * relative __FILE__ of the trace is looked up when the current directory lacks it. */
 	const char *driver_path;
-	bool ungated;		      /* the demo: questions do not stop moves */
+	bool ungated; /* the demo: questions do not stop moves */
 };
 
 /* What a move did. */
@@ -74,7 +74,7 @@ enum dv_move {
 
 /* The result of an answer. */
 enum dv_verdict {
-	DV_VERDICT_NONE,     /* no question here, or already decided, or an empty answer */
+	DV_VERDICT_NONE, /* no question here, or already decided, or an empty answer */
 	DV_VERDICT_RIGHT,
 	DV_VERDICT_WRONG,    /* try again */
 	DV_VERDICT_REVEALED, /* wrong, and the attempts are used up: the answer is shown */
@@ -95,12 +95,12 @@ struct dv_session {
 	struct dv_stop {
 		size_t pos, nb;
 		unsigned step;
-	} *stops;
+	} * stops;
 	size_t nstops;
 	struct dv_qstate *q; /* one per lesson ask */
 	struct dv_progress *progress;
 	uint32_t *hidden; /* line ranges (pairs) the source pane shows as "(answer hidden)" */
-	char *src_root;	  /* the driver module's directory, when its sources are found there */
+	char *src_root;   /* the driver module's directory, when its sources are found there */
 	size_t *stmt_at;  /* where each statement ran (its mark's position; SIZE_MAX: never) */
 	size_t nhidden;
 	char msg[300]; /* what the last action has to say (a front end shows it in its status) */
@@ -172,7 +172,8 @@ bool dv_session_step_shown(const struct dv_session *s, unsigned k);
 /* The current beat (the last revealed one, when the cursor stands at it), or NULL. */
 const struct dv_beat *dv_session_beat(const struct dv_session *s);
 /* Questions of the lesson: how many, how many answered right or revealed, how many skipped. */
-void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *answered, unsigned *skipped);
+void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *answered,
+                      unsigned *skipped);
 /* Has the learner reached the last stop with every question answered? */
 bool dv_session_finished(const struct dv_session *s);
 

@@ -28,20 +28,20 @@ static const struct {
 	enum dv_role role;
 } term_keys[] = {
 	{ "heading", DV_ROLE_HEADING }, { "changed", DV_ROLE_CHANGED },
-	{ "fading", DV_ROLE_FADING },	{ "highlight", DV_ROLE_HIGHLIGHT },
+	{ "fading", DV_ROLE_FADING },   { "highlight", DV_ROLE_HIGHLIGHT },
 	{ "error", DV_ROLE_ERROR },
 };
 #define NTERM (sizeof term_keys / sizeof term_keys[0])
 
 static const char *const ansi_names[8] = { "black", "red",     "green", "yellow",
-					   "blue",  "magenta", "cyan",	"white" };
+	                                   "blue",  "magenta", "cyan",  "white" };
 
 /* xterm's palette: 16 system colours, a 6x6x6 cube, 24 greys. */
 struct dv_rgb dv_xterm_rgb(int i)
 {
 	static const struct dv_rgb sys[16] = {
-		{ 0, 0, 0 },	   { 205, 0, 0 },   { 0, 205, 0 },   { 205, 205, 0 },
-		{ 0, 0, 238 },	   { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
+		{ 0, 0, 0 },       { 205, 0, 0 },   { 0, 205, 0 },   { 205, 205, 0 },
+		{ 0, 0, 238 },     { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
 		{ 127, 127, 127 }, { 255, 0, 0 },   { 0, 255, 0 },   { 255, 255, 0 },
 		{ 92, 92, 255 },   { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 255 },
 	};
@@ -84,14 +84,12 @@ int dv_tcolor_pick(const struct dv_tcolor *c, int ncolors)
 		return -1;
 	for (unsigned i = 0; i < c->n; i++) {
 		switch (c->choice[i].kind) {
-		case DV_TC_DEFAULT:
-			return -1;
+		case DV_TC_DEFAULT: return -1;
 		case DV_TC_INDEX:
 			if (c->choice[i].index < n)
 				return c->choice[i].index;
 			break;
-		case DV_TC_RGB:
-			return nearest(c->choice[i].rgb, n);
+		case DV_TC_RGB: return nearest(c->choice[i].rgb, n);
 		}
 	}
 	/* No choice fits: the colour nearest to the last one's. */
@@ -121,7 +119,7 @@ static bool parse_rgb(const char *s, size_t len, struct dv_rgb *out)
 		if ((v[i] = hexval(s[1 + i])) < 0)
 			return false;
 	*out = (struct dv_rgb){ (uint8_t)(v[0] * 16 + v[1]), (uint8_t)(v[2] * 16 + v[3]),
-				(uint8_t)(v[4] * 16 + v[5]) };
+		                (uint8_t)(v[4] * 16 + v[5]) };
 	return true;
 }
 
@@ -168,7 +166,7 @@ static bool parse_tcolor(const char *s, size_t len, struct dv_tcolor *c, const c
 			bool bright = wl > 7 && memcmp(w, "bright-", 7) == 0;
 			for (int k = 0; k < 8 && !ok; k++)
 				if (word_is(w + (bright ? 7 : 0), wl - (bright ? 7 : 0),
-					    ansi_names[k])) {
+				            ansi_names[k])) {
 					ch->kind = DV_TC_INDEX;
 					ch->index = (uint8_t)(k + (bright ? 8 : 0));
 					ok = true;
@@ -215,9 +213,9 @@ static bool parse_tpair(const char *v, size_t vl, struct dv_tpair *p, const char
 
 static void fail(char *err, size_t errlen, const char *file, unsigned line, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 5, 6)))
+        __attribute__((format(printf, 5, 6)))
 #endif
-	;
+        ;
 
 static void fail(char *err, size_t errlen, const char *file, unsigned line, const char *fmt, ...)
 {
@@ -233,7 +231,7 @@ static void fail(char *err, size_t errlen, const char *file, unsigned line, cons
 }
 
 bool dv_theme_parse(struct dv_theme *t, const char *text, const char *file, char *err,
-		    size_t errlen)
+                    size_t errlen)
 {
 	bool have_win[DV_WC_COUNT] = { false }, have_term[NTERM] = { false }, have_name = false;
 	memset(t, 0, sizeof *t);
@@ -349,9 +347,9 @@ bool dv_theme_load(struct dv_theme *t, const char *name_or_file, char *err, size
 		int n = snprintf(path, sizeof path, "themes/%s.theme", arg);
 		if (!known || n < 0 || (size_t)n >= sizeof path) {
 			snprintf(err, errlen,
-				 "no theme '%s' (dark, light, high-contrast, colour-blind, "
-				 "or a .theme file)",
-				 arg);
+			         "no theme '%s' (dark, light, high-contrast, colour-blind, "
+			         "or a .theme file)",
+			         arg);
 			return false;
 		}
 		char rel[64];

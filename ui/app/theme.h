@@ -47,7 +47,7 @@ enum dv_tkind { DV_TC_DEFAULT, DV_TC_INDEX, DV_TC_RGB };
 #define DV_TC_MAX_CHOICES 4
 struct dv_tchoice {
 	enum dv_tkind kind;
-	uint8_t index;	   /* DV_TC_INDEX: 0-255 */
+	uint8_t index;     /* DV_TC_INDEX: 0-255 */
 	struct dv_rgb rgb; /* DV_TC_RGB */
 };
 struct dv_tcolor {
@@ -77,7 +77,7 @@ extern const size_t dv_theme_count;
 /* Parses a theme file's text. False with "FILE:LINE: what is wrong" (or "FILE: ..." for a
  * missing key) in err; t is then undefined. */
 bool dv_theme_parse(struct dv_theme *t, const char *text, const char *file, char *err,
-		    size_t errlen);
+                    size_t errlen);
 
 /* Loads a theme by NAME (themes/NAME.theme in the data folder, assets.h) or by a file path (it
  * contains '/' or ends in ".theme"). On any failure t is the built-in default, err says why

@@ -20,8 +20,6 @@
 
 /* ---- files ---------------------------------------------------------------------------------- */
 
-
-
 struct paths {
 	char **v;
 	size_t n, cap;
@@ -176,8 +174,9 @@ static bool write_junit(const char *path, const struct result *res, size_t n)
 		errors += res[i].verdict == V_ERROR;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-	fprintf(f, "  <testsuite name=\"dmaviz check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", n,
-	        failures, errors);
+	fprintf(f,
+	        "  <testsuite name=\"dmaviz check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+	        n, failures, errors);
 	for (size_t i = 0; i < n; i++) {
 		fputs("    <testcase classname=\"dmaviz.check\" name=\"", f);
 		dv_xml_escaped(f, res[i].path);
@@ -244,14 +243,14 @@ static const struct dv_opt check_opts[] = {
 const struct dv_cmd_spec dv_check_spec = {
 	.name = "check",
 	.synopsis = "[--junit FILE] [--tap] [--answers FILE] [--strict]\n"
-		    "[--driver FILE.so [--cpu-limit S]] PATH...",
+	            "[--driver FILE.so [--cpu-limit S]] PATH...",
 	.what = "run lessons and test scripts headless (a directory means every *.lesson and *.tst "
-		"file in it) and report what failed",
+	        "file in it) and report what failed",
 	.about = "Runs each lesson or test script headless and prints PASS or FAIL for each, with\n"
-		 "the messages of failed ones, then 'N passed, N failed'. A directory means every\n"
-		 "*.lesson and *.tst file in it, in name order.\n",
+	         "the messages of failed ones, then 'N passed, N failed'. A directory means every\n"
+	         "*.lesson and *.tst file in it, in name order.\n",
 	.status = "Exit status: 0 all passed, 1 a check failed, 2 bad usage, a file that does not\n"
-		  "parse, or a lesson that cannot run.\n",
+	          "parse, or a lesson that cannot run.\n",
 	.opts = check_opts,
 	.nopts = DV_OPTS_COUNT(check_opts),
 	.column = 18,
@@ -281,10 +280,12 @@ int dv_cmd_check(int argc, char **argv)
 	unsigned cpu_limit = args.cpu_limit;
 	if (answers_path) {
 		char err[1200];
-		enum dv_answers_status ast = dv_answers_load(&answers, answers_path, err, sizeof err);
+		enum dv_answers_status ast =
+		        dv_answers_load(&answers, answers_path, err, sizeof err);
 		if (ast != DV_ANSWERS_OK) {
 			/* An unreadable file is the command's problem; a bad line is the file's. */
-			fprintf(stderr, ast == DV_ANSWERS_UNREADABLE ? "dmaviz check: %s\n" : "%s\n", err);
+			fprintf(stderr,
+			        ast == DV_ANSWERS_UNREADABLE ? "dmaviz check: %s\n" : "%s\n", err);
 			dv_answers_free(&answers);
 			return 2;
 		}
@@ -312,7 +313,8 @@ int dv_cmd_check(int argc, char **argv)
 				fprintf(stderr, "dmaviz check: %s: %s\n", argv[i], strerror(errno));
 				status = 2;
 			} else if (files.n == before) {
-				fprintf(stderr, "dmaviz check: %s: no *.lesson or *.tst files\n", argv[i]);
+				fprintf(stderr, "dmaviz check: %s: no *.lesson or *.tst files\n",
+				        argv[i]);
 				status = 2;
 			}
 		} else {
@@ -331,12 +333,17 @@ int dv_cmd_check(int argc, char **argv)
 	for (size_t k = 0; k < files.n; k++) {
 		struct result *r = &res[k];
 		if (driver.entry) { /* a learner's driver: each file in its own child process */
-			struct dv_grade_opts go = { driver.entry, NULL, o.strict, o.answers ? dv_answers_lookup : NULL,
-			                            o.answers, cpu_limit };
+			struct dv_grade_opts go = {
+				driver.entry, NULL,
+				o.strict,     o.answers ? dv_answers_lookup : NULL,
+				o.answers,    cpu_limit
+			};
 			struct dv_grade_result gr;
 			dv_grade_file(files.v[k], &go, &gr);
 			r->path = files.v[k];
-			r->verdict = gr.verdict == DV_GRADE_PASS ? V_PASS : gr.verdict == DV_GRADE_FAIL ? V_FAIL : V_ERROR;
+			r->verdict = gr.verdict == DV_GRADE_PASS ? V_PASS :
+			             gr.verdict == DV_GRADE_FAIL ? V_FAIL :
+			                                           V_ERROR;
 			for (size_t l = 0; l < gr.nlines; l++)
 				result_add(r, gr.lines[l]);
 			dv_grade_result_free(&gr);
@@ -352,7 +359,8 @@ int dv_cmd_check(int argc, char **argv)
 		else if (r->verdict == V_FAIL && status == 0)
 			status = 1;
 		if (o.tap) {
-			printf("%s %zu - %s\n", r->verdict == V_PASS ? "ok" : "not ok", k + 1, r->path);
+			printf("%s %zu - %s\n", r->verdict == V_PASS ? "ok" : "not ok", k + 1,
+			       r->path);
 			for (size_t l = 0; l < r->nlines; l++)
 				printf("# %s\n", r->lines[l]);
 		} else {

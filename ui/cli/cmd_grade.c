@@ -158,7 +158,8 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 	struct dv_iso_outcome out;
 	char buf[1200];
 	if (!dv_isolate(child_run, &c, &lim, &out)) {
-		snprintf(buf, sizeof buf, "%s: error: cannot start a child process: %s", path, strerror(errno));
+		snprintf(buf, sizeof buf, "%s: error: cannot start a child process: %s", path,
+		         strerror(errno));
 		result_add(r, buf);
 		r->verdict = DV_GRADE_ERROR;
 		return;
@@ -185,7 +186,8 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 	else
 		dv_iso_why(&out, DV_GRADE_ERROR, where, r->aborted, sizeof r->aborted);
 	if (r->aborted[0]) {
-		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "", r->aborted);
+		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "",
+		         r->aborted);
 		result_add(r, buf);
 		r->verdict = DV_GRADE_FAIL;
 	}
@@ -195,7 +197,7 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 /* ---- pre-flight --------------------------------------------------------------------------- */
 
 bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
-			 size_t msglen)
+                         size_t msglen)
 {
 	if (msglen)
 		msg[0] = '\0';
@@ -210,10 +212,10 @@ bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, cha
 	if (!safe && msglen) {
 		const char *base = strrchr(lesson_path, '/');
 		snprintf(msg, msglen,
-			 "%s, running %s, %s; nothing was shown (run `dmaviz check --driver %s "
-			 "%s` for details)",
-			 d->path ? d->path : "the driver", base ? base + 1 : lesson_path, r.aborted,
-			 d->path ? d->path : "FILE.so", lesson_path);
+		         "%s, running %s, %s; nothing was shown (run `dmaviz check --driver %s "
+		         "%s` for details)",
+		         d->path ? d->path : "the driver", base ? base + 1 : lesson_path, r.aborted,
+		         d->path ? d->path : "FILE.so", lesson_path);
 	}
 	dv_grade_result_free(&r);
 	return safe;
@@ -241,8 +243,8 @@ struct submission {
 	size_t passed;
 };
 
-static bool write_junit(const char *path, const struct submission *subs, size_t nsubs,
-                        char **tests, size_t ntests)
+static bool write_junit(const char *path, const struct submission *subs, size_t nsubs, char **tests,
+                        size_t ntests)
 {
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
@@ -258,7 +260,8 @@ static bool write_junit(const char *path, const struct submission *subs, size_t 
 		}
 		fputs("  <testsuite name=\"", f);
 		dv_xml_escaped(f, subs[s].path);
-		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", ntests, failures, errors);
+		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", ntests, failures,
+		        errors);
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &subs[s].res[t];
 			fputs("    <testcase classname=\"dmaviz.grade.", f);
@@ -344,14 +347,14 @@ const struct dv_cmd_spec dv_grade_spec = {
 	.name = "grade",
 	.synopsis = "--tests DIR [--junit FILE] [--cpu-limit SECONDS] [--strict]\nSUBMISSION...",
 	.what = "grade learners' drivers (.so) or answers files, each test in its own process with "
-		"CPU and memory limits",
+	        "CPU and memory limits",
 	.about =
-		"Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
-		"a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
-		"lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
-		"file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
-		"default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
-		"submission and file, with the messages of the failures.\n",
+	        "Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
+	        "a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
+	        "lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
+	        "file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
+	        "default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
+	        "submission and file, with the messages of the failures.\n",
 	.status = "Exit status: 0 grading ran (whatever the grades), 2 bad usage or bad input.\n",
 	.opts = grade_opts,
 	.nopts = DV_OPTS_COUNT(grade_opts),
@@ -434,7 +437,8 @@ int dv_cmd_grade(int argc, char **argv)
 			struct dv_iso_limits lim = { cpu, 0, 0 };
 			struct dv_iso_outcome out;
 			if (!dv_isolate(probe_driver, (void *)sub->path, &lim, &out)) {
-				snprintf(err, sizeof err, "%s: cannot start a child process: %s", sub->path, strerror(errno));
+				snprintf(err, sizeof err, "%s: cannot start a child process: %s",
+				         sub->path, strerror(errno));
 				fail_all(sub, ntests, err);
 				goto report;
 			}
@@ -444,10 +448,12 @@ int dv_cmd_grade(int argc, char **argv)
 					snprintf(err, sizeof err, "%s", out.output + 2);
 					err[strcspn(err, "\n")] = 0;
 				} else {
-					snprintf(err, sizeof err, "%s: loading the driver %s", sub->path,
-					         out.cpu_exceeded ? "exceeded the CPU limit"
-					                          : out.signal ? dv_signal_name(out.signal, sb, sizeof sb)
-					                                       : "failed");
+					snprintf(err, sizeof err, "%s: loading the driver %s",
+					         sub->path,
+					         out.cpu_exceeded ? "exceeded the CPU limit" :
+					         out.signal       ? dv_signal_name(out.signal, sb,
+					                                           sizeof sb) :
+					                            "failed");
 				}
 				dv_iso_outcome_free(&out);
 				fail_all(sub, ntests, err);
@@ -458,7 +464,7 @@ int dv_cmd_grade(int argc, char **argv)
 		}
 		for (size_t t = 0; t < ntests; t++)
 			dv_grade_file(tests[t], &o, &sub->res[t]);
-	report:
+report:
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &sub->res[t];
 			sub->passed += r->verdict == DV_GRADE_PASS;
@@ -494,12 +500,14 @@ int dv_cmd_grade(int argc, char **argv)
 				if (dot)
 					*dot = 0;
 				int cw = (int)(strlen(name) > 4 ? strlen(name) : 4);
-				printf("  %-*s", cw, subs[s].res[t].verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+				printf("  %-*s", cw,
+				       subs[s].res[t].verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
 			}
 			printf("  %zu/%zu\n", subs[s].passed, ntests);
 		}
 		if (junit && !write_junit(junit, subs, nsubs, tests, ntests)) {
-			fprintf(stderr, "dmaviz grade: cannot write %s: %s\n", junit, strerror(errno));
+			fprintf(stderr, "dmaviz grade: cannot write %s: %s\n", junit,
+			        strerror(errno));
 			status = 2;
 		}
 	}

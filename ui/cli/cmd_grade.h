@@ -13,17 +13,17 @@
 enum { DV_GRADE_PASS, DV_GRADE_FAIL, DV_GRADE_ERROR };
 
 struct dv_grade_opts {
-	DV_DRIVER_ENTRY entry;	   /* an already loaded driver, or NULL */
-	const char *driver_path;   /* or a driver the child loads itself, or NULL */
+	DV_DRIVER_ENTRY entry;   /* an already loaded driver, or NULL */
+	const char *driver_path; /* or a driver the child loads itself, or NULL */
 	bool strict;
 	const char *(*answer)(void *ctx, const char *lesson_id, const char *ask_id);
 	void *answer_ctx;
-	unsigned cpu_seconds;	   /* 0 = 2 */
+	unsigned cpu_seconds; /* 0 = 2 */
 };
 
 struct dv_grade_result {
-	int verdict;	 /* DV_GRADE_* */
-	char **lines;	 /* messages, hints as "hint: ..." */
+	int verdict;  /* DV_GRADE_* */
+	char **lines; /* messages, hints as "hint: ..." */
 	size_t nlines;
 	/* Not empty when the child ended without a verdict: why, without the file's name
 	 * ("crashed with SIGSEGV at step 2 \"Send\"", "exceeded 2 s of CPU time at step 1 ...").
@@ -51,7 +51,7 @@ void dv_grade_result_free(struct dv_grade_result *r);
  * or no child could be started (the run goes on in-process, as it did before). Costs one more
  * run of the lesson, in the child. */
 bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
-			 size_t msglen);
+                         size_t msglen);
 
 /* `dmaviz grade --tests DIR [--junit FILE] [--cpu-limit S] [--strict] SUBMISSION...` */
 int dv_cmd_grade(int argc, char **argv);

@@ -22,8 +22,9 @@ static bool parse_seed(const char *s, unsigned long long *out)
 		return false;
 	char *end;
 	errno = 0;
-	unsigned long long v = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? strtoull(s + 2, &end, 16)
-	                                                                     : strtoull(s, &end, 10);
+	unsigned long long v = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ?
+	                               strtoull(s + 2, &end, 16) :
+	                               strtoull(s, &end, 10);
 	if (errno || *end || end == s || ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) && !s[2]))
 		return false;
 	*out = v;
@@ -107,8 +108,9 @@ static bool load_answers(const char *path, char *text, char *values[DV_QUIZ_NQUE
 		char *id = trim(l), *value = trim(colon + 1);
 		int q = dv_quiz_find(id);
 		if (q < 0) {
-			fprintf(stderr, "%s:%u: error: no question '%s' (the ids are status, mode, addr-lo, "
-			                "addr-hi, page, count-lo, count-hi, bounce, residue, valid)\n",
+			fprintf(stderr,
+			        "%s:%u: error: no question '%s' (the ids are status, mode, addr-lo, "
+			        "addr-hi, page, count-lo, count-hi, bounce, residue, valid)\n",
 			        path, line, id);
 			return false;
 		}
@@ -153,14 +155,14 @@ const struct dv_cmd_spec dv_quiz_spec = {
 	.synopsis = "[--seed N] [--print] [--solve] [--answers FILE]",
 	.what = "a generated DMA exercise: predict what Setup does, check answers",
 	.about =
-		"Generates a system-DMA exercise: a channel, a buffer, one NdisMSetupDmaTransfer\n"
-		"call, and questions on what it does (the Status, the mode, address, page and count\n"
-		"bytes written to the 8237, whether a bounce buffer is used, the residue after K\n"
-		"cycles, the bytes valid after Complete). The answers come from running the\n"
-		"simulator. The same seed gives the same problem on every machine and build.\n",
+	        "Generates a system-DMA exercise: a channel, a buffer, one NdisMSetupDmaTransfer\n"
+	        "call, and questions on what it does (the Status, the mode, address, page and count\n"
+	        "bytes written to the 8237, whether a bounce buffer is used, the residue after K\n"
+	        "cycles, the bytes valid after Complete). The answers come from running the\n"
+	        "simulator. The same seed gives the same problem on every machine and build.\n",
 	.status =
-		"Exit status: 0 success or all answers right, 1 an answer wrong or missing, 2 bad\n"
-		"usage or an unreadable or malformed answers file.\n",
+	        "Exit status: 0 success or all answers right, 1 an answer wrong or missing, 2 bad\n"
+	        "usage or an unreadable or malformed answers file.\n",
 	.opts = quiz_opts,
 	.nopts = DV_OPTS_COUNT(quiz_opts),
 	.column = 18,
@@ -181,7 +183,9 @@ int dv_cmd_quiz_with(int argc, char **argv, int (*interactive)(const struct dv_q
 	}
 	struct dv_quiz q;
 	if (!dv_quiz_generate((uint64_t)seed, &q)) {
-		fprintf(stderr, "dmaviz quiz: the simulator could not run seed %llu (out of memory?)\n", seed);
+		fprintf(stderr,
+		        "dmaviz quiz: the simulator could not run seed %llu (out of memory?)\n",
+		        seed);
 		return 2;
 	}
 	/* In a terminal, without --print, --solve or --answers: ask the questions one by one
@@ -222,7 +226,8 @@ int dv_cmd_quiz_with(int argc, char **argv, int (*interactive)(const struct dv_q
 			passed++;
 		} else {
 			printf("wrong  %-9s %s (correct: %s)\n", dv_quiz_id(i),
-			       values[i] ? (*values[i] ? values[i] : "(empty)") : "(no answer)", right);
+			       values[i] ? (*values[i] ? values[i] : "(empty)") : "(no answer)",
+			       right);
 			failed++;
 		}
 	}

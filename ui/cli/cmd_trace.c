@@ -48,17 +48,17 @@ const struct dv_cmd_spec dv_trace_spec = {
 	.name = "trace",
 	.synopsis = "LESSON [--format text|jsonl|vcd] [-o FILE] [--driver FILE.so]",
 	.what = "run a lesson headless and write its trace in words, as JSON Lines, or as a VCD of "
-		"the bus signals for GTKWave",
+	        "the bus signals for GTKWave",
 	.about =
-		"Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
-		"whole trace: the event log in words (text, the default), one JSON object per event\n"
-		"(jsonl), or the bus signals and registers as a VCD waveform for GTKWave (vcd).\n"
-		"LESSON is a path or a lesson id such as 'tour' or '01-tour'. The formats are\n"
-		"described in docs/trace-formats.md.\n",
+	        "Runs a lesson headless (each question takes the lesson's own answer) and writes its\n"
+	        "whole trace: the event log in words (text, the default), one JSON object per event\n"
+	        "(jsonl), or the bus signals and registers as a VCD waveform for GTKWave (vcd).\n"
+	        "LESSON is a path or a lesson id such as 'tour' or '01-tour'. The formats are\n"
+	        "described in docs/trace-formats.md.\n",
 	.status =
-		"Exit status: 0 success, 1 a check of the lesson failed (the trace is still "
-		"written),\n2 bad usage, a lesson that does not parse or cannot run, or a file that "
-		"cannot be\nwritten.\n",
+	        "Exit status: 0 success, 1 a check of the lesson failed (the trace is still "
+	        "written),\n2 bad usage, a lesson that does not parse or cannot run, or a file that "
+	        "cannot be\nwritten.\n",
 	.opts = trace_opts,
 	.nopts = DV_OPTS_COUNT(trace_opts),
 	.column = 14,
@@ -99,7 +99,9 @@ int dv_cmd_trace(int argc, char **argv)
 	}
 	char *path = dv_lesson_find(lesson);
 	if (!path) {
-		fprintf(stderr, "dmaviz trace: no lesson '%s' (try `dmaviz list`, or give a path)\n", lesson);
+		fprintf(stderr,
+		        "dmaviz trace: no lesson '%s' (try `dmaviz list`, or give a path)\n",
+		        lesson);
 		return 2;
 	}
 	/* A crash in the learner's code would end this process with nothing to show for it:
@@ -161,11 +163,13 @@ int dv_cmd_trace(int argc, char **argv)
 		if (f)
 			wok = fclose(f) == 0 && wok;
 		if (!wok || rename(tmp, out) != 0) {
-			fprintf(stderr, "dmaviz trace: cannot write %s: %s\n", out, strerror(errno));
+			fprintf(stderr, "dmaviz trace: cannot write %s: %s\n", out,
+			        strerror(errno));
 			remove(tmp);
 			status = 2;
 		}
-	} else if (buf.len && (fwrite(buf.data, 1, buf.len, stdout) != buf.len || fflush(stdout) != 0)) {
+	} else if (buf.len &&
+	           (fwrite(buf.data, 1, buf.len, stdout) != buf.len || fflush(stdout) != 0)) {
 		fprintf(stderr, "dmaviz trace: cannot write the trace: %s\n", strerror(errno));
 		status = 2;
 	}

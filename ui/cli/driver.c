@@ -22,30 +22,34 @@ bool dv_driver_open(struct dv_driver *d, const char *path, char *err, size_t err
 	d->handle = dlopen(p, RTLD_NOW | RTLD_LOCAL);
 	if (!d->handle) {
 		const char *e = dlerror();
-		snprintf(err, errsize, "%s: cannot load the driver: %s", path, e ? e : "unknown error");
+		snprintf(err, errsize, "%s: cannot load the driver: %s", path,
+		         e ? e : "unknown error");
 		return false;
 	}
 	dlerror();
 	void *entry = dlsym(d->handle, "DriverEntry");
 	if (!entry) {
-		snprintf(err, errsize, "%s: the driver does not export the symbol 'DriverEntry' "
-		                "(NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath))",
-		        path);
+		snprintf(err, errsize,
+		         "%s: the driver does not export the symbol 'DriverEntry' "
+		         "(NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath))",
+		         path);
 		dv_driver_close(d);
 		return false;
 	}
 	const int *abi = dlsym(d->handle, "DvDriverAbiVersion");
 	if (!abi) {
-		snprintf(err, errsize, "%s: the driver does not export the symbol 'DvDriverAbiVersion' "
-		                "(write DV_DRIVER_EXPORT_ABI; once in the driver, see docs/driver-sdk.md)",
-		        path);
+		snprintf(err, errsize,
+		         "%s: the driver does not export the symbol 'DvDriverAbiVersion' "
+		         "(write DV_DRIVER_EXPORT_ABI; once in the driver, see docs/driver-sdk.md)",
+		         path);
 		dv_driver_close(d);
 		return false;
 	}
 	if (*abi != DV_NDIS_ABI_VERSION) {
-		snprintf(err, errsize, "%s: 'DvDriverAbiVersion' is %d, this dmaviz has NDIS ABI version %d: "
-		                "rebuild the driver against this dmaviz's ndis.h",
-		        path, *abi, DV_NDIS_ABI_VERSION);
+		snprintf(err, errsize,
+		         "%s: 'DvDriverAbiVersion' is %d, this dmaviz has NDIS ABI version %d: "
+		         "rebuild the driver against this dmaviz's ndis.h",
+		         path, *abi, DV_NDIS_ABI_VERSION);
 		dv_driver_close(d);
 		return false;
 	}

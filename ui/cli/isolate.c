@@ -31,10 +31,10 @@ const char *dv_signal_name(int sig, char *buf, size_t size)
 		int sig;
 		const char *name;
 	} names[] = {
-		{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" },	{ SIGFPE, "SIGFPE" },
-		{ SIGILL, "SIGILL" },	{ SIGABRT, "SIGABRT" }, { SIGXCPU, "SIGXCPU" },
+		{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" },   { SIGFPE, "SIGFPE" },
+		{ SIGILL, "SIGILL" },   { SIGABRT, "SIGABRT" }, { SIGXCPU, "SIGXCPU" },
 		{ SIGKILL, "SIGKILL" }, { SIGTERM, "SIGTERM" }, { SIGPIPE, "SIGPIPE" },
-		{ SIGTRAP, "SIGTRAP" }, { SIGSYS, "SIGSYS" },	{ SIGALRM, "SIGALRM" },
+		{ SIGTRAP, "SIGTRAP" }, { SIGSYS, "SIGSYS" },   { SIGALRM, "SIGALRM" },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (names[i].sig == sig)
@@ -75,7 +75,7 @@ static void child_setup(const struct dv_iso_limits *lim)
 }
 
 bool dv_isolate(int (*fn)(void *ctx, int fd), void *ctx, const struct dv_iso_limits *limits,
-		struct dv_iso_outcome *out)
+                struct dv_iso_outcome *out)
 {
 	struct dv_iso_limits lim = *limits;
 	if (!lim.cpu_seconds)
@@ -191,26 +191,24 @@ enum dv_iso_end dv_iso_classify(const struct dv_iso_outcome *out, int max_verdic
 }
 
 void dv_iso_why(const struct dv_iso_outcome *out, int max_verdict, const char *where, char *buf,
-		size_t size)
+                size_t size)
 {
 	char sb[32];
 	switch (dv_iso_classify(out, max_verdict)) {
-	case DV_ISO_VERDICT:
-		snprintf(buf, size, "%s", "");
-		break;
+	case DV_ISO_VERDICT: snprintf(buf, size, "%s", ""); break;
 	case DV_ISO_EXIT:
 		snprintf(buf, size, "ended the process with exit(%d)%s", out->exit_code, where);
 		break;
 	case DV_ISO_CPU:
 		snprintf(buf, size, "exceeded %u s of CPU time%s (an endless loop?)",
-			 out->limits.cpu_seconds, where);
+		         out->limits.cpu_seconds, where);
 		break;
 	case DV_ISO_WALL:
 		snprintf(buf, size, "did not finish within the wall-clock limit%s", where);
 		break;
 	case DV_ISO_CRASH:
 		snprintf(buf, size, "crashed with %s%s", dv_signal_name(out->signal, sb, sizeof sb),
-			 where);
+		         where);
 		break;
 	}
 }

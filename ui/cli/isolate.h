@@ -14,12 +14,12 @@ struct dv_iso_limits {
 };
 
 struct dv_iso_outcome {
-	bool exited;	    /* the child returned from fn and exited */
-	int exit_code;	    /* fn's return value (0-255) */
-	int signal;	    /* the signal that ended the child, 0 = none */
+	bool exited;        /* the child returned from fn and exited */
+	int exit_code;      /* fn's return value (0-255) */
+	int signal;         /* the signal that ended the child, 0 = none */
 	bool cpu_exceeded;  /* it ran out of CPU time (SIGXCPU, or SIGKILL at the hard limit) */
 	bool wall_exceeded; /* the parent killed it after wall_seconds */
-	char *output;	    /* everything fn wrote to its fd, NUL-terminated (malloc'd) */
+	char *output;       /* everything fn wrote to its fd, NUL-terminated (malloc'd) */
 	size_t len;
 	struct dv_iso_limits limits; /* the limits applied, defaults filled in */
 };
@@ -27,17 +27,17 @@ struct dv_iso_outcome {
 /* Runs fn(ctx, fd) in a forked child under the limits; fn writes its report to fd and returns
  * an exit code. Returns false when the child could not be started (errno set). */
 bool dv_isolate(int (*fn)(void *ctx, int fd), void *ctx, const struct dv_iso_limits *lim,
-		struct dv_iso_outcome *out);
+                struct dv_iso_outcome *out);
 void dv_iso_outcome_free(struct dv_iso_outcome *out);
 
 /* How a child ended, from the caller's side: a verdict is an exit code the caller's protocol
  * knows (0..max_verdict); anything else means the code under test took the process down. */
 enum dv_iso_end {
 	DV_ISO_VERDICT, /* exited with 0..max_verdict */
-	DV_ISO_EXIT,	/* exited with another code: the code called exit() itself */
-	DV_ISO_CPU,	/* ran out of CPU time (an endless loop) */
-	DV_ISO_WALL,	/* killed after the wall-clock limit (blocked, or sleeping) */
-	DV_ISO_CRASH,	/* ended by a signal */
+	DV_ISO_EXIT,    /* exited with another code: the code called exit() itself */
+	DV_ISO_CPU,     /* ran out of CPU time (an endless loop) */
+	DV_ISO_WALL,    /* killed after the wall-clock limit (blocked, or sleeping) */
+	DV_ISO_CRASH,   /* ended by a signal */
 };
 
 enum dv_iso_end dv_iso_classify(const struct dv_iso_outcome *out, int max_verdict);
@@ -47,7 +47,7 @@ enum dv_iso_end dv_iso_classify(const struct dv_iso_outcome *out, int max_verdic
  * ... (an endless loop?)", "ended the process with exit(7)", "did not finish within the
  * wall-clock limit". An empty string for a verdict. snprintf semantics. */
 void dv_iso_why(const struct dv_iso_outcome *out, int max_verdict, const char *where, char *buf,
-		size_t size);
+                size_t size);
 
 /* "SIGSEGV", "SIGXCPU", ... or "signal N". */
 const char *dv_signal_name(int sig, char *buf, size_t size);

@@ -28,7 +28,6 @@
 #include "sdlui.h"
 #endif
 
-
 static int cmd_gui(int argc, char **argv);
 static int cmd_keys(int argc, char **argv);
 static int cmd_quiz(int argc, char **argv);
@@ -126,7 +125,8 @@ static int cmd_gui(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--driver")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "dmaviz gui: --driver needs a value (a driver module, FILE.so)\n");
+				fprintf(stderr,
+				        "dmaviz gui: --driver needs a value (a driver module, FILE.so)\n");
 				free(path);
 				return 2;
 			}
@@ -134,13 +134,16 @@ static int cmd_gui(int argc, char **argv)
 			continue; /* not passed on */
 		}
 		argv[n++] = argv[i];
-		if (!strcmp(a, "--screenshot") || !strcmp(a, "--at") || !strcmp(a, "--size") || !strcmp(a, "--play-ms")) {
+		if (!strcmp(a, "--screenshot") || !strcmp(a, "--at") || !strcmp(a, "--size") ||
+		    !strcmp(a, "--play-ms")) {
 			if (i + 1 < argc)
 				argv[n++] = argv[++i];
 		} else if (a[0] != '-' && !path) {
 			path = dv_lesson_find(a);
 			if (!path) {
-				fprintf(stderr, "dmaviz gui: no lesson '%s' (try `dmaviz list`, or give a path)\n", a);
+				fprintf(stderr,
+				        "dmaviz gui: no lesson '%s' (try `dmaviz list`, or give a path)\n",
+				        a);
 				return 2;
 			}
 			argv[n - 1] = path;
@@ -159,7 +162,8 @@ static int cmd_gui(int argc, char **argv)
 	if (driver_path) {
 		char err[1500];
 		if (!path) {
-			fprintf(stderr, "dmaviz gui: --driver needs a lesson (the demo runs the reference miniport)\n");
+			fprintf(stderr,
+			        "dmaviz gui: --driver needs a lesson (the demo runs the reference miniport)\n");
 			return 2;
 		}
 		if (!dv_driver_open(&driver, driver_path, err, sizeof err)) {
@@ -196,7 +200,8 @@ static int cmd_ui(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--driver")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "dmaviz: --driver needs a value (a driver module, FILE.so)\n");
+				fprintf(stderr,
+				        "dmaviz: --driver needs a value (a driver module, FILE.so)\n");
 				return 2;
 			}
 			dat = i++;
@@ -204,8 +209,8 @@ static int cmd_ui(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--theme")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr,
-					"dmaviz: --theme needs a value: dark, light, high-contrast, "
-					"colour-blind or a .theme file\n");
+				        "dmaviz: --theme needs a value: dark, light, high-contrast, "
+				        "colour-blind or a .theme file\n");
 				return 2;
 			}
 			i++; /* its value is not a lesson; the terminal UI reads both */
@@ -215,7 +220,8 @@ static int cmd_ui(int argc, char **argv)
 		}
 	}
 	if (driver_path && !lesson) {
-		fprintf(stderr, "dmaviz: --driver needs a lesson: dmaviz --driver %s LESSON\n", driver_path);
+		fprintf(stderr, "dmaviz: --driver needs a lesson: dmaviz --driver %s LESSON\n",
+		        driver_path);
 		return 2;
 	}
 	/* No lesson named: the lesson menu of the course. */
@@ -328,7 +334,7 @@ static const struct dv_cmd_spec lesson_help_spec = {
 	.synopsis = "",
 	.what = "the statements of the lesson language, one line each",
 	.about = "The statements of the lesson language, one line each, with where they may stand\n"
-		 "(docs/lesson-format.md explains each).\n",
+	         "(docs/lesson-format.md explains each).\n",
 	.column = 16,
 	.unknown = "unknown argument",
 };

@@ -104,9 +104,9 @@ int dv_opts_parse(const struct dv_cmd_spec *s, int argc, char **argv, void *dst,
 			if (s->max_args >= 0 && n - 1 >= s->max_args) {
 				char head[100], tail[300];
 				snprintf(head, sizeof head, "%s '",
-					 s->unknown ? s->unknown : "unexpected argument");
+				         s->unknown ? s->unknown : "unexpected argument");
 				snprintf(tail, sizeof tail, "'%s",
-					 s->extra_hint ? s->extra_hint : "");
+				         s->extra_hint ? s->extra_hint : "");
 				return bad(s, head, a, tail);
 			}
 			argv[n++] = a;
@@ -127,7 +127,7 @@ int dv_opts_parse(const struct dv_cmd_spec *s, int argc, char **argv, void *dst,
 		if (!o) {
 			char head[100];
 			snprintf(head, sizeof head, "%s '",
-				 s->unknown ? s->unknown : "unknown option");
+			         s->unknown ? s->unknown : "unknown option");
 			return bad(s, head, a, "'");
 		}
 		void *where = (char *)dst + o->offset;
@@ -139,7 +139,7 @@ int dv_opts_parse(const struct dv_cmd_spec *s, int argc, char **argv, void *dst,
 			if (i + 1 >= argc) {
 				char tail[200];
 				snprintf(tail, sizeof tail, " %s",
-					 o->needs ? o->needs : "needs an argument");
+				         o->needs ? o->needs : "needs an argument");
 				return bad(s, "", a, tail);
 			}
 			val = argv[++i];

@@ -49,9 +49,9 @@ static void frame(SDL_Renderer *r, SDL_Rect b, int t, SDL_Color c)
 
 static void hit_add(struct dv_sdl *s, SDL_Rect r, const char *desc, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
+        __attribute__((format(printf, 4, 5)))
 #endif
-	;
+        ;
 
 static void hit_add(struct dv_sdl *s, SDL_Rect r, const char *desc, const char *fmt, ...)
 {
@@ -80,8 +80,8 @@ bool dv_sdl_hit_rect(const struct dv_sdl *s, const char *name, SDL_Rect *out)
 /* ---- text ------------------------------------------------------------------------------------ */
 
 /* Draws n bytes of UTF-8 text at (x, y); bg NULL: no background. Returns the cells drawn. */
-static size_t text_at(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int y, const char *t,
-		      size_t n, SDL_Color fg, const SDL_Color *bg)
+static size_t text_at(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int y,
+                      const char *t, size_t n, SDL_Color fg, const SDL_Color *bg)
 {
 	size_t cells = dv_vtext_cells(t, n);
 	if (!n || !f->reg)
@@ -107,15 +107,15 @@ static size_t text_at(SDL_Renderer *r, const struct dv_font *f, bool bold, int x
 }
 
 static int textf(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int y, SDL_Color fg,
-		 const char *fmt, ...)
+                 const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 7, 8)))
+        __attribute__((format(printf, 7, 8)))
 #endif
-	;
+        ;
 
 /* Returns the width drawn in pixels. */
 static int textf(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int y, SDL_Color fg,
-		 const char *fmt, ...)
+                 const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -129,7 +129,7 @@ static int textf(SDL_Renderer *r, const struct dv_font *f, bool bold, int x, int
 
 /* One view line, role by role, cut at max cells. */
 static void vline_at(SDL_Renderer *r, const struct dv_sdl *s, const struct dv_font *f, int x, int y,
-		     const struct dv_vline *l, size_t max)
+                     const struct dv_vline *l, size_t max)
 {
 	const struct dv_sdl_theme *th = s->th;
 	size_t i = 0, col = 0;
@@ -142,11 +142,24 @@ static void vline_at(SDL_Renderer *r, const struct dv_sdl *s, const struct dv_fo
 		const SDL_Color *bg = NULL;
 		bool bold = false;
 		switch ((enum dv_role)l->roles[i]) {
-		case DV_ROLE_HEADING: fg = th->head; bold = true; break;
-		case DV_ROLE_CHANGED: fg = th->on_changed; bg = &th->changed; bold = true; break;
-		case DV_ROLE_HIGHLIGHT: fg = th->hilite; bold = true; break;
+		case DV_ROLE_HEADING:
+			fg = th->head;
+			bold = true;
+			break;
+		case DV_ROLE_CHANGED:
+			fg = th->on_changed;
+			bg = &th->changed;
+			bold = true;
+			break;
+		case DV_ROLE_HIGHLIGHT:
+			fg = th->hilite;
+			bold = true;
+			break;
 		case DV_ROLE_DIM: fg = th->dim; break;
-		case DV_ROLE_ERROR: fg = th->error; bold = true; break;
+		case DV_ROLE_ERROR:
+			fg = th->error;
+			bold = true;
+			break;
 		case DV_ROLE_FADING: fg = th->changed; break;
 		default: break;
 		}
@@ -217,7 +230,8 @@ static void fmt_value(char *buf, size_t n, uint32_t v, int digits)
 		snprintf(buf, n, "%u", v);
 }
 
-static void reg_value(const struct dv_sdl *s, struct dv_vline *l, enum dv_slot slot, uint32_t i, int digits)
+static void reg_value(const struct dv_sdl *s, struct dv_vline *l, enum dv_slot slot, uint32_t i,
+                      int digits)
 {
 	char buf[32];
 	fmt_value(buf, sizeof buf, now(s, slot, i), digits);
@@ -297,16 +311,16 @@ static struct moves moves_of(const struct dv_sdl *s)
 enum mem_place { MEM_ELSEWHERE, MEM_BUFFER, MEM_SUBRANGE, MEM_BOUNCE };
 
 struct setup_info {
-	bool found;	   /* the NdisMSetupDmaTransfer the memory rows belong to */
-	bool ok;	   /* it returned NDIS_STATUS_SUCCESS (or is running past IoMapTransfer) */
-	bool returned;	   /* it returned before the cursor */
-	bool completed;	   /* NdisMCompleteDmaTransfer came after it */
-	bool write;	   /* WriteToDevice */
+	bool found;     /* the NdisMSetupDmaTransfer the memory rows belong to */
+	bool ok;        /* it returned NDIS_STATUS_SUCCESS (or is running past IoMapTransfer) */
+	bool returned;  /* it returned before the cursor */
+	bool completed; /* NdisMCompleteDmaTransfer came after it */
+	bool write;     /* WriteToDevice */
 	uint32_t va, offset, length, bytecount, phys;
 	uint32_t buf_phys; /* the physical address of the buffer's first byte */
 	bool bounced;
 	uint32_t dma_phys; /* where the 8237A was pointed (the bounce buffer when bounced) */
-	size_t moved;	   /* bytes DMA moved since the Setup */
+	size_t moved;      /* bytes DMA moved since the Setup */
 	int32_t status;
 	uint32_t mem_addr; /* the address the hex rows are around (dv_view_memory_addr) */
 	enum mem_place mem_in;
@@ -350,7 +364,8 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	size_t i = xfer != SIZE_MAX ? xfer : s->ss->view.pos, setup = SIZE_MAX;
 	const struct dv_call_record *rec = NULL;
 	while (i-- > 0) {
-		if (ev[i].kind != DV_EV_CALL || ev[i].slot != DV_CALL_SETUP_DMA_TRANSFER || ev[i].chan != ch)
+		if (ev[i].kind != DV_EV_CALL || ev[i].slot != DV_CALL_SETUP_DMA_TRANSFER ||
+		    ev[i].chan != ch)
 			continue;
 		rec = dv_ndis_record(nd, ev[i].index);
 		if (rec && (xfer == SIZE_MAX || rec->status == NDIS_STATUS_SUCCESS)) {
@@ -373,7 +388,8 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	si.status = rec->status;
 	/* What happened to it up to the cursor (the record knows its whole future). */
 	for (size_t k = setup + 1; k < s->ss->view.pos; k++) {
-		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER && ev[k].chan == ch) {
+		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER &&
+		    ev[k].chan == ch) {
 			break; /* the next transfer on the channel */
 		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
 			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
@@ -386,7 +402,8 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 			si.ok = true; /* past its checks: the 8237A is being programmed */
 		} else if (ev[k].kind == DV_EV_XFER && ev[k].chan == ch && !si.completed) {
 			si.moved += (ev[k].old_value >> 8) ? (ev[k].old_value >> 8) : 1;
-		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER && ev[k].chan == ch) {
+		} else if (ev[k].kind == DV_EV_CALL &&
+		           ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER && ev[k].chan == ch) {
 			si.completed = true;
 		} else if (ev[k].kind == DV_EV_RETURN && ev[k].index == ev[setup].index) {
 			si.ok = ev[k].new_value == (uint32_t)NDIS_STATUS_SUCCESS;
@@ -399,10 +416,12 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	if (si.returned && !si.ok)
 		si.mem_addr = si.phys != DV_NO_ADDR ? si.phys : si.buf_phys;
 	uint32_t byte;
-	if (si.ok && si.bounced && si.mem_addr >= si.dma_phys && si.mem_addr - si.dma_phys < si.length)
+	if (si.ok && si.bounced && si.mem_addr >= si.dma_phys &&
+	    si.mem_addr - si.dma_phys < si.length)
 		si.mem_in = MEM_BOUNCE;
 	else if (in_buffer(rec, si.mem_addr, &byte))
-		si.mem_in = byte >= si.offset && byte - si.offset < si.length ? MEM_SUBRANGE : MEM_BUFFER;
+		si.mem_in = byte >= si.offset && byte - si.offset < si.length ? MEM_SUBRANGE :
+		                                                                MEM_BUFFER;
 	return si;
 }
 
@@ -419,19 +438,19 @@ static SDL_Rect rect_of(struct box b)
 }
 
 static void draw_box(SDL_Renderer *r, const struct dv_sdl *s, struct box b, const char *title,
-		     bool changed, SDL_Color fillc, int u)
+                     bool changed, SDL_Color fillc, int u)
 {
 	const struct dv_sdl_theme *th = s->th;
 	int bw = changed ? 4 * u : 2 * u;
 	fill(r, b.x, b.y, b.w, b.h, changed ? th->changed : th->border);
 	fill(r, b.x + bw, b.y + bw, b.w - 2 * bw, b.h - 2 * bw, fillc);
 	text_at(r, &s->small, true, b.x + 5 * u, b.y + 3 * u, title, strlen(title),
-		changed ? th->changed : th->head, NULL);
+	        changed ? th->changed : th->head, NULL);
 }
 
 /* The panel's lines inside a box, under its title; lines with hover text become hits. */
 static void box_lines(SDL_Renderer *r, struct dv_sdl *s, struct box b, const struct dv_vpanel *p,
-		      const char *hitname, int u)
+                      const char *hitname, int u)
 {
 	const struct dv_font *f = &s->small;
 	int y = b.y + 3 * u + f->lh;
@@ -452,7 +471,8 @@ static SDL_Color wire_color(const struct dv_sdl *s, int lvl)
 }
 
 /* An axis-parallel line from (x1, y1) to (x2, y2), thick when lit. */
-static void wire(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2, int y2, int lvl, int u)
+static void wire(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2, int y2, int lvl,
+                 int u)
 {
 	int t = lvl ? 6 * u : 2 * u;
 	SDL_Color c = wire_color(s, lvl);
@@ -464,91 +484,117 @@ static void wire(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2
 
 /* A labelled signal between two boxes: label above the line, centred. */
 static void signal(SDL_Renderer *r, struct dv_sdl *s, int x1, int x2, int y, const char *label,
-		   const char *desc, int lvl, int u)
+                   const char *desc, int lvl, int u)
 {
 	wire(r, s, x1, y, x2, y, lvl, u);
 	const struct dv_font *f = &s->small;
 	int tw = (int)dv_vtext_cells(label, strlen(label)) * f->cw;
 	int ty = y - f->lh - 3 * u;
 	text_at(r, f, lvl != 0, (x1 + x2) / 2 - tw / 2, ty, label, strlen(label),
-		lvl ? wire_color(s, lvl) : s->th->dim, NULL);
+	        lvl ? wire_color(s, lvl) : s->th->dim, NULL);
 	SDL_Rect hr = { x1, ty, x2 - x1, y + 4 * u - ty };
 	hit_add(s, hr, desc, "wire:%s", label);
 }
 
 /* ---- hover texts ------------------------------------------------------------------------------- */
 
-static const char D_BUS[] = "The ISA bus: address, data and the MEMR/MEMW/IOR/IOW strobes. The CPU "
-	"owns it until the 8237A gets HLDA; then one DMA cycle reads memory and writes the card (or the "
-	"reverse) in a single bus cycle: the byte never passes through the CPU or the 8237A.";
-static const char D_IRQL[] = "IRQL: the CPU's interrupt request level. The ISR runs at DIRQL; the "
-	"DPC (MiniportHandleInterrupt) at DISPATCH, where NdisMSetupDmaTransfer and "
-	"NdisMCompleteDmaTransfer may be called (at or below DISPATCH_LEVEL).";
-static const char D_IRR[] = "IRR: the interrupt controller's request bits, one per IRQ line, latched "
-	"on the line's rising edge until the CPU takes the interrupt.";
+static const char D_BUS[] =
+        "The ISA bus: address, data and the MEMR/MEMW/IOR/IOW strobes. The CPU "
+        "owns it until the 8237A gets HLDA; then one DMA cycle reads memory and writes the card (or the "
+        "reverse) in a single bus cycle: the byte never passes through the CPU or the 8237A.";
+static const char D_IRQL[] =
+        "IRQL: the CPU's interrupt request level. The ISR runs at DIRQL; the "
+        "DPC (MiniportHandleInterrupt) at DISPATCH, where NdisMSetupDmaTransfer and "
+        "NdisMCompleteDmaTransfer may be called (at or below DISPATCH_LEVEL).";
+static const char D_IRR[] =
+        "IRR: the interrupt controller's request bits, one per IRQ line, latched "
+        "on the line's rising edge until the CPU takes the interrupt.";
 static const char D_DPC[] = "DPCs queued: deferred procedure calls wait until the IRQL drops below "
-	"DISPATCH_LEVEL, then run in order.";
-static const char D_RUNS[] = "While the 8237A holds the bus (HLDA), the CPU cannot use it: it waits. "
-	"DMA steals bus cycles, not CPU instructions.";
-static const char D_ADDR[] = "Current address register (16 bits, written low byte then high through "
-	"the flip-flop). It steps by one each transfer; base is the value written, reloaded by auto-init.";
-static const char D_COUNT[] = "Current count register: transfers left minus one. The 8237A counts down "
-	"and raises TC when it goes from 0 to 0xFFFF, so 0xFFFF means done.";
-static const char D_MODE[] = "Mode register: transfer type (bits 2-3: write = device to memory, "
-	"read = memory to device), auto-init (bit 4), decrement (bit 5), and single, demand, block or "
-	"cascade (bits 6-7).";
-static const char D_TYPE[] = "The names are the 8237A's, seen from memory: a DMA 'read' reads memory "
-	"(a send); a 'write' writes memory (a receive).";
-static const char D_MASK[] = "Mask: a masked channel ignores DREQ. The HAL unmasks at IoMapTransfer "
-	"and masks again at TC (auto-mask) or at IoFlushAdapterBuffers. TC is the status register's "
-	"terminal-count bit (cleared when status is read). The flip-flop picks the low or high byte.";
-static const char D_STATE[] = "What the channel does now: waiting for the device's DREQ, moving bytes "
-	"(it holds the bus between DACKs), or masked.";
-static const char D_PAGE[] = "Page register: the 8237A has only 16 address bits, so a separate latch "
-	"gives bits 16-23. The address never carries into it: a transfer wraps inside its 64 KiB page, "
-	"which is why the HAL bounces buffers that cross one.";
+                            "DISPATCH_LEVEL, then run in order.";
+static const char D_RUNS[] =
+        "While the 8237A holds the bus (HLDA), the CPU cannot use it: it waits. "
+        "DMA steals bus cycles, not CPU instructions.";
+static const char D_ADDR[] =
+        "Current address register (16 bits, written low byte then high through "
+        "the flip-flop). It steps by one each transfer; base is the value written, reloaded by auto-init.";
+static const char D_COUNT[] =
+        "Current count register: transfers left minus one. The 8237A counts down "
+        "and raises TC when it goes from 0 to 0xFFFF, so 0xFFFF means done.";
+static const char D_MODE[] =
+        "Mode register: transfer type (bits 2-3: write = device to memory, "
+        "read = memory to device), auto-init (bit 4), decrement (bit 5), and single, demand, block or "
+        "cascade (bits 6-7).";
+static const char D_TYPE[] =
+        "The names are the 8237A's, seen from memory: a DMA 'read' reads memory "
+        "(a send); a 'write' writes memory (a receive).";
+static const char D_MASK[] =
+        "Mask: a masked channel ignores DREQ. The HAL unmasks at IoMapTransfer "
+        "and masks again at TC (auto-mask) or at IoFlushAdapterBuffers. TC is the status register's "
+        "terminal-count bit (cleared when status is read). The flip-flop picks the low or high byte.";
+static const char D_STATE[] =
+        "What the channel does now: waiting for the device's DREQ, moving bytes "
+        "(it holds the bus between DACKs), or masked.";
+static const char D_PAGE[] =
+        "Page register: the 8237A has only 16 address bits, so a separate latch "
+        "gives bits 16-23. The address never carries into it: a transfer wraps inside its 64 KiB page, "
+        "which is why the HAL bounces buffers that cross one.";
 static const char D_PHYS[] = "The next physical address on the bus: page << 16 | address (16-bit "
-	"channels: the address is in words and page bit 0 is ignored).";
-static const char D_NICCMD[] = "The NIC's command register: TXGO starts a frame, RXEN turns the receiver on, "
-	"DMATX or DMARX lets the card raise DREQ for the send or the receive side.";
+                             "channels: the address is in words and page bit 0 is ignored).";
+static const char D_NICCMD[] =
+        "The NIC's command register: TXGO starts a frame, RXEN turns the receiver on, "
+        "DMATX or DMARX lets the card raise DREQ for the send or the receive side.";
 static const char D_TXLEN[] = "TXLEN: the frame length the driver told the card; sent: bytes that "
-	"have left on the wire so far.";
-static const char D_FIFO[] = "The card's 16-byte FIFOs. TX: filled by DMA, drained by the wire; the "
-	"card raises DREQ while there is room. RX: filled by the wire, emptied by DMA.";
-static const char D_IRQLINE[] = "The interrupt status register (TXDONE, RXDONE, UNDERRUN, OVERRUN, "
-	"TXOVERFLOW) and the card's interrupt line to the PIC: the line is high while an ISR bit the IMR "
-	"enables is set, until the driver writes the bit back to clear it.";
-static const char D_PEER[] = "The peer station at the other end of the wire: it receives and checks "
-	"the frames the card sends, and sends the frames the lesson queues.";
+                              "have left on the wire so far.";
+static const char D_FIFO[] =
+        "The card's 16-byte FIFOs. TX: filled by DMA, drained by the wire; the "
+        "card raises DREQ while there is room. RX: filled by the wire, emptied by DMA.";
+static const char D_IRQLINE[] =
+        "The interrupt status register (TXDONE, RXDONE, UNDERRUN, OVERRUN, "
+        "TXOVERFLOW) and the card's interrupt line to the PIC: the line is high while an ISR bit the IMR "
+        "enables is set, until the driver writes the bit back to clear it.";
+static const char D_PEER[] =
+        "The peer station at the other end of the wire: it receives and checks "
+        "the frames the card sends, and sends the frames the lesson queues.";
 static const char D_HRQ[] = "HRQ (hold request): the 8237A asks the CPU for the bus because a "
-	"channel has DREQ.";
-static const char D_HLDA[] = "HLDA (hold acknowledge): the CPU has let go of the bus; the 8237A owns "
-	"it until it drops HRQ.";
-static const char D_DREQ[] = "DREQ: the card asks for a transfer on its channel (while its TX FIFO has "
-	"room, or its RX FIFO has data).";
-static const char D_DACK[] = "DACK: the 8237A answers DREQ; during DACK the card reads (IOW) or drives "
-	"(IOR) the data bus while memory is read or written in the same cycle.";
-static const char D_TC[] = "TC (terminal count): pulses on the last transfer, when the count rolls "
-	"from 0 to 0xFFFF. The card uses it to know the DMA part of the frame is over.";
+                            "channel has DREQ.";
+static const char D_HLDA[] =
+        "HLDA (hold acknowledge): the CPU has let go of the bus; the 8237A owns "
+        "it until it drops HRQ.";
+static const char D_DREQ[] =
+        "DREQ: the card asks for a transfer on its channel (while its TX FIFO has "
+        "room, or its RX FIFO has data).";
+static const char D_DACK[] =
+        "DACK: the 8237A answers DREQ; during DACK the card reads (IOW) or drives "
+        "(IOR) the data bus while memory is read or written in the same cycle.";
+static const char D_TC[] =
+        "TC (terminal count): pulses on the last transfer, when the count rolls "
+        "from 0 to 0xFFFF. The card uses it to know the DMA part of the frame is over.";
 static const char D_IRQW[] = "The card's interrupt line, over the top to the CPU's interrupt "
-	"controller.";
-static const char D_BUF[] = "The NDIS_BUFFER (an MDL) the driver passed to NdisMSetupDmaTransfer, "
-	"drawn to scale: the whole buffer, and in it the subrange of Offset and Length that this transfer "
-	"moves. The bright part is what DMA has moved so far.";
-static const char D_SUB[] = "Offset: 'the byte offset within the buffer at which the DMA operation "
-	"should begin'; Length: 'the number of bytes to be transferred'. It must be a proper subrange.";
-static const char D_BOUNCE[] = "A bounce (map-register) buffer: the HAL copies the data here because "
-	"the 8237A cannot reach the buffer itself (above 16 MiB, across a 64 KiB page, or not contiguous). "
-	"A send is copied in at Setup; a receive is copied back at Complete (IoFlushAdapterBuffers).";
-static const char D_MEMROW[] = "Host memory around the last DMA transfer, or where the channel transfers "
-	"next. These bytes are not in the NDIS_BUFFER drawn above.";
-static const char D_MEMROW_BUF[] = "Bytes of the NDIS_BUFFER drawn above, as they are now: the address "
-	"has the colour of the part of the bar they lie in. Bytes a DMA transfer of this step wrote or "
-	"read are highlighted.";
-static const char D_MEMROW_BOUNCE[] = "Bytes of the bounce buffer drawn above (its colour): the 8237A moves "
-	"these, not the caller's buffer. The HAL copies a send in at Setup and a receive back at Complete.";
-static const char D_TIMING[] = "The bus signals, one column per bus cycle up to the cursor. Click a "
-	"column to go to the end of that cycle.";
+                             "controller.";
+static const char D_BUF[] =
+        "The NDIS_BUFFER (an MDL) the driver passed to NdisMSetupDmaTransfer, "
+        "drawn to scale: the whole buffer, and in it the subrange of Offset and Length that this transfer "
+        "moves. The bright part is what DMA has moved so far.";
+static const char D_SUB[] =
+        "Offset: 'the byte offset within the buffer at which the DMA operation "
+        "should begin'; Length: 'the number of bytes to be transferred'. It must be a proper subrange.";
+static const char D_BOUNCE[] =
+        "A bounce (map-register) buffer: the HAL copies the data here because "
+        "the 8237A cannot reach the buffer itself (above 16 MiB, across a 64 KiB page, or not contiguous). "
+        "A send is copied in at Setup; a receive is copied back at Complete (IoFlushAdapterBuffers).";
+static const char D_MEMROW[] =
+        "Host memory around the last DMA transfer, or where the channel transfers "
+        "next. These bytes are not in the NDIS_BUFFER drawn above.";
+static const char D_MEMROW_BUF[] =
+        "Bytes of the NDIS_BUFFER drawn above, as they are now: the address "
+        "has the colour of the part of the bar they lie in. Bytes a DMA transfer of this step wrote or "
+        "read are highlighted.";
+static const char D_MEMROW_BOUNCE[] =
+        "Bytes of the bounce buffer drawn above (its colour): the 8237A moves "
+        "these, not the caller's buffer. The HAL copies a send in at Setup and a receive back at Complete.";
+static const char D_TIMING[] =
+        "The bus signals, one column per bus cycle up to the cursor. Click a "
+        "column to go to the end of that cycle.";
 static const char D_TIMELINE[] = "The whole lesson, one segment per step: click to go there.";
 
 /* ---- the screen ---------------------------------------------------------------------------------- */
@@ -600,7 +646,8 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 		(void)extra;
 		L.timing = (SDL_Rect){ m, rest_y, W * 600 / 1000 - m, tim_h };
 		L.side = (SDL_Rect){ W * 615 / 1000, rest_y, W - m - W * 615 / 1000, tim_h };
-		L.narr = (SDL_Rect){ m, rest_y + tim_h + 2 * u, W - 2 * m, L.controls.y - (rest_y + tim_h + 2 * u) };
+		L.narr = (SDL_Rect){ m, rest_y + tim_h + 2 * u, W - 2 * m,
+			             L.controls.y - (rest_y + tim_h + 2 * u) };
 	} else {
 		L.timing = (SDL_Rect){ 0, 0, 0, 0 };
 		L.side = L.timing;
@@ -611,10 +658,11 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 
 /* A byte token on the bus path between memory and the NIC, at fraction t (0 at the source). */
 static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, bool to_memory,
-		  double t, const struct dv_event *xfer, bool bright)
+                  double t, const struct dv_event *xfer, bool bright)
 {
 	/* A word (16-bit channels) shows as four hex digits, high byte first. */
-	unsigned width = (xfer->old_value >> 8) == 2 ? 2 : 1, value = xfer->new_value & (width == 2 ? 0xFFFFu : 0xFFu);
+	unsigned width = (xfer->old_value >> 8) == 2 ? 2 : 1,
+	         value = xfer->new_value & (width == 2 ? 0xFFFFu : 0xFFu);
 	const struct dv_font *f = &s->small;
 	int u = L->u;
 	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. */
@@ -643,7 +691,8 @@ static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *
 	textf(r, f, true, rc.x + 3 * u, rc.y + u, s->th->on_changed, "%0*x", 2 * (int)width, value);
 }
 
-static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L, const struct moves *mv)
+static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *L,
+                        const struct moves *mv)
 {
 	if (!mv->xfers)
 		return;
@@ -670,8 +719,8 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 }
 
 /* Host memory: the NDIS_BUFFER to scale, its subrange, the bounce buffer, and two hex rows. */
-static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct moves *mv,
-			unsigned ch)
+static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L,
+                        const struct moves *mv, unsigned ch)
 {
 	const struct dv_sdl_theme *th = s->th;
 	const struct dv_font *sf = &s->small;
@@ -680,8 +729,8 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	struct setup_info si = setup_info(s, ch);
 	char title[160];
 	if (si.found)
-		snprintf(title, sizeof title, "Host memory: NDIS_BUFFER, %u bytes at 0x%06x", si.bytecount,
-			 si.buf_phys);
+		snprintf(title, sizeof title, "Host memory: NDIS_BUFFER, %u bytes at 0x%06x",
+		         si.bytecount, si.buf_phys);
 	else
 		snprintf(title, sizeof title, "Host memory");
 	draw_box(r, s, mem, title, mv->xfers > 0, th->boxfill, u);
@@ -719,13 +768,16 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 			fill(r, bb.x, bb.y, mw, bh, th->moved);
 			hit_add(s, bb, D_BOUNCE, "bounce");
 		} else {
-			textf(r, sf, false, x0, y, th->dim, si.ok ? "no bounce buffer: the 8237A reaches it"
-							    : si.returned ? "Setup refused: nothing programmed"
-									  : "Setup running: not programmed yet");
+			textf(r, sf, false, x0, y, th->dim,
+			      si.ok       ? "no bounce buffer: the 8237A reaches it" :
+			      si.returned ? "Setup refused: nothing programmed" :
+			                    "Setup running: not programmed yet");
 		}
 		y += sf->lh;
-		int w = textf(r, sf, false, x0, y, th->text, "Offset %u  Length %u  %s  moved %zu%s ", si.offset,
-			      si.length, si.write ? "send" : "receive", si.moved, si.completed ? "  done" : "");
+		int w = textf(r, sf, false, x0, y, th->text,
+		              "Offset %u  Length %u  %s  moved %zu%s ", si.offset, si.length,
+		              si.write ? "send" : "receive", si.moved,
+		              si.completed ? "  done" : "");
 		if (si.ok && si.bounced)
 			textf(r, sf, true, x0 + w, y, th->bounce, "bounce at 0x%06x", si.dma_phys);
 		y += sf->lh;
@@ -737,13 +789,17 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	int room = mem.y + mem.h - 2 * u - y;
 	size_t rows = room >= sf->lh ? (size_t)(room / sf->lh) : 0;
 	if (si.found && si.returned && !si.ok)
-		dv_view_memory_at(&s->ss->view, &s->mem, rows, cells, si.mem_addr, "the refused Setup's buffer");
+		dv_view_memory_at(&s->ss->view, &s->mem, rows, cells, si.mem_addr,
+		                  "the refused Setup's buffer");
 	else
 		dv_view_memory(&s->ss->view, &s->mem, rows, cells);
-	static const char *const where[] = { "memrow:elsewhere", "memrow:buffer", "memrow:subrange", "memrow:bounce" };
+	static const char *const where[] = { "memrow:elsewhere", "memrow:buffer", "memrow:subrange",
+		                             "memrow:bounce" };
 	static const char *const what[] = { D_MEMROW, D_MEMROW_BUF, D_MEMROW_BUF, D_MEMROW_BOUNCE };
-	SDL_Color addr_c = si.mem_in == MEM_BOUNCE ? th->bounce : si.mem_in == MEM_SUBRANGE ? th->sub
-			 : si.mem_in == MEM_BUFFER ? th->buf : th->dim;
+	SDL_Color addr_c = si.mem_in == MEM_BOUNCE   ? th->bounce :
+	                   si.mem_in == MEM_SUBRANGE ? th->sub :
+	                   si.mem_in == MEM_BUFFER   ? th->buf :
+	                                               th->dim;
 	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh) {
 		const struct dv_vline *l = &s->mem.line[i];
 		size_t a = 0; /* the address, up to its space */
@@ -753,7 +809,8 @@ static void draw_memory(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 		text_at(r, sf, si.mem_in != MEM_ELSEWHERE, x0, y, l->text, a, addr_c, NULL);
 		vline_at(r, s, sf, x0 + (int)a * sf->cw, y, &rest, cells > a ? cells - a : 0);
 		if (i == 0)
-			hit_add(s, (SDL_Rect){ x0, y, inner, sf->lh }, what[si.mem_in], "%s", where[si.mem_in]);
+			hit_add(s, (SDL_Rect){ x0, y, inner, sf->lh }, what[si.mem_in], "%s",
+			        where[si.mem_in]);
 	}
 }
 
@@ -786,7 +843,8 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 			if (c > 0 && td.hi[sig][c - 1] != h)
 				fill(r, x, hi_y, u, lo_y - hi_y + 2 * u, col);
 			if (h)
-				fill(r, x, hi_y + 2 * u, colw, lo_y - hi_y - 2 * u, (SDL_Color){ col.r / 5, col.g / 5, col.b / 5, 255 });
+				fill(r, x, hi_y + 2 * u, colw, lo_y - hi_y - 2 * u,
+				     (SDL_Color){ col.r / 5, col.g / 5, col.b / 5, 255 });
 		}
 	}
 	/* The cursor's cycle is the last column. */
@@ -820,7 +878,10 @@ static void draw_side(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 		bool on = (int)s->side_tab == t;
 		fill(r, x, a.y, w, sf->lh, on ? th->head : th->boxfill);
 		textf(r, sf, on, x + sf->cw, a.y, on ? th->on_changed : th->dim, "%s", n);
-		hit_add(s, (SDL_Rect){ x, a.y, w, sf->lh }, NULL, "tab:%s", t == 0 ? "source" : t == 1 ? "log" : "call");
+		hit_add(s, (SDL_Rect){ x, a.y, w, sf->lh }, NULL, "tab:%s",
+		        t == 0 ? "source" :
+		        t == 1 ? "log" :
+		                 "call");
 		x += w + 2 * u;
 	}
 	size_t rows = (size_t)((a.h - sf->lh - 2 * u) / sf->lh);
@@ -834,7 +895,8 @@ static void draw_side(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 	int y = a.y + sf->lh + 2 * u;
 	if (p->title[0] && s->side_tab != DV_SIDE_LOG) {
 		const char *t = strrchr(p->title, '/'); /* the file's name, not where it lives */
-		textf(r, sf, true, a.x + 2 * u, y, th->head, "%.*s", (int)cells, t ? t + 1 : p->title);
+		textf(r, sf, true, a.x + 2 * u, y, th->head, "%.*s", (int)cells,
+		      t ? t + 1 : p->title);
 		y += sf->lh;
 	}
 	for (size_t i = 0; i < p->n && y + sf->lh <= a.y + a.h; i++, y += sf->lh)
@@ -854,7 +916,8 @@ static void append_panel(struct dv_sdl *s, struct dv_vpanel *dst, const struct d
 			size_t j = k;
 			while (j < o->len && o->roles[j] == o->roles[k])
 				j++;
-			dv_vline_add(l, (enum dv_role)o->roles[k], "%.*s", (int)(j - k), o->text + k);
+			dv_vline_add(l, (enum dv_role)o->roles[k], "%.*s", (int)(j - k),
+			             o->text + k);
 			k = j;
 		}
 	}
@@ -902,7 +965,8 @@ static const struct dv_font *fit_narration(struct dv_sdl *s, struct layout *L)
 	return &s->small; /* clipped: the panel as last built, in the small font */
 }
 
-static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, const struct dv_font *f)
+static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L,
+                           const struct dv_font *f)
 {
 	SDL_Rect a = L->narr;
 	const struct dv_sdl_theme *th = s->th;
@@ -922,7 +986,8 @@ static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layou
 		s->narr_at_pos = s->ss->view.pos;
 		s->narr_at_nb = s->ss->nb;
 		s->narr_manual = false;
-		s->narr_scroll = dv_view_narration_start(&s->narr, rows, dv_sdl_current_ask(s) >= 0);
+		s->narr_scroll =
+		        dv_view_narration_start(&s->narr, rows, dv_sdl_current_ask(s) >= 0);
 	}
 	if (s->narr_scroll > bottom)
 		s->narr_scroll = bottom;
@@ -930,8 +995,8 @@ static void draw_narration(SDL_Renderer *r, struct dv_sdl *s, const struct layou
 	for (; i < s->narr.n && y + f->lh <= a.y + a.h - (s->input ? f->lh : 0); i++, y += f->lh)
 		vline_at(r, s, f, a.x, y, &s->narr.line[i], cells);
 	if (i < s->narr.n || s->narr_scroll > 0)
-		textf(r, f, true, a.x + a.w - 28 * f->cw, a.y, th->hilite, "%s%s", s->narr_scroll ? "^ PgUp " : "",
-		      i < s->narr.n ? "PgDn more v" : "");
+		textf(r, f, true, a.x + a.w - 28 * f->cw, a.y, th->hilite, "%s%s",
+		      s->narr_scroll ? "^ PgUp " : "", i < s->narr.n ? "PgDn more v" : "");
 	if (s->input && y + f->lh <= a.y + a.h + f->lh) {
 		int w = textf(r, f, true, a.x, y, th->hilite, "Your answer: ");
 		int tw = textf(r, f, false, a.x + w, y, th->text, "%s", s->inbuf);
@@ -952,18 +1017,26 @@ static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout
 	SDL_Rect a = L->controls;
 	fill(r, a.x, a.y, a.w, a.h, th->panel);
 	const struct button b[] = {
-		{ "first", "|<" }, { "prev", "<" }, { "play", s->playing ? "pause" : "play" }, { "next", ">" },
-		{ "last", ">|" }, { "slower", "-" }, { "faster", "+" }, { "gran", dv_view_gran_name(s->ss->view.gran) },
+		{ "first", "|<" },
+		{ "prev", "<" },
+		{ "play", s->playing ? "pause" : "play" },
+		{ "next", ">" },
+		{ "last", ">|" },
+		{ "slower", "-" },
+		{ "faster", "+" },
+		{ "gran", dv_view_gran_name(s->ss->view.gran) },
 		{ "help", "?" },
 	};
 	int x = L->cpu.x, y = a.y + 3 * u, h = sf->lh;
 	for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
 		int w = ((int)strlen(b[i].label) + 2) * sf->cw;
 		SDL_Rect rc = { x, y, w, h };
-		bool hot = s->mouse_in && s->mx >= rc.x && s->mx < rc.x + rc.w && s->my >= rc.y && s->my < rc.y + rc.h;
+		bool hot = s->mouse_in && s->mx >= rc.x && s->mx < rc.x + rc.w && s->my >= rc.y &&
+		           s->my < rc.y + rc.h;
 		fill(r, rc.x, rc.y, rc.w, rc.h, hot ? th->head : th->boxfill);
 		frame(r, rc, u > 1 ? u / 2 : 1, th->border);
-		textf(r, sf, true, x + sf->cw, y, hot ? th->on_changed : th->text, "%s", b[i].label);
+		textf(r, sf, true, x + sf->cw, y, hot ? th->on_changed : th->text, "%s",
+		      b[i].label);
 		hit_add(s, rc, NULL, "button:%s", b[i].name);
 		x += w + 3 * u;
 		if (!strcmp(b[i].name, "faster")) {
@@ -984,15 +1057,21 @@ static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout
 	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
 		if (!dv_sdl_step_shown(s, k))
 			continue;
-		int sx = tl.x + (int)((int64_t)tl.w * i / nshown), ex = tl.x + (int)((int64_t)tl.w * (i + 1) / nshown);
+		int sx = tl.x + (int)((int64_t)tl.w * i / nshown),
+		    ex = tl.x + (int)((int64_t)tl.w * (i + 1) / nshown);
 		size_t first, end;
 		if (k == s->ss->view.step && dv_run_step_events(s->ss->run, k, &first, &end)) {
-			double f = end > first ? (double)(s->ss->view.pos - (s->ss->view.pos > first ? first : s->ss->view.pos)) /
-							 (double)(end - first) : 1.0;
+			double f = end > first ?
+			                   (double)(s->ss->view.pos - (s->ss->view.pos > first ?
+			                                                       first :
+			                                                       s->ss->view.pos)) /
+			                           (double)(end - first) :
+			                   1.0;
 			if (f > 1)
 				f = 1;
 			fill(r, sx, tl.y, (int)((ex - sx) * f), tl.h, th->sub);
-			fill(r, sx + (int)((ex - sx) * f) - u, tl.y - 2 * u, 3 * u, tl.h + 4 * u, th->changed);
+			fill(r, sx + (int)((ex - sx) * f) - u, tl.y - 2 * u, 3 * u, tl.h + 4 * u,
+			     th->changed);
 		} else if (k < s->ss->view.step) {
 			fill(r, sx, tl.y, ex - sx, tl.h, th->sub);
 		}
@@ -1007,8 +1086,9 @@ static void draw_tooltip(SDL_Renderer *r, struct dv_sdl *s, const struct layout 
 		return;
 	const struct dv_hit *h = NULL;
 	for (size_t i = s->nhit; i-- > 0;)
-		if (s->hit[i].desc && s->mx >= s->hit[i].r.x && s->mx < s->hit[i].r.x + s->hit[i].r.w &&
-		    s->my >= s->hit[i].r.y && s->my < s->hit[i].r.y + s->hit[i].r.h) {
+		if (s->hit[i].desc && s->mx >= s->hit[i].r.x &&
+		    s->mx < s->hit[i].r.x + s->hit[i].r.w && s->my >= s->hit[i].r.y &&
+		    s->my < s->hit[i].r.y + s->hit[i].r.h) {
 			h = &s->hit[i];
 			break;
 		}
@@ -1050,7 +1130,8 @@ static void draw_tooltip(SDL_Renderer *r, struct dv_sdl *s, const struct layout 
 	fill(r, x, y, w, hgt, s->th->tip);
 	frame(r, (SDL_Rect){ x, y, w, hgt }, u, s->th->changed);
 	for (size_t i = 0; i < n; i++)
-		text_at(r, f, false, x + 4 * u, y + 3 * u + (int)i * f->lh, lines[i], lens[i], s->th->text, NULL);
+		text_at(r, f, false, x + 4 * u, y + 3 * u + (int)i * f->lh, lines[i], lens[i],
+		        s->th->text, NULL);
 }
 
 /* ?: the keys, generated from the key table both front ends use (ui/app/keymap.c), and the
@@ -1059,8 +1140,9 @@ static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 {
 	char text[4096];
 	dv_keymap_help(DV_FRONT_SDL, text, sizeof text);
-	static const char mouse[] = "mouse                  buttons; click the timeline or the timing diagram to go "
-	                            "there; hover a register\n";
+	static const char mouse[] =
+	        "mouse                  buttons; click the timeline or the timing diagram to go "
+	        "there; hover a register\n";
 	size_t used = strlen(text);
 	snprintf(text + used, sizeof text - used, "%s", mouse);
 	int n = 0;
@@ -1087,7 +1169,8 @@ static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 	const char *c = text;
 	for (int i = 0; i < n; i++) {
 		size_t len = strcspn(c, "\n");
-		text_at(r, f, false, x + 6 * u, y + 4 * u + (i + 1) * f->lh, c, len, s->th->text, NULL);
+		text_at(r, f, false, x + 6 * u, y + 4 * u + (i + 1) * f->lh, c, len, s->th->text,
+		        NULL);
 		c += len + (c[len] == '\n');
 	}
 }
@@ -1120,15 +1203,17 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	const char *title = s->ss->lesson->title ? s->ss->lesson->title : "";
 	textf(r, bf, true, cpu.x, L.title_y, th->text, "dmaviz: %s", title);
 	char where[160];
-	snprintf(where, sizeof where, "%s%s  %s moves", s->demo ? "DEMO  " : "", s->playing ? "playing" : "paused",
-		 dv_view_gran_name(v->gran));
+	snprintf(where, sizeof where, "%s%s  %s moves", s->demo ? "DEMO  " : "",
+	         s->playing ? "playing" : "paused", dv_view_gran_name(v->gran));
 	int ww = (int)strlen(where) * sf->cw;
-	textf(r, sf, s->demo, W - cpu.x - ww, L.title_y + bf->lh - sf->lh, s->demo ? th->changed : th->dim, "%s", where);
+	textf(r, sf, s->demo, W - cpu.x - ww, L.title_y + bf->lh - sf->lh,
+	      s->demo ? th->changed : th->dim, "%s", where);
 
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
 	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, line), dack = level(s, DV_SLOT_BUS_DACK, 0, line);
-	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1) ? level(s, DV_SLOT_DMA_HRQ, 1, 1) : level(s, DV_SLOT_DMA_HRQ, 0, 1);
+	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1) ? level(s, DV_SLOT_DMA_HRQ, 1, 1) :
+	                                            level(s, DV_SLOT_DMA_HRQ, 0, 1);
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
 	unsigned irq = v->now.st.nic.irq;
 	int irql = level(s, DV_SLOT_NIC_IRQ_LEVEL, 0, 1);
@@ -1137,7 +1222,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 
 	/* The bus and the stubs to it. */
 	wire(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, 0, u);
-	wire(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y, moved ? 1 : 0, u);
+	wire(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y,
+	     moved ? 1 : 0, u);
 	wire(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, moved ? 1 : 0, u);
 	wire(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved ? 1 : 0, u);
 	wire(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved ? 1 : 0, u);
@@ -1146,20 +1232,24 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	fill(r, cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h, wire_color(s, bl));
 	SDL_Color on_bus = bl ? th->on_changed : th->text;
 	/* The label sits left of the memory stub: the bytes travel along the rest of the bus. */
-	textf(r, sf, true, cpu.x + 4 * u, bus_top + u, on_bus, "ISA bus: %s", owner ? "DMA" : "CPU");
+	textf(r, sf, true, cpu.x + 4 * u, bus_top + u, on_bus, "ISA bus: %s",
+	      owner ? "DMA" : "CPU");
 	hit_add(s, (SDL_Rect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, D_BUS, "bus");
 	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
 	wire(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
 
 	/* HRQ / HLDA between the CPU and the 8237A; DREQ / DACK / TC between the NIC and it. */
 	char lab[64];
-	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 35 / 100, "HRQ \xe2\x86\x90", D_HRQ, hrq, u);
-	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92", D_HLDA, hlda, u);
+	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 35 / 100, "HRQ \xe2\x86\x90", D_HRQ, hrq,
+	       u);
+	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92", D_HLDA,
+	       hlda, u);
 	snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", ch);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 28 / 100, lab, D_DREQ, dreq, u);
 	snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", ch);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 58 / 100, lab, D_DACK, dack, u);
-	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", D_TC, tc, u);
+	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", D_TC, tc,
+	       u);
 	/* IRQ: from the NIC over the top to the CPU. */
 	int iy = L.irq_y;
 	wire(r, s, nic.x + nic.w / 2, nic.y, nic.x + nic.w / 2, iy, irql, u);
@@ -1167,8 +1257,10 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	wire(r, s, cpu.x + cpu.w / 2, iy, cpu.x + cpu.w / 2, cpu.y, irql, u);
 	snprintf(lab, sizeof lab, "\xe2\x86\x90 IRQ%u", irq);
 	text_at(r, sf, irql != 0, nic.x - 9 * sf->cw, iy - sf->lh - 3 * u, lab, strlen(lab),
-		irql ? wire_color(s, irql) : th->dim, NULL);
-	hit_add(s, (SDL_Rect){ cpu.x + cpu.w / 2, iy - sf->lh - 3 * u, nic.x - cpu.x, sf->lh + 6 * u }, D_IRQW, "wire:IRQ");
+	        irql ? wire_color(s, irql) : th->dim, NULL);
+	hit_add(s,
+	        (SDL_Rect){ cpu.x + cpu.w / 2, iy - sf->lh - 3 * u, nic.x - cpu.x, sf->lh + 6 * u },
+	        D_IRQW, "wire:IRQ");
 
 	/* CPU. */
 	struct dv_vpanel *p = &s->box;
@@ -1186,7 +1278,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	l = add_line(s, p, D_RUNS);
 	dv_vline_add(l, owner ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s", owner ? "on hold" : "runs");
 	bool cpu_chg = chg(s, DV_SLOT_CPU_IRQL, 0) || chg(s, DV_SLOT_CPU_IRR, 0) ||
-		       chg(s, DV_SLOT_CPU_DPC_COUNT, 0) || chg(s, DV_SLOT_CPU_IN_SERVICE, 0);
+	               chg(s, DV_SLOT_CPU_DPC_COUNT, 0) || chg(s, DV_SLOT_CPU_IN_SERVICE, 0);
 	draw_box(r, s, cpu, "CPU", cpu_chg, th->boxfill, u);
 	box_lines(r, s, cpu, p, "cpu", u);
 
@@ -1194,7 +1286,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_view_dma(v, &s->tmp);
 	bool dma_chg = panel_changed(&s->tmp);
 	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
-	bool active = moved || dack || now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
+	bool active = moved || dack ||
+	              now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
 	panel_reset(s, p);
 	uint32_t mode = now(s, DV_SLOT_DMA_MODE, ch);
 	l = add_line(s, p, D_ADDR);
@@ -1211,32 +1304,44 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	l = add_line(s, p, D_MODE);
 	dv_vline_add(l, DV_ROLE_NORMAL, "mode    ");
 	reg_value(s, l, DV_SLOT_DMA_MODE, ch, 2);
-	dv_vline_add(l, DV_ROLE_NORMAL, " %s, %s%s", dv_dma_sel_name(dv_dma_mode_sel((uint8_t)mode)),
-		     (mode & DV_DMA_MODE_DECREMENT) ? "down" : "up", (mode & DV_DMA_MODE_AUTOINIT) ? ", auto" : "");
+	dv_vline_add(l, DV_ROLE_NORMAL, " %s, %s%s",
+	             dv_dma_sel_name(dv_dma_mode_sel((uint8_t)mode)),
+	             (mode & DV_DMA_MODE_DECREMENT) ? "down" : "up",
+	             (mode & DV_DMA_MODE_AUTOINIT) ? ", auto" : "");
 	l = add_line(s, p, D_TYPE);
 	unsigned type = dv_dma_mode_type((uint8_t)mode);
 	dv_vline_add(l, type == DV_DMA_ILLEGAL ? DV_ROLE_ERROR : DV_ROLE_NORMAL, "        %s",
-		     type == DV_DMA_READ ? "read: memory \xe2\x86\x92 device" :
-		     type == DV_DMA_WRITE ? "write: device \xe2\x86\x92 memory" :
-		     type == DV_DMA_VERIFY ? "verify: nothing moves" : "illegal type 11");
+	             type == DV_DMA_READ   ? "read: memory \xe2\x86\x92 device" :
+	             type == DV_DMA_WRITE  ? "write: device \xe2\x86\x92 memory" :
+	             type == DV_DMA_VERIFY ? "verify: nothing moves" :
+	                                     "illegal type 11");
 	l = add_line(s, p, D_MASK);
 	dv_vline_add(l, DV_ROLE_NORMAL, "mask ");
 	dv_vline_add(l, role(s, DV_SLOT_DMA_MASK, chip), "%s", masked ? "SET" : "clear");
 	dv_vline_add(l, DV_ROLE_NORMAL, "   TC ");
-	dv_vline_add(l, role(s, DV_SLOT_DMA_STATUS, chip), "%u", (now(s, DV_SLOT_DMA_STATUS, chip) & bit) ? 1u : 0u);
+	dv_vline_add(l, role(s, DV_SLOT_DMA_STATUS, chip), "%u",
+	             (now(s, DV_SLOT_DMA_STATUS, chip) & bit) ? 1u : 0u);
 	dv_vline_add(l, DV_ROLE_NORMAL, "   flip-flop ");
-	dv_vline_add(l, role(s, DV_SLOT_DMA_FLIPFLOP, chip), "%s", now(s, DV_SLOT_DMA_FLIPFLOP, chip) ? "hi" : "lo");
+	dv_vline_add(l, role(s, DV_SLOT_DMA_FLIPFLOP, chip), "%s",
+	             now(s, DV_SLOT_DMA_FLIPFLOP, chip) ? "hi" : "lo");
 	l = add_line(s, p, D_STATE);
 	if (moved)
-		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "TRANSFERRED %zu byte%s%s", moved * (chip ? 2u : 1u),
-			     moved * (chip ? 2u : 1u) == 1 ? "" : "s", masked ? ", masked now" : "");
+		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "TRANSFERRED %zu byte%s%s",
+		             moved * (chip ? 2u : 1u), moved * (chip ? 2u : 1u) == 1 ? "" : "s",
+		             masked ? ", masked now" : "");
 	else if (masked)
 		dv_vline_add(l, DV_ROLE_ERROR, "MASKED: DREQ is ignored");
 	else
-		dv_vline_add(l, active ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
+		dv_vline_add(l, active ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s",
+		             active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
 	char dtitle[96];
-	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch, chip ? "16-bit" : "8-bit");
-	draw_box(r, s, dma, dtitle, dma_chg, active ? th->xfer : masked ? th->masked : th->boxfill, u);
+	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch,
+	         chip ? "16-bit" : "8-bit");
+	draw_box(r, s, dma, dtitle, dma_chg,
+	         active ? th->xfer :
+	         masked ? th->masked :
+	                  th->boxfill,
+	         u);
 	box_lines(r, s, dma, p, "dma", u);
 	hit_add(s, rect_of(dma), NULL, "box:dma");
 
@@ -1251,7 +1356,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	l = add_line(s, p, D_NICCMD);
 	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
 	reg_value(s, l, DV_SLOT_NIC_CMD, 0, 2);
-	dv_vline_add(l, DV_ROLE_DIM, " %s", dv_nic_bits(0, now(s, DV_SLOT_NIC_CMD, 0), words, sizeof words));
+	dv_vline_add(l, DV_ROLE_DIM, " %s",
+	             dv_nic_bits(0, now(s, DV_SLOT_NIC_CMD, 0), words, sizeof words));
 	l = add_line(s, p, D_TXLEN);
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_TXLEN, 0), "%u", now(s, DV_SLOT_NIC_TXLEN, 0));
@@ -1266,9 +1372,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	l = add_line(s, p, D_IRQLINE);
 	dv_vline_add(l, DV_ROLE_NORMAL, "ISR ");
 	reg_value(s, l, DV_SLOT_NIC_ISR, 0, 2);
-	dv_vline_add(l, DV_ROLE_DIM, " %s", dv_nic_bits(3, now(s, DV_SLOT_NIC_ISR, 0), words, sizeof words));
+	dv_vline_add(l, DV_ROLE_DIM, " %s",
+	             dv_nic_bits(3, now(s, DV_SLOT_NIC_ISR, 0), words, sizeof words));
 	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQ%u ", irq);
-	dv_vline_add(l, role(s, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now(s, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
+	dv_vline_add(l, role(s, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s",
+	             now(s, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
 	box_lines(r, s, nic, p, "nic", u);
 	for (int k = 0; k < 2; k++) { /* the bars, right of "TX FIFO nn" / "RX FIFO nn" */
 		unsigned fillc = now(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
@@ -1291,7 +1399,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_vline_add(l, DV_ROLE_DIM, "next phys");
 	l = add_line(s, p, D_PHYS);
 	bool phys_chg = chg(s, DV_SLOT_PAGE, ch) || chg(s, DV_SLOT_DMA_ADDR, ch);
-	dv_vline_add(l, phys_chg ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
+	dv_vline_add(l, phys_chg ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x",
+	             dv_dma_phys(&v->now.st, ch));
 	snprintf(lab, sizeof lab, "Page reg ch%u", ch);
 	draw_box(r, s, page, lab, chg(s, DV_SLOT_PAGE, ch), th->boxfill, u);
 	box_lines(r, s, page, p, "page", u);
@@ -1309,9 +1418,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_vline_add(l, role(s, DV_SLOT_PEER_RX_COUNT, 0), "%u", now(s, DV_SLOT_PEER_RX_COUNT, 0));
 	l = add_line(s, p, D_PEER);
 	dv_vline_add(l, DV_ROLE_NORMAL, "frames to send  ");
-	dv_vline_add(l, role(s, DV_SLOT_PEER_TXQ_COUNT, 0), "%u", now(s, DV_SLOT_PEER_TXQ_COUNT, 0));
+	dv_vline_add(l, role(s, DV_SLOT_PEER_TXQ_COUNT, 0), "%u",
+	             now(s, DV_SLOT_PEER_TXQ_COUNT, 0));
 	draw_box(r, s, peer, "Wire / peer station",
-		 chg(s, DV_SLOT_PEER_RX_COUNT, 0) || chg(s, DV_SLOT_PEER_TXQ_COUNT, 0), th->boxfill, u);
+	         chg(s, DV_SLOT_PEER_RX_COUNT, 0) || chg(s, DV_SLOT_PEER_TXQ_COUNT, 0), th->boxfill,
+	         u);
 	box_lines(r, s, peer, p, "peer", u);
 
 	draw_tokens(r, s, &L, &mv);

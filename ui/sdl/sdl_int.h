@@ -47,7 +47,7 @@ struct dv_sdl {
 	/* the lesson, its recording, beats, questions and progress */
 	struct dv_session *ss;
 	struct dv_progress *progress; /* NULL: not recorded */
-	bool input; /* typing an answer */
+	bool input;                   /* typing an answer */
 	char inbuf[64];
 	size_t inlen;
 	/* panels, reused frame to frame */
@@ -62,17 +62,17 @@ struct dv_sdl {
 	/* fonts and colours */
 	char font_path[4096], bold_path[4096];
 	struct dv_font small, big;
-	int font_h;  /* the output height the fonts were opened for; 0 none */
+	int font_h; /* the output height the fonts were opened for; 0 none */
 	bool font_large;
-	int min_px;  /* the smallest text the display's DPI allows (9 pt); 0 when unknown */
+	int min_px; /* the smallest text the display's DPI allows (9 pt); 0 when unknown */
 	/* the theme chosen (--theme) and the high-contrast one the c key switches to */
 	struct dv_sdl_theme themes[2];
 	const struct dv_sdl_theme *th; /* &themes[opt.contrast] */
 	/* playing: moves (dv_session_play_next) at speeds[speed] a second to the step's end */
 	bool playing;
 	unsigned speed;
-	struct dv_play play;   /* the clock: thousandths of a move owed (play.acc) */
-	unsigned play_step;    /* the lesson step being played */
+	struct dv_play play;    /* the clock: thousandths of a move owed (play.acc) */
+	unsigned play_step;     /* the lesson step being played */
 	unsigned rate_override; /* the demo's rate for this step; 0: speeds[speed] */
 	/* the demo */
 	char *const *demo_paths;
@@ -85,12 +85,12 @@ struct dv_sdl {
 	size_t nhit;
 	int mx, my;
 	bool mouse_in;
-	int hover;	    /* the hit under the mouse at the last motion, -1 none */
+	int hover;          /* the hit under the mouse at the last motion, -1 none */
 	uint64_t tim_first; /* the timing diagram's first cycle and column width, as drawn */
 	int tim_colw;
-	int out_w, out_h;   /* the last draw's output size (the screenshot key uses it) */
-	bool explain;	    /* the verifier rule's explanation is shown */
-	bool until;	    /* r was pressed: the next key says until what */
+	int out_w, out_h; /* the last draw's output size (the screenshot key uses it) */
+	bool explain;     /* the verifier rule's explanation is shown */
+	bool until;       /* r was pressed: the next key says until what */
 	/* the window */
 	bool fullscreen;
 	SDL_Window *win;

@@ -68,8 +68,8 @@ static bool find_fonts(struct dv_sdl *s, char *err, size_t errlen)
 	char fam[8][DV_ASSETS_ENTRY] = { "DejaVu Sans Mono" }, list[4096];
 	size_t n = 1, len;
 	char *text = dv_assets_path("fonts.list", list, sizeof list) ?
-			     dv_file_read(list, 64 * 1024, &len) :
-			     NULL;
+	                     dv_file_read(list, 64 * 1024, &len) :
+	                     NULL;
 	if (text) {
 		n = dv_assets_list(text, fam, sizeof fam / sizeof fam[0]);
 		free(text);
@@ -80,16 +80,16 @@ static bool find_fonts(struct dv_sdl *s, char *err, size_t errlen)
 			if (find_font(fam[i], "", s->font_path, sizeof s->font_path)) {
 				if (!find_font(fam[i], ":bold", s->bold_path, sizeof s->bold_path))
 					snprintf(s->bold_path, sizeof s->bold_path, "%s",
-						 s->font_path);
+					         s->font_path);
 				ok = true;
 			}
 		FcFini();
 	}
 	if (!ok)
 		snprintf(err, errlen,
-			 "no font: fontconfig finds none of the families in %s; install "
-			 "the Debian package fonts-dejavu-core",
-			 text ? list : "the font list (assets/fonts.list is missing)");
+		         "no font: fontconfig finds none of the families in %s; install "
+		         "the Debian package fonts-dejavu-core",
+		         text ? list : "the font list (assets/fonts.list is missing)");
 	return ok;
 }
 
@@ -98,7 +98,7 @@ static bool find_fonts(struct dv_sdl *s, char *err, size_t errlen)
 static void sdl_theme(struct dv_sdl_theme *o, const struct dv_theme *t)
 {
 	snprintf(o->name, sizeof o->name, "%s", t->name);
-#define DV_THEME_X(n) \
+#define DV_THEME_X(n)                                                                              \
 	o->n = (SDL_Color){ t->win[DV_WC_##n].r, t->win[DV_WC_##n].g, t->win[DV_WC_##n].b, 255 };
 	DV_THEME_WINDOW_COLORS(DV_THEME_X)
 #undef DV_THEME_X
@@ -194,7 +194,8 @@ static void take_msg(struct dv_sdl *s)
 
 bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 {
-	struct dv_session_options so = { .driver_entry = s->opt.driver, .driver_path = s->opt.driver_path,
+	struct dv_session_options so = { .driver_entry = s->opt.driver,
+		                         .driver_path = s->opt.driver_path,
 		                         .ungated = s->demo || s->opt.ungated };
 	struct dv_session *ss = dv_session_open(path, &so, err, errlen);
 	if (!ss)
@@ -222,7 +223,8 @@ void dv_sdl_set_progress(struct dv_sdl *s, struct dv_progress *p)
 	dv_session_set_progress(s->ss, p);
 }
 
-struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, char *err, size_t errlen)
+struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, char *err,
+                           size_t errlen)
 {
 	struct dv_sdl *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -355,7 +357,8 @@ void dv_sdl_play(struct dv_sdl *s, bool on)
 		return;
 	}
 	if (dv_session_gated(s->ss)) {
-		snprintf(s->status, sizeof s->status, "A question first: a to answer, h for a hint, s to skip.");
+		snprintf(s->status, sizeof s->status,
+		         "A question first: a to answer, h for a hint, s to skip.");
 		return;
 	}
 	unsigned k = s->ss->view.step;
@@ -370,7 +373,8 @@ void dv_sdl_play(struct dv_sdl *s, bool on)
 	if (n >= 0)
 		play_index(s, (unsigned)n);
 	else
-		snprintf(s->status, sizeof s->status, "the end of the lesson: g goes back to the start");
+		snprintf(s->status, sizeof s->status,
+		         "the end of the lesson: g goes back to the start");
 }
 
 bool dv_sdl_playing(const struct dv_sdl *s)
@@ -395,7 +399,8 @@ static bool play_tick(struct dv_sdl *s, unsigned ms)
 		dv_play_set(&s->play, false);
 		if (r == DV_MOVE_GATE) {
 			s->ss->msg[0] = '\0';
-			snprintf(s->status, sizeof s->status, "A question: a to answer, h for a hint, s to skip");
+			snprintf(s->status, sizeof s->status,
+			         "A question: a to answer, h for a hint, s to skip");
 		}
 		break;
 	}
@@ -408,7 +413,8 @@ static void set_title(struct dv_sdl *s)
 	if (!s->win)
 		return;
 	char wt[256];
-	snprintf(wt, sizeof wt, "dmaviz: %s", s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
+	snprintf(wt, sizeof wt, "dmaviz: %s",
+	         s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
 	SDL_SetWindowTitle(s->win, wt);
 }
 
@@ -484,7 +490,8 @@ static void demo_stop(struct dv_sdl *s)
 	s->playing = false;
 	s->rate_override = 0;
 	dv_session_take_over(s->ss); /* the learner's own moves stop at questions again */
-	snprintf(s->status, sizeof s->status, "you have the controls (d restarts the demo, ? the keys)");
+	snprintf(s->status, sizeof s->status,
+	         "you have the controls (d restarts the demo, ? the keys)");
 }
 
 static bool demo_tick(struct dv_sdl *s, unsigned ms)
@@ -534,7 +541,8 @@ static void answer_key(struct dv_sdl *s)
 	if (dv_sdl_current_ask(s) < 0 || !dv_session_answerable(s->ss)) {
 		take_msg(s);
 		if (!s->status[0])
-			snprintf(s->status, sizeof s->status, "There is no question at this point of the lesson.");
+			snprintf(s->status, sizeof s->status,
+			         "There is no question at this point of the lesson.");
 		return;
 	}
 	s->input = true;
@@ -558,7 +566,8 @@ void dv_sdl_text(struct dv_sdl *s, const char *utf8)
 	if (!s->input)
 		return;
 	for (const char *c = utf8; *c; c++)
-		if ((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f && s->inlen + 1 < sizeof s->inbuf) {
+		if ((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f &&
+		    s->inlen + 1 < sizeof s->inbuf) {
 			s->inbuf[s->inlen++] = *c;
 			s->inbuf[s->inlen] = '\0';
 		}
@@ -602,7 +611,8 @@ static void shot_name(const struct dv_sdl *s, char *out, size_t n)
 		if (k == 1)
 			snprintf(out, n, "dmaviz-%.*s-step%u.png", (int)len, base, dv_sdl_step(s));
 		else
-			snprintf(out, n, "dmaviz-%.*s-step%u-%u.png", (int)len, base, dv_sdl_step(s), k);
+			snprintf(out, n, "dmaviz-%.*s-step%u-%u.png", (int)len, base,
+			         dv_sdl_step(s), k);
 		if (stat(out, &st) != 0)
 			return;
 	}
@@ -646,7 +656,8 @@ static void other_lesson(struct dv_sdl *s, int dir)
 	}
 	long want = at < 0 ? 0 : at + dir;
 	if (!n || want < 0 || want >= (long)n) {
-		snprintf(s->status, sizeof s->status, "%s", dir > 0 ? "this is the last lesson" : "this is the first lesson");
+		snprintf(s->status, sizeof s->status, "%s",
+		         dir > 0 ? "this is the last lesson" : "this is the first lesson");
 		return;
 	}
 	char err[512];
@@ -673,7 +684,8 @@ const char *dv_sdl_key_name(SDL_Keycode key, Uint16 mod, char buf[2])
 	bool shift = (mod & KMOD_SHIFT) != 0;
 	switch (key) {
 	case SDLK_SPACE: return "Space";
-	case SDLK_RETURN: case SDLK_KP_ENTER: return "Enter";
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER: return "Enter";
 	case SDLK_TAB: return "Tab";
 	case SDLK_ESCAPE: return "Esc";
 	case SDLK_UP: return "Up";
@@ -690,9 +702,11 @@ const char *dv_sdl_key_name(SDL_Keycode key, Uint16 mod, char buf[2])
 	case SDLK_PRINTSCREEN: return "PrintScreen";
 	case SDLK_PERIOD: return ".";
 	case SDLK_COMMA: return ",";
-	case SDLK_PLUS: case SDLK_KP_PLUS: return "+";
+	case SDLK_PLUS:
+	case SDLK_KP_PLUS: return "+";
 	case SDLK_EQUALS: return shift ? "+" : "=";
-	case SDLK_MINUS: case SDLK_KP_MINUS: return "-";
+	case SDLK_MINUS:
+	case SDLK_KP_MINUS: return "-";
 	case SDLK_SLASH: return shift ? "?" : "/";
 	case SDLK_QUESTION: return "?";
 	case SDLK_RIGHTBRACKET: return "]";
@@ -711,7 +725,11 @@ const char *dv_sdl_key_name(SDL_Keycode key, Uint16 mod, char buf[2])
  * rule (held at an unanswered question on the way). */
 static void until_key(struct dv_sdl *s, SDL_Keycode key)
 {
-	static const struct { SDL_Keycode key; enum dv_until what; const char *name; } kinds[] = {
+	static const struct {
+		SDL_Keycode key;
+		enum dv_until what;
+		const char *name;
+	} kinds[] = {
 		{ SDLK_t, DV_UNTIL_TC, "terminal count" },
 		{ SDLK_i, DV_UNTIL_IRQ, "interrupt" },
 		{ SDLK_c, DV_UNTIL_RETURN, "call return" },
@@ -724,7 +742,8 @@ static void until_key(struct dv_sdl *s, SDL_Keycode key)
 			continue;
 		enum dv_move r = dv_session_until(s->ss, kinds[k].what);
 		if (r == DV_MOVE_END)
-			snprintf(s->status, sizeof s->status, "no %s before the end of the lesson", kinds[k].name);
+			snprintf(s->status, sizeof s->status, "no %s before the end of the lesson",
+			         kinds[k].name);
 		else if (r == DV_MOVE_GATE)
 			take_msg(s);
 		else
@@ -748,7 +767,8 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 	case DV_ACT_LAST: move(s, DV_VCMD_LAST); break;
 	case DV_ACT_GRAN:
 		dv_session_move(s->ss, DV_VCMD_GRAN);
-		snprintf(s->status, sizeof s->status, "moves: one %s", dv_view_gran_name(s->ss->view.gran));
+		snprintf(s->status, sizeof s->status, "moves: one %s",
+		         dv_view_gran_name(s->ss->view.gran));
 		break;
 	case DV_ACT_PLAY: dv_sdl_play(s, !s->playing); break;
 	case DV_ACT_FASTER: set_speed(s, 1); break;
@@ -770,7 +790,9 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 		s->narr_scroll += 3; /* clamped when drawn */
 		s->narr_manual = true;
 		break;
-	case DV_ACT_SIDE_TAB: s->side_tab = (enum dv_side)((s->side_tab + 1) % DV_SIDE_COUNT); break;
+	case DV_ACT_SIDE_TAB:
+		s->side_tab = (enum dv_side)((s->side_tab + 1) % DV_SIDE_COUNT);
+		break;
 	case DV_ACT_SCREENSHOT: screenshot_key(s); break;
 	case DV_ACT_LARGE:
 		s->opt.large = !s->opt.large;
@@ -793,8 +815,9 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 	case DV_ACT_HELP: s->help = true; break;
 	case DV_ACT_UNTIL:
 		s->until = true;
-		snprintf(s->status, sizeof s->status,
-		         "run until: t terminal count, i interrupt, c call returns, v verifier rule (Esc cancels)");
+		snprintf(
+		        s->status, sizeof s->status,
+		        "run until: t terminal count, i interrupt, c call returns, v verifier rule (Esc cancels)");
 		break;
 	default: break; /* F11 is the window loop's */
 	}
@@ -891,7 +914,9 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 		return true;
 	}
 	if (!strncmp(n, "tab:", 4)) {
-		s->side_tab = !strcmp(n + 4, "source") ? DV_SIDE_SOURCE : !strcmp(n + 4, "log") ? DV_SIDE_LOG : DV_SIDE_CALL;
+		s->side_tab = !strcmp(n + 4, "source") ? DV_SIDE_SOURCE :
+		              !strcmp(n + 4, "log")    ? DV_SIDE_LOG :
+		                                         DV_SIDE_CALL;
 		return true;
 	}
 	if (!strcmp(n, "timeline")) {
@@ -920,7 +945,8 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 		if (m == DV_MOVE_GATE)
 			take_msg(s);
 		else if (m == DV_MOVE_OK)
-			snprintf(s->status, sizeof s->status, "bus cycle %llu", (unsigned long long)c);
+			snprintf(s->status, sizeof s->status, "bus cycle %llu",
+			         (unsigned long long)c);
 		return true;
 	}
 	return false;
@@ -967,7 +993,8 @@ bool dv_sdl_screenshot(struct dv_sdl *s, int w, int h, const char *file, char *e
 	}
 	s->out_w = ow;
 	s->out_h = oh;
-	bool ok = ends_with(file, ".png") ? IMG_SavePNG(surf, file) == 0 : SDL_SaveBMP(surf, file) == 0;
+	bool ok = ends_with(file, ".png") ? IMG_SavePNG(surf, file) == 0 :
+	                                    SDL_SaveBMP(surf, file) == 0;
 	if (!ok)
 		snprintf(err, errlen, "%s: %s", file, SDL_GetError());
 	SDL_DestroyRenderer(r);
@@ -1035,7 +1062,7 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 			char err[600];
 			if (!o[7] && i + 1 >= argc) {
 				fprintf(stderr, "dmaviz gui: --theme needs a value: dark, light, "
-						"high-contrast, colour-blind or a .theme file\n");
+				                "high-contrast, colour-blind or a .theme file\n");
 				return 2;
 			}
 			const char *name = o[7] ? o + 8 : argv[++i];
@@ -1045,7 +1072,7 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 		} else if (!strcmp(o, "--fullscreen")) {
 			a->fullscreen = true;
 		} else if (!strcmp(o, "--screenshot") || !strcmp(o, "--at") ||
-			   !strcmp(o, "--size") || !strcmp(o, "--play-ms")) {
+		           !strcmp(o, "--size") || !strcmp(o, "--play-ms")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "dmaviz gui: %s needs a value\n", o);
 				return 2;
@@ -1057,14 +1084,16 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 			} else if (!strcmp(o, "--at") || !strcmp(o, "--play-ms")) {
 				long n = strtol(val, &end, 10);
 				if (*end || end == val || n < 0 || n > 10000000) {
-					fprintf(stderr, "dmaviz gui: %s wants a number, not '%s'\n", o, val);
+					fprintf(stderr, "dmaviz gui: %s wants a number, not '%s'\n",
+					        o, val);
 					return 2;
 				}
 				*(o[2] == 'a' ? &a->at : &a->play_ms) = n;
-			} else if (sscanf(val, "%dx%d", &a->w, &a->h) != 2 || a->w < 320 || a->h < 200 ||
-				   a->w > 8192 || a->h > 8192) {
-				fprintf(stderr, "dmaviz gui: --size wants WxH between 320x200 and 8192x8192, "
-						"for example 1920x1080\n");
+			} else if (sscanf(val, "%dx%d", &a->w, &a->h) != 2 || a->w < 320 ||
+			           a->h < 200 || a->w > 8192 || a->h > 8192) {
+				fprintf(stderr,
+				        "dmaviz gui: --size wants WxH between 320x200 and 8192x8192, "
+				        "for example 1920x1080\n");
 				return 2;
 			}
 		} else if (o[0] == '-') {
@@ -1072,15 +1101,17 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 			gui_usage(stderr);
 			return 2;
 		} else if (a->lesson) {
-			fprintf(stderr, "dmaviz gui: one lesson at a time ('%s' and '%s')\n", a->lesson, o);
+			fprintf(stderr, "dmaviz gui: one lesson at a time ('%s' and '%s')\n",
+			        a->lesson, o);
 			return 2;
 		} else {
 			a->lesson = o;
 		}
 	}
 	if (!a->lesson && !a->demo) {
-		fprintf(stderr, "dmaviz gui: which lesson? (dmaviz gui LESSON, or dmaviz gui --demo; "
-				"`dmaviz list` names them)\n");
+		fprintf(stderr,
+		        "dmaviz gui: which lesson? (dmaviz gui LESSON, or dmaviz gui --demo; "
+		        "`dmaviz list` names them)\n");
 		return 2;
 	}
 	if ((a->at >= 0 || a->play_ms >= 0) && !a->shot) {
@@ -1131,10 +1162,11 @@ static void to_pixels(SDL_Window *win, SDL_Renderer *r, int *x, int *y)
 static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 {
 	char wt[256];
-	snprintf(wt, sizeof wt, "dmaviz: %s", s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
+	snprintf(wt, sizeof wt, "dmaviz: %s",
+	         s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
 	s->win = SDL_CreateWindow(wt, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a->w, a->h,
-				  SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
-				  (a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
+	                          SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
+	                                  (a->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
 	s->fullscreen = a->fullscreen;
 	SDL_Surface *icon = s->win ? dv_sdl_icon() : NULL;
 	if (icon) {
@@ -1145,8 +1177,10 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 	if (!r && s->win)
 		r = SDL_CreateRenderer(s->win, -1, SDL_RENDERER_SOFTWARE);
 	if (!r) {
-		fprintf(stderr, "dmaviz gui: no display: set DISPLAY, or use --screenshot with "
-				"SDL_VIDEODRIVER=dummy (%s)\n", SDL_GetError());
+		fprintf(stderr,
+		        "dmaviz gui: no display: set DISPLAY, or use --screenshot with "
+		        "SDL_VIDEODRIVER=dummy (%s)\n",
+		        SDL_GetError());
 		if (s->win)
 			SDL_DestroyWindow(s->win);
 		return 2;
@@ -1154,11 +1188,14 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 	SDL_StopTextInput(); /* typed text only while answering */
 	float ddpi = 0;
 	int disp = SDL_GetWindowDisplayIndex(s->win);
-	if (disp >= 0 && SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) == 0 && ddpi > 0 && ddpi < 1000) {
+	if (disp >= 0 && SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) == 0 && ddpi > 0 &&
+	    ddpi < 1000) {
 		/* Output pixels per window point (HiDPI) times the points of 9 pt text. */
 		int ww, wh, ow, oh;
 		SDL_GetWindowSize(s->win, &ww, &wh);
-		float scale = SDL_GetRendererOutputSize(r, &ow, &oh) == 0 && ww > 0 ? (float)ow / (float)ww : 1.0f;
+		float scale = SDL_GetRendererOutputSize(r, &ow, &oh) == 0 && ww > 0 ?
+		                      (float)ow / (float)ww :
+		                      1.0f;
 		s->min_px = (int)(ddpi * 9.0f / 72.0f * scale + 0.5f);
 		if (s->min_px > 24) /* some X servers report nonsense DPI: never a giant floor */
 			s->min_px = 24;
@@ -1180,15 +1217,14 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 		last = t;
 		/* A frame of an animation never jumps more than 250 ms (after a stall, the bytes go
 		 * on from where they were); a hold of the narration counts all the time that passed. */
-		if (wait > 16 ? dv_sdl_tick(s, dt) : wait >= 0 && dv_sdl_tick(s, dt > 250 ? 250 : dt))
+		if (wait > 16 ? dv_sdl_tick(s, dt) :
+		                wait >= 0 && dv_sdl_tick(s, dt > 250 ? 250 : dt))
 			dirty = true;
 		if (!got)
 			continue;
 		do {
 			switch (e.type) {
-			case SDL_QUIT:
-				run = false;
-				break;
+			case SDL_QUIT: run = false; break;
 			case SDL_WINDOWEVENT:
 				if (e.window.event == SDL_WINDOWEVENT_LEAVE)
 					dv_sdl_motion(s, -1, -1);
@@ -1197,7 +1233,9 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 			case SDL_KEYDOWN:
 				if (e.key.keysym.sym == SDLK_F11 && !s->demo) {
 					s->fullscreen = !s->fullscreen;
-					SDL_SetWindowFullscreen(s->win, s->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+					SDL_SetWindowFullscreen(
+					        s->win,
+					        s->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
 				} else if (!dv_sdl_key(s, e.key.keysym.sym, e.key.keysym.mod)) {
 					run = false;
 				}
@@ -1222,8 +1260,7 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 					last = SDL_GetTicks();
 				}
 				break;
-			default:
-				break;
+			default: break;
 			}
 		} while (run && SDL_PollEvent(&e));
 	}
@@ -1244,15 +1281,19 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *drive
 	a.opt.ungated = a.shot != NULL; /* a teacher's picture of any moment */
 	/* A window needs a display; a screenshot does not (software renderer into a surface). */
 	if (SDL_Init(a.shot ? 0 : SDL_INIT_VIDEO) != 0) {
-		fprintf(stderr, "dmaviz gui: no display: set DISPLAY, or use --screenshot with "
-				"SDL_VIDEODRIVER=dummy (%s)\n", SDL_GetError());
+		fprintf(stderr,
+		        "dmaviz gui: no display: set DISPLAY, or use --screenshot with "
+		        "SDL_VIDEODRIVER=dummy (%s)\n",
+		        SDL_GetError());
 		return 2;
 	}
 	/* The dummy and offscreen drivers have no input: a window there would wait forever. */
 	const char *vd = a.shot ? NULL : SDL_GetCurrentVideoDriver();
 	if (vd && (!strcmp(vd, "dummy") || !strcmp(vd, "offscreen"))) {
-		fprintf(stderr, "dmaviz gui: the %s video driver shows no window and takes no keys; use "
-				"--screenshot FILE with it, or unset SDL_VIDEODRIVER on a display\n", vd);
+		fprintf(stderr,
+		        "dmaviz gui: the %s video driver shows no window and takes no keys; use "
+		        "--screenshot FILE with it, or unset SDL_VIDEODRIVER on a display\n",
+		        vd);
 		SDL_Quit();
 		return 2;
 	}
@@ -1262,7 +1303,8 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *drive
 	if (a.demo) {
 		catalog = dv_lessons_list(dv_lessons_dir(), &ncatalog);
 		if (!ncatalog) {
-			fprintf(stderr, "dmaviz gui: the demo finds no lessons in %s\n", dv_lessons_dir());
+			fprintf(stderr, "dmaviz gui: the demo finds no lessons in %s\n",
+			        dv_lessons_dir());
 			SDL_Quit();
 			return 2;
 		}
@@ -1284,7 +1326,8 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *drive
 	} else {
 		/* The window keeps the learner's progress as the terminal UI does (not the demo's). */
 		char ppath[4096];
-		dv_progress_load(&progress, dv_progress_default_path(ppath, sizeof ppath) ? ppath : NULL);
+		dv_progress_load(&progress,
+		                 dv_progress_default_path(ppath, sizeof ppath) ? ppath : NULL);
 		if (progress.status[0])
 			fprintf(stderr, "dmaviz gui: %s\n", progress.status);
 		if (!a.demo)

@@ -23,12 +23,12 @@ struct dv_sdl;
 int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *driver_path);
 
 struct dv_sdl_options {
-	bool large;		     /* large text: every font 1.4 times bigger */
-	bool contrast;		     /* show the high-contrast theme (the c key switches) */
+	bool large;                   /* large text: every font 1.4 times bigger */
+	bool contrast;                /* show the high-contrast theme (the c key switches) */
 	const struct dv_theme *theme; /* the chosen colours (ui/app/theme.h); NULL: dark */
-	DV_DRIVER_ENTRY driver;	     /* a learner's miniport for `driver file` lessons; NULL: none */
-	const char *driver_path;     /* its module (where its sources are looked up); NULL: none */
-	bool ungated;		     /* questions do not stop moves (a teacher's screenshot) */
+	DV_DRIVER_ENTRY driver;  /* a learner's miniport for `driver file` lessons; NULL: none */
+	const char *driver_path; /* its module (where its sources are looked up); NULL: none */
+	bool ungated;            /* questions do not stop moves (a teacher's screenshot) */
 };
 
 /* The window's icon (assets/icons/dmaviz-64.png), or NULL when the data folder or the file is
@@ -37,7 +37,8 @@ SDL_Surface *dv_sdl_icon(void);
 
 /* Finds the font (the families in assets/fonts.list) and opens a lesson (a path). NULL on failure, with the reason in err (the font
  * error names the Debian package fonts-dejavu-core). o may be NULL (defaults). */
-struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, char *err, size_t errlen);
+struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, char *err,
+                           size_t errlen);
 void dv_sdl_close(struct dv_sdl *s);
 /* Replaces the open lesson by another (the demo does this). False, and the old lesson kept,
  * when it does not open. */

@@ -15,7 +15,6 @@
 #include "progress.h"
 #include "view.h"
 
-
 struct item {
 	char *path;
 	struct dv_lesson *lesson;
@@ -43,7 +42,6 @@ static void sort_by_level(struct item *v, size_t n)
 		v[j] = x;
 	}
 }
-
 
 static bool finished(const struct dv_menu *m, const struct item *it)
 {
@@ -92,8 +90,8 @@ struct dv_menu *dv_menu_open(const char *dir, struct dv_progress *progress,
 	if (progress && progress->status[0])
 		snprintf(m->status, sizeof m->status, "%s", progress->status);
 	else if (bad)
-		snprintf(m->status, sizeof m->status, "%u lesson file(s) do not parse: see `dmaviz check %s`",
-		         bad, dir);
+		snprintf(m->status, sizeof m->status,
+		         "%u lesson file(s) do not parse: see `dmaviz check %s`", bad, dir);
 	else if (m->n == 0)
 		snprintf(m->status, sizeof m->status, "no lessons in %s", dir);
 	return m;
@@ -145,12 +143,14 @@ static void draw_lesson(const struct dv_menu *m, int y, size_t i)
 	unsigned answered = 0;
 	for (unsigned a = 0; a < L->nasks; a++)
 		answered += L->asks[a]->id && e && dv_progress_answered(e, L->asks[a]->id);
-	const char *mark = e && e->finished ? "[x]" : e && (e->step || e->nanswered) ? "[~]" : "[ ]";
+	const char *mark = e && e->finished               ? "[x]" :
+	                   e && (e->step || e->nanswered) ? "[~]" :
+	                                                    "[ ]";
 	unsigned last = L->nsteps ? L->steps[L->nsteps - 1].number : 0;
 	char right[64], left[96];
 	if (L->nasks)
-		snprintf(right, sizeof right, "step %u/%u  questions %u/%u", e ? e->step : 0, last, answered,
-		         L->nasks);
+		snprintf(right, sizeof right, "step %u/%u  questions %u/%u", e ? e->step : 0, last,
+		         answered, L->nasks);
 	else
 		snprintf(right, sizeof right, "step %u/%u", e ? e->step : 0, last);
 	snprintf(left, sizeof left, "%s %s %-10s ", i == m->sel ? ">" : " ", mark, L->id);
@@ -202,8 +202,10 @@ void dv_menu_draw(struct dv_menu *m)
 		if (r->lesson == SIZE_MAX) {
 			attrset(A_BOLD);
 			mvprintw(2 + y, 1, "Level %u%s", r->level,
-			         r->level == 1 ? ": the basics" : r->level == 2 ? ": the HAL's corner cases"
-			                                          : r->level == 3 ? ": deeper" : "");
+			         r->level == 1 ? ": the basics" :
+			         r->level == 2 ? ": the HAL's corner cases" :
+			         r->level == 3 ? ": deeper" :
+			                         "");
 			attrset(A_NORMAL);
 		} else {
 			draw_lesson(m, 2 + y, r->lesson);
@@ -226,22 +228,30 @@ enum dv_menu_action dv_menu_key(struct dv_menu *m, int key)
 {
 	switch (key) {
 	case 'q': return DV_MENU_QUIT;
-	case '\n': case '\r': case KEY_ENTER: case ' ': case KEY_RIGHT: case 'l':
-		return m->sel < m->n ? DV_MENU_OPEN : DV_MENU_STAY;
-	case 'j': case KEY_DOWN:
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+	case ' ':
+	case KEY_RIGHT:
+	case 'l': return m->sel < m->n ? DV_MENU_OPEN : DV_MENU_STAY;
+	case 'j':
+	case KEY_DOWN:
 		if (m->sel + 1 < m->n)
 			m->sel++;
 		else
 			beep();
 		break;
-	case 'k': case KEY_UP:
+	case 'k':
+	case KEY_UP:
 		if (m->sel > 0)
 			m->sel--;
 		else
 			beep();
 		break;
-	case 'g': case KEY_HOME: m->sel = 0; break;
-	case 'G': case KEY_END: m->sel = m->n ? m->n - 1 : 0; break;
+	case 'g':
+	case KEY_HOME: m->sel = 0; break;
+	case 'G':
+	case KEY_END: m->sel = m->n ? m->n - 1 : 0; break;
 	default: break;
 	}
 	return DV_MENU_STAY;

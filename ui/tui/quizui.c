@@ -16,25 +16,25 @@
 
 struct dv_quizui {
 	struct dv_quiz q;
-	char *text;	    /* dv_quiz_format's text */
-	char *scen_buf;	    /* the scenario, its paragraphs joined into lines */
-	const char *scen;   /* the scenario: from after the header to the question list */
+	char *text;       /* dv_quiz_format's text */
+	char *scen_buf;   /* the scenario, its paragraphs joined into lines */
+	const char *scen; /* the scenario: from after the header to the question list */
 	size_t scen_len;
 	const char *desc[DV_QUIZ_NQUESTIONS]; /* each question's line in the list ("  id  what") */
 	size_t desc_len[DV_QUIZ_NQUESTIONS];
-	unsigned cur;	    /* the question asked now; DV_QUIZ_NQUESTIONS: all answered */
+	unsigned cur; /* the question asked now; DV_QUIZ_NQUESTIONS: all answered */
 	bool right[DV_QUIZ_NQUESTIONS];
 	char given[DV_QUIZ_NQUESTIONS][INPUT_MAX + 1];
 	char input[INPUT_MAX + 1];
 	size_t len;
-	char msg[200];	    /* feedback on the status line */
+	char msg[200]; /* feedback on the status line */
 	/* The replay (w): loaded on first use, then kept. */
 	struct dv_quiz_replay rp;
 	bool rp_loaded;
 	bool watching, playing;
-	size_t at;	    /* the frame shown */
-	long stop;	    /* the frame playing pauses on (the answer watched), -1: the end */
-	int focus;	    /* the question watched, -1: all */
+	size_t at; /* the frame shown */
+	long stop; /* the frame playing pauses on (the answer watched), -1: the end */
+	int focus; /* the question watched, -1: all */
 };
 
 /* Frame times while playing: DMA cycles go by faster than the CPU's port writes. */
@@ -95,15 +95,17 @@ struct dv_quizui *dv_quizui_open(const struct dv_quiz *q)
 			const char *id = l + 2;
 			size_t idl = strcspn(id, " \n");
 			for (unsigned i = 0; i < DV_QUIZ_NQUESTIONS; i++)
-				if (strlen(dv_quiz_id(i)) == idl && !strncmp(dv_quiz_id(i), id, idl)) {
+				if (strlen(dv_quiz_id(i)) == idl &&
+				    !strncmp(dv_quiz_id(i), id, idl)) {
 					u->desc[i] = l;
 					u->desc_len[i] = ll;
 				}
 		}
 		l = e ? e + 1 : l + ll;
 	}
-	snprintf(u->msg, sizeof u->msg, "Numbers in hex (0x..) or decimal; yes/no; 'none' when "
-	                                "Setup fails. Enter answers, Esc quits.");
+	snprintf(u->msg, sizeof u->msg,
+	         "Numbers in hex (0x..) or decimal; yes/no; 'none' when "
+	         "Setup fails. Enter answers, Esc quits.");
 	return u;
 }
 
@@ -203,8 +205,8 @@ void dv_quizui_draw(struct dv_quizui *u)
 		if (u->right[i])
 			snprintf(line, sizeof line, "%-9s %s", dv_quiz_id(i), u->given[i]);
 		else
-			snprintf(line, sizeof line, "%-9s %s (correct: %s)", dv_quiz_id(i), u->given[i],
-			         right_val);
+			snprintf(line, sizeof line, "%-9s %s (correct: %s)", dv_quiz_id(i),
+			         u->given[i], right_val);
 		int row = y + 1 + (int)(k - first);
 		attron(A_BOLD | (u->right[i] ? 0 : A_UNDERLINE));
 		mvaddstr(row, 1, u->right[i] ? "right" : "wrong");
@@ -215,16 +217,19 @@ void dv_quizui_draw(struct dv_quizui *u)
 		attron(A_BOLD);
 		mvprintw(H - 4, 1, "%u of %u right", right, answered);
 		attroff(A_BOLD);
-		mvprintw(H - 3, 1, "This problem again: dmaviz quiz --seed %llu   (--solve shows the "
-		                   "reasoning)", (unsigned long long)u->q.seed);
+		mvprintw(H - 3, 1,
+		         "This problem again: dmaviz quiz --seed %llu   (--solve shows the "
+		         "reasoning)",
+		         (unsigned long long)u->q.seed);
 		mvaddnstr(H - 1, 1, "w watches the PC work it out; q, Enter or Esc quits", W - 2);
 		curs_set(0);
 		return;
 	}
 	if (u->desc[u->cur]) {
 		/* "  id  what": without the indent */
-		mvaddnstr(H - 4, 1, u->desc[u->cur] + 2, (int)u->desc_len[u->cur] - 2 < W - 2
-		                                                  ? (int)u->desc_len[u->cur] - 2 : W - 2);
+		mvaddnstr(H - 4, 1, u->desc[u->cur] + 2,
+		          (int)u->desc_len[u->cur] - 2 < W - 2 ? (int)u->desc_len[u->cur] - 2 :
+		                                                 W - 2);
 	}
 	attron(A_BOLD);
 	mvprintw(H - 3, 1, "%s: ", dv_quiz_id(u->cur));
@@ -244,11 +249,12 @@ static void submit(struct dv_quizui *u)
 	u->right[i] = dv_quiz_check(&u->q, i, u->input);
 	snprintf(u->given[i], sizeof u->given[i], "%s", u->input);
 	if (u->right[i])
-		snprintf(u->msg, sizeof u->msg, "Right: %s is %s. w: watch the PC get there.", dv_quiz_id(i),
-		         right_val);
+		snprintf(u->msg, sizeof u->msg, "Right: %s is %s. w: watch the PC get there.",
+		         dv_quiz_id(i), right_val);
 	else
-		snprintf(u->msg, sizeof u->msg, "Wrong: %s is %s (you said %s). w: watch the PC get there.",
-		         dv_quiz_id(i), right_val, u->input);
+		snprintf(u->msg, sizeof u->msg,
+		         "Wrong: %s is %s (you said %s). w: watch the PC get there.", dv_quiz_id(i),
+		         right_val, u->input);
 	u->cur++;
 	u->len = 0;
 	u->input[0] = '\0';
@@ -262,7 +268,7 @@ static void watch(struct dv_quizui *u, int focus)
 	if (!u->rp_loaded) {
 		if (!dv_quiz_replay(&u->q, &u->rp)) {
 			snprintf(u->msg, sizeof u->msg,
-				 "The replay could not run (out of memory).");
+			         "The replay could not run (out of memory).");
 			return;
 		}
 		u->rp_loaded = true;
@@ -304,9 +310,7 @@ static void replay_key(struct dv_quizui *u, int key)
 	case 27:
 	case '\n':
 	case '\r':
-	case KEY_ENTER:
-		u->watching = u->playing = false;
-		break;
+	case KEY_ENTER: u->watching = u->playing = false; break;
 	case 'p':
 	case ' ':
 		if (u->at + 1 >= n)
@@ -349,8 +353,7 @@ static void replay_key(struct dv_quizui *u, int key)
 		u->playing = false;
 		u->at = n ? n - 1 : 0;
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -363,28 +366,28 @@ static void draw_replay(struct dv_quizui *u)
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', W);
 	mvprintw(0, 1, "quiz --seed %llu: how the PC answers%s%s", (unsigned long long)q->seed,
-		 u->focus >= 0 ? " " : "", u->focus >= 0 ? dv_quiz_id((unsigned)u->focus) : "");
+	         u->focus >= 0 ? " " : "", u->focus >= 0 ? dv_quiz_id((unsigned)u->focus) : "");
 	char right_part[60];
 	snprintf(right_part, sizeof right_part, "%s %zu/%zu", u->playing ? "playing" : "paused",
-		 u->at + 1, u->rp.n);
+	         u->at + 1, u->rp.n);
 	int rx = W - 1 - (int)strlen(right_part);
 	if (rx > 40)
 		mvaddstr(0, rx, right_part);
 	attroff(A_REVERSE);
 	/* The channel's registers after the frame's event. */
 	uint32_t phys = q->width16 ? ((uint32_t)(f->page & 0xFE) << 16) | ((uint32_t)f->addr << 1) :
-				     ((uint32_t)f->page << 16) | f->addr;
+	                             ((uint32_t)f->page << 16) | f->addr;
 	mvprintw(1, 1,
-		 "8237A ch%u (DMA%u, %s)  mode 0x%02X  page 0x%02X  %s  DREQ%u %s  cycle %llu",
-		 (unsigned)q->channel, q->width16 ? 2u : 1u, q->width16 ? "16-bit" : "8-bit",
-		 f->mode, f->page, f->masked ? "masked" : "unmasked", (unsigned)q->channel,
-		 f->dreq ? "up" : "down", (unsigned long long)f->cycle);
+	         "8237A ch%u (DMA%u, %s)  mode 0x%02X  page 0x%02X  %s  DREQ%u %s  cycle %llu",
+	         (unsigned)q->channel, q->width16 ? 2u : 1u, q->width16 ? "16-bit" : "8-bit",
+	         f->mode, f->page, f->masked ? "masked" : "unmasked", (unsigned)q->channel,
+	         f->dreq ? "up" : "down", (unsigned long long)f->cycle);
 	mvprintw(2, 1,
-		 "address 0x%04X (base 0x%04X)  count 0x%04X (base 0x%04X)  flip-flop: %s next",
-		 f->addr, f->base_addr, f->count, f->base_count, f->flipflop ? "high" : "low");
+	         "address 0x%04X (base 0x%04X)  count 0x%04X (base 0x%04X)  flip-flop: %s next",
+	         f->addr, f->base_addr, f->count, f->base_count, f->flipflop ? "high" : "low");
 	mvprintw(3, 1, "the 8237A points at physical 0x%06X%s", (unsigned)phys,
-		 q->width16 ? " (word address << 1, page bit 0 dropped)" :
-			      " (page << 16 | address)");
+	         q->width16 ? " (word address << 1, page bit 0 dropped)" :
+	                      " (page << 16 | address)");
 	mvhline(4, 0, '-', W);
 	/* The events so far, the current one last and bold; then its whole text, wrapped. */
 	int list_top = 5, list_bottom = H - 5; /* rows list_top .. list_bottom */
@@ -394,7 +397,7 @@ static void draw_replay(struct dv_quizui *u)
 		const struct dv_quiz_frame *e = &u->rp.frame[i];
 		char line[300];
 		snprintf(line, sizeof line, "%6llu %-9s %s", (unsigned long long)e->cycle,
-			 e->question >= 0 ? dv_quiz_id((unsigned)e->question) : "", e->text);
+		         e->question >= 0 ? dv_quiz_id((unsigned)e->question) : "", e->text);
 		if (i == u->at)
 			attron(A_BOLD);
 		mvaddnstr(list_top + (int)(i - first), 1, line, W - 2 > 0 ? W - 2 : 0);
@@ -409,7 +412,7 @@ static void draw_replay(struct dv_quizui *u)
 		dv_quiz_answer(q, qi, a, sizeof a);
 		if (qi < u->cur)
 			snprintf(line, sizeof line, "=> %s: %s (you said %s)", dv_quiz_id(qi), a,
-				 u->given[qi]);
+			         u->given[qi]);
 		else
 			snprintf(line, sizeof line, "=> %s: %s", dv_quiz_id(qi), a);
 		attron(A_BOLD);
@@ -417,7 +420,7 @@ static void draw_replay(struct dv_quizui *u)
 		attroff(A_BOLD);
 	} else {
 		mvaddnstr(H - 1, 1, "j/k step  p play/pause  n next answer  g/G start/end  w back",
-			  W - 2);
+		          W - 2);
 	}
 	curs_set(0);
 }

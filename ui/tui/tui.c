@@ -32,14 +32,25 @@
 #define MEM_ROOM 20 /* rows the right column must have left to show memory beside the log */
 
 /* The panes, in Tab order. */
-enum { PANE_NONE = -1, PANE_NARR, PANE_QUEST, PANE_SRC, PANE_DMA, PANE_TIMING, PANE_NIC, PANE_NDIS,
-       PANE_MEM, PANE_LOG, PANE_COUNT };
+enum {
+	PANE_NONE = -1,
+	PANE_NARR,
+	PANE_QUEST,
+	PANE_SRC,
+	PANE_DMA,
+	PANE_TIMING,
+	PANE_NIC,
+	PANE_NDIS,
+	PANE_MEM,
+	PANE_LOG,
+	PANE_COUNT
+};
 
 struct dv_tui {
 	struct dv_tui_options opt;
 	struct dv_theme theme; /* the colours of the style roles */
-	struct dv_session *s; /* the lesson, its recording, beats, questions and progress */
-	struct dv_view *v;    /* &s->view */
+	struct dv_session *s;  /* the lesson, its recording, beats, questions and progress */
+	struct dv_view *v;     /* &s->view */
 	bool help;
 	struct dv_vpanel narr, dma, nic, ndis, log, src, quest, timing;
 	bool input; /* the answer line is open */
@@ -49,7 +60,7 @@ struct dv_tui {
 	/* Autoplay: one move of the current granularity every 1/speeds[speed] s. */
 	struct dv_play play;
 	unsigned speed;
-	bool until;   /* r was pressed: the next key says until what */
+	bool until; /* r was pressed: the next key says until what */
 	/* m: what the bottom right shows when the log, memory and the NIC do not all fit: 0 the
 	 * event log, 1 memory, 2 the NIC. */
 	unsigned alt;
@@ -60,7 +71,9 @@ struct dv_tui {
 	bool explain; /* e: the verifier rule's explanation is open */
 	struct dv_vpanel rule;
 	/* Panes as last drawn (for mouse clicks and Tab) and the one with focus. */
-	struct rect { int y, x, h, w; } pane[PANE_COUNT];
+	struct rect {
+		int y, x, h, w;
+	} pane[PANE_COUNT];
 	int focus; /* PANE_NONE: keys step the lesson */
 	/* Scrolling: the first line shown of the narration, question and rule text. The narration
 	 * follows the current paragraph after every move (narr_at is the cursor it was placed
@@ -91,7 +104,8 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	t->opt = *opt;
 	t->theme = opt->theme ? *opt->theme : *dv_theme_builtin();
 	char err[4096];
-	struct dv_session_options so = { .driver_entry = opt->driver_entry, .driver_path = opt->driver_path };
+	struct dv_session_options so = { .driver_entry = opt->driver_entry,
+		                         .driver_path = opt->driver_path };
 	t->s = dv_session_open(path, &so, err, sizeof err);
 	if (!t->s) {
 		fprintf(stderr, "%s\n", err);
@@ -165,7 +179,7 @@ void dv_tui_setup_screen(struct dv_tui *t)
 	for (int r = DV_ROLE_NORMAL + 1; r < DV_ROLE_COUNT; r++) {
 		const struct dv_tpair *p = &t->theme.term[r];
 		init_pair((short)r, (short)(p->set ? dv_tcolor_pick(&p->fg, COLORS) : -1),
-			  (short)(p->set ? dv_tcolor_pick(&p->bg, COLORS) : -1));
+		          (short)(p->set ? dv_tcolor_pick(&p->bg, COLORS) : -1));
 	}
 }
 
@@ -190,7 +204,8 @@ static attr_t role_attr(const struct dv_tui *t, enum dv_role r)
 }
 
 /* Draws text with one role, clipped to cells; returns the cells used. */
-static int draw_run(struct dv_tui *t, int y, int x, const char *s, size_t len, enum dv_role r, int cells)
+static int draw_run(struct dv_tui *t, int y, int x, const char *s, size_t len, enum dv_role r,
+                    int cells)
 {
 	if (cells <= 0)
 		return 0;
@@ -209,7 +224,8 @@ static void draw_line(struct dv_tui *t, int y, int x, int w, const struct dv_vli
 		size_t j = i;
 		while (j < l->len && l->roles[j] == l->roles[i])
 			j++;
-		used += draw_run(t, y, x + used, l->text + i, j - i, (enum dv_role)l->roles[i], w - used);
+		used += draw_run(t, y, x + used, l->text + i, j - i, (enum dv_role)l->roles[i],
+		                 w - used);
 		i = j;
 	}
 }
@@ -217,8 +233,8 @@ static void draw_line(struct dv_tui *t, int y, int x, int w, const struct dv_vli
 /* A pane: a heading row with the title, then as many lines as fit from line off on. The pane
  * with focus has the marker "[*]" before its title. Text that goes on below says so ("more v",
  * PgDn reads it); text above the first line shown puts "^" in the title. */
-static void draw_pane_at(struct dv_tui *t, int id, int y, int x, int h, int w, const struct dv_vpanel *p,
-                         size_t off)
+static void draw_pane_at(struct dv_tui *t, int id, int y, int x, int h, int w,
+                         const struct dv_vpanel *p, size_t off)
 {
 	if (h <= 0 || w <= 0)
 		return;
@@ -239,7 +255,8 @@ static void draw_pane_at(struct dv_tui *t, int id, int y, int x, int h, int w, c
 		draw_run(t, y + h - 1, x + w - 8, " more v ", 8, DV_ROLE_DIM, 8);
 }
 
-static void draw_pane(struct dv_tui *t, int id, int y, int x, int h, int w, const struct dv_vpanel *p)
+static void draw_pane(struct dv_tui *t, int id, int y, int x, int h, int w,
+                      const struct dv_vpanel *p)
 {
 	draw_pane_at(t, id, y, x, h, w, p, 0);
 }
@@ -280,7 +297,8 @@ static void draw_too_small(void)
 		y++;
 	}
 	if (y < LINES)
-		mvaddnstr(y, (w - (int)strlen(size)) / 2 > 0 ? (w - (int)strlen(size)) / 2 : 0, size, w);
+		mvaddnstr(y, (w - (int)strlen(size)) / 2 > 0 ? (w - (int)strlen(size)) / 2 : 0,
+		          size, w);
 }
 
 /* ?: the keys, generated from the one key table both front ends use, and the legend. */
@@ -304,7 +322,10 @@ static void draw_help(struct dv_tui *t)
 		attrset(A_REVERSE);
 		mvhline(y + r, x, ' ', w);
 	}
-	mvaddnstr(y + 1, x + 1, n > rows ? "Keys (j/k more, any other key closes this)" : "Keys (any key closes this)", w - 2);
+	mvaddnstr(y + 1, x + 1,
+	          n > rows ? "Keys (j/k more, any other key closes this)" :
+	                     "Keys (any key closes this)",
+	          w - 2);
 	const char *line = text;
 	for (int r = 0; r < n; r++) {
 		size_t len = strcspn(line, "\n");
@@ -316,14 +337,19 @@ static void draw_help(struct dv_tui *t)
 	mvaddnstr(y + h - 2, x + 1, "Legend:", w - 2);
 	attrset(A_NORMAL);
 	/* The legend: one sample per cue, in the very attributes the panes use. */
-	static const struct { enum dv_role role; const char *text; } legend[] = {
-		{ DV_ROLE_CHANGED, "changed" }, { DV_ROLE_FADING, "fading" }, { DV_ROLE_ERROR, "! error" },
+	static const struct {
+		enum dv_role role;
+		const char *text;
+	} legend[] = {
+		{ DV_ROLE_CHANGED, "changed" },
+		{ DV_ROLE_FADING, "fading" },
+		{ DV_ROLE_ERROR, "! error" },
 	};
 	int lx = x + 1 + 8;
 	for (size_t k = 0; k < sizeof legend / sizeof legend[0]; k++) {
 		lx += 1;
-		lx += draw_run(t, y + h - 2, lx, legend[k].text, strlen(legend[k].text), legend[k].role,
-		               x + w - 1 - lx);
+		lx += draw_run(t, y + h - 2, lx, legend[k].text, strlen(legend[k].text),
+		               legend[k].role, x + w - 1 - lx);
 		lx += 1;
 	}
 }
@@ -352,7 +378,8 @@ static void draw_explain(struct dv_tui *t)
 	for (int r = 0; (size_t)r + t->rule_scroll < (size_t)n && r < h - 3; r++)
 		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[(size_t)r + t->rule_scroll]);
 	bool more = (size_t)n > t->rule_scroll + (size_t)(h - 3);
-	const char *foot = more ? "j/PgDn more   k/PgUp back   any other key closes" : "any key closes";
+	const char *foot = more ? "j/PgDn more   k/PgUp back   any other key closes" :
+	                          "any key closes";
 	draw_run(t, y + h - 1, x + 2, foot, strlen(foot), DV_ROLE_DIM, w - 4);
 	attrset(A_NORMAL);
 }
@@ -393,7 +420,8 @@ void dv_tui_draw(struct dv_tui *t)
 	char bar[256];
 	attrset(role_attr(t, DV_ROLE_HEADING));
 	mvhline(0, 0, ' ', COLS);
-	snprintf(bar, sizeof bar, " dmaviz: %s", v->lesson->title ? v->lesson->title : v->lesson->file);
+	snprintf(bar, sizeof bar, " dmaviz: %s",
+	         v->lesson->title ? v->lesson->title : v->lesson->file);
 	mvaddnstr(0, 0, bar, COLS);
 	snprintf(bar, sizeof bar, "step %u/%u  cycle %u  [%s] ", dv_view_step_number(v, v->step),
 	         v->lesson->nsteps ? v->lesson->steps[v->lesson->nsteps - 1].number : 0,
@@ -495,7 +523,10 @@ void dv_tui_draw(struct dv_tui *t)
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (t->until) {
 		attrset(A_BOLD);
-		mvaddnstr(LINES - 1, 0, " run until: t terminal count  i interrupt  c call returns  v verifier  (Esc cancel)", COLS);
+		mvaddnstr(
+		        LINES - 1, 0,
+		        " run until: t terminal count  i interrupt  c call returns  v verifier  (Esc cancel)",
+		        COLS);
 	} else if (t->input) {
 		char line[200];
 		snprintf(line, sizeof line, " Answer: %s_   (Enter check, Esc cancel)", t->inbuf);
@@ -505,28 +536,34 @@ void dv_tui_draw(struct dv_tui *t)
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 1, t->msg, COLS - 1);
 	} else if (t->focus != PANE_NONE) {
-		static const char *const names[PANE_COUNT] = { "narration", "question", "source", "8237A",
-		                                                "timing", "NIC", "NDIS", "memory", "events" };
-		bool scrolls = t->focus == PANE_LOG || t->focus == PANE_SRC || t->focus == PANE_NARR ||
-		               t->focus == PANE_QUEST;
+		static const char *const names[PANE_COUNT] = { "narration", "question", "source",
+			                                       "8237A",     "timing",   "NIC",
+			                                       "NDIS",      "memory",   "events" };
+		bool scrolls = t->focus == PANE_LOG || t->focus == PANE_SRC ||
+		               t->focus == PANE_NARR || t->focus == PANE_QUEST;
 		char line[160];
-		snprintf(line, sizeof line, " focus: %s  %sTab next pane  Esc back to stepping", names[t->focus],
-		         scrolls ? "j/k scroll  " : "");
+		snprintf(line, sizeof line, " focus: %s  %sTab next pane  Esc back to stepping",
+		         names[t->focus], scrolls ? "j/k scroll  " : "");
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (t->play.on) {
 		char line[120];
-		snprintf(line, sizeof line, " playing: %u %s moves/s   p pause  +/- speed", speeds[t->speed],
-		         dv_view_gran_name(v->gran));
+		snprintf(line, sizeof line, " playing: %u %s moves/s   p pause  +/- speed",
+		         speeds[t->speed], dv_view_gran_name(v->gran));
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (gated) {
 		attrset(A_BOLD);
-		mvaddnstr(LINES - 1, 0, " A question: a answer  h hint  s skip   (k back, ? help, q quit)", COLS);
+		mvaddnstr(LINES - 1, 0,
+		          " A question: a answer  h hint  s skip   (k back, ? help, q quit)", COLS);
 	} else {
 		attrset(A_DIM);
-		mvaddnstr(LINES - 1, 0, a >= 0 ? " j/k step  ./, event  t gran  g/G first/last  a answer  h hint  ? help  q quit"
-		                               : " j/k step  ./, event  t granularity  g/G first/last  ? help  q quit", COLS);
+		mvaddnstr(
+		        LINES - 1, 0,
+		        a >= 0 ?
+		                " j/k step  ./, event  t gran  g/G first/last  a answer  h hint  ? help  q quit" :
+		                " j/k step  ./, event  t granularity  g/G first/last  ? help  q quit",
+		        COLS);
 	}
 	attrset(A_NORMAL);
 	if (t->help)
@@ -558,9 +595,13 @@ static void submit_answer(struct dv_tui *t)
 static bool input_key(struct dv_tui *t, int key)
 {
 	switch (key) {
-	case '\n': case '\r': case KEY_ENTER: submit_answer(t); break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER: submit_answer(t); break;
 	case 27: t->input = false; break; /* Esc: back to stepping, nothing recorded */
-	case KEY_BACKSPACE: case 127: case 8:
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
 		if (t->inlen)
 			t->inbuf[--t->inlen] = '\0';
 		break;
@@ -598,9 +639,13 @@ static void run_sandbox(struct dv_tui *t)
 static bool sandbox_key(struct dv_tui *t, int key)
 {
 	switch (key) {
-	case '\n': case '\r': case KEY_ENTER: run_sandbox(t); break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER: run_sandbox(t); break;
 	case 27: t->sandbox = false; break;
-	case KEY_BACKSPACE: case 127: case 8:
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
 		if (t->slen)
 			t->sbuf[--t->slen] = '\0';
 		break;
@@ -616,7 +661,11 @@ static bool sandbox_key(struct dv_tui *t, int key)
 
 static void until_key(struct dv_tui *t, int key)
 {
-	static const struct { int key; enum dv_until what; const char *name; } kinds[] = {
+	static const struct {
+		int key;
+		enum dv_until what;
+		const char *name;
+	} kinds[] = {
 		{ 't', DV_UNTIL_TC, "terminal count" },
 		{ 'i', DV_UNTIL_IRQ, "interrupt" },
 		{ 'c', DV_UNTIL_RETURN, "call return" },
@@ -629,11 +678,13 @@ static void until_key(struct dv_tui *t, int key)
 		size_t old = t->v->pos;
 		enum dv_move r = dv_session_until(t->s, kinds[k].what);
 		if (r == DV_MOVE_END)
-			snprintf(t->msg, sizeof t->msg, "no %s before the end of the lesson", kinds[k].name);
+			snprintf(t->msg, sizeof t->msg, "no %s before the end of the lesson",
+			         kinds[k].name);
 		else if (r == DV_MOVE_GATE)
 			take_msg(t);
 		else
-			snprintf(t->msg, sizeof t->msg, "ran until the %s (%zu events)", kinds[k].name, t->v->pos - old);
+			snprintf(t->msg, sizeof t->msg, "ran until the %s (%zu events)",
+			         kinds[k].name, t->v->pos - old);
 		return;
 	}
 	if (key != 27)
@@ -650,7 +701,9 @@ static bool do_move(struct dv_tui *t, enum dv_vcmd cmd)
 
 int dv_tui_timeout(const struct dv_tui *t)
 {
-	return !t->help && !t->explain && !t->input && !t->sandbox && !t->until ? dv_play_wait(&t->play) : -1;
+	return !t->help && !t->explain && !t->input && !t->sandbox && !t->until ?
+	               dv_play_wait(&t->play) :
+	               -1;
 }
 
 void dv_tui_tick(struct dv_tui *t)
@@ -664,7 +717,8 @@ void dv_tui_tick(struct dv_tui *t)
 			continue;
 		dv_play_set(&t->play, false);
 		if (r == DV_MOVE_GATE)
-			snprintf(t->msg, sizeof t->msg, "paused at a question: a answer  h hint  s skip");
+			snprintf(t->msg, sizeof t->msg,
+			         "paused at a question: a answer  h hint  s skip");
 		else
 			snprintf(t->msg, sizeof t->msg, "the end of the lesson: paused");
 		t->s->msg[0] = '\0';
@@ -762,7 +816,9 @@ const char *dv_tui_key_name(int key, char buf[2])
 {
 	switch (key) {
 	case ' ': return "Space";
-	case '\n': case '\r': case KEY_ENTER: return "Enter";
+	case '\n':
+	case '\r':
+	case KEY_ENTER: return "Enter";
 	case '\t': return "Tab";
 	case 27: return "Esc";
 	case KEY_UP: return "Up";
@@ -773,7 +829,9 @@ const char *dv_tui_key_name(int key, char buf[2])
 	case KEY_NPAGE: return "PgDn";
 	case KEY_HOME: return "Home";
 	case KEY_END: return "End";
-	case KEY_BACKSPACE: case 127: case 8: return "Backspace";
+	case KEY_BACKSPACE:
+	case 127:
+	case 8: return "Backspace";
 	case KEY_F(1): return "F1";
 	default: break;
 	}
@@ -792,7 +850,9 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE || key == ' ')
 			t->rule_scroll += key == KEY_NPAGE ? 10 : 1;
 		else if (key == 'k' || key == KEY_UP || key == KEY_PPAGE)
-			t->rule_scroll = t->rule_scroll > (key == KEY_PPAGE ? 10u : 1u) ? t->rule_scroll - (key == KEY_PPAGE ? 10 : 1) : 0;
+			t->rule_scroll = t->rule_scroll > (key == KEY_PPAGE ? 10u : 1u) ?
+			                         t->rule_scroll - (key == KEY_PPAGE ? 10 : 1) :
+			                         0;
 		else
 			t->explain = false;
 		return true;
@@ -835,8 +895,14 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	switch (act) {
 	case DV_ACT_QUIT: return false;
 	case DV_ACT_ANSWER: answer_key(t); break;
-	case DV_ACT_HINT: dv_session_hint(t->s); take_msg(t); break;
-	case DV_ACT_SKIP: dv_session_skip(t->s); take_msg(t); break;
+	case DV_ACT_HINT:
+		dv_session_hint(t->s);
+		take_msg(t);
+		break;
+	case DV_ACT_SKIP:
+		dv_session_skip(t->s);
+		take_msg(t);
+		break;
 	case DV_ACT_HELP:
 		t->help = true;
 		t->help_scroll = 0;
@@ -872,7 +938,8 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		dv_play_set(&t->play, !t->play.on);
 		if (t->play.on && dv_session_gated(t->s)) {
 			dv_play_set(&t->play, false);
-			snprintf(t->msg, sizeof t->msg, "A question first: a to answer, h for a hint, s to skip.");
+			snprintf(t->msg, sizeof t->msg,
+			         "A question first: a to answer, h for a hint, s to skip.");
 		}
 		break;
 	case DV_ACT_FASTER:
@@ -886,7 +953,9 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	case DV_ACT_MEMORY:
 		t->alt = (t->alt + 1) % 3;
 		snprintf(t->msg, sizeof t->msg, "bottom right: %s (m for the next)",
-		         t->alt == 0 ? "the event log" : t->alt == 1 ? "memory" : "the NIC");
+		         t->alt == 0 ? "the event log" :
+		         t->alt == 1 ? "memory" :
+		                       "the NIC");
 		break;
 	case DV_ACT_SCROLL_UP:
 	case DV_ACT_SCROLL_DOWN: {
@@ -896,8 +965,10 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		break;
 	}
 	case DV_ACT_SANDBOX:
-		if (!dv_session_at_end(t->s)) { /* the session says the same; saying it here keeps the prompt closed */
-			snprintf(t->msg, sizeof t->msg, "sandbox runs at the end of the lesson; press G");
+		if (!dv_session_at_end(
+		            t->s)) { /* the session says the same; saying it here keeps the prompt closed */
+			snprintf(t->msg, sizeof t->msg,
+			         "sandbox runs at the end of the lesson; press G");
 			break;
 		}
 		t->sandbox = true;
@@ -932,15 +1003,15 @@ static void restore_terminal(void)
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [--no-color] [--ascii] [--theme NAME|FILE] [LESSON]\n"
-		"\n"
-		"Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
-		"./, one event, t granularity, p play, r run until, m memory, : sandbox, g/G, ? help, q.\n"
-		"Colour is off with --no-color or NO_COLOR. --theme picks the colours: dark (the\n"
-		"default), light, high-contrast, colour-blind, or a .theme file; --contrast is\n"
-		"--theme high-contrast. Progress is kept in\n"
-		"$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
-		prog);
+	        "usage: %s [--no-color] [--ascii] [--theme NAME|FILE] [LESSON]\n"
+	        "\n"
+	        "Opens a lesson file in the terminal (without one: the lesson menu). Keys: j/k step,\n"
+	        "./, one event, t granularity, p play, r run until, m memory, : sandbox, g/G, ? help, q.\n"
+	        "Colour is off with --no-color or NO_COLOR. --theme picks the colours: dark (the\n"
+	        "default), light, high-contrast, colour-blind, or a .theme file; --contrast is\n"
+	        "--theme high-contrast. Progress is kept in\n"
+	        "$XDG_STATE_HOME/dmaviz/progress (default ~/.local/state/dmaviz/progress).\n",
+	        prog);
 }
 
 /* Options shared by the lesson and the menu. Returns -1 to go on, else an exit status. */
@@ -958,9 +1029,9 @@ static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const c
 		} else if (strcmp(argv[i], "--theme") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr,
-					"%s: --theme needs a value: dark, light, high-contrast, "
-					"colour-blind or a .theme file\n",
-					prog);
+				        "%s: --theme needs a value: dark, light, high-contrast, "
+				        "colour-blind or a .theme file\n",
+				        prog);
 				return 2;
 			}
 			theme_arg = argv[++i];
@@ -980,7 +1051,8 @@ static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const c
 		} else if (!*path) {
 			*path = argv[i];
 		} else {
-			fprintf(stderr, "%s: one lesson at a time ('%s' and '%s')\n", prog, *path, argv[i]);
+			fprintf(stderr, "%s: one lesson at a time ('%s' and '%s')\n", prog, *path,
+			        argv[i]);
 			return 2;
 		}
 	}
@@ -989,16 +1061,19 @@ static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const c
 	if (!dv_theme_load(&theme, theme_arg, err, sizeof err) && theme_arg)
 		fprintf(stderr, "%s: %s; using the dark theme\n", prog, err);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "%s: the terminal UI needs a terminal on stdin and stdout; to run a "
-		                "lesson without one, use: dmaviz check %s\n", prog, *path ? *path : "LESSON");
+		fprintf(stderr,
+		        "%s: the terminal UI needs a terminal on stdin and stdout; to run a "
+		        "lesson without one, use: dmaviz check %s\n",
+		        prog, *path ? *path : "LESSON");
 		return 2;
 	}
 	/* A dumb or unknown terminal cannot position the cursor: say so instead of drawing
 	 * garbage (or letting initscr exit with its own message). */
 	const char *term = getenv("TERM");
 	if (!term || !*term || !strcmp(term, "dumb")) {
-		fprintf(stderr, "%s: TERM is %s; the terminal UI needs a terminal that can move the "
-		                "cursor (e.g. TERM=xterm-256color). Without one, use: dmaviz check %s\n",
+		fprintf(stderr,
+		        "%s: TERM is %s; the terminal UI needs a terminal that can move the "
+		        "cursor (e.g. TERM=xterm-256color). Without one, use: dmaviz check %s\n",
 		        prog, term && *term ? "\"dumb\"" : "not set", *path ? *path : "LESSON");
 		return 2;
 	}
@@ -1019,8 +1094,10 @@ static bool screen_start(void)
 	atexit(restore_terminal);
 	/* newterm, unlike initscr, returns NULL for a terminal type it does not know. */
 	if (!newterm(NULL, stdout, stdin)) {
-		fprintf(stderr, "dmaviz: the terminal type '%s' is unknown to ncurses; try "
-		                "TERM=xterm-256color, or use dmaviz check\n", getenv("TERM"));
+		fprintf(stderr,
+		        "dmaviz: the terminal type '%s' is unknown to ncurses; try "
+		        "TERM=xterm-256color, or use dmaviz check\n",
+		        getenv("TERM"));
 		return false;
 	}
 	screen_open = true;

@@ -71,7 +71,8 @@ struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs)
 	/* One byte more than the parser takes, so that it can say the file is too large. */
 	char *text = dv_file_read(path, DV_LESSON_MAX_BYTES + 1, &len);
 	if (!text) {
-		dv_msgs_add(msgs, DV_MSG_ERROR, 0, 0, 0, NULL, "%s: error: %s", path, dv_file_strerror(errno));
+		dv_msgs_add(msgs, DV_MSG_ERROR, 0, 0, 0, NULL, "%s: error: %s", path,
+		            dv_file_strerror(errno));
 		return NULL;
 	}
 	struct dv_lesson *L = dv_lesson_parse(path, text, len, msgs);
@@ -294,7 +295,8 @@ static bool wanted(const char *name, bool tests_too)
 	size_t l = strlen(name);
 	if (name[0] == '.')
 		return false;
-	return (l > 7 && !strcmp(name + l - 7, ".lesson")) || (tests_too && l > 4 && !strcmp(name + l - 4, ".tst"));
+	return (l > 7 && !strcmp(name + l - 7, ".lesson")) ||
+	       (tests_too && l > 4 && !strcmp(name + l - 4, ".tst"));
 }
 
 char **dv_files_list(const char *dir, bool tests_too, size_t *n)

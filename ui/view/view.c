@@ -103,7 +103,6 @@ static void put_bytes(struct dv_vline *l, enum dv_role role, const char *s, size
 	l->text[l->len] = '\0';
 }
 
-
 void dv_vline_add(struct dv_vline *l, enum dv_role role, const char *fmt, ...)
 {
 	char buf[512];
@@ -207,7 +206,8 @@ size_t dv_view_unit_back(const struct dv_view *v, size_t p)
 		size_t best = 0;
 		for (unsigned k = 0; k < v->lesson->nsteps; k++) {
 			size_t first, end;
-			if (dv_run_step_events(v->run, k, &first, &end) && first < p && first > best)
+			if (dv_run_step_events(v->run, k, &first, &end) && first < p &&
+			    first > best)
 				best = first;
 		}
 		return best;
@@ -268,7 +268,8 @@ static bool starts_something(const struct dv_event *e)
 {
 	if (e->kind == DV_EV_STATE)
 		return false;
-	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED || e->slot == DV_NOTE_DPC_RUN;
+	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED ||
+	       e->slot == DV_NOTE_DPC_RUN;
 }
 
 /* Is e, later in the trace, one of the consequences of head? A port access, a call, a DMA
@@ -314,8 +315,9 @@ static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 		size_t h = p - 1;
 		while (h > 0 && !starts_something(&ev[h]) && ev[h - 1].cycle == ev[h].cycle)
 			h--;
-		bool kind = g == DV_GRAN_CALL ? ev[h].kind == DV_EV_CALL
-		                              : ev[h].kind == DV_EV_PORT_OUT || ev[h].kind == DV_EV_PORT_IN;
+		bool kind = g == DV_GRAN_CALL ?
+		                    ev[h].kind == DV_EV_CALL :
+		                    ev[h].kind == DV_EV_PORT_OUT || ev[h].kind == DV_EV_PORT_IN;
 		return kind && effects_end(v, h) == p;
 	}
 	case DV_GRAN_CYCLE: return p == v->end || ev[p].cycle != ev[p - 1].cycle;
@@ -341,7 +343,8 @@ size_t dv_view_play_next(const struct dv_view *v, size_t p)
 {
 	while (p < v->end) {
 		p++;
-		if (unit_end(v, DV_GRAN_CYCLE, p) || unit_end(v, DV_GRAN_PORT, p) || unit_end(v, DV_GRAN_CALL, p))
+		if (unit_end(v, DV_GRAN_CYCLE, p) || unit_end(v, DV_GRAN_PORT, p) ||
+		    unit_end(v, DV_GRAN_CALL, p))
 			break;
 	}
 	return p;
@@ -453,8 +456,7 @@ bool dv_view_command(struct dv_view *v, enum dv_vcmd cmd)
 		/* step -> call -> port -> cycle -> step; single events have their own keys. */
 		v->gran = v->gran >= DV_GRAN_CYCLE ? DV_GRAN_STEP : (enum dv_gran)(v->gran + 1);
 		return true;
-	case DV_VCMD_COUNT:
-		break;
+	case DV_VCMD_COUNT: break;
 	}
 	return false;
 }
@@ -475,7 +477,8 @@ unsigned dv_view_step_number(const struct dv_view *v, unsigned k)
 
 const char *dv_view_gran_name(enum dv_gran g)
 {
-	static const char *const names[DV_GRAN_COUNT] = { "step", "call", "port", "cycle", "event" };
+	static const char *const names[DV_GRAN_COUNT] = { "step", "call", "port", "cycle",
+		                                          "event" };
 	return g < DV_GRAN_COUNT ? names[g] : "step";
 }
 
@@ -543,7 +546,8 @@ static void reads_into(struct dv_view *v, struct dv_vpanel *p, size_t from, size
 			continue;
 		for (size_t i = 0; i < m->n; i++) {
 			const char *t = m->v[i].text, *r;
-			if (m->v[i].kind != DV_MSG_INFO || m->v[i].line != x->line || !(r = strstr(t, ": read 0x")))
+			if (m->v[i].kind != DV_MSG_INFO || m->v[i].line != x->line ||
+			    !(r = strstr(t, ": read 0x")))
 				continue;
 			struct dv_vline tmp = { 0 };
 			dv_vline_add(&tmp, DV_ROLE_HIGHLIGHT, "  CPU %s", r + 2);
@@ -591,8 +595,9 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		unsigned n = 0;
 		for (size_t k = s->first; k < s->first + s->count; k++) {
 			const struct dv_stmt *x = &L->stmts[k];
-			if (v->stmt_at[k] < v->narr_tail_from || v->stmt_at[k] >= v->pos || x->kind == DV_ST_EXPECT ||
-			    x->kind == DV_ST_GOAL || x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
+			if (v->stmt_at[k] < v->narr_tail_from || v->stmt_at[k] >= v->pos ||
+			    x->kind == DV_ST_EXPECT || x->kind == DV_ST_GOAL ||
+			    x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
 				continue;
 			dv_vline_add(&tmp, DV_ROLE_DIM, "%s", n++ ? "; " : "Then: ");
 			/* The statement without its trailing comment. */
@@ -613,10 +618,11 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	 * narration scrolls, and they appear only once the lesson reaches them. */
 	if (v->gran != DV_GRAN_STEP) {
 		size_t first, end;
-		if (dv_run_step_events(v->run, v->step, &first, &end) && (v->pos != end || v->gran != DV_GRAN_STEP)) {
+		if (dv_run_step_events(v->run, v->step, &first, &end) &&
+		    (v->pos != end || v->gran != DV_GRAN_STEP)) {
 			new_line(p);
-			dv_vline_add(new_line(p), DV_ROLE_DIM, "event %zu of %zu in this step", v->pos - first,
-			    end - first);
+			dv_vline_add(new_line(p), DV_ROLE_DIM, "event %zu of %zu in this step",
+			             v->pos - first, end - first);
 		}
 	}
 }
@@ -625,7 +631,8 @@ size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_e
 {
 	size_t start = SIZE_MAX, bottom = p->n > rows ? p->n - rows : 0;
 	for (size_t i = 0; i < p->n; i++)
-		if (p->line[i].len >= 2 && p->line[i].text[0] == '>' && p->line[i].roles[0] == DV_ROLE_HIGHLIGHT)
+		if (p->line[i].len >= 2 && p->line[i].text[0] == '>' &&
+		    p->line[i].roles[0] == DV_ROLE_HIGHLIGHT)
 			start = i;
 	/* No paragraph marked (a step's end): the end, where what ran since is listed. */
 	return at_end || start > bottom ? bottom : start;
@@ -652,7 +659,9 @@ static bool fading(const struct dv_view *v, enum dv_slot s, uint32_t i)
 
 static enum dv_role role_of(const struct dv_view *v, enum dv_slot s, uint32_t i)
 {
-	return changed(v, s, i) ? DV_ROLE_CHANGED : fading(v, s, i) ? DV_ROLE_FADING : DV_ROLE_NORMAL;
+	return changed(v, s, i) ? DV_ROLE_CHANGED :
+	       fading(v, s, i)  ? DV_ROLE_FADING :
+	                          DV_ROLE_NORMAL;
 }
 
 /* The DMA channel an event is about, or -1: a transfer, a call on a DMA handle or a note names
@@ -676,7 +685,8 @@ static int channel_of_event(const struct dv_event *e)
 		}
 		break;
 	case DV_EV_STATE:
-		if ((e->slot >= DV_SLOT_DMA_BASE_ADDR && e->slot <= DV_SLOT_DMA_MODE) || e->slot == DV_SLOT_PAGE) {
+		if ((e->slot >= DV_SLOT_DMA_BASE_ADDR && e->slot <= DV_SLOT_DMA_MODE) ||
+		    e->slot == DV_SLOT_PAGE) {
 			ch = e->index < 8 ? (int)e->index : -1;
 		} else if (e->slot == DV_SLOT_BUS_DREQ) {
 			uint32_t d = (e->old_value ^ e->new_value) & 0xEFu;
@@ -685,9 +695,7 @@ static int channel_of_event(const struct dv_event *e)
 					ch = (int)c;
 		}
 		break;
-	default:
-		ch = e->chan < 8 ? e->chan : -1;
-		break;
+	default: ch = e->chan < 8 ? e->chan : -1; break;
 	}
 	return ch == 4 ? -1 : ch;
 }
@@ -696,12 +704,17 @@ void dv_view_count_words(const struct dv_view *v, unsigned ch, bool terse, char 
 {
 	uint32_t cnt = dv_cursor_get(&v->now, DV_SLOT_DMA_COUNT, ch);
 	unsigned unit = ch >= 4 ? 2u : 1u;
-	bool fresh = cnt == 0xFFFF && dv_cursor_get(&v->now, DV_SLOT_DMA_BASE_COUNT, ch) == 0xFFFF &&
-	             dv_cursor_get(&v->now, DV_SLOT_DMA_ADDR, ch) == dv_cursor_get(&v->now, DV_SLOT_DMA_BASE_ADDR, ch);
+	bool fresh = cnt == 0xFFFF &&
+	             dv_cursor_get(&v->now, DV_SLOT_DMA_BASE_COUNT, ch) == 0xFFFF &&
+	             dv_cursor_get(&v->now, DV_SLOT_DMA_ADDR, ch) ==
+	                     dv_cursor_get(&v->now, DV_SLOT_DMA_BASE_ADDR, ch);
 	if (cnt == 0xFFFF && !fresh)
 		snprintf(buf, size, "done");
 	else
-		snprintf(buf, size, "%u %s%sleft", (cnt + 1) * unit, terse ? "" : (cnt + 1) * unit == 1 ? "byte" : "bytes",
+		snprintf(buf, size, "%u %s%sleft", (cnt + 1) * unit,
+		         terse                 ? "" :
+		         (cnt + 1) * unit == 1 ? "byte" :
+		                                 "bytes",
 		         terse ? "" : " ");
 }
 
@@ -727,14 +740,17 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	         chip ? "16-bit" : "8-bit");
 	struct dv_vline *l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "addr  base ");
-	dv_vline_add(l, role_of(v, DV_SLOT_DMA_BASE_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_ADDR, ch));
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_BASE_ADDR, ch), "0x%04x",
+	             now_get(v, DV_SLOT_DMA_BASE_ADDR, ch));
 	dv_vline_add(l, DV_ROLE_NORMAL, " cur ");
-	dv_vline_add(l, role_of(v, DV_SLOT_DMA_ADDR, ch), "0x%04x", now_get(v, DV_SLOT_DMA_ADDR, ch));
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_ADDR, ch), "0x%04x",
+	             now_get(v, DV_SLOT_DMA_ADDR, ch));
 
 	uint32_t cnt = now_get(v, DV_SLOT_DMA_COUNT, ch);
 	l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "count base ");
-	dv_vline_add(l, role_of(v, DV_SLOT_DMA_BASE_COUNT, ch), "0x%04x", now_get(v, DV_SLOT_DMA_BASE_COUNT, ch));
+	dv_vline_add(l, role_of(v, DV_SLOT_DMA_BASE_COUNT, ch), "0x%04x",
+	             now_get(v, DV_SLOT_DMA_BASE_COUNT, ch));
 	dv_vline_add(l, DV_ROLE_NORMAL, " cur ");
 	dv_vline_add(l, role_of(v, DV_SLOT_DMA_COUNT, ch), "0x%04x", cnt);
 	/* The 8237A moves count + 1 units; 0xFFFF after the last one means "none left". */
@@ -748,7 +764,11 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	dv_vline_add(l, DV_ROLE_NORMAL, " -> next phys ");
 	bool phys_changed = changed(v, DV_SLOT_DMA_ADDR, ch) || changed(v, DV_SLOT_PAGE, ch);
 	bool phys_fading = fading(v, DV_SLOT_DMA_ADDR, ch) || fading(v, DV_SLOT_PAGE, ch);
-	dv_vline_add(l, phys_changed ? DV_ROLE_CHANGED : phys_fading ? DV_ROLE_FADING : DV_ROLE_NORMAL, "0x%06x", dv_dma_phys(&v->now.st, ch));
+	dv_vline_add(l,
+	             phys_changed ? DV_ROLE_CHANGED :
+	             phys_fading  ? DV_ROLE_FADING :
+	                            DV_ROLE_NORMAL,
+	             "0x%06x", dv_dma_phys(&v->now.st, ch));
 
 	uint32_t mode = now_get(v, DV_SLOT_DMA_MODE, ch);
 	unsigned type = dv_dma_mode_type((uint8_t)mode), sel = dv_dma_mode_sel((uint8_t)mode);
@@ -756,8 +776,8 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	dv_vline_add(l, DV_ROLE_NORMAL, "mode ");
 	dv_vline_add(l, role_of(v, DV_SLOT_DMA_MODE, ch), "0x%02x", mode);
 	dv_vline_add(l, DV_ROLE_NORMAL, ": %s, %s%s", dv_dma_sel_name(sel),
-	    (mode & DV_DMA_MODE_DECREMENT) ? "decrement" : "increment",
-	    (mode & DV_DMA_MODE_AUTOINIT) ? ", auto-init" : "");
+	             (mode & DV_DMA_MODE_DECREMENT) ? "decrement" : "increment",
+	             (mode & DV_DMA_MODE_AUTOINIT) ? ", auto-init" : "");
 	/* Intel names transfers from memory's side, NDIS from the device's: say both. */
 	l = new_line(p);
 	if (type == DV_DMA_READ)
@@ -765,14 +785,17 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 	else if (type == DV_DMA_WRITE)
 		dv_vline_add(l, DV_ROLE_NORMAL, " Intel 'write': device -> memory");
 	if (type == DV_DMA_READ || type == DV_DMA_WRITE)
-		dv_vline_add(new_line(p), DV_ROLE_NORMAL, "  = NDIS WriteToDevice %s", type == DV_DMA_READ ? "TRUE" : "FALSE");
+		dv_vline_add(new_line(p), DV_ROLE_NORMAL, "  = NDIS WriteToDevice %s",
+		             type == DV_DMA_READ ? "TRUE" : "FALSE");
 	else if (type == DV_DMA_VERIFY)
 		dv_vline_add(l, DV_ROLE_NORMAL, " verify: DACK and count, no data moves");
 	else
 		dv_vline_add(l, DV_ROLE_ERROR, "! type 11: illegal, no data moves");
 
-	uint32_t mask = now_get(v, DV_SLOT_DMA_MASK, chip), req = now_get(v, DV_SLOT_DMA_REQUEST, chip);
-	uint32_t status = now_get(v, DV_SLOT_DMA_STATUS, chip), ff = now_get(v, DV_SLOT_DMA_FLIPFLOP, chip);
+	uint32_t mask = now_get(v, DV_SLOT_DMA_MASK, chip),
+	         req = now_get(v, DV_SLOT_DMA_REQUEST, chip);
+	uint32_t status = now_get(v, DV_SLOT_DMA_STATUS, chip),
+	         ff = now_get(v, DV_SLOT_DMA_FLIPFLOP, chip);
 	l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "mask ");
 	dv_vline_add(l, role_of(v, DV_SLOT_DMA_MASK, chip), "%s", (mask & bit) ? "set" : "clear");
@@ -785,13 +808,15 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 
 	l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "DREQ%u ", ch);
-	dv_vline_add(l, role_of(v, DV_SLOT_BUS_DREQ, 0), "%u", (now_get(v, DV_SLOT_BUS_DREQ, 0) >> ch) & 1u);
+	dv_vline_add(l, role_of(v, DV_SLOT_BUS_DREQ, 0), "%u",
+	             (now_get(v, DV_SLOT_BUS_DREQ, 0) >> ch) & 1u);
 	dv_vline_add(l, DV_ROLE_NORMAL, " HRQ ");
 	dv_vline_add(l, role_of(v, DV_SLOT_DMA_HRQ, 1), "%u", now_get(v, DV_SLOT_DMA_HRQ, 1));
 	dv_vline_add(l, DV_ROLE_NORMAL, " HLDA ");
 	dv_vline_add(l, role_of(v, DV_SLOT_BUS_HLDA, 0), "%u", now_get(v, DV_SLOT_BUS_HLDA, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, "  bus ");
-	dv_vline_add(l, role_of(v, DV_SLOT_BUS_OWNER, 0), "%s", now_get(v, DV_SLOT_BUS_OWNER, 0) ? "DMA" : "CPU");
+	dv_vline_add(l, role_of(v, DV_SLOT_BUS_OWNER, 0), "%s",
+	             now_get(v, DV_SLOT_BUS_OWNER, 0) ? "DMA" : "CPU");
 
 	/* The other channels, compact: mask state and the current count. */
 	l = new_line(p);
@@ -800,10 +825,15 @@ void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 		if (c == ch || c == 4)
 			continue;
 		bool m = (now_get(v, DV_SLOT_DMA_MASK, c / 4) >> (c % 4)) & 1u;
-		bool ch_changed = changed(v, DV_SLOT_DMA_COUNT, c) || changed(v, DV_SLOT_DMA_MODE, c) ||
-		                  ((now_get(v, DV_SLOT_DMA_MASK, c / 4) ^ dv_cursor_get(&v->base, DV_SLOT_DMA_MASK, c / 4)) >> (c % 4) & 1u);
+		bool ch_changed = changed(v, DV_SLOT_DMA_COUNT, c) ||
+		                  changed(v, DV_SLOT_DMA_MODE, c) ||
+		                  ((now_get(v, DV_SLOT_DMA_MASK, c / 4) ^
+		                    dv_cursor_get(&v->base, DV_SLOT_DMA_MASK, c / 4)) >>
+		                           (c % 4) &
+		                   1u);
 		dv_vline_add(l, DV_ROLE_DIM, " ");
-		dv_vline_add(l, ch_changed ? DV_ROLE_CHANGED : DV_ROLE_DIM, "%u:%s", c, m ? "M" : "on");
+		dv_vline_add(l, ch_changed ? DV_ROLE_CHANGED : DV_ROLE_DIM, "%u:%s", c,
+		             m ? "M" : "on");
 	}
 }
 
@@ -820,8 +850,8 @@ static void fifo_bar(struct dv_vline *l, enum dv_role role, unsigned fill, unsig
 }
 
 /* One NIC register: "CMD 0x05 TXGO|DMATX", the value in the change's role, the bits in words. */
-static void nic_reg(const struct dv_view *v, struct dv_vline *l, const char *name, enum dv_slot slot,
-                    unsigned reg)
+static void nic_reg(const struct dv_view *v, struct dv_vline *l, const char *name,
+                    enum dv_slot slot, unsigned reg)
 {
 	uint32_t value = now_get(v, slot, 0);
 	char words[96];
@@ -834,20 +864,22 @@ static void nic_reg(const struct dv_view *v, struct dv_vline *l, const char *nam
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 {
 	dv_vpanel_clear(p);
-	snprintf(p->title, sizeof p->title, "NIC at 0x%03x, DMA channel %u, IRQ %u", v->now.st.nic.base,
-	         v->now.st.nic.channel, v->now.st.nic.irq);
+	snprintf(p->title, sizeof p->title, "NIC at 0x%03x, DMA channel %u, IRQ %u",
+	         v->now.st.nic.base, v->now.st.nic.channel, v->now.st.nic.irq);
 	/* The registers in words (docs/nic.md): what the card is told to do, which events may
 	 * interrupt, which happened; the IRQ line is high while ISR & IMR is not 0. */
 	struct dv_vline *l = new_line(p);
 	nic_reg(v, l, "CMD", DV_SLOT_NIC_CMD, 0);
 	dv_vline_add(l, DV_ROLE_NORMAL, "  STATUS ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_STATUS, 0), "0x%02x", now_get(v, DV_SLOT_NIC_STATUS, 0));
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_STATUS, 0), "0x%02x",
+	             now_get(v, DV_SLOT_NIC_STATUS, 0));
 	nic_reg(v, new_line(p), "IMR", DV_SLOT_NIC_IMR, 2);
 	l = new_line(p);
 	nic_reg(v, l, "ISR", DV_SLOT_NIC_ISR, 3);
 	unsigned irq = v->now.st.nic.irq;
 	dv_vline_add(l, DV_ROLE_NORMAL, ": IRQ%u ", irq);
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s", now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s",
+	             now_get(v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "high" : "low");
 	dv_vline_add(l, DV_ROLE_NORMAL, "  IRQL ");
 	dv_vline_add(l, role_of(v, DV_SLOT_CPU_IRQL, 0), "%u", now_get(v, DV_SLOT_CPU_IRQL, 0));
 
@@ -855,17 +887,22 @@ void dv_view_nic(struct dv_view *v, struct dv_vpanel *p)
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
 	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TXLEN, 0), "%u", now_get(v, DV_SLOT_NIC_TXLEN, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, " B: fetched ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_FETCHED, 0), "%u", now_get(v, DV_SLOT_NIC_TX_FETCHED, 0));
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_FETCHED, 0), "%u",
+	             now_get(v, DV_SLOT_NIC_TX_FETCHED, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, " sent ");
-	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_SENT, 0), "%u", now_get(v, DV_SLOT_NIC_TX_SENT, 0));
+	dv_vline_add(l, role_of(v, DV_SLOT_NIC_TX_SENT, 0), "%u",
+	             now_get(v, DV_SLOT_NIC_TX_SENT, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, "  peer frames ");
-	dv_vline_add(l, role_of(v, DV_SLOT_PEER_RX_COUNT, 0), "%u", now_get(v, DV_SLOT_PEER_RX_COUNT, 0));
+	dv_vline_add(l, role_of(v, DV_SLOT_PEER_RX_COUNT, 0), "%u",
+	             now_get(v, DV_SLOT_PEER_RX_COUNT, 0));
 
 	l = new_line(p);
 	dv_vline_add(l, DV_ROLE_NORMAL, "FIFOs TX ");
-	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0), DV_NIC_TXFIFO);
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_TX_COUNT, 0), now_get(v, DV_SLOT_NIC_TX_COUNT, 0),
+	         DV_NIC_TXFIFO);
 	dv_vline_add(l, DV_ROLE_NORMAL, "  RX ");
-	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0), DV_NIC_RXFIFO);
+	fifo_bar(l, role_of(v, DV_SLOT_NIC_RX_COUNT, 0), now_get(v, DV_SLOT_NIC_RX_COUNT, 0),
+	         DV_NIC_RXFIFO);
 }
 
 /* ---- the NDIS call --------------------------------------------------------------------------- */
@@ -892,7 +929,8 @@ static bool dma_registered(const struct dv_view *v, unsigned ch)
 		const struct dv_event *e = &ev[i];
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
 			return false;
-		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_REGISTER_DMA_CHANNEL && e->chan == ch)
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_REGISTER_DMA_CHANNEL &&
+		    e->chan == ch)
 			return e->new_value == (uint32_t)NDIS_STATUS_SUCCESS;
 	}
 	return false;
@@ -906,9 +944,11 @@ static bool dma_in_progress(const struct dv_view *v, unsigned ch)
 	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &ev[i];
-		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS && e->chan == ch)
+		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS &&
+		    e->chan == ch)
 			return true;
-		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_IO_FLUSH_ADAPTER_BUFFERS && e->chan == ch)
+		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_IO_FLUSH_ADAPTER_BUFFERS &&
+		    e->chan == ch)
 			return false;
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
 			return false;
@@ -939,7 +979,8 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	size_t last_depth = 0;
 	for (size_t i = v->pos; i-- > 0;) {
 		const struct dv_event *e = &t->ev[i];
-		bool dma = e->slot == DV_CALL_SETUP_DMA_TRANSFER || e->slot == DV_CALL_COMPLETE_DMA_TRANSFER;
+		bool dma = e->slot == DV_CALL_SETUP_DMA_TRANSFER ||
+		           e->slot == DV_CALL_COMPLETE_DMA_TRANSFER;
 		if (e->kind == DV_EV_RETURN) {
 			if (!last_ret) {
 				last_ret = e;
@@ -953,13 +994,15 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 				dma_call = e;
 				last_holds_dma = last_ret && !last_call_seen;
 			}
-			if (ch < 0 && e->chan < 8 && (dma || e->slot == DV_CALL_REGISTER_DMA_CHANNEL ||
-			                              e->slot == DV_CALL_READ_DMA_COUNTER))
+			if (ch < 0 && e->chan < 8 &&
+			    (dma || e->slot == DV_CALL_REGISTER_DMA_CHANNEL ||
+			     e->slot == DV_CALL_READ_DMA_COUNTER))
 				ch = e->chan;
 			if (depth > 0) {
 				depth--;
 				if (last_ret && depth == last_depth)
-					last_call_seen = true; /* the call that made the last return */
+					last_call_seen =
+					        true; /* the call that made the last return */
 			} else if (nopen < 4) {
 				open[nopen++] = e;
 			}
@@ -996,29 +1039,36 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	if (last_ret && !(dma_returned && last_ret == dma_ret) && !last_holds_dma) {
 		dv_event_describe(v->sim, v->ndis, last_ret, buf, sizeof buf);
 		wrapped_line(p, width, DV_ROLE_NORMAL, "last: ",
-		             last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf, DV_ROLE_NORMAL, "");
+		             last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf,
+		             DV_ROLE_NORMAL, "");
 	} else if (!last_ret && nopen == 0) {
 		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call yet");
 	}
 	/* The last Setup or Complete: its arguments in words, and what it returned. */
-	const struct dv_call_record *r = dma_call && nd ? dv_ndis_record(nd, dma_call->index) : NULL;
+	const struct dv_call_record *r = dma_call && nd ? dv_ndis_record(nd, dma_call->index) :
+	                                                  NULL;
 	if (dma_call) {
 		if (r)
 			dv_dma_call_words(r, buf, sizeof buf);
 		else
 			dv_event_describe(v->sim, NULL, dma_call, buf, sizeof buf);
-		bool fresh = dma_call >= t->ev + v->from || (dma_returned && dma_ret >= t->ev + v->from);
+		bool fresh = dma_call >= t->ev + v->from ||
+		             (dma_returned && dma_ret >= t->ev + v->from);
 		char tail[80];
 		if (dma_returned)
-			snprintf(tail, sizeof tail, " returned %s", dv_ndis_status_name((int32_t)dma_ret->new_value));
+			snprintf(tail, sizeof tail, " returned %s",
+			         dv_ndis_status_name((int32_t)dma_ret->new_value));
 		else
 			snprintf(tail, sizeof tail, " running");
-		wrapped_line(p, width, DV_ROLE_NORMAL, "", fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf,
-		             dma_returned ? (fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL) : DV_ROLE_DIM, tail);
+		wrapped_line(
+		        p, width, DV_ROLE_NORMAL, "", fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf,
+		        dma_returned ? (fresh ? DV_ROLE_CHANGED : DV_ROLE_NORMAL) : DV_ROLE_DIM,
+		        tail);
 	}
 	struct dv_vline *l = new_line(p);
 	if (rule) {
-		dv_vline_add(l, DV_ROLE_ERROR, "! verifier: %s", dv_rule_name((enum dv_rule)rule->slot));
+		dv_vline_add(l, DV_ROLE_ERROR, "! verifier: %s",
+		             dv_rule_name((enum dv_rule)rule->slot));
 		dv_vline_add(l, DV_ROLE_NORMAL, " - %s", dv_rule_title((enum dv_rule)rule->slot));
 		dv_vline_add(new_line(p), DV_ROLE_DIM, "  e: what the rule means");
 	} else {
@@ -1034,7 +1084,8 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 static bool log_quiet(const struct dv_event *e)
 {
 	if (e->kind == DV_EV_STATE)
-		return !((e->slot == DV_SLOT_BUS_TC || e->slot == DV_SLOT_BUS_IRQ) && e->new_value > e->old_value);
+		return !((e->slot == DV_SLOT_BUS_TC || e->slot == DV_SLOT_BUS_IRQ) &&
+		         e->new_value > e->old_value);
 	return e->kind == DV_EV_MARK && e->slot == DV_MARK_STMT;
 }
 
@@ -1074,7 +1125,9 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		const struct dv_step *st = NULL;
 		/* The mark carries the step's number, not its index: without a setup step they
 		 * differ by one. */
-		for (unsigned si = 0; e->kind == DV_EV_MARK && e->slot == DV_MARK_STEP && si < v->lesson->nsteps; si++)
+		for (unsigned si = 0;
+		     e->kind == DV_EV_MARK && e->slot == DV_MARK_STEP && si < v->lesson->nsteps;
+		     si++)
 			if (v->lesson->steps[si].number == e->index)
 				st = &v->lesson->steps[si];
 		if (st)
@@ -1084,11 +1137,12 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		else
 			dv_event_describe(v->sim, v->ndis, e, buf, sizeof buf);
 		struct dv_vline *l = new_line(p);
-		enum dv_role role = pick[k] == cur       ? DV_ROLE_HIGHLIGHT
-		                  : pick[k] >= v->from   ? DV_ROLE_NORMAL
-		                                          : DV_ROLE_DIM;
+		enum dv_role role = pick[k] == cur     ? DV_ROLE_HIGHLIGHT :
+		                    pick[k] >= v->from ? DV_ROLE_NORMAL :
+		                                         DV_ROLE_DIM;
 		if (e->kind == DV_EV_VERIFIER)
-			dv_vline_add(l, DV_ROLE_ERROR, "!%5llu %s", (unsigned long long)e->cycle, buf);
+			dv_vline_add(l, DV_ROLE_ERROR, "!%5llu %s", (unsigned long long)e->cycle,
+			             buf);
 		else
 			dv_vline_add(l, role, "%6llu %s", (unsigned long long)e->cycle, buf);
 	}
@@ -1178,7 +1232,8 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	long shifted = (long)first + v->src_scroll;
 	first = shifted < 1 ? 1 : (uint32_t)shifted;
 	bool in_lesson = v->lesson->file && !strcmp(loc->file, v->lesson->file);
-	if (in_lesson && v->src_show_from && first < v->src_show_from && loc->line >= v->src_show_from)
+	if (in_lesson && v->src_show_from && first < v->src_show_from &&
+	    loc->line >= v->src_show_from)
 		first = v->src_show_from; /* the current step's lines: earlier steps' checks are behind */
 	uint32_t lineno = 1;
 	const char *s = v->src_text, *end = v->src_text + v->src_len;
@@ -1199,7 +1254,8 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		if (lesson_file && v->src_hide_after && lineno > v->src_hide_after && !cur)
 			break;
 		struct dv_vline *l = new_line(p);
-		dv_vline_add(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ", cur ? '>' : ' ', lineno);
+		dv_vline_add(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ", cur ? '>' : ' ',
+		             lineno);
 		bool hidden = false;
 		for (size_t h = 0; lesson_file && h + 1 < v->src_nhidden * 2; h += 2)
 			hidden |= lineno >= v->src_hidden[h] && lineno <= v->src_hidden[h + 1];
@@ -1238,8 +1294,11 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 	(void)v;
 	dv_vpanel_clear(p);
 	snprintf(p->title, sizeof p->title, "Question %u of %u%s", st->number, st->count,
-	         st->answered ? (st->revealed ? ", answer shown" : st->correct || !st->given ? ", answered" : ", answered (wrong)")
-	         : st->skipped ? ", skipped" : "");
+	         st->answered ? (st->revealed              ? ", answer shown" :
+	                         st->correct || !st->given ? ", answered" :
+	                                                     ", answered (wrong)") :
+	         st->skipped  ? ", skipped" :
+	                        "");
 	wrapped(p, width, DV_ROLE_HEADING, "", DV_ROLE_NORMAL, ask->question);
 	for (unsigned h = 0; h < st->hints && h < ask->nhints; h++) {
 		char lead[48];
@@ -1250,15 +1309,17 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 	if (st->answered) {
 		char buf[300];
 		if (!st->given && !st->revealed)
-			snprintf(buf, sizeof buf, "Answered in an earlier session. The answer: %s", expected);
+			snprintf(buf, sizeof buf, "Answered in an earlier session. The answer: %s",
+			         expected);
 		else if (st->correct)
 			snprintf(buf, sizeof buf, "Right: %s", st->given);
 		else if (st->given)
-			snprintf(buf, sizeof buf, "! The answer is %s (you said %s)", expected, st->given);
+			snprintf(buf, sizeof buf, "! The answer is %s (you said %s)", expected,
+			         st->given);
 		else
 			snprintf(buf, sizeof buf, "The answer is %s", expected);
-		wrapped(p, width, st->correct || !st->given ? DV_ROLE_HIGHLIGHT : DV_ROLE_ERROR, buf,
-		        DV_ROLE_NORMAL, "");
+		wrapped(p, width, st->correct || !st->given ? DV_ROLE_HIGHLIGHT : DV_ROLE_ERROR,
+		        buf, DV_ROLE_NORMAL, "");
 		if (st->show_explain && ask->explain)
 			wrapped(p, width, DV_ROLE_HEADING, "Why: ", DV_ROLE_NORMAL, ask->explain);
 	} else {
@@ -1266,17 +1327,21 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
 		unsigned left = ask->nhints > st->hints ? ask->nhints - st->hints : 0;
 		if (st->attempts && st->given) {
 			char buf[200];
-			unsigned tries = st->max_attempts > st->attempts ? st->max_attempts - st->attempts : 0;
-			snprintf(buf, sizeof buf, "! Not %s. Try again: %u %s left.", st->given, tries,
-			         tries == 1 ? "try" : "tries");
+			unsigned tries = st->max_attempts > st->attempts ?
+			                         st->max_attempts - st->attempts :
+			                         0;
+			snprintf(buf, sizeof buf, "! Not %s. Try again: %u %s left.", st->given,
+			         tries, tries == 1 ? "try" : "tries");
 			wrapped(p, width, DV_ROLE_ERROR, buf, DV_ROLE_NORMAL, "");
 		}
 		if (st->skipped && st->away)
 			snprintf(keys, sizeof keys, "skipped: k goes back to it to answer");
 		else if (left)
-			snprintf(keys, sizeof keys, "a answer   h hint (%u left)%s", left, st->skipped ? "" : "   s skip");
+			snprintf(keys, sizeof keys, "a answer   h hint (%u left)%s", left,
+			         st->skipped ? "" : "   s skip");
 		else
-			snprintf(keys, sizeof keys, "a answer   h h show the answer%s", st->skipped ? "" : "   s skip");
+			snprintf(keys, sizeof keys, "a answer   h h show the answer%s",
+			         st->skipped ? "" : "   s skip");
 		wrapped(p, width, DV_ROLE_DIM, keys, DV_ROLE_NORMAL, "");
 	}
 }
@@ -1297,8 +1362,15 @@ void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width)
 
 /* ---- the timing diagram --------------------------------------------------------------------- */
 
-enum { SIG_DREQ = DV_TSIG_DREQ, SIG_HRQ = DV_TSIG_HRQ, SIG_HLDA = DV_TSIG_HLDA,
-       SIG_DACK = DV_TSIG_DACK, SIG_TC = DV_TSIG_TC, SIG_IRQ = DV_TSIG_IRQ, SIG_COUNT = DV_TSIG_COUNT };
+enum {
+	SIG_DREQ = DV_TSIG_DREQ,
+	SIG_HRQ = DV_TSIG_HRQ,
+	SIG_HLDA = DV_TSIG_HLDA,
+	SIG_DACK = DV_TSIG_DACK,
+	SIG_TC = DV_TSIG_TC,
+	SIG_IRQ = DV_TSIG_IRQ,
+	SIG_COUNT = DV_TSIG_COUNT
+};
 
 /* Whether a slot value means "signal high", or -1 when the event is not about this signal.
  * DREQ and DACK are channel ch's lines (bus.dreq and bus.dack have a bit per channel, 0-7). */
@@ -1318,8 +1390,9 @@ static int sig_level(const struct dv_view *v, unsigned ch, int sig, unsigned slo
 	}
 }
 
-static const enum dv_slot sig_slot[SIG_COUNT] = { DV_SLOT_BUS_DREQ, DV_SLOT_DMA_HRQ, DV_SLOT_BUS_HLDA,
-	                                          DV_SLOT_BUS_DACK, DV_SLOT_BUS_TC, DV_SLOT_BUS_IRQ };
+static const enum dv_slot sig_slot[SIG_COUNT] = { DV_SLOT_BUS_DREQ, DV_SLOT_DMA_HRQ,
+	                                          DV_SLOT_BUS_HLDA, DV_SLOT_BUS_DACK,
+	                                          DV_SLOT_BUS_TC,   DV_SLOT_BUS_IRQ };
 static const uint32_t sig_index[SIG_COUNT] = { 0, 1, 0, 0, 0, 0 };
 
 void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *out)
@@ -1385,7 +1458,8 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 		struct dv_vline *l = new_line(p);
 		dv_vline_add(l, DV_ROLE_NORMAL, "%-6s", td.name[s]);
 		for (size_t col = 0; col < td.ncols; col++)
-			dv_vline_add(l, td.hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s", td.hi[s][col] ? high : low);
+			dv_vline_add(l, td.hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s",
+			             td.hi[s][col] ? high : low);
 	}
 }
 
@@ -1421,11 +1495,12 @@ void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t 
 {
 	size_t xfer;
 	uint32_t addr = dv_view_memory_addr(v, &xfer);
-	dv_view_memory_at(v, p, rows, width, addr, xfer != SIZE_MAX ? "last DMA transfer" : "next DMA address");
+	dv_view_memory_at(v, p, rows, width, addr,
+	                  xfer != SIZE_MAX ? "last DMA transfer" : "next DMA address");
 }
 
-void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width, uint32_t addr,
-                       const char *what)
+void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width,
+                       uint32_t addr, const char *what)
 {
 	dv_vpanel_clear(p);
 	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
@@ -1444,8 +1519,10 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
 	uint8_t touched[1024] = { 0 };
 	size_t span = rows * 16 < sizeof touched ? rows * 16 : sizeof touched;
 	for (size_t i = first < v->pos ? first : v->pos; i < v->pos; i++)
-		if (ev[i].kind == DV_EV_XFER && (ev[i].old_value & 0xFF) != DV_XFER_VERIFY && ev[i].index >= row0 && ev[i].index - row0 < span) {
-			unsigned w = (ev[i].old_value >> 8) & 0xFF ? (ev[i].old_value >> 8) & 0xFF : 1;
+		if (ev[i].kind == DV_EV_XFER && (ev[i].old_value & 0xFF) != DV_XFER_VERIFY &&
+		    ev[i].index >= row0 && ev[i].index - row0 < span) {
+			unsigned w = (ev[i].old_value >> 8) & 0xFF ? (ev[i].old_value >> 8) & 0xFF :
+			                                             1;
 			for (unsigned k = 0; k < w && ev[i].index + k - row0 < span; k++)
 				touched[ev[i].index + k - row0] = 1;
 		}
@@ -1455,7 +1532,9 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
 		dv_vline_add(l, DV_ROLE_DIM, "%06x ", base);
 		for (uint32_t k = 0; k < 16; k++) {
 			uint32_t b = dv_cursor_get(&v->now, DV_SLOT_MEM, base + k);
-			enum dv_role role = r * 16 + k < span && touched[r * 16 + k] ? DV_ROLE_CHANGED : DV_ROLE_NORMAL;
+			enum dv_role role = r * 16 + k < span && touched[r * 16 + k] ?
+			                            DV_ROLE_CHANGED :
+			                            DV_ROLE_NORMAL;
 			dv_vline_add(l, role, "%02x", b & 0xFF);
 			if (spaced && k < 15)
 				dv_vline_add(l, DV_ROLE_NORMAL, " ");

@@ -63,7 +63,14 @@ size_t dv_vtext_bytes_for(const char *text, size_t len, size_t cells);
  * access (PORT_OUT/PORT_IN) and the state changes it caused (the register a write lands in),
  * or bus cycle (the last event of a cycle), or one event. The
  * granularity command cycles the first four; DV_GRAN_EVENT is what ./, always do. */
-enum dv_gran { DV_GRAN_STEP, DV_GRAN_CALL, DV_GRAN_PORT, DV_GRAN_CYCLE, DV_GRAN_EVENT, DV_GRAN_COUNT };
+enum dv_gran {
+	DV_GRAN_STEP,
+	DV_GRAN_CALL,
+	DV_GRAN_PORT,
+	DV_GRAN_CYCLE,
+	DV_GRAN_EVENT,
+	DV_GRAN_COUNT
+};
 
 /* What a key (or a button, or a demo script) asks for: the one command path of all fronts. */
 enum dv_vcmd {
@@ -71,9 +78,9 @@ enum dv_vcmd {
 	DV_VCMD_PREV,       /* and back */
 	DV_VCMD_NEXT_EVENT, /* one trace event, whatever the granularity */
 	DV_VCMD_PREV_EVENT,
-	DV_VCMD_FIRST,      /* the first lesson step */
-	DV_VCMD_LAST,       /* the end of the lesson */
-	DV_VCMD_GRAN,       /* cycle the granularity */
+	DV_VCMD_FIRST, /* the first lesson step */
+	DV_VCMD_LAST,  /* the end of the lesson */
+	DV_VCMD_GRAN,  /* cycle the granularity */
 	DV_VCMD_COUNT
 };
 
@@ -85,7 +92,7 @@ struct dv_view {
 	const char *source_root;    /* where relative driver paths are looked up too; may be NULL */
 	struct dv_cursor now, base; /* state at pos, and at from */
 	struct dv_cursor base2, base3; /* state one and two units before from (fading highlights) */
-	size_t pos, from, end;      /* end: the trace length */
+	size_t pos, from, end;         /* end: the trace length */
 	size_t from2, from3;
 	/* Scrolling a focused pane: the log shows entries that many older; the source starts
 	 * that many lines below (or above, negative) its usual first line. */
@@ -94,7 +101,7 @@ struct dv_view {
 	/* What the last dv_view_timing drew: its first column's cycle and its column count. */
 	uint64_t timing_first;
 	size_t timing_ncols;
-	unsigned step;              /* the lesson step pos lies in */
+	unsigned step; /* the lesson step pos lies in */
 	/* Set by the application layer's beats: the narration shows the step's paragraphs
 	 * [0, narr_shown) (UINT_MAX: all), the last of them marked as the current one when
 	 * narr_mark; the source pane shows no line of the lesson file after src_hide_after (0:
@@ -188,8 +195,8 @@ void dv_view_memory(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t 
  * a byte since; then the channel's next physical address (*xfer = SIZE_MAX). xfer may be NULL. */
 uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer);
 /* As dv_view_memory, around addr; what says in the title what the address is. */
-void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width, uint32_t addr,
-                       const char *what);
+void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size_t width,
+                       uint32_t addr, const char *what);
 
 /* Run until: where the next event of a kind lies after the cursor (the position just past it
  * and the state changes it caused in its bus cycle, so that the panels show the terminal
@@ -202,13 +209,13 @@ size_t dv_view_find(const struct dv_view *v, enum dv_until what);
 struct dv_vask {
 	unsigned number, count; /* "Question 1 of 2" in this step */
 	bool answered, correct;
-	const char *given;	/* the learner's answer; NULL when answered in an earlier session */
-	unsigned hints;		/* hints shown so far */
-	bool show_explain;	/* the explanation, once answered */
+	const char *given; /* the learner's answer; NULL when answered in an earlier session */
+	unsigned hints;    /* hints shown so far */
+	bool show_explain; /* the explanation, once answered */
 	unsigned attempts, max_attempts; /* wrong answers so far, and how many are allowed */
-	bool skipped;		/* passed over without an answer */
-	bool away;		/* the cursor has moved on from the question's moment */
-	bool revealed;		/* answered = the learner asked for the answer or ran out of tries */
+	bool skipped;                    /* passed over without an answer */
+	bool away;                       /* the cursor has moved on from the question's moment */
+	bool revealed; /* answered = the learner asked for the answer or ran out of tries */
 };
 /* Where lesson ask a comes in the trace: just past its statement's mark, so the log names the
  * line (SIZE_MAX when its step never ran). */
@@ -220,7 +227,15 @@ void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct 
                       struct dv_vpanel *p, size_t width);
 /* The timing diagram's levels, for front ends that draw it themselves: column c is bus cycle
  * first + c; hi[sig][c] is whether the signal was high at any point of that cycle. */
-enum { DV_TSIG_DREQ, DV_TSIG_HRQ, DV_TSIG_HLDA, DV_TSIG_DACK, DV_TSIG_TC, DV_TSIG_IRQ, DV_TSIG_COUNT };
+enum {
+	DV_TSIG_DREQ,
+	DV_TSIG_HRQ,
+	DV_TSIG_HLDA,
+	DV_TSIG_DACK,
+	DV_TSIG_TC,
+	DV_TSIG_IRQ,
+	DV_TSIG_COUNT
+};
 #define DV_TIMING_MAX 512
 struct dv_vtiming {
 	uint64_t first;

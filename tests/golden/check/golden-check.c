@@ -81,7 +81,8 @@ static int run(char **argv, char **out)
 			}
 		}
 		char scratch[512];
-		ssize_t got = buf ? read(fd[0], buf + n, cap - n - 1) : read(fd[0], scratch, sizeof scratch);
+		ssize_t got = buf ? read(fd[0], buf + n, cap - n - 1) :
+		                    read(fd[0], scratch, sizeof scratch);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
@@ -156,7 +157,8 @@ static int golden(const char *dmaviz, const char *dir, const char *name)
 	} else {
 		char *want = slurp(path, NULL);
 		if (!want) {
-			fprintf(stderr, "%s/%s: missing (run with DV_REGEN=1 to write it)\n", dir, path);
+			fprintf(stderr, "%s/%s: missing (run with DV_REGEN=1 to write it)\n", dir,
+			        path);
 			rc = 1;
 		} else if (strcmp(want, got) != 0) {
 			printf("%s/%s differs.\n--- expected\n%s--- got\n%s", dir, path, want, got);
@@ -184,7 +186,8 @@ static int check_tags(const char *x)
 			return 0;
 		if (p[1] == '/') {
 			size_t n = strcspn(p + 2, " >");
-			if (!depth || lens[depth - 1] != n || strncmp(stack[depth - 1], p + 2, n) != 0)
+			if (!depth || lens[depth - 1] != n ||
+			    strncmp(stack[depth - 1], p + 2, n) != 0)
 				return 0;
 			depth--;
 		} else if (end[-1] != '/') {
@@ -207,7 +210,7 @@ static size_t count(const char *s, const char *what)
 
 static int junit(const char *dmaviz, const char *dir, const char *outpath)
 {
-	char *argv[] = { (char *)dmaviz, "check", "--junit", (char *)outpath, "pass.lesson",
+	char *argv[] = { (char *)dmaviz,       "check", "--junit", (char *)outpath, "pass.lesson",
 		         "expect-fail.lesson", NULL };
 	char *out = NULL;
 	remove(outpath);
@@ -217,12 +220,12 @@ static int junit(const char *dmaviz, const char *dir, const char *outpath)
 	free(out);
 	char *x = slurp(outpath, NULL);
 	int rc = 0;
-#define NEED(cond)                                                         \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			printf("junit: %s does not hold\n", #cond);       \
-			rc = 1;                                            \
-		}                                                          \
+#define NEED(cond)                                                                                 \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("junit: %s does not hold\n", #cond);                                \
+			rc = 1;                                                                    \
+		}                                                                                  \
 	} while (0)
 	NEED(status == 1);
 	NEED(x != NULL);
