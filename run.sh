@@ -27,6 +27,7 @@ packages=(
 	xdotool           # keys and clicks for the X11 smoke test of the SDL2 mode
 	scdoc             # the man pages in docs/
 	desktop-file-utils # desktop-file-validate checks assets/dmaviz.desktop
+	clang-format      # the format check (tests/lint): the tree as .clang-format says
 )
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
