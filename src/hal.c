@@ -1,6 +1,7 @@
 /* dmaviz: HAL adapter objects, map registers and bounce buffers for system DMA. */
 #include <string.h>
 
+#include "cache.h"
 #include "dma8237.h"
 #include "hal.h"
 #include "sim.h"
@@ -281,7 +282,8 @@ bool dv_hal_flush_adapter_buffers(struct dv_sim *sim, struct dv_adapter *ad, con
 			for (unsigned line = 0; line < DV_CACHE_LINES && first != DV_NO_ADDR;
 			     line++) {
 				uint32_t a = sim->st.cache.tag[line] * DV_CACHE_LINE;
-				if ((sim->st.cache.flags[line] & 3u) == 3u &&
+				const unsigned dirty = DV_CACHE_VALID | DV_CACHE_DIRTY;
+				if ((sim->st.cache.flags[line] & dirty) == dirty &&
 				    a + DV_CACHE_LINE > first && a < first + length) {
 					coherent = false;
 					dv_sim_set(sim, DV_SLOT_CACHE_FLAGS, line, 0);

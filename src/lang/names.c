@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "calls.h"
 #include "dma8237.h"
 #include "lang_int.h"
@@ -27,21 +28,6 @@ static void count_calls(struct dv_run *run)
 		if (c < DV_CALL_COUNT)
 			run->calls[c]++;
 	}
-}
-
-/* The CPU's view of a byte without disturbing the cache (an expectation must not change the
- * machine): a cached line wins over memory. */
-static uint32_t cpu_peek(const struct dv_sim *sim, uint32_t addr)
-{
-	if (addr >= sim->st.mem_size)
-		return 0xFF;
-	if (sim->st.cache_on) {
-		unsigned line = (addr / DV_CACHE_LINE) % DV_CACHE_LINES;
-		if ((sim->st.cache.flags[line] & 1u) &&
-		    sim->st.cache.tag[line] == addr / DV_CACHE_LINE)
-			return sim->st.cache.data[line][addr % DV_CACHE_LINE];
-	}
-	return dv_sim_mem_read(sim, addr);
 }
 
 static struct dv_dma_handle *watched_handle(const struct dv_run *run)
@@ -148,7 +134,7 @@ static uint32_t ev_irq(struct dv_run *run, const struct dv_ref *r)
 
 static uint32_t ev_cpu_mem(struct dv_run *run, const struct dv_ref *r)
 {
-	return cpu_peek(run->sim, r->a);
+	return dv_sim_cpu_peek(run->sim, r->a); /* an expectation must not change the cache */
 }
 
 static uint32_t ev_last_in(struct dv_run *run, const struct dv_ref *r)
