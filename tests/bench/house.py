@@ -5,7 +5,7 @@
 
 Prints Markdown tables: the largest files, the longest functions with an approximate
 cyclomatic complexity (1 + if/for/while/case/&&/||/?), and the include cycles between modules
-(a module is a file stem: sim.c and sim.h are "sim"; an edge A -> B when a file of A includes
+(a module is a file stem: sim.c, sim.h and sim_int.h are "sim"; an edge A -> B when a file of A includes
 "B.h"). It reads kernel-style C (a definition's opening brace alone at column 0, its closing one
 too), which is this project's style; it is a measuring tool, not a C parser.
 """
@@ -16,6 +16,12 @@ import sys
 BRANCH = re.compile(r"\b(if|for|while|case)\b|&&|\|\||\?")
 STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+
+def module(path):
+    """A file's module: its stem, with an internal header's _int folded in (sim_int.h is sim's)."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return stem[:-4] if stem.endswith("_int") else stem
 
 
 def sources(dirs):
@@ -93,7 +99,7 @@ def main():
     stems = {}
     paths = list(sources(dirs))
     for p in paths:
-        stems.setdefault(os.path.splitext(os.path.basename(p))[0], os.path.dirname(p))
+        stems.setdefault(module(p), os.path.dirname(p))
     for p in paths:
         with open(p, encoding="utf-8", errors="replace") as f:
             text = f.read()
@@ -102,11 +108,11 @@ def main():
         files.append((n, p))
         if p.endswith(".c"):
             funcs.extend(functions(p, text))
-        a = os.path.splitext(os.path.basename(p))[0]
+        a = module(p)
         for line in text.split("\n"):
             m = INCLUDE.match(line)
             if m:
-                b = os.path.splitext(os.path.basename(m.group(1)))[0]
+                b = module(m.group(1))
                 if b != a and b in stems:
                     graph.setdefault(a, set()).add(b)
     files.sort(reverse=True)
