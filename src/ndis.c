@@ -14,35 +14,6 @@
 
 #define HANDLE_MAGIC 0x444d4148u /* "DMAH" */
 
-/* What a call record keeps in arg[], by call: the one place the positions are named.
- * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
-enum dv_dma_arg {
-	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
-	DV_DMA_ARG_OFFSET,    /* Offset */
-	DV_DMA_ARG_LENGTH,    /* Length */
-	DV_DMA_ARG_WRITE,     /* WriteToDevice */
-	DV_DMA_ARG_PHYS,      /* physical address of the Buffer's byte Offset (0xFFFFFFFF: none) */
-	DV_DMA_ARG_BYTECOUNT, /* the Buffer's ByteCount */
-};
-/* NdisMRegisterDmaChannel: */
-enum dv_register_arg {
-	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
-	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
-	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
-	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
-	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
-	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
-};
-/* IoMapTransfer, KeFlushIoBuffers and IoFlushAdapterBuffers as NDIS calls them: */
-enum dv_map_arg {
-	DV_MAP_ARG_OFFSET,
-	DV_MAP_ARG_LENGTH,
-	DV_MAP_ARG_WRITE,   /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
-	DV_MAP_ARG_BOUNCED, /* IoMapTransfer, once returned: the HAL used its map-register buffer */
-	DV_MAP_ARG_PHYS,    /* ... the address the 8237A was programmed with */
-	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
-};
-
 /* Every context alive now, as NDIS keeps a list of its miniport blocks. A handle a driver
  * passes is looked up here (never dereferenced on trust), so each call lands on the context
  * that handed the handle out, even with several alive; a handle found in none is the driver's
@@ -87,7 +58,7 @@ uint32_t dv_ndis_va32(const void *va)
 
 /* ---- bookkeeping --------------------------------------------------------------------- */
 
-static void *host_alloc(struct dv_ndis *ndis, size_t size)
+void *dv_ndis_host_alloc(struct dv_ndis *ndis, size_t size)
 {
 	if (ndis->nhost == ndis->host_cap) {
 		size_t cap = ndis->host_cap ? ndis->host_cap * 2 : 64;
@@ -103,7 +74,7 @@ static void *host_alloc(struct dv_ndis *ndis, size_t size)
 	return p;
 }
 
-static bool host_free(struct dv_ndis *ndis, void *p)
+bool dv_ndis_host_free(struct dv_ndis *ndis, void *p)
 {
 	for (size_t i = ndis->nhost; i-- > 0;) {
 		if (ndis->host_allocs[i] == p) {
@@ -118,7 +89,7 @@ static bool host_free(struct dv_ndis *ndis, void *p)
 /* The context a handle names: NDIS gives a miniport its own block as the NdisWrapperHandle,
  * the MiniportAdapterHandle, the WrapperConfigurationContext and the pool handles. NULL when h
  * is not a live context. */
-static struct dv_ndis *ndis_of(NDIS_HANDLE h)
+struct dv_ndis *dv_ndis_of(NDIS_HANDLE h)
 {
 	for (size_t i = 0; h && i < nlive; i++)
 		if ((NDIS_HANDLE)live[i] == h)
@@ -128,7 +99,7 @@ static struct dv_ndis *ndis_of(NDIS_HANDLE h)
 
 /* The context that handed out the DMA handle h (registered or not), else the bound one: a
  * handle that is not ours is reported where the driver runs. */
-static struct dv_ndis *dma_owner(NDIS_HANDLE h)
+struct dv_ndis *dv_ndis_dma_owner(NDIS_HANDLE h)
 {
 	for (size_t i = 0; h && i < nlive; i++)
 		for (size_t k = 0; live[i] && k < live[i]->nhandles; k++)
@@ -139,7 +110,7 @@ static struct dv_ndis *dma_owner(NDIS_HANDLE h)
 
 /* The context whose host allocations hold p (a buffer descriptor, a packet), else the bound
  * one. */
-static struct dv_ndis *host_owner(const void *p)
+struct dv_ndis *dv_ndis_host_owner(const void *p)
 {
 	for (size_t i = 0; p && i < nlive; i++)
 		for (size_t k = 0; live[i] && k < live[i]->nhost; k++)
@@ -148,23 +119,18 @@ static struct dv_ndis *host_owner(const void *p)
 	return bound;
 }
 
-static uint16_t loc_of(struct dv_ndis *ndis, const char *file, int line)
+uint16_t dv_ndis_loc(struct dv_ndis *ndis, const char *file, int line)
 {
 	return dv_trace_loc(&ndis->sim->trace, file, line > 0 ? (uint32_t)line : 0);
 }
 
-/* Opens a call record and its DV_EV_CALL event; events until the matching ret() carry the
- * caller's location, so the UI can point at the driver line behind each port write. */
-struct call_scope {
-	uint32_t rec;
-	uint32_t saved_cause;
-};
-
-static struct call_scope call_begin(struct dv_ndis *ndis, enum dv_call call, uint16_t loc,
-                                    enum dv_src src, const uint32_t *args, unsigned nargs,
-                                    uint8_t channel)
+/* Opens a call record and its DV_EV_CALL event; events until the matching dv_ndis_call_end
+ * carry the caller's location, so the UI can point at the driver line behind each port write. */
+struct dv_ndis_call_scope dv_ndis_call_begin(struct dv_ndis *ndis, enum dv_call call, uint16_t loc,
+                                             enum dv_src src, const uint32_t *args, unsigned nargs,
+                                             uint8_t channel)
 {
-	struct call_scope s = { UINT32_MAX, 0 };
+	struct dv_ndis_call_scope s = { UINT32_MAX, 0 };
 	if (ndis->nrec == ndis->rec_cap) {
 		size_t cap = ndis->rec_cap ? ndis->rec_cap * 2 : 256;
 		struct dv_call_record *n = realloc(ndis->rec, cap * sizeof *n);
@@ -191,7 +157,8 @@ static struct call_scope call_begin(struct dv_ndis *ndis, enum dv_call call, uin
 	return s;
 }
 
-static void call_end(struct dv_ndis *ndis, struct call_scope s, enum dv_call call, int32_t status)
+void dv_ndis_call_end(struct dv_ndis *ndis, struct dv_ndis_call_scope s, enum dv_call call,
+                      int32_t status)
 {
 	if (s.rec < ndis->nrec) {
 		ndis->rec[s.rec].status = status;
@@ -332,7 +299,7 @@ void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint
 	ndis->last_rule = (int)rule;
 }
 
-static uint8_t irql(struct dv_ndis *nd)
+uint8_t dv_ndis_irql(struct dv_ndis *nd)
 {
 	return nd->sim->st.cpu.irql;
 }
@@ -363,7 +330,7 @@ static bool phys_page_used(const struct dv_ndis *ndis, uint32_t pfn)
 	return (ndis->phys_used[pfn / 8] >> (pfn % 8)) & 1;
 }
 
-static void phys_mark(struct dv_ndis *ndis, uint32_t pfn, bool used)
+void dv_ndis_phys_mark(struct dv_ndis *ndis, uint32_t pfn, bool used)
 {
 	if (pfn >= DV_MEM_PAGES)
 		return;
@@ -375,7 +342,7 @@ static void phys_mark(struct dv_ndis *ndis, uint32_t pfn, bool used)
 
 /* First fit from 1 MiB up (128 KiB on a small machine), below limit, never across a 64 KiB block when the allocation fits
  * in one (so a contiguous DMA buffer of up to 64 KiB is always reachable in place). */
-static uint32_t phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit)
+uint32_t dv_ndis_phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit)
 {
 	uint32_t max_pfn = limit / DV_PAGE_SIZE;
 	uint32_t mem_pages = ndis->sim->st.mem_size / DV_PAGE_SIZE;
@@ -392,7 +359,7 @@ static uint32_t phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit)
 		if (!free_run)
 			continue;
 		for (uint32_t i = 0; i < pages; i++)
-			phys_mark(ndis, start + i, true);
+			dv_ndis_phys_mark(ndis, start + i, true);
 		return start;
 	}
 	return UINT32_MAX;
@@ -405,7 +372,7 @@ PVOID dv_ndis_map_pages(struct dv_ndis *ndis, const uint32_t *pfn, uint32_t n)
 	uint32_t first = ndis->va_next;
 	for (uint32_t i = 0; i < n; i++) {
 		ndis->va_map[first + i] = pfn[i] + 1;
-		phys_mark(ndis, pfn[i], true);
+		dv_ndis_phys_mark(ndis, pfn[i], true);
 	}
 	ndis->va_next += n + 1; /* an unmapped guard page between allocations */
 	return (PVOID)(va_base() + (uintptr_t)first * DV_PAGE_SIZE);
@@ -419,7 +386,7 @@ static void unmap_pages(struct dv_ndis *ndis, const void *va, uint32_t length)
 	        (uint32_t)((off % DV_PAGE_SIZE + length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE);
 	for (uint32_t i = 0; i < pages && first + i < DV_VA_PAGES; i++) {
 		if (ndis->va_map[first + i])
-			phys_mark(ndis, ndis->va_map[first + i] - 1, false);
+			dv_ndis_phys_mark(ndis, ndis->va_map[first + i] - 1, false);
 		ndis->va_map[first + i] = 0;
 	}
 }
@@ -433,7 +400,7 @@ PNDIS_BUFFER dv_ndis_make_buffer(struct dv_ndis *ndis, PVOID va, uint32_t length
 	uint32_t pages = (byte_offset + length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
 	if (pages > DV_MDL_MAX_PAGES)
 		return NULL;
-	PNDIS_BUFFER b = host_alloc(ndis, sizeof *b);
+	PNDIS_BUFFER b = dv_ndis_host_alloc(ndis, sizeof *b);
 	if (!b)
 		return NULL;
 	b->Size = (USHORT)sizeof *b;
@@ -445,7 +412,7 @@ PNDIS_BUFFER dv_ndis_make_buffer(struct dv_ndis *ndis, PVOID va, uint32_t length
 	for (uint32_t i = 0; i < pages; i++) {
 		uint32_t v = ndis->va_map[off / DV_PAGE_SIZE + i];
 		if (!v) {
-			host_free(ndis, b);
+			dv_ndis_host_free(ndis, b);
 			return NULL;
 		}
 		b->Pfn[i] = v - 1;
@@ -481,7 +448,7 @@ struct dv_ndis *dv_ndis_create(struct dv_sim *sim)
 	/* The HAL's map-register buffers are not the allocator's to give away. */
 	for (uint32_t a = DV_HAL_BOUNCE_BASE; a < DV_HAL_BOUNCE_BASE + 8 * DV_HAL_BOUNCE_STRIDE;
 	     a += DV_PAGE_SIZE)
-		phys_mark(ndis, a / DV_PAGE_SIZE, true);
+		dv_ndis_phys_mark(ndis, a / DV_PAGE_SIZE, true);
 	sim->hooks.ctx = ndis;
 	sim->hooks.interrupt = on_interrupt;
 	sim->hooks.dpc = on_dpc;
@@ -517,15 +484,20 @@ void dv_ndis_bind(struct dv_ndis *ndis)
 	bound = ndis;
 }
 
+struct dv_ndis *dv_ndis_bound(void)
+{
+	return bound;
+}
+
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry)
 {
 	dv_ndis_bind(ndis);
-	struct call_scope s =
-	        call_begin(ndis, DV_CALL_DRIVER_ENTRY, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_DRIVER_ENTRY, 0,
+	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = entry ? entry(NULL, NULL) : NDIS_STATUS_FAILURE;
 	if (st == NDIS_STATUS_SUCCESS && !ndis->have_chars)
 		st = NDIS_STATUS_FAILURE;
-	call_end(ndis, s, DV_CALL_DRIVER_ENTRY, st);
+	dv_ndis_call_end(ndis, s, DV_CALL_DRIVER_ENTRY, st);
 	return st;
 }
 
@@ -538,11 +510,11 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	UINT selected = 0;
 	NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
 	ndis->phase = DV_PHASE_INIT;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0, DV_SRC_DRIVER, NULL,
-	                                 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0,
+	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 1,
 	                                               (NDIS_HANDLE)ndis, (NDIS_HANDLE)ndis);
-	call_end(ndis, s, DV_CALL_MINIPORT_INITIALIZE, st);
+	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_INITIALIZE, st);
 	ndis->phase = st == NDIS_STATUS_SUCCESS ? DV_PHASE_RUNNING : DV_PHASE_NONE;
 	ndis->last_status = st;
 	return st;
@@ -559,10 +531,10 @@ void dv_ndis_halt(struct dv_ndis *ndis)
 	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.HaltHandler)
 		return;
 	ndis->phase = DV_PHASE_HALT;
-	struct call_scope s =
-	        call_begin(ndis, DV_CALL_MINIPORT_HALT, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_HALT, 0,
+	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HaltHandler(ndis->context);
-	call_end(ndis, s, DV_CALL_MINIPORT_HALT, 0);
+	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_HALT, 0);
 	for (size_t i = 0; i < ndis->nhandles; i++) {
 		struct dv_dma_handle *h = ndis->handles[i];
 		if (!h->registered)
@@ -600,7 +572,8 @@ static PNDIS_BUFFER protocol_buffer(struct dv_ndis *ndis, const struct dv_buffer
 		for (uint32_t i = 0; i < pages; i++)
 			pfn[i] = b->phys / DV_PAGE_SIZE + (b->scattered ? 2 * i : i);
 	} else {
-		uint32_t start = phys_alloc(ndis, b->scattered ? 2 * pages : pages, 0x01000000u);
+		uint32_t start =
+		        dv_ndis_phys_alloc(ndis, b->scattered ? 2 * pages : pages, 0x01000000u);
 		if (start == UINT32_MAX)
 			return NULL;
 		for (uint32_t i = 0; i < pages; i++)
@@ -618,7 +591,7 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.SendHandler || ndis->ntx >= 32 ||
 	    spec->nbuffers == 0 || spec->nbuffers > 8)
 		return -1;
-	PNDIS_PACKET p = host_alloc(ndis, sizeof *p);
+	PNDIS_PACKET p = dv_ndis_host_alloc(ndis, sizeof *p);
 	if (!p)
 		return -1;
 	uint32_t seq = ndis->tx_seq++;
@@ -650,10 +623,10 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	uint8_t old = ndis->sim->st.cpu.irql;
 	dv_sim_raise_irql(ndis->sim, DV_DISPATCH_LEVEL);
 	uint32_t args[2] = { seq, pos };
-	struct call_scope s =
-	        call_begin(ndis, DV_CALL_MINIPORT_SEND, 0, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_SEND, 0,
+	                                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	NDIS_STATUS st = ndis->chars.SendHandler(ndis->context, p, 0);
-	call_end(ndis, s, DV_CALL_MINIPORT_SEND, st);
+	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_SEND, st);
 	if (st != NDIS_STATUS_PENDING && !t->completed) {
 		t->completed = true;
 		t->status = st;
@@ -674,10 +647,10 @@ static void on_interrupt(void *ctx, struct dv_sim *sim, unsigned irq_no)
 	if (!ndis->irq_registered || irq_no != ndis->irq || !ndis->chars.ISRHandler)
 		return;
 	BOOLEAN recognized = FALSE, queue = FALSE;
-	struct call_scope s =
-	        call_begin(ndis, DV_CALL_MINIPORT_ISR, 0, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_ISR, 0,
+	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.ISRHandler(&recognized, &queue, ndis->context);
-	call_end(ndis, s, DV_CALL_MINIPORT_ISR, recognized);
+	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_ISR, recognized);
 	if (recognized && queue)
 		dv_sim_queue_dpc(sim, DPC_HANDLE_INTERRUPT);
 }
@@ -689,10 +662,10 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 	dv_ndis_bind(ndis);
 	if (id != DPC_HANDLE_INTERRUPT || !ndis->chars.HandleInterruptHandler)
 		return;
-	struct call_scope s = call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0, DV_SRC_DRIVER,
-	                                 NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0,
+	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HandleInterruptHandler(ndis->context);
-	call_end(ndis, s, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0);
+	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0);
 }
 
 /* ---- registration ---------------------------------------------------------------------- */
@@ -708,24 +681,26 @@ VOID NdisMInitializeWrapperAt(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecif
 			*NdisWrapperHandle = NULL;
 		return;
 	}
-	struct call_scope s = call_begin(nd, DV_CALL_INITIALIZE_WRAPPER, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_INITIALIZE_WRAPPER,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 NULL, 0, DV_NO_CHANNEL);
 	if (NdisWrapperHandle)
 		*NdisWrapperHandle = (NDIS_HANDLE)nd;
-	call_end(nd, s, DV_CALL_INITIALIZE_WRAPPER, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_INITIALIZE_WRAPPER, 0);
 }
 
 NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
                                     PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
                                     UINT CharacteristicsLength, const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(NdisWrapperHandle);
+	struct dv_ndis *nd = dv_ndis_of(NdisWrapperHandle);
 	if (!nd)
 		nd = bound; /* not ours: the refusal is recorded where the driver runs */
 	if (!nd)
 		return NDIS_STATUS_FAILURE;
-	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_MINIPORT, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_REGISTER_MINIPORT,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 NULL, 0, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (NdisWrapperHandle != (NDIS_HANDLE)nd || !MiniportCharacteristics ||
 	    CharacteristicsLength < sizeof *MiniportCharacteristics ||
@@ -735,7 +710,7 @@ NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
 		nd->chars = *MiniportCharacteristics;
 		nd->have_chars = true;
 	}
-	call_end(nd, s, DV_CALL_REGISTER_MINIPORT, st);
+	dv_ndis_call_end(nd, s, DV_CALL_REGISTER_MINIPORT, st);
 	return st;
 }
 
@@ -743,28 +718,29 @@ VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipor
                           BOOLEAN BusMaster, NDIS_INTERFACE_TYPE AdapterType, const char *File,
                           int Line)
 {
-	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
 	if (!nd || MiniportAdapterHandle != (NDIS_HANDLE)nd)
 		return;
 	uint32_t args[2] = { BusMaster, (uint32_t)AdapterType };
-	struct call_scope s = call_begin(nd, DV_CALL_SET_ATTRIBUTES, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_SET_ATTRIBUTES,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 args, 2, DV_NO_CHANNEL);
 	nd->context = MiniportAdapterContext;
-	call_end(nd, s, DV_CALL_SET_ATTRIBUTES, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_SET_ATTRIBUTES, 0);
 }
 
 VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
                                   PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize,
                                   const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(WrapperConfigurationContext);
+	struct dv_ndis *nd = dv_ndis_of(WrapperConfigurationContext);
 	if (!nd)
 		nd = bound;
 	if (!nd || !Status)
 		return;
-	struct call_scope s = call_begin(nd, DV_CALL_QUERY_ADAPTER_RESOURCES,
-	                                 loc_of(nd, File, Line), DV_SRC_DRIVER, NULL, 0,
-	                                 DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_QUERY_ADAPTER_RESOURCES,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 NULL, 0, DV_NO_CHANNEL);
 	if (WrapperConfigurationContext != (NDIS_HANDLE)nd || !ResourceList || !BufferSize ||
 	    *BufferSize < sizeof *ResourceList) {
 		if (BufferSize)
@@ -786,7 +762,7 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
 		*BufferSize = sizeof *ResourceList;
 		*Status = NDIS_STATUS_SUCCESS;
 	}
-	call_end(nd, s, DV_CALL_QUERY_ADAPTER_RESOURCES, *Status);
+	dv_ndis_call_end(nd, s, DV_CALL_QUERY_ADAPTER_RESOURCES, *Status);
 }
 
 /* ---- port I/O -------------------------------------------------------------------------- */
@@ -806,7 +782,7 @@ VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)
 	struct dv_ndis *nd = bound;
 	if (!nd)
 		return;
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
 	if (dma_controller_port(Port))
 		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
@@ -819,7 +795,7 @@ VOID NdisRawReadPortUcharAt(ULONG Port, PUCHAR Data, const char *File, int Line)
 	struct dv_ndis *nd = bound;
 	if (!nd || !Data)
 		return;
-	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc_of(nd, File, Line));
+	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, dv_ndis_loc(nd, File, Line));
 	*Data = dv_sim_in(nd->sim, (uint16_t)Port);
 	dv_sim_cause_restore(nd->sim, saved);
 }
@@ -830,15 +806,16 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
                                      BOOLEAN SharedInterrupt, NDIS_INTERRUPT_MODE InterruptMode,
                                      const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
 	if (!nd)
 		nd = bound;
 	(void)InterruptLevel, (void)RequestIsr, (void)SharedInterrupt, (void)InterruptMode;
 	if (!nd)
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[1] = { InterruptVector };
-	struct call_scope s = call_begin(nd, DV_CALL_REGISTER_INTERRUPT, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_REGISTER_INTERRUPT,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 args, 1, DV_NO_CHANNEL);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
 	if (!Interrupt || MiniportAdapterHandle != (NDIS_HANDLE)nd || InterruptVector > 15) {
 		st = NDIS_STATUS_FAILURE;
@@ -850,22 +827,23 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 		Interrupt->Reserved[0] = (PVOID)nd;
 		dv_sim_connect_irq(nd->sim, InterruptVector, true);
 	}
-	call_end(nd, s, DV_CALL_REGISTER_INTERRUPT, st);
+	dv_ndis_call_end(nd, s, DV_CALL_REGISTER_INTERRUPT, st);
 	return st;
 }
 
 VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *File, int Line)
 {
-	struct dv_ndis *nd = Interrupt ? ndis_of(Interrupt->Reserved[0]) : NULL;
+	struct dv_ndis *nd = Interrupt ? dv_ndis_of(Interrupt->Reserved[0]) : NULL;
 	if (!nd || !Interrupt || Interrupt->Reserved[0] != (PVOID)nd)
 		return;
-	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_INTERRUPT, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_DEREGISTER_INTERRUPT,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 NULL, 0, DV_NO_CHANNEL);
 	if (nd->irq_registered)
 		dv_sim_connect_irq(nd->sim, nd->irq, false);
 	nd->irq_registered = false;
 	Interrupt->Reserved[0] = NULL;
-	call_end(nd, s, DV_CALL_DEREGISTER_INTERRUPT, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_DEREGISTER_INTERRUPT, 0);
 }
 
 /* ---- the DMA channel --------------------------------------------------------------------- */
@@ -899,12 +877,12 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
                                       PNDIS_DMA_DESCRIPTION DmaDescription, ULONG MaximumLength,
                                       const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
 	if (!nd)
 		nd = bound;
 	if (!nd)
 		return NDIS_STATUS_FAILURE;
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint32_t args[6] = {
 		[DV_REGISTER_ARG_CHANNEL] = DmaChannel,
 		[DV_REGISTER_ARG_DMA32] = Dma32BitAddresses,
@@ -918,14 +896,14 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
 		                                    DmaDescription->AutoInitialize << 1) :
 		                         0,
 	};
-	struct call_scope s =
-	        call_begin(nd, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
-	                   DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(
+	        nd, DV_CALL_REGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER, args, 6,
+	        DmaDescription ? (uint8_t)DmaDescription->DmaChannel : DV_NO_CHANNEL);
 	NDIS_STATUS st;
 	if (MiniportDmaHandle)
 		*MiniportDmaHandle = NULL;
 	/* PASSIVE_LEVEL, from MiniportInitialize only (MS-REG). */
-	if (irql(nd) != DV_PASSIVE_LEVEL)
+	if (dv_ndis_irql(nd) != DV_PASSIVE_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
 	if (nd->phase != DV_PHASE_INIT)
 		dv_ndis_violate(nd, DV_RULE_DMA_REGISTER_CONTEXT, loc, s.rec);
@@ -944,9 +922,10 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
 	                                             DmaDescription->AutoInitialize != 0,
 	                                             MaximumLength, DmaDescription->DmaPort, &ad);
 	uint32_t hargs[3] = { DmaDescription->DmaChannel, (uint32_t)why, ad ? ad->mode : 0 };
-	struct call_scope hs = call_begin(nd, DV_CALL_HAL_GET_ADAPTER, loc, DV_SRC_HAL, hargs, 3,
-	                                  (uint8_t)DmaDescription->DmaChannel);
-	call_end(nd, hs, DV_CALL_HAL_GET_ADAPTER, (int32_t)why);
+	struct dv_ndis_call_scope hs = dv_ndis_call_begin(nd, DV_CALL_HAL_GET_ADAPTER, loc,
+	                                                  DV_SRC_HAL, hargs, 3,
+	                                                  (uint8_t)DmaDescription->DmaChannel);
+	dv_ndis_call_end(nd, hs, DV_CALL_HAL_GET_ADAPTER, (int32_t)why);
 	if (why == DV_HAL_IN_USE) {
 		st = NDIS_STATUS_RESOURCE_CONFLICT;
 		goto out;
@@ -961,7 +940,7 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
 	 * what it has, or the registration fails for lack of resources. */
 	ad->bounce_phys = DV_HAL_BOUNCE_BASE + ad->channel * DV_HAL_BOUNCE_STRIDE;
 	if (ad->bounce_phys + ad->map_registers * DV_PAGE_SIZE > nd->sim->st.mem_size) {
-		uint32_t start = phys_alloc(nd, ad->map_registers, 0x01000000u);
+		uint32_t start = dv_ndis_phys_alloc(nd, ad->map_registers, 0x01000000u);
 		if (start == UINT32_MAX) {
 			dv_hal_put_adapter(ad);
 			st = NDIS_STATUS_RESOURCES;
@@ -989,19 +968,19 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
 	st = NDIS_STATUS_SUCCESS;
 out:
 	nd->last_status = st;
-	call_end(nd, s, DV_CALL_REGISTER_DMA_CHANNEL, st);
+	dv_ndis_call_end(nd, s, DV_CALL_REGISTER_DMA_CHANNEL, st);
 	return st;
 }
 
 VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int Line)
 {
-	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	struct dv_ndis *nd = dv_ndis_dma_owner(MiniportDmaHandle);
 	if (!nd)
 		return;
-	uint16_t loc = loc_of(nd, File, Line);
-	struct call_scope s = call_begin(nd, DV_CALL_DEREGISTER_DMA_CHANNEL, loc, DV_SRC_DRIVER,
-	                                 NULL, 0, DV_NO_CHANNEL);
-	if (irql(nd) != DV_PASSIVE_LEVEL)
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_DEREGISTER_DMA_CHANNEL, loc,
+	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	if (dv_ndis_irql(nd) != DV_PASSIVE_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
 	if (nd->phase != DV_PHASE_INIT && nd->phase != DV_PHASE_HALT)
 		dv_ndis_violate(nd, DV_RULE_DMA_REGISTER_CONTEXT, loc, s.rec);
@@ -1018,7 +997,7 @@ VOID NdisMDeregisterDmaChannelAt(NDIS_HANDLE MiniportDmaHandle, const char *File
 		dv_hal_put_adapter(h->adapter);
 		h->registered = false; /* the handle stays known, so later use is caught */
 	}
-	call_end(nd, s, DV_CALL_DEREGISTER_DMA_CHANNEL, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_DEREGISTER_DMA_CHANNEL, 0);
 }
 
 /* Does [offset, offset + length) select a range NDIS can set up? (facts §3.4 step 2; which
@@ -1071,18 +1050,18 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
                             ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File,
                             int Line)
 {
-	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	struct dv_ndis *nd = dv_ndis_dma_owner(MiniportDmaHandle);
 	if (!nd)
 		return;
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint8_t chan = channel_of(nd, MiniportDmaHandle);
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct call_scope s =
-	        call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc,
+	                                                 DV_SRC_DRIVER, args, 6, chan);
 	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st;
-	if (irql(nd) > DV_DISPATCH_LEVEL)
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
 	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (!h) {
@@ -1113,48 +1092,48 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
 		              [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = !WriteToDevice };
-	struct call_scope f =
-	        call_begin(nd, DV_CALL_KE_FLUSH_IO_BUFFERS, loc, DV_SRC_HAL, fargs, 3, h->channel);
+	struct dv_ndis_call_scope f = dv_ndis_call_begin(nd, DV_CALL_KE_FLUSH_IO_BUFFERS, loc,
+	                                                 DV_SRC_HAL, fargs, 3, h->channel);
 	dv_hal_flush_io_buffers(nd->sim, Buffer, Offset, Length, !WriteToDevice);
-	call_end(nd, f, DV_CALL_KE_FLUSH_IO_BUFFERS, 0);
+	dv_ndis_call_end(nd, f, DV_CALL_KE_FLUSH_IO_BUFFERS, 0);
 	/* IoMapTransfer programs the 8237 (and bounces when it must). Its returned logical
 	 * address means nothing to a system-DMA driver (MS-MAP). */
 	uint32_t margs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
 		              [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
-	struct call_scope m =
-	        call_begin(nd, DV_CALL_IO_MAP_TRANSFER, loc, DV_SRC_HAL, margs, 3, h->channel);
+	struct dv_ndis_call_scope m = dv_ndis_call_begin(nd, DV_CALL_IO_MAP_TRANSFER, loc,
+	                                                 DV_SRC_HAL, margs, 3, h->channel);
 	dv_hal_map_transfer(nd->sim, h->adapter, Buffer, Offset, Length, WriteToDevice != 0);
 	if (m.rec < nd->nrec) {
 		nd->rec[m.rec].arg[DV_MAP_ARG_BOUNCED] = h->adapter->bounced;
 		nd->rec[m.rec].arg[DV_MAP_ARG_PHYS] = h->adapter->phys;
 		nd->rec[m.rec].arg[DV_MAP_ARG_WOULD_BE] = h->adapter->would_be;
 	}
-	call_end(nd, m, DV_CALL_IO_MAP_TRANSFER, 0);
+	dv_ndis_call_end(nd, m, DV_CALL_IO_MAP_TRANSFER, 0);
 	st = NDIS_STATUS_SUCCESS;
 out:
 	if (Status)
 		*Status = st;
 	nd->last_status = st;
-	call_end(nd, s, DV_CALL_SETUP_DMA_TRANSFER, st);
+	dv_ndis_call_end(nd, s, DV_CALL_SETUP_DMA_TRANSFER, st);
 }
 
 VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle,
                                PNDIS_BUFFER Buffer, ULONG Offset, ULONG Length,
                                BOOLEAN WriteToDevice, const char *File, int Line)
 {
-	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	struct dv_ndis *nd = dv_ndis_dma_owner(MiniportDmaHandle);
 	if (!nd)
 		return;
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint8_t chan = channel_of(nd, MiniportDmaHandle);
 	uint32_t args[6];
 	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct call_scope s =
-	        call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc, DV_SRC_DRIVER, args, 6, chan);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc,
+	                                                 DV_SRC_DRIVER, args, 6, chan);
 	record_pages(nd, s.rec, Buffer);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
-	if (irql(nd) > DV_DISPATCH_LEVEL)
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
 	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (!h) {
@@ -1173,11 +1152,11 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
 		              [DV_MAP_ARG_LENGTH] = Length,
 		              [DV_MAP_ARG_WRITE] = WriteToDevice };
-	struct call_scope f = call_begin(nd, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc, DV_SRC_HAL,
-	                                 fargs, 3, h->channel);
+	struct dv_ndis_call_scope f = dv_ndis_call_begin(nd, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, loc,
+	                                                 DV_SRC_HAL, fargs, 3, h->channel);
 	bool coherent = dv_hal_flush_adapter_buffers(nd->sim, h->adapter, Buffer, Offset, Length,
 	                                             WriteToDevice != 0);
-	call_end(nd, f, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, coherent);
+	dv_ndis_call_end(nd, f, DV_CALL_IO_FLUSH_ADAPTER_BUFFERS, coherent);
 	/* "The DMA controller was released but the data transfer might be incoherent." */
 	st = coherent ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
 	h->block.InProgress = FALSE;
@@ -1186,30 +1165,30 @@ out:
 	if (Status)
 		*Status = st;
 	nd->last_status = st;
-	call_end(nd, s, DV_CALL_COMPLETE_DMA_TRANSFER, st);
+	dv_ndis_call_end(nd, s, DV_CALL_COMPLETE_DMA_TRANSFER, st);
 }
 
 ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int Line)
 {
-	struct dv_ndis *nd = dma_owner(MiniportDmaHandle);
+	struct dv_ndis *nd = dv_ndis_dma_owner(MiniportDmaHandle);
 	if (!nd)
 		return 0;
-	uint16_t loc = loc_of(nd, File, Line);
-	struct call_scope s = call_begin(nd, DV_CALL_READ_DMA_COUNTER, loc, DV_SRC_DRIVER, NULL, 0,
-	                                 DV_NO_CHANNEL);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_READ_DMA_COUNTER, loc,
+	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ULONG left = 0;
-	if (irql(nd) > DV_DISPATCH_LEVEL)
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
 	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (h) {
 		if (s.rec < nd->nrec)
 			nd->rec[s.rec].channel = h->channel;
-		struct call_scope r = call_begin(nd, DV_CALL_HAL_READ_DMA_COUNTER, loc, DV_SRC_HAL,
-		                                 NULL, 0, h->channel);
+		struct dv_ndis_call_scope r = dv_ndis_call_begin(
+		        nd, DV_CALL_HAL_READ_DMA_COUNTER, loc, DV_SRC_HAL, NULL, 0, h->channel);
 		left = dv_hal_read_dma_counter(nd->sim, h->adapter);
-		call_end(nd, r, DV_CALL_HAL_READ_DMA_COUNTER, (int32_t)left);
+		dv_ndis_call_end(nd, r, DV_CALL_HAL_READ_DMA_COUNTER, (int32_t)left);
 	}
-	call_end(nd, s, DV_CALL_READ_DMA_COUNTER, (int32_t)left);
+	dv_ndis_call_end(nd, s, DV_CALL_READ_DMA_COUNTER, (int32_t)left);
 	return left;
 }
 
@@ -1220,7 +1199,7 @@ static PVOID sim_alloc(struct dv_ndis *nd, uint32_t length, uint32_t highest, ui
 	uint32_t pages = (length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
 	if (pages == 0 || pages > 256)
 		return NULL;
-	uint32_t start = phys_alloc(nd, pages, highest);
+	uint32_t start = dv_ndis_phys_alloc(nd, pages, highest);
 	if (start == UINT32_MAX)
 		return NULL;
 	uint32_t pfn[256];
@@ -1229,7 +1208,7 @@ static PVOID sim_alloc(struct dv_ndis *nd, uint32_t length, uint32_t highest, ui
 	PVOID va = dv_ndis_map_pages(nd, pfn, pages);
 	if (!va) {
 		for (uint32_t i = 0; i < pages; i++)
-			phys_mark(nd, start + i, false);
+			dv_ndis_phys_mark(nd, start + i, false);
 		return NULL;
 	}
 	if (phys_out)
@@ -1245,8 +1224,9 @@ NDIS_STATUS NdisAllocateMemoryAt(PVOID *VirtualAddress, UINT Length, UINT Memory
 	if (!nd || !VirtualAddress)
 		return NDIS_STATUS_FAILURE;
 	uint32_t args[3] = { Length, MemoryFlags, (uint32_t)HighestAcceptableAddress.QuadPart };
-	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_MEMORY, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_ALLOCATE_MEMORY,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 args, 3, DV_NO_CHANNEL);
 	*VirtualAddress = NULL;
 	if (MemoryFlags & NDIS_MEMORY_CONTIGUOUS) {
 		/* Physically contiguous memory below HighestAcceptableAddress, in the machine. */
@@ -1258,10 +1238,10 @@ NDIS_STATUS NdisAllocateMemoryAt(PVOID *VirtualAddress, UINT Length, UINT Memory
 		if (s.rec < nd->nrec)
 			nd->rec[s.rec].arg[3] = phys;
 	} else {
-		*VirtualAddress = host_alloc(nd, Length);
+		*VirtualAddress = dv_ndis_host_alloc(nd, Length);
 	}
 	NDIS_STATUS st = *VirtualAddress ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
-	call_end(nd, s, DV_CALL_ALLOCATE_MEMORY, st);
+	dv_ndis_call_end(nd, s, DV_CALL_ALLOCATE_MEMORY, st);
 	return st;
 }
 
@@ -1281,44 +1261,46 @@ VOID NdisFreeMemoryAt(PVOID VirtualAddress, UINT Length, UINT MemoryFlags, const
 	(void)MemoryFlags;
 	if (!nd || !VirtualAddress)
 		return;
-	struct call_scope s = call_begin(nd, DV_CALL_FREE_MEMORY, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_FREE_MEMORY,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 NULL, 0, DV_NO_CHANNEL);
 	if (dv_ndis_is_sim_va(VirtualAddress))
 		unmap_pages(nd, VirtualAddress, Length);
-	else if (!host_free(nd, VirtualAddress))
+	else if (!dv_ndis_host_free(nd, VirtualAddress))
 		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, s.rec < nd->nrec ? nd->rec[s.rec].loc : 0,
 		                s.rec);
-	call_end(nd, s, DV_CALL_FREE_MEMORY, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_FREE_MEMORY, 0);
 }
 
 VOID NdisMAllocateSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
                                  PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
                                  const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
 	if (!nd)
 		nd = bound;
 	(void)Cached;
 	if (!nd || !VirtualAddress)
 		return;
 	uint32_t args[1] = { Length };
-	struct call_scope s = call_begin(nd, DV_CALL_ALLOCATE_SHARED_MEMORY, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_ALLOCATE_SHARED_MEMORY,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 args, 1, DV_NO_CHANNEL);
 	uint32_t phys = 0;
 	*VirtualAddress = MiniportAdapterHandle == (NDIS_HANDLE)nd ?
 	                          sim_alloc(nd, Length, 0x01000000u, &phys) :
 	                          NULL;
 	if (PhysicalAddress)
 		PhysicalAddress->QuadPart = *VirtualAddress ? phys : 0;
-	call_end(nd, s, DV_CALL_ALLOCATE_SHARED_MEMORY,
-	         *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
+	dv_ndis_call_end(nd, s, DV_CALL_ALLOCATE_SHARED_MEMORY,
+	                 *VirtualAddress ? 0 : NDIS_STATUS_RESOURCES);
 }
 
 VOID NdisMFreeSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
                              PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress,
                              const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
 	if (!nd)
 		nd = bound;
 	(void)MiniportAdapterHandle, (void)Cached, (void)PhysicalAddress, (void)File, (void)Line;
@@ -1405,11 +1387,11 @@ VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const
 			memmove(Destination, Source, Length); /* host to host: nothing to show */
 		return;
 	}
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint32_t args[3] = { dv_ndis_va_to_phys(nd, Destination), dv_ndis_va_to_phys(nd, Source),
 		             Length };
-	struct call_scope s =
-	        call_begin(nd, DV_CALL_MOVE_MEMORY, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_MOVE_MEMORY, loc,
+	                                                 DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
 	if ((!sim_dst && !Destination) || (!sim_src && !Source)) {
 		dv_ndis_violate(nd, DV_RULE_BAD_MEMORY, loc, s.rec);
 	} else {
@@ -1423,7 +1405,7 @@ VOID NdisMoveMemoryAt(PVOID Destination, const void *Source, ULONG Length, const
 				write_byte(nd, Destination, k, (uint8_t)v);
 		}
 	}
-	call_end(nd, s, DV_CALL_MOVE_MEMORY, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_MOVE_MEMORY, 0);
 }
 
 VOID NdisZeroMemoryAt(PVOID Destination, ULONG Length, const char *File, int Line)
@@ -1437,14 +1419,14 @@ VOID NdisZeroMemoryAt(PVOID Destination, ULONG Length, const char *File, int Lin
 	}
 	if (!nd)
 		return;
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint32_t args[2] = { dv_ndis_va_to_phys(nd, Destination), Length };
-	struct call_scope s =
-	        call_begin(nd, DV_CALL_ZERO_MEMORY, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_ZERO_MEMORY, loc,
+	                                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	check_range(nd, Destination, Length, false, loc, s.rec);
 	for (ULONG k = 0; k < Length; k++)
 		write_byte(nd, Destination, k, 0);
-	call_end(nd, s, DV_CALL_ZERO_MEMORY, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_ZERO_MEMORY, 0);
 }
 
 ULONG NdisEqualMemoryAt(const void *Source1, const void *Source2, ULONG Length, const char *File,
@@ -1481,7 +1463,7 @@ VOID NdisFreeBufferPool(NDIS_HANDLE PoolHandle)
 VOID NdisAllocateBufferAt(PNDIS_STATUS Status, PNDIS_BUFFER *Buffer, NDIS_HANDLE PoolHandle,
                           PVOID VirtualAddress, UINT Length, const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(PoolHandle);
+	struct dv_ndis *nd = dv_ndis_of(PoolHandle);
 	if (!nd)
 		nd = bound;
 	(void)PoolHandle, (void)File, (void)Line;
@@ -1494,9 +1476,9 @@ VOID NdisAllocateBufferAt(PNDIS_STATUS Status, PNDIS_BUFFER *Buffer, NDIS_HANDLE
 
 VOID NdisFreeBuffer(PNDIS_BUFFER Buffer)
 {
-	struct dv_ndis *nd = host_owner(Buffer);
+	struct dv_ndis *nd = dv_ndis_host_owner(Buffer);
 	if (nd && Buffer)
-		host_free(nd, Buffer);
+		dv_ndis_host_free(nd, Buffer);
 }
 
 VOID NdisQueryBuffer(PNDIS_BUFFER Buffer, PVOID *VirtualAddress, PUINT Length)
@@ -1543,11 +1525,11 @@ VOID NdisFreePacketPool(NDIS_HANDLE PoolHandle)
 VOID NdisAllocatePacketAt(PNDIS_STATUS Status, PNDIS_PACKET *Packet, NDIS_HANDLE PoolHandle,
                           const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(PoolHandle);
+	struct dv_ndis *nd = dv_ndis_of(PoolHandle);
 	if (!nd)
 		nd = bound;
 	(void)PoolHandle, (void)File, (void)Line;
-	PNDIS_PACKET p = nd ? host_alloc(nd, sizeof *p) : NULL;
+	PNDIS_PACKET p = nd ? dv_ndis_host_alloc(nd, sizeof *p) : NULL;
 	if (Packet)
 		*Packet = p;
 	if (Status)
@@ -1556,9 +1538,9 @@ VOID NdisAllocatePacketAt(PNDIS_STATUS Status, PNDIS_PACKET *Packet, NDIS_HANDLE
 
 VOID NdisFreePacket(PNDIS_PACKET Packet)
 {
-	struct dv_ndis *nd = host_owner(Packet);
+	struct dv_ndis *nd = dv_ndis_host_owner(Packet);
 	if (nd && Packet)
-		host_free(nd, Packet);
+		dv_ndis_host_free(nd, Packet);
 }
 
 VOID NdisReinitializePacket(PNDIS_PACKET Packet)
@@ -1639,18 +1621,18 @@ VOID NdisQueryPacket(PNDIS_PACKET Packet, PUINT PhysicalBufferCount, PUINT Buffe
 VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, NDIS_STATUS Status,
                          const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
 	if (!nd || MiniportAdapterHandle != (NDIS_HANDLE)nd)
 		return;
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint32_t seq = 0xFFFFFFFFu;
 	for (uint32_t i = 0; i < nd->ntx; i++)
 		if (nd->tx[i].packet == Packet)
 			seq = nd->tx[i].seq;
 	uint32_t args[2] = { seq, (uint32_t)Status };
-	struct call_scope s =
-	        call_begin(nd, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
-	if (irql(nd) > DV_DISPATCH_LEVEL)
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_SEND_COMPLETE, loc,
+	                                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* Completing a send while a transfer that reads host memory is still set up treats the
 	 * data as delivered before NdisMCompleteDmaTransfer(..., TRUE) (MS-COMP). */
@@ -1667,20 +1649,20 @@ VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet,
 			t->completed_cycle = nd->sim->st.cycle;
 		}
 	}
-	call_end(nd, s, DV_CALL_SEND_COMPLETE, Status);
+	dv_ndis_call_end(nd, s, DV_CALL_SEND_COMPLETE, Status);
 }
 
 VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET ReceivePackets,
                                   UINT NumberOfPackets, const char *File, int Line)
 {
-	struct dv_ndis *nd = ndis_of(MiniportAdapterHandle);
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
 	if (!nd || MiniportAdapterHandle != (NDIS_HANDLE)nd || !ReceivePackets)
 		return;
-	uint16_t loc = loc_of(nd, File, Line);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
 	uint32_t args[1] = { NumberOfPackets };
-	struct call_scope s = call_begin(nd, DV_CALL_INDICATE_RECEIVE_PACKET, loc, DV_SRC_DRIVER,
-	                                 args, 1, DV_NO_CHANNEL);
-	if (irql(nd) > DV_DISPATCH_LEVEL)
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_INDICATE_RECEIVE_PACKET, loc,
+	                                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
 		dv_ndis_violate(nd, DV_RULE_IRQL_OTHER, loc, s.rec);
 	/* The protocol copies each frame out during the indication, with the CPU: if the
 	 * miniport indicates before completing the transfer, it reads what is there. */
@@ -1703,7 +1685,7 @@ VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACK
 		if (s.rec < nd->nrec)
 			nd->rec[s.rec].arg[1 + (i < 5 ? i : 4)] = len;
 	}
-	call_end(nd, s, DV_CALL_INDICATE_RECEIVE_PACKET, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_INDICATE_RECEIVE_PACKET, 0);
 }
 
 /* ---- configuration ------------------------------------------------------------------------ */
@@ -1731,7 +1713,7 @@ bool dv_ndis_set_config(struct dv_ndis *ndis, const char *keyword, uint32_t valu
 }
 
 /* The context whose configuration handle h is. */
-static struct dv_ndis *config_owner(NDIS_HANDLE h)
+struct dv_ndis *dv_ndis_config_owner(NDIS_HANDLE h)
 {
 	for (size_t i = 0; h && i < nlive; i++)
 		if (live[i] && (NDIS_HANDLE)&live[i]->config == h)
@@ -1761,7 +1743,7 @@ static bool keyword_is(const NDIS_STRING *k, const char *ascii)
 VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
                            NDIS_HANDLE WrapperConfigurationContext)
 {
-	struct dv_ndis *nd = ndis_of(WrapperConfigurationContext);
+	struct dv_ndis *nd = dv_ndis_of(WrapperConfigurationContext);
 	if (nd)
 		nd->config.open = true;
 	if (ConfigurationHandle)
@@ -1775,7 +1757,7 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
                            NDIS_PARAMETER_TYPE ParameterType)
 {
 	(void)ParameterType; /* "ignored in Windows NT and later" (NdisReadConfiguration) */
-	struct dv_ndis *nd = config_owner(ConfigurationHandle);
+	struct dv_ndis *nd = dv_ndis_config_owner(ConfigurationHandle);
 	NDIS_STATUS st = NDIS_STATUS_FAILURE;
 	if (nd && nd->config.open && Keyword && ParameterValue) {
 		struct dv_ndis_config *c = &nd->config;
@@ -1796,7 +1778,7 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 
 VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle)
 {
-	struct dv_ndis *nd = config_owner(ConfigurationHandle);
+	struct dv_ndis *nd = dv_ndis_config_owner(ConfigurationHandle);
 	if (nd)
 		nd->config.open = false;
 }
@@ -1810,14 +1792,15 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 		return;
 	uint32_t us = MicrosecondsToStall > 50000 ? 50000 : MicrosecondsToStall;
 	uint32_t args[1] = { MicrosecondsToStall };
-	struct call_scope s = call_begin(nd, DV_CALL_STALL_EXECUTION, loc_of(nd, File, Line),
-	                                 DV_SRC_DRIVER, args, 1, DV_NO_CHANNEL);
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_STALL_EXECUTION,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 args, 1, DV_NO_CHANNEL);
 	/* The machine runs on while the CPU spins: 2 bus cycles a microsecond (an 8 MHz ISA
 	 * bus, 4 clocks a DMA cycle). Interrupts and DPCs are delivered after a tick's device
 	 * work, so a DPC's stall advances time; in the ISR (DIRQL) no other interrupt comes in.
 	 * Only a call from inside the device work of a tick returns at once (dv_sim_tick). */
 	dv_sim_run(nd->sim, us * 2);
-	call_end(nd, s, DV_CALL_STALL_EXECUTION, 0);
+	dv_ndis_call_end(nd, s, DV_CALL_STALL_EXECUTION, 0);
 }
 
 KIRQL KeGetCurrentIrql(void)

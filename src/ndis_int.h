@@ -1,7 +1,8 @@
-/* dmaviz: the NDIS context's insides, for the core only (ndis.c, the engine, the quiz) and
- * its white-box tests. Front ends see struct dv_ndis as an opaque handle (dvndis.h); like
- * SameBoy's GB_INTERNAL, including this without DV_CORE_INTERNAL (which only the core library
- * and the unit tests define, src/meson.build) is a compile error. */
+/* dmaviz: the NDIS context's insides, for the core only (the NDIS layer's files src/ndis*.c,
+ * the engine, the quiz) and its white-box tests, and the functions the NDIS layer's files share.
+ * Front ends see struct dv_ndis as an opaque handle (dvndis.h); like SameBoy's GB_INTERNAL,
+ * including this without DV_CORE_INTERNAL (which only the core library and the unit tests
+ * define, src/meson.build) is a compile error. */
 #ifndef DV_NDIS_INT_H
 #define DV_NDIS_INT_H
 
@@ -11,6 +12,7 @@
 
 #include "dvndis.h"
 #include "hal.h"
+#include "trace.h"
 
 /* The miniport's configuration (its Parameters key): keyword -> integer, what
  * NdisReadConfiguration reads. */
@@ -96,5 +98,81 @@ struct dv_ndis {
 	int last_rule; /* -1 none */
 	bool strict;
 };
+
+/* ---- what the files of the NDIS layer share -------------------------------------------------
+ * ndis.c (contexts, call records, life cycle), ndis_dma.c (the DMA channel), ndis_mem.c (memory,
+ * buffers and packets) and ndis_config.c (configuration) are one layer split by subject; these are
+ * the functions and positions they use of each other. Nothing outside src/ndis*.c calls them. */
+
+/* What a call record keeps in arg[], by call: the one place the positions are named.
+ * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
+enum dv_dma_arg {
+	DV_DMA_ARG_VA,        /* Buffer's virtual address (dv_ndis_va32) */
+	DV_DMA_ARG_OFFSET,    /* Offset */
+	DV_DMA_ARG_LENGTH,    /* Length */
+	DV_DMA_ARG_WRITE,     /* WriteToDevice */
+	DV_DMA_ARG_PHYS,      /* physical address of the Buffer's byte Offset (0xFFFFFFFF: none) */
+	DV_DMA_ARG_BYTECOUNT, /* the Buffer's ByteCount */
+};
+/* NdisMRegisterDmaChannel: */
+enum dv_register_arg {
+	DV_REGISTER_ARG_CHANNEL,      /* the DmaChannel parameter (ignored, as in Windows) */
+	DV_REGISTER_ARG_DMA32,        /* Dma32BitAddresses */
+	DV_REGISTER_ARG_MAXLEN,       /* MaximumLength */
+	DV_REGISTER_ARG_DESC_CHANNEL, /* DmaDescription->DmaChannel */
+	DV_REGISTER_ARG_DESC_WIDTH,   /* DmaDescription->DmaWidth */
+	DV_REGISTER_ARG_DESC_MODE,    /* DemandMode | AutoInitialize << 1 */
+};
+/* IoMapTransfer, KeFlushIoBuffers and IoFlushAdapterBuffers as NDIS calls them: */
+enum dv_map_arg {
+	DV_MAP_ARG_OFFSET,
+	DV_MAP_ARG_LENGTH,
+	DV_MAP_ARG_WRITE,   /* WriteToDevice (KeFlushIoBuffers: ReadOperation) */
+	DV_MAP_ARG_BOUNCED, /* IoMapTransfer, once returned: the HAL used its map-register buffer */
+	DV_MAP_ARG_PHYS,    /* ... the address the 8237A was programmed with */
+	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
+};
+
+/* The context the handle-less calls act on (set by dv_ndis_bind), or NULL. */
+struct dv_ndis *dv_ndis_bound(void);
+
+/* The live context a handle names (the NdisWrapperHandle, MiniportAdapterHandle,
+ * WrapperConfigurationContext or a pool handle all are the context itself), or NULL. */
+struct dv_ndis *dv_ndis_of(NDIS_HANDLE h);
+/* The context that handed out DMA handle h (registered or not), else the bound one. */
+struct dv_ndis *dv_ndis_dma_owner(NDIS_HANDLE h);
+/* The context whose host allocations hold p (a buffer descriptor, a packet), else the bound one. */
+struct dv_ndis *dv_ndis_host_owner(const void *p);
+/* The context whose configuration handle h is, or NULL. */
+struct dv_ndis *dv_ndis_config_owner(NDIS_HANDLE h);
+
+/* Host memory for the driver (zeroed), freed with the context; host_free says whether p was one
+ * of this context's (and frees it). */
+void *dv_ndis_host_alloc(struct dv_ndis *ndis, size_t size);
+bool dv_ndis_host_free(struct dv_ndis *ndis, void *p);
+
+/* Physical pages of the simulated machine: first fit below limit (UINT32_MAX: none free), and
+ * marking a page used or free. */
+uint32_t dv_ndis_phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit);
+void dv_ndis_phys_mark(struct dv_ndis *ndis, uint32_t pfn, bool used);
+
+/* The driver's source location (File, Line of an ...At call) as a trace location. */
+uint16_t dv_ndis_loc(struct dv_ndis *ndis, const char *file, int line);
+/* The CPU's IRQL now. */
+uint8_t dv_ndis_irql(struct dv_ndis *nd);
+
+/* A call in progress: its record (UINT32_MAX when the records are full) and the cause to restore. */
+struct dv_ndis_call_scope {
+	uint32_t rec;
+	uint32_t saved_cause;
+};
+/* Opens call's record (args[0..nargs) in arg[], labelled with channel) and emits its
+ * DV_EV_CALL; until the matching dv_ndis_call_end, events carry src and loc as their cause. */
+struct dv_ndis_call_scope dv_ndis_call_begin(struct dv_ndis *ndis, enum dv_call call, uint16_t loc,
+                                             enum dv_src src, const uint32_t *args, unsigned nargs,
+                                             uint8_t channel);
+/* Records status, emits DV_EV_RETURN and restores the cause. */
+void dv_ndis_call_end(struct dv_ndis *ndis, struct dv_ndis_call_scope s, enum dv_call call,
+                      int32_t status);
 
 #endif
