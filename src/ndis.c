@@ -86,6 +86,15 @@ struct dv_ndis *dv_ndis_host_owner(const void *p)
 	return bound;
 }
 
+/* The context whose configuration handle h is. */
+struct dv_ndis *dv_ndis_config_owner(NDIS_HANDLE h)
+{
+	for (size_t i = 0; h && i < nlive; i++)
+		if (live[i] && (NDIS_HANDLE)&live[i]->config == h)
+			return live[i];
+	return NULL;
+}
+
 uint16_t dv_ndis_loc(struct dv_ndis *ndis, const char *file, int line)
 {
 	return dv_trace_loc(&ndis->sim->trace, file, line > 0 ? (uint32_t)line : 0);
@@ -714,101 +723,6 @@ VOID NdisMDeregisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt, const char *
 	nd->irq_registered = false;
 	Interrupt->Reserved[0] = NULL;
 	dv_ndis_call_end(nd, s, DV_CALL_DEREGISTER_INTERRUPT, 0);
-}
-
-/* ---- configuration ------------------------------------------------------------------------ */
-
-/* These three calls leave no call record and no event: recording them would add events before
- * every run's first port write, and the golden traces and screen dumps (which count events)
- * predate them. What they read shows in the driver's behaviour instead. */
-
-bool dv_ndis_set_config(struct dv_ndis *ndis, const char *keyword, uint32_t value)
-{
-	struct dv_ndis_config *c = &ndis->config;
-	if (!keyword || strlen(keyword) >= sizeof c->param[0].keyword)
-		return false;
-	uint32_t i = 0;
-	while (i < c->nparam && strcmp(c->param[i].keyword, keyword) != 0)
-		i++;
-	if (i == c->nparam) {
-		if (c->nparam == DV_NDIS_CONFIG_MAX)
-			return false;
-		c->nparam++;
-		strcpy(c->param[i].keyword, keyword);
-	}
-	c->param[i].value = value;
-	return true;
-}
-
-/* The context whose configuration handle h is. */
-struct dv_ndis *dv_ndis_config_owner(NDIS_HANDLE h)
-{
-	for (size_t i = 0; h && i < nlive; i++)
-		if (live[i] && (NDIS_HANDLE)&live[i]->config == h)
-			return live[i];
-	return NULL;
-}
-
-static char ascii_lower(unsigned c)
-{
-	return (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-}
-
-/* Does the counted UTF-16 keyword name the ASCII one? Registry value names compare without
- * regard to case. */
-static bool keyword_is(const NDIS_STRING *k, const char *ascii)
-{
-	size_t n = k->Length / sizeof(WCHAR);
-	if (!k->Buffer || strlen(ascii) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (k->Buffer[i] > 0x7F ||
-		    ascii_lower(k->Buffer[i]) != ascii_lower((unsigned char)ascii[i]))
-			return false;
-	return true;
-}
-
-VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
-                           NDIS_HANDLE WrapperConfigurationContext)
-{
-	struct dv_ndis *nd = dv_ndis_of(WrapperConfigurationContext);
-	if (nd)
-		nd->config.open = true;
-	if (ConfigurationHandle)
-		*ConfigurationHandle = nd ? (NDIS_HANDLE)&nd->config : NULL;
-	if (Status)
-		*Status = nd && ConfigurationHandle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
-}
-
-VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
-                           NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword,
-                           NDIS_PARAMETER_TYPE ParameterType)
-{
-	(void)ParameterType; /* "ignored in Windows NT and later" (NdisReadConfiguration) */
-	struct dv_ndis *nd = dv_ndis_config_owner(ConfigurationHandle);
-	NDIS_STATUS st = NDIS_STATUS_FAILURE;
-	if (nd && nd->config.open && Keyword && ParameterValue) {
-		struct dv_ndis_config *c = &nd->config;
-		for (uint32_t i = 0; i < c->nparam; i++) {
-			if (keyword_is(Keyword, c->param[i].keyword)) {
-				memset(&c->out, 0, sizeof c->out);
-				c->out.ParameterType = NdisParameterInteger;
-				c->out.ParameterData.IntegerData = c->param[i].value;
-				*ParameterValue = &c->out;
-				st = NDIS_STATUS_SUCCESS;
-				break;
-			}
-		}
-	}
-	if (Status)
-		*Status = st;
-}
-
-VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle)
-{
-	struct dv_ndis *nd = dv_ndis_config_owner(ConfigurationHandle);
-	if (nd)
-		nd->config.open = false;
 }
 
 /* ---- time and IRQL ----------------------------------------------------------------------- */
