@@ -1,4 +1,10 @@
-/* dmaviz: the NDIS 5.x calls a subordinate-DMA miniport makes, on the simulated PC.
+/* dmaviz: the NDIS 5.x calls a subordinate-DMA miniport makes, on the simulated PC. This file
+ * holds the contexts (the live ones, the bound one, the context a handle names), call records
+ * and their named arguments (arg_fields), the miniport's life cycle (DriverEntry, Initialize,
+ * Halt), the protocol above it that sends packets, the ISR and DPC, registration, port I/O and
+ * interrupt registration, time, IRQL and spin locks. The DMA channel is in ndis_dma.c; memory,
+ * buffers and packets in ndis_mem.c; the configuration in ndis_config.c; what the files share
+ * is declared in ndis_int.h.
  *
  * Documented behaviour comes from Microsoft's pages (the two in shared/seeds and their
  * neighbours); where the steps are inferred (facts §3), a comment says so.
