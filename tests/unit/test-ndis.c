@@ -624,6 +624,93 @@ static void test_two_contexts(void)
 	dv_sim_destroy(sb);
 }
 
+/* What the NDIS layer's files share (ndis_int.h): the owner lookups with two contexts alive, the
+ * bound context, the host and physical-page allocators, and a call record opened and closed. */
+static void test_layer_internals(void)
+{
+	struct dv_config cfg;
+	dv_config_default(&cfg);
+	struct dv_sim *sa = dv_sim_create(&cfg), *sb = dv_sim_create(&cfg);
+	struct dv_ndis *a = dv_ndis_create(sa), *b = dv_ndis_create(sb);
+	int junk;
+	CHECK(dv_ndis_bound() == b); /* dv_ndis_create binds the new context */
+	dv_ndis_bind(a);
+	CHECK(dv_ndis_bound() == a);
+	/* A context is its own adapter handle; anything else names none. */
+	CHECK(dv_ndis_of((NDIS_HANDLE)a) == a);
+	CHECK(dv_ndis_of((NDIS_HANDLE)b) == b);
+	CHECK(dv_ndis_of((NDIS_HANDLE)&junk) == NULL);
+	CHECK(dv_ndis_of(NULL) == NULL);
+	/* A DMA handle finds the context that handed it out, whichever is bound; a stranger the
+	 * bound one, where the misuse is reported. */
+	NDIS_DMA_DESCRIPTION d;
+	memset(&d, 0, sizeof d);
+	d.DmaChannelSpecified = TRUE;
+	d.DmaWidth = Width8Bits;
+	d.DmaChannel = 3;
+	NDIS_HANDLE hb = NULL;
+	dv_ndis_set_phase(b, DV_PHASE_INIT);
+	CHECK_EQ(NdisMRegisterDmaChannel(&hb, (NDIS_HANDLE)b, 3, FALSE, &d, 4096),
+	         NDIS_STATUS_SUCCESS);
+	CHECK(dv_ndis_dma_owner(hb) == b);
+	CHECK(dv_ndis_dma_owner((NDIS_HANDLE)&junk) == a);
+	CHECK(dv_ndis_of(hb) == NULL);
+	/* Host allocations: zeroed, owned by their context, freed only by it. */
+	unsigned char *p = dv_ndis_host_alloc(b, 16);
+	CHECK(p != NULL && p[0] == 0 && p[15] == 0);
+	CHECK(dv_ndis_host_owner(p) == b);
+	CHECK(dv_ndis_host_owner(&junk) == a);
+	CHECK(!dv_ndis_host_free(a, p));
+	CHECK(dv_ndis_host_free(b, p));
+	CHECK(!dv_ndis_host_free(b, &junk));
+	/* The configuration handle is the context's key, not the context. */
+	NDIS_STATUS st = NDIS_STATUS_FAILURE;
+	NDIS_HANDLE key = NULL;
+	NdisOpenConfiguration(&st, &key, (NDIS_HANDLE)b);
+	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
+	CHECK(dv_ndis_config_owner(key) == b);
+	CHECK(dv_ndis_config_owner((NDIS_HANDLE)b) == NULL);
+	CHECK(dv_ndis_config_owner(NULL) == NULL);
+	NdisCloseConfiguration(key);
+	/* Physical pages: first fit, two pages never across a 64 KiB block, a freed page is the
+	 * next one given, and nothing fits above the machine's memory. */
+	uint32_t first = dv_ndis_phys_alloc(a, 2, 0x01000000u);
+	CHECK(first != UINT32_MAX);
+	CHECK_EQ(first / 16, (first + 1) / 16);
+	uint32_t next = dv_ndis_phys_alloc(a, 1, 0x01000000u);
+	CHECK_EQ(next, first + 2);
+	dv_ndis_phys_mark(a, first, false);
+	CHECK_EQ(dv_ndis_phys_alloc(a, 1, 0x01000000u), first);
+	CHECK_EQ(dv_ndis_phys_alloc(a, 1, first * DV_PAGE_SIZE), UINT32_MAX);
+	/* A call record: its arguments and channel, the cause while it is open, its status. */
+	CHECK_EQ(dv_ndis_irql(a), DV_PASSIVE_LEVEL);
+	uint16_t loc = dv_ndis_loc(a, "here.c", 7);
+	const struct dv_loc *where = dv_trace_get_loc(&sa->trace, loc);
+	CHECK(where && strcmp(where->file, "here.c") == 0 && where->line == 7);
+	size_t ev = dv_trace_len(&sa->trace);
+	uint32_t args[2] = { 11, 22 };
+	struct dv_ndis_call_scope s =
+	        dv_ndis_call_begin(a, DV_CALL_SEND_COMPLETE, loc, DV_SRC_DRIVER, args, 2, 5);
+	CHECK_EQ(s.rec, a->nrec - 1);
+	CHECK_EQ(a->rec[s.rec].call, DV_CALL_SEND_COMPLETE);
+	CHECK_EQ(a->rec[s.rec].arg[1], 22);
+	CHECK_EQ(a->rec[s.rec].channel, 5);
+	CHECK_EQ(a->rec[s.rec].returned, 0);
+	CHECK_EQ(sa->cause_loc, loc);
+	CHECK_EQ(dv_trace_len(&sa->trace), ev + 1);
+	dv_ndis_call_end(a, s, DV_CALL_SEND_COMPLETE, NDIS_STATUS_RESOURCES);
+	CHECK_EQ(a->rec[s.rec].returned, 1);
+	CHECK_EQ(a->rec[s.rec].status, NDIS_STATUS_RESOURCES);
+	CHECK_EQ(sa->cause_loc, 0);
+	CHECK_EQ(dv_trace_len(&sa->trace), ev + 2);
+	/* Destroying the bound context unbinds it. */
+	dv_ndis_destroy(a);
+	CHECK(dv_ndis_bound() == NULL);
+	dv_ndis_destroy(b);
+	dv_sim_destroy(sa);
+	dv_sim_destroy(sb);
+}
+
 /* NdisOpenConfiguration / NdisReadConfiguration / NdisCloseConfiguration over the key the host
  * sets: a present keyword (any case), an absent one, a type the value is not, and handles that
  * are not a configuration's. None of it is recorded. */
@@ -964,8 +1051,9 @@ static void test_memory_allocation(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_register_ok), CHECK_CASE(test_two_contexts),
-           CHECK_CASE(test_read_configuration), CHECK_CASE(test_typed_records),
-           CHECK_CASE(test_register_refusals), CHECK_CASE(test_register_context_and_irql),
+           CHECK_CASE(test_layer_internals), CHECK_CASE(test_read_configuration),
+           CHECK_CASE(test_typed_records), CHECK_CASE(test_register_refusals),
+           CHECK_CASE(test_register_context_and_irql),
            CHECK_CASE(test_setup_programs_canonical_sequence),
            CHECK_CASE(test_setup_busy_touches_no_port), CHECK_CASE(test_setup_invalid_lengths),
            CHECK_CASE(test_complete_masks_and_keeps_residue), CHECK_CASE(test_complete_misuse),
