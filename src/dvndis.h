@@ -27,7 +27,7 @@ struct dv_sim;
 struct dv_call_record {
 	uint16_t call;   /* enum dv_call */
 	uint16_t loc;    /* caller's file:line (trace location id) */
-	uint32_t arg[6]; /* positional, by call (ndis.c); read them as dv_call_args */
+	uint32_t arg[6]; /* positional, by call (ndis_int.h); read them as dv_call_args */
 	int32_t status;  /* returned NDIS_STATUS (or value) */
 	uint8_t returned;
 	uint8_t channel;
@@ -39,7 +39,7 @@ struct dv_call_record {
 };
 
 /* A call record's arguments by name. Describe.c and the front ends read these; the positions
- * in arg[] are ndis.c's business. Which member holds is told by call. */
+ * in arg[] are the NDIS layer's business (ndis_int.h). Which member holds is told by call. */
 struct dv_args_dma {     /* NdisMSetupDmaTransfer, NdisMCompleteDmaTransfer */
 	uint32_t va;     /* the Buffer's virtual address as dv_ndis_va32 shows it; 0: NULL */
 	uint32_t offset; /* Offset */

@@ -936,7 +936,7 @@ static bool dma_registered(const struct dv_view *v, unsigned ch)
 	return false;
 }
 
-/* NDIS_DMA_BLOCK.InProgress of channel ch's handle at the cursor, as ndis.c holds it: set
+/* NDIS_DMA_BLOCK.InProgress of channel ch's handle at the cursor, as ndis_dma.c holds it: set
  * inside a Setup that passed its checks, just before its KeFlushIoBuffers; cleared inside a
  * Complete once IoFlushAdapterBuffers returned, and by a Deregister. */
 static bool dma_in_progress(const struct dv_view *v, unsigned ch)
