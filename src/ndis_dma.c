@@ -213,6 +213,24 @@ static void record_pages(struct dv_ndis *ndis, uint32_t rec, PNDIS_BUFFER Buffer
 		r->page[i] = Buffer->Pfn[i] * DV_PAGE_SIZE;
 }
 
+/* The common start of Setup and Complete: opens the call's record with its arguments (enum
+ * dv_dma_arg), the handle's channel and the Buffer's pages, checks the IRQL (at most
+ * DISPATCH_LEVEL) and returns the live handle (NULL: the dma-bad-handle rule fired). */
+static struct dv_dma_handle *transfer_begin(struct dv_ndis *nd, enum dv_call call, uint16_t loc,
+                                            NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
+                                            ULONG Offset, ULONG Length, BOOLEAN WriteToDevice,
+                                            struct dv_ndis_call_scope *s)
+{
+	uint8_t chan = channel_of(nd, MiniportDmaHandle);
+	uint32_t args[6];
+	dma_args(args, Buffer, Offset, Length, WriteToDevice);
+	*s = dv_ndis_call_begin(nd, call, loc, DV_SRC_DRIVER, args, 6, chan);
+	record_pages(nd, s->rec, Buffer);
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s->rec);
+	return handle_of(nd, MiniportDmaHandle, loc, s->rec);
+}
+
 VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, PNDIS_BUFFER Buffer,
                             ULONG Offset, ULONG Length, BOOLEAN WriteToDevice, const char *File,
                             int Line)
@@ -221,16 +239,11 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	if (!nd)
 		return;
 	uint16_t loc = dv_ndis_loc(nd, File, Line);
-	uint8_t chan = channel_of(nd, MiniportDmaHandle);
-	uint32_t args[6];
-	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc,
-	                                                 DV_SRC_DRIVER, args, 6, chan);
-	record_pages(nd, s.rec, Buffer);
+	struct dv_ndis_call_scope s;
+	struct dv_dma_handle *h = transfer_begin(nd, DV_CALL_SETUP_DMA_TRANSFER, loc,
+	                                         MiniportDmaHandle, Buffer, Offset, Length,
+	                                         WriteToDevice, &s);
 	NDIS_STATUS st;
-	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
-	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (!h) {
 		st = NDIS_STATUS_FAILURE;
 		goto out;
@@ -293,16 +306,11 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	if (!nd)
 		return;
 	uint16_t loc = dv_ndis_loc(nd, File, Line);
-	uint8_t chan = channel_of(nd, MiniportDmaHandle);
-	uint32_t args[6];
-	dma_args(args, Buffer, Offset, Length, WriteToDevice);
-	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc,
-	                                                 DV_SRC_DRIVER, args, 6, chan);
-	record_pages(nd, s.rec, Buffer);
+	struct dv_ndis_call_scope s;
+	struct dv_dma_handle *h = transfer_begin(nd, DV_CALL_COMPLETE_DMA_TRANSFER, loc,
+	                                         MiniportDmaHandle, Buffer, Offset, Length,
+	                                         WriteToDevice, &s);
 	NDIS_STATUS st = NDIS_STATUS_SUCCESS;
-	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
-	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (!h) {
 		st = NDIS_STATUS_FAILURE;
 		goto out;
