@@ -455,6 +455,96 @@ static void test_memory_rows_match_the_buffer(void)
 	}
 }
 
+/* ---- overlays: the rule's explanation, help, the quit question ---------------------------------- */
+
+/* Renders and says whether the last draw put overlay name ("overlay:explain", ...) on screen. */
+static bool shows(struct dv_sdl *s, const char *name)
+{
+	SDL_FreeSurface(render(s, W, H));
+	return dv_sdl_hit_rect(s, name, NULL);
+}
+
+static void test_overlays(void)
+{
+	struct dv_sdl *s = open_shot("06-busy.lesson");
+	if (!s)
+		return;
+	/* Step 2: NdisMSetupDmaTransfer on the busy channel fires dma-busy. */
+	CHECK(dv_sdl_goto_step(s, 2), "06-busy has a step 2");
+	SDL_Surface *plain = render(s, W, H);
+	CHECK(dv_sdl_key(s, SDLK_e, 0), "e quits");
+	SDL_Surface *img = render(s, W, H);
+	SDL_Rect box;
+	CHECK(dv_sdl_hit_rect(s, "overlay:explain", &box), "e draws no explanation");
+	CHECK(plain && img && hash_of(plain) != hash_of(img), "e changes nothing on screen");
+	/* The rule's title is drawn in the box: its pixels differ from the plain picture's. */
+	if (plain && img && dv_sdl_hit_rect(s, "overlay:explain", &box)) {
+		size_t differ = 0;
+		for (int y = box.y; y < box.y + box.h; y += 3)
+			for (int x = box.x; x < box.x + box.w; x += 3)
+				differ += pixel(plain, x, y) != pixel(img, x, y);
+		CHECK(differ > 1000, "the explanation's box is (nearly) empty: %zu pixels differ",
+		      differ);
+	}
+	SDL_FreeSurface(plain);
+	SDL_FreeSurface(img);
+	/* e closes it again; Esc closes it without asking to quit; a click closes it. */
+	CHECK(dv_sdl_key(s, SDLK_e, 0) && !shows(s, "overlay:explain"), "a second e keeps it");
+	dv_sdl_key(s, SDLK_e, 0);
+	CHECK(dv_sdl_key(s, SDLK_ESCAPE, 0) && !shows(s, "overlay:explain") &&
+	              !dv_sdl_hit_rect(s, "overlay:quit", NULL),
+	      "Esc over the explanation: it stays, or the window asks to quit");
+	dv_sdl_key(s, SDLK_e, 0);
+	CHECK(shows(s, "overlay:explain"), "e after Esc draws nothing");
+	dv_sdl_click(s, 5, 5);
+	CHECK(!shows(s, "overlay:explain"), "a click leaves the explanation open");
+	/* Another key closes it and is not swallowed: j moves on. */
+	dv_sdl_key(s, SDLK_e, 0);
+	size_t at = dv_sdl_pos(s);
+	dv_sdl_key(s, SDLK_j, 0);
+	CHECK(dv_sdl_pos(s) != at && !shows(s, "overlay:explain"),
+	      "j over the explanation was swallowed (pos %zu -> %zu)", at, dv_sdl_pos(s));
+
+	/* ? lists e, and Esc closes help without asking to quit. */
+	char help[4096];
+	dv_keymap_help(DV_FRONT_SDL, help, sizeof help);
+	CHECK(strstr(help, "\ne ") != NULL, "the window's help does not list e");
+	CHECK(strstr(help, "\nEsc ") != NULL, "the window's help does not list Esc");
+	dv_sdl_key(s, SDLK_QUESTION, 0);
+	CHECK(shows(s, "overlay:help"), "? draws no help");
+	CHECK(dv_sdl_key(s, SDLK_ESCAPE, 0) && !shows(s, "overlay:help") &&
+	              !dv_sdl_hit_rect(s, "overlay:quit", NULL),
+	      "Esc over help: help stays, or the window asks to quit");
+
+	/* Esc with nothing open asks; n, another key or a click goes back; y and Enter quit. */
+	CHECK(dv_sdl_key(s, SDLK_ESCAPE, 0), "Esc quits at once");
+	CHECK(shows(s, "overlay:quit"), "Esc draws no quit question");
+	CHECK(dv_sdl_key(s, SDLK_n, 0) && !shows(s, "overlay:quit"), "n does not go back");
+	at = dv_sdl_pos(s);
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	CHECK(dv_sdl_key(s, SDLK_k, 0) && dv_sdl_pos(s) == at && !shows(s, "overlay:quit"),
+	      "a key that cancels the question also acted");
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	dv_sdl_click(s, 5, 5);
+	CHECK(!shows(s, "overlay:quit"), "a click leaves the quit question");
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	CHECK(!dv_sdl_key(s, SDLK_y, 0), "Esc y does not quit");
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	CHECK(!dv_sdl_key(s, SDLK_RETURN, 0), "Esc Enter does not quit");
+	CHECK(!dv_sdl_key(s, SDLK_q, 0), "q no longer quits at once");
+	dv_sdl_close(s);
+
+	/* Before any rule fired, e says so and opens nothing. */
+	s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	dv_sdl_goto_step(s, 1);
+	dv_sdl_key(s, SDLK_e, 0);
+	CHECK(!shows(s, "overlay:explain") && strstr(dv_sdl_status(s), "no verifier rule"),
+	      "e with no rule fired: '%s'", dv_sdl_status(s));
+	dv_sdl_close(s);
+}
+
 /* ] and [ walk the course in file-name order. */
 static void test_lessons(void)
 {
@@ -721,6 +811,7 @@ int main(int argc, char **argv)
 	test_mouse();
 	test_ask();
 	test_lessons();
+	test_overlays();
 	test_wires_follow_the_channel();
 	test_memory_rows_match_the_buffer();
 	test_themes_and_sizes();

@@ -1134,6 +1134,65 @@ static void draw_tooltip(SDL_Renderer *r, struct dv_sdl *s, const struct layout 
 		        s->th->text, NULL);
 }
 
+/* A box in the middle of the screen for an overlay (help, the rule's explanation, the quit
+ * question), w x h clipped to the output; named "overlay:NAME" for tests and clicks. */
+static SDL_Rect overlay_box(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, int w, int h,
+                            const char *name)
+{
+	int u = L->u;
+	if (w > L->W)
+		w = L->W;
+	if (h > L->H)
+		h = L->H;
+	SDL_Rect b = { (L->W - w) / 2, (L->H - h) / 2, w, h };
+	fill(r, b.x, b.y, b.w, b.h, s->th->tip);
+	frame(r, b, 2 * u, s->th->changed);
+	hit_add(s, b, NULL, "overlay:%s", name);
+	return b;
+}
+
+/* e: the verifier rule that fired last, explained (dv_view_rule: its title, then what it
+ * checks, why it matters and the fix), wrapped to the box. e, Esc or a click closes it. */
+static void draw_explain(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	int u = L->u;
+	const char *close = "(e, Esc or a click closes this)";
+	for (int pass = 0; pass < 2; pass++) {
+		const struct dv_font *f = pass ? &s->small : &s->big;
+		size_t cells = (size_t)((L->W * 8 / 10 - 12 * u) / f->cw);
+		if (cells > 76)
+			cells = 76;
+		dv_view_rule(&s->ss->view, &s->tmp, cells);
+		int h = ((int)s->tmp.n + 2) * f->lh + 8 * u;
+		if (pass == 0 && h > L->H * 9 / 10)
+			continue; /* too long for the big font */
+		size_t head = strlen(s->tmp.title) + 2 + strlen(close);
+		size_t wide = head > cells ? head : cells;
+		int w = (int)wide * f->cw + 12 * u;
+		SDL_Rect b = overlay_box(r, s, L, w, h, "explain");
+		int x = b.x + 6 * u, y = b.y + 4 * u;
+		textf(r, f, true, x, y, s->th->changed, "%s  %s", s->tmp.title, close);
+		y += 2 * f->lh;
+		size_t max = (size_t)((b.w - 12 * u) / f->cw);
+		for (size_t i = 0; i < s->tmp.n && y + f->lh <= b.y + b.h; i++, y += f->lh)
+			vline_at(r, s, f, x, y, &s->tmp.line[i], max);
+		return;
+	}
+}
+
+/* Esc with nothing open: the window asks before it closes. */
+static void draw_quit(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	const struct dv_font *bf = &s->big, *sf = &s->small;
+	int u = L->u;
+	const char *q = "Quit dmaviz? y/n", *how = "y or Enter quits; any other key goes back";
+	int w = (int)strlen(how) * sf->cw, qw = (int)strlen(q) * bf->cw;
+	w = (w > qw ? w : qw) + 16 * u;
+	SDL_Rect b = overlay_box(r, s, L, w, bf->lh + sf->lh + 12 * u, "quit");
+	textf(r, bf, true, b.x + (b.w - qw) / 2, b.y + 4 * u, s->th->changed, "%s", q);
+	textf(r, sf, false, b.x + 8 * u, b.y + 6 * u + bf->lh, s->th->text, "%s", how);
+}
+
 /* ?: the keys, generated from the key table both front ends use (ui/app/keymap.c), and the
  * mouse. Its text shrinks to the small font when the big one does not fit. */
 static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
@@ -1160,11 +1219,8 @@ static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 	int w = (int)longest * f->cw + 12 * u, h = (n + 2) * f->lh + 8 * u;
 	if (w > L->W)
 		w = L->W;
-	int x = (L->W - w) / 2, y = (L->H - h) / 2;
-	if (y < 0)
-		y = 0;
-	fill(r, x, y, w, h, s->th->tip);
-	frame(r, (SDL_Rect){ x, y, w, h }, 2 * u, s->th->changed);
+	SDL_Rect b = overlay_box(r, s, L, w, h, "help");
+	int x = b.x, y = b.y;
 	textf(r, f, true, x + 6 * u, y + 4 * u, s->th->changed, "Keys (any key closes this)");
 	const char *c = text;
 	for (int i = 0; i < n; i++) {
@@ -1438,6 +1494,10 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	}
 	if (s->help)
 		draw_help(r, s, &L);
+	else if (s->explain)
+		draw_explain(r, s, &L);
 	else
 		draw_tooltip(r, s, &L);
+	if (s->ask_quit)
+		draw_quit(r, s, &L);
 }
