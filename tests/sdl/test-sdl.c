@@ -306,6 +306,17 @@ static void test_ask(void)
 		dv_sdl_key(s, SDLK_j, 0);
 	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "j never stopped at a question: '%s'",
 	      dv_sdl_status(s));
+	/* The toast that says so lies in the control row, beside the timeline: it covers none
+	 * of the question above (it was drawn over the narration's last lines). */
+	SDL_FreeSurface(render(s, W, H));
+	SDL_Rect st, play, tl;
+	CHECK(dv_sdl_hit_rect(s, "status", &st), "the gate's message is not drawn");
+	CHECK(dv_sdl_hit_rect(s, "button:play", &play) && st.y >= play.y &&
+	              st.y + st.h <= play.y + play.h && st.x + st.w <= W,
+	      "the toast (y %d-%d) is not in the control row (y %d-%d)", st.y, st.y + st.h, play.y,
+	      play.y + play.h);
+	CHECK(!dv_sdl_hit_rect(s, "timeline", &tl) || !SDL_HasIntersection(&st, &tl),
+	      "the toast covers the timeline");
 	size_t at = dv_sdl_pos(s);
 	unsigned step = dv_sdl_step(s);
 	dv_sdl_key(s, SDLK_j, 0);

@@ -1043,8 +1043,21 @@ static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout
 			x += textf(r, sf, false, x, y, th->dim, "%u/s", dv_sdl_rate(s)) + 3 * u;
 		}
 	}
-	/* The timeline: one equal segment per shown step, the cursor's place marked. */
+	/* The status toast (what a key or a click last reported) sits at the row's right end, so
+	 * it covers no narration and no question; the timeline takes the room left of it, and
+	 * gives it all to a long message. */
 	int tx = x + 4 * u, tw = L->W - L->cpu.x - tx;
+	if (s->status[0]) {
+		size_t len = strlen(s->status), room = (size_t)((tw - 8 * u) / sf->cw);
+		size_t n = dv_vtext_bytes_for(s->status, len, room);
+		int w = (int)dv_vtext_cells(s->status, n) * sf->cw + 8 * u;
+		SDL_Rect st = { L->W - L->cpu.x - w, y, w, h };
+		fill(r, st.x, st.y, st.w, st.h, th->tip);
+		text_at(r, sf, true, st.x + 4 * u, st.y, s->status, n, th->changed, NULL);
+		hit_add(s, st, NULL, "status");
+		tw = st.x - 6 * u - tx;
+	}
+	/* The timeline: one equal segment per shown step, the cursor's place marked. */
 	unsigned nshown = 0;
 	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++)
 		nshown += dv_sdl_step_shown(s, k);
@@ -1486,12 +1499,6 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	draw_side(r, s, &L);
 	draw_narration(r, s, &L, narr_font);
 	draw_controls(r, s, &L);
-	if (s->status[0]) {
-		int w = (int)dv_vtext_cells(s->status, strlen(s->status)) * sf->cw + 8 * u;
-		int x = W - w - cpu.x, y = L.controls.y - sf->lh - 4 * u;
-		fill(r, x, y, w, sf->lh + 2 * u, th->tip);
-		textf(r, sf, true, x + 4 * u, y + u, th->changed, "%s", s->status);
-	}
 	if (s->help)
 		draw_help(r, s, &L);
 	else if (s->explain)
