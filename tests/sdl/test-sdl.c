@@ -434,6 +434,54 @@ static void test_wires_follow_the_channel(void)
 	dv_sdl_close(s);
 }
 
+/* The colour in the middle of a stub from box hit "reg:NAME.0" down to the bus. */
+static uint32_t stub_pixel(struct dv_sdl *s, SDL_Surface *img, const char *reg)
+{
+	SDL_Rect box, bus;
+	if (!img || !dv_sdl_hit_rect(s, reg, &box) || !dv_sdl_hit_rect(s, "bus", &bus))
+		return 0;
+	return pixel(img, box.x + box.w / 2, bus.y - 2);
+}
+
+/* 12-modes moves bytes on channel 2, where no device is: the DREQ/DACK wires are the NIC's
+ * (channel 1), the NIC's bus stub stays dark, and the 8237A box says channel 2 has no device.
+ * 03-send's channel 1 is the NIC's: its bytes light the card's stub. */
+static void test_devices_only_on_their_channel(void)
+{
+	struct dv_sdl *s = open_shot("12-modes.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_goto_step(s, 1), "12-modes has a step 1");
+	SDL_Surface *img = render(s, W, H);
+	CHECK(dv_sdl_hit_rect(s, "wire:\xe2\x86\x90 DREQ1", NULL) &&
+	              dv_sdl_hit_rect(s, "wire:DACK1 \xe2\x86\x92", NULL),
+	      "12-modes: the NIC's wires are not DREQ1/DACK1");
+	CHECK(!dv_sdl_hit_rect(s, "wire:\xe2\x86\x90 DREQ2", NULL) &&
+	              !dv_sdl_hit_rect(s, "wire:DACK2 \xe2\x86\x92", NULL),
+	      "12-modes: a DREQ2/DACK2 wire is drawn to the NIC, which is on channel 1");
+	CHECK(dv_sdl_hit_rect(s, "reg:dma.6", NULL),
+	      "12-modes: the 8237A box does not say channel 2 has no device");
+	uint32_t idle = stub_pixel(s, img, "reg:cpu.0"), card = stub_pixel(s, img, "reg:nic.0");
+	CHECK(idle && card == idle, "12-modes: the NIC's bus stub is lit (0x%06x, idle 0x%06x)",
+	      card, idle);
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
+
+	s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_goto_step(s, 3), "03-send has a step 3");
+	img = render(s, W, H);
+	CHECK(!dv_sdl_hit_rect(s, "reg:dma.6", NULL),
+	      "03-send: a no-device line on the NIC's channel");
+	idle = stub_pixel(s, img, "reg:cpu.0");
+	card = stub_pixel(s, img, "reg:nic.0");
+	CHECK(idle && card != idle,
+	      "03-send step 3: the NIC's bus stub is dark while it took bytes");
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
+}
+
 /* ---- the memory box: its title, bars and hex rows describe one buffer ------------------------- */
 
 /* At the end of every step of every lesson that sets up an NDIS transfer, the hex rows lie in
@@ -824,6 +872,7 @@ int main(int argc, char **argv)
 	test_lessons();
 	test_overlays();
 	test_wires_follow_the_channel();
+	test_devices_only_on_their_channel();
 	test_memory_rows_match_the_buffer();
 	test_themes_and_sizes();
 	test_theme_files_and_icon();

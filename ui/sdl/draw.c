@@ -272,27 +272,39 @@ static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, ui
 	return false;
 }
 
-/* A signal's level: 2 high now, 1 high at some point of this move, 0 low. */
+/* A signal's level: 2 high now, 1 high at some point of this move (at its start, or raised
+ * and dropped inside it: between single-mode transfers the 8237A drops HRQ at the end of the
+ * DMA cycle), 0 low throughout. */
 static int level(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
 	if (now(s, slot, index) & bits)
 		return 2;
-	return pulsed(s, slot, index, bits) ? 1 : 0;
+	return (before(s, slot, index) & bits) || pulsed(s, slot, index, bits) ? 1 : 0;
+}
+
+/* The channel the machine's NIC is wired to (its DRQ/DACK pair): the only DMA channel with a
+ * device. The others have none; a lesson plays one with `dreq`. */
+static unsigned nic_channel(const struct dv_sdl *s)
+{
+	return dv_sim_config(s->ss->view.sim)->nic_channel;
 }
 
 /* The DMA transfers and wire bytes of the current move. */
 struct moves {
 	size_t xfers, wtx, wrx;
+	size_t nic_xfers; /* of the transfers, those on the NIC's channel (the card took part) */
 	size_t last_xfer; /* index of the newest transfer event; valid when xfers */
 };
 
 static struct moves moves_of(const struct dv_sdl *s)
 {
-	struct moves m = { 0, 0, 0, 0 };
+	struct moves m = { 0, 0, 0, 0, 0 };
 	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
+	unsigned nch = nic_channel(s);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++) {
 		if (ev[i].kind == DV_EV_XFER) {
 			m.xfers++;
+			m.nic_xfers += ev[i].chan == nch;
 			m.last_xfer = i;
 		} else if (ev[i].kind == DV_EV_WIRE) {
 			if (ev[i].index)
@@ -569,6 +581,10 @@ static const char D_DACK[] =
 static const char D_TC[] =
         "TC (terminal count): pulses on the last transfer, when the count rolls "
         "from 0 to 0xFFFF. The card uses it to know the DMA part of the frame is over.";
+static const char D_NODEV[] =
+        "No device is wired to this channel's DREQ and DACK (the NIC sits on another one): the "
+        "lesson raises DREQ itself with `dreq`, and a byte DMA reads goes onto the floating bus, "
+        "where no card takes it; a byte DMA writes to memory is 0xFF, the floating bus.";
 static const char D_IRQW[] = "The card's interrupt line, over the top to the CPU's interrupt "
                              "controller.";
 static const char D_BUF[] =
@@ -665,9 +681,13 @@ static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *
 	         value = xfer->new_value & (width == 2 ? 0xFFFFu : 0xFFu);
 	const struct dv_font *f = &s->small;
 	int u = L->u;
-	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. */
-	int mx = L->mem.x + L->mem.w / 2, nx = L->nic.x + L->nic.w / 2;
-	int my = L->mem.y, ny = L->nic.y + L->nic.h, by = L->bus_y;
+	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. On a
+	 * channel with no device the byte goes onto the floating bus and no card takes it: the
+	 * path ends on the bus, short of the NIC. */
+	bool card = xfer->chan == nic_channel(s);
+	int mx = L->mem.x + L->mem.w / 2;
+	int nx = card ? L->nic.x + L->nic.w / 2 : L->page.x + L->page.w;
+	int my = L->mem.y, by = L->bus_y, ny = card ? L->nic.y + L->nic.h : by;
 	double a = (double)(my - by), b = (double)(nx - mx), c = (double)(by - ny);
 	double len = a + b + c;
 	if (to_memory)
@@ -1266,6 +1286,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	/* bit: the channel's bit in its chip's mask and status; line: its DREQ and DACK lines,
 	 * one bit per channel 0-7 on the bus. */
 	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4), line = 1u << ch;
+	/* The DREQ/DACK wires are the NIC's, on the channel the machine wires it to. */
+	unsigned nch = nic_channel(s), nline = 1u << nch;
 	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
 
 	/* Title, and where the learner is. */
@@ -1280,9 +1302,9 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
-	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, line), dack = level(s, DV_SLOT_BUS_DACK, 0, line);
-	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1) ? level(s, DV_SLOT_DMA_HRQ, 1, 1) :
-	                                            level(s, DV_SLOT_DMA_HRQ, 0, 1);
+	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, nline), dack = level(s, DV_SLOT_BUS_DACK, 0, nline);
+	/* DMA2's HRQ is the one on the CPU's HOLD pin (DMA1's goes to DMA2's channel 4). */
+	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1);
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
 	unsigned irq = v->now.st.nic.irq;
 	int irql = level(s, DV_SLOT_NIC_IRQ_LEVEL, 0, 1);
@@ -1293,7 +1315,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	wire(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, 0, u);
 	wire(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y,
 	     moved ? 1 : 0, u);
-	wire(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, moved ? 1 : 0, u);
+	wire(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y,
+	     mv.nic_xfers ? 1 : 0, u);
 	wire(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved ? 1 : 0, u);
 	wire(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved ? 1 : 0, u);
 	int bl = owner ? 2 : moved ? 1 : 0;
@@ -1313,9 +1336,9 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	       u);
 	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92", D_HLDA,
 	       hlda, u);
-	snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", ch);
+	snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", nch);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 28 / 100, lab, D_DREQ, dreq, u);
-	snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", ch);
+	snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", nch);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 58 / 100, lab, D_DACK, dack, u);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", D_TC, tc,
 	       u);
@@ -1355,7 +1378,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_view_dma(v, &s->tmp);
 	bool dma_chg = panel_changed(&s->tmp);
 	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
-	bool active = moved || dack ||
+	bool active = moved || level(s, DV_SLOT_BUS_DACK, 0, line) ||
 	              now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
 	panel_reset(s, p);
 	uint32_t mode = now(s, DV_SLOT_DMA_MODE, ch);
@@ -1403,6 +1426,17 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	else
 		dv_vline_add(l, active ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s",
 		             active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
+	if (ch != nch) {
+		/* No device on this channel: no wire to draw; its lines as the bus has them. */
+		l = add_line(s, p, D_NODEV);
+		dv_vline_add(l, DV_ROLE_NORMAL, "DREQ%u ", ch);
+		dv_vline_add(l, role(s, DV_SLOT_BUS_DREQ, 0), "%u",
+		             (now(s, DV_SLOT_BUS_DREQ, 0) & line) ? 1u : 0u);
+		dv_vline_add(l, DV_ROLE_NORMAL, "  DACK%u ", ch);
+		dv_vline_add(l, role(s, DV_SLOT_BUS_DACK, 0), "%u",
+		             (now(s, DV_SLOT_BUS_DACK, 0) & line) ? 1u : 0u);
+		dv_vline_add(l, DV_ROLE_DIM, "  no device on channel %u", ch);
+	}
 	char dtitle[96];
 	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch,
 	         chip ? "16-bit" : "8-bit");
