@@ -845,7 +845,7 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	int plot_x = a.x + label_w, plot_w = a.w - label_w;
 	int colw = 6 * u; /* one bus cycle */
 	size_t cols = (size_t)(plot_w / colw);
-	struct dv_vtiming td;
+	static struct dv_vtiming td; /* 9 KiB: not on the stack */
 	dv_view_timing_data(&s->ss->view, cols, &td);
 	s->tim_first = td.first;
 	s->tim_colw = colw;
@@ -855,16 +855,26 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 		int y = a.y + 2 * u + sig * rowh;
 		textf(r, sf, false, a.x + 2 * u, y, th->text, "%s", td.name[sig]);
 		int hi_y = y + 3 * u, lo_y = y + rowh - 4 * u;
+		/* A cycle in three parts, as the model has the signal in it: its level as the cycle
+		 * begins, whether it is high inside, its level as the cycle ends. So HRQ dropped at
+		 * the end of a single-mode transfer and raised in the CPU's next cycle shows the
+		 * dip, and HLDA a pulse inside each DMA cycle. */
+		bool prev = false;
 		for (size_t c = 0; c < td.ncols; c++) {
-			int x = plot_x + (int)c * colw;
-			bool h = td.hi[sig][c];
-			SDL_Color col = h ? th->wire_on : th->wire_off;
-			fill(r, x, h ? hi_y : lo_y, colw, 2 * u, col);
-			if (c > 0 && td.hi[sig][c - 1] != h)
-				fill(r, x, hi_y, u, lo_y - hi_y + 2 * u, col);
-			if (h)
-				fill(r, x, hi_y + 2 * u, colw, lo_y - hi_y - 2 * u,
-				     (SDL_Color){ col.r / 5, col.g / 5, col.b / 5, 255 });
+			bool part[3] = { td.start[sig][c], td.hi[sig][c], td.end[sig][c] };
+			for (int k = 0; k < 3; k++) {
+				int x = plot_x + (int)c * colw + colw * k / 3;
+				int w = plot_x + (int)c * colw + colw * (k + 1) / 3 - x;
+				bool h = part[k];
+				SDL_Color col = h ? th->wire_on : th->wire_off;
+				fill(r, x, h ? hi_y : lo_y, w, 2 * u, col);
+				if ((c > 0 || k > 0) && prev != h)
+					fill(r, x, hi_y, u, lo_y - hi_y + 2 * u, col);
+				if (h)
+					fill(r, x, hi_y + 2 * u, w, lo_y - hi_y - 2 * u,
+					     (SDL_Color){ col.r / 5, col.g / 5, col.b / 5, 255 });
+				prev = h;
+			}
 		}
 	}
 	/* The cursor's cycle is the last column. */
@@ -1302,7 +1312,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
-	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, nline), dack = level(s, DV_SLOT_BUS_DACK, 0, nline);
+	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, nline),
+	    dack = level(s, DV_SLOT_BUS_DACK, 0, nline);
 	/* DMA2's HRQ is the one on the CPU's HOLD pin (DMA1's goes to DMA2's channel 4). */
 	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1);
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
