@@ -482,6 +482,94 @@ static void test_devices_only_on_their_channel(void)
 	dv_sdl_close(s);
 }
 
+/* ---- the second cue: thick and solid, thick and dashed, thin and dashed ------------------------- */
+
+static uint32_t rgb(const struct dv_theme *th, int wc)
+{
+	return (uint32_t)th->win[wc].r << 16 | (uint32_t)th->win[wc].g << 8 | th->win[wc].b;
+}
+
+/* Along signal wire name (its hit rectangle; the line lies 4u above its bottom, u = 2 at 720
+ * lines): how many dashes of colour c, and how thick the first one is. */
+static void wire_shape(struct dv_sdl *s, SDL_Surface *img, const char *name, uint32_t c,
+                       int *dashes, int *thick)
+{
+	SDL_Rect r;
+	*dashes = *thick = 0;
+	if (!img || !dv_sdl_hit_rect(s, name, &r))
+		return;
+	int y = r.y + r.h - 8, first = -1;
+	bool in = false;
+	for (int x = r.x + 1; x < r.x + r.w - 1; x++) {
+		bool on = pixel(img, x, y) == c;
+		if (on && !in) {
+			(*dashes)++;
+			if (first < 0)
+				first = x;
+		}
+		in = on;
+	}
+	if (first < 0)
+		return;
+	int top = y, bottom = y;
+	while (top > 0 && pixel(img, first, top - 1) == c)
+		top--;
+	while (bottom + 1 < img->h && pixel(img, first, bottom + 1) == c)
+		bottom++;
+	*thick = bottom - top + 1;
+}
+
+/* A signal's level shows in the line as well as the colour, and a legend names the cues. */
+static void test_wire_cues(void)
+{
+	const struct dv_theme *th = dv_theme_builtin();
+	uint32_t on = rgb(th, DV_WC_wire_on), pulse = rgb(th, DV_WC_wire_pulse),
+	         off = rgb(th, DV_WC_wire_off);
+	int dashes, thick;
+	struct dv_sdl *s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	/* Step 1: TC is low, thin and dashed; the legend is on screen, clear of the boxes. */
+	dv_sdl_goto_step(s, 1);
+	SDL_Surface *img = render(s, W, H);
+	wire_shape(s, img, "wire:TC \xe2\x86\x92", off, &dashes, &thick);
+	CHECK(dashes >= 4 && thick > 0 && thick <= 5, "a low wire: %d dashes, %d px thick", dashes,
+	      thick);
+	SDL_Rect leg, box;
+	CHECK(dv_sdl_hit_rect(s, "legend", &leg) && leg.x >= 0 && leg.y >= 0 &&
+	              leg.x + leg.w <= W && dv_sdl_hit_rect(s, "box:dma", &box) &&
+	              !SDL_HasIntersection(&leg, &box) && leg.y + leg.h <= box.y,
+	      "no legend of the wires, or it overlaps the 8237A");
+	SDL_FreeSurface(img);
+	/* Step 3: HLDA rose and fell in the step: thick and dashed. */
+	dv_sdl_goto_step(s, 3);
+	img = render(s, W, H);
+	wire_shape(s, img, "wire:HLDA \xe2\x86\x92", pulse, &dashes, &thick);
+	CHECK(dashes >= 3 && thick >= 10, "a wire high during the move: %d dashes, %d px thick",
+	      dashes, thick);
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
+	/* Playing single mode: HRQ high now (the CPU's cycle between transfers) is solid. */
+	s = open_shot("12-modes.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_play_step(s, 1), "12-modes: play step 1");
+	bool seen = false;
+	for (int i = 0; i < 400 && !seen && dv_sdl_playing(s); i++) {
+		dv_sdl_tick(s, 100);
+		img = render(s, W, H);
+		wire_shape(s, img, "wire:HRQ \xe2\x86\x90", on, &dashes, &thick);
+		seen = dashes > 0;
+		if (seen)
+			CHECK(dashes == 1 && thick >= 10,
+			      "HRQ high now: %d dashes, %d px thick (solid and thick)", dashes,
+			      thick);
+		SDL_FreeSurface(img);
+	}
+	CHECK(seen, "12-modes: HRQ never drawn high while single mode played");
+	dv_sdl_close(s);
+}
+
 /* ---- the memory box: its title, bars and hex rows describe one buffer ------------------------- */
 
 /* At the end of every step of every lesson that sets up an NDIS transfer, the hex rows lie in
@@ -873,6 +961,7 @@ int main(int argc, char **argv)
 	test_overlays();
 	test_wires_follow_the_channel();
 	test_devices_only_on_their_channel();
+	test_wire_cues();
 	test_memory_rows_match_the_buffer();
 	test_themes_and_sizes();
 	test_theme_files_and_icon();

@@ -482,17 +482,45 @@ static SDL_Color wire_color(const struct dv_sdl *s, int lvl)
 	return lvl == 2 ? s->th->wire_on : lvl == 1 ? s->th->wire_pulse : s->th->wire_off;
 }
 
-/* An axis-parallel line from (x1, y1) to (x2, y2), thick when lit. */
+/* An axis-parallel line from (x1, y1) to (x2, y2), thick when lit; dash and gap are the
+ * lengths of its dashes (gap 0: solid). */
+static void line_at(SDL_Renderer *r, int x1, int y1, int x2, int y2, int t, int dash, int gap,
+                    SDL_Color c)
+{
+	bool across = y1 == y2;
+	int a = across ? (x1 < x2 ? x1 : x2) : (y1 < y2 ? y1 : y2);
+	int len = across ? abs(x2 - x1) : abs(y2 - y1);
+	if (gap <= 0 || dash <= 0)
+		dash = len;
+	for (int k = 0; k < len; k += dash + (gap > 0 ? gap : 0)) {
+		int n = k + dash <= len ? dash : len - k;
+		if (across)
+			fill(r, a + k, y1 - t / 2, n, t, c);
+		else
+			fill(r, x1 - t / 2, a + k, t, n, c);
+	}
+}
+
+/* A signal wire. Its level shows in two ways, colour and line (the legend names both, for a
+ * viewer who cannot tell the colours apart): high now, thick and solid; high at some point of
+ * the move, thick and dashed; low, thin and dashed. */
 static void wire(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2, int y2, int lvl,
                  int u)
 {
-	int t = lvl ? 6 * u : 2 * u;
-	SDL_Color c = wire_color(s, lvl);
-	if (y1 == y2)
-		fill(r, x1 < x2 ? x1 : x2, y1 - t / 2, abs(x2 - x1), t, c);
-	else
-		fill(r, x1 - t / 2, y1 < y2 ? y1 : y2, t, abs(y2 - y1), c);
+	line_at(r, x1, y1, x2, y2, lvl ? 6 * u : 2 * u, lvl == 1 ? 8 * u : 3 * u,
+	        lvl == 2 ? 0 : 3 * u, wire_color(s, lvl));
 }
+
+/* A data path to the bus or the network wire: solid, thick while bytes went along it. */
+static void path(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2, int y2, bool lit,
+                 int u)
+{
+	line_at(r, x1, y1, x2, y2, lit ? 6 * u : 2 * u, 0, 0, wire_color(s, lit ? 1 : 0));
+}
+
+/* The legend of the wires' cues, in a small box at (x, y) no wider than room; its right end,
+ * or x when it does not fit. */
+static int legend(SDL_Renderer *r, struct dv_sdl *s, int x, int y, int room, int u);
 
 /* A labelled signal between two boxes: label above the line, centred. */
 static void signal(SDL_Renderer *r, struct dv_sdl *s, int x1, int x2, int y, const char *label,
@@ -613,7 +641,38 @@ static const char D_TIMING[] =
         "column to go to the end of that cycle.";
 static const char D_TIMELINE[] = "The whole lesson, one segment per step: click to go there.";
 
+static const char D_LEGEND[] =
+        "How a wire shows its signal, besides its colour: thick and solid, high (asserted) now; "
+        "thick and dashed, high at some point of the last move and low now (a pulse, or dropped "
+        "as the cycle ended); thin and dashed, low. The bus stubs are data paths: thick while "
+        "bytes went along them.";
+
 /* ---- the screen ---------------------------------------------------------------------------------- */
+
+static int legend(SDL_Renderer *r, struct dv_sdl *s, int x, int y, int room, int u)
+{
+	static const struct {
+		int lvl;
+		const char *what;
+	} rows[] = { { 2, "high" }, { 1, "high in the move" }, { 0, "low" } };
+	const struct dv_font *f = &s->small;
+	int sample = 3 * f->cw, w = 4 * u;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		w += sample + f->cw + (int)strlen(rows[i].what) * f->cw + 2 * f->cw;
+	if (w > room)
+		return x;
+	SDL_Rect b = { x, y, w, f->lh };
+	fill(r, b.x, b.y, b.w, b.h, s->th->panel);
+	frame(r, b, u > 1 ? u / 2 : 1, s->th->border);
+	int cx = x + 2 * u, my = y + f->lh / 2;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		wire(r, s, cx, my, cx + sample, my, rows[i].lvl, u);
+		cx += sample + f->cw;
+		cx += textf(r, f, false, cx, y, s->th->text, "%s", rows[i].what) + 2 * f->cw;
+	}
+	hit_add(s, b, D_LEGEND, "legend");
+	return b.x + b.w + 2 * u;
+}
 
 static const char *level_name(unsigned irql)
 {
@@ -1323,13 +1382,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	size_t moved = mv.xfers;
 
 	/* The bus and the stubs to it. */
-	wire(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, 0, u);
-	wire(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y,
-	     moved ? 1 : 0, u);
-	wire(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y,
-	     mv.nic_xfers ? 1 : 0, u);
-	wire(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved ? 1 : 0, u);
-	wire(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved ? 1 : 0, u);
+	path(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, false, u);
+	path(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y, moved, u);
+	path(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, mv.nic_xfers, u);
+	path(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved, u);
+	path(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved, u);
 	int bl = owner ? 2 : moved ? 1 : 0;
 	int bus_top = L.bus_y - L.bus_h / 2;
 	fill(r, cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h, wire_color(s, bl));
@@ -1339,7 +1396,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	      owner ? "DMA" : "CPU");
 	hit_add(s, (SDL_Rect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, D_BUS, "bus");
 	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
-	wire(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
+	path(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
 
 	/* HRQ / HLDA between the CPU and the 8237A; DREQ / DACK / TC between the NIC and it. */
 	char lab[64];
@@ -1361,9 +1418,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	snprintf(lab, sizeof lab, "\xe2\x86\x90 IRQ%u", irq);
 	text_at(r, sf, irql != 0, nic.x - 9 * sf->cw, iy - sf->lh - 3 * u, lab, strlen(lab),
 	        irql ? wire_color(s, irql) : th->dim, NULL);
-	hit_add(s,
-	        (SDL_Rect){ cpu.x + cpu.w / 2, iy - sf->lh - 3 * u, nic.x - cpu.x, sf->lh + 6 * u },
-	        D_IRQW, "wire:IRQ");
+	/* The legend sits above the IRQ wire's left part, between the title and the boxes. */
+	int lx = legend(r, s, cpu.x, L.title_y + bf->lh + u, nic.x - 11 * sf->cw - cpu.x, u);
+	int ix = lx > cpu.x + cpu.w / 2 ? lx : cpu.x + cpu.w / 2;
+	hit_add(s, (SDL_Rect){ ix, iy - sf->lh - 3 * u, nic.x - ix, sf->lh + 6 * u }, D_IRQW,
+	        "wire:IRQ");
 
 	/* CPU. */
 	struct dv_vpanel *p = &s->box;
