@@ -1040,8 +1040,11 @@ static void gui_usage(FILE *f)
 	      "  --screenshot FILE  render step STEP (--at, default the first) headless into FILE\n"
 	      "                     (.png, else BMP) and exit; works with SDL_VIDEODRIVER=dummy\n"
 	      "  --at STEP          the step number, as the lesson counts them\n"
-	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms\n"
-	      "                     (at the demo's pace) and capture the animation there\n",
+	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms at\n"
+	      "                     the window's default speed, 10 moves a second (a move is a\n"
+	      "                     bus cycle, a port access or an NDIS call), in 16 ms frames,\n"
+	      "                     stopping at the step's end; the picture is that frame, a byte\n"
+	      "                     on its way included (not the demo's pace)\n",
 	      f);
 }
 
@@ -1145,7 +1148,8 @@ static int headless_shot(struct dv_sdl *s, const struct gui_args *a)
 			fprintf(stderr, "dmaviz gui: the lesson has no step %u\n", step);
 			return 2;
 		}
-		/* At the demo's pace: the whole step in six seconds, never slower than the default. */
+		/* At the window's default speed (DEFAULT_SPEED), frame by frame as the window plays,
+		 * until the step ends or the time is up. */
 		for (long t = 0; t + 16 <= a->play_ms && dv_sdl_playing(s); t += 16)
 			dv_sdl_tick(s, 16);
 	} else if (a->at >= 0 && !dv_sdl_goto_step(s, step)) {
