@@ -1505,7 +1505,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 		dv_vline_add(l, DV_ROLE_NORMAL, "  DACK%u ", ch);
 		dv_vline_add(l, role(s, DV_SLOT_BUS_DACK, 0), "%u",
 		             (now(s, DV_SLOT_BUS_DACK, 0) & line) ? 1u : 0u);
-		dv_vline_add(l, DV_ROLE_DIM, "  no device on channel %u", ch);
+		dv_vline_add(l, DV_ROLE_DIM, "  no device there");
 	}
 	char dtitle[96];
 	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch,
