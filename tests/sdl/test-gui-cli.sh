@@ -1,8 +1,8 @@
 #!/bin/sh
 # dmaviz gui from the command line: a headless screenshot, and the messages of bad uses.
-# usage: test-gui-cli.sh DMAVIZ LESSON
+# usage: test-gui-cli.sh DMAVIZ LESSON MANPAGE (docs/man/dmaviz-gui.1.scd)
 set -u
-dmaviz=$1 lesson=$2
+dmaviz=$1 lesson=$2 man=$3
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -35,6 +35,14 @@ SDL_VIDEODRIVER=dummy "$dmaviz" gui "$lesson" --screenshot "$tmp/p.png" --at 3 -
 "$dmaviz" gui nosuchlesson 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no lesson 'nosuchlesson'" "$tmp/err" || bad "unknown lesson: exit $rc"
 "$dmaviz" gui --help | grep -q -- "--demo" || bad "--help does not mention --demo"
+
+# The man page documents every option --help lists, and both say what --play-ms does: play the
+# step at the window's default speed (it said "the demo's pace", which it never was).
+for o in $("$dmaviz" gui --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p'); do
+	grep -q -- "^\*$o\*" "$man" || bad "the man page does not document $o"
+done
+"$dmaviz" gui --help | grep -q "10 moves a second" || bad "--help does not say --play-ms's speed"
+grep -q "10 moves a second" "$man" || bad "the man page does not say --play-ms's speed"
 
 "$dmaviz" gui "$lesson" --bogus 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] || bad "--bogus: exit $rc"

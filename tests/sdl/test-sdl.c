@@ -306,6 +306,17 @@ static void test_ask(void)
 		dv_sdl_key(s, SDLK_j, 0);
 	CHECK(strstr(dv_sdl_status(s), "question") != NULL, "j never stopped at a question: '%s'",
 	      dv_sdl_status(s));
+	/* The toast that says so lies in the control row, beside the timeline: it covers none
+	 * of the question above (it was drawn over the narration's last lines). */
+	SDL_FreeSurface(render(s, W, H));
+	SDL_Rect st, play, tl;
+	CHECK(dv_sdl_hit_rect(s, "status", &st), "the gate's message is not drawn");
+	CHECK(dv_sdl_hit_rect(s, "button:play", &play) && st.y >= play.y &&
+	              st.y + st.h <= play.y + play.h && st.x + st.w <= W,
+	      "the toast (y %d-%d) is not in the control row (y %d-%d)", st.y, st.y + st.h, play.y,
+	      play.y + play.h);
+	CHECK(!dv_sdl_hit_rect(s, "timeline", &tl) || !SDL_HasIntersection(&st, &tl),
+	      "the toast covers the timeline");
 	size_t at = dv_sdl_pos(s);
 	unsigned step = dv_sdl_step(s);
 	dv_sdl_key(s, SDLK_j, 0);
@@ -423,6 +434,142 @@ static void test_wires_follow_the_channel(void)
 	dv_sdl_close(s);
 }
 
+/* The colour in the middle of a stub from box hit "reg:NAME.0" down to the bus. */
+static uint32_t stub_pixel(struct dv_sdl *s, SDL_Surface *img, const char *reg)
+{
+	SDL_Rect box, bus;
+	if (!img || !dv_sdl_hit_rect(s, reg, &box) || !dv_sdl_hit_rect(s, "bus", &bus))
+		return 0;
+	return pixel(img, box.x + box.w / 2, bus.y - 2);
+}
+
+/* 12-modes moves bytes on channel 2, where no device is: the DREQ/DACK wires are the NIC's
+ * (channel 1), the NIC's bus stub stays dark, and the 8237A box says channel 2 has no device.
+ * 03-send's channel 1 is the NIC's: its bytes light the card's stub. */
+static void test_devices_only_on_their_channel(void)
+{
+	struct dv_sdl *s = open_shot("12-modes.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_goto_step(s, 1), "12-modes has a step 1");
+	SDL_Surface *img = render(s, W, H);
+	CHECK(dv_sdl_hit_rect(s, "wire:\xe2\x86\x90 DREQ1", NULL) &&
+	              dv_sdl_hit_rect(s, "wire:DACK1 \xe2\x86\x92", NULL),
+	      "12-modes: the NIC's wires are not DREQ1/DACK1");
+	CHECK(!dv_sdl_hit_rect(s, "wire:\xe2\x86\x90 DREQ2", NULL) &&
+	              !dv_sdl_hit_rect(s, "wire:DACK2 \xe2\x86\x92", NULL),
+	      "12-modes: a DREQ2/DACK2 wire is drawn to the NIC, which is on channel 1");
+	CHECK(dv_sdl_hit_rect(s, "reg:dma.6", NULL),
+	      "12-modes: the 8237A box does not say channel 2 has no device");
+	uint32_t idle = stub_pixel(s, img, "reg:cpu.0"), card = stub_pixel(s, img, "reg:nic.0");
+	CHECK(idle && card == idle, "12-modes: the NIC's bus stub is lit (0x%06x, idle 0x%06x)",
+	      card, idle);
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
+
+	s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_goto_step(s, 3), "03-send has a step 3");
+	img = render(s, W, H);
+	CHECK(!dv_sdl_hit_rect(s, "reg:dma.6", NULL),
+	      "03-send: a no-device line on the NIC's channel");
+	idle = stub_pixel(s, img, "reg:cpu.0");
+	card = stub_pixel(s, img, "reg:nic.0");
+	CHECK(idle && card != idle,
+	      "03-send step 3: the NIC's bus stub is dark while it took bytes");
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
+}
+
+/* ---- the second cue: thick and solid, thick and dashed, thin and dashed ------------------------- */
+
+static uint32_t rgb(const struct dv_theme *th, int wc)
+{
+	return (uint32_t)th->win[wc].r << 16 | (uint32_t)th->win[wc].g << 8 | th->win[wc].b;
+}
+
+/* Along signal wire name (its hit rectangle; the line lies 4u above its bottom, u = 2 at 720
+ * lines): how many dashes of colour c, and how thick the first one is. */
+static void wire_shape(struct dv_sdl *s, SDL_Surface *img, const char *name, uint32_t c,
+                       int *dashes, int *thick)
+{
+	SDL_Rect r;
+	*dashes = *thick = 0;
+	if (!img || !dv_sdl_hit_rect(s, name, &r))
+		return;
+	int y = r.y + r.h - 8, first = -1;
+	bool in = false;
+	for (int x = r.x + 1; x < r.x + r.w - 1; x++) {
+		bool on = pixel(img, x, y) == c;
+		if (on && !in) {
+			(*dashes)++;
+			if (first < 0)
+				first = x;
+		}
+		in = on;
+	}
+	if (first < 0)
+		return;
+	int top = y, bottom = y;
+	while (top > 0 && pixel(img, first, top - 1) == c)
+		top--;
+	while (bottom + 1 < img->h && pixel(img, first, bottom + 1) == c)
+		bottom++;
+	*thick = bottom - top + 1;
+}
+
+/* A signal's level shows in the line as well as the colour, and a legend names the cues. */
+static void test_wire_cues(void)
+{
+	const struct dv_theme *th = dv_theme_builtin();
+	uint32_t on = rgb(th, DV_WC_wire_on), pulse = rgb(th, DV_WC_wire_pulse),
+	         off = rgb(th, DV_WC_wire_off);
+	int dashes, thick;
+	struct dv_sdl *s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	/* Step 1: TC is low, thin and dashed; the legend is on screen, clear of the boxes. */
+	dv_sdl_goto_step(s, 1);
+	SDL_Surface *img = render(s, W, H);
+	wire_shape(s, img, "wire:TC \xe2\x86\x92", off, &dashes, &thick);
+	CHECK(dashes >= 4 && thick > 0 && thick <= 5, "a low wire: %d dashes, %d px thick", dashes,
+	      thick);
+	SDL_Rect leg, box;
+	CHECK(dv_sdl_hit_rect(s, "legend", &leg) && leg.x >= 0 && leg.y >= 0 &&
+	              leg.x + leg.w <= W && dv_sdl_hit_rect(s, "box:dma", &box) &&
+	              !SDL_HasIntersection(&leg, &box) && leg.y + leg.h <= box.y,
+	      "no legend of the wires, or it overlaps the 8237A");
+	SDL_FreeSurface(img);
+	/* Step 3: HLDA rose and fell in the step: thick and dashed. */
+	dv_sdl_goto_step(s, 3);
+	img = render(s, W, H);
+	wire_shape(s, img, "wire:HLDA \xe2\x86\x92", pulse, &dashes, &thick);
+	CHECK(dashes >= 3 && thick >= 10, "a wire high during the move: %d dashes, %d px thick",
+	      dashes, thick);
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
+	/* Playing single mode: HRQ high now (the CPU's cycle between transfers) is solid. */
+	s = open_shot("12-modes.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_play_step(s, 1), "12-modes: play step 1");
+	bool seen = false;
+	for (int i = 0; i < 400 && !seen && dv_sdl_playing(s); i++) {
+		dv_sdl_tick(s, 100);
+		img = render(s, W, H);
+		wire_shape(s, img, "wire:HRQ \xe2\x86\x90", on, &dashes, &thick);
+		seen = dashes > 0;
+		if (seen)
+			CHECK(dashes == 1 && thick >= 10,
+			      "HRQ high now: %d dashes, %d px thick (solid and thick)", dashes,
+			      thick);
+		SDL_FreeSurface(img);
+	}
+	CHECK(seen, "12-modes: HRQ never drawn high while single mode played");
+	dv_sdl_close(s);
+}
+
 /* ---- the memory box: its title, bars and hex rows describe one buffer ------------------------- */
 
 /* At the end of every step of every lesson that sets up an NDIS transfer, the hex rows lie in
@@ -453,6 +600,96 @@ static void test_memory_rows_match_the_buffer(void)
 		}
 		dv_sdl_close(s);
 	}
+}
+
+/* ---- overlays: the rule's explanation, help, the quit question ---------------------------------- */
+
+/* Renders and says whether the last draw put overlay name ("overlay:explain", ...) on screen. */
+static bool shows(struct dv_sdl *s, const char *name)
+{
+	SDL_FreeSurface(render(s, W, H));
+	return dv_sdl_hit_rect(s, name, NULL);
+}
+
+static void test_overlays(void)
+{
+	struct dv_sdl *s = open_shot("06-busy.lesson");
+	if (!s)
+		return;
+	/* Step 2: NdisMSetupDmaTransfer on the busy channel fires dma-busy. */
+	CHECK(dv_sdl_goto_step(s, 2), "06-busy has a step 2");
+	SDL_Surface *plain = render(s, W, H);
+	CHECK(dv_sdl_key(s, SDLK_e, 0), "e quits");
+	SDL_Surface *img = render(s, W, H);
+	SDL_Rect box;
+	CHECK(dv_sdl_hit_rect(s, "overlay:explain", &box), "e draws no explanation");
+	CHECK(plain && img && hash_of(plain) != hash_of(img), "e changes nothing on screen");
+	/* The rule's title is drawn in the box: its pixels differ from the plain picture's. */
+	if (plain && img && dv_sdl_hit_rect(s, "overlay:explain", &box)) {
+		size_t differ = 0;
+		for (int y = box.y; y < box.y + box.h; y += 3)
+			for (int x = box.x; x < box.x + box.w; x += 3)
+				differ += pixel(plain, x, y) != pixel(img, x, y);
+		CHECK(differ > 1000, "the explanation's box is (nearly) empty: %zu pixels differ",
+		      differ);
+	}
+	SDL_FreeSurface(plain);
+	SDL_FreeSurface(img);
+	/* e closes it again; Esc closes it without asking to quit; a click closes it. */
+	CHECK(dv_sdl_key(s, SDLK_e, 0) && !shows(s, "overlay:explain"), "a second e keeps it");
+	dv_sdl_key(s, SDLK_e, 0);
+	CHECK(dv_sdl_key(s, SDLK_ESCAPE, 0) && !shows(s, "overlay:explain") &&
+	              !dv_sdl_hit_rect(s, "overlay:quit", NULL),
+	      "Esc over the explanation: it stays, or the window asks to quit");
+	dv_sdl_key(s, SDLK_e, 0);
+	CHECK(shows(s, "overlay:explain"), "e after Esc draws nothing");
+	dv_sdl_click(s, 5, 5);
+	CHECK(!shows(s, "overlay:explain"), "a click leaves the explanation open");
+	/* Another key closes it and is not swallowed: j moves on. */
+	dv_sdl_key(s, SDLK_e, 0);
+	size_t at = dv_sdl_pos(s);
+	dv_sdl_key(s, SDLK_j, 0);
+	CHECK(dv_sdl_pos(s) != at && !shows(s, "overlay:explain"),
+	      "j over the explanation was swallowed (pos %zu -> %zu)", at, dv_sdl_pos(s));
+
+	/* ? lists e, and Esc closes help without asking to quit. */
+	char help[4096];
+	dv_keymap_help(DV_FRONT_SDL, help, sizeof help);
+	CHECK(strstr(help, "\ne ") != NULL, "the window's help does not list e");
+	CHECK(strstr(help, "\nEsc ") != NULL, "the window's help does not list Esc");
+	dv_sdl_key(s, SDLK_QUESTION, 0);
+	CHECK(shows(s, "overlay:help"), "? draws no help");
+	CHECK(dv_sdl_key(s, SDLK_ESCAPE, 0) && !shows(s, "overlay:help") &&
+	              !dv_sdl_hit_rect(s, "overlay:quit", NULL),
+	      "Esc over help: help stays, or the window asks to quit");
+
+	/* Esc with nothing open asks; n, another key or a click goes back; y and Enter quit. */
+	CHECK(dv_sdl_key(s, SDLK_ESCAPE, 0), "Esc quits at once");
+	CHECK(shows(s, "overlay:quit"), "Esc draws no quit question");
+	CHECK(dv_sdl_key(s, SDLK_n, 0) && !shows(s, "overlay:quit"), "n does not go back");
+	at = dv_sdl_pos(s);
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	CHECK(dv_sdl_key(s, SDLK_k, 0) && dv_sdl_pos(s) == at && !shows(s, "overlay:quit"),
+	      "a key that cancels the question also acted");
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	dv_sdl_click(s, 5, 5);
+	CHECK(!shows(s, "overlay:quit"), "a click leaves the quit question");
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	CHECK(!dv_sdl_key(s, SDLK_y, 0), "Esc y does not quit");
+	dv_sdl_key(s, SDLK_ESCAPE, 0);
+	CHECK(!dv_sdl_key(s, SDLK_RETURN, 0), "Esc Enter does not quit");
+	CHECK(!dv_sdl_key(s, SDLK_q, 0), "q no longer quits at once");
+	dv_sdl_close(s);
+
+	/* Before any rule fired, e says so and opens nothing. */
+	s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	dv_sdl_goto_step(s, 1);
+	dv_sdl_key(s, SDLK_e, 0);
+	CHECK(!shows(s, "overlay:explain") && strstr(dv_sdl_status(s), "no verifier rule"),
+	      "e with no rule fired: '%s'", dv_sdl_status(s));
+	dv_sdl_close(s);
 }
 
 /* ] and [ walk the course in file-name order. */
@@ -721,7 +958,10 @@ int main(int argc, char **argv)
 	test_mouse();
 	test_ask();
 	test_lessons();
+	test_overlays();
 	test_wires_follow_the_channel();
+	test_devices_only_on_their_channel();
+	test_wire_cues();
 	test_memory_rows_match_the_buffer();
 	test_themes_and_sizes();
 	test_theme_files_and_icon();

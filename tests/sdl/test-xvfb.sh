@@ -5,8 +5,9 @@
 #
 # Starts `Xvfb :N` on a free display, opens `dmaviz gui LESSON --size 1024x640` with the x11
 # video driver (cwd: a temporary directory), hovers and clicks once with the mouse, presses
-# j j s q, and checks that dmaviz exits 0 having saved dmaviz-NAME-stepN.png there: a PNG of
-# more than a few KB, with N > 1 (the window opens at the first step; j moves one forward).
+# j j j S, then Esc n Esc y (Esc asks before quitting), and checks that dmaviz exits 0 having
+# saved dmaviz-NAME-stepN.png there: a PNG of more than a few KB, with N > 1 (the window opens
+# at the first step; j moves one forward).
 # Exit 77 (meson: skipped) when Xvfb or xdotool is not installed.
 set -u
 
@@ -100,8 +101,8 @@ xdotool mousemove --window "$win" 600 8 click 1 || fail "xdotool click"
 sleep 0.2
 kill -0 "$app_pid" 2>/dev/null || fail "dmaviz died after the mouse events"
 
-# Keys: three moves forward (step 1's paragraphs, then step 2), a screenshot (S), quit. The
-# window is gone after q's key press, so xdotool's key release may fail with BadWindow: its
+# Keys: three moves forward (step 1's paragraphs, then step 2), a screenshot (S), then Esc
+# and y to quit. The window is gone after y's key press, so xdotool's key release may fail with BadWindow: its
 # status is not the test's.
 for k in j j j shift+s; do
 	xdotool key --window "$win" "$k" || fail "xdotool key $k"
@@ -112,7 +113,15 @@ for _ in $(seq 50); do
 	compgen -G "$tmp/cwd/dmaviz-*-step*.png" >/dev/null && break
 	sleep 0.1
 done
-xdotool key --window "$win" q >/dev/null 2>&1
+# Esc asks before quitting: the window stays after Esc, and after n (back); Esc then y quits.
+for k in Escape n; do
+	xdotool key --window "$win" "$k" || fail "xdotool key $k"
+	sleep 0.3
+	kill -0 "$app_pid" 2>/dev/null || { wait "$app_pid"; rc=$?; app_pid=''; fail "dmaviz exited ($rc) on $k: Esc must ask first"; }
+done
+xdotool key --window "$win" Escape || fail "xdotool key Escape"
+sleep 0.2
+xdotool key --window "$win" y >/dev/null 2>&1
 
 # dmaviz must now exit by itself, with status 0.
 rc=''
@@ -125,7 +134,7 @@ for _ in $(seq $((timeout_s * 10))); do
 	fi
 	sleep 0.1
 done
-[[ -n $rc ]] || fail "dmaviz did not exit within $timeout_s s of q (killed)"
+[[ -n $rc ]] || fail "dmaviz did not exit within $timeout_s s of Esc y (killed)"
 [[ $rc -eq 0 ]] || fail "dmaviz exited with status $rc"
 # The window records progress as the terminal UI does.
 grep -q '^send [1-9]' "$tmp/state/dmaviz/progress" 2>/dev/null ||

@@ -370,6 +370,42 @@ static void test_timing_follows_the_channel(void)
 	close_lesson(&f);
 }
 
+/* Within each cycle: in single mode the 8237A drops HRQ at the end of every DMA cycle and
+ * raises it again at the start of the CPU's, so HRQ is high in every column of 12-modes step 1
+ * and yet low at a column's end and the next one's start; HLDA rises and falls inside each DMA
+ * cycle. In demand mode (step 2) HLDA stays up from one cycle to the next. */
+static void test_timing_within_a_cycle(void)
+{
+	struct fixture f;
+	CHECK(open_lesson(&f, "12-modes"));
+	if (!f.run) {
+		close_lesson(&f);
+		return;
+	}
+	static struct dv_vtiming td;
+	CHECK(goto_number(&f, 1));
+	dv_view_timing_data(&f.view, 200, &td);
+	size_t notches = 0, pulses = 0;
+	for (size_t c = 0; c < td.ncols; c++) {
+		pulses += td.hi[DV_TSIG_HLDA][c] && !td.start[DV_TSIG_HLDA][c] &&
+		          !td.end[DV_TSIG_HLDA][c];
+		if (c + 1 == td.ncols)
+			break;
+		notches += td.hi[DV_TSIG_HRQ][c] && td.hi[DV_TSIG_HRQ][c + 1] &&
+		           !td.end[DV_TSIG_HRQ][c] && !td.start[DV_TSIG_HRQ][c + 1];
+		CHECK(td.end[DV_TSIG_HRQ][c] == td.start[DV_TSIG_HRQ][c + 1]);
+	}
+	CHECK(notches >= 15); /* between the 16 single transfers */
+	CHECK(pulses >= 16);  /* one HLDA inside each DMA cycle */
+	CHECK(goto_number(&f, 2));
+	dv_view_timing_data(&f.view, 200, &td);
+	size_t held = 0;
+	for (size_t c = 0; c + 1 < td.ncols; c++)
+		held += td.end[DV_TSIG_HLDA][c] && td.start[DV_TSIG_HLDA][c + 1];
+	CHECK(held >= 8);
+	close_lesson(&f);
+}
+
 /* The channel the panels are about is the one the lesson programs: a single-mask write for
  * channel 2 names channel 2, before any other register of it changed. */
 static void test_active_channel_is_the_programmed_one(void)
@@ -607,6 +643,7 @@ int main(int argc, char **argv)
 		CHECK_CASE(test_ndis_busy),
 		CHECK_CASE(test_ndis_busy_matches_the_model),
 		CHECK_CASE(test_timing_follows_the_channel),
+		CHECK_CASE(test_timing_within_a_cycle),
 		CHECK_CASE(test_active_channel_is_the_programmed_one),
 		CHECK_CASE(test_nic_in_words),
 		CHECK_CASE(test_memory_follows_the_new_setup),

@@ -48,7 +48,9 @@ const struct dv_keybind dv_keymap[] = {
 	{ DV_ACT_NEXT_LESSON, "next-lesson", "]", SDL, NULL, "next lesson" },
 	{ DV_ACT_PREV_LESSON, "prev-lesson", "[", SDL, NULL, "previous lesson" },
 	{ DV_ACT_HELP, "help", "? F1", BOTH, "help", "this help" },
-	{ DV_ACT_QUIT, "quit", "q", BOTH, NULL, "quit (the window: Esc too)" },
+	{ DV_ACT_QUIT, "quit", "q", BOTH, NULL, "quit" },
+	{ DV_ACT_CLOSE, "close", "Esc", SDL, NULL,
+	  "close what is open (help, explanation); with nothing open, ask before quitting" },
 };
 const size_t dv_keymap_n = sizeof dv_keymap / sizeof dv_keymap[0];
 

@@ -41,6 +41,7 @@ enum dv_action {
 	DV_ACT_PREV_LESSON,
 	DV_ACT_HELP,
 	DV_ACT_QUIT,
+	DV_ACT_CLOSE,
 	DV_ACT_COUNT
 };
 

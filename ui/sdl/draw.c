@@ -272,27 +272,39 @@ static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, ui
 	return false;
 }
 
-/* A signal's level: 2 high now, 1 high at some point of this move, 0 low. */
+/* A signal's level: 2 high now, 1 high at some point of this move (at its start, or raised
+ * and dropped inside it: between single-mode transfers the 8237A drops HRQ at the end of the
+ * DMA cycle), 0 low throughout. */
 static int level(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
 	if (now(s, slot, index) & bits)
 		return 2;
-	return pulsed(s, slot, index, bits) ? 1 : 0;
+	return (before(s, slot, index) & bits) || pulsed(s, slot, index, bits) ? 1 : 0;
+}
+
+/* The channel the machine's NIC is wired to (its DRQ/DACK pair): the only DMA channel with a
+ * device. The others have none; a lesson plays one with `dreq`. */
+static unsigned nic_channel(const struct dv_sdl *s)
+{
+	return dv_sim_config(s->ss->view.sim)->nic_channel;
 }
 
 /* The DMA transfers and wire bytes of the current move. */
 struct moves {
 	size_t xfers, wtx, wrx;
+	size_t nic_xfers; /* of the transfers, those on the NIC's channel (the card took part) */
 	size_t last_xfer; /* index of the newest transfer event; valid when xfers */
 };
 
 static struct moves moves_of(const struct dv_sdl *s)
 {
-	struct moves m = { 0, 0, 0, 0 };
+	struct moves m = { 0, 0, 0, 0, 0 };
 	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
+	unsigned nch = nic_channel(s);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++) {
 		if (ev[i].kind == DV_EV_XFER) {
 			m.xfers++;
+			m.nic_xfers += ev[i].chan == nch;
 			m.last_xfer = i;
 		} else if (ev[i].kind == DV_EV_WIRE) {
 			if (ev[i].index)
@@ -470,17 +482,45 @@ static SDL_Color wire_color(const struct dv_sdl *s, int lvl)
 	return lvl == 2 ? s->th->wire_on : lvl == 1 ? s->th->wire_pulse : s->th->wire_off;
 }
 
-/* An axis-parallel line from (x1, y1) to (x2, y2), thick when lit. */
+/* An axis-parallel line from (x1, y1) to (x2, y2), thick when lit; dash and gap are the
+ * lengths of its dashes (gap 0: solid). */
+static void line_at(SDL_Renderer *r, int x1, int y1, int x2, int y2, int t, int dash, int gap,
+                    SDL_Color c)
+{
+	bool across = y1 == y2;
+	int a = across ? (x1 < x2 ? x1 : x2) : (y1 < y2 ? y1 : y2);
+	int len = across ? abs(x2 - x1) : abs(y2 - y1);
+	if (gap <= 0 || dash <= 0)
+		dash = len;
+	for (int k = 0; k < len; k += dash + (gap > 0 ? gap : 0)) {
+		int n = k + dash <= len ? dash : len - k;
+		if (across)
+			fill(r, a + k, y1 - t / 2, n, t, c);
+		else
+			fill(r, x1 - t / 2, a + k, t, n, c);
+	}
+}
+
+/* A signal wire. Its level shows in two ways, colour and line (the legend names both, for a
+ * viewer who cannot tell the colours apart): high now, thick and solid; high at some point of
+ * the move, thick and dashed; low, thin and dashed. */
 static void wire(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2, int y2, int lvl,
                  int u)
 {
-	int t = lvl ? 6 * u : 2 * u;
-	SDL_Color c = wire_color(s, lvl);
-	if (y1 == y2)
-		fill(r, x1 < x2 ? x1 : x2, y1 - t / 2, abs(x2 - x1), t, c);
-	else
-		fill(r, x1 - t / 2, y1 < y2 ? y1 : y2, t, abs(y2 - y1), c);
+	line_at(r, x1, y1, x2, y2, lvl ? 6 * u : 2 * u, lvl == 1 ? 8 * u : 3 * u,
+	        lvl == 2 ? 0 : 3 * u, wire_color(s, lvl));
 }
+
+/* A data path to the bus or the network wire: solid, thick while bytes went along it. */
+static void path(SDL_Renderer *r, const struct dv_sdl *s, int x1, int y1, int x2, int y2, bool lit,
+                 int u)
+{
+	line_at(r, x1, y1, x2, y2, lit ? 6 * u : 2 * u, 0, 0, wire_color(s, lit ? 1 : 0));
+}
+
+/* The legend of the wires' cues, in a small box at (x, y) no wider than room; its right end,
+ * or x when it does not fit. */
+static int legend(SDL_Renderer *r, struct dv_sdl *s, int x, int y, int room, int u);
 
 /* A labelled signal between two boxes: label above the line, centred. */
 static void signal(SDL_Renderer *r, struct dv_sdl *s, int x1, int x2, int y, const char *label,
@@ -569,6 +609,10 @@ static const char D_DACK[] =
 static const char D_TC[] =
         "TC (terminal count): pulses on the last transfer, when the count rolls "
         "from 0 to 0xFFFF. The card uses it to know the DMA part of the frame is over.";
+static const char D_NODEV[] =
+        "No device is wired to this channel's DREQ and DACK (the NIC sits on another one): the "
+        "lesson raises DREQ itself with `dreq`, and a byte DMA reads goes onto the floating bus, "
+        "where no card takes it; a byte DMA writes to memory is 0xFF, the floating bus.";
 static const char D_IRQW[] = "The card's interrupt line, over the top to the CPU's interrupt "
                              "controller.";
 static const char D_BUF[] =
@@ -597,7 +641,38 @@ static const char D_TIMING[] =
         "column to go to the end of that cycle.";
 static const char D_TIMELINE[] = "The whole lesson, one segment per step: click to go there.";
 
+static const char D_LEGEND[] =
+        "How a wire shows its signal, besides its colour: thick and solid, high (asserted) now; "
+        "thick and dashed, high at some point of the last move and low now (a pulse, or dropped "
+        "as the cycle ended); thin and dashed, low. The bus stubs are data paths: thick while "
+        "bytes went along them.";
+
 /* ---- the screen ---------------------------------------------------------------------------------- */
+
+static int legend(SDL_Renderer *r, struct dv_sdl *s, int x, int y, int room, int u)
+{
+	static const struct {
+		int lvl;
+		const char *what;
+	} rows[] = { { 2, "high" }, { 1, "high in the move" }, { 0, "low" } };
+	const struct dv_font *f = &s->small;
+	int sample = 3 * f->cw, w = 4 * u;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		w += sample + f->cw + (int)strlen(rows[i].what) * f->cw + 2 * f->cw;
+	if (w > room)
+		return x;
+	SDL_Rect b = { x, y, w, f->lh };
+	fill(r, b.x, b.y, b.w, b.h, s->th->panel);
+	frame(r, b, u > 1 ? u / 2 : 1, s->th->border);
+	int cx = x + 2 * u, my = y + f->lh / 2;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		wire(r, s, cx, my, cx + sample, my, rows[i].lvl, u);
+		cx += sample + f->cw;
+		cx += textf(r, f, false, cx, y, s->th->text, "%s", rows[i].what) + 2 * f->cw;
+	}
+	hit_add(s, b, D_LEGEND, "legend");
+	return b.x + b.w + 2 * u;
+}
 
 static const char *level_name(unsigned irql)
 {
@@ -665,9 +740,13 @@ static void token(SDL_Renderer *r, const struct dv_sdl *s, const struct layout *
 	         value = xfer->new_value & (width == 2 ? 0xFFFFu : 0xFFu);
 	const struct dv_font *f = &s->small;
 	int u = L->u;
-	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. */
-	int mx = L->mem.x + L->mem.w / 2, nx = L->nic.x + L->nic.w / 2;
-	int my = L->mem.y, ny = L->nic.y + L->nic.h, by = L->bus_y;
+	/* Path: memory stub (up) -> along the bus -> the NIC stub (up), or the reverse. On a
+	 * channel with no device the byte goes onto the floating bus and no card takes it: the
+	 * path ends on the bus, short of the NIC. */
+	bool card = xfer->chan == nic_channel(s);
+	int mx = L->mem.x + L->mem.w / 2;
+	int nx = card ? L->nic.x + L->nic.w / 2 : L->page.x + L->page.w;
+	int my = L->mem.y, by = L->bus_y, ny = card ? L->nic.y + L->nic.h : by;
 	double a = (double)(my - by), b = (double)(nx - mx), c = (double)(by - ny);
 	double len = a + b + c;
 	if (to_memory)
@@ -825,7 +904,7 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 	int plot_x = a.x + label_w, plot_w = a.w - label_w;
 	int colw = 6 * u; /* one bus cycle */
 	size_t cols = (size_t)(plot_w / colw);
-	struct dv_vtiming td;
+	static struct dv_vtiming td; /* 9 KiB: not on the stack */
 	dv_view_timing_data(&s->ss->view, cols, &td);
 	s->tim_first = td.first;
 	s->tim_colw = colw;
@@ -835,16 +914,26 @@ static void draw_timing(SDL_Renderer *r, struct dv_sdl *s, const struct layout *
 		int y = a.y + 2 * u + sig * rowh;
 		textf(r, sf, false, a.x + 2 * u, y, th->text, "%s", td.name[sig]);
 		int hi_y = y + 3 * u, lo_y = y + rowh - 4 * u;
+		/* A cycle in three parts, as the model has the signal in it: its level as the cycle
+		 * begins, whether it is high inside, its level as the cycle ends. So HRQ dropped at
+		 * the end of a single-mode transfer and raised in the CPU's next cycle shows the
+		 * dip, and HLDA a pulse inside each DMA cycle. */
+		bool prev = false;
 		for (size_t c = 0; c < td.ncols; c++) {
-			int x = plot_x + (int)c * colw;
-			bool h = td.hi[sig][c];
-			SDL_Color col = h ? th->wire_on : th->wire_off;
-			fill(r, x, h ? hi_y : lo_y, colw, 2 * u, col);
-			if (c > 0 && td.hi[sig][c - 1] != h)
-				fill(r, x, hi_y, u, lo_y - hi_y + 2 * u, col);
-			if (h)
-				fill(r, x, hi_y + 2 * u, colw, lo_y - hi_y - 2 * u,
-				     (SDL_Color){ col.r / 5, col.g / 5, col.b / 5, 255 });
+			bool part[3] = { td.start[sig][c], td.hi[sig][c], td.end[sig][c] };
+			for (int k = 0; k < 3; k++) {
+				int x = plot_x + (int)c * colw + colw * k / 3;
+				int w = plot_x + (int)c * colw + colw * (k + 1) / 3 - x;
+				bool h = part[k];
+				SDL_Color col = h ? th->wire_on : th->wire_off;
+				fill(r, x, h ? hi_y : lo_y, w, 2 * u, col);
+				if ((c > 0 || k > 0) && prev != h)
+					fill(r, x, hi_y, u, lo_y - hi_y + 2 * u, col);
+				if (h)
+					fill(r, x, hi_y + 2 * u, w, lo_y - hi_y - 2 * u,
+					     (SDL_Color){ col.r / 5, col.g / 5, col.b / 5, 255 });
+				prev = h;
+			}
 		}
 	}
 	/* The cursor's cycle is the last column. */
@@ -1043,8 +1132,21 @@ static void draw_controls(SDL_Renderer *r, struct dv_sdl *s, const struct layout
 			x += textf(r, sf, false, x, y, th->dim, "%u/s", dv_sdl_rate(s)) + 3 * u;
 		}
 	}
-	/* The timeline: one equal segment per shown step, the cursor's place marked. */
+	/* The status toast (what a key or a click last reported) sits at the row's right end, so
+	 * it covers no narration and no question; the timeline takes the room left of it, and
+	 * gives it all to a long message. */
 	int tx = x + 4 * u, tw = L->W - L->cpu.x - tx;
+	if (s->status[0]) {
+		size_t len = strlen(s->status), room = (size_t)((tw - 8 * u) / sf->cw);
+		size_t n = dv_vtext_bytes_for(s->status, len, room);
+		int w = (int)dv_vtext_cells(s->status, n) * sf->cw + 8 * u;
+		SDL_Rect st = { L->W - L->cpu.x - w, y, w, h };
+		fill(r, st.x, st.y, st.w, st.h, th->tip);
+		text_at(r, sf, true, st.x + 4 * u, st.y, s->status, n, th->changed, NULL);
+		hit_add(s, st, NULL, "status");
+		tw = st.x - 6 * u - tx;
+	}
+	/* The timeline: one equal segment per shown step, the cursor's place marked. */
 	unsigned nshown = 0;
 	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++)
 		nshown += dv_sdl_step_shown(s, k);
@@ -1134,6 +1236,65 @@ static void draw_tooltip(SDL_Renderer *r, struct dv_sdl *s, const struct layout 
 		        s->th->text, NULL);
 }
 
+/* A box in the middle of the screen for an overlay (help, the rule's explanation, the quit
+ * question), w x h clipped to the output; named "overlay:NAME" for tests and clicks. */
+static SDL_Rect overlay_box(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L, int w, int h,
+                            const char *name)
+{
+	int u = L->u;
+	if (w > L->W)
+		w = L->W;
+	if (h > L->H)
+		h = L->H;
+	SDL_Rect b = { (L->W - w) / 2, (L->H - h) / 2, w, h };
+	fill(r, b.x, b.y, b.w, b.h, s->th->tip);
+	frame(r, b, 2 * u, s->th->changed);
+	hit_add(s, b, NULL, "overlay:%s", name);
+	return b;
+}
+
+/* e: the verifier rule that fired last, explained (dv_view_rule: its title, then what it
+ * checks, why it matters and the fix), wrapped to the box. e, Esc or a click closes it. */
+static void draw_explain(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	int u = L->u;
+	const char *close = "(e, Esc or a click closes this)";
+	for (int pass = 0; pass < 2; pass++) {
+		const struct dv_font *f = pass ? &s->small : &s->big;
+		size_t cells = (size_t)((L->W * 8 / 10 - 12 * u) / f->cw);
+		if (cells > 76)
+			cells = 76;
+		dv_view_rule(&s->ss->view, &s->tmp, cells);
+		int h = ((int)s->tmp.n + 2) * f->lh + 8 * u;
+		if (pass == 0 && h > L->H * 9 / 10)
+			continue; /* too long for the big font */
+		size_t head = strlen(s->tmp.title) + 2 + strlen(close);
+		size_t wide = head > cells ? head : cells;
+		int w = (int)wide * f->cw + 12 * u;
+		SDL_Rect b = overlay_box(r, s, L, w, h, "explain");
+		int x = b.x + 6 * u, y = b.y + 4 * u;
+		textf(r, f, true, x, y, s->th->changed, "%s  %s", s->tmp.title, close);
+		y += 2 * f->lh;
+		size_t max = (size_t)((b.w - 12 * u) / f->cw);
+		for (size_t i = 0; i < s->tmp.n && y + f->lh <= b.y + b.h; i++, y += f->lh)
+			vline_at(r, s, f, x, y, &s->tmp.line[i], max);
+		return;
+	}
+}
+
+/* Esc with nothing open: the window asks before it closes. */
+static void draw_quit(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
+{
+	const struct dv_font *bf = &s->big, *sf = &s->small;
+	int u = L->u;
+	const char *q = "Quit dmaviz? y/n", *how = "y or Enter quits; any other key goes back";
+	int w = (int)strlen(how) * sf->cw, qw = (int)strlen(q) * bf->cw;
+	w = (w > qw ? w : qw) + 16 * u;
+	SDL_Rect b = overlay_box(r, s, L, w, bf->lh + sf->lh + 12 * u, "quit");
+	textf(r, bf, true, b.x + (b.w - qw) / 2, b.y + 4 * u, s->th->changed, "%s", q);
+	textf(r, sf, false, b.x + 8 * u, b.y + 6 * u + bf->lh, s->th->text, "%s", how);
+}
+
 /* ?: the keys, generated from the key table both front ends use (ui/app/keymap.c), and the
  * mouse. Its text shrinks to the small font when the big one does not fit. */
 static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
@@ -1160,11 +1321,8 @@ static void draw_help(SDL_Renderer *r, struct dv_sdl *s, const struct layout *L)
 	int w = (int)longest * f->cw + 12 * u, h = (n + 2) * f->lh + 8 * u;
 	if (w > L->W)
 		w = L->W;
-	int x = (L->W - w) / 2, y = (L->H - h) / 2;
-	if (y < 0)
-		y = 0;
-	fill(r, x, y, w, h, s->th->tip);
-	frame(r, (SDL_Rect){ x, y, w, h }, 2 * u, s->th->changed);
+	SDL_Rect b = overlay_box(r, s, L, w, h, "help");
+	int x = b.x, y = b.y;
 	textf(r, f, true, x + 6 * u, y + 4 * u, s->th->changed, "Keys (any key closes this)");
 	const char *c = text;
 	for (int i = 0; i < n; i++) {
@@ -1197,6 +1355,8 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	/* bit: the channel's bit in its chip's mask and status; line: its DREQ and DACK lines,
 	 * one bit per channel 0-7 on the bus. */
 	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4), line = 1u << ch;
+	/* The DREQ/DACK wires are the NIC's, on the channel the machine wires it to. */
+	unsigned nch = nic_channel(s), nline = 1u << nch;
 	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
 
 	/* Title, and where the learner is. */
@@ -1211,9 +1371,10 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
-	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, line), dack = level(s, DV_SLOT_BUS_DACK, 0, line);
-	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1) ? level(s, DV_SLOT_DMA_HRQ, 1, 1) :
-	                                            level(s, DV_SLOT_DMA_HRQ, 0, 1);
+	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, nline),
+	    dack = level(s, DV_SLOT_BUS_DACK, 0, nline);
+	/* DMA2's HRQ is the one on the CPU's HOLD pin (DMA1's goes to DMA2's channel 4). */
+	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1);
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
 	unsigned irq = v->now.st.nic.irq;
 	int irql = level(s, DV_SLOT_NIC_IRQ_LEVEL, 0, 1);
@@ -1221,12 +1382,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	size_t moved = mv.xfers;
 
 	/* The bus and the stubs to it. */
-	wire(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, 0, u);
-	wire(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y,
-	     moved ? 1 : 0, u);
-	wire(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, moved ? 1 : 0, u);
-	wire(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved ? 1 : 0, u);
-	wire(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved ? 1 : 0, u);
+	path(r, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, false, u);
+	path(r, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y, moved, u);
+	path(r, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, mv.nic_xfers, u);
+	path(r, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved, u);
+	path(r, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved, u);
 	int bl = owner ? 2 : moved ? 1 : 0;
 	int bus_top = L.bus_y - L.bus_h / 2;
 	fill(r, cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h, wire_color(s, bl));
@@ -1236,7 +1396,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	      owner ? "DMA" : "CPU");
 	hit_add(s, (SDL_Rect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, D_BUS, "bus");
 	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
-	wire(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
+	path(r, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
 
 	/* HRQ / HLDA between the CPU and the 8237A; DREQ / DACK / TC between the NIC and it. */
 	char lab[64];
@@ -1244,9 +1404,9 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	       u);
 	signal(r, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92", D_HLDA,
 	       hlda, u);
-	snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", ch);
+	snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", nch);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 28 / 100, lab, D_DREQ, dreq, u);
-	snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", ch);
+	snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", nch);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 58 / 100, lab, D_DACK, dack, u);
 	signal(r, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", D_TC, tc,
 	       u);
@@ -1258,9 +1418,11 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	snprintf(lab, sizeof lab, "\xe2\x86\x90 IRQ%u", irq);
 	text_at(r, sf, irql != 0, nic.x - 9 * sf->cw, iy - sf->lh - 3 * u, lab, strlen(lab),
 	        irql ? wire_color(s, irql) : th->dim, NULL);
-	hit_add(s,
-	        (SDL_Rect){ cpu.x + cpu.w / 2, iy - sf->lh - 3 * u, nic.x - cpu.x, sf->lh + 6 * u },
-	        D_IRQW, "wire:IRQ");
+	/* The legend sits above the IRQ wire's left part, between the title and the boxes. */
+	int lx = legend(r, s, cpu.x, L.title_y + bf->lh + u, nic.x - 11 * sf->cw - cpu.x, u);
+	int ix = lx > cpu.x + cpu.w / 2 ? lx : cpu.x + cpu.w / 2;
+	hit_add(s, (SDL_Rect){ ix, iy - sf->lh - 3 * u, nic.x - ix, sf->lh + 6 * u }, D_IRQW,
+	        "wire:IRQ");
 
 	/* CPU. */
 	struct dv_vpanel *p = &s->box;
@@ -1286,7 +1448,7 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	dv_view_dma(v, &s->tmp);
 	bool dma_chg = panel_changed(&s->tmp);
 	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
-	bool active = moved || dack ||
+	bool active = moved || level(s, DV_SLOT_BUS_DACK, 0, line) ||
 	              now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
 	panel_reset(s, p);
 	uint32_t mode = now(s, DV_SLOT_DMA_MODE, ch);
@@ -1334,6 +1496,17 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	else
 		dv_vline_add(l, active ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s",
 		             active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
+	if (ch != nch) {
+		/* No device on this channel: no wire to draw; its lines as the bus has them. */
+		l = add_line(s, p, D_NODEV);
+		dv_vline_add(l, DV_ROLE_NORMAL, "DREQ%u ", ch);
+		dv_vline_add(l, role(s, DV_SLOT_BUS_DREQ, 0), "%u",
+		             (now(s, DV_SLOT_BUS_DREQ, 0) & line) ? 1u : 0u);
+		dv_vline_add(l, DV_ROLE_NORMAL, "  DACK%u ", ch);
+		dv_vline_add(l, role(s, DV_SLOT_BUS_DACK, 0), "%u",
+		             (now(s, DV_SLOT_BUS_DACK, 0) & line) ? 1u : 0u);
+		dv_vline_add(l, DV_ROLE_DIM, "  no device there");
+	}
 	char dtitle[96];
 	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch,
 	         chip ? "16-bit" : "8-bit");
@@ -1430,14 +1603,12 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	draw_side(r, s, &L);
 	draw_narration(r, s, &L, narr_font);
 	draw_controls(r, s, &L);
-	if (s->status[0]) {
-		int w = (int)dv_vtext_cells(s->status, strlen(s->status)) * sf->cw + 8 * u;
-		int x = W - w - cpu.x, y = L.controls.y - sf->lh - 4 * u;
-		fill(r, x, y, w, sf->lh + 2 * u, th->tip);
-		textf(r, sf, true, x + 4 * u, y + u, th->changed, "%s", s->status);
-	}
 	if (s->help)
 		draw_help(r, s, &L);
+	else if (s->explain)
+		draw_explain(r, s, &L);
 	else
 		draw_tooltip(r, s, &L);
+	if (s->ask_quit)
+		draw_quit(r, s, &L);
 }

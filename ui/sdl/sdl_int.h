@@ -90,6 +90,7 @@ struct dv_sdl {
 	int tim_colw;
 	int out_w, out_h; /* the last draw's output size (the screenshot key uses it) */
 	bool explain;     /* the verifier rule's explanation is shown */
+	bool ask_quit;    /* Esc with nothing open: "Quit dmaviz? y/n" is shown */
 	bool until;       /* r was pressed: the next key says until what */
 	/* the window */
 	bool fullscreen;

@@ -205,7 +205,7 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	if (s->progress && !s->demo)
 		dv_session_set_progress(ss, s->progress);
 	s->ss->msg[0] = '\0';
-	s->input = s->playing = s->explain = false;
+	s->input = s->playing = s->explain = s->ask_quit = false;
 	dv_play_set(&s->play, false);
 	s->rate_override = 0;
 	s->narr_scroll = 0;
@@ -813,6 +813,7 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 			snprintf(s->status, sizeof s->status, "no verifier rule has fired yet");
 		break;
 	case DV_ACT_HELP: s->help = true; break;
+	case DV_ACT_CLOSE: s->ask_quit = true; break; /* nothing was open: ask first */
 	case DV_ACT_UNTIL:
 		s->until = true;
 		snprintf(
@@ -830,9 +831,20 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 		demo_stop(s); /* any key takes over */
 		return true;
 	}
-	if (s->help || s->explain) {
-		s->help = s->explain = false; /* any key closes them; q still quits */
+	if (s->ask_quit) {
+		/* "Quit dmaviz? y/n": y or Enter quits, any other key goes back. */
+		s->ask_quit = false;
+		return key != SDLK_y && key != SDLK_RETURN && key != SDLK_KP_ENTER;
+	}
+	if (s->help) {
+		s->help = false; /* any key closes it; q still quits */
 		return key != SDLK_q;
+	}
+	if (s->explain) {
+		/* e and Esc close the explanation; any other key closes it and does its work. */
+		s->explain = false;
+		if (key == SDLK_e || key == SDLK_ESCAPE)
+			return true;
 	}
 	if (s->until) {
 		until_key(s, key);
@@ -849,8 +861,6 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 		return true;
 	}
 	s->status[0] = '\0';
-	if (key == SDLK_ESCAPE)
-		return false;
 	char buf[2];
 	return act(s, dv_keymap_action(DV_FRONT_SDL, dv_sdl_key_name(key, mod, buf)));
 }
@@ -897,8 +907,8 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 		demo_stop(s);
 		return true;
 	}
-	if (s->help || s->explain) {
-		s->help = s->explain = false;
+	if (s->help || s->explain || s->ask_quit) {
+		s->help = s->explain = s->ask_quit = false; /* a click closes them (and cancels) */
 		return true;
 	}
 	int i = hit_at(s, x, y);
@@ -1013,9 +1023,10 @@ static void gui_usage(FILE *f)
 	      "Opens a lesson in an SDL2 window for a projector. Keys as in the terminal UI:\n"
 	      "j/space next, k/b back, . and , one event, g/G first/last, p play, +/- speed,\n"
 	      "t granularity, a answer, h hint, s skip, PgUp/PgDn narration, Tab source/log/call,\n"
-	      "r then t/i/c/v run until, S PNG screenshot,\n"
+	      "r then t/i/c/v run until, e the verifier rule explained, S PNG screenshot,\n"
 	      "L large text, c high contrast, d demo, ] and [ next/previous lesson,\n"
-	      "F11 fullscreen, ? all keys, q quit. Without a lesson: the course's first.\n"
+	      "F11 fullscreen, ? all keys, q quit, Esc closes what is open or asks\n"
+	      "before quitting. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
 	      "\n"
 	      "  --demo             play every lesson of the course, looping; any key takes over\n"
@@ -1029,8 +1040,11 @@ static void gui_usage(FILE *f)
 	      "  --screenshot FILE  render step STEP (--at, default the first) headless into FILE\n"
 	      "                     (.png, else BMP) and exit; works with SDL_VIDEODRIVER=dummy\n"
 	      "  --at STEP          the step number, as the lesson counts them\n"
-	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms\n"
-	      "                     (at the demo's pace) and capture the animation there\n",
+	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms at\n"
+	      "                     the window's default speed, 10 moves a second (a move is a\n"
+	      "                     bus cycle, a port access or an NDIS call), in 16 ms frames,\n"
+	      "                     stopping at the step's end; the picture is that frame, a byte\n"
+	      "                     on its way included (not the demo's pace)\n",
 	      f);
 }
 
@@ -1134,7 +1148,8 @@ static int headless_shot(struct dv_sdl *s, const struct gui_args *a)
 			fprintf(stderr, "dmaviz gui: the lesson has no step %u\n", step);
 			return 2;
 		}
-		/* At the demo's pace: the whole step in six seconds, never slower than the default. */
+		/* At the window's default speed (DEFAULT_SPEED), frame by frame as the window plays,
+		 * until the step ends or the time is up. */
 		for (long t = 0; t + 16 <= a->play_ms && dv_sdl_playing(s); t += 16)
 			dv_sdl_tick(s, 16);
 	} else if (a->at >= 0 && !dv_sdl_goto_step(s, step)) {

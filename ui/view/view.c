@@ -1427,7 +1427,7 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	for (uint64_t c = now + 1; c-- > first;) {
 		size_t col = (size_t)(c - first);
 		for (int s = 0; s < SIG_COUNT; s++)
-			out->hi[s][col] = level[s] > 0;
+			out->hi[s][col] = out->end[s][col] = level[s] > 0;
 		while (i > 0 && t->ev[i - 1].cycle >= c) {
 			const struct dv_event *e = &t->ev[--i];
 			if (e->kind != DV_EV_STATE)
@@ -1441,6 +1441,8 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 				level[s] = o;
 			}
 		}
+		for (int s = 0; s < SIG_COUNT; s++)
+			out->start[s][col] = level[s] > 0; /* before the cycle's first event */
 	}
 }
 

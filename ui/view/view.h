@@ -226,7 +226,10 @@ void dv_view_ask_number(const struct dv_view *v, unsigned a, unsigned *number, u
 void dv_view_question(struct dv_view *v, const struct dv_ask *ask, const struct dv_vask *st,
                       struct dv_vpanel *p, size_t width);
 /* The timing diagram's levels, for front ends that draw it themselves: column c is bus cycle
- * first + c; hi[sig][c] is whether the signal was high at any point of that cycle. */
+ * first + c; hi[sig][c] is whether the signal was high at any point of that cycle, start and
+ * end its level as the cycle began (the last one's end) and as it ended. A signal dropped at
+ * one cycle's end and raised at the next one's start (HRQ between single-mode transfers) is
+ * high in both columns, and low at the end of one and the start of the other. */
 enum {
 	DV_TSIG_DREQ,
 	DV_TSIG_HRQ,
@@ -242,6 +245,7 @@ struct dv_vtiming {
 	size_t ncols;
 	char name[DV_TSIG_COUNT][8];
 	bool hi[DV_TSIG_COUNT][DV_TIMING_MAX];
+	bool start[DV_TSIG_COUNT][DV_TIMING_MAX], end[DV_TSIG_COUNT][DV_TIMING_MAX];
 };
 /* The last columns bus cycles up to the cursor's (at most DV_TIMING_MAX). */
 void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *out);
