@@ -1,4 +1,4 @@
-/* dmaviz: `dmaviz trace`'s formats (src/export.h), checked by reading them back.
+/* dmaviz: `dmaviz trace`'s formats (src/timeline/export.h), checked by reading them back.
  *
  * usage: test-export LESSON   (a lesson whose NIC channel moves data, e.g. 03-send)
  * Runs the lesson twice and asserts each format is byte-identical both times; parses every

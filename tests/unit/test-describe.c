@@ -1,4 +1,4 @@
-/* dmaviz: events in words (src/describe.h): port names, the NIC's register bits, the NDIS DMA
+/* dmaviz: events in words (src/timeline/describe.h): port names, the NIC's register bits, the NDIS DMA
  * calls with their arguments, and one sentence per event kind, as the event log, `dmaviz trace`
  * and the golden traces print them. */
 #include <string.h>

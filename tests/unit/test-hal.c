@@ -1,4 +1,4 @@
-/* dmaviz: the HAL on its own (src/hal.h): adapter objects and their refusals, map registers,
+/* dmaviz: the HAL on its own (src/ndis/hal.h): adapter objects and their refusals, map registers,
  * the map-register (bounce) buffers, IoMapTransfer, IoFlushAdapterBuffers, HalReadDmaCounter
  * and KeFlushIoBuffers. The test builds MDLs by hand and calls the HAL directly, without NDIS. */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* dmaviz: the machine's state and its slots (src/state.h): every slot reads and writes its own
+/* dmaviz: the machine's state and its slots (src/machine/state.h): every slot reads and writes its own
  * field and nothing else, every field of dv_state but the configuration and the padding has a
  * slot, slot sizes, and slot names: distinct, and read back to the same slot and index both by
  * their pattern and by the lesson language. */

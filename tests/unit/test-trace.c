@@ -1,4 +1,4 @@
-/* dmaviz: the trace (src/trace.h): pushing and truncating events, the source-location table,
+/* dmaviz: the trace (src/timeline/trace.h): pushing and truncating events, the source-location table,
  * the trace hash, and the names of notes, sources and event kinds. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* dmaviz: the verifier's named rules (src/verifier.h). Each rule fires, alone and with its own
+/* dmaviz: the verifier's named rules (src/ndis/verifier.h). Each rule fires, alone and with its own
  * id, in the situation it names, as a DV_EV_VERIFIER event located at the offending line of
  * this file; a correct driver makes it say nothing. The test plays the miniport itself. */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* dmaviz: the NDIS context's insides, for the core only (the NDIS layer's files src/ndis*.c,
+/* dmaviz: the NDIS context's insides, for the core only (the NDIS layer's files src/ndis/ndis*.c,
  * the engine, the quiz) and its white-box tests, and the functions the NDIS layer's files share.
  * Front ends see struct dv_ndis as an opaque handle (dvndis.h); like SameBoy's GB_INTERNAL,
  * including this without DV_CORE_INTERNAL (which only the core library and the unit tests
@@ -102,7 +102,7 @@ struct dv_ndis {
 /* ---- what the files of the NDIS layer share -------------------------------------------------
  * ndis.c (contexts, call records, life cycle), ndis_dma.c (the DMA channel), ndis_mem.c (memory,
  * buffers and packets) and ndis_config.c (configuration) are one layer split by subject; these are
- * the functions and positions they use of each other. Nothing outside src/ndis*.c calls them. */
+ * the functions and positions they use of each other. Nothing outside src/ndis/ndis*.c calls them. */
 
 /* What a call record keeps in arg[], by call: the one place the positions are named.
  * NdisMSetupDmaTransfer and NdisMCompleteDmaTransfer: */
