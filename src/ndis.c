@@ -324,12 +324,7 @@ const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t
 
 void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint32_t record)
 {
-	uint32_t saved = dv_sim_cause(ndis->sim, DV_SRC_DRIVER, loc);
-	dv_sim_emit(ndis->sim, DV_EV_VERIFIER, (uint16_t)rule, record, 0, 0, DV_NO_CHANNEL);
-	dv_sim_cause_restore(ndis->sim, saved);
-	ndis->fired[rule]++;
-	ndis->violations++;
-	ndis->last_rule = (int)rule;
+	dv_verifier_fire(ndis, rule, loc, record, DV_VERIFIER_NO_RECORD, 0);
 }
 
 static uint8_t irql(struct dv_ndis *nd)
@@ -568,7 +563,8 @@ void dv_ndis_halt(struct dv_ndis *ndis)
 		if (!h->registered)
 			continue;
 		if (h->block.InProgress)
-			dv_ndis_violate(ndis, DV_RULE_DMA_MISSING_COMPLETE, h->setup_loc, 0);
+			dv_verifier_fire(ndis, DV_RULE_DMA_MISSING_COMPLETE, h->setup_loc, 0,
+			                 h->setup_rec, 0);
 		dv_ndis_violate(ndis, DV_RULE_DMA_MISSING_DEREGISTER, 0, 0);
 	}
 	ndis->phase = DV_PHASE_HALTED;
@@ -811,6 +807,7 @@ VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)
 	if (dma_controller_port(Port))
 		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
 	dv_sim_out(nd->sim, (uint16_t)Port, Data);
+	dv_verifier_check_direction(nd, loc);
 	dv_sim_cause_restore(nd->sim, saved);
 }
 
@@ -1091,7 +1088,7 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	}
 	/* "the channel ... is currently in use transferring data": RESOURCES, no port touched. */
 	if (h->block.InProgress) {
-		dv_ndis_violate(nd, DV_RULE_DMA_BUSY, loc, s.rec);
+		dv_verifier_fire(nd, DV_RULE_DMA_BUSY, loc, s.rec, h->setup_rec, 0);
 		st = NDIS_STATUS_RESOURCES;
 		goto out;
 	}
@@ -1108,6 +1105,8 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	h->length = Length;
 	h->write_to_device = WriteToDevice != 0;
 	h->setup_loc = loc;
+	h->setup_rec = s.rec;
+	h->direction_told = false;
 	/* "which has been flushed to or from the device to maintain data integrity":
 	 * KeFlushIoBuffers(Mdl, ReadOperation = !WriteToDevice, DmaOperation = TRUE). */
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
@@ -1131,6 +1130,7 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 		nd->rec[m.rec].arg[DV_MAP_ARG_WOULD_BE] = h->adapter->would_be;
 	}
 	call_end(nd, m, DV_CALL_IO_MAP_TRANSFER, 0);
+	dv_verifier_check_direction(nd, loc);
 	st = NDIS_STATUS_SUCCESS;
 out:
 	if (Status)
@@ -1166,7 +1166,7 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	} else if (Buffer != h->buffer || Offset != h->offset || Length != h->length ||
 	           (WriteToDevice != 0) != h->write_to_device) {
 		/* "the buffer descriptor previously passed ... This value also was passed". */
-		dv_ndis_violate(nd, DV_RULE_DMA_COMPLETE_MISMATCH, loc, s.rec);
+		dv_verifier_fire(nd, DV_RULE_DMA_COMPLETE_MISMATCH, loc, s.rec, h->setup_rec, 0);
 	}
 	/* IoFlushAdapterBuffers: masks the channel ("resets the system DMA controller in
 	 * preparation for further DMA transfers"), copies a bounced receive back. */
