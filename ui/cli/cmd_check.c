@@ -142,13 +142,8 @@ static bool answers_known(const struct dv_answers *a, const struct paths *files)
  * the run, which reports it. */
 static bool driver_fits(const char *path, const char *driver_path, struct result *r)
 {
-	struct dv_msgs msgs;
-	dv_msgs_init(&msgs);
-	struct dv_lesson *L = dv_lesson_load(path, &msgs);
-	dv_msgs_finish(&msgs);
 	char err[1200];
-	bool fits = !L || dv_driver_fits(L, path, driver_path, err, sizeof err);
-	dv_lesson_free(L);
+	bool fits = dv_driver_fits_file(path, driver_path, err, sizeof err);
 	if (!fits) {
 		r->path = path;
 		r->verdict = V_ERROR;

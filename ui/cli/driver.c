@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "files.h"
 #include "lesson.h"
 
 bool dv_driver_open(struct dv_driver *d, const char *path, char *err, size_t errsize)
@@ -88,4 +89,15 @@ bool dv_driver_fits(const struct dv_lesson *L, const char *path, const char *dri
 		         "and %s: only a lesson with 'driver file' runs a learner's driver",
 		         path, driver_path, what);
 	return false;
+}
+
+bool dv_driver_fits_file(const char *path, const char *driver_path, char *err, size_t errsize)
+{
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	struct dv_lesson *L = dv_lesson_load(path, &msgs);
+	dv_msgs_finish(&msgs);
+	bool fits = !L || dv_driver_fits(L, path, driver_path, err, errsize);
+	dv_lesson_free(L);
+	return fits;
 }

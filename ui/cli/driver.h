@@ -28,5 +28,8 @@ struct dv_lesson;
  * `driver` line and driver_path. */
 bool dv_driver_fits(const struct dv_lesson *L, const char *path, const char *driver_path, char *err,
                     size_t errsize);
+/* The same for the lesson file at path, read here; a file that cannot be read or does not
+ * parse counts as fitting (the run that follows reports it). */
+bool dv_driver_fits_file(const char *path, const char *driver_path, char *err, size_t errsize);
 
 #endif

@@ -105,6 +105,8 @@ run check-driver-reference 2 'reference\.lesson:2: error: --driver .* given, but
 	"$dv" check --driver "$good" "$out/reference.lesson"
 run trace-driver-reference 2 'reference\.lesson:2: error: --driver .*reference driver' \
 	"$dv" trace --driver "$good" "$out/reference.lesson"
+run tui-driver-reference 2 '^dmaviz: .*reference\.lesson:2: error: --driver .*reference driver' \
+	"$dv" --driver "$good" "$out/reference.lesson"
 # grade: every test parses before any submission runs; a broken one names itself.
 mkdir -p "$out/broken-tests"
 cp "$lesson" "$out/broken-tests/"
