@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Learners' driver modules: loading, isolation (crash, CPU limit) and `dmaviz grade`.
-# usage: test-drivers.sh DMAVIZ SRCDIR BUILDDIR GOOD.so CRASH.so LOOP.so NOABI.so
+# usage: test-drivers.sh DMAVIZ SRCDIR BUILDDIR GOOD.so CRASH.so LOOP.so NOABI.so WRONGDIR.so EX01TESTS
 set -u
-dv=$1 src=$2 out=$3 good=$4 crash=$5 loop=$6 noabi=$7
+dv=$1 src=$2 out=$3 good=$4 crash=$5 loop=$6 noabi=$7 wrongdir=$8 ex01=$9
 fail=0
 run() { # name, expected status, expected text (grep -E), command...
 	local name=$1 want=$2 text=$3
@@ -107,6 +107,13 @@ run trace-driver-reference 2 'reference\.lesson:2: error: --driver .*reference d
 	"$dv" trace --driver "$good" "$out/reference.lesson"
 run tui-driver-reference 2 '^dmaviz: .*reference\.lesson:2: error: --driver .*reference driver' \
 	"$dv" --driver "$good" "$out/reference.lesson"
+# A send set up with WriteToDevice FALSE: the learner reads the rule at their line with its fix,
+# and the mode register in hex as the test writes it; no hint about changing the test.
+run wrongdir-rule 1 'verifier \(cycle [0-9]+\): dma-direction at .*wrongdir\.c:[0-9]+: .*WriteToDevice FALSE' \
+	"$dv" check --driver "$wrongdir" "$ex01/1-one-frame.lesson"
+grep -q '^  Fix: pass WriteToDevice TRUE for a send' <<<"$RUN_OUT" || { echo "not ok - wrongdir: no Fix line"; fail=1; }
+grep -q 'dma.ch1.mode = 0x05, expected 0x09' <<<"$RUN_OUT" || { echo "not ok - wrongdir: the mode is not in hex"; echo "$RUN_OUT"; fail=1; }
+grep -qE "max N|allow " <<<"$RUN_OUT" && { echo "not ok - wrongdir: an author's hint reached the learner"; fail=1; }
 # grade: every test parses before any submission runs; a broken one names itself.
 mkdir -p "$out/broken-tests"
 cp "$lesson" "$out/broken-tests/"
