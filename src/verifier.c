@@ -176,8 +176,11 @@ size_t dv_verifier_explain(const struct dv_ndis *nd, const struct dv_trace *t,
 		return 0;
 	buf[0] = 0;
 	enum dv_rule rule = (enum dv_rule)e->slot;
-	put(buf, size, &len, "%s at ", dv_rule_name(rule));
-	put_loc(buf, size, &len, t, e->loc);
+	put(buf, size, &len, "%s", dv_rule_name(rule));
+	if (e->loc && dv_trace_get_loc(t, e->loc)) {
+		put(buf, size, &len, " at ");
+		put_loc(buf, size, &len, t, e->loc);
+	}
 	put(buf, size, &len, ": %s", dv_rule_title(rule));
 	struct dv_args_dma here, rel;
 	const struct dv_call_record *rh = dma_record(nd, e->index, &here);

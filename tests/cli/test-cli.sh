@@ -90,6 +90,9 @@ check verifier-strict-author 1 "Fix: .*add 'allow dma-subrange'" "$dv" check --s
 sed 's/expect verifier.count == 0/expect ndis.status == NDIS_STATUS_RESOURCES/' "$tmp/v.lesson" >"$tmp/v2.lesson"
 check verifier-passing-file 0 '1 passed, 0 failed' "$dv" check "$tmp/v2.lesson"
 lacks verifier-passing-file-quiet 'verifier' "$dv" check "$tmp/v2.lesson"
+# trace is for looking: it tells the rule even when the lesson passes.
+check verifier-trace 0 'v2\.lesson:6: verifier \(cycle [0-9]+\): dma-subrange at .*Length 61' \
+	"$dv" trace "$tmp/v2.lesson"
 
 # Only regular files are read: a FIFO would block the reader forever (hence the timeouts).
 mkdir -p "$tmp/l"
