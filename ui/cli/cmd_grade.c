@@ -378,11 +378,7 @@ int dv_cmd_grade(int argc, char **argv)
 		dv_msgs_init(&msgs);
 		parsed[t] = dv_lesson_load(tests[t], &msgs);
 		if (!parsed[t]) {
-			for (size_t i = 0; i < msgs.n; i++)
-				fprintf(stderr, "%s\n%s%s%s", msgs.v[i].text,
-				        msgs.v[i].hint ? "  hint: " : "",
-				        msgs.v[i].hint ? msgs.v[i].hint : "",
-				        msgs.v[i].hint ? "\n" : "");
+			dv_report_fprint(stderr, &msgs, true);
 			fprintf(stderr,
 			        "dmaviz grade: %s: the test does not parse; nothing was graded\n",
 			        tests[t]);

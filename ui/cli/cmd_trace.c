@@ -19,15 +19,9 @@
 #include "report.h"
 #include "sim.h"
 
-static void print_line(void *ctx, const char *line, bool hint)
-{
-	(void)ctx;
-	fprintf(stderr, "%s%s\n", hint ? "  " : "", line);
-}
-
 static void print_msgs(const struct dv_msgs *m, bool failed)
 {
-	dv_report_msgs(m, failed, print_line, NULL);
+	dv_report_fprint(stderr, m, failed);
 }
 
 struct trace_args {

@@ -30,6 +30,16 @@ void dv_report_msgs(const struct dv_msgs *m, bool failed,
 	}
 }
 
+static void print_line(void *ctx, const char *line, bool hint)
+{
+	fprintf(ctx, "%s%s\n", hint ? "  " : "", line);
+}
+
+void dv_report_fprint(FILE *f, const struct dv_msgs *m, bool failed)
+{
+	dv_report_msgs(m, failed, print_line, f);
+}
+
 double dv_report_now(void)
 {
 	struct timespec ts;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lesson.h"
 
@@ -14,6 +15,9 @@
  * when messages were dropped. Information (what a `read` saw) is not a verdict's: left out. */
 void dv_report_msgs(const struct dv_msgs *m, bool failed,
                     void (*add)(void *ctx, const char *line, bool hint), void *ctx);
+
+/* The same lines written to f, hints indented by two spaces (trace's and grade's stderr). */
+void dv_report_fprint(FILE *f, const struct dv_msgs *m, bool failed);
 
 /* ---- JUnit XML ---------------------------------------------------------------------------- */
 
