@@ -140,6 +140,49 @@ static bool eval_cond(struct dv_run *run, const struct dv_cond *c)
 }
 
 /* "(dma.ch1.count = 2, nic.isr = 0)": the names in a condition and their values now. */
+/* How many hex digits the comparison's literals were written with (0: none in hex): its
+ * values are then printed in hex too, "dma.ch1.mode = 0x05" against 0x09. */
+static unsigned cmp_hex(const struct dv_cmp *m)
+{
+	unsigned digits = 0;
+	const struct dv_value *vs[2] = { &m->lhs, &m->rhs };
+	for (int s = 0; s < 2; s++)
+		for (unsigned t = 0; t < vs[s]->n; t++)
+			if (vs[s]->term[t].kind == DV_REF_NUM && vs[s]->term[t].hex > digits)
+				digits = vs[s]->term[t].hex;
+	return digits;
+}
+
+/* A value as the test writes it: a named constant by its name, a number in hex against hex
+ * (hex digits), in decimal against decimal (literal), else both ways (dv_value_format). */
+static void format_as_written(uint32_t v, const struct dv_ref *r, unsigned hex, bool literal,
+                              char *buf, size_t size)
+{
+	if (r->type == DV_VT_NUM && hex)
+		snprintf(buf, size, "0x%0*x", (int)hex, (unsigned)v);
+	else if (r->type == DV_VT_NUM && literal)
+		snprintf(buf, size, "%u", (unsigned)v);
+	else
+		dv_value_format(v, r->type, buf, size);
+}
+
+/* Whether the comparison has a number literal on either side. */
+static bool cmp_literal(const struct dv_cmp *m)
+{
+	const struct dv_value *vs[2] = { &m->lhs, &m->rhs };
+	for (int s = 0; s < 2; s++)
+		for (unsigned t = 0; t < vs[s]->n; t++)
+			if (vs[s]->term[t].kind == DV_REF_NUM && vs[s]->term[t].type == DV_VT_NUM)
+				return true;
+	return false;
+}
+
+static const char *const op_text[] = {
+	[DV_OP_NE] = "!= ", [DV_OP_LT] = "< ", [DV_OP_LE] = "<= ", [DV_OP_GT] = "> ", [DV_OP_GE] = ">= "
+};
+
+/* "NAME = VALUE" for each name in the condition, and ", expected [OP ]LITERAL" where a name is
+ * compared with one literal; "; " between them. */
 static void describe_values(struct dv_run *run, const struct dv_cond *c, char *buf, size_t size)
 {
 	const char *seen[32];
@@ -150,6 +193,8 @@ static void describe_values(struct dv_run *run, const struct dv_cond *c, char *b
 		const struct dv_cmp *m = &c->cmp[i];
 		if (m->op == DV_OP_CALL || m->op == DV_OP_RETURN || m->op == DV_OP_NOTE)
 			continue;
+		unsigned hex = cmp_hex(m);
+		bool literal = cmp_literal(m);
 		const struct dv_value *vs[2] = { &m->lhs, &m->rhs };
 		for (int s = 0; s < 2; s++) {
 			for (unsigned t = 0; t < vs[s]->n; t++) {
@@ -162,10 +207,31 @@ static void describe_values(struct dv_run *run, const struct dv_cond *c, char *b
 				if (dup || nseen >= 32)
 					continue;
 				seen[nseen++] = r->name;
-				char v[64];
-				dv_value_format(dv_name_eval(run, r), r->type, v, sizeof v);
-				int w = snprintf(buf + len, size - len, "%s%s = %s",
-				                 len ? ", " : "", r->name, v);
+				char v[64], want[96] = "";
+				format_as_written(dv_name_eval(run, r), r, hex, literal, v,
+				                  sizeof v);
+				/* NAME OP LITERAL (or LITERAL OP NAME, said from the name's side). */
+				const struct dv_value *other = vs[1 - s];
+				if (vs[s]->n == 1 && other->n == 1 &&
+				    other->term[0].kind == DV_REF_NUM && m->op != DV_OP_NONZERO) {
+					static const enum dv_cmp_op flip[] = {
+						[DV_OP_EQ] = DV_OP_EQ, [DV_OP_NE] = DV_OP_NE,
+						[DV_OP_LT] = DV_OP_GT, [DV_OP_LE] = DV_OP_GE,
+						[DV_OP_GT] = DV_OP_LT, [DV_OP_GE] = DV_OP_LE
+					};
+					enum dv_cmp_op op = s == 0 ? m->op : flip[m->op];
+					const struct dv_ref *lit = &other->term[0];
+					char l[64];
+					if (lit->name && lit->type != DV_VT_NUM)
+						snprintf(l, sizeof l, "%s", lit->name);
+					else
+						format_as_written(lit->a, lit, hex, true, l,
+						                  sizeof l);
+					snprintf(want, sizeof want, ", expected %s%s",
+					         op_text[op] ? op_text[op] : "", l);
+				}
+				int w = snprintf(buf + len, size - len, "%s%s = %s%s",
+				                 len ? "; " : "", r->name, v, want);
 				if (w < 0 || (size_t)w >= size - len)
 					return;
 				len += (size_t)w;
@@ -223,7 +289,11 @@ static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *f
 			char vals[512];
 			describe_values(run, &s->run.cond, vals, sizeof vals);
 			run_msg(run, DV_MSG_FAIL, file, s->line,
-			        "raise the bound with 'max N', or check the steps before: did the transfer start?",
+			        run->opt.learner ?
+			                "the machine never got there: check what your code did before "
+			                "(did the transfer start? did the card get its command?)" :
+			                "raise the bound with 'max N', or check the steps before: did "
+			                "the transfer start?",
 			        "run until %s: still false after %u cycles (cycle %u%s%s)",
 			        s->run.cond.text, (unsigned)s->run.max,
 			        (unsigned)run->sim->st.cycle, vals[0] ? "; " : "", vals);
@@ -254,7 +324,11 @@ static void run_quiet(struct dv_run *run, const struct dv_stmt *s, const char *f
 	unsigned quiet = 0;
 	for (uint32_t n = 0; quiet < 2; n++) {
 		if (n >= s->run.max) {
-			run_msg(run, DV_MSG_FAIL, file, s->line, "raise the bound with 'max N'",
+			run_msg(run, DV_MSG_FAIL, file, s->line,
+			        run->opt.learner ?
+			                "something kept the machine moving: is a transfer "
+			                "or the card still running?" :
+			                "raise the bound with 'max N'",
 			        "run quiet: the machine was still busy after %u cycles (cycle %u)",
 			        (unsigned)s->run.max, (unsigned)run->sim->st.cycle);
 			run->state = DV_RUN_STOPPED;
@@ -927,6 +1001,40 @@ static void run_stmt(struct dv_run *run, const struct dv_stmt *s, const char *fi
 	act(run, s, file);
 }
 
+/* The verifier rules that fired in events [from, len) that the lesson does not expect (an
+ * `allow` or an `expect verifier.RULE`), each told once with its numbers, the driver's line
+ * and its fix (dv_verifier_explain). Under --strict the first one fails the file; otherwise
+ * (and after that) each rule is a note, which explains a failure when the file fails. The
+ * author of the file also reads how to make the file expect it. */
+static void report_rules(struct dv_run *run, size_t from, const char *file, uint32_t line)
+{
+	const struct dv_trace *t = &run->sim->trace;
+	for (size_t i = from; i < t->len; i++) {
+		const struct dv_event *e = &t->ev[i];
+		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT ||
+		    run->L->allowed[e->slot])
+			continue;
+		enum dv_rule rule = (enum dv_rule)e->slot;
+		bool fail = run->opt.strict && !run->strict_fired;
+		if (!fail && run->rule_noted[rule])
+			continue;
+		run->rule_noted[rule] = true;
+		char what[600], hint[700];
+		dv_verifier_explain(run->ndis, t, e, what, sizeof what);
+		if (fail && !run->opt.learner)
+			snprintf(hint, sizeof hint,
+			         "Fix: %s If the lesson means it, add 'allow %s' or 'expect "
+			         "verifier.%s == 1'.",
+			         dv_rule_fix(rule), dv_rule_name(rule), dv_rule_name(rule));
+		else
+			snprintf(hint, sizeof hint, "Fix: %s", dv_rule_fix(rule));
+		run_msg(run, fail ? DV_MSG_FAIL : DV_MSG_NOTE, file, line, hint,
+		        "verifier (cycle %u): %s", (unsigned)e->cycle, what);
+		if (fail)
+			run->strict_fired = true;
+	}
+}
+
 static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	struct dv_sim *sim = run->sim;
@@ -948,25 +1056,7 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	run_stmt(run, s, file);
 	dv_sim_cause_restore(sim, saved);
 
-	/* --strict: the first verifier rule the lesson did not expect fails the file. */
-	for (size_t i = ev0; run->opt.strict && !run->strict_fired && i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
-		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT ||
-		    run->L->allowed[e->slot])
-			continue;
-		const struct dv_loc *where = dv_trace_get_loc(&sim->trace, e->loc);
-		char at[200] = "";
-		if (where && where->file && strcmp(where->file, file) != 0)
-			snprintf(at, sizeof at, " at %s:%u", where->file, (unsigned)where->line);
-		char hint[160];
-		snprintf(hint, sizeof hint,
-		         "if the lesson means it, add 'allow %s' or 'expect verifier.%s == 1'",
-		         dv_rule_name((enum dv_rule)e->slot), dv_rule_name((enum dv_rule)e->slot));
-		run_msg(run, DV_MSG_FAIL, file, s->line, hint,
-		        "verifier: %s fired%s (cycle %u): %s", dv_rule_name((enum dv_rule)e->slot),
-		        at, (unsigned)e->cycle, dv_rule_title((enum dv_rule)e->slot));
-		run->strict_fired = true;
-	}
+	report_rules(run, ev0, file, s->line);
 	if (sim->trace.failed && run->state != DV_RUN_STOPPED)
 		run_msg(run, DV_MSG_ERROR, file, s->line, NULL,
 		        "out of memory: the trace stopped recording");

@@ -22,6 +22,8 @@ enum dv_msg_kind {
 	DV_MSG_ERROR, /* the file does not parse, or cannot go on running (exit status 2) */
 	DV_MSG_FAIL,  /* a check failed (exit status 1) */
 	DV_MSG_INFO,  /* something to show (a `read`), not a verdict */
+	DV_MSG_NOTE,  /* what explains a verdict (a verifier rule that fired, with its fix): shown
+	               * with a file that failed, never a verdict itself */
 };
 
 struct dv_msg {
@@ -36,7 +38,7 @@ struct dv_msgs {
 	struct dv_msg *v;
 	size_t n, cap;
 	size_t dropped; /* failures and errors past the limit */
-	size_t ninfo;   /* DV_MSG_INFO messages kept (they have their own limit) */
+	size_t ninfo;   /* DV_MSG_INFO and DV_MSG_NOTE messages kept (they have their own limit) */
 };
 
 void dv_msgs_init(struct dv_msgs *m);
@@ -90,6 +92,7 @@ struct dv_ref {
 	enum dv_value_type type;
 	uint32_t a, b;
 	const char *name; /* as written (owned by the lesson); NULL for a number literal */
+	uint8_t hex;      /* a number literal written in hex: how many digits; 0 otherwise */
 };
 
 /* VALUE := term { (+|-|&) term }, left to right. */
@@ -341,7 +344,13 @@ struct dv_run_options {
 	char *(*load)(void *ctx, const char *lesson_file, const char *name, size_t *len);
 	void *ctx;
 	DV_DRIVER_ENTRY driver_entry; /* for `driver file`; NULL: not supported */
-	uint64_t cycle_budget;        /* 0 = the default, 2,000,000 */
+	/* Who reads the messages. False: the file's author (a lesson or test checked as it is):
+	 * hints say how to change the file ("raise the bound with 'max N'", "add 'allow
+	 * RULE'"). True: a learner whose work is run against the file (their driver, their
+	 * answers): hints say what the machine did and the verifier's fix, never how to change
+	 * a file they do not own. */
+	bool learner;
+	uint64_t cycle_budget; /* 0 = the default, 2,000,000 */
 };
 
 enum dv_run_state { DV_RUN_READY, DV_RUN_DONE, DV_RUN_STOPPED /* a fatal failure or error */ };

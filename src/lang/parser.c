@@ -47,6 +47,9 @@ static bool parse_value(struct dv_parser *p, struct dv_value *v)
 			memset(r, 0, sizeof *r);
 			r->kind = DV_REF_NUM;
 			r->a = k->num;
+			/* Messages print what is compared with it the way it is written (0x09). */
+			if (k->len > 2 && k->s[0] == '0' && (k->s[1] == 'x' || k->s[1] == 'X'))
+				r->hex = (uint8_t)(k->len - 2 < 8 ? k->len - 2 : 8);
 		} else if (k->kind == DV_TK_WORD) {
 			if (!dv_resolve_word(p, k, r))
 				return false;

@@ -46,6 +46,7 @@ struct dv_run {
 	size_t port_seen;
 	uint32_t ports_out, ports_in, step_ports_out, step_ports_in;
 	bool strict_fired;
+	bool rule_noted[DV_RULE_COUNT]; /* a DV_MSG_NOTE told this rule already */
 	bool atom_seen[DV_SCRIPT_MAX_CMPS];
 	/* output table and compare file */
 	const struct dv_column *cols;

@@ -103,8 +103,9 @@ void dv_msgs_add(struct dv_msgs *m, enum dv_msg_kind kind, uint32_t line, uint32
 {
 	if (!m)
 		return;
-	/* Information (what a `read` saw) never crowds out a verdict: it has its own limit. */
-	if (kind == DV_MSG_INFO) {
+	/* Information (what a `read` saw, a note) never crowds out a verdict: it has its own
+	 * limit. */
+	if (kind == DV_MSG_INFO || kind == DV_MSG_NOTE) {
 		if (m->ninfo >= DV_SCRIPT_MAX_MSGS)
 			return;
 	} else if (m->n - m->ninfo >= DV_SCRIPT_MAX_MSGS) {
@@ -137,7 +138,7 @@ void dv_msgs_add(struct dv_msgs *m, enum dv_msg_kind kind, uint32_t line, uint32
 		return;
 	}
 	strcpy(g->text, buf);
-	m->ninfo += kind == DV_MSG_INFO;
+	m->ninfo += kind == DV_MSG_INFO || kind == DV_MSG_NOTE;
 	g->hint = NULL;
 	if (hint) {
 		g->hint = malloc(strlen(hint) + 1);

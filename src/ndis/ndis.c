@@ -273,12 +273,7 @@ const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t
 
 void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint32_t record)
 {
-	uint32_t saved = dv_sim_cause(ndis->sim, DV_SRC_DRIVER, loc);
-	dv_sim_emit(ndis->sim, DV_EV_VERIFIER, (uint16_t)rule, record, 0, 0, DV_NO_CHANNEL);
-	dv_sim_cause_restore(ndis->sim, saved);
-	ndis->fired[rule]++;
-	ndis->violations++;
-	ndis->last_rule = (int)rule;
+	dv_verifier_fire(ndis, rule, loc, record, DV_VERIFIER_NO_RECORD, 0);
 }
 
 uint8_t dv_ndis_irql(struct dv_ndis *nd)
@@ -425,7 +420,8 @@ void dv_ndis_halt(struct dv_ndis *ndis)
 		if (!h->registered)
 			continue;
 		if (h->block.InProgress)
-			dv_ndis_violate(ndis, DV_RULE_DMA_MISSING_COMPLETE, h->setup_loc, 0);
+			dv_verifier_fire(ndis, DV_RULE_DMA_MISSING_COMPLETE, h->setup_loc, 0,
+			                 h->setup_rec, 0);
 		dv_ndis_violate(ndis, DV_RULE_DMA_MISSING_DEREGISTER, 0, 0);
 	}
 	ndis->phase = DV_PHASE_HALTED;
@@ -672,6 +668,7 @@ VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)
 	if (dma_controller_port(Port))
 		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
 	dv_sim_out(nd->sim, (uint16_t)Port, Data);
+	dv_verifier_check_direction(nd, loc);
 	dv_sim_cause_restore(nd->sim, saved);
 }
 

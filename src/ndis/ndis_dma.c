@@ -250,7 +250,7 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	}
 	/* "the channel ... is currently in use transferring data": RESOURCES, no port touched. */
 	if (h->block.InProgress) {
-		dv_ndis_violate(nd, DV_RULE_DMA_BUSY, loc, s.rec);
+		dv_verifier_fire(nd, DV_RULE_DMA_BUSY, loc, s.rec, h->setup_rec, 0);
 		st = NDIS_STATUS_RESOURCES;
 		goto out;
 	}
@@ -267,6 +267,8 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 	h->length = Length;
 	h->write_to_device = WriteToDevice != 0;
 	h->setup_loc = loc;
+	h->setup_rec = s.rec;
+	h->direction_told = false;
 	/* "which has been flushed to or from the device to maintain data integrity":
 	 * KeFlushIoBuffers(Mdl, ReadOperation = !WriteToDevice, DmaOperation = TRUE). */
 	uint32_t fargs[3] = { [DV_MAP_ARG_OFFSET] = Offset,
@@ -290,6 +292,7 @@ VOID NdisSetupDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandle, 
 		nd->rec[m.rec].arg[DV_MAP_ARG_WOULD_BE] = h->adapter->would_be;
 	}
 	dv_ndis_call_end(nd, m, DV_CALL_IO_MAP_TRANSFER, 0);
+	dv_verifier_check_direction(nd, loc);
 	st = NDIS_STATUS_SUCCESS;
 out:
 	if (Status)
@@ -320,7 +323,7 @@ VOID NdisCompleteDmaTransferAt(PNDIS_STATUS Status, NDIS_HANDLE MiniportDmaHandl
 	} else if (Buffer != h->buffer || Offset != h->offset || Length != h->length ||
 	           (WriteToDevice != 0) != h->write_to_device) {
 		/* "the buffer descriptor previously passed ... This value also was passed". */
-		dv_ndis_violate(nd, DV_RULE_DMA_COMPLETE_MISMATCH, loc, s.rec);
+		dv_verifier_fire(nd, DV_RULE_DMA_COMPLETE_MISMATCH, loc, s.rec, h->setup_rec, 0);
 	}
 	/* IoFlushAdapterBuffers: masks the channel ("resets the system DMA controller in
 	 * preparation for further DMA transfers"), copies a bounced receive back. */

@@ -42,6 +42,8 @@ struct dv_dma_handle {
 	uint32_t offset, length;
 	bool write_to_device;
 	uint16_t setup_loc;
+	uint32_t setup_rec;  /* the Setup's call record, for the verifier's messages */
+	bool direction_told; /* dma-direction fired for this transfer */
 };
 
 /* What the protocol above the miniport received. */

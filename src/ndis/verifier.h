@@ -4,6 +4,9 @@
 #ifndef DV_VERIFIER_H
 #define DV_VERIFIER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #define DV_RULES(X)                                                                                   \
 	X(DMA_BUSY, "dma-busy", "NdisMSetupDmaTransfer while the channel is in use",                  \
 	  "The miniport asked for a new transfer before it called NdisMCompleteDmaTransfer for the "  \
@@ -81,6 +84,14 @@
 	  "A successful NdisMRegisterDmaChannel obliges a later NdisMDeregisterDmaChannel. "          \
 	  "MiniportHalt returned with the channel still registered, so it stays claimed. Fix: "       \
 	  "deregister in MiniportHalt.")                                                              \
+	X(DMA_DIRECTION, "dma-direction", "a transfer whose direction disagrees with the card",       \
+	  "WriteToDevice says which way the bytes go: TRUE programs the 8237A for a read transfer "   \
+	  "(memory to the card), FALSE for a write transfer (the card to memory). The card was told " \
+	  "to fetch a frame to send while the transfer was set up to store into memory, or to "       \
+	  "store a received frame while the transfer was set up to read memory. The 8237A does not "  \
+	  "know what the card wants: the bytes go the wrong way and memory is overwritten or the "    \
+	  "card sends whatever the bus floats. Fix: pass WriteToDevice TRUE for a send and FALSE "    \
+	  "for a receive, to the Setup and to its Complete.")                                         \
 	X(IRQL_OTHER, "irql", "an NDIS call at the wrong IRQL",                                       \
 	  "The call is documented for a lower IRQL than the one it was made at (for example "         \
 	  "NdisMSendComplete or NdisMIndicateReceivePacket from the ISR). Fix: queue the work to "    \
@@ -99,7 +110,34 @@ enum dv_rule {
 const char *dv_rule_name(enum dv_rule rule);
 const char *dv_rule_title(enum dv_rule rule);
 const char *dv_rule_text(enum dv_rule rule);
+/* What the rule tells the driver's author to do: the text after "Fix: " in its row. */
+const char *dv_rule_fix(enum dv_rule rule);
 /* The rule called name ("dma-busy"), or DV_RULE_COUNT. */
 enum dv_rule dv_rule_find(const char *name);
+
+struct dv_ndis;
+struct dv_trace;
+struct dv_event;
+
+/* A DV_EV_VERIFIER event: index is the call record of the offending call, old_value the
+ * related record + 1 (the Setup of a mismatched Complete, the transfer in progress of a second
+ * Setup, the Setup a halt left behind; 0: none), new_value a rule's detail (dma-direction: the
+ * card's command register). */
+#define DV_VERIFIER_NO_RECORD 0xFFFFFFFFu
+/* Records that rule fired at loc (the driver's line): the event, the counters, verifier.last.
+ * dv_ndis_violate is this with no related record and no detail. */
+void dv_verifier_fire(struct dv_ndis *nd, enum dv_rule rule, uint16_t loc, uint32_t record,
+                      uint32_t related, uint32_t detail);
+/* One line that tells what event e (a DV_EV_VERIFIER of nd's trace t) means here: the rule's
+ * name, the driver's file:line, its title and the numbers ("dma-subrange at drv.c:88: Offset
+ * and Length are not a proper subrange (Buffer ByteCount 60, Offset 0, Length 61,
+ * WriteToDevice TRUE)"; a mismatched Complete names the arguments that differ and the Setup's
+ * file:line). Returns the length written (snprintf-style truncation). */
+size_t dv_verifier_explain(const struct dv_ndis *nd, const struct dv_trace *t,
+                           const struct dv_event *e, char *buf, size_t size);
+/* dma-direction: fires (once per transfer, at loc) when the card's command register asks for
+ * one direction while the transfer set up on its channel goes the other way. The NDIS layer
+ * calls it after a successful Setup and after the driver writes a port. */
+void dv_verifier_check_direction(struct dv_ndis *nd, uint16_t loc);
 
 #endif

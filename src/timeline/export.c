@@ -7,6 +7,7 @@
 
 #include "describe.h"
 #include "export.h"
+#include "utf8.h"
 #include "sim.h"
 
 void dv_outbuf_write(void *ctx, const char *buf, size_t len)
@@ -96,6 +97,18 @@ static void json_string(dv_write_fn w, void *ctx, const char *s)
 			esc = "\\r";
 		else if (c < 0x20 || c == 0x7f) {
 			snprintf(buf, sizeof buf, "\\u%04x", c);
+			esc = buf;
+		} else if (c >= 0x80) {
+			/* JSON text is UTF-8 (RFC 8259 §8.1): a byte that is not (a driver's file
+			 * name in Latin-1) is written as the characters \xNN, as JUnit does. */
+			size_t n = dv_utf8_seq(s);
+			if (n) {
+				s += n - 1;
+				continue;
+			}
+			char x[5];
+			dv_utf8_byte_escape(c, x);
+			snprintf(buf, sizeof buf, "\\%s", x);
 			esc = buf;
 		}
 		if (esc) {

@@ -62,6 +62,38 @@ lacks() { # name, text that must not appear (grep -E), command...
 	echo "ok - $name"
 }
 
+# A learner's answers: an id that names no question is an error at its line, before any run.
+printf 'lesson qs\nstep "s"\n  ask "Which?" id=mode\n    answer 0x49\n' >"$tmp/qs.lesson"
+printf '# answers\nmdoe: 0x49\n' >"$tmp/typo.txt"
+check answers-unknown-id 2 "typo\.txt:2: error: no question 'mdoe'" \
+	"$dv" check --answers "$tmp/typo.txt" "$tmp/qs.lesson"
+printf 'qs/mode: 0x49\nmode: 0x49\n' >"$tmp/ok.txt"
+check answers-known-ids 0 '1 passed, 0 failed' "$dv" check --answers "$tmp/ok.txt" "$tmp/qs.lesson"
+printf 'other/mode: 0x49\n' >"$tmp/wrong-lesson.txt"
+check answers-unknown-lesson 2 "wrong-lesson\.txt:1: error: no question 'other/mode'" \
+	"$dv" check --answers "$tmp/wrong-lesson.txt" "$tmp/qs.lesson"
+# grade: an answers file with an unknown id is that submission's error on every test.
+mkdir -p "$tmp/qt"
+cp "$tmp/qs.lesson" "$tmp/qt/"
+check grade-answers-unknown-id 0 "FAIL .*qs\.lesson" "$dv" grade --tests "$tmp/qt" "$tmp/typo.txt"
+check grade-answers-unknown-id-says 0 "typo\.txt:2: error: no question 'mdoe'" \
+	"$dv" grade --tests "$tmp/qt" "$tmp/typo.txt"
+
+# Plain check tells a verifier rule that explains a failure: the rule, the line, the numbers,
+# the fix; for the file's author, also how to expect it under --strict.
+printf 'lesson v\ndriver none\nbuffer tx at 0x100000 len 60\nstep "s"\n  call NdisMRegisterDmaChannel channel=1 width=8 demand=yes\n  call NdisMSetupDmaTransfer buffer=tx write=yes length=61\n  expect verifier.count == 0\n' >"$tmp/v.lesson"
+check verifier-plain-check 1 'v\.lesson:6: verifier \(cycle [0-9]+\): dma-subrange at .*v\.lesson:6: .*\(Buffer ByteCount 60, Offset 0, Length 61, WriteToDevice TRUE\)' \
+	"$dv" check "$tmp/v.lesson"
+check verifier-plain-check-fix 1 '^  Fix: split the transfer' "$dv" check "$tmp/v.lesson"
+check verifier-strict-author 1 "Fix: .*add 'allow dma-subrange'" "$dv" check --strict "$tmp/v.lesson"
+# A file that passes shows no notes.
+sed 's/expect verifier.count == 0/expect ndis.status == NDIS_STATUS_RESOURCES/' "$tmp/v.lesson" >"$tmp/v2.lesson"
+check verifier-passing-file 0 '1 passed, 0 failed' "$dv" check "$tmp/v2.lesson"
+lacks verifier-passing-file-quiet 'verifier' "$dv" check "$tmp/v2.lesson"
+# trace is for looking: it tells the rule even when the lesson passes.
+check verifier-trace 0 'v2\.lesson:6: verifier \(cycle [0-9]+\): dma-subrange at .*Length 61' \
+	"$dv" trace "$tmp/v2.lesson"
+
 # Only regular files are read: a FIFO would block the reader forever (hence the timeouts).
 mkdir -p "$tmp/l"
 mkfifo "$tmp/l/fifo.lesson" "$tmp/l/fifo.cmp"

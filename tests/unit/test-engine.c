@@ -104,7 +104,106 @@ static void test_expect_and_output(void)
 	const struct dv_msgs *rm = dv_run_msgs(x.r);
 	CHECK(rm->n == 1 && rm->v[0].kind == DV_MSG_FAIL &&
 	      !strcmp(rm->v[0].text,
-	              "t.lesson:4: expect failed: dma.ch1.masked == 0 (dma.ch1.masked = 1; cycle 0)"));
+	              "t.lesson:4: expect failed: dma.ch1.masked == 0 (dma.ch1.masked = 1, expected "
+	              "0; cycle 0)"));
+	run_free(&x);
+}
+
+/* The first message of kind k, or NULL. */
+static const struct dv_msg *msg_of(const struct dv_run *r, enum dv_msg_kind k)
+{
+	const struct dv_msgs *m = dv_run_msgs(r);
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].kind == k)
+			return &m->v[i];
+	return NULL;
+}
+
+static void test_values_as_written(void)
+{
+	/* Against a hex literal the value is hex, as many digits as the test wrote. */
+	struct run x;
+	run_text(&x, "out 0x0B 0x45\nexpect dma.ch1.mode == 0x09\n");
+	const struct dv_msg *f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && strstr(f->text, "(dma.ch1.mode = 0x45, expected 0x09; cycle "));
+	run_free(&x);
+	run_text(&x, "expect dma.ch1.masked == 0x0000\n");
+	f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && strstr(f->text, "(dma.ch1.masked = 0x0001, expected 0x0000; cycle "));
+	run_free(&x);
+	/* Decimal against decimal; a literal on the left is said from the name's side. */
+	run_text(&x, "expect 3 < dma.ch1.masked\n");
+	f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && strstr(f->text, "(dma.ch1.masked = 1, expected > 3; cycle "));
+	run_free(&x);
+	/* Two names: each is told, no "expected", and no literal: both ways. */
+	run_text(&x, "expect dma.ch1.masked == dma.ch2.masked + 1\n");
+	f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && strstr(f->text, "(dma.ch1.masked = 1; dma.ch2.masked = 1; cycle "));
+	run_free(&x);
+}
+
+static const char *two_setups = "driver none\nbuffer tx at 0x100000 len 60\nstep \"s\"\n"
+                                "  call NdisMRegisterDmaChannel channel=1 width=8 demand=yes\n"
+                                "  call NdisMSetupDmaTransfer buffer=tx write=yes\n"
+                                "  call NdisMSetupDmaTransfer buffer=tx write=yes length=61\n"
+                                "  expect verifier.count == 0\n";
+
+static struct dv_run *run_opts(struct run *x, const char *text, bool strict, bool learner)
+{
+	memset(x, 0, sizeof *x);
+	dv_msgs_init(&x->m);
+	x->L = dv_lesson_parse("t.lesson", text, strlen(text), &x->m);
+	struct dv_run_options o;
+	memset(&o, 0, sizeof o);
+	o.strict = strict;
+	o.learner = learner;
+	x->r = x->L ? dv_run_create(x->L, &o) : NULL;
+	if (x->r)
+		dv_run_all(x->r);
+	return x->r;
+}
+
+static void test_verifier_told(void)
+{
+	/* Without --strict the rule is a note beside the failure: the rule, the line, the
+	 * numbers, the first Setup's line and the fix. */
+	struct run x;
+	CHECK(run_opts(&x, two_setups, false, false));
+	const struct dv_msg *n = msg_of(x.r, DV_MSG_NOTE);
+	CHECK(n && strstr(n->text, "t.lesson:6: verifier (cycle ") &&
+	      strstr(n->text, "dma-busy at t.lesson:6: ") && strstr(n->text, "Length 61") &&
+	      strstr(n->text, "set up at t.lesson:5"));
+	CHECK(n && n->hint &&
+	      strstr(n->hint, "Fix: complete the active transfer first") == n->hint);
+	CHECK(n && !strstr(n->hint, "allow"));
+	CHECK_EQ(dv_msgs_count(dv_run_msgs(x.r), DV_MSG_FAIL), 1); /* the expect */
+	CHECK_EQ(dv_msgs_count(dv_run_msgs(x.r), DV_MSG_NOTE), 1); /* told once */
+	run_free(&x);
+	/* --strict for the author: the failure, the fix and how to expect it. */
+	CHECK(run_opts(&x, two_setups, true, false));
+	const struct dv_msg *f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && strstr(f->text, "dma-busy at t.lesson:6") && f->hint &&
+	      strstr(f->hint, "Fix: ") == f->hint && strstr(f->hint, "add 'allow dma-busy'"));
+	run_free(&x);
+	/* --strict for a learner: the fix, not how to change the test. */
+	CHECK(run_opts(&x, two_setups, true, true));
+	f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && strstr(f->text, "dma-busy") && f->hint && !strstr(f->hint, "allow"));
+	run_free(&x);
+}
+
+static void test_hints_for_learners(void)
+{
+	const char *text = "run until dma.ch1.masked == 0 max 5\n";
+	struct run x;
+	CHECK(run_opts(&x, text, false, false));
+	const struct dv_msg *f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && f->hint && strstr(f->hint, "max N"));
+	run_free(&x);
+	CHECK(run_opts(&x, text, false, true));
+	f = msg_of(x.r, DV_MSG_FAIL);
+	CHECK(f && f->hint && !strstr(f->hint, "max") && strstr(f->hint, "never got there"));
 	run_free(&x);
 }
 
@@ -120,4 +219,5 @@ static void test_peer_and_prompt(void)
 
 CHECK_MAIN(CHECK_CASE(test_ports_and_memory), CHECK_CASE(test_time_and_lines),
            CHECK_CASE(test_marks), CHECK_CASE(test_expect_and_output),
-           CHECK_CASE(test_peer_and_prompt))
+           CHECK_CASE(test_peer_and_prompt), CHECK_CASE(test_values_as_written),
+           CHECK_CASE(test_verifier_told), CHECK_CASE(test_hints_for_learners))

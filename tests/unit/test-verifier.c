@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "nic.h"
 #include "dvndis.h"
 #include "ndis.h"
 #include "sim.h"
@@ -146,6 +147,7 @@ static void test_rule_names(void)
 		{ DV_RULE_DMA_DESCRIPTION, "dma-description" },
 		{ DV_RULE_DMA_LOGICAL_ADDRESS, "dma-logical-address" },
 		{ DV_RULE_DMA_MISSING_DEREGISTER, "dma-missing-deregister" },
+		{ DV_RULE_DMA_DIRECTION, "dma-direction" },
 		{ DV_RULE_IRQL_OTHER, "irql" },
 		{ DV_RULE_BAD_MEMORY, "bad-memory" },
 	};
@@ -694,6 +696,113 @@ static void test_missing_complete_and_deregister(void)
 	dv_sim_destroy(sim);
 }
 
+/* ---- a fired rule in words (dv_verifier_explain) ------------------------------------------------ */
+
+/* The explanation of the last verifier event in the trace. */
+static const char *last_explained(char *buf, size_t size)
+{
+	buf[0] = 0;
+	for (size_t i = sim->trace.len; i-- > 0;)
+		if (sim->trace.ev[i].kind == DV_EV_VERIFIER) {
+			dv_verifier_explain(nd, &sim->trace, &sim->trace.ev[i], buf, size);
+			break;
+		}
+	return buf;
+}
+
+static void test_explain(void)
+{
+	setup();
+	char buf[600], at[64];
+	NDIS_STATUS st;
+	NDIS_HANDLE h = reg(1, 4096, &st);
+	PNDIS_BUFFER b = buf_at(0x60000, 60), c = buf_at(0x61000, 100);
+	/* The numbers: the buffer's ByteCount, Offset and Length, and where. */
+	unsigned line = __LINE__ + 1;
+	NdisMSetupDmaTransfer(&st, h, b, 0, 61, TRUE);
+	last_explained(buf, sizeof buf);
+	snprintf(at, sizeof at, "test-verifier.c:%u: ", line);
+	CHECK(strstr(buf, "dma-subrange at ") == buf);
+	CHECK(strstr(buf, at) != NULL);
+	CHECK(strstr(buf, "Buffer ByteCount 60, Offset 0, Length 61, WriteToDevice TRUE"));
+	/* A second Setup names the first one's line. */
+	unsigned first = __LINE__ + 1;
+	NdisMSetupDmaTransfer(&st, h, b, 0, 60, TRUE);
+	NdisMSetupDmaTransfer(&st, h, c, 0, 100, TRUE);
+	last_explained(buf, sizeof buf);
+	snprintf(at, sizeof at, "set up at %s:%u", "", first);
+	CHECK(strstr(buf, "dma-busy at "));
+	CHECK(strstr(buf, "Length 100"));
+	snprintf(at, sizeof at, "test-verifier.c:%u)", first);
+	CHECK(strstr(buf, "the transfer in progress was set up at") && strstr(buf, at));
+	/* A mismatched Complete says which argument differs and where the Setup was. */
+	NdisMCompleteDmaTransfer(&st, h, b, 0, 59, FALSE);
+	last_explained(buf, sizeof buf);
+	CHECK(strstr(buf, "dma-complete-mismatch at "));
+	CHECK(strstr(buf, "Length 59 here, 60 at the Setup"));
+	CHECK(strstr(buf, "WriteToDevice FALSE here, TRUE at the Setup"));
+	CHECK(strstr(buf, "Offset") == NULL); /* the Offset agrees */
+	CHECK(strstr(buf, at) && strstr(buf, "the Setup is at "));
+	/* Every rule's text has a Fix, and dv_rule_fix is it. */
+	for (unsigned r = 0; r < DV_RULE_COUNT; r++) {
+		const char *text = dv_rule_text((enum dv_rule)r),
+		           *fix = dv_rule_fix((enum dv_rule)r);
+		CHECK(strstr(text, "Fix: ") && fix == strstr(text, "Fix: ") + 5 && fix[0]);
+	}
+	/* Truncation keeps a terminated string. */
+	char tiny[12];
+	CHECK(dv_verifier_explain(nd, &sim->trace, &sim->trace.ev[sim->trace.len - 1], tiny,
+	                          sizeof tiny) < sizeof tiny);
+	CHECK_EQ(strlen(tiny) < sizeof tiny, 1);
+	teardown();
+}
+
+/* ---- dma-direction ------------------------------------------------------------------------------ */
+
+/* A macro, so that the port write is on the caller's line. */
+#define nic_out(reg, v) NdisRawWritePortUchar(sim->st.nic.base + (reg), (v))
+
+static void test_dma_direction(void)
+{
+	setup();
+	char buf[600];
+	NDIS_STATUS st;
+	NDIS_HANDLE h = reg(1, 4096, &st); /* the card's channel (the default machine) */
+	PNDIS_BUFFER b = buf_at(0x70000, 600);
+	dv_ndis_set_phase(nd, DV_PHASE_RUNNING);
+	nic_out(DV_NIC_TXLEN_LO, 60);
+	nic_out(DV_NIC_TXLEN_HI, 0);
+	/* A send set up as a receive: the card fetches (DMATX with TXGO) while the 8237A was told
+	 * to store into memory. It fires where the card is started, once per transfer. */
+	SILENT(NdisMSetupDmaTransfer(&st, h, b, 0, 60, FALSE));
+	FIRES(DV_RULE_DMA_DIRECTION, nic_out(DV_NIC_CMD, DV_NIC_CMD_DMATX | DV_NIC_CMD_TXGO));
+	last_explained(buf, sizeof buf);
+	CHECK(strstr(buf, "WriteToDevice FALSE") && strstr(buf, "fetches a frame to send"));
+	SILENT(nic_out(DV_NIC_CMD, DV_NIC_CMD_DMATX | DV_NIC_CMD_TXGO));
+	SILENT(NdisMCompleteDmaTransfer(&st, h, b, 0, 60, FALSE));
+	/* The right direction with the card still sending: silent. */
+	SILENT(NdisMSetupDmaTransfer(&st, h, b, 0, 60, TRUE));
+	SILENT(NdisMCompleteDmaTransfer(&st, h, b, 0, 60, TRUE));
+	/* The reverse: the card stores a received frame, the Setup reads memory; it fires at
+	 * the Setup when the card is already receiving. */
+	dv_sim_set(sim, DV_SLOT_NIC_CMD, 0, DV_NIC_CMD_RXEN | DV_NIC_CMD_DMARX);
+	FIRES(DV_RULE_DMA_DIRECTION, NdisMSetupDmaTransfer(&st, h, b, 0, 600, TRUE));
+	last_explained(buf, sizeof buf);
+	CHECK(strstr(buf, "WriteToDevice TRUE") && strstr(buf, "stores a received frame"));
+	SILENT(NdisMCompleteDmaTransfer(&st, h, b, 0, 600, TRUE));
+	SILENT(NdisMSetupDmaTransfer(&st, h, b, 0, 600, FALSE));
+	SILENT(NdisMCompleteDmaTransfer(&st, h, b, 0, 600, FALSE));
+	/* No card direction (both or neither asked for): nothing to compare. */
+	dv_sim_set(sim, DV_SLOT_NIC_CMD, 0, 0);
+	SILENT(NdisMSetupDmaTransfer(&st, h, b, 0, 600, TRUE));
+	SILENT(NdisMCompleteDmaTransfer(&st, h, b, 0, 600, TRUE));
+	/* Another channel than the card's is not the card's transfer. */
+	NDIS_HANDLE h3 = reg(3, 4096, &st);
+	dv_sim_set(sim, DV_SLOT_NIC_CMD, 0, DV_NIC_CMD_RXEN | DV_NIC_CMD_DMARX);
+	SILENT(NdisMSetupDmaTransfer(&st, h3, b, 0, 600, TRUE));
+	teardown();
+}
+
 static void test_correct_life_cycle_is_silent(void)
 {
 	/* Register -> (Setup -> the device works -> Complete)* -> Deregister, each call where and
@@ -752,4 +861,5 @@ CHECK_MAIN(CHECK_CASE(test_rule_names), CHECK_CASE(test_call_names), CHECK_CASE(
            CHECK_CASE(test_dma_register_context), CHECK_CASE(test_dma_description),
            CHECK_CASE(test_dma_logical_address), CHECK_CASE(test_irql_other),
            CHECK_CASE(test_bad_memory), CHECK_CASE(test_missing_complete_and_deregister),
-           CHECK_CASE(test_correct_life_cycle_is_silent))
+           CHECK_CASE(test_correct_life_cycle_is_silent), CHECK_CASE(test_explain),
+           CHECK_CASE(test_dma_direction))

@@ -226,8 +226,10 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 		s->opt = *o;
 	s->lesson = L;
 	s->path = strdup(path);
+	/* With a learner's driver the messages are the learner's (lesson.h, learner). */
 	struct dv_run_options ro = { .load = dv_file_load_relative,
-		                     .driver_entry = s->opt.driver_entry };
+		                     .driver_entry = s->opt.driver_entry,
+		                     .learner = s->opt.driver_entry != NULL };
 	s->run = dv_run_create(L, &ro);
 	s->q = calloc(L->nasks ? L->nasks : 1, sizeof *s->q);
 	if (!s->path || !s->run || !s->q) {

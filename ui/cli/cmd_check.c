@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd_check.h"
@@ -16,6 +17,7 @@
 #include "files.h"
 #include "lesson.h"
 #include "opts.h"
+#include "report.h"
 #include "sim.h"
 
 /* ---- files ---------------------------------------------------------------------------------- */
@@ -74,13 +76,14 @@ static bool add_dir(struct paths *p, const char *dir, bool tst_too)
 
 /* ---- check ------------------------------------------------------------------------------------ */
 
-enum verdict { V_PASS, V_FAIL, V_ERROR };
+enum verdict { V_PASS = DV_GRADE_PASS, V_FAIL = DV_GRADE_FAIL, V_ERROR = DV_GRADE_ERROR };
 
 struct result {
 	const char *path;
 	enum verdict verdict;
-	char **lines; /* messages, and their hints as "hint: ..." */
+	char **lines; /* messages, and their hints as "hint: ..." or "Fix: ..." */
 	size_t nlines;
+	double seconds;
 };
 
 static void result_add(struct result *r, const char *text)
@@ -94,22 +97,15 @@ static void result_add(struct result *r, const char *text)
 		r->nlines++;
 }
 
+static void add_line(void *ctx, const char *line, bool hint)
+{
+	(void)hint;
+	result_add(ctx, line);
+}
+
 static void result_msgs(struct result *r, const struct dv_msgs *m)
 {
-	char buf[1200];
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->v[i].kind == DV_MSG_INFO)
-			continue;
-		result_add(r, m->v[i].text);
-		if (m->v[i].hint) {
-			snprintf(buf, sizeof buf, "hint: %s", m->v[i].hint);
-			result_add(r, buf);
-		}
-	}
-	if (m->dropped) {
-		snprintf(buf, sizeof buf, "... and %zu more", m->dropped);
-		result_add(r, buf);
-	}
+	dv_report_msgs(m, r->verdict != V_PASS, add_line, r);
 }
 
 struct check_opts {
@@ -117,6 +113,44 @@ struct check_opts {
 	const char *junit;
 	struct dv_answers *answers;
 };
+
+/* Every id of a learner's answers names a question of the files checked: a typo is an error
+ * before anything runs, not a question left unanswered. */
+static bool answers_known(const struct dv_answers *a, const struct paths *files)
+{
+	struct dv_lesson **L = calloc(files->n ? files->n : 1, sizeof *L);
+	if (!L)
+		return false;
+	for (size_t i = 0; i < files->n; i++) {
+		struct dv_msgs msgs;
+		dv_msgs_init(&msgs);
+		L[i] = dv_lesson_load(files->v[i], &msgs);
+		dv_msgs_finish(&msgs);
+	}
+	char err[1200];
+	bool ok = dv_answers_check_ids(a, (const struct dv_lesson *const *)L, files->n, err,
+	                               sizeof err);
+	if (!ok)
+		fprintf(stderr, "%s\n", err);
+	for (size_t i = 0; i < files->n; i++)
+		dv_lesson_free(L[i]);
+	free(L);
+	return ok;
+}
+
+/* With --driver: the file must run a learner's driver. A file that does not parse is left to
+ * the run, which reports it. */
+static bool driver_fits(const char *path, const char *driver_path, struct result *r)
+{
+	char err[1200];
+	bool fits = dv_driver_fits_file(path, driver_path, err, sizeof err);
+	if (!fits) {
+		r->path = path;
+		r->verdict = V_ERROR;
+		result_add(r, err);
+	}
+	return fits;
+}
 
 static void check_one(const char *path, const struct check_opts *o, struct result *r)
 {
@@ -136,6 +170,7 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	memset(&ro, 0, sizeof ro);
 	ro.strict = o->strict;
 	ro.load = dv_file_load_relative;
+	ro.learner = o->answers != NULL; /* a learner's answers: the messages are theirs */
 	if (o->answers) {
 		ro.answer = dv_answers_lookup;
 		ro.ctx = o->answers;
@@ -160,49 +195,22 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	dv_lesson_free(L);
 }
 
-/* Written to a temporary file and renamed, so a reader never sees half a report. */
-static bool write_junit(const char *path, const struct result *res, size_t n)
+static bool write_junit(const char *path, const struct result *res, size_t n, long long started)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
+	struct dv_junit_case *cases = calloc(n ? n : 1, sizeof *cases);
+	if (!cases)
 		return false;
-	size_t failures = 0, errors = 0;
+	double seconds = 0;
 	for (size_t i = 0; i < n; i++) {
-		failures += res[i].verdict == V_FAIL;
-		errors += res[i].verdict == V_ERROR;
+		cases[i] = (struct dv_junit_case){ "dmaviz.check",      res[i].path,
+			                           (int)res[i].verdict, res[i].lines,
+			                           res[i].nlines,       res[i].seconds };
+		seconds += res[i].seconds;
 	}
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-	fprintf(f,
-	        "  <testsuite name=\"dmaviz check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-	        n, failures, errors);
-	for (size_t i = 0; i < n; i++) {
-		fputs("    <testcase classname=\"dmaviz.check\" name=\"", f);
-		dv_xml_escaped(f, res[i].path);
-		if (res[i].verdict == V_PASS) {
-			fputs("\"/>\n", f);
-			continue;
-		}
-		fputs("\">\n      <failure type=\"", f);
-		fputs(res[i].verdict == V_ERROR ? "error" : "failure", f);
-		fputs("\" message=\"", f);
-		dv_xml_escaped(f, res[i].nlines ? res[i].lines[0] : "failed");
-		fputs("\">", f);
-		for (size_t k = 0; k < res[i].nlines; k++) {
-			dv_xml_escaped(f, res[i].lines[k]);
-			fputc('\n', f);
-		}
-		fputs("</failure>\n    </testcase>\n", f);
-	}
-	fputs("  </testsuite>\n</testsuites>\n", f);
-	bool ok = !ferror(f);
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		remove(tmp);
-		return false;
-	}
-	return true;
+	struct dv_junit_suite suite = { "dmaviz check", cases, n, seconds, started };
+	bool ok = dv_junit_write(path, &suite, 1);
+	free(cases);
+	return ok;
 }
 
 /* ---- the options ---------------------------------------------------------------------------- */
@@ -321,6 +329,12 @@ int dv_cmd_check(int argc, char **argv)
 			paths_add(&files, NULL, argv[i]);
 		}
 	}
+	if (o.answers && !answers_known(&answers, &files)) {
+		paths_free(&files);
+		dv_answers_free(&answers);
+		dv_driver_close(&driver);
+		return 2;
+	}
 	struct result *res = calloc(files.n ? files.n : 1, sizeof *res);
 	if (!res) {
 		paths_free(&files);
@@ -328,11 +342,15 @@ int dv_cmd_check(int argc, char **argv)
 		return 2;
 	}
 	size_t passed = 0, failed = 0;
+	long long started = (long long)time(NULL);
 	if (o.tap)
 		printf("TAP version 13\n");
 	for (size_t k = 0; k < files.n; k++) {
 		struct result *r = &res[k];
-		if (driver.entry) { /* a learner's driver: each file in its own child process */
+		double t0 = dv_report_now();
+		if (driver.entry && !driver_fits(files.v[k], driver_path, r)) {
+			/* a lesson that would ignore the driver: an error, not a silent pass */
+		} else if (driver.entry) { /* a learner's driver: each file in its own child process */
 			struct dv_grade_opts go = {
 				driver.entry, NULL,
 				o.strict,     o.answers ? dv_answers_lookup : NULL,
@@ -350,6 +368,7 @@ int dv_cmd_check(int argc, char **argv)
 		} else {
 			check_one(files.v[k], &o, r);
 		}
+		r->seconds = dv_report_now() - t0;
 		if (r->verdict == V_PASS)
 			passed++;
 		else
@@ -376,7 +395,7 @@ int dv_cmd_check(int argc, char **argv)
 	} else {
 		printf("%zu passed, %zu failed\n", passed, failed);
 	}
-	if (o.junit && !write_junit(o.junit, res, files.n)) {
+	if (o.junit && !write_junit(o.junit, res, files.n, started)) {
 		fprintf(stderr, "dmaviz check: cannot write %s: %s\n", o.junit, strerror(errno));
 		status = 2;
 	}

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "driver.h"
 #include "isolate.h"
+#include "report.h"
 #include "opts.h"
 #include "lesson.h"
 #include "files.h"
@@ -68,22 +70,15 @@ static void put_line(int fd, char kind, const char *text)
 	free(buf);
 }
 
-static void put_msgs(int fd, const struct dv_msgs *m)
+static void put_report_line(void *ctx, const char *line, bool hint)
 {
-	char buf[1200];
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->v[i].kind == DV_MSG_INFO)
-			continue;
-		put_line(fd, 'M', m->v[i].text);
-		if (m->v[i].hint) {
-			snprintf(buf, sizeof buf, "hint: %s", m->v[i].hint);
-			put_line(fd, 'M', buf);
-		}
-	}
-	if (m->dropped) {
-		snprintf(buf, sizeof buf, "... and %zu more", m->dropped);
-		put_line(fd, 'M', buf);
-	}
+	(void)hint;
+	put_line(*(int *)ctx, 'M', line);
+}
+
+static void put_msgs(int fd, const struct dv_msgs *m, bool failed)
+{
+	dv_report_msgs(m, failed, put_report_line, &fd);
 }
 
 static int child_run(void *ctx, int fd)
@@ -95,7 +90,7 @@ static int child_run(void *ctx, int fd)
 	dv_msgs_init(&msgs);
 	struct dv_lesson *L = dv_lesson_load(c->path, &msgs);
 	if (!L) {
-		put_msgs(fd, &msgs);
+		put_msgs(fd, &msgs, true);
 		dv_msgs_finish(&msgs);
 		return DV_GRADE_ERROR;
 	}
@@ -107,6 +102,9 @@ static int child_run(void *ctx, int fd)
 	ro.answer = o->answer;
 	ro.ctx = o->answer_ctx;
 	ro.driver_entry = o->entry;
+	/* A learner's driver or answers run against the file: the messages are the learner's
+	 * (no "raise the bound", no "add 'allow ...'": report.h, lesson.h). */
+	ro.learner = true;
 	struct dv_driver drv = { 0 };
 	if (!ro.driver_entry && o->driver_path && L->driver == DV_DRIVER_FILE) {
 		char err[1024];
@@ -142,7 +140,7 @@ static int child_run(void *ctx, int fd)
 		verdict = DV_GRADE_ERROR;
 	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
 		verdict = DV_GRADE_FAIL;
-	put_msgs(fd, m);
+	put_msgs(fd, m, verdict != DV_GRADE_PASS);
 	/* No dv_run_destroy, no dlclose: the process ends here, and a driver's halt-time bugs
 	 * must not turn a verdict into a crash. */
 	return verdict;
@@ -153,6 +151,7 @@ static int child_run(void *ctx, int fd)
 void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_grade_result *r)
 {
 	memset(r, 0, sizeof *r);
+	double t0 = dv_report_now();
 	struct child_ctx c = { path, o };
 	struct dv_iso_limits lim = { o->cpu_seconds ? o->cpu_seconds : 2, 0, 0 };
 	struct dv_iso_outcome out;
@@ -185,6 +184,7 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 		r->verdict = out.exit_code;
 	else
 		dv_iso_why(&out, DV_GRADE_ERROR, where, r->aborted, sizeof r->aborted);
+	r->seconds = dv_report_now() - t0;
 	if (r->aborted[0]) {
 		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "",
 		         r->aborted);
@@ -241,58 +241,34 @@ struct submission {
 	const char *path;
 	struct dv_grade_result *res; /* one per test */
 	size_t passed;
+	char classname[300]; /* "dmaviz.grade.NAME" for JUnit */
+	long long started;   /* when its grading began (seconds since the epoch) */
 };
 
+/* One testsuite per submission, one testcase per test (report.h writes them). */
 static bool write_junit(const char *path, const struct submission *subs, size_t nsubs, char **tests,
                         size_t ntests)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return false;
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
-	for (size_t s = 0; s < nsubs; s++) {
-		size_t failures = 0, errors = 0;
-		for (size_t t = 0; t < ntests; t++) {
-			failures += subs[s].res[t].verdict == DV_GRADE_FAIL;
-			errors += subs[s].res[t].verdict == DV_GRADE_ERROR;
-		}
-		fputs("  <testsuite name=\"", f);
-		dv_xml_escaped(f, subs[s].path);
-		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", ntests, failures,
-		        errors);
+	struct dv_junit_suite *suites = calloc(nsubs ? nsubs : 1, sizeof *suites);
+	size_t ncases = nsubs * ntests;
+	struct dv_junit_case *cases = calloc(ncases ? ncases : 1, sizeof *cases);
+	bool ok = suites && cases;
+	for (size_t s = 0; ok && s < nsubs; s++) {
+		struct dv_junit_case *c = &cases[s * ntests];
+		double seconds = 0;
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &subs[s].res[t];
-			fputs("    <testcase classname=\"dmaviz.grade.", f);
-			dv_xml_escaped(f, base_name(subs[s].path));
-			fputs("\" name=\"", f);
-			dv_xml_escaped(f, tests[t]);
-			if (r->verdict == DV_GRADE_PASS) {
-				fputs("\"/>\n", f);
-				continue;
-			}
-			fputs("\">\n      <failure type=\"", f);
-			fputs(r->verdict == DV_GRADE_ERROR ? "error" : "failure", f);
-			fputs("\" message=\"", f);
-			dv_xml_escaped(f, r->nlines ? r->lines[r->nlines - 1] : "failed");
-			fputs("\">", f);
-			for (size_t k = 0; k < r->nlines; k++) {
-				dv_xml_escaped(f, r->lines[k]);
-				fputc('\n', f);
-			}
-			fputs("</failure>\n    </testcase>\n", f);
+			c[t] = (struct dv_junit_case){ subs[s].classname, tests[t],  r->verdict,
+				                       r->lines,          r->nlines, r->seconds };
+			seconds += r->seconds;
 		}
-		fputs("  </testsuite>\n", f);
+		suites[s] = (struct dv_junit_suite){ subs[s].path, c, ntests, seconds,
+			                             subs[s].started };
 	}
-	fputs("</testsuites>\n", f);
-	bool ok = !ferror(f);
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		remove(tmp);
-		return false;
-	}
-	return true;
+	ok = ok && dv_junit_write(path, suites, nsubs);
+	free(cases);
+	free(suites);
+	return ok;
 }
 
 /* A submission that cannot be loaded fails every test with the same message. */
@@ -393,8 +369,24 @@ int dv_cmd_grade(int argc, char **argv)
 		free(tests);
 		return 2;
 	}
+	/* Every test parses before any submission runs: a teacher's typo is one error naming
+	 * the test, not a FAIL for every learner. */
+	struct dv_lesson **parsed = calloc(ntests, sizeof *parsed);
+	int status = parsed ? 0 : 2;
+	for (size_t t = 0; parsed && t < ntests; t++) {
+		struct dv_msgs msgs;
+		dv_msgs_init(&msgs);
+		parsed[t] = dv_lesson_load(tests[t], &msgs);
+		if (!parsed[t]) {
+			dv_report_fprint(stderr, &msgs, true);
+			fprintf(stderr,
+			        "dmaviz grade: %s: the test does not parse; nothing was graded\n",
+			        tests[t]);
+			status = 2;
+		}
+		dv_msgs_finish(&msgs);
+	}
 	/* The submissions must at least exist: a typo is the teacher's, not the learner's. */
-	int status = 0;
 	for (int k = 1; k <= nargs; k++) {
 		struct stat sb;
 		if (stat(argv[k], &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -406,14 +398,21 @@ int dv_cmd_grade(int argc, char **argv)
 	size_t nsubs = (size_t)nargs;
 	struct submission *subs = status ? NULL : calloc(nsubs, sizeof *subs);
 	if (!subs) {
-		for (size_t t = 0; t < ntests; t++)
+		for (size_t t = 0; t < ntests; t++) {
 			free(tests[t]);
+			if (parsed)
+				dv_lesson_free(parsed[t]);
+		}
+		free(parsed);
 		free(tests);
 		return 2;
 	}
 	for (size_t s = 0; s < nsubs; s++) {
 		struct submission *sub = &subs[s];
 		sub->path = argv[1 + (int)s];
+		sub->started = (long long)time(NULL);
+		snprintf(sub->classname, sizeof sub->classname, "dmaviz.grade.%s",
+		         base_name(sub->path));
 		sub->res = calloc(ntests, sizeof *sub->res);
 		if (!sub->res) {
 			status = 2;
@@ -427,7 +426,9 @@ int dv_cmd_grade(int argc, char **argv)
 		char err[1200];
 		printf("== %s\n", sub->path);
 		if (has_suffix(sub->path, ".txt")) {
-			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
+			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK ||
+			    !dv_answers_check_ids(&ans, (const struct dv_lesson *const *)parsed,
+			                          ntests, err, sizeof err)) {
 				fail_all(sub, ntests, err);
 				goto report;
 			}
@@ -518,8 +519,11 @@ report:
 		free(subs[s].res);
 	}
 	free(subs);
-	for (size_t t = 0; t < ntests; t++)
+	for (size_t t = 0; t < ntests; t++) {
 		free(tests[t]);
+		dv_lesson_free(parsed[t]);
+	}
+	free(parsed);
 	free(tests);
 	return status;
 }

@@ -29,6 +29,7 @@ struct dv_grade_result {
 	 * ("crashed with SIGSEGV at step 2 \"Send\"", "exceeded 2 s of CPU time at step 1 ...").
 	 * The verdict is then DV_GRADE_FAIL and lines ends with "PATH: driver " and this. */
 	char aborted[400];
+	double seconds; /* how long the file took, child included (JUnit's time=) */
 };
 
 /* Runs the lesson or test script at path in a child process (fork) under CPU, memory and

@@ -16,19 +16,12 @@
 #include "lesson.h"
 #include "files.h"
 #include "opts.h"
+#include "report.h"
 #include "sim.h"
 
-static void print_msgs(const struct dv_msgs *m)
+static void print_msgs(const struct dv_msgs *m, bool failed)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->v[i].kind == DV_MSG_INFO)
-			continue;
-		fprintf(stderr, "%s\n", m->v[i].text);
-		if (m->v[i].hint)
-			fprintf(stderr, "  hint: %s\n", m->v[i].hint);
-	}
-	if (m->dropped)
-		fprintf(stderr, "... and %zu more\n", m->dropped);
+	dv_report_fprint(stderr, m, failed);
 }
 
 struct trace_args {
@@ -117,16 +110,25 @@ int dv_cmd_trace(int argc, char **argv)
 	dv_msgs_init(&msgs);
 	struct dv_lesson *L = dv_lesson_load(path, &msgs);
 	if (!L) {
-		print_msgs(&msgs);
+		print_msgs(&msgs, true);
 		dv_msgs_finish(&msgs);
 		free(path);
 		return 2;
 	}
 	dv_msgs_finish(&msgs);
+	char err[1500];
+	if (driver_path && !dv_driver_fits(L, path, driver_path, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		dv_lesson_free(L);
+		free(path);
+		dv_driver_close(&drv);
+		return 2;
+	}
 	struct dv_run_options ro;
 	memset(&ro, 0, sizeof ro);
 	ro.load = dv_file_load_relative;
 	ro.driver_entry = driver_path ? drv.entry : NULL;
+	ro.learner = driver_path != NULL;
 	struct dv_run *run = dv_run_create(L, &ro);
 	if (!run) {
 		fprintf(stderr, "dmaviz trace: %s: out of memory\n", path);
@@ -141,7 +143,8 @@ int dv_cmd_trace(int argc, char **argv)
 		status = 2;
 	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
 		status = 1;
-	print_msgs(m);
+	/* trace is for looking: a verifier rule is told even when the lesson passes. */
+	print_msgs(m, true);
 
 	struct dv_outbuf buf = { 0 };
 	bool ok;

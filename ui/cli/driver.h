@@ -21,4 +21,15 @@ struct dv_driver {
 bool dv_driver_open(struct dv_driver *d, const char *path, char *err, size_t errsize);
 void dv_driver_close(struct dv_driver *d);
 
+struct dv_lesson;
+/* Whether the lesson at path (parsed: L) runs a learner's driver, its `driver file` line. When
+ * it does not (it runs the reference driver, or plays the driver itself), a --driver given with
+ * it would be ignored: false, and err says so, "PATH:LINE: error: ..." naming the lesson's
+ * `driver` line and driver_path. */
+bool dv_driver_fits(const struct dv_lesson *L, const char *path, const char *driver_path, char *err,
+                    size_t errsize);
+/* The same for the lesson file at path, read here; a file that cannot be read or does not
+ * parse counts as fitting (the run that follows reports it). */
+bool dv_driver_fits_file(const char *path, const char *driver_path, char *err, size_t errsize);
+
 #endif

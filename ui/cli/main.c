@@ -172,7 +172,8 @@ static int cmd_gui(int argc, char **argv)
 			return 2;
 		}
 		/* As for the terminal UI: a driver that crashes or loops is tried in a child first. */
-		if (!dv_driver_preflight(&driver, path, err, sizeof err)) {
+		if (!dv_driver_fits_file(path, driver_path, err, sizeof err) ||
+		    !dv_driver_preflight(&driver, path, err, sizeof err)) {
 			fprintf(stderr, "dmaviz gui: %s\n", err);
 			dv_driver_close(&driver);
 			free(path);
@@ -257,7 +258,8 @@ static int cmd_ui(int argc, char **argv)
 	/* The lesson runs in this process before the screen opens: a learner's driver that
 	 * crashes or loops would take it down with a bare signal. Try it in a child first. */
 	char why[1500];
-	if (driver_path && !dv_driver_preflight(&driver, path, why, sizeof why)) {
+	if (driver_path && (!dv_driver_fits_file(path, driver_path, why, sizeof why) ||
+	                    !dv_driver_preflight(&driver, path, why, sizeof why))) {
 		fprintf(stderr, "dmaviz: %s\n", why);
 		dv_driver_close(&driver);
 		free(args);

@@ -16,6 +16,7 @@
 #include "files.h"
 #include "lesson.h"
 #include "script.h"
+#include "utf8.h"
 
 char *dv_file_read(const char *path, size_t max, size_t *len)
 {
@@ -210,6 +211,8 @@ void dv_answers_free(struct dv_answers *a)
 	}
 	free(a->key);
 	free(a->value);
+	free(a->line);
+	free(a->path);
 	memset(a, 0, sizeof *a);
 }
 
@@ -224,6 +227,8 @@ enum dv_answers_status dv_answers_load(struct dv_answers *a, const char *path, c
 	}
 	enum dv_answers_status st = DV_ANSWERS_OK;
 	unsigned line = 0;
+	free(a->path);
+	a->path = strdup(path);
 	for (char *p = text; st == DV_ANSWERS_OK && *p;) {
 		char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
@@ -245,12 +250,16 @@ enum dv_answers_status dv_answers_load(struct dv_answers *a, const char *path, c
 				char **v = realloc(a->value, cap * sizeof *v);
 				if (v)
 					a->value = v;
-				if (k && v)
+				unsigned *ln = realloc(a->line, cap * sizeof *ln);
+				if (ln)
+					a->line = ln;
+				if (k && v && ln)
 					a->cap = cap;
 			}
 			if (a->n < a->cap) {
 				a->key[a->n] = dv_dup_trimmed(l, (size_t)(colon - l));
 				a->value[a->n] = dv_dup_trimmed(colon + 1, strlen(colon + 1));
+				a->line[a->n] = line;
 				if (a->key[a->n] && a->value[a->n])
 					a->n++;
 				else {
@@ -263,6 +272,44 @@ enum dv_answers_status dv_answers_load(struct dv_answers *a, const char *path, c
 	}
 	free(text);
 	return st;
+}
+
+static bool asks(const struct dv_lesson *L, const char *id)
+{
+	for (unsigned q = 0; q < L->nasks; q++)
+		if (L->asks[q]->id && !strcmp(L->asks[q]->id, id))
+			return true;
+	return false;
+}
+
+bool dv_answers_check_ids(const struct dv_answers *a, const struct dv_lesson *const *lessons,
+                          size_t n, char *err, size_t errsize)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const char *key = a->key[i], *slash = strchr(key, '/');
+		bool known = false;
+		for (size_t k = 0; k < n && !known; k++) {
+			const struct dv_lesson *L = lessons[k];
+			if (!L)
+				continue;
+			if (slash)
+				known = L->id && (size_t)(slash - key) == strlen(L->id) &&
+				        !strncmp(key, L->id, (size_t)(slash - key)) &&
+				        asks(L, slash + 1);
+			else
+				known = asks(L, key);
+		}
+		if (!known) {
+			snprintf(
+			        err, errsize,
+			        "%s:%u: error: no question '%s' in %s (a question's id is its 'id=' "
+			        "or qN, N counting its file's questions from 1)",
+			        a->path ? a->path : "answers", a->line[i], key,
+			        n == 1 ? "the lesson" : "the lessons checked");
+			return false;
+		}
+	}
+	return true;
 }
 
 const char *dv_answers_lookup(void *ctx, const char *lesson_id, const char *ask_id)
@@ -352,12 +399,20 @@ void dv_xml_escaped(FILE *f, const char *s)
 		case '&': fputs("&amp;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
-		default:
-			/* XML 1.0 allows no control characters but tab and newline. */
-			if (c < 0x20 && c != '\t' && c != '\n')
-				fputc('?', f);
-			else
-				fputc(c, f);
+		default: {
+			/* XML 1.0 allows no control characters but tab and newline, and the file
+			 * says it is UTF-8: other bytes (a Latin-1 file name) are written as \xNN
+			 * (utf8.h), as the JSON Lines trace writes them. */
+			size_t n = c < 0x80 ? 1 : dv_utf8_seq(s);
+			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || n == 0) {
+				char x[5];
+				dv_utf8_byte_escape(c, x);
+				fputs(x, f);
+			} else {
+				fwrite(s, 1, n, f);
+				s += n - 1;
+			}
+		}
 		}
 	}
 }

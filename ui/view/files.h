@@ -66,7 +66,9 @@ char *dv_dup_trimmed(const char *s, size_t n);
  * (`dmaviz check --answers`, `dmaviz grade` with .txt submissions). */
 struct dv_answers {
 	char **key, **value;
+	unsigned *line; /* each entry's line in the file */
 	size_t n, cap;
+	char *path;
 };
 
 enum dv_answers_status { DV_ANSWERS_OK, DV_ANSWERS_UNREADABLE, DV_ANSWERS_BAD_LINE };
@@ -75,6 +77,11 @@ enum dv_answers_status { DV_ANSWERS_OK, DV_ANSWERS_UNREADABLE, DV_ANSWERS_BAD_LI
 enum dv_answers_status dv_answers_load(struct dv_answers *a, const char *path, char *err,
                                        size_t errsize);
 void dv_answers_free(struct dv_answers *a);
+/* Whether every entry of a names a question of one of the n lessons (an ID any of them asks,
+ * or LESSON/ID). False for the first that does not: err is "PATH:LINE: error: no question
+ * 'ID' in ...". NULL lessons (files that did not parse) are skipped. */
+bool dv_answers_check_ids(const struct dv_answers *a, const struct dv_lesson *const *lessons,
+                          size_t n, char *err, size_t errsize);
 /* dv_run_options.answer: the last line naming LESSON/ID, else the last naming ID. */
 const char *dv_answers_lookup(void *ctx, const char *lesson_id, const char *ask_id);
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Learners' driver modules: loading, isolation (crash, CPU limit) and `dmaviz grade`.
-# usage: test-drivers.sh DMAVIZ SRCDIR BUILDDIR GOOD.so CRASH.so LOOP.so NOABI.so
+# usage: test-drivers.sh DMAVIZ SRCDIR BUILDDIR GOOD.so CRASH.so LOOP.so NOABI.so WRONGDIR.so EX01TESTS
 set -u
-dv=$1 src=$2 out=$3 good=$4 crash=$5 loop=$6 noabi=$7
+dv=$1 src=$2 out=$3 good=$4 crash=$5 loop=$6 noabi=$7 wrongdir=$8 ex01=$9
 fail=0
 run() { # name, expected status, expected text (grep -E), command...
 	local name=$1 want=$2 text=$3
@@ -87,14 +87,40 @@ if run grade 0 'SUBMISSION' "$dv" grade --cpu-limit 1 --tests "$src" --junit "$j
 	if [[ ! -s $junit ]]; then
 		echo "not ok - grade wrote no JUnit"; fail=1
 	else
+		# The crash and the loop fail their tests (<failure>); a module without the ABI symbol
+		# cannot be run at all (<error>, counted in errors=).
 		n=$(grep -c '<testsuite ' "$junit"); c=$(grep -c '<testcase ' "$junit"); f=$(grep -c '<failure ' "$junit")
-		if [[ $n == 4 && $c == 8 && $f == 5 ]] && grep -q 'SIGSEGV' "$junit"; then
-			echo "ok - grade JUnit (4 suites, 8 cases, 5 failures)"
+		e=$(grep -c '<error ' "$junit")
+		if [[ $n == 4 && $c == 8 && $f == 3 && $e == 2 ]] && grep -q 'SIGSEGV' "$junit" &&
+			grep -q 'errors="2"' "$junit" && grep -q 'timestamp="' "$junit"; then
+			echo "ok - grade JUnit (4 suites, 8 cases, 3 failures, 2 errors)"
 		else
-			echo "not ok - grade JUnit: $n suites, $c cases, $f failures"; cat "$junit"; fail=1
+			echo "not ok - grade JUnit: $n suites, $c cases, $f failures, $e errors"; cat "$junit"; fail=1
 		fi
 	fi
 fi
+# --driver with a lesson that does not run a learner's driver is an error naming its line.
+printf 'lesson uses-reference\ndriver reference\nstep "Init"\n  do driver init\n' >"$out/reference.lesson"
+run check-driver-reference 2 'reference\.lesson:2: error: --driver .* given, but this lesson runs the reference driver' \
+	"$dv" check --driver "$good" "$out/reference.lesson"
+run trace-driver-reference 2 'reference\.lesson:2: error: --driver .*reference driver' \
+	"$dv" trace --driver "$good" "$out/reference.lesson"
+run tui-driver-reference 2 '^dmaviz: .*reference\.lesson:2: error: --driver .*reference driver' \
+	"$dv" --driver "$good" "$out/reference.lesson"
+# A send set up with WriteToDevice FALSE: the learner reads the rule at their line with its fix,
+# and the mode register in hex as the test writes it; no hint about changing the test.
+run wrongdir-rule 1 'verifier \(cycle [0-9]+\): dma-direction at .*wrongdir\.c:[0-9]+: .*WriteToDevice FALSE' \
+	"$dv" check --driver "$wrongdir" "$ex01/1-one-frame.lesson"
+grep -q '^  Fix: pass WriteToDevice TRUE for a send' <<<"$RUN_OUT" || { echo "not ok - wrongdir: no Fix line"; fail=1; }
+grep -q 'dma.ch1.mode = 0x05, expected 0x09' <<<"$RUN_OUT" || { echo "not ok - wrongdir: the mode is not in hex"; echo "$RUN_OUT"; fail=1; }
+grep -qE "max N|allow " <<<"$RUN_OUT" && { echo "not ok - wrongdir: an author's hint reached the learner"; fail=1; }
+# grade: every test parses before any submission runs; a broken one names itself.
+mkdir -p "$out/broken-tests"
+cp "$lesson" "$out/broken-tests/"
+printf 'lesson broken\nstep "x"\n  expect dma.ch1.cont == 1\n' >"$out/broken-tests/zz-broken.tst"
+run grade-broken-test 2 'zz-broken\.tst: the test does not parse; nothing was graded' \
+	"$dv" grade --tests "$out/broken-tests" "$good"
+grep -q '^== ' <<<"$RUN_OUT" && { echo "not ok - grade-broken-test graded a submission"; fail=1; }
 run grade-needs-tests 2 'tests DIR' "$dv" grade "$good"
 run grade-missing-submission 2 'nosuch' "$dv" grade --tests "$src" "$out/nosuch.so"
 run grade-help 0 'usage: dmaviz grade' "$dv" grade --help

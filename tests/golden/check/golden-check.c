@@ -12,6 +12,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,14 +209,52 @@ static size_t count(const char *s, const char *what)
 	return n;
 }
 
-static int junit(const char *dmaviz, const char *dir, const char *outpath)
+/* Whether s is well-formed UTF-8 (no overlong forms or surrogates checked: enough to see
+ * that no raw Latin-1 byte got through). */
+static bool utf8_ok(const char *s)
 {
-	char *argv[] = { (char *)dmaviz,       "check", "--junit", (char *)outpath, "pass.lesson",
-		         "expect-fail.lesson", NULL };
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = *p < 0x80       ? 1 :
+		           (*p >> 5) == 6  ? 2 :
+		           (*p >> 4) == 14 ? 3 :
+		           (*p >> 3) == 30 ? 4 :
+		                             0;
+		if (!n)
+			return false;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+/* A copy of pass.lesson under a Latin-1 name ("caf\xe9.lesson", from a Windows zip) beside
+ * outpath; its path, or NULL. */
+static const char *latin1_copy(const char *outpath)
+{
+	static char path[4096];
+	snprintf(path, sizeof path, "%s.caf\xe9.lesson", outpath);
+	size_t len;
+	char *text = slurp("pass.lesson", &len);
+	FILE *f = text ? fopen(path, "wb") : NULL;
+	bool ok = f && fwrite(text, 1, len, f) == len;
+	if (f)
+		ok = fclose(f) == 0 && ok;
+	free(text);
+	return ok ? path : NULL;
+}
+
+static int junit(const char *dmaviz, const char *dir, const char *outpath, const char *xmllint)
+{
 	char *out = NULL;
 	remove(outpath);
 	if (chdir(dir) != 0)
 		return 1;
+	const char *latin1 = latin1_copy(outpath);
+	char *argv[] = { (char *)dmaviz,       "check",        "--junit",
+		         (char *)outpath,      "pass.lesson",  "expect-fail.lesson",
+		         "parse-error.lesson", (char *)latin1, NULL };
 	int status = run(argv, &out);
 	free(out);
 	char *x = slurp(outpath, NULL);
@@ -227,22 +266,47 @@ static int junit(const char *dmaviz, const char *dir, const char *outpath)
 			rc = 1;                                                                    \
 		}                                                                                  \
 	} while (0)
-	NEED(status == 1);
+	NEED(latin1 != NULL);
+	NEED(status == 2); /* the file that does not parse */
 	NEED(x != NULL);
 	if (x) {
 		NEED(!strncmp(x, "<?xml", 5));
 		NEED(check_tags(x));
-		NEED(count(x, "<testsuites>") == 1);
+		NEED(count(x, "<testsuites ") == 1);
 		NEED(count(x, "<testsuite ") == 1);
-		NEED(strstr(x, "tests=\"2\"") != NULL);
-		NEED(strstr(x, "failures=\"1\"") != NULL);
-		NEED(count(x, "<testcase ") == 2);
+		/* The counts agree with the elements: a failure is <failure>, an error <error>. */
+		NEED(count(x, "tests=\"4\" failures=\"1\" errors=\"1\"") == 2);
+		NEED(count(x, "<testcase ") == 4);
 		NEED(count(x, "<failure ") == 1);
-		NEED(strstr(x, "name=\"expect-fail.lesson\">") != NULL);
-		NEED(strstr(x, "name=\"pass.lesson\"/>") != NULL);
+		NEED(count(x, "<error ") == 1);
+		NEED(count(x, "<failure type=\"error\"") == 0);
+		/* Times on every testcase and on the suite, and when the suite ran. */
+		NEED(count(x, " time=\"") == 6);
+		NEED(strstr(x, "timestamp=\"20") != NULL);
+		NEED(strstr(x, "name=\"expect-fail.lesson\" time=\"") != NULL);
+		NEED(strstr(x, "name=\"parse-error.lesson\" time=\"") != NULL);
+		/* message= is the first message. */
+		NEED(strstr(x, "<failure type=\"failure\" message=\"expect-fail.lesson:9: ") !=
+		     NULL);
+		/* The Latin-1 name is escaped: the report stays UTF-8. */
+		NEED(utf8_ok(x));
+		NEED(strstr(x, "caf\\xe9.lesson\" time=\"") != NULL);
 	}
+	/* An independent parser, where one is installed (run.sh installs libxml2-utils). */
+	if (x && xmllint && xmllint[0]) {
+		char *lint[] = { (char *)xmllint, "--noout", (char *)outpath, NULL };
+		char *lout = NULL;
+		int ls = run(lint, &lout);
+		if (ls != 0)
+			printf("junit: xmllint says:\n%s", lout ? lout : "");
+		NEED(ls == 0);
+		free(lout);
+	}
+	if (latin1)
+		remove(latin1);
 	if (!rc)
-		printf("junit: the report has its testsuite, testcases and failure\n");
+		printf("junit: the report has its testsuite, testcases, failure and error%s\n",
+		       xmllint && xmllint[0] ? ", and xmllint reads it" : "");
 	free(x);
 	return rc;
 }
@@ -257,10 +321,11 @@ static const char *absolute(const char *path)
 
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "--junit"))
-		return junit(absolute(argv[2]), argv[3], argv[4]);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "--junit"))
+		return junit(absolute(argv[2]), argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (argc != 4) {
-		fprintf(stderr, "usage: %s DMAVIZ DIR CASE | --junit DMAVIZ DIR OUT\n", argv[0]);
+		fprintf(stderr, "usage: %s DMAVIZ DIR CASE | --junit DMAVIZ DIR OUT [XMLLINT]\n",
+		        argv[0]);
 		return 2;
 	}
 	return golden(absolute(argv[1]), argv[2], argv[3]);

@@ -1,0 +1,89 @@
+/* dmaviz: the report lines of a run's messages and the JUnit writer (ui/cli/report.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/check.h"
+#include "cmd_grade.h"
+#include "report.h"
+#include "script.h"
+
+struct lines {
+	char text[16][200];
+	bool hint[16];
+	int n;
+};
+
+static void add(void *ctx, const char *line, bool hint)
+{
+	struct lines *l = ctx;
+	if (l->n < 16) {
+		snprintf(l->text[l->n], sizeof l->text[0], "%s", line);
+		l->hint[l->n++] = hint;
+	}
+}
+
+static void test_msgs(void)
+{
+	struct dv_msgs m;
+	dv_msgs_init(&m);
+	dv_msgs_add(&m, DV_MSG_INFO, 1, 0, 0, NULL, "t:1: read 0x3000: 01");
+	dv_msgs_add(&m, DV_MSG_NOTE, 2, 0, 0, "Fix: complete it first.", "t:2: verifier: dma-busy");
+	dv_msgs_add(&m, DV_MSG_FAIL, 3, 0, 0, "raise the bound", "t:3: run until: still false");
+	struct lines l = { 0 };
+	/* A failed file: the note and the failure, each with its hint; never the information. */
+	dv_report_msgs(&m, true, add, &l);
+	CHECK_EQ(l.n, 4);
+	CHECK(!strcmp(l.text[0], "t:2: verifier: dma-busy") && !l.hint[0]);
+	CHECK(!strcmp(l.text[1], "Fix: complete it first.") && l.hint[1]);
+	CHECK(!strcmp(l.text[2], "t:3: run until: still false"));
+	CHECK(!strcmp(l.text[3], "hint: raise the bound") && l.hint[3]);
+	/* A file that passed: no notes. */
+	memset(&l, 0, sizeof l);
+	dv_report_msgs(&m, false, add, &l);
+	CHECK_EQ(l.n, 2);
+	CHECK(!strcmp(l.text[0], "t:3: run until: still false"));
+	dv_msgs_finish(&m);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	static char buf[8192];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return buf;
+}
+
+static void test_junit(void)
+{
+	char path[] = "/tmp/dv-junit-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	char *fail_lines[] = { "first <message> & more", "second" };
+	char *err_lines[] = { "x.lesson:1:1: error: bad \x01" };
+	struct dv_junit_case c[] = {
+		{ "dmaviz.grade.caf\xe9.so", "a.lesson", DV_GRADE_PASS, NULL, 0, 0.25 },
+		{ "dmaviz.grade.caf\xe9.so", "b.lesson", DV_GRADE_FAIL, fail_lines, 2, 0.5 },
+		{ "dmaviz.grade.caf\xe9.so", "x.lesson", DV_GRADE_ERROR, err_lines, 1, 0.125 },
+	};
+	struct dv_junit_suite s = { "sub/caf\xe9.so", c, 3, 0.875, 86400 };
+	CHECK(dv_junit_write(path, &s, 1));
+	const char *x = slurp(path);
+	CHECK(x &&
+	      strstr(x, "<testsuites tests=\"3\" failures=\"1\" errors=\"1\" time=\"0.875\">"));
+	CHECK(x && strstr(x, "<testsuite name=\"sub/caf\\xe9.so\" tests=\"3\" failures=\"1\" "
+	                     "errors=\"1\" skipped=\"0\" time=\"0.875\" "
+	                     "timestamp=\"1970-01-02T00:00:00\">"));
+	CHECK(x && strstr(x, "name=\"a.lesson\" time=\"0.250\"/>"));
+	CHECK(x && strstr(x, "<failure type=\"failure\" message=\"first &lt;message&gt; &amp; "
+	                     "more\">"));
+	CHECK(x && strstr(x, "<error type=\"error\" message=\"x.lesson:1:1: error: bad \\x01\">"));
+	CHECK(x && strstr(x, "</error>") && !strstr(x, "\xe9") && !strstr(x, "\x01"));
+	remove(path);
+}
+
+CHECK_MAIN(CHECK_CASE(test_msgs), CHECK_CASE(test_junit))

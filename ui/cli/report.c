@@ -1,0 +1,126 @@
+/* dmaviz: a run's messages as report lines, and the JUnit XML writer (report.h). */
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd_grade.h"
+#include "files.h"
+
+void dv_report_msgs(const struct dv_msgs *m, bool failed,
+                    void (*add)(void *ctx, const char *line, bool hint), void *ctx)
+{
+	char buf[1400];
+	for (size_t i = 0; i < m->n; i++) {
+		const struct dv_msg *g = &m->v[i];
+		if (g->kind == DV_MSG_INFO || (g->kind == DV_MSG_NOTE && !failed))
+			continue;
+		add(ctx, g->text, false);
+		if (g->hint) {
+			bool fix = strncmp(g->hint, "Fix: ", 5) == 0;
+			snprintf(buf, sizeof buf, "%s%s", fix ? "" : "hint: ", g->hint);
+			add(ctx, buf, true);
+		}
+	}
+	if (m->dropped) {
+		snprintf(buf, sizeof buf, "... and %zu more", m->dropped);
+		add(ctx, buf, false);
+	}
+}
+
+static void print_line(void *ctx, const char *line, bool hint)
+{
+	fprintf(ctx, "%s%s\n", hint ? "  " : "", line);
+}
+
+void dv_report_fprint(FILE *f, const struct dv_msgs *m, bool failed)
+{
+	dv_report_msgs(m, failed, print_line, f);
+}
+
+double dv_report_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void count(const struct dv_junit_suite *s, size_t *failures, size_t *errors)
+{
+	for (size_t i = 0; i < s->ncases; i++) {
+		*failures += s->cases[i].verdict == DV_GRADE_FAIL;
+		*errors += s->cases[i].verdict == DV_GRADE_ERROR;
+	}
+}
+
+static void write_case(FILE *f, const struct dv_junit_case *c)
+{
+	fputs("    <testcase classname=\"", f);
+	dv_xml_escaped(f, c->classname);
+	fputs("\" name=\"", f);
+	dv_xml_escaped(f, c->name);
+	fprintf(f, "\" time=\"%.3f\"", c->seconds);
+	if (c->verdict == DV_GRADE_PASS) {
+		fputs("/>\n", f);
+		return;
+	}
+	/* JUnit's two kinds: a failure is a check that did not hold, an error a file that could
+	 * not be run (Jenkins' junit schema, and what junitparser counts in errors=). */
+	const char *el = c->verdict == DV_GRADE_ERROR ? "error" : "failure";
+	fprintf(f, ">\n      <%s type=\"%s\" message=\"", el, el);
+	dv_xml_escaped(f, c->nlines ? c->lines[0] : "failed");
+	fputs("\">", f);
+	for (size_t k = 0; k < c->nlines; k++) {
+		dv_xml_escaped(f, c->lines[k]);
+		fputc('\n', f);
+	}
+	fprintf(f, "</%s>\n    </testcase>\n", el);
+}
+
+bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_t n)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return false;
+	size_t tests = 0, failures = 0, errors = 0;
+	double seconds = 0;
+	for (size_t s = 0; s < n; s++) {
+		tests += suites[s].ncases;
+		count(&suites[s], &failures, &errors);
+		seconds += suites[s].seconds;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+	        tests, failures, errors, seconds);
+	for (size_t s = 0; s < n; s++) {
+		const struct dv_junit_suite *su = &suites[s];
+		size_t sf = 0, se = 0;
+		count(su, &sf, &se);
+		char stamp[32] = "1970-01-01T00:00:00";
+		time_t t = (time_t)su->started;
+		struct tm tm;
+		if (gmtime_r(&t, &tm))
+			strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+		fputs("  <testsuite name=\"", f);
+		dv_xml_escaped(f, su->name);
+		fprintf(f,
+		        "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" "
+		        "time=\"%.3f\" timestamp=\"%s\">\n",
+		        su->ncases, sf, se, su->seconds, stamp);
+		for (size_t i = 0; i < su->ncases; i++)
+			write_case(f, &su->cases[i]);
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	bool ok = !ferror(f);
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		remove(tmp);
+		return false;
+	}
+	return true;
+}

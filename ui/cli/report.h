@@ -1,0 +1,51 @@
+/* dmaviz: what the commands that run files report: a run's messages as the lines a reader
+ * sees, and the one JUnit XML writer (check and grade). */
+#ifndef DV_UI_REPORT_H
+#define DV_UI_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lesson.h"
+
+/* Calls add(ctx, line, hint) for each line of m a reader sees: every failure and error, each
+ * followed by its hint ("hint: ..."; a verifier rule's fix stays "Fix: ..."), the notes (a
+ * verifier rule that fired, with its numbers) only when failed is true, and "... and N more"
+ * when messages were dropped. Information (what a `read` saw) is not a verdict's: left out. */
+void dv_report_msgs(const struct dv_msgs *m, bool failed,
+                    void (*add)(void *ctx, const char *line, bool hint), void *ctx);
+
+/* The same lines written to f, hints indented by two spaces (trace's and grade's stderr). */
+void dv_report_fprint(FILE *f, const struct dv_msgs *m, bool failed);
+
+/* ---- JUnit XML ---------------------------------------------------------------------------- */
+
+/* A verdict, as dv_grade_file gives it: DV_GRADE_PASS, DV_GRADE_FAIL (a <failure>), or
+ * DV_GRADE_ERROR (an <error>: the file could not be run). */
+struct dv_junit_case {
+	const char *classname, *name;
+	int verdict;
+	char *const *lines; /* the messages; the first is the element's message= */
+	size_t nlines;
+	double seconds;
+};
+
+struct dv_junit_suite {
+	const char *name;
+	const struct dv_junit_case *cases;
+	size_t ncases;
+	double seconds;
+	long long started; /* seconds since the epoch: the suite's timestamp= (UTC) */
+};
+
+/* Writes the suites to path through a temporary file renamed into place, so a reader never
+ * sees half a report; false (errno set) when it cannot. Counts (tests, failures, errors) and
+ * times are on every testsuite and the testsuites; names and messages are escaped so that the
+ * file stays well-formed XML whatever bytes they hold (dv_xml_escaped). */
+bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_t n);
+
+/* Seconds on a monotonic clock, for the times of a report. */
+double dv_report_now(void);
+
+#endif
