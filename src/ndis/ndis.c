@@ -70,6 +70,14 @@ struct dv_ndis *dv_ndis_of(NDIS_HANDLE h)
 	return NULL;
 }
 
+/* The context a handle names, else the bound one: a handle that is not ours is the driver's
+ * misuse, refused or reported on the context whose driver is running. */
+struct dv_ndis *dv_ndis_of_or_bound(NDIS_HANDLE h)
+{
+	struct dv_ndis *nd = dv_ndis_of(h);
+	return nd ? nd : bound;
+}
+
 /* The context that handed out the DMA handle h (registered or not), else the bound one: a
  * handle that is not ours is reported where the driver runs. */
 struct dv_ndis *dv_ndis_dma_owner(NDIS_HANDLE h)
@@ -574,9 +582,7 @@ NDIS_STATUS NdisMRegisterMiniportAt(NDIS_HANDLE NdisWrapperHandle,
                                     PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
                                     UINT CharacteristicsLength, const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(NdisWrapperHandle);
-	if (!nd)
-		nd = bound; /* not ours: the refusal is recorded where the driver runs */
+	struct dv_ndis *nd = dv_ndis_of_or_bound(NdisWrapperHandle);
 	if (!nd)
 		return NDIS_STATUS_FAILURE;
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_REGISTER_MINIPORT,
@@ -614,9 +620,7 @@ VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfig
                                   PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize,
                                   const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(WrapperConfigurationContext);
-	if (!nd)
-		nd = bound;
+	struct dv_ndis *nd = dv_ndis_of_or_bound(WrapperConfigurationContext);
 	if (!nd || !Status)
 		return;
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_QUERY_ADAPTER_RESOURCES,
@@ -688,9 +692,7 @@ NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
                                      BOOLEAN SharedInterrupt, NDIS_INTERRUPT_MODE InterruptMode,
                                      const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
-	if (!nd)
-		nd = bound;
+	struct dv_ndis *nd = dv_ndis_of_or_bound(MiniportAdapterHandle);
 	(void)InterruptLevel, (void)RequestIsr, (void)SharedInterrupt, (void)InterruptMode;
 	if (!nd)
 		return NDIS_STATUS_FAILURE;

@@ -44,9 +44,7 @@ NDIS_STATUS NdisMRegisterDmaChannelAt(PNDIS_HANDLE MiniportDmaHandle,
                                       PNDIS_DMA_DESCRIPTION DmaDescription, ULONG MaximumLength,
                                       const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
-	if (!nd)
-		nd = dv_ndis_bound();
+	struct dv_ndis *nd = dv_ndis_of_or_bound(MiniportAdapterHandle);
 	if (!nd)
 		return NDIS_STATUS_FAILURE;
 	uint16_t loc = dv_ndis_loc(nd, File, Line);

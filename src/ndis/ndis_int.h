@@ -141,6 +141,8 @@ struct dv_ndis *dv_ndis_bound(void);
 /* The live context a handle names (the NdisWrapperHandle, MiniportAdapterHandle,
  * WrapperConfigurationContext or a pool handle all are the context itself), or NULL. */
 struct dv_ndis *dv_ndis_of(NDIS_HANDLE h);
+/* dv_ndis_of, else the bound context (ndis.c). */
+struct dv_ndis *dv_ndis_of_or_bound(NDIS_HANDLE h);
 /* The context that handed out DMA handle h (registered or not), else the bound one. */
 struct dv_ndis *dv_ndis_dma_owner(NDIS_HANDLE h);
 /* The context whose host allocations hold p (a buffer descriptor, a packet), else the bound one. */

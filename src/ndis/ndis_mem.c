@@ -222,9 +222,7 @@ VOID NdisMAllocateSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length
                                  PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
                                  const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
-	if (!nd)
-		nd = dv_ndis_bound();
+	struct dv_ndis *nd = dv_ndis_of_or_bound(MiniportAdapterHandle);
 	(void)Cached;
 	if (!nd || !VirtualAddress)
 		return;
@@ -246,9 +244,7 @@ VOID NdisMFreeSharedMemoryAt(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BO
                              PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress,
                              const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
-	if (!nd)
-		nd = dv_ndis_bound();
+	struct dv_ndis *nd = dv_ndis_of_or_bound(MiniportAdapterHandle);
 	(void)MiniportAdapterHandle, (void)Cached, (void)PhysicalAddress, (void)File, (void)Line;
 	if (nd && dv_ndis_is_sim_va(VirtualAddress))
 		unmap_pages(nd, VirtualAddress, Length);
@@ -409,10 +405,8 @@ VOID NdisFreeBufferPool(NDIS_HANDLE PoolHandle)
 VOID NdisAllocateBufferAt(PNDIS_STATUS Status, PNDIS_BUFFER *Buffer, NDIS_HANDLE PoolHandle,
                           PVOID VirtualAddress, UINT Length, const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(PoolHandle);
-	if (!nd)
-		nd = dv_ndis_bound();
-	(void)PoolHandle, (void)File, (void)Line;
+	struct dv_ndis *nd = dv_ndis_of_or_bound(PoolHandle);
+	(void)File, (void)Line;
 	PNDIS_BUFFER b = nd ? dv_ndis_make_buffer(nd, VirtualAddress, Length) : NULL;
 	if (Buffer)
 		*Buffer = b;
@@ -471,10 +465,8 @@ VOID NdisFreePacketPool(NDIS_HANDLE PoolHandle)
 VOID NdisAllocatePacketAt(PNDIS_STATUS Status, PNDIS_PACKET *Packet, NDIS_HANDLE PoolHandle,
                           const char *File, int Line)
 {
-	struct dv_ndis *nd = dv_ndis_of(PoolHandle);
-	if (!nd)
-		nd = dv_ndis_bound();
-	(void)PoolHandle, (void)File, (void)Line;
+	struct dv_ndis *nd = dv_ndis_of_or_bound(PoolHandle);
+	(void)File, (void)Line;
 	PNDIS_PACKET p = nd ? dv_ndis_host_alloc(nd, sizeof *p) : NULL;
 	if (Packet)
 		*Packet = p;
