@@ -65,7 +65,8 @@ static void test_clock(void)
 	CHECK(dv_play_owed(&p, 200) == 1, "the new rate's first move");
 	dv_play_set(&p, false);
 	CHECK(p.moves == 0 && dv_play_owed(&p, 1000) == 0, "off forgets the plan");
-	CHECK(dv_play_hold_ms(0) == DV_DEMO_HOLD_MIN_MS && dv_play_hold_ms(1000) == DV_DEMO_HOLD_MAX_MS &&
+	CHECK(dv_play_hold_ms(0) == DV_DEMO_HOLD_MIN_MS &&
+	              dv_play_hold_ms(1000) == DV_DEMO_HOLD_MAX_MS &&
 	              dv_play_hold_ms(15) == 15 * 1000 / DV_DEMO_WORDS_PER_S,
 	      "the reading time");
 }
@@ -73,13 +74,14 @@ static void test_clock(void)
 /* The plan of a step of `moves` moves at `rate`, checked as a function and played. */
 static void check_plan(const char *what, size_t moves, unsigned rate)
 {
-	uint64_t natural = ((uint64_t)moves * 1000 + rate - 1) / rate, plan = dv_play_plan_ms(moves, rate);
+	uint64_t natural = ((uint64_t)moves * 1000 + rate - 1) / rate,
+	         plan = dv_play_plan_ms(moves, rate);
 	if (natural < 5000)
-		CHECK(plan == natural, "%s at %u/s: %zu moves planned in %llu ms, not their %llu", what,
-		      rate, moves, (unsigned long long)plan, (unsigned long long)natural);
+		CHECK(plan == natural, "%s at %u/s: %zu moves planned in %llu ms, not their %llu",
+		      what, rate, moves, (unsigned long long)plan, (unsigned long long)natural);
 	else
-		CHECK(plan >= 5000 && plan <= 15000, "%s at %u/s: %zu moves planned in %llu ms", what,
-		      rate, moves, (unsigned long long)plan);
+		CHECK(plan >= 5000 && plan <= 15000, "%s at %u/s: %zu moves planned in %llu ms",
+		      what, rate, moves, (unsigned long long)plan);
 	/* The first moves at the base rate, one by one. */
 	uint64_t slow = DV_PLAY_SLOW_MOVES < 3ull * rate ? DV_PLAY_SLOW_MOVES : 3ull * rate;
 	if (slow > moves)
@@ -88,8 +90,8 @@ static void check_plan(const char *what, size_t moves, unsigned rate)
 		uint64_t t = i * 1000 / rate;
 		double want = (double)t * rate / 1000.0, got = dv_play_pos(t, moves, rate);
 		CHECK(got == want && dv_play_speedup(t, moves, rate) == 1.0,
-		      "%s at %u/s: move %llu not at the base rate (%.3f at %llu ms, want %.3f)", what,
-		      rate, (unsigned long long)i, got, (unsigned long long)t, want);
+		      "%s at %u/s: move %llu not at the base rate (%.3f at %llu ms, want %.3f)",
+		      what, rate, (unsigned long long)i, got, (unsigned long long)t, want);
 	}
 	/* Monotonic, and done in time, frame by frame (the window). */
 	double last = 0;
@@ -141,20 +143,23 @@ static void test_lessons(void)
 			continue;
 		for (unsigned k = 0; k < s->lesson->nsteps; k++) {
 			size_t first, end;
-			if (!dv_session_step_shown(s, k) || !dv_run_step_events(s->run, k, &first, &end))
+			if (!dv_session_step_shown(s, k) ||
+			    !dv_run_step_events(s->run, k, &first, &end))
 				continue;
 			dv_session_seek(s, first); /* where the window starts playing a step */
 			size_t moves = dv_session_play_moves(s, k), made = 0;
 			char what[160];
 			snprintf(what, sizeof what, "%s step %u", s->lesson->id,
 			         dv_view_step_number(&s->view, k));
-			printf("# %-22s %6zu moves: %8.1f s at 10/s, played in %5.1f s\n", what, moves,
-			       (double)moves / 10, (double)dv_play_plan_ms(moves, 10) / 1000);
+			printf("# %-22s %6zu moves: %8.1f s at 10/s, played in %5.1f s\n", what,
+			       moves, (double)moves / 10,
+			       (double)dv_play_plan_ms(moves, 10) / 1000);
 			for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++)
 				check_plan(what, moves, rates[r]);
 			while (dv_session_play_next(s, k) == DV_MOVE_OK && made <= moves)
 				made++;
-			CHECK(made == moves, "%s: %zu moves counted, %zu played", what, moves, made);
+			CHECK(made == moves, "%s: %zu moves counted, %zu played", what, moves,
+			      made);
 			if (moves > longest)
 				longest = moves;
 		}

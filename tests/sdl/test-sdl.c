@@ -345,7 +345,8 @@ static void test_demo_pace(void)
 				img = render(s, W, H);
 				SDL_FreeSurface(img);
 				CHECK(strstr(dv_sdl_status(s), "Think about it"),
-				      "%s question %d: the status says '%s'", id, a, dv_sdl_status(s));
+				      "%s question %d: the status says '%s'", id, a,
+				      dv_sdl_status(s));
 			}
 			if (revealed && !seen[li].reveal[a]) {
 				seen[li].reveal[a] = 1;
@@ -378,8 +379,8 @@ static void test_demo_pace(void)
 	for (size_t i = 0; i < n; i++)
 		for (unsigned a = 0; a < seen[i].nasks; a++)
 			CHECK(seen[i].think[a] && seen[i].reveal[a],
-			      "the demo passed %s's question %u (thought %d, revealed %d)", seen[i].id,
-			      a + 1, seen[i].think[a], seen[i].reveal[a]);
+			      "the demo passed %s's question %u (thought %d, revealed %d)",
+			      seen[i].id, a + 1, seen[i].think[a], seen[i].reveal[a]);
 	CHECK(!answer_early, "an answer was shown before its pause to think");
 	CHECK(shortest_think >= 3000 && shortest_think != ULONG_MAX,
 	      "a question's pause to think lasted %lu ms", shortest_think);

@@ -1116,7 +1116,9 @@ static void gui_usage(FILE *f)
 	      "before quitting. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
 	      "\n"
-	      "  --demo             play every lesson of the course, looping; any key takes over\n"
+	      "  --demo             play every lesson of the course, looping, from the send's\n"
+	      "                     transfer; each question a pause to think, then its answer;\n"
+	      "                     any key takes over\n"
 	      "  --large            large text\n"
 	      "  --theme NAME|FILE  the colours: dark (the default), light, high-contrast,\n"
 	      "                     colour-blind, or a .theme file (assets/themes)\n"
@@ -1127,11 +1129,12 @@ static void gui_usage(FILE *f)
 	      "  --screenshot FILE  render step STEP (--at, default the first) headless into FILE\n"
 	      "                     (.png, else BMP) and exit; works with SDL_VIDEODRIVER=dummy\n"
 	      "  --at STEP          the step number, as the lesson counts them\n"
-	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms at\n"
-	      "                     the window's default speed, 10 moves a second (a move is a\n"
-	      "                     bus cycle, a port access or an NDIS call), in 16 ms frames,\n"
-	      "                     stopping at the step's end; the picture is that frame, a byte\n"
-	      "                     on its way included (not the demo's pace)\n",
+	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms as\n"
+	      "                     p plays it, in 16 ms frames, stopping at the step's end: the\n"
+	      "                     first 16 moves (a move is a bus cycle, a port access or an\n"
+	      "                     NDIS call) at the default speed, 10 a second, then a step\n"
+	      "                     longer than 12 s faster and faster, to end in 12 s; the\n"
+	      "                     picture is that frame, a byte on its way included\n",
 	      f);
 }
 
@@ -1235,8 +1238,8 @@ static int headless_shot(struct dv_sdl *s, const struct gui_args *a)
 			fprintf(stderr, "dmaviz gui: the lesson has no step %u\n", step);
 			return 2;
 		}
-		/* At the window's default speed (DEFAULT_SPEED), frame by frame as the window plays,
-		 * until the step ends or the time is up. */
+		/* At the window's default speed (DEFAULT_SPEED) and the step's pace, frame by frame
+		 * as the window plays, until the step ends or the time is up. */
 		for (long t = 0; t + 16 <= a->play_ms && dv_sdl_playing(s); t += 16)
 			dv_sdl_tick(s, 16);
 	} else if (a->at >= 0 && !dv_sdl_goto_step(s, step)) {
