@@ -22,7 +22,6 @@
 #include "calls.h"
 #include "files.h"
 #include "keymap.h"
-#include "play.h"
 #include "progress.h"
 #include "session.h"
 #include "state.h"
@@ -742,27 +741,6 @@ static void test_keymap(void)
 		CHECK(dv_keymap_button(buttons[i]) != NULL, "button %s has no action", buttons[i]);
 }
 
-/* The play clock: moves owed by elapsed time, the fraction kept; the demo's pace. */
-static void test_play_clock(void)
-{
-	struct dv_play p = { .rate = 4 };
-	CHECK(dv_play_owed(&p, 1000) == 0 && dv_play_wait(&p) == -1, "a paused clock owes moves");
-	dv_play_set(&p, true);
-	CHECK(dv_play_wait(&p) == 250, "4 moves a second wait %d ms", dv_play_wait(&p));
-	unsigned total = 0;
-	for (int i = 0; i < 10; i++)
-		total += dv_play_owed(&p, 100); /* 1 s in ten late wake-ups */
-	CHECK(total == 4, "%u moves in a second at 4 a second", total);
-	CHECK(dv_play_owed(&p, 130) == 0 && dv_play_owed(&p, 120) == 1, "the fraction is not kept");
-	CHECK(dv_play_demo_rate(79616, 10) == 79616 * 1000 / DV_DEMO_PLAY_MS + 1,
-	      "the demo's rate for a long step");
-	CHECK(dv_play_demo_rate(5, 10) == 10, "the demo plays slower than the chosen rate");
-	CHECK(dv_play_hold_ms(0) == DV_DEMO_HOLD_MIN_MS &&
-	              dv_play_hold_ms(1000) == DV_DEMO_HOLD_MAX_MS &&
-	              dv_play_hold_ms(4) == DV_DEMO_HOLD_MIN_MS + 4 * DV_DEMO_HOLD_PER_WORD_MS,
-	      "the reading time");
-}
-
 /* A lesson over the size limit: refused with the file named. */
 static void test_too_large(void)
 {
@@ -802,7 +780,6 @@ int main(int argc, char **argv)
 		{ "the demo hands over", test_take_over },
 		{ "source pane hides answers", test_source_hidden },
 		{ "key table", test_keymap },
-		{ "the play clock", test_play_clock },
 		{ "size limit", test_too_large },
 	};
 	int n = (int)(sizeof tests / sizeof tests[0]);

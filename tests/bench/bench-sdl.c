@@ -7,7 +7,8 @@
  *
  *   1. The first frame after opening (cold caches: fonts, glyphs).
  *   2. Step 3 of the lesson (the 1514-byte transfer) played at the default speed, for at most
- *      FRAMES_SLOW frames (the step takes minutes of virtual time at that speed).
+ *      FRAMES_SLOW frames (4.8 s of the step's 12: its first moves at 10 a second, then
+ *      faster and faster, ui/app/play.h).
  *   3. The same step from its start at the highest speed ('+' pressed until the top), so the
  *      bytes stream; until the step ends, or FRAMES_FAST frames.
  *   4. Paused: the same position redrawn without a tick (what an expose or a hover costs).

@@ -37,12 +37,15 @@ SDL_VIDEODRIVER=dummy "$dmaviz" gui "$lesson" --screenshot "$tmp/p.png" --at 3 -
 "$dmaviz" gui --help | grep -q -- "--demo" || bad "--help does not mention --demo"
 
 # The man page documents every option --help lists, and both say what --play-ms does: play the
-# step at the window's default speed (it said "the demo's pace", which it never was).
+# step as p does, its first moves at the window's default speed and a long step faster after
+# them, ending in 12 s (it once said "the demo's pace", which it never was).
 for o in $("$dmaviz" gui --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p'); do
 	grep -q -- "^\*$o\*" "$man" || bad "the man page does not document $o"
 done
-"$dmaviz" gui --help | grep -q "10 moves a second" || bad "--help does not say --play-ms's speed"
-grep -q "10 moves a second" "$man" || bad "the man page does not say --play-ms's speed"
+"$dmaviz" gui --help | grep -q "at the default speed, 10 a second" &&
+	"$dmaviz" gui --help | grep -q "to end in 12 s" || bad "--help does not say --play-ms's pace"
+grep -q "window's default speed, 10 a second" "$man" && grep -q "ends in 12 seconds" "$man" ||
+	bad "the man page does not say --play-ms's pace"
 
 "$dmaviz" gui "$lesson" --bogus 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] || bad "--bogus: exit $rc"

@@ -5,12 +5,14 @@
  *     the subrange's colour; a bounce buffer is drawn (as wide as the subrange) only when the
  *     HAL bounced;
  *   - playing moves forward one unit at a time to the step's end, then stops;
- *   - the demo goes through the lessons and loops; a key takes over;
+ *   - the demo goes through the lessons and loops; a key takes over; its pace (the first byte,
+ *     the first frame, a pause at every question, its answer after it, reading time);
  *   - the mouse: the next button, the timeline, the timing diagram, hover text;
  *   - an ask answered in the window; the high-contrast theme and large text; other sizes;
  *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt).
  * DV_REGEN=1 meson test -C build --suite sdl rewrites the hashes; look at a screenshot first
  * (dmaviz gui LESSON --screenshot FILE.png --at STEP). */
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,8 +21,12 @@
 
 #include <SDL_ttf.h>
 
+#include "files.h"
 #include "keymap.h"
+#include "play.h"
 #include "sdlui.h"
+#include "session.h"
+#include "sim.h"
 #include "theme.h"
 #include "../checkf.h"
 
@@ -242,6 +248,150 @@ static void test_demo(void)
 	      dv_sdl_status(s));
 	CHECK(!dv_sdl_key(s, SDLK_q, 0), "q quits once the learner has the controls");
 	dv_sdl_close(s);
+}
+
+/* Where in 03-send's recording the first byte moves and the first frame is whole at the peer
+ * (the demo's recording is the same, byte for byte). */
+static void send_moments(size_t *byte, size_t *frame)
+{
+	char path[4096], err[1024];
+	snprintf(path, sizeof path, "%s/03-send.lesson", dir);
+	struct dv_session *ss = dv_session_open(path, NULL, err, sizeof err);
+	*byte = *frame = SIZE_MAX;
+	CHECK(ss, "%s", err);
+	if (!ss)
+		return;
+	const struct dv_trace *tr = dv_sim_trace(ss->view.sim);
+	const struct dv_event *ev = dv_trace_since(tr, 0, NULL);
+	for (size_t p = 0; p < dv_trace_len(tr); p++) {
+		if (ev[p].kind == DV_EV_XFER && *byte == SIZE_MAX)
+			*byte = p;
+		if (ev[p].kind == DV_EV_STATE && ev[p].slot == DV_SLOT_PEER_RX_COUNT &&
+		    ev[p].new_value >= 1 && *frame == SIZE_MAX)
+			*frame = p;
+	}
+	dv_session_close(ss);
+}
+
+/* The demo of the whole course, on a virtual clock in 16 ms frames: it opens with bytes moving
+ * within 10 s and a frame on the wire within 60 s; it stops at every question of every lesson,
+ * draws it for a few seconds before its answer, then shows the answer; nothing else holds the
+ * picture still longer than 8 s. */
+static void test_demo_pace(void)
+{
+	size_t n;
+	char **v = dv_lessons_list(dir, &n);
+	struct dv_sdl *s = n ? open_lesson("01-tour.lesson") : NULL;
+	if (!s) {
+		dv_lessons_list_free(v, n);
+		return;
+	}
+	/* Every lesson's questions: which the demo thought about, and revealed. */
+	struct seen {
+		char id[64];
+		unsigned nasks;
+		unsigned char think[64], reveal[64];
+	} *seen = calloc(n, sizeof *seen);
+	for (size_t i = 0; i < n; i++) {
+		char err[1024];
+		struct dv_session *ss = dv_session_open(v[i], NULL, err, sizeof err);
+		CHECK(ss, "%s", err);
+		if (ss) {
+			snprintf(seen[i].id, sizeof seen[i].id, "%s", ss->lesson->id);
+			seen[i].nasks = ss->lesson->nasks < 64 ? ss->lesson->nasks : 64;
+		}
+		dv_session_close(ss);
+	}
+	size_t byte_at, frame_at;
+	send_moments(&byte_at, &frame_at);
+	char err[256];
+	CHECK(dv_sdl_demo(s, v, n, err, sizeof err), "the demo starts: %s", err);
+	CHECK(!strcmp(dv_sdl_lesson_id(s), "send"), "the demo opens with %s, not the send",
+	      dv_sdl_lesson_id(s));
+	unsigned long ms = 0, first_byte = 0, first_frame = 0, still = 0, longest_still = 0;
+	unsigned long think_from = 0, shortest_think = ULONG_MAX, hold = 0, longest_hold = 0;
+	size_t pos = dv_sdl_pos(s);
+	unsigned loops = 0;
+	bool left_send = false, thinking = false, answer_early = false;
+	int think_ask = -1;
+	SDL_Surface *img = NULL;
+	while (ms < 60ul * 60 * 1000 && dv_sdl_demo_running(s)) {
+		dv_sdl_tick(s, 16);
+		ms += 16;
+		const char *id = dv_sdl_lesson_id(s);
+		bool send = !strcmp(id, "send");
+		/* The whole loop, and the send once more (the first time it starts at its
+		 * transfer, past its first questions). */
+		if (!send && loops == 1)
+			break;
+		if (send && left_send)
+			loops++;
+		left_send = !send;
+		if (send && !first_byte && dv_sdl_pos(s) > byte_at)
+			first_byte = ms;
+		if (send && !first_frame && dv_sdl_pos(s) > frame_at)
+			first_frame = ms;
+		bool revealed;
+		int a = dv_sdl_demo_question(s, &revealed);
+		size_t li = 0;
+		while (li < n && strcmp(seen[li].id, id))
+			li++;
+		if (a >= 0 && a < 64 && li < n) {
+			if (!revealed && !seen[li].think[a]) {
+				seen[li].think[a] = 1;
+				think_from = ms;
+				think_ask = a;
+				/* The question is drawn, its answer not yet. */
+				img = render(s, W, H);
+				SDL_FreeSurface(img);
+				CHECK(strstr(dv_sdl_status(s), "Think about it"),
+				      "%s question %d: the status says '%s'", id, a,
+				      dv_sdl_status(s));
+			}
+			if (revealed && !seen[li].reveal[a]) {
+				seen[li].reveal[a] = 1;
+				answer_early = answer_early || !seen[li].think[a] || think_ask != a;
+				if (ms - think_from < shortest_think)
+					shortest_think = ms - think_from;
+			}
+		}
+		thinking = a >= 0;
+		if (dv_sdl_pos(s) != pos || thinking) {
+			pos = dv_sdl_pos(s);
+			still = 0;
+		} else if ((still += 16) > longest_still) {
+			longest_still = still;
+		}
+		/* Holding the narration: the demo waits longer than a frame. */
+		if (thinking || dv_sdl_next_tick(s) <= 16)
+			hold = 0;
+		else if ((hold += 16) > longest_hold)
+			longest_hold = hold;
+	}
+	printf("demo: the first byte moves after %.2f s, the first frame is on the wire after "
+	       "%.2f s; a whole loop and the send again take %.0f s\n",
+	       first_byte / 1000.0, first_frame / 1000.0, ms / 1000.0);
+	CHECK(first_byte && first_byte <= 10000, "the demo's first byte moves after %lu ms",
+	      first_byte);
+	CHECK(first_frame && first_frame <= 60000, "the demo's first frame is whole after %lu ms",
+	      first_frame);
+	CHECK(loops == 1 && dv_sdl_demo_running(s), "the demo did not loop in %lu ms", ms);
+	for (size_t i = 0; i < n; i++)
+		for (unsigned a = 0; a < seen[i].nasks; a++)
+			CHECK(seen[i].think[a] && seen[i].reveal[a],
+			      "the demo passed %s's question %u (thought %d, revealed %d)",
+			      seen[i].id, a + 1, seen[i].think[a], seen[i].reveal[a]);
+	CHECK(!answer_early, "an answer was shown before its pause to think");
+	CHECK(shortest_think >= 3000 && shortest_think != ULONG_MAX,
+	      "a question's pause to think lasted %lu ms", shortest_think);
+	CHECK(longest_hold >= 1000 && longest_hold <= DV_DEMO_HOLD_MAX_MS + 16,
+	      "the narration held for %lu ms", longest_hold);
+	/* The hold, then the next step's first moves (paragraphs at the same position). */
+	CHECK(longest_still <= DV_DEMO_HOLD_MAX_MS + 1000,
+	      "the picture stood still for %lu ms outside a question", longest_still);
+	free(seen);
+	dv_sdl_close(s);
+	dv_lessons_list_free(v, n);
 }
 
 /* ---- the mouse, answers, themes, sizes ------------------------------------------------------------ */
@@ -955,6 +1105,7 @@ int main(int argc, char **argv)
 	test_subrange();
 	test_play();
 	test_demo();
+	test_demo_pace();
 	test_mouse();
 	test_ask();
 	test_lessons();

@@ -653,16 +653,43 @@ enum dv_move dv_session_goto_step(struct dv_session *s, unsigned k, bool at_end)
 	return DV_MOVE_OK;
 }
 
-enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end)
+/* Where playing to the end of step k_end stops: the step's last stop (what follows it is marks
+ * only); the end of the recording for UINT_MAX. */
+static size_t play_limit(const struct dv_session *s, unsigned k_end)
 {
 	size_t limit = s->view.end, first, end;
 	if (k_end != UINT_MAX && dv_run_step_events(s->run, k_end, &first, &end)) {
-		/* The step's last stop: what follows it is marks only. */
 		limit = end;
 		for (size_t i = 0; i < s->nstops; i++)
 			if (s->stops[i].step == k_end)
 				limit = s->stops[i].pos;
 	}
+	return limit;
+}
+
+size_t dv_session_play_moves(const struct dv_session *s, unsigned k_end)
+{
+	size_t limit = play_limit(s, k_end), pos = s->view.pos, nb = s->nb, n = 0;
+	/* dv_session_play_next's walk, without the gates and without moving the view. */
+	for (;;) {
+		if (pos >= limit && (nb >= s->nbeats || s->beats[nb].pos > pos))
+			return n;
+		size_t u = pos < limit ? dv_view_play_next(&s->view, pos) : pos;
+		if (u > limit)
+			u = limit;
+		if (nb < s->nbeats && s->beats[nb].pos <= u && s->beats[nb].pos >= pos)
+			pos = s->beats[nb++].pos;
+		else if (u > pos)
+			pos = u;
+		else
+			return n; /* nothing left that way (a beat behind the cursor) */
+		n++;
+	}
+}
+
+enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end)
+{
+	size_t limit = play_limit(s, k_end);
 	size_t pos = s->view.pos, nb = s->nb;
 	if (pos >= limit && (nb >= s->nbeats || s->beats[nb].pos > pos))
 		return DV_MOVE_END;

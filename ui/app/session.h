@@ -144,6 +144,10 @@ enum dv_move dv_session_goto_step(struct dv_session *s, unsigned k, bool at_end)
 /* The next unit of playing (dv_view_play_next) or the next beat, whichever comes first, under
  * the gates; DV_MOVE_END at the end of step k_end (an index; UINT_MAX: the lesson's end). */
 enum dv_move dv_session_play_next(struct dv_session *s, unsigned k_end);
+/* How many dv_session_play_next moves there are from the cursor to the end of step k_end (an
+ * index; UINT_MAX: the lesson's end), the questions not stopping them: the length the play
+ * clock (play.h) plans a step's pace by. */
+size_t dv_session_play_moves(const struct dv_session *s, unsigned k_end);
 
 /* Is the cursor at (or past) the last stop of lesson step k (an index)? */
 bool dv_session_step_done(const struct dv_session *s, unsigned k);

@@ -1362,12 +1362,15 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r)
 	/* Title, and where the learner is. */
 	const char *title = s->ss->lesson->title ? s->ss->lesson->title : "";
 	textf(r, bf, true, cpu.x, L.title_y, th->text, "dmaviz: %s", title);
-	char where[160];
-	snprintf(where, sizeof where, "%s%s  %s moves", s->demo ? "DEMO  " : "",
-	         s->playing ? "playing" : "paused", dv_view_gran_name(v->gran));
-	int ww = (int)strlen(where) * sf->cw;
-	textf(r, sf, s->demo, W - cpu.x - ww, L.title_y + bf->lh - sf->lh,
-	      s->demo ? th->changed : th->dim, "%s", where);
+	char where[160], cue[32];
+	dv_play_cue(&s->play, false, cue, sizeof cue); /* "▶▶ 8x" while a long step runs fast */
+	snprintf(where, sizeof where, "%s%s%s%s  %s moves", s->demo ? "DEMO  " : "",
+	         s->playing ? "playing" : "paused", cue[0] ? " " : "", cue,
+	         dv_view_gran_name(v->gran));
+	int ww = (int)dv_vtext_cells(where, strlen(where)) * sf->cw;
+	bool lit = s->demo || cue[0];
+	textf(r, sf, lit, W - cpu.x - ww, L.title_y + bf->lh - sf->lh, lit ? th->changed : th->dim,
+	      "%s", where);
 
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);

@@ -40,7 +40,9 @@ struct dv_hit {
 
 enum dv_side { DV_SIDE_SOURCE, DV_SIDE_LOG, DV_SIDE_CALL, DV_SIDE_COUNT };
 
-enum dv_demo_phase { DV_DEMO_PLAY, DV_DEMO_HOLD };
+/* The demo: playing a step; stopped at a question to think, then its answer shown; holding
+ * the step's narration for reading at its end. */
+enum dv_demo_phase { DV_DEMO_PLAY, DV_DEMO_THINK, DV_DEMO_REVEAL, DV_DEMO_HOLD };
 
 struct dv_sdl {
 	struct dv_sdl_options opt;
@@ -68,18 +70,18 @@ struct dv_sdl {
 	/* the theme chosen (--theme) and the high-contrast one the c key switches to */
 	struct dv_sdl_theme themes[2];
 	const struct dv_sdl_theme *th; /* &themes[opt.contrast] */
-	/* playing: moves (dv_session_play_next) at speeds[speed] a second to the step's end */
+	/* playing: moves (dv_session_play_next) to the step's end at the step's pace: the first
+	 * at speeds[speed] a second, a long step faster after them (play.h) */
 	bool playing;
 	unsigned speed;
-	struct dv_play play;    /* the clock: thousandths of a move owed (play.acc) */
-	unsigned play_step;     /* the lesson step being played */
-	unsigned rate_override; /* the demo's rate for this step; 0: speeds[speed] */
+	struct dv_play play; /* the clock and the step's plan (play.acc: the next move's part) */
+	unsigned play_step;  /* the lesson step being played */
 	/* the demo */
 	char *const *demo_paths;
 	size_t demo_n, demo_i;
 	bool demo;
 	enum dv_demo_phase demo_phase;
-	unsigned demo_hold; /* milliseconds left to hold the narration */
+	unsigned demo_hold; /* milliseconds left of the pause (think, answer, narration) */
 	/* the mouse */
 	struct dv_hit hit[DV_SDL_MAX_HITS];
 	size_t nhit;
@@ -101,7 +103,7 @@ struct dv_sdl {
 extern const unsigned dv_sdl_speeds[];
 extern const size_t dv_sdl_nspeeds;
 
-/* The moves a second playing goes at now. */
+/* The moves a second playing starts a step at (the speed the learner chose). */
 unsigned dv_sdl_rate(const struct dv_sdl *s);
 /* The ask the narration shows at the cursor, or -1. */
 int dv_sdl_current_ask(const struct dv_sdl *s);

@@ -175,12 +175,13 @@ bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k)
 
 unsigned dv_sdl_rate(const struct dv_sdl *s)
 {
-	return s->rate_override ? s->rate_override : dv_sdl_speeds[s->speed];
+	return dv_sdl_speeds[s->speed];
 }
 
 int dv_sdl_current_ask(const struct dv_sdl *s)
 {
-	return s->demo || s->opt.ungated ? -1 : dv_session_ask(s->ss);
+	/* The demo shows each question it reached: it stopped there to let the class think. */
+	return s->opt.ungated && !s->demo ? -1 : dv_session_ask(s->ss);
 }
 
 /* The session's word on the last action, in the status line. */
@@ -207,7 +208,6 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	s->ss->msg[0] = '\0';
 	s->input = s->playing = s->explain = s->ask_quit = false;
 	dv_play_set(&s->play, false);
-	s->rate_override = 0;
 	s->narr_scroll = 0;
 	return true;
 }
@@ -318,6 +318,17 @@ size_t dv_sdl_pos(const struct dv_sdl *s)
 	return s->ss->view.pos;
 }
 
+/* Plays from the cursor to the end of lesson step k (an index) at the step's pace (play.h):
+ * the first moves at the chosen speed, a long step faster and faster after them. */
+static void start_playing(struct dv_sdl *s, unsigned k)
+{
+	s->play_step = k;
+	s->playing = true;
+	dv_play_set(&s->play, true);
+	s->play.rate = dv_sdl_rate(s);
+	dv_play_plan(&s->play, dv_session_play_moves(s->ss, k));
+}
+
 /* Starts playing lesson step k (an index) from its start. */
 static bool play_index(struct dv_sdl *s, unsigned k)
 {
@@ -329,9 +340,7 @@ static bool play_index(struct dv_sdl *s, unsigned k)
 	take_msg(s);
 	if (s->ss->view.pos != first)
 		return false; /* held at a question before it */
-	s->play_step = k;
-	s->playing = true;
-	dv_play_set(&s->play, false);
+	start_playing(s, k);
 	return true;
 }
 
@@ -364,9 +373,7 @@ void dv_sdl_play(struct dv_sdl *s, bool on)
 	unsigned k = s->ss->view.step;
 	if (!dv_session_step_done(s->ss, k)) {
 		/* Mid-step: play on to its end. */
-		s->play_step = k;
-		s->playing = true;
-		dv_play_set(&s->play, false);
+		start_playing(s, k);
 		return;
 	}
 	int n = next_shown(s, k); /* at a step's end: play the next one */
@@ -382,19 +389,25 @@ bool dv_sdl_playing(const struct dv_sdl *s)
 	return s->playing;
 }
 
+static void demo_think(struct dv_sdl *s);
+
 /* Plays ms milliseconds' worth of moves (a bus cycle, a port access, a call or a beat, each
- * one move) up to the end of the step, stopping at an unanswered question. True when the
- * picture changed. */
+ * one move) up to the end of the step, stopping at an unanswered question (the demo: at every
+ * question, to think about it). True when the picture changed. */
 static bool play_tick(struct dv_sdl *s, unsigned ms)
 {
 	if (!s->playing)
 		return false;
-	s->play.on = true;
-	s->play.rate = dv_sdl_rate(s);
 	for (unsigned n = dv_play_owed(&s->play, ms); n > 0; n--) {
+		size_t nb = s->ss->nb;
 		enum dv_move r = dv_session_play_next(s->ss, s->play_step);
-		if (r == DV_MOVE_OK)
+		if (r == DV_MOVE_OK) {
+			if (s->demo && s->ss->nb > nb && s->ss->beats[nb].kind == DV_BEAT_ASK) {
+				demo_think(s);
+				break;
+			}
 			continue;
+		}
 		s->playing = false;
 		dv_play_set(&s->play, false);
 		if (r == DV_MOVE_GATE) {
@@ -429,23 +442,51 @@ static unsigned words_of(const struct dv_vpanel *p)
 	return w;
 }
 
-/* The demo plays step k at a rate that ends it within DV_DEMO_PLAY_MS (never slower than the
- * chosen speed), so a 1514-byte transfer streams and a register write can be followed. */
+/* The words of a question's panel as the demo shows it (its answer and why, once revealed). */
+static unsigned question_words(struct dv_sdl *s)
+{
+	int a = dv_session_ask(s->ss);
+	if (a < 0)
+		return 0;
+	dv_session_question(s->ss, a, &s->tmp, 90);
+	return words_of(&s->tmp);
+}
+
+/* The demo reached a question: it stops there, drawn, for the class to think about. */
+static void demo_think(struct dv_sdl *s)
+{
+	s->demo_phase = DV_DEMO_THINK;
+	s->demo_hold = DV_DEMO_THINK_MS;
+	snprintf(s->status, sizeof s->status, "Think about it\xe2\x80\xa6");
+}
+
+/* The demo plays step k from its start, at the step's pace (play.h). */
 static bool demo_play(struct dv_sdl *s, unsigned k)
 {
 	if (!play_index(s, k))
 		return false;
-	size_t first, end, moves = 0;
-	dv_run_step_events(s->ss->run, k, &first, &end);
-	for (size_t p = s->ss->view.pos; p < end; p = dv_view_play_next(&s->ss->view, p))
-		moves++;
-	s->rate_override = dv_play_demo_rate(moves, dv_sdl_speeds[s->speed]);
 	s->demo_phase = DV_DEMO_PLAY;
 	return true;
 }
 
-/* The first shown step of the current lesson, played; else the next lesson. */
-static bool demo_lesson(struct dv_sdl *s, size_t i)
+/* The first shown step of lesson k that moves bytes (a DMA transfer), or -1. */
+static int first_moving_step(const struct dv_sdl *s)
+{
+	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
+	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
+		size_t first, end;
+		if (!dv_sdl_step_shown(s, k) || !dv_run_step_events(s->ss->run, k, &first, &end))
+			continue;
+		for (size_t p = first; p < end; p++)
+			if (ev[p].kind == DV_EV_XFER)
+				return (int)k;
+	}
+	return -1;
+}
+
+/* Lesson i of the demo from its first shown step (with moving, from its first step that moves
+ * bytes), played; else the next lesson. */
+static bool demo_lesson(struct dv_sdl *s, size_t i, bool moving)
 {
 	for (size_t tries = 0; tries < s->demo_n; tries++, i = (i + 1) % s->demo_n) {
 		char err[512];
@@ -455,12 +496,18 @@ static bool demo_lesson(struct dv_sdl *s, size_t i)
 		}
 		s->demo_i = i;
 		set_title(s);
-		int k = dv_sdl_step_shown(s, 0) ? 0 : next_shown(s, 0);
+		int k = moving ? first_moving_step(s) : -1;
+		if (k < 0)
+			k = dv_sdl_step_shown(s, 0) ? 0 : next_shown(s, 0);
 		if (k >= 0 && demo_play(s, (unsigned)k))
 			return true;
 	}
 	return false;
 }
+
+/* The lesson the demo opens with: the send, whose frame goes from memory onto the wire in its
+ * third and fourth steps; the list's first when it has no such lesson. */
+#define DV_DEMO_OPENER "03-send.lesson"
 
 bool dv_sdl_demo(struct dv_sdl *s, char *const *paths, size_t n, char *err, size_t errlen)
 {
@@ -471,7 +518,14 @@ bool dv_sdl_demo(struct dv_sdl *s, char *const *paths, size_t n, char *err, size
 	s->demo_paths = paths;
 	s->demo_n = n;
 	s->demo = true;
-	if (!demo_lesson(s, 0)) {
+	size_t first = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(paths[i], '/');
+		if (!strcmp(base ? base + 1 : paths[i], DV_DEMO_OPENER))
+			first = i;
+	}
+	/* A class sees bytes move at once: the first lesson starts at its first moving step. */
+	if (!demo_lesson(s, first, true)) {
 		s->demo = false;
 		snprintf(err, errlen, "no lesson of the demo opens");
 		return false;
@@ -484,19 +538,30 @@ bool dv_sdl_demo_running(const struct dv_sdl *s)
 	return s->demo;
 }
 
+int dv_sdl_demo_question(const struct dv_sdl *s, bool *revealed)
+{
+	if (revealed)
+		*revealed = s->demo && s->demo_phase == DV_DEMO_REVEAL;
+	if (!s->demo || (s->demo_phase != DV_DEMO_THINK && s->demo_phase != DV_DEMO_REVEAL))
+		return -1;
+	return dv_session_ask(s->ss);
+}
+
 static void demo_stop(struct dv_sdl *s)
 {
 	s->demo = false;
 	s->playing = false;
-	s->rate_override = 0;
 	dv_session_take_over(s->ss); /* the learner's own moves stop at questions again */
 	snprintf(s->status, sizeof s->status,
 	         "you have the controls (d restarts the demo, ? the keys)");
 }
 
+/* The demo: each step played at its pace, each question a pause to think and then its answer
+ * and why, and the step's narration held for reading at its end. */
 static bool demo_tick(struct dv_sdl *s, unsigned ms)
 {
-	if (s->demo_phase == DV_DEMO_PLAY) {
+	switch (s->demo_phase) {
+	case DV_DEMO_PLAY: {
 		bool changed = play_tick(s, ms);
 		if (!s->playing) {
 			/* Hold the narration long enough to read it. */
@@ -506,14 +571,36 @@ static bool demo_tick(struct dv_sdl *s, unsigned ms)
 		}
 		return changed;
 	}
+	case DV_DEMO_THINK:
+	case DV_DEMO_REVEAL:
+	case DV_DEMO_HOLD: break;
+	}
 	if (s->demo_hold > ms) {
 		s->demo_hold -= ms;
 		return false;
 	}
+	if (s->demo_phase == DV_DEMO_THINK) {
+		/* The answer and why, held for reading (the rest of the step keeps them). */
+		dv_session_reveal(s->ss);
+		s->ss->msg[0] = '\0';
+		s->demo_phase = DV_DEMO_REVEAL;
+		s->demo_hold = dv_play_hold_ms(question_words(s));
+		if (s->demo_hold > DV_DEMO_REVEAL_MAX_MS)
+			s->demo_hold = DV_DEMO_REVEAL_MAX_MS;
+		snprintf(s->status, sizeof s->status, "The answer, and why");
+		return true;
+	}
+	if (s->demo_phase == DV_DEMO_REVEAL) {
+		/* On with the step, its first moves slow again. */
+		s->status[0] = '\0';
+		s->demo_phase = DV_DEMO_PLAY;
+		start_playing(s, s->play_step);
+		return true;
+	}
 	int k = next_shown(s, s->play_step);
 	if (k >= 0 && demo_play(s, (unsigned)k))
 		return true;
-	if (!demo_lesson(s, (s->demo_i + 1) % s->demo_n))
+	if (!demo_lesson(s, (s->demo_i + 1) % s->demo_n, false))
 		s->demo = false;
 	return true;
 }
@@ -527,7 +614,7 @@ bool dv_sdl_tick(struct dv_sdl *s, unsigned ms)
 
 int dv_sdl_next_tick(const struct dv_sdl *s)
 {
-	if (s->demo && s->demo_phase == DV_DEMO_HOLD)
+	if (s->demo && s->demo_phase != DV_DEMO_PLAY)
 		return (int)(s->demo_hold < 1000000u ? s->demo_hold : 1000000u);
 	if (s->playing)
 		return 16; /* about 60 frames a second */
@@ -590,7 +677,7 @@ static void set_speed(struct dv_sdl *s, int d)
 		s->speed++;
 	else if (d < 0 && s->speed > 0)
 		s->speed--;
-	s->rate_override = 0;
+	dv_play_rate(&s->play, dv_sdl_rate(s)); /* what is left of the step, planned again */
 	snprintf(s->status, sizeof s->status, "speed: %u moves a second", dv_sdl_speeds[s->speed]);
 }
 
@@ -1029,7 +1116,9 @@ static void gui_usage(FILE *f)
 	      "before quitting. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
 	      "\n"
-	      "  --demo             play every lesson of the course, looping; any key takes over\n"
+	      "  --demo             play every lesson of the course, looping, from the send's\n"
+	      "                     transfer; each question a pause to think, then its answer;\n"
+	      "                     any key takes over\n"
 	      "  --large            large text\n"
 	      "  --theme NAME|FILE  the colours: dark (the default), light, high-contrast,\n"
 	      "                     colour-blind, or a .theme file (assets/themes)\n"
@@ -1040,11 +1129,12 @@ static void gui_usage(FILE *f)
 	      "  --screenshot FILE  render step STEP (--at, default the first) headless into FILE\n"
 	      "                     (.png, else BMP) and exit; works with SDL_VIDEODRIVER=dummy\n"
 	      "  --at STEP          the step number, as the lesson counts them\n"
-	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms at\n"
-	      "                     the window's default speed, 10 moves a second (a move is a\n"
-	      "                     bus cycle, a port access or an NDIS call), in 16 ms frames,\n"
-	      "                     stopping at the step's end; the picture is that frame, a byte\n"
-	      "                     on its way included (not the demo's pace)\n",
+	      "  --play-ms N        with --screenshot: play step STEP from its start for N ms as\n"
+	      "                     p plays it, in 16 ms frames, stopping at the step's end: the\n"
+	      "                     first 16 moves (a move is a bus cycle, a port access or an\n"
+	      "                     NDIS call) at the default speed, 10 a second, then a step\n"
+	      "                     longer than 12 s faster and faster, to end in 12 s; the\n"
+	      "                     picture is that frame, a byte on its way included\n",
 	      f);
 }
 
@@ -1148,8 +1238,8 @@ static int headless_shot(struct dv_sdl *s, const struct gui_args *a)
 			fprintf(stderr, "dmaviz gui: the lesson has no step %u\n", step);
 			return 2;
 		}
-		/* At the window's default speed (DEFAULT_SPEED), frame by frame as the window plays,
-		 * until the step ends or the time is up. */
+		/* At the window's default speed (DEFAULT_SPEED) and the step's pace, frame by frame
+		 * as the window plays, until the step ends or the time is up. */
 		for (long t = 0; t + 16 <= a->play_ms && dv_sdl_playing(s); t += 16)
 			dv_sdl_tick(s, 16);
 	} else if (a->at >= 0 && !dv_sdl_goto_step(s, step)) {

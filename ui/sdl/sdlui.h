@@ -58,13 +58,19 @@ bool dv_sdl_play_step(struct dv_sdl *s, unsigned n);
 unsigned dv_sdl_step(const struct dv_sdl *s);
 size_t dv_sdl_pos(const struct dv_sdl *s);
 
-/* Playing: one bus cycle at a time at the speed's rate, stopping at the end of the step. */
+/* Playing: one move (a bus cycle, a port access, a call) at a time at the step's pace (the
+ * speed's rate, then faster in a long step: play.h), stopping at the end of the step. */
 void dv_sdl_play(struct dv_sdl *s, bool on);
 bool dv_sdl_playing(const struct dv_sdl *s);
-/* The demo: every lesson of paths in turn, each step played then its narration held, looping
- * until a key or a click takes over. paths must outlive the demo. */
+/* The demo: every lesson of paths in turn, each step played at its pace, each question a pause
+ * to think and then its answer, each step's narration held for reading, looping until a key or
+ * a click takes over. It opens with 03-send.lesson when paths has it (else paths[0]), at the
+ * first step that moves bytes. paths must outlive the demo. */
 bool dv_sdl_demo(struct dv_sdl *s, char *const *paths, size_t n, char *err, size_t errlen);
 bool dv_sdl_demo_running(const struct dv_sdl *s);
+/* The question the demo is pausing at (the class thinks, then its answer is shown: *revealed),
+ * or -1. revealed may be NULL. */
+int dv_sdl_demo_question(const struct dv_sdl *s, bool *revealed);
 /* Advances playing and the demo by ms milliseconds. True when the picture changed. */
 bool dv_sdl_tick(struct dv_sdl *s, unsigned ms);
 /* Milliseconds until the next tick has something to do; -1 when nothing is animating (the

@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,9 +58,11 @@ struct dv_tui {
 	char inbuf[80];
 	size_t inlen;
 	char msg[300]; /* feedback for the last key, on the bottom line */
-	/* Autoplay: one move of the current granularity every 1/speeds[speed] s. */
+	/* Playing: the session's moves (a bus cycle, a port access, a call, a beat) to the end of
+	 * each step in turn, at the step's pace (play.h): the first at speeds[speed] a second, a
+	 * long step faster after them. play_step is the step being played. */
 	struct dv_play play;
-	unsigned speed;
+	unsigned speed, play_step;
 	bool until; /* r was pressed: the next key says until what */
 	/* m: what the bottom right shows when the log, memory and the NIC do not all fit: 0 the
 	 * event log, 1 memory, 2 the NIC. */
@@ -547,9 +550,10 @@ void dv_tui_draw(struct dv_tui *t)
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (t->play.on) {
-		char line[120];
-		snprintf(line, sizeof line, " playing: %u %s moves/s   p pause  +/- speed",
-		         speeds[t->speed], dv_view_gran_name(v->gran));
+		char line[120], cue[32];
+		dv_play_cue(&t->play, t->opt.ascii, cue, sizeof cue);
+		snprintf(line, sizeof line, " playing: %u moves/s%s%s   p pause  +/- speed",
+		         speeds[t->speed], cue[0] ? "  " : "", cue);
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (gated) {
@@ -706,15 +710,39 @@ int dv_tui_timeout(const struct dv_tui *t)
 	               -1;
 }
 
+/* Plans the pace of step k from the cursor to its end. */
+static void play_plan(struct dv_tui *t, unsigned k)
+{
+	t->play_step = k;
+	dv_play_plan(&t->play, dv_session_play_moves(t->s, k));
+}
+
+/* The step after k that ran (its events are in the recording), or UINT_MAX. */
+static unsigned step_after(const struct dv_tui *t, unsigned k)
+{
+	size_t first, end;
+	for (unsigned j = k + 1; j < t->s->lesson->nsteps; j++)
+		if (dv_run_step_events(t->s->run, j, &first, &end))
+			return j;
+	return UINT_MAX;
+}
+
 void dv_tui_tick(struct dv_tui *t)
 {
 	if (!t->play.on)
 		return;
-	unsigned owed = dv_play_owed(&t->play, (unsigned)(1000 / speeds[t->speed]));
-	for (unsigned i = 0; i < (owed ? owed : 1); i++) {
-		enum dv_move r = dv_session_move(t->s, DV_VCMD_NEXT);
+	/* The timeout that expired was the clock's own wait (dv_tui_timeout). */
+	unsigned owed = dv_play_owed(&t->play, (unsigned)dv_play_wait(&t->play));
+	for (unsigned i = 0; i < owed; i++) {
+		enum dv_move r = dv_session_play_next(t->s, t->play_step);
 		if (r == DV_MOVE_OK)
 			continue;
+		if (r == DV_MOVE_END && t->play_step != UINT_MAX) {
+			/* The step is over: the next one at its own pace, its first moves slow. */
+			play_plan(t, step_after(t, t->play_step));
+			t->s->msg[0] = '\0';
+			return;
+		}
 		dv_play_set(&t->play, false);
 		if (r == DV_MOVE_GATE)
 			snprintf(t->msg, sizeof t->msg,
@@ -940,13 +968,16 @@ bool dv_tui_key(struct dv_tui *t, int key)
 			dv_play_set(&t->play, false);
 			snprintf(t->msg, sizeof t->msg,
 			         "A question first: a to answer, h for a hint, s to skip.");
+		} else if (t->play.on) {
+			unsigned k = t->v->step; /* at a step's end: the next step */
+			play_plan(t, dv_session_step_done(t->s, k) ? step_after(t, k) : k);
 		}
 		break;
 	case DV_ACT_FASTER:
 	case DV_ACT_SLOWER:
 		if (act == DV_ACT_SLOWER ? t->speed > 0 : t->speed + 1 < NSPEEDS)
 			t->speed = act == DV_ACT_SLOWER ? t->speed - 1 : t->speed + 1;
-		t->play.rate = speeds[t->speed];
+		dv_play_rate(&t->play, speeds[t->speed]); /* what is left of the step, again */
 		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
 		break;
 	case DV_ACT_UNTIL: t->until = true; break;
