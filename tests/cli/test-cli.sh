@@ -72,12 +72,21 @@ check answers-known-ids 0 '1 passed, 0 failed' "$dv" check --answers "$tmp/ok.tx
 printf 'other/mode: 0x49\n' >"$tmp/wrong-lesson.txt"
 check answers-unknown-lesson 2 "wrong-lesson\.txt:1: error: no question 'other/mode'" \
 	"$dv" check --answers "$tmp/wrong-lesson.txt" "$tmp/qs.lesson"
-# grade: an answers file with an unknown id is that submission's error on every test.
+# grade: an answers file with an unknown id is an error at its line before anything is graded
+# (the other submissions too: no '== ' header, no table).
 mkdir -p "$tmp/qt"
 cp "$tmp/qs.lesson" "$tmp/qt/"
-check grade-answers-unknown-id 0 "FAIL .*qs\.lesson" "$dv" grade --tests "$tmp/qt" "$tmp/typo.txt"
-check grade-answers-unknown-id-says 0 "typo\.txt:2: error: no question 'mdoe'" \
-	"$dv" grade --tests "$tmp/qt" "$tmp/typo.txt"
+check grade-answers-unknown-id 2 "typo\.txt:2: error: no question 'mdoe'" \
+	"$dv" grade --tests "$tmp/qt" "$tmp/ok.txt" "$tmp/typo.txt"
+check grade-answers-unknown-id-nothing-graded 2 "typo\.txt: nothing was graded" \
+	"$dv" grade --tests "$tmp/qt" "$tmp/ok.txt" "$tmp/typo.txt"
+out=$("$dv" grade --tests "$tmp/qt" "$tmp/ok.txt" "$tmp/typo.txt" 2>/dev/null)
+if grep -qE '^== |SUBMISSION' <<<"$out"; then
+	echo "not ok - grade-answers-unknown-id-before-grading: $out"; fail=1
+else
+	echo "ok - grade-answers-unknown-id-before-grading"
+fi
+check grade-answers-known-ids 0 "^ok\.txt +PASS +1/1" "$dv" grade --tests "$tmp/qt" "$tmp/ok.txt"
 
 # Plain check tells a verifier rule that explains a failure: the rule, the line, the numbers,
 # the fix; for the file's author, also how to expect it under --strict.

@@ -393,6 +393,21 @@ int dv_cmd_grade(int argc, char **argv)
 			fprintf(stderr, "dmaviz grade: %s: %s\n", argv[k],
 			        stat(argv[k], &sb) != 0 ? strerror(errno) : "not a regular file");
 			status = 2;
+			continue;
+		}
+		/* An answers file that names a question no test asks (a typo in an id) is an
+		 * error at its line before anything is graded, as in `check --answers`. */
+		if (has_suffix(argv[k], ".txt") && parsed && !status) {
+			struct dv_answers ans = { 0 };
+			char err[1200];
+			if (dv_answers_load(&ans, argv[k], err, sizeof err) != DV_ANSWERS_OK ||
+			    !dv_answers_check_ids(&ans, (const struct dv_lesson *const *)parsed,
+			                          ntests, err, sizeof err)) {
+				fprintf(stderr, "%s\ndmaviz grade: %s: nothing was graded\n", err,
+				        argv[k]);
+				status = 2;
+			}
+			dv_answers_free(&ans);
 		}
 	}
 	size_t nsubs = (size_t)nargs;
@@ -426,9 +441,8 @@ int dv_cmd_grade(int argc, char **argv)
 		char err[1200];
 		printf("== %s\n", sub->path);
 		if (has_suffix(sub->path, ".txt")) {
-			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK ||
-			    !dv_answers_check_ids(&ans, (const struct dv_lesson *const *)parsed,
-			                          ntests, err, sizeof err)) {
+			/* Its ids were checked before grading began. */
+			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
 				fail_all(sub, ntests, err);
 				goto report;
 			}
