@@ -86,4 +86,43 @@ static void test_junit(void)
 	remove(path);
 }
 
-CHECK_MAIN(CHECK_CASE(test_msgs), CHECK_CASE(test_junit))
+static void test_gradescope(void)
+{
+	char path[] = "/tmp/dv-gradescope-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	char *fail_lines[] = { "b.lesson:3: expect failed: \"x\" \\ y", "hint: tab\there" };
+	struct dv_gradescope_test t[] = {
+		{ .name = "a.lesson: caf\xe9",
+		  .verdict = DV_GRADE_PASS,
+		  .seconds = 0.4,
+		  .max_score = 1 },
+		{ .name = "b.lesson",
+		  .verdict = DV_GRADE_FAIL,
+		  .lines = fail_lines,
+		  .nlines = 2,
+		  .seconds = 0.7,
+		  .max_score = 2,
+		  .hidden = true },
+		{ .name = "c.lesson", .verdict = DV_GRADE_ERROR, .max_score = 1 },
+	};
+	CHECK(dv_gradescope_write(path, t, 3, "1 of 3 tests passed"));
+	const char *x = slurp(path);
+	CHECK(x && strstr(x, "{\n  \"score\": 1,\n  \"execution_time\": 1,\n"));
+	CHECK(x && strstr(x, "\"output\": \"1 of 3 tests passed\""));
+	CHECK(x && strstr(x, "\"stdout_visibility\": \"hidden\""));
+	/* a's byte that is not UTF-8 is the characters \xe9, escaped for JSON */
+	CHECK(x && strstr(x, "\"name\": \"a.lesson: caf\\\\xe9\"") && !strstr(x, "\xe9"));
+	CHECK(x && strstr(x, "\"score\": 1,\n      \"max_score\": 1,\n      \"status\": "
+	                     "\"passed\",\n      \"visibility\": \"visible\""));
+	CHECK(x && strstr(x, "\"score\": 0,\n      \"max_score\": 2,\n      \"status\": "
+	                     "\"failed\",\n      \"visibility\": \"after_published\""));
+	CHECK(x && strstr(x, "\"output\": \"b.lesson:3: expect failed: \\\"x\\\" \\\\ y\\nhint: "
+	                     "tab\\there\""));
+	CHECK(x && strstr(x, "\"number\": \"3\",\n      \"score\": 0,\n      \"max_score\": 1,\n"
+	                     "      \"status\": \"failed\""));
+	CHECK(x && strstr(x, "\n  ]\n}\n"));
+	remove(path);
+}
+
+CHECK_MAIN(CHECK_CASE(test_msgs), CHECK_CASE(test_junit), CHECK_CASE(test_gradescope))

@@ -271,6 +271,38 @@ static bool write_junit(const char *path, const struct submission *subs, size_t 
 	return ok;
 }
 
+/* Gradescope's results.json for one submission: a point a test, named by its file and the
+ * lesson's title; the tests from nvisible on are the hidden ones. */
+static bool write_gradescope(const char *path, const struct submission *sub, char **tests,
+                             struct dv_lesson *const *parsed, size_t ntests, size_t nvisible)
+{
+	struct dv_gradescope_test *gt = calloc(ntests ? ntests : 1, sizeof *gt);
+	char(*names)[300] = calloc(ntests ? ntests : 1, sizeof *names);
+	bool ok = gt && names;
+	for (size_t t = 0; ok && t < ntests; t++) {
+		const struct dv_grade_result *r = &sub->res[t];
+		const char *title = parsed[t] ? parsed[t]->title : NULL;
+		snprintf(names[t], sizeof names[t], "%s%s%s", base_name(tests[t]),
+		         title ? ": " : "", title ? title : "");
+		gt[t] = (struct dv_gradescope_test){ .name = names[t],
+			                             .verdict = r->verdict,
+			                             .lines = r->lines,
+			                             .nlines = r->nlines,
+			                             .seconds = r->seconds,
+			                             .max_score = 1,
+			                             .hidden = t >= nvisible };
+	}
+	char output[200];
+	snprintf(output, sizeof output, "%zu of %zu tests passed%s", sub->passed, ntests,
+	         nvisible < ntests ? " (hidden tests included; their results show once grades are "
+	                             "published)" :
+	                             "");
+	ok = ok && dv_gradescope_write(path, gt, ntests, output);
+	free(names);
+	free(gt);
+	return ok;
+}
+
 /* A submission that cannot be loaded fails every test with the same message. */
 static void fail_all(struct submission *s, size_t ntests, const char *msg)
 {
@@ -295,7 +327,7 @@ static int probe_driver(void *ctx, int fd)
 }
 
 struct grade_args {
-	const char *tests, *junit;
+	const char *tests, *hidden, *junit, *gradescope;
 	unsigned cpu;
 	bool strict;
 };
@@ -311,8 +343,14 @@ static bool cpu_limit(const char *val, void *dst, char *why, size_t whylen)
 static const struct dv_opt grade_opts[] = {
 	{ "--tests", NULL, "DIR", "the lessons and test scripts to grade with",
 	  offsetof(struct grade_args, tests), NULL, NULL },
+	{ "--hidden", NULL, "DIR",
+	  "hidden tests, graded after DIR of --tests (Gradescope shows\n"
+	  "them once grades are published)",
+	  offsetof(struct grade_args, hidden), NULL, NULL },
 	{ "--junit", NULL, "FILE", "also write a JUnit XML report (one testsuite per submission)",
 	  offsetof(struct grade_args, junit), NULL, NULL },
+	{ "--gradescope", NULL, "FILE", "also write Gradescope's results.json (one submission)",
+	  offsetof(struct grade_args, gradescope), NULL, NULL },
 	{ "--cpu-limit", NULL, "S", "CPU seconds each file may use (default 2)",
 	  offsetof(struct grade_args, cpu), cpu_limit, NULL },
 	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
@@ -321,7 +359,8 @@ static const struct dv_opt grade_opts[] = {
 
 const struct dv_cmd_spec dv_grade_spec = {
 	.name = "grade",
-	.synopsis = "--tests DIR [--junit FILE] [--cpu-limit SECONDS] [--strict]\nSUBMISSION...",
+	.synopsis = "--tests DIR [--hidden DIR] [--junit FILE] [--gradescope FILE]\n"
+	            "[--cpu-limit SECONDS] [--strict] SUBMISSION...",
 	.what = "grade learners' drivers (.so) or answers files, each test in its own process with "
 	        "CPU and memory limits",
 	.about =
@@ -344,7 +383,7 @@ int dv_cmd_grade(int argc, char **argv)
 	int nargs, rc = dv_opts_parse(&dv_grade_spec, argc, argv, &args, &nargs);
 	if (rc != DV_OPTS_GO)
 		return rc;
-	const char *tests_dir = args.tests, *junit = args.junit;
+	const char *tests_dir = args.tests, *junit = args.junit, *gradescope = args.gradescope;
 	unsigned cpu = args.cpu;
 	bool strict = args.strict;
 	if (!tests_dir) {
@@ -368,6 +407,40 @@ int dv_cmd_grade(int argc, char **argv)
 		fprintf(stderr, "dmaviz grade: %s: no *.lesson or *.tst files\n", tests_dir);
 		free(tests);
 		return 2;
+	}
+	/* Gradescope runs the autograder once per submission: one results.json, one learner. */
+	if (gradescope && nargs != 1) {
+		fprintf(stderr,
+		        "dmaviz grade: --gradescope writes one submission's results; %d given\n",
+		        nargs);
+		for (size_t t = 0; t < ntests; t++)
+			free(tests[t]);
+		free(tests);
+		return 2;
+	}
+	/* The hidden tests follow the visible ones; only Gradescope's report tells them apart. */
+	size_t nvisible = ntests;
+	if (args.hidden) {
+		size_t nh = 0;
+		char **h = dv_files_list(args.hidden, true, &nh);
+		char **all = h ? realloc(tests, (ntests + nh) * sizeof *tests) : NULL;
+		if (!h || !all || !nh) {
+			fprintf(stderr, "dmaviz grade: %s: %s\n", args.hidden,
+			        !h  ? strerror(errno) :
+			        !nh ? "no *.lesson or *.tst files" :
+			              "out of memory");
+			for (size_t t = 0; t < nh; t++)
+				free(h[t]);
+			free(h);
+			for (size_t t = 0; t < ntests; t++)
+				free((all ? all : tests)[t]);
+			free(all ? all : tests);
+			return 2;
+		}
+		tests = all;
+		memcpy(tests + ntests, h, nh * sizeof *h);
+		ntests += nh;
+		free(h);
 	}
 	/* Every test parses before any submission runs: a teacher's typo is one error naming
 	 * the test, not a FAIL for every learner. */
@@ -522,6 +595,12 @@ report:
 		}
 		if (junit && !write_junit(junit, subs, nsubs, tests, ntests)) {
 			fprintf(stderr, "dmaviz grade: cannot write %s: %s\n", junit,
+			        strerror(errno));
+			status = 2;
+		}
+		if (gradescope &&
+		    !write_gradescope(gradescope, &subs[0], tests, parsed, ntests, nvisible)) {
+			fprintf(stderr, "dmaviz grade: cannot write %s: %s\n", gradescope,
 			        strerror(errno));
 			status = 2;
 		}

@@ -2,11 +2,13 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd_grade.h"
+#include "export.h"
 #include "files.h"
 
 void dv_report_msgs(const struct dv_msgs *m, bool failed,
@@ -79,11 +81,29 @@ static void write_case(FILE *f, const struct dv_junit_case *c)
 	fprintf(f, "</%s>\n    </testcase>\n", el);
 }
 
+/* A report is written to a temporary file beside path and renamed into place when complete,
+ * so that a reader never sees half of one. */
+static FILE *report_open(const char *path, char *tmp, size_t tmplen)
+{
+	snprintf(tmp, tmplen, "%s.tmp%ld", path, (long)getpid());
+	return fopen(tmp, "w");
+}
+
+static bool report_close(FILE *f, const char *tmp, const char *path)
+{
+	bool ok = !ferror(f);
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		remove(tmp);
+		return false;
+	}
+	return true;
+}
+
 bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_t n)
 {
 	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
+	FILE *f = report_open(path, tmp, sizeof tmp);
 	if (!f)
 		return false;
 	size_t tests = 0, failures = 0, errors = 0;
@@ -116,11 +136,62 @@ bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_
 		fputs("  </testsuite>\n", f);
 	}
 	fputs("</testsuites>\n", f);
-	bool ok = !ferror(f);
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		remove(tmp);
+	return report_close(f, tmp, path);
+}
+
+/* ---- Gradescope ------------------------------------------------------------------------------ */
+
+static void file_write(void *ctx, const char *buf, size_t len)
+{
+	fwrite(buf, 1, len, ctx);
+}
+
+bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *tests, size_t n,
+                         const char *output)
+{
+	char tmp[4096];
+	FILE *f = report_open(path, tmp, sizeof tmp);
+	if (!f)
 		return false;
+	double score = 0, seconds = 0;
+	for (size_t i = 0; i < n; i++) {
+		score += tests[i].verdict == DV_GRADE_PASS ? tests[i].max_score : 0;
+		seconds += tests[i].seconds;
 	}
-	return true;
+	/* Gradescope's autograder specification: score and execution_time (whole seconds) for
+	 * the submission, and one object per test. The grader's own log (stdout) stays the
+	 * teacher's: it names the hidden tests' failures. */
+	fprintf(f, "{\n  \"score\": %g,\n  \"execution_time\": %.0f,\n  \"output\": ", score,
+	        seconds);
+	dv_json_string(file_write, f, output ? output : "");
+	fputs(",\n  \"stdout_visibility\": \"hidden\",\n  \"tests\": [", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct dv_gradescope_test *t = &tests[i];
+		bool pass = t->verdict == DV_GRADE_PASS;
+		fprintf(f, "%s\n    {\n      \"name\": ", i ? "," : "");
+		dv_json_string(file_write, f, t->name);
+		fprintf(f, ",\n      \"number\": \"%zu\",\n", i + 1);
+		fprintf(f, "      \"score\": %g,\n      \"max_score\": %g,\n",
+		        pass ? t->max_score : 0.0, t->max_score);
+		fprintf(f, "      \"status\": \"%s\",\n", pass ? "passed" : "failed");
+		/* A hidden test's result shows once the teacher publishes the grades. */
+		fprintf(f, "      \"visibility\": \"%s\",\n",
+		        t->hidden ? "after_published" : "visible");
+		fputs("      \"output\": ", f);
+		/* The messages, one a line, as the table's report prints them. */
+		size_t len = 1;
+		for (size_t k = 0; k < t->nlines; k++)
+			len += strlen(t->lines[k]) + 1;
+		char *text = malloc(len), *o = text;
+		if (text) {
+			*o = '\0';
+			for (size_t k = 0; k < t->nlines; k++)
+				o += sprintf(o, "%s%s", k ? "\n" : "", t->lines[k]);
+		}
+		dv_json_string(file_write, f, text ? text : "");
+		free(text);
+		fputs("\n    }", f);
+	}
+	fputs("\n  ]\n}\n", f);
+	return report_close(f, tmp, path);
 }

@@ -45,6 +45,27 @@ struct dv_junit_suite {
  * file stays well-formed XML whatever bytes they hold (dv_xml_escaped). */
 bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_t n);
 
+/* ---- Gradescope ---------------------------------------------------------------------------- */
+
+/* One test of a submission as Gradescope shows it (its autograder specification). */
+struct dv_gradescope_test {
+	const char *name;
+	int verdict;        /* DV_GRADE_PASS scores max_score, anything else 0 */
+	char *const *lines; /* the messages: the test's "output", one a line */
+	size_t nlines;
+	double seconds;
+	double max_score;
+	bool hidden; /* visibility "after_published", else "visible" */
+};
+
+/* Writes one submission's results.json to path (through a temporary file renamed into place):
+ * the total "score", "execution_time", the submission's "output", "stdout_visibility" hidden
+ * (the grader's log names hidden tests), and "tests" with each one's name, number, score,
+ * max_score, status ("passed"/"failed"), visibility and output. Strings are valid JSON
+ * whatever bytes they hold (dv_json_string). False (errno set) when it cannot. */
+bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *tests, size_t n,
+                         const char *output);
+
 /* Seconds on a monotonic clock, for the times of a report. */
 double dv_report_now(void);
 

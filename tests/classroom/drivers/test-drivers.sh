@@ -169,6 +169,40 @@ printf 'lesson broken\nstep "x"\n  expect dma.ch1.cont == 1\n' >"$out/broken-tes
 run grade-broken-test 2 'zz-broken\.tst: the test does not parse; nothing was graded' \
 	"$dv" grade --tests "$out/broken-tests" "$good"
 grep -q '^== ' <<<"$RUN_OUT" && { echo "not ok - grade-broken-test graded a submission"; fail=1; }
+# Gradescope's results.json (one submission): a point a test, the hidden tests (--hidden)
+# visible after the grades are published, the messages as each test's output; checked with
+# python3's json module against the fields of Gradescope's autograder specification.
+rm -f "$out/results.json"
+run gradescope-writes 0 'SUBMISSION' "$dv" grade --tests "$src" --hidden "$ex01" \
+	--gradescope "$out/results.json" "$wrongdir"
+if command -v python3 >/dev/null 2>&1; then
+	if msg=$(python3 - "$out/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+t = r["tests"]
+assert len(t) == 4, len(t)
+for x in t:
+    for k in ("name", "score", "max_score", "status", "visibility", "output"):
+        assert k in x, (k, x)
+    assert x["max_score"] == 1 and x["score"] == (1 if x["status"] == "passed" else 0), x
+    assert x["status"] in ("passed", "failed"), x
+vis = [x["visibility"] for x in t]
+assert vis == ["visible", "visible", "after_published", "after_published"], vis
+assert [x["name"].split(":")[0] for x in t] == ["init.lesson", "send.lesson",
+    "1-one-frame.lesson", "2-several.lesson"], [x["name"] for x in t]
+# wrongdir initializes, but every send goes the wrong way.
+assert [x["status"] for x in t] == ["passed", "failed", "failed", "failed"], t
+assert "dma-direction" in t[2]["output"] and "Fix: pass WriteToDevice TRUE" in t[2]["output"]
+assert r["score"] == sum(x["score"] for x in t) == 1, r["score"]
+assert isinstance(r["execution_time"], (int, float)) and r["stdout_visibility"] == "hidden"
+PY
+	); then echo "ok - gradescope-json"; else echo "not ok - gradescope-json: $msg"; cat "$out/results.json"; fail=1; fi
+else
+	echo "ok - gradescope-json # SKIP python3 is not installed"
+fi
+run gradescope-one-submission 2 'one submission' "$dv" grade --tests "$src" \
+	--gradescope "$out/results2.json" "$good" "$wrongdir"
+[[ -e $out/results2.json ]] && { echo "not ok - gradescope-one-submission wrote a file"; fail=1; }
 run grade-needs-tests 2 'tests DIR' "$dv" grade "$good"
 run grade-missing-submission 2 'nosuch' "$dv" grade --tests "$src" "$out/nosuch.so"
 run grade-help 0 'usage: dmaviz grade' "$dv" grade --help
