@@ -125,4 +125,36 @@ static void test_gradescope(void)
 	remove(path);
 }
 
-CHECK_MAIN(CHECK_CASE(test_msgs), CHECK_CASE(test_junit), CHECK_CASE(test_gradescope))
+/* What dv_report_puts writes for s padded to width, in a static buffer. */
+static const char *put(const char *s, size_t width)
+{
+	static char buf[256];
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	dv_report_puts(f, s, width);
+	fclose(f);
+	return buf;
+}
+
+static void test_text(void)
+{
+	/* ASCII, a two-byte letter, a wide CJK pair, a combining accent */
+	CHECK_EQ(dv_report_cells("abc"), 3);
+	CHECK_EQ(dv_report_cells("Jos\xc3\xa9"), 4);
+	CHECK_EQ(dv_report_cells("\xe6\x9d\xb1\xe4\xba\xac"), 4);
+	CHECK_EQ(dv_report_cells("e\xcc\x81"), 1);
+	CHECK(!strcmp(put("Jos\xc3\xa9", 6), "Jos\xc3\xa9  "));
+	CHECK(!strcmp(put("\xe6\x9d\xb1\xe4\xba\xac.so", 8), "\xe6\x9d\xb1\xe4\xba\xac.so "));
+	/* a Latin-1 byte, an escape sequence, a C1 control (U+009B, CSI), a lone continuation byte
+	 * and a truncated sequence: each byte as \xNN, four cells */
+	CHECK(!strcmp(put("caf\xe9", 0), "caf\\xe9"));
+	CHECK_EQ(dv_report_cells("caf\xe9"), 7);
+	CHECK(!strcmp(put("a\x1b[2Jb", 0), "a\\x1b[2Jb"));
+	CHECK(!strcmp(put("\xc2\x9b", 0), "\\xc2\\x9b"));
+	CHECK_EQ(dv_report_cells("\xc2\x9b"), 8);
+	CHECK(!strcmp(put("\x80x\xe6\x9d", 0), "\\x80x\\xe6\\x9d"));
+	CHECK(!strcmp(put("caf\xe9", 9), "caf\\xe9  "));
+	CHECK(!strcmp(put("long name", 3), "long name"));
+}
+
+CHECK_MAIN(CHECK_CASE(test_msgs), CHECK_CASE(test_junit), CHECK_CASE(test_gradescope),
+           CHECK_CASE(test_text))

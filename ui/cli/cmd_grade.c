@@ -237,6 +237,17 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* A test's column in the table: its file name without the extension. */
+static const char *test_column(const char *path)
+{
+	static char name[256];
+	snprintf(name, sizeof name, "%s", base_name(path));
+	char *dot = strrchr(name, '.');
+	if (dot)
+		*dot = 0;
+	return name;
+}
+
 struct submission {
 	const char *path;
 	struct dv_grade_result *res; /* one per test */
@@ -512,7 +523,9 @@ int dv_cmd_grade(int argc, char **argv)
 		o.cpu_seconds = cpu;
 		struct dv_answers ans = { 0 };
 		char err[1200];
-		printf("== %s\n", sub->path);
+		fputs("== ", stdout);
+		dv_report_puts(stdout, sub->path, 0);
+		fputc('\n', stdout);
 		if (has_suffix(sub->path, ".txt")) {
 			/* Its ids were checked before grading began. */
 			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
@@ -556,40 +569,41 @@ report:
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &sub->res[t];
 			sub->passed += r->verdict == DV_GRADE_PASS;
-			printf("%s %s\n", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL", tests[t]);
-			for (size_t l = 0; l < r->nlines; l++)
-				printf("  %s\n", r->lines[l]);
+			printf("%s ", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+			dv_report_puts(stdout, tests[t], 0);
+			fputc('\n', stdout);
+			for (size_t l = 0; l < r->nlines; l++) {
+				fputs("  ", stdout);
+				dv_report_puts(stdout, r->lines[l], 0);
+				fputc('\n', stdout);
+			}
 		}
 		fflush(stdout);
 		dv_answers_free(&ans);
 	}
 	if (status == 0) {
-		/* The table: one row per submission, one column per test. */
+		/* The table: one row per submission, one column per test, each column as wide as
+		 * its widest cell in display cells (names escaped as in the lines above). */
 		size_t w = strlen("SUBMISSION");
 		for (size_t s = 0; s < nsubs; s++)
-			if (strlen(base_name(subs[s].path)) > w)
-				w = strlen(base_name(subs[s].path));
-		printf("\n%-*s", (int)w, "SUBMISSION");
+			if (dv_report_cells(base_name(subs[s].path)) > w)
+				w = dv_report_cells(base_name(subs[s].path));
+		fputc('\n', stdout);
+		dv_report_puts(stdout, "SUBMISSION", w);
 		for (size_t t = 0; t < ntests; t++) {
-			char name[256];
-			snprintf(name, sizeof name, "%s", base_name(tests[t]));
-			char *dot = strrchr(name, '.');
-			if (dot)
-				*dot = 0;
-			printf("  %-4s", name);
+			fputs("  ", stdout);
+			dv_report_puts(stdout, test_column(tests[t]), 4);
 		}
 		printf("  TOTAL\n");
 		for (size_t s = 0; s < nsubs; s++) {
-			printf("%-*s", (int)w, base_name(subs[s].path));
+			dv_report_puts(stdout, base_name(subs[s].path), w);
 			for (size_t t = 0; t < ntests; t++) {
-				char name[256];
-				snprintf(name, sizeof name, "%s", base_name(tests[t]));
-				char *dot = strrchr(name, '.');
-				if (dot)
-					*dot = 0;
-				int cw = (int)(strlen(name) > 4 ? strlen(name) : 4);
-				printf("  %-*s", cw,
-				       subs[s].res[t].verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+				size_t cw = dv_report_cells(test_column(tests[t]));
+				fputs("  ", stdout);
+				dv_report_puts(stdout,
+				               subs[s].res[t].verdict == DV_GRADE_PASS ? "PASS" :
+				                                                         "FAIL",
+				               cw > 4 ? cw : 4);
 			}
 			printf("  %zu/%zu\n", subs[s].passed, ntests);
 		}

@@ -1,15 +1,20 @@
 /* dmaviz: a run's messages as report lines, and the JUnit XML writer (report.h). */
+#define _GNU_SOURCE 1 /* newlocale, uselocale, wcwidth */
 #include "report.h"
 
+#include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "cmd_grade.h"
 #include "export.h"
 #include "files.h"
+#include "utf8.h"
 
 void dv_report_msgs(const struct dv_msgs *m, bool failed,
                     void (*add)(void *ctx, const char *line, bool hint), void *ctx)
@@ -40,6 +45,78 @@ static void print_line(void *ctx, const char *line, bool hint)
 void dv_report_fprint(FILE *f, const struct dv_msgs *m, bool failed)
 {
 	dv_report_msgs(m, failed, print_line, f);
+}
+
+/* ---- text for a terminal ------------------------------------------------------------------ */
+
+/* The cells a code point takes, by the C library's Unicode tables (wcwidth in a UTF-8 locale,
+ * whatever the program's own locale is); 1 each when there is no UTF-8 locale. */
+static size_t cp_cells(uint32_t cp)
+{
+	static locale_t utf8;
+	static bool tried;
+	if (!tried) {
+		tried = true;
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	if (!utf8)
+		return 1;
+	locale_t old = uselocale(utf8);
+	int w = wcwidth((wchar_t)cp);
+	uselocale(old);
+	return w < 0 ? 1 : (size_t)w;
+}
+
+/* The next piece of s, *n bytes taking *cells cells: a character to print as it is, or bytes
+ * to escape each as \xNN (returns true). */
+static bool next_piece(const char *s, size_t *n, size_t *cells)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t k = dv_utf8_seq(s);
+	if (k == 0 || c < 0x20 || c == 0x7f) {
+		*n = 1;
+		*cells = 4;
+		return true;
+	}
+	uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1fu : k == 3 ? c & 0x0fu : c & 0x07u;
+	for (size_t i = 1; i < k; i++)
+		cp = cp << 6 | ((unsigned char)s[i] & 0x3fu);
+	*n = k;
+	if (cp >= 0x80 && cp < 0xa0) { /* a C1 control (two bytes): a terminal acts on it too */
+		*cells = 8;
+		return true;
+	}
+	*cells = k == 1 ? 1 : cp_cells(cp);
+	return false;
+}
+
+size_t dv_report_cells(const char *s)
+{
+	size_t cells = 0, n, w;
+	for (; *s; s += n) {
+		next_piece(s, &n, &w);
+		cells += w;
+	}
+	return cells;
+}
+
+void dv_report_puts(FILE *f, const char *s, size_t width)
+{
+	size_t cells = 0, n, w;
+	for (; *s; s += n) {
+		if (next_piece(s, &n, &w)) {
+			char x[5];
+			for (size_t i = 0; i < n; i++) {
+				dv_utf8_byte_escape((unsigned char)s[i], x);
+				fputs(x, f);
+			}
+		} else {
+			fwrite(s, 1, n, f);
+		}
+		cells += w;
+	}
+	for (; cells < width; cells++)
+		fputc(' ', f);
 }
 
 double dv_report_now(void)

@@ -19,6 +19,17 @@ void dv_report_msgs(const struct dv_msgs *m, bool failed,
 /* The same lines written to f, hints indented by two spaces (trace's and grade's stderr). */
 void dv_report_fprint(FILE *f, const struct dv_msgs *m, bool failed);
 
+/* ---- text for a terminal ------------------------------------------------------------------ */
+
+/* Writes s to f as the commands' PASS/FAIL lines and grade's table show a name or a message:
+ * a byte that is not UTF-8 (a Latin-1 file name) and a control character (an escape sequence a
+ * driver printed) as the characters \xNN, the rest as it is; then spaces up to width display
+ * cells (0: none). */
+void dv_report_puts(FILE *f, const char *s, size_t width);
+/* The display cells dv_report_puts takes for s: a wide character (CJK) 2, a combining mark 0,
+ * an escaped byte 4, other characters 1. */
+size_t dv_report_cells(const char *s);
+
 /* ---- JUnit XML ---------------------------------------------------------------------------- */
 
 /* A verdict, as dv_grade_file gives it: DV_GRADE_PASS, DV_GRADE_FAIL (a <failure>), or
