@@ -77,7 +77,7 @@ bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wri
 
 /* ---- JSON Lines ---------------------------------------------------------------------------- */
 
-static void json_string(dv_write_fn w, void *ctx, const char *s)
+void dv_json_string(dv_write_fn w, void *ctx, const char *s)
 {
 	char buf[8];
 	w(ctx, "\"", 1);
@@ -144,7 +144,7 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 		put(w, ctx, ",\"slot\":");
 		if (e->kind == DV_EV_STATE) {
 			dv_slot_name((enum dv_slot)e->slot, e->index, name, sizeof name);
-			json_string(w, ctx, name);
+			dv_json_string(w, ctx, name);
 		} else {
 			put(w, ctx, "null");
 		}
@@ -154,13 +154,13 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 		put(w, ctx, num);
 		if (loc && loc->file) {
 			put(w, ctx, ",\"loc\":{\"file\":");
-			json_string(w, ctx, base_name(loc->file));
+			dv_json_string(w, ctx, base_name(loc->file));
 			snprintf(num, sizeof num, ",\"line\":%" PRIu32 "}", loc->line);
 			put(w, ctx, num);
 		}
 		put(w, ctx, ",\"text\":");
 		dv_event_describe(sim, ndis, e, what, sizeof what);
-		json_string(w, ctx, what);
+		dv_json_string(w, ctx, what);
 		put(w, ctx, "}\n");
 	}
 	return !sim->trace.failed;

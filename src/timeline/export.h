@@ -28,6 +28,11 @@ struct dv_outbuf {
 void dv_outbuf_write(void *ctx, const char *buf, size_t len);
 void dv_outbuf_free(struct dv_outbuf *b);
 
+/* s as a JSON string, quotes included: control characters escaped, and a byte that is not
+ * UTF-8 written as the characters \xNN (as JUnit shows it), so the text stays valid JSON.
+ * JSON Lines here and Gradescope's results.json (ui/cli/report.c) use it. */
+void dv_json_string(dv_write_fn write, void *ctx, const char *s);
+
 /* VCD time: one bus cycle (tick) is DV_VCD_CYCLE_NS nanoseconds (four clocks of 16 MHz);
  * changes within one cycle get consecutive nanoseconds so that pulses stay visible. */
 #define DV_VCD_CYCLE_NS 250u

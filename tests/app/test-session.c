@@ -761,6 +761,52 @@ static void test_too_large(void)
 	remove(path);
 }
 
+/* A lesson whose checks fail: the session counts them, and tells each once the cursor is past
+ * its statement (the status, the view's '!' lines), the first failure as the commands print
+ * it, and the count at the end. */
+static void test_failed_checks(void)
+{
+	char path[] = "/tmp/dmaviz-fail-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0, "mkstemp");
+	if (fd < 0)
+		return;
+	FILE *f = fdopen(fd, "w");
+	fputs("lesson f\ndriver none\nstep \"one\"\n  out 0x0B 0x49\n  expect dma.ch1.mode == "
+	      "0x45\nstep \"two\"\n  out 0x0B 0x49\n  expect dma.ch1.mode == 0x49\n"
+	      "  expect dma.ch1.mode == 0x05\n",
+	      f);
+	fclose(f);
+	char err[1024];
+	struct dv_session *s = dv_session_open(path, NULL, err, sizeof err);
+	CHECK(s != NULL, "open: %s", err);
+	if (!s) {
+		remove(path);
+		return;
+	}
+	CHECK(dv_session_failed(s) == 2, "two checks failed, not %zu", dv_session_failed(s));
+	const char *first = dv_session_first_failure(s);
+	CHECK(first && !strncmp(first, path, strlen(path)) && strstr(first, ":5: expect failed"),
+	      "the first failure as printed: '%s'", first ? first : "(none)");
+	CHECK(s->nfails == 2 && s->fails[0].line == 5 && s->fails[1].line == 9 &&
+	              s->fails[1].step == 1 && !strncmp(s->fails[0].text, "expect failed", 13),
+	      "the failed lines");
+	/* Step one's end is past line 5: told; line 9 is not reached yet. */
+	CHECK(s->view.nfails == 1 &&
+	              strstr(s->msg, "! line 5: expect failed: dma.ch1.mode == 0x45"),
+	      "at step one's end: %zu shown, '%s'", s->view.nfails, s->msg);
+	s->msg[0] = '\0';
+	dv_session_move(s, DV_VCMD_NEXT);
+	CHECK(s->view.nfails == 2 && strstr(s->msg, "! line 9: "), "at the end: %zu, '%s'",
+	      s->view.nfails, s->msg);
+	dv_session_move(s, DV_VCMD_NEXT);
+	CHECK(strstr(s->msg, "2 checks failed (the first at line 5"), "past the end: '%s'", s->msg);
+	dv_session_move(s, DV_VCMD_FIRST);
+	CHECK(s->view.nfails == 1, "back at step one: %zu", s->view.nfails);
+	dv_session_close(s);
+	remove(path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -781,6 +827,7 @@ int main(int argc, char **argv)
 		{ "source pane hides answers", test_source_hidden },
 		{ "key table", test_keymap },
 		{ "size limit", test_too_large },
+		{ "failed checks", test_failed_checks },
 	};
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	printf("1..%d\n", n);

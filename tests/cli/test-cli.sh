@@ -72,12 +72,41 @@ check answers-known-ids 0 '1 passed, 0 failed' "$dv" check --answers "$tmp/ok.tx
 printf 'other/mode: 0x49\n' >"$tmp/wrong-lesson.txt"
 check answers-unknown-lesson 2 "wrong-lesson\.txt:1: error: no question 'other/mode'" \
 	"$dv" check --answers "$tmp/wrong-lesson.txt" "$tmp/qs.lesson"
-# grade: an answers file with an unknown id is that submission's error on every test.
+# grade: an answers file with an unknown id is an error at its line before anything is graded
+# (the other submissions too: no '== ' header, no table).
 mkdir -p "$tmp/qt"
 cp "$tmp/qs.lesson" "$tmp/qt/"
-check grade-answers-unknown-id 0 "FAIL .*qs\.lesson" "$dv" grade --tests "$tmp/qt" "$tmp/typo.txt"
-check grade-answers-unknown-id-says 0 "typo\.txt:2: error: no question 'mdoe'" \
-	"$dv" grade --tests "$tmp/qt" "$tmp/typo.txt"
+check grade-answers-unknown-id 2 "typo\.txt:2: error: no question 'mdoe'" \
+	"$dv" grade --tests "$tmp/qt" "$tmp/ok.txt" "$tmp/typo.txt"
+check grade-answers-unknown-id-nothing-graded 2 "typo\.txt: nothing was graded" \
+	"$dv" grade --tests "$tmp/qt" "$tmp/ok.txt" "$tmp/typo.txt"
+out=$("$dv" grade --tests "$tmp/qt" "$tmp/ok.txt" "$tmp/typo.txt" 2>/dev/null)
+if grep -qE '^== |SUBMISSION' <<<"$out"; then
+	echo "not ok - grade-answers-unknown-id-before-grading: $out"; fail=1
+else
+	echo "ok - grade-answers-unknown-id-before-grading"
+fi
+check grade-answers-known-ids 0 "^ok\.txt +PASS +1/1" "$dv" grade --tests "$tmp/qt" "$tmp/ok.txt"
+# The table's columns line up by display width, and a name that is not UTF-8 (a Latin-1 file
+# name) or holds control characters is shown escaped.
+mkdir -p "$tmp/names"
+printf 'mode: 0x49\n' >"$tmp/names/Jos$(printf '\303\251').txt"
+printf 'mode: 0x48\n' >"$tmp/names/caf$(printf '\351').txt"
+printf 'mode: 0x49\n' >"$tmp/names/$(printf '\346\235\261\344\272\254').txt"
+printf 'mode: 0x49\n' >"$tmp/names/esc$(printf '\033')[2J.txt"
+out=$("$dv" grade --tests "$tmp/qt" "$tmp/names/"*.txt 2>&1)
+for row in "Jos$(printf '\303\251').txt        PASS  1/1" 'caf\xe9.txt     FAIL  0/1' \
+	"$(printf '\346\235\261\344\272\254').txt        PASS  1/1" 'esc\x1b[2J.txt  PASS  1/1' \
+	'SUBMISSION      qs    TOTAL'; do
+	if grep -qxF -- "$row" <<<"$out"; then
+		echo "ok - grade-table-row $row"
+	else
+		echo "not ok - grade-table-row '$row' not in:"; echo "$out"; fail=1
+	fi
+done
+grep -q "$(printf '\033')" <<<"$out" && { echo "not ok - grade printed an escape character"; fail=1; }
+cp "$tmp/qs.lesson" "$tmp/names/caf$(printf '\351').lesson"
+check check-name-escaped 0 '^PASS .*/caf\\xe9\.lesson$' "$dv" check "$tmp/names/caf$(printf '\351').lesson"
 
 # Plain check tells a verifier rule that explains a failure: the rule, the line, the numbers,
 # the fix; for the file's author, also how to expect it under --strict.

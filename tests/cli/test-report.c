@@ -86,4 +86,75 @@ static void test_junit(void)
 	remove(path);
 }
 
-CHECK_MAIN(CHECK_CASE(test_msgs), CHECK_CASE(test_junit))
+static void test_gradescope(void)
+{
+	char path[] = "/tmp/dv-gradescope-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	char *fail_lines[] = { "b.lesson:3: expect failed: \"x\" \\ y", "hint: tab\there" };
+	struct dv_gradescope_test t[] = {
+		{ .name = "a.lesson: caf\xe9",
+		  .verdict = DV_GRADE_PASS,
+		  .seconds = 0.4,
+		  .max_score = 1 },
+		{ .name = "b.lesson",
+		  .verdict = DV_GRADE_FAIL,
+		  .lines = fail_lines,
+		  .nlines = 2,
+		  .seconds = 0.7,
+		  .max_score = 2,
+		  .hidden = true },
+		{ .name = "c.lesson", .verdict = DV_GRADE_ERROR, .max_score = 1 },
+	};
+	CHECK(dv_gradescope_write(path, t, 3, "1 of 3 tests passed"));
+	const char *x = slurp(path);
+	CHECK(x && strstr(x, "{\n  \"score\": 1,\n  \"execution_time\": 1,\n"));
+	CHECK(x && strstr(x, "\"output\": \"1 of 3 tests passed\""));
+	CHECK(x && strstr(x, "\"stdout_visibility\": \"hidden\""));
+	/* a's byte that is not UTF-8 is the characters \xe9, escaped for JSON */
+	CHECK(x && strstr(x, "\"name\": \"a.lesson: caf\\\\xe9\"") && !strstr(x, "\xe9"));
+	CHECK(x && strstr(x, "\"score\": 1,\n      \"max_score\": 1,\n      \"status\": "
+	                     "\"passed\",\n      \"visibility\": \"visible\""));
+	CHECK(x && strstr(x, "\"score\": 0,\n      \"max_score\": 2,\n      \"status\": "
+	                     "\"failed\",\n      \"visibility\": \"after_published\""));
+	CHECK(x && strstr(x, "\"output\": \"b.lesson:3: expect failed: \\\"x\\\" \\\\ y\\nhint: "
+	                     "tab\\there\""));
+	CHECK(x && strstr(x, "\"number\": \"3\",\n      \"score\": 0,\n      \"max_score\": 1,\n"
+	                     "      \"status\": \"failed\""));
+	CHECK(x && strstr(x, "\n  ]\n}\n"));
+	remove(path);
+}
+
+/* What dv_report_puts writes for s padded to width, in a static buffer. */
+static const char *put(const char *s, size_t width)
+{
+	static char buf[256];
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	dv_report_puts(f, s, width);
+	fclose(f);
+	return buf;
+}
+
+static void test_text(void)
+{
+	/* ASCII, a two-byte letter, a wide CJK pair, a combining accent */
+	CHECK_EQ(dv_report_cells("abc"), 3);
+	CHECK_EQ(dv_report_cells("Jos\xc3\xa9"), 4);
+	CHECK_EQ(dv_report_cells("\xe6\x9d\xb1\xe4\xba\xac"), 4);
+	CHECK_EQ(dv_report_cells("e\xcc\x81"), 1);
+	CHECK(!strcmp(put("Jos\xc3\xa9", 6), "Jos\xc3\xa9  "));
+	CHECK(!strcmp(put("\xe6\x9d\xb1\xe4\xba\xac.so", 8), "\xe6\x9d\xb1\xe4\xba\xac.so "));
+	/* a Latin-1 byte, an escape sequence, a C1 control (U+009B, CSI), a lone continuation byte
+	 * and a truncated sequence: each byte as \xNN, four cells */
+	CHECK(!strcmp(put("caf\xe9", 0), "caf\\xe9"));
+	CHECK_EQ(dv_report_cells("caf\xe9"), 7);
+	CHECK(!strcmp(put("a\x1b[2Jb", 0), "a\\x1b[2Jb"));
+	CHECK(!strcmp(put("\xc2\x9b", 0), "\\xc2\\x9b"));
+	CHECK_EQ(dv_report_cells("\xc2\x9b"), 8);
+	CHECK(!strcmp(put("\x80x\xe6\x9d", 0), "\\x80x\\xe6\\x9d"));
+	CHECK(!strcmp(put("caf\xe9", 9), "caf\\xe9  "));
+	CHECK(!strcmp(put("long name", 3), "long name"));
+}
+
+CHECK_MAIN(CHECK_CASE(test_msgs), CHECK_CASE(test_junit), CHECK_CASE(test_gradescope),
+           CHECK_CASE(test_text))

@@ -50,6 +50,69 @@ static bool find_stmts(struct dv_session *s)
 	return true;
 }
 
+/* The message without its "FILE:LINE[:COL]: " head when FILE is the lesson's. */
+static const char *without_place(const char *text, const char *file)
+{
+	size_t n = file ? strlen(file) : 0;
+	if (!n || strncmp(text, file, n) || text[n] != ':')
+		return text;
+	const char *p = text + n;
+	while (*p == ':' && p[1] >= '0' && p[1] <= '9') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p[0] == ':' && p[1] == ' ' ? p + 2 : text;
+}
+
+/* The run's failed checks, each at its statement's mark: the view marks their lines and the
+ * status tells them once the cursor passes them. */
+static bool find_fails(struct dv_session *s)
+{
+	const struct dv_lesson *L = s->lesson;
+	const struct dv_msgs *m = dv_run_msgs(s->run);
+	s->fails = calloc(m->n ? m->n : 1, sizeof *s->fails);
+	if (!s->fails)
+		return false;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct dv_msg *g = &m->v[i];
+		if (g->kind != DV_MSG_FAIL && g->kind != DV_MSG_ERROR)
+			continue;
+		if (!s->failed++)
+			s->first_failure = g->text;
+		for (size_t k = 0; k < L->nstmts; k++) {
+			if (L->stmts[k].line != g->line || s->stmt_at[k] == SIZE_MAX)
+				continue;
+			s->fails[s->nfails++] =
+			        (struct dv_vfail){ .line = g->line,
+				                   .step = L->stmts[k].step,
+				                   .pos = s->stmt_at[k],
+				                   .text = without_place(g->text, L->file) };
+			break;
+		}
+	}
+	s->view.fails = s->fails;
+	return true;
+}
+
+size_t dv_session_failed(const struct dv_session *s)
+{
+	return s->failed;
+}
+
+const char *dv_session_first_failure(const struct dv_session *s)
+{
+	return s->first_failure;
+}
+
+/* The status tells the last failed check the cursor has passed. */
+static void tell_fail(struct dv_session *s)
+{
+	if (s->fails_told)
+		snprintf(s->msg, sizeof s->msg, "! line %u: %s", s->fails[s->fails_told - 1].line,
+		         s->fails[s->fails_told - 1].text);
+}
+
 static int beat_cmp(const void *a, const void *b)
 {
 	const struct dv_beat *x = a, *y = b;
@@ -242,7 +305,7 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 	dv_run_all(s->run);
 	dv_view_init(&s->view, L, s->run, NULL,
 	             s->opt.source_root ? s->opt.source_root : DV_SOURCE_ROOT);
-	if (!build_beats(s)) {
+	if (!build_beats(s) || !find_fails(s)) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		dv_session_close(s);
 		return NULL;
@@ -252,6 +315,7 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 		driver_source_root(s, s->opt.driver_path);
 	dv_session_move(s, DV_VCMD_FIRST);
 	s->msg[0] = '\0';
+	tell_fail(s); /* a check that failed before the first stop */
 	return s;
 }
 
@@ -267,6 +331,7 @@ void dv_session_close(struct dv_session *s)
 	free(s->stops);
 	free(s->hidden);
 	free(s->stmt_at);
+	free(s->fails);
 	free(s->src_root);
 	free(s->q);
 	free(s->path);
@@ -339,6 +404,16 @@ static void update_view(struct dv_session *s)
 		}
 	}
 	v->src_nhidden = s->nhidden;
+	/* A check has failed once the cursor is past its statement's mark. */
+	size_t nf = 0;
+	while (nf < s->nfails && s->fails[nf].pos < v->pos)
+		nf++;
+	v->nfails = nf;
+	if (nf > s->fails_told) {
+		s->fails_told = nf;
+		tell_fail(s);
+	}
+	s->fails_told = nf;
 }
 
 /* Records what the learner reached. */
@@ -511,7 +586,16 @@ static void end_msg(struct dv_session *s)
 {
 	unsigned total, answered, skipped;
 	dv_session_score(s, &total, &answered, &skipped);
-	if (answered == total)
+	size_t failed = dv_session_failed(s);
+	if (failed && s->nfails)
+		snprintf(
+		        s->msg, sizeof s->msg,
+		        "The end of the lesson: %zu check%s failed (the first at line %u, marked !).",
+		        failed, failed == 1 ? "" : "s", s->fails[0].line);
+	else if (failed)
+		snprintf(s->msg, sizeof s->msg, "The end of the lesson: %zu check%s failed.",
+		         failed, failed == 1 ? "" : "s");
+	else if (answered == total)
 		snprintf(s->msg, sizeof s->msg, "The end of the lesson: finished%s.",
 		         total ? ", every question answered" : "");
 	else

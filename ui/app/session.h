@@ -103,6 +103,12 @@ struct dv_session {
 	char *src_root;   /* the driver module's directory, when its sources are found there */
 	size_t *stmt_at;  /* where each statement ran (its mark's position; SIZE_MAX: never) */
 	size_t nhidden;
+	/* The run's failed checks that have a lesson line (in the run's order), and how many of
+	 * them the cursor has passed and the status has told. */
+	struct dv_vfail *fails;
+	size_t nfails, fails_told;
+	size_t failed;             /* the run's failures and errors (not the sandbox's) */
+	const char *first_failure; /* the first of them */
 	char msg[300]; /* what the last action has to say (a front end shows it in its status) */
 };
 
@@ -178,6 +184,12 @@ const struct dv_beat *dv_session_beat(const struct dv_session *s);
 /* Questions of the lesson: how many, how many answered right or revealed, how many skipped. */
 void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *answered,
                       unsigned *skipped);
+/* How many checks of the lesson failed in its run (failed expectations, timed-out `run
+ * until`s, errors that stopped it): a front end's exit status is 1 when this is not 0. */
+size_t dv_session_failed(const struct dv_session *s);
+/* The first of them as the commands print it ("FILE:LINE: expect failed: ..."), or NULL. */
+const char *dv_session_first_failure(const struct dv_session *s);
+
 /* Has the learner reached the last stop with every question answered? */
 bool dv_session_finished(const struct dv_session *s);
 

@@ -377,15 +377,18 @@ int dv_cmd_check(int argc, char **argv)
 			status = 2;
 		else if (r->verdict == V_FAIL && status == 0)
 			status = 1;
-		if (o.tap) {
-			printf("%s %zu - %s\n", r->verdict == V_PASS ? "ok" : "not ok", k + 1,
-			       r->path);
-			for (size_t l = 0; l < r->nlines; l++)
-				printf("# %s\n", r->lines[l]);
-		} else {
-			printf("%s %s\n", r->verdict == V_PASS ? "PASS" : "FAIL", r->path);
-			for (size_t l = 0; l < r->nlines; l++)
-				printf("  %s\n", r->lines[l]);
+		/* Names and messages as report.h shows them: bytes that are not UTF-8 and
+		 * control characters escaped. */
+		if (o.tap)
+			printf("%s %zu - ", r->verdict == V_PASS ? "ok" : "not ok", k + 1);
+		else
+			printf("%s ", r->verdict == V_PASS ? "PASS" : "FAIL");
+		dv_report_puts(stdout, r->path, 0);
+		fputc('\n', stdout);
+		for (size_t l = 0; l < r->nlines; l++) {
+			fputs(o.tap ? "# " : "  ", stdout);
+			dv_report_puts(stdout, r->lines[l], 0);
+			fputc('\n', stdout);
 		}
 		fflush(stdout);
 	}

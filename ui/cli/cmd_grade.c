@@ -237,6 +237,17 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* A test's column in the table: its file name without the extension. */
+static const char *test_column(const char *path)
+{
+	static char name[256];
+	snprintf(name, sizeof name, "%s", base_name(path));
+	char *dot = strrchr(name, '.');
+	if (dot)
+		*dot = 0;
+	return name;
+}
+
 struct submission {
 	const char *path;
 	struct dv_grade_result *res; /* one per test */
@@ -271,6 +282,38 @@ static bool write_junit(const char *path, const struct submission *subs, size_t 
 	return ok;
 }
 
+/* Gradescope's results.json for one submission: a point a test, named by its file and the
+ * lesson's title; the tests from nvisible on are the hidden ones. */
+static bool write_gradescope(const char *path, const struct submission *sub, char **tests,
+                             struct dv_lesson *const *parsed, size_t ntests, size_t nvisible)
+{
+	struct dv_gradescope_test *gt = calloc(ntests ? ntests : 1, sizeof *gt);
+	char(*names)[300] = calloc(ntests ? ntests : 1, sizeof *names);
+	bool ok = gt && names;
+	for (size_t t = 0; ok && t < ntests; t++) {
+		const struct dv_grade_result *r = &sub->res[t];
+		const char *title = parsed[t] ? parsed[t]->title : NULL;
+		snprintf(names[t], sizeof names[t], "%s%s%s", base_name(tests[t]),
+		         title ? ": " : "", title ? title : "");
+		gt[t] = (struct dv_gradescope_test){ .name = names[t],
+			                             .verdict = r->verdict,
+			                             .lines = r->lines,
+			                             .nlines = r->nlines,
+			                             .seconds = r->seconds,
+			                             .max_score = 1,
+			                             .hidden = t >= nvisible };
+	}
+	char output[200];
+	snprintf(output, sizeof output, "%zu of %zu tests passed%s", sub->passed, ntests,
+	         nvisible < ntests ? " (hidden tests included; their results show once grades are "
+	                             "published)" :
+	                             "");
+	ok = ok && dv_gradescope_write(path, gt, ntests, output);
+	free(names);
+	free(gt);
+	return ok;
+}
+
 /* A submission that cannot be loaded fails every test with the same message. */
 static void fail_all(struct submission *s, size_t ntests, const char *msg)
 {
@@ -295,7 +338,7 @@ static int probe_driver(void *ctx, int fd)
 }
 
 struct grade_args {
-	const char *tests, *junit;
+	const char *tests, *hidden, *junit, *gradescope;
 	unsigned cpu;
 	bool strict;
 };
@@ -311,8 +354,14 @@ static bool cpu_limit(const char *val, void *dst, char *why, size_t whylen)
 static const struct dv_opt grade_opts[] = {
 	{ "--tests", NULL, "DIR", "the lessons and test scripts to grade with",
 	  offsetof(struct grade_args, tests), NULL, NULL },
+	{ "--hidden", NULL, "DIR",
+	  "hidden tests, graded after DIR of --tests (Gradescope shows\n"
+	  "them once grades are published)",
+	  offsetof(struct grade_args, hidden), NULL, NULL },
 	{ "--junit", NULL, "FILE", "also write a JUnit XML report (one testsuite per submission)",
 	  offsetof(struct grade_args, junit), NULL, NULL },
+	{ "--gradescope", NULL, "FILE", "also write Gradescope's results.json (one submission)",
+	  offsetof(struct grade_args, gradescope), NULL, NULL },
 	{ "--cpu-limit", NULL, "S", "CPU seconds each file may use (default 2)",
 	  offsetof(struct grade_args, cpu), cpu_limit, NULL },
 	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
@@ -321,7 +370,8 @@ static const struct dv_opt grade_opts[] = {
 
 const struct dv_cmd_spec dv_grade_spec = {
 	.name = "grade",
-	.synopsis = "--tests DIR [--junit FILE] [--cpu-limit SECONDS] [--strict]\nSUBMISSION...",
+	.synopsis = "--tests DIR [--hidden DIR] [--junit FILE] [--gradescope FILE]\n"
+	            "[--cpu-limit SECONDS] [--strict] SUBMISSION...",
 	.what = "grade learners' drivers (.so) or answers files, each test in its own process with "
 	        "CPU and memory limits",
 	.about =
@@ -344,7 +394,7 @@ int dv_cmd_grade(int argc, char **argv)
 	int nargs, rc = dv_opts_parse(&dv_grade_spec, argc, argv, &args, &nargs);
 	if (rc != DV_OPTS_GO)
 		return rc;
-	const char *tests_dir = args.tests, *junit = args.junit;
+	const char *tests_dir = args.tests, *junit = args.junit, *gradescope = args.gradescope;
 	unsigned cpu = args.cpu;
 	bool strict = args.strict;
 	if (!tests_dir) {
@@ -368,6 +418,40 @@ int dv_cmd_grade(int argc, char **argv)
 		fprintf(stderr, "dmaviz grade: %s: no *.lesson or *.tst files\n", tests_dir);
 		free(tests);
 		return 2;
+	}
+	/* Gradescope runs the autograder once per submission: one results.json, one learner. */
+	if (gradescope && nargs != 1) {
+		fprintf(stderr,
+		        "dmaviz grade: --gradescope writes one submission's results; %d given\n",
+		        nargs);
+		for (size_t t = 0; t < ntests; t++)
+			free(tests[t]);
+		free(tests);
+		return 2;
+	}
+	/* The hidden tests follow the visible ones; only Gradescope's report tells them apart. */
+	size_t nvisible = ntests;
+	if (args.hidden) {
+		size_t nh = 0;
+		char **h = dv_files_list(args.hidden, true, &nh);
+		char **all = h ? realloc(tests, (ntests + nh) * sizeof *tests) : NULL;
+		if (!h || !all || !nh) {
+			fprintf(stderr, "dmaviz grade: %s: %s\n", args.hidden,
+			        !h  ? strerror(errno) :
+			        !nh ? "no *.lesson or *.tst files" :
+			              "out of memory");
+			for (size_t t = 0; t < nh; t++)
+				free(h[t]);
+			free(h);
+			for (size_t t = 0; t < ntests; t++)
+				free((all ? all : tests)[t]);
+			free(all ? all : tests);
+			return 2;
+		}
+		tests = all;
+		memcpy(tests + ntests, h, nh * sizeof *h);
+		ntests += nh;
+		free(h);
 	}
 	/* Every test parses before any submission runs: a teacher's typo is one error naming
 	 * the test, not a FAIL for every learner. */
@@ -393,6 +477,21 @@ int dv_cmd_grade(int argc, char **argv)
 			fprintf(stderr, "dmaviz grade: %s: %s\n", argv[k],
 			        stat(argv[k], &sb) != 0 ? strerror(errno) : "not a regular file");
 			status = 2;
+			continue;
+		}
+		/* An answers file that names a question no test asks (a typo in an id) is an
+		 * error at its line before anything is graded, as in `check --answers`. */
+		if (has_suffix(argv[k], ".txt") && parsed && !status) {
+			struct dv_answers ans = { 0 };
+			char err[1200];
+			if (dv_answers_load(&ans, argv[k], err, sizeof err) != DV_ANSWERS_OK ||
+			    !dv_answers_check_ids(&ans, (const struct dv_lesson *const *)parsed,
+			                          ntests, err, sizeof err)) {
+				fprintf(stderr, "%s\ndmaviz grade: %s: nothing was graded\n", err,
+				        argv[k]);
+				status = 2;
+			}
+			dv_answers_free(&ans);
 		}
 	}
 	size_t nsubs = (size_t)nargs;
@@ -424,11 +523,12 @@ int dv_cmd_grade(int argc, char **argv)
 		o.cpu_seconds = cpu;
 		struct dv_answers ans = { 0 };
 		char err[1200];
-		printf("== %s\n", sub->path);
+		fputs("== ", stdout);
+		dv_report_puts(stdout, sub->path, 0);
+		fputc('\n', stdout);
 		if (has_suffix(sub->path, ".txt")) {
-			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK ||
-			    !dv_answers_check_ids(&ans, (const struct dv_lesson *const *)parsed,
-			                          ntests, err, sizeof err)) {
+			/* Its ids were checked before grading began. */
+			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
 				fail_all(sub, ntests, err);
 				goto report;
 			}
@@ -469,45 +569,52 @@ report:
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &sub->res[t];
 			sub->passed += r->verdict == DV_GRADE_PASS;
-			printf("%s %s\n", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL", tests[t]);
-			for (size_t l = 0; l < r->nlines; l++)
-				printf("  %s\n", r->lines[l]);
+			printf("%s ", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+			dv_report_puts(stdout, tests[t], 0);
+			fputc('\n', stdout);
+			for (size_t l = 0; l < r->nlines; l++) {
+				fputs("  ", stdout);
+				dv_report_puts(stdout, r->lines[l], 0);
+				fputc('\n', stdout);
+			}
 		}
 		fflush(stdout);
 		dv_answers_free(&ans);
 	}
 	if (status == 0) {
-		/* The table: one row per submission, one column per test. */
+		/* The table: one row per submission, one column per test, each column as wide as
+		 * its widest cell in display cells (names escaped as in the lines above). */
 		size_t w = strlen("SUBMISSION");
 		for (size_t s = 0; s < nsubs; s++)
-			if (strlen(base_name(subs[s].path)) > w)
-				w = strlen(base_name(subs[s].path));
-		printf("\n%-*s", (int)w, "SUBMISSION");
+			if (dv_report_cells(base_name(subs[s].path)) > w)
+				w = dv_report_cells(base_name(subs[s].path));
+		fputc('\n', stdout);
+		dv_report_puts(stdout, "SUBMISSION", w);
 		for (size_t t = 0; t < ntests; t++) {
-			char name[256];
-			snprintf(name, sizeof name, "%s", base_name(tests[t]));
-			char *dot = strrchr(name, '.');
-			if (dot)
-				*dot = 0;
-			printf("  %-4s", name);
+			fputs("  ", stdout);
+			dv_report_puts(stdout, test_column(tests[t]), 4);
 		}
 		printf("  TOTAL\n");
 		for (size_t s = 0; s < nsubs; s++) {
-			printf("%-*s", (int)w, base_name(subs[s].path));
+			dv_report_puts(stdout, base_name(subs[s].path), w);
 			for (size_t t = 0; t < ntests; t++) {
-				char name[256];
-				snprintf(name, sizeof name, "%s", base_name(tests[t]));
-				char *dot = strrchr(name, '.');
-				if (dot)
-					*dot = 0;
-				int cw = (int)(strlen(name) > 4 ? strlen(name) : 4);
-				printf("  %-*s", cw,
-				       subs[s].res[t].verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+				size_t cw = dv_report_cells(test_column(tests[t]));
+				fputs("  ", stdout);
+				dv_report_puts(stdout,
+				               subs[s].res[t].verdict == DV_GRADE_PASS ? "PASS" :
+				                                                         "FAIL",
+				               cw > 4 ? cw : 4);
 			}
 			printf("  %zu/%zu\n", subs[s].passed, ntests);
 		}
 		if (junit && !write_junit(junit, subs, nsubs, tests, ntests)) {
 			fprintf(stderr, "dmaviz grade: cannot write %s: %s\n", junit,
+			        strerror(errno));
+			status = 2;
+		}
+		if (gradescope &&
+		    !write_gradescope(gradescope, &subs[0], tests, parsed, ntests, nvisible)) {
+			fprintf(stderr, "dmaviz grade: cannot write %s: %s\n", gradescope,
 			        strerror(errno));
 			status = 2;
 		}

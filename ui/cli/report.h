@@ -19,6 +19,17 @@ void dv_report_msgs(const struct dv_msgs *m, bool failed,
 /* The same lines written to f, hints indented by two spaces (trace's and grade's stderr). */
 void dv_report_fprint(FILE *f, const struct dv_msgs *m, bool failed);
 
+/* ---- text for a terminal ------------------------------------------------------------------ */
+
+/* Writes s to f as the commands' PASS/FAIL lines and grade's table show a name or a message:
+ * a byte that is not UTF-8 (a Latin-1 file name) and a control character (an escape sequence a
+ * driver printed) as the characters \xNN, the rest as it is; then spaces up to width display
+ * cells (0: none). */
+void dv_report_puts(FILE *f, const char *s, size_t width);
+/* The display cells dv_report_puts takes for s: a wide character (CJK) 2, a combining mark 0,
+ * an escaped byte 4, other characters 1. */
+size_t dv_report_cells(const char *s);
+
 /* ---- JUnit XML ---------------------------------------------------------------------------- */
 
 /* A verdict, as dv_grade_file gives it: DV_GRADE_PASS, DV_GRADE_FAIL (a <failure>), or
@@ -44,6 +55,27 @@ struct dv_junit_suite {
  * times are on every testsuite and the testsuites; names and messages are escaped so that the
  * file stays well-formed XML whatever bytes they hold (dv_xml_escaped). */
 bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_t n);
+
+/* ---- Gradescope ---------------------------------------------------------------------------- */
+
+/* One test of a submission as Gradescope shows it (its autograder specification). */
+struct dv_gradescope_test {
+	const char *name;
+	int verdict;        /* DV_GRADE_PASS scores max_score, anything else 0 */
+	char *const *lines; /* the messages: the test's "output", one a line */
+	size_t nlines;
+	double seconds;
+	double max_score;
+	bool hidden; /* visibility "after_published", else "visible" */
+};
+
+/* Writes one submission's results.json to path (through a temporary file renamed into place):
+ * the total "score", "execution_time", the submission's "output", "stdout_visibility" hidden
+ * (the grader's log names hidden tests), and "tests" with each one's name, number, score,
+ * max_score, status ("passed"/"failed"), visibility and output. Strings are valid JSON
+ * whatever bytes they hold (dv_json_string). False (errno set) when it cannot. */
+bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *tests, size_t n,
+                         const char *output);
 
 /* Seconds on a monotonic clock, for the times of a report. */
 double dv_report_now(void);

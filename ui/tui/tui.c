@@ -1238,9 +1238,20 @@ int dv_tui_main_driver(int argc, char **argv, DV_DRIVER_ENTRY entry, const char 
 		if (key == ERR || !dv_tui_key(t, key))
 			break;
 	}
+	/* A run whose checks failed (a learner's driver that missed an expectation) ends with
+	 * status 1, as `dmaviz check` does, and says why once the terminal is back. */
+	size_t failed = dv_session_failed(t->s);
+	char first[400] = "";
+	if (failed && dv_session_first_failure(t->s))
+		snprintf(first, sizeof first, "%s", dv_session_first_failure(t->s));
 	dv_tui_close(t);
 	dv_progress_finish(&progress);
-	return screen_end();
+	int rc_end = screen_end();
+	if (!failed)
+		return rc_end;
+	fprintf(stderr, "dmaviz: %zu check%s failed%s%s\n", failed, failed == 1 ? "" : "s",
+	        first[0] ? "; the first: " : "", first);
+	return 1;
 }
 
 int dv_tui_menu_main(int argc, char **argv, const char *dir)

@@ -614,6 +614,19 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		free(tmp.text);
 		free(tmp.roles);
 	}
+	/* The checks of this step that failed before the cursor: what the learner's run did
+	 * against what the test expected, in words, under the text that led to it. */
+	for (size_t f = 0; f < v->nfails; f++) {
+		if (v->fails[f].step != v->step)
+			continue;
+		struct dv_vline tmp = { 0 };
+		dv_vline_add(&tmp, DV_ROLE_ERROR, "! line %u: ", v->fails[f].line);
+		put_bytes(&tmp, DV_ROLE_ERROR, v->fails[f].text, strlen(v->fails[f].text));
+		new_line(p);
+		wrap_into(p, &tmp, width);
+		free(tmp.text);
+		free(tmp.roles);
+	}
 	/* Questions have their own panel (dv_view_question): they must stay visible while the
 	 * narration scrolls, and they appear only once the lesson reaches them. */
 	if (v->gran != DV_GRAN_STEP) {
@@ -1254,8 +1267,18 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		if (lesson_file && v->src_hide_after && lineno > v->src_hide_after && !cur)
 			break;
 		struct dv_vline *l = new_line(p);
-		dv_vline_add(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ", cur ? '>' : ' ',
-		             lineno);
+		/* A lesson line whose check failed before the cursor: '!' where '>' marks the
+		 * current line, so the learner sees which expectation their driver missed. */
+		bool failed = false;
+		for (size_t f = 0; lesson_file && f < v->nfails; f++)
+			failed |= v->fails[f].line == lineno;
+		if (failed) {
+			dv_vline_add(l, DV_ROLE_ERROR, "!%4u ", lineno);
+			if (!cur)
+				role = DV_ROLE_ERROR;
+		} else
+			dv_vline_add(l, cur ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%c%4u ",
+			             cur ? '>' : ' ', lineno);
 		bool hidden = false;
 		for (size_t h = 0; lesson_file && h + 1 < v->src_nhidden * 2; h += 2)
 			hidden |= lineno >= v->src_hidden[h] && lineno <= v->src_hidden[h + 1];

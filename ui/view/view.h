@@ -84,6 +84,16 @@ enum dv_vcmd {
 	DV_VCMD_COUNT
 };
 
+/* A check of the lesson that failed in the run (an `expect`, a `run until` that timed out), as
+ * the application layer found it: its lesson line, the step it stands in, where it ran (the
+ * trace position of its statement's mark) and the message without its "FILE:LINE: " head. */
+struct dv_vfail {
+	uint32_t line;
+	unsigned step;
+	size_t pos;
+	const char *text;
+};
+
 struct dv_view {
 	const struct dv_lesson *lesson;
 	const struct dv_run *run;
@@ -119,6 +129,11 @@ struct dv_view {
 	uint32_t src_show_from; /* the lesson file from this line on (the current step's); 0: all */
 	const uint32_t *src_hidden;
 	size_t src_nhidden;
+	/* The failed checks the cursor has passed (set by the application layer, in the run's
+	 * order): the source pane marks their lesson lines with '!' in the error role, and the
+	 * narration ends with the current step's ones. */
+	const struct dv_vfail *fails;
+	size_t nfails;
 	enum dv_gran gran;
 	/* the last source file read, kept so redraws do not re-read it */
 	char *src_path;

@@ -114,6 +114,54 @@ run wrongdir-rule 1 'verifier \(cycle [0-9]+\): dma-direction at .*wrongdir\.c:[
 grep -q '^  Fix: pass WriteToDevice TRUE for a send' <<<"$RUN_OUT" || { echo "not ok - wrongdir: no Fix line"; fail=1; }
 grep -q 'dma.ch1.mode = 0x05, expected 0x09' <<<"$RUN_OUT" || { echo "not ok - wrongdir: the mode is not in hex"; echo "$RUN_OUT"; fail=1; }
 grep -qE "max N|allow " <<<"$RUN_OUT" && { echo "not ok - wrongdir: an author's hint reached the learner"; fail=1; }
+# The terminal UI with a learner's driver, in a real terminal (tmux; skipped without it): at
+# the end the status names the failed checks, and quitting a failing run exits 1, a passing
+# one 0.
+tui_quit() { # name, expected status, expected status-line text, driver, lesson
+	local name=$1 want=$2 text=$3 drv=$4 les=$5 sock="dv-drv-$$-$1" rc i
+	drv=$(realpath "$drv") les=$(realpath "$les")
+	local bin
+	bin=$(realpath "$dv")
+	rm -f "$out/$name.rc"
+	tmux -L "$sock" -f /dev/null new-session -d -s ui -x 100 -y 30 \
+		"env TERM=xterm-256color XDG_STATE_HOME='$out/$name-state' '$bin' --driver '$drv' '$les' 2>'$out/$name.err'; echo \$? >'$out/$name.rc'; sleep 5" ||
+		{ echo "not ok - $name: tmux did not start"; fail=1; return; }
+	for ((i = 0; i < 100; i++)); do
+		tmux -L "$sock" capture-pane -p -t ui 2>/dev/null | grep -qF 'Step ' && break
+		sleep 0.1
+	done
+	tmux -L "$sock" send-keys -t ui G j
+	for ((i = 0; i < 100; i++)); do
+		tmux -L "$sock" capture-pane -p -t ui 2>/dev/null | grep -qF "$text" && break
+		sleep 0.1
+	done
+	local pane
+	pane=$(tmux -L "$sock" capture-pane -p -t ui 2>/dev/null)
+	tmux -L "$sock" send-keys -t ui q
+	for ((i = 0; i < 100; i++)); do
+		[[ -s $out/$name.rc ]] && break
+		sleep 0.1
+	done
+	tmux -L "$sock" kill-server 2>/dev/null
+	rc=$(cat "$out/$name.rc" 2>/dev/null)
+	if ! grep -qF "$text" <<<"$pane"; then
+		echo "not ok - $name: the screen lacks '$text'"; echo "$pane"; fail=1
+	elif [[ $rc != "$want" ]]; then
+		echo "not ok - $name: exit '$rc', expected $want"; cat "$out/$name.err"; fail=1
+	else
+		echo "ok - $name"
+	fi
+}
+if command -v tmux >/dev/null 2>&1; then
+	tui_quit tui-failing-run 1 'checks failed (the first at line 14, marked !)' "$wrongdir" \
+		"$ex01/1-one-frame.lesson"
+	grep -q '^dmaviz: 2 checks failed; the first: .*1-one-frame\.lesson:14: expect failed' \
+		"$out/tui-failing-run.err" ||
+		{ echo "not ok - tui-failing-run: stderr"; cat "$out/tui-failing-run.err"; fail=1; }
+	tui_quit tui-passing-run 0 'The end of the lesson' "$good" "$lesson"
+else
+	echo "ok - tui-failing-run # SKIP tmux not installed"
+fi
 # grade: every test parses before any submission runs; a broken one names itself.
 mkdir -p "$out/broken-tests"
 cp "$lesson" "$out/broken-tests/"
@@ -121,6 +169,40 @@ printf 'lesson broken\nstep "x"\n  expect dma.ch1.cont == 1\n' >"$out/broken-tes
 run grade-broken-test 2 'zz-broken\.tst: the test does not parse; nothing was graded' \
 	"$dv" grade --tests "$out/broken-tests" "$good"
 grep -q '^== ' <<<"$RUN_OUT" && { echo "not ok - grade-broken-test graded a submission"; fail=1; }
+# Gradescope's results.json (one submission): a point a test, the hidden tests (--hidden)
+# visible after the grades are published, the messages as each test's output; checked with
+# python3's json module against the fields of Gradescope's autograder specification.
+rm -f "$out/results.json"
+run gradescope-writes 0 'SUBMISSION' "$dv" grade --tests "$src" --hidden "$ex01" \
+	--gradescope "$out/results.json" "$wrongdir"
+if command -v python3 >/dev/null 2>&1; then
+	if msg=$(python3 - "$out/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+t = r["tests"]
+assert len(t) == 4, len(t)
+for x in t:
+    for k in ("name", "score", "max_score", "status", "visibility", "output"):
+        assert k in x, (k, x)
+    assert x["max_score"] == 1 and x["score"] == (1 if x["status"] == "passed" else 0), x
+    assert x["status"] in ("passed", "failed"), x
+vis = [x["visibility"] for x in t]
+assert vis == ["visible", "visible", "after_published", "after_published"], vis
+assert [x["name"].split(":")[0] for x in t] == ["init.lesson", "send.lesson",
+    "1-one-frame.lesson", "2-several.lesson"], [x["name"] for x in t]
+# wrongdir initializes, but every send goes the wrong way.
+assert [x["status"] for x in t] == ["passed", "failed", "failed", "failed"], t
+assert "dma-direction" in t[2]["output"] and "Fix: pass WriteToDevice TRUE" in t[2]["output"]
+assert r["score"] == sum(x["score"] for x in t) == 1, r["score"]
+assert isinstance(r["execution_time"], (int, float)) and r["stdout_visibility"] == "hidden"
+PY
+	); then echo "ok - gradescope-json"; else echo "not ok - gradescope-json: $msg"; cat "$out/results.json"; fail=1; fi
+else
+	echo "ok - gradescope-json # SKIP python3 is not installed"
+fi
+run gradescope-one-submission 2 'one submission' "$dv" grade --tests "$src" \
+	--gradescope "$out/results2.json" "$good" "$wrongdir"
+[[ -e $out/results2.json ]] && { echo "not ok - gradescope-one-submission wrote a file"; fail=1; }
 run grade-needs-tests 2 'tests DIR' "$dv" grade "$good"
 run grade-missing-submission 2 'nosuch' "$dv" grade --tests "$src" "$out/nosuch.so"
 run grade-help 0 'usage: dmaviz grade' "$dv" grade --help
