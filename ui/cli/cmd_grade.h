@@ -9,8 +9,7 @@
 #include "driver.h"
 #include "ndis.h"
 #include "opts.h"
-
-enum { DV_GRADE_PASS, DV_GRADE_FAIL, DV_GRADE_ERROR };
+#include "report.h" /* the verdicts, DV_GRADE_* */
 
 struct dv_grade_opts {
 	DV_DRIVER_ENTRY entry;   /* an already loaded driver, or NULL */

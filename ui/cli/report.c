@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cmd_grade.h"
 #include "export.h"
 #include "files.h"
 #include "utf8.h"

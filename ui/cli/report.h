@@ -32,6 +32,9 @@ size_t dv_report_cells(const char *s);
 
 /* ---- JUnit XML ---------------------------------------------------------------------------- */
 
+/* A test's verdict (dv_grade_file gives one; the reports write it). */
+enum { DV_GRADE_PASS, DV_GRADE_FAIL, DV_GRADE_ERROR };
+
 /* A verdict, as dv_grade_file gives it: DV_GRADE_PASS, DV_GRADE_FAIL (a <failure>), or
  * DV_GRADE_ERROR (an <error>: the file could not be run). */
 struct dv_junit_case {
