@@ -11,6 +11,7 @@
 #include "describe.h"
 #include "dma8237.h"
 #include "dvndis.h"
+#include "files.h"
 #include "nic.h"
 #include "verifier.h"
 
@@ -1172,30 +1173,16 @@ static const char *shown_path(const char *path)
 	return path;
 }
 
-static char *slurp(const char *path, size_t *len)
+/* A driver's source as the pane shows it: at most 8 MiB (a larger file is not shown). */
+static char *read_source(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (n < cap)
-			break;
-		char *nb = cap < (8u << 20) ? realloc(buf, cap * 2) : NULL;
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
+	const size_t max = 8u << 20;
+	char *text = dv_file_read(path, max + 1, len);
+	if (text && *len > max) {
+		free(text);
+		text = NULL;
 	}
-	fclose(f);
-	*len = n;
-	return buf;
+	return text;
 }
 
 /* Reads the file the trace names, trying it as written, then under the source root (the
@@ -1208,11 +1195,11 @@ static bool load_source(struct dv_view *v, const char *path)
 	free(v->src_text);
 	v->src_text = NULL;
 	v->src_path = strdup(path);
-	v->src_text = slurp(path, &v->src_len);
+	v->src_text = read_source(path, &v->src_len);
 	if (!v->src_text && path[0] != '/' && v->source_root) {
 		char full[4096];
 		snprintf(full, sizeof full, "%s/%s", v->source_root, shown_path(path));
-		v->src_text = slurp(full, &v->src_len);
+		v->src_text = read_source(full, &v->src_len);
 	}
 	return v->src_text != NULL;
 }
