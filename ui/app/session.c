@@ -105,6 +105,19 @@ const char *dv_session_first_failure(const struct dv_session *s)
 	return s->first_failure;
 }
 
+bool dv_session_failure_summary(const struct dv_session *s, char *buf, size_t size)
+{
+	size_t failed = dv_session_failed(s);
+	const char *first = dv_session_first_failure(s);
+	if (size)
+		buf[0] = 0;
+	if (!failed)
+		return false;
+	snprintf(buf, size, "%zu check%s failed%s%s", failed, failed == 1 ? "" : "s",
+	         first ? "; the first: " : "", first ? first : "");
+	return true;
+}
+
 /* The status tells the last failed check the cursor has passed. */
 static void tell_fail(struct dv_session *s)
 {

@@ -189,6 +189,9 @@ void dv_session_score(const struct dv_session *s, unsigned *total, unsigned *ans
 size_t dv_session_failed(const struct dv_session *s);
 /* The first of them as the commands print it ("FILE:LINE: expect failed: ..."), or NULL. */
 const char *dv_session_first_failure(const struct dv_session *s);
+/* What a front end says on leaving a failing run: "N checks failed; the first: ..." in buf.
+ * False (buf empty) when no check failed. */
+bool dv_session_failure_summary(const struct dv_session *s, char *buf, size_t size);
 
 /* Has the learner reached the last stop with every question answered? */
 bool dv_session_finished(const struct dv_session *s);

@@ -1446,11 +1446,10 @@ int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *drive
 	}
 	/* A lesson whose checks failed (a learner's driver that missed an expectation) ends
 	 * with status 1 when the learner closes the window, as in the terminal UI. */
-	if (rc == 0 && !a.shot && !a.demo && dv_session_failed(s->ss)) {
-		const char *f = dv_session_first_failure(s->ss);
-		fprintf(stderr, "dmaviz gui: %zu check%s failed%s%s\n", dv_session_failed(s->ss),
-		        dv_session_failed(s->ss) == 1 ? "" : "s", f ? "; the first: " : "",
-		        f ? f : "");
+	char failed[600];
+	if (rc == 0 && !a.shot && !a.demo &&
+	    dv_session_failure_summary(s->ss, failed, sizeof failed)) {
+		fprintf(stderr, "dmaviz gui: %s\n", failed);
 		rc = 1;
 	}
 	dv_sdl_close(s);

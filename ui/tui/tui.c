@@ -1240,17 +1240,14 @@ int dv_tui_main_driver(int argc, char **argv, DV_DRIVER_ENTRY entry, const char 
 	}
 	/* A run whose checks failed (a learner's driver that missed an expectation) ends with
 	 * status 1, as `dmaviz check` does, and says why once the terminal is back. */
-	size_t failed = dv_session_failed(t->s);
-	char first[400] = "";
-	if (failed && dv_session_first_failure(t->s))
-		snprintf(first, sizeof first, "%s", dv_session_first_failure(t->s));
+	char failed[600];
+	bool failing = dv_session_failure_summary(t->s, failed, sizeof failed);
 	dv_tui_close(t);
 	dv_progress_finish(&progress);
 	int rc_end = screen_end();
-	if (!failed)
+	if (!failing)
 		return rc_end;
-	fprintf(stderr, "dmaviz: %zu check%s failed%s%s\n", failed, failed == 1 ? "" : "s",
-	        first[0] ? "; the first: " : "", first);
+	fprintf(stderr, "dmaviz: %s\n", failed);
 	return 1;
 }
 
