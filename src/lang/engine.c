@@ -1370,6 +1370,17 @@ void dv_run_destroy(struct dv_run *run)
 	free(run);
 }
 
+/* A learner's driver whose process ended (the driver host: a crash, a loop, exit) ends the run
+ * at the statement during which it happened; its note is in the trace at that moment. */
+static void driver_ended(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	const char *why = dv_ndis_driver_failure(run->ndis);
+	if (!why || run->state != DV_RUN_READY)
+		return;
+	run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "your driver %s", why);
+	run->state = DV_RUN_STOPPED;
+}
+
 bool dv_run_next(struct dv_run *run)
 {
 	if (run->state != DV_RUN_READY)
@@ -1382,6 +1393,7 @@ bool dv_run_next(struct dv_run *run)
 	const struct dv_stmt *s = &L->stmts[run->pc];
 	enter_step(run, s->step);
 	exec(run, s, L->file);
+	driver_ended(run, s, L->file);
 	run->pc++;
 	if (run->state == DV_RUN_READY &&
 	    (run->pc >= L->nstmts || L->stmts[run->pc].step != s->step))

@@ -12,13 +12,13 @@
 #include "hal.h"
 #include "ndis.h"
 #include "state.h"
+#include "va_window.h"
 #include "verifier.h"
 
 struct dv_sim;
 
-/* Simulated kernel virtual addresses: a window that no host pointer falls into, so a driver
- * that dereferences one crashes instead of silently reading host memory. */
-#define DV_VA_PAGES 16384u /* 64 MiB of virtual space */
+/* Simulated kernel virtual addresses: DV_VA_PAGES pages of a window that no host pointer falls
+ * into (va_window.h). */
 
 /* How many of a buffer's physical pages a call record keeps. */
 #define DV_CALL_PAGES 4u
@@ -157,6 +157,27 @@ void dv_ndis_bind(struct dv_ndis *ndis);
 /* Sets keyword (at most 31 ASCII characters) in the miniport's configuration to value, for
  * NdisReadConfiguration; false when the key is full or the keyword too long. */
 bool dv_ndis_set_config(struct dv_ndis *ndis, const char *keyword, uint32_t value);
+
+/* Where the memory a driver reads directly comes from: packets, buffer descriptors, the host
+ * memory of NdisAllocateMemory, configuration parameters. The driver host (ui/host) gives the
+ * bound context its arena, shared with the driver's process, from its DriverEntry on: alloc
+ * returns zeroed memory or NULL, free says whether p was the arena's (else it is calloc's),
+ * release drops the context's hold on ctx (when another memory replaces it, or the context
+ * goes). NULL: calloc again. */
+struct dv_ndis_memory {
+	void *(*alloc)(void *ctx, size_t size);
+	bool (*free)(void *ctx, void *p);
+	void (*release)(void *ctx);
+	void *ctx;
+};
+void dv_ndis_use_memory(const struct dv_ndis_memory *m);
+
+/* The bound context's driver has ended (the driver host saw its process crash, loop, exit or
+ * break the boundary's rules): keeps why (the first one) and notes the moment in the trace
+ * (DV_NOTE_DRIVER_ENDED); calls into the driver fail from then on. The engine ends the run
+ * with why (dv_ndis_driver_failure: NULL while the driver lives). */
+void dv_ndis_driver_failed(const char *why);
+const char *dv_ndis_driver_failure(const struct dv_ndis *ndis);
 
 /* Loads a miniport: calls its DriverEntry. */
 NDIS_STATUS dv_ndis_load(struct dv_ndis *ndis, DV_DRIVER_ENTRY entry);

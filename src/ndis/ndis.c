@@ -41,10 +41,47 @@ void *dv_ndis_host_alloc(struct dv_ndis *ndis, size_t size)
 		ndis->host_allocs = n;
 		ndis->host_cap = cap;
 	}
-	void *p = calloc(1, size ? size : 1);
+	void *p = ndis->mem.alloc ? ndis->mem.alloc(ndis->mem.ctx, size ? size : 1) :
+	                            calloc(1, size ? size : 1);
 	if (p)
 		ndis->host_allocs[ndis->nhost++] = p;
 	return p;
+}
+
+/* Gives p back to whichever allocator made it. */
+static void host_release(struct dv_ndis *ndis, void *p)
+{
+	if (!ndis->mem.free || !ndis->mem.free(ndis->mem.ctx, p))
+		free(p);
+}
+
+void dv_ndis_use_memory(const struct dv_ndis_memory *m)
+{
+	struct dv_ndis *nd = dv_ndis_bound();
+	if (!nd)
+		return;
+	if (nd->mem.release)
+		nd->mem.release(nd->mem.ctx);
+	memset(&nd->mem, 0, sizeof nd->mem);
+	if (m)
+		nd->mem = *m;
+}
+
+void dv_ndis_driver_failed(const char *why)
+{
+	struct dv_ndis *nd = dv_ndis_bound();
+	if (!nd || nd->driver_failure)
+		return;
+	size_t n = strlen(why);
+	nd->driver_failure = malloc(n + 1);
+	if (nd->driver_failure)
+		memcpy(nd->driver_failure, why, n + 1);
+	dv_sim_note(nd->sim, DV_NOTE_DRIVER_ENDED, 0, 0, DV_NO_CHANNEL);
+}
+
+const char *dv_ndis_driver_failure(const struct dv_ndis *ndis)
+{
+	return ndis ? ndis->driver_failure : NULL;
 }
 
 bool dv_ndis_host_free(struct dv_ndis *ndis, void *p)
@@ -52,7 +89,7 @@ bool dv_ndis_host_free(struct dv_ndis *ndis, void *p)
 	for (size_t i = ndis->nhost; i-- > 0;) {
 		if (ndis->host_allocs[i] == p) {
 			ndis->host_allocs[i] = ndis->host_allocs[--ndis->nhost];
-			free(p);
+			host_release(ndis, p);
 			return true;
 		}
 	}
@@ -349,8 +386,11 @@ void dv_ndis_destroy(struct dv_ndis *ndis)
 	if (!ndis)
 		return;
 	for (size_t i = 0; i < ndis->nhost; i++)
-		free(ndis->host_allocs[i]);
+		host_release(ndis, ndis->host_allocs[i]);
 	free(ndis->host_allocs);
+	if (ndis->mem.release)
+		ndis->mem.release(ndis->mem.ctx);
+	free(ndis->driver_failure);
 	for (size_t i = 0; i < ndis->nhandles; i++)
 		free(ndis->handles[i]);
 	free(ndis->rec);

@@ -72,10 +72,16 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 		struct dv_ndis_config *c = &nd->config;
 		for (uint32_t i = 0; i < c->nparam; i++) {
 			if (keyword_is(Keyword, c->param[i].keyword)) {
-				memset(&c->out, 0, sizeof c->out);
-				c->out.ParameterType = NdisParameterInteger;
-				c->out.ParameterData.IntegerData = c->param[i].value;
-				*ParameterValue = &c->out;
+				/* memory the driver reads directly: the driver host's arena
+				 * when the driver runs there (dv_ndis_use_memory) */
+				if (!c->out)
+					c->out = dv_ndis_host_alloc(nd, sizeof *c->out);
+				if (!c->out)
+					break;
+				memset(c->out, 0, sizeof *c->out);
+				c->out->ParameterType = NdisParameterInteger;
+				c->out->ParameterData.IntegerData = c->param[i].value;
+				*ParameterValue = c->out;
 				st = NDIS_STATUS_SUCCESS;
 				break;
 			}

@@ -27,7 +27,8 @@ struct dv_ndis_config {
 	struct dv_ndis_param param[DV_NDIS_CONFIG_MAX];
 	uint32_t nparam;
 	bool open;
-	NDIS_CONFIGURATION_PARAMETER out; /* what NdisReadConfiguration hands back */
+	NDIS_CONFIGURATION_PARAMETER *out; /* what NdisReadConfiguration hands back (host
+	                                    * memory, made at the first read) */
 };
 
 /* A DMA handle's object: the public NDIS_DMA_BLOCK first, then what NDIS keeps. */
@@ -82,6 +83,8 @@ struct dv_ndis {
 	uint8_t phys_used[DV_MEM_PAGES / 8];
 	void **host_allocs; /* every host allocation made for the driver */
 	size_t nhost, host_cap;
+	struct dv_ndis_memory mem; /* where they come from (dv_ndis_use_memory); alloc NULL: calloc */
+	char *driver_failure;      /* dv_ndis_driver_failed's first reason, NULL while it lives */
 	/* calls */
 	struct dv_call_record *rec;
 	size_t nrec, rec_cap;

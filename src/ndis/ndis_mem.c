@@ -13,14 +13,14 @@
 /* Simulated virtual addresses live in a window far above any user-space pointer. */
 static uintptr_t va_base(void)
 {
-	return UINTPTR_MAX > 0xFFFFFFFFu ? (uintptr_t)0xFFFF800000000000ull :
-	                                   (uintptr_t)0xC0000000u;
+	return dv_va_window_base();
 }
+
+_Static_assert(DV_VA_PAGE_BYTES == DV_PAGE_SIZE, "the VA window counts in machine pages");
 
 bool dv_ndis_is_sim_va(const void *va)
 {
-	uintptr_t p = (uintptr_t)va;
-	return p >= va_base() && p - va_base() < (uintptr_t)DV_VA_PAGES * DV_PAGE_SIZE;
+	return dv_va_window_holds(va);
 }
 
 uint32_t dv_ndis_va_to_phys(const struct dv_ndis *ndis, const void *va)

@@ -65,7 +65,9 @@ enum dv_src {
 	X(DPC_RUN, "the CPU ran a queued DPC")                                                                                 \
 	X(MEM2MEM, "memory-to-memory transfer through the temporary register")                                                 \
 	X(FRAME_SENT, "a whole frame reached the peer station")                                                                \
-	X(FRAME_RECEIVED, "a whole frame arrived from the peer station")
+	X(FRAME_RECEIVED, "a whole frame arrived from the peer station")                                                       \
+	X(DRIVER_ENDED,                                                                                                        \
+	  "the learner's driver ended here: its process crashed, looped, exited or broke the host's rules")
 
 enum dv_note {
 #define DV_NOTE_ENUM(id, text) DV_NOTE_##id,

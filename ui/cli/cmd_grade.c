@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "trusted.h"
 #include "isolate.h"
 #include "report.h"
 #include "opts.h"
@@ -105,6 +106,7 @@ static int child_run(void *ctx, int fd)
 	/* A learner's driver or answers run against the file: the messages are the learner's
 	 * (no "raise the bound", no "add 'allow ...'": report.h, lesson.h). */
 	ro.learner = true;
+	dv_host_set_cpu_limit(o->cpu_seconds ? o->cpu_seconds : 2);
 	struct dv_driver drv = { 0 };
 	if (!ro.driver_entry && o->driver_path && L->driver == DV_DRIVER_FILE) {
 		char err[1024];
@@ -178,8 +180,9 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 	char where[220] = "";
 	if (step[0])
 		snprintf(where, sizeof where, " at step %s", step);
-	/* Why the child did not come back with a verdict, in the words a learner sees here and
-	 * in dv_driver_preflight ("crashed with SIGSEGV at step 2 \"Send\""). */
+	/* Why the child did not come back with a verdict, in the words a learner sees ("crashed
+	 * with SIGSEGV at step 2 \"Send\""): the simulator's own limits, since a learner's driver
+	 * runs in its driver host and ends only its run. */
 	if (dv_iso_classify(&out, DV_GRADE_ERROR) == DV_ISO_VERDICT)
 		r->verdict = out.exit_code;
 	else
@@ -192,33 +195,6 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 		r->verdict = DV_GRADE_FAIL;
 	}
 	dv_iso_outcome_free(&out);
-}
-
-/* ---- pre-flight --------------------------------------------------------------------------- */
-
-bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
-                         size_t msglen)
-{
-	if (msglen)
-		msg[0] = '\0';
-	if (!d || !d->entry || !lesson_path)
-		return true;
-	/* The very run `dmaviz check` does, in a child under its limits (dv_grade_file): the
-	 * child inherits the module already loaded, so what it runs is what the caller will. */
-	struct dv_grade_opts o = { d->entry, NULL, false, NULL, NULL, 0 };
-	struct dv_grade_result r;
-	dv_grade_file(lesson_path, &o, &r);
-	bool safe = !r.aborted[0];
-	if (!safe && msglen) {
-		const char *base = strrchr(lesson_path, '/');
-		snprintf(msg, msglen,
-		         "%s, running %s, %s; nothing was shown (run `dmaviz check --driver %s "
-		         "%s` for details)",
-		         d->path ? d->path : "the driver", base ? base + 1 : lesson_path, r.aborted,
-		         d->path ? d->path : "FILE.so", lesson_path);
-	}
-	dv_grade_result_free(&r);
-	return safe;
 }
 
 /* ---- answers files (".txt" submissions) ------------------------------------------------------ */

@@ -36,23 +36,6 @@ struct dv_grade_result {
 void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_grade_result *r);
 void dv_grade_result_free(struct dv_grade_result *r);
 
-/* ---- pre-flight ------------------------------------------------------------------------------ */
-
-/* Front ends that run a learner's driver in their own process (the terminal UI, `dmaviz trace`,
- * the SDL window) first run the lesson at lesson_path once in a child under dv_isolate's
- * default limits (2 s of CPU), exactly as `dmaviz check` does (dv_grade_file), so that a driver
- * that crashes, loops or calls exit() is reported instead of taking the screen down with it.
- *
- * True: safe to run it here (it ran to the end; its expectations may still fail, which the
- * front end shows). False: it did not, and msg (snprintf semantics) says why in one line, e.g.
- * "./driver.so, running 03-send.lesson, crashed with SIGSEGV at step 2 \"Send\"; nothing was
- * shown (run `dmaviz check --driver ./driver.so lessons/03-send.lesson` for details)"; print it
- * after "dmaviz: " and exit 2. Also true when there is nothing to check (d or its entry NULL)
- * or no child could be started (the run goes on in-process, as it did before). Costs one more
- * run of the lesson, in the child. */
-bool dv_driver_preflight(const struct dv_driver *d, const char *lesson_path, char *msg,
-                         size_t msglen);
-
 /* `dmaviz grade --tests DIR [--junit FILE] [--cpu-limit S] [--strict] SUBMISSION...` */
 int dv_cmd_grade(int argc, char **argv);
 extern const struct dv_cmd_spec dv_grade_spec;

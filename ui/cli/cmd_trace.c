@@ -97,15 +97,6 @@ int dv_cmd_trace(int argc, char **argv)
 		        lesson);
 		return 2;
 	}
-	/* A crash in the learner's code would end this process with nothing to show for it:
-	 * run the lesson once in a child first (driver.h). */
-	char why[1500];
-	if (driver_path && !dv_driver_preflight(&drv, path, why, sizeof why)) {
-		fprintf(stderr, "dmaviz trace: %s\n", why);
-		free(path);
-		dv_driver_close(&drv);
-		return 2;
-	}
 	struct dv_msgs msgs;
 	dv_msgs_init(&msgs);
 	struct dv_lesson *L = dv_lesson_load(path, &msgs);

@@ -1,10 +1,11 @@
-/* dmaviz: loading a learner's driver module (driver.h). */
+/* dmaviz: a learner's driver module, run in a driver host (driver.h, ui/host/trusted.h). */
 #define _GNU_SOURCE
 #include "driver.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "trusted.h"
 
 #include "files.h"
 #include "lesson.h"
@@ -13,60 +14,17 @@ bool dv_driver_open(struct dv_driver *d, const char *path, char *err, size_t err
 {
 	memset(d, 0, sizeof *d);
 	d->path = path;
-	/* dlopen searches the library path for a name without a slash: a file name on the
-	 * command line means the file. */
-	char buf[4096];
-	const char *p = path;
-	if (!strchr(path, '/')) {
-		snprintf(buf, sizeof buf, "./%s", path);
-		p = buf;
-	}
-	dlerror();
-	d->handle = dlopen(p, RTLD_NOW | RTLD_LOCAL);
-	if (!d->handle) {
-		const char *e = dlerror();
-		snprintf(err, errsize, "%s: cannot load the driver: %s", path,
-		         e ? e : "unknown error");
+	/* Loaded once in a driver host to check it; each run starts a fresh host (trusted.h). */
+	if (!dv_host_module(path, err, errsize))
 		return false;
-	}
-	dlerror();
-	void *entry = dlsym(d->handle, "DriverEntry");
-	if (!entry) {
-		snprintf(err, errsize,
-		         "%s: the driver does not export the symbol 'DriverEntry' "
-		         "(NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath))",
-		         path);
-		dv_driver_close(d);
-		return false;
-	}
-	const int *abi = dlsym(d->handle, "DvDriverAbiVersion");
-	if (!abi) {
-		snprintf(err, errsize,
-		         "%s: the driver does not export the symbol 'DvDriverAbiVersion' "
-		         "(write DV_DRIVER_EXPORT_ABI; once in the driver, see docs/driver-sdk.md)",
-		         path);
-		dv_driver_close(d);
-		return false;
-	}
-	if (*abi != DV_NDIS_ABI_VERSION) {
-		snprintf(err, errsize,
-		         "%s: 'DvDriverAbiVersion' is %d, this dmaviz has NDIS ABI version %d: "
-		         "rebuild the driver against this dmaviz's ndis.h",
-		         path, *abi, DV_NDIS_ABI_VERSION);
-		dv_driver_close(d);
-		return false;
-	}
-	/* ISO C forbids converting an object pointer to a function pointer; POSIX requires that
-	 * dlsym's result can be. */
-	memcpy(&d->entry, &entry, sizeof d->entry);
+	d->entry = dv_host_driver_entry;
 	return true;
 }
 
 void dv_driver_close(struct dv_driver *d)
 {
-	if (d->handle)
-		dlclose(d->handle);
-	d->handle = NULL;
+	if (d->entry)
+		dv_host_stop();
 	d->entry = NULL;
 }
 

@@ -1,6 +1,7 @@
-/* dmaviz: loading a learner's driver module (a .so). Front-end business: the core never calls
- * dlopen. Running it in a child process is isolate.h's; a lesson run on it in a child (grade,
- * check, the pre-flight) is cmd_grade.h's. */
+/* dmaviz: a learner's driver module (a .so). It never runs in dmaviz's process: each run of it
+ * starts a driver host (ui/host/trusted.h) that loads it in a cage, and every NDIS call and
+ * callback crosses as a message. A lesson run on it in a child (grade, check, the pre-flight)
+ * is cmd_grade.h's. */
 #ifndef DV_UI_DRIVER_H
 #define DV_UI_DRIVER_H
 
@@ -10,14 +11,13 @@
 #include "ndis.h"
 
 struct dv_driver {
-	void *handle;
-	DV_DRIVER_ENTRY entry;
+	DV_DRIVER_ENTRY entry; /* the trusted side's DriverEntry: starts a host, calls its own */
 	const char *path;
 };
 
-/* dlopen(path, RTLD_NOW | RTLD_LOCAL) and looks up DriverEntry and DvDriverAbiVersion.
+/* Loads the module once in a driver host, which looks up DriverEntry and DvDriverAbiVersion.
  * On failure writes "PATH: ..." (naming the missing symbol or the ABI mismatch) to err and
- * returns false. */
+ * returns false. One module at a time: opening another replaces it. */
 bool dv_driver_open(struct dv_driver *d, const char *path, char *err, size_t errsize);
 void dv_driver_close(struct dv_driver *d);
 

@@ -171,9 +171,7 @@ static int cmd_gui(int argc, char **argv)
 			free(path);
 			return 2;
 		}
-		/* As for the terminal UI: a driver that crashes or loops is tried in a child first. */
-		if (!dv_driver_fits_file(path, driver_path, err, sizeof err) ||
-		    !dv_driver_preflight(&driver, path, err, sizeof err)) {
+		if (!dv_driver_fits_file(path, driver_path, err, sizeof err)) {
 			fprintf(stderr, "dmaviz gui: %s\n", err);
 			dv_driver_close(&driver);
 			free(path);
@@ -255,11 +253,10 @@ static int cmd_ui(int argc, char **argv)
 			return 2;
 		}
 	}
-	/* The lesson runs in this process before the screen opens: a learner's driver that
-	 * crashes or loops would take it down with a bare signal. Try it in a child first. */
+	/* The learner's driver runs in its own process (the driver host): a crash or a loop ends
+	 * the run at that moment, and the screen shows it. */
 	char why[1500];
-	if (driver_path && (!dv_driver_fits_file(path, driver_path, why, sizeof why) ||
-	                    !dv_driver_preflight(&driver, path, why, sizeof why))) {
+	if (driver_path && !dv_driver_fits_file(path, driver_path, why, sizeof why)) {
 		fprintf(stderr, "dmaviz: %s\n", why);
 		dv_driver_close(&driver);
 		free(args);

@@ -1,0 +1,195 @@
+/* dmaviz-driver-host: holds one learner's driver and nothing of the simulator (boundary.h).
+ *
+ *   dmaviz-driver-host CHANNEL_FD ARENA_FD ARENA_ADDRESS ARENA_SIZE SCRATCH_OFFSET MODULE_FD
+ *
+ * dmaviz starts it (trusted.c) with the socket, the arena's memfd and the module opened for it:
+ * no path of the machine's reaches it. It maps the arena at the address dmaviz has it, loads
+ * the module, says hello, then serves the callbacks dmaviz sends until the socket closes. A
+ * fatal signal is reported (pc, address, the module's base) before the process ends. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <link.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "hostside.h"
+
+DV_DRIVER_ENTRY dv_host_entry;
+NDIS_MINIPORT_CHARACTERISTICS dv_host_chars;
+static struct dv_hside side;
+static uintptr_t module_base;
+
+void dv_host_keep_chars(const NDIS_MINIPORT_CHARACTERISTICS *c)
+{
+	if (c)
+		dv_host_chars = *c;
+}
+
+static bool host_recv(struct dv_hside *s, struct dv_hmsg *m)
+{
+	ssize_t n = recv(s->fd, m, sizeof *m, 0);
+	return n == (ssize_t)sizeof *m;
+}
+
+static uintptr_t fault_pc(const void *uc)
+{
+	const ucontext_t *u = uc;
+#if defined(__x86_64__)
+	return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	return (uintptr_t)u->uc_mcontext.pc;
+#elif defined(__i386__)
+	return (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
+#else
+	(void)u;
+	return 0;
+#endif
+}
+
+/* On the alternate stack: only send() and _exit(), both async-signal-safe. */
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	struct dv_hmsg m;
+	memset(&m, 0, sizeof m);
+	m.kind = DV_HM_FAULT;
+	m.a[0] = (uint64_t)sig;
+	m.a[1] = fault_pc(uc);
+	m.a[2] = (uint64_t)(uintptr_t)si->si_addr;
+	m.a[3] = module_base;
+#ifdef SIGSYS
+	if (sig == SIGSYS)
+		m.a[4] = (uint64_t)si->si_syscall;
+#endif
+	send(side.fd, &m, sizeof m, MSG_NOSIGNAL);
+	_exit(128 + sig);
+}
+
+static void catch_faults(void)
+{
+	static char altstack[64 * 1024];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+	sigaltstack(&ss, NULL);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGXCPU };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void hello(bool ok, const char *why)
+{
+	struct dv_hmsg m;
+	memset(&m, 0, sizeof m);
+	m.kind = DV_HM_HELLO;
+	m.ret = ok;
+	snprintf(m.text, sizeof m.text, "%s", why);
+	dv_hside_send(&side, &m);
+}
+
+/* dlopen's error names the file as /proc/self/fd/N: only what follows its colon is said. */
+static const char *dl_why(void)
+{
+	const char *e = dlerror();
+	const char *c = e ? strstr(e, ": ") : NULL;
+	return c ? c + 2 : e ? e : "unknown error";
+}
+
+static bool load(int module_fd)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", module_fd);
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		char why[256];
+		snprintf(why, sizeof why, "cannot load the driver: %s", dl_why());
+		hello(false, why);
+		return false;
+	}
+	struct link_map *lm = NULL;
+	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm)
+		module_base = lm->l_addr;
+	void *entry = dlsym(h, "DriverEntry");
+	const int *abi = dlsym(h, "DvDriverAbiVersion");
+	if (!entry) {
+		hello(false, "the driver does not export the symbol 'DriverEntry' (NDIS_STATUS "
+		             "DriverEntry(PVOID DriverObject, PVOID RegistryPath))");
+		return false;
+	}
+	if (!abi) {
+		hello(false, "the driver does not export the symbol 'DvDriverAbiVersion' (write "
+		             "DV_DRIVER_EXPORT_ABI; once in the driver, see docs/driver-sdk.md)");
+		return false;
+	}
+	if (*abi != DV_NDIS_ABI_VERSION) {
+		char why[256];
+		snprintf(why, sizeof why,
+		         "'DvDriverAbiVersion' is %d, this dmaviz has NDIS ABI version %d: rebuild "
+		         "the driver against this dmaviz's ndis.h",
+		         *abi, DV_NDIS_ABI_VERSION);
+		hello(false, why);
+		return false;
+	}
+	memcpy(&dv_host_entry, &entry, sizeof dv_host_entry);
+	hello(true, "");
+	return true;
+}
+
+static void serve(void)
+{
+	struct dv_hmsg in, out;
+	while (host_recv(&side, &in)) {
+		memset(&out, 0, sizeof out);
+		out.kind = DV_HM_RETURN;
+		if (!dv_host_dispatch(&side, &in, &out))
+			_exit(3);
+		out.sp = (uint64_t)(uintptr_t)side.sp;
+		if (!dv_hside_send(&side, &out))
+			_exit(3);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 7) {
+		fprintf(stderr,
+		        "dmaviz-driver-host: started by dmaviz only (see docs/driver-sdk.md)\n");
+		return 2;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	side.fd = atoi(argv[1]);
+	int arena_fd = atoi(argv[2]);
+	uintptr_t addr = (uintptr_t)strtoull(argv[3], NULL, 16);
+	size_t size = (size_t)strtoull(argv[4], NULL, 10);
+	size_t scratch = (size_t)strtoull(argv[5], NULL, 10);
+	int module_fd = atoi(argv[6]);
+	void *base = mmap((void *)addr, size, PROT_READ | PROT_WRITE,
+	                  MAP_SHARED | MAP_FIXED_NOREPLACE, arena_fd, 0);
+	if (base == MAP_FAILED || (uintptr_t)base != addr || scratch > size) {
+		hello(false, "the driver host cannot map its arena where dmaviz has it");
+		return 2;
+	}
+	close(arena_fd);
+	side.base = base;
+	side.size = size;
+	side.scratch = side.base + scratch;
+	side.sp = side.scratch;
+	side.recv = host_recv;
+	side.dispatch = dv_host_dispatch;
+	dv_hside_current = &side;
+	catch_faults();
+	if (!load(module_fd))
+		return 2;
+	close(module_fd);
+	serve();
+	return 0;
+}
