@@ -30,7 +30,8 @@ enum dv_hmsg_kind {
 	DV_HM_CALLBACK, /* trusted → host: call the driver's entry point fn */
 	DV_HM_RETURN,   /* either way: the call or callback returned ret */
 	DV_HM_FAULT,    /* host → trusted: a fatal signal (a[0] signal, a[1] pc, a[2] address,
-	                 * a[3] the module's load base, a[4] the system call of a SIGSYS) */
+	                 * a[3] the module's load base, a[4] the system call of a SIGSYS, a[5]
+	                 * outside the module: the return address into it found on the stack) */
 };
 
 struct dv_hmsg {

@@ -2,12 +2,15 @@
  *
  *   dmaviz-driver-host CHANNEL_FD ARENA_FD ARENA_ADDRESS ARENA_SIZE SCRATCH_OFFSET MODULE_FD
  *
- * dmaviz starts it (trusted.c) with the socket, the arena's memfd and the module opened for it:
- * no path of the machine's reaches it. It maps the arena at the address dmaviz has it, loads
- * the module, says hello, then serves the callbacks dmaviz sends until the socket closes. A
- * fatal signal is reported (pc, address, the module's base) before the process ends. */
+ * dmaviz starts it (trusted.c) with the socket, the arena's memfd and a memfd holding a copy
+ * of the module: no path of the machine's reaches it. It maps the arena at the address dmaviz
+ * has it, closes itself in its cage for loading (cage.h), loads the module (its constructors
+ * run in the cage), closes the cage for running, says hello, then serves the callbacks dmaviz
+ * sends until the socket closes. A fatal signal is reported (pc, address, the module's base,
+ * the system call of a SIGSYS) before the process ends. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <execinfo.h>
 #include <link.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "cage.h"
 #include "hostside.h"
 
 DV_DRIVER_ENTRY dv_host_entry;
@@ -38,6 +42,39 @@ static bool host_recv(struct dv_hside *s, struct dv_hmsg *m)
 	return n == (ssize_t)sizeof *m;
 }
 
+/* The module's code, [code_lo, code_hi): where a return address is the learner's. */
+static uintptr_t code_lo, code_hi;
+
+static int find_code(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size, (void)data;
+	if (info->dlpi_addr != module_base)
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			code_lo = info->dlpi_addr + ph->p_vaddr;
+			code_hi = code_lo + ph->p_memsz;
+		}
+	}
+	return 1;
+}
+
+/* A fault outside the module (in the C library's socket(), memcpy, ...): the innermost frame
+ * in the module's code is where the driver called from. backtrace() unwinds through the signal
+ * frame; it was called once before the cage, so its unwinder is loaded already. */
+static uintptr_t caller_in_module(uintptr_t pc)
+{
+	if (pc >= code_lo && pc < code_hi)
+		return 0;
+	void *frames[48];
+	int n = backtrace(frames, 48);
+	for (int i = 0; i < n; i++)
+		if ((uintptr_t)frames[i] >= code_lo && (uintptr_t)frames[i] < code_hi)
+			return (uintptr_t)frames[i];
+	return 0;
+}
+
 static uintptr_t fault_pc(const void *uc)
 {
 	const ucontext_t *u = uc;
@@ -53,7 +90,8 @@ static uintptr_t fault_pc(const void *uc)
 #endif
 }
 
-/* On the alternate stack: only send() and _exit(), both async-signal-safe. */
+/* On the alternate stack: send() and _exit() (async-signal-safe), and backtrace(), which is
+ * not, but the process ends here whatever it does. */
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
 	struct dv_hmsg m;
@@ -63,6 +101,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	m.a[1] = fault_pc(uc);
 	m.a[2] = (uint64_t)(uintptr_t)si->si_addr;
 	m.a[3] = module_base;
+	m.a[5] = caller_in_module(m.a[1]);
 #ifdef SIGSYS
 	if (sig == SIGSYS)
 		m.a[4] = (uint64_t)si->si_syscall;
@@ -116,8 +155,10 @@ static bool load(int module_fd)
 		return false;
 	}
 	struct link_map *lm = NULL;
-	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm)
+	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
 		module_base = lm->l_addr;
+		dl_iterate_phdr(find_code, NULL);
+	}
 	void *entry = dlsym(h, "DriverEntry");
 	const int *abi = dlsym(h, "DvDriverAbiVersion");
 	if (!entry) {
@@ -140,7 +181,6 @@ static bool load(int module_fd)
 		return false;
 	}
 	memcpy(&dv_host_entry, &entry, sizeof dv_host_entry);
-	hello(true, "");
 	return true;
 }
 
@@ -187,9 +227,25 @@ int main(int argc, char **argv)
 	side.dispatch = dv_host_dispatch;
 	dv_hside_current = &side;
 	catch_faults();
+	void *warm[1];
+	backtrace(warm, 1); /* loads the unwinder while files can still be opened */
+	char why[256];
+	if (!dv_cage_for_loading(why, sizeof why)) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "the driver host cannot build its cage: %s", why);
+		hello(false, msg);
+		return 2;
+	}
 	if (!load(module_fd))
 		return 2;
 	close(module_fd);
+	if (!dv_cage_for_running(why, sizeof why)) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "the driver host cannot close its cage: %s", why);
+		hello(false, msg);
+		return 2;
+	}
+	hello(true, "");
 	serve();
 	return 0;
 }

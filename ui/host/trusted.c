@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -357,7 +358,12 @@ void dv_host_describe_fault(const char *path, const struct dv_hmsg *m, const cha
 	int sig = (int)m->a[0];
 	char sbuf[32], at[600];
 	const char *sname = dv_signal_name(sig, sbuf, sizeof sbuf);
-	if (!symbolize(path, m->a[1], m->a[3], at, sizeof at))
+	char via[560];
+	if (symbolize(path, m->a[1], m->a[3], at, sizeof at))
+		;
+	else if (m->a[5] && symbolize(path, m->a[5] - 1, m->a[3], via, sizeof via))
+		snprintf(at, sizeof at, "%s (through a library function)", via);
+	else
 		snprintf(at, sizeof at, "outside the driver's own code (pc 0x%llx)",
 		         (unsigned long long)m->a[1]);
 	const void *addr = (const void *)(uintptr_t)m->a[2];
@@ -408,6 +414,35 @@ static bool host_exe(char *buf, size_t size)
 	return access(buf, X_OK) == 0;
 }
 
+/* A copy of the module in a memfd: the host opens no path, so the module file is all it gets
+ * of the file system (at most 64 MiB, a regular file). */
+static int module_copy(const char *path, char *err, size_t errsize)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		snprintf(err, errsize, "%s: cannot load the driver: %s", path,
+		         in < 0 ? strerror(errno) : "not a regular file of at most 64 MiB");
+		if (in >= 0)
+			close(in);
+		return -1;
+	}
+	int out = memfd_create("driver.so", MFD_CLOEXEC);
+	char buf[65536];
+	ssize_t n = 0;
+	while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	close(in);
+	if (out < 0 || n < 0) {
+		snprintf(err, errsize, "%s: cannot load the driver: %s", path, strerror(errno));
+		if (out >= 0)
+			close(out);
+		return -1;
+	}
+	return out;
+}
+
 /* In the child between fork and exec: async-signal-safe calls only. */
 static void child(const char *exe, char *const argv[], const int *keep, size_t nkeep)
 {
@@ -436,11 +471,9 @@ static bool spawn(struct host *h, char *err, size_t errsize)
 		         "in " DV_LIBEXECDIR ")");
 		return false;
 	}
-	int mfd = open(h->path, O_RDONLY | O_CLOEXEC);
-	if (mfd < 0) {
-		snprintf(err, errsize, "%s: cannot load the driver: %s", h->path, strerror(errno));
+	int mfd = module_copy(h->path, err, errsize);
+	if (mfd < 0)
 		return false;
-	}
 	int sv[2] = { -1, -1 };
 	h->arena = arena_new();
 	if (!h->arena || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
