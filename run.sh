@@ -29,6 +29,8 @@ packages=(
 	desktop-file-utils # desktop-file-validate checks assets/dmaviz.desktop
 	clang-format      # the format check (tests/lint): the tree as .clang-format says
 	libxml2-utils     # xmllint: the JUnit test reads the report with an independent parser
+	libseccomp-dev    # the driver host's cage: its seccomp allow-list (ui/host/cage.c)
+	libdw-dev         # elfutils' libdw: a learner's crash told as function and file:line
 )
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
