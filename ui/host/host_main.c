@@ -1,6 +1,7 @@
 /* dmaviz-driver-host: holds one learner's driver and nothing of the simulator (boundary.h).
  *
  *   dmaviz-driver-host CHANNEL_FD ARENA_FD ARENA_ADDRESS ARENA_SIZE SCRATCH_OFFSET MODULE_FD
+ *                      CPU_SECONDS ADDRESS_SPACE_BYTES
  *
  * dmaviz starts it (trusted.c) with the socket, the arena's memfd and a memfd holding a copy
  * of the module: no path of the machine's reaches it. It maps the arena at the address dmaviz
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -198,14 +200,29 @@ static void serve(void)
 	}
 }
 
+/* The limits, first of all (dmaviz starts the host with posix_spawn, which sets none): CPU
+ * seconds (SIGXCPU, reported; SIGKILL one second later), the address space, no core files, no
+ * processes of its own (RLIMIT_NPROC; root is not held by it, the seccomp filter is). */
+static void limit(unsigned cpu, size_t as)
+{
+	struct rlimit r = { cpu, cpu + 1 };
+	setrlimit(RLIMIT_CPU, &r);
+	r.rlim_cur = r.rlim_max = as;
+	setrlimit(RLIMIT_AS, &r);
+	r.rlim_cur = r.rlim_max = 0;
+	setrlimit(RLIMIT_CORE, &r);
+	setrlimit(RLIMIT_NPROC, &r);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 7) {
+	if (argc != 9) {
 		fprintf(stderr,
 		        "dmaviz-driver-host: started by dmaviz only (see docs/driver-sdk.md)\n");
 		return 2;
 	}
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	limit((unsigned)strtoul(argv[7], NULL, 10), (size_t)strtoull(argv[8], NULL, 10));
 	side.fd = atoi(argv[1]);
 	int arena_fd = atoi(argv[2]);
 	uintptr_t addr = (uintptr_t)strtoull(argv[3], NULL, 16);

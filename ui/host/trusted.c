@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,10 @@ struct host {
 };
 
 static char module_path[PATH_MAX];
+/* The host dv_host_module started to check the module, kept for the first run in the same
+ * process (a forked child starts its own: the spare's socket is its parent's). */
+static struct host *spare;
+static pid_t spare_owner;
 static unsigned cpu_seconds = 2; /* RLIMIT_CPU of a host: the driver's own time */
 static struct host *cur;
 
@@ -443,23 +448,37 @@ static int module_copy(const char *path, char *err, size_t errsize)
 	return out;
 }
 
-/* In the child between fork and exec: async-signal-safe calls only. */
-static void child(const char *exe, char *const argv[], const int *keep, size_t nkeep)
+/* fd as a descriptor at 100 or above, so that the spawn's dup2 onto 3, 4 and 5 takes nothing
+ * that is still to be moved. */
+static int high(int fd)
 {
-	for (size_t i = 0; i < nkeep; i++)
-		fcntl(keep[i], F_SETFD, 0);
-	setpgid(0, 0);
-	struct rlimit cpu = { cpu_seconds, cpu_seconds + 1 };
-	struct rlimit as = { HOST_AS_BYTES, HOST_AS_BYTES };
-	struct rlimit core = { 0, 0 };
-	struct rlimit nproc = { 0, 0 };
-	setrlimit(RLIMIT_CPU, &cpu);
-	setrlimit(RLIMIT_AS, &as);
-	setrlimit(RLIMIT_CORE, &core);
-	setrlimit(RLIMIT_NPROC, &nproc);
+	return fcntl(fd, F_DUPFD_CLOEXEC, 100);
+}
+
+/* posix_spawn (no copy of this process's memory is made): the socket, the arena and the module
+ * become the host's descriptors 3, 4 and 5, and it leads a process group of its own. */
+static pid_t start(const char *exe, char *const argv[], int sock, int arena_fd, int mfd)
+{
+	int fds[3] = { high(sock), high(arena_fd), high(mfd) };
+	pid_t pid = -1;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	for (int i = 0; i < 3; i++)
+		posix_spawn_file_actions_adddup2(&fa, fds[i], 3 + i);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
 	char *const envp[] = { NULL };
-	execve(exe, argv, envp);
-	_exit(127);
+	if (fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0 &&
+	    posix_spawn(&pid, exe, &fa, &at, argv, envp) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return pid;
 }
 
 static bool spawn(struct host *h, char *err, size_t errsize)
@@ -481,18 +500,16 @@ static bool spawn(struct host *h, char *err, size_t errsize)
 		close(mfd);
 		return false;
 	}
-	char a[6][32];
-	snprintf(a[0], sizeof a[0], "%d", sv[1]);
-	snprintf(a[1], sizeof a[1], "%d", h->arena->fd);
-	snprintf(a[2], sizeof a[2], "%llx", (unsigned long long)(uintptr_t)h->arena->base);
-	snprintf(a[3], sizeof a[3], "%u", ARENA_SIZE);
-	snprintf(a[4], sizeof a[4], "%zu", h->arena->heap);
-	snprintf(a[5], sizeof a[5], "%d", mfd);
-	char *const argv[] = { "dmaviz-driver-host", a[0], a[1], a[2], a[3], a[4], a[5], NULL };
-	const int keep[] = { sv[1], h->arena->fd, mfd };
-	h->pid = fork();
-	if (h->pid == 0)
-		child(exe, argv, keep, 3);
+	char a[5][32];
+	snprintf(a[0], sizeof a[0], "%llx", (unsigned long long)(uintptr_t)h->arena->base);
+	snprintf(a[1], sizeof a[1], "%u", ARENA_SIZE);
+	snprintf(a[2], sizeof a[2], "%zu", h->arena->heap);
+	snprintf(a[3], sizeof a[3], "%u", cpu_seconds);
+	snprintf(a[4], sizeof a[4], "%lu", HOST_AS_BYTES);
+	char *const argv[] = {
+		"dmaviz-driver-host", "3", "4", a[0], a[1], a[2], "5", a[3], a[4], NULL
+	};
+	h->pid = start(exe, argv, sv[1], h->arena->fd, mfd);
 	close(sv[1]);
 	close(mfd);
 	if (h->pid < 0) {
@@ -569,6 +586,9 @@ void dv_host_stop(void)
 {
 	host_free(cur);
 	cur = NULL;
+	if (spare && spare_owner == getpid())
+		host_free(spare);
+	spare = NULL;
 }
 
 bool dv_host_module(const char *path, char *err, size_t errsize)
@@ -577,18 +597,21 @@ bool dv_host_module(const char *path, char *err, size_t errsize)
 	/* dlopen searches the library path for a name without a slash: a file name on the
 	 * command line means the file. */
 	snprintf(module_path, sizeof module_path, "%s%s", strchr(path, '/') ? "" : "./", path);
-	struct host *h = host_new(err, errsize);
-	if (!h)
-		return false;
-	host_free(h);
-	return true;
+	spare = host_new(err, errsize);
+	spare_owner = getpid();
+	return spare != NULL;
 }
 
 NDIS_STATUS dv_host_driver_entry(PVOID DriverObject, PVOID RegistryPath)
 {
-	dv_host_stop();
+	host_free(cur);
+	cur = NULL;
 	char err[1024];
-	cur = host_new(err, sizeof err);
+	if (spare && spare_owner == getpid())
+		cur = spare;
+	else
+		cur = host_new(err, sizeof err);
+	spare = NULL;
 	if (!cur) {
 		dv_ndis_driver_failed(err);
 		return NDIS_STATUS_FAILURE;

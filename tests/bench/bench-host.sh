@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# dmaviz benchmark: what the driver host costs a learner's driver. Exercise 01's solution is
+# graded against its tests (visible and hidden), and one of its lessons is traced (what the
+# terminal UI and the window do when they open it); with BEFORE (a dmaviz that loads drivers
+# in its own process, e.g. a build of 7b5e458) the same is timed there too. Frames per second
+# are not here: a frame draws the recording, and no frame calls the driver (bench-sdl).
+# Prints figures; asserts nothing timed.
+# usage: bench-host.sh DMAVIZ EXERCISE_DIR SOLUTION.so [BEFORE_DMAVIZ]
+set -euo pipefail
+dmaviz=$1 exdir=$2 so=$3 before=${4:-}
+runs=5
+now() { date +%s%N; }
+secs() { awk -v ns="$1" -v n="$2" 'BEGIN { printf "%.3f", ns / n / 1e9 }'; }
+tests=$(mktemp -d)
+trap 'rm -rf "$tests"' EXIT
+cp "$exdir"/tests/*.lesson "$exdir"/hidden/*.lesson "$tests/"
+n=$(ls "$tests" | wc -l)
+one=$(ls "$exdir"/hidden/*.lesson | tail -1)
+calls=$("$dmaviz" trace --driver "$so" "$one" | grep -c ' driver  Ndis' || true)
+measure() { # label, dmaviz
+	local dv=$2 t0 t1
+	t0=$(now)
+	for _ in $(seq "$runs"); do "$dv" grade --tests "$tests" "$so" >/dev/null; done
+	t1=$(now)
+	echo "$1 grade-s-per-submission: $(secs $((t1 - t0)) "$runs") ($n tests, mean of $runs)"
+	t0=$(now)
+	for _ in $(seq "$runs"); do "$dv" trace --driver "$so" "$one" >/dev/null; done
+	t1=$(now)
+	echo "$1 trace-s $(basename "$one"): $(secs $((t1 - t0)) "$runs") ($calls NDIS calls, mean of $runs)"
+}
+measure after "$dmaviz"
+[[ -n $before ]] && measure before "$before"
+exit 0
