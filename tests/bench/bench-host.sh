@@ -16,7 +16,7 @@ trap 'rm -rf "$tests"' EXIT
 cp "$exdir"/tests/*.lesson "$exdir"/hidden/*.lesson "$tests/"
 n=$(ls "$tests" | wc -l)
 one=$(ls "$exdir"/hidden/*.lesson | tail -1)
-calls=$("$dmaviz" trace --driver "$so" "$one" | grep -c ' driver  Ndis' || true)
+calls=$("$dmaviz" trace --driver "$so" "$one" | grep -c ': Ndis' || true)
 measure() { # label, dmaviz
 	local dv=$2 t0 t1
 	t0=$(now)
@@ -26,7 +26,7 @@ measure() { # label, dmaviz
 	t0=$(now)
 	for _ in $(seq "$runs"); do "$dv" trace --driver "$so" "$one" >/dev/null; done
 	t1=$(now)
-	echo "$1 trace-s $(basename "$one"): $(secs $((t1 - t0)) "$runs") ($calls NDIS calls, mean of $runs)"
+	echo "$1 trace-s $(basename "$one"): $(secs $((t1 - t0)) "$runs") ($calls traced NDIS calls, mean of $runs)"
 }
 measure after "$dmaviz"
 [[ -n $before ]] && measure before "$before"
