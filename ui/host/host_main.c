@@ -137,12 +137,16 @@ static void hello(bool ok, const char *why)
 	dv_hside_send(&side, &m);
 }
 
-/* dlopen's error names the file as /proc/self/fd/N: only what follows its colon is said. */
+/* dlopen's error, without the /proc/self/fd/N it names the module by (a library the module
+ * needs is named as it is: the host cannot open it). */
 static const char *dl_why(void)
 {
 	const char *e = dlerror();
-	const char *c = e ? strstr(e, ": ") : NULL;
-	return c ? c + 2 : e ? e : "unknown error";
+	if (!e)
+		return "unknown error";
+	if (!strncmp(e, "/proc/self/fd/", 14) && strstr(e, ": "))
+		return strstr(e, ": ") + 2;
+	return e;
 }
 
 static bool load(int module_fd)
