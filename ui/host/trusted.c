@@ -31,6 +31,7 @@
 #define HOST_WALL_MS 10000        /* the longest a host may take to return */
 #define HOST_AS_BYTES (512ul << 20)
 #define REPEATS_A_LOOP 1000u /* the same call this often in a row: the loop's call */
+#define CALLS_A_LOOP 50000u  /* ... and this often: a loop, ended without waiting for CPU */
 
 /* ---- the arena: a memfd, its heap for what NDIS makes for the driver ---- */
 
@@ -296,6 +297,18 @@ static bool trusted_serve(struct dv_hside *s, const struct dv_hmsg *in, struct d
 {
 	struct host *h = s->ctx;
 	note_call(h, in);
+	if (h->repeat >= CALLS_A_LOOP) {
+		/* Each call costs dmaviz more than the driver: the driver's CPU limit would
+		 * come after dmaviz's own. */
+		char why[700];
+		snprintf(
+		        why, sizeof why,
+		        "called %s at %s:%d %u times in a row, with no other NDIS call between (an "
+		        "endless loop?)",
+		        dv_host_call_names[h->last_fn], h->last_file, h->last_line, h->repeat);
+		die(h, why);
+		return false;
+	}
 	if (dv_trusted_dispatch(s, in, out))
 		return true;
 	char last[400], why[700];

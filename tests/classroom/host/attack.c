@@ -22,6 +22,7 @@
 #define DV_ATTACK_SOCKET 7 /* opens a socket */
 #define DV_ATTACK_OPEN 8   /* opens a file */
 #define DV_ATTACK_RLIMIT 9 /* raises its CPU limit */
+#define DV_ATTACK_POLL 10  /* polls a port forever (not an attack: a learner's loop) */
 
 static W_SEND_HANDLER GoodSend;
 
@@ -64,6 +65,10 @@ static NDIS_STATUS AttackSend(NDIS_HANDLE Context, PNDIS_PACKET Packet, UINT Fla
 #elif DV_ATTACK == DV_ATTACK_RLIMIT
 	struct rlimit Unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	setrlimit(RLIMIT_CPU, &Unlimited);
+#elif DV_ATTACK == DV_ATTACK_POLL
+	UCHAR Status = 0;
+	while (Status != 0x5A)
+		NdisRawReadPortUchar(0x301, &Status);
 #endif
 	return GoodSend(Context, Packet, Flags);
 }

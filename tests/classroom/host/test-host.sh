@@ -19,7 +19,7 @@ t() { # name, expected status, expected text (grep -E), attack
 		echo "ok $n - $name"
 	fi
 }
-echo "1..10"
+echo "1..11"
 t dma-read 1 'send\.lesson:12: your driver read DMA memory at VA 0x8[0-9a-f]{7} directly: use NdisMoveMemory \(SIGSEGV in AttackSend at attack\.c:[0-9]+; its last NDIS call: NdisQueryBuffer\)' dma-read
 t exit-mid-run 1 'send\.lesson:12: your driver ended its own process with exit\(0\) \(its last NDIS call: NdisMRegisterInterrupt at .*driver\.c:[0-9]+\)' exit
 t exit-in-constructor 2 'attack-exit-ctor\.so: the driver ended its own process with exit\(0\) \(before any NDIS call\)' exit-ctor
@@ -29,6 +29,8 @@ t fork 1 'forbids \((clone|clone3|fork)\) in AttackSend at attack\.c:[0-9]+' for
 t socket 1 'forbids \(socket\) in AttackSend at attack\.c:[0-9]+ \(through a library function\)' socket
 t open-a-file 1 'forbids \(openat\)' open
 t raise-rlimits 1 'forbids \((prlimit64|setrlimit)\)' rlimit
+# A loop that keeps calling NDIS is named by its call, before anyone's CPU limit.
+t loop-names-its-call 1 'send\.lesson:12: your driver called NdisRawReadPortUchar at .*attack\.c:[0-9]+ 50000 times in a row, with no other NDIS call between \(an endless loop\?\)' poll
 # Nothing a driver did is left running: no host outlives the dmaviz that started it (other
 # tests may be running hosts of their own now; an orphan would have been adopted by init).
 n=$((n + 1))
