@@ -207,7 +207,11 @@ static void ribbon_call(const struct dv_view *v, struct dv_lect_ribbon *r)
 		r->status = dv_lect_ev(v, ret)->new_value;
 		dv_call_result_words(r->call, r->status, res, sizeof res);
 	}
-	snprintf(r->text, sizeof r->text, "%s%s%s", args, res[0] ? " -> " : "", res);
+	snprintf(r->text, sizeof r->text, "%s%s%s", args,
+	         r->running ? " " :
+	         res[0]     ? " -> " :
+	                      "",
+	         res);
 	ribbon_writes(v, r);
 }
 

@@ -100,10 +100,11 @@ enum dv_lect_copy {
 
 /* A frame the NIC wrote into an auto-initialize ring. */
 struct dv_lect_frame {
-	uint32_t start; /* offset of its first byte in the ring (ring wraps: start + len may
+	uint32_t start;       /* offset of its first byte in the ring (ring wraps: start + len may
 	                   exceed the ring's length) */
-	uint32_t len;   /* bytes of it written so far */
-	bool whole;     /* its last byte has been written */
+	uint32_t len;         /* bytes of it written so far */
+	bool whole;           /* its last byte has been written */
+	uint32_t overwritten; /* its first bytes that a later lap wrote over (len: all gone) */
 };
 #define DV_LECT_FRAMES 8u
 
@@ -132,6 +133,8 @@ struct dv_lect_map {
 	uint32_t buf_va, buf_phys, bytecount, offset, length;
 	uint32_t sub_phys; /* physical address of byte Offset (DV_NO_ADDR: none) */
 	bool write_to_device;
+	bool out_of_range; /* Length 0, or Offset + Length beyond ByteCount: not a proper
+	                      subrange (NDIS refuses it) */
 	bool buf_above16m; /* the subrange reaches the 16 MiB line or above */
 	bool buf_crosses;  /* the subrange crosses a block boundary (buf_boundary) */
 	uint32_t buf_boundary;

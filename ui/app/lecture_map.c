@@ -128,6 +128,8 @@ static void map_buffer(const struct dv_view *v, struct dv_lect_map *m, size_t c)
 	m->length = a.dma.length;
 	m->write_to_device = a.dma.write_to_device;
 	m->sub_phys = a.dma.phys;
+	m->out_of_range = a.dma.length == 0 || a.dma.offset > a.dma.bytecount ||
+	                  a.dma.length > a.dma.bytecount - a.dma.offset;
 	dv_lect_buffer_name(v, m->buf_phys, m->bytecount, m->buffer_name, sizeof m->buffer_name);
 	if (a.dma.phys != DV_NO_ADDR) {
 		m->buf_above16m = a.dma.phys + a.dma.length > LINE_16M;
@@ -215,6 +217,22 @@ static void frame_byte(struct dv_lect_map *m, uint32_t off, bool start)
 	m->frame[m->nframes - 1].len++;
 }
 
+/* A byte written at absolute position p (bytes since the Setup) is gone once the 8237A has
+ * written p + ring length: frames are counted back from the last. */
+static void ring_overwritten(struct dv_lect_map *m, uint64_t moved)
+{
+	uint64_t end = moved;
+	for (size_t k = m->nframes; k-- > 0;) {
+		struct dv_lect_frame *f = &m->frame[k];
+		uint64_t start = end - f->len;
+		uint64_t gone_to = moved > m->prog_len ? moved - m->prog_len : 0;
+		f->overwritten = gone_to <= start ? 0 :
+		                 gone_to >= end   ? f->len :
+		                                    (uint32_t)(gone_to - start);
+		end = start;
+	}
+}
+
 /* The frames the NIC wrote since the channel was programmed: a byte the DMA takes from the
  * NIC's RX FIFO that ends a frame clears its bit of nic.rx_ends in the same bus cycle. */
 static void map_ring(const struct dv_view *v, struct dv_lect_map *m, size_t prog)
@@ -245,6 +263,7 @@ static void map_ring(const struct dv_view *v, struct dv_lect_map *m, size_t prog
 		}
 	}
 	m->laps = m->prog_len ? (uint32_t)(moved / m->prog_len) : 0;
+	ring_overwritten(m, moved);
 }
 
 void dv_lecture_map(const struct dv_view *v, struct dv_lect_map *out)
@@ -365,13 +384,15 @@ static void cache_read(const struct dv_view *v, struct dv_lect_cache *c,
                        const struct dv_lect_map *m)
 {
 	c->nread = c->len < DV_LECT_READ ? c->len : DV_LECT_READ;
-	bool in_bounce = m->bounced && !m->write_to_device && m->copy != DV_LECT_COPY_DONE;
+	/* A bounced receive: the device's bytes, as far as they moved, are in the bounce
+	 * buffer (before the copy back and after it). */
+	uint32_t in_bounce = m->bounced && !m->write_to_device ? m->copy_len : 0;
 	for (size_t k = 0; k < c->nread; k++) {
 		uint32_t a = c->first + (uint32_t)k;
 		c->cpu[k] = cpu_view(&v->now, a);
 		c->mem[k] = (uint8_t)now_get(v, DV_SLOT_MEM, a);
-		c->dev[k] = in_bounce ? (uint8_t)now_get(v, DV_SLOT_MEM, m->bounce_phys + k) :
-		                        c->mem[k];
+		c->dev[k] = k < in_bounce ? (uint8_t)now_get(v, DV_SLOT_MEM, m->bounce_phys + k) :
+		                            c->mem[k];
 		if (c->cpu[k] != c->dev[k])
 			c->stale = true;
 	}
