@@ -121,10 +121,12 @@ struct dv_lect_map {
 	uint32_t prog_len;  /* bytes (base count + 1, twice for a word channel) */
 	uint32_t cur_phys;  /* where its next byte goes: the write pointer */
 	/* The block boundary the programmed range crosses, and the address the 8237A goes to
-	 * after boundary - 1 (the carry never reaches the page register: the 64k lesson). */
+	 * after boundary - 1 (the carry never reaches the page register: the 64k lesson).
+	 * wrap_to is set only once the counter has wrapped: before that it is the answer to
+	 * the 64k lesson's question, and a picture must not give it away (0 until then). */
 	bool crosses;
 	uint32_t boundary, wrap_to;
-	bool wrapped; /* the counter did wrap before the moment (DV_NOTE_PAGE_WRAP seen) */
+	bool wrapped; /* the counter did wrap since it was programmed (DV_NOTE_PAGE_WRAP seen) */
 	/* The NDIS_BUFFER of the last Setup or Complete that was called before the moment: its
 	 * name in the lesson ("" when none lies there), virtual and physical address of its
 	 * first byte, ByteCount, and the Offset/Length subrange. */
@@ -207,5 +209,16 @@ struct dv_lect_cache {
 };
 
 void dv_lecture_cache(const struct dv_view *v, struct dv_lect_cache *out);
+
+/* ---- as text (lecture_text.c), for the terminal UI ------------------------------------------ */
+
+/* The ribbon in one line of at most width cells: the badge, the call, the last port write's
+ * caption (first when the current move made it); shorter forms when it does not fit. out
+ * is emptied first (a line of a panel, or a zeroed one the caller frees). */
+void dv_lecture_ribbon_line(const struct dv_lect_ribbon *r, size_t width, struct dv_vline *out);
+/* The address map and the cache as a panel, wrapped at width cells: the channel's range and
+ * its block boundary, the buffer and its subrange, the bounce and copy, the ring, the cache
+ * lines, the flush and the CPU's read. */
+void dv_lecture_panel(const struct dv_view *v, struct dv_vpanel *p, size_t width);
 
 #endif

@@ -86,13 +86,15 @@ static void map_channel(const struct dv_view *v, struct dv_lect_map *m, size_t p
 	if (m->programmed && in_block + m->prog_len > m->block) {
 		m->crosses = true;
 		m->boundary = m->prog_phys - in_block + m->block;
-		m->wrap_to = m->boundary - m->block;
 	}
 	for (size_t i = m->programmed ? prog : v->pos; i < v->pos; i++) {
 		const struct dv_event *e = dv_lect_ev(v, i);
 		if (e->kind == DV_EV_NOTE && e->slot == DV_NOTE_PAGE_WRAP && e->chan == ch)
 			m->wrapped = true;
 	}
+	/* Where the counter goes is what the 64k lesson asks before it happens: told once seen. */
+	if (m->crosses && m->wrapped)
+		m->wrap_to = m->boundary - m->block;
 }
 
 /* ---- the buffer, the bounce and the copy --------------------------------------------------- */

@@ -534,6 +534,16 @@ static void wrap_into(struct dv_vpanel *p, const struct dv_vline *src, size_t wi
 	}
 }
 
+struct dv_vline *dv_vpanel_add_line(struct dv_vpanel *p)
+{
+	return new_line(p);
+}
+
+void dv_vpanel_wrap(struct dv_vpanel *p, const struct dv_vline *src, size_t width)
+{
+	wrap_into(p, src, width);
+}
+
 /* The bytes of the step's `read` statements in [from, to) (statement indices) that have run by
  * the cursor, one line each: what the CPU read, shown where the lesson read it. */
 static void reads_into(struct dv_view *v, struct dv_vpanel *p, size_t from, size_t to, size_t width)

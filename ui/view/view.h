@@ -54,6 +54,12 @@ struct dv_vpanel {
 void dv_vpanel_init(struct dv_vpanel *p);
 void dv_vpanel_clear(struct dv_vpanel *p);
 void dv_vpanel_finish(struct dv_vpanel *p);
+/* A new empty line at the end of p (for panels built outside view.c, such as the lecture
+ * facts' text); never NULL. */
+struct dv_vline *dv_vpanel_add_line(struct dv_vpanel *p);
+/* Word-wraps a styled line into p at width cells (roles kept; a word longer than a line is
+ * cut). */
+void dv_vpanel_wrap(struct dv_vpanel *p, const struct dv_vline *src, size_t width);
 /* Display cells of a line's first len bytes (UTF-8 code points; lessons use no wide glyphs). */
 size_t dv_vtext_cells(const char *text, size_t len);
 /* Bytes of text that fill at most cells display cells. */
