@@ -197,14 +197,16 @@ struct dv_lect_cache {
 	uint32_t flush_first, flush_len;
 	size_t flush_pos;
 	bool flush_now;
-	/* What a CPU read of the range's first bytes returns now (through the cache), what
-	 * memory holds there, and what the device delivered (the bounce buffer's bytes for a
-	 * bounced transfer, else memory): stale when the CPU does not see the device's bytes
-	 * (the flush lesson's early read), fresh after the Complete. */
+	/* Once the lesson has read the range since the Setup or Complete the map is about (a
+	 * `read` statement; nread 0 before, since what a read would return is what the flush
+	 * lesson asks): what a CPU read of its first bytes returns now (through the cache),
+	 * what memory holds there, and what the device delivered (the bounce buffer's moved
+	 * bytes for a bounced receive, else memory); stale when the CPU does not see the
+	 * device's bytes (the flush lesson's early read), fresh after the Complete. */
 	size_t nread;
 	uint8_t cpu[DV_LECT_READ], mem[DV_LECT_READ], dev[DV_LECT_READ];
 	bool stale;
-	/* A lesson `read` ran in the current move (the learner sees its bytes now). */
+	/* A lesson `read` of the range ran in the current move (its bytes are new now). */
 	bool read_now;
 };
 

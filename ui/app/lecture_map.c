@@ -367,24 +367,31 @@ static void cache_flush(const struct dv_view *v, struct dv_lect_cache *c,
 	}
 }
 
-/* A lesson `read` ran in [v->from, v->pos). */
-static bool read_in_move(const struct dv_view *v)
+/* Did a lesson `read` of bytes in [first, first + len) run in [from, v->pos)? */
+static bool read_ran(const struct dv_view *v, size_t from, uint32_t first, uint32_t len)
 {
-	for (size_t i = v->from; v->lesson && i < v->pos; i++) {
+	for (size_t i = from; v->lesson && i < v->pos; i++) {
 		const struct dv_event *e = dv_lect_ev(v, i);
 		if (e->kind != DV_EV_MARK || e->slot != DV_MARK_STMT)
 			continue;
-		for (size_t s = 0; s < v->lesson->nstmts; s++)
-			if (v->lesson->stmts[s].line == e->index &&
-			    v->lesson->stmts[s].kind == DV_ST_READ)
+		for (size_t k = 0; k < v->lesson->nstmts; k++) {
+			const struct dv_stmt *st = &v->lesson->stmts[k];
+			if (st->line == e->index && st->kind == DV_ST_READ &&
+			    st->read.addr < first + len && st->read.addr + st->read.len > first)
 				return true;
+		}
 	}
 	return false;
 }
 
+/* The CPU's read of the range's first bytes, told only once the lesson has read them since
+ * the transfer call the map is about: before that, what a read would return is what the
+ * flush lesson asks ("What is the first byte you read?"). */
 static void cache_read(const struct dv_view *v, struct dv_lect_cache *c,
-                       const struct dv_lect_map *m)
+                       const struct dv_lect_map *m, size_t call)
 {
+	if (call == SIZE_MAX || !read_ran(v, call, c->first, c->len))
+		return;
 	c->nread = c->len < DV_LECT_READ ? c->len : DV_LECT_READ;
 	/* A bounced receive: the device's bytes, as far as they moved, are in the bounce
 	 * buffer (before the copy back and after it). */
@@ -398,7 +405,7 @@ static void cache_read(const struct dv_view *v, struct dv_lect_cache *c,
 		if (c->cpu[k] != c->dev[k])
 			c->stale = true;
 	}
-	c->read_now = read_in_move(v);
+	c->read_now = read_ran(v, v->from, c->first, c->len);
 }
 
 void dv_lecture_cache(const struct dv_view *v, struct dv_lect_cache *out)
@@ -417,5 +424,5 @@ void dv_lecture_cache(const struct dv_view *v, struct dv_lect_cache *out)
 		cache_lines(v, out);
 		cache_flush(v, out, &m);
 	}
-	cache_read(v, out, &m);
+	cache_read(v, out, &m, last_transfer_call(v, m.channel));
 }
