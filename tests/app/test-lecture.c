@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lecture.h"
+#include "files.h"
 #include "lesson.h"
 #include "session.h"
 #include "../unit/check.h"
@@ -637,6 +639,84 @@ static void test_panel(void)
 	dv_vpanel_finish(&p);
 }
 
+/* ---- every stop of every lesson --------------------------------------------------------- */
+
+static void check_moment(const struct dv_view *v, const char *name)
+{
+	struct dv_lect_ribbon r;
+	struct dv_lect_map m;
+	struct dv_lect_cache c;
+	dv_lecture_ribbon(v, &r);
+	dv_lecture_map(v, &m);
+	dv_lecture_cache(v, &c);
+	bool ok = true;
+	ok &= !r.has_call || (r.text[0] && r.call_pos < v->pos);
+	ok &= !r.has_call || r.running == (r.ret_pos == SIZE_MAX);
+	ok &= r.ret_pos == SIZE_MAX || (r.ret_pos > r.call_pos && r.ret_pos < v->pos);
+	for (size_t k = 0; k < r.nwrites && k < DV_LECT_WRITES; k++)
+		ok &= r.writes[k].pos > r.call_pos && r.writes[k].pos < v->pos;
+	ok &= !r.has_port || r.port.pos < v->pos;
+	ok &= m.nframes <= DV_LECT_FRAMES && m.nframes <= m.frames_total;
+	for (size_t k = 0; k < m.nframes; k++)
+		ok &= m.frame[k].overwritten <= m.frame[k].len;
+	ok &= !m.wrap_to || m.wrapped;
+	ok &= c.nlines <= DV_CACHE_LINES && (c.on || c.nlines == 0);
+	for (size_t k = 0; k < c.nlines; k++)
+		ok &= c.line[k].addr < c.first + c.len && c.line[k].addr + DV_CACHE_LINE > c.first;
+	struct dv_vline l = { 0 };
+	dv_lecture_ribbon_line(&r, 79, &l);
+	ok &= l.text && dv_vtext_cells(l.text, l.len) <= 79;
+	free(l.text);
+	free(l.roles);
+	if (!ok)
+		fprintf(stderr, "%s at %zu: a fact out of its bounds\n", name, v->pos);
+	CHECK(ok);
+}
+
+/* At every stop of every shipped lesson (and at every 97th event), the facts stay within their
+ * bounds, and how long they take. */
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void test_every_stop(void)
+{
+	size_t n = 0, moments = 0;
+	char **list = dv_lessons_list(lessons_dir, &n);
+	double facts = 0, worst = 0;
+	CHECK(n >= 14);
+	for (size_t i = 0; i < n; i++) {
+		char err[512];
+		struct dv_session_options o = { 0 };
+		struct dv_session *s = dv_session_open(list[i], &o, err, sizeof err);
+		CHECK(s != NULL);
+		if (!s)
+			continue;
+		size_t end = dv_trace_len(dv_sim_trace(s->view.sim)), prev = 0;
+		for (size_t k = 0; k < s->nstops + end / 97 + 1; k++) {
+			size_t pos = k < s->nstops ? s->stops[k].pos : (k - s->nstops) * 97 + 1;
+			if (pos > end)
+				break;
+			dv_view_seek(&s->view, pos, k < s->nstops ? prev : pos - 1);
+			prev = pos;
+			double t0 = now_ms();
+			check_moment(&s->view, list[i]);
+			double dt = now_ms() - t0;
+			facts += dt;
+			worst = dt > worst ? dt : worst;
+			moments++;
+		}
+		dv_session_close(s);
+	}
+	printf("# %zu moments of %zu lessons: the facts and their text in %.0f ms, the slowest "
+	       "%.2f ms\n",
+	       moments, n, facts, worst);
+	dv_lessons_list_free(list, n);
+}
+
 static const struct check_case cases[] = {
 	CHECK_CASE(test_busy),
 	CHECK_CASE(test_64k),
@@ -650,7 +730,9 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_hand_cache_off_range),
 	CHECK_CASE(test_ribbon_line),
 	CHECK_CASE(test_panel),
+	CHECK_CASE(test_every_stop),
 };
+
 int main(int argc, char **argv)
 {
 	lessons_dir = argc > 1 ? argv[1] : "lessons";

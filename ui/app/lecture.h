@@ -116,7 +116,8 @@ struct dv_lect_map {
 	uint32_t line16m;  /* 0x1000000: the 24 address bits of the page register and counter */
 	uint32_t mem_size; /* installed memory */
 	/* The channel as programmed (page and base registers): the bytes it will move. */
-	bool programmed;    /* its base count or address was written (a port write or a Setup) */
+	bool programmed;    /* its base count or address was written (a port write or a Setup),
+	                    counting up (a decrementing channel is not mapped) */
 	uint32_t prog_phys; /* physical address of its first byte */
 	uint32_t prog_len;  /* bytes (base count + 1, twice for a word channel) */
 	uint32_t cur_phys;  /* where its next byte goes: the write pointer */
@@ -126,11 +127,12 @@ struct dv_lect_map {
 	 * the 64k lesson's question, and a picture must not give it away (0 until then). */
 	bool crosses;
 	uint32_t boundary, wrap_to;
-	bool wrapped; /* the counter did wrap since it was programmed (DV_NOTE_PAGE_WRAP seen) */
+	bool wrapped; /* the current address is past the wrap (below where it started) */
 	/* The NDIS_BUFFER of the last Setup or Complete that was called before the moment: its
 	 * name in the lesson ("" when none lies there), virtual and physical address of its
 	 * first byte, ByteCount, and the Offset/Length subrange. */
 	bool has_buffer;
+	size_t call_pos; /* that call's DV_EV_CALL index (SIZE_MAX: no Setup or Complete yet) */
 	char buffer_name[32];
 	uint32_t buf_va, buf_phys, bytecount, offset, length;
 	uint32_t sub_phys; /* physical address of byte Offset (DV_NO_ADDR: none) */
@@ -211,6 +213,9 @@ struct dv_lect_cache {
 };
 
 void dv_lecture_cache(const struct dv_view *v, struct dv_lect_cache *out);
+/* The same, for a caller that has the moment's map already (it is what the cache watches). */
+void dv_lecture_cache_with(const struct dv_view *v, const struct dv_lect_map *m,
+                           struct dv_lect_cache *out);
 
 /* ---- as text (lecture_text.c), for the terminal UI ------------------------------------------ */
 

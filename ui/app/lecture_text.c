@@ -240,7 +240,7 @@ void dv_lecture_panel(const struct dv_view *v, struct dv_vpanel *p, size_t width
 	struct dv_lect_cache c;
 	dv_vpanel_clear(p);
 	dv_lecture_map(v, &m);
-	dv_lecture_cache(v, &c);
+	dv_lecture_cache_with(v, &m, &c);
 	snprintf(p->title, sizeof p->title, "Address map (%u KiB blocks%s)", m.block >> 10,
 	         m.mem_size > m.line16m ? ", 16 MiB line" : "");
 	text_channel(&m, p, width);
