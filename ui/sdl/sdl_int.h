@@ -12,6 +12,7 @@
 
 #include "lesson.h"
 #include "play.h"
+#include "scene.h"
 #include "session.h"
 #include "sdlui.h"
 #include "theme.h"
@@ -29,14 +30,6 @@ struct dv_sdl_theme {
 	DV_THEME_WINDOW_COLORS(DV_THEME_X)
 #undef DV_THEME_X
 };
-
-/* Where the last draw put something a click or a hover can name. */
-struct dv_hit {
-	char name[48];
-	SDL_Rect r;
-	const char *desc; /* hover text; NULL: none */
-};
-#define DV_SDL_MAX_HITS 192
 
 enum dv_side { DV_SIDE_SOURCE, DV_SIDE_LOG, DV_SIDE_CALL, DV_SIDE_COUNT };
 
@@ -82,9 +75,12 @@ struct dv_sdl {
 	bool demo;
 	enum dv_demo_phase demo_phase;
 	unsigned demo_hold; /* milliseconds left of the pause (think, answer, narration) */
+	/* the last frame as a scene (its hits answer clicks and hovers); sc: the scene being
+	 * composed */
+	struct dv_scene scene, *sc;
+	/* fonts of other sizes a scene asked for (the presentation layout) */
+	struct dv_font extra[4];
 	/* the mouse */
-	struct dv_hit hit[DV_SDL_MAX_HITS];
-	size_t nhit;
 	int mx, my;
 	bool mouse_in;
 	int hover;          /* the hit under the mouse at the last motion, -1 none */
@@ -110,6 +106,13 @@ int dv_sdl_current_ask(const struct dv_sdl *s);
 /* Opens the fonts for output height h (large text applied). */
 bool dv_sdl_fonts_for(struct dv_sdl *s, int h);
 void dv_sdl_fonts_close(struct dv_sdl *s);
+/* The font of size px a scene's text uses (sdlui.c); NULL when it cannot be opened. */
+const struct dv_font *dv_sdl_font_px(struct dv_sdl *s, int px);
+/* The frame at W x H as a scene (draw.c), and a scene painted (render.c). */
+void dv_sdl_compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H);
+void dv_sdl_render(struct dv_sdl *s, SDL_Renderer *r, const struct dv_scene *sc);
+/* A scene's text measures from the window's fonts (ctx: the struct dv_sdl). */
+void dv_sdl_metrics(void *ctx, int px, struct dv_scene_font *out);
 /* Is lesson step k shown (numbered or narrated)? */
 bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k);
 

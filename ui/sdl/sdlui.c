@@ -123,6 +123,8 @@ void dv_sdl_fonts_close(struct dv_sdl *s)
 {
 	font_close(&s->small);
 	font_close(&s->big);
+	for (size_t i = 0; i < sizeof s->extra / sizeof s->extra[0]; i++)
+		font_close(&s->extra[i]);
 	s->font_h = 0;
 }
 
@@ -164,6 +166,21 @@ bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 	s->font_h = h;
 	s->font_large = s->opt.large;
 	return true;
+}
+
+/* The font of size px a scene's text uses: the window's two, else one of a few more opened on
+ * demand (the slot px picks is reused when px changes). NULL when it cannot be opened. */
+const struct dv_font *dv_sdl_font_px(struct dv_sdl *s, int px)
+{
+	if (s->small.reg && s->small.px == px)
+		return &s->small;
+	if (s->big.reg && s->big.px == px)
+		return &s->big;
+	size_t n = sizeof s->extra / sizeof s->extra[0];
+	struct dv_font *f = &s->extra[(size_t)px % n];
+	if (f->reg && f->px == px)
+		return f;
+	return font_open(s, f, px) ? f : NULL;
 }
 
 /* ---- the lesson ------------------------------------------------------------------------------- */
@@ -243,6 +260,7 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	s->th = &s->themes[s->opt.contrast];
 	s->speed = DEFAULT_SPEED;
 	s->hover = -1;
+	dv_scene_init(&s->scene, dv_sdl_metrics, s);
 	dv_vpanel_init(&s->narr);
 	dv_vpanel_init(&s->mem);
 	dv_vpanel_init(&s->tmp);
@@ -278,6 +296,7 @@ void dv_sdl_close(struct dv_sdl *s)
 	if (!s)
 		return;
 	dv_sdl_fonts_close(s);
+	dv_scene_finish(&s->scene);
 	dv_session_close(s->ss);
 	dv_vpanel_finish(&s->narr);
 	dv_vpanel_finish(&s->mem);
@@ -954,12 +973,7 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 
 static int hit_at(const struct dv_sdl *s, int x, int y)
 {
-	for (size_t i = s->nhit; i-- > 0;) {
-		const SDL_Rect *r = &s->hit[i].r;
-		if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
-			return (int)i;
-	}
-	return -1;
+	return dv_scene_hit(&s->scene, x, y);
 }
 
 bool dv_sdl_motion(struct dv_sdl *s, int x, int y)
@@ -1001,7 +1015,7 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 	int i = hit_at(s, x, y);
 	if (i < 0)
 		return false;
-	const struct dv_hit *h = &s->hit[i];
+	const struct dv_shit *h = &s->scene.hit[i];
 	const char *n = h->name;
 	s->status[0] = '\0';
 	if (!strncmp(n, "button:", 7)) {
@@ -1022,7 +1036,7 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 			nshown += dv_sdl_step_shown(s, k);
 		if (!nshown)
 			return false;
-		double f = (double)(x - h->r.x) / (double)h->r.w * nshown;
+		double f = (double)(x - h->x) / (double)h->w * nshown;
 		unsigned want = (unsigned)f, j = 0;
 		for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
 			if (!dv_sdl_step_shown(s, k))
@@ -1036,7 +1050,7 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 		return false;
 	}
 	if (!strcmp(n, "timing") && s->tim_colw > 0) {
-		uint64_t c = s->tim_first + (uint64_t)((x - h->r.x) / s->tim_colw);
+		uint64_t c = s->tim_first + (uint64_t)((x - h->x) / s->tim_colw);
 		s->playing = false;
 		enum dv_move m = dv_session_seek_cycle(s->ss, c);
 		if (m == DV_MOVE_GATE)
@@ -1075,21 +1089,14 @@ bool dv_sdl_screenshot(struct dv_sdl *s, int w, int h, const char *file, char *e
 		SDL_FreeSurface(surf);
 		return false;
 	}
-	/* The hit rectangles and output size belong to the window's frame, not this one. */
-	struct dv_hit *saved = malloc(sizeof s->hit);
-	size_t nsaved = s->nhit;
-	int ow = s->out_w, oh = s->out_h;
-	if (saved)
-		memcpy(saved, s->hit, sizeof s->hit);
-	dv_sdl_draw(s, r);
+	/* The window's frame keeps its scene (its hits): this one is composed apart. */
+	struct dv_scene sc;
+	dv_scene_init(&sc, dv_sdl_metrics, s);
+	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+	dv_sdl_compose(s, &sc, w, h);
+	dv_sdl_render(s, r, &sc);
 	SDL_RenderPresent(r);
-	if (saved) {
-		memcpy(s->hit, saved, sizeof s->hit);
-		s->nhit = nsaved;
-		free(saved);
-	}
-	s->out_w = ow;
-	s->out_h = oh;
+	dv_scene_finish(&sc);
 	bool ok = ends_with(file, ".png") ? IMG_SavePNG(surf, file) == 0 :
 	                                    SDL_SaveBMP(surf, file) == 0;
 	if (!ok)
