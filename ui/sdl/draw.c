@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "sdl_int.h"
+#include "diagram.h"
 #include "scene.h"
 #include "keymap.h"
 
@@ -165,244 +166,37 @@ static void panel_reset(struct dv_sdl *s, struct dv_vpanel *p)
 	memset(s->line_desc, 0, sizeof s->line_desc);
 }
 
-/* ---- what the view knows ---------------------------------------------------------------------- */
+/* ---- what the view knows (ui/app/diagram.h) ---------------------------------------------------- */
 
 static uint32_t now(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
 {
-	return dv_cursor_get(&s->ss->view.now, slot, i);
+	return dv_dg_now(&s->ss->view, slot, i);
 }
 
-static uint32_t before(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
-{
-	return dv_cursor_get(&s->ss->view.base, slot, i);
-}
-
-/* Changed in the current move: the view's own rule (now against base). */
 static bool chg(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
 {
-	return now(s, slot, i) != before(s, slot, i);
+	return dv_dg_changed(&s->ss->view, slot, i);
 }
 
 static enum dv_role role(const struct dv_sdl *s, enum dv_slot slot, uint32_t i)
 {
-	return chg(s, slot, i) ? DV_ROLE_CHANGED : DV_ROLE_NORMAL;
-}
-
-/* A register value (hex digits, or 0: decimal), with OLD→ before it when the move changed it:
- * a write shows old -> new. */
-static void fmt_value(char *buf, size_t n, uint32_t v, int digits)
-{
-	if (digits)
-		snprintf(buf, n, "0x%0*x", digits, v);
-	else
-		snprintf(buf, n, "%u", v);
+	return dv_dg_role(&s->ss->view, slot, i);
 }
 
 static void reg_value(const struct dv_sdl *s, struct dv_vline *l, enum dv_slot slot, uint32_t i,
                       int digits)
 {
-	char buf[32];
-	fmt_value(buf, sizeof buf, now(s, slot, i), digits);
-	if (chg(s, slot, i)) {
-		char old[32];
-		fmt_value(old, sizeof old, before(s, slot, i), digits);
-		dv_vline_add(l, DV_ROLE_DIM, "%s\xe2\x86\x92", old);
-	}
-	dv_vline_add(l, role(s, slot, i), "%s", buf);
+	dv_dg_reg_value(&s->ss->view, l, slot, i, digits);
 }
 
-static bool panel_changed(const struct dv_vpanel *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		for (size_t k = 0; k < p->line[i].len; k++)
-			if (p->line[i].roles[k] == DV_ROLE_CHANGED)
-				return true;
-	return false;
-}
-
-/* The channel the lesson is about: from the view's 8237A panel title ("... channel N ..."). */
-static unsigned active_channel(struct dv_sdl *s)
-{
-	dv_view_dma(&s->ss->view, &s->tmp);
-	const char *c = strstr(s->tmp.title, "channel ");
-	unsigned ch = c ? (unsigned)strtoul(c + 8, NULL, 10) : 1;
-	return ch < 8 ? ch : 1;
-}
-
-/* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? */
-static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
-{
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
-	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++)
-		if (ev[i].kind == DV_EV_STATE && ev[i].slot == slot && ev[i].index == index &&
-		    (ev[i].new_value & bits))
-			return true;
-	return false;
-}
-
-/* A signal's level: 2 high now, 1 high at some point of this move (at its start, or raised
- * and dropped inside it: between single-mode transfers the 8237A drops HRQ at the end of the
- * DMA cycle), 0 low throughout. */
 static int level(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
-	if (now(s, slot, index) & bits)
-		return 2;
-	return (before(s, slot, index) & bits) || pulsed(s, slot, index, bits) ? 1 : 0;
+	return dv_dg_level(&s->ss->view, slot, index, bits);
 }
 
-/* The channel the machine's NIC is wired to (its DRQ/DACK pair): the only DMA channel with a
- * device. The others have none; a lesson plays one with `dreq`. */
 static unsigned nic_channel(const struct dv_sdl *s)
 {
-	return dv_sim_config(s->ss->view.sim)->nic_channel;
-}
-
-/* The DMA transfers and wire bytes of the current move. */
-struct moves {
-	size_t xfers, wtx, wrx;
-	size_t nic_xfers; /* of the transfers, those on the NIC's channel (the card took part) */
-	size_t last_xfer; /* index of the newest transfer event; valid when xfers */
-};
-
-static struct moves moves_of(const struct dv_sdl *s)
-{
-	struct moves m = { 0, 0, 0, 0, 0 };
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
-	unsigned nch = nic_channel(s);
-	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++) {
-		if (ev[i].kind == DV_EV_XFER) {
-			m.xfers++;
-			m.nic_xfers += ev[i].chan == nch;
-			m.last_xfer = i;
-		} else if (ev[i].kind == DV_EV_WIRE) {
-			if (ev[i].index)
-				m.wrx++;
-			else
-				m.wtx++;
-		}
-	}
-	return m;
-}
-
-/* ---- the transfer NDIS set up: NDIS_BUFFER, Offset/Length, bounce ------------------------------ */
-
-/* Where the memory box's hex rows lie: in the NDIS_BUFFER (its Offset/Length part or the
- * rest), in the bounce buffer, or elsewhere. */
-enum mem_place { MEM_ELSEWHERE, MEM_BUFFER, MEM_SUBRANGE, MEM_BOUNCE };
-
-struct setup_info {
-	bool found;     /* the NdisMSetupDmaTransfer the memory rows belong to */
-	bool ok;        /* it returned NDIS_STATUS_SUCCESS (or is running past IoMapTransfer) */
-	bool returned;  /* it returned before the cursor */
-	bool completed; /* NdisMCompleteDmaTransfer came after it */
-	bool write;     /* WriteToDevice */
-	uint32_t va, offset, length, bytecount, phys;
-	uint32_t buf_phys; /* the physical address of the buffer's first byte */
-	bool bounced;
-	uint32_t dma_phys; /* where the 8237A was pointed (the bounce buffer when bounced) */
-	size_t moved;      /* bytes DMA moved since the Setup */
-	int32_t status;
-	uint32_t mem_addr; /* the address the hex rows are around (dv_view_memory_addr) */
-	enum mem_place mem_in;
-};
-
-/* Is physical address a inside the buffer of Setup record r, and at which byte? */
-static bool in_buffer(const struct dv_call_record *r, uint32_t a, uint32_t *byte)
-{
-	struct dv_call_args args;
-	dv_call_args(r, &args);
-	uint32_t first = args.dma.va % DV_PAGE_SIZE;
-	for (uint32_t i = 0; i < r->npages && i < DV_CALL_PAGES; i++) {
-		if (a < r->page[i] || a - r->page[i] >= DV_PAGE_SIZE)
-			continue;
-		uint32_t k = i * DV_PAGE_SIZE + (a - r->page[i]);
-		if (k >= first && k - first < args.dma.bytecount) {
-			*byte = k - first;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The transfer the memory box shows: the Setup on channel ch before the DMA transfer whose
- * bytes the hex rows show (before the cursor when they show the channel's next address), so
- * that the box's title, bars and rows describe one buffer. */
-static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
-{
-	struct setup_info si;
-	memset(&si, 0, sizeof si);
-	const struct dv_ndis *nd = dv_run_ndis(s->ss->run);
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
-	size_t xfer;
-	si.mem_addr = dv_view_memory_addr(&s->ss->view, &xfer);
-	if (!nd)
-		return si;
-	if (xfer != SIZE_MAX)
-		ch = ev[xfer].chan;
-	/* Bytes moved: the Setup that programmed the channel for them (a refused one between
-	 * did not). Otherwise the newest Setup, refused or not. */
-	size_t i = xfer != SIZE_MAX ? xfer : s->ss->view.pos, setup = SIZE_MAX;
-	const struct dv_call_record *rec = NULL;
-	while (i-- > 0) {
-		if (ev[i].kind != DV_EV_CALL || ev[i].slot != DV_CALL_SETUP_DMA_TRANSFER ||
-		    ev[i].chan != ch)
-			continue;
-		rec = dv_ndis_record(nd, ev[i].index);
-		if (rec && (xfer == SIZE_MAX || rec->status == NDIS_STATUS_SUCCESS)) {
-			setup = i;
-			break;
-		}
-	}
-	if (setup == SIZE_MAX || !rec)
-		return si;
-	si.found = true;
-	struct dv_call_args args;
-	dv_call_args(rec, &args);
-	si.va = args.dma.va;
-	si.offset = args.dma.offset;
-	si.length = args.dma.length;
-	si.write = args.dma.write_to_device;
-	si.phys = args.dma.phys;
-	si.bytecount = args.dma.bytecount;
-	si.buf_phys = rec->npages ? rec->page[0] + si.va % DV_PAGE_SIZE : si.phys - si.offset;
-	si.status = rec->status;
-	/* What happened to it up to the cursor (the record knows its whole future). */
-	for (size_t k = setup + 1; k < s->ss->view.pos; k++) {
-		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER &&
-		    ev[k].chan == ch) {
-			break; /* the next transfer on the channel */
-		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
-			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
-			if (m) {
-				struct dv_call_args ma;
-				dv_call_args(m, &ma);
-				si.bounced = ma.map.bounced;
-				si.dma_phys = ma.map.phys;
-			}
-			si.ok = true; /* past its checks: the 8237A is being programmed */
-		} else if (ev[k].kind == DV_EV_XFER && ev[k].chan == ch && !si.completed) {
-			si.moved += (ev[k].old_value >> 8) ? (ev[k].old_value >> 8) : 1;
-		} else if (ev[k].kind == DV_EV_CALL &&
-		           ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER && ev[k].chan == ch) {
-			si.completed = true;
-		} else if (ev[k].kind == DV_EV_RETURN && ev[k].index == ev[setup].index) {
-			si.ok = ev[k].new_value == (uint32_t)NDIS_STATUS_SUCCESS;
-			si.returned = true;
-		}
-	}
-	if (si.moved > si.length)
-		si.moved = si.length;
-	/* A refused Setup programmed nothing: the rows show the bytes it was asked to move. */
-	if (si.returned && !si.ok)
-		si.mem_addr = si.phys != DV_NO_ADDR ? si.phys : si.buf_phys;
-	uint32_t byte;
-	if (si.ok && si.bounced && si.mem_addr >= si.dma_phys &&
-	    si.mem_addr - si.dma_phys < si.length)
-		si.mem_in = MEM_BOUNCE;
-	else if (in_buffer(rec, si.mem_addr, &byte))
-		si.mem_in = byte >= si.offset && byte - si.offset < si.length ? MEM_SUBRANGE :
-		                                                                MEM_BUFFER;
-	return si;
+	return dv_dg_nic_channel(&s->ss->view);
 }
 
 /* ---- drawing primitives ------------------------------------------------------------------------ */
@@ -630,11 +424,6 @@ static int legend(struct dv_scene *sc, struct dv_sdl *s, int x, int y, int room,
 	return b.x + b.w + 2 * u;
 }
 
-static const char *level_name(unsigned irql)
-{
-	return irql == 0 ? "PASSIVE" : irql == 2 ? "DISPATCH" : irql >= 3 ? "DIRQL" : "APC";
-}
-
 struct layout {
 	int W, H, u;
 	int title_y, irq_y;
@@ -727,40 +516,42 @@ static void token(struct dv_scene *sc, const struct dv_sdl *s, const struct layo
 }
 
 static void draw_tokens(struct dv_scene *sc, const struct dv_sdl *s, const struct layout *L,
-                        const struct moves *mv)
+                        const struct dv_dg_moves *mv)
 {
 	if (!mv->xfers)
 		return;
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
-	unsigned dir = ev[mv->last_xfer].old_value & 0xFFu;
+	const struct dv_trace *tr = dv_sim_trace(s->ss->view.sim);
+	const struct dv_event *last = dv_trace_at(tr, mv->last_xfer);
+	unsigned dir = last->old_value & 0xFFu;
 	if (dir != DV_XFER_TO_MEMORY && dir != DV_XFER_FROM_MEMORY)
 		return;
 	bool to_mem = dir == DV_XFER_TO_MEMORY;
 	if (mv->xfers == 1) {
 		/* Slow: the one byte of this move, travelling while the next move is due. */
 		double t = s->playing ? 0.15 + 0.7 * (double)s->play.acc / 1000.0 : 0.5;
-		token(sc, s, L, to_mem, t, &ev[mv->last_xfer], true);
+		token(sc, s, L, to_mem, t, last, true);
 		return;
 	}
 	/* Fast: a stream of the newest bytes, the newest nearest the destination. */
 	size_t shown = 0, want = mv->xfers < 8 ? mv->xfers : 8;
 	for (size_t i = mv->last_xfer + 1; i-- > s->ss->view.from && shown < want;) {
-		if (ev[i].kind != DV_EV_XFER)
+		const struct dv_event *e = dv_trace_at(tr, i);
+		if (e->kind != DV_EV_XFER)
 			continue;
 		double t = 0.92 - 0.84 * (double)shown / (double)(want > 1 ? want - 1 : 1);
-		token(sc, s, L, to_mem, t, &ev[i], shown == 0);
+		token(sc, s, L, to_mem, t, e, shown == 0);
 		shown++;
 	}
 }
 
 /* Host memory: the NDIS_BUFFER to scale, its subrange, the bounce buffer, and two hex rows. */
 static void draw_memory(struct dv_scene *sc, struct dv_sdl *s, const struct layout *L,
-                        const struct moves *mv, unsigned ch)
+                        const struct dv_dg_moves *mv, unsigned ch)
 {
 	const struct dv_font *sf = &s->small;
 	int u = L->u;
 	struct box mem = L->mem;
-	struct setup_info si = setup_info(s, ch);
+	struct dv_dg_setup si = dv_dg_setup_of(&s->ss->view, s->ss->run, ch);
 	char title[160];
 	if (si.found)
 		snprintf(title, sizeof title, "Host memory: NDIS_BUFFER, %u bytes at 0x%06x",
@@ -832,17 +623,17 @@ static void draw_memory(struct dv_scene *sc, struct dv_sdl *s, const struct layo
 	static const char *const where[] = { "memrow:elsewhere", "memrow:buffer", "memrow:subrange",
 		                             "memrow:bounce" };
 	static const char *const what[] = { D_MEMROW, D_MEMROW_BUF, D_MEMROW_BUF, D_MEMROW_BOUNCE };
-	enum dv_wcolor addr_c = si.mem_in == MEM_BOUNCE   ? DV_WC_bounce :
-	                        si.mem_in == MEM_SUBRANGE ? DV_WC_sub :
-	                        si.mem_in == MEM_BUFFER   ? DV_WC_buf :
-	                                                    DV_WC_dim;
+	enum dv_wcolor addr_c = si.mem_in == DV_DG_BOUNCE   ? DV_WC_bounce :
+	                        si.mem_in == DV_DG_SUBRANGE ? DV_WC_sub :
+	                        si.mem_in == DV_DG_BUFFER   ? DV_WC_buf :
+	                                                      DV_WC_dim;
 	for (size_t i = 0; i < s->mem.n && i < rows; i++, y += sf->lh) {
 		const struct dv_vline *l = &s->mem.line[i];
 		size_t a = 0; /* the address, up to its space */
 		while (a < l->len && l->text[a] != ' ')
 			a++;
 		struct dv_vline rest = { l->text + a, l->roles + a, l->len - a, l->len - a };
-		text_at(sc, sf, si.mem_in != MEM_ELSEWHERE, x0, y, l->text, a, addr_c, -1);
+		text_at(sc, sf, si.mem_in != DV_DG_ELSEWHERE, x0, y, l->text, a, addr_c, -1);
 		vline_at(sc, s, sf, x0 + (int)a * sf->cw, y, &rest, cells > a ? cells - a : 0);
 		if (i == 0)
 			hit_add(s, (SDL_Rect){ x0, y, inner, sf->lh }, what[si.mem_in], "%s",
@@ -1299,7 +1090,8 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	const struct dv_font *sf = &s->small, *bf = &s->big;
 	/* bit: the channel's bit in its chip's mask and status; line: its DREQ and DACK lines,
 	 * one bit per channel 0-7 on the bus. */
-	unsigned ch = active_channel(s), chip = ch / 4, bit = 1u << (ch % 4), line = 1u << ch;
+	unsigned ch = dv_dg_active_channel(&s->ss->view, &s->tmp), chip = ch / 4,
+	         bit = 1u << (ch % 4), line = 1u << ch;
 	/* The DREQ/DACK wires are the NIC's, on the channel the machine wires it to. */
 	unsigned nch = nic_channel(s), nline = 1u << nch;
 	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
@@ -1326,7 +1118,7 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
 	unsigned irq = v->now.st.nic.irq;
 	int irql = level(s, DV_SLOT_NIC_IRQ_LEVEL, 0, 1);
-	struct moves mv = moves_of(s);
+	struct dv_dg_moves mv = dv_dg_moves_of(&s->ss->view);
 	size_t moved = mv.xfers;
 
 	/* The bus and the stubs to it. */
@@ -1378,7 +1170,7 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	unsigned lv = now(s, DV_SLOT_CPU_IRQL, 0);
 	struct dv_vline *l = add_line(s, p, D_IRQL);
 	dv_vline_add(l, DV_ROLE_NORMAL, "IRQL ");
-	dv_vline_add(l, role(s, DV_SLOT_CPU_IRQL, 0), "%u %s", lv, level_name(lv));
+	dv_vline_add(l, role(s, DV_SLOT_CPU_IRQL, 0), "%u %s", lv, dv_dg_irql_name(lv));
 	l = add_line(s, p, D_IRR);
 	dv_vline_add(l, DV_ROLE_NORMAL, "IRR ");
 	reg_value(s, l, DV_SLOT_CPU_IRR, 0, 4);
@@ -1394,7 +1186,7 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 
 	/* The 8237A: its fill says masked (red), transferring (green) or waiting. */
 	dv_view_dma(v, &s->tmp);
-	bool dma_chg = panel_changed(&s->tmp);
+	bool dma_chg = dv_dg_panel_changed(&s->tmp);
 	bool masked = (now(s, DV_SLOT_DMA_MASK, chip) & bit) != 0;
 	bool active = moved || level(s, DV_SLOT_BUS_DACK, 0, line) ||
 	              now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
@@ -1468,7 +1260,7 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 
 	/* NIC: its registers and the FIFOs as bars. */
 	dv_view_nic(v, &s->tmp);
-	bool nic_chg = panel_changed(&s->tmp);
+	bool nic_chg = dv_dg_panel_changed(&s->tmp);
 	char ntitle[96];
 	snprintf(ntitle, sizeof ntitle, "NIC at 0x%03x", v->now.st.nic.base);
 	draw_box(sc, s, nic, ntitle, nic_chg, DV_WC_boxfill, u);
