@@ -186,7 +186,11 @@ int dv_scene_box(struct dv_scene *sc, const char *name, int x, int y, int w, int
 
 void dv_scene_box_end(struct dv_scene *sc)
 {
-	sc->cur_box = -1;
+	/* A box inside a region ends into the region; a region ends into nothing. */
+	if (sc->cur_box != sc->cur_region)
+		sc->cur_box = sc->cur_region;
+	else
+		sc->cur_box = sc->cur_region = -1;
 }
 
 int dv_scene_hit(const struct dv_scene *sc, int x, int y)

@@ -1353,13 +1353,53 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 		draw_quit(sc, s, &L);
 }
 
+/* The presentation layout (ui/app/present.c), the window's buttons in its control row, and the
+ * overlays. */
+static void compose_present(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
+{
+	s->sc = sc;
+	struct dv_present *p = &s->present;
+	char state[64], cue[32];
+	dv_play_cue(&s->play, false, cue, sizeof cue);
+	snprintf(state, sizeof state, "%s%s%s%s", s->demo ? "DEMO " : "",
+	         s->playing ? "playing" : "paused", cue[0] ? " " : "", cue);
+	p->ask = dv_sdl_current_ask(s);
+	p->input = s->input ? s->inbuf : NULL;
+	p->state = state;
+	p->own_controls = !s->snapshot;
+	dv_present_compose(p, sc);
+	s->tim_first = p->tim_first;
+	s->tim_colw = p->tim_colw;
+	struct layout L;
+	memset(&L, 0, sizeof L);
+	L.W = W;
+	L.H = H;
+	L.u = H / 360 > 0 ? H / 360 : 1;
+	struct dv_prect c = p->region[DV_PR_CONTROLS];
+	L.controls = (SDL_Rect){ c.x, c.y, c.w, c.h };
+	L.cpu.x = p->region[DV_PR_TITLE].x;
+	if (!s->snapshot)
+		draw_controls(sc, s, &L);
+	if (s->help)
+		draw_help(sc, s, &L);
+	else if (s->explain)
+		draw_explain(sc, s, &L);
+	else
+		draw_tooltip(sc, s, &L);
+	if (s->ask_quit)
+		draw_quit(sc, s, &L);
+}
+
 void dv_sdl_compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 {
 	dv_scene_reset(sc, W, H);
 	fill(sc, 0, 0, W, H, DV_WC_bg);
 	if (!dv_sdl_fonts_for(s, H))
 		return;
-	compose(s, sc, W, H);
+	if (dv_sdl_presenting(s))
+		compose_present(s, sc, W, H);
+	else
+		compose(s, sc, W, H);
 	s->sc = NULL;
 }
 

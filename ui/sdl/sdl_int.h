@@ -12,6 +12,7 @@
 
 #include "lesson.h"
 #include "play.h"
+#include "present.h"
 #include "scene.h"
 #include "session.h"
 #include "sdlui.h"
@@ -78,6 +79,9 @@ struct dv_sdl {
 	/* the last frame as a scene (its hits answer clicks and hovers); sc: the scene being
 	 * composed */
 	struct dv_scene scene, *sc;
+	/* the presentation layout and its narration's scroll */
+	struct dv_present present;
+	bool snapshot; /* drawing for `dmaviz snapshot`: no buttons in the control row */
 	/* fonts of other sizes a scene asked for (the presentation layout) */
 	struct dv_font extra[4];
 	/* the mouse */
@@ -113,6 +117,8 @@ void dv_sdl_compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H);
 void dv_sdl_render(struct dv_sdl *s, SDL_Renderer *r, const struct dv_scene *sc);
 /* A scene's text measures from the window's fonts (ctx: the struct dv_sdl). */
 void dv_sdl_metrics(void *ctx, int px, struct dv_scene_font *out);
+/* Is the presentation layout shown (--projector, --large, fullscreen)? */
+bool dv_sdl_presenting(const struct dv_sdl *s);
 /* Is lesson step k shown (numbered or narrated)? */
 bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k);
 

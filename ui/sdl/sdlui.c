@@ -150,11 +150,12 @@ static bool font_open(struct dv_sdl *s, struct dv_font *f, int px)
  * than 9 points at the display's DPI (a small window on a dense screen stays readable). */
 bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 {
-	if (s->font_h == h && s->font_large == s->opt.large && s->small.reg)
+	bool large = dv_sdl_presenting(s);
+	if (s->font_h == h && s->font_large == large && s->small.reg)
 		return true;
 	int sp = h * 17 / 720, bp = h * 23 / 720;
-	if (s->opt.large)
-		sp = sp * 14 / 10, bp = bp * 14 / 10;
+	if (large) /* the presentation layout's sizes (present.h) */
+		sp = dv_present_value_px(h), bp = dv_present_narr_px(h);
 	/* Never below 9 points on the display (its DPI, when the window knows it), nor 8 px. */
 	int floor_px = s->min_px > 8 ? s->min_px : 8;
 	if (sp < floor_px)
@@ -164,7 +165,7 @@ bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 	if (!font_open(s, &s->small, sp) || !font_open(s, &s->big, bp))
 		return false;
 	s->font_h = h;
-	s->font_large = s->opt.large;
+	s->font_large = large;
 	return true;
 }
 
@@ -184,6 +185,11 @@ const struct dv_font *dv_sdl_font_px(struct dv_sdl *s, int px)
 }
 
 /* ---- the lesson ------------------------------------------------------------------------------- */
+
+bool dv_sdl_presenting(const struct dv_sdl *s)
+{
+	return s->opt.present || s->opt.large || s->fullscreen;
+}
 
 bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k)
 {
@@ -220,6 +226,8 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 		return false;
 	dv_session_close(s->ss);
 	s->ss = ss;
+	s->present.ss = ss;
+	s->present.narr_at_pos = SIZE_MAX;
 	if (s->progress && !s->demo)
 		dv_session_set_progress(ss, s->progress);
 	s->ss->msg[0] = '\0';
@@ -261,6 +269,7 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	s->speed = DEFAULT_SPEED;
 	s->hover = -1;
 	dv_scene_init(&s->scene, dv_sdl_metrics, s);
+	dv_present_init(&s->present, NULL);
 	dv_vpanel_init(&s->narr);
 	dv_vpanel_init(&s->mem);
 	dv_vpanel_init(&s->tmp);
@@ -297,6 +306,7 @@ void dv_sdl_close(struct dv_sdl *s)
 		return;
 	dv_sdl_fonts_close(s);
 	dv_scene_finish(&s->scene);
+	dv_present_finish(&s->present);
 	dv_session_close(s->ss);
 	dv_vpanel_finish(&s->narr);
 	dv_vpanel_finish(&s->mem);
@@ -310,10 +320,7 @@ void dv_sdl_close(struct dv_sdl *s)
 
 static int step_index(const struct dv_sdl *s, unsigned n)
 {
-	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++)
-		if (dv_sdl_step_shown(s, k) && dv_view_step_number(&s->ss->view, k) == n)
-			return (int)k;
-	return -1;
+	return dv_present_step_index(s->ss, n);
 }
 
 bool dv_sdl_goto_step(struct dv_sdl *s, unsigned n)
@@ -891,10 +898,12 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 	case DV_ACT_SCROLL_UP:
 		s->narr_scroll = s->narr_scroll > 3 ? s->narr_scroll - 3 : 0;
 		s->narr_manual = true;
+		dv_present_scroll(&s->present, -3);
 		break;
 	case DV_ACT_SCROLL_DOWN:
 		s->narr_scroll += 3; /* clamped when drawn */
 		s->narr_manual = true;
+		dv_present_scroll(&s->present, 3); /* clamped when laid out */
 		break;
 	case DV_ACT_SIDE_TAB:
 		s->side_tab = (enum dv_side)((s->side_tab + 1) % DV_SIDE_COUNT);
@@ -902,7 +911,8 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 	case DV_ACT_SCREENSHOT: screenshot_key(s); break;
 	case DV_ACT_LARGE:
 		s->opt.large = !s->opt.large;
-		snprintf(s->status, sizeof s->status, "large text %s", s->opt.large ? "on" : "off");
+		snprintf(s->status, sizeof s->status, "presentation layout %s",
+		         dv_sdl_presenting(s) ? "on" : "off");
 		break;
 	case DV_ACT_CONTRAST:
 		s->opt.contrast = !s->opt.contrast;
@@ -1104,6 +1114,26 @@ bool dv_sdl_screenshot(struct dv_sdl *s, int w, int h, const char *file, char *e
 	SDL_DestroyRenderer(r);
 	SDL_FreeSurface(surf);
 	s->font_h = 0; /* the fonts were for that size */
+	return ok;
+}
+
+bool dv_sdl_snapshot(const char *path, const struct dv_sdl_options *o, unsigned n, unsigned b,
+                     int w, int h, const char *file, char *err, size_t errlen)
+{
+	struct dv_sdl *s = dv_sdl_open(path, o, err, errlen);
+	if (!s)
+		return false;
+	/* The session stays ungated (the way to the moment passes questions); the question at
+	 * the moment is drawn, unanswered, as the SVG draws it. */
+	s->opt.ungated = false;
+	s->snapshot = true;
+	bool ok = dv_present_goto(s->ss, n, b);
+	if (!ok)
+		snprintf(err, errlen, "%s has no step %u%s", path, n,
+		         b ? " with that many beats" : "");
+	else
+		ok = dv_sdl_screenshot(s, w, h, file, err, errlen);
+	dv_sdl_close(s);
 	return ok;
 }
 
