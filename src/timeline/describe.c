@@ -128,6 +128,19 @@ void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size)
 		         yesno(a.dma.write_to_device));
 }
 
+const char *dv_call_result_words(enum dv_call c, uint32_t value, char *buf, size_t size)
+{
+	if (c == DV_CALL_SETUP_DMA_TRANSFER || c == DV_CALL_COMPLETE_DMA_TRANSFER ||
+	    c == DV_CALL_REGISTER_DMA_CHANNEL || c == DV_CALL_MINIPORT_INITIALIZE ||
+	    c == DV_CALL_MINIPORT_SEND || c == DV_CALL_REGISTER_INTERRUPT)
+		snprintf(buf, size, "%s", dv_ndis_status_name((int32_t)value));
+	else if (c == DV_CALL_READ_DMA_COUNTER || c == DV_CALL_HAL_READ_DMA_COUNTER)
+		snprintf(buf, size, "%u bytes remaining", value);
+	else if (size > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev, char *buf,
                           size_t size)
 {
@@ -242,16 +255,9 @@ void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis,
 	case DV_EV_CALL: describe_call(ndis, ev, buf, size); break;
 	case DV_EV_RETURN: {
 		const char *cn = dv_call_name((enum dv_call)ev->slot);
-		enum dv_call c = (enum dv_call)ev->slot;
-		if (c == DV_CALL_SETUP_DMA_TRANSFER || c == DV_CALL_COMPLETE_DMA_TRANSFER ||
-		    c == DV_CALL_REGISTER_DMA_CHANNEL || c == DV_CALL_MINIPORT_INITIALIZE ||
-		    c == DV_CALL_MINIPORT_SEND || c == DV_CALL_REGISTER_INTERRUPT)
-			snprintf(buf, size, "%s returned %s", cn,
-			         dv_ndis_status_name((int32_t)ev->new_value));
-		else if (c == DV_CALL_READ_DMA_COUNTER || c == DV_CALL_HAL_READ_DMA_COUNTER)
-			snprintf(buf, size, "%s returned %u bytes remaining", cn, ev->new_value);
-		else
-			snprintf(buf, size, "%s returned", cn);
+		char res[48];
+		dv_call_result_words((enum dv_call)ev->slot, ev->new_value, res, sizeof res);
+		snprintf(buf, size, "%s returned%s%s", cn, res[0] ? " " : "", res);
 		break;
 	}
 	case DV_EV_VERIFIER:

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calls.h"
 #include "trace.h"
 
 struct dv_sim;
@@ -21,6 +22,9 @@ const char *dv_nic_bits(unsigned reg, uint32_t value, char *buf, size_t size);
  * WriteToDevice TRUE)". Other calls: their name and "(...)". */
 struct dv_call_record;
 void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size);
+/* What a call's DV_EV_RETURN value says: its NDIS_STATUS ("NDIS_STATUS_SUCCESS") for calls
+ * that return one, "4036 bytes remaining" for the DMA counters, "" for the rest. */
+const char *dv_call_result_words(enum dv_call c, uint32_t value, char *buf, size_t size);
 /* One event in words. ndis may be NULL (calls then show without arguments). */
 void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis,
                        const struct dv_event *ev, char *buf, size_t size);

@@ -732,13 +732,11 @@ void dv_view_count_words(const struct dv_view *v, unsigned ch, bool terse, char 
 		         terse ? "" : " ");
 }
 
-/* The channel the lesson is about now: the last channel an event named or programmed, else
- * the one the lesson's machine line gave the NIC. */
-static unsigned active_channel(const struct dv_view *v)
+unsigned dv_view_active_channel(const struct dv_view *v)
 {
 	const struct dv_trace *t = dv_sim_trace(v->sim);
 	for (size_t i = v->pos; i-- > 0;) {
-		int ch = channel_of_event(&t->ev[i]);
+		int ch = channel_of_event(dv_trace_at(t, i));
 		if (ch >= 0)
 			return (unsigned)ch;
 	}
@@ -749,7 +747,7 @@ static unsigned active_channel(const struct dv_view *v)
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
 {
 	dv_vpanel_clear(p);
-	unsigned ch = active_channel(v), chip = ch / 4, bit = 1u << (ch % 4);
+	unsigned ch = dv_view_active_channel(v), chip = ch / 4, bit = 1u << (ch % 4);
 	snprintf(p->title, sizeof p->title, "8237A DMA%u channel %u (%s)", chip + 1, ch,
 	         chip ? "16-bit" : "8-bit");
 	struct dv_vline *l = new_line(p);
@@ -934,13 +932,11 @@ static void wrapped_line(struct dv_vpanel *p, size_t width, enum dv_role r1, con
 	free(tmp.roles);
 }
 
-/* Does a DMA handle stand for channel ch at the cursor: the last NdisMRegisterDmaChannel for
- * it returned NDIS_STATUS_SUCCESS and no Deregister came after? */
-static bool dma_registered(const struct dv_view *v, unsigned ch)
+bool dv_view_dma_registered(const struct dv_view *v, unsigned ch)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *t = dv_sim_trace(v->sim);
 	for (size_t i = v->pos; i-- > 0;) {
-		const struct dv_event *e = &ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
 			return false;
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_REGISTER_DMA_CHANNEL &&
@@ -950,23 +946,25 @@ static bool dma_registered(const struct dv_view *v, unsigned ch)
 	return false;
 }
 
-/* NDIS_DMA_BLOCK.InProgress of channel ch's handle at the cursor, as ndis_dma.c holds it: set
- * inside a Setup that passed its checks, just before its KeFlushIoBuffers; cleared inside a
- * Complete once IoFlushAdapterBuffers returned, and by a Deregister. */
-static bool dma_in_progress(const struct dv_view *v, unsigned ch)
+/* InProgress is set by the KeFlushIoBuffers of a Setup that passed its checks (ndis_dma.c). */
+bool dv_view_dma_in_progress(const struct dv_view *v, unsigned ch, size_t *since)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *t = dv_sim_trace(v->sim);
 	for (size_t i = v->pos; i-- > 0;) {
-		const struct dv_event *e = &ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS &&
-		    e->chan == ch)
+		    e->chan == ch) {
+			if (since)
+				*since = i;
 			return true;
-		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_IO_FLUSH_ADAPTER_BUFFERS &&
-		    e->chan == ch)
-			return false;
-		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
-			return false;
+		}
+		if ((e->kind == DV_EV_RETURN && e->slot == DV_CALL_IO_FLUSH_ADAPTER_BUFFERS &&
+		     e->chan == ch) ||
+		    (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL))
+			break;
 	}
+	if (since)
+		*since = SIZE_MAX;
 	return false;
 }
 
@@ -1028,9 +1026,9 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	}
 	/* The title: the channel's busy state as the model holds it, or that no handle stands for
 	 * it (a refused registration, or after the Deregister). */
-	if (ch >= 0 && dma_registered(v, (unsigned)ch))
+	if (ch >= 0 && dv_view_dma_registered(v, (unsigned)ch))
 		snprintf(p->title, sizeof p->title, "NDIS: channel %d InProgress %s", ch,
-		         dma_in_progress(v, (unsigned)ch) ? "TRUE (busy)" : "FALSE");
+		         dv_view_dma_in_progress(v, (unsigned)ch, NULL) ? "TRUE (busy)" : "FALSE");
 	else if (ch >= 0)
 		snprintf(p->title, sizeof p->title, "NDIS: channel %d not registered", ch);
 	/* The calls running now, outermost first. */
@@ -1416,7 +1414,7 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	v->timing_first = out->first = first;
 	v->timing_ncols = out->ncols = ncols;
 	/* The lesson's channel: the one the 8237A panel shows, whichever chip it is on. */
-	unsigned ch = active_channel(v), irq = v->now.st.nic.irq & 15;
+	unsigned ch = dv_view_active_channel(v), irq = v->now.st.nic.irq & 15;
 	snprintf(out->name[SIG_DREQ], sizeof out->name[0], "DREQ%u", ch);
 	snprintf(out->name[SIG_HRQ], sizeof out->name[0], "HRQ");
 	snprintf(out->name[SIG_HLDA], sizeof out->name[0], "HLDA");
@@ -1480,7 +1478,7 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer)
 {
 	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
-	unsigned ch = active_channel(v);
+	unsigned ch = dv_view_active_channel(v);
 	size_t last = SIZE_MAX;
 	/* The last transfer of the current move: the bytes it changed are what to see. */
 	for (size_t i = v->pos; i-- > v->from && last == SIZE_MAX;)

@@ -188,6 +188,19 @@ const char *dv_view_gran_name(enum dv_gran g);
  * terse leaves out "bytes" (a narrow pane). */
 void dv_view_count_words(const struct dv_view *v, unsigned ch, bool terse, char *buf, size_t size);
 
+/* The channel the lesson is about at the cursor: the last channel an event named or
+ * programmed (a transfer, a call on a DMA handle, a write to its registers), else the one the
+ * lesson's machine line gave the NIC; never channel 4, the cascade. */
+unsigned dv_view_active_channel(const struct dv_view *v);
+/* Does a DMA handle stand for channel ch at the cursor: the last NdisMRegisterDmaChannel for
+ * it returned NDIS_STATUS_SUCCESS and no Deregister came after? */
+bool dv_view_dma_registered(const struct dv_view *v, unsigned ch);
+/* NDIS_DMA_BLOCK.InProgress of channel ch's handle at the cursor, as ndis_dma.c holds it: set
+ * inside a Setup that passed its checks, just before its KeFlushIoBuffers; cleared inside a
+ * Complete once IoFlushAdapterBuffers returned, and by a Deregister. *since (may be NULL)
+ * gets the index of that KeFlushIoBuffers call event (SIZE_MAX when not in progress). */
+bool dv_view_dma_in_progress(const struct dv_view *v, unsigned ch, size_t *since);
+
 /* The panels. width is the room in cells for wrapped text (narration) and the source lines;
  * rows is how many lines a panel may use (the event log and source show that many). */
 void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width);
