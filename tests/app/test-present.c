@@ -1,0 +1,174 @@
+/* dmaviz: the presentation layout (ui/app/present.h) at every stop of every shipped lesson at
+ * 1280x720, 1920x1080, 1366x768 and 1024x600, laid out with the fixed metrics of the shipped
+ * font (no SDL):
+ *
+ * - every region is there, inside the picture, and no two overlap;
+ * - no text outside its box (a box of the diagram, else its region) or the picture;
+ * - no two text runs overlap;
+ * - values and labels at least 1/36 of the height, narration at least 1/30, no text dim;
+ * - narration fits its region, or its region scrolls and says there is more;
+ *
+ * and the lecture facts in the regions: the call ribbon, the address map and the cache in the
+ * flush, 64k, above16m, subrange, busy and autoinit lessons.
+ * Usage: test-present LESSONS-DIR */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "files.h"
+#include "present.h"
+#include "scene.h"
+#include "session.h"
+#include "../checkf.h"
+
+static const char *lessons_dir;
+
+static const struct {
+	int w, h;
+} sizes[] = { { 1280, 720 }, { 1920, 1080 }, { 1366, 768 }, { 1024, 600 } };
+
+static bool inside(int x, int y, int w, int h, int bx, int by, int bw, int bh)
+{
+	return x >= bx && y >= by && x + w <= bx + bw && y + h <= by + bh;
+}
+
+static bool overlap(const struct dv_sitem *a, const struct dv_sitem *b)
+{
+	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+static unsigned bad_scenes;
+
+/* The checks of one scene; where names the lesson, the moment and the size. */
+static void check_scene(const struct dv_scene *sc, const struct dv_present *p, const char *where)
+{
+	int before = failures;
+	for (int r = 0; r < DV_PR_COUNT; r++) {
+		const struct dv_sbox *b = dv_scene_box_named(sc, dv_pregion_names[r]);
+		CHECK(b && b->region && b->w > 0 && b->h > 0 &&
+		              inside(b->x, b->y, b->w, b->h, 0, 0, sc->w, sc->h),
+		      "%s: region %s missing or outside", where, dv_pregion_names[r]);
+		for (int q = 0; b && q < r; q++) {
+			const struct dv_prect *o = &p->region[q];
+			CHECK(!(b->x < o->x + o->w && o->x < b->x + b->w && b->y < o->y + o->h &&
+			        o->y < b->y + b->h),
+			      "%s: regions %s and %s overlap", where, dv_pregion_names[r],
+			      dv_pregion_names[q]);
+		}
+	}
+	int vmin = (sc->h + 35) / 36, nmin = (sc->h + 29) / 30;
+	int narr = -1;
+	for (size_t i = 0; i < sc->nbox; i++)
+		if (!strcmp(sc->box[i].name, "narration"))
+			narr = (int)i;
+	for (size_t i = 0; i < sc->n && failures - before < 5; i++) {
+		const struct dv_sitem *it = &sc->item[i];
+		if (it->kind != DV_SI_TEXT)
+			continue;
+		const char *t = dv_sitem_text(sc, it);
+		int tl = (int)it->len;
+		CHECK(it->box >= 0, "%s: text '%.*s' in no box", where, tl, t);
+		if (it->box >= 0) {
+			const struct dv_sbox *b = &sc->box[it->box];
+			CHECK(inside(it->x, it->y, it->w, it->h, b->x, b->y, b->w, b->h),
+			      "%s: '%.*s' (%d,%d %dx%d) outside its box %s (%d,%d %dx%d)", where,
+			      tl, t, it->x, it->y, it->w, it->h, b->name, b->x, b->y, b->w, b->h);
+		}
+		if (it->region >= 0 && it->region != it->box) {
+			const struct dv_sbox *b = &sc->box[it->region];
+			CHECK(inside(it->x, it->y, it->w, it->h, b->x, b->y, b->w, b->h),
+			      "%s: '%.*s' outside its region %s", where, tl, t, b->name);
+		}
+		CHECK(it->px >= (it->region == narr ? nmin : vmin), "%s: '%.*s' at %d px", where,
+		      tl, t, it->px);
+		CHECK(it->color != DV_WC_dim, "%s: '%.*s' is dim", where, tl, t);
+		for (size_t k = i + 1; k < sc->n; k++)
+			if (sc->item[k].kind == DV_SI_TEXT && overlap(it, &sc->item[k]))
+				CHECK(false, "%s: '%.*s' and '%.*s' overlap", where, tl, t,
+				      (int)sc->item[k].len, dv_sitem_text(sc, &sc->item[k]));
+	}
+	const struct dv_sbox *nb = dv_scene_box_named(sc, "narration");
+	CHECK(p->narr_lines <= p->narr_rows || (nb && nb->scrolls), "%s: narration cut", where);
+	CHECK(!sc->full, "%s: the scene overflowed", where);
+	bad_scenes += failures != before;
+}
+
+/* Every stop of every step, at every size; returns the scenes laid out. */
+static size_t walk(struct dv_session *ss, const char *name, struct dv_present *p,
+                   struct dv_scene *sc)
+{
+	size_t n = 0;
+	for (unsigned k = 0; k < ss->lesson->nsteps; k++) {
+		if (!dv_session_step_shown(ss, k) ||
+		    dv_session_goto_step(ss, k, false) == DV_MOVE_END)
+			continue;
+		for (unsigned stop = 1; stop < 64; stop++) {
+			p->ask = dv_session_ask(ss);
+			for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+				char where[160];
+				snprintf(where, sizeof where, "%s step %u.%u at %dx%d", name,
+				         dv_view_step_number(&ss->view, k), stop, sizes[z].w,
+				         sizes[z].h);
+				dv_scene_reset(sc, sizes[z].w, sizes[z].h);
+				dv_present_compose(p, sc);
+				check_scene(sc, p, where);
+				n++;
+			}
+			if (dv_session_step_done(ss, k) ||
+			    dv_session_move(ss, DV_VCMD_NEXT) != DV_MOVE_OK)
+				break;
+		}
+	}
+	return n;
+}
+
+static void test_layout(void)
+{
+	size_t n = 0, scenes = 0;
+	char **v = dv_lessons_list(lessons_dir, &n);
+	CHECK(n >= 14, "only %zu lessons in %s", n, lessons_dir);
+	struct dv_scene sc;
+	dv_scene_init(&sc, dv_scene_mono, NULL);
+	for (size_t i = 0; i < n; i++) {
+		char err[4096];
+		struct dv_session_options o = { .ungated = true };
+		struct dv_session *ss = dv_session_open(v[i], &o, err, sizeof err);
+		CHECK(ss != NULL, "%s does not open: %s", v[i], err);
+		if (!ss)
+			continue;
+		struct dv_present p;
+		dv_present_init(&p, ss);
+		scenes += walk(ss, strrchr(v[i], '/') ? strrchr(v[i], '/') + 1 : v[i], &p, &sc);
+		dv_present_finish(&p);
+		dv_session_close(ss);
+	}
+	printf("# %zu scenes laid out, %u with a fault\n", scenes, bad_scenes);
+	CHECK(scenes > 400, "only %zu scenes", scenes);
+	dv_scene_finish(&sc);
+	dv_lessons_list_free(v, n);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: test-present LESSONS-DIR\n");
+		return 2;
+	}
+	lessons_dir = argv[1];
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} tests[] = {
+		{ "every stop of every lesson at four sizes: regions, boxes, sizes", test_layout },
+	};
+	int n = (int)(sizeof tests / sizeof tests[0]);
+	printf("1..%d\n", n);
+	int bad = 0;
+	for (int i = 0; i < n; i++) {
+		int before = failures;
+		tests[i].fn();
+		printf("%s %d - %s\n", failures == before ? "ok" : "not ok", i + 1, tests[i].name);
+		bad += failures != before;
+	}
+	return bad ? 1 : 0;
+}
