@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "files.h"
+#include "lecture.h"
 #include "present.h"
 #include "scene.h"
 #include "session.h"
@@ -148,6 +149,100 @@ static void test_layout(void)
 	dv_lessons_list_free(v, n);
 }
 
+/* ---- the lecture facts in the regions ---------------------------------------------------------- */
+
+/* Does a text run of region name contain needle? */
+static bool region_has(const struct dv_scene *sc, const char *name, const char *needle)
+{
+	const struct dv_sbox *r = dv_scene_box_named(sc, name);
+	size_t nl = strlen(needle);
+	for (size_t i = 0; r && i < sc->n; i++) {
+		const struct dv_sitem *it = &sc->item[i];
+		if (it->kind != DV_SI_TEXT || it->region < 0 || &sc->box[it->region] != r)
+			continue;
+		const char *t = dv_sitem_text(sc, it);
+		for (size_t k = 0; k + nl <= it->len; k++)
+			if (!memcmp(t + k, needle, nl))
+				return true;
+	}
+	return false;
+}
+
+/* What a lesson must show somewhere in its walk: a text in a region, or a hit. */
+struct want {
+	const char *lesson, *region, *text, *hit;
+	bool seen;
+};
+
+static void test_lecture(void)
+{
+	struct want w[] = {
+		{ "06-busy", "ribbon", "NDIS_STATUS_RESOURCES", NULL, false },
+		{ "06-busy", "ribbon", "receive in progress", "ribbon:badge", false },
+		{ "08-64k", "map", "crosses 0x020000, wraps to 0x010000", "wrap", false },
+		{ "09-above16m", "map", "above 16 MiB", "line16m", false },
+		{ "09-above16m", "map", "copied back", "bounce", false },
+		{ "07-subrange", "ribbon", "Offset", "subrange", false },
+		{ "10-flush", "map", "STALE", "cache", false },
+		{ "10-flush", "map", "fresh", "cache", false },
+		{ "13-autoinit", "map", "ring write", "ring:pointer", false },
+	};
+	size_t nw = sizeof w / sizeof w[0], n = 0;
+	char **v = dv_lessons_list(lessons_dir, &n);
+	struct dv_scene sc;
+	dv_scene_init(&sc, dv_scene_mono, NULL);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = strrchr(v[i], '/') ? strrchr(v[i], '/') + 1 : v[i];
+		bool wanted = false;
+		for (size_t k = 0; k < nw; k++)
+			wanted |= !strncmp(name, w[k].lesson, strlen(w[k].lesson));
+		if (!wanted)
+			continue;
+		char err[4096];
+		struct dv_session_options o = { .ungated = true };
+		struct dv_session *ss = dv_session_open(v[i], &o, err, sizeof err);
+		if (!ss)
+			continue;
+		struct dv_present p;
+		dv_present_init(&p, ss);
+		for (unsigned st = 0; st < ss->lesson->nsteps; st++) {
+			if (!dv_session_step_shown(ss, st) ||
+			    dv_session_goto_step(ss, st, false) == DV_MOVE_END)
+				continue;
+			for (unsigned stop = 1; stop < 64; stop++) {
+				p.ask = dv_session_ask(ss);
+				dv_scene_reset(&sc, 1280, 720);
+				dv_present_compose(&p, &sc);
+				/* The ribbon says the lecture's call, as far as its width allows. */
+				struct dv_lect_ribbon rb;
+				dv_lecture_ribbon(&ss->view, &rb);
+				char head[24];
+				size_t hl = strlen(rb.text) < 23 ? strlen(rb.text) : 23;
+				memcpy(head, rb.text, hl);
+				head[hl] = '\0';
+				CHECK(!rb.has_call || region_has(&sc, "ribbon", head),
+				      "%s step %u: the ribbon does not say '%s'", name, st,
+				      rb.text);
+				for (size_t k = 0; k < nw; k++)
+					if (!strncmp(name, w[k].lesson, strlen(w[k].lesson)) &&
+					    region_has(&sc, w[k].region, w[k].text) &&
+					    (!w[k].hit || dv_scene_hit_named(&sc, w[k].hit)))
+						w[k].seen = true;
+				if (dv_session_step_done(ss, st) ||
+				    dv_session_move(ss, DV_VCMD_NEXT) != DV_MOVE_OK)
+					break;
+			}
+		}
+		dv_present_finish(&p);
+		dv_session_close(ss);
+	}
+	for (size_t k = 0; k < nw; k++)
+		CHECK(w[k].seen, "%s never shows '%s' in its %s region%s%s", w[k].lesson, w[k].text,
+		      w[k].region, w[k].hit ? " with a hit " : "", w[k].hit ? w[k].hit : "");
+	dv_scene_finish(&sc);
+	dv_lessons_list_free(v, n);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -160,6 +255,8 @@ int main(int argc, char **argv)
 		void (*fn)(void);
 	} tests[] = {
 		{ "every stop of every lesson at four sizes: regions, boxes, sizes", test_layout },
+		{ "the ribbon, the address map and the cache carry the lecture facts",
+		  test_lecture },
 	};
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	printf("1..%d\n", n);

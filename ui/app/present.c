@@ -9,6 +9,7 @@
 #include "describe.h"
 #include "diagram.h"
 #include "dma8237.h"
+#include "lecture.h"
 #include "lesson.h"
 #include "sim.h"
 
@@ -24,6 +25,13 @@ struct ctx {
 	int g;                       /* the gap unit: 4 px at 720 lines */
 	unsigned ch, nch;            /* the lesson's channel; the NIC's */
 	struct dv_dg_moves mv;
+	/* the lecture facts of the moment (lecture.h) */
+	struct dv_lect_ribbon rb;
+	struct dv_lect_map map;
+	struct dv_lect_cache cache;
+	/* the lines of the 8237A's box the ribbon's call wrote (bit k: line k) */
+	unsigned written;
+	struct dv_prect dma; /* where the 8237A's box is, for the ribbon's leader line */
 };
 
 int dv_present_value_px(int h)
@@ -155,7 +163,8 @@ static void box(struct ctx *c, const char *name, struct dv_prect b, const char *
 	snprintf(hit, sizeof hit, "box:%s", name);
 	dv_scene_hit_add(c->sc, b.x, b.y, b.w, b.h, NULL, hit);
 	dv_scene_box(c->sc, name, b.x + t, b.y + t, b.w - 2 * t, b.h - 2 * t, false);
-	int x = b.x + pad, w = b.w - 2 * pad, y = b.y + t;
+	/* The 8237A's box keeps a column at its right for the ribbon's leader marks. */
+	int x = b.x + pad, w = b.w - 2 * pad - (!strcmp(name, "dma") ? 4 * c->g : 0), y = b.y + t;
 	put(c, &c->fv, true, x, y, w, changed ? DV_WC_changed : DV_WC_head, title);
 	y += c->fv.lh;
 	for (size_t i = 0; i < c->p->box.n && y + c->fv.lh <= b.y + b.h - t; i++, y += c->fv.lh)
@@ -251,6 +260,7 @@ static void dma_lines(struct ctx *c, unsigned chip, unsigned bit)
 
 static void dma_box(struct ctx *c, struct dv_prect b)
 {
+	c->dma = b;
 	unsigned ch = c->ch, chip = ch / 4, bit = 1u << (ch % 4);
 	dv_vpanel_clear(&c->p->box);
 	dma_lines(c, chip, bit);
@@ -370,15 +380,110 @@ static void diagram(struct ctx *c, struct dv_prect r)
 
 /* ---- the call ribbon -------------------------------------------------------------------------- */
 
+/* The line of the 8237A's box (dma_lines' order) a register lands in, or -1. */
+static int dma_line_of(enum dv_slot slot)
+{
+	switch (slot) {
+	case DV_SLOT_DMA_ADDR:
+	case DV_SLOT_DMA_BASE_ADDR: return 0;
+	case DV_SLOT_DMA_COUNT:
+	case DV_SLOT_DMA_BASE_COUNT: return 1;
+	case DV_SLOT_DMA_MODE: return 3;
+	case DV_SLOT_DMA_MASK: return 4;
+	case DV_SLOT_PAGE: return 5;
+	default: return -1;
+	}
+}
+
+/* The lines of the 8237A's box the ribbon's call (or the last port write) wrote in the
+ * current move. */
+static unsigned written_lines(const struct dv_lect_ribbon *rb, unsigned ch)
+{
+	unsigned m = 0;
+	size_t n = !rb->fresh ? 0 : rb->nwrites < DV_LECT_WRITES ? rb->nwrites : DV_LECT_WRITES;
+	for (size_t i = 0; i <= n; i++) {
+		const struct dv_lect_write *w = i < n                          ? &rb->writes[i] :
+		                                rb->has_port && rb->port_fresh ? &rb->port :
+		                                                                 NULL;
+		int k = w ? dma_line_of(w->slot) : -1;
+		bool chip_reg = w && w->slot == DV_SLOT_DMA_MASK;
+		if (k >= 0 && (chip_reg ? w->index == ch / 4 : w->index == ch))
+			m |= 1u << k;
+	}
+	return m;
+}
+
+/* Leader lines from the ribbon up to the registers of the 8237A its call wrote: a mark at the
+ * right end of each such line of the box, joined by one line down to the ribbon. */
+static void leaders(struct ctx *c, struct dv_prect r)
+{
+	if (!c->written)
+		return;
+	int g = c->g, x = c->dma.x + c->dma.w - 3 * g, top = r.y;
+	int y0 = c->dma.y + g + c->fv.lh; /* the box's first value line */
+	for (int k = 0; k < 6; k++) {
+		if (!(c->written & (1u << k)))
+			continue;
+		int y = y0 + k * c->fv.lh + c->fv.lh / 2;
+		dv_scene_rect(c->sc, x - g, y - g, 2 * g, 2 * g, DV_WC_hilite);
+		if (y < top)
+			top = y;
+	}
+	dv_scene_line(c->sc, x, top, x, r.y, g / 2 > 0 ? g / 2 : 1, 0, 0, DV_WC_hilite);
+}
+
+/* The channel's badge at the right end of the ribbon's second line; returns its width. */
+static int badge(struct ctx *c, int x, int y, int w)
+{
+	const struct dv_lect_ribbon *rb = &c->rb;
+	if (!rb->badge[0])
+		return 0;
+	int bw = ((int)dv_vtext_cells(rb->badge, strlen(rb->badge)) + 2) * c->fv.cw;
+	if (bw > w / 2)
+		bw = w / 2;
+	dv_scene_rect(c->sc, x + w - bw, y, bw, c->fv.lh,
+	              rb->in_progress ? DV_WC_xfer : DV_WC_boxfill);
+	put(c, &c->fv, true, x + w - bw + c->fv.cw, y, bw - 2 * c->fv.cw,
+	    rb->in_progress ? DV_WC_hilite : DV_WC_text, rb->badge);
+	dv_scene_hit_add(c->sc, x + w - bw, y, bw, c->fv.lh, NULL, "ribbon:badge");
+	return bw;
+}
+
+/* The NDIS call with its arguments and result on the first line (a result that does not fit
+ * goes to the second line's right end: it is the point of the call), the last port write's
+ * caption and the channel's badge (who owns it, in progress) on the second. */
 static void ribbon(struct ctx *c, struct dv_prect r)
 {
-	int g = c->g, x = r.x + g, w = r.w - 2 * g;
+	const struct dv_lect_ribbon *rb = &c->rb;
+	int g = c->g, x = r.x + g, w = r.w - 2 * g, lh = c->fv.lh, y2 = r.y + g + lh;
 	dv_scene_rect(c->sc, r.x, r.y, r.w, r.h, DV_WC_panel);
-	size_t cells = (size_t)(w / c->fv.cw);
-	dv_view_ndis(c->v, &c->p->tmp, cells);
-	put(c, &c->fv, true, x, r.y + g, w, DV_WC_head, c->p->tmp.title);
-	for (size_t i = 0; i < c->p->tmp.n && i < 1; i++)
-		vline(c, &c->fv, x, r.y + g + c->fv.lh, w, &c->p->tmp.line[i]);
+	leaders(c, r);
+	int right = badge(c, x, y2, w);
+	enum dv_wcolor fg = rb->fresh ? DV_WC_hilite : DV_WC_text;
+	if (rb->has_call) {
+		const char *res = strstr(rb->text, " -> ");
+		size_t cells = dv_vtext_cells(rb->text, strlen(rb->text));
+		size_t n = strlen(rb->text);
+		if (res && (int)cells * c->fv.cw > w) {
+			n = (size_t)(res - rb->text);
+			int rw = (int)dv_vtext_cells(res, strlen(res)) * c->fv.cw;
+			right += c->fv.cw + put(c, &c->fv, true, x + w - right - c->fv.cw - rw, y2,
+			                        rw, fg, res + 1);
+		}
+		dv_scene_text(c->sc, c->fv.px, true, x, r.y + g, rb->text,
+		              dv_vtext_bytes_for(rb->text, n, (size_t)(w / c->fv.cw)), fg, -1);
+		dv_scene_hit_add(c->sc, x, r.y + g, w, lh, NULL, "ribbon:call");
+	} else {
+		put(c, &c->fv, false, x, r.y + g, w, DV_WC_text, "no NDIS call yet");
+	}
+	if (!rb->has_port)
+		return;
+	int cw = w - right - c->fv.cw;
+	size_t n = dv_vtext_bytes_for(rb->caption, strlen(rb->caption), (size_t)(cw / c->fv.cw));
+	dv_scene_text(c->sc, c->fv.px, rb->port_fresh, x, y2, rb->caption, n,
+	              rb->port_fresh ? DV_WC_on_changed : DV_WC_text,
+	              rb->port_fresh ? DV_WC_changed : -1);
+	dv_scene_hit_add(c->sc, x, y2, cw, lh, NULL, "ribbon:port");
 }
 
 /* ---- the address map -------------------------------------------------------------------------- */
@@ -387,18 +492,22 @@ static void ribbon(struct ctx *c, struct dv_prect r)
 static void bar(struct ctx *c, int x, int y, int w, int h, uint32_t total, uint32_t from,
                 uint32_t n, enum dv_wcolor col, const char *hit)
 {
-	if (!total)
+	if (!total || from >= total)
 		return;
+	if (n > total - from)
+		n = total - from;
 	int sx = x + (int)((int64_t)w * from / total), sw = (int)((int64_t)w * n / total);
-	if (sw < 2 && n)
-		sw = 2;
+	if (sw < c->g && n) /* a few bytes of a big scale still show */
+		sw = c->g;
+	if (sx + sw > x + w)
+		sx = x + w - sw;
 	dv_scene_rect(c->sc, sx, y, sw, h, col);
 	if (hit)
 		dv_scene_hit_add(c->sc, sx, y, sw, h, NULL, hit);
 }
 
 /* Two rows of 8 bytes around addr, as memory is at the cursor; a byte the move changed in the
- * changed role. */
+ * changed role, the byte at addr highlighted. */
 static void hex_rows(struct ctx *c, int x, int y, int w, uint32_t addr)
 {
 	uint32_t size = dv_sim_config(c->v->sim)->mem_size, row0 = addr & ~7u;
@@ -426,43 +535,198 @@ static void hex_rows(struct ctx *c, int x, int y, int w, uint32_t addr)
 	}
 }
 
-static void address_map(struct ctx *c, struct dv_prect r)
+/* An auto-initialize ring on its buffer's bar: each frame the NIC wrote (wrapping at the
+ * ring's end; colours alternate), the part a later lap wrote over as a gap, and the write
+ * pointer. */
+static void ring_marks(struct ctx *c, int x, int y, int w, uint32_t bc)
 {
-	int g = c->g, x = r.x + g, w = r.w - 2 * g, y = r.y + g / 2, lh = c->fv.lh;
-	dv_scene_rect(c->sc, r.x, r.y, r.w, r.h, DV_WC_panel);
-	struct dv_dg_setup si = dv_dg_setup_of(c->v, c->p->ss->run, c->ch);
-	if (!si.found) {
-		put(c, &c->fv, true, x, y, w, DV_WC_head, "Host memory");
-		put(c, &c->fv, false, x, y + lh, w, DV_WC_text, "no NdisMSetupDmaTransfer yet");
-		hex_rows(c, x, y + 4 * lh, w, si.mem_addr);
-		return;
+	const struct dv_lect_map *m = &c->map;
+	int g = c->g, bh = c->fv.lh - 2 * g;
+	uint32_t ring = m->prog_len ? m->prog_len : bc;
+	for (size_t i = 0; i < m->nframes && i < DV_LECT_FRAMES; i++) {
+		const struct dv_lect_frame *f = &m->frame[i];
+		uint32_t from = f->start + f->overwritten, len = f->len - f->overwritten;
+		enum dv_wcolor col = i % 2 ? DV_WC_moved : DV_WC_sub;
+		for (int part = 0; part < 2 && len; part++) {
+			uint32_t at = (m->offset + from % ring), in = ring - from % ring;
+			in = len < in ? len : in;
+			bar(c, x, y + g, w, bh, bc, at, in, col, NULL);
+			bar(c, x, y, w, c->fv.lh, bc, at, 1, DV_WC_head, NULL); /* its start */
+			from += in;
+			len -= in;
+		}
 	}
-	putf(c, &c->fv, true, x, y, w, DV_WC_head, "NDIS_BUFFER %u B at 0x%06x", si.bytecount,
-	     si.buf_phys);
-	y += lh;
-	int bh = lh - 2 * g;
+	uint32_t wp = m->offset + m->ring_write % ring;
+	int px = x + (int)((int64_t)w * wp / bc);
+	dv_scene_rect(c->sc, px - g, y, 2 * g, c->fv.lh, DV_WC_changed);
+	dv_scene_hit_add(c->sc, px - g, y, 2 * g, c->fv.lh, NULL, "ring:pointer");
+}
+
+/* The NDIS_BUFFER to the scale of its ByteCount: the Offset/Length subrange, the bytes moved
+ * (into the bounce buffer's copy when bounced), and labels with the numbers. */
+static void buffer_bar(struct ctx *c, int x, int y, int w)
+{
+	const struct dv_lect_map *m = &c->map;
+	int g = c->g, bh = c->fv.lh - 2 * g;
+	uint32_t bc = m->bytecount ? m->bytecount : 1;
 	dv_scene_rect(c->sc, x, y + g, w, bh, DV_WC_buf);
 	dv_scene_hit_add(c->sc, x, y + g, w, bh, NULL, "buffer");
-	uint32_t bc = si.bytecount ? si.bytecount : 1, off = si.offset < bc ? si.offset : bc;
-	uint32_t len = si.length <= bc - off ? si.length : bc - off;
-	bar(c, x, y + g, w, bh, bc, off, len, si.ok ? DV_WC_sub : DV_WC_error, "subrange");
-	if (!si.bounced && si.ok)
-		bar(c, x, y + g, w, bh, bc, off, (uint32_t)si.moved, DV_WC_moved, NULL);
+	bar(c, x, y + g, w, bh, bc, m->offset, m->length, m->out_of_range ? DV_WC_error : DV_WC_sub,
+	    "subrange");
+	if (m->ring) {
+		ring_marks(c, x, y, w, bc);
+		return;
+	}
+	uint32_t moved = c->map.bounced ?
+	                         (m->copy == DV_LECT_COPY_DONE ? m->copy_len : 0) :
+	                         (uint32_t)dv_dg_setup_of(c->v, c->p->ss->run, c->ch).moved;
+	bar(c, x, y + g, w, bh, bc, m->offset, moved, DV_WC_moved, NULL);
+}
+
+/* The 8237A's block to scale (64 KiB, 128 KiB for a word channel): the programmed range, the
+ * part past the boundary drawn where the counter really goes (the block's start), the write
+ * pointer, and a ring's frames. */
+static void block_bar(struct ctx *c, int x, int y, int w)
+{
+	const struct dv_lect_map *m = &c->map;
+	int g = c->g, bh = c->fv.lh - 2 * g;
+	uint32_t blk = m->block ? m->block : 0x10000, base = m->prog_phys - m->prog_phys % blk;
+	dv_scene_rect(c->sc, x, y + g, w, bh, DV_WC_boxfill);
+	dv_scene_hit_add(c->sc, x, y + g, w, bh, NULL, "block");
+	if (!m->programmed)
+		return;
+	uint32_t off = m->prog_phys - base, len = m->prog_len,
+	         in = len <= blk - off ? len : blk - off;
+	enum dv_wcolor col = m->bounced ? DV_WC_bounce : DV_WC_sub;
+	bar(c, x, y + g, w, bh, blk, off, in, col, "programmed");
+	if (in < len) /* the wrap: the counter carries out of its 16 bits, the page stays */
+		bar(c, x, y + g, w, bh, blk, 0, len - in, DV_WC_error, "wrap");
+	for (size_t i = 0; m->ring && i < m->nframes && i < DV_LECT_FRAMES; i++)
+		bar(c, x, y, w, c->fv.lh, blk, (off + m->frame[i].start) % blk, 1, DV_WC_head,
+		    NULL);
+	if (m->cur_phys >= base && m->cur_phys - base < blk)
+		bar(c, x, y, w, c->fv.lh, blk, m->cur_phys - base, 1, DV_WC_changed, "pointer");
+}
+
+/* All of memory to scale, for a buffer the 8237A cannot reach: the 16 MiB line its 24 address
+ * bits end at, the NDIS_BUFFER above it and the bounce buffer the HAL copies through. */
+static void memory_bar(struct ctx *c, int x, int y, int w)
+{
+	const struct dv_lect_map *m = &c->map;
+	int g = c->g, bh = c->fv.lh - 2 * g;
+	uint32_t line = m->line16m ? m->line16m : 0x1000000, total = m->mem_size;
+	if (total <= line)
+		total = line + line / 4;
+	dv_scene_rect(c->sc, x, y + g, w, bh, DV_WC_boxfill);
+	bar(c, x, y + g, w, bh, total, m->buf_phys, m->bytecount, DV_WC_buf, NULL);
+	if (m->bounced)
+		bar(c, x, y + g, w, bh, total, m->bounce_phys, m->bounce_len, DV_WC_bounce,
+		    "bounce");
+	int lx = x + (int)((int64_t)w * line / total);
+	dv_scene_rect(c->sc, lx - g / 2, y, g, c->fv.lh, DV_WC_error);
+	dv_scene_hit_add(c->sc, lx - g, y, 2 * g, c->fv.lh, NULL, "line16m");
+}
+
+/* What the bars mean, in numbers. */
+static void map_words(struct ctx *c, char *buf, size_t n)
+{
+	const struct dv_lect_map *m = &c->map;
+	size_t k = 0;
+#define ADD(...) (k += (size_t)snprintf(buf + k, k < n ? n - k : 0, __VA_ARGS__), k = k < n ? k : n)
+	if (m->has_buffer)
+		ADD("Offset %u Length %u", m->offset, m->length);
+	if (m->ring)
+		ADD("%sring write +%u lap %u, %zu frames", k ? "; " : "", m->ring_write, m->laps,
+		    m->frames_total);
+	else if (m->crosses)
+		ADD("%scrosses 0x%06x, wraps to 0x%06x", k ? "; " : "", m->boundary, m->wrap_to);
+	if (m->bounced && m->copy == DV_LECT_COPY_DONE)
+		ADD("%sbounce %06x: copied %s %u B", k ? "; " : "", m->bounce_phys,
+		    m->write_to_device ? "in" : "back", m->copy_len);
+	else if (m->bounced)
+		ADD("%sbounce %06x: copy back at Complete", k ? "; " : "", m->bounce_phys);
+#undef ADD
+}
+
+/* The cache's lines over the buffer (clean, dirty, stale), the last flush, and what a CPU read
+ * sees against what the device wrote. */
+static void cache_rows(struct ctx *c, int x, int y, int w)
+{
+	const struct dv_lect_cache *k = &c->cache;
+	int g = c->g, cw = c->fv.cw, lh = c->fv.lh;
+	int lx = x + put(c, &c->fv, true, x, y, w, DV_WC_head, "cache ");
+	int cell = cw, room = x + w - lx;
+	for (size_t i = 0; i < k->nlines && (int)(i + 1) * cell <= room / 2; i++) {
+		enum dv_lect_line st = k->line[i].state;
+		dv_scene_rect(c->sc, lx + (int)i * cell, y + g, cell - 1, lh - 2 * g,
+		              st == DV_LECT_LINE_DIRTY ? DV_WC_changed :
+		              st == DV_LECT_LINE_STALE ? DV_WC_error :
+		                                         DV_WC_sub);
+	}
+	int tx = lx +
+	         (int)(k->nlines < (size_t)(room / 2 / cell) ? k->nlines :
+	                                                       (size_t)(room / 2 / cell)) *
+	                 cell +
+	         cw;
+	putf(c, &c->fv, false, tx, y, x + w - tx, DV_WC_text, "%u dirty %u stale%s", k->ndirty,
+	     k->nstale,
+	     k->flush == DV_LECT_FLUSH_NONE      ? "" :
+	     k->flush == DV_LECT_FLUSH_WRITEBACK ? (k->flush_now ? ", FLUSH now" : ", flushed") :
+	                                           (k->flush_now ? ", INVALIDATE now" :
+	                                                           ", invalidated"));
+	dv_scene_hit_add(c->sc, x, y, w, lh, NULL, "cache");
 	y += lh;
-	if (si.ok && si.bounced) {
-		bar(c, x, y + g, w, bh, bc, off, len, DV_WC_bounce, "bounce");
-		bar(c, x, y + g, w, bh, bc, off, (uint32_t)si.moved, DV_WC_moved, NULL);
+	char cpu[3 * DV_LECT_READ + 1] = "", dev[3 * DV_LECT_READ + 1] = "";
+	size_t n = k->nread < 4 ? k->nread : 4;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(cpu + 3 * i, 4, "%02x ", k->cpu[i]);
+		snprintf(dev + 3 * i, 4, "%02x ", k->dev[i]);
+	}
+	putf(c, &c->fv, true, x, y, w, k->stale ? DV_WC_error : DV_WC_hilite,
+	     "CPU reads %sdevice %s%s", cpu, dev, k->stale ? "STALE" : "fresh");
+}
+
+static void address_map(struct ctx *c, struct dv_prect r)
+{
+	const struct dv_lect_map *m = &c->map;
+	int g = c->g, x = r.x + g, w = r.w - 2 * g, y = r.y + g / 2, lh = c->fv.lh;
+	dv_scene_rect(c->sc, r.x, r.y, r.w, r.h, DV_WC_panel);
+	if (m->has_buffer)
+		putf(c, &c->fv, true, x, y, w, DV_WC_head, "NDIS_BUFFER %s%s%u B at 0x%06x%s",
+		     m->buffer_name, m->buffer_name[0] ? ": " : "", m->bytecount, m->buf_phys,
+		     m->buf_above16m ? ", above 16 MiB" : "");
+	else
+		putf(c, &c->fv, true, x, y, w, DV_WC_head, "Physical memory, channel %u",
+		     m->channel);
+	y += lh;
+	int lw = 7 * c->fv.cw; /* the bars' labels */
+	put(c, &c->fv, false, x, y, lw, DV_WC_text, "buffer");
+	if (m->has_buffer)
+		buffer_bar(c, x + lw, y, w - lw);
+	y += lh;
+	/* The 8237A's block, by its first address (64 KiB; 128 KiB for a word channel). */
+	uint32_t blk = m->block ? m->block : 0x10000;
+	if (m->bounced || m->buf_above16m) {
+		put(c, &c->fv, false, x, y, lw, DV_WC_text, "memory");
+		memory_bar(c, x + lw, y, w - lw);
 	} else {
-		put(c, &c->fv, false, x, y, w, DV_WC_text,
-		    si.ok       ? "no bounce buffer" :
-		    si.returned ? "Setup refused: nothing programmed" :
-		                  "Setup running");
+		putf(c, &c->fv, false, x, y, lw, DV_WC_text, "%06x",
+		     m->prog_phys - m->prog_phys % blk);
+		block_bar(c, x + lw, y, w - lw);
 	}
 	y += lh;
-	putf(c, &c->fv, false, x, y, w, DV_WC_text, "Offset %u Length %u %s moved %zu%s", si.offset,
-	     si.length, si.write ? "send" : "recv", si.moved, si.completed ? " done" : "");
+	char words[256];
+	words[0] = '\0';
+	map_words(c, words, sizeof words);
+	if (!words[0] && m->programmed)
+		snprintf(words, sizeof words, "programmed 0x%06x, %u B", m->prog_phys, m->prog_len);
+	put(c, &c->fv, false, x, y, w, m->crosses || m->out_of_range ? DV_WC_error : DV_WC_text,
+	    words);
 	y += lh;
-	hex_rows(c, x, y, w, si.mem_addr);
+	if (c->cache.on && c->cache.nlines)
+		cache_rows(c, x, y, w);
+	else
+		hex_rows(c, x, y, w, dv_view_memory_addr(c->v, NULL));
 }
 
 /* ---- the timing diagram ----------------------------------------------------------------------- */
@@ -655,6 +919,10 @@ void dv_present_compose(struct dv_present *p, struct dv_scene *sc)
 	c.ch = dv_dg_active_channel(c.v, &p->tmp);
 	c.nch = dv_dg_nic_channel(c.v);
 	c.mv = dv_dg_moves_of(c.v);
+	dv_lecture_ribbon(c.v, &c.rb);
+	dv_lecture_map(c.v, &c.map);
+	dv_lecture_cache(c.v, &c.cache);
+	c.written = written_lines(&c.rb, c.ch);
 	regions(&c, w, h);
 	static void (*const draw[DV_PR_COUNT])(struct ctx *, struct dv_prect) = {
 		title_row, diagram, ribbon, address_map, timing, narration, controls
@@ -693,6 +961,13 @@ bool dv_present_goto(struct dv_session *ss, unsigned n, unsigned b)
 		m = dv_session_move(ss, DV_VCMD_NEXT);
 		ss->msg[0] = '\0';
 	}
+	/* Past a question (the way here does not stop at it), the picture shows what it asks:
+	 * so does the question, with its answer. At the question's own beat it stays open. */
+	int a = dv_session_ask(ss);
+	const struct dv_beat *cur = dv_session_beat(ss);
+	if (a >= 0 && !(cur && cur->kind == DV_BEAT_ASK && (int)cur->index == a))
+		dv_session_reveal(ss);
+	ss->msg[0] = '\0';
 	return m != DV_MOVE_END || b <= 1;
 }
 

@@ -70,9 +70,10 @@ void dv_present_compose(struct dv_present *p, struct dv_scene *sc);
 /* The lesson step numbered n as the learner counts them (an index), or -1. */
 int dv_present_step_index(const struct dv_session *ss, unsigned n);
 /* Puts the session at step n (as the learner counts them), beat b: 0 the step's end, else
- * its b-th stop (its paragraphs and questions one by one). A question the learner has not
- * answered holds the cursor there, unanswered. False when the lesson has no step n or the
- * step no stop b. */
+ * its b-th stop (its paragraphs and questions one by one). For a teacher's picture: in an
+ * ungated session the way passes questions; the question the narration shows is open at its
+ * own beat, and answered past it (the picture there shows what it asks). False when the
+ * lesson has no step n or the step no stop b. */
 bool dv_present_goto(struct dv_session *ss, unsigned n, unsigned b);
 /* Scrolls the narration by rows lines (negative: up), as the last compose laid it out. */
 void dv_present_scroll(struct dv_present *p, long rows);
