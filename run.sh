@@ -28,7 +28,7 @@ packages=(
 	scdoc             # the man pages in docs/
 	desktop-file-utils # desktop-file-validate checks assets/dmaviz.desktop
 	clang-format      # the format check (tests/lint): the tree as .clang-format says
-	libxml2-utils     # xmllint: the JUnit test reads the report with an independent parser
+	libxml2-utils     # xmllint: the JUnit test reads the report, the snapshot test the SVG, with an independent parser
 )
 
 cd "$(dirname "${BASH_SOURCE[0]}")"

@@ -243,6 +243,35 @@ static void test_lecture(void)
 	dv_lessons_list_free(v, n);
 }
 
+/* --notes: a step's whole narration and its questions with their answers. */
+static void test_notes(void)
+{
+	char path[4096], err[4096];
+	snprintf(path, sizeof path, "%s/03-send.lesson", lessons_dir);
+	struct dv_session_options o = { 0 };
+	struct dv_session *ss = dv_session_open(path, &o, err, sizeof err);
+	CHECK(ss != NULL, "%s: %s", path, err);
+	if (!ss)
+		return;
+	int k = dv_present_step_index(ss, 2);
+	FILE *f = tmpfile();
+	CHECK(k >= 0 && f, "send has no step 2");
+	if (k < 0 || !f)
+		return;
+	dv_present_notes(ss, (unsigned)k, f);
+	rewind(f);
+	char buf[16384];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	const struct dv_step *st = &ss->lesson->steps[k];
+	CHECK(strstr(buf, st->title) && st->nparas && strstr(buf, st->paras[st->nparas - 1]),
+	      "the notes lack the step's title or its last paragraph:\n%s", buf);
+	CHECK(strstr(buf, "Question: ") && strstr(buf, "  answer: 0x09"),
+	      "the notes lack the question and its answer:\n%s", buf);
+	dv_session_close(ss);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -257,6 +286,7 @@ int main(int argc, char **argv)
 		{ "every stop of every lesson at four sizes: regions, boxes, sizes", test_layout },
 		{ "the ribbon, the address map and the cache carry the lecture facts",
 		  test_lecture },
+		{ "the teacher's notes", test_notes },
 	};
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	printf("1..%d\n", n);

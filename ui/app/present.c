@@ -971,6 +971,37 @@ bool dv_present_goto(struct dv_session *ss, unsigned n, unsigned b)
 	return m != DV_MOVE_END || b <= 1;
 }
 
+void dv_present_notes(const struct dv_session *ss, unsigned k, FILE *f)
+{
+	const struct dv_lesson *ls = ss->lesson;
+	if (k >= ls->nsteps)
+		return;
+	const struct dv_step *st = &ls->steps[k];
+	fprintf(f, "==== %s: step %u: %s\n", ls->title ? ls->title : "",
+	        dv_view_step_number(&ss->view, k), st->title);
+	for (unsigned i = 0; i < st->nparas; i++)
+		fprintf(f, "\n%s\n", st->paras[i]);
+	for (unsigned a = 0; a < ls->nasks; a++) {
+		const struct dv_ask *q = ls->asks[a];
+		if (q->step != k)
+			continue;
+		fprintf(f, "\nQuestion: %s\n  answer:", q->question);
+		for (unsigned i = 0; i < q->nanswers; i++) {
+			if (q->answers[i].text)
+				fprintf(f, "%s %s", i ? " or" : "", q->answers[i].text);
+			else
+				fprintf(f, "%s 0x%x", i ? " or" : "", q->answers[i].num);
+		}
+		fputc('\n', f);
+		for (unsigned i = 0; i < q->nhints; i++)
+			fprintf(f, "  hint %u: %s\n", i + 1, q->hints[i]);
+		if (q->explain)
+			fprintf(f, "  why: %s\n", q->explain);
+	}
+	fputc('\n', f);
+	fflush(f);
+}
+
 void dv_present_scroll(struct dv_present *p, long rows)
 {
 	p->narr_manual = true;

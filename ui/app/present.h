@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "scene.h"
 #include "session.h"
@@ -75,6 +76,10 @@ int dv_present_step_index(const struct dv_session *ss, unsigned n);
  * own beat, and answered past it (the picture there shows what it asks). False when the
  * lesson has no step n or the step no stop b. */
 bool dv_present_goto(struct dv_session *ss, unsigned n, unsigned b);
+/* `dmaviz gui --notes`: the teacher's notes for lesson step k (an index) as plain text: the
+ * step's title, every paragraph of its narration, and each of its questions with the
+ * answers, the hints and the explanation (the teacher's screen, not the class's). */
+void dv_present_notes(const struct dv_session *ss, unsigned k, FILE *f);
 /* Scrolls the narration by rows lines (negative: up), as the last compose laid it out. */
 void dv_present_scroll(struct dv_present *p, long rows);
 

@@ -1156,7 +1156,13 @@ static void gui_usage(FILE *f)
 	      "  --demo             play every lesson of the course, looping, from the send's\n"
 	      "                     transfer; each question a pause to think, then its answer;\n"
 	      "                     any key takes over\n"
-	      "  --large            large text\n"
+	      "  --projector        the presentation layout: fixed regions (diagram, NDIS call\n"
+	      "                     ribbon, address map, timing, narration), text sized from\n"
+	      "                     the height; fullscreen shows it too\n"
+	      "  --large            the same presentation layout\n"
+	      "  --notes            the teacher's notes on standard output: each step's whole\n"
+	      "                     narration and its questions with their answers, as the\n"
+	      "                     window reaches it (for the teacher's own screen)\n"
 	      "  --theme NAME|FILE  the colours: dark (the default), light, high-contrast,\n"
 	      "                     colour-blind, or a .theme file (assets/themes)\n"
 	      "  --contrast         start in the high-contrast theme (the c key switches back)\n"
@@ -1179,9 +1185,21 @@ struct gui_args {
 	const char *lesson, *shot;
 	long at, play_ms;
 	int w, h;
-	bool demo, fullscreen;
+	bool demo, fullscreen, notes;
 	struct dv_sdl_options opt;
 };
+
+/* --notes: the step's notes on standard output when the window reaches a new step (or a new
+ * lesson, in the demo). */
+static void notes_follow(const struct dv_sdl *s, const struct dv_session **last_ss,
+                         unsigned *last_step)
+{
+	if (s->ss == *last_ss && s->ss->view.step == *last_step)
+		return;
+	*last_ss = s->ss;
+	*last_step = s->ss->view.step;
+	dv_present_notes(s->ss, s->ss->view.step, stdout);
+}
 
 /* Returns -1 to go on, else an exit status. */
 static int parse_gui_args(int argc, char **argv, struct gui_args *a)
@@ -1195,6 +1213,10 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 			a->demo = true;
 		} else if (!strcmp(o, "--large")) {
 			a->opt.large = true;
+		} else if (!strcmp(o, "--projector")) {
+			a->opt.present = true;
+		} else if (!strcmp(o, "--notes")) {
+			a->notes = true;
 		} else if (!strcmp(o, "--contrast")) {
 			a->opt.contrast = true;
 		} else if (!strcmp(o, "--theme") || !strncmp(o, "--theme=", 8)) {
@@ -1303,6 +1325,8 @@ static void to_pixels(SDL_Window *win, SDL_Renderer *r, int *x, int *y)
 
 static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 {
+	const struct dv_session *notes_ss = NULL;
+	unsigned notes_step = 0;
 	char wt[256];
 	snprintf(wt, sizeof wt, "dmaviz: %s",
 	         s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
@@ -1350,6 +1374,8 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 			dv_sdl_draw(s, r);
 			SDL_RenderPresent(r);
 			dirty = false;
+			if (a->notes)
+				notes_follow(s, &notes_ss, &notes_step);
 		}
 		/* Paused: sleep until an event (no CPU). Animating: wake for the next frame. */
 		int wait = dv_sdl_next_tick(s);
