@@ -9,7 +9,6 @@
 #include "describe.h"
 #include "diagram.h"
 #include "dma8237.h"
-#include "lecture.h"
 #include "lesson.h"
 #include "sim.h"
 
@@ -26,9 +25,9 @@ struct ctx {
 	unsigned ch, nch;            /* the lesson's channel; the NIC's */
 	struct dv_dg_moves mv;
 	/* the lecture facts of the moment (lecture.h) */
-	struct dv_lect_ribbon rb;
-	struct dv_lect_map map;
-	struct dv_lect_cache cache;
+	const struct dv_lect_ribbon *rbp;
+	const struct dv_lect_map *mapp;
+	const struct dv_lect_cache *cachep;
 	/* the lines of the 8237A's box the ribbon's call wrote (bit k: line k) */
 	unsigned written;
 	struct dv_prect dma; /* where the 8237A's box is, for the ribbon's leader line */
@@ -435,7 +434,7 @@ static void leaders(struct ctx *c, struct dv_prect r)
 /* The channel's badge at the right end of the ribbon's second line; returns its width. */
 static int badge(struct ctx *c, int x, int y, int w)
 {
-	const struct dv_lect_ribbon *rb = &c->rb;
+	const struct dv_lect_ribbon *rb = c->rbp;
 	if (!rb->badge[0])
 		return 0;
 	int bw = ((int)dv_vtext_cells(rb->badge, strlen(rb->badge)) + 2) * c->fv.cw;
@@ -454,7 +453,7 @@ static int badge(struct ctx *c, int x, int y, int w)
  * caption and the channel's badge (who owns it, in progress) on the second. */
 static void ribbon(struct ctx *c, struct dv_prect r)
 {
-	const struct dv_lect_ribbon *rb = &c->rb;
+	const struct dv_lect_ribbon *rb = c->rbp;
 	int g = c->g, x = r.x + g, w = r.w - 2 * g, lh = c->fv.lh, y2 = r.y + g + lh;
 	dv_scene_rect(c->sc, r.x, r.y, r.w, r.h, DV_WC_panel);
 	leaders(c, r);
@@ -540,7 +539,7 @@ static void hex_rows(struct ctx *c, int x, int y, int w, uint32_t addr)
  * pointer. */
 static void ring_marks(struct ctx *c, int x, int y, int w, uint32_t bc)
 {
-	const struct dv_lect_map *m = &c->map;
+	const struct dv_lect_map *m = c->mapp;
 	int g = c->g, bh = c->fv.lh - 2 * g;
 	uint32_t ring = m->prog_len ? m->prog_len : bc;
 	for (size_t i = 0; i < m->nframes && i < DV_LECT_FRAMES; i++) {
@@ -566,7 +565,7 @@ static void ring_marks(struct ctx *c, int x, int y, int w, uint32_t bc)
  * (into the bounce buffer's copy when bounced), and labels with the numbers. */
 static void buffer_bar(struct ctx *c, int x, int y, int w)
 {
-	const struct dv_lect_map *m = &c->map;
+	const struct dv_lect_map *m = c->mapp;
 	int g = c->g, bh = c->fv.lh - 2 * g;
 	uint32_t bc = m->bytecount ? m->bytecount : 1;
 	dv_scene_rect(c->sc, x, y + g, w, bh, DV_WC_buf);
@@ -577,7 +576,7 @@ static void buffer_bar(struct ctx *c, int x, int y, int w)
 		ring_marks(c, x, y, w, bc);
 		return;
 	}
-	uint32_t moved = c->map.bounced ?
+	uint32_t moved = c->mapp->bounced ?
 	                         (m->copy == DV_LECT_COPY_DONE ? m->copy_len : 0) :
 	                         (uint32_t)dv_dg_setup_of(c->v, c->p->ss->run, c->ch).moved;
 	bar(c, x, y + g, w, bh, bc, m->offset, moved, DV_WC_moved, NULL);
@@ -588,7 +587,7 @@ static void buffer_bar(struct ctx *c, int x, int y, int w)
  * pointer, and a ring's frames. */
 static void block_bar(struct ctx *c, int x, int y, int w)
 {
-	const struct dv_lect_map *m = &c->map;
+	const struct dv_lect_map *m = c->mapp;
 	int g = c->g, bh = c->fv.lh - 2 * g;
 	uint32_t blk = m->block ? m->block : 0x10000, base = m->prog_phys - m->prog_phys % blk;
 	dv_scene_rect(c->sc, x, y + g, w, bh, DV_WC_boxfill);
@@ -612,7 +611,7 @@ static void block_bar(struct ctx *c, int x, int y, int w)
  * bits end at, the NDIS_BUFFER above it and the bounce buffer the HAL copies through. */
 static void memory_bar(struct ctx *c, int x, int y, int w)
 {
-	const struct dv_lect_map *m = &c->map;
+	const struct dv_lect_map *m = c->mapp;
 	int g = c->g, bh = c->fv.lh - 2 * g;
 	uint32_t line = m->line16m ? m->line16m : 0x1000000, total = m->mem_size;
 	if (total <= line)
@@ -630,7 +629,7 @@ static void memory_bar(struct ctx *c, int x, int y, int w)
 /* What the bars mean, in numbers. */
 static void map_words(struct ctx *c, char *buf, size_t n)
 {
-	const struct dv_lect_map *m = &c->map;
+	const struct dv_lect_map *m = c->mapp;
 	size_t k = 0;
 #define ADD(...) (k += (size_t)snprintf(buf + k, k < n ? n - k : 0, __VA_ARGS__), k = k < n ? k : n)
 	if (m->has_buffer)
@@ -652,7 +651,7 @@ static void map_words(struct ctx *c, char *buf, size_t n)
  * sees against what the device wrote. */
 static void cache_rows(struct ctx *c, int x, int y, int w)
 {
-	const struct dv_lect_cache *k = &c->cache;
+	const struct dv_lect_cache *k = c->cachep;
 	int g = c->g, cw = c->fv.cw, lh = c->fv.lh;
 	int lx = x + put(c, &c->fv, true, x, y, w, DV_WC_head, "cache ");
 	int cell = cw, room = x + w - lx;
@@ -688,7 +687,7 @@ static void cache_rows(struct ctx *c, int x, int y, int w)
 
 static void address_map(struct ctx *c, struct dv_prect r)
 {
-	const struct dv_lect_map *m = &c->map;
+	const struct dv_lect_map *m = c->mapp;
 	int g = c->g, x = r.x + g, w = r.w - 2 * g, y = r.y + g / 2, lh = c->fv.lh;
 	dv_scene_rect(c->sc, r.x, r.y, r.w, r.h, DV_WC_panel);
 	if (m->has_buffer)
@@ -723,7 +722,7 @@ static void address_map(struct ctx *c, struct dv_prect r)
 	put(c, &c->fv, false, x, y, w, m->crosses || m->out_of_range ? DV_WC_error : DV_WC_text,
 	    words);
 	y += lh;
-	if (c->cache.on && c->cache.nlines)
+	if (c->cachep->on && c->cachep->nlines)
 		cache_rows(c, x, y, w);
 	else
 		hex_rows(c, x, y, w, dv_view_memory_addr(c->v, NULL));
@@ -919,10 +918,18 @@ void dv_present_compose(struct dv_present *p, struct dv_scene *sc)
 	c.ch = dv_dg_active_channel(c.v, &p->tmp);
 	c.nch = dv_dg_nic_channel(c.v);
 	c.mv = dv_dg_moves_of(c.v);
-	dv_lecture_ribbon(c.v, &c.rb);
-	dv_lecture_map(c.v, &c.map);
-	dv_lecture_cache(c.v, &c.cache);
-	c.written = written_lines(&c.rb, c.ch);
+	if (p->facts_ss != p->ss || p->facts_pos != c.v->pos || p->facts_from != c.v->from) {
+		dv_lecture_ribbon(c.v, &p->rb);
+		dv_lecture_map(c.v, &p->map);
+		dv_lecture_cache(c.v, &p->cache);
+		p->facts_ss = p->ss;
+		p->facts_pos = c.v->pos;
+		p->facts_from = c.v->from;
+	}
+	c.rbp = &p->rb;
+	c.mapp = &p->map;
+	c.cachep = &p->cache;
+	c.written = written_lines(c.rbp, c.ch);
 	regions(&c, w, h);
 	static void (*const draw[DV_PR_COUNT])(struct ctx *, struct dv_prect) = {
 		title_row, diagram, ribbon, address_map, timing, narration, controls

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lecture.h"
 #include "scene.h"
 #include "session.h"
 #include "view.h"
@@ -59,6 +60,13 @@ struct dv_present {
 	uint64_t tim_first; /* the timing diagram's first cycle and column width, as laid out */
 	int tim_colw;
 	struct dv_vpanel narr, tmp, box;
+	/* The lecture facts of the last moment composed (each walks the trace: a redraw of the
+	 * same moment, paused or hovering, reuses them), and that moment. */
+	struct dv_lect_ribbon rb;
+	struct dv_lect_map map;
+	struct dv_lect_cache cache;
+	const struct dv_session *facts_ss;
+	size_t facts_pos, facts_from;
 };
 
 void dv_present_init(struct dv_present *p, struct dv_session *ss);

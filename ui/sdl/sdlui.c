@@ -228,6 +228,7 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	s->ss = ss;
 	s->present.ss = ss;
 	s->present.narr_at_pos = SIZE_MAX;
+	s->present.facts_ss = NULL; /* a new session may stand where the old one did */
 	if (s->progress && !s->demo)
 		dv_session_set_progress(ss, s->progress);
 	s->ss->msg[0] = '\0';
