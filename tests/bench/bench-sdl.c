@@ -14,7 +14,9 @@
  *      bytes stream; until the step ends, or FRAMES_FAST frames.
  *   4. Paused: the same position redrawn without a tick (what an expose or a hover costs).
  *
- * For each: frames, mean, p50, p95 and max milliseconds per frame, and frames a second.
+ * For each: frames, mean, p50, p95 and max milliseconds per frame, and frames a second; and
+ * the mean CPU time of the thread per frame (CLOCK_THREAD_CPUTIME_ID), the figure to compare
+ * on a machine busy with other work.
  *
  * usage: bench-sdl SRCDIR [LESSON]   (LESSON relative to SRCDIR; default lessons/03-send.lesson)
  * Exit status 2 only when SDL, the renderer or the lesson cannot be set up.
@@ -34,6 +36,16 @@ static const struct conf {
 	int w, h;
 	bool present;
 } confs[] = { { 1280, 720, false }, { 1920, 1080, false }, { 1920, 1080, true } };
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+/* The CPU time of the frames report() describes next. */
+static double cpu_total;
 
 static double now_ms(void)
 {
@@ -63,6 +75,7 @@ static void report(const char *what, double *ms, size_t n)
 {
 	if (!n) {
 		printf("sdl: %s: no frames\n", what);
+		cpu_total = 0;
 		return;
 	}
 	double sum = 0;
@@ -70,8 +83,11 @@ static void report(const char *what, double *ms, size_t n)
 		sum += ms[i];
 	qsort(ms, n, sizeof *ms, cmp_double);
 	double mean = sum / (double)n;
-	printf("sdl: %s: %zu frames, mean %.2f ms, p50 %.2f ms, p95 %.2f ms, max %.2f ms, %.1f frames/s\n",
-	       what, n, mean, pct(ms, n, 50), pct(ms, n, 95), ms[n - 1], 1e3 / mean);
+	printf("sdl: %s: %zu frames, mean %.2f ms, p50 %.2f ms, p95 %.2f ms, max %.2f ms, %.1f "
+	       "frames/s, CPU %.2f ms a frame\n",
+	       what, n, mean, pct(ms, n, 50), pct(ms, n, 95), ms[n - 1], 1e3 / mean,
+	       cpu_total / (double)n);
+	cpu_total = 0;
 }
 
 /* Plays frames (tick, draw, present) while the step plays, at most max; returns how many. */
@@ -79,11 +95,12 @@ static size_t play_frames(struct dv_sdl *s, SDL_Renderer *r, double *ms, size_t 
 {
 	size_t n = 0;
 	while (n < max && dv_sdl_playing(s)) {
-		double t0 = now_ms();
+		double t0 = now_ms(), c0 = cpu_ms();
 		dv_sdl_tick(s, 16);
 		dv_sdl_draw(s, r);
 		SDL_RenderPresent(r);
 		ms[n++] = now_ms() - t0;
+		cpu_total += cpu_ms() - c0;
 	}
 	return n;
 }
@@ -146,10 +163,11 @@ static bool bench(const char *lesson, const struct conf *c, double *ms)
 	/* Paused: redraw without a tick. */
 	dv_sdl_play(s, false);
 	for (n = 0; n < FRAMES_PAUSED; n++) {
-		double f0 = now_ms();
+		double f0 = now_ms(), c0 = cpu_ms();
 		dv_sdl_draw(s, r);
 		SDL_RenderPresent(r);
 		ms[n] = now_ms() - f0;
+		cpu_total += cpu_ms() - c0;
 	}
 	report("paused redraw (draw + present, no tick)", ms, n);
 	dv_sdl_close(s);

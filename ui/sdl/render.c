@@ -67,17 +67,107 @@ static void line(SDL_Renderer *r, const struct dv_sitem *it, SDL_Color c)
 	}
 }
 
+/* Rendered text runs, kept from frame to frame: SDL_ttf's rasterizing is most of a frame's
+ * cost, and most runs are the same from one frame to the next. Surfaces, not textures: a
+ * texture dies with its renderer, and callers (screenshots, tests) make and destroy
+ * renderers. Direct-mapped by a hash of the run; a run longer than DV_TEXT_KEY is not kept;
+ * past DV_TEXT_BYTES of pixels the cache starts again empty. */
+#define DV_TEXT_SLOTS 512u
+#define DV_TEXT_KEY 160u
+#define DV_TEXT_BYTES (32u << 20)
+struct dv_text_slot {
+	SDL_Surface *surf;
+	int px;
+	bool bold;
+	SDL_Color c;
+	size_t len;
+	char text[DV_TEXT_KEY];
+};
+struct dv_text_cache {
+	struct dv_text_slot slot[DV_TEXT_SLOTS];
+	size_t bytes; /* pixels kept */
+};
+
+static size_t surf_bytes(const SDL_Surface *surf)
+{
+	return surf ? (size_t)surf->pitch * (size_t)surf->h : 0;
+}
+
+static void cache_empty(struct dv_text_cache *tc)
+{
+	for (size_t i = 0; i < DV_TEXT_SLOTS; i++) {
+		SDL_FreeSurface(tc->slot[i].surf);
+		tc->slot[i].surf = NULL;
+	}
+	tc->bytes = 0;
+}
+
+void dv_sdl_text_cache_free(struct dv_sdl *s)
+{
+	if (!s->tcache)
+		return;
+	cache_empty(s->tcache);
+	free(s->tcache);
+	s->tcache = NULL;
+}
+
+static uint32_t run_hash(const char *t, size_t n, int px, bool bold, SDL_Color c)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)px ^ (bold ? 0x9e3779b9u : 0) ^
+	             ((uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)t[i]) * 16777619u;
+	return h;
+}
+
+/* The run's surface: from the cache, else rendered (and kept when it fits a slot). *owned
+ * says the caller frees it. */
+static SDL_Surface *run_surface(struct dv_sdl *s, const struct dv_font *f, const char *t, size_t n,
+                                int px, bool bold, SDL_Color c, bool *owned)
+{
+	char buf[1024];
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	*owned = true;
+	if (!s->tcache)
+		s->tcache = calloc(1, sizeof *s->tcache);
+	struct dv_text_slot *sl = NULL;
+	if (s->tcache && n <= DV_TEXT_KEY) {
+		sl = &s->tcache->slot[run_hash(t, n, px, bold, c) % DV_TEXT_SLOTS];
+		if (sl->surf && sl->px == px && sl->bold == bold && sl->len == n &&
+		    sl->c.r == c.r && sl->c.g == c.g && sl->c.b == c.b && !memcmp(sl->text, t, n)) {
+			*owned = false;
+			return sl->surf;
+		}
+	}
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	SDL_Surface *surf = TTF_RenderUTF8_Blended(bold ? f->bold : f->reg, buf, c);
+	if (surf && sl) {
+		s->tcache->bytes -= surf_bytes(sl->surf);
+		SDL_FreeSurface(sl->surf);
+		sl->surf = NULL;
+		if (s->tcache->bytes + surf_bytes(surf) > DV_TEXT_BYTES)
+			cache_empty(s->tcache);
+		s->tcache->bytes += surf_bytes(surf);
+		*sl = (struct dv_text_slot){
+			.surf = surf, .px = px, .bold = bold, .c = c, .len = n
+		};
+		memcpy(sl->text, t, n);
+		*owned = false;
+	}
+	return surf;
+}
+
 static void text(SDL_Renderer *r, struct dv_sdl *s, const struct dv_scene *sc,
                  const struct dv_sitem *it, SDL_Color c)
 {
 	const struct dv_font *f = dv_sdl_font_px(s, it->px);
 	if (!f || !it->len)
 		return;
-	char buf[1024];
-	size_t n = it->len < sizeof buf ? it->len : sizeof buf - 1;
-	memcpy(buf, dv_sitem_text(sc, it), n);
-	buf[n] = '\0';
-	SDL_Surface *surf = TTF_RenderUTF8_Blended(it->bold ? f->bold : f->reg, buf, c);
+	bool owned;
+	SDL_Surface *surf =
+	        run_surface(s, f, dv_sitem_text(sc, it), it->len, it->px, it->bold, c, &owned);
 	if (!surf)
 		return;
 	SDL_Texture *tex = SDL_CreateTextureFromSurface(r, surf);
@@ -86,7 +176,8 @@ static void text(SDL_Renderer *r, struct dv_sdl *s, const struct dv_scene *sc,
 		SDL_RenderCopy(r, tex, NULL, &dst);
 		SDL_DestroyTexture(tex);
 	}
-	SDL_FreeSurface(surf);
+	if (owned)
+		SDL_FreeSurface(surf);
 }
 
 void dv_sdl_render(struct dv_sdl *s, SDL_Renderer *r, const struct dv_scene *sc)

@@ -82,6 +82,8 @@ struct dv_sdl {
 	/* the presentation layout and its narration's scroll */
 	struct dv_present present;
 	bool snapshot; /* drawing for `dmaviz snapshot`: no buttons in the control row */
+	/* text runs rendered in earlier frames (render.c) */
+	struct dv_text_cache *tcache;
 	/* fonts of other sizes a scene asked for (the presentation layout) */
 	struct dv_font extra[4];
 	/* the mouse */
@@ -115,6 +117,8 @@ const struct dv_font *dv_sdl_font_px(struct dv_sdl *s, int px);
 /* The frame at W x H as a scene (draw.c), and a scene painted (render.c). */
 void dv_sdl_compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H);
 void dv_sdl_render(struct dv_sdl *s, SDL_Renderer *r, const struct dv_scene *sc);
+/* Frees the text runs render.c keeps (the fonts they were drawn with are closing). */
+void dv_sdl_text_cache_free(struct dv_sdl *s);
 /* A scene's text measures from the window's fonts (ctx: the struct dv_sdl). */
 void dv_sdl_metrics(void *ctx, int px, struct dv_scene_font *out);
 /* Is the presentation layout shown (--projector, --large, fullscreen)? */

@@ -125,6 +125,7 @@ void dv_sdl_fonts_close(struct dv_sdl *s)
 	font_close(&s->big);
 	for (size_t i = 0; i < sizeof s->extra / sizeof s->extra[0]; i++)
 		font_close(&s->extra[i]);
+	dv_sdl_text_cache_free(s);
 	s->font_h = 0;
 }
 
