@@ -485,6 +485,17 @@ static void test_presentation(void)
 	}
 	CHECK(!dv_sdl_hit_rect(s, "legend", NULL), "the classic layout's legend is drawn");
 	SDL_Rect r;
+	/* Hover: a register of the presentation layout shows its description too. */
+	img = render(s, 1920, 1080);
+	uint64_t plain = img ? hash_of(img) : 0;
+	SDL_FreeSurface(img);
+	CHECK(dv_sdl_hit_rect(s, "reg:dma.1", &r), "the 8237A's count line is not hoverable");
+	SDL_Point mid = centre(r);
+	dv_sdl_motion(s, mid.x, mid.y);
+	img = render(s, 1920, 1080);
+	CHECK(img && hash_of(img) != plain, "hovering the count register shows no description");
+	SDL_FreeSurface(img);
+	dv_sdl_motion(s, -1, -1);
 	size_t before = dv_sdl_pos(s);
 	CHECK(dv_sdl_hit_rect(s, "timing", &r) && dv_sdl_click(s, r.x + 2, r.y + 2) &&
 	              dv_sdl_pos(s) < before,

@@ -232,3 +232,142 @@ struct dv_dg_setup dv_dg_setup_of(const struct dv_view *v, const struct dv_run *
 		                                                                DV_DG_BUFFER;
 	return si;
 }
+
+/* ---- hover texts (both layouts) ------------------------------------------------------------------------------- */
+
+const char dv_desc_bus[] =
+        "The ISA bus: address, data and the MEMR/MEMW/IOR/IOW strobes. The CPU "
+        "owns it until the 8237A gets HLDA; then one DMA cycle reads memory and writes the card (or the "
+        "reverse) in a single bus cycle: the byte never passes through the CPU or the 8237A.";
+const char dv_desc_irql[] =
+        "IRQL: the CPU's interrupt request level. The ISR runs at DIRQL; the "
+        "DPC (MiniportHandleInterrupt) at DISPATCH, where NdisMSetupDmaTransfer and "
+        "NdisMCompleteDmaTransfer may be called (at or below DISPATCH_LEVEL).";
+const char dv_desc_irr[] =
+        "IRR: the interrupt controller's request bits, one per IRQ line, latched "
+        "on the line's rising edge until the CPU takes the interrupt.";
+const char dv_desc_dpc[] = "DPCs queued: deferred procedure calls wait until the IRQL drops below "
+                           "DISPATCH_LEVEL, then run in order.";
+const char dv_desc_runs[] =
+        "While the 8237A holds the bus (HLDA), the CPU cannot use it: it waits. "
+        "DMA steals bus cycles, not CPU instructions.";
+const char dv_desc_addr[] =
+        "Current address register (16 bits, written low byte then high through "
+        "the flip-flop). It steps by one each transfer; base is the value written, reloaded by auto-init.";
+const char dv_desc_count[] =
+        "Current count register: transfers left minus one. The 8237A counts down "
+        "and raises TC when it goes from 0 to 0xFFFF, so 0xFFFF means done.";
+const char dv_desc_mode[] =
+        "Mode register: transfer type (bits 2-3: write = device to memory, "
+        "read = memory to device), auto-init (bit 4), decrement (bit 5), and single, demand, block or "
+        "cascade (bits 6-7).";
+const char dv_desc_type[] =
+        "The names are the 8237A's, seen from memory: a DMA 'read' reads memory "
+        "(a send); a 'write' writes memory (a receive).";
+const char dv_desc_mask[] =
+        "Mask: a masked channel ignores DREQ. The HAL unmasks at IoMapTransfer "
+        "and masks again at TC (auto-mask) or at IoFlushAdapterBuffers. TC is the status register's "
+        "terminal-count bit (cleared when status is read). The flip-flop picks the low or high byte.";
+const char dv_desc_state[] =
+        "What the channel does now: waiting for the device's DREQ, moving bytes "
+        "(it holds the bus between DACKs), or masked.";
+const char dv_desc_page[] =
+        "Page register: the 8237A has only 16 address bits, so a separate latch "
+        "gives bits 16-23. The address never carries into it: a transfer wraps inside its 64 KiB page, "
+        "which is why the HAL bounces buffers that cross one.";
+const char dv_desc_phys[] = "The next physical address on the bus: page << 16 | address (16-bit "
+                            "channels: the address is in words and page bit 0 is ignored).";
+const char dv_desc_niccmd[] =
+        "The NIC's command register: TXGO starts a frame, RXEN turns the receiver on, "
+        "DMATX or DMARX lets the card raise DREQ for the send or the receive side.";
+const char dv_desc_txlen[] = "TXLEN: the frame length the driver told the card; sent: bytes that "
+                             "have left on the wire so far.";
+const char dv_desc_fifo[] =
+        "The card's 16-byte FIFOs. TX: filled by DMA, drained by the wire; the "
+        "card raises DREQ while there is room. RX: filled by the wire, emptied by DMA.";
+const char dv_desc_irqline[] =
+        "The interrupt status register (TXDONE, RXDONE, UNDERRUN, OVERRUN, "
+        "TXOVERFLOW) and the card's interrupt line to the PIC: the line is high while an ISR bit the IMR "
+        "enables is set, until the driver writes the bit back to clear it.";
+const char dv_desc_peer[] = "The peer station at the other end of the wire: it receives and checks "
+                            "the frames the card sends, and sends the frames the lesson queues.";
+const char dv_desc_hrq[] = "HRQ (hold request): the 8237A asks the CPU for the bus because a "
+                           "channel has DREQ.";
+const char dv_desc_hlda[] =
+        "HLDA (hold acknowledge): the CPU has let go of the bus; the 8237A owns "
+        "it until it drops HRQ.";
+const char dv_desc_dreq[] =
+        "DREQ: the card asks for a transfer on its channel (while its TX FIFO has "
+        "room, or its RX FIFO has data).";
+const char dv_desc_dack[] =
+        "DACK: the 8237A answers DREQ; during DACK the card reads (IOW) or drives "
+        "(IOR) the data bus while memory is read or written in the same cycle.";
+const char dv_desc_tc[] =
+        "TC (terminal count): pulses on the last transfer, when the count rolls "
+        "from 0 to 0xFFFF. The card uses it to know the DMA part of the frame is over.";
+const char dv_desc_nodev[] =
+        "No device is wired to this channel's DREQ and DACK (the NIC sits on another one): the "
+        "lesson raises DREQ itself with `dreq`, and a byte DMA reads goes onto the floating bus, "
+        "where no card takes it; a byte DMA writes to memory is 0xFF, the floating bus.";
+const char dv_desc_irqw[] = "The card's interrupt line, over the top to the CPU's interrupt "
+                            "controller.";
+const char dv_desc_buf[] =
+        "The NDIS_BUFFER (an MDL) the driver passed to NdisMSetupDmaTransfer, "
+        "drawn to scale: the whole buffer, and in it the subrange of Offset and Length that this transfer "
+        "moves. The bright part is what DMA has moved so far.";
+const char dv_desc_sub[] =
+        "Offset: 'the byte offset within the buffer at which the DMA operation "
+        "should begin'; Length: 'the number of bytes to be transferred'. It must be a proper subrange.";
+const char dv_desc_bounce[] =
+        "A bounce (map-register) buffer: the HAL copies the data here because "
+        "the 8237A cannot reach the buffer itself (above 16 MiB, across a 64 KiB page, or not contiguous). "
+        "A send is copied in at Setup; a receive is copied back at Complete (IoFlushAdapterBuffers).";
+const char dv_desc_memrow[] =
+        "Host memory around the last DMA transfer, or where the channel transfers "
+        "next. These bytes are not in the NDIS_BUFFER drawn above.";
+const char dv_desc_memrow_buf[] =
+        "Bytes of the NDIS_BUFFER drawn above, as they are now: the address "
+        "has the colour of the part of the bar they lie in. Bytes a DMA transfer of this step wrote or "
+        "read are highlighted.";
+const char dv_desc_memrow_bounce[] =
+        "Bytes of the bounce buffer drawn above (its colour): the 8237A moves "
+        "these, not the caller's buffer. The HAL copies a send in at Setup and a receive back at Complete.";
+const char dv_desc_timing[] = "The bus signals, one column per bus cycle up to the cursor. Click a "
+                              "column to go to the end of that cycle.";
+const char dv_desc_timeline[] = "The whole lesson, one segment per step: click to go there.";
+
+const char dv_desc_legend[] =
+        "How a wire shows its signal, besides its colour: thick and solid, high (asserted) now; "
+        "thick and dashed, high at some point of the last move and low now (a pulse, or dropped "
+        "as the cycle ended); thin and dashed, low. The bus stubs are data paths: thick while "
+        "bytes went along them.";
+const char dv_desc_ribbon[] =
+        "The NDIS call the driver is making, or made last: its arguments in words and what it "
+        "returned. The marks on the 8237A's lines are the registers its port writes landed in.";
+const char dv_desc_badge[] =
+        "Who owns the channel: the transfer its handle has set up and not yet completed (the "
+        "NDIS_DMA_BLOCK's InProgress). While one is in progress, a second Setup on the channel "
+        "gets NDIS_STATUS_RESOURCES and touches no port.";
+const char dv_desc_port[] =
+        "The last byte written to a port, whoever wrote it (the lesson, the driver, the HAL), "
+        "and the register it lands in.";
+const char dv_desc_block[] =
+        "The 8237A's block: its address counter has 16 bits (a word channel's counts words, "
+        "128 KiB), and the carry never reaches the page register. The programmed range is drawn "
+        "where it lies in its block; a part past the block's end is drawn where the counter "
+        "really goes, back at the block's start.";
+const char dv_desc_programmed[] =
+        "The bytes the channel is programmed to move: page and base address, base count + 1.";
+const char dv_desc_wrap[] =
+        "Past the block boundary the counter wraps to the block's start: these bytes would land "
+        "there, over memory that is not the buffer. NDIS bounces such a buffer instead.";
+const char dv_desc_line16m[] =
+        "The 16 MiB line: 8 page bits and 16 address bits reach no further. A buffer above it "
+        "is bounced through memory below it (map registers).";
+const char dv_desc_ring[] =
+        "The auto-initialize ring's write pointer: where the next byte goes. At terminal count "
+        "the 8237A reloads its base registers and goes on from the ring's start.";
+const char dv_desc_cache[] =
+        "The CPU's write-back cache over the buffer, one mark a line: clean, dirty (the CPU wrote "
+        "it, memory is older) or stale (the device wrote memory after the line was filled). A "
+        "flush writes dirty lines back; the Complete of a receive invalidates them.";

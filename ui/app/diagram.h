@@ -66,4 +66,16 @@ struct dv_dg_setup {
 };
 struct dv_dg_setup dv_dg_setup_of(const struct dv_view *v, const struct dv_run *run, unsigned ch);
 
+/* The hover text of what a layout draws: a register, a wire, a bar, a region. */
+extern const char dv_desc_bus[], dv_desc_irql[], dv_desc_irr[], dv_desc_dpc[], dv_desc_runs[],
+        dv_desc_addr[], dv_desc_count[], dv_desc_mode[], dv_desc_type[], dv_desc_mask[],
+        dv_desc_state[], dv_desc_page[], dv_desc_phys[], dv_desc_niccmd[], dv_desc_txlen[],
+        dv_desc_fifo[], dv_desc_irqline[], dv_desc_peer[], dv_desc_hrq[], dv_desc_hlda[],
+        dv_desc_dreq[], dv_desc_dack[], dv_desc_tc[], dv_desc_nodev[], dv_desc_irqw[],
+        dv_desc_buf[], dv_desc_sub[], dv_desc_bounce[], dv_desc_memrow[], dv_desc_memrow_buf[],
+        dv_desc_memrow_bounce[], dv_desc_timing[], dv_desc_timeline[], dv_desc_legend[];
+/* ... and of the presentation layout's ribbon and address map. */
+extern const char dv_desc_ribbon[], dv_desc_badge[], dv_desc_port[], dv_desc_block[],
+        dv_desc_programmed[], dv_desc_wrap[], dv_desc_line16m[], dv_desc_ring[], dv_desc_cache[];
+
 #endif

@@ -137,10 +137,25 @@ static struct dv_vline *add_line(struct dv_vpanel *p)
 }
 
 /* A line of a box: "label " then a register's value (old→new when the move changed it). */
-static struct dv_vline *reg_line(struct ctx *c, const char *label, enum dv_slot slot, uint32_t i,
-                                 int digits)
+static void box_reset(struct ctx *c)
 {
-	struct dv_vline *l = add_line(&c->p->box);
+	dv_vpanel_clear(&c->p->box);
+	memset(c->p->line_desc, 0, sizeof c->p->line_desc);
+}
+
+/* A line of the box being built, with its hover text. */
+static struct dv_vline *box_line(struct ctx *c, const char *desc)
+{
+	size_t k = c->p->box.n;
+	if (k < sizeof c->p->line_desc / sizeof c->p->line_desc[0])
+		c->p->line_desc[k] = desc;
+	return add_line(&c->p->box);
+}
+
+static struct dv_vline *reg_line(struct ctx *c, const char *label, enum dv_slot slot, uint32_t i,
+                                 int digits, const char *desc)
+{
+	struct dv_vline *l = box_line(c, desc);
 	if (!l)
 		return NULL;
 	dv_vline_add(l, DV_ROLE_NORMAL, "%s", label);
@@ -166,8 +181,13 @@ static void box(struct ctx *c, const char *name, struct dv_prect b, const char *
 	int x = b.x + pad, w = b.w - 2 * pad - (!strcmp(name, "dma") ? 4 * c->g : 0), y = b.y + t;
 	put(c, &c->fv, true, x, y, w, changed ? DV_WC_changed : DV_WC_head, title);
 	y += c->fv.lh;
-	for (size_t i = 0; i < c->p->box.n && y + c->fv.lh <= b.y + b.h - t; i++, y += c->fv.lh)
+	for (size_t i = 0; i < c->p->box.n && y + c->fv.lh <= b.y + b.h - t; i++, y += c->fv.lh) {
 		vline(c, &c->fv, x, y, w, &c->p->box.line[i]);
+		const char *d = i < 16 ? c->p->line_desc[i] : NULL;
+		snprintf(hit, sizeof hit, "reg:%s.%zu", name, i);
+		if (d)
+			dv_scene_hit_add(c->sc, b.x + t, y, b.w - 2 * t, c->fv.lh, d, hit);
+	}
 	dv_scene_box_end(c->sc);
 }
 
@@ -179,7 +199,7 @@ static enum dv_wcolor wire_color(int lvl)
 /* A signal wire from x1 to x2 at y, its label above it, centred; the level shows as colour
  * and as line: high now thick and solid, high in the move thick and dashed, low thin and
  * dashed (the window's legend names them). */
-static void wire(struct ctx *c, int x1, int x2, int y, const char *label, int lvl)
+static void wire(struct ctx *c, int x1, int x2, int y, const char *label, int lvl, const char *desc)
 {
 	int g = c->g;
 	dv_scene_line(c->sc, x1, y, x2, y,
@@ -193,21 +213,21 @@ static void wire(struct ctx *c, int x1, int x2, int y, const char *label, int lv
 	    lvl ? wire_color(lvl) : DV_WC_text, label);
 	char hit[48];
 	snprintf(hit, sizeof hit, "wire:%s", label);
-	dv_scene_hit_add(c->sc, x1, ty, x2 - x1, y + g - ty, NULL, hit);
+	dv_scene_hit_add(c->sc, x1, ty, x2 - x1, y + g - ty, desc, hit);
 }
 
 static void cpu_box(struct ctx *c, struct dv_prect b, bool on_hold)
 {
-	dv_vpanel_clear(&c->p->box);
+	box_reset(c);
 	unsigned lv = dv_dg_now(c->v, DV_SLOT_CPU_IRQL, 0);
-	struct dv_vline *l = add_line(&c->p->box);
+	struct dv_vline *l = box_line(c, dv_desc_irql);
 	if (l) {
 		dv_vline_add(l, DV_ROLE_NORMAL, "IRQL ");
 		dv_vline_add(l, dv_dg_role(c->v, DV_SLOT_CPU_IRQL, 0), "%s", dv_dg_irql_name(lv));
 	}
-	reg_line(c, "IRR ", DV_SLOT_CPU_IRR, 0, 2);
-	reg_line(c, "DPCs ", DV_SLOT_CPU_DPC_COUNT, 0, 0);
-	l = add_line(&c->p->box);
+	reg_line(c, "IRR ", DV_SLOT_CPU_IRR, 0, 2, dv_desc_irr);
+	reg_line(c, "DPCs ", DV_SLOT_CPU_DPC_COUNT, 0, 0, dv_desc_dpc);
+	l = box_line(c, dv_desc_runs);
 	if (l)
 		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "%s", on_hold ? "on hold" : "runs");
 	bool chg = dv_dg_changed(c->v, DV_SLOT_CPU_IRQL, 0) ||
@@ -220,14 +240,14 @@ static void dma_lines(struct ctx *c, unsigned chip, unsigned bit)
 {
 	unsigned ch = c->ch;
 	uint32_t mode = dv_dg_now(c->v, DV_SLOT_DMA_MODE, ch);
-	reg_line(c, "address ", DV_SLOT_DMA_ADDR, ch, 4);
-	reg_line(c, "count ", DV_SLOT_DMA_COUNT, ch, 4);
+	reg_line(c, "address ", DV_SLOT_DMA_ADDR, ch, 4, dv_desc_addr);
+	reg_line(c, "count ", DV_SLOT_DMA_COUNT, ch, 4, dv_desc_count);
 	char words[48];
 	dv_view_count_words(c->v, ch, false, words, sizeof words);
-	struct dv_vline *l = add_line(&c->p->box);
+	struct dv_vline *l = box_line(c, dv_desc_count);
 	if (l)
 		dv_vline_add(l, DV_ROLE_NORMAL, "  = %s", words);
-	l = reg_line(c, "mode ", DV_SLOT_DMA_MODE, ch, 2);
+	l = reg_line(c, "mode ", DV_SLOT_DMA_MODE, ch, 2, dv_desc_mode);
 	unsigned type = dv_dma_mode_type((uint8_t)mode);
 	if (l)
 		dv_vline_add(l, type == DV_DMA_ILLEGAL ? DV_ROLE_ERROR : DV_ROLE_NORMAL, " %s %s%s",
@@ -237,7 +257,7 @@ static void dma_lines(struct ctx *c, unsigned chip, unsigned bit)
 		             type == DV_DMA_VERIFY ? "verify" :
 		                                     "illegal",
 		             (mode & DV_DMA_MODE_AUTOINIT) ? " auto" : "");
-	l = add_line(&c->p->box);
+	l = box_line(c, dv_desc_mask);
 	if (l) {
 		bool masked = dv_dg_now(c->v, DV_SLOT_DMA_MASK, chip) & bit;
 		dv_vline_add(l, DV_ROLE_NORMAL, "mask ");
@@ -247,7 +267,7 @@ static void dma_lines(struct ctx *c, unsigned chip, unsigned bit)
 		dv_vline_add(l, dv_dg_role(c->v, DV_SLOT_DMA_STATUS, chip), "%u",
 		             (dv_dg_now(c->v, DV_SLOT_DMA_STATUS, chip) & bit) ? 1u : 0u);
 	}
-	l = reg_line(c, "page ", DV_SLOT_PAGE, ch, 2);
+	l = reg_line(c, "page ", DV_SLOT_PAGE, ch, 2, dv_desc_page);
 	if (l) {
 		bool pc = dv_dg_changed(c->v, DV_SLOT_PAGE, ch) ||
 		          dv_dg_changed(c->v, DV_SLOT_DMA_ADDR, ch);
@@ -261,7 +281,7 @@ static void dma_box(struct ctx *c, struct dv_prect b)
 {
 	c->dma = b;
 	unsigned ch = c->ch, chip = ch / 4, bit = 1u << (ch % 4);
-	dv_vpanel_clear(&c->p->box);
+	box_reset(c);
 	dma_lines(c, chip, bit);
 	dv_view_dma(c->v, &c->p->tmp);
 	bool chg = dv_dg_panel_changed(&c->p->tmp);
@@ -278,24 +298,24 @@ static void dma_box(struct ctx *c, struct dv_prect b)
 
 static void nic_box(struct ctx *c, struct dv_prect b)
 {
-	dv_vpanel_clear(&c->p->box);
-	struct dv_vline *l = add_line(&c->p->box);
+	box_reset(c);
+	struct dv_vline *l = box_line(c, dv_desc_txlen);
 	if (l) {
 		dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
 		dv_dg_reg_value(c->v, l, DV_SLOT_NIC_TXLEN, 0, 0);
 		dv_vline_add(l, DV_ROLE_NORMAL, " B sent ");
 		dv_dg_reg_value(c->v, l, DV_SLOT_NIC_TX_SENT, 0, 0);
 	}
-	reg_line(c, "TX FIFO ", DV_SLOT_NIC_TX_COUNT, 0, 0);
-	reg_line(c, "RX FIFO ", DV_SLOT_NIC_RX_COUNT, 0, 0);
-	l = reg_line(c, "ISR ", DV_SLOT_NIC_ISR, 0, 2);
+	reg_line(c, "TX FIFO ", DV_SLOT_NIC_TX_COUNT, 0, 0, dv_desc_fifo);
+	reg_line(c, "RX FIFO ", DV_SLOT_NIC_RX_COUNT, 0, 0, dv_desc_fifo);
+	l = reg_line(c, "ISR ", DV_SLOT_NIC_ISR, 0, 2, dv_desc_irqline);
 	if (l) {
 		dv_vline_add(l, DV_ROLE_NORMAL, " IRQ%u ", c->v->now.st.nic.irq);
 		dv_vline_add(l, dv_dg_role(c->v, DV_SLOT_NIC_IRQ_LEVEL, 0), "%s",
 		             dv_dg_now(c->v, DV_SLOT_NIC_IRQ_LEVEL, 0) ? "HIGH" : "low");
 	}
-	reg_line(c, "CMD ", DV_SLOT_NIC_CMD, 0, 2);
-	l = add_line(&c->p->box);
+	reg_line(c, "CMD ", DV_SLOT_NIC_CMD, 0, 2, dv_desc_niccmd);
+	l = box_line(c, dv_desc_peer);
 	if (l) {
 		dv_vline_add(l, DV_ROLE_NORMAL, "wire ");
 		if (c->mv.wtx || c->mv.wrx)
@@ -320,7 +340,7 @@ static void bus(struct ctx *c, struct dv_prect r, int y, const int stub_x[3])
 		dv_scene_line(c->sc, stub_x[k], y - 2 * g, stub_x[k], y, g, 0, 0,
 		              wire_color(k && c->mv.xfers ? 1 : 0));
 	dv_scene_rect(c->sc, r.x, y, r.w, h, wire_color(lvl));
-	dv_scene_hit_add(c->sc, r.x, y, r.w, h, NULL, "bus");
+	dv_scene_hit_add(c->sc, r.x, y, r.w, h, dv_desc_bus, "bus");
 	char text[128];
 	int n = snprintf(text, sizeof text, "ISA bus: %s", owner ? "the 8237A (DMA)" : "the CPU");
 	if (c->mv.xfers) {
@@ -351,9 +371,9 @@ static void diagram(struct ctx *c, struct dv_prect r)
 	/* DMA2's HRQ is the one on the CPU's HOLD pin (DMA1's goes to DMA2's channel 4). */
 	int y1 = r.y + boxh * 2 / 5, y2 = r.y + boxh * 4 / 5;
 	wire(c, cpu.x + cpu.w, dma.x, y1, "HRQ \xe2\x86\x90",
-	     dv_dg_level(c->v, DV_SLOT_DMA_HRQ, 1, 1));
+	     dv_dg_level(c->v, DV_SLOT_DMA_HRQ, 1, 1), dv_desc_hrq);
 	wire(c, cpu.x + cpu.w, dma.x, y2, "HLDA \xe2\x86\x92",
-	     dv_dg_level(c->v, DV_SLOT_BUS_HLDA, 0, 1));
+	     dv_dg_level(c->v, DV_SLOT_BUS_HLDA, 0, 1), dv_desc_hlda);
 	char lab[48];
 	unsigned nline = 1u << c->nch;
 	int ya = r.y + boxh * 2 / 7 + c->fv.lh / 2, yb = r.y + boxh * 4 / 7 + c->fv.lh / 2,
@@ -361,18 +381,20 @@ static void diagram(struct ctx *c, struct dv_prect r)
 	if (c->ch == c->nch) {
 		snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", c->nch);
 		wire(c, dma.x + dma.w, nic.x, ya, lab,
-		     dv_dg_level(c->v, DV_SLOT_BUS_DREQ, 0, nline));
+		     dv_dg_level(c->v, DV_SLOT_BUS_DREQ, 0, nline), dv_desc_dreq);
 		snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", c->nch);
 		wire(c, dma.x + dma.w, nic.x, yb, lab,
-		     dv_dg_level(c->v, DV_SLOT_BUS_DACK, 0, nline));
+		     dv_dg_level(c->v, DV_SLOT_BUS_DACK, 0, nline), dv_desc_dack);
 	} else {
 		/* No device on the lesson's channel: no wire to the card. */
 		putf(c, &c->fv, true, dma.x + dma.w + g, ya - c->fv.lh, gap - 2 * g, DV_WC_error,
 		     "DREQ%u", c->ch);
 		put(c, &c->fv, false, dma.x + dma.w + g, ya, gap - 2 * g, DV_WC_text, "no card");
+		dv_scene_hit_add(c->sc, dma.x + dma.w, ya - c->fv.lh, gap, 2 * c->fv.lh,
+		                 dv_desc_nodev, "nodevice");
 	}
 	wire(c, dma.x + dma.w, nic.x, yc, "TC \xe2\x86\x92",
-	     dv_dg_level(c->v, DV_SLOT_BUS_TC, 0, 0xFF));
+	     dv_dg_level(c->v, DV_SLOT_BUS_TC, 0, 0xFF), dv_desc_tc);
 	int stubs[3] = { cpu.x + cpu.w / 2, dma.x + dma.w * 3 / 4, nic.x + nic.w / 2 };
 	bus(c, r, r.y + boxh + 2 * g, stubs);
 }
@@ -444,7 +466,7 @@ static int badge(struct ctx *c, int x, int y, int w)
 	              rb->in_progress ? DV_WC_xfer : DV_WC_boxfill);
 	put(c, &c->fv, true, x + w - bw + c->fv.cw, y, bw - 2 * c->fv.cw,
 	    rb->in_progress ? DV_WC_hilite : DV_WC_text, rb->badge);
-	dv_scene_hit_add(c->sc, x + w - bw, y, bw, c->fv.lh, NULL, "ribbon:badge");
+	dv_scene_hit_add(c->sc, x + w - bw, y, bw, c->fv.lh, dv_desc_badge, "ribbon:badge");
 	return bw;
 }
 
@@ -471,7 +493,7 @@ static void ribbon(struct ctx *c, struct dv_prect r)
 		}
 		dv_scene_text(c->sc, c->fv.px, true, x, r.y + g, rb->text,
 		              dv_vtext_bytes_for(rb->text, n, (size_t)(w / c->fv.cw)), fg, -1);
-		dv_scene_hit_add(c->sc, x, r.y + g, w, lh, NULL, "ribbon:call");
+		dv_scene_hit_add(c->sc, x, r.y + g, w, lh, dv_desc_ribbon, "ribbon:call");
 	} else {
 		put(c, &c->fv, false, x, r.y + g, w, DV_WC_text, "no NDIS call yet");
 	}
@@ -482,10 +504,19 @@ static void ribbon(struct ctx *c, struct dv_prect r)
 	dv_scene_text(c->sc, c->fv.px, rb->port_fresh, x, y2, rb->caption, n,
 	              rb->port_fresh ? DV_WC_on_changed : DV_WC_text,
 	              rb->port_fresh ? DV_WC_changed : -1);
-	dv_scene_hit_add(c->sc, x, y2, cw, lh, NULL, "ribbon:port");
+	dv_scene_hit_add(c->sc, x, y2, cw, lh, dv_desc_port, "ribbon:port");
 }
 
 /* ---- the address map -------------------------------------------------------------------------- */
+
+/* The hover text of a bar by its hit's name. */
+static const char *bar_desc(const char *hit)
+{
+	return !strcmp(hit, "subrange") ? dv_desc_sub :
+	       !strcmp(hit, "bounce")   ? dv_desc_bounce :
+	       !strcmp(hit, "wrap")     ? dv_desc_wrap :
+	                                  dv_desc_programmed;
+}
 
 /* A bar for bytes [from, from + n) of a scale of total bytes over width w at x. */
 static void bar(struct ctx *c, int x, int y, int w, int h, uint32_t total, uint32_t from,
@@ -502,7 +533,7 @@ static void bar(struct ctx *c, int x, int y, int w, int h, uint32_t total, uint3
 		sx = x + w - sw;
 	dv_scene_rect(c->sc, sx, y, sw, h, col);
 	if (hit)
-		dv_scene_hit_add(c->sc, sx, y, sw, h, NULL, hit);
+		dv_scene_hit_add(c->sc, sx, y, sw, h, bar_desc(hit), hit);
 }
 
 /* Two rows of 8 bytes around addr, as memory is at the cursor; a byte the move changed in the
@@ -558,7 +589,7 @@ static void ring_marks(struct ctx *c, int x, int y, int w, uint32_t bc)
 	uint32_t wp = m->offset + m->ring_write % ring;
 	int px = x + (int)((int64_t)w * wp / bc);
 	dv_scene_rect(c->sc, px - g, y, 2 * g, c->fv.lh, DV_WC_changed);
-	dv_scene_hit_add(c->sc, px - g, y, 2 * g, c->fv.lh, NULL, "ring:pointer");
+	dv_scene_hit_add(c->sc, px - g, y, 2 * g, c->fv.lh, dv_desc_ring, "ring:pointer");
 }
 
 /* The NDIS_BUFFER to the scale of its ByteCount: the Offset/Length subrange, the bytes moved
@@ -569,7 +600,7 @@ static void buffer_bar(struct ctx *c, int x, int y, int w)
 	int g = c->g, bh = c->fv.lh - 2 * g;
 	uint32_t bc = m->bytecount ? m->bytecount : 1;
 	dv_scene_rect(c->sc, x, y + g, w, bh, DV_WC_buf);
-	dv_scene_hit_add(c->sc, x, y + g, w, bh, NULL, "buffer");
+	dv_scene_hit_add(c->sc, x, y + g, w, bh, dv_desc_buf, "buffer");
 	bar(c, x, y + g, w, bh, bc, m->offset, m->length, m->out_of_range ? DV_WC_error : DV_WC_sub,
 	    "subrange");
 	if (m->ring) {
@@ -591,7 +622,7 @@ static void block_bar(struct ctx *c, int x, int y, int w)
 	int g = c->g, bh = c->fv.lh - 2 * g;
 	uint32_t blk = m->block ? m->block : 0x10000, base = m->prog_phys - m->prog_phys % blk;
 	dv_scene_rect(c->sc, x, y + g, w, bh, DV_WC_boxfill);
-	dv_scene_hit_add(c->sc, x, y + g, w, bh, NULL, "block");
+	dv_scene_hit_add(c->sc, x, y + g, w, bh, dv_desc_block, "block");
 	if (!m->programmed)
 		return;
 	uint32_t off = m->prog_phys - base, len = m->prog_len,
@@ -623,7 +654,7 @@ static void memory_bar(struct ctx *c, int x, int y, int w)
 		    "bounce");
 	int lx = x + (int)((int64_t)w * line / total);
 	dv_scene_rect(c->sc, lx - g / 2, y, g, c->fv.lh, DV_WC_error);
-	dv_scene_hit_add(c->sc, lx - g, y, 2 * g, c->fv.lh, NULL, "line16m");
+	dv_scene_hit_add(c->sc, lx - g, y, 2 * g, c->fv.lh, dv_desc_line16m, "line16m");
 }
 
 /* What the bars mean, in numbers. */
@@ -673,7 +704,7 @@ static void cache_rows(struct ctx *c, int x, int y, int w)
 	     k->flush == DV_LECT_FLUSH_WRITEBACK ? (k->flush_now ? ", FLUSH now" : ", flushed") :
 	                                           (k->flush_now ? ", INVALIDATE now" :
 	                                                           ", invalidated"));
-	dv_scene_hit_add(c->sc, x, y, w, lh, NULL, "cache");
+	dv_scene_hit_add(c->sc, x, y, w, lh, dv_desc_cache, "cache");
 	y += lh;
 	char cpu[3 * DV_LECT_READ + 1] = "", dev[3 * DV_LECT_READ + 1] = "";
 	size_t n = k->nread < 4 ? k->nread : 4;
@@ -759,7 +790,7 @@ static void timing(struct ctx *c, struct dv_prect r)
 			prev = h;
 		}
 	}
-	dv_scene_hit_add(c->sc, plot_x, r.y, (int)td.ncols * colw, r.h, NULL, "timing");
+	dv_scene_hit_add(c->sc, plot_x, r.y, (int)td.ncols * colw, r.h, dv_desc_timing, "timing");
 }
 
 /* ---- the narration ---------------------------------------------------------------------------- */
@@ -868,7 +899,7 @@ static void controls(struct ctx *c, struct dv_prect r)
 	if (!nshown)
 		return;
 	dv_scene_rect(c->sc, r.x + g, y, r.w - 2 * g, h, DV_WC_buf);
-	dv_scene_hit_add(c->sc, r.x + g, y, r.w - 2 * g, h, NULL, "timeline");
+	dv_scene_hit_add(c->sc, r.x + g, y, r.w - 2 * g, h, dv_desc_timeline, "timeline");
 	for (unsigned k = 0; k < ss->lesson->nsteps; k++) {
 		if (!dv_session_step_shown(ss, k))
 			continue;

@@ -60,6 +60,7 @@ struct dv_present {
 	uint64_t tim_first; /* the timing diagram's first cycle and column width, as laid out */
 	int tim_colw;
 	struct dv_vpanel narr, tmp, box;
+	const char *line_desc[16]; /* the hover text of the box lines being built */
 	/* The lecture facts of the last moment composed (each walks the trace: a redraw of the
 	 * same moment, paused or hovering, reuses them), and that moment. */
 	struct dv_lect_ribbon rb;

@@ -286,117 +286,6 @@ static void signal(struct dv_scene *sc, struct dv_sdl *s, int x1, int x2, int y,
 	hit_add(s, hr, desc, "wire:%s", label);
 }
 
-/* ---- hover texts ------------------------------------------------------------------------------- */
-
-static const char D_BUS[] =
-        "The ISA bus: address, data and the MEMR/MEMW/IOR/IOW strobes. The CPU "
-        "owns it until the 8237A gets HLDA; then one DMA cycle reads memory and writes the card (or the "
-        "reverse) in a single bus cycle: the byte never passes through the CPU or the 8237A.";
-static const char D_IRQL[] =
-        "IRQL: the CPU's interrupt request level. The ISR runs at DIRQL; the "
-        "DPC (MiniportHandleInterrupt) at DISPATCH, where NdisMSetupDmaTransfer and "
-        "NdisMCompleteDmaTransfer may be called (at or below DISPATCH_LEVEL).";
-static const char D_IRR[] =
-        "IRR: the interrupt controller's request bits, one per IRQ line, latched "
-        "on the line's rising edge until the CPU takes the interrupt.";
-static const char D_DPC[] = "DPCs queued: deferred procedure calls wait until the IRQL drops below "
-                            "DISPATCH_LEVEL, then run in order.";
-static const char D_RUNS[] =
-        "While the 8237A holds the bus (HLDA), the CPU cannot use it: it waits. "
-        "DMA steals bus cycles, not CPU instructions.";
-static const char D_ADDR[] =
-        "Current address register (16 bits, written low byte then high through "
-        "the flip-flop). It steps by one each transfer; base is the value written, reloaded by auto-init.";
-static const char D_COUNT[] =
-        "Current count register: transfers left minus one. The 8237A counts down "
-        "and raises TC when it goes from 0 to 0xFFFF, so 0xFFFF means done.";
-static const char D_MODE[] =
-        "Mode register: transfer type (bits 2-3: write = device to memory, "
-        "read = memory to device), auto-init (bit 4), decrement (bit 5), and single, demand, block or "
-        "cascade (bits 6-7).";
-static const char D_TYPE[] =
-        "The names are the 8237A's, seen from memory: a DMA 'read' reads memory "
-        "(a send); a 'write' writes memory (a receive).";
-static const char D_MASK[] =
-        "Mask: a masked channel ignores DREQ. The HAL unmasks at IoMapTransfer "
-        "and masks again at TC (auto-mask) or at IoFlushAdapterBuffers. TC is the status register's "
-        "terminal-count bit (cleared when status is read). The flip-flop picks the low or high byte.";
-static const char D_STATE[] =
-        "What the channel does now: waiting for the device's DREQ, moving bytes "
-        "(it holds the bus between DACKs), or masked.";
-static const char D_PAGE[] =
-        "Page register: the 8237A has only 16 address bits, so a separate latch "
-        "gives bits 16-23. The address never carries into it: a transfer wraps inside its 64 KiB page, "
-        "which is why the HAL bounces buffers that cross one.";
-static const char D_PHYS[] = "The next physical address on the bus: page << 16 | address (16-bit "
-                             "channels: the address is in words and page bit 0 is ignored).";
-static const char D_NICCMD[] =
-        "The NIC's command register: TXGO starts a frame, RXEN turns the receiver on, "
-        "DMATX or DMARX lets the card raise DREQ for the send or the receive side.";
-static const char D_TXLEN[] = "TXLEN: the frame length the driver told the card; sent: bytes that "
-                              "have left on the wire so far.";
-static const char D_FIFO[] =
-        "The card's 16-byte FIFOs. TX: filled by DMA, drained by the wire; the "
-        "card raises DREQ while there is room. RX: filled by the wire, emptied by DMA.";
-static const char D_IRQLINE[] =
-        "The interrupt status register (TXDONE, RXDONE, UNDERRUN, OVERRUN, "
-        "TXOVERFLOW) and the card's interrupt line to the PIC: the line is high while an ISR bit the IMR "
-        "enables is set, until the driver writes the bit back to clear it.";
-static const char D_PEER[] =
-        "The peer station at the other end of the wire: it receives and checks "
-        "the frames the card sends, and sends the frames the lesson queues.";
-static const char D_HRQ[] = "HRQ (hold request): the 8237A asks the CPU for the bus because a "
-                            "channel has DREQ.";
-static const char D_HLDA[] =
-        "HLDA (hold acknowledge): the CPU has let go of the bus; the 8237A owns "
-        "it until it drops HRQ.";
-static const char D_DREQ[] =
-        "DREQ: the card asks for a transfer on its channel (while its TX FIFO has "
-        "room, or its RX FIFO has data).";
-static const char D_DACK[] =
-        "DACK: the 8237A answers DREQ; during DACK the card reads (IOW) or drives "
-        "(IOR) the data bus while memory is read or written in the same cycle.";
-static const char D_TC[] =
-        "TC (terminal count): pulses on the last transfer, when the count rolls "
-        "from 0 to 0xFFFF. The card uses it to know the DMA part of the frame is over.";
-static const char D_NODEV[] =
-        "No device is wired to this channel's DREQ and DACK (the NIC sits on another one): the "
-        "lesson raises DREQ itself with `dreq`, and a byte DMA reads goes onto the floating bus, "
-        "where no card takes it; a byte DMA writes to memory is 0xFF, the floating bus.";
-static const char D_IRQW[] = "The card's interrupt line, over the top to the CPU's interrupt "
-                             "controller.";
-static const char D_BUF[] =
-        "The NDIS_BUFFER (an MDL) the driver passed to NdisMSetupDmaTransfer, "
-        "drawn to scale: the whole buffer, and in it the subrange of Offset and Length that this transfer "
-        "moves. The bright part is what DMA has moved so far.";
-static const char D_SUB[] =
-        "Offset: 'the byte offset within the buffer at which the DMA operation "
-        "should begin'; Length: 'the number of bytes to be transferred'. It must be a proper subrange.";
-static const char D_BOUNCE[] =
-        "A bounce (map-register) buffer: the HAL copies the data here because "
-        "the 8237A cannot reach the buffer itself (above 16 MiB, across a 64 KiB page, or not contiguous). "
-        "A send is copied in at Setup; a receive is copied back at Complete (IoFlushAdapterBuffers).";
-static const char D_MEMROW[] =
-        "Host memory around the last DMA transfer, or where the channel transfers "
-        "next. These bytes are not in the NDIS_BUFFER drawn above.";
-static const char D_MEMROW_BUF[] =
-        "Bytes of the NDIS_BUFFER drawn above, as they are now: the address "
-        "has the colour of the part of the bar they lie in. Bytes a DMA transfer of this step wrote or "
-        "read are highlighted.";
-static const char D_MEMROW_BOUNCE[] =
-        "Bytes of the bounce buffer drawn above (its colour): the 8237A moves "
-        "these, not the caller's buffer. The HAL copies a send in at Setup and a receive back at Complete.";
-static const char D_TIMING[] =
-        "The bus signals, one column per bus cycle up to the cursor. Click a "
-        "column to go to the end of that cycle.";
-static const char D_TIMELINE[] = "The whole lesson, one segment per step: click to go there.";
-
-static const char D_LEGEND[] =
-        "How a wire shows its signal, besides its colour: thick and solid, high (asserted) now; "
-        "thick and dashed, high at some point of the last move and low now (a pulse, or dropped "
-        "as the cycle ended); thin and dashed, low. The bus stubs are data paths: thick while "
-        "bytes went along them.";
-
 /* ---- the screen ---------------------------------------------------------------------------------- */
 
 static int legend(struct dv_scene *sc, struct dv_sdl *s, int x, int y, int room, int u)
@@ -420,7 +309,7 @@ static int legend(struct dv_scene *sc, struct dv_sdl *s, int x, int y, int room,
 		cx += sample + f->cw;
 		cx += textf(sc, f, false, cx, y, DV_WC_text, "%s", rows[i].what) + 2 * f->cw;
 	}
-	hit_add(s, b, D_LEGEND, "legend");
+	hit_add(s, b, dv_desc_legend, "legend");
 	return b.x + b.w + 2 * u;
 }
 
@@ -570,7 +459,7 @@ static void draw_memory(struct dv_scene *sc, struct dv_sdl *s, const struct layo
 		int bh = sf->lh - 4 * u;
 		SDL_Rect buf = { x0, y + 2 * u, inner, bh };
 		fill(sc, buf.x, buf.y, buf.w, buf.h, DV_WC_buf);
-		hit_add(s, buf, D_BUF, "buffer");
+		hit_add(s, buf, dv_desc_buf, "buffer");
 		uint32_t off = si.offset < bc ? si.offset : bc, len = si.length;
 		if (off + len > bc)
 			len = bc - off;
@@ -580,7 +469,7 @@ static void draw_memory(struct dv_scene *sc, struct dv_sdl *s, const struct layo
 			sw = 2;
 		SDL_Rect sub = { sx, buf.y, sw, bh };
 		fill(sc, sub.x, sub.y, sub.w, sub.h, si.ok ? DV_WC_sub : DV_WC_error);
-		hit_add(s, sub, D_SUB, "subrange");
+		hit_add(s, sub, dv_desc_sub, "subrange");
 		if (!si.bounced && si.ok && si.length) {
 			int mw = (int)((int64_t)sw * (int64_t)si.moved / si.length);
 			fill(sc, sx, buf.y, mw, bh, DV_WC_moved);
@@ -592,7 +481,7 @@ static void draw_memory(struct dv_scene *sc, struct dv_sdl *s, const struct layo
 			fill(sc, bb.x, bb.y, bb.w, bb.h, DV_WC_bounce);
 			int mw = si.length ? (int)((int64_t)sw * (int64_t)si.moved / si.length) : 0;
 			fill(sc, bb.x, bb.y, mw, bh, DV_WC_moved);
-			hit_add(s, bb, D_BOUNCE, "bounce");
+			hit_add(s, bb, dv_desc_bounce, "bounce");
 		} else {
 			textf(sc, sf, false, x0, y, DV_WC_dim,
 			      si.ok       ? "no bounce buffer: the 8237A reaches it" :
@@ -622,7 +511,8 @@ static void draw_memory(struct dv_scene *sc, struct dv_sdl *s, const struct layo
 		dv_view_memory(&s->ss->view, &s->mem, rows, cells);
 	static const char *const where[] = { "memrow:elsewhere", "memrow:buffer", "memrow:subrange",
 		                             "memrow:bounce" };
-	static const char *const what[] = { D_MEMROW, D_MEMROW_BUF, D_MEMROW_BUF, D_MEMROW_BOUNCE };
+	static const char *const what[] = { dv_desc_memrow, dv_desc_memrow_buf, dv_desc_memrow_buf,
+		                            dv_desc_memrow_bounce };
 	enum dv_wcolor addr_c = si.mem_in == DV_DG_BOUNCE   ? DV_WC_bounce :
 	                        si.mem_in == DV_DG_SUBRANGE ? DV_WC_sub :
 	                        si.mem_in == DV_DG_BUFFER   ? DV_WC_buf :
@@ -690,7 +580,7 @@ static void draw_timing(struct dv_scene *sc, struct dv_sdl *s, const struct layo
 		      DV_WC_changed);
 	}
 	SDL_Rect plot = { plot_x, a.y + 2 * u, (int)td.ncols * colw, DV_TSIG_COUNT * rowh };
-	hit_add(s, plot, D_TIMING, "timing");
+	hit_add(s, plot, dv_desc_timing, "timing");
 }
 
 static const char *side_name(enum dv_side t)
@@ -899,7 +789,7 @@ static void draw_controls(struct dv_scene *sc, struct dv_sdl *s, const struct la
 		return;
 	SDL_Rect tl = { tx, y + h / 4, tw, h / 2 };
 	fill(sc, tl.x, tl.y, tl.w, tl.h, DV_WC_buf);
-	hit_add(s, tl, D_TIMELINE, "timeline");
+	hit_add(s, tl, dv_desc_timeline, "timeline");
 	unsigned i = 0;
 	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
 		if (!dv_sdl_step_shown(s, k))
@@ -1134,22 +1024,22 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	/* The label sits left of the memory stub: the bytes travel along the rest of the bus. */
 	textf(sc, sf, true, cpu.x + 4 * u, bus_top + u, on_bus, "ISA bus: %s",
 	      owner ? "DMA" : "CPU");
-	hit_add(s, (SDL_Rect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, D_BUS, "bus");
+	hit_add(s, (SDL_Rect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, dv_desc_bus, "bus");
 	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
 	path(sc, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
 
 	/* HRQ / HLDA between the CPU and the 8237A; DREQ / DACK / TC between the NIC and it. */
 	char lab[64];
-	signal(sc, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 35 / 100, "HRQ \xe2\x86\x90", D_HRQ,
-	       hrq, u);
-	signal(sc, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92", D_HLDA,
-	       hlda, u);
+	signal(sc, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 35 / 100, "HRQ \xe2\x86\x90",
+	       dv_desc_hrq, hrq, u);
+	signal(sc, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92",
+	       dv_desc_hlda, hlda, u);
 	snprintf(lab, sizeof lab, "\xe2\x86\x90 DREQ%u", nch);
-	signal(sc, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 28 / 100, lab, D_DREQ, dreq, u);
+	signal(sc, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 28 / 100, lab, dv_desc_dreq, dreq, u);
 	snprintf(lab, sizeof lab, "DACK%u \xe2\x86\x92", nch);
-	signal(sc, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 58 / 100, lab, D_DACK, dack, u);
-	signal(sc, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", D_TC, tc,
-	       u);
+	signal(sc, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 58 / 100, lab, dv_desc_dack, dack, u);
+	signal(sc, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", dv_desc_tc,
+	       tc, u);
 	/* IRQ: from the NIC over the top to the CPU. */
 	int iy = L.irq_y;
 	wire(sc, s, nic.x + nic.w / 2, nic.y, nic.x + nic.w / 2, iy, irql, u);
@@ -1161,23 +1051,23 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	/* The legend sits above the IRQ wire's left part, between the title and the boxes. */
 	int lx = legend(sc, s, cpu.x, L.title_y + bf->lh + u, nic.x - 11 * sf->cw - cpu.x, u);
 	int ix = lx > cpu.x + cpu.w / 2 ? lx : cpu.x + cpu.w / 2;
-	hit_add(s, (SDL_Rect){ ix, iy - sf->lh - 3 * u, nic.x - ix, sf->lh + 6 * u }, D_IRQW,
+	hit_add(s, (SDL_Rect){ ix, iy - sf->lh - 3 * u, nic.x - ix, sf->lh + 6 * u }, dv_desc_irqw,
 	        "wire:IRQ");
 
 	/* CPU. */
 	struct dv_vpanel *p = &s->box;
 	panel_reset(s, p);
 	unsigned lv = now(s, DV_SLOT_CPU_IRQL, 0);
-	struct dv_vline *l = add_line(s, p, D_IRQL);
+	struct dv_vline *l = add_line(s, p, dv_desc_irql);
 	dv_vline_add(l, DV_ROLE_NORMAL, "IRQL ");
 	dv_vline_add(l, role(s, DV_SLOT_CPU_IRQL, 0), "%u %s", lv, dv_dg_irql_name(lv));
-	l = add_line(s, p, D_IRR);
+	l = add_line(s, p, dv_desc_irr);
 	dv_vline_add(l, DV_ROLE_NORMAL, "IRR ");
 	reg_value(s, l, DV_SLOT_CPU_IRR, 0, 4);
-	l = add_line(s, p, D_DPC);
+	l = add_line(s, p, dv_desc_dpc);
 	dv_vline_add(l, DV_ROLE_NORMAL, "DPCs ");
 	reg_value(s, l, DV_SLOT_CPU_DPC_COUNT, 0, 0);
-	l = add_line(s, p, D_RUNS);
+	l = add_line(s, p, dv_desc_runs);
 	dv_vline_add(l, owner ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s", owner ? "on hold" : "runs");
 	bool cpu_chg = chg(s, DV_SLOT_CPU_IRQL, 0) || chg(s, DV_SLOT_CPU_IRR, 0) ||
 	               chg(s, DV_SLOT_CPU_DPC_COUNT, 0) || chg(s, DV_SLOT_CPU_IN_SERVICE, 0);
@@ -1192,32 +1082,32 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	              now(s, DV_SLOT_DMA_ACTIVE, chip) == ch + 1; /* the 8237A keeps ch + 1 */
 	panel_reset(s, p);
 	uint32_t mode = now(s, DV_SLOT_DMA_MODE, ch);
-	l = add_line(s, p, D_ADDR);
+	l = add_line(s, p, dv_desc_addr);
 	dv_vline_add(l, DV_ROLE_NORMAL, "address ");
 	reg_value(s, l, DV_SLOT_DMA_ADDR, ch, 4);
 	dv_vline_add(l, DV_ROLE_DIM, "  base ");
 	reg_value(s, l, DV_SLOT_DMA_BASE_ADDR, ch, 4);
-	l = add_line(s, p, D_COUNT);
+	l = add_line(s, p, dv_desc_count);
 	dv_vline_add(l, DV_ROLE_NORMAL, "count   ");
 	reg_value(s, l, DV_SLOT_DMA_COUNT, ch, 4);
 	char cwords[48];
 	dv_view_count_words(&s->ss->view, ch, false, cwords, sizeof cwords);
 	dv_vline_add(l, DV_ROLE_DIM, "  %s", cwords);
-	l = add_line(s, p, D_MODE);
+	l = add_line(s, p, dv_desc_mode);
 	dv_vline_add(l, DV_ROLE_NORMAL, "mode    ");
 	reg_value(s, l, DV_SLOT_DMA_MODE, ch, 2);
 	dv_vline_add(l, DV_ROLE_NORMAL, " %s, %s%s",
 	             dv_dma_sel_name(dv_dma_mode_sel((uint8_t)mode)),
 	             (mode & DV_DMA_MODE_DECREMENT) ? "down" : "up",
 	             (mode & DV_DMA_MODE_AUTOINIT) ? ", auto" : "");
-	l = add_line(s, p, D_TYPE);
+	l = add_line(s, p, dv_desc_type);
 	unsigned type = dv_dma_mode_type((uint8_t)mode);
 	dv_vline_add(l, type == DV_DMA_ILLEGAL ? DV_ROLE_ERROR : DV_ROLE_NORMAL, "        %s",
 	             type == DV_DMA_READ   ? "read: memory \xe2\x86\x92 device" :
 	             type == DV_DMA_WRITE  ? "write: device \xe2\x86\x92 memory" :
 	             type == DV_DMA_VERIFY ? "verify: nothing moves" :
 	                                     "illegal type 11");
-	l = add_line(s, p, D_MASK);
+	l = add_line(s, p, dv_desc_mask);
 	dv_vline_add(l, DV_ROLE_NORMAL, "mask ");
 	dv_vline_add(l, role(s, DV_SLOT_DMA_MASK, chip), "%s", masked ? "SET" : "clear");
 	dv_vline_add(l, DV_ROLE_NORMAL, "   TC ");
@@ -1226,7 +1116,7 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	dv_vline_add(l, DV_ROLE_NORMAL, "   flip-flop ");
 	dv_vline_add(l, role(s, DV_SLOT_DMA_FLIPFLOP, chip), "%s",
 	             now(s, DV_SLOT_DMA_FLIPFLOP, chip) ? "hi" : "lo");
-	l = add_line(s, p, D_STATE);
+	l = add_line(s, p, dv_desc_state);
 	if (moved)
 		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "TRANSFERRED %zu byte%s%s",
 		             moved * (chip ? 2u : 1u), moved * (chip ? 2u : 1u) == 1 ? "" : "s",
@@ -1238,7 +1128,7 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 		             active ? "TRANSFERRING" : "unmasked: waiting for DREQ");
 	if (ch != nch) {
 		/* No device on this channel: no wire to draw; its lines as the bus has them. */
-		l = add_line(s, p, D_NODEV);
+		l = add_line(s, p, dv_desc_nodev);
 		dv_vline_add(l, DV_ROLE_NORMAL, "DREQ%u ", ch);
 		dv_vline_add(l, role(s, DV_SLOT_BUS_DREQ, 0), "%u",
 		             (now(s, DV_SLOT_BUS_DREQ, 0) & line) ? 1u : 0u);
@@ -1266,23 +1156,23 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 	draw_box(sc, s, nic, ntitle, nic_chg, DV_WC_boxfill, u);
 	panel_reset(s, p);
 	char words[96];
-	l = add_line(s, p, D_NICCMD);
+	l = add_line(s, p, dv_desc_niccmd);
 	dv_vline_add(l, DV_ROLE_NORMAL, "CMD ");
 	reg_value(s, l, DV_SLOT_NIC_CMD, 0, 2);
 	dv_vline_add(l, DV_ROLE_DIM, " %s",
 	             dv_nic_bits(0, now(s, DV_SLOT_NIC_CMD, 0), words, sizeof words));
-	l = add_line(s, p, D_TXLEN);
+	l = add_line(s, p, dv_desc_txlen);
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_TXLEN, 0), "%u", now(s, DV_SLOT_NIC_TXLEN, 0));
 	dv_vline_add(l, DV_ROLE_NORMAL, " B, sent ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_TX_SENT, 0), "%u", now(s, DV_SLOT_NIC_TX_SENT, 0));
-	l = add_line(s, p, D_FIFO);
+	l = add_line(s, p, dv_desc_fifo);
 	dv_vline_add(l, DV_ROLE_NORMAL, "TX FIFO ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_TX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_TX_COUNT, 0));
-	l = add_line(s, p, D_FIFO);
+	l = add_line(s, p, dv_desc_fifo);
 	dv_vline_add(l, DV_ROLE_NORMAL, "RX FIFO ");
 	dv_vline_add(l, role(s, DV_SLOT_NIC_RX_COUNT, 0), "%2u", now(s, DV_SLOT_NIC_RX_COUNT, 0));
-	l = add_line(s, p, D_IRQLINE);
+	l = add_line(s, p, dv_desc_irqline);
 	dv_vline_add(l, DV_ROLE_NORMAL, "ISR ");
 	reg_value(s, l, DV_SLOT_NIC_ISR, 0, 2);
 	dv_vline_add(l, DV_ROLE_DIM, " %s",
@@ -1305,12 +1195,12 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 
 	/* The page register: bits 16-23 of the address the 8237A does not have. */
 	panel_reset(s, p);
-	l = add_line(s, p, D_PAGE);
+	l = add_line(s, p, dv_desc_page);
 	dv_vline_add(l, DV_ROLE_NORMAL, "page ");
 	reg_value(s, l, DV_SLOT_PAGE, ch, 2);
-	l = add_line(s, p, D_PHYS);
+	l = add_line(s, p, dv_desc_phys);
 	dv_vline_add(l, DV_ROLE_DIM, "next phys");
-	l = add_line(s, p, D_PHYS);
+	l = add_line(s, p, dv_desc_phys);
 	bool phys_chg = chg(s, DV_SLOT_PAGE, ch) || chg(s, DV_SLOT_DMA_ADDR, ch);
 	dv_vline_add(l, phys_chg ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x",
 	             dv_dma_phys(&v->now.st, ch));
@@ -1320,16 +1210,16 @@ static void compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H)
 
 	/* The wire and the peer station. */
 	panel_reset(s, p);
-	l = add_line(s, p, D_PEER);
+	l = add_line(s, p, dv_desc_peer);
 	dv_vline_add(l, DV_ROLE_NORMAL, "wire: ");
 	if (mv.wtx || mv.wrx)
 		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "%zu B out, %zu B in", mv.wtx, mv.wrx);
 	else
 		dv_vline_add(l, DV_ROLE_DIM, "quiet");
-	l = add_line(s, p, D_PEER);
+	l = add_line(s, p, dv_desc_peer);
 	dv_vline_add(l, DV_ROLE_NORMAL, "frames received ");
 	dv_vline_add(l, role(s, DV_SLOT_PEER_RX_COUNT, 0), "%u", now(s, DV_SLOT_PEER_RX_COUNT, 0));
-	l = add_line(s, p, D_PEER);
+	l = add_line(s, p, dv_desc_peer);
 	dv_vline_add(l, DV_ROLE_NORMAL, "frames to send  ");
 	dv_vline_add(l, role(s, DV_SLOT_PEER_TXQ_COUNT, 0), "%u",
 	             now(s, DV_SLOT_PEER_TXQ_COUNT, 0));
