@@ -22,10 +22,12 @@
 #include "calls.h"
 #include "files.h"
 #include "keymap.h"
+#include "lecture.h"
 #include "progress.h"
 #include "session.h"
 #include "state.h"
 #include "../checkf.h"
+#include "../coincidences.h"
 
 static const char *lessons_dir;
 
@@ -78,6 +80,17 @@ static void panels_text(struct dv_session *s, struct text *t, bool with_question
 	add_panel(t, &p);
 	dv_view_timing(&s->view, &p, 60, true);
 	add_panel(t, &p);
+	/* The lecture facts (the call ribbon, the address map and the cache) as the terminal
+	 * shows them: they too must not give an answer away. */
+	dv_lecture_panel(&s->view, &p, 1000);
+	add_panel(t, &p);
+	struct dv_lect_ribbon r;
+	struct dv_vline rl = { 0 };
+	dv_lecture_ribbon(&s->view, &r);
+	dv_lecture_ribbon_line(&r, 1000, &rl);
+	text_add(t, rl.text ? rl.text : "", rl.len);
+	free(rl.text);
+	free(rl.roles);
 	int a = dv_session_ask(s);
 	if (with_question && a >= 0) {
 		dv_session_question(s, a, &p, 1000);
@@ -158,24 +171,6 @@ static bool answer_form(const struct dv_answer *a, char forms[4][64])
 	if (a->num >= 256)
 		snprintf(forms[3], 64, "%u", a->num);
 	return true;
-}
-
-/* Where an answer's text is on screen but means something else there, reviewed one by one:
- * (lesson, question, text, what it is). */
-static const struct {
-	const char *lesson, *ask, *form, *why;
-} coincidences[] = {
-	{ "12-modes.lesson", "overflow-bit", "0x10",
-	  "channel 1's page register: the buffer is at 0x100000" },
-};
-
-static bool coincidence(const char *lesson, const char *ask, const char *form)
-{
-	for (size_t i = 0; i < sizeof coincidences / sizeof coincidences[0]; i++)
-		if (!strcmp(coincidences[i].lesson, lesson) && !strcmp(coincidences[i].ask, ask) &&
-		    !strcasecmp(coincidences[i].form, form))
-			return true;
-	return false;
 }
 
 /* The checks at one stop of a walk. */

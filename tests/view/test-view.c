@@ -330,12 +330,18 @@ static void timing_at_step(struct fixture *f, unsigned number, const char *dreq,
 			dk = dk || td.hi[DV_TSIG_DACK][c];
 		}
 		*high = dq && dk;
+		/* The NIC is at the other end only on its own channel (config nic_channel). */
+		const char *dev = dv_view_channel_device(&f->view, dreq[4] - '0');
+		CHECK(td.device == dev);
+		CHECK((dev != NULL) ==
+		      (dv_sim_config(f->view.sim)->nic_channel == (uint8_t)(dreq[4] - '0')));
 		struct dv_vpanel p;
 		dv_vpanel_init(&p);
 		dv_view_timing(&f->view, &p, 200, true);
-		/* The text diagram draws the same rows: a '#' in the DREQ row. */
-		*high = *high && p.n > DV_TSIG_DREQ &&
-		        strchr(p.line[DV_TSIG_DREQ].text, '#') != NULL &&
+		/* The text diagram draws the same rows: a high glyph ('#' throughout the cycle,
+		 * 'n' up and down in it, '/' raised in it) in the DREQ row. */
+		*high = *high && p.n > DV_TSIG_DREQ && p.line[DV_TSIG_DREQ].len > 6 &&
+		        strpbrk(p.line[DV_TSIG_DREQ].text + 6, "#n/") != NULL &&
 		        strncmp(p.line[DV_TSIG_DREQ].text, dreq, strlen(dreq)) == 0;
 		dv_vpanel_finish(&p);
 	}
@@ -352,6 +358,7 @@ static void test_timing_follows_the_channel(void)
 		timing_at_step(&f, 6, "DREQ2", "DACK2", &named, &high);
 		CHECK(named);
 		CHECK(high);
+		CHECK(dv_view_channel_device(&f.view, 2) == NULL); /* the lesson's own DREQ2 */
 	}
 	close_lesson(&f);
 	CHECK(open_lesson(&f, "14-16bit"));
@@ -359,6 +366,8 @@ static void test_timing_follows_the_channel(void)
 		timing_at_step(&f, 3, "DREQ5", "DACK5", &named, &high);
 		CHECK(named);
 		CHECK(high);
+		const char *dev = dv_view_channel_device(&f.view, 5);
+		CHECK(dev && !strcmp(dev, "NIC"));
 	}
 	close_lesson(&f);
 	CHECK(open_lesson(&f, "12-modes"));
@@ -397,6 +406,18 @@ static void test_timing_within_a_cycle(void)
 	}
 	CHECK(notches >= 15); /* between the 16 single transfers */
 	CHECK(pulses >= 16);  /* one HLDA inside each DMA cycle */
+	/* The terminal's text diagram shows the notches too: HRQ dropped by the end of a
+	 * transfer's column and raised in the next one's ("n/" in ascii, a left then a right
+	 * half block), never a solid run of high columns there. */
+	struct dv_vpanel p;
+	dv_vpanel_init(&p);
+	dv_view_timing(&f.view, &p, 200, true);
+	CHECK(p.n > DV_TSIG_HRQ && strstr(p.line[DV_TSIG_HRQ].text, "n/n/n/") != NULL);
+	CHECK(p.n > DV_TSIG_HRQ && strstr(p.line[DV_TSIG_HRQ].text, "##") == NULL);
+	dv_view_timing(&f.view, &p, 200, false);
+	CHECK(p.n > DV_TSIG_HRQ &&
+	      strstr(p.line[DV_TSIG_HRQ].text, "\xe2\x96\x8c\xe2\x96\x90\xe2\x96\x8c") != NULL);
+	dv_vpanel_finish(&p);
 	CHECK(goto_number(&f, 2));
 	dv_view_timing_data(&f.view, 200, &td);
 	size_t held = 0;

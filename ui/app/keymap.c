@@ -36,7 +36,7 @@ const struct dv_keybind dv_keymap[] = {
 	{ DV_ACT_SIDE_TAB, "side-tab", "Tab", SDL, NULL,
 	  "side panel: source, event log, NDIS call" },
 	{ DV_ACT_MEMORY, "memory", "m", TUI, NULL,
-	  "memory, then the NIC, in place of the event log" },
+	  "memory, the NIC, the address map, for the event log" },
 	{ DV_ACT_SANDBOX, "sandbox", ":", TUI, NULL,
 	  "sandbox: one line of the lesson language, at the end" },
 	{ DV_ACT_SCREENSHOT, "screenshot", "S PrintScreen", SDL, NULL,

@@ -116,19 +116,23 @@ struct dv_lect_map {
 	uint32_t line16m;  /* 0x1000000: the 24 address bits of the page register and counter */
 	uint32_t mem_size; /* installed memory */
 	/* The channel as programmed (page and base registers): the bytes it will move. */
-	bool programmed;    /* its base count or address was written (a port write or a Setup) */
+	bool programmed;    /* its base count or address was written (a port write or a Setup),
+	                    counting up (a decrementing channel is not mapped) */
 	uint32_t prog_phys; /* physical address of its first byte */
 	uint32_t prog_len;  /* bytes (base count + 1, twice for a word channel) */
 	uint32_t cur_phys;  /* where its next byte goes: the write pointer */
 	/* The block boundary the programmed range crosses, and the address the 8237A goes to
-	 * after boundary - 1 (the carry never reaches the page register: the 64k lesson). */
+	 * after boundary - 1 (the carry never reaches the page register: the 64k lesson).
+	 * wrap_to is set only once the counter has wrapped: before that it is the answer to
+	 * the 64k lesson's question, and a picture must not give it away (0 until then). */
 	bool crosses;
 	uint32_t boundary, wrap_to;
-	bool wrapped; /* the counter did wrap before the moment (DV_NOTE_PAGE_WRAP seen) */
+	bool wrapped; /* the current address is past the wrap (below where it started) */
 	/* The NDIS_BUFFER of the last Setup or Complete that was called before the moment: its
 	 * name in the lesson ("" when none lies there), virtual and physical address of its
 	 * first byte, ByteCount, and the Offset/Length subrange. */
 	bool has_buffer;
+	size_t call_pos; /* that call's DV_EV_CALL index (SIZE_MAX: no Setup or Complete yet) */
 	char buffer_name[32];
 	uint32_t buf_va, buf_phys, bytecount, offset, length;
 	uint32_t sub_phys; /* physical address of byte Offset (DV_NO_ADDR: none) */
@@ -195,17 +199,33 @@ struct dv_lect_cache {
 	uint32_t flush_first, flush_len;
 	size_t flush_pos;
 	bool flush_now;
-	/* What a CPU read of the range's first bytes returns now (through the cache), what
-	 * memory holds there, and what the device delivered (the bounce buffer's bytes for a
-	 * bounced transfer, else memory): stale when the CPU does not see the device's bytes
-	 * (the flush lesson's early read), fresh after the Complete. */
+	/* Once the lesson has read the range since the Setup or Complete the map is about (a
+	 * `read` statement; nread 0 before, since what a read would return is what the flush
+	 * lesson asks): what a CPU read of its first bytes returns now (through the cache),
+	 * what memory holds there, and what the device delivered (the bounce buffer's moved
+	 * bytes for a bounced receive, else memory); stale when the CPU does not see the
+	 * device's bytes (the flush lesson's early read), fresh after the Complete. */
 	size_t nread;
 	uint8_t cpu[DV_LECT_READ], mem[DV_LECT_READ], dev[DV_LECT_READ];
 	bool stale;
-	/* A lesson `read` ran in the current move (the learner sees its bytes now). */
+	/* A lesson `read` of the range ran in the current move (its bytes are new now). */
 	bool read_now;
 };
 
 void dv_lecture_cache(const struct dv_view *v, struct dv_lect_cache *out);
+/* The same, for a caller that has the moment's map already (it is what the cache watches). */
+void dv_lecture_cache_with(const struct dv_view *v, const struct dv_lect_map *m,
+                           struct dv_lect_cache *out);
+
+/* ---- as text (lecture_text.c), for the terminal UI ------------------------------------------ */
+
+/* The ribbon in one line of at most width cells: the badge, the call, the last port write's
+ * caption (first when the current move made it); shorter forms when it does not fit. out
+ * is emptied first (a line of a panel, or a zeroed one the caller frees). */
+void dv_lecture_ribbon_line(const struct dv_lect_ribbon *r, size_t width, struct dv_vline *out);
+/* The address map and the cache as a panel, wrapped at width cells: the channel's range and
+ * its block boundary, the buffer and its subrange, the bounce and copy, the ring, the cache
+ * lines, the flush and the CPU's read. */
+void dv_lecture_panel(const struct dv_view *v, struct dv_vpanel *p, size_t width);
 
 #endif

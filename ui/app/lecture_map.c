@@ -53,16 +53,37 @@ static bool record_args(const struct dv_view *v, size_t c, struct dv_call_args *
 
 /* ---- the channel as programmed ------------------------------------------------------------ */
 
-/* Where the channel's base registers were last written (SIZE_MAX: never). */
-static size_t programmed_at(const struct dv_view *v, unsigned ch)
+/* Where, before the moment, the channel's base registers were last written, and its last
+ * Setup, Complete and IoMapTransfer were called (SIZE_MAX: never): one walk back, which stops
+ * once the base registers and a Setup are found (a Complete or a mapping that matters comes
+ * after its Setup). */
+struct marks {
+	size_t prog, setup, complete, iomap;
+};
+
+static bool is_call(const struct dv_event *e, enum dv_call id, unsigned ch)
 {
-	for (size_t i = v->pos; i-- > 0;) {
-		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind == DV_EV_STATE && e->index == ch &&
+	return e->kind == DV_EV_CALL && e->slot == id && e->chan == ch;
+}
+
+static void find_marks(const struct dv_view *v, unsigned ch, struct marks *k)
+{
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	k->prog = k->setup = k->complete = k->iomap = SIZE_MAX;
+	for (size_t i = v->pos; i-- > 0 && (k->prog == SIZE_MAX || k->setup == SIZE_MAX);) {
+		const struct dv_event *e = dv_trace_at(t, i);
+		if (k->prog == SIZE_MAX && e->kind == DV_EV_STATE && e->index == ch &&
 		    (e->slot == DV_SLOT_DMA_BASE_ADDR || e->slot == DV_SLOT_DMA_BASE_COUNT))
-			return i;
+			k->prog = i;
+		else if (k->setup == SIZE_MAX && is_call(e, DV_CALL_SETUP_DMA_TRANSFER, ch))
+			k->setup = i;
+		else if (k->setup == SIZE_MAX && k->complete == SIZE_MAX &&
+		         is_call(e, DV_CALL_COMPLETE_DMA_TRANSFER, ch))
+			k->complete = i;
+		else if (k->setup == SIZE_MAX && k->iomap == SIZE_MAX &&
+		         is_call(e, DV_CALL_IO_MAP_TRANSFER, ch))
+			k->iomap = i;
 	}
-	return SIZE_MAX;
 }
 
 /* A channel's physical address from its page and an address register: a word channel shifts
@@ -78,7 +99,8 @@ static uint32_t chan_phys(const struct dv_view *v, unsigned ch, enum dv_slot add
 static void map_channel(const struct dv_view *v, struct dv_lect_map *m, size_t prog)
 {
 	unsigned ch = m->channel;
-	m->programmed = prog != SIZE_MAX;
+	m->programmed = prog != SIZE_MAX &&
+	                !(now_get(v, DV_SLOT_DMA_MODE, ch) & DV_DMA_MODE_DECREMENT);
 	m->prog_phys = chan_phys(v, ch, DV_SLOT_DMA_BASE_ADDR);
 	m->cur_phys = chan_phys(v, ch, DV_SLOT_DMA_ADDR);
 	m->prog_len = (now_get(v, DV_SLOT_DMA_BASE_COUNT, ch) + 1) * (m->width16 ? 2u : 1u);
@@ -86,24 +108,16 @@ static void map_channel(const struct dv_view *v, struct dv_lect_map *m, size_t p
 	if (m->programmed && in_block + m->prog_len > m->block) {
 		m->crosses = true;
 		m->boundary = m->prog_phys - in_block + m->block;
+	}
+	/* The address counter counts inside its block and the page stays (facts §1.8): past the
+	 * boundary the current address is below where it started. */
+	m->wrapped = m->crosses && m->cur_phys < m->prog_phys;
+	/* Where the counter goes is what the 64k lesson asks before it happens: told once seen. */
+	if (m->crosses && m->wrapped)
 		m->wrap_to = m->boundary - m->block;
-	}
-	for (size_t i = m->programmed ? prog : v->pos; i < v->pos; i++) {
-		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind == DV_EV_NOTE && e->slot == DV_NOTE_PAGE_WRAP && e->chan == ch)
-			m->wrapped = true;
-	}
 }
 
 /* ---- the buffer, the bounce and the copy --------------------------------------------------- */
-
-/* The last Setup or Complete on the channel before the moment (SIZE_MAX: none). */
-static size_t last_transfer_call(const struct dv_view *v, unsigned ch)
-{
-	size_t s = last_call(v, DV_CALL_SETUP_DMA_TRANSFER, ch, 0, v->pos);
-	size_t c = last_call(v, DV_CALL_COMPLETE_DMA_TRANSFER, ch, s == SIZE_MAX ? 0 : s, v->pos);
-	return c != SIZE_MAX ? c : s;
-}
 
 static bool crosses_block(uint32_t first, uint32_t len, uint32_t block, uint32_t *boundary)
 {
@@ -138,14 +152,12 @@ static void map_buffer(const struct dv_view *v, struct dv_lect_map *m, size_t c)
 	}
 }
 
-/* The IoMapTransfer of the mapping the call at c belongs to: inside it for a Setup, the last
- * one before it for a Complete; once it has begun to act (an event after its call). */
-static size_t mapping_of(const struct dv_view *v, size_t c, unsigned ch)
+/* The IoMapTransfer of the transfer's mapping (inside the last Setup; a Complete completes
+ * that one), once it has begun to act (an event after its call). */
+static size_t mapping_of(const struct dv_view *v, const struct marks *k)
 {
-	bool setup = dv_lect_ev(v, c)->slot == DV_CALL_SETUP_DMA_TRANSFER;
-	size_t m = setup ? last_call(v, DV_CALL_IO_MAP_TRANSFER, ch, c, v->pos) :
-	                   last_call(v, DV_CALL_IO_MAP_TRANSFER, ch, 0, c);
-	return m != SIZE_MAX && m + 1 < v->pos ? m : SIZE_MAX;
+	bool mapped = k->iomap != SIZE_MAX && k->setup != SIZE_MAX && k->iomap > k->setup;
+	return mapped && k->iomap + 1 < v->pos ? k->iomap : SIZE_MAX;
 }
 
 /* Bytes a channel moved so far of a transfer of length bytes: Length - residue. */
@@ -176,9 +188,9 @@ static void copy_back(const struct dv_view *v, struct dv_lect_map *m, size_t map
 	m->copy_pos = f;
 }
 
-static void map_bounce(const struct dv_view *v, struct dv_lect_map *m, size_t c)
+static void map_bounce(const struct dv_view *v, struct dv_lect_map *m, const struct marks *k)
 {
-	size_t mc = mapping_of(v, c, m->channel);
+	size_t mc = mapping_of(v, k);
 	struct dv_call_args a;
 	if (mc == SIZE_MAX || !record_args(v, mc, &a, NULL) || !a.map.bounced)
 		return;
@@ -270,20 +282,23 @@ void dv_lecture_map(const struct dv_view *v, struct dv_lect_map *out)
 {
 	memset(out, 0, sizeof *out);
 	out->copy_pos = SIZE_MAX;
+	out->call_pos = SIZE_MAX;
 	out->channel = dv_view_active_channel(v);
 	out->width16 = out->channel >= 4;
 	out->block = out->width16 ? 0x20000u : 0x10000u;
 	out->line16m = LINE_16M;
 	out->mem_size = v->now.st.mem_size;
-	size_t prog = programmed_at(v, out->channel);
-	map_channel(v, out, prog);
-	size_t c = last_transfer_call(v, out->channel);
-	if (c != SIZE_MAX) {
-		map_buffer(v, out, c);
-		map_bounce(v, out, c);
+	struct marks k;
+	find_marks(v, out->channel, &k);
+	map_channel(v, out, k.prog);
+	/* The buffer of the last Setup, or of a Complete after it. */
+	out->call_pos = k.complete != SIZE_MAX ? k.complete : k.setup;
+	if (out->call_pos != SIZE_MAX) {
+		map_buffer(v, out, out->call_pos);
+		map_bounce(v, out, &k);
 	}
-	if (prog != SIZE_MAX && (now_get(v, DV_SLOT_DMA_MODE, out->channel) & DV_DMA_MODE_AUTOINIT))
-		map_ring(v, out, prog);
+	if (out->programmed && (now_get(v, DV_SLOT_DMA_MODE, out->channel) & DV_DMA_MODE_AUTOINIT))
+		map_ring(v, out, k.prog);
 }
 
 /* ---- the cache ------------------------------------------------------------------------------ */
@@ -365,24 +380,31 @@ static void cache_flush(const struct dv_view *v, struct dv_lect_cache *c,
 	}
 }
 
-/* A lesson `read` ran in [v->from, v->pos). */
-static bool read_in_move(const struct dv_view *v)
+/* Did a lesson `read` of bytes in [first, first + len) run in [from, v->pos)? */
+static bool read_ran(const struct dv_view *v, size_t from, uint32_t first, uint32_t len)
 {
-	for (size_t i = v->from; v->lesson && i < v->pos; i++) {
+	for (size_t i = from; v->lesson && i < v->pos; i++) {
 		const struct dv_event *e = dv_lect_ev(v, i);
 		if (e->kind != DV_EV_MARK || e->slot != DV_MARK_STMT)
 			continue;
-		for (size_t s = 0; s < v->lesson->nstmts; s++)
-			if (v->lesson->stmts[s].line == e->index &&
-			    v->lesson->stmts[s].kind == DV_ST_READ)
+		for (size_t k = 0; k < v->lesson->nstmts; k++) {
+			const struct dv_stmt *st = &v->lesson->stmts[k];
+			if (st->line == e->index && st->kind == DV_ST_READ &&
+			    st->read.addr < first + len && st->read.addr + st->read.len > first)
 				return true;
+		}
 	}
 	return false;
 }
 
+/* The CPU's read of the range's first bytes, told only once the lesson has read them since
+ * the transfer call the map is about: before that, what a read would return is what the
+ * flush lesson asks ("What is the first byte you read?"). */
 static void cache_read(const struct dv_view *v, struct dv_lect_cache *c,
-                       const struct dv_lect_map *m)
+                       const struct dv_lect_map *m, size_t call)
 {
+	if (call == SIZE_MAX || !read_ran(v, call, c->first, c->len))
+		return;
 	c->nread = c->len < DV_LECT_READ ? c->len : DV_LECT_READ;
 	/* A bounced receive: the device's bytes, as far as they moved, are in the bounce
 	 * buffer (before the copy back and after it). */
@@ -396,24 +418,30 @@ static void cache_read(const struct dv_view *v, struct dv_lect_cache *c,
 		if (c->cpu[k] != c->dev[k])
 			c->stale = true;
 	}
-	c->read_now = read_in_move(v);
+	c->read_now = read_ran(v, v->from, c->first, c->len);
 }
 
-void dv_lecture_cache(const struct dv_view *v, struct dv_lect_cache *out)
+void dv_lecture_cache_with(const struct dv_view *v, const struct dv_lect_map *m,
+                           struct dv_lect_cache *out)
 {
 	memset(out, 0, sizeof *out);
 	out->flush_pos = SIZE_MAX;
 	out->on = v->now.st.cache_on != 0;
-	struct dv_lect_map m;
-	dv_lecture_map(v, &m);
-	if (m.has_buffer && m.sub_phys != DV_NO_ADDR) {
-		out->first = m.sub_phys;
-		out->len = m.length;
+	if (m->has_buffer && m->sub_phys != DV_NO_ADDR) {
+		out->first = m->sub_phys;
+		out->len = m->length;
 	}
 	/* Without the cache (x86) KeFlushIoBuffers does nothing: no flush to show. */
 	if (out->on) {
 		cache_lines(v, out);
-		cache_flush(v, out, &m);
+		cache_flush(v, out, m);
 	}
-	cache_read(v, out, &m);
+	cache_read(v, out, m, m->call_pos);
+}
+
+void dv_lecture_cache(const struct dv_view *v, struct dv_lect_cache *out)
+{
+	struct dv_lect_map m;
+	dv_lecture_map(v, &m);
+	dv_lecture_cache_with(v, &m, out);
 }

@@ -16,6 +16,7 @@
 
 #include "lesson.h"
 #include "keymap.h"
+#include "lecture.h"
 #include "play.h"
 #include "progress.h"
 #include "session.h"
@@ -30,7 +31,8 @@
 
 #define MIN_COLS 80
 #define MIN_LINES 24
-#define MEM_ROOM 20 /* rows the right column must have left to show memory beside the log */
+#define MEM_ROOM 19 /* rows the right column must have left to show memory beside the log */
+#define LOG_ROOM 6  /* rows the log must keep for the address map to show above it */
 
 /* The panes, in Tab order. */
 enum {
@@ -43,6 +45,7 @@ enum {
 	PANE_NIC,
 	PANE_NDIS,
 	PANE_MEM,
+	PANE_MAP,
 	PANE_LOG,
 	PANE_COUNT
 };
@@ -64,10 +67,10 @@ struct dv_tui {
 	struct dv_play play;
 	unsigned speed, play_step;
 	bool until; /* r was pressed: the next key says until what */
-	/* m: what the bottom right shows when the log, memory and the NIC do not all fit: 0 the
-	 * event log, 1 memory, 2 the NIC. */
+	/* m: what the bottom right shows when the log, memory, the NIC and the address map do
+	 * not all fit: 0 the event log, 1 memory, 2 the NIC, 3 the address map. */
 	unsigned alt;
-	struct dv_vpanel mem;
+	struct dv_vpanel mem, map;
 	bool sandbox; /* the : prompt is open */
 	char sbuf[200];
 	size_t slen;
@@ -125,6 +128,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	dv_vpanel_init(&t->quest);
 	dv_vpanel_init(&t->timing);
 	dv_vpanel_init(&t->mem);
+	dv_vpanel_init(&t->map);
 	dv_vpanel_init(&t->rule);
 	t->focus = PANE_NONE;
 	t->speed = DEFAULT_SPEED;
@@ -147,6 +151,7 @@ void dv_tui_close(struct dv_tui *t)
 	dv_vpanel_finish(&t->quest);
 	dv_vpanel_finish(&t->timing);
 	dv_vpanel_finish(&t->mem);
+	dv_vpanel_finish(&t->map);
 	dv_vpanel_finish(&t->rule);
 	free(t);
 }
@@ -408,6 +413,20 @@ static void follow_narration(struct dv_tui *t, int h)
 	t->quest_scroll = 0;
 }
 
+/* The call ribbon, always on screen: the channel's owner and busy badge, the NDIS call in
+ * progress or last returned with its arguments, the last port write (lecture.h). */
+static void draw_ribbon(struct dv_tui *t)
+{
+	struct dv_lect_ribbon r;
+	struct dv_vline l = { 0 };
+	dv_lecture_ribbon(t->v, &r);
+	dv_lecture_ribbon_line(&r, (size_t)COLS - 1, &l);
+	mvhline(LINES - 2, 0, ' ', COLS);
+	draw_line(t, LINES - 2, 1, COLS - 1, &l);
+	free(l.text);
+	free(l.roles);
+}
+
 void dv_tui_draw(struct dv_tui *t)
 {
 	erase();
@@ -417,7 +436,8 @@ void dv_tui_draw(struct dv_tui *t)
 	}
 	struct dv_view *v = t->v;
 	memset(t->pane, 0, sizeof t->pane);
-	int body = LINES - 2, lw = COLS / 2, rx = lw + 1, rw = COLS - rx;
+	/* Rows 1 to body for the panes, the call ribbon under them, the keys at the bottom. */
+	int body = LINES - 3, lw = COLS / 2, rx = lw + 1, rw = COLS - rx;
 
 	/* top bar: lesson, step, beat, granularity */
 	char bar[256];
@@ -506,6 +526,20 @@ void dv_tui_draw(struct dv_tui *t)
 		draw_pane(t, PANE_MEM, y, rx, lh, rw, &t->mem);
 		lh = 0;
 	}
+	/* The address map above the log when the log keeps LOG_ROOM rows; otherwise m shows it
+	 * in the log's place. */
+	dv_lecture_panel(v, &t->map, (size_t)rw);
+	int maph = (int)t->map.n + 1;
+	bool map_shown = lh - maph >= LOG_ROOM;
+	if (map_shown) {
+		draw_pane(t, PANE_MAP, y, rx, maph, rw, &t->map);
+		y += maph;
+		lh -= maph;
+	}
+	if (t->alt == 3 && !map_shown && lh > 1) {
+		draw_pane(t, PANE_MAP, y, rx, lh, rw, &t->map);
+		lh = 0;
+	}
 	if (t->alt == 2 && !nic_shown && lh > 1) {
 		/* The NIC's registers, FIFOs and wire in the log's place (80x24 has no room for
 		 * all three). */
@@ -516,6 +550,8 @@ void dv_tui_draw(struct dv_tui *t)
 		dv_view_log(v, &t->log, (size_t)(lh - 1));
 		draw_pane(t, PANE_LOG, y, rx, lh, rw, &t->log);
 	}
+
+	draw_ribbon(t);
 
 	/* bottom bar: the answer line, feedback, or the keys */
 	bool gated = dv_session_gated(t->s);
@@ -539,9 +575,10 @@ void dv_tui_draw(struct dv_tui *t)
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 1, t->msg, COLS - 1);
 	} else if (t->focus != PANE_NONE) {
-		static const char *const names[PANE_COUNT] = { "narration", "question", "source",
-			                                       "8237A",     "timing",   "NIC",
-			                                       "NDIS",      "memory",   "events" };
+		static const char *const names[PANE_COUNT] = {
+			"narration", "question", "source", "8237A",       "timing",
+			"NIC",       "NDIS",     "memory", "address map", "events"
+		};
 		bool scrolls = t->focus == PANE_LOG || t->focus == PANE_SRC ||
 		               t->focus == PANE_NARR || t->focus == PANE_QUEST;
 		char line[160];
@@ -982,11 +1019,12 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		break;
 	case DV_ACT_UNTIL: t->until = true; break;
 	case DV_ACT_MEMORY:
-		t->alt = (t->alt + 1) % 3;
+		t->alt = (t->alt + 1) % 4;
 		snprintf(t->msg, sizeof t->msg, "bottom right: %s (m for the next)",
 		         t->alt == 0 ? "the event log" :
 		         t->alt == 1 ? "memory" :
-		                       "the NIC");
+		         t->alt == 2 ? "the NIC" :
+		                       "the address map");
 		break;
 	case DV_ACT_SCROLL_UP:
 	case DV_ACT_SCROLL_DOWN: {

@@ -534,6 +534,16 @@ static void wrap_into(struct dv_vpanel *p, const struct dv_vline *src, size_t wi
 	}
 }
 
+struct dv_vline *dv_vpanel_add_line(struct dv_vpanel *p)
+{
+	return new_line(p);
+}
+
+void dv_vpanel_wrap(struct dv_vpanel *p, const struct dv_vline *src, size_t width)
+{
+	wrap_into(p, src, width);
+}
+
 /* The bytes of the step's `read` statements in [from, to) (statement indices) that have run by
  * the cursor, one line each: what the CPU read, shown where the lesson read it. */
 static void reads_into(struct dv_view *v, struct dv_vpanel *p, size_t from, size_t to, size_t width)
@@ -742,6 +752,11 @@ unsigned dv_view_active_channel(const struct dv_view *v)
 	}
 	unsigned nic = dv_sim_config(v->sim)->nic_channel;
 	return nic < 8 && nic != 4 ? nic : 1;
+}
+
+const char *dv_view_channel_device(const struct dv_view *v, unsigned ch)
+{
+	return dv_sim_config(v->sim)->nic_channel == ch ? "NIC" : NULL;
 }
 
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p)
@@ -1419,6 +1434,7 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	snprintf(out->name[SIG_HRQ], sizeof out->name[0], "HRQ");
 	snprintf(out->name[SIG_HLDA], sizeof out->name[0], "HLDA");
 	snprintf(out->name[SIG_DACK], sizeof out->name[0], "DACK%u", ch);
+	out->device = dv_view_channel_device(v, ch);
 	snprintf(out->name[SIG_TC], sizeof out->name[0], "TC");
 	snprintf(out->name[SIG_IRQ], sizeof out->name[0], "IRQ%u", irq);
 	if (ncols == 0)
@@ -1454,6 +1470,23 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	}
 }
 
+/* One column of a signal as the model has it within the cycle (facts §2: single mode drops
+ * HRQ after each transfer): high throughout, low throughout, high and dropped by the cycle's
+ * end (a pulse, or HRQ between single transfers, so two such columns side by side show the
+ * notch), or raised during it and high at its end. */
+static const char *timing_glyph(const struct dv_vtiming *td, int s, size_t col, bool ascii)
+{
+	static const char *const glyph[2][4] = {
+		{ "\xe2\x96\x81", "\xe2\x96\x88", "\xe2\x96\x8c", "\xe2\x96\x90" },
+		{ "_", "#", "n", "/" },
+	};
+	int k = !td->hi[s][col]                      ? 0 :
+	        td->start[s][col] && td->end[s][col] ? 1 :
+	        !td->end[s][col]                     ? 2 :
+	                                               3;
+	return glyph[ascii][k];
+}
+
 void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool ascii)
 {
 	dv_vpanel_clear(p);
@@ -1463,13 +1496,12 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 	dv_view_timing_data(v, columns, &td);
 	snprintf(p->title, sizeof p->title, "Bus cycles %llu-%llu", (unsigned long long)td.first,
 	         (unsigned long long)(td.first + td.ncols - 1));
-	const char *high = ascii ? "#" : "\xe2\x96\x88", *low = ascii ? "_" : "\xe2\x96\x81";
 	for (int s = 0; s < SIG_COUNT; s++) {
 		struct dv_vline *l = new_line(p);
 		dv_vline_add(l, DV_ROLE_NORMAL, "%-6s", td.name[s]);
 		for (size_t col = 0; col < td.ncols; col++)
 			dv_vline_add(l, td.hi[s][col] ? DV_ROLE_HIGHLIGHT : DV_ROLE_DIM, "%s",
-			             td.hi[s][col] ? high : low);
+			             timing_glyph(&td, s, col, ascii));
 	}
 }
 

@@ -54,6 +54,12 @@ struct dv_vpanel {
 void dv_vpanel_init(struct dv_vpanel *p);
 void dv_vpanel_clear(struct dv_vpanel *p);
 void dv_vpanel_finish(struct dv_vpanel *p);
+/* A new empty line at the end of p (for panels built outside view.c, such as the lecture
+ * facts' text); never NULL. */
+struct dv_vline *dv_vpanel_add_line(struct dv_vpanel *p);
+/* Word-wraps a styled line into p at width cells (roles kept; a word longer than a line is
+ * cut). */
+void dv_vpanel_wrap(struct dv_vpanel *p, const struct dv_vline *src, size_t width);
 /* Display cells of a line's first len bytes (UTF-8 code points; lessons use no wide glyphs). */
 size_t dv_vtext_cells(const char *text, size_t len);
 /* Bytes of text that fill at most cells display cells. */
@@ -201,6 +207,12 @@ bool dv_view_dma_registered(const struct dv_view *v, unsigned ch);
  * gets the index of that KeFlushIoBuffers call event (SIZE_MAX when not in progress). */
 bool dv_view_dma_in_progress(const struct dv_view *v, unsigned ch, size_t *since);
 
+/* The device wired to channel ch's DREQ and DACK lines: "NIC" on the channel the lesson's
+ * machine line gives the card, NULL on every other channel (a lesson drives those DREQs with
+ * `dreq`, and a transfer there moves the floating bus). Every front end draws a card only
+ * where this names one. */
+const char *dv_view_channel_device(const struct dv_view *v, unsigned ch);
+
 /* The panels. width is the room in cells for wrapped text (narration) and the source lines;
  * rows is how many lines a panel may use (the event log and source show that many). */
 void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width);
@@ -272,14 +284,20 @@ struct dv_vtiming {
 	uint64_t first;
 	size_t ncols;
 	char name[DV_TSIG_COUNT][8];
+	/* The device on the DREQ and DACK rows' channel (dv_view_channel_device), NULL when
+	 * none is wired there: a front end draws no card at the other end of those wires. */
+	const char *device;
 	bool hi[DV_TSIG_COUNT][DV_TIMING_MAX];
 	bool start[DV_TSIG_COUNT][DV_TIMING_MAX], end[DV_TSIG_COUNT][DV_TIMING_MAX];
 };
 /* The last columns bus cycles up to the cursor's (at most DV_TIMING_MAX). */
 void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *out);
 /* The bus signals DREQ (the NIC's channel), HRQ (DMA2's, to the CPU), HLDA, DACK, TC and the
- * NIC's IRQ, one column per bus cycle ending at the cursor's cycle. A signal that was high at
- * any point of a cycle shows high for that cycle. Block glyphs, or '#' and '_' when ascii. */
+ * NIC's IRQ, one column per bus cycle ending at the cursor's cycle, as the model has them
+ * within the cycle: high throughout (a full block, '#' when ascii), low ('_'), high and low
+ * again by the cycle's end (a left half block, 'n': a pulse, or HRQ dropped between single
+ * transfers, so the notch shows between two such columns), raised during it and high at its
+ * end (a right half block, '/'). */
 void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool ascii);
 
 #endif
