@@ -629,7 +629,9 @@ static void block_bar(struct ctx *c, int x, int y, int w)
 	         in = len <= blk - off ? len : blk - off;
 	enum dv_wcolor col = m->bounced ? DV_WC_bounce : DV_WC_sub;
 	bar(c, x, y + g, w, bh, blk, off, in, col, "programmed");
-	if (in < len) /* the wrap: the counter carries out of its 16 bits, the page stays */
+	/* The wrap: the counter carries out of its 16 bits, the page stays. Where it goes is the
+	 * 64k lesson's question: drawn once the counter has wrapped (lecture.h's wrap_to). */
+	if (in < len && m->wrap_to)
 		bar(c, x, y + g, w, bh, blk, 0, len - in, DV_WC_error, "wrap");
 	for (size_t i = 0; m->ring && i < m->nframes && i < DV_LECT_FRAMES; i++)
 		bar(c, x, y, w, c->fv.lh, blk, (off + m->frame[i].start) % blk, 1, DV_WC_head,
@@ -668,8 +670,10 @@ static void map_words(struct ctx *c, char *buf, size_t n)
 	if (m->ring)
 		ADD("%sring write +%u lap %u, %zu frames", k ? "; " : "", m->ring_write, m->laps,
 		    m->frames_total);
-	else if (m->crosses)
+	else if (m->crosses && m->wrap_to)
 		ADD("%scrosses 0x%06x, wraps to 0x%06x", k ? "; " : "", m->boundary, m->wrap_to);
+	else if (m->crosses)
+		ADD("%scrosses 0x%06x", k ? "; " : "", m->boundary);
 	if (m->bounced && m->copy == DV_LECT_COPY_DONE)
 		ADD("%sbounce %06x: copied %s %u B", k ? "; " : "", m->bounce_phys,
 		    m->write_to_device ? "in" : "back", m->copy_len);
@@ -706,6 +710,8 @@ static void cache_rows(struct ctx *c, int x, int y, int w)
 	                                                           ", invalidated"));
 	dv_scene_hit_add(c->sc, x, y, w, lh, dv_desc_cache, "cache");
 	y += lh;
+	if (!k->nread) /* the lesson has not read the buffer yet: what it would see is a question */
+		return;
 	char cpu[3 * DV_LECT_READ + 1] = "", dev[3 * DV_LECT_READ + 1] = "";
 	size_t n = k->nread < 4 ? k->nread : 4;
 	for (size_t i = 0; i < n; i++) {
@@ -952,7 +958,7 @@ void dv_present_compose(struct dv_present *p, struct dv_scene *sc)
 	if (p->facts_ss != p->ss || p->facts_pos != c.v->pos || p->facts_from != c.v->from) {
 		dv_lecture_ribbon(c.v, &p->rb);
 		dv_lecture_map(c.v, &p->map);
-		dv_lecture_cache(c.v, &p->cache);
+		dv_lecture_cache_with(c.v, &p->map, &p->cache);
 		p->facts_ss = p->ss;
 		p->facts_pos = c.v->pos;
 		p->facts_from = c.v->from;
