@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "describe.h"
 #include "diagram.h"
 #include "dma8237.h"
 #include "lesson.h"
