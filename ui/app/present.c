@@ -526,8 +526,9 @@ static void bar(struct ctx *c, int x, int y, int w, int h, uint32_t total, uint3
 	if (n > total - from)
 		n = total - from;
 	int sx = x + (int)((int64_t)w * from / total), sw = (int)((int64_t)w * n / total);
-	if (sw < c->g && n) /* a few bytes of a big scale still show */
-		sw = c->g;
+	int minw = hit && (!strcmp(hit, "programmed") || !strcmp(hit, "wrap")) ? 3 * c->g : c->g;
+	if (sw < minw && n) /* a few bytes of a big scale still show (the 64k lesson's 32) */
+		sw = minw;
 	if (sx + sw > x + w)
 		sx = x + w - sw;
 	dv_scene_rect(c->sc, sx, y, sw, h, col);
