@@ -8,7 +8,8 @@
  *   - the demo goes through the lessons and loops; a key takes over; its pace (the first byte,
  *     the first frame, a pause at every question, its answer after it, reading time);
  *   - the mouse: the next button, the timeline, the timing diagram, hover text;
- *   - an ask answered in the window; the high-contrast theme and large text; other sizes;
+ *   - an ask answered in the window; the high-contrast theme and the presentation layout (L,
+ *     --large); other sizes;
  *   - the presentation layout (--projector): its regions' hits, the same places with SDL_ttf's
  *     measures as with the fixed ones of tests and SVG, its buttons and timing diagram, and
  *     dmaviz snapshot's PNG;

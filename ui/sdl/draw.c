@@ -348,7 +348,7 @@ static struct layout layout_for(const struct dv_sdl *s, int W, int H)
 	L.controls = (SDL_Rect){ 0, H - ctl_h, W, ctl_h };
 	int rest_y = memy + memh + 4 * u, rest_h = L.controls.y - rest_y;
 	/* The narration keeps at least its title and three big lines; the timing diagram and the
-	 * side panel get the rest when it holds six signals (large text may leave no room). */
+	 * side panel get the rest when it holds six signals (a small window may leave no room). */
 	int narr_min = bf->lh * 4 + 6 * u, tim_h = DV_TSIG_COUNT * sf->px + 4 * u;
 	if (rest_h - narr_min >= tim_h) {
 		int extra = rest_h - narr_min - tim_h;

@@ -109,7 +109,7 @@ extern const size_t dv_sdl_nspeeds;
 unsigned dv_sdl_rate(const struct dv_sdl *s);
 /* The ask the narration shows at the cursor, or -1. */
 int dv_sdl_current_ask(const struct dv_sdl *s);
-/* Opens the fonts for output height h (large text applied). */
+/* Opens the fonts for output height h (the presentation layout's sizes when it is shown). */
 bool dv_sdl_fonts_for(struct dv_sdl *s, int h);
 void dv_sdl_fonts_close(struct dv_sdl *s);
 /* The font of size px a scene's text uses (sdlui.c); NULL when it cannot be opened. */

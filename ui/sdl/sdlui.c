@@ -147,8 +147,9 @@ static bool font_open(struct dv_sdl *s, struct dv_font *f, int px)
 }
 
 /* Text size follows the output height in pixels (so a HiDPI output gets more of them): 17 px
- * (boxes) and 23 px (narration) at 720 lines; large text is 1.4 times that; and never smaller
- * than 9 points at the display's DPI (a small window on a dense screen stays readable). */
+ * (boxes) and 23 px (narration) at 720 lines, the presentation layout's h/36 and h/30
+ * (present.h); and never smaller than 9 points at the display's DPI (a small window on a
+ * dense screen stays readable). */
 bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 {
 	bool large = dv_sdl_presenting(s);
@@ -1150,7 +1151,7 @@ static void gui_usage(FILE *f)
 	      "j/space next, k/b back, . and , one event, g/G first/last, p play, +/- speed,\n"
 	      "t granularity, a answer, h hint, s skip, PgUp/PgDn narration, Tab source/log/call,\n"
 	      "r then t/i/c/v run until, e the verifier rule explained, S PNG screenshot,\n"
-	      "L large text, c high contrast, d demo, ] and [ next/previous lesson,\n"
+	      "L presentation layout, c high contrast, d demo, ] and [ next/previous lesson,\n"
 	      "F11 fullscreen, ? all keys, q quit, Esc closes what is open or asks\n"
 	      "before quitting. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"

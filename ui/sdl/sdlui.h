@@ -23,7 +23,7 @@ struct dv_sdl;
 int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *driver_path);
 
 struct dv_sdl_options {
-	bool large;                   /* large text: every font 1.4 times bigger */
+	bool large;                   /* the presentation layout, as present (L switches it) */
 	bool contrast;                /* show the high-contrast theme (the c key switches) */
 	const struct dv_theme *theme; /* the chosen colours (ui/app/theme.h); NULL: dark */
 	DV_DRIVER_ENTRY driver;  /* a learner's miniport for `driver file` lessons; NULL: none */
