@@ -67,8 +67,8 @@ static bool parse_size(const char *val, void *dst, char *why, size_t whylen)
 
 static const struct dv_opt snapshot_opts[] = {
 	{ "--at", NULL, "STEP[.BEAT]",
-	  "the moment: step STEP as the lesson counts them, at its end, or\nat its BEAT-th stop "
-	  "(paragraph or question); an unanswered\nquestion shows without its answer",
+	  "the moment: step STEP as the lesson counts them, at its end, or at its BEAT-th stop "
+	  "(paragraph or question); a question shows open at its own beat, answered after it",
 	  offsetof(struct snapshot_args, at), parse_at,
 	  "needs a step (3, or 3.2 for its second beat)" },
 	{ "-o", "--output", "FILE", "write FILE: .svg, or .png (needs the SDL2 build)",
@@ -76,7 +76,7 @@ static const struct dv_opt snapshot_opts[] = {
 	{ "--size", NULL, "WxH", "the picture's size in pixels, default 1280x720",
 	  offsetof(struct snapshot_args, size), parse_size, NULL },
 	{ "--theme", NULL, "NAME|FILE",
-	  "the colours: dark (the default), light, high-contrast, colour-blind,\nor a .theme file",
+	  "the colours: dark (the default), light, high-contrast, colour-blind, or a .theme file",
 	  offsetof(struct snapshot_args, theme), NULL, NULL },
 };
 
@@ -90,8 +90,8 @@ const struct dv_cmd_spec dv_snapshot_spec = {
 	        "one moment: the block diagram, the NDIS call ribbon, the address map, the timing\n"
 	        "diagram and the narration. SVG needs nothing else; PNG is drawn by the SDL2\n"
 	        "front end's renderer offscreen (no display needed). LESSON is a path or an id.\n",
-	.status = "Exit status: 0 written, 2 bad usage, a lesson that does not load, no such step "
-	          "or beat,\na PNG from a build without SDL2, or a file that cannot be written.\n",
+	.status = "Exit status: 0 written; 2 bad usage, a lesson that does not load, no such step\n"
+	          "or beat, a PNG from a build without SDL2, or a file that cannot be written.\n",
 	.opts = snapshot_opts,
 	.nopts = DV_OPTS_COUNT(snapshot_opts),
 	.column = 22,
