@@ -957,6 +957,12 @@ bool dv_view_dma_registered(const struct dv_view *v, unsigned ch)
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_REGISTER_DMA_CHANNEL &&
 		    e->chan == ch)
 			return e->new_value == (uint32_t)NDIS_STATUS_SUCCESS;
+		/* The HAL acts on a channel only through a handle that stands for it: a Setup
+		 * that passed its checks (ndis_dma.c), so the walk need not go back further. */
+		if (e->kind == DV_EV_CALL && e->chan == ch &&
+		    (e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS || e->slot == DV_CALL_IO_MAP_TRANSFER ||
+		     e->slot == DV_CALL_IO_FLUSH_ADAPTER_BUFFERS))
+			return true;
 	}
 	return false;
 }
