@@ -28,7 +28,7 @@ packages=(
 	scdoc             # the man pages in docs/
 	desktop-file-utils # desktop-file-validate checks assets/dmaviz.desktop
 	clang-format      # the format check (tests/lint): the tree as .clang-format says
-	libxml2-utils     # xmllint: the JUnit test reads the report with an independent parser
+	libxml2-utils     # xmllint: the JUnit test reads the report, the snapshot test the SVG, with an independent parser
 	libseccomp-dev    # the driver host's cage: its seccomp allow-list (ui/host/cage.c)
 	libdw-dev         # elfutils' libdw: a learner's crash told as function and file:line
 )
@@ -219,6 +219,23 @@ check_nosdl() {
 		say "build-nosdl/: FAIL: dmaviz gui exited $rc (want 2, \"this build has no SDL2 mode\"): $err"
 		failed=$((failed + 1))
 	fi
+	check_nosdl_snapshot "$dir"
+}
+
+# Without SDL2, `dmaviz snapshot` still writes SVG, and refuses PNG with exit 2 saying why;
+# counted as one more test.
+check_nosdl_snapshot() {
+	local dir=$1 out=$1/snapshot-check err rc=0
+	err=$("$dir/ui/dmaviz" snapshot 03-send --at 3 -o "$out.png" 2>&1 >/dev/null) || rc=$?
+	if "$dir/ui/dmaviz" snapshot 03-send --at 3 -o "$out.svg" && [[ -s $out.svg ]] &&
+		((rc == 2)) && [[ $err == *"built without SDL2"* ]]; then
+		say "build-nosdl/: ok: dmaviz snapshot writes SVG; PNG exits 2: $err"
+		passed=$((passed + 1))
+	else
+		say "build-nosdl/: FAIL: dmaviz snapshot: SVG not written, or PNG exited $rc: $err"
+		failed=$((failed + 1))
+	fi
+	rm -f "$out.svg" "$out.png"
 }
 
 run_tests() {

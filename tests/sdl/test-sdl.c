@@ -8,7 +8,11 @@
  *   - the demo goes through the lessons and loops; a key takes over; its pace (the first byte,
  *     the first frame, a pause at every question, its answer after it, reading time);
  *   - the mouse: the next button, the timeline, the timing diagram, hover text;
- *   - an ask answered in the window; the high-contrast theme and large text; other sizes;
+ *   - an ask answered in the window; the high-contrast theme and the presentation layout (L,
+ *     --large); other sizes;
+ *   - the presentation layout (--projector): its regions' hits, the same places with SDL_ttf's
+ *     measures as with the fixed ones of tests and SVG, its buttons and timing diagram, and
+ *     dmaviz snapshot's PNG;
  *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt).
  * DV_REGEN=1 meson test -C build --suite sdl rewrites the hashes; look at a screenshot first
  * (dmaviz gui LESSON --screenshot FILE.png --at STEP). */
@@ -24,6 +28,8 @@
 #include "files.h"
 #include "keymap.h"
 #include "play.h"
+#include "present.h"
+#include "scene.h"
 #include "sdlui.h"
 #include "session.h"
 #include "sim.h"
@@ -443,6 +449,80 @@ static void test_mouse(void)
 	SDL_FreeSurface(img);
 	CHECK(dv_sdl_motion(s, -1, -1), "leaving the window keeps the description");
 	dv_sdl_close(s);
+}
+
+/* The presentation layout in the window: the scene laid out with SDL_ttf's measures puts the
+ * ribbon, the boxes and the timing diagram where the fixed measures of tests and SVG put them;
+ * its buttons and its timing diagram answer clicks; snapshot's PNG is written. */
+static void test_presentation(void)
+{
+	char path[4096], err[1024];
+	snprintf(path, sizeof path, "%s/03-send.lesson", dir);
+	struct dv_sdl_options o = { .ungated = true, .present = true };
+	struct dv_sdl *s = dv_sdl_open(path, &o, err, sizeof err);
+	struct dv_session_options so = { .ungated = true };
+	struct dv_session *ss = dv_session_open(path, &so, err, sizeof err);
+	CHECK(s && ss, "open %s: %s", path, err);
+	if (!s || !ss)
+		return;
+	CHECK(dv_sdl_goto_step(s, 3) && dv_present_goto(ss, 3, 0), "03-send has a step 3");
+	SDL_Surface *img = render(s, 1920, 1080);
+	SDL_FreeSurface(img);
+	struct dv_present p;
+	dv_present_init(&p, ss);
+	struct dv_scene sc;
+	dv_scene_init(&sc, dv_scene_mono, NULL);
+	dv_scene_reset(&sc, 1920, 1080);
+	dv_present_compose(&p, &sc);
+	static const char *const names[] = { "box:cpu",     "box:dma", "box:nic", "bus",
+		                             "ribbon:call", "buffer",  "timing" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		SDL_Rect r;
+		const struct dv_shit *h = dv_scene_hit_named(&sc, names[i]);
+		CHECK(dv_sdl_hit_rect(s, names[i], &r) && h && h->x == r.x && h->y == r.y &&
+		              h->w == r.w && h->h == r.h,
+		      "%s: the window's place differs from the fixed measures' (%d,%d %dx%d)",
+		      names[i], h ? h->x : -1, h ? h->y : -1, h ? h->w : -1, h ? h->h : -1);
+	}
+	CHECK(!dv_sdl_hit_rect(s, "legend", NULL), "the classic layout's legend is drawn");
+	SDL_Rect r;
+	/* Hover: a register of the presentation layout shows its description too. */
+	img = render(s, 1920, 1080);
+	uint64_t plain = img ? hash_of(img) : 0;
+	SDL_FreeSurface(img);
+	CHECK(dv_sdl_hit_rect(s, "reg:dma.1", &r), "the 8237A's count line is not hoverable");
+	SDL_Point mid = centre(r);
+	dv_sdl_motion(s, mid.x, mid.y);
+	img = render(s, 1920, 1080);
+	CHECK(img && hash_of(img) != plain, "hovering the count register shows no description");
+	SDL_FreeSurface(img);
+	dv_sdl_motion(s, -1, -1);
+	size_t before = dv_sdl_pos(s);
+	CHECK(dv_sdl_hit_rect(s, "timing", &r) && dv_sdl_click(s, r.x + 2, r.y + 2) &&
+	              dv_sdl_pos(s) < before,
+	      "clicking the timing diagram: pos %zu (was %zu)", dv_sdl_pos(s), before);
+	img = render(s, 1280, 720);
+	SDL_FreeSurface(img);
+	CHECK(dv_sdl_hit_rect(s, "button:next", &r), "no next button in the presentation layout");
+	dv_scene_finish(&sc);
+	dv_present_finish(&p);
+	dv_session_close(ss);
+	dv_sdl_close(s);
+	/* snapshot's PNG, in the test's working directory as test_png's. */
+	const char *png = "test-sdl-snapshot.png";
+	struct dv_sdl_options po = { .present = true, .ungated = true };
+	CHECK(dv_sdl_snapshot(path, &po, 3, 2, 640, 360, png, err, sizeof err),
+	      "snapshot's PNG: %s", err);
+	FILE *f = fopen(png, "rb");
+	unsigned char sig[8] = { 0 };
+	CHECK(f && fread(sig, 1, 8, f) == 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8),
+	      "%s is not a PNG", png);
+	if (f)
+		fclose(f);
+	remove(png);
+	CHECK(!dv_sdl_snapshot(path, &po, 99, 0, 640, 360, png, err, sizeof err) &&
+	              strstr(err, "no step 99"),
+	      "snapshot of step 99: '%s'", err);
 }
 
 /* A learner's walk: j stops at the first question and stays there; a wrong answer can be tried
@@ -1107,6 +1187,7 @@ int main(int argc, char **argv)
 	test_demo();
 	test_demo_pace();
 	test_mouse();
+	test_presentation();
 	test_ask();
 	test_lessons();
 	test_overlays();

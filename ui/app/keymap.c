@@ -41,7 +41,7 @@ const struct dv_keybind dv_keymap[] = {
 	  "sandbox: one line of the lesson language, at the end" },
 	{ DV_ACT_SCREENSHOT, "screenshot", "S PrintScreen", SDL, NULL,
 	  "save a PNG in the current folder" },
-	{ DV_ACT_LARGE, "large", "L l", SDL, NULL, "large text" },
+	{ DV_ACT_LARGE, "large", "L l", SDL, NULL, "the presentation layout" },
 	{ DV_ACT_CONTRAST, "contrast", "c", SDL, NULL, "high-contrast theme" },
 	{ DV_ACT_FULLSCREEN, "fullscreen", "F11", SDL, NULL, "full screen" },
 	{ DV_ACT_DEMO, "demo", "d", SDL, NULL, "the demo: every lesson in a loop" },

@@ -12,6 +12,7 @@
 
 #include "cmd_check.h"
 #include "cmd_trace.h"
+#include "cmd_snapshot.h"
 #include "cmd_quiz.h"
 #include "cmd_grade.h"
 #include "driver.h"
@@ -50,6 +51,7 @@ static const struct command {
 	{ "gui", "[LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
 	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui, NULL },
 	{ .spec = &dv_trace_spec, .run = dv_cmd_trace },
+	{ .spec = &dv_snapshot_spec, .run = dv_cmd_snapshot },
 	{ .spec = &keys_spec, .run = cmd_keys },
 	{ .spec = &lesson_help_spec, .run = cmd_lesson_help },
 };

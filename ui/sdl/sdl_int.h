@@ -12,6 +12,8 @@
 
 #include "lesson.h"
 #include "play.h"
+#include "present.h"
+#include "scene.h"
 #include "session.h"
 #include "sdlui.h"
 #include "theme.h"
@@ -29,14 +31,6 @@ struct dv_sdl_theme {
 	DV_THEME_WINDOW_COLORS(DV_THEME_X)
 #undef DV_THEME_X
 };
-
-/* Where the last draw put something a click or a hover can name. */
-struct dv_hit {
-	char name[48];
-	SDL_Rect r;
-	const char *desc; /* hover text; NULL: none */
-};
-#define DV_SDL_MAX_HITS 192
 
 enum dv_side { DV_SIDE_SOURCE, DV_SIDE_LOG, DV_SIDE_CALL, DV_SIDE_COUNT };
 
@@ -82,9 +76,17 @@ struct dv_sdl {
 	bool demo;
 	enum dv_demo_phase demo_phase;
 	unsigned demo_hold; /* milliseconds left of the pause (think, answer, narration) */
+	/* the last frame as a scene (its hits answer clicks and hovers); sc: the scene being
+	 * composed */
+	struct dv_scene scene, *sc;
+	/* the presentation layout and its narration's scroll */
+	struct dv_present present;
+	bool snapshot; /* drawing for `dmaviz snapshot`: no buttons in the control row */
+	/* text runs rendered in earlier frames (render.c) */
+	struct dv_text_cache *tcache;
+	/* fonts of other sizes a scene asked for (the presentation layout) */
+	struct dv_font extra[4];
 	/* the mouse */
-	struct dv_hit hit[DV_SDL_MAX_HITS];
-	size_t nhit;
 	int mx, my;
 	bool mouse_in;
 	int hover;          /* the hit under the mouse at the last motion, -1 none */
@@ -107,9 +109,20 @@ extern const size_t dv_sdl_nspeeds;
 unsigned dv_sdl_rate(const struct dv_sdl *s);
 /* The ask the narration shows at the cursor, or -1. */
 int dv_sdl_current_ask(const struct dv_sdl *s);
-/* Opens the fonts for output height h (large text applied). */
+/* Opens the fonts for output height h (the presentation layout's sizes when it is shown). */
 bool dv_sdl_fonts_for(struct dv_sdl *s, int h);
 void dv_sdl_fonts_close(struct dv_sdl *s);
+/* The font of size px a scene's text uses (sdlui.c); NULL when it cannot be opened. */
+const struct dv_font *dv_sdl_font_px(struct dv_sdl *s, int px);
+/* The frame at W x H as a scene (draw.c), and a scene painted (render.c). */
+void dv_sdl_compose(struct dv_sdl *s, struct dv_scene *sc, int W, int H);
+void dv_sdl_render(struct dv_sdl *s, SDL_Renderer *r, const struct dv_scene *sc);
+/* Frees the text runs render.c keeps (the fonts they were drawn with are closing). */
+void dv_sdl_text_cache_free(struct dv_sdl *s);
+/* A scene's text measures from the window's fonts (ctx: the struct dv_sdl). */
+void dv_sdl_metrics(void *ctx, int px, struct dv_scene_font *out);
+/* Is the presentation layout shown (--projector, --large, fullscreen)? */
+bool dv_sdl_presenting(const struct dv_sdl *s);
 /* Is lesson step k shown (numbered or narrated)? */
 bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k);
 

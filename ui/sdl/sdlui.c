@@ -123,6 +123,9 @@ void dv_sdl_fonts_close(struct dv_sdl *s)
 {
 	font_close(&s->small);
 	font_close(&s->big);
+	for (size_t i = 0; i < sizeof s->extra / sizeof s->extra[0]; i++)
+		font_close(&s->extra[i]);
+	dv_sdl_text_cache_free(s);
 	s->font_h = 0;
 }
 
@@ -144,15 +147,17 @@ static bool font_open(struct dv_sdl *s, struct dv_font *f, int px)
 }
 
 /* Text size follows the output height in pixels (so a HiDPI output gets more of them): 17 px
- * (boxes) and 23 px (narration) at 720 lines; large text is 1.4 times that; and never smaller
- * than 9 points at the display's DPI (a small window on a dense screen stays readable). */
+ * (boxes) and 23 px (narration) at 720 lines, the presentation layout's h/36 and h/30
+ * (present.h); and never smaller than 9 points at the display's DPI (a small window on a
+ * dense screen stays readable). */
 bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 {
-	if (s->font_h == h && s->font_large == s->opt.large && s->small.reg)
+	bool large = dv_sdl_presenting(s);
+	if (s->font_h == h && s->font_large == large && s->small.reg)
 		return true;
 	int sp = h * 17 / 720, bp = h * 23 / 720;
-	if (s->opt.large)
-		sp = sp * 14 / 10, bp = bp * 14 / 10;
+	if (large) /* the presentation layout's sizes (present.h) */
+		sp = dv_present_value_px(h), bp = dv_present_narr_px(h);
 	/* Never below 9 points on the display (its DPI, when the window knows it), nor 8 px. */
 	int floor_px = s->min_px > 8 ? s->min_px : 8;
 	if (sp < floor_px)
@@ -162,11 +167,31 @@ bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 	if (!font_open(s, &s->small, sp) || !font_open(s, &s->big, bp))
 		return false;
 	s->font_h = h;
-	s->font_large = s->opt.large;
+	s->font_large = large;
 	return true;
 }
 
+/* The font of size px a scene's text uses: the window's two, else one of a few more opened on
+ * demand (the slot px picks is reused when px changes). NULL when it cannot be opened. */
+const struct dv_font *dv_sdl_font_px(struct dv_sdl *s, int px)
+{
+	if (s->small.reg && s->small.px == px)
+		return &s->small;
+	if (s->big.reg && s->big.px == px)
+		return &s->big;
+	size_t n = sizeof s->extra / sizeof s->extra[0];
+	struct dv_font *f = &s->extra[(size_t)px % n];
+	if (f->reg && f->px == px)
+		return f;
+	return font_open(s, f, px) ? f : NULL;
+}
+
 /* ---- the lesson ------------------------------------------------------------------------------- */
+
+bool dv_sdl_presenting(const struct dv_sdl *s)
+{
+	return s->opt.present || s->opt.large || s->fullscreen;
+}
 
 bool dv_sdl_step_shown(const struct dv_sdl *s, unsigned k)
 {
@@ -203,6 +228,9 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 		return false;
 	dv_session_close(s->ss);
 	s->ss = ss;
+	s->present.ss = ss;
+	s->present.narr_at_pos = SIZE_MAX;
+	s->present.facts_ss = NULL; /* a new session may stand where the old one did */
 	if (s->progress && !s->demo)
 		dv_session_set_progress(ss, s->progress);
 	s->ss->msg[0] = '\0';
@@ -243,6 +271,8 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	s->th = &s->themes[s->opt.contrast];
 	s->speed = DEFAULT_SPEED;
 	s->hover = -1;
+	dv_scene_init(&s->scene, dv_sdl_metrics, s);
+	dv_present_init(&s->present, NULL);
 	dv_vpanel_init(&s->narr);
 	dv_vpanel_init(&s->mem);
 	dv_vpanel_init(&s->tmp);
@@ -278,6 +308,8 @@ void dv_sdl_close(struct dv_sdl *s)
 	if (!s)
 		return;
 	dv_sdl_fonts_close(s);
+	dv_scene_finish(&s->scene);
+	dv_present_finish(&s->present);
 	dv_session_close(s->ss);
 	dv_vpanel_finish(&s->narr);
 	dv_vpanel_finish(&s->mem);
@@ -291,10 +323,7 @@ void dv_sdl_close(struct dv_sdl *s)
 
 static int step_index(const struct dv_sdl *s, unsigned n)
 {
-	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++)
-		if (dv_sdl_step_shown(s, k) && dv_view_step_number(&s->ss->view, k) == n)
-			return (int)k;
-	return -1;
+	return dv_present_step_index(s->ss, n);
 }
 
 bool dv_sdl_goto_step(struct dv_sdl *s, unsigned n)
@@ -872,10 +901,12 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 	case DV_ACT_SCROLL_UP:
 		s->narr_scroll = s->narr_scroll > 3 ? s->narr_scroll - 3 : 0;
 		s->narr_manual = true;
+		dv_present_scroll(&s->present, -3);
 		break;
 	case DV_ACT_SCROLL_DOWN:
 		s->narr_scroll += 3; /* clamped when drawn */
 		s->narr_manual = true;
+		dv_present_scroll(&s->present, 3); /* clamped when laid out */
 		break;
 	case DV_ACT_SIDE_TAB:
 		s->side_tab = (enum dv_side)((s->side_tab + 1) % DV_SIDE_COUNT);
@@ -883,7 +914,8 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 	case DV_ACT_SCREENSHOT: screenshot_key(s); break;
 	case DV_ACT_LARGE:
 		s->opt.large = !s->opt.large;
-		snprintf(s->status, sizeof s->status, "large text %s", s->opt.large ? "on" : "off");
+		snprintf(s->status, sizeof s->status, "presentation layout %s",
+		         dv_sdl_presenting(s) ? "on" : "off");
 		break;
 	case DV_ACT_CONTRAST:
 		s->opt.contrast = !s->opt.contrast;
@@ -954,12 +986,7 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 
 static int hit_at(const struct dv_sdl *s, int x, int y)
 {
-	for (size_t i = s->nhit; i-- > 0;) {
-		const SDL_Rect *r = &s->hit[i].r;
-		if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
-			return (int)i;
-	}
-	return -1;
+	return dv_scene_hit(&s->scene, x, y);
 }
 
 bool dv_sdl_motion(struct dv_sdl *s, int x, int y)
@@ -1001,7 +1028,7 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 	int i = hit_at(s, x, y);
 	if (i < 0)
 		return false;
-	const struct dv_hit *h = &s->hit[i];
+	const struct dv_shit *h = &s->scene.hit[i];
 	const char *n = h->name;
 	s->status[0] = '\0';
 	if (!strncmp(n, "button:", 7)) {
@@ -1022,7 +1049,7 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 			nshown += dv_sdl_step_shown(s, k);
 		if (!nshown)
 			return false;
-		double f = (double)(x - h->r.x) / (double)h->r.w * nshown;
+		double f = (double)(x - h->x) / (double)h->w * nshown;
 		unsigned want = (unsigned)f, j = 0;
 		for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
 			if (!dv_sdl_step_shown(s, k))
@@ -1036,7 +1063,7 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 		return false;
 	}
 	if (!strcmp(n, "timing") && s->tim_colw > 0) {
-		uint64_t c = s->tim_first + (uint64_t)((x - h->r.x) / s->tim_colw);
+		uint64_t c = s->tim_first + (uint64_t)((x - h->x) / s->tim_colw);
 		s->playing = false;
 		enum dv_move m = dv_session_seek_cycle(s->ss, c);
 		if (m == DV_MOVE_GATE)
@@ -1075,21 +1102,14 @@ bool dv_sdl_screenshot(struct dv_sdl *s, int w, int h, const char *file, char *e
 		SDL_FreeSurface(surf);
 		return false;
 	}
-	/* The hit rectangles and output size belong to the window's frame, not this one. */
-	struct dv_hit *saved = malloc(sizeof s->hit);
-	size_t nsaved = s->nhit;
-	int ow = s->out_w, oh = s->out_h;
-	if (saved)
-		memcpy(saved, s->hit, sizeof s->hit);
-	dv_sdl_draw(s, r);
+	/* The window's frame keeps its scene (its hits): this one is composed apart. */
+	struct dv_scene sc;
+	dv_scene_init(&sc, dv_sdl_metrics, s);
+	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+	dv_sdl_compose(s, &sc, w, h);
+	dv_sdl_render(s, r, &sc);
 	SDL_RenderPresent(r);
-	if (saved) {
-		memcpy(s->hit, saved, sizeof s->hit);
-		s->nhit = nsaved;
-		free(saved);
-	}
-	s->out_w = ow;
-	s->out_h = oh;
+	dv_scene_finish(&sc);
 	bool ok = ends_with(file, ".png") ? IMG_SavePNG(surf, file) == 0 :
 	                                    SDL_SaveBMP(surf, file) == 0;
 	if (!ok)
@@ -1097,6 +1117,26 @@ bool dv_sdl_screenshot(struct dv_sdl *s, int w, int h, const char *file, char *e
 	SDL_DestroyRenderer(r);
 	SDL_FreeSurface(surf);
 	s->font_h = 0; /* the fonts were for that size */
+	return ok;
+}
+
+bool dv_sdl_snapshot(const char *path, const struct dv_sdl_options *o, unsigned n, unsigned b,
+                     int w, int h, const char *file, char *err, size_t errlen)
+{
+	struct dv_sdl *s = dv_sdl_open(path, o, err, errlen);
+	if (!s)
+		return false;
+	/* The session stays ungated (the way to the moment passes questions); the question at
+	 * the moment is drawn, unanswered, as the SVG draws it. */
+	s->opt.ungated = false;
+	s->snapshot = true;
+	bool ok = dv_present_goto(s->ss, n, b);
+	if (!ok)
+		snprintf(err, errlen, "%s has no step %u%s", path, n,
+		         b ? " with that many beats" : "");
+	else
+		ok = dv_sdl_screenshot(s, w, h, file, err, errlen);
+	dv_sdl_close(s);
 	return ok;
 }
 
@@ -1111,7 +1151,7 @@ static void gui_usage(FILE *f)
 	      "j/space next, k/b back, . and , one event, g/G first/last, p play, +/- speed,\n"
 	      "t granularity, a answer, h hint, s skip, PgUp/PgDn narration, Tab source/log/call,\n"
 	      "r then t/i/c/v run until, e the verifier rule explained, S PNG screenshot,\n"
-	      "L large text, c high contrast, d demo, ] and [ next/previous lesson,\n"
+	      "L presentation layout, c high contrast, d demo, ] and [ next/previous lesson,\n"
 	      "F11 fullscreen, ? all keys, q quit, Esc closes what is open or asks\n"
 	      "before quitting. Without a lesson: the course's first.\n"
 	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
@@ -1119,7 +1159,13 @@ static void gui_usage(FILE *f)
 	      "  --demo             play every lesson of the course, looping, from the send's\n"
 	      "                     transfer; each question a pause to think, then its answer;\n"
 	      "                     any key takes over\n"
-	      "  --large            large text\n"
+	      "  --projector        the presentation layout: fixed regions (diagram, NDIS call\n"
+	      "                     ribbon, address map, timing, narration), text sized from\n"
+	      "                     the height; fullscreen shows it too\n"
+	      "  --large            the same presentation layout\n"
+	      "  --notes            the teacher's notes on standard output: each step's whole\n"
+	      "                     narration and its questions with their answers, as the\n"
+	      "                     window reaches it (for the teacher's own screen)\n"
 	      "  --theme NAME|FILE  the colours: dark (the default), light, high-contrast,\n"
 	      "                     colour-blind, or a .theme file (assets/themes)\n"
 	      "  --contrast         start in the high-contrast theme (the c key switches back)\n"
@@ -1142,9 +1188,21 @@ struct gui_args {
 	const char *lesson, *shot;
 	long at, play_ms;
 	int w, h;
-	bool demo, fullscreen;
+	bool demo, fullscreen, notes;
 	struct dv_sdl_options opt;
 };
+
+/* --notes: the step's notes on standard output when the window reaches a new step (or a new
+ * lesson, in the demo). */
+static void notes_follow(const struct dv_sdl *s, const struct dv_session **last_ss,
+                         unsigned *last_step)
+{
+	if (s->ss == *last_ss && s->ss->view.step == *last_step)
+		return;
+	*last_ss = s->ss;
+	*last_step = s->ss->view.step;
+	dv_present_notes(s->ss, s->ss->view.step, stdout);
+}
 
 /* Returns -1 to go on, else an exit status. */
 static int parse_gui_args(int argc, char **argv, struct gui_args *a)
@@ -1158,6 +1216,10 @@ static int parse_gui_args(int argc, char **argv, struct gui_args *a)
 			a->demo = true;
 		} else if (!strcmp(o, "--large")) {
 			a->opt.large = true;
+		} else if (!strcmp(o, "--projector")) {
+			a->opt.present = true;
+		} else if (!strcmp(o, "--notes")) {
+			a->notes = true;
 		} else if (!strcmp(o, "--contrast")) {
 			a->opt.contrast = true;
 		} else if (!strcmp(o, "--theme") || !strncmp(o, "--theme=", 8)) {
@@ -1266,6 +1328,8 @@ static void to_pixels(SDL_Window *win, SDL_Renderer *r, int *x, int *y)
 
 static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 {
+	const struct dv_session *notes_ss = NULL;
+	unsigned notes_step = 0;
 	char wt[256];
 	snprintf(wt, sizeof wt, "dmaviz: %s",
 	         s->ss->lesson->title ? s->ss->lesson->title : dv_sdl_lesson_id(s));
@@ -1313,6 +1377,8 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 			dv_sdl_draw(s, r);
 			SDL_RenderPresent(r);
 			dirty = false;
+			if (a->notes)
+				notes_follow(s, &notes_ss, &notes_step);
 		}
 		/* Paused: sleep until an event (no CPU). Animating: wake for the next frame. */
 		int wait = dv_sdl_next_tick(s);

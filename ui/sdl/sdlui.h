@@ -23,13 +23,21 @@ struct dv_sdl;
 int dv_sdl_main(int argc, char **argv, DV_DRIVER_ENTRY driver, const char *driver_path);
 
 struct dv_sdl_options {
-	bool large;                   /* large text: every font 1.4 times bigger */
+	bool large;                   /* the presentation layout, as present (L switches it) */
 	bool contrast;                /* show the high-contrast theme (the c key switches) */
 	const struct dv_theme *theme; /* the chosen colours (ui/app/theme.h); NULL: dark */
 	DV_DRIVER_ENTRY driver;  /* a learner's miniport for `driver file` lessons; NULL: none */
 	const char *driver_path; /* its module (where its sources are looked up); NULL: none */
 	bool ungated;            /* questions do not stop moves (a teacher's screenshot) */
+	/* The presentation layout (ui/app/present.h: fixed regions, text from the height), as
+	 * --projector and --large ask; fullscreen shows it too. */
+	bool present;
 };
+
+/* `dmaviz snapshot`'s PNG: lesson path at step n (as the learner counts them), beat b (0: the
+ * step's end), in the presentation layout at w x h, into file. False with the reason in err. */
+bool dv_sdl_snapshot(const char *path, const struct dv_sdl_options *o, unsigned n, unsigned b,
+                     int w, int h, const char *file, char *err, size_t errlen);
 
 /* The window's icon (assets/icons/dmaviz-64.png), or NULL when the data folder or the file is
  * missing. The caller frees it. */
