@@ -17,6 +17,7 @@
 #include "opts.h"
 #include "lesson.h"
 #include "files.h"
+#include "script.h"
 
 static void result_add(struct dv_grade_result *r, const char *text)
 {
@@ -31,6 +32,8 @@ static void result_add(struct dv_grade_result *r, const char *text)
 
 void dv_grade_result_free(struct dv_grade_result *r)
 {
+	free(r->printed);
+	r->printed = NULL;
 	for (size_t i = 0; i < r->nlines; i++)
 		free(r->lines[i]);
 	free(r->lines);
@@ -42,6 +45,7 @@ void dv_grade_result_free(struct dv_grade_result *r)
 
 struct child_ctx {
 	const char *path;
+	struct dv_lesson *L; /* parsed by the parent: the child reads no test file */
 	const struct dv_grade_opts *o;
 };
 
@@ -70,6 +74,12 @@ static void put_line(int fd, char kind, const char *text)
 	free(buf);
 }
 
+static void put_result_line(void *ctx, const char *line, bool hint)
+{
+	(void)hint;
+	result_add(ctx, line);
+}
+
 static void put_report_line(void *ctx, const char *line, bool hint)
 {
 	(void)hint;
@@ -86,15 +96,7 @@ static int child_run(void *ctx, int fd)
 	const struct child_ctx *c = ctx;
 	const struct dv_grade_opts *o = c->o;
 	char buf[1200];
-	struct dv_msgs msgs;
-	dv_msgs_init(&msgs);
-	struct dv_lesson *L = dv_lesson_load(c->path, &msgs);
-	if (!L) {
-		put_msgs(fd, &msgs, true);
-		dv_msgs_finish(&msgs);
-		return DV_GRADE_ERROR;
-	}
-	dv_msgs_finish(&msgs);
+	struct dv_lesson *L = c->L;
 	struct dv_run_options ro;
 	memset(&ro, 0, sizeof ro);
 	ro.strict = o->strict;
@@ -110,7 +112,6 @@ static int child_run(void *ctx, int fd)
 		char err[1024];
 		if (!dv_driver_open(&drv, o->driver_path, err, sizeof err)) {
 			put_line(fd, 'M', err);
-			dv_lesson_free(L);
 			return DV_GRADE_ERROR;
 		}
 		ro.driver_entry = drv.entry;
@@ -119,7 +120,6 @@ static int child_run(void *ctx, int fd)
 	if (!run) {
 		snprintf(buf, sizeof buf, "%s: error: out of memory", c->path);
 		put_line(fd, 'M', buf);
-		dv_lesson_free(L);
 		return DV_GRADE_ERROR;
 	}
 	/* Step by step, telling the parent where we are, so a crash can name the step. */
@@ -148,15 +148,166 @@ static int child_run(void *ctx, int fd)
 
 /* ---- the parent ----------------------------------------------------------------------------- */
 
+/* Seconds of CPU the simulator may need for L's work, from what lesson-format.md §12 allows
+ * (2,000,000 cycles, 16 MiB of fill; the output rows a 1 MiB file can write), measured with
+ * the reference solution of exercise 01 at those limits (tests/classroom/limits.lesson: about
+ * 6.5 s and 900 MB on the shared test machine) and doubled; three times more under the
+ * sanitizers. */
+struct sim_work {
+	double cycles, fill, rows;
+};
+
+static struct sim_work lesson_work(const struct dv_lesson *L)
+{
+	struct sim_work w = { 0, 0, 0 };
+	for (size_t i = 0; L && i < L->nstmts; i++) {
+		const struct dv_stmt *st = &L->stmts[i];
+		switch (st->kind) {
+		case DV_ST_TICK: w.cycles += st->cycles; break;
+		case DV_ST_RUN_UNTIL:
+		case DV_ST_RUN_QUIET:
+			w.cycles += st->run.max ? st->run.max : DV_SCRIPT_DEFAULT_RUN_MAX;
+			break;
+		case DV_ST_FILL: w.fill += st->fill.len; break;
+		case DV_ST_OUTPUT:
+		case DV_ST_OUTPUT_LIST: w.rows += 1; break;
+		default: break;
+		}
+	}
+	if (w.cycles > DV_SCRIPT_DEFAULT_BUDGET)
+		w.cycles = DV_SCRIPT_DEFAULT_BUDGET;
+	if (w.fill > DV_SCRIPT_MAX_FILL)
+		w.fill = DV_SCRIPT_MAX_FILL;
+	return w;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define SIM_SLOWDOWN 3
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_SLOWDOWN 3
+#endif
+#endif
+#ifndef SIM_SLOWDOWN
+#define SIM_SLOWDOWN 1
+#endif
+
+void dv_grade_limits(const struct dv_lesson *L, unsigned driver_seconds, struct dv_iso_limits *lim)
+{
+	memset(lim, 0, sizeof *lim);
+	struct sim_work w = lesson_work(L);
+	/* Per unit, doubled from the measurement: 0.75 us a cycle, 0.1 us a filled byte, 23 us an
+	 * output row (each row is formatted and compared as it is written). */
+	double sim = L ? 0.5 + 2 * (w.cycles * 0.75e-6 + w.fill * 0.1e-6 + w.rows * 23e-6) : 0;
+	lim->cpu_named = driver_seconds ? driver_seconds : 2;
+	lim->cpu_seconds = lim->cpu_named + (unsigned)(sim * SIM_SLOWDOWN);
+	/* The recording keeps about 200 bytes a cycle, 32 a filled byte, 2 KiB a row. */
+	double mem = L ? w.cycles * 200 + w.fill * 32 + w.rows * 2048 : 0;
+	lim->as_bytes = ((size_t)512 << 20) + (size_t)mem;
+	lim->output_cap = DV_GRADE_PRINTED_CAP;
+}
+
+/* The child's stdout and stderr as text a report can hold: dv_report_puts's escapes line by
+ * line (a NUL byte too), newlines kept, and a last line telling what was dropped. */
+static char *printed_text(const struct dv_iso_outcome *out)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	if (!f)
+		return NULL;
+	const char *p = out->printed ? out->printed : "", *end = p + out->printed_len;
+	while (p < end) {
+		size_t n = strnlen(p, (size_t)(end - p));
+		char *line = strndup(p, n);
+		for (char *q = line, *nl; q && *q; q = nl + 1) {
+			nl = strchr(q, '\n');
+			if (nl)
+				*nl = 0;
+			dv_report_puts(f, q, 0);
+			if (!nl)
+				break;
+			fputc('\n', f);
+		}
+		free(line);
+		p += n;
+		if (p < end) {
+			fputs("\\x00", f);
+			p++;
+		}
+	}
+	if (out->dropped)
+		fprintf(f, "%s[%zu more bytes of output dropped]\n",
+		        size && text[size - 1] != '\n' ? "\n" : "", out->dropped);
+	fclose(f);
+	return text;
+}
+
+/* The file the lesson's compare-to names, for the child's cage (buf, or NULL). */
+static const char *compare_path(const struct dv_lesson *L, char *buf, size_t size)
+{
+	if (!L->compare_to)
+		return NULL;
+	const char *slash = strrchr(L->file, '/');
+	int dir = slash ? (int)(slash - L->file) : 1;
+	snprintf(buf, size, "%.*s/%s", dir, slash ? L->file : ".", L->compare_to);
+	return buf;
+}
+
+/* Why the child ended without a verdict, as the grade line says it: "the driver's process
+ * exited with status 1 during step 2 ...", "driver crashed with SIGSEGV at step 2 ...". */
+static const char *why_subject(const struct dv_iso_outcome *out)
+{
+	return dv_iso_classify(out, DV_GRADE_ERROR) == DV_ISO_EXIT ? "the driver's process " :
+	                                                             "driver ";
+}
+
+static void read_report(struct dv_grade_result *r, char *output, char *step, size_t size)
+{
+	for (char *p = output; p && *p;) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break; /* a line the child did not finish */
+		*nl = 0;
+		if (p[0] == 'S' && p[1] == ' ')
+			snprintf(step, size, " %s", p + 2);
+		else if (p[0] == 'M' && p[1] == ' ')
+			result_add(r, p + 2);
+		p = nl + 1;
+	}
+}
+
+static struct dv_lesson *parse_test(const char *path, struct dv_grade_result *r)
+{
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	struct dv_lesson *L = dv_lesson_load(path, &msgs);
+	if (!L) {
+		dv_report_msgs(&msgs, true, put_result_line, r);
+		r->verdict = DV_GRADE_ERROR;
+	}
+	dv_msgs_finish(&msgs);
+	return L;
+}
+
 void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_grade_result *r)
 {
 	memset(r, 0, sizeof *r);
 	double t0 = dv_report_now();
-	struct child_ctx c = { path, o };
-	struct dv_iso_limits lim = { o->cpu_seconds ? o->cpu_seconds : 2, 0, 0 };
+	struct child_ctx c = { path, parse_test(path, r), o };
+	if (!c.L)
+		return;
+	struct dv_iso_limits lim;
+	dv_grade_limits(c.L, o->cpu_seconds, &lim);
+	char cmp[4096];
+	const char *readable[] = { compare_path(c.L, cmp, sizeof cmp), NULL, NULL };
+	readable[readable[0] ? 1 : 0] = o->driver_path;
+	lim.readable = readable;
 	struct dv_iso_outcome out;
 	char buf[1200];
-	if (!dv_isolate(child_run, &c, &lim, &out)) {
+	bool started = dv_isolate(child_run, &c, &lim, &out);
+	dv_lesson_free(c.L);
+	if (!started) {
 		snprintf(buf, sizeof buf, "%s: error: cannot start a child process: %s", path,
 		         strerror(errno));
 		result_add(r, buf);
@@ -164,30 +315,17 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 		return;
 	}
 	char step[200] = "";
-	for (char *p = out.output; p && *p;) {
-		char *nl = strchr(p, '\n');
-		if (!nl)
-			break; /* a line the child did not finish */
-		*nl = 0;
-		if (p[0] == 'S' && p[1] == ' ')
-			snprintf(step, sizeof step, "%s", p + 2);
-		else if (p[0] == 'M' && p[1] == ' ')
-			result_add(r, p + 2);
-		p = nl + 1;
-	}
-	char where[220] = "";
-	if (step[0])
-		snprintf(where, sizeof where, " at step %s", step);
-	/* Why the child did not come back with a verdict, in the words a learner sees here and
-	 * in dv_driver_preflight ("crashed with SIGSEGV at step 2 \"Send\""). */
+	read_report(r, out.output, step, sizeof step);
 	if (dv_iso_classify(&out, DV_GRADE_ERROR) == DV_ISO_VERDICT)
 		r->verdict = out.exit_code;
 	else
-		dv_iso_why(&out, DV_GRADE_ERROR, where, r->aborted, sizeof r->aborted);
+		dv_iso_why(&out, DV_GRADE_ERROR, step, r->aborted, sizeof r->aborted);
 	r->seconds = dv_report_now() - t0;
+	r->printed = printed_text(&out);
+	r->dropped = out.dropped;
+	r->leftovers = out.leftovers;
 	if (r->aborted[0]) {
-		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "",
-		         r->aborted);
+		snprintf(buf, sizeof buf, "%s: %s%s", path, why_subject(&out), r->aborted);
 		result_add(r, buf);
 		r->verdict = DV_GRADE_FAIL;
 	}
@@ -535,7 +673,10 @@ int dv_cmd_grade(int argc, char **argv)
 			o.answer = dv_answers_lookup;
 			o.answer_ctx = &ans;
 		} else {
-			struct dv_iso_limits lim = { cpu, 0, 0 };
+			struct dv_iso_limits lim;
+			dv_grade_limits(NULL, cpu, &lim);
+			const char *readable[] = { sub->path, NULL };
+			lim.readable = readable;
 			struct dv_iso_outcome out;
 			if (!dv_isolate(probe_driver, (void *)sub->path, &lim, &out)) {
 				snprintf(err, sizeof err, "%s: cannot start a child process: %s",
