@@ -202,9 +202,13 @@ static bool write_junit(const char *path, const struct result *res, size_t n, lo
 		return false;
 	double seconds = 0;
 	for (size_t i = 0; i < n; i++) {
-		cases[i] = (struct dv_junit_case){ "dmaviz.check",      res[i].path,
-			                           (int)res[i].verdict, res[i].lines,
-			                           res[i].nlines,       res[i].seconds };
+		cases[i] = (struct dv_junit_case){ "dmaviz.check",
+			                           res[i].path,
+			                           (int)res[i].verdict,
+			                           res[i].lines,
+			                           res[i].nlines,
+			                           res[i].seconds,
+			                           NULL };
 		seconds += res[i].seconds;
 	}
 	struct dv_junit_suite suite = { "dmaviz check", cases, n, seconds, started };
