@@ -17,6 +17,7 @@
 #include "opts.h"
 #include "lesson.h"
 #include "files.h"
+#include "grade_jobs.h"
 #include "script.h"
 
 static void result_add(struct dv_grade_result *r, const char *text)
@@ -408,7 +409,8 @@ static bool write_junit(const char *path, const struct submission *subs, size_t 
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &subs[s].res[t];
 			c[t] = (struct dv_junit_case){ subs[s].classname, tests[t],  r->verdict,
-				                       r->lines,          r->nlines, r->seconds };
+				                       r->lines,          r->nlines, r->seconds,
+				                       r->printed };
 			seconds += r->seconds;
 		}
 		suites[s] = (struct dv_junit_suite){ subs[s].path, c, ntests, seconds,
@@ -439,7 +441,8 @@ static bool write_gradescope(const char *path, const struct submission *sub, cha
 			                             .nlines = r->nlines,
 			                             .seconds = r->seconds,
 			                             .max_score = 1,
-			                             .hidden = t >= nvisible };
+			                             .hidden = t >= nvisible,
+			                             .printed = r->printed };
 	}
 	char output[200];
 	snprintf(output, sizeof output, "%zu of %zu tests passed%s", sub->passed, ntests,
@@ -475,11 +478,143 @@ static int probe_driver(void *ctx, int fd)
 	return 0;
 }
 
+struct grade_class {
+	char **tests;
+	size_t ntests;
+	struct submission *subs;
+	bool strict;
+	unsigned cpu;
+	bool show_output;
+};
+
+/* Loads the driver in a child first: one whose constructors crash, loop or exit fails every
+ * test with one message, and the tests need not load it again to find that out. */
+static bool probe_submission(const struct grade_class *g, struct submission *sub, char *err,
+                             size_t size)
+{
+	struct dv_iso_limits lim;
+	dv_grade_limits(NULL, g->cpu, &lim);
+	const char *readable[] = { sub->path, NULL };
+	lim.readable = readable;
+	struct dv_iso_outcome out;
+	if (!dv_isolate(probe_driver, (void *)sub->path, &lim, &out)) {
+		snprintf(err, size, "%s: cannot start a child process: %s", sub->path,
+		         strerror(errno));
+		return false;
+	}
+	bool ok = dv_iso_classify(&out, 1) == DV_ISO_VERDICT && out.exit_code == 0;
+	if (!ok && dv_iso_classify(&out, 1) == DV_ISO_VERDICT && out.output && out.len > 2) {
+		snprintf(err, size, "%s", out.output + 2);
+		err[strcspn(err, "\n")] = 0;
+	} else if (!ok) {
+		char why[300];
+		dv_iso_why(&out, 1, "", why, sizeof why);
+		snprintf(err, size, "%s: loading the driver: %s%s", sub->path,
+		         dv_iso_classify(&out, 1) == DV_ISO_EXIT ? "its process " : "it ", why);
+	}
+	dv_iso_outcome_free(&out);
+	return ok;
+}
+
+/* In a grade worker: every test against submission i. */
+static void grade_submission(void *ctx, size_t i)
+{
+	const struct grade_class *g = ctx;
+	struct submission *sub = &g->subs[i];
+	struct dv_grade_opts o;
+	memset(&o, 0, sizeof o);
+	o.strict = g->strict;
+	o.cpu_seconds = g->cpu;
+	struct dv_answers ans = { 0 };
+	char err[1200];
+	if (has_suffix(sub->path, ".txt")) {
+		/* Its ids were checked before grading began. */
+		if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
+			fail_all(sub, g->ntests, err);
+			return;
+		}
+		o.answer = dv_answers_lookup;
+		o.answer_ctx = &ans;
+	} else if (!probe_submission(g, sub, err, sizeof err)) {
+		fail_all(sub, g->ntests, err);
+		return;
+	} else {
+		o.driver_path = sub->path;
+	}
+	for (size_t t = 0; t < g->ntests; t++) {
+		struct dv_grade_result *r = &sub->res[t];
+		dv_grade_file(g->tests[t], &o, r);
+		if (r->leftovers && r->verdict == DV_GRADE_PASS) {
+			/* A process still running after the test is the driver's misuse. */
+			snprintf(err, sizeof err,
+			         "%s: driver left %u process%s running after the test (killed)",
+			         g->tests[t], r->leftovers, r->leftovers == 1 ? "" : "es");
+			result_add(r, err);
+			r->verdict = DV_GRADE_FAIL;
+		}
+	}
+	dv_answers_free(&ans);
+}
+
+/* What a test printed, for --show-output: each line after "  | " (escaped already). */
+static void show_printed(const struct dv_grade_result *r)
+{
+	const char *p = r->printed;
+	if (!p || !*p)
+		return;
+	printf("  output of the test's process%s:\n", r->dropped ? " (cut)" : "");
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		printf("  | %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* In the grader, in the submissions' order: the submission's block of PASS/FAIL lines. */
+static void print_submission(void *ctx, size_t i)
+{
+	const struct grade_class *g = ctx;
+	struct submission *sub = &g->subs[i];
+	fputs("== ", stdout);
+	dv_report_puts(stdout, sub->path, 0);
+	fputc('\n', stdout);
+	for (size_t t = 0; t < g->ntests; t++) {
+		const struct dv_grade_result *r = &sub->res[t];
+		sub->passed += r->verdict == DV_GRADE_PASS;
+		printf("%s ", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+		dv_report_puts(stdout, g->tests[t], 0);
+		fputc('\n', stdout);
+		for (size_t l = 0; l < r->nlines; l++) {
+			fputs("  ", stdout);
+			dv_report_puts(stdout, r->lines[l], 0);
+			fputc('\n', stdout);
+		}
+		if (g->show_output)
+			show_printed(r);
+		else if (r->printed && r->printed[0])
+			printf("  (the test's process printed %zu bytes: --show-output shows them)\n",
+			       strlen(r->printed) + r->dropped);
+	}
+	fflush(stdout);
+}
+
 struct grade_args {
 	const char *tests, *hidden, *junit, *gradescope;
-	unsigned cpu;
-	bool strict;
+	unsigned cpu, jobs;
+	bool strict, show_output;
 };
+
+static bool jobs_count(const char *val, void *dst, char *why, size_t whylen)
+{
+	char *end;
+	long n = strtol(val, &end, 10);
+	if (!*end && n >= 1 && n <= 256) {
+		*(unsigned *)dst = (unsigned)n;
+		return true;
+	}
+	snprintf(why, whylen, "-j wants a number of submissions at once (1-256), not '%s'", val);
+	return false;
+}
 
 static bool cpu_limit(const char *val, void *dst, char *why, size_t whylen)
 {
@@ -504,6 +639,14 @@ static const struct dv_opt grade_opts[] = {
 	  offsetof(struct grade_args, cpu), cpu_limit, NULL },
 	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
 	  offsetof(struct grade_args, strict), NULL, NULL },
+	{ "-j", "--jobs", "N",
+	  "grade N submissions at once, each in its own worker process\n"
+	  "(default: the online CPUs); the output is the same for any N",
+	  offsetof(struct grade_args, jobs), jobs_count, NULL },
+	{ "--show-output", NULL, NULL,
+	  "show what each test's process printed (escaped; at most\n"
+	  "64 KiB a test), under its PASS/FAIL line",
+	  offsetof(struct grade_args, show_output), NULL, NULL },
 };
 
 const struct dv_cmd_spec dv_grade_spec = {
@@ -644,84 +787,32 @@ int dv_cmd_grade(int argc, char **argv)
 		free(tests);
 		return 2;
 	}
-	for (size_t s = 0; s < nsubs; s++) {
+	struct dv_grade_job *jobs = calloc(nsubs, sizeof *jobs);
+	for (size_t s = 0; s < nsubs && jobs; s++) {
 		struct submission *sub = &subs[s];
 		sub->path = argv[1 + (int)s];
 		sub->started = (long long)time(NULL);
 		snprintf(sub->classname, sizeof sub->classname, "dmaviz.grade.%s",
 		         base_name(sub->path));
 		sub->res = calloc(ntests, sizeof *sub->res);
-		if (!sub->res) {
-			status = 2;
+		if (!sub->res)
 			break;
-		}
-		struct dv_grade_opts o;
-		memset(&o, 0, sizeof o);
-		o.strict = strict;
-		o.cpu_seconds = cpu;
-		struct dv_answers ans = { 0 };
-		char err[1200];
-		fputs("== ", stdout);
-		dv_report_puts(stdout, sub->path, 0);
-		fputc('\n', stdout);
-		if (has_suffix(sub->path, ".txt")) {
-			/* Its ids were checked before grading began. */
-			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
-				fail_all(sub, ntests, err);
-				goto report;
-			}
-			o.answer = dv_answers_lookup;
-			o.answer_ctx = &ans;
-		} else {
-			struct dv_iso_limits lim;
-			dv_grade_limits(NULL, cpu, &lim);
-			const char *readable[] = { sub->path, NULL };
-			lim.readable = readable;
-			struct dv_iso_outcome out;
-			if (!dv_isolate(probe_driver, (void *)sub->path, &lim, &out)) {
-				snprintf(err, sizeof err, "%s: cannot start a child process: %s",
-				         sub->path, strerror(errno));
-				fail_all(sub, ntests, err);
-				goto report;
-			}
-			if (!out.exited || out.exit_code != 0) {
-				char sb[32];
-				if (out.exited && out.output && out.len) {
-					snprintf(err, sizeof err, "%s", out.output + 2);
-					err[strcspn(err, "\n")] = 0;
-				} else {
-					snprintf(err, sizeof err, "%s: loading the driver %s",
-					         sub->path,
-					         out.cpu_exceeded ? "exceeded the CPU limit" :
-					         out.signal       ? dv_signal_name(out.signal, sb,
-					                                           sizeof sb) :
-					                            "failed");
-				}
-				dv_iso_outcome_free(&out);
-				fail_all(sub, ntests, err);
-				goto report;
-			}
-			dv_iso_outcome_free(&out);
-			o.driver_path = sub->path;
-		}
-		for (size_t t = 0; t < ntests; t++)
-			dv_grade_file(tests[t], &o, &sub->res[t]);
-report:
-		for (size_t t = 0; t < ntests; t++) {
-			const struct dv_grade_result *r = &sub->res[t];
-			sub->passed += r->verdict == DV_GRADE_PASS;
-			printf("%s ", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
-			dv_report_puts(stdout, tests[t], 0);
-			fputc('\n', stdout);
-			for (size_t l = 0; l < r->nlines; l++) {
-				fputs("  ", stdout);
-				dv_report_puts(stdout, r->lines[l], 0);
-				fputc('\n', stdout);
-			}
-		}
-		fflush(stdout);
-		dv_answers_free(&ans);
+		jobs[s] = (struct dv_grade_job){ sub->res, ntests };
 	}
+	if (!jobs || !subs[nsubs - 1].res) {
+		status = 2;
+	} else {
+		struct grade_class g = { tests, ntests, subs, strict, cpu, args.show_output };
+		struct dv_grade_jobs run = { jobs,
+			                     nsubs,
+			                     args.jobs ? args.jobs : dv_grade_jobs_cpus(),
+			                     grade_submission,
+			                     print_submission,
+			                     &g,
+			                     true };
+		dv_grade_jobs_run(&run);
+	}
+	free(jobs);
 	if (status == 0) {
 		/* The table: one row per submission, one column per test, each column as wide as
 		 * its widest cell in display cells (names escaped as in the lines above). */

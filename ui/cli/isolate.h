@@ -53,6 +53,11 @@ bool dv_isolate(int (*fn)(void *ctx, int fd), void *ctx, const struct dv_iso_lim
                 struct dv_iso_outcome *out);
 void dv_iso_outcome_free(struct dv_iso_outcome *out);
 
+/* Makes the caller a child subreaper, then kills (SIGKILL) and reaps every child it has,
+ * and the children they leave, until none is left; how many. For a process whose children
+ * are all untrusted (a grade worker, the grader once its workers have ended). */
+unsigned dv_iso_kill_children(void);
+
 /* The limits as applied to the calling process (no core files, RLIMIT_CPU with SIGXCPU at
  * cpu_seconds and SIGKILL one second on, RLIMIT_AS): dv_isolate's child calls it, and so does
  * any process that runs a learner's code (the driver host). Defaults filled in. */
