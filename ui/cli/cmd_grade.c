@@ -544,13 +544,14 @@ static void grade_submission(void *ctx, size_t i)
 	for (size_t t = 0; t < g->ntests; t++) {
 		struct dv_grade_result *r = &sub->res[t];
 		dv_grade_file(g->tests[t], &o, r);
-		if (r->leftovers && r->verdict == DV_GRADE_PASS) {
+		if (r->leftovers) {
 			/* A process still running after the test is the driver's misuse. */
 			snprintf(err, sizeof err,
 			         "%s: driver left %u process%s running after the test (killed)",
 			         g->tests[t], r->leftovers, r->leftovers == 1 ? "" : "es");
 			result_add(r, err);
-			r->verdict = DV_GRADE_FAIL;
+			if (r->verdict == DV_GRADE_PASS)
+				r->verdict = DV_GRADE_FAIL;
 		}
 	}
 	dv_answers_free(&ans);

@@ -209,8 +209,9 @@ static void child_main(int (*fn)(void *, int), void *ctx, const struct dv_iso_li
 
 /* ---- leftovers ------------------------------------------------------------------------------ */
 
-/* The children of this process (ppid in /proc/PID/stat), at most max of them. */
-static size_t my_children(pid_t *v, size_t max)
+/* The children of this process (ppid in /proc/PID/stat), at most max of them; running[i]
+ * (when not NULL) tells whether v[i] is still running (not a zombie waiting to be reaped). */
+static size_t my_children(pid_t *v, bool *running, size_t max)
 {
 	DIR *d = opendir("/proc");
 	if (!d)
@@ -233,8 +234,12 @@ static size_t my_children(pid_t *v, size_t max)
 		buf[r] = 0;
 		char *paren = strrchr(buf, ')'); /* the command name may hold spaces and ')' */
 		int ppid = 0;
-		if (paren && sscanf(paren + 1, " %*c %d", &ppid) == 1 && ppid == me)
-			v[n++] = (pid_t)atoi(e->d_name);
+		char state = 0;
+		if (!paren || sscanf(paren + 1, " %c %d", &state, &ppid) != 2 || ppid != me)
+			continue;
+		if (running)
+			running[n] = state != 'Z' && state != 'X';
+		v[n++] = (pid_t)atoi(e->d_name);
 	}
 	closedir(d);
 	return n;
@@ -256,12 +261,14 @@ enum { MAX_KIDS = 4096 };
 static unsigned kill_leftovers(pid_t pgid, const pid_t *keep, size_t nkeep)
 {
 	pid_t *v = malloc(MAX_KIDS * sizeof *v);
+	bool *running = malloc(MAX_KIDS * sizeof *running);
 	unsigned killed = 0;
 	double give_up = now_seconds() + 10;
-	for (bool more = true; v && more && now_seconds() < give_up;) {
+	for (bool more = true; v && running && more && now_seconds() < give_up;) {
+		/* Count before killing: what was running when the child ended. */
+		size_t n = my_children(v, running, MAX_KIDS);
 		if (pgid > 0) /* never 0: that would be our own group */
 			kill(-pgid, SIGKILL);
-		size_t n = my_children(v, MAX_KIDS);
 		more = false;
 		for (size_t i = 0; i < n; i++) {
 			if (in(v[i], keep, nkeep))
@@ -269,10 +276,11 @@ static unsigned kill_leftovers(pid_t pgid, const pid_t *keep, size_t nkeep)
 			more = true;
 			kill(v[i], SIGKILL);
 			int st;
-			if (waitpid(v[i], &st, 0) == v[i])
+			if (waitpid(v[i], &st, 0) == v[i] && running[i])
 				killed++;
 		}
 	}
+	free(running);
 	free(v);
 	return killed;
 }
@@ -411,7 +419,7 @@ bool dv_isolate(int (*fn)(void *ctx, int fd), void *ctx, const struct dv_iso_lim
 	/* Orphans of the child come to us, not to init, so that they can be killed. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	pid_t keep[64];
-	size_t nkeep = my_children(keep, 64);
+	size_t nkeep = my_children(keep, NULL, 64);
 	int fds[6]; /* report, printed, caged: read and write ends */
 	if (!start_pipes(fds))
 		return false;
