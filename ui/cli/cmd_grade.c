@@ -653,16 +653,20 @@ static const struct dv_opt grade_opts[] = {
 const struct dv_cmd_spec dv_grade_spec = {
 	.name = "grade",
 	.synopsis = "--tests DIR [--hidden DIR] [--junit FILE] [--gradescope FILE]\n"
-	            "[--cpu-limit SECONDS] [--strict] SUBMISSION...",
+	            "[--cpu-limit SECONDS] [--strict] [-j N] [--show-output] SUBMISSION...",
 	.what = "grade learners' drivers (.so) or answers files, each test in its own process with "
 	        "CPU and memory limits",
 	.about =
 	        "Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
 	        "a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
 	        "lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
-	        "file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
-	        "default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
-	        "submission and file, with the messages of the failures.\n",
+	        "file runs in its own child process, in its own process group and a Landlock cage\n"
+	        "(no writing or deleting files, no TCP, no exec): a crash, an exit, a process left\n"
+	        "running, or more than the CPU limit (2 s by default, plus what the simulator needs\n"
+	        "for the test) fails that file, and grading goes on. What a test's process prints\n"
+	        "is kept apart (64 KiB a test) for --show-output and the reports. Prints a table of\n"
+	        "PASS/FAIL per submission and file, with the messages of the failures; on a\n"
+	        "terminal, a progress line on stderr while it grades.\n",
 	.status = "Exit status: 0 grading ran (whatever the grades), 2 bad usage or bad input.\n",
 	.opts = grade_opts,
 	.nopts = DV_OPTS_COUNT(grade_opts),
