@@ -362,6 +362,10 @@ int dv_cmd_check(int argc, char **argv)
 			};
 			struct dv_grade_result gr;
 			dv_grade_file(files.v[k], &go, &gr);
+			/* What the learner's driver printed (captured, capped at 64 KiB, escaped):
+			 * theirs to see, on stderr as before. */
+			if (gr.printed)
+				fputs(gr.printed, stderr);
 			r->path = files.v[k];
 			r->verdict = gr.verdict == DV_GRADE_PASS ? V_PASS :
 			             gr.verdict == DV_GRADE_FAIL ? V_FAIL :
