@@ -531,6 +531,7 @@ static void grade_submission(void *ctx, size_t i)
 		/* Its ids were checked before grading began. */
 		if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
 			fail_all(sub, g->ntests, err);
+			dv_answers_free(&ans);
 			return;
 		}
 		o.answer = dv_answers_lookup;

@@ -20,11 +20,14 @@ check() { # name, then a command whose success is the check
 	shift
 	if "$@"; then ok "$name"; else notok "$name"; fi
 }
-todo() { # name, command: a case that needs the driver host
+todo() { # name, command: a case that needs the driver host. When it already holds (the
+	# memory scan finds nothing in a sanitizer build's heap) it is a plain ok: a TODO that
+	# passes would be an unexpected pass.
 	local name=$1
 	shift
 	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name # TODO host"; else echo "not ok $n - $name # TODO host"; fi
+	if "$@"; then echo "ok $n - $name (a host case, holds here)"; else
+		echo "not ok $n - $name # TODO host"; fi
 }
 
 rm -rf "$out"
