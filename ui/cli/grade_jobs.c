@@ -230,6 +230,9 @@ void dv_grade_jobs_run(const struct dv_grade_jobs *g)
 	}
 	for (unsigned k = 0; ws && k < par; k++)
 		ws[k].fd = -1;
+	/* A subreaper from the start (there is no child yet to kill): what a worker that dies
+	 * leaves comes to us, and is killed below. */
+	dv_iso_kill_children();
 	progress_draw(tty, 0, g->n, t0);
 	while (reported < g->n) {
 		for (unsigned k = 0; ws && k < par && next < g->n; k++) {
