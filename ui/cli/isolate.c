@@ -370,7 +370,8 @@ static int watch(pid_t pid, const int rd[2], struct sink sinks[2], double deadli
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 		}
-		int n = poll(p, 2, left > 0.05 ? 50 : 5);
+		/* Both at end of file: the child is exiting, its zombie due in a moment. */
+		int n = poll(p, 2, !open[0] && !open[1] ? 1 : left > 0.05 ? 50 : 5);
 		for (int i = 0; n > 0 && i < 2; i++)
 			if (open[i] && p[i].revents)
 				open[i] = drain(rd[i], &sinks[i]);
