@@ -1,6 +1,8 @@
 /* dmaviz: the isolation primitive (ui/cli/isolate.c). A child that succeeds, returns a verdict,
- * calls exit() with another code, crashes, loops and sleeps: each ends as it should and is
- * classified and described as the grader reports it. */
+ * calls exit() (0 too), crashes, kills itself, loops, sleeps, prints 2 MB, leaves processes
+ * behind and tries what its cage forbids: each ends as it should and is classified and
+ * described as the grader reports it. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,60 @@ static int doze(void *ctx, int fd)
 	return 0;
 }
 
+/* exit(0) in the code under test: not a verdict of 0, the process ended. */
+static int call_exit0(void *ctx, int fd)
+{
+	(void)ctx, (void)fd;
+	exit(0);
+}
+
+static int self_kill(void *ctx, int fd)
+{
+	(void)ctx, (void)fd;
+	raise(SIGKILL);
+	return 0;
+}
+
+/* 1 MB on stdout and 1 MB on stderr, then a report line. */
+static int chatter(void *ctx, int fd)
+{
+	(void)ctx;
+	static char buf[65536];
+	memset(buf, 'x', sizeof buf);
+	for (int i = 0; i < 32; i++)
+		if (write(i % 2 ? 2 : 1, buf, sizeof buf) < 0)
+			return 3;
+	return write(fd, "M done\n", 7) == 7 ? 0 : 3;
+}
+
+/* Three processes that leave the child's session and sleep (each ends itself after 30 s). */
+static int leave_three(void *ctx, int fd)
+{
+	(void)ctx;
+	for (int i = 0; i < 3; i++)
+		if (fork() == 0) {
+			setsid();
+			alarm(30);
+			for (;;)
+				pause();
+		}
+	return write(fd, "M forked\n", 9) == 9 ? 0 : 3;
+}
+
+/* What the cage refuses: the result as report lines "M w=0 r=0 fd=0" (0: refused, or closed). */
+static int probe_cage(void *ctx, int fd)
+{
+	int parent_fd = *(int *)ctx;
+	char line[200];
+	int w = open("/tmp/dv-isolate-cage-probe", O_WRONLY | O_CREAT, 0600);
+	int r = open("/proc/self/cmdline", O_RDONLY);
+	int f = fcntl(parent_fd, F_GETFD);
+	int n = snprintf(line, sizeof line, "M w=%d r=%d fd=%d\n", w >= 0, r >= 0, f >= 0);
+	if (w >= 0)
+		unlink("/tmp/dv-isolate-cage-probe");
+	return write(fd, line, (size_t)n) == n ? 0 : 3;
+}
+
 static void run(int (*fn)(void *, int), void *ctx, struct dv_iso_limits lim,
                 struct dv_iso_outcome *out)
 {
@@ -63,10 +119,11 @@ static void test_success(void)
 {
 	struct dv_iso_outcome o;
 	run(succeed, NULL, (struct dv_iso_limits){ 0 }, &o);
-	CHECK(o.exited);
+	CHECK(o.exited && o.returned);
 	CHECK_EQ(o.exit_code, 0);
 	CHECK_EQ(o.signal, 0);
 	CHECK(o.output && !strcmp(o.output, "M all good\n"));
+	CHECK(o.printed && o.printed_len == 0 && o.dropped == 0 && o.leftovers == 0);
 	CHECK_EQ(o.len, 11);
 	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_VERDICT);
 	/* The defaults are filled in: 2 s of CPU, 512 MiB, 5 * cpu + 5 s of wall clock. */
@@ -74,7 +131,7 @@ static void test_success(void)
 	CHECK_EQ(o.limits.as_bytes, (size_t)512 << 20);
 	CHECK_EQ(o.limits.wall_seconds, 15);
 	char why[200] = "x";
-	dv_iso_why(&o, MAX_VERDICT, " at step 1", why, sizeof why);
+	dv_iso_why(&o, MAX_VERDICT, " 1", why, sizeof why);
 	CHECK(!strcmp(why, ""));
 	dv_iso_outcome_free(&o);
 	CHECK(o.output == NULL);
@@ -99,8 +156,8 @@ static void test_exit(void)
 	CHECK_EQ(o.exit_code, 7);
 	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_EXIT);
 	char why[200];
-	dv_iso_why(&o, MAX_VERDICT, " at step 2 \"Send\"", why, sizeof why);
-	CHECK(!strcmp(why, "ended the process with exit(7) at step 2 \"Send\""));
+	dv_iso_why(&o, MAX_VERDICT, " 2 \"Send\"", why, sizeof why);
+	CHECK(!strcmp(why, "exited with status 7 during step 2 \"Send\""));
 	dv_iso_outcome_free(&o);
 }
 
@@ -127,7 +184,7 @@ static void test_loop(void)
 	CHECK(!o.wall_exceeded);
 	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_CPU);
 	char why[200];
-	dv_iso_why(&o, MAX_VERDICT, " at step 3", why, sizeof why);
+	dv_iso_why(&o, MAX_VERDICT, " 3", why, sizeof why);
 	CHECK(!strcmp(why, "exceeded 1 s of CPU time at step 3 (an endless loop?)"));
 	dv_iso_outcome_free(&o);
 }
@@ -147,6 +204,70 @@ static void test_wall(void)
 	dv_iso_outcome_free(&o);
 }
 
+static void test_exit0(void)
+{
+	struct dv_iso_outcome o;
+	run(call_exit0, NULL, (struct dv_iso_limits){ 0 }, &o);
+	CHECK(o.exited && !o.returned);
+	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_EXIT);
+	char why[200];
+	dv_iso_why(&o, MAX_VERDICT, " 1 \"Init\"", why, sizeof why);
+	CHECK(!strcmp(why, "exited with status 0 during step 1 \"Init\""));
+	dv_iso_outcome_free(&o);
+}
+
+static void test_self_kill(void)
+{
+	struct dv_iso_outcome o;
+	run(self_kill, NULL, (struct dv_iso_limits){ 0 }, &o);
+	CHECK_EQ(o.signal, SIGKILL);
+	CHECK(!o.cpu_exceeded && !o.wall_exceeded);
+	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_KILLED);
+	char why[200];
+	dv_iso_why(&o, MAX_VERDICT, "", why, sizeof why);
+	CHECK(!strcmp(why, "was killed by SIGKILL"));
+	dv_iso_outcome_free(&o);
+}
+
+static void test_output_cap(void)
+{
+	struct dv_iso_outcome o;
+	run(chatter, NULL, (struct dv_iso_limits){ .output_cap = 1000 }, &o);
+	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_VERDICT);
+	CHECK(o.output && !strcmp(o.output, "M done\n"));
+	CHECK_EQ(o.printed_len, 1000);
+	CHECK_EQ(o.dropped, (size_t)(2u << 20) - 1000);
+	CHECK(o.printed && o.printed[0] == 'x' && o.printed[1000] == 0);
+	dv_iso_outcome_free(&o);
+}
+
+static void test_leftovers(void)
+{
+	struct dv_iso_outcome o;
+	run(leave_three, NULL, (struct dv_iso_limits){ 0 }, &o);
+	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_VERDICT);
+	CHECK_EQ(o.leftovers, 3);
+	dv_iso_outcome_free(&o);
+	CHECK_EQ(dv_iso_kill_children(), 0); /* none left to kill */
+}
+
+static void test_cage(void)
+{
+	/* A descriptor above the child's own (0-2, the report on 3) */
+	int null = open("/dev/null", O_RDONLY), fd = fcntl(null, F_DUPFD, 50);
+	close(null);
+	struct dv_iso_outcome o;
+	run(probe_cage, &fd, (struct dv_iso_limits){ 0 }, &o);
+	close(fd);
+	CHECK_EQ(dv_iso_classify(&o, MAX_VERDICT), DV_ISO_VERDICT);
+	/* The parent's descriptors are closed whatever the kernel; Landlock where it has it. */
+	if (o.caged)
+		CHECK(o.output && !strcmp(o.output, "M w=0 r=0 fd=0\n"));
+	else
+		CHECK(o.output && strstr(o.output, " fd=0\n"));
+	dv_iso_outcome_free(&o);
+}
+
 static void test_signal_names(void)
 {
 	char b[32];
@@ -157,4 +278,5 @@ static void test_signal_names(void)
 
 CHECK_MAIN(CHECK_CASE(test_success), CHECK_CASE(test_verdict), CHECK_CASE(test_exit),
            CHECK_CASE(test_crash), CHECK_CASE(test_loop), CHECK_CASE(test_wall),
-           CHECK_CASE(test_signal_names))
+           CHECK_CASE(test_exit0), CHECK_CASE(test_self_kill), CHECK_CASE(test_output_cap),
+           CHECK_CASE(test_leftovers), CHECK_CASE(test_cage), CHECK_CASE(test_signal_names))

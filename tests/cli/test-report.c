@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../unit/check.h"
 #include "cmd_grade.h"
@@ -66,9 +67,11 @@ static void test_junit(void)
 	char *fail_lines[] = { "first <message> & more", "second" };
 	char *err_lines[] = { "x.lesson:1:1: error: bad \x01" };
 	struct dv_junit_case c[] = {
-		{ "dmaviz.grade.caf\xe9.so", "a.lesson", DV_GRADE_PASS, NULL, 0, 0.25 },
-		{ "dmaviz.grade.caf\xe9.so", "b.lesson", DV_GRADE_FAIL, fail_lines, 2, 0.5 },
-		{ "dmaviz.grade.caf\xe9.so", "x.lesson", DV_GRADE_ERROR, err_lines, 1, 0.125 },
+		{ "dmaviz.grade.caf\xe9.so", "a.lesson", DV_GRADE_PASS, NULL, 0, 0.25, NULL },
+		{ "dmaviz.grade.caf\xe9.so", "b.lesson", DV_GRADE_FAIL, fail_lines, 2, 0.5,
+		  "hi <b>\\x1b[2J\n" },
+		{ "dmaviz.grade.caf\xe9.so", "x.lesson", DV_GRADE_ERROR, err_lines, 1, 0.125,
+		  NULL },
 	};
 	struct dv_junit_suite s = { "sub/caf\xe9.so", c, 3, 0.875, 86400 };
 	CHECK(dv_junit_write(path, &s, 1));
@@ -83,6 +86,12 @@ static void test_junit(void)
 	                     "more\">"));
 	CHECK(x && strstr(x, "<error type=\"error\" message=\"x.lesson:1:1: error: bad \\x01\">"));
 	CHECK(x && strstr(x, "</error>") && !strstr(x, "\xe9") && !strstr(x, "\x01"));
+	/* what b's process printed, in its testcase before the failure */
+	CHECK(x && strstr(x, "name=\"b.lesson\" time=\"0.500\">\n      <system-out>hi &lt;b&gt;"
+	                     "\\x1b[2J\n</system-out>\n      <failure "));
+	/* written through a temporary file of its own, readable as a report */
+	struct stat sb;
+	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0044) == 0044);
 	remove(path);
 }
 
@@ -103,7 +112,8 @@ static void test_gradescope(void)
 		  .nlines = 2,
 		  .seconds = 0.7,
 		  .max_score = 2,
-		  .hidden = true },
+		  .hidden = true,
+		  .printed = "debug: 1\n" },
 		{ .name = "c.lesson", .verdict = DV_GRADE_ERROR, .max_score = 1 },
 	};
 	CHECK(dv_gradescope_write(path, t, 3, "1 of 3 tests passed"));
@@ -118,7 +128,7 @@ static void test_gradescope(void)
 	CHECK(x && strstr(x, "\"score\": 0,\n      \"max_score\": 2,\n      \"status\": "
 	                     "\"failed\",\n      \"visibility\": \"after_published\""));
 	CHECK(x && strstr(x, "\"output\": \"b.lesson:3: expect failed: \\\"x\\\" \\\\ y\\nhint: "
-	                     "tab\\there\""));
+	                     "tab\\there\\n\\nYour driver printed:\\ndebug: 1\\n\""));
 	CHECK(x && strstr(x, "\"number\": \"3\",\n      \"score\": 0,\n      \"max_score\": 1,\n"
 	                     "      \"status\": \"failed\""));
 	CHECK(x && strstr(x, "\n  ]\n}\n"));

@@ -202,9 +202,13 @@ static bool write_junit(const char *path, const struct result *res, size_t n, lo
 		return false;
 	double seconds = 0;
 	for (size_t i = 0; i < n; i++) {
-		cases[i] = (struct dv_junit_case){ "dmaviz.check",      res[i].path,
-			                           (int)res[i].verdict, res[i].lines,
-			                           res[i].nlines,       res[i].seconds };
+		cases[i] = (struct dv_junit_case){ "dmaviz.check",
+			                           res[i].path,
+			                           (int)res[i].verdict,
+			                           res[i].lines,
+			                           res[i].nlines,
+			                           res[i].seconds,
+			                           NULL };
 		seconds += res[i].seconds;
 	}
 	struct dv_junit_suite suite = { "dmaviz check", cases, n, seconds, started };
@@ -352,12 +356,16 @@ int dv_cmd_check(int argc, char **argv)
 			/* a lesson that would ignore the driver: an error, not a silent pass */
 		} else if (driver.entry) { /* a learner's driver: each file in its own child process */
 			struct dv_grade_opts go = {
-				driver.entry, NULL,
+				driver.entry, driver_path,
 				o.strict,     o.answers ? dv_answers_lookup : NULL,
 				o.answers,    cpu_limit
 			};
 			struct dv_grade_result gr;
 			dv_grade_file(files.v[k], &go, &gr);
+			/* What the learner's driver printed (captured, capped at 64 KiB, escaped):
+			 * theirs to see, on stderr as before. */
+			if (gr.printed)
+				fputs(gr.printed, stderr);
 			r->path = files.v[k];
 			r->verdict = gr.verdict == DV_GRADE_PASS ? V_PASS :
 			             gr.verdict == DV_GRADE_FAIL ? V_FAIL :

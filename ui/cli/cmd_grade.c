@@ -18,6 +18,8 @@
 #include "opts.h"
 #include "lesson.h"
 #include "files.h"
+#include "grade_jobs.h"
+#include "script.h"
 
 static void result_add(struct dv_grade_result *r, const char *text)
 {
@@ -32,6 +34,8 @@ static void result_add(struct dv_grade_result *r, const char *text)
 
 void dv_grade_result_free(struct dv_grade_result *r)
 {
+	free(r->printed);
+	r->printed = NULL;
 	for (size_t i = 0; i < r->nlines; i++)
 		free(r->lines[i]);
 	free(r->lines);
@@ -43,6 +47,7 @@ void dv_grade_result_free(struct dv_grade_result *r)
 
 struct child_ctx {
 	const char *path;
+	struct dv_lesson *L; /* parsed by the parent: the child reads no test file */
 	const struct dv_grade_opts *o;
 };
 
@@ -71,6 +76,12 @@ static void put_line(int fd, char kind, const char *text)
 	free(buf);
 }
 
+static void put_result_line(void *ctx, const char *line, bool hint)
+{
+	(void)hint;
+	result_add(ctx, line);
+}
+
 static void put_report_line(void *ctx, const char *line, bool hint)
 {
 	(void)hint;
@@ -87,15 +98,7 @@ static int child_run(void *ctx, int fd)
 	const struct child_ctx *c = ctx;
 	const struct dv_grade_opts *o = c->o;
 	char buf[1200];
-	struct dv_msgs msgs;
-	dv_msgs_init(&msgs);
-	struct dv_lesson *L = dv_lesson_load(c->path, &msgs);
-	if (!L) {
-		put_msgs(fd, &msgs, true);
-		dv_msgs_finish(&msgs);
-		return DV_GRADE_ERROR;
-	}
-	dv_msgs_finish(&msgs);
+	struct dv_lesson *L = c->L;
 	struct dv_run_options ro;
 	memset(&ro, 0, sizeof ro);
 	ro.strict = o->strict;
@@ -112,7 +115,6 @@ static int child_run(void *ctx, int fd)
 		char err[1024];
 		if (!dv_driver_open(&drv, o->driver_path, err, sizeof err)) {
 			put_line(fd, 'M', err);
-			dv_lesson_free(L);
 			return DV_GRADE_ERROR;
 		}
 		ro.driver_entry = drv.entry;
@@ -121,7 +123,6 @@ static int child_run(void *ctx, int fd)
 	if (!run) {
 		snprintf(buf, sizeof buf, "%s: error: out of memory", c->path);
 		put_line(fd, 'M', buf);
-		dv_lesson_free(L);
 		return DV_GRADE_ERROR;
 	}
 	/* Step by step, telling the parent where we are, so a crash can name the step. */
@@ -143,22 +144,180 @@ static int child_run(void *ctx, int fd)
 	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
 		verdict = DV_GRADE_FAIL;
 	put_msgs(fd, m, verdict != DV_GRADE_PASS);
-	/* No dv_run_destroy, no dlclose: the process ends here, and a driver's halt-time bugs
-	 * must not turn a verdict into a crash. */
+	/* No dv_run_destroy: the process ends here. Its driver host is ended and reaped now, so
+	 * that the grader finds no process of the test left (isolate.c). */
+	dv_host_stop();
 	return verdict;
 }
 
 /* ---- the parent ----------------------------------------------------------------------------- */
 
+/* Seconds of CPU the simulator may need for L's work, from what lesson-format.md §12 allows
+ * (2,000,000 cycles, 16 MiB of fill; the output rows a 1 MiB file can write), measured with
+ * the reference solution of exercise 01 at those limits (tests/classroom/limits.lesson: about
+ * 6.5 s and 900 MB on the shared test machine) and doubled; three times more under the
+ * sanitizers. */
+struct sim_work {
+	double cycles, fill, rows;
+};
+
+static struct sim_work lesson_work(const struct dv_lesson *L)
+{
+	struct sim_work w = { 0, 0, 0 };
+	for (size_t i = 0; L && i < L->nstmts; i++) {
+		const struct dv_stmt *st = &L->stmts[i];
+		switch (st->kind) {
+		case DV_ST_TICK: w.cycles += st->cycles; break;
+		case DV_ST_RUN_UNTIL:
+		case DV_ST_RUN_QUIET:
+			w.cycles += st->run.max ? st->run.max : DV_SCRIPT_DEFAULT_RUN_MAX;
+			break;
+		case DV_ST_FILL: w.fill += st->fill.len; break;
+		case DV_ST_OUTPUT:
+		case DV_ST_OUTPUT_LIST: w.rows += 1; break;
+		default: break;
+		}
+	}
+	if (w.cycles > DV_SCRIPT_DEFAULT_BUDGET)
+		w.cycles = DV_SCRIPT_DEFAULT_BUDGET;
+	if (w.fill > DV_SCRIPT_MAX_FILL)
+		w.fill = DV_SCRIPT_MAX_FILL;
+	return w;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define SIM_SLOWDOWN 3
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_SLOWDOWN 3
+#endif
+#endif
+#ifndef SIM_SLOWDOWN
+#define SIM_SLOWDOWN 1
+#endif
+
+void dv_grade_limits(const struct dv_lesson *L, unsigned driver_seconds, struct dv_iso_limits *lim)
+{
+	memset(lim, 0, sizeof *lim);
+	struct sim_work w = lesson_work(L);
+	/* Per unit, doubled from the measurement: 0.75 us a cycle, 0.1 us a filled byte, 23 us an
+	 * output row (each row is formatted and compared as it is written). */
+	double sim = L ? 0.5 + 2 * (w.cycles * 0.75e-6 + w.fill * 0.1e-6 + w.rows * 23e-6) : 0;
+	lim->cpu_named = driver_seconds ? driver_seconds : 2;
+	lim->cpu_seconds = lim->cpu_named + (unsigned)(sim * SIM_SLOWDOWN);
+	/* The recording keeps about 200 bytes a cycle, 32 a filled byte, 2 KiB a row. */
+	double mem = L ? w.cycles * 200 + w.fill * 32 + w.rows * 2048 : 0;
+	lim->as_bytes = ((size_t)512 << 20) + (size_t)mem;
+	lim->output_cap = DV_GRADE_PRINTED_CAP;
+	/* The child starts the learner's driver in its driver host (ui/host/trusted.h): the one
+	 * program its cage lets it run. */
+	static char host[4096];
+	static const char *runnable[2];
+	runnable[0] = dv_host_exe(host, sizeof host) ? host : NULL;
+	lim->runnable = runnable;
+}
+
+/* The child's stdout and stderr as text a report can hold: dv_report_puts's escapes line by
+ * line (a NUL byte too), newlines kept, and a last line telling what was dropped. */
+static char *printed_text(const struct dv_iso_outcome *out)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	if (!f)
+		return NULL;
+	const char *p = out->printed ? out->printed : "", *end = p + out->printed_len;
+	while (p < end) {
+		size_t n = strnlen(p, (size_t)(end - p));
+		char *line = strndup(p, n);
+		for (char *q = line, *nl; q && *q; q = nl + 1) {
+			nl = strchr(q, '\n');
+			if (nl)
+				*nl = 0;
+			dv_report_puts(f, q, 0);
+			if (!nl)
+				break;
+			fputc('\n', f);
+		}
+		free(line);
+		p += n;
+		if (p < end) {
+			fputs("\\x00", f);
+			p++;
+		}
+	}
+	if (out->dropped)
+		fprintf(f, "%s[%zu more bytes of output dropped]\n",
+		        size && text[size - 1] != '\n' ? "\n" : "", out->dropped);
+	fclose(f);
+	return text;
+}
+
+/* The file the lesson's compare-to names, for the child's cage (buf, or NULL). */
+static const char *compare_path(const struct dv_lesson *L, char *buf, size_t size)
+{
+	if (!L->compare_to)
+		return NULL;
+	const char *slash = strrchr(L->file, '/');
+	int dir = slash ? (int)(slash - L->file) : 1;
+	snprintf(buf, size, "%.*s/%s", dir, slash ? L->file : ".", L->compare_to);
+	return buf;
+}
+
+/* Why the child ended without a verdict, as the grade line says it: "the driver's process
+ * exited with status 1 during step 2 ...", "driver crashed with SIGSEGV at step 2 ...". */
+static const char *why_subject(const struct dv_iso_outcome *out)
+{
+	return dv_iso_classify(out, DV_GRADE_ERROR) == DV_ISO_EXIT ? "the driver's process " :
+	                                                             "driver ";
+}
+
+static void read_report(struct dv_grade_result *r, char *output, char *step, size_t size)
+{
+	for (char *p = output; p && *p;) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break; /* a line the child did not finish */
+		*nl = 0;
+		if (p[0] == 'S' && p[1] == ' ')
+			snprintf(step, size, " %s", p + 2);
+		else if (p[0] == 'M' && p[1] == ' ')
+			result_add(r, p + 2);
+		p = nl + 1;
+	}
+}
+
+static struct dv_lesson *parse_test(const char *path, struct dv_grade_result *r)
+{
+	struct dv_msgs msgs;
+	dv_msgs_init(&msgs);
+	struct dv_lesson *L = dv_lesson_load(path, &msgs);
+	if (!L) {
+		dv_report_msgs(&msgs, true, put_result_line, r);
+		r->verdict = DV_GRADE_ERROR;
+	}
+	dv_msgs_finish(&msgs);
+	return L;
+}
+
 void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_grade_result *r)
 {
 	memset(r, 0, sizeof *r);
 	double t0 = dv_report_now();
-	struct child_ctx c = { path, o };
-	struct dv_iso_limits lim = { o->cpu_seconds ? o->cpu_seconds : 2, 0, 0 };
+	struct child_ctx c = { path, parse_test(path, r), o };
+	if (!c.L)
+		return;
+	struct dv_iso_limits lim;
+	dv_grade_limits(c.L, o->cpu_seconds, &lim);
+	char cmp[4096];
+	const char *readable[] = { compare_path(c.L, cmp, sizeof cmp), NULL, NULL };
+	readable[readable[0] ? 1 : 0] = o->driver_path;
+	lim.readable = readable;
 	struct dv_iso_outcome out;
 	char buf[1200];
-	if (!dv_isolate(child_run, &c, &lim, &out)) {
+	bool started = dv_isolate(child_run, &c, &lim, &out);
+	dv_lesson_free(c.L);
+	if (!started) {
 		snprintf(buf, sizeof buf, "%s: error: cannot start a child process: %s", path,
 		         strerror(errno));
 		result_add(r, buf);
@@ -166,31 +325,20 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 		return;
 	}
 	char step[200] = "";
-	for (char *p = out.output; p && *p;) {
-		char *nl = strchr(p, '\n');
-		if (!nl)
-			break; /* a line the child did not finish */
-		*nl = 0;
-		if (p[0] == 'S' && p[1] == ' ')
-			snprintf(step, sizeof step, "%s", p + 2);
-		else if (p[0] == 'M' && p[1] == ' ')
-			result_add(r, p + 2);
-		p = nl + 1;
-	}
-	char where[220] = "";
-	if (step[0])
-		snprintf(where, sizeof where, " at step %s", step);
-	/* Why the child did not come back with a verdict, in the words a learner sees ("crashed
-	 * with SIGSEGV at step 2 \"Send\""): the simulator's own limits, since a learner's driver
-	 * runs in its driver host and ends only its run. */
+	read_report(r, out.output, step, sizeof step);
+	/* Why the child did not come back with a verdict, in the words a learner sees: a learner's
+	 * driver runs in its driver host and ends only its run (a message above), so what ends the
+	 * child is the simulator's own limits or an attack the host's cage did not stop. */
 	if (dv_iso_classify(&out, DV_GRADE_ERROR) == DV_ISO_VERDICT)
 		r->verdict = out.exit_code;
 	else
-		dv_iso_why(&out, DV_GRADE_ERROR, where, r->aborted, sizeof r->aborted);
+		dv_iso_why(&out, DV_GRADE_ERROR, step, r->aborted, sizeof r->aborted);
 	r->seconds = dv_report_now() - t0;
+	r->printed = printed_text(&out);
+	r->dropped = out.dropped;
+	r->leftovers = out.leftovers;
 	if (r->aborted[0]) {
-		snprintf(buf, sizeof buf, "%s: %sdriver %s", path, out.exited ? "the " : "",
-		         r->aborted);
+		snprintf(buf, sizeof buf, "%s: %s%s", path, why_subject(&out), r->aborted);
 		result_add(r, buf);
 		r->verdict = DV_GRADE_FAIL;
 	}
@@ -246,7 +394,8 @@ static bool write_junit(const char *path, const struct submission *subs, size_t 
 		for (size_t t = 0; t < ntests; t++) {
 			const struct dv_grade_result *r = &subs[s].res[t];
 			c[t] = (struct dv_junit_case){ subs[s].classname, tests[t],  r->verdict,
-				                       r->lines,          r->nlines, r->seconds };
+				                       r->lines,          r->nlines, r->seconds,
+				                       r->printed };
 			seconds += r->seconds;
 		}
 		suites[s] = (struct dv_junit_suite){ subs[s].path, c, ntests, seconds,
@@ -277,7 +426,8 @@ static bool write_gradescope(const char *path, const struct submission *sub, cha
 			                             .nlines = r->nlines,
 			                             .seconds = r->seconds,
 			                             .max_score = 1,
-			                             .hidden = t >= nvisible };
+			                             .hidden = t >= nvisible,
+			                             .printed = r->printed };
 	}
 	char output[200];
 	snprintf(output, sizeof output, "%zu of %zu tests passed%s", sub->passed, ntests,
@@ -313,11 +463,145 @@ static int probe_driver(void *ctx, int fd)
 	return 0;
 }
 
+struct grade_class {
+	char **tests;
+	size_t ntests;
+	struct submission *subs;
+	bool strict;
+	unsigned cpu;
+	bool show_output;
+};
+
+/* Loads the driver in a child first: one whose constructors crash, loop or exit fails every
+ * test with one message, and the tests need not load it again to find that out. */
+static bool probe_submission(const struct grade_class *g, struct submission *sub, char *err,
+                             size_t size)
+{
+	struct dv_iso_limits lim;
+	dv_grade_limits(NULL, g->cpu, &lim);
+	const char *readable[] = { sub->path, NULL };
+	lim.readable = readable;
+	struct dv_iso_outcome out;
+	if (!dv_isolate(probe_driver, (void *)sub->path, &lim, &out)) {
+		snprintf(err, size, "%s: cannot start a child process: %s", sub->path,
+		         strerror(errno));
+		return false;
+	}
+	bool ok = dv_iso_classify(&out, 1) == DV_ISO_VERDICT && out.exit_code == 0;
+	if (!ok && dv_iso_classify(&out, 1) == DV_ISO_VERDICT && out.output && out.len > 2) {
+		snprintf(err, size, "%s", out.output + 2);
+		err[strcspn(err, "\n")] = 0;
+	} else if (!ok) {
+		char why[300];
+		dv_iso_why(&out, 1, "", why, sizeof why);
+		snprintf(err, size, "%s: loading the driver: %s%s", sub->path,
+		         dv_iso_classify(&out, 1) == DV_ISO_EXIT ? "its process " : "it ", why);
+	}
+	dv_iso_outcome_free(&out);
+	return ok;
+}
+
+/* In a grade worker: every test against submission i. */
+static void grade_submission(void *ctx, size_t i)
+{
+	const struct grade_class *g = ctx;
+	struct submission *sub = &g->subs[i];
+	struct dv_grade_opts o;
+	memset(&o, 0, sizeof o);
+	o.strict = g->strict;
+	o.cpu_seconds = g->cpu;
+	struct dv_answers ans = { 0 };
+	char err[1200];
+	if (has_suffix(sub->path, ".txt")) {
+		/* Its ids were checked before grading began. */
+		if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
+			fail_all(sub, g->ntests, err);
+			dv_answers_free(&ans);
+			return;
+		}
+		o.answer = dv_answers_lookup;
+		o.answer_ctx = &ans;
+	} else if (!probe_submission(g, sub, err, sizeof err)) {
+		fail_all(sub, g->ntests, err);
+		return;
+	} else {
+		o.driver_path = sub->path;
+	}
+	for (size_t t = 0; t < g->ntests; t++) {
+		struct dv_grade_result *r = &sub->res[t];
+		dv_grade_file(g->tests[t], &o, r);
+		if (r->leftovers) {
+			/* A process still running after the test is the driver's misuse. */
+			snprintf(err, sizeof err,
+			         "%s: driver left %u process%s running after the test (killed)",
+			         g->tests[t], r->leftovers, r->leftovers == 1 ? "" : "es");
+			result_add(r, err);
+			if (r->verdict == DV_GRADE_PASS)
+				r->verdict = DV_GRADE_FAIL;
+		}
+	}
+	dv_answers_free(&ans);
+}
+
+/* What a test printed, for --show-output: each line after "  | " (escaped already). */
+static void show_printed(const struct dv_grade_result *r)
+{
+	const char *p = r->printed;
+	if (!p || !*p)
+		return;
+	printf("  output of the test's process%s:\n", r->dropped ? " (cut)" : "");
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		printf("  | %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* In the grader, in the submissions' order: the submission's block of PASS/FAIL lines. */
+static void print_submission(void *ctx, size_t i)
+{
+	const struct grade_class *g = ctx;
+	struct submission *sub = &g->subs[i];
+	fputs("== ", stdout);
+	dv_report_puts(stdout, sub->path, 0);
+	fputc('\n', stdout);
+	for (size_t t = 0; t < g->ntests; t++) {
+		const struct dv_grade_result *r = &sub->res[t];
+		sub->passed += r->verdict == DV_GRADE_PASS;
+		printf("%s ", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
+		dv_report_puts(stdout, g->tests[t], 0);
+		fputc('\n', stdout);
+		for (size_t l = 0; l < r->nlines; l++) {
+			fputs("  ", stdout);
+			dv_report_puts(stdout, r->lines[l], 0);
+			fputc('\n', stdout);
+		}
+		if (g->show_output)
+			show_printed(r);
+		else if (r->printed && r->printed[0])
+			printf("  (the test's process printed %zu bytes: --show-output shows them)\n",
+			       strlen(r->printed) + r->dropped);
+	}
+	fflush(stdout);
+}
+
 struct grade_args {
 	const char *tests, *hidden, *junit, *gradescope;
-	unsigned cpu;
-	bool strict;
+	unsigned cpu, jobs;
+	bool strict, show_output;
 };
+
+static bool jobs_count(const char *val, void *dst, char *why, size_t whylen)
+{
+	char *end;
+	long n = strtol(val, &end, 10);
+	if (!*end && n >= 1 && n <= 256) {
+		*(unsigned *)dst = (unsigned)n;
+		return true;
+	}
+	snprintf(why, whylen, "-j wants a number of submissions at once (1-256), not '%s'", val);
+	return false;
+}
 
 static bool cpu_limit(const char *val, void *dst, char *why, size_t whylen)
 {
@@ -342,21 +626,33 @@ static const struct dv_opt grade_opts[] = {
 	  offsetof(struct grade_args, cpu), cpu_limit, NULL },
 	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
 	  offsetof(struct grade_args, strict), NULL, NULL },
+	{ "-j", "--jobs", "N",
+	  "grade N submissions at once, each in its own worker process\n"
+	  "(default: the online CPUs); the output is the same for any N",
+	  offsetof(struct grade_args, jobs), jobs_count, NULL },
+	{ "--show-output", NULL, NULL,
+	  "show what each test's process printed (escaped; at most\n"
+	  "64 KiB a test), under its PASS/FAIL line",
+	  offsetof(struct grade_args, show_output), NULL, NULL },
 };
 
 const struct dv_cmd_spec dv_grade_spec = {
 	.name = "grade",
 	.synopsis = "--tests DIR [--hidden DIR] [--junit FILE] [--gradescope FILE]\n"
-	            "[--cpu-limit SECONDS] [--strict] SUBMISSION...",
+	            "[--cpu-limit SECONDS] [--strict] [-j N] [--show-output] SUBMISSION...",
 	.what = "grade learners' drivers (.so) or answers files, each test in its own process with "
 	        "CPU and memory limits",
 	.about =
 	        "Runs every *.lesson and *.tst file in DIR (in name order) against each submission:\n"
 	        "a learner's driver module (FILE.so, built against the dmaviz-driver SDK) or, for\n"
 	        "lessons that ask questions, an answers file (FILE.txt, 'ID: VALUE' per line). Each\n"
-	        "file runs in its own child process: a crash, or more than the CPU limit (2 s by\n"
-	        "default), fails that file and grading goes on. Prints a table of PASS/FAIL per\n"
-	        "submission and file, with the messages of the failures.\n",
+	        "file runs in its own child process, in its own process group and a Landlock cage\n"
+	        "(no writing or deleting files, no TCP, no exec): a crash, an exit, a process left\n"
+	        "running, or more than the CPU limit (2 s by default, plus what the simulator needs\n"
+	        "for the test) fails that file, and grading goes on. What a test's process prints\n"
+	        "is kept apart (64 KiB a test) for --show-output and the reports. Prints a table of\n"
+	        "PASS/FAIL per submission and file, with the messages of the failures; on a\n"
+	        "terminal, a progress line on stderr while it grades.\n",
 	.status = "Exit status: 0 grading ran (whatever the grades), 2 bad usage or bad input.\n",
 	.opts = grade_opts,
 	.nopts = DV_OPTS_COUNT(grade_opts),
@@ -482,81 +778,32 @@ int dv_cmd_grade(int argc, char **argv)
 		free(tests);
 		return 2;
 	}
-	for (size_t s = 0; s < nsubs; s++) {
+	struct dv_grade_job *jobs = calloc(nsubs, sizeof *jobs);
+	for (size_t s = 0; s < nsubs && jobs; s++) {
 		struct submission *sub = &subs[s];
 		sub->path = argv[1 + (int)s];
 		sub->started = (long long)time(NULL);
 		snprintf(sub->classname, sizeof sub->classname, "dmaviz.grade.%s",
 		         base_name(sub->path));
 		sub->res = calloc(ntests, sizeof *sub->res);
-		if (!sub->res) {
-			status = 2;
+		if (!sub->res)
 			break;
-		}
-		struct dv_grade_opts o;
-		memset(&o, 0, sizeof o);
-		o.strict = strict;
-		o.cpu_seconds = cpu;
-		struct dv_answers ans = { 0 };
-		char err[1200];
-		fputs("== ", stdout);
-		dv_report_puts(stdout, sub->path, 0);
-		fputc('\n', stdout);
-		if (has_suffix(sub->path, ".txt")) {
-			/* Its ids were checked before grading began. */
-			if (dv_answers_load(&ans, sub->path, err, sizeof err) != DV_ANSWERS_OK) {
-				fail_all(sub, ntests, err);
-				goto report;
-			}
-			o.answer = dv_answers_lookup;
-			o.answer_ctx = &ans;
-		} else {
-			struct dv_iso_limits lim = { cpu, 0, 0 };
-			struct dv_iso_outcome out;
-			if (!dv_isolate(probe_driver, (void *)sub->path, &lim, &out)) {
-				snprintf(err, sizeof err, "%s: cannot start a child process: %s",
-				         sub->path, strerror(errno));
-				fail_all(sub, ntests, err);
-				goto report;
-			}
-			if (!out.exited || out.exit_code != 0) {
-				char sb[32];
-				if (out.exited && out.output && out.len) {
-					snprintf(err, sizeof err, "%s", out.output + 2);
-					err[strcspn(err, "\n")] = 0;
-				} else {
-					snprintf(err, sizeof err, "%s: loading the driver %s",
-					         sub->path,
-					         out.cpu_exceeded ? "exceeded the CPU limit" :
-					         out.signal       ? dv_signal_name(out.signal, sb,
-					                                           sizeof sb) :
-					                            "failed");
-				}
-				dv_iso_outcome_free(&out);
-				fail_all(sub, ntests, err);
-				goto report;
-			}
-			dv_iso_outcome_free(&out);
-			o.driver_path = sub->path;
-		}
-		for (size_t t = 0; t < ntests; t++)
-			dv_grade_file(tests[t], &o, &sub->res[t]);
-report:
-		for (size_t t = 0; t < ntests; t++) {
-			const struct dv_grade_result *r = &sub->res[t];
-			sub->passed += r->verdict == DV_GRADE_PASS;
-			printf("%s ", r->verdict == DV_GRADE_PASS ? "PASS" : "FAIL");
-			dv_report_puts(stdout, tests[t], 0);
-			fputc('\n', stdout);
-			for (size_t l = 0; l < r->nlines; l++) {
-				fputs("  ", stdout);
-				dv_report_puts(stdout, r->lines[l], 0);
-				fputc('\n', stdout);
-			}
-		}
-		fflush(stdout);
-		dv_answers_free(&ans);
+		jobs[s] = (struct dv_grade_job){ sub->res, ntests };
 	}
+	if (!jobs || !subs[nsubs - 1].res) {
+		status = 2;
+	} else {
+		struct grade_class g = { tests, ntests, subs, strict, cpu, args.show_output };
+		struct dv_grade_jobs run = { jobs,
+			                     nsubs,
+			                     args.jobs ? args.jobs : dv_grade_jobs_cpus(),
+			                     grade_submission,
+			                     print_submission,
+			                     &g,
+			                     true };
+		dv_grade_jobs_run(&run);
+	}
+	free(jobs);
 	if (status == 0) {
 		/* The table: one row per submission, one column per test, each column as wide as
 		 * its widest cell in display cells (names escaped as in the lines above). */

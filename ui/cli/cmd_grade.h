@@ -29,7 +29,24 @@ struct dv_grade_result {
 	 * The verdict is then DV_GRADE_FAIL and lines ends with "PATH: driver " and this. */
 	char aborted[400];
 	double seconds; /* how long the file took, child included (JUnit's time=) */
+	/* What the child printed on stdout and stderr, escaped as dv_report_puts shows text
+	 * (\xNN for control bytes and bytes that are not UTF-8; newlines kept), at most
+	 * DV_GRADE_PRINTED_CAP bytes read, and how many more were read and dropped. */
+	char *printed;
+	size_t dropped;
+	unsigned leftovers; /* processes it left running, killed when it ended */
 };
+
+/* What is kept of a test's stdout and stderr. */
+#define DV_GRADE_PRINTED_CAP (64u << 10)
+
+/* The limits for a child that runs the lesson L and a learner's driver in one process: the
+ * driver's CPU seconds plus what the simulator may need for the work L asks for (its cycles,
+ * fill bytes and output rows, at most the documented limits of lesson-format.md §12), and a
+ * memory limit that grows the same way; the simulator's time never fails a test. A driver
+ * host that runs only the driver applies dv_grade_limits(NULL, seconds): no allowance. */
+struct dv_iso_limits;
+void dv_grade_limits(const struct dv_lesson *L, unsigned driver_seconds, struct dv_iso_limits *lim);
 
 /* Runs the lesson or test script at path in a child process (fork) under CPU, memory and
  * wall-clock limits. A crash or a runaway driver is that file's failure. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -140,14 +141,25 @@ static void write_case(FILE *f, const struct dv_junit_case *c)
 	fputs("\" name=\"", f);
 	dv_xml_escaped(f, c->name);
 	fprintf(f, "\" time=\"%.3f\"", c->seconds);
-	if (c->verdict == DV_GRADE_PASS) {
+	bool printed = c->printed && c->printed[0];
+	if (c->verdict == DV_GRADE_PASS && !printed) {
 		fputs("/>\n", f);
+		return;
+	}
+	fputs(">\n", f);
+	if (printed) {
+		fputs("      <system-out>", f);
+		dv_xml_escaped(f, c->printed);
+		fputs("</system-out>\n", f);
+	}
+	if (c->verdict == DV_GRADE_PASS) {
+		fputs("    </testcase>\n", f);
 		return;
 	}
 	/* JUnit's two kinds: a failure is a check that did not hold, an error a file that could
 	 * not be run (Jenkins' junit schema, and what junitparser counts in errors=). */
 	const char *el = c->verdict == DV_GRADE_ERROR ? "error" : "failure";
-	fprintf(f, ">\n      <%s type=\"%s\" message=\"", el, el);
+	fprintf(f, "      <%s type=\"%s\" message=\"", el, el);
 	dv_xml_escaped(f, c->nlines ? c->lines[0] : "failed");
 	fputs("\">", f);
 	for (size_t k = 0; k < c->nlines; k++) {
@@ -161,8 +173,21 @@ static void write_case(FILE *f, const struct dv_junit_case *c)
  * so that a reader never sees half of one. */
 static FILE *report_open(const char *path, char *tmp, size_t tmplen)
 {
-	snprintf(tmp, tmplen, "%s.tmp%ld", path, (long)getpid());
-	return fopen(tmp, "w");
+	/* mkstemp: a new file of ours (O_EXCL), never one a leftover placed there (a symbolic
+	 * link to the report's name), readable as a report is (0644, not mkstemp's 0600). */
+	snprintf(tmp, tmplen, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return NULL;
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		remove(tmp);
+	}
+	return f;
 }
 
 static bool report_close(FILE *f, const char *tmp, const char *path)
@@ -255,7 +280,9 @@ bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *test
 		        t->hidden ? "after_published" : "visible");
 		fputs("      \"output\": ", f);
 		/* The messages, one a line, as the table's report prints them. */
-		size_t len = 1;
+		static const char said[] = "\n\nYour driver printed:\n";
+		bool printed = t->printed && t->printed[0];
+		size_t len = 1 + (printed ? strlen(said) + strlen(t->printed) : 0);
 		for (size_t k = 0; k < t->nlines; k++)
 			len += strlen(t->lines[k]) + 1;
 		char *text = malloc(len), *o = text;
@@ -263,6 +290,8 @@ bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *test
 			*o = '\0';
 			for (size_t k = 0; k < t->nlines; k++)
 				o += sprintf(o, "%s%s", k ? "\n" : "", t->lines[k]);
+			if (printed)
+				sprintf(o, "%s%s", said, t->printed);
 		}
 		dv_json_string(file_write, f, text ? text : "");
 		free(text);

@@ -43,6 +43,8 @@ struct dv_junit_case {
 	char *const *lines; /* the messages; the first is the element's message= */
 	size_t nlines;
 	double seconds;
+	const char *printed; /* what the test's process printed (escaped text), or NULL: the
+	                      * testcase's <system-out> */
 };
 
 struct dv_junit_suite {
@@ -69,7 +71,9 @@ struct dv_gradescope_test {
 	size_t nlines;
 	double seconds;
 	double max_score;
-	bool hidden; /* visibility "after_published", else "visible" */
+	bool hidden;         /* visibility "after_published", else "visible" */
+	const char *printed; /* what the test's process printed (escaped text), or NULL: after
+	                      * the messages in the test's output */
 };
 
 /* Writes one submission's results.json to path (through a temporary file renamed into place):

@@ -213,9 +213,14 @@ static void ended(struct host *h, int status)
 	if (WIFEXITED(status))
 		snprintf(why, sizeof why, "ended its own process with exit(%d) (%s)",
 		         WEXITSTATUS(status), last);
-	else if (WIFSIGNALED(status))
-		snprintf(why, sizeof why, "was killed by signal %d (%s)", WTERMSIG(status), last);
-	else
+	else if (WIFSIGNALED(status)) {
+		const char *abbrev = sigabbrev_np(WTERMSIG(status)); /* glibc 2.32: "KILL" */
+		if (abbrev)
+			snprintf(why, sizeof why, "was killed by SIG%s (%s)", abbrev, last);
+		else
+			snprintf(why, sizeof why, "was killed by signal %d (%s)", WTERMSIG(status),
+			         last);
+	} else
 		snprintf(why, sizeof why, "ended its process (%s)", last);
 	h->pid = -1;
 	die(h, why);
@@ -406,7 +411,7 @@ void dv_host_describe_fault(const char *path, const struct dv_hmsg *m, const cha
 /* $DMAVIZ_DRIVER_HOST, else beside the running executable (the build tree), else the
  * libexecdir seen from the executable's directory (an install, wherever it was moved), else
  * the configured libexecdir. */
-static bool host_exe(char *buf, size_t size)
+bool dv_host_exe(char *buf, size_t size)
 {
 	const char *env = getenv("DMAVIZ_DRIVER_HOST");
 	if (env && *env) {
@@ -497,7 +502,7 @@ static pid_t start(const char *exe, char *const argv[], int sock, int arena_fd, 
 static bool spawn(struct host *h, char *err, size_t errsize)
 {
 	char exe[PATH_MAX];
-	if (!host_exe(exe, sizeof exe)) {
+	if (!dv_host_exe(exe, sizeof exe)) {
 		snprintf(err, errsize,
 		         "cannot find dmaviz-driver-host (looked beside dmaviz and "
 		         "in " DV_LIBEXECDIR ")");

@@ -24,6 +24,9 @@ NDIS_STATUS dv_host_driver_entry(PVOID DriverObject, PVOID RegistryPath);
 /* Names the module the next dv_host_driver_entry loads (copied). Loads it once in a host to
  * check it (DriverEntry, DvDriverAbiVersion): false and "PATH: ..." in err when it cannot. */
 bool dv_host_module(const char *path, char *err, size_t errsize);
+/* The driver host's executable: $DMAVIZ_DRIVER_HOST, beside this executable, or libexecdir.
+ * False when none is there (buf holds the last place tried). */
+bool dv_host_exe(char *buf, size_t size);
 /* The CPU seconds a host may use (RLIMIT_CPU, charged to the driver alone; default 2): the
  * grade and check runs set their --cpu-limit. */
 void dv_host_set_cpu_limit(unsigned seconds);
