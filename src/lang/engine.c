@@ -263,7 +263,7 @@ static void scan_atoms(struct dv_run *run, const struct dv_cond *c, size_t *from
 {
 	const struct dv_trace *t = &run->sim->trace;
 	for (; *from < t->len; (*from)++) {
-		const struct dv_event *e = &t->ev[*from];
+		const struct dv_event *e = dv_trace_at(t, *from);
 		if (e->kind != DV_EV_CALL && e->kind != DV_EV_RETURN && e->kind != DV_EV_NOTE)
 			continue;
 		for (unsigned i = 0; i < c->n && i < DV_SCRIPT_MAX_CMPS; i++) {
@@ -309,7 +309,7 @@ static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *f
 static bool quiet_since(const struct dv_sim *sim, size_t from)
 {
 	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind == DV_EV_MARK)
 			continue;
 		if (e->kind != DV_EV_STATE ||
@@ -1010,7 +1010,7 @@ static void report_rules(struct dv_run *run, size_t from, const char *file, uint
 {
 	const struct dv_trace *t = &run->sim->trace;
 	for (size_t i = from; i < t->len; i++) {
-		const struct dv_event *e = &t->ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT ||
 		    run->L->allowed[e->slot])
 			continue;

@@ -57,7 +57,7 @@ bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wri
 		return false;
 	char what[512], line[1024];
 	for (size_t i = 0; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
 		dv_event_describe(sim, ndis, e, what, sizeof what);
 		int n;
@@ -127,7 +127,7 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 		return false;
 	char what[512], name[64], num[256];
 	for (size_t i = 0; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
 		snprintf(num, sizeof num,
 		         "{\"seq\":%zu,\"cycle\":%" PRIu64
@@ -308,7 +308,7 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 		s->v[k].value = sig_value(&s->v[k], dv_sim_get(sim, (enum dv_slot)s->v[k].slot,
 		                                               s->v[k].index));
 	for (size_t i = 0; i < t->len; i++) {
-		const struct dv_event *e = &t->ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
 			continue;
 		for (unsigned k = 0; k < s->n; k++) {
@@ -351,7 +351,7 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 	 * nanosecond after the previous change, so pulses within a cycle show. */
 	uint64_t last = 0;
 	for (size_t i = 0; i < t->len; i++) {
-		const struct dv_event *e = &t->ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
 			continue;
 		bool stamped = false;
@@ -376,7 +376,8 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 		}
 	}
 	/* The end of the last cycle, so the final values have a width in a viewer. */
-	uint64_t end = t->len ? (t->ev[t->len - 1].cycle + 1) * DV_VCD_CYCLE_NS : DV_VCD_CYCLE_NS;
+	uint64_t end = t->len ? (dv_trace_at(t, t->len - 1)->cycle + 1) * DV_VCD_CYCLE_NS :
+	                        DV_VCD_CYCLE_NS;
 	if (end <= last)
 		end = last + 1;
 	snprintf(buf, sizeof buf, "#%" PRIu64 "\n", end);

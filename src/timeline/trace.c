@@ -52,15 +52,6 @@ const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i)
 	return t && i < t->len ? &t->ev[i] : NULL;
 }
 
-const struct dv_event *dv_trace_since(const struct dv_trace *t, size_t cursor, size_t *n)
-{
-	size_t len = dv_trace_len(t);
-	if (n)
-		*n = cursor < len ? len - cursor : 0;
-	/* The whole array even when cursor == len, so ev[k] for k < cursor stays readable. */
-	return t && t->ev && cursor <= len ? t->ev + cursor : NULL;
-}
-
 uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line)
 {
 	if (!file)

@@ -117,13 +117,11 @@ bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
 /* Drops every event from n on. */
 void dv_trace_truncate(struct dv_trace *t, size_t n);
 
-/* Reading a recording (front ends use these, not the fields): how many events it holds, the
- * event at index i (NULL past the end), and the events from a cursor on as an array whose
- * element k is event cursor + k, with their number in *n (NULL and 0 when there are none). A
- * pointer from these stays valid until the next push. */
+/* Reading a recording (front ends use these, not the fields): how many events it holds and
+ * the event at index i (NULL past the end). A pointer from dv_trace_at stays valid until the
+ * next push. Readers walk positions with these; none holds the events as one array. */
 size_t dv_trace_len(const struct dv_trace *t);
 const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i);
-const struct dv_event *dv_trace_since(const struct dv_trace *t, size_t cursor, size_t *n);
 /* Interns file:line and returns its id (0 when file is NULL or memory ran out). */
 uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line);
 const struct dv_loc *dv_trace_get_loc(const struct dv_trace *t, uint16_t id);

@@ -269,7 +269,8 @@ static void check_call_order(struct dv_session *s, const char *name)
 				continue;
 			bool later = false;
 			for (size_t e = b->pos; e < tr->len && !later; e++)
-				later = tr->ev[e].kind == DV_EV_CALL && tr->ev[e].slot == c;
+				later = dv_trace_at(tr, e)->kind == DV_EV_CALL &&
+				        dv_trace_at(tr, e)->slot == c;
 			CHECK(later,
 			      "%s: %s:%u asks about %s, but the lesson makes no such call after the question",
 			      name, s->lesson->file, ask->line, cn);
@@ -277,7 +278,7 @@ static void check_call_order(struct dv_session *s, const char *name)
 		/* And the machine still has to move after the question: a prediction, not a recap. */
 		bool moves = false;
 		for (size_t e = b->pos; e < end && !moves; e++)
-			moves = tr->ev[e].kind != DV_EV_MARK;
+			moves = dv_trace_at(tr, e)->kind != DV_EV_MARK;
 		CHECK(moves, "%s: %s:%u asks after everything in its step has happened", name,
 		      s->lesson->file, ask->line);
 	}

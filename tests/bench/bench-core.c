@@ -65,8 +65,8 @@ int main(void)
 
 	size_t xfers = 0, state_events = 0;
 	for (size_t i = 0; i < sim->trace.len; i++) {
-		xfers += sim->trace.ev[i].kind == DV_EV_XFER;
-		state_events += sim->trace.ev[i].kind == DV_EV_STATE;
+		xfers += dv_trace_at(&sim->trace, i)->kind == DV_EV_XFER;
+		state_events += dv_trace_at(&sim->trace, i)->kind == DV_EV_STATE;
 	}
 	double secs = t1 - t0 > 0 ? t1 - t0 : 1e-9;
 	size_t events = sim->trace.len;

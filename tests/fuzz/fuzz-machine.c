@@ -231,15 +231,15 @@ static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct 
 	/* Event cycles never decrease and never pass the machine's cycle. */
 	if (ck->checked > sim->trace.len)
 		ck->checked = sim->trace.len;
-	uint64_t prev = ck->checked ? sim->trace.ev[ck->checked - 1].cycle : 0;
+	uint64_t prev = ck->checked ? dv_trace_at(&sim->trace, ck->checked - 1)->cycle : 0;
 	for (size_t i = ck->checked; i < sim->trace.len; i++) {
-		uint64_t cyc = sim->trace.ev[i].cycle;
+		uint64_t cyc = dv_trace_at(&sim->trace, i)->cycle;
 		if (cyc < prev)
 			fail("an event's cycle is lower than the one before it", op);
 		prev = cyc;
 	}
 	ck->checked = sim->trace.len;
-	if (sim->trace.len && sim->trace.ev[sim->trace.len - 1].cycle > st->cycle)
+	if (sim->trace.len && dv_trace_at(&sim->trace, sim->trace.len - 1)->cycle > st->cycle)
 		fail("an event has a cycle greater than st.cycle", op);
 	if (sim->nkf == 0 || sim->kf[0].event != 0)
 		fail("keyframe 0 is missing", op);

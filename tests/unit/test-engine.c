@@ -86,8 +86,9 @@ static void test_marks(void)
 	uint32_t lines[8];
 	unsigned n = 0;
 	for (size_t i = 0; i < t->len && n < 8; i++)
-		if (t->ev[i].kind == DV_EV_MARK && t->ev[i].slot == DV_MARK_STMT)
-			lines[n++] = t->ev[i].index;
+		if (dv_trace_at(t, i)->kind == DV_EV_MARK &&
+		    dv_trace_at(t, i)->slot == DV_MARK_STMT)
+			lines[n++] = dv_trace_at(t, i)->index;
 	CHECK_EQ(n, 3);
 	CHECK(n == 3 && lines[0] == 1 && lines[1] == 3 && lines[2] == 4);
 	run_free(&x);

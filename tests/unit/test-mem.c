@@ -36,7 +36,7 @@ static struct dv_state *new_state(void)
 
 static const struct dv_event *last_event(const struct dv_sim *sim)
 {
-	return sim->trace.len ? &sim->trace.ev[sim->trace.len - 1] : NULL;
+	return sim->trace.len ? dv_trace_at(&sim->trace, sim->trace.len - 1) : NULL;
 }
 
 /* ---- sparse memory ----------------------------------------------------------------------- */

@@ -36,10 +36,11 @@ static bool find_stmts(struct dv_session *s)
 		s->stmt_at[k] = SIZE_MAX;
 	size_t k = 0;
 	for (size_t i = 0; i < tr->len && k < L->nstmts; i++) {
-		if (tr->ev[i].kind != DV_EV_MARK || tr->ev[i].slot != DV_MARK_STMT)
+		if (dv_trace_at(tr, i)->kind != DV_EV_MARK ||
+		    dv_trace_at(tr, i)->slot != DV_MARK_STMT)
 			continue;
 		size_t j = k;
-		while (j < L->nstmts && L->stmts[j].line != tr->ev[i].index)
+		while (j < L->nstmts && L->stmts[j].line != dv_trace_at(tr, i)->index)
 			j++;
 		if (j < L->nstmts) { /* else a mark that is not the lesson's (the sandbox) */
 			s->stmt_at[j] = i;
@@ -141,7 +142,7 @@ static bool machine_moves(const struct dv_session *s, size_t from, size_t to)
 {
 	const struct dv_trace *tr = dv_sim_trace(s->view.sim);
 	for (size_t i = from; i < to && i < tr->len; i++)
-		if (tr->ev[i].kind != DV_EV_MARK)
+		if (dv_trace_at(tr, i)->kind != DV_EV_MARK)
 			return true;
 	return false;
 }
@@ -677,9 +678,9 @@ enum dv_move dv_session_seek(struct dv_session *s, size_t pos)
 
 enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->view.sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(s->view.sim);
 	size_t p = 0;
-	while (p < s->view.end && ev[p].cycle <= c)
+	while (p < s->view.end && dv_trace_at(evt, p)->cycle <= c)
 		p++;
 	return p ? dv_session_seek(s, p) : DV_MOVE_END;
 }

@@ -264,10 +264,10 @@ static unsigned active_channel(struct dv_sdl *s)
 /* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? */
 static bool pulsed(const struct dv_sdl *s, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(s->ss->view.sim);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++)
-		if (ev[i].kind == DV_EV_STATE && ev[i].slot == slot && ev[i].index == index &&
-		    (ev[i].new_value & bits))
+		if (dv_trace_at(evt, i)->kind == DV_EV_STATE && dv_trace_at(evt, i)->slot == slot &&
+		    dv_trace_at(evt, i)->index == index && (dv_trace_at(evt, i)->new_value & bits))
 			return true;
 	return false;
 }
@@ -299,15 +299,15 @@ struct moves {
 static struct moves moves_of(const struct dv_sdl *s)
 {
 	struct moves m = { 0, 0, 0, 0, 0 };
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(s->ss->view.sim);
 	unsigned nch = nic_channel(s);
 	for (size_t i = s->ss->view.from; i < s->ss->view.pos; i++) {
-		if (ev[i].kind == DV_EV_XFER) {
+		if (dv_trace_at(evt, i)->kind == DV_EV_XFER) {
 			m.xfers++;
-			m.nic_xfers += ev[i].chan == nch;
+			m.nic_xfers += dv_trace_at(evt, i)->chan == nch;
 			m.last_xfer = i;
-		} else if (ev[i].kind == DV_EV_WIRE) {
-			if (ev[i].index)
+		} else if (dv_trace_at(evt, i)->kind == DV_EV_WIRE) {
+			if (dv_trace_at(evt, i)->index)
 				m.wrx++;
 			else
 				m.wtx++;
@@ -364,22 +364,23 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	struct setup_info si;
 	memset(&si, 0, sizeof si);
 	const struct dv_ndis *nd = dv_run_ndis(s->ss->run);
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(s->ss->view.sim);
 	size_t xfer;
 	si.mem_addr = dv_view_memory_addr(&s->ss->view, &xfer);
 	if (!nd)
 		return si;
 	if (xfer != SIZE_MAX)
-		ch = ev[xfer].chan;
+		ch = dv_trace_at(evt, xfer)->chan;
 	/* Bytes moved: the Setup that programmed the channel for them (a refused one between
 	 * did not). Otherwise the newest Setup, refused or not. */
 	size_t i = xfer != SIZE_MAX ? xfer : s->ss->view.pos, setup = SIZE_MAX;
 	const struct dv_call_record *rec = NULL;
 	while (i-- > 0) {
-		if (ev[i].kind != DV_EV_CALL || ev[i].slot != DV_CALL_SETUP_DMA_TRANSFER ||
-		    ev[i].chan != ch)
+		if (dv_trace_at(evt, i)->kind != DV_EV_CALL ||
+		    dv_trace_at(evt, i)->slot != DV_CALL_SETUP_DMA_TRANSFER ||
+		    dv_trace_at(evt, i)->chan != ch)
 			continue;
-		rec = dv_ndis_record(nd, ev[i].index);
+		rec = dv_ndis_record(nd, dv_trace_at(evt, i)->index);
 		if (rec && (xfer == SIZE_MAX || rec->status == NDIS_STATUS_SUCCESS)) {
 			setup = i;
 			break;
@@ -400,11 +401,14 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 	si.status = rec->status;
 	/* What happened to it up to the cursor (the record knows its whole future). */
 	for (size_t k = setup + 1; k < s->ss->view.pos; k++) {
-		if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_SETUP_DMA_TRANSFER &&
-		    ev[k].chan == ch) {
+		if (dv_trace_at(evt, k)->kind == DV_EV_CALL &&
+		    dv_trace_at(evt, k)->slot == DV_CALL_SETUP_DMA_TRANSFER &&
+		    dv_trace_at(evt, k)->chan == ch) {
 			break; /* the next transfer on the channel */
-		} else if (ev[k].kind == DV_EV_CALL && ev[k].slot == DV_CALL_IO_MAP_TRANSFER) {
-			const struct dv_call_record *m = dv_ndis_record(nd, ev[k].index);
+		} else if (dv_trace_at(evt, k)->kind == DV_EV_CALL &&
+		           dv_trace_at(evt, k)->slot == DV_CALL_IO_MAP_TRANSFER) {
+			const struct dv_call_record *m =
+			        dv_ndis_record(nd, dv_trace_at(evt, k)->index);
 			if (m) {
 				struct dv_call_args ma;
 				dv_call_args(m, &ma);
@@ -412,13 +416,18 @@ static struct setup_info setup_info(const struct dv_sdl *s, unsigned ch)
 				si.dma_phys = ma.map.phys;
 			}
 			si.ok = true; /* past its checks: the 8237A is being programmed */
-		} else if (ev[k].kind == DV_EV_XFER && ev[k].chan == ch && !si.completed) {
-			si.moved += (ev[k].old_value >> 8) ? (ev[k].old_value >> 8) : 1;
-		} else if (ev[k].kind == DV_EV_CALL &&
-		           ev[k].slot == DV_CALL_COMPLETE_DMA_TRANSFER && ev[k].chan == ch) {
+		} else if (dv_trace_at(evt, k)->kind == DV_EV_XFER &&
+		           dv_trace_at(evt, k)->chan == ch && !si.completed) {
+			si.moved += (dv_trace_at(evt, k)->old_value >> 8) ?
+			                    (dv_trace_at(evt, k)->old_value >> 8) :
+			                    1;
+		} else if (dv_trace_at(evt, k)->kind == DV_EV_CALL &&
+		           dv_trace_at(evt, k)->slot == DV_CALL_COMPLETE_DMA_TRANSFER &&
+		           dv_trace_at(evt, k)->chan == ch) {
 			si.completed = true;
-		} else if (ev[k].kind == DV_EV_RETURN && ev[k].index == ev[setup].index) {
-			si.ok = ev[k].new_value == (uint32_t)NDIS_STATUS_SUCCESS;
+		} else if (dv_trace_at(evt, k)->kind == DV_EV_RETURN &&
+		           dv_trace_at(evt, k)->index == dv_trace_at(evt, setup)->index) {
+			si.ok = dv_trace_at(evt, k)->new_value == (uint32_t)NDIS_STATUS_SUCCESS;
 			si.returned = true;
 		}
 	}
@@ -775,24 +784,24 @@ static void draw_tokens(SDL_Renderer *r, const struct dv_sdl *s, const struct la
 {
 	if (!mv->xfers)
 		return;
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
-	unsigned dir = ev[mv->last_xfer].old_value & 0xFFu;
+	const struct dv_trace *evt = dv_sim_trace(s->ss->view.sim);
+	unsigned dir = dv_trace_at(evt, mv->last_xfer)->old_value & 0xFFu;
 	if (dir != DV_XFER_TO_MEMORY && dir != DV_XFER_FROM_MEMORY)
 		return;
 	bool to_mem = dir == DV_XFER_TO_MEMORY;
 	if (mv->xfers == 1) {
 		/* Slow: the one byte of this move, travelling while the next move is due. */
 		double t = s->playing ? 0.15 + 0.7 * (double)s->play.acc / 1000.0 : 0.5;
-		token(r, s, L, to_mem, t, &ev[mv->last_xfer], true);
+		token(r, s, L, to_mem, t, dv_trace_at(evt, mv->last_xfer), true);
 		return;
 	}
 	/* Fast: a stream of the newest bytes, the newest nearest the destination. */
 	size_t shown = 0, want = mv->xfers < 8 ? mv->xfers : 8;
 	for (size_t i = mv->last_xfer + 1; i-- > s->ss->view.from && shown < want;) {
-		if (ev[i].kind != DV_EV_XFER)
+		if (dv_trace_at(evt, i)->kind != DV_EV_XFER)
 			continue;
 		double t = 0.92 - 0.84 * (double)shown / (double)(want > 1 ? want - 1 : 1);
-		token(r, s, L, to_mem, t, &ev[i], shown == 0);
+		token(r, s, L, to_mem, t, dv_trace_at(evt, i), shown == 0);
 		shown++;
 	}
 }
