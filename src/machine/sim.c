@@ -136,14 +136,14 @@ static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv
 {
 	if (to >= from) {
 		for (size_t i = from; i < to; i++) {
-			const struct dv_event *e = &t->ev[i];
+			const struct dv_event *e = dv_trace_at(t, i);
 			if (e->kind == DV_EV_STATE)
 				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
 				             e->new_value);
 		}
 	} else {
 		for (size_t i = from; i-- > to;) {
-			const struct dv_event *e = &t->ev[i];
+			const struct dv_event *e = dv_trace_at(t, i);
 			if (e->kind == DV_EV_STATE)
 				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
 				             e->old_value);
@@ -202,7 +202,7 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n)
 	sim->generation++;
 	sim->state_events_since_kf = 0;
 	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
-		if (sim->trace.ev[i].kind == DV_EV_STATE)
+		if (dv_trace_at(&sim->trace, i)->kind == DV_EV_STATE)
 			sim->state_events_since_kf++;
 }
 

@@ -103,10 +103,27 @@ struct dv_loc {
 	uint32_t line;
 };
 
+/* The recording is kept compact (docs/trace-formats.md, "The in-memory recording"): events
+ * are sealed in blocks of DV_TRACE_BLOCK, each coded against the events before it in the
+ * block; the newest events (the tail, fewer than two blocks) stay decoded, so pushing and
+ * patching them is cheap. Readers see decoded events through dv_trace_at, which decodes a
+ * block into a small cache. */
+#define DV_TRACE_BLOCK 4096u
+#define DV_TRACE_CACHE 8u
+
+struct dv_trace_cache;
+
 struct dv_trace {
-	struct dv_event *ev;
-	size_t len, cap;
-	struct dv_loc *locs; /* locs[0] is "none" */
+	size_t len;     /* events recorded */
+	uint8_t *bytes; /* the sealed blocks' codes, one after another */
+	size_t nbytes, bytes_cap;
+	size_t *block_end; /* block_end[b]: where block b's code ends in bytes */
+	size_t nblocks, blocks_cap;
+	struct dv_event *tail; /* events [nblocks * DV_TRACE_BLOCK, len), decoded */
+	size_t tail_cap;
+	size_t pin;                   /* an event that must stay in the tail (SIZE_MAX: none) */
+	struct dv_trace_cache *cache; /* decoded sealed blocks (allocated at the first seal) */
+	struct dv_loc *locs;          /* locs[0] is "none" */
 	size_t nlocs, loc_cap;
 	bool failed; /* an allocation failed: events after it were dropped */
 };
@@ -116,10 +133,20 @@ void dv_trace_finish(struct dv_trace *t);
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
 /* Drops every event from n on. */
 void dv_trace_truncate(struct dv_trace *t, size_t n);
+/* Keeps event i decoded (in the tail) until dv_trace_unpin, so that dv_trace_patch can fill
+ * in a value known only later (a port read's, bus.c). */
+void dv_trace_pin(struct dv_trace *t, size_t i);
+void dv_trace_unpin(struct dv_trace *t);
+/* Sets event i's new_value; false when i is not in the tail. */
+bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value);
+/* Bytes the recording's events take now (codes, block index, tail), for benchmarks. */
+size_t dv_trace_bytes(const struct dv_trace *t);
 
 /* Reading a recording (front ends use these, not the fields): how many events it holds and
  * the event at index i (NULL past the end). A pointer from dv_trace_at stays valid until the
- * next push. Readers walk positions with these; none holds the events as one array. */
+ * next push or truncate, and while dv_trace_at reads events of fewer than DV_TRACE_CACHE - 1
+ * other blocks (so a reader may hold a few at once; a long walk copies what it keeps).
+ * Readers walk positions with these; none holds the events as one array. */
 size_t dv_trace_len(const struct dv_trace *t);
 const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i);
 /* Interns file:line and returns its id (0 when file is NULL or memory ran out). */

@@ -70,7 +70,7 @@ int main(void)
 	}
 	double secs = t1 - t0 > 0 ? t1 - t0 : 1e-9;
 	size_t events = sim->trace.len;
-	size_t trace_bytes = sim->trace.cap * sizeof(struct dv_event);
+	size_t trace_bytes = dv_trace_bytes(&sim->trace);
 	size_t kf_bytes = sim->nkf * sizeof(struct dv_state);
 	size_t pages = sim->pool.count > 0 ? sim->pool.count - 1 : 0;
 	size_t page_bytes = pages * DV_PAGE_SIZE;
