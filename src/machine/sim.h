@@ -27,7 +27,7 @@ struct dv_config {
 	uint8_t nic_irq;         /* NIC IRQ (default 5) */
 	uint8_t wire_rate;       /* ticks per byte on the wire (default 4) */
 	uint64_t seed;           /* PRNG seed */
-	uint32_t keyframe_every; /* state events between keyframes (default 4096) */
+	uint32_t keyframe_every; /* state events between keyframes (default 16384) */
 };
 
 void dv_config_default(struct dv_config *cfg);

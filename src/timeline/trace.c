@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "trace.h"
+#include "varint.h"
 
 /* ---- the block code ----------------------------------------------------------------------
  *
@@ -44,65 +45,50 @@ struct dv_trace_cache {
 	struct dv_event ev[DV_TRACE_CACHE][DV_TRACE_BLOCK];
 };
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
-static const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
-{
-	uint64_t x = 0;
-	for (unsigned shift = 0; p < end && shift < 64; shift += 7) {
-		uint8_t b = *p++;
-		x |= (uint64_t)(b & 0x7F) << shift;
-		if (!(b & 0x80)) {
-			*v = x;
-			return p;
-		}
-	}
-	return NULL;
-}
-
-static uint64_t zigzag(uint64_t d)
-{
-	return d << 1 ^ (uint64_t) - (int64_t)(d >> 63);
-}
-
-static uint64_t unzigzag(uint64_t z)
-{
-	return z >> 1 ^ (uint64_t) - (int64_t)(z & 1);
-}
-
 /* The prediction of event i of a block from the events before it, with period p. */
 static struct dv_event predict(const struct dv_event *ev, size_t i, size_t p)
 {
 	struct dv_event e;
-	memset(&e, 0, sizeof e);
-	const struct dv_event *prev = i > 0 ? &ev[i - 1] : NULL;
 	if (p == 0 || p > i) {
-		if (prev) {
-			e.cycle = prev->cycle;
-			e.src = prev->src;
-			e.chan = prev->chan;
-			e.loc = prev->loc;
+		memset(&e, 0, sizeof e);
+		if (i > 0) {
+			e.cycle = ev[i - 1].cycle;
+			e.src = ev[i - 1].src;
+			e.chan = ev[i - 1].chan;
+			e.loc = ev[i - 1].loc;
 		}
 		return e;
 	}
 	const struct dv_event *r = &ev[i - p];
 	e = *r;
-	e.cycle = (prev ? prev->cycle : 0) + (r->cycle - (i - p > 0 ? ev[i - p - 1].cycle : 0));
+	e.cycle = (i > 0 ? ev[i - 1].cycle : 0) + (r->cycle - (i > p ? r[-1].cycle : 0));
 	if (p <= i - p) {
 		const struct dv_event *r2 = &ev[i - 2 * p];
-		e.index = r->index + (r->index - r2->index);
-		e.old_value = r->old_value + (r->old_value - r2->old_value);
-		e.new_value = r->new_value + (r->new_value - r2->new_value);
+		e.index = 2 * r->index - r2->index;
+		e.old_value = 2 * r->old_value - r2->old_value;
+		e.new_value = 2 * r->new_value - r2->new_value;
 	}
 	return e;
+}
+
+/* n events from i on as predicted (a run): predict() unrolled for the usual case, a period
+ * with two periods of history. */
+static void predict_run(struct dv_event *ev, size_t i, size_t n, size_t p)
+{
+	size_t k = i;
+	if (p > 0) {
+		for (; k < i + n && k >= 2 * p; k++) {
+			const struct dv_event *r = &ev[k - p], *r2 = &ev[k - 2 * p];
+			struct dv_event *e = &ev[k];
+			*e = *r;
+			e->cycle = ev[k - 1].cycle + (r->cycle - r[-1].cycle);
+			e->index = 2 * r->index - r2->index;
+			e->old_value = 2 * r->old_value - r2->old_value;
+			e->new_value = 2 * r->new_value - r2->new_value;
+		}
+	}
+	for (; k < i + n; k++)
+		ev[k] = predict(ev, k, p);
 }
 
 static bool same_event(const struct dv_event *a, const struct dv_event *b)
@@ -135,24 +121,25 @@ static uint8_t *put_fix(uint8_t *o, const struct dv_event *pred, const struct dv
 	uint8_t f = 0;
 	if (e->cycle != pred->cycle) {
 		f |= F_CYCLE;
-		o = put_varint(o, zigzag(e->cycle - pred->cycle));
+		o = dv_varint_put(o, dv_zigzag(e->cycle - pred->cycle));
 	}
 	const uint32_t have[4] = { e->index, e->old_value, e->new_value, e->kind };
 	const uint32_t want[4] = { pred->index, pred->old_value, pred->new_value, pred->kind };
 	for (unsigned k = 0; k < 4; k++)
 		if (have[k] != want[k]) {
 			f |= (uint8_t)(F_INDEX << k);
-			o = put_varint(o, zigzag((uint64_t)(int64_t)(int32_t)(have[k] - want[k])));
+			o = dv_varint_put(
+			        o, dv_zigzag((uint64_t)(int64_t)(int32_t)(have[k] - want[k])));
 		}
 	if (e->slot != pred->slot) {
 		f |= F_SLOT;
-		o = put_varint(o, zigzag((uint64_t)(int64_t)(int16_t)(e->slot - pred->slot)));
+		o = dv_varint_put(o, dv_zigzag((uint64_t)(int64_t)(int16_t)(e->slot - pred->slot)));
 	}
 	if (e->src != pred->src || e->chan != pred->chan || e->loc != pred->loc) {
 		f |= F_CAUSE;
 		*o++ = e->src;
 		*o++ = e->chan;
-		o = put_varint(o, e->loc);
+		o = dv_varint_put(o, e->loc);
 	}
 	*op = f;
 	return o;
@@ -198,13 +185,13 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 			if (q != p && (run > 0 || p == 0)) {
 				p = q;
 				*o++ = OP_PERIOD;
-				o = put_varint(o, p);
+				o = dv_varint_put(o, p);
 			}
 		}
 		size_t end = i + (run ? run : 1);
 		if (run) {
 			*o++ = OP_RUN;
-			o = put_varint(o, run - 1);
+			o = dv_varint_put(o, run - 1);
 		} else {
 			struct dv_event pred = predict(ev, i, p);
 			o = put_fix(o, &pred, &ev[i]);
@@ -222,33 +209,33 @@ static const uint8_t *get_fix(const uint8_t *q, const uint8_t *end, uint8_t f, s
 {
 	uint64_t v;
 	if (f & F_CYCLE) {
-		if (!(q = get_varint(q, end, &v)))
+		if (!(q = dv_varint_get(q, end, &v)))
 			return NULL;
-		e->cycle += unzigzag(v);
+		e->cycle += dv_unzigzag(v);
 	}
 	uint32_t *field[3] = { &e->index, &e->old_value, &e->new_value };
 	for (unsigned k = 0; k < 3; k++)
 		if (f & (F_INDEX << k)) {
-			if (!(q = get_varint(q, end, &v)))
+			if (!(q = dv_varint_get(q, end, &v)))
 				return NULL;
-			*field[k] += (uint32_t)unzigzag(v);
+			*field[k] += (uint32_t)dv_unzigzag(v);
 		}
 	if (f & F_KIND) {
-		if (!(q = get_varint(q, end, &v)))
+		if (!(q = dv_varint_get(q, end, &v)))
 			return NULL;
-		e->kind = (uint16_t)(e->kind + unzigzag(v));
+		e->kind = (uint16_t)(e->kind + dv_unzigzag(v));
 	}
 	if (f & F_SLOT) {
-		if (!(q = get_varint(q, end, &v)))
+		if (!(q = dv_varint_get(q, end, &v)))
 			return NULL;
-		e->slot = (uint16_t)(e->slot + unzigzag(v));
+		e->slot = (uint16_t)(e->slot + dv_unzigzag(v));
 	}
 	if (f & F_CAUSE) {
 		if (end - q < 2)
 			return NULL;
 		e->src = q[0];
 		e->chan = q[1];
-		if (!(q = get_varint(q + 2, end, &v)))
+		if (!(q = dv_varint_get(q + 2, end, &v)))
 			return NULL;
 		e->loc = (uint16_t)v;
 	}
@@ -265,7 +252,7 @@ static bool decode_block(const uint8_t *q, const uint8_t *end, struct dv_event *
 			return false;
 		uint8_t op = *q++;
 		if (op == OP_PERIOD || op == OP_RUN) {
-			if (!(q = get_varint(q, end, &v)))
+			if (!(q = dv_varint_get(q, end, &v)))
 				return false;
 			if (op == OP_PERIOD) {
 				p = (size_t)v;
@@ -273,8 +260,8 @@ static bool decode_block(const uint8_t *q, const uint8_t *end, struct dv_event *
 			}
 			if (v >= n - i)
 				return false;
-			for (size_t k = 0; k <= v; k++, i++)
-				ev[i] = predict(ev, i, p);
+			predict_run(ev, i, (size_t)v + 1, p);
+			i += (size_t)v + 1;
 		} else if (op < 0x80) {
 			ev[i] = predict(ev, i, p);
 			if (!(q = get_fix(q, end, op, &ev[i])))

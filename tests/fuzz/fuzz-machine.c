@@ -257,12 +257,16 @@ static NOINLINE void check_refcounts(struct dv_sim *sim, const struct dv_cursor 
 	uint32_t *refs = calloc(n, sizeof *refs);
 	if (!refs)
 		abort();
+	static struct dv_state unpacked;
 	for (size_t k = 0; k < sim->nkf + 1 + ncursors; k++) {
-		const struct dv_state *s;
+		const struct dv_state *s = NULL;
 		if (k == 0)
 			s = &sim->st;
+		else if (k <= sim->nkf &&
+		         dv_keyframe_unpack(sim->kf[k - 1].packed, sim->kf[k - 1].size, &unpacked))
+			s = &unpacked;
 		else if (k <= sim->nkf)
-			s = sim->kf[k - 1].state;
+			fail("a keyframe does not unpack", 0);
 		else
 			s = &cursors[k - 1 - sim->nkf]->st;
 		for (uint32_t i = 0; i < DV_MEM_PAGES; i++) {

@@ -11,7 +11,7 @@
  *     finest step back) and matches the reference at both;
  *   - random seeks in both directions (keyframes, undo) match the reference at every sample.
  * The codec is also checked alone: random event streams with runs, periods and noise, every
- * event read back, truncated inside sealed blocks, grown again.
+ * event read back, truncated inside sealed blocks, grown again; and packed keyframes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +153,44 @@ static void test_pin(void)
 	CHECK_EQ(dv_trace_at(&t, at - 1)->new_value, 0);
 	CHECK_EQ(dv_trace_at(&t, at + 1)->new_value, 0);
 	dv_trace_finish(&t);
+}
+
+/* ---- packed keyframes ------------------------------------------------------------------ */
+
+static void test_keyframe_pack(void)
+{
+	static struct dv_state st, back;
+	rng_state = 0xf7a3e;
+	for (unsigned round = 0; round < 40; round++) {
+		memset(&st, 0, sizeof st);
+		/* Zeros, counting page ids, random bytes here and there, extreme words. */
+		for (uint32_t i = 0; i < DV_MEM_PAGES && round % 3; i++)
+			st.mem_page[i] = i < 4096 ? i + 1 : 0;
+		uint8_t *bytes = (uint8_t *)&st;
+		for (unsigned k = 0; k < round * 50; k++)
+			bytes[below(sizeof st)] = (uint8_t)rnd();
+		st.cycle = 0xFFFFFFFFu;
+		size_t size = 0;
+		uint8_t *p = dv_keyframe_pack(&st, &size);
+		CHECK(p != NULL);
+		if (!p)
+			continue;
+		memset(&back, 0xA5, sizeof back);
+		CHECK(dv_keyframe_unpack(p, size, &back));
+		CHECK(memcmp(&st, &back, sizeof st) == 0);
+		if (round < 10) /* a few hundred bytes moved: a quarter of the state at most */
+			CHECK(size < sizeof st / 4);
+		/* Cut short, or with a byte too many: refused. */
+		CHECK(!dv_keyframe_unpack(p, size - 1, &back));
+		uint8_t *longer = malloc(size + 1);
+		if (longer) {
+			memcpy(longer, p, size);
+			longer[size] = 0;
+			CHECK(!dv_keyframe_unpack(longer, size + 1, &back));
+			free(longer);
+		}
+		free(p);
+	}
 }
 
 /* ---- the machine against its replay ---------------------------------------------------- */
@@ -351,4 +389,5 @@ static void test_machine_replay(void)
 	}
 }
 
-CHECK_MAIN(CHECK_CASE(test_codec), CHECK_CASE(test_pin), CHECK_CASE(test_machine_replay))
+CHECK_MAIN(CHECK_CASE(test_codec), CHECK_CASE(test_pin), CHECK_CASE(test_keyframe_pack),
+           CHECK_CASE(test_machine_replay))
