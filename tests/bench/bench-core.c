@@ -16,14 +16,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench.h"
 #include "sim.h"
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static uint64_t bench_rng = 0xbe7c4;
 
@@ -33,40 +27,6 @@ static uint64_t bench_random(void)
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
 	return x ^ (x >> 31);
-}
-
-static double cpu_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-struct seek_stats {
-	unsigned n;
-	double sum, worst, cpu_sum, cpu_worst; /* microseconds */
-};
-
-static void timed_seek(struct dv_cursor *c, size_t to, struct seek_stats *s)
-{
-	double w0 = now_seconds(), c0 = cpu_seconds();
-	dv_cursor_seek(c, to);
-	double dw = (now_seconds() - w0) * 1e6, dc = (cpu_seconds() - c0) * 1e6;
-	s->n++;
-	s->sum += dw;
-	s->cpu_sum += dc;
-	s->worst = dw > s->worst ? dw : s->worst;
-	s->cpu_worst = dc > s->cpu_worst ? dc : s->cpu_worst;
-}
-
-static void print_seeks(const char *name, const struct seek_stats *s)
-{
-	unsigned n = s->n ? s->n : 1;
-	printf("%ss: %u\n", name, s->n);
-	printf("%s-mean-us: %.1f\n", name, s->sum / n);
-	printf("%s-max-us: %.1f\n", name, s->worst);
-	printf("%s-cpu-mean-us: %.1f\n", name, s->cpu_sum / n);
-	printf("%s-cpu-max-us: %.1f\n", name, s->cpu_worst);
 }
 
 /* The position just past the last event of the bus cycle that event i belongs to. */
