@@ -77,7 +77,7 @@ static void predict_run(struct dv_event *ev, size_t i, size_t n, size_t p)
 {
 	size_t k = i;
 	if (p > 0) {
-		for (; k < i + n && k >= 2 * p; k++) {
+		for (; k < i + n && k / 2 >= p; k++) {
 			const struct dv_event *r = &ev[k - p], *r2 = &ev[k - 2 * p];
 			struct dv_event *e = &ev[k];
 			*e = *r;
@@ -255,6 +255,8 @@ static bool decode_block(const uint8_t *q, const uint8_t *end, struct dv_event *
 			if (!(q = dv_varint_get(q, end, &v)))
 				return false;
 			if (op == OP_PERIOD) {
+				if (v > n)
+					return false;
 				p = (size_t)v;
 				continue;
 			}
@@ -438,6 +440,37 @@ bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value)
 size_t dv_trace_bytes(const struct dv_trace *t)
 {
 	return t->nbytes + t->nblocks * sizeof(size_t) + t->tail_cap * sizeof(struct dv_event);
+}
+
+_Static_assert(EVENT_CODE_MAX <= 64, "DV_TRACE_CODE_MAX holds a block's worst case");
+
+size_t dv_trace_nblocks(const struct dv_trace *t)
+{
+	return (t->len + DV_TRACE_BLOCK - 1) / DV_TRACE_BLOCK;
+}
+
+const uint8_t *dv_trace_block_code(const struct dv_trace *t, size_t b, uint8_t *buf, size_t *size)
+{
+	if (b < t->nblocks) {
+		size_t start = b ? t->block_end[b - 1] : 0;
+		*size = t->block_end[b] - start;
+		return t->bytes + start;
+	}
+	size_t first = b * DV_TRACE_BLOCK;
+	if (first >= t->len)
+		return NULL;
+	size_t n = t->len - first < DV_TRACE_BLOCK ? t->len - first : DV_TRACE_BLOCK;
+	struct chains *c = malloc(sizeof *c);
+	if (!c)
+		return NULL;
+	*size = (size_t)(encode_block(t->tail + (first - tail_first(t)), n, buf, c) - buf);
+	free(c);
+	return buf;
+}
+
+bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, size_t n)
+{
+	return n <= DV_TRACE_BLOCK && decode_block(p, p + size, ev, n);
 }
 
 size_t dv_trace_len(const struct dv_trace *t)

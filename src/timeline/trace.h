@@ -141,6 +141,15 @@ void dv_trace_unpin(struct dv_trace *t);
 bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value);
 /* Bytes the recording's events take now (codes, block index, tail), for benchmarks. */
 size_t dv_trace_bytes(const struct dv_trace *t);
+/* The block code itself, for a recording file (trace_io.c): block b's code (events
+ * [b * DV_TRACE_BLOCK, ...), the last block maybe short) in *size bytes: a sealed block's
+ * stored bytes, or the tail coded now into buf (room for DV_TRACE_CODE_MAX bytes); NULL when
+ * b is past the end or memory ran out. Decode checks a code of n events as it goes: false when
+ * it is damaged, cut short or has bytes left over. */
+#define DV_TRACE_CODE_MAX (DV_TRACE_BLOCK * 64u)
+size_t dv_trace_nblocks(const struct dv_trace *t);
+const uint8_t *dv_trace_block_code(const struct dv_trace *t, size_t b, uint8_t *buf, size_t *size);
+bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, size_t n);
 
 /* Reading a recording (front ends use these, not the fields): how many events it holds and
  * the event at index i (NULL past the end). A pointer from dv_trace_at stays valid until the
