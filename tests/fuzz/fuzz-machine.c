@@ -297,7 +297,7 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 	dv_config_default(&cfg);
 	uint8_t c0 = u8(&r);
 	cfg.coherent = c0 & 1;
-	/* 128, 512, 2048 or 8192 state events: a keyframe copies the whole state (40 KiB), so
+	/* 128, 512, 2048 or 8192 state events: a keyframe packs the whole state (40 KiB unpacked), so
 	 * fewer than MAX_EVENTS / 128 per run; the last means keyframe 0 only. */
 	cfg.keyframe_every = 128u << 2 * ((c0 >> 1) & 3);
 	cfg.mem_size = (c0 & 8) ? DV_MEM_MAX : (c0 & 16) ? (1u << 20) : (16u << 20);
@@ -496,8 +496,8 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 }
 
 /* Called by libFuzzer only (not by replay-main.c). Every input allocates and frees a few MiB
- * (keyframes of 40 KiB, a trace of up to 128 KiB, pages); glibc would give the freed top of
- * the heap back to the kernel and map large blocks afresh each time, and page faults were a
+ * (packed keyframes, a trace of up to 128 KiB, pages); glibc would give the freed top of the
+ * heap back to the kernel and map large blocks afresh each time, and page faults were a
  * fifth of the fuzzer's time. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
