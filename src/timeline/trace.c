@@ -172,9 +172,8 @@ static size_t best_period(const struct dv_event *ev, size_t n, size_t i, const s
 }
 
 /* Codes n events into o (room for n * EVENT_CODE_MAX bytes); returns the end. */
-static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, struct chains *cp)
+static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, struct chains *c)
 {
-	struct chains *const c = cp;
 	memset(c->head, 0, sizeof c->head);
 	size_t p = 0;
 	size_t i = 0;
@@ -182,14 +181,14 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 		size_t run = run_length(ev, n, i, p);
 		if (run < 8) {
 			size_t q = best_period(ev, n, i, c, p, &run);
-			if (q != p && (run > 0 || p == 0)) {
+			if (q != p) { /* only when it predicts more */
 				p = q;
 				*o++ = OP_PERIOD;
 				o = dv_varint_put(o, p);
 			}
 		}
 		size_t end = i + (run ? run : 1);
-		if (run) {
+		if (run > 1) { /* a single predicted event is the one byte 0x00 below */
 			*o++ = OP_RUN;
 			o = dv_varint_put(o, run - 1);
 		} else {
