@@ -8,69 +8,41 @@
 
 #include "state.h"
 #include "trace.h"
+#include "varint.h"
 
 /* An event takes at least one byte a field (9 fields); a location at least two. */
 #define EV_MIN_BYTES 9u
 #define LOC_MIN_BYTES 2u
 
-struct sink {
-	bool (*put)(void *ctx, const void *p, size_t n);
-	void *ctx;
-	bool ok;
-};
-
-static void put_varint(struct sink *s, uint64_t v)
-{
-	uint8_t b[10];
-	size_t n = 0;
-	do {
-		b[n] = (uint8_t)(v & 0x7F);
-		v >>= 7;
-		if (v)
-			b[n] |= 0x80;
-		n++;
-	} while (v);
-	if (s->ok)
-		s->ok = s->put(s->ctx, b, n);
-}
-
-static void put_bytes(struct sink *s, const void *p, size_t n)
-{
-	if (s->ok && n)
-		s->ok = s->put(s->ctx, p, n);
-}
-
-static void save_event(struct sink *s, const struct dv_event *e, uint64_t prev_cycle)
+static void save_event(struct dv_sink *s, const struct dv_event *e, uint64_t prev_cycle)
 {
 	/* Zigzag: the distance is nearly always small and never negative in a machine's trace
 	 * (the tick only moves forward), but a trace built by hand may go back. */
 	uint64_t d = e->cycle - prev_cycle;
-	put_varint(s, e->cycle >= prev_cycle ? d << 1 : (~d << 1) | 1);
-	put_varint(s, e->kind);
-	put_varint(s, e->slot);
-	put_varint(s, e->index);
-	put_varint(s, e->old_value);
-	put_varint(s, e->new_value);
-	put_varint(s, e->loc);
-	put_varint(s, e->src);
-	put_varint(s, e->chan);
+	dv_sink_varint(s, e->cycle >= prev_cycle ? d << 1 : (~d << 1) | 1);
+	dv_sink_varint(s, e->kind);
+	dv_sink_varint(s, e->slot);
+	dv_sink_varint(s, e->index);
+	dv_sink_varint(s, e->old_value);
+	dv_sink_varint(s, e->new_value);
+	dv_sink_varint(s, e->loc);
+	dv_sink_varint(s, e->src);
+	dv_sink_varint(s, e->chan);
 }
 
 bool dv_trace_save(const struct dv_trace *t, bool (*put)(void *ctx, const void *p, size_t n),
                    void *ctx)
 {
-	struct sink s = { put, ctx, true };
+	struct dv_sink s = { put, ctx, true };
 	size_t nlocs = t->nlocs ? t->nlocs - 1 : 0;
-	put_varint(&s, nlocs);
+	dv_sink_varint(&s, nlocs);
 	for (size_t i = 1; i <= nlocs; i++) {
 		const struct dv_loc *loc = dv_trace_get_loc(t, (uint16_t)i);
-		size_t len = strlen(loc->file);
-		put_varint(&s, loc->line);
-		put_varint(&s, len);
-		put_bytes(&s, loc->file, len);
+		dv_sink_varint(&s, loc->line);
+		dv_sink_string(&s, loc->file, strlen(loc->file));
 	}
 	size_t n = dv_trace_len(t);
-	put_varint(&s, n);
+	dv_sink_varint(&s, n);
 	uint64_t prev = 0;
 	for (size_t i = 0; i < n && s.ok; i++) {
 		const struct dv_event *e = dv_trace_at(t, i);
@@ -82,113 +54,78 @@ bool dv_trace_save(const struct dv_trace *t, bool (*put)(void *ctx, const void *
 
 /* ---- loading ------------------------------------------------------------------------------ */
 
-struct src {
-	const uint8_t *p;
-	size_t n, at;
-	char *err;
-	size_t errsz;
-	bool bad;
-};
-
-static void fail(struct src *r, const char *what)
+static uint16_t *load_locs(struct dv_trace *t, struct dv_source *r, size_t *nlocs)
 {
-	if (!r->bad && r->errsz)
-		snprintf(r->err, r->errsz, "offset %zu: %s", r->at, what);
-	r->bad = true;
-}
-
-static uint64_t get_varint(struct src *r, uint64_t max, const char *what)
-{
-	uint64_t v = 0;
-	for (unsigned shift = 0; !r->bad; shift += 7) {
-		if (r->at >= r->n) {
-			fail(r, "the trace section ends in the middle of a number");
-			return 0;
-		}
-		uint8_t b = r->p[r->at];
-		if (shift == 63 && b > 1) {
-			fail(r, "a number longer than 64 bits");
-			return 0;
-		}
-		v |= (uint64_t)(b & 0x7F) << shift;
-		r->at++;
-		if (!(b & 0x80))
-			break;
-	}
-	if (v > max)
-		fail(r, what);
-	return r->bad ? 0 : v;
-}
-
-static uint16_t *load_locs(struct dv_trace *t, struct src *r, size_t *nlocs)
-{
-	*nlocs = (size_t)get_varint(r, 0xFFFE, "more than 65,534 source locations");
+	*nlocs = (size_t)dv_source_varint(r, 0xFFFE, "more than 65,534 source locations");
 	if (!r->bad && *nlocs > (r->n - r->at) / LOC_MIN_BYTES)
-		fail(r, "more source locations than the section has bytes for");
+		dv_source_fail(r, "more source locations than the section has bytes for");
 	uint16_t *map = r->bad ? NULL : calloc(*nlocs + 1, sizeof *map);
 	if (!r->bad && !map)
-		fail(r, "out of memory for the source locations");
+		dv_source_fail(r, "out of memory for the source locations");
 	for (size_t i = 1; !r->bad && i <= *nlocs; i++) {
-		uint32_t line = (uint32_t)get_varint(r, UINT32_MAX, "a line number over 32 bits");
-		size_t len = (size_t)get_varint(r, 4096, "a file name longer than 4096 bytes");
+		uint32_t line =
+		        (uint32_t)dv_source_varint(r, UINT32_MAX, "a line number over 32 bits");
+		size_t len =
+		        (size_t)dv_source_varint(r, 4096, "a file name longer than 4096 bytes");
 		if (!r->bad && len > r->n - r->at)
-			fail(r, "a file name runs past the end of the section");
+			dv_source_fail(r, "a file name runs past the end of the section");
 		if (r->bad)
 			break;
 		char name[4097];
 		memcpy(name, r->p + r->at, len);
 		name[len] = '\0';
 		if (len == 0 || strlen(name) != len)
-			fail(r, "an empty file name or one with a NUL byte");
+			dv_source_fail(r, "an empty file name or one with a NUL byte");
 		r->at += len;
 		map[i] = r->bad ? 0 : dv_trace_loc(t, name, line);
 		if (!r->bad && !map[i])
-			fail(r, "out of memory for the source locations");
+			dv_source_fail(r, "out of memory for the source locations");
 	}
 	return map;
 }
 
-static bool load_event(struct src *r, const uint16_t *map, size_t nlocs, uint64_t *cycle,
+static bool load_event(struct dv_source *r, const uint16_t *map, size_t nlocs, uint64_t *cycle,
                        struct dv_event *e)
 {
 	memset(e, 0, sizeof *e);
-	uint64_t z = get_varint(r, UINT64_MAX, "");
+	uint64_t z = dv_source_varint(r, UINT64_MAX, "");
 	*cycle += z & 1 ? ~(z >> 1) : z >> 1; /* wraps as the writer's subtraction did */
 	e->cycle = *cycle;
-	e->kind = (uint16_t)get_varint(r, DV_EV_KIND_COUNT - 1, "an unknown event kind");
-	e->slot = (uint16_t)get_varint(r, UINT16_MAX, "an event's sub-id over 16 bits");
-	e->index = (uint32_t)get_varint(r, UINT32_MAX, "an event's index over 32 bits");
-	e->old_value = (uint32_t)get_varint(r, UINT32_MAX, "an event's value over 32 bits");
-	e->new_value = (uint32_t)get_varint(r, UINT32_MAX, "an event's value over 32 bits");
-	size_t loc =
-	        (size_t)get_varint(r, nlocs, "an event names a source location not in the table");
+	e->kind = (uint16_t)dv_source_varint(r, DV_EV_KIND_COUNT - 1, "an unknown event kind");
+	e->slot = (uint16_t)dv_source_varint(r, UINT16_MAX, "an event's sub-id over 16 bits");
+	e->index = (uint32_t)dv_source_varint(r, UINT32_MAX, "an event's index over 32 bits");
+	e->old_value = (uint32_t)dv_source_varint(r, UINT32_MAX, "an event's value over 32 bits");
+	e->new_value = (uint32_t)dv_source_varint(r, UINT32_MAX, "an event's value over 32 bits");
+	size_t loc = (size_t)dv_source_varint(r, nlocs,
+	                                      "an event names a source location not in the table");
 	e->loc = r->bad ? 0 : map[loc];
-	e->src = (uint8_t)get_varint(r, DV_SRC_COUNT - 1, "an unknown event source");
-	e->chan = (uint8_t)get_varint(r, UINT8_MAX, "a DMA channel over 8 bits");
+	e->src = (uint8_t)dv_source_varint(r, DV_SRC_COUNT - 1, "an unknown event source");
+	e->chan = (uint8_t)dv_source_varint(r, UINT8_MAX, "a DMA channel over 8 bits");
 	if (!r->bad && e->kind == DV_EV_STATE && e->slot >= DV_SLOT_COUNT)
-		fail(r, "a state event names an unknown slot");
+		dv_source_fail(r, "a state event names an unknown slot");
 	return !r->bad;
 }
 
 bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, char *err, size_t errsz)
 {
-	struct src r = { p, n, 0, err, errsz, false };
+	struct dv_source r = { p, n, 0, 0, err, errsz, false };
 	if (errsz)
 		err[0] = '\0';
 	dv_trace_init(t);
 	size_t nlocs = 0;
 	uint16_t *map = load_locs(t, &r, &nlocs);
-	size_t nev = (size_t)get_varint(&r, SIZE_MAX, "an event count over the address space");
+	size_t nev =
+	        (size_t)dv_source_varint(&r, SIZE_MAX, "an event count over the address space");
 	if (!r.bad && nev > (r.n - r.at) / EV_MIN_BYTES)
-		fail(&r, "more events than the section has bytes for");
+		dv_source_fail(&r, "more events than the section has bytes for");
 	uint64_t cycle = 0;
 	for (size_t i = 0; i < nev && !r.bad; i++) {
 		struct dv_event e;
 		if (load_event(&r, map, nlocs, &cycle, &e) && !dv_trace_push(t, &e))
-			fail(&r, "out of memory for the events");
+			dv_source_fail(&r, "out of memory for the events");
 	}
 	if (!r.bad && r.at != r.n)
-		fail(&r, "bytes left after the last event");
+		dv_source_fail(&r, "bytes left after the last event");
 	free(map);
 	if (r.bad)
 		dv_trace_finish(t);
