@@ -151,7 +151,7 @@ int dv_cmd_trace(int argc, char **argv)
 	if (!strcmp(format, "jsonl"))
 		ok = dv_export_jsonl(dv_run_sim(run), dv_run_ndis(run), dv_outbuf_write, &buf);
 	else if (!strcmp(format, "vcd"))
-		ok = dv_export_vcd(dv_run_sim(run), dv_outbuf_write, &buf);
+		ok = dv_export_vcd(dv_run_sim(run), false, dv_outbuf_write, &buf);
 	else
 		ok = dv_export_text(dv_run_sim(run), dv_run_ndis(run), dv_outbuf_write, &buf);
 	if (!ok || buf.failed) {
