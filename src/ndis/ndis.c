@@ -121,26 +121,17 @@ struct dv_ndis_call_scope dv_ndis_call_begin(struct dv_ndis *ndis, enum dv_call 
                                              uint8_t channel)
 {
 	struct dv_ndis_call_scope s = { UINT32_MAX, 0 };
-	if (ndis->nrec == ndis->rec_cap) {
-		size_t cap = ndis->rec_cap ? ndis->rec_cap * 2 : 256;
-		struct dv_call_record *n = realloc(ndis->rec, cap * sizeof *n);
-		if (n) {
-			ndis->rec = n;
-			ndis->rec_cap = cap;
-		}
-	}
 	s.saved_cause = dv_sim_cause(ndis->sim, src, loc);
-	if (ndis->nrec < ndis->rec_cap) {
-		struct dv_call_record *r = &ndis->rec[ndis->nrec];
-		memset(r, 0, sizeof *r);
-		r->call = (uint16_t)call;
-		r->loc = loc;
-		for (unsigned i = 0; i < nargs && i < 6; i++)
-			r->arg[i] = args[i];
-		r->channel = channel;
-		r->cycle = ndis->sim->st.cycle;
-		s.rec = (uint32_t)ndis->nrec++;
-	}
+	struct dv_call_record r;
+	memset(&r, 0, sizeof r);
+	r.call = (uint16_t)call;
+	r.loc = loc;
+	for (unsigned i = 0; i < nargs && i < 6; i++)
+		r.arg[i] = args[i];
+	r.channel = channel;
+	r.cycle = ndis->sim->st.cycle;
+	if (dv_ndis_record_append(ndis, &r))
+		s.rec = (uint32_t)ndis->nrec - 1;
 	dv_sim_emit(ndis->sim, DV_EV_CALL, (uint16_t)call, s.rec, 0, 0, channel);
 	if (ndis->sim->watch)
 		ndis->sim->watch(ndis->sim->watch_ctx);
@@ -277,6 +268,25 @@ void dv_call_args_encode(const struct dv_call_args *a, struct dv_call_record *r)
 const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n)
 {
 	return n < ndis->nrec ? &ndis->rec[n] : NULL;
+}
+
+size_t dv_ndis_record_count(const struct dv_ndis *ndis)
+{
+	return ndis->nrec;
+}
+
+bool dv_ndis_record_append(struct dv_ndis *ndis, const struct dv_call_record *r)
+{
+	if (ndis->nrec == ndis->rec_cap) {
+		size_t cap = ndis->rec_cap ? ndis->rec_cap * 2 : 256;
+		struct dv_call_record *n = realloc(ndis->rec, cap * sizeof *n);
+		if (!n)
+			return false;
+		ndis->rec = n;
+		ndis->rec_cap = cap;
+	}
+	ndis->rec[ndis->nrec++] = *r;
+	return true;
 }
 
 void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint32_t record)
