@@ -1372,7 +1372,7 @@ void dv_run_destroy(struct dv_run *run)
 
 bool dv_run_next(struct dv_run *run)
 {
-	if (run->state != DV_RUN_READY)
+	if (run->state != DV_RUN_READY || run->recorded)
 		return false;
 	const struct dv_lesson *L = run->L;
 	if (run->pc >= L->nstmts) {
@@ -1517,7 +1517,8 @@ bool dv_run_answer(struct dv_run *run, const char *text)
 bool dv_run_command(struct dv_run *run, const char *line)
 {
 	struct dv_stmt s;
-	if (run->state == DV_RUN_STOPPED)
+	/* A recording has no driver and no live NDIS state to run a line on. */
+	if (run->state == DV_RUN_STOPPED || run->recorded)
 		return false;
 	run->ncommands++;
 	if (!dv_script_parse_command(run->L, &run->scratch, "sandbox", run->ncommands, line, &s,

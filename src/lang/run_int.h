@@ -23,6 +23,7 @@ struct dv_run {
 	struct dv_ndis *ndis;
 	enum dv_run_state state;
 	size_t pc;
+	bool recorded; /* read from a recording (record.c): it has nothing to run */
 	struct dv_msgs msgs;
 	/* steps */
 	int cur;
