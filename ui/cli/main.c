@@ -12,6 +12,7 @@
 
 #include "cmd_check.h"
 #include "cmd_trace.h"
+#include "cmd_record.h"
 #include "cmd_quiz.h"
 #include "cmd_grade.h"
 #include "driver.h"
@@ -50,6 +51,7 @@ static const struct command {
 	{ "gui", "[LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
 	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui, NULL },
 	{ .spec = &dv_trace_spec, .run = dv_cmd_trace },
+	{ .spec = &dv_record_spec, .run = dv_cmd_record },
 	{ .spec = &keys_spec, .run = cmd_keys },
 	{ .spec = &lesson_help_spec, .run = cmd_lesson_help },
 };
@@ -159,6 +161,11 @@ static int cmd_gui(int argc, char **argv)
 			argv[n++] = path;
 	}
 	struct dv_driver driver = { 0 };
+	if (driver_path && path && dv_file_is_recording(path)) {
+		fprintf(stderr, "dmaviz gui: %s is a recording: it needs no --driver\n", path);
+		free(path);
+		return 2;
+	}
 	if (driver_path) {
 		char err[1500];
 		if (!path) {
@@ -244,6 +251,12 @@ static int cmd_ui(int argc, char **argv)
 		if (i != at && (dat < 0 || (i != dat && i != dat + 1)))
 			args[n++] = argv[i];
 	args[n++] = path;
+	if (driver_path && dv_file_is_recording(path)) {
+		fprintf(stderr, "dmaviz: %s is a recording: it needs no --driver\n", path);
+		free(args);
+		free(path);
+		return 2;
+	}
 	/* A learner's driver: opened before the screen is, so a bad module is a plain message. */
 	struct dv_driver driver = { 0 };
 	if (driver_path) {
