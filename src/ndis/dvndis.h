@@ -143,6 +143,10 @@ struct dv_packet_spec {
  * (ndis_int.h); front ends hold a pointer and use the functions here. */
 struct dv_ndis;
 
+/* The most packets the protocol sends in one context's life (dv_ndis_send refuses more): a
+ * long run of the course (docs/lesson-format.md, "Long runs"). */
+#define DV_NDIS_MAX_TX 10000u
+
 struct dv_ndis *dv_ndis_create(struct dv_sim *sim);
 void dv_ndis_destroy(struct dv_ndis *ndis);
 

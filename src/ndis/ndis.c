@@ -364,6 +364,7 @@ void dv_ndis_destroy(struct dv_ndis *ndis)
 	for (size_t i = 0; i < ndis->nhandles; i++)
 		free(ndis->handles[i]);
 	free(ndis->rec);
+	free(ndis->tx);
 	if (ndis->sim && ndis->sim->hooks.ctx == ndis) {
 		ndis->sim->hooks.ctx = NULL;
 		ndis->sim->hooks.interrupt = NULL;
@@ -484,12 +485,46 @@ static PNDIS_BUFFER protocol_buffer(struct dv_ndis *ndis, const struct dv_buffer
 	return dv_ndis_make_buffer(ndis, (PVOID)((uintptr_t)va + byte_offset), b->length);
 }
 
+/* A long run: the pages of the packets the miniport completed go back to the pool, as a
+ * protocol reuses its buffers once NdisMSendComplete returns them (a driver that touches a
+ * packet after completing it finds it unmapped). The first 32 packets keep theirs, so the
+ * course's lessons place every buffer where they always did. */
+static void reclaim_sent(struct dv_ndis *ndis)
+{
+	for (uint32_t i = 0; ndis->ntx >= 32 && i < ndis->ntx; i++) {
+		struct dv_tx_packet *t = &ndis->tx[i];
+		if (!t->completed || t->reclaimed)
+			continue;
+		for (PNDIS_BUFFER b = t->packet->Private.Head; b; b = b->Next)
+			dv_ndis_unmap(ndis, b->MappedSystemVa, b->ByteCount);
+		t->reclaimed = true;
+	}
+}
+
+/* Room for one more packet in the log. */
+static bool tx_room(struct dv_ndis *ndis)
+{
+	if (ndis->ntx >= DV_NDIS_MAX_TX)
+		return false;
+	if (ndis->ntx < ndis->tx_cap)
+		return true;
+	uint32_t cap = ndis->tx_cap ? ndis->tx_cap * 2 : 32;
+	cap = cap < DV_NDIS_MAX_TX ? cap : DV_NDIS_MAX_TX;
+	struct dv_tx_packet *tx = realloc(ndis->tx, cap * sizeof *tx);
+	if (!tx)
+		return false;
+	ndis->tx = tx;
+	ndis->tx_cap = cap;
+	return true;
+}
+
 int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 {
 	dv_ndis_bind(ndis);
-	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.SendHandler || ndis->ntx >= 32 ||
+	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.SendHandler || !tx_room(ndis) ||
 	    spec->nbuffers == 0 || spec->nbuffers > 8)
 		return -1;
+	reclaim_sent(ndis);
 	PNDIS_PACKET p = dv_ndis_host_alloc(ndis, sizeof *p);
 	if (!p)
 		return -1;
