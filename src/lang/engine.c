@@ -798,8 +798,7 @@ static bool fiber_busy(const struct dv_run *run);
 static void send_feed(struct dv_run *run)
 {
 	struct dv_ndis *nd = run->ndis;
-	if (!run->send_waiting || fiber_busy(run) ||
-	    (nd->ntx && !nd->tx[nd->ntx - 1].completed))
+	if (!run->send_waiting || fiber_busy(run) || (nd->ntx && !nd->tx[nd->ntx - 1].completed))
 		return;
 	run->send_waiting--;
 	dv_ndis_bind(nd);
