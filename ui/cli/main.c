@@ -48,7 +48,7 @@ static const struct command {
 	{ .spec = &dv_list_spec, .run = dv_cmd_list },
 	{ .spec = &dv_grade_spec, .run = dv_cmd_grade },
 	{ .spec = &dv_quiz_spec, .run = cmd_quiz },
-	{ "gui", "[LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
+	{ "gui", "[LESSON|RUN.dvr] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
 	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui, NULL },
 	{ .spec = &dv_trace_spec, .run = dv_cmd_trace },
 	{ .spec = &dv_record_spec, .run = dv_cmd_record },
@@ -86,7 +86,7 @@ static void print_commands(FILE *f)
 
 static void usage(FILE *f)
 {
-	fputs("usage: dmaviz [--no-color] [--theme NAME|FILE] [--driver FILE.so] [LESSON]\n"
+	fputs("usage: dmaviz [--no-color] [--theme NAME|FILE] [--driver FILE.so] [LESSON|RUN.dvr]\n"
 	      "       dmaviz COMMAND [ARGS]\n"
 	      "\n"
 	      "dmaviz teaches how a network card moves frames with system (subordinate) DMA:\n"
@@ -97,8 +97,10 @@ static void usage(FILE *f)
 	      "by path or id (for example `dmaviz send` or `dmaviz 03-send`): j/space next,\n"
 	      "k/b back, . and , one event, g/G first/last, a answer, h hint, s skip, ? keys,\n"
 	      "q quit. A question stops every move forward until it is answered or skipped.\n"
-	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress. --theme picks the colours\n"
-	      "(dark, light, high-contrast, colour-blind, or a .theme file), here and in gui.\n"
+	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress. A recording made with\n"
+	      "`dmaviz record` (RUN.dvr) opens the same way, without running anything.\n"
+	      "--theme picks the colours (dark, light, high-contrast, colour-blind, or a .theme\n"
+	      "file), here and in gui.\n"
 	      "\n"
 	      "Commands (dmaviz COMMAND --help for each):\n",
 	      f);
