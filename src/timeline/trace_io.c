@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls.h"
 #include "state.h"
 #include "trace.h"
 #include "varint.h"
+#include "verifier.h"
 
 /* An event takes at least one byte a field (9 fields); a location at least two. */
 #define EV_MIN_BYTES 9u
@@ -103,6 +105,13 @@ static bool load_event(struct dv_source *r, const uint16_t *map, size_t nlocs, u
 	e->chan = (uint8_t)dv_source_varint(r, UINT8_MAX, "a DMA channel over 8 bits");
 	if (!r->bad && e->kind == DV_EV_STATE && e->slot >= DV_SLOT_COUNT)
 		dv_source_fail(r, "a state event names an unknown slot");
+	if (!r->bad && e->kind == DV_EV_NOTE && e->slot >= DV_NOTE_COUNT)
+		dv_source_fail(r, "a note this dmaviz does not know");
+	if (!r->bad && (e->kind == DV_EV_CALL || e->kind == DV_EV_RETURN) &&
+	    e->slot >= DV_CALL_COUNT)
+		dv_source_fail(r, "an NDIS call this dmaviz does not know");
+	if (!r->bad && e->kind == DV_EV_VERIFIER && e->slot >= DV_RULE_COUNT)
+		dv_source_fail(r, "a verifier rule this dmaviz does not know");
 	return !r->bad;
 }
 

@@ -4,8 +4,8 @@
  * the SHA-256 of what comes before its last section head, so that a mutated file with a sum
  * that matches reaches the sections' own checks. Invariants, checked with abort():
  *  - a refused input says "offset N: ..." with N no larger than the input;
- *  - an accepted one holds a lesson, a run that runs nothing, steps inside its trace, and a
- *    cursor can go to its end and back;
+ *  - an accepted one holds a lesson, a run that runs nothing, steps inside its trace, a
+ *    cursor can go to its end and back, and every event can be said in words and as a VCD;
  *  - written again and read again, it gives the same bytes (the writer and reader agree).
  */
 #include <stdint.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "recording.h"
 #include "sim.h"
 
@@ -63,6 +64,13 @@ static struct bytes write_again(const struct dv_recording *rec)
 	return b;
 }
 
+static void discard(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	(void)buf;
+	(void)len;
+}
+
 static void check(const struct dv_recording *rec)
 {
 	struct dv_sim *sim = dv_run_sim(rec->run);
@@ -79,6 +87,10 @@ static void check(const struct dv_recording *rec)
 	dv_cursor_seek(&c, len);
 	dv_cursor_seek(&c, len / 2);
 	dv_cursor_finish(&c);
+	/* Every event said in words and as signals (what trace and the front ends read). */
+	if (!dv_export_text(sim, dv_run_ndis(rec->run), discard, NULL) ||
+	    !dv_export_vcd(sim, false, discard, NULL))
+		abort();
 	/* Written again and read again: a fixed point. */
 	struct bytes a = write_again(rec);
 	char err[300];
