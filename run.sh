@@ -29,6 +29,7 @@ packages=(
 	desktop-file-utils # desktop-file-validate checks assets/dmaviz.desktop
 	clang-format      # the format check (tests/lint): the tree as .clang-format says
 	libxml2-utils     # xmllint: the JUnit test reads the report with an independent parser
+	libssl-dev        # libcrypto's SHA-256: a recording's checksum and its lesson's and driver's hashes
 )
 
 cd "$(dirname "${BASH_SOURCE[0]}")"

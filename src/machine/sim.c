@@ -6,7 +6,8 @@
 
 #include "sim.h"
 
-void dv_sim_keyframe(struct dv_sim *sim)
+/* A keyframe of the state now, as the state after events [0, event). */
+static void keyframe_at(struct dv_sim *sim, size_t event)
 {
 	struct dv_keyframe *kf;
 	if (sim->nkf == sim->kf_cap) {
@@ -23,10 +24,15 @@ void dv_sim_keyframe(struct dv_sim *sim)
 		return;
 	dv_mem_ref_all(&sim->st, &sim->pool);
 	kf = &sim->kf[sim->nkf++];
-	kf->event = sim->trace.len;
+	kf->event = event;
 	kf->packed = packed;
 	kf->size = size;
 	sim->state_events_since_kf = 0;
+}
+
+void dv_sim_keyframe(struct dv_sim *sim)
+{
+	keyframe_at(sim, sim->trace.len);
 }
 
 /* Copies keyframe k's state into st (which holds its own page references). */
@@ -227,6 +233,29 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n)
 	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
 		if (dv_trace_at(&sim->trace, i)->kind == DV_EV_STATE)
 			sim->state_events_since_kf++;
+}
+
+bool dv_sim_adopt(struct dv_sim *sim, struct dv_trace *t)
+{
+	if (dv_trace_len(&sim->trace) != 0 || sim->nkf != 1)
+		return false;
+	dv_trace_finish(&sim->trace);
+	sim->trace = *t;
+	dv_trace_init(t);
+	/* The live run takes a keyframe after every keyframe_every-th state event: the same
+	 * places here, so seeking costs what it cost in the run. */
+	size_t done = 0, n = dv_trace_len(&sim->trace);
+	for (size_t i = 0; i < n; i++) {
+		if (dv_trace_at(&sim->trace, i)->kind != DV_EV_STATE ||
+		    ++sim->state_events_since_kf < sim->cfg.keyframe_every)
+			continue;
+		replay(&sim->st, &sim->pool, &sim->trace, done, i + 1);
+		done = i + 1;
+		keyframe_at(sim, done);
+	}
+	replay(&sim->st, &sim->pool, &sim->trace, done, n);
+	sim->generation++;
+	return true;
 }
 
 uint64_t dv_sim_state_hash(const struct dv_sim *sim)

@@ -27,14 +27,14 @@ check lesson-by-id-needs-a-terminal 2 'needs a terminal.*dmaviz check .*03-send\
 check lesson-by-number-id 2 '03-send\.lesson' "$dv" 03-send
 check list 0 'send' "$dv" list
 # The help lists every subcommand, and each has its own --help.
-for c in check list grade quiz gui trace keys lesson-help; do
+for c in check list grade quiz gui trace record keys lesson-help; do
 	check "help-lists-$c" 0 "^  $c( |$)" "$dv" --help
 	check "help-of-$c" 0 'usage|Usage' "$dv" "$c" --help
 done
 check list-counts-the-course 0 '16bit' "$dv" list
 # Each command's --help is generated from its options table (ui/cli/opts.c): it names each
 # option of the table; an unknown option is exit 2 with the command's own usage.
-for c in check list grade quiz trace keys; do
+for c in check list grade quiz trace record keys; do
 	check "unknown-option-of-$c" 2 "usage: dmaviz $c( |$)" "$dv" "$c" --frobnicate
 done
 check help-of-check-options 0 '^  --cpu-limit S +CPU seconds' "$dv" check --help
@@ -232,4 +232,28 @@ check theme-bad-file 2 "bad\.theme:2: '#12': a window colour is #rrggbb; using t
 	"$dv" --theme "$tmp/bad.theme" send
 check theme-needs-value 2 '--theme needs a value' "$dv" send --theme
 check theme-in-help 0 '--theme NAME\|FILE' "$dv" --help
+# Recordings: record writes one, trace reads it without running anything and writes what the
+# lesson gives; a cut, corrupt or other-version file is exit 2 with its file and offset.
+check record-needs-output 2 'no recording to write: give -o RUN\.dvr' "$dv" record tour
+check record-writes 0 '' "$dv" record tour -o "$tmp/tour.dvr"
+"$dv" trace tour -f jsonl >"$tmp/tour.jsonl" 2>/dev/null
+check trace-of-a-recording 0 '' cmp "$tmp/tour.jsonl" <("$dv" trace "$tmp/tour.dvr" -f jsonl)
+check trace-of-a-recording-vcd 0 '' cmp <("$dv" trace tour -f vcd --wires) \
+	<("$dv" trace "$tmp/tour.dvr" -f vcd --wires)
+check record-of-a-recording 2 'tour\.dvr is a recording already' "$dv" record "$tmp/tour.dvr" \
+	-o "$tmp/again.dvr"
+check recording-needs-no-driver 2 'tour\.dvr is a recording: it needs no --driver' \
+	"$dv" trace "$tmp/tour.dvr" --driver x.so
+head -c 3000 "$tmp/tour.dvr" >"$tmp/cut.dvr"
+check recording-cut 2 'cut\.dvr: offset [0-9]+: .*truncated' "$dv" trace "$tmp/cut.dvr"
+cp "$tmp/tour.dvr" "$tmp/flip.dvr"
+printf '\x41' | dd of="$tmp/flip.dvr" bs=1 seek=5000 conv=notrunc 2>/dev/null
+check recording-corrupt 2 'flip\.dvr: offset [0-9]+: the checksum does not match' \
+	"$dv" trace "$tmp/flip.dvr"
+cp "$tmp/tour.dvr" "$tmp/v9.dvr"
+printf '\x09' | dd of="$tmp/v9.dvr" bs=1 seek=8 conv=notrunc 2>/dev/null
+check recording-version 2 'v9\.dvr: offset 8: recording format version 9' "$dv" trace "$tmp/v9.dvr"
+check recording-needs-a-terminal 2 'to read a recording without one, use: dmaviz trace .*tour\.dvr' \
+	"$dv" "$tmp/tour.dvr"
+check wires-needs-vcd 2 '--wires is for --format vcd' "$dv" trace tour --wires
 exit $fail

@@ -9,6 +9,7 @@
 
 #include "calls.h"
 #include "describe.h"
+#include "recording.h"
 #include "dma8237.h"
 #include "dvndis.h"
 #include "files.h"
@@ -1199,8 +1200,18 @@ static char *read_source(const char *path, size_t *len)
 	return text;
 }
 
-/* Reads the file the trace names, trying it as written, then under the source root (the
- * driver's __FILE__ is relative to the build directory). */
+char *dv_view_read_source(const char *path, const char *root, size_t *len)
+{
+	char *text = read_source(path, len);
+	if (!text && path[0] != '/' && root) {
+		char full[4096];
+		snprintf(full, sizeof full, "%s/%s", root, shown_path(path));
+		text = read_source(full, len);
+	}
+	return text;
+}
+
+/* The file the trace names: the recording's copy when the view shows one, else the file. */
 static bool load_source(struct dv_view *v, const char *path)
 {
 	if (v->src_path && strcmp(v->src_path, path) == 0)
@@ -1209,11 +1220,16 @@ static bool load_source(struct dv_view *v, const char *path)
 	free(v->src_text);
 	v->src_text = NULL;
 	v->src_path = strdup(path);
-	v->src_text = read_source(path, &v->src_len);
-	if (!v->src_text && path[0] != '/' && v->source_root) {
-		char full[4096];
-		snprintf(full, sizeof full, "%s/%s", v->source_root, shown_path(path));
-		v->src_text = read_source(full, &v->src_len);
+	size_t len = 0;
+	const char *kept = v->rec ? dv_rec_source(v->rec, path, &len) : NULL;
+	if (kept) {
+		v->src_text = malloc(len + 1);
+		if (v->src_text) {
+			memcpy(v->src_text, kept, len + 1);
+			v->src_len = len;
+		}
+	} else if (!v->rec) {
+		v->src_text = dv_view_read_source(path, v->source_root, &v->src_len);
 	}
 	return v->src_text != NULL;
 }
