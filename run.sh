@@ -31,6 +31,7 @@ packages=(
 	libxml2-utils     # xmllint: the JUnit test reads the report, the snapshot test the SVG, with an independent parser
 	libseccomp-dev    # the driver host's cage: its seccomp allow-list (ui/host/cage.c)
 	libdw-dev         # elfutils' libdw: a learner's crash told as function and file:line
+	libssl-dev        # libcrypto's SHA-256: a recording's checksum and its lesson's and driver's hashes
 )
 
 cd "$(dirname "${BASH_SOURCE[0]}")"

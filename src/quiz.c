@@ -163,7 +163,7 @@ static bool solve(struct dv_quiz *q, struct dv_quiz_replay *rp)
 	uint16_t page_port = dv_dma_page_port(ch);
 	unsigned naddr = 0, ncount = 0;
 	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind != DV_EV_PORT_OUT)
 			continue;
 		uint8_t v = (uint8_t)e->new_value;
@@ -314,8 +314,9 @@ static bool port_meaning(const struct dv_quiz *q, const struct dv_event *e, bool
 static size_t cycle_end(const struct dv_trace *t, size_t i, size_t end)
 {
 	size_t j = i + 1;
-	while (j < end && t->ev[j].cycle == t->ev[i].cycle && t->ev[j].kind == DV_EV_STATE &&
-	       t->ev[j].slot != DV_SLOT_BUS_DREQ) /* a frame of its own */
+	while (j < end && dv_trace_at(t, j)->cycle == dv_trace_at(t, i)->cycle &&
+	       dv_trace_at(t, j)->kind == DV_EV_STATE &&
+	       dv_trace_at(t, j)->slot != DV_SLOT_BUS_DREQ) /* a frame of its own */
 		j++;
 	return j;
 }
@@ -329,19 +330,20 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 	bool counted_residue = false;
 	/* Up to Complete's return: what the quiz itself reads afterwards is not the story. */
 	for (size_t i = from; i < end; i++)
-		if (sim->trace.ev[i].kind == DV_EV_RETURN &&
-		    sim->trace.ev[i].slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
+		if (dv_trace_at(&sim->trace, i)->kind == DV_EV_RETURN &&
+		    dv_trace_at(&sim->trace, i)->slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
 			end = i + 1;
 			break;
 		}
 	for (size_t i = from; i < end; i++)
-		total += sim->trace.ev[i].kind == DV_EV_XFER && sim->trace.ev[i].chan == ch;
+		total += dv_trace_at(&sim->trace, i)->kind == DV_EV_XFER &&
+		         dv_trace_at(&sim->trace, i)->chan == ch;
 	r->transfers = total;
 	unsigned step = total / REPLAY_XFER_SAMPLES ? total / REPLAY_XFER_SAMPLES : 1;
 	struct dv_cursor c;
 	dv_cursor_init(&c, sim);
 	for (size_t i = from; i < end; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		char text[200] = "", pname[48];
 		int question = -1;
 		bool keep = false, xfer = false;

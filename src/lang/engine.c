@@ -242,6 +242,9 @@ static void describe_values(struct dv_run *run, const struct dv_cond *c, char *b
 
 /* ---- time -------------------------------------------------------------------------------------- */
 
+static void peer_feed(struct dv_run *run);
+static void send_feed(struct dv_run *run);
+
 /* The budget counts the machine's cycles, so cycles a driver spends in NdisStallExecution
  * count too. */
 static bool tick(struct dv_run *run, const char *file, uint32_t line)
@@ -255,6 +258,8 @@ static bool tick(struct dv_run *run, const char *file, uint32_t line)
 		return false;
 	}
 	dv_sim_tick(run->sim);
+	peer_feed(run);
+	send_feed(run);
 	return true;
 }
 
@@ -263,7 +268,7 @@ static void scan_atoms(struct dv_run *run, const struct dv_cond *c, size_t *from
 {
 	const struct dv_trace *t = &run->sim->trace;
 	for (; *from < t->len; (*from)++) {
-		const struct dv_event *e = &t->ev[*from];
+		const struct dv_event *e = dv_trace_at(t, *from);
 		if (e->kind != DV_EV_CALL && e->kind != DV_EV_RETURN && e->kind != DV_EV_NOTE)
 			continue;
 		for (unsigned i = 0; i < c->n && i < DV_SCRIPT_MAX_CMPS; i++) {
@@ -309,7 +314,7 @@ static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *f
 static bool quiet_since(const struct dv_sim *sim, size_t from)
 {
 	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind == DV_EV_MARK)
 			continue;
 		if (e->kind != DV_EV_STATE ||
@@ -740,15 +745,14 @@ void dv_exec_call(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	}
 }
 
-static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char *file)
+static void send_spec(const struct dv_stmt *s, struct dv_packet_spec *spec)
 {
-	struct dv_packet_spec spec;
-	memset(&spec, 0, sizeof spec);
+	memset(spec, 0, sizeof *spec);
 	uint32_t len = s->send.len, n = s->send.nbuf, flags = s->send.flags;
-	spec.nbuffers = n;
+	spec->nbuffers = n;
 	for (uint32_t k = 0; k < n; k++) {
-		spec.buf[k].length = len / n + (k == 0 ? len % n : 0);
-		spec.buf[k].scattered = (flags & DV_SEND_SCATTERED) != 0;
+		spec->buf[k].length = len / n + (k == 0 ? len % n : 0);
+		spec->buf[k].scattered = (flags & DV_SEND_SCATTERED) != 0;
 	}
 	uint32_t first = 0;
 	if (flags & DV_SEND_ABOVE16M)
@@ -757,26 +761,77 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 		first = s->send.at;
 	else if (flags & DV_SEND_CROSS64K)
 		first = 0x20000u -
-		        ((spec.buf[0].length / 2) & ~1u); /* even: a 16-bit channel can take it */
+		        ((spec->buf[0].length / 2) & ~1u); /* even: a 16-bit channel can take it */
 	for (uint32_t k = 0, p = first; first && k < n; k++) {
-		spec.buf[k].phys = p;
+		spec->buf[k].phys = p;
 		uint32_t pages =
-		        (p % DV_PAGE_SIZE + spec.buf[k].length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
-		p = (p / DV_PAGE_SIZE + pages * (spec.buf[k].scattered ? 2u : 1u)) * DV_PAGE_SIZE;
+		        (p % DV_PAGE_SIZE + spec->buf[k].length + DV_PAGE_SIZE - 1) / DV_PAGE_SIZE;
+		p = (p / DV_PAGE_SIZE + pages * (spec->buf[k].scattered ? 2u : 1u)) * DV_PAGE_SIZE;
 	}
+}
+
+/* One packet of the protocol to MiniportSend; false (and a message at the line of the
+ * `driver send`) when it cannot go. */
+static bool send_one(struct dv_run *run, const struct dv_packet_spec *spec, const char *file,
+                     uint32_t line)
+{
+	if (run->ndis->ntx >= DV_SCRIPT_MAX_FRAMES) {
+		run_msg(run, DV_MSG_FAIL, file, line, NULL,
+		        "driver send: at most %u packets per run (this is packet %u)",
+		        DV_SCRIPT_MAX_FRAMES, run->ndis->ntx + 1);
+		return false;
+	}
+	if (dv_ndis_send(run->ndis, spec) < 0) {
+		run_msg(run, DV_MSG_ERROR, file, line, NULL,
+		        "driver send: the packet's buffers could not be placed");
+		return false;
+	}
+	return true;
+}
+
+/* The packets of `driver send ... count=K` after the first: NDIS holds them for a serialized
+ * miniport and calls MiniportSend with the next one once the last is completed (NdisMSendComplete
+ * or a status other than PENDING), checked after each tick. Not while a driver is paused in
+ * a callback: NDIS never calls a serialized miniport twice at once. */
+static bool fiber_busy(const struct dv_run *run);
+
+static void send_feed(struct dv_run *run)
+{
+	struct dv_ndis *nd = run->ndis;
+	if (!run->send_waiting || fiber_busy(run) || (nd->ntx && !nd->tx[nd->ntx - 1].completed))
+		return;
+	run->send_waiting--;
+	dv_ndis_bind(nd);
+	if (!send_one(run, &run->send_spec, run->send_file, run->send_line))
+		run->send_waiting = 0;
+}
+
+static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
 	if (run->ndis->phase != DV_PHASE_RUNNING) {
 		run_msg(run, DV_MSG_FAIL, file, s->line, "start it first with 'driver init'",
 		        "driver send: the driver is not running");
 		return;
 	}
-	if (run->ndis->ntx >= 32) {
+	if (run->ndis->ntx + run->send_waiting + s->send.count > DV_SCRIPT_MAX_FRAMES) {
 		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
-		        "driver send: at most 32 packets per run");
+		        "driver send: at most %u packets per run (this would make %u)",
+		        DV_SCRIPT_MAX_FRAMES, run->ndis->ntx + run->send_waiting + s->send.count);
 		return;
 	}
-	if (dv_ndis_send(run->ndis, &spec) < 0)
-		run_msg(run, DV_MSG_ERROR, file, s->line, NULL,
-		        "driver send: the packet's buffers could not be placed");
+	if (run->send_waiting) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "driver send: %u packets of an earlier 'driver send' still wait; run the "
+		        "machine until they are sent",
+		        run->send_waiting);
+		return;
+	}
+	send_spec(s, &run->send_spec);
+	if (!send_one(run, &run->send_spec, file, s->line))
+		return;
+	run->send_waiting = s->send.count - 1;
+	run->send_file = file;
+	run->send_line = s->line;
 }
 
 void dv_exec_ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
@@ -940,6 +995,11 @@ static void fiber_resume(struct dv_run *run, const struct dv_cond *watch)
 	fiber_switch(run);
 }
 
+static bool fiber_busy(const struct dv_run *run)
+{
+	return run->fib && run->fib->busy;
+}
+
 static bool fiber_paused(const struct dv_run *run)
 {
 	return run->fib && run->fib->busy && run->fib->paused;
@@ -1010,7 +1070,7 @@ static void report_rules(struct dv_run *run, size_t from, const char *file, uint
 {
 	const struct dv_trace *t = &run->sim->trace;
 	for (size_t i = from; i < t->len; i++) {
-		const struct dv_event *e = &t->ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind != DV_EV_VERIFIER || e->slot >= DV_RULE_COUNT ||
 		    run->L->allowed[e->slot])
 			continue;
@@ -1209,16 +1269,33 @@ void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *fil
 	}
 }
 
+/* Frames of `peer send` beyond what the peer's queue holds wait here and join the queue as it
+ * drains, after each tick: a long run is one line. */
+static void peer_feed(struct dv_run *run)
+{
+	while (run->peer_waiting && dv_peer_send(run->sim, (uint16_t)run->peer_len))
+		run->peer_waiting--;
+}
+
 void dv_exec_peer(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
-	for (uint32_t i = 0; i < s->peer.count; i++) {
-		if (!dv_peer_send(run->sim, (uint16_t)s->peer.len)) {
-			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
-			        "peer send: the peer's queue is full (it holds %u frames)",
-			        DV_PEER_TXQ);
-			break;
-		}
+	if (run->peer_frames + s->peer.count > DV_SCRIPT_MAX_FRAMES) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "peer send: at most %u frames per run (this would make %u)",
+		        DV_SCRIPT_MAX_FRAMES, run->peer_frames + s->peer.count);
+		return;
 	}
+	if (run->peer_waiting && run->peer_len != s->peer.len) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL,
+		        "peer send: %u frames of %u bytes still wait for the peer's queue; run the "
+		        "machine until they are sent before sending frames of another length",
+		        run->peer_waiting, run->peer_len);
+		return;
+	}
+	run->peer_frames += s->peer.count;
+	run->peer_len = s->peer.len;
+	run->peer_waiting += s->peer.count;
+	peer_feed(run);
 }
 
 void dv_exec_expect(struct dv_run *run, const struct dv_stmt *s, const char *file)
@@ -1315,7 +1392,10 @@ struct dv_run *dv_run_create(const struct dv_lesson *L, const struct dv_run_opti
 	run->L = L;
 	if (opt)
 		run->opt = *opt;
-	run->budget = run->opt.cycle_budget ? run->opt.cycle_budget : DV_SCRIPT_DEFAULT_BUDGET;
+	/* The lesson's budget=, and a caller's budget (a fuzzer's, a test's) lowers it. */
+	run->budget = L->budget ? L->budget : DV_SCRIPT_DEFAULT_BUDGET;
+	if (run->opt.cycle_budget && run->opt.cycle_budget < run->budget)
+		run->budget = run->opt.cycle_budget;
 	run->cur = -1;
 	dv_msgs_init(&run->msgs);
 	size_t ns = L->nsteps ? L->nsteps : 1, nb = L->nbuffers ? L->nbuffers : 1;
@@ -1383,7 +1463,7 @@ static void driver_ended(struct dv_run *run, const struct dv_stmt *s, const char
 
 bool dv_run_next(struct dv_run *run)
 {
-	if (run->state != DV_RUN_READY)
+	if (run->state != DV_RUN_READY || run->recorded)
 		return false;
 	const struct dv_lesson *L = run->L;
 	if (run->pc >= L->nstmts) {
@@ -1529,7 +1609,8 @@ bool dv_run_answer(struct dv_run *run, const char *text)
 bool dv_run_command(struct dv_run *run, const char *line)
 {
 	struct dv_stmt s;
-	if (run->state == DV_RUN_STOPPED)
+	/* A recording has no driver and no live NDIS state to run a line on. */
+	if (run->state == DV_RUN_STOPPED || run->recorded)
 		return false;
 	run->ncommands++;
 	if (!dv_script_parse_command(run->L, &run->scratch, "sandbox", run->ncommands, line, &s,

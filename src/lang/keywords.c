@@ -25,11 +25,11 @@ const struct dv_keyword dv_keywords[] = {
 	ROW("summary", DV_KW_META, DV_META_SUMMARY, 0, dv_parse_title, NULL, "summary \"TEXT\""),
 	ROW("machine", DV_KW_META, DV_META_MACHINE, 0, dv_parse_machine, NULL,
 	    "machine [channel=N] [width=8|16] [irq=N] [nic=PORT] [memory=SIZE] [coherent=yes|no] "
-	    "[wire=N] [seed=N]"),
+	    "[wire=N] [seed=N] [budget=N]"),
 	/* `driver init|send|halt` is an action; the header's `driver` is the row after it */
 	ROW("driver", DV_KW_ACTION, 0, 0, dv_parse_driver_action, dv_exec_driver,
 	    "driver init | driver send LEN [buffers=N] [at=ADDR] [above16m] [cross64k] [scattered] "
-	    "| driver halt"),
+	    "[count=N] | driver halt"),
 	ROW("driver", DV_KW_META, DV_META_DRIVER, 0, dv_parse_driver_setting, NULL,
 	    "driver reference [copy=N] | driver none | driver file"),
 	ROW("allow", DV_KW_META, 0, 0, dv_parse_allow, NULL, "allow RULE..."),

@@ -254,6 +254,7 @@ struct dv_stmt {
 		} call;
 		struct {
 			uint32_t len, nbuf, at, flags; /* flags: DV_SEND_* */
+			uint32_t count;                /* packets, each built and sent alike */
 		} send;                                /* driver send */
 		struct {
 			uint32_t len, count;
@@ -296,6 +297,7 @@ struct dv_lesson {
 	const char *id, *title, *summary;
 	unsigned level;
 	struct dv_config machine;
+	uint32_t budget; /* the machine line's budget=N: the file's cycles (0: the default) */
 	enum dv_driver_kind driver;
 	uint32_t driver_line;
 	bool has_copy_threshold; /* `driver reference copy=N` */

@@ -74,7 +74,7 @@ void dv_run_count_ports(struct dv_run *run)
 {
 	const struct dv_trace *t = &run->sim->trace;
 	for (; run->port_seen < t->len; run->port_seen++) {
-		enum dv_ev_kind k = (enum dv_ev_kind)t->ev[run->port_seen].kind;
+		enum dv_ev_kind k = (enum dv_ev_kind)dv_trace_at(t, run->port_seen)->kind;
 		if (k == DV_EV_PORT_OUT)
 			run->ports_out++;
 		else if (k == DV_EV_PORT_IN)

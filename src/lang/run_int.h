@@ -23,6 +23,7 @@ struct dv_run {
 	struct dv_ndis *ndis;
 	enum dv_run_state state;
 	size_t pc;
+	bool recorded; /* read from a recording (record.c): it has nothing to run */
 	struct dv_msgs msgs;
 	/* steps */
 	int cur;
@@ -57,6 +58,14 @@ struct dv_run {
 	char **cmp_line;
 	size_t ncmp;
 	bool cmp_on;
+	/* `driver send ... count=K`: packets that wait for the last one's completion, and what
+	 * they are (engine.c, send_feed) */
+	uint32_t send_waiting, send_line;
+	struct dv_packet_spec send_spec;
+	const char *send_file;
+	/* `peer send`: frames sent in this run, and frames (of peer_len bytes) waiting for room in
+	 * the peer's queue */
+	uint32_t peer_frames, peer_waiting, peer_len;
 	/* bounds */
 	uint64_t budget;
 	uint64_t filled; /* bytes written by fill/poke/write: each is a trace event */

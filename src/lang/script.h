@@ -12,9 +12,14 @@
 #define DV_SCRIPT_MAX_FILE (1u << 20)
 #define DV_SCRIPT_MAX_LINE 4096u
 #define DV_SCRIPT_MAX_MSGS 200u
-#define DV_SCRIPT_MAX_TICK 1000000u
+/* A file's cycles: 2,000,000 unless its machine line says budget=N (at most
+ * DV_SCRIPT_MAX_BUDGET); one `tick` or `run` may take at most that many too. */
+#define DV_SCRIPT_MAX_BUDGET 100000000u
+#define DV_SCRIPT_MAX_TICK DV_SCRIPT_MAX_BUDGET
 #define DV_SCRIPT_DEFAULT_RUN_MAX 200000u
 #define DV_SCRIPT_DEFAULT_BUDGET 2000000u
+/* Frames a run sends: packets through `driver send`, frames through `peer send` (each). */
+#define DV_SCRIPT_MAX_FRAMES 10000u
 #define DV_SCRIPT_MAX_CMPS 16u
 #define DV_SCRIPT_MAX_FILL (16u << 20)
 

@@ -97,8 +97,8 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 	bool width_given = false;
 	uint32_t width = 0, v;
 	struct dv_tok *wtok = NULL;
-	static const char *const keys[] = { "channel", "width",    "irq",  "nic",
-		                            "memory",  "coherent", "wire", "seed" };
+	static const char *const keys[] = { "channel",  "width", "irq",  "nic",   "memory",
+		                            "coherent", "wire",  "seed", "budget" };
 	while (!dv_at_end(p)) {
 		struct dv_tok *key;
 		struct dv_tok *val = dv_want_kv(p, &key);
@@ -155,6 +155,11 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 			if (!dv_kv_num(p, val, "seed", 0, 0xFFFFFFFFu, &v))
 				return true;
 			m->seed = v;
+		} else if (dv_tok_is(key, "budget")) {
+			/* A long run (thousands of frames) needs more than the default's cycles. */
+			if (!dv_kv_num(p, val, "budget", 1000, DV_SCRIPT_MAX_BUDGET, &v))
+				return true;
+			p->L->budget = v;
 		} else {
 			dv_unknown_word(p, key, "machine setting", keys,
 			                sizeof keys / sizeof keys[0]);
@@ -832,8 +837,8 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 			            kw->col);
 		return;
 	}
-	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] */
-	uint32_t len, nbuf = 1, at = 0, flags = 0;
+	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] [count=K] */
+	uint32_t len, nbuf = 1, at = 0, flags = 0, count = 1;
 	if (!dv_want_num(p, "the packet length", 14, 1536, &len))
 		return;
 	while (!dv_at_end(p)) {
@@ -859,16 +864,19 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 				if (!dv_kv_num(p, val, "at", 1, 0xFFFFFFFFu, &at))
 					return;
 				flags |= DV_SEND_AT;
+			} else if (dv_tok_is(key, "count")) {
+				if (!dv_kv_num(p, val, "count", 1, DV_SCRIPT_MAX_FRAMES, &count))
+					return;
 			} else {
-				static const char *const keys[] = { "buffers", "at" };
-				dv_unknown_word(p, key, "send option", keys, 2);
+				static const char *const keys[] = { "buffers", "at", "count" };
+				dv_unknown_word(p, key, "send option", keys, 3);
 				return;
 			}
 		} else {
-			static const char *const opts[] = { "buffers=", "at=", "above16m",
-				                            "cross64k", "scattered" };
+			static const char *const opts[] = { "buffers=", "at=",       "above16m",
+				                            "cross64k", "scattered", "count=" };
 			if (k->kind == DV_TK_WORD)
-				dv_unknown_word(p, k, "send option", opts, 5);
+				dv_unknown_word(p, k, "send option", opts, 6);
 			else
 				dv_perr(p, k->col, NULL, "unexpected %s",
 				        dv_tok_text(k, b, sizeof b));
@@ -879,6 +887,13 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 	                 !!(flags & DV_SEND_CROSS64K);
 	if (place > 1) {
 		dv_perr(p, what->col, NULL, "choose one of at=, above16m and cross64k");
+		return;
+	}
+	if (place && count > 1) {
+		dv_perr(p, what->col,
+		        "count= sends packets wherever the protocol's allocator puts them",
+		        "count= cannot go with at=, above16m or cross64k: every packet would need "
+		        "the same place");
 		return;
 	}
 	if (nbuf > len) {
@@ -899,6 +914,7 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 	if (!s)
 		return;
 	s->send.len = len;
+	s->send.count = count;
 	s->send.nbuf = nbuf;
 	s->send.at = at;
 	s->send.flags = flags;
@@ -943,7 +959,7 @@ bool dv_parse_peer(struct dv_parser *p, struct dv_tok *kw)
 			dv_unknown_word(p, key, "peer option", keys, 1);
 			return true;
 		}
-		if (!dv_kv_num(p, val, "count", 1, DV_PEER_TXQ, &count) || !dv_want_end(p))
+		if (!dv_kv_num(p, val, "count", 1, DV_SCRIPT_MAX_FRAMES, &count) || !dv_want_end(p))
 			return true;
 	}
 	if ((s = dv_add_stmt(p, DV_ST_PEER_SEND, kw->col))) {

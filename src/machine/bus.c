@@ -83,6 +83,7 @@ uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
 	/* The read is recorded first so that its side effects (a flip-flop toggle, TC bits
 	 * cleared) follow it in the trace; its value is filled in below. */
 	dv_sim_emit(sim, DV_EV_PORT_IN, 0, port, 0, 0, DV_NO_CHANNEL);
+	dv_trace_pin(&sim->trace, at);
 	const struct dv_device *d = dv_bus_decode(&sim->st, port, &unit, &reg);
 	if (d) {
 		value = d->in(sim, unit, reg);
@@ -90,8 +91,8 @@ uint8_t dv_sim_in(struct dv_sim *sim, uint16_t port)
 		value = 0xFF; /* nobody drives the data bus: it floats high */
 		dv_sim_note(sim, DV_NOTE_UNCLAIMED_PORT, port, value, DV_NO_CHANNEL);
 	}
-	if (at < sim->trace.len)
-		sim->trace.ev[at].new_value = value;
+	dv_trace_patch(&sim->trace, at, value);
+	dv_trace_unpin(&sim->trace);
 	return value;
 }
 

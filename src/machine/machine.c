@@ -16,7 +16,7 @@ void dv_config_default(struct dv_config *cfg)
 	cfg->nic_irq = 5;
 	cfg->wire_rate = 4;
 	cfg->seed = 0x8237a;
-	cfg->keyframe_every = 4096;
+	cfg->keyframe_every = 16384;
 }
 
 struct dv_sim *dv_sim_create(const struct dv_config *cfg)
@@ -31,9 +31,14 @@ struct dv_sim *dv_sim_create(const struct dv_config *cfg)
 	if (sim->cfg.mem_size == 0 || sim->cfg.mem_size > DV_MEM_MAX)
 		sim->cfg.mem_size = sim->cfg.mem_size ? DV_MEM_MAX : 16u << 20;
 	if (sim->cfg.keyframe_every == 0)
-		sim->cfg.keyframe_every = 4096;
+		sim->cfg.keyframe_every = 16384;
 	if (sim->cfg.wire_rate == 0)
 		sim->cfg.wire_rate = 1;
+	sim->unpacked = calloc(1, sizeof *sim->unpacked);
+	if (!sim->unpacked) {
+		free(sim);
+		return NULL;
+	}
 	dv_mempool_init(&sim->pool);
 	dv_trace_init(&sim->trace);
 
@@ -68,8 +73,9 @@ void dv_sim_destroy(struct dv_sim *sim)
 	if (!sim)
 		return;
 	for (size_t i = 0; i < sim->nkf; i++)
-		free(sim->kf[i].state);
+		free(sim->kf[i].packed); /* the pool goes too: no page references to drop */
 	free(sim->kf);
+	free(sim->unpacked);
 	dv_trace_finish(&sim->trace);
 	dv_mempool_finish(&sim->pool);
 	free(sim);

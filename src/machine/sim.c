@@ -6,7 +6,8 @@
 
 #include "sim.h"
 
-void dv_sim_keyframe(struct dv_sim *sim)
+/* A keyframe of the state now, as the state after events [0, event). */
+static void keyframe_at(struct dv_sim *sim, size_t event)
 {
 	struct dv_keyframe *kf;
 	if (sim->nkf == sim->kf_cap) {
@@ -17,14 +18,37 @@ void dv_sim_keyframe(struct dv_sim *sim)
 		sim->kf = kf;
 		sim->kf_cap = cap;
 	}
-	struct dv_state *copy = calloc(1, sizeof *copy);
-	if (!copy)
+	size_t size;
+	uint8_t *packed = dv_keyframe_pack(&sim->st, &size);
+	if (!packed)
 		return;
-	dv_state_copy(copy, &sim->st, &sim->pool);
+	dv_mem_ref_all(&sim->st, &sim->pool);
 	kf = &sim->kf[sim->nkf++];
-	kf->event = sim->trace.len;
-	kf->state = copy;
+	kf->event = event;
+	kf->packed = packed;
+	kf->size = size;
 	sim->state_events_since_kf = 0;
+}
+
+void dv_sim_keyframe(struct dv_sim *sim)
+{
+	keyframe_at(sim, sim->trace.len);
+}
+
+/* Copies keyframe k's state into st (which holds its own page references). */
+static void keyframe_restore(struct dv_sim *sim, size_t k, struct dv_state *st)
+{
+	/* Our own packing of a state we made: it always unpacks. */
+	(void)dv_keyframe_unpack(sim->kf[k].packed, sim->kf[k].size, sim->unpacked);
+	dv_state_copy(st, sim->unpacked, &sim->pool); /* the keyframe keeps its references */
+}
+
+void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k)
+{
+	(void)dv_keyframe_unpack(sim->kf[k].packed, sim->kf[k].size, sim->unpacked);
+	dv_mem_unref_all(sim->unpacked, &sim->pool);
+	free(sim->kf[k].packed);
+	sim->kf[k].packed = NULL;
 }
 
 static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index,
@@ -104,7 +128,7 @@ void dv_cursor_init(struct dv_cursor *c, struct dv_sim *sim)
 {
 	memset(c, 0, sizeof *c);
 	c->sim = sim;
-	dv_state_copy(&c->st, sim->kf[0].state, &sim->pool);
+	keyframe_restore(sim, 0, &c->st);
 	c->pos = sim->kf[0].event;
 	c->generation = sim->generation;
 }
@@ -136,14 +160,14 @@ static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv
 {
 	if (to >= from) {
 		for (size_t i = from; i < to; i++) {
-			const struct dv_event *e = &t->ev[i];
+			const struct dv_event *e = dv_trace_at(t, i);
 			if (e->kind == DV_EV_STATE)
 				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
 				             e->new_value);
 		}
 	} else {
 		for (size_t i = from; i-- > to;) {
-			const struct dv_event *e = &t->ev[i];
+			const struct dv_event *e = dv_trace_at(t, i);
 			if (e->kind == DV_EV_STATE)
 				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
 				             e->old_value);
@@ -164,12 +188,20 @@ void dv_cursor_seek(struct dv_cursor *c, size_t n)
 		c->pos = SIZE_MAX;
 		c->generation = sim->generation;
 	}
+	/* The nearest of: where the cursor is, the keyframe at or before n (replay forward), the
+	 * one after it (undo backward: events keep their old values). */
 	size_t k = keyframe_at_or_before(sim, n);
-	size_t from_kf = n - sim->kf[k].event + RESTORE_COST;
 	size_t from_here = c->pos == SIZE_MAX ? SIZE_MAX : (n >= c->pos ? n - c->pos : c->pos - n);
-	if (from_kf < from_here) {
-		dv_state_copy(&c->st, sim->kf[k].state, &sim->pool);
-		c->pos = sim->kf[k].event;
+	size_t best = from_here, pick = SIZE_MAX;
+	if (n - sim->kf[k].event + RESTORE_COST < best) {
+		best = n - sim->kf[k].event + RESTORE_COST;
+		pick = k;
+	}
+	if (k + 1 < sim->nkf && sim->kf[k + 1].event - n + RESTORE_COST < best)
+		pick = k + 1;
+	if (pick != SIZE_MAX) {
+		keyframe_restore(sim, pick, &c->st);
+		c->pos = sim->kf[pick].event;
 	}
 	replay(&c->st, &sim->pool, &sim->trace, c->pos, n);
 	c->pos = n;
@@ -189,21 +221,41 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n)
 	if (sim->trace.len - n <= n - sim->kf[k].event + RESTORE_COST) {
 		replay(&sim->st, &sim->pool, &sim->trace, sim->trace.len, n);
 	} else {
-		dv_state_copy(&sim->st, sim->kf[k].state, &sim->pool);
+		keyframe_restore(sim, k, &sim->st);
 		replay(&sim->st, &sim->pool, &sim->trace, sim->kf[k].event, n);
 	}
 	/* Keyframes after n describe a future that no longer exists. */
-	while (sim->nkf > 1 && sim->kf[sim->nkf - 1].event > n) {
-		struct dv_keyframe *kf = &sim->kf[--sim->nkf];
-		dv_mem_unref_all(kf->state, &sim->pool);
-		free(kf->state);
-	}
+	while (sim->nkf > 1 && sim->kf[sim->nkf - 1].event > n)
+		dv_sim_keyframe_drop(sim, --sim->nkf);
 	dv_trace_truncate(&sim->trace, n);
 	sim->generation++;
 	sim->state_events_since_kf = 0;
 	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
-		if (sim->trace.ev[i].kind == DV_EV_STATE)
+		if (dv_trace_at(&sim->trace, i)->kind == DV_EV_STATE)
 			sim->state_events_since_kf++;
+}
+
+bool dv_sim_adopt(struct dv_sim *sim, struct dv_trace *t)
+{
+	if (dv_trace_len(&sim->trace) != 0 || sim->nkf != 1)
+		return false;
+	dv_trace_finish(&sim->trace);
+	sim->trace = *t;
+	dv_trace_init(t);
+	/* The live run takes a keyframe after every keyframe_every-th state event: the same
+	 * places here, so seeking costs what it cost in the run. */
+	size_t done = 0, n = dv_trace_len(&sim->trace);
+	for (size_t i = 0; i < n; i++) {
+		if (dv_trace_at(&sim->trace, i)->kind != DV_EV_STATE ||
+		    ++sim->state_events_since_kf < sim->cfg.keyframe_every)
+			continue;
+		replay(&sim->st, &sim->pool, &sim->trace, done, i + 1);
+		done = i + 1;
+		keyframe_at(sim, done);
+	}
+	replay(&sim->st, &sim->pool, &sim->trace, done, n);
+	sim->generation++;
+	return true;
 }
 
 uint64_t dv_sim_state_hash(const struct dv_sim *sim)

@@ -27,7 +27,7 @@ struct dv_config {
 	uint8_t nic_irq;         /* NIC IRQ (default 5) */
 	uint8_t wire_rate;       /* ticks per byte on the wire (default 4) */
 	uint64_t seed;           /* PRNG seed */
-	uint32_t keyframe_every; /* state events between keyframes (default 4096) */
+	uint32_t keyframe_every; /* state events between keyframes (default 16384) */
 };
 
 void dv_config_default(struct dv_config *cfg);
@@ -119,6 +119,11 @@ uint32_t dv_cursor_get(const struct dv_cursor *c, enum dv_slot slot, uint32_t in
 /* Rewinds the live machine to the state after the first n events and drops the rest of the
  * trace, so that running forward again regenerates it. n should fall on a tick boundary. */
 void dv_sim_truncate(struct dv_sim *sim, size_t n);
+
+/* A recording's trace (src/lang/record.c) on a machine that has recorded nothing: takes t's
+ * events (t is left empty), replays them onto the state and places keyframes where the run that
+ * recorded them did. False when sim has events already. */
+bool dv_sim_adopt(struct dv_sim *sim, struct dv_trace *t);
 
 /* The machine's state hash (fields and memory contents) and the trace hash. */
 uint64_t dv_sim_state_hash(const struct dv_sim *sim);

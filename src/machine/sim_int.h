@@ -10,10 +10,20 @@
 
 #include "sim.h"
 
+/* A keyframe: the state after events [0, event), packed (keyframe.c). It holds a reference
+ * on every memory page its state names. */
 struct dv_keyframe {
-	size_t event; /* the state after events [0, event) */
-	struct dv_state *state;
+	size_t event;
+	uint8_t *packed;
+	size_t size;
 };
+
+/* Packs a state (NULL when memory runs out); unpacks one, false when the bytes are not a
+ * packed state. */
+uint8_t *dv_keyframe_pack(const struct dv_state *st, size_t *size);
+bool dv_keyframe_unpack(const uint8_t *p, size_t size, struct dv_state *st);
+/* Releases keyframe k's pages and bytes (the machine's destroy and truncate). */
+void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k);
 
 struct dv_sim {
 	struct dv_state st;
@@ -23,6 +33,7 @@ struct dv_sim {
 	struct dv_hooks hooks;
 	struct dv_keyframe *kf;
 	size_t nkf, kf_cap;
+	struct dv_state *unpacked; /* where a keyframe is unpacked to be restored or dropped */
 	size_t state_events_since_kf;
 	/* What is causing events now: stamped on every event. */
 	uint8_t cause_src;

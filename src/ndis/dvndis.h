@@ -143,6 +143,10 @@ struct dv_packet_spec {
  * (ndis_int.h); front ends hold a pointer and use the functions here. */
 struct dv_ndis;
 
+/* The most packets the protocol sends in one context's life (dv_ndis_send refuses more): a
+ * long run of the course (docs/lesson-format.md, "Long runs"). */
+#define DV_NDIS_MAX_TX 10000u
+
 struct dv_ndis *dv_ndis_create(struct dv_sim *sim);
 void dv_ndis_destroy(struct dv_ndis *ndis);
 
@@ -212,6 +216,10 @@ void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint
 
 /* Call records. */
 const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t n);
+/* How many call records there are, and a record from a recording appended as the next one
+ * (src/lang/record.c; false when memory runs out). */
+size_t dv_ndis_record_count(const struct dv_ndis *ndis);
+bool dv_ndis_record_append(struct dv_ndis *ndis, const struct dv_call_record *r);
 
 const char *dv_ndis_status_name(int32_t status);
 

@@ -158,26 +158,17 @@ struct dv_ndis_call_scope dv_ndis_call_begin(struct dv_ndis *ndis, enum dv_call 
                                              uint8_t channel)
 {
 	struct dv_ndis_call_scope s = { UINT32_MAX, 0 };
-	if (ndis->nrec == ndis->rec_cap) {
-		size_t cap = ndis->rec_cap ? ndis->rec_cap * 2 : 256;
-		struct dv_call_record *n = realloc(ndis->rec, cap * sizeof *n);
-		if (n) {
-			ndis->rec = n;
-			ndis->rec_cap = cap;
-		}
-	}
 	s.saved_cause = dv_sim_cause(ndis->sim, src, loc);
-	if (ndis->nrec < ndis->rec_cap) {
-		struct dv_call_record *r = &ndis->rec[ndis->nrec];
-		memset(r, 0, sizeof *r);
-		r->call = (uint16_t)call;
-		r->loc = loc;
-		for (unsigned i = 0; i < nargs && i < 6; i++)
-			r->arg[i] = args[i];
-		r->channel = channel;
-		r->cycle = ndis->sim->st.cycle;
-		s.rec = (uint32_t)ndis->nrec++;
-	}
+	struct dv_call_record r;
+	memset(&r, 0, sizeof r);
+	r.call = (uint16_t)call;
+	r.loc = loc;
+	for (unsigned i = 0; i < nargs && i < 6; i++)
+		r.arg[i] = args[i];
+	r.channel = channel;
+	r.cycle = ndis->sim->st.cycle;
+	if (dv_ndis_record_append(ndis, &r))
+		s.rec = (uint32_t)ndis->nrec - 1;
 	dv_sim_emit(ndis->sim, DV_EV_CALL, (uint16_t)call, s.rec, 0, 0, channel);
 	if (ndis->sim->watch)
 		ndis->sim->watch(ndis->sim->watch_ctx);
@@ -316,6 +307,25 @@ const struct dv_call_record *dv_ndis_record(const struct dv_ndis *ndis, uint32_t
 	return n < ndis->nrec ? &ndis->rec[n] : NULL;
 }
 
+size_t dv_ndis_record_count(const struct dv_ndis *ndis)
+{
+	return ndis->nrec;
+}
+
+bool dv_ndis_record_append(struct dv_ndis *ndis, const struct dv_call_record *r)
+{
+	if (ndis->nrec == ndis->rec_cap) {
+		size_t cap = ndis->rec_cap ? ndis->rec_cap * 2 : 256;
+		struct dv_call_record *n = realloc(ndis->rec, cap * sizeof *n);
+		if (!n)
+			return false;
+		ndis->rec = n;
+		ndis->rec_cap = cap;
+	}
+	ndis->rec[ndis->nrec++] = *r;
+	return true;
+}
+
 void dv_ndis_violate(struct dv_ndis *ndis, enum dv_rule rule, uint16_t loc, uint32_t record)
 {
 	dv_verifier_fire(ndis, rule, loc, record, DV_VERIFIER_NO_RECORD, 0);
@@ -394,6 +404,7 @@ void dv_ndis_destroy(struct dv_ndis *ndis)
 	for (size_t i = 0; i < ndis->nhandles; i++)
 		free(ndis->handles[i]);
 	free(ndis->rec);
+	free(ndis->tx);
 	if (ndis->sim && ndis->sim->hooks.ctx == ndis) {
 		ndis->sim->hooks.ctx = NULL;
 		ndis->sim->hooks.interrupt = NULL;
@@ -514,12 +525,46 @@ static PNDIS_BUFFER protocol_buffer(struct dv_ndis *ndis, const struct dv_buffer
 	return dv_ndis_make_buffer(ndis, (PVOID)((uintptr_t)va + byte_offset), b->length);
 }
 
+/* A long run: the pages of the packets the miniport completed go back to the pool, as a
+ * protocol reuses its buffers once NdisMSendComplete returns them (a driver that touches a
+ * packet after completing it finds it unmapped). The first 32 packets keep theirs, so the
+ * course's lessons place every buffer where they always did. */
+static void reclaim_sent(struct dv_ndis *ndis)
+{
+	for (uint32_t i = 0; ndis->ntx >= 32 && i < ndis->ntx; i++) {
+		struct dv_tx_packet *t = &ndis->tx[i];
+		if (!t->completed || t->reclaimed)
+			continue;
+		for (PNDIS_BUFFER b = t->packet->Private.Head; b; b = b->Next)
+			dv_ndis_unmap(ndis, b->MappedSystemVa, b->ByteCount);
+		t->reclaimed = true;
+	}
+}
+
+/* Room for one more packet in the log. */
+static bool tx_room(struct dv_ndis *ndis)
+{
+	if (ndis->ntx >= DV_NDIS_MAX_TX)
+		return false;
+	if (ndis->ntx < ndis->tx_cap)
+		return true;
+	uint32_t cap = ndis->tx_cap ? ndis->tx_cap * 2 : 32;
+	cap = cap < DV_NDIS_MAX_TX ? cap : DV_NDIS_MAX_TX;
+	struct dv_tx_packet *tx = realloc(ndis->tx, cap * sizeof *tx);
+	if (!tx)
+		return false;
+	ndis->tx = tx;
+	ndis->tx_cap = cap;
+	return true;
+}
+
 int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 {
 	dv_ndis_bind(ndis);
-	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.SendHandler || ndis->ntx >= 32 ||
+	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.SendHandler || !tx_room(ndis) ||
 	    spec->nbuffers == 0 || spec->nbuffers > 8)
 		return -1;
+	reclaim_sent(ndis);
 	PNDIS_PACKET p = dv_ndis_host_alloc(ndis, sizeof *p);
 	if (!p)
 		return -1;

@@ -61,6 +61,7 @@ struct dv_tx_packet {
 	uint32_t seq;
 	uint32_t length;
 	bool completed;
+	bool reclaimed; /* its buffers' pages were given back (dv_ndis_send, past the 32nd) */
 	int32_t status;
 	uint32_t completed_cycle;
 };
@@ -92,8 +93,8 @@ struct dv_ndis {
 	uint32_t last_record;
 	struct dv_ndis_config config;
 	/* protocol side */
-	struct dv_tx_packet tx[32];
-	uint32_t ntx;
+	struct dv_tx_packet *tx; /* every packet the protocol sent, at most DV_NDIS_MAX_TX */
+	uint32_t ntx, tx_cap;
 	uint32_t tx_seq;
 	struct dv_rx_frame rx[DV_NDIS_RX_LOG];
 	uint32_t nrx; /* total frames indicated (the log keeps the last DV_NDIS_RX_LOG) */
@@ -161,6 +162,8 @@ bool dv_ndis_host_free(struct dv_ndis *ndis, void *p);
 /* Physical pages of the simulated machine: first fit below limit (UINT32_MAX: none free), and
  * marking a page used or free. */
 uint32_t dv_ndis_phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit);
+/* Unmaps the virtual pages of [va, va + length) and frees their physical pages. */
+void dv_ndis_unmap(struct dv_ndis *ndis, const void *va, uint32_t length);
 void dv_ndis_phys_mark(struct dv_ndis *ndis, uint32_t pfn, bool used);
 
 /* The driver's source location (File, Line of an ...At call) as a trace location. */

@@ -83,11 +83,34 @@ uint32_t dv_ndis_phys_alloc(struct dv_ndis *ndis, uint32_t pages, uint32_t limit
 	return UINT32_MAX;
 }
 
+/* n free virtual pages and an unmapped guard page after them, from the start of the window: the
+ * bump allocator's end is reached only by long runs, whose sent packets gave their pages back. */
+static uint32_t va_reuse(const struct dv_ndis *ndis, uint32_t n)
+{
+	uint32_t run = 0;
+	for (uint32_t v = 1; v < DV_VA_PAGES; v++) {
+		run = ndis->va_map[v] ? 0 : run + 1;
+		if (run == n + 2) /* a guard before (the previous range's) and after */
+			return v - n;
+	}
+	return 0;
+}
+
 PVOID dv_ndis_map_pages(struct dv_ndis *ndis, const uint32_t *pfn, uint32_t n)
 {
-	if (n == 0 || ndis->va_next + n + 1 > DV_VA_PAGES)
+	if (n == 0 || n + 1 > DV_VA_PAGES)
 		return NULL;
 	uint32_t first = ndis->va_next;
+	if (first + n + 1 > DV_VA_PAGES) {
+		first = va_reuse(ndis, n);
+		if (!first)
+			return NULL;
+		for (uint32_t i = 0; i < n; i++) {
+			ndis->va_map[first + i] = pfn[i] + 1;
+			dv_ndis_phys_mark(ndis, pfn[i], true);
+		}
+		return (PVOID)(va_base() + (uintptr_t)first * DV_PAGE_SIZE);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		ndis->va_map[first + i] = pfn[i] + 1;
 		dv_ndis_phys_mark(ndis, pfn[i], true);
@@ -107,6 +130,11 @@ static void unmap_pages(struct dv_ndis *ndis, const void *va, uint32_t length)
 			dv_ndis_phys_mark(ndis, ndis->va_map[first + i] - 1, false);
 		ndis->va_map[first + i] = 0;
 	}
+}
+
+void dv_ndis_unmap(struct dv_ndis *ndis, const void *va, uint32_t length)
+{
+	unmap_pages(ndis, va, length);
 }
 
 PNDIS_BUFFER dv_ndis_make_buffer(struct dv_ndis *ndis, PVOID va, uint32_t length)

@@ -55,24 +55,25 @@ bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wri
 {
 	if (!sim || !w)
 		return false;
+	const struct dv_trace *t = dv_sim_trace(sim);
 	char what[512], line[1024];
-	for (size_t i = 0; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
-		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
+	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
+		const struct dv_event *e = dv_trace_at(t, i);
+		const struct dv_loc *loc = dv_trace_get_loc(t, e->loc);
 		dv_event_describe(sim, ndis, e, what, sizeof what);
-		int n;
+		int len;
 		if (loc && loc->file)
-			n = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s:%" PRIu32 ": %s\n",
-			             e->cycle, dv_src_name((enum dv_src)e->src),
-			             base_name(loc->file), loc->line, what);
+			len = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s:%" PRIu32 ": %s\n",
+			               e->cycle, dv_src_name((enum dv_src)e->src),
+			               base_name(loc->file), loc->line, what);
 		else
-			n = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s\n", e->cycle,
-			             dv_src_name((enum dv_src)e->src), what);
-		if (n < 0)
+			len = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s\n", e->cycle,
+			               dv_src_name((enum dv_src)e->src), what);
+		if (len < 0)
 			return false;
-		w(ctx, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+		w(ctx, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
 	}
-	return !sim->trace.failed;
+	return !t->failed;
 }
 
 /* ---- JSON Lines ---------------------------------------------------------------------------- */
@@ -125,10 +126,11 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 {
 	if (!sim || !w)
 		return false;
+	const struct dv_trace *t = dv_sim_trace(sim);
 	char what[512], name[64], num[256];
-	for (size_t i = 0; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
-		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
+	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
+		const struct dv_event *e = dv_trace_at(t, i);
+		const struct dv_loc *loc = dv_trace_get_loc(t, e->loc);
 		snprintf(num, sizeof num,
 		         "{\"seq\":%zu,\"cycle\":%" PRIu64
 		         ",\"kind\":\"%s\",\"src\":\"%s\",\"chan\":",
@@ -163,20 +165,19 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 		dv_json_string(w, ctx, what);
 		put(w, ctx, "}\n");
 	}
-	return !sim->trace.failed;
+	return !t->failed;
 }
 
 /* ---- VCD --------------------------------------------------------------------------------------- */
 
-enum { SC_BUS, SC_DMA1, SC_DMA2, SC_NIC, SC_CPU, SC_COUNT };
-static const char *const scope_names[SC_COUNT] = { "bus", "dma1", "dma2", "nic", "cpu" };
-
+/* The signals in the order of their groups (bus, each 8237A with its channels, NIC, CPU). The
+ * header declares them in nested scopes named by the parts of their names (dma.ch1.addr is
+ * `addr` in dmaviz > dma > ch1), so a viewer finds each by its plain name. */
 struct sig {
 	uint16_t slot;
 	uint32_t index;
 	int bit;        /* -1: the whole value */
 	unsigned width; /* 1 = wire */
-	unsigned scope;
 	char name[32];
 	char id[4];
 	uint32_t value;
@@ -187,8 +188,8 @@ struct sigs {
 	unsigned n;
 };
 
-static void add(struct sigs *s, unsigned scope, enum dv_slot slot, uint32_t index, int bit,
-                unsigned width, const char *suffix)
+static void add(struct sigs *s, enum dv_slot slot, uint32_t index, int bit, unsigned width,
+                const char *suffix)
 {
 	if (s->n >= sizeof s->v / sizeof s->v[0])
 		return;
@@ -198,7 +199,6 @@ static void add(struct sigs *s, unsigned scope, enum dv_slot slot, uint32_t inde
 	g->index = index;
 	g->bit = bit;
 	g->width = width;
-	g->scope = scope;
 	char base[32];
 	dv_slot_name(slot, index, base, sizeof base);
 	snprintf(g->name, sizeof g->name, "%s%s", base, suffix ? suffix : "");
@@ -218,51 +218,50 @@ static void build_sigs(struct sigs *s)
 	s->n = 0;
 	for (int b = 0; b < 8; b++) {
 		snprintf(sfx, sizeof sfx, "%d", b);
-		add(s, SC_BUS, DV_SLOT_BUS_DREQ, 0, b, 1, sfx);
+		add(s, DV_SLOT_BUS_DREQ, 0, b, 1, sfx);
 	}
 	for (int b = 0; b < 8; b++) {
 		snprintf(sfx, sizeof sfx, "%d", b);
-		add(s, SC_BUS, DV_SLOT_BUS_DACK, 0, b, 1, sfx);
+		add(s, DV_SLOT_BUS_DACK, 0, b, 1, sfx);
 	}
-	add(s, SC_BUS, DV_SLOT_BUS_HLDA, 0, -1, 1, NULL);
-	add(s, SC_BUS, DV_SLOT_BUS_AEN, 0, -1, 1, NULL);
-	add(s, SC_BUS, DV_SLOT_BUS_MEMR, 0, -1, 1, NULL);
-	add(s, SC_BUS, DV_SLOT_BUS_MEMW, 0, -1, 1, NULL);
-	add(s, SC_BUS, DV_SLOT_BUS_IOR, 0, -1, 1, NULL);
-	add(s, SC_BUS, DV_SLOT_BUS_IOW, 0, -1, 1, NULL);
-	add(s, SC_BUS, DV_SLOT_BUS_TC, 0, -1, 1, NULL);
-	add(s, SC_BUS, DV_SLOT_BUS_OWNER, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_HLDA, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_AEN, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_MEMR, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_MEMW, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_IOR, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_IOW, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_TC, 0, -1, 1, NULL);
+	add(s, DV_SLOT_BUS_OWNER, 0, -1, 1, NULL);
 	for (int b = 0; b < 16; b++) {
 		snprintf(sfx, sizeof sfx, "%d", b);
-		add(s, SC_BUS, DV_SLOT_BUS_IRQ, 0, b, 1, sfx);
+		add(s, DV_SLOT_BUS_IRQ, 0, b, 1, sfx);
 	}
 	for (unsigned chip = 0; chip < 2; chip++) {
-		unsigned sc = chip ? SC_DMA2 : SC_DMA1;
-		add(s, sc, DV_SLOT_DMA_HRQ, chip, -1, 1, NULL);
-		add(s, sc, DV_SLOT_DMA_COMMAND, chip, -1, 8, NULL);
-		add(s, sc, DV_SLOT_DMA_STATUS, chip, -1, 8, NULL);
-		add(s, sc, DV_SLOT_DMA_REQUEST, chip, -1, 8, NULL);
-		add(s, sc, DV_SLOT_DMA_MASK, chip, -1, 8, NULL);
-		add(s, sc, DV_SLOT_DMA_FLIPFLOP, chip, -1, 8, NULL);
-		add(s, sc, DV_SLOT_DMA_ACTIVE, chip, -1, 8, NULL);
+		add(s, DV_SLOT_DMA_HRQ, chip, -1, 1, NULL);
+		add(s, DV_SLOT_DMA_COMMAND, chip, -1, 8, NULL);
+		add(s, DV_SLOT_DMA_STATUS, chip, -1, 8, NULL);
+		add(s, DV_SLOT_DMA_REQUEST, chip, -1, 8, NULL);
+		add(s, DV_SLOT_DMA_MASK, chip, -1, 8, NULL);
+		add(s, DV_SLOT_DMA_FLIPFLOP, chip, -1, 8, NULL);
+		add(s, DV_SLOT_DMA_ACTIVE, chip, -1, 8, NULL);
 		for (unsigned c = chip * 4; c < chip * 4 + 4; c++) {
-			add(s, sc, DV_SLOT_DMA_ADDR, c, -1, 16, NULL);
-			add(s, sc, DV_SLOT_DMA_COUNT, c, -1, 16, NULL);
-			add(s, sc, DV_SLOT_DMA_MODE, c, -1, 8, NULL);
-			add(s, sc, DV_SLOT_PAGE, c, -1, 8, NULL);
+			add(s, DV_SLOT_DMA_ADDR, c, -1, 16, NULL);
+			add(s, DV_SLOT_DMA_COUNT, c, -1, 16, NULL);
+			add(s, DV_SLOT_DMA_MODE, c, -1, 8, NULL);
+			add(s, DV_SLOT_PAGE, c, -1, 8, NULL);
 		}
 	}
-	add(s, SC_NIC, DV_SLOT_NIC_CMD, 0, -1, 8, NULL);
-	add(s, SC_NIC, DV_SLOT_NIC_ISR, 0, -1, 8, NULL);
-	add(s, SC_NIC, DV_SLOT_NIC_IMR, 0, -1, 8, NULL);
-	add(s, SC_NIC, DV_SLOT_NIC_STATUS, 0, -1, 8, NULL);
-	add(s, SC_NIC, DV_SLOT_NIC_IRQ_LEVEL, 0, -1, 1, NULL);
-	add(s, SC_NIC, DV_SLOT_NIC_TX_COUNT, 0, -1, 8, NULL);
-	add(s, SC_NIC, DV_SLOT_NIC_RX_COUNT, 0, -1, 8, NULL);
-	add(s, SC_CPU, DV_SLOT_CPU_IRQL, 0, -1, 8, NULL);
-	add(s, SC_CPU, DV_SLOT_CPU_IRR, 0, -1, 16, NULL);
-	add(s, SC_CPU, DV_SLOT_CPU_IN_SERVICE, 0, -1, 16, NULL);
-	add(s, SC_CPU, DV_SLOT_CPU_DPC_COUNT, 0, -1, 8, NULL);
+	add(s, DV_SLOT_NIC_CMD, 0, -1, 8, NULL);
+	add(s, DV_SLOT_NIC_ISR, 0, -1, 8, NULL);
+	add(s, DV_SLOT_NIC_IMR, 0, -1, 8, NULL);
+	add(s, DV_SLOT_NIC_STATUS, 0, -1, 8, NULL);
+	add(s, DV_SLOT_NIC_IRQ_LEVEL, 0, -1, 1, NULL);
+	add(s, DV_SLOT_NIC_TX_COUNT, 0, -1, 8, NULL);
+	add(s, DV_SLOT_NIC_RX_COUNT, 0, -1, 8, NULL);
+	add(s, DV_SLOT_CPU_IRQL, 0, -1, 8, NULL);
+	add(s, DV_SLOT_CPU_IRR, 0, -1, 16, NULL);
+	add(s, DV_SLOT_CPU_IN_SERVICE, 0, -1, 16, NULL);
+	add(s, DV_SLOT_CPU_DPC_COUNT, 0, -1, 8, NULL);
 }
 
 static uint32_t sig_value(const struct sig *g, uint32_t raw)
@@ -289,7 +288,139 @@ static void vcd_value(dv_write_fn w, void *ctx, const struct sig *g)
 	put(w, ctx, buf);
 }
 
-bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
+/* The scope of a signal: its name up to the last dot ("dma.ch1" of "dma.ch1.addr"). */
+static size_t scope_len(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot ? (size_t)(dot - name) : 0;
+}
+
+/* The first signal in the table whose name starts with the len bytes of prefix and a dot. */
+static unsigned first_under(const struct sigs *s, const char *prefix, size_t len)
+{
+	for (unsigned k = 0; k < s->n; k++)
+		if (!strncmp(s->v[k].name, prefix, len) && s->v[k].name[len] == '.')
+			return k;
+	return s->n;
+}
+
+/* Is signal a declared before b? Scopes keep the order in which the table first names them,
+ * at every level, so each scope is opened once (dma > ch0 and dma > ch1 together, though the
+ * table puts page.ch0 between them). */
+static bool declared_before(const struct sigs *s, unsigned a, unsigned b)
+{
+	const char *x = s->v[a].name, *y = s->v[b].name;
+	size_t lx = scope_len(x), ly = scope_len(y);
+	for (size_t i = 0;; i++) {
+		bool ex = i == lx || x[i] == '.', ey = i == ly || y[i] == '.';
+		if (ex && ey) {
+			unsigned fx = first_under(s, x, i), fy = first_under(s, y, i);
+			if (fx != fy)
+				return fx < fy;
+			if (i == lx || i == ly)
+				break;
+		} else if (ex != ey || x[i] != y[i]) {
+			/* Different names at this level: the one the table names first. */
+			size_t ex_end = i, ey_end = i;
+			while (ex_end < lx && x[ex_end] != '.')
+				ex_end++;
+			while (ey_end < ly && y[ey_end] != '.')
+				ey_end++;
+			return first_under(s, x, ex_end) < first_under(s, y, ey_end);
+		}
+	}
+	return lx != ly ? lx < ly : a < b;
+}
+
+/* The number of leading dotted parts that scopes a and b (each "x.y" or "") share. */
+static unsigned common_parts(const char *a, size_t la, const char *b, size_t lb)
+{
+	unsigned n = 0;
+	size_t i = 0;
+	for (;; i++) {
+		bool ea = i == la || a[i] == '.', eb = i == lb || b[i] == '.';
+		if (ea || eb) {
+			if (!(ea && eb))
+				return n;
+			if (i > 0)
+				n++;
+			if (i == la || i == lb)
+				return n;
+		} else if (a[i] != b[i]) {
+			return n;
+		}
+	}
+}
+
+static void put_scope_parts(dv_write_fn w, void *ctx, const char *name, size_t len, unsigned skip)
+{
+	char buf[80];
+	unsigned part = 0;
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		while (j < len && name[j] != '.')
+			j++;
+		if (part++ >= skip) {
+			snprintf(buf, sizeof buf, "$scope module %.*s $end\n", (int)(j - i),
+			         name + i);
+			put(w, ctx, buf);
+		}
+		i = j + 1;
+	}
+}
+
+static unsigned count_parts(const char *name, size_t len)
+{
+	unsigned n = len ? 1 : 0;
+	for (size_t i = 0; i < len; i++)
+		n += name[i] == '.';
+	return n;
+}
+
+static void put_var(dv_write_fn w, void *ctx, const struct sig *g)
+{
+	char buf[160];
+	const char *leaf = g->name + scope_len(g->name) + (strchr(g->name, '.') ? 1 : 0);
+	if (g->width == 1)
+		snprintf(buf, sizeof buf, "$var wire 1 %s %s $end\n", g->id, leaf);
+	else
+		snprintf(buf, sizeof buf, "$var reg %u %s %s [%u:0] $end\n", g->width, g->id, leaf,
+		         g->width - 1);
+	put(w, ctx, buf);
+}
+
+/* The header's scopes and variables: dmaviz, then a scope for each part of the names. */
+static void vcd_scopes(const struct sigs *s, bool wires_only, dv_write_fn w, void *ctx)
+{
+	unsigned order[128];
+	for (unsigned k = 0; k < s->n; k++) { /* insertion sort: at most 128 signals */
+		unsigned j = k;
+		for (; j > 0 && declared_before(s, k, order[j - 1]); j--)
+			order[j] = order[j - 1];
+		order[j] = k;
+	}
+	put(w, ctx, "$scope module dmaviz $end\n");
+	const char *open = "";
+	size_t open_len = 0;
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct sig *g = &s->v[order[i]];
+		if (wires_only && g->width != 1)
+			continue;
+		size_t len = scope_len(g->name);
+		unsigned keep = common_parts(open, open_len, g->name, len);
+		for (unsigned d = count_parts(open, open_len); d > keep; d--)
+			put(w, ctx, "$upscope $end\n");
+		put_scope_parts(w, ctx, g->name, len, keep);
+		open = g->name;
+		open_len = len;
+		put_var(w, ctx, g);
+	}
+	for (unsigned d = count_parts(open, open_len); d > 0; d--)
+		put(w, ctx, "$upscope $end\n");
+	put(w, ctx, "$upscope $end\n");
+}
+
+bool dv_export_vcd(const struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx)
 {
 	if (!sim || !w)
 		return false;
@@ -297,7 +428,7 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 	if (!s)
 		return false;
 	build_sigs(s);
-	const struct dv_trace *t = &sim->trace;
+	const struct dv_trace *t = dv_sim_trace(sim);
 	/* Which slots matter, so most events are skipped at once. */
 	bool used[DV_SLOT_COUNT] = { false };
 	for (unsigned k = 0; k < s->n; k++)
@@ -307,8 +438,8 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 	for (unsigned k = 0; k < s->n; k++)
 		s->v[k].value = sig_value(&s->v[k], dv_sim_get(sim, (enum dv_slot)s->v[k].slot,
 		                                               s->v[k].index));
-	for (size_t i = 0; i < t->len; i++) {
-		const struct dv_event *e = &t->ev[i];
+	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
 			continue;
 		for (unsigned k = 0; k < s->n; k++) {
@@ -324,40 +455,25 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 	put(w, ctx, "$comment dmaviz trace (docs/trace-formats.md): one bus cycle = 250 ns $end\n");
 	put(w, ctx, "$version dmaviz $end\n");
 	put(w, ctx, "$timescale 1 ns $end\n");
-	put(w, ctx, "$scope module dmaviz $end\n");
-	for (unsigned sc = 0; sc < SC_COUNT; sc++) {
-		snprintf(buf, sizeof buf, "$scope module %s $end\n", scope_names[sc]);
-		put(w, ctx, buf);
-		for (unsigned k = 0; k < s->n; k++) {
-			const struct sig *g = &s->v[k];
-			if (g->scope != sc)
-				continue;
-			if (g->width == 1)
-				snprintf(buf, sizeof buf, "$var wire 1 %s %s $end\n", g->id,
-				         g->name);
-			else
-				snprintf(buf, sizeof buf, "$var reg %u %s %s [%u:0] $end\n",
-				         g->width, g->id, g->name, g->width - 1);
-			put(w, ctx, buf);
-		}
-		put(w, ctx, "$upscope $end\n");
-	}
-	put(w, ctx, "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n");
+	vcd_scopes(s, wires_only, w, ctx);
+	put(w, ctx, "$enddefinitions $end\n#0\n$dumpvars\n");
 	for (unsigned k = 0; k < s->n; k++)
-		vcd_value(w, ctx, &s->v[k]);
+		if (!wires_only || s->v[k].width == 1)
+			vcd_value(w, ctx, &s->v[k]);
 	put(w, ctx, "$end\n");
 
 	/* Each event that changes a signal gets its own time: the start of its cycle, or one
 	 * nanosecond after the previous change, so pulses within a cycle show. */
 	uint64_t last = 0;
-	for (size_t i = 0; i < t->len; i++) {
-		const struct dv_event *e = &t->ev[i];
+	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
+		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
 			continue;
 		bool stamped = false;
 		for (unsigned k = 0; k < s->n; k++) {
 			struct sig *g = &s->v[k];
-			if (g->slot != e->slot || g->index != e->index)
+			if (g->slot != e->slot || g->index != e->index ||
+			    (wires_only && g->width != 1))
 				continue;
 			uint32_t v = sig_value(g, e->new_value);
 			if (v == g->value)
@@ -376,7 +492,9 @@ bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn w, void *ctx)
 		}
 	}
 	/* The end of the last cycle, so the final values have a width in a viewer. */
-	uint64_t end = t->len ? (t->ev[t->len - 1].cycle + 1) * DV_VCD_CYCLE_NS : DV_VCD_CYCLE_NS;
+	size_t len = dv_trace_len(t);
+	uint64_t end = len ? (dv_trace_at(t, len - 1)->cycle + 1) * DV_VCD_CYCLE_NS :
+	                     DV_VCD_CYCLE_NS;
 	if (end <= last)
 		end = last + 1;
 	snprintf(buf, sizeof buf, "#%" PRIu64 "\n", end);

@@ -43,6 +43,8 @@ bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wri
                     void *ctx);
 bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write,
                      void *ctx);
-bool dv_export_vcd(const struct dv_sim *sim, dv_write_fn write, void *ctx);
+/* The VCD declares each signal in nested scopes named by the parts of its name (bus.dack1 is
+ * dack1 in dmaviz > bus); wires_only leaves out every signal wider than one bit. */
+bool dv_export_vcd(const struct dv_sim *sim, bool wires_only, dv_write_fn write, void *ctx);
 
 #endif

@@ -3,43 +3,473 @@
 #include <string.h>
 
 #include "trace.h"
+#include "varint.h"
+
+/* ---- the block code ----------------------------------------------------------------------
+ *
+ * A block is DV_TRACE_BLOCK events coded one after another. Each event is predicted from the
+ * event a period P earlier in the block (P is part of the code): the same kind, slot, source,
+ * channel and location; its index, old and new values moved by as much as they moved over
+ * the period before (so counters, addresses and FIFO positions that step by one are
+ * predicted); its cycle as far after the event before it as the reference was after its
+ * own. A bus cycle of a transfer repeats the one before it in everything but the data byte,
+ * so a run of events costs a few bytes and a data byte its difference. P = 0 predicts a
+ * state change of slot 0 in the previous event's cycle, cause and channel.
+ *
+ *   0x00-0x7F  one event: the prediction with the fields whose bit is set replaced
+ *              (1 cycle, 2 index, 4 old, 8 new, 16 kind, 32 slot: a zigzag varint of the
+ *              difference each; 64 src, chan (a byte each) and loc (a varint))
+ *   0x80 n     n + 1 events exactly as predicted (n a varint)
+ *   0x81 p     P becomes p (a varint)
+ */
+
+enum { OP_RUN = 0x80, OP_PERIOD = 0x81 };
+enum { F_CYCLE = 1, F_INDEX = 2, F_OLD = 4, F_NEW = 8, F_KIND = 16, F_SLOT = 32, F_CAUSE = 64 };
+
+/* Periods worth trying at event i: the distances back to the last few events of its kind and
+ * slot (a chain through the block, by a small hash of the two). */
+#define CHAIN_BITS 10u
+#define CHAIN_TRIES 6u
+
+struct chains {
+	uint16_t head[1u << CHAIN_BITS]; /* position + 1, 0 = none */
+	uint16_t prev[DV_TRACE_BLOCK];
+};
+
+struct dv_trace_cache {
+	size_t block[DV_TRACE_CACHE]; /* SIZE_MAX: empty */
+	uint64_t used[DV_TRACE_CACHE];
+	uint64_t clock;
+	unsigned last;
+	struct chains chains; /* the encoder's table, here because it is large for a stack */
+	struct dv_event ev[DV_TRACE_CACHE][DV_TRACE_BLOCK];
+};
+
+/* The prediction of event i of a block from the events before it, with period p. */
+static struct dv_event predict(const struct dv_event *ev, size_t i, size_t p)
+{
+	struct dv_event e;
+	if (p == 0 || p > i) {
+		memset(&e, 0, sizeof e);
+		if (i > 0) {
+			e.cycle = ev[i - 1].cycle;
+			e.src = ev[i - 1].src;
+			e.chan = ev[i - 1].chan;
+			e.loc = ev[i - 1].loc;
+		}
+		return e;
+	}
+	const struct dv_event *r = &ev[i - p];
+	e = *r;
+	e.cycle = (i > 0 ? ev[i - 1].cycle : 0) + (r->cycle - (i > p ? r[-1].cycle : 0));
+	if (p <= i - p) {
+		const struct dv_event *r2 = &ev[i - 2 * p];
+		e.index = 2 * r->index - r2->index;
+		e.old_value = 2 * r->old_value - r2->old_value;
+		e.new_value = 2 * r->new_value - r2->new_value;
+	}
+	return e;
+}
+
+/* n events from i on as predicted (a run): predict() unrolled for the usual case, a period
+ * with two periods of history. */
+static void predict_run(struct dv_event *ev, size_t i, size_t n, size_t p)
+{
+	size_t k = i;
+	if (p > 0) {
+		for (; k < i + n && k / 2 >= p; k++) {
+			const struct dv_event *r = &ev[k - p], *r2 = &ev[k - 2 * p];
+			struct dv_event *e = &ev[k];
+			*e = *r;
+			e->cycle = ev[k - 1].cycle + (r->cycle - r[-1].cycle);
+			e->index = 2 * r->index - r2->index;
+			e->old_value = 2 * r->old_value - r2->old_value;
+			e->new_value = 2 * r->new_value - r2->new_value;
+		}
+	}
+	for (; k < i + n; k++)
+		ev[k] = predict(ev, k, p);
+}
+
+static bool same_event(const struct dv_event *a, const struct dv_event *b)
+{
+	return a->cycle == b->cycle && a->index == b->index && a->old_value == b->old_value &&
+	       a->new_value == b->new_value && a->kind == b->kind && a->slot == b->slot &&
+	       a->loc == b->loc && a->src == b->src && a->chan == b->chan;
+}
+
+/* How many events from i on period p predicts exactly. */
+static size_t run_length(const struct dv_event *ev, size_t n, size_t i, size_t p)
+{
+	size_t k = i;
+	while (k < n) {
+		struct dv_event e = predict(ev, k, p);
+		if (!same_event(&e, &ev[k]))
+			break;
+		k++;
+	}
+	return k - i;
+}
+
+/* The worst case of one event's code: an op byte, four 10-byte varints, two 3-byte ones, src,
+ * chan, a 3-byte loc, and a period change before it. */
+#define EVENT_CODE_MAX (1 + 4 * 10 + 2 * 3 + 2 + 3 + 1 + 10)
+
+static uint8_t *put_fix(uint8_t *o, const struct dv_event *pred, const struct dv_event *e)
+{
+	uint8_t *op = o++;
+	uint8_t f = 0;
+	if (e->cycle != pred->cycle) {
+		f |= F_CYCLE;
+		o = dv_varint_put(o, dv_zigzag(e->cycle - pred->cycle));
+	}
+	const uint32_t have[4] = { e->index, e->old_value, e->new_value, e->kind };
+	const uint32_t want[4] = { pred->index, pred->old_value, pred->new_value, pred->kind };
+	for (unsigned k = 0; k < 4; k++)
+		if (have[k] != want[k]) {
+			f |= (uint8_t)(F_INDEX << k);
+			o = dv_varint_put(
+			        o, dv_zigzag((uint64_t)(int64_t)(int32_t)(have[k] - want[k])));
+		}
+	if (e->slot != pred->slot) {
+		f |= F_SLOT;
+		o = dv_varint_put(o, dv_zigzag((uint64_t)(int64_t)(int16_t)(e->slot - pred->slot)));
+	}
+	if (e->src != pred->src || e->chan != pred->chan || e->loc != pred->loc) {
+		f |= F_CAUSE;
+		*o++ = e->src;
+		*o++ = e->chan;
+		o = dv_varint_put(o, e->loc);
+	}
+	*op = f;
+	return o;
+}
+
+static unsigned chain_key(const struct dv_event *e)
+{
+	return (e->kind * 131u + e->slot * 7u + e->src) & ((1u << CHAIN_BITS) - 1);
+}
+
+/* The period with the longest exact run from i (at least the current one's). */
+static size_t best_period(const struct dv_event *ev, size_t n, size_t i, const struct chains *c,
+                          size_t p, size_t *run)
+{
+	size_t best = p, best_run = *run;
+	unsigned tries = 0;
+	for (uint16_t j = c->head[chain_key(&ev[i])]; j && tries < CHAIN_TRIES;
+	     j = c->prev[j - 1], tries++) {
+		size_t q = i - (size_t)(j - 1);
+		if (q == best)
+			continue;
+		size_t r = run_length(ev, n, i, q);
+		if (r > best_run) {
+			best = q;
+			best_run = r;
+		}
+	}
+	*run = best_run;
+	return best;
+}
+
+/* Codes n events into o (room for n * EVENT_CODE_MAX bytes); returns the end. */
+static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, struct chains *c)
+{
+	memset(c->head, 0, sizeof c->head);
+	size_t p = 0;
+	size_t i = 0;
+	while (i < n) {
+		size_t run = run_length(ev, n, i, p);
+		if (run < 8) {
+			size_t q = best_period(ev, n, i, c, p, &run);
+			if (q != p) { /* only when it predicts more */
+				p = q;
+				*o++ = OP_PERIOD;
+				o = dv_varint_put(o, p);
+			}
+		}
+		size_t end = i + (run ? run : 1);
+		if (run > 1) { /* a single predicted event is the one byte 0x00 below */
+			*o++ = OP_RUN;
+			o = dv_varint_put(o, run - 1);
+		} else {
+			struct dv_event pred = predict(ev, i, p);
+			o = put_fix(o, &pred, &ev[i]);
+		}
+		for (; i < end; i++) {
+			unsigned k = chain_key(&ev[i]);
+			c->prev[i] = c->head[k];
+			c->head[k] = (uint16_t)(i + 1);
+		}
+	}
+	return o;
+}
+
+static const uint8_t *get_fix(const uint8_t *q, const uint8_t *end, uint8_t f, struct dv_event *e)
+{
+	uint64_t v;
+	if (f & F_CYCLE) {
+		if (!(q = dv_varint_get(q, end, &v)))
+			return NULL;
+		e->cycle += dv_unzigzag(v);
+	}
+	uint32_t *field[3] = { &e->index, &e->old_value, &e->new_value };
+	for (unsigned k = 0; k < 3; k++)
+		if (f & (F_INDEX << k)) {
+			if (!(q = dv_varint_get(q, end, &v)))
+				return NULL;
+			*field[k] += (uint32_t)dv_unzigzag(v);
+		}
+	if (f & F_KIND) {
+		if (!(q = dv_varint_get(q, end, &v)))
+			return NULL;
+		e->kind = (uint16_t)(e->kind + dv_unzigzag(v));
+	}
+	if (f & F_SLOT) {
+		if (!(q = dv_varint_get(q, end, &v)))
+			return NULL;
+		e->slot = (uint16_t)(e->slot + dv_unzigzag(v));
+	}
+	if (f & F_CAUSE) {
+		if (end - q < 2)
+			return NULL;
+		e->src = q[0];
+		e->chan = q[1];
+		if (!(q = dv_varint_get(q + 2, end, &v)))
+			return NULL;
+		e->loc = (uint16_t)v;
+	}
+	return q;
+}
+
+/* Decodes n events from [q, end) into ev; false when the code is damaged. */
+static bool decode_block(const uint8_t *q, const uint8_t *end, struct dv_event *ev, size_t n)
+{
+	size_t p = 0, i = 0;
+	uint64_t v;
+	while (i < n) {
+		if (q >= end)
+			return false;
+		uint8_t op = *q++;
+		if (op == OP_PERIOD || op == OP_RUN) {
+			if (!(q = dv_varint_get(q, end, &v)))
+				return false;
+			if (op == OP_PERIOD) {
+				if (v > n)
+					return false;
+				p = (size_t)v;
+				continue;
+			}
+			if (v >= n - i)
+				return false;
+			predict_run(ev, i, (size_t)v + 1, p);
+			i += (size_t)v + 1;
+		} else if (op < 0x80) {
+			ev[i] = predict(ev, i, p);
+			if (!(q = get_fix(q, end, op, &ev[i])))
+				return false;
+			i++;
+		} else {
+			return false;
+		}
+	}
+	return q == end;
+}
+
+/* ---- the trace ------------------------------------------------------------------------- */
 
 void dv_trace_init(struct dv_trace *t)
 {
 	memset(t, 0, sizeof *t);
+	t->pin = SIZE_MAX;
 }
 
 void dv_trace_finish(struct dv_trace *t)
 {
 	if (!t)
 		return;
-	free(t->ev);
+	free(t->bytes);
+	free(t->block_end);
+	free(t->tail);
+	free(t->cache);
 	for (size_t i = 1; i < t->nlocs; i++)
 		free((char *)t->locs[i].file);
 	free(t->locs);
 	memset(t, 0, sizeof *t);
+	t->pin = SIZE_MAX;
+}
+
+static size_t tail_first(const struct dv_trace *t)
+{
+	return t->nblocks * DV_TRACE_BLOCK;
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size, size_t first)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : first;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+static void cache_drop_from(struct dv_trace_cache *c, size_t b)
+{
+	for (unsigned k = 0; c && k < DV_TRACE_CACHE; k++)
+		if (c->block[k] != SIZE_MAX && c->block[k] >= b)
+			c->block[k] = SIZE_MAX;
+}
+
+/* Codes the tail's first block and keeps the rest of the tail. */
+static bool seal(struct dv_trace *t)
+{
+	if (!t->cache) {
+		t->cache = malloc(sizeof *t->cache);
+		if (!t->cache)
+			return false;
+		memset(t->cache, 0, offsetof(struct dv_trace_cache, ev));
+		for (unsigned k = 0; k < DV_TRACE_CACHE; k++)
+			t->cache->block[k] = SIZE_MAX;
+	}
+	if (!grow((void **)&t->bytes, &t->bytes_cap, t->nbytes + DV_TRACE_BLOCK * EVENT_CODE_MAX, 1,
+	          1u << 16) ||
+	    !grow((void **)&t->block_end, &t->blocks_cap, t->nblocks + 1, sizeof(size_t), 64))
+		return false;
+	uint8_t *end =
+	        encode_block(t->tail, DV_TRACE_BLOCK, t->bytes + t->nbytes, &t->cache->chains);
+	t->nbytes = (size_t)(end - t->bytes);
+	t->block_end[t->nblocks++] = t->nbytes;
+	size_t rest = t->len - tail_first(t);
+	memmove(t->tail, t->tail + DV_TRACE_BLOCK, rest * sizeof *t->tail);
+	return true;
 }
 
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 {
-	if (t->len == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 4096;
-		struct dv_event *n = realloc(t->ev, cap * sizeof *n);
-		if (!n) {
-			t->failed = true;
-			return false;
-		}
-		t->ev = n;
-		t->cap = cap;
+	size_t in_tail = t->len - tail_first(t);
+	if (in_tail >= DV_TRACE_BLOCK &&
+	    (t->pin == SIZE_MAX || t->pin >= tail_first(t) + DV_TRACE_BLOCK))
+		(void)seal(t); /* when memory runs out the tail only grows */
+	in_tail = t->len - tail_first(t);
+	if (!grow((void **)&t->tail, &t->tail_cap, in_tail + 1, sizeof *t->tail, DV_TRACE_BLOCK)) {
+		t->failed = true;
+		return false;
 	}
-	t->ev[t->len++] = *ev;
+	t->tail[in_tail] = *ev;
+	t->tail[in_tail].pad_ = 0;
+	t->len++;
 	return true;
+}
+
+/* Decodes block b into a cache slot; NULL when memory ran out or the code is damaged. */
+static const struct dv_event *block_events(const struct dv_trace *t, size_t b)
+{
+	struct dv_trace_cache *c = t->cache;
+	if (!c)
+		return NULL;
+	if (c->block[c->last] == b)
+		return c->ev[c->last];
+	unsigned victim = 0;
+	for (unsigned k = 0; k < DV_TRACE_CACHE; k++) {
+		if (c->block[k] == b) {
+			c->used[k] = ++c->clock;
+			c->last = k;
+			return c->ev[k];
+		}
+		if (c->used[k] < c->used[victim])
+			victim = k;
+	}
+	size_t start = b ? t->block_end[b - 1] : 0;
+	c->block[victim] = SIZE_MAX;
+	if (!decode_block(t->bytes + start, t->bytes + t->block_end[b], c->ev[victim],
+	                  DV_TRACE_BLOCK))
+		return NULL;
+	c->block[victim] = b;
+	c->used[victim] = ++c->clock;
+	c->last = victim;
+	return c->ev[victim];
 }
 
 void dv_trace_truncate(struct dv_trace *t, size_t n)
 {
-	if (n < t->len)
-		t->len = n;
+	if (n >= t->len)
+		return;
+	if (n < tail_first(t)) {
+		size_t b = n / DV_TRACE_BLOCK;
+		const struct dv_event *ev = block_events(t, b);
+		if (!ev || !grow((void **)&t->tail, &t->tail_cap, DV_TRACE_BLOCK, sizeof *t->tail,
+		                 DV_TRACE_BLOCK)) {
+			/* Cannot happen with a sound code; keep what is certain. */
+			b = n / DV_TRACE_BLOCK;
+			n = b * DV_TRACE_BLOCK;
+			t->failed = true;
+		} else {
+			memcpy(t->tail, ev, (n - b * DV_TRACE_BLOCK) * sizeof *ev);
+		}
+		t->nblocks = b;
+		t->nbytes = b ? t->block_end[b - 1] : 0;
+		cache_drop_from(t->cache, b);
+	}
+	t->len = n;
+}
+
+void dv_trace_pin(struct dv_trace *t, size_t i)
+{
+	t->pin = i;
+}
+
+void dv_trace_unpin(struct dv_trace *t)
+{
+	t->pin = SIZE_MAX;
+}
+
+bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value)
+{
+	if (i < tail_first(t) || i >= t->len)
+		return false;
+	t->tail[i - tail_first(t)].new_value = new_value;
+	return true;
+}
+
+size_t dv_trace_bytes(const struct dv_trace *t)
+{
+	return t->nbytes + t->nblocks * sizeof(size_t) + t->tail_cap * sizeof(struct dv_event);
+}
+
+_Static_assert(EVENT_CODE_MAX <= 64, "DV_TRACE_CODE_MAX holds a block's worst case");
+
+size_t dv_trace_nblocks(const struct dv_trace *t)
+{
+	return (t->len + DV_TRACE_BLOCK - 1) / DV_TRACE_BLOCK;
+}
+
+const uint8_t *dv_trace_block_code(const struct dv_trace *t, size_t b, uint8_t *buf, size_t *size)
+{
+	if (b < t->nblocks) {
+		size_t start = b ? t->block_end[b - 1] : 0;
+		*size = t->block_end[b] - start;
+		return t->bytes + start;
+	}
+	size_t first = b * DV_TRACE_BLOCK;
+	if (first >= t->len)
+		return NULL;
+	size_t n = t->len - first < DV_TRACE_BLOCK ? t->len - first : DV_TRACE_BLOCK;
+	struct chains *c = malloc(sizeof *c);
+	if (!c)
+		return NULL;
+	*size = (size_t)(encode_block(t->tail + (first - tail_first(t)), n, buf, c) - buf);
+	free(c);
+	return buf;
+}
+
+bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, size_t n)
+{
+	return n <= DV_TRACE_BLOCK && decode_block(p, p + size, ev, n);
 }
 
 size_t dv_trace_len(const struct dv_trace *t)
@@ -49,16 +479,13 @@ size_t dv_trace_len(const struct dv_trace *t)
 
 const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i)
 {
-	return t && i < t->len ? &t->ev[i] : NULL;
-}
-
-const struct dv_event *dv_trace_since(const struct dv_trace *t, size_t cursor, size_t *n)
-{
-	size_t len = dv_trace_len(t);
-	if (n)
-		*n = cursor < len ? len - cursor : 0;
-	/* The whole array even when cursor == len, so ev[k] for k < cursor stays readable. */
-	return t && t->ev && cursor <= len ? t->ev + cursor : NULL;
+	if (!t || i >= t->len)
+		return NULL;
+	size_t first = tail_first(t);
+	if (i >= first)
+		return &t->tail[i - first];
+	const struct dv_event *ev = block_events(t, i / DV_TRACE_BLOCK);
+	return ev ? &ev[i % DV_TRACE_BLOCK] : NULL;
 }
 
 uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line)
@@ -114,7 +541,9 @@ uint64_t dv_trace_hash(const struct dv_trace *t, size_t n)
 	if (n > t->len)
 		n = t->len;
 	for (size_t i = 0; i < n; i++) {
-		const struct dv_event *e = &t->ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
+		if (!e)
+			break;
 		h = fnv_u64(h, e->cycle, 8);
 		h = fnv_u64(h, e->index, 4);
 		h = fnv_u64(h, e->old_value, 4);

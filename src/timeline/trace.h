@@ -105,10 +105,27 @@ struct dv_loc {
 	uint32_t line;
 };
 
+/* The recording is kept compact (docs/trace-formats.md, "The in-memory recording"): events
+ * are sealed in blocks of DV_TRACE_BLOCK, each coded against the events before it in the
+ * block; the newest events (the tail, fewer than two blocks) stay decoded, so pushing and
+ * patching them is cheap. Readers see decoded events through dv_trace_at, which decodes a
+ * block into a small cache. */
+#define DV_TRACE_BLOCK 4096u
+#define DV_TRACE_CACHE 8u
+
+struct dv_trace_cache;
+
 struct dv_trace {
-	struct dv_event *ev;
-	size_t len, cap;
-	struct dv_loc *locs; /* locs[0] is "none" */
+	size_t len;     /* events recorded */
+	uint8_t *bytes; /* the sealed blocks' codes, one after another */
+	size_t nbytes, bytes_cap;
+	size_t *block_end; /* block_end[b]: where block b's code ends in bytes */
+	size_t nblocks, blocks_cap;
+	struct dv_event *tail; /* events [nblocks * DV_TRACE_BLOCK, len), decoded */
+	size_t tail_cap;
+	size_t pin;                   /* an event that must stay in the tail (SIZE_MAX: none) */
+	struct dv_trace_cache *cache; /* decoded sealed blocks (allocated at the first seal) */
+	struct dv_loc *locs;          /* locs[0] is "none" */
 	size_t nlocs, loc_cap;
 	bool failed; /* an allocation failed: events after it were dropped */
 };
@@ -118,19 +135,44 @@ void dv_trace_finish(struct dv_trace *t);
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
 /* Drops every event from n on. */
 void dv_trace_truncate(struct dv_trace *t, size_t n);
+/* Keeps event i decoded (in the tail) until dv_trace_unpin, so that dv_trace_patch can fill
+ * in a value known only later (a port read's, bus.c). */
+void dv_trace_pin(struct dv_trace *t, size_t i);
+void dv_trace_unpin(struct dv_trace *t);
+/* Sets event i's new_value; false when i is not in the tail. */
+bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value);
+/* Bytes the recording's events take now (codes, block index, tail), for benchmarks. */
+size_t dv_trace_bytes(const struct dv_trace *t);
+/* The block code itself, for a recording file (trace_io.c): block b's code (events
+ * [b * DV_TRACE_BLOCK, ...), the last block maybe short) in *size bytes: a sealed block's
+ * stored bytes, or the tail coded now into buf (room for DV_TRACE_CODE_MAX bytes); NULL when
+ * b is past the end or memory ran out. Decode checks a code of n events as it goes: false when
+ * it is damaged, cut short or has bytes left over. */
+#define DV_TRACE_CODE_MAX (DV_TRACE_BLOCK * 64u)
+size_t dv_trace_nblocks(const struct dv_trace *t);
+const uint8_t *dv_trace_block_code(const struct dv_trace *t, size_t b, uint8_t *buf, size_t *size);
+bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, size_t n);
 
-/* Reading a recording (front ends use these, not the fields): how many events it holds, the
- * event at index i (NULL past the end), and the events from a cursor on as an array whose
- * element k is event cursor + k, with their number in *n (NULL and 0 when there are none). A
- * pointer from these stays valid until the next push. */
+/* Reading a recording (front ends use these, not the fields): how many events it holds and
+ * the event at index i (NULL past the end). A pointer from dv_trace_at stays valid until the
+ * next push or truncate, and while dv_trace_at reads events of fewer than DV_TRACE_CACHE - 1
+ * other blocks (so a reader may hold a few at once; a long walk copies what it keeps).
+ * Readers walk positions with these; none holds the events as one array. */
 size_t dv_trace_len(const struct dv_trace *t);
 const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i);
-const struct dv_event *dv_trace_since(const struct dv_trace *t, size_t cursor, size_t *n);
 /* Interns file:line and returns its id (0 when file is NULL or memory ran out). */
 uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line);
 const struct dv_loc *dv_trace_get_loc(const struct dv_trace *t, uint16_t id);
 /* FNV-1a of the events [0, n) (fields, not padding) with their locations. */
 uint64_t dv_trace_hash(const struct dv_trace *t, size_t n);
+
+/* The trace section of a recording (trace_io.c; docs/trace-formats.md): save writes the location
+ * table and the events through put (false when put fails); load reads them from the n bytes at
+ * p into t (initialized here), every size checked against the bytes left. A false load leaves
+ * t empty and says why in err as "offset N: what". */
+bool dv_trace_save(const struct dv_trace *t, bool (*put)(void *ctx, const void *p, size_t n),
+                   void *ctx);
+bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, char *err, size_t errsz);
 
 const char *dv_note_text(enum dv_note note);
 const char *dv_note_id(enum dv_note note);

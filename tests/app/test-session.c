@@ -18,12 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "calls.h"
 #include "files.h"
 #include "keymap.h"
 #include "lecture.h"
 #include "progress.h"
+#include "recording.h"
 #include "session.h"
 #include "state.h"
 #include "../checkf.h"
@@ -264,7 +266,8 @@ static void check_call_order(struct dv_session *s, const char *name)
 				continue;
 			bool later = false;
 			for (size_t e = b->pos; e < tr->len && !later; e++)
-				later = tr->ev[e].kind == DV_EV_CALL && tr->ev[e].slot == c;
+				later = dv_trace_at(tr, e)->kind == DV_EV_CALL &&
+				        dv_trace_at(tr, e)->slot == c;
 			CHECK(later,
 			      "%s: %s:%u asks about %s, but the lesson makes no such call after the question",
 			      name, s->lesson->file, ask->line, cn);
@@ -272,7 +275,7 @@ static void check_call_order(struct dv_session *s, const char *name)
 		/* And the machine still has to move after the question: a prediction, not a recap. */
 		bool moves = false;
 		for (size_t e = b->pos; e < end && !moves; e++)
-			moves = tr->ev[e].kind != DV_EV_MARK;
+			moves = dv_trace_at(tr, e)->kind != DV_EV_MARK;
 		CHECK(moves, "%s: %s:%u asks after everything in its step has happened", name,
 		      s->lesson->file, ask->line);
 	}
@@ -802,6 +805,99 @@ static void test_failed_checks(void)
 	remove(path);
 }
 
+/* ---- recordings -------------------------------------------------------------------------------- */
+
+static char *source_of(void *ctx, const char *file, size_t *len)
+{
+	const struct dv_session *s = ctx;
+	return dv_view_read_source(file, s->view.source_root, len);
+}
+
+static bool put_file(void *ctx, const void *p, size_t n)
+{
+	return fwrite(p, 1, n, ctx) == n;
+}
+
+/* The lesson's session written as a recording to path. */
+static bool write_recording(struct dv_session *s, const char *lesson, const char *path)
+{
+	size_t len = 0;
+	char *text = dv_file_read(lesson, DV_LESSON_MAX_BYTES, &len);
+	struct dv_rec_meta m = { .version = "test",
+		                 .lesson_text = text,
+		                 .lesson_len = len,
+		                 .read_source = source_of,
+		                 .ctx = s };
+	FILE *f = fopen(path, "wb");
+	bool ok = text && f && dv_rec_write(s->run, &m, put_file, f);
+	ok = f && fclose(f) == 0 && ok;
+	free(text);
+	return ok;
+}
+
+/* A recording opens as the same session: the same beats, stops and failed checks, and every
+ * panel the same at every stop of the walk. */
+static void check_recording(const char *lesson, const char *name)
+{
+	char path[] = "/tmp/dmaviz-test-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		close(fd);
+	struct dv_session *a = open_lesson_opt(lesson, true), *b = NULL;
+	if (a && fd >= 0 && write_recording(a, lesson, path))
+		b = open_lesson_opt(path, true);
+	CHECK(b != NULL, "%s: the recording does not open", name);
+	if (b) {
+		CHECK(b->rec && a->nbeats == b->nbeats && a->nstops == b->nstops &&
+		              a->nfails == b->nfails && a->failed == b->failed,
+		      "%s: the recording's session differs (beats, stops or failed checks)", name);
+		for (size_t i = 0; i < a->nstops && i < b->nstops; i++)
+			CHECK(a->stops[i].pos == b->stops[i].pos &&
+			              a->stops[i].nb == b->stops[i].nb,
+			      "%s: stop %zu differs", name, i);
+		struct text ta = { 0 }, tb = { 0 };
+		size_t stop = 0;
+		do {
+			panels_text(a, &ta, true);
+			panels_text(b, &tb, true);
+			CHECK(ta.n == tb.n && !memcmp(ta.s, tb.s, ta.n),
+			      "%s: the panels differ at stop %zu:\n%s\n----\n%s", name, stop, ta.s,
+			      tb.s);
+			stop++;
+		} while (dv_session_move(a, DV_VCMD_NEXT) == DV_MOVE_OK &&
+		         dv_session_move(b, DV_VCMD_NEXT) == DV_MOVE_OK && ta.n == tb.n);
+		CHECK(!dv_session_command(b, "out 0x0A 0x05") && strstr(b->msg, "recording"),
+		      "%s: the sandbox ran a line on a recording", name);
+		free(ta.s);
+		free(tb.s);
+	}
+	dv_session_close(a);
+	dv_session_close(b);
+	remove(path);
+}
+
+static void test_recordings(void)
+{
+	size_t n = 0;
+	char **v = dv_lessons_list(lessons_dir, &n);
+	for (size_t i = 0; i < n; i++)
+		check_recording(v[i], strrchr(v[i], '/') ? strrchr(v[i], '/') + 1 : v[i]);
+	dv_lessons_list_free(v, n);
+	/* A broken recording: a message with the file and the offset. */
+	char path[] = "/tmp/dmaviz-test-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, DV_REC_MAGIC "\x01\x00\x00\x00META", 16) == 16,
+	      "cannot write %s", path);
+	if (fd >= 0)
+		close(fd);
+	char err[600];
+	struct dv_session *s = dv_session_open(path, NULL, err, sizeof err);
+	CHECK(!s && strstr(err, path) && strstr(err, "offset 12"), "a cut recording opens: %s",
+	      err);
+	dv_session_close(s);
+	remove(path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -823,6 +919,7 @@ int main(int argc, char **argv)
 		{ "key table", test_keymap },
 		{ "size limit", test_too_large },
 		{ "failed checks", test_failed_checks },
+		{ "recordings open as their lessons", test_recordings },
 	};
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	printf("1..%d\n", n);

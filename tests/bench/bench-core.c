@@ -5,7 +5,9 @@
  *      DMA cycles (transfers) and ticks per second of wall time.
  *   2. What the recording costs: events, and bytes of trace + keyframes + memory pages per
  *      event.
- *   3. Seek latency: one cursor seeks to 1000 events picked by a fixed-seed PRNG.
+ *   3. Reading it back: events per second through dv_trace_at.
+ *   4. Seek latency: one cursor seeks to 1000 events picked by a fixed-seed PRNG, to the
+ *      events farthest from a keyframe, and steps back one bus cycle at 1000 places.
  *
  * The wall clock (clock_gettime) is read here only; the core never reads it.
  * Exit status 1 only when the transfer did not reach terminal count.
@@ -14,14 +16,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench.h"
 #include "sim.h"
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static uint64_t bench_rng = 0xbe7c4;
 
@@ -31,6 +27,27 @@ static uint64_t bench_random(void)
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
 	return x ^ (x >> 31);
+}
+
+/* The position just past the last event of the bus cycle that event i belongs to. */
+static size_t cycle_end_after(const struct dv_trace *t, size_t i)
+{
+	uint64_t cyc = dv_trace_at(t, i)->cycle;
+	while (i < dv_trace_len(t) && dv_trace_at(t, i)->cycle == cyc)
+		i++;
+	return i;
+}
+
+/* The end of the bus cycle before the one that ends at end. */
+static size_t cycle_end_before(const struct dv_trace *t, size_t end)
+{
+	if (end == 0)
+		return 0;
+	uint64_t cyc = dv_trace_at(t, end - 1)->cycle;
+	size_t i = end - 1;
+	while (i > 0 && dv_trace_at(t, i - 1)->cycle == cyc)
+		i--;
+	return i;
 }
 
 int main(void)
@@ -65,13 +82,15 @@ int main(void)
 
 	size_t xfers = 0, state_events = 0;
 	for (size_t i = 0; i < sim->trace.len; i++) {
-		xfers += sim->trace.ev[i].kind == DV_EV_XFER;
-		state_events += sim->trace.ev[i].kind == DV_EV_STATE;
+		xfers += dv_trace_at(&sim->trace, i)->kind == DV_EV_XFER;
+		state_events += dv_trace_at(&sim->trace, i)->kind == DV_EV_STATE;
 	}
 	double secs = t1 - t0 > 0 ? t1 - t0 : 1e-9;
 	size_t events = sim->trace.len;
-	size_t trace_bytes = sim->trace.cap * sizeof(struct dv_event);
-	size_t kf_bytes = sim->nkf * sizeof(struct dv_state);
+	size_t trace_bytes = dv_trace_bytes(&sim->trace);
+	size_t kf_bytes = 0;
+	for (size_t k = 0; k < sim->nkf; k++)
+		kf_bytes += sim->kf[k].size;
 	size_t pages = sim->pool.count > 0 ? sim->pool.count - 1 : 0;
 	size_t page_bytes = pages * DV_PAGE_SIZE;
 	size_t total = trace_bytes + kf_bytes + page_bytes;
@@ -96,24 +115,41 @@ int main(void)
 	printf("pool-bytes: %zu\n", page_bytes);
 	printf("recording-bytes: %zu\n", total);
 	printf("bytes-per-event: %.2f\n", events ? (double)total / (double)events : 0.0);
+	printf("bytes-per-dma-cycle: %.2f\n", xfers ? (double)total / (double)xfers : 0.0);
 
-	/* Seek latency: one cursor, 1000 targets from a fixed-seed PRNG. */
+	/* Reading the recording back: every event through dv_trace_at, blocks decoded in turn. */
+	double r0 = now_seconds();
+	uint64_t sum_cycles = 0;
+	for (size_t i = 0; i < events; i++)
+		sum_cycles += dv_trace_at(&sim->trace, i)->cycle;
+	double rsecs = now_seconds() - r0;
+	printf("read-events-per-second: %.0f (checksum %llu)\n",
+	       (double)events / (rsecs > 0 ? rsecs : 1e-9),
+	       (unsigned long long)(sum_cycles & 0xFFFF));
+
+	/* Seek latency: one cursor, 1000 targets from a fixed-seed PRNG; then the seeks farthest
+	 * from a keyframe (half way between two), from the other end of the recording; then a
+	 * step back at bus-cycle granularity (from the end of a bus cycle to the end of the one
+	 * before) at 1000 random cycles. Wall time, and the thread's CPU time, which other
+	 * processes on a shared machine do not inflate. */
 	struct dv_cursor c;
 	dv_cursor_init(&c, sim);
-	double sum = 0, worst = 0;
-	const unsigned nseeks = 1000;
-	for (unsigned i = 0; i < nseeks; i++) {
-		size_t to = (size_t)(bench_random() % (events + 1));
-		double s0 = now_seconds();
-		dv_cursor_seek(&c, to);
-		double dt = (now_seconds() - s0) * 1e6;
-		sum += dt;
-		if (dt > worst)
-			worst = dt;
+	struct seek_stats random_seeks = { 0 }, far_seeks = { 0 }, steps_back = { 0 };
+	for (unsigned i = 0; i < 1000; i++)
+		timed_seek(&c, (size_t)(bench_random() % (events + 1)), &random_seeks);
+	for (size_t k = 0; k + 1 < sim->nkf; k++) {
+		dv_cursor_seek(&c, k % 2 ? 0 : events);
+		timed_seek(&c, (sim->kf[k].event + sim->kf[k + 1].event) / 2, &far_seeks);
 	}
-	printf("seeks: %u\n", nseeks);
-	printf("seek-mean-us: %.1f\n", sum / nseeks);
-	printf("seek-max-us: %.1f\n", worst);
+	for (unsigned i = 0; i < 1000; i++) {
+		size_t end = cycle_end_after(&sim->trace, (size_t)(bench_random() % events));
+		size_t before = cycle_end_before(&sim->trace, end);
+		dv_cursor_seek(&c, end);
+		timed_seek(&c, before, &steps_back);
+	}
+	print_seeks("seek", &random_seeks);
+	print_seeks("seek-far-from-keyframes", &far_seeks);
+	print_seeks("step-back-bus-cycle", &steps_back);
 	dv_cursor_finish(&c);
 
 	dv_sim_destroy(sim);

@@ -54,7 +54,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 struct exported {
-	struct dv_outbuf text, jsonl, vcd;
+	struct dv_outbuf text, jsonl, vcd, wires;
 	unsigned nic_channel;
 	size_t events;
 };
@@ -93,8 +93,10 @@ static bool export_lesson(const char *path, struct exported *x)
 	      "text export failed");
 	CHECK(dv_export_jsonl(sim, dv_run_ndis(run), dv_outbuf_write, &x->jsonl),
 	      "jsonl export failed");
-	CHECK(dv_export_vcd(sim, dv_outbuf_write, &x->vcd), "vcd export failed");
-	CHECK(!x->text.failed && !x->jsonl.failed && !x->vcd.failed, "out of memory");
+	CHECK(dv_export_vcd(sim, false, dv_outbuf_write, &x->vcd), "vcd export failed");
+	CHECK(dv_export_vcd(sim, true, dv_outbuf_write, &x->wires), "vcd --wires export failed");
+	CHECK(!x->text.failed && !x->jsonl.failed && !x->vcd.failed && !x->wires.failed,
+	      "out of memory");
 	dv_run_destroy(run);
 	dv_lesson_free(L);
 	return true;
@@ -105,6 +107,7 @@ static void exported_free(struct exported *x)
 	dv_outbuf_free(&x->text);
 	dv_outbuf_free(&x->jsonl);
 	dv_outbuf_free(&x->vcd);
+	dv_outbuf_free(&x->wires);
 }
 
 static size_t count_lines(const struct dv_outbuf *b)
@@ -367,7 +370,7 @@ static void check_jsonl(const struct dv_outbuf *b, size_t events)
 
 struct vcd {
 	char id[MAX_VARS][16];
-	char name[MAX_VARS][64];
+	char name[MAX_VARS][200];
 	unsigned width[MAX_VARS];
 	bool dumped[MAX_VARS];
 	unsigned nvars;
@@ -426,12 +429,16 @@ static int value_change(struct vcd *v, const char **s, const char *tok, unsigned
 	return -1;
 }
 
-static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
+static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel, bool wires_only)
 {
 	struct vcd *v = calloc(1, sizeof *v);
 	const char *s = b->data ? b->data : "";
 	char tok[128];
 	int depth = 0, max_depth = 0;
+	/* The open scopes below dmaviz as a dotted path, and every path opened so far: a scope
+	 * opened twice would show twice in a viewer. */
+	char path[128] = "", opened[64][128];
+	unsigned nopened = 0;
 	bool timescale = false, enddefs = false, dumpvars = false;
 	char dack_name[32];
 	snprintf(dack_name, sizeof dack_name, "bus.dack%u", nic_channel);
@@ -445,9 +452,20 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 			max_depth = depth > max_depth ? depth : max_depth;
 			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"),
 			      "vcd: $scope without $end");
+			CHECK(depth > 1 || !strcmp(name, "dmaviz"), "vcd: top scope %s", name);
+			CHECK(!strchr(name, '.'), "vcd: scope name %s has a dot", name);
+			if (depth > 1 && strlen(path) + strlen(name) + 2 < sizeof path)
+				snprintf(path + strlen(path), sizeof path - strlen(path), "%s%s",
+				         *path ? "." : "", name);
+			for (unsigned k = 0; depth > 1 && k < nopened; k++)
+				CHECK(strcmp(opened[k], path), "vcd: scope %s opened twice", path);
+			if (depth > 1 && nopened < 64)
+				snprintf(opened[nopened++], sizeof opened[0], "%s", path);
 		} else if (!strcmp(tok, "$upscope")) {
 			depth--;
 			CHECK(depth >= 0, "vcd: $upscope without $scope");
+			char *dot = strrchr(path, '.');
+			*(dot ? dot : path) = '\0';
 			CHECK(token(&s, tok, sizeof tok) && !strcmp(tok, "$end"),
 			      "vcd: $upscope without $end");
 		} else if (!strcmp(tok, "$var")) {
@@ -457,6 +475,7 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 			CHECK(ok && (!strcmp(type, "wire") || !strcmp(type, "reg")),
 			      "vcd: bad $var");
 			CHECK(depth >= 2, "vcd: $var %s outside a sub-scope", name);
+			CHECK(!strchr(name, '.'), "vcd: $var %s is not a plain name", name);
 			CHECK(find_id(v, id) < 0, "vcd: id %s declared twice", id);
 			for (const char *c = id; *c; c++)
 				CHECK(*c >= '!' && *c <= '~', "vcd: id of %s is not printable",
@@ -465,7 +484,7 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 				; /* [msb:lsb] */
 			if (ok && v->nvars < MAX_VARS) {
 				snprintf(v->id[v->nvars], sizeof v->id[0], "%s", id);
-				snprintf(v->name[v->nvars], sizeof v->name[0], "%s", name);
+				snprintf(v->name[v->nvars], sizeof v->name[0], "%s.%s", path, name);
 				v->width[v->nvars] = (unsigned)atoi(width);
 				v->nvars++;
 			}
@@ -494,14 +513,17 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 	CHECK(timescale, "vcd: no $timescale");
 	CHECK(enddefs, "vcd: no $enddefinitions");
 	CHECK(depth == 0, "vcd: $scope and $upscope do not balance (%d)", depth);
-	CHECK(max_depth == 2, "vcd: scopes nest %d deep, expected dmaviz and its sub-scopes",
-	      max_depth);
-	CHECK(v->nvars >= 40, "vcd: only %u vars", v->nvars);
+	CHECK(max_depth >= 2 && max_depth <= 3,
+	      "vcd: scopes nest %d deep, expected dmaviz, a device and a channel", max_depth);
+	CHECK(v->nvars >= (wires_only ? 30u : 40u), "vcd: only %u vars", v->nvars);
+	for (unsigned k = 0; wires_only && k < v->nvars; k++)
+		CHECK(v->width[k] == 1, "vcd --wires: %s is %u bits wide", v->name[k], v->width[k]);
 	int dack = -1;
 	for (unsigned k = 0; k < v->nvars; k++)
 		if (!strcmp(v->name[k], dack_name))
 			dack = (int)k;
 	CHECK(dack >= 0, "vcd: no %s", dack_name);
+	/* The wires first: --wires keeps those alone. */
 	static const char *const must[] = {
 		"bus.hlda",    "bus.aen",      "bus.memr",      "bus.memw",      "bus.ior",
 		"bus.iow",     "bus.tc",       "bus.dreq0",     "bus.dreq7",     "bus.irq5",
@@ -509,7 +531,8 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel)
 		"dma1.status", "dma1.mask",    "dma1.flipflop", "dma.ch5.count", "nic.cmd",
 		"nic.isr",     "nic.imr",      "cpu.irql"
 	};
-	for (size_t m = 0; m < sizeof must / sizeof must[0]; m++) {
+	size_t nmust = wires_only ? 11 : sizeof must / sizeof must[0];
+	for (size_t m = 0; m < nmust; m++) {
 		bool found = false;
 		for (unsigned k = 0; k < v->nvars; k++)
 			found |= !strcmp(v->name[k], must[m]);
@@ -585,7 +608,8 @@ int main(int argc, char **argv)
 	CHECK(count_lines(&a.text) == a.events, "text: %zu lines for %zu events",
 	      count_lines(&a.text), a.events);
 	check_jsonl(&a.jsonl, a.events);
-	check_vcd(&a.vcd, a.nic_channel);
+	check_vcd(&a.vcd, a.nic_channel, false);
+	check_vcd(&a.wires, a.nic_channel, true);
 
 	/* JSON string escaping: a source file name with a quote, a backslash and a tab. */
 	struct dv_sim *sim = dv_sim_create(NULL);

@@ -231,15 +231,15 @@ static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct 
 	/* Event cycles never decrease and never pass the machine's cycle. */
 	if (ck->checked > sim->trace.len)
 		ck->checked = sim->trace.len;
-	uint64_t prev = ck->checked ? sim->trace.ev[ck->checked - 1].cycle : 0;
+	uint64_t prev = ck->checked ? dv_trace_at(&sim->trace, ck->checked - 1)->cycle : 0;
 	for (size_t i = ck->checked; i < sim->trace.len; i++) {
-		uint64_t cyc = sim->trace.ev[i].cycle;
+		uint64_t cyc = dv_trace_at(&sim->trace, i)->cycle;
 		if (cyc < prev)
 			fail("an event's cycle is lower than the one before it", op);
 		prev = cyc;
 	}
 	ck->checked = sim->trace.len;
-	if (sim->trace.len && sim->trace.ev[sim->trace.len - 1].cycle > st->cycle)
+	if (sim->trace.len && dv_trace_at(&sim->trace, sim->trace.len - 1)->cycle > st->cycle)
 		fail("an event has a cycle greater than st.cycle", op);
 	if (sim->nkf == 0 || sim->kf[0].event != 0)
 		fail("keyframe 0 is missing", op);
@@ -257,12 +257,16 @@ static NOINLINE void check_refcounts(struct dv_sim *sim, const struct dv_cursor 
 	uint32_t *refs = calloc(n, sizeof *refs);
 	if (!refs)
 		abort();
+	static struct dv_state unpacked;
 	for (size_t k = 0; k < sim->nkf + 1 + ncursors; k++) {
-		const struct dv_state *s;
+		const struct dv_state *s = NULL;
 		if (k == 0)
 			s = &sim->st;
+		else if (k <= sim->nkf &&
+		         dv_keyframe_unpack(sim->kf[k - 1].packed, sim->kf[k - 1].size, &unpacked))
+			s = &unpacked;
 		else if (k <= sim->nkf)
-			s = sim->kf[k - 1].state;
+			fail("a keyframe does not unpack", 0);
 		else
 			s = &cursors[k - 1 - sim->nkf]->st;
 		for (uint32_t i = 0; i < DV_MEM_PAGES; i++) {
@@ -293,7 +297,7 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 	dv_config_default(&cfg);
 	uint8_t c0 = u8(&r);
 	cfg.coherent = c0 & 1;
-	/* 128, 512, 2048 or 8192 state events: a keyframe copies the whole state (40 KiB), so
+	/* 128, 512, 2048 or 8192 state events: a keyframe packs the whole state (40 KiB unpacked), so
 	 * fewer than MAX_EVENTS / 128 per run; the last means keyframe 0 only. */
 	cfg.keyframe_every = 128u << 2 * ((c0 >> 1) & 3);
 	cfg.mem_size = (c0 & 8) ? DV_MEM_MAX : (c0 & 16) ? (1u << 20) : (16u << 20);
@@ -492,8 +496,8 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 }
 
 /* Called by libFuzzer only (not by replay-main.c). Every input allocates and frees a few MiB
- * (keyframes of 40 KiB, a trace of up to 128 KiB, pages); glibc would give the freed top of
- * the heap back to the kernel and map large blocks afresh each time, and page faults were a
+ * (packed keyframes, a trace of up to 128 KiB, pages); glibc would give the freed top of the
+ * heap back to the kernel and map large blocks afresh each time, and page faults were a
  * fifth of the fuzzer's time. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 	uint64_t h = 0xcbf29ce484222325ull;
 	char line[512], what[400];
 	for (size_t i = from; i < sim->trace.len && out; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
 		h = mix(h, e->cycle);
 		h = mix(h, (uint64_t)e->kind << 48 | (uint64_t)e->slot << 32 | e->index);

@@ -268,12 +268,13 @@ static void send_moments(size_t *byte, size_t *frame)
 	if (!ss)
 		return;
 	const struct dv_trace *tr = dv_sim_trace(ss->view.sim);
-	const struct dv_event *ev = dv_trace_since(tr, 0, NULL);
+	const struct dv_trace *evt = tr;
 	for (size_t p = 0; p < dv_trace_len(tr); p++) {
-		if (ev[p].kind == DV_EV_XFER && *byte == SIZE_MAX)
+		if (dv_trace_at(evt, p)->kind == DV_EV_XFER && *byte == SIZE_MAX)
 			*byte = p;
-		if (ev[p].kind == DV_EV_STATE && ev[p].slot == DV_SLOT_PEER_RX_COUNT &&
-		    ev[p].new_value >= 1 && *frame == SIZE_MAX)
+		if (dv_trace_at(evt, p)->kind == DV_EV_STATE &&
+		    dv_trace_at(evt, p)->slot == DV_SLOT_PEER_RX_COUNT &&
+		    dv_trace_at(evt, p)->new_value >= 1 && *frame == SIZE_MAX)
 			*frame = p;
 	}
 	dv_session_close(ss);

@@ -228,8 +228,9 @@ static void test_dma_call_words(void)
 static const struct dv_event *find_event(size_t from, enum dv_ev_kind kind, unsigned slot)
 {
 	for (size_t i = from; i < sim->trace.len; i++)
-		if (sim->trace.ev[i].kind == kind && sim->trace.ev[i].slot == slot)
-			return &sim->trace.ev[i];
+		if (dv_trace_at(&sim->trace, i)->kind == kind &&
+		    dv_trace_at(&sim->trace, i)->slot == slot)
+			return dv_trace_at(&sim->trace, i);
 	return NULL;
 }
 

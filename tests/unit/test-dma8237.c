@@ -109,24 +109,32 @@ static size_t n_xfer(const struct dv_sim *sim, size_t from, int ch)
 {
 	size_t n = 0;
 	for (size_t i = from; i < sim->trace.len; i++)
-		n += is_xfer(&sim->trace.ev[i], ch);
+		n += is_xfer(dv_trace_at(&sim->trace, i), ch);
 	return n;
 }
 
-/* The k-th (0-based) transfer event on channel ch (-1: any) after from; NULL if none. */
-static const struct dv_event *nth_xfer(const struct dv_sim *sim, size_t from, int ch, size_t k)
+/* The position of the k-th (0-based) transfer event on channel ch (-1: any) after from; the
+ * trace's length if none. */
+static size_t nth_xfer_at(const struct dv_sim *sim, size_t from, int ch, size_t k)
 {
 	for (size_t i = from; i < sim->trace.len; i++)
-		if (is_xfer(&sim->trace.ev[i], ch) && k-- == 0)
-			return &sim->trace.ev[i];
-	return NULL;
+		if (is_xfer(dv_trace_at(&sim->trace, i), ch) && k-- == 0)
+			return i;
+	return sim->trace.len;
+}
+
+/* That event itself; NULL if none. */
+static const struct dv_event *nth_xfer(const struct dv_sim *sim, size_t from, int ch, size_t k)
+{
+	return dv_trace_at(&sim->trace, nth_xfer_at(sim, from, ch, k));
 }
 
 static size_t n_note(const struct dv_sim *sim, size_t from, enum dv_note note)
 {
 	size_t n = 0;
 	for (size_t i = from; i < sim->trace.len; i++)
-		n += sim->trace.ev[i].kind == DV_EV_NOTE && sim->trace.ev[i].slot == note;
+		n += dv_trace_at(&sim->trace, i)->kind == DV_EV_NOTE &&
+		     dv_trace_at(&sim->trace, i)->slot == note;
 	return n;
 }
 
@@ -135,7 +143,7 @@ static size_t n_set(const struct dv_sim *sim, size_t from, enum dv_slot slot, ui
 {
 	size_t n = 0;
 	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		n += e->kind == DV_EV_STATE && e->slot == slot && e->new_value == value;
 	}
 	return n;
@@ -236,14 +244,15 @@ static void test_count_is_n_minus_1(void)
 	/* The TC pulse came with the 64th transfer, not before and not after. */
 	size_t tc_at = 0, last_xfer = 0;
 	for (size_t i = mark; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind == DV_EV_STATE && e->slot == DV_SLOT_BUS_TC && e->new_value == 1)
 			tc_at = i;
 		if (is_xfer(e, 2))
 			last_xfer = i;
 	}
 	CHECK(tc_at > last_xfer);
-	CHECK_EQ(sim->trace.ev[tc_at].cycle, sim->trace.ev[last_xfer].cycle);
+	CHECK_EQ(dv_trace_at(&sim->trace, tc_at)->cycle,
+	         dv_trace_at(&sim->trace, last_xfer)->cycle);
 	CHECK(mem_all(sim, 0x35000, 64, 0xFF));
 	CHECK_EQ(mem(sim, 0x34FFF), 0x11);
 	CHECK_EQ(mem(sim, 0x35040), 0x22);
@@ -727,10 +736,10 @@ static void test_single_mode(void)
 		}
 		CHECK(b->cycle >= a->cycle + 2);
 		/* In order: HLDA falls, the CPU gets a cycle, HLDA rises again. */
-		size_t ia = (size_t)(a - sim->trace.ev), ib = (size_t)(b - sim->trace.ev);
+		size_t ia = nth_xfer_at(sim, mark, 2, k), ib = nth_xfer_at(sim, mark, 2, k + 1);
 		int step = 0;
 		for (size_t i = ia; i < ib; i++) {
-			const struct dv_event *e = &sim->trace.ev[i];
+			const struct dv_event *e = dv_trace_at(&sim->trace, i);
 			if (e->kind != DV_EV_STATE)
 				continue;
 			if (step == 0 && e->slot == DV_SLOT_BUS_HLDA && e->new_value == 0)
@@ -1249,7 +1258,7 @@ static void test_mem_to_mem(void)
 	CHECK_EQ(n_note(sim, mark, DV_NOTE_MEM2MEM), 1);
 	size_t m2m = 0;
 	for (size_t i = mark; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind == DV_EV_XFER) {
 			CHECK_EQ(e->old_value & 0xFF, DV_XFER_MEM_TO_MEM);
 			m2m++;
@@ -1320,9 +1329,9 @@ static void test_write_only_reads(void)
 		CHECK_EQ(dv_sim_in(sim, wo[i]), 0xFF);
 		CHECK_EQ(n_note(sim, mark, DV_NOTE_READ_WRITE_ONLY), 1);
 		size_t j = mark;
-		while (j < sim->trace.len && sim->trace.ev[j].kind != DV_EV_NOTE)
+		while (j < sim->trace.len && dv_trace_at(&sim->trace, j)->kind != DV_EV_NOTE)
 			j++;
-		CHECK(j < sim->trace.len && sim->trace.ev[j].index == wo[i]);
+		CHECK(j < sim->trace.len && dv_trace_at(&sim->trace, j)->index == wo[i]);
 		CHECK(memcmp(before, sim->st.dma, sizeof before) == 0);
 	}
 	CHECK_EQ(sim->st.dma[0].flipflop, 1);

@@ -86,8 +86,9 @@ static void test_marks(void)
 	uint32_t lines[8];
 	unsigned n = 0;
 	for (size_t i = 0; i < t->len && n < 8; i++)
-		if (t->ev[i].kind == DV_EV_MARK && t->ev[i].slot == DV_MARK_STMT)
-			lines[n++] = t->ev[i].index;
+		if (dv_trace_at(t, i)->kind == DV_EV_MARK &&
+		    dv_trace_at(t, i)->slot == DV_MARK_STMT)
+			lines[n++] = dv_trace_at(t, i)->index;
 	CHECK_EQ(n, 3);
 	CHECK(n == 3 && lines[0] == 1 && lines[1] == 3 && lines[2] == 4);
 	run_free(&x);
@@ -217,7 +218,62 @@ static void test_peer_and_prompt(void)
 	run_free(&x);
 }
 
+/* ---- long runs: 10,000 frames each way, a budget in cycles --------------------------------- */
+
+/* The first failure's text, or "" when the run has none. */
+static const char *first_fail(struct run *x)
+{
+	const struct dv_msg *m = x->r ? msg_of(x->r, DV_MSG_FAIL) : NULL;
+	return m ? m->text : "";
+}
+
+static void test_frame_bounds(void)
+{
+	struct run x;
+	/* A run may ask for 10,000 packets (the first goes now, the rest as each completes: no
+	 * tick here, so the trace stays small); one more is refused at its line. */
+	run_text(&x, "driver reference\ndriver init\ndriver send 60 count=10000\n"
+	             "expect tx.sent == 1\ndriver send 60\n");
+	CHECK(strstr(first_fail(&x), "t.lesson:5: driver send: at most 10000 packets per run "
+	                             "(this would make 10001)"));
+	CHECK_EQ(dv_msgs_count(dv_run_msgs(x.r), DV_MSG_FAIL), 1);
+	run_free(&x);
+	run_text(&x, "peer send 60 count=10000\nexpect peer.txq.count == 8\npeer send 60\n");
+	CHECK(strstr(first_fail(&x), "t.lesson:3: peer send: at most 10000 frames per run"));
+	CHECK_EQ(dv_msgs_count(dv_run_msgs(x.r), DV_MSG_FAIL), 1);
+	run_free(&x);
+	/* More than a statement may ask for does not parse, with the line. */
+	CHECK(!run_text(&x, "peer send 60 count=10001\n") && !x.L && x.m.n &&
+	      strstr(x.m.v[0].text, "t.lesson:1:"));
+	run_free(&x);
+	CHECK(!run_text(&x, "driver reference\ndriver send 60 count=10001\n") && !x.L);
+	run_free(&x);
+	CHECK(!run_text(&x, "driver reference\ndriver send 60 count=2 at=0x100000\n") && !x.L);
+	run_free(&x);
+}
+
+static void test_long_run(void)
+{
+	struct run x;
+	/* Past the 32 packets the protocol once stopped at: completed packets give their pages
+	 * back, and every frame reaches the peer; the peer's frames wait for its 8-frame queue. */
+	CHECK(run_text(&x, "machine budget=3000000\ndriver reference\ndriver init\n"
+	                   "driver send 60 count=40\n"
+	                   "run until tx.completed == 40 && peer.frames == 40 max 3000000\n"
+	                   "peer send 60 count=20\nrun until rx.frames == 20 max 3000000\n"));
+	CHECK_EQ(val(&x, "tx.sent"), 40);
+	CHECK_EQ(val(&x, "peer.frames"), 40);
+	CHECK_EQ(val(&x, "rx.frames"), 20);
+	CHECK_EQ(dv_msgs_count(dv_run_msgs(x.r), DV_MSG_FAIL), 0);
+	run_free(&x);
+	/* The budget is the machine line's, in cycles. */
+	run_text(&x, "machine budget=1000\ntick 5000\n");
+	CHECK(strstr(first_fail(&x), "the file ran 1000 cycles in total"));
+	run_free(&x);
+}
+
 CHECK_MAIN(CHECK_CASE(test_ports_and_memory), CHECK_CASE(test_time_and_lines),
            CHECK_CASE(test_marks), CHECK_CASE(test_expect_and_output),
            CHECK_CASE(test_peer_and_prompt), CHECK_CASE(test_values_as_written),
-           CHECK_CASE(test_verifier_told), CHECK_CASE(test_hints_for_learners))
+           CHECK_CASE(test_verifier_told), CHECK_CASE(test_hints_for_learners),
+           CHECK_CASE(test_frame_bounds), CHECK_CASE(test_long_run))

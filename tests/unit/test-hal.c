@@ -65,7 +65,7 @@ static unsigned port_writes(size_t from, uint16_t *port, uint8_t *val, unsigned 
 {
 	unsigned n = 0;
 	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind != DV_EV_PORT_OUT)
 			continue;
 		if (n < max) {

@@ -144,9 +144,9 @@ static void test_run_steps_and_seek(void)
 	CHECK_EQ(dv_cursor_get(&c, DV_SLOT_CYCLE, 0), 5);
 	/* The step marks are in the trace. */
 	const struct dv_trace *t = &dv_run_sim(run)->trace;
-	CHECK_EQ(t->ev[first].kind, DV_EV_MARK);
-	CHECK_EQ(t->ev[first].slot, DV_MARK_STEP);
-	CHECK_EQ(t->ev[first].index, 2);
+	CHECK_EQ(dv_trace_at(t, first)->kind, DV_EV_MARK);
+	CHECK_EQ(dv_trace_at(t, first)->slot, DV_MARK_STEP);
+	CHECK_EQ(dv_trace_at(t, first)->index, 2);
 	dv_cursor_finish(&c);
 	dv_run_destroy(run);
 	dv_lesson_free(L);
@@ -456,7 +456,7 @@ static void test_ports(void)
 		uint32_t n = 0;
 		const struct dv_trace *t = &dv_run_sim(run)->trace;
 		for (size_t i = 0; i < t->len; i++)
-			n += t->ev[i].kind == DV_EV_PORT_OUT;
+			n += dv_trace_at(t, i)->kind == DV_EV_PORT_OUT;
 		CHECK_EQ(v, n);
 	}
 	dv_run_destroy(run);

@@ -207,13 +207,14 @@ static void test_tick_order(void)
 	while (i < sim->trace.len) {
 		/* One tick: from its cycle event to the next one. */
 		size_t end = i + 1;
-		while (end < sim->trace.len && !(sim->trace.ev[end].kind == DV_EV_STATE &&
-		                                 sim->trace.ev[end].slot == DV_SLOT_CYCLE))
+		while (end < sim->trace.len &&
+		       !(dv_trace_at(&sim->trace, end)->kind == DV_EV_STATE &&
+		         dv_trace_at(&sim->trace, end)->slot == DV_SLOT_CYCLE))
 			end++;
 		int last = -1;
 		unsigned seen = 0;
 		for (size_t k = i; k < end; k++) {
-			const struct dv_event *e = &sim->trace.ev[k];
+			const struct dv_event *e = dv_trace_at(&sim->trace, k);
 			if (e->kind == DV_EV_NOTE && e->slot == DV_NOTE_IRQ_DELIVERED)
 				delivered++;
 			int r = rank_of(e);

@@ -36,7 +36,7 @@ static struct dv_state *new_state(void)
 
 static const struct dv_event *last_event(const struct dv_sim *sim)
 {
-	return sim->trace.len ? &sim->trace.ev[sim->trace.len - 1] : NULL;
+	return sim->trace.len ? dv_trace_at(&sim->trace, sim->trace.len - 1) : NULL;
 }
 
 /* ---- sparse memory ----------------------------------------------------------------------- */
@@ -215,6 +215,14 @@ static void test_cow_pool(void)
 	dv_mempool_finish(&pool);
 }
 
+/* Keyframe k's state, unpacked (it holds no references of its own). */
+static const struct dv_state *kf_state(const struct dv_sim *sim, size_t k)
+{
+	static struct dv_state st;
+	CHECK(dv_keyframe_unpack(sim->kf[k].packed, sim->kf[k].size, &st));
+	return &st;
+}
+
 static void test_cow_keyframe_and_cursor(void)
 {
 	/* A keyframe every 4 state events: writes below land in several keyframes. */
@@ -227,7 +235,7 @@ static void test_cow_keyframe_and_cursor(void)
 	CHECK_EQ(sim->nkf, 2);
 	size_t at = sim->trace.len;
 	uint32_t live_id = sim->st.mem_page[3];
-	CHECK_EQ(sim->kf[1].state->mem_page[3], live_id);
+	CHECK_EQ(kf_state(sim, 1)->mem_page[3], live_id);
 	CHECK_EQ(sim->pool.refs[live_id], 2); /* the live machine and keyframe 1 */
 
 	struct dv_cursor c;
@@ -242,7 +250,7 @@ static void test_cow_keyframe_and_cursor(void)
 	/* Keyframe 1 holds the old page, and the cursor too if it restored that keyframe. */
 	CHECK_EQ(sim->pool.refs[live_id], 1u + (c.st.mem_page[3] == live_id));
 	CHECK_EQ(dv_cursor_get(&c, DV_SLOT_MEM, 0x3000), 0x11);
-	CHECK_EQ(dv_mem_peek(sim->kf[1].state, &sim->pool, 0x3000), 0x11);
+	CHECK_EQ(dv_mem_peek(kf_state(sim, 1), &sim->pool, 0x3000), 0x11);
 	CHECK_EQ(dv_sim_mem_read(sim, 0x3000), 0x99);
 	CHECK_EQ(dv_sim_mem_read(sim, 0x3003), 0x14);
 

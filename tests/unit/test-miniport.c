@@ -45,7 +45,8 @@ static unsigned count_calls(size_t from, enum dv_call call)
 {
 	unsigned n = 0;
 	for (size_t i = from; i < sim->trace.len; i++)
-		if (sim->trace.ev[i].kind == DV_EV_CALL && sim->trace.ev[i].slot == call)
+		if (dv_trace_at(&sim->trace, i)->kind == DV_EV_CALL &&
+		    dv_trace_at(&sim->trace, i)->slot == call)
 			n++;
 	return n;
 }
@@ -257,7 +258,7 @@ static void test_busy_channel_send_while_receiving(void)
 	check_peer_got(idx);
 	bool completed_rx_first = false;
 	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_COMPLETE_DMA_TRANSFER) {
 			const struct dv_call_record *r = dv_ndis_record(nd, e->index);
 			completed_rx_first = r && r->arg[3] == 0;

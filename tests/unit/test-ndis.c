@@ -61,7 +61,7 @@ static unsigned port_writes(size_t from, size_t to, uint16_t *port, uint8_t *val
 {
 	unsigned n = 0;
 	for (size_t i = from; i < to; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind != DV_EV_PORT_OUT)
 			continue;
 		if (n < max) {
@@ -187,7 +187,7 @@ static void test_setup_programs_canonical_sequence(void)
 	/* Every port write carries the caller's location: this file. */
 	bool located = false;
 	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind == DV_EV_PORT_OUT) {
 			const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
 			located = loc && strstr(loc->file, "test-ndis.c") != NULL;

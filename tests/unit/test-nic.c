@@ -49,7 +49,8 @@ static size_t count_events(const struct dv_sim *sim, unsigned kind, unsigned sub
 {
 	size_t n = 0;
 	for (size_t i = 0; i < sim->trace.len; i++)
-		if (sim->trace.ev[i].kind == kind && sim->trace.ev[i].slot == sub)
+		if (dv_trace_at(&sim->trace, i)->kind == kind &&
+		    dv_trace_at(&sim->trace, i)->slot == sub)
 			n++;
 	return n;
 }
@@ -147,7 +148,8 @@ static void test_reset_state(void)
 	dv_sim_run(sim, 50);
 	size_t nic_events = 0;
 	for (size_t i = before; i < sim->trace.len; i++)
-		if (sim->trace.ev[i].src == DV_SRC_NIC || sim->trace.ev[i].src == DV_SRC_PEER)
+		if (dv_trace_at(&sim->trace, i)->src == DV_SRC_NIC ||
+		    dv_trace_at(&sim->trace, i)->src == DV_SRC_PEER)
 			nic_events++;
 	CHECK_EQ(nic_events, 0);
 	dv_sim_destroy(sim);
@@ -311,7 +313,7 @@ static void test_tx_frame_to_peer(void)
 	unsigned wire = 0;
 	bool spaced = true;
 	for (size_t i = first_ev; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind != DV_EV_WIRE)
 			continue;
 		CHECK_EQ(e->index, 0);
@@ -661,7 +663,7 @@ static void test_peer_frames(void)
 	uint64_t prev = 0;
 	unsigned k = 0, bad_gap = 0;
 	for (size_t i = first; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind != DV_EV_WIRE)
 			continue;
 		CHECK_EQ(e->index, 1);

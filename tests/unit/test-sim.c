@@ -120,7 +120,7 @@ static void test_time_travel(void)
 	 * taken, memory was written by the DMA and the cache is in play. */
 	size_t xfers = 0;
 	for (size_t i = 0; i < n; i++)
-		xfers += sim->trace.ev[i].kind == DV_EV_XFER;
+		xfers += dv_trace_at(&sim->trace, i)->kind == DV_EV_XFER;
 	CHECK_EQ(xfers, 4096);
 	CHECK(sim->st.dma[0].mask & 0x04);
 	CHECK_EQ(sim->st.dma[0].ch[2].cur_count, 0xFFFF);
@@ -281,6 +281,25 @@ static void test_truncate_then_diverge(void)
 
 /* ---- determinism ----------------------------------------------------------------------- */
 
+/* The hash of a copy of src with event `at` replaced by *repl; with a file, the copy interns
+ * pre:1 (when given) and then file:10, and the replaced event points at file:10. */
+static uint64_t edited_hash(const struct dv_trace *src, size_t at, const struct dv_event *repl,
+                            const char *pre, const char *file)
+{
+	struct dv_trace t;
+	dv_trace_init(&t);
+	struct dv_event e = *repl;
+	if (pre)
+		dv_trace_loc(&t, pre, 1);
+	if (file)
+		e.loc = dv_trace_loc(&t, file, 10);
+	for (size_t i = 0; i < dv_trace_len(src); i++)
+		dv_trace_push(&t, i == at ? &e : dv_trace_at(src, i));
+	uint64_t h = dv_trace_hash(&t, dv_trace_len(&t));
+	dv_trace_finish(&t);
+	return h;
+}
+
 static void run_program(struct dv_sim *sim, uint16_t count)
 {
 	for (uint32_t i = 0; i < 1500; i++)
@@ -301,7 +320,8 @@ static void test_determinism(void)
 	/* Field by field (struct dv_event has trailing padding, which is not part of it). */
 	size_t differ = 0;
 	for (size_t i = 0; i < a->trace.len && i < b->trace.len; i++) {
-		const struct dv_event *x = &a->trace.ev[i], *y = &b->trace.ev[i];
+		const struct dv_event *x = dv_trace_at(&a->trace, i),
+		                      *y = dv_trace_at(&b->trace, i);
 		differ += x->cycle != y->cycle || x->index != y->index ||
 		          x->old_value != y->old_value || x->new_value != y->new_value ||
 		          x->kind != y->kind || x->slot != y->slot || x->loc != y->loc ||
@@ -321,24 +341,19 @@ static void test_determinism(void)
 	uint64_t h = dv_trace_hash(&a->trace, a->trace.len);
 	CHECK(dv_trace_hash(&a->trace, a->trace.len - 1) != h);
 	CHECK_EQ(dv_trace_hash(&a->trace, a->trace.len + 5), h);
-	a->trace.ev[a->trace.len / 2].new_value ^= 1;
-	CHECK(dv_trace_hash(&a->trace, a->trace.len) != h);
-	a->trace.ev[a->trace.len / 2].new_value ^= 1;
-	a->trace.ev[3].src ^= 1;
-	CHECK(dv_trace_hash(&a->trace, a->trace.len) != h);
-	a->trace.ev[3].src ^= 1;
-	CHECK_EQ(dv_trace_hash(&a->trace, a->trace.len), h);
-	/* Source locations count by content, not by id. */
-	uint16_t la = dv_trace_loc(&a->trace, "driver.c", 10);
-	uint16_t lb0 = dv_trace_loc(&b->trace, "other.c", 3);
-	uint16_t lb = dv_trace_loc(&b->trace, "driver.c", 10);
-	CHECK(la != 0 && lb != 0 && la != lb && lb0 != 0);
-	CHECK_EQ(dv_trace_loc(&a->trace, "driver.c", 10), la);
-	a->trace.ev[0].loc = la;
-	b->trace.ev[0].loc = lb;
-	CHECK_EQ(dv_trace_hash(&a->trace, a->trace.len), dv_trace_hash(&b->trace, b->trace.len));
-	b->trace.ev[0].loc = lb0;
-	CHECK(dv_trace_hash(&a->trace, a->trace.len) != dv_trace_hash(&b->trace, b->trace.len));
+	struct dv_event e = *dv_trace_at(&a->trace, a->trace.len / 2);
+	e.new_value ^= 1;
+	CHECK(edited_hash(&a->trace, a->trace.len / 2, &e, NULL, NULL) != h);
+	e = *dv_trace_at(&a->trace, 3);
+	e.src ^= 1;
+	CHECK(edited_hash(&a->trace, 3, &e, NULL, NULL) != h);
+	CHECK_EQ(edited_hash(&a->trace, 3, dv_trace_at(&a->trace, 3), NULL, NULL), h);
+	/* Source locations count by content, not by id (1 in one copy, 2 in the other). */
+	e = *dv_trace_at(&a->trace, 0);
+	CHECK_EQ(edited_hash(&a->trace, 0, &e, NULL, "driver.c"),
+	         edited_hash(&b->trace, 0, &e, "other.c", "driver.c"));
+	CHECK(edited_hash(&a->trace, 0, &e, NULL, "driver.c") !=
+	      edited_hash(&a->trace, 0, &e, "driver.c", "other.c"));
 	dv_sim_destroy(a);
 	dv_sim_destroy(b);
 	dv_sim_destroy(seed);
@@ -449,7 +464,7 @@ static void test_irq_delivery(void)
 	/* The trace explains it: the delivery and the DPC are notes. */
 	unsigned delivered = 0, dpc_run = 0;
 	for (size_t i = 0; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind == DV_EV_NOTE && e->slot == DV_NOTE_IRQ_DELIVERED && e->index == 5)
 			delivered++;
 		if (e->kind == DV_EV_NOTE && e->slot == DV_NOTE_DPC_RUN && e->index == 5)
@@ -542,7 +557,7 @@ static void test_dpc_queue(void)
 	/* A ninth DPC finds the queue full: dropped, with a note. */
 	CHECK(!dv_sim_queue_dpc(sim, 99));
 	CHECK_EQ(sim->trace.len, len + 1);
-	const struct dv_event *e = &sim->trace.ev[sim->trace.len - 1];
+	const struct dv_event *e = dv_trace_at(&sim->trace, sim->trace.len - 1);
 	CHECK(e->kind == DV_EV_NOTE && e->slot == DV_NOTE_DPC_OVERFLOW && e->index == 99);
 	CHECK_EQ(sim->st.cpu.dpc_count, DV_DPC_QUEUE);
 	dv_sim_run(sim, 5);
@@ -703,7 +718,7 @@ static void test_set_records_old_and_new(void)
 	size_t len = sim->trace.len;
 	dv_sim_set(sim, DV_SLOT_DMA_COUNT, 5, 0x1234);
 	CHECK_EQ(sim->trace.len, len + 1);
-	const struct dv_event *e = &sim->trace.ev[len];
+	const struct dv_event *e = dv_trace_at(&sim->trace, len);
 	CHECK(e->kind == DV_EV_STATE && e->slot == DV_SLOT_DMA_COUNT && e->index == 5 &&
 	      e->old_value == 0 && e->new_value == 0x1234);
 	CHECK_EQ(sim->st.dma[1].ch[1].cur_count, 0x1234);
@@ -713,7 +728,7 @@ static void test_set_records_old_and_new(void)
 	CHECK_EQ(sim->trace.len, len + 1);
 	/* A value wider than the field is cut, and the event records what was stored. */
 	dv_sim_set(sim, DV_SLOT_DMA_MODE, 2, 0x1FF);
-	e = &sim->trace.ev[sim->trace.len - 1];
+	e = dv_trace_at(&sim->trace, sim->trace.len - 1);
 	CHECK_EQ(e->new_value, 0xFF);
 	CHECK_EQ(sim->st.dma[0].ch[2].mode, 0xFF);
 	/* An index outside the slot changes nothing and records nothing. */
@@ -728,14 +743,14 @@ static void test_set_records_old_and_new(void)
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_DRIVER, dv_trace_loc(&sim->trace, "drv.c", 42));
 	dv_sim_set(sim, DV_SLOT_PAGE, 3, 0x12);
 	dv_sim_cause_restore(sim, saved);
-	e = &sim->trace.ev[sim->trace.len - 1];
+	e = dv_trace_at(&sim->trace, sim->trace.len - 1);
 	CHECK_EQ(e->src, DV_SRC_DRIVER);
 	const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
 	CHECK(loc && strcmp(loc->file, "drv.c") == 0 && loc->line == 42);
 	CHECK_EQ(sim->cause_src, DV_SRC_CPU);
 	dv_sim_tick(sim);
 	CHECK_EQ(sim->st.cycle, 1);
-	CHECK_EQ(sim->trace.ev[sim->trace.len - 1].cycle, 1);
+	CHECK_EQ(dv_trace_at(&sim->trace, sim->trace.len - 1)->cycle, 1);
 	dv_sim_destroy(sim);
 }
 

@@ -1,9 +1,13 @@
 /* dmaviz: the trace (src/timeline/trace.h): pushing and truncating events, the source-location table,
- * the trace hash, and the names of notes, sources and event kinds. */
+ * the trace hash, the names of notes, sources and event kinds, and the trace section of a
+ * recording (trace_io.c: save and load, and what load refuses). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls.h"
 #include "check.h"
+#include "state.h"
+#include "verifier.h"
 #include "trace.h"
 
 static struct dv_event event(uint32_t i)
@@ -28,7 +32,7 @@ static void test_layout(void)
 	struct dv_trace t;
 	dv_trace_init(&t);
 	CHECK_EQ(t.len, 0);
-	CHECK(t.ev == NULL);
+	CHECK(dv_trace_at(&t, 0) == NULL);
 	CHECK_EQ(t.nlocs, 0);
 	CHECK(!t.failed);
 	CHECK_EQ(dv_trace_hash(&t, 0), dv_trace_hash(&t, 100));
@@ -50,12 +54,11 @@ static void test_push_and_truncate(void)
 	}
 	CHECK(pushed);
 	CHECK_EQ(t.len, n);
-	CHECK(t.cap >= t.len);
 	CHECK(!t.failed);
 	unsigned bad = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		struct dv_event e = event(i);
-		bad += memcmp(&t.ev[i], &e, sizeof e) != 0;
+		bad += memcmp(dv_trace_at(&t, i), &e, sizeof e) != 0;
 	}
 	CHECK_EQ(bad, 0);
 	/* Truncating drops events from n on; asking for more than there are changes nothing. */
@@ -65,21 +68,20 @@ static void test_push_and_truncate(void)
 	CHECK_EQ(t.len, n);
 	dv_trace_truncate(&t, 5000);
 	CHECK_EQ(t.len, 5000);
-	CHECK_EQ(t.ev[4999].index, 4999);
+	CHECK_EQ(dv_trace_at(&t, 4999)->index, 4999);
 	/* The next push lands where the truncation ended. */
 	struct dv_event x = event(123456);
 	CHECK(dv_trace_push(&t, &x));
 	CHECK_EQ(t.len, 5001);
-	CHECK_EQ(t.ev[5000].index, 123456);
-	CHECK_EQ(t.ev[4999].index, 4999);
+	CHECK_EQ(dv_trace_at(&t, 5000)->index, 123456);
+	CHECK_EQ(dv_trace_at(&t, 4999)->index, 4999);
 	dv_trace_truncate(&t, 0);
 	CHECK_EQ(t.len, 0);
 	CHECK(dv_trace_push(&t, &x));
-	CHECK_EQ(t.ev[0].cycle, x.cycle);
+	CHECK_EQ(dv_trace_at(&t, 0)->cycle, x.cycle);
 	dv_trace_finish(&t);
 	CHECK_EQ(t.len, 0);
-	CHECK(t.ev == NULL);
-	CHECK_EQ(t.cap, 0);
+	CHECK(dv_trace_at(&t, 0) == NULL);
 	dv_trace_finish(&t); /* twice is harmless */
 }
 
@@ -87,11 +89,8 @@ static void test_read_functions(void)
 {
 	struct dv_trace t;
 	dv_trace_init(&t);
-	size_t n = 99;
 	CHECK_EQ(dv_trace_len(&t), 0);
 	CHECK(dv_trace_at(&t, 0) == NULL);
-	CHECK(dv_trace_since(&t, 0, &n) == NULL);
-	CHECK_EQ(n, 0);
 	CHECK_EQ(dv_trace_len(NULL), 0);
 	for (uint32_t i = 0; i < 10; i++) {
 		struct dv_event e = event(i);
@@ -101,17 +100,6 @@ static void test_read_functions(void)
 	CHECK_EQ(dv_trace_at(&t, 0)->index, 0);
 	CHECK_EQ(dv_trace_at(&t, 9)->index, 9);
 	CHECK(dv_trace_at(&t, 10) == NULL);
-	/* Since a cursor: element k is event cursor + k; a cursor at the end has none. */
-	const struct dv_event *ev = dv_trace_since(&t, 4, &n);
-	CHECK_EQ(n, 6);
-	CHECK_EQ(ev[0].index, 4);
-	CHECK_EQ(ev[5].index, 9);
-	CHECK(dv_trace_since(&t, 10, &n) != NULL);
-	CHECK_EQ(n, 0);
-	CHECK(dv_trace_since(&t, 11, &n) == NULL);
-	CHECK_EQ(n, 0);
-	ev = dv_trace_since(&t, 0, NULL);
-	CHECK(ev == dv_trace_at(&t, 0));
 	dv_trace_truncate(&t, 3);
 	CHECK_EQ(dv_trace_len(&t), 3);
 	CHECK(dv_trace_at(&t, 3) == NULL);
@@ -200,7 +188,7 @@ static uint64_t ref_hash(const struct dv_trace *t, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (size_t i = 0; i < n && i < t->len; i++) {
-		const struct dv_event *e = &t->ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		h = ref_bytes(h, e->cycle, 8);
 		h = ref_bytes(h, e->index, 4);
 		h = ref_bytes(h, e->old_value, 4);
@@ -216,6 +204,21 @@ static uint64_t ref_hash(const struct dv_trace *t, size_t n)
 			h = ref_bytes(h, l->line, 4);
 		}
 	}
+	return h;
+}
+
+/* The hash of a copy of t (its locations interned in the same order) whose event `at` is
+ * *repl. */
+static uint64_t hash_edited(const struct dv_trace *t, size_t at, const struct dv_event *repl)
+{
+	struct dv_trace c;
+	dv_trace_init(&c);
+	for (uint16_t id = 1; dv_trace_get_loc(t, id); id++)
+		dv_trace_loc(&c, dv_trace_get_loc(t, id)->file, dv_trace_get_loc(t, id)->line);
+	for (size_t i = 0; i < dv_trace_len(t); i++)
+		dv_trace_push(&c, i == at ? repl : dv_trace_at(t, i));
+	uint64_t h = dv_trace_hash(&c, dv_trace_len(&c));
+	dv_trace_finish(&c);
 	return h;
 }
 
@@ -238,36 +241,26 @@ static void test_hash(void)
 	CHECK_EQ(dv_trace_hash(&t, 51), h); /* n is clamped to the length */
 	CHECK(dv_trace_hash(&t, 49) != h);
 	/* The padding is not hashed. */
-	t.ev[10].pad_ = 0x12345678u;
-	CHECK_EQ(dv_trace_hash(&t, 50), h);
-	t.ev[10].pad_ = 0;
+	struct dv_event e = *dv_trace_at(&t, 10);
+	e.pad_ = 0x12345678u;
+	CHECK_EQ(hash_edited(&t, 10, &e), h);
 	/* Every field is. */
-	struct dv_event saved = t.ev[20];
-	t.ev[20].cycle++;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	t.ev[20].index ^= 1;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	t.ev[20].old_value ^= 0x80000000u;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	t.ev[20].new_value ^= 1;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	t.ev[20].kind ^= 0x100;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	t.ev[20].slot ^= 1;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	t.ev[20].src ^= 1;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	t.ev[20].chan ^= 1;
-	CHECK(dv_trace_hash(&t, 50) != h);
-	t.ev[20] = saved;
-	CHECK_EQ(dv_trace_hash(&t, 50), h);
+	const struct dv_event saved = *dv_trace_at(&t, 20);
+	for (unsigned f = 0; f < 8; f++) {
+		e = saved;
+		switch (f) {
+		case 0: e.cycle++; break;
+		case 1: e.index ^= 1; break;
+		case 2: e.old_value ^= 0x80000000u; break;
+		case 3: e.new_value ^= 1; break;
+		case 4: e.kind ^= 0x100; break;
+		case 5: e.slot ^= 1; break;
+		case 6: e.src ^= 1; break;
+		default: e.chan ^= 1; break;
+		}
+		CHECK(hash_edited(&t, 20, &e) != h);
+	}
+	CHECK_EQ(hash_edited(&t, 20, &saved), h);
 	/* A location is hashed by its file and line, not its id: another trace that interned
 	 * other locations first gives the same hash; another line does not. */
 	struct dv_trace u;
@@ -276,15 +269,16 @@ static void test_hash(void)
 	uint16_t uloc = dv_trace_loc(&u, "drv.c", 42);
 	CHECK(uloc != loc);
 	for (uint32_t i = 0; i < 50; i++) {
-		struct dv_event e = event(i);
-		e.loc = i % 5 == 0 ? uloc : 0;
-		dv_trace_push(&u, &e);
+		struct dv_event x = event(i);
+		x.loc = i % 5 == 0 ? uloc : 0;
+		dv_trace_push(&u, &x);
 	}
 	CHECK_EQ(dv_trace_hash(&u, 50), h);
-	u.ev[5].loc = dv_trace_loc(&u, "drv.c", 43);
-	CHECK(dv_trace_hash(&u, 50) != h);
-	u.ev[5].loc = 0;
-	CHECK(dv_trace_hash(&u, 50) != h);
+	e = *dv_trace_at(&u, 5);
+	e.loc = dv_trace_loc(&u, "drv.c", 43);
+	CHECK(hash_edited(&u, 5, &e) != h);
+	e.loc = 0;
+	CHECK(hash_edited(&u, 5, &e) != h);
 	dv_trace_finish(&u);
 	dv_trace_finish(&t);
 }
@@ -317,6 +311,175 @@ static void test_names(void)
 	CHECK(strcmp(dv_ev_kind_name((enum dv_ev_kind) - 1), "?") == 0);
 }
 
+/* ---- the trace section (trace_io.c) ---------------------------------------------------- */
+
+struct bytes {
+	uint8_t *p;
+	size_t n, cap;
+	size_t fail_after; /* put fails once this many bytes are written (SIZE_MAX: never) */
+};
+
+static bool put_bytes(void *ctx, const void *p, size_t n)
+{
+	struct bytes *b = ctx;
+	if (b->n + n > b->fail_after)
+		return false;
+	if (b->n + n > b->cap) {
+		size_t cap = (b->n + n) * 2;
+		uint8_t *q = realloc(b->p, cap);
+		if (!q)
+			return false;
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	return true;
+}
+
+/* A trace with locations, events on them, a cycle that goes back and one far ahead. */
+static void sample_trace(struct dv_trace *t, uint32_t n)
+{
+	dv_trace_init(t);
+	uint16_t a = dv_trace_loc(t, "driver.c", 12);
+	uint16_t b = dv_trace_loc(t, "../lib/ndis helper.c", 0xFFFFFFFFu);
+	for (uint32_t i = 0; i < n; i++) {
+		struct dv_event e = event(i);
+		e.kind = (uint16_t)(i % DV_EV_KIND_COUNT);
+		/* Sub-ids the loader knows: a slot, a note, a call or a rule. */
+		if (e.kind == DV_EV_STATE)
+			e.slot = (uint16_t)(i % DV_SLOT_COUNT);
+		else if (e.kind == DV_EV_NOTE)
+			e.slot = (uint16_t)(i % DV_NOTE_COUNT);
+		else if (e.kind == DV_EV_CALL || e.kind == DV_EV_RETURN)
+			e.slot = (uint16_t)(i % DV_CALL_COUNT);
+		else if (e.kind == DV_EV_VERIFIER)
+			e.slot = (uint16_t)(i % DV_RULE_COUNT);
+		e.loc = i % 3 == 0 ? 0 : i % 3 == 1 ? a : b;
+		e.new_value = i == 5 ? 0xFFFFFFFFu : e.new_value;
+		e.cycle = i == 7 ? 3 : i == 9 ? (uint64_t)1 << 40 : e.cycle;
+		dv_trace_push(t, &e);
+	}
+}
+
+static void test_save_load(void)
+{
+	struct dv_trace t, u;
+	sample_trace(&t, 2 * DV_TRACE_BLOCK + 3000); /* two sealed blocks and the tail */
+	struct bytes b = { .fail_after = SIZE_MAX };
+	CHECK(dv_trace_save(&t, put_bytes, &b));
+	char err[200];
+	CHECK(dv_trace_load(&u, b.p, b.n, err, sizeof err));
+	CHECK_EQ(dv_trace_len(&u), dv_trace_len(&t));
+	CHECK_EQ(dv_trace_hash(&u, SIZE_MAX), dv_trace_hash(&t, SIZE_MAX));
+	unsigned bad = 0;
+	for (size_t i = 0; i < dv_trace_len(&t) && i < dv_trace_len(&u); i++) {
+		const struct dv_event *x = dv_trace_at(&t, i), *y = dv_trace_at(&u, i);
+		const struct dv_loc *lx = dv_trace_get_loc(&t, x->loc),
+		                    *ly = dv_trace_get_loc(&u, y->loc);
+		struct dv_event xa = *x, ya = *y;
+		xa.loc = ya.loc = 0;
+		bad += memcmp(&xa, &ya, sizeof xa) != 0 || !lx != !ly ||
+		       (lx && (lx->line != ly->line || strcmp(lx->file, ly->file)));
+	}
+	CHECK_EQ(bad, 0);
+	/* Saving the loaded trace gives the same bytes. */
+	struct bytes c = { .fail_after = SIZE_MAX };
+	CHECK(dv_trace_save(&u, put_bytes, &c));
+	CHECK(c.n == b.n && memcmp(c.p, b.p, b.n) == 0);
+	/* A put that fails stops the save. */
+	struct bytes d = { .fail_after = b.n / 2 };
+	CHECK(!dv_trace_save(&t, put_bytes, &d));
+	/* An empty trace is a few bytes and loads back empty. */
+	struct dv_trace e0, e1;
+	dv_trace_init(&e0);
+	struct bytes z = { .fail_after = SIZE_MAX };
+	CHECK(dv_trace_save(&e0, put_bytes, &z));
+	CHECK_EQ(z.n, 2);
+	CHECK(dv_trace_load(&e1, z.p, z.n, err, sizeof err));
+	CHECK_EQ(dv_trace_len(&e1), 0);
+	dv_trace_finish(&e1);
+	free(z.p);
+	free(b.p);
+	free(c.p);
+	free(d.p);
+	dv_trace_finish(&t);
+	dv_trace_finish(&u);
+}
+
+static bool load_fails(const uint8_t *p, size_t n, const char *want)
+{
+	struct dv_trace t;
+	char err[200] = "unset";
+	bool ok = dv_trace_load(&t, p, n, err, sizeof err);
+	bool told = strncmp(err, "offset ", 7) == 0 && (!want || strstr(err, want));
+	if (!told)
+		fprintf(stderr, "  load said: %s\n", err);
+	CHECK_EQ(dv_trace_len(&t), 0);
+	dv_trace_finish(&t);
+	return !ok && told;
+}
+
+static void test_load_refuses(void)
+{
+	struct dv_trace t;
+	sample_trace(&t, 40);
+	struct bytes b = { .fail_after = SIZE_MAX };
+	CHECK(dv_trace_save(&t, put_bytes, &b));
+	dv_trace_finish(&t);
+	/* Every truncation is refused with an offset. */
+	unsigned accepted = 0;
+	for (size_t n = 0; n < b.n; n++)
+		accepted += !load_fails(b.p, n, NULL);
+	CHECK_EQ(accepted, 0);
+	/* A byte too many. */
+	uint8_t *more = malloc(b.n + 1);
+	memcpy(more, b.p, b.n);
+	more[b.n] = 0;
+	CHECK(load_fails(more, b.n + 1, "bytes left"));
+	free(more);
+	free(b.p);
+	/* Hostile counts cost no memory beyond the input. */
+	static const uint8_t many_locs[] = { 0xFF, 0xFF, 0x03 };
+	CHECK(load_fails(many_locs, sizeof many_locs, "source locations"));
+	static const uint8_t many_events[] = { 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F };
+	CHECK(load_fails(many_events, sizeof many_events, "more events"));
+	static const uint8_t long_number[] = { 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+		                               0xFF, 0xFF, 0xFF, 0xFF, 0x7F };
+	CHECK(load_fails(long_number, sizeof long_number, "64 bits"));
+	static const uint8_t long_name[] = { 0x01, 0x01, 0x81, 0x20, 'a' };
+	CHECK(load_fails(long_name, sizeof long_name, "longer than 4096"));
+	static const uint8_t nul_name[] = { 0x01, 0x01, 0x02, 'a', 0x00, 0x00 };
+	CHECK(load_fails(nul_name, sizeof nul_name, "NUL"));
+	/* One event: no locations, one event, one block of L bytes: an op byte whose bits name
+	 * the fields that differ from the prediction (here an event of zeros), then each
+	 * difference as a zigzag varint (1 cycle, 2 index, 4 old, 8 new, 16 kind, 32 slot), then
+	 * for 64 the source and channel bytes and the location varint (trace.c). */
+	static const uint8_t bad_kind[] = { 0x00, 0x01, 0x03, 0x10, 0xFE, 0x01 };
+	CHECK(load_fails(bad_kind, sizeof bad_kind, "event kind"));
+	static const uint8_t bad_loc[] = { 0x00, 0x01, 0x05, 0x50, 0x02, 0x00, 0x00, 0x05 };
+	CHECK(load_fails(bad_loc, sizeof bad_loc, "location"));
+	static const uint8_t bad_src[] = { 0x00, 0x01, 0x05, 0x50, 0x02, 0x7F, 0x00, 0x00 };
+	CHECK(load_fails(bad_src, sizeof bad_src, "source"));
+	static const uint8_t bad_slot[] = { 0x00, 0x01, 0x04, 0x20, 0xFE, 0xFF, 0x01 };
+	CHECK(load_fails(bad_slot, sizeof bad_slot, "slot"));
+	static const uint8_t bad_note[] = { 0x00, 0x01, 0x04, 0x30, 2 * DV_EV_NOTE, 0xFE, 0x01 };
+	CHECK(load_fails(bad_note, sizeof bad_note, "note"));
+	static const uint8_t bad_rule[] = { 0x00, 0x01, 0x04, 0x30, 2 * DV_EV_VERIFIER, 0xFE, 0x01 };
+	CHECK(load_fails(bad_rule, sizeof bad_rule, "rule"));
+	/* A block that says it is longer than the section, and a damaged code. */
+	static const uint8_t long_block[] = { 0x00, 0x01, 0x09, 0x10, 0x02 };
+	CHECK(load_fails(long_block, sizeof long_block, "past the end"));
+	static const uint8_t damaged[] = { 0x00, 0x01, 0x02, 0x81, 0x05 };
+	CHECK(load_fails(damaged, sizeof damaged, "damaged"));
+	static const uint8_t good[] = { 0x00, 0x01, 0x02, 0x10, 0x02 };
+	char err[100];
+	CHECK(dv_trace_load(&t, good, sizeof good, err, sizeof err));
+	CHECK_EQ(dv_trace_len(&t), 1);
+	dv_trace_finish(&t);
+}
+
 CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_push_and_truncate),
            CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
-           CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names))
+           CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names),
+           CHECK_CASE(test_save_load), CHECK_CASE(test_load_refuses))

@@ -89,7 +89,7 @@ static void expect_rule(const struct mark *m, enum dv_rule rule, unsigned times,
 		CHECK_EQ(nd->last_rule, rule);
 	unsigned events = 0;
 	for (size_t i = m->events; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind != DV_EV_VERIFIER)
 			continue;
 		events++;
@@ -659,7 +659,7 @@ static void test_missing_complete_and_deregister(void)
 	CHECK_EQ(nd->last_rule, DV_RULE_DMA_MISSING_DEREGISTER);
 	bool saw_complete = false, saw_deregister = false;
 	for (size_t i = m.events; i < sim->trace.len; i++) {
-		const struct dv_event *e = &sim->trace.ev[i];
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		if (e->kind != DV_EV_VERIFIER)
 			continue;
 		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
@@ -703,8 +703,9 @@ static const char *last_explained(char *buf, size_t size)
 {
 	buf[0] = 0;
 	for (size_t i = sim->trace.len; i-- > 0;)
-		if (sim->trace.ev[i].kind == DV_EV_VERIFIER) {
-			dv_verifier_explain(nd, &sim->trace, &sim->trace.ev[i], buf, size);
+		if (dv_trace_at(&sim->trace, i)->kind == DV_EV_VERIFIER) {
+			dv_verifier_explain(nd, &sim->trace, dv_trace_at(&sim->trace, i), buf,
+			                    size);
 			break;
 		}
 	return buf;
@@ -751,8 +752,8 @@ static void test_explain(void)
 	}
 	/* Truncation keeps a terminated string. */
 	char tiny[12];
-	CHECK(dv_verifier_explain(nd, &sim->trace, &sim->trace.ev[sim->trace.len - 1], tiny,
-	                          sizeof tiny) < sizeof tiny);
+	CHECK(dv_verifier_explain(nd, &sim->trace, dv_trace_at(&sim->trace, sim->trace.len - 1),
+	                          tiny, sizeof tiny) < sizeof tiny);
 	CHECK_EQ(strlen(tiny) < sizeof tiny, 1);
 	teardown();
 }
@@ -847,7 +848,7 @@ static void test_correct_life_cycle_is_silent(void)
 	CHECK_EQ(nd->last_rule, -1);
 	unsigned events = 0;
 	for (size_t i = 0; i < sim->trace.len; i++)
-		events += sim->trace.ev[i].kind == DV_EV_VERIFIER;
+		events += dv_trace_at(&sim->trace, i)->kind == DV_EV_VERIFIER;
 	CHECK_EQ(events, 0);
 	dv_ndis_destroy(nd);
 	dv_sim_destroy(sim);

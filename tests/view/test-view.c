@@ -237,13 +237,13 @@ static void test_ndis_busy(void)
 	dv_view_ndis(&f.view, &nd, 80);
 	CHECK(panel_says(&nd, "channel 1 InProgress TRUE"));
 	/* While the refused Setup runs: the call in progress, with its arguments. */
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(dv_run_sim(f.run)), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(dv_run_sim(f.run));
 	size_t first, end, call = SIZE_MAX;
 	for (unsigned k = 0; k < f.lesson->nsteps; k++)
 		if (f.lesson->steps[k].number == 2 && dv_run_step_events(f.run, k, &first, &end))
 			for (size_t i = first; i < end && call == SIZE_MAX; i++)
-				if (ev[i].kind == DV_EV_CALL &&
-				    ev[i].slot == DV_CALL_SETUP_DMA_TRANSFER)
+				if (dv_trace_at(evt, i)->kind == DV_EV_CALL &&
+				    dv_trace_at(evt, i)->slot == DV_CALL_SETUP_DMA_TRANSFER)
 					call = i;
 	CHECK(call != SIZE_MAX);
 	if (call != SIZE_MAX) {

@@ -10,6 +10,7 @@
 
 #include "files.h"
 #include "progress.h"
+#include "recording.h"
 #include "trace.h"
 
 #ifndef DV_SOURCE_ROOT
@@ -36,10 +37,11 @@ static bool find_stmts(struct dv_session *s)
 		s->stmt_at[k] = SIZE_MAX;
 	size_t k = 0;
 	for (size_t i = 0; i < tr->len && k < L->nstmts; i++) {
-		if (tr->ev[i].kind != DV_EV_MARK || tr->ev[i].slot != DV_MARK_STMT)
+		if (dv_trace_at(tr, i)->kind != DV_EV_MARK ||
+		    dv_trace_at(tr, i)->slot != DV_MARK_STMT)
 			continue;
 		size_t j = k;
-		while (j < L->nstmts && L->stmts[j].line != tr->ev[i].index)
+		while (j < L->nstmts && L->stmts[j].line != dv_trace_at(tr, i)->index)
 			j++;
 		if (j < L->nstmts) { /* else a mark that is not the lesson's (the sandbox) */
 			s->stmt_at[j] = i;
@@ -141,7 +143,7 @@ static bool machine_moves(const struct dv_session *s, size_t from, size_t to)
 {
 	const struct dv_trace *tr = dv_sim_trace(s->view.sim);
 	for (size_t i = from; i < to && i < tr->len; i++)
-		if (tr->ev[i].kind != DV_EV_MARK)
+		if (dv_trace_at(tr, i)->kind != DV_EV_MARK)
 			return true;
 	return false;
 }
@@ -269,10 +271,9 @@ static void driver_source_root(struct dv_session *s, const char *so_path)
 
 /* ---- opening -------------------------------------------------------------------------------- */
 
-struct dv_session *dv_session_open(const char *path, const struct dv_session_options *o, char *err,
-                                   size_t errlen)
+/* The lesson at path parsed (NULL, every reason in err, when it does not parse). */
+static struct dv_lesson *load_lesson(const char *path, char *err, size_t errlen)
 {
-	err[0] = '\0';
 	struct dv_msgs msgs;
 	dv_msgs_init(&msgs);
 	struct dv_lesson *L = dv_lesson_load(path, &msgs);
@@ -288,43 +289,71 @@ struct dv_session *dv_session_open(const char *path, const struct dv_session_opt
 		}
 		if (!msgs.n)
 			snprintf(err, errlen, "%s: the lesson does not parse", path);
-		dv_msgs_finish(&msgs);
-		return NULL;
 	}
 	dv_msgs_finish(&msgs);
+	return L;
+}
+
+/* The lesson run now, headless, to its end; the front ends then only move a cursor through
+ * the recording, which makes every step back exact and every redraw cheap. */
+static bool run_lesson(struct dv_session *s, const char *path, char *err, size_t errlen)
+{
+	s->lesson = load_lesson(path, err, errlen);
+	if (!s->lesson)
+		return false;
+	/* With a learner's driver the messages are the learner's (lesson.h, learner). */
+	struct dv_run_options ro = { .load = dv_file_load_relative,
+		                     .driver_entry = s->opt.driver_entry,
+		                     .learner = s->opt.driver_entry != NULL };
+	s->run = dv_run_create(s->lesson, &ro);
+	if (!s->run) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return false;
+	}
+	dv_run_all(s->run);
+	return true;
+}
+
+/* A recording (dmaviz record): its lesson and run, which ran when it was recorded. */
+static bool open_recording(struct dv_session *s, const char *path, char *err, size_t errlen)
+{
+	s->rec = dv_recording_load(path, err, errlen);
+	if (!s->rec)
+		return false;
+	s->lesson = s->rec->lesson;
+	s->run = s->rec->run;
+	return true;
+}
+
+struct dv_session *dv_session_open(const char *path, const struct dv_session_options *o, char *err,
+                                   size_t errlen)
+{
+	err[0] = '\0';
 	struct dv_session *s = calloc(1, sizeof *s);
-	if (!s) {
-		dv_lesson_free(L);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
 	if (o)
 		s->opt = *o;
-	s->lesson = L;
-	s->path = strdup(path);
-	/* With a learner's driver the messages are the learner's (lesson.h, learner). */
-	struct dv_run_options ro = { .load = dv_file_load_relative,
-		                     .driver_entry = s->opt.driver_entry,
-		                     .learner = s->opt.driver_entry != NULL };
-	s->run = dv_run_create(L, &ro);
-	s->q = calloc(L->nasks ? L->nasks : 1, sizeof *s->q);
-	if (!s->path || !s->run || !s->q) {
-		snprintf(err, errlen, "%s: out of memory", path);
+	if (!(dv_file_is_recording(path) ? open_recording(s, path, err, errlen) :
+	                                   run_lesson(s, path, err, errlen))) {
 		dv_session_close(s);
 		return NULL;
 	}
-	/* The whole lesson runs now, headless; the front ends then only move a cursor through the
-	 * recording, which makes every step back exact and every redraw cheap. */
-	dv_run_all(s->run);
+	const struct dv_lesson *L = s->lesson;
+	s->q = calloc(L->nasks ? L->nasks : 1, sizeof *s->q);
 	dv_view_init(&s->view, L, s->run, NULL,
 	             s->opt.source_root ? s->opt.source_root : DV_SOURCE_ROOT);
-	if (!build_beats(s) || !find_fails(s)) {
+	s->view.rec = s->rec;
+	if (!s->q || !build_beats(s) || !find_fails(s)) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		dv_session_close(s);
 		return NULL;
 	}
 	s->view.src_hidden = s->hidden;
-	if (s->opt.driver_path)
+	if (s->opt.driver_path && !s->rec)
 		driver_source_root(s, s->opt.driver_path);
 	dv_session_move(s, DV_VCMD_FIRST);
 	s->msg[0] = '\0';
@@ -338,8 +367,12 @@ void dv_session_close(struct dv_session *s)
 		return;
 	if (s->view.sim)
 		dv_view_finish(&s->view);
-	dv_run_destroy(s->run);
-	dv_lesson_free(s->lesson);
+	if (s->rec) {
+		dv_rec_free(s->rec); /* its lesson and run */
+	} else {
+		dv_run_destroy(s->run);
+		dv_lesson_free(s->lesson);
+	}
 	free(s->beats);
 	free(s->stops);
 	free(s->hidden);
@@ -677,9 +710,9 @@ enum dv_move dv_session_seek(struct dv_session *s, size_t pos)
 
 enum dv_move dv_session_seek_cycle(struct dv_session *s, uint64_t c)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->view.sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(s->view.sim);
 	size_t p = 0;
-	while (p < s->view.end && ev[p].cycle <= c)
+	while (p < s->view.end && dv_trace_at(evt, p)->cycle <= c)
 		p++;
 	return p ? dv_session_seek(s, p) : DV_MOVE_END;
 }
@@ -695,6 +728,11 @@ bool dv_session_at_end(const struct dv_session *s)
 bool dv_session_command(struct dv_session *s, const char *line)
 {
 	struct dv_view *v = &s->view;
+	if (s->rec) {
+		snprintf(s->msg, sizeof s->msg,
+		         "a recording plays back a run: the sandbox needs the lesson itself");
+		return false;
+	}
 	if (!dv_session_at_end(s)) {
 		snprintf(s->msg, sizeof s->msg, "sandbox runs at the end of the lesson; press G");
 		return false;

@@ -86,6 +86,7 @@ struct dv_session {
 	char *path;
 	struct dv_lesson *lesson;
 	struct dv_run *run;
+	struct dv_recording *rec; /* opened from a recording: it owns lesson and run */
 	struct dv_view view;
 	struct dv_session_options opt;
 	struct dv_beat *beats;
@@ -112,8 +113,9 @@ struct dv_session {
 	char msg[300]; /* what the last action has to say (a front end shows it in its status) */
 };
 
-/* Opens the lesson at path. NULL on failure, with every reason (each naming the file and line)
- * in err, one per line. */
+/* Opens the lesson at path, or the recording (dmaviz record) at path without running anything.
+ * NULL on failure, with every reason (each naming the file and line, or the recording's
+ * offset) in err, one per line. */
 struct dv_session *dv_session_open(const char *path, const struct dv_session_options *o, char *err,
                                    size_t errlen);
 void dv_session_close(struct dv_session *s);

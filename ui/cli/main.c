@@ -13,6 +13,7 @@
 #include "cmd_check.h"
 #include "cmd_trace.h"
 #include "cmd_snapshot.h"
+#include "cmd_record.h"
 #include "cmd_quiz.h"
 #include "cmd_grade.h"
 #include "driver.h"
@@ -48,10 +49,11 @@ static const struct command {
 	{ .spec = &dv_list_spec, .run = dv_cmd_list },
 	{ .spec = &dv_grade_spec, .run = dv_cmd_grade },
 	{ .spec = &dv_quiz_spec, .run = cmd_quiz },
-	{ "gui", "[LESSON] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
+	{ "gui", "[LESSON|RUN.dvr] [--demo] [--screenshot FILE --at STEP] [--driver FILE.so]",
 	  "the lesson as a block diagram in an SDL2 window (a projector)", cmd_gui, NULL },
 	{ .spec = &dv_trace_spec, .run = dv_cmd_trace },
 	{ .spec = &dv_snapshot_spec, .run = dv_cmd_snapshot },
+	{ .spec = &dv_record_spec, .run = dv_cmd_record },
 	{ .spec = &keys_spec, .run = cmd_keys },
 	{ .spec = &lesson_help_spec, .run = cmd_lesson_help },
 };
@@ -86,7 +88,7 @@ static void print_commands(FILE *f)
 
 static void usage(FILE *f)
 {
-	fputs("usage: dmaviz [--no-color] [--theme NAME|FILE] [--driver FILE.so] [LESSON]\n"
+	fputs("usage: dmaviz [--no-color] [--theme NAME|FILE] [--driver FILE.so] [LESSON|RUN.dvr]\n"
 	      "       dmaviz COMMAND [ARGS]\n"
 	      "\n"
 	      "dmaviz teaches how a network card moves frames with system (subordinate) DMA:\n"
@@ -97,8 +99,10 @@ static void usage(FILE *f)
 	      "by path or id (for example `dmaviz send` or `dmaviz 03-send`): j/space next,\n"
 	      "k/b back, . and , one event, g/G first/last, a answer, h hint, s skip, ? keys,\n"
 	      "q quit. A question stops every move forward until it is answered or skipped.\n"
-	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress. --theme picks the colours\n"
-	      "(dark, light, high-contrast, colour-blind, or a .theme file), here and in gui.\n"
+	      "Progress is kept in $XDG_STATE_HOME/dmaviz/progress. A recording made with\n"
+	      "`dmaviz record` (RUN.dvr) opens the same way, without running anything.\n"
+	      "--theme picks the colours (dark, light, high-contrast, colour-blind, or a .theme\n"
+	      "file), here and in gui.\n"
 	      "\n"
 	      "Commands (dmaviz COMMAND --help for each):\n",
 	      f);
@@ -161,6 +165,11 @@ static int cmd_gui(int argc, char **argv)
 			argv[n++] = path;
 	}
 	struct dv_driver driver = { 0 };
+	if (driver_path && path && dv_file_is_recording(path)) {
+		fprintf(stderr, "dmaviz gui: %s is a recording: it needs no --driver\n", path);
+		free(path);
+		return 2;
+	}
 	if (driver_path) {
 		char err[1500];
 		if (!path) {
@@ -244,6 +253,12 @@ static int cmd_ui(int argc, char **argv)
 		if (i != at && (dat < 0 || (i != dat && i != dat + 1)))
 			args[n++] = argv[i];
 	args[n++] = path;
+	if (driver_path && dv_file_is_recording(path)) {
+		fprintf(stderr, "dmaviz: %s is a recording: it needs no --driver\n", path);
+		free(args);
+		free(path);
+		return 2;
+	}
 	/* A learner's driver: opened before the screen is, so a bad module is a plain message. */
 	struct dv_driver driver = { 0 };
 	if (driver_path) {

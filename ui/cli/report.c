@@ -169,9 +169,7 @@ static void write_case(FILE *f, const struct dv_junit_case *c)
 	fprintf(f, "</%s>\n    </testcase>\n", el);
 }
 
-/* A report is written to a temporary file beside path and renamed into place when complete,
- * so that a reader never sees half of one. */
-static FILE *report_open(const char *path, char *tmp, size_t tmplen)
+FILE *dv_report_open(const char *path, char *tmp, size_t tmplen)
 {
 	/* mkstemp: a new file of ours (O_EXCL), never one a leftover placed there (a symbolic
 	 * link to the report's name), readable as a report is (0644, not mkstemp's 0600). */
@@ -190,7 +188,7 @@ static FILE *report_open(const char *path, char *tmp, size_t tmplen)
 	return f;
 }
 
-static bool report_close(FILE *f, const char *tmp, const char *path)
+bool dv_report_close(FILE *f, const char *tmp, const char *path)
 {
 	bool ok = !ferror(f);
 	ok = fclose(f) == 0 && ok;
@@ -204,7 +202,7 @@ static bool report_close(FILE *f, const char *tmp, const char *path)
 bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_t n)
 {
 	char tmp[4096];
-	FILE *f = report_open(path, tmp, sizeof tmp);
+	FILE *f = dv_report_open(path, tmp, sizeof tmp);
 	if (!f)
 		return false;
 	size_t tests = 0, failures = 0, errors = 0;
@@ -237,12 +235,12 @@ bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_
 		fputs("  </testsuite>\n", f);
 	}
 	fputs("</testsuites>\n", f);
-	return report_close(f, tmp, path);
+	return dv_report_close(f, tmp, path);
 }
 
 /* ---- Gradescope ------------------------------------------------------------------------------ */
 
-static void file_write(void *ctx, const char *buf, size_t len)
+void dv_report_file_write(void *ctx, const char *buf, size_t len)
 {
 	fwrite(buf, 1, len, ctx);
 }
@@ -251,7 +249,7 @@ bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *test
                          const char *output)
 {
 	char tmp[4096];
-	FILE *f = report_open(path, tmp, sizeof tmp);
+	FILE *f = dv_report_open(path, tmp, sizeof tmp);
 	if (!f)
 		return false;
 	double score = 0, seconds = 0;
@@ -264,13 +262,13 @@ bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *test
 	 * teacher's: it names the hidden tests' failures. */
 	fprintf(f, "{\n  \"score\": %g,\n  \"execution_time\": %.0f,\n  \"output\": ", score,
 	        seconds);
-	dv_json_string(file_write, f, output ? output : "");
+	dv_json_string(dv_report_file_write, f, output ? output : "");
 	fputs(",\n  \"stdout_visibility\": \"hidden\",\n  \"tests\": [", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct dv_gradescope_test *t = &tests[i];
 		bool pass = t->verdict == DV_GRADE_PASS;
 		fprintf(f, "%s\n    {\n      \"name\": ", i ? "," : "");
-		dv_json_string(file_write, f, t->name);
+		dv_json_string(dv_report_file_write, f, t->name);
 		fprintf(f, ",\n      \"number\": \"%zu\",\n", i + 1);
 		fprintf(f, "      \"score\": %g,\n      \"max_score\": %g,\n",
 		        pass ? t->max_score : 0.0, t->max_score);
@@ -293,10 +291,10 @@ bool dv_gradescope_write(const char *path, const struct dv_gradescope_test *test
 			if (printed)
 				sprintf(o, "%s%s", said, t->printed);
 		}
-		dv_json_string(file_write, f, text ? text : "");
+		dv_json_string(dv_report_file_write, f, text ? text : "");
 		free(text);
 		fputs("\n    }", f);
 	}
 	fputs("\n  ]\n}\n", f);
-	return report_close(f, tmp, path);
+	return dv_report_close(f, tmp, path);
 }

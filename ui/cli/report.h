@@ -61,6 +61,14 @@ struct dv_junit_suite {
  * file stays well-formed XML whatever bytes they hold (dv_xml_escaped). */
 bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_t n);
 
+/* A file written whole or not at all: dv_report_open opens a temporary file beside path (its
+ * name in tmp), dv_report_close closes it and renames it into place (false, and the temporary
+ * file removed, when a write or the rename failed), so a reader never sees half of one. */
+FILE *dv_report_open(const char *path, char *tmp, size_t tmplen);
+bool dv_report_close(FILE *f, const char *tmp, const char *path);
+/* A dv_write_fn (export.h) onto the FILE ctx; ferror tells whether it failed. */
+void dv_report_file_write(void *ctx, const char *buf, size_t len);
+
 /* ---- Gradescope ---------------------------------------------------------------------------- */
 
 /* One test of a submission as Gradescope shows it (its autograder specification). */

@@ -501,13 +501,13 @@ static bool demo_play(struct dv_sdl *s, unsigned k)
 /* The first shown step of lesson k that moves bytes (a DMA transfer), or -1. */
 static int first_moving_step(const struct dv_sdl *s)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(s->ss->view.sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(s->ss->view.sim);
 	for (unsigned k = 0; k < s->ss->lesson->nsteps; k++) {
 		size_t first, end;
 		if (!dv_sdl_step_shown(s, k) || !dv_run_step_events(s->ss->run, k, &first, &end))
 			continue;
 		for (size_t p = first; p < end; p++)
-			if (ev[p].kind == DV_EV_XFER)
+			if (dv_trace_at(evt, p)->kind == DV_EV_XFER)
 				return (int)k;
 	}
 	return -1;

@@ -1130,10 +1130,12 @@ static int parse_args(int argc, char **argv, struct dv_tui_options *opt, const c
 	if (!dv_theme_load(&theme, theme_arg, err, sizeof err) && theme_arg)
 		fprintf(stderr, "%s: %s; using the dark theme\n", prog, err);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		bool rec = *path && dv_file_is_recording(*path);
 		fprintf(stderr,
-		        "%s: the terminal UI needs a terminal on stdin and stdout; to run a "
-		        "lesson without one, use: dmaviz check %s\n",
-		        prog, *path ? *path : "LESSON");
+		        "%s: the terminal UI needs a terminal on stdin and stdout; to %s without "
+		        "one, use: dmaviz %s %s\n",
+		        prog, rec ? "read a recording" : "run a lesson", rec ? "trace" : "check",
+		        *path ? *path : "LESSON");
 		return 2;
 	}
 	/* A dumb or unknown terminal cannot position the cursor: say so instead of drawing

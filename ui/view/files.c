@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "files.h"
 #include "lesson.h"
+#include "recording.h"
 #include "script.h"
 #include "utf8.h"
 
@@ -79,6 +81,41 @@ struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs)
 	struct dv_lesson *L = dv_lesson_parse(path, text, len, msgs);
 	free(text);
 	return L;
+}
+
+bool dv_file_is_recording(const char *path)
+{
+	size_t len = 0;
+	char *head = dv_file_read(path, DV_REC_MAGIC_LEN, &len);
+	bool is = head && dv_rec_is((const uint8_t *)head, len);
+	free(head);
+	return is;
+}
+
+struct dv_recording *dv_recording_load(const char *path, char *err, size_t errsz)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		snprintf(err, errsz, "%s: %s", path, dv_file_strerror(errno));
+		return NULL;
+	}
+	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > DV_REC_MAX_FILE) {
+		snprintf(err, errsz, "%s: a recording larger than 4 GiB", path);
+		return NULL;
+	}
+	/* One byte more than stat said, to notice a file that grew while it was read. */
+	size_t len = 0, want = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 1;
+	char *bytes = dv_file_read(path, want, &len);
+	if (!bytes) {
+		snprintf(err, errsz, "%s: %s", path, dv_file_strerror(errno));
+		return NULL;
+	}
+	char why[600];
+	struct dv_recording *rec = dv_rec_read((const uint8_t *)bytes, len, why, sizeof why);
+	free(bytes);
+	if (!rec)
+		snprintf(err, errsz, "%s: %s", path, why);
+	return rec;
 }
 
 const char *dv_file_strerror(int err)

@@ -23,6 +23,14 @@ char *dv_file_read(const char *path, size_t max, size_t *len);
 /* strerror(err), but "not a regular file" for DV_FILE_ENOTREG. */
 const char *dv_file_strerror(int err);
 
+/* Recordings (recording.h): is path a file that starts like one, and one read whole (at most
+ * DV_REC_MAX_FILE bytes) and checked. NULL with "PATH: offset N: what" (or "PATH: why it
+ * cannot be read") in err. */
+#define DV_REC_MAX_FILE ((size_t)4 << 30)
+struct dv_recording;
+bool dv_file_is_recording(const char *path);
+struct dv_recording *dv_recording_load(const char *path, char *err, size_t errsz);
+
 /* The largest lesson or test file any command accepts. */
 #define DV_LESSON_MAX_BYTES (1u << 20)
 

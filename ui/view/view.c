@@ -9,6 +9,7 @@
 
 #include "calls.h"
 #include "describe.h"
+#include "recording.h"
 #include "dma8237.h"
 #include "dvndis.h"
 #include "files.h"
@@ -231,13 +232,13 @@ void dv_view_seek(struct dv_view *v, size_t pos, size_t from)
 
 bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	size_t p = 0, q = 0;
-	while (p < v->end && ev[p].cycle <= c)
+	while (p < v->end && dv_trace_at(evt, p)->cycle <= c)
 		p++;
 	if (p == 0)
 		return false;
-	while (q < p && ev[q].cycle < c)
+	while (q < p && dv_trace_at(evt, q)->cycle < c)
 		q++;
 	dv_view_seek(v, p, q);
 	return true;
@@ -245,10 +246,10 @@ bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
 
 int dv_view_last_rule(const struct dv_view *v)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	for (size_t i = v->pos; i-- > 0;)
-		if (ev[i].kind == DV_EV_VERIFIER)
-			return (int)ev[i].slot;
+		if (dv_trace_at(evt, i)->kind == DV_EV_VERIFIER)
+			return (int)dv_trace_at(evt, i)->slot;
 	return -1;
 }
 
@@ -290,9 +291,9 @@ static bool is_consequence(const struct dv_event *head, const struct dv_event *e
 /* The position just past event i and its consequences. */
 static size_t effects_end(const struct dv_view *v, size_t i)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	size_t j = i + 1;
-	while (j < v->end && is_consequence(&ev[i], &ev[j]))
+	while (j < v->end && is_consequence(dv_trace_at(evt, i), dv_trace_at(evt, j)))
 		j++;
 	return j;
 }
@@ -302,7 +303,7 @@ static size_t effects_end(const struct dv_view *v, size_t i)
  * cycle ends after the last event stamped with that cycle. */
 static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	if (p == 0 || p > v->end)
 		return false;
 	switch (g) {
@@ -310,18 +311,21 @@ static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 	case DV_GRAN_PORT: {
 		/* In the middle of a run of one actor's changes: not an end. (This keeps the
 		 * walks below to one per run.) */
-		if (p < v->end && ev[p].src == ev[p - 1].src && is_consequence(&ev[p - 1], &ev[p]))
+		if (p < v->end && dv_trace_at(evt, p)->src == dv_trace_at(evt, p - 1)->src &&
+		    is_consequence(dv_trace_at(evt, p - 1), dv_trace_at(evt, p)))
 			return false;
 		/* The event whose consequences may end here, and whether they do. */
 		size_t h = p - 1;
-		while (h > 0 && !starts_something(&ev[h]) && ev[h - 1].cycle == ev[h].cycle)
+		while (h > 0 && !starts_something(dv_trace_at(evt, h)) &&
+		       dv_trace_at(evt, h - 1)->cycle == dv_trace_at(evt, h)->cycle)
 			h--;
-		bool kind = g == DV_GRAN_CALL ?
-		                    ev[h].kind == DV_EV_CALL :
-		                    ev[h].kind == DV_EV_PORT_OUT || ev[h].kind == DV_EV_PORT_IN;
+		bool kind = g == DV_GRAN_CALL ? dv_trace_at(evt, h)->kind == DV_EV_CALL :
+		                                dv_trace_at(evt, h)->kind == DV_EV_PORT_OUT ||
+		                                        dv_trace_at(evt, h)->kind == DV_EV_PORT_IN;
 		return kind && effects_end(v, h) == p;
 	}
-	case DV_GRAN_CYCLE: return p == v->end || ev[p].cycle != ev[p - 1].cycle;
+	case DV_GRAN_CYCLE:
+		return p == v->end || dv_trace_at(evt, p)->cycle != dv_trace_at(evt, p - 1)->cycle;
 	default: return true;
 	}
 }
@@ -379,10 +383,10 @@ static bool move_unit(struct dv_view *v, int dir)
 
 size_t dv_view_find(const struct dv_view *v, enum dv_until what)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	size_t depth = 0;
 	for (size_t i = v->pos; i < v->end; i++) {
-		const struct dv_event *e = &ev[i];
+		const struct dv_event *e = dv_trace_at(evt, i);
 		bool rise = e->kind == DV_EV_STATE && e->new_value > e->old_value;
 		switch (what) {
 		case DV_UNTIL_TC:
@@ -1002,7 +1006,10 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	 * in progress. Collect the calls in progress (innermost first), the last return, the
 	 * last verifier rule, the last Setup or Complete (and its return, if it came) and the
 	 * channel the calls are about. */
-	const struct dv_event *open[4];
+	/* Copies of the events and their positions: a pointer from dv_trace_at does not outlive
+	 * a long walk back. */
+	struct dv_event open[4], last_ret_ev, rule_ev, dma_call_ev, dma_ret_ev;
+	size_t open_at[4], last_ret_at = 0, dma_call_at = 0, dma_ret_at = 0;
 	size_t nopen = 0, depth = 0;
 	const struct dv_event *last_ret = NULL, *rule = NULL, *dma_call = NULL, *dma_ret = NULL;
 	int ch = -1;
@@ -1011,20 +1018,27 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	bool last_holds_dma = false, last_call_seen = false;
 	size_t last_depth = 0;
 	for (size_t i = v->pos; i-- > 0;) {
-		const struct dv_event *e = &t->ev[i];
+		const struct dv_event *e = dv_trace_at(t, i);
 		bool dma = e->slot == DV_CALL_SETUP_DMA_TRANSFER ||
 		           e->slot == DV_CALL_COMPLETE_DMA_TRANSFER;
 		if (e->kind == DV_EV_RETURN) {
 			if (!last_ret) {
-				last_ret = e;
+				last_ret_ev = *e;
+				last_ret = &last_ret_ev;
+				last_ret_at = i;
 				last_depth = depth;
 			}
-			if (dma && !dma_call && !dma_ret)
-				dma_ret = e;
+			if (dma && !dma_call && !dma_ret) {
+				dma_ret_ev = *e;
+				dma_ret = &dma_ret_ev;
+				dma_ret_at = i;
+			}
 			depth++;
 		} else if (e->kind == DV_EV_CALL) {
 			if (dma && !dma_call) {
-				dma_call = e;
+				dma_call_ev = *e;
+				dma_call = &dma_call_ev;
+				dma_call_at = i;
 				last_holds_dma = last_ret && !last_call_seen;
 			}
 			if (ch < 0 && e->chan < 8 &&
@@ -1037,10 +1051,12 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 					last_call_seen =
 					        true; /* the call that made the last return */
 			} else if (nopen < 4) {
-				open[nopen++] = e;
+				open_at[nopen] = i;
+				open[nopen++] = *e;
 			}
 		} else if (e->kind == DV_EV_VERIFIER && !rule) {
-			rule = e;
+			rule_ev = *e;
+			rule = &rule_ev;
 		}
 		if (nopen == 4 && last_ret && rule && dma_call && ch >= 0)
 			break;
@@ -1057,9 +1073,9 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		struct dv_vline tmp = { 0 };
 		dv_vline_add(&tmp, DV_ROLE_NORMAL, "now: ");
 		for (size_t k = nopen; k-- > 0;) {
-			bool fresh = open[k] >= t->ev + v->from;
+			bool fresh = open_at[k] >= v->from;
 			dv_vline_add(&tmp, fresh ? DV_ROLE_CHANGED : DV_ROLE_HIGHLIGHT, "%s",
-			             dv_call_name((enum dv_call)open[k]->slot));
+			             dv_call_name((enum dv_call)open[k].slot));
 			if (k > 0)
 				dv_vline_add(&tmp, DV_ROLE_DIM, " > ");
 		}
@@ -1069,11 +1085,11 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	}
 	/* The last return, unless it is the Setup or Complete shown below or a call around it. */
 	bool dma_returned = dma_call && dma_ret && dma_ret->index == dma_call->index;
-	if (last_ret && !(dma_returned && last_ret == dma_ret) && !last_holds_dma) {
+	if (last_ret && !(dma_returned && last_ret_at == dma_ret_at) && !last_holds_dma) {
 		dv_event_describe(v->sim, v->ndis, last_ret, buf, sizeof buf);
-		wrapped_line(p, width, DV_ROLE_NORMAL, "last: ",
-		             last_ret >= t->ev + v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, buf,
-		             DV_ROLE_NORMAL, "");
+		wrapped_line(p, width, DV_ROLE_NORMAL,
+		             "last: ", last_ret_at >= v->from ? DV_ROLE_CHANGED : DV_ROLE_NORMAL,
+		             buf, DV_ROLE_NORMAL, "");
 	} else if (!last_ret && nopen == 0) {
 		dv_vline_add(new_line(p), DV_ROLE_DIM, "no call yet");
 	}
@@ -1085,8 +1101,7 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 			dv_dma_call_words(r, buf, sizeof buf);
 		else
 			dv_event_describe(v->sim, NULL, dma_call, buf, sizeof buf);
-		bool fresh = dma_call >= t->ev + v->from ||
-		             (dma_returned && dma_ret >= t->ev + v->from);
+		bool fresh = dma_call_at >= v->from || (dma_returned && dma_ret_at >= v->from);
 		char tail[80];
 		if (dma_returned)
 			snprintf(tail, sizeof tail, " returned %s",
@@ -1139,13 +1154,13 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 		return;
 	size_t cur = v->pos ? v->pos - 1 : SIZE_MAX;
 	for (size_t i = v->pos; i-- > v->from;)
-		if (!log_quiet(&t->ev[i])) {
+		if (!log_quiet(dv_trace_at(t, i))) {
 			cur = i;
 			break;
 		}
 	size_t skip = v->log_scroll;
 	for (size_t i = v->pos; i-- > 0 && n < rows;) {
-		if (!log_quiet(&t->ev[i]) || i + 1 == v->pos) {
+		if (!log_quiet(dv_trace_at(t, i)) || i + 1 == v->pos) {
 			if (skip > 0)
 				skip--; /* scrolled back: the newest entries are below the pane */
 			else
@@ -1154,7 +1169,7 @@ void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	}
 	char buf[256];
 	for (size_t k = n; k-- > 0;) {
-		const struct dv_event *e = &t->ev[pick[k]];
+		const struct dv_event *e = dv_trace_at(t, pick[k]);
 		const struct dv_step *st = NULL;
 		/* The mark carries the step's number, not its index: without a setup step they
 		 * differ by one. */
@@ -1204,8 +1219,18 @@ static char *read_source(const char *path, size_t *len)
 	return text;
 }
 
-/* Reads the file the trace names, trying it as written, then under the source root (the
- * driver's __FILE__ is relative to the build directory). */
+char *dv_view_read_source(const char *path, const char *root, size_t *len)
+{
+	char *text = read_source(path, len);
+	if (!text && path[0] != '/' && root) {
+		char full[4096];
+		snprintf(full, sizeof full, "%s/%s", root, shown_path(path));
+		text = read_source(full, len);
+	}
+	return text;
+}
+
+/* The file the trace names: the recording's copy when the view shows one, else the file. */
 static bool load_source(struct dv_view *v, const char *path)
 {
 	if (v->src_path && strcmp(v->src_path, path) == 0)
@@ -1214,11 +1239,16 @@ static bool load_source(struct dv_view *v, const char *path)
 	free(v->src_text);
 	v->src_text = NULL;
 	v->src_path = strdup(path);
-	v->src_text = read_source(path, &v->src_len);
-	if (!v->src_text && path[0] != '/' && v->source_root) {
-		char full[4096];
-		snprintf(full, sizeof full, "%s/%s", v->source_root, shown_path(path));
-		v->src_text = read_source(full, &v->src_len);
+	size_t len = 0;
+	const char *kept = v->rec ? dv_rec_source(v->rec, path, &len) : NULL;
+	if (kept) {
+		v->src_text = malloc(len + 1);
+		if (v->src_text) {
+			memcpy(v->src_text, kept, len + 1);
+			v->src_len = len;
+		}
+	} else if (!v->rec) {
+		v->src_text = dv_view_read_source(path, v->source_root, &v->src_len);
 	}
 	return v->src_text != NULL;
 }
@@ -1229,8 +1259,8 @@ void dv_view_source(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 	const struct dv_trace *t = dv_sim_trace(v->sim);
 	const struct dv_loc *loc = NULL;
 	for (size_t i = v->pos; i-- > 0 && !loc;)
-		if (t->ev[i].loc)
-			loc = dv_trace_get_loc(t, t->ev[i].loc);
+		if (dv_trace_at(t, i)->loc)
+			loc = dv_trace_get_loc(t, dv_trace_at(t, i)->loc);
 	if (!loc || !loc->file) {
 		snprintf(p->title, sizeof p->title, "Source");
 		dv_vline_add(new_line(p), DV_ROLE_DIM, "no driver code has run yet");
@@ -1458,8 +1488,8 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 		size_t col = (size_t)(c - first);
 		for (int s = 0; s < SIG_COUNT; s++)
 			out->hi[s][col] = out->end[s][col] = level[s] > 0;
-		while (i > 0 && t->ev[i - 1].cycle >= c) {
-			const struct dv_event *e = &t->ev[--i];
+		while (i > 0 && dv_trace_at(t, i - 1)->cycle >= c) {
+			const struct dv_event *e = dv_trace_at(t, --i);
 			if (e->kind != DV_EV_STATE)
 				continue;
 			for (int s = 0; s < SIG_COUNT; s++) {
@@ -1515,25 +1545,26 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 
 uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer)
 {
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	unsigned ch = dv_view_active_channel(v);
 	size_t last = SIZE_MAX;
 	/* The last transfer of the current move: the bytes it changed are what to see. */
 	for (size_t i = v->pos; i-- > v->from && last == SIZE_MAX;)
-		if (ev[i].kind == DV_EV_XFER)
+		if (dv_trace_at(evt, i)->kind == DV_EV_XFER)
 			last = i;
 	/* Else the last transfer, unless the channel was programmed since (a Setup, or the
 	 * lesson's own port writes): then where the next transfer goes says more. */
 	for (size_t i = v->pos; last == SIZE_MAX && i-- > 0;) {
-		if (ev[i].kind == DV_EV_XFER)
+		if (dv_trace_at(evt, i)->kind == DV_EV_XFER)
 			last = i;
-		else if (ev[i].kind == DV_EV_PORT_OUT && channel_of_event(&ev[i]) == (int)ch)
+		else if (dv_trace_at(evt, i)->kind == DV_EV_PORT_OUT &&
+		         channel_of_event(dv_trace_at(evt, i)) == (int)ch)
 			break;
 	}
 	if (xfer)
 		*xfer = last;
 	if (last != SIZE_MAX)
-		return ev[last].index;
+		return dv_trace_at(evt, last)->index;
 	/* Where the channel transfers next: the 8237A's address and page (words on DMA2). */
 	uint32_t a = now_get(v, DV_SLOT_DMA_ADDR, ch), pg = now_get(v, DV_SLOT_PAGE, ch);
 	return ch >= 4 ? (pg & 0xFE) << 16 | (a & 0xFFFF) << 1 : pg << 16 | (a & 0xFFFF);
@@ -1551,7 +1582,7 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
                        uint32_t addr, const char *what)
 {
 	dv_vpanel_clear(p);
-	const struct dv_event *ev = dv_trace_since(dv_sim_trace(v->sim), 0, NULL);
+	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	size_t first = 0, end = 0;
 	dv_run_step_events(v->run, v->step, &first, &end);
 	snprintf(p->title, sizeof p->title, "Memory at 0x%06x (%s)", addr, what);
@@ -1567,12 +1598,16 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
 	uint8_t touched[1024] = { 0 };
 	size_t span = rows * 16 < sizeof touched ? rows * 16 : sizeof touched;
 	for (size_t i = first < v->pos ? first : v->pos; i < v->pos; i++)
-		if (ev[i].kind == DV_EV_XFER && (ev[i].old_value & 0xFF) != DV_XFER_VERIFY &&
-		    ev[i].index >= row0 && ev[i].index - row0 < span) {
-			unsigned w = (ev[i].old_value >> 8) & 0xFF ? (ev[i].old_value >> 8) & 0xFF :
-			                                             1;
-			for (unsigned k = 0; k < w && ev[i].index + k - row0 < span; k++)
-				touched[ev[i].index + k - row0] = 1;
+		if (dv_trace_at(evt, i)->kind == DV_EV_XFER &&
+		    (dv_trace_at(evt, i)->old_value & 0xFF) != DV_XFER_VERIFY &&
+		    dv_trace_at(evt, i)->index >= row0 &&
+		    dv_trace_at(evt, i)->index - row0 < span) {
+			unsigned w = (dv_trace_at(evt, i)->old_value >> 8) & 0xFF ?
+			                     (dv_trace_at(evt, i)->old_value >> 8) & 0xFF :
+			                     1;
+			for (unsigned k = 0; k < w && dv_trace_at(evt, i)->index + k - row0 < span;
+			     k++)
+				touched[dv_trace_at(evt, i)->index + k - row0] = 1;
 		}
 	for (size_t r = 0; r < rows && (uint64_t)row0 + r * 16 < size; r++) {
 		struct dv_vline *l = new_line(p);
@@ -1599,8 +1634,9 @@ size_t dv_view_ask_pos(const struct dv_view *v, unsigned a)
 	    !dv_run_step_events(v->run, L->asks[a]->step, &first, &end))
 		return SIZE_MAX;
 	for (size_t i = first; i < end; i++)
-		if (tr->ev[i].kind == DV_EV_MARK && tr->ev[i].slot == DV_MARK_STMT &&
-		    tr->ev[i].index == L->asks[a]->line)
+		if (dv_trace_at(tr, i)->kind == DV_EV_MARK &&
+		    dv_trace_at(tr, i)->slot == DV_MARK_STMT &&
+		    dv_trace_at(tr, i)->index == L->asks[a]->line)
 			return i + 1;
 	return SIZE_MAX;
 }

@@ -106,7 +106,10 @@ struct dv_view {
 	struct dv_sim *sim;
 	const struct dv_ndis *ndis; /* NULL: calls show without their arguments */
 	const char *source_root;    /* where relative driver paths are looked up too; may be NULL */
-	struct dv_cursor now, base; /* state at pos, and at from */
+	/* A recording's view: the source pane shows the recording's copies of the files, and
+	 * only those (a file on this machine may have changed since). NULL: the files. */
+	const struct dv_recording *rec;
+	struct dv_cursor now, base;    /* state at pos, and at from */
 	struct dv_cursor base2, base3; /* state one and two units before from (fading highlights) */
 	size_t pos, from, end;         /* end: the trace length */
 	size_t from2, from3;
@@ -151,6 +154,9 @@ struct dv_view {
  * the first step that has narration. The run and lesson must outlive the view. */
 void dv_view_init(struct dv_view *v, const struct dv_lesson *lesson, const struct dv_run *run,
                   const struct dv_ndis *ndis, const char *source_root);
+/* A driver's source file the trace names: as written, then (a relative one, without its
+ * leading "../") under root; at most 8 MiB. NULL when neither can be read. */
+char *dv_view_read_source(const char *path, const char *root, size_t *len);
 void dv_view_finish(struct dv_view *v);
 
 /* Moves to position pos, with changes measured from position from (from <= pos). */
