@@ -240,6 +240,11 @@ check theme-bad-file 2 "bad\.theme:2: '#12': a window colour is #rrggbb; using t
 	"$dv" --theme "$tmp/bad.theme" send
 check theme-needs-value 2 '--theme needs a value' "$dv" send --theme
 check theme-in-help 0 '--theme NAME\|FILE' "$dv" --help
+# check --output prints a file's output table under its result (TAP: as comments).
+printf 'lesson c\noutput-list cycle%%D1.4.1\noutput\nrun 5\noutput\n' >"$tmp/table.tst"
+check output-table 0 '^\|    5 \|$' "$dv" check --output "$tmp/table.tst"
+check output-table-tap 0 '^# \|cycle \|$' "$dv" check --tap --output "$tmp/table.tst"
+lacks output-table-only-when-asked '^\|' "$dv" check "$tmp/table.tst"
 # Recordings: record writes one, trace reads it without running anything and writes what the
 # lesson gives; a cut, corrupt or other-version file is exit 2 with its file and offset.
 check record-needs-output 2 'no recording to write: give -o RUN\.dvr' "$dv" record tour

@@ -83,6 +83,8 @@ struct result {
 	enum verdict verdict;
 	char **lines; /* messages, and their hints as "hint: ..." or "Fix: ..." */
 	size_t nlines;
+	char **rows; /* its output table, with --output */
+	size_t nrows;
 	double seconds;
 };
 
@@ -109,7 +111,7 @@ static void result_msgs(struct result *r, const struct dv_msgs *m)
 }
 
 struct check_opts {
-	bool strict, tap;
+	bool strict, tap, output;
 	const char *junit;
 	struct dv_answers *answers;
 };
@@ -191,6 +193,8 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
 		r->verdict = V_FAIL;
 	result_msgs(r, m);
+	for (size_t i = 0; o->output && i < dv_run_rows(run); i++)
+		dv_strv_add(&r->rows, &r->nrows, dv_run_row(run, i));
 	dv_run_destroy(run);
 	dv_lesson_free(L);
 }
@@ -220,7 +224,7 @@ static bool write_junit(const char *path, const struct result *res, size_t n, lo
 /* ---- the options ---------------------------------------------------------------------------- */
 
 struct check_args {
-	bool strict, tap;
+	bool strict, tap, output;
 	const char *junit, *answers, *driver;
 	unsigned cpu_limit;
 };
@@ -240,6 +244,10 @@ static const struct dv_opt check_opts[] = {
 	  offsetof(struct check_args, answers), NULL, "needs a file name" },
 	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
 	  offsetof(struct check_args, strict), NULL, NULL },
+	{ "--output", NULL, NULL,
+	  "print each file's output table (its output-list rows) under its\n"
+	  "result, as its compare-to file must hold them",
+	  offsetof(struct check_args, output), NULL, NULL },
 	{ "--driver", NULL, "FILE.so",
 	  "a learner's driver module for lessons with 'driver file'\n"
 	  "(docs/driver-sdk.md); each file then runs in a child process",
@@ -287,6 +295,7 @@ int dv_cmd_check(int argc, char **argv)
 	}
 	o.strict = args.strict;
 	o.tap = args.tap;
+	o.output = args.output;
 	o.junit = args.junit;
 	const char *answers_path = args.answers, *driver_path = args.driver;
 	unsigned cpu_limit = args.cpu_limit;
@@ -358,7 +367,8 @@ int dv_cmd_check(int argc, char **argv)
 			struct dv_grade_opts go = {
 				driver.entry, driver_path,
 				o.strict,     o.answers ? dv_answers_lookup : NULL,
-				o.answers,    cpu_limit
+				o.answers,    cpu_limit,
+				o.output
 			};
 			struct dv_grade_result gr;
 			dv_grade_file(files.v[k], &go, &gr);
@@ -372,6 +382,8 @@ int dv_cmd_check(int argc, char **argv)
 			                                           V_ERROR;
 			for (size_t l = 0; l < gr.nlines; l++)
 				result_add(r, gr.lines[l]);
+			for (size_t l = 0; l < gr.nrows; l++)
+				dv_strv_add(&r->rows, &r->nrows, gr.rows[l]);
 			dv_grade_result_free(&gr);
 		} else {
 			check_one(files.v[k], &o, r);
@@ -398,6 +410,13 @@ int dv_cmd_check(int argc, char **argv)
 			dv_report_puts(stdout, r->lines[l], 0);
 			fputc('\n', stdout);
 		}
+		/* The table as the file wrote it (nand2tetris prints its .out): a teacher copies
+		 * it into the compare file. In TAP, as comments. */
+		for (size_t l = 0; l < r->nrows; l++) {
+			fputs(o.tap ? "# " : "", stdout);
+			dv_report_puts(stdout, r->rows[l], 0);
+			fputc('\n', stdout);
+		}
 		fflush(stdout);
 	}
 	if (o.tap) {
@@ -411,9 +430,8 @@ int dv_cmd_check(int argc, char **argv)
 		status = 2;
 	}
 	for (size_t k = 0; k < files.n; k++) {
-		for (size_t l = 0; l < res[k].nlines; l++)
-			free(res[k].lines[l]);
-		free(res[k].lines);
+		dv_strv_free(&res[k].lines, &res[k].nlines);
+		dv_strv_free(&res[k].rows, &res[k].nrows);
 	}
 	free(res);
 	paths_free(&files);

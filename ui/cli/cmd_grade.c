@@ -21,26 +21,37 @@
 #include "grade_jobs.h"
 #include "script.h"
 
+void dv_strv_add(char ***v, size_t *n, const char *text)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+	if (!nv)
+		return;
+	*v = nv;
+	nv[*n] = strdup(text);
+	if (nv[*n])
+		(*n)++;
+}
+
+void dv_strv_free(char ***v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
 static void result_add(struct dv_grade_result *r, const char *text)
 {
-	char **v = realloc(r->lines, (r->nlines + 1) * sizeof *v);
-	if (!v)
-		return;
-	r->lines = v;
-	r->lines[r->nlines] = strdup(text);
-	if (r->lines[r->nlines])
-		r->nlines++;
+	dv_strv_add(&r->lines, &r->nlines, text);
 }
 
 void dv_grade_result_free(struct dv_grade_result *r)
 {
 	free(r->printed);
 	r->printed = NULL;
-	for (size_t i = 0; i < r->nlines; i++)
-		free(r->lines[i]);
-	free(r->lines);
-	r->lines = NULL;
-	r->nlines = 0;
+	dv_strv_free(&r->lines, &r->nlines);
+	dv_strv_free(&r->rows, &r->nrows);
 }
 
 /* ---- the child ------------------------------------------------------------------------------ */
@@ -144,6 +155,8 @@ static int child_run(void *ctx, int fd)
 	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
 		verdict = DV_GRADE_FAIL;
 	put_msgs(fd, m, verdict != DV_GRADE_PASS);
+	for (size_t i = 0; o->rows && i < dv_run_rows(run); i++)
+		put_line(fd, 'O', dv_run_row(run, i));
 	/* No dv_run_destroy: the process ends here. Its driver host is ended and reaped now, so
 	 * that the grader finds no process of the test left (isolate.c). */
 	dv_host_stop();
@@ -283,6 +296,8 @@ static void read_report(struct dv_grade_result *r, char *output, char *step, siz
 			snprintf(step, size, " %s", p + 2);
 		else if (p[0] == 'M' && p[1] == ' ')
 			result_add(r, p + 2);
+		else if (p[0] == 'O' && p[1] == ' ')
+			dv_strv_add(&r->rows, &r->nrows, p + 2);
 		p = nl + 1;
 	}
 }

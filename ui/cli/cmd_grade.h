@@ -18,6 +18,7 @@ struct dv_grade_opts {
 	const char *(*answer)(void *ctx, const char *lesson_id, const char *ask_id);
 	void *answer_ctx;
 	unsigned cpu_seconds; /* 0 = 2 */
+	bool rows;            /* bring back the test's output table (check --output) */
 };
 
 struct dv_grade_result {
@@ -35,6 +36,8 @@ struct dv_grade_result {
 	char *printed;
 	size_t dropped;
 	unsigned leftovers; /* processes it left running, killed when it ended */
+	char **rows;        /* its output table, with dv_grade_opts.rows */
+	size_t nrows;
 };
 
 /* What is kept of a test's stdout and stderr. */
@@ -51,6 +54,9 @@ void dv_grade_limits(const struct dv_lesson *L, unsigned driver_seconds, struct 
 /* Runs the lesson or test script at path in a child process (fork) under CPU, memory and
  * wall-clock limits. A crash or a runaway driver is that file's failure. */
 void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_grade_result *r);
+/* Appends a copy of text to the string vector *v of *n (nothing when memory runs out). */
+void dv_strv_add(char ***v, size_t *n, const char *text);
+void dv_strv_free(char ***v, size_t *n);
 void dv_grade_result_free(struct dv_grade_result *r);
 
 /* `dmaviz grade --tests DIR [--junit FILE] [--cpu-limit S] [--strict] SUBMISSION...` */

@@ -413,6 +413,8 @@ void dv_host_describe_fault(const char *path, const struct dv_hmsg *m, const cha
  * the configured libexecdir. */
 bool dv_host_exe(char *buf, size_t size)
 {
+	if (!buf || size == 0)
+		return false;
 	const char *env = getenv("DMAVIZ_DRIVER_HOST");
 	if (env && *env) {
 		snprintf(buf, size, "%s", env);

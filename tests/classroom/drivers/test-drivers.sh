@@ -24,6 +24,14 @@ lesson=$src/send.lesson
 run good-passes 0 '^PASS .*send\.lesson' "$dv" check --driver "$good" "$lesson"
 run good-passes-strict 0 '2 passed, 0 failed' "$dv" check --strict --driver "$good" "$src"
 # trace runs the learner's driver too, and its events point at the learner's source lines.
+# check --output: the output table comes back from the test's child with a learner's driver.
+mkdir -p "$out/output-table"
+sed 's/^step "Send" id=send$/output-list tx.completed%D1.3.1\noutput\nstep "Send" id=send/' "$lesson" \
+	>"$out/output-table/table.lesson"
+printf 'run until tx.completed == 1 max 200000\noutput\n' >>"$out/output-table/table.lesson"
+run output-table-before 0 '^\|   0 \|$' "$dv" check --output --driver "$good" "$out/output-table/table.lesson"
+run output-table-after 0 '^\|   1 \|$' "$dv" check --output --driver "$good" "$out/output-table/table.lesson"
+run output-table-tap 0 '^# \|   1 \|$' "$dv" check --tap --output --driver "$good" "$out/output-table/table.lesson"
 run trace-with-driver 0 'driver\.c:[0-9]+: NdisMSetupDmaTransfer' "$dv" trace --driver "$good" "$lesson"
 run trace-bad-driver 2 'DvDriverAbiVersion' "$dv" trace --driver "$noabi" "$lesson"
 run no-driver-is-an-error 2 'none was given|needs a driver' "$dv" check "$lesson"
