@@ -83,67 +83,19 @@ static int textf(struct dv_scene *sc, const struct dv_scene_font *f, bool bold, 
 	return (int)text_at(sc, f, bold, x, y, buf, strlen(buf), fg, -1) * f->cw;
 }
 
-/* One view line, role by role, cut at max cells. */
-static void vline_at(struct dv_scene *sc, const struct dv_classic *s, const struct dv_scene_font *f,
-                     int x, int y, const struct dv_vline *l, size_t max)
+/* One view line, role by role, cut at max cells; DV_ROLE_DIM drawn dim. */
+static void vline_at(struct dv_scene *sc, const struct dv_scene_font *f, int x, int y,
+                     const struct dv_vline *l, size_t max)
 {
-	size_t i = 0, col = 0;
-	while (i < l->len && col < max) {
-		size_t j = i;
-		while (j < l->len && l->roles[j] == l->roles[i])
-			j++;
-		size_t n = dv_vtext_bytes_for(l->text + i, j - i, max - col);
-		enum dv_wcolor fg = DV_WC_text;
-		int bg = -1;
-		bool bold = false;
-		switch ((enum dv_role)l->roles[i]) {
-		case DV_ROLE_HEADING:
-			fg = DV_WC_head;
-			bold = true;
-			break;
-		case DV_ROLE_CHANGED:
-			fg = DV_WC_on_changed;
-			bg = DV_WC_changed;
-			bold = true;
-			break;
-		case DV_ROLE_HIGHLIGHT:
-			fg = DV_WC_hilite;
-			bold = true;
-			break;
-		case DV_ROLE_DIM: fg = DV_WC_dim; break;
-		case DV_ROLE_ERROR:
-			fg = DV_WC_error;
-			bold = true;
-			break;
-		case DV_ROLE_FADING: fg = DV_WC_changed; break;
-		default: break;
-		}
-		col += text_at(sc, f, bold, x + (int)col * f->cw, y, l->text + i, n, fg, bg);
-		if (n == 0)
-			break;
-		i += n;
-	}
+	dv_scene_vline(sc, f, x, y, max, l, true);
 }
 
 /* A line for the boxes; desc is its hover text. */
 static struct dv_vline *add_line(struct dv_classic *s, struct dv_vpanel *p, const char *desc)
 {
-	static struct dv_vline dummy;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct dv_vline *nl = realloc(p->line, cap * sizeof *nl);
-		if (!nl) {
-			memset(&dummy, 0, sizeof dummy);
-			return &dummy;
-		}
-		p->line = nl;
-		p->cap = cap;
-	}
 	if (p->n < sizeof s->line_desc / sizeof s->line_desc[0])
 		s->line_desc[p->n] = desc;
-	struct dv_vline *l = &p->line[p->n++];
-	memset(l, 0, sizeof *l);
-	return l;
+	return dv_vpanel_add_line(p);
 }
 
 static void panel_reset(struct dv_classic *s, struct dv_vpanel *p)
@@ -215,7 +167,7 @@ static void box_lines(struct dv_scene *sc, struct dv_classic *s, struct box b,
 	int y = b.y + 3 * u + f->lh;
 	size_t max = (size_t)((b.w - 10 * u) / f->cw);
 	for (size_t i = 0; i < p->n && y + f->lh <= b.y + b.h - 2 * u; i++, y += f->lh) {
-		vline_at(sc, s, f, b.x + 5 * u, y, &p->line[i], max);
+		vline_at(sc, f, b.x + 5 * u, y, &p->line[i], max);
 		const char *d = i < 16 ? s->line_desc[i] : NULL;
 		if (d && hitname) {
 			struct dv_prect hr = { b.x + 2 * u, y, b.w - 4 * u, f->lh };
@@ -510,7 +462,7 @@ static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct 
 			a++;
 		struct dv_vline rest = { l->text + a, l->roles + a, l->len - a, l->len - a };
 		text_at(sc, sf, si.mem_in != DV_DG_ELSEWHERE, x0, y, l->text, a, addr_c, -1);
-		vline_at(sc, s, sf, x0 + (int)a * sf->cw, y, &rest, cells > a ? cells - a : 0);
+		vline_at(sc, sf, x0 + (int)a * sf->cw, y, &rest, cells > a ? cells - a : 0);
 		if (i == 0)
 			hit_add(s, (struct dv_prect){ x0, y, inner, sf->lh }, what[si.mem_in], "%s",
 			        where[si.mem_in]);
@@ -612,27 +564,7 @@ static void draw_side(struct dv_scene *sc, struct dv_classic *s, const struct la
 		y += sf->lh;
 	}
 	for (size_t i = 0; i < p->n && y + sf->lh <= a.y + a.h; i++, y += sf->lh)
-		vline_at(sc, s, sf, a.x + 2 * u, y, &p->line[i], cells);
-}
-
-/* Appends a blank line, src's title as a heading, and src's lines to dst. */
-static void append_panel(struct dv_classic *s, struct dv_vpanel *dst, const struct dv_vpanel *src)
-{
-	add_line(s, dst, NULL);
-	if (src->title[0])
-		dv_vline_add(add_line(s, dst, NULL), DV_ROLE_HEADING, "%s", src->title);
-	for (size_t i = 0; i < src->n; i++) {
-		struct dv_vline *l = add_line(s, dst, NULL);
-		const struct dv_vline *o = &src->line[i];
-		for (size_t k = 0; k < o->len;) {
-			size_t j = k;
-			while (j < o->len && o->roles[j] == o->roles[k])
-				j++;
-			dv_vline_add(l, (enum dv_role)o->roles[k], "%.*s", (int)(j - k),
-			             o->text + k);
-			k = j;
-		}
-	}
+		vline_at(sc, sf, a.x + 2 * u, y, &p->line[i], cells);
 }
 
 /* The narration and the question, in the big font when they fit, else the small one. */
@@ -646,7 +578,7 @@ static size_t build_narration(struct dv_classic *s, const struct dv_scene_font *
 	if (ask >= 0) {
 		/* The question under the narration, a blank line between. */
 		dv_session_question(s->ss, ask, &s->tmp, cells);
-		append_panel(s, &s->narr, &s->tmp);
+		dv_vpanel_append(&s->narr, &s->tmp);
 	}
 	return s->narr.n + 1 + (s->ui->input ? 1 : 0);
 }
@@ -704,7 +636,7 @@ static void draw_narration(struct dv_scene *sc, struct dv_classic *s, const stru
 	size_t i = s->narr_scroll;
 	for (; i < s->narr.n && y + f->lh <= a.y + a.h - (s->ui->input ? f->lh : 0);
 	     i++, y += f->lh)
-		vline_at(sc, s, f, a.x, y, &s->narr.line[i], cells);
+		vline_at(sc, f, a.x, y, &s->narr.line[i], cells);
 	if (i < s->narr.n || s->narr_scroll > 0)
 		textf(sc, f, true, a.x + a.w - 28 * f->cw, a.y, DV_WC_hilite, "%s%s",
 		      s->narr_scroll ? "^ PgUp " : "", i < s->narr.n ? "PgDn more v" : "");
@@ -899,7 +831,7 @@ static void draw_explain(struct dv_scene *sc, struct dv_classic *s, const struct
 		y += 2 * f->lh;
 		size_t max = (size_t)((b.w - 12 * u) / f->cw);
 		for (size_t i = 0; i < s->tmp.n && y + f->lh <= b.y + b.h; i++, y += f->lh)
-			vline_at(sc, s, f, x, y, &s->tmp.line[i], max);
+			vline_at(sc, f, x, y, &s->tmp.line[i], max);
 		return;
 	}
 }

@@ -29,6 +29,9 @@
 /* The side panel's tabs. */
 enum dv_side { DV_SIDE_SOURCE, DV_SIDE_LOG, DV_SIDE_CALL, DV_SIDE_COUNT };
 
+/* The speed a window starts at, moves a second (the control row shows it). */
+#define DV_UI_DEFAULT_RATE 10u
+
 /* What the front end has open and where the mouse is: the input of a compose. */
 struct dv_ui_state {
 	int px_small, px_big;  /* the text sizes: boxes, narration (dv_classic_font_px) */
