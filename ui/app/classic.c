@@ -149,10 +149,13 @@ static struct dv_prect rect_of(struct box b)
 	return r;
 }
 
-static void draw_box(struct dv_scene *sc, const struct dv_classic *s, struct box b,
-                     const char *title, bool changed, enum dv_wcolor fillc, int u)
+/* A box of the diagram, its title and its fill; the items that follow until dv_scene_box_end
+ * belong to it (name: its scene box). */
+static void draw_box(struct dv_scene *sc, const struct dv_classic *s, const char *name,
+                     struct box b, const char *title, bool changed, enum dv_wcolor fillc, int u)
 {
 	int bw = changed ? 4 * u : 2 * u;
+	dv_scene_box(sc, name, b.x, b.y, b.w, b.h, false);
 	fill(sc, b.x, b.y, b.w, b.h, changed ? DV_WC_changed : DV_WC_border);
 	fill(sc, b.x + bw, b.y + bw, b.w - 2 * bw, b.h - 2 * bw, fillc);
 	text_at(sc, &s->small, true, b.x + 5 * u, b.y + 3 * u, title, strlen(title),
@@ -385,7 +388,7 @@ static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct 
 		         si.bytecount, si.buf_phys);
 	else
 		snprintf(title, sizeof title, "Host memory");
-	draw_box(sc, s, mem, title, mv->xfers > 0, DV_WC_boxfill, u);
+	draw_box(sc, s, "memory", mem, title, mv->xfers > 0, DV_WC_boxfill, u);
 	int x0 = mem.x + 5 * u, inner = mem.w - 10 * u, y = mem.y + 3 * u + sf->lh;
 	if (!si.found) {
 		textf(sc, sf, false, x0, y, DV_WC_dim,
@@ -467,6 +470,7 @@ static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct 
 			hit_add(s, (struct dv_prect){ x0, y, inner, sf->lh }, what[si.mem_in], "%s",
 			        where[si.mem_in]);
 	}
+	dv_scene_box_end(sc);
 }
 
 static void draw_timing(struct dv_scene *sc, struct dv_classic *s, const struct layout *L)
@@ -887,6 +891,14 @@ static void draw_help(struct dv_scene *sc, struct dv_classic *s, const struct la
 	}
 }
 
+/* Opens one of the layout's regions (the tests check that its text stays inside it); none when
+ * the region has no room. */
+static void region(struct dv_scene *sc, const char *name, struct dv_prect r)
+{
+	if (r.w > 0 && r.h > 0)
+		dv_scene_box(sc, name, r.x, r.y, r.w, r.h, true);
+}
+
 /* The classic picture of the window at W x H into sc (the fonts are open for H). */
 static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 {
@@ -989,8 +1001,9 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	dv_vline_add(l, owner ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s", owner ? "on hold" : "runs");
 	bool cpu_chg = chg(s, DV_SLOT_CPU_IRQL, 0) || chg(s, DV_SLOT_CPU_IRR, 0) ||
 	               chg(s, DV_SLOT_CPU_DPC_COUNT, 0) || chg(s, DV_SLOT_CPU_IN_SERVICE, 0);
-	draw_box(sc, s, cpu, "CPU", cpu_chg, DV_WC_boxfill, u);
+	draw_box(sc, s, "cpu", cpu, "CPU", cpu_chg, DV_WC_boxfill, u);
 	box_lines(sc, s, cpu, p, "cpu", u);
+	dv_scene_box_end(sc);
 
 	/* The 8237A: its fill says masked (red), transferring (green) or waiting. */
 	dv_view_dma(v, &s->tmp);
@@ -1058,12 +1071,13 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	char dtitle[96];
 	snprintf(dtitle, sizeof dtitle, "8237A DMA%u  channel %u (%s)", chip + 1, ch,
 	         chip ? "16-bit" : "8-bit");
-	draw_box(sc, s, dma, dtitle, dma_chg,
+	draw_box(sc, s, "dma", dma, dtitle, dma_chg,
 	         active ? DV_WC_xfer :
 	         masked ? DV_WC_masked :
 	                  DV_WC_boxfill,
 	         u);
 	box_lines(sc, s, dma, p, "dma", u);
+	dv_scene_box_end(sc);
 	hit_add(s, rect_of(dma), NULL, "box:dma");
 
 	/* NIC: its registers and the FIFOs as bars. */
@@ -1071,7 +1085,7 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	bool nic_chg = dv_dg_panel_changed(&s->tmp);
 	char ntitle[96];
 	snprintf(ntitle, sizeof ntitle, "NIC at 0x%03x", v->now.st.nic.base);
-	draw_box(sc, s, nic, ntitle, nic_chg, DV_WC_boxfill, u);
+	draw_box(sc, s, "nic", nic, ntitle, nic_chg, DV_WC_boxfill, u);
 	panel_reset(s, p);
 	char words[96];
 	l = add_line(s, p, dv_desc_niccmd);
@@ -1108,6 +1122,7 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 			fill(sc, x0 + (int)i * cell, y0, cell - u, sf->lh - 6 * u,
 			     i < fillc ? (c ? DV_WC_changed : DV_WC_wire_on) : DV_WC_wire_off);
 	}
+	dv_scene_box_end(sc);
 
 	draw_memory(sc, s, &L, &mv, ch);
 
@@ -1123,8 +1138,9 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	dv_vline_add(l, phys_chg ? DV_ROLE_CHANGED : DV_ROLE_NORMAL, "0x%06x",
 	             dv_dma_phys(&v->now.st, ch));
 	snprintf(lab, sizeof lab, "Page reg ch%u", ch);
-	draw_box(sc, s, page, lab, chg(s, DV_SLOT_PAGE, ch), DV_WC_boxfill, u);
+	draw_box(sc, s, "page", page, lab, chg(s, DV_SLOT_PAGE, ch), DV_WC_boxfill, u);
 	box_lines(sc, s, page, p, "page", u);
+	dv_scene_box_end(sc);
 
 	/* The wire and the peer station. */
 	panel_reset(s, p);
@@ -1141,16 +1157,25 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	dv_vline_add(l, DV_ROLE_NORMAL, "frames to send  ");
 	dv_vline_add(l, role(s, DV_SLOT_PEER_TXQ_COUNT, 0), "%u",
 	             now(s, DV_SLOT_PEER_TXQ_COUNT, 0));
-	draw_box(sc, s, peer, "Wire / peer station",
+	draw_box(sc, s, "peer", peer, "Wire / peer station",
 	         chg(s, DV_SLOT_PEER_RX_COUNT, 0) || chg(s, DV_SLOT_PEER_TXQ_COUNT, 0),
 	         DV_WC_boxfill, u);
 	box_lines(sc, s, peer, p, "peer", u);
+	dv_scene_box_end(sc);
 
 	draw_tokens(sc, s, &L, &mv);
+	region(sc, "timing", L.timing);
 	draw_timing(sc, s, &L);
+	dv_scene_box_end(sc);
+	region(sc, "side", L.side);
 	draw_side(sc, s, &L);
+	dv_scene_box_end(sc);
+	region(sc, "narration", L.narr);
 	draw_narration(sc, s, &L, narr_font);
+	dv_scene_box_end(sc);
+	region(sc, "controls", L.controls);
 	draw_controls(sc, s, &L);
+	dv_scene_box_end(sc);
 	if (s->ui->help)
 		draw_help(sc, s, &L);
 	else if (s->ui->explain)
