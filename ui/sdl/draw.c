@@ -16,6 +16,11 @@ bool dv_sdl_hit_rect(const struct dv_sdl *s, const char *name, SDL_Rect *out)
 	return h != NULL;
 }
 
+const struct dv_scene *dv_sdl_scene(const struct dv_sdl *s)
+{
+	return &s->scene;
+}
+
 /* What the window has open, as the layouts read it (the fonts are open). */
 static void ui_state(const struct dv_sdl *s, struct dv_ui_state *ui)
 {
