@@ -899,25 +899,16 @@ static void region(struct dv_scene *sc, const char *name, struct dv_prect r)
 		dv_scene_box(sc, name, r.x, r.y, r.w, r.h, true);
 }
 
-/* The classic picture of the window at W x H into sc (the fonts are open for H). */
-static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
+/* The lesson's title, and where the learner is (playing, the pace, the granularity). */
+static void title_row(struct dv_classic *s, struct dv_scene *sc, const struct layout *L)
 {
-	struct layout L = layout_for(s, W, H);
-	const struct dv_scene_font *narr_font = fit_narration(s, &L);
-	int u = L.u;
 	struct dv_view *v = &s->ss->view;
-	const struct dv_scene_font *sf = &s->small, *bf = &s->big;
-	/* bit: the channel's bit in its chip's mask and status; line: its DREQ and DACK lines,
-	 * one bit per channel 0-7 on the bus. */
-	unsigned ch = dv_dg_active_channel(&s->ss->view, &s->tmp), chip = ch / 4,
-	         bit = 1u << (ch % 4), line = 1u << ch;
-	/* The DREQ/DACK wires are the NIC's, on the channel the machine wires it to. */
-	unsigned nch = nic_channel(s), nline = 1u << nch;
-	struct box cpu = L.cpu, dma = L.dma, nic = L.nic, mem = L.mem, page = L.page, peer = L.peer;
-
+	const struct dv_scene_font *sf = &s->small;
+	const struct dv_scene_font *bf = &s->big;
+	struct box cpu = L->cpu;
 	/* Title, and where the learner is. */
 	const char *title = s->ss->lesson->title ? s->ss->lesson->title : "";
-	textf(sc, bf, true, cpu.x, L.title_y, DV_WC_text, "dmaviz: %s", title);
+	textf(sc, bf, true, cpu.x, L->title_y, DV_WC_text, "dmaviz: %s", title);
 	char where[160], cue[32];
 	dv_play_cue(s->ui->play, false, cue, sizeof cue); /* "▶▶ 8x" while a long step runs fast */
 	snprintf(where, sizeof where, "%s%s%s%s  %s moves", s->ui->demo ? "DEMO  " : "",
@@ -925,9 +916,31 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	         dv_view_gran_name(v->gran));
 	int ww = (int)dv_vtext_cells(where, strlen(where)) * sf->cw;
 	bool lit = s->ui->demo || cue[0];
-	textf(sc, sf, lit, W - cpu.x - ww, L.title_y + bf->lh - sf->lh,
+	textf(sc, sf, lit, L->W - cpu.x - ww, L->title_y + bf->lh - sf->lh,
 	      lit ? DV_WC_changed : DV_WC_dim, "%s", where);
+}
 
+/* The ISA bus and the stubs to it, the signal wires between the boxes, the IRQ wire over
+ * the top, and the legend of the wires' cues. */
+static void bus_and_wires(struct dv_classic *s, struct dv_scene *sc, const struct layout *L,
+                          const struct dv_dg_moves *mv)
+{
+	int u = L->u;
+	struct dv_view *v = &s->ss->view;
+	const struct dv_scene_font *sf = &s->small;
+	const struct dv_scene_font *bf = &s->big;
+	struct box cpu = L->cpu;
+	struct box dma = L->dma;
+	struct box nic = L->nic;
+	struct box mem = L->mem;
+	struct box page = L->page;
+	struct box peer = L->peer;
+	size_t moved = mv->xfers;
+	/* the NIC's DREQ/DACK: on the channel the machine wires it to */
+	unsigned nch = nic_channel(s);
+	unsigned nline = 1u << nch;
+	unsigned irq = v->now.st.nic.irq;
+	char lab[64];
 	/* Signal levels. */
 	uint32_t owner = now(s, DV_SLOT_BUS_OWNER, 0);
 	int dreq = level(s, DV_SLOT_BUS_DREQ, 0, nline),
@@ -935,31 +948,29 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	/* DMA2's HRQ is the one on the CPU's HOLD pin (DMA1's goes to DMA2's channel 4). */
 	int hrq = level(s, DV_SLOT_DMA_HRQ, 1, 1);
 	int hlda = level(s, DV_SLOT_BUS_HLDA, 0, 1), tc = level(s, DV_SLOT_BUS_TC, 0, 0xFF);
-	unsigned irq = v->now.st.nic.irq;
 	int irql = level(s, DV_SLOT_NIC_IRQ_LEVEL, 0, 1);
-	struct dv_dg_moves mv = dv_dg_moves_of(&s->ss->view);
-	size_t moved = mv.xfers;
 
 	/* The bus and the stubs to it. */
-	path(sc, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L.bus_y, false, u);
-	path(sc, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L.bus_y, moved, u);
-	path(sc, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L.bus_y, mv.nic_xfers, u);
-	path(sc, s, mem.x + mem.w / 2, L.bus_y, mem.x + mem.w / 2, mem.y, moved, u);
-	path(sc, s, page.x + page.w / 2, L.bus_y, page.x + page.w / 2, page.y, moved, u);
+	path(sc, s, cpu.x + cpu.w / 2, cpu.y + cpu.h, cpu.x + cpu.w / 2, L->bus_y, false, u);
+	path(sc, s, dma.x + dma.w * 3 / 4, dma.y + dma.h, dma.x + dma.w * 3 / 4, L->bus_y, moved,
+	     u);
+	path(sc, s, nic.x + nic.w / 2, nic.y + nic.h, nic.x + nic.w / 2, L->bus_y, mv->nic_xfers,
+	     u);
+	path(sc, s, mem.x + mem.w / 2, L->bus_y, mem.x + mem.w / 2, mem.y, moved, u);
+	path(sc, s, page.x + page.w / 2, L->bus_y, page.x + page.w / 2, page.y, moved, u);
 	int bl = owner ? 2 : moved ? 1 : 0;
-	int bus_top = L.bus_y - L.bus_h / 2;
-	fill(sc, cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h, wire_color(s, bl));
+	int bus_top = L->bus_y - L->bus_h / 2;
+	fill(sc, cpu.x, bus_top, L->bus_x2 - cpu.x, L->bus_h, wire_color(s, bl));
 	enum dv_wcolor on_bus = bl ? DV_WC_on_changed : DV_WC_text;
 	/* The label sits left of the memory stub: the bytes travel along the rest of the bus. */
 	textf(sc, sf, true, cpu.x + 4 * u, bus_top + u, on_bus, "ISA bus: %s",
 	      owner ? "DMA" : "CPU");
-	hit_add(s, (struct dv_prect){ cpu.x, bus_top, L.bus_x2 - cpu.x, L.bus_h }, dv_desc_bus,
+	hit_add(s, (struct dv_prect){ cpu.x, bus_top, L->bus_x2 - cpu.x, L->bus_h }, dv_desc_bus,
 	        "bus");
-	int wl = (mv.wtx || mv.wrx) ? 1 : 0;
+	int wl = (mv->wtx || mv->wrx) ? 1 : 0;
 	path(sc, s, nic.x + nic.w * 3 / 4, nic.y + nic.h, nic.x + nic.w * 3 / 4, peer.y, wl, u);
 
 	/* HRQ / HLDA between the CPU and the 8237A; DREQ / DACK / TC between the NIC and it. */
-	char lab[64];
 	signal(sc, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 35 / 100, "HRQ \xe2\x86\x90",
 	       dv_desc_hrq, hrq, u);
 	signal(sc, s, cpu.x + cpu.w, dma.x, cpu.y + cpu.h * 70 / 100, "HLDA \xe2\x86\x92",
@@ -971,7 +982,7 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	signal(sc, s, dma.x + dma.w, nic.x, cpu.y + cpu.h * 88 / 100, "TC \xe2\x86\x92", dv_desc_tc,
 	       tc, u);
 	/* IRQ: from the NIC over the top to the CPU. */
-	int iy = L.irq_y;
+	int iy = L->irq_y;
 	wire(sc, s, nic.x + nic.w / 2, nic.y, nic.x + nic.w / 2, iy, irql, u);
 	wire(sc, s, nic.x + nic.w / 2, iy, cpu.x + cpu.w / 2, iy, irql, u);
 	wire(sc, s, cpu.x + cpu.w / 2, iy, cpu.x + cpu.w / 2, cpu.y, irql, u);
@@ -979,16 +990,23 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	text_at(sc, sf, irql != 0, nic.x - 9 * sf->cw, iy - sf->lh - 3 * u, lab, strlen(lab),
 	        irql ? wire_color(s, irql) : DV_WC_dim, -1);
 	/* The legend sits above the IRQ wire's left part, between the title and the boxes. */
-	int lx = legend(sc, s, cpu.x, L.title_y + bf->lh + u, nic.x - 11 * sf->cw - cpu.x, u);
+	int lx = legend(sc, s, cpu.x, L->title_y + bf->lh + u, nic.x - 11 * sf->cw - cpu.x, u);
 	int ix = lx > cpu.x + cpu.w / 2 ? lx : cpu.x + cpu.w / 2;
 	hit_add(s, (struct dv_prect){ ix, iy - sf->lh - 3 * u, nic.x - ix, sf->lh + 6 * u },
 	        dv_desc_irqw, "wire:IRQ");
+}
 
-	/* CPU. */
+/* The CPU: its IRQL, IRR, DPCs, and whether it runs or is on hold (the bus is the DMA's). */
+static void cpu_box(struct dv_classic *s, struct dv_scene *sc, const struct layout *L, bool on_hold)
+{
+	int u = L->u;
+	struct box cpu = L->cpu;
 	struct dv_vpanel *p = &s->box;
+	struct dv_vline *l;
+	/* CPU. */
 	panel_reset(s, p);
 	unsigned lv = now(s, DV_SLOT_CPU_IRQL, 0);
-	struct dv_vline *l = add_line(s, p, dv_desc_irql);
+	l = add_line(s, p, dv_desc_irql);
 	dv_vline_add(l, DV_ROLE_NORMAL, "IRQL ");
 	dv_vline_add(l, role(s, DV_SLOT_CPU_IRQL, 0), "%u %s", lv, dv_dg_irql_name(lv));
 	l = add_line(s, p, dv_desc_irr);
@@ -998,13 +1016,31 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	dv_vline_add(l, DV_ROLE_NORMAL, "DPCs ");
 	reg_value(s, l, DV_SLOT_CPU_DPC_COUNT, 0, 0);
 	l = add_line(s, p, dv_desc_runs);
-	dv_vline_add(l, owner ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s", owner ? "on hold" : "runs");
+	dv_vline_add(l, on_hold ? DV_ROLE_DIM : DV_ROLE_HIGHLIGHT, "%s",
+	             on_hold ? "on hold" : "runs");
 	bool cpu_chg = chg(s, DV_SLOT_CPU_IRQL, 0) || chg(s, DV_SLOT_CPU_IRR, 0) ||
 	               chg(s, DV_SLOT_CPU_DPC_COUNT, 0) || chg(s, DV_SLOT_CPU_IN_SERVICE, 0);
 	draw_box(sc, s, "cpu", cpu, "CPU", cpu_chg, DV_WC_boxfill, u);
 	box_lines(sc, s, cpu, p, "cpu", u);
 	dv_scene_box_end(sc);
+}
 
+/* The 8237A: the channel's registers; its fill says masked (red), transferring (green) or
+ * waiting. */
+static void dma_box(struct dv_classic *s, struct dv_scene *sc, const struct layout *L,
+                    const struct dv_dg_moves *mv, unsigned ch)
+{
+	int u = L->u;
+	struct dv_view *v = &s->ss->view;
+	struct box dma = L->dma;
+	size_t moved = mv->xfers;
+	unsigned chip = ch / 4; /* the channel's chip, and its bit in the chip's mask and status */
+	unsigned bit = 1u << (ch % 4);
+	unsigned line = 1u << ch; /* its DREQ and DACK lines, one bit per channel 0-7 */
+	/* the NIC's DREQ/DACK: on the channel the machine wires it to */
+	unsigned nch = nic_channel(s);
+	struct dv_vpanel *p = &s->box;
+	struct dv_vline *l;
 	/* The 8237A: its fill says masked (red), transferring (green) or waiting. */
 	dv_view_dma(v, &s->tmp);
 	bool dma_chg = dv_dg_panel_changed(&s->tmp);
@@ -1079,7 +1115,18 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	box_lines(sc, s, dma, p, "dma", u);
 	dv_scene_box_end(sc);
 	hit_add(s, rect_of(dma), NULL, "box:dma");
+}
 
+/* The NIC: its registers and the FIFOs as bars. */
+static void nic_box(struct dv_classic *s, struct dv_scene *sc, const struct layout *L)
+{
+	int u = L->u;
+	struct dv_view *v = &s->ss->view;
+	const struct dv_scene_font *sf = &s->small;
+	struct box nic = L->nic;
+	unsigned irq = v->now.st.nic.irq;
+	struct dv_vpanel *p = &s->box;
+	struct dv_vline *l;
 	/* NIC: its registers and the FIFOs as bars. */
 	dv_view_nic(v, &s->tmp);
 	bool nic_chg = dv_dg_panel_changed(&s->tmp);
@@ -1123,9 +1170,17 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 			     i < fillc ? (c ? DV_WC_changed : DV_WC_wire_on) : DV_WC_wire_off);
 	}
 	dv_scene_box_end(sc);
+}
 
-	draw_memory(sc, s, &L, &mv, ch);
-
+/* The page register: bits 16-23 of the address the 8237A does not have. */
+static void page_box(struct dv_classic *s, struct dv_scene *sc, const struct layout *L, unsigned ch)
+{
+	int u = L->u;
+	struct dv_view *v = &s->ss->view;
+	struct box page = L->page;
+	struct dv_vpanel *p = &s->box;
+	struct dv_vline *l;
+	char lab[64];
 	/* The page register: bits 16-23 of the address the 8237A does not have. */
 	panel_reset(s, p);
 	l = add_line(s, p, dv_desc_page);
@@ -1141,13 +1196,22 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	draw_box(sc, s, "page", page, lab, chg(s, DV_SLOT_PAGE, ch), DV_WC_boxfill, u);
 	box_lines(sc, s, page, p, "page", u);
 	dv_scene_box_end(sc);
+}
 
+/* The wire and the peer station. */
+static void peer_box(struct dv_classic *s, struct dv_scene *sc, const struct layout *L,
+                     const struct dv_dg_moves *mv)
+{
+	int u = L->u;
+	struct box peer = L->peer;
+	struct dv_vpanel *p = &s->box;
+	struct dv_vline *l;
 	/* The wire and the peer station. */
 	panel_reset(s, p);
 	l = add_line(s, p, dv_desc_peer);
 	dv_vline_add(l, DV_ROLE_NORMAL, "wire: ");
-	if (mv.wtx || mv.wrx)
-		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "%zu B out, %zu B in", mv.wtx, mv.wrx);
+	if (mv->wtx || mv->wrx)
+		dv_vline_add(l, DV_ROLE_HIGHLIGHT, "%zu B out, %zu B in", mv->wtx, mv->wrx);
 	else
 		dv_vline_add(l, DV_ROLE_DIM, "quiet");
 	l = add_line(s, p, dv_desc_peer);
@@ -1162,7 +1226,23 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	         DV_WC_boxfill, u);
 	box_lines(sc, s, peer, p, "peer", u);
 	dv_scene_box_end(sc);
+}
 
+/* The classic picture of the window at W x H into sc (the fonts are measured). */
+static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
+{
+	struct layout L = layout_for(s, W, H);
+	const struct dv_scene_font *narr_font = fit_narration(s, &L);
+	unsigned ch = dv_dg_active_channel(&s->ss->view, &s->tmp);
+	struct dv_dg_moves mv = dv_dg_moves_of(&s->ss->view);
+	title_row(s, sc, &L);
+	bus_and_wires(s, sc, &L, &mv);
+	cpu_box(s, sc, &L, now(s, DV_SLOT_BUS_OWNER, 0) != 0);
+	dma_box(s, sc, &L, &mv, ch);
+	nic_box(s, sc, &L);
+	draw_memory(sc, s, &L, &mv, ch);
+	page_box(s, sc, &L, ch);
+	peer_box(s, sc, &L, &mv);
 	draw_tokens(sc, s, &L, &mv);
 	region(sc, "timing", L.timing);
 	draw_timing(sc, s, &L);
