@@ -29,7 +29,16 @@
 /* Moves a second (dv_view_play_next: a bus cycle, a port access or a call). */
 const unsigned dv_sdl_speeds[] = { 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000 };
 const size_t dv_sdl_nspeeds = sizeof dv_sdl_speeds / sizeof dv_sdl_speeds[0];
-#define DEFAULT_SPEED 3 /* 10 moves a second: each register write and byte can be followed */
+
+/* The speed a window starts at: DV_UI_DEFAULT_RATE (10 moves a second: each register write and
+ * byte can be followed), the one `dmaviz snapshot --layout classic` shows. */
+static unsigned default_speed(void)
+{
+	unsigned i = 0;
+	while (i + 1 < dv_sdl_nspeeds && dv_sdl_speeds[i] < DV_UI_DEFAULT_RATE)
+		i++;
+	return i;
+}
 
 /* ---- fonts ---------------------------------------------------------------------------------- */
 
@@ -269,7 +278,7 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	if (!strcmp(s->themes[0].name, s->themes[1].name)) /* chosen high contrast: c gives dark */
 		sdl_theme(&s->themes[1], dv_theme_builtin());
 	s->th = &s->themes[s->opt.contrast];
-	s->speed = DEFAULT_SPEED;
+	s->speed = default_speed();
 	s->hover = -1;
 	dv_scene_init(&s->scene, dv_sdl_metrics, s);
 	dv_present_init(&s->present, NULL);
@@ -1293,7 +1302,7 @@ static int headless_shot(struct dv_sdl *s, const struct gui_args *a)
 			fprintf(stderr, "dmaviz gui: the lesson has no step %u\n", step);
 			return 2;
 		}
-		/* At the window's default speed (DEFAULT_SPEED) and the step's pace, frame by frame
+		/* At the window's default speed (default_speed()) and the step's pace, frame by frame
 		 * as the window plays, until the step ends or the time is up. */
 		for (long t = 0; t + 16 <= a->play_ms && dv_sdl_playing(s); t += 16)
 			dv_sdl_tick(s, 16);
