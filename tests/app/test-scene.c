@@ -115,6 +115,41 @@ static void test_svg(void)
 	dv_scene_finish(&sc);
 }
 
+/* A view line in its roles' colours (dv_scene_vline), cut at max cells; and a panel appended
+ * under another (dv_vpanel_append: a blank line, the title as a heading, the lines). */
+static void test_vline(void)
+{
+	struct dv_scene sc;
+	dv_scene_init(&sc, NULL, NULL);
+	dv_scene_reset(&sc, 640, 480);
+	struct dv_vpanel p, q;
+	dv_vpanel_init(&p);
+	dv_vpanel_init(&q);
+	struct dv_vline *l = dv_vpanel_add_line(&q);
+	dv_vline_add(l, DV_ROLE_NORMAL, "ab ");
+	dv_vline_add(l, DV_ROLE_DIM, "dim ");
+	dv_vline_add(l, DV_ROLE_CHANGED, "0x12");
+	struct dv_scene_font f = dv_scene_font(&sc, 20);
+	dv_scene_vline(&sc, &f, 10, 20, 100, l, true);
+	CHECK(sc.n == 4 && sc.item[1].color == DV_WC_dim && sc.item[2].kind == DV_SI_RECT &&
+	              sc.item[2].color == DV_WC_changed && sc.item[3].color == DV_WC_on_changed &&
+	              sc.item[3].bold && sc.item[1].x == 10 + 3 * f.cw,
+	      "the runs: %zu items", sc.n);
+	dv_scene_reset(&sc, 640, 480);
+	dv_scene_vline(&sc, &f, 10, 20, 5, l, false);
+	CHECK(sc.n == 2 && sc.item[1].color == DV_WC_text && sc.item[1].len == 2,
+	      "not dim, cut at 5 cells: %zu items", sc.n);
+	snprintf(q.title, sizeof q.title, "Question");
+	dv_vline_add(dv_vpanel_add_line(&p), DV_ROLE_NORMAL, "narration");
+	dv_vpanel_append(&p, &q);
+	CHECK(p.n == 4 && p.line[1].len == 0 && p.line[2].roles[0] == DV_ROLE_HEADING &&
+	              p.line[3].len == l->len && !memcmp(p.line[3].roles, l->roles, l->len),
+	      "appended: %zu lines", p.n);
+	dv_vpanel_finish(&p);
+	dv_vpanel_finish(&q);
+	dv_scene_finish(&sc);
+}
+
 int main(void)
 {
 	static const struct {
@@ -124,6 +159,7 @@ int main(void)
 		{ "items, hits and boxes", test_items },
 		{ "a scene is bounded", test_bounded },
 		{ "the SVG matches the scene", test_svg },
+		{ "view lines in their roles, panels appended", test_vline },
 	};
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	printf("1..%d\n", n);

@@ -24,10 +24,29 @@ grep -q 'font-size="20"' "$tmp/a.svg" || bad "no 20 px text at 720 lines"
 grep -q 'font-size="30"' "$tmp/b.svg" || bad "no 30 px text at 1080 lines"
 [ "$(sed -n 3p "$tmp/a.svg")" != "$(sed -n 3p "$tmp/b.svg")" ] || bad "the light theme has the dark background"
 
+# The classic layout: the window's default picture, its boxes and its control row.
+"$dmaviz" snapshot 08-64k --at 2 --layout classic -o "$tmp/c.svg" || bad "classic svg exit $?"
+xmllint --noout "$tmp/c.svg" || bad "c.svg is not well-formed XML"
+n=$(grep -c '^<\(rect\|line\|text\) ' "$tmp/c.svg")
+[ "$n" -gt 100 ] || bad "c.svg has $n elements"
+for w in '>CPU<' '>Page reg ch' '>Wire / peer station<' '>ISA bus: ' '>play<' '>10/s<'; do
+	grep -q "$w" "$tmp/c.svg" || bad "c.svg has no $w"
+done
+grep -q 'font-size="17"' "$tmp/c.svg" || bad "the classic layout has no 17 px text at 720 lines"
+grep -q '>Page reg ch' "$tmp/a.svg" && bad "the presentation layout drew the classic boxes"
+"$dmaviz" snapshot 08-64k --at 2 --layout present -o "$tmp/p.svg" || bad "present svg exit $?"
+cmp -s "$tmp/a.svg" "$tmp/p.svg" || bad "--layout present is not the default"
+"$dmaviz" snapshot send --at 3 --layout round -o "$tmp/x.svg" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "classic or present" "$tmp/err" || bad "--layout round: exit $rc"
+
 if [ "$have_sdl" = 1 ]; then
 	SDL_VIDEODRIVER=dummy "$dmaviz" snapshot send --at 3 -o "$tmp/p.png" --size 640x360 ||
 		bad "png exit $?"
 	[ "$(head -c 4 "$tmp/p.png" | od -An -c | tr -d ' ')" = "211PNG" ] || bad "p.png is not a PNG"
+	SDL_VIDEODRIVER=dummy "$dmaviz" snapshot send --at 3 --layout classic -o "$tmp/c.png" ||
+		bad "classic png exit $?"
+	[ "$(head -c 4 "$tmp/c.png" | od -An -c | tr -d ' ')" = "211PNG" ] || bad "c.png is not a PNG"
+	cmp -s "$tmp/p.png" "$tmp/c.png" && bad "the classic PNG is the presentation's"
 else
 	"$dmaviz" snapshot send --at 3 -o "$tmp/p.png" 2>"$tmp/err"; rc=$?
 	[ $rc -eq 2 ] && grep -q "built without SDL2" "$tmp/err" || bad "png without SDL2: exit $rc"
@@ -53,6 +72,8 @@ printf 'lesson broken\nstep "x"\n  bogus line\n' > "$tmp/broken.lesson"
 "$dmaviz" snapshot "$tmp/broken.lesson" --at 1 -o "$tmp/x.svg" 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "broken.lesson:3" "$tmp/err" || bad "a broken lesson: exit $rc, $(cat "$tmp/err")"
 "$dmaviz" snapshot --help | grep -q -- "--at STEP" || bad "--help does not mention --at"
+"$dmaviz" snapshot --help | grep -q -- "--layout classic|present" ||
+	bad "--help does not mention --layout"
 
 [ $fail -eq 0 ] && echo "ok: dmaviz snapshot"
 exit $fail

@@ -25,6 +25,7 @@
 
 #include <SDL_ttf.h>
 
+#include "classic.h"
 #include "files.h"
 #include "keymap.h"
 #include "play.h"
@@ -1171,6 +1172,70 @@ static void test_keymap(void)
 	}
 }
 
+/* The classic layout composed apart from the window (ui/app/classic.c with the shipped font's
+ * fixed metrics, as `dmaviz snapshot --layout classic` does) is the scene the window painted:
+ * the same items, kinds, colours, places and text. */
+static void test_classic_scene_is_the_window(void)
+{
+	struct dv_sdl *s = open_shot("03-send.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_goto_step(s, 3), "send has no step 3");
+	SDL_Surface *img = render(s, 1280, 720);
+	SDL_FreeSurface(img);
+	const struct dv_scene *win = dv_sdl_scene(s);
+	struct dv_scene_font a = dv_scene_font(win, 17), b;
+	dv_scene_mono(NULL, 17, &b);
+	CHECK(a.cw == b.cw && a.lh == b.lh, "the window's font is not the shipped one's measures");
+
+	char path[4096], err[1024];
+	snprintf(path, sizeof path, "%s/03-send.lesson", dir);
+	struct dv_session_options so = { .ungated = true };
+	struct dv_session *ss = dv_session_open(path, &so, err, sizeof err);
+	int k = ss ? dv_present_step_index(ss, 3) : -1;
+	CHECK(k >= 0 && dv_session_goto_step(ss, (unsigned)k, true) == DV_MOVE_OK,
+	      "send step 3: %s", err); /* as dv_sdl_goto_step moves */
+	if (!ss || k < 0) {
+		dv_session_close(ss);
+		dv_sdl_close(s);
+		return;
+	}
+	struct dv_classic c;
+	dv_classic_init(&c, ss);
+	struct dv_play play;
+	memset(&play, 0, sizeof play);
+	struct dv_ui_state ui = {
+		.ask = -1, .status = dv_sdl_status(s), .play = &play, .rate = DV_UI_DEFAULT_RATE
+	};
+	dv_classic_font_px(720, 0, &ui.px_small, &ui.px_big);
+	struct dv_scene sc;
+	dv_scene_init(&sc, dv_scene_mono, NULL);
+	dv_scene_reset(&sc, 1280, 720);
+	dv_classic_compose(&c, &ui, &sc);
+	CHECK(sc.n == win->n && sc.nhit == win->nhit && sc.n > 300,
+	      "the classic scene has %zu items and %zu hits, the window %zu and %zu", sc.n, sc.nhit,
+	      win->n, win->nhit);
+	size_t differ = 0;
+	for (size_t i = 0; i < sc.n && i < win->n; i++) {
+		const struct dv_sitem *p = &sc.item[i], *q = &win->item[i];
+		bool same = p->kind == q->kind && p->color == q->color && p->x == q->x &&
+		            p->y == q->y && p->w == q->w && p->h == q->h && p->len == q->len &&
+		            (p->kind != DV_SI_TEXT ||
+		             !memcmp(dv_sitem_text(&sc, p), dv_sitem_text(win, q), p->len));
+		if (!same && differ++ < 3)
+			CHECK(false,
+			      "item %zu differs: '%.*s' at %d,%d %dx%d, the window's '%.*s' at "
+			      "%d,%d %dx%d",
+			      i, p->kind == DV_SI_TEXT ? (int)p->len : 0, dv_sitem_text(&sc, p),
+			      p->x, p->y, p->w, p->h, q->kind == DV_SI_TEXT ? (int)q->len : 0,
+			      dv_sitem_text(win, q), q->x, q->y, q->w, q->h);
+	}
+	dv_scene_finish(&sc);
+	dv_classic_finish(&c);
+	dv_session_close(ss);
+	dv_sdl_close(s);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -1199,6 +1264,7 @@ int main(int argc, char **argv)
 	test_themes_and_sizes();
 	test_theme_files_and_icon();
 	test_png();
+	test_classic_scene_is_the_window();
 	test_hashes(argv[2]);
 	TTF_Quit();
 	SDL_Quit();

@@ -90,49 +90,12 @@ static int putf(struct ctx *c, const struct dv_scene_font *f, bool bold, int x, 
 	return put(c, f, bold, x, y, maxw, fg, buf);
 }
 
-/* A view line, role by role, cut to maxw pixels. Nothing is dim here: a value the narration
- * talks about must read from the back of the room. */
+/* A view line cut to maxw pixels. Nothing is dim here: a value the narration talks about must
+ * read from the back of the room. */
 static void vline(struct ctx *c, const struct dv_scene_font *f, int x, int y, int maxw,
                   const struct dv_vline *l)
 {
-	size_t i = 0, col = 0, max = maxw > 0 ? (size_t)(maxw / f->cw) : 0;
-	while (i < l->len && col < max) {
-		size_t j = i;
-		while (j < l->len && l->roles[j] == l->roles[i])
-			j++;
-		size_t n = dv_vtext_bytes_for(l->text + i, j - i, max - col);
-		enum dv_wcolor fg = DV_WC_text;
-		int bg = -1;
-		bool bold = false;
-		switch ((enum dv_role)l->roles[i]) {
-		case DV_ROLE_HEADING: fg = DV_WC_head, bold = true; break;
-		case DV_ROLE_CHANGED: fg = DV_WC_on_changed, bg = DV_WC_changed, bold = true; break;
-		case DV_ROLE_HIGHLIGHT: fg = DV_WC_hilite, bold = true; break;
-		case DV_ROLE_ERROR: fg = DV_WC_error, bold = true; break;
-		case DV_ROLE_FADING: fg = DV_WC_changed; break;
-		default: break;
-		}
-		if (n == 0)
-			break;
-		dv_scene_text(c->sc, f->px, bold, x + (int)col * f->cw, y, l->text + i, n, fg, bg);
-		col += dv_vtext_cells(l->text + i, n);
-		i += n;
-	}
-}
-
-static struct dv_vline *add_line(struct dv_vpanel *p)
-{
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct dv_vline *nl = realloc(p->line, cap * sizeof *nl);
-		if (!nl)
-			return NULL;
-		p->line = nl;
-		p->cap = cap;
-	}
-	struct dv_vline *l = &p->line[p->n++];
-	memset(l, 0, sizeof *l);
-	return l;
+	dv_scene_vline(c->sc, f, x, y, maxw > 0 ? (size_t)(maxw / f->cw) : 0, l, false);
 }
 
 /* A line of a box: "label " then a register's value (old→new when the move changed it). */
@@ -148,7 +111,7 @@ static struct dv_vline *box_line(struct ctx *c, const char *desc)
 	size_t k = c->p->box.n;
 	if (k < sizeof c->p->line_desc / sizeof c->p->line_desc[0])
 		c->p->line_desc[k] = desc;
-	return add_line(&c->p->box);
+	return dv_vpanel_add_line(&c->p->box);
 }
 
 static struct dv_vline *reg_line(struct ctx *c, const char *label, enum dv_slot slot, uint32_t i,
@@ -546,7 +509,7 @@ static void hex_rows(struct ctx *c, int x, int y, int w, uint32_t addr)
 		if (base >= size)
 			break;
 		dv_vpanel_clear(&c->p->tmp);
-		struct dv_vline *l = add_line(&c->p->tmp);
+		struct dv_vline *l = dv_vpanel_add_line(&c->p->tmp);
 		if (!l)
 			return;
 		dv_vline_add(l, DV_ROLE_NORMAL, "%06x ", base);
@@ -801,28 +764,6 @@ static void timing(struct ctx *c, struct dv_prect r)
 
 /* ---- the narration ---------------------------------------------------------------------------- */
 
-/* Appends a blank line, src's title as a heading, and src's lines to dst. */
-static void append_panel(struct dv_vpanel *dst, const struct dv_vpanel *src)
-{
-	add_line(dst);
-	struct dv_vline *l;
-	if (src->title[0] && (l = add_line(dst)))
-		dv_vline_add(l, DV_ROLE_HEADING, "%s", src->title);
-	for (size_t i = 0; i < src->n; i++) {
-		const struct dv_vline *o = &src->line[i];
-		if (!(l = add_line(dst)))
-			return;
-		for (size_t k = 0; k < o->len;) {
-			size_t j = k;
-			while (j < o->len && o->roles[j] == o->roles[k])
-				j++;
-			dv_vline_add(l, (enum dv_role)o->roles[k], "%.*s", (int)(j - k),
-			             o->text + k);
-			k = j;
-		}
-	}
-}
-
 static void narration(struct ctx *c, struct dv_prect r)
 {
 	struct dv_present *p = c->p;
@@ -832,7 +773,7 @@ static void narration(struct ctx *c, struct dv_prect r)
 	dv_view_narration(c->v, &p->narr, cells);
 	if (p->ask >= 0) {
 		dv_session_question(p->ss, p->ask, &p->tmp, cells);
-		append_panel(&p->narr, &p->tmp);
+		dv_vpanel_append(&p->narr, &p->tmp);
 	}
 	dv_scene_rect(c->sc, r.x, r.y, r.w, g / 2 > 0 ? g / 2 : 1, DV_WC_border);
 	int y = r.y + g;

@@ -145,6 +145,43 @@ int dv_scene_text(struct dv_scene *sc, int px, bool bold, int x, int y, const ch
 	return w;
 }
 
+/* The colour and weight of a role's text; bg the role's background, or -1. */
+static enum dv_wcolor role_color(enum dv_role r, bool dim, bool *bold, int *bg)
+{
+	*bold = r == DV_ROLE_HEADING || r == DV_ROLE_CHANGED || r == DV_ROLE_HIGHLIGHT ||
+	        r == DV_ROLE_ERROR;
+	*bg = r == DV_ROLE_CHANGED ? DV_WC_changed : -1;
+	switch (r) {
+	case DV_ROLE_HEADING: return DV_WC_head;
+	case DV_ROLE_CHANGED: return DV_WC_on_changed;
+	case DV_ROLE_HIGHLIGHT: return DV_WC_hilite;
+	case DV_ROLE_DIM: return dim ? DV_WC_dim : DV_WC_text;
+	case DV_ROLE_ERROR: return DV_WC_error;
+	case DV_ROLE_FADING: return DV_WC_changed;
+	default: return DV_WC_text;
+	}
+}
+
+void dv_scene_vline(struct dv_scene *sc, const struct dv_scene_font *f, int x, int y, size_t max,
+                    const struct dv_vline *l, bool dim)
+{
+	size_t i = 0, col = 0;
+	while (i < l->len && col < max) {
+		size_t j = i;
+		while (j < l->len && l->roles[j] == l->roles[i])
+			j++;
+		size_t n = dv_vtext_bytes_for(l->text + i, j - i, max - col);
+		if (n == 0)
+			break;
+		bool bold;
+		int bg;
+		enum dv_wcolor fg = role_color((enum dv_role)l->roles[i], dim, &bold, &bg);
+		dv_scene_text(sc, f->px, bold, x + (int)col * f->cw, y, l->text + i, n, fg, bg);
+		col += dv_vtext_cells(l->text + i, n);
+		i += n;
+	}
+}
+
 void dv_scene_hit_add(struct dv_scene *sc, int x, int y, int w, int h, const char *desc,
                       const char *name)
 {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "theme.h"
+#include "view.h"
 
 #define DV_SCENE_MAX_ITEMS 20000u
 #define DV_SCENE_MAX_HITS 512u
@@ -103,6 +104,11 @@ void dv_scene_line(struct dv_scene *sc, int x1, int y1, int x2, int y2, int t, i
  * before it). Returns its width in pixels. */
 int dv_scene_text(struct dv_scene *sc, int px, bool bold, int x, int y, const char *t, size_t n,
                   enum dv_wcolor fg, int bg);
+/* A view line at (x, y) in font f, run by run in its roles' colours (a changed value on the
+ * changed colour, bold where the role stands out), cut at max cells. dim: DV_ROLE_DIM text is
+ * drawn dim (else as plain text: a value must read from the back of the room). */
+void dv_scene_vline(struct dv_scene *sc, const struct dv_scene_font *f, int x, int y, size_t max,
+                    const struct dv_vline *l, bool dim);
 void dv_scene_hit_add(struct dv_scene *sc, int x, int y, int w, int h, const char *desc,
                       const char *name);
 /* Opens a container: items added until dv_scene_box_end must stay inside it. */

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "cmd_snapshot.h"
+#include "classic.h"
 #include "files.h"
 #include "present.h"
 #include "scene.h"
@@ -32,6 +33,7 @@ struct snapshot_args {
 	struct at at;
 	const char *out, *theme;
 	struct size size;
+	bool classic; /* --layout classic: the window's default picture */
 };
 
 static bool parse_at(const char *val, void *dst, char *why, size_t whylen)
@@ -65,6 +67,17 @@ static bool parse_size(const char *val, void *dst, char *why, size_t whylen)
 	return true;
 }
 
+static bool parse_layout(const char *val, void *dst, char *why, size_t whylen)
+{
+	bool *classic = dst;
+	if (strcmp(val, "classic") && strcmp(val, "present")) {
+		snprintf(why, whylen, "--layout wants classic or present, not '%s'", val);
+		return false;
+	}
+	*classic = !strcmp(val, "classic");
+	return true;
+}
+
 static const struct dv_opt snapshot_opts[] = {
 	{ "--at", NULL, "STEP[.BEAT]",
 	  "the moment: step STEP as the lesson counts them, at its end, or at its BEAT-th stop "
@@ -75,6 +88,10 @@ static const struct dv_opt snapshot_opts[] = {
 	  offsetof(struct snapshot_args, out), NULL, "needs a file name (.svg or .png)" },
 	{ "--size", NULL, "WxH", "the picture's size in pixels, default 1280x720",
 	  offsetof(struct snapshot_args, size), parse_size, NULL },
+	{ "--layout", NULL, "classic|present",
+	  "the picture: present, the presentation layout (the default), or classic, the window's "
+	  "own (boxes of registers, the side panel, the control row)",
+	  offsetof(struct snapshot_args, classic), parse_layout, "needs classic or present" },
 	{ "--theme", NULL, "NAME|FILE",
 	  "the colours: dark (the default), light, high-contrast, colour-blind, or a .theme file",
 	  offsetof(struct snapshot_args, theme), NULL, NULL },
@@ -82,14 +99,16 @@ static const struct dv_opt snapshot_opts[] = {
 
 const struct dv_cmd_spec dv_snapshot_spec = {
 	.name = "snapshot",
-	.synopsis = "LESSON --at STEP[.BEAT] -o FILE.svg|FILE.png [--size WxH] [--theme T]",
-	.what = "one moment of a lesson's diagram (the presentation layout) as SVG or PNG, for "
-	        "slides and lecture notes",
+	.synopsis = "LESSON --at STEP[.BEAT] -o FILE.svg|FILE.png [--size WxH] [--layout L] "
+	            "[--theme T]",
+	.what = "one moment of a lesson's diagram (the presentation or the classic layout) as SVG "
+	        "or PNG, for slides and lecture notes",
 	.about =
 	        "Runs a lesson and writes the picture the window's presentation layout shows at\n"
 	        "one moment: the block diagram, the NDIS call ribbon, the address map, the timing\n"
-	        "diagram and the narration. SVG needs nothing else; PNG is drawn by the SDL2\n"
-	        "front end's renderer offscreen (no display needed). LESSON is a path or an id.\n",
+	        "diagram and the narration; with --layout classic, the window's default picture.\n"
+	        "SVG needs nothing else; PNG is drawn by the SDL2 front end's renderer offscreen\n"
+	        "(no display needed). LESSON is a path or an id.\n",
 	.status = "Exit status: 0 written; 2 bad usage, a lesson that does not load, no such step\n"
 	          "or beat, a PNG from a build without SDL2, or a file that cannot be written.\n",
 	.opts = snapshot_opts,
@@ -104,6 +123,32 @@ static bool ends_with(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
 	return a >= b && !strcasecmp(s + a - b, suf);
+}
+
+/* The presentation layout of the session's moment into sc. */
+static void compose_present(struct dv_session *ss, struct dv_scene *sc)
+{
+	struct dv_present p;
+	dv_present_init(&p, ss);
+	p.ask = dv_session_ask(ss);
+	dv_present_compose(&p, sc);
+	dv_present_finish(&p);
+}
+
+/* The window's classic layout of the moment into sc, as the window draws it with nothing open
+ * and the mouse away (the control row's buttons included). */
+static void compose_classic(struct dv_session *ss, struct dv_scene *sc)
+{
+	struct dv_classic c;
+	struct dv_play play;
+	memset(&play, 0, sizeof play);
+	struct dv_ui_state ui = {
+		.ask = dv_session_ask(ss), .status = "", .play = &play, .rate = DV_UI_DEFAULT_RATE
+	};
+	dv_classic_font_px(sc->h, 0, &ui.px_small, &ui.px_big);
+	dv_classic_init(&c, ss);
+	dv_classic_compose(&c, &ui, sc);
+	dv_classic_finish(&c);
 }
 
 /* The SVG of the moment: the session, the layout, the scene, the file. */
@@ -124,20 +169,19 @@ static int write_svg(const char *path, const struct snapshot_args *a, const stru
 		dv_session_close(ss);
 		return 2;
 	}
-	struct dv_present p;
-	dv_present_init(&p, ss);
-	p.ask = dv_session_ask(ss);
 	struct dv_scene sc;
 	dv_scene_init(&sc, dv_scene_mono, NULL);
 	dv_scene_reset(&sc, a->size.w, a->size.h);
-	dv_present_compose(&p, &sc);
+	if (a->classic)
+		compose_classic(ss, &sc);
+	else
+		compose_present(ss, &sc);
 	FILE *f = fopen(a->out, "w");
 	if (!f || !dv_scene_svg(&sc, th, f) || fclose(f) != 0) {
 		fprintf(stderr, "dmaviz snapshot: cannot write %s: %s\n", a->out, strerror(errno));
 		rc = 2;
 	}
 	dv_scene_finish(&sc);
-	dv_present_finish(&p);
 	dv_session_close(ss);
 	return rc;
 }
@@ -145,7 +189,7 @@ static int write_svg(const char *path, const struct snapshot_args *a, const stru
 static int write_png(const char *path, const struct snapshot_args *a, const struct dv_theme *th)
 {
 #if DV_HAVE_SDL
-	struct dv_sdl_options o = { .theme = th, .present = true, .ungated = true };
+	struct dv_sdl_options o = { .theme = th, .present = !a->classic, .ungated = true };
 	char err[1500];
 	if (!dv_sdl_snapshot(path, &o, a->at.step, a->at.beat, a->size.w, a->size.h, a->out, err,
 	                     sizeof err)) {

@@ -10,6 +10,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "classic.h"
 #include "lesson.h"
 #include "play.h"
 #include "present.h"
@@ -32,8 +33,6 @@ struct dv_sdl_theme {
 #undef DV_THEME_X
 };
 
-enum dv_side { DV_SIDE_SOURCE, DV_SIDE_LOG, DV_SIDE_CALL, DV_SIDE_COUNT };
-
 /* The demo: playing a step; stopped at a question to think, then its answer shown; holding
  * the step's narration for reading at its end. */
 enum dv_demo_phase { DV_DEMO_PLAY, DV_DEMO_THINK, DV_DEMO_REVEAL, DV_DEMO_HOLD };
@@ -46,13 +45,9 @@ struct dv_sdl {
 	bool input;                   /* typing an answer */
 	char inbuf[64];
 	size_t inlen;
-	/* panels, reused frame to frame */
-	struct dv_vpanel narr, mem, tmp, box, side;
-	const char *line_desc[16]; /* hover text of the box lines being built */
-	/* The narration's first line shown; it follows the current paragraph after every move
-	 * (narr_at is the cursor it was placed for) until PgUp/PgDn scroll it. */
-	size_t narr_scroll, narr_at_pos, narr_at_nb;
-	bool narr_manual;
+	/* the classic layout's panels, the narration's scroll (PgUp/PgDn) and where the timing
+	 * diagram's cycles were drawn (ui/app/classic.h) */
+	struct dv_classic classic;
 	enum dv_side side_tab;
 	bool help;
 	/* fonts and colours */
@@ -76,9 +71,8 @@ struct dv_sdl {
 	bool demo;
 	enum dv_demo_phase demo_phase;
 	unsigned demo_hold; /* milliseconds left of the pause (think, answer, narration) */
-	/* the last frame as a scene (its hits answer clicks and hovers); sc: the scene being
-	 * composed */
-	struct dv_scene scene, *sc;
+	/* the last frame as a scene (its hits answer clicks and hovers) */
+	struct dv_scene scene;
 	/* the presentation layout and its narration's scroll */
 	struct dv_present present;
 	bool snapshot; /* drawing for `dmaviz snapshot`: no buttons in the control row */
@@ -89,9 +83,7 @@ struct dv_sdl {
 	/* the mouse */
 	int mx, my;
 	bool mouse_in;
-	int hover;          /* the hit under the mouse at the last motion, -1 none */
-	uint64_t tim_first; /* the timing diagram's first cycle and column width, as drawn */
-	int tim_colw;
+	int hover;        /* the hit under the mouse at the last motion, -1 none */
 	int out_w, out_h; /* the last draw's output size (the screenshot key uses it) */
 	bool explain;     /* the verifier rule's explanation is shown */
 	bool ask_quit;    /* Esc with nothing open: "Quit dmaviz? y/n" is shown */

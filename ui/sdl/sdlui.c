@@ -29,7 +29,16 @@
 /* Moves a second (dv_view_play_next: a bus cycle, a port access or a call). */
 const unsigned dv_sdl_speeds[] = { 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000 };
 const size_t dv_sdl_nspeeds = sizeof dv_sdl_speeds / sizeof dv_sdl_speeds[0];
-#define DEFAULT_SPEED 3 /* 10 moves a second: each register write and byte can be followed */
+
+/* The speed a window starts at: DV_UI_DEFAULT_RATE (10 moves a second: each register write and
+ * byte can be followed), the one `dmaviz snapshot --layout classic` shows. */
+static unsigned default_speed(void)
+{
+	unsigned i = 0;
+	while (i + 1 < dv_sdl_nspeeds && dv_sdl_speeds[i] < DV_UI_DEFAULT_RATE)
+		i++;
+	return i;
+}
 
 /* ---- fonts ---------------------------------------------------------------------------------- */
 
@@ -155,15 +164,14 @@ bool dv_sdl_fonts_for(struct dv_sdl *s, int h)
 	bool large = dv_sdl_presenting(s);
 	if (s->font_h == h && s->font_large == large && s->small.reg)
 		return true;
-	int sp = h * 17 / 720, bp = h * 23 / 720;
-	if (large) /* the presentation layout's sizes (present.h) */
-		sp = dv_present_value_px(h), bp = dv_present_narr_px(h);
 	/* Never below 9 points on the display (its DPI, when the window knows it), nor 8 px. */
-	int floor_px = s->min_px > 8 ? s->min_px : 8;
-	if (sp < floor_px)
-		sp = floor_px;
-	if (bp < floor_px + 1)
-		bp = floor_px + 1;
+	int sp, bp;
+	dv_classic_font_px(h, s->min_px, &sp, &bp);
+	if (large) { /* the presentation layout's sizes (present.h) */
+		sp = dv_present_value_px(h);
+		bp = dv_present_narr_px(h);
+		dv_classic_font_floor(s->min_px, &sp, &bp);
+	}
 	if (!font_open(s, &s->small, sp) || !font_open(s, &s->big, bp))
 		return false;
 	s->font_h = h;
@@ -229,6 +237,7 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	dv_session_close(s->ss);
 	s->ss = ss;
 	s->present.ss = ss;
+	s->classic.ss = ss;
 	s->present.narr_at_pos = SIZE_MAX;
 	s->present.facts_ss = NULL; /* a new session may stand where the old one did */
 	if (s->progress && !s->demo)
@@ -236,7 +245,7 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	s->ss->msg[0] = '\0';
 	s->input = s->playing = s->explain = s->ask_quit = false;
 	dv_play_set(&s->play, false);
-	s->narr_scroll = 0;
+	s->classic.narr_scroll = 0;
 	return true;
 }
 
@@ -269,15 +278,11 @@ struct dv_sdl *dv_sdl_open(const char *path, const struct dv_sdl_options *o, cha
 	if (!strcmp(s->themes[0].name, s->themes[1].name)) /* chosen high contrast: c gives dark */
 		sdl_theme(&s->themes[1], dv_theme_builtin());
 	s->th = &s->themes[s->opt.contrast];
-	s->speed = DEFAULT_SPEED;
+	s->speed = default_speed();
 	s->hover = -1;
 	dv_scene_init(&s->scene, dv_sdl_metrics, s);
 	dv_present_init(&s->present, NULL);
-	dv_vpanel_init(&s->narr);
-	dv_vpanel_init(&s->mem);
-	dv_vpanel_init(&s->tmp);
-	dv_vpanel_init(&s->box);
-	dv_vpanel_init(&s->side);
+	dv_classic_init(&s->classic, NULL);
 	const char *env = getenv("DMAVIZ_FONT");
 	if (env && *env) {
 		snprintf(s->font_path, sizeof s->font_path, "%s", env);
@@ -310,12 +315,8 @@ void dv_sdl_close(struct dv_sdl *s)
 	dv_sdl_fonts_close(s);
 	dv_scene_finish(&s->scene);
 	dv_present_finish(&s->present);
+	dv_classic_finish(&s->classic);
 	dv_session_close(s->ss);
-	dv_vpanel_finish(&s->narr);
-	dv_vpanel_finish(&s->mem);
-	dv_vpanel_finish(&s->tmp);
-	dv_vpanel_finish(&s->box);
-	dv_vpanel_finish(&s->side);
 	free(s);
 }
 
@@ -477,8 +478,8 @@ static unsigned question_words(struct dv_sdl *s)
 	int a = dv_session_ask(s->ss);
 	if (a < 0)
 		return 0;
-	dv_session_question(s->ss, a, &s->tmp, 90);
-	return words_of(&s->tmp);
+	dv_session_question(s->ss, a, &s->classic.tmp, 90);
+	return words_of(&s->classic.tmp);
 }
 
 /* The demo reached a question: it stops there, drawn, for the class to think about. */
@@ -594,8 +595,8 @@ static bool demo_tick(struct dv_sdl *s, unsigned ms)
 		bool changed = play_tick(s, ms);
 		if (!s->playing) {
 			/* Hold the narration long enough to read it. */
-			dv_view_narration(&s->ss->view, &s->narr, 90);
-			s->demo_hold = dv_play_hold_ms(words_of(&s->narr));
+			dv_view_narration(&s->ss->view, &s->classic.narr, 90);
+			s->demo_hold = dv_play_hold_ms(words_of(&s->classic.narr));
 			s->demo_phase = DV_DEMO_HOLD;
 		}
 		return changed;
@@ -899,13 +900,14 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 		take_msg(s);
 		break;
 	case DV_ACT_SCROLL_UP:
-		s->narr_scroll = s->narr_scroll > 3 ? s->narr_scroll - 3 : 0;
-		s->narr_manual = true;
+		s->classic.narr_scroll = s->classic.narr_scroll > 3 ? s->classic.narr_scroll - 3 :
+		                                                      0;
+		s->classic.narr_manual = true;
 		dv_present_scroll(&s->present, -3);
 		break;
 	case DV_ACT_SCROLL_DOWN:
-		s->narr_scroll += 3; /* clamped when drawn */
-		s->narr_manual = true;
+		s->classic.narr_scroll += 3; /* clamped when drawn */
+		s->classic.narr_manual = true;
 		dv_present_scroll(&s->present, 3); /* clamped when laid out */
 		break;
 	case DV_ACT_SIDE_TAB:
@@ -1062,8 +1064,8 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 		}
 		return false;
 	}
-	if (!strcmp(n, "timing") && s->tim_colw > 0) {
-		uint64_t c = s->tim_first + (uint64_t)((x - h->x) / s->tim_colw);
+	if (!strcmp(n, "timing") && s->classic.tim_colw > 0) {
+		uint64_t c = s->classic.tim_first + (uint64_t)((x - h->x) / s->classic.tim_colw);
 		s->playing = false;
 		enum dv_move m = dv_session_seek_cycle(s->ss, c);
 		if (m == DV_MOVE_GATE)
@@ -1300,7 +1302,7 @@ static int headless_shot(struct dv_sdl *s, const struct gui_args *a)
 			fprintf(stderr, "dmaviz gui: the lesson has no step %u\n", step);
 			return 2;
 		}
-		/* At the window's default speed (DEFAULT_SPEED) and the step's pace, frame by frame
+		/* At the window's default speed (default_speed()) and the step's pace, frame by frame
 		 * as the window plays, until the step ends or the time is up. */
 		for (long t = 0; t + 16 <= a->play_ms && dv_sdl_playing(s); t += 16)
 			dv_sdl_tick(s, 16);

@@ -104,6 +104,9 @@ void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r);
  * Offset/Length part), "bounce", "timeline", "timing", "button:play", "button:next", ... and
  * "reg:dma.ch1.count" style registers. False when the last draw drew no such thing. */
 bool dv_sdl_hit_rect(const struct dv_sdl *s, const char *name, SDL_Rect *out);
+struct dv_scene;
+/* The last draw's scene (ui/app/scene.h), for tests: what the window painted, item by item. */
+const struct dv_scene *dv_sdl_scene(const struct dv_sdl *s);
 /* The status line's text (what a key or click last reported), for tests. */
 const char *dv_sdl_status(const struct dv_sdl *s);
 

@@ -548,6 +548,24 @@ void dv_vpanel_wrap(struct dv_vpanel *p, const struct dv_vline *src, size_t widt
 	wrap_into(p, src, width);
 }
 
+void dv_vpanel_append(struct dv_vpanel *p, const struct dv_vpanel *src)
+{
+	new_line(p);
+	if (src->title[0])
+		dv_vline_add(new_line(p), DV_ROLE_HEADING, "%s", src->title);
+	for (size_t i = 0; i < src->n; i++) {
+		struct dv_vline *l = new_line(p);
+		const struct dv_vline *o = &src->line[i];
+		for (size_t k = 0; k < o->len;) {
+			size_t j = k;
+			while (j < o->len && o->roles[j] == o->roles[k])
+				j++;
+			put_bytes(l, (enum dv_role)o->roles[k], o->text + k, j - k);
+			k = j;
+		}
+	}
+}
+
 /* The bytes of the step's `read` statements in [from, to) (statement indices) that have run by
  * the cursor, one line each: what the CPU read, shown where the lesson read it. */
 static void reads_into(struct dv_view *v, struct dv_vpanel *p, size_t from, size_t to, size_t width)

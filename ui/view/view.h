@@ -60,6 +60,9 @@ struct dv_vline *dv_vpanel_add_line(struct dv_vpanel *p);
 /* Word-wraps a styled line into p at width cells (roles kept; a word longer than a line is
  * cut). */
 void dv_vpanel_wrap(struct dv_vpanel *p, const struct dv_vline *src, size_t width);
+/* Appends a blank line, src's title as a heading (when it has one) and src's lines, roles
+ * kept, to p (a question under the narration). */
+void dv_vpanel_append(struct dv_vpanel *p, const struct dv_vpanel *src);
 /* Display cells of a line's first len bytes (UTF-8 code points; lessons use no wide glyphs). */
 size_t dv_vtext_cells(const char *text, size_t len);
 /* Bytes of text that fill at most cells display cells. */
