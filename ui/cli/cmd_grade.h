@@ -35,6 +35,8 @@ struct dv_grade_result {
 	char *printed;
 	size_t dropped;
 	unsigned leftovers; /* processes it left running, killed when it ended */
+	bool ran_driver;    /* the test runs the learner's driver (its lesson says `driver file`) */
+	bool unloadable;    /* the learner's driver could not be loaded: lines[0] says why */
 };
 
 /* What is kept of a test's stdout and stderr. */
