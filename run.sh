@@ -30,7 +30,7 @@ packages=(
 	clang-format      # the format check (tests/lint): the tree as .clang-format says
 	libxml2-utils     # xmllint: the JUnit test reads the report, the snapshot test the SVG, with an independent parser
 	libseccomp-dev    # the driver host's cage: its seccomp allow-list (ui/host/cage.c)
-	libdw-dev         # elfutils' libdw: a learner's crash told as function and file:line
+	libdw-dev         # elfutils' libdw: a learner's crash told as function and file:line (opened with dlopen on a crash)
 	libssl-dev        # libcrypto's SHA-256: a recording's checksum and its lesson's and driver's hashes
 )
 

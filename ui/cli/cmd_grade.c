@@ -125,7 +125,7 @@ static int child_run(void *ctx, int fd)
 	if (!ro.driver_entry && o->driver_path && L->driver == DV_DRIVER_FILE) {
 		char err[1024];
 		if (!dv_driver_open(&drv, o->driver_path, err, sizeof err)) {
-			put_line(fd, 'M', err);
+			put_line(fd, 'L', err); /* a message that stands for every test */
 			return DV_GRADE_ERROR;
 		}
 		ro.driver_entry = drv.entry;
@@ -294,10 +294,12 @@ static void read_report(struct dv_grade_result *r, char *output, char *step, siz
 		*nl = 0;
 		if (p[0] == 'S' && p[1] == ' ')
 			snprintf(step, size, " %s", p + 2);
-		else if (p[0] == 'M' && p[1] == ' ')
+		else if ((p[0] == 'M' || p[0] == 'L') && p[1] == ' ')
 			result_add(r, p + 2);
 		else if (p[0] == 'O' && p[1] == ' ')
 			dv_strv_add(&r->rows, &r->nrows, p + 2);
+		if (p[0] == 'L' && p[1] == ' ')
+			r->unloadable = true;
 		p = nl + 1;
 	}
 }
@@ -322,6 +324,7 @@ void dv_grade_file(const char *path, const struct dv_grade_opts *o, struct dv_gr
 	struct child_ctx c = { path, parse_test(path, r), o };
 	if (!c.L)
 		return;
+	r->ran_driver = !o->entry && o->driver_path && c.L->driver == DV_DRIVER_FILE;
 	struct dv_iso_limits lim;
 	dv_grade_limits(c.L, o->cpu_seconds, &lim);
 	char cmp[4096];
@@ -478,6 +481,17 @@ static int probe_driver(void *ctx, int fd)
 	return 0;
 }
 
+/* The driver cannot be loaded: the results of the ndone tests graded so far are dropped, and
+ * every test fails with msg, as if nothing had run. */
+static void fail_unloadable(struct submission *s, size_t ndone, size_t ntests, const char *msg)
+{
+	char *keep = strdup(msg);
+	for (size_t t = 0; t < ndone; t++)
+		dv_grade_result_free(&s->res[t]);
+	fail_all(s, ntests, keep ? keep : "driver cannot be loaded");
+	free(keep);
+}
+
 struct grade_class {
 	char **tests;
 	size_t ntests;
@@ -487,8 +501,9 @@ struct grade_class {
 	bool show_output;
 };
 
-/* Loads the driver in a child first: one whose constructors crash, loop or exit fails every
- * test with one message, and the tests need not load it again to find that out. */
+/* Loads the driver in a child of its own: one whose constructors crash, loop or exit fails
+ * every test with one message. Only for a class none of whose tests runs the driver: a test
+ * that does loads it anyway, and says so (unloadable). */
 static bool probe_submission(const struct grade_class *g, struct submission *sub, char *err,
                              size_t size)
 {
@@ -536,15 +551,21 @@ static void grade_submission(void *ctx, size_t i)
 		}
 		o.answer = dv_answers_lookup;
 		o.answer_ctx = &ans;
-	} else if (!probe_submission(g, sub, err, sizeof err)) {
-		fail_all(sub, g->ntests, err);
-		return;
 	} else {
 		o.driver_path = sub->path;
 	}
+	bool ran_driver = false;
 	for (size_t t = 0; t < g->ntests; t++) {
 		struct dv_grade_result *r = &sub->res[t];
 		dv_grade_file(g->tests[t], &o, r);
+		ran_driver |= r->ran_driver;
+		if (r->unloadable && r->nlines) {
+			/* No probe beforehand (a driver host of its own for each submission): the
+			 * first test that loads the driver finds out, and its message stands for
+			 * every test. */
+			fail_unloadable(sub, t + 1, g->ntests, r->lines[0]);
+			return;
+		}
 		if (r->leftovers) {
 			/* A process still running after the test is the driver's misuse. */
 			snprintf(err, sizeof err,
@@ -555,6 +576,8 @@ static void grade_submission(void *ctx, size_t i)
 				r->verdict = DV_GRADE_FAIL;
 		}
 	}
+	if (o.driver_path && !ran_driver && !probe_submission(g, sub, err, sizeof err))
+		fail_unloadable(sub, g->ntests, g->ntests, err);
 	dv_answers_free(&ans);
 }
 

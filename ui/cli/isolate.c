@@ -240,9 +240,42 @@ static void child_main(int (*fn)(void *, int), void *ctx, const struct dv_iso_li
 
 /* ---- leftovers ------------------------------------------------------------------------------ */
 
-/* The children of this process (ppid in /proc/PID/stat), at most max of them; running[i]
- * (when not NULL) tells whether v[i] is still running (not a zombie waiting to be reaped). */
-static size_t my_children(pid_t *v, bool *running, size_t max)
+/* Whether pid (a child of ours) is still running, not a zombie waiting to be reaped. */
+static bool child_running(const char *pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t r = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[r > 0 ? r : 0] = 0;
+	char *paren = strrchr(buf, ')'); /* the command name may hold spaces and ')' */
+	char state = 0;
+	return paren && sscanf(paren + 1, " %c", &state) == 1 && state != 'Z' && state != 'X';
+}
+
+/* Adds the pids of one thread's children file ("PID PID ...") to v, at most max in all; false
+ * when the file cannot be read (a kernel without CONFIG_PROC_CHILDREN). */
+static bool add_children(const char *tid, pid_t *v, bool *running, size_t *n, size_t max)
+{
+	char path[300], pid[16];
+	snprintf(path, sizeof path, "/proc/self/task/%s/children", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (*n < max && fscanf(f, "%15s", pid) == 1) {
+		if (running)
+			running[*n] = child_running(pid);
+		v[(*n)++] = (pid_t)atoi(pid);
+	}
+	fclose(f);
+	return true;
+}
+
+/* The children of this process by their ppid in every /proc/PID/stat: hundreds of opens. */
+static size_t scan_proc(pid_t *v, bool *running, size_t max)
 {
 	DIR *d = opendir("/proc");
 	if (!d)
@@ -274,6 +307,27 @@ static size_t my_children(pid_t *v, bool *running, size_t max)
 	}
 	closedir(d);
 	return n;
+}
+
+/* The children of this process, at most max of them; running[i] (when not NULL) tells whether
+ * v[i] is still running (not a zombie waiting to be reaped). Read from each thread's
+ * /proc/self/task/TID/children (CONFIG_PROC_CHILDREN): a few files, where scan_proc, the
+ * fallback, opens every process's stat. The kernel calls that list exact only for stopped
+ * children: one that forks or dies meanwhile may be missed, so kill_leftovers reads it again
+ * until nothing new is left, as it does after each kill anyway. */
+static size_t my_children(pid_t *v, bool *running, size_t max)
+{
+	DIR *d = opendir("/proc/self/task");
+	if (!d)
+		return scan_proc(v, running, max);
+	size_t n = 0;
+	bool ok = true;
+	struct dirent *e;
+	while (ok && n < max && (e = readdir(d)))
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+			ok = add_children(e->d_name, v, running, &n, max);
+	closedir(d);
+	return ok ? n : scan_proc(v, running, max);
 }
 
 static bool in(pid_t p, const pid_t *v, size_t n)

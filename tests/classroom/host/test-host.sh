@@ -19,7 +19,7 @@ t() { # name, expected status, expected text (grep -E), attack
 		echo "ok $n - $name"
 	fi
 }
-echo "1..11"
+echo "1..14"
 t dma-read 1 'send\.lesson:12: your driver read DMA memory at VA 0x8[0-9a-f]{7} directly: use NdisMoveMemory \(SIGSEGV in AttackSend at attack\.c:[0-9]+; its last NDIS call: NdisQueryBuffer\)' dma-read
 t exit-mid-run 1 'send\.lesson:12: your driver ended its own process with exit\(0\) \(its last NDIS call: NdisMRegisterInterrupt at .*driver\.c:[0-9]+\)' exit
 t exit-in-constructor 2 'attack-exit-ctor\.so: the driver ended its own process with exit\(0\) \(before any NDIS call\)' exit-ctor
@@ -31,6 +31,37 @@ t open-a-file 1 'forbids \(openat\)' open
 t raise-rlimits 1 'forbids \((prlimit64|setrlimit)\)' rlimit
 # A loop that keeps calling NDIS is named by its call, before anyone's CPU limit.
 t loop-names-its-call 1 'send\.lesson:12: your driver called NdisRawReadPortUchar at .*attack\.c:[0-9]+ 50000 times in a row, with no other NDIS call between \(an endless loop\?\)' poll
+# grade loads a driver in no probe of its own when a test runs it: the first test that loads it
+# finds out, and its message stands for every test, the one before it (no `driver file`)
+# included; a class with no such test still has the driver loaded once, and fails it.
+g() { # name, expected table row (grep -E), lesson files...
+	local name=$1 row=$2 tests outp
+	shift 2
+	n=$((n + 1))
+	tests=$(mktemp -d)
+	cp "$@" "$tests/"
+	outp=$("$dv" grade --tests "$tests" "$out/attack-exit-ctor.so" 2>&1 </dev/null)
+	rm -rf "$tests"
+	if grep -qE -- "$row" <<<"$outp" && [[ $(grep -c 'ended its own process with exit(0) (before any NDIS call)' <<<"$outp") == "$#" ]]; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		sed 's/^/# /' <<<"$outp" | head -12
+		fail=1
+	fi
+}
+nodriver=$src/../../../lessons/06-busy.lesson
+g 'grade: a constructor that exits fails every test with one message' \
+	'^attack-exit-ctor\.so +FAIL +FAIL +0/2$' "$nodriver" "$lesson"
+g 'grade: a class without a driver test still loads the driver once' \
+	'^attack-exit-ctor\.so +FAIL +0/1$' "$nodriver"
+# libdw is opened when a crash is told (dma-read above names its line), not loaded at start.
+n=$((n + 1))
+if readelf -d "$dv" | grep -q 'NEEDED.*libdw'; then
+	echo "not ok $n - dmaviz does not link libdw"; fail=1
+else
+	echo "ok $n - dmaviz does not link libdw"
+fi
 # Nothing a driver did is left running: no host outlives the dmaviz that started it (other
 # tests may be running hosts of their own now; an orphan would have been adopted by init).
 n=$((n + 1))
