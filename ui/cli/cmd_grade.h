@@ -38,8 +38,8 @@ struct dv_grade_result {
 	unsigned leftovers; /* processes it left running, killed when it ended */
 	char **rows;        /* its output table, with dv_grade_opts.rows */
 	size_t nrows;
-	bool ran_driver;    /* the test runs the learner's driver (its lesson says `driver file`) */
-	bool unloadable;    /* the learner's driver could not be loaded: lines[0] says why */
+	bool ran_driver; /* the test runs the learner's driver (its lesson says `driver file`) */
+	bool unloadable; /* the learner's driver could not be loaded: lines[0] says why */
 };
 
 /* What is kept of a test's stdout and stderr. */
