@@ -456,6 +456,27 @@ static unsigned split_cells(const char *line, const char **cell, size_t *len, un
 	return k;
 }
 
+bool dv_run_row_append(struct dv_run *run, char *row, size_t pos)
+{
+	if (run->nrows == run->rows_cap) {
+		size_t cap = run->rows_cap ? 2 * run->rows_cap : 16;
+		char **r = realloc(run->rows, cap * sizeof *r);
+		if (r)
+			run->rows = r;
+		size_t *q = r ? realloc(run->row_pos, cap * sizeof *q) : NULL;
+		if (q)
+			run->row_pos = q;
+		if (!r || !q) {
+			free(row);
+			return false;
+		}
+		run->rows_cap = cap;
+	}
+	run->row_pos[run->nrows] = pos;
+	run->rows[run->nrows++] = row;
+	return true;
+}
+
 static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *file, bool header)
 {
 	char cells[32][96];
@@ -481,17 +502,8 @@ static void emit_row(struct dv_run *run, const struct dv_stmt *s, const char *fi
 		row[o++] = '|';
 	}
 	row[o] = 0;
-	if (run->nrows == run->rows_cap) {
-		size_t cap = run->rows_cap ? 2 * run->rows_cap : 16;
-		char **r = realloc(run->rows, cap * sizeof *r);
-		if (!r) {
-			free(row);
-			return;
-		}
-		run->rows = r;
-		run->rows_cap = cap;
-	}
-	run->rows[run->nrows++] = row;
+	if (!dv_run_row_append(run, row, dv_trace_len(dv_sim_trace(run->sim))))
+		return;
 	if (!run->cmp_on)
 		return;
 	size_t k = run->nrows; /* 1-based compare line */
@@ -1437,6 +1449,7 @@ void dv_run_destroy(struct dv_run *run)
 	for (size_t i = 0; i < run->nrows; i++)
 		free(run->rows[i]);
 	free(run->rows);
+	free(run->row_pos);
 	free(run->cmp_line);
 	free(run->cmp_buf);
 	free(run->step_first);
@@ -1677,6 +1690,11 @@ size_t dv_run_rows(const struct dv_run *run)
 const char *dv_run_row(const struct dv_run *run, size_t i)
 {
 	return i < run->nrows ? run->rows[i] : NULL;
+}
+
+size_t dv_run_row_pos(const struct dv_run *run, size_t i)
+{
+	return i < run->nrows ? run->row_pos[i] : SIZE_MAX;
 }
 
 bool dv_run_eval_name(struct dv_run *run, const char *name, uint32_t *value,

@@ -401,6 +401,9 @@ struct dv_ndis *dv_run_ndis(const struct dv_run *run);
 /* Output rows written so far (header rows included). */
 size_t dv_run_rows(const struct dv_run *run);
 const char *dv_run_row(const struct dv_run *run, size_t i);
+/* Where row i was written: the trace's length then, so a front end shows the rows of the
+ * moments the learner has reached and no later ones. SIZE_MAX past the last row. */
+size_t dv_run_row_pos(const struct dv_run *run, size_t i);
 
 /* Evaluates a state name (anything an expectation can name) now. False when name is
  * unknown. type may be NULL. */

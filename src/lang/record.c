@@ -136,8 +136,10 @@ static void run_body(struct dv_sink *s, const struct writer *w)
 			dv_sink_string(s, g->hint, strlen(g->hint));
 	}
 	dv_sink_varint(s, run->nrows);
-	for (size_t i = 0; i < run->nrows; i++)
+	for (size_t i = 0; i < run->nrows; i++) {
 		dv_sink_string(s, run->rows[i], strlen(run->rows[i]));
+		dv_sink_varint(s, run->row_pos[i]);
+	}
 	size_t nrec = dv_ndis_record_count(run->ndis);
 	dv_sink_varint(s, nrec);
 	for (size_t i = 0; i < nrec; i++)
@@ -238,6 +240,7 @@ struct reader {
 	char *err;
 	size_t errsz;
 	struct dv_recording *rec;
+	uint32_t version;
 };
 
 static bool bad(struct reader *r, size_t offset, const char *what)
@@ -254,10 +257,12 @@ static bool read_layout(struct reader *r)
 	if (r->n < HEADER_LEN)
 		return bad(r, r->n, "the file ends inside the header");
 	uint32_t version = (uint32_t)get_le(r->p + DV_REC_MAGIC_LEN, 4);
-	if (version != DV_REC_VERSION) {
+	/* Version 1 had no moment for the output rows; its rows are read as written at the end. */
+	r->version = version;
+	if (version < 1 || version > DV_REC_VERSION) {
 		char what[120];
 		snprintf(what, sizeof what,
-		         "recording format version %u; this dmaviz reads version %u", version,
+		         "recording format version %u; this dmaviz reads versions 1 to %u", version,
 		         DV_REC_VERSION);
 		return bad(r, DV_REC_MAGIC_LEN, what);
 	}
@@ -463,17 +468,22 @@ static void read_msgs(struct dv_source *s, struct dv_run *run)
 	run->msgs.dropped += dropped;
 }
 
-static void read_rows(struct dv_source *s, struct dv_run *run)
+static void read_rows(struct dv_source *s, struct dv_run *run, uint32_t version)
 {
+	size_t len = dv_trace_len(dv_sim_trace(run->sim)), pos = 0;
 	size_t n = (size_t)dv_source_varint(s, s->n - s->at, "more rows than bytes");
-	run->rows = s->bad || !n ? NULL : calloc(n, sizeof *run->rows);
-	if (n && !s->bad && !run->rows)
-		dv_source_fail(s, "out of memory");
-	run->rows_cap = run->rows ? n : 0;
 	for (size_t i = 0; i < n && !s->bad; i++) {
 		char *row = dv_source_string(s, DV_SCRIPT_MAX_FILE, "a row longer than 1 MiB");
-		if (row)
-			run->rows[run->nrows++] = row;
+		size_t at = version < 2 ?
+		                    len :
+		                    (size_t)dv_source_varint(s, len, "a row past the trace's end");
+		if (at < pos)
+			dv_source_fail(s, "a row written before the row above it");
+		pos = at;
+		if (row && !s->bad && !dv_run_row_append(run, row, at))
+			dv_source_fail(s, "out of memory");
+		else if (row && s->bad)
+			free(row);
 	}
 }
 
@@ -509,7 +519,7 @@ static bool read_run(struct reader *r)
 	struct dv_run *run = r->rec->run;
 	read_steps(&s, run);
 	read_msgs(&s, run);
-	read_rows(&s, run);
+	read_rows(&s, run, r->version);
 	read_records(&s, run);
 	return section_end(&s);
 }

@@ -17,7 +17,7 @@
 
 #include "lesson.h"
 
-#define DV_REC_VERSION 1u
+#define DV_REC_VERSION 2u
 #define DV_REC_MAGIC "DVREC\r\n\x1a"
 #define DV_REC_MAGIC_LEN 8u
 /* What a recording may hold: source files (at most this many, each at most this long). */

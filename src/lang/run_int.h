@@ -53,6 +53,7 @@ struct dv_run {
 	const struct dv_column *cols;
 	unsigned ncols;
 	char **rows;
+	size_t *row_pos; /* the trace length when each row was written (its moment) */
 	size_t nrows, rows_cap;
 	char *cmp_buf;
 	char **cmp_line;
@@ -82,5 +83,8 @@ struct dv_run {
 
 /* names.c: counts the port accesses the trace has recorded since the last count. */
 void dv_run_count_ports(struct dv_run *run);
+/* engine.c: keeps an output row (the run owns it now; freed on failure) written when the trace
+ * was pos events long. */
+bool dv_run_row_append(struct dv_run *run, char *row, size_t pos);
 
 #endif

@@ -239,6 +239,52 @@ static void test_state(void)
 	dv_session_close(ss);
 }
 
+/* o: the output table's rows the run has written up to the cursor, and no later one. */
+static void test_output_table(void)
+{
+	char path[4096], err[4096];
+	snprintf(path, sizeof path, "%s/../tests/screens/rows.lesson", lessons_dir);
+	struct dv_session_options o = { .ungated = true };
+	struct dv_session *ss = dv_session_open(path, &o, err, sizeof err);
+	CHECK(ss != NULL, "%s does not open: %s", path, err);
+	if (!ss)
+		return;
+	struct dv_classic c;
+	dv_classic_init(&c, ss);
+	struct dv_scene sc;
+	dv_scene_init(&sc, dv_scene_mono, NULL);
+	struct dv_play play;
+	memset(&play, 0, sizeof play);
+	struct dv_ui_state ui;
+	ui_default(&ui, &play, 720, -1);
+	ui.output = true;
+	dv_scene_reset(&sc, 1280, 720);
+	dv_classic_compose(&c, &ui, &sc);
+	CHECK(dv_scene_hit_named(&sc, "overlay:output"), "o draws no output table");
+	CHECK(has_text(&sc, "rows 1-1 of the 1 written so far") && has_text(&sc, "|cycle |"),
+	      "the first beat shows more or less than the header row");
+	CHECK(!has_text(&sc, "| 0003 |"), "a row the run writes later shows at the start");
+	dv_session_move(ss, DV_VCMD_LAST);
+	dv_scene_reset(&sc, 1280, 720);
+	dv_classic_compose(&c, &ui, &sc);
+	CHECK(has_text(&sc, "of the 27 written so far") && has_text(&sc, "|   26 | 0003 |"),
+	      "the end does not show the newest row");
+	CHECK(has_text(&sc, "|cycle |"), "the header row scrolled away");
+	ui.out_back = 1000; /* clamped: the oldest rows */
+	dv_scene_reset(&sc, 1280, 720);
+	dv_classic_compose(&c, &ui, &sc);
+	CHECK(has_text(&sc, "|    0 | 0003 |"), "scrolled back, the oldest row does not show");
+	ui.out_back = 0;
+	dv_scene_reset(&sc, 1024, 600); /* too small for 27 rows: the header and the newest */
+	dv_classic_compose(&c, &ui, &sc);
+	CHECK(has_text(&sc, "|cycle |") && has_text(&sc, "|   26 | 0003 |") &&
+	              !has_text(&sc, "|    0 | 0003 |"),
+	      "at 1024x600 the newest rows and the header do not show");
+	dv_scene_finish(&sc);
+	dv_classic_finish(&c);
+	dv_session_close(ss);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -253,6 +299,7 @@ int main(int argc, char **argv)
 		{ "every stop of every lesson at two sizes: inside boxes, regions, no overlap",
 		  test_layout },
 		{ "the front end's state shows", test_state },
+		{ "the output table up to the cursor", test_output_table },
 	};
 	int n = (int)(sizeof tests / sizeof tests[0]);
 	printf("1..%d\n", n);

@@ -22,7 +22,8 @@ grep -q 'font-size="20"' "$tmp/a.svg" || bad "no 20 px text at 720 lines"
 "$dmaviz" snapshot 08-64k --at 2.1 -o "$tmp/b.svg" --size 1920x1080 --theme light ||
 	bad "1080 light exit $?"
 grep -q 'font-size="30"' "$tmp/b.svg" || bad "no 30 px text at 1080 lines"
-[ "$(sed -n 3p "$tmp/a.svg")" != "$(sed -n 3p "$tmp/b.svg")" ] || bad "the light theme has the dark background"
+[ "$(grep -m1 "<rect" "$tmp/a.svg")" != "$(grep -m1 "<rect" "$tmp/b.svg")" ] || bad "the light theme has the dark background"
+grep -q "text { white-space: pre; }" "$tmp/a.svg" || bad "a.svg lets a browser collapse the spaces that align columns"
 
 # The classic layout: the window's default picture, its boxes and its control row.
 "$dmaviz" snapshot 08-64k --at 2 --layout classic -o "$tmp/c.svg" || bad "classic svg exit $?"

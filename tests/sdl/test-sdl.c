@@ -884,6 +884,28 @@ static void test_overlays(void)
 	CHECK(dv_sdl_pos(s) != at && !shows(s, "overlay:explain"),
 	      "j over the explanation was swallowed (pos %zu -> %zu)", at, dv_sdl_pos(s));
 
+	/* o shows the output table (this lesson has none: it says so); o and Esc close it
+	 * without asking to quit; another key closes it and does its work. */
+	dv_sdl_key(s, SDLK_o, 0);
+	CHECK(shows(s, "overlay:output"), "o draws no output table");
+	CHECK(dv_sdl_key(s, SDLK_o, 0) && !shows(s, "overlay:output"), "a second o keeps it");
+	dv_sdl_key(s, SDLK_o, 0);
+	CHECK(dv_sdl_key(s, SDLK_ESCAPE, 0) && !shows(s, "overlay:output") &&
+	              !dv_sdl_hit_rect(s, "overlay:quit", NULL),
+	      "Esc over the output table: it stays, or the window asks to quit");
+	dv_sdl_key(s, SDLK_o, 0);
+	dv_sdl_key(s, SDLK_UP, 0); /* scrolls (nothing to scroll here); the table stays */
+	CHECK(shows(s, "overlay:output"), "Up closed the output table");
+	dv_sdl_key(s, SDLK_j, 0); /* j scrolls too */
+	CHECK(shows(s, "overlay:output"), "j closed the output table");
+	at = dv_sdl_pos(s);
+	dv_sdl_key(s, SDLK_g, 0);
+	CHECK(!shows(s, "overlay:output") && dv_sdl_pos(s) != at,
+	      "g over the output table was swallowed (pos %zu -> %zu)", at, dv_sdl_pos(s));
+	dv_sdl_key(s, SDLK_o, 0);
+	dv_sdl_click(s, 5, 5);
+	CHECK(!shows(s, "overlay:output"), "a click leaves the output table open");
+
 	/* ? lists e, and Esc closes help without asking to quit. */
 	char help[4096];
 	dv_keymap_help(DV_FRONT_SDL, help, sizeof help);

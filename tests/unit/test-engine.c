@@ -102,6 +102,16 @@ static void test_expect_and_output(void)
 	CHECK_EQ(dv_run_rows(x.r), 2);
 	CHECK(!strcmp(dv_run_row(x.r, 0), "|cycle |dma|"));
 	CHECK(!strcmp(dv_run_row(x.r, 1), "|    0 | 1 |"));
+	/* Each row keeps its moment: the header before any event, the row after the out's. */
+	size_t len = dv_trace_len(&dv_run_sim(x.r)->trace);
+	size_t out_at = SIZE_MAX; /* where the out's event is */
+	for (size_t i = 0; i < len && out_at == SIZE_MAX; i++)
+		if (dv_trace_at(&dv_run_sim(x.r)->trace, i)->kind == DV_EV_PORT_OUT)
+			out_at = i;
+	CHECK(out_at != SIZE_MAX);
+	CHECK(dv_run_row_pos(x.r, 0) <= out_at);
+	CHECK(dv_run_row_pos(x.r, 1) > out_at && dv_run_row_pos(x.r, 1) <= len);
+	CHECK_EQ(dv_run_row_pos(x.r, 2), SIZE_MAX);
 	const struct dv_msgs *rm = dv_run_msgs(x.r);
 	CHECK(rm->n == 1 && rm->v[0].kind == DV_MSG_FAIL &&
 	      !strcmp(rm->v[0].text,

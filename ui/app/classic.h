@@ -37,6 +37,8 @@ struct dv_ui_state {
 	int px_small, px_big;  /* the text sizes: boxes, narration (dv_classic_font_px) */
 	enum dv_side side_tab; /* the side panel's tab */
 	bool help, explain;    /* the keys' overlay; the verifier rule explained */
+	bool output;           /* the output table up to the cursor */
+	size_t out_back;       /* its newest rows left out (scrolled back) */
 	bool ask_quit;         /* "Quit dmaviz? y/n" */
 	const char *input;     /* an answer being typed; NULL: none */
 	int ask;               /* the question the narration shows; -1: none */

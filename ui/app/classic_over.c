@@ -194,6 +194,26 @@ static void draw_explain(struct dv_scene *sc, struct dv_classic *s, const struct
 	}
 }
 
+/* o: the output table's rows the run has written up to the cursor (dv_view_output), the
+ * newest at the bottom, in the small font, rows cut at the box. o, Esc or a click closes it. */
+static void draw_output(struct dv_scene *sc, struct dv_classic *s, const struct layout *L)
+{
+	int u = L->u;
+	const struct dv_scene_font *f = &s->small;
+	int w = L->W * 9 / 10, h = L->H * 9 / 10;
+	size_t lines = (size_t)((h - 8 * u) / f->lh), back = s->ui->out_back;
+	dv_view_output(&s->ss->view, &s->tmp, lines > 3 ? lines - 3 : 1, &back);
+	struct dv_prect b = overlay_box(sc, s, L, w, h, "output");
+	int x = b.x + 6 * u, y = b.y + 4 * u;
+	textf(sc, f, true, x, y, DV_WC_changed, "%s", s->tmp.title);
+	y += 2 * f->lh;
+	size_t max = (size_t)((b.w - 12 * u) / f->cw);
+	for (size_t i = 0; i < s->tmp.n && y + 2 * f->lh <= b.y + b.h; i++, y += f->lh)
+		vline_at(sc, f, x, y, &s->tmp.line[i], max);
+	textf(sc, f, false, x, b.y + b.h - f->lh - 2 * u, DV_WC_text,
+	      "Up/PgUp older rows, Down/PgDn newer; o, Esc or a click closes this");
+}
+
 /* Esc with nothing open: the window asks before it closes. */
 static void draw_quit(struct dv_scene *sc, struct dv_classic *s, const struct layout *L)
 {
@@ -251,6 +271,8 @@ void dv_cl_overlays(struct dv_scene *sc, struct dv_classic *s, const struct layo
 		draw_help(sc, s, L);
 	else if (s->ui->explain)
 		draw_explain(sc, s, L);
+	else if (s->ui->output)
+		draw_output(sc, s, L);
 	else
 		draw_tooltip(sc, s, L);
 	if (s->ui->ask_quit)

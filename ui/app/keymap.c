@@ -29,6 +29,8 @@ const struct dv_keybind dv_keymap[] = {
 	{ DV_ACT_HINT, "hint", "h", BOTH, NULL, "a hint; with none left, h h shows the answer" },
 	{ DV_ACT_SKIP, "skip", "s", BOTH, NULL, "skip the question (the lesson stays unfinished)" },
 	{ DV_ACT_EXPLAIN, "explain", "e", BOTH, NULL, "explain the verifier rule that fired last" },
+	{ DV_ACT_OUTPUT, "output", "o", BOTH, NULL,
+	  "the output table: the rows written up to now" },
 	{ DV_ACT_SCROLL_UP, "scroll-up", "PgUp", BOTH, NULL, "scroll the narration up" },
 	{ DV_ACT_SCROLL_DOWN, "scroll-down", "PgDn", BOTH, NULL, "scroll the narration down" },
 	{ DV_ACT_FOCUS, "focus", "Tab", TUI, NULL,
@@ -50,7 +52,7 @@ const struct dv_keybind dv_keymap[] = {
 	{ DV_ACT_HELP, "help", "? F1", BOTH, "help", "this help" },
 	{ DV_ACT_QUIT, "quit", "q", BOTH, NULL, "quit" },
 	{ DV_ACT_CLOSE, "close", "Esc", SDL, NULL,
-	  "close what is open (help, explanation); with nothing open, ask before quitting" },
+	  "close what is open (help, explanation, output table); with nothing open, ask before quitting" },
 };
 const size_t dv_keymap_n = sizeof dv_keymap / sizeof dv_keymap[0];
 

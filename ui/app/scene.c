@@ -317,13 +317,16 @@ static void svg_item(FILE *f, const struct dv_scene *sc, const struct dv_theme *
 	}
 }
 
+/* Runs of spaces align columns (hex rows, output tables): xml:space="preserve" keeps them for
+ * SVG 1.1 readers, the style sheet's white-space:pre for browsers (Chromium collapses them
+ * otherwise, even under xml:space, and ignores the property set on the root element). */
 bool dv_scene_svg(const struct dv_scene *sc, const struct dv_theme *th, FILE *f)
 {
 	fprintf(f,
 	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	        "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono, monospace\" "
-	        "xml:space=\"preserve\">\n",
+	        "xml:space=\"preserve\">\n<style>text { white-space: pre; }</style>\n",
 	        sc->w, sc->h, sc->w, sc->h);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"", sc->w, sc->h);
 	svg_color(f, th, DV_WC_bg);

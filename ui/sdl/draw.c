@@ -30,6 +30,8 @@ static void ui_state(const struct dv_sdl *s, struct dv_ui_state *ui)
 	ui->side_tab = s->side_tab;
 	ui->help = s->help;
 	ui->explain = s->explain;
+	ui->output = s->output;
+	ui->out_back = s->out_back;
 	ui->ask_quit = s->ask_quit;
 	ui->input = s->input ? s->inbuf : NULL;
 	ui->ask = dv_sdl_current_ask(s);

@@ -86,6 +86,8 @@ struct dv_sdl {
 	int hover;        /* the hit under the mouse at the last motion, -1 none */
 	int out_w, out_h; /* the last draw's output size (the screenshot key uses it) */
 	bool explain;     /* the verifier rule's explanation is shown */
+	bool output;      /* o: the output table up to the cursor is shown */
+	size_t out_back;  /* its rows left out below the newest shown (Up scrolls back) */
 	bool ask_quit;    /* Esc with nothing open: "Quit dmaviz? y/n" is shown */
 	bool until;       /* r was pressed: the next key says until what */
 	/* the window */

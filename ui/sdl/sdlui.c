@@ -243,7 +243,7 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	if (s->progress && !s->demo)
 		dv_session_set_progress(ss, s->progress);
 	s->ss->msg[0] = '\0';
-	s->input = s->playing = s->explain = s->ask_quit = false;
+	s->input = s->playing = s->explain = s->output = s->ask_quit = false;
 	dv_play_set(&s->play, false);
 	s->classic.narr_scroll = 0;
 	return true;
@@ -933,6 +933,10 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 		else
 			snprintf(s->status, sizeof s->status, "no verifier rule has fired yet");
 		break;
+	case DV_ACT_OUTPUT:
+		s->output = true;
+		s->out_back = 0;
+		break;
 	case DV_ACT_HELP: s->help = true; break;
 	case DV_ACT_CLOSE: s->ask_quit = true; break; /* nothing was open: ask first */
 	case DV_ACT_UNTIL:
@@ -965,6 +969,23 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 		/* e and Esc close the explanation; any other key closes it and does its work. */
 		s->explain = false;
 		if (key == SDLK_e || key == SDLK_ESCAPE)
+			return true;
+	}
+	if (s->output) {
+		/* Up and PgUp go back to older rows, Down and PgDn forward; o and Esc close it,
+		 * any other key closes it and does its work. */
+		size_t n = dv_view_rows_reached(&s->ss->view), page = 10;
+		if (key == SDLK_UP || key == SDLK_k || key == SDLK_PAGEUP)
+			s->out_back += key == SDLK_PAGEUP ? page : 1;
+		else if (key == SDLK_DOWN || key == SDLK_j || key == SDLK_PAGEDOWN)
+			s->out_back -= s->out_back < (key == SDLK_PAGEDOWN ? page : 1) ?
+			                       s->out_back :
+			                       (key == SDLK_PAGEDOWN ? page : 1);
+		else
+			s->output = false;
+		if (s->out_back >= n)
+			s->out_back = n ? n - 1 : 0;
+		if (s->output || key == SDLK_o || key == SDLK_ESCAPE)
 			return true;
 	}
 	if (s->until) {
@@ -1023,8 +1044,9 @@ bool dv_sdl_click(struct dv_sdl *s, int x, int y)
 		demo_stop(s);
 		return true;
 	}
-	if (s->help || s->explain || s->ask_quit) {
-		s->help = s->explain = s->ask_quit = false; /* a click closes them (and cancels) */
+	if (s->help || s->explain || s->output || s->ask_quit) {
+		/* a click closes them (and cancels) */
+		s->help = s->explain = s->output = s->ask_quit = false;
 		return true;
 	}
 	int i = hit_at(s, x, y);

@@ -74,8 +74,10 @@ struct dv_tui {
 	bool sandbox; /* the : prompt is open */
 	char sbuf[200];
 	size_t slen;
-	bool explain; /* e: the verifier rule's explanation is open */
-	struct dv_vpanel rule;
+	bool explain;          /* e: the verifier rule's explanation is open */
+	struct dv_vpanel rule; /* its text, or the output table's */
+	bool output;           /* o: the output table up to the cursor is open */
+	size_t out_back;       /* rows left out below the newest shown (k scrolls back) */
 	/* Panes as last drawn (for mouse clicks and Tab) and the one with focus. */
 	struct rect {
 		int y, x, h, w;
@@ -392,6 +394,29 @@ static void draw_explain(struct dv_tui *t)
 	attrset(A_NORMAL);
 }
 
+/* o: the output table's rows written up to the cursor, the newest at the bottom, over the
+ * panes (the whole width: rows are wide); k/j and the page keys scroll back and forth through older rows. */
+static void draw_output(struct dv_tui *t)
+{
+	int w = COLS, h = LINES - 2;
+	dv_view_output(t->v, &t->rule, (size_t)(h > 4 ? h - 4 : 1), &t->out_back);
+	int y = 1, x = 0;
+	for (int r = 0; r < h; r++) {
+		attrset(A_NORMAL);
+		mvhline(y + r, x, ' ', w);
+	}
+	attrset(role_attr(t, DV_ROLE_HEADING));
+	mvhline(y, x, ' ', w);
+	char title[160];
+	snprintf(title, sizeof title, " %s ", t->rule.title);
+	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
+	for (int r = 0; (size_t)r < t->rule.n && r < h - 3; r++)
+		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[r]);
+	const char *foot = "k/PgUp older rows   j/PgDn newer   any other key closes";
+	draw_run(t, y + h - 1, x + 2, foot, strlen(foot), DV_ROLE_DIM, w - 4);
+	attrset(A_NORMAL);
+}
+
 /* The timing diagram needs room: 100 columns or 30 rows. At 80x24 the right column is full
  * with the 8237A, NDIS and the log, which a learner needs at every step; the diagram is a
  * closer look that a larger terminal affords. */
@@ -611,6 +636,8 @@ void dv_tui_draw(struct dv_tui *t)
 		draw_help(t);
 	else if (t->explain)
 		draw_explain(t);
+	else if (t->output)
+		draw_output(t);
 }
 
 /* ---- keys ----------------------------------------------------------------------------------- */
@@ -742,7 +769,7 @@ static bool do_move(struct dv_tui *t, enum dv_vcmd cmd)
 
 int dv_tui_timeout(const struct dv_tui *t)
 {
-	return !t->help && !t->explain && !t->input && !t->sandbox && !t->until ?
+	return !t->help && !t->explain && !t->output && !t->input && !t->sandbox && !t->until ?
 	               dv_play_wait(&t->play) :
 	               -1;
 }
@@ -922,6 +949,19 @@ bool dv_tui_key(struct dv_tui *t, int key)
 			t->explain = false;
 		return true;
 	}
+	if (t->output) {
+		/* k and PgUp go back to older rows, j and PgDn forward; any other key closes. */
+		size_t page = LINES > 8 ? (size_t)LINES - 6 : 1;
+		if (key == 'k' || key == KEY_UP || key == KEY_PPAGE)
+			t->out_back += key == KEY_PPAGE ? page : 1; /* dv_view_output clamps it */
+		else if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE || key == ' ')
+			t->out_back -= t->out_back < (key == KEY_NPAGE ? page : 1) ?
+			                       t->out_back :
+			                       (key == KEY_NPAGE ? page : 1);
+		else
+			t->output = false;
+		return true;
+	}
 	if (t->sandbox)
 		return sandbox_key(t, key);
 	if (t->until) {
@@ -979,6 +1019,10 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		} else {
 			snprintf(t->msg, sizeof t->msg, "no verifier rule has fired yet");
 		}
+		break;
+	case DV_ACT_OUTPUT:
+		t->output = true;
+		t->out_back = 0;
 		break;
 	case DV_ACT_NEXT:
 		if (!do_move(t, DV_VCMD_NEXT) && !dv_session_gated(t->s))

@@ -1437,6 +1437,54 @@ void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	wrapped(p, width, DV_ROLE_NORMAL, "", DV_ROLE_NORMAL, dv_rule_text((enum dv_rule)r));
 }
 
+size_t dv_view_rows_reached(const struct dv_view *v)
+{
+	size_t lo = 0, hi = dv_run_rows(v->run);
+	while (lo < hi) { /* rows are written in trace order: their moments never decrease */
+		size_t mid = lo + (hi - lo) / 2;
+		if (dv_run_row_pos(v->run, mid) <= v->pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void dv_view_output(struct dv_view *v, struct dv_vpanel *p, size_t lines, size_t *back)
+{
+	dv_vpanel_clear(p);
+	size_t n = dv_view_rows_reached(v);
+	const char *cmp = v->lesson->compare_to;
+	if (!dv_run_rows(v->run)) {
+		snprintf(p->title, sizeof p->title, "output table");
+		dv_vline_add(new_line(p), DV_ROLE_DIM,
+		             "This lesson writes no output table (it has no output-list).");
+		return;
+	}
+	if (!n) {
+		snprintf(p->title, sizeof p->title, "output table: no rows yet");
+		dv_vline_add(new_line(p), DV_ROLE_DIM,
+		             "Each row appears when the run reaches the `output` that writes it.");
+		return;
+	}
+	if (!lines)
+		lines = 1;
+	if (*back > (n > lines ? n - lines : 0))
+		*back = n > lines ? n - lines : 0;
+	size_t last = n - *back, first = last > lines ? last - lines : 0;
+	/* The first row is output-list's header: it stays on top when the rows scroll. */
+	bool pin = first > 0 && lines > 1;
+	first += pin;
+	snprintf(p->title, sizeof p->title,
+	         "output table: rows %zu-%zu of the %zu written so far%s%s", first + 1, last, n,
+	         cmp ? ", compared with " : "", cmp ? cmp : "");
+	if (pin)
+		dv_vline_add(new_line(p), DV_ROLE_HEADING, "%s", dv_run_row(v->run, 0));
+	for (size_t i = first; i < last; i++)
+		dv_vline_add(new_line(p), i ? DV_ROLE_NORMAL : DV_ROLE_HEADING, "%s",
+		             dv_run_row(v->run, i));
+}
+
 /* ---- the timing diagram --------------------------------------------------------------------- */
 
 enum {

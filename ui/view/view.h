@@ -180,6 +180,14 @@ int dv_view_last_rule(const struct dv_view *v);
 /* The explanation of the verifier rule dv_view_last_rule names: its title, then its text,
  * wrapped at width cells. Empty (no lines) when no rule fired. */
 void dv_view_rule(struct dv_view *v, struct dv_vpanel *p, size_t width);
+/* The output table's rows the run has written up to the cursor (never a later one: a row
+ * shows once the learner reaches the moment its `output` ran). */
+size_t dv_view_rows_reached(const struct dv_view *v);
+/* The output table as the learner has reached it: a title saying which rows it holds, then
+ * at most lines rows, the newest back rows before the last reached left out (a front end
+ * scrolls with back; it is clamped and written back). Rows are not wrapped: a front end cuts
+ * them at its width. */
+void dv_view_output(struct dv_view *v, struct dv_vpanel *p, size_t lines, size_t *back);
 /* Moves to the end of lesson step k, changes measured from its start. False when step k never
  * ran. */
 bool dv_view_goto_step(struct dv_view *v, unsigned k);
