@@ -16,29 +16,9 @@
 #include "export.h"
 #include "recording.h"
 #include "sim.h"
+#include "../bytes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct bytes {
-	uint8_t *p;
-	size_t n, cap;
-};
-
-static bool put(void *ctx, const void *p, size_t n)
-{
-	struct bytes *b = ctx;
-	if (b->n + n > b->cap) {
-		size_t cap = (b->n + n) * 2;
-		uint8_t *q = realloc(b->p, cap);
-		if (!q)
-			return false;
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-	return true;
-}
 
 static char *source(void *ctx, const char *file, size_t *len)
 {
@@ -59,7 +39,7 @@ static struct bytes write_again(const struct dv_recording *rec)
 		                 .driver_sha = rec->has_driver_sha ? rec->driver_sha : NULL,
 		                 .read_source = source,
 		                 .ctx = (void *)rec };
-	if (!dv_rec_write(rec->run, &m, put, &b))
+	if (!dv_rec_write(rec->run, &m, put_bytes, &b))
 		abort();
 	return b;
 }

@@ -12,30 +12,10 @@
 #include "dvndis.h"
 #include "recording.h"
 #include "run_int.h"
+#include "../bytes.h"
 
 static int nargs;
 static char **args;
-
-struct bytes {
-	uint8_t *p;
-	size_t n, cap;
-};
-
-static bool put_bytes(void *ctx, const void *p, size_t n)
-{
-	struct bytes *b = ctx;
-	if (b->n + n > b->cap) {
-		size_t cap = (b->n + n) * 2;
-		uint8_t *q = realloc(b->p, cap);
-		if (!q)
-			return false;
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-	return true;
-}
 
 static char *slurp(const char *path, size_t *len)
 {

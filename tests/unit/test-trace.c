@@ -9,6 +9,7 @@
 #include "state.h"
 #include "verifier.h"
 #include "trace.h"
+#include "../bytes.h"
 
 static struct dv_event event(uint32_t i)
 {
@@ -313,30 +314,6 @@ static void test_names(void)
 
 /* ---- the trace section (trace_io.c) ---------------------------------------------------- */
 
-struct bytes {
-	uint8_t *p;
-	size_t n, cap;
-	size_t fail_after; /* put fails once this many bytes are written (SIZE_MAX: never) */
-};
-
-static bool put_bytes(void *ctx, const void *p, size_t n)
-{
-	struct bytes *b = ctx;
-	if (b->n + n > b->fail_after)
-		return false;
-	if (b->n + n > b->cap) {
-		size_t cap = (b->n + n) * 2;
-		uint8_t *q = realloc(b->p, cap);
-		if (!q)
-			return false;
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-	return true;
-}
-
 /* A trace with locations, events on them, a cycle that goes back and one far ahead. */
 static void sample_trace(struct dv_trace *t, uint32_t n)
 {
@@ -366,7 +343,7 @@ static void test_save_load(void)
 {
 	struct dv_trace t, u;
 	sample_trace(&t, 2 * DV_TRACE_BLOCK + 3000); /* two sealed blocks and the tail */
-	struct bytes b = { .fail_after = SIZE_MAX };
+	struct bytes b = { 0 };
 	CHECK(dv_trace_save(&t, put_bytes, &b));
 	char err[200];
 	CHECK(dv_trace_load(&u, b.p, b.n, err, sizeof err));
@@ -384,7 +361,7 @@ static void test_save_load(void)
 	}
 	CHECK_EQ(bad, 0);
 	/* Saving the loaded trace gives the same bytes. */
-	struct bytes c = { .fail_after = SIZE_MAX };
+	struct bytes c = { 0 };
 	CHECK(dv_trace_save(&u, put_bytes, &c));
 	CHECK(c.n == b.n && memcmp(c.p, b.p, b.n) == 0);
 	/* A put that fails stops the save. */
@@ -393,7 +370,7 @@ static void test_save_load(void)
 	/* An empty trace is a few bytes and loads back empty. */
 	struct dv_trace e0, e1;
 	dv_trace_init(&e0);
-	struct bytes z = { .fail_after = SIZE_MAX };
+	struct bytes z = { 0 };
 	CHECK(dv_trace_save(&e0, put_bytes, &z));
 	CHECK_EQ(z.n, 2);
 	CHECK(dv_trace_load(&e1, z.p, z.n, err, sizeof err));
@@ -424,7 +401,7 @@ static void test_load_refuses(void)
 {
 	struct dv_trace t;
 	sample_trace(&t, 40);
-	struct bytes b = { .fail_after = SIZE_MAX };
+	struct bytes b = { 0 };
 	CHECK(dv_trace_save(&t, put_bytes, &b));
 	dv_trace_finish(&t);
 	/* Every truncation is refused with an offset. */

@@ -364,6 +364,26 @@ static void draw_help(struct dv_tui *t)
 	}
 }
 
+/* A box of h x w cells at (y, x) over the panes: t->rule's title on a heading bar, its lines
+ * from the first'th on, and foot on the last row. */
+static void draw_overlay(struct dv_tui *t, int y, int x, int h, int w, size_t first,
+                         const char *foot)
+{
+	for (int r = 0; r < h; r++) {
+		attrset(A_NORMAL);
+		mvhline(y + r, x, ' ', w);
+	}
+	attrset(role_attr(t, DV_ROLE_HEADING));
+	mvhline(y, x, ' ', w);
+	char title[160];
+	snprintf(title, sizeof title, " %s ", t->rule.title);
+	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
+	for (int r = 0; (size_t)r + first < t->rule.n && r < h - 3; r++)
+		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[(size_t)r + first]);
+	draw_run(t, y + h - 1, x + 2, foot, strlen(foot), DV_ROLE_DIM, w - 4);
+	attrset(A_NORMAL);
+}
+
 /* e: the verifier rule's name, title and explanation, in a box over the panes; j/k and
  * PgUp/PgDn scroll it when it is longer than the screen. */
 static void draw_explain(struct dv_tui *t)
@@ -375,46 +395,19 @@ static void draw_explain(struct dv_tui *t)
 		h = LINES - 2;
 	if (t->rule_scroll > max_scroll(t->rule.n, h - 2))
 		t->rule_scroll = max_scroll(t->rule.n, h - 2);
-	int y = (LINES - h) / 2, x = (COLS - w) / 2;
-	for (int r = 0; r < h; r++) {
-		attrset(A_NORMAL);
-		mvhline(y + r, x, ' ', w);
-	}
-	attrset(role_attr(t, DV_ROLE_HEADING));
-	mvhline(y, x, ' ', w);
-	char title[160];
-	snprintf(title, sizeof title, " %s ", t->rule.title);
-	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
-	for (int r = 0; (size_t)r + t->rule_scroll < (size_t)n && r < h - 3; r++)
-		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[(size_t)r + t->rule_scroll]);
 	bool more = (size_t)n > t->rule_scroll + (size_t)(h - 3);
-	const char *foot = more ? "j/PgDn more   k/PgUp back   any other key closes" :
-	                          "any key closes";
-	draw_run(t, y + h - 1, x + 2, foot, strlen(foot), DV_ROLE_DIM, w - 4);
-	attrset(A_NORMAL);
+	draw_overlay(t, (LINES - h) / 2, (COLS - w) / 2, h, w, t->rule_scroll,
+	             more ? "j/PgDn more   k/PgUp back   any other key closes" : "any key closes");
 }
 
 /* o: the output table's rows written up to the cursor, the newest at the bottom, over the
- * panes (the whole width: rows are wide); k/j and the page keys scroll back and forth through older rows. */
+ * panes (the whole width: rows are wide); k/j and the page keys scroll through older rows. */
 static void draw_output(struct dv_tui *t)
 {
-	int w = COLS, h = LINES - 2;
+	int h = LINES - 2;
 	dv_view_output(t->v, &t->rule, (size_t)(h > 4 ? h - 4 : 1), &t->out_back);
-	int y = 1, x = 0;
-	for (int r = 0; r < h; r++) {
-		attrset(A_NORMAL);
-		mvhline(y + r, x, ' ', w);
-	}
-	attrset(role_attr(t, DV_ROLE_HEADING));
-	mvhline(y, x, ' ', w);
-	char title[160];
-	snprintf(title, sizeof title, " %s ", t->rule.title);
-	draw_run(t, y, x, title, strlen(title), DV_ROLE_HEADING, w);
-	for (int r = 0; (size_t)r < t->rule.n && r < h - 3; r++)
-		draw_line(t, y + 2 + r, x + 2, w - 4, &t->rule.line[r]);
-	const char *foot = "k/PgUp older rows   j/PgDn newer   any other key closes";
-	draw_run(t, y + h - 1, x + 2, foot, strlen(foot), DV_ROLE_DIM, w - 4);
-	attrset(A_NORMAL);
+	draw_overlay(t, 1, 0, h, COLS, 0,
+	             "k/PgUp older rows   j/PgDn newer   any other key closes");
 }
 
 /* The timing diagram needs room: 100 columns or 30 rows. At 80x24 the right column is full
