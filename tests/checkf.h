@@ -18,4 +18,26 @@ static int failures;
 		}                                                                                  \
 	} while (0)
 
+/* One test case: a name and the function that CHECKs. */
+struct checkf_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Runs the cases in order as TAP ("ok N - name"); the exit status for main. */
+static inline int checkf_run(const struct checkf_case *c, int n)
+{
+	printf("1..%d\n", n);
+	int bad = 0;
+	for (int i = 0; i < n; i++) {
+		int before = failures;
+		c[i].fn();
+		printf("%s %d - %s\n", failures == before ? "ok" : "not ok", i + 1, c[i].name);
+		bad += failures != before;
+	}
+	return bad ? 1 : 0;
+}
+
+#define CHECKF_RUN(cases) checkf_run(cases, (int)(sizeof cases / sizeof cases[0]))
+
 #endif

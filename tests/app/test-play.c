@@ -177,21 +177,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lessons_dir = argv[1];
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct checkf_case tests[] = {
 		{ "the play clock", test_clock },
 		{ "every step of every lesson: its pace", test_lessons },
 	};
-	int n = (int)(sizeof tests / sizeof tests[0]);
-	printf("1..%d\n", n);
-	int bad = 0;
-	for (int i = 0; i < n; i++) {
-		int before = failures;
-		tests[i].fn();
-		printf("%s %d - %s\n", failures == before ? "ok" : "not ok", i + 1, tests[i].name);
-		bad += failures != before;
-	}
-	return bad ? 1 : 0;
+	return CHECKF_RUN(tests);
 }

@@ -152,23 +152,11 @@ static void test_vline(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct checkf_case tests[] = {
 		{ "items, hits and boxes", test_items },
 		{ "a scene is bounded", test_bounded },
 		{ "the SVG matches the scene", test_svg },
 		{ "view lines in their roles, panels appended", test_vline },
 	};
-	int n = (int)(sizeof tests / sizeof tests[0]);
-	printf("1..%d\n", n);
-	int bad = 0;
-	for (int i = 0; i < n; i++) {
-		int before = failures;
-		tests[i].fn();
-		printf("%s %d - %s\n", failures == before ? "ok" : "not ok", i + 1, tests[i].name);
-		bad += failures != before;
-	}
-	return bad ? 1 : 0;
+	return CHECKF_RUN(tests);
 }

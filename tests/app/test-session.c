@@ -905,10 +905,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lessons_dir = argv[1];
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct checkf_case tests[] = {
 		{ "lessons: beats, spoilers, gates, consistency", test_lessons },
 		{ "one event at a time", test_events },
 		{ "answers: attempts, formats, hints, reveal", test_answers },
@@ -921,14 +918,5 @@ int main(int argc, char **argv)
 		{ "failed checks", test_failed_checks },
 		{ "recordings open as their lessons", test_recordings },
 	};
-	int n = (int)(sizeof tests / sizeof tests[0]);
-	printf("1..%d\n", n);
-	int bad = 0;
-	for (int i = 0; i < n; i++) {
-		int before = failures;
-		tests[i].fn();
-		printf("%s %d - %s\n", failures == before ? "ok" : "not ok", i + 1, tests[i].name);
-		bad += failures != before;
-	}
-	return bad ? 1 : 0;
+	return CHECKF_RUN(tests);
 }
