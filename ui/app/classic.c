@@ -202,8 +202,9 @@ static struct layout layout_for(const struct dv_classic *s, int W, int H)
 	L.controls = (struct dv_prect){ 0, H - ctl_h, W, ctl_h };
 	int rest_y = memy + memh + 4 * u, rest_h = L.controls.y - rest_y;
 	/* The narration keeps at least its title and three big lines; the timing diagram and the
-	 * side panel get the rest when it holds six signals (a small window may leave no room). */
-	int narr_min = bf->lh * 4 + 6 * u, tim_h = DV_TSIG_COUNT * sf->px + 4 * u;
+	 * side panel get the rest when it holds six signals, a line of text each (a small window
+	 * may leave no room). */
+	int narr_min = bf->lh * 4 + 6 * u, tim_h = DV_TSIG_COUNT * sf->lh + 4 * u;
 	if (rest_h - narr_min >= tim_h) {
 		int extra = rest_h - narr_min - tim_h;
 		(void)extra;
@@ -401,7 +402,7 @@ static void draw_timing(struct dv_scene *sc, struct dv_classic *s, const struct 
 	s->tim_first = td.first;
 	s->tim_colw = colw;
 	fill(sc, a.x, a.y, a.w, a.h, DV_WC_panel);
-	int rowh = sf->px;
+	int rowh = sf->lh; /* a signal's name takes a line: names one px apart would overlap */
 	for (int sig = 0; sig < DV_TSIG_COUNT; sig++) {
 		int y = a.y + 2 * u + sig * rowh;
 		textf(sc, sf, false, a.x + 2 * u, y, DV_WC_text, "%s", td.name[sig]);
