@@ -288,6 +288,29 @@ static void draw_tokens(struct dv_scene *sc, const struct dv_classic *s, const s
 	}
 }
 
+/* The bounce buffer's address on its bar's row (row: the row's inner rectangle): beside the
+ * bar, on the side with more room; where that side is too narrow (the bar spans most of the
+ * row: the HAL bounced the whole subrange), on the bar's end in the dark text of a highlight,
+ * so the bar keeps its length to scale. It once followed the Offset line and ran out of the
+ * box, over the page register's "next phys". */
+static void bounce_label(struct dv_scene *sc, const struct dv_classic *s, struct dv_prect row,
+                         struct dv_prect bar, uint32_t phys)
+{
+	const struct dv_scene_font *f = &s->small;
+	char t[32];
+	int n = snprintf(t, sizeof t, "bounce at 0x%06x", phys);
+	if (n > row.w / f->cw)
+		n = row.w / f->cw;
+	int tw = n * f->cw, end = row.x + row.w;
+	int x = end - (bar.x + bar.w) >= bar.x - row.x ? bar.x + bar.w + f->cw : bar.x - f->cw - tw;
+	if (x + tw > end)
+		x = end - tw;
+	if (x < row.x)
+		x = row.x;
+	bool on_bar = x < bar.x + bar.w && x + tw > bar.x;
+	text_at(sc, f, true, x, row.y, t, (size_t)n, on_bar ? DV_WC_on_changed : DV_WC_bounce, -1);
+}
+
 /* Host memory: the NDIS_BUFFER to scale, its subrange, the bounce buffer, and two hex rows. */
 static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct layout *L,
                         const struct dv_dg_moves *mv, unsigned ch)
@@ -337,6 +360,8 @@ static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct 
 			int mw = si.length ? (int)((int64_t)sw * (int64_t)si.moved / si.length) : 0;
 			fill(sc, bb.x, bb.y, mw, bh, DV_WC_moved);
 			hit_add(s, bb, dv_desc_bounce, "bounce");
+			bounce_label(sc, s, (struct dv_prect){ x0, y, inner, sf->lh }, bb,
+			             si.dma_phys);
 		} else {
 			textf(sc, sf, false, x0, y, DV_WC_dim,
 			      si.ok       ? "no bounce buffer: the 8237A reaches it" :
@@ -344,13 +369,9 @@ static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct 
 			                    "Setup running: not programmed yet");
 		}
 		y += sf->lh;
-		int w = textf(sc, sf, false, x0, y, DV_WC_text,
-		              "Offset %u  Length %u  %s  moved %zu%s ", si.offset, si.length,
-		              si.write ? "send" : "receive", si.moved,
-		              si.completed ? "  done" : "");
-		if (si.ok && si.bounced)
-			textf(sc, sf, true, x0 + w, y, DV_WC_bounce, "bounce at 0x%06x",
-			      si.dma_phys);
+		textf(sc, sf, false, x0, y, DV_WC_text, "Offset %u  Length %u  %s  moved %zu%s",
+		      si.offset, si.length, si.write ? "send" : "receive", si.moved,
+		      si.completed ? "  done" : "");
 		y += sf->lh;
 	}
 	/* The bytes themselves: the rows the view shows around the last transfer (or the next
