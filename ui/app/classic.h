@@ -58,9 +58,12 @@ struct dv_classic {
 	 * (narr_at is the cursor it was placed for) until the front end scrolls it (manual). */
 	size_t narr_scroll, narr_at_pos, narr_at_nb;
 	bool narr_manual;
-	/* Out, after a compose: the timing diagram's first cycle and column width, as drawn. */
+	/* Out, after a compose: the timing diagram's first cycle and column width, as drawn; the
+	 * narration's lines (the question's included) and the rows it had for them (fewer: it
+	 * scrolls, and its scene box says so). */
 	uint64_t tim_first;
 	int tim_colw;
+	size_t narr_lines, narr_rows;
 	/* During a compose: the state, the scene and its two fonts. */
 	const struct dv_ui_state *ui;
 	struct dv_scene *sc;
