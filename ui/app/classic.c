@@ -27,6 +27,7 @@ static void panel_reset(struct dv_classic *s, struct dv_vpanel *p)
 {
 	dv_vpanel_clear(p);
 	memset(s->line_desc, 0, sizeof s->line_desc);
+	memset(s->line_y, 0, sizeof s->line_y);
 }
 
 /* ---- what the view knows (ui/app/diagram.h) ---------------------------------------------------- */
@@ -83,20 +84,56 @@ static void draw_box(struct dv_scene *sc, const struct dv_classic *s, const char
 	        changed ? DV_WC_changed : DV_WC_head, -1);
 }
 
-/* The panel's lines inside a box, under its title; lines with hover text become hits. */
+/* One line of a box at y, wrapped onto the next rows when it is wider than max cells (the
+ * NIC's ISR with two flags, then its IRQ line's level); rows end at bottom. Returns the rows
+ * drawn; what still does not fit counts in s->cut. */
+static int box_line(struct dv_scene *sc, struct dv_classic *s, int x, int y, int bottom,
+                    const struct dv_vline *l, size_t max)
+{
+	const struct dv_scene_font *f = &s->small;
+	const struct dv_vline *row = l;
+	size_t n = 1;
+	if (dv_vtext_cells(l->text, l->len) > max) {
+		dv_vpanel_clear(&s->wrap);
+		dv_vpanel_wrap(&s->wrap, l, max);
+		row = s->wrap.line;
+		n = s->wrap.n;
+	}
+	int drawn = 0;
+	for (size_t r = 0; r < n; r++, y += f->lh, drawn++) {
+		if (y + f->lh > bottom) {
+			s->cut += (unsigned)(n - r);
+			break;
+		}
+		vline_at(sc, f, x, y, &row[r], max);
+		s->cut += dv_vtext_cells(row[r].text, row[r].len) > max; /* a word wider than max */
+	}
+	return drawn;
+}
+
+/* The panel's lines inside a box, under its title (s->line_y: where each begins); lines with
+ * hover text become hits. */
 static void box_lines(struct dv_scene *sc, struct dv_classic *s, struct box b,
                       const struct dv_vpanel *p, const char *hitname, int u)
 {
 	const struct dv_scene_font *f = &s->small;
-	int y = b.y + 3 * u + f->lh;
+	int y = b.y + 3 * u + f->lh, bottom = b.y + b.h - 2 * u;
 	size_t max = (size_t)((b.w - 10 * u) / f->cw);
-	for (size_t i = 0; i < p->n && y + f->lh <= b.y + b.h - 2 * u; i++, y += f->lh) {
-		vline_at(sc, f, b.x + 5 * u, y, &p->line[i], max);
+	for (size_t i = 0; i < p->n; i++) {
+		int rows = box_line(sc, s, b.x + 5 * u, y, bottom, &p->line[i], max);
+		if (rows == 0) {
+			s->cut += (unsigned)(p->n - i -
+			                     1); /* the box is full: the rest is not shown */
+			break;
+		}
 		const char *d = i < 16 ? s->line_desc[i] : NULL;
+		if (i < 16)
+			s->line_y[i] = y;
 		if (d && hitname) {
-			struct dv_prect hr = { b.x + 2 * u, y, b.w - 4 * u, f->lh };
+			struct dv_prect hr = { b.x + 2 * u, y, b.w - 4 * u, rows * f->lh };
 			hit_add(s, hr, d, "reg:%s.%zu", hitname, i);
 		}
+		y += rows * f->lh;
 	}
 }
 
@@ -850,9 +887,9 @@ static void nic_box(struct dv_classic *s, struct dv_scene *sc, const struct layo
 	for (int k = 0; k < 2; k++) { /* the bars, right of "TX FIFO nn" / "RX FIFO nn" */
 		unsigned fillc = now(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
 		bool c = chg(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
-		int x0 = nic.x + 5 * u + 12 * sf->cw, y0 = nic.y + 3 * u + (3 + k) * sf->lh + 3 * u;
+		int x0 = nic.x + 5 * u + 12 * sf->cw, y0 = s->line_y[2 + k] + 3 * u;
 		int room = nic.x + nic.w - 8 * u - x0, cell = room / 16;
-		for (unsigned i = 0; i < 16 && cell > 2; i++)
+		for (unsigned i = 0; i < 16 && cell > 2 && s->line_y[2 + k]; i++)
 			fill(sc, x0 + (int)i * cell, y0, cell - u, sf->lh - 6 * u,
 			     i < fillc ? (c ? DV_WC_changed : DV_WC_wire_on) : DV_WC_wire_off);
 	}
@@ -988,6 +1025,7 @@ void dv_classic_init(struct dv_classic *c, struct dv_session *ss)
 	dv_vpanel_init(&c->tmp);
 	dv_vpanel_init(&c->box);
 	dv_vpanel_init(&c->side);
+	dv_vpanel_init(&c->wrap);
 }
 
 void dv_classic_finish(struct dv_classic *c)
@@ -997,6 +1035,7 @@ void dv_classic_finish(struct dv_classic *c)
 	dv_vpanel_finish(&c->tmp);
 	dv_vpanel_finish(&c->box);
 	dv_vpanel_finish(&c->side);
+	dv_vpanel_finish(&c->wrap);
 }
 
 void dv_classic_font_floor(int floor_px, int *small, int *big)
@@ -1019,6 +1058,7 @@ void dv_classic_font_px(int h, int floor_px, int *small, int *big)
 static void begin(struct dv_classic *c, const struct dv_ui_state *ui, struct dv_scene *sc)
 {
 	c->ui = ui;
+	c->cut = 0;
 	c->sc = sc;
 	c->small = dv_scene_font(sc, ui->px_small);
 	c->big = dv_scene_font(sc, ui->px_big);

@@ -52,8 +52,9 @@ struct dv_ui_state {
 struct dv_classic {
 	struct dv_session *ss;
 	/* panels, reused frame to frame */
-	struct dv_vpanel narr, mem, tmp, box, side;
+	struct dv_vpanel narr, mem, tmp, box, side, wrap;
 	const char *line_desc[16]; /* hover text of the box lines being built */
+	int line_y[16];            /* where each box line was drawn (a line may wrap) */
 	/* The narration's first line shown; it follows the current paragraph after every move
 	 * (narr_at is the cursor it was placed for) until the front end scrolls it (manual). */
 	size_t narr_scroll, narr_at_pos, narr_at_nb;
@@ -64,6 +65,7 @@ struct dv_classic {
 	uint64_t tim_first;
 	int tim_colw;
 	size_t narr_lines, narr_rows;
+	unsigned cut; /* the boxes' lines (or rows of a wrapped one) not drawn whole */
 	/* During a compose: the state, the scene and its two fonts. */
 	const struct dv_ui_state *ui;
 	struct dv_scene *sc;
