@@ -9,6 +9,7 @@
  *   region; no two text runs overlap;
  * - the narration fits, or scrolls; every line of the boxes is drawn whole (wrapped when it is
  *   wider than its box);
+ * - with the side panel on its other tabs (event log, NDIS call), text inside and apart too;
  *
  * and the layout's state: the side panel's tabs, an answer being typed, the toast.
  * Usage: test-classic LESSONS-DIR */
@@ -64,6 +65,15 @@ static void classic_at(void *l, struct dv_session *ss, struct dv_scene *sc, cons
 	lc_check_texts(sc, where, NULL);
 	lc_check_fits(sc, "narration", c->narr_lines, c->narr_rows, where);
 	CHECK(c->cut == 0, "%s: %u lines of the boxes not drawn whole", where, c->cut);
+	/* The side panel's other tabs: their text inside and apart too. */
+	for (int t = DV_SIDE_SOURCE + 1; t < DV_SIDE_COUNT; t++) {
+		char tab[192];
+		snprintf(tab, sizeof tab, "%s, side tab %d", where, t);
+		ui.side_tab = (enum dv_side)t;
+		dv_scene_reset(sc, sc->w, sc->h);
+		dv_classic_compose(c, &ui, sc);
+		lc_check_texts(sc, tab, NULL);
+	}
 }
 
 static void test_layout(void)
