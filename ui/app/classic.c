@@ -238,13 +238,12 @@ static struct layout layout_for(const struct dv_classic *s, int W, int H)
 	int ctl_h = sf->lh + 6 * u;
 	L.controls = (struct dv_prect){ 0, H - ctl_h, W, ctl_h };
 	int rest_y = memy + memh + 4 * u, rest_h = L.controls.y - rest_y;
-	/* The narration keeps at least its title and three big lines; the timing diagram and the
-	 * side panel get the rest when it holds six signals, a line of text each (a small window
-	 * may leave no room). */
+	/* The timing diagram and the side panel take six signals' rows, a line of text each, when
+	 * the narration keeps at least its title and three big lines below them: at every stop,
+	 * whatever the narration's length (it scrolls). Only a window too small for both (under
+	 * about 340 lines at the default text sizes) leaves them out. */
 	int narr_min = bf->lh * 4 + 6 * u, tim_h = DV_TSIG_COUNT * sf->lh + 4 * u;
 	if (rest_h - narr_min >= tim_h) {
-		int extra = rest_h - narr_min - tim_h;
-		(void)extra;
 		L.timing = (struct dv_prect){ m, rest_y, W * 600 / 1000 - m, tim_h };
 		L.side = (struct dv_prect){ W * 615 / 1000, rest_y, W - m - W * 615 / 1000, tim_h };
 		L.narr = (struct dv_prect){ m, rest_y + tim_h + 2 * u, W - 2 * m,
