@@ -37,6 +37,22 @@ static void ui_default(struct dv_ui_state *ui, const struct dv_play *play, int h
 	dv_classic_font_px(h, 0, &ui->px_small, &ui->px_big);
 }
 
+/* Does some text run contain needle? */
+static bool has_text(const struct dv_scene *sc, const char *needle)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		const struct dv_sitem *it = &sc->item[i];
+		char buf[512];
+		if (it->kind != DV_SI_TEXT || it->len >= sizeof buf)
+			continue;
+		memcpy(buf, dv_sitem_text(sc, it), it->len);
+		buf[it->len] = '\0';
+		if (strstr(buf, needle))
+			return true;
+	}
+	return false;
+}
+
 static void *open_classic(struct dv_session *ss)
 {
 	struct dv_classic *c = malloc(sizeof *c);
@@ -64,6 +80,8 @@ static void classic_at(void *l, struct dv_session *ss, struct dv_scene *sc, cons
 	lc_check_regions(sc, regions, sizeof regions / sizeof regions[0], where);
 	lc_check_texts(sc, where, NULL);
 	lc_check_fits(sc, "narration", c->narr_lines, c->narr_rows, where);
+	CHECK(c->narr_lines <= c->narr_rows || has_text(sc, "PgDn") || has_text(sc, "PgUp"),
+	      "%s: the narration scrolls and does not say so", where);
 	CHECK(c->cut == 0, "%s: %u lines of the boxes not drawn whole", where, c->cut);
 	/* The side panel's other tabs: their text inside and apart too. */
 	for (int t = DV_SIDE_SOURCE + 1; t < DV_SIDE_COUNT; t++) {
@@ -83,21 +101,6 @@ static void test_layout(void)
 	CHECK(scenes > 1000, "only %zu scenes", scenes);
 }
 
-/* Does some text run contain needle? */
-static bool has_text(const struct dv_scene *sc, const char *needle)
-{
-	for (size_t i = 0; i < sc->n; i++) {
-		const struct dv_sitem *it = &sc->item[i];
-		char buf[512];
-		if (it->kind != DV_SI_TEXT || it->len >= sizeof buf)
-			continue;
-		memcpy(buf, dv_sitem_text(sc, it), it->len);
-		buf[it->len] = '\0';
-		if (strstr(buf, needle))
-			return true;
-	}
-	return false;
-}
 /* What the front end has open shows: the side panel's tab, the answer typed, the toast, the
  * speed, the help overlay. */
 static void test_state(void)

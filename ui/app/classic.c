@@ -122,8 +122,8 @@ static void box_lines(struct dv_scene *sc, struct dv_classic *s, struct box b,
 	for (size_t i = 0; i < p->n; i++) {
 		int rows = box_line(sc, s, b.x + 5 * u, y, bottom, &p->line[i], max);
 		if (rows == 0) {
-			s->cut += (unsigned)(p->n - i -
-			                     1); /* the box is full: the rest is not shown */
+			/* The box is full: the rest is not shown. */
+			s->cut += (unsigned)(p->n - i - 1);
 			break;
 		}
 		const char *d = i < 16 ? s->line_desc[i] : NULL;
