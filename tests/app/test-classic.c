@@ -1,11 +1,15 @@
 /* dmaviz: the window's classic layout (ui/app/classic.h) at every stop of every shipped lesson
- * at 1280x720 and 1920x1080, laid out with the fixed metrics of the shipped font (no SDL), with
- * nothing open and the mouse away:
+ * at 1280x720, 1920x1080, 1366x768 and 1024x600, laid out with the fixed metrics of the shipped
+ * font (no SDL), with nothing open and the mouse away, checked as layout-check.h checks both
+ * layouts:
  *
- * - every text run inside the picture, and inside its box (a box of the diagram: cpu, dma,
- *   nic, memory, page, peer) and its region (timing, side, narration, controls);
- * - no two text runs overlap;
- * - the regions are there and the scene did not overflow;
+ * - the regions (timing, side, narration, controls) are there, inside the picture, and no two
+ *   overlap: none gives its room away to a long narration;
+ * - every text run inside the picture, its box (cpu, dma, nic, memory, page, peer) and its
+ *   region; no two text runs overlap;
+ * - the narration fits, or scrolls; every line of the boxes is drawn whole (wrapped when it is
+ *   wider than its box);
+ * - with the side panel on its other tabs (event log, NDIS call), text inside and apart too;
  *
  * and the layout's state: the side panel's tabs, an answer being typed, the toast.
  * Usage: test-classic LESSONS-DIR */
@@ -18,63 +22,9 @@
 #include "scene.h"
 #include "session.h"
 #include "../checkf.h"
+#include "layout-check.h"
 
 static const char *lessons_dir;
-
-static const struct {
-	int w, h;
-} sizes[] = { { 1280, 720 }, { 1920, 1080 } };
-
-static bool inside(const struct dv_sitem *it, int bx, int by, int bw, int bh)
-{
-	return it->x >= bx && it->y >= by && it->x + it->w <= bx + bw && it->y + it->h <= by + bh;
-}
-
-static bool overlap(const struct dv_sitem *a, const struct dv_sitem *b)
-{
-	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
-}
-
-static unsigned bad_scenes;
-
-/* Faults the classic layout has today, counted and listed (not hidden, not failed): the timing
- * diagram's signal names sit one font size apart, less than a line height, so their line boxes
- * overlap (by lh - px: the glyphs do not touch); and the memory box's "Offset ... bounce at
- * 0x..." line is wider than the box at every size: it runs into the page register's box and,
- * in 08-64k, 09-above16m and 10-flush, over its "next phys" value. */
-static unsigned known_timing, known_bounce, known_bounce_page;
-
-static bool in_region(const struct dv_scene *sc, const struct dv_sitem *it, const char *name)
-{
-	return it->region >= 0 && !strcmp(sc->box[it->region].name, name);
-}
-
-static bool is_bounce(const struct dv_scene *sc, const struct dv_sitem *it)
-{
-	return it->len >= 9 && !memcmp(dv_sitem_text(sc, it), "bounce at", 9);
-}
-
-static bool known_overlap(const struct dv_scene *sc, const struct dv_sitem *a,
-                          const struct dv_sitem *b)
-{
-	if (is_bounce(sc, a) && b->box >= 0 && !strcmp(sc->box[b->box].name, "page")) {
-		known_bounce_page++;
-		return true;
-	}
-	if (!in_region(sc, a, "timing") || !in_region(sc, b, "timing") || a->x != b->x ||
-	    b->y - a->y != a->px)
-		return false;
-	known_timing++;
-	return true;
-}
-
-static bool known_outside(const struct dv_scene *sc, const struct dv_sitem *it)
-{
-	if (!is_bounce(sc, it) || strcmp(sc->box[it->box].name, "memory"))
-		return false;
-	known_bounce++;
-	return true;
-}
 
 /* The state of a window with nothing open, as `dmaviz snapshot --layout classic` has it. */
 static void ui_default(struct dv_ui_state *ui, const struct dv_play *play, int h, int ask)
@@ -85,104 +35,6 @@ static void ui_default(struct dv_ui_state *ui, const struct dv_play *play, int h
 	ui->play = play;
 	ui->rate = DV_UI_DEFAULT_RATE;
 	dv_classic_font_px(h, 0, &ui->px_small, &ui->px_big);
-}
-
-static void check_text(const struct dv_scene *sc, size_t i, const char *where)
-{
-	const struct dv_sitem *it = &sc->item[i];
-	const char *t = dv_sitem_text(sc, it);
-	int tl = (int)it->len;
-	CHECK(inside(it, 0, 0, sc->w, sc->h), "%s: '%.*s' outside the picture", where, tl, t);
-	if (it->box >= 0) {
-		const struct dv_sbox *b = &sc->box[it->box];
-		CHECK(inside(it, b->x, b->y, b->w, b->h) || known_outside(sc, it),
-		      "%s: '%.*s' (%d,%d %dx%d) outside its box %s (%d,%d %dx%d)", where, tl, t,
-		      it->x, it->y, it->w, it->h, b->name, b->x, b->y, b->w, b->h);
-	}
-	if (it->region >= 0 && it->region != it->box) {
-		const struct dv_sbox *b = &sc->box[it->region];
-		CHECK(inside(it, b->x, b->y, b->w, b->h), "%s: '%.*s' outside its region %s", where,
-		      tl, t, b->name);
-	}
-	for (size_t k = i + 1; k < sc->n; k++)
-		if (sc->item[k].kind == DV_SI_TEXT && overlap(it, &sc->item[k]) &&
-		    !known_overlap(sc, it, &sc->item[k]))
-			CHECK(false, "%s: '%.*s' and '%.*s' overlap", where, tl, t,
-			      (int)sc->item[k].len, dv_sitem_text(sc, &sc->item[k]));
-}
-
-static void check_scene(const struct dv_scene *sc, const char *where)
-{
-	int before = failures;
-	CHECK(dv_scene_box_named(sc, "narration") && dv_scene_box_named(sc, "controls"),
-	      "%s: no narration or control row", where);
-	for (size_t i = 0; i < sc->n && failures - before < 5; i++)
-		if (sc->item[i].kind == DV_SI_TEXT)
-			check_text(sc, i, where);
-	CHECK(!sc->full, "%s: the scene overflowed", where);
-	bad_scenes += failures != before;
-}
-
-/* Every stop of every step, at every size; returns the scenes laid out. */
-static size_t walk(struct dv_session *ss, const char *name, struct dv_classic *c,
-                   struct dv_scene *sc)
-{
-	size_t n = 0;
-	struct dv_play play;
-	memset(&play, 0, sizeof play);
-	for (unsigned k = 0; k < ss->lesson->nsteps; k++) {
-		if (!dv_session_step_shown(ss, k) ||
-		    dv_session_goto_step(ss, k, false) == DV_MOVE_END)
-			continue;
-		for (unsigned stop = 1; stop < 64; stop++) {
-			for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-				char where[160];
-				snprintf(where, sizeof where, "%s step %u.%u at %dx%d", name,
-				         dv_view_step_number(&ss->view, k), stop, sizes[z].w,
-				         sizes[z].h);
-				struct dv_ui_state ui;
-				ui_default(&ui, &play, sizes[z].h, dv_session_ask(ss));
-				dv_scene_reset(sc, sizes[z].w, sizes[z].h);
-				dv_classic_compose(c, &ui, sc);
-				check_scene(sc, where);
-				n++;
-			}
-			if (dv_session_step_done(ss, k) ||
-			    dv_session_move(ss, DV_VCMD_NEXT) != DV_MOVE_OK)
-				break;
-		}
-	}
-	return n;
-}
-
-static void test_layout(void)
-{
-	size_t n = 0, scenes = 0;
-	char **v = dv_lessons_list(lessons_dir, &n);
-	CHECK(n >= 14, "only %zu lessons in %s", n, lessons_dir);
-	struct dv_scene sc;
-	dv_scene_init(&sc, dv_scene_mono, NULL);
-	for (size_t i = 0; i < n; i++) {
-		char err[4096];
-		struct dv_session_options o = { .ungated = true };
-		struct dv_session *ss = dv_session_open(v[i], &o, err, sizeof err);
-		CHECK(ss != NULL, "%s does not open: %s", v[i], err);
-		if (!ss)
-			continue;
-		struct dv_classic c;
-		dv_classic_init(&c, ss);
-		scenes += walk(ss, strrchr(v[i], '/') ? strrchr(v[i], '/') + 1 : v[i], &c, &sc);
-		dv_classic_finish(&c);
-		dv_session_close(ss);
-	}
-	printf("# %zu scenes laid out, %u with a fault\n", scenes, bad_scenes);
-	printf("# known, listed: %u overlaps of the timing diagram's signal names' line boxes, %u "
-	       "'bounce at' runs past the memory box's right edge, %u of them over the page "
-	       "register's text\n",
-	       known_timing, known_bounce, known_bounce_page);
-	CHECK(scenes > 200, "only %zu scenes", scenes);
-	dv_scene_finish(&sc);
-	dv_lessons_list_free(v, n);
 }
 
 /* Does some text run contain needle? */
@@ -199,6 +51,54 @@ static bool has_text(const struct dv_scene *sc, const char *needle)
 			return true;
 	}
 	return false;
+}
+
+static void *open_classic(struct dv_session *ss)
+{
+	struct dv_classic *c = malloc(sizeof *c);
+	if (c)
+		dv_classic_init(c, ss);
+	return c;
+}
+
+static void close_classic(void *l)
+{
+	dv_classic_finish(l);
+	free(l);
+}
+
+/* One moment at one size: the regions, the text runs, the narration and the boxes' lines. */
+static void classic_at(void *l, struct dv_session *ss, struct dv_scene *sc, const char *where)
+{
+	static const char *const regions[] = { "timing", "side", "narration", "controls" };
+	struct dv_classic *c = l;
+	struct dv_play play;
+	memset(&play, 0, sizeof play);
+	struct dv_ui_state ui;
+	ui_default(&ui, &play, sc->h, dv_session_ask(ss));
+	dv_classic_compose(c, &ui, sc);
+	lc_check_regions(sc, regions, sizeof regions / sizeof regions[0], where);
+	lc_check_texts(sc, where, NULL);
+	lc_check_fits(sc, "narration", c->narr_lines, c->narr_rows, where);
+	CHECK(c->narr_lines <= c->narr_rows || has_text(sc, "PgDn") || has_text(sc, "PgUp"),
+	      "%s: the narration scrolls and does not say so", where);
+	CHECK(c->cut == 0, "%s: %u lines of the boxes not drawn whole", where, c->cut);
+	/* The side panel's other tabs: their text inside and apart too. */
+	for (int t = DV_SIDE_SOURCE + 1; t < DV_SIDE_COUNT; t++) {
+		char tab[192];
+		snprintf(tab, sizeof tab, "%s, side tab %d", where, t);
+		ui.side_tab = (enum dv_side)t;
+		dv_scene_reset(sc, sc->w, sc->h);
+		dv_classic_compose(c, &ui, sc);
+		lc_check_texts(sc, tab, NULL);
+	}
+}
+
+static void test_layout(void)
+{
+	static const struct lc_layout classic = { open_classic, classic_at, close_classic };
+	size_t scenes = lc_walk_all(lessons_dir, &classic);
+	CHECK(scenes > 1000, "only %zu scenes", scenes);
 }
 
 /* What the front end has open shows: the side panel's tab, the answer typed, the toast, the
@@ -296,7 +196,7 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*fn)(void);
 	} tests[] = {
-		{ "every stop of every lesson at two sizes: inside boxes, regions, no overlap",
+		{ "every stop of every lesson at four sizes: regions, boxes, no overlap, fits",
 		  test_layout },
 		{ "the front end's state shows", test_state },
 		{ "the output table up to the cursor", test_output_table },

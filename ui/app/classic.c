@@ -27,6 +27,7 @@ static void panel_reset(struct dv_classic *s, struct dv_vpanel *p)
 {
 	dv_vpanel_clear(p);
 	memset(s->line_desc, 0, sizeof s->line_desc);
+	memset(s->line_y, 0, sizeof s->line_y);
 }
 
 /* ---- what the view knows (ui/app/diagram.h) ---------------------------------------------------- */
@@ -83,20 +84,56 @@ static void draw_box(struct dv_scene *sc, const struct dv_classic *s, const char
 	        changed ? DV_WC_changed : DV_WC_head, -1);
 }
 
-/* The panel's lines inside a box, under its title; lines with hover text become hits. */
+/* One line of a box at y, wrapped onto the next rows when it is wider than max cells (the
+ * NIC's ISR with two flags, then its IRQ line's level); rows end at bottom. Returns the rows
+ * drawn; what still does not fit counts in s->cut. */
+static int box_line(struct dv_scene *sc, struct dv_classic *s, int x, int y, int bottom,
+                    const struct dv_vline *l, size_t max)
+{
+	const struct dv_scene_font *f = &s->small;
+	const struct dv_vline *row = l;
+	size_t n = 1;
+	if (dv_vtext_cells(l->text, l->len) > max) {
+		dv_vpanel_clear(&s->wrap);
+		dv_vpanel_wrap(&s->wrap, l, max);
+		row = s->wrap.line;
+		n = s->wrap.n;
+	}
+	int drawn = 0;
+	for (size_t r = 0; r < n; r++, y += f->lh, drawn++) {
+		if (y + f->lh > bottom) {
+			s->cut += (unsigned)(n - r);
+			break;
+		}
+		vline_at(sc, f, x, y, &row[r], max);
+		s->cut += dv_vtext_cells(row[r].text, row[r].len) > max; /* a word wider than max */
+	}
+	return drawn;
+}
+
+/* The panel's lines inside a box, under its title (s->line_y: where each begins); lines with
+ * hover text become hits. */
 static void box_lines(struct dv_scene *sc, struct dv_classic *s, struct box b,
                       const struct dv_vpanel *p, const char *hitname, int u)
 {
 	const struct dv_scene_font *f = &s->small;
-	int y = b.y + 3 * u + f->lh;
+	int y = b.y + 3 * u + f->lh, bottom = b.y + b.h - 2 * u;
 	size_t max = (size_t)((b.w - 10 * u) / f->cw);
-	for (size_t i = 0; i < p->n && y + f->lh <= b.y + b.h - 2 * u; i++, y += f->lh) {
-		vline_at(sc, f, b.x + 5 * u, y, &p->line[i], max);
+	for (size_t i = 0; i < p->n; i++) {
+		int rows = box_line(sc, s, b.x + 5 * u, y, bottom, &p->line[i], max);
+		if (rows == 0) {
+			/* The box is full: the rest is not shown. */
+			s->cut += (unsigned)(p->n - i - 1);
+			break;
+		}
 		const char *d = i < 16 ? s->line_desc[i] : NULL;
+		if (i < 16)
+			s->line_y[i] = y;
 		if (d && hitname) {
-			struct dv_prect hr = { b.x + 2 * u, y, b.w - 4 * u, f->lh };
+			struct dv_prect hr = { b.x + 2 * u, y, b.w - 4 * u, rows * f->lh };
 			hit_add(s, hr, d, "reg:%s.%zu", hitname, i);
 		}
+		y += rows * f->lh;
 	}
 }
 
@@ -201,12 +238,12 @@ static struct layout layout_for(const struct dv_classic *s, int W, int H)
 	int ctl_h = sf->lh + 6 * u;
 	L.controls = (struct dv_prect){ 0, H - ctl_h, W, ctl_h };
 	int rest_y = memy + memh + 4 * u, rest_h = L.controls.y - rest_y;
-	/* The narration keeps at least its title and three big lines; the timing diagram and the
-	 * side panel get the rest when it holds six signals (a small window may leave no room). */
-	int narr_min = bf->lh * 4 + 6 * u, tim_h = DV_TSIG_COUNT * sf->px + 4 * u;
+	/* The timing diagram and the side panel take six signals' rows, a line of text each, when
+	 * the narration keeps at least its title and three big lines below them: at every stop,
+	 * whatever the narration's length (it scrolls). Only a window too small for both (under
+	 * about 340 lines at the default text sizes) leaves them out. */
+	int narr_min = bf->lh * 4 + 6 * u, tim_h = DV_TSIG_COUNT * sf->lh + 4 * u;
 	if (rest_h - narr_min >= tim_h) {
-		int extra = rest_h - narr_min - tim_h;
-		(void)extra;
 		L.timing = (struct dv_prect){ m, rest_y, W * 600 / 1000 - m, tim_h };
 		L.side = (struct dv_prect){ W * 615 / 1000, rest_y, W - m - W * 615 / 1000, tim_h };
 		L.narr = (struct dv_prect){ m, rest_y + tim_h + 2 * u, W - 2 * m,
@@ -287,6 +324,29 @@ static void draw_tokens(struct dv_scene *sc, const struct dv_classic *s, const s
 	}
 }
 
+/* The bounce buffer's address on its bar's row (row: the row's inner rectangle): beside the
+ * bar, on the side with more room; where that side is too narrow (the bar spans most of the
+ * row: the HAL bounced the whole subrange), on the bar's end in the dark text of a highlight,
+ * so the bar keeps its length to scale. It once followed the Offset line and ran out of the
+ * box, over the page register's "next phys". */
+static void bounce_label(struct dv_scene *sc, const struct dv_classic *s, struct dv_prect row,
+                         struct dv_prect bar, uint32_t phys)
+{
+	const struct dv_scene_font *f = &s->small;
+	char t[32];
+	int n = snprintf(t, sizeof t, "bounce at 0x%06x", phys);
+	if (n > row.w / f->cw)
+		n = row.w / f->cw;
+	int tw = n * f->cw, end = row.x + row.w;
+	int x = end - (bar.x + bar.w) >= bar.x - row.x ? bar.x + bar.w + f->cw : bar.x - f->cw - tw;
+	if (x + tw > end)
+		x = end - tw;
+	if (x < row.x)
+		x = row.x;
+	bool on_bar = x < bar.x + bar.w && x + tw > bar.x;
+	text_at(sc, f, true, x, row.y, t, (size_t)n, on_bar ? DV_WC_on_changed : DV_WC_bounce, -1);
+}
+
 /* Host memory: the NDIS_BUFFER to scale, its subrange, the bounce buffer, and two hex rows. */
 static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct layout *L,
                         const struct dv_dg_moves *mv, unsigned ch)
@@ -336,6 +396,8 @@ static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct 
 			int mw = si.length ? (int)((int64_t)sw * (int64_t)si.moved / si.length) : 0;
 			fill(sc, bb.x, bb.y, mw, bh, DV_WC_moved);
 			hit_add(s, bb, dv_desc_bounce, "bounce");
+			bounce_label(sc, s, (struct dv_prect){ x0, y, inner, sf->lh }, bb,
+			             si.dma_phys);
 		} else {
 			textf(sc, sf, false, x0, y, DV_WC_dim,
 			      si.ok       ? "no bounce buffer: the 8237A reaches it" :
@@ -343,13 +405,9 @@ static void draw_memory(struct dv_scene *sc, struct dv_classic *s, const struct 
 			                    "Setup running: not programmed yet");
 		}
 		y += sf->lh;
-		int w = textf(sc, sf, false, x0, y, DV_WC_text,
-		              "Offset %u  Length %u  %s  moved %zu%s ", si.offset, si.length,
-		              si.write ? "send" : "receive", si.moved,
-		              si.completed ? "  done" : "");
-		if (si.ok && si.bounced)
-			textf(sc, sf, true, x0 + w, y, DV_WC_bounce, "bounce at 0x%06x",
-			      si.dma_phys);
+		textf(sc, sf, false, x0, y, DV_WC_text, "Offset %u  Length %u  %s  moved %zu%s",
+		      si.offset, si.length, si.write ? "send" : "receive", si.moved,
+		      si.completed ? "  done" : "");
 		y += sf->lh;
 	}
 	/* The bytes themselves: the rows the view shows around the last transfer (or the next
@@ -401,7 +459,7 @@ static void draw_timing(struct dv_scene *sc, struct dv_classic *s, const struct 
 	s->tim_first = td.first;
 	s->tim_colw = colw;
 	fill(sc, a.x, a.y, a.w, a.h, DV_WC_panel);
-	int rowh = sf->px;
+	int rowh = sf->lh; /* a signal's name takes a line: names one px apart would overlap */
 	for (int sig = 0; sig < DV_TSIG_COUNT; sig++) {
 		int y = a.y + 2 * u + sig * rowh;
 		textf(sc, sf, false, a.x + 2 * u, y, DV_WC_text, "%s", td.name[sig]);
@@ -500,30 +558,21 @@ static size_t build_narration(struct dv_classic *s, const struct dv_scene_font *
 	return s->narr.n + 1 + (s->ui->input ? 1 : 0);
 }
 
-/* Picks the narration's font and room: the big font when it fits; else the small one; else
- * the timing diagram and the side panel give their room to the narration, which always wins
- * (a learner must be able to read every sentence of the step). Returns the font. */
-static const struct dv_scene_font *fit_narration(struct dv_classic *s, struct layout *L)
+/* Picks the narration's font: the big one when the narration fits its region, else the small
+ * one, which scrolls (PgUp/PgDn, "PgDn more v") when it does not fit either. The timing
+ * diagram and the side panel never give their room away: they once vanished in 106 of the 275
+ * stops at 1280x720, and a picture that changes its layout under a class is one it cannot
+ * follow. Returns the font the panel was last built in. */
+static const struct dv_scene_font *fit_narration(struct dv_classic *s, const struct layout *L)
 {
 	int u = L->u;
-	for (int room = 0; room < 2; room++) {
-		for (int pass = 0; pass < 2; pass++) {
-			const struct dv_scene_font *f = pass ? &s->small : &s->big;
-			size_t lines = build_narration(s, f, L->narr.w - 4 * u);
-			if ((int)lines * f->lh <= L->narr.h)
-				return f;
-		}
-		if (room == 0 && L->timing.w > 0) {
-			int top = L->timing.y;
-			L->narr.h += L->narr.y - top;
-			L->narr.y = top + 2 * u;
-			L->narr.h -= 2 * u;
-			L->timing.w = L->side.w = 0;
-		} else {
-			break;
-		}
+	for (int pass = 0; pass < 2; pass++) {
+		const struct dv_scene_font *f = pass ? &s->small : &s->big;
+		size_t lines = build_narration(s, f, L->narr.w - 4 * u);
+		if ((int)lines * f->lh <= L->narr.h)
+			return f;
 	}
-	return &s->small; /* clipped: the panel as last built, in the small font */
+	return &s->small;
 }
 
 static void draw_narration(struct dv_scene *sc, struct dv_classic *s, const struct layout *L,
@@ -550,6 +599,8 @@ static void draw_narration(struct dv_scene *sc, struct dv_classic *s, const stru
 	}
 	if (s->narr_scroll > bottom)
 		s->narr_scroll = bottom;
+	s->narr_lines = s->narr.n;
+	s->narr_rows = rows;
 	size_t i = s->narr_scroll;
 	for (; i < s->narr.n && y + f->lh <= a.y + a.h - (s->ui->input ? f->lh : 0);
 	     i++, y += f->lh)
@@ -564,12 +615,11 @@ static void draw_narration(struct dv_scene *sc, struct dv_classic *s, const stru
 	}
 }
 
-/* Opens one of the layout's regions (the tests check that its text stays inside it); none when
- * the region has no room. */
-static void region(struct dv_scene *sc, const char *name, struct dv_prect r)
+/* Opens one of the layout's regions (the tests check that its text stays inside it) and
+ * returns its box; none (-1) when the region has no room. */
+static int region(struct dv_scene *sc, const char *name, struct dv_prect r)
 {
-	if (r.w > 0 && r.h > 0)
-		dv_scene_box(sc, name, r.x, r.y, r.w, r.h, true);
+	return r.w > 0 && r.h > 0 ? dv_scene_box(sc, name, r.x, r.y, r.w, r.h, true) : -1;
 }
 
 /* The lesson's title, and where the learner is (playing, the pace, the granularity). */
@@ -836,9 +886,9 @@ static void nic_box(struct dv_classic *s, struct dv_scene *sc, const struct layo
 	for (int k = 0; k < 2; k++) { /* the bars, right of "TX FIFO nn" / "RX FIFO nn" */
 		unsigned fillc = now(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
 		bool c = chg(s, k ? DV_SLOT_NIC_RX_COUNT : DV_SLOT_NIC_TX_COUNT, 0);
-		int x0 = nic.x + 5 * u + 12 * sf->cw, y0 = nic.y + 3 * u + (3 + k) * sf->lh + 3 * u;
+		int x0 = nic.x + 5 * u + 12 * sf->cw, y0 = s->line_y[2 + k] + 3 * u;
 		int room = nic.x + nic.w - 8 * u - x0, cell = room / 16;
-		for (unsigned i = 0; i < 16 && cell > 2; i++)
+		for (unsigned i = 0; i < 16 && cell > 2 && s->line_y[2 + k]; i++)
 			fill(sc, x0 + (int)i * cell, y0, cell - u, sf->lh - 6 * u,
 			     i < fillc ? (c ? DV_WC_changed : DV_WC_wire_on) : DV_WC_wire_off);
 	}
@@ -923,8 +973,10 @@ static void compose(struct dv_classic *s, struct dv_scene *sc, int W, int H)
 	region(sc, "side", L.side);
 	draw_side(sc, s, &L);
 	dv_scene_box_end(sc);
-	region(sc, "narration", L.narr);
+	int nb = region(sc, "narration", L.narr);
 	draw_narration(sc, s, &L, narr_font);
+	if (nb >= 0 && s->narr.n > s->narr_rows)
+		sc->box[nb].scrolls = true; /* its text continues: PgDn */
 	dv_scene_box_end(sc);
 	region(sc, "controls", L.controls);
 	dv_cl_controls(sc, s, &L);
@@ -972,6 +1024,7 @@ void dv_classic_init(struct dv_classic *c, struct dv_session *ss)
 	dv_vpanel_init(&c->tmp);
 	dv_vpanel_init(&c->box);
 	dv_vpanel_init(&c->side);
+	dv_vpanel_init(&c->wrap);
 }
 
 void dv_classic_finish(struct dv_classic *c)
@@ -981,6 +1034,7 @@ void dv_classic_finish(struct dv_classic *c)
 	dv_vpanel_finish(&c->tmp);
 	dv_vpanel_finish(&c->box);
 	dv_vpanel_finish(&c->side);
+	dv_vpanel_finish(&c->wrap);
 }
 
 void dv_classic_font_floor(int floor_px, int *small, int *big)
@@ -1003,6 +1057,7 @@ void dv_classic_font_px(int h, int floor_px, int *small, int *big)
 static void begin(struct dv_classic *c, const struct dv_ui_state *ui, struct dv_scene *sc)
 {
 	c->ui = ui;
+	c->cut = 0;
 	c->sc = sc;
 	c->small = dv_scene_font(sc, ui->px_small);
 	c->big = dv_scene_font(sc, ui->px_big);

@@ -54,15 +54,20 @@ struct dv_ui_state {
 struct dv_classic {
 	struct dv_session *ss;
 	/* panels, reused frame to frame */
-	struct dv_vpanel narr, mem, tmp, box, side;
+	struct dv_vpanel narr, mem, tmp, box, side, wrap;
 	const char *line_desc[16]; /* hover text of the box lines being built */
+	int line_y[16];            /* where each box line was drawn (a line may wrap) */
 	/* The narration's first line shown; it follows the current paragraph after every move
 	 * (narr_at is the cursor it was placed for) until the front end scrolls it (manual). */
 	size_t narr_scroll, narr_at_pos, narr_at_nb;
 	bool narr_manual;
-	/* Out, after a compose: the timing diagram's first cycle and column width, as drawn. */
+	/* Out, after a compose: the timing diagram's first cycle and column width, as drawn; the
+	 * narration's lines (the question's included) and the rows it had for them (fewer: it
+	 * scrolls, and its scene box says so). */
 	uint64_t tim_first;
 	int tim_colw;
+	size_t narr_lines, narr_rows;
+	unsigned cut; /* the boxes' lines (or rows of a wrapped one) not drawn whole */
 	/* During a compose: the state, the scene and its two fonts. */
 	const struct dv_ui_state *ui;
 	struct dv_scene *sc;
