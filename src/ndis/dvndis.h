@@ -114,7 +114,32 @@ struct dv_call_args {
 		} indicate;
 		struct {
 			uint32_t microseconds;
-		} stall; /* NdisStallExecution */
+			bool refused; /* NdisMSleep above PASSIVE_LEVEL: it did not wait */
+		} stall;              /* NdisStallExecution, NdisMSleep */
+		struct {
+			bool bus_master;
+			uint32_t adapter_type, flags, hang_seconds;
+		} attributes_ex; /* NdisMSetAttributesEx */
+		struct {
+			uint32_t first, count;
+		} port_range; /* NdisM(De)RegisterIoPortRange */
+		struct {
+			uint32_t port, count, width; /* count elements of width bytes */
+		} port_buffer; /* NdisRaw{Write,Read}PortBuffer{Uchar,Ushort,Ulong} */
+		/* the timer calls and MiniportTimer: the timer's number (1, 2, ...; 0: none), the
+		 * delay or period asked for, the cycle it is due at, whether a cancel took it out
+		 * of the queue */
+		struct {
+			uint32_t id, ms, due;
+			bool cancelled;
+		} timer;
+		struct {
+			uint32_t code, nvalues, value[4];
+		} error_log; /* NdisWriteErrorLogEntry: the first 4 values */
+		struct {
+			int32_t status;
+			uint32_t size, first; /* StatusBufferSize, its first ULONG (0: none) */
+		} indicate_status;            /* NdisMIndicateStatus */
 	};
 };
 

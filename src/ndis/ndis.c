@@ -262,6 +262,43 @@ static const struct arg_field arg_fields[] = {
 	ARG(INDICATE_RECEIVE_PACKET, 4, 0, 32, indicate.length[3]),
 	ARG(INDICATE_RECEIVE_PACKET, 5, 0, 32, indicate.length[4]),
 	ARG(STALL_EXECUTION, 0, 0, 32, stall.microseconds),
+	ARG(SLEEP, 0, 0, 32, stall.microseconds),
+	ARG(SLEEP, 1, 0, 32, stall.refused),
+	ARG(SET_ATTRIBUTES_EX, 0, 0, 32, attributes_ex.bus_master),
+	ARG(SET_ATTRIBUTES_EX, 1, 0, 32, attributes_ex.adapter_type),
+	ARG(SET_ATTRIBUTES_EX, 2, 0, 32, attributes_ex.flags),
+	ARG(SET_ATTRIBUTES_EX, 3, 0, 32, attributes_ex.hang_seconds),
+	ARG(REGISTER_IO_PORT_RANGE, 0, 0, 32, port_range.first),
+	ARG(REGISTER_IO_PORT_RANGE, 1, 0, 32, port_range.count),
+	ARG(DEREGISTER_IO_PORT_RANGE, 0, 0, 32, port_range.first),
+	ARG(DEREGISTER_IO_PORT_RANGE, 1, 0, 32, port_range.count),
+	ARG(WRITE_PORT_BUFFER, 0, 0, 32, port_buffer.port),
+	ARG(WRITE_PORT_BUFFER, 1, 0, 32, port_buffer.count),
+	ARG(WRITE_PORT_BUFFER, 2, 0, 32, port_buffer.width),
+	ARG(READ_PORT_BUFFER, 0, 0, 32, port_buffer.port),
+	ARG(READ_PORT_BUFFER, 1, 0, 32, port_buffer.count),
+	ARG(READ_PORT_BUFFER, 2, 0, 32, port_buffer.width),
+#define TIMER_ARGS(c)                                                                              \
+	ARG(c, 0, 0, 32, timer.id), ARG(c, 1, 0, 32, timer.ms), ARG(c, 2, 0, 32, timer.due),       \
+	        ARG(c, 3, 0, 32, timer.cancelled)
+	TIMER_ARGS(INITIALIZE_TIMER),
+	TIMER_ARGS(SET_TIMER),
+	TIMER_ARGS(SET_PERIODIC_TIMER),
+	TIMER_ARGS(CANCEL_TIMER),
+	TIMER_ARGS(NDIS_INITIALIZE_TIMER),
+	TIMER_ARGS(NDIS_SET_TIMER),
+	TIMER_ARGS(NDIS_CANCEL_TIMER),
+	TIMER_ARGS(MINIPORT_TIMER),
+#undef TIMER_ARGS
+	ARG(WRITE_ERROR_LOG_ENTRY, 0, 0, 32, error_log.code),
+	ARG(WRITE_ERROR_LOG_ENTRY, 1, 0, 32, error_log.nvalues),
+	ARG(WRITE_ERROR_LOG_ENTRY, 2, 0, 32, error_log.value[0]),
+	ARG(WRITE_ERROR_LOG_ENTRY, 3, 0, 32, error_log.value[1]),
+	ARG(WRITE_ERROR_LOG_ENTRY, 4, 0, 32, error_log.value[2]),
+	ARG(WRITE_ERROR_LOG_ENTRY, 5, 0, 32, error_log.value[3]),
+	ARG(INDICATE_STATUS, 0, 0, 32, indicate_status.status),
+	ARG(INDICATE_STATUS, 1, 0, 32, indicate_status.size),
+	ARG(INDICATE_STATUS, 2, 0, 32, indicate_status.first),
 };
 #undef ARG
 
@@ -352,6 +389,18 @@ const char *dv_ndis_status_name(int32_t status)
 		return "NDIS_STATUS_ADAPTER_NOT_FOUND";
 	if (status == NDIS_STATUS_UNSUPPORTED_MEDIA)
 		return "NDIS_STATUS_UNSUPPORTED_MEDIA";
+	if (status == NDIS_STATUS_NOT_SUPPORTED)
+		return "NDIS_STATUS_NOT_SUPPORTED";
+	if (status == NDIS_STATUS_MEDIA_BUSY)
+		return "NDIS_STATUS_MEDIA_BUSY";
+	if (status == NDIS_STATUS_MEDIA_CONNECT)
+		return "NDIS_STATUS_MEDIA_CONNECT";
+	if (status == NDIS_STATUS_MEDIA_DISCONNECT)
+		return "NDIS_STATUS_MEDIA_DISCONNECT";
+	if (status == NDIS_STATUS_BAD_VERSION)
+		return "NDIS_STATUS_BAD_VERSION";
+	if (status == NDIS_STATUS_BAD_CHARACTERISTICS)
+		return "NDIS_STATUS_BAD_CHARACTERISTICS";
 	return "NDIS_STATUS_?";
 }
 
@@ -387,6 +436,8 @@ struct dv_ndis *dv_ndis_create(struct dv_sim *sim)
 	sim->hooks.ctx = ndis;
 	sim->hooks.interrupt = on_interrupt;
 	sim->hooks.dpc = on_dpc;
+	sim->hooks.clock = dv_ndis_clock;
+	sim->hooks.clock_due = UINT64_MAX;
 	dv_ndis_bind(ndis);
 	return ndis;
 }
@@ -409,6 +460,7 @@ void dv_ndis_destroy(struct dv_ndis *ndis)
 		ndis->sim->hooks.ctx = NULL;
 		ndis->sim->hooks.interrupt = NULL;
 		ndis->sim->hooks.dpc = NULL;
+		ndis->sim->hooks.clock = NULL;
 	}
 	for (size_t i = 0; i < nlive; i++)
 		if (live[i] == ndis)
@@ -445,13 +497,15 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	dv_ndis_bind(ndis);
 	if (!ndis->have_chars || !ndis->chars.InitializeHandler)
 		return NDIS_STATUS_FAILURE;
-	NDIS_MEDIUM media[1] = { NdisMedium802_3 };
+	/* NDIS offers every medium it supports; the card's frames suit an 802.3 driver and an
+	 * IrDA-like one alike. */
+	NDIS_MEDIUM media[2] = { NdisMedium802_3, NdisMediumIrda };
 	UINT selected = 0;
 	NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
 	ndis->phase = DV_PHASE_INIT;
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0,
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
-	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 1,
+	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 2,
 	                                               (NDIS_HANDLE)ndis, (NDIS_HANDLE)ndis);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_INITIALIZE, st);
 	ndis->phase = st == NDIS_STATUS_SUCCESS ? DV_PHASE_RUNNING : DV_PHASE_NONE;
@@ -634,6 +688,8 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 	struct dv_ndis *ndis = ctx;
 	(void)sim;
 	dv_ndis_bind(ndis);
+	if (id == DV_NDIS_DPC_TIMERS)
+		dv_ndis_run_timers(ndis);
 	if (id != DPC_HANDLE_INTERRUPT || !ndis->chars.HandleInterruptHandler)
 		return;
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0,
@@ -701,6 +757,23 @@ VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipor
 	dv_ndis_call_end(nd, s, DV_CALL_SET_ATTRIBUTES, 0);
 }
 
+VOID NdisMSetAttributesExAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext,
+                            UINT CheckForHangTimeInSeconds, ULONG AttributeFlags,
+                            NDIS_INTERFACE_TYPE AdapterType, const char *File, int Line)
+{
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
+	if (!nd)
+		return;
+	uint32_t args[4] = { (AttributeFlags & NDIS_ATTRIBUTE_BUS_MASTER) != 0,
+		             (uint32_t)AdapterType, AttributeFlags, CheckForHangTimeInSeconds };
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_SET_ATTRIBUTES_EX,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 args, 4, DV_NO_CHANNEL);
+	nd->context = MiniportAdapterContext;
+	nd->attribute_flags = AttributeFlags;
+	dv_ndis_call_end(nd, s, DV_CALL_SET_ATTRIBUTES_EX, 0);
+}
+
 VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
                                   PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize,
                                   const char *File, int Line)
@@ -747,28 +820,36 @@ static bool dma_controller_port(ULONG port)
 	       dv_dma_page_channel((uint16_t)port) >= 0;
 }
 
+void dv_ndis_port_out(struct dv_ndis *nd, uint16_t port, uint8_t value, uint16_t loc)
+{
+	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
+	if (dma_controller_port(port))
+		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
+	dv_sim_out(nd->sim, port, value);
+	dv_verifier_check_direction(nd, loc);
+	dv_sim_cause_restore(nd->sim, saved);
+}
+
+uint8_t dv_ndis_port_in(struct dv_ndis *nd, uint16_t port, uint16_t loc)
+{
+	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
+	uint8_t v = dv_sim_in(nd->sim, port);
+	dv_sim_cause_restore(nd->sim, saved);
+	return v;
+}
+
 VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
-	if (!nd)
-		return;
-	uint16_t loc = dv_ndis_loc(nd, File, Line);
-	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
-	if (dma_controller_port(Port))
-		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
-	dv_sim_out(nd->sim, (uint16_t)Port, Data);
-	dv_verifier_check_direction(nd, loc);
-	dv_sim_cause_restore(nd->sim, saved);
+	if (nd)
+		dv_ndis_port_out(nd, (uint16_t)Port, Data, dv_ndis_loc(nd, File, Line));
 }
 
 VOID NdisRawReadPortUcharAt(ULONG Port, PUCHAR Data, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
-	if (!nd || !Data)
-		return;
-	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, dv_ndis_loc(nd, File, Line));
-	*Data = dv_sim_in(nd->sim, (uint16_t)Port);
-	dv_sim_cause_restore(nd->sim, saved);
+	if (nd && Data)
+		*Data = dv_ndis_port_in(nd, (uint16_t)Port, dv_ndis_loc(nd, File, Line));
 }
 
 NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
@@ -822,7 +903,8 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 	struct dv_ndis *nd = bound;
 	if (!nd)
 		return;
-	uint32_t us = MicrosecondsToStall > 50000 ? 50000 : MicrosecondsToStall;
+	uint32_t us = MicrosecondsToStall > DV_NDIS_WAIT_MAX_US ? DV_NDIS_WAIT_MAX_US :
+	                                                          MicrosecondsToStall;
 	uint32_t args[1] = { MicrosecondsToStall };
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_STALL_EXECUTION,
 	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,

@@ -575,7 +575,7 @@ static NDIS_STATUS mp_initialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMed
 	(void)OpenErrorStatus, (void)MediumArray, (void)MediumArraySize,
 	        (void)WrapperConfigurationContext;
 	*SelectedMediumIndex = 0;
-	NdisMSetAttributes(MiniportAdapterHandle, (NDIS_HANDLE)&mp_ctx, FALSE, Isa);
+	NdisMSetAttributes(MiniportAdapterHandle, (NDIS_HANDLE)&mp_ctx, FALSE, NdisInterfaceIsa);
 	NDIS_DMA_DESCRIPTION d;
 	NdisZeroMemory(&d, sizeof d);
 	d.DemandMode = TRUE;
@@ -611,7 +611,7 @@ static VOID mp_halt(NDIS_HANDLE MiniportAdapterContext)
 	NdisMDeregisterDmaChannel(mp_dma);
 }
 
-static NDIS_STATUS mp_entry(PVOID DriverObject, PVOID RegistryPath)
+static NTSTATUS mp_entry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	NDIS_HANDLE wrapper = NULL;
 	NdisMInitializeWrapper(&wrapper, DriverObject, RegistryPath, NULL);
