@@ -1248,6 +1248,9 @@ void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *fil
 			if (run->L->has_copy_threshold) /* `copy=`: its NdisReadConfiguration */
 				dv_ndis_set_config(run->ndis, "CopyThreshold",
 				                   run->L->copy_threshold);
+			for (uint32_t i = 0; i < run->L->nconfig; i++) /* `machine ... config` */
+				dv_ndis_set_config(run->ndis, run->L->config[i].keyword,
+				                   run->L->config[i].value);
 			NDIS_STATUS st = dv_ndis_load(run->ndis, entry);
 			if (st != NDIS_STATUS_SUCCESS) {
 				run->ndis->last_status = st;

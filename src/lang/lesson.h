@@ -292,6 +292,9 @@ struct dv_buffer_decl {
 	uint32_t line;
 };
 
+#define DV_LESSON_CONFIG_MAX 7u    /* the key holds 8: one stays for `copy=` */
+#define DV_LESSON_KEYWORD_MAX 31u /* as the key's (dv_ndis_set_config) */
+
 struct dv_lesson {
 	char *file; /* the path it was read from */
 	const char *id, *title, *summary;
@@ -302,6 +305,13 @@ struct dv_lesson {
 	uint32_t driver_line;
 	bool has_copy_threshold; /* `driver reference copy=N` */
 	uint32_t copy_threshold;
+	/* The machine line's `config KEY=VALUE ...`: the driver's Parameters key, what its
+	 * NdisReadConfiguration reads (set before DriverEntry, after `copy=`). */
+	struct dv_lesson_param {
+		const char *keyword; /* at most DV_LESSON_KEYWORD_MAX ASCII characters */
+		uint32_t value;
+	} config[DV_LESSON_CONFIG_MAX];
+	uint32_t nconfig;
 	bool allowed[DV_RULE_COUNT]; /* `allow RULE`, or the rule named in an expect */
 	const char *compare_to;
 	uint32_t compare_line;

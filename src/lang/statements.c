@@ -90,6 +90,42 @@ bool dv_parse_level(struct dv_parser *p, struct dv_tok *kw)
 	return true;
 }
 
+/* One KEY=VALUE after the machine line's `config`: a keyword of the driver's configuration and
+ * its integer (REG_DWORD) value. */
+static bool parse_config_param(struct dv_parser *p)
+{
+	struct dv_lesson *L = p->L;
+	struct dv_tok *key;
+	struct dv_tok *val = dv_want_kv(p, &key);
+	uint32_t v;
+	if (!val || !dv_kv_num(p, val, "a configuration value", 0, 0xFFFFFFFFu, &v))
+		return false;
+	if (key->len > DV_LESSON_KEYWORD_MAX) {
+		dv_perr(p, key->col, NULL, "a configuration keyword has at most %u characters",
+		        DV_LESSON_KEYWORD_MAX);
+		return false;
+	}
+	for (uint32_t i = 0; i < L->nconfig; i++) {
+		if (strlen(L->config[i].keyword) == key->len &&
+		    !strncmp(L->config[i].keyword, key->s, key->len)) {
+			dv_perr(p, key->col, NULL, "'%.*s' is already set on this line",
+			        (int)key->len, key->s);
+			return false;
+		}
+	}
+	if (L->nconfig == DV_LESSON_CONFIG_MAX) {
+		dv_perr(p, key->col, NULL, "at most %u configuration keywords",
+		        DV_LESSON_CONFIG_MAX);
+		return false;
+	}
+	const char *k = dv_arena_strndup(p->arena, key->s, key->len);
+	if (!k)
+		return false;
+	L->config[L->nconfig].keyword = k;
+	L->config[L->nconfig++].value = v;
+	return true;
+}
+
 bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 {
 	(void)kw;
@@ -99,8 +135,19 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 	struct dv_tok *wtok = NULL;
 	static const char *const keys[] = { "channel",  "width", "irq",  "nic",   "memory",
 		                            "coherent", "wire",  "seed", "budget" };
+	bool config = false; /* after the word `config`: the driver's parameters */
 	while (!dv_at_end(p)) {
 		struct dv_tok *key;
+		if (!config && dv_tok_is(dv_peek(p), "config")) {
+			dv_next(p);
+			config = true;
+			continue;
+		}
+		if (config) {
+			if (!parse_config_param(p))
+				return true;
+			continue;
+		}
 		struct dv_tok *val = dv_want_kv(p, &key);
 		if (!val)
 			return true;

@@ -431,6 +431,55 @@ typedef struct _NDIS_TIMER {
 #define NDIS_ATTRIBUTE_NOT_CO_NDIS 0x00000100
 #define NDIS_ATTRIBUTE_USES_SAFE_BUFFER_APIS 0x00000200
 
+/* ---- object identifiers (ntddndis.h): the general ones and IrDA's -------------------------
+ * The model's protocol queries none (no MiniportQueryInformation call): a driver's handler
+ * compiles and is kept. */
+#define OID_GEN_SUPPORTED_LIST 0x00010101
+#define OID_GEN_HARDWARE_STATUS 0x00010102
+#define OID_GEN_MEDIA_SUPPORTED 0x00010103
+#define OID_GEN_MEDIA_IN_USE 0x00010104
+#define OID_GEN_MAXIMUM_LOOKAHEAD 0x00010105
+#define OID_GEN_MAXIMUM_FRAME_SIZE 0x00010106
+#define OID_GEN_LINK_SPEED 0x00010107
+#define OID_GEN_TRANSMIT_BUFFER_SPACE 0x00010108
+#define OID_GEN_RECEIVE_BUFFER_SPACE 0x00010109
+#define OID_GEN_TRANSMIT_BLOCK_SIZE 0x0001010A
+#define OID_GEN_RECEIVE_BLOCK_SIZE 0x0001010B
+#define OID_GEN_VENDOR_ID 0x0001010C
+#define OID_GEN_VENDOR_DESCRIPTION 0x0001010D
+#define OID_GEN_CURRENT_PACKET_FILTER 0x0001010E
+#define OID_GEN_CURRENT_LOOKAHEAD 0x0001010F
+#define OID_GEN_DRIVER_VERSION 0x00010110
+#define OID_GEN_MAXIMUM_TOTAL_SIZE 0x00010111
+#define OID_GEN_MAC_OPTIONS 0x00010113
+#define OID_GEN_MEDIA_CONNECT_STATUS 0x00010114
+#define OID_GEN_MAXIMUM_SEND_PACKETS 0x00010115
+#define OID_GEN_XMIT_OK 0x00020101
+#define OID_GEN_RCV_OK 0x00020102
+#define OID_GEN_XMIT_ERROR 0x00020103
+#define OID_GEN_RCV_ERROR 0x00020104
+#define OID_GEN_RCV_NO_BUFFER 0x00020105
+#define OID_IRDA_RECEIVING 0x0A010100
+#define OID_IRDA_TURNAROUND_TIME 0x0A010101
+#define OID_IRDA_SUPPORTED_SPEEDS 0x0A010102
+#define OID_IRDA_LINK_SPEED 0x0A010103
+#define OID_IRDA_MEDIA_BUSY 0x0A010104
+
+typedef enum _NDIS_HARDWARE_STATUS {
+	NdisHardwareStatusReady,
+	NdisHardwareStatusInitializing,
+	NdisHardwareStatusReset,
+	NdisHardwareStatusClosing,
+	NdisHardwareStatusNotReady
+} NDIS_HARDWARE_STATUS,
+        *PNDIS_HARDWARE_STATUS;
+
+typedef enum _NDIS_MEDIA_STATE {
+	NdisMediaStateConnected,
+	NdisMediaStateDisconnected
+} NDIS_MEDIA_STATE,
+        *PNDIS_MEDIA_STATE;
+
 /* ---- the miniport's entry points ------------------------------------------------------ */
 
 typedef BOOLEAN (*W_CHECK_FOR_HANG_HANDLER)(NDIS_HANDLE MiniportAdapterContext);
