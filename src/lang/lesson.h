@@ -292,7 +292,7 @@ struct dv_buffer_decl {
 	uint32_t line;
 };
 
-#define DV_LESSON_CONFIG_MAX 7u    /* the key holds 8: one stays for `copy=` */
+#define DV_LESSON_CONFIG_MAX 7u   /* the key holds 8: one stays for `copy=` */
 #define DV_LESSON_KEYWORD_MAX 31u /* as the key's (dv_ndis_set_config) */
 
 struct dv_lesson {
