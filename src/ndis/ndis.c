@@ -508,6 +508,7 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 2,
 	                                               (NDIS_HANDLE)ndis, (NDIS_HANDLE)ndis);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_INITIALIZE, st);
+	dv_ndis_check_locks(ndis);
 	ndis->phase = st == NDIS_STATUS_SUCCESS ? DV_PHASE_RUNNING : DV_PHASE_NONE;
 	ndis->last_status = st;
 	return st;
@@ -528,6 +529,8 @@ void dv_ndis_halt(struct dv_ndis *ndis)
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HaltHandler(ndis->context);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_HALT, 0);
+	dv_ndis_check_locks(ndis);
+	dv_ndis_halt_timers(ndis);
 	for (size_t i = 0; i < ndis->nhandles; i++) {
 		struct dv_dma_handle *h = ndis->handles[i];
 		if (!h->registered)
@@ -655,6 +658,7 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	                                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	NDIS_STATUS st = ndis->chars.SendHandler(ndis->context, p, 0);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_SEND, st);
+	dv_ndis_check_locks(ndis);
 	if (st != NDIS_STATUS_PENDING && !t->completed) {
 		t->completed = true;
 		t->status = st;
@@ -679,6 +683,7 @@ static void on_interrupt(void *ctx, struct dv_sim *sim, unsigned irq_no)
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.ISRHandler(&recognized, &queue, ndis->context);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_ISR, recognized);
+	dv_ndis_check_locks(ndis);
 	if (recognized && queue)
 		dv_sim_queue_dpc(sim, DPC_HANDLE_INTERRUPT);
 }
@@ -696,6 +701,7 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HandleInterruptHandler(ndis->context);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0);
+	dv_ndis_check_locks(ndis);
 }
 
 /* ---- registration ---------------------------------------------------------------------- */
@@ -934,33 +940,82 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	(void)SpinLock;
 }
 
-VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
+/* The spin-lock rule at loc (the verifier's), once a misuse. */
+static void lock_misuse(struct dv_ndis *nd, uint16_t loc)
+{
+	dv_ndis_violate(nd, DV_RULE_SPIN_LOCK, loc, 0);
+}
+
+static void lock_taken(struct dv_ndis *nd, PNDIS_SPIN_LOCK SpinLock, uint16_t loc)
+{
+	SpinLock->Locked = 1;
+	nd->locks_held++;
+	nd->lock_loc = loc;
+}
+
+static void lock_given_back(struct dv_ndis *nd, PNDIS_SPIN_LOCK SpinLock, uint16_t loc)
+{
+	if (!SpinLock->Locked) {
+		lock_misuse(nd, loc); /* not held */
+		return;
+	}
+	SpinLock->Locked = 0;
+	if (nd->locks_held)
+		nd->locks_held--;
+}
+
+VOID NdisAcquireSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
 	if (!SpinLock || !nd)
 		return;
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	/* At DIRQL (the ISR, a synchronize function) raising "to" DISPATCH_LEVEL would lower the
+	 * IRQL: the model keeps it and reports the misuse. */
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
+		lock_misuse(nd, loc);
 	SpinLock->OldIrql = nd->sim->st.cpu.irql;
-	SpinLock->Locked = 1;
+	lock_taken(nd, SpinLock, loc);
 	dv_sim_raise_irql(nd->sim, DV_DISPATCH_LEVEL); /* a spin lock runs at DISPATCH_LEVEL */
 }
 
-VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
+VOID NdisReleaseSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
 	if (!SpinLock || !nd)
 		return;
-	SpinLock->Locked = 0;
-	dv_sim_lower_irql(nd->sim, SpinLock->OldIrql);
+	bool held = SpinLock->Locked != 0;
+	lock_given_back(nd, SpinLock, dv_ndis_loc(nd, File, Line));
+	if (held)
+		dv_sim_lower_irql(nd->sim, SpinLock->OldIrql);
 }
 
-VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
+VOID NdisDprAcquireSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
-	if (SpinLock)
-		SpinLock->Locked = 1; /* already at DISPATCH_LEVEL */
+	struct dv_ndis *nd = bound;
+	if (!SpinLock || !nd)
+		return;
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	if (dv_ndis_irql(nd) != DV_DISPATCH_LEVEL)
+		lock_misuse(nd, loc); /* the Dpr forms do not raise: only at DISPATCH_LEVEL */
+	lock_taken(nd, SpinLock, loc);
 }
 
-VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
+VOID NdisDprReleaseSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
-	if (SpinLock)
-		SpinLock->Locked = 0;
+	struct dv_ndis *nd = bound;
+	if (!SpinLock || !nd)
+		return;
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	if (dv_ndis_irql(nd) != DV_DISPATCH_LEVEL)
+		lock_misuse(nd, loc);
+	lock_given_back(nd, SpinLock, loc);
+}
+
+void dv_ndis_check_locks(struct dv_ndis *nd)
+{
+	if (!nd->locks_held)
+		return;
+	lock_misuse(nd, nd->lock_loc); /* an entry point returned with a lock held */
+	nd->locks_held = 0;
 }

@@ -758,12 +758,19 @@ VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACK
 VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line);
 #define NdisStallExecution(_U) NdisStallExecutionAt(_U, __FILE__, __LINE__)
 KIRQL KeGetCurrentIrql(void);
+/* Spin locks: NdisAcquireSpinLock raises to DISPATCH_LEVEL and NdisReleaseSpinLock restores
+ * the IRQL it saved; the Dpr forms are for code already at DISPATCH_LEVEL. The verifier's
+ * spin-lock rule watches the pairing and the IRQL (docs/driver-sdk.md). */
 VOID NdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock);
 VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock);
-VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock);
-VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock);
-VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock);
-VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock);
+VOID NdisAcquireSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line);
+VOID NdisReleaseSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line);
+VOID NdisDprAcquireSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line);
+VOID NdisDprReleaseSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line);
+#define NdisAcquireSpinLock(_L) NdisAcquireSpinLockAt(_L, __FILE__, __LINE__)
+#define NdisReleaseSpinLock(_L) NdisReleaseSpinLockAt(_L, __FILE__, __LINE__)
+#define NdisDprAcquireSpinLock(_L) NdisDprAcquireSpinLockAt(_L, __FILE__, __LINE__)
+#define NdisDprReleaseSpinLock(_L) NdisDprReleaseSpinLockAt(_L, __FILE__, __LINE__)
 
 /* Attributes: NdisMSetAttributesEx records the flags (NDIS_ATTRIBUTE_BUS_MASTER says whether the
  * card masters the bus; the model's card is a subordinate-DMA device) and the hang-check time,
@@ -914,7 +921,7 @@ VOID NdisMIndicateStatusCompleteAt(NDIS_HANDLE MiniportAdapterHandle, const char
 #define NdisMIndicateStatusComplete(_H) NdisMIndicateStatusCompleteAt(_H, __FILE__, __LINE__)
 
 /* Interlocked operations. The counters are atomic; the list and ULONG forms take the driver's
- * spin lock (NdisAcquireSpinLock: DISPATCH_LEVEL while it is held), as NDIS's do. */
+ * spin lock (DISPATCH_LEVEL while it is held), as NDIS's do, at the caller's line. */
 FORCEINLINE LONG NdisInterlockedIncrement(PLONG Addend)
 {
 	return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
@@ -925,42 +932,44 @@ FORCEINLINE LONG NdisInterlockedDecrement(PLONG Addend)
 	return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
 }
 
-FORCEINLINE VOID NdisInterlockedAddUlong(PULONG Addend, ULONG Increment, PNDIS_SPIN_LOCK SpinLock)
+FORCEINLINE VOID DvInterlockedAddUlong(PULONG Addend, ULONG Increment, PNDIS_SPIN_LOCK SpinLock,
+                                       const char *File, int Line)
 {
-	NdisAcquireSpinLock(SpinLock);
+	NdisAcquireSpinLockAt(SpinLock, File, Line);
 	*Addend += Increment;
-	NdisReleaseSpinLock(SpinLock);
+	NdisReleaseSpinLockAt(SpinLock, File, Line);
 }
+#define NdisInterlockedAddUlong(_A, _I, _L) DvInterlockedAddUlong(_A, _I, _L, __FILE__, __LINE__)
 
 /* Each returns the entry that was first (last) before, or NULL when the list was empty. */
-FORCEINLINE PLIST_ENTRY NdisInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry,
-                                                      PNDIS_SPIN_LOCK SpinLock)
+FORCEINLINE PLIST_ENTRY DvInterlockedInsertList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry,
+                                                PNDIS_SPIN_LOCK SpinLock, BOOLEAN AtHead,
+                                                const char *File, int Line)
 {
-	NdisAcquireSpinLock(SpinLock);
-	PLIST_ENTRY First = IsListEmpty(ListHead) ? NULL : ListHead->Flink;
-	InsertHeadList(ListHead, ListEntry);
-	NdisReleaseSpinLock(SpinLock);
-	return First;
+	NdisAcquireSpinLockAt(SpinLock, File, Line);
+	PLIST_ENTRY Old = IsListEmpty(ListHead) ? NULL : AtHead ? ListHead->Flink : ListHead->Blink;
+	if (AtHead)
+		InsertHeadList(ListHead, ListEntry);
+	else
+		InsertTailList(ListHead, ListEntry);
+	NdisReleaseSpinLockAt(SpinLock, File, Line);
+	return Old;
 }
+#define NdisInterlockedInsertHeadList(_H, _E, _L)                                                  \
+	DvInterlockedInsertList(_H, _E, _L, TRUE, __FILE__, __LINE__)
+#define NdisInterlockedInsertTailList(_H, _E, _L)                                                  \
+	DvInterlockedInsertList(_H, _E, _L, FALSE, __FILE__, __LINE__)
 
-FORCEINLINE PLIST_ENTRY NdisInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry,
-                                                      PNDIS_SPIN_LOCK SpinLock)
+FORCEINLINE PLIST_ENTRY DvInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PNDIS_SPIN_LOCK SpinLock,
+                                                    const char *File, int Line)
 {
-	NdisAcquireSpinLock(SpinLock);
-	PLIST_ENTRY Last = IsListEmpty(ListHead) ? NULL : ListHead->Blink;
-	InsertTailList(ListHead, ListEntry);
-	NdisReleaseSpinLock(SpinLock);
-	return Last;
-}
-
-FORCEINLINE PLIST_ENTRY NdisInterlockedRemoveHeadList(PLIST_ENTRY ListHead,
-                                                      PNDIS_SPIN_LOCK SpinLock)
-{
-	NdisAcquireSpinLock(SpinLock);
+	NdisAcquireSpinLockAt(SpinLock, File, Line);
 	PLIST_ENTRY First = IsListEmpty(ListHead) ? NULL : RemoveHeadList(ListHead);
-	NdisReleaseSpinLock(SpinLock);
+	NdisReleaseSpinLockAt(SpinLock, File, Line);
 	return First;
 }
+#define NdisInterlockedRemoveHeadList(_H, _L)                                                      \
+	DvInterlockedRemoveHeadList(_H, _L, __FILE__, __LINE__)
 
 /* ---- the driver's entry point --------------------------------------------------------- */
 

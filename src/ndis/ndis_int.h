@@ -106,6 +106,9 @@ struct dv_ndis {
 	uint32_t nport_ranges;
 	struct dv_ndis_timer timers[DV_NDIS_TIMERS];
 	uint32_t ntimers;
+	bool in_sync;        /* a MiniportSynchronizeISR function is running */
+	uint32_t locks_held; /* spin locks acquired and not released */
+	uint16_t lock_loc;   /* where the last one was acquired */
 	/* memory */
 	uint32_t va_map[DV_VA_PAGES]; /* virtual page -> physical page + 1, 0 = unmapped */
 	uint32_t va_next;             /* next free virtual page (bump allocator) */
@@ -174,6 +177,12 @@ enum dv_map_arg {
 void dv_ndis_run_timers(struct dv_ndis *ndis);
 /* The machine's clock reached the first due timer: queue the timers' DPC (the clock hook). */
 void dv_ndis_clock(void *ctx, struct dv_sim *sim);
+/* The spin-lock rule when the driver code that just returned to NDIS left a lock held
+ * (ndis.c; after every entry point). */
+void dv_ndis_check_locks(struct dv_ndis *nd);
+/* The timer-not-cancelled rule for each timer still set once MiniportHalt returned; the
+ * timers are taken out of the queue (ndis_time.c). */
+void dv_ndis_halt_timers(struct dv_ndis *nd);
 /* Port I/O as the driver does it (ndis.c): one traced byte access at loc, with the verifier's
  * checks of a write. */
 void dv_ndis_port_out(struct dv_ndis *nd, uint16_t port, uint8_t value, uint16_t loc);

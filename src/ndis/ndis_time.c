@@ -75,6 +75,7 @@ static void fire(struct dv_ndis *nd, struct dv_ndis_timer *t)
 	if (t->fn)
 		t->fn(NULL, t->ctx, NULL, NULL);
 	dv_ndis_call_end(nd, s, DV_CALL_MINIPORT_TIMER, 0);
+	dv_ndis_check_locks(nd);
 }
 
 void dv_ndis_run_timers(struct dv_ndis *nd)
@@ -87,6 +88,17 @@ void dv_ndis_run_timers(struct dv_ndis *nd)
 	while ((t = next_due(nd, now, ran)) != NULL) {
 		ran[t - nd->timers] = true;
 		fire(nd, t);
+	}
+	schedule(nd);
+}
+
+void dv_ndis_halt_timers(struct dv_ndis *nd)
+{
+	for (uint32_t i = 0; i < nd->ntimers; i++) {
+		if (!nd->timers[i].set)
+			continue;
+		dv_ndis_violate(nd, DV_RULE_TIMER_NOT_CANCELLED, nd->timers[i].set_loc, 0);
+		nd->timers[i].set = false;
 	}
 	schedule(nd);
 }
@@ -119,6 +131,8 @@ static void initialize(struct dv_ndis *nd, enum dv_call call, PKTIMER Timer,
 {
 	struct dv_ndis_call_scope s =
 	        dv_ndis_call_begin(nd, call, loc, DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	if (dv_ndis_irql(nd) != DV_PASSIVE_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_TIMER_IRQL, loc, s.rec);
 	struct dv_ndis_timer *t = Timer && fn ? timer_init(nd, Timer, fn, ctx) : NULL;
 	if (!t && Timer)
 		Timer->DvTimerId = 0;
@@ -138,6 +152,8 @@ static void set(struct dv_ndis *nd, enum dv_call call, PKTIMER Timer, UINT ms, b
 	uint32_t args[3] = { timer_id(nd, t), ms, (uint32_t)due };
 	struct dv_ndis_call_scope s =
 	        dv_ndis_call_begin(nd, call, loc, DV_SRC_DRIVER, args, 3, DV_NO_CHANNEL);
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_TIMER_IRQL, loc, s.rec);
 	if (t) {
 		t->set = true;
 		t->due = due;
@@ -157,6 +173,8 @@ static void cancel(struct dv_ndis *nd, enum dv_call call, PKTIMER Timer, PBOOLEA
 	uint32_t args[4] = { timer_id(nd, t), 0, was ? (uint32_t)t->due : 0, was };
 	struct dv_ndis_call_scope s =
 	        dv_ndis_call_begin(nd, call, loc, DV_SRC_DRIVER, args, 4, DV_NO_CHANNEL);
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
+		dv_ndis_violate(nd, DV_RULE_TIMER_IRQL, loc, s.rec);
 	if (t)
 		t->set = false;
 	if (Cancelled)
@@ -244,9 +262,11 @@ VOID NdisMSleepAt(ULONG MicrosecondsToSleep, const char *File, int Line)
 	 * cannot wait. The model does not move, and the record says the call was refused. */
 	bool refused = dv_ndis_irql(nd) > DV_PASSIVE_LEVEL;
 	uint32_t args[2] = { MicrosecondsToSleep, refused };
-	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_SLEEP,
-	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
-	                                                 args, 2, DV_NO_CHANNEL);
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	struct dv_ndis_call_scope s =
+	        dv_ndis_call_begin(nd, DV_CALL_SLEEP, loc, DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
+	if (refused)
+		dv_ndis_violate(nd, DV_RULE_SLEEP_IRQL, loc, s.rec);
 	uint32_t us = MicrosecondsToSleep > DV_NDIS_WAIT_MAX_US ? DV_NDIS_WAIT_MAX_US :
 	                                                          MicrosecondsToSleep;
 	if (!refused)
@@ -292,7 +312,10 @@ BOOLEAN NdisMSynchronizeWithInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 	dv_sim_raise_irql(nd->sim, DV_DIRQL);
 	struct dv_ndis_call_scope f = dv_ndis_call_begin(nd, DV_CALL_MINIPORT_SYNCHRONIZE_ISR, 0,
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
+	bool was = nd->in_sync;
+	nd->in_sync = true;
 	BOOLEAN r = SynchronizeFunction(SynchronizeContext);
+	nd->in_sync = was;
 	dv_ndis_call_end(nd, f, DV_CALL_MINIPORT_SYNCHRONIZE_ISR, r);
 	dv_sim_lower_irql(nd->sim, old);
 	dv_ndis_call_end(nd, s, DV_CALL_SYNCHRONIZE_WITH_INTERRUPT, r);
