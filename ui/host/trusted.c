@@ -337,15 +337,20 @@ PNDIS_MINIPORT_CHARACTERISTICS dv_trusted_chars(struct dv_hdisp *d, unsigned i)
 /* ---- the driver's function pointers: timer and synchronize functions ---- */
 
 /* A function of the driver's and the context it goes with, as NDIS got them; NDIS gets our
- * trampoline and the pair instead, and the trampoline calls the pair back in the host. One
- * table for the process (a pair means the same in every host: the module is the same), the
- * same pair for the same function and context. */
+ * trampoline and the pair instead, and the trampoline calls the pair back in the host. A
+ * timer keeps its pair as long as the host lives: a table, the same pair for the same
+ * function and context, emptied when a host starts. A synchronize function needs its pair only
+ * during its call (a context on the driver's stack differs from call to call): a ring, deeper
+ * than any nesting of synchronize calls. */
 struct fn_pair {
 	void *fn, *ctx;
 };
 #define FN_PAIRS 64
 static struct fn_pair fn_pairs[FN_PAIRS];
 static unsigned n_fn_pairs;
+#define SYNC_PAIRS 8
+static struct fn_pair sync_pairs[SYNC_PAIRS];
+static unsigned next_sync_pair;
 
 static struct fn_pair *fn_pair(struct dv_hdisp *d, void *fn, void *ctx)
 {
@@ -355,8 +360,7 @@ static struct fn_pair *fn_pair(struct dv_hdisp *d, void *fn, void *ctx)
 	if (n_fn_pairs == FN_PAIRS) {
 		if (d->ok)
 			snprintf(d->s->why, sizeof d->s->why,
-			         "%s: more than %u different timer and synchronize functions with "
-			         "their contexts",
+			         "%s: more than %u different timer functions with their contexts",
 			         d->call, FN_PAIRS);
 		d->ok = false;
 		return NULL;
@@ -392,9 +396,11 @@ PNDIS_TIMER_FUNCTION dv_trusted_fn_PNDIS_TIMER_FUNCTION(struct dv_hdisp *d, void
 W_SYNCHRONIZE_INTERRUPT_HANDLER dv_trusted_fn_W_SYNCHRONIZE_INTERRUPT_HANDLER(struct dv_hdisp *d,
                                                                               void *fn, PVOID *ctx)
 {
-	struct fn_pair *p = fn ? fn_pair(d, fn, *ctx) : NULL;
-	if (!p)
+	(void)d;
+	if (!fn)
 		return NULL;
+	struct fn_pair *p = &sync_pairs[next_sync_pair++ % SYNC_PAIRS];
+	*p = (struct fn_pair){ fn, *ctx };
 	*ctx = p;
 	return sync_tramp;
 }
@@ -749,6 +755,7 @@ NTSTATUS dv_host_driver_entry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Regis
 		return NDIS_STATUS_FAILURE;
 	}
 	dv_hside_current = &cur->side;
+	n_fn_pairs = 0; /* the last host's timers are gone with its context */
 	cur->arena->refs++;
 	const struct dv_ndis_memory m = { arena_alloc, arena_free, arena_release, cur->arena };
 	dv_ndis_use_memory(&m);
