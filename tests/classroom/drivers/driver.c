@@ -11,6 +11,7 @@
 #ifdef DV_TEST_NO_ABI
 #define DvDriverAbiVersion DvTestNotTheAbiVersion
 #endif
+
 #include "ndis.h"
 
 #define NIC_CMD 0x0
