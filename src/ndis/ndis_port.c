@@ -171,6 +171,12 @@ NDIS_STATUS NdisMRegisterIoPortRangeAt(PVOID *PortOffset, NDIS_HANDLE MiniportAd
 	/* x86 maps I/O space one to one: the offset to use is the port number itself. */
 	if (PortOffset)
 		*PortOffset = st == NDIS_STATUS_SUCCESS ? (PVOID)(uintptr_t)InitialPort : NULL;
+	/* "NdisMRegisterIoPortRange logs an error if this occurs" (a conflict). */
+	if (st == NDIS_STATUS_RESOURCE_CONFLICT) {
+		ULONG first = InitialPort;
+		NdisWriteErrorLogEntryAt(MiniportAdapterHandle, NDIS_ERROR_CODE_RESOURCE_CONFLICT,
+		                         1, &first, File, Line);
+	}
 	dv_ndis_call_end(nd, s, DV_CALL_REGISTER_IO_PORT_RANGE, st);
 	return st;
 }

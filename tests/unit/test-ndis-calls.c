@@ -349,6 +349,10 @@ static void test_port_widths(void)
 	CHECK_EQ(NdisMRegisterIoPortRange(&dma, (NDIS_HANDLE)nd, 0x00, 0x10),
 	         NDIS_STATUS_RESOURCE_CONFLICT);
 	CHECK(dma == NULL);
+	struct dv_call_args conflict; /* NDIS logs the conflict itself */
+	dv_call_args(last_record(DV_CALL_WRITE_ERROR_LOG_ENTRY), &conflict);
+	CHECK(conflict.error_log.code == NDIS_ERROR_CODE_RESOURCE_CONFLICT &&
+	      conflict.error_log.value[0] == 0);
 	NdisMDeregisterIoPortRange((NDIS_HANDLE)nd, base, DV_NIC_PORTS, (PVOID)(uintptr_t)0x1234);
 	CHECK_EQ(last_record(DV_CALL_DEREGISTER_IO_PORT_RANGE)->status, NDIS_STATUS_FAILURE);
 	NdisMDeregisterIoPortRange((NDIS_HANDLE)nd, base, DV_NIC_PORTS, offset);
