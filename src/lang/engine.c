@@ -781,7 +781,9 @@ static bool send_one(struct dv_run *run, const struct dv_packet_spec *spec, cons
 		        DV_SCRIPT_MAX_FRAMES, run->ndis->ntx + 1);
 		return false;
 	}
-	if (dv_ndis_send(run->ndis, spec) < 0) {
+	int sent = run->send_irda ? dv_ndis_send_irda(run->ndis, spec, run->send_turnaround) :
+	                            dv_ndis_send(run->ndis, spec);
+	if (sent < 0) {
 		run_msg(run, DV_MSG_ERROR, file, line, NULL,
 		        "driver send: the packet's buffers could not be placed");
 		return false;
@@ -827,6 +829,8 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 		return;
 	}
 	send_spec(s, &run->send_spec);
+	run->send_irda = (s->send.flags & DV_SEND_TURNAROUND) != 0;
+	run->send_turnaround = s->send.turnaround;
 	if (!send_one(run, &run->send_spec, file, s->line))
 		return;
 	run->send_waiting = s->send.count - 1;

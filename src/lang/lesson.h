@@ -188,6 +188,7 @@ enum dv_fill_pattern { DV_FILL_BYTE, DV_FILL_RAMP, DV_FILL_RANDOM, DV_FILL_PACKE
 #define DV_SEND_CROSS64K 0x2u
 #define DV_SEND_SCATTERED 0x4u
 #define DV_SEND_AT 0x8u
+#define DV_SEND_TURNAROUND 0x10u /* turnaround=US: IrDA media-specific information */
 
 /* Arguments of `call`: which ones were given is in `given` (bit per DV_ARG_*). */
 enum dv_call_arg {
@@ -254,6 +255,7 @@ struct dv_stmt {
 		} call;
 		struct {
 			uint32_t len, nbuf, at, flags; /* flags: DV_SEND_* */
+			uint32_t turnaround;           /* microseconds, with DV_SEND_TURNAROUND */
 			uint32_t count;                /* packets, each built and sent alike */
 		} send;                                /* driver send */
 		struct {

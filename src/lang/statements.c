@@ -884,8 +884,9 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 			            kw->col);
 		return;
 	}
-	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] [count=K] */
-	uint32_t len, nbuf = 1, at = 0, flags = 0, count = 1;
+	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] [count=K]
+	 * [turnaround=US] */
+	uint32_t len, nbuf = 1, at = 0, flags = 0, count = 1, turnaround = 0;
 	if (!dv_want_num(p, "the packet length", 14, 1536, &len))
 		return;
 	while (!dv_at_end(p)) {
@@ -914,16 +915,23 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 			} else if (dv_tok_is(key, "count")) {
 				if (!dv_kv_num(p, val, "count", 1, DV_SCRIPT_MAX_FRAMES, &count))
 					return;
+			} else if (dv_tok_is(key, "turnaround")) {
+				/* IrDA's minimum turnaround times go up to 10 ms */
+				if (!dv_kv_num(p, val, "turnaround", 0, 100000, &turnaround))
+					return;
+				flags |= DV_SEND_TURNAROUND;
 			} else {
-				static const char *const keys[] = { "buffers", "at", "count" };
-				dv_unknown_word(p, key, "send option", keys, 3);
+				static const char *const keys[] = { "buffers", "at", "count",
+					                            "turnaround" };
+				dv_unknown_word(p, key, "send option", keys, 4);
 				return;
 			}
 		} else {
-			static const char *const opts[] = { "buffers=", "at=",       "above16m",
-				                            "cross64k", "scattered", "count=" };
+			static const char *const opts[] = { "buffers=",   "at=",       "above16m",
+				                            "cross64k",   "scattered", "count=",
+				                            "turnaround=" };
 			if (k->kind == DV_TK_WORD)
-				dv_unknown_word(p, k, "send option", opts, 6);
+				dv_unknown_word(p, k, "send option", opts, 7);
 			else
 				dv_perr(p, k->col, NULL, "unexpected %s",
 				        dv_tok_text(k, b, sizeof b));
@@ -965,6 +973,7 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 	s->send.nbuf = nbuf;
 	s->send.at = at;
 	s->send.flags = flags;
+	s->send.turnaround = turnaround;
 }
 
 bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw)

@@ -221,6 +221,11 @@ void dv_ndis_halt(struct dv_ndis *ndis);
 /* The protocol builds a packet of a known pattern and hands it to MiniportSend. Returns the
  * index of the packet in ndis->tx, or -1. */
 int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec);
+/* The same, the packet carrying IrLAP's per-packet information: a MEDIA_SPECIFIC_INFORMATION
+ * of class NdisClassIrdaPacketInfo with the peer's minimum turnaround time (microseconds),
+ * which the miniport reads with NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO. */
+int dv_ndis_send_irda(struct dv_ndis *ndis, const struct dv_packet_spec *spec,
+                      uint32_t min_turnaround_us);
 /* Byte i of the protocol's packet number seq (what the peer must receive). */
 uint8_t dv_ndis_packet_byte(uint32_t seq, uint32_t i);
 

@@ -615,7 +615,27 @@ static bool tx_room(struct dv_ndis *ndis)
 	return true;
 }
 
-int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
+/* What an IrDA protocol (IrLAP) attaches to a packet it sends: the media-specific information
+ * NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO hands the miniport, in memory the driver may read. */
+static bool attach_irda_info(struct dv_ndis *ndis, PNDIS_PACKET p, uint32_t turnaround_us)
+{
+	size_t size = offsetof(MEDIA_SPECIFIC_INFORMATION, ClassInformation) +
+	              sizeof(NDIS_IRDA_PACKET_INFO);
+	MEDIA_SPECIFIC_INFORMATION *m = dv_ndis_host_alloc(ndis, size);
+	if (!m)
+		return false;
+	m->ClassId = NdisClassIrdaPacketInfo;
+	m->Size = sizeof(NDIS_IRDA_PACKET_INFO);
+	NDIS_IRDA_PACKET_INFO info = { 0, turnaround_us };
+	memcpy(m->ClassInformation, &info, sizeof info);
+	p->DvOob.MediaSpecificInformation = m;
+	p->DvOob.SizeMediaSpecificInfo = (UINT)size;
+	return true;
+}
+
+/* Hands one packet to MiniportSend; irda: with IrLAP's per-packet information. */
+static int send_packet(struct dv_ndis *ndis, const struct dv_packet_spec *spec, bool irda,
+                       uint32_t turnaround_us)
 {
 	dv_ndis_bind(ndis);
 	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.SendHandler || !tx_room(ndis) ||
@@ -643,6 +663,8 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 		NdisChainBufferAtBack(p, b);
 	}
 	dv_sim_cause_restore(ndis->sim, saved);
+	if (irda && !attach_irda_info(ndis, p, turnaround_us))
+		return -1;
 	int idx = (int)ndis->ntx++;
 	struct dv_tx_packet *t = &ndis->tx[idx];
 	memset(t, 0, sizeof *t);
@@ -666,6 +688,17 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	}
 	dv_sim_lower_irql(ndis->sim, old);
 	return idx;
+}
+
+int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
+{
+	return send_packet(ndis, spec, false, 0);
+}
+
+int dv_ndis_send_irda(struct dv_ndis *ndis, const struct dv_packet_spec *spec,
+                      uint32_t min_turnaround_us)
+{
+	return send_packet(ndis, spec, true, min_turnaround_us);
 }
 
 /* ---- interrupts ------------------------------------------------------------------------ */

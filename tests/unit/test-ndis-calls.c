@@ -406,6 +406,40 @@ static void test_event_log(void)
 	teardown();
 }
 
+/* ---- per-packet information -------------------------------------------------------------- */
+
+static PNDIS_PACKET sent;
+
+static NDIS_STATUS keep_packet(NDIS_HANDLE Context, PNDIS_PACKET Packet, UINT Flags)
+{
+	(void)Context, (void)Flags;
+	sent = Packet;
+	return NDIS_STATUS_SUCCESS;
+}
+
+static void test_irda_packet_info(void)
+{
+	setup();
+	nd->chars.SendHandler = keep_packet;
+	struct dv_packet_spec spec;
+	memset(&spec, 0, sizeof spec);
+	spec.nbuffers = 1;
+	spec.buf[0].length = 60;
+	PMEDIA_SPECIFIC_INFORMATION info = NULL;
+	UINT size = 1;
+	CHECK(dv_ndis_send(nd, &spec) >= 0 && sent);
+	NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO(sent, &info, &size);
+	CHECK(info == NULL && size == 0); /* a plain protocol attaches none */
+	CHECK(dv_ndis_send_irda(nd, &spec, 1500) >= 0 && sent);
+	NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO(sent, &info, &size);
+	CHECK(info && info->ClassId == NdisClassIrdaPacketInfo &&
+	      size >= FIELD_OFFSET(MEDIA_SPECIFIC_INFORMATION, ClassInformation) +
+	                      sizeof(NDIS_IRDA_PACKET_INFO));
+	if (info)
+		CHECK_EQ(((PNDIS_IRDA_PACKET_INFO)info->ClassInformation)->MinTurnAroundTime, 1500);
+	teardown();
+}
+
 /* ---- the header's helpers --------------------------------------------------------------------- */
 
 struct item {
@@ -448,4 +482,4 @@ static void test_lists_and_interlocked(void)
 CHECK_MAIN(CHECK_CASE(test_timers_fire_in_order), CHECK_CASE(test_timer_waits_for_dispatch),
            CHECK_CASE(test_synchronize_excludes_isr), CHECK_CASE(test_stall_and_sleep),
            CHECK_CASE(test_port_widths), CHECK_CASE(test_event_log),
-           CHECK_CASE(test_lists_and_interlocked))
+           CHECK_CASE(test_lists_and_interlocked), CHECK_CASE(test_irda_packet_info))
