@@ -14,6 +14,7 @@ packages=(
 	ninja-build       # the backend meson drives
 	pkg-config        # how meson finds ncursesw, SDL2 and libvterm
 	gcc               # the C11 compiler
+	g++               # the DDK-style driver test builds its miniport as C++ too (tests/classroom/ddk)
 	libncurses-dev    # ncursesw: the terminal UI
 	libsdl2-dev       # SDL2: the projector / GUI mode
 	libsdl2-ttf-dev   # text rendering in the SDL2 mode

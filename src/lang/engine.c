@@ -793,7 +793,9 @@ static bool send_one(struct dv_run *run, const struct dv_packet_spec *spec, cons
 		        DV_SCRIPT_MAX_FRAMES, run->ndis->ntx + 1);
 		return false;
 	}
-	if (dv_ndis_send(run->ndis, spec) < 0) {
+	int sent = run->send_irda ? dv_ndis_send_irda(run->ndis, spec, run->send_turnaround) :
+	                            dv_ndis_send(run->ndis, spec);
+	if (sent < 0) {
 		run_msg(run, DV_MSG_ERROR, file, line, NULL,
 		        "driver send: the packet's buffers could not be placed");
 		return false;
@@ -839,6 +841,8 @@ static void driver_send(struct dv_run *run, const struct dv_stmt *s, const char 
 		return;
 	}
 	send_spec(s, &run->send_spec);
+	run->send_irda = (s->send.flags & DV_SEND_TURNAROUND) != 0;
+	run->send_turnaround = s->send.turnaround;
 	if (!send_one(run, &run->send_spec, file, s->line))
 		return;
 	run->send_waiting = s->send.count - 1;
@@ -1260,6 +1264,9 @@ void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *fil
 			if (run->L->has_copy_threshold) /* `copy=`: its NdisReadConfiguration */
 				dv_ndis_set_config(run->ndis, "CopyThreshold",
 				                   run->L->copy_threshold);
+			for (uint32_t i = 0; i < run->L->nconfig; i++) /* `machine ... config` */
+				dv_ndis_set_config(run->ndis, run->L->config[i].keyword,
+				                   run->L->config[i].value);
 			NDIS_STATUS st = dv_ndis_load(run->ndis, entry);
 			if (st != NDIS_STATUS_SUCCESS) {
 				run->ndis->last_status = st;

@@ -188,6 +188,7 @@ enum dv_fill_pattern { DV_FILL_BYTE, DV_FILL_RAMP, DV_FILL_RANDOM, DV_FILL_PACKE
 #define DV_SEND_CROSS64K 0x2u
 #define DV_SEND_SCATTERED 0x4u
 #define DV_SEND_AT 0x8u
+#define DV_SEND_TURNAROUND 0x10u /* turnaround=US: IrDA media-specific information */
 
 /* Arguments of `call`: which ones were given is in `given` (bit per DV_ARG_*). */
 enum dv_call_arg {
@@ -254,6 +255,7 @@ struct dv_stmt {
 		} call;
 		struct {
 			uint32_t len, nbuf, at, flags; /* flags: DV_SEND_* */
+			uint32_t turnaround;           /* microseconds, with DV_SEND_TURNAROUND */
 			uint32_t count;                /* packets, each built and sent alike */
 		} send;                                /* driver send */
 		struct {
@@ -292,6 +294,9 @@ struct dv_buffer_decl {
 	uint32_t line;
 };
 
+#define DV_LESSON_CONFIG_MAX 7u   /* the key holds 8: one stays for `copy=` */
+#define DV_LESSON_KEYWORD_MAX 31u /* as the key's (dv_ndis_set_config) */
+
 struct dv_lesson {
 	char *file; /* the path it was read from */
 	const char *id, *title, *summary;
@@ -302,6 +307,13 @@ struct dv_lesson {
 	uint32_t driver_line;
 	bool has_copy_threshold; /* `driver reference copy=N` */
 	uint32_t copy_threshold;
+	/* The machine line's `config KEY=VALUE ...`: the driver's Parameters key, what its
+	 * NdisReadConfiguration reads (set before DriverEntry, after `copy=`). */
+	struct dv_lesson_param {
+		const char *keyword; /* at most DV_LESSON_KEYWORD_MAX ASCII characters */
+		uint32_t value;
+	} config[DV_LESSON_CONFIG_MAX];
+	uint32_t nconfig;
 	bool allowed[DV_RULE_COUNT]; /* `allow RULE`, or the rule named in an expect */
 	const char *compare_to;
 	uint32_t compare_line;

@@ -63,6 +63,8 @@ struct dv_run {
 	 * they are (engine.c, send_feed) */
 	uint32_t send_waiting, send_line;
 	struct dv_packet_spec send_spec;
+	bool send_irda;           /* turnaround=: with IrLAP's per-packet information */
+	uint32_t send_turnaround; /* ... its minimum turnaround time, microseconds */
 	const char *send_file;
 	/* `peer send`: frames sent in this run, and frames (of peer_len bytes) waiting for room in
 	 * the peer's queue */

@@ -90,6 +90,42 @@ bool dv_parse_level(struct dv_parser *p, struct dv_tok *kw)
 	return true;
 }
 
+/* One KEY=VALUE after the machine line's `config`: a keyword of the driver's configuration and
+ * its integer (REG_DWORD) value. */
+static bool parse_config_param(struct dv_parser *p)
+{
+	struct dv_lesson *L = p->L;
+	struct dv_tok *key;
+	struct dv_tok *val = dv_want_kv(p, &key);
+	uint32_t v;
+	if (!val || !dv_kv_num(p, val, "a configuration value", 0, 0xFFFFFFFFu, &v))
+		return false;
+	if (key->len > DV_LESSON_KEYWORD_MAX) {
+		dv_perr(p, key->col, NULL, "a configuration keyword has at most %u characters",
+		        DV_LESSON_KEYWORD_MAX);
+		return false;
+	}
+	for (uint32_t i = 0; i < L->nconfig; i++) {
+		if (strlen(L->config[i].keyword) == key->len &&
+		    !strncmp(L->config[i].keyword, key->s, key->len)) {
+			dv_perr(p, key->col, NULL, "'%.*s' is already set on this line",
+			        (int)key->len, key->s);
+			return false;
+		}
+	}
+	if (L->nconfig == DV_LESSON_CONFIG_MAX) {
+		dv_perr(p, key->col, NULL, "at most %u configuration keywords",
+		        DV_LESSON_CONFIG_MAX);
+		return false;
+	}
+	const char *k = dv_arena_strndup(p->arena, key->s, key->len);
+	if (!k)
+		return false;
+	L->config[L->nconfig].keyword = k;
+	L->config[L->nconfig++].value = v;
+	return true;
+}
+
 bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 {
 	(void)kw;
@@ -99,8 +135,19 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 	struct dv_tok *wtok = NULL;
 	static const char *const keys[] = { "channel",  "width", "irq",  "nic",   "memory",
 		                            "coherent", "wire",  "seed", "budget" };
+	bool config = false; /* after the word `config`: the driver's parameters */
 	while (!dv_at_end(p)) {
 		struct dv_tok *key;
+		if (!config && dv_tok_is(dv_peek(p), "config")) {
+			dv_next(p);
+			config = true;
+			continue;
+		}
+		if (config) {
+			if (!parse_config_param(p))
+				return true;
+			continue;
+		}
 		struct dv_tok *val = dv_want_kv(p, &key);
 		if (!val)
 			return true;
@@ -837,8 +884,9 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 			            kw->col);
 		return;
 	}
-	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] [count=K] */
-	uint32_t len, nbuf = 1, at = 0, flags = 0, count = 1;
+	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] [count=K]
+	 * [turnaround=US] */
+	uint32_t len, nbuf = 1, at = 0, flags = 0, count = 1, turnaround = 0;
 	if (!dv_want_num(p, "the packet length", 14, 1536, &len))
 		return;
 	while (!dv_at_end(p)) {
@@ -867,16 +915,23 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 			} else if (dv_tok_is(key, "count")) {
 				if (!dv_kv_num(p, val, "count", 1, DV_SCRIPT_MAX_FRAMES, &count))
 					return;
+			} else if (dv_tok_is(key, "turnaround")) {
+				/* IrDA's minimum turnaround times go up to 10 ms */
+				if (!dv_kv_num(p, val, "turnaround", 0, 100000, &turnaround))
+					return;
+				flags |= DV_SEND_TURNAROUND;
 			} else {
-				static const char *const keys[] = { "buffers", "at", "count" };
-				dv_unknown_word(p, key, "send option", keys, 3);
+				static const char *const keys[] = { "buffers", "at", "count",
+					                            "turnaround" };
+				dv_unknown_word(p, key, "send option", keys, 4);
 				return;
 			}
 		} else {
-			static const char *const opts[] = { "buffers=", "at=",       "above16m",
-				                            "cross64k", "scattered", "count=" };
+			static const char *const opts[] = { "buffers=",   "at=",       "above16m",
+				                            "cross64k",   "scattered", "count=",
+				                            "turnaround=" };
 			if (k->kind == DV_TK_WORD)
-				dv_unknown_word(p, k, "send option", opts, 6);
+				dv_unknown_word(p, k, "send option", opts, 7);
 			else
 				dv_perr(p, k->col, NULL, "unexpected %s",
 				        dv_tok_text(k, b, sizeof b));
@@ -918,6 +973,7 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 	s->send.nbuf = nbuf;
 	s->send.at = at;
 	s->send.flags = flags;
+	s->send.turnaround = turnaround;
 }
 
 bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw)

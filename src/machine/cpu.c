@@ -74,10 +74,9 @@ void dv_sim_irq_line(struct dv_sim *sim, unsigned irq, bool level)
 		dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, sim->st.cpu.irr | bit);
 }
 
-void dv_cpu_between_cycles(struct dv_sim *sim)
+static void take_interrupt(struct dv_sim *sim)
 {
-	/* The CPU takes interrupts only between its own bus cycles, below DIRQL. */
-	if (sim->st.bus.hlda || sim->st.cpu.irql >= DV_DIRQL)
+	if (sim->st.cpu.irql >= DV_DIRQL)
 		return;
 	uint32_t ready = sim->st.cpu.irr & sim->st.cpu.connected & ~sim->st.cpu.in_service;
 	if (!ready)
@@ -95,4 +94,25 @@ void dv_cpu_between_cycles(struct dv_sim *sim)
 		sim->hooks.interrupt(sim->hooks.ctx, sim, irq);
 	dv_sim_set(sim, DV_SLOT_CPU_IN_SERVICE, 0, sim->st.cpu.in_service & ~bit);
 	dv_sim_lower_irql(sim, saved);
+}
+
+void dv_cpu_between_cycles(struct dv_sim *sim)
+{
+	/* The CPU takes interrupts only between its own bus cycles, below DIRQL; the clock's
+	 * work (a timer's DPC) comes after a device's interrupt. */
+	if (sim->st.bus.hlda)
+		return;
+	take_interrupt(sim);
+	if (sim->hooks.clock && sim->st.cycle >= sim->hooks.clock_due)
+		sim->hooks.clock(sim->hooks.ctx, sim);
+}
+
+void dv_sim_dispatch_soon(struct dv_sim *sim)
+{
+	uint8_t old = sim->st.cpu.irql;
+	if (old >= DV_DISPATCH_LEVEL || !sim->st.cpu.dpc_count)
+		return;
+	/* The DISPATCH_LEVEL software interrupt: the queue drains when the IRQL drops back. */
+	dv_sim_raise_irql(sim, DV_DISPATCH_LEVEL);
+	dv_sim_lower_irql(sim, old);
 }

@@ -41,6 +41,10 @@ struct dv_hooks {
 	void (*interrupt)(void *ctx, struct dv_sim *sim, unsigned irq);
 	/* The CPU runs DPC id at DISPATCH_LEVEL. */
 	void (*dpc)(void *ctx, struct dv_sim *sim, unsigned id);
+	/* The machine's clock reached clock_due (a cycle; UINT64_MAX: nothing due), between bus
+	 * cycles the CPU owns: the handler queues what is due (the NDIS timers' DPC). */
+	void (*clock)(void *ctx, struct dv_sim *sim);
+	uint64_t clock_due;
 };
 
 /* The machine's own fields (its state, memory pool, trace, keyframes, hooks) are the core's:
@@ -95,6 +99,9 @@ void dv_sim_raise_irql(struct dv_sim *sim, uint8_t irql);
 void dv_sim_lower_irql(struct dv_sim *sim, uint8_t irql);
 void dv_sim_connect_irq(struct dv_sim *sim, unsigned irq, bool connected);
 bool dv_sim_queue_dpc(struct dv_sim *sim, uint8_t id);
+/* Below DISPATCH_LEVEL with DPCs queued: runs them now (at DISPATCH_LEVEL, then back); at or
+ * above it they wait until the IRQL drops. */
+void dv_sim_dispatch_soon(struct dv_sim *sim);
 /* Sets an IRQ line's level; a rising edge latches a request. */
 void dv_sim_irq_line(struct dv_sim *sim, unsigned irq, bool level);
 

@@ -212,7 +212,7 @@ static VOID DvFailPendingSends(PDV_ADAPTER Adapter);
 /* DriverEntry                                                                               */
 /* ========================================================================================= */
 
-NDIS_STATUS DvMiniDriverEntry(PVOID DriverObject, PVOID RegistryPath)
+NTSTATUS DvMiniDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	NDIS_HANDLE WrapperHandle = NULL;
 	NDIS_MINIPORT_CHARACTERISTICS Chars;
@@ -281,7 +281,7 @@ static NDIS_STATUS DvMiniportInitialize(PNDIS_STATUS OpenErrorStatus, PUINT Sele
 	/* 4. Tell NDIS which context to pass to our handlers, and that we are NOT a bus master:
 	 *    the card uses the PC's system DMA controller. NdisMRegisterDmaChannel must come
 	 *    after this call (facts §3.3). */
-	NdisMSetAttributes(MiniportAdapterHandle, Adapter, FALSE, Isa);
+	NdisMSetAttributes(MiniportAdapterHandle, Adapter, FALSE, NdisInterfaceIsa);
 
 	/* 5. Quiet the card before anything can reach its IRQ line or DREQ line. */
 	Status = DvResetCard(Adapter);

@@ -27,6 +27,6 @@
  * needs it, 0xFFFFFFFF: always copy). */
 
 /* The driver's entry point (DriverEntry on Windows): registers the miniport with NDIS. */
-NDIS_STATUS DvMiniDriverEntry(PVOID DriverObject, PVOID RegistryPath);
+NTSTATUS DvMiniDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
 
 #endif

@@ -1,5 +1,6 @@
 /* dmaviz: the NDIS, HAL and miniport entry points that appear in the trace as DV_EV_CALL /
- * DV_EV_RETURN events (slot = call id, index = the call record's number, see dvndis.h). */
+ * DV_EV_RETURN events (slot = call id, index = the call record's number, see dvndis.h). A
+ * recording stores the ids as numbers: new rows go at the end. */
 #ifndef DV_CALLS_H
 #define DV_CALLS_H
 
@@ -34,7 +35,28 @@
 	X(KE_FLUSH_IO_BUFFERS, "KeFlushIoBuffers")                                                 \
 	X(IO_MAP_TRANSFER, "IoMapTransfer")                                                        \
 	X(IO_FLUSH_ADAPTER_BUFFERS, "IoFlushAdapterBuffers")                                       \
-	X(HAL_READ_DMA_COUNTER, "HalReadDmaCounter")
+	X(HAL_READ_DMA_COUNTER, "HalReadDmaCounter")                                               \
+	X(SET_ATTRIBUTES_EX, "NdisMSetAttributesEx")                                               \
+	X(REGISTER_IO_PORT_RANGE, "NdisMRegisterIoPortRange")                                      \
+	X(DEREGISTER_IO_PORT_RANGE, "NdisMDeregisterIoPortRange")                                  \
+	X(WRITE_PORT_BUFFER, "NdisRawWritePortBuffer")                                             \
+	X(READ_PORT_BUFFER, "NdisRawReadPortBuffer")                                               \
+	X(INITIALIZE_TIMER, "NdisMInitializeTimer")                                                \
+	X(SET_TIMER, "NdisMSetTimer")                                                              \
+	X(SET_PERIODIC_TIMER, "NdisMSetPeriodicTimer")                                             \
+	X(CANCEL_TIMER, "NdisMCancelTimer")                                                        \
+	X(NDIS_INITIALIZE_TIMER, "NdisInitializeTimer")                                            \
+	X(NDIS_SET_TIMER, "NdisSetTimer")                                                          \
+	X(NDIS_CANCEL_TIMER, "NdisCancelTimer")                                                    \
+	X(MINIPORT_TIMER, "MiniportTimer")                                                         \
+	X(SLEEP, "NdisMSleep")                                                                     \
+	X(SYNCHRONIZE_WITH_INTERRUPT, "NdisMSynchronizeWithInterrupt")                             \
+	X(MINIPORT_SYNCHRONIZE_ISR, "MiniportSynchronizeISR")                                      \
+	X(WRITE_ERROR_LOG_ENTRY, "NdisWriteErrorLogEntry")                                         \
+	X(INDICATE_STATUS, "NdisMIndicateStatus")                                                  \
+	X(INDICATE_STATUS_COMPLETE, "NdisMIndicateStatusComplete")                                 \
+	X(RTL_ASSERT, "RtlAssert")                                                                 \
+	X(DBG_BREAK_POINT, "DbgBreakPoint")
 
 enum dv_call {
 #define DV_CALL_ENUM(id, name) DV_CALL_##id,

@@ -114,7 +114,32 @@ struct dv_call_args {
 		} indicate;
 		struct {
 			uint32_t microseconds;
-		} stall; /* NdisStallExecution */
+			bool refused; /* NdisMSleep above PASSIVE_LEVEL: it did not wait */
+		} stall;              /* NdisStallExecution, NdisMSleep */
+		struct {
+			bool bus_master;
+			uint32_t adapter_type, flags, hang_seconds;
+		} attributes_ex; /* NdisMSetAttributesEx */
+		struct {
+			uint32_t first, count;
+		} port_range; /* NdisM(De)RegisterIoPortRange */
+		struct {
+			uint32_t port, count, width; /* count elements of width bytes */
+		} port_buffer; /* NdisRaw{Write,Read}PortBuffer{Uchar,Ushort,Ulong} */
+		/* the timer calls and MiniportTimer: the timer's number (1, 2, ...; 0: none), the
+		 * delay or period asked for, the cycle it is due at, whether a cancel took it out
+		 * of the queue */
+		struct {
+			uint32_t id, ms, due;
+			bool cancelled;
+		} timer;
+		struct {
+			uint32_t code, nvalues, value[4];
+		} error_log; /* NdisWriteErrorLogEntry: the first 4 values */
+		struct {
+			int32_t status;
+			uint32_t size, first; /* StatusBufferSize, its first ULONG (0: none) */
+		} indicate_status;            /* NdisMIndicateStatus */
 	};
 };
 
@@ -196,6 +221,11 @@ void dv_ndis_halt(struct dv_ndis *ndis);
 /* The protocol builds a packet of a known pattern and hands it to MiniportSend. Returns the
  * index of the packet in ndis->tx, or -1. */
 int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec);
+/* The same, the packet carrying IrLAP's per-packet information: a MEDIA_SPECIFIC_INFORMATION
+ * of class NdisClassIrdaPacketInfo with the peer's minimum turnaround time (microseconds),
+ * which the miniport reads with NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO. */
+int dv_ndis_send_irda(struct dv_ndis *ndis, const struct dv_packet_spec *spec,
+                      uint32_t min_turnaround_us);
 /* Byte i of the protocol's packet number seq (what the peer must receive). */
 uint8_t dv_ndis_packet_byte(uint32_t seq, uint32_t i);
 

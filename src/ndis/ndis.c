@@ -262,6 +262,43 @@ static const struct arg_field arg_fields[] = {
 	ARG(INDICATE_RECEIVE_PACKET, 4, 0, 32, indicate.length[3]),
 	ARG(INDICATE_RECEIVE_PACKET, 5, 0, 32, indicate.length[4]),
 	ARG(STALL_EXECUTION, 0, 0, 32, stall.microseconds),
+	ARG(SLEEP, 0, 0, 32, stall.microseconds),
+	ARG(SLEEP, 1, 0, 32, stall.refused),
+	ARG(SET_ATTRIBUTES_EX, 0, 0, 32, attributes_ex.bus_master),
+	ARG(SET_ATTRIBUTES_EX, 1, 0, 32, attributes_ex.adapter_type),
+	ARG(SET_ATTRIBUTES_EX, 2, 0, 32, attributes_ex.flags),
+	ARG(SET_ATTRIBUTES_EX, 3, 0, 32, attributes_ex.hang_seconds),
+	ARG(REGISTER_IO_PORT_RANGE, 0, 0, 32, port_range.first),
+	ARG(REGISTER_IO_PORT_RANGE, 1, 0, 32, port_range.count),
+	ARG(DEREGISTER_IO_PORT_RANGE, 0, 0, 32, port_range.first),
+	ARG(DEREGISTER_IO_PORT_RANGE, 1, 0, 32, port_range.count),
+	ARG(WRITE_PORT_BUFFER, 0, 0, 32, port_buffer.port),
+	ARG(WRITE_PORT_BUFFER, 1, 0, 32, port_buffer.count),
+	ARG(WRITE_PORT_BUFFER, 2, 0, 32, port_buffer.width),
+	ARG(READ_PORT_BUFFER, 0, 0, 32, port_buffer.port),
+	ARG(READ_PORT_BUFFER, 1, 0, 32, port_buffer.count),
+	ARG(READ_PORT_BUFFER, 2, 0, 32, port_buffer.width),
+#define TIMER_ARGS(c)                                                                              \
+	ARG(c, 0, 0, 32, timer.id), ARG(c, 1, 0, 32, timer.ms), ARG(c, 2, 0, 32, timer.due),       \
+	        ARG(c, 3, 0, 32, timer.cancelled)
+	TIMER_ARGS(INITIALIZE_TIMER),
+	TIMER_ARGS(SET_TIMER),
+	TIMER_ARGS(SET_PERIODIC_TIMER),
+	TIMER_ARGS(CANCEL_TIMER),
+	TIMER_ARGS(NDIS_INITIALIZE_TIMER),
+	TIMER_ARGS(NDIS_SET_TIMER),
+	TIMER_ARGS(NDIS_CANCEL_TIMER),
+	TIMER_ARGS(MINIPORT_TIMER),
+#undef TIMER_ARGS
+	ARG(WRITE_ERROR_LOG_ENTRY, 0, 0, 32, error_log.code),
+	ARG(WRITE_ERROR_LOG_ENTRY, 1, 0, 32, error_log.nvalues),
+	ARG(WRITE_ERROR_LOG_ENTRY, 2, 0, 32, error_log.value[0]),
+	ARG(WRITE_ERROR_LOG_ENTRY, 3, 0, 32, error_log.value[1]),
+	ARG(WRITE_ERROR_LOG_ENTRY, 4, 0, 32, error_log.value[2]),
+	ARG(WRITE_ERROR_LOG_ENTRY, 5, 0, 32, error_log.value[3]),
+	ARG(INDICATE_STATUS, 0, 0, 32, indicate_status.status),
+	ARG(INDICATE_STATUS, 1, 0, 32, indicate_status.size),
+	ARG(INDICATE_STATUS, 2, 0, 32, indicate_status.first),
 };
 #undef ARG
 
@@ -352,6 +389,18 @@ const char *dv_ndis_status_name(int32_t status)
 		return "NDIS_STATUS_ADAPTER_NOT_FOUND";
 	if (status == NDIS_STATUS_UNSUPPORTED_MEDIA)
 		return "NDIS_STATUS_UNSUPPORTED_MEDIA";
+	if (status == NDIS_STATUS_NOT_SUPPORTED)
+		return "NDIS_STATUS_NOT_SUPPORTED";
+	if (status == NDIS_STATUS_MEDIA_BUSY)
+		return "NDIS_STATUS_MEDIA_BUSY";
+	if (status == NDIS_STATUS_MEDIA_CONNECT)
+		return "NDIS_STATUS_MEDIA_CONNECT";
+	if (status == NDIS_STATUS_MEDIA_DISCONNECT)
+		return "NDIS_STATUS_MEDIA_DISCONNECT";
+	if (status == NDIS_STATUS_BAD_VERSION)
+		return "NDIS_STATUS_BAD_VERSION";
+	if (status == NDIS_STATUS_BAD_CHARACTERISTICS)
+		return "NDIS_STATUS_BAD_CHARACTERISTICS";
 	return "NDIS_STATUS_?";
 }
 
@@ -387,6 +436,8 @@ struct dv_ndis *dv_ndis_create(struct dv_sim *sim)
 	sim->hooks.ctx = ndis;
 	sim->hooks.interrupt = on_interrupt;
 	sim->hooks.dpc = on_dpc;
+	sim->hooks.clock = dv_ndis_clock;
+	sim->hooks.clock_due = UINT64_MAX;
 	dv_ndis_bind(ndis);
 	return ndis;
 }
@@ -409,6 +460,7 @@ void dv_ndis_destroy(struct dv_ndis *ndis)
 		ndis->sim->hooks.ctx = NULL;
 		ndis->sim->hooks.interrupt = NULL;
 		ndis->sim->hooks.dpc = NULL;
+		ndis->sim->hooks.clock = NULL;
 	}
 	for (size_t i = 0; i < nlive; i++)
 		if (live[i] == ndis)
@@ -445,15 +497,18 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	dv_ndis_bind(ndis);
 	if (!ndis->have_chars || !ndis->chars.InitializeHandler)
 		return NDIS_STATUS_FAILURE;
-	NDIS_MEDIUM media[1] = { NdisMedium802_3 };
+	/* NDIS offers every medium it supports; the card's frames suit an 802.3 driver and an
+	 * IrDA-like one alike. */
+	NDIS_MEDIUM media[2] = { NdisMedium802_3, NdisMediumIrda };
 	UINT selected = 0;
 	NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
 	ndis->phase = DV_PHASE_INIT;
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_INITIALIZE, 0,
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
-	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 1,
+	NDIS_STATUS st = ndis->chars.InitializeHandler(&open_error, &selected, media, 2,
 	                                               (NDIS_HANDLE)ndis, (NDIS_HANDLE)ndis);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_INITIALIZE, st);
+	dv_ndis_check_locks(ndis);
 	ndis->phase = st == NDIS_STATUS_SUCCESS ? DV_PHASE_RUNNING : DV_PHASE_NONE;
 	ndis->last_status = st;
 	return st;
@@ -474,6 +529,8 @@ void dv_ndis_halt(struct dv_ndis *ndis)
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HaltHandler(ndis->context);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_HALT, 0);
+	dv_ndis_check_locks(ndis);
+	dv_ndis_halt_timers(ndis);
 	for (size_t i = 0; i < ndis->nhandles; i++) {
 		struct dv_dma_handle *h = ndis->handles[i];
 		if (!h->registered)
@@ -558,7 +615,27 @@ static bool tx_room(struct dv_ndis *ndis)
 	return true;
 }
 
-int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
+/* What an IrDA protocol (IrLAP) attaches to a packet it sends: the media-specific information
+ * NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO hands the miniport, in memory the driver may read. */
+static bool attach_irda_info(struct dv_ndis *ndis, PNDIS_PACKET p, uint32_t turnaround_us)
+{
+	size_t size = offsetof(MEDIA_SPECIFIC_INFORMATION, ClassInformation) +
+	              sizeof(NDIS_IRDA_PACKET_INFO);
+	MEDIA_SPECIFIC_INFORMATION *m = dv_ndis_host_alloc(ndis, size);
+	if (!m)
+		return false;
+	m->ClassId = NdisClassIrdaPacketInfo;
+	m->Size = sizeof(NDIS_IRDA_PACKET_INFO);
+	NDIS_IRDA_PACKET_INFO info = { 0, turnaround_us };
+	memcpy(m->ClassInformation, &info, sizeof info);
+	p->DvOob.MediaSpecificInformation = m;
+	p->DvOob.SizeMediaSpecificInfo = (UINT)size;
+	return true;
+}
+
+/* Hands one packet to MiniportSend; irda: with IrLAP's per-packet information. */
+static int send_packet(struct dv_ndis *ndis, const struct dv_packet_spec *spec, bool irda,
+                       uint32_t turnaround_us)
 {
 	dv_ndis_bind(ndis);
 	if (ndis->phase != DV_PHASE_RUNNING || !ndis->chars.SendHandler || !tx_room(ndis) ||
@@ -586,6 +663,8 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 		NdisChainBufferAtBack(p, b);
 	}
 	dv_sim_cause_restore(ndis->sim, saved);
+	if (irda && !attach_irda_info(ndis, p, turnaround_us))
+		return -1;
 	int idx = (int)ndis->ntx++;
 	struct dv_tx_packet *t = &ndis->tx[idx];
 	memset(t, 0, sizeof *t);
@@ -601,6 +680,7 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	                                                 DV_SRC_DRIVER, args, 2, DV_NO_CHANNEL);
 	NDIS_STATUS st = ndis->chars.SendHandler(ndis->context, p, 0);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_SEND, st);
+	dv_ndis_check_locks(ndis);
 	if (st != NDIS_STATUS_PENDING && !t->completed) {
 		t->completed = true;
 		t->status = st;
@@ -608,6 +688,17 @@ int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
 	}
 	dv_sim_lower_irql(ndis->sim, old);
 	return idx;
+}
+
+int dv_ndis_send(struct dv_ndis *ndis, const struct dv_packet_spec *spec)
+{
+	return send_packet(ndis, spec, false, 0);
+}
+
+int dv_ndis_send_irda(struct dv_ndis *ndis, const struct dv_packet_spec *spec,
+                      uint32_t min_turnaround_us)
+{
+	return send_packet(ndis, spec, true, min_turnaround_us);
 }
 
 /* ---- interrupts ------------------------------------------------------------------------ */
@@ -625,6 +716,7 @@ static void on_interrupt(void *ctx, struct dv_sim *sim, unsigned irq_no)
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.ISRHandler(&recognized, &queue, ndis->context);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_ISR, recognized);
+	dv_ndis_check_locks(ndis);
 	if (recognized && queue)
 		dv_sim_queue_dpc(sim, DPC_HANDLE_INTERRUPT);
 }
@@ -634,12 +726,15 @@ static void on_dpc(void *ctx, struct dv_sim *sim, unsigned id)
 	struct dv_ndis *ndis = ctx;
 	(void)sim;
 	dv_ndis_bind(ndis);
+	if (id == DV_NDIS_DPC_TIMERS)
+		dv_ndis_run_timers(ndis);
 	if (id != DPC_HANDLE_INTERRUPT || !ndis->chars.HandleInterruptHandler)
 		return;
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(ndis, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0,
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ndis->chars.HandleInterruptHandler(ndis->context);
 	dv_ndis_call_end(ndis, s, DV_CALL_MINIPORT_HANDLE_INTERRUPT, 0);
+	dv_ndis_check_locks(ndis);
 }
 
 /* ---- registration ---------------------------------------------------------------------- */
@@ -701,6 +796,23 @@ VOID NdisMSetAttributesAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipor
 	dv_ndis_call_end(nd, s, DV_CALL_SET_ATTRIBUTES, 0);
 }
 
+VOID NdisMSetAttributesExAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext,
+                            UINT CheckForHangTimeInSeconds, ULONG AttributeFlags,
+                            NDIS_INTERFACE_TYPE AdapterType, const char *File, int Line)
+{
+	struct dv_ndis *nd = dv_ndis_of(MiniportAdapterHandle);
+	if (!nd)
+		return;
+	uint32_t args[4] = { (AttributeFlags & NDIS_ATTRIBUTE_BUS_MASTER) != 0,
+		             (uint32_t)AdapterType, AttributeFlags, CheckForHangTimeInSeconds };
+	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_SET_ATTRIBUTES_EX,
+	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
+	                                                 args, 4, DV_NO_CHANNEL);
+	nd->context = MiniportAdapterContext;
+	nd->attribute_flags = AttributeFlags;
+	dv_ndis_call_end(nd, s, DV_CALL_SET_ATTRIBUTES_EX, 0);
+}
+
 VOID NdisMQueryAdapterResourcesAt(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
                                   PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize,
                                   const char *File, int Line)
@@ -747,28 +859,36 @@ static bool dma_controller_port(ULONG port)
 	       dv_dma_page_channel((uint16_t)port) >= 0;
 }
 
+void dv_ndis_port_out(struct dv_ndis *nd, uint16_t port, uint8_t value, uint16_t loc)
+{
+	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
+	if (dma_controller_port(port))
+		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
+	dv_sim_out(nd->sim, port, value);
+	dv_verifier_check_direction(nd, loc);
+	dv_sim_cause_restore(nd->sim, saved);
+}
+
+uint8_t dv_ndis_port_in(struct dv_ndis *nd, uint16_t port, uint16_t loc)
+{
+	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
+	uint8_t v = dv_sim_in(nd->sim, port);
+	dv_sim_cause_restore(nd->sim, saved);
+	return v;
+}
+
 VOID NdisRawWritePortUcharAt(ULONG Port, UCHAR Data, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
-	if (!nd)
-		return;
-	uint16_t loc = dv_ndis_loc(nd, File, Line);
-	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, loc);
-	if (dma_controller_port(Port))
-		dv_ndis_violate(nd, DV_RULE_DMA_LOGICAL_ADDRESS, loc, 0);
-	dv_sim_out(nd->sim, (uint16_t)Port, Data);
-	dv_verifier_check_direction(nd, loc);
-	dv_sim_cause_restore(nd->sim, saved);
+	if (nd)
+		dv_ndis_port_out(nd, (uint16_t)Port, Data, dv_ndis_loc(nd, File, Line));
 }
 
 VOID NdisRawReadPortUcharAt(ULONG Port, PUCHAR Data, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
-	if (!nd || !Data)
-		return;
-	uint32_t saved = dv_sim_cause(nd->sim, DV_SRC_DRIVER, dv_ndis_loc(nd, File, Line));
-	*Data = dv_sim_in(nd->sim, (uint16_t)Port);
-	dv_sim_cause_restore(nd->sim, saved);
+	if (nd && Data)
+		*Data = dv_ndis_port_in(nd, (uint16_t)Port, dv_ndis_loc(nd, File, Line));
 }
 
 NDIS_STATUS NdisMRegisterInterruptAt(PNDIS_MINIPORT_INTERRUPT Interrupt,
@@ -822,7 +942,8 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 	struct dv_ndis *nd = bound;
 	if (!nd)
 		return;
-	uint32_t us = MicrosecondsToStall > 50000 ? 50000 : MicrosecondsToStall;
+	uint32_t us = MicrosecondsToStall > DV_NDIS_WAIT_MAX_US ? DV_NDIS_WAIT_MAX_US :
+	                                                          MicrosecondsToStall;
 	uint32_t args[1] = { MicrosecondsToStall };
 	struct dv_ndis_call_scope s = dv_ndis_call_begin(nd, DV_CALL_STALL_EXECUTION,
 	                                                 dv_ndis_loc(nd, File, Line), DV_SRC_DRIVER,
@@ -852,33 +973,82 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	(void)SpinLock;
 }
 
-VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
+/* The spin-lock rule at loc (the verifier's), once a misuse. */
+static void lock_misuse(struct dv_ndis *nd, uint16_t loc)
+{
+	dv_ndis_violate(nd, DV_RULE_SPIN_LOCK, loc, 0);
+}
+
+static void lock_taken(struct dv_ndis *nd, PNDIS_SPIN_LOCK SpinLock, uint16_t loc)
+{
+	SpinLock->Locked = 1;
+	nd->locks_held++;
+	nd->lock_loc = loc;
+}
+
+static void lock_given_back(struct dv_ndis *nd, PNDIS_SPIN_LOCK SpinLock, uint16_t loc)
+{
+	if (!SpinLock->Locked) {
+		lock_misuse(nd, loc); /* not held */
+		return;
+	}
+	SpinLock->Locked = 0;
+	if (nd->locks_held)
+		nd->locks_held--;
+}
+
+VOID NdisAcquireSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
 	if (!SpinLock || !nd)
 		return;
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	/* At DIRQL (the ISR, a synchronize function) raising "to" DISPATCH_LEVEL would lower the
+	 * IRQL: the model keeps it and reports the misuse. */
+	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
+		lock_misuse(nd, loc);
 	SpinLock->OldIrql = nd->sim->st.cpu.irql;
-	SpinLock->Locked = 1;
+	lock_taken(nd, SpinLock, loc);
 	dv_sim_raise_irql(nd->sim, DV_DISPATCH_LEVEL); /* a spin lock runs at DISPATCH_LEVEL */
 }
 
-VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
+VOID NdisReleaseSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
 	struct dv_ndis *nd = bound;
 	if (!SpinLock || !nd)
 		return;
-	SpinLock->Locked = 0;
-	dv_sim_lower_irql(nd->sim, SpinLock->OldIrql);
+	bool held = SpinLock->Locked != 0;
+	lock_given_back(nd, SpinLock, dv_ndis_loc(nd, File, Line));
+	if (held)
+		dv_sim_lower_irql(nd->sim, SpinLock->OldIrql);
 }
 
-VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
+VOID NdisDprAcquireSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
-	if (SpinLock)
-		SpinLock->Locked = 1; /* already at DISPATCH_LEVEL */
+	struct dv_ndis *nd = bound;
+	if (!SpinLock || !nd)
+		return;
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	if (dv_ndis_irql(nd) != DV_DISPATCH_LEVEL)
+		lock_misuse(nd, loc); /* the Dpr forms do not raise: only at DISPATCH_LEVEL */
+	lock_taken(nd, SpinLock, loc);
 }
 
-VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
+VOID NdisDprReleaseSpinLockAt(PNDIS_SPIN_LOCK SpinLock, const char *File, int Line)
 {
-	if (SpinLock)
-		SpinLock->Locked = 0;
+	struct dv_ndis *nd = bound;
+	if (!SpinLock || !nd)
+		return;
+	uint16_t loc = dv_ndis_loc(nd, File, Line);
+	if (dv_ndis_irql(nd) != DV_DISPATCH_LEVEL)
+		lock_misuse(nd, loc);
+	lock_given_back(nd, SpinLock, loc);
+}
+
+void dv_ndis_check_locks(struct dv_ndis *nd)
+{
+	if (!nd->locks_held)
+		return;
+	lock_misuse(nd, nd->lock_loc); /* an entry point returned with a lock held */
+	nd->locks_held = 0;
 }

@@ -225,7 +225,7 @@ static struct dv_dma_handle *transfer_begin(struct dv_ndis *nd, enum dv_call cal
 	*s = dv_ndis_call_begin(nd, call, loc, DV_SRC_DRIVER, args, 6, chan);
 	record_pages(nd, s->rec, Buffer);
 	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s->rec);
+		dv_ndis_violate(nd, nd->in_sync ? DV_RULE_SYNC_DMA : DV_RULE_DMA_IRQL, loc, s->rec);
 	return handle_of(nd, MiniportDmaHandle, loc, s->rec);
 }
 
@@ -354,7 +354,7 @@ ULONG NdisMReadDmaCounterAt(NDIS_HANDLE MiniportDmaHandle, const char *File, int
 	                                                 DV_SRC_DRIVER, NULL, 0, DV_NO_CHANNEL);
 	ULONG left = 0;
 	if (dv_ndis_irql(nd) > DV_DISPATCH_LEVEL)
-		dv_ndis_violate(nd, DV_RULE_DMA_IRQL, loc, s.rec);
+		dv_ndis_violate(nd, nd->in_sync ? DV_RULE_SYNC_DMA : DV_RULE_DMA_IRQL, loc, s.rec);
 	struct dv_dma_handle *h = handle_of(nd, MiniportDmaHandle, loc, s.rec);
 	if (h) {
 		if (s.rec < nd->nrec)

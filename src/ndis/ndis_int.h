@@ -66,6 +66,29 @@ struct dv_tx_packet {
 	uint32_t completed_cycle;
 };
 
+/* A timer NDIS keeps for the driver (NdisMInitializeTimer, NdisInitializeTimer): its number
+ * is its index + 1, written into the driver's KTIMER. */
+#define DV_NDIS_TIMERS 32u
+struct dv_ndis_timer {
+	PNDIS_TIMER_FUNCTION fn;
+	PVOID ctx;
+	uint64_t due;    /* the cycle it fires at, while set */
+	uint32_t period; /* cycles between firings; 0: once */
+	bool set;
+	uint16_t set_loc; /* where it was last set */
+};
+
+/* An I/O port range the driver registered (NdisMRegisterIoPortRange). */
+#define DV_NDIS_PORT_RANGES 8u
+struct dv_port_range_reg {
+	uint32_t first, count;
+};
+
+/* The longest wait NdisStallExecution and NdisMSleep give the machine in one call. */
+#define DV_NDIS_WAIT_MAX_US 50000u
+/* The most bytes one NdisRaw...PortBuffer call moves (more is refused, and the trace says so). */
+#define DV_NDIS_PORT_BUFFER_MAX 65536u
+
 struct dv_ndis {
 	struct dv_sim *sim;
 	struct dv_hal hal;
@@ -78,6 +101,14 @@ struct dv_ndis {
 	unsigned irq;
 	struct dv_dma_handle *handles[8];
 	size_t nhandles;
+	uint32_t attribute_flags; /* NdisMSetAttributesEx's AttributeFlags */
+	struct dv_port_range_reg port_ranges[DV_NDIS_PORT_RANGES];
+	uint32_t nport_ranges;
+	struct dv_ndis_timer timers[DV_NDIS_TIMERS];
+	uint32_t ntimers;
+	bool in_sync;        /* a MiniportSynchronizeISR function is running */
+	uint32_t locks_held; /* spin locks acquired and not released */
+	uint16_t lock_loc;   /* where the last one was acquired */
 	/* memory */
 	uint32_t va_map[DV_VA_PAGES]; /* virtual page -> physical page + 1, 0 = unmapped */
 	uint32_t va_next;             /* next free virtual page (bump allocator) */
@@ -138,6 +169,24 @@ enum dv_map_arg {
 	DV_MAP_ARG_PHYS,    /* ... the address the 8237A was programmed with */
 	DV_MAP_ARG_WOULD_BE, /* ... the caller's address, where the HAL bounced */
 };
+
+/* The DPC that runs the timers whose time has come (ndis_time.c), besides MiniportHandleInterrupt's. */
+#define DV_NDIS_DPC_TIMERS 2u
+/* Runs the timers that are due, in the order of their due cycles (the DPC's work), and sets
+ * the machine's clock hook for the next one. */
+void dv_ndis_run_timers(struct dv_ndis *ndis);
+/* The machine's clock reached the first due timer: queue the timers' DPC (the clock hook). */
+void dv_ndis_clock(void *ctx, struct dv_sim *sim);
+/* The spin-lock rule when the driver code that just returned to NDIS left a lock held
+ * (ndis.c; after every entry point). */
+void dv_ndis_check_locks(struct dv_ndis *nd);
+/* The timer-not-cancelled rule for each timer still set once MiniportHalt returned; the
+ * timers are taken out of the queue (ndis_time.c). */
+void dv_ndis_halt_timers(struct dv_ndis *nd);
+/* Port I/O as the driver does it (ndis.c): one traced byte access at loc, with the verifier's
+ * checks of a write. */
+void dv_ndis_port_out(struct dv_ndis *nd, uint16_t port, uint8_t value, uint16_t loc);
+uint8_t dv_ndis_port_in(struct dv_ndis *nd, uint16_t port, uint16_t loc);
 
 /* The context the handle-less calls act on (set by dv_ndis_bind), or NULL. */
 struct dv_ndis *dv_ndis_bound(void);

@@ -457,6 +457,14 @@ VOID NdisQueryBuffer(PNDIS_BUFFER Buffer, PVOID *VirtualAddress, PUINT Length)
 		*Length = Buffer ? Buffer->ByteCount : 0;
 }
 
+/* Every simulated page is mapped: whatever the priority, the address comes back. */
+VOID NdisQueryBufferSafe(PNDIS_BUFFER Buffer, PVOID *VirtualAddress, PUINT Length,
+                         MM_PAGE_PRIORITY Priority)
+{
+	(void)Priority;
+	NdisQueryBuffer(Buffer, VirtualAddress, Length);
+}
+
 VOID NdisQueryBufferOffset(PNDIS_BUFFER Buffer, PUINT Offset, PUINT Length)
 {
 	if (Offset)
@@ -652,4 +660,30 @@ VOID NdisMIndicateReceivePacketAt(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACK
 			nd->rec[s.rec].arg[1 + (i < 5 ? i : 4)] = len;
 	}
 	dv_ndis_call_end(nd, s, DV_CALL_INDICATE_RECEIVE_PACKET, 0);
+}
+
+/* The DDK's macro, as a function: the first buffer, its address and length, and the packet's
+ * total length (counted over the chain, as the macro does). */
+VOID NdisGetFirstBufferFromPacket(PNDIS_PACKET Packet, PNDIS_BUFFER *FirstBuffer,
+                                  PVOID *FirstBufferVA, PUINT FirstBufferLength,
+                                  PUINT TotalBufferLength)
+{
+	PNDIS_BUFFER first = Packet ? Packet->Private.Head : NULL;
+	if (FirstBuffer)
+		*FirstBuffer = first;
+	NdisQueryBuffer(first, FirstBufferVA, FirstBufferLength);
+	UINT total = 0;
+	for (PNDIS_BUFFER b = first; b; b = b->Next)
+		total += b->ByteCount;
+	if (TotalBufferLength)
+		*TotalBufferLength = total;
+}
+
+VOID NdisGetFirstBufferFromPacketSafe(PNDIS_PACKET Packet, PNDIS_BUFFER *FirstBuffer,
+                                      PVOID *FirstBufferVA, PUINT FirstBufferLength,
+                                      PUINT TotalBufferLength, MM_PAGE_PRIORITY Priority)
+{
+	(void)Priority;
+	NdisGetFirstBufferFromPacket(Packet, FirstBuffer, FirstBufferVA, FirstBufferLength,
+	                             TotalBufferLength);
 }

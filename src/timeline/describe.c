@@ -128,17 +128,157 @@ void dv_dma_call_words(const struct dv_call_record *r, char *buf, size_t size)
 		         yesno(a.dma.write_to_device));
 }
 
+/* The calls whose result is an NDIS_STATUS worth reading (a refusal, a conflict). */
+static bool status_result(enum dv_call c)
+{
+	switch (c) {
+	case DV_CALL_SETUP_DMA_TRANSFER:
+	case DV_CALL_COMPLETE_DMA_TRANSFER:
+	case DV_CALL_REGISTER_DMA_CHANNEL:
+	case DV_CALL_MINIPORT_INITIALIZE:
+	case DV_CALL_MINIPORT_SEND:
+	case DV_CALL_REGISTER_INTERRUPT:
+	case DV_CALL_REGISTER_IO_PORT_RANGE:
+	case DV_CALL_DEREGISTER_IO_PORT_RANGE:
+	case DV_CALL_WRITE_PORT_BUFFER:
+	case DV_CALL_READ_PORT_BUFFER:
+	case DV_CALL_INITIALIZE_TIMER:
+	case DV_CALL_SET_TIMER:
+	case DV_CALL_SET_PERIODIC_TIMER:
+	case DV_CALL_CANCEL_TIMER:
+	case DV_CALL_NDIS_INITIALIZE_TIMER:
+	case DV_CALL_NDIS_SET_TIMER:
+	case DV_CALL_NDIS_CANCEL_TIMER:
+	case DV_CALL_SLEEP: return true;
+	default: return false;
+	}
+}
+
 const char *dv_call_result_words(enum dv_call c, uint32_t value, char *buf, size_t size)
 {
-	if (c == DV_CALL_SETUP_DMA_TRANSFER || c == DV_CALL_COMPLETE_DMA_TRANSFER ||
-	    c == DV_CALL_REGISTER_DMA_CHANNEL || c == DV_CALL_MINIPORT_INITIALIZE ||
-	    c == DV_CALL_MINIPORT_SEND || c == DV_CALL_REGISTER_INTERRUPT)
+	if (status_result(c))
 		snprintf(buf, size, "%s", dv_ndis_status_name((int32_t)value));
+	else if (c == DV_CALL_SYNCHRONIZE_WITH_INTERRUPT || c == DV_CALL_MINIPORT_SYNCHRONIZE_ISR)
+		snprintf(buf, size, "%s",
+		         (int32_t)value == NDIS_STATUS_NOT_SUPPORTED ?
+		                 "NDIS_STATUS_NOT_SUPPORTED (no interrupt to synchronize with)" :
+		         value ? "TRUE" :
+		                 "FALSE");
 	else if (c == DV_CALL_READ_DMA_COUNTER || c == DV_CALL_HAL_READ_DMA_COUNTER)
 		snprintf(buf, size, "%u bytes remaining", value);
 	else if (size > 0)
 		buf[0] = '\0';
 	return buf;
+}
+
+/* NDIS_ERROR_CODE_* by its number (ndis.h), or NULL. */
+static const char *error_code_name(uint32_t code)
+{
+	static const struct {
+		uint32_t code;
+		const char *name;
+	} names[] = {
+		{ NDIS_ERROR_CODE_RESOURCE_CONFLICT, "RESOURCE_CONFLICT" },
+		{ NDIS_ERROR_CODE_OUT_OF_RESOURCES, "OUT_OF_RESOURCES" },
+		{ NDIS_ERROR_CODE_HARDWARE_FAILURE, "HARDWARE_FAILURE" },
+		{ NDIS_ERROR_CODE_ADAPTER_NOT_FOUND, "ADAPTER_NOT_FOUND" },
+		{ NDIS_ERROR_CODE_INTERRUPT_CONNECT, "INTERRUPT_CONNECT" },
+		{ NDIS_ERROR_CODE_DRIVER_FAILURE, "DRIVER_FAILURE" },
+		{ NDIS_ERROR_CODE_BAD_VERSION, "BAD_VERSION" },
+		{ NDIS_ERROR_CODE_TIMEOUT, "TIMEOUT" },
+		{ NDIS_ERROR_CODE_NETWORK_ADDRESS, "NETWORK_ADDRESS" },
+		{ NDIS_ERROR_CODE_UNSUPPORTED_CONFIGURATION, "UNSUPPORTED_CONFIGURATION" },
+		{ NDIS_ERROR_CODE_INVALID_VALUE_FROM_ADAPTER, "INVALID_VALUE_FROM_ADAPTER" },
+		{ NDIS_ERROR_CODE_MISSING_CONFIGURATION_PARAMETER,
+		  "MISSING_CONFIGURATION_PARAMETER" },
+		{ NDIS_ERROR_CODE_BAD_IO_BASE_ADDRESS, "BAD_IO_BASE_ADDRESS" },
+		{ NDIS_ERROR_CODE_RECEIVE_SPACE_SMALL, "RECEIVE_SPACE_SMALL" },
+		{ NDIS_ERROR_CODE_ADAPTER_DISABLED, "ADAPTER_DISABLED" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return NULL;
+}
+
+static void describe_error_log(const char *name, const struct dv_call_args *a, char *buf,
+                               size_t size)
+{
+	const char *code = error_code_name(a->error_log.code);
+	int n = code ? snprintf(buf, size, "%s(NDIS_ERROR_CODE_%s", name, code) :
+	               snprintf(buf, size, "%s(0x%08x", name, a->error_log.code);
+	for (uint32_t i = 0; i < a->error_log.nvalues && i < 4 && n > 0 && (size_t)n < size; i++)
+		n += snprintf(buf + n, size - (size_t)n, ", 0x%x", a->error_log.value[i]);
+	if (n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%s)", a->error_log.nvalues > 4 ? ", ..." : "");
+}
+
+/* The calls of the NDIS 5 services a DDK-era driver uses besides the DMA channel: timers,
+ * waiting, synchronizing, ports, the event log. False: not one of them. */
+static bool describe_service(const struct dv_call_record *r, const struct dv_call_args *a,
+                             const char *name, char *buf, size_t size)
+{
+	switch ((enum dv_call)r->call) {
+	case DV_CALL_INITIALIZE_TIMER:
+	case DV_CALL_NDIS_INITIALIZE_TIMER:
+		if (a->timer.id)
+			snprintf(buf, size, "%s: timer %u", name, a->timer.id);
+		else
+			snprintf(buf, size, "%s: no timer made (no function, or 32 timers)", name);
+		return true;
+	case DV_CALL_SET_TIMER:
+	case DV_CALL_SET_PERIODIC_TIMER:
+	case DV_CALL_NDIS_SET_TIMER:
+		snprintf(buf, size, "%s(timer %u, %u ms): due at cycle %u", name, a->timer.id,
+		         a->timer.ms, a->timer.due);
+		return true;
+	case DV_CALL_CANCEL_TIMER:
+	case DV_CALL_NDIS_CANCEL_TIMER:
+		snprintf(buf, size, "%s(timer %u): %s", name, a->timer.id,
+		         a->timer.cancelled ? "taken out of the queue" : "it was not set");
+		return true;
+	case DV_CALL_MINIPORT_TIMER:
+		snprintf(buf, size, "%s: timer %u, due at cycle %u, runs at DISPATCH_LEVEL", name,
+		         a->timer.id, a->timer.due);
+		return true;
+	case DV_CALL_SLEEP:
+		snprintf(buf, size, "%s(%u us)%s", name, a->stall.microseconds,
+		         a->stall.refused ?
+		                 ": above PASSIVE_LEVEL it cannot wait; the machine did not" :
+		                 "");
+		return true;
+	case DV_CALL_SYNCHRONIZE_WITH_INTERRUPT:
+		snprintf(buf, size, "%s: the function runs at DIRQL, the ISR waits", name);
+		return true;
+	case DV_CALL_WRITE_PORT_BUFFER:
+	case DV_CALL_READ_PORT_BUFFER:
+		snprintf(buf, size, "%s%s(port 0x%03x, %u)", name,
+		         a->port_buffer.width == 4 ? "Ulong" :
+		         a->port_buffer.width == 2 ? "Ushort" :
+		                                     "Uchar",
+		         a->port_buffer.port, a->port_buffer.count);
+		return true;
+	case DV_CALL_REGISTER_IO_PORT_RANGE:
+	case DV_CALL_DEREGISTER_IO_PORT_RANGE:
+		snprintf(buf, size, "%s(ports 0x%03x, %u of them)", name, a->port_range.first,
+		         a->port_range.count);
+		return true;
+	case DV_CALL_SET_ATTRIBUTES_EX:
+		snprintf(buf, size, "%s(AttributeFlags 0x%x%s)", name, a->attributes_ex.flags,
+		         a->attributes_ex.bus_master ? ", a bus master" : "");
+		return true;
+	case DV_CALL_WRITE_ERROR_LOG_ENTRY: describe_error_log(name, a, buf, size); return true;
+	case DV_CALL_INDICATE_STATUS: {
+		const char *st = dv_ndis_status_name(a->indicate_status.status);
+		if (strcmp(st, "NDIS_STATUS_?") != 0)
+			snprintf(buf, size, "%s(%s, %u bytes)", name, st, a->indicate_status.size);
+		else
+			snprintf(buf, size, "%s(0x%08x, %u bytes)", name,
+			         (uint32_t)a->indicate_status.status, a->indicate_status.size);
+		return true;
+	}
+	default: return false;
+	}
 }
 
 static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev, char *buf,
@@ -196,7 +336,10 @@ static void describe_call(const struct dv_ndis *ndis, const struct dv_event *ev,
 		snprintf(buf, size, "%s(packet %u, %s)", name, a.send_complete.packet,
 		         dv_ndis_status_name(a.send_complete.status));
 		break;
-	default: snprintf(buf, size, "%s", name); break;
+	default:
+		if (!describe_service(r, &a, name, buf, size))
+			snprintf(buf, size, "%s", name);
+		break;
 	}
 }
 

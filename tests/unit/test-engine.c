@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "dvndis.h"
 #include "lesson.h"
 #include "sim.h"
 #include "trace.h"
@@ -282,8 +283,54 @@ static void test_long_run(void)
 	run_free(&x);
 }
 
+/* The machine line's `config KEY=VALUE ...` is the driver's Parameters key: NdisReadConfiguration
+ * finds each keyword once the driver is loaded. */
+static uint32_t read_config(struct dv_ndis *ndis, NDIS_STRING *keyword, NDIS_STATUS *st)
+{
+	NDIS_HANDLE h = NULL;
+	PNDIS_CONFIGURATION_PARAMETER p = NULL;
+	NdisOpenConfiguration(st, &h, (NDIS_HANDLE)ndis);
+	NdisReadConfiguration(st, &p, h, keyword, NdisParameterInteger);
+	uint32_t v = *st == NDIS_STATUS_SUCCESS ? p->ParameterData.IntegerData : 0xFFFFFFFFu;
+	NdisCloseConfiguration(h);
+	return v;
+}
+
+static void test_machine_config(void)
+{
+	struct run x;
+	CHECK(run_text(&x, "machine channel=1 config MinTurnaroundTime=2000 Speed=0x2580\n"
+	                   "driver reference copy=64\ndriver init\n"));
+	CHECK(x.L && x.L->nconfig == 2);
+	NDIS_STRING turnaround = NDIS_STRING_CONST("minturnaroundtime");
+	NDIS_STRING speed = NDIS_STRING_CONST("Speed");
+	NDIS_STRING copy = NDIS_STRING_CONST("CopyThreshold");
+	NDIS_STRING missing = NDIS_STRING_CONST("Missing");
+	NDIS_STATUS st;
+	CHECK_EQ(read_config(dv_run_ndis(x.r), &turnaround, &st), 2000);
+	CHECK_EQ(read_config(dv_run_ndis(x.r), &speed, &st), 9600);
+	CHECK_EQ(read_config(dv_run_ndis(x.r), &copy, &st), 64);
+	read_config(dv_run_ndis(x.r), &missing, &st);
+	CHECK_EQ(st, NDIS_STATUS_FAILURE);
+	run_free(&x);
+	/* A broken setting is an error of the file, with its line. */
+	static const char *const bad[] = {
+		"machine config Speed\n",
+		"machine config Speed=fast\n",
+		"machine config A=1 A=2\n",
+		"machine config A=1 B=2 C=3 D=4 E=5 F=6 G=7 H=8\n",
+		"machine config ThisKeywordIsLongerThanThirtyOneChars=1\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CHECK(!run_text(&x, bad[i]) && !x.L);
+		CHECK(x.m.n >= 1 && x.m.v[0].kind == DV_MSG_ERROR && x.m.v[0].line == 1);
+		run_free(&x);
+	}
+}
+
 CHECK_MAIN(CHECK_CASE(test_ports_and_memory), CHECK_CASE(test_time_and_lines),
-           CHECK_CASE(test_marks), CHECK_CASE(test_expect_and_output),
-           CHECK_CASE(test_peer_and_prompt), CHECK_CASE(test_values_as_written),
-           CHECK_CASE(test_verifier_told), CHECK_CASE(test_hints_for_learners),
-           CHECK_CASE(test_frame_bounds), CHECK_CASE(test_long_run))
+           CHECK_CASE(test_machine_config), CHECK_CASE(test_marks),
+           CHECK_CASE(test_expect_and_output), CHECK_CASE(test_peer_and_prompt),
+           CHECK_CASE(test_values_as_written), CHECK_CASE(test_verifier_told),
+           CHECK_CASE(test_hints_for_learners), CHECK_CASE(test_frame_bounds),
+           CHECK_CASE(test_long_run))

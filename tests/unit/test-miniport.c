@@ -280,7 +280,7 @@ static NDIS_STATUS lazy_init(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMediumI
 	        (void)WrapperConfigurationContext;
 	NDIS_DMA_DESCRIPTION d;
 	*SelectedMediumIndex = 0;
-	NdisMSetAttributes(MiniportAdapterHandle, MiniportAdapterHandle, FALSE, Isa);
+	NdisMSetAttributes(MiniportAdapterHandle, MiniportAdapterHandle, FALSE, NdisInterfaceIsa);
 	NdisZeroMemory(&d, sizeof d);
 	d.DmaChannel = 1;
 	return NdisMRegisterDmaChannel(&lazy_dma, MiniportAdapterHandle, 1, FALSE, &d, 4096);
@@ -304,7 +304,7 @@ static VOID lazy_halt(NDIS_HANDLE ctx)
 	}
 }
 
-static NDIS_STATUS lazy_entry(PVOID a, PVOID b)
+static NTSTATUS lazy_entry(PDRIVER_OBJECT a, PUNICODE_STRING b)
 {
 	NDIS_HANDLE wrapper;
 	NDIS_MINIPORT_CHARACTERISTICS c;

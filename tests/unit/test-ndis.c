@@ -581,7 +581,7 @@ static void test_two_contexts(void)
 	CHECK_EQ(sb->st.dma[0].ch[3].cur_count, 63);
 	CHECK(sa->st.dma[0].ch[3].cur_count != 63);
 	/* The adapter handle names its own context. */
-	NdisMSetAttributes((NDIS_HANDLE)b, (NDIS_HANDLE)&pfn, FALSE, Isa);
+	NdisMSetAttributes((NDIS_HANDLE)b, (NDIS_HANDLE)&pfn, FALSE, NdisInterfaceIsa);
 	CHECK(b->context == (NDIS_HANDLE)&pfn);
 	CHECK(a->context == NULL);
 	/* A handle that is neither's: the bound context reports it. */
@@ -607,7 +607,8 @@ static void test_two_contexts(void)
 		CHECK(many[i] != NULL);
 	}
 	for (unsigned i = 0; i < 20; i++)
-		NdisMSetAttributes((NDIS_HANDLE)many[i], (NDIS_HANDLE)&many[i], FALSE, Isa);
+		NdisMSetAttributes((NDIS_HANDLE)many[i], (NDIS_HANDLE)&many[i], FALSE,
+		                   NdisInterfaceIsa);
 	for (unsigned i = 0; i < 20; i++) {
 		CHECK(many[i]->context == (NDIS_HANDLE)&many[i]);
 		dv_ndis_destroy(many[i]);
@@ -617,7 +618,8 @@ static void test_two_contexts(void)
 	/* A destroyed context's handles are no longer anyone's. */
 	dv_ndis_destroy(b);
 	dv_ndis_bind(a);
-	NdisMSetAttributes(ha, NULL, FALSE, Isa); /* a DMA handle is not an adapter handle */
+	NdisMSetAttributes(ha, NULL, FALSE,
+	                   NdisInterfaceIsa); /* a DMA handle is not an adapter handle */
 	CHECK(a->context == NULL);
 	dv_ndis_destroy(a);
 	dv_sim_destroy(sa);
@@ -874,10 +876,10 @@ static void test_typed_records(void)
 	NdisStallExecution(3);
 	CHECK(last_args(DV_CALL_STALL_EXECUTION, &a));
 	CHECK_EQ(a.stall.microseconds, 3);
-	NdisMSetAttributes((NDIS_HANDLE)nd, NULL, FALSE, Isa);
+	NdisMSetAttributes((NDIS_HANDLE)nd, NULL, FALSE, NdisInterfaceIsa);
 	CHECK(last_args(DV_CALL_SET_ATTRIBUTES, &a));
 	CHECK(!a.attributes.bus_master);
-	CHECK_EQ(a.attributes.adapter_type, Isa);
+	CHECK_EQ(a.attributes.adapter_type, NdisInterfaceIsa);
 	NDIS_MINIPORT_INTERRUPT intr;
 	memset(&intr, 0, sizeof intr);
 	NdisMRegisterInterrupt(&intr, (NDIS_HANDLE)nd, 5, 5, TRUE, FALSE, NdisInterruptLatched);

@@ -150,6 +150,11 @@ static void test_rule_names(void)
 		{ DV_RULE_DMA_DIRECTION, "dma-direction" },
 		{ DV_RULE_IRQL_OTHER, "irql" },
 		{ DV_RULE_BAD_MEMORY, "bad-memory" },
+		{ DV_RULE_TIMER_IRQL, "timer-irql" },
+		{ DV_RULE_TIMER_NOT_CANCELLED, "timer-not-cancelled" },
+		{ DV_RULE_SPIN_LOCK, "spin-lock" },
+		{ DV_RULE_SYNC_DMA, "sync-dma" },
+		{ DV_RULE_SLEEP_IRQL, "sleep-irql" },
 	};
 	CHECK_EQ(sizeof named / sizeof named[0], DV_RULE_COUNT);
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
@@ -575,7 +580,7 @@ static NDIS_STATUS mp_initialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMed
 	(void)OpenErrorStatus, (void)MediumArray, (void)MediumArraySize,
 	        (void)WrapperConfigurationContext;
 	*SelectedMediumIndex = 0;
-	NdisMSetAttributes(MiniportAdapterHandle, (NDIS_HANDLE)&mp_ctx, FALSE, Isa);
+	NdisMSetAttributes(MiniportAdapterHandle, (NDIS_HANDLE)&mp_ctx, FALSE, NdisInterfaceIsa);
 	NDIS_DMA_DESCRIPTION d;
 	NdisZeroMemory(&d, sizeof d);
 	d.DemandMode = TRUE;
@@ -611,7 +616,7 @@ static VOID mp_halt(NDIS_HANDLE MiniportAdapterContext)
 	NdisMDeregisterDmaChannel(mp_dma);
 }
 
-static NDIS_STATUS mp_entry(PVOID DriverObject, PVOID RegistryPath)
+static NTSTATUS mp_entry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	NDIS_HANDLE wrapper = NULL;
 	NdisMInitializeWrapper(&wrapper, DriverObject, RegistryPath, NULL);
@@ -854,6 +859,156 @@ static void test_correct_life_cycle_is_silent(void)
 	dv_sim_destroy(sim);
 }
 
+/* ---- the NDIS 5 services: timers, spin locks, synchronize, sleep ------------------------------- */
+
+static VOID quiet_timer(PVOID S1, PVOID Context, PVOID S2, PVOID S3)
+{
+	(void)S1, (void)Context, (void)S2, (void)S3;
+}
+
+static void test_timer_irql(void)
+{
+	setup();
+	NDIS_MINIPORT_TIMER t;
+	memset(&t, 0, sizeof t);
+	/* NdisMInitializeTimer at PASSIVE_LEVEL; set and cancel at or below DISPATCH_LEVEL. */
+	SILENT(NdisMInitializeTimer(&t, (NDIS_HANDLE)nd, quiet_timer, NULL));
+	dv_sim_raise_irql(sim, DV_DISPATCH_LEVEL);
+	BOOLEAN cancelled;
+	SILENT(NdisMSetTimer(&t, 5));
+	SILENT(NdisMCancelTimer(&t, &cancelled));
+	FIRES(DV_RULE_TIMER_IRQL, NdisMInitializeTimer(&t, (NDIS_HANDLE)nd, quiet_timer, NULL));
+	dv_sim_raise_irql(sim, DV_DIRQL);
+	FIRES(DV_RULE_TIMER_IRQL, NdisMSetTimer(&t, 5));
+	FIRES(DV_RULE_TIMER_IRQL, NdisMSetPeriodicTimer(&t, 5));
+	FIRES(DV_RULE_TIMER_IRQL, NdisMCancelTimer(&t, &cancelled));
+	dv_sim_lower_irql(sim, DV_PASSIVE_LEVEL);
+	teardown();
+}
+
+static VOID halt_cancels(NDIS_HANDLE Context)
+{
+	BOOLEAN cancelled;
+	NdisMCancelTimer((PNDIS_MINIPORT_TIMER)Context, &cancelled);
+}
+
+static VOID halt_forgets(NDIS_HANDLE Context)
+{
+	(void)Context;
+}
+
+static void test_timer_not_cancelled(void)
+{
+	NDIS_MINIPORT_TIMER t;
+	for (int forget = 0; forget < 2; forget++) {
+		setup();
+		memset(&t, 0, sizeof t);
+		NdisMInitializeTimer(&t, (NDIS_HANDLE)nd, quiet_timer, NULL);
+		unsigned set_line = __LINE__ + 1;
+		NdisMSetPeriodicTimer(&t, 10);
+		nd->chars.HaltHandler = forget ? halt_forgets : halt_cancels;
+		nd->context = &t;
+		dv_ndis_set_phase(nd, DV_PHASE_RUNNING);
+		if (forget) {
+			/* It points at the line that set the timer; the timer is stopped. */
+			FIRES_AT(DV_RULE_TIMER_NOT_CANCELLED, set_line, dv_ndis_halt(nd));
+			CHECK(!nd->timers[0].set);
+		} else {
+			SILENT(dv_ndis_halt(nd));
+		}
+		teardown();
+	}
+}
+
+static VOID send_keeps_lock(NDIS_HANDLE Context)
+{
+	NdisAcquireSpinLock((PNDIS_SPIN_LOCK)Context);
+}
+
+static void test_spin_lock(void)
+{
+	setup();
+	NDIS_SPIN_LOCK lock;
+	NdisAllocateSpinLock(&lock);
+	/* A correct pair, and the Dpr forms at DISPATCH_LEVEL. */
+	SILENT(NdisAcquireSpinLock(&lock); NdisReleaseSpinLock(&lock));
+	dv_sim_raise_irql(sim, DV_DISPATCH_LEVEL);
+	SILENT(NdisDprAcquireSpinLock(&lock); NdisDprReleaseSpinLock(&lock));
+	dv_sim_lower_irql(sim, DV_PASSIVE_LEVEL);
+	/* Released twice; a Dpr form below DISPATCH_LEVEL; taken at DIRQL. */
+	NdisAcquireSpinLock(&lock);
+	NdisReleaseSpinLock(&lock);
+	FIRES(DV_RULE_SPIN_LOCK, NdisReleaseSpinLock(&lock));
+	CHECK_EQ(sim->st.cpu.irql, DV_PASSIVE_LEVEL);
+	FIRES(DV_RULE_SPIN_LOCK, NdisDprAcquireSpinLock(&lock));
+	FIRES(DV_RULE_SPIN_LOCK, NdisDprReleaseSpinLock(&lock));
+	dv_sim_raise_irql(sim, DV_DIRQL);
+	FIRES(DV_RULE_SPIN_LOCK, NdisAcquireSpinLock(&lock));
+	CHECK_EQ(sim->st.cpu.irql, DV_DIRQL);
+	SILENT(NdisReleaseSpinLock(&lock));
+	dv_sim_lower_irql(sim, DV_PASSIVE_LEVEL);
+	/* An entry point that returns with a lock held: the rule points at the acquire. */
+	nd->chars.HaltHandler = send_keeps_lock;
+	nd->context = &lock;
+	dv_ndis_set_phase(nd, DV_PHASE_RUNNING);
+	FIRES_AT(DV_RULE_SPIN_LOCK, 0, dv_ndis_halt(nd));
+	teardown();
+}
+
+static BOOLEAN sync_sets_up(PVOID Context)
+{
+	NDIS_STATUS st;
+	NDIS_HANDLE *h = (NDIS_HANDLE *)Context;
+	NdisMSetupDmaTransfer(&st, h[0], (PNDIS_BUFFER)h[1], 0, 64, TRUE);
+	return TRUE;
+}
+
+static BOOLEAN sync_touches_card(PVOID Context)
+{
+	(void)Context;
+	NdisRawWritePortUchar(sim->st.nic.base + DV_NIC_IMR, 0);
+	return TRUE;
+}
+
+static VOID isr_none(PBOOLEAN Recognized, PBOOLEAN Queue, NDIS_HANDLE Context)
+{
+	(void)Context;
+	*Recognized = FALSE;
+	*Queue = FALSE;
+}
+
+static void test_sync_dma(void)
+{
+	setup();
+	NDIS_STATUS st;
+	NDIS_HANDLE h = reg(1, 4096, &st);
+	NDIS_MINIPORT_INTERRUPT intr;
+	memset(&intr, 0, sizeof intr);
+	nd->chars.ISRHandler = isr_none;
+	CHECK_EQ(NdisMRegisterInterrupt(&intr, (NDIS_HANDLE)nd, 5, 5, TRUE, FALSE,
+	                                NdisInterruptLatched),
+	         NDIS_STATUS_SUCCESS);
+	NDIS_HANDLE args[2] = { h, buf_at(0x80000, 64) };
+	SILENT(NdisMSynchronizeWithInterrupt(&intr, sync_touches_card, NULL));
+	/* The Setup inside the function is located at its own line, inside sync_sets_up. */
+	struct mark m = mark();
+	NdisMSynchronizeWithInterrupt(&intr, sync_sets_up, args);
+	expect_rule(&m, DV_RULE_SYNC_DMA, 1, 0, __LINE__);
+	CHECK(!nd->fired[DV_RULE_DMA_IRQL]);
+	NdisMDeregisterInterrupt(&intr);
+	teardown();
+}
+
+static void test_sleep_irql(void)
+{
+	setup();
+	SILENT(NdisMSleep(10));
+	dv_sim_raise_irql(sim, DV_DISPATCH_LEVEL);
+	FIRES(DV_RULE_SLEEP_IRQL, NdisMSleep(10));
+	dv_sim_lower_irql(sim, DV_PASSIVE_LEVEL);
+	teardown();
+}
+
 CHECK_MAIN(CHECK_CASE(test_rule_names), CHECK_CASE(test_call_names), CHECK_CASE(test_dma_busy),
            CHECK_CASE(test_dma_subrange), CHECK_CASE(test_dma_complete_mismatch),
            CHECK_CASE(test_dma_complete_without_setup), CHECK_CASE(test_dma_read_before_complete),
@@ -863,4 +1018,6 @@ CHECK_MAIN(CHECK_CASE(test_rule_names), CHECK_CASE(test_call_names), CHECK_CASE(
            CHECK_CASE(test_dma_logical_address), CHECK_CASE(test_irql_other),
            CHECK_CASE(test_bad_memory), CHECK_CASE(test_missing_complete_and_deregister),
            CHECK_CASE(test_correct_life_cycle_is_silent), CHECK_CASE(test_explain),
-           CHECK_CASE(test_dma_direction))
+           CHECK_CASE(test_dma_direction), CHECK_CASE(test_timer_irql),
+           CHECK_CASE(test_timer_not_cancelled), CHECK_CASE(test_spin_lock),
+           CHECK_CASE(test_sync_dma), CHECK_CASE(test_sleep_irql))

@@ -25,15 +25,23 @@ def parse(path):
         for a in [x.strip() for x in args.split('|') if x.strip()]:
             kind, _, typ = a.partition(' ')
             k, _, ref = kind.partition(':')
-            params.append({'kind': k, 'ref': int(ref) if ref else None, 'type': typ.strip()})
-        if head not in ('call', 'cb'):
-            sys.exit(f'{path}:{n}: a row starts with call or cb')
+            ref, _, scale = ref.partition('*')
+            params.append({'kind': k, 'ref': int(ref) if ref else None,
+                           'scale': int(scale) if scale else 1, 'type': typ.strip()})
+        if head not in ('call', 'cb', 'fncb'):
+            sys.exit(f'{path}:{n}: a row starts with call, cb or fncb')
         rows.append({'dir': head, 'ret': ret, 'name': name, 'params': params})
     return rows
 
 
 def is_ptr(t):
-    return t.endswith('*') or t in POINTERISH or t.startswith('P')
+    return t.endswith('*') or t in POINTERISH or t.startswith('P') or t.startswith('W_')
+
+
+def nbytes(p, var):
+    """The byte count of a mem or memin argument: its length argument times the element size."""
+    n = f'(size_t){var}{p["ref"]}'
+    return f'{n} * {p["scale"]}' if p['scale'] != 1 else n
 
 
 def decl(p, i):
@@ -59,7 +67,7 @@ def marshal(r, side):
         elif k in ('ref', 'in'):
             out.append(f'dv_hc_copy(&c, {i}, a{i}, sizeof *a{i});')
         elif k in ('mem', 'memin'):
-            out.append(f'dv_hc_mem(&c, {i}, a{i}, (size_t)a{p["ref"]});')
+            out.append(f'dv_hc_mem(&c, {i}, a{i}, {nbytes(p, "a")});')
         elif k in ('arr', 'pkts'):
             out.append(f'dv_hc_copy(&c, {i}, a{i}, (size_t)a{p["ref"]} * sizeof *a{i});')
         elif k == 'nstr':
@@ -67,8 +75,10 @@ def marshal(r, side):
         elif k == 'chars':
             out.append(f'dv_host_keep_chars(a{i});')
             out.append(f'dv_hc_copy(&c, {i}, a{i}, sizeof *a{i});')
-        elif k == 'file':
+        elif k in ('file', 'str'):
             out.append(f'dv_hc_file(&c, {i}, a{i});')
+        elif k == 'fn':
+            out.append(f'dv_hc_val(&c, {i}, (uint64_t)(uintptr_t)a{i});')
         elif k == 'line':
             out.append(f'dv_hc_val(&c, {i}, (uint64_t)(int64_t)a{i});')
         else:
@@ -82,12 +92,13 @@ def copy_back(r):
         if p['kind'] == 'ref':
             out.append(f'dv_hc_back(&c, {i}, a{i}, sizeof *a{i});')
         elif p['kind'] == 'mem':
-            out.append(f'dv_hc_back(&c, {i}, a{i}, (size_t)a{p["ref"]});')
+            out.append(f'dv_hc_back(&c, {i}, a{i}, {nbytes(p, "a")});')
     return out
 
 
 def unmarshal(r, chars_fn):
     out = []
+    fns = []
     for i, p in enumerate(r['params']):
         k, t = p['kind'], p['type']
         if k == 'val':
@@ -101,7 +112,7 @@ def unmarshal(r, chars_fn):
         elif k in ('ref', 'in'):
             v = f'({t})dv_hd_ptr(&d, {i}, sizeof(*({t})0))'
         elif k in ('mem', 'memin'):
-            v = f'({t})dv_hd_mem(&d, {i}, dv_hd_val(&d, {p["ref"]}))'
+            v = f'({t})dv_hd_mem(&d, {i}, dv_hd_val(&d, {p["ref"]}) * {p["scale"]})'
         elif k == 'arr':
             v = f'({t})dv_hd_arr(&d, {i}, dv_hd_val(&d, {p["ref"]}), sizeof(*({t})0))'
         elif k == 'buf':
@@ -114,12 +125,35 @@ def unmarshal(r, chars_fn):
             v = f'dv_hd_nstr(&d, {i})'
         elif k == 'chars':
             v = f'{chars_fn}(&d, {i})'
-        elif k == 'file':
+        elif k in ('file', 'str'):
             v = f'dv_hd_file(&d, {i})'
         elif k == 'line':
             v = f'(int)(int64_t)dv_hd_val(&d, {i})'
+        elif k == 'fn':
+            # the driver's function and its context argument become a trampoline of ours and
+            # the pair, so NDIS calls the function back across the boundary (trusted.c)
+            v = 'NULL'
+            fns.append(f'a{i} = ({t})dv_trusted_fn_{t}(&d, (void *)(uintptr_t)dv_hd_val(&d, {i}), &a{p["ref"]});')
         out.append(f'{t} a{i} = {v};')
-    return out
+    return out + fns
+
+
+def fn_receiver(r):
+    """The host's side of a callback through a function pointer the driver gave NDIS (a
+    timer function, a synchronize function): its first argument is the function."""
+    rest = ', '.join(f'a{i}' for i in range(1, len(r['params'])))
+    lines = [f"static bool cb_{r['name']}(struct dv_hside *s, const struct dv_hmsg *in, struct dv_hmsg *out)",
+             '{', '\tstruct dv_hdisp d;', f'\tdv_hd_begin(&d, s, in, "{r["name"]}");']
+    lines += ['\t' + x for x in unmarshal(r, 'dv_host_no_chars')]
+    lines += ['\tif (!d.ok)', '\t\treturn false;', '\tif (!a0) {',
+              f'\t\tsnprintf(s->why, sizeof s->why, "the driver gave NULL as its {r["name"]}");',
+              '\t\treturn false;', '\t}']
+    if r['ret'] == 'VOID':
+        lines += [f'\ta0({rest});', '\t(void)out;']
+    else:
+        lines.append(f'\tout->ret = (uint64_t)(int64_t)a0({rest});')
+    lines += ['\tdv_hd_end(&d);', '\treturn true;', '}']
+    return lines
 
 
 def caller_fn(r, static, kind, fid):
@@ -132,7 +166,7 @@ def caller_fn(r, static, kind, fid):
     lines.append('\tuint64_t r = dv_hc_end(&c);')
     if ret == 'VOID':
         lines.append('\t(void)r, (void)ok;')
-    elif ret == 'NDIS_STATUS':
+    elif ret in ('NDIS_STATUS', 'NTSTATUS'):
         lines.append(f'\treturn ok ? ({ret})(int64_t)r : NDIS_STATUS_FAILURE;')
     else:
         lines.append('\t(void)ok;')
@@ -191,6 +225,7 @@ HEAD = '''/* Generated by ui/host/gen-host.py from ui/host/ndis-calls.table: do 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "boundary.h"
 '''
@@ -200,7 +235,7 @@ def main():
     table, host_c, trusted_c = sys.argv[1:4]
     rows = parse(table)
     calls = [r for r in rows if r['dir'] == 'call']
-    cbs = [r for r in rows if r['dir'] == 'cb']
+    cbs = [r for r in rows if r['dir'] in ('cb', 'fncb')]
     h = [HEAD, '#include "hostside.h"', '']
     for i, r in enumerate(calls):
         h += caller_fn(r, None, 'DV_HM_CALL', i) + ['']
@@ -209,6 +244,10 @@ def main():
         h.append(f"static bool cb_{r['name']}(struct dv_hside *s, const struct dv_hmsg *in, struct dv_hmsg *out);")
     for r in cbs:
         target = 'dv_host_entry' if r['name'] == 'DriverEntry' else f"dv_host_chars.{r['name']}"
+        if r['dir'] == 'fncb':
+            body = fn_receiver(r)
+            h += body + ['']
+            continue
         body = receiver_fn(r, 'cb_', target, 'dv_host_no_chars')
         body.insert(4, f'\tif (!{target}) {{')
         body.insert(5, f'\t\tsnprintf(s->why, sizeof s->why, "the driver has no {r["name"]}");')
@@ -225,15 +264,23 @@ def main():
     t += switch('dv_trusted_dispatch', calls, 'call_', 'DV_HM_CALL') + ['']
     for i, r in enumerate(cbs):
         fn = caller_fn(r, 'tramp_', 'DV_HM_CALLBACK', i)
-        fn[0] = f"static {r['ret']} tramp_{r['name']}({proto(r)})"
+        if r['dir'] == 'fncb':
+            fn[0] = f"{r['ret']} dv_trusted_cb_{r['name']}({proto(r)})"
+        else:
+            fn[0] = f"static {r['ret']} tramp_{r['name']}({proto(r)})"
         t += fn + ['']
     t += names('dv_host_call_names', 'dv_host_ncalls', calls) + names('dv_host_cb_names', 'dv_host_ncbs', cbs)
     t += file_args(calls) + ['']
     t += ['const DV_DRIVER_ENTRY dv_trusted_entry = tramp_DriverEntry;', '',
-          'void dv_trusted_chars_fill(PNDIS_MINIPORT_CHARACTERISTICS c)', '{']
+          '/* The handlers the driver gave that have a row become our callbacks; the others stay',
+          ' * NULL (NDIS never calls a pointer into the driver\'s process). */',
+          'void dv_trusted_chars_fill(PNDIS_MINIPORT_CHARACTERISTICS c, const NDIS_MINIPORT_CHARACTERISTICS *in)', '{',
+          '\tmemset(c, 0, sizeof *c);',
+          '\tc->MajorNdisVersion = in->MajorNdisVersion;',
+          '\tc->MinorNdisVersion = in->MinorNdisVersion;']
     for r in cbs:
-        if r['name'] != 'DriverEntry':
-            t.append(f"\tc->{r['name']} = c->{r['name']} ? tramp_{r['name']} : NULL;")
+        if r['dir'] == 'cb' and r['name'] != 'DriverEntry':
+            t.append(f"\tc->{r['name']} = in->{r['name']} ? tramp_{r['name']} : NULL;")
     t.append('}')
     open(trusted_c, 'w', encoding='utf-8').write('\n'.join(t) + '\n')
 

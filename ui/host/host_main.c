@@ -14,6 +14,7 @@
 #include <execinfo.h>
 #include <link.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,27 @@ DV_DRIVER_ENTRY dv_host_entry;
 NDIS_MINIPORT_CHARACTERISTICS dv_host_chars;
 static struct dv_hside side;
 static uintptr_t module_base;
+
+/* The driver's DbgPrint (dvnt.h): its text on standard error, which dmaviz captures as the
+ * driver's output; at most 512 bytes a call, as the kernel's. It never crosses to dmaviz. */
+ULONG DbgPrint(PCSTR Format, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, Format);
+	int n = Format ? vsnprintf(buf, sizeof buf, Format, ap) : 0;
+	va_end(ap);
+	if (n < 0)
+		return (ULONG)STATUS_INVALID_PARAMETER;
+	size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(2, buf + off, len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	return STATUS_SUCCESS;
+}
 
 void dv_host_keep_chars(const NDIS_MINIPORT_CHARACTERISTICS *c)
 {
@@ -168,13 +190,16 @@ static bool load(int module_fd)
 	void *entry = dlsym(h, "DriverEntry");
 	const int *abi = dlsym(h, "DvDriverAbiVersion");
 	if (!entry) {
-		hello(false, "the driver does not export the symbol 'DriverEntry' (NDIS_STATUS "
-		             "DriverEntry(PVOID DriverObject, PVOID RegistryPath))");
+		hello(false,
+		      "the driver does not export the symbol 'DriverEntry' (NTSTATUS "
+		      "DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath); "
+		      "a C++ driver includes ndis.h, which declares it extern \"C\")");
 		return false;
 	}
 	if (!abi) {
-		hello(false, "the driver does not export the symbol 'DvDriverAbiVersion' (write "
-		             "DV_DRIVER_EXPORT_ABI; once in the driver, see docs/driver-sdk.md)");
+		hello(false, "the driver does not export the symbol 'DvDriverAbiVersion', which "
+		             "dmaviz's ndis.h defines: build the driver against it "
+		             "(docs/driver-sdk.md)");
 		return false;
 	}
 	if (*abi != DV_NDIS_ABI_VERSION) {

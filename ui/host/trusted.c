@@ -330,9 +330,79 @@ PNDIS_MINIPORT_CHARACTERISTICS dv_trusted_chars(struct dv_hdisp *d, unsigned i)
 	PNDIS_MINIPORT_CHARACTERISTICS p = dv_hd_ptr(d, i, sizeof *p);
 	if (!p)
 		return NULL;
-	chars = *p;
-	dv_trusted_chars_fill(&chars);
+	dv_trusted_chars_fill(&chars, p);
 	return &chars;
+}
+
+/* ---- the driver's function pointers: timer and synchronize functions ---- */
+
+/* A function of the driver's and the context it goes with, as NDIS got them; NDIS gets our
+ * trampoline and the pair instead, and the trampoline calls the pair back in the host. A
+ * timer keeps its pair as long as the host lives: a table, the same pair for the same
+ * function and context, emptied when a host starts. A synchronize function needs its pair only
+ * during its call (a context on the driver's stack differs from call to call): a ring, deeper
+ * than any nesting of synchronize calls. */
+struct fn_pair {
+	void *fn, *ctx;
+};
+#define FN_PAIRS 64
+static struct fn_pair fn_pairs[FN_PAIRS];
+static unsigned n_fn_pairs;
+#define SYNC_PAIRS 8
+static struct fn_pair sync_pairs[SYNC_PAIRS];
+static unsigned next_sync_pair;
+
+static struct fn_pair *fn_pair(struct dv_hdisp *d, void *fn, void *ctx)
+{
+	for (unsigned i = 0; i < n_fn_pairs; i++)
+		if (fn_pairs[i].fn == fn && fn_pairs[i].ctx == ctx)
+			return &fn_pairs[i];
+	if (n_fn_pairs == FN_PAIRS) {
+		if (d->ok)
+			snprintf(d->s->why, sizeof d->s->why,
+			         "%s: more than %u different timer functions with their contexts",
+			         d->call, FN_PAIRS);
+		d->ok = false;
+		return NULL;
+	}
+	fn_pairs[n_fn_pairs] = (struct fn_pair){ fn, ctx };
+	return &fn_pairs[n_fn_pairs++];
+}
+
+static VOID timer_tramp(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2,
+                        PVOID SystemSpecific3)
+{
+	const struct fn_pair *p = FunctionContext;
+	dv_trusted_cb_TimerFunction((PNDIS_TIMER_FUNCTION)p->fn, SystemSpecific1, p->ctx,
+	                            SystemSpecific2, SystemSpecific3);
+}
+
+static BOOLEAN sync_tramp(PVOID SynchronizeContext)
+{
+	const struct fn_pair *p = SynchronizeContext;
+	return dv_trusted_cb_SynchronizeFunction((W_SYNCHRONIZE_INTERRUPT_HANDLER)p->fn, p->ctx);
+}
+
+/* A NULL function stays NULL: NDIS refuses it in the model. */
+PNDIS_TIMER_FUNCTION dv_trusted_fn_PNDIS_TIMER_FUNCTION(struct dv_hdisp *d, void *fn, PVOID *ctx)
+{
+	struct fn_pair *p = fn ? fn_pair(d, fn, *ctx) : NULL;
+	if (!p)
+		return NULL;
+	*ctx = p;
+	return timer_tramp;
+}
+
+W_SYNCHRONIZE_INTERRUPT_HANDLER dv_trusted_fn_W_SYNCHRONIZE_INTERRUPT_HANDLER(struct dv_hdisp *d,
+                                                                              void *fn, PVOID *ctx)
+{
+	(void)d;
+	if (!fn)
+		return NULL;
+	struct fn_pair *p = &sync_pairs[next_sync_pair++ % SYNC_PAIRS];
+	*p = (struct fn_pair){ fn, *ctx };
+	*ctx = p;
+	return sync_tramp;
 }
 
 /* ---- symbolizing a fault ---- */
@@ -670,7 +740,7 @@ bool dv_host_module(const char *path, char *err, size_t errsize)
 	return spare != NULL;
 }
 
-NDIS_STATUS dv_host_driver_entry(PVOID DriverObject, PVOID RegistryPath)
+NTSTATUS dv_host_driver_entry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	host_free(cur);
 	cur = NULL;
@@ -685,6 +755,7 @@ NDIS_STATUS dv_host_driver_entry(PVOID DriverObject, PVOID RegistryPath)
 		return NDIS_STATUS_FAILURE;
 	}
 	dv_hside_current = &cur->side;
+	n_fn_pairs = 0; /* the last host's timers are gone with its context */
 	cur->arena->refs++;
 	const struct dv_ndis_memory m = { arena_alloc, arena_free, arena_release, cur->arena };
 	dv_ndis_use_memory(&m);

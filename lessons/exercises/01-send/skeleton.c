@@ -5,7 +5,7 @@
 
 #include "ndis.h"
 
-DV_DRIVER_EXPORT_ABI;
+/* ndis.h defines DvDriverAbiVersion too, the ABI version dmaviz checks when it loads this. */
 
 #define NIC_CMD 0x0
 #define NIC_STATUS 0x1
@@ -63,7 +63,7 @@ static NDIS_STATUS Initialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMedium
 			Adapter.Channel = R->u.Dma.Channel;
 	}
 	Adapter.Handle = MiniportAdapterHandle;
-	NdisMSetAttributes(MiniportAdapterHandle, &Adapter, FALSE, Isa);
+	NdisMSetAttributes(MiniportAdapterHandle, &Adapter, FALSE, NdisInterfaceIsa);
 
 	NdisRawWritePortUchar(Adapter.IoBase + NIC_CMD, NIC_CMD_RESET);
 	NdisRawWritePortUchar(Adapter.IoBase + NIC_IMR, 0);
@@ -161,7 +161,7 @@ static VOID Halt(NDIS_HANDLE MiniportAdapterContext)
 	NdisMDeregisterDmaChannel(A->Dma);
 }
 
-NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath)
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	NDIS_HANDLE Wrapper = NULL;
 	NDIS_MINIPORT_CHARACTERISTICS Chars;

@@ -9,7 +9,7 @@
 
 #include "ndis.h"
 
-DV_DRIVER_EXPORT_ABI;
+/* ndis.h defines DvDriverAbiVersion too, the ABI version dmaviz checks when it loads this. */
 
 #define NIC_CMD 0x0
 #define NIC_IMR 0x2
@@ -289,7 +289,7 @@ static NDIS_STATUS Initialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMedium
 	if (Adapter.Channel >= 4)
 		return NDIS_STATUS_FAILURE; /* this driver speaks 8-bit channels only */
 	Adapter.Handle = MiniportAdapterHandle;
-	NdisMSetAttributes(MiniportAdapterHandle, &Adapter, FALSE, Isa);
+	NdisMSetAttributes(MiniportAdapterHandle, &Adapter, FALSE, NdisInterfaceIsa);
 
 	NdisRawWritePortUchar(Adapter.IoBase + NIC_CMD, NIC_CMD_RESET);
 	SetImr(&Adapter, 0);
@@ -358,7 +358,7 @@ static VOID Halt(NDIS_HANDLE MiniportAdapterContext)
 	NdisFreeMemory(A->StageVa, MAX_FRAME, DMA_MEMORY);
 }
 
-NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath)
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	NDIS_HANDLE Wrapper = NULL;
 	NDIS_MINIPORT_CHARACTERISTICS Chars;

@@ -6,13 +6,13 @@
  * endless loop in MiniportInitialize) and noabi (no DvDriverAbiVersion). */
 #include <stddef.h>
 
-#include "ndis.h"
-
-#ifndef DV_TEST_NO_ABI
-DV_DRIVER_EXPORT_ABI;
-#else
-NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath);
+/* ndis.h defines DvDriverAbiVersion in every file that includes it; noabi renames it, as a
+ * module built against another header would lack it. */
+#ifdef DV_TEST_NO_ABI
+#define DvDriverAbiVersion DvTestNotTheAbiVersion
 #endif
+
+#include "ndis.h"
 
 #define NIC_CMD 0x0
 #define NIC_STATUS 0x1
@@ -74,7 +74,7 @@ static NDIS_STATUS Initialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMedium
 			Adapter.Channel = R->u.Dma.Channel;
 	}
 	Adapter.Handle = MiniportAdapterHandle;
-	NdisMSetAttributes(MiniportAdapterHandle, &Adapter, FALSE, Isa);
+	NdisMSetAttributes(MiniportAdapterHandle, &Adapter, FALSE, NdisInterfaceIsa);
 
 	NdisRawWritePortUchar(Adapter.IoBase + NIC_CMD, NIC_CMD_RESET);
 	NdisRawWritePortUchar(Adapter.IoBase + NIC_IMR, 0);
@@ -172,7 +172,7 @@ static VOID Halt(NDIS_HANDLE MiniportAdapterContext)
 	NdisMDeregisterDmaChannel(A->Dma);
 }
 
-NDIS_STATUS DriverEntry(PVOID DriverObject, PVOID RegistryPath)
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	NDIS_HANDLE Wrapper = NULL;
 	NDIS_MINIPORT_CHARACTERISTICS Chars;
