@@ -23,8 +23,8 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const { chromium } = require(path.join(here, '..', '..', 'web', 'node_modules', 'playwright-core'));
 
 const PANELS = ['narration', 'question', 'source', 'dma', 'nic', 'ndis', 'memory', 'map', 'log'];
-// The walk: j next, k back, =TEXT an answer (typed in the answer field).
-const WALK = ['j', 'j', 'j', '=0x44', '=0x09', 'j', '=1513', 'j', 'j', 'j', '=no', 'j', 'j', 'j',
+// The walk: j next, k back, h a hint, =TEXT an answer (typed in the answer field).
+const WALK = ['j', 'j', 'j', '=0x44', 'h', '=0x09', 'j', '=1513', 'j', 'j', 'j', '=no', 'j', 'j', 'j',
 	'=NDIS_STATUS_SUCCESS', 'j', 'j', 'j', 'j', 'j', 'k', 'k', 'k', 'k', 'k', 'k', 'k', 'k', 'k',
 	'k', 'k', 'k'];
 
@@ -167,8 +167,27 @@ await page.goto(base);
 await ready(page);
 const entry = await page.locator('#lessons a[href="?lesson=send"]').locator('..').textContent();
 ok(/4\/4 questions/.test(entry), 'after a reload the menu keeps the answers', entry);
-ok(/send 5 1|send \d+ \d /.test(await page.evaluate(() => localStorage.getItem('dmaviz.progress'))),
+ok(/^send \d+ \d /m.test(await page.evaluate(() => localStorage.getItem('dmaviz.progress'))),
 	'local storage holds the progress file', await page.evaluate(() => localStorage.getItem('dmaviz.progress')));
+
+// The sandbox prompt at the end of the lesson: a port write, and a line that is wrong.
+await page.goto(base + '?lesson=send');
+await ready(page);
+await page.keyboard.press('G');
+ok(await page.evaluate(() => window.dmaviz.state().end), 'G: the end (the answers were kept)');
+await page.keyboard.press(':');
+ok(await page.evaluate(() => document.activeElement.id) === 'sandbox', ': opens the sandbox prompt');
+const logBefore = await page.locator('#p-log pre').textContent();
+await page.keyboard.type('out 0x0A 0x05');
+await page.keyboard.press('Enter');
+const logAfter = await page.locator('#p-log pre').textContent();
+ok(logAfter !== logBefore && /0x0a|mask/i.test(logAfter), 'the sandbox line ran on the machine',
+	logAfter);
+await page.keyboard.type('out 0x0A zz');
+await page.keyboard.press('Enter');
+const sbMsg = await page.locator('#status').textContent();
+ok(/zz/.test(sbMsg), 'a wrong sandbox line: its message', sbMsg);
+await page.keyboard.press('Escape');
 
 // ---- 4: recordings: the file picker, a URL, a broken file ----
 await page.setInputFiles('#dvr-file', dvr);

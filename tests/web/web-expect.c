@@ -3,7 +3,8 @@
  *
  *   web-expect LESSON MOVE...
  *
- * A MOVE is "j" (next), "k" (back) or "=TEXT" (answer the open question with TEXT). After
+ * A MOVE is "j" (next), "k" (back), "h" (a hint) or "=TEXT" (answer the open question with
+ * TEXT). After
  * each move it prints one JSON object on a line: the move and each panel's text (lines joined
  * by "\n"), built by the view's functions as ui/tui/tui.c calls them, at the sizes of a
  * 120-column terminal that web/api.h fixes. Exit 2 when the lesson does not open. */
@@ -90,6 +91,8 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (argv[i][0] == '=')
 			dv_session_answer(s, argv[i] + 1);
+		else if (argv[i][0] == 'h')
+			dv_session_hint(s);
 		else
 			dv_session_move(s, argv[i][0] == 'k' ? DV_VCMD_PREV : DV_VCMD_NEXT);
 		dump(s, argv[i]);
