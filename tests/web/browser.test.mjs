@@ -67,8 +67,8 @@ const browser = await chromium.launch({
 	args: ['--no-sandbox', '--disable-gpu'],
 });
 
-async function openPage(width, height) {
-	const context = await browser.newContext({ viewport: { width, height } });
+async function openPage(width, height, serviceWorkers = 'allow') {
+	const context = await browser.newContext({ viewport: { width, height }, serviceWorkers });
 	const page = await context.newPage();
 	page.errors = [];
 	page.on('pageerror', (e) => page.errors.push(e.message));
@@ -100,7 +100,8 @@ function diff(want, got) {
 }
 
 // ---- 1: first load, transfer size and time to first frame ----
-const page = await openPage(1280, 720);
+// Without the service worker, which fetches the same files once more for offline use.
+const page = await openPage(1280, 720, 'block');
 served = 0;
 await page.goto(base + '?lesson=send');
 await ready(page);
@@ -205,6 +206,19 @@ await page.waitForSelector('#menu-alert');
 const alert = await page.locator('#menu-alert').textContent();
 ok(/broken\.dvr/.test(alert) && !(await page.locator('#menu').isHidden()),
 	'a broken .dvr: a message naming the file, the menu still there', alert);
+
+// ---- offline once loaded: the service worker answers when the network does not ----
+const off = await openPage(1280, 720);
+await off.goto(base + '?lesson=send');
+await ready(off);
+await off.evaluate(() => navigator.serviceWorker.ready);
+await off.context().setOffline(true);
+server.closeAllConnections();
+await off.reload();
+await ready(off);
+ok((await off.locator('#narration').textContent()) === expected[0].narration,
+	'offline: a reload still opens the lesson');
+await off.context().close();
 
 // ---- 5: every shipped lesson opens ----
 const ids = await page.evaluate(() => [...document.querySelectorAll('#lessons a')].map((a) =>

@@ -414,6 +414,9 @@
 			openLesson(i);
 	}
 
+	/* Offline once loaded (sw.js); a page opened from a file has no service worker. */
+	if ('serviceWorker' in navigator && location.protocol.startsWith('http'))
+		navigator.serviceWorker.register('sw.js').catch(() => {});
 	window.addEventListener('popstate', route);
 	restoreProgress();
 	setTheme(localStorage.getItem(THEME) || 'dark');
