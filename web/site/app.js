@@ -10,6 +10,9 @@
 	const STORE = 'dmaviz.progress';
 	const THEME = 'dmaviz.theme';
 	const PANELS = ['dma', 'ndis', 'nic', 'memory', 'map', 'log', 'source'];
+	/* The largest recording the page reads: it is copied into the module's memory (at most
+	 * 1 GiB, web/meson.build) and read there whole. Larger ones are for the native dmaviz. */
+	const MAX_DVR = 256 * 1024 * 1024;
 	const TAB_NAMES = { scene: 'Diagram', dma: '8237A', ndis: 'NDIS', nic: 'NIC',
 		memory: 'Memory', map: 'Map', log: 'Log', source: 'Source' };
 	/* Browser key names as the terminal UI names keys (ui/tui/tui.c, dv_tui_key_name). */
@@ -209,7 +212,18 @@
 		p.textContent = text;
 	}
 
+	function tooLarge(size, name) {
+		if (size <= MAX_DVR)
+			return false;
+		showMenu();
+		alertMenu(`${name}: a recording of ${size} bytes is more than this page reads ` +
+			`(${MAX_DVR} bytes); open it with the native dmaviz`);
+		return true;
+	}
+
 	function openRecording(bytes, name) {
+		if (tooLarge(bytes.length, name))
+			return;
 		const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(-80) || 'run.dvr';
 		const path = '/tmp/' + safe;
 		M.FS.writeFile(path, bytes);
@@ -222,6 +236,9 @@
 			const r = await fetch(url);
 			if (!r.ok)
 				throw new Error(`${r.status} ${r.statusText}`);
+			const size = Number(r.headers.get('content-length') || 0);
+			if (tooLarge(size, url))
+				return;
 			openRecording(new Uint8Array(await r.arrayBuffer()), url.split('/').pop());
 		} catch (e) {
 			showMenu();
@@ -378,7 +395,7 @@
 	$('theme-sel').addEventListener('change', (e) => setTheme(e.target.value));
 	$('dvr-file').addEventListener('change', async (e) => {
 		const f = e.target.files[0];
-		if (f)
+		if (f && !tooLarge(f.size, f.name))
 			openRecording(new Uint8Array(await f.arrayBuffer()), f.name);
 	});
 	$('dvr-url-form').addEventListener('submit', (e) => {
