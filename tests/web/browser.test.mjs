@@ -244,6 +244,12 @@ const ids = await page.evaluate(() => [...document.querySelectorAll('#lessons a'
 	new URLSearchParams(a.search).get('lesson')));
 ok(ids.length === fs.readdirSync(lessonsDir).filter((f) => f.endsWith('.lesson')).length,
 	`the menu lists every shipped lesson (${ids.length})`);
+const numbering = await page.evaluate(() => [...document.querySelectorAll('#lessons ol')].map((ol) =>
+	[ol.previousElementSibling.textContent, ol.start, ol.children.length]));
+ok(numbering.every(([h, start], i) => /^Level \d+$/.test(h) &&
+	start === 1 + numbering.slice(0, i).reduce((n, x) => n + x[2], 0)),
+	'the menu: a heading a level, the lessons numbered on through the course',
+	JSON.stringify(numbering));
 for (const id of ids) {
 	await page.goto(base + '?lesson=' + id);
 	await ready(page);

@@ -157,14 +157,18 @@
 		/* Levels first, then course order (as the terminal's menu). */
 		lessons = lessons.map((L, i) => [L, i]).sort((a, b) => a[0].level - b[0].level ||
 			a[1] - b[1]).map((p) => p[0]);
-		const ol = $('lessons');
-		ol.textContent = '';
+		/* A heading and a numbered list a level, numbered on through the course. */
+		const box = $('lessons');
+		box.textContent = '';
+		let ol = null;
 		lessons.forEach((L, i) => {
 			if (i === 0 || L.level !== lessons[i - 1].level) {
-				const h = document.createElement('li');
+				const h = document.createElement('h3');
 				h.className = 'level';
 				h.textContent = 'Level ' + L.level;
-				ol.append(h);
+				ol = document.createElement('ol');
+				ol.start = i + 1;
+				box.append(h, ol);
 			}
 			ol.append(lessonItem(L, i));
 		});
