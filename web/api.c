@@ -15,6 +15,7 @@
 #include "lecture.h"
 #include "present.h"
 #include "progress.h"
+#include "quiz.h"
 #include "scene.h"
 #include "session.h"
 #include "theme.h"
@@ -42,6 +43,8 @@ static struct {
 	bool prog_loaded;
 	const char *prog_path; /* NULL: DVW_PROGRESS_FILE */
 	char err[2000];
+	struct dv_quiz quiz;
+	bool quiz_open;
 	char ret[32]; /* what the last open, key, answer or command returned (dvw_ret) */
 	struct out out;
 } g;
@@ -403,6 +406,55 @@ DVW_EXPORT const char *dvw_state(void)
 	puts_("{");
 	status_json();
 	panels_json();
+	puts_("}");
+	return finish();
+}
+
+/* ---- the quiz (dmaviz quiz): a seeded problem, its questions checked one at a time ---- */
+
+DVW_EXPORT const char *dvw_quiz(const char *seed)
+{
+	begin();
+	char *end = NULL;
+	unsigned long long n = seed ? strtoull(seed, &end, 0) : 0;
+	if (!seed || !*seed || *end || *seed == '-') {
+		puts_("{\"error\":\"a seed is a number, decimal or 0x hex\"}");
+		return finish();
+	}
+	g.quiz_open = dv_quiz_generate((uint64_t)n, &g.quiz);
+	if (!g.quiz_open) {
+		puts_("{\"error\":\"the simulator could not run this seed\"}");
+		return finish();
+	}
+	size_t len = dv_quiz_format(&g.quiz, false, NULL, 0);
+	char *text = malloc(len + 1);
+	if (text)
+		dv_quiz_format(&g.quiz, false, text, len + 1);
+	putf("{\"seed\":\"%llu\",\"text\":", n);
+	jstr(text);
+	free(text);
+	puts_(",\"ids\":[");
+	for (unsigned i = 0; i < DV_QUIZ_NQUESTIONS; i++) {
+		puts_(i ? "," : "");
+		jstr(dv_quiz_id(i));
+	}
+	puts_("]}");
+	return finish();
+}
+
+DVW_EXPORT const char *dvw_quiz_check(const char *id, const char *value)
+{
+	begin();
+	int q = id ? dv_quiz_find(id) : -1;
+	if (!g.quiz_open || q < 0 || !value || !*value) {
+		puts_("{\"error\":\"no such question, or no answer\"}");
+		return finish();
+	}
+	char right[64];
+	dv_quiz_answer(&g.quiz, (unsigned)q, right, sizeof right);
+	putf("{\"right\":%s,\"answer\":",
+	     dv_quiz_check(&g.quiz, (unsigned)q, value) ? "true" : "false");
+	jstr(right);
 	puts_("}");
 	return finish();
 }

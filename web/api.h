@@ -41,6 +41,13 @@ int dvw_command(const char *line);
 /* The moment: title, step, gate, question, status message and every panel as lines of
  * [role, text] runs. */
 const char *dvw_state(void);
+/* The quiz (dmaviz quiz): a new problem for seed (decimal or 0x hex): {"seed","text","ids"}
+ * (the text without answers), or {"error"}. */
+const char *dvw_quiz(const char *seed);
+/* A learner's value for question id of the open problem: {"right":bool,"answer":"..."}, the
+ * answer told only now that the learner has answered; {"error"} without a problem, an id or a
+ * value. */
+const char *dvw_quiz_check(const char *id, const char *value);
 /* The scene of the moment as SVG (layout "present" or "classic", w x h pixels, clamped to
  * 320x200 .. 4096x4096), in theme (a shipped theme's name; the dark default otherwise). */
 const char *dvw_svg(const char *layout, int w, int h, const char *theme);

@@ -239,18 +239,38 @@ ok((await off.locator('#narration').textContent()) === expected[0].narration,
 	'offline: a reload still opens the lesson');
 await off.context().close();
 
+// ---- the quiz: the native `dmaviz quiz --solve` answers, one wrong and the rest right ----
+const solved = Object.fromEntries(execFileSync(path.join(path.dirname(expectBin), '..', '..', 'ui',
+	'dmaviz'), ['quiz', '--seed', '42', '--solve'], { encoding: 'utf8' }).split('\n')
+	.map((l) => /^([a-z-]+): (\S+)/.exec(l)).filter(Boolean).map((m) => [m[1], m[2]]));
+await page.goto(base + '?quiz=42');
+await ready(page);
+const quizText = await page.locator('#quiz-text').textContent();
+ok(Object.keys(solved).length === 10 && !/^mode: /m.test(quizText) &&
+	await page.evaluate(() => document.activeElement.id) === 'quiz-status',
+	'the quiz: the problem without its answers, the first answer field focused', quizText);
+const ids = Object.keys(solved);
+for (const [i, id] of ids.entries()) {
+	await page.keyboard.type(i === 0 ? 'NDIS_STATUS_WRONG' : solved[id]);
+	await page.keyboard.press('Enter');
+}
+const results = await page.locator('#quiz-questions li span').allTextContents();
+ok(results[0] === `not that: ${solved.status}` && results.slice(1).every((r) => r === 'right'),
+	'the quiz: a wrong answer shows the right one after it, the rest right', results.join(' | '));
+ok(/^9 of 10 right$/.test(await page.locator('#quiz-score').textContent()), 'the quiz: the score');
+
 // ---- 5: every shipped lesson opens ----
-const ids = await page.evaluate(() => [...document.querySelectorAll('#lessons a')].map((a) =>
+const lessonIds = await page.evaluate(() => [...document.querySelectorAll('#lessons a')].map((a) =>
 	new URLSearchParams(a.search).get('lesson')));
-ok(ids.length === fs.readdirSync(lessonsDir).filter((f) => f.endsWith('.lesson')).length,
-	`the menu lists every shipped lesson (${ids.length})`);
+ok(lessonIds.length === fs.readdirSync(lessonsDir).filter((f) => f.endsWith('.lesson')).length,
+	`the menu lists every shipped lesson (${lessonIds.length})`);
 const numbering = await page.evaluate(() => [...document.querySelectorAll('#lessons ol')].map((ol) =>
 	[ol.previousElementSibling.textContent, ol.start, ol.children.length]));
 ok(numbering.every(([h, start], i) => /^Level \d+$/.test(h) &&
 	start === 1 + numbering.slice(0, i).reduce((n, x) => n + x[2], 0)),
 	'the menu: a heading a level, the lessons numbered on through the course',
 	JSON.stringify(numbering));
-for (const id of ids) {
+for (const id of lessonIds) {
 	await page.goto(base + '?lesson=' + id);
 	await ready(page);
 	const s = await page.evaluate(() => window.dmaviz.state());

@@ -115,5 +115,28 @@ static void test_play(void)
 	rmdir(dir);
 }
 
-CHECK_MAIN(CHECK_CASE(test_lessons), CHECK_CASE(test_bad_file), CHECK_CASE(test_keys_and_gate),
-           CHECK_CASE(test_answers), CHECK_CASE(test_svg_and_css), CHECK_CASE(test_play))
+/* The quiz: the problem's text has no answers; a check tells right or wrong, and the answer. */
+static void test_quiz(void)
+{
+	setup();
+	CHECK(strstr(dvw_quiz("x1"), "\"error\"") != NULL);
+	CHECK(strstr(dvw_quiz_check("mode", "0x49"), "\"error\"") != NULL); /* none open */
+	const char *j = dvw_quiz("42");
+	CHECK(strstr(j, "\"seed\":\"42\"") != NULL);
+	CHECK(strstr(j, "\"mode\"") != NULL);
+	CHECK(strstr(j, "mode:") == NULL); /* no 'id: value' answer lines */
+	char answer[64] = "";
+	const char *r = dvw_quiz_check("status", "nonsense");
+	CHECK(strstr(r, "\"right\":false") != NULL);
+	const char *a = strstr(r, "\"answer\":\"");
+	if (a)
+		sscanf(a + 10, "%63[^\"]", answer);
+	CHECK(answer[0] != '\0');
+	CHECK(strstr(dvw_quiz_check("status", answer), "\"right\":true") != NULL);
+	CHECK(strstr(dvw_quiz_check("no-such-id", "1"), "\"error\"") != NULL);
+	CHECK(strstr(dvw_quiz_check("status", ""), "\"error\"") != NULL);
+}
+
+CHECK_MAIN(CHECK_CASE(test_quiz), CHECK_CASE(test_lessons), CHECK_CASE(test_bad_file),
+           CHECK_CASE(test_keys_and_gate), CHECK_CASE(test_answers), CHECK_CASE(test_svg_and_css),
+           CHECK_CASE(test_play))

@@ -173,6 +173,7 @@
 			ol.append(lessonItem(L, i));
 		});
 		$('lesson').hidden = true;
+		$('quiz').hidden = true;
 		$('menu').hidden = false;
 		$('where').textContent = '';
 		document.title = 'dmaviz: the course';
@@ -180,6 +181,7 @@
 
 	function showLesson() {
 		$('menu').hidden = true;
+		$('quiz').hidden = true;
 		$('lesson').hidden = false;
 		$('sandbox-form').hidden = true;
 		render();
@@ -248,6 +250,59 @@
 			showMenu();
 			alertMenu(`${url}: cannot be fetched: ${e.message}`);
 		}
+	}
+
+	/* ---- the quiz (dmaviz quiz) -------------------------------------------------------- */
+
+	function quizQuestion(id, score) {
+		const li = document.createElement('li');
+		const form = document.createElement('form');
+		const label = document.createElement('label');
+		const input = document.createElement('input');
+		const out = document.createElement('span');
+		input.id = 'quiz-' + id;
+		input.autocomplete = 'off';
+		label.htmlFor = input.id;
+		label.textContent = id + ' ';
+		const button = document.createElement('button');
+		button.textContent = 'Check';
+		out.setAttribute('aria-live', 'polite');
+		form.append(label, input, ' ', button, ' ', out);
+		form.addEventListener('submit', (e) => {
+			e.preventDefault();
+			const r = JSON.parse(call('dvw_quiz_check', id, input.value.trim()));
+			if (r.error)
+				return;
+			/* The answer shows only now, after the learner's own. */
+			out.className = r.right ? 'right-ans' : 'wrong-ans';
+			out.textContent = r.right ? 'right' : `not that: ${r.answer}`;
+			input.disabled = button.disabled = true;
+			score[r.right ? 'right' : 'wrong']++;
+			$('quiz-score').textContent = `${score.right} of ${score.right + score.wrong} right`;
+			const next = li.nextElementSibling;
+			if (next)
+				next.querySelector('input').focus();
+		});
+		li.append(form);
+		return li;
+	}
+
+	function openQuiz(seed) {
+		const q = JSON.parse(call('dvw_quiz', String(seed)));
+		if (q.error) {
+			alertMenu(`quiz: ${q.error}`);
+			return;
+		}
+		$('menu').hidden = true;
+		$('lesson').hidden = true;
+		$('quiz').hidden = false;
+		$('where').textContent = 'quiz, problem ' + q.seed;
+		$('quiz-text').textContent = q.text;
+		$('quiz-score').textContent = '';
+		const score = { right: 0, wrong: 0 };
+		$('quiz-questions').replaceChildren(...q.ids.map((id) => quizQuestion(id, score)));
+		$('quiz-questions').querySelector('input').focus();
+		document.title = 'dmaviz: quiz ' + q.seed;
 	}
 
 	/* ---- keys and actions ----------------------------------------------------------- */
@@ -391,6 +446,13 @@
 			$('narration').focus();
 		}
 	});
+	$('quiz-form').addEventListener('submit', (e) => {
+		e.preventDefault();
+		openQuiz($('quiz-seed').value.trim() || '1');
+	});
+	$('quiz-new').addEventListener('click', () =>
+		openQuiz(1 + Math.floor(Math.random() * 1000000)));
+	$('quiz-back').addEventListener('click', () => showMenu());
 	$('menu-btn').addEventListener('click', () => {
 		history.pushState(null, '', './');
 		showMenu();
@@ -430,6 +492,8 @@
 		showMenu();
 		if (q.get('dvr'))
 			return openRecordingUrl(q.get('dvr'));
+		if (q.get('quiz'))
+			return openQuiz(q.get('quiz'));
 		const i = lessons.findIndex((L) => L.id === q.get('lesson'));
 		if (i >= 0)
 			openLesson(i);
