@@ -330,11 +330,13 @@ check_web() {
 		skipped=$((skipped + 1))
 		return 0
 	fi
+	local t0=$SECONDS
 	if ! build_web; then
 		say "build-web/ failed to configure or compile: counted as 1 failed"
 		failed=$((failed + 1))
 		return 0
 	fi
+	say "build-web/: built in $((SECONDS - t0)) s ($(du -sh build-web/emcache | cut -f1) of Emscripten's cache)"
 	passed=$((passed + 1))
 	mkdir -p "$out"
 	if ! build/ui/dmaviz record lessons/03-send.lesson -o "$out/send.dvr" >/dev/null ||
