@@ -296,6 +296,15 @@ const narrow = await phone.evaluate(() => {
 ok(narrow.tabs && narrow.narr && narrow.shown.length === 1 && !narrow.overflow,
 	'390x844: the narration and one panel at a time, no sideways scrolling', JSON.stringify(narrow));
 ok(narrow.step === 2, 'keys move the lesson on a phone too', JSON.stringify(narrow));
+// The narration's paragraphs wrap anew at the phone's width (their text stays the terminal's).
+const reflow = await phone.evaluate(() => {
+	const pre = document.getElementById('narration');
+	const lh = parseFloat(getComputedStyle(pre).lineHeight);
+	return { rows: Math.round(pre.getBoundingClientRect().height / lh),
+		lines: pre.textContent.split('\n').length, width: pre.scrollWidth <= pre.clientWidth };
+});
+ok(reflow.rows < reflow.lines * 1.6 && reflow.width, // each line cut in two: 2x
+	`390x844: the narration wraps anew, nothing cut at the side (${reflow.rows} rows for ${reflow.lines} lines)`, JSON.stringify(reflow));
 // Tab reaches the panel tabs; Enter on one shows it.
 let reached = false;
 for (let i = 0; i < 40 && !reached; i++) {

@@ -66,12 +66,23 @@
 			drawScene();
 	}
 
-	/* One panel line: runs of [role, text]; role 0 is plain text. */
-	function fillPre(pre, lines) {
+	const lineText = (line) => line.map((run) => run[1]).join('');
+	/* A line break inside a paragraph: a narrow screen turns it into a space (style.css: .soft)
+	 * and wraps the paragraph anew; the text stays the terminal's. */
+	const softBreak = (a, b) => a !== '' && b !== '' && !/^[ >*-]|^\d+\./.test(b);
+
+	/* Panel lines: runs of [role, text]; role 0 is plain text. reflow marks soft breaks. */
+	function fillPre(pre, lines, reflow) {
 		pre.textContent = '';
 		lines.forEach((line, i) => {
-			if (i)
+			if (i && reflow && softBreak(lineText(lines[i - 1]), lineText(line))) {
+				const soft = document.createElement('span');
+				soft.className = 'soft';
+				soft.textContent = '\n';
+				pre.append(soft);
+			} else if (i) {
 				pre.append('\n');
+			}
 			for (const [role, text] of line) {
 				if (role === 0) {
 					pre.append(text);
@@ -93,7 +104,7 @@
 		const h = sec.querySelector('h2');
 		if (key !== 'narration' && key !== 'question')
 			h.textContent = panel.title || TAB_NAMES[key];
-		fillPre(sec.querySelector('pre'), panel.lines);
+		fillPre(sec.querySelector('pre'), panel.lines, key === 'narration' || key === 'question');
 	}
 
 	function drawScene() {
