@@ -5,6 +5,7 @@
 #   ./run.sh run ARGS...  build and run dmaviz with ARGS (e.g. ./run.sh run gui --demo)
 #   ./run.sh test         the whole suite, plain and under ASan+UBSan; ends with "N passed, N failed"
 #   ./run.sh bench        the benchmarks, with their figures
+#   ./run.sh web          build the web page into build-web/site/ and serve it on localhost
 #   ./run.sh help         this text
 set -euo pipefail
 
@@ -35,6 +36,17 @@ packages=(
 	libssl-dev        # libcrypto's SHA-256: a recording's checksum and its lesson's and driver's hashes
 )
 
+# Debian packages of the web page (./run.sh web, and the web part of ./run.sh test). Where they
+# cannot be installed, ./run.sh test skips the web part with a message instead of failing.
+web_packages=(
+	emscripten        # emcc: the core, the view and the app layer as WebAssembly (web/emscripten.cross)
+	chromium          # the headless browser tests/web/browser.test.mjs drives
+	nodejs            # node: Emscripten's compiler runs on it, and the browser test
+)
+# npm (`npm ci` installs web/package-lock.json: playwright-core, the browser test's driver) is
+# Debian's npm package, unless nodejs already brings it (NodeSource's does, and conflicts with
+# Debian's npm): see ensure_web.
+
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 usage() {
@@ -46,27 +58,28 @@ usage: ./run.sh [COMMAND]
   test            build, run the whole test suite in build/ and again under
                   AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/,
                   check that a build without SDL2 (build-nosdl/) says so,
-                  then print one line: N passed, N failed
+                  build and test the web page (build-web/: WebAssembly, headless
+                  chromium), then print one line: N passed, N failed
   bench           build, then run the benchmarks (meson test --benchmark): the
                   core, NDIS, lesson check, terminal UI, SDL2 frame time, grade
+  web [--build-only]
+                  build the web page into build-web/site/ (index.html at its top;
+                  copy the folder to any static web server) and serve it at
+                  http://localhost:8237/ (DMAVIZ_WEB_PORT changes the port)
   help            show this text
 
-Environment: CI=true configures with -Dwerror=true; CC picks the compiler.
+Environment: CI=true configures with -Dwerror=true; CC picks the compiler;
+DMAVIZ_WEB_PORT the web page's port (8237).
 EOF
 }
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 
-# Install missing packages with apt-get: as root, through passwordless sudo, or
-# not at all (then print the command to run and stop).
-ensure_packages() {
-	if ! command -v dpkg-query >/dev/null 2>&1; then
-		say "no dpkg on this machine: cannot check packages; trying the build anyway"
-		say "(it needs: ${packages[*]})"
-		return 0
-	fi
+# install_missing PACKAGE...: install those not installed with apt-get: as root, through
+# passwordless sudo, or not at all (then print the command to run and return 1).
+install_missing() {
 	local missing=() p status
-	for p in "${packages[@]}"; do
+	for p in "$@"; do
 		status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 		[[ $status == "install ok installed" ]] || missing+=("$p")
 	done
@@ -80,7 +93,7 @@ ensure_packages() {
 		else
 			say "not root and no passwordless sudo; install them with:"
 			printf 'sudo apt-get install -y %s\n' "${missing[*]}" >&2
-			exit 2
+			return 1
 		fi
 	fi
 	# A failed update (offline, a broken mirror) need not be fatal: the
@@ -89,8 +102,17 @@ ensure_packages() {
 	if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends "${missing[@]}"; then
 		say "apt-get failed; install these and run again: ${missing[*]}"
-		exit 2
+		return 1
 	fi
+}
+
+ensure_packages() {
+	if ! command -v dpkg-query >/dev/null 2>&1; then
+		say "no dpkg on this machine: cannot check packages; trying the build anyway"
+		say "(it needs: ${packages[*]})"
+		return 0
+	fi
+	install_missing "${packages[@]}" || exit 2
 }
 
 require_meson() {
@@ -240,6 +262,107 @@ check_nosdl_snapshot() {
 	rm -f "$out.svg" "$out.png"
 }
 
+# ---- the web page (web/, docs/web.md) ----
+
+# ensure_web: the web page's packages (web_packages, npm) and its npm packages (npm ci in web/);
+# 1 with a message when they cannot be installed.
+ensure_web() {
+	if command -v dpkg-query >/dev/null 2>&1; then
+		install_missing "${web_packages[@]}" || return 1
+		command -v npm >/dev/null 2>&1 || install_missing npm || return 1
+	fi
+	local tool
+	for tool in emcc node npm chromium; do
+		command -v "$tool" >/dev/null 2>&1 || { say "no $tool on this machine"; return 1; }
+	done
+	# npm ci only when the lock file changed since the last install.
+	if [[ ! web/node_modules/.package-lock.json -nt web/package-lock.json ]] &&
+		! (cd web && npm ci --no-audit --no-fund >&2); then
+		say "npm ci in web/ failed (offline?): playwright-core is not installed"
+		return 1
+	fi
+}
+
+# Emscripten builds its system libraries on first use into EM_CACHE: a folder of the build tree
+# (never the home directory), so a build is the same everywhere. Debian's configuration marks
+# its own cache frozen; an empty EM_FROZEN_CACHE lets emcc fill this one (the first build takes
+# about 7 minutes on two cores, later ones seconds).
+build_web() {
+	export EM_CACHE=$PWD/build-web/emcache EM_FROZEN_CACHE=
+	mkdir -p build-web
+	[[ -d $EM_CACHE ]] || say "build-web/: first build: Emscripten builds its system libraries into build-web/emcache (minutes)"
+	local saved=("${setup_opts[@]}")
+	setup_opts+=(--cross-file web/emscripten.cross)
+	# Not common_opts: -Dwerror is for the native compilers; emcc's clang warns about
+	# other things (tests build the same sources natively with -Werror in CI).
+	configure_tree build-web && meson compile -C build-web
+	local rc=$?
+	setup_opts=("${saved[@]}")
+	return $rc
+}
+
+run_web() {
+	local build_only=false
+	case ${1-} in
+	"") ;;
+	--build-only) build_only=true ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	if ! ensure_web; then
+		say "the web page needs: ${web_packages[*]} npm (see above)"
+		exit 2
+	fi
+	require_meson
+	build_web || { say "the web build failed (see above)"; exit 1; }
+	say "the page is build-web/site/ (copy that folder to any static web server)"
+	$build_only && return 0
+	local port=${DMAVIZ_WEB_PORT:-8237}
+	say "serving it at http://localhost:$port/ (Ctrl-C stops)"
+	exec python3 -m http.server "$port" --bind 127.0.0.1 --directory build-web/site
+}
+
+# check_web: the WebAssembly build (one test), then the browser test (each of its TAP lines a
+# test). Skipped, not failed, only when the web page's packages cannot be installed.
+check_web() {
+	local out=build-web/test tap line
+	say "== build-web/: the web page (WebAssembly, headless chromium) =="
+	if ! ensure_web; then
+		say "build-web/: SKIPPED: the web page's packages (${web_packages[*]} npm) cannot be installed here"
+		skipped=$((skipped + 1))
+		return 0
+	fi
+	local t0=$SECONDS
+	if ! build_web; then
+		say "build-web/ failed to configure or compile: counted as 1 failed"
+		failed=$((failed + 1))
+		return 0
+	fi
+	say "build-web/: built in $((SECONDS - t0)) s ($(du -sh build-web/emcache | cut -f1) of Emscripten's cache)"
+	passed=$((passed + 1))
+	mkdir -p "$out"
+	if ! build/ui/dmaviz record lessons/03-send.lesson -o "$out/send.dvr" >/dev/null ||
+		[[ ! -x build/tests/web/web-expect ]]; then
+		say "build-web/: no recording or no build/tests/web/web-expect: counted as 1 failed"
+		failed=$((failed + 1))
+		return 0
+	fi
+	tap=$(node tests/web/browser.test.mjs "$PWD/build-web/site" build/tests/web/web-expect \
+		lessons "$out/send.dvr" "$out" 2>&1) || true
+	printf '%s\n' "$tap" >"$out/browser.tap"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) passed=$((passed + 1)) ;;
+		"not ok "*) failed=$((failed + 1)); say "build-web/: FAIL: $line" ;;
+		"# transfer"*) say "build-web/: ${line#\# }" ;;
+		esac
+	done <<<"$tap"
+	if ! grep -q '^1\.\.' <<<"$tap"; then
+		say "build-web/: the browser test did not finish (see $out/browser.tap): counted as 1 failed"
+		failed=$((failed + 1))
+	fi
+	say "build-web/: screenshots and figures in $out/"
+}
+
 run_tests() {
 	local asan_opts=('-Db_sanitize=address,undefined')
 
@@ -255,6 +378,7 @@ run_tests() {
 	fi
 
 	check_nosdl
+	check_web
 
 	# LeakSanitizer on, and stop at the first report so the test fails.
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -303,6 +427,11 @@ test)
 bench)
 	(($# == 1)) || { usage >&2; exit 2; }
 	run_bench
+	;;
+web)
+	shift
+	(($# <= 1)) || { usage >&2; exit 2; }
+	run_web "$@"
 	;;
 help | -h | --help)
 	usage

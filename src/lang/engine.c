@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __EMSCRIPTEN__
+#include <emscripten/fiber.h>
+#else
 #include <ucontext.h>
+#endif
 
 #include "calls.h"
 #include "dma8237.h"
@@ -874,7 +878,8 @@ void dv_exec_ask(struct dv_run *run, const struct dv_stmt *s, const char *file)
  * A driver does several things in one callback: the reference miniport's DPC completes the
  * transfer, reads the residue and sets up the next receive in one call. To show the machine
  * between two of them, `break at CONDITION` and a `run until` that names a call run their
- * actions on a fiber (a stack of their own, ucontext). After every NDIS call begins and
+ * actions on a fiber (a stack of their own: ucontext; in WebAssembly, which has none,
+ * Emscripten's fibers over Asyncify, web/meson.build). After every NDIS call begins and
  * returns (sim->watch) the engine checks the condition and, when it holds, switches back to
  * the lesson with the driver paused inside its callback: the statements after it (say,
  * expect, ask) see that moment. The next statement that moves the machine resumes the driver
@@ -884,9 +889,21 @@ static void act(struct dv_run *run, const struct dv_stmt *s, const char *file);
 
 #define FIBER_STACK (1u << 20)
 
+#ifdef __EMSCRIPTEN__
+/* Each side's call stack as Asyncify saves it while the other runs. */
+#define FIBER_SAVED (256u << 10)
+#define FIBER_EXTRA (2 * FIBER_SAVED)
+typedef emscripten_fiber_t fiber_ctx;
+#define fiber_swap emscripten_fiber_swap
+#else
+#define FIBER_EXTRA 0u
+typedef ucontext_t fiber_ctx;
+#define fiber_swap swapcontext
+#endif
+
 struct fiber {
-	ucontext_t main, ctx;
-	char *stack;
+	fiber_ctx main, ctx;
+	char *stack;    /* FIBER_STACK bytes, then FIBER_EXTRA */
 	bool busy;      /* a statement's work is on the fiber (running or paused) */
 	bool paused;    /* switched back to the lesson at a watch */
 	uint32_t cause; /* the cause of events when it paused */
@@ -909,11 +926,22 @@ static void fiber_main(void)
 	/* returning switches to uc_link: f->main */
 }
 
+#ifdef __EMSCRIPTEN__
+/* An Emscripten fiber must not return: it switches back for good (the next start makes it
+ * anew). */
+static void fiber_entry(void *arg)
+{
+	struct fiber *f = arg;
+	fiber_main();
+	emscripten_fiber_swap(&f->ctx, &f->main);
+}
+#endif
+
 /* Switches back to the lesson; returns when the lesson resumes the driver. (Its own function:
  * no local of the caller lives across the switch.) */
 static void pause_here(struct dv_run *run)
 {
-	swapcontext(&run->fib->ctx, &run->fib->main);
+	fiber_swap(&run->fib->ctx, &run->fib->main);
 	/* resumed: the driver goes on as if nothing happened */
 	dv_sim_cause_restore(run->sim, run->fib->cause);
 }
@@ -945,7 +973,7 @@ static bool fiber_ready(struct dv_run *run)
 	if (run->fib)
 		return true;
 	struct fiber *f = calloc(1, sizeof *f);
-	char *stack = f ? malloc(FIBER_STACK) : NULL;
+	char *stack = f ? malloc(FIBER_STACK + FIBER_EXTRA) : NULL;
 	if (!stack) {
 		free(f);
 		return false;
@@ -962,10 +990,19 @@ static void fiber_switch(struct dv_run *run)
 {
 	struct fiber *f = run->fib;
 	uint32_t mine = (uint32_t)run->sim->cause_src << 16 | run->sim->cause_loc;
-	swapcontext(&f->main, &f->ctx);
+	fiber_swap(&f->main, &f->ctx);
 	dv_sim_cause_restore(run->sim, mine);
 }
 
+#ifdef __EMSCRIPTEN__
+static bool fiber_make(struct fiber *f)
+{
+	char *saved = f->stack + FIBER_STACK;
+	emscripten_fiber_init(&f->ctx, fiber_entry, f, f->stack, FIBER_STACK, saved, FIBER_SAVED);
+	emscripten_fiber_init_from_current_context(&f->main, saved + FIBER_SAVED, FIBER_SAVED);
+	return true;
+}
+#else
 static bool fiber_make(struct fiber *f)
 {
 	if (getcontext(&f->ctx) != 0)
@@ -976,6 +1013,7 @@ static bool fiber_make(struct fiber *f)
 	makecontext(&f->ctx, fiber_main, 0);
 	return true;
 }
+#endif
 
 /* Runs statement s on the fiber, paused where watch first holds. False when no fiber could
  * be made (the caller then runs it directly). */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <errno.h>
@@ -26,7 +27,7 @@ const char *dv_file_strerror(int err);
 /* Recordings (recording.h): is path a file that starts like one, and one read whole (at most
  * DV_REC_MAX_FILE bytes) and checked. NULL with "PATH: offset N: what" (or "PATH: why it
  * cannot be read") in err. */
-#define DV_REC_MAX_FILE ((size_t)4 << 30)
+#define DV_REC_MAX_FILE ((uint64_t)4 << 30) /* uint64_t: a 32-bit size_t (wasm32) cannot hold it */
 struct dv_recording;
 bool dv_file_is_recording(const char *path);
 struct dv_recording *dv_recording_load(const char *path, char *err, size_t errsz);
