@@ -101,88 +101,94 @@ static void test_layout(void)
 	CHECK(scenes > 1000, "only %zu scenes", scenes);
 }
 
+/* A session on a lesson (relative to the lessons folder) and the classic layout over it, with
+ * a front end's default state for a window h pixels high. */
+struct fixture {
+	struct dv_session *ss;
+	struct dv_classic c;
+	struct dv_scene sc;
+	struct dv_play play;
+	struct dv_ui_state ui;
+};
+
+static bool fixture_open(struct fixture *f, const char *lesson, int h)
+{
+	char path[4096], err[4096];
+	snprintf(path, sizeof path, "%s/%s", lessons_dir, lesson);
+	struct dv_session_options o = { .ungated = true };
+	f->ss = dv_session_open(path, &o, err, sizeof err);
+	CHECK(f->ss != NULL, "%s does not open: %s", path, err);
+	if (!f->ss)
+		return false;
+	dv_classic_init(&f->c, f->ss);
+	dv_scene_init(&f->sc, dv_scene_mono, NULL);
+	memset(&f->play, 0, sizeof f->play);
+	ui_default(&f->ui, &f->play, h, -1);
+	return true;
+}
+
+/* Composes the picture at w x h. */
+static void fixture_draw(struct fixture *f, int w, int h)
+{
+	dv_scene_reset(&f->sc, w, h);
+	dv_classic_compose(&f->c, &f->ui, &f->sc);
+}
+
+static void fixture_close(struct fixture *f)
+{
+	dv_scene_finish(&f->sc);
+	dv_classic_finish(&f->c);
+	dv_session_close(f->ss);
+}
+
 /* What the front end has open shows: the side panel's tab, the answer typed, the toast, the
  * speed, the help overlay. */
 static void test_state(void)
 {
-	char path[4096], err[4096];
-	snprintf(path, sizeof path, "%s/01-tour.lesson", lessons_dir);
-	struct dv_session_options o = { .ungated = true };
-	struct dv_session *ss = dv_session_open(path, &o, err, sizeof err);
-	CHECK(ss != NULL, "%s does not open: %s", path, err);
-	if (!ss)
+	struct fixture f;
+	if (!fixture_open(&f, "01-tour.lesson", 1080))
 		return;
-	struct dv_classic c;
-	dv_classic_init(&c, ss);
-	struct dv_scene sc;
-	dv_scene_init(&sc, dv_scene_mono, NULL);
-	struct dv_play play;
-	memset(&play, 0, sizeof play);
-	struct dv_ui_state ui;
-	ui_default(&ui, &play, 1080, -1);
-	ui.side_tab = DV_SIDE_LOG;
-	ui.status = "toast words";
-	ui.rate = 25;
-	dv_scene_reset(&sc, 1920, 1080);
-	dv_classic_compose(&c, &ui, &sc);
-	CHECK(dv_scene_hit_named(&sc, "tab:log") && dv_scene_hit_named(&sc, "button:play") &&
-	              dv_scene_hit_named(&sc, "status"),
+	f.ui.side_tab = DV_SIDE_LOG;
+	f.ui.status = "toast words";
+	f.ui.rate = 25;
+	fixture_draw(&f, 1920, 1080);
+	CHECK(dv_scene_hit_named(&f.sc, "tab:log") && dv_scene_hit_named(&f.sc, "button:play") &&
+	              dv_scene_hit_named(&f.sc, "status"),
 	      "no tabs, buttons or toast");
-	CHECK(has_text(&sc, "toast words") && has_text(&sc, "25/s"), "the toast or the speed");
-	CHECK(!dv_scene_hit_named(&sc, "overlay:help"), "help shown unasked");
-	ui.help = true;
-	dv_scene_reset(&sc, 1920, 1080);
-	dv_classic_compose(&c, &ui, &sc);
-	CHECK(dv_scene_hit_named(&sc, "overlay:help"), "no help overlay");
-	dv_scene_finish(&sc);
-	dv_classic_finish(&c);
-	dv_session_close(ss);
+	CHECK(has_text(&f.sc, "toast words") && has_text(&f.sc, "25/s"), "the toast or the speed");
+	CHECK(!dv_scene_hit_named(&f.sc, "overlay:help"), "help shown unasked");
+	f.ui.help = true;
+	fixture_draw(&f, 1920, 1080);
+	CHECK(dv_scene_hit_named(&f.sc, "overlay:help"), "no help overlay");
+	fixture_close(&f);
 }
 
 /* o: the output table's rows the run has written up to the cursor, and no later one. */
 static void test_output_table(void)
 {
-	char path[4096], err[4096];
-	snprintf(path, sizeof path, "%s/../tests/screens/rows.lesson", lessons_dir);
-	struct dv_session_options o = { .ungated = true };
-	struct dv_session *ss = dv_session_open(path, &o, err, sizeof err);
-	CHECK(ss != NULL, "%s does not open: %s", path, err);
-	if (!ss)
+	struct fixture f;
+	if (!fixture_open(&f, "../tests/screens/rows.lesson", 720))
 		return;
-	struct dv_classic c;
-	dv_classic_init(&c, ss);
-	struct dv_scene sc;
-	dv_scene_init(&sc, dv_scene_mono, NULL);
-	struct dv_play play;
-	memset(&play, 0, sizeof play);
-	struct dv_ui_state ui;
-	ui_default(&ui, &play, 720, -1);
-	ui.output = true;
-	dv_scene_reset(&sc, 1280, 720);
-	dv_classic_compose(&c, &ui, &sc);
-	CHECK(dv_scene_hit_named(&sc, "overlay:output"), "o draws no output table");
-	CHECK(has_text(&sc, "rows 1-1 of the 1 written so far") && has_text(&sc, "|cycle |"),
+	f.ui.output = true;
+	fixture_draw(&f, 1280, 720);
+	CHECK(dv_scene_hit_named(&f.sc, "overlay:output"), "o draws no output table");
+	CHECK(has_text(&f.sc, "rows 1-1 of the 1 written so far") && has_text(&f.sc, "|cycle |"),
 	      "the first beat shows more or less than the header row");
-	CHECK(!has_text(&sc, "| 0003 |"), "a row the run writes later shows at the start");
-	dv_session_move(ss, DV_VCMD_LAST);
-	dv_scene_reset(&sc, 1280, 720);
-	dv_classic_compose(&c, &ui, &sc);
-	CHECK(has_text(&sc, "of the 27 written so far") && has_text(&sc, "|   26 | 0003 |"),
+	CHECK(!has_text(&f.sc, "| 0003 |"), "a row the run writes later shows at the start");
+	dv_session_move(f.ss, DV_VCMD_LAST);
+	fixture_draw(&f, 1280, 720);
+	CHECK(has_text(&f.sc, "of the 27 written so far") && has_text(&f.sc, "|   26 | 0003 |"),
 	      "the end does not show the newest row");
-	CHECK(has_text(&sc, "|cycle |"), "the header row scrolled away");
-	ui.out_back = 1000; /* clamped: the oldest rows */
-	dv_scene_reset(&sc, 1280, 720);
-	dv_classic_compose(&c, &ui, &sc);
-	CHECK(has_text(&sc, "|    0 | 0003 |"), "scrolled back, the oldest row does not show");
-	ui.out_back = 0;
-	dv_scene_reset(&sc, 1024, 600); /* too small for 27 rows: the header and the newest */
-	dv_classic_compose(&c, &ui, &sc);
-	CHECK(has_text(&sc, "|cycle |") && has_text(&sc, "|   26 | 0003 |") &&
-	              !has_text(&sc, "|    0 | 0003 |"),
+	CHECK(has_text(&f.sc, "|cycle |"), "the header row scrolled away");
+	f.ui.out_back = 1000; /* clamped: the oldest rows */
+	fixture_draw(&f, 1280, 720);
+	CHECK(has_text(&f.sc, "|    0 | 0003 |"), "scrolled back, the oldest row does not show");
+	f.ui.out_back = 0;
+	fixture_draw(&f, 1024, 600); /* too small for 27 rows: the header and the newest */
+	CHECK(has_text(&f.sc, "|cycle |") && has_text(&f.sc, "|   26 | 0003 |") &&
+	              !has_text(&f.sc, "|    0 | 0003 |"),
 	      "at 1024x600 the newest rows and the header do not show");
-	dv_scene_finish(&sc);
-	dv_classic_finish(&c);
-	dv_session_close(ss);
+	fixture_close(&f);
 }
 
 int main(int argc, char **argv)
@@ -192,23 +198,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lessons_dir = argv[1];
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct checkf_case tests[] = {
 		{ "every stop of every lesson at four sizes: regions, boxes, no overlap, fits",
 		  test_layout },
 		{ "the front end's state shows", test_state },
 		{ "the output table up to the cursor", test_output_table },
 	};
-	int n = (int)(sizeof tests / sizeof tests[0]);
-	printf("1..%d\n", n);
-	int bad = 0;
-	for (int i = 0; i < n; i++) {
-		int before = failures;
-		tests[i].fn();
-		printf("%s %d - %s\n", failures == before ? "ok" : "not ok", i + 1, tests[i].name);
-		bad += failures != before;
-	}
-	return bad ? 1 : 0;
+	return CHECKF_RUN(tests);
 }

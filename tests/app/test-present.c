@@ -206,23 +206,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lessons_dir = argv[1];
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct checkf_case tests[] = {
 		{ "every stop of every lesson at four sizes: regions, boxes, sizes", test_layout },
 		{ "the ribbon, the address map and the cache carry the lecture facts",
 		  test_lecture },
 		{ "the teacher's notes", test_notes },
 	};
-	int n = (int)(sizeof tests / sizeof tests[0]);
-	printf("1..%d\n", n);
-	int bad = 0;
-	for (int i = 0; i < n; i++) {
-		int before = failures;
-		tests[i].fn();
-		printf("%s %d - %s\n", failures == before ? "ok" : "not ok", i + 1, tests[i].name);
-		bad += failures != before;
-	}
-	return bad ? 1 : 0;
+	return CHECKF_RUN(tests);
 }
