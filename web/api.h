@@ -69,9 +69,9 @@ const char *dvw_help(void);
 const char *dvw_output(void);
 /* The explanation of the last verifier rule that fired, or "". Plain text. */
 const char *dvw_explain(void);
-/* What the last dvw_open, dvw_key, dvw_play, dvw_answer or dvw_command returned, as text ("0", "next",
- * "right", ...): the page reads it here, since a call that ran the lesson's driver on its
- * fiber (Asyncify) hands JavaScript no return value. */
+/* What the last dvw_open, dvw_key, dvw_play, dvw_answer or dvw_command returned, as text
+ * ("0", "next", "right", ...): the page reads it here, since a call that ran the lesson's
+ * driver on its fiber (Asyncify) hands JavaScript no return value. */
 const char *dvw_ret(void);
 /* Reloads the progress file (after the page wrote it from local storage). */
 void dvw_progress_reload(void);

@@ -5,8 +5,8 @@
 #include "sdl_int.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

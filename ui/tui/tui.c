@@ -62,8 +62,8 @@ struct dv_tui {
 	size_t inlen;
 	char msg[300]; /* feedback for the last key, on the bottom line */
 	/* Playing: the session's moves (a bus cycle, a port access, a call, a beat) to the end of
-	 * each step in turn, at the step's pace (play.h): the first at dv_play_term_rates[speed] a second, a
-	 * long step faster after them (play.step is the step being played). */
+	 * each step in turn, at the step's pace (play.h): the first at dv_play_term_rates[speed]
+	 * a second, a long step faster after them (play.step is the step being played). */
 	struct dv_play play;
 	unsigned speed;
 	bool until; /* r was pressed: the next key says until what */
