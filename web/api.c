@@ -13,6 +13,7 @@
 #include "files.h"
 #include "keymap.h"
 #include "lecture.h"
+#include "play.h"
 #include "present.h"
 #include "progress.h"
 #include "quiz.h"
@@ -47,7 +48,11 @@ static struct {
 	bool quiz_open;
 	char ret[32]; /* what the last open, key, answer or command returned (dvw_ret) */
 	struct out out;
-} g;
+	/* Playing (p), as the terminal plays: its rates, step after step (play.h). */
+	struct dv_play play;
+	unsigned speed;
+	bool until; /* r was pressed: the next key says until what */
+} g = { .speed = DV_PLAY_TERM_DEFAULT };
 
 /* Keeps a result for dvw_ret: a call that ran the lesson's driver fiber (Asyncify) returns
  * to JavaScript before it is done, so its return value is lost; what it kept is not. */
@@ -213,6 +218,9 @@ DVW_EXPORT int dvw_open(const char *path)
 	if (!g.s)
 		return keep("2"), 2;
 	dv_session_set_progress(g.s, progress());
+	dv_play_set(&g.play, false);
+	g.play.rate = dv_play_term_rates[g.speed];
+	g.until = false;
 	return keep("0"), 0;
 }
 
@@ -241,8 +249,25 @@ static const enum dv_vcmd move_of[DV_ACT_COUNT] = {
 	[DV_ACT_GRAN] = DV_VCMD_GRAN,
 };
 
+/* p, + and -: as the terminal UI (the page's clock then calls dvw_play). */
+static void play_key(enum dv_action a)
+{
+	if (a == DV_ACT_PLAY) {
+		if (g.play.on)
+			dv_play_set(&g.play, false);
+		else if (!dv_play_start(&g.play, g.s))
+			snprintf(g.s->msg, sizeof g.s->msg,
+			         "A question first: a to answer, h for a hint, s to skip.");
+		return;
+	}
+	if (a == DV_ACT_SLOWER ? g.speed > 0 : g.speed + 1 < dv_play_term_nrates)
+		g.speed = a == DV_ACT_SLOWER ? g.speed - 1 : g.speed + 1;
+	dv_play_rate(&g.play, dv_play_term_rates[g.speed]); /* what is left of the step, again */
+	snprintf(g.s->msg, sizeof g.s->msg, "speed: %u moves/s", dv_play_term_rates[g.speed]);
+}
+
 /* Runs what the session does for an action; the page does the rest (help, answer line,
- * sandbox prompt, explanation, menu). */
+ * sandbox prompt, explanation, output table, scrolling, menu). */
 static void act(enum dv_action a)
 {
 	switch (a) {
@@ -256,12 +281,24 @@ static void act(enum dv_action a)
 	case DV_ACT_HINT: dv_session_hint(g.s); break;
 	case DV_ACT_SKIP: dv_session_skip(g.s); break;
 	case DV_ACT_ANSWER: dv_session_answerable(g.s); break;
+	case DV_ACT_PLAY:
+	case DV_ACT_FASTER:
+	case DV_ACT_SLOWER: play_key(a); break;
+	case DV_ACT_UNTIL:
+		g.until = true;
+		snprintf(g.s->msg, sizeof g.s->msg, "%s", DV_SESSION_UNTIL_PROMPT);
+		break;
 	default: break;
 	}
 }
 
 DVW_EXPORT const char *dvw_key(const char *key)
 {
+	if (g.s && g.until) { /* r's second key: t, i, c or v (Esc and the rest cancel) */
+		g.until = false;
+		dv_session_run_until(g.s, key && key[0] && !key[1] ? key[0] : 0);
+		return keep("run-until");
+	}
 	enum dv_action a = dv_keymap_action(DV_FRONT_TUI, key ? key : "");
 	const struct dv_keybind *row = dv_keymap_row(a);
 	if (!row)
@@ -272,16 +309,22 @@ DVW_EXPORT const char *dvw_key(const char *key)
 	return row->name;
 }
 
-DVW_EXPORT const char *dvw_play_next(void)
+static void play_json(void);
+
+DVW_EXPORT const char *dvw_play(int ms)
 {
-	keep("end");
-	if (!g.s)
-		return "end";
-	switch (dv_session_play_next(g.s, UINT_MAX)) {
-	case DV_MOVE_OK: return keep("ok");
-	case DV_MOVE_GATE: return keep("gate");
-	default: return "end";
-	}
+	size_t made = 0;
+	enum dv_move r = DV_MOVE_OK;
+	if (g.s && g.play.on)
+		r = dv_play_run(&g.play, g.s, ms > 0 ? (unsigned)ms : 0, &made);
+	if (r != DV_MOVE_OK)
+		snprintf(g.s->msg, sizeof g.s->msg, "%s", dv_play_stopped(r));
+	keep(r == DV_MOVE_GATE ? "gate" : r == DV_MOVE_END ? "end" : "ok");
+	begin();
+	putf("{\"moves\":%zu,\"result\":\"%s\"", made, g.ret);
+	play_json();
+	puts_("}");
+	return finish();
 }
 
 DVW_EXPORT const char *dvw_answer(const char *text)
@@ -325,9 +368,10 @@ static void line_json(const struct dv_vline *l)
 	puts_("]");
 }
 
-static void panel_json(const char *key, const struct dv_vpanel *p)
+/* A panel as {"title", "lines"}. */
+static void panel_body(const struct dv_vpanel *p)
 {
-	putf(",\"%s\":{\"title\":", key);
+	puts_("{\"title\":");
 	jstr(p->title);
 	puts_(",\"lines\":[");
 	for (size_t i = 0; i < p->n; i++) {
@@ -335,6 +379,12 @@ static void panel_json(const char *key, const struct dv_vpanel *p)
 		line_json(&p->line[i]);
 	}
 	puts_("]}");
+}
+
+static void panel_json(const char *key, const struct dv_vpanel *p)
+{
+	putf(",\"%s\":", key);
+	panel_body(p);
 }
 
 /* Builds a panel with fill and writes it under key. */
@@ -394,6 +444,21 @@ static void status_json(void)
 	kv(false, "failed", dv_session_failure_summary(g.s, fail, sizeof fail) ? fail : "");
 	kv(false, "msg", g.s->msg);
 	g.s->msg[0] = '\0';
+	play_json();
+	putf(",\"until\":%s", g.until ? "true" : "false");
+}
+
+/* Playing: on or not, the base rate, the milliseconds until the next move is owed (-1: off),
+ * the fast-forward cue, the step played and its plan (moves planned, made). */
+static void play_json(void)
+{
+	char cue[32];
+	dv_play_cue(&g.play, false, cue, sizeof cue);
+	putf(",\"playing\":%s,\"rate\":%u,\"wait\":%d", g.play.on ? "true" : "false", g.play.rate,
+	     dv_play_wait(&g.play));
+	kv(false, "cue", cue);
+	putf(",\"planned\":%zu,\"done\":%zu,\"pstep\":%d", g.play.moves, g.play.done,
+	     g.play.on && g.play.step != UINT_MAX ? (int)g.play.step : -1);
 }
 
 DVW_EXPORT const char *dvw_state(void)
@@ -543,6 +608,22 @@ DVW_EXPORT const char *dvw_help(void)
 	char buf[8192];
 	size_t n = dv_keymap_help(DV_FRONT_TUI, buf, sizeof buf);
 	put(&g.out, buf, n < sizeof buf ? n : sizeof buf - 1);
+	return finish();
+}
+
+DVW_EXPORT const char *dvw_output(void)
+{
+	begin();
+	if (!g.s) {
+		puts_("{\"error\":\"no lesson is open\"}");
+		return finish();
+	}
+	struct dv_vpanel p;
+	dv_vpanel_init(&p);
+	size_t back = 0;
+	dv_view_output(&g.s->view, &p, DVW_OUTPUT_ROWS, &back);
+	panel_body(&p);
+	dv_vpanel_finish(&p);
 	return finish();
 }
 

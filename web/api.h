@@ -16,6 +16,8 @@
 #define DVW_SOURCE_ROWS 14
 #define DVW_MEMORY_ROWS 8
 #define DVW_LOG_ROWS 12
+/* The output table's newest rows the page shows (o), the header row kept on top. */
+#define DVW_OUTPUT_ROWS 2000
 
 /* Where the page's memory file system keeps things (web/meson.build embeds the data). */
 #define DVW_PROGRESS_FILE "/home/web_user/progress"
@@ -29,17 +31,24 @@ int dvw_open(const char *path);
 const char *dvw_error(void);
 /* A key name as the terminal UI names keys ("j", "Space", "PgDn", ...) through the shared key
  * table (ui/app/keymap.c, the terminal's rows): runs its action. Returns the action's name
- * ("next", ...) or "" when the key does nothing here. */
+ * ("next", ...) or "" when the key does nothing here. p plays or pauses and + and - change
+ * the rate, as in the terminal (ui/app/play.h: each step at its pace, step after step); r
+ * takes the next key as what to run until (t, i, c, v; the name then returned is
+ * "run-until"). */
 const char *dvw_key(const char *key);
-/* One move of playing (the play clock's unit, or the next beat), under the gates: "ok",
- * "gate" (held at a question) or "end". The page's timer paces it. */
-const char *dvw_play_next(void);
+/* Playing: the moves ms more milliseconds owe at the step's pace (dv_play_run), under the
+ * gates. {"moves": made, "result": "ok", "gate" (held at a question, paused) or "end" (the
+ * lesson's end, paused), "playing", "rate" (moves a second), "wait" (ms until the next move
+ * is owed; -1 while paused), "cue" ("▶▶ 8x" while a long step runs fast), "planned" and
+ * "done" (the step's plan in moves), "pstep" (the step played, an index; -1: none)}. The
+ * page's clock calls it with the time that passed; a test with simulated time. */
+const char *dvw_play(int ms);
 /* The learner's answer to the open question: "right", "wrong", "revealed" or "none". */
 const char *dvw_answer(const char *text);
 /* One line of the lesson language at the end of the lesson (the sandbox prompt): 1 ran. */
 int dvw_command(const char *line);
-/* The moment: title, step, gate, question, status message and every panel as lines of
- * [role, text] runs. */
+/* The moment: title, step, gate, question, status message, playing (as dvw_play), r waiting
+ * for its key ("until") and every panel as lines of [role, text] runs. */
 const char *dvw_state(void);
 /* The quiz (dmaviz quiz): a new problem for seed (decimal or 0x hex): {"seed","text","ids"}
  * (the text without answers), or {"error"}. */
@@ -55,11 +64,14 @@ const char *dvw_svg(const char *layout, int w, int h, const char *theme);
 const char *dvw_theme_css(const char *theme);
 /* The key table's help for the terminal's keys, one line a key. Plain text. */
 const char *dvw_help(void);
+/* The output table up to the cursor (o), never a row the run has not written yet:
+ * {"title","lines"} as a panel of dvw_state, the newest DVW_OUTPUT_ROWS rows. */
+const char *dvw_output(void);
 /* The explanation of the last verifier rule that fired, or "". Plain text. */
 const char *dvw_explain(void);
-/* What the last dvw_open, dvw_key, dvw_play_next, dvw_answer or dvw_command returned, as text ("0", "next",
- * "right", ...): the page reads it here, since a call that ran the lesson's driver on its
- * fiber (Asyncify) hands JavaScript no return value. */
+/* What the last dvw_open, dvw_key, dvw_play, dvw_answer or dvw_command returned, as text
+ * ("0", "next", "right", ...): the page reads it here, since a call that ran the lesson's
+ * driver on its fiber (Asyncify) hands JavaScript no return value. */
 const char *dvw_ret(void);
 /* Reloads the progress file (after the page wrote it from local storage). */
 void dvw_progress_reload(void);

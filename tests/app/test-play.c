@@ -170,6 +170,51 @@ static void test_lessons(void)
 	CHECK(longest >= 6000, "no step as long as the send's transfer (%zu moves)", longest);
 }
 
+/* Playing a lesson as the terminal and the web page do (dv_play_start, dv_play_run) in 40 ms
+ * frames, questions not holding it: every shown step in turn, each within its plan, to the
+ * lesson's end; r's second key. */
+static void test_play_run(void)
+{
+	char err[1024], path[1024];
+	snprintf(path, sizeof path, "%s/03-send.lesson", lessons_dir);
+	struct dv_session_options o = { .ungated = true };
+	struct dv_session *s = dv_session_open(path, &o, err, sizeof err);
+	CHECK(s, "%s", err);
+	if (!s)
+		return;
+	struct dv_play p = { .rate = dv_play_term_rates[DV_PLAY_TERM_DEFAULT] };
+	CHECK(dv_play_start(&p, s) && p.step == dv_session_play_step(s), "p starts");
+	unsigned want = p.step, steps = 0;
+	uint64_t ms = 0, step_ms = 0, plan = dv_play_plan_ms(p.moves, p.rate);
+	enum dv_move r = DV_MOVE_OK;
+	while (r == DV_MOVE_OK && ms < 600000) {
+		size_t made = 0;
+		r = dv_play_run(&p, s, 40, &made);
+		ms += 40;
+		step_ms += 40;
+		if (r != DV_MOVE_OK || p.step == want)
+			continue;
+		/* The step's end stays one move's time (at the pace then) before the next. */
+		CHECK(step_ms <= plan + 1000 / p.rate + 40,
+		      "step %u played in %llu ms, planned %llu", want, (unsigned long long)step_ms,
+		      (unsigned long long)plan);
+		CHECK(p.step == dv_session_step_after(s, want), "step %u after %u", p.step, want);
+		want = p.step;
+		plan = dv_play_plan_ms(p.moves, p.rate);
+		step_ms = 0;
+		steps++;
+	}
+	CHECK(r == DV_MOVE_END && !p.on && dv_session_at_end(s) && steps >= 4,
+	      "played %u steps to the end (%d) in %llu ms", steps, (int)r, (unsigned long long)ms);
+	CHECK(!strcmp(dv_play_stopped(DV_MOVE_END), "the end of the lesson: paused"), "its words");
+	dv_session_move(s, DV_VCMD_FIRST);
+	dv_session_run_until(s, 'x');
+	CHECK(!strcmp(s->msg, "run until: t, i, c or v"), "r x: '%s'", s->msg);
+	dv_session_run_until(s, 't');
+	CHECK(!strncmp(s->msg, "ran until the terminal count (", 30), "r t: '%s'", s->msg);
+	dv_session_close(s);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -180,6 +225,7 @@ int main(int argc, char **argv)
 	static const struct checkf_case tests[] = {
 		{ "the play clock", test_clock },
 		{ "every step of every lesson: its pace", test_lessons },
+		{ "a lesson played step after step, and r", test_play_run },
 	};
 	return CHECKF_RUN(tests);
 }

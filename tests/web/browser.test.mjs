@@ -9,7 +9,8 @@
 // UI's text, answers a question wrong and right, checks that no answer shows before it is
 // answered, reloads and finds the progress kept, opens a recording from the file picker and
 // from a URL (and a broken one), opens every shipped lesson, and takes screenshots at
-// 1280x720 and 390x844 whose structure it checks. CHROMIUM names another browser binary.
+// 1280x720 and 390x844 whose structure it checks; then plays a step on simulated time (the
+// shared pace), and checks p, +, r t, PgUp/PgDn, o and e. CHROMIUM names another browser binary.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -316,6 +317,152 @@ ok(reached && await phone.locator('#p-dma').isVisible() && !(await phone.locator
 	'the keyboard alone reaches a panel tab and shows that panel');
 await phone.screenshot({ path: path.join(outDir, 'phone-390x844.png'), fullPage: true });
 ok(phone.errors.length === 0, 'no script errors on the phone', phone.errors.join('\n'));
+
+// ---- 7: playing at the step's pace, r, PgUp/PgDn, o and e ----
+const keys = await openPage(1280, 720, 'block');
+await keys.goto(base + '?lesson=send');
+await ready(keys);
+// p on simulated time: the API's clock driven 40 ms at a time, the page's own clock not started
+// (one synchronous evaluate). The 1514-byte send's step: its questions skipped, the rest of
+// it planned again by p.
+const pace = await keys.evaluate(() => {
+	const c = window.dmaviz.call;
+	const gated = () => JSON.parse(c('dvw_state')).gated;
+	for (let i = 0; i < 60; i++) {
+		if (gated())
+			c('dvw_key', 's');
+		c('dvw_key', 'p');
+		const p = JSON.parse(c('dvw_play', 0));
+		c('dvw_key', 'p');
+		if (p.planned * 1000 > 12000 * p.rate)
+			break;
+		c('dvw_key', 'j');
+	}
+	let out = null;
+	for (let tries = 0; tries < 5; tries++) {
+		if (gated())
+			c('dvw_key', 's');
+		c('dvw_key', 'p');
+		const p0 = JSON.parse(c('dvw_play', 0));
+		out = { planned: p0.planned, step: p0.pstep, rate: p0.rate, moves: 0, ms: 0, atSecond: -1,
+			cue: false };
+		let r = p0;
+		while (out.ms < 20000) {
+			r = JSON.parse(c('dvw_play', 40));
+			out.ms += 40;
+			out.moves += r.moves;
+			if (out.ms === 1000)
+				out.atSecond = out.moves;
+			out.cue = out.cue || r.cue.startsWith('\u25b6\u25b6 ');
+			if (r.pstep !== out.step || r.result !== 'ok')
+				break;
+		}
+		out.result = r.result;
+		out.next = r.pstep;
+		if (r.result !== 'gate')
+			break;
+	}
+	c('dvw_key', 'p');
+	return out;
+});
+ok(pace && pace.planned > 48 && pace.rate === 4 && pace.atSecond === 4 && pace.cue &&
+	pace.moves >= pace.planned - 1 && pace.moves <= pace.planned && pace.ms > 11000 &&
+	pace.ms <= 12040 && pace.next === pace.step + 1,
+	'p plays the long step at the shared pace: 4 moves in its first second, then faster ' +
+	'with the cue, its end within 12 s of simulated time', JSON.stringify(pace));
+// The page's own clock, in real time: p plays (the button says so), p again pauses.
+await keys.goto(base + '?lesson=tour');
+await ready(keys);
+const before = await panels(keys);
+await keys.keyboard.press('p');
+const btnPlaying = await keys.locator('#play-btn').textContent();
+await keys.waitForTimeout(1500);
+const during = await keys.evaluate(() => window.dmaviz.state().playing);
+await keys.keyboard.press('p');
+const afterPlay = await panels(keys);
+const paused = await keys.evaluate(() => !window.dmaviz.state().playing);
+ok(/pause/.test(btnPlaying) && diff(before, afterPlay) !== null && paused,
+	'p: the page plays on its clock and p pauses', JSON.stringify({ btnPlaying, during, paused }));
+await keys.keyboard.press('+');
+ok(/speed: 8 moves\/s/.test(await keys.locator('#status').textContent()), '+: the rate doubles',
+	await keys.locator('#status').textContent());
+// r t: past the send's first questions (tests/screens/until-tc-80x24.screen's keys), to the
+// next terminal count (test-webapi checks its cycle against the session's).
+await keys.goto(base + '?lesson=send');
+await ready(keys);
+for (const k of 'jjjsjsjjjs')
+	await keys.keyboard.press(k);
+const cycleBefore = await keys.evaluate(() => window.dmaviz.state().cycle);
+await keys.keyboard.press('r');
+const prompt = await keys.locator('#status').textContent();
+await keys.keyboard.press('t');
+const ranTo = await keys.locator('#status').textContent();
+const cycleAfter = await keys.evaluate(() => window.dmaviz.state().cycle);
+ok(/run until: t terminal count/.test(prompt) &&
+	/ran until the terminal count \(\d+ events\)/.test(ranTo) && cycleAfter > cycleBefore,
+	'r t: runs until the terminal count', `${prompt} | ${ranTo} | ${cycleBefore} -> ${cycleAfter}`);
+// PgDn/PgUp scroll the narration in a short window.
+await keys.setViewportSize({ width: 1280, height: 240 });
+await keys.goto(base + '?lesson=send');
+await ready(keys);
+const scroll = async () => keys.evaluate(() => {
+	const pre = document.getElementById('narration');
+	return { top: pre.scrollTop, room: pre.scrollHeight - pre.clientHeight };
+});
+let s0 = await scroll();
+for (let i = 0; i < 6 && s0.room <= 0; i++) { // more paragraphs than the box holds
+	await keys.keyboard.press('j');
+	s0 = await scroll();
+}
+await keys.keyboard.press('PageDown');
+const s1 = await scroll();
+await keys.keyboard.press('PageUp');
+const s2 = await scroll();
+ok(s0.room > 0 && s0.top === 0 && s1.top > 0 && s2.top === 0, 'PgDn and PgUp scroll the narration',
+	JSON.stringify([s0, s1, s2]));
+await keys.setViewportSize({ width: 1280, height: 720 });
+// e: no rule yet in send; busy.lesson's second Setup fires one, and e opens its explanation.
+await keys.keyboard.press('e');
+ok(/no verifier rule/.test(await keys.locator('#status').textContent()), 'e with no rule: says so');
+const screens = path.join(lessonsDir, '..', 'tests', 'screens');
+const openFile = async (name) => {
+	await keys.goto(base);
+	await ready(keys);
+	await keys.setInputFiles('#dvr-file', path.join(screens, name));
+	await keys.waitForFunction(() => !document.getElementById('lesson').hidden, null,
+		{ timeout: 10000 });
+};
+await openFile('busy.lesson');
+for (const k of ['j', 'j', 'j', 'e'])
+	await keys.keyboard.press(k);
+ok(await keys.locator('#explain').isVisible() &&
+	/Fix:/.test(await keys.locator('#explain-text').textContent()),
+	'e: the verifier rule\'s explanation opens', await keys.locator('#explain-text').textContent());
+await keys.keyboard.press('Escape');
+// o: the output table up to the cursor (tests/screens/rows.lesson, from the file picker).
+await openFile('rows.lesson');
+const output = async () => {
+	await keys.keyboard.press('o');
+	const t = { open: await keys.locator('#output').isVisible(),
+		title: await keys.locator('#output-title').textContent(),
+		rows: (await keys.locator('#output-text').textContent()).split('\n').length };
+	await keys.keyboard.press('Escape');
+	return t;
+};
+const o0 = await output();
+ok(o0.open && /rows 1-1 of the 1 written so far/.test(o0.title) && o0.rows === 1,
+	'o at the start: the header row alone', JSON.stringify(o0));
+// j: the first step's row; o shows it and no later one.
+await keys.keyboard.press('j');
+const o1 = await output();
+ok(o1.open && /rows 1-2 of the 2 written so far/.test(o1.title) && o1.rows === 2,
+	'o after the first step: only the rows written so far', JSON.stringify(o1));
+await keys.keyboard.press('G');
+const o2 = await output();
+ok(/rows 1-27 of the 27 written so far/.test(o2.title) && o2.rows === 27,
+	'o at the end: every row', JSON.stringify(o2));
+await keys.screenshot({ path: path.join(outDir, 'keys-1280x720.png') });
+ok(keys.errors.length === 0, 'no script errors with the keys', keys.errors.join('\n'));
 
 await browser.close();
 server.close();

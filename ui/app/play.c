@@ -1,7 +1,11 @@
 /* dmaviz: the play clock (play.h). */
 #include "play.h"
 
+#include <limits.h>
 #include <stdio.h>
+
+const unsigned dv_play_term_rates[] = { 1, 2, 4, 8, 16, 32, 64 };
+const size_t dv_play_term_nrates = sizeof dv_play_term_rates / sizeof dv_play_term_rates[0];
 
 /* The plan of a step of `moves` moves at `rate` moves a second. Up to `n1` moves (in t1 ms) it
  * goes at the rate; a long step then follows
@@ -155,6 +159,50 @@ void dv_play_cue(const struct dv_play *p, bool ascii, char *buf, size_t size)
 	while (f < 1ul << 30 && (double)(f * 2) <= x)
 		f *= 2;
 	snprintf(buf, size, "%s %lux", ascii ? ">>" : "\xe2\x96\xb6\xe2\x96\xb6", f);
+}
+
+void dv_play_step(struct dv_play *p, struct dv_session *s, unsigned k)
+{
+	p->step = k;
+	dv_play_plan(p, dv_session_play_moves(s, k));
+}
+
+bool dv_play_start(struct dv_play *p, struct dv_session *s)
+{
+	dv_play_set(p, true);
+	if (dv_session_gated(s)) {
+		dv_play_set(p, false);
+		return false;
+	}
+	dv_play_step(p, s, dv_session_play_step(s)); /* at a step's end: the next step */
+	return true;
+}
+
+enum dv_move dv_play_run(struct dv_play *p, struct dv_session *s, unsigned ms, size_t *made)
+{
+	unsigned owed = dv_play_owed(p, ms);
+	for (unsigned i = 0; i < owed; i++) {
+		enum dv_move r = dv_session_play_next(s, p->step);
+		if (r == DV_MOVE_OK) {
+			++*made;
+			continue;
+		}
+		s->msg[0] = '\0';
+		if (r == DV_MOVE_END && p->step != UINT_MAX) {
+			/* The step is over: the next one at its own pace, its first moves slow. */
+			dv_play_step(p, s, dv_session_step_after(s, p->step));
+			return DV_MOVE_OK;
+		}
+		dv_play_set(p, false);
+		return r;
+	}
+	return DV_MOVE_OK;
+}
+
+const char *dv_play_stopped(enum dv_move r)
+{
+	return r == DV_MOVE_GATE ? "paused at a question: a answer  h hint  s skip" :
+	                           "the end of the lesson: paused";
 }
 
 unsigned dv_play_hold_ms(unsigned words)

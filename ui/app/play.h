@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "session.h"
+
 /* The first moves of a step at the base rate, one by one: this many, in at most ..._MAX_MS. */
 #define DV_PLAY_SLOW_MOVES 16u
 #define DV_PLAY_SLOW_MAX_MS 3000u
@@ -32,7 +34,14 @@ struct dv_play {
 	 * milliseconds played. moves 0: no plan, the base rate throughout. */
 	size_t moves, done;
 	uint64_t ms;
+	unsigned step; /* the lesson step being played (dv_play_step; UINT_MAX: to the end) */
 };
+
+/* The terminal's rates (moves a second) for + and -, and where it starts (4 a second: a bus
+ * cycle is still readable); the web page, which has the terminal's keys, has them too. */
+extern const unsigned dv_play_term_rates[];
+extern const size_t dv_play_term_nrates;
+#define DV_PLAY_TERM_DEFAULT 2u
 
 /* The plan, as pure functions of the elapsed time ms, the step's length in moves and the base
  * rate: the moves done by then (a fraction: the next move's part done; it goes on growing past
@@ -56,6 +65,20 @@ void dv_play_rate(struct dv_play *p, unsigned rate);
 /* The fast-forward cue: "▶▶ 8x" (">> 8x" with ascii) while the plan runs at least twice the
  * base rate, else "". */
 void dv_play_cue(const struct dv_play *p, bool ascii, char *buf, size_t size);
+
+/* Playing a lesson step after step, as the terminal UI and the web page do (the window plays
+ * one step, its own way: sdlui.c). The moves go through the session, under its gates. */
+/* Plans step k (an index; UINT_MAX: the lesson's end) from the cursor to its end, from now. */
+void dv_play_step(struct dv_play *p, struct dv_session *s, unsigned k);
+/* p: turns the clock on and plans the step dv_session_play_step names; false (the clock off)
+ * when a question holds the cursor. */
+bool dv_play_start(struct dv_play *p, struct dv_session *s);
+/* Makes the moves ms more milliseconds owe (adding them to *made), planning the next step when
+ * one ends. DV_MOVE_OK while playing (or off); DV_MOVE_GATE at an unanswered question or
+ * DV_MOVE_END at the lesson's end, the clock then off. The session's message is cleared. */
+enum dv_move dv_play_run(struct dv_play *p, struct dv_session *s, unsigned ms, size_t *made);
+/* What the terminal and the page say when dv_play_run stopped with r (GATE or END). */
+const char *dv_play_stopped(enum dv_move r);
 
 /* The demo: a step's narration held for reading at its end, 3 words a second, at least
  * DV_DEMO_HOLD_MIN_MS and at most DV_DEMO_HOLD_MAX_MS; a question is a pause to think for

@@ -853,6 +853,60 @@ bool dv_session_step_done(const struct dv_session *s, unsigned k)
 	return true;
 }
 
+unsigned dv_session_step_after(const struct dv_session *s, unsigned k)
+{
+	for (unsigned j = k + 1; j < s->lesson->nsteps; j++)
+		if (dv_session_step_shown(s, j))
+			return j;
+	return UINT_MAX;
+}
+
+unsigned dv_session_play_step(const struct dv_session *s)
+{
+	unsigned k = s->view.step;
+	return dv_session_step_done(s, k) ? dv_session_step_after(s, k) : k;
+}
+
+bool dv_session_until_key(int key, enum dv_until *what, const char **name)
+{
+	static const struct {
+		int key;
+		enum dv_until what;
+		const char *name;
+	} kinds[] = {
+		{ 't', DV_UNTIL_TC, "terminal count" },
+		{ 'i', DV_UNTIL_IRQ, "interrupt" },
+		{ 'c', DV_UNTIL_RETURN, "call return" },
+		{ 'v', DV_UNTIL_VERIFIER, "verifier rule" },
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		if (kinds[k].key == key) {
+			*what = kinds[k].what;
+			*name = kinds[k].name;
+			return true;
+		}
+	}
+	return false;
+}
+
+void dv_session_run_until(struct dv_session *s, int key)
+{
+	enum dv_until what;
+	const char *name;
+	if (!dv_session_until_key(key, &what, &name)) {
+		if (key != 27 && key != 0)
+			snprintf(s->msg, sizeof s->msg, "run until: t, i, c or v");
+		return;
+	}
+	size_t old = s->view.pos;
+	enum dv_move r = dv_session_until(s, what);
+	if (r == DV_MOVE_END)
+		snprintf(s->msg, sizeof s->msg, "no %s before the end of the lesson", name);
+	else if (r == DV_MOVE_OK)
+		snprintf(s->msg, sizeof s->msg, "ran until the %s (%zu events)", name,
+		         s->view.pos - old);
+}
+
 /* ---- the learner ---------------------------------------------------------------------------- */
 
 int dv_session_ask(const struct dv_session *s)

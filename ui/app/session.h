@@ -159,6 +159,23 @@ size_t dv_session_play_moves(const struct dv_session *s, unsigned k_end);
 
 /* Is the cursor at (or past) the last stop of lesson step k (an index)? */
 bool dv_session_step_done(const struct dv_session *s, unsigned k);
+/* The step playing goes on to after lesson step k (an index): the next shown one (every step
+ * but the setup step is numbered, so the next one that ran), or UINT_MAX. */
+unsigned dv_session_step_after(const struct dv_session *s, unsigned k);
+/* The step p plays from the cursor: the cursor's step while the cursor is inside it, else the
+ * step after it (UINT_MAX: none, play to the lesson's end). */
+unsigned dv_session_play_step(const struct dv_session *s);
+/* r's second key in every front end: what t, i, c and v run until (dv_session_until), and its
+ * name in words ("terminal count"); false for any other key. */
+bool dv_session_until_key(int key, enum dv_until *what, const char **name);
+/* What a front end shows while r waits for its second key. */
+#define DV_SESSION_UNTIL_PROMPT                                                                    \
+	"run until: t terminal count  i interrupt  c call returns  v verifier  (Esc cancel)"
+/* r's second key, as the terminal UI and the web page take it: runs until what it names and
+ * says in s->msg what happened ("ran until the terminal count (12 events)", "no interrupt
+ * before the end of the lesson", or the question that held it); another key only says which
+ * keys r takes, and Esc (27) or 0 nothing. */
+void dv_session_run_until(struct dv_session *s, int key);
 /* The question the panes show now: the unanswered one the cursor stands at, else the last one
  * revealed in the current step; -1 when none. */
 int dv_session_ask(const struct dv_session *s);

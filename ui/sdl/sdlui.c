@@ -5,6 +5,7 @@
 #include "sdl_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,7 +357,7 @@ static void start_playing(struct dv_sdl *s, unsigned k)
 	s->playing = true;
 	dv_play_set(&s->play, true);
 	s->play.rate = dv_sdl_rate(s);
-	dv_play_plan(&s->play, dv_session_play_moves(s->ss, k));
+	dv_play_step(&s->play, s->ss, k);
 }
 
 /* Starts playing lesson step k (an index) from its start. */
@@ -383,10 +384,8 @@ bool dv_sdl_play_step(struct dv_sdl *s, unsigned n)
 /* The next shown step after k, or -1. */
 static int next_shown(const struct dv_sdl *s, unsigned k)
 {
-	for (unsigned j = k + 1; j < s->ss->lesson->nsteps; j++)
-		if (dv_sdl_step_shown(s, j))
-			return (int)j;
-	return -1;
+	unsigned n = dv_session_step_after(s->ss, k);
+	return n == UINT_MAX ? -1 : (int)n;
 }
 
 void dv_sdl_play(struct dv_sdl *s, bool on)
@@ -400,15 +399,11 @@ void dv_sdl_play(struct dv_sdl *s, bool on)
 		         "A question first: a to answer, h for a hint, s to skip.");
 		return;
 	}
-	unsigned k = s->ss->view.step;
-	if (!dv_session_step_done(s->ss, k)) {
-		/* Mid-step: play on to its end. */
-		start_playing(s, k);
-		return;
-	}
-	int n = next_shown(s, k); /* at a step's end: play the next one */
-	if (n >= 0)
-		play_index(s, (unsigned)n);
+	unsigned k = dv_session_play_step(s->ss); /* at a step's end: the next one */
+	if (k == s->ss->view.step)
+		start_playing(s, k); /* mid-step: play on to its end */
+	else if (k != UINT_MAX)
+		play_index(s, k);
 	else
 		snprintf(s->status, sizeof s->status,
 		         "the end of the lesson: g goes back to the start");
@@ -842,29 +837,20 @@ const char *dv_sdl_key_name(SDL_Keycode key, Uint16 mod, char buf[2])
  * rule (held at an unanswered question on the way). */
 static void until_key(struct dv_sdl *s, SDL_Keycode key)
 {
-	static const struct {
-		SDL_Keycode key;
-		enum dv_until what;
-		const char *name;
-	} kinds[] = {
-		{ SDLK_t, DV_UNTIL_TC, "terminal count" },
-		{ SDLK_i, DV_UNTIL_IRQ, "interrupt" },
-		{ SDLK_c, DV_UNTIL_RETURN, "call return" },
-		{ SDLK_v, DV_UNTIL_VERIFIER, "verifier rule" },
-	};
+	enum dv_until what;
+	const char *name;
 	s->until = false;
 	s->playing = false;
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-		if (kinds[k].key != key)
-			continue;
-		enum dv_move r = dv_session_until(s->ss, kinds[k].what);
+	/* SDL's keycodes of letters are their characters. */
+	if (dv_session_until_key((int)key, &what, &name)) {
+		enum dv_move r = dv_session_until(s->ss, what);
 		if (r == DV_MOVE_END)
 			snprintf(s->status, sizeof s->status, "no %s before the end of the lesson",
-			         kinds[k].name);
+			         name);
 		else if (r == DV_MOVE_GATE)
 			take_msg(s);
 		else
-			snprintf(s->status, sizeof s->status, "ran until the %s", kinds[k].name);
+			snprintf(s->status, sizeof s->status, "ran until the %s", name);
 		return;
 	}
 	if (key != SDLK_ESCAPE)

@@ -62,10 +62,10 @@ struct dv_tui {
 	size_t inlen;
 	char msg[300]; /* feedback for the last key, on the bottom line */
 	/* Playing: the session's moves (a bus cycle, a port access, a call, a beat) to the end of
-	 * each step in turn, at the step's pace (play.h): the first at speeds[speed] a second, a
-	 * long step faster after them. play_step is the step being played. */
+	 * each step in turn, at the step's pace (play.h): the first at dv_play_term_rates[speed]
+	 * a second, a long step faster after them (play.step is the step being played). */
 	struct dv_play play;
-	unsigned speed, play_step;
+	unsigned speed;
 	bool until; /* r was pressed: the next key says until what */
 	/* m: what the bottom right shows when the log, memory, the NIC and the address map do
 	 * not all fit: 0 the event log, 1 memory, 2 the NIC, 3 the address map. */
@@ -90,10 +90,6 @@ struct dv_tui {
 	size_t narr_at_pos, narr_at_nb;
 	bool narr_manual;
 };
-
-static const unsigned speeds[] = { 1, 2, 4, 8, 16, 32, 64 };
-#define DEFAULT_SPEED 2 /* 4 moves a second: a bus cycle is still readable */
-#define NSPEEDS (sizeof speeds / sizeof speeds[0])
 
 /* ---- loading -------------------------------------------------------------------------------- */
 
@@ -133,8 +129,8 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	dv_vpanel_init(&t->map);
 	dv_vpanel_init(&t->rule);
 	t->focus = PANE_NONE;
-	t->speed = DEFAULT_SPEED;
-	t->play.rate = speeds[t->speed];
+	t->speed = DV_PLAY_TERM_DEFAULT;
+	t->play.rate = dv_play_term_rates[t->speed];
 	t->narr_at_pos = SIZE_MAX;
 	return t;
 }
@@ -580,10 +576,7 @@ void dv_tui_draw(struct dv_tui *t)
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (t->until) {
 		attrset(A_BOLD);
-		mvaddnstr(
-		        LINES - 1, 0,
-		        " run until: t terminal count  i interrupt  c call returns  v verifier  (Esc cancel)",
-		        COLS);
+		mvaddnstr(LINES - 1, 0, " " DV_SESSION_UNTIL_PROMPT, COLS);
 	} else if (t->input) {
 		char line[200];
 		snprintf(line, sizeof line, " Answer: %s_   (Enter check, Esc cancel)", t->inbuf);
@@ -608,7 +601,7 @@ void dv_tui_draw(struct dv_tui *t)
 		char line[120], cue[32];
 		dv_play_cue(&t->play, t->opt.ascii, cue, sizeof cue);
 		snprintf(line, sizeof line, " playing: %u moves/s%s%s   p pause  +/- speed",
-		         speeds[t->speed], cue[0] ? "  " : "", cue);
+		         dv_play_term_rates[t->speed], cue[0] ? "  " : "", cue);
 		attrset(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else if (gated) {
@@ -722,34 +715,9 @@ static bool sandbox_key(struct dv_tui *t, int key)
 
 static void until_key(struct dv_tui *t, int key)
 {
-	static const struct {
-		int key;
-		enum dv_until what;
-		const char *name;
-	} kinds[] = {
-		{ 't', DV_UNTIL_TC, "terminal count" },
-		{ 'i', DV_UNTIL_IRQ, "interrupt" },
-		{ 'c', DV_UNTIL_RETURN, "call return" },
-		{ 'v', DV_UNTIL_VERIFIER, "verifier rule" },
-	};
 	t->until = false;
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-		if (kinds[k].key != key)
-			continue;
-		size_t old = t->v->pos;
-		enum dv_move r = dv_session_until(t->s, kinds[k].what);
-		if (r == DV_MOVE_END)
-			snprintf(t->msg, sizeof t->msg, "no %s before the end of the lesson",
-			         kinds[k].name);
-		else if (r == DV_MOVE_GATE)
-			take_msg(t);
-		else
-			snprintf(t->msg, sizeof t->msg, "ran until the %s (%zu events)",
-			         kinds[k].name, t->v->pos - old);
-		return;
-	}
-	if (key != 27)
-		snprintf(t->msg, sizeof t->msg, "run until: t, i, c or v");
+	dv_session_run_until(t->s, key);
+	take_msg(t);
 }
 
 /* One move; at an unanswered question the session holds it and says why. */
@@ -767,48 +735,15 @@ int dv_tui_timeout(const struct dv_tui *t)
 	               -1;
 }
 
-/* Plans the pace of step k from the cursor to its end. */
-static void play_plan(struct dv_tui *t, unsigned k)
-{
-	t->play_step = k;
-	dv_play_plan(&t->play, dv_session_play_moves(t->s, k));
-}
-
-/* The step after k that ran (its events are in the recording), or UINT_MAX. */
-static unsigned step_after(const struct dv_tui *t, unsigned k)
-{
-	size_t first, end;
-	for (unsigned j = k + 1; j < t->s->lesson->nsteps; j++)
-		if (dv_run_step_events(t->s->run, j, &first, &end))
-			return j;
-	return UINT_MAX;
-}
-
 void dv_tui_tick(struct dv_tui *t)
 {
 	if (!t->play.on)
 		return;
 	/* The timeout that expired was the clock's own wait (dv_tui_timeout). */
-	unsigned owed = dv_play_owed(&t->play, (unsigned)dv_play_wait(&t->play));
-	for (unsigned i = 0; i < owed; i++) {
-		enum dv_move r = dv_session_play_next(t->s, t->play_step);
-		if (r == DV_MOVE_OK)
-			continue;
-		if (r == DV_MOVE_END && t->play_step != UINT_MAX) {
-			/* The step is over: the next one at its own pace, its first moves slow. */
-			play_plan(t, step_after(t, t->play_step));
-			t->s->msg[0] = '\0';
-			return;
-		}
-		dv_play_set(&t->play, false);
-		if (r == DV_MOVE_GATE)
-			snprintf(t->msg, sizeof t->msg,
-			         "paused at a question: a answer  h hint  s skip");
-		else
-			snprintf(t->msg, sizeof t->msg, "the end of the lesson: paused");
-		t->s->msg[0] = '\0';
-		return;
-	}
+	size_t made = 0;
+	enum dv_move r = dv_play_run(&t->play, t->s, (unsigned)dv_play_wait(&t->play), &made);
+	if (r != DV_MOVE_OK)
+		snprintf(t->msg, sizeof t->msg, "%s", dv_play_stopped(r));
 }
 
 static int pane_at(const struct dv_tui *t, int y, int x)
@@ -1037,22 +972,19 @@ bool dv_tui_key(struct dv_tui *t, int key)
 	case DV_ACT_LAST: do_move(t, DV_VCMD_LAST); break;
 	case DV_ACT_GRAN: dv_session_move(t->s, DV_VCMD_GRAN); break;
 	case DV_ACT_PLAY:
-		dv_play_set(&t->play, !t->play.on);
-		if (t->play.on && dv_session_gated(t->s)) {
+		if (t->play.on)
 			dv_play_set(&t->play, false);
+		else if (!dv_play_start(&t->play, t->s))
 			snprintf(t->msg, sizeof t->msg,
 			         "A question first: a to answer, h for a hint, s to skip.");
-		} else if (t->play.on) {
-			unsigned k = t->v->step; /* at a step's end: the next step */
-			play_plan(t, dv_session_step_done(t->s, k) ? step_after(t, k) : k);
-		}
 		break;
 	case DV_ACT_FASTER:
 	case DV_ACT_SLOWER:
-		if (act == DV_ACT_SLOWER ? t->speed > 0 : t->speed + 1 < NSPEEDS)
+		if (act == DV_ACT_SLOWER ? t->speed > 0 : t->speed + 1 < dv_play_term_nrates)
 			t->speed = act == DV_ACT_SLOWER ? t->speed - 1 : t->speed + 1;
-		dv_play_rate(&t->play, speeds[t->speed]); /* what is left of the step, again */
-		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", speeds[t->speed]);
+		dv_play_rate(&t->play,
+		             dv_play_term_rates[t->speed]); /* what is left of the step, again */
+		snprintf(t->msg, sizeof t->msg, "speed: %u moves/s", dv_play_term_rates[t->speed]);
 		break;
 	case DV_ACT_UNTIL: t->until = true; break;
 	case DV_ACT_MEMORY:

@@ -35,8 +35,7 @@
 	let state = null;
 	let lessons = [];
 	let current = -1; /* index in lessons, or -1 for a recording */
-	let playing = null;
-	let delay = 250;
+	let playing = null; /* the clock's animation frame while playing */
 	let tab = 'scene';
 	let firstFrame = false;
 
@@ -133,6 +132,8 @@
 		for (const k of PANELS)
 			fillPanel(k, state[k]);
 		fillPre($('ribbon'), [state.ribbon]);
+		$('play-btn').textContent = state.playing ? '⏸ pause' : '▶ play';
+		$('cue').textContent = state.cue;
 		let msg = extra || state.msg || state.failed;
 		if (!msg && state.gated)
 			msg = 'A question holds the lesson here: answer it (a or Enter), ask for a hint (h) or skip it (s).';
@@ -318,29 +319,61 @@
 
 	/* ---- keys and actions ----------------------------------------------------------- */
 
+	/* Playing: the C side keeps the step's pace (ui/app/play.h, as the terminal and the
+	 * window); this clock only tells it the time that passed, each animation frame once the
+	 * next move is owed, and draws when a move was made or the cue changed. */
 	function stopPlay() {
 		if (playing)
-			clearInterval(playing);
+			cancelAnimationFrame(playing);
 		playing = null;
 		$('play-btn').textContent = '▶ play';
 	}
 
-	function startPlay() {
-		stopPlay();
-		$('play-btn').textContent = '⏸ pause';
-		playing = setInterval(() => {
-			const r = run('dvw_play_next');
-			if (r !== 'ok')
-				stopPlay();
-			render();
-		}, delay);
+	function clock() {
+		let last = performance.now();
+		let owed = 0;
+		const frame = (now) => {
+			owed += Math.min(1000, now - last);
+			last = now;
+			if (state.wait >= 0 && owed >= state.wait) {
+				const ms = Math.floor(owed);
+				owed -= ms;
+				const r = JSON.parse(call('dvw_play', ms));
+				if (r.moves || r.result !== 'ok' || r.cue !== state.cue) {
+					render();
+				} else {
+					state.wait = r.wait;
+					state.playing = r.playing;
+				}
+			}
+			playing = state.playing ? requestAnimationFrame(frame) : null;
+			if (!playing)
+				$('play-btn').textContent = '▶ play';
+		};
+		playing = requestAnimationFrame(frame);
 	}
 
-	function togglePlay() {
-		if (playing)
+	/* After p, + or - (the C side started, paused or re-paced playing). */
+	function playChanged() {
+		render();
+		if (state.playing && !playing)
+			clock();
+		else if (!state.playing)
 			stopPlay();
-		else
-			startPlay();
+	}
+
+	function showOutput() {
+		const t = JSON.parse(call('dvw_output'));
+		if (t.error)
+			return;
+		$('output-title').textContent = t.title;
+		fillPre($('output-text'), t.lines);
+		$('output').showModal();
+	}
+
+	function scrollNarration(dir) {
+		const pre = $('narration');
+		pre.scrollBy({ top: dir * Math.max(40, pre.clientHeight * 0.9) });
 	}
 
 	function showTab(key) {
@@ -383,13 +416,12 @@
 			$('sandbox-form').hidden = false;
 			$('sandbox').focus();
 			return;
-		case 'play': togglePlay(); return;
+		case 'play':
 		case 'faster':
-		case 'slower':
-			delay = action === 'faster' ? Math.max(40, delay / 2) : Math.min(2000, delay * 2);
-			if (playing)
-				startPlay();
-			return;
+		case 'slower': playChanged(); return;
+		case 'output': showOutput(); return;
+		case 'scroll-up':
+		case 'scroll-down': scrollNarration(action === 'scroll-up' ? -1 : 1); return;
 		case 'memory': showTab(tab === 'memory' ? 'map' : 'memory'); return;
 		case 'quit':
 			history.pushState(null, '', './');
@@ -441,7 +473,7 @@
 	});
 	$('hint-btn').addEventListener('click', () => key('h'));
 	$('skip-btn').addEventListener('click', () => key('s'));
-	$('play-btn').addEventListener('click', togglePlay);
+	$('play-btn').addEventListener('click', () => key('p'));
 	for (const b of document.querySelectorAll('[data-key]'))
 		b.addEventListener('click', () => key(b.dataset.key));
 	$('sandbox-form').addEventListener('submit', (e) => {
@@ -519,5 +551,6 @@
 	showTab('scene');
 	$('loading').hidden = true;
 	route();
-	window.dmaviz = { key, state: () => state, ready: true };
+	/* For tests: the API's calls by name, and the page's clock stopped (simulated time). */
+	window.dmaviz = { key, state: () => state, call, stopClock: stopPlay, ready: true };
 })();
