@@ -7,6 +7,7 @@
 #include "dma8237.h"
 #include "hal.h"
 #include "sim.h"
+#include "port-events.h"
 
 static struct dv_sim *sim;
 static struct dv_hal hal;
@@ -58,23 +59,6 @@ static void run_until_count(unsigned ch, uint16_t until)
 		dv_sim_tick(sim);
 	dv_sim_set(sim, DV_SLOT_BUS_DREQ, 0, sim->st.bus.dreq & ~(1u << ch));
 	dv_sim_run(sim, 3);
-}
-
-/* Port writes recorded from event `from` on. */
-static unsigned port_writes(size_t from, uint16_t *port, uint8_t *val, unsigned max)
-{
-	unsigned n = 0;
-	for (size_t i = from; i < sim->trace.len; i++) {
-		const struct dv_event *e = dv_trace_at(&sim->trace, i);
-		if (e->kind != DV_EV_PORT_OUT)
-			continue;
-		if (n < max) {
-			port[n] = (uint16_t)e->index;
-			val[n] = (uint8_t)e->new_value;
-		}
-		n++;
-	}
-	return n;
 }
 
 /* ---- adapter objects ------------------------------------------------------------------------ */
@@ -242,7 +226,7 @@ static void test_map_in_place(void)
 		0x0A, 0x0C, 0x0B, 0x02, 0x02, 0x83, 0x03, 0x03, 0x0A
 	};
 	static const uint8_t want_val[9] = { 0x05, 0x00, 0x09, 0x00, 0x34, 0x12, 0xE9, 0x05, 0x01 };
-	CHECK_EQ(port_writes(from, port, val, 16), 9);
+	CHECK_EQ(port_events(&sim->trace, from, DV_EV_PORT_OUT, port, val, 16), 9);
 	for (unsigned i = 0; i < 9; i++) {
 		CHECK_EQ(port[i], want_port[i]);
 		CHECK_EQ(val[i], want_val[i]);
@@ -284,7 +268,7 @@ static void test_map_16bit_in_place(void)
 		0xD4, 0xD8, 0xD6, 0xC4, 0xC4, 0x8B, 0xC6, 0xC6, 0xD4
 	};
 	static const uint8_t want_val[9] = { 0x05, 0x00, 0x09, 0x80, 0x7F, 0x02, 0xFF, 0x00, 0x01 };
-	CHECK_EQ(port_writes(from, port, val, 16), 9);
+	CHECK_EQ(port_events(&sim->trace, from, DV_EV_PORT_OUT, port, val, 16), 9);
 	for (unsigned i = 0; i < 9; i++) {
 		CHECK_EQ(port[i], want_port[i]);
 		CHECK_EQ(val[i], want_val[i]);

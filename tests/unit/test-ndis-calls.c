@@ -11,6 +11,7 @@
 #include "ndis.h"
 #include "nic.h"
 #include "sim.h"
+#include "port-events.h"
 
 static struct dv_sim *sim;
 static struct dv_ndis *nd;
@@ -273,24 +274,6 @@ static void test_stall_and_sleep(void)
 
 /* ---- ports -------------------------------------------------------------------------------- */
 
-static unsigned port_events(size_t from, enum dv_ev_kind kind, uint16_t *port, uint8_t *val,
-                            unsigned max)
-{
-	unsigned n = 0;
-	const struct dv_trace *t = dv_sim_trace(sim);
-	for (size_t i = from; i < dv_trace_len(t); i++) {
-		const struct dv_event *e = dv_trace_at(t, i);
-		if (e->kind != kind)
-			continue;
-		if (n < max) {
-			port[n] = (uint16_t)e->index;
-			val[n] = (uint8_t)e->new_value;
-		}
-		n++;
-	}
-	return n;
-}
-
 static void test_port_widths(void)
 {
 	setup();
@@ -300,12 +283,12 @@ static void test_port_widths(void)
 	/* A word to an 8-bit card: two byte cycles, low byte first, at port and port + 1. */
 	size_t from = dv_trace_len(dv_sim_trace(sim));
 	NdisRawWritePortUshort(base + DV_NIC_TXLEN_LO, 0x05DC);
-	CHECK_EQ(port_events(from, DV_EV_PORT_OUT, port, val, 8), 2);
+	CHECK_EQ(port_events(dv_sim_trace(sim), from, DV_EV_PORT_OUT, port, val, 8), 2);
 	CHECK(port[0] == base + 4 && val[0] == 0xDC && port[1] == base + 5 && val[1] == 0x05);
 	CHECK_EQ(sim->st.nic.txlen, 1500);
 	from = dv_trace_len(dv_sim_trace(sim));
 	NdisRawWritePortUlong(base + DV_NIC_TXLEN_LO, 0x00020040);
-	CHECK_EQ(port_events(from, DV_EV_PORT_OUT, port, val, 8), 4);
+	CHECK_EQ(port_events(dv_sim_trace(sim), from, DV_EV_PORT_OUT, port, val, 8), 4);
 	CHECK(port[3] == base + 7 && val[3] == 0x00 && val[0] == 0x40);
 
 	/* Reads: IMR then ISR in one word. */
@@ -313,7 +296,7 @@ static void test_port_widths(void)
 	USHORT w = 0;
 	from = dv_trace_len(dv_sim_trace(sim));
 	NdisRawReadPortUshort(base + DV_NIC_IMR, &w);
-	CHECK_EQ(port_events(from, DV_EV_PORT_IN, port, val, 8), 2);
+	CHECK_EQ(port_events(dv_sim_trace(sim), from, DV_EV_PORT_IN, port, val, 8), 2);
 	CHECK_EQ(w & 0xFF, 0x0A);
 	ULONG l = 0xFFFFFFFF;
 	NdisRawReadPortUlong(base + DV_NIC_IMR, &l);
@@ -323,12 +306,12 @@ static void test_port_widths(void)
 	UCHAR bytes[3] = { 1, 2, 3 };
 	from = dv_trace_len(dv_sim_trace(sim));
 	NdisRawWritePortBufferUchar(base + DV_NIC_IMR, bytes, 3);
-	CHECK_EQ(port_events(from, DV_EV_PORT_OUT, port, val, 8), 3);
+	CHECK_EQ(port_events(dv_sim_trace(sim), from, DV_EV_PORT_OUT, port, val, 8), 3);
 	CHECK(port[0] == port[2] && val[2] == 3);
 	USHORT words[2] = { 0x0102, 0x0304 };
 	from = dv_trace_len(dv_sim_trace(sim));
 	NdisRawWritePortBufferUshort(base + DV_NIC_IMR, words, 2);
-	CHECK_EQ(port_events(from, DV_EV_PORT_OUT, port, val, 8), 4);
+	CHECK_EQ(port_events(dv_sim_trace(sim), from, DV_EV_PORT_OUT, port, val, 8), 4);
 	CHECK(port[0] == base + 2 && port[1] == base + 3 && val[2] == 0x04);
 	ULONG in[2] = { 0, 0 };
 	NdisRawReadPortBufferUlong(base + DV_NIC_IMR, in, 2);
@@ -337,7 +320,7 @@ static void test_port_widths(void)
 	static UCHAR big[DV_NDIS_PORT_BUFFER_MAX + 1];
 	from = dv_trace_len(dv_sim_trace(sim));
 	NdisRawReadPortBufferUchar(base, big, sizeof big);
-	CHECK_EQ(port_events(from, DV_EV_PORT_IN, port, val, 8), 0);
+	CHECK_EQ(port_events(dv_sim_trace(sim), from, DV_EV_PORT_IN, port, val, 8), 0);
 	CHECK_EQ(last_record(DV_CALL_READ_PORT_BUFFER)->status, NDIS_STATUS_NOT_SUPPORTED);
 
 	/* Port ranges: the card's is granted, the 8237A's is the motherboard's. */
