@@ -188,6 +188,12 @@ static void test_output_table(void)
 	CHECK(has_text(&f.sc, "|cycle |") && has_text(&f.sc, "|   26 | 0003 |") &&
 	              !has_text(&f.sc, "|    0 | 0003 |"),
 	      "at 1024x600 the newest rows and the header do not show");
+	/* Scrolled far back, the table is drawn from its oldest rows and says how far back that
+	 * is (the window scrolls on from there, not from what it asked for). */
+	f.ui.out_back = 1000;
+	fixture_draw(&f, 1024, 600);
+	CHECK(f.c.out_back > 0 && f.c.out_back < 27 && has_text(&f.sc, "|    0 | 0003 |"),
+	      "scrolled back at 1024x600: %zu rows left out of 27", f.c.out_back);
 	fixture_close(&f);
 }
 

@@ -67,7 +67,8 @@ struct dv_classic {
 	uint64_t tim_first;
 	int tim_colw;
 	size_t narr_lines, narr_rows;
-	unsigned cut; /* the boxes' lines (or rows of a wrapped one) not drawn whole */
+	unsigned cut;    /* the boxes' lines (or rows of a wrapped one) not drawn whole */
+	size_t out_back; /* the output table's newest rows left out, as drawn (clamped) */
 	/* During a compose: the state, the scene and its two fonts. */
 	const struct dv_ui_state *ui;
 	struct dv_scene *sc;

@@ -203,6 +203,7 @@ static void draw_output(struct dv_scene *sc, struct dv_classic *s, const struct 
 	int w = L->W * 9 / 10, h = L->H * 9 / 10;
 	size_t lines = (size_t)((h - 8 * u) / f->lh), back = s->ui->out_back;
 	dv_view_output(&s->ss->view, &s->tmp, lines > 3 ? lines - 3 : 1, &back);
+	s->out_back = back;
 	struct dv_prect b = overlay_box(sc, s, L, w, h, "output");
 	int x = b.x + 6 * u, y = b.y + 4 * u;
 	textf(sc, f, true, x, y, DV_WC_changed, "%s", s->tmp.title);

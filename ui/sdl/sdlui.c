@@ -958,19 +958,17 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 			return true;
 	}
 	if (s->output) {
-		/* Up and PgUp go back to older rows, Down and PgDn forward; o and Esc close it,
-		 * any other key closes it and does its work. */
-		size_t n = dv_view_rows_reached(&s->ss->view), page = 10;
+		/* Up and PgUp go back to older rows, Down and PgDn forward, from where the table
+		 * was drawn (dv_view_output clamps); o and Esc close it, any other key closes it
+		 * and does its work. */
+		size_t at = s->classic.out_back,
+		       step = key == SDLK_PAGEUP || key == SDLK_PAGEDOWN ? 10 : 1;
 		if (key == SDLK_UP || key == SDLK_k || key == SDLK_PAGEUP)
-			s->out_back += key == SDLK_PAGEUP ? page : 1;
+			s->out_back = at + step;
 		else if (key == SDLK_DOWN || key == SDLK_j || key == SDLK_PAGEDOWN)
-			s->out_back -= s->out_back < (key == SDLK_PAGEDOWN ? page : 1) ?
-			                       s->out_back :
-			                       (key == SDLK_PAGEDOWN ? page : 1);
+			s->out_back = at > step ? at - step : 0;
 		else
 			s->output = false;
-		if (s->out_back >= n)
-			s->out_back = n ? n - 1 : 0;
 		if (s->output || key == SDLK_o || key == SDLK_ESCAPE)
 			return true;
 	}
