@@ -26,11 +26,6 @@
 #include "nic.h"
 #include "script.h"
 
-/* `driver reference`: the row of that name in the built-in driver table (drivers.h). */
-static DV_DRIVER_ENTRY reference_entry(void)
-{
-	return dv_builtin_driver("reference");
-}
 
 /* A handle NDIS never returned, for `handle=bad`. */
 static NDIS_DMA_BLOCK bad_handle_object;
@@ -627,7 +622,8 @@ static void finish(struct dv_run *run)
 
 static DV_DRIVER_ENTRY driver_entry(const struct dv_run *run)
 {
-	return run->L->driver == DV_DRIVER_REFERENCE ? reference_entry() : run->opt.driver_entry;
+	return run->L->driver == DV_DRIVER_BUILTIN ? dv_builtin_driver(run->L->driver_name) :
+	                                             run->opt.driver_entry;
 }
 
 void dv_exec_buffer(struct dv_run *run, const struct dv_stmt *s, const char *file)
@@ -1468,9 +1464,9 @@ struct dv_run *dv_run_create(const struct dv_lesson *L, const struct dv_run_opti
 		dv_run_destroy(run);
 		return NULL;
 	}
-	if (L->driver == DV_DRIVER_REFERENCE && !reference_entry())
+	if (L->driver == DV_DRIVER_BUILTIN && !dv_builtin_driver(L->driver_name))
 		run_msg(run, DV_MSG_ERROR, L->file, L->driver_line, NULL,
-		        "this dmaviz was built without the reference driver");
+		        "this dmaviz was built without the %s driver", L->driver_name);
 	else if (L->driver == DV_DRIVER_FILE && !run->opt.driver_entry)
 		run_msg(run, DV_MSG_ERROR, L->file, L->driver_line,
 		        "give the driver module on the command line: dmaviz check --driver FILE.so",

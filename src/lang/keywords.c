@@ -31,7 +31,7 @@ const struct dv_keyword dv_keywords[] = {
 	    "driver init | driver send LEN [buffers=N] [at=ADDR] [above16m] [cross64k] [scattered] "
 	    "[count=N] | driver halt"),
 	ROW("driver", DV_KW_META, DV_META_DRIVER, 0, dv_parse_driver_setting, NULL,
-	    "driver reference [copy=N] | driver none | driver file"),
+	    "driver reference|irsim [copy=N] | driver none | driver file"),
 	ROW("allow", DV_KW_META, 0, 0, dv_parse_allow, NULL, "allow RULE..."),
 	ROW("compare-to", DV_KW_META, DV_META_COMPARE, 0, dv_parse_compare_to, NULL,
 	    "compare-to FILE"),

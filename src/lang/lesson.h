@@ -47,7 +47,9 @@ size_t dv_msgs_count(const struct dv_msgs *m, enum dv_msg_kind kind);
 
 /* ---- the model ------------------------------------------------------------------------- */
 
-enum dv_driver_kind { DV_DRIVER_NONE, DV_DRIVER_REFERENCE, DV_DRIVER_FILE };
+/* `driver none|file|NAME`: NAME is a row of the built-in driver table (drivers.h), such as
+ * reference or irsim; the lesson keeps the row's name in driver_name. */
+enum dv_driver_kind { DV_DRIVER_NONE, DV_DRIVER_BUILTIN, DV_DRIVER_FILE };
 
 /* What a name in an expression refers to. */
 enum dv_ref_kind {
@@ -305,7 +307,8 @@ struct dv_lesson {
 	uint32_t budget; /* the machine line's budget=N: the file's cycles (0: the default) */
 	enum dv_driver_kind driver;
 	uint32_t driver_line;
-	bool has_copy_threshold; /* `driver reference copy=N` */
+	const char *driver_name; /* DV_DRIVER_BUILTIN: the table's row name (static) */
+	bool has_copy_threshold; /* `driver NAME copy=N` */
 	uint32_t copy_threshold;
 	/* The machine line's `config KEY=VALUE ...`: the driver's Parameters key, what its
 	 * NdisReadConfiguration reads (set before DriverEntry, after `copy=`). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "drivers.h"
 #include "lang_int.h"
 #include "trace.h"
 #include "verifier.h"
@@ -220,24 +221,50 @@ bool dv_parse_machine(struct dv_parser *p, struct dv_tok *kw)
 	return true;
 }
 
+/* The row of the built-in driver table (drivers.h) whose name is the word w, or NULL. */
+static const struct dv_builtin_driver *builtin_named(const struct dv_tok *w)
+{
+	size_t n;
+	const struct dv_builtin_driver *t = dv_builtin_drivers(&n);
+	for (size_t i = 0; i < n; i++)
+		if (dv_tok_is(w, t[i].name))
+			return &t[i];
+	return NULL;
+}
+
+/* "reference, irsim, none or file": the words `driver` takes, for a message. */
+static void driver_words(char *buf, size_t size)
+{
+	size_t n, at = 0;
+	const struct dv_builtin_driver *t = dv_builtin_drivers(&n);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s, ", t[i].name);
+	if (at < size)
+		snprintf(buf + at, size - at, "none or file");
+}
+
 bool dv_parse_driver_setting(struct dv_parser *p, struct dv_tok *kw)
 {
-	char b[96];
+	char b[96], words[160];
 	/* `driver init|send|halt` are actions: the row before this one. */
 	struct dv_tok *w = dv_next(p);
-	if (dv_tok_is(w, "reference"))
-		p->L->driver = DV_DRIVER_REFERENCE;
-	else if (dv_tok_is(w, "none"))
+	const struct dv_builtin_driver *row = builtin_named(w);
+	if (row) {
+		p->L->driver = DV_DRIVER_BUILTIN;
+		p->L->driver_name = row->name;
+	} else if (dv_tok_is(w, "none"))
 		p->L->driver = DV_DRIVER_NONE;
 	else if (dv_tok_is(w, "file"))
 		p->L->driver = DV_DRIVER_FILE;
 	else {
-		dv_perr(p, w->col, NULL, "expected reference, none or file after 'driver', got %s",
+		driver_words(words, sizeof words);
+		dv_perr(p, w->col, NULL, "expected %s after 'driver', got %s", words,
 		        dv_tok_text(w, b, sizeof b));
 		return true;
 	}
 	p->L->driver_line = p->line;
-	if (p->L->driver == DV_DRIVER_REFERENCE && !dv_at_end(p)) {
+	if (p->L->driver == DV_DRIVER_BUILTIN && !dv_at_end(p)) {
 		struct dv_tok *key;
 		struct dv_tok *val = dv_want_kv(p, &key);
 		if (!val)
@@ -980,7 +1007,7 @@ bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw)
 {
 	char b[96];
 	struct dv_tok *w = dv_peek(p);
-	if (dv_tok_is(w, "reference") || dv_tok_is(w, "none") || dv_tok_is(w, "file"))
+	if (builtin_named(w) || dv_tok_is(w, "none") || dv_tok_is(w, "file"))
 		return false; /* the configuration line, not an action */
 	dv_next(p);
 	if (dv_tok_is(w, "init") || dv_tok_is(w, "send") || dv_tok_is(w, "halt"))

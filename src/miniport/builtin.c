@@ -3,9 +3,11 @@
 
 #include "drivers.h"
 #include "dvmini.h"
+#include "irsim.h"
 
 static const struct dv_builtin_driver builtin[] = {
 	{ "reference", "the reference miniport for the dmaviz card (dvmini.c)", DvMiniDriverEntry },
+	{ "irsim", "a DDK-style IrDA-like miniport for the same card (irsim.c)", IrSimDriverEntry },
 };
 
 const struct dv_builtin_driver *dv_builtin_drivers(size_t *n)

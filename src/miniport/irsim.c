@@ -108,6 +108,8 @@ typedef struct _IR_DEVICE {
     LARGE_INTEGER LastReceiveTime;  // 100 ns units; 0: nothing received yet
     BOOLEAN MediaBusyArmed;         // IrLAP asked to hear of traffic
 
+    BOOLEAN ReceiveEnabled;         // registry Receive: 0 makes a send-only adapter
+    ULONG CopyThreshold;            // registry: shorter or chained packets are copied
     BOOLEAN Receiving;
     PVOID RxArea;
     PNDIS_BUFFER RxBuffer;
@@ -206,6 +208,9 @@ StartReceive(
     IN PIR_DEVICE Device
     )
 {
+    if (!Device->ReceiveEnabled) {
+        return;
+    }
     if (StartDmaTransfer(&Device->Dma, Device->RxBuffer, 0, IR_RX_AREA, FALSE) !=
         NDIS_STATUS_SUCCESS) {
         return;
@@ -363,30 +368,44 @@ TransmitPacket(
     IN PNDIS_PACKET Packet
     )
 {
+    PNDIS_BUFFER First;
     PNDIS_BUFFER Buffer;
+    PNDIS_BUFFER Next;
     PVOID Address;
     UINT Length;
     UINT Total;
     ULONG Copied = 0;
 
-    NdisGetFirstBufferFromPacketSafe(Packet, &Buffer, &Address, &Length, &Total,
+    NdisGetFirstBufferFromPacketSafe(Packet, &First, &Address, &Length, &Total,
                                      NormalPagePriority);
-    if (Buffer == NULL || Total == 0 || Total > IR_MAX_FRAME) {
+    if (First == NULL || Total == 0 || Total > IR_MAX_FRAME) {
         return FALSE;
     }
     if (Device->Receiving) {
         FinishReceive(Device, FALSE);     // the channel carries one transfer at a time
     }
-    while (Buffer != NULL) {
-        NdisQueryBufferSafe(Buffer, &Address, &Length, NormalPagePriority);
-        if (Length != 0) {
-            NdisMoveMemory((PUCHAR)Device->TxArea + Copied, Address, Length);
+    NdisGetNextBuffer(First, &Next);
+    Buffer = Device->TxBuffer;
+    if (Next == NULL && Length == Total && Total >= Device->CopyThreshold) {
+        //
+        // One buffer, long enough: the card takes it where it lies. The HAL bounces it if the
+        // channel cannot reach it.
+        //
+        Buffer = First;
+    } else {
+        //
+        // The framer's way: the whole frame, chain and all, into the driver's own buffer,
+        // which was allocated where the channel reaches, so one transfer and never a bounce.
+        //
+        for (Next = First; Next != NULL; NdisGetNextBuffer(Next, &Next)) {
+            NdisQueryBufferSafe(Next, &Address, &Length, NormalPagePriority);
+            if (Length != 0) {
+                NdisMoveMemory((PUCHAR)Device->TxArea + Copied, Address, Length);
+            }
+            Copied += Length;
         }
-        Copied += Length;
-        NdisGetNextBuffer(Buffer, &Buffer);
     }
-    if (StartDmaTransfer(&Device->Dma, Device->TxBuffer, 0, Total, TRUE) !=
-        NDIS_STATUS_SUCCESS) {
+    if (StartDmaTransfer(&Device->Dma, Buffer, 0, Total, TRUE) != NDIS_STATUS_SUCCESS) {
         return FALSE;
     }
     Device->CurrentSendLength = Total;
@@ -640,6 +659,27 @@ IrReset(
 // Initialize and Halt.
 //
 
+//
+// One integer of the adapter's Parameters key, or Default when it is absent.
+//
+static ULONG
+ReadInteger(
+    IN NDIS_HANDLE ConfigurationHandle,
+    IN PNDIS_STRING Keyword,
+    IN ULONG Default
+    )
+{
+    NDIS_STATUS Status;
+    PNDIS_CONFIGURATION_PARAMETER Parameter;
+
+    NdisReadConfiguration(&Status, &Parameter, ConfigurationHandle, Keyword,
+                          NdisParameterInteger);
+    if (Status == NDIS_STATUS_SUCCESS && Parameter->ParameterType == NdisParameterInteger) {
+        return Parameter->ParameterData.IntegerData;
+    }
+    return Default;
+}
+
 static VOID
 ReadRegistry(
     IN PIR_DEVICE Device,
@@ -648,18 +688,22 @@ ReadRegistry(
 {
     NDIS_STATUS Status;
     NDIS_HANDLE ConfigurationHandle;
-    PNDIS_CONFIGURATION_PARAMETER Parameter;
-    NDIS_STRING Keyword = NDIS_STRING_CONST("MinTurnaroundTime");
+    NDIS_STRING Turnaround = NDIS_STRING_CONST("MinTurnaroundTime");
+    NDIS_STRING Receive = NDIS_STRING_CONST("Receive");
+    NDIS_STRING CopyThreshold = NDIS_STRING_CONST("CopyThreshold");
 
+    //
+    // The defaults: listen whenever not sending, and copy every frame (an IrDA framer's way).
+    //
+    Device->ReceiveEnabled = TRUE;
+    Device->CopyThreshold = 0xFFFFFFFF;
     NdisOpenConfiguration(&Status, &ConfigurationHandle, WrapperConfigurationContext);
     if (Status != NDIS_STATUS_SUCCESS) {
         return;
     }
-    NdisReadConfiguration(&Status, &Parameter, ConfigurationHandle, &Keyword,
-                          NdisParameterInteger);
-    if (Status == NDIS_STATUS_SUCCESS && Parameter->ParameterType == NdisParameterInteger) {
-        Device->MinTurnaroundTime = Parameter->ParameterData.IntegerData;
-    }
+    Device->MinTurnaroundTime = ReadInteger(ConfigurationHandle, &Turnaround, 0);
+    Device->ReceiveEnabled = ReadInteger(ConfigurationHandle, &Receive, 1) != 0;
+    Device->CopyThreshold = ReadInteger(ConfigurationHandle, &CopyThreshold, 0xFFFFFFFF);
     NdisCloseConfiguration(ConfigurationHandle);
     DEBUGMSG(("irsim: minimum turnaround %u us\n", (unsigned)Device->MinTurnaroundTime));
 }
