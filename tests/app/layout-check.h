@@ -111,6 +111,21 @@ static inline void lc_check_fits(const struct dv_scene *sc, const char *name, si
 	      lines, rows);
 }
 
+/* The narration shows the paragraph the picture belongs to: away from a question's own beat
+ * (a paragraph after an answered question, say), the marked paragraph's first line is among
+ * the rows shown from scroll, not scrolled away under the question. */
+static inline void lc_check_current_shown(const struct dv_session *ss, int ask,
+                                          const struct dv_vpanel *narr, size_t scroll, size_t rows,
+                                          const char *where)
+{
+	size_t at = dv_view_narration_marked(narr);
+	if (at == SIZE_MAX || dv_session_at_ask(ss, ask))
+		return;
+	CHECK(at >= scroll && at < scroll + rows,
+	      "%s: the current paragraph (line %zu) is not shown (rows %zu-%zu)", where, at, scroll,
+	      scroll + rows);
+}
+
 /* ---- the walk ------------------------------------------------------------------------------ */
 
 /* Every stop of every shown step of ss, in order: fn(ctx, ss, step index, stop from 1). */

@@ -80,6 +80,7 @@ static void classic_at(void *l, struct dv_session *ss, struct dv_scene *sc, cons
 	lc_check_regions(sc, regions, sizeof regions / sizeof regions[0], where);
 	lc_check_texts(sc, where, NULL);
 	lc_check_fits(sc, "narration", c->narr_lines, c->narr_rows, where);
+	lc_check_current_shown(ss, ui.ask, &c->narr, c->narr_at.scroll, c->narr_rows, where);
 	CHECK(c->narr_lines <= c->narr_rows || has_text(sc, "PgDn") || has_text(sc, "PgUp"),
 	      "%s: the narration scrolls and does not say so", where);
 	CHECK(c->cut == 0, "%s: %u lines of the boxes not drawn whole", where, c->cut);

@@ -62,6 +62,7 @@ static void present_at(void *l, struct dv_session *ss, struct dv_scene *sc, cons
 	lc_check_regions(sc, dv_pregion_names, DV_PR_COUNT, where);
 	lc_check_texts(sc, where, check_run);
 	lc_check_fits(sc, "narration", p->narr_lines, p->narr_rows, where);
+	lc_check_current_shown(ss, p->ask, &p->narr, p->narr_at.scroll, p->narr_rows, where);
 }
 
 static void test_layout(void)

@@ -590,24 +590,17 @@ static void draw_narration(struct dv_scene *sc, struct dv_classic *s, const stru
 	size_t rows = (size_t)((a.y + a.h - y) / f->lh) - (s->ui->input ? 1 : 0);
 	if (rows < 1)
 		rows = 1;
-	size_t bottom = s->narr.n > rows ? s->narr.n - rows : 0;
-	if (s->narr_at_pos != s->ss->view.pos || s->narr_at_nb != s->ss->nb) {
-		s->narr_at_pos = s->ss->view.pos;
-		s->narr_at_nb = s->ss->nb;
-		s->narr_manual = false;
-		s->narr_scroll = dv_view_narration_start(&s->narr, rows, s->ui->ask >= 0);
-	}
-	if (s->narr_scroll > bottom)
-		s->narr_scroll = bottom;
+	size_t first = dv_narr_place(&s->narr_at, &s->narr, rows, s->ss->view.pos, s->ss->nb,
+	                             dv_session_at_ask(s->ss, s->ui->ask));
 	s->narr_lines = s->narr.n;
 	s->narr_rows = rows;
-	size_t i = s->narr_scroll;
+	size_t i = first;
 	for (; i < s->narr.n && y + f->lh <= a.y + a.h - (s->ui->input ? f->lh : 0);
 	     i++, y += f->lh)
 		vline_at(sc, f, a.x, y, &s->narr.line[i], cells);
-	if (i < s->narr.n || s->narr_scroll > 0)
+	if (i < s->narr.n || first > 0)
 		textf(sc, f, true, a.x + a.w - 28 * f->cw, a.y, DV_WC_hilite, "%s%s",
-		      s->narr_scroll ? "^ PgUp " : "", i < s->narr.n ? "PgDn more v" : "");
+		      first ? "^ PgUp " : "", i < s->narr.n ? "PgDn more v" : "");
 	if (s->ui->input && y + f->lh <= a.y + a.h + f->lh) {
 		int w = textf(sc, f, true, a.x, y, DV_WC_hilite, "Your answer: ");
 		int tw = textf(sc, f, false, a.x + w, y, DV_WC_text, "%s", s->ui->input);
@@ -1019,6 +1012,7 @@ void dv_classic_init(struct dv_classic *c, struct dv_session *ss)
 {
 	memset(c, 0, sizeof *c);
 	c->ss = ss;
+	dv_narr_place_reset(&c->narr_at);
 	dv_vpanel_init(&c->narr);
 	dv_vpanel_init(&c->mem);
 	dv_vpanel_init(&c->tmp);

@@ -57,10 +57,9 @@ struct dv_classic {
 	struct dv_vpanel narr, mem, tmp, box, side, wrap;
 	const char *line_desc[16]; /* hover text of the box lines being built */
 	int line_y[16];            /* where each box line was drawn (a line may wrap) */
-	/* The narration's first line shown; it follows the current paragraph after every move
-	 * (narr_at is the cursor it was placed for) until the front end scrolls it (manual). */
-	size_t narr_scroll, narr_at_pos, narr_at_nb;
-	bool narr_manual;
+	/* Where the narration starts (view.h): it follows the current paragraph after every move
+	 * until the front end scrolls it (dv_narr_place_scroll). */
+	struct dv_narr_place narr_at;
 	/* Out, after a compose: the timing diagram's first cycle and column width, as drawn; the
 	 * narration's lines (the question's included) and the rows it had for them (fewer: it
 	 * scrolls, and its scene box says so). */

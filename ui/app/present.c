@@ -47,7 +47,7 @@ void dv_present_init(struct dv_present *p, struct dv_session *ss)
 	memset(p, 0, sizeof *p);
 	p->ss = ss;
 	p->ask = -1;
-	p->narr_at_pos = SIZE_MAX;
+	dv_narr_place_reset(&p->narr_at);
 	dv_vpanel_init(&p->narr);
 	dv_vpanel_init(&p->tmp);
 	dv_vpanel_init(&p->box);
@@ -780,18 +780,11 @@ static void narration(struct ctx *c, struct dv_prect r)
 	size_t rows = (size_t)((r.y + r.h - y - f->lh) / f->lh) - (p->input ? 1 : 0);
 	if ((long)rows < 1)
 		rows = 1;
-	if (p->narr_at_pos != c->v->pos || p->narr_at_nb != p->ss->nb) {
-		p->narr_at_pos = c->v->pos;
-		p->narr_at_nb = p->ss->nb;
-		p->narr_manual = false;
-		p->narr_scroll = dv_view_narration_start(&p->narr, rows, p->ask >= 0);
-	}
-	size_t bottom = p->narr.n > rows ? p->narr.n - rows : 0;
-	if (p->narr_scroll > bottom)
-		p->narr_scroll = bottom;
+	size_t first = dv_narr_place(&p->narr_at, &p->narr, rows, c->v->pos, p->ss->nb,
+	                             dv_session_at_ask(p->ss, p->ask));
 	p->narr_lines = p->narr.n;
 	p->narr_rows = rows;
-	bool above = p->narr_scroll > 0, below = p->narr_scroll + rows < p->narr.n;
+	bool above = first > 0, below = first + rows < p->narr.n;
 	char more[64];
 	snprintf(more, sizeof more, "%s%s", above ? "\xe2\x96\xb2 more above  " : "",
 	         below ? "more below \xe2\x96\xbc (PgDn)" : "");
@@ -800,7 +793,7 @@ static void narration(struct ctx *c, struct dv_prect r)
 	if (mw)
 		put(c, f, true, r.x + w - mw, y, mw, DV_WC_hilite, more);
 	y += f->lh;
-	for (size_t i = p->narr_scroll; i < p->narr.n && i < p->narr_scroll + rows; i++, y += f->lh)
+	for (size_t i = first; i < p->narr.n && i < first + rows; i++, y += f->lh)
 		vline(c, f, r.x, y, w, &p->narr.line[i]);
 	if (p->input) {
 		int aw = put(c, f, true, r.x, y, w, DV_WC_hilite, "Your answer: ");
@@ -989,9 +982,5 @@ void dv_present_notes(const struct dv_session *ss, unsigned k, FILE *f)
 
 void dv_present_scroll(struct dv_present *p, long rows)
 {
-	p->narr_manual = true;
-	if (rows < 0 && (size_t)-rows > p->narr_scroll)
-		p->narr_scroll = 0;
-	else
-		p->narr_scroll = (size_t)((long)p->narr_scroll + rows);
+	dv_narr_place_scroll(&p->narr_at, rows);
 }

@@ -49,10 +49,9 @@ struct dv_present {
 	const char *input; /* an answer being typed; NULL: none */
 	const char *state; /* the title row's right end ("paused", "playing ▶▶ 8x"); may be NULL */
 	bool own_controls; /* the front end draws the control row itself (its buttons) */
-	/* The narration's first line shown: it follows the current paragraph after every move
-	 * (narr_at_* is the cursor it was placed for) until the front end scrolls it (manual). */
-	size_t narr_scroll, narr_at_pos, narr_at_nb;
-	bool narr_manual;
+	/* Where the narration starts (view.h): it follows the current paragraph after every move
+	 * until the front end scrolls it (dv_present_scroll). */
+	struct dv_narr_place narr_at;
 	/* Out, after a compose: the regions, the font sizes, the narration's lines and rows. */
 	struct dv_prect region[DV_PR_COUNT];
 	int px_value, px_narr;

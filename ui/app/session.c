@@ -920,8 +920,7 @@ int dv_session_ask(const struct dv_session *s)
 	return last;
 }
 
-/* Does the cursor stand at ask a's own moment (its beat the current one)? */
-static bool at_question(const struct dv_session *s, int a)
+bool dv_session_at_ask(const struct dv_session *s, int a)
 {
 	const struct dv_beat *b = dv_session_beat(s);
 	return b && b->kind == DV_BEAT_ASK && (int)b->index == a;
@@ -937,7 +936,7 @@ static struct dv_qstate *open_question(struct dv_session *s, const struct dv_ask
 	}
 	/* A skipped question is answered where it stands, not after the lesson has moved on and
 	 * shown what it asked. */
-	if (s->q[a].skipped && !at_question(s, a)) {
+	if (s->q[a].skipped && !dv_session_at_ask(s, a)) {
 		snprintf(s->msg, sizeof s->msg,
 		         "You skipped this question: go back to it (k) to answer it.");
 		return NULL;
@@ -1094,7 +1093,7 @@ void dv_session_question(struct dv_session *s, int a, struct dv_vpanel *p, size_
 		.attempts = q->attempts,
 		.max_attempts = attempts_of(ask),
 		.skipped = q->skipped,
-		.away = !at_question(s, a),
+		.away = !dv_session_at_ask(s, a),
 		.revealed = q->revealed && !q->correct,
 	};
 	dv_view_ask_number(&s->view, (unsigned)a, &st.number, &st.count);

@@ -179,6 +179,9 @@ void dv_session_run_until(struct dv_session *s, int key);
 /* The question the panes show now: the unanswered one the cursor stands at, else the last one
  * revealed in the current step; -1 when none. */
 int dv_session_ask(const struct dv_session *s);
+/* Does the cursor stand at question a's own beat? Past it (a paragraph after an answered
+ * question), the narration pane scrolls to that paragraph, not to the question. */
+bool dv_session_at_ask(const struct dv_session *s, int a);
 /* Is the cursor held by an unanswered question? */
 bool dv_session_gated(const struct dv_session *s);
 /* Can the current question take an answer now (one reached, not yet decided)? When not, s->msg

@@ -239,14 +239,14 @@ bool dv_sdl_load(struct dv_sdl *s, const char *path, char *err, size_t errlen)
 	s->ss = ss;
 	s->present.ss = ss;
 	s->classic.ss = ss;
-	s->present.narr_at_pos = SIZE_MAX;
+	dv_narr_place_reset(&s->present.narr_at);
 	s->present.facts_ss = NULL; /* a new session may stand where the old one did */
 	if (s->progress && !s->demo)
 		dv_session_set_progress(ss, s->progress);
 	s->ss->msg[0] = '\0';
 	s->input = s->playing = s->explain = s->output = s->ask_quit = false;
 	dv_play_set(&s->play, false);
-	s->classic.narr_scroll = 0;
+	dv_narr_place_reset(&s->classic.narr_at);
 	return true;
 }
 
@@ -886,15 +886,12 @@ static bool act(struct dv_sdl *s, enum dv_action a)
 		take_msg(s);
 		break;
 	case DV_ACT_SCROLL_UP:
-		s->classic.narr_scroll = s->classic.narr_scroll > 3 ? s->classic.narr_scroll - 3 :
-		                                                      0;
-		s->classic.narr_manual = true;
+		dv_narr_place_scroll(&s->classic.narr_at, -3);
 		dv_present_scroll(&s->present, -3);
 		break;
 	case DV_ACT_SCROLL_DOWN:
-		s->classic.narr_scroll += 3; /* clamped when drawn */
-		s->classic.narr_manual = true;
-		dv_present_scroll(&s->present, 3); /* clamped when laid out */
+		dv_narr_place_scroll(&s->classic.narr_at, 3); /* clamped when drawn */
+		dv_present_scroll(&s->present, 3);            /* clamped when laid out */
 		break;
 	case DV_ACT_SIDE_TAB:
 		s->side_tab = (enum dv_side)((s->side_tab + 1) % DV_SIDE_COUNT);

@@ -673,13 +673,54 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	}
 }
 
-size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end)
+size_t dv_view_narration_marked(const struct dv_vpanel *p)
 {
-	size_t start = SIZE_MAX, bottom = p->n > rows ? p->n - rows : 0;
+	size_t at = SIZE_MAX;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->line[i].len >= 2 && p->line[i].text[0] == '>' &&
 		    p->line[i].roles[0] == DV_ROLE_HIGHLIGHT)
-			start = i;
+			at = i;
+	return at;
+}
+
+void dv_narr_place_reset(struct dv_narr_place *np)
+{
+	*np = (struct dv_narr_place){ .pos = SIZE_MAX };
+}
+
+size_t dv_narr_place(struct dv_narr_place *np, const struct dv_vpanel *p, size_t rows, size_t pos,
+                     size_t nb, bool at_end)
+{
+	size_t marked = dv_view_narration_marked(p);
+	bool moved = np->pos != pos || np->nb != nb;
+	bool reflowed = np->rows != rows || np->n != p->n || np->marked != marked;
+	if (moved || (reflowed && !np->manual)) {
+		np->pos = pos;
+		np->nb = nb;
+		np->manual = false;
+		np->scroll = dv_view_narration_start(p, rows, at_end);
+	}
+	np->rows = rows;
+	np->n = p->n;
+	np->marked = marked;
+	size_t bottom = p->n > rows ? p->n - rows : 0;
+	if (np->scroll > bottom)
+		np->scroll = bottom;
+	return np->scroll;
+}
+
+void dv_narr_place_scroll(struct dv_narr_place *np, long lines)
+{
+	np->manual = true;
+	if (lines < 0 && (size_t)-lines > np->scroll)
+		np->scroll = 0;
+	else
+		np->scroll = (size_t)((long)np->scroll + lines);
+}
+
+size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end)
+{
+	size_t start = dv_view_narration_marked(p), bottom = p->n > rows ? p->n - rows : 0;
 	/* No paragraph marked (a step's end): the end, where what ran since is listed. */
 	return at_end || start > bottom ? bottom : start;
 }

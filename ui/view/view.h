@@ -238,6 +238,25 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width);
  * paragraph is marked, so the newest words are on screen; with at_end, the end (a question is
  * under it). */
 size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end);
+/* The line of narration p that begins the current (marked) paragraph, or SIZE_MAX. */
+size_t dv_view_narration_marked(const struct dv_vpanel *p);
+/* Where a front end's narration pane starts (both window layouts): at the current paragraph
+ * (dv_view_narration_start) after every move, and whenever the pane's rows or the text's
+ * wrapping change (a resize, another font) unless the learner scrolled it by hand; always
+ * clamped to the text. */
+struct dv_narr_place {
+	size_t scroll;          /* the first line shown */
+	size_t pos, nb;         /* the moment it was placed for (pos SIZE_MAX: none yet) */
+	size_t rows, n, marked; /* the rows, lines and marked line it was placed for */
+	bool manual;            /* scrolled by hand since it was placed */
+};
+void dv_narr_place_reset(struct dv_narr_place *np);
+/* Places np for narration p in rows rows at the moment (pos, nb: the cursor and the beats
+ * revealed); at_end as dv_view_narration_start's. Returns np->scroll. */
+size_t dv_narr_place(struct dv_narr_place *np, const struct dv_vpanel *p, size_t rows, size_t pos,
+                     size_t nb, bool at_end);
+/* Scrolls by lines (negative: up) by hand; the next dv_narr_place clamps it. */
+void dv_narr_place_scroll(struct dv_narr_place *np, long lines);
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
