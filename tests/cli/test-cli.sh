@@ -269,4 +269,19 @@ check recording-version 2 'v9\.dvr: offset 8: recording format version 9' "$dv" 
 check recording-needs-a-terminal 2 'to read a recording without one, use: dmaviz trace .*tour\.dvr' \
 	"$dv" "$tmp/tour.dvr"
 check wires-needs-vcd 2 '--wires is for --format vcd' "$dv" trace tour --wires
+# An output that is not a regular file (/dev/null, a FIFO) is written in place: writing a
+# temporary file and renaming it over the name would replace the device or the FIFO (as root,
+# `-o /dev/null` once turned /dev/null into a plain file). A FIFO stands in for the device.
+for c in trace record; do
+	mkfifo "$tmp/fifo-$c"
+	timeout 20 cat "$tmp/fifo-$c" >"$tmp/from-fifo-$c" &
+	reader=$!
+	check "$c-to-a-fifo" 0 '' timeout 20 "$dv" "$c" tour -o "$tmp/fifo-$c"
+	wait "$reader"
+	if [[ -p $tmp/fifo-$c && -s $tmp/from-fifo-$c ]]; then
+		echo "ok - $c-to-a-fifo-stays-a-fifo"
+	else
+		echo "not ok - $c-to-a-fifo-stays-a-fifo: the FIFO was replaced or got nothing"; fail=1
+	fi
+done
 exit $fail

@@ -173,6 +173,11 @@ FILE *dv_report_open(const char *path, char *tmp, size_t tmplen)
 {
 	/* mkstemp: a new file of ours (O_EXCL), never one a leftover placed there (a symbolic
 	 * link to the report's name), readable as a report is (0644, not mkstemp's 0600). */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		tmp[0] = '\0';
+		return fopen(path, "w");
+	}
 	snprintf(tmp, tmplen, "%s.XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0)
@@ -192,6 +197,8 @@ bool dv_report_close(FILE *f, const char *tmp, const char *path)
 {
 	bool ok = !ferror(f);
 	ok = fclose(f) == 0 && ok;
+	if (!tmp[0]) /* written in place: not a regular file */
+		return ok;
 	if (!ok || rename(tmp, path) != 0) {
 		remove(tmp);
 		return false;

@@ -63,7 +63,9 @@ bool dv_junit_write(const char *path, const struct dv_junit_suite *suites, size_
 
 /* A file written whole or not at all: dv_report_open opens a temporary file beside path (its
  * name in tmp), dv_report_close closes it and renames it into place (false, and the temporary
- * file removed, when a write or the rename failed), so a reader never sees half of one. */
+ * file removed, when a write or the rename failed), so a reader never sees half of one. A path
+ * that is there and not a regular file (/dev/null, a FIFO, a terminal) is written in place,
+ * tmp left empty: renaming over it would replace the device with a file. */
 FILE *dv_report_open(const char *path, char *tmp, size_t tmplen);
 bool dv_report_close(FILE *f, const char *tmp, const char *path);
 /* A dv_write_fn (export.h) onto the FILE ctx; ferror tells whether it failed. */
