@@ -341,7 +341,9 @@ static void run_quiet(struct dv_run *run, const struct dv_stmt *s, const char *f
 		size_t before = run->sim->trace.len;
 		if (!tick(run, file, s->line))
 			return;
-		quiet = quiet_since(run->sim, before) ? quiet + 1 : 0;
+		/* A one-shot NDIS timer still set will fire: not idle yet. */
+		bool idle = quiet_since(run->sim, before) && !dv_ndis_timer_pending(run->ndis);
+		quiet = idle ? quiet + 1 : 0;
 	}
 }
 

@@ -217,6 +217,10 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis);
 void dv_ndis_set_phase(struct dv_ndis *ndis, enum dv_phase phase);
 /* Calls MiniportHalt, then checks what the miniport left behind. */
 void dv_ndis_halt(struct dv_ndis *ndis);
+/* Is a one-shot timer of the driver's set (NdisMSetTimer, NdisSetTimer)? It will fire: the
+ * machine is not idle (`run quiet` waits for it). A periodic timer is a heartbeat, not work
+ * pending, and does not count. */
+bool dv_ndis_timer_pending(const struct dv_ndis *ndis);
 
 /* The protocol builds a packet of a known pattern and hands it to MiniportSend. Returns the
  * index of the packet in ndis->tx, or -1. */

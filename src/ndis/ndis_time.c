@@ -40,6 +40,14 @@ static void schedule(struct dv_ndis *nd)
 	nd->sim->hooks.clock_due = due;
 }
 
+bool dv_ndis_timer_pending(const struct dv_ndis *nd)
+{
+	for (uint32_t i = 0; nd && i < nd->ntimers; i++)
+		if (nd->timers[i].set && nd->timers[i].period == 0)
+			return true;
+	return false;
+}
+
 void dv_ndis_clock(void *ctx, struct dv_sim *sim)
 {
 	struct dv_ndis *nd = ctx;
