@@ -26,7 +26,6 @@
 #include "nic.h"
 #include "script.h"
 
-
 /* A handle NDIS never returned, for `handle=bad`. */
 static NDIS_DMA_BLOCK bad_handle_object;
 
@@ -1284,7 +1283,24 @@ void dv_exec_irql(struct dv_run *run, const struct dv_stmt *s, const char *file)
 		dv_sim_lower_irql(run->sim, s->irql);
 }
 
-/* driver init, driver send, driver halt */
+/* driver query, driver set: NDIS passes the protocol's request to the running miniport. */
+static void driver_request(struct dv_run *run, const struct dv_stmt *s, const char *file)
+{
+	bool query = s->kind == DV_ST_DRIVER_QUERY;
+	const char *what = query ? "driver query" : "driver set";
+	if (run->ndis->phase != DV_PHASE_RUNNING) {
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "%s: the driver is not running",
+		        what);
+		return;
+	}
+	NDIS_STATUS st = query ? dv_ndis_query(run->ndis, s->request.oid, s->request.value) :
+	                         dv_ndis_set(run->ndis, s->request.oid, s->request.value);
+	if (st == NDIS_STATUS_NOT_SUPPORTED && !dv_ndis_has_request_handler(run->ndis, query))
+		run_msg(run, DV_MSG_FAIL, file, s->line, NULL, "%s: the driver has no %s", what,
+		        query ? "MiniportQueryInformation" : "MiniportSetInformation");
+}
+
+/* driver init, send, query, set, halt */
 void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *file)
 {
 	switch (s->kind) {
@@ -1313,6 +1329,8 @@ void dv_exec_driver(struct dv_run *run, const struct dv_stmt *s, const char *fil
 		break;
 	}
 	case DV_ST_DRIVER_SEND: driver_send(run, s, file); break;
+	case DV_ST_DRIVER_QUERY:
+	case DV_ST_DRIVER_SET: driver_request(run, s, file); break;
 	case DV_ST_DRIVER_HALT:
 		if (run->ndis->phase != DV_PHASE_RUNNING)
 			run_msg(run, DV_MSG_FAIL, file, s->line, NULL,

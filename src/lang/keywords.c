@@ -29,7 +29,8 @@ const struct dv_keyword dv_keywords[] = {
 	/* `driver init|send|halt` is an action; the header's `driver` is the row after it */
 	ROW("driver", DV_KW_ACTION, 0, 0, dv_parse_driver_action, dv_exec_driver,
 	    "driver init | driver send LEN [buffers=N] [at=ADDR] [above16m] [cross64k] [scattered] "
-	    "[count=N] | driver halt"),
+	    "[count=N] [turnaround=US] | driver query OID [bytes=N] | driver set OID VALUE | "
+	    "driver halt"),
 	ROW("driver", DV_KW_META, DV_META_DRIVER, 0, dv_parse_driver_setting, NULL,
 	    "driver reference|irsim [copy=N] | driver none | driver file"),
 	ROW("allow", DV_KW_META, 0, 0, dv_parse_allow, NULL, "allow RULE..."),

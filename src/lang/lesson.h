@@ -83,6 +83,10 @@ enum dv_ref_kind {
 	DV_REF_BOUNCE_USED,
 	DV_REF_PORTS_OUT, /* a = 1: since the current step began */
 	DV_REF_PORTS_IN,
+	DV_REF_REQUEST_STATUS, /* the last MiniportQueryInformation or MiniportSetInformation */
+	DV_REF_REQUEST_VALUE,
+	DV_REF_REQUEST_BYTES,
+	DV_REF_REQUEST_NEEDED,
 	DV_REF_COUNT
 };
 
@@ -180,6 +184,8 @@ enum dv_stmt_kind {
 	DV_ST_OUTPUT_LIST,
 	DV_ST_OUTPUT,
 	DV_ST_BREAK,
+	DV_ST_DRIVER_QUERY, /* driver query OID [bytes=N] */
+	DV_ST_DRIVER_SET,   /* driver set OID VALUE */
 	DV_ST_KIND_COUNT
 };
 
@@ -260,6 +266,9 @@ struct dv_stmt {
 			uint32_t turnaround;           /* microseconds, with DV_SEND_TURNAROUND */
 			uint32_t count;                /* packets, each built and sent alike */
 		} send;                                /* driver send */
+		struct {
+			uint32_t oid, value; /* value: set's ULONG, query's buffer bytes */
+		} request;                   /* driver query, driver set */
 		struct {
 			uint32_t len, count;
 		} peer;              /* peer send */

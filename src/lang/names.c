@@ -221,6 +221,32 @@ static uint32_t ev_tx_completed(struct dv_run *run, const struct dv_ref *r)
 	return n;
 }
 
+/* The last request's record (MiniportQueryInformation or MiniportSetInformation), or NULL. */
+static const struct dv_call_record *last_request(const struct dv_ndis *nd)
+{
+	for (size_t i = nd->nrec; i-- > 0;)
+		if ((nd->rec[i].call == DV_CALL_MINIPORT_QUERY_INFORMATION ||
+		     nd->rec[i].call == DV_CALL_MINIPORT_SET_INFORMATION) &&
+		    nd->rec[i].returned)
+			return &nd->rec[i];
+	return NULL;
+}
+
+static uint32_t ev_request(struct dv_run *run, const struct dv_ref *r)
+{
+	const struct dv_call_record *rec = last_request(run->ndis);
+	if (!rec)
+		return r->kind == DV_REF_REQUEST_STATUS ? (uint32_t)NDIS_STATUS_PENDING : 0;
+	struct dv_call_args a;
+	dv_call_args(rec, &a);
+	switch (r->kind) {
+	case DV_REF_REQUEST_STATUS: return (uint32_t)rec->status;
+	case DV_REF_REQUEST_VALUE: return a.request.value;
+	case DV_REF_REQUEST_BYTES: return a.request.done;
+	default: return a.request.needed;
+	}
+}
+
 static uint32_t ev_tx_last_status(struct dv_run *run, const struct dv_ref *r)
 {
 	const struct dv_ndis *nd = run->ndis;
@@ -345,6 +371,14 @@ const struct dv_name dv_names[DV_REF_COUNT] = {
 	     "1 when the last IoMapTransfer used a bounce buffer"),
 	NAME(DV_REF_PORTS_OUT, DV_NAME_FIXED, "ports.out", 0, true, DV_VT_NUM, ev_ports_out,
 	     "port writes so far (.step: since the current step began)"),
+	NAME(DV_REF_REQUEST_STATUS, DV_NAME_FIXED, "request.status", 0, false, DV_VT_STATUS,
+	     ev_request, "the status of the last driver query or set (PENDING when none)"),
+	NAME(DV_REF_REQUEST_VALUE, DV_NAME_FIXED, "request.value", 0, false, DV_VT_NUM, ev_request,
+	     "the first ULONG of the last query's buffer, or the value the last set passed"),
+	NAME(DV_REF_REQUEST_BYTES, DV_NAME_FIXED, "request.bytes", 0, false, DV_VT_NUM, ev_request,
+	     "BytesWritten of the last query, BytesRead of the last set"),
+	NAME(DV_REF_REQUEST_NEEDED, DV_NAME_FIXED, "request.needed", 0, false, DV_VT_NUM,
+	     ev_request, "BytesNeeded of the last query or set"),
 	NAME(DV_REF_PORTS_IN, DV_NAME_FIXED, "ports.in", 0, true, DV_VT_NUM, ev_ports_in,
 	     "port reads so far (.step: since the current step began)"),
 };
@@ -596,21 +630,6 @@ void dv_suggest_names(struct dv_suggest *s, const struct dv_lesson *lesson)
 	}
 }
 
-/* ---- statuses, constants ------------------------------------------------------------------- */
-
-static const struct {
-	const char *name;
-	int32_t value;
-} status_names[] = {
-	{ "NDIS_STATUS_SUCCESS", NDIS_STATUS_SUCCESS },
-	{ "NDIS_STATUS_PENDING", NDIS_STATUS_PENDING },
-	{ "NDIS_STATUS_RESOURCES", NDIS_STATUS_RESOURCES },
-	{ "NDIS_STATUS_FAILURE", NDIS_STATUS_FAILURE },
-	{ "NDIS_STATUS_RESOURCE_CONFLICT", NDIS_STATUS_RESOURCE_CONFLICT },
-	{ "NDIS_STATUS_ADAPTER_NOT_FOUND", NDIS_STATUS_ADAPTER_NOT_FOUND },
-	{ "NDIS_STATUS_UNSUPPORTED_MEDIA", NDIS_STATUS_UNSUPPORTED_MEDIA },
-};
-
 /* ---- values and conditions --------------------------------------------------------------------- */
 
 bool dv_resolve_word(struct dv_parser *p, const struct dv_tok *k, struct dv_ref *r)
@@ -628,7 +647,9 @@ bool dv_resolve_word(struct dv_parser *p, const struct dv_tok *k, struct dv_ref 
 		struct dv_suggest s;
 		char hint[160];
 		dv_suggest_init(&s, k->s, k->len);
-		for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++) {
+		size_t nstatus;
+		const struct dv_ndis_status *status_names = dv_ndis_statuses(&nstatus);
+		for (size_t i = 0; i < nstatus; i++) {
 			if (strlen(status_names[i].name) == k->len &&
 			    !strncmp(status_names[i].name, k->s, k->len)) {
 				r->a = (uint32_t)status_names[i].value;

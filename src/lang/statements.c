@@ -11,6 +11,7 @@
 
 #include "calls.h"
 #include "drivers.h"
+#include "dvndis.h"
 #include "lang_int.h"
 #include "trace.h"
 #include "verifier.h"
@@ -895,6 +896,46 @@ bool dv_parse_call(struct dv_parser *p, struct dv_tok *kw)
 	return true;
 }
 
+/* `driver query OID [bytes=N]`, `driver set OID VALUE`: OID by its ndis.h name or number. */
+static void driver_request(struct dv_parser *p, struct dv_tok *kw, struct dv_tok *what)
+{
+	bool query = dv_tok_is(what, "query");
+	uint32_t oid = 0, value = query ? 4 : 0;
+	struct dv_tok *k = dv_peek(p);
+	if (k->kind == DV_TK_WORD) {
+		oid = dv_oid_find(k->s, k->len);
+		if (!oid) {
+			dv_perr(p, k->col,
+			        "e.g. OID_GEN_LINK_SPEED (the OIDs of ndis.h), or a number",
+			        "unknown OID '%.*s'", (int)k->len, k->s);
+			return;
+		}
+		dv_next(p);
+	} else if (!dv_want_num(p, "the OID", 1, 0xFFFFFFFFu, &oid))
+		return;
+	if (query && !dv_at_end(p)) {
+		struct dv_tok *key;
+		struct dv_tok *val = dv_want_kv(p, &key);
+		if (!val)
+			return;
+		if (!dv_tok_is(key, "bytes")) {
+			static const char *const keys[] = { "bytes" };
+			dv_unknown_word(p, key, "query option", keys, 1);
+			return;
+		}
+		if (!dv_kv_num(p, val, "bytes", 0, DV_REQ_MAX_BYTES, &value))
+			return;
+	} else if (!query && !dv_want_num(p, "the value to set", 0, 0xFFFFFFFFu, &value))
+		return;
+	if (!dv_want_end(p))
+		return;
+	struct dv_stmt *s = dv_add_stmt(p, query ? DV_ST_DRIVER_QUERY : DV_ST_DRIVER_SET, kw->col);
+	if (s) {
+		s->request.oid = oid;
+		s->request.value = value;
+	}
+}
+
 static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok *what)
 {
 	char b[96];
@@ -909,6 +950,10 @@ static void driver_action(struct dv_parser *p, struct dv_tok *kw, struct dv_tok 
 			dv_add_stmt(p,
 			            dv_tok_is(what, "init") ? DV_ST_DRIVER_INIT : DV_ST_DRIVER_HALT,
 			            kw->col);
+		return;
+	}
+	if (dv_tok_is(what, "query") || dv_tok_is(what, "set")) {
+		driver_request(p, kw, what);
 		return;
 	}
 	/* send N [buffers=K] [at=ADDR] [above16m] [cross64k] [scattered] [count=K]
@@ -1010,10 +1055,12 @@ bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw)
 	if (builtin_named(w) || dv_tok_is(w, "none") || dv_tok_is(w, "file"))
 		return false; /* the configuration line, not an action */
 	dv_next(p);
-	if (dv_tok_is(w, "init") || dv_tok_is(w, "send") || dv_tok_is(w, "halt"))
+	if (dv_tok_is(w, "init") || dv_tok_is(w, "send") || dv_tok_is(w, "halt") ||
+	    dv_tok_is(w, "query") || dv_tok_is(w, "set"))
 		driver_action(p, kw, w);
 	else
-		dv_perr(p, w->col, NULL, "expected init, send or halt after 'driver', got %s",
+		dv_perr(p, w->col, NULL,
+		        "expected init, send, query, set or halt after 'driver', got %s",
 		        dv_tok_text(w, b, sizeof b));
 	return true;
 }

@@ -101,6 +101,7 @@ typedef struct _IR_DEVICE {
     LIST_ENTRY SendQueue;
     PNDIS_PACKET CurrentSend;
     ULONG CurrentSendLength;
+    PNDIS_PACKET CheckedSend;       // the send on its way at the last hang check
 
     NDIS_MINIPORT_TIMER TurnaroundTimer;
     BOOLEAN TurnaroundPending;
@@ -635,23 +636,52 @@ IrSetInformation(
     }
 }
 
+//
+// NDIS asks every two seconds. A frame takes milliseconds on the wire, so a send that was
+// already on its way at the last check will not end: the card hangs.
+//
 static BOOLEAN
 IrCheckForHang(
     IN NDIS_HANDLE MiniportAdapterContext
     )
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    return FALSE;
+    PIR_DEVICE Device = (PIR_DEVICE)MiniportAdapterContext;
+    BOOLEAN Hung = Device->CurrentSend != NULL && Device->CurrentSend == Device->CheckedSend;
+
+    Device->CheckedSend = Device->CurrentSend;
+    if (Hung) {
+        DEBUGMSG(("irsim: the send of %u bytes has not ended: the card hangs\n",
+                  (unsigned)Device->CurrentSendLength));
+    }
+    return Hung;
 }
 
+//
+// Starts the card over: its transfer ended, the stuck send failed, the receiver on again.
+//
 static NDIS_STATUS
 IrReset(
     OUT PBOOLEAN AddressingReset,
     IN NDIS_HANDLE MiniportAdapterContext
     )
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
+    PIR_DEVICE Device = (PIR_DEVICE)MiniportAdapterContext;
+    PNDIS_PACKET Packet = Device->CurrentSend;
+
     *AddressingReset = FALSE;
+    SetInterruptMask(Device, 0);
+    NdisRawWritePortUchar(Device->PortBase + IR_COMMAND, IR_CMD_RESET);
+    CompleteDmaTransfer(&Device->Dma);
+    Device->Receiving = FALSE;
+    Device->CurrentSend = NULL;
+    Device->CheckedSend = NULL;
+    if (Packet != NULL) {
+        NdisMSendComplete(Device->NdisAdapterHandle, Packet, NDIS_STATUS_FAILURE);
+    }
+    SendNext(Device);
+    if (Device->CurrentSend == NULL && !Device->Receiving) {
+        StartReceive(Device);
+    }
     return NDIS_STATUS_SUCCESS;
 }
 

@@ -56,7 +56,11 @@
 	X(INDICATE_STATUS, "NdisMIndicateStatus")                                                  \
 	X(INDICATE_STATUS_COMPLETE, "NdisMIndicateStatusComplete")                                 \
 	X(RTL_ASSERT, "RtlAssert")                                                                 \
-	X(DBG_BREAK_POINT, "DbgBreakPoint")
+	X(DBG_BREAK_POINT, "DbgBreakPoint")                                                        \
+	X(MINIPORT_QUERY_INFORMATION, "MiniportQueryInformation")                                  \
+	X(MINIPORT_SET_INFORMATION, "MiniportSetInformation")                                      \
+	X(MINIPORT_CHECK_FOR_HANG, "MiniportCheckForHang")                                         \
+	X(MINIPORT_RESET, "MiniportReset")
 
 enum dv_call {
 #define DV_CALL_ENUM(id, name) DV_CALL_##id,

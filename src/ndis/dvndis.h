@@ -140,6 +140,14 @@ struct dv_call_args {
 			int32_t status;
 			uint32_t size, first; /* StatusBufferSize, its first ULONG (0: none) */
 		} indicate_status;            /* NdisMIndicateStatus */
+		/* MiniportQueryInformation, MiniportSetInformation: the OID, the buffer's length,
+		 * its first ULONG after the call, BytesWritten (BytesRead), BytesNeeded */
+		struct {
+			uint32_t oid, length, value, done, needed;
+		} request;
+		struct {
+			bool addressing; /* AddressingReset */
+		} reset;                 /* MiniportReset */
 	};
 };
 
@@ -217,6 +225,19 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis);
 void dv_ndis_set_phase(struct dv_ndis *ndis, enum dv_phase phase);
 /* Calls MiniportHalt, then checks what the miniport left behind. */
 void dv_ndis_halt(struct dv_ndis *ndis);
+/* NDIS's requests (ndis_request.c), as a protocol's NdisRequest reaches a serialized miniport:
+ * MiniportQueryInformation(oid) with a zeroed buffer of length bytes (at most 64), and
+ * MiniportSetInformation(oid) with one ULONG, each at DISPATCH_LEVEL; the call record keeps the
+ * buffer's first ULONG, BytesWritten/BytesRead and BytesNeeded. NDIS_STATUS_NOT_SUPPORTED
+ * when the driver is not running or has no such handler. */
+#define DV_REQ_MAX_BYTES 64u /* the InformationBuffer NDIS passes with a query */
+NDIS_STATUS dv_ndis_query(struct dv_ndis *ndis, uint32_t oid, uint32_t length);
+NDIS_STATUS dv_ndis_set(struct dv_ndis *ndis, uint32_t oid, uint32_t value);
+/* Did the driver give NDIS a MiniportQueryInformation (query) or MiniportSetInformation? */
+bool dv_ndis_has_request_handler(const struct dv_ndis *ndis, bool query);
+/* The OID ndis.h names name (len bytes of it), or 0; the name of an OID, or NULL. */
+uint32_t dv_oid_find(const char *name, size_t len);
+const char *dv_oid_name(uint32_t oid);
 /* Is a one-shot timer of the driver's set (NdisMSetTimer, NdisSetTimer)? It will fire: the
  * machine is not idle (`run quiet` waits for it). A periodic timer is a heartbeat, not work
  * pending, and does not count. */
@@ -256,6 +277,12 @@ size_t dv_ndis_record_count(const struct dv_ndis *ndis);
 bool dv_ndis_record_append(struct dv_ndis *ndis, const struct dv_call_record *r);
 
 const char *dv_ndis_status_name(int32_t status);
+/* The table behind it: every status by name, and its length (*n). */
+struct dv_ndis_status {
+	const char *name;
+	int32_t value;
+};
+const struct dv_ndis_status *dv_ndis_statuses(size_t *n);
 
 /* The core (built with DV_CORE_INTERNAL) and its white-box tests see the structs. */
 #ifdef DV_CORE_INTERNAL

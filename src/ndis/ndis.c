@@ -296,6 +296,17 @@ static const struct arg_field arg_fields[] = {
 	ARG(WRITE_ERROR_LOG_ENTRY, 3, 0, 32, error_log.value[1]),
 	ARG(WRITE_ERROR_LOG_ENTRY, 4, 0, 32, error_log.value[2]),
 	ARG(WRITE_ERROR_LOG_ENTRY, 5, 0, 32, error_log.value[3]),
+	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_OID, 0, 32, request.oid),
+	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_LENGTH, 0, 32, request.length),
+	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_VALUE, 0, 32, request.value),
+	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_DONE, 0, 32, request.done),
+	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_NEEDED, 0, 32, request.needed),
+	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_OID, 0, 32, request.oid),
+	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_LENGTH, 0, 32, request.length),
+	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_VALUE, 0, 32, request.value),
+	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_DONE, 0, 32, request.done),
+	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_NEEDED, 0, 32, request.needed),
+	ARG(MINIPORT_RESET, 0, 0, 32, reset.addressing),
 	ARG(INDICATE_STATUS, 0, 0, 32, indicate_status.status),
 	ARG(INDICATE_STATUS, 1, 0, 32, indicate_status.size),
 	ARG(INDICATE_STATUS, 2, 0, 32, indicate_status.first),
@@ -373,34 +384,42 @@ uint8_t dv_ndis_irql(struct dv_ndis *nd)
 	return nd->sim->st.cpu.irql;
 }
 
+/* The statuses the model and its drivers return, by name: the event log's words and the
+ * names a lesson may write. */
+#define STATUS(n)                                                                                  \
+	{                                                                                          \
+#n, n                                                                              \
+	}
+static const struct dv_ndis_status statuses[] = {
+	STATUS(NDIS_STATUS_SUCCESS),
+	STATUS(NDIS_STATUS_PENDING),
+	STATUS(NDIS_STATUS_RESOURCES),
+	STATUS(NDIS_STATUS_FAILURE),
+	STATUS(NDIS_STATUS_RESOURCE_CONFLICT),
+	STATUS(NDIS_STATUS_ADAPTER_NOT_FOUND),
+	STATUS(NDIS_STATUS_UNSUPPORTED_MEDIA),
+	STATUS(NDIS_STATUS_NOT_SUPPORTED),
+	STATUS(NDIS_STATUS_INVALID_LENGTH),
+	STATUS(NDIS_STATUS_INVALID_OID),
+	STATUS(NDIS_STATUS_MEDIA_BUSY),
+	STATUS(NDIS_STATUS_MEDIA_CONNECT),
+	STATUS(NDIS_STATUS_MEDIA_DISCONNECT),
+	STATUS(NDIS_STATUS_BAD_VERSION),
+	STATUS(NDIS_STATUS_BAD_CHARACTERISTICS),
+};
+#undef STATUS
+
+const struct dv_ndis_status *dv_ndis_statuses(size_t *n)
+{
+	*n = sizeof statuses / sizeof statuses[0];
+	return statuses;
+}
+
 const char *dv_ndis_status_name(int32_t status)
 {
-	if (status == NDIS_STATUS_SUCCESS)
-		return "NDIS_STATUS_SUCCESS";
-	if (status == NDIS_STATUS_PENDING)
-		return "NDIS_STATUS_PENDING";
-	if (status == NDIS_STATUS_RESOURCES)
-		return "NDIS_STATUS_RESOURCES";
-	if (status == NDIS_STATUS_FAILURE)
-		return "NDIS_STATUS_FAILURE";
-	if (status == NDIS_STATUS_RESOURCE_CONFLICT)
-		return "NDIS_STATUS_RESOURCE_CONFLICT";
-	if (status == NDIS_STATUS_ADAPTER_NOT_FOUND)
-		return "NDIS_STATUS_ADAPTER_NOT_FOUND";
-	if (status == NDIS_STATUS_UNSUPPORTED_MEDIA)
-		return "NDIS_STATUS_UNSUPPORTED_MEDIA";
-	if (status == NDIS_STATUS_NOT_SUPPORTED)
-		return "NDIS_STATUS_NOT_SUPPORTED";
-	if (status == NDIS_STATUS_MEDIA_BUSY)
-		return "NDIS_STATUS_MEDIA_BUSY";
-	if (status == NDIS_STATUS_MEDIA_CONNECT)
-		return "NDIS_STATUS_MEDIA_CONNECT";
-	if (status == NDIS_STATUS_MEDIA_DISCONNECT)
-		return "NDIS_STATUS_MEDIA_DISCONNECT";
-	if (status == NDIS_STATUS_BAD_VERSION)
-		return "NDIS_STATUS_BAD_VERSION";
-	if (status == NDIS_STATUS_BAD_CHARACTERISTICS)
-		return "NDIS_STATUS_BAD_CHARACTERISTICS";
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (statuses[i].value == status)
+			return statuses[i].name;
 	return "NDIS_STATUS_?";
 }
 
@@ -511,6 +530,8 @@ NDIS_STATUS dv_ndis_initialize(struct dv_ndis *ndis)
 	dv_ndis_check_locks(ndis);
 	ndis->phase = st == NDIS_STATUS_SUCCESS ? DV_PHASE_RUNNING : DV_PHASE_NONE;
 	ndis->last_status = st;
+	if (st == NDIS_STATUS_SUCCESS)
+		dv_ndis_hang_start(ndis);
 	return st;
 }
 
@@ -810,6 +831,7 @@ VOID NdisMSetAttributesExAt(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minip
 	                                                 args, 4, DV_NO_CHANNEL);
 	nd->context = MiniportAdapterContext;
 	nd->attribute_flags = AttributeFlags;
+	nd->hang_seconds = CheckForHangTimeInSeconds;
 	dv_ndis_call_end(nd, s, DV_CALL_SET_ATTRIBUTES_EX, 0);
 }
 

@@ -106,6 +106,10 @@ struct dv_ndis {
 	uint32_t nport_ranges;
 	struct dv_ndis_timer timers[DV_NDIS_TIMERS];
 	uint32_t ntimers;
+	/* the hang check (ndis_request.c): NdisMSetAttributesEx's CheckForHangTimeInSeconds, and
+	 * the period and next due cycle of MiniportCheckForHang (period 0: none) */
+	uint32_t hang_seconds;
+	uint64_t hang_period, hang_due;
 	bool in_sync;        /* a MiniportSynchronizeISR function is running */
 	uint32_t locks_held; /* spin locks acquired and not released */
 	uint16_t lock_loc;   /* where the last one was acquired */
@@ -183,6 +187,24 @@ void dv_ndis_check_locks(struct dv_ndis *nd);
 /* The timer-not-cancelled rule for each timer still set once MiniportHalt returned; the
  * timers are taken out of the queue (ndis_time.c). */
 void dv_ndis_halt_timers(struct dv_ndis *nd);
+/* The hang check (ndis_request.c): starts its period once MiniportInitialize succeeded (a
+ * driver without MiniportCheckForHang has none), and makes one check when it is due (the
+ * timers' DPC). */
+void dv_ndis_hang_start(struct dv_ndis *nd);
+/* Sets the clock hook's due cycle: the earliest set timer or hang check (ndis_time.c). */
+void dv_ndis_schedule(struct dv_ndis *nd);
+void dv_ndis_check_for_hang(struct dv_ndis *nd);
+
+/* MiniportQueryInformation and MiniportSetInformation records: arg[0] the OID, arg[1] the
+ * InformationBufferLength, then what came back. */
+enum dv_req_arg {
+	DV_REQ_ARG_OID,
+	DV_REQ_ARG_LENGTH,
+	DV_REQ_ARG_VALUE,
+	DV_REQ_ARG_DONE,
+	DV_REQ_ARG_NEEDED
+};
+
 /* Port I/O as the driver does it (ndis.c): one traced byte access at loc, with the verifier's
  * checks of a write. */
 void dv_ndis_port_out(struct dv_ndis *nd, uint16_t port, uint8_t value, uint16_t loc);

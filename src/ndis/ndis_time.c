@@ -30,13 +30,15 @@ static uint32_t timer_id(const struct dv_ndis *nd, const struct dv_ndis_timer *t
 	return t ? (uint32_t)(t - nd->timers) + 1 : 0;
 }
 
-/* The machine's clock hook wakes up at the earliest due timer. */
-static void schedule(struct dv_ndis *nd)
+/* The machine's clock hook wakes up at the earliest due timer (or hang check). */
+void dv_ndis_schedule(struct dv_ndis *nd)
 {
 	uint64_t due = UINT64_MAX;
 	for (uint32_t i = 0; i < nd->ntimers; i++)
 		if (nd->timers[i].set && nd->timers[i].due < due)
 			due = nd->timers[i].due;
+	if (nd->hang_period && nd->phase == DV_PHASE_RUNNING && nd->hang_due < due)
+		due = nd->hang_due; /* NDIS's own timer: the hang check */
 	nd->sim->hooks.clock_due = due;
 }
 
@@ -97,7 +99,11 @@ void dv_ndis_run_timers(struct dv_ndis *nd)
 		ran[t - nd->timers] = true;
 		fire(nd, t);
 	}
-	schedule(nd);
+	if (nd->hang_period && nd->hang_due <= now) {
+		nd->hang_due += nd->hang_period;
+		dv_ndis_check_for_hang(nd);
+	}
+	dv_ndis_schedule(nd);
 }
 
 void dv_ndis_halt_timers(struct dv_ndis *nd)
@@ -108,7 +114,7 @@ void dv_ndis_halt_timers(struct dv_ndis *nd)
 		dv_ndis_violate(nd, DV_RULE_TIMER_NOT_CANCELLED, nd->timers[i].set_loc, 0);
 		nd->timers[i].set = false;
 	}
-	schedule(nd);
+	dv_ndis_schedule(nd);
 }
 
 /* ---- the calls --------------------------------------------------------------------------- */
@@ -128,7 +134,7 @@ static struct dv_ndis_timer *timer_init(struct dv_ndis *nd, PKTIMER Timer, PNDIS
 	t->fn = fn;
 	t->ctx = ctx;
 	Timer->DvTimerId = timer_id(nd, t);
-	schedule(nd);
+	dv_ndis_schedule(nd);
 	return t;
 }
 
@@ -168,7 +174,7 @@ static void set(struct dv_ndis *nd, enum dv_call call, PKTIMER Timer, UINT ms, b
 		/* A period of 0 would fire in every DPC; Windows' shortest is a clock tick. */
 		t->period = periodic ? (uint32_t)(delay ? delay : CYCLES_PER_MS) : 0;
 		t->set_loc = loc;
-		schedule(nd);
+		dv_ndis_schedule(nd);
 	}
 	dv_ndis_call_end(nd, s, call, t ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE);
 }
@@ -187,7 +193,7 @@ static void cancel(struct dv_ndis *nd, enum dv_call call, PKTIMER Timer, PBOOLEA
 		t->set = false;
 	if (Cancelled)
 		*Cancelled = was ? TRUE : FALSE;
-	schedule(nd);
+	dv_ndis_schedule(nd);
 	dv_ndis_call_end(nd, s, call, t ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE);
 }
 

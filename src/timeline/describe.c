@@ -149,6 +149,9 @@ static bool status_result(enum dv_call c)
 	case DV_CALL_NDIS_INITIALIZE_TIMER:
 	case DV_CALL_NDIS_SET_TIMER:
 	case DV_CALL_NDIS_CANCEL_TIMER:
+	case DV_CALL_MINIPORT_QUERY_INFORMATION:
+	case DV_CALL_MINIPORT_SET_INFORMATION:
+	case DV_CALL_MINIPORT_RESET:
 	case DV_CALL_SLEEP: return true;
 	default: return false;
 	}
@@ -164,6 +167,8 @@ const char *dv_call_result_words(enum dv_call c, uint32_t value, char *buf, size
 		                 "NDIS_STATUS_NOT_SUPPORTED (no interrupt to synchronize with)" :
 		         value ? "TRUE" :
 		                 "FALSE");
+	else if (c == DV_CALL_MINIPORT_CHECK_FOR_HANG)
+		snprintf(buf, size, "%s", value ? "TRUE" : "FALSE");
 	else if (c == DV_CALL_READ_DMA_COUNTER || c == DV_CALL_HAL_READ_DMA_COUNTER)
 		snprintf(buf, size, "%u bytes remaining", value);
 	else if (size > 0)
@@ -215,6 +220,27 @@ static void describe_error_log(const char *name, const struct dv_call_args *a, c
 
 /* The calls of the NDIS 5 services a DDK-era driver uses besides the DMA channel: timers,
  * waiting, synchronizing, ports, the event log. False: not one of them. */
+/* MiniportQueryInformation, MiniportSetInformation: the OID by name, and what came back. */
+static void describe_request(const struct dv_call_record *r, const char *name,
+                             const struct dv_call_args *a, char *buf, size_t size)
+{
+	char oid[32];
+	const char *on = dv_oid_name(a->request.oid);
+	if (!on) {
+		snprintf(oid, sizeof oid, "0x%08x", a->request.oid);
+		on = oid;
+	}
+	bool query = r->call == DV_CALL_MINIPORT_QUERY_INFORMATION;
+	if (!r->returned)
+		snprintf(buf, size, "%s(%s, %u bytes)", name, on, a->request.length);
+	else if (query)
+		snprintf(buf, size, "%s(%s): %u bytes written (first ULONG %u), %u needed", name,
+		         on, a->request.done, a->request.value, a->request.needed);
+	else
+		snprintf(buf, size, "%s(%s, %u): %u bytes read, %u needed", name, on,
+		         a->request.value, a->request.done, a->request.needed);
+}
+
 static bool describe_service(const struct dv_call_record *r, const struct dv_call_args *a,
                              const char *name, char *buf, size_t size)
 {
@@ -268,6 +294,20 @@ static bool describe_service(const struct dv_call_record *r, const struct dv_cal
 		         a->attributes_ex.bus_master ? ", a bus master" : "");
 		return true;
 	case DV_CALL_WRITE_ERROR_LOG_ENTRY: describe_error_log(name, a, buf, size); return true;
+	case DV_CALL_MINIPORT_QUERY_INFORMATION:
+	case DV_CALL_MINIPORT_SET_INFORMATION: describe_request(r, name, a, buf, size); return true;
+	case DV_CALL_MINIPORT_CHECK_FOR_HANG:
+		snprintf(buf, size, "%s: NDIS's periodic check, at DISPATCH_LEVEL%s", name,
+		         !r->returned ? "" :
+		         r->status    ? ": the driver says the card hangs; NDIS resets it" :
+		                        ": the card is fine");
+		return true;
+	case DV_CALL_MINIPORT_RESET:
+		snprintf(buf, size, "%s: NDIS resets the card%s", name,
+		         r->returned && a->reset.addressing ? " (AddressingReset: NDIS sets the "
+		                                              "addresses and filter again)" :
+		                                              "");
+		return true;
 	case DV_CALL_INDICATE_STATUS: {
 		const char *st = dv_ndis_status_name(a->indicate_status.status);
 		if (strcmp(st, "NDIS_STATUS_?") != 0)

@@ -36,8 +36,9 @@ bool dv_driver_fits(const struct dv_lesson *L, const char *path, const char *dri
 	char builtin[64];
 	const char *name = L->driver_name ? L->driver_name : "";
 	snprintf(builtin, sizeof builtin, "runs the %s driver ('driver %s')", name, name);
-	const char *what = L->driver == DV_DRIVER_BUILTIN ? builtin :
-	                                                    "plays the driver itself ('driver none')";
+	const char *what = L->driver == DV_DRIVER_BUILTIN ?
+	                           builtin :
+	                           "plays the driver itself ('driver none')";
 	if (L->driver_line)
 		snprintf(err, errsize,
 		         "%s:%u: error: --driver %s given, but this lesson %s: only a lesson with "

@@ -2,7 +2,9 @@
 # The DDK-style miniport (src/miniport/irsim.c), built as C and as C++: each module loads with
 # no line of dmaviz's in it and passes all four exercises' visible and hidden tests (--strict;
 # 01-send and 03-staging configure it with their lessons' `config` words: Receive=0 and
-# CopyThreshold) and the turnaround lesson, whose timer fires on the simulated clock.
+# CopyThreshold), the turnaround lesson, whose timer fires on the simulated clock, and the
+# requests lesson (MiniportQueryInformation, MiniportSetInformation, MiniportCheckForHang
+# called across the host's boundary).
 # usage: test-ddk.sh DMAVIZ SRCDIR EXERCISES MODULE...
 set -u
 dv=$1 src=$2 ex=$3
@@ -13,10 +15,10 @@ bad() { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
 for mod in "$@"; do
 	name=${mod##*/}
 	out=$("$dv" check --strict --driver "$mod" "$ex"/0*/tests "$ex"/0*/hidden \
-		"$src/turnaround.lesson" 2>&1 </dev/null)
+		"$src/turnaround.lesson" "$src/requests.lesson" 2>&1 </dev/null)
 	rc=$?
-	if [[ $rc == 0 ]] && grep -q '^15 passed, 0 failed$' <<<"$out"; then
-		ok "$name passes all four exercises and the turnaround lesson"
+	if [[ $rc == 0 ]] && grep -q '^16 passed, 0 failed$' <<<"$out"; then
+		ok "$name passes all four exercises, the turnaround and the requests lessons"
 	else
 		bad "$name: exit $rc"; sed 's/^/# /' <<<"$out" | tail -20
 	fi
