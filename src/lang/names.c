@@ -371,6 +371,8 @@ const struct dv_name dv_names[DV_REF_COUNT] = {
 	     "1 when the last IoMapTransfer used a bounce buffer"),
 	NAME(DV_REF_PORTS_OUT, DV_NAME_FIXED, "ports.out", 0, true, DV_VT_NUM, ev_ports_out,
 	     "port writes so far (.step: since the current step began)"),
+	NAME(DV_REF_PORTS_IN, DV_NAME_FIXED, "ports.in", 0, true, DV_VT_NUM, ev_ports_in,
+	     "port reads so far (.step: since the current step began)"),
 	NAME(DV_REF_REQUEST_STATUS, DV_NAME_FIXED, "request.status", 0, false, DV_VT_STATUS,
 	     ev_request, "the status of the last driver query or set (PENDING when none)"),
 	NAME(DV_REF_REQUEST_VALUE, DV_NAME_FIXED, "request.value", 0, false, DV_VT_NUM, ev_request,
@@ -379,8 +381,6 @@ const struct dv_name dv_names[DV_REF_COUNT] = {
 	     "BytesWritten of the last query, BytesRead of the last set"),
 	NAME(DV_REF_REQUEST_NEEDED, DV_NAME_FIXED, "request.needed", 0, false, DV_VT_NUM,
 	     ev_request, "BytesNeeded of the last query or set"),
-	NAME(DV_REF_PORTS_IN, DV_NAME_FIXED, "ports.in", 0, true, DV_VT_NUM, ev_ports_in,
-	     "port reads so far (.step: since the current step began)"),
 };
 
 uint32_t dv_name_eval(struct dv_run *run, const struct dv_ref *r)

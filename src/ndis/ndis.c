@@ -296,16 +296,15 @@ static const struct arg_field arg_fields[] = {
 	ARG(WRITE_ERROR_LOG_ENTRY, 3, 0, 32, error_log.value[1]),
 	ARG(WRITE_ERROR_LOG_ENTRY, 4, 0, 32, error_log.value[2]),
 	ARG(WRITE_ERROR_LOG_ENTRY, 5, 0, 32, error_log.value[3]),
-	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_OID, 0, 32, request.oid),
-	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_LENGTH, 0, 32, request.length),
-	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_VALUE, 0, 32, request.value),
-	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_DONE, 0, 32, request.done),
-	ARG(MINIPORT_QUERY_INFORMATION, DV_REQ_ARG_NEEDED, 0, 32, request.needed),
-	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_OID, 0, 32, request.oid),
-	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_LENGTH, 0, 32, request.length),
-	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_VALUE, 0, 32, request.value),
-	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_DONE, 0, 32, request.done),
-	ARG(MINIPORT_SET_INFORMATION, DV_REQ_ARG_NEEDED, 0, 32, request.needed),
+#define REQUEST_ARGS(c)                                                                            \
+	ARG(c, DV_REQ_ARG_OID, 0, 32, request.oid),                                                \
+	        ARG(c, DV_REQ_ARG_LENGTH, 0, 32, request.length),                                  \
+	        ARG(c, DV_REQ_ARG_VALUE, 0, 32, request.value),                                    \
+	        ARG(c, DV_REQ_ARG_DONE, 0, 32, request.done),                                      \
+	        ARG(c, DV_REQ_ARG_NEEDED, 0, 32, request.needed)
+	REQUEST_ARGS(MINIPORT_QUERY_INFORMATION),
+	REQUEST_ARGS(MINIPORT_SET_INFORMATION),
+#undef REQUEST_ARGS
 	ARG(MINIPORT_RESET, 0, 0, 32, reset.addressing),
 	ARG(INDICATE_STATUS, 0, 0, 32, indicate_status.status),
 	ARG(INDICATE_STATUS, 1, 0, 32, indicate_status.size),

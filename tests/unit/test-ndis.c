@@ -6,6 +6,7 @@
 #include "dma8237.h"
 #include "dvndis.h"
 #include "ndis.h"
+#include "port-events.h"
 #include "sim.h"
 
 static struct dv_sim *sim;
@@ -54,23 +55,6 @@ static PNDIS_BUFFER buf_at(uint32_t phys, uint32_t len, bool scattered)
 		pfn[i] = phys / DV_PAGE_SIZE + (scattered ? 2 * i : i);
 	PVOID va = dv_ndis_map_pages(nd, pfn, pages);
 	return dv_ndis_make_buffer(nd, (PVOID)((uintptr_t)va + off), len);
-}
-
-/* Port writes recorded in events [from, to). */
-static unsigned port_writes(size_t from, size_t to, uint16_t *port, uint8_t *val, unsigned max)
-{
-	unsigned n = 0;
-	for (size_t i = from; i < to; i++) {
-		const struct dv_event *e = dv_trace_at(&sim->trace, i);
-		if (e->kind != DV_EV_PORT_OUT)
-			continue;
-		if (n < max) {
-			port[n] = (uint16_t)e->index;
-			val[n] = (uint8_t)e->new_value;
-		}
-		n++;
-	}
-	return n;
 }
 
 static unsigned fired(enum dv_rule r)
@@ -167,7 +151,7 @@ static void test_setup_programs_canonical_sequence(void)
 	CHECK_EQ(st, NDIS_STATUS_SUCCESS);
 	uint16_t port[16];
 	uint8_t val[16];
-	unsigned n = port_writes(from, sim->trace.len, port, val, 16);
+	unsigned n = port_events(&sim->trace, from, DV_EV_PORT_OUT, port, val, 16);
 	/* mask, clear flip-flop, mode, address low/high, page, count-1 low/high, unmask */
 	static const uint16_t want_port[9] = {
 		0x0A, 0x0C, 0x0B, 0x02, 0x02, 0x83, 0x03, 0x03, 0x0A
@@ -217,7 +201,7 @@ static void test_setup_busy_touches_no_port(void)
 	uint8_t val[4];
 	NdisMSetupDmaTransfer(&st, h, b, 0, 100, TRUE);
 	CHECK_EQ(st, NDIS_STATUS_RESOURCES);
-	CHECK_EQ(port_writes(from, sim->trace.len, port, val, 4), 0);
+	CHECK_EQ(port_events(&sim->trace, from, DV_EV_PORT_OUT, port, val, 4), 0);
 	CHECK_EQ(fired(DV_RULE_DMA_BUSY), 1);
 	CHECK_EQ(nd->last_rule, DV_RULE_DMA_BUSY);
 	/* After the Complete the channel is free again. */
@@ -243,7 +227,7 @@ static void test_setup_invalid_lengths(void)
 		uint8_t val[4];
 		NdisMSetupDmaTransfer(&st, h, b, bad[i].off, bad[i].len, TRUE);
 		CHECK_EQ(st, NDIS_STATUS_RESOURCES);
-		CHECK_EQ(port_writes(from, sim->trace.len, port, val, 4), 0);
+		CHECK_EQ(port_events(&sim->trace, from, DV_EV_PORT_OUT, port, val, 4), 0);
 	}
 	CHECK_EQ(fired(DV_RULE_DMA_SUBRANGE), 4);
 	/* A proper subrange works: Offset 100, Length 500. */
