@@ -33,8 +33,9 @@ extern "C" {
 #define DV_NDIS_ABI_VERSION 2
 
 /* The version a miniport registers (NDIS_MINIPORT_CHARACTERISTICS): a driver's build defines
- * NDIS50_MINIPORT or NDIS51_MINIPORT; NDIS 5.0 when it defines neither. */
-#if defined(NDIS51_MINIPORT) && NDIS51_MINIPORT
+ * NDIS50_MINIPORT or NDIS51_MINIPORT, with a value or none, as the DDK's test them (defined,
+ * not true); NDIS 5.0 when it defines neither (the DDK leaves the version undefined then). */
+#ifdef NDIS51_MINIPORT
 #define NDIS_MINIPORT_MAJOR_VERSION 5
 #define NDIS_MINIPORT_MINOR_VERSION 1
 #else
@@ -534,9 +535,29 @@ typedef NDIS_STATUS (*W_CO_REQUEST_HANDLER)(NDIS_HANDLE MiniportAdapterContext,
 /* MiniportSynchronizeISR, the function NdisMSynchronizeWithInterrupt runs at DIRQL. */
 typedef BOOLEAN (*W_SYNCHRONIZE_INTERRUPT_HANDLER)(PVOID SynchronizeContext);
 
-/* The NDIS 5.0 layout (the 3.0 handlers, then 4.0's, then 5.0's). dmaviz calls Initialize,
- * Halt, Send, ISR, HandleInterrupt and ReturnPacket; the others are kept, not called (the
- * model has no protocol that queries OIDs, no hang check and no reset). */
+#ifdef NDIS51_MINIPORT
+/* NDIS 5.1's three handlers (kept, never called: the model has no send cancelling, Plug and
+ * Play events or shutdown). */
+typedef enum _NDIS_DEVICE_PNP_EVENT {
+	NdisDevicePnPEventQueryRemoved,
+	NdisDevicePnPEventRemoved,
+	NdisDevicePnPEventSurpriseRemoved,
+	NdisDevicePnPEventQueryStopped,
+	NdisDevicePnPEventStopped,
+	NdisDevicePnPEventPowerProfileChanged,
+	NdisDevicePnPEventMaximum
+} NDIS_DEVICE_PNP_EVENT, *PNDIS_DEVICE_PNP_EVENT;
+typedef VOID (*W_CANCEL_SEND_PACKETS_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId);
+typedef VOID (*W_PNP_EVENT_NOTIFY_HANDLER)(NDIS_HANDLE MiniportAdapterContext,
+                                           NDIS_DEVICE_PNP_EVENT DevicePnPEvent,
+                                           PVOID InformationBuffer, ULONG InformationBufferLength);
+typedef VOID (*W_MINIPORT_SHUTDOWN_HANDLER)(NDIS_HANDLE MiniportAdapterContext);
+#endif
+
+/* The NDIS 5.0 layout (the 3.0 handlers, then 4.0's, then 5.0's; with NDIS51_MINIPORT 5.1's
+ * at the end, as the DDK's). dmaviz calls Initialize, Halt, Send, ISR, HandleInterrupt and
+ * ReturnPacket; QueryInformation and SetInformation for a lesson's requests; CheckForHang on
+ * its timer and Reset after it (docs/driver-sdk.md). The others are kept, not called. */
 typedef struct _NDIS_MINIPORT_CHARACTERISTICS {
 	UCHAR MajorNdisVersion;
 	UCHAR MinorNdisVersion;
@@ -563,8 +584,21 @@ typedef struct _NDIS_MINIPORT_CHARACTERISTICS {
 	W_CO_DEACTIVATE_VC_HANDLER CoDeactivateVcHandler;
 	W_CO_SEND_PACKETS_HANDLER CoSendPacketsHandler;
 	W_CO_REQUEST_HANDLER CoRequestHandler;
+#ifdef NDIS51_MINIPORT
+	W_CANCEL_SEND_PACKETS_HANDLER CancelSendPacketsHandler;
+	W_PNP_EVENT_NOTIFY_HANDLER PnPEventNotifyHandler;
+	W_MINIPORT_SHUTDOWN_HANDLER AdapterShutdownHandler;
+	PVOID Reserved1;
+	PVOID Reserved2;
+	PVOID Reserved3;
+	PVOID Reserved4;
+#endif
 } NDIS_MINIPORT_CHARACTERISTICS, *PNDIS_MINIPORT_CHARACTERISTICS;
+#ifdef NDIS51_MINIPORT
+typedef NDIS_MINIPORT_CHARACTERISTICS NDIS51_MINIPORT_CHARACTERISTICS;
+#else
 typedef NDIS_MINIPORT_CHARACTERISTICS NDIS50_MINIPORT_CHARACTERISTICS;
+#endif
 
 /* ---- the calls (each *At function gets the caller's file and line from its macro) ----- */
 
