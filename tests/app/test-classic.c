@@ -92,6 +92,9 @@ static void classic_at(void *l, struct dv_session *ss, struct dv_scene *sc, cons
 		dv_scene_reset(sc, sc->w, sc->h);
 		dv_classic_compose(c, &ui, sc);
 		lc_check_texts(sc, tab, NULL);
+		CHECK(c->side_lines <= c->side_rows || has_text(sc, "more v"),
+		      "%s: %zu lines in %zu rows, and no 'more v'", tab, c->side_lines,
+		      c->side_rows);
 	}
 }
 
@@ -164,6 +167,52 @@ static void test_state(void)
 	fixture_close(&f);
 }
 
+/* Is line l drawn? Its first run of one style (what the scene holds as one text item). */
+static bool line_drawn(const struct dv_scene *sc, const struct dv_vline *l)
+{
+	char run[64];
+	size_t n = 0;
+	while (n < l->len && n + 1 < sizeof run && l->roles[n] == l->roles[0])
+		n++;
+	memcpy(run, l->text, n);
+	run[n] = '\0';
+	return n > 0 && has_text(sc, run);
+}
+
+/* The side panel's NDIS call tab, longer than its rows at 1280x720, says so and scrolls
+ * under the wheel (dv_classic_side_scroll) down to its last line; a move starts it over. */
+static void test_side_scroll(void)
+{
+	struct fixture f;
+	if (!fixture_open(&f, "05-staging.lesson", 720))
+		return;
+	f.ui.side_tab = DV_SIDE_CALL;
+	dv_session_goto_step(f.ss, 3, false);
+	dv_session_move(f.ss, DV_VCMD_NEXT);
+	fixture_draw(&f, 1280, 720);
+	size_t lines = f.c.side_lines, rows = f.c.side_rows;
+	CHECK(lines > rows, "the call tab fits (%zu lines in %zu rows): pick a longer moment",
+	      lines, rows);
+	CHECK(has_text(&f.sc, "more v") && !has_text(&f.sc, "^ more v"), "no 'more v' at the top");
+	const struct dv_vline *last = &f.c.side.line[lines - 1];
+	CHECK(!line_drawn(&f.sc, last), "the last line '%.*s' shows before scrolling",
+	      (int)last->len, last->text);
+	dv_classic_side_scroll(&f.c, 100); /* clamped: the end */
+	fixture_draw(&f, 1280, 720);
+	CHECK(f.c.side_scroll == lines - rows, "scrolled to %zu, not %zu", f.c.side_scroll,
+	      lines - rows);
+	last = &f.c.side.line[lines - 1];
+	CHECK(line_drawn(&f.sc, last) && has_text(&f.sc, "^"),
+	      "scrolled: the last line '%.*s' or '^' missing", (int)last->len, last->text);
+	dv_classic_side_scroll(&f.c, -1);
+	fixture_draw(&f, 1280, 720);
+	CHECK(f.c.side_scroll == lines - rows - 1, "one notch back up: %zu", f.c.side_scroll);
+	dv_session_move(f.ss, DV_VCMD_NEXT);
+	fixture_draw(&f, 1280, 720);
+	CHECK(f.c.side_scroll == 0, "a move left the side panel scrolled (%zu)", f.c.side_scroll);
+	fixture_close(&f);
+}
+
 /* o: the output table's rows the run has written up to the cursor, and no later one. */
 static void test_output_table(void)
 {
@@ -210,6 +259,7 @@ int main(int argc, char **argv)
 		  test_layout },
 		{ "the front end's state shows", test_state },
 		{ "the output table up to the cursor", test_output_table },
+		{ "the side panel says it has more and scrolls", test_side_scroll },
 	};
 	return CHECKF_RUN(tests);
 }

@@ -451,6 +451,27 @@ static void test_mouse(void)
 	SDL_FreeSurface(img);
 	CHECK(dv_sdl_motion(s, -1, -1), "leaving the window keeps the description");
 	dv_sdl_close(s);
+	/* The wheel over the side panel's NDIS call tab scrolls what does not fit; nowhere in
+	 * particular it does nothing. */
+	s = open_shot("05-staging.lesson");
+	if (!s)
+		return;
+	CHECK(dv_sdl_goto_step(s, 4), "05-staging has a step 4");
+	img = render(s, W, H);
+	SDL_FreeSurface(img);
+	CHECK(dv_sdl_hit_rect(s, "tab:call", &r) && dv_sdl_click(s, r.x + 2, r.y + 2),
+	      "no NDIS call tab to click");
+	img = render(s, W, H);
+	plain = img ? hash_of(img) : 0;
+	SDL_FreeSurface(img);
+	CHECK(!dv_sdl_wheel(s, -1), "the wheel with the mouse outside the window did something");
+	c = (SDL_Point){ r.x + 4, r.y + 3 * r.h };
+	dv_sdl_motion(s, c.x, c.y);
+	CHECK(dv_sdl_wheel(s, -3), "the wheel over the side panel did nothing");
+	img = render(s, W, H);
+	CHECK(img && hash_of(img) != plain, "the side panel did not scroll under the wheel");
+	SDL_FreeSurface(img);
+	dv_sdl_close(s);
 }
 
 /* The presentation layout in the window: the scene laid out with SDL_ttf's measures puts the

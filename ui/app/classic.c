@@ -523,7 +523,10 @@ static void draw_side(struct dv_scene *sc, struct dv_classic *s, const struct la
 		                 "call");
 		x += w + 2 * u;
 	}
+	/* Rows under the tabs, less the title line the source and the call tabs draw. */
 	size_t rows = (size_t)((a.h - sf->lh - 2 * u) / sf->lh);
+	if (s->ui->side_tab != DV_SIDE_LOG && rows > 1)
+		rows--;
 	size_t cells = (size_t)((a.w - 4 * u) / sf->cw);
 	struct dv_vpanel *p = &s->side;
 	switch (s->ui->side_tab) {
@@ -538,8 +541,32 @@ static void draw_side(struct dv_scene *sc, struct dv_classic *s, const struct la
 		      t ? t + 1 : p->title);
 		y += sf->lh;
 	}
-	for (size_t i = 0; i < p->n && y + sf->lh <= a.y + a.h; i++, y += sf->lh)
+	/* What does not fit scrolls under the mouse wheel, from the top after every move. */
+	size_t fit = (size_t)((a.y + a.h - y) / sf->lh);
+	if (s->side_pos != s->ss->view.pos || s->side_tab_at != (int)s->ui->side_tab) {
+		s->side_pos = s->ss->view.pos;
+		s->side_tab_at = (int)s->ui->side_tab;
+		s->side_scroll = 0;
+	}
+	size_t bottom = p->n > fit ? p->n - fit : 0;
+	if (s->side_scroll > bottom)
+		s->side_scroll = bottom;
+	s->side_lines = p->n;
+	s->side_rows = fit;
+	size_t i = s->side_scroll;
+	for (; i < p->n && y + sf->lh <= a.y + a.h; i++, y += sf->lh)
 		vline_at(sc, sf, a.x + 2 * u, y, &p->line[i], cells);
+	if (s->side_scroll > 0 || i < p->n)
+		textf(sc, sf, true, a.x + a.w - 9 * sf->cw, a.y, DV_WC_hilite, "%s%s",
+		      s->side_scroll ? "^ " : "", i < p->n ? "more v" : "");
+}
+
+void dv_classic_side_scroll(struct dv_classic *c, long lines)
+{
+	if (lines < 0 && (size_t)-lines > c->side_scroll)
+		c->side_scroll = 0;
+	else
+		c->side_scroll = (size_t)((long)c->side_scroll + lines);
 }
 
 /* The narration and the question, in the big font when they fit, else the small one. */
@@ -1013,6 +1040,7 @@ void dv_classic_init(struct dv_classic *c, struct dv_session *ss)
 	memset(c, 0, sizeof *c);
 	c->ss = ss;
 	dv_narr_place_reset(&c->narr_at);
+	c->side_pos = SIZE_MAX;
 	dv_vpanel_init(&c->narr);
 	dv_vpanel_init(&c->mem);
 	dv_vpanel_init(&c->tmp);

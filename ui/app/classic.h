@@ -60,12 +60,17 @@ struct dv_classic {
 	/* Where the narration starts (view.h): it follows the current paragraph after every move
 	 * until the front end scrolls it (dv_narr_place_scroll). */
 	struct dv_narr_place narr_at;
+	/* The side panel's first line shown: 0 after every move or change of tab, until the
+	 * front end scrolls it (dv_classic_side_scroll: the mouse wheel over it). */
+	size_t side_scroll, side_pos;
+	int side_tab_at;
 	/* Out, after a compose: the timing diagram's first cycle and column width, as drawn; the
 	 * narration's lines (the question's included) and the rows it had for them (fewer: it
 	 * scrolls, and its scene box says so). */
 	uint64_t tim_first;
 	int tim_colw;
 	size_t narr_lines, narr_rows;
+	size_t side_lines, side_rows; /* the side panel's lines and the rows it had for them */
 	unsigned cut;    /* the boxes' lines (or rows of a wrapped one) not drawn whole */
 	size_t out_back; /* the output table's newest rows left out, as drawn (clamped) */
 	/* During a compose: the state, the scene and its two fonts. */
@@ -76,6 +81,8 @@ struct dv_classic {
 
 void dv_classic_init(struct dv_classic *c, struct dv_session *ss);
 void dv_classic_finish(struct dv_classic *c);
+/* Scrolls the side panel by lines (negative: up); the next compose clamps it. */
+void dv_classic_side_scroll(struct dv_classic *c, long lines);
 /* The classic layout's text sizes for an output h pixels high: 17 px (boxes) and 23 px
  * (narration) at 720 lines, never below floor_px (the front end's smallest readable size) nor
  * 8 px. */

@@ -1004,6 +1004,27 @@ bool dv_sdl_motion(struct dv_sdl *s, int x, int y)
 	return s->hover != old || was_in != s->mouse_in;
 }
 
+static bool over_box(const struct dv_sdl *s, const char *name)
+{
+	const struct dv_sbox *b = dv_scene_box_named(&s->scene, name);
+	return b && s->mouse_in && s->mx >= b->x && s->mx < b->x + b->w && s->my >= b->y &&
+	       s->my < b->y + b->h;
+}
+
+bool dv_sdl_wheel(struct dv_sdl *s, int dy)
+{
+	if (dy == 0)
+		return false;
+	if (!dv_sdl_presenting(s) && over_box(s, "side")) {
+		dv_classic_side_scroll(&s->classic, -dy);
+		return true;
+	}
+	if (!over_box(s, "narration"))
+		return false;
+	act(s, dy > 0 ? DV_ACT_SCROLL_UP : DV_ACT_SCROLL_DOWN); /* scrolling never quits */
+	return true;
+}
+
 /* Seeks to a fraction f of shown step k (an index); held at an unanswered question. */
 static void seek_in_step(struct dv_sdl *s, unsigned k, double f)
 {
@@ -1159,7 +1180,8 @@ static void gui_usage(FILE *f)
 	      "S PNG screenshot, L presentation layout, c high contrast, d demo, ] and [\n"
 	      "next/previous lesson, F11 fullscreen, ? all keys, q quit, Esc closes what is\n"
 	      "open or asks before quitting. Without a lesson: the course's first.\n"
-	      "The mouse: buttons, click the timeline or the timing diagram, hover a register.\n"
+	      "The mouse: buttons, click the timeline or the timing diagram, hover a register;\n"
+	      "the wheel scrolls the narration or the side panel under it.\n"
 	      "\n"
 	      "  --demo             play every lesson of the course, looping, from the send's\n"
 	      "                     transfer; each question a pause to think, then its answer;\n"
@@ -1428,6 +1450,12 @@ static int window_loop(struct dv_sdl *s, const struct gui_args *a)
 				dirty |= dv_sdl_motion(s, x, y);
 				break;
 			}
+			case SDL_MOUSEWHEEL:
+				dirty |= dv_sdl_wheel(s,
+				                      e.wheel.direction == SDL_MOUSEWHEEL_FLIPPED ?
+				                              -e.wheel.y :
+				                              e.wheel.y);
+				break;
 			case SDL_MOUSEBUTTONDOWN:
 				if (e.button.button == SDL_BUTTON_LEFT) {
 					int x = e.button.x, y = e.button.y;

@@ -97,6 +97,9 @@ void dv_sdl_text(struct dv_sdl *s, const char *utf8);
  * changed. */
 bool dv_sdl_motion(struct dv_sdl *s, int x, int y);
 bool dv_sdl_click(struct dv_sdl *s, int x, int y);
+/* The mouse wheel, dy notches (positive: away from the user, up), over the last mouse
+ * position: the side panel or the narration scrolls. True when the picture changes. */
+bool dv_sdl_wheel(struct dv_sdl *s, int dy);
 
 /* Draws the whole screen at the renderer's output size. */
 void dv_sdl_draw(struct dv_sdl *s, SDL_Renderer *r);
