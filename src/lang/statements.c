@@ -1058,10 +1058,14 @@ bool dv_parse_driver_action(struct dv_parser *p, struct dv_tok *kw)
 	if (dv_tok_is(w, "init") || dv_tok_is(w, "send") || dv_tok_is(w, "halt") ||
 	    dv_tok_is(w, "query") || dv_tok_is(w, "set"))
 		driver_action(p, kw, w);
-	else
+	else {
+		char words[160];
+		driver_words(words, sizeof words);
 		dv_perr(p, w->col, NULL,
-		        "expected init, send, query, set or halt after 'driver', got %s",
-		        dv_tok_text(w, b, sizeof b));
+		        "expected init, send, query, set or halt (an action), or %s (who plays the "
+		        "miniport) after 'driver', got %s",
+		        words, dv_tok_text(w, b, sizeof b));
+	}
 	return true;
 }
 

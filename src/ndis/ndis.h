@@ -546,7 +546,8 @@ typedef enum _NDIS_DEVICE_PNP_EVENT {
 	NdisDevicePnPEventStopped,
 	NdisDevicePnPEventPowerProfileChanged,
 	NdisDevicePnPEventMaximum
-} NDIS_DEVICE_PNP_EVENT, *PNDIS_DEVICE_PNP_EVENT;
+} NDIS_DEVICE_PNP_EVENT,
+        *PNDIS_DEVICE_PNP_EVENT;
 typedef VOID (*W_CANCEL_SEND_PACKETS_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId);
 typedef VOID (*W_PNP_EVENT_NOTIFY_HANDLER)(NDIS_HANDLE MiniportAdapterContext,
                                            NDIS_DEVICE_PNP_EVENT DevicePnPEvent,

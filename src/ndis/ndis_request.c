@@ -11,7 +11,10 @@
 #include "sim.h"
 
 /* The OIDs ndis.h defines, by name (a lesson's `driver query OID_GEN_LINK_SPEED`). */
-#define OID(n) { #n, n }
+#define OID(n)                                                                                     \
+	{                                                                                          \
+#n, n                                                                              \
+	}
 static const struct {
 	const char *name;
 	uint32_t oid;
@@ -118,8 +121,8 @@ NDIS_STATUS dv_ndis_query(struct dv_ndis *nd, uint32_t oid, uint32_t length)
 	uint8_t irql;
 	struct dv_ndis_call_scope s =
 	        request_begin(nd, DV_CALL_MINIPORT_QUERY_INFORMATION, args, 2, &irql);
-	NDIS_STATUS st = nd->chars.QueryInformationHandler(nd->context, oid, buf, length,
-	                                                     &written, &needed);
+	NDIS_STATUS st =
+	        nd->chars.QueryInformationHandler(nd->context, oid, buf, length, &written, &needed);
 	request_results(nd, s, buf, length, written, needed);
 	request_end(nd, s, DV_CALL_MINIPORT_QUERY_INFORMATION, st, irql);
 	return st;
@@ -138,8 +141,8 @@ NDIS_STATUS dv_ndis_set(struct dv_ndis *nd, uint32_t oid, uint32_t value)
 	uint8_t irql;
 	struct dv_ndis_call_scope s =
 	        request_begin(nd, DV_CALL_MINIPORT_SET_INFORMATION, args, 2, &irql);
-	NDIS_STATUS st = nd->chars.SetInformationHandler(nd->context, oid, buf, sizeof buf, &read,
-	                                                   &needed);
+	NDIS_STATUS st =
+	        nd->chars.SetInformationHandler(nd->context, oid, buf, sizeof buf, &read, &needed);
 	request_results(nd, s, buf, sizeof buf, read, needed);
 	request_end(nd, s, DV_CALL_MINIPORT_SET_INFORMATION, st, irql);
 	return st;

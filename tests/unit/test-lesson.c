@@ -88,19 +88,35 @@ static void test_errors(void)
 	}
 	dv_msgs_finish(&m);
 	/* metadata after an action, a hint without an ask, an unterminated string */
-	const char *bad[] = { "out 1 2\nmachine channel=1\n",
-		              "hint \"x\"\n",
-		              "title \"abc\n",
-		              "out 0x10000 1\n",
-		              "dreq 1 on\n",
-		              "machine channel=4\n",
-		              "output\n",
-		              "run until call Nope returns\n",
-		              "expect call MiniportISR\n",
-		              "buffer a at 0x1000 len 10\nbuffer a at 0x2000 len 10\n",
-		              "call NdisMSetupDmaTransfer buffer=nope write=yes\n",
-		              "ask \"q\"\nstep \"s\"\n",
-		              "fill 0x2000000 16 0\n" };
+	const char *bad[] = {
+		"out 1 2\nmachine channel=1\n",
+		"hint \"x\"\n",
+		"title \"abc\n",
+		"out 0x10000 1\n",
+		"dreq 1 on\n",
+		"machine channel=4\n",
+		"output\n",
+		"run until call Nope returns\n",
+		"expect call MiniportISR\n",
+		"buffer a at 0x1000 len 10\nbuffer a at 0x2000 len 10\n",
+		"call NdisMSetupDmaTransfer buffer=nope write=yes\n",
+		"ask \"q\"\nstep \"s\"\n",
+		"fill 0x2000000 16 0\n",
+		"driver irsim\nstep \"s\"\n  driver query OID_NOPE\n",
+		"driver irsim\nstep \"s\"\n  driver query OID_GEN_LINK_SPEED bytes=65\n",
+		"driver irsim\nstep \"s\"\n  driver set OID_GEN_LINK_SPEED\n",
+		"driver none\nstep \"s\"\n  driver query OID_GEN_LINK_SPEED\n"
+	};
+	/* `driver` takes the built-in drivers' names, and says which */
+	L = parse("driver dvmini\n", &m);
+	CHECK(L == NULL && m.n == 1 &&
+	      strstr(m.v[0].text, "or reference, irsim, none or file (who plays the miniport)"));
+	dv_msgs_finish(&m);
+	L = parse("driver irsim copy=0\nstep \"s\"\n  driver set OID_IRDA_MEDIA_BUSY 0\n", &m);
+	CHECK(L != NULL && m.n == 0 && L->driver == DV_DRIVER_BUILTIN &&
+	      !strcmp(L->driver_name, "irsim") && L->has_copy_threshold && L->copy_threshold == 0);
+	dv_lesson_free(L);
+	dv_msgs_finish(&m);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		L = parse(bad[i], &m);
 		CHECK(L == NULL);
