@@ -87,9 +87,8 @@ static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index
 
 void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
 {
-	uint32_t old = dv_state_get(&sim->st, &sim->pool, slot, index);
-	dv_state_put(&sim->st, &sim->pool, slot, index, value);
-	uint32_t now = dv_state_get(&sim->st, &sim->pool, slot, index);
+	uint32_t old;
+	uint32_t now = dv_state_swap(&sim->st, &sim->pool, slot, index, value, &old);
 	if (now == old)
 		return; /* no change, nothing to undo (port writes are their own events) */
 	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, DV_NO_CHANNEL);
