@@ -412,7 +412,10 @@ static bool read_trace(struct reader *r)
 {
 	struct dv_trace t;
 	char why[200];
-	if (!dv_trace_load(&t, r->p + r->at[S_TRAC], r->len[S_TRAC], why, sizeof why)) {
+	const struct dv_lesson *L = r->rec->lesson;
+	uint64_t budget = L->budget ? L->budget : DV_SCRIPT_DEFAULT_BUDGET;
+	uint64_t most = budget * DV_REC_EVENTS_PER_CYCLE + DV_REC_EVENTS_AT_ONCE;
+	if (!dv_trace_load(&t, r->p + r->at[S_TRAC], r->len[S_TRAC], most, why, sizeof why)) {
 		/* Its offsets count from the section's start: say the file's. */
 		const char *rest = strchr(why, ':');
 		size_t off = strncmp(why, "offset ", 7) ? 0 : (size_t)strtoull(why + 7, NULL, 10);

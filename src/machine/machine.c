@@ -35,7 +35,10 @@ struct dv_sim *dv_sim_create(const struct dv_config *cfg)
 	if (sim->cfg.wire_rate == 0)
 		sim->cfg.wire_rate = 1;
 	sim->unpacked = calloc(1, sizeof *sim->unpacked);
+	sim->kf_last = malloc(sizeof *sim->kf_last); /* without it keyframes share nothing */
+	sim->kf_last_of = SIZE_MAX;
 	if (!sim->unpacked) {
+		free(sim->kf_last);
 		free(sim);
 		return NULL;
 	}
@@ -73,9 +76,10 @@ void dv_sim_destroy(struct dv_sim *sim)
 	if (!sim)
 		return;
 	for (size_t i = 0; i < sim->nkf; i++)
-		free(sim->kf[i].packed); /* the pool goes too: no page references to drop */
+		dv_keyframe_release(&sim->kf[i]); /* the pool goes too: no references to drop */
 	free(sim->kf);
 	free(sim->unpacked);
+	free(sim->kf_last);
 	dv_trace_finish(&sim->trace);
 	dv_mempool_finish(&sim->pool);
 	free(sim);

@@ -6,6 +6,20 @@
 
 #include "sim.h"
 
+/* The state of the newest keyframe, for the next one to share its chunks with; NULL when
+ * there is none or memory ran out (then nothing is shared). */
+static const struct dv_state *last_keyframe_state(struct dv_sim *sim)
+{
+	if (sim->nkf == 0 || !sim->kf_last)
+		return NULL;
+	if (sim->kf_last_of != sim->nkf - 1) { /* a truncate dropped the keyframe it held */
+		if (!dv_keyframe_unpack(&sim->kf[sim->nkf - 1], sim->kf_last))
+			return NULL;
+		sim->kf_last_of = sim->nkf - 1;
+	}
+	return sim->kf_last;
+}
+
 /* A keyframe of the state now, as the state after events [0, event). */
 static void keyframe_at(struct dv_sim *sim, size_t event)
 {
@@ -18,15 +32,17 @@ static void keyframe_at(struct dv_sim *sim, size_t event)
 		sim->kf = kf;
 		sim->kf_cap = cap;
 	}
-	size_t size;
-	uint8_t *packed = dv_keyframe_pack(&sim->st, &size);
-	if (!packed)
+	const struct dv_state *prev_st = last_keyframe_state(sim);
+	kf = &sim->kf[sim->nkf];
+	if (!dv_keyframe_pack(kf, &sim->st, prev_st ? &sim->kf[sim->nkf - 1] : NULL, prev_st))
 		return;
 	dv_mem_ref_all(&sim->st, &sim->pool);
-	kf = &sim->kf[sim->nkf++];
 	kf->event = event;
-	kf->packed = packed;
-	kf->size = size;
+	sim->nkf++;
+	if (sim->kf_last) {
+		memcpy(sim->kf_last, &sim->st, sizeof sim->st);
+		sim->kf_last_of = sim->nkf - 1;
+	}
 	sim->state_events_since_kf = 0;
 }
 
@@ -39,16 +55,17 @@ void dv_sim_keyframe(struct dv_sim *sim)
 static void keyframe_restore(struct dv_sim *sim, size_t k, struct dv_state *st)
 {
 	/* Our own packing of a state we made: it always unpacks. */
-	(void)dv_keyframe_unpack(sim->kf[k].packed, sim->kf[k].size, sim->unpacked);
+	(void)dv_keyframe_unpack(&sim->kf[k], sim->unpacked);
 	dv_state_copy(st, sim->unpacked, &sim->pool); /* the keyframe keeps its references */
 }
 
 void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k)
 {
-	(void)dv_keyframe_unpack(sim->kf[k].packed, sim->kf[k].size, sim->unpacked);
+	(void)dv_keyframe_unpack(&sim->kf[k], sim->unpacked);
 	dv_mem_unref_all(sim->unpacked, &sim->pool);
-	free(sim->kf[k].packed);
-	sim->kf[k].packed = NULL;
+	dv_keyframe_release(&sim->kf[k]);
+	if (sim->kf_last_of == k)
+		sim->kf_last_of = SIZE_MAX;
 }
 
 static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index,
@@ -70,9 +87,8 @@ static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index
 
 void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
 {
-	uint32_t old = dv_state_get(&sim->st, &sim->pool, slot, index);
-	dv_state_put(&sim->st, &sim->pool, slot, index, value);
-	uint32_t now = dv_state_get(&sim->st, &sim->pool, slot, index);
+	uint32_t old;
+	uint32_t now = dv_state_swap(&sim->st, &sim->pool, slot, index, value, &old);
 	if (now == old)
 		return; /* no change, nothing to undo (port writes are their own events) */
 	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, DV_NO_CHANNEL);

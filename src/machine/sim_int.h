@@ -10,19 +10,28 @@
 
 #include "sim.h"
 
-/* A keyframe: the state after events [0, event), packed (keyframe.c). It holds a reference
- * on every memory page its state names. */
+/* A keyframe: the state after events [0, event), in chunks of DV_KF_CHUNK bytes packed
+ * (keyframe.c); a chunk equal to the previous keyframe's is that chunk, shared. It holds a
+ * reference on every memory page its state names. size: the bytes it added (its chunk table
+ * and the chunks it packed itself). */
+#define DV_KF_CHUNK 512u
+#define DV_KF_CHUNKS ((sizeof(struct dv_state) + DV_KF_CHUNK - 1) / DV_KF_CHUNK)
+struct dv_kf_chunk;
 struct dv_keyframe {
 	size_t event;
-	uint8_t *packed;
+	struct dv_kf_chunk **chunk;
 	size_t size;
 };
 
-/* Packs a state (NULL when memory runs out); unpacks one, false when the bytes are not a
- * packed state. */
-uint8_t *dv_keyframe_pack(const struct dv_state *st, size_t *size);
-bool dv_keyframe_unpack(const uint8_t *p, size_t size, struct dv_state *st);
-/* Releases keyframe k's pages and bytes (the machine's destroy and truncate). */
+/* Packs st as kf, sharing every chunk that is the same in prev_st, the state of keyframe prev
+ * (both NULL: nothing shared); false when memory runs out. Unpacks one (false: a damaged
+ * chunk). Whether two keyframes share chunk c. Releases a keyframe's chunks. */
+bool dv_keyframe_pack(struct dv_keyframe *kf, const struct dv_state *st,
+                      const struct dv_keyframe *prev, const struct dv_state *prev_st);
+bool dv_keyframe_unpack(const struct dv_keyframe *kf, struct dv_state *st);
+bool dv_keyframe_shares(const struct dv_keyframe *a, const struct dv_keyframe *b, size_t c);
+void dv_keyframe_release(struct dv_keyframe *kf);
+/* Releases keyframe k's pages and chunks (the machine's destroy and truncate). */
 void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k);
 
 struct dv_sim {
@@ -34,6 +43,8 @@ struct dv_sim {
 	struct dv_keyframe *kf;
 	size_t nkf, kf_cap;
 	struct dv_state *unpacked; /* where a keyframe is unpacked to be restored or dropped */
+	struct dv_state *kf_last;  /* the state of keyframe kf_last_of, which the next shares */
+	size_t kf_last_of;         /* SIZE_MAX: none (kf_last is unpacked again when needed) */
 	size_t state_events_since_kf;
 	/* What is causing events now: stamped on every event. */
 	uint8_t cause_src;

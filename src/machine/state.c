@@ -91,6 +91,26 @@ static void *slot_ptr(struct dv_state *st, enum dv_slot slot, uint32_t index, si
 	}
 }
 
+static uint32_t load(const void *p, size_t elem)
+{
+	switch (elem) {
+	case 1: return *(const uint8_t *)p;
+	case 2: return *(const uint16_t *)p;
+	case 4: return *(const uint32_t *)p;
+	default: return 0;
+	}
+}
+
+static void store(void *p, size_t elem, uint32_t value)
+{
+	switch (elem) {
+	case 1: *(uint8_t *)p = (uint8_t)value; break;
+	case 2: *(uint16_t *)p = (uint16_t)value; break;
+	case 4: *(uint32_t *)p = value; break;
+	default: break;
+	}
+}
+
 uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, enum dv_slot slot,
                       uint32_t index)
 {
@@ -99,14 +119,7 @@ uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, 
 	if (slot == DV_SLOT_MEM)
 		return dv_mem_peek(st, pool, index);
 	p = slot_ptr((struct dv_state *)st, slot, index, &elem);
-	if (!p)
-		return 0;
-	switch (elem) {
-	case 1: return *(const uint8_t *)p;
-	case 2: return *(const uint16_t *)p;
-	case 4: return *(const uint32_t *)p;
-	default: return 0;
-	}
+	return p ? load(p, elem) : 0;
 }
 
 void dv_state_put(struct dv_state *st, struct dv_mempool *pool, enum dv_slot slot, uint32_t index,
@@ -119,12 +132,21 @@ void dv_state_put(struct dv_state *st, struct dv_mempool *pool, enum dv_slot slo
 		return;
 	}
 	p = slot_ptr(st, slot, index, &elem);
-	if (!p)
-		return;
-	switch (elem) {
-	case 1: *(uint8_t *)p = (uint8_t)value; break;
-	case 2: *(uint16_t *)p = (uint16_t)value; break;
-	case 4: *(uint32_t *)p = value; break;
-	default: break;
+	if (p)
+		store(p, elem, value);
+}
+
+uint32_t dv_state_swap(struct dv_state *st, struct dv_mempool *pool, enum dv_slot slot,
+                       uint32_t index, uint32_t value, uint32_t *old)
+{
+	size_t elem = 0;
+	void *p = slot == DV_SLOT_MEM ? NULL : slot_ptr(st, slot, index, &elem);
+	if (!p) { /* memory, or no such field (which reads as 0 and takes nothing) */
+		*old = dv_state_get(st, pool, slot, index);
+		dv_state_put(st, pool, slot, index, value);
+		return dv_state_get(st, pool, slot, index);
 	}
+	*old = load(p, elem);
+	store(p, elem, value);
+	return load(p, elem);
 }

@@ -257,5 +257,9 @@ uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, 
                       uint32_t index);
 void dv_state_put(struct dv_state *st, struct dv_mempool *pool, enum dv_slot slot, uint32_t index,
                   uint32_t value);
+/* dv_state_put that also says what the slot held before (*old) and holds now (returned: the
+ * value cut to the field's width), with one look-up of the field. */
+uint32_t dv_state_swap(struct dv_state *st, struct dv_mempool *pool, enum dv_slot slot,
+                       uint32_t index, uint32_t value, uint32_t *old);
 
 #endif

@@ -87,6 +87,15 @@ static void predict_run(struct dv_event *ev, size_t i, size_t n, size_t p)
 			e->new_value = 2 * r->new_value - r2->new_value;
 		}
 	}
+	if (p == 0) { /* a state change of slot 0 each, in the event before's cycle */
+		if (k == 0 && n > 0)
+			ev[k++] = predict(ev, 0, 0);
+		for (; k < i + n; k++)
+			ev[k] = (struct dv_event){ .cycle = ev[k - 1].cycle,
+				                   .loc = ev[k - 1].loc,
+				                   .src = ev[k - 1].src,
+				                   .chan = ev[k - 1].chan };
+	}
 	for (; k < i + n; k++)
 		ev[k] = predict(ev, k, p);
 }
@@ -98,10 +107,37 @@ static bool same_event(const struct dv_event *a, const struct dv_event *b)
 	       a->loc == b->loc && a->src == b->src && a->chan == b->chan;
 }
 
+/* Whether period p predicts event k exactly when it has two periods of history (k >= 2p,
+ * p > 0): predict() and same_event() unrolled, since the encoder asks this of nearly every
+ * event several times. */
+static bool predicted(const struct dv_event *ev, size_t k, size_t p)
+{
+	const struct dv_event *e = &ev[k], *r = &ev[k - p], *r2 = &ev[k - 2 * p];
+	return e->kind == r->kind && e->slot == r->slot && e->loc == r->loc && e->src == r->src &&
+	       e->chan == r->chan && e->cycle - ev[k - 1].cycle == r->cycle - r[-1].cycle &&
+	       e->index == 2 * r->index - r2->index &&
+	       e->old_value == 2 * r->old_value - r2->old_value &&
+	       e->new_value == 2 * r->new_value - r2->new_value;
+}
+
 /* How many events from i on period p predicts exactly. */
 static size_t run_length(const struct dv_event *ev, size_t n, size_t i, size_t p)
 {
 	size_t k = i;
+	if (p > 0 && k >= 2 * p) {
+		while (k < n && predicted(ev, k, p))
+			k++;
+		return k - i;
+	}
+	if (p == 0 && k < n) {
+		struct dv_event e = predict(ev, k, 0);
+		if (!same_event(&e, &ev[k]))
+			return 0;
+		e = predict(ev, ++k, 0); /* the same for every event after it in the run */
+		while (k < n && same_event(&e, &ev[k]))
+			k++;
+		return k - i;
+	}
 	while (k < n) {
 		struct dv_event e = predict(ev, k, p);
 		if (!same_event(&e, &ev[k]))

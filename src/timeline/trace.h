@@ -168,11 +168,13 @@ uint64_t dv_trace_hash(const struct dv_trace *t, size_t n);
 
 /* The trace section of a recording (trace_io.c; docs/trace-formats.md): save writes the location
  * table and the events through put (false when put fails); load reads them from the n bytes at
- * p into t (initialized here), every size checked against the bytes left. A false load leaves
- * t empty and says why in err as "offset N: what". */
+ * p into t (initialized here), every size checked against the bytes left and the count of
+ * events against max_events (so that a small file cannot make the loader decode billions). A
+ * false load leaves t empty and says why in err as "offset N: what". */
 bool dv_trace_save(const struct dv_trace *t, bool (*put)(void *ctx, const void *p, size_t n),
                    void *ctx);
-bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, char *err, size_t errsz);
+bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_events, char *err,
+                   size_t errsz);
 
 const char *dv_note_text(enum dv_note note);
 const char *dv_note_id(enum dv_note note);

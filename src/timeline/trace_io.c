@@ -2,7 +2,9 @@
  * location table, then the events as the in-memory recording keeps them: block by block, each
  * block's code (trace.c) behind its length. Written through a put callback; read from bytes
  * with every size checked against what is left and every block decoded and checked before its
- * events are taken, so a hostile file costs at most its own length and one block in memory. */
+ * events are taken, so a hostile file costs at most its own length and one block in memory,
+ * and the count of events is checked against the caller's bound before any block is decoded,
+ * so that its time is bounded too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +123,8 @@ static void load_block(struct dv_trace *t, struct dv_source *r, struct dv_event 
 			dv_source_fail(r, "out of memory for the events");
 }
 
-bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, char *err, size_t errsz)
+bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_events, char *err,
+                   size_t errsz)
 {
 	struct dv_source r = { p, n, 0, 0, err, errsz, false };
 	if (errsz)
@@ -129,7 +132,17 @@ bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, char *err, si
 	dv_trace_init(t);
 	size_t nlocs = 0;
 	uint16_t *map = load_locs(t, &r, &nlocs);
+	size_t count_at = r.at;
 	uint64_t nev = dv_source_varint(&r, SIZE_MAX, "an event count over the address space");
+	if (!r.bad && nev > max_events) {
+		/* Checked before any block is decoded: a block of 4096 events can take 4 bytes. */
+		char why[160];
+		snprintf(why, sizeof why,
+		         "%llu events, more than a run of this lesson makes (%llu)",
+		         (unsigned long long)nev, (unsigned long long)max_events);
+		r.at = count_at;
+		dv_source_fail(&r, why);
+	}
 	uint64_t nblocks = nev / DV_TRACE_BLOCK + (nev % DV_TRACE_BLOCK != 0);
 	if (!r.bad && nblocks > (r.n - r.at) / BLOCK_MIN_BYTES)
 		dv_source_fail(&r, "more events than the section has bytes for");

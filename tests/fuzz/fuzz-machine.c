@@ -262,8 +262,7 @@ static NOINLINE void check_refcounts(struct dv_sim *sim, const struct dv_cursor 
 		const struct dv_state *s = NULL;
 		if (k == 0)
 			s = &sim->st;
-		else if (k <= sim->nkf &&
-		         dv_keyframe_unpack(sim->kf[k - 1].packed, sim->kf[k - 1].size, &unpacked))
+		else if (k <= sim->nkf && dv_keyframe_unpack(&sim->kf[k - 1], &unpacked))
 			s = &unpacked;
 		else if (k <= sim->nkf)
 			fail("a keyframe does not unpack", 0);

@@ -219,7 +219,7 @@ static void test_cow_pool(void)
 static const struct dv_state *kf_state(const struct dv_sim *sim, size_t k)
 {
 	static struct dv_state st;
-	CHECK(dv_keyframe_unpack(sim->kf[k].packed, sim->kf[k].size, &st));
+	CHECK(dv_keyframe_unpack(&sim->kf[k], &st));
 	return &st;
 }
 

@@ -241,6 +241,69 @@ static size_t section_at(const uint8_t *p, size_t n, const char *tag)
 	return 0;
 }
 
+/* A copy of the recording p whose trace is nblocks blocks of 4096 events, each block the
+ * 4 bytes of one run (a state change of no slot, again and again), and says count events. */
+static uint8_t *runs_trace(const uint8_t *p, size_t n, uint64_t count, size_t nblocks,
+                           size_t *out_n)
+{
+	static const uint8_t block[] = { 3, 0x80, 0xFF, 0x1F }; /* 0x80 4095: 4096 events */
+	size_t trac = section_at(p, n, "TRAC");
+	uint64_t old_len = 0;
+	for (unsigned i = 8; i-- > 0;)
+		old_len = old_len << 8 | p[trac + 4 + i];
+	uint8_t head[12] = { 0 }; /* no locations, then the count */
+	size_t head_n = 1;
+	uint64_t v = count;
+	for (; v >= 0x80; v >>= 7)
+		head[head_n++] = (uint8_t)(v | 0x80);
+	head[head_n++] = (uint8_t)v;
+	size_t body = head_n + nblocks * sizeof block;
+	size_t rest = n - trac - 12 - (size_t)old_len;
+	*out_n = trac + 12 + body + rest;
+	uint8_t *c = malloc(*out_n), *o = c + trac;
+	memcpy(c, p, trac);
+	memcpy(o, "TRAC", 4);
+	for (unsigned i = 0; i < 8; i++)
+		o[4 + i] = (uint8_t)((uint64_t)body >> (8 * i));
+	memcpy(o + 12, head, head_n);
+	for (size_t b = 0; b < nblocks; b++)
+		memcpy(o + 12 + head_n + b * sizeof block, block, sizeof block);
+	memcpy(o + 12 + body, p + trac + 12 + old_len, rest);
+	resum(c, *out_n);
+	return c;
+}
+
+/* A trace that predicts more events than a run of its lesson can make is refused before one
+ * is decoded (it would take minutes); one within the bound is read. */
+static void test_events_bounded(void)
+{
+	struct dv_lesson *L;
+	char *text;
+	struct bytes b = { 0 };
+	struct dv_run *run = record(args[0], &L, &text, &b);
+	CHECK(run != NULL);
+	if (!run)
+		return;
+	uint64_t budget = L->budget ? L->budget : DV_SCRIPT_DEFAULT_BUDGET;
+	uint64_t most = budget * DV_REC_EVENTS_PER_CYCLE + DV_REC_EVENTS_AT_ONCE;
+	size_t nblocks = (size_t)(most / DV_TRACE_BLOCK + 1), n;
+	uint8_t *c = runs_trace(b.p, b.n, (uint64_t)nblocks * DV_TRACE_BLOCK, nblocks, &n);
+	CHECK(refused(c, n, "more than a run of this lesson makes"));
+	free(c);
+	c = runs_trace(b.p, b.n, (uint64_t)100 * DV_TRACE_BLOCK, 100, &n);
+	char err[300] = "";
+	struct dv_recording *rec = dv_rec_read(c, n, err, sizeof err);
+	if (!rec)
+		fprintf(stderr, "  read said: %s\n", err);
+	CHECK(rec && dv_trace_len(dv_sim_trace(rec->run->sim)) == 100 * DV_TRACE_BLOCK);
+	dv_rec_free(rec);
+	free(c);
+	dv_run_destroy(run);
+	dv_lesson_free(L);
+	free(text);
+	free(b.p);
+}
+
 static void test_refused(void)
 {
 	struct dv_lesson *L;
@@ -310,6 +373,7 @@ int main(int argc, char **argv)
 	}
 	static const struct check_case cases[] = { CHECK_CASE(test_round_trips),
 		                                   CHECK_CASE(test_refused),
+		                                   CHECK_CASE(test_events_bounded),
 		                                   CHECK_CASE(test_version_1) };
-	return check_run(cases, 3);
+	return check_run(cases, 4);
 }

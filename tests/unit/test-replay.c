@@ -205,38 +205,53 @@ static void test_pin(void)
 
 static void test_keyframe_pack(void)
 {
-	static struct dv_state st, back;
+	static struct dv_state st, was, back;
+	struct dv_keyframe prev = { 0 };
 	rng_state = 0xf7a3e;
 	for (unsigned round = 0; round < 40; round++) {
-		memset(&st, 0, sizeof st);
-		/* Zeros, counting page ids, random bytes here and there, extreme words. */
-		for (uint32_t i = 0; i < DV_MEM_PAGES && round % 3; i++)
+		/* Zeros, counting page ids, random bytes here and there, extreme words; every
+		 * fourth round the state of the round before with a few bytes changed. */
+		bool follow = round % 4 == 3;
+		if (!follow)
+			memset(&st, 0, sizeof st);
+		for (uint32_t i = 0; i < DV_MEM_PAGES && round % 3 && !follow; i++)
 			st.mem_page[i] = i < 4096 ? i + 1 : 0;
 		uint8_t *bytes = (uint8_t *)&st;
-		for (unsigned k = 0; k < round * 50; k++)
+		for (unsigned k = 0; k < (follow ? 3 : round * 50); k++)
 			bytes[below(sizeof st)] = (uint8_t)rnd();
 		st.cycle = 0xFFFFFFFFu;
-		size_t size = 0;
-		uint8_t *p = dv_keyframe_pack(&st, &size);
-		CHECK(p != NULL);
-		if (!p)
-			continue;
+		/* A frame's random payload packs as its bytes, not 1.5 times them. */
+		for (unsigned k = 0; k < DV_FRAME_MAX && round % 5 == 1 && !follow; k++)
+			st.peer.rx_data[1][k] = (uint8_t)rnd();
+		struct dv_keyframe kf = { 0 };
+		CHECK(dv_keyframe_pack(&kf, &st, follow ? &prev : NULL, follow ? &was : NULL));
 		memset(&back, 0xA5, sizeof back);
-		CHECK(dv_keyframe_unpack(p, size, &back));
+		CHECK(dv_keyframe_unpack(&kf, &back));
 		CHECK(memcmp(&st, &back, sizeof st) == 0);
-		if (round < 10) /* a few hundred bytes moved: a quarter of the state at most */
-			CHECK(size < sizeof st / 4);
-		/* Cut short, or with a byte too many: refused. */
-		CHECK(!dv_keyframe_unpack(p, size - 1, &back));
-		uint8_t *longer = malloc(size + 1);
-		if (longer) {
-			memcpy(longer, p, size);
-			longer[size] = 0;
-			CHECK(!dv_keyframe_unpack(longer, size + 1, &back));
-			free(longer);
+		if (round < 10 && round % 5 != 1) /* a few hundred bytes moved: a quarter at most */
+			CHECK(kf.size < sizeof st / 4);
+		if (round < 10 && round % 5 == 1)
+			CHECK(kf.size < sizeof st / 4 + DV_FRAME_MAX + 64);
+		/* Following: all but the chunks of the changed bytes (and the cycle) are shared. */
+		size_t shared = 0;
+		for (size_t c = 0; follow && c < DV_KF_CHUNKS; c++) {
+			bool same = memcmp((uint8_t *)&st + c * DV_KF_CHUNK,
+			                   (uint8_t *)&was + c * DV_KF_CHUNK,
+			                   c + 1 < DV_KF_CHUNKS ? DV_KF_CHUNK :
+			                                          sizeof st - c * DV_KF_CHUNK) == 0;
+			CHECK_EQ(dv_keyframe_shares(&kf, &prev, c), same);
+			shared += same;
 		}
-		free(p);
+		if (follow)
+			CHECK(shared + 4 >= DV_KF_CHUNKS);
+		/* The one it followed still unpacks (the shared chunks are counted). */
+		dv_keyframe_release(&prev);
+		prev = kf;
+		memcpy(&was, &st, sizeof st);
 	}
+	CHECK(dv_keyframe_unpack(&prev, &back));
+	CHECK(memcmp(&was, &back, sizeof was) == 0);
+	dv_keyframe_release(&prev);
 }
 
 /* ---- the machine against its replay ---------------------------------------------------- */

@@ -346,7 +346,7 @@ static void test_save_load(void)
 	struct bytes b = { 0 };
 	CHECK(dv_trace_save(&t, put_bytes, &b));
 	char err[200];
-	CHECK(dv_trace_load(&u, b.p, b.n, err, sizeof err));
+	CHECK(dv_trace_load(&u, b.p, b.n, UINT64_MAX, err, sizeof err));
 	CHECK_EQ(dv_trace_len(&u), dv_trace_len(&t));
 	CHECK_EQ(dv_trace_hash(&u, SIZE_MAX), dv_trace_hash(&t, SIZE_MAX));
 	unsigned bad = 0;
@@ -373,7 +373,7 @@ static void test_save_load(void)
 	struct bytes z = { 0 };
 	CHECK(dv_trace_save(&e0, put_bytes, &z));
 	CHECK_EQ(z.n, 2);
-	CHECK(dv_trace_load(&e1, z.p, z.n, err, sizeof err));
+	CHECK(dv_trace_load(&e1, z.p, z.n, UINT64_MAX, err, sizeof err));
 	CHECK_EQ(dv_trace_len(&e1), 0);
 	dv_trace_finish(&e1);
 	free(z.p);
@@ -388,7 +388,7 @@ static bool load_fails(const uint8_t *p, size_t n, const char *want)
 {
 	struct dv_trace t;
 	char err[200] = "unset";
-	bool ok = dv_trace_load(&t, p, n, err, sizeof err);
+	bool ok = dv_trace_load(&t, p, n, UINT64_MAX, err, sizeof err);
 	bool told = strncmp(err, "offset ", 7) == 0 && (!want || strstr(err, want));
 	if (!told)
 		fprintf(stderr, "  load said: %s\n", err);
@@ -451,8 +451,13 @@ static void test_load_refuses(void)
 	CHECK(load_fails(damaged, sizeof damaged, "damaged"));
 	static const uint8_t good[] = { 0x00, 0x01, 0x02, 0x10, 0x02 };
 	char err[100];
-	CHECK(dv_trace_load(&t, good, sizeof good, err, sizeof err));
+	CHECK(dv_trace_load(&t, good, sizeof good, UINT64_MAX, err, sizeof err));
 	CHECK_EQ(dv_trace_len(&t), 1);
+	dv_trace_finish(&t);
+	/* More events than the caller's bound: refused at the count, before any block. */
+	CHECK(!dv_trace_load(&t, good, sizeof good, 0, err, sizeof err));
+	CHECK(!strcmp(err, "offset 1: 1 events, more than a run of this lesson makes (0)"));
+	CHECK_EQ(dv_trace_len(&t), 0);
 	dv_trace_finish(&t);
 }
 
