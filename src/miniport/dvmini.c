@@ -8,9 +8,9 @@
  * miniport Microsoft shipped (facts §4).
  *
  * The plan:
- *  - The channel serves both directions, so the link is half duplex. While nothing is being
- *    sent, one receive transfer covers the whole receive area and frames land in it back to
- *    back.
+ *  - The channel serves both directions, one at a time (the wire is full duplex, but a frame
+ *    that begins while we send finds the receiver off and is missed). While nothing is being
+ *    sent, one receive transfer covers the whole receive area; frames land in it back to back.
  *  - A send takes the channel away from the receiver. It completes the receive transfer,
  *    passes up the frames that made it, then sets up the send (NSC SendCurrentPacket, facts
  *    §4.1 step 3).
@@ -557,7 +557,7 @@ static NDIS_STATUS DvSetupRecv(PDV_ADAPTER Adapter)
 /* Ends the receive transfer and hands every frame that is wholly in memory to NDIS. Called
  * from the DPC when the card reports a frame (KeepListening TRUE: the receiver stays on and
  * the card holds what arrives in its FIFO until the next transfer), and before a send takes
- * the channel (FALSE: the receiver goes off, since the link is half duplex). This is the
+ * the channel (FALSE: the receiver goes off, as the channel moves one way at a time). This is the
  * NSC sample's FIR_DeliverFrames (facts §4.2 steps 7-10). */
 static VOID DvStopReceive(PDV_ADAPTER Adapter, BOOLEAN KeepListening)
 {
