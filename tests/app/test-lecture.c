@@ -625,6 +625,14 @@ static void test_panel(void)
 		CHECK(panel_has(&p, "bounce 0xe20000: copy back at Complete, 60 B, done"));
 	}
 	at_done(&a);
+	/* At 10-flush's question (what does a read before the Complete see?) the map shows the
+	 * bounce buffer, not when its copy comes: that is the answer's explanation. */
+	if (at_line(&a, "10-flush.lesson", 40, false)) {
+		dv_lecture_panel(&a.s->view, &p, 200);
+		CHECK(panel_has(&p, "bounce 0xe20000: 60 B moved into it"));
+		CHECK(!panel_has(&p, "Complete") && !panel_has(&p, "copy back"));
+	}
+	at_done(&a);
 	if (at_line(&a, "10-flush.lesson", 47, false)) {
 		dv_lecture_panel(&a.s->view, &p, 200);
 		CHECK(panel_has(&p, "CPU reads aa aa aa aa, device wrote 02 00 00 00: stale"));

@@ -165,10 +165,12 @@ static void text_buffer(const struct dv_lect_map *m, struct dv_vpanel *p, size_t
 		return;
 	dv_vline_add(&l, DV_ROLE_NORMAL, "  bounce 0x%06x: ", m->bounce_phys);
 	const char *dir = m->write_to_device ? "copy in at Setup" : "copy back at Complete";
+	/* Before the copy, the bounce buffer's bytes only: when the copy comes is what a question
+	 * may ask (10-flush: what does a read before the Complete see?). */
 	if (m->copy == DV_LECT_COPY_DONE)
 		dv_vline_add(&l, DV_ROLE_HIGHLIGHT, "%s, %u B, done", dir, m->copy_len);
 	else
-		dv_vline_add(&l, DV_ROLE_DIM, "%s, %u B moved, not yet", dir, m->copy_len);
+		dv_vline_add(&l, DV_ROLE_DIM, "%u B moved into it", m->copy_len);
 	wrapped(p, width, &l);
 }
 

@@ -640,8 +640,8 @@ static void map_words(struct ctx *c, char *buf, size_t n)
 	if (m->bounced && m->copy == DV_LECT_COPY_DONE)
 		ADD("%sbounce %06x: copied %s %u B", k ? "; " : "", m->bounce_phys,
 		    m->write_to_device ? "in" : "back", m->copy_len);
-	else if (m->bounced)
-		ADD("%sbounce %06x: copy back at Complete", k ? "; " : "", m->bounce_phys);
+	else if (m->bounced) /* when the copy comes is what a question may ask (10-flush) */
+		ADD("%sbounce %06x", k ? "; " : "", m->bounce_phys);
 #undef ADD
 }
 
