@@ -83,12 +83,11 @@ struct dv_tui {
 		int y, x, h, w;
 	} pane[PANE_COUNT];
 	int focus; /* PANE_NONE: keys step the lesson */
-	/* Scrolling: the first line shown of the narration, question and rule text. The narration
-	 * follows the current paragraph after every move (narr_at is the cursor it was placed
-	 * for) until the learner scrolls it. */
-	size_t narr_scroll, quest_scroll, rule_scroll, help_scroll;
-	size_t narr_at_pos, narr_at_nb;
-	bool narr_manual;
+	/* Scrolling: where the narration starts (view.h's dv_narr_place: the current paragraph
+	 * after every move and every resize, until the learner scrolls it), and the first line
+	 * shown of the question and rule text. */
+	struct dv_narr_place narr_at;
+	size_t quest_scroll, rule_scroll, help_scroll;
 };
 
 /* ---- loading -------------------------------------------------------------------------------- */
@@ -131,7 +130,7 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	t->focus = PANE_NONE;
 	t->speed = DV_PLAY_TERM_DEFAULT;
 	t->play.rate = dv_play_term_rates[t->speed];
-	t->narr_at_pos = SIZE_MAX;
+	dv_narr_place_reset(&t->narr_at);
 	return t;
 }
 
@@ -414,17 +413,15 @@ static bool timing_fits(void)
 	return COLS >= 100 || LINES >= 30;
 }
 
-/* Where the narration starts after a move: the current paragraph's first line, or as much of
- * the end as fits when it is short, so the newest words are always on screen. */
+/* Where the narration starts after a move or a resize: the current paragraph's first line, or
+ * as much of the end as fits when it is short, so the newest words are always on screen. */
 static void follow_narration(struct dv_tui *t, int h)
 {
-	if (t->narr_at_pos == t->v->pos && t->narr_at_nb == t->s->nb)
-		return;
-	t->narr_at_pos = t->v->pos;
-	t->narr_at_nb = t->s->nb;
-	t->narr_manual = false;
-	t->narr_scroll = dv_view_narration_start(&t->narr, h > 1 ? (size_t)(h - 1) : 1, false);
-	t->quest_scroll = 0;
+	size_t pos = t->narr_at.pos, nb = t->narr_at.nb;
+	dv_narr_place(&t->narr_at, &t->narr, h > 1 ? (size_t)(h - 1) : 1, t->v->pos, t->s->nb,
+	              false);
+	if (pos != t->narr_at.pos || nb != t->narr_at.nb)
+		t->quest_scroll = 0;
 }
 
 /* The call ribbon, always on screen: the channel's owner and busy badge, the NDIS call in
@@ -483,9 +480,7 @@ void dv_tui_draw(struct dv_tui *t)
 		nh = 5;
 	dv_view_narration(v, &t->narr, (size_t)lw);
 	follow_narration(t, nh);
-	if (t->narr_scroll > max_scroll(t->narr.n, nh))
-		t->narr_scroll = max_scroll(t->narr.n, nh);
-	draw_pane_at(t, PANE_NARR, 1, 0, nh, lw, &t->narr, t->narr_scroll);
+	draw_pane_at(t, PANE_NARR, 1, 0, nh, lw, &t->narr, t->narr_at.scroll);
 	int sy = 1 + nh, sh = body - nh;
 	if (a >= 0) {
 		if (qh > sh)
@@ -783,9 +778,11 @@ static void mouse_key(struct dv_tui *t)
 /* Scrolls a text pane by d lines (negative: up). */
 static void scroll_pane(struct dv_tui *t, int id, long d)
 {
-	size_t *off = id == PANE_QUEST ? &t->quest_scroll : &t->narr_scroll;
-	if (id == PANE_NARR)
-		t->narr_manual = true;
+	if (id == PANE_NARR) {
+		dv_narr_place_scroll(&t->narr_at, d);
+		return;
+	}
+	size_t *off = &t->quest_scroll;
 	if (d < 0)
 		*off = (size_t)-d > *off ? 0 : *off - (size_t)-d;
 	else
