@@ -19,6 +19,10 @@
  *   want-progress "..."      a line the progress file must hold afterwards
  *   progress-set-aside       the progress file must have been kept aside as corrupt
  *   same-as NAME             the dump (text and attributes) must equal case NAME's
+ *   record                   the case opens a recording of its lesson made now (dmaviz record,
+ *                            with the driver module when driver is given) from a directory
+ *                            outside the source tree, without the driver; its screen must be
+ *                            the lesson's own at the same keys, text and attributes
  *   text-only                same-as compares the text only
  *   quiz-after playing|paused  the quiz's replay must be so afterwards
  *   attr-text TEXT           the cell attr-offset cells into the first row TEXT appears in
@@ -41,6 +45,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +55,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd_record.h"
 #include "driver.h"
 #include "files.h"
 #include "keymap.h"
@@ -82,6 +88,7 @@ struct scase {
 	int want_pair; /* -1: any */
 	bool text_only;
 	bool driver;
+	bool record;
 	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed */
 	int quiz_playing;             /* 1: playing afterwards, -1: paused, 0: not checked */
 };
@@ -207,6 +214,8 @@ static void load_case(const char *name, struct scase *c)
 			c->ascii = true;
 		else if (!strcmp(l, "driver"))
 			c->driver = true;
+		else if (!strcmp(l, "record"))
+			c->record = true;
 		else if (!strcmp(l, "progress"))
 			c->progress = unquote(v, path, line);
 		else if (!strcmp(l, "want-progress"))
@@ -337,8 +346,9 @@ static void check_state(const struct scase *c, const char *ppath, const char *st
 }
 
 /* Opens a virtual screen of the case's size, runs its keys, and returns the dump (malloc'd).
+ * rec: the recording to open instead of the case's lesson (NULL: the lesson, with its driver);
  * attrs: every cell's attributes, for same-as; attr_ok: the attr-* check of the case. */
-static char *render(const struct scase *c, char **attrs, bool *attr_ok)
+static char *render(const struct scase *c, const char *rec, char **attrs, bool *attr_ok)
 {
 	char num[16];
 	snprintf(num, sizeof num, "%d", c->lines);
@@ -356,9 +366,15 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 		exit(2);
 	}
 	set_term(scr);
-	struct dv_tui_options opt = { .color = true, .ascii = c->ascii };
+	/* A recording is opened from an empty directory, which is its source root too. */
+	char here[4096] = "";
+	if (rec && !getcwd(here, sizeof here))
+		exit(2);
+	struct dv_tui_options opt = { .color = true,
+		                      .ascii = c->ascii,
+		                      .source_root = rec ? here : NULL };
 	struct dv_driver driver = { 0 };
-	if (c->driver) {
+	if (c->driver && !rec) {
 		char err[1200];
 		if (!driver_so || !dv_driver_open(&driver, driver_so, err, sizeof err)) {
 			fprintf(stderr, "%s: %s\n", c->name,
@@ -396,7 +412,7 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 	if (c->menu) {
 		m = dv_menu_open("lessons", &progress, &opt);
 	} else {
-		t = dv_tui_open(c->lesson ? c->lesson : LESSON, &opt);
+		t = dv_tui_open(rec ? rec : c->lesson ? c->lesson : LESSON, &opt);
 		if (t && use_progress)
 			dv_tui_set_progress(t, &progress);
 	}
@@ -695,6 +711,70 @@ static int walk_all(void)
 	return bad;
 }
 
+/* Does the screen of case name (dump, attrs) equal the one of want_name? 0 yes, 1 no. */
+static int same_screen(const char *name, const char *dump, const char *attrs, const char *want_name,
+                       const char *want, const char *want_attrs, bool text_only)
+{
+	if (strcmp(want, dump) != 0) {
+		fprintf(stderr, "%s is not identical to %s. Got:\n%s\n--- want:\n%s\n", name,
+		        want_name, dump, want);
+		return 1;
+	}
+	if (!text_only && strcmp(want_attrs, attrs) != 0) {
+		fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n", name,
+		        want_name, attrs, want_attrs);
+		return 1;
+	}
+	return 0;
+}
+
+/* Writes the case's lesson, run with its driver module when it has one, to out, through the
+ * command's own code (dmaviz record). A run whose checks fail is still written (status 1). */
+static bool record_lesson(const struct scase *c, const char *out)
+{
+	char *argv[] = { "record",   c->lesson ? c->lesson : LESSON,
+		         "-o",       (char *)out,
+		         "--driver", (char *)driver_so,
+		         NULL };
+	if (c->driver && !driver_so) {
+		fprintf(stderr, "%s: no driver module given\n", c->name);
+		return false;
+	}
+	int status = dv_cmd_record(c->driver ? 6 : 4, argv);
+	if (status > 1)
+		fprintf(stderr, "%s: dmaviz record %s failed (%d)\n", c->name, argv[1], status);
+	return status <= 1;
+}
+
+/* A record case: its lesson recorded now and the recording opened from a directory outside
+ * the source tree (so the source pane can only show the recording's own copy of the sources);
+ * the screen must be the lesson's own at the same keys. dump and attrs are the recording's. */
+static int render_recorded(const struct scase *c, char **dump, char **attrs, bool *attr_ok)
+{
+	char dir[] = "/tmp/dv-screens-rec-XXXXXX", path[64];
+	int here = open(".", O_RDONLY | O_DIRECTORY);
+	if (!mkdtemp(dir) || here < 0) {
+		perror("the recording's directory");
+		exit(2);
+	}
+	snprintf(path, sizeof path, "%s/run.dvr", dir);
+	if (!record_lesson(c, path))
+		exit(2);
+	if (chdir(dir) != 0 || !(*dump = render(c, path, attrs, attr_ok)) || fchdir(here) != 0) {
+		perror(dir);
+		exit(2);
+	}
+	close(here);
+	remove(path);
+	rmdir(dir);
+	char *lesson_attrs = NULL, *lesson = render(c, NULL, &lesson_attrs, NULL);
+	int bad = same_screen(c->name, *dump, *attrs, "the lesson's own screen", lesson,
+	                      lesson_attrs, false);
+	free(lesson);
+	free(lesson_attrs);
+	return bad;
+}
+
 /* Renders a case (and its same-as, other) and checks it. 0 passed, 1 failed. */
 static int check_case(const struct scase *c, const struct scase *other)
 {
@@ -712,10 +792,14 @@ static int check_case(const struct scase *c, const struct scase *other)
 		free(dump);
 		return bad || state_failed;
 	}
-	char *attrs = NULL;
+	char *attrs = NULL, *dump = NULL;
 	bool attr_ok = true;
-	char *dump = render(c, &attrs, &attr_ok);
-	int bad = compare(c, dump);
+	int bad = 0;
+	if (c->record)
+		bad = render_recorded(c, &dump, &attrs, &attr_ok);
+	else
+		dump = render(c, NULL, &attrs, &attr_ok);
+	bad |= compare(c, dump);
 	if (!attr_ok) {
 		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n",
 		        c->name, c->attr_text);
@@ -725,15 +809,8 @@ static int check_case(const struct scase *c, const struct scase *other)
 		/* Time travel must be exact: going back shows the very screen seen going forward,
 		 * text and attributes (the changed and fading cues) alike. */
 		char *other_attrs = NULL;
-		char *o = render(other, &other_attrs, NULL);
-		if (strcmp(o, dump) != 0) {
-			fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
-			bad = 1;
-		} else if (!c->text_only && strcmp(other_attrs, attrs) != 0) {
-			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n",
-			        c->name, c->same_as, attrs, other_attrs);
-			bad = 1;
-		}
+		char *o = render(other, NULL, &other_attrs, NULL);
+		bad |= same_screen(c->name, dump, attrs, c->same_as, o, other_attrs, c->text_only);
 		free(o);
 		free(other_attrs);
 	}
