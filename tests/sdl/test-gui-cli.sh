@@ -13,6 +13,16 @@ SDL_VIDEODRIVER=dummy "$dmaviz" gui "$lesson" --screenshot "$tmp/s.bmp" --at 3 |
 size=$(wc -c < "$tmp/s.bmp" 2>/dev/null || echo 0)
 [ "$size" -gt 1000000 ] || bad "the screenshot is $size bytes"
 
+# A recording (dmaviz record): the same screenshot as its lesson's, byte for byte; one cut
+# short is refused with the file, the offset and the reason.
+"$dmaviz" record "$lesson" -o "$tmp/run.dvr" || bad "record exit $?"
+SDL_VIDEODRIVER=dummy "$dmaviz" gui "$tmp/run.dvr" --screenshot "$tmp/r.bmp" --at 3 || bad "recording screenshot exit $?"
+cmp -s "$tmp/s.bmp" "$tmp/r.bmp" || bad "the recording's screenshot differs from its lesson's"
+head -c 3000 "$tmp/run.dvr" >"$tmp/cut.dvr"
+SDL_VIDEODRIVER=dummy "$dmaviz" gui "$tmp/cut.dvr" --screenshot "$tmp/c.bmp" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "cut.dvr: offset [0-9]*: .*truncated" "$tmp/err" && [ ! -e "$tmp/c.bmp" ] ||
+	bad "a cut recording: exit $rc, $(cat "$tmp/err")"
+
 "$dmaviz" gui "$lesson" --screenshot "$tmp/x.bmp" --at 99 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no step 99" "$tmp/err" || bad "--at 99: exit $rc, $(cat "$tmp/err")"
 

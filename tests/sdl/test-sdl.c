@@ -13,7 +13,9 @@
  *   - the presentation layout (--projector): its regions' hits, the same places with SDL_ttf's
  *     measures as with the fixed ones of tests and SVG, its buttons and timing diagram, and
  *     dmaviz snapshot's PNG;
- *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt).
+ *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt);
+ *   - a recording (dmaviz record) renders the very pixels of its lesson at every step, and a
+ *     truncated one is refused with its reason.
  * DV_REGEN=1 meson test -C build --suite sdl rewrites the hashes; look at a screenshot first
  * (dmaviz gui LESSON --screenshot FILE.png --at STEP). */
 #include <limits.h>
@@ -22,10 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <SDL_ttf.h>
 
 #include "classic.h"
+#include "cmd_record.h"
 #include "files.h"
 #include "keymap.h"
 #include "play.h"
@@ -1174,6 +1178,77 @@ static void test_hashes(const char *hashes)
 	dv_sdl_close(s);
 }
 
+/* ---- recordings ------------------------------------------------------------------------------- */
+
+/* Writes the first half of file from into file to. */
+static bool truncate_copy(const char *from, const char *to)
+{
+	size_t len = 0;
+	char *bytes = dv_file_read(from, (size_t)64 << 20, &len);
+	FILE *f = bytes ? fopen(to, "wb") : NULL;
+	bool ok = f && fwrite(bytes, 1, len / 2, f) == len / 2;
+	ok = f && fclose(f) == 0 && ok;
+	free(bytes);
+	return ok;
+}
+
+/* Does a recording's render equal its lesson's at step n (gated: as a learner opens it)? */
+static void same_pixels(struct dv_sdl *lesson, struct dv_sdl *rec, unsigned n)
+{
+	CHECK(n == 0 || (dv_sdl_goto_step(lesson, n) && dv_sdl_goto_step(rec, n)), "step %u", n);
+	SDL_Surface *a = render(lesson, W, H), *b = render(rec, W, H);
+	CHECK(a && b, "render step %u: %s", n, SDL_GetError());
+	if (a && b) {
+		CHECK(colours(b) > 8, "the recording at step %u: the image is (nearly) blank", n);
+		CHECK(hash_of(a) == hash_of(b),
+		      "step %u: the recording renders %016llx, its lesson %016llx", n,
+		      (unsigned long long)hash_of(b), (unsigned long long)hash_of(a));
+		if (hash_of(a) != hash_of(b) && SDL_SaveBMP(b, "test-sdl-rec.bmp") == 0)
+			fprintf(stderr, "  the recording's render is in test-sdl-rec.bmp\n");
+	}
+	SDL_FreeSurface(a);
+	SDL_FreeSurface(b);
+}
+
+/* 03-send recorded now through dmaviz record's own code: the window opens the recording and
+ * draws what the lesson draws, at its first stop and at every step; a truncated copy is
+ * refused with the file's name and the reason, and nothing opens. */
+static void test_recording(void)
+{
+	char tmp[] = "/tmp/dv-sdl-rec-XXXXXX", run[64], cut[64], lesson[4096], err[1024];
+	CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
+	snprintf(run, sizeof run, "%s/run.dvr", tmp);
+	snprintf(cut, sizeof cut, "%s/cut.dvr", tmp);
+	snprintf(lesson, sizeof lesson, "%s/03-send.lesson", dir);
+	char *argv[] = { "record", lesson, "-o", run, NULL };
+	CHECK(dv_cmd_record(4, argv) == 0, "dmaviz record %s failed", lesson);
+	struct dv_sdl_options gated = { 0 }, shot = { .ungated = true };
+	struct dv_sdl *a = dv_sdl_open(lesson, &gated, err, sizeof err);
+	struct dv_sdl *b = a ? dv_sdl_open(run, &gated, err, sizeof err) : NULL;
+	CHECK(b != NULL, "open the recording: %s", err);
+	if (b)
+		same_pixels(a, b, 0);
+	dv_sdl_close(a);
+	dv_sdl_close(b);
+	a = dv_sdl_open(lesson, &shot, err, sizeof err);
+	b = a ? dv_sdl_open(run, &shot, err, sizeof err) : NULL;
+	CHECK(b != NULL, "open the recording: %s", err);
+	for (unsigned n = 1; b && n <= 5; n++)
+		same_pixels(a, b, n);
+	dv_sdl_close(a);
+	dv_sdl_close(b);
+
+	CHECK(truncate_copy(run, cut), "cannot write %s", cut);
+	err[0] = '\0';
+	b = dv_sdl_open(cut, &shot, err, sizeof err);
+	CHECK(!b && strstr(err, cut) && strstr(err, "truncated"), "a truncated recording: %s, '%s'",
+	      b ? "opened" : "refused", err);
+	dv_sdl_close(b);
+	remove(run);
+	remove(cut);
+	rmdir(tmp);
+}
+
 /* Every key the table names for the window is one the window reads (dv_sdl_key_name), with or
  * without shift. */
 static void test_keymap(void)
@@ -1309,6 +1384,7 @@ int main(int argc, char **argv)
 	test_png();
 	test_classic_scene_is_the_window();
 	test_hashes(argv[2]);
+	test_recording();
 	TTF_Quit();
 	SDL_Quit();
 	if (failures)
