@@ -14,7 +14,8 @@
  *                            one expiry of the play (or replay) timeout, "{Y,X}" a click of
  *                            button 1 at row Y, column X
  *   ascii                    the ASCII drawing (--ascii)
- *   driver                   the lesson runs on the driver module given with --driver
+ *   driver [NAME]            the lesson runs on the driver module given with --driver (or
+ *                            with --driver NAME=PATH)
  *   progress "..."           the progress file's text before the keys ("" : an empty state)
  *   want-progress "..."      a line the progress file must hold afterwards
  *   progress-set-aside       the progress file must have been kept aside as corrupt
@@ -36,7 +37,7 @@
  * the transfer is next; "j" the paragraph after terminal count. Every question answered to
  * the end: "Ga0x09\nGa1513\nGano\nGaSUCCESS\nG".
  *
- * usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...]   every case (or these), as TAP
+ * usage: test-screens SRCDIR [--driver [NAME=]DRIVER.so]... [CASE...]   every case (or these), as TAP
  *        test-screens SRCDIR --keymap | --walk-all
  */
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -88,13 +89,30 @@ struct scase {
 	int want_pair; /* -1: any */
 	bool text_only;
 	bool driver;
+	char *module; /* driver NAME: the module given as --driver NAME=PATH; NULL: the unnamed one */
 	bool record;
 	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed */
 	int quiz_playing;             /* 1: playing afterwards, -1: paused, 0: not checked */
 };
 
-static const char *driver_so; /* --driver */
-static int state_failed;      /* a check besides the dump failed */
+/* The --driver modules: the unnamed one has the name "". */
+static struct module {
+	const char *name, *path;
+} modules[8];
+static size_t nmodules;
+
+/* The path of the case's driver module, or NULL (with a message) when none was given. */
+static const char *module_of(const struct scase *c)
+{
+	const char *name = c->module ? c->module : "";
+	for (size_t i = 0; i < nmodules; i++)
+		if (!strcmp(modules[i].name, name))
+			return modules[i].path;
+	fprintf(stderr, "%s: no driver module '%s' given (--driver %s%s.so)\n", c->name, name, name,
+	        *name ? "=DRIVER" : "DRIVER");
+	return NULL;
+}
+static int state_failed; /* a check besides the dump failed */
 
 static char *read_text(const char *path);
 
@@ -212,9 +230,10 @@ static void load_case(const char *name, struct scase *c)
 			c->keys = unquote(v, path, line);
 		else if (!strcmp(l, "ascii"))
 			c->ascii = true;
-		else if (!strcmp(l, "driver"))
+		else if (!strcmp(l, "driver")) {
 			c->driver = true;
-		else if (!strcmp(l, "record"))
+			c->module = *v ? strdup(v) : NULL;
+		} else if (!strcmp(l, "record"))
 			c->record = true;
 		else if (!strcmp(l, "progress"))
 			c->progress = unquote(v, path, line);
@@ -376,9 +395,11 @@ static char *render(const struct scase *c, const char *rec, char **attrs, bool *
 	struct dv_driver driver = { 0 };
 	if (c->driver && !rec) {
 		char err[1200];
-		if (!driver_so || !dv_driver_open(&driver, driver_so, err, sizeof err)) {
-			fprintf(stderr, "%s: %s\n", c->name,
-			        driver_so ? err : "no driver module given");
+		const char *so = module_of(c);
+		if (!so)
+			exit(2);
+		if (!dv_driver_open(&driver, so, err, sizeof err)) {
+			fprintf(stderr, "%s: %s\n", c->name, err);
 			exit(2);
 		}
 		opt.driver_entry = driver.entry;
@@ -732,14 +753,13 @@ static int same_screen(const char *name, const char *dump, const char *attrs, co
  * command's own code (dmaviz record). A run whose checks fail is still written (status 1). */
 static bool record_lesson(const struct scase *c, const char *out)
 {
+	const char *so = c->driver ? module_of(c) : NULL;
 	char *argv[] = { "record",   c->lesson ? c->lesson : LESSON,
 		         "-o",       (char *)out,
-		         "--driver", (char *)driver_so,
+		         "--driver", (char *)so,
 		         NULL };
-	if (c->driver && !driver_so) {
-		fprintf(stderr, "%s: no driver module given\n", c->name);
+	if (c->driver && !so)
 		return false;
-	}
 	int status = dv_cmd_record(c->driver ? 6 : 4, argv);
 	if (status > 1)
 		fprintf(stderr, "%s: dmaviz record %s failed (%d)\n", c->name, argv[1], status);
@@ -828,6 +848,7 @@ static void free_case(struct scase *c)
 	free(c->progress);
 	free(c->want_progress);
 	free(c->lesson);
+	free(c->module);
 	free(c->attr_text);
 	memset(c, 0, sizeof *c);
 }
@@ -875,8 +896,9 @@ static char **all_cases(size_t *n)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...] | "
-		                "SRCDIR --keymap | SRCDIR --walk-all\n");
+		fprintf(stderr,
+		        "usage: test-screens SRCDIR [--driver [NAME=]DRIVER.so]... [CASE...] | "
+		        "SRCDIR --keymap | SRCDIR --walk-all\n");
 		return 2;
 	}
 	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */
@@ -890,9 +912,13 @@ int main(int argc, char **argv)
 		return check_keymap();
 	if (argc > 2 && !strcmp(argv[2], "--walk-all"))
 		return walk_all();
-	if (argc > 3 && !strcmp(argv[2], "--driver")) {
-		driver_so = argv[3];
-		first = 4;
+	for (; first + 1 < argc && !strcmp(argv[first], "--driver") &&
+	       nmodules < sizeof modules / sizeof *modules;
+	     first += 2) {
+		const char *eq = strchr(argv[first + 1], '=');
+		modules[nmodules].name =
+		        eq ? strndup(argv[first + 1], (size_t)(eq - argv[first + 1])) : "";
+		modules[nmodules++].path = eq ? eq + 1 : argv[first + 1];
 	}
 	size_t n = (size_t)(argc - first);
 	char **names = n ? argv + first : all_cases(&n);
