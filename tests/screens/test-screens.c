@@ -38,7 +38,7 @@
  * the end: "Ga0x09\nGa1513\nGano\nGaSUCCESS\nG".
  *
  * usage: test-screens SRCDIR [--driver [NAME=]DRIVER.so]... [CASE...]   every case (or these), as TAP
- *        test-screens SRCDIR --keymap | --walk-all
+ *        test-screens SRCDIR --keymap | --walk-all | --walk-recorded
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #define _DEFAULT_SOURCE 1
@@ -364,6 +364,25 @@ static void check_state(const struct scase *c, const char *ppath, const char *st
 	rmdir(state);
 }
 
+/* Every cell's attributes and colour pair, one letter a cell, a line a row (malloc'd): for the
+ * exact comparisons of going back and of recordings. */
+static char *dump_attrs(void)
+{
+	char *attr_dump = malloc((size_t)(LINES * (COLS + 1) + 1));
+	size_t alen = 0;
+	for (int y = 0; y < LINES; y++) {
+		for (int x = 0; x < COLS; x++) {
+			chtype ch = mvinch(y, x);
+			unsigned bits = ((ch & A_BOLD) ? 1 : 0) | ((ch & A_REVERSE) ? 2 : 0) |
+			                ((ch & A_DIM) ? 4 : 0) | ((ch & A_UNDERLINE) ? 8 : 0);
+			attr_dump[alen++] = (char)('A' + bits + 16 * (int)(PAIR_NUMBER(ch) % 4));
+		}
+		attr_dump[alen++] = '\n';
+	}
+	attr_dump[alen] = '\0';
+	return attr_dump;
+}
+
 /* Opens a virtual screen of the case's size, runs its keys, and returns the dump (malloc'd).
  * rec: the recording to open instead of the case's lesson (NULL: the lesson, with its driver);
  * attrs: every cell's attributes, for same-as; attr_ok: the attr-* check of the case. */
@@ -493,8 +512,6 @@ static char *render(const struct scase *c, const char *rec, char **attrs, bool *
 	char *row = malloc((size_t)COLS * 4 + 1);
 	if (attr_ok)
 		*attr_ok = c->attr_text == NULL;
-	char *attr_dump = malloc((size_t)(LINES * (COLS + 1) + 1));
-	size_t alen = 0;
 	for (int y = 0; y < LINES; y++) {
 		int n = mvinnstr(y, 0, row, COLS * 4);
 		if (n < 0)
@@ -517,20 +534,9 @@ static char *render(const struct scase *c, const char *rec, char **attrs, bool *
 				fprintf(stderr, "%s: '%s' has attributes %#lx, pair %d\n", c->name,
 				        c->attr_text, (unsigned long)a, pair);
 		}
-		/* Every cell's attributes and colour pair, for the exact going-back comparisons. */
-		for (int x = 0; x < COLS; x++) {
-			chtype ch = mvinch(y, x);
-			unsigned bits = ((ch & A_BOLD) ? 1 : 0) | ((ch & A_REVERSE) ? 2 : 0) |
-			                ((ch & A_DIM) ? 4 : 0) | ((ch & A_UNDERLINE) ? 8 : 0);
-			attr_dump[alen++] = (char)('A' + bits + 16 * (int)(PAIR_NUMBER(ch) % 4));
-		}
-		attr_dump[alen++] = '\n';
 	}
-	attr_dump[alen] = '\0';
 	if (attrs)
-		*attrs = attr_dump;
-	else
-		free(attr_dump);
+		*attrs = dump_attrs();
 	dump[len] = '\0';
 	free(row);
 	dv_tui_close(t);
@@ -795,6 +801,116 @@ static int render_recorded(const struct scase *c, char **dump, char **attrs, boo
 	return bad;
 }
 
+/* One moment of t: its screen's text, then its attributes (malloc'd). */
+static char *moment(struct dv_tui *t)
+{
+	dv_tui_draw(t);
+	char *text = dump_screen(), *attrs = dump_attrs();
+	size_t n = strlen(text), m = strlen(attrs);
+	char *both = malloc(n + m + 1);
+	memcpy(both, text, n);
+	memcpy(both + n, attrs, m + 1);
+	free(text);
+	free(attrs);
+	return both;
+}
+
+/* Opens the recording at path as the program does, from its own directory (which is its source
+ * root too, so that nothing of this source tree can be shown). */
+static struct dv_tui *open_recording(const char *dir, const char *path)
+{
+	struct dv_tui_options opt = { .color = true, .source_root = dir };
+	int here = open(".", O_RDONLY | O_DIRECTORY);
+	struct dv_tui *t = here >= 0 && chdir(dir) == 0 ? dv_tui_open(path, &opt) : NULL;
+	if (here < 0 || fchdir(here) != 0)
+		exit(2);
+	close(here);
+	return t;
+}
+
+/* Walks lesson and recording side by side: key k (s at a question, when k is j) until the
+ * screen stops changing. 0 when every moment is the same on both, else 1 (said once). */
+static int walk_both(const char *path, struct dv_tui *lesson, struct dv_tui *rec, int k)
+{
+	unsigned same = 0, moves = 0;
+	char *prev = NULL;
+	for (; moves < 20000 && same < 3; moves++) {
+		char *a = moment(lesson), *b = moment(rec);
+		int bad = strcmp(a, b) != 0;
+		if (bad)
+			fprintf(stderr,
+			        "%s, %s move %u: the recording shows\n%s\n--- the lesson:\n%s\n",
+			        path, k == 'j' ? "forward" : "back", moves, b, a);
+		int key = k == 'j' && strstr(a, "A question") ? 's' : k;
+		same = prev && !strcmp(prev, a) ? same + 1 : 0;
+		free(prev);
+		free(b);
+		prev = a;
+		if (bad) {
+			free(prev);
+			return 1;
+		}
+		dv_tui_key(lesson, key);
+		dv_tui_key(rec, key);
+	}
+	free(prev);
+	if (same < 3)
+		fprintf(stderr, "%s: %u moves did not reach the end\n", path, moves);
+	return same < 3;
+}
+
+/* Every shipped lesson recorded now (dmaviz record's code) and walked at 80x24 beside the lesson
+ * itself, forward with j (s at each question) to the end and back with k to the start, by steps,
+ * by calls and by port accesses: at every move the recording's screen, text and attributes, is
+ * the lesson's. */
+static int walk_recorded(void)
+{
+	setenv("LINES", "24", 1);
+	setenv("COLUMNS", "80", 1);
+	size_t n = 0;
+	char **v = dv_lessons_list("lessons", &n);
+	int bad = n < 14;
+	char dir[] = "/tmp/dv-screens-walk-XXXXXX", path[64];
+	if (!mkdtemp(dir))
+		exit(2);
+	snprintf(path, sizeof path, "%s/run.dvr", dir);
+	for (size_t i = 0; i < n; i++) {
+		char *argv[] = { "record", v[i], "-o", path, NULL };
+		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+		SCREEN *scr = dv_cmd_record(4, argv) <= 1 ? newterm(NULL, out, in) : NULL;
+		if (!scr)
+			exit(2);
+		set_term(scr);
+		struct dv_tui_options opt = { .color = true };
+		struct dv_tui *lesson = dv_tui_open(v[i], &opt), *rec = open_recording(dir, path);
+		if (!lesson || !rec) {
+			fprintf(stderr, "%s: %s does not open\n", v[i],
+			        lesson ? "its recording" : "it");
+			exit(2);
+		}
+		dv_tui_setup_screen(lesson);
+		dv_tui_setup_screen(rec);
+		bad |= walk_both(v[i], lesson, rec, 'j') || walk_both(v[i], lesson, rec, 'k');
+		/* Then by NDIS calls, and by port accesses, to the end. */
+		for (int g = 0; g < 2 && !bad; g++) {
+			dv_tui_key(lesson, 't');
+			dv_tui_key(rec, 't');
+			bad |= walk_both(v[i], lesson, rec, 'j') ||
+			       walk_both(v[i], lesson, rec, 'k');
+		}
+		dv_tui_close(lesson);
+		dv_tui_close(rec);
+		endwin();
+		delscreen(scr);
+		fclose(out);
+		fclose(in);
+	}
+	remove(path);
+	rmdir(dir);
+	dv_lessons_list_free(v, n);
+	return bad;
+}
+
 /* Renders a case (and its same-as, other) and checks it. 0 passed, 1 failed. */
 static int check_case(const struct scase *c, const struct scase *other)
 {
@@ -898,7 +1014,7 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr,
 		        "usage: test-screens SRCDIR [--driver [NAME=]DRIVER.so]... [CASE...] | "
-		        "SRCDIR --keymap | SRCDIR --walk-all\n");
+		        "SRCDIR --keymap | --walk-all | --walk-recorded\n");
 		return 2;
 	}
 	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */
@@ -912,6 +1028,8 @@ int main(int argc, char **argv)
 		return check_keymap();
 	if (argc > 2 && !strcmp(argv[2], "--walk-all"))
 		return walk_all();
+	if (argc > 2 && !strcmp(argv[2], "--walk-recorded"))
+		return walk_recorded();
 	for (; first + 1 < argc && !strcmp(argv[first], "--driver") &&
 	       nmodules < sizeof modules / sizeof *modules;
 	     first += 2) {
