@@ -14,8 +14,8 @@
  *     measures as with the fixed ones of tests and SVG, its buttons and timing diagram, and
  *     dmaviz snapshot's PNG;
  *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt);
- *   - a recording (dmaviz record) renders the very pixels of its lesson at every step, and a
- *     truncated one is refused with its reason.
+ *   - every lesson's recording (dmaviz record) renders the very pixels of the lesson at every
+ *     step, and a truncated one is refused with its reason.
  * DV_REGEN=1 meson test -C build --suite sdl rewrites the hashes; look at a screenshot first
  * (dmaviz gui LESSON --screenshot FILE.png --at STEP). */
 #include <limits.h>
@@ -1192,16 +1192,15 @@ static bool truncate_copy(const char *from, const char *to)
 	return ok;
 }
 
-/* Does a recording's render equal its lesson's at step n (gated: as a learner opens it)? */
-static void same_pixels(struct dv_sdl *lesson, struct dv_sdl *rec, unsigned n)
+/* Does the recording's render equal its lesson's where both are now (path, at step n)? */
+static void same_pixels(const char *path, struct dv_sdl *lesson, struct dv_sdl *rec, unsigned n)
 {
-	CHECK(n == 0 || (dv_sdl_goto_step(lesson, n) && dv_sdl_goto_step(rec, n)), "step %u", n);
 	SDL_Surface *a = render(lesson, W, H), *b = render(rec, W, H);
-	CHECK(a && b, "render step %u: %s", n, SDL_GetError());
+	CHECK(a && b, "render %s step %u: %s", path, n, SDL_GetError());
 	if (a && b) {
-		CHECK(colours(b) > 8, "the recording at step %u: the image is (nearly) blank", n);
+		CHECK(colours(b) > 8, "%s recorded, step %u: the image is (nearly) blank", path, n);
 		CHECK(hash_of(a) == hash_of(b),
-		      "step %u: the recording renders %016llx, its lesson %016llx", n,
+		      "%s step %u: the recording renders %016llx, its lesson %016llx", path, n,
 		      (unsigned long long)hash_of(b), (unsigned long long)hash_of(a));
 		if (hash_of(a) != hash_of(b) && SDL_SaveBMP(b, "test-sdl-rec.bmp") == 0)
 			fprintf(stderr, "  the recording's render is in test-sdl-rec.bmp\n");
@@ -1210,37 +1209,47 @@ static void same_pixels(struct dv_sdl *lesson, struct dv_sdl *rec, unsigned n)
 	SDL_FreeSurface(b);
 }
 
-/* 03-send recorded now through dmaviz record's own code: the window opens the recording and
- * draws what the lesson draws, at its first stop and at every step; a truncated copy is
- * refused with the file's name and the reason, and nothing opens. */
+/* The lesson at path recorded into run (dmaviz record's own code) and opened beside itself:
+ * the same pixels at the first stop (o: as a learner opens it) or at every step (ungated). */
+static void same_recorded(const char *path, const char *run, const struct dv_sdl_options *o)
+{
+	char err[1024] = "", *argv[] = { "record", (char *)path, "-o", (char *)run, NULL };
+	CHECK(dv_cmd_record(4, argv) == 0, "dmaviz record %s failed", path);
+	struct dv_sdl *a = dv_sdl_open(path, o, err, sizeof err);
+	struct dv_sdl *b = a ? dv_sdl_open(run, o, err, sizeof err) : NULL;
+	CHECK(b != NULL, "open %s's recording: %s", path, err);
+	if (b && !o->ungated)
+		same_pixels(path, a, b, dv_sdl_step(a));
+	for (unsigned n = 1; b && o->ungated && dv_sdl_goto_step(a, n); n++) {
+		CHECK(dv_sdl_goto_step(b, n), "%s's recording has no step %u", path, n);
+		same_pixels(path, a, b, n);
+	}
+	dv_sdl_close(a);
+	dv_sdl_close(b);
+}
+
+/* Every lesson recorded now: the window opens each recording and draws what the lesson draws at
+ * every step (03-send at its first stop too); a truncated copy is refused with the file's name
+ * and the reason, and nothing opens. */
 static void test_recording(void)
 {
-	char tmp[] = "/tmp/dv-sdl-rec-XXXXXX", run[64], cut[64], lesson[4096], err[1024];
+	char tmp[] = "/tmp/dv-sdl-rec-XXXXXX", run[64], cut[64], err[1024] = "";
 	CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
 	snprintf(run, sizeof run, "%s/run.dvr", tmp);
 	snprintf(cut, sizeof cut, "%s/cut.dvr", tmp);
-	snprintf(lesson, sizeof lesson, "%s/03-send.lesson", dir);
-	char *argv[] = { "record", lesson, "-o", run, NULL };
-	CHECK(dv_cmd_record(4, argv) == 0, "dmaviz record %s failed", lesson);
 	struct dv_sdl_options gated = { 0 }, shot = { .ungated = true };
-	struct dv_sdl *a = dv_sdl_open(lesson, &gated, err, sizeof err);
-	struct dv_sdl *b = a ? dv_sdl_open(run, &gated, err, sizeof err) : NULL;
-	CHECK(b != NULL, "open the recording: %s", err);
-	if (b)
-		same_pixels(a, b, 0);
-	dv_sdl_close(a);
-	dv_sdl_close(b);
-	a = dv_sdl_open(lesson, &shot, err, sizeof err);
-	b = a ? dv_sdl_open(run, &shot, err, sizeof err) : NULL;
-	CHECK(b != NULL, "open the recording: %s", err);
-	for (unsigned n = 1; b && n <= 5; n++)
-		same_pixels(a, b, n);
-	dv_sdl_close(a);
-	dv_sdl_close(b);
+	size_t n = 0;
+	char **v = dv_lessons_list(dir, &n);
+	CHECK(n >= 14, "only %zu lessons in %s", n, dir);
+	for (size_t i = 0; i < n; i++)
+		same_recorded(v[i], run, &shot);
+	dv_lessons_list_free(v, n);
+	char send[4096];
+	snprintf(send, sizeof send, "%s/03-send.lesson", dir);
+	same_recorded(send, run, &gated);
 
 	CHECK(truncate_copy(run, cut), "cannot write %s", cut);
-	err[0] = '\0';
-	b = dv_sdl_open(cut, &shot, err, sizeof err);
+	struct dv_sdl *b = dv_sdl_open(cut, &shot, err, sizeof err);
 	CHECK(!b && strstr(err, cut) && strstr(err, "truncated"), "a truncated recording: %s, '%s'",
 	      b ? "opened" : "refused", err);
 	dv_sdl_close(b);
