@@ -259,6 +259,12 @@ check recording-needs-no-driver 2 'tour\.dvr is a recording: it needs no --drive
 	"$dv" trace "$tmp/tour.dvr" --driver x.so
 head -c 3000 "$tmp/tour.dvr" >"$tmp/cut.dvr"
 check recording-cut 2 'cut\.dvr: offset [0-9]+: .*truncated' "$dv" trace "$tmp/cut.dvr"
+# Cut inside its magic (or empty), a file named .dvr is still refused as a recording, not
+# parsed as a lesson ("unknown statement 'DVREC'").
+head -c 5 "$tmp/tour.dvr" >"$tmp/cut5.dvr"
+check recording-cut-in-magic 2 'cut5\.dvr: offset 0: not a dmaviz recording' "$dv" trace "$tmp/cut5.dvr"
+: >"$tmp/empty.dvr"
+check recording-empty 2 'empty\.dvr: offset 0: not a dmaviz recording' "$dv" trace "$tmp/empty.dvr"
 cp "$tmp/tour.dvr" "$tmp/flip.dvr"
 printf '\x41' | dd of="$tmp/flip.dvr" bs=1 seek=5000 conv=notrunc 2>/dev/null
 check recording-corrupt 2 'flip\.dvr: offset [0-9]+: the checksum does not match' \

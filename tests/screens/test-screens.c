@@ -14,11 +14,16 @@
  *                            one expiry of the play (or replay) timeout, "{Y,X}" a click of
  *                            button 1 at row Y, column X
  *   ascii                    the ASCII drawing (--ascii)
- *   driver                   the lesson runs on the driver module given with --driver
+ *   driver [NAME]            the lesson runs on the driver module given with --driver (or
+ *                            with --driver NAME=PATH)
  *   progress "..."           the progress file's text before the keys ("" : an empty state)
  *   want-progress "..."      a line the progress file must hold afterwards
  *   progress-set-aside       the progress file must have been kept aside as corrupt
  *   same-as NAME             the dump (text and attributes) must equal case NAME's
+ *   record                   the case opens a recording of its lesson made now (dmaviz record,
+ *                            with the driver module when driver is given) from a directory
+ *                            outside the source tree, without the driver; its screen must be
+ *                            the lesson's own at the same keys, text and attributes
  *   text-only                same-as compares the text only
  *   quiz-after playing|paused  the quiz's replay must be so afterwards
  *   attr-text TEXT           the cell attr-offset cells into the first row TEXT appears in
@@ -32,8 +37,8 @@
  * the transfer is next; "j" the paragraph after terminal count. Every question answered to
  * the end: "Ga0x09\nGa1513\nGano\nGaSUCCESS\nG".
  *
- * usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...]   every case (or these), as TAP
- *        test-screens SRCDIR --keymap | --walk-all
+ * usage: test-screens SRCDIR [--driver [NAME=]DRIVER.so]... [CASE...]   every case (or these), as TAP
+ *        test-screens SRCDIR --keymap | --walk-all | --walk-recorded
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #define _DEFAULT_SOURCE 1
@@ -41,6 +46,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +56,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd_record.h"
 #include "driver.h"
 #include "files.h"
 #include "keymap.h"
@@ -82,12 +89,30 @@ struct scase {
 	int want_pair; /* -1: any */
 	bool text_only;
 	bool driver;
+	char *module; /* driver NAME: the module given as --driver NAME=PATH; NULL: the unnamed one */
+	bool record;
 	unsigned long long quiz_seed; /* not 0: the interactive quiz of this seed */
 	int quiz_playing;             /* 1: playing afterwards, -1: paused, 0: not checked */
 };
 
-static const char *driver_so; /* --driver */
-static int state_failed;      /* a check besides the dump failed */
+/* The --driver modules: the unnamed one has the name "". */
+static struct module {
+	const char *name, *path;
+} modules[8];
+static size_t nmodules;
+
+/* The path of the case's driver module, or NULL (with a message) when none was given. */
+static const char *module_of(const struct scase *c)
+{
+	const char *name = c->module ? c->module : "";
+	for (size_t i = 0; i < nmodules; i++)
+		if (!strcmp(modules[i].name, name))
+			return modules[i].path;
+	fprintf(stderr, "%s: no driver module '%s' given (--driver %s%s.so)\n", c->name, name, name,
+	        *name ? "=DRIVER" : "DRIVER");
+	return NULL;
+}
+static int state_failed; /* a check besides the dump failed */
 
 static char *read_text(const char *path);
 
@@ -205,8 +230,11 @@ static void load_case(const char *name, struct scase *c)
 			c->keys = unquote(v, path, line);
 		else if (!strcmp(l, "ascii"))
 			c->ascii = true;
-		else if (!strcmp(l, "driver"))
+		else if (!strcmp(l, "driver")) {
 			c->driver = true;
+			c->module = *v ? strdup(v) : NULL;
+		} else if (!strcmp(l, "record"))
+			c->record = true;
 		else if (!strcmp(l, "progress"))
 			c->progress = unquote(v, path, line);
 		else if (!strcmp(l, "want-progress"))
@@ -336,9 +364,29 @@ static void check_state(const struct scase *c, const char *ppath, const char *st
 	rmdir(state);
 }
 
+/* Every cell's attributes and colour pair, one letter a cell, a line a row (malloc'd): for the
+ * exact comparisons of going back and of recordings. */
+static char *dump_attrs(void)
+{
+	char *attr_dump = malloc((size_t)(LINES * (COLS + 1) + 1));
+	size_t alen = 0;
+	for (int y = 0; y < LINES; y++) {
+		for (int x = 0; x < COLS; x++) {
+			chtype ch = mvinch(y, x);
+			unsigned bits = ((ch & A_BOLD) ? 1 : 0) | ((ch & A_REVERSE) ? 2 : 0) |
+			                ((ch & A_DIM) ? 4 : 0) | ((ch & A_UNDERLINE) ? 8 : 0);
+			attr_dump[alen++] = (char)('A' + bits + 16 * (int)(PAIR_NUMBER(ch) % 4));
+		}
+		attr_dump[alen++] = '\n';
+	}
+	attr_dump[alen] = '\0';
+	return attr_dump;
+}
+
 /* Opens a virtual screen of the case's size, runs its keys, and returns the dump (malloc'd).
+ * rec: the recording to open instead of the case's lesson (NULL: the lesson, with its driver);
  * attrs: every cell's attributes, for same-as; attr_ok: the attr-* check of the case. */
-static char *render(const struct scase *c, char **attrs, bool *attr_ok)
+static char *render(const struct scase *c, const char *rec, char **attrs, bool *attr_ok)
 {
 	char num[16];
 	snprintf(num, sizeof num, "%d", c->lines);
@@ -356,13 +404,21 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 		exit(2);
 	}
 	set_term(scr);
-	struct dv_tui_options opt = { .color = true, .ascii = c->ascii };
+	/* A recording is opened from an empty directory, which is its source root too. */
+	char here[4096] = "";
+	if (rec && !getcwd(here, sizeof here))
+		exit(2);
+	struct dv_tui_options opt = { .color = true,
+		                      .ascii = c->ascii,
+		                      .source_root = rec ? here : NULL };
 	struct dv_driver driver = { 0 };
-	if (c->driver) {
+	if (c->driver && !rec) {
 		char err[1200];
-		if (!driver_so || !dv_driver_open(&driver, driver_so, err, sizeof err)) {
-			fprintf(stderr, "%s: %s\n", c->name,
-			        driver_so ? err : "no driver module given");
+		const char *so = module_of(c);
+		if (!so)
+			exit(2);
+		if (!dv_driver_open(&driver, so, err, sizeof err)) {
+			fprintf(stderr, "%s: %s\n", c->name, err);
 			exit(2);
 		}
 		opt.driver_entry = driver.entry;
@@ -396,7 +452,7 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 	if (c->menu) {
 		m = dv_menu_open("lessons", &progress, &opt);
 	} else {
-		t = dv_tui_open(c->lesson ? c->lesson : LESSON, &opt);
+		t = dv_tui_open(rec ? rec : c->lesson ? c->lesson : LESSON, &opt);
 		if (t && use_progress)
 			dv_tui_set_progress(t, &progress);
 	}
@@ -456,8 +512,6 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 	char *row = malloc((size_t)COLS * 4 + 1);
 	if (attr_ok)
 		*attr_ok = c->attr_text == NULL;
-	char *attr_dump = malloc((size_t)(LINES * (COLS + 1) + 1));
-	size_t alen = 0;
 	for (int y = 0; y < LINES; y++) {
 		int n = mvinnstr(y, 0, row, COLS * 4);
 		if (n < 0)
@@ -480,20 +534,9 @@ static char *render(const struct scase *c, char **attrs, bool *attr_ok)
 				fprintf(stderr, "%s: '%s' has attributes %#lx, pair %d\n", c->name,
 				        c->attr_text, (unsigned long)a, pair);
 		}
-		/* Every cell's attributes and colour pair, for the exact going-back comparisons. */
-		for (int x = 0; x < COLS; x++) {
-			chtype ch = mvinch(y, x);
-			unsigned bits = ((ch & A_BOLD) ? 1 : 0) | ((ch & A_REVERSE) ? 2 : 0) |
-			                ((ch & A_DIM) ? 4 : 0) | ((ch & A_UNDERLINE) ? 8 : 0);
-			attr_dump[alen++] = (char)('A' + bits + 16 * (int)(PAIR_NUMBER(ch) % 4));
-		}
-		attr_dump[alen++] = '\n';
 	}
-	attr_dump[alen] = '\0';
 	if (attrs)
-		*attrs = attr_dump;
-	else
-		free(attr_dump);
+		*attrs = dump_attrs();
 	dump[len] = '\0';
 	free(row);
 	dv_tui_close(t);
@@ -695,6 +738,179 @@ static int walk_all(void)
 	return bad;
 }
 
+/* Does the screen of case name (dump, attrs) equal the one of want_name? 0 yes, 1 no. */
+static int same_screen(const char *name, const char *dump, const char *attrs, const char *want_name,
+                       const char *want, const char *want_attrs, bool text_only)
+{
+	if (strcmp(want, dump) != 0) {
+		fprintf(stderr, "%s is not identical to %s. Got:\n%s\n--- want:\n%s\n", name,
+		        want_name, dump, want);
+		return 1;
+	}
+	if (!text_only && strcmp(want_attrs, attrs) != 0) {
+		fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n", name,
+		        want_name, attrs, want_attrs);
+		return 1;
+	}
+	return 0;
+}
+
+/* Writes the case's lesson, run with its driver module when it has one, to out, through the
+ * command's own code (dmaviz record). A run whose checks fail is still written (status 1). */
+static bool record_lesson(const struct scase *c, const char *out)
+{
+	const char *so = c->driver ? module_of(c) : NULL;
+	char *argv[] = { "record",   c->lesson ? c->lesson : LESSON,
+		         "-o",       (char *)out,
+		         "--driver", (char *)so,
+		         NULL };
+	if (c->driver && !so)
+		return false;
+	int status = dv_cmd_record(c->driver ? 6 : 4, argv);
+	if (status > 1)
+		fprintf(stderr, "%s: dmaviz record %s failed (%d)\n", c->name, argv[1], status);
+	return status <= 1;
+}
+
+/* A record case: its lesson recorded now and the recording opened from a directory outside
+ * the source tree (so the source pane can only show the recording's own copy of the sources);
+ * the screen must be the lesson's own at the same keys. dump and attrs are the recording's. */
+static int render_recorded(const struct scase *c, char **dump, char **attrs, bool *attr_ok)
+{
+	char dir[] = "/tmp/dv-screens-rec-XXXXXX", path[64];
+	int here = open(".", O_RDONLY | O_DIRECTORY);
+	if (!mkdtemp(dir) || here < 0) {
+		perror("the recording's directory");
+		exit(2);
+	}
+	snprintf(path, sizeof path, "%s/run.dvr", dir);
+	if (!record_lesson(c, path))
+		exit(2);
+	if (chdir(dir) != 0 || !(*dump = render(c, path, attrs, attr_ok)) || fchdir(here) != 0) {
+		perror(dir);
+		exit(2);
+	}
+	close(here);
+	remove(path);
+	rmdir(dir);
+	char *lesson_attrs = NULL, *lesson = render(c, NULL, &lesson_attrs, NULL);
+	int bad = same_screen(c->name, *dump, *attrs, "the lesson's own screen", lesson,
+	                      lesson_attrs, false);
+	free(lesson);
+	free(lesson_attrs);
+	return bad;
+}
+
+/* One moment of t: its screen's text, then its attributes (malloc'd). */
+static char *moment(struct dv_tui *t)
+{
+	dv_tui_draw(t);
+	char *text = dump_screen(), *attrs = dump_attrs();
+	size_t n = strlen(text), m = strlen(attrs);
+	char *both = malloc(n + m + 1);
+	memcpy(both, text, n);
+	memcpy(both + n, attrs, m + 1);
+	free(text);
+	free(attrs);
+	return both;
+}
+
+/* Opens the recording at path as the program does, from its own directory (which is its source
+ * root too, so that nothing of this source tree can be shown). */
+static struct dv_tui *open_recording(const char *dir, const char *path)
+{
+	struct dv_tui_options opt = { .color = true, .source_root = dir };
+	int here = open(".", O_RDONLY | O_DIRECTORY);
+	struct dv_tui *t = here >= 0 && chdir(dir) == 0 ? dv_tui_open(path, &opt) : NULL;
+	if (here < 0 || fchdir(here) != 0)
+		exit(2);
+	close(here);
+	return t;
+}
+
+/* Walks lesson and recording side by side: key k (s at a question, when k is j) until the
+ * screen stops changing. 0 when every moment is the same on both, else 1 (said once). */
+static int walk_both(const char *path, struct dv_tui *lesson, struct dv_tui *rec, int k)
+{
+	unsigned same = 0, moves = 0;
+	char *prev = NULL;
+	for (; moves < 20000 && same < 3; moves++) {
+		char *a = moment(lesson), *b = moment(rec);
+		int bad = strcmp(a, b) != 0;
+		if (bad)
+			fprintf(stderr,
+			        "%s, %s move %u: the recording shows\n%s\n--- the lesson:\n%s\n",
+			        path, k == 'j' ? "forward" : "back", moves, b, a);
+		int key = k == 'j' && strstr(a, "A question") ? 's' : k;
+		same = prev && !strcmp(prev, a) ? same + 1 : 0;
+		free(prev);
+		free(b);
+		prev = a;
+		if (bad) {
+			free(prev);
+			return 1;
+		}
+		dv_tui_key(lesson, key);
+		dv_tui_key(rec, key);
+	}
+	free(prev);
+	if (same < 3)
+		fprintf(stderr, "%s: %u moves did not reach the end\n", path, moves);
+	return same < 3;
+}
+
+/* Every shipped lesson recorded now (dmaviz record's code) and walked at 80x24 beside the lesson
+ * itself, forward with j (s at each question) to the end and back with k to the start, by steps,
+ * by calls and by port accesses: at every move the recording's screen, text and attributes, is
+ * the lesson's. */
+static int walk_recorded(void)
+{
+	setenv("LINES", "24", 1);
+	setenv("COLUMNS", "80", 1);
+	size_t n = 0;
+	char **v = dv_lessons_list("lessons", &n);
+	int bad = n < 14;
+	char dir[] = "/tmp/dv-screens-walk-XXXXXX", path[64];
+	if (!mkdtemp(dir))
+		exit(2);
+	snprintf(path, sizeof path, "%s/run.dvr", dir);
+	for (size_t i = 0; i < n; i++) {
+		char *argv[] = { "record", v[i], "-o", path, NULL };
+		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+		SCREEN *scr = dv_cmd_record(4, argv) <= 1 ? newterm(NULL, out, in) : NULL;
+		if (!scr)
+			exit(2);
+		set_term(scr);
+		struct dv_tui_options opt = { .color = true };
+		struct dv_tui *lesson = dv_tui_open(v[i], &opt), *rec = open_recording(dir, path);
+		if (!lesson || !rec) {
+			fprintf(stderr, "%s: %s does not open\n", v[i],
+			        lesson ? "its recording" : "it");
+			exit(2);
+		}
+		dv_tui_setup_screen(lesson);
+		dv_tui_setup_screen(rec);
+		bad |= walk_both(v[i], lesson, rec, 'j') || walk_both(v[i], lesson, rec, 'k');
+		/* Then by NDIS calls, and by port accesses, to the end. */
+		for (int g = 0; g < 2 && !bad; g++) {
+			dv_tui_key(lesson, 't');
+			dv_tui_key(rec, 't');
+			bad |= walk_both(v[i], lesson, rec, 'j') ||
+			       walk_both(v[i], lesson, rec, 'k');
+		}
+		dv_tui_close(lesson);
+		dv_tui_close(rec);
+		endwin();
+		delscreen(scr);
+		fclose(out);
+		fclose(in);
+	}
+	remove(path);
+	rmdir(dir);
+	dv_lessons_list_free(v, n);
+	return bad;
+}
+
 /* Renders a case (and its same-as, other) and checks it. 0 passed, 1 failed. */
 static int check_case(const struct scase *c, const struct scase *other)
 {
@@ -712,10 +928,14 @@ static int check_case(const struct scase *c, const struct scase *other)
 		free(dump);
 		return bad || state_failed;
 	}
-	char *attrs = NULL;
+	char *attrs = NULL, *dump = NULL;
 	bool attr_ok = true;
-	char *dump = render(c, &attrs, &attr_ok);
-	int bad = compare(c, dump);
+	int bad = 0;
+	if (c->record)
+		bad = render_recorded(c, &dump, &attrs, &attr_ok);
+	else
+		dump = render(c, NULL, &attrs, &attr_ok);
+	bad |= compare(c, dump);
 	if (!attr_ok) {
 		fprintf(stderr, "%s: the attribute check failed (or '%s' is not on the screen)\n",
 		        c->name, c->attr_text);
@@ -725,15 +945,8 @@ static int check_case(const struct scase *c, const struct scase *other)
 		/* Time travel must be exact: going back shows the very screen seen going forward,
 		 * text and attributes (the changed and fading cues) alike. */
 		char *other_attrs = NULL;
-		char *o = render(other, &other_attrs, NULL);
-		if (strcmp(o, dump) != 0) {
-			fprintf(stderr, "%s is not identical to %s\n", c->name, c->same_as);
-			bad = 1;
-		} else if (!c->text_only && strcmp(other_attrs, attrs) != 0) {
-			fprintf(stderr, "%s has other attributes than %s:\n%s\n--- want:\n%s\n",
-			        c->name, c->same_as, attrs, other_attrs);
-			bad = 1;
-		}
+		char *o = render(other, NULL, &other_attrs, NULL);
+		bad |= same_screen(c->name, dump, attrs, c->same_as, o, other_attrs, c->text_only);
 		free(o);
 		free(other_attrs);
 	}
@@ -751,6 +964,7 @@ static void free_case(struct scase *c)
 	free(c->progress);
 	free(c->want_progress);
 	free(c->lesson);
+	free(c->module);
 	free(c->attr_text);
 	memset(c, 0, sizeof *c);
 }
@@ -798,8 +1012,9 @@ static char **all_cases(size_t *n)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: test-screens SRCDIR [--driver DRIVER.so] [CASE...] | "
-		                "SRCDIR --keymap | SRCDIR --walk-all\n");
+		fprintf(stderr,
+		        "usage: test-screens SRCDIR [--driver [NAME=]DRIVER.so]... [CASE...] | "
+		        "SRCDIR --keymap | --walk-all | --walk-recorded\n");
 		return 2;
 	}
 	/* Paths in dumps are relative to the source tree, so every checkout renders the same. */
@@ -813,9 +1028,15 @@ int main(int argc, char **argv)
 		return check_keymap();
 	if (argc > 2 && !strcmp(argv[2], "--walk-all"))
 		return walk_all();
-	if (argc > 3 && !strcmp(argv[2], "--driver")) {
-		driver_so = argv[3];
-		first = 4;
+	if (argc > 2 && !strcmp(argv[2], "--walk-recorded"))
+		return walk_recorded();
+	for (; first + 1 < argc && !strcmp(argv[first], "--driver") &&
+	       nmodules < sizeof modules / sizeof *modules;
+	     first += 2) {
+		const char *eq = strchr(argv[first + 1], '=');
+		modules[nmodules].name =
+		        eq ? strndup(argv[first + 1], (size_t)(eq - argv[first + 1])) : "";
+		modules[nmodules++].path = eq ? eq + 1 : argv[first + 1];
 	}
 	size_t n = (size_t)(argc - first);
 	char **names = n ? argv + first : all_cases(&n);

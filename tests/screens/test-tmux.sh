@@ -84,6 +84,20 @@ keys "clear; '$bin' '$tmp/big.lesson'; echo dv-big-status=\$?" Enter
 wait_for 'dv-big-status=2'
 tmux -L "$sock" capture-pane -p -J -t ui | grep -q 'big.lesson.*larger than 1 MiB' || fail "no message naming the file"
 
+# A recording (dmaviz record) opens in the terminal as its lesson does; one cut short is refused
+# before the screen opens, naming the file and the offset (exit 2).
+"$bin" record send -o "$tmp/run.dvr" >/dev/null 2>&1 || fail "dmaviz record send failed"
+keys "clear; '$bin' '$tmp/run.dvr'; echo dv-rec-status=\$?" Enter
+wait_for 'dmaviz: Sending a frame with system DMA'
+wait_for 'Step 1 of 5'
+keys q
+wait_for 'dv-rec-status=0'
+head -c 3000 "$tmp/run.dvr" >"$tmp/cut.dvr"
+keys "clear; '$bin' '$tmp/cut.dvr'; echo dv-cut-status=\$?" Enter
+wait_for 'dv-cut-status=2'
+tmux -L "$sock" capture-pane -p -J -t ui | grep -q 'cut.dvr: offset [0-9]*: .*truncated' ||
+	fail "no message naming the cut recording"
+
 # Ctrl-\ (SIGQUIT) is handled like Ctrl-C: dmaviz dies of the signal (status 128 + 3) only
 # after it has left the alternate screen and shown the cursor again. No core file.
 pane() { tmux -L "$sock" display -p -t ui "$1"; }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dmaviz gui from the command line: a headless screenshot, and the messages of bad uses.
-# usage: test-gui-cli.sh DMAVIZ LESSON MANPAGE (docs/man/dmaviz-gui.1.scd)
+# usage: test-gui-cli.sh DMAVIZ LESSON MANPAGE (docs/man/dmaviz-gui.1.scd) [DRIVER-LESSON DRIVER.so]
 set -u
 dmaviz=$1 lesson=$2 man=$3
 tmp=$(mktemp -d) || exit 1
@@ -12,6 +12,28 @@ SDL_VIDEODRIVER=dummy "$dmaviz" gui "$lesson" --screenshot "$tmp/s.bmp" --at 3 |
 [ "$(head -c 2 "$tmp/s.bmp" 2>/dev/null)" = BM ] || bad "the screenshot is not a BMP"
 size=$(wc -c < "$tmp/s.bmp" 2>/dev/null || echo 0)
 [ "$size" -gt 1000000 ] || bad "the screenshot is $size bytes"
+
+# A recording (dmaviz record): the same screenshot as its lesson's, byte for byte; one cut
+# short is refused with the file, the offset and the reason.
+"$dmaviz" record "$lesson" -o "$tmp/run.dvr" || bad "record exit $?"
+SDL_VIDEODRIVER=dummy "$dmaviz" gui "$tmp/run.dvr" --screenshot "$tmp/r.bmp" --at 3 || bad "recording screenshot exit $?"
+cmp -s "$tmp/s.bmp" "$tmp/r.bmp" || bad "the recording's screenshot differs from its lesson's"
+# With a learner's driver (an exercise's solution): the recording, opened from another
+# directory and without the driver, gives the screenshot the lesson run on the driver gives,
+# in the middle of step 2, where the window shows the driver's source (from the recording).
+if [ $# -ge 5 ]; then
+	"$dmaviz" record "$4" --driver "$5" -o "$tmp/drv.dvr" || bad "record --driver exit $?"
+	SDL_VIDEODRIVER=dummy "$dmaviz" gui "$4" --driver "$5" --screenshot "$tmp/dl.bmp" --at 2 --play-ms 1500 ||
+		bad "driver lesson screenshot exit $?"
+	abs=$(cd "$(dirname "$dmaviz")" && pwd)/$(basename "$dmaviz")
+	(cd / && SDL_VIDEODRIVER=dummy "$abs" gui "$tmp/drv.dvr" --screenshot "$tmp/dr.bmp" --at 2 --play-ms 1500) ||
+		bad "driver recording screenshot exit $?"
+	cmp -s "$tmp/dl.bmp" "$tmp/dr.bmp" || bad "the driver's recording's screenshot differs from its lesson's"
+fi
+head -c 3000 "$tmp/run.dvr" >"$tmp/cut.dvr"
+SDL_VIDEODRIVER=dummy "$dmaviz" gui "$tmp/cut.dvr" --screenshot "$tmp/c.bmp" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "cut.dvr: offset [0-9]*: .*truncated" "$tmp/err" && [ ! -e "$tmp/c.bmp" ] ||
+	bad "a cut recording: exit $rc, $(cat "$tmp/err")"
 
 "$dmaviz" gui "$lesson" --screenshot "$tmp/x.bmp" --at 99 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no step 99" "$tmp/err" || bad "--at 99: exit $rc, $(cat "$tmp/err")"

@@ -13,7 +13,9 @@
  *   - the presentation layout (--projector): its regions' hits, the same places with SDL_ttf's
  *     measures as with the fixed ones of tests and SVG, its buttons and timing diagram, and
  *     dmaviz snapshot's PNG;
- *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt).
+ *   - PNG screenshots; and image hashes of two renders (tests/sdl/hashes.txt);
+ *   - every lesson's recording (dmaviz record) renders the very pixels of the lesson at every
+ *     step, and a truncated one is refused with its reason.
  * DV_REGEN=1 meson test -C build --suite sdl rewrites the hashes; look at a screenshot first
  * (dmaviz gui LESSON --screenshot FILE.png --at STEP). */
 #include <limits.h>
@@ -22,10 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <SDL_ttf.h>
 
 #include "classic.h"
+#include "cmd_record.h"
 #include "files.h"
 #include "keymap.h"
 #include "play.h"
@@ -1174,6 +1178,86 @@ static void test_hashes(const char *hashes)
 	dv_sdl_close(s);
 }
 
+/* ---- recordings ------------------------------------------------------------------------------- */
+
+/* Writes the first half of file from into file to. */
+static bool truncate_copy(const char *from, const char *to)
+{
+	size_t len = 0;
+	char *bytes = dv_file_read(from, (size_t)64 << 20, &len);
+	FILE *f = bytes ? fopen(to, "wb") : NULL;
+	bool ok = f && fwrite(bytes, 1, len / 2, f) == len / 2;
+	ok = f && fclose(f) == 0 && ok;
+	free(bytes);
+	return ok;
+}
+
+/* Does the recording's render equal its lesson's where both are now (path, at step n)? */
+static void same_pixels(const char *path, struct dv_sdl *lesson, struct dv_sdl *rec, unsigned n)
+{
+	SDL_Surface *a = render(lesson, W, H), *b = render(rec, W, H);
+	CHECK(a && b, "render %s step %u: %s", path, n, SDL_GetError());
+	if (a && b) {
+		CHECK(colours(b) > 8, "%s recorded, step %u: the image is (nearly) blank", path, n);
+		CHECK(hash_of(a) == hash_of(b),
+		      "%s step %u: the recording renders %016llx, its lesson %016llx", path, n,
+		      (unsigned long long)hash_of(b), (unsigned long long)hash_of(a));
+		if (hash_of(a) != hash_of(b) && SDL_SaveBMP(b, "test-sdl-rec.bmp") == 0)
+			fprintf(stderr, "  the recording's render is in test-sdl-rec.bmp\n");
+	}
+	SDL_FreeSurface(a);
+	SDL_FreeSurface(b);
+}
+
+/* The lesson at path recorded into run (dmaviz record's own code) and opened beside itself:
+ * the same pixels at the first stop (o: as a learner opens it) or at every step (ungated). */
+static void same_recorded(const char *path, const char *run, const struct dv_sdl_options *o)
+{
+	char err[1024] = "", *argv[] = { "record", (char *)path, "-o", (char *)run, NULL };
+	CHECK(dv_cmd_record(4, argv) == 0, "dmaviz record %s failed", path);
+	struct dv_sdl *a = dv_sdl_open(path, o, err, sizeof err);
+	struct dv_sdl *b = a ? dv_sdl_open(run, o, err, sizeof err) : NULL;
+	CHECK(b != NULL, "open %s's recording: %s", path, err);
+	if (b && !o->ungated)
+		same_pixels(path, a, b, dv_sdl_step(a));
+	for (unsigned n = 1; b && o->ungated && dv_sdl_goto_step(a, n); n++) {
+		CHECK(dv_sdl_goto_step(b, n), "%s's recording has no step %u", path, n);
+		same_pixels(path, a, b, n);
+	}
+	dv_sdl_close(a);
+	dv_sdl_close(b);
+}
+
+/* Every lesson recorded now: the window opens each recording and draws what the lesson draws at
+ * every step (03-send at its first stop too); a truncated copy is refused with the file's name
+ * and the reason, and nothing opens. */
+static void test_recording(void)
+{
+	char tmp[] = "/tmp/dv-sdl-rec-XXXXXX", run[64], cut[64], err[1024] = "";
+	CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
+	snprintf(run, sizeof run, "%s/run.dvr", tmp);
+	snprintf(cut, sizeof cut, "%s/cut.dvr", tmp);
+	struct dv_sdl_options gated = { 0 }, shot = { .ungated = true };
+	size_t n = 0;
+	char **v = dv_lessons_list(dir, &n);
+	CHECK(n >= 14, "only %zu lessons in %s", n, dir);
+	for (size_t i = 0; i < n; i++)
+		same_recorded(v[i], run, &shot);
+	dv_lessons_list_free(v, n);
+	char send[4096];
+	snprintf(send, sizeof send, "%s/03-send.lesson", dir);
+	same_recorded(send, run, &gated);
+
+	CHECK(truncate_copy(run, cut), "cannot write %s", cut);
+	struct dv_sdl *b = dv_sdl_open(cut, &shot, err, sizeof err);
+	CHECK(!b && strstr(err, cut) && strstr(err, "truncated"), "a truncated recording: %s, '%s'",
+	      b ? "opened" : "refused", err);
+	dv_sdl_close(b);
+	remove(run);
+	remove(cut);
+	rmdir(tmp);
+}
+
 /* Every key the table names for the window is one the window reads (dv_sdl_key_name), with or
  * without shift. */
 static void test_keymap(void)
@@ -1309,6 +1393,7 @@ int main(int argc, char **argv)
 	test_png();
 	test_classic_scene_is_the_window();
 	test_hashes(argv[2]);
+	test_recording();
 	TTF_Quit();
 	SDL_Quit();
 	if (failures)

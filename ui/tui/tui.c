@@ -108,7 +108,8 @@ struct dv_tui *dv_tui_open(const char *path, const struct dv_tui_options *opt)
 	t->theme = opt->theme ? *opt->theme : *dv_theme_builtin();
 	char err[4096];
 	struct dv_session_options so = { .driver_entry = opt->driver_entry,
-		                         .driver_path = opt->driver_path };
+		                         .driver_path = opt->driver_path,
+		                         .source_root = opt->source_root };
 	t->s = dv_session_open(path, &so, err, sizeof err);
 	if (!t->s) {
 		fprintf(stderr, "%s\n", err);

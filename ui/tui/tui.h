@@ -45,6 +45,9 @@ struct dv_tui_options {
 	 * module's directory. */
 	DV_DRIVER_ENTRY driver_entry;
 	const char *driver_path;
+	/* Where relative driver sources are looked up too; NULL: this source tree. A recording
+	 * shows only its own copies of them. */
+	const char *source_root;
 };
 
 struct dv_tui;

@@ -83,8 +83,14 @@ struct dv_lesson *dv_lesson_load(const char *path, struct dv_msgs *msgs)
 	return L;
 }
 
+/* A file named RUN.dvr is a recording whatever its first bytes: one cut inside its magic, or
+ * empty, is refused as a recording that is not one, rather than parsed as a lesson whose first
+ * statement is unknown. */
 bool dv_file_is_recording(const char *path)
 {
+	size_t n = strlen(path);
+	if (n > 4 && !strcmp(path + n - 4, ".dvr"))
+		return true;
 	size_t len = 0;
 	char *head = dv_file_read(path, DV_REC_MAGIC_LEN, &len);
 	bool is = head && dv_rec_is((const uint8_t *)head, len);

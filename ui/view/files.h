@@ -24,9 +24,9 @@ char *dv_file_read(const char *path, size_t max, size_t *len);
 /* strerror(err), but "not a regular file" for DV_FILE_ENOTREG. */
 const char *dv_file_strerror(int err);
 
-/* Recordings (recording.h): is path a file that starts like one, and one read whole (at most
- * DV_REC_MAX_FILE bytes) and checked. NULL with "PATH: offset N: what" (or "PATH: why it
- * cannot be read") in err. */
+/* Recordings (recording.h): is path a file that starts like one or is named *.dvr, and one read
+ * whole (at most DV_REC_MAX_FILE bytes) and checked. NULL with "PATH: offset N: what" (or
+ * "PATH: why it cannot be read") in err. */
 #define DV_REC_MAX_FILE ((uint64_t)4 << 30) /* uint64_t: a 32-bit size_t (wasm32) cannot hold it */
 struct dv_recording;
 bool dv_file_is_recording(const char *path);
