@@ -973,7 +973,7 @@ VOID NdisStallExecutionAt(UINT MicrosecondsToStall, const char *File, int Line)
 	 * bus, 4 clocks a DMA cycle). Interrupts and DPCs are delivered after a tick's device
 	 * work, so a DPC's stall advances time; in the ISR (DIRQL) no other interrupt comes in.
 	 * Only a call from inside the device work of a tick returns at once (dv_sim_tick). */
-	dv_sim_run(nd->sim, us * 2);
+	dv_sim_run(nd->sim, us * DV_NDIS_CYCLES_PER_US);
 	dv_ndis_call_end(nd, s, DV_CALL_STALL_EXECUTION, 0);
 }
 

@@ -66,6 +66,11 @@ struct dv_tx_packet {
 	uint32_t completed_cycle;
 };
 
+/* The clock NDIS's time runs on (timers, stalls, sleeps, the hang check, the system time): 2
+ * bus cycles a microsecond, an 8 MHz ISA bus with 4 clocks a DMA cycle. */
+#define DV_NDIS_CYCLES_PER_US 2u
+#define DV_NDIS_CYCLES_PER_MS (1000u * DV_NDIS_CYCLES_PER_US)
+
 /* A timer NDIS keeps for the driver (NdisMInitializeTimer, NdisInitializeTimer): its number
  * is its index + 1, written into the driver's KTIMER. */
 #define DV_NDIS_TIMERS 32u

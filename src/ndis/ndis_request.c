@@ -68,7 +68,6 @@ const char *dv_oid_name(uint32_t oid)
 	return NULL;
 }
 
-#define CYCLES_PER_SECOND 2000000u /* ndis_time.c's clock: 2000 cycles a millisecond */
 #define HANG_DEFAULT_SECONDS 2u
 
 /* Runs one handler call at DISPATCH_LEVEL inside a call record; fills rec's arguments. */
@@ -90,23 +89,32 @@ static void request_end(struct dv_ndis *nd, struct dv_ndis_call_scope s, enum dv
 	nd->last_status = st;
 }
 
-/* The record's results: the buffer's first ULONG after the call, BytesWritten (or BytesRead),
- * BytesNeeded. */
-static void request_results(struct dv_ndis *nd, struct dv_ndis_call_scope s, const uint8_t *buf,
-                            uint32_t len, ULONG done, ULONG needed)
+bool dv_ndis_has_request_handler(const struct dv_ndis *nd, bool query)
 {
+	return query ? nd->chars.QueryInformationHandler != NULL :
+	               nd->chars.SetInformationHandler != NULL;
+}
+
+/* One request: handler (the Query or Set handler: the same arguments) with the len bytes of
+ * buf as NDIS's InformationBuffer, in a call record that keeps the OID and length, then the
+ * buffer's first ULONG after the call, BytesWritten (or BytesRead) and BytesNeeded. */
+static NDIS_STATUS request(struct dv_ndis *nd, enum dv_call call,
+                           W_QUERY_INFORMATION_HANDLER handler, uint32_t oid, uint8_t *buf,
+                           uint32_t len)
+{
+	ULONG done = 0, needed = 0;
+	uint32_t args[2] = { oid, len };
+	uint8_t irql;
+	struct dv_ndis_call_scope s = request_begin(nd, call, args, 2, &irql);
+	NDIS_STATUS st = handler(nd->context, oid, buf, len, &done, &needed);
 	uint32_t first = 0;
 	for (uint32_t i = 0; i < len && i < 4; i++)
 		first |= (uint32_t)buf[i] << (8 * i);
 	nd->rec[s.rec].arg[DV_REQ_ARG_VALUE] = first;
 	nd->rec[s.rec].arg[DV_REQ_ARG_DONE] = done;
 	nd->rec[s.rec].arg[DV_REQ_ARG_NEEDED] = needed;
-}
-
-bool dv_ndis_has_request_handler(const struct dv_ndis *nd, bool query)
-{
-	return query ? nd->chars.QueryInformationHandler != NULL :
-	               nd->chars.SetInformationHandler != NULL;
+	request_end(nd, s, call, st, irql);
+	return st;
 }
 
 NDIS_STATUS dv_ndis_query(struct dv_ndis *nd, uint32_t oid, uint32_t length)
@@ -115,17 +123,8 @@ NDIS_STATUS dv_ndis_query(struct dv_ndis *nd, uint32_t oid, uint32_t length)
 	if (nd->phase != DV_PHASE_RUNNING || !nd->chars.QueryInformationHandler)
 		return NDIS_STATUS_NOT_SUPPORTED;
 	uint8_t buf[DV_REQ_MAX_BYTES] = { 0 };
-	length = length < sizeof buf ? length : sizeof buf;
-	ULONG written = 0, needed = 0;
-	uint32_t args[2] = { oid, length };
-	uint8_t irql;
-	struct dv_ndis_call_scope s =
-	        request_begin(nd, DV_CALL_MINIPORT_QUERY_INFORMATION, args, 2, &irql);
-	NDIS_STATUS st =
-	        nd->chars.QueryInformationHandler(nd->context, oid, buf, length, &written, &needed);
-	request_results(nd, s, buf, length, written, needed);
-	request_end(nd, s, DV_CALL_MINIPORT_QUERY_INFORMATION, st, irql);
-	return st;
+	return request(nd, DV_CALL_MINIPORT_QUERY_INFORMATION, nd->chars.QueryInformationHandler,
+	               oid, buf, length < sizeof buf ? length : sizeof buf);
 }
 
 NDIS_STATUS dv_ndis_set(struct dv_ndis *nd, uint32_t oid, uint32_t value)
@@ -136,16 +135,8 @@ NDIS_STATUS dv_ndis_set(struct dv_ndis *nd, uint32_t oid, uint32_t value)
 	uint8_t buf[4];
 	for (unsigned i = 0; i < 4; i++)
 		buf[i] = (uint8_t)(value >> (8 * i));
-	ULONG read = 0, needed = 0;
-	uint32_t args[2] = { oid, sizeof buf };
-	uint8_t irql;
-	struct dv_ndis_call_scope s =
-	        request_begin(nd, DV_CALL_MINIPORT_SET_INFORMATION, args, 2, &irql);
-	NDIS_STATUS st =
-	        nd->chars.SetInformationHandler(nd->context, oid, buf, sizeof buf, &read, &needed);
-	request_results(nd, s, buf, sizeof buf, read, needed);
-	request_end(nd, s, DV_CALL_MINIPORT_SET_INFORMATION, st, irql);
-	return st;
+	return request(nd, DV_CALL_MINIPORT_SET_INFORMATION, nd->chars.SetInformationHandler, oid,
+	               buf, sizeof buf);
 }
 
 /* MiniportReset: NDIS resets a card its driver says hangs. AddressingReset TRUE would make NDIS
@@ -178,7 +169,8 @@ void dv_ndis_check_for_hang(struct dv_ndis *nd)
 void dv_ndis_hang_start(struct dv_ndis *nd)
 {
 	uint32_t secs = nd->hang_seconds ? nd->hang_seconds : HANG_DEFAULT_SECONDS;
-	nd->hang_period = nd->chars.CheckForHangHandler ? (uint64_t)secs * CYCLES_PER_SECOND : 0;
+	nd->hang_period =
+	        nd->chars.CheckForHangHandler ? (uint64_t)secs * 1000u * DV_NDIS_CYCLES_PER_MS : 0;
 	nd->hang_due = nd->sim->st.cycle + nd->hang_period;
 	dv_ndis_schedule(nd);
 }

@@ -12,9 +12,6 @@
 #include "dvndis.h"
 #include "sim.h"
 
-#define CYCLES_PER_US 2u
-#define CYCLES_PER_MS 2000u
-
 /* ---- the timers' table ------------------------------------------------------------------ */
 
 /* The timer a driver's KTIMER names, or NULL (never initialized, or a number NDIS did not give). */
@@ -161,7 +158,7 @@ static void set(struct dv_ndis *nd, enum dv_call call, PKTIMER Timer, UINT ms, b
                 uint16_t loc)
 {
 	struct dv_ndis_timer *t = timer_of(nd, Timer);
-	uint64_t delay = (uint64_t)ms * CYCLES_PER_MS;
+	uint64_t delay = (uint64_t)ms * DV_NDIS_CYCLES_PER_MS;
 	uint64_t due = nd->sim->st.cycle + delay;
 	uint32_t args[3] = { timer_id(nd, t), ms, (uint32_t)due };
 	struct dv_ndis_call_scope s =
@@ -172,7 +169,7 @@ static void set(struct dv_ndis *nd, enum dv_call call, PKTIMER Timer, UINT ms, b
 		t->set = true;
 		t->due = due;
 		/* A period of 0 would fire in every DPC; Windows' shortest is a clock tick. */
-		t->period = periodic ? (uint32_t)(delay ? delay : CYCLES_PER_MS) : 0;
+		t->period = periodic ? (uint32_t)(delay ? delay : DV_NDIS_CYCLES_PER_MS) : 0;
 		t->set_loc = loc;
 		dv_ndis_schedule(nd);
 	}
@@ -284,7 +281,7 @@ VOID NdisMSleepAt(ULONG MicrosecondsToSleep, const char *File, int Line)
 	uint32_t us = MicrosecondsToSleep > DV_NDIS_WAIT_MAX_US ? DV_NDIS_WAIT_MAX_US :
 	                                                          MicrosecondsToSleep;
 	if (!refused)
-		dv_sim_run(nd->sim, us * CYCLES_PER_US);
+		dv_sim_run(nd->sim, us * DV_NDIS_CYCLES_PER_US);
 	dv_ndis_call_end(nd, s, DV_CALL_SLEEP,
 	                 refused ? NDIS_STATUS_NOT_SUPPORTED : NDIS_STATUS_SUCCESS);
 }
@@ -295,7 +292,7 @@ VOID NdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime)
 	if (!pSystemTime)
 		return;
 	/* 100 ns units: a bus cycle is half a microsecond, 5 units. */
-	pSystemTime->QuadPart = nd ? (LONGLONG)nd->sim->st.cycle * 5 : 0;
+	pSystemTime->QuadPart = nd ? (LONGLONG)nd->sim->st.cycle * (10 / DV_NDIS_CYCLES_PER_US) : 0;
 }
 
 /* ---- synchronizing with the ISR ------------------------------------------------------------ */
