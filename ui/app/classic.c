@@ -563,10 +563,7 @@ static void draw_side(struct dv_scene *sc, struct dv_classic *s, const struct la
 
 void dv_classic_side_scroll(struct dv_classic *c, long lines)
 {
-	if (lines < 0 && (size_t)-lines > c->side_scroll)
-		c->side_scroll = 0;
-	else
-		c->side_scroll = (size_t)((long)c->side_scroll + lines);
+	c->side_scroll = dv_scrolled(c->side_scroll, lines);
 }
 
 /* The narration and the question, in the big font when they fit, else the small one. */

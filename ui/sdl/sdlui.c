@@ -963,7 +963,7 @@ bool dv_sdl_key(struct dv_sdl *s, SDL_Keycode key, Uint16 mod)
 		if (key == SDLK_UP || key == SDLK_k || key == SDLK_PAGEUP)
 			s->out_back = at + step;
 		else if (key == SDLK_DOWN || key == SDLK_j || key == SDLK_PAGEDOWN)
-			s->out_back = at > step ? at - step : 0;
+			s->out_back = dv_scrolled(at, -(long)step);
 		else
 			s->output = false;
 		if (s->output || key == SDLK_o || key == SDLK_ESCAPE)

@@ -779,15 +779,10 @@ static void mouse_key(struct dv_tui *t)
 /* Scrolls a text pane by d lines (negative: up). */
 static void scroll_pane(struct dv_tui *t, int id, long d)
 {
-	if (id == PANE_NARR) {
+	if (id == PANE_NARR)
 		dv_narr_place_scroll(&t->narr_at, d);
-		return;
-	}
-	size_t *off = &t->quest_scroll;
-	if (d < 0)
-		*off = (size_t)-d > *off ? 0 : *off - (size_t)-d;
 	else
-		*off += (size_t)d; /* clamped when drawn */
+		t->quest_scroll = dv_scrolled(t->quest_scroll, d); /* clamped when drawn */
 }
 
 /* Keys while a pane has focus: Tab cycles, Esc leaves, j/k scroll the narration, the question,
@@ -868,9 +863,7 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE || key == ' ')
 			t->rule_scroll += key == KEY_NPAGE ? 10 : 1;
 		else if (key == 'k' || key == KEY_UP || key == KEY_PPAGE)
-			t->rule_scroll = t->rule_scroll > (key == KEY_PPAGE ? 10u : 1u) ?
-			                         t->rule_scroll - (key == KEY_PPAGE ? 10 : 1) :
-			                         0;
+			t->rule_scroll = dv_scrolled(t->rule_scroll, key == KEY_PPAGE ? -10 : -1);
 		else
 			t->explain = false;
 		return true;
@@ -881,9 +874,8 @@ bool dv_tui_key(struct dv_tui *t, int key)
 		if (key == 'k' || key == KEY_UP || key == KEY_PPAGE)
 			t->out_back += key == KEY_PPAGE ? page : 1; /* dv_view_output clamps it */
 		else if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE || key == ' ')
-			t->out_back -= t->out_back < (key == KEY_NPAGE ? page : 1) ?
-			                       t->out_back :
-			                       (key == KEY_NPAGE ? page : 1);
+			t->out_back =
+			        dv_scrolled(t->out_back, -(long)(key == KEY_NPAGE ? page : 1));
 		else
 			t->output = false;
 		return true;
@@ -902,7 +894,7 @@ bool dv_tui_key(struct dv_tui *t, int key)
 			return true;
 		}
 		if (key == 'k' || key == KEY_UP || key == KEY_PPAGE) {
-			t->help_scroll = t->help_scroll > 1 ? t->help_scroll - 1 : 0;
+			t->help_scroll = dv_scrolled(t->help_scroll, -1);
 			return true;
 		}
 		t->help = false;

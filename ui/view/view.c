@@ -683,6 +683,14 @@ size_t dv_view_narration_marked(const struct dv_vpanel *p)
 	return at;
 }
 
+/* The first line shown: the marked paragraph's, or the end (bottom) when that is later, no
+ * paragraph is marked (a step's end: what ran since is listed there) or a question is under
+ * it (at_end). */
+static size_t narration_start(size_t marked, size_t bottom, bool at_end)
+{
+	return at_end || marked > bottom ? bottom : marked;
+}
+
 void dv_narr_place_reset(struct dv_narr_place *np)
 {
 	*np = (struct dv_narr_place){ .pos = SIZE_MAX };
@@ -691,19 +699,18 @@ void dv_narr_place_reset(struct dv_narr_place *np)
 size_t dv_narr_place(struct dv_narr_place *np, const struct dv_vpanel *p, size_t rows, size_t pos,
                      size_t nb, bool at_end)
 {
-	size_t marked = dv_view_narration_marked(p);
+	size_t marked = dv_view_narration_marked(p), bottom = p->n > rows ? p->n - rows : 0;
 	bool moved = np->pos != pos || np->nb != nb;
 	bool reflowed = np->rows != rows || np->n != p->n || np->marked != marked;
 	if (moved || (reflowed && !np->manual)) {
 		np->pos = pos;
 		np->nb = nb;
 		np->manual = false;
-		np->scroll = dv_view_narration_start(p, rows, at_end);
+		np->scroll = narration_start(marked, bottom, at_end);
 	}
 	np->rows = rows;
 	np->n = p->n;
 	np->marked = marked;
-	size_t bottom = p->n > rows ? p->n - rows : 0;
 	if (np->scroll > bottom)
 		np->scroll = bottom;
 	return np->scroll;
@@ -712,17 +719,12 @@ size_t dv_narr_place(struct dv_narr_place *np, const struct dv_vpanel *p, size_t
 void dv_narr_place_scroll(struct dv_narr_place *np, long lines)
 {
 	np->manual = true;
-	if (lines < 0 && (size_t)-lines > np->scroll)
-		np->scroll = 0;
-	else
-		np->scroll = (size_t)((long)np->scroll + lines);
+	np->scroll = dv_scrolled(np->scroll, lines);
 }
 
 size_t dv_view_narration_start(const struct dv_vpanel *p, size_t rows, bool at_end)
 {
-	size_t start = dv_view_narration_marked(p), bottom = p->n > rows ? p->n - rows : 0;
-	/* No paragraph marked (a step's end): the end, where what ran since is listed. */
-	return at_end || start > bottom ? bottom : start;
+	return narration_start(dv_view_narration_marked(p), p->n > rows ? p->n - rows : 0, at_end);
 }
 
 /* ---- the 8237A ------------------------------------------------------------------------------ */

@@ -257,6 +257,12 @@ size_t dv_narr_place(struct dv_narr_place *np, const struct dv_vpanel *p, size_t
                      size_t nb, bool at_end);
 /* Scrolls by lines (negative: up) by hand; the next dv_narr_place clamps it. */
 void dv_narr_place_scroll(struct dv_narr_place *np, long lines);
+/* A pane's first line shown, at, moved by lines (negative: up), not above the first; the
+ * pane clamps the other end when it is drawn. */
+static inline size_t dv_scrolled(size_t at, long lines)
+{
+	return lines < 0 && (size_t)-lines > at ? 0 : (size_t)((long)at + lines);
+}
 void dv_view_dma(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_nic(struct dv_view *v, struct dv_vpanel *p);
 void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width);
