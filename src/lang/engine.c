@@ -308,15 +308,12 @@ static void run_until(struct dv_run *run, const struct dv_stmt *s, const char *f
 	}
 }
 
-/* A tick is quiet when it changed nothing but the cycle counters. */
+/* A tick is quiet when it changed nothing (a tick records no event for the cycle). */
 static bool quiet_since(const struct dv_sim *sim, size_t from)
 {
 	for (size_t i = from; i < sim->trace.len; i++) {
 		const struct dv_event *e = dv_trace_at(&sim->trace, i);
-		if (e->kind == DV_EV_MARK)
-			continue;
-		if (e->kind != DV_EV_STATE ||
-		    (e->slot != DV_SLOT_CYCLE && e->slot != DV_SLOT_BUS_CPU_CYCLES))
+		if (e->kind != DV_EV_MARK && !(e->kind == DV_EV_STATE && e->slot == DV_SLOT_CYCLE))
 			return false;
 	}
 	return true;
@@ -340,8 +337,11 @@ static void run_quiet(struct dv_run *run, const struct dv_stmt *s, const char *f
 		size_t before = run->sim->trace.len;
 		if (!tick(run, file, s->line))
 			return;
-		/* A one-shot NDIS timer still set will fire: not idle yet. */
-		bool idle = quiet_since(run->sim, before) && !dv_ndis_timer_pending(run->ndis);
+		/* A one-shot NDIS timer still set will fire, and a wire clock still running
+		 * (quiet between byte times, which it records no event for) will move a byte:
+		 * not idle yet. */
+		bool idle = quiet_since(run->sim, before) && !dv_ndis_timer_pending(run->ndis) &&
+		            dv_sim_get(run->sim, DV_SLOT_NIC_WIRE_TIMER, 0) == 0;
 		quiet = idle ? quiet + 1 : 0;
 	}
 }
@@ -1167,6 +1167,7 @@ static void exec(struct dv_run *run, const struct dv_stmt *s, const char *file)
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_SCRIPT, loc);
 	run_stmt(run, s, file);
 	dv_sim_cause_restore(sim, saved);
+	dv_sim_sync_time(sim); /* the statement's last quiet ticks, so its end shows its cycle */
 
 	/* Only a statement during which a rule fired has verifier events to tell: the common
 	 * case costs no second pass over its events. */

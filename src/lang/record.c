@@ -257,7 +257,8 @@ static bool read_layout(struct reader *r)
 	if (r->n < HEADER_LEN)
 		return bad(r, r->n, "the file ends inside the header");
 	uint32_t version = (uint32_t)get_le(r->p + DV_REC_MAGIC_LEN, 4);
-	/* Version 1 had no moment for the output rows; its rows are read as written at the end. */
+	/* Version 1 had no moment for the output rows; its rows are read as written at the end.
+	 * Versions 1 and 2 recorded a tick's counters (docs/trace-formats.md): read as they are. */
 	r->version = version;
 	if (version < 1 || version > DV_REC_VERSION) {
 		char what[120];

@@ -108,15 +108,14 @@ void dv_sim_tick(struct dv_sim *sim)
 	}
 	sim->in_tick = true;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
-	dv_sim_set(sim, DV_SLOT_CYCLE, 0, sim->st.cycle + 1);
-	bool dma = false;
+	/* The cycle moves with no event of its own: every event is stamped with it, and a
+	 * cursor takes it from the last event it applied (sim.c, replay). A tick in which
+	 * nothing changes records nothing. The 8237A books a DMA tick (dma.cycles) as its
+	 * transfer starts; the CPU's ticks are the rest (cpu.cycles, derived). */
+	sim->st.cycle++;
 	for (unsigned i = 0; i < dv_device_count; i++)
-		if (dv_devices[i].tick && dv_devices[i].tick(sim))
-			dma = true;
-	if (dma)
-		dv_sim_set(sim, DV_SLOT_BUS_DMA_CYCLES, 0, sim->st.bus.dma_cycles + 1);
-	else
-		dv_sim_set(sim, DV_SLOT_BUS_CPU_CYCLES, 0, sim->st.bus.cpu_cycles + 1);
+		if (dv_devices[i].tick)
+			(void)dv_devices[i].tick(sim);
 	dv_sim_cause_restore(sim, saved);
 	sim->in_tick = false;
 	for (unsigned i = 0; i < dv_device_count; i++)

@@ -426,6 +426,13 @@ static bool keeps_bus(const struct dv_state *st, unsigned ch, bool tc)
 	}
 }
 
+/* This tick is a DMA cycle: booked as the transfer starts, before its own events, so that
+ * cpu.cycles (the cycle less dma.cycles, state.c) never counts it. */
+static void book_dma_cycle(struct dv_sim *sim)
+{
+	dv_sim_set(sim, DV_SLOT_BUS_DMA_CYCLES, 0, sim->st.bus.dma_cycles + 1);
+}
+
 bool dv_dma_tick(struct dv_sim *sim)
 {
 	const struct dv_state *st = &sim->st;
@@ -482,6 +489,7 @@ bool dv_dma_tick(struct dv_sim *sim)
 	}
 	bool tc;
 	if (ch == 0 && st->dma[0].mem2mem) {
+		book_dma_cycle(sim);
 		tc = mem_to_mem(sim);
 	} else {
 		/* In demand mode the request may have gone while we held the bus. */
@@ -491,6 +499,7 @@ bool dv_dma_tick(struct dv_sim *sim)
 			release_bus(sim);
 			return false;
 		}
+		book_dma_cycle(sim);
 		tc = transfer(sim, ch);
 	}
 	update_request_bits(sim, ch / 4);

@@ -326,7 +326,7 @@ void dv_nic_reset(struct dv_sim *sim)
 	set(sim, DV_SLOT_NIC_RX_STATE, RX_IDLE);
 	set(sim, DV_SLOT_NIC_IMR, 0);
 	set(sim, DV_SLOT_NIC_TXLEN, 0);
-	set(sim, DV_SLOT_NIC_WIRE_TIMER, 0);
+	dv_sim_set(sim, DV_SLOT_NIC_WIRE_DUE, 0, 0); /* the wire clock stopped */
 	for (uint32_t i = 0; i < DV_NIC_TXFIFO; i++)
 		dv_sim_set(sim, DV_SLOT_NIC_TXFIFO, i, 0);
 	for (uint32_t i = 0; i < DV_NIC_RXFIFO; i++)
@@ -491,11 +491,15 @@ bool dv_nic_tick(struct dv_sim *sim)
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_NIC, 0);
 	/* The wire clock runs while either direction has something to do and stops when the
 	 * link is idle, so an idle machine records no wire events. */
-	if (n->wire_timer != 0 || tx_on_wire(n) || dv_peer_on_wire(&sim->st.peer)) {
-		unsigned rate = n->wire_rate ? n->wire_rate : 1u;
-		unsigned t = (n->wire_timer ? n->wire_timer : rate) - 1u;
-		set(sim, DV_SLOT_NIC_WIRE_TIMER, t);
-		if (t == 0) {
+	uint32_t now = sim->st.cycle;
+	bool running = n->wire_due >= now; /* a byte time is due at this tick or later */
+	if (running || tx_on_wire(n) || dv_peer_on_wire(&sim->st.peer)) {
+		if (!running) { /* the clock starts: the byte time is wire_rate ticks on */
+			uint32_t rate = n->wire_rate ? n->wire_rate : 1u;
+			uint32_t due = now + (rate - 1u);
+			dv_sim_set(sim, DV_SLOT_NIC_WIRE_DUE, 0, due < now ? UINT32_MAX : due);
+		}
+		if (n->wire_due == now) {
 			wire_tx(sim);
 			wire_rx(sim);
 		}

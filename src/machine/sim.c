@@ -6,6 +6,13 @@
 
 #include "sim.h"
 
+/* The cycle of the state after events [0, n): the tick does not record the cycle (bus.c), every
+ * event is stamped with it, so it is the last event's. A machine starts at cycle 0. */
+static uint32_t cycle_after(const struct dv_trace *t, size_t n)
+{
+	return n ? (uint32_t)dv_trace_at(t, n - 1)->cycle : 0;
+}
+
 /* The state of the newest keyframe, for the next one to share its chunks with; NULL when
  * there is none or memory ran out (then nothing is shared). */
 static const struct dv_state *last_keyframe_state(struct dv_sim *sim)
@@ -96,6 +103,18 @@ void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t 
 		dv_sim_keyframe(sim);
 }
 
+void dv_sim_sync_time(struct dv_sim *sim)
+{
+	uint32_t last = cycle_after(&sim->trace, sim->trace.len);
+	if (last == sim->st.cycle)
+		return;
+	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
+	push(sim, DV_EV_STATE, DV_SLOT_CYCLE, 0, last, sim->st.cycle, DV_NO_CHANNEL);
+	dv_sim_cause_restore(sim, saved);
+	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
+		dv_sim_keyframe(sim);
+}
+
 uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index)
 {
 	return dv_state_get(&sim->st, &sim->pool, slot, index);
@@ -140,6 +159,9 @@ uint64_t dv_sim_random(struct dv_sim *sim)
 
 /* ---- time travel ----------------------------------------------------------------------- */
 
+static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
+                          size_t from, size_t to);
+
 void dv_cursor_init(struct dv_cursor *c, struct dv_sim *sim)
 {
 	memset(c, 0, sizeof *c);
@@ -173,6 +195,13 @@ static size_t keyframe_at_or_before(const struct dv_sim *sim, size_t n)
 /* Applies events [from, to) forward, or undoes [to, from) backward, onto st. */
 static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
                    size_t from, size_t to)
+{
+	replay_events(st, pool, t, from, to);
+	st->cycle = cycle_after(t, to);
+}
+
+static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
+                          size_t from, size_t to)
 {
 	if (to >= from) {
 		for (size_t i = from; i < to; i++) {

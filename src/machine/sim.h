@@ -6,7 +6,9 @@
  * interrupts and DPCs in cpu.c.
  *
  * The core never prints, exits or reads a clock. Time is a tick counter: one tick is one bus
- * cycle. Everything that changes state goes through dv_sim_set(), which records an event.
+ * cycle; every event is stamped with it, and the counters a tick only counts (the cycle,
+ * cpu.cycles, the wire timer) are not recorded but derived from the stamps (sim.c, state.c).
+ * Everything else that changes state goes through dv_sim_set(), which records an event.
  */
 #ifndef DV_SIM_H
 #define DV_SIM_H
@@ -65,6 +67,11 @@ void dv_sim_keyframe(struct dv_sim *sim);
 /* The one way state changes: writes the slot and records old and new value. */
 void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value);
 uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index);
+/* A tick records no event of its own, so after quiet ticks the last event's cycle lags the
+ * machine's: records the cycle then (a STATE event of slot cycle), so that a cursor at the end
+ * of the trace shows the cycle the machine is at. The lesson engine calls it after every
+ * statement. */
+void dv_sim_sync_time(struct dv_sim *sim);
 /* Records an event that changes no state. */
 void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_t index,
                  uint32_t old_value, uint32_t new_value, uint8_t chan);

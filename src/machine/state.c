@@ -50,11 +50,26 @@ void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size)
 		snprintf(buf, size, "%.*s%u%s", head, pat, (unsigned)shown, pct + 2);
 }
 
-/* Where a slot's value lives: NULL for memory (handled through the pool). */
+bool dv_slot_derived(enum dv_slot slot)
+{
+	return slot == DV_SLOT_BUS_CPU_CYCLES || slot == DV_SLOT_NIC_WIRE_TIMER;
+}
+
+/* A derived slot's value: what the tick would have counted had it been kept. */
+static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
+{
+	if (slot == DV_SLOT_BUS_CPU_CYCLES) /* every tick is the CPU's or a transfer's */
+		return st->cycle - st->bus.dma_cycles;
+	/* nic.wire_timer: ticks to the next byte time, 0 once it passed (the clock stopped) */
+	return st->nic.wire_due > st->cycle ? st->nic.wire_due - st->cycle : 0;
+}
+
+/* Where a slot's value lives: NULL for memory (handled through the pool) and derived slots. */
 static void *slot_ptr(struct dv_state *st, enum dv_slot slot, uint32_t index, size_t *elem)
 {
 	uint8_t *base = (uint8_t *)st;
-	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE)
+	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE ||
+	    dv_slot_derived(slot))
 		return NULL;
 	if (index >= slot_table[slot].count)
 		return NULL;
@@ -118,6 +133,8 @@ uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, 
 	const void *p;
 	if (slot == DV_SLOT_MEM)
 		return dv_mem_peek(st, pool, index);
+	if (dv_slot_derived(slot))
+		return index == 0 ? derived(st, slot) : 0;
 	p = slot_ptr((struct dv_state *)st, slot, index, &elem);
 	return p ? load(p, elem) : 0;
 }

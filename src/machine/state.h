@@ -71,8 +71,9 @@ struct dv_bus {
 	uint8_t owner; /* 0 CPU, 1 DMA */
 	uint16_t irq;  /* IRQ lines 0-15 as levels */
 	uint8_t pad_[4];
-	uint32_t cpu_cycles; /* ticks in which the CPU had the bus */
-	uint32_t dma_cycles; /* ticks in which a DMA transfer ran */
+	/* Ticks in which a DMA transfer ran. The CPU's (cpu.cycles) are not kept: they are the
+	 * cycle less these (dv_state_get), so a tick records nothing for them. */
+	uint32_t dma_cycles;
 };
 
 /* The processor: IRQL, the PIC's request latch, the DPC queue. */
@@ -91,7 +92,7 @@ struct dv_nic {
 	uint8_t channel;     /* DMA channel (config) */
 	uint8_t irq;         /* IRQ line (config) */
 	uint8_t wire_rate;   /* ticks per byte on the wire (config) */
-	uint8_t wire_timer;  /* ticks to the next byte time; 0 = wire clock stopped (idle) */
+	uint8_t pad_w_;      /* (was the wire timer: nic.wire_timer derives from wire_due) */
 	uint8_t cmd;         /* command register */
 	uint8_t imr;         /* interrupt mask */
 	uint8_t isr;         /* interrupt status, write 1 to clear */
@@ -114,6 +115,10 @@ struct dv_nic {
 	uint16_t rx_frame_in; /* bytes of the arriving frame stored in the RX FIFO */
 	uint8_t rx_lost;      /* bytes of the arriving frame lost: bit 0 overrun, bit 1 RXEN off */
 	uint8_t pad_[3];
+	/* The cycle of the next byte time while the wire clock runs (before it: stopped). The
+	 * ticks left, nic.wire_timer, are wire_due less the cycle (dv_state_get): the clock is
+	 * written once a byte, not counted down every tick. */
+	uint32_t wire_due;
 };
 
 /* The station at the other end of the wire. */
@@ -154,8 +159,9 @@ struct dv_state {
 };
 
 /* Every field of dv_state has a slot; an index picks the channel, chip, byte or address.
- * X(id, state name pattern, number of indices, field). DMA channel fields and memory are
- * special-cased in state.c (the field given is a placeholder). */
+ * X(id, state name pattern, number of indices, field). DMA channel fields, memory and the
+ * derived slots are special-cased in state.c (the field given is a placeholder). New slots go
+ * last: a recording file names slots by number. */
 #define DV_SLOTS(X)                                                                                \
 	X(NONE, "none", 1, cycle)                                                                  \
 	X(CYCLE, "cycle", 1, cycle)                                                                \
@@ -188,7 +194,7 @@ struct dv_state {
 	X(BUS_TC, "bus.tc", 1, bus.tc)                                                             \
 	X(BUS_OWNER, "bus.owner", 1, bus.owner)                                                    \
 	X(BUS_IRQ, "bus.irq", 1, bus.irq)                                                          \
-	X(BUS_CPU_CYCLES, "cpu.cycles", 1, bus.cpu_cycles)                                         \
+	X(BUS_CPU_CYCLES, "cpu.cycles", 1, cycle)                                                  \
 	X(BUS_DMA_CYCLES, "dma.cycles", 1, bus.dma_cycles)                                         \
 	X(CPU_IRQL, "cpu.irql", 1, cpu.irql)                                                       \
 	X(CPU_IRR, "cpu.irr", 1, cpu.irr)                                                          \
@@ -205,7 +211,7 @@ struct dv_state {
 	X(NIC_TXLEN, "nic.txlen", 1, nic.txlen)                                                    \
 	X(NIC_TX_FETCHED, "nic.tx_fetched", 1, nic.tx_fetched)                                     \
 	X(NIC_TX_SENT, "nic.tx_sent", 1, nic.tx_sent)                                              \
-	X(NIC_WIRE_TIMER, "nic.wire_timer", 1, nic.wire_timer)                                     \
+	X(NIC_WIRE_TIMER, "nic.wire_timer", 1, cycle)                                              \
 	X(NIC_TXFIFO, "nic.txfifo%u", DV_NIC_TXFIFO, nic.txfifo)                                   \
 	X(NIC_TX_HEAD, "nic.txfifo.head", 1, nic.tx_head)                                          \
 	X(NIC_TX_COUNT, "nic.txfifo.count", 1, nic.tx_count)                                       \
@@ -235,7 +241,8 @@ struct dv_state {
 	X(CACHE_TAG, "cache.tag%u", DV_CACHE_LINES, cache.tag)                                     \
 	X(CACHE_FLAGS, "cache.flags%u", DV_CACHE_LINES, cache.flags)                               \
 	X(CACHE_DATA, "cache.data[%u]", DV_CACHE_LINES *DV_CACHE_LINE, cache.data)                 \
-	X(MEM, "mem[0x%x]", DV_MEM_MAX, cycle)
+	X(MEM, "mem[0x%x]", DV_MEM_MAX, cycle)                                                     \
+	X(NIC_WIRE_DUE, "nic.wire_due", 1, nic.wire_due)
 
 enum dv_slot {
 #define DV_SLOT_ENUM(id, name, n, field) DV_SLOT_##id,
@@ -251,6 +258,10 @@ const char *dv_slot_pattern(enum dv_slot slot);
 uint32_t dv_slot_size(enum dv_slot slot);
 /* Writes the state name of (slot, index), e.g. "dma.ch1.count", into buf. */
 void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size);
+
+/* A slot derived from others, not kept (cpu.cycles, nic.wire_timer): it reads as its formula
+ * and takes no writes, so no event ever records it. */
+bool dv_slot_derived(enum dv_slot slot);
 
 /* Reads and writes a slot without recording anything (used by replay and by the setter). */
 uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, enum dv_slot slot,

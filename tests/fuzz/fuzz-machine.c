@@ -222,7 +222,8 @@ static void check_invariants(struct dv_sim *sim, struct dv_cursor *live, struct 
 		if (st->dma[chip].mask & 0xF0)
 			fail("mask bits outside the low nibble", op);
 	}
-	/* A cursor at the end of the trace is the live machine. */
+	/* A cursor at the end of the trace is the live machine (once run() recorded the quiet
+	 * ticks since the last event). */
 	dv_cursor_seek(live, sim->trace.len);
 	if (live->pos != sim->trace.len)
 		fail("cursor did not reach the end of the trace", op);
@@ -459,6 +460,9 @@ static struct outcome run(const uint8_t *data, size_t size, bool checks)
 			break;
 		}
 		}
+		/* Ticks record no event of their own: the time of the quiet ones since the last
+		 * event, as the lesson engine records it after every statement. */
+		dv_sim_sync_time(sim);
 		if (checks)
 			check_invariants(sim, &live, &ck, op);
 		if (nbound <= MAX_OPS) {

@@ -122,7 +122,7 @@ static void test_reset_state(void)
 	CHECK_EQ(n->tx_count, 0);
 	CHECK_EQ(n->rx_count, 0);
 	CHECK_EQ(n->stat_count, 0);
-	CHECK_EQ(n->wire_timer, 0);
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
 	CHECK_EQ(n->irq_level, 0);
 	CHECK_EQ(sim->st.bus.dreq, 0);
 	CHECK_EQ(sim->st.peer.txq_count, 0);
@@ -327,7 +327,7 @@ static void test_tx_frame_to_peer(void)
 	CHECK(spaced);
 	/* The wire clock stops once the frame is out. */
 	dv_sim_run(sim, 8);
-	CHECK_EQ(n->wire_timer, 0);
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
 
 	/* A second frame goes into the peer's next slot. */
 	out(sim, DV_NIC_ISR, DV_NIC_INT_TXDONE);
@@ -353,7 +353,7 @@ static void test_tx_start_threshold(void)
 	dv_sim_run(sim, 40);
 	CHECK_EQ(sim->st.nic.tx_sent, 0); /* below the threshold: waits, no underrun */
 	CHECK_EQ(sim->st.nic.isr, 0);
-	CHECK_EQ(sim->st.nic.wire_timer, 0);
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
 	dv_nic_dack(sim, DV_XFER_FROM_MEMORY, 1, 7, false);
 	dv_sim_run(sim, 3);
 	CHECK_EQ(sim->st.nic.tx_sent, 0);
@@ -795,7 +795,7 @@ static void test_8237_demand_send(void)
 	CHECK_EQ(sim->st.dma[0].ch[1].cur_count, 0xFFFF); /* ran to terminal count */
 	CHECK_EQ(count_notes(sim, DV_NOTE_TX_OVERFLOW), 0);
 	/* Demand mode paused whenever the FIFO was full: the CPU got cycles in between. */
-	CHECK(sim->st.bus.cpu_cycles > 100);
+	CHECK(dv_sim_get(sim, DV_SLOT_BUS_CPU_CYCLES, 0) > 100);
 	dv_sim_destroy(sim);
 }
 

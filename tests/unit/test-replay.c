@@ -324,6 +324,7 @@ static void record(struct dv_sim *sim, struct truth *tr)
 	size_t k = 0;
 	while (k < OPS && dv_trace_len(dv_sim_trace(sim)) < 200000) {
 		random_op(sim);
+		dv_sim_sync_time(sim); /* as the engine after a statement: quiet ticks' cycle */
 		k++;
 		tr->end[k] = dv_trace_len(dv_sim_trace(sim));
 		tr->hash[k] = dv_sim_state_hash(sim);

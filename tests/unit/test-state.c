@@ -86,6 +86,7 @@ static void mark_unslotted(bool *allowed)
 		{ offsetof(struct dv_state, nic.irq), sizeof zero.nic.irq },
 		{ offsetof(struct dv_state, nic.wire_rate), sizeof zero.nic.wire_rate },
 		{ offsetof(struct dv_state, nic.pad_), sizeof zero.nic.pad_ },
+		{ offsetof(struct dv_state, nic.pad_w_), sizeof zero.nic.pad_w_ },
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		memset(allowed + fixed[i].off, 1, fixed[i].len);
@@ -117,7 +118,7 @@ static void test_every_field_has_one_slot(void)
 	st = zero;
 	unsigned bad = 0, overlaps = 0, reported = 0;
 	for (unsigned s = DV_SLOT_NONE + 1; s < DV_SLOT_COUNT; s++) {
-		if (s == DV_SLOT_MEM)
+		if (s == DV_SLOT_MEM || dv_slot_derived((enum dv_slot)s))
 			continue;
 		for (uint32_t i = 0; i < dv_slot_size((enum dv_slot)s); i++) {
 			dv_state_put(&st, NULL, (enum dv_slot)s, i, 0xFFFFFFFFu);
@@ -221,8 +222,24 @@ static void test_get_put_fields(void)
 	CHECK_EQ(st.cache.tag[63], 0x00123456);
 	dv_state_put(&st, NULL, DV_SLOT_RNG_HI, 0, 0xCAFEF00D);
 	CHECK_EQ(st.rng_hi, 0xCAFEF00D);
-	dv_state_put(&st, NULL, DV_SLOT_BUS_CPU_CYCLES, 0, 123456789);
-	CHECK_EQ(st.bus.cpu_cycles, 123456789);
+	dv_state_put(&st, NULL, DV_SLOT_BUS_DMA_CYCLES, 0, 123456789);
+	CHECK_EQ(st.bus.dma_cycles, 123456789);
+	/* Derived slots read as their formula and take no writes. */
+	st.cycle = 123456800;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_BUS_CPU_CYCLES, 0), 11);
+	struct dv_state held = st;
+	dv_state_put(&st, NULL, DV_SLOT_BUS_CPU_CYCLES, 0, 5);
+	dv_state_put(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0, 5);
+	CHECK(memcmp(&held, &st, sizeof st) == 0);
+	st.nic.wire_due = st.cycle + 3;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 3);
+	st.nic.wire_due = st.cycle; /* the byte time is this tick: the timer reads 0 */
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	st.nic.wire_due = 0;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	CHECK(dv_slot_derived(DV_SLOT_BUS_CPU_CYCLES) && dv_slot_derived(DV_SLOT_NIC_WIRE_TIMER));
+	CHECK(!dv_slot_derived(DV_SLOT_CYCLE) && !dv_slot_derived(DV_SLOT_NIC_WIRE_DUE));
+	st.cycle = 0;
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_STATFIFO, 7), 0x85EA);
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_DMA_MODE, 4), 0xC0);
 	/* A value wider than the field is cut to it. */
