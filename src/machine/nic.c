@@ -89,21 +89,16 @@ static bool tx_on_wire(const struct dv_nic *n)
 
 /* ---- lines and status ------------------------------------------------------------------- */
 
-void dv_nic_update_lines(struct dv_sim *sim)
+/* Whether the card drives its DREQ: only its own line, and channel 4 is the cascade (no card
+ * can sit there). */
+static bool drives_dreq(const struct dv_nic *n)
 {
-	const struct dv_nic *n = &sim->st.nic;
-	bool dreq = dreq_level(n);
-	/* Only our own DREQ bit: the other channels belong to other devices. Channel 4 is the
-	 * cascade, no card can sit there. */
-	if (n->channel < 8 && n->channel != 4) {
-		uint32_t bit = 1u << n->channel;
-		uint32_t lines = sim->st.bus.dreq;
-		set(sim, DV_SLOT_BUS_DREQ, dreq ? (lines | bit) : (lines & ~bit));
-	} else {
-		dreq = false;
-	}
+	return n->channel < 8 && n->channel != 4 && dreq_level(n);
+}
 
-	uint32_t st = 0;
+uint8_t dv_nic_status(const struct dv_nic *n)
+{
+	uint8_t st = 0;
 	if (n->cmd & DV_NIC_CMD_TXGO)
 		st |= DV_NIC_ST_TXBUSY;
 	if (n->tx_count == 0)
@@ -116,11 +111,21 @@ void dv_nic_update_lines(struct dv_sim *sim)
 		st |= DV_NIC_ST_RXFULL;
 	if (n->stat_count > 0)
 		st |= DV_NIC_ST_STATDATA;
-	if (dreq)
+	if (drives_dreq(n))
 		st |= DV_NIC_ST_DREQ;
 	if (n->rx_state == RX_TAKING)
 		st |= DV_NIC_ST_RXBUSY;
-	set(sim, DV_SLOT_NIC_STATUS, st);
+	return st;
+}
+
+void dv_nic_update_lines(struct dv_sim *sim)
+{
+	const struct dv_nic *n = &sim->st.nic;
+	if (n->channel < 8 && n->channel != 4) {
+		uint32_t bit = 1u << n->channel;
+		uint32_t lines = sim->st.bus.dreq;
+		set(sim, DV_SLOT_BUS_DREQ, drives_dreq(n) ? (lines | bit) : (lines & ~bit));
+	}
 
 	/* The IRQ line is a level; the PIC sees the rising edge (ISA is edge-triggered). */
 	bool irq = (n->isr & n->imr) != 0;
@@ -435,7 +440,7 @@ uint8_t dv_nic_read(struct dv_sim *sim, unsigned unit, unsigned reg)
 	const struct dv_nic *n = &sim->st.nic;
 	switch (reg & 0xFu) {
 	case DV_NIC_CMD: return n->cmd;
-	case DV_NIC_STATUS: return n->status;
+	case DV_NIC_STATUS: return dv_nic_status(n);
 	case DV_NIC_IMR: return n->imr;
 	case DV_NIC_ISR: return n->isr;
 	case DV_NIC_TXLEN_LO: return (uint8_t)n->txlen;

@@ -82,5 +82,8 @@ int dv_nic_dack_channel(const struct dv_state *st);
 uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t data, bool tc);
 /* Recomputes the NIC's DREQ line and IRQ line from its state. */
 void dv_nic_update_lines(struct dv_sim *sim);
+/* The status register (docs/nic.md): a function of the card's state, so it is never stale and
+ * no event records it (nic.status is a derived slot, state.c). */
+uint8_t dv_nic_status(const struct dv_nic *n);
 
 #endif

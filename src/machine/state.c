@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "nic.h"
 #include "state.h"
 
 struct slot_info {
@@ -52,7 +53,8 @@ void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size)
 
 bool dv_slot_derived(enum dv_slot slot)
 {
-	return slot == DV_SLOT_BUS_CPU_CYCLES || slot == DV_SLOT_NIC_WIRE_TIMER;
+	return slot == DV_SLOT_BUS_CPU_CYCLES || slot == DV_SLOT_NIC_WIRE_TIMER ||
+	       slot == DV_SLOT_NIC_STATUS;
 }
 
 /* A derived slot's value: what the tick would have counted had it been kept. */
@@ -60,6 +62,8 @@ static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
 {
 	if (slot == DV_SLOT_BUS_CPU_CYCLES) /* every tick is the CPU's or a transfer's */
 		return st->cycle - st->bus.dma_cycles;
+	if (slot == DV_SLOT_NIC_STATUS) /* the card's status register is its state, combined */
+		return dv_nic_status(&st->nic);
 	/* nic.wire_timer: ticks to the next byte time, 0 once it passed (the clock stopped) */
 	return st->nic.wire_due > st->cycle ? st->nic.wire_due - st->cycle : 0;
 }
@@ -68,12 +72,14 @@ static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
 static void *slot_ptr(struct dv_state *st, enum dv_slot slot, uint32_t index, size_t *elem)
 {
 	uint8_t *base = (uint8_t *)st;
-	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE ||
-	    dv_slot_derived(slot))
+	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE)
 		return NULL;
 	if (index >= slot_table[slot].count)
 		return NULL;
 	switch (slot) {
+	case DV_SLOT_BUS_CPU_CYCLES: /* the derived slots (dv_slot_derived) */
+	case DV_SLOT_NIC_WIRE_TIMER:
+	case DV_SLOT_NIC_STATUS: return NULL;
 	case DV_SLOT_DMA_BASE_ADDR:
 	case DV_SLOT_DMA_BASE_COUNT:
 	case DV_SLOT_DMA_ADDR:
@@ -133,9 +139,9 @@ uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, 
 	const void *p;
 	if (slot == DV_SLOT_MEM)
 		return dv_mem_peek(st, pool, index);
-	if (dv_slot_derived(slot))
-		return index == 0 ? derived(st, slot) : 0;
 	p = slot_ptr((struct dv_state *)st, slot, index, &elem);
+	if (!p && dv_slot_derived(slot))
+		return index == 0 ? derived(st, slot) : 0;
 	return p ? load(p, elem) : 0;
 }
 

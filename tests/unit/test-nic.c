@@ -117,7 +117,7 @@ static void test_reset_state(void)
 	CHECK_EQ(n->cmd, 0);
 	CHECK_EQ(n->imr, 0);
 	CHECK_EQ(n->isr, 0);
-	CHECK_EQ(n->status, DV_NIC_ST_TXEMPTY);
+	CHECK_EQ(dv_nic_status(n), DV_NIC_ST_TXEMPTY);
 	CHECK_EQ(n->txlen, 0);
 	CHECK_EQ(n->tx_count, 0);
 	CHECK_EQ(n->rx_count, 0);

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "mem.h"
+#include "nic.h"
 #include "script.h"
 #include "state.h"
 
@@ -87,6 +88,7 @@ static void mark_unslotted(bool *allowed)
 		{ offsetof(struct dv_state, nic.wire_rate), sizeof zero.nic.wire_rate },
 		{ offsetof(struct dv_state, nic.pad_), sizeof zero.nic.pad_ },
 		{ offsetof(struct dv_state, nic.pad_w_), sizeof zero.nic.pad_w_ },
+		{ offsetof(struct dv_state, nic.pad_s_), sizeof zero.nic.pad_s_ },
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		memset(allowed + fixed[i].off, 1, fixed[i].len);
@@ -237,7 +239,17 @@ static void test_get_put_fields(void)
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
 	st.nic.wire_due = 0;
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
-	CHECK(dv_slot_derived(DV_SLOT_BUS_CPU_CYCLES) && dv_slot_derived(DV_SLOT_NIC_WIRE_TIMER));
+	CHECK(dv_slot_derived(DV_SLOT_BUS_CPU_CYCLES) && dv_slot_derived(DV_SLOT_NIC_WIRE_TIMER) &&
+	      dv_slot_derived(DV_SLOT_NIC_STATUS));
+	/* nic.status is the card's state combined (docs/nic.md): TXEMPTY with an empty FIFO,
+	 * TXFULL and DREQ off with a full one. */
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_STATUS, 0) & DV_NIC_ST_TXEMPTY,
+	         DV_NIC_ST_TXEMPTY);
+	st.nic.tx_count = DV_NIC_TXFIFO;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_STATUS, 0) &
+	                 (DV_NIC_ST_TXEMPTY | DV_NIC_ST_TXFULL | DV_NIC_ST_DREQ),
+	         DV_NIC_ST_TXFULL);
+	st.nic.tx_count = 0;
 	CHECK(!dv_slot_derived(DV_SLOT_CYCLE) && !dv_slot_derived(DV_SLOT_NIC_WIRE_DUE));
 	st.cycle = 0;
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_STATFIFO, 7), 0x85EA);
