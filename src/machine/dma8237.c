@@ -403,8 +403,7 @@ static void release_bus(struct dv_sim *sim)
 	dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, 1, 0);
 	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 0, 0);
 	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 1, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_OWNER, 0, 0);
+	dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 0); /* and the CPU owns the bus (bus.owner) */
 }
 
 /* Does the chip keep the bus after a transfer on channel ch? */
@@ -454,8 +453,7 @@ bool dv_dma_tick(struct dv_sim *sim)
 		dv_sim_set(sim, DV_SLOT_DMA_HRQ, 1, w2 >= 0);
 		if (w2 < 0 || !was)
 			return false;
-		dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 1);
-		dv_sim_set(sim, DV_SLOT_BUS_OWNER, 0, 1);
+		dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 1); /* the DMA owns the bus (bus.owner) */
 		/* Pick the channel now and keep it while the bus is held: the 8237 does not
 		 * pre-empt a demand or block service for a higher priority request. */
 		unsigned ch;

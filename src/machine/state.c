@@ -54,7 +54,7 @@ void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size)
 bool dv_slot_derived(enum dv_slot slot)
 {
 	return slot == DV_SLOT_BUS_CPU_CYCLES || slot == DV_SLOT_NIC_WIRE_TIMER ||
-	       slot == DV_SLOT_NIC_STATUS;
+	       slot == DV_SLOT_NIC_STATUS || slot == DV_SLOT_BUS_OWNER;
 }
 
 /* A derived slot's value: what the tick would have counted had it been kept. */
@@ -64,6 +64,8 @@ static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
 		return st->cycle - st->bus.dma_cycles;
 	if (slot == DV_SLOT_NIC_STATUS) /* the card's status register is its state, combined */
 		return dv_nic_status(&st->nic);
+	if (slot == DV_SLOT_BUS_OWNER) /* the CPU floats the bus while it acknowledges HOLD */
+		return st->bus.hlda != 0;
 	/* nic.wire_timer: ticks to the next byte time, 0 once it passed (the clock stopped) */
 	return st->nic.wire_due > st->cycle ? st->nic.wire_due - st->cycle : 0;
 }
@@ -79,7 +81,8 @@ static void *slot_ptr(struct dv_state *st, enum dv_slot slot, uint32_t index, si
 	switch (slot) {
 	case DV_SLOT_BUS_CPU_CYCLES: /* the derived slots (dv_slot_derived) */
 	case DV_SLOT_NIC_WIRE_TIMER:
-	case DV_SLOT_NIC_STATUS: return NULL;
+	case DV_SLOT_NIC_STATUS:
+	case DV_SLOT_BUS_OWNER: return NULL;
 	case DV_SLOT_DMA_BASE_ADDR:
 	case DV_SLOT_DMA_BASE_COUNT:
 	case DV_SLOT_DMA_ADDR:

@@ -68,8 +68,8 @@ struct dv_bus {
 	uint8_t aen;
 	uint8_t memr, memw, ior, iow;
 	uint8_t tc;
-	uint8_t owner; /* 0 CPU, 1 DMA */
-	uint16_t irq;  /* IRQ lines 0-15 as levels */
+	uint8_t pad_o_; /* (was the owner: bus.owner is derived, the CPU's HLDA) */
+	uint16_t irq;   /* IRQ lines 0-15 as levels */
 	uint8_t pad_[4];
 	/* Ticks in which a DMA transfer ran. The CPU's (cpu.cycles) are not kept: they are the
 	 * cycle less these (dv_state_get), so a tick records nothing for them. */
@@ -192,7 +192,7 @@ struct dv_state {
 	X(BUS_IOR, "bus.ior", 1, bus.ior)                                                          \
 	X(BUS_IOW, "bus.iow", 1, bus.iow)                                                          \
 	X(BUS_TC, "bus.tc", 1, bus.tc)                                                             \
-	X(BUS_OWNER, "bus.owner", 1, bus.owner)                                                    \
+	X(BUS_OWNER, "bus.owner", 1, cycle)                                                        \
 	X(BUS_IRQ, "bus.irq", 1, bus.irq)                                                          \
 	X(BUS_CPU_CYCLES, "cpu.cycles", 1, cycle)                                                  \
 	X(BUS_DMA_CYCLES, "dma.cycles", 1, bus.dma_cycles)                                         \
@@ -259,7 +259,8 @@ uint32_t dv_slot_size(enum dv_slot slot);
 /* Writes the state name of (slot, index), e.g. "dma.ch1.count", into buf. */
 void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size);
 
-/* A slot derived from others, not kept (cpu.cycles, nic.wire_timer, nic.status): it reads as its formula
+/* A slot derived from others, not kept (cpu.cycles, nic.wire_timer, nic.status, bus.owner): it
+ * reads as its formula
  * and takes no writes, so no event ever records it. */
 bool dv_slot_derived(enum dv_slot slot);
 

@@ -420,7 +420,7 @@ static void vcd_scopes(const struct sigs *s, bool wires_only, dv_write_fn w, voi
 	put(w, ctx, "$upscope $end\n");
 }
 
-bool dv_export_vcd(const struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx)
+bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx)
 {
 	if (!sim || !w)
 		return false;
@@ -429,15 +429,26 @@ bool dv_export_vcd(const struct dv_sim *sim, bool wires_only, dv_write_fn w, voi
 		return false;
 	build_sigs(s);
 	const struct dv_trace *t = dv_sim_trace(sim);
-	/* Which slots matter, so most events are skipped at once. */
-	bool used[DV_SLOT_COUNT] = { false };
-	for (unsigned k = 0; k < s->n; k++)
+	/* Which slots matter, so most events are skipped at once. A derived slot (bus.owner,
+	 * nic.status) has no events: a cursor walks the trace and reads it after each change. */
+	bool used[DV_SLOT_COUNT] = { false }, derived = false;
+	for (unsigned k = 0; k < s->n; k++) {
 		used[s->v[k].slot] = true;
-	/* Initial values: the old value of the first change, or the value now if it never changed. */
+		derived |= dv_slot_derived((enum dv_slot)s->v[k].slot);
+	}
+	struct dv_cursor c = { 0 };
+	if (derived)
+		dv_cursor_init(&c, sim); /* at event 0 */
+	/* Initial values: the old value of the first change, or the value now if it never changed
+	 * (a derived one: its value before the first event). */
 	bool known[128] = { false };
-	for (unsigned k = 0; k < s->n; k++)
-		s->v[k].value = sig_value(&s->v[k], dv_sim_get(sim, (enum dv_slot)s->v[k].slot,
-		                                               s->v[k].index));
+	for (unsigned k = 0; k < s->n; k++) {
+		const struct sig *g = &s->v[k];
+		enum dv_slot sl = (enum dv_slot)g->slot;
+		known[k] = dv_slot_derived(sl);
+		s->v[k].value = sig_value(g, known[k] ? dv_cursor_get(&c, sl, g->index) :
+		                                        dv_sim_get(sim, sl, g->index));
+	}
 	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
 		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
@@ -466,20 +477,27 @@ bool dv_export_vcd(const struct dv_sim *sim, bool wires_only, dv_write_fn w, voi
 	 * nanosecond after the previous change, so pulses within a cycle show. */
 	uint64_t last = 0;
 	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
-		const struct dv_event *e = dv_trace_at(t, i);
-		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
+		const struct dv_event ev = *dv_trace_at(t, i);
+		if (ev.kind != DV_EV_STATE || ev.slot >= DV_SLOT_COUNT)
+			continue;
+		if (derived)
+			dv_cursor_seek(&c, i + 1);
+		if (!used[ev.slot] && !derived)
 			continue;
 		bool stamped = false;
 		for (unsigned k = 0; k < s->n; k++) {
 			struct sig *g = &s->v[k];
-			if (g->slot != e->slot || g->index != e->index ||
+			bool d = dv_slot_derived((enum dv_slot)g->slot);
+			if ((!d && (g->slot != ev.slot || g->index != ev.index)) ||
 			    (wires_only && g->width != 1))
 				continue;
-			uint32_t v = sig_value(g, e->new_value);
+			uint32_t v = sig_value(g, d ? dv_cursor_get(&c, (enum dv_slot)g->slot,
+			                                            g->index) :
+			                              ev.new_value);
 			if (v == g->value)
 				continue;
 			if (!stamped) {
-				uint64_t at = e->cycle * DV_VCD_CYCLE_NS;
+				uint64_t at = ev.cycle * DV_VCD_CYCLE_NS;
 				if (at <= last)
 					at = last + 1;
 				last = at;
@@ -491,6 +509,8 @@ bool dv_export_vcd(const struct dv_sim *sim, bool wires_only, dv_write_fn w, voi
 			vcd_value(w, ctx, g);
 		}
 	}
+	if (derived)
+		dv_cursor_finish(&c);
 	/* The end of the last cycle, so the final values have a width in a viewer. */
 	size_t len = dv_trace_len(t);
 	uint64_t end = len ? (dv_trace_at(t, len - 1)->cycle + 1) * DV_VCD_CYCLE_NS :

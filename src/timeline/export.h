@@ -44,7 +44,8 @@ bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wri
 bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write,
                      void *ctx);
 /* The VCD declares each signal in nested scopes named by the parts of its name (bus.dack1 is
- * dack1 in dmaviz > bus); wires_only leaves out every signal wider than one bit. */
-bool dv_export_vcd(const struct dv_sim *sim, bool wires_only, dv_write_fn write, void *ctx);
+ * dack1 in dmaviz > bus); wires_only leaves out every signal wider than one bit. A derived
+ * signal (bus.owner, nic.status) is read by a cursor on sim as the export walks the trace. */
+bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn write, void *ctx);
 
 #endif

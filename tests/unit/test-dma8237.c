@@ -199,7 +199,7 @@ static void test_reset_state(void)
 		CHECK_EQ(st->dma[chip].active, 0);
 	}
 	CHECK_EQ(st->bus.hlda, 0);
-	CHECK_EQ(st->bus.owner, 0);
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_BUS_OWNER, 0), 0);
 	/* The same through the ports. */
 	CHECK_EQ(dv_sim_in(sim, 0x08), 0x00);
 	CHECK_EQ(dv_sim_in(sim, 0xD0), 0x00);
@@ -781,7 +781,7 @@ static void test_demand_mode(void)
 	dv_sim_run(sim, 20);
 	CHECK_EQ(n_xfer(sim, mark, 3), 4);
 	CHECK_EQ(sim->st.bus.hlda, 0);
-	CHECK_EQ(sim->st.bus.owner, 0);
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_BUS_OWNER, 0), 0);
 	CHECK_EQ(dv_sim_get(sim, DV_SLOT_BUS_CPU_CYCLES, 0), cpu + 20);
 	CHECK_EQ(sim->st.dma[0].ch[3].cur_addr, 0x4004);
 	CHECK_EQ(sim->st.dma[0].ch[3].cur_count, 5);
@@ -1032,7 +1032,7 @@ static void test_master_clear(void)
 	dv_sim_run(sim, 20);
 	CHECK_EQ(n_xfer(sim, mark, -1), 3);
 	CHECK_EQ(sim->st.bus.hlda, 0);
-	CHECK_EQ(sim->st.bus.owner, 0);
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_BUS_OWNER, 0), 0);
 	set_dreq(sim, 3, false);
 
 	/* In the middle of a block, which otherwise ignores DREQ: it stops too. */
@@ -1395,7 +1395,7 @@ static void check_invariants(const struct dv_sim *sim)
 		CHECK(st->dma[chip].mem2mem <= 1);
 	}
 	CHECK(st->bus.hlda <= 1);
-	CHECK(st->bus.owner == st->bus.hlda);
+	CHECK(dv_sim_get(sim, DV_SLOT_BUS_OWNER, 0) == st->bus.hlda);
 	CHECK(!sim->trace.failed);
 }
 

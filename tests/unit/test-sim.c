@@ -389,7 +389,7 @@ static void on_interrupt(void *ctx, struct dv_sim *sim, unsigned irq)
 	log->last_irq = irq;
 	log->irql_in_isr = sim->st.cpu.irql;
 	log->hlda_in_isr = sim->st.bus.hlda;
-	log->owner_in_isr = sim->st.bus.owner;
+	log->owner_in_isr = dv_sim_get(sim, DV_SLOT_BUS_OWNER, 0);
 	if (log->norder < 16)
 		log->order[log->norder++] = 100 + irq;
 	/* The ISR queues its DPC; queuing it again before it ran does nothing. */
@@ -529,7 +529,7 @@ static void test_irq_waits_for_bus(void)
 		ticks++;
 	}
 	CHECK_EQ(sim->st.bus.hlda, 1);
-	CHECK_EQ(sim->st.bus.owner, 1);
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_BUS_OWNER, 0), 1);
 	dv_sim_irq_line(sim, 3, true);
 	unsigned held = 0;
 	while (sim->st.bus.hlda && held < 100) {

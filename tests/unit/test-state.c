@@ -89,6 +89,7 @@ static void mark_unslotted(bool *allowed)
 		{ offsetof(struct dv_state, nic.pad_), sizeof zero.nic.pad_ },
 		{ offsetof(struct dv_state, nic.pad_w_), sizeof zero.nic.pad_w_ },
 		{ offsetof(struct dv_state, nic.pad_s_), sizeof zero.nic.pad_s_ },
+		{ offsetof(struct dv_state, bus.pad_o_), sizeof zero.bus.pad_o_ },
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		memset(allowed + fixed[i].off, 1, fixed[i].len);
@@ -240,7 +241,11 @@ static void test_get_put_fields(void)
 	st.nic.wire_due = 0;
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
 	CHECK(dv_slot_derived(DV_SLOT_BUS_CPU_CYCLES) && dv_slot_derived(DV_SLOT_NIC_WIRE_TIMER) &&
-	      dv_slot_derived(DV_SLOT_NIC_STATUS));
+	      dv_slot_derived(DV_SLOT_NIC_STATUS) && dv_slot_derived(DV_SLOT_BUS_OWNER));
+	st.bus.hlda = 1; /* HLDA: the DMA owns the bus */
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_BUS_OWNER, 0), 1);
+	st.bus.hlda = 0;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_BUS_OWNER, 0), 0);
 	/* nic.status is the card's state combined (docs/nic.md): TXEMPTY with an empty FIFO,
 	 * TXFULL and DREQ off with a full one. */
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_STATUS, 0) & DV_NIC_ST_TXEMPTY,
