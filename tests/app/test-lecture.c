@@ -261,7 +261,7 @@ static void test_busy(void)
 		CHECK(!strcmp(a.r.caption, "out 0x0a <- 0x01: DMA1 single mask"));
 	}
 	at_done(&a);
-	if (at_line(&a, "06-busy.lesson", 34, true)) { /* Setup tx while busy */
+	if (at_line(&a, "06-busy.lesson", 37, true)) { /* Setup tx while busy */
 		CHECK(strstr(a.r.text, "NdisMSetupDmaTransfer(tx, Offset 0, Length 60, "
 		                       "WriteToDevice TRUE) -> NDIS_STATUS_RESOURCES") != NULL);
 		CHECK_EQ(a.r.nwrites, 0); /* "touches no port" */
@@ -274,14 +274,14 @@ static void test_busy(void)
 		CHECK_EQ(a.m.prog_len, 4096);
 	}
 	at_done(&a);
-	if (at_line(&a, "06-busy.lesson", 63, true)) { /* Complete rx */
+	if (at_line(&a, "06-busy.lesson", 66, true)) { /* Complete rx */
 		CHECK(strstr(a.r.text, "NdisMCompleteDmaTransfer(rx,") == a.r.text);
 		CHECK(!a.r.in_progress && a.r.registered);
 		CHECK_EQ(a.r.owner, DV_LECT_OWNER_NONE);
 		CHECK(!strcmp(a.r.badge, "ch1: free"));
 	}
 	at_done(&a);
-	if (at_line(&a, "06-busy.lesson", 68, true)) { /* Setup tx again */
+	if (at_line(&a, "06-busy.lesson", 71, true)) { /* Setup tx again */
 		CHECK(strstr(a.r.text, "-> NDIS_STATUS_SUCCESS") != NULL);
 		CHECK_EQ(a.r.owner, DV_LECT_OWNER_SEND);
 		const struct dv_lect_write *mode = write_to(&a.r, 0x0b, 0),
@@ -405,7 +405,7 @@ static void test_above16m(void)
 static void test_subrange(void)
 {
 	struct at a;
-	if (at_line(&a, "07-subrange.lesson", 42, true)) {
+	if (at_line(&a, "07-subrange.lesson", 44, true)) {
 		CHECK(!strcmp(a.r.text, "NdisMSetupDmaTransfer(area, Offset 100, Length 500, "
 		                        "WriteToDevice TRUE) -> NDIS_STATUS_SUCCESS"));
 		CHECK_EQ(a.m.buf_phys, 0x100000);
@@ -418,7 +418,7 @@ static void test_subrange(void)
 		CHECK(!a.m.out_of_range && !a.m.bounced);
 	}
 	at_done(&a);
-	if (at_line(&a, "07-subrange.lesson", 87, true)) {
+	if (at_line(&a, "07-subrange.lesson", 92, true)) {
 		CHECK(a.m.out_of_range && a.r.nwrites == 0);
 		CHECK(strstr(a.r.text, "-> NDIS_STATUS_RESOURCES") != NULL);
 	}
@@ -436,12 +436,12 @@ static void test_flush(void)
 		CHECK_EQ(a.c.len, 4096);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 44, false)) { /* the question: nothing read yet */
+	if (at_line(&a, "10-flush.lesson", 48, false)) { /* the question: nothing read yet */
 		CHECK_EQ(a.c.nread, 0);
 		CHECK(!a.c.stale && !a.c.read_now);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 47, false)) { /* after the early read */
+	if (at_line(&a, "10-flush.lesson", 51, false)) { /* after the early read */
 		CHECK(a.c.read_now && a.c.stale);
 		CHECK_EQ(a.c.cpu[0], 0xAA);
 		CHECK_EQ(a.c.cpu[15], 0xAA);
@@ -449,40 +449,40 @@ static void test_flush(void)
 		CHECK(!a.c.flush_now);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 51, false)) { /* after Complete, before the read */
+	if (at_line(&a, "10-flush.lesson", 55, false)) { /* after Complete, before the read */
 		CHECK_EQ(a.c.nread, 0);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 53, false)) { /* after Complete and the read */
+	if (at_line(&a, "10-flush.lesson", 57, false)) { /* after Complete and the read */
 		CHECK(a.c.read_now && !a.c.stale);
 		CHECK(a.c.cpu[0] == 0x02 && a.c.cpu[12] == 0x88 && a.c.cpu[13] == 0xB5);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 75, false)) { /* the read filled a line */
+	if (at_line(&a, "10-flush.lesson", 79, false)) { /* the read filled a line */
 		CHECK_EQ(a.c.nlines, 1);
 		CHECK(a.c.line[0].addr == 0x101000 && a.c.line[0].line == 0);
 		CHECK_EQ(a.c.line[0].state, DV_LECT_LINE_CLEAN);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 86, false)) { /* memory fresh, the CPU's view not */
+	if (at_line(&a, "10-flush.lesson", 94, false)) { /* memory fresh, the CPU's view not */
 		CHECK(a.c.nlines == 1 && a.c.nstale == 1);
 		CHECK_EQ(a.c.line[0].state, DV_LECT_LINE_STALE);
 		CHECK(a.c.stale && a.c.cpu[0] == 0xAA && a.c.mem[0] == 0x02);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 99, true)) { /* the Complete invalidates */
+	if (at_line(&a, "10-flush.lesson", 107, true)) { /* the Complete invalidates */
 		CHECK(a.c.flush == DV_LECT_FLUSH_INVALIDATE && a.c.flush_now);
 		CHECK_EQ(a.c.nlines, 0);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 104, false)) { /* the read after it: fresh */
+	if (at_line(&a, "10-flush.lesson", 112, false)) { /* the read after it: fresh */
 		CHECK(a.c.read_now && !a.c.stale);
 		CHECK(a.c.cpu[0] == 0x02 && a.c.cpu[12] == 0x88 && a.c.cpu[13] == 0xB5);
 		CHECK_EQ(a.c.nlines, 1); /* the read filled the line again, clean */
 		CHECK_EQ(a.c.nclean, 1);
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 115, false)) { /* the CPU wrote the buffer */
+	if (at_line(&a, "10-flush.lesson", 123, false)) { /* the CPU wrote the buffer */
 		CHECK(a.c.nlines == 1 && a.c.ndirty == 1);
 		CHECK_EQ(a.c.line[0].state, DV_LECT_LINE_DIRTY);
 		CHECK_EQ(a.c.nread, 0); /* no read since this Setup */
@@ -522,7 +522,7 @@ static void test_autoinit(void)
 		CHECK(strstr(a.r.text, "-> 112 bytes remaining") != NULL);
 	}
 	at_done(&a);
-	if (at_line(&a, "13-autoinit.lesson", 99, true)) { /* without auto-initialize */
+	if (at_line(&a, "13-autoinit.lesson", 101, true)) { /* without auto-initialize */
 		CHECK(!a.m.ring);
 	}
 	at_done(&a);
@@ -543,7 +543,7 @@ static bool panel_has(const struct dv_vpanel *p, const char *text)
 static void test_ribbon_line(void)
 {
 	struct at a;
-	if (!at_line(&a, "06-busy.lesson", 34, true))
+	if (!at_line(&a, "06-busy.lesson", 37, true))
 		return;
 	static const char *const forms[] = {
 		"[ch1: receive in progress (busy)] NdisMSetupDmaTransfer(tx, Offset 0, Length 60, "
@@ -579,7 +579,7 @@ static void test_ribbon_line(void)
 	memset(&l, 0, sizeof l);
 	at_done(&a);
 	/* A port write the current move made, inside the running call, comes first. */
-	if (at_line(&a, "06-busy.lesson", 68, true)) {
+	if (at_line(&a, "06-busy.lesson", 71, true)) {
 		size_t out = a.r.writes[0].pos;
 		dv_view_seek(&a.s->view, out + 1, out);
 		dv_lecture_ribbon(&a.s->view, &a.r);
@@ -612,7 +612,7 @@ static void test_panel(void)
 		CHECK(panel_has(&p, "crosses 0x020000, wrapped to 0x010000"));
 	}
 	at_done(&a);
-	if (at_line(&a, "07-subrange.lesson", 42, true)) {
+	if (at_line(&a, "07-subrange.lesson", 44, true)) {
 		dv_lecture_panel(&a.s->view, &p, 200);
 		CHECK(panel_has(&p, "buffer area VA 0x80001000 PA 0x100000, ByteCount 1000"));
 		CHECK(panel_has(&p, "Offset 100 Length 500: 0x100064-0x100257"));
@@ -627,13 +627,13 @@ static void test_panel(void)
 	at_done(&a);
 	/* At 10-flush's question (what does a read before the Complete see?) the map shows the
 	 * bounce buffer, not when its copy comes: that is the answer's explanation. */
-	if (at_line(&a, "10-flush.lesson", 40, false)) {
+	if (at_line(&a, "10-flush.lesson", 44, false)) {
 		dv_lecture_panel(&a.s->view, &p, 200);
 		CHECK(panel_has(&p, "bounce 0xe20000: 60 B moved into it"));
 		CHECK(!panel_has(&p, "Complete") && !panel_has(&p, "copy back"));
 	}
 	at_done(&a);
-	if (at_line(&a, "10-flush.lesson", 47, false)) {
+	if (at_line(&a, "10-flush.lesson", 51, false)) {
 		dv_lecture_panel(&a.s->view, &p, 200);
 		CHECK(panel_has(&p, "CPU reads aa aa aa aa, device wrote 02 00 00 00: stale"));
 	}

@@ -5,6 +5,8 @@
  *   ahead; a question that names an NDIS call comes before that call is made;
  * - gates: walking forward at every granularity, by events, playing, the last step, seeking and
  *   run-until all stop at every question, in order, and only there;
+ * - narration: at every stop of the step walk the picture is the moment of a paragraph or a
+ *   question, never statements that ran after a step's last words ("Then: ...");
  * - beats: the machine the view shows at a beat is the machine the engine has when it is about
  *   to run the statement the beat stands before (where the `expect`s under a paragraph are
  *   evaluated), slot by slot;
@@ -421,6 +423,60 @@ static void check_beats(const char *path, const char *name)
 	dv_session_close(s);
 }
 
+/* Every stop of the step walk is described by a paragraph: no step's narration ends while the
+ * lesson still moves the machine, leaving the learner a picture the text only lists as "Then:
+ * <statement>" (ui/view/view.c). Fails with the lesson lines of the statements shown that
+ * way, at each such stop. */
+static void check_narrated(const char *path, const char *name)
+{
+	struct dv_session *s = open_lesson_opt(path, true);
+	if (!s)
+		return;
+	while (s->view.gran != DV_GRAN_STEP)
+		dv_session_move(s, DV_VCMD_GRAN);
+	const struct dv_lesson *L = s->lesson;
+	struct dv_vpanel p;
+	dv_vpanel_init(&p);
+	size_t guard = s->nstops + 10;
+	do {
+		const struct dv_view *v = &s->view;
+		if (dv_session_beat(s) || v->narr_tail_from == SIZE_MAX || v->step >= L->nsteps)
+			continue;
+		/* The statements the narration lists (ui/view/view.c): not the checks, questions
+		 * and breaks. */
+		const struct dv_step *st = &L->steps[v->step];
+		char lines[256] = "";
+		size_t n = 0, len = 0;
+		for (size_t k = st->first; k < st->first + st->count; k++) {
+			const struct dv_stmt *x = &L->stmts[k];
+			if (s->stmt_at[k] < v->narr_tail_from || s->stmt_at[k] >= v->pos ||
+			    x->kind == DV_ST_EXPECT || x->kind == DV_ST_GOAL ||
+			    x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
+				continue;
+			if (n++ < 8 && len + 16 < sizeof lines)
+				len += (size_t)snprintf(lines + len, sizeof lines - len, "%s%u",
+				                        n > 1 ? "," : "", x->line);
+		}
+		if (!n)
+			continue;
+		/* The view does list them. */
+		dv_view_narration(&s->view, &p, 1000);
+		bool then = false;
+		for (size_t i = 0; i < p.n && !then; i++)
+			for (size_t c = 0; p.line[i].text && c + 6 <= p.line[i].len && !then; c++)
+				then = !memcmp(p.line[i].text + c, "Then: ", 6);
+		CHECK(then, "%s: step %u ends after its narration, yet the view lists no statement",
+		      name, st->number);
+		CHECK(0,
+		      "%s:%s: step %u (\"%s\") ends with statements no paragraph describes "
+		      "(shown only as \"Then: ...\"): add a paragraph after them that says "
+		      "what they did",
+		      L->file, lines, st->number, st->title ? st->title : "");
+	} while (guard-- && dv_session_move(s, DV_VCMD_NEXT) == DV_MOVE_OK);
+	dv_vpanel_finish(&p);
+	dv_session_close(s);
+}
+
 static void test_lessons(void)
 {
 	size_t n = 0;
@@ -452,6 +508,7 @@ static void test_lessons(void)
 		walk(v[i], name, DV_GRAN_CYCLE, DV_VCMD_NEXT, false);
 		check_jumps(v[i], name);
 		check_beats(v[i], name);
+		check_narrated(v[i], name);
 	}
 	dv_lessons_list_free(v, n);
 }

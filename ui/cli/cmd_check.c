@@ -154,6 +154,46 @@ static bool driver_fits(const char *path, const char *driver_path, struct result
 	return fits;
 }
 
+/* Under --strict, for the file's author: a step whose narration ends while the lesson still
+ * acts leaves the learner a picture no paragraph describes (the front ends list the statements
+ * as "Then: ..."). Static: the actions after the last paragraph or question of a step that has
+ * narration (tests/app/test-session.c checks the shipped lessons on the recording). */
+static bool ends_unnarrated(const struct dv_lesson *L, struct result *r)
+{
+	bool found = false;
+	for (unsigned k = 0; k < L->nsteps; k++) {
+		const struct dv_step *st = &L->steps[k];
+		if (!st->nparas || !st->para_stmt)
+			continue;
+		size_t from = st->para_stmt[st->nparas - 1], end = st->first + st->count;
+		for (size_t i = from; i < end; i++)
+			if (L->stmts[i].kind == DV_ST_ASK)
+				from = i + 1;
+		uint32_t first = 0, last = 0;
+		for (size_t i = from; i < end; i++) {
+			enum dv_stmt_kind kd = L->stmts[i].kind;
+			if (kd == DV_ST_EXPECT || kd == DV_ST_GOAL || kd == DV_ST_ASK ||
+			    kd == DV_ST_BREAK || kd == DV_ST_OUTPUT || kd == DV_ST_OUTPUT_LIST)
+				continue;
+			if (!first)
+				first = L->stmts[i].line;
+			last = L->stmts[i].line;
+		}
+		if (!first)
+			continue;
+		char buf[600], lines[40] = "";
+		if (last > first)
+			snprintf(lines, sizeof lines, " (lines %u-%u)", first, last);
+		snprintf(buf, sizeof buf,
+		         "%s:%u: step %u acts after its last paragraph%s, so the narration shows "
+		         "only 'Then: ...': add a paragraph after line %u that says what it did",
+		         L->file, first, st->number, lines, last);
+		result_add(r, buf);
+		found = true;
+	}
+	return found;
+}
+
 static void check_one(const char *path, const struct check_opts *o, struct result *r)
 {
 	r->path = path;
@@ -193,6 +233,9 @@ static void check_one(const char *path, const struct check_opts *o, struct resul
 	else if (dv_msgs_count(m, DV_MSG_FAIL) || m->dropped)
 		r->verdict = V_FAIL;
 	result_msgs(r, m);
+	/* The author's check (not with a learner's answers: they cannot change the file). */
+	if (o->strict && !o->answers && ends_unnarrated(L, r) && r->verdict == V_PASS)
+		r->verdict = V_FAIL;
 	for (size_t i = 0; o->output && i < dv_run_rows(run); i++)
 		dv_strv_add(&r->rows, &r->nrows, dv_run_row(run, i));
 	dv_run_destroy(run);
@@ -242,7 +285,9 @@ static const struct dv_opt check_opts[] = {
 	  "a learner's answers, one 'ID: VALUE' or 'LESSON/ID: VALUE' per\n"
 	  "line (without it each question takes the lesson's own answer)",
 	  offsetof(struct check_args, answers), NULL, "needs a file name" },
-	{ "--strict", NULL, NULL, "fail a file at the first verifier rule it does not expect",
+	{ "--strict", NULL, NULL,
+	  "fail a file at the first verifier rule it does not expect, or a step that acts "
+	  "after its last paragraph",
 	  offsetof(struct check_args, strict), NULL, NULL },
 	{ "--output", NULL, NULL,
 	  "print each file's output table (its output-list rows) under its\n"
