@@ -330,6 +330,8 @@ void dv_trace_finish(struct dv_trace *t)
 	for (size_t i = 1; i < t->nlocs; i++)
 		free((char *)t->locs[i].file);
 	free(t->locs);
+	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++)
+		free(t->kinds[kind].pos);
 	memset(t, 0, sizeof *t);
 	t->pin = SIZE_MAX;
 }
@@ -385,6 +387,78 @@ static bool seal(struct dv_trace *t)
 	return true;
 }
 
+static void index_kind(struct dv_trace *t, const struct dv_event *ev)
+{
+	if (ev->kind >= DV_EV_KIND_COUNT || !(DV_TRACE_INDEXED >> ev->kind & 1u) || t->kinds_lost)
+		return;
+	struct dv_trace_kind_index *k = &t->kinds[ev->kind];
+	if (!grow((void **)&k->pos, &k->cap, k->n + 1, sizeof *k->pos, 256)) {
+		t->kinds_lost = true; /* slower walks, never wrong ones */
+		return;
+	}
+	k->pos[k->n++] = t->len;
+}
+
+size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds)
+{
+	if (before > t->len)
+		before = t->len;
+	if (t->kinds_lost || (kinds & ~DV_TRACE_INDEXED)) {
+		while (before-- > 0) {
+			const struct dv_event *e = dv_trace_at(t, before);
+			if (e && e->kind < DV_EV_KIND_COUNT && (kinds >> e->kind & 1u))
+				return before;
+		}
+		return SIZE_MAX;
+	}
+	size_t best = SIZE_MAX;
+	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++) {
+		if (!(kinds >> kind & 1u))
+			continue;
+		const struct dv_trace_kind_index *k = &t->kinds[kind];
+		size_t lo = 0, hi = k->n; /* the first entry at or after before */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (k->pos[mid] < before)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo > 0 && (best == SIZE_MAX || k->pos[lo - 1] > best))
+			best = k->pos[lo - 1];
+	}
+	return best;
+}
+
+size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds)
+{
+	if (t->kinds_lost || (kinds & ~DV_TRACE_INDEXED)) {
+		for (; from < t->len; from++) {
+			const struct dv_event *e = dv_trace_at(t, from);
+			if (e && e->kind < DV_EV_KIND_COUNT && (kinds >> e->kind & 1u))
+				return from;
+		}
+		return SIZE_MAX;
+	}
+	size_t best = SIZE_MAX;
+	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++) {
+		if (!(kinds >> kind & 1u))
+			continue;
+		const struct dv_trace_kind_index *k = &t->kinds[kind];
+		size_t lo = 0, hi = k->n; /* the first entry at or after from */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (k->pos[mid] < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < k->n && k->pos[lo] < best)
+			best = k->pos[lo];
+	}
+	return best;
+}
+
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 {
 	size_t in_tail = t->len - tail_first(t);
@@ -396,6 +470,7 @@ bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 		t->failed = true;
 		return false;
 	}
+	index_kind(t, ev);
 	t->tail[in_tail] = *ev;
 	t->tail[in_tail].pad_ = 0;
 	t->len++;
@@ -452,6 +527,9 @@ void dv_trace_truncate(struct dv_trace *t, size_t n)
 		cache_drop_from(t->cache, b);
 	}
 	t->len = n;
+	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++)
+		while (t->kinds[kind].n > 0 && t->kinds[kind].pos[t->kinds[kind].n - 1] >= n)
+			t->kinds[kind].n--;
 }
 
 void dv_trace_pin(struct dv_trace *t, size_t i)

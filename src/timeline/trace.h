@@ -115,6 +115,18 @@ struct dv_loc {
 
 struct dv_trace_cache;
 
+/* The kinds a walk back looks for (a call, its return, a rule, a mark, a port access, a note):
+ * the trace keeps where each of them is, so that dv_trace_prev finds the last one before any
+ * position without reading the bus cycles between (a run of thousands of frames). */
+#define DV_TRACE_INDEXED                                                                           \
+	((1u << DV_EV_PORT_OUT) | (1u << DV_EV_PORT_IN) | (1u << DV_EV_NOTE) |                     \
+	 (1u << DV_EV_CALL) | (1u << DV_EV_RETURN) | (1u << DV_EV_VERIFIER) | (1u << DV_EV_MARK))
+
+struct dv_trace_kind_index {
+	size_t *pos; /* where the events of one kind are, ascending */
+	size_t n, cap;
+};
+
 struct dv_trace {
 	size_t len;     /* events recorded */
 	uint8_t *bytes; /* the sealed blocks' codes, one after another */
@@ -127,7 +139,9 @@ struct dv_trace {
 	struct dv_trace_cache *cache; /* decoded sealed blocks (allocated at the first seal) */
 	struct dv_loc *locs;          /* locs[0] is "none" */
 	size_t nlocs, loc_cap;
-	bool failed; /* an allocation failed: events after it were dropped */
+	struct dv_trace_kind_index kinds[DV_EV_KIND_COUNT]; /* the DV_TRACE_INDEXED kinds' */
+	bool kinds_lost; /* the index could not grow: dv_trace_prev reads every event */
+	bool failed;     /* an allocation failed: events after it were dropped */
 };
 
 void dv_trace_init(struct dv_trace *t);
@@ -160,6 +174,12 @@ bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, s
  * Readers walk positions with these; none holds the events as one array. */
 size_t dv_trace_len(const struct dv_trace *t);
 const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i);
+/* The position of the last event before `before` whose kind is in kinds (a mask of 1 << kind,
+ * within DV_TRACE_INDEXED), or SIZE_MAX when there is none. A walk back over calls, returns
+ * and rules steps with it: for (i = pos; (i = dv_trace_prev(t, i, mask)) != SIZE_MAX;). */
+size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds);
+/* The position of the first event at or after `from` whose kind is in kinds, or SIZE_MAX. */
+size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds);
 /* Interns file:line and returns its id (0 when file is NULL or memory ran out). */
 uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line);
 const struct dv_loc *dv_trace_get_loc(const struct dv_trace *t, uint16_t id);

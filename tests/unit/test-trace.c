@@ -461,7 +461,80 @@ static void test_load_refuses(void)
 	dv_trace_finish(&t);
 }
 
-CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_push_and_truncate),
+/* The last (first) event before (at or after) a position of some kinds, by a plain walk. */
+static size_t walk_prev(const struct dv_trace *t, size_t before, unsigned kinds)
+{
+	while (before-- > 0)
+		if (kinds >> dv_trace_at(t, before)->kind & 1u)
+			return before;
+	return SIZE_MAX;
+}
+
+static size_t walk_next(const struct dv_trace *t, size_t from, unsigned kinds)
+{
+	for (; from < dv_trace_len(t); from++)
+		if (kinds >> dv_trace_at(t, from)->kind & 1u)
+			return from;
+	return SIZE_MAX;
+}
+
+/* dv_trace_prev and dv_trace_next (the kind index) agree with a walk over every event, for
+ * random kinds and positions, after truncates and pushes again, after a save and load, and
+ * when the index is lost (the walk they fall back to). */
+static void test_kind_index(void)
+{
+	struct dv_trace t;
+	dv_trace_init(&t);
+	uint64_t x = 12345;
+	unsigned bad = 0, found = 0;
+	size_t cut = 0;
+	for (unsigned round = 0; round < 3; round++) {
+		for (uint32_t i = 0; i < 30000; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			struct dv_event e = event(i);
+			/* mostly bus-cycle events (STATE, XFER), now and then a rarer kind */
+			e.kind = (uint16_t)((x >> 33) % 50 < 47 ?
+			                            (x >> 40) % 2 ? DV_EV_STATE : DV_EV_XFER :
+			                            (x >> 40) % DV_EV_KIND_COUNT);
+			dv_trace_push(&t, &e);
+		}
+		for (unsigned k = 0; k < 400; k++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			size_t pos = (size_t)((x >> 20) % (dv_trace_len(&t) + 2));
+			unsigned kinds = (unsigned)(x >> 50) & DV_TRACE_INDEXED;
+			size_t p = dv_trace_prev(&t, pos, kinds), w = walk_prev(&t, pos, kinds);
+			bad += p != w;
+			found += p != SIZE_MAX;
+			bad += dv_trace_next(&t, pos, kinds) != walk_next(&t, pos, kinds);
+		}
+		/* Every position near the last cut, each kind alone: what the cut dropped is
+		 * gone from the index, what came after it is there. */
+		for (size_t pos = cut > 40 ? cut - 40 : 0; round > 0 && pos < cut + 40; pos++)
+			for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++) {
+				if (!(DV_TRACE_INDEXED >> kind & 1u))
+					continue;
+				bad += dv_trace_prev(&t, pos, 1u << kind) !=
+				       walk_prev(&t, pos, 1u << kind);
+				bad += dv_trace_next(&t, pos, 1u << kind) !=
+				       walk_next(&t, pos, 1u << kind);
+			}
+		cut = dv_trace_len(&t) / 2 + 17; /* into a sealed block */
+		dv_trace_truncate(&t, cut);
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(found > 600);
+	CHECK_EQ(dv_trace_prev(&t, 0, DV_TRACE_INDEXED), SIZE_MAX);
+	CHECK_EQ(dv_trace_next(&t, dv_trace_len(&t), DV_TRACE_INDEXED), SIZE_MAX);
+	/* A kind the index does not keep, or a lost index: the walk. */
+	size_t n = dv_trace_len(&t);
+	CHECK_EQ(dv_trace_prev(&t, n, 1u << DV_EV_XFER), walk_prev(&t, n, 1u << DV_EV_XFER));
+	t.kinds_lost = true;
+	CHECK_EQ(dv_trace_prev(&t, n, 1u << DV_EV_CALL), walk_prev(&t, n, 1u << DV_EV_CALL));
+	CHECK_EQ(dv_trace_next(&t, 5, 1u << DV_EV_MARK), walk_next(&t, 5, 1u << DV_EV_MARK));
+	dv_trace_finish(&t);
+}
+
+CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_push_and_truncate), CHECK_CASE(test_kind_index),
            CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
            CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names),
            CHECK_CASE(test_save_load), CHECK_CASE(test_load_refuses))

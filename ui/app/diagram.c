@@ -144,9 +144,9 @@ static bool in_buffer(const struct dv_call_record *r, uint32_t a, uint32_t *byte
 static size_t find_setup(const struct dv_trace *t, const struct dv_ndis *nd, size_t i, unsigned ch,
                          bool xfer, const struct dv_call_record **rec)
 {
-	while (i-- > 0) {
+	while ((i = dv_trace_prev(t, i, 1u << DV_EV_CALL)) != SIZE_MAX) {
 		const struct dv_event *e = dv_trace_at(t, i);
-		if (e->kind != DV_EV_CALL || e->slot != DV_CALL_SETUP_DMA_TRANSFER || e->chan != ch)
+		if (e->slot != DV_CALL_SETUP_DMA_TRANSFER || e->chan != ch)
 			continue;
 		*rec = dv_ndis_record(nd, e->index);
 		if (*rec && (!xfer || (*rec)->status == NDIS_STATUS_SUCCESS))

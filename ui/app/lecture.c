@@ -41,7 +41,9 @@ static bool driver_call(uint16_t id)
 static bool find_call(const struct dv_view *v, size_t *call, size_t *ret)
 {
 	size_t depth = 0, want = 0, last_ret = SIZE_MAX;
-	for (size_t i = v->pos; i-- > 0;) {
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = v->pos;
+	     (i = dv_trace_prev(t, i, 1u << DV_EV_CALL | 1u << DV_EV_RETURN)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_lect_ev(v, i);
 		if (e->kind == DV_EV_RETURN) {
 			if (last_ret == SIZE_MAX && driver_call(e->slot)) {
@@ -217,9 +219,8 @@ static void ribbon_call(const struct dv_view *v, struct dv_lect_ribbon *r)
 
 static void ribbon_port(const struct dv_view *v, struct dv_lect_ribbon *r)
 {
-	for (size_t i = v->pos; i-- > 0;) {
-		if (dv_lect_ev(v, i)->kind != DV_EV_PORT_OUT)
-			continue;
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = v->pos; (i = dv_trace_prev(t, i, 1u << DV_EV_PORT_OUT)) != SIZE_MAX;) {
 		r->has_port = true;
 		port_write(v, i, &r->port);
 		r->port_fresh = i >= v->from;
@@ -232,9 +233,10 @@ static void ribbon_port(const struct dv_view *v, struct dv_lect_ribbon *r)
 /* The channel the calls are about: the last call on a DMA handle. */
 static int call_channel(const struct dv_view *v)
 {
-	for (size_t i = v->pos; i-- > 0;) {
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = v->pos; (i = dv_trace_prev(t, i, 1u << DV_EV_CALL)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind == DV_EV_CALL && e->chan < 8)
+		if (e->chan < 8)
 			return e->chan;
 	}
 	return -1;
@@ -245,9 +247,10 @@ static int call_channel(const struct dv_view *v)
 static enum dv_lect_owner owner_of(const struct dv_view *v, size_t flush)
 {
 	const struct dv_ndis *nd = dv_lect_ndis(v);
-	for (size_t i = flush; nd && i-- > 0;) {
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = flush; nd && (i = dv_trace_prev(t, i, 1u << DV_EV_CALL)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind != DV_EV_CALL || e->slot != DV_CALL_SETUP_DMA_TRANSFER)
+		if (e->slot != DV_CALL_SETUP_DMA_TRANSFER)
 			continue;
 		const struct dv_call_record *rec = dv_ndis_record(nd, e->index);
 		struct dv_call_args a;

@@ -18,9 +18,10 @@ static uint32_t now_get(const struct dv_view *v, enum dv_slot s, uint32_t i)
 static size_t last_call(const struct dv_view *v, enum dv_call id, unsigned ch, size_t from,
                         size_t to)
 {
-	for (size_t i = to; i-- > from;) {
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = to; (i = dv_trace_prev(t, i, 1u << DV_EV_CALL)) != SIZE_MAX && i >= from;) {
 		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind == DV_EV_CALL && e->slot == id && e->chan == ch)
+		if (e->slot == id && e->chan == ch)
 			return i;
 	}
 	return SIZE_MAX;
@@ -29,10 +30,12 @@ static size_t last_call(const struct dv_view *v, enum dv_call id, unsigned ch, s
 /* The return of the call whose DV_EV_CALL is event c, if it came before the moment. */
 static size_t return_of(const struct dv_view *v, size_t c)
 {
-	const struct dv_event *call = dv_lect_ev(v, c);
-	for (size_t i = c + 1; i < v->pos; i++) {
+	const struct dv_event call = *dv_lect_ev(v, c);
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = c + 1;
+	     (i = dv_trace_next(t, i, 1u << DV_EV_RETURN)) != SIZE_MAX && i < v->pos; i++) {
 		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind == DV_EV_RETURN && e->slot == call->slot && e->index == call->index)
+		if (e->slot == call.slot && e->index == call.index)
 			return i;
 	}
 	return SIZE_MAX;
@@ -54,9 +57,9 @@ static bool record_args(const struct dv_view *v, size_t c, struct dv_call_args *
 /* ---- the channel as programmed ------------------------------------------------------------ */
 
 /* Where, before the moment, the channel's base registers were last written, and its last
- * Setup, Complete and IoMapTransfer were called (SIZE_MAX: never): one walk back, which stops
- * once the base registers and a Setup are found (a Complete or a mapping that matters comes
- * after its Setup). */
+ * Setup, Complete and IoMapTransfer were called (SIZE_MAX: never): walks back over port
+ * writes and calls, which stop at the first base register change and the first Setup (a
+ * Complete or a mapping that matters comes after its Setup). */
 struct marks {
 	size_t prog, setup, complete, iomap;
 };
@@ -66,22 +69,45 @@ static bool is_call(const struct dv_event *e, enum dv_call id, unsigned ch)
 	return e->kind == DV_EV_CALL && e->slot == id && e->chan == ch;
 }
 
+/* The base registers' last change: a base register changes only by a write to the channel's
+ * address or count port, and its STATE event comes among that write's first few consequences;
+ * so the walk goes back over port writes (dv_trace_prev), not over every bus cycle. */
+static size_t last_prog(const struct dv_view *v, unsigned ch)
+{
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = v->pos; (i = dv_trace_prev(t, i, 1u << DV_EV_PORT_OUT)) != SIZE_MAX;) {
+		unsigned chip, reg;
+		if (!dv_dma_decode((uint16_t)dv_lect_ev(v, i)->index, &chip, &reg) || reg >= 8 ||
+		    chip * 4 + reg / 2 != ch)
+			continue;
+		size_t found = SIZE_MAX;
+		for (size_t j = i + 1; j < v->pos && j <= i + 8; j++) {
+			const struct dv_event *e = dv_lect_ev(v, j);
+			if (e->kind != DV_EV_STATE)
+				break;
+			if (e->index == ch &&
+			    (e->slot == DV_SLOT_DMA_BASE_ADDR || e->slot == DV_SLOT_DMA_BASE_COUNT))
+				found = j;
+		}
+		if (found != SIZE_MAX)
+			return found;
+	}
+	return SIZE_MAX;
+}
+
 static void find_marks(const struct dv_view *v, unsigned ch, struct marks *k)
 {
 	const struct dv_trace *t = dv_sim_trace(v->sim);
-	k->prog = k->setup = k->complete = k->iomap = SIZE_MAX;
-	for (size_t i = v->pos; i-- > 0 && (k->prog == SIZE_MAX || k->setup == SIZE_MAX);) {
+	k->prog = last_prog(v, ch);
+	k->setup = k->complete = k->iomap = SIZE_MAX;
+	for (size_t i = v->pos;
+	     k->setup == SIZE_MAX && (i = dv_trace_prev(t, i, 1u << DV_EV_CALL)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_trace_at(t, i);
-		if (k->prog == SIZE_MAX && e->kind == DV_EV_STATE && e->index == ch &&
-		    (e->slot == DV_SLOT_DMA_BASE_ADDR || e->slot == DV_SLOT_DMA_BASE_COUNT))
-			k->prog = i;
-		else if (k->setup == SIZE_MAX && is_call(e, DV_CALL_SETUP_DMA_TRANSFER, ch))
+		if (is_call(e, DV_CALL_SETUP_DMA_TRANSFER, ch))
 			k->setup = i;
-		else if (k->setup == SIZE_MAX && k->complete == SIZE_MAX &&
-		         is_call(e, DV_CALL_COMPLETE_DMA_TRANSFER, ch))
+		else if (k->complete == SIZE_MAX && is_call(e, DV_CALL_COMPLETE_DMA_TRANSFER, ch))
 			k->complete = i;
-		else if (k->setup == SIZE_MAX && k->iomap == SIZE_MAX &&
-		         is_call(e, DV_CALL_IO_MAP_TRANSFER, ch))
+		else if (k->iomap == SIZE_MAX && is_call(e, DV_CALL_IO_MAP_TRANSFER, ch))
 			k->iomap = i;
 	}
 }
@@ -204,13 +230,11 @@ static void map_bounce(const struct dv_view *v, struct dv_lect_map *m, const str
 	/* A send is copied in by IoMapTransfer before it programs the 8237A. */
 	m->copy_len = a.map.length;
 	m->copy = DV_LECT_COPY_PENDING;
-	for (size_t i = mc + 1; i < v->pos; i++) {
-		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind == DV_EV_PORT_OUT || e->kind == DV_EV_RETURN) {
-			m->copy = DV_LECT_COPY_DONE;
-			m->copy_pos = mc;
-			break;
-		}
+	size_t done = dv_trace_next(dv_sim_trace(v->sim), mc + 1,
+	                            1u << DV_EV_PORT_OUT | 1u << DV_EV_RETURN);
+	if (done != SIZE_MAX && done < v->pos) {
+		m->copy = DV_LECT_COPY_DONE;
+		m->copy_pos = mc;
 	}
 }
 
@@ -359,10 +383,11 @@ static void cache_lines(const struct dv_view *v, struct dv_lect_cache *c)
 static void cache_flush(const struct dv_view *v, struct dv_lect_cache *c,
                         const struct dv_lect_map *m)
 {
-	for (size_t i = v->pos; i-- > 0;) {
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = v->pos; (i = dv_trace_prev(t, i, 1u << DV_EV_CALL)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_lect_ev(v, i);
 		struct dv_call_args a;
-		if (e->kind != DV_EV_CALL || !record_args(v, i, &a, NULL))
+		if (!record_args(v, i, &a, NULL))
 			continue;
 		if (e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS)
 			c->flush = a.flush.read_operation ? DV_LECT_FLUSH_INVALIDATE :
@@ -383,9 +408,12 @@ static void cache_flush(const struct dv_view *v, struct dv_lect_cache *c,
 /* Did a lesson `read` of bytes in [first, first + len) run in [from, v->pos)? */
 static bool read_ran(const struct dv_view *v, size_t from, uint32_t first, uint32_t len)
 {
-	for (size_t i = from; v->lesson && i < v->pos; i++) {
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	for (size_t i = from;
+	     v->lesson && (i = dv_trace_next(t, i, 1u << DV_EV_MARK)) != SIZE_MAX && i < v->pos;
+	     i++) {
 		const struct dv_event *e = dv_lect_ev(v, i);
-		if (e->kind != DV_EV_MARK || e->slot != DV_MARK_STMT)
+		if (e->slot != DV_MARK_STMT)
 			continue;
 		for (size_t k = 0; k < v->lesson->nstmts; k++) {
 			const struct dv_stmt *st = &v->lesson->stmts[k];

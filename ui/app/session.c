@@ -36,9 +36,9 @@ static bool find_stmts(struct dv_session *s)
 	for (size_t k = 0; k < L->nstmts; k++)
 		s->stmt_at[k] = SIZE_MAX;
 	size_t k = 0;
-	for (size_t i = 0; i < tr->len && k < L->nstmts; i++) {
-		if (dv_trace_at(tr, i)->kind != DV_EV_MARK ||
-		    dv_trace_at(tr, i)->slot != DV_MARK_STMT)
+	for (size_t i = 0;
+	     k < L->nstmts && (i = dv_trace_next(tr, i, 1u << DV_EV_MARK)) != SIZE_MAX; i++) {
+		if (dv_trace_at(tr, i)->slot != DV_MARK_STMT)
 			continue;
 		size_t j = k;
 		while (j < L->nstmts && L->stmts[j].line != dv_trace_at(tr, i)->index)

@@ -16,6 +16,9 @@
 #include "nic.h"
 #include "verifier.h"
 
+/* What the walks back over NDIS calls look for (dv_trace_prev skips the bus cycles between). */
+#define CALLS_AND_RETURNS (1u << DV_EV_CALL | 1u << DV_EV_RETURN)
+
 /* ---- lines and panels ------------------------------------------------------------------- */
 
 void dv_vpanel_init(struct dv_vpanel *p)
@@ -247,10 +250,8 @@ bool dv_view_seek_cycle(struct dv_view *v, uint64_t c)
 int dv_view_last_rule(const struct dv_view *v)
 {
 	const struct dv_trace *evt = dv_sim_trace(v->sim);
-	for (size_t i = v->pos; i-- > 0;)
-		if (dv_trace_at(evt, i)->kind == DV_EV_VERIFIER)
-			return (int)dv_trace_at(evt, i)->slot;
-	return -1;
+	size_t i = dv_trace_prev(evt, v->pos, 1u << DV_EV_VERIFIER);
+	return i == SIZE_MAX ? -1 : (int)dv_trace_at(evt, i)->slot;
 }
 
 bool dv_view_goto_step(struct dv_view *v, unsigned k)
@@ -1015,7 +1016,7 @@ static void wrapped_line(struct dv_vpanel *p, size_t width, enum dv_role r1, con
 bool dv_view_dma_registered(const struct dv_view *v, unsigned ch)
 {
 	const struct dv_trace *t = dv_sim_trace(v->sim);
-	for (size_t i = v->pos; i-- > 0;) {
+	for (size_t i = v->pos; (i = dv_trace_prev(t, i, CALLS_AND_RETURNS)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind == DV_EV_RETURN && e->slot == DV_CALL_DEREGISTER_DMA_CHANNEL)
 			return false;
@@ -1036,7 +1037,7 @@ bool dv_view_dma_registered(const struct dv_view *v, unsigned ch)
 bool dv_view_dma_in_progress(const struct dv_view *v, unsigned ch, size_t *since)
 {
 	const struct dv_trace *t = dv_sim_trace(v->sim);
-	for (size_t i = v->pos; i-- > 0;) {
+	for (size_t i = v->pos; (i = dv_trace_prev(t, i, CALLS_AND_RETURNS)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_trace_at(t, i);
 		if (e->kind == DV_EV_CALL && e->slot == DV_CALL_KE_FLUSH_IO_BUFFERS &&
 		    e->chan == ch) {
@@ -1078,7 +1079,8 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	 * Setup): then the Setup, with its arguments, says more. */
 	bool last_holds_dma = false, last_call_seen = false;
 	size_t last_depth = 0;
-	for (size_t i = v->pos; i-- > 0;) {
+	for (size_t i = v->pos;
+	     (i = dv_trace_prev(t, i, CALLS_AND_RETURNS | 1u << DV_EV_VERIFIER)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_trace_at(t, i);
 		bool dma = e->slot == DV_CALL_SETUP_DMA_TRANSFER ||
 		           e->slot == DV_CALL_COMPLETE_DMA_TRANSFER;
