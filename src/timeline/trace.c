@@ -399,6 +399,20 @@ static void index_kind(struct dv_trace *t, const struct dv_event *ev)
 	k->pos[k->n++] = t->len;
 }
 
+/* The first entry of kind's index at or after position p. */
+static size_t lower_bound(const struct dv_trace_kind_index *k, size_t p)
+{
+	size_t lo = 0, hi = k->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (k->pos[mid] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds)
 {
 	if (before > t->len)
@@ -416,18 +430,26 @@ size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds)
 		if (!(kinds >> kind & 1u))
 			continue;
 		const struct dv_trace_kind_index *k = &t->kinds[kind];
-		size_t lo = 0, hi = k->n; /* the first entry at or after before */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (k->pos[mid] < before)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t lo = lower_bound(k, before);
 		if (lo > 0 && (best == SIZE_MAX || k->pos[lo - 1] > best))
 			best = k->pos[lo - 1];
 	}
 	return best;
+}
+
+size_t dv_trace_count(const struct dv_trace *t, size_t before, enum dv_ev_kind kind)
+{
+	if (before > t->len)
+		before = t->len;
+	if ((unsigned)kind >= DV_EV_KIND_COUNT)
+		return 0;
+	if (t->kinds_lost || !(DV_TRACE_INDEXED >> kind & 1u)) {
+		size_t n = 0;
+		for (size_t i = 0; i < before; i++)
+			n += dv_trace_at(t, i)->kind == kind;
+		return n;
+	}
+	return lower_bound(&t->kinds[kind], before);
 }
 
 size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds)
@@ -445,14 +467,7 @@ size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds)
 		if (!(kinds >> kind & 1u))
 			continue;
 		const struct dv_trace_kind_index *k = &t->kinds[kind];
-		size_t lo = 0, hi = k->n; /* the first entry at or after from */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (k->pos[mid] < from)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t lo = lower_bound(k, from);
 		if (lo < k->n && k->pos[lo] < best)
 			best = k->pos[lo];
 	}

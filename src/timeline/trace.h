@@ -178,6 +178,9 @@ const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i);
  * within DV_TRACE_INDEXED), or SIZE_MAX when there is none. A walk back over calls, returns
  * and rules steps with it: for (i = pos; (i = dv_trace_prev(t, i, mask)) != SIZE_MAX;). */
 size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds);
+/* How many events of kind (one of DV_TRACE_INDEXED) come before `before`: the calls open at a
+ * position are the CALLs before it less the RETURNs. */
+size_t dv_trace_count(const struct dv_trace *t, size_t before, enum dv_ev_kind kind);
 /* The position of the first event at or after `from` whose kind is in kinds, or SIZE_MAX. */
 size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds);
 /* Interns file:line and returns its id (0 when file is NULL or memory ran out). */

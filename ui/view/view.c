@@ -1079,8 +1079,10 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 	 * Setup): then the Setup, with its arguments, says more. */
 	bool last_holds_dma = false, last_call_seen = false;
 	size_t last_depth = 0;
-	for (size_t i = v->pos;
-	     (i = dv_trace_prev(t, i, CALLS_AND_RETURNS | 1u << DV_EV_VERIFIER)) != SIZE_MAX;) {
+	size_t calls = dv_trace_count(t, v->pos, DV_EV_CALL),
+	       rets = dv_trace_count(t, v->pos, DV_EV_RETURN);
+	size_t open_here = calls > rets ? (calls - rets < 4 ? calls - rets : 4) : 0;
+	for (size_t i = v->pos; (i = dv_trace_prev(t, i, CALLS_AND_RETURNS)) != SIZE_MAX;) {
 		const struct dv_event *e = dv_trace_at(t, i);
 		bool dma = e->slot == DV_CALL_SETUP_DMA_TRANSFER ||
 		           e->slot == DV_CALL_COMPLETE_DMA_TRANSFER;
@@ -1117,12 +1119,16 @@ void dv_view_ndis(struct dv_view *v, struct dv_vpanel *p, size_t width)
 				open_at[nopen] = i;
 				open[nopen++] = *e;
 			}
-		} else if (e->kind == DV_EV_VERIFIER && !rule) {
-			rule_ev = *e;
-			rule = &rule_ev;
 		}
-		if (nopen == 4 && last_ret && rule && dma_call && ch >= 0)
+		/* Every call open here found (the calls before the cursor less the returns), and
+		 * the rest: the walk need not go back to the start of a long run. */
+		if (nopen == open_here && last_ret && dma_call && ch >= 0)
 			break;
+	}
+	size_t at_rule = dv_trace_prev(t, v->pos, 1u << DV_EV_VERIFIER);
+	if (at_rule != SIZE_MAX) {
+		rule_ev = *dv_trace_at(t, at_rule);
+		rule = &rule_ev;
 	}
 	/* The title: the channel's busy state as the model holds it, or that no handle stands for
 	 * it (a refused registration, or after the Deregister). */
@@ -1654,6 +1660,8 @@ void dv_view_timing(struct dv_view *v, struct dv_vpanel *p, size_t columns, bool
 
 /* ---- host memory ---------------------------------------------------------------------------- */
 
+#define TOUCHED_BACK ((size_t)1 << 18)
+
 uint32_t dv_view_memory_addr(const struct dv_view *v, size_t *xfer)
 {
 	const struct dv_trace *evt = dv_sim_trace(v->sim);
@@ -1705,9 +1713,13 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
 	if (size >= 16 && row0 + rows * 16 > size)
 		row0 = size > rows * 16 ? (uint32_t)(size - rows * 16) & ~15u : 0;
 	bool spaced = width >= 56;
-	/* The bytes transferred in this step so far: a small window, so mark them by address. */
+	/* The bytes transferred in this step so far: a small window, so mark them by address. In a
+	 * long step (a run of many frames) the last TOUCHED_BACK events of it: its earlier bytes
+	 * were written over since, and a draw must not read millions of events. */
 	uint8_t touched[1024] = { 0 };
 	size_t span = rows * 16 < sizeof touched ? rows * 16 : sizeof touched;
+	if (first < v->pos && v->pos - first > TOUCHED_BACK)
+		first = v->pos - TOUCHED_BACK;
 	for (size_t i = first < v->pos ? first : v->pos; i < v->pos; i++)
 		if (dv_trace_at(evt, i)->kind == DV_EV_XFER &&
 		    (dv_trace_at(evt, i)->old_value & 0xFF) != DV_XFER_VERIFY &&
@@ -1744,9 +1756,9 @@ size_t dv_view_ask_pos(const struct dv_view *v, unsigned a)
 	if (a >= L->nasks || L->asks[a]->step >= L->nsteps ||
 	    !dv_run_step_events(v->run, L->asks[a]->step, &first, &end))
 		return SIZE_MAX;
-	for (size_t i = first; i < end; i++)
-		if (dv_trace_at(tr, i)->kind == DV_EV_MARK &&
-		    dv_trace_at(tr, i)->slot == DV_MARK_STMT &&
+	for (size_t i = first; (i = dv_trace_next(tr, i, 1u << DV_EV_MARK)) != SIZE_MAX && i < end;
+	     i++)
+		if (dv_trace_at(tr, i)->slot == DV_MARK_STMT &&
 		    dv_trace_at(tr, i)->index == L->asks[a]->line)
 			return i + 1;
 	return SIZE_MAX;
