@@ -413,28 +413,42 @@ static size_t lower_bound(const struct dv_trace_kind_index *k, size_t p)
 	return lo;
 }
 
-size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds)
+/* The nearest event of kinds before `at` (forward false) or at or after it (forward true). */
+static size_t nearest(const struct dv_trace *t, size_t at, unsigned kinds, bool forward)
 {
-	if (before > t->len)
-		before = t->len;
-	if (t->kinds_lost || (kinds & ~DV_TRACE_INDEXED)) {
-		while (before-- > 0) {
-			const struct dv_event *e = dv_trace_at(t, before);
+	if (at > t->len)
+		at = t->len;
+	if (t->kinds_lost || (kinds & ~DV_TRACE_INDEXED)) { /* every event, one by one */
+		while (forward ? at < t->len : at > 0) {
+			size_t i = forward ? at++ : --at;
+			const struct dv_event *e = dv_trace_at(t, i);
 			if (e && e->kind < DV_EV_KIND_COUNT && (kinds >> e->kind & 1u))
-				return before;
+				return i;
 		}
 		return SIZE_MAX;
 	}
 	size_t best = SIZE_MAX;
 	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++) {
+		const struct dv_trace_kind_index *k = &t->kinds[kind];
 		if (!(kinds >> kind & 1u))
 			continue;
-		const struct dv_trace_kind_index *k = &t->kinds[kind];
-		size_t lo = lower_bound(k, before);
-		if (lo > 0 && (best == SIZE_MAX || k->pos[lo - 1] > best))
-			best = k->pos[lo - 1];
+		size_t lo = lower_bound(k, at), cand = forward ?
+		                                               (lo < k->n ? k->pos[lo] : SIZE_MAX) :
+		                                               (lo > 0 ? k->pos[lo - 1] : SIZE_MAX);
+		if (cand != SIZE_MAX && (best == SIZE_MAX || (forward ? cand < best : cand > best)))
+			best = cand;
 	}
 	return best;
+}
+
+size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds)
+{
+	return nearest(t, before, kinds, false);
+}
+
+size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds)
+{
+	return nearest(t, from, kinds, true);
 }
 
 size_t dv_trace_count(const struct dv_trace *t, size_t before, enum dv_ev_kind kind)
@@ -450,28 +464,6 @@ size_t dv_trace_count(const struct dv_trace *t, size_t before, enum dv_ev_kind k
 		return n;
 	}
 	return lower_bound(&t->kinds[kind], before);
-}
-
-size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds)
-{
-	if (t->kinds_lost || (kinds & ~DV_TRACE_INDEXED)) {
-		for (; from < t->len; from++) {
-			const struct dv_event *e = dv_trace_at(t, from);
-			if (e && e->kind < DV_EV_KIND_COUNT && (kinds >> e->kind & 1u))
-				return from;
-		}
-		return SIZE_MAX;
-	}
-	size_t best = SIZE_MAX;
-	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++) {
-		if (!(kinds >> kind & 1u))
-			continue;
-		const struct dv_trace_kind_index *k = &t->kinds[kind];
-		size_t lo = lower_bound(k, from);
-		if (lo < k->n && k->pos[lo] < best)
-			best = k->pos[lo];
-	}
-	return best;
 }
 
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)

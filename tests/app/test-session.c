@@ -442,16 +442,13 @@ static void check_narrated(const char *path, const char *name)
 		const struct dv_view *v = &s->view;
 		if (dv_session_beat(s) || v->narr_tail_from == SIZE_MAX || v->step >= L->nsteps)
 			continue;
-		/* The statements the narration lists (ui/view/view.c): not the checks, questions
-		 * and breaks. */
+		/* The statements the narration lists past its last words (dv_view_tail_stmt). */
 		const struct dv_step *st = &L->steps[v->step];
 		char lines[256] = "";
 		size_t n = 0, len = 0;
 		for (size_t k = st->first; k < st->first + st->count; k++) {
 			const struct dv_stmt *x = &L->stmts[k];
-			if (s->stmt_at[k] < v->narr_tail_from || s->stmt_at[k] >= v->pos ||
-			    x->kind == DV_ST_EXPECT || x->kind == DV_ST_GOAL ||
-			    x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
+			if (!dv_view_tail_stmt(v, k))
 				continue;
 			if (n++ < 8 && len + 16 < sizeof lines)
 				len += (size_t)snprintf(lines + len, sizeof lines - len, "%s%u",

@@ -593,6 +593,14 @@ static void reads_into(struct dv_view *v, struct dv_vpanel *p, size_t from, size
 	}
 }
 
+bool dv_view_tail_stmt(const struct dv_view *v, size_t k)
+{
+	const struct dv_stmt *x = &v->lesson->stmts[k];
+	return v->stmt_at && v->narr_tail_from != SIZE_MAX && v->stmt_at[k] >= v->narr_tail_from &&
+	       v->stmt_at[k] < v->pos && x->kind != DV_ST_EXPECT && x->kind != DV_ST_GOAL &&
+	       x->kind != DV_ST_ASK && x->kind != DV_ST_BREAK;
+}
+
 void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 {
 	dv_vpanel_clear(p);
@@ -629,9 +637,7 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		unsigned n = 0;
 		for (size_t k = s->first; k < s->first + s->count; k++) {
 			const struct dv_stmt *x = &L->stmts[k];
-			if (v->stmt_at[k] < v->narr_tail_from || v->stmt_at[k] >= v->pos ||
-			    x->kind == DV_ST_EXPECT || x->kind == DV_ST_GOAL ||
-			    x->kind == DV_ST_ASK || x->kind == DV_ST_BREAK)
+			if (!dv_view_tail_stmt(v, k))
 				continue;
 			dv_vline_add(&tmp, DV_ROLE_DIM, "%s", n++ ? "; " : "Then: ");
 			/* The statement without its trailing comment. */

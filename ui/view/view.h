@@ -232,6 +232,9 @@ const char *dv_view_channel_device(const struct dv_view *v, unsigned ch);
 
 /* The panels. width is the room in cells for wrapped text (narration) and the source lines;
  * rows is how many lines a panel may use (the event log and source show that many). */
+/* Whether lesson statement k is one the narration lists past the step's last paragraph ("Then:
+ * out 0x300 0x80"): it ran since the last words and is not a check, question or break. */
+bool dv_view_tail_stmt(const struct dv_view *v, size_t k);
 void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width);
 /* Where a front end starts showing narration p in rows lines after a move: the first line of
  * the current (marked) paragraph, or as much of the end as fits when that is later or no
