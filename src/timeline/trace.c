@@ -363,6 +363,8 @@ static void cache_drop_from(struct dv_trace_cache *c, size_t b)
 			c->block[k] = SIZE_MAX;
 }
 
+#define PREFAULT_AT 64u /* blocks: 262,144 events */
+
 /* Codes the tail's first block and keeps the rest of the tail. */
 static bool seal(struct dv_trace *t)
 {
@@ -371,10 +373,6 @@ static bool seal(struct dv_trace *t)
 		if (!t->cache)
 			return false;
 		memset(t->cache, 0, offsetof(struct dv_trace_cache, ev));
-		/* Written now, so that the first seeks do not each pay the page faults of the
-		 * decode slots they fill (32 a slot, about 0.5 ms on a virtual machine). Not zeros:
-		 * a compiler may make malloc and a zeroing memset one calloc that touches nothing. */
-		memset(t->cache->ev, 0xFF, sizeof t->cache->ev);
 		for (unsigned k = 0; k < DV_TRACE_CACHE; k++)
 			t->cache->block[k] = SIZE_MAX;
 	}
@@ -382,6 +380,12 @@ static bool seal(struct dv_trace *t)
 	          1u << 16) ||
 	    !grow((void **)&t->block_end, &t->blocks_cap, t->nblocks + 1, sizeof(size_t), 64))
 		return false;
+	/* A long recording's decode slots are written once it is long (a short one never fills
+	 * them all), so that its first seeks do not each pay the page faults of the slot they
+	 * fill: 32 a slot, about 0.5 ms on a virtual machine. Not zeros: a compiler may make
+	 * malloc and a zeroing memset one calloc that touches nothing. */
+	if (t->nblocks == PREFAULT_AT)
+		memset(t->cache->ev, 0xFF, sizeof t->cache->ev);
 	uint8_t *end =
 	        encode_block(t->tail, DV_TRACE_BLOCK, t->bytes + t->nbytes, &t->cache->chains);
 	t->nbytes = (size_t)(end - t->bytes);
