@@ -365,8 +365,9 @@ static void cache_drop_from(struct dv_trace_cache *c, size_t b)
 
 #define PREFAULT_AT 64u /* blocks: 262,144 events */
 
-/* Codes the tail's first block and keeps the rest of the tail. */
-static bool seal(struct dv_trace *t)
+/* Room for one more sealed block of up to code bytes: the cache it will be read through, the
+ * byte array, the block index. */
+static bool block_room(struct dv_trace *t, size_t code)
 {
 	if (!t->cache) {
 		t->cache = malloc(sizeof *t->cache);
@@ -376,8 +377,7 @@ static bool seal(struct dv_trace *t)
 		for (unsigned k = 0; k < DV_TRACE_CACHE; k++)
 			t->cache->block[k] = SIZE_MAX;
 	}
-	if (!grow((void **)&t->bytes, &t->bytes_cap, t->nbytes + DV_TRACE_BLOCK * EVENT_CODE_MAX, 1,
-	          1u << 16) ||
+	if (!grow((void **)&t->bytes, &t->bytes_cap, t->nbytes + code, 1, 1u << 16) ||
 	    !grow((void **)&t->block_end, &t->blocks_cap, t->nblocks + 1, sizeof(size_t), 64))
 		return false;
 	/* A long recording's decode slots are written once it is long (a short one never fills
@@ -386,6 +386,14 @@ static bool seal(struct dv_trace *t)
 	 * malloc and a zeroing memset one calloc that touches nothing. */
 	if (t->nblocks == PREFAULT_AT)
 		memset(t->cache->ev, 0xFF, sizeof t->cache->ev);
+	return true;
+}
+
+/* Codes the tail's first block and keeps the rest of the tail. */
+static bool seal(struct dv_trace *t)
+{
+	if (!block_room(t, DV_TRACE_BLOCK * EVENT_CODE_MAX))
+		return false;
 	uint8_t *end =
 	        encode_block(t->tail, DV_TRACE_BLOCK, t->bytes + t->nbytes, &t->cache->chains);
 	t->nbytes = (size_t)(end - t->bytes);
@@ -472,6 +480,21 @@ size_t dv_trace_count(const struct dv_trace *t, size_t before, enum dv_ev_kind k
 		return n;
 	}
 	return lower_bound(&t->kinds[kind], before);
+}
+
+bool dv_trace_adopt_block(struct dv_trace *t, const uint8_t *code, size_t size,
+                          const struct dv_event *ev)
+{
+	if (t->len != tail_first(t) || t->pin != SIZE_MAX || t->kinds_lost || !block_room(t, size))
+		return false;
+	for (size_t i = 0; i < DV_TRACE_BLOCK; i++) {
+		index_kind(t, &ev[i]);
+		t->len++;
+	}
+	memcpy(t->bytes + t->nbytes, code, size);
+	t->nbytes += size;
+	t->block_end[t->nblocks++] = t->nbytes;
+	return true;
 }
 
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)

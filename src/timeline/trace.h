@@ -164,6 +164,12 @@ size_t dv_trace_bytes(const struct dv_trace *t);
  * it is damaged, cut short or has bytes left over. */
 #define DV_TRACE_CODE_MAX (DV_TRACE_BLOCK * 64u)
 size_t dv_trace_nblocks(const struct dv_trace *t);
+/* Takes a whole block's code as it is, as the next sealed block (a recording being loaded:
+ * no second coding); ev are its DV_TRACE_BLOCK events decoded (for the kind index). Only
+ * when the trace holds whole blocks and no tail; false (nothing taken) otherwise or when
+ * memory runs out. */
+bool dv_trace_adopt_block(struct dv_trace *t, const uint8_t *code, size_t size,
+                          const struct dv_event *ev);
 const uint8_t *dv_trace_block_code(const struct dv_trace *t, size_t b, uint8_t *buf, size_t *size);
 bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, size_t n);
 

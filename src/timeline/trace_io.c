@@ -102,7 +102,7 @@ static const char *check_event(struct dv_event *e, const uint16_t *map, size_t n
 
 /* One block of n events: its code decoded and every event checked before any is taken. */
 static void load_block(struct dv_trace *t, struct dv_source *r, struct dv_event *ev, size_t n,
-                       const uint16_t *map, size_t nlocs)
+                       const uint16_t *map, size_t nlocs, bool identity)
 {
 	size_t size = (size_t)dv_source_varint(r, r->n - r->at, "a block runs past the end");
 	size_t at = r->at;
@@ -118,6 +118,9 @@ static void load_block(struct dv_trace *t, struct dv_source *r, struct dv_event 
 		dv_source_fail(r, why);
 		return;
 	}
+	/* A whole block whose locations keep their numbers is taken as it is coded. */
+	if (n == DV_TRACE_BLOCK && identity && dv_trace_adopt_block(t, code, size, ev))
+		return;
 	for (size_t i = 0; i < n && !r->bad; i++)
 		if (!dv_trace_push(t, &ev[i]))
 			dv_source_fail(r, "out of memory for the events");
@@ -149,10 +152,13 @@ bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_
 	struct dv_event *ev = r.bad ? NULL : malloc(DV_TRACE_BLOCK * sizeof *ev);
 	if (!r.bad && !ev)
 		dv_source_fail(&r, "out of memory for the events");
+	bool identity = true; /* the file's location numbers are the trace's */
+	for (size_t i = 1; map && i <= nlocs; i++)
+		identity = identity && map[i] == i;
 	for (uint64_t b = 0; b < nblocks && !r.bad; b++) {
 		uint64_t left = nev - b * DV_TRACE_BLOCK;
 		load_block(t, &r, ev, left < DV_TRACE_BLOCK ? (size_t)left : DV_TRACE_BLOCK, map,
-		           nlocs);
+		           nlocs, identity);
 	}
 	if (!r.bad && r.at != r.n)
 		dv_source_fail(&r, "bytes left after the last event");
