@@ -411,20 +411,16 @@ static bool make_run(struct reader *r, const char *name, unsigned flags)
 
 static bool read_trace(struct reader *r)
 {
-	struct dv_trace t;
 	char why[200];
 	const struct dv_lesson *L = r->rec->lesson;
 	uint64_t budget = L->budget ? L->budget : DV_SCRIPT_DEFAULT_BUDGET;
 	uint64_t most = budget * DV_REC_EVENTS_PER_CYCLE + DV_REC_EVENTS_AT_ONCE;
-	if (!dv_trace_load(&t, r->p + r->at[S_TRAC], r->len[S_TRAC], most, why, sizeof why)) {
+	if (!dv_sim_load(r->rec->run->sim, r->p + r->at[S_TRAC], r->len[S_TRAC], most, why,
+	                 sizeof why)) {
 		/* Its offsets count from the section's start: say the file's. */
 		const char *rest = strchr(why, ':');
 		size_t off = strncmp(why, "offset ", 7) ? 0 : (size_t)strtoull(why + 7, NULL, 10);
 		return bad(r, r->at[S_TRAC] + off, rest ? rest + 2 : why);
-	}
-	if (!dv_sim_adopt(r->rec->run->sim, &t)) {
-		dv_trace_finish(&t);
-		return bad(r, r->at[S_TRAC], "the machine cannot take the trace");
 	}
 	return true;
 }

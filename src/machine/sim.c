@@ -1,6 +1,7 @@
 /* dmaviz: the simulated PC's record: state changes and events, keyframes, time travel. The
  * machine is put together in machine.c; the devices, the bus and the tick are in bus.c and
  * devices.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,27 +281,42 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n)
 			sim->state_events_since_kf++;
 }
 
-bool dv_sim_adopt(struct dv_sim *sim, struct dv_trace *t)
+/* A block of a recording being loaded: its state events onto the machine, a keyframe after
+ * every keyframe_every-th (where the live run took them, so seeking costs what it cost
+ * there). at: the events before the block. */
+struct loading {
+	struct dv_sim *sim;
+	size_t at;
+};
+
+static void load_each(void *ctx, const struct dv_event *ev, size_t n)
 {
-	if (dv_trace_len(&sim->trace) != 0 || sim->nkf != 1)
-		return false;
-	dv_trace_finish(&sim->trace);
-	sim->trace = *t;
-	dv_trace_init(t);
-	/* The live run takes a keyframe after every keyframe_every-th state event: the same
-	 * places here, so seeking costs what it cost in the run. */
-	size_t done = 0, n = dv_trace_len(&sim->trace);
+	struct loading *l = ctx;
+	struct dv_sim *sim = l->sim;
 	for (size_t i = 0; i < n; i++) {
-		if (dv_trace_at(&sim->trace, i)->kind != DV_EV_STATE ||
-		    ++sim->state_events_since_kf < sim->cfg.keyframe_every)
-			continue;
-		replay(&sim->st, &sim->pool, &sim->trace, done, i + 1);
-		done = i + 1;
-		keyframe_at(sim, done);
+		if (ev[i].kind == DV_EV_STATE)
+			dv_state_put(&sim->st, &sim->pool, (enum dv_slot)ev[i].slot, ev[i].index,
+			             ev[i].new_value);
+		sim->st.cycle = (uint32_t)ev[i].cycle; /* the last event's, as replay() has it */
+		if (ev[i].kind == DV_EV_STATE &&
+		    ++sim->state_events_since_kf >= sim->cfg.keyframe_every)
+			keyframe_at(sim, l->at + i + 1);
 	}
-	replay(&sim->st, &sim->pool, &sim->trace, done, n);
+	l->at += n;
+}
+
+bool dv_sim_load(struct dv_sim *sim, const uint8_t *p, size_t n, uint64_t max_events, char *err,
+                 size_t errsz)
+{
+	if (dv_trace_len(&sim->trace) != 0 || sim->nkf != 1) {
+		snprintf(err, errsz, "offset 0: the machine has recorded events already");
+		return false;
+	}
+	dv_trace_finish(&sim->trace);
+	struct loading l = { sim, 0 };
+	bool ok = dv_trace_load_each(&sim->trace, p, n, max_events, err, errsz, load_each, &l);
 	sim->generation++;
-	return true;
+	return ok;
 }
 
 uint64_t dv_sim_state_hash(const struct dv_sim *sim)

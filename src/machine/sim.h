@@ -134,10 +134,13 @@ uint32_t dv_cursor_get(const struct dv_cursor *c, enum dv_slot slot, uint32_t in
  * trace, so that running forward again regenerates it. n should fall on a tick boundary. */
 void dv_sim_truncate(struct dv_sim *sim, size_t n);
 
-/* A recording's trace (src/lang/record.c) on a machine that has recorded nothing: takes t's
- * events (t is left empty), replays them onto the state and places keyframes where the run that
- * recorded them did. False when sim has events already. */
-bool dv_sim_adopt(struct dv_sim *sim, struct dv_trace *t);
+/* A recording's trace section (src/lang/record.c; dv_trace_load) loaded into a machine that
+ * has recorded nothing: each block's events are replayed onto the state as the loader takes
+ * them, and keyframes placed where the run that recorded them placed them, so every block is
+ * decoded once. False (with err as dv_trace_load says it, or that sim has events already)
+ * leaves the machine unusable: the caller destroys it. */
+bool dv_sim_load(struct dv_sim *sim, const uint8_t *p, size_t n, uint64_t max_events, char *err,
+                 size_t errsz);
 
 /* The machine's state hash (fields and memory contents) and the trace hash. */
 uint64_t dv_sim_state_hash(const struct dv_sim *sim);

@@ -204,6 +204,11 @@ bool dv_trace_save(const struct dv_trace *t, bool (*put)(void *ctx, const void *
                    void *ctx);
 bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_events, char *err,
                    size_t errsz);
+/* dv_trace_load that hands each block's events, once checked and taken, to each(ctx, ev, n),
+ * in order (the machine replays them as they come: sim.c, dv_sim_load). */
+bool dv_trace_load_each(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_events,
+                        char *err, size_t errsz,
+                        void (*each)(void *ctx, const struct dv_event *ev, size_t n), void *ctx);
 
 const char *dv_note_text(enum dv_note note);
 const char *dv_note_id(enum dv_note note);

@@ -129,6 +129,13 @@ static void load_block(struct dv_trace *t, struct dv_source *r, struct dv_event 
 bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_events, char *err,
                    size_t errsz)
 {
+	return dv_trace_load_each(t, p, n, max_events, err, errsz, NULL, NULL);
+}
+
+bool dv_trace_load_each(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_events,
+                        char *err, size_t errsz,
+                        void (*each)(void *ctx, const struct dv_event *ev, size_t n), void *ctx)
+{
 	struct dv_source r = { p, n, 0, 0, err, errsz, false };
 	if (errsz)
 		err[0] = '\0';
@@ -157,8 +164,10 @@ bool dv_trace_load(struct dv_trace *t, const uint8_t *p, size_t n, uint64_t max_
 		identity = identity && map[i] == i;
 	for (uint64_t b = 0; b < nblocks && !r.bad; b++) {
 		uint64_t left = nev - b * DV_TRACE_BLOCK;
-		load_block(t, &r, ev, left < DV_TRACE_BLOCK ? (size_t)left : DV_TRACE_BLOCK, map,
-		           nlocs, identity);
+		size_t k = left < DV_TRACE_BLOCK ? (size_t)left : DV_TRACE_BLOCK;
+		load_block(t, &r, ev, k, map, nlocs, identity);
+		if (!r.bad && each)
+			each(ctx, ev, k);
 	}
 	if (!r.bad && r.at != r.n)
 		dv_source_fail(&r, "bytes left after the last event");
