@@ -122,6 +122,7 @@ int main(void)
 	printf("frames-per-second: %.0f\n", FRAMES / dt);
 	printf("simulated-cycles-per-frame: %u\n", (sim->st.cycle - cyc0) / FRAMES);
 	printf("events-per-frame: %zu\n", events / FRAMES);
+	printf("events-per-byte-sent: %.1f\n", (double)events / FRAMES / 1514.0);
 	printf("trace-bytes-per-frame: %zu\n", dv_trace_bytes(&sim->trace) / FRAMES);
 	printf("wall-seconds: %.3f\n", dt);
 	dv_ndis_halt(nd);
