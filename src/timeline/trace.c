@@ -40,6 +40,7 @@ struct dv_trace_cache {
 	size_t block[DV_TRACE_CACHE]; /* SIZE_MAX: empty */
 	uint64_t used[DV_TRACE_CACHE];
 	uint64_t clock;
+	uint64_t decodes; /* sealed blocks decoded so far (dv_trace_decodes) */
 	unsigned last;
 	struct chains chains; /* the encoder's table, here because it is large for a stack */
 	struct dv_event ev[DV_TRACE_CACHE][DV_TRACE_BLOCK];
@@ -535,6 +536,7 @@ static const struct dv_event *block_events(const struct dv_trace *t, size_t b)
 	}
 	size_t start = b ? t->block_end[b - 1] : 0;
 	c->block[victim] = SIZE_MAX;
+	c->decodes++;
 	if (!decode_block(t->bytes + start, t->bytes + t->block_end[b], c->ev[victim],
 	                  DV_TRACE_BLOCK))
 		return NULL;
@@ -622,6 +624,11 @@ const uint8_t *dv_trace_block_code(const struct dv_trace *t, size_t b, uint8_t *
 bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, size_t n)
 {
 	return n <= DV_TRACE_BLOCK && decode_block(p, p + size, ev, n);
+}
+
+uint64_t dv_trace_decodes(const struct dv_trace *t)
+{
+	return t->cache ? t->cache->decodes : 0;
 }
 
 size_t dv_trace_len(const struct dv_trace *t)

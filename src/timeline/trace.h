@@ -179,6 +179,8 @@ bool dv_trace_block_decode(const uint8_t *p, size_t size, struct dv_event *ev, s
  * other blocks (so a reader may hold a few at once; a long walk copies what it keeps).
  * Readers walk positions with these; none holds the events as one array. */
 size_t dv_trace_len(const struct dv_trace *t);
+/* How many sealed blocks dv_trace_at has decoded (a test's measure of how far a view reads). */
+uint64_t dv_trace_decodes(const struct dv_trace *t);
 const struct dv_event *dv_trace_at(const struct dv_trace *t, size_t i);
 /* The position of the last event before `before` whose kind is in kinds (a mask of 1 << kind,
  * within DV_TRACE_INDEXED), or SIZE_MAX when there is none. A walk back over calls, returns
