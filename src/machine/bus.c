@@ -55,6 +55,44 @@ uint16_t dv_bus_dack(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned wid
 	return width == 2 ? 0xFFFF : 0xFF;
 }
 
+void dv_bus_strobes_of(struct dv_bus *bus, const struct dv_event *xfer)
+{
+	bus->dack = bus->aen = bus->memr = bus->memw = bus->ior = bus->iow = 0;
+	if (!xfer || xfer->kind != DV_EV_XFER)
+		return;
+	unsigned ch = xfer->chan, dir = xfer->old_value & 0xFF;
+	/* AEN tells every I/O card to ignore the address bus: it now carries a memory address,
+	 * and only the card with DACK answers (facts §2.1). */
+	bus->aen = 1;
+	if (dir == DV_XFER_MEM_TO_MEM) { /* channel 0 reads, channel 1 writes: no card */
+		bus->memr = bus->memw = 1;
+		return;
+	}
+	/* DMA2's DACK0 is DMA1's HLDA: a channel of DMA1 is served through the cascade. */
+	bus->dack = (uint8_t)(1u << (ch & 7) | (ch < 4 ? 1u << 4 : 0));
+	if (dir == DV_XFER_TO_MEMORY) /* Intel's "write": IOR + MEMW */
+		bus->ior = bus->memw = 1;
+	else if (dir == DV_XFER_FROM_MEMORY) /* "read", a send: MEMR + IOW */
+		bus->memr = bus->iow = 1;
+	/* verify: address and count run, DACK and AEN, no strobes, no data (facts §2.4) */
+}
+
+void dv_bus_strobes(struct dv_bus *bus, const struct dv_trace *t, size_t pos)
+{
+	/* Back from the last event over the transfer's own events (the DMA's, in its cycle). */
+	const struct dv_event *last = pos ? dv_trace_at(t, pos - 1) : NULL;
+	for (size_t i = pos; last && i > 0; i--) {
+		const struct dv_event *e = dv_trace_at(t, i - 1);
+		if (e->cycle != last->cycle || (e->src != DV_SRC_DMA && e->kind != DV_EV_XFER))
+			break;
+		if (e->kind == DV_EV_XFER) {
+			dv_bus_strobes_of(bus, e);
+			return;
+		}
+	}
+	bus->dack = bus->aen = bus->memr = bus->memw = bus->ior = bus->iow = 0;
+}
+
 void dv_bus_reset(struct dv_sim *sim)
 {
 	for (unsigned i = 0; i < dv_device_count; i++)
@@ -113,6 +151,7 @@ void dv_sim_tick(struct dv_sim *sim)
 	 * nothing changes records nothing. The 8237A books a DMA tick (dma.cycles) as its
 	 * transfer starts; the CPU's ticks are the rest (cpu.cycles, derived). */
 	sim->st.cycle++;
+	dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
 	for (unsigned i = 0; i < dv_device_count; i++)
 		if (dv_devices[i].tick)
 			(void)dv_devices[i].tick(sim);

@@ -256,12 +256,6 @@ static int winner(const struct dv_state *st, unsigned chip)
 	return -1;
 }
 
-static void set_bit(struct dv_sim *sim, enum dv_slot slot, unsigned bit, bool on)
-{
-	uint32_t v = dv_sim_get(sim, slot, 0);
-	dv_sim_set(sim, slot, 0, on ? (v | 1u << bit) : (v & ~(1u << bit)));
-}
-
 /* Advances the current address of channel ch by one unit, wrapping inside its page. */
 static void step_address(struct dv_sim *sim, unsigned ch)
 {
@@ -303,15 +297,11 @@ static void terminal_count(struct dv_sim *sim, unsigned ch)
 	}
 }
 
+/* The TC pulse ends with its cycle. The strobes are the transfer's (its XFER event implies
+ * them, sim.h): they end at the next event of another cause or the next cycle. */
 static void end_pulses(struct dv_sim *sim)
 {
-	dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_MEMW, 0, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_IOR, 0, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_IOW, 0, 0);
 	dv_sim_set(sim, DV_SLOT_BUS_TC, 0, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_DACK, 0, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_AEN, 0, 0);
 }
 
 /* One transfer (S1-S4) on channel ch. Returns true at terminal count. */
@@ -326,39 +316,41 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 	bool tc = c->cur_count == 0;
 	uint32_t cause = dv_sim_cause(sim, DV_SRC_DMA, sim->cause_loc);
 
-	set_bit(sim, DV_SLOT_BUS_DACK, ch, true);
-	if (ch < 4)
-		set_bit(sim, DV_SLOT_BUS_DACK, 4, true); /* DMA2's DACK0 is DMA1's HLDA */
-	/* AEN tells every I/O card to ignore the address bus: it now carries a memory
-	 * address, and only the card with DACK answers (facts §2.1). */
-	dv_sim_set(sim, DV_SLOT_BUS_AEN, 0, 1);
+	/* The transfer is recorded first: its event implies DACK, AEN and the strobes (sim.h,
+	 * dv_bus_strobes), which the card's and the 8237A's events of this cycle follow. A
+	 * device's byte is known only once the card answered: the event is patched then. */
+	size_t at = sim->trace.len;
 	switch (type) {
 	case DV_DMA_WRITE: /* Intel names it after memory: I/O -> memory, IOR + MEMW */
 		dir = DV_XFER_TO_MEMORY;
-		dv_sim_set(sim, DV_SLOT_BUS_IOR, 0, 1);
-		dv_sim_set(sim, DV_SLOT_BUS_MEMW, 0, 1);
+		dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, 0,
+		            (uint8_t)ch);
+		dv_trace_pin(&sim->trace, at);
 		data = dv_bus_dack(sim, ch, dir, width, 0, tc);
+		dv_trace_patch(&sim->trace, at, data);
+		dv_trace_unpin(&sim->trace);
 		dv_sim_mem_write(sim, phys, (uint8_t)data);
 		if (width == 2)
 			dv_sim_mem_write(sim, phys + 1, (uint8_t)(data >> 8));
 		break;
 	case DV_DMA_READ: /* memory -> I/O, MEMR + IOW: a send */
 		dir = DV_XFER_FROM_MEMORY;
-		dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 1);
-		dv_sim_set(sim, DV_SLOT_BUS_IOW, 0, 1);
 		data = dv_sim_mem_read(sim, phys);
 		if (width == 2)
 			data |= (uint16_t)(dv_sim_mem_read(sim, phys + 1) << 8);
+		dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, data,
+		            (uint8_t)ch);
 		dv_bus_dack(sim, ch, dir, width, data, tc);
 		break;
 	default:
 		/* Verify: address and count run, DACK and TC happen, no strobes, no data
 		 * (facts §2.4). The illegal type 11 behaves the same way here. */
 		dir = DV_XFER_VERIFY;
+		dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, 0,
+		            (uint8_t)ch);
 		dv_bus_dack(sim, ch, dir, width, 0, tc);
 		break;
 	}
-	dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, data, (uint8_t)ch);
 	step_address(sim, ch);
 	step_count(sim, ch);
 	if (tc)
@@ -375,14 +367,13 @@ static bool mem_to_mem(struct dv_sim *sim)
 	const struct dv_dma_chip *d = &sim->st.dma[0];
 	uint32_t src = dv_dma_phys(&sim->st, 0), dst = dv_dma_phys(&sim->st, 1);
 	bool tc = d->ch[1].cur_count == 0;
-	dv_sim_set(sim, DV_SLOT_BUS_AEN, 0, 1);
-	dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 1);
+	/* The read into the temporary register and the write, one XFER event: it implies AEN,
+	 * MEMR and MEMW (sim.h). */
 	uint8_t v = dv_sim_mem_read(sim, src);
-	dv_sim_set(sim, DV_SLOT_DMA_TEMP, 0, v);
-	dv_sim_set(sim, DV_SLOT_BUS_MEMR, 0, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_MEMW, 0, 1);
-	dv_sim_mem_write(sim, dst, v);
+	uint32_t cause = dv_sim_cause(sim, DV_SRC_DMA, sim->cause_loc);
 	dv_sim_emit(sim, DV_EV_XFER, 0, dst, DV_XFER_MEM_TO_MEM | 1u << 8, v, 1);
+	dv_sim_set(sim, DV_SLOT_DMA_TEMP, 0, v);
+	dv_sim_mem_write(sim, dst, v);
 	if (!(d->command & DV_DMA_CMD_ADDR_HOLD))
 		step_address(sim, 0);
 	step_count(sim, 0);
@@ -394,6 +385,7 @@ static bool mem_to_mem(struct dv_sim *sim)
 		dv_sim_set(sim, DV_SLOT_DMA_M2M, 0, 0);
 	}
 	end_pulses(sim);
+	dv_sim_cause_restore(sim, cause);
 	return tc;
 }
 

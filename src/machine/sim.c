@@ -76,9 +76,22 @@ void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k)
 		sim->kf_last_of = SIZE_MAX;
 }
 
+void dv_sim_strobes_down(struct dv_sim *sim)
+{
+	if (!sim->strobes_up)
+		return;
+	struct dv_bus *b = &sim->st.bus;
+	b->dack = b->aen = b->memr = b->memw = b->ior = b->iow = 0;
+	sim->strobes_up = false;
+}
+
 static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index,
                  uint32_t old_value, uint32_t new_value, uint8_t chan)
 {
+	/* A transfer's strobes stay up through its own events (dv_bus_strobes): an event of
+	 * another cause ends them, as a cursor sees it. */
+	if (sim->strobes_up && sim->cause_src != DV_SRC_DMA)
+		dv_sim_strobes_down(sim);
 	struct dv_event ev = {
 		.cycle = sim->st.cycle,
 		.index = index,
@@ -125,6 +138,10 @@ void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_
                  uint32_t old_value, uint32_t new_value, uint8_t chan)
 {
 	push(sim, (uint16_t)kind, sub, index, old_value, new_value, chan);
+	if (kind == DV_EV_XFER) { /* its strobes rise with it */
+		dv_bus_strobes_of(&sim->st.bus, dv_trace_at(&sim->trace, sim->trace.len - 1));
+		sim->strobes_up = true;
+	}
 }
 
 void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,
@@ -199,6 +216,7 @@ static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv
 {
 	replay_events(st, pool, t, from, to);
 	st->cycle = cycle_after(t, to);
+	dv_bus_strobes(&st->bus, t, to);
 }
 
 static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
@@ -315,6 +333,7 @@ bool dv_sim_load(struct dv_sim *sim, const uint8_t *p, size_t n, uint64_t max_ev
 	dv_trace_finish(&sim->trace);
 	struct loading l = { sim, 0 };
 	bool ok = dv_trace_load_each(&sim->trace, p, n, max_events, err, errsz, load_each, &l);
+	dv_bus_strobes(&sim->st.bus, &sim->trace, dv_trace_len(&sim->trace));
 	sim->generation++;
 	return ok;
 }

@@ -78,6 +78,19 @@ void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_
 void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,
                  uint8_t chan);
 
+/* A DMA cycle's strobes (DACK, AEN and MEMR/MEMW/IOR/IOW) are implied by its transfer: no
+ * event records them. They rise with the XFER event and stay up through the events the
+ * 8237A and the card with DACK make for that transfer (caused by the DMA, in that cycle):
+ * dv_bus_strobes sets them in bus as the trace implies them at position pos (the state
+ * after events [0, pos)); a cursor does so after every seek. */
+void dv_bus_strobes(struct dv_bus *bus, const struct dv_trace *t, size_t pos);
+/* The strobes one transfer event implies (the others low). */
+void dv_bus_strobes_of(struct dv_bus *bus, const struct dv_event *xfer);
+
+/* Ends a transfer's strobes on the live machine (the next cycle began; sim.c ends them at an
+ * event of another cause). */
+void dv_sim_strobes_down(struct dv_sim *sim);
+
 /* Sets who is causing events; returns the previous cause so it can be restored. */
 uint32_t dv_sim_cause(struct dv_sim *sim, enum dv_src src, uint16_t loc);
 void dv_sim_cause_restore(struct dv_sim *sim, uint32_t saved);

@@ -50,6 +50,7 @@ struct dv_sim {
 	uint8_t cause_src;
 	uint16_t cause_loc;
 	bool in_tick;
+	bool strobes_up; /* a transfer's strobes are up until an event of another cause or tick */
 	uint32_t generation; /* bumped by dv_sim_truncate: cursors re-seek from a keyframe */
 	bool in_dpc_drain;
 	/* Called after every NDIS call begins and returns (ndis.c), so that the lesson engine can

@@ -51,6 +51,25 @@ void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size)
 		snprintf(buf, size, "%.*s%u%s", head, pat, (unsigned)shown, pct + 2);
 }
 
+bool dv_slot_implied(enum dv_slot slot)
+{
+	return slot == DV_SLOT_BUS_DACK || slot == DV_SLOT_BUS_AEN || slot == DV_SLOT_BUS_MEMR ||
+	       slot == DV_SLOT_BUS_MEMW || slot == DV_SLOT_BUS_IOR || slot == DV_SLOT_BUS_IOW;
+}
+
+uint32_t dv_bus_strobe_get(const struct dv_bus *bus, enum dv_slot slot)
+{
+	switch (slot) {
+	case DV_SLOT_BUS_DACK: return bus->dack;
+	case DV_SLOT_BUS_AEN: return bus->aen;
+	case DV_SLOT_BUS_MEMR: return bus->memr;
+	case DV_SLOT_BUS_MEMW: return bus->memw;
+	case DV_SLOT_BUS_IOR: return bus->ior;
+	case DV_SLOT_BUS_IOW: return bus->iow;
+	default: return 0;
+	}
+}
+
 bool dv_slot_derived(enum dv_slot slot)
 {
 	return slot == DV_SLOT_BUS_CPU_CYCLES || slot == DV_SLOT_NIC_WIRE_TIMER ||

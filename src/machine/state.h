@@ -263,6 +263,11 @@ void dv_slot_name(enum dv_slot slot, uint32_t index, char *buf, size_t size);
  * reads as its formula
  * and takes no writes, so no event ever records it. */
 bool dv_slot_derived(enum dv_slot slot);
+/* A bus strobe a transfer implies (bus.dack, aen, memr, memw, ior, iow): kept in the state,
+ * but no event records it; it is set from the trace's XFER events (sim.h, dv_bus_strobes). */
+bool dv_slot_implied(enum dv_slot slot);
+/* The value of an implied slot in a bus (0 for any other slot). */
+uint32_t dv_bus_strobe_get(const struct dv_bus *bus, enum dv_slot slot);
 
 /* Reads and writes a slot without recording anything (used by replay and by the setter). */
 uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, enum dv_slot slot,

@@ -420,6 +420,13 @@ static void vcd_scopes(const struct sigs *s, bool wires_only, dv_write_fn w, voi
 	put(w, ctx, "$upscope $end\n");
 }
 
+/* A signal no event records: a derived slot (a formula) or a transfer's strobe (implied by its
+ * XFER event); a cursor walking beside the export reads it. */
+static bool by_cursor(enum dv_slot slot)
+{
+	return dv_slot_derived(slot) || dv_slot_implied(slot);
+}
+
 bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx)
 {
 	if (!sim || !w)
@@ -431,10 +438,11 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 	const struct dv_trace *t = dv_sim_trace(sim);
 	/* Which slots matter, so most events are skipped at once. A derived slot (bus.owner,
 	 * nic.status) has no events: a cursor walks the trace and reads it after each change. */
-	bool used[DV_SLOT_COUNT] = { false }, derived = false;
+	bool used[DV_SLOT_COUNT] = { false }, derived = false, implied = false;
 	for (unsigned k = 0; k < s->n; k++) {
 		used[s->v[k].slot] = true;
-		derived |= dv_slot_derived((enum dv_slot)s->v[k].slot);
+		derived |= by_cursor((enum dv_slot)s->v[k].slot);
+		implied |= dv_slot_implied((enum dv_slot)s->v[k].slot);
 	}
 	struct dv_cursor c = { 0 };
 	if (derived)
@@ -445,7 +453,7 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 	for (unsigned k = 0; k < s->n; k++) {
 		const struct sig *g = &s->v[k];
 		enum dv_slot sl = (enum dv_slot)g->slot;
-		known[k] = dv_slot_derived(sl);
+		known[k] = by_cursor(sl);
 		s->v[k].value = sig_value(g, known[k] ? dv_cursor_get(&c, sl, g->index) :
 		                                        dv_sim_get(sim, sl, g->index));
 	}
@@ -478,17 +486,19 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 	uint64_t last = 0;
 	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
 		const struct dv_event ev = *dv_trace_at(t, i);
-		if (ev.kind != DV_EV_STATE || ev.slot >= DV_SLOT_COUNT)
+		bool state = ev.kind == DV_EV_STATE && ev.slot < DV_SLOT_COUNT;
+		/* A transfer's strobes rise at its XFER and fall at an event of another cause. */
+		if (!state && !implied)
 			continue;
 		if (derived)
 			dv_cursor_seek(&c, i + 1);
-		if (!used[ev.slot] && !derived)
+		if (state && !used[ev.slot] && !derived)
 			continue;
 		bool stamped = false;
 		for (unsigned k = 0; k < s->n; k++) {
 			struct sig *g = &s->v[k];
-			bool d = dv_slot_derived((enum dv_slot)g->slot);
-			if ((!d && (g->slot != ev.slot || g->index != ev.index)) ||
+			bool d = by_cursor((enum dv_slot)g->slot);
+			if ((!d && (!state || g->slot != ev.slot || g->index != ev.index)) ||
 			    (wires_only && g->width != 1))
 				continue;
 			uint32_t v = sig_value(g, d ? dv_cursor_get(&c, (enum dv_slot)g->slot,

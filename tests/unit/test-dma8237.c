@@ -149,6 +149,19 @@ static size_t n_set(const struct dv_sim *sim, size_t from, enum dv_slot slot, ui
 	return n;
 }
 
+/* Transfers since from whose strobes (implied by their XFER event: sim.h, dv_bus_strobes)
+ * include these bits of slot. */
+static size_t n_strobe(const struct dv_sim *sim, size_t from, enum dv_slot slot, uint32_t bits)
+{
+	size_t n = 0;
+	for (size_t i = from; i < sim->trace.len; i++) {
+		struct dv_bus b;
+		dv_bus_strobes_of(&b, dv_trace_at(&sim->trace, i));
+		n += (dv_bus_strobe_get(&b, slot) & bits) != 0;
+	}
+	return n;
+}
+
 /* Ticks until n transfers on channel ch happened since from, at most max ticks. */
 static unsigned tick_until_xfers(struct dv_sim *sim, size_t from, int ch, size_t n, unsigned max)
 {
@@ -651,7 +664,7 @@ static void test_masked_channel(void)
 	CHECK_EQ(n_xfer(sim, mark, -1), 0);
 	CHECK_EQ(n_set(sim, mark, DV_SLOT_DMA_HRQ, 1), 0);
 	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_HLDA, 1), 0);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_DACK, 1u << 2), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_DACK, 1u << 2), 0);
 	CHECK_EQ(dv_sim_get(sim, DV_SLOT_BUS_CPU_CYCLES, 0), 50);
 	CHECK_EQ(dv_sim_in(sim, 0x08), 0x40);
 	CHECK(mem_all(sim, 0x1000, 4, 0x00));
@@ -821,6 +834,57 @@ static void test_block_mode(void)
 }
 
 /* facts §2.4: verify moves no data, but address and count run and TC comes. */
+/* A transfer's strobes are its XFER event's (no event records them): at the position after
+ * the XFER, DACK (with DACK4, the cascade, for a DMA1 channel), AEN, MEMR and IOW are up for
+ * a read; they stay up through the 8237A's own events of that cycle and are down after the
+ * first event of another cause. In block mode the bus is kept, so they are up at the cycle's
+ * end, and the live machine agrees with a cursor there. */
+static void test_strobes_of_a_transfer(void)
+{
+	struct dv_sim *sim = new_sim();
+	program(sim, 2, M_SINGLE | T_READ, 0x3000, 3, 0);
+	set_mask(sim, 2, false);
+	size_t mark = sim->trace.len;
+	set_dreq(sim, 2, true);
+	CHECK(tick_until_xfers(sim, mark, 2, 1, 20) < 20);
+	dv_sim_run(sim, 2);
+	size_t x = mark;
+	while (x < sim->trace.len && dv_trace_at(&sim->trace, x)->kind != DV_EV_XFER)
+		x++;
+	CHECK(x < sim->trace.len);
+	struct dv_cursor c;
+	dv_cursor_init(&c, sim);
+	dv_cursor_seek(&c, x);
+	CHECK_EQ(c.st.bus.dack | c.st.bus.aen | c.st.bus.memr | c.st.bus.iow, 0);
+	dv_cursor_seek(&c, x + 1);
+	CHECK_EQ(c.st.bus.dack, 1u << 2 | 1u << 4);
+	CHECK(c.st.bus.aen && c.st.bus.memr && c.st.bus.iow && !c.st.bus.memw && !c.st.bus.ior);
+	size_t other = x + 1;
+	while (other < sim->trace.len && dv_trace_at(&sim->trace, other)->src == DV_SRC_DMA &&
+	       dv_trace_at(&sim->trace, other)->cycle == dv_trace_at(&sim->trace, x)->cycle) {
+		dv_cursor_seek(&c, other + 1); /* the 8237A's own events: still up */
+		CHECK_EQ(c.st.bus.dack, 1u << 2 | 1u << 4);
+		other++;
+	}
+	CHECK(other < sim->trace.len && other > x + 1);
+	dv_cursor_seek(&c, other + 1); /* single mode gives the bus back: down */
+	CHECK_EQ(c.st.bus.dack | c.st.bus.aen | c.st.bus.memr | c.st.bus.iow, 0);
+
+	/* Block mode: up at the end of each transfer's cycle, live and in a cursor alike. */
+	program(sim, 3, M_BLOCK | T_WRITE, 0x4000, 7, 0);
+	set_mask(sim, 3, false);
+	mark = sim->trace.len;
+	set_dreq(sim, 3, true);
+	CHECK(tick_until_xfers(sim, mark, 3, 2, 20) < 20);
+	CHECK_EQ(sim->st.bus.dack, 1u << 3 | 1u << 4);
+	CHECK(sim->st.bus.ior && sim->st.bus.memw && !sim->st.bus.memr);
+	dv_cursor_seek(&c, sim->trace.len);
+	CHECK(memcmp(&c.st.bus, &sim->st.bus, sizeof c.st.bus) == 0);
+	CHECK_EQ(dv_sim_state_hash(sim), dv_state_hash(&c.st, &sim->pool));
+	dv_cursor_finish(&c);
+	dv_sim_destroy(sim);
+}
+
 static void test_verify_mode(void)
 {
 	struct dv_sim *sim = new_sim();
@@ -841,10 +905,10 @@ static void test_verify_mode(void)
 	CHECK_EQ(mem(sim, 0x6003), 0x34);
 	CHECK_EQ(n_set(sim, mark, DV_SLOT_MEM, 0xFF), 0);
 	/* No memory or I/O strobes. */
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_MEMR, 1), 0);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_MEMW, 1), 0);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_IOR, 1), 0);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_IOW, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_MEMR, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_MEMW, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_IOR, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_IOW, 1), 0);
 	/* A read transfer reads memory, and with no device the data goes nowhere. */
 	program(sim, 3, M_BLOCK | T_READ, 0x6000, 3, 0);
 	set_mask(sim, 3, false);
@@ -853,8 +917,8 @@ static void test_verify_mode(void)
 	dv_sim_run(sim, 20);
 	const struct dv_event *e0 = nth_xfer(sim, mark, 3, 0);
 	CHECK(e0 && e0->new_value == 0x12 && e0->old_value == (DV_XFER_FROM_MEMORY | 1u << 8));
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_MEMR, 1), 4);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_IOW, 1), 4);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_MEMR, 1), 4);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_IOW, 1), 4);
 	CHECK_EQ(mem(sim, 0x6000), 0x12);
 	dv_sim_destroy(sim);
 }
@@ -1305,10 +1369,10 @@ static void test_illegal_mode(void)
 	dv_sim_run(sim, 30);
 	CHECK_EQ(mem(sim, 0x2000), 0x12);
 	CHECK_EQ(mem(sim, 0x2001), 0x00);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_MEMW, 1), 0);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_MEMR, 1), 0);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_IOR, 1), 0);
-	CHECK_EQ(n_set(sim, mark, DV_SLOT_BUS_IOW, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_MEMW, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_MEMR, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_IOR, 1), 0);
+	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_IOW, 1), 0);
 	/* Cascade mode ignores the type bits: no note. */
 	mark = sim->trace.len;
 	dv_sim_out(sim, 0xD6, M_CASCADE | T_ILLEGAL | 0);
@@ -1472,11 +1536,11 @@ CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_count_is_n_minus_1),
            CHECK_CASE(test_64k_wrap), CHECK_CASE(test_16bit_channel), CHECK_CASE(test_128k_wrap),
            CHECK_CASE(test_masked_channel), CHECK_CASE(test_tc_automask), CHECK_CASE(test_autoinit),
            CHECK_CASE(test_single_mode), CHECK_CASE(test_demand_mode), CHECK_CASE(test_block_mode),
-           CHECK_CASE(test_verify_mode), CHECK_CASE(test_software_request),
-           CHECK_CASE(test_controller_disable), CHECK_CASE(test_master_clear),
-           CHECK_CASE(test_clear_mask), CHECK_CASE(test_write_all_mask),
-           CHECK_CASE(test_cascade_mask_ch4), CHECK_CASE(test_cascade_master_clear_dma2),
-           CHECK_CASE(test_priority), CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem),
-           CHECK_CASE(test_illegal_mode), CHECK_CASE(test_write_only_reads),
-           CHECK_CASE(test_undecoded_ports), CHECK_CASE(test_all_ports_all_bytes),
-           CHECK_CASE(test_random_port_traffic))
+           CHECK_CASE(test_verify_mode), CHECK_CASE(test_strobes_of_a_transfer),
+           CHECK_CASE(test_software_request), CHECK_CASE(test_controller_disable),
+           CHECK_CASE(test_master_clear), CHECK_CASE(test_clear_mask),
+           CHECK_CASE(test_write_all_mask), CHECK_CASE(test_cascade_mask_ch4),
+           CHECK_CASE(test_cascade_master_clear_dma2), CHECK_CASE(test_priority),
+           CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem), CHECK_CASE(test_illegal_mode),
+           CHECK_CASE(test_write_only_reads), CHECK_CASE(test_undecoded_ports),
+           CHECK_CASE(test_all_ports_all_bytes), CHECK_CASE(test_random_port_traffic))

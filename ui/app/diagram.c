@@ -51,16 +51,29 @@ void dv_dg_reg_value(const struct dv_view *v, struct dv_vline *l, enum dv_slot s
 	dv_vline_add(l, dv_dg_role(v, slot, i), "%s", buf);
 }
 
-/* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? */
+/* Did the slot's bit go high at any point of the current move (a pulse: DACK, TC)? A
+ * transfer's strobes are its XFER event's (sim.h). A long move (a step of a run of many
+ * frames) is looked at in its last PULSE_BACK events. */
+#define PULSE_BACK ((size_t)1 << 16)
 static bool pulsed(const struct dv_view *v, enum dv_slot slot, uint32_t index, uint32_t bits)
 {
 	const struct dv_trace *t = dv_sim_trace(v->sim);
 	size_t end = v->pos < dv_trace_len(t) ? v->pos : dv_trace_len(t);
-	for (size_t i = v->from; i < end; i++) {
+	size_t from = v->from;
+	if (end > from && end - from > PULSE_BACK)
+		from = end - PULSE_BACK;
+	bool implied = dv_slot_implied(slot);
+	for (size_t i = from; i < end; i++) {
 		const struct dv_event *e = dv_trace_at(t, i);
-		if (e->kind == DV_EV_STATE && e->slot == slot && e->index == index &&
-		    (e->new_value & bits))
+		if (implied && e->kind == DV_EV_XFER) {
+			struct dv_bus b;
+			dv_bus_strobes_of(&b, e);
+			if (dv_bus_strobe_get(&b, slot) & bits)
+				return true;
+		} else if (e->kind == DV_EV_STATE && e->slot == slot && e->index == index &&
+		           (e->new_value & bits)) {
 			return true;
+		}
 	}
 	return false;
 }

@@ -1607,12 +1607,20 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	 * fell within one tick (DACK, TC) still shows. */
 	const struct dv_trace *t = dv_sim_trace(v->sim);
 	size_t i = v->pos;
+	struct dv_bus strobes;
 	for (uint64_t c = now + 1; c-- > first;) {
 		size_t col = (size_t)(c - first);
+		/* DACK has no events: its transfer's XFER implies it (sim.h, dv_bus_strobes). */
+		dv_bus_strobes(&strobes, t, i);
+		level[SIG_DACK] = (strobes.dack >> ch) & 1u;
 		for (int s = 0; s < SIG_COUNT; s++)
 			out->hi[s][col] = out->end[s][col] = level[s] > 0;
 		while (i > 0 && dv_trace_at(t, i - 1)->cycle >= c) {
 			const struct dv_event *e = dv_trace_at(t, --i);
+			if (e->kind == DV_EV_XFER) {
+				dv_bus_strobes_of(&strobes, e);
+				out->hi[SIG_DACK][col] |= (strobes.dack >> ch) & 1u;
+			}
 			if (e->kind != DV_EV_STATE)
 				continue;
 			for (int s = 0; s < SIG_COUNT; s++) {
@@ -1624,6 +1632,8 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 				level[s] = o;
 			}
 		}
+		dv_bus_strobes(&strobes, t, i);
+		level[SIG_DACK] = (strobes.dack >> ch) & 1u;
 		for (int s = 0; s < SIG_COUNT; s++)
 			out->start[s][col] = level[s] > 0; /* before the cycle's first event */
 	}
