@@ -174,7 +174,7 @@ static void test_lecture(void)
 
 /* ---- the map's heading and its hex rows ---------------------------------------------------- */
 
-/* The first text run of region name at or below y that starts with prefix (NULL: none). */
+/* The topmost text run of region name that take takes (NULL: none). */
 static const struct dv_sitem *region_run(const struct dv_scene *sc, const char *name,
                                          bool (*take)(const char *t, size_t len))
 {
@@ -205,9 +205,22 @@ static bool is_hex_row(const char *t, size_t len)
 	return true;
 }
 
-static bool is_bounce_tag(const char *t, size_t len)
+/* Does a text run of region name on the row at y contain needle? */
+static bool row_has(const struct dv_scene *sc, const char *name, int y, const char *needle)
 {
-	return len >= 6 && !memcmp(t, "bounce", 6);
+	const struct dv_sbox *r = dv_scene_box_named(sc, name);
+	size_t nl = strlen(needle);
+	for (size_t i = 0; r && i < sc->n; i++) {
+		const struct dv_sitem *it = &sc->item[i];
+		if (it->kind != DV_SI_TEXT || it->region < 0 || &sc->box[it->region] != r ||
+		    it->y != y)
+			continue;
+		const char *t = dv_sitem_text(sc, it);
+		for (size_t k = 0; k + nl <= it->len; k++)
+			if (!memcmp(t + k, needle, nl))
+				return true;
+	}
+	return false;
 }
 
 struct rows_walk {
@@ -254,10 +267,10 @@ static void rows_stop(void *ctx, struct dv_session *ss, unsigned st, unsigned st
 		return;
 	struct dv_lect_map m;
 	dv_lecture_map(&ss->view, &m);
-	const struct dv_sitem *tag = region_run(&rw->sc, "map", is_bounce_tag);
-	bool bounce = tag && tag->y == row->y && m.bounced && row_in(r0, m.bounce_phys, m.bounce_len);
-	CHECK(bounce, "%s step %u.%u: the map says '%s' but its hex rows start at 0x%06x",
-	      rw->name, dv_view_step_number(&ss->view, st), stop, text, r0);
+	bool bounce = row_has(&rw->sc, "map", row->y, "bounce") && m.bounced &&
+	              row_in(r0, m.bounce_phys, m.bounce_len);
+	CHECK(bounce, "%s step %u.%u: the map says '%s' but its hex rows start at 0x%06x", rw->name,
+	      dv_view_step_number(&ss->view, st), stop, text, r0);
 }
 
 static void rows_lesson(void *ctx, struct dv_session *ss, const char *name)
