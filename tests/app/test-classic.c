@@ -84,6 +84,11 @@ static void classic_at(void *l, struct dv_session *ss, struct dv_scene *sc, cons
 	CHECK(c->narr_lines <= c->narr_rows || has_text(sc, "PgDn") || has_text(sc, "PgUp"),
 	      "%s: the narration scrolls and does not say so", where);
 	CHECK(c->cut == 0, "%s: %u lines of the boxes not drawn whole", where, c->cut);
+	/* The memory box's rows are bytes of the NDIS_BUFFER its title names (or of its bounce
+	 * buffer, in the bounce buffer's colour), not bytes from elsewhere under its name. */
+	CHECK(!has_text(sc, "Host memory: NDIS_BUFFER") ||
+	              !dv_scene_hit_named(sc, "memrow:elsewhere"),
+	      "%s: the memory box names an NDIS_BUFFER over rows from elsewhere", where);
 	/* The side panel's other tabs: their text inside and apart too. */
 	for (int t = DV_SIDE_SOURCE + 1; t < DV_SIDE_COUNT; t++) {
 		char tab[192];

@@ -272,6 +272,12 @@ static void test_busy(void)
 		CHECK(!strcmp(a.m.buffer_name, "tx") && a.m.write_to_device);
 		CHECK_EQ(a.m.prog_phys, 0x101000);
 		CHECK_EQ(a.m.prog_len, 4096);
+		/* It was refused and moved nothing: the rows show its bytes, no transfer's. */
+		CHECK(a.m.refused);
+		CHECK_EQ(a.m.moved, 0);
+		CHECK_EQ(a.m.rows_in, DV_LECT_ROWS_BUFFER);
+		CHECK_EQ(a.m.rows_addr, 0x100000);
+		CHECK(!a.m.rows_mark);
 	}
 	at_done(&a);
 	if (at_line(&a, "06-busy.lesson", 66, true)) { /* Complete rx */
@@ -668,6 +674,13 @@ static void check_moment(const struct dv_view *v, const char *name)
 	for (size_t k = 0; k < m.nframes; k++)
 		ok &= m.frame[k].overwritten <= m.frame[k].len;
 	ok &= !m.wrap_to || m.wrapped;
+	/* The hex rows are of the buffer the map names (or its bounce buffer). */
+	ok &= m.moved <= m.length;
+	if (m.has_buffer && m.buf_phys != 0xFFFFFFFFu)
+		ok &= m.rows_in == DV_LECT_ROWS_BOUNCE ?
+		              m.bounced && m.rows_addr - m.bounce_phys < m.bounce_len :
+		              m.rows_in == DV_LECT_ROWS_BUFFER &&
+		                      m.rows_addr - m.buf_phys < m.bytecount;
 	ok &= c.nlines <= DV_CACHE_LINES && (c.on || c.nlines == 0);
 	for (size_t k = 0; k < c.nlines; k++)
 		ok &= c.line[k].addr < c.first + c.len && c.line[k].addr + DV_CACHE_LINE > c.first;

@@ -10,7 +10,8 @@
  * and as only this layout promises: every text run in a box, values and labels at least 1/36
  * of the height, narration at least 1/30, no text dim. Then the lecture facts in the regions:
  * the call ribbon, the address map and the cache in the flush, 64k, above16m, subrange, busy
- * and autoinit lessons.
+ * and autoinit lessons; at every stop, the map's hex rows show bytes of the NDIS_BUFFER its
+ * heading names (or of its bounce buffer, and say so).
  * Usage: test-present LESSONS-DIR */
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,126 @@ static void test_lecture(void)
 	dv_scene_finish(&lw.sc);
 }
 
+/* ---- the map's heading and its hex rows ---------------------------------------------------- */
+
+/* The topmost text run of region name that take takes (NULL: none). */
+static const struct dv_sitem *region_run(const struct dv_scene *sc, const char *name,
+                                         bool (*take)(const char *t, size_t len))
+{
+	const struct dv_sbox *r = dv_scene_box_named(sc, name);
+	const struct dv_sitem *best = NULL;
+	for (size_t i = 0; r && i < sc->n; i++) {
+		const struct dv_sitem *it = &sc->item[i];
+		if (it->kind == DV_SI_TEXT && it->region >= 0 && &sc->box[it->region] == r &&
+		    take(dv_sitem_text(sc, it), it->len) && (!best || it->y < best->y))
+			best = it;
+	}
+	return best;
+}
+
+static bool is_heading(const char *t, size_t len)
+{
+	return len > 12 && !memcmp(t, "NDIS_BUFFER ", 12);
+}
+
+/* A hex row: its address, six hex digits and a space (the block bar's label has no space). */
+static bool is_hex_row(const char *t, size_t len)
+{
+	if (len < 7 || t[6] != ' ')
+		return false;
+	for (size_t k = 0; k < 6; k++)
+		if (!strchr("0123456789abcdef", t[k]))
+			return false;
+	return true;
+}
+
+/* Does a text run of region name on the row at y contain needle? */
+static bool row_has(const struct dv_scene *sc, const char *name, int y, const char *needle)
+{
+	const struct dv_sbox *r = dv_scene_box_named(sc, name);
+	size_t nl = strlen(needle);
+	for (size_t i = 0; r && i < sc->n; i++) {
+		const struct dv_sitem *it = &sc->item[i];
+		if (it->kind != DV_SI_TEXT || it->region < 0 || &sc->box[it->region] != r ||
+		    it->y != y)
+			continue;
+		const char *t = dv_sitem_text(sc, it);
+		for (size_t k = 0; k + nl <= it->len; k++)
+			if (!memcmp(t + k, needle, nl))
+				return true;
+	}
+	return false;
+}
+
+struct rows_walk {
+	const char *name;
+	struct dv_present p;
+	struct dv_scene sc;
+	size_t checked; /* stops with a buffer heading and hex rows */
+};
+
+/* Bytes [row, row + 8) and [first, first + len) share one. */
+static bool row_in(uint32_t row, uint32_t first, uint32_t len)
+{
+	return len && row < first + len && first < row + 8;
+}
+
+/* One stop at 1280x720: when the map's heading names an NDIS_BUFFER ("tx: 60 B at
+ * 0x100000"), its first hex row holds bytes of that buffer, or of the bounce buffer the HAL
+ * uses for it when the row says "bounce". */
+static void rows_stop(void *ctx, struct dv_session *ss, unsigned st, unsigned stop)
+{
+	struct rows_walk *rw = ctx;
+	rw->p.ask = dv_session_ask(ss);
+	dv_scene_reset(&rw->sc, 1280, 720);
+	dv_present_compose(&rw->p, &rw->sc);
+	const struct dv_sitem *head = region_run(&rw->sc, "map", is_heading);
+	const struct dv_sitem *row = region_run(&rw->sc, "map", is_hex_row);
+	if (!head || !row)
+		return;
+	char text[160];
+	snprintf(text, sizeof text, "%.*s", (int)head->len, dv_sitem_text(&rw->sc, head));
+	const char *at = strstr(text, " B at 0x");
+	const char *num = at;
+	while (num && num > text && num[-1] >= '0' && num[-1] <= '9')
+		num--;
+	CHECK(at && num < at, "%s step %u.%u: heading '%s' names no size and address", rw->name,
+	      dv_view_step_number(&ss->view, st), stop, text);
+	if (!at || num >= at)
+		return;
+	uint32_t len = (uint32_t)strtoul(num, NULL, 10);
+	uint32_t first = (uint32_t)strtoul(at + 8, NULL, 16);
+	uint32_t r0 = (uint32_t)strtoul(dv_sitem_text(&rw->sc, row), NULL, 16);
+	rw->checked++;
+	if (row_in(r0, first, len))
+		return;
+	struct dv_lect_map m;
+	dv_lecture_map(&ss->view, &m);
+	bool bounce = row_has(&rw->sc, "map", row->y, "bounce") && m.bounced &&
+	              row_in(r0, m.bounce_phys, m.bounce_len);
+	CHECK(bounce, "%s step %u.%u: the map says '%s' but its hex rows start at 0x%06x", rw->name,
+	      dv_view_step_number(&ss->view, st), stop, text, r0);
+}
+
+static void rows_lesson(void *ctx, struct dv_session *ss, const char *name)
+{
+	struct rows_walk *rw = ctx;
+	rw->name = name;
+	dv_present_init(&rw->p, ss);
+	lc_stops(ss, rows_stop, rw);
+	dv_present_finish(&rw->p);
+}
+
+static void test_rows(void)
+{
+	struct rows_walk rw = { 0 };
+	dv_scene_init(&rw.sc, dv_scene_mono, NULL);
+	lc_lessons(lessons_dir, NULL, rows_lesson, &rw);
+	CHECK(rw.checked > 50, "only %zu stops with a buffer and hex rows", rw.checked);
+	printf("# %zu stops with a buffer's heading and hex rows\n", rw.checked);
+	dv_scene_finish(&rw.sc);
+}
+
 /* --notes: a step's whole narration and its questions with their answers. */
 static void test_notes(void)
 {
@@ -211,6 +332,7 @@ int main(int argc, char **argv)
 		{ "every stop of every lesson at four sizes: regions, boxes, sizes", test_layout },
 		{ "the ribbon, the address map and the cache carry the lecture facts",
 		  test_lecture },
+		{ "the map's hex rows show bytes of the buffer its heading names", test_rows },
 		{ "the teacher's notes", test_notes },
 	};
 	return CHECKF_RUN(tests);

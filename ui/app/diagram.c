@@ -236,11 +236,17 @@ struct dv_dg_setup dv_dg_setup_of(const struct dv_view *v, const struct dv_run *
 	/* A refused Setup programmed nothing: the rows show the bytes it was asked to move. */
 	if (si.returned && !si.ok)
 		si.mem_addr = si.phys != DV_NO_ADDR ? si.phys : si.buf_phys;
+	/* A transfer that reached terminal count leaves the channel's next address just past
+	 * what it moved: the rows around it show its last bytes, so they are placed by the last
+	 * byte moved. */
+	uint32_t at = si.mem_addr, moved_end = si.bounced ? si.dma_phys : si.phys;
+	if (xfer == SIZE_MAX && si.ok && si.length && moved_end != DV_NO_ADDR &&
+	    at == moved_end + si.length)
+		at--;
 	uint32_t byte;
-	if (si.ok && si.bounced && si.mem_addr >= si.dma_phys &&
-	    si.mem_addr - si.dma_phys < si.length)
+	if (si.ok && si.bounced && at >= si.dma_phys && at - si.dma_phys < si.length)
 		si.mem_in = DV_DG_BOUNCE;
-	else if (in_buffer(rec, si.mem_addr, &byte))
+	else if (in_buffer(rec, at, &byte))
 		si.mem_in = byte >= si.offset && byte - si.offset < si.length ? DV_DG_SUBRANGE :
 		                                                                DV_DG_BUFFER;
 	return si;

@@ -98,6 +98,14 @@ enum dv_lect_copy {
 	DV_LECT_COPY_DONE,    /* the copy happened before the moment */
 };
 
+/* Whose bytes the map's hex rows show. */
+enum dv_lect_rows {
+	DV_LECT_ROWS_MEMORY, /* no NDIS_BUFFER to name: physical memory around the last DMA
+	                        transfer, or where the channel transfers next */
+	DV_LECT_ROWS_BUFFER, /* the NDIS_BUFFER the map names */
+	DV_LECT_ROWS_BOUNCE, /* the bounce buffer the HAL moves it through */
+};
+
 /* A frame the NIC wrote into an auto-initialize ring. */
 struct dv_lect_frame {
 	uint32_t start;       /* offset of its first byte in the ring (ring wraps: start + len may
@@ -149,6 +157,20 @@ struct dv_lect_map {
 	enum dv_lect_copy copy;
 	uint32_t copy_len;
 	size_t copy_pos; /* where the copy happened (DV_LECT_COPY_DONE), else SIZE_MAX */
+	/* Bytes DMA moved of the buffer's transfer: from its Setup (a refused one moves none)
+	 * to its Complete or the moment, at most Length. */
+	uint32_t moved;
+	bool refused; /* the call is a Setup that returned a failure: it programmed nothing */
+	/* The hex rows under the map: one decision with the buffer the map names, so that they
+	 * never show another buffer's bytes under its name. The last DMA transfer's byte (or the
+	 * channel's next address) when it lies in that buffer, or in its bounce buffer
+	 * (rows_in says which); else the first byte of the subrange the call was given (a
+	 * refused Setup's bytes, which no transfer touched), or its last when the channel
+	 * stopped just past it. rows_mark: rows_addr is the last
+	 * transfer's byte or the channel's next, worth a highlight. */
+	enum dv_lect_rows rows_in;
+	uint32_t rows_addr;
+	bool rows_mark;
 	/* An auto-initialize transfer: the ring is the programmed range; the write pointer's
 	 * offset, how many times the 8237A reloaded (laps) and the frames written into it since
 	 * its Setup (the last DV_LECT_FRAMES of nframes). */

@@ -238,6 +238,72 @@ static void map_bounce(const struct dv_view *v, struct dv_lect_map *m, const str
 	}
 }
 
+/* Bytes the channel moved for the Setup at event setup that succeeded (or still runs), up to
+ * its Complete (complete, when after it) or the moment. */
+static void map_moved(const struct dv_view *v, struct dv_lect_map *m, const struct marks *k)
+{
+	if (k->setup == SIZE_MAX || !m->has_buffer)
+		return;
+	size_t r = return_of(v, k->setup);
+	if (r != SIZE_MAX && dv_lect_ev(v, r)->new_value != (uint32_t)NDIS_STATUS_SUCCESS) {
+		m->refused = m->call_pos == k->setup;
+		return;
+	}
+	size_t end = k->complete != SIZE_MAX && k->complete > k->setup ? k->complete : v->pos;
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	uint64_t moved = 0;
+	for (size_t i = k->setup + 1;
+	     moved < m->length && (i = dv_trace_next(t, i, 1u << DV_EV_XFER)) != SIZE_MAX &&
+	     i < end;
+	     i++) {
+		const struct dv_event *e = dv_lect_ev(v, i);
+		if (e->chan == m->channel)
+			moved += (e->old_value >> 8) & 0xFF ? (e->old_value >> 8) & 0xFF : 1;
+	}
+	m->moved = moved < m->length ? (uint32_t)moved : m->length;
+}
+
+static bool in_range(uint32_t a, uint32_t first, uint32_t len)
+{
+	return first != DV_NO_ADDR && a >= first && a - first < len;
+}
+
+/* The hex rows: the address the memory panel would show (the last transfer, or the channel's
+ * next address) when it lies in the buffer the map names or in its bounce buffer; else the
+ * channel's next address if it lies there; else the buffer's subrange, unmarked (its last
+ * byte when the channel stopped just past it). */
+static void map_rows(const struct dv_view *v, struct dv_lect_map *m)
+{
+	uint32_t a = dv_view_memory_addr(v, NULL);
+	m->rows_addr = a;
+	m->rows_mark = true;
+	if (!m->has_buffer || m->buf_phys == DV_NO_ADDR)
+		return;
+	const uint32_t cand[2] = { a, m->programmed ? m->cur_phys : DV_NO_ADDR };
+	for (size_t i = 0; i < 2; i++) {
+		m->rows_addr = cand[i];
+		if (cand[i] == DV_NO_ADDR)
+			continue;
+		if (in_range(cand[i], m->buf_phys, m->bytecount)) {
+			m->rows_in = DV_LECT_ROWS_BUFFER;
+			return;
+		}
+		if (m->bounced && in_range(cand[i], m->bounce_phys, m->bounce_len)) {
+			m->rows_in = DV_LECT_ROWS_BOUNCE;
+			return;
+		}
+	}
+	m->rows_in = DV_LECT_ROWS_BUFFER;
+	m->rows_mark = false;
+	m->rows_addr = in_range(m->sub_phys, m->buf_phys, m->bytecount) ? m->sub_phys : m->buf_phys;
+	/* A transfer that ran to its terminal count leaves the channel just past the subrange:
+	 * its last bytes (both rows of them) say more than its first. */
+	if (m->programmed && m->sub_phys != DV_NO_ADDR && m->length > 16 &&
+	    m->cur_phys == m->sub_phys + m->length &&
+	    in_range(m->cur_phys - 16, m->buf_phys, m->bytecount))
+		m->rows_addr = m->cur_phys - 16;
+}
+
 /* ---- the auto-initialize ring ------------------------------------------------------------- */
 
 static void frame_byte(struct dv_lect_map *m, uint32_t off, bool start)
@@ -320,7 +386,9 @@ void dv_lecture_map(const struct dv_view *v, struct dv_lect_map *out)
 	if (out->call_pos != SIZE_MAX) {
 		map_buffer(v, out, out->call_pos);
 		map_bounce(v, out, &k);
+		map_moved(v, out, &k);
 	}
+	map_rows(v, out);
 	if (out->programmed && (now_get(v, DV_SLOT_DMA_MODE, out->channel) & DV_DMA_MODE_AUTOINIT))
 		map_ring(v, out, k.prog);
 }

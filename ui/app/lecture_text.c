@@ -160,6 +160,9 @@ static void text_buffer(const struct dv_lect_map *m, struct dv_vpanel *p, size_t
 		dv_vline_add(&l, DV_ROLE_ERROR, ", above the 16 MiB line");
 	if (m->buf_crosses)
 		dv_vline_add(&l, DV_ROLE_ERROR, ", crosses 0x%06x", m->buf_boundary);
+	/* The channel line above is the channel's: a refused Setup programmed nothing. */
+	if (m->refused)
+		dv_vline_add(&l, DV_ROLE_ERROR, "; refused, nothing programmed");
 	wrapped(p, width, &l);
 	if (!m->bounced)
 		return;

@@ -500,8 +500,9 @@ static void bar(struct ctx *c, int x, int y, int w, int h, uint32_t total, uint3
 }
 
 /* Two rows of 8 bytes around addr, as memory is at the cursor; a byte the move changed in the
- * changed role, the byte at addr highlighted. */
-static void hex_rows(struct ctx *c, int x, int y, int w, uint32_t addr)
+ * changed role, the byte at addr highlighted when mark (the last transfer's, or the channel's
+ * next); tag after the first row says whose bytes they are when the heading does not. */
+static void hex_rows(struct ctx *c, int x, int y, int w, uint32_t addr, bool mark, const char *tag)
 {
 	uint32_t size = dv_sim_config(c->v->sim)->mem_size, row0 = addr & ~7u;
 	for (int r = 0; r < 2; r++, y += c->fv.lh) {
@@ -519,11 +520,13 @@ static void hex_rows(struct ctx *c, int x, int y, int w, uint32_t addr)
 			bool chg = b != dv_cursor_get(&c->v->base, DV_SLOT_MEM, a);
 			dv_vline_add(l, DV_ROLE_NORMAL, " ");
 			dv_vline_add(l,
-			             chg       ? DV_ROLE_CHANGED :
-			             a == addr ? DV_ROLE_HIGHLIGHT :
-			                         DV_ROLE_NORMAL,
+			             chg               ? DV_ROLE_CHANGED :
+			             mark && a == addr ? DV_ROLE_HIGHLIGHT :
+			                                 DV_ROLE_NORMAL,
 			             "%02x", b & 0xFFu);
 		}
+		if (r == 0 && tag)
+			dv_vline_add(l, DV_ROLE_NORMAL, "  %s", tag);
 		vline(c, &c->fv, x, y, w, l);
 	}
 }
@@ -570,9 +573,7 @@ static void buffer_bar(struct ctx *c, int x, int y, int w)
 		ring_marks(c, x, y, w, bc);
 		return;
 	}
-	uint32_t moved = c->mapp->bounced ?
-	                         (m->copy == DV_LECT_COPY_DONE ? m->copy_len : 0) :
-	                         (uint32_t)dv_dg_setup_of(c->v, c->p->ss->run, c->ch).moved;
+	uint32_t moved = m->bounced ? (m->copy == DV_LECT_COPY_DONE ? m->copy_len : 0) : m->moved;
 	bar(c, x, y + g, w, bh, bc, m->offset, moved, DV_WC_moved, NULL);
 }
 
@@ -642,6 +643,11 @@ static void map_words(struct ctx *c, char *buf, size_t n)
 		    m->write_to_device ? "in" : "back", m->copy_len);
 	else if (m->bounced) /* when the copy comes is what a question may ask (10-flush) */
 		ADD("%sbounce %06x", k ? "; " : "", m->bounce_phys);
+	/* A refused Setup programmed nothing: the bar below is the channel's, not its. */
+	if (m->refused && m->programmed)
+		ADD("%srefused: ch%u still at %06x", k ? "; " : "", m->channel, m->cur_phys);
+	else if (m->refused)
+		ADD("%srefused: nothing programmed", k ? "; " : "");
 #undef ADD
 }
 
@@ -725,7 +731,8 @@ static void address_map(struct ctx *c, struct dv_prect r)
 	if (c->cachep->on && c->cachep->nlines)
 		cache_rows(c, x, y, w);
 	else
-		hex_rows(c, x, y, w, dv_view_memory_addr(c->v, NULL));
+		hex_rows(c, x, y, w, m->rows_addr, m->rows_mark,
+		         m->rows_in == DV_LECT_ROWS_BOUNCE ? "bounce buffer" : NULL);
 }
 
 /* ---- the timing diagram ----------------------------------------------------------------------- */
