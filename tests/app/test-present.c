@@ -13,6 +13,7 @@
  * and autoinit lessons; at every stop, the map's hex rows show bytes of the NDIS_BUFFER its
  * heading names (or of its bounce buffer, and say so).
  * Usage: test-present LESSONS-DIR */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,14 +76,17 @@ static void test_layout(void)
 
 /* ---- the lecture facts in the regions ---------------------------------------------------------- */
 
-/* Does a text run of region name contain needle? */
-static bool region_has(const struct dv_scene *sc, const char *name, const char *needle)
+/* Does a text run of region name (on the row at y, or on any row when y is ANY_ROW) contain
+ * needle? */
+#define ANY_ROW INT_MIN
+static bool row_has(const struct dv_scene *sc, const char *name, int y, const char *needle)
 {
 	const struct dv_sbox *r = dv_scene_box_named(sc, name);
 	size_t nl = strlen(needle);
 	for (size_t i = 0; r && i < sc->n; i++) {
 		const struct dv_sitem *it = &sc->item[i];
-		if (it->kind != DV_SI_TEXT || it->region < 0 || &sc->box[it->region] != r)
+		if (it->kind != DV_SI_TEXT || it->region < 0 || &sc->box[it->region] != r ||
+		    (y != ANY_ROW && it->y != y))
 			continue;
 		const char *t = dv_sitem_text(sc, it);
 		for (size_t k = 0; k + nl <= it->len; k++)
@@ -90,6 +94,11 @@ static bool region_has(const struct dv_scene *sc, const char *name, const char *
 				return true;
 	}
 	return false;
+}
+
+static bool region_has(const struct dv_scene *sc, const char *name, const char *needle)
+{
+	return row_has(sc, name, ANY_ROW, needle);
 }
 
 /* What a lesson must show somewhere in its walk: a text in a region, or a hit. */
@@ -203,24 +212,6 @@ static bool is_hex_row(const char *t, size_t len)
 		if (!strchr("0123456789abcdef", t[k]))
 			return false;
 	return true;
-}
-
-/* Does a text run of region name on the row at y contain needle? */
-static bool row_has(const struct dv_scene *sc, const char *name, int y, const char *needle)
-{
-	const struct dv_sbox *r = dv_scene_box_named(sc, name);
-	size_t nl = strlen(needle);
-	for (size_t i = 0; r && i < sc->n; i++) {
-		const struct dv_sitem *it = &sc->item[i];
-		if (it->kind != DV_SI_TEXT || it->region < 0 || &sc->box[it->region] != r ||
-		    it->y != y)
-			continue;
-		const char *t = dv_sitem_text(sc, it);
-		for (size_t k = 0; k + nl <= it->len; k++)
-			if (!memcmp(t + k, needle, nl))
-				return true;
-	}
-	return false;
 }
 
 struct rows_walk {
