@@ -90,7 +90,7 @@ void dv_bus_strobes(struct dv_bus *bus, const struct dv_trace *t, size_t pos)
 			return;
 		}
 	}
-	bus->dack = bus->aen = bus->memr = bus->memw = bus->ior = bus->iow = 0;
+	dv_bus_strobes_of(bus, NULL);
 }
 
 void dv_bus_reset(struct dv_sim *sim)

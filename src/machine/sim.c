@@ -80,8 +80,7 @@ void dv_sim_strobes_down(struct dv_sim *sim)
 {
 	if (!sim->strobes_up)
 		return;
-	struct dv_bus *b = &sim->st.bus;
-	b->dack = b->aen = b->memr = b->memw = b->ior = b->iow = 0;
+	dv_bus_strobes_of(&sim->st.bus, NULL);
 	sim->strobes_up = false;
 }
 
@@ -106,6 +105,14 @@ static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index
 	dv_trace_push(&sim->trace, &ev);
 }
 
+/* A state event was recorded (or loaded) as event at - 1: a keyframe after every
+ * keyframe_every-th, so that seeking costs the same in a run and in its recording. */
+static void state_event_counted(struct dv_sim *sim, size_t at)
+{
+	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
+		keyframe_at(sim, at);
+}
+
 void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
 {
 	uint32_t old;
@@ -113,8 +120,7 @@ void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t 
 	if (now == old)
 		return; /* no change, nothing to undo (port writes are their own events) */
 	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, DV_NO_CHANNEL);
-	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
-		dv_sim_keyframe(sim);
+	state_event_counted(sim, sim->trace.len);
 }
 
 void dv_sim_sync_time(struct dv_sim *sim)
@@ -125,8 +131,7 @@ void dv_sim_sync_time(struct dv_sim *sim)
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
 	push(sim, DV_EV_STATE, DV_SLOT_CYCLE, 0, last, sim->st.cycle, DV_NO_CHANNEL);
 	dv_sim_cause_restore(sim, saved);
-	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
-		dv_sim_keyframe(sim);
+	state_event_counted(sim, sim->trace.len);
 }
 
 uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index)
@@ -139,7 +144,10 @@ void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_
 {
 	push(sim, (uint16_t)kind, sub, index, old_value, new_value, chan);
 	if (kind == DV_EV_XFER) { /* its strobes rise with it */
-		dv_bus_strobes_of(&sim->st.bus, dv_trace_at(&sim->trace, sim->trace.len - 1));
+		const struct dv_event x = { .kind = DV_EV_XFER,
+			                    .old_value = old_value,
+			                    .chan = chan };
+		dv_bus_strobes_of(&sim->st.bus, &x);
 		sim->strobes_up = true;
 	}
 }
@@ -219,16 +227,19 @@ static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv
 	dv_bus_strobes(&st->bus, t, to);
 }
 
+/* Redoes one event onto st (only a state event changes anything). */
+static void redo(struct dv_state *st, struct dv_mempool *pool, const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
+}
+
 static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
                           size_t from, size_t to)
 {
 	if (to >= from) {
-		for (size_t i = from; i < to; i++) {
-			const struct dv_event *e = dv_trace_at(t, i);
-			if (e->kind == DV_EV_STATE)
-				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
-				             e->new_value);
-		}
+		for (size_t i = from; i < to; i++)
+			redo(st, pool, dv_trace_at(t, i));
 	} else {
 		for (size_t i = from; i-- > to;) {
 			const struct dv_event *e = dv_trace_at(t, i);
@@ -312,13 +323,10 @@ static void load_each(void *ctx, const struct dv_event *ev, size_t n)
 	struct loading *l = ctx;
 	struct dv_sim *sim = l->sim;
 	for (size_t i = 0; i < n; i++) {
-		if (ev[i].kind == DV_EV_STATE)
-			dv_state_put(&sim->st, &sim->pool, (enum dv_slot)ev[i].slot, ev[i].index,
-			             ev[i].new_value);
+		redo(&sim->st, &sim->pool, &ev[i]);
 		sim->st.cycle = (uint32_t)ev[i].cycle; /* the last event's, as replay() has it */
-		if (ev[i].kind == DV_EV_STATE &&
-		    ++sim->state_events_since_kf >= sim->cfg.keyframe_every)
-			keyframe_at(sim, l->at + i + 1);
+		if (ev[i].kind == DV_EV_STATE)
+			state_event_counted(sim, l->at + i + 1);
 	}
 	l->at += n;
 }

@@ -84,7 +84,7 @@ void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t
  * dv_bus_strobes sets them in bus as the trace implies them at position pos (the state
  * after events [0, pos)); a cursor does so after every seek. */
 void dv_bus_strobes(struct dv_bus *bus, const struct dv_trace *t, size_t pos);
-/* The strobes one transfer event implies (the others low). */
+/* The strobes one transfer event implies (the others low; all low for NULL). */
 void dv_bus_strobes_of(struct dv_bus *bus, const struct dv_event *xfer);
 
 /* Ends a transfer's strobes on the live machine (the next cycle began; sim.c ends them at an

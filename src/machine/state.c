@@ -70,10 +70,16 @@ uint32_t dv_bus_strobe_get(const struct dv_bus *bus, enum dv_slot slot)
 	}
 }
 
-bool dv_slot_derived(enum dv_slot slot)
+/* The derived slots (one list: slot_ptr asks it on every access, so it is inline here). */
+static inline bool is_derived(enum dv_slot slot)
 {
 	return slot == DV_SLOT_BUS_CPU_CYCLES || slot == DV_SLOT_NIC_WIRE_TIMER ||
 	       slot == DV_SLOT_NIC_STATUS || slot == DV_SLOT_BUS_OWNER;
+}
+
+bool dv_slot_derived(enum dv_slot slot)
+{
+	return is_derived(slot);
 }
 
 /* A derived slot's value: what the tick would have counted had it been kept. */
@@ -93,15 +99,12 @@ static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
 static void *slot_ptr(struct dv_state *st, enum dv_slot slot, uint32_t index, size_t *elem)
 {
 	uint8_t *base = (uint8_t *)st;
-	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE)
+	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE ||
+	    is_derived(slot))
 		return NULL;
 	if (index >= slot_table[slot].count)
 		return NULL;
 	switch (slot) {
-	case DV_SLOT_BUS_CPU_CYCLES: /* the derived slots (dv_slot_derived) */
-	case DV_SLOT_NIC_WIRE_TIMER:
-	case DV_SLOT_NIC_STATUS:
-	case DV_SLOT_BUS_OWNER: return NULL;
 	case DV_SLOT_DMA_BASE_ADDR:
 	case DV_SLOT_DMA_BASE_COUNT:
 	case DV_SLOT_DMA_ADDR:
@@ -162,7 +165,7 @@ uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, 
 	if (slot == DV_SLOT_MEM)
 		return dv_mem_peek(st, pool, index);
 	p = slot_ptr((struct dv_state *)st, slot, index, &elem);
-	if (!p && dv_slot_derived(slot))
+	if (!p && is_derived(slot))
 		return index == 0 ? derived(st, slot) : 0;
 	return p ? load(p, elem) : 0;
 }
