@@ -1607,12 +1607,11 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 	 * fell within one tick (DACK, TC) still shows. */
 	const struct dv_trace *t = dv_sim_trace(v->sim);
 	size_t i = v->pos;
+	/* DACK has no events: its transfer's XFER implies it (sim.h, dv_bus_strobes). At the
+	 * cursor the state says it; at an earlier cycle's end the level below sets it. */
 	struct dv_bus strobes;
 	for (uint64_t c = now + 1; c-- > first;) {
 		size_t col = (size_t)(c - first);
-		/* DACK has no events: its transfer's XFER implies it (sim.h, dv_bus_strobes). */
-		dv_bus_strobes(&strobes, t, i);
-		level[SIG_DACK] = (strobes.dack >> ch) & 1u;
 		for (int s = 0; s < SIG_COUNT; s++)
 			out->hi[s][col] = out->end[s][col] = level[s] > 0;
 		while (i > 0 && dv_trace_at(t, i - 1)->cycle >= c) {
