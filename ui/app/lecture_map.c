@@ -281,15 +281,12 @@ static void map_rows(const struct dv_view *v, struct dv_lect_map *m)
 		return;
 	const uint32_t cand[2] = { a, m->programmed ? m->cur_phys : DV_NO_ADDR };
 	for (size_t i = 0; i < 2; i++) {
-		m->rows_addr = cand[i];
-		if (cand[i] == DV_NO_ADDR)
-			continue;
-		if (in_range(cand[i], m->buf_phys, m->bytecount)) {
-			m->rows_in = DV_LECT_ROWS_BUFFER;
-			return;
-		}
-		if (m->bounced && in_range(cand[i], m->bounce_phys, m->bounce_len)) {
-			m->rows_in = DV_LECT_ROWS_BOUNCE;
+		bool in_buffer = cand[i] != DV_NO_ADDR &&
+		                 in_range(cand[i], m->buf_phys, m->bytecount);
+		if (in_buffer || (cand[i] != DV_NO_ADDR && m->bounced &&
+		                  in_range(cand[i], m->bounce_phys, m->bounce_len))) {
+			m->rows_addr = cand[i];
+			m->rows_in = in_buffer ? DV_LECT_ROWS_BUFFER : DV_LECT_ROWS_BOUNCE;
 			return;
 		}
 	}
