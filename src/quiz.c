@@ -430,7 +430,8 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 				                                           ch));
 			}
 			break;
-		case DV_EV_STATE:
+		case DV_EV_STATE: {
+			uint32_t st_old, st_new;
 			if (e->slot == DV_SLOT_BUS_DREQ &&
 			    ((e->old_value ^ e->new_value) & (1u << ch))) {
 				keep = true;
@@ -440,8 +441,10 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 				                "the device raises DREQ%u: the 8237A takes the bus" :
 				                "the device drops DREQ%u: no more transfers",
 				        ch);
-			} else if (e->slot == DV_SLOT_DMA_STATUS && e->index == ch >> 2 &&
-			           (e->new_value & ~e->old_value & (1u << sub))) {
+			} else if (dv_slot_change_of((enum dv_slot)e->slot, e->index, e->old_value,
+			                             e->new_value, DV_SLOT_DMA_STATUS, ch >> 2,
+			                             &st_old, &st_new) &&
+			           (st_new & ~st_old & (1u << sub))) {
 				keep = true;
 				after = cycle_end(&sim->trace, i, end); /* with the mask TC sets */
 				snprintf(text, sizeof text,
@@ -450,6 +453,7 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 				         ch);
 			}
 			break;
+		}
 		case DV_EV_NOTE:
 		case DV_EV_VERIFIER:
 			keep = true;

@@ -18,14 +18,14 @@
 #include "lesson.h"
 #include "script.h"
 
-#define DV_REC_VERSION 3u
+#define DV_REC_VERSION 4u
 #define DV_REC_MAGIC "DVREC\r\n\x1a"
 #define DV_REC_MAGIC_LEN 8u
 /* What a recording may hold: source files (at most this many, each at most this long). */
 #define DV_REC_MAX_SOURCES 256u
 #define DV_REC_MAX_SOURCE_BYTES (8u << 20)
 /* The most events a recording's trace may hold: DV_REC_EVENTS_PER_CYCLE for every cycle of its
- * lesson's budget (a bus cycle of a DMA transfer records about 30; the overshoot of a driver's
+ * lesson's budget (a bus cycle of a DMA transfer records about 20; the overshoot of a driver's
  * stall past the budget is in the factor too) and DV_REC_EVENTS_AT_ONCE more for what the
  * statements do while no cycle passes (the 16 MiB a file may fill, with random bytes through
  * the cache: up to 8 events a byte). A count above it is refused before any event is decoded,

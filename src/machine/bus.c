@@ -155,6 +155,7 @@ void dv_sim_tick(struct dv_sim *sim)
 	for (unsigned i = 0; i < dv_device_count; i++)
 		if (dv_devices[i].tick)
 			(void)dv_devices[i].tick(sim);
+	dv_sim_flush_signals(sim); /* the arbitration word of this tick */
 	dv_sim_cause_restore(sim, saved);
 	sim->in_tick = false;
 	for (unsigned i = 0; i < dv_device_count; i++)

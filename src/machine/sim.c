@@ -56,6 +56,7 @@ static void keyframe_at(struct dv_sim *sim, size_t event)
 
 void dv_sim_keyframe(struct dv_sim *sim)
 {
+	dv_sim_flush_signals(sim);
 	keyframe_at(sim, sim->trace.len);
 }
 
@@ -87,6 +88,8 @@ void dv_sim_strobes_down(struct dv_sim *sim)
 static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index,
                  uint32_t old_value, uint32_t new_value, uint8_t chan)
 {
+	if (sim->sig_dirty) /* the signals moved before this event: they come first */
+		dv_sim_flush_signals(sim);
 	/* A transfer's strobes stay up through its own events (dv_bus_strobes): an event of
 	 * another cause ends them, as a cursor sees it. */
 	if (sim->strobes_up && sim->cause_src != DV_SRC_DMA)
@@ -113,9 +116,52 @@ static void state_event_counted(struct dv_sim *sim, size_t at)
 		keyframe_at(sim, at);
 }
 
+void dv_sim_flush_signals(struct dv_sim *sim)
+{
+	if (!sim->sig_dirty)
+		return;
+	sim->sig_dirty = false;
+	uint32_t word = dv_signals_pack(&sim->st);
+	if (word == sim->sig_word)
+		return; /* they moved and came back: nothing to record */
+	uint32_t saved = dv_sim_cause(sim, (enum dv_src)sim->sig_src, sim->sig_loc);
+	push(sim, DV_EV_STATE, DV_SLOT_DMA_SIGNALS, 0, sim->sig_word, word, DV_NO_CHANNEL);
+	dv_sim_cause_restore(sim, saved);
+	sim->sig_word = word;
+	state_event_counted(sim, sim->trace.len);
+}
+
+void dv_sim_signals_settle(struct dv_sim *sim)
+{
+	sim->sig_dirty = false;
+	sim->sig_word = dv_signals_pack(&sim->st);
+}
+
+/* A field of the arbitration word: written now, recorded with the others of its batch (a
+ * batch has one cause: a change of another cause records the batch before it). */
+static void set_signal(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
+{
+	if (dv_state_get(&sim->st, &sim->pool, slot, index) == (uint8_t)value)
+		return; /* the fields are bytes */
+	if (sim->sig_dirty && (sim->sig_src != sim->cause_src || sim->sig_loc != sim->cause_loc))
+		dv_sim_flush_signals(sim);
+	if (!sim->sig_dirty) {
+		sim->sig_src = sim->cause_src;
+		sim->sig_loc = sim->cause_loc;
+	}
+	dv_state_put(&sim->st, &sim->pool, slot, index, value);
+	sim->sig_dirty = true;
+}
+
 void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
 {
 	uint32_t old;
+	if (dv_slot_signal(slot)) {
+		set_signal(sim, slot, index, value);
+		return;
+	}
+	if (sim->sig_dirty) /* before the swap: a keyframe may follow the signals' event */
+		dv_sim_flush_signals(sim);
 	uint32_t now = dv_state_swap(&sim->st, &sim->pool, slot, index, value, &old);
 	if (now == old)
 		return; /* no change, nothing to undo (port writes are their own events) */
@@ -125,6 +171,7 @@ void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t 
 
 void dv_sim_sync_time(struct dv_sim *sim)
 {
+	dv_sim_flush_signals(sim);
 	uint32_t last = cycle_after(&sim->trace, sim->trace.len);
 	if (last == sim->st.cycle)
 		return;
@@ -303,6 +350,7 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n)
 	while (sim->nkf > 1 && sim->kf[sim->nkf - 1].event > n)
 		dv_sim_keyframe_drop(sim, --sim->nkf);
 	dv_trace_truncate(&sim->trace, n);
+	dv_sim_signals_settle(sim);
 	sim->generation++;
 	sim->state_events_since_kf = 0;
 	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
@@ -342,6 +390,7 @@ bool dv_sim_load(struct dv_sim *sim, const uint8_t *p, size_t n, uint64_t max_ev
 	struct loading l = { sim, 0 };
 	bool ok = dv_trace_load_each(&sim->trace, p, n, max_events, err, errsz, load_each, &l);
 	dv_bus_strobes(&sim->st.bus, &sim->trace, dv_trace_len(&sim->trace));
+	dv_sim_signals_settle(sim);
 	sim->generation++;
 	return ok;
 }

@@ -51,6 +51,13 @@ struct dv_sim {
 	uint16_t cause_loc;
 	bool in_tick;
 	bool strobes_up; /* a transfer's strobes are up until an event of another cause or tick */
+	/* The arbitration word (dma.signals, state.h): its value as recorded, and whether the
+	 * fields moved since (they are recorded as one event before the next event, at the end
+	 * of the tick, or when a change of another cause comes), with the cause of the batch. */
+	uint32_t sig_word;
+	bool sig_dirty;
+	uint8_t sig_src;
+	uint16_t sig_loc;
 	uint32_t generation; /* bumped by dv_sim_truncate: cursors re-seek from a keyframe */
 	bool in_dpc_drain;
 	/* Called after every NDIS call begins and returns (ndis.c), so that the lesson engine can

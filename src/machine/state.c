@@ -95,12 +95,91 @@ static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
 	return st->nic.wire_due > st->cycle ? st->nic.wire_due - st->cycle : 0;
 }
 
+/* ---- the arbitration word -------------------------------------------------------------- */
+
+bool dv_slot_signal(enum dv_slot slot)
+{
+	return slot == DV_SLOT_DMA_STATUS || slot == DV_SLOT_DMA_HRQ || slot == DV_SLOT_BUS_HLDA ||
+	       slot == DV_SLOT_DMA_ACTIVE;
+}
+
+/* The word's fields, in order: (slot, index, first bit, width). */
+static const struct {
+	enum dv_slot slot;
+	uint8_t index, shift, width;
+} signal_field[DV_SIGNAL_FIELDS] = {
+	{ DV_SLOT_DMA_STATUS, 0, 0, 8 },  { DV_SLOT_DMA_STATUS, 1, 8, 8 },
+	{ DV_SLOT_DMA_HRQ, 0, 16, 1 },    { DV_SLOT_DMA_HRQ, 1, 17, 1 },
+	{ DV_SLOT_BUS_HLDA, 0, 18, 1 },   { DV_SLOT_DMA_ACTIVE, 0, 19, 4 },
+	{ DV_SLOT_DMA_ACTIVE, 1, 23, 4 },
+};
+
+static uint32_t signal_bits(uint32_t word, unsigned k)
+{
+	return word >> signal_field[k].shift & ((1u << signal_field[k].width) - 1);
+}
+
+uint32_t dv_signals_pack(const struct dv_state *st)
+{
+	return (uint32_t)st->dma[0].status | (uint32_t)st->dma[1].status << 8 |
+	       (uint32_t)(st->dma[0].hrq & 1) << 16 | (uint32_t)(st->dma[1].hrq & 1) << 17 |
+	       (uint32_t)(st->bus.hlda & 1) << 18 | (uint32_t)(st->dma[0].active & 15) << 19 |
+	       (uint32_t)(st->dma[1].active & 15) << 23;
+}
+
+void dv_signals_unpack(struct dv_state *st, uint32_t word)
+{
+	st->dma[0].status = (uint8_t)signal_bits(word, 0);
+	st->dma[1].status = (uint8_t)signal_bits(word, 1);
+	st->dma[0].hrq = (uint8_t)signal_bits(word, 2);
+	st->dma[1].hrq = (uint8_t)signal_bits(word, 3);
+	st->bus.hlda = (uint8_t)signal_bits(word, 4);
+	st->dma[0].active = (uint8_t)signal_bits(word, 5);
+	st->dma[1].active = (uint8_t)signal_bits(word, 6);
+}
+
+unsigned dv_slot_changes(enum dv_slot slot, uint32_t index, uint32_t old_value, uint32_t new_value,
+                         struct dv_slot_change *out)
+{
+	if (slot != DV_SLOT_DMA_SIGNALS) {
+		out[0] = (struct dv_slot_change){ slot, index, old_value, new_value };
+		return 1;
+	}
+	unsigned n = 0;
+	for (unsigned k = 0; k < DV_SIGNAL_FIELDS; k++) {
+		uint32_t o = signal_bits(old_value, k), v = signal_bits(new_value, k);
+		if (o != v)
+			out[n++] = (struct dv_slot_change){ signal_field[k].slot,
+				                            signal_field[k].index, o, v };
+	}
+	return n;
+}
+
+bool dv_slot_change_of(enum dv_slot slot, uint32_t index, uint32_t old_value, uint32_t new_value,
+                       enum dv_slot want, uint32_t want_index, uint32_t *old_out, uint32_t *new_out)
+{
+	if (slot == want && index == want_index) {
+		*old_out = old_value;
+		*new_out = new_value;
+		return true;
+	}
+	if (slot != DV_SLOT_DMA_SIGNALS || !dv_slot_signal(want))
+		return false;
+	for (unsigned k = 0; k < DV_SIGNAL_FIELDS; k++)
+		if (signal_field[k].slot == want && signal_field[k].index == want_index) {
+			*old_out = signal_bits(old_value, k);
+			*new_out = signal_bits(new_value, k);
+			return *old_out != *new_out;
+		}
+	return false;
+}
+
 /* Where a slot's value lives: NULL for memory (handled through the pool) and derived slots. */
 static void *slot_ptr(struct dv_state *st, enum dv_slot slot, uint32_t index, size_t *elem)
 {
 	uint8_t *base = (uint8_t *)st;
 	if ((unsigned)slot >= DV_SLOT_COUNT || slot == DV_SLOT_MEM || slot == DV_SLOT_NONE ||
-	    is_derived(slot))
+	    slot == DV_SLOT_DMA_SIGNALS || is_derived(slot))
 		return NULL;
 	if (index >= slot_table[slot].count)
 		return NULL;
@@ -164,6 +243,8 @@ uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, 
 	const void *p;
 	if (slot == DV_SLOT_MEM)
 		return dv_mem_peek(st, pool, index);
+	if (slot == DV_SLOT_DMA_SIGNALS)
+		return index == 0 ? dv_signals_pack(st) : 0;
 	p = slot_ptr((struct dv_state *)st, slot, index, &elem);
 	if (!p && is_derived(slot))
 		return index == 0 ? derived(st, slot) : 0;
@@ -177,6 +258,11 @@ void dv_state_put(struct dv_state *st, struct dv_mempool *pool, enum dv_slot slo
 	void *p;
 	if (slot == DV_SLOT_MEM) {
 		dv_mem_poke(st, pool, index, (uint8_t)value);
+		return;
+	}
+	if (slot == DV_SLOT_DMA_SIGNALS) {
+		if (index == 0)
+			dv_signals_unpack(st, value);
 		return;
 	}
 	p = slot_ptr(st, slot, index, &elem);

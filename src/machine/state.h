@@ -242,7 +242,8 @@ struct dv_state {
 	X(CACHE_FLAGS, "cache.flags%u", DV_CACHE_LINES, cache.flags)                               \
 	X(CACHE_DATA, "cache.data[%u]", DV_CACHE_LINES *DV_CACHE_LINE, cache.data)                 \
 	X(MEM, "mem[0x%x]", DV_MEM_MAX, cycle)                                                     \
-	X(NIC_WIRE_DUE, "nic.wire_due", 1, nic.wire_due)
+	X(NIC_WIRE_DUE, "nic.wire_due", 1, nic.wire_due)                                           \
+	X(DMA_SIGNALS, "dma.signals", 1, cycle)
 
 enum dv_slot {
 #define DV_SLOT_ENUM(id, name, n, field) DV_SLOT_##id,
@@ -268,6 +269,34 @@ bool dv_slot_derived(enum dv_slot slot);
 bool dv_slot_implied(enum dv_slot slot);
 /* The value of an implied slot in a bus (0 for any other slot). */
 uint32_t dv_bus_strobe_get(const struct dv_bus *bus, enum dv_slot slot);
+
+/* The arbitration word, dma.signals: both chips' status, HRQ and active channel and HLDA,
+ * packed (status1 bits 0-7, status2 8-15, hrq1 16, hrq2 17, hlda 18, active1 19-22, active2
+ * 23-26). These fields move together as a channel is served (a DREQ raises a request bit and
+ * HRQ on both chips; the grant raises HLDA and the active channels; the release lowers them
+ * all), so the machine records them as one state event of this slot per batch instead of one
+ * per field (sim.c, docs/trace-formats.md). Reading the slot packs the fields, writing it
+ * unpacks them; the fields keep their own names. */
+#define DV_SIGNAL_FIELDS 7u
+bool dv_slot_signal(enum dv_slot slot);
+uint32_t dv_signals_pack(const struct dv_state *st);
+void dv_signals_unpack(struct dv_state *st, uint32_t word);
+
+/* One field's change: a state event changes one (slot, index), or, for dma.signals, each
+ * field whose value differs between the two words. */
+struct dv_slot_change {
+	enum dv_slot slot;
+	uint32_t index, old_value, new_value;
+};
+/* The fields a state event of (slot, index, old, new) changes, into out (room for
+ * DV_SIGNAL_FIELDS); returns how many. */
+unsigned dv_slot_changes(enum dv_slot slot, uint32_t index, uint32_t old_value, uint32_t new_value,
+                         struct dv_slot_change *out);
+/* Whether that event changes (want, want_index): then *old_value and *new_value are the
+ * field's. */
+bool dv_slot_change_of(enum dv_slot slot, uint32_t index, uint32_t old_value, uint32_t new_value,
+                       enum dv_slot want, uint32_t want_index, uint32_t *old_out,
+                       uint32_t *new_out);
 
 /* Reads and writes a slot without recording anything (used by replay and by the setter). */
 uint32_t dv_state_get(const struct dv_state *st, const struct dv_mempool *pool, enum dv_slot slot,

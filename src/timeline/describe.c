@@ -388,10 +388,21 @@ void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis,
 {
 	char name[64], pname[48];
 	switch ((enum dv_ev_kind)ev->kind) {
-	case DV_EV_STATE:
-		dv_slot_name((enum dv_slot)ev->slot, ev->index, name, sizeof name);
-		snprintf(buf, size, "%s 0x%x -> 0x%x", name, ev->old_value, ev->new_value);
+	case DV_EV_STATE: {
+		/* The arbitration word names each field it changed (state.h). */
+		struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+		unsigned n = dv_slot_changes((enum dv_slot)ev->slot, ev->index, ev->old_value,
+		                             ev->new_value, chg);
+		size_t at = 0;
+		buf[0] = '\0';
+		for (unsigned k = 0; k < n && at < size; k++) {
+			dv_slot_name(chg[k].slot, chg[k].index, name, sizeof name);
+			int w = snprintf(buf + at, size - at, "%s%s 0x%x -> 0x%x", k ? ", " : "",
+			                 name, chg[k].old_value, chg[k].new_value);
+			at += w > 0 ? (size_t)w : 0;
+		}
 		break;
+	}
 	case DV_EV_PORT_OUT: {
 		const char *pn = dv_port_name(sim, ev->index, pname, sizeof pname);
 		snprintf(buf, size, "%s wrote 0x%02x to port 0x%03x%s%s%s",

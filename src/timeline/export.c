@@ -457,15 +457,24 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 		s->v[k].value = sig_value(g, known[k] ? dv_cursor_get(&c, sl, g->index) :
 		                                        dv_sim_get(sim, sl, g->index));
 	}
+	struct dv_slot_change chg[DV_SIGNAL_FIELDS];
 	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
 		const struct dv_event *e = dv_trace_at(t, i);
-		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT || !used[e->slot])
+		if (e->kind != DV_EV_STATE || e->slot >= DV_SLOT_COUNT)
 			continue;
-		for (unsigned k = 0; k < s->n; k++) {
-			struct sig *g = &s->v[k];
-			if (!known[k] && g->slot == e->slot && g->index == e->index) {
-				g->value = sig_value(g, e->old_value);
-				known[k] = true;
+		/* the arbitration word (state.h) changes several fields at once */
+		unsigned nchg = dv_slot_changes((enum dv_slot)e->slot, e->index, e->old_value,
+		                                e->new_value, chg);
+		for (unsigned j = 0; j < nchg; j++) {
+			if (!used[chg[j].slot])
+				continue;
+			for (unsigned k = 0; k < s->n; k++) {
+				struct sig *g = &s->v[k];
+				if (!known[k] && g->slot == chg[j].slot &&
+				    g->index == chg[j].index) {
+					g->value = sig_value(g, chg[j].old_value);
+					known[k] = true;
+				}
 			}
 		}
 	}
@@ -492,18 +501,27 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 			continue;
 		if (derived)
 			dv_cursor_seek(&c, i + 1);
-		if (state && !used[ev.slot] && !derived)
+		unsigned nchg = state ? dv_slot_changes((enum dv_slot)ev.slot, ev.index,
+		                                        ev.old_value, ev.new_value, chg) :
+		                        0;
+		bool touches = false;
+		for (unsigned j = 0; j < nchg; j++)
+			touches |= used[chg[j].slot];
+		if (state && !touches && !derived)
 			continue;
 		bool stamped = false;
 		for (unsigned k = 0; k < s->n; k++) {
 			struct sig *g = &s->v[k];
 			bool d = by_cursor((enum dv_slot)g->slot);
-			if ((!d && (!state || g->slot != ev.slot || g->index != ev.index)) ||
-			    (wires_only && g->width != 1))
+			unsigned j = 0;
+			while (!d && j < nchg &&
+			       (g->slot != chg[j].slot || g->index != chg[j].index))
+				j++;
+			if ((!d && j == nchg) || (wires_only && g->width != 1))
 				continue;
 			uint32_t v = sig_value(g, d ? dv_cursor_get(&c, (enum dv_slot)g->slot,
 			                                            g->index) :
-			                              ev.new_value);
+			                              chg[j].new_value);
 			if (v == g->value)
 				continue;
 			if (!stamped) {

@@ -216,7 +216,7 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 	size_t i = 0;
 	while (i < n) {
 		size_t run = run_length(ev, n, i, p);
-		if (run < 8) {
+		if (run == 0) {
 			size_t q = best_period(ev, n, i, c, p, &run);
 			if (q != p) { /* only when it predicts more */
 				p = q;

@@ -95,6 +95,28 @@ int main(int argc, char **argv)
 				h = mix(h, (uint8_t)*p);
 			h = mix(h, loc->line);
 		}
+		if (e->kind == DV_EV_STATE && e->slot == DV_SLOT_DMA_SIGNALS) {
+			/* The arbitration word (state.h): its status fields, a line each, as
+			 * when each was an event of its own. */
+			struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+			unsigned nchg = dv_slot_changes(DV_SLOT_DMA_SIGNALS, 0, e->old_value,
+			                                e->new_value, chg);
+			for (unsigned k = 0; k < nchg; k++) {
+				if (chg[k].slot != DV_SLOT_DMA_STATUS)
+					continue;
+				char name[32];
+				dv_slot_name(chg[k].slot, chg[k].index, name, sizeof name);
+				int n = snprintf(line, sizeof line, "%6llu %-7s %s 0x%x -> 0x%x\n",
+				                 (unsigned long long)e->cycle,
+				                 dv_src_name((enum dv_src)e->src), name,
+				                 chg[k].old_value, chg[k].new_value);
+				if (n > 0 && len + (size_t)n < cap) {
+					memcpy(out + len, line, (size_t)n);
+					len += (size_t)n;
+				}
+			}
+			continue;
+		}
 		if (!shown(e))
 			continue;
 		dv_event_describe(sim, nd, e, what, sizeof what);

@@ -144,7 +144,13 @@ static size_t n_set(const struct dv_sim *sim, size_t from, enum dv_slot slot, ui
 	size_t n = 0;
 	for (size_t i = from; i < sim->trace.len; i++) {
 		const struct dv_event *e = dv_trace_at(&sim->trace, i);
-		n += e->kind == DV_EV_STATE && e->slot == slot && e->new_value == value;
+		struct dv_slot_change chg[DV_SIGNAL_FIELDS]; /* one, or the arbitration word's */
+		unsigned nchg = e->kind == DV_EV_STATE ?
+		                        dv_slot_changes((enum dv_slot)e->slot, e->index,
+		                                        e->old_value, e->new_value, chg) :
+		                        0;
+		for (unsigned k = 0; k < nchg; k++)
+			n += chg[k].slot == slot && chg[k].new_value == value;
 	}
 	return n;
 }
@@ -754,12 +760,15 @@ static void test_single_mode(void)
 		uint64_t fell = 0;
 		for (size_t i = ia; i < ib; i++) {
 			const struct dv_event *e = dv_trace_at(&sim->trace, i);
-			if (e->kind != DV_EV_STATE)
+			uint32_t o, v; /* HLDA is a field of the arbitration word (state.h) */
+			if (e->kind != DV_EV_STATE ||
+			    !dv_slot_change_of((enum dv_slot)e->slot, e->index, e->old_value,
+			                       e->new_value, DV_SLOT_BUS_HLDA, 0, &o, &v))
 				continue;
-			if (step == 0 && e->slot == DV_SLOT_BUS_HLDA && e->new_value == 0) {
+			if (step == 0 && v == 0) {
 				step = 1;
 				fell = e->cycle;
-			} else if (step == 1 && e->slot == DV_SLOT_BUS_HLDA && e->new_value == 1) {
+			} else if (step == 1 && v == 1) {
 				/* a tick between the two is the CPU's (a tick records no event
 				 * of its own: the stamps say it passed) */
 				step = e->cycle >= fell + 2 ? 3 : 2;

@@ -327,7 +327,7 @@ static void test_refused(void)
 	CHECK(refused(c, b.n, "checksum does not match"));
 	memcpy(c, b.p, b.n);
 	c[8] = DV_REC_VERSION + 1;
-	CHECK(refused(c, b.n, "version 4"));
+	CHECK(refused(c, b.n, "version 5"));
 	c[8] = 0;
 	CHECK(refused(c, b.n, "version 0"));
 	/* Hostile sizes behind a checksum that matches. */

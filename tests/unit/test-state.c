@@ -121,8 +121,9 @@ static void test_every_field_has_one_slot(void)
 	st = zero;
 	unsigned bad = 0, overlaps = 0, reported = 0;
 	for (unsigned s = DV_SLOT_NONE + 1; s < DV_SLOT_COUNT; s++) {
-		if (s == DV_SLOT_MEM || dv_slot_derived((enum dv_slot)s))
-			continue;
+		if (s == DV_SLOT_MEM || dv_slot_derived((enum dv_slot)s) ||
+		    s == DV_SLOT_DMA_SIGNALS)
+			continue; /* the arbitration word packs other slots' fields: below */
 		for (uint32_t i = 0; i < dv_slot_size((enum dv_slot)s); i++) {
 			dv_state_put(&st, NULL, (enum dv_slot)s, i, 0xFFFFFFFFu);
 			size_t first = limit, last = 0, n = 0;
@@ -486,6 +487,69 @@ static void test_names_round_trip(void)
 	free(all);
 }
 
+/* The arbitration word packs both chips' status, HRQ, active channel and HLDA: reading it
+ * packs the fields, writing it sets each, and an event of it names exactly the fields whose
+ * value differs. */
+static void test_signals_word(void)
+{
+	memset(&st, 0, sizeof st);
+	st.dma[0].status = 0x21;
+	st.dma[1].status = 0x10;
+	st.dma[0].hrq = 1;
+	st.bus.hlda = 1;
+	st.dma[0].active = 2;
+	st.dma[1].active = 5;
+	uint32_t w = dv_state_get(&st, NULL, DV_SLOT_DMA_SIGNALS, 0);
+	CHECK_EQ(w, 0x21u | 0x10u << 8 | 1u << 16 | 1u << 18 | 2u << 19 | 5u << 23);
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_DMA_SIGNALS, 1), 0);
+	struct dv_state other;
+	memset(&other, 0, sizeof other);
+	dv_state_put(&other, NULL, DV_SLOT_DMA_SIGNALS, 0, w);
+	CHECK(memcmp(&other, &st, sizeof st) == 0); /* nothing else written */
+	/* Every field alone, at its highest value: a round trip, and one change named. */
+	static const struct {
+		enum dv_slot slot;
+		uint32_t index, top;
+	} f[] = { { DV_SLOT_DMA_STATUS, 0, 0xFF }, { DV_SLOT_DMA_STATUS, 1, 0xFF },
+		  { DV_SLOT_DMA_HRQ, 0, 1 },       { DV_SLOT_DMA_HRQ, 1, 1 },
+		  { DV_SLOT_BUS_HLDA, 0, 1 },      { DV_SLOT_DMA_ACTIVE, 0, 4 },
+		  { DV_SLOT_DMA_ACTIVE, 1, 8 } };
+	CHECK_EQ(sizeof f / sizeof f[0], DV_SIGNAL_FIELDS);
+	for (unsigned k = 0; k < DV_SIGNAL_FIELDS; k++) {
+		CHECK(dv_slot_signal(f[k].slot));
+		memset(&other, 0, sizeof other);
+		dv_state_put(&other, NULL, f[k].slot, f[k].index, f[k].top);
+		uint32_t word = dv_signals_pack(&other);
+		struct dv_state back;
+		memset(&back, 0, sizeof back);
+		dv_signals_unpack(&back, word);
+		CHECK_EQ(dv_state_get(&back, NULL, f[k].slot, f[k].index), f[k].top);
+		CHECK(memcmp(&back, &other, sizeof back) == 0);
+		struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+		CHECK_EQ(dv_slot_changes(DV_SLOT_DMA_SIGNALS, 0, 0, word, chg), 1);
+		CHECK_EQ(chg[0].slot, f[k].slot);
+		CHECK_EQ(chg[0].index, f[k].index);
+		CHECK_EQ(chg[0].old_value, 0);
+		CHECK_EQ(chg[0].new_value, f[k].top);
+		uint32_t o = 1, n = 0;
+		CHECK(dv_slot_change_of(DV_SLOT_DMA_SIGNALS, 0, 0, word, f[k].slot, f[k].index, &o,
+		                        &n));
+		CHECK_EQ(o, 0);
+		CHECK_EQ(n, f[k].top);
+		/* the other fields are not changed by it */
+		CHECK(!dv_slot_change_of(DV_SLOT_DMA_SIGNALS, 0, 0, word, f[(k + 1) % 7].slot,
+		                         f[(k + 1) % 7].index, &o, &n));
+	}
+	struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+	CHECK_EQ(dv_slot_changes(DV_SLOT_DMA_SIGNALS, 0, 0, w, chg), 6);
+	CHECK_EQ(dv_slot_changes(DV_SLOT_DMA_SIGNALS, 0, w, w, chg), 0);
+	/* A plain slot's event is its one change. */
+	CHECK_EQ(dv_slot_changes(DV_SLOT_DMA_MASK, 1, 3, 4, chg), 1);
+	CHECK_EQ(chg[0].slot, DV_SLOT_DMA_MASK);
+	CHECK_EQ(chg[0].new_value, 4);
+	CHECK(!dv_slot_signal(DV_SLOT_DMA_MASK));
+}
+
 CHECK_MAIN(CHECK_CASE(test_sizes), CHECK_CASE(test_every_field_has_one_slot),
-           CHECK_CASE(test_get_put_fields), CHECK_CASE(test_memory_slot), CHECK_CASE(test_names),
-           CHECK_CASE(test_names_round_trip))
+           CHECK_CASE(test_signals_word), CHECK_CASE(test_get_put_fields),
+           CHECK_CASE(test_memory_slot), CHECK_CASE(test_names), CHECK_CASE(test_names_round_trip))

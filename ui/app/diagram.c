@@ -70,9 +70,12 @@ static bool pulsed(const struct dv_view *v, enum dv_slot slot, uint32_t index, u
 			dv_bus_strobes_of(&b, e);
 			if (dv_bus_strobe_get(&b, slot) & bits)
 				return true;
-		} else if (e->kind == DV_EV_STATE && e->slot == slot && e->index == index &&
-		           (e->new_value & bits)) {
-			return true;
+		} else if (e->kind == DV_EV_STATE) {
+			uint32_t o, n; /* a field of the arbitration word too (state.h) */
+			if (dv_slot_change_of((enum dv_slot)e->slot, e->index, e->old_value,
+			                      e->new_value, slot, index, &o, &n) &&
+			    (n & bits))
+				return true;
 		}
 	}
 	return false;

@@ -1622,14 +1622,20 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 			}
 			if (e->kind != DV_EV_STATE)
 				continue;
-			for (int s = 0; s < SIG_COUNT; s++) {
-				int n = sig_level(v, ch, s, e->slot, e->index, e->new_value);
-				if (n < 0)
-					continue;
-				int o = sig_level(v, ch, s, e->slot, e->index, e->old_value);
-				out->hi[s][col] = out->hi[s][col] || n > 0 || o > 0;
-				level[s] = o;
-			}
+			struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+			unsigned nchg = dv_slot_changes((enum dv_slot)e->slot, e->index,
+			                                e->old_value, e->new_value, chg);
+			for (unsigned k = 0; k < nchg; k++)
+				for (int s = 0; s < SIG_COUNT; s++) {
+					int n = sig_level(v, ch, s, chg[k].slot, chg[k].index,
+					                  chg[k].new_value);
+					if (n < 0)
+						continue;
+					int o = sig_level(v, ch, s, chg[k].slot, chg[k].index,
+					                  chg[k].old_value);
+					out->hi[s][col] = out->hi[s][col] || n > 0 || o > 0;
+					level[s] = o;
+				}
 		}
 		dv_bus_strobes(&strobes, t, i);
 		level[SIG_DACK] = (strobes.dack >> ch) & 1u;
