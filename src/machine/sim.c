@@ -141,25 +141,32 @@ void dv_sim_signals_settle(struct dv_sim *sim)
  * batch has one cause: a change of another cause records the batch before it). */
 static void set_signal(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
 {
-	if (dv_state_get(&sim->st, &sim->pool, slot, index) == (uint8_t)value)
-		return; /* the fields are bytes */
+	uint8_t *field; /* the fields are bytes; the 8237A asks for them on every tick */
+	switch (slot) {
+	case DV_SLOT_DMA_STATUS: field = &sim->st.dma[index & 1].status; break;
+	case DV_SLOT_DMA_HRQ: field = &sim->st.dma[index & 1].hrq; break;
+	case DV_SLOT_DMA_ACTIVE: field = &sim->st.dma[index & 1].active; break;
+	default: field = &sim->st.bus.hlda; break;
+	}
+	if (*field == (uint8_t)value || index > 1 || (slot == DV_SLOT_BUS_HLDA && index != 0))
+		return;
 	if (sim->sig_dirty && (sim->sig_src != sim->cause_src || sim->sig_loc != sim->cause_loc))
 		dv_sim_flush_signals(sim);
 	if (!sim->sig_dirty) {
 		sim->sig_src = sim->cause_src;
 		sim->sig_loc = sim->cause_loc;
 	}
-	dv_state_put(&sim->st, &sim->pool, slot, index, value);
+	*field = (uint8_t)value;
 	sim->sig_dirty = true;
 }
 
-void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
+/* Any other slot: its own state event. Kept out of line so that dv_sim_set, which the devices
+ * call several times a tick (most often with a signal's unchanged value), stays a test and a
+ * jump. */
+__attribute__((noinline)) static void set_field(struct dv_sim *sim, enum dv_slot slot,
+                                                uint32_t index, uint32_t value)
 {
 	uint32_t old;
-	if (dv_slot_signal(slot)) {
-		set_signal(sim, slot, index, value);
-		return;
-	}
 	if (sim->sig_dirty) /* before the swap: a keyframe may follow the signals' event */
 		dv_sim_flush_signals(sim);
 	uint32_t now = dv_state_swap(&sim->st, &sim->pool, slot, index, value, &old);
@@ -167,6 +174,14 @@ void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t 
 		return; /* no change, nothing to undo (port writes are their own events) */
 	push(sim, DV_EV_STATE, (uint16_t)slot, index, old, now, DV_NO_CHANNEL);
 	state_event_counted(sim, sim->trace.len);
+}
+
+void dv_sim_set(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
+{
+	if (dv_slot_signal(slot))
+		set_signal(sim, slot, index, value);
+	else
+		set_field(sim, slot, index, value);
 }
 
 void dv_sim_sync_time(struct dv_sim *sim)

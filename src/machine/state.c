@@ -97,12 +97,6 @@ static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
 
 /* ---- the arbitration word -------------------------------------------------------------- */
 
-bool dv_slot_signal(enum dv_slot slot)
-{
-	return slot == DV_SLOT_DMA_STATUS || slot == DV_SLOT_DMA_HRQ || slot == DV_SLOT_BUS_HLDA ||
-	       slot == DV_SLOT_DMA_ACTIVE;
-}
-
 /* The word's fields, in order: (slot, index, first bit, width). */
 static const struct {
 	enum dv_slot slot;

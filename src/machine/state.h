@@ -278,7 +278,11 @@ uint32_t dv_bus_strobe_get(const struct dv_bus *bus, enum dv_slot slot);
  * per field (sim.c, docs/trace-formats.md). Reading the slot packs the fields, writing it
  * unpacks them; the fields keep their own names. */
 #define DV_SIGNAL_FIELDS 7u
-bool dv_slot_signal(enum dv_slot slot);
+static inline bool dv_slot_signal(enum dv_slot slot) /* inline: every dv_sim_set asks it */
+{
+	return slot == DV_SLOT_DMA_STATUS || slot == DV_SLOT_DMA_HRQ || slot == DV_SLOT_BUS_HLDA ||
+	       slot == DV_SLOT_DMA_ACTIVE;
+}
 uint32_t dv_signals_pack(const struct dv_state *st);
 void dv_signals_unpack(struct dv_state *st, uint32_t word);
 

@@ -232,11 +232,13 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 			struct dv_event pred = predict(ev, i, p);
 			o = put_fix(o, &pred, &ev[i]);
 		}
-		for (; i < end; i++) {
-			unsigned k = chain_key(&ev[i]);
-			c->prev[i] = c->head[k];
-			c->head[k] = (uint16_t)(i + 1);
-		}
+		/* Where a run broke is where the next period is looked for: the chains hold the
+		 * events that started a code (a run's first, a fixed event), not the ones a run
+		 * predicted. */
+		unsigned k = chain_key(&ev[i]);
+		c->prev[i] = c->head[k];
+		c->head[k] = (uint16_t)(i + 1);
+		i = end;
 	}
 	return o;
 }
