@@ -424,9 +424,22 @@ static void book_dma_cycle(struct dv_sim *sim)
 	dv_sim_set(sim, DV_SLOT_BUS_DMA_CYCLES, 0, sim->st.bus.dma_cycles + 1);
 }
 
+/* Nothing asks for the bus and nothing holds it: no DREQ line, no software request, no HRQ,
+ * no request bit in either status register. The tick below would change nothing (every
+ * request bit, HRQ and the grant follow from those), so it is skipped: most of a frame's
+ * ticks are the wire's, with the FIFO full and DREQ low. */
+static bool idle(const struct dv_state *st)
+{
+	return !st->bus.hlda && !st->bus.dreq && !st->dma[0].request && !st->dma[1].request &&
+	       !st->dma[0].hrq && !st->dma[1].hrq && !(st->dma[0].status & 0xF0) &&
+	       !(st->dma[1].status & 0xF0);
+}
+
 bool dv_dma_tick(struct dv_sim *sim)
 {
 	const struct dv_state *st = &sim->st;
+	if (idle(st))
+		return false;
 	update_request_bits(sim, 0);
 
 	if (!st->bus.hlda) {

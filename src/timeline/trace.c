@@ -29,7 +29,7 @@ enum { F_CYCLE = 1, F_INDEX = 2, F_OLD = 4, F_NEW = 8, F_KIND = 16, F_SLOT = 32,
 /* Periods worth trying at event i: the distances back to the last few events of its kind and
  * slot (a chain through the block, by a small hash of the two). */
 #define CHAIN_BITS 10u
-#define CHAIN_TRIES 6u
+#define CHAIN_TRIES 3u
 
 struct chains {
 	uint16_t head[1u << CHAIN_BITS]; /* position + 1, 0 = none */
@@ -121,15 +121,12 @@ static bool predicted(const struct dv_event *ev, size_t k, size_t p)
 	       e->new_value == 2 * r->new_value - r2->new_value;
 }
 
-/* How many events from i on period p predicts exactly. */
-static size_t run_length(const struct dv_event *ev, size_t n, size_t i, size_t p)
+/* run_length without two periods of history, or with period 0 (out of line: its predictions
+ * are whole events on the stack, which the usual case below need not set up). */
+__attribute__((noinline)) static size_t run_length_short(const struct dv_event *ev, size_t n,
+                                                         size_t i, size_t p)
 {
 	size_t k = i;
-	if (p > 0 && k >= 2 * p) {
-		while (k < n && predicted(ev, k, p))
-			k++;
-		return k - i;
-	}
 	if (p == 0 && k < n) {
 		struct dv_event e = predict(ev, k, 0);
 		if (!same_event(&e, &ev[k]))
@@ -145,6 +142,17 @@ static size_t run_length(const struct dv_event *ev, size_t n, size_t i, size_t p
 			break;
 		k++;
 	}
+	return k - i;
+}
+
+/* How many events from i on period p predicts exactly. */
+static inline size_t run_length(const struct dv_event *ev, size_t n, size_t i, size_t p)
+{
+	if (p == 0 || i < 2 * p)
+		return run_length_short(ev, n, i, p);
+	size_t k = i;
+	while (k < n && predicted(ev, k, p))
+		k++;
 	return k - i;
 }
 
@@ -196,8 +204,8 @@ static size_t best_period(const struct dv_event *ev, size_t n, size_t i, const s
 	for (uint16_t j = c->head[chain_key(&ev[i])]; j && tries < CHAIN_TRIES;
 	     j = c->prev[j - 1], tries++) {
 		size_t q = i - (size_t)(j - 1);
-		if (q == best)
-			continue;
+		if (q == best || (i >= 2 * q && !predicted(ev, i, q)))
+			continue; /* most candidates miss at once */
 		size_t r = run_length(ev, n, i, q);
 		if (r > best_run) {
 			best = q;
