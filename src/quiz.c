@@ -415,7 +415,7 @@ static void replay_build(struct dv_sim *sim, const struct dv_ndis *nd, const str
 			xfer = true;
 			keep = seen <= REPLAY_FIRST_XFERS || seen == total || seen % step == 0;
 			if (keep) {
-				unsigned dir = e->old_value & 0xFF, width = e->old_value >> 8;
+				unsigned dir = dv_xfer_dir(e), width = dv_xfer_width(e);
 				after = cycle_end(&sim->trace, i, end);
 				dv_cursor_seek(&c, after);
 				snprintf(text, sizeof text,

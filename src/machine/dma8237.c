@@ -319,12 +319,22 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 	/* The transfer is recorded first: its event implies DACK, AEN and the strobes (sim.h,
 	 * dv_bus_strobes), which the card's and the 8237A's events of this cycle follow. A
 	 * device's byte is known only once the card answered: the event is patched then. */
+	/* The event also books the DMA cycle (dma.cycles: as the transfer starts, so that
+	 * cpu.cycles never counts it) and steps the channel's address and count, as the 8237A does
+	 * at every transfer (DV_XFER_STEPS, sim.h); the address wraps inside its page, as in
+	 * step_address. */
+	bool down = c->mode & DV_DMA_MODE_DECREMENT;
+	uint32_t steps = DV_XFER_STEPS | (down ? DV_XFER_DOWN : 0);
+	bool wraps = c->cur_addr == (down ? 0 : 0xFFFF);
+	uint16_t next = (uint16_t)(down ? c->cur_addr - 1 : c->cur_addr + 1);
+	dv_sim_flush_signals(sim); /* the grant's signals come before: the XFER is event `at` */
 	size_t at = sim->trace.len;
 	switch (type) {
 	case DV_DMA_WRITE: /* Intel names it after memory: I/O -> memory, IOR + MEMW */
 		dir = DV_XFER_TO_MEMORY;
-		dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, 0,
-		            (uint8_t)ch);
+		dv_sim_xfer(sim, (uint16_t)type, phys, dir | width << 8 | steps, 0, (uint8_t)ch);
+		if (wraps)
+			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
 		dv_trace_pin(&sim->trace, at);
 		data = dv_bus_dack(sim, ch, dir, width, 0, tc);
 		dv_trace_patch(&sim->trace, at, data);
@@ -338,21 +348,21 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 		data = dv_sim_mem_read(sim, phys);
 		if (width == 2)
 			data |= (uint16_t)(dv_sim_mem_read(sim, phys + 1) << 8);
-		dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, data,
-		            (uint8_t)ch);
+		dv_sim_xfer(sim, (uint16_t)type, phys, dir | width << 8 | steps, data, (uint8_t)ch);
+		if (wraps)
+			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
 		dv_bus_dack(sim, ch, dir, width, data, tc);
 		break;
 	default:
 		/* Verify: address and count run, DACK and TC happen, no strobes, no data
 		 * (facts §2.4). The illegal type 11 behaves the same way here. */
 		dir = DV_XFER_VERIFY;
-		dv_sim_emit(sim, DV_EV_XFER, (uint16_t)type, phys, dir | width << 8, 0,
-		            (uint8_t)ch);
+		dv_sim_xfer(sim, (uint16_t)type, phys, dir | width << 8 | steps, 0, (uint8_t)ch);
+		if (wraps)
+			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
 		dv_bus_dack(sim, ch, dir, width, 0, tc);
 		break;
 	}
-	step_address(sim, ch);
-	step_count(sim, ch);
 	if (tc)
 		terminal_count(sim, ch);
 	end_pulses(sim);
@@ -502,8 +512,7 @@ bool dv_dma_tick(struct dv_sim *sim)
 			release_bus(sim);
 			return false;
 		}
-		book_dma_cycle(sim);
-		tc = transfer(sim, ch);
+		tc = transfer(sim, ch); /* its event books the DMA cycle */
 	}
 	update_request_bits(sim, ch / 4);
 	if (!keeps_bus(st, ch, tc))

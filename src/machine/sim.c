@@ -108,6 +108,23 @@ static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index
 	dv_trace_push(&sim->trace, &ev);
 }
 
+/* What a transfer with DV_XFER_STEPS does to its channel (trace.h), forward or back: the
+ * 8237A's address and count move by one at every transfer, so the event need not say to what. */
+static void xfer_steps(struct dv_state *st, const struct dv_event *e, bool forward)
+{
+	struct dv_dma_channel *c = &st->dma[(e->chan >> 2) & 1].ch[e->chan & 3];
+	uint16_t d = forward ? 1 : 0xFFFF; /* + or - 1, modulo 2^16 */
+	c->cur_addr = (uint16_t)((e->old_value & DV_XFER_DOWN) ? c->cur_addr - d : c->cur_addr + d);
+	c->cur_count = (uint16_t)(c->cur_count - d);
+	st->bus.dma_cycles += forward ? 1u : (uint32_t)-1;
+}
+
+/* An event that changes the state: a state event, or a transfer that steps its channel. */
+static bool changes_state(const struct dv_event *e)
+{
+	return e->kind == DV_EV_STATE || (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS));
+}
+
 /* A state event was recorded (or loaded) as event at - 1: a keyframe after every
  * keyframe_every-th, so that seeking costs the same in a run and in its recording. */
 static void state_event_counted(struct dv_sim *sim, size_t at)
@@ -214,6 +231,17 @@ void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_
 	}
 }
 
+void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how, uint32_t data,
+                 uint8_t ch)
+{
+	dv_sim_emit(sim, DV_EV_XFER, type, phys, how, data, ch);
+	if (!(how & DV_XFER_STEPS))
+		return;
+	const struct dv_event x = { .kind = DV_EV_XFER, .old_value = how, .chan = ch };
+	xfer_steps(&sim->st, &x, true);
+	state_event_counted(sim, sim->trace.len);
+}
+
 void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,
                  uint8_t chan)
 {
@@ -289,11 +317,13 @@ static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv
 	dv_bus_strobes(&st->bus, t, to);
 }
 
-/* Redoes one event onto st (only a state event changes anything). */
+/* Redoes one event onto st (a state event, or a transfer that steps its channel). */
 static void redo(struct dv_state *st, struct dv_mempool *pool, const struct dv_event *e)
 {
 	if (e->kind == DV_EV_STATE)
 		dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
+	else if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS))
+		xfer_steps(st, e, true);
 }
 
 static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
@@ -308,6 +338,8 @@ static void replay_events(struct dv_state *st, struct dv_mempool *pool, const st
 			if (e->kind == DV_EV_STATE)
 				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
 				             e->old_value);
+			else if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS))
+				xfer_steps(st, e, false);
 		}
 	}
 }
@@ -369,7 +401,7 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n)
 	sim->generation++;
 	sim->state_events_since_kf = 0;
 	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
-		if (dv_trace_at(&sim->trace, i)->kind == DV_EV_STATE)
+		if (changes_state(dv_trace_at(&sim->trace, i)))
 			sim->state_events_since_kf++;
 }
 
@@ -388,7 +420,7 @@ static void load_each(void *ctx, const struct dv_event *ev, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		redo(&sim->st, &sim->pool, &ev[i]);
 		sim->st.cycle = (uint32_t)ev[i].cycle; /* the last event's, as replay() has it */
-		if (ev[i].kind == DV_EV_STATE)
+		if (changes_state(&ev[i]))
 			state_event_counted(sim, l->at + i + 1);
 	}
 	l->at += n;

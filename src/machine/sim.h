@@ -83,6 +83,11 @@ void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_
                  uint32_t old_value, uint32_t new_value, uint8_t chan);
 void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,
                  uint8_t chan);
+/* Records one DMA transfer of channel ch (a DV_EV_XFER: type, physical address, how = its
+ * direction | width << 8 | flags, data). With DV_XFER_STEPS (trace.h) the event also advances
+ * the channel: dma.cycles, its address and its count move by one, with no events of their own. */
+void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how, uint32_t data,
+                 uint8_t ch);
 
 /* A DMA cycle's strobes (DACK, AEN and MEMR/MEMW/IOR/IOW) are implied by its transfer: no
  * event records them. They rise with the XFER event and stay up through the events the

@@ -418,7 +418,7 @@ void dv_event_describe(const struct dv_sim *sim, const struct dv_ndis *ndis,
 		break;
 	}
 	case DV_EV_XFER: {
-		unsigned dir = ev->old_value & 0xFF, width = ev->old_value >> 8;
+		unsigned dir = dv_xfer_dir(ev), width = dv_xfer_width(ev);
 		const char *unit = width == 2 ? "word" : "byte";
 		const char *dev = sim && ev->chan == sim->st.nic.channel ? "the NIC" :
 		                                                           "the floating bus";

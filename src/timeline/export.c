@@ -51,12 +51,41 @@ static const char *base_name(const char *path)
 
 /* ---- text ---------------------------------------------------------------------------------- */
 
-bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn w, void *ctx)
+/* The fields event i (e, a copy) changes, into out (room for DV_SIGNAL_FIELDS): a state
+ * event's one, or each field of the arbitration word it changes (state.h); a transfer's steps
+ * (DV_XFER_STEPS, trace.h: its channel's address and count, and dma.cycles), read with the
+ * cursor c walking beside the export. Returns how many. */
+static unsigned event_changes(struct dv_cursor *c, const struct dv_event *e, size_t i,
+                              struct dv_slot_change *out)
+{
+	if (e->kind == DV_EV_STATE)
+		return dv_slot_changes((enum dv_slot)e->slot, e->index, e->old_value, e->new_value,
+		                       out);
+	if (e->kind != DV_EV_XFER || !(e->old_value & DV_XFER_STEPS))
+		return 0;
+	const struct dv_slot_change steps[3] = { { DV_SLOT_DMA_ADDR, e->chan, 0, 0 },
+		                                 { DV_SLOT_DMA_COUNT, e->chan, 0, 0 },
+		                                 { DV_SLOT_BUS_DMA_CYCLES, 0, 0, 0 } };
+	dv_cursor_seek(c, i);
+	for (unsigned k = 0; k < 3; k++) {
+		out[k] = steps[k];
+		out[k].old_value = dv_cursor_get(c, steps[k].slot, steps[k].index);
+	}
+	dv_cursor_seek(c, i + 1);
+	for (unsigned k = 0; k < 3; k++)
+		out[k].new_value = dv_cursor_get(c, steps[k].slot, steps[k].index);
+	return 3;
+}
+
+bool dv_export_text(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn w, void *ctx)
 {
 	if (!sim || !w)
 		return false;
 	const struct dv_trace *t = dv_sim_trace(sim);
 	char what[512], line[1024];
+	struct dv_cursor c;
+	dv_cursor_init(&c, sim);
+	bool ok = true;
 	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
 		const struct dv_event *e = dv_trace_at(t, i);
 		const struct dv_loc *loc = dv_trace_get_loc(t, e->loc);
@@ -69,11 +98,33 @@ bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wri
 		else
 			len = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s\n", e->cycle,
 			               dv_src_name((enum dv_src)e->src), what);
-		if (len < 0)
-			return false;
+		if (len < 0) {
+			ok = false;
+			break;
+		}
 		w(ctx, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
+		if (e->kind != DV_EV_XFER || !(e->old_value & DV_XFER_STEPS))
+			continue;
+		/* A transfer's address and count steps, a line each, as the 8237A made them (a
+		 * copy: the cursor's seeks reuse the trace's decoded blocks). */
+		const struct dv_event x = *e;
+		struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+		unsigned nchg = event_changes(&c, &x, i, chg);
+		for (unsigned k = 0; k < nchg; k++) {
+			if (chg[k].slot == DV_SLOT_BUS_DMA_CYCLES)
+				continue; /* a count of the ticks, not a register */
+			char name[32];
+			dv_slot_name(chg[k].slot, chg[k].index, name, sizeof name);
+			len = snprintf(line, sizeof line, "%6" PRIu64 " %-7s %s 0x%x -> 0x%x\n",
+			               x.cycle, dv_src_name((enum dv_src)x.src), name,
+			               chg[k].old_value, chg[k].new_value);
+			if (len > 0)
+				w(ctx, line,
+				  (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
+		}
 	}
-	return !t->failed;
+	dv_cursor_finish(&c);
+	return ok && !t->failed;
 }
 
 /* ---- JSON Lines ---------------------------------------------------------------------------- */
@@ -122,14 +173,17 @@ void dv_json_string(dv_write_fn w, void *ctx, const char *s)
 	w(ctx, "\"", 1);
 }
 
-bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn w, void *ctx)
+bool dv_export_jsonl(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn w, void *ctx)
 {
 	if (!sim || !w)
 		return false;
 	const struct dv_trace *t = dv_sim_trace(sim);
 	char what[512], name[64], num[256];
+	struct dv_cursor c;
+	dv_cursor_init(&c, sim);
 	for (size_t i = 0, n = dv_trace_len(t); i < n; i++) {
-		const struct dv_event *e = dv_trace_at(t, i);
+		struct dv_event x = *dv_trace_at(t, i); /* the cursor reuses the decoded blocks */
+		const struct dv_event *e = &x;
 		const struct dv_loc *loc = dv_trace_get_loc(t, e->loc);
 		snprintf(num, sizeof num,
 		         "{\"seq\":%zu,\"cycle\":%" PRIu64
@@ -160,11 +214,27 @@ bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_wr
 			snprintf(num, sizeof num, ",\"line\":%" PRIu32 "}", loc->line);
 			put(w, ctx, num);
 		}
+		/* An event that changes several fields (the arbitration word, a transfer's steps)
+		 * lists each. */
+		struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+		unsigned nchg = (e->kind == DV_EV_STATE && e->slot == DV_SLOT_DMA_SIGNALS) ||
+		                                e->kind == DV_EV_XFER ?
+		                        event_changes(&c, e, i, chg) :
+		                        0;
+		for (unsigned k = 0; k < nchg; k++) {
+			put(w, ctx, k ? ",{\"slot\":" : ",\"changes\":[{\"slot\":");
+			dv_slot_name(chg[k].slot, chg[k].index, name, sizeof name);
+			dv_json_string(w, ctx, name);
+			snprintf(num, sizeof num, ",\"old\":%" PRIu32 ",\"new\":%" PRIu32 "}%s",
+			         chg[k].old_value, chg[k].new_value, k + 1 == nchg ? "]" : "");
+			put(w, ctx, num);
+		}
 		put(w, ctx, ",\"text\":");
 		dv_event_describe(sim, ndis, e, what, sizeof what);
 		dv_json_string(w, ctx, what);
 		put(w, ctx, "}\n");
 	}
+	dv_cursor_finish(&c);
 	return !t->failed;
 }
 
@@ -420,11 +490,18 @@ static void vcd_scopes(const struct sigs *s, bool wires_only, dv_write_fn w, voi
 	put(w, ctx, "$upscope $end\n");
 }
 
-/* A signal no event records: a derived slot (a formula) or a transfer's strobe (implied by its
- * XFER event); a cursor walking beside the export reads it. */
+/* A signal no event records: a derived slot (a formula), a transfer's strobe (implied by its
+ * XFER event), or what a transfer steps (a channel's address and count, dma.cycles:
+ * DV_XFER_STEPS); a cursor walking beside the export reads it. */
+static bool stepped(enum dv_slot slot)
+{
+	return slot == DV_SLOT_DMA_ADDR || slot == DV_SLOT_DMA_COUNT ||
+	       slot == DV_SLOT_BUS_DMA_CYCLES;
+}
+
 static bool by_cursor(enum dv_slot slot)
 {
-	return dv_slot_derived(slot) || dv_slot_implied(slot);
+	return dv_slot_derived(slot) || dv_slot_implied(slot) || stepped(slot);
 }
 
 bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx)
@@ -442,7 +519,9 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 	for (unsigned k = 0; k < s->n; k++) {
 		used[s->v[k].slot] = true;
 		derived |= by_cursor((enum dv_slot)s->v[k].slot);
-		implied |= dv_slot_implied((enum dv_slot)s->v[k].slot);
+		/* a transfer's event moves these: the export looks at every XFER */
+		implied |= dv_slot_implied((enum dv_slot)s->v[k].slot) ||
+		           stepped((enum dv_slot)s->v[k].slot);
 	}
 	struct dv_cursor c = { 0 };
 	if (derived)

@@ -39,10 +39,8 @@ void dv_json_string(dv_write_fn write, void *ctx, const char *s);
 
 /* Each exports the whole trace of sim. ndis may be NULL (calls then show without
  * arguments). They return false when ndis or sim is unusable or memory ran out. */
-bool dv_export_text(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write,
-                    void *ctx);
-bool dv_export_jsonl(const struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write,
-                     void *ctx);
+bool dv_export_text(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write, void *ctx);
+bool dv_export_jsonl(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn write, void *ctx);
 /* The VCD declares each signal in nested scopes named by the parts of its name (bus.dack1 is
  * dack1 in dmaviz > bus); wires_only leaves out every signal wider than one bit. A derived
  * signal (bus.owner, nic.status) is read by a cursor on sim as the export walks the trace. */

@@ -11,7 +11,7 @@ enum dv_ev_kind {
 	DV_EV_PORT_OUT,  /* CPU wrote new_value to port index */
 	DV_EV_PORT_IN,   /* CPU read new_value from port index */
 	DV_EV_XFER,      /* one DMA transfer: chan, index = physical address, new_value = data,
-	                    old_value = enum dv_xfer_dir | width << 8 */
+	                    old_value = enum dv_xfer_dir | width << 8 | DV_XFER_STEPS ... */
 	DV_EV_WIRE,     /* a byte on the wire: index = 0 NIC->peer, 1 peer->NIC; new_value = byte */
 	DV_EV_NOTE,     /* something to explain: slot = enum dv_note, index/new_value by note */
 	DV_EV_CALL,     /* a driver called an NDIS/HAL function: slot = call id */
@@ -27,6 +27,15 @@ enum dv_xfer_dir {
 	DV_XFER_FROM_MEMORY = 2,
 	DV_XFER_MEM_TO_MEM = 3
 };
+
+/* Flags of a transfer's old_value (above its direction and width). DV_XFER_STEPS: the transfer
+ * advanced its channel as the 8237A does at every transfer, and its event records that (sim.c):
+ * dma.cycles + 1, the channel's current address + 1 (- 1 with DV_XFER_DOWN; 16 bits, wrapping
+ * inside the page) and its current count - 1 (16 bits). Replay does and undoes them exactly; a
+ * transfer without the flag (a memory-to-memory one, a recording of format 3 or before)
+ * records those changes as state events of their own. */
+#define DV_XFER_STEPS (1u << 16)
+#define DV_XFER_DOWN (1u << 17)
 
 /* Who caused an event. */
 enum dv_src {
@@ -91,6 +100,17 @@ struct dv_event {
 	uint8_t chan;  /* DMA channel, DV_NO_CHANNEL = none */
 	uint32_t pad_; /* always 0, so events compare and write byte for byte */
 };
+
+/* A transfer's direction (enum dv_xfer_dir) and width in bytes (1 or 2). */
+static inline unsigned dv_xfer_dir(const struct dv_event *e)
+{
+	return e->old_value & 0xFFu;
+}
+
+static inline unsigned dv_xfer_width(const struct dv_event *e)
+{
+	return ((e->old_value >> 8) & 0xFFu) == 2 ? 2u : 1u;
+}
 
 /* Marks the lesson runner puts in the trace (DV_EV_MARK, slot = kind). They live here, with
  * the events, so that whatever reads a trace (describe.c, exporters) needs no lesson.h. */

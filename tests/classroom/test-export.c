@@ -53,10 +53,19 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* A register's value at the end of the run, which the VCD's last change of it must give. */
+struct final_value {
+	char name[32];
+	uint32_t value;
+};
+#define FINALS 5
+
 struct exported {
 	struct dv_outbuf text, jsonl, vcd, wires;
 	unsigned nic_channel;
-	size_t events;
+	size_t events, steps; /* steps: transfers whose event steps their channel (trace.h) */
+	size_t nic_steps;     /* those of them on the NIC's channel */
+	struct final_value final[FINALS];
 };
 
 static bool export_lesson(const char *path, struct exported *x)
@@ -89,6 +98,27 @@ static bool export_lesson(const char *path, struct exported *x)
 	struct dv_sim *sim = dv_run_sim(run);
 	x->nic_channel = L->machine.nic_channel;
 	x->events = sim->trace.len;
+	for (size_t i = 0; i < sim->trace.len; i++) {
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
+		bool step = e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS);
+		x->steps += step;
+		x->nic_steps += step && e->chan == x->nic_channel;
+	}
+	/* What the VCD must end with: registers a transfer's event steps, and the arbitration
+	 * word's fields, none of which has events of its own. */
+	static const struct {
+		enum dv_slot slot;
+		bool chan;
+	} fin[FINALS] = { { DV_SLOT_DMA_ADDR, true },
+		          { DV_SLOT_DMA_COUNT, true },
+		          { DV_SLOT_BUS_HLDA, false },
+		          { DV_SLOT_DMA_STATUS, false },
+		          { DV_SLOT_DMA_HRQ, false } };
+	for (unsigned k = 0; k < FINALS; k++) {
+		uint32_t idx = fin[k].chan ? x->nic_channel : 0;
+		dv_slot_name(fin[k].slot, idx, x->final[k].name, sizeof x->final[k].name);
+		x->final[k].value = dv_sim_get(sim, fin[k].slot, idx);
+	}
 	CHECK(dv_export_text(sim, dv_run_ndis(run), dv_outbuf_write, &x->text),
 	      "text export failed");
 	CHECK(dv_export_jsonl(sim, dv_run_ndis(run), dv_outbuf_write, &x->jsonl),
@@ -120,7 +150,7 @@ static size_t count_lines(const struct dv_outbuf *b)
 
 /* ---- a tiny JSON parser: one object per line, values flattened into fields -------------------- */
 
-enum jtype { J_NONE, J_NULL, J_BOOL, J_NUM, J_STR, J_OBJ };
+enum jtype { J_NONE, J_NULL, J_BOOL, J_NUM, J_STR, J_OBJ, J_ARR };
 
 struct jfield {
 	char key[32];
@@ -258,10 +288,40 @@ static void parse_object(struct jp *p, struct jobj *o, bool is_loc)
 	}
 }
 
+/* "changes": an array of {"slot": name, "old": number, "new": number}, at least one; num is
+ * how many. */
+static void parse_changes(struct jp *p, struct jfield *f)
+{
+	f->type = J_ARR;
+	if (!expect_ch(p, '['))
+		return;
+	do {
+		struct jobj *c = calloc(1, sizeof *c);
+		parse_object(p, c, false);
+		const struct jfield *slot = NULL, *o = NULL, *n = NULL;
+		for (unsigned k = 0; k < c->n; k++) {
+			if (!strcmp(c->f[k].key, "slot") && c->f[k].type == J_STR && c->f[k].str[0])
+				slot = &c->f[k];
+			else if (!strcmp(c->f[k].key, "old") && c->f[k].type == J_NUM)
+				o = &c->f[k];
+			else if (!strcmp(c->f[k].key, "new") && c->f[k].type == J_NUM)
+				n = &c->f[k];
+		}
+		if (c->n != 3 || !slot || !o || !n || c->has_loc)
+			p->bad = true;
+		free(c);
+		f->num++;
+		ws(p);
+	} while (!p->bad && *p->s == ',' && p->s++);
+	expect_ch(p, ']');
+}
+
 static void parse_value(struct jp *p, struct jfield *f, struct jobj *parent)
 {
 	ws(p);
-	if (*p->s == '"') {
+	if (*p->s == '[' && parent && !strcmp(f->key, "changes")) {
+		parse_changes(p, f);
+	} else if (*p->s == '"') {
 		f->type = J_STR;
 		parse_string(p, f->str, sizeof f->str);
 	} else if (*p->s == '{') {
@@ -336,6 +396,13 @@ static void check_jsonl(const struct dv_outbuf *b, size_t events)
 		CHECK(text && text->type == J_STR && text->str[0], "jsonl line %zu: no text", line);
 		CHECK(slot && (slot->type == J_NULL || slot->type == J_STR),
 		      "jsonl line %zu: bad slot", line);
+		/* Several fields at once: the arbitration word, or a transfer's three steps. */
+		const struct jfield *chg = field(o, "changes");
+		if (chg && kind && slot)
+			CHECK((!strcmp(kind->str, "state") && slot->type == J_STR &&
+			       !strcmp(slot->str, "dma.signals") && chg->num >= 1) ||
+			              (!strcmp(kind->str, "xfer") && chg->num == 3),
+			      "jsonl line %zu: changes where none belong", line);
 		if (kind && slot && !strcmp(kind->str, "state")) {
 			saw_state = true;
 			CHECK(slot->type == J_STR && slot->str[0],
@@ -429,9 +496,14 @@ static int value_change(struct vcd *v, const char **s, const char *tok, unsigned
 	return -1;
 }
 
-static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel, bool wires_only)
+static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel, bool wires_only,
+                      const struct final_value *final, size_t nic_steps)
 {
 	struct vcd *v = calloc(1, sizeof *v);
+	static uint32_t final_of[MAX_VARS]; /* each var's last value */
+	static size_t nchanges[MAX_VARS];
+	memset(final_of, 0, sizeof final_of);
+	memset(nchanges, 0, sizeof nchanges);
 	const char *s = b->data ? b->data : "";
 	char tok[128];
 	int depth = 0, max_depth = 0;
@@ -571,6 +643,8 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel, bool wire
 				      v->name[k]);
 				changes++;
 			}
+			final_of[k] = val;
+			nchanges[k] += !in_dump;
 			if (k == dack && !in_dump) {
 				ones += val == 1;
 				zeros += val == 0;
@@ -581,6 +655,22 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel, bool wire
 	for (unsigned k = 0; k < v->nvars; k++)
 		CHECK(v->dumped[k], "vcd: %s has no initial value in $dumpvars", v->name[k]);
 	CHECK(changes > 0, "vcd: no value changes");
+	for (unsigned f = 0; !wires_only && f < FINALS; f++) {
+		int k = -1;
+		for (unsigned j = 0; j < v->nvars; j++)
+			if (!strcmp(v->name[j], final[f].name))
+				k = (int)j;
+		CHECK(k >= 0, "vcd: no $var %s", final[f].name);
+		/* every transfer steps the count: a change of it each, at least */
+		if (k >= 0 && f == 1)
+			CHECK(nchanges[k] >= nic_steps,
+			      "vcd: %s changes %zu times for %zu transfers", final[f].name,
+			      nchanges[k], nic_steps);
+		if (k >= 0)
+			CHECK(final_of[k] == final[f].value,
+			      "vcd: %s ends at 0x%x, the machine at 0x%x", final[f].name,
+			      final_of[k], final[f].value);
+	}
 	CHECK(ones > 0 && zeros > 0, "vcd: %s never pulses (%u rises, %u falls)", dack_name, ones,
 	      zeros);
 	free(v);
@@ -605,11 +695,14 @@ int main(int argc, char **argv)
 	same(&a.jsonl, &b.jsonl, "jsonl");
 	same(&a.vcd, &b.vcd, "vcd");
 	CHECK(a.events > 0, "the lesson made no events");
-	CHECK(count_lines(&a.text) == a.events, "text: %zu lines for %zu events",
-	      count_lines(&a.text), a.events);
+	/* a line per event, and two more per transfer: its address and count steps */
+	CHECK(count_lines(&a.text) == a.events + 2 * a.steps,
+	      "text: %zu lines for %zu events and %zu transfers", count_lines(&a.text), a.events,
+	      a.steps);
 	check_jsonl(&a.jsonl, a.events);
-	check_vcd(&a.vcd, a.nic_channel, false);
-	check_vcd(&a.wires, a.nic_channel, true);
+	CHECK(a.nic_steps > 0, "the lesson moved no byte on the NIC's channel");
+	check_vcd(&a.vcd, a.nic_channel, false, a.final, a.nic_steps);
+	check_vcd(&a.wires, a.nic_channel, true, a.final, a.nic_steps);
 
 	/* JSON string escaping: a source file name with a quote, a backslash and a tab. */
 	struct dv_sim *sim = dv_sim_create(NULL);

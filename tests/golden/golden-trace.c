@@ -83,6 +83,8 @@ int main(int argc, char **argv)
 	char *out = malloc(cap);
 	uint64_t h = 0xcbf29ce484222325ull;
 	char line[512], what[400];
+	struct dv_cursor cur;
+	dv_cursor_init(&cur, sim);
 	for (size_t i = from; i < sim->trace.len && out; i++) {
 		const struct dv_event *e = dv_trace_at(&sim->trace, i);
 		const struct dv_loc *loc = dv_trace_get_loc(&sim->trace, e->loc);
@@ -133,7 +135,28 @@ int main(int argc, char **argv)
 			memcpy(out + len, line, (size_t)n);
 			len += (size_t)n;
 		}
+		if (e->kind != DV_EV_XFER || !(e->old_value & DV_XFER_STEPS))
+			continue;
+		/* The address and count steps the transfer's event implies (trace.h), a line
+		 * each, as when each was an event of its own. */
+		static const enum dv_slot stepped[2] = { DV_SLOT_DMA_ADDR, DV_SLOT_DMA_COUNT };
+		for (unsigned k = 0; k < 2; k++) {
+			dv_cursor_seek(&cur, i);
+			uint32_t o = dv_cursor_get(&cur, stepped[k], e->chan);
+			dv_cursor_seek(&cur, i + 1);
+			uint32_t v = dv_cursor_get(&cur, stepped[k], e->chan);
+			char name[32];
+			dv_slot_name(stepped[k], e->chan, name, sizeof name);
+			n = snprintf(line, sizeof line, "%6llu %-7s %s 0x%x -> 0x%x\n",
+			             (unsigned long long)e->cycle, dv_src_name((enum dv_src)e->src),
+			             name, o, v);
+			if (n > 0 && len + (size_t)n < cap) {
+				memcpy(out + len, line, (size_t)n);
+				len += (size_t)n;
+			}
+		}
 	}
+	dv_cursor_finish(&cur);
 	int n = snprintf(line, sizeof line, "events: %zu\nhash: %016llx\nverifier: %u\n",
 	                 sim->trace.len - from, (unsigned long long)h, nd->violations);
 	if (out && n > 0 && len + (size_t)n < cap) {

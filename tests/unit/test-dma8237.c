@@ -592,7 +592,8 @@ static void test_16bit_channel(void)
 	for (size_t k = 0; k < 4; k++) {
 		const struct dv_event *e = nth_xfer(sim, mark, 5, k);
 		CHECK(e && e->index == phys + 2 * k);
-		CHECK(e && e->old_value == (DV_XFER_TO_MEMORY | 2u << 8));
+		CHECK(e && dv_xfer_dir(e) == DV_XFER_TO_MEMORY && dv_xfer_width(e) == 2 &&
+		      (e->old_value & DV_XFER_STEPS) && !(e->old_value & DV_XFER_DOWN));
 	}
 	CHECK(mem_all(sim, phys, 8, 0xFF));
 	CHECK_EQ(mem(sim, 0x30108), 0x11);
@@ -855,11 +856,11 @@ static void test_strobes_of_a_transfer(void)
 	set_mask(sim, 2, false);
 	size_t mark = sim->trace.len;
 	set_dreq(sim, 2, true);
-	CHECK(tick_until_xfers(sim, mark, 2, 1, 20) < 20);
+	CHECK(tick_until_xfers(sim, mark, 2, 4, 40) < 40);
 	dv_sim_run(sim, 2);
-	size_t x = mark;
-	while (x < sim->trace.len && dv_trace_at(&sim->trace, x)->kind != DV_EV_XFER)
-		x++;
+	/* The last transfer, at terminal count: the 8237A's TC, status and auto-mask follow it
+	 * in its cycle (the address and count steps are the XFER's own: DV_XFER_STEPS). */
+	size_t x = nth_xfer_at(sim, mark, 2, 3);
 	CHECK(x < sim->trace.len);
 	struct dv_cursor c;
 	dv_cursor_init(&c, sim);
@@ -894,6 +895,61 @@ static void test_strobes_of_a_transfer(void)
 	dv_sim_destroy(sim);
 }
 
+/* A transfer's event advances its channel (DV_XFER_STEPS): at the position after each XFER a
+ * cursor has the address one further (down in decrement mode, wrapping inside the page), the
+ * count one less and dma.cycles one more than before it, with no state event of those slots;
+ * seeking back over the XFER undoes them exactly. */
+static void test_transfer_steps_its_channel(void)
+{
+	static const struct {
+		unsigned ch, mode;
+		uint16_t addr;
+	} cases[] = { { 3, M_BLOCK | T_READ, 0xFFFE },
+		      { 6, M_BLOCK | T_VERIFY | M_DEC, 0x0001 },
+		      { 2, M_SINGLE | T_WRITE, 0x1234 } };
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct dv_sim *sim = new_sim();
+		unsigned ch = cases[k].ch;
+		bool down = cases[k].mode & M_DEC;
+		program(sim, ch, cases[k].mode, cases[k].addr, 5, 0x04);
+		set_mask(sim, ch, false);
+		size_t mark = sim->trace.len;
+		set_dreq(sim, ch, true);
+		dv_sim_run(sim, 30);
+		CHECK_EQ(n_xfer(sim, mark, (int)ch), 6);
+		for (size_t i = mark; i < sim->trace.len; i++) {
+			const struct dv_event *e = dv_trace_at(&sim->trace, i);
+			CHECK(!(e->kind == DV_EV_STATE && e->slot == DV_SLOT_BUS_DMA_CYCLES));
+			CHECK(!(e->kind == DV_EV_STATE && e->slot == DV_SLOT_DMA_COUNT));
+		}
+		struct dv_cursor c;
+		dv_cursor_init(&c, sim);
+		for (size_t n = 0; n < 6; n++) {
+			size_t x = nth_xfer_at(sim, mark, (int)ch, n);
+			const struct dv_event *e = dv_trace_at(&sim->trace, x);
+			CHECK(e->old_value & DV_XFER_STEPS);
+			CHECK_EQ(!!(e->old_value & DV_XFER_DOWN), down);
+			dv_cursor_seek(&c, x + 1);
+			uint32_t a1 = dv_cursor_get(&c, DV_SLOT_DMA_ADDR, ch),
+			         n1 = dv_cursor_get(&c, DV_SLOT_DMA_COUNT, ch),
+			         d1 = dv_cursor_get(&c, DV_SLOT_BUS_DMA_CYCLES, 0);
+			dv_cursor_seek(&c, x); /* back over it */
+			uint32_t a0 = dv_cursor_get(&c, DV_SLOT_DMA_ADDR, ch),
+			         n0 = dv_cursor_get(&c, DV_SLOT_DMA_COUNT, ch),
+			         d0 = dv_cursor_get(&c, DV_SLOT_BUS_DMA_CYCLES, 0);
+			CHECK_EQ(a0, (uint16_t)(cases[k].addr + (down ? -(int)n : (int)n)));
+			CHECK_EQ(a1, (uint16_t)(a0 + (down ? -1 : 1)));
+			CHECK_EQ(n0, 5 - n);
+			CHECK_EQ(n1, (uint16_t)(n0 - 1)); /* 0xFFFF after the last: TC */
+			CHECK_EQ(d1, d0 + 1);
+		}
+		/* The page never moves: the carry is lost (facts §1.8). */
+		CHECK_EQ(dv_cursor_get(&c, DV_SLOT_PAGE, ch), 0x04);
+		dv_cursor_finish(&c);
+		dv_sim_destroy(sim);
+	}
+}
+
 static void test_verify_mode(void)
 {
 	struct dv_sim *sim = new_sim();
@@ -925,7 +981,8 @@ static void test_verify_mode(void)
 	set_dreq(sim, 3, true);
 	dv_sim_run(sim, 20);
 	const struct dv_event *e0 = nth_xfer(sim, mark, 3, 0);
-	CHECK(e0 && e0->new_value == 0x12 && e0->old_value == (DV_XFER_FROM_MEMORY | 1u << 8));
+	CHECK(e0 && e0->new_value == 0x12 && dv_xfer_dir(e0) == DV_XFER_FROM_MEMORY &&
+	      dv_xfer_width(e0) == 1 && (e0->old_value & DV_XFER_STEPS));
 	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_MEMR, 1), 4);
 	CHECK_EQ(n_strobe(sim, mark, DV_SLOT_BUS_IOW, 1), 4);
 	CHECK_EQ(mem(sim, 0x6000), 0x12);
@@ -1545,11 +1602,12 @@ CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_count_is_n_minus_1),
            CHECK_CASE(test_64k_wrap), CHECK_CASE(test_16bit_channel), CHECK_CASE(test_128k_wrap),
            CHECK_CASE(test_masked_channel), CHECK_CASE(test_tc_automask), CHECK_CASE(test_autoinit),
            CHECK_CASE(test_single_mode), CHECK_CASE(test_demand_mode), CHECK_CASE(test_block_mode),
-           CHECK_CASE(test_verify_mode), CHECK_CASE(test_strobes_of_a_transfer),
-           CHECK_CASE(test_software_request), CHECK_CASE(test_controller_disable),
-           CHECK_CASE(test_master_clear), CHECK_CASE(test_clear_mask),
-           CHECK_CASE(test_write_all_mask), CHECK_CASE(test_cascade_mask_ch4),
-           CHECK_CASE(test_cascade_master_clear_dma2), CHECK_CASE(test_priority),
-           CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem), CHECK_CASE(test_illegal_mode),
-           CHECK_CASE(test_write_only_reads), CHECK_CASE(test_undecoded_ports),
-           CHECK_CASE(test_all_ports_all_bytes), CHECK_CASE(test_random_port_traffic))
+           CHECK_CASE(test_verify_mode), CHECK_CASE(test_transfer_steps_its_channel),
+           CHECK_CASE(test_strobes_of_a_transfer), CHECK_CASE(test_software_request),
+           CHECK_CASE(test_controller_disable), CHECK_CASE(test_master_clear),
+           CHECK_CASE(test_clear_mask), CHECK_CASE(test_write_all_mask),
+           CHECK_CASE(test_cascade_mask_ch4), CHECK_CASE(test_cascade_master_clear_dma2),
+           CHECK_CASE(test_priority), CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem),
+           CHECK_CASE(test_illegal_mode), CHECK_CASE(test_write_only_reads),
+           CHECK_CASE(test_undecoded_ports), CHECK_CASE(test_all_ports_all_bytes),
+           CHECK_CASE(test_random_port_traffic))

@@ -312,7 +312,7 @@ static uint64_t edited_hash(const struct dv_trace *src, size_t at, const struct 
 
 static void run_program(struct dv_sim *sim, uint16_t count)
 {
-	for (uint32_t i = 0; i < 2000; i++) /* > 10,000 events: sealed blocks */
+	for (uint32_t i = 0; i < 2500; i++) /* > 10,000 events: sealed blocks */
 		workload_step(sim, i, count);
 }
 

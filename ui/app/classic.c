@@ -261,7 +261,7 @@ static void token(struct dv_scene *sc, const struct dv_classic *s, const struct 
                   bool to_memory, double t, const struct dv_event *xfer, bool bright)
 {
 	/* A word (16-bit channels) shows as four hex digits, high byte first. */
-	unsigned width = (xfer->old_value >> 8) == 2 ? 2 : 1,
+	unsigned width = dv_xfer_width(xfer),
 	         value = xfer->new_value & (width == 2 ? 0xFFFFu : 0xFFu);
 	const struct dv_scene_font *f = &s->small;
 	int u = L->u;
@@ -302,7 +302,7 @@ static void draw_tokens(struct dv_scene *sc, const struct dv_classic *s, const s
 		return;
 	const struct dv_trace *tr = dv_sim_trace(s->ss->view.sim);
 	const struct dv_event *last = dv_trace_at(tr, mv->last_xfer);
-	unsigned dir = last->old_value & 0xFFu;
+	unsigned dir = dv_xfer_dir(last);
 	if (dir != DV_XFER_TO_MEMORY && dir != DV_XFER_FROM_MEMORY)
 		return;
 	bool to_mem = dir == DV_XFER_TO_MEMORY;

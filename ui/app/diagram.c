@@ -194,7 +194,7 @@ static void setup_follow(struct dv_dg_setup *si, const struct dv_view *v, const 
 			}
 			si->ok = true; /* past its checks: the 8237A is being programmed */
 		} else if (e->kind == DV_EV_XFER && e->chan == ch && !si->completed) {
-			si->moved += (e->old_value >> 8) ? (e->old_value >> 8) : 1;
+			si->moved += dv_xfer_width(e);
 		} else if (e->kind == DV_EV_CALL && e->slot == DV_CALL_COMPLETE_DMA_TRANSFER &&
 		           e->chan == ch) {
 			si->completed = true;

@@ -258,7 +258,7 @@ static void map_moved(const struct dv_view *v, struct dv_lect_map *m, const stru
 	     i++) {
 		const struct dv_event *e = dv_lect_ev(v, i);
 		if (e->chan == m->channel)
-			moved += (e->old_value >> 8) & 0xFF ? (e->old_value >> 8) & 0xFF : 1;
+			moved += dv_xfer_width(e);
 	}
 	m->moved = moved < m->length ? (uint32_t)moved : m->length;
 }
@@ -344,7 +344,7 @@ static void map_ring(const struct dv_view *v, struct dv_lect_map *m, size_t prog
 	for (size_t i = prog; i < v->pos; i++) {
 		const struct dv_event *e = dv_lect_ev(v, i);
 		if (e->kind == DV_EV_XFER && e->chan == m->channel &&
-		    (e->old_value & 0xFF) == DV_XFER_TO_MEMORY) {
+		    dv_xfer_dir(e) == DV_XFER_TO_MEMORY) {
 			uint32_t off = m->prog_len ? (uint32_t)(moved % m->prog_len) : 0;
 			frame_byte(m, off, next_starts);
 			next_starts = e->cycle == end_cycle;

@@ -307,7 +307,7 @@ static void bus(struct ctx *c, struct dv_prect r, int y, const int stub_x[3])
 	int n = snprintf(text, sizeof text, "ISA bus: %s", owner ? "the 8237A (DMA)" : "the CPU");
 	if (c->mv.xfers) {
 		const struct dv_event *e = dv_trace_at(dv_sim_trace(c->v->sim), c->mv.last_xfer);
-		unsigned dir = e->old_value & 0xFFu, w = (e->old_value >> 8) == 2 ? 2 : 1;
+		unsigned dir = dv_xfer_dir(e), w = dv_xfer_width(e);
 		snprintf(text + n, sizeof text - (size_t)n, "   last byte 0x%0*x %s", 2 * (int)w,
 		         e->new_value & (w == 2 ? 0xFFFFu : 0xFFu),
 		         dir == DV_XFER_TO_MEMORY ? "device \xe2\x86\x92 memory" :

@@ -1741,18 +1741,15 @@ void dv_view_memory_at(struct dv_view *v, struct dv_vpanel *p, size_t rows, size
 	size_t span = rows * 16 < sizeof touched ? rows * 16 : sizeof touched;
 	if (first < v->pos && v->pos - first > TOUCHED_BACK)
 		first = v->pos - TOUCHED_BACK;
-	for (size_t i = first < v->pos ? first : v->pos; i < v->pos; i++)
-		if (dv_trace_at(evt, i)->kind == DV_EV_XFER &&
-		    (dv_trace_at(evt, i)->old_value & 0xFF) != DV_XFER_VERIFY &&
-		    dv_trace_at(evt, i)->index >= row0 &&
-		    dv_trace_at(evt, i)->index - row0 < span) {
-			unsigned w = (dv_trace_at(evt, i)->old_value >> 8) & 0xFF ?
-			                     (dv_trace_at(evt, i)->old_value >> 8) & 0xFF :
-			                     1;
-			for (unsigned k = 0; k < w && dv_trace_at(evt, i)->index + k - row0 < span;
-			     k++)
-				touched[dv_trace_at(evt, i)->index + k - row0] = 1;
+	for (size_t i = first < v->pos ? first : v->pos; i < v->pos; i++) {
+		const struct dv_event *e = dv_trace_at(evt, i);
+		if (e->kind == DV_EV_XFER && dv_xfer_dir(e) != DV_XFER_VERIFY && e->index >= row0 &&
+		    e->index - row0 < span) {
+			unsigned w = dv_xfer_width(e);
+			for (unsigned k = 0; k < w && e->index + k - row0 < span; k++)
+				touched[e->index + k - row0] = 1;
 		}
+	}
 	for (size_t r = 0; r < rows && (uint64_t)row0 + r * 16 < size; r++) {
 		struct dv_vline *l = new_line(p);
 		uint32_t base = row0 + (uint32_t)r * 16;
