@@ -180,11 +180,10 @@ static void wire_tx(struct dv_sim *sim)
 		dv_sim_cause_restore(sim, saved);
 		return;
 	}
+	/* The byte leaves the FIFO's head and reaches the peer: the event moves the head, the
+	 * count, the bytes sent and the peer's position (dv_sim_wire_out). */
 	uint8_t byte = n->txfifo[n->tx_head];
-	set(sim, DV_SLOT_NIC_TX_HEAD, (n->tx_head + 1u) % DV_NIC_TXFIFO);
-	set(sim, DV_SLOT_NIC_TX_COUNT, n->tx_count - 1u);
-	set(sim, DV_SLOT_NIC_TX_SENT, n->tx_sent + 1u);
-	dv_sim_emit(sim, DV_EV_WIRE, 0, 0, 0, byte, NO_CHAN);
+	dv_sim_wire_out(sim, byte);
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_PEER, 0);
 	dv_peer_take(sim, byte);
 	bool done = n->tx_sent == n->txlen;

@@ -40,16 +40,16 @@ bool dv_peer_send(struct dv_sim *sim, uint16_t len)
 	return true;
 }
 
-/* The peer takes one byte of the frame our card sends. */
+/* The peer stores one byte of the frame our card sends; the wire's event already moved rx_cur
+ * past it (dv_sim_wire_out). */
 void dv_peer_take(struct dv_sim *sim, uint8_t byte)
 {
 	const struct dv_peer *p = &sim->st.peer;
-	uint32_t slot = p->rx_count % DV_PEER_FRAMES;
-	if (p->rx_cur == 0)
+	uint32_t slot = p->rx_count % DV_PEER_FRAMES, at = p->rx_cur - 1u;
+	if (at == 0)
 		dv_sim_set(sim, DV_SLOT_PEER_RX_LEN, slot, 0); /* the slot is being refilled */
-	if (p->rx_cur < DV_FRAME_MAX)
-		dv_sim_set(sim, DV_SLOT_PEER_RX_DATA, slot * DV_FRAME_MAX + p->rx_cur, byte);
-	set(sim, DV_SLOT_PEER_RX_CUR, p->rx_cur + 1u);
+	if (at < DV_FRAME_MAX)
+		dv_sim_set(sim, DV_SLOT_PEER_RX_DATA, slot * DV_FRAME_MAX + at, byte);
 }
 
 void dv_peer_frame_done(struct dv_sim *sim)

@@ -31,8 +31,9 @@ void dv_peer_reset(struct dv_sim *sim);
 /* True while the peer has a frame to send or is in the gap after one. */
 bool dv_peer_on_wire(const struct dv_peer *p);
 
-/* NIC -> peer, one byte time: a byte of the frame, its good end, or its abrupt stop (the
- * peer sees no valid end and throws the bytes away). */
+/* NIC -> peer, one byte time: a byte of the frame (stored at rx_cur - 1: the wire's event
+ * moved rx_cur, dv_sim_wire_out), its good end, or its abrupt stop (the peer sees no valid end
+ * and throws the bytes away). */
 void dv_peer_take(struct dv_sim *sim, uint8_t byte);
 void dv_peer_frame_done(struct dv_sim *sim);
 void dv_peer_frame_abort(struct dv_sim *sim);

@@ -119,10 +119,33 @@ static void xfer_steps(struct dv_state *st, const struct dv_event *e, bool forwa
 	st->bus.dma_cycles += forward ? 1u : (uint32_t)-1;
 }
 
-/* An event that changes the state: a state event, or a transfer that steps its channel. */
+/* What a byte the card sends does (DV_WIRE_STEPS, trace.h), forward or back: the FIFO's head
+ * and count, the bytes sent, and where the peer puts the next byte move by one. */
+static void wire_steps(struct dv_state *st, bool forward)
+{
+	struct dv_nic *n = &st->nic;
+	n->tx_head = (uint8_t)((n->tx_head + (forward ? 1u : DV_NIC_TXFIFO - 1u)) % DV_NIC_TXFIFO);
+	n->tx_count = (uint8_t)(n->tx_count + (forward ? -1 : 1));
+	n->tx_sent += forward ? 1u : (uint32_t)-1;
+	st->peer.rx_cur += forward ? 1u : (uint32_t)-1;
+}
+
+/* The steps an event records besides a state event's one change (trace.h). */
+static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward)
+{
+	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS))
+		xfer_steps(st, e, forward);
+	else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS))
+		wire_steps(st, forward);
+}
+
+/* An event that changes the state: a state event, a transfer that steps its channel, a byte
+ * the card sent. */
 static bool changes_state(const struct dv_event *e)
 {
-	return e->kind == DV_EV_STATE || (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS));
+	return e->kind == DV_EV_STATE ||
+	       (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) ||
+	       (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS));
 }
 
 /* A state event was recorded (or loaded) as event at - 1: a keyframe after every
@@ -242,6 +265,13 @@ void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how,
 	state_event_counted(sim, sim->trace.len);
 }
 
+void dv_sim_wire_out(struct dv_sim *sim, uint8_t byte)
+{
+	dv_sim_emit(sim, DV_EV_WIRE, 0, 0, DV_WIRE_STEPS, byte, DV_NO_CHANNEL);
+	wire_steps(&sim->st, true);
+	state_event_counted(sim, sim->trace.len);
+}
+
 void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,
                  uint8_t chan)
 {
@@ -322,8 +352,8 @@ static void redo(struct dv_state *st, struct dv_mempool *pool, const struct dv_e
 {
 	if (e->kind == DV_EV_STATE)
 		dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
-	else if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS))
-		xfer_steps(st, e, true);
+	else
+		steps_of(st, e, true);
 }
 
 static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
@@ -338,8 +368,8 @@ static void replay_events(struct dv_state *st, struct dv_mempool *pool, const st
 			if (e->kind == DV_EV_STATE)
 				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
 				             e->old_value);
-			else if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS))
-				xfer_steps(st, e, false);
+			else
+				steps_of(st, e, false);
 		}
 	}
 }

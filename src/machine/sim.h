@@ -88,6 +88,10 @@ void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t
  * the channel: dma.cycles, its address and its count move by one, with no events of their own. */
 void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how, uint32_t data,
                  uint8_t ch);
+/* Records a byte the card sends to the peer from the head of its TX FIFO (a DV_EV_WIRE with
+ * DV_WIRE_STEPS, trace.h): the FIFO's head and count, nic.tx_sent and the peer's rx_cur move
+ * with the event. The caller then stores the byte at the peer (dv_peer_take, at rx_cur - 1). */
+void dv_sim_wire_out(struct dv_sim *sim, uint8_t byte);
 
 /* A DMA cycle's strobes (DACK, AEN and MEMR/MEMW/IOR/IOW) are implied by its transfer: no
  * event records them. They rise with the XFER event and stay up through the events the

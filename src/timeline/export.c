@@ -53,7 +53,8 @@ static const char *base_name(const char *path)
 
 /* The fields event i (e, a copy) changes, into out (room for DV_SIGNAL_FIELDS): a state
  * event's one, or each field of the arbitration word it changes (state.h); a transfer's steps
- * (DV_XFER_STEPS, trace.h: its channel's address and count, and dma.cycles), read with the
+ * (DV_XFER_STEPS, trace.h: its channel's address and count, and dma.cycles) or a sent byte's
+ * (DV_WIRE_STEPS: the TX FIFO's head and count, nic.tx_sent, peer.rx_cur), read with the
  * cursor c walking beside the export. Returns how many. */
 static unsigned event_changes(struct dv_cursor *c, const struct dv_event *e, size_t i,
                               struct dv_slot_change *out)
@@ -61,20 +62,29 @@ static unsigned event_changes(struct dv_cursor *c, const struct dv_event *e, siz
 	if (e->kind == DV_EV_STATE)
 		return dv_slot_changes((enum dv_slot)e->slot, e->index, e->old_value, e->new_value,
 		                       out);
-	if (e->kind != DV_EV_XFER || !(e->old_value & DV_XFER_STEPS))
+	struct dv_slot_change steps[4];
+	unsigned n = 0;
+	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) {
+		steps[n++] = (struct dv_slot_change){ DV_SLOT_DMA_ADDR, e->chan, 0, 0 };
+		steps[n++] = (struct dv_slot_change){ DV_SLOT_DMA_COUNT, e->chan, 0, 0 };
+		steps[n++] = (struct dv_slot_change){ DV_SLOT_BUS_DMA_CYCLES, 0, 0, 0 };
+	} else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS)) {
+		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_HEAD, 0, 0, 0 };
+		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_COUNT, 0, 0, 0 };
+		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_SENT, 0, 0, 0 };
+		steps[n++] = (struct dv_slot_change){ DV_SLOT_PEER_RX_CUR, 0, 0, 0 };
+	}
+	if (n == 0)
 		return 0;
-	const struct dv_slot_change steps[3] = { { DV_SLOT_DMA_ADDR, e->chan, 0, 0 },
-		                                 { DV_SLOT_DMA_COUNT, e->chan, 0, 0 },
-		                                 { DV_SLOT_BUS_DMA_CYCLES, 0, 0, 0 } };
 	dv_cursor_seek(c, i);
-	for (unsigned k = 0; k < 3; k++) {
+	for (unsigned k = 0; k < n; k++) {
 		out[k] = steps[k];
 		out[k].old_value = dv_cursor_get(c, steps[k].slot, steps[k].index);
 	}
 	dv_cursor_seek(c, i + 1);
-	for (unsigned k = 0; k < 3; k++)
+	for (unsigned k = 0; k < n; k++)
 		out[k].new_value = dv_cursor_get(c, steps[k].slot, steps[k].index);
-	return 3;
+	return n;
 }
 
 bool dv_export_text(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn w, void *ctx)
@@ -103,10 +113,12 @@ bool dv_export_text(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn 
 			break;
 		}
 		w(ctx, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
-		if (e->kind != DV_EV_XFER || !(e->old_value & DV_XFER_STEPS))
+		if (!((e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) ||
+		      (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS))))
 			continue;
-		/* A transfer's address and count steps, a line each, as the 8237A made them (a
-		 * copy: the cursor's seeks reuse the trace's decoded blocks). */
+		/* A transfer's address and count steps, a sent byte's FIFO and peer steps, a
+		 * line each, as when each was an event of its own (a copy: the cursor's seeks
+		 * reuse the trace's decoded blocks). */
 		const struct dv_event x = *e;
 		struct dv_slot_change chg[DV_SIGNAL_FIELDS];
 		unsigned nchg = event_changes(&c, &x, i, chg);
@@ -218,7 +230,7 @@ bool dv_export_jsonl(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn
 		 * lists each. */
 		struct dv_slot_change chg[DV_SIGNAL_FIELDS];
 		unsigned nchg = (e->kind == DV_EV_STATE && e->slot == DV_SLOT_DMA_SIGNALS) ||
-		                                e->kind == DV_EV_XFER ?
+		                                e->kind == DV_EV_XFER || e->kind == DV_EV_WIRE ?
 		                        event_changes(&c, e, i, chg) :
 		                        0;
 		for (unsigned k = 0; k < nchg; k++) {
@@ -496,7 +508,9 @@ static void vcd_scopes(const struct sigs *s, bool wires_only, dv_write_fn w, voi
 static bool stepped(enum dv_slot slot)
 {
 	return slot == DV_SLOT_DMA_ADDR || slot == DV_SLOT_DMA_COUNT ||
-	       slot == DV_SLOT_BUS_DMA_CYCLES;
+	       slot == DV_SLOT_BUS_DMA_CYCLES || slot == DV_SLOT_NIC_TX_HEAD ||
+	       slot == DV_SLOT_NIC_TX_COUNT || slot == DV_SLOT_NIC_TX_SENT ||
+	       slot == DV_SLOT_PEER_RX_CUR;
 }
 
 static bool by_cursor(enum dv_slot slot)

@@ -12,12 +12,13 @@ enum dv_ev_kind {
 	DV_EV_PORT_IN,   /* CPU read new_value from port index */
 	DV_EV_XFER,      /* one DMA transfer: chan, index = physical address, new_value = data,
 	                    old_value = enum dv_xfer_dir | width << 8 | DV_XFER_STEPS ... */
-	DV_EV_WIRE,     /* a byte on the wire: index = 0 NIC->peer, 1 peer->NIC; new_value = byte */
-	DV_EV_NOTE,     /* something to explain: slot = enum dv_note, index/new_value by note */
-	DV_EV_CALL,     /* a driver called an NDIS/HAL function: slot = call id */
-	DV_EV_RETURN,   /* it returned: slot = call id, new_value = status */
-	DV_EV_VERIFIER, /* a verifier rule fired: slot = rule id */
-	DV_EV_MARK,     /* a lesson or script marker: slot = mark kind, index = number */
+	DV_EV_WIRE,      /* a byte on the wire: index = 0 NIC->peer, 1 peer->NIC; new_value = byte;
+	                   old_value = DV_WIRE_STEPS or 0 */
+	DV_EV_NOTE,      /* something to explain: slot = enum dv_note, index/new_value by note */
+	DV_EV_CALL,      /* a driver called an NDIS/HAL function: slot = call id */
+	DV_EV_RETURN,    /* it returned: slot = call id, new_value = status */
+	DV_EV_VERIFIER,  /* a verifier rule fired: slot = rule id */
+	DV_EV_MARK,      /* a lesson or script marker: slot = mark kind, index = number */
 	DV_EV_KIND_COUNT
 };
 
@@ -36,6 +37,11 @@ enum dv_xfer_dir {
  * records those changes as state events of their own. */
 #define DV_XFER_STEPS (1u << 16)
 #define DV_XFER_DOWN (1u << 17)
+/* A WIRE event's old_value flag: the card's TX FIFO gave the byte and the peer took it, and the
+ * event records that (sim.c): nic.txfifo.head + 1 (modulo the FIFO), nic.txfifo.count - 1,
+ * nic.tx_sent + 1, peer.rx_cur + 1. The byte the peer stores is a state event of its own (its
+ * old value is needed to undo it). */
+#define DV_WIRE_STEPS 1u
 
 /* Who caused an event. */
 enum dv_src {

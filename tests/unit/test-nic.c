@@ -325,6 +325,36 @@ static void test_tx_frame_to_peer(void)
 	}
 	CHECK_EQ(wire, 64);
 	CHECK(spaced);
+	/* Each sent byte's event moves the FIFO's head and count, the bytes sent and the peer's
+	 * position (DV_WIRE_STEPS): a cursor before and after it sees them one apart, and seeking
+	 * back over it undoes them; no state event of those slots comes between the first and
+	 * the last byte. */
+	struct dv_cursor c;
+	dv_cursor_init(&c, sim);
+	wire = 0;
+	for (size_t i = first_ev; i < sim->trace.len; i++) {
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
+		if (e->kind == DV_EV_STATE && wire > 0 && wire < 64)
+			CHECK(e->slot != DV_SLOT_NIC_TX_HEAD && e->slot != DV_SLOT_NIC_TX_SENT &&
+			      e->slot != DV_SLOT_PEER_RX_CUR);
+		if (e->kind != DV_EV_WIRE)
+			continue;
+		CHECK(e->old_value & DV_WIRE_STEPS);
+		dv_cursor_seek(&c, i + 1);
+		uint32_t h1 = dv_cursor_get(&c, DV_SLOT_NIC_TX_HEAD, 0),
+		         n1 = dv_cursor_get(&c, DV_SLOT_NIC_TX_COUNT, 0),
+		         s1 = dv_cursor_get(&c, DV_SLOT_NIC_TX_SENT, 0),
+		         r1 = dv_cursor_get(&c, DV_SLOT_PEER_RX_CUR, 0);
+		dv_cursor_seek(&c, i);
+		CHECK_EQ(h1, (dv_cursor_get(&c, DV_SLOT_NIC_TX_HEAD, 0) + 1) % DV_NIC_TXFIFO);
+		CHECK_EQ(n1 + 1, dv_cursor_get(&c, DV_SLOT_NIC_TX_COUNT, 0));
+		CHECK_EQ(s1, wire + 1);
+		CHECK_EQ(dv_cursor_get(&c, DV_SLOT_NIC_TX_SENT, 0), wire);
+		CHECK_EQ(r1, wire + 1);
+		CHECK_EQ(dv_cursor_get(&c, DV_SLOT_PEER_RX_CUR, 0), wire);
+		wire++;
+	}
+	dv_cursor_finish(&c);
 	/* The wire clock stops once the frame is out. */
 	dv_sim_run(sim, 8);
 	CHECK_EQ(dv_sim_get(sim, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
