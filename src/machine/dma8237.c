@@ -201,57 +201,60 @@ const char *dv_dma_sel_name(unsigned sel)
 
 /* ---- arbitration and transfers --------------------------------------------------------- */
 
-/* The DREQ input of a channel: DMA2's channel 0 (channel 4) is DMA1's HRQ. */
-static bool dreq_in(const struct dv_state *st, unsigned ch)
+/* The DREQ inputs of a chip's four channels, a bit each: DMA2's channel 0 (channel 4) is
+ * DMA1's HRQ. */
+static unsigned dreq_bits(const struct dv_state *st, unsigned chip)
 {
-	if (ch == 4)
-		return st->dma[0].hrq;
-	return (st->bus.dreq >> ch) & 1;
+	if (chip == 0)
+		return st->bus.dreq & 0x0Fu;
+	return ((st->bus.dreq >> 4) & 0x0Eu) | (st->dma[0].hrq ? 1u : 0u);
 }
 
-/* Status bits 4-7 follow the channels' requests [DS]. */
+/* Status bits 4-7 follow the channels' requests, hardware or software [DS]. */
 static void update_request_bits(struct dv_sim *sim, unsigned chip)
 {
 	const struct dv_dma_chip *d = &sim->st.dma[chip];
-	uint32_t req = 0;
-	for (unsigned c = 0; c < 4; c++)
-		if (dreq_in(&sim->st, idx(chip, c)) || ((d->request >> c) & 1))
-			req |= 1u << (4 + c);
-	dv_sim_set(sim, DV_SLOT_DMA_STATUS, chip, (d->status & 0x0F) | req);
+	uint32_t req = (dreq_bits(&sim->st, chip) | d->request) & 0x0Fu;
+	dv_sim_set(sim, DV_SLOT_DMA_STATUS, chip, (d->status & 0x0F) | req << 4);
 }
 
-/* Can channel c of chip ask for the bus now? */
-static bool wants_bus(const struct dv_state *st, unsigned chip, unsigned c)
+/* The channels of chip that can ask for the bus now, a bit each (the 8237A asks this several
+ * times a tick, so it is worked out for the four at once). */
+static unsigned wanting(const struct dv_state *st, unsigned chip)
 {
 	const struct dv_dma_chip *d = &st->dma[chip];
-	unsigned ch = idx(chip, c);
-	uint8_t mode = d->ch[c].mode;
 	if (d->command & DV_DMA_CMD_DISABLE)
-		return false;
+		return 0;
+	unsigned cascade = 0;
+	for (unsigned c = 0; c < 4; c++)
+		if (dv_dma_mode_sel(d->ch[c].mode) == DV_DMA_CASCADE)
+			cascade |= 1u << c;
 	/* [DS] software requests are not maskable; they end at TC. A channel in cascade mode
 	 * only relays its DREQ input (facts §2.3) and never reaches TC, so a software request
 	 * there is ignored. Channel 4 is the AT's cascade and never transfers (facts §1.1; a
 	 * DMA2 grant of channel 0 is DMA1's below), so its software request is ignored in any
 	 * mode: it would otherwise hold DMA2's HRQ forever, starve channels 5-7, or pass
 	 * DMA1's channels through a masked or non-cascade channel 4. */
-	if (((d->request >> c) & 1) && ch != 4 && dv_dma_mode_sel(mode) != DV_DMA_CASCADE)
-		return true;
-	if ((d->mask >> c) & 1)
-		return false;
-	if (!dreq_in(st, ch))
-		return false;
-	/* Channel 4 relays DMA1's request only in cascade mode; a cascade channel on DMA1
-	 * would belong to an ISA bus master, which this machine does not have. */
-	if (ch == 4)
-		return dv_dma_mode_sel(mode) == DV_DMA_CASCADE;
-	return dv_dma_mode_sel(mode) != DV_DMA_CASCADE;
+	unsigned soft = d->request & 0x0Fu & ~cascade & (chip == 1 ? 0x0Eu : 0x0Fu);
+	/* A DREQ counts when its channel is unmasked. Channel 4 relays DMA1's request only in
+	 * cascade mode; a cascade channel on DMA1 would belong to an ISA bus master, which this
+	 * machine does not have. */
+	unsigned relays = chip == 1 ? (~cascade & 0x0Eu) | (cascade & 1u) : ~cascade & 0x0Fu;
+	return soft | (dreq_bits(st, chip) & ~d->mask & relays);
+}
+
+/* Can channel c of chip ask for the bus now? */
+static bool wants_bus(const struct dv_state *st, unsigned chip, unsigned c)
+{
+	return (wanting(st, chip) >> c) & 1u;
 }
 
 /* Fixed priority: the lowest channel number wins inside a chip (facts §1.1). */
 static int winner(const struct dv_state *st, unsigned chip)
 {
+	unsigned w = wanting(st, chip);
 	for (unsigned c = 0; c < 4; c++)
-		if (wants_bus(st, chip, c))
+		if ((w >> c) & 1u)
 			return (int)c;
 	return -1;
 }
