@@ -330,18 +330,15 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 	uint32_t steps = DV_XFER_STEPS | (down ? DV_XFER_DOWN : 0);
 	bool wraps = c->cur_addr == (down ? 0 : 0xFFFF);
 	uint16_t next = (uint16_t)(down ? c->cur_addr - 1 : c->cur_addr + 1);
-	dv_sim_flush_signals(sim); /* the grant's signals come before: the XFER is event `at` */
-	size_t at = sim->trace.len;
 	switch (type) {
 	case DV_DMA_WRITE: /* Intel names it after memory: I/O -> memory, IOR + MEMW */
 		dir = DV_XFER_TO_MEMORY;
 		dv_sim_xfer(sim, (uint16_t)type, phys, dir | width << 8 | steps, 0, (uint8_t)ch);
 		if (wraps)
 			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
-		dv_trace_pin(&sim->trace, at);
 		data = dv_bus_dack(sim, ch, dir, width, 0, tc);
-		dv_trace_patch(&sim->trace, at, data);
-		dv_trace_unpin(&sim->trace);
+		dv_sim_xfer_data(sim, data);
+		dv_sim_xfer_end(sim);
 		dv_sim_mem_write(sim, phys, (uint8_t)data);
 		if (width == 2)
 			dv_sim_mem_write(sim, phys + 1, (uint8_t)(data >> 8));
@@ -355,6 +352,7 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 		if (wraps)
 			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
 		dv_bus_dack(sim, ch, dir, width, data, tc);
+		dv_sim_xfer_end(sim);
 		break;
 	default:
 		/* Verify: address and count run, DACK and TC happen, no strobes, no data
@@ -364,6 +362,7 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 		if (wraps)
 			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
 		dv_bus_dack(sim, ch, dir, width, 0, tc);
+		dv_sim_xfer_end(sim);
 		break;
 	}
 	if (tc)

@@ -137,8 +137,10 @@ void dv_nic_update_lines(struct dv_sim *sim)
 
 /* ---- transmit --------------------------------------------------------------------------- */
 
-/* One byte from a DACK write cycle (IOW). Returns true when the card kept it. */
-static bool tx_take(struct dv_sim *sim, uint8_t byte)
+/* One byte from a DACK write cycle (IOW). Returns true when the card kept it. With whole, the
+ * byte is the transfer's (a byte-wide one): its event records the FIFO's count and the bytes
+ * fetched (dv_sim_xfer_card). */
+static bool tx_take(struct dv_sim *sim, uint8_t byte, bool whole)
 {
 	const struct dv_nic *n = &sim->st.nic;
 	bool wanted = (n->cmd & DV_NIC_CMD_TXGO) && n->tx_fetched < n->txlen;
@@ -149,7 +151,12 @@ static bool tx_take(struct dv_sim *sim, uint8_t byte)
 		dv_sim_note(sim, DV_NOTE_TX_OVERFLOW, wanted ? 0u : 1u, byte, nic_chan(n));
 		return false;
 	}
-	dv_sim_set(sim, DV_SLOT_NIC_TXFIFO, (n->tx_head + n->tx_count) % DV_NIC_TXFIFO, byte);
+	unsigned at = (n->tx_head + n->tx_count) % DV_NIC_TXFIFO;
+	if (whole && dv_sim_xfer_card(sim)) { /* count and fetched moved with the transfer */
+		dv_sim_set(sim, DV_SLOT_NIC_TXFIFO, at, byte);
+		return true;
+	}
+	dv_sim_set(sim, DV_SLOT_NIC_TXFIFO, at, byte);
 	set(sim, DV_SLOT_NIC_TX_COUNT, n->tx_count + 1u);
 	set(sim, DV_SLOT_NIC_TX_FETCHED, n->tx_fetched + 1u);
 	return true;
@@ -258,8 +265,10 @@ static void nic_receive(struct dv_sim *sim, uint8_t byte, bool first, bool last,
 	set(sim, DV_SLOT_NIC_RX_STATE, RX_IDLE);
 }
 
-/* One byte from a DACK read cycle (IOR). *end tells whether it ended a frame. */
-static uint8_t rx_give(struct dv_sim *sim, bool *end)
+/* One byte from a DACK read cycle (IOR). *end tells whether it ended a frame. With whole, the
+ * byte is the transfer's (a byte-wide one): its event records the FIFO's head and count
+ * (dv_sim_xfer_card). */
+static uint8_t rx_give(struct dv_sim *sim, bool *end, bool whole)
 {
 	const struct dv_nic *n = &sim->st.nic;
 	*end = false;
@@ -270,13 +279,16 @@ static uint8_t rx_give(struct dv_sim *sim, bool *end)
 	}
 	unsigned slot = n->rx_head;
 	uint8_t byte = n->rxfifo[slot];
+	bool moved = whole && dv_sim_xfer_card(sim); /* head and count moved with the transfer */
 	if (rx_is_end(n, slot)) {
 		*end = true;
 		set(sim, DV_SLOT_NIC_RX_ENDS, n->rx_ends & ~(1u << slot));
 		raise_int(sim, DV_NIC_INT_RXDONE);
 	}
-	set(sim, DV_SLOT_NIC_RX_HEAD, (slot + 1u) % DV_NIC_RXFIFO);
-	set(sim, DV_SLOT_NIC_RX_COUNT, n->rx_count - 1u);
+	if (!moved) {
+		set(sim, DV_SLOT_NIC_RX_HEAD, (slot + 1u) % DV_NIC_RXFIFO);
+		set(sim, DV_SLOT_NIC_RX_COUNT, n->rx_count - 1u);
+	}
 	return byte;
 }
 
@@ -469,20 +481,20 @@ uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t 
 	uint16_t out = width == 2 ? 0xFFFFu : 0xFFu;
 	const struct dv_nic *n = &sim->st.nic;
 	if (dir == DV_XFER_FROM_MEMORY) {
-		bool kept = tx_take(sim, (uint8_t)data);
+		bool kept = tx_take(sim, (uint8_t)data, width == 1);
 		/* On a 16-bit channel the high byte of the word that holds an odd frame's last
 		 * byte is padding: the card drops it quietly. */
 		bool pad = kept && n->tx_fetched == n->txlen;
 		if (width == 2 && !pad)
-			tx_take(sim, (uint8_t)(data >> 8));
+			tx_take(sim, (uint8_t)(data >> 8), false);
 		out = 0;
 	} else if (dir == DV_XFER_TO_MEMORY) {
 		bool end;
-		out = rx_give(sim, &end);
+		out = rx_give(sim, &end, width == 1);
 		/* A frame never shares a word with the next one: its odd last byte is padded
 		 * with 0, so every frame starts at an even address. */
 		if (width == 2)
-			out |= (uint16_t)((end ? 0u : rx_give(sim, &end)) << 8);
+			out |= (uint16_t)((end ? 0u : rx_give(sim, &end, false)) << 8);
 	}
 	/* Verify cycles strobe neither IOR nor IOW: the card does not see them. */
 	dv_nic_update_lines(sim);

@@ -119,6 +119,20 @@ static void xfer_steps(struct dv_state *st, const struct dv_event *e, bool forwa
 	st->bus.dma_cycles += forward ? 1u : (uint32_t)-1;
 }
 
+/* What a card's answer to a transfer does (DV_XFER_CARD, trace.h), forward or back. */
+static void card_steps(struct dv_state *st, const struct dv_event *e, bool forward)
+{
+	struct dv_nic *n = &st->nic;
+	if (dv_xfer_dir(e) == DV_XFER_FROM_MEMORY) { /* into the TX FIFO */
+		n->tx_count = (uint8_t)(n->tx_count + (forward ? 1 : -1));
+		n->tx_fetched += forward ? 1u : (uint32_t)-1;
+	} else { /* out of the RX FIFO */
+		n->rx_head = (uint8_t)((n->rx_head + (forward ? 1u : DV_NIC_RXFIFO - 1u)) %
+		                       DV_NIC_RXFIFO);
+		n->rx_count = (uint8_t)(n->rx_count + (forward ? -1 : 1));
+	}
+}
+
 /* What a byte the card sends does (DV_WIRE_STEPS, trace.h), forward or back: the FIFO's head
  * and count, the bytes sent, and where the peer puts the next byte move by one. */
 static void wire_steps(struct dv_state *st, bool forward)
@@ -133,9 +147,12 @@ static void wire_steps(struct dv_state *st, bool forward)
 /* The steps an event records besides a state event's one change (trace.h). */
 static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward)
 {
-	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS))
-		xfer_steps(st, e, forward);
-	else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS))
+	if (e->kind == DV_EV_XFER) {
+		if (e->old_value & DV_XFER_STEPS)
+			xfer_steps(st, e, forward);
+		if (e->old_value & DV_XFER_CARD)
+			card_steps(st, e, forward);
+	} else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS))
 		wire_steps(st, forward);
 }
 
@@ -144,7 +161,7 @@ static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward
 static bool changes_state(const struct dv_event *e)
 {
 	return e->kind == DV_EV_STATE ||
-	       (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) ||
+	       (e->kind == DV_EV_XFER && (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD))) ||
 	       (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS));
 }
 
@@ -257,11 +274,45 @@ void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_
 void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how, uint32_t data,
                  uint8_t ch)
 {
+	dv_sim_flush_signals(sim); /* so that the transfer is the event pushed now */
+	size_t before = sim->trace.len;
 	dv_sim_emit(sim, DV_EV_XFER, type, phys, how, data, ch);
+	if (sim->trace.len == before + 1) { /* kept decoded until the card answered */
+		dv_trace_pin(&sim->trace, before);
+		sim->xfer_at = before;
+	}
 	if (!(how & DV_XFER_STEPS))
 		return;
 	const struct dv_event x = { .kind = DV_EV_XFER, .old_value = how, .chan = ch };
 	xfer_steps(&sim->st, &x, true);
+}
+
+bool dv_sim_xfer_card(struct dv_sim *sim)
+{
+	if (sim->xfer_at == SIZE_MAX)
+		return false;
+	struct dv_event x = *dv_trace_at(&sim->trace, sim->xfer_at);
+	if (x.kind != DV_EV_XFER || dv_xfer_width(&x) != 1 || (x.old_value & DV_XFER_CARD) ||
+	    (dv_xfer_dir(&x) != DV_XFER_FROM_MEMORY && dv_xfer_dir(&x) != DV_XFER_TO_MEMORY) ||
+	    !dv_trace_patch_old(&sim->trace, sim->xfer_at, x.old_value | DV_XFER_CARD))
+		return false;
+	card_steps(&sim->st, &x, true);
+	return true;
+}
+
+void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data)
+{
+	if (sim->xfer_at != SIZE_MAX)
+		dv_trace_patch(&sim->trace, sim->xfer_at, data);
+}
+
+void dv_sim_xfer_end(struct dv_sim *sim)
+{
+	if (sim->xfer_at == SIZE_MAX)
+		return;
+	dv_trace_unpin(&sim->trace);
+	sim->xfer_at = SIZE_MAX;
+	/* Counted now, not at the push: a keyframe must hold the card's answer too. */
 	state_event_counted(sim, sim->trace.len);
 }
 

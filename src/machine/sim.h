@@ -88,6 +88,14 @@ void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t
  * the channel: dma.cycles, its address and its count move by one, with no events of their own. */
 void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how, uint32_t data,
                  uint8_t ch);
+/* The card with DACK answers the transfer just recorded (dv_sim_xfer) with its FIFO: when the
+ * transfer is byte-wide, its event takes DV_XFER_CARD (trace.h) and the FIFO's count and
+ * position move with it; false when it cannot (a word, no transfer pending): the card then
+ * records those changes itself. dv_sim_xfer_end closes the transfer once the card answered. */
+bool dv_sim_xfer_card(struct dv_sim *sim);
+void dv_sim_xfer_end(struct dv_sim *sim);
+/* The byte a device gave a transfer to memory, known once it answered: the event's data. */
+void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data);
 /* Records a byte the card sends to the peer from the head of its TX FIFO (a DV_EV_WIRE with
  * DV_WIRE_STEPS, trace.h): the FIFO's head and count, nic.tx_sent and the peer's rx_cur move
  * with the event. The caller then stores the byte at the peer (dv_peer_take, at rx_cur - 1). */

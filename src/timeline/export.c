@@ -53,7 +53,8 @@ static const char *base_name(const char *path)
 
 /* The fields event i (e, a copy) changes, into out (room for DV_SIGNAL_FIELDS): a state
  * event's one, or each field of the arbitration word it changes (state.h); a transfer's steps
- * (DV_XFER_STEPS, trace.h: its channel's address and count, and dma.cycles) or a sent byte's
+ * (DV_XFER_STEPS, trace.h: its channel's address and count, and dma.cycles; DV_XFER_CARD: the
+ * card's FIFO) or a sent byte's
  * (DV_WIRE_STEPS: the TX FIFO's head and count, nic.tx_sent, peer.rx_cur), read with the
  * cursor c walking beside the export. Returns how many. */
 static unsigned event_changes(struct dv_cursor *c, const struct dv_event *e, size_t i,
@@ -62,12 +63,21 @@ static unsigned event_changes(struct dv_cursor *c, const struct dv_event *e, siz
 	if (e->kind == DV_EV_STATE)
 		return dv_slot_changes((enum dv_slot)e->slot, e->index, e->old_value, e->new_value,
 		                       out);
-	struct dv_slot_change steps[4];
+	struct dv_slot_change steps[5];
 	unsigned n = 0;
 	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) {
 		steps[n++] = (struct dv_slot_change){ DV_SLOT_DMA_ADDR, e->chan, 0, 0 };
 		steps[n++] = (struct dv_slot_change){ DV_SLOT_DMA_COUNT, e->chan, 0, 0 };
 		steps[n++] = (struct dv_slot_change){ DV_SLOT_BUS_DMA_CYCLES, 0, 0, 0 };
+	}
+	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_CARD)) {
+		bool tx = dv_xfer_dir(e) == DV_XFER_FROM_MEMORY;
+		steps[n++] =
+		        (struct dv_slot_change){ tx ? DV_SLOT_NIC_TX_COUNT : DV_SLOT_NIC_RX_HEAD, 0,
+			                         0, 0 };
+		steps[n++] =
+		        (struct dv_slot_change){ tx ? DV_SLOT_NIC_TX_FETCHED : DV_SLOT_NIC_RX_COUNT,
+			                         0, 0, 0 };
 	} else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS)) {
 		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_HEAD, 0, 0, 0 };
 		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_COUNT, 0, 0, 0 };
@@ -113,7 +123,7 @@ bool dv_export_text(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn 
 			break;
 		}
 		w(ctx, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
-		if (!((e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) ||
+		if (!((e->kind == DV_EV_XFER && (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD))) ||
 		      (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS))))
 			continue;
 		/* A transfer's address and count steps, a sent byte's FIFO and peer steps, a
@@ -510,7 +520,8 @@ static bool stepped(enum dv_slot slot)
 	return slot == DV_SLOT_DMA_ADDR || slot == DV_SLOT_DMA_COUNT ||
 	       slot == DV_SLOT_BUS_DMA_CYCLES || slot == DV_SLOT_NIC_TX_HEAD ||
 	       slot == DV_SLOT_NIC_TX_COUNT || slot == DV_SLOT_NIC_TX_SENT ||
-	       slot == DV_SLOT_PEER_RX_CUR;
+	       slot == DV_SLOT_PEER_RX_CUR || slot == DV_SLOT_NIC_TX_FETCHED ||
+	       slot == DV_SLOT_NIC_RX_HEAD || slot == DV_SLOT_NIC_RX_COUNT;
 }
 
 static bool by_cursor(enum dv_slot slot)

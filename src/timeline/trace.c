@@ -600,6 +600,14 @@ bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value)
 	return true;
 }
 
+bool dv_trace_patch_old(struct dv_trace *t, size_t i, uint32_t old_value)
+{
+	if (i < tail_first(t) || i >= t->len)
+		return false;
+	t->tail[i - tail_first(t)].old_value = old_value;
+	return true;
+}
+
 size_t dv_trace_bytes(const struct dv_trace *t)
 {
 	return t->nbytes + t->nblocks * sizeof(size_t) + t->tail_cap * sizeof(struct dv_event);

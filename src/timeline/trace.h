@@ -37,6 +37,12 @@ enum dv_xfer_dir {
  * records those changes as state events of their own. */
 #define DV_XFER_STEPS (1u << 16)
 #define DV_XFER_DOWN (1u << 17)
+/* DV_XFER_CARD: the card with DACK (the NIC) took or gave the byte with its FIFO, and the event
+ * records that too: a byte from memory adds one to nic.txfifo.count and nic.tx_fetched; a byte
+ * to memory moves nic.rxfifo.head on by one (modulo the FIFO) and takes one from
+ * nic.rxfifo.count. The byte written into the TX FIFO is a state event of its own. Set on a
+ * byte-wide transfer only, once the card answered (dv_sim_xfer_card). */
+#define DV_XFER_CARD (1u << 18)
 /* A WIRE event's old_value flag: the card's TX FIFO gave the byte and the peer took it, and the
  * event records that (sim.c): nic.txfifo.head + 1 (modulo the FIFO), nic.txfifo.count - 1,
  * nic.tx_sent + 1, peer.rx_cur + 1. The byte the peer stores is a state event of its own (its
@@ -179,8 +185,9 @@ void dv_trace_truncate(struct dv_trace *t, size_t n);
  * in a value known only later (a port read's, bus.c). */
 void dv_trace_pin(struct dv_trace *t, size_t i);
 void dv_trace_unpin(struct dv_trace *t);
-/* Sets event i's new_value; false when i is not in the tail. */
+/* Sets event i's new_value (old_value); false when i is not in the tail. */
 bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value);
+bool dv_trace_patch_old(struct dv_trace *t, size_t i, uint32_t old_value);
 /* Bytes the recording's events take now (codes, block index, tail), for benchmarks. */
 size_t dv_trace_bytes(const struct dv_trace *t);
 /* The block code itself, for a recording file (trace_io.c): block b's code (events

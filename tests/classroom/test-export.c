@@ -66,6 +66,7 @@ struct exported {
 	size_t events, steps; /* steps: transfers whose event steps their channel (trace.h) */
 	size_t nic_steps;     /* those of them on the NIC's channel */
 	size_t wire_steps;    /* bytes the card sent, whose event moves its FIFO and the peer */
+	size_t card_steps;    /* transfers whose event moves the card's FIFO too */
 	struct final_value final[FINALS];
 };
 
@@ -105,6 +106,7 @@ static bool export_lesson(const char *path, struct exported *x)
 		x->steps += step;
 		x->nic_steps += step && e->chan == x->nic_channel;
 		x->wire_steps += e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS);
+		x->card_steps += e->kind == DV_EV_XFER && (e->old_value & DV_XFER_CARD);
 	}
 	/* What the VCD must end with: registers a transfer's event steps, and the arbitration
 	 * word's fields, none of which has events of its own. */
@@ -403,7 +405,8 @@ static void check_jsonl(const struct dv_outbuf *b, size_t events)
 		if (chg && kind && slot)
 			CHECK((!strcmp(kind->str, "state") && slot->type == J_STR &&
 			       !strcmp(slot->str, "dma.signals") && chg->num >= 1) ||
-			              (!strcmp(kind->str, "xfer") && chg->num == 3) ||
+			              (!strcmp(kind->str, "xfer") &&
+			               (chg->num == 3 || chg->num == 5)) ||
 			              (!strcmp(kind->str, "wire") && chg->num == 4),
 			      "jsonl line %zu: changes where none belong", line);
 		if (kind && slot && !strcmp(kind->str, "state")) {
@@ -698,11 +701,14 @@ int main(int argc, char **argv)
 	same(&a.jsonl, &b.jsonl, "jsonl");
 	same(&a.vcd, &b.vcd, "vcd");
 	CHECK(a.events > 0, "the lesson made no events");
-	/* a line per event, two more per transfer (its address and count steps) and four per
-	 * byte sent (the FIFO's head and count, the bytes sent, the peer's position) */
-	CHECK(count_lines(&a.text) == a.events + 2 * a.steps + 4 * a.wire_steps,
-	      "text: %zu lines for %zu events, %zu transfers and %zu bytes sent",
-	      count_lines(&a.text), a.events, a.steps, a.wire_steps);
+	/* a line per event, two more per transfer (its address and count steps), two per
+	 * transfer the card answered with its FIFO, and four per byte sent (the FIFO's head and
+	 * count, the bytes sent, the peer's position) */
+	CHECK(count_lines(&a.text) == a.events + 2 * a.steps + 2 * a.card_steps + 4 * a.wire_steps,
+	      "text: %zu lines for %zu events, %zu transfers (%zu with the card's FIFO) and %zu "
+	      "bytes sent",
+	      count_lines(&a.text), a.events, a.steps, a.card_steps, a.wire_steps);
+	CHECK(a.card_steps > 0, "no transfer moved the card's FIFO");
 	CHECK(a.wire_steps > 0, "the lesson sent no byte");
 	check_jsonl(&a.jsonl, a.events);
 	CHECK(a.nic_steps > 0, "the lesson moved no byte on the NIC's channel");

@@ -814,10 +814,48 @@ static void send_with_8237(struct dv_sim *sim, uint8_t mode, uint16_t len)
 		dv_sim_tick(sim);
 }
 
+/* Transfers on the card's channel since event from whose event carries the card's FIFO
+ * answer (DV_XFER_CARD): each one, a cursor before and after it, sees the FIFO move by one
+ * (into the TX FIFO: its count and the bytes fetched up; out of the RX FIFO: its head on, its
+ * count down); returns how many. */
+static unsigned card_steps_checked(struct dv_sim *sim, size_t from, bool tx)
+{
+	struct dv_cursor c;
+	dv_cursor_init(&c, sim);
+	unsigned n = 0;
+	for (size_t i = from; i < sim->trace.len; i++) {
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
+		if (e->kind != DV_EV_XFER || !(e->old_value & DV_XFER_CARD))
+			continue;
+		CHECK_EQ(dv_xfer_dir(e), tx ? DV_XFER_FROM_MEMORY : DV_XFER_TO_MEMORY);
+		enum dv_slot a = tx ? DV_SLOT_NIC_TX_COUNT : DV_SLOT_NIC_RX_HEAD,
+		             b = tx ? DV_SLOT_NIC_TX_FETCHED : DV_SLOT_NIC_RX_COUNT;
+		dv_cursor_seek(&c, i);
+		uint32_t a0 = dv_cursor_get(&c, a, 0), b0 = dv_cursor_get(&c, b, 0);
+		dv_cursor_seek(&c, i + 1);
+		uint32_t a1 = dv_cursor_get(&c, a, 0), b1 = dv_cursor_get(&c, b, 0);
+		if (tx) {
+			CHECK_EQ(a1, a0 + 1);
+			CHECK_EQ(b1, b0 + 1);
+		} else {
+			CHECK_EQ(a1, (a0 + 1) % DV_NIC_RXFIFO);
+			CHECK_EQ(b1 + 1, b0);
+		}
+		dv_cursor_seek(&c, i); /* and back */
+		CHECK_EQ(dv_cursor_get(&c, a, 0), a0);
+		CHECK_EQ(dv_cursor_get(&c, b, 0), b0);
+		n++;
+	}
+	dv_cursor_finish(&c);
+	return n;
+}
+
 static void test_8237_demand_send(void)
 {
 	struct dv_sim *sim = make(1);
+	size_t from = sim->trace.len;
 	send_with_8237(sim, 0x09, 100); /* demand mode, read transfer (memory -> NIC), ch 1 */
+	CHECK_EQ(card_steps_checked(sim, from, true), 100); /* every byte the card kept */
 	CHECK_EQ(sim->st.nic.isr, DV_NIC_INT_TXDONE);
 	CHECK_EQ(sim->st.peer.rx_len[0], 100);
 	for (unsigned i = 0; i < 100; i++)
@@ -853,7 +891,9 @@ static void test_8237_demand_receive(void)
 	out(sim, DV_NIC_CMD, DV_NIC_CMD_RXEN | DV_NIC_CMD_DMARX);
 	CHECK(dv_peer_send(sim, 60));
 	CHECK(dv_peer_send(sim, 70));
+	size_t from = sim->trace.len;
 	dv_sim_run(sim, (60 + 12 + 70) * 4 + 20);
+	CHECK_EQ(card_steps_checked(sim, from, false), 130);
 	CHECK_EQ(sim->st.nic.isr, DV_NIC_INT_RXDONE);
 	for (unsigned i = 0; i < 60; i++)
 		CHECK_EQ(dv_sim_mem_read(sim, 0x20000 + i), dv_peer_byte(0, i));
