@@ -42,9 +42,8 @@ struct dv_run {
 	 * sent then (a later protocol packet replaces it as what peer.last.ok checks) */
 	bool fill_packet;
 	uint32_t fill_seq, fill_ntx;
-	/* port accesses in the trace, counted up to port_seen; the counts when the current
-	 * step began */
-	size_t port_seen;
+	/* port accesses in the trace (dv_run_count_ports); the counts when the current step
+	 * began */
 	uint32_t ports_out, ports_in, step_ports_out, step_ports_in;
 	bool strict_fired;
 	bool rule_noted[DV_RULE_COUNT]; /* a DV_MSG_NOTE told this rule already */

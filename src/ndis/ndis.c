@@ -703,6 +703,7 @@ static int send_packet(struct dv_ndis *ndis, const struct dv_packet_spec *spec, 
 	dv_ndis_check_locks(ndis);
 	if (st != NDIS_STATUS_PENDING && !t->completed) {
 		t->completed = true;
+		ndis->ntx_completed++;
 		t->status = st;
 		t->completed_cycle = ndis->sim->st.cycle;
 	}

@@ -135,6 +135,7 @@ struct dv_ndis {
 	/* protocol side */
 	struct dv_tx_packet *tx; /* every packet the protocol sent, at most DV_NDIS_MAX_TX */
 	uint32_t ntx, tx_cap;
+	uint32_t ntx_completed; /* of them, completed (tx.completed, asked at every tick of a run) */
 	uint32_t tx_seq;
 	struct dv_rx_frame rx[DV_NDIS_RX_LOG];
 	uint32_t nrx; /* total frames indicated (the log keeps the last DV_NDIS_RX_LOG) */

@@ -619,6 +619,7 @@ VOID NdisMSendCompleteAt(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet,
 		struct dv_tx_packet *t = &nd->tx[i];
 		if (t->packet == Packet && !t->completed) {
 			t->completed = true;
+			nd->ntx_completed++;
 			t->status = Status;
 			t->completed_cycle = nd->sim->st.cycle;
 		}

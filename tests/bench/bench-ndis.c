@@ -22,6 +22,7 @@ static void recycle_tx(struct dv_ndis *nd)
 		if (!nd->tx[i].completed)
 			return;
 	nd->ntx = 0;
+	nd->ntx_completed = 0;
 }
 
 static int long_run(void)

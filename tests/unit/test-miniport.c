@@ -61,6 +61,10 @@ static int send_and_wait(const struct dv_packet_spec *spec)
 	for (int i = 0; i < 200000 && !nd->tx[idx].completed; i++)
 		dv_sim_tick(sim);
 	dv_sim_run(sim, 200); /* let the driver restart its receive */
+	uint32_t done = 0;    /* tx.completed is counted as packets complete: the same number */
+	for (uint32_t i = 0; i < nd->ntx; i++)
+		done += nd->tx[i].completed;
+	CHECK_EQ(nd->ntx_completed, done);
 	return idx;
 }
 
