@@ -225,9 +225,10 @@ static unsigned wanting(const struct dv_state *st, unsigned chip)
 	const struct dv_dma_chip *d = &st->dma[chip];
 	if (d->command & DV_DMA_CMD_DISABLE)
 		return 0;
-	unsigned cascade = 0;
-	for (unsigned c = 0; c < 4; c++)
-		if (dv_dma_mode_sel(d->ch[c].mode) == DV_DMA_CASCADE)
+	unsigned dreq = dreq_bits(st, chip), asking = (d->request | (dreq & ~d->mask)) & 0x0Fu;
+	unsigned cascade = 0; /* of the channels asking (the others cannot want the bus) */
+	for (unsigned c = 0; asking >> c; c++)
+		if (((asking >> c) & 1u) && dv_dma_mode_sel(d->ch[c].mode) == DV_DMA_CASCADE)
 			cascade |= 1u << c;
 	/* [DS] software requests are not maskable; they end at TC. A channel in cascade mode
 	 * only relays its DREQ input (facts §2.3) and never reaches TC, so a software request
@@ -240,7 +241,7 @@ static unsigned wanting(const struct dv_state *st, unsigned chip)
 	 * cascade mode; a cascade channel on DMA1 would belong to an ISA bus master, which this
 	 * machine does not have. */
 	unsigned relays = chip == 1 ? (~cascade & 0x0Eu) | (cascade & 1u) : ~cascade & 0x0Fu;
-	return soft | (dreq_bits(st, chip) & ~d->mask & relays);
+	return soft | (dreq & ~d->mask & relays);
 }
 
 /* Can channel c of chip ask for the bus now? */
