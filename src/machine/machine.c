@@ -63,7 +63,7 @@ struct dv_sim *dv_sim_create(const struct dv_config *cfg)
 	dv_bus_reset(sim);
 	sim->cfg.keyframe_every = every;
 	dv_trace_truncate(&sim->trace, 0); /* the reset is the starting point, not history */
-	dv_sim_signals_settle(sim);
+	dv_sim_settle(sim);
 	sim->cause_src = DV_SRC_CPU;
 	dv_sim_keyframe(sim);
 	if (sim->nkf == 0) {

@@ -188,10 +188,14 @@ void dv_sim_flush_signals(struct dv_sim *sim)
 	state_event_counted(sim, sim->trace.len);
 }
 
-void dv_sim_signals_settle(struct dv_sim *sim)
+void dv_sim_settle(struct dv_sim *sim)
 {
 	sim->sig_dirty = false;
 	sim->sig_word = dv_signals_pack(&sim->st);
+	/* A transfer's strobes may be up where the trace now ends (dv_bus_strobes set them): the
+	 * next event of another cause must lower them, as a cursor sees it. */
+	sim->strobes_up = sim->st.bus.aen != 0;
+	sim->xfer_at = SIZE_MAX;
 }
 
 /* A field of the arbitration word: written now, recorded with the others of its batch (a
@@ -478,7 +482,7 @@ void dv_sim_truncate(struct dv_sim *sim, size_t n)
 	while (sim->nkf > 1 && sim->kf[sim->nkf - 1].event > n)
 		dv_sim_keyframe_drop(sim, --sim->nkf);
 	dv_trace_truncate(&sim->trace, n);
-	dv_sim_signals_settle(sim);
+	dv_sim_settle(sim);
 	sim->generation++;
 	sim->state_events_since_kf = 0;
 	for (size_t i = sim->kf[sim->nkf - 1].event; i < n; i++)
@@ -518,7 +522,7 @@ bool dv_sim_load(struct dv_sim *sim, const uint8_t *p, size_t n, uint64_t max_ev
 	struct loading l = { sim, 0 };
 	bool ok = dv_trace_load_each(&sim->trace, p, n, max_events, err, errsz, load_each, &l);
 	dv_bus_strobes(&sim->st.bus, &sim->trace, dv_trace_len(&sim->trace));
-	dv_sim_signals_settle(sim);
+	dv_sim_settle(sim);
 	sim->generation++;
 	return ok;
 }

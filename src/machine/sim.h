@@ -74,10 +74,11 @@ uint32_t dv_sim_get(const struct dv_sim *sim, enum dv_slot slot, uint32_t index)
 void dv_sim_sync_time(struct dv_sim *sim);
 /* Records the arbitration word's pending batch (dma.signals, state.h), if its fields moved:
  * every event, the end of every tick and dv_sim_sync_time do it, so the state after any
- * event is the state a cursor rebuilds there. dv_sim_signals_settle takes the fields as they
- * are as recorded (after a reset, a truncation or a load). */
+ * event is the state a cursor rebuilds there. dv_sim_settle takes the live machine's own
+ * bookkeeping (the arbitration word as recorded, whether a transfer's strobes are up, no
+ * transfer waiting for its card) from its state after a reset, a truncation or a load. */
 void dv_sim_flush_signals(struct dv_sim *sim);
-void dv_sim_signals_settle(struct dv_sim *sim);
+void dv_sim_settle(struct dv_sim *sim);
 /* Records an event that changes no state. */
 void dv_sim_emit(struct dv_sim *sim, enum dv_ev_kind kind, uint16_t sub, uint32_t index,
                  uint32_t old_value, uint32_t new_value, uint8_t chan);
