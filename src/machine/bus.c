@@ -60,7 +60,7 @@ void dv_bus_strobes_of(struct dv_bus *bus, const struct dv_event *xfer)
 	bus->dack = bus->aen = bus->memr = bus->memw = bus->ior = bus->iow = 0;
 	if (!xfer || xfer->kind != DV_EV_XFER)
 		return;
-	unsigned ch = xfer->chan, dir = xfer->old_value & 0xFF;
+	unsigned ch = xfer->chan, dir = dv_xfer_dir(xfer);
 	/* AEN tells every I/O card to ignore the address bus: it now carries a memory address,
 	 * and only the card with DACK answers (facts §2.1). */
 	bus->aen = 1;

@@ -108,61 +108,115 @@ static void push(struct dv_sim *sim, uint16_t kind, uint16_t sub, uint32_t index
 	dv_trace_push(&sim->trace, &ev);
 }
 
-/* What a transfer with DV_XFER_STEPS does to its channel (trace.h), forward or back: the
- * 8237A's address and count move by one at every transfer, so the event need not say to what. */
-static void xfer_steps(struct dv_state *st, const struct dv_event *e, bool forward)
+/* ---- what an event implies (trace.h: DV_XFER_STEPS, DV_XFER_CARD, DV_WIRE_STEPS) ----------
+ * Each moves registers by one, forward (d = 1) or back (d = UINT32_MAX, - 1 modulo 2^32, cut
+ * to the field's width). dv_event_steps lists the fields each moves, for the readers. */
+
+/* A position in a ring of size entries, one on (d = 1) or back. */
+static uint8_t ring_step(uint8_t at, uint32_t d, unsigned size)
 {
-	struct dv_dma_channel *c = &st->dma[(e->chan >> 2) & 1].ch[e->chan & 3];
-	uint16_t d = forward ? 1 : 0xFFFF; /* + or - 1, modulo 2^16 */
-	c->cur_addr = (uint16_t)((e->old_value & DV_XFER_DOWN) ? c->cur_addr - d : c->cur_addr + d);
-	c->cur_count = (uint16_t)(c->cur_count - d);
-	st->bus.dma_cycles += forward ? 1u : (uint32_t)-1;
+	return (uint8_t)((at + (d == 1 ? 1u : size - 1u)) % size);
 }
 
-/* What a card's answer to a transfer does (DV_XFER_CARD, trace.h), forward or back. */
-static void card_steps(struct dv_state *st, const struct dv_event *e, bool forward)
+/* A transfer steps its channel: the 8237A's address and count move by one at every transfer. */
+static void xfer_steps(struct dv_state *st, const struct dv_event *e, uint32_t d)
+{
+	struct dv_dma_channel *c = &st->dma[(e->chan >> 2) & 1].ch[e->chan & 3];
+	c->cur_addr = (uint16_t)((e->old_value & DV_XFER_DOWN) ? c->cur_addr - d : c->cur_addr + d);
+	c->cur_count = (uint16_t)(c->cur_count - d);
+	st->bus.dma_cycles += d;
+}
+
+/* The card answered the transfer with its FIFO: into the TX FIFO or out of the RX FIFO. */
+static void card_steps(struct dv_state *st, const struct dv_event *e, uint32_t d)
 {
 	struct dv_nic *n = &st->nic;
-	if (dv_xfer_dir(e) == DV_XFER_FROM_MEMORY) { /* into the TX FIFO */
-		n->tx_count = (uint8_t)(n->tx_count + (forward ? 1 : -1));
-		n->tx_fetched += forward ? 1u : (uint32_t)-1;
-	} else { /* out of the RX FIFO */
-		n->rx_head = (uint8_t)((n->rx_head + (forward ? 1u : DV_NIC_RXFIFO - 1u)) %
-		                       DV_NIC_RXFIFO);
-		n->rx_count = (uint8_t)(n->rx_count + (forward ? -1 : 1));
+	if (dv_xfer_dir(e) == DV_XFER_FROM_MEMORY) {
+		n->tx_count = (uint8_t)(n->tx_count + d);
+		n->tx_fetched += d;
+	} else {
+		n->rx_head = ring_step(n->rx_head, d, DV_NIC_RXFIFO);
+		n->rx_count = (uint8_t)(n->rx_count - d);
 	}
 }
 
-/* What a byte the card sends does (DV_WIRE_STEPS, trace.h), forward or back: the FIFO's head
- * and count, the bytes sent, and where the peer puts the next byte move by one. */
-static void wire_steps(struct dv_state *st, bool forward)
+/* A byte the card sends: the FIFO's head and count, the bytes sent, where the peer puts the
+ * next byte. */
+static void wire_steps(struct dv_state *st, uint32_t d)
 {
 	struct dv_nic *n = &st->nic;
-	n->tx_head = (uint8_t)((n->tx_head + (forward ? 1u : DV_NIC_TXFIFO - 1u)) % DV_NIC_TXFIFO);
-	n->tx_count = (uint8_t)(n->tx_count + (forward ? -1 : 1));
-	n->tx_sent += forward ? 1u : (uint32_t)-1;
-	st->peer.rx_cur += forward ? 1u : (uint32_t)-1;
+	n->tx_head = ring_step(n->tx_head, d, DV_NIC_TXFIFO);
+	n->tx_count = (uint8_t)(n->tx_count - d);
+	n->tx_sent += d;
+	st->peer.rx_cur += d;
 }
 
-/* The steps an event records besides a state event's one change (trace.h). */
+/* Whether an event moves registers of its own besides a state event's one change. */
+static bool has_steps(const struct dv_event *e)
+{
+	return (e->kind == DV_EV_XFER && (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD))) ||
+	       (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS));
+}
+
 static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward)
 {
+	uint32_t d = forward ? 1u : UINT32_MAX;
 	if (e->kind == DV_EV_XFER) {
 		if (e->old_value & DV_XFER_STEPS)
-			xfer_steps(st, e, forward);
+			xfer_steps(st, e, d);
 		if (e->old_value & DV_XFER_CARD)
-			card_steps(st, e, forward);
-	} else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS))
-		wire_steps(st, forward);
+			card_steps(st, e, d);
+	} else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS)) {
+		wire_steps(st, d);
+	}
 }
 
-/* An event that changes the state: a state event, a transfer that steps its channel, a byte
- * the card sent. */
+unsigned dv_event_steps(const struct dv_event *e, struct dv_slot_change *out)
+{
+	unsigned n = 0;
+	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) {
+		out[n++] = (struct dv_slot_change){ DV_SLOT_DMA_ADDR, e->chan, 0, 0 };
+		out[n++] = (struct dv_slot_change){ DV_SLOT_DMA_COUNT, e->chan, 0, 0 };
+		out[n++] = (struct dv_slot_change){ DV_SLOT_BUS_DMA_CYCLES, 0, 0, 0 };
+	}
+	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_CARD)) {
+		bool tx = dv_xfer_dir(e) == DV_XFER_FROM_MEMORY;
+		out[n++] = (struct dv_slot_change){ tx ? DV_SLOT_NIC_TX_COUNT : DV_SLOT_NIC_RX_HEAD,
+			                            0, 0, 0 };
+		out[n++] =
+		        (struct dv_slot_change){ tx ? DV_SLOT_NIC_TX_FETCHED : DV_SLOT_NIC_RX_COUNT,
+			                         0, 0, 0 };
+	}
+	if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS)) {
+		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_HEAD, 0, 0, 0 };
+		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_COUNT, 0, 0, 0 };
+		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_SENT, 0, 0, 0 };
+		out[n++] = (struct dv_slot_change){ DV_SLOT_PEER_RX_CUR, 0, 0, 0 };
+	}
+	return n;
+}
+
+bool dv_slot_stepped(enum dv_slot slot)
+{
+	/* Every kind of step once: the list is dv_event_steps'. */
+	static const struct dv_event every[] = {
+		{ .kind = DV_EV_XFER,
+		  .old_value = DV_XFER_FROM_MEMORY | DV_XFER_STEPS | DV_XFER_CARD },
+		{ .kind = DV_EV_XFER, .old_value = DV_XFER_TO_MEMORY | DV_XFER_CARD },
+		{ .kind = DV_EV_WIRE, .old_value = DV_WIRE_STEPS },
+	};
+	struct dv_slot_change f[DV_STEP_FIELDS];
+	for (size_t k = 0; k < sizeof every / sizeof every[0]; k++)
+		for (unsigned j = 0, n = dv_event_steps(&every[k], f); j < n; j++)
+			if (f[j].slot == slot)
+				return true;
+	return false;
+}
+
+/* An event that changes the state: a state event, or one with steps of its own. */
 static bool changes_state(const struct dv_event *e)
 {
-	return e->kind == DV_EV_STATE ||
-	       (e->kind == DV_EV_XFER && (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD))) ||
-	       (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS));
+	return e->kind == DV_EV_STATE || has_steps(e);
 }
 
 /* A state event was recorded (or loaded) as event at - 1: a keyframe after every
@@ -288,7 +342,7 @@ void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how,
 	if (!(how & DV_XFER_STEPS))
 		return;
 	const struct dv_event x = { .kind = DV_EV_XFER, .old_value = how, .chan = ch };
-	xfer_steps(&sim->st, &x, true);
+	xfer_steps(&sim->st, &x, 1);
 }
 
 bool dv_sim_xfer_card(struct dv_sim *sim)
@@ -300,7 +354,7 @@ bool dv_sim_xfer_card(struct dv_sim *sim)
 	    (dv_xfer_dir(&x) != DV_XFER_FROM_MEMORY && dv_xfer_dir(&x) != DV_XFER_TO_MEMORY) ||
 	    !dv_trace_patch_old(&sim->trace, sim->xfer_at, x.old_value | DV_XFER_CARD))
 		return false;
-	card_steps(&sim->st, &x, true);
+	card_steps(&sim->st, &x, 1);
 	return true;
 }
 
@@ -323,7 +377,7 @@ void dv_sim_xfer_end(struct dv_sim *sim)
 void dv_sim_wire_out(struct dv_sim *sim, uint8_t byte)
 {
 	dv_sim_emit(sim, DV_EV_WIRE, 0, 0, DV_WIRE_STEPS, byte, DV_NO_CHANNEL);
-	wire_steps(&sim->st, true);
+	wire_steps(&sim->st, 1);
 	state_event_counted(sim, sim->trace.len);
 }
 
@@ -402,13 +456,21 @@ static void replay(struct dv_state *st, struct dv_mempool *pool, const struct dv
 	dv_bus_strobes(&st->bus, t, to);
 }
 
-/* Redoes one event onto st (a state event, or a transfer that steps its channel). */
+/* Redoes or undoes one event on st (a state event, or one with steps of its own). */
 static void redo(struct dv_state *st, struct dv_mempool *pool, const struct dv_event *e)
 {
 	if (e->kind == DV_EV_STATE)
 		dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
 	else
 		steps_of(st, e, true);
+}
+
+static void undo(struct dv_state *st, struct dv_mempool *pool, const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->old_value);
+	else
+		steps_of(st, e, false);
 }
 
 static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,
@@ -418,14 +480,8 @@ static void replay_events(struct dv_state *st, struct dv_mempool *pool, const st
 		for (size_t i = from; i < to; i++)
 			redo(st, pool, dv_trace_at(t, i));
 	} else {
-		for (size_t i = from; i-- > to;) {
-			const struct dv_event *e = dv_trace_at(t, i);
-			if (e->kind == DV_EV_STATE)
-				dv_state_put(st, pool, (enum dv_slot)e->slot, e->index,
-				             e->old_value);
-			else
-				steps_of(st, e, false);
-		}
+		for (size_t i = from; i-- > to;)
+			undo(st, pool, dv_trace_at(t, i));
 	}
 }
 

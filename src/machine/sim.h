@@ -101,6 +101,12 @@ void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data);
  * DV_WIRE_STEPS, trace.h): the FIFO's head and count, nic.tx_sent and the peer's rx_cur move
  * with the event. The caller then stores the byte at the peer (dv_peer_take, at rx_cur - 1). */
 void dv_sim_wire_out(struct dv_sim *sim, uint8_t byte);
+/* The fields an event's own steps move (DV_XFER_STEPS, DV_XFER_CARD, DV_WIRE_STEPS; values
+ * 0: a cursor before and after the event has them), into out (room for DV_STEP_FIELDS); how
+ * many. Whether some event's steps move a slot (the exports read such slots with a cursor). */
+#define DV_STEP_FIELDS 5u
+unsigned dv_event_steps(const struct dv_event *e, struct dv_slot_change *out);
+bool dv_slot_stepped(enum dv_slot slot);
 
 /* A DMA cycle's strobes (DACK, AEN and MEMR/MEMW/IOR/IOW) are implied by its transfer: no
  * event records them. They rise with the XFER event and stay up through the events the

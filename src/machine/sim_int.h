@@ -51,10 +51,10 @@ struct dv_sim {
 	uint16_t cause_loc;
 	bool in_tick;
 	bool strobes_up; /* a transfer's strobes are up until an event of another cause or tick */
+	size_t xfer_at;  /* the transfer whose card has not answered yet (SIZE_MAX: none) */
 	/* The arbitration word (dma.signals, state.h): its value as recorded, and whether the
 	 * fields moved since (they are recorded as one event before the next event, at the end
 	 * of the tick, or when a change of another cause comes), with the cause of the batch. */
-	size_t xfer_at; /* the transfer whose card has not answered yet (SIZE_MAX: none) */
 	uint32_t sig_word;
 	bool sig_dirty;
 	uint8_t sig_src;

@@ -52,48 +52,26 @@ static const char *base_name(const char *path)
 /* ---- text ---------------------------------------------------------------------------------- */
 
 /* The fields event i (e, a copy) changes, into out (room for DV_SIGNAL_FIELDS): a state
- * event's one, or each field of the arbitration word it changes (state.h); a transfer's steps
- * (DV_XFER_STEPS, trace.h: its channel's address and count, and dma.cycles; DV_XFER_CARD: the
- * card's FIFO) or a sent byte's
- * (DV_WIRE_STEPS: the TX FIFO's head and count, nic.tx_sent, peer.rx_cur), read with the
- * cursor c walking beside the export. Returns how many. */
+ * event's one, or each field of the arbitration word it changes (state.h); the fields its own
+ * steps move (dv_event_steps), read with the cursor c walking beside the export. Returns how
+ * many. */
+_Static_assert(DV_STEP_FIELDS <= DV_SIGNAL_FIELDS, "one array holds either list");
+
 static unsigned event_changes(struct dv_cursor *c, const struct dv_event *e, size_t i,
                               struct dv_slot_change *out)
 {
 	if (e->kind == DV_EV_STATE)
 		return dv_slot_changes((enum dv_slot)e->slot, e->index, e->old_value, e->new_value,
 		                       out);
-	struct dv_slot_change steps[5];
-	unsigned n = 0;
-	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_STEPS)) {
-		steps[n++] = (struct dv_slot_change){ DV_SLOT_DMA_ADDR, e->chan, 0, 0 };
-		steps[n++] = (struct dv_slot_change){ DV_SLOT_DMA_COUNT, e->chan, 0, 0 };
-		steps[n++] = (struct dv_slot_change){ DV_SLOT_BUS_DMA_CYCLES, 0, 0, 0 };
-	}
-	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_CARD)) {
-		bool tx = dv_xfer_dir(e) == DV_XFER_FROM_MEMORY;
-		steps[n++] =
-		        (struct dv_slot_change){ tx ? DV_SLOT_NIC_TX_COUNT : DV_SLOT_NIC_RX_HEAD, 0,
-			                         0, 0 };
-		steps[n++] =
-		        (struct dv_slot_change){ tx ? DV_SLOT_NIC_TX_FETCHED : DV_SLOT_NIC_RX_COUNT,
-			                         0, 0, 0 };
-	} else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS)) {
-		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_HEAD, 0, 0, 0 };
-		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_COUNT, 0, 0, 0 };
-		steps[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_SENT, 0, 0, 0 };
-		steps[n++] = (struct dv_slot_change){ DV_SLOT_PEER_RX_CUR, 0, 0, 0 };
-	}
+	unsigned n = dv_event_steps(e, out);
 	if (n == 0)
 		return 0;
 	dv_cursor_seek(c, i);
-	for (unsigned k = 0; k < n; k++) {
-		out[k] = steps[k];
-		out[k].old_value = dv_cursor_get(c, steps[k].slot, steps[k].index);
-	}
+	for (unsigned k = 0; k < n; k++)
+		out[k].old_value = dv_cursor_get(c, out[k].slot, out[k].index);
 	dv_cursor_seek(c, i + 1);
 	for (unsigned k = 0; k < n; k++)
-		out[k].new_value = dv_cursor_get(c, steps[k].slot, steps[k].index);
+		out[k].new_value = dv_cursor_get(c, out[k].slot, out[k].index);
 	return n;
 }
 
@@ -123,8 +101,7 @@ bool dv_export_text(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn 
 			break;
 		}
 		w(ctx, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
-		if (!((e->kind == DV_EV_XFER && (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD))) ||
-		      (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS))))
+		if (e->kind == DV_EV_STATE)
 			continue;
 		/* A transfer's address and count steps, a sent byte's FIFO and peer steps, a
 		 * line each, as when each was an event of its own (a copy: the cursor's seeks
@@ -239,8 +216,7 @@ bool dv_export_jsonl(struct dv_sim *sim, const struct dv_ndis *ndis, dv_write_fn
 		/* An event that changes several fields (the arbitration word, a transfer's steps)
 		 * lists each. */
 		struct dv_slot_change chg[DV_SIGNAL_FIELDS];
-		unsigned nchg = (e->kind == DV_EV_STATE && e->slot == DV_SLOT_DMA_SIGNALS) ||
-		                                e->kind == DV_EV_XFER || e->kind == DV_EV_WIRE ?
+		unsigned nchg = e->kind != DV_EV_STATE || e->slot == DV_SLOT_DMA_SIGNALS ?
 		                        event_changes(&c, e, i, chg) :
 		                        0;
 		for (unsigned k = 0; k < nchg; k++) {
@@ -513,20 +489,11 @@ static void vcd_scopes(const struct sigs *s, bool wires_only, dv_write_fn w, voi
 }
 
 /* A signal no event records: a derived slot (a formula), a transfer's strobe (implied by its
- * XFER event), or what a transfer steps (a channel's address and count, dma.cycles:
- * DV_XFER_STEPS); a cursor walking beside the export reads it. */
-static bool stepped(enum dv_slot slot)
-{
-	return slot == DV_SLOT_DMA_ADDR || slot == DV_SLOT_DMA_COUNT ||
-	       slot == DV_SLOT_BUS_DMA_CYCLES || slot == DV_SLOT_NIC_TX_HEAD ||
-	       slot == DV_SLOT_NIC_TX_COUNT || slot == DV_SLOT_NIC_TX_SENT ||
-	       slot == DV_SLOT_PEER_RX_CUR || slot == DV_SLOT_NIC_TX_FETCHED ||
-	       slot == DV_SLOT_NIC_RX_HEAD || slot == DV_SLOT_NIC_RX_COUNT;
-}
-
+ * XFER event), or a register an event's own steps move (dv_slot_stepped); a cursor walking
+ * beside the export reads it. */
 static bool by_cursor(enum dv_slot slot)
 {
-	return dv_slot_derived(slot) || dv_slot_implied(slot) || stepped(slot);
+	return dv_slot_derived(slot) || dv_slot_implied(slot) || dv_slot_stepped(slot);
 }
 
 bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx)
@@ -546,7 +513,7 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 		derived |= by_cursor((enum dv_slot)s->v[k].slot);
 		/* a transfer's event moves these: the export looks at every XFER */
 		implied |= dv_slot_implied((enum dv_slot)s->v[k].slot) ||
-		           stepped((enum dv_slot)s->v[k].slot);
+		           dv_slot_stepped((enum dv_slot)s->v[k].slot);
 	}
 	struct dv_cursor c = { 0 };
 	if (derived)
