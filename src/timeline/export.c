@@ -508,9 +508,11 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 	/* Which slots matter, so most events are skipped at once. A derived slot (bus.owner,
 	 * nic.status) has no events: a cursor walks the trace and reads it after each change. */
 	bool used[DV_SLOT_COUNT] = { false }, derived = false, implied = false;
+	bool cursor_read[128]; /* by_cursor of each signal, asked once */
 	for (unsigned k = 0; k < s->n; k++) {
 		used[s->v[k].slot] = true;
-		derived |= by_cursor((enum dv_slot)s->v[k].slot);
+		cursor_read[k] = by_cursor((enum dv_slot)s->v[k].slot);
+		derived |= cursor_read[k];
 		/* a transfer's event moves these: the export looks at every XFER */
 		implied |= dv_slot_implied((enum dv_slot)s->v[k].slot) ||
 		           dv_slot_stepped((enum dv_slot)s->v[k].slot);
@@ -524,7 +526,7 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 	for (unsigned k = 0; k < s->n; k++) {
 		const struct sig *g = &s->v[k];
 		enum dv_slot sl = (enum dv_slot)g->slot;
-		known[k] = by_cursor(sl);
+		known[k] = cursor_read[k];
 		s->v[k].value = sig_value(g, known[k] ? dv_cursor_get(&c, sl, g->index) :
 		                                        dv_sim_get(sim, sl, g->index));
 	}
@@ -583,7 +585,7 @@ bool dv_export_vcd(struct dv_sim *sim, bool wires_only, dv_write_fn w, void *ctx
 		bool stamped = false;
 		for (unsigned k = 0; k < s->n; k++) {
 			struct sig *g = &s->v[k];
-			bool d = by_cursor((enum dv_slot)g->slot);
+			bool d = cursor_read[k];
 			unsigned j = 0;
 			while (!d && j < nchg &&
 			       (g->slot != chg[j].slot || g->index != chg[j].index))
