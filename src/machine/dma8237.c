@@ -261,15 +261,24 @@ static int winner(const struct dv_state *st, unsigned chip)
 }
 
 /* Advances the current address of channel ch by one unit, wrapping inside its page. */
+/* The channel's next current address, one on in its mode's direction; *wraps when it wraps.
+ * Only the 16-bit counter moves: the page register is a separate latch, so the carry is lost
+ * and the transfer goes on at the start of the same 64 KiB (128 KiB) page (facts §1.8; 86Box
+ * and DOSBox wrap, QEMU carries linearly, which is wrong). */
+static uint16_t next_address(const struct dv_dma_channel *c, bool *wraps)
+{
+	bool down = c->mode & DV_DMA_MODE_DECREMENT;
+	*wraps = c->cur_addr == (down ? 0 : 0xFFFF);
+	return (uint16_t)(down ? c->cur_addr - 1 : c->cur_addr + 1);
+}
+
+/* Advances the current address of channel ch by one unit (a memory-to-memory transfer: a
+ * transfer's event steps its own channel, DV_XFER_STEPS). */
 static void step_address(struct dv_sim *sim, unsigned ch)
 {
-	const struct dv_dma_channel *c = &sim->st.dma[ch / 4].ch[ch % 4];
-	uint16_t a = c->cur_addr;
-	uint16_t next = (c->mode & DV_DMA_MODE_DECREMENT) ? (uint16_t)(a - 1) : (uint16_t)(a + 1);
-	/* Only the 16-bit counter moves: the page register is a separate latch, so the carry
-	 * is lost and the transfer goes on at the start of the same 64 KiB (128 KiB) page
-	 * (facts §1.8; 86Box and DOSBox wrap, QEMU carries linearly, which is wrong). */
-	if ((a == 0xFFFF && next == 0) || (a == 0 && next == 0xFFFF))
+	bool wraps;
+	uint16_t next = next_address(&sim->st.dma[ch / 4].ch[ch % 4], &wraps);
+	if (wraps)
 		dv_sim_note(sim, DV_NOTE_PAGE_WRAP, dv_dma_phys(&sim->st, ch), next, (uint8_t)ch);
 	dv_sim_set(sim, DV_SLOT_DMA_ADDR, ch, next);
 }
@@ -320,51 +329,43 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 	bool tc = c->cur_count == 0;
 	uint32_t cause = dv_sim_cause(sim, DV_SRC_DMA, sim->cause_loc);
 
-	/* The transfer is recorded first: its event implies DACK, AEN and the strobes (sim.h,
-	 * dv_bus_strobes), which the card's and the 8237A's events of this cycle follow. A
-	 * device's byte is known only once the card answered: the event is patched then. */
-	/* The event also books the DMA cycle (dma.cycles: as the transfer starts, so that
-	 * cpu.cycles never counts it) and steps the channel's address and count, as the 8237A does
-	 * at every transfer (DV_XFER_STEPS, sim.h); the address wraps inside its page, as in
-	 * step_address. */
-	bool down = c->mode & DV_DMA_MODE_DECREMENT;
-	uint32_t steps = DV_XFER_STEPS | (down ? DV_XFER_DOWN : 0);
-	bool wraps = c->cur_addr == (down ? 0 : 0xFFFF);
-	uint16_t next = (uint16_t)(down ? c->cur_addr - 1 : c->cur_addr + 1);
 	switch (type) {
 	case DV_DMA_WRITE: /* Intel names it after memory: I/O -> memory, IOR + MEMW */
 		dir = DV_XFER_TO_MEMORY;
-		dv_sim_xfer(sim, (uint16_t)type, phys, dir | width << 8 | steps, 0, (uint8_t)ch);
-		if (wraps)
-			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
-		data = dv_bus_dack(sim, ch, dir, width, 0, tc);
-		dv_sim_xfer_data(sim, data);
-		dv_sim_xfer_end(sim);
-		dv_sim_mem_write(sim, phys, (uint8_t)data);
-		if (width == 2)
-			dv_sim_mem_write(sim, phys + 1, (uint8_t)(data >> 8));
 		break;
 	case DV_DMA_READ: /* memory -> I/O, MEMR + IOW: a send */
 		dir = DV_XFER_FROM_MEMORY;
 		data = dv_sim_mem_read(sim, phys);
 		if (width == 2)
 			data |= (uint16_t)(dv_sim_mem_read(sim, phys + 1) << 8);
-		dv_sim_xfer(sim, (uint16_t)type, phys, dir | width << 8 | steps, data, (uint8_t)ch);
-		if (wraps)
-			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
-		dv_bus_dack(sim, ch, dir, width, data, tc);
-		dv_sim_xfer_end(sim);
 		break;
 	default:
 		/* Verify: address and count run, DACK and TC happen, no strobes, no data
 		 * (facts §2.4). The illegal type 11 behaves the same way here. */
 		dir = DV_XFER_VERIFY;
-		dv_sim_xfer(sim, (uint16_t)type, phys, dir | width << 8 | steps, 0, (uint8_t)ch);
-		if (wraps)
-			dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
-		dv_bus_dack(sim, ch, dir, width, 0, tc);
-		dv_sim_xfer_end(sim);
 		break;
+	}
+	/* The transfer is recorded first: its event implies DACK, AEN and the strobes (sim.h,
+	 * dv_bus_strobes), which the card's and the 8237A's events of this cycle follow. It also
+	 * books the DMA cycle (dma.cycles: as the transfer starts, so that cpu.cycles never counts
+	 * it) and steps the channel's address and count, as the 8237A does at every transfer
+	 * (DV_XFER_STEPS, sim.h). A device's byte is known only once the card answered: the
+	 * event is patched then. */
+	bool wraps;
+	uint16_t next = next_address(c, &wraps);
+	uint32_t how = dir | width << 8 | DV_XFER_STEPS |
+	               ((c->mode & DV_DMA_MODE_DECREMENT) ? DV_XFER_DOWN : 0);
+	dv_sim_xfer(sim, (uint16_t)type, phys, how, data, (uint8_t)ch);
+	if (wraps)
+		dv_sim_note(sim, DV_NOTE_PAGE_WRAP, phys, next, (uint8_t)ch);
+	uint16_t got = dv_bus_dack(sim, ch, dir, width, data, tc);
+	if (dir == DV_XFER_TO_MEMORY)
+		dv_sim_xfer_data(sim, got);
+	dv_sim_xfer_end(sim);
+	if (dir == DV_XFER_TO_MEMORY) {
+		dv_sim_mem_write(sim, phys, (uint8_t)got);
+		if (width == 2)
+			dv_sim_mem_write(sim, phys + 1, (uint8_t)(got >> 8));
 	}
 	if (tc)
 		terminal_count(sim, ch);

@@ -152,13 +152,12 @@ static bool tx_take(struct dv_sim *sim, uint8_t byte, bool whole)
 		return false;
 	}
 	unsigned at = (n->tx_head + n->tx_count) % DV_NIC_TXFIFO;
-	if (whole && dv_sim_xfer_card(sim)) { /* count and fetched moved with the transfer */
-		dv_sim_set(sim, DV_SLOT_NIC_TXFIFO, at, byte);
-		return true;
-	}
+	bool moved = whole && dv_sim_xfer_card(sim); /* count and fetched moved with the transfer */
 	dv_sim_set(sim, DV_SLOT_NIC_TXFIFO, at, byte);
-	set(sim, DV_SLOT_NIC_TX_COUNT, n->tx_count + 1u);
-	set(sim, DV_SLOT_NIC_TX_FETCHED, n->tx_fetched + 1u);
+	if (!moved) {
+		set(sim, DV_SLOT_NIC_TX_COUNT, n->tx_count + 1u);
+		set(sim, DV_SLOT_NIC_TX_FETCHED, n->tx_fetched + 1u);
+	}
 	return true;
 }
 
