@@ -592,20 +592,26 @@ void dv_trace_unpin(struct dv_trace *t)
 	t->pin = SIZE_MAX;
 }
 
+/* Event i when it is still in the tail (decoded, patchable); NULL otherwise. */
+static struct dv_event *in_tail(struct dv_trace *t, size_t i)
+{
+	return i >= tail_first(t) && i < t->len ? &t->tail[i - tail_first(t)] : NULL;
+}
+
 bool dv_trace_patch(struct dv_trace *t, size_t i, uint32_t new_value)
 {
-	if (i < tail_first(t) || i >= t->len)
-		return false;
-	t->tail[i - tail_first(t)].new_value = new_value;
-	return true;
+	struct dv_event *e = in_tail(t, i);
+	if (e)
+		e->new_value = new_value;
+	return e != NULL;
 }
 
 bool dv_trace_patch_old(struct dv_trace *t, size_t i, uint32_t old_value)
 {
-	if (i < tail_first(t) || i >= t->len)
-		return false;
-	t->tail[i - tail_first(t)].old_value = old_value;
-	return true;
+	struct dv_event *e = in_tail(t, i);
+	if (e)
+		e->old_value = old_value;
+	return e != NULL;
 }
 
 size_t dv_trace_bytes(const struct dv_trace *t)

@@ -184,21 +184,28 @@ static void test_round_trips(void)
 
 /* A version-1 recording (written before output rows had a moment) is still read, its rows
  * placed at the end of the run so that no front end shows one early. */
-static void read_v1(const char *path)
+/* Reads a recording file written in format version (NULL when it cannot be read). */
+static struct dv_recording *read_old(const char *path, uint8_t version)
 {
 	FILE *f = fopen(path, "rb");
 	CHECK(f != NULL);
 	if (!f)
-		return;
+		return NULL;
 	static uint8_t buf[1 << 16];
 	size_t n = fread(buf, 1, sizeof buf, f);
 	fclose(f);
-	CHECK(n > 12 && buf[8] == 1);
+	CHECK(n > 12 && buf[8] == version);
 	char err[300] = "";
 	struct dv_recording *rec = dv_rec_read(buf, n, err, sizeof err);
 	if (!rec)
 		fprintf(stderr, "%s: %s\n", path, err);
 	CHECK(rec != NULL);
+	return rec;
+}
+
+static void read_v1(const char *path)
+{
+	struct dv_recording *rec = read_old(path, 1);
 	if (!rec)
 		return;
 	size_t len = dv_trace_len(dv_sim_trace(rec->run->sim));
@@ -223,19 +230,7 @@ static void test_version_1(void)
  * of the run, the machine the lesson gives when it runs now. */
 static void read_v3(const char *path, const char *lesson)
 {
-	FILE *f = fopen(path, "rb");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	static uint8_t buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof buf, f);
-	fclose(f);
-	CHECK(n > 12 && buf[8] == 3);
-	char err[300] = "";
-	struct dv_recording *rec = dv_rec_read(buf, n, err, sizeof err);
-	if (!rec)
-		fprintf(stderr, "%s: %s\n", path, err);
-	CHECK(rec != NULL);
+	struct dv_recording *rec = read_old(path, 3);
 	struct dv_lesson *L;
 	char *text;
 	struct bytes b = { 0 };
