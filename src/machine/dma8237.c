@@ -410,6 +410,9 @@ static void release_bus(struct dv_sim *sim)
 	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 0, 0);
 	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 1, 0);
 	dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 0); /* and the CPU owns the bus (bus.owner) */
+	/* DMA1's HRQ is DMA2's DREQ4, a wire: DMA2's request bit 4 drops with it, in the same
+	 * cycle, as it rose with it (update_request_bits after HRQ in dv_dma_tick). */
+	update_request_bits(sim, 1);
 }
 
 /* Does the chip keep the bus after a transfer on channel ch? */

@@ -1287,6 +1287,32 @@ static void test_cascade_mask_ch4(void)
 	dv_sim_destroy(sim);
 }
 
+/* DMA1's HRQ is DMA2's DREQ4, a wire (facts §1.1): DMA2's request bit 4 follows it at every
+ * tick's end, rising with a request and falling with the release in the same cycle. */
+static void test_cascade_request_follows_hrq(void)
+{
+	struct dv_sim *sim = new_sim();
+	program(sim, 2, M_SINGLE | T_WRITE, 0x1000, 3, 0);
+	set_mask(sim, 2, false);
+	size_t mark = sim->trace.len;
+	set_dreq(sim, 2, true); /* held high: request, grant, release, again, up to TC */
+	unsigned rose = 0, fell = 0, differ = 0;
+	bool was = false;
+	for (unsigned t = 0; t < 30; t++) {
+		dv_sim_run(sim, 1);
+		bool hrq = sim->st.dma[0].hrq, bit = (sim->st.dma[1].status >> 4) & 1u;
+		differ += hrq != bit;
+		rose += hrq && !was;
+		fell += !hrq && was;
+		was = hrq;
+	}
+	CHECK_EQ(n_xfer(sim, mark, 2), 4);
+	CHECK_EQ(differ, 0);
+	CHECK_EQ(rose, 4);
+	CHECK_EQ(fell, 4);
+	dv_sim_destroy(sim);
+}
+
 /* facts §1.1, §1.6: a master clear of DMA2 sets its masks, channel 4's included: channels
  * 0-3 stop until channel 4 is unmasked again. */
 static void test_cascade_master_clear_dma2(void)
@@ -1606,8 +1632,8 @@ CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_count_is_n_minus_1),
            CHECK_CASE(test_strobes_of_a_transfer), CHECK_CASE(test_software_request),
            CHECK_CASE(test_controller_disable), CHECK_CASE(test_master_clear),
            CHECK_CASE(test_clear_mask), CHECK_CASE(test_write_all_mask),
-           CHECK_CASE(test_cascade_mask_ch4), CHECK_CASE(test_cascade_master_clear_dma2),
-           CHECK_CASE(test_priority), CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem),
-           CHECK_CASE(test_illegal_mode), CHECK_CASE(test_write_only_reads),
-           CHECK_CASE(test_undecoded_ports), CHECK_CASE(test_all_ports_all_bytes),
-           CHECK_CASE(test_random_port_traffic))
+           CHECK_CASE(test_cascade_mask_ch4), CHECK_CASE(test_cascade_request_follows_hrq),
+           CHECK_CASE(test_cascade_master_clear_dma2), CHECK_CASE(test_priority),
+           CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem), CHECK_CASE(test_illegal_mode),
+           CHECK_CASE(test_write_only_reads), CHECK_CASE(test_undecoded_ports),
+           CHECK_CASE(test_all_ports_all_bytes), CHECK_CASE(test_random_port_traffic))
