@@ -18,7 +18,7 @@
 #include "lesson.h"
 #include "script.h"
 
-#define DV_REC_VERSION 4u
+#define DV_REC_VERSION 5u
 #define DV_REC_MAGIC "DVREC\r\n\x1a"
 #define DV_REC_MAGIC_LEN 8u
 /* What a recording may hold: source files (at most this many, each at most this long). */

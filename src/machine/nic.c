@@ -96,6 +96,24 @@ static bool drives_dreq(const struct dv_nic *n)
 	return n->channel < 8 && n->channel != 4 && dreq_level(n);
 }
 
+/* Ticks since the wire clock started, modulo wire_rate: wire_rate - 1 at a byte time, 0 at
+ * the tick after one (and at the start). */
+static uint32_t wire_phase(const struct dv_nic *n, uint32_t cycle)
+{
+	uint32_t rate = n->wire_rate ? n->wire_rate : 1u, since = cycle - (n->wire_start - 1u);
+	return (rate & (rate - 1u)) ? since % rate : since & (rate - 1u); /* 4 by default */
+}
+
+uint32_t dv_nic_wire_timer(const struct dv_nic *n, uint32_t cycle)
+{
+	if (!n->wire_start) /* stopped; a recording before format 5 kept the next byte time */
+		return n->wire_due > cycle ? n->wire_due - cycle : 0;
+	if (cycle + 1u < n->wire_start)
+		return 0;
+	uint32_t rate = n->wire_rate ? n->wire_rate : 1u;
+	return rate - 1u - wire_phase(n, cycle);
+}
+
 uint8_t dv_nic_status(const struct dv_nic *n)
 {
 	uint8_t st = 0;
@@ -341,7 +359,7 @@ void dv_nic_reset(struct dv_sim *sim)
 	set(sim, DV_SLOT_NIC_RX_STATE, RX_IDLE);
 	set(sim, DV_SLOT_NIC_IMR, 0);
 	set(sim, DV_SLOT_NIC_TXLEN, 0);
-	dv_sim_set(sim, DV_SLOT_NIC_WIRE_DUE, 0, 0); /* the wire clock stopped */
+	dv_sim_set(sim, DV_SLOT_NIC_WIRE_START, 0, 0); /* the wire clock stopped */
 	for (uint32_t i = 0; i < DV_NIC_TXFIFO; i++)
 		dv_sim_set(sim, DV_SLOT_NIC_TXFIFO, i, 0);
 	for (uint32_t i = 0; i < DV_NIC_RXFIFO; i++)
@@ -505,19 +523,25 @@ bool dv_nic_tick(struct dv_sim *sim)
 	const struct dv_nic *n = &sim->st.nic;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_NIC, 0);
 	/* The wire clock runs while either direction has something to do and stops when the
-	 * link is idle, so an idle machine records no wire events. */
-	uint32_t now = sim->st.cycle;
-	bool running = n->wire_due >= now; /* a byte time is due at this tick or later */
-	if (running || tx_on_wire(n) || dv_peer_on_wire(&sim->st.peer)) {
-		if (!running) { /* the clock starts: the byte time is wire_rate ticks on */
-			uint32_t rate = n->wire_rate ? n->wire_rate : 1u;
-			uint32_t due = now + (rate - 1u);
-			dv_sim_set(sim, DV_SLOT_NIC_WIRE_DUE, 0, due < now ? UINT32_MAX : due);
-		}
-		if (n->wire_due == now) {
-			wire_tx(sim);
-			wire_rx(sim);
-		}
+	 * link is idle, so an idle machine records no wire events. A byte time comes every
+	 * wire_rate ticks from its start; at the tick after one the clock runs on if the link
+	 * still has work, else it stops. Only the start and the stop are recorded. */
+	uint32_t now = sim->st.cycle, rate = n->wire_rate ? n->wire_rate : 1u;
+	bool byte_time = false;
+	if (n->wire_start) {
+		uint32_t phase = wire_phase(n, now);
+		if (phase == 0 && !tx_on_wire(n) && !dv_peer_on_wire(&sim->st.peer))
+			dv_sim_set(sim, DV_SLOT_NIC_WIRE_START, 0, 0);
+		else
+			byte_time = phase == rate - 1u;
+	} else if (tx_on_wire(n) || dv_peer_on_wire(&sim->st.peer)) {
+		/* the clock starts: the byte time is wire_rate ticks on (this one at rate 1) */
+		dv_sim_set(sim, DV_SLOT_NIC_WIRE_START, 0, now + 1u);
+		byte_time = rate == 1u;
+	}
+	if (byte_time) {
+		wire_tx(sim);
+		wire_rx(sim);
 	}
 	dv_nic_update_lines(sim);
 	dv_sim_cause_restore(sim, saved);

@@ -85,5 +85,8 @@ void dv_nic_update_lines(struct dv_sim *sim);
 /* The status register (docs/nic.md): a function of the card's state, so it is never stale and
  * no event records it (nic.status is a derived slot, state.c). */
 uint8_t dv_nic_status(const struct dv_nic *n);
+/* nic.wire_timer at cycle: the ticks to the next byte time, 0 while the wire clock is stopped
+ * (a derived slot, state.c: the clock is kept as its start, nic.wire_start). */
+uint32_t dv_nic_wire_timer(const struct dv_nic *n, uint32_t cycle);
 
 #endif

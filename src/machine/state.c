@@ -91,8 +91,8 @@ static uint32_t derived(const struct dv_state *st, enum dv_slot slot)
 		return dv_nic_status(&st->nic);
 	if (slot == DV_SLOT_BUS_OWNER) /* the CPU floats the bus while it acknowledges HOLD */
 		return st->bus.hlda != 0;
-	/* nic.wire_timer: ticks to the next byte time, 0 once it passed (the clock stopped) */
-	return st->nic.wire_due > st->cycle ? st->nic.wire_due - st->cycle : 0;
+	/* nic.wire_timer: ticks to the next byte time, 0 while the clock is stopped */
+	return dv_nic_wire_timer(&st->nic, st->cycle);
 }
 
 /* ---- the arbitration word -------------------------------------------------------------- */

@@ -115,10 +115,14 @@ struct dv_nic {
 	uint16_t rx_frame_in; /* bytes of the arriving frame stored in the RX FIFO */
 	uint8_t rx_lost;      /* bytes of the arriving frame lost: bit 0 overrun, bit 1 RXEN off */
 	uint8_t pad_[3];
-	/* The cycle of the next byte time while the wire clock runs (before it: stopped). The
-	 * ticks left, nic.wire_timer, are wire_due less the cycle (dv_state_get): the clock is
-	 * written once a byte, not counted down every tick. */
+	/* Recordings before format 5 only: the cycle of the next byte time, rewritten at every
+	 * byte time (the model now keeps wire_start; a replayed old trace still sets this). */
 	uint32_t wire_due;
+	/* The wire clock: 0 while it is stopped, else the cycle it started plus one. Its byte
+	 * times are every wire_rate ticks from the start (the first wire_rate - 1 ticks after
+	 * it), so it is written twice a run of the link, when it starts and when it stops, not
+	 * once a byte; nic.wire_timer, the ticks to the next byte time, derives from it. */
+	uint32_t wire_start;
 };
 
 /* The station at the other end of the wire. */
@@ -243,7 +247,8 @@ struct dv_state {
 	X(CACHE_DATA, "cache.data[%u]", DV_CACHE_LINES *DV_CACHE_LINE, cache.data)                 \
 	X(MEM, "mem[0x%x]", DV_MEM_MAX, cycle)                                                     \
 	X(NIC_WIRE_DUE, "nic.wire_due", 1, nic.wire_due)                                           \
-	X(DMA_SIGNALS, "dma.signals", 1, cycle)
+	X(DMA_SIGNALS, "dma.signals", 1, cycle)                                                    \
+	X(NIC_WIRE_START, "nic.wire_start", 1, nic.wire_start)
 
 enum dv_slot {
 #define DV_SLOT_ENUM(id, name, n, field) DV_SLOT_##id,

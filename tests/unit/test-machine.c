@@ -202,7 +202,7 @@ static void test_tick_order(void)
 	size_t from = sim->trace.len;
 	dv_sim_run(sim, 400);
 
-	unsigned all_three = 0, out_of_order = 0, delivered = 0;
+	unsigned pairs[3] = { 0 }, out_of_order = 0, delivered = 0;
 	size_t i = from;
 	while (i < sim->trace.len) {
 		/* One tick: the events stamped with its cycle (a tick records no event of its
@@ -225,13 +225,19 @@ static void test_tick_order(void)
 			last = r > last ? r : last;
 			seen |= 1u << r;
 		}
-		if (seen == (1u << row_of("nic") | 1u << row_of("dma") | 1u << row_of("cpu")))
-			all_three++;
+		/* ticks in which two of them act, so that their order says something */
+		unsigned nic = 1u << row_of("nic"), dma = 1u << row_of("dma"),
+		         cpu = 1u << row_of("cpu");
+		pairs[0] += (seen & (nic | dma)) == (nic | dma);
+		pairs[1] += (seen & (dma | cpu)) == (dma | cpu);
+		pairs[2] += (seen & (nic | cpu)) == (nic | cpu);
 		i = end;
 	}
 	CHECK_EQ(out_of_order, 0);
 	CHECK_EQ(delivered, 1);
-	CHECK(all_three >= 1);
+	CHECK(pairs[0] >= 1);
+	CHECK(pairs[1] + pairs[2] >= 1);
+	printf("# ticks with nic+dma %u, dma+cpu %u, nic+cpu %u\n", pairs[0], pairs[1], pairs[2]);
 	CHECK_EQ(dv_sim_mem_read(sim, 0x14000), dv_peer_byte(0, 0)); /* the frame arrived */
 	dv_sim_destroy(sim);
 }

@@ -354,10 +354,45 @@ static void test_tx_frame_to_peer(void)
 		CHECK_EQ(dv_cursor_get(&c, DV_SLOT_PEER_RX_CUR, 0), wire);
 		wire++;
 	}
+	/* The wire clock is recorded twice, as it starts and as it stops, not at every byte
+	 * time; a cursor reads the timer from its start: 0 at each byte time, wire_rate - 1 at
+	 * the tick after one, and back again before the first. */
+	dv_sim_run(sim, 8);
+	unsigned starts = 0, stops = 0, at_byte = 0, after_byte = 0, byte_times = 0;
+	uint64_t last_byte = 0;
+	for (size_t i = first_ev; i < sim->trace.len; i++) {
+		const struct dv_event *e = dv_trace_at(&sim->trace, i);
+		CHECK(e->kind != DV_EV_STATE || e->slot != DV_SLOT_NIC_WIRE_DUE);
+		if (e->kind == DV_EV_STATE && e->slot == DV_SLOT_NIC_WIRE_START) {
+			starts += e->new_value != 0;
+			stops += e->new_value == 0;
+		}
+		if (e->kind != DV_EV_WIRE)
+			continue;
+		byte_times++;
+		dv_cursor_seek(&c, i + 1);
+		at_byte += dv_cursor_get(&c, DV_SLOT_NIC_WIRE_TIMER, 0) == 0;
+		for (size_t j = i + 1; j < sim->trace.len; j++)
+			if (dv_trace_at(&sim->trace, j)->cycle == e->cycle + 1) {
+				dv_cursor_seek(&c, j + 1);
+				after_byte += dv_cursor_get(&c, DV_SLOT_NIC_WIRE_TIMER, 0) == 3;
+				break;
+			} else if (dv_trace_at(&sim->trace, j)->cycle > e->cycle + 1) {
+				after_byte++; /* nothing recorded at that tick */
+				break;
+			}
+		last_byte = e->cycle;
+	}
+	CHECK_EQ(starts, 1);
+	CHECK_EQ(stops, 1);
+	CHECK_EQ(at_byte, 64);
+	CHECK_EQ(byte_times, 64);
+	CHECK(after_byte >= 63);
+	CHECK(last_byte > 0);
 	dv_cursor_finish(&c);
 	/* The wire clock stops once the frame is out. */
-	dv_sim_run(sim, 8);
 	CHECK_EQ(dv_sim_get(sim, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	CHECK_EQ(sim->st.nic.wire_start, 0);
 
 	/* A second frame goes into the peer's next slot. */
 	out(sim, DV_NIC_ISR, DV_NIC_INT_TXDONE);

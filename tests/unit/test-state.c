@@ -241,6 +241,29 @@ static void test_get_put_fields(void)
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
 	st.nic.wire_due = 0;
 	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	/* Format 5 keeps the clock as its start plus one: byte times every wire_rate ticks
+	 * from it, the first wire_rate - 1 ticks on. (wire_due above is what older recordings
+	 * replay; it is read only while the clock has no start.) */
+	st.nic.wire_rate = 4;
+	st.nic.wire_start = st.cycle + 1; /* started at this tick */
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 3);
+	st.cycle += 3; /* the first byte time */
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	st.cycle += 1;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 3);
+	st.cycle += 6;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 1);
+	st.nic.wire_rate = 3;                                            /* not a power of two */
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 1); /* 10 ticks on */
+	st.cycle += 1;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	st.nic.wire_due = st.cycle + 7; /* ignored while the clock has a start */
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	st.nic.wire_start = 0;
+	st.nic.wire_due = 0;
+	st.cycle -= 11;
+	CHECK_EQ(dv_state_get(&st, NULL, DV_SLOT_NIC_WIRE_TIMER, 0), 0);
+	CHECK(!dv_slot_derived(DV_SLOT_NIC_WIRE_START));
 	CHECK(dv_slot_derived(DV_SLOT_BUS_CPU_CYCLES) && dv_slot_derived(DV_SLOT_NIC_WIRE_TIMER) &&
 	      dv_slot_derived(DV_SLOT_NIC_STATUS) && dv_slot_derived(DV_SLOT_BUS_OWNER));
 	st.bus.hlda = 1; /* HLDA: the DMA owns the bus */
