@@ -37,7 +37,7 @@ struct dv_sim *dv_sim_create(const struct dv_config *cfg)
 	sim->unpacked = calloc(1, sizeof *sim->unpacked);
 	sim->kf_last = malloc(sizeof *sim->kf_last); /* without it keyframes share nothing */
 	sim->kf_last_of = SIZE_MAX;
-	sim->xfer_at = SIZE_MAX;
+	sim->open_at = SIZE_MAX;
 	if (!sim->unpacked) {
 		free(sim->kf_last);
 		free(sim);

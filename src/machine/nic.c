@@ -141,8 +141,11 @@ void dv_nic_update_lines(struct dv_sim *sim)
 	const struct dv_nic *n = &sim->st.nic;
 	if (n->channel < 8 && n->channel != 4) {
 		uint32_t bit = 1u << n->channel;
-		uint32_t lines = sim->st.bus.dreq;
-		set(sim, DV_SLOT_BUS_DREQ, drives_dreq(n) ? (lines | bit) : (lines & ~bit));
+		uint32_t lines = sim->st.bus.dreq,
+		         want = drives_dreq(n) ? (lines | bit) : (lines & ~bit);
+		/* recorded with the transfer or byte time that moved the FIFO, where it can be */
+		if (want != lines && !dv_sim_dreq_with_event(sim, n->channel))
+			set(sim, DV_SLOT_BUS_DREQ, want);
 	}
 
 	/* The IRQ line is a level; the PIC sees the rising edge (ISA is edge-triggered). */
@@ -249,10 +252,15 @@ static void nic_receive(struct dv_sim *sim, uint8_t byte, bool first, bool last,
 			raise_int(sim, DV_NIC_INT_OVERRUN);
 			dv_sim_note(sim, DV_NOTE_RX_OVERRUN, n->rx_frame_in, byte, NO_CHAN);
 		} else {
-			dv_sim_set(sim, DV_SLOT_NIC_RXFIFO,
-			           (n->rx_head + n->rx_count) % DV_NIC_RXFIFO, byte);
-			set(sim, DV_SLOT_NIC_RX_COUNT, n->rx_count + 1u);
-			set(sim, DV_SLOT_NIC_RX_FRAME_IN, n->rx_frame_in + 1u);
+			unsigned at = (n->rx_head + n->rx_count) % DV_NIC_RXFIFO;
+			/* They move with the byte time's event, except at a frame's first byte:
+			 * its reset of rx_frame_in, recorded after that event, would undo the
+			 * step (an event's steps must commute with what follows it). */
+			if (first || !dv_sim_wire_stored(sim)) {
+				set(sim, DV_SLOT_NIC_RX_COUNT, n->rx_count + 1u);
+				set(sim, DV_SLOT_NIC_RX_FRAME_IN, n->rx_frame_in + 1u);
+			}
+			dv_sim_set(sim, DV_SLOT_NIC_RXFIFO, at, byte);
 		}
 	}
 	if (!last)
@@ -544,6 +552,7 @@ bool dv_nic_tick(struct dv_sim *sim)
 		wire_rx(sim);
 	}
 	dv_nic_update_lines(sim);
+	dv_sim_close(sim); /* the byte time's event: what follows is recorded on its own */
 	dv_sim_cause_restore(sim, saved);
 	return false; /* the card never masters the bus */
 }

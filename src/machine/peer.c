@@ -89,15 +89,13 @@ bool dv_peer_transmit(struct dv_sim *sim, struct dv_wire_byte *out)
 	uint32_t seq = p->tx_seq;
 	uint8_t byte = dv_peer_byte(seq, pos);
 	bool last = pos + 1 >= len;
-	dv_sim_emit(sim, DV_EV_WIRE, 0, 1, 0, byte, NO_CHAN);
+	dv_sim_wire_in(sim, byte, !last); /* not the last byte: tx_pos moves with the event */
 	if (last) {
 		set(sim, DV_SLOT_PEER_TX_POS, 0);
 		set(sim, DV_SLOT_PEER_TXQ_HEAD, (p->txq_head + 1u) % DV_PEER_TXQ);
 		set(sim, DV_SLOT_PEER_TXQ_COUNT, p->txq_count - 1u);
 		set(sim, DV_SLOT_PEER_TX_SEQ, seq + 1u);
 		set(sim, DV_SLOT_PEER_TX_GAP, DV_PEER_GAP);
-	} else {
-		set(sim, DV_SLOT_PEER_TX_POS, pos + 1);
 	}
 	*out = (struct dv_wire_byte){ .byte = byte, .first = pos == 0, .last = last, .seq = seq };
 	return true;

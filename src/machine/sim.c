@@ -140,22 +140,35 @@ static void card_steps(struct dv_state *st, const struct dv_event *e, uint32_t d
 	}
 }
 
-/* A byte the card sends: the FIFO's head and count, the bytes sent, where the peer puts the
- * next byte. */
-static void wire_steps(struct dv_state *st, uint32_t d)
+/* A byte time: the byte the card sends (DV_WIRE_STEPS: the FIFO's head and count, the bytes
+ * sent, where the peer puts the next byte), the peer's position in the frame it sends
+ * (DV_WIRE_PEER_STEP), the byte the card stored (DV_WIRE_STORED: the RX FIFO's count and the
+ * bytes of the arriving frame). */
+static void wire_steps(struct dv_state *st, uint32_t flags, uint32_t d)
 {
 	struct dv_nic *n = &st->nic;
-	n->tx_head = ring_step(n->tx_head, d, DV_NIC_TXFIFO);
-	n->tx_count = (uint8_t)(n->tx_count - d);
-	n->tx_sent += d;
-	st->peer.rx_cur += d;
+	if (flags & DV_WIRE_STEPS) {
+		n->tx_head = ring_step(n->tx_head, d, DV_NIC_TXFIFO);
+		n->tx_count = (uint8_t)(n->tx_count - d);
+		n->tx_sent += d;
+		st->peer.rx_cur += d;
+	}
+	if (flags & DV_WIRE_PEER_STEP)
+		st->peer.tx_pos += d;
+	if (flags & DV_WIRE_STORED) {
+		n->rx_count = (uint8_t)(n->rx_count + d);
+		n->rx_frame_in += d;
+	}
 }
+
+#define WIRE_FLAGS (DV_WIRE_STEPS | DV_WIRE_DREQ | DV_WIRE_PEER_STEP | DV_WIRE_STORED)
 
 /* Whether an event moves registers of its own besides a state event's one change. */
 static bool has_steps(const struct dv_event *e)
 {
-	return (e->kind == DV_EV_XFER && (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD))) ||
-	       (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS));
+	return (e->kind == DV_EV_XFER &&
+	        (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD | DV_XFER_DREQ))) ||
+	       (e->kind == DV_EV_WIRE && (e->old_value & WIRE_FLAGS));
 }
 
 static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward)
@@ -166,9 +179,10 @@ static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward
 			xfer_steps(st, e, d);
 		if (e->old_value & DV_XFER_CARD)
 			card_steps(st, e, d);
-	} else if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS)) {
-		wire_steps(st, d);
+	} else if (e->kind == DV_EV_WIRE) {
+		wire_steps(st, e->old_value, d);
 	}
+	st->bus.dreq ^= (uint8_t)dv_event_dreq_flip(e, st->nic.channel); /* the same both ways */
 }
 
 unsigned dv_event_steps(const struct dv_event *e, struct dv_slot_change *out)
@@ -193,7 +207,25 @@ unsigned dv_event_steps(const struct dv_event *e, struct dv_slot_change *out)
 		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_TX_SENT, 0, 0, 0 };
 		out[n++] = (struct dv_slot_change){ DV_SLOT_PEER_RX_CUR, 0, 0, 0 };
 	}
+	if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_PEER_STEP))
+		out[n++] = (struct dv_slot_change){ DV_SLOT_PEER_TX_POS, 0, 0, 0 };
+	if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STORED)) {
+		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_RX_COUNT, 0, 0, 0 };
+		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_RX_FRAME_IN, 0, 0, 0 };
+	}
+	if ((e->kind == DV_EV_XFER && (e->old_value & DV_XFER_DREQ)) ||
+	    (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_DREQ)))
+		out[n++] = (struct dv_slot_change){ DV_SLOT_BUS_DREQ, 0, 0, 0 };
 	return n;
+}
+
+uint32_t dv_event_dreq_flip(const struct dv_event *e, unsigned nic_channel)
+{
+	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_DREQ))
+		return 1u << (e->chan & 7u);
+	if (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_DREQ))
+		return 1u << (nic_channel & 7u);
+	return 0;
 }
 
 bool dv_slot_stepped(enum dv_slot slot)
@@ -201,9 +233,10 @@ bool dv_slot_stepped(enum dv_slot slot)
 	/* Every kind of step once: the list is dv_event_steps'. */
 	static const struct dv_event every[] = {
 		{ .kind = DV_EV_XFER,
-		  .old_value = DV_XFER_FROM_MEMORY | DV_XFER_STEPS | DV_XFER_CARD },
+		  .old_value = DV_XFER_FROM_MEMORY | DV_XFER_STEPS | DV_XFER_CARD | DV_XFER_DREQ },
 		{ .kind = DV_EV_XFER, .old_value = DV_XFER_TO_MEMORY | DV_XFER_CARD },
 		{ .kind = DV_EV_WIRE, .old_value = DV_WIRE_STEPS },
+		{ .kind = DV_EV_WIRE, .old_value = DV_WIRE_PEER_STEP | DV_WIRE_STORED },
 	};
 	struct dv_slot_change f[DV_STEP_FIELDS];
 	for (size_t k = 0; k < sizeof every / sizeof every[0]; k++)
@@ -223,8 +256,61 @@ static bool changes_state(const struct dv_event *e)
  * keyframe_every-th, so that seeking costs the same in a run and in its recording. */
 static void state_event_counted(struct dv_sim *sim, size_t at)
 {
-	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every)
-		keyframe_at(sim, at);
+	if (++sim->state_events_since_kf >= sim->cfg.keyframe_every && sim->open_at == SIZE_MAX)
+		keyframe_at(sim, at); /* (an open event's changes are not all recorded yet) */
+}
+
+/* Event at (just pushed) is open: later changes of its moment may be recorded with it. */
+static void open_event(struct dv_sim *sim, size_t at)
+{
+	dv_sim_close(sim);
+	dv_trace_pin(&sim->trace, at);
+	sim->open_at = at;
+}
+
+void dv_sim_close(struct dv_sim *sim)
+{
+	if (sim->open_at == SIZE_MAX)
+		return;
+	dv_trace_unpin(&sim->trace);
+	sim->open_at = SIZE_MAX;
+	if (sim->state_events_since_kf >= sim->cfg.keyframe_every) /* the one held back */
+		keyframe_at(sim, sim->trace.len);
+}
+
+/* The open event when it is of kind and still patchable (NULL otherwise). */
+static const struct dv_event *open_of(struct dv_sim *sim, enum dv_ev_kind kind)
+{
+	if (sim->open_at == SIZE_MAX)
+		return NULL;
+	const struct dv_event *e = dv_trace_at(&sim->trace, sim->open_at);
+	return e && e->kind == kind ? e : NULL;
+}
+
+/* Adds flag to the open event's old value (false when it has it already or cannot). */
+static bool open_flag(struct dv_sim *sim, const struct dv_event *e, uint32_t flag)
+{
+	return !(e->old_value & flag) &&
+	       dv_trace_patch_old(&sim->trace, sim->open_at, e->old_value | flag);
+}
+
+bool dv_sim_dreq_with_event(struct dv_sim *sim, unsigned ch)
+{
+	const struct dv_event *x = open_of(sim, DV_EV_XFER), *w = open_of(sim, DV_EV_WIRE);
+	if (x ? (x->chan != ch || !open_flag(sim, x, DV_XFER_DREQ)) :
+	        (!w || ch != sim->st.nic.channel || !open_flag(sim, w, DV_WIRE_DREQ)))
+		return false;
+	sim->st.bus.dreq ^= (uint8_t)(1u << ch);
+	return true;
+}
+
+bool dv_sim_wire_stored(struct dv_sim *sim)
+{
+	const struct dv_event *w = open_of(sim, DV_EV_WIRE);
+	if (!w || w->index != 1 || !open_flag(sim, w, DV_WIRE_STORED))
+		return false;
+	wire_steps(&sim->st, DV_WIRE_STORED, 1);
+	return true;
 }
 
 void dv_sim_flush_signals(struct dv_sim *sim)
@@ -249,7 +335,7 @@ void dv_sim_settle(struct dv_sim *sim)
 	/* A transfer's strobes may be up where the trace now ends (dv_bus_strobes set them): the
 	 * next event of another cause must lower them, as a cursor sees it. */
 	sim->strobes_up = sim->st.bus.aen != 0;
-	sim->xfer_at = SIZE_MAX;
+	sim->open_at = SIZE_MAX;
 }
 
 /* A field of the arbitration word: written now, recorded with the others of its batch (a
@@ -335,10 +421,8 @@ void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how,
 	dv_sim_flush_signals(sim); /* so that the transfer is the event pushed now */
 	size_t before = sim->trace.len;
 	dv_sim_emit(sim, DV_EV_XFER, type, phys, how, data, ch);
-	if (sim->trace.len == before + 1) { /* kept decoded until the card answered */
-		dv_trace_pin(&sim->trace, before);
-		sim->xfer_at = before;
-	}
+	if (sim->trace.len == before + 1) /* kept decoded until the card answered */
+		open_event(sim, before);
 	if (!(how & DV_XFER_STEPS))
 		return;
 	const struct dv_event x = { .kind = DV_EV_XFER, .old_value = how, .chan = ch };
@@ -347,12 +431,13 @@ void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how,
 
 bool dv_sim_xfer_card(struct dv_sim *sim)
 {
-	if (sim->xfer_at == SIZE_MAX)
+	const struct dv_event *e = open_of(sim, DV_EV_XFER);
+	if (!e)
 		return false;
-	struct dv_event x = *dv_trace_at(&sim->trace, sim->xfer_at);
-	if (x.kind != DV_EV_XFER || dv_xfer_width(&x) != 1 || (x.old_value & DV_XFER_CARD) ||
+	struct dv_event x = *e;
+	if (dv_xfer_width(&x) != 1 ||
 	    (dv_xfer_dir(&x) != DV_XFER_FROM_MEMORY && dv_xfer_dir(&x) != DV_XFER_TO_MEMORY) ||
-	    !dv_trace_patch_old(&sim->trace, sim->xfer_at, x.old_value | DV_XFER_CARD))
+	    !open_flag(sim, &x, DV_XFER_CARD))
 		return false;
 	card_steps(&sim->st, &x, 1);
 	return true;
@@ -360,25 +445,38 @@ bool dv_sim_xfer_card(struct dv_sim *sim)
 
 void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data)
 {
-	if (sim->xfer_at != SIZE_MAX)
-		dv_trace_patch(&sim->trace, sim->xfer_at, data);
+	if (open_of(sim, DV_EV_XFER))
+		dv_trace_patch(&sim->trace, sim->open_at, data);
 }
 
 void dv_sim_xfer_end(struct dv_sim *sim)
 {
-	if (sim->xfer_at == SIZE_MAX)
+	if (!open_of(sim, DV_EV_XFER))
 		return;
-	dv_trace_unpin(&sim->trace);
-	sim->xfer_at = SIZE_MAX;
-	/* Counted now, not at the push: a keyframe must hold the card's answer too. */
+	/* Counted once closed, not at the push: a keyframe must hold the card's answer too. */
+	dv_sim_close(sim);
+	state_event_counted(sim, sim->trace.len);
+}
+
+/* A byte time's WIRE event, open until the card's tick ends (dv_sim_close). */
+static void wire_event(struct dv_sim *sim, uint32_t index, uint32_t flags, uint8_t byte)
+{
+	size_t before = sim->trace.len;
+	dv_sim_emit(sim, DV_EV_WIRE, 0, index, flags, byte, DV_NO_CHANNEL);
+	wire_steps(&sim->st, flags, 1);
+	if (sim->trace.len == before + 1)
+		open_event(sim, before);
 	state_event_counted(sim, sim->trace.len);
 }
 
 void dv_sim_wire_out(struct dv_sim *sim, uint8_t byte)
 {
-	dv_sim_emit(sim, DV_EV_WIRE, 0, 0, DV_WIRE_STEPS, byte, DV_NO_CHANNEL);
-	wire_steps(&sim->st, 1);
-	state_event_counted(sim, sim->trace.len);
+	wire_event(sim, 0, DV_WIRE_STEPS, byte);
+}
+
+void dv_sim_wire_in(struct dv_sim *sim, uint8_t byte, bool step)
+{
+	wire_event(sim, 1, step ? DV_WIRE_PEER_STEP : 0, byte);
 }
 
 void dv_sim_note(struct dv_sim *sim, enum dv_note note, uint32_t index, uint32_t value,

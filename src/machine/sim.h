@@ -101,10 +101,29 @@ void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data);
  * DV_WIRE_STEPS, trace.h): the FIFO's head and count, nic.tx_sent and the peer's rx_cur move
  * with the event. The caller then stores the byte at the peer (dv_peer_take, at rx_cur - 1). */
 void dv_sim_wire_out(struct dv_sim *sim, uint8_t byte);
+/* Records a byte the peer sends to the card (a DV_EV_WIRE, index 1); with step, the peer's
+ * position in its frame, peer.tx_pos, moves on with the event (DV_WIRE_PEER_STEP). */
+void dv_sim_wire_in(struct dv_sim *sim, uint8_t byte, bool step);
+/* The card stored the byte of the byte time just recorded (dv_sim_wire_in) in its RX FIFO: the
+ * FIFO's count and nic.rx_frame_in move with that event (DV_WIRE_STORED); false when they
+ * cannot (no such event open): the card then records them itself. */
+bool dv_sim_wire_stored(struct dv_sim *sim);
+/* The card's DREQ line (bus.dreq bit ch) changes at the moment of the open event: a transfer on
+ * channel ch its card is answering, or a byte time of the card on channel ch. Flips the bit and
+ * records the change with that event (DV_XFER_DREQ, DV_WIRE_DREQ); false when it cannot (the
+ * caller records a state event). */
+bool dv_sim_dreq_with_event(struct dv_sim *sim, unsigned ch);
+/* Closes the open event (a transfer, a byte time): later changes are events of their own. The
+ * card's tick ends with it. */
+void dv_sim_close(struct dv_sim *sim);
 /* The fields an event's own steps move (DV_XFER_STEPS, DV_XFER_CARD, DV_WIRE_STEPS; values
  * 0: a cursor before and after the event has them), into out (room for DV_STEP_FIELDS); how
  * many. Whether some event's steps move a slot (the exports read such slots with a cursor). */
-#define DV_STEP_FIELDS 5u
+#define DV_STEP_FIELDS 6u
+/* The bus.dreq bits an event flips with its steps (DV_XFER_DREQ, DV_WIRE_DREQ; 0 for none). A
+ * WIRE event's bit is the card's channel, nic_channel. Readers that follow a DREQ line by its
+ * events (the timing diagram, a pulse) flip it there as they set it at a bus.dreq event. */
+uint32_t dv_event_dreq_flip(const struct dv_event *e, unsigned nic_channel);
 unsigned dv_event_steps(const struct dv_event *e, struct dv_slot_change *out);
 bool dv_slot_stepped(enum dv_slot slot);
 

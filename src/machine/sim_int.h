@@ -51,7 +51,10 @@ struct dv_sim {
 	uint16_t cause_loc;
 	bool in_tick;
 	bool strobes_up; /* a transfer's strobes are up until an event of another cause or tick */
-	size_t xfer_at;  /* the transfer whose card has not answered yet (SIZE_MAX: none) */
+	/* The open event (SIZE_MAX: none): a transfer until the card with DACK answered, a byte
+	 * time until the card's tick ends. Changes of that moment are recorded with it (its
+	 * flags, patched: it stays decoded, pinned), and no keyframe falls while it is open. */
+	size_t open_at;
 	/* The arbitration word (dma.signals, state.h): its value as recorded, and whether the
 	 * fields moved since (they are recorded as one event before the next event, at the end
 	 * of the tick, or when a change of another cause comes), with the cause of the batch. */

@@ -13,7 +13,7 @@ enum dv_ev_kind {
 	DV_EV_XFER,      /* one DMA transfer: chan, index = physical address, new_value = data,
 	                    old_value = enum dv_xfer_dir | width << 8 | DV_XFER_STEPS ... */
 	DV_EV_WIRE,      /* a byte on the wire: index = 0 NIC->peer, 1 peer->NIC; new_value = byte;
-	                   old_value = DV_WIRE_STEPS or 0 */
+	                   old_value = DV_WIRE_* flags */
 	DV_EV_NOTE,      /* something to explain: slot = enum dv_note, index/new_value by note */
 	DV_EV_CALL,      /* a driver called an NDIS/HAL function: slot = call id */
 	DV_EV_RETURN,    /* it returned: slot = call id, new_value = status */
@@ -43,11 +43,23 @@ enum dv_xfer_dir {
  * nic.rxfifo.count. The byte written into the TX FIFO is a state event of its own. Set on a
  * byte-wide transfer only, once the card answered (dv_sim_xfer_card). */
 #define DV_XFER_CARD (1u << 18)
+/* DV_XFER_DREQ: as the card with DACK answered, its DREQ line changed (the NIC drops it when the
+ * byte filled its TX FIFO or emptied its RX FIFO): bus.dreq bit chan flips with the event. */
+#define DV_XFER_DREQ (1u << 19)
 /* A WIRE event's old_value flag: the card's TX FIFO gave the byte and the peer took it, and the
  * event records that (sim.c): nic.txfifo.head + 1 (modulo the FIFO), nic.txfifo.count - 1,
  * nic.tx_sent + 1, peer.rx_cur + 1. The byte the peer stores is a state event of its own (its
  * old value is needed to undo it). */
 #define DV_WIRE_STEPS 1u
+/* More flags of a WIRE event's old_value (format 5). DV_WIRE_DREQ: at this byte time the card's
+ * DREQ line changed (it asks for a byte again once the wire took one from its TX FIFO, or
+ * offers the byte that reached its RX FIFO): bus.dreq bit nic.channel flips with the event.
+ * DV_WIRE_PEER_STEP (a byte from the peer, index 1, not the frame's last): peer.tx_pos + 1.
+ * DV_WIRE_STORED (index 1): the card stored the byte in its RX FIFO: nic.rxfifo.count + 1 and
+ * nic.rx_frame_in + 1 (the stored byte is a state event of its own). */
+#define DV_WIRE_DREQ 2u
+#define DV_WIRE_PEER_STEP 4u
+#define DV_WIRE_STORED 8u
 
 /* Who caused an event. */
 enum dv_src {

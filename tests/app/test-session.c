@@ -942,12 +942,12 @@ static void test_long_run(void)
 	        "driver reference\n\n"
 	        "step \"Initialize\" id=init\n  driver init\n"
 	        "  say The reference miniport starts.\n  expect ndis.status == NDIS_STATUS_SUCCESS\n\n"
-	        "step \"Out\" id=out\n  driver send 1514 count=60\n"
-	        "  run until tx.completed == 60 max 2000000\n"
-	        "  say The protocol sent 60 frames of 1514 bytes.\n  expect tx.completed == 60\n\n"
-	        "step \"In\" id=in\n  peer send 1514 count=60\n"
-	        "  run until rx.frames == 60 max 2000000\n"
-	        "  say The peer sent 60 frames.\n  expect rx.frames == 60\n";
+	        "step \"Out\" id=out\n  driver send 1514 count=80\n"
+	        "  run until tx.completed == 80 max 2000000\n"
+	        "  say The protocol sent 80 frames of 1514 bytes.\n  expect tx.completed == 80\n\n"
+	        "step \"In\" id=in\n  peer send 1514 count=80\n"
+	        "  run until rx.frames == 80 max 2000000\n"
+	        "  say The peer sent 80 frames.\n  expect rx.frames == 80\n";
 	char path[] = "/tmp/dmaviz-long-XXXXXX";
 	int fd = mkstemp(path);
 	CHECK(fd >= 0, "mkstemp");

@@ -67,6 +67,9 @@ struct exported {
 	size_t nic_steps;     /* those of them on the NIC's channel */
 	size_t wire_steps;    /* bytes the card sent, whose event moves its FIFO and the peer */
 	size_t card_steps;    /* transfers whose event moves the card's FIFO too */
+	size_t dreq_steps;    /* transfers and byte times whose event flips the card's DREQ */
+	size_t peer_steps;    /* bytes from the peer whose event moves its position */
+	size_t stored_steps;  /* bytes from the peer whose event moves the card's RX FIFO */
 	struct final_value final[FINALS];
 };
 
@@ -107,6 +110,10 @@ static bool export_lesson(const char *path, struct exported *x)
 		x->nic_steps += step && e->chan == x->nic_channel;
 		x->wire_steps += e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STEPS);
 		x->card_steps += e->kind == DV_EV_XFER && (e->old_value & DV_XFER_CARD);
+		x->dreq_steps += (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_DREQ)) ||
+		                 (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_DREQ));
+		x->peer_steps += e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_PEER_STEP);
+		x->stored_steps += e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STORED);
 	}
 	/* What the VCD must end with: registers a transfer's event steps, and the arbitration
 	 * word's fields, none of which has events of its own. */
@@ -400,15 +407,26 @@ static void check_jsonl(const struct dv_outbuf *b, size_t events)
 		CHECK(text && text->type == J_STR && text->str[0], "jsonl line %zu: no text", line);
 		CHECK(slot && (slot->type == J_NULL || slot->type == J_STR),
 		      "jsonl line %zu: bad slot", line);
-		/* Several fields at once: the arbitration word, or a transfer's three steps. */
-		const struct jfield *chg = field(o, "changes");
+		/* Several fields at once: the arbitration word, or the steps an event's flags
+		 * (its old value, trace.h) name: 3 for a transfer's own, 2 for the card's FIFO, 1
+		 * for DREQ; 4 for a byte the card sends, 1 for the peer's position, 2 for a byte
+		 * the card stores. */
+		const struct jfield *chg = field(o, "changes"), *old = field(o, "old");
+		uint32_t fl = old && old->type == J_NUM ? (uint32_t)old->num : 0;
+		size_t want = 0;
+		if (kind && !strcmp(kind->str, "xfer"))
+			want = 3u * !!(fl & DV_XFER_STEPS) + 2u * !!(fl & DV_XFER_CARD) +
+			       !!(fl & DV_XFER_DREQ);
+		else if (kind && !strcmp(kind->str, "wire"))
+			want = 4u * !!(fl & DV_WIRE_STEPS) + !!(fl & DV_WIRE_DREQ) +
+			       !!(fl & DV_WIRE_PEER_STEP) + 2u * !!(fl & DV_WIRE_STORED);
 		if (chg && kind && slot)
 			CHECK((!strcmp(kind->str, "state") && slot->type == J_STR &&
 			       !strcmp(slot->str, "dma.signals") && chg->num >= 1) ||
-			              (!strcmp(kind->str, "xfer") &&
-			               (chg->num == 3 || chg->num == 5)) ||
-			              (!strcmp(kind->str, "wire") && chg->num == 4),
+			              (want > 0 && (size_t)chg->num == want),
 			      "jsonl line %zu: changes where none belong", line);
+		CHECK(want == 0 || (chg && (size_t)chg->num == want),
+		      "jsonl line %zu: %zu changes wanted", line, want);
 		if (kind && slot && !strcmp(kind->str, "state")) {
 			saw_state = true;
 			CHECK(slot->type == J_STR && slot->str[0],
@@ -682,6 +700,22 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel, bool wire
 	free(v);
 }
 
+/* The text export: a line per event, two more per transfer (its address and count steps), two
+ * per transfer the card answered with its FIFO, four per byte sent (the FIFO's head and count,
+ * the bytes sent, the peer's position), one per DREQ change recorded with a transfer or a byte
+ * time, one per byte of the peer's that moves its position and two per byte the card stores
+ * (its RX FIFO's count, the frame's bytes). */
+static void check_lines(const struct exported *a)
+{
+	CHECK(count_lines(&a->text) == a->events + 2 * a->steps + 2 * a->card_steps +
+	                                       4 * a->wire_steps + a->dreq_steps + a->peer_steps +
+	                                       2 * a->stored_steps,
+	      "text: %zu lines for %zu events, %zu transfers (%zu with the card's FIFO), %zu "
+	      "bytes sent, %zu DREQ changes, %zu + %zu received",
+	      count_lines(&a->text), a->events, a->steps, a->card_steps, a->wire_steps,
+	      a->dreq_steps, a->peer_steps, a->stored_steps);
+}
+
 static void same(const struct dv_outbuf *a, const struct dv_outbuf *b, const char *what)
 {
 	CHECK(a->len == b->len && (a->len == 0 || !memcmp(a->data, b->data, a->len)),
@@ -690,8 +724,8 @@ static void same(const struct dv_outbuf *a, const struct dv_outbuf *b, const cha
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: test-export LESSON\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: test-export SEND-LESSON [RECEIVE-LESSON]\n");
 		return 2;
 	}
 	struct exported a, b;
@@ -701,16 +735,22 @@ int main(int argc, char **argv)
 	same(&a.jsonl, &b.jsonl, "jsonl");
 	same(&a.vcd, &b.vcd, "vcd");
 	CHECK(a.events > 0, "the lesson made no events");
-	/* a line per event, two more per transfer (its address and count steps), two per
-	 * transfer the card answered with its FIFO, and four per byte sent (the FIFO's head and
-	 * count, the bytes sent, the peer's position) */
-	CHECK(count_lines(&a.text) == a.events + 2 * a.steps + 2 * a.card_steps + 4 * a.wire_steps,
-	      "text: %zu lines for %zu events, %zu transfers (%zu with the card's FIFO) and %zu "
-	      "bytes sent",
-	      count_lines(&a.text), a.events, a.steps, a.card_steps, a.wire_steps);
+	check_lines(&a);
 	CHECK(a.card_steps > 0, "no transfer moved the card's FIFO");
 	CHECK(a.wire_steps > 0, "the lesson sent no byte");
+	CHECK(a.dreq_steps > 0, "no DREQ change came with a transfer or a byte time");
 	check_jsonl(&a.jsonl, a.events);
+	if (argc == 3) { /* bytes the card receives: their steps in the text and JSON Lines */
+		struct exported r;
+		if (!export_lesson(argv[2], &r))
+			return 1;
+		check_lines(&r);
+		CHECK(r.peer_steps > 0 && r.stored_steps > 0 && r.dreq_steps > 0,
+		      "receive: %zu peer steps, %zu stored, %zu DREQ changes with an event",
+		      r.peer_steps, r.stored_steps, r.dreq_steps);
+		check_jsonl(&r.jsonl, r.events);
+		exported_free(&r);
+	}
 	CHECK(a.nic_steps > 0, "the lesson moved no byte on the NIC's channel");
 	check_vcd(&a.vcd, a.nic_channel, false, a.final, a.nic_steps);
 	check_vcd(&a.wires, a.nic_channel, true, a.final, a.nic_steps);

@@ -62,6 +62,20 @@ static bool pulsed(const struct dv_view *v, enum dv_slot slot, uint32_t index, u
 	size_t from = v->from;
 	if (end > from && end - from > PULSE_BACK)
 		from = end - PULSE_BACK;
+	if (slot == DV_SLOT_BUS_DREQ) {
+		/* DREQ may change with a transfer or a byte time, which flips it (sim.h,
+		 * dv_event_dreq_flip): its lines are followed back from where the move ends. */
+		uint32_t dreq = dv_dg_now(v, slot, index);
+		for (size_t i = end; i-- > from;) {
+			if (dreq & bits) /* as event i left them */
+				return true;
+			const struct dv_event *e = dv_trace_at(t, i);
+			dreq ^= dv_event_dreq_flip(e, v->now.st.nic.channel);
+			if (e->kind == DV_EV_STATE && e->slot == DV_SLOT_BUS_DREQ)
+				dreq = e->old_value;
+		}
+		return false;
+	}
 	bool implied = dv_slot_implied(slot);
 	for (size_t i = from; i < end; i++) {
 		const struct dv_event *e = dv_trace_at(t, i);

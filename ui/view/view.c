@@ -1620,6 +1620,11 @@ void dv_view_timing_data(struct dv_view *v, size_t columns, struct dv_vtiming *o
 				dv_bus_strobes_of(&strobes, e);
 				out->hi[SIG_DACK][col] |= (strobes.dack >> ch) & 1u;
 			}
+			/* DREQ may change with a transfer or a byte time (sim.h): it flips */
+			if (dv_event_dreq_flip(e, v->now.st.nic.channel) & (1u << ch)) {
+				out->hi[SIG_DREQ][col] = true;
+				level[SIG_DREQ] = !level[SIG_DREQ];
+			}
 			if (e->kind != DV_EV_STATE)
 				continue;
 			struct dv_slot_change chg[DV_SIGNAL_FIELDS];
