@@ -260,10 +260,11 @@ static void state_event_counted(struct dv_sim *sim, size_t at)
 		keyframe_at(sim, at); /* (an open event's changes are not all recorded yet) */
 }
 
-/* Event at (just pushed) is open: later changes of its moment may be recorded with it. */
+/* Event at (just pushed) is open: later changes of its moment may be recorded with it. It
+ * takes over from an event still open (the peer's byte after the card's, in one byte time):
+ * a keyframe held back waits until it closes too, for at would be before it. */
 static void open_event(struct dv_sim *sim, size_t at)
 {
-	dv_sim_close(sim);
 	dv_trace_pin(&sim->trace, at);
 	sim->open_at = at;
 }
