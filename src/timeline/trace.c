@@ -343,6 +343,7 @@ void dv_trace_finish(struct dv_trace *t)
 	free(t->locs);
 	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++)
 		free(t->kinds[kind].pos);
+	free(t->rec_at);
 	memset(t, 0, sizeof *t);
 	t->pin = SIZE_MAX;
 }
@@ -412,6 +413,100 @@ static bool seal(struct dv_trace *t)
 	size_t rest = t->len - tail_first(t);
 	memmove(t->tail, t->tail + DV_TRACE_BLOCK, rest * sizeof *t->tail);
 	return true;
+}
+
+/* ---- records ------------------------------------------------------------------------------ */
+
+bool dv_event_starts_something(const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		return false;
+	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED ||
+	       e->slot == DV_NOTE_DPC_RUN;
+}
+
+static bool continues(uint64_t cycle, uint8_t src, const struct dv_event *e)
+{
+	if (e->cycle != cycle || dv_event_starts_something(e))
+		return false;
+	return e->src == src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
+	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
+}
+
+bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e)
+{
+	return continues(head->cycle, head->src, e);
+}
+
+/* Event e after the records r: a record of its own, or part of the last. */
+static void rec_step(struct dv_trace_rec *r, const struct dv_event *e)
+{
+	if (r->open && continues(r->cycle, r->src, e))
+		return;
+	r->before++;
+	r->cycle = e->cycle;
+	r->src = e->src;
+	r->open = true;
+}
+
+/* Event ev is about to become event t->len. */
+static void count_record(struct dv_trace *t, const struct dv_event *ev)
+{
+	if (t->len % DV_TRACE_BLOCK == 0 && !t->recs_lost) {
+		size_t b = t->len / DV_TRACE_BLOCK;
+		if (grow((void **)&t->rec_at, &t->rec_cap, b + 1, sizeof *t->rec_at, 64))
+			t->rec_at[b] = t->rec;
+		else
+			t->recs_lost = true; /* every event counts as one: coarse, never wrong */
+	}
+	rec_step(&t->rec, ev);
+}
+
+/* The records before event i (i < len). */
+static struct dv_trace_rec rec_before(const struct dv_trace *t, size_t i)
+{
+	size_t b = i / DV_TRACE_BLOCK;
+	struct dv_trace_rec r = t->rec_at[b];
+	for (size_t k = b * DV_TRACE_BLOCK; k < i; k++) {
+		const struct dv_event *e = dv_trace_at(t, k);
+		if (e)
+			rec_step(&r, e);
+	}
+	return r;
+}
+
+size_t dv_trace_records(const struct dv_trace *t, size_t before)
+{
+	if (before >= t->len)
+		return t->recs_lost ? t->len : t->rec.before;
+	return t->recs_lost ? before : rec_before(t, before).before;
+}
+
+size_t dv_trace_record_start(const struct dv_trace *t, size_t k)
+{
+	if (t->recs_lost)
+		return k < t->len ? k : t->len;
+	if (k >= t->rec.before)
+		return t->len;
+	/* the last block that begins with fewer than k + 1 records before it */
+	size_t lo = 0, hi = (t->len + DV_TRACE_BLOCK - 1) / DV_TRACE_BLOCK;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->rec_at[mid].before <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	struct dv_trace_rec r = t->rec_at[lo];
+	for (size_t i = lo * DV_TRACE_BLOCK; i < t->len; i++) {
+		const struct dv_event *e = dv_trace_at(t, i);
+		if (!e)
+			break;
+		rec_step(&r, e);
+		if (r.before == k + 1)
+			return i;
+	}
+	return t->len;
 }
 
 static void index_kind(struct dv_trace *t, const struct dv_event *ev)
@@ -500,6 +595,7 @@ bool dv_trace_adopt_block(struct dv_trace *t, const uint8_t *code, size_t size,
 		return false;
 	for (size_t i = 0; i < DV_TRACE_BLOCK; i++) {
 		index_kind(t, &ev[i]);
+		count_record(t, &ev[i]);
 		t->len++;
 	}
 	memcpy(t->bytes + t->nbytes, code, size);
@@ -520,6 +616,7 @@ bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 		return false;
 	}
 	index_kind(t, ev);
+	count_record(t, ev);
 	t->tail[in_tail] = *ev;
 	t->tail[in_tail].pad_ = 0;
 	t->len++;
@@ -580,6 +677,14 @@ void dv_trace_truncate(struct dv_trace *t, size_t n)
 	for (unsigned kind = 0; kind < DV_EV_KIND_COUNT; kind++)
 		while (t->kinds[kind].n > 0 && t->kinds[kind].pos[t->kinds[kind].n - 1] >= n)
 			t->kinds[kind].n--;
+	if (!t->recs_lost) { /* the records as they stood after event n - 1 */
+		struct dv_trace_rec r = { 0 };
+		if (n > 0)
+			r = rec_before(t, n - 1);
+		if (n > 0)
+			rec_step(&r, dv_trace_at(t, n - 1));
+		t->rec = r;
+	}
 }
 
 void dv_trace_pin(struct dv_trace *t, size_t i)

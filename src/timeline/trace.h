@@ -171,6 +171,14 @@ struct dv_trace_kind_index {
 	size_t n, cap;
 };
 
+/* Where the records stand (see dv_trace_records): how many began, and the head of the last. */
+struct dv_trace_rec {
+	size_t before;  /* records begun */
+	uint64_t cycle; /* the head's cycle and source */
+	uint8_t src;
+	bool open; /* there is a head */
+};
+
 struct dv_trace {
 	size_t len;     /* events recorded */
 	uint8_t *bytes; /* the sealed blocks' codes, one after another */
@@ -184,8 +192,12 @@ struct dv_trace {
 	struct dv_loc *locs;          /* locs[0] is "none" */
 	size_t nlocs, loc_cap;
 	struct dv_trace_kind_index kinds[DV_EV_KIND_COUNT]; /* the DV_TRACE_INDEXED kinds' */
-	bool kinds_lost; /* the index could not grow: dv_trace_prev reads every event */
-	bool failed;     /* an allocation failed: events after it were dropped */
+	bool kinds_lost;             /* the index could not grow: dv_trace_prev reads every event */
+	struct dv_trace_rec rec;     /* after the last event */
+	struct dv_trace_rec *rec_at; /* rec_at[b]: before block b's first event */
+	size_t rec_cap;
+	bool recs_lost; /* rec_at could not grow: every event counts as a record */
+	bool failed;    /* an allocation failed: events after it were dropped */
 };
 
 void dv_trace_init(struct dv_trace *t);
@@ -236,6 +248,20 @@ size_t dv_trace_prev(const struct dv_trace *t, size_t before, unsigned kinds);
 size_t dv_trace_count(const struct dv_trace *t, size_t before, enum dv_ev_kind kind);
 /* The position of the first event at or after `from` whose kind is in kinds, or SIZE_MAX. */
 size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds);
+/* Records: what the views count and step as "an event". An act (a port access, a transfer, a
+ * byte on the wire, a call, a return, a rule, a mark, a note of an interrupt taken or a DPC
+ * run) begins a record, and the state changes and notes that follow it in its bus cycle,
+ * made by its source or by a device (the machine, the 8237A, the card, the peer), belong to
+ * it: the register a port write lands in, the FIFO byte and the release of the bus that
+ * follow a transfer. A state change that follows no act begins a record of its own. The
+ * trace counts them as it records (docs/trace-formats.md, "Records"). */
+bool dv_event_starts_something(const struct dv_event *e);
+/* Whether e, later in the trace, belongs to the record whose first event is head. */
+bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e);
+/* How many records begin among the events [0, before). */
+size_t dv_trace_records(const struct dv_trace *t, size_t before);
+/* The position of record k's first event (the trace's length when there is no such record). */
+size_t dv_trace_record_start(const struct dv_trace *t, size_t k);
 /* Interns file:line and returns its id (0 when file is NULL or memory ran out). */
 uint16_t dv_trace_loc(struct dv_trace *t, const char *file, uint32_t line);
 const struct dv_loc *dv_trace_get_loc(const struct dv_trace *t, uint16_t id);

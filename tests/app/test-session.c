@@ -299,6 +299,10 @@ static void walk(const char *path, const char *name, enum dv_gran g, enum dv_vcm
 	for (size_t i = 0; i < s->nbeats; i++)
 		asks_total += s->beats[i].kind == DV_BEAT_ASK;
 	size_t guard = s->view.end * 2 + s->nbeats * 4 + 100;
+	/* One event is one record of the trace (trace.h): a move stands at a record's boundary and
+	 * passes at most one record; the event log counts them. */
+	const struct dv_trace *tr = dv_sim_trace(s->view.sim);
+	size_t recs = dv_trace_records(tr, s->view.pos), skipped = 0, off_boundary = 0;
 	for (;;) {
 		if (spoilers)
 			check_stop(s, name, how);
@@ -318,6 +322,12 @@ static void walk(const char *path, const char *name, enum dv_gran g, enum dv_vcm
 			CHECK(dv_session_skip(s), "%s (%s): s does not skip", name, how);
 		}
 		enum dv_move r = dv_session_move(s, cmd);
+		if (cmd == DV_VCMD_NEXT_EVENT) {
+			size_t now = dv_trace_records(tr, s->view.pos), p = s->view.pos;
+			skipped += now > recs + 1;
+			off_boundary += p < dv_trace_len(tr) && dv_trace_record_start(tr, now) != p;
+			recs = now;
+		}
 		if (r == DV_MOVE_END)
 			break;
 		if (++moves > guard) {
@@ -329,6 +339,32 @@ static void walk(const char *path, const char *name, enum dv_gran g, enum dv_vcm
 	      asks_total);
 	CHECK(s->nb == s->nbeats, "%s (%s): the walk ended with %zu of %zu beats shown", name, how,
 	      s->nb, s->nbeats);
+	CHECK(skipped == 0 && off_boundary == 0,
+	      "%s (%s): %zu moves passed more than one event, %zu stood inside one", name, how,
+	      skipped, off_boundary);
+	if (cmd == DV_VCMD_NEXT_EVENT) {
+		CHECK(recs == dv_trace_records(tr, s->view.end), "%s: the walk ends at event %zu",
+		      name, recs);
+		CHECK(moves >= recs && moves < recs + s->nbeats + 8,
+		      "%s: %zu moves for %zu events and %zu beats", name, moves, recs, s->nbeats);
+		struct dv_vpanel p;
+		dv_vpanel_init(&p);
+		dv_view_log(&s->view, &p, 3);
+		char want[64];
+		snprintf(want, sizeof want, "Events (%zu of %zu)", recs, recs);
+		CHECK(!strcmp(p.title, want), "%s: the log says '%s'", name, p.title);
+		dv_vpanel_finish(&p);
+		/* and back, one event at a time, to the first */
+		size_t back = 0, up = 0;
+		while (dv_session_move(s, DV_VCMD_PREV_EVENT) == DV_MOVE_OK && back < guard) {
+			size_t now = dv_trace_records(tr, s->view.pos);
+			up += now + 1 < recs || now > recs;
+			recs = now;
+			back++;
+		}
+		CHECK(up == 0 && back + 8 > moves - s->nbeats, "%s: %zu moves back (%zu odd)", name,
+		      back, up);
+	}
 	if (cmd == DV_VCMD_NEXT && g == DV_GRAN_STEP) {
 		/* Back is the exact reverse of forward. */
 		size_t n = 0;

@@ -753,7 +753,7 @@ bool dv_session_command(struct dv_session *s, const char *line)
 		snprintf(s->msg, sizeof s->msg, "the sandbox line did not run");
 	else
 		snprintf(s->msg, sizeof s->msg, "ran: %.200s (%zu new events)", line,
-		         v->end - old_end);
+		         dv_view_events(v, v->end) - dv_view_events(v, old_end));
 	return ok && m->n == before;
 }
 
@@ -904,7 +904,7 @@ void dv_session_run_until(struct dv_session *s, int key)
 		snprintf(s->msg, sizeof s->msg, "no %s before the end of the lesson", name);
 	else if (r == DV_MOVE_OK)
 		snprintf(s->msg, sizeof s->msg, "ran until the %s (%zu events)", name,
-		         s->view.pos - old);
+		         dv_view_events(&s->view, s->view.pos) - dv_view_events(&s->view, old));
 }
 
 /* ---- the learner ---------------------------------------------------------------------------- */

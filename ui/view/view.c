@@ -201,6 +201,30 @@ void dv_view_seek_fade(struct dv_view *v, size_t pos, size_t from, size_t from2,
 static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p);
 static size_t unit_before(const struct dv_view *v, size_t p);
 
+/* Events as the views count and step them are the trace's records (trace.h): an act with
+ * what it caused in its bus cycle. The first record boundary before p (0 when none) and the
+ * first after it (the view's end when none). */
+static size_t record_before(const struct dv_view *v, size_t p)
+{
+	const struct dv_trace *t = dv_sim_trace(v->sim);
+	size_t k = dv_trace_records(t, p);
+	return k == 0 ? 0 : dv_trace_record_start(t, k - 1);
+}
+
+static size_t record_after(const struct dv_view *v, size_t p)
+{
+	if (p >= v->end)
+		return v->end;
+	size_t q = dv_trace_record_start(dv_sim_trace(v->sim),
+	                                 dv_trace_records(dv_sim_trace(v->sim), p + 1));
+	return q < v->end ? q : v->end;
+}
+
+size_t dv_view_events(const struct dv_view *v, size_t pos)
+{
+	return dv_trace_records(dv_sim_trace(v->sim), pos < v->end ? pos : v->end);
+}
+
 size_t dv_view_unit_back(const struct dv_view *v, size_t p)
 {
 	if (p == 0)
@@ -217,7 +241,7 @@ size_t dv_view_unit_back(const struct dv_view *v, size_t p)
 		}
 		return best;
 	}
-	case DV_GRAN_EVENT: return p - 1;
+	case DV_GRAN_EVENT: return record_before(v, p);
 	default:
 		while (p > 0 && !unit_end(v, v->gran, --p))
 			;
@@ -264,29 +288,21 @@ bool dv_view_goto_step(struct dv_view *v, unsigned k)
 	return true;
 }
 
-/* Events that cannot be the consequence of anything: they start something new (an access, a
- * transfer, a call or return, a verifier rule, a lesson mark), or the CPU takes an interrupt
- * or runs a DPC. */
+/* Events that cannot be the consequence of anything start something new (an access, a
+ * transfer, a call or return, a verifier rule, a lesson mark, an interrupt taken, a DPC run);
+ * the state changes and notes that follow one in its bus cycle, by its source or a device,
+ * are its consequences: the register a write lands in, the flip-flop a read toggles, the
+ * status bit and auto-mask a terminal count sets. The trace keeps these as its records
+ * (trace.h); a change made by another actor, such as the CPU leaving an ISR after its return,
+ * is not one. */
 static bool starts_something(const struct dv_event *e)
 {
-	if (e->kind == DV_EV_STATE)
-		return false;
-	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED ||
-	       e->slot == DV_NOTE_DPC_RUN;
+	return dv_event_starts_something(e);
 }
 
-/* Is e, later in the trace, one of the consequences of head? A port access, a call, a DMA
- * transfer or a signal change is followed, in its bus cycle, by the state changes (and notes)
- * it caused: the register a write lands in, the flip-flop a read toggles, the status bit and
- * auto-mask a terminal count sets. They carry head's source, or a device's (the NIC, the
- * DMA, the peer, the machine answer a write or a transfer). A change made by another actor,
- * such as the CPU leaving an ISR after its return, is not one. */
 static bool is_consequence(const struct dv_event *head, const struct dv_event *e)
 {
-	if (e->cycle != head->cycle || starts_something(e))
-		return false;
-	return e->src == head->src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
-	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
+	return dv_event_consequence(head, e);
 }
 
 /* The position just past event i and its consequences. */
@@ -327,13 +343,16 @@ static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 	}
 	case DV_GRAN_CYCLE:
 		return p == v->end || dv_trace_at(evt, p)->cycle != dv_trace_at(evt, p - 1)->cycle;
+	case DV_GRAN_EVENT: return p == v->end || record_before(v, p + 1) == p;
 	default: return true;
 	}
 }
 
 size_t dv_view_unit_next(const struct dv_view *v, size_t p)
 {
-	if (v->gran == DV_GRAN_EVENT || v->gran == DV_GRAN_STEP)
+	if (v->gran == DV_GRAN_EVENT)
+		return record_after(v, p);
+	if (v->gran == DV_GRAN_STEP)
 		return p < v->end ? p + 1 : v->end;
 	while (p < v->end && !unit_end(v, v->gran, ++p))
 		;
@@ -360,6 +379,8 @@ size_t dv_view_play_next(const struct dv_view *v, size_t p)
  * a position depend on it alone and stepping back shows the screen seen going forward. */
 static size_t unit_before(const struct dv_view *v, size_t p)
 {
+	if (v->gran == DV_GRAN_EVENT)
+		return record_before(v, p);
 	while (p > 0 && !unit_end(v, v->gran, --p))
 		;
 	return p;
@@ -368,7 +389,11 @@ static size_t unit_before(const struct dv_view *v, size_t p)
 static bool move_unit(struct dv_view *v, int dir)
 {
 	size_t p = v->pos;
-	if (dir > 0) {
+	if (dir > 0 && v->gran == DV_GRAN_EVENT) {
+		if (p >= v->end)
+			return false;
+		p = record_after(v, p);
+	} else if (dir > 0) {
 		while (++p <= v->end && !unit_end(v, v->gran, p))
 			;
 		if (p > v->end)
@@ -674,8 +699,9 @@ void dv_view_narration(struct dv_view *v, struct dv_vpanel *p, size_t width)
 		if (dv_run_step_events(v->run, v->step, &first, &end) &&
 		    (v->pos != end || v->gran != DV_GRAN_STEP)) {
 			new_line(p);
+			size_t k0 = dv_view_events(v, first);
 			dv_vline_add(new_line(p), DV_ROLE_DIM, "event %zu of %zu in this step",
-			             v->pos - first, end - first);
+			             dv_view_events(v, v->pos) - k0, dv_view_events(v, end) - k0);
 		}
 	}
 }
@@ -1215,7 +1241,8 @@ static bool log_quiet(const struct dv_event *e)
 void dv_view_log(struct dv_view *v, struct dv_vpanel *p, size_t rows)
 {
 	dv_vpanel_clear(p);
-	snprintf(p->title, sizeof p->title, "Events (%zu of %zu)", v->pos, v->end);
+	snprintf(p->title, sizeof p->title, "Events (%zu of %zu)", dv_view_events(v, v->pos),
+	         dv_view_events(v, v->end));
 	if (rows == 0)
 		return;
 	const struct dv_trace *t = dv_sim_trace(v->sim);

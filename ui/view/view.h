@@ -70,8 +70,9 @@ size_t dv_vtext_bytes_for(const char *text, size_t len, size_t cells);
 
 /* How far one move goes: a lesson step, to just past the next NDIS call (DV_EV_CALL) or port
  * access (PORT_OUT/PORT_IN) and the state changes it caused (the register a write lands in),
- * or bus cycle (the last event of a cycle), or one event. The
- * granularity command cycles the first four; DV_GRAN_EVENT is what ./, always do. */
+ * or bus cycle (the last event of a cycle), or one event: a record of the trace, an act and
+ * what it caused in its bus cycle (trace.h). The granularity command cycles the first four;
+ * DV_GRAN_EVENT is what ./, always do. */
 enum dv_gran {
 	DV_GRAN_STEP,
 	DV_GRAN_CALL,
@@ -192,8 +193,10 @@ void dv_view_output(struct dv_view *v, struct dv_vpanel *p, size_t lines, size_t
  * ran. */
 bool dv_view_goto_step(struct dv_view *v, unsigned k);
 /* The first position after p that ends a unit of the current granularity (v->end when none;
- * p + 1 at event granularity). Step granularity is the application layer's (beats). */
+ * the next record at event granularity). Step granularity is the application layer's (beats). */
 size_t dv_view_unit_next(const struct dv_view *v, size_t p);
+/* The events before trace position pos as the views count them (records, trace.h). */
+size_t dv_view_events(const struct dv_view *v, size_t pos);
 /* The lesson step position pos lies in (a position at a step's end belongs to that step). */
 unsigned dv_view_step_at(const struct dv_view *v, size_t pos);
 /* Runs a command. Returns true when the view moved or changed. */
