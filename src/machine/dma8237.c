@@ -215,7 +215,7 @@ static void update_request_bits(struct dv_sim *sim, unsigned chip)
 {
 	const struct dv_dma_chip *d = &sim->st.dma[chip];
 	uint32_t req = (dreq_bits(&sim->st, chip) | d->request) & 0x0Fu;
-	dv_sim_set(sim, DV_SLOT_DMA_STATUS, chip, (d->status & 0x0F) | req << 4);
+	dv_sim_signal(sim, &sim->st.dma[chip].status, (d->status & 0x0Fu) | req << 4);
 }
 
 /* The channels of chip that can ask for the bus now, a bit each (the 8237A asks this several
@@ -250,14 +250,19 @@ static bool wants_bus(const struct dv_state *st, unsigned chip, unsigned c)
 	return (wanting(st, chip) >> c) & 1u;
 }
 
-/* Fixed priority: the lowest channel number wins inside a chip (facts §1.1). */
-static int winner(const struct dv_state *st, unsigned chip)
+/* Fixed priority: the lowest channel number wins inside a chip (facts §1.1): of the channels
+ * that want the bus (w, a bit each), the winner, or -1. */
+static int lowest(unsigned w)
 {
-	unsigned w = wanting(st, chip);
 	for (unsigned c = 0; c < 4; c++)
 		if ((w >> c) & 1u)
 			return (int)c;
 	return -1;
+}
+
+static int winner(const struct dv_state *st, unsigned chip)
+{
+	return lowest(wanting(st, chip));
 }
 
 /* Advances the current address of channel ch by one unit, wrapping inside its page. */
@@ -405,11 +410,12 @@ static bool mem_to_mem(struct dv_sim *sim)
 
 static void release_bus(struct dv_sim *sim)
 {
-	dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, 0, 0);
-	dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, 1, 0);
-	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 0, 0);
-	dv_sim_set(sim, DV_SLOT_DMA_HRQ, 1, 0);
-	dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 0); /* and the CPU owns the bus (bus.owner) */
+	struct dv_state *st = &sim->st; /* the arbitration word's fields (sim_int.h) */
+	dv_sim_signal(sim, &st->dma[0].active, 0);
+	dv_sim_signal(sim, &st->dma[1].active, 0);
+	dv_sim_signal(sim, &st->dma[0].hrq, 0);
+	dv_sim_signal(sim, &st->dma[1].hrq, 0);
+	dv_sim_signal(sim, &st->bus.hlda, 0); /* and the CPU owns the bus (bus.owner) */
 	/* DMA1's HRQ is DMA2's DREQ4, a wire: DMA2's request bit 4 drops with it, in the same
 	 * cycle, as it rose with it (update_request_bits after HRQ in dv_dma_tick). */
 	update_request_bits(sim, 1);
@@ -458,39 +464,46 @@ bool dv_dma_tick(struct dv_sim *sim)
 	if (idle(st))
 		return false;
 	update_request_bits(sim, 0);
+	/* The channels of DMA1 that want the bus: nothing below changes them before the
+	 * transfer (HRQ and the status register are not among their inputs). */
+	unsigned want1 = wanting(st, 0);
 
 	if (!st->bus.hlda) {
 		/* Arbitration: DMA1 raises HRQ (DREQ4 of DMA2), DMA2 raises HOLD to the CPU.
 		 * The CPU finishes its cycle first; the grant comes on the next tick. */
 		bool was = st->dma[1].hrq;
-		int w1 = winner(st, 0);
+		/* DMA1's requests (they do not depend on HRQ or the status register, which
+		 * change below, so they are worked out once) */
+		int w1 = lowest(want1);
 		bool hrq1 = w1 >= 0;
-		bool relay = !dv_dma_masked(st, 4) && !(st->dma[1].command & DV_DMA_CMD_DISABLE) &&
-		             dv_dma_mode_sel(st->dma[1].ch[0].mode) == DV_DMA_CASCADE;
-		if (hrq1 && !st->dma[0].hrq && !(winner(st, 1) == 0 || relay))
-			dv_sim_note(sim, DV_NOTE_CASCADE_BLOCKED, 4, 0, 4);
-		dv_sim_set(sim, DV_SLOT_DMA_HRQ, 0, hrq1);
+		if (hrq1 && !st->dma[0].hrq) {
+			bool relay = !dv_dma_masked(st, 4) &&
+			             !(st->dma[1].command & DV_DMA_CMD_DISABLE) &&
+			             dv_dma_mode_sel(st->dma[1].ch[0].mode) == DV_DMA_CASCADE;
+			if (!(winner(st, 1) == 0 || relay))
+				dv_sim_note(sim, DV_NOTE_CASCADE_BLOCKED, 4, 0, 4);
+		}
+		dv_sim_signal(sim, &sim->st.dma[0].hrq, hrq1);
 		update_request_bits(sim, 1);
 		int w2 = winner(st, 1);
-		dv_sim_set(sim, DV_SLOT_DMA_HRQ, 1, w2 >= 0);
+		dv_sim_signal(sim, &sim->st.dma[1].hrq, w2 >= 0);
 		if (w2 < 0 || !was)
 			return false;
-		dv_sim_set(sim, DV_SLOT_BUS_HLDA, 0, 1); /* the DMA owns the bus (bus.owner) */
+		dv_sim_signal(sim, &sim->st.bus.hlda, 1); /* the DMA owns the bus (bus.owner) */
 		/* Pick the channel now and keep it while the bus is held: the 8237 does not
 		 * pre-empt a demand or block service for a higher priority request. */
 		unsigned ch;
 		if (w2 == 0) {
-			w1 = winner(st, 0);
 			if (w1 < 0) {
 				release_bus(sim);
 				return false;
 			}
 			ch = (unsigned)w1;
-			dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, 1, 4 + 1);
+			dv_sim_signal(sim, &sim->st.dma[1].active, 4 + 1);
 		} else {
 			ch = 4 + (unsigned)w2;
 		}
-		dv_sim_set(sim, DV_SLOT_DMA_ACTIVE, ch / 4, ch + 1);
+		dv_sim_signal(sim, &sim->st.dma[ch / 4].active, ch + 1);
 		if (ch == 0 && (st->dma[0].command & DV_DMA_CMD_MEM2MEM) &&
 		    (st->dma[0].request & 1)) {
 			dv_sim_set(sim, DV_SLOT_DMA_M2M, 0, 1);
@@ -515,7 +528,8 @@ bool dv_dma_tick(struct dv_sim *sim)
 		/* In demand mode the request may have gone while we held the bus. */
 		const struct dv_dma_chip *d = &st->dma[ch / 4];
 		unsigned sel = dv_dma_mode_sel(d->ch[ch % 4].mode);
-		if (sel != DV_DMA_BLOCK && !wants_bus(st, ch / 4, ch % 4)) {
+		unsigned want = ch < 4 ? want1 : wanting(st, 1);
+		if (sel != DV_DMA_BLOCK && !((want >> (ch % 4)) & 1u)) {
 			release_bus(sim);
 			return false;
 		}

@@ -526,9 +526,24 @@ uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t 
 	return out;
 }
 
+/* Whether the card's DREQ and IRQ lines are as its state says (dv_nic_update_lines would
+ * change nothing). */
+static bool lines_settled(const struct dv_sim *sim)
+{
+	const struct dv_nic *n = &sim->st.nic;
+	bool dreq = n->channel < 8 && n->channel != 4 && ((sim->st.bus.dreq >> n->channel) & 1u);
+	return dreq == drives_dreq(n) && ((n->isr & n->imr) != 0) == (n->irq_level != 0);
+}
+
 bool dv_nic_tick(struct dv_sim *sim)
 {
 	const struct dv_nic *n = &sim->st.nic;
+	/* A card with nothing on the wire, its clock stopped and its lines as they should be
+	 * has nothing to do this tick (most ticks of a machine whose DMA serves another
+	 * device). */
+	if (!n->wire_start && !tx_on_wire(n) && !dv_peer_on_wire(&sim->st.peer) &&
+	    lines_settled(sim))
+		return false;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_NIC, 0);
 	/* The wire clock runs while either direction has something to do and stops when the
 	 * link is idle, so an idle machine records no wire events. A byte time comes every

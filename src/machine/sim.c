@@ -339,27 +339,29 @@ void dv_sim_settle(struct dv_sim *sim)
 	sim->open_at = SIZE_MAX;
 }
 
-/* A field of the arbitration word: written now, recorded with the others of its batch (a
- * batch has one cause: a change of another cause records the batch before it). */
-static void set_signal(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
+void dv_sim_signal_batch(struct dv_sim *sim)
 {
-	uint8_t *field; /* the fields are bytes; the 8237A asks for them on every tick */
-	switch (slot) {
-	case DV_SLOT_DMA_STATUS: field = &sim->st.dma[index & 1].status; break;
-	case DV_SLOT_DMA_HRQ: field = &sim->st.dma[index & 1].hrq; break;
-	case DV_SLOT_DMA_ACTIVE: field = &sim->st.dma[index & 1].active; break;
-	default: field = &sim->st.bus.hlda; break;
-	}
-	if (*field == (uint8_t)value || index > 1 || (slot == DV_SLOT_BUS_HLDA && index != 0))
-		return;
 	if (sim->sig_dirty && (sim->sig_src != sim->cause_src || sim->sig_loc != sim->cause_loc))
 		dv_sim_flush_signals(sim);
 	if (!sim->sig_dirty) {
 		sim->sig_src = sim->cause_src;
 		sim->sig_loc = sim->cause_loc;
 	}
-	*field = (uint8_t)value;
 	sim->sig_dirty = true;
+}
+
+static void set_signal(struct dv_sim *sim, enum dv_slot slot, uint32_t index, uint32_t value)
+{
+	if (index > 1 || (slot == DV_SLOT_BUS_HLDA && index != 0))
+		return;
+	uint8_t *field; /* the fields are bytes */
+	switch (slot) {
+	case DV_SLOT_DMA_STATUS: field = &sim->st.dma[index].status; break;
+	case DV_SLOT_DMA_HRQ: field = &sim->st.dma[index].hrq; break;
+	case DV_SLOT_DMA_ACTIVE: field = &sim->st.dma[index].active; break;
+	default: field = &sim->st.bus.hlda; break;
+	}
+	dv_sim_signal(sim, field, value);
 }
 
 /* Any other slot: its own state event. Kept out of line so that dv_sim_set, which the devices

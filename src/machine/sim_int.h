@@ -70,4 +70,19 @@ struct dv_sim {
 	void *watch_ctx;
 };
 
+/* A field of the arbitration word (state.h: a chip's status, HRQ or active channel, HLDA)
+ * takes value: written now, recorded with the others of its batch (a batch has one cause: a
+ * change of another cause records the batch before it). dv_sim_set of such a slot comes here;
+ * the 8237A, which writes them several times a tick, mostly with the value they hold, calls
+ * it inline. dv_sim_signal_batch: the field is about to change (sim.c). */
+void dv_sim_signal_batch(struct dv_sim *sim);
+static inline void dv_sim_signal(struct dv_sim *sim, uint8_t *field, uint32_t value)
+{
+	if (*field == (uint8_t)value)
+		return;
+	if (!sim->sig_dirty || sim->sig_src != sim->cause_src || sim->sig_loc != sim->cause_loc)
+		dv_sim_signal_batch(sim);
+	*field = (uint8_t)value;
+}
+
 #endif

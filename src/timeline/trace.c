@@ -145,12 +145,19 @@ __attribute__((noinline)) static size_t run_length_short(const struct dv_event *
 	return k - i;
 }
 
-/* How many events from i on period p predicts exactly. */
+/* How many events from i on period p predicts exactly: the first two periods of a block the
+ * long way, the rest (most of a block's run) with predicted(). */
 static inline size_t run_length(const struct dv_event *ev, size_t n, size_t i, size_t p)
 {
-	if (p == 0 || i < 2 * p)
+	if (p == 0)
 		return run_length_short(ev, n, i, p);
 	size_t k = i;
+	if (k < 2 * p) {
+		size_t lim = n < 2 * p ? n : 2 * p;
+		k += run_length_short(ev, lim, i, p);
+		if (k < lim)
+			return k - i; /* it broke there */
+	}
 	while (k < n && predicted(ev, k, p))
 		k++;
 	return k - i;
