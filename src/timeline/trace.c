@@ -78,7 +78,9 @@ static void predict_run(struct dv_event *ev, size_t i, size_t n, size_t p)
 {
 	size_t k = i;
 	if (p > 0) {
-		for (; k < i + n && k / 2 >= p; k++) {
+		for (; k < i + n && k < 2 * p; k++) /* the first two periods of a block */
+			ev[k] = predict(ev, k, p);
+		for (; k < i + n; k++) {
 			const struct dv_event *r = &ev[k - p], *r2 = &ev[k - 2 * p];
 			struct dv_event *e = &ev[k];
 			*e = *r;
