@@ -211,7 +211,7 @@ static unsigned dreq_bits(const struct dv_state *st, unsigned chip)
 }
 
 /* Status bits 4-7 follow the channels' requests, hardware or software [DS]. */
-static void update_request_bits(struct dv_sim *sim, unsigned chip)
+static inline void update_request_bits(struct dv_sim *sim, unsigned chip)
 {
 	const struct dv_dma_chip *d = &sim->st.dma[chip];
 	uint32_t req = (dreq_bits(&sim->st, chip) | d->request) & 0x0Fu;
@@ -226,6 +226,8 @@ static unsigned wanting(const struct dv_state *st, unsigned chip)
 	if (d->command & DV_DMA_CMD_DISABLE)
 		return 0;
 	unsigned dreq = dreq_bits(st, chip), asking = (d->request | (dreq & ~d->mask)) & 0x0Fu;
+	if (!asking)
+		return 0;     /* what follows keeps only channels that ask */
 	unsigned cascade = 0; /* of the channels asking (the others cannot want the bus) */
 	for (unsigned c = 0; asking >> c; c++)
 		if (((asking >> c) & 1u) && dv_dma_mode_sel(d->ch[c].mode) == DV_DMA_CASCADE)
@@ -366,8 +368,11 @@ static bool transfer(struct dv_sim *sim, unsigned ch)
 	uint16_t got = dv_bus_dack(sim, ch, dir, width, data, tc);
 	if (dir == DV_XFER_TO_MEMORY)
 		dv_sim_xfer_data(sim, got);
+	/* a byte goes into memory with its transfer's event where it can (DV_XFER_MEM) */
+	bool stored = dir == DV_XFER_TO_MEMORY && width == 1 &&
+	              dv_sim_xfer_mem(sim, phys, (uint8_t)got);
 	dv_sim_xfer_end(sim);
-	if (dir == DV_XFER_TO_MEMORY) {
+	if (dir == DV_XFER_TO_MEMORY && !stored) {
 		dv_sim_mem_write(sim, phys, (uint8_t)got);
 		if (width == 2)
 			dv_sim_mem_write(sim, phys + 1, (uint8_t)(got >> 8));

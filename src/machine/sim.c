@@ -167,11 +167,12 @@ static void wire_steps(struct dv_state *st, uint32_t flags, uint32_t d)
 static bool has_steps(const struct dv_event *e)
 {
 	return (e->kind == DV_EV_XFER &&
-	        (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD | DV_XFER_DREQ))) ||
+	        (e->old_value & (DV_XFER_STEPS | DV_XFER_CARD | DV_XFER_DREQ | DV_XFER_MEM))) ||
 	       (e->kind == DV_EV_WIRE && (e->old_value & WIRE_FLAGS));
 }
 
-static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward)
+static void steps_of(struct dv_state *st, struct dv_mempool *pool, const struct dv_event *e,
+                     bool forward)
 {
 	uint32_t d = forward ? 1u : UINT32_MAX;
 	if (e->kind == DV_EV_XFER) {
@@ -179,6 +180,9 @@ static void steps_of(struct dv_state *st, const struct dv_event *e, bool forward
 			xfer_steps(st, e, d);
 		if (e->old_value & DV_XFER_CARD)
 			card_steps(st, e, d);
+		if (e->old_value & DV_XFER_MEM) /* the byte stored, or the one it replaced */
+			dv_state_put(st, pool, DV_SLOT_MEM, e->index,
+			             forward ? (e->new_value & 0xFFu) : DV_XFER_OLD_BYTE(e));
 	} else if (e->kind == DV_EV_WIRE) {
 		wire_steps(st, e->old_value, d);
 	}
@@ -213,6 +217,8 @@ unsigned dv_event_steps(const struct dv_event *e, struct dv_slot_change *out)
 		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_RX_COUNT, 0, 0, 0 };
 		out[n++] = (struct dv_slot_change){ DV_SLOT_NIC_RX_FRAME_IN, 0, 0, 0 };
 	}
+	if (e->kind == DV_EV_XFER && (e->old_value & DV_XFER_MEM))
+		out[n++] = (struct dv_slot_change){ DV_SLOT_MEM, e->index, 0, 0 };
 	if ((e->kind == DV_EV_XFER && (e->old_value & DV_XFER_DREQ)) ||
 	    (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_DREQ)))
 		out[n++] = (struct dv_slot_change){ DV_SLOT_BUS_DREQ, 0, 0, 0 };
@@ -234,7 +240,7 @@ bool dv_slot_stepped(enum dv_slot slot)
 	static const struct dv_event every[] = {
 		{ .kind = DV_EV_XFER,
 		  .old_value = DV_XFER_FROM_MEMORY | DV_XFER_STEPS | DV_XFER_CARD | DV_XFER_DREQ },
-		{ .kind = DV_EV_XFER, .old_value = DV_XFER_TO_MEMORY | DV_XFER_CARD },
+		{ .kind = DV_EV_XFER, .old_value = DV_XFER_TO_MEMORY | DV_XFER_CARD | DV_XFER_MEM },
 		{ .kind = DV_EV_WIRE, .old_value = DV_WIRE_STEPS },
 		{ .kind = DV_EV_WIRE, .old_value = DV_WIRE_PEER_STEP | DV_WIRE_STORED },
 	};
@@ -446,6 +452,21 @@ bool dv_sim_xfer_card(struct dv_sim *sim)
 	return true;
 }
 
+bool dv_sim_xfer_mem(struct dv_sim *sim, uint32_t addr, uint8_t byte)
+{
+	const struct dv_event *e = open_of(sim, DV_EV_XFER);
+	if (!e || addr >= sim->st.mem_size || e->index != addr || dv_xfer_width(e) != 1)
+		return false;
+	uint8_t old = dv_mem_peek(&sim->st, &sim->pool, addr);
+	if (old == byte)
+		return true; /* nothing changes, nothing to undo */
+	uint32_t flags = DV_XFER_MEM | (uint32_t)old << 24;
+	if (!open_flag(sim, e, flags))
+		return false;
+	dv_state_put(&sim->st, &sim->pool, DV_SLOT_MEM, addr, byte);
+	return true;
+}
+
 void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data)
 {
 	if (open_of(sim, DV_EV_XFER))
@@ -563,7 +584,7 @@ static void redo(struct dv_state *st, struct dv_mempool *pool, const struct dv_e
 	if (e->kind == DV_EV_STATE)
 		dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->new_value);
 	else
-		steps_of(st, e, true);
+		steps_of(st, pool, e, true);
 }
 
 static void undo(struct dv_state *st, struct dv_mempool *pool, const struct dv_event *e)
@@ -571,7 +592,7 @@ static void undo(struct dv_state *st, struct dv_mempool *pool, const struct dv_e
 	if (e->kind == DV_EV_STATE)
 		dv_state_put(st, pool, (enum dv_slot)e->slot, e->index, e->old_value);
 	else
-		steps_of(st, e, false);
+		steps_of(st, pool, e, false);
 }
 
 static void replay_events(struct dv_state *st, struct dv_mempool *pool, const struct dv_trace *t,

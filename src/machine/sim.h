@@ -95,6 +95,9 @@ void dv_sim_xfer(struct dv_sim *sim, uint16_t type, uint32_t phys, uint32_t how,
  * records those changes itself. dv_sim_xfer_end closes the transfer once the card answered. */
 bool dv_sim_xfer_card(struct dv_sim *sim);
 void dv_sim_xfer_end(struct dv_sim *sim);
+/* A byte-wide transfer to memory stores its byte at addr (its own address) with its event
+ * (DV_XFER_MEM, trace.h); false when it cannot (the caller writes memory itself). */
+bool dv_sim_xfer_mem(struct dv_sim *sim, uint32_t addr, uint8_t byte);
 /* The byte a device gave a transfer to memory, known once it answered: the event's data. */
 void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data);
 /* Records a byte the card sends to the peer from the head of its TX FIFO (a DV_EV_WIRE with
@@ -119,7 +122,7 @@ void dv_sim_close(struct dv_sim *sim);
 /* The fields an event's own steps move (DV_XFER_STEPS, DV_XFER_CARD, DV_WIRE_STEPS; values
  * 0: a cursor before and after the event has them), into out (room for DV_STEP_FIELDS); how
  * many. Whether some event's steps move a slot (the exports read such slots with a cursor). */
-#define DV_STEP_FIELDS 6u
+#define DV_STEP_FIELDS 7u
 /* The bus.dreq bits an event flips with its steps (DV_XFER_DREQ, DV_WIRE_DREQ; 0 for none). A
  * WIRE event's bit is the card's channel, nic_channel. Readers that follow a DREQ line by its
  * events (the timing diagram, a pulse) flip it there as they set it at a bus.dreq event. */

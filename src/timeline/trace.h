@@ -46,6 +46,11 @@ enum dv_xfer_dir {
 /* DV_XFER_DREQ: as the card with DACK answered, its DREQ line changed (the NIC drops it when the
  * byte filled its TX FIFO or emptied its RX FIFO): bus.dreq bit chan flips with the event. */
 #define DV_XFER_DREQ (1u << 19)
+/* DV_XFER_MEM (format 5): a byte-wide transfer to memory stored its byte (new_value's low
+ * byte) at index, and the event records that: the byte it replaced is old_value's top byte
+ * (DV_XFER_OLD_BYTE), so that an undo puts it back. */
+#define DV_XFER_MEM (1u << 20)
+#define DV_XFER_OLD_BYTE(e) ((uint8_t)((e)->old_value >> 24))
 /* A WIRE event's old_value flag: the card's TX FIFO gave the byte and the peer took it, and the
  * event records that (sim.c): nic.txfifo.head + 1 (modulo the FIFO), nic.txfifo.count - 1,
  * nic.tx_sent + 1, peer.rx_cur + 1. The byte the peer stores is a state event of its own (its

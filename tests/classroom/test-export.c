@@ -70,6 +70,7 @@ struct exported {
 	size_t dreq_steps;    /* transfers and byte times whose event flips the card's DREQ */
 	size_t peer_steps;    /* bytes from the peer whose event moves its position */
 	size_t stored_steps;  /* bytes from the peer whose event moves the card's RX FIFO */
+	size_t mem_steps;     /* transfers whose event stores their byte in memory */
 	struct final_value final[FINALS];
 };
 
@@ -114,6 +115,7 @@ static bool export_lesson(const char *path, struct exported *x)
 		                 (e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_DREQ));
 		x->peer_steps += e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_PEER_STEP);
 		x->stored_steps += e->kind == DV_EV_WIRE && (e->old_value & DV_WIRE_STORED);
+		x->mem_steps += e->kind == DV_EV_XFER && (e->old_value & DV_XFER_MEM);
 	}
 	/* What the VCD must end with: registers a transfer's event steps, and the arbitration
 	 * word's fields, none of which has events of its own. */
@@ -416,7 +418,7 @@ static void check_jsonl(const struct dv_outbuf *b, size_t events)
 		size_t want = 0;
 		if (kind && !strcmp(kind->str, "xfer"))
 			want = 3u * !!(fl & DV_XFER_STEPS) + 2u * !!(fl & DV_XFER_CARD) +
-			       !!(fl & DV_XFER_DREQ);
+			       !!(fl & DV_XFER_DREQ) + !!(fl & DV_XFER_MEM);
 		else if (kind && !strcmp(kind->str, "wire"))
 			want = 4u * !!(fl & DV_WIRE_STEPS) + !!(fl & DV_WIRE_DREQ) +
 			       !!(fl & DV_WIRE_PEER_STEP) + 2u * !!(fl & DV_WIRE_STORED);
@@ -703,17 +705,18 @@ static void check_vcd(const struct dv_outbuf *b, unsigned nic_channel, bool wire
 /* The text export: a line per event, two more per transfer (its address and count steps), two
  * per transfer the card answered with its FIFO, four per byte sent (the FIFO's head and count,
  * the bytes sent, the peer's position), one per DREQ change recorded with a transfer or a byte
- * time, one per byte of the peer's that moves its position and two per byte the card stores
- * (its RX FIFO's count, the frame's bytes). */
+ * time, one per byte of the peer's that moves its position, two per byte the card stores
+ * (its RX FIFO's count, the frame's bytes) and one per transfer that stores its byte in
+ * memory. */
 static void check_lines(const struct exported *a)
 {
 	CHECK(count_lines(&a->text) == a->events + 2 * a->steps + 2 * a->card_steps +
 	                                       4 * a->wire_steps + a->dreq_steps + a->peer_steps +
-	                                       2 * a->stored_steps,
+	                                       2 * a->stored_steps + a->mem_steps,
 	      "text: %zu lines for %zu events, %zu transfers (%zu with the card's FIFO), %zu "
-	      "bytes sent, %zu DREQ changes, %zu + %zu received",
+	      "bytes sent, %zu DREQ changes, %zu + %zu received, %zu stored by DMA",
 	      count_lines(&a->text), a->events, a->steps, a->card_steps, a->wire_steps,
-	      a->dreq_steps, a->peer_steps, a->stored_steps);
+	      a->dreq_steps, a->peer_steps, a->stored_steps, a->mem_steps);
 }
 
 static void same(const struct dv_outbuf *a, const struct dv_outbuf *b, const char *what)
@@ -745,9 +748,10 @@ int main(int argc, char **argv)
 		if (!export_lesson(argv[2], &r))
 			return 1;
 		check_lines(&r);
-		CHECK(r.peer_steps > 0 && r.stored_steps > 0 && r.dreq_steps > 0,
-		      "receive: %zu peer steps, %zu stored, %zu DREQ changes with an event",
-		      r.peer_steps, r.stored_steps, r.dreq_steps);
+		CHECK(r.peer_steps > 0 && r.stored_steps > 0 && r.dreq_steps > 0 && r.mem_steps > 0,
+		      "receive: %zu peer steps, %zu stored, %zu DREQ changes, %zu bytes into memory "
+		      "with an event",
+		      r.peer_steps, r.stored_steps, r.dreq_steps, r.mem_steps);
 		check_jsonl(&r.jsonl, r.events);
 		exported_free(&r);
 	}

@@ -913,6 +913,12 @@ static void test_transfer_steps_its_channel(void)
 		bool down = cases[k].mode & M_DEC;
 		program(sim, ch, cases[k].mode, cases[k].addr, 5, 0x04);
 		set_mask(sim, ch, false);
+		/* A write stores the floating bus's 0xFF with its event (DV_XFER_MEM); where memory
+		 * holds 0xFF already (its third byte) nothing changes and nothing is recorded. */
+		bool write = cases[k].mode == (M_SINGLE | T_WRITE);
+		uint32_t phys0 = 0x040000u | cases[k].addr;
+		if (write)
+			poke(sim, phys0 + 2, 0xFF);
 		size_t mark = sim->trace.len;
 		set_dreq(sim, ch, true);
 		dv_sim_run(sim, 30);
@@ -921,6 +927,7 @@ static void test_transfer_steps_its_channel(void)
 			const struct dv_event *e = dv_trace_at(&sim->trace, i);
 			CHECK(!(e->kind == DV_EV_STATE && e->slot == DV_SLOT_BUS_DMA_CYCLES));
 			CHECK(!(e->kind == DV_EV_STATE && e->slot == DV_SLOT_DMA_COUNT));
+			CHECK(!(e->kind == DV_EV_STATE && e->slot == DV_SLOT_MEM));
 		}
 		struct dv_cursor c;
 		dv_cursor_init(&c, sim);
@@ -942,6 +949,17 @@ static void test_transfer_steps_its_channel(void)
 			CHECK_EQ(n0, 5 - n);
 			CHECK_EQ(n1, (uint16_t)(n0 - 1)); /* 0xFFFF after the last: TC */
 			CHECK_EQ(d1, d0 + 1);
+			if (write) {
+				CHECK_EQ(e->index, phys0 + n);
+				CHECK_EQ(!!(e->old_value & DV_XFER_MEM), n != 2);
+				CHECK_EQ(dv_cursor_get(&c, DV_SLOT_MEM, e->index),
+				         n == 2 ? 0xFF : 0);
+				dv_cursor_seek(&c, x + 1);
+				CHECK_EQ(dv_cursor_get(&c, DV_SLOT_MEM, e->index), 0xFF);
+				CHECK_EQ(mem(sim, e->index), 0xFF);
+			} else {
+				CHECK(!(e->old_value & DV_XFER_MEM));
+			}
 		}
 		/* The page never moves: the carry is lost (facts §1.8). */
 		CHECK_EQ(dv_cursor_get(&c, DV_SLOT_PAGE, ch), 0x04);
