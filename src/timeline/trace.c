@@ -113,7 +113,8 @@ static bool same_event(const struct dv_event *a, const struct dv_event *b)
 /* Whether period p predicts event k exactly when it has two periods of history (k >= 2p,
  * p > 0): predict() and same_event() unrolled, since the encoder asks this of nearly every
  * event several times. */
-static bool predicted(const struct dv_event *ev, size_t k, size_t p)
+static inline __attribute__((always_inline)) bool predicted(const struct dv_event *ev, size_t k,
+                                                            size_t p)
 {
 	const struct dv_event *e = &ev[k], *r = &ev[k - p], *r2 = &ev[k - 2 * p];
 	return e->kind == r->kind && e->slot == r->slot && e->loc == r->loc && e->src == r->src &&
@@ -518,7 +519,7 @@ size_t dv_trace_record_start(const struct dv_trace *t, size_t k)
 	return t->len;
 }
 
-static void index_kind(struct dv_trace *t, const struct dv_event *ev)
+__attribute__((noinline)) static void index_kind(struct dv_trace *t, const struct dv_event *ev)
 {
 	if (ev->kind >= DV_EV_KIND_COUNT || !(DV_TRACE_INDEXED >> ev->kind & 1u) || t->kinds_lost)
 		return;
@@ -613,7 +614,26 @@ bool dv_trace_adopt_block(struct dv_trace *t, const uint8_t *code, size_t size,
 	return true;
 }
 
+static bool push_slow(struct dv_trace *t, const struct dv_event *ev);
+
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
+{
+	/* Most events: room in the tail, no block to seal or to start (count_record). */
+	size_t in_tail = t->len - tail_first(t);
+	if (in_tail < DV_TRACE_BLOCK && in_tail < t->tail_cap && t->len % DV_TRACE_BLOCK != 0) {
+		if (ev->kind < DV_EV_KIND_COUNT && (DV_TRACE_INDEXED >> ev->kind & 1u))
+			index_kind(t, ev);
+		rec_step(&t->rec, ev);
+		struct dv_event *d = &t->tail[in_tail];
+		*d = *ev;
+		d->pad_ = 0;
+		t->len++;
+		return true;
+	}
+	return push_slow(t, ev);
+}
+
+__attribute__((noinline)) static bool push_slow(struct dv_trace *t, const struct dv_event *ev)
 {
 	size_t in_tail = t->len - tail_first(t);
 	if (in_tail >= DV_TRACE_BLOCK &&
