@@ -321,7 +321,8 @@ static void terminal_count(struct dv_sim *sim, unsigned ch)
  * them, sim.h): they end at the next event of another cause or the next cycle. */
 static void end_pulses(struct dv_sim *sim)
 {
-	dv_sim_set(sim, DV_SLOT_BUS_TC, 0, 0);
+	if (sim->st.bus.tc) /* (most transfers have none to end) */
+		dv_sim_set(sim, DV_SLOT_BUS_TC, 0, 0);
 }
 
 /* One transfer (S1-S4) on channel ch. Returns true at terminal count. */
