@@ -152,13 +152,13 @@ void dv_sim_tick(struct dv_sim *sim)
 	 * transfer starts; the CPU's ticks are the rest (cpu.cycles, derived). */
 	sim->st.cycle++;
 	dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
-	for (unsigned i = 0; i < dv_device_count; i++)
+	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
 		if (dv_devices[i].tick)
 			(void)dv_devices[i].tick(sim);
 	dv_sim_flush_signals(sim); /* the arbitration word of this tick */
 	dv_sim_cause_restore(sim, saved);
 	sim->in_tick = false;
-	for (unsigned i = 0; i < dv_device_count; i++)
+	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
 		if (dv_devices[i].between)
 			dv_devices[i].between(sim);
 }

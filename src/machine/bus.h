@@ -48,8 +48,9 @@ struct dv_device {
 	uint16_t (*dack)(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t data, bool tc);
 };
 
-/* The machine, in tick order. */
-extern const struct dv_device dv_devices[];
+/* The machine, in tick order (its size known here, so that a tick's loops over it unroll). */
+#define DV_DEVICE_COUNT 4u
+extern const struct dv_device dv_devices[DV_DEVICE_COUNT];
 extern const unsigned dv_device_count;
 
 /* The device that answers port, with the unit (port range) and register it decodes to;

@@ -13,7 +13,7 @@
 /* Register r of a chip is at DV_DMA_PORT(chip, r): the ranges are derived from the map. */
 #define DMA_STRIDE(chip) ((uint16_t)(DV_DMA_PORT(chip, 1) - DV_DMA_PORT(chip, 0)))
 
-const struct dv_device dv_devices[] = {
+const struct dv_device dv_devices[DV_DEVICE_COUNT] = {
 	{
 	        .name = "nic",
 	        .ranges = { { 0, DV_NIC_PORTS - 1, 1 } },

@@ -427,7 +427,7 @@ static bool seal(struct dv_trace *t)
 
 /* ---- records ------------------------------------------------------------------------------ */
 
-bool dv_event_starts_something(const struct dv_event *e)
+static inline bool starts_something(const struct dv_event *e)
 {
 	if (e->kind == DV_EV_STATE)
 		return false;
@@ -435,9 +435,14 @@ bool dv_event_starts_something(const struct dv_event *e)
 	       e->slot == DV_NOTE_DPC_RUN;
 }
 
-static bool continues(uint64_t cycle, uint8_t src, const struct dv_event *e)
+bool dv_event_starts_something(const struct dv_event *e)
 {
-	if (e->cycle != cycle || dv_event_starts_something(e))
+	return starts_something(e);
+}
+
+static inline bool continues(uint64_t cycle, uint8_t src, const struct dv_event *e)
+{
+	if (e->cycle != cycle || starts_something(e))
 		return false;
 	return e->src == src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
 	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
@@ -449,7 +454,7 @@ bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e)
 }
 
 /* Event e after the records r: a record of its own, or part of the last. */
-static void rec_step(struct dv_trace_rec *r, const struct dv_event *e)
+static inline void rec_step(struct dv_trace_rec *r, const struct dv_event *e)
 {
 	if (r->open && continues(r->cycle, r->src, e))
 		return;
