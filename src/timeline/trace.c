@@ -226,6 +226,18 @@ static size_t best_period(const struct dv_event *ev, size_t n, size_t i, const s
 	return best;
 }
 
+/* Whether period p predicts event i in everything but its new value. */
+static bool data_only_miss(const struct dv_event *ev, size_t i, size_t p)
+{
+	if (p == 0 || i < 2 * p)
+		return false;
+	const struct dv_event *e = &ev[i], *r = &ev[i - p], *r2 = &ev[i - 2 * p];
+	return e->kind == r->kind && e->slot == r->slot && e->loc == r->loc && e->src == r->src &&
+	       e->chan == r->chan && e->cycle - ev[i - 1].cycle == r->cycle - r[-1].cycle &&
+	       e->index == 2 * r->index - r2->index &&
+	       e->old_value == 2 * r->old_value - r2->old_value;
+}
+
 /* Codes n events into o (room for n * EVENT_CODE_MAX bytes); returns the end. */
 static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, struct chains *c)
 {
@@ -234,7 +246,10 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 	size_t i = 0;
 	while (i < n) {
 		size_t run = run_length(ev, n, i, p);
-		if (run == 0) {
+		/* Where the period predicts everything but the data (a byte on the wire, in a FIFO,
+		 * moved by a transfer: new each time), no other period would predict it either:
+		 * the event is fixed as it is, without a search. */
+		if (run == 0 && !data_only_miss(ev, i, p)) {
 			size_t q = best_period(ev, n, i, c, p, &run);
 			if (q != p) { /* only when it predicts more */
 				p = q;
