@@ -294,23 +294,14 @@ bool dv_view_goto_step(struct dv_view *v, unsigned k)
  * are its consequences: the register a write lands in, the flip-flop a read toggles, the
  * status bit and auto-mask a terminal count sets. The trace keeps these as its records
  * (trace.h); a change made by another actor, such as the CPU leaving an ISR after its return,
- * is not one. */
-static bool starts_something(const struct dv_event *e)
-{
-	return dv_event_starts_something(e);
-}
-
-static bool is_consequence(const struct dv_event *head, const struct dv_event *e)
-{
-	return dv_event_consequence(head, e);
-}
+ * is not one (dv_event_starts_something, dv_event_consequence). */
 
 /* The position just past event i and its consequences. */
 static size_t effects_end(const struct dv_view *v, size_t i)
 {
 	const struct dv_trace *evt = dv_sim_trace(v->sim);
 	size_t j = i + 1;
-	while (j < v->end && is_consequence(dv_trace_at(evt, i), dv_trace_at(evt, j)))
+	while (j < v->end && dv_event_consequence(dv_trace_at(evt, i), dv_trace_at(evt, j)))
 		j++;
 	return j;
 }
@@ -329,11 +320,11 @@ static bool unit_end(const struct dv_view *v, enum dv_gran g, size_t p)
 		/* In the middle of a run of one actor's changes: not an end. (This keeps the
 		 * walks below to one per run.) */
 		if (p < v->end && dv_trace_at(evt, p)->src == dv_trace_at(evt, p - 1)->src &&
-		    is_consequence(dv_trace_at(evt, p - 1), dv_trace_at(evt, p)))
+		    dv_event_consequence(dv_trace_at(evt, p - 1), dv_trace_at(evt, p)))
 			return false;
 		/* The event whose consequences may end here, and whether they do. */
 		size_t h = p - 1;
-		while (h > 0 && !starts_something(dv_trace_at(evt, h)) &&
+		while (h > 0 && !dv_event_starts_something(dv_trace_at(evt, h)) &&
 		       dv_trace_at(evt, h - 1)->cycle == dv_trace_at(evt, h)->cycle)
 			h--;
 		bool kind = g == DV_GRAN_CALL ? dv_trace_at(evt, h)->kind == DV_EV_CALL :
