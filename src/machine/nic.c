@@ -96,11 +96,17 @@ static bool drives_dreq(const struct dv_nic *n)
 	return n->channel < 8 && n->channel != 4 && dreq_level(n);
 }
 
+/* Ticks per byte on the wire (0 configured reads as 1). */
+static uint32_t wire_rate(const struct dv_nic *n)
+{
+	return n->wire_rate ? n->wire_rate : 1u;
+}
+
 /* Ticks since the wire clock started, modulo wire_rate: wire_rate - 1 at a byte time, 0 at
  * the tick after one (and at the start). */
 static uint32_t wire_phase(const struct dv_nic *n, uint32_t cycle)
 {
-	uint32_t rate = n->wire_rate ? n->wire_rate : 1u, since = cycle - (n->wire_start - 1u);
+	uint32_t rate = wire_rate(n), since = cycle - (n->wire_start - 1u);
 	return (rate & (rate - 1u)) ? since % rate : since & (rate - 1u); /* 4 by default */
 }
 
@@ -110,8 +116,7 @@ uint32_t dv_nic_wire_timer(const struct dv_nic *n, uint32_t cycle)
 		return n->wire_due > cycle ? n->wire_due - cycle : 0;
 	if (cycle + 1u < n->wire_start)
 		return 0;
-	uint32_t rate = n->wire_rate ? n->wire_rate : 1u;
-	return rate - 1u - wire_phase(n, cycle);
+	return wire_rate(n) - 1u - wire_phase(n, cycle);
 }
 
 uint8_t dv_nic_status(const struct dv_nic *n)
@@ -136,20 +141,32 @@ uint8_t dv_nic_status(const struct dv_nic *n)
 	return st;
 }
 
+/* The DREQ lines (bus.dreq) as the card's state wants its own, and its IRQ level. */
+static uint32_t dreq_wanted(const struct dv_sim *sim)
+{
+	const struct dv_nic *n = &sim->st.nic;
+	uint32_t lines = sim->st.bus.dreq;
+	if (n->channel >= 8 || n->channel == 4)
+		return lines; /* no line of its own */
+	uint32_t bit = 1u << n->channel;
+	return dreq_level(n) ? (lines | bit) : (lines & ~bit);
+}
+
+static bool irq_wanted(const struct dv_nic *n)
+{
+	return (n->isr & n->imr) != 0;
+}
+
 void dv_nic_update_lines(struct dv_sim *sim)
 {
 	const struct dv_nic *n = &sim->st.nic;
-	if (n->channel < 8 && n->channel != 4) {
-		uint32_t bit = 1u << n->channel;
-		uint32_t lines = sim->st.bus.dreq,
-		         want = drives_dreq(n) ? (lines | bit) : (lines & ~bit);
-		/* recorded with the transfer or byte time that moved the FIFO, where it can be */
-		if (want != lines && !dv_sim_dreq_with_event(sim, n->channel))
-			set(sim, DV_SLOT_BUS_DREQ, want);
-	}
+	uint32_t want = dreq_wanted(sim);
+	/* recorded with the transfer or byte time that moved the FIFO, where it can be */
+	if (want != sim->st.bus.dreq && !dv_sim_dreq_with_event(sim, n->channel))
+		set(sim, DV_SLOT_BUS_DREQ, want);
 
 	/* The IRQ line is a level; the PIC sees the rising edge (ISA is edge-triggered). */
-	bool irq = (n->isr & n->imr) != 0;
+	bool irq = irq_wanted(n);
 	if (irq != (n->irq_level != 0)) {
 		set(sim, DV_SLOT_NIC_IRQ_LEVEL, irq);
 		dv_sim_irq_line(sim, n->irq, irq);
@@ -531,8 +548,7 @@ uint16_t dv_nic_dack(struct dv_sim *sim, unsigned dir, unsigned width, uint16_t 
 static bool lines_settled(const struct dv_sim *sim)
 {
 	const struct dv_nic *n = &sim->st.nic;
-	bool dreq = n->channel < 8 && n->channel != 4 && ((sim->st.bus.dreq >> n->channel) & 1u);
-	return dreq == drives_dreq(n) && ((n->isr & n->imr) != 0) == (n->irq_level != 0);
+	return dreq_wanted(sim) == sim->st.bus.dreq && irq_wanted(n) == (n->irq_level != 0);
 }
 
 bool dv_nic_tick(struct dv_sim *sim)
@@ -549,7 +565,7 @@ bool dv_nic_tick(struct dv_sim *sim)
 	 * link is idle, so an idle machine records no wire events. A byte time comes every
 	 * wire_rate ticks from its start; at the tick after one the clock runs on if the link
 	 * still has work, else it stops. Only the start and the stop are recorded. */
-	uint32_t now = sim->st.cycle, rate = n->wire_rate ? n->wire_rate : 1u;
+	uint32_t now = sim->st.cycle, rate = wire_rate(n);
 	bool byte_time = false;
 	if (n->wire_start) {
 		uint32_t phase = wire_phase(n, now);

@@ -638,7 +638,9 @@ static bool push_slow(struct dv_trace *t, const struct dv_event *ev);
 
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 {
-	/* Most events: room in the tail, no block to seal or to start (count_record). */
+	/* Most events: room in the tail, no block to seal or to start (count_record). The short
+	 * path appends on its own: sharing the append with push_slow measured 10% slower on
+	 * bench-core (the call's shape changes what the compiler keeps in registers). */
 	size_t in_tail = t->len - tail_first(t);
 	if (in_tail < DV_TRACE_BLOCK && in_tail < t->tail_cap && t->len % DV_TRACE_BLOCK != 0) {
 		if (ev->kind < DV_EV_KIND_COUNT && (DV_TRACE_INDEXED >> ev->kind & 1u))
