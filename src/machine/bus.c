@@ -41,18 +41,26 @@ const struct dv_device *dv_bus_decode(const struct dv_state *st, uint16_t port, 
 	return card;
 }
 
+const struct dv_device *dv_bus_dack_device(const struct dv_state *st, unsigned ch)
+{
+	/* DACK4 is DMA1's HLDA (the cascade): no card sits on channel 4. */
+	if (ch == 4)
+		return NULL;
+	for (unsigned i = 0; i < dv_device_count; i++) {
+		const struct dv_device *d = &dv_devices[i];
+		if (d->dack && d->dack_channel(st) == (int)ch)
+			return d;
+	}
+	return NULL;
+}
+
 uint16_t dv_bus_dack(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned width, uint16_t data,
                      bool tc)
 {
-	/* DACK4 is DMA1's HLDA (the cascade): no card sits on channel 4. */
-	if (ch != 4) {
-		for (unsigned i = 0; i < dv_device_count; i++) {
-			const struct dv_device *d = &dv_devices[i];
-			if (d->dack && d->dack_channel(&sim->st) == (int)ch)
-				return d->dack(sim, dir, width, data, tc);
-		}
-	}
-	return width == 2 ? 0xFFFF : 0xFF;
+	const struct dv_device *d = dv_bus_dack_device(&sim->st, ch);
+	if (d)
+		return d->dack(sim, dir, width, data, tc);
+	return width == 2 ? 0xFFFF : 0xFF; /* nothing drives the data bus: it floats high */
 }
 
 void dv_bus_strobes_of(struct dv_bus *bus, const struct dv_event *xfer)

@@ -59,6 +59,9 @@ extern const unsigned dv_device_count;
 const struct dv_device *dv_bus_decode(const struct dv_state *st, uint16_t port, unsigned *unit,
                                       unsigned *reg);
 
+/* The device wired to DMA channel ch's DRQ/DACK pair, or NULL when none is. */
+const struct dv_device *dv_bus_dack_device(const struct dv_state *st, unsigned ch);
+
 /* The 8237A asserted DACK on channel ch: the device wired to it does the cycle (for a
  * write to memory it drives the data bus). With no device there the data bus floats high. */
 uint16_t dv_bus_dack(struct dv_sim *sim, unsigned ch, unsigned dir, unsigned width, uint16_t data,

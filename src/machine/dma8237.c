@@ -464,11 +464,10 @@ static bool idle(const struct dv_state *st)
 	       !(st->dma[1].status & 0xF0);
 }
 
-bool dv_dma_tick(struct dv_sim *sim)
+/* A tick of the pair: arbitration, and at most one transfer. */
+static bool tick(struct dv_sim *sim)
 {
 	const struct dv_state *st = &sim->st;
-	if (idle(st))
-		return false;
 	update_request_bits(sim, 0);
 	/* The channels of DMA1 that want the bus: nothing below changes them before the
 	 * transfer (HRQ and the status register are not among their inputs). */
@@ -545,4 +544,142 @@ bool dv_dma_tick(struct dv_sim *sim)
 	if (!keeps_bus(st, ch, tc))
 		release_bus(sim);
 	return true;
+}
+
+/* ---- the steady state: a period repeated (sim_int.h, struct dv_streak) -------------------
+ *
+ * A single-mode channel whose DREQ stays up runs in a period of two ticks: the request (the
+ * request bits and HRQ rise: one word), then the grant, one transfer and the release, which
+ * brings the word back to where the period began. What the pair decides in a tick depends on
+ * its registers, the DREQ lines and the arbitration word; a transfer also on its channel's
+ * address and count and on memory. So once a period has been recorded, and nothing has been
+ * recorded since (no port access, no DREQ change, no byte time: the trace's length is as
+ * the last tick left it), the next period makes the same decisions, and its events are those
+ * of the last with the address, the count and the memory of now: they are recorded without
+ * arbitrating. A terminal count, an address that wraps or absent memory make this tick's
+ * decisions differ (notes, TC), and the tick is arbitrated in full. */
+
+/* What the tick just arbitrated teaches about the period (before: the trace's length, the
+ * word as recorded and whether a batch was pending, as the tick began). */
+static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0, bool moved)
+{
+	struct dv_streak *s = &sim->streak;
+	enum dv_streak_next seen = (enum dv_streak_next)s->next;
+	bool follows = seen == DV_STREAK_SEEN_A && s->len == before && s->cycle == sim->st.cycle &&
+	               s->generation == sim->generation;
+	s->next = DV_STREAK_NONE;
+	/* The tick's word, its one batch of the machine's, is recorded as it ends. */
+	if (dirty0 || sim->open_at != SIZE_MAX || !sim->sig_dirty ||
+	    sim->sig_src != DV_SRC_MACHINE || sim->sig_loc != 0)
+		return;
+	uint32_t word = dv_signals_pack(&sim->st);
+	if (word == word0)
+		return;
+	if (!moved) {
+		if (sim->trace.len != before)
+			return; /* a note: the cascade is blocked */
+		s->idle = word0;
+		s->req = word;
+		s->next = DV_STREAK_SEEN_A;
+	} else {
+		/* The grant's word and the transfer, nothing else; the release back to idle. */
+		if (!follows || word0 != s->req || word != s->idle || sim->trace.len != before + 2)
+			return;
+		const struct dv_event *g = dv_trace_at(&sim->trace, before);
+		if (!g || g->kind != DV_EV_STATE || g->slot != DV_SLOT_DMA_SIGNALS ||
+		    g->old_value != word0 || g->src != DV_SRC_MACHINE || g->loc != 0)
+			return;
+		uint32_t grant = g->new_value;
+		const struct dv_event *x = dv_trace_at(&sim->trace, before + 1);
+		if (!x || x->kind != DV_EV_XFER || x->src != DV_SRC_DMA || x->chan > 7)
+			return;
+		struct dv_event t = *x;
+		t.old_value &= ~(DV_XFER_MEM | 0xFF000000u);
+		unsigned dir = dv_xfer_dir(&t), width = dv_xfer_width(&t);
+		/* A card on the channel answers with its FIFO; a word into memory is two state
+		 * events; only the address and count step. */
+		if ((t.old_value & ~(0xFFFFu | DV_XFER_DOWN)) != DV_XFER_STEPS ||
+		    dv_bus_dack_device(&sim->st, t.chan) || dir == DV_XFER_MEM_TO_MEM ||
+		    (dir == DV_XFER_TO_MEMORY && width != 1))
+			return;
+		s->grant = grant;
+		s->xfer = t;
+		s->next = DV_STREAK_A;
+	}
+	s->len = sim->trace.len + 1; /* and the word this tick records as it ends */
+	s->cycle = sim->st.cycle + 1;
+	s->generation = sim->generation;
+}
+
+/* The tick is the next of the period, and nothing else has happened since the last. */
+static bool repeats(const struct dv_sim *sim)
+{
+	const struct dv_streak *s = &sim->streak;
+	return s->next >= DV_STREAK_A && s->len == sim->trace.len && s->cycle == sim->st.cycle &&
+	       s->generation == sim->generation && !sim->sig_dirty && sim->open_at == SIZE_MAX &&
+	       sim->sig_word == (s->next == DV_STREAK_A ? s->idle : s->req);
+}
+
+/* The period's transfer on the channel as it stands now, into *x; false when this one would
+ * differ from the last (terminal count, a wrap, no memory where it stores). */
+static bool transfer_again(struct dv_sim *sim, struct dv_event *x)
+{
+	const struct dv_streak *s = &sim->streak;
+	unsigned ch = s->xfer.chan;
+	const struct dv_dma_channel *c = &sim->st.dma[ch / 4].ch[ch % 4];
+	bool wraps;
+	(void)next_address(c, &wraps);
+	if (c->cur_count == 0 || wraps)
+		return false;
+	*x = s->xfer;
+	x->cycle = sim->st.cycle;
+	x->index = dv_dma_phys(&sim->st, ch);
+	unsigned dir = dv_xfer_dir(x);
+	if (dir == DV_XFER_FROM_MEMORY) {
+		x->new_value = dv_sim_mem_read(sim, x->index);
+		if (dv_xfer_width(x) == 2)
+			x->new_value |= (uint32_t)dv_sim_mem_read(sim, x->index + 1) << 8;
+	} else if (dir == DV_XFER_TO_MEMORY) {
+		/* the floating bus's byte, as last time */
+		if (x->index >= sim->st.mem_size)
+			return false;
+		uint8_t old = dv_mem_peek(&sim->st, &sim->pool, x->index);
+		if (old != (uint8_t)x->new_value)
+			x->old_value |= DV_XFER_MEM | (uint32_t)old << 24;
+	}
+	return true;
+}
+
+bool dv_dma_tick(struct dv_sim *sim)
+{
+	if (idle(&sim->st))
+		return false;
+	struct dv_streak *s = &sim->streak;
+	if (!s->off && repeats(sim)) {
+		struct dv_event x;
+		if (s->next == DV_STREAK_A) {
+			dv_sim_signals_to(sim, s->req);
+			s->next = DV_STREAK_B;
+			s->len = sim->trace.len;
+			s->cycle = sim->st.cycle + 1;
+			s->repeated++;
+			return false;
+		}
+		if (transfer_again(sim, &x)) {
+			dv_sim_signals_to(sim, s->grant);
+			dv_sim_xfer_whole(sim, &x);
+			dv_sim_signals_to(sim, s->idle);
+			s->next = DV_STREAK_A;
+			s->len = sim->trace.len;
+			s->cycle = sim->st.cycle + 1;
+			s->repeated++;
+			return true;
+		}
+	}
+	size_t before = sim->trace.len;
+	uint32_t word0 = sim->sig_word;
+	bool dirty0 = sim->sig_dirty;
+	bool moved = tick(sim);
+	learn(sim, before, word0, dirty0, moved);
+	return moved;
 }

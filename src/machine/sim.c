@@ -343,6 +343,7 @@ void dv_sim_settle(struct dv_sim *sim)
 	 * next event of another cause must lower them, as a cursor sees it. */
 	sim->strobes_up = sim->st.bus.aen != 0;
 	sim->open_at = SIZE_MAX;
+	sim->streak.next = DV_STREAK_NONE; /* a period is learned again from here */
 }
 
 void dv_sim_signal_batch(struct dv_sim *sim)
@@ -465,6 +466,27 @@ bool dv_sim_xfer_mem(struct dv_sim *sim, uint32_t addr, uint8_t byte)
 		return false;
 	dv_state_put(&sim->st, &sim->pool, DV_SLOT_MEM, addr, byte);
 	return true;
+}
+
+void dv_sim_signals_to(struct dv_sim *sim, uint32_t word)
+{
+	/* what dv_sim_signal of each field and the flush of the batch record */
+	dv_signals_unpack(&sim->st, word);
+	push(sim, DV_EV_STATE, DV_SLOT_DMA_SIGNALS, 0, sim->sig_word, word, DV_NO_CHANNEL);
+	sim->sig_word = word;
+	state_event_counted(sim, sim->trace.len);
+}
+
+void dv_sim_xfer_whole(struct dv_sim *sim, const struct dv_event *x)
+{
+	/* what dv_sim_xfer, dv_sim_xfer_mem and dv_sim_xfer_end record, in one push */
+	uint32_t saved = dv_sim_cause(sim, (enum dv_src)x->src, x->loc);
+	push(sim, DV_EV_XFER, x->slot, x->index, x->old_value, x->new_value, x->chan);
+	dv_sim_cause_restore(sim, saved);
+	dv_bus_strobes_of(&sim->st.bus, x);
+	sim->strobes_up = true;
+	steps_of(&sim->st, &sim->pool, x, true);
+	state_event_counted(sim, sim->trace.len);
 }
 
 void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data)

@@ -34,6 +34,25 @@ void dv_keyframe_release(struct dv_keyframe *kf);
 /* Releases keyframe k's pages and chunks (the machine's destroy and truncate). */
 void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k);
 
+/* A period of the 8237A that repeats (dma8237.c): a single-mode channel whose DREQ stays up
+ * asks for the bus in one tick (the request word) and is granted it, moves a unit and gives
+ * it back in the next (the grant word, the transfer, the release word, which is the word the
+ * period began with). Once one period has been seen, the next ticks record the same events
+ * again without arbitrating, for as long as nothing else happens: no event between (the
+ * trace's length and the cycle are as the last tick left them), no terminal count, no
+ * address wrap, memory present. */
+enum dv_streak_next { DV_STREAK_NONE = 0, DV_STREAK_SEEN_A, DV_STREAK_A, DV_STREAK_B };
+struct dv_streak {
+	uint8_t next;              /* enum dv_streak_next: what the tick at (len, cycle) can be */
+	bool off;                  /* never repeat (a test compares the two) */
+	size_t len;                /* the trace's length that tick must find */
+	uint32_t cycle;            /* and its cycle */
+	uint32_t generation;       /* sim->generation then */
+	uint32_t idle, req, grant; /* the arbitration words of the period */
+	struct dv_event xfer;      /* its transfer, without the byte it stores (DV_XFER_MEM) */
+	uint64_t repeated;         /* ticks recorded by repetition (tests, benchmarks) */
+};
+
 struct dv_sim {
 	struct dv_state st;
 	struct dv_mempool pool;
@@ -62,7 +81,8 @@ struct dv_sim {
 	bool sig_dirty;
 	uint8_t sig_src;
 	uint16_t sig_loc;
-	uint32_t generation; /* bumped by dv_sim_truncate: cursors re-seek from a keyframe */
+	uint32_t generation;     /* bumped by dv_sim_truncate: cursors re-seek from a keyframe */
+	struct dv_streak streak; /* the 8237A's period, learned to be repeated (dma8237.c) */
 	bool in_dpc_drain;
 	/* Called after every NDIS call begins and returns (ndis.c), so that the lesson engine can
 	 * stop a driver in the middle of a callback (`break at`, `run until call X returns`). */
@@ -76,6 +96,12 @@ struct dv_sim {
  * the 8237A, which writes them several times a tick, mostly with the value they hold, calls
  * it inline. dv_sim_signal_batch: the field is about to change (sim.c). */
 void dv_sim_signal_batch(struct dv_sim *sim);
+/* The period's recording (dma8237.c repeats one): the arbitration fields take word, recorded
+ * now as one event of the current cause (no batch may be pending); a transfer x, complete with
+ * its flags and data, recorded and applied as dv_sim_xfer .. dv_sim_xfer_end would. */
+void dv_sim_signals_to(struct dv_sim *sim, uint32_t word);
+void dv_sim_xfer_whole(struct dv_sim *sim, const struct dv_event *x);
+
 static inline void dv_sim_signal(struct dv_sim *sim, uint8_t *field, uint32_t value)
 {
 	if (*field == (uint8_t)value)

@@ -1639,6 +1639,116 @@ static void test_random_port_traffic(void)
 	CHECK(random_run(0x1234, 30000) != a);
 }
 
+/* ---- the steady state (dma8237.c: a period repeated) --------------------------------------
+ *
+ * Two machines run the same script, one arbitrating every tick, one repeating a learned
+ * period where it may; their recordings (every event, where the keyframes fall) and their
+ * states must be the same. The script programs single-mode channels of every type and
+ * direction, some near a wrap, a terminal count or the end of memory, with autoinit, some in
+ * demand or block mode, raises and drops DREQ lines, masks, writes memory under the transfer,
+ * and runs bursts of ticks; keyframes fall every 37 state events; memory ends inside page 0x1F. */
+struct script_rng {
+	uint32_t x;
+};
+
+static uint32_t script_next(struct script_rng *r)
+{
+	r->x = r->x * 1664525u + 1013904223u;
+	return r->x >> 8;
+}
+
+static void script_step(struct dv_sim *sim, struct script_rng *r)
+{
+	static const unsigned chans[] = { 0, 1, 2, 3, 5, 6, 7 };
+	static const unsigned types[] = { T_VERIFY, T_WRITE, T_READ };
+	uint32_t v = script_next(r);
+	unsigned ch = chans[v % 7];
+	switch ((v >> 3) % 8) {
+	case 0:
+	case 1: {
+		uint32_t w = script_next(r);
+		unsigned sel = (w & 7) == 0 ? M_DEMAND : (w & 7) == 1 ? M_BLOCK : M_SINGLE;
+		unsigned mode = sel | types[(w >> 3) % 3] | (((w >> 5) & 1) ? M_DEC : 0) |
+		                (((w >> 6) & 3) == 0 ? M_AUTO : 0);
+		/* near the wrap, near the end of memory in page 0x1F, anywhere */
+		uint16_t near = (w >> 8) & 1 ? 0xFFF0 : 0x7FE0;
+		uint16_t addr = (w >> 7) & 3 ? (uint16_t)(near + (w >> 9) % 32) :
+		                               (uint16_t)(w >> 9);
+		uint16_t count = (uint16_t)((w >> 14) & 1 ? (w >> 15) % 40 : (w >> 15) % 3000);
+		/* the machine has 2 MiB less 32 KiB: page 0x1F ends in the middle, 0x20 is beyond it */
+		uint8_t page = (w >> 20) & 1 ? (uint8_t)(0x1F + (w >> 21) % 2) :
+		                               (uint8_t)((w >> 21) % 3);
+		program(sim, ch, mode, addr, count, page);
+		set_mask(sim, ch, false);
+		break;
+	}
+	case 2: set_dreq(sim, ch, true); break;
+	case 3: set_dreq(sim, ch, (v >> 6) & 1); break;
+	case 4: set_mask(sim, ch, (v >> 6) & 1); break;
+	case 5: dv_sim_set(sim, DV_SLOT_MEM, v % 0x30000u, (v >> 8) & 0xFF); break; /* pages 0-2 */
+	case 6: (void)dv_sim_in(sim, reg_port(ch, DV_DMA_REG_COMMAND)); break; /* status read */
+	default: break;
+	}
+	dv_sim_run(sim, (v >> 6) & 1 ? (script_next(r) % 600) : (script_next(r) % 6));
+}
+
+static void test_repeated_period_records_the_same(void)
+{
+	for (uint32_t seed = 1; seed <= 12; seed++) {
+		struct dv_config cfg;
+		dv_config_default(&cfg);
+		cfg.keyframe_every = 37;
+		cfg.mem_size = 0x1F8000;
+		struct dv_sim *sim[2];
+		for (int k = 0; k < 2; k++) {
+			sim[k] = dv_sim_create(&cfg);
+			CHECK(sim[k] != NULL);
+			if (!sim[k])
+				return;
+			sim[k]->streak.off = k == 1;
+			struct script_rng r = { seed };
+			for (unsigned i = 0; i < 400; i++)
+				script_step(sim[k], &r);
+		}
+		CHECK_EQ(sim[0]->trace.len, sim[1]->trace.len);
+		CHECK_EQ(dv_trace_hash(&sim[0]->trace, sim[0]->trace.len),
+		         dv_trace_hash(&sim[1]->trace, sim[1]->trace.len));
+		CHECK_EQ(dv_sim_state_hash(sim[0]), dv_sim_state_hash(sim[1]));
+		CHECK_EQ(sim[0]->nkf, sim[1]->nkf);
+		for (size_t i = 0; i < sim[0]->nkf && i < sim[1]->nkf; i++)
+			CHECK_EQ(sim[0]->kf[i].event, sim[1]->kf[i].event);
+		/* the period was repeated, and only where allowed */
+		CHECK(sim[0]->streak.repeated > 1000);
+		CHECK_EQ(sim[1]->streak.repeated, 0);
+		check_invariants(sim[0]);
+		dv_sim_destroy(sim[0]);
+		dv_sim_destroy(sim[1]);
+	}
+}
+
+/* A 64 KiB transfer repeats its period from its second transfer to the last before terminal
+ * count, and ends as the 8237A ends it: TC, the channel masked. */
+static void test_repeated_period_ends_at_tc(void)
+{
+	struct dv_sim *sim = new_sim();
+	program(sim, 2, M_SINGLE | T_WRITE, 0, 0xFFFF, 2);
+	set_mask(sim, 2, false);
+	set_dreq(sim, 2, true);
+	unsigned ticks = 0;
+	while (!(sim->st.dma[0].status & 0x04) && ticks < 300000) {
+		dv_sim_tick(sim);
+		ticks++;
+	}
+	CHECK_EQ(ticks, 2u * 65536u);
+	CHECK_EQ(n_xfer(sim, 0, 2), 65536);
+	/* every tick but the first two periods' (the first raises DMA1's request bit, so it
+	 * ends on another word than it began) and the last transfer's */
+	CHECK_EQ(sim->streak.repeated, 2u * 65536u - 5u);
+	CHECK(dv_dma_masked(&sim->st, 2));
+	CHECK_EQ(dv_sim_get(sim, DV_SLOT_MEM, 0x2FFFF), 0xFF);
+	dv_sim_destroy(sim);
+}
+
 CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_count_is_n_minus_1),
            CHECK_CASE(test_count_ffff_is_65536), CHECK_CASE(test_flipflop),
            CHECK_CASE(test_flipflop_byte_swap), CHECK_CASE(test_status_register),
@@ -1654,4 +1764,6 @@ CHECK_MAIN(CHECK_CASE(test_reset_state), CHECK_CASE(test_count_is_n_minus_1),
            CHECK_CASE(test_cascade_master_clear_dma2), CHECK_CASE(test_priority),
            CHECK_CASE(test_decrement), CHECK_CASE(test_mem_to_mem), CHECK_CASE(test_illegal_mode),
            CHECK_CASE(test_write_only_reads), CHECK_CASE(test_undecoded_ports),
-           CHECK_CASE(test_all_ports_all_bytes), CHECK_CASE(test_random_port_traffic))
+           CHECK_CASE(test_all_ports_all_bytes), CHECK_CASE(test_random_port_traffic),
+           CHECK_CASE(test_repeated_period_records_the_same),
+           CHECK_CASE(test_repeated_period_ends_at_tc))
