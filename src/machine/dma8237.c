@@ -527,6 +527,7 @@ static bool tick(struct dv_sim *sim)
 	}
 	bool tc;
 	if (ch == 0 && st->dma[0].mem2mem) {
+		sim->streak.served = (uint8_t)ch;
 		book_dma_cycle(sim);
 		tc = mem_to_mem(sim);
 	} else {
@@ -538,6 +539,7 @@ static bool tick(struct dv_sim *sim)
 			release_bus(sim);
 			return false;
 		}
+		sim->streak.served = (uint8_t)ch;
 		tc = transfer(sim, ch); /* its event books the DMA cycle */
 	}
 	update_request_bits(sim, ch / 4);
@@ -568,6 +570,10 @@ static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0
 	bool follows = seen == DV_STREAK_SEEN_A && s->len == before && s->cycle == sim->st.cycle &&
 	               s->generation == sim->generation;
 	s->next = DV_STREAK_NONE;
+	/* A card on the channel answers with its FIFO: its period is the wire's (asked first,
+	 * as most transfers of a lesson are the card's). */
+	if (moved && (!follows || dv_bus_dack_device(&sim->st, s->served)))
+		return;
 	/* The tick's word, its one batch of the machine's, is recorded as it ends. */
 	if (dirty0 || sim->open_at != SIZE_MAX || !sim->sig_dirty ||
 	    sim->sig_src != DV_SRC_MACHINE || sim->sig_loc != 0)
@@ -583,7 +589,7 @@ static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0
 		s->next = DV_STREAK_SEEN_A;
 	} else {
 		/* The grant's word and the transfer, nothing else; the release back to idle. */
-		if (!follows || word0 != s->req || word != s->idle || sim->trace.len != before + 2)
+		if (word0 != s->req || word != s->idle || sim->trace.len != before + 2)
 			return;
 		const struct dv_event *g = dv_trace_at(&sim->trace, before);
 		if (!g || g->kind != DV_EV_STATE || g->slot != DV_SLOT_DMA_SIGNALS ||
@@ -596,10 +602,9 @@ static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0
 		struct dv_event t = *x;
 		t.old_value &= ~(DV_XFER_MEM | 0xFF000000u);
 		unsigned dir = dv_xfer_dir(&t), width = dv_xfer_width(&t);
-		/* A card on the channel answers with its FIFO; a word into memory is two state
-		 * events; only the address and count step. */
+		/* A word into memory is two state events; only the address and count step. */
 		if ((t.old_value & ~(0xFFFFu | DV_XFER_DOWN)) != DV_XFER_STEPS ||
-		    dv_bus_dack_device(&sim->st, t.chan) || dir == DV_XFER_MEM_TO_MEM ||
+		    t.chan != s->served || dir == DV_XFER_MEM_TO_MEM ||
 		    (dir == DV_XFER_TO_MEMORY && width != 1))
 			return;
 		s->grant = grant;

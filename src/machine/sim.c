@@ -480,9 +480,9 @@ void dv_sim_signals_to(struct dv_sim *sim, uint32_t word)
 void dv_sim_xfer_whole(struct dv_sim *sim, const struct dv_event *x)
 {
 	/* what dv_sim_xfer, dv_sim_xfer_mem and dv_sim_xfer_end record, in one push */
-	uint32_t saved = dv_sim_cause(sim, (enum dv_src)x->src, x->loc);
-	push(sim, DV_EV_XFER, x->slot, x->index, x->old_value, x->new_value, x->chan);
-	dv_sim_cause_restore(sim, saved);
+	struct dv_event ev = *x;
+	ev.cycle = sim->st.cycle;
+	dv_trace_push(&sim->trace, &ev);
 	dv_bus_strobes_of(&sim->st.bus, x);
 	sim->strobes_up = true;
 	steps_of(&sim->st, &sim->pool, x, true);

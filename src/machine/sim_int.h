@@ -50,6 +50,7 @@ struct dv_streak {
 	uint32_t generation;       /* sim->generation then */
 	uint32_t idle, req, grant; /* the arbitration words of the period */
 	struct dv_event xfer;      /* its transfer, without the byte it stores (DV_XFER_MEM) */
+	uint8_t served;            /* the channel the last tick arbitrated in full served */
 	uint64_t repeated;         /* ticks recorded by repetition (tests, benchmarks) */
 };
 
@@ -98,7 +99,9 @@ struct dv_sim {
 void dv_sim_signal_batch(struct dv_sim *sim);
 /* The period's recording (dma8237.c repeats one): the arbitration fields take word, recorded
  * now as one event of the current cause (no batch may be pending); a transfer x, complete with
- * its flags and data, recorded and applied as dv_sim_xfer .. dv_sim_xfer_end would. */
+ * its flags, data, source and location, recorded (at the cycle of now) and applied as
+ * dv_sim_xfer .. dv_sim_xfer_end would (no batch pending, no strobes up: the grant's word
+ * comes first). */
 void dv_sim_signals_to(struct dv_sim *sim, uint32_t word);
 void dv_sim_xfer_whole(struct dv_sim *sim, const struct dv_event *x);
 

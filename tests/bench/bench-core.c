@@ -104,6 +104,8 @@ int main(void)
 	printf("run-seconds: %.3f\n", secs);
 	printf("dma-cycles-per-second: %.0f\n", (double)xfers / secs);
 	printf("ticks-per-second: %.0f\n", (double)ticks / secs);
+	/* ticks the 8237A recorded by repeating its period instead of arbitrating (dma8237.c) */
+	printf("ticks-repeated: %llu\n", (unsigned long long)sim->streak.repeated);
 	printf("events: %zu\n", events);
 	printf("state-events: %zu\n", state_events);
 	printf("events-per-transfer: %.2f\n", xfers ? (double)events / (double)xfers : 0.0);
