@@ -655,6 +655,17 @@ static bool transfer_again(struct dv_sim *sim, struct dv_event *x)
 	return true;
 }
 
+/* The period's next tick was recorded again: the one after it is the other kind. */
+static bool repeated(struct dv_sim *sim, enum dv_streak_next next, bool moved)
+{
+	struct dv_streak *s = &sim->streak;
+	s->next = next;
+	s->len = sim->trace.len;
+	s->cycle = sim->st.cycle + 1;
+	s->repeated++;
+	return moved;
+}
+
 bool dv_dma_tick(struct dv_sim *sim)
 {
 	if (idle(&sim->st))
@@ -664,21 +675,13 @@ bool dv_dma_tick(struct dv_sim *sim)
 		struct dv_event x;
 		if (s->next == DV_STREAK_A) {
 			dv_sim_signals_to(sim, s->req);
-			s->next = DV_STREAK_B;
-			s->len = sim->trace.len;
-			s->cycle = sim->st.cycle + 1;
-			s->repeated++;
-			return false;
+			return repeated(sim, DV_STREAK_B, false);
 		}
 		if (transfer_again(sim, &x)) {
 			dv_sim_signals_to(sim, s->grant);
 			dv_sim_xfer_whole(sim, &x);
 			dv_sim_signals_to(sim, s->idle);
-			s->next = DV_STREAK_A;
-			s->len = sim->trace.len;
-			s->cycle = sim->st.cycle + 1;
-			s->repeated++;
-			return true;
+			return repeated(sim, DV_STREAK_A, true);
 		}
 	}
 	size_t before = sim->trace.len;
