@@ -248,8 +248,18 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 		size_t run = run_length(ev, n, i, p);
 		/* Where the period predicts everything but the data (a byte on the wire, in a FIFO,
 		 * moved by a transfer: new each time), no other period would predict it either:
-		 * the event is fixed as it is, without a search. */
-		if (run == 0 && !data_only_miss(ev, i, p)) {
+		 * the event is fixed as it is, without a search. Its code is put_fix's for a
+		 * prediction that differs in the new value alone, written here without building
+		 * the prediction (most of an NDIS frame's events). */
+		bool data_miss = run == 0 && data_only_miss(ev, i, p);
+		if (data_miss) {
+			const struct dv_event *r = &ev[i - p], *r2 = &ev[i - 2 * p];
+			uint32_t pred_new = 2 * r->new_value - r2->new_value;
+			*o++ = F_NEW;
+			o = dv_varint_put(o,
+			                  dv_zigzag((uint64_t)(int64_t)(int32_t)(ev[i].new_value -
+			                                                         pred_new)));
+		} else if (run == 0) {
 			size_t q = best_period(ev, n, i, c, p, &run);
 			if (q != p) { /* only when it predicts more */
 				p = q;
@@ -261,7 +271,7 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 		if (run > 1) { /* a single predicted event is the one byte 0x00 below */
 			*o++ = OP_RUN;
 			o = dv_varint_put(o, run - 1);
-		} else {
+		} else if (!data_miss) {
 			struct dv_event pred = predict(ev, i, p);
 			o = put_fix(o, &pred, &ev[i]);
 		}
