@@ -170,6 +170,12 @@ static inline size_t run_length(const struct dv_event *ev, size_t n, size_t i, s
  * chan, a 3-byte loc, and a period change before it. */
 #define EVENT_CODE_MAX (1 + 4 * 10 + 2 * 3 + 2 + 3 + 1 + 10)
 
+/* A 32-bit field's difference from its prediction, as the code writes it. */
+static uint8_t *put_diff(uint8_t *o, uint32_t have, uint32_t want)
+{
+	return dv_varint_put(o, dv_zigzag((uint64_t)(int64_t)(int32_t)(have - want)));
+}
+
 static uint8_t *put_fix(uint8_t *o, const struct dv_event *pred, const struct dv_event *e)
 {
 	uint8_t *op = o++;
@@ -183,8 +189,7 @@ static uint8_t *put_fix(uint8_t *o, const struct dv_event *pred, const struct dv
 	for (unsigned k = 0; k < 4; k++)
 		if (have[k] != want[k]) {
 			f |= (uint8_t)(F_INDEX << k);
-			o = dv_varint_put(
-			        o, dv_zigzag((uint64_t)(int64_t)(int32_t)(have[k] - want[k])));
+			o = put_diff(o, have[k], want[k]);
 		}
 	if (e->slot != pred->slot) {
 		f |= F_SLOT;
@@ -226,16 +231,15 @@ static size_t best_period(const struct dv_event *ev, size_t n, size_t i, const s
 	return best;
 }
 
-/* Whether period p predicts event i in everything but its new value. */
-static bool data_only_miss(const struct dv_event *ev, size_t i, size_t p)
+/* Whether period p predicts event i in everything but its old and new values. */
+static bool values_miss(const struct dv_event *ev, size_t i, size_t p)
 {
 	if (p == 0 || i < 2 * p)
 		return false;
 	const struct dv_event *e = &ev[i], *r = &ev[i - p], *r2 = &ev[i - 2 * p];
 	return e->kind == r->kind && e->slot == r->slot && e->loc == r->loc && e->src == r->src &&
 	       e->chan == r->chan && e->cycle - ev[i - 1].cycle == r->cycle - r[-1].cycle &&
-	       e->index == 2 * r->index - r2->index &&
-	       e->old_value == 2 * r->old_value - r2->old_value;
+	       e->index == 2 * r->index - r2->index;
 }
 
 /* Codes n events into o (room for n * EVENT_CODE_MAX bytes); returns the end. */
@@ -246,19 +250,23 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 	size_t i = 0;
 	while (i < n) {
 		size_t run = run_length(ev, n, i, p);
-		/* Where the period predicts everything but the data (a byte on the wire, in a FIFO,
-		 * moved by a transfer: new each time), no other period would predict it either:
-		 * the event is fixed as it is, without a search. Its code is put_fix's for a
-		 * prediction that differs in the new value alone, written here without building
-		 * the prediction (most of an NDIS frame's events). */
-		bool data_miss = run == 0 && data_only_miss(ev, i, p);
-		if (data_miss) {
+		/* Where the period predicts everything but the values (a byte on the wire, in a
+		 * FIFO, moved by a transfer: new each time, and the byte it replaced), no other
+		 * period would predict it either: the event is fixed as it is, without a search,
+		 * and its code (put_fix's for such a prediction) written without building the
+		 * prediction. Most of an NDIS frame's events are such. */
+		bool values = run == 0 && values_miss(ev, i, p);
+		if (values) {
 			const struct dv_event *r = &ev[i - p], *r2 = &ev[i - 2 * p];
-			uint32_t pred_new = 2 * r->new_value - r2->new_value;
-			*o++ = F_NEW;
-			o = dv_varint_put(o,
-			                  dv_zigzag((uint64_t)(int64_t)(int32_t)(ev[i].new_value -
-			                                                         pred_new)));
+			uint32_t old = 2 * r->old_value - r2->old_value;
+			uint32_t new = 2 * r->new_value - r2->new_value;
+			uint8_t *op = o++;
+			*op = (ev[i].old_value != old ? F_OLD : 0) |
+			      (ev[i].new_value != new ? F_NEW : 0);
+			if (*op & F_OLD)
+				o = put_diff(o, ev[i].old_value, old);
+			if (*op & F_NEW)
+				o = put_diff(o, ev[i].new_value, new);
 		} else if (run == 0) {
 			size_t q = best_period(ev, n, i, c, p, &run);
 			if (q != p) { /* only when it predicts more */
@@ -271,7 +279,7 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 		if (run > 1) { /* a single predicted event is the one byte 0x00 below */
 			*o++ = OP_RUN;
 			o = dv_varint_put(o, run - 1);
-		} else if (!data_miss) {
+		} else if (!values) {
 			struct dv_event pred = predict(ev, i, p);
 			o = put_fix(o, &pred, &ev[i]);
 		}

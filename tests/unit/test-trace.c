@@ -86,6 +86,79 @@ static void test_push_and_truncate(void)
 	dv_trace_finish(&t); /* twice is harmless */
 }
 
+/* The block code of periodic traffic: a period of five events whose kinds, causes, cycles
+ * and indexes repeat and step, while some values follow no pattern (a data byte; a byte and
+ * the one it replaced; a FIFO slot's index that wraps), interrupted now and then. Every
+ * event must decode as it was pushed, in sealed blocks and in the tail. */
+static void test_periodic_code(void)
+{
+	struct dv_trace t;
+	dv_trace_init(&t);
+	const uint32_t n = 3 * DV_TRACE_BLOCK + 777;
+	uint32_t x = 12345;
+	struct dv_event *want = calloc(n, sizeof *want);
+	CHECK(want != NULL);
+	if (!want)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		uint32_t k = i / 5, r = (x >> 16) & 0xFF;
+		struct dv_event *e = &want[i];
+		e->cycle = 100u + 4u * k + (i % 5 > 1);
+		e->src = DV_SRC_NIC;
+		e->chan = 1;
+		switch (i % 5) {
+		case 0: /* a byte on the wire: new data */
+			e->kind = DV_EV_WIRE;
+			e->index = 0;
+			e->old_value = 1;
+			e->new_value = r;
+			break;
+		case 1: /* a FIFO slot: wrapping index, old and new bytes */
+			e->kind = DV_EV_STATE;
+			e->slot = 40;
+			e->index = k % 16;
+			e->old_value = (x >> 8) & 0xFF;
+			e->new_value = r;
+			break;
+		case 2: /* a word that toggles: predicted */
+			e->kind = DV_EV_STATE;
+			e->slot = 7;
+			e->old_value = 0x10;
+			e->new_value = 0x30;
+			e->src = DV_SRC_MACHINE;
+			break;
+		case 3: /* a transfer: stepping address, old byte in the top byte, new data */
+			e->kind = DV_EV_XFER;
+			e->index = 0x10000 + k;
+			e->old_value = DV_XFER_TO_MEMORY | 1u << 8 | DV_XFER_STEPS | DV_XFER_MEM |
+			               ((x >> 24) & 0xFFu) << 24;
+			e->new_value = r ^ 0x5A;
+			e->src = DV_SRC_DMA;
+			break;
+		default: /* the release, now and then a note instead */
+			e->kind = (x & 0x300) == 0 ? DV_EV_NOTE : DV_EV_STATE;
+			e->slot = 7;
+			e->old_value = 0x30;
+			e->new_value = 0x10;
+			e->src = DV_SRC_MACHINE;
+			break;
+		}
+		CHECK(dv_trace_push(&t, e));
+	}
+	CHECK(dv_trace_nblocks(&t) >= 3);
+	unsigned bad = 0;
+	for (uint32_t i = 0; i < n; i++)
+		bad += memcmp(dv_trace_at(&t, i), &want[i], sizeof want[i]) != 0;
+	CHECK_EQ(bad, 0);
+	/* and it was coded as periodic: the values' differences, a few bytes an event (each
+	 * event spelled out would take 12 or more) */
+	CHECK(t.nblocks >= 2);
+	CHECK(t.nbytes < t.nblocks * DV_TRACE_BLOCK * 4);
+	free(want);
+	dv_trace_finish(&t);
+}
+
 static void test_read_functions(void)
 {
 	struct dv_trace t;
@@ -697,6 +770,7 @@ static void test_records(void)
 }
 
 CHECK_MAIN(CHECK_CASE(test_layout), CHECK_CASE(test_records), CHECK_CASE(test_push_and_truncate),
-           CHECK_CASE(test_kind_index), CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
+           CHECK_CASE(test_periodic_code), CHECK_CASE(test_kind_index),
+           CHECK_CASE(test_read_functions), CHECK_CASE(test_locations),
            CHECK_CASE(test_location_ids_run_out), CHECK_CASE(test_hash), CHECK_CASE(test_names),
            CHECK_CASE(test_save_load), CHECK_CASE(test_load_refuses))
