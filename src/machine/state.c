@@ -123,13 +123,14 @@ uint32_t dv_signals_pack(const struct dv_state *st)
 
 void dv_signals_unpack(struct dv_state *st, uint32_t word)
 {
-	st->dma[0].status = (uint8_t)signal_bits(word, 0);
-	st->dma[1].status = (uint8_t)signal_bits(word, 1);
-	st->dma[0].hrq = (uint8_t)signal_bits(word, 2);
-	st->dma[1].hrq = (uint8_t)signal_bits(word, 3);
-	st->bus.hlda = (uint8_t)signal_bits(word, 4);
-	st->dma[0].active = (uint8_t)signal_bits(word, 5);
-	st->dma[1].active = (uint8_t)signal_bits(word, 6);
+	/* dv_signals_pack's layout (test-state checks the two against signal_field) */
+	st->dma[0].status = (uint8_t)word;
+	st->dma[1].status = (uint8_t)(word >> 8);
+	st->dma[0].hrq = (uint8_t)(word >> 16 & 1u);
+	st->dma[1].hrq = (uint8_t)(word >> 17 & 1u);
+	st->bus.hlda = (uint8_t)(word >> 18 & 1u);
+	st->dma[0].active = (uint8_t)(word >> 19 & 15u);
+	st->dma[1].active = (uint8_t)(word >> 23 & 15u);
 }
 
 unsigned dv_slot_changes(enum dv_slot slot, uint32_t index, uint32_t old_value, uint32_t new_value,

@@ -563,7 +563,15 @@ static void test_signals_word(void)
 		CHECK(!dv_slot_change_of(DV_SLOT_DMA_SIGNALS, 0, 0, word, f[(k + 1) % 7].slot,
 		                         f[(k + 1) % 7].index, &o, &n));
 	}
+	/* every bit of the word at once, and the fields as the word's changes name them */
+	struct dv_state all;
+	memset(&all, 0, sizeof all);
+	dv_signals_unpack(&all, 0x7FFFFFFu);
+	CHECK_EQ(dv_signals_pack(&all), 0x7FFFFFFu);
 	struct dv_slot_change chg[DV_SIGNAL_FIELDS];
+	CHECK_EQ(dv_slot_changes(DV_SLOT_DMA_SIGNALS, 0, 0, 0x7FFFFFFu, chg), DV_SIGNAL_FIELDS);
+	for (unsigned k = 0; k < DV_SIGNAL_FIELDS; k++)
+		CHECK_EQ(dv_state_get(&all, NULL, chg[k].slot, chg[k].index), chg[k].new_value);
 	CHECK_EQ(dv_slot_changes(DV_SLOT_DMA_SIGNALS, 0, 0, w, chg), 6);
 	CHECK_EQ(dv_slot_changes(DV_SLOT_DMA_SIGNALS, 0, w, w, chg), 0);
 	/* A plain slot's event is its one change. */
