@@ -1,5 +1,6 @@
 /* dmaviz: the ISA bus: port decoding, the bus cycle in table order, DACK routing (bus.h). */
 #include "bus.h"
+#include "dma8237.h"
 #include "sim.h"
 
 static bool in_range(const struct dv_port_range *r, uint32_t off, unsigned *reg)
@@ -157,13 +158,16 @@ void dv_sim_tick(struct dv_sim *sim)
 	/* The cycle moves with no event of its own: every event is stamped with it, and a
 	 * cursor takes it from the last event it applied (sim.c, replay). A tick in which
 	 * nothing changes records nothing. The 8237A books a DMA tick (dma.cycles) as its
-	 * transfer starts; the CPU's ticks are the rest (cpu.cycles, derived). */
-	sim->st.cycle++;
-	dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
-	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
-		if (dv_devices[i].tick)
-			(void)dv_devices[i].tick(sim);
-	dv_sim_flush_signals(sim); /* the arbitration word of this tick */
+	 * transfer starts; the CPU's ticks are the rest (cpu.cycles, derived). A tick in which
+	 * the 8237A repeats its period while the other devices are quiet is its alone. */
+	if (!dv_dma_repeat_tick(sim)) {
+		sim->st.cycle++;
+		dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
+		for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
+			if (dv_devices[i].tick)
+				(void)dv_devices[i].tick(sim);
+		dv_sim_flush_signals(sim); /* the arbitration word of this tick */
+	}
 	dv_sim_cause_restore(sim, saved);
 	sim->in_tick = false;
 	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)

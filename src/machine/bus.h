@@ -39,6 +39,11 @@ struct dv_device {
 	void (*reset)(struct dv_sim *sim);
 	/* One bus cycle; true when the device moved data on the bus as its master. */
 	bool (*tick)(struct dv_sim *sim);
+	/* Whether the device's tick would do nothing now and goes on doing nothing while only
+	 * the 8237A moves (its decisions read no DMA register, memory, dma.cycles, HLDA, bus
+	 * strobe or cycle count): the 8237A may then repeat whole ticks (dma8237.c). A device
+	 * with a tick and no quiet never lets it. */
+	bool (*quiet)(const struct dv_sim *sim);
 	/* After the bus cycle, outside it: the CPU takes interrupts between its cycles. */
 	void (*between)(struct dv_sim *sim);
 	/* The DMA channel the device's DRQ/DACK pair is wired to (-1: none), and the cycle it

@@ -23,6 +23,7 @@ const struct dv_device dv_devices[DV_DEVICE_COUNT] = {
 	        .in = dv_nic_read,
 	        .reset = dv_nic_reset,
 	        .tick = dv_nic_tick,
+	        .quiet = dv_nic_quiet,
 	        .dack_channel = dv_nic_dack_channel,
 	        .dack = dv_nic_dack,
 	},

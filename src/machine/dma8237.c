@@ -561,6 +561,8 @@ static bool tick(struct dv_sim *sim)
  * arbitrating. A terminal count, an address that wraps or absent memory make this tick's
  * decisions differ (notes, TC), and the tick is arbitrated in full. */
 
+static bool others_quiet(const struct dv_sim *sim);
+
 /* What the tick just arbitrated teaches about the period (before: the trace's length, the
  * word as recorded and whether a batch was pending, as the tick began). */
 static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0, bool moved)
@@ -610,17 +612,20 @@ static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0
 		s->grant = grant;
 		s->xfer = t;
 		s->next = DV_STREAK_A;
+		/* The other devices' quiet holds while only the period moves (bus.h). */
+		s->quiet = others_quiet(sim);
 	}
 	s->len = sim->trace.len + 1; /* and the word this tick records as it ends */
 	s->cycle = sim->st.cycle + 1;
 	s->generation = sim->generation;
 }
 
-/* The tick is the next of the period, and nothing else has happened since the last. */
-static bool repeats(const struct dv_sim *sim)
+/* The tick of cycle is the next of the period, and nothing else has happened since the
+ * last. */
+static bool repeats(const struct dv_sim *sim, uint32_t cycle)
 {
 	const struct dv_streak *s = &sim->streak;
-	return s->next >= DV_STREAK_A && s->len == sim->trace.len && s->cycle == sim->st.cycle &&
+	return !s->off && s->next >= DV_STREAK_A && s->len == sim->trace.len && s->cycle == cycle &&
 	       s->generation == sim->generation && !sim->sig_dirty && sim->open_at == SIZE_MAX &&
 	       sim->sig_word == (s->next == DV_STREAK_A ? s->idle : s->req);
 }
@@ -666,28 +671,60 @@ static bool repeated(struct dv_sim *sim, enum dv_streak_next next, bool moved)
 	return moved;
 }
 
+/* Records the period's next tick again (x: its transfer, in a transfer's tick). */
+static bool record_again(struct dv_sim *sim, const struct dv_event *x)
+{
+	struct dv_streak *s = &sim->streak;
+	if (s->next == DV_STREAK_A) {
+		dv_sim_signals_to(sim, s->req);
+		return repeated(sim, DV_STREAK_B, false);
+	}
+	dv_sim_signals_to(sim, s->grant);
+	dv_sim_xfer_whole(sim, x);
+	dv_sim_signals_to(sim, s->idle);
+	return repeated(sim, DV_STREAK_A, true);
+}
+
 bool dv_dma_tick(struct dv_sim *sim)
 {
 	if (idle(&sim->st))
 		return false;
 	struct dv_streak *s = &sim->streak;
-	if (!s->off && repeats(sim)) {
-		struct dv_event x;
-		if (s->next == DV_STREAK_A) {
-			dv_sim_signals_to(sim, s->req);
-			return repeated(sim, DV_STREAK_B, false);
-		}
-		if (transfer_again(sim, &x)) {
-			dv_sim_signals_to(sim, s->grant);
-			dv_sim_xfer_whole(sim, &x);
-			dv_sim_signals_to(sim, s->idle);
-			return repeated(sim, DV_STREAK_A, true);
-		}
-	}
+	struct dv_event x;
+	if (repeats(sim, sim->st.cycle) && (s->next == DV_STREAK_A || transfer_again(sim, &x)))
+		return record_again(sim, &x);
 	size_t before = sim->trace.len;
 	uint32_t word0 = sim->sig_word;
 	bool dirty0 = sim->sig_dirty;
 	bool moved = tick(sim);
 	learn(sim, before, word0, dirty0, moved);
 	return moved;
+}
+
+/* Whether every other device that ticks is quiet (bus.h): then a whole tick of the period
+ * is the 8237A's alone. */
+static bool others_quiet(const struct dv_sim *sim)
+{
+	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++) {
+		const struct dv_device *d = &dv_devices[i];
+		if (d->tick && d->tick != dv_dma_tick && (!d->quiet || !d->quiet(sim)))
+			return false;
+	}
+	return true;
+}
+
+bool dv_dma_repeat_tick(struct dv_sim *sim)
+{
+	struct dv_streak *s = &sim->streak;
+	if (!s->quiet || !repeats(sim, sim->st.cycle + 1))
+		return false;
+	struct dv_event x;
+	sim->st.cycle++; /* the tick's first step (dv_sim_tick) */
+	if (s->next == DV_STREAK_B && !transfer_again(sim, &x)) {
+		sim->st.cycle--; /* and the tick is done in full */
+		return false;
+	}
+	dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
+	(void)record_again(sim, &x);
+	return true;
 }

@@ -72,6 +72,10 @@ bool dv_dma_masked(const struct dv_state *st, unsigned channel);
 /* One bus cycle of the controller pair: request, HRQ/HLDA handshake, at most one transfer.
  * Returns true when a transfer used the bus in this cycle. */
 bool dv_dma_tick(struct dv_sim *sim);
+/* A whole tick of the machine when the 8237A repeats a period it has learned and every other
+ * device is quiet (dma8237.c): the cycle moves and the period's events are recorded; false
+ * (nothing done) when the tick must be done in full. dv_sim_tick asks it first. */
+bool dv_dma_repeat_tick(struct dv_sim *sim);
 
 /* Words for the UI: "single", "read (memory -> I/O)", ... */
 const char *dv_dma_type_name(unsigned type);

@@ -551,14 +551,20 @@ static bool lines_settled(const struct dv_sim *sim)
 	return dreq_wanted(sim) == sim->st.bus.dreq && irq_wanted(n) == (n->irq_level != 0);
 }
 
+/* A card with nothing on the wire, its clock stopped and its lines as they should be has
+ * nothing to do this tick (most ticks of a machine whose DMA serves another device). That
+ * reads the card, the peer and the DREQ and IRQ lines only (bus.h: quiet). */
+bool dv_nic_quiet(const struct dv_sim *sim)
+{
+	const struct dv_nic *n = &sim->st.nic;
+	return !n->wire_start && !tx_on_wire(n) && !dv_peer_on_wire(&sim->st.peer) &&
+	       lines_settled(sim);
+}
+
 bool dv_nic_tick(struct dv_sim *sim)
 {
 	const struct dv_nic *n = &sim->st.nic;
-	/* A card with nothing on the wire, its clock stopped and its lines as they should be
-	 * has nothing to do this tick (most ticks of a machine whose DMA serves another
-	 * device). */
-	if (!n->wire_start && !tx_on_wire(n) && !dv_peer_on_wire(&sim->st.peer) &&
-	    lines_settled(sim))
+	if (dv_nic_quiet(sim))
 		return false;
 	uint32_t saved = dv_sim_cause(sim, DV_SRC_NIC, 0);
 	/* The wire clock runs while either direction has something to do and stops when the

@@ -73,6 +73,7 @@ uint8_t dv_nic_read(struct dv_sim *sim, unsigned unit, unsigned reg);
 /* One tick of the wire (both directions) and the card: updates DREQ and the IRQ line.
  * Returns false: the card never masters the bus. */
 bool dv_nic_tick(struct dv_sim *sim);
+bool dv_nic_quiet(const struct dv_sim *sim);
 /* The DMA channel its DRQ/DACK jumpers select (config). */
 int dv_nic_dack_channel(const struct dv_state *st);
 /* The 8237 asserted DACK on the NIC's channel. dir is enum dv_xfer_dir; for

@@ -43,10 +43,11 @@ void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k);
  * address wrap, memory present. */
 enum dv_streak_next { DV_STREAK_NONE = 0, DV_STREAK_SEEN_A, DV_STREAK_A, DV_STREAK_B };
 struct dv_streak {
-	uint8_t next;              /* enum dv_streak_next: what the tick at (len, cycle) can be */
-	bool off;                  /* never repeat (a test compares the two) */
-	size_t len;                /* the trace's length that tick must find */
-	uint32_t cycle;            /* and its cycle */
+	uint8_t next;   /* enum dv_streak_next: what the tick at (len, cycle) can be */
+	bool off;       /* never repeat (a test compares the two) */
+	bool quiet;     /* the other devices were quiet in the period: whole ticks may repeat */
+	size_t len;     /* the trace's length that tick must find */
+	uint32_t cycle; /* and its cycle */
 	uint32_t generation;       /* sim->generation then */
 	uint32_t idle, req, grant; /* the arbitration words of the period */
 	struct dv_event xfer;      /* its transfer, without the byte it stores (DV_XFER_MEM) */

@@ -13,6 +13,8 @@
 
 #include "check.h"
 #include "dma8237.h"
+#include "nic.h"
+#include "peer.h"
 #include "sim.h"
 #include "state.h"
 #include "trace.h"
@@ -1646,7 +1648,8 @@ static void test_random_port_traffic(void)
  * states must be the same. The script programs single-mode channels of every type and
  * direction, some near a wrap, a terminal count or the end of memory, with autoinit, some in
  * demand or block mode, raises and drops DREQ lines, masks, writes memory under the transfer,
- * and runs bursts of ticks; keyframes fall every 37 state events; memory ends inside page 0x1F. */
+ * has the peer send frames to the card on channel 1 (the wire runs meanwhile), and runs
+ * bursts of ticks; keyframes fall every 37 state events; memory ends inside page 0x1F. */
 struct script_rng {
 	uint32_t x;
 };
@@ -1687,7 +1690,14 @@ static void script_step(struct dv_sim *sim, struct script_rng *r)
 	case 4: set_mask(sim, ch, (v >> 6) & 1); break;
 	case 5: dv_sim_set(sim, DV_SLOT_MEM, v % 0x30000u, (v >> 8) & 0xFF); break; /* pages 0-2 */
 	case 6: (void)dv_sim_in(sim, reg_port(ch, DV_DMA_REG_COMMAND)); break; /* status read */
-	default: break;
+	default:
+		/* The card on channel 1: the peer sends a frame (the wire runs: the card is not
+		 * quiet), which the card takes into memory with its receiver and DMA on. */
+		if ((v >> 6) & 1)
+			dv_sim_out(sim, (uint16_t)(sim->st.nic.base + DV_NIC_CMD),
+			           DV_NIC_CMD_RXEN | DV_NIC_CMD_DMARX);
+		(void)dv_peer_send(sim, (uint16_t)(60 + (v >> 7) % 200));
+		break;
 	}
 	dv_sim_run(sim, (v >> 6) & 1 ? (script_next(r) % 600) : (script_next(r) % 6));
 }
