@@ -561,7 +561,17 @@ static bool tick(struct dv_sim *sim)
  * arbitrating. A terminal count, an address that wraps or absent memory make this tick's
  * decisions differ (notes, TC), and the tick is arbitrated in full. */
 
-static bool others_quiet(const struct dv_sim *sim);
+/* Whether every other device that ticks is quiet (bus.h): then a whole tick of the period
+ * is the 8237A's alone. */
+static bool others_quiet(const struct dv_sim *sim)
+{
+	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++) {
+		const struct dv_device *d = &dv_devices[i];
+		if (d->tick && d->tick != dv_dma_tick && (!d->quiet || !d->quiet(sim)))
+			return false;
+	}
+	return true;
+}
 
 /* What the tick just arbitrated teaches about the period (before: the trace's length, the
  * word as recorded and whether a batch was pending, as the tick began). */
@@ -630,9 +640,10 @@ static bool repeats(const struct dv_sim *sim, uint32_t cycle)
 	       sim->sig_word == (s->next == DV_STREAK_A ? s->idle : s->req);
 }
 
-/* The period's transfer on the channel as it stands now, into *x; false when this one would
- * differ from the last (terminal count, a wrap, no memory where it stores). */
-static bool transfer_again(struct dv_sim *sim, struct dv_event *x)
+/* The period's transfer on the channel as it stands now, in the tick of cycle, into *x; false
+ * when this one would differ from the last (terminal count, a wrap, no memory where it
+ * stores). */
+static bool transfer_again(struct dv_sim *sim, uint32_t cycle, struct dv_event *x)
 {
 	const struct dv_streak *s = &sim->streak;
 	unsigned ch = s->xfer.chan;
@@ -642,7 +653,7 @@ static bool transfer_again(struct dv_sim *sim, struct dv_event *x)
 	if (c->cur_count == 0 || wraps)
 		return false;
 	*x = s->xfer;
-	x->cycle = sim->st.cycle;
+	x->cycle = cycle;
 	x->index = dv_dma_phys(&sim->st, ch);
 	unsigned dir = dv_xfer_dir(x);
 	if (dir == DV_XFER_FROM_MEMORY) {
@@ -691,7 +702,8 @@ bool dv_dma_tick(struct dv_sim *sim)
 		return false;
 	struct dv_streak *s = &sim->streak;
 	struct dv_event x;
-	if (repeats(sim, sim->st.cycle) && (s->next == DV_STREAK_A || transfer_again(sim, &x)))
+	if (repeats(sim, sim->st.cycle) &&
+	    (s->next == DV_STREAK_A || transfer_again(sim, sim->st.cycle, &x)))
 		return record_again(sim, &x);
 	size_t before = sim->trace.len;
 	uint32_t word0 = sim->sig_word;
@@ -701,29 +713,15 @@ bool dv_dma_tick(struct dv_sim *sim)
 	return moved;
 }
 
-/* Whether every other device that ticks is quiet (bus.h): then a whole tick of the period
- * is the 8237A's alone. */
-static bool others_quiet(const struct dv_sim *sim)
-{
-	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++) {
-		const struct dv_device *d = &dv_devices[i];
-		if (d->tick && d->tick != dv_dma_tick && (!d->quiet || !d->quiet(sim)))
-			return false;
-	}
-	return true;
-}
-
 bool dv_dma_repeat_tick(struct dv_sim *sim)
 {
 	struct dv_streak *s = &sim->streak;
 	if (!s->quiet || !repeats(sim, sim->st.cycle + 1))
 		return false;
 	struct dv_event x;
-	sim->st.cycle++; /* the tick's first step (dv_sim_tick) */
-	if (s->next == DV_STREAK_B && !transfer_again(sim, &x)) {
-		sim->st.cycle--; /* and the tick is done in full */
-		return false;
-	}
+	if (s->next == DV_STREAK_B && !transfer_again(sim, sim->st.cycle + 1, &x))
+		return false;     /* the tick is done in full */
+	sim->st.cycle++;          /* dv_sim_tick's first steps */
 	dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
 	(void)record_again(sim, &x);
 	return true;

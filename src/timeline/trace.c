@@ -260,12 +260,12 @@ static uint8_t *encode_block(const struct dv_event *ev, size_t n, uint8_t *o, st
 			const struct dv_event *r = &ev[i - p], *r2 = &ev[i - 2 * p];
 			uint32_t old = 2 * r->old_value - r2->old_value;
 			uint32_t new = 2 * r->new_value - r2->new_value;
-			uint8_t *op = o++;
-			*op = (ev[i].old_value != old ? F_OLD : 0) |
-			      (ev[i].new_value != new ? F_NEW : 0);
-			if (*op & F_OLD)
+			uint8_t f = (ev[i].old_value != old ? F_OLD : 0) |
+			            (ev[i].new_value != new ? F_NEW : 0);
+			*o++ = f;
+			if (f & F_OLD)
 				o = put_diff(o, ev[i].old_value, old);
-			if (*op & F_NEW)
+			if (f & F_NEW)
 				o = put_diff(o, ev[i].new_value, new);
 		} else if (run == 0) {
 			size_t q = best_period(ev, n, i, c, p, &run);
