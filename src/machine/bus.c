@@ -153,23 +153,24 @@ void dv_sim_tick(struct dv_sim *sim)
 		dv_sim_note(sim, DV_NOTE_CYCLE_LIMIT, 0, 0, DV_NO_CHANNEL);
 		return;
 	}
-	sim->in_tick = true;
-	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
 	/* The cycle moves with no event of its own: every event is stamped with it, and a
 	 * cursor takes it from the last event it applied (sim.c, replay). A tick in which
 	 * nothing changes records nothing. The 8237A books a DMA tick (dma.cycles) as its
 	 * transfer starts; the CPU's ticks are the rest (cpu.cycles, derived). A tick in which
-	 * the 8237A repeats its period while the other devices are quiet is its alone. */
+	 * the 8237A repeats its period while the other devices are quiet is its alone (its
+	 * events are the machine's, whatever the cause of now). */
 	if (!dv_dma_repeat_tick(sim)) {
+		sim->in_tick = true;
+		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
 		sim->st.cycle++;
 		dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
 		for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
 			if (dv_devices[i].tick)
 				(void)dv_devices[i].tick(sim);
 		dv_sim_flush_signals(sim); /* the arbitration word of this tick */
+		dv_sim_cause_restore(sim, saved);
+		sim->in_tick = false;
 	}
-	dv_sim_cause_restore(sim, saved);
-	sim->in_tick = false;
 	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
 		if (dv_devices[i].between)
 			dv_devices[i].between(sim);

@@ -74,13 +74,18 @@ void dv_sim_irq_line(struct dv_sim *sim, unsigned irq, bool level)
 		dv_sim_set(sim, DV_SLOT_CPU_IRR, 0, sim->st.cpu.irr | bit);
 }
 
-static void take_interrupt(struct dv_sim *sim)
+/* The interrupts the CPU would take now (none at DIRQL and above). */
+static uint32_t interrupts_ready(const struct dv_sim *sim)
 {
 	if (sim->st.cpu.irql >= DV_DIRQL)
-		return;
-	uint32_t ready = sim->st.cpu.irr & sim->st.cpu.connected & ~sim->st.cpu.in_service;
-	if (!ready)
-		return;
+		return 0;
+	return sim->st.cpu.irr & sim->st.cpu.connected & ~sim->st.cpu.in_service;
+}
+
+/* Out of line: most bus cycles have none ready, and the CPU's check between them stays a few
+ * tests. */
+__attribute__((noinline)) static void take_interrupt(struct dv_sim *sim, uint32_t ready)
+{
 	unsigned irq = 0;
 	while (!(ready & (1u << irq)))
 		irq++; /* the 8259's fixed priority: lowest number first */
@@ -102,7 +107,9 @@ void dv_cpu_between_cycles(struct dv_sim *sim)
 	 * work (a timer's DPC) comes after a device's interrupt. */
 	if (sim->st.bus.hlda)
 		return;
-	take_interrupt(sim);
+	uint32_t ready = interrupts_ready(sim);
+	if (ready)
+		take_interrupt(sim, ready);
 	if (sim->hooks.clock && sim->st.cycle >= sim->hooks.clock_due)
 		sim->hooks.clock(sim->hooks.ctx, sim);
 }

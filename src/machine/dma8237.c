@@ -632,7 +632,7 @@ static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0
 
 /* The tick of cycle is the next of the period, and nothing else has happened since the
  * last. */
-static bool repeats(const struct dv_sim *sim, uint32_t cycle)
+static inline bool repeats(const struct dv_sim *sim, uint32_t cycle)
 {
 	const struct dv_streak *s = &sim->streak;
 	return !s->off && s->next >= DV_STREAK_A && s->len == sim->trace.len && s->cycle == cycle &&
@@ -643,7 +643,7 @@ static bool repeats(const struct dv_sim *sim, uint32_t cycle)
 /* The period's transfer on the channel as it stands now, in the tick of cycle, into *x; false
  * when this one would differ from the last (terminal count, a wrap, no memory where it
  * stores). */
-static bool transfer_again(struct dv_sim *sim, uint32_t cycle, struct dv_event *x)
+static inline bool transfer_again(struct dv_sim *sim, uint32_t cycle, struct dv_event *x)
 {
 	const struct dv_streak *s = &sim->streak;
 	unsigned ch = s->xfer.chan;
@@ -672,7 +672,7 @@ static bool transfer_again(struct dv_sim *sim, uint32_t cycle, struct dv_event *
 }
 
 /* The period's next tick was recorded again: the one after it is the other kind. */
-static bool repeated(struct dv_sim *sim, enum dv_streak_next next, bool moved)
+static inline bool repeated(struct dv_sim *sim, enum dv_streak_next next, bool moved)
 {
 	struct dv_streak *s = &sim->streak;
 	s->next = next;
@@ -683,16 +683,14 @@ static bool repeated(struct dv_sim *sim, enum dv_streak_next next, bool moved)
 }
 
 /* Records the period's next tick again (x: its transfer, in a transfer's tick). */
-static bool record_again(struct dv_sim *sim, const struct dv_event *x)
+static inline bool record_again(struct dv_sim *sim, const struct dv_event *x)
 {
 	struct dv_streak *s = &sim->streak;
 	if (s->next == DV_STREAK_A) {
-		dv_sim_signals_to(sim, s->req);
+		dv_sim_period_request(sim, s->req);
 		return repeated(sim, DV_STREAK_B, false);
 	}
-	dv_sim_signals_to(sim, s->grant);
-	dv_sim_xfer_whole(sim, x);
-	dv_sim_signals_to(sim, s->idle);
+	dv_sim_period_transfer(sim, s->grant, x, s->idle);
 	return repeated(sim, DV_STREAK_A, true);
 }
 

@@ -468,18 +468,19 @@ bool dv_sim_xfer_mem(struct dv_sim *sim, uint32_t addr, uint8_t byte)
 	return true;
 }
 
-void dv_sim_signals_to(struct dv_sim *sim, uint32_t word)
+/* What dv_sim_signal of each field and the flush of the batch record: the arbitration fields
+ * take word, recorded now as one event of the current cause. */
+static void signals_to(struct dv_sim *sim, uint32_t word)
 {
-	/* what dv_sim_signal of each field and the flush of the batch record */
 	dv_signals_unpack(&sim->st, word);
 	push(sim, DV_EV_STATE, DV_SLOT_DMA_SIGNALS, 0, sim->sig_word, word, DV_NO_CHANNEL);
 	sim->sig_word = word;
 	state_event_counted(sim, sim->trace.len);
 }
 
-void dv_sim_xfer_whole(struct dv_sim *sim, const struct dv_event *x)
+/* What dv_sim_xfer, dv_sim_xfer_mem and dv_sim_xfer_end record, in one push. */
+static void xfer_whole(struct dv_sim *sim, const struct dv_event *x)
 {
-	/* what dv_sim_xfer, dv_sim_xfer_mem and dv_sim_xfer_end record, in one push */
 	struct dv_event ev = *x;
 	ev.cycle = sim->st.cycle;
 	dv_trace_push(&sim->trace, &ev);
@@ -487,6 +488,72 @@ void dv_sim_xfer_whole(struct dv_sim *sim, const struct dv_event *x)
 	sim->strobes_up = true;
 	steps_of(&sim->st, &sim->pool, x, true);
 	state_event_counted(sim, sim->trace.len);
+}
+
+/* The arbitration word's event from `from` to `to`, as push() builds it in a tick (the
+ * machine's cause). */
+static void signals_event(const struct dv_sim *sim, struct dv_event *e, uint32_t from, uint32_t to)
+{
+	*e = (struct dv_event){ .cycle = sim->st.cycle,
+		                .old_value = from,
+		                .new_value = to,
+		                .kind = DV_EV_STATE,
+		                .slot = DV_SLOT_DMA_SIGNALS,
+		                .src = DV_SRC_MACHINE,
+		                .chan = DV_NO_CHANNEL };
+}
+
+/* Where n state events of the period can be written in place (dv_trace_room): no keyframe
+ * falls among them, no strobes are up for push() to lower; NULL otherwise. */
+static struct dv_event *period_room(struct dv_sim *sim, unsigned n)
+{
+	if (sim->state_events_since_kf + n >= sim->cfg.keyframe_every || sim->strobes_up)
+		return NULL;
+	return dv_trace_room(&sim->trace, n);
+}
+
+void dv_sim_period_request(struct dv_sim *sim, uint32_t req)
+{
+	struct dv_event *e = period_room(sim, 1);
+	if (!e) {
+		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
+		signals_to(sim, req);
+		dv_sim_cause_restore(sim, saved);
+		return;
+	}
+	signals_event(sim, e, sim->sig_word, req);
+	dv_trace_added(&sim->trace, 1);
+	dv_signals_unpack(&sim->st, req);
+	sim->sig_word = req;
+	sim->state_events_since_kf++;
+}
+
+void dv_sim_period_transfer(struct dv_sim *sim, uint32_t grant, const struct dv_event *x,
+                            uint32_t idle)
+{
+	struct dv_event *e = period_room(sim, 3);
+	if (!e) {
+		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
+		signals_to(sim, grant);
+		xfer_whole(sim, x);
+		signals_to(sim, idle);
+		dv_sim_cause_restore(sim, saved);
+		return;
+	}
+	signals_event(sim, &e[0], sim->sig_word, grant);
+	e[1] = *x;
+	e[1].cycle = sim->st.cycle;
+	signals_event(sim, &e[2], grant, idle);
+	dv_trace_added(&sim->trace, 3);
+	/* The release's word replaces every field the grant's set; the transfer's strobes, up
+	 * with it, come down with the release (an event of the machine's, push()). */
+	dv_signals_unpack(&sim->st, idle);
+	sim->sig_word = idle;
+	/* steps_of for the period's transfer, which has no flags but these (dma8237.c, learn) */
+	xfer_steps(&sim->st, x, 1);
+	if (x->old_value & DV_XFER_MEM)
+		dv_mem_poke(&sim->st, &sim->pool, x->index, (uint8_t)x->new_value);
+	sim->state_events_since_kf += 3;
 }
 
 void dv_sim_xfer_data(struct dv_sim *sim, uint32_t data)

@@ -98,13 +98,15 @@ struct dv_sim {
  * the 8237A, which writes them several times a tick, mostly with the value they hold, calls
  * it inline. dv_sim_signal_batch: the field is about to change (sim.c). */
 void dv_sim_signal_batch(struct dv_sim *sim);
-/* The period's recording (dma8237.c repeats one): the arbitration fields take word, recorded
- * now as one event of the current cause (no batch may be pending); a transfer x, complete with
- * its flags, data, source and location, recorded (at the cycle of now) and applied as
- * dv_sim_xfer .. dv_sim_xfer_end would (no batch pending, no strobes up: the grant's word
- * comes first). */
-void dv_sim_signals_to(struct dv_sim *sim, uint32_t word);
-void dv_sim_xfer_whole(struct dv_sim *sim, const struct dv_event *x);
+/* The period's recording (dma8237.c repeats one), at the cycle of now, as the machine's (the
+ * tick's cause), no batch pending: the request tick's word req; the transfer tick's grant word, its
+ * transfer x (complete with its flags, data, source and location) and the release word idle.
+ * Each records and applies what dv_sim_signal of each field, the flush of the batch and
+ * dv_sim_xfer .. dv_sim_xfer_end would; written in the trace's tail in place when no keyframe
+ * falls among them (sim.c). */
+void dv_sim_period_request(struct dv_sim *sim, uint32_t req);
+void dv_sim_period_transfer(struct dv_sim *sim, uint32_t grant, const struct dv_event *x,
+                            uint32_t idle);
 
 static inline void dv_sim_signal(struct dv_sim *sim, uint8_t *field, uint32_t value)
 {

@@ -1,4 +1,5 @@
 /* dmaviz: the event trace and its source-location table. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,18 @@ static bool same_event(const struct dv_event *a, const struct dv_event *b)
 	       a->loc == b->loc && a->src == b->src && a->chan == b->chan;
 }
 
+/* Whether two events have the same kind, slot, location, source and channel: the eight bytes
+ * from kind to chan, compared as one word. */
+_Static_assert(offsetof(struct dv_event, chan) == offsetof(struct dv_event, kind) + 7,
+               "kind, slot, loc, src and chan are eight adjacent bytes");
+static inline bool same_cause(const struct dv_event *a, const struct dv_event *b)
+{
+	uint64_t x, y;
+	memcpy(&x, (const char *)a + offsetof(struct dv_event, kind), sizeof x);
+	memcpy(&y, (const char *)b + offsetof(struct dv_event, kind), sizeof y);
+	return x == y;
+}
+
 /* Whether period p predicts event k exactly when it has two periods of history (k >= 2p,
  * p > 0): predict() and same_event() unrolled, since the encoder asks this of nearly every
  * event several times. */
@@ -117,8 +130,7 @@ static inline __attribute__((always_inline)) bool predicted(const struct dv_even
                                                             size_t p)
 {
 	const struct dv_event *e = &ev[k], *r = &ev[k - p], *r2 = &ev[k - 2 * p];
-	return e->kind == r->kind && e->slot == r->slot && e->loc == r->loc && e->src == r->src &&
-	       e->chan == r->chan && e->cycle - ev[k - 1].cycle == r->cycle - r[-1].cycle &&
+	return same_cause(e, r) && e->cycle - ev[k - 1].cycle == r->cycle - r[-1].cycle &&
 	       e->index == 2 * r->index - r2->index &&
 	       e->old_value == 2 * r->old_value - r2->old_value &&
 	       e->new_value == 2 * r->new_value - r2->new_value;
@@ -237,8 +249,7 @@ static bool values_miss(const struct dv_event *ev, size_t i, size_t p)
 	if (p == 0 || i < 2 * p)
 		return false;
 	const struct dv_event *e = &ev[i], *r = &ev[i - p], *r2 = &ev[i - 2 * p];
-	return e->kind == r->kind && e->slot == r->slot && e->loc == r->loc && e->src == r->src &&
-	       e->chan == r->chan && e->cycle - ev[i - 1].cycle == r->cycle - r[-1].cycle &&
+	return same_cause(e, r) && e->cycle - ev[i - 1].cycle == r->cycle - r[-1].cycle &&
 	       e->index == 2 * r->index - r2->index;
 }
 
@@ -460,41 +471,14 @@ static bool seal(struct dv_trace *t)
 
 /* ---- records ------------------------------------------------------------------------------ */
 
-static inline bool starts_something(const struct dv_event *e)
-{
-	if (e->kind == DV_EV_STATE)
-		return false;
-	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED ||
-	       e->slot == DV_NOTE_DPC_RUN;
-}
-
 bool dv_event_starts_something(const struct dv_event *e)
 {
-	return starts_something(e);
-}
-
-static inline bool continues(uint64_t cycle, uint8_t src, const struct dv_event *e)
-{
-	if (e->cycle != cycle || starts_something(e))
-		return false;
-	return e->src == src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
-	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
+	return dv_trace_starts(e);
 }
 
 bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e)
 {
-	return continues(head->cycle, head->src, e);
-}
-
-/* Event e after the records r: a record of its own, or part of the last. */
-static inline void rec_step(struct dv_trace_rec *r, const struct dv_event *e)
-{
-	if (r->open && continues(r->cycle, r->src, e))
-		return;
-	r->before++;
-	r->cycle = e->cycle;
-	r->src = e->src;
-	r->open = true;
+	return dv_trace_continues(head->cycle, head->src, e);
 }
 
 /* Event ev is about to become event t->len. */
@@ -507,7 +491,7 @@ static void count_record(struct dv_trace *t, const struct dv_event *ev)
 		else
 			t->recs_lost = true; /* every event counts as one: coarse, never wrong */
 	}
-	rec_step(&t->rec, ev);
+	dv_trace_rec_step(&t->rec, ev);
 }
 
 /* The records before event i (i < len). */
@@ -518,7 +502,7 @@ static struct dv_trace_rec rec_before(const struct dv_trace *t, size_t i)
 	for (size_t k = b * DV_TRACE_BLOCK; k < i; k++) {
 		const struct dv_event *e = dv_trace_at(t, k);
 		if (e)
-			rec_step(&r, e);
+			dv_trace_rec_step(&r, e);
 	}
 	return r;
 }
@@ -550,7 +534,7 @@ size_t dv_trace_record_start(const struct dv_trace *t, size_t k)
 		const struct dv_event *e = dv_trace_at(t, i);
 		if (!e)
 			break;
-		rec_step(&r, e);
+		dv_trace_rec_step(&r, e);
 		if (r.before == k + 1)
 			return i;
 	}
@@ -663,7 +647,7 @@ bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 	if (in_tail < DV_TRACE_BLOCK && in_tail < t->tail_cap && t->len % DV_TRACE_BLOCK != 0) {
 		if (ev->kind < DV_EV_KIND_COUNT && (DV_TRACE_INDEXED >> ev->kind & 1u))
 			index_kind(t, ev);
-		rec_step(&t->rec, ev);
+		dv_trace_rec_step(&t->rec, ev);
 		struct dv_event *d = &t->tail[in_tail];
 		*d = *ev;
 		d->pad_ = 0;
@@ -751,7 +735,7 @@ void dv_trace_truncate(struct dv_trace *t, size_t n)
 		if (n > 0)
 			r = rec_before(t, n - 1);
 		if (n > 0)
-			rec_step(&r, dv_trace_at(t, n - 1));
+			dv_trace_rec_step(&r, dv_trace_at(t, n - 1));
 		t->rec = r;
 	}
 }

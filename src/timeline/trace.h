@@ -208,6 +208,30 @@ struct dv_trace {
 void dv_trace_init(struct dv_trace *t);
 void dv_trace_finish(struct dv_trace *t);
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
+/* Events written in place (the 8237A's repeated period, dma8237.c): room for n events at the
+ * end of the trace, in the tail's current block, to be filled whole (pad_ 0) and then taken
+ * with dv_trace_added(t, n). NULL when they would not fit there (a block begins or is to be
+ * sealed among them, the tail is full): push them one by one. Only for events whose kind is
+ * not in DV_TRACE_INDEXED. */
+static inline struct dv_event *dv_trace_room(struct dv_trace *t, size_t n)
+{
+	size_t in_tail = t->len - t->nblocks * DV_TRACE_BLOCK;
+	if (in_tail == 0 || in_tail + n > DV_TRACE_BLOCK || in_tail + n > t->tail_cap)
+		return NULL;
+	return &t->tail[in_tail];
+}
+static inline void dv_trace_rec_step(struct dv_trace_rec *r, const struct dv_event *e);
+static inline void dv_trace_added(struct dv_trace *t, size_t n)
+{
+	/* what dv_trace_push's short path does, for events already in place; inline, so that the
+	 * records of events just written are worked out where they were written */
+	const struct dv_event *e = &t->tail[t->len - t->nblocks * DV_TRACE_BLOCK];
+	struct dv_trace_rec r = t->rec;
+	for (size_t k = 0; k < n; k++)
+		dv_trace_rec_step(&r, &e[k]);
+	t->rec = r;
+	t->len += n;
+}
 /* Drops every event from n on. */
 void dv_trace_truncate(struct dv_trace *t, size_t n);
 /* Keeps event i decoded (in the tail) until dv_trace_unpin, so that dv_trace_patch can fill
@@ -263,6 +287,33 @@ size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds);
 bool dv_event_starts_something(const struct dv_event *e);
 /* Whether e, later in the trace, belongs to the record whose first event is head. */
 bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e);
+/* The same, inline, for the trace's own counting (trace.c, dv_trace_added). */
+static inline bool dv_trace_starts(const struct dv_event *e)
+{
+	if (e->kind == DV_EV_STATE)
+		return false;
+	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED ||
+	       e->slot == DV_NOTE_DPC_RUN;
+}
+
+static inline bool dv_trace_continues(uint64_t cycle, uint8_t src, const struct dv_event *e)
+{
+	if (e->cycle != cycle || dv_trace_starts(e))
+		return false;
+	return e->src == src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
+	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
+}
+
+/* Event e after the records r: a record of its own, or part of the last. */
+static inline void dv_trace_rec_step(struct dv_trace_rec *r, const struct dv_event *e)
+{
+	if (r->open && dv_trace_continues(r->cycle, r->src, e))
+		return;
+	r->before++;
+	r->cycle = e->cycle;
+	r->src = e->src;
+	r->open = true;
+}
 /* How many records begin among the events [0, before). */
 size_t dv_trace_records(const struct dv_trace *t, size_t before);
 /* The position of record k's first event (the trace's length when there is no such record). */
