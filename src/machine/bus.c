@@ -164,6 +164,7 @@ void dv_sim_tick(struct dv_sim *sim)
 		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
 		sim->st.cycle++;
 		dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
+#pragma GCC unroll 8 /* (the table is constant: each row's hooks are known) */
 		for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
 			if (dv_devices[i].tick)
 				(void)dv_devices[i].tick(sim);
@@ -171,6 +172,7 @@ void dv_sim_tick(struct dv_sim *sim)
 		dv_sim_cause_restore(sim, saved);
 		sim->in_tick = false;
 	}
+#pragma GCC unroll 8
 	for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
 		if (dv_devices[i].between)
 			dv_devices[i].between(sim);

@@ -579,9 +579,10 @@ static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0
 {
 	struct dv_streak *s = &sim->streak;
 	enum dv_streak_next seen = (enum dv_streak_next)s->next;
-	bool follows = seen == DV_STREAK_SEEN_A && s->len == before && s->cycle == sim->st.cycle &&
-	               s->generation == sim->generation;
+	bool follows = seen == DV_STREAK_SEEN_A && s->len == before && s->cycle == sim->st.cycle;
 	s->next = DV_STREAK_NONE;
+	if (s->off)
+		return;
 	/* A card on the channel answers with its FIFO: its period is the wire's (asked first,
 	 * as most transfers of a lesson are the card's). */
 	if (moved && (!follows || dv_bus_dack_device(&sim->st, s->served)))
@@ -627,16 +628,16 @@ static void learn(struct dv_sim *sim, size_t before, uint32_t word0, bool dirty0
 	}
 	s->len = sim->trace.len + 1; /* and the word this tick records as it ends */
 	s->cycle = sim->st.cycle + 1;
-	s->generation = sim->generation;
+	s->room = 0; /* (worked out at the first tick written in place: sim.c) */
 }
 
 /* The tick of cycle is the next of the period, and nothing else has happened since the
- * last. */
+ * last. (A truncate or a load settles the machine, which forgets the period: sim.c.) */
 static inline bool repeats(const struct dv_sim *sim, uint32_t cycle)
 {
 	const struct dv_streak *s = &sim->streak;
-	return !s->off && s->next >= DV_STREAK_A && s->len == sim->trace.len && s->cycle == cycle &&
-	       s->generation == sim->generation && !sim->sig_dirty && sim->open_at == SIZE_MAX &&
+	return s->next >= DV_STREAK_A && s->len == sim->trace.len && s->cycle == cycle &&
+	       !sim->sig_dirty && sim->open_at == SIZE_MAX &&
 	       sim->sig_word == (s->next == DV_STREAK_A ? s->idle : s->req);
 }
 

@@ -490,39 +490,46 @@ static void xfer_whole(struct dv_sim *sim, const struct dv_event *x)
 	state_event_counted(sim, sim->trace.len);
 }
 
-/* The arbitration word's event from `from` to `to`, as push() builds it in a tick (the
- * machine's cause). */
-static void signals_event(const struct dv_sim *sim, struct dv_event *e, uint32_t from, uint32_t to)
+/* The arbitration word's event from `from` to `to` at the cycle of now, put in place, as
+ * push() records it in a tick (the machine's cause). */
+static inline void put_signals(struct dv_sim *sim, uint32_t from, uint32_t to)
 {
-	*e = (struct dv_event){ .cycle = sim->st.cycle,
-		                .old_value = from,
-		                .new_value = to,
-		                .kind = DV_EV_STATE,
-		                .slot = DV_SLOT_DMA_SIGNALS,
-		                .src = DV_SRC_MACHINE,
-		                .chan = DV_NO_CHANNEL };
+	dv_trace_put(&sim->trace, sim->st.cycle, 0, from, to, DV_EV_STATE, DV_SLOT_DMA_SIGNALS, 0,
+	             DV_SRC_MACHINE, DV_NO_CHANNEL);
 }
 
-/* Where n state events of the period can be written in place (dv_trace_room): no keyframe
- * falls among them, no strobes are up for push() to lower; NULL otherwise. */
-static struct dv_event *period_room(struct dv_sim *sim, unsigned n)
+/* Whether n state events of the period can be put in place (dv_trace_room): no keyframe falls
+ * among them and they fit the tail's block. The room left is kept with the period: between
+ * two of its ticks nothing else is recorded (dma8237.c, repeats), so it only shrinks by what
+ * the period puts. */
+static bool period_room(struct dv_sim *sim, unsigned n)
 {
-	if (sim->state_events_since_kf + n >= sim->cfg.keyframe_every || sim->strobes_up)
-		return NULL;
-	return dv_trace_room(&sim->trace, n);
+	struct dv_streak *s = &sim->streak;
+	if (s->room < n) {
+		size_t since = sim->state_events_since_kf, every = sim->cfg.keyframe_every;
+		size_t room = since < every ? every - 1 - since : 0; /* the keyframe's event last */
+		size_t trace = dv_trace_room(&sim->trace);
+		room = room < trace ? room : trace;
+		/* (no strobes are up: the tick lowered them, and push() need not) */
+		s->room = sim->strobes_up ? 0 : (uint32_t)room;
+		if (s->room < n) {
+			s->room = 0; /* the events pushed instead move the tail on */
+			return false;
+		}
+	}
+	s->room -= n;
+	return true;
 }
 
 void dv_sim_period_request(struct dv_sim *sim, uint32_t req)
 {
-	struct dv_event *e = period_room(sim, 1);
-	if (!e) {
+	if (!period_room(sim, 1)) {
 		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
 		signals_to(sim, req);
 		dv_sim_cause_restore(sim, saved);
 		return;
 	}
-	signals_event(sim, e, sim->sig_word, req);
-	dv_trace_added(&sim->trace, 1);
+	put_signals(sim, sim->sig_word, req);
 	dv_signals_unpack(&sim->st, req);
 	sim->sig_word = req;
 	sim->state_events_since_kf++;
@@ -531,8 +538,7 @@ void dv_sim_period_request(struct dv_sim *sim, uint32_t req)
 void dv_sim_period_transfer(struct dv_sim *sim, uint32_t grant, const struct dv_event *x,
                             uint32_t idle)
 {
-	struct dv_event *e = period_room(sim, 3);
-	if (!e) {
+	if (!period_room(sim, 3)) {
 		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
 		signals_to(sim, grant);
 		xfer_whole(sim, x);
@@ -540,11 +546,10 @@ void dv_sim_period_transfer(struct dv_sim *sim, uint32_t grant, const struct dv_
 		dv_sim_cause_restore(sim, saved);
 		return;
 	}
-	signals_event(sim, &e[0], sim->sig_word, grant);
-	e[1] = *x;
-	e[1].cycle = sim->st.cycle;
-	signals_event(sim, &e[2], grant, idle);
-	dv_trace_added(&sim->trace, 3);
+	put_signals(sim, sim->sig_word, grant);
+	dv_trace_put(&sim->trace, sim->st.cycle, x->index, x->old_value, x->new_value, x->kind,
+	             x->slot, x->loc, x->src, x->chan);
+	put_signals(sim, grant, idle);
 	/* The release's word replaces every field the grant's set; the transfer's strobes, up
 	 * with it, come down with the release (an event of the machine's, push()). */
 	dv_signals_unpack(&sim->st, idle);

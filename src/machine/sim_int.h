@@ -39,8 +39,9 @@ void dv_sim_keyframe_drop(struct dv_sim *sim, size_t k);
  * it back in the next (the grant word, the transfer, the release word, which is the word the
  * period began with). Once one period has been seen, the next ticks record the same events
  * again without arbitrating, for as long as nothing else happens: no event between (the
- * trace's length and the cycle are as the last tick left them), no terminal count, no
- * address wrap, memory present. */
+ * trace's length and the cycle are as the last tick left them; a truncate or a load settles
+ * the machine, which forgets the period), no terminal count, no address wrap, memory
+ * present. */
 enum dv_streak_next { DV_STREAK_NONE = 0, DV_STREAK_SEEN_A, DV_STREAK_A, DV_STREAK_B };
 struct dv_streak {
 	uint8_t next;   /* enum dv_streak_next: what the tick at (len, cycle) can be */
@@ -48,7 +49,7 @@ struct dv_streak {
 	bool quiet;     /* the other devices were quiet in the period: whole ticks may repeat */
 	size_t len;     /* the trace's length that tick must find */
 	uint32_t cycle; /* and its cycle */
-	uint32_t generation;       /* sim->generation then */
+	uint32_t room; /* events the period may still write in place (sim.c, period_room) */
 	uint32_t idle, req, grant; /* the arbitration words of the period */
 	struct dv_event xfer;      /* its transfer, without the byte it stores (DV_XFER_MEM) */
 	uint8_t served;            /* the channel the last tick arbitrated in full served */

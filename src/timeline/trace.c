@@ -130,10 +130,21 @@ static inline __attribute__((always_inline)) bool predicted(const struct dv_even
                                                             size_t p)
 {
 	const struct dv_event *e = &ev[k], *r = &ev[k - p], *r2 = &ev[k - 2 * p];
-	return same_cause(e, r) && e->cycle - ev[k - 1].cycle == r->cycle - r[-1].cycle &&
-	       e->index == 2 * r->index - r2->index &&
-	       e->old_value == 2 * r->old_value - r2->old_value &&
-	       e->new_value == 2 * r->new_value - r2->new_value;
+	if (!same_cause(e, r) || e->cycle - ev[k - 1].cycle != r->cycle - r[-1].cycle)
+		return false;
+	/* index, old and new moved by as much as over the period before: the three 32-bit
+	 * differences side by side in one vector, with kind and slot in the fourth lane (equal
+	 * in e and r: same_cause) left out */
+	typedef uint32_t lanes __attribute__((vector_size(16)));
+	lanes a, b, c;
+	memcpy(&a, (const char *)e + offsetof(struct dv_event, index), sizeof a);
+	memcpy(&b, (const char *)r + offsetof(struct dv_event, index), sizeof b);
+	memcpy(&c, (const char *)r2 + offsetof(struct dv_event, index), sizeof c);
+	lanes d = ((a - b) ^ (b - c)) & (lanes){ ~0u, ~0u, ~0u, 0 };
+	uint64_t lo, hi;
+	memcpy(&lo, &d, sizeof lo);
+	memcpy(&hi, (const char *)&d + sizeof lo, sizeof hi);
+	return (lo | hi) == 0;
 }
 
 /* run_length without two periods of history, or with period 0 (out of line: its predictions
@@ -473,12 +484,12 @@ static bool seal(struct dv_trace *t)
 
 bool dv_event_starts_something(const struct dv_event *e)
 {
-	return dv_trace_starts(e);
+	return dv_trace_starts_k(e->kind, e->slot);
 }
 
 bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e)
 {
-	return dv_trace_continues(head->cycle, head->src, e);
+	return dv_trace_continues_k(head->cycle, head->src, e->cycle, e->kind, e->slot, e->src);
 }
 
 /* Event ev is about to become event t->len. */

@@ -208,30 +208,44 @@ struct dv_trace {
 void dv_trace_init(struct dv_trace *t);
 void dv_trace_finish(struct dv_trace *t);
 bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
-/* Events written in place (the 8237A's repeated period, dma8237.c): room for n events at the
- * end of the trace, in the tail's current block, to be filled whole (pad_ 0) and then taken
- * with dv_trace_added(t, n). NULL when they would not fit there (a block begins or is to be
- * sealed among them, the tail is full): push them one by one. Only for events whose kind is
- * not in DV_TRACE_INDEXED. */
-static inline struct dv_event *dv_trace_room(struct dv_trace *t, size_t n)
+/* Events written in place (the 8237A's repeated period, dma8237.c): how many events can be
+ * put at the end of the trace, in the tail's current block (0 when a block begins or is to
+ * be sealed there, the tail is full), and dv_trace_put, which records one (its pad_ 0) as
+ * dv_trace_push would, without its checks: inline, so that an event built where it is put
+ * is counted where it is built. Only for events whose kind is not in DV_TRACE_INDEXED; any
+ * other push or truncate may change the room. */
+static inline size_t dv_trace_room(const struct dv_trace *t)
 {
 	size_t in_tail = t->len - t->nblocks * DV_TRACE_BLOCK;
-	if (in_tail == 0 || in_tail + n > DV_TRACE_BLOCK || in_tail + n > t->tail_cap)
-		return NULL;
-	return &t->tail[in_tail];
+	if (in_tail == 0 || in_tail >= DV_TRACE_BLOCK)
+		return 0;
+	size_t room = DV_TRACE_BLOCK - in_tail, cap = t->tail_cap - in_tail;
+	return room < cap ? room : cap;
 }
-static inline void dv_trace_rec_step(struct dv_trace_rec *r, const struct dv_event *e);
-static inline void dv_trace_added(struct dv_trace *t, size_t n)
+
+static inline void dv_trace_rec_next(struct dv_trace_rec *r, uint64_t cycle, uint16_t kind,
+                                     uint16_t slot, uint8_t src);
+/* The event's fields as scalars, stored one by one: a whole event built and copied would be
+ * read back wider than it was written (a stall on every put). */
+static inline void dv_trace_put(struct dv_trace *t, uint64_t cycle, uint32_t index,
+                                uint32_t old_value, uint32_t new_value, uint16_t kind,
+                                uint16_t slot, uint16_t loc, uint8_t src, uint8_t chan)
 {
-	/* what dv_trace_push's short path does, for events already in place; inline, so that the
-	 * records of events just written are worked out where they were written */
-	const struct dv_event *e = &t->tail[t->len - t->nblocks * DV_TRACE_BLOCK];
-	struct dv_trace_rec r = t->rec;
-	for (size_t k = 0; k < n; k++)
-		dv_trace_rec_step(&r, &e[k]);
-	t->rec = r;
-	t->len += n;
+	dv_trace_rec_next(&t->rec, cycle, kind, slot, src);
+	struct dv_event *d = &t->tail[t->len - t->nblocks * DV_TRACE_BLOCK];
+	d->cycle = cycle;
+	d->index = index;
+	d->old_value = old_value;
+	d->new_value = new_value;
+	d->kind = kind;
+	d->slot = slot;
+	d->loc = loc;
+	d->src = src;
+	d->chan = chan;
+	d->pad_ = 0;
+	t->len++;
 }
+
 /* Drops every event from n on. */
 void dv_trace_truncate(struct dv_trace *t, size_t n);
 /* Keeps event i decoded (in the tail) until dv_trace_unpin, so that dv_trace_patch can fill
@@ -287,33 +301,41 @@ size_t dv_trace_next(const struct dv_trace *t, size_t from, unsigned kinds);
 bool dv_event_starts_something(const struct dv_event *e);
 /* Whether e, later in the trace, belongs to the record whose first event is head. */
 bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e);
-/* The same, inline, for the trace's own counting (trace.c, dv_trace_added). */
-static inline bool dv_trace_starts(const struct dv_event *e)
+/* The same, inline, for the trace's own counting (and dv_trace_put's), on an event's fields:
+ * whether an event of kind and slot begins a record; whether one at cycle from src continues
+ * the record whose head was at head_cycle from head_src; the records r after such an event. */
+static inline bool dv_trace_starts_k(uint16_t kind, uint16_t slot)
 {
-	if (e->kind == DV_EV_STATE)
+	if (kind == DV_EV_STATE)
 		return false;
-	return e->kind != DV_EV_NOTE || e->slot == DV_NOTE_IRQ_DELIVERED ||
-	       e->slot == DV_NOTE_DPC_RUN;
+	return kind != DV_EV_NOTE || slot == DV_NOTE_IRQ_DELIVERED || slot == DV_NOTE_DPC_RUN;
 }
 
-static inline bool dv_trace_continues(uint64_t cycle, uint8_t src, const struct dv_event *e)
+static inline bool dv_trace_continues_k(uint64_t head_cycle, uint8_t head_src, uint64_t cycle,
+                                        uint16_t kind, uint16_t slot, uint8_t src)
 {
-	if (e->cycle != cycle || dv_trace_starts(e))
+	if (cycle != head_cycle || dv_trace_starts_k(kind, slot))
 		return false;
-	return e->src == src || e->src == DV_SRC_MACHINE || e->src == DV_SRC_DMA ||
-	       e->src == DV_SRC_NIC || e->src == DV_SRC_PEER;
+	return src == head_src || src == DV_SRC_MACHINE || src == DV_SRC_DMA || src == DV_SRC_NIC ||
+	       src == DV_SRC_PEER;
 }
 
-/* Event e after the records r: a record of its own, or part of the last. */
-static inline void dv_trace_rec_step(struct dv_trace_rec *r, const struct dv_event *e)
+static inline void dv_trace_rec_next(struct dv_trace_rec *r, uint64_t cycle, uint16_t kind,
+                                     uint16_t slot, uint8_t src)
 {
-	if (r->open && dv_trace_continues(r->cycle, r->src, e))
+	if (r->open && dv_trace_continues_k(r->cycle, r->src, cycle, kind, slot, src))
 		return;
 	r->before++;
-	r->cycle = e->cycle;
-	r->src = e->src;
+	r->cycle = cycle;
+	r->src = src;
 	r->open = true;
 }
+
+static inline void dv_trace_rec_step(struct dv_trace_rec *r, const struct dv_event *e)
+{
+	dv_trace_rec_next(r, e->cycle, e->kind, e->slot, e->src);
+}
+
 /* How many records begin among the events [0, before). */
 size_t dv_trace_records(const struct dv_trace *t, size_t before);
 /* The position of record k's first event (the trace's length when there is no such record). */
