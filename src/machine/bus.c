@@ -164,7 +164,8 @@ void dv_sim_tick(struct dv_sim *sim)
 		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
 		sim->st.cycle++;
 		dv_sim_strobes_down(sim); /* the last cycle's transfer is over */
-#pragma GCC unroll 8 /* (the table is constant: each row's hooks are known) */
+		/* (the table is constant: unrolled, each row's hooks are known) */
+#pragma GCC unroll 8
 		for (unsigned i = 0; i < DV_DEVICE_COUNT; i++)
 			if (dv_devices[i].tick)
 				(void)dv_devices[i].tick(sim);

@@ -49,7 +49,7 @@ struct dv_streak {
 	bool quiet;     /* the other devices were quiet in the period: whole ticks may repeat */
 	size_t len;     /* the trace's length that tick must find */
 	uint32_t cycle; /* and its cycle */
-	uint32_t room; /* events the period may still write in place (sim.c, period_room) */
+	uint32_t room;  /* events the period may still write in place (sim.c, period_room) */
 	uint32_t idle, req, grant; /* the arbitration words of the period */
 	struct dv_event xfer;      /* its transfer, without the byte it stores (DV_XFER_MEM) */
 	uint8_t served;            /* the channel the last tick arbitrated in full served */
