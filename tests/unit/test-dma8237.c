@@ -1727,6 +1727,16 @@ static void test_repeated_period_records_the_same(void)
 		CHECK_EQ(sim[0]->nkf, sim[1]->nkf);
 		for (size_t i = 0; i < sim[0]->nkf && i < sim[1]->nkf; i++)
 			CHECK_EQ(sim[0]->kf[i].event, sim[1]->kf[i].event);
+		/* the records counted as the events were put in place (dv_trace_put) and pushed:
+		 * at the end, where each block begins, and here and there between */
+		const struct dv_trace *t0 = &sim[0]->trace, *t1 = &sim[1]->trace;
+		CHECK(t0->len > 3 * DV_TRACE_BLOCK); /* blocks sealed among repeated periods */
+		CHECK_EQ(dv_trace_records(t0, t0->len), dv_trace_records(t1, t1->len));
+		for (size_t at = 0; at < t0->len && at < t1->len; at += 97)
+			CHECK_EQ(dv_trace_records(t0, at), dv_trace_records(t1, at));
+		for (size_t b = 1; b * DV_TRACE_BLOCK < t0->len; b++)
+			CHECK_EQ(dv_trace_records(t0, b * DV_TRACE_BLOCK),
+			         dv_trace_records(t1, b * DV_TRACE_BLOCK));
 		/* the period was repeated, and only where allowed */
 		CHECK(sim[0]->streak.repeated > 1000);
 		CHECK_EQ(sim[1]->streak.repeated, 0);
