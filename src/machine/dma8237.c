@@ -644,7 +644,8 @@ static inline bool repeats(const struct dv_sim *sim, uint32_t cycle)
 /* The period's transfer on the channel as it stands now, in the tick of cycle, into *x; false
  * when this one would differ from the last (terminal count, a wrap, no memory where it
  * stores). */
-static inline bool transfer_again(struct dv_sim *sim, uint32_t cycle, struct dv_event *x)
+static inline __attribute__((always_inline)) bool transfer_again(struct dv_sim *sim, uint32_t cycle,
+                                                                 struct dv_event *x)
 {
 	const struct dv_streak *s = &sim->streak;
 	unsigned ch = s->xfer.chan;

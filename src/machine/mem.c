@@ -71,18 +71,7 @@ static void page_unref(struct dv_mempool *pool, uint32_t id)
 	pool->free_ids[pool->nfree++] = id;
 }
 
-uint8_t dv_mem_peek(const struct dv_state *st, const struct dv_mempool *pool, uint32_t addr)
-{
-	uint32_t id;
-	if (addr >= DV_MEM_MAX)
-		return 0;
-	id = st->mem_page[addr >> DV_PAGE_SHIFT];
-	if (id == 0 || !pool || id >= pool->count)
-		return 0;
-	return pool->page[id][addr & (DV_PAGE_SIZE - 1)];
-}
-
-void dv_mem_poke(struct dv_state *st, struct dv_mempool *pool, uint32_t addr, uint8_t value)
+void dv_mem_poke_page(struct dv_state *st, struct dv_mempool *pool, uint32_t addr, uint8_t value)
 {
 	uint32_t *slot, id;
 	if (addr >= DV_MEM_MAX)

@@ -28,9 +28,32 @@ void dv_mempool_init(struct dv_mempool *pool);
 void dv_mempool_finish(struct dv_mempool *pool);
 
 /* Reads one byte of physical memory straight from the page table (no cache, no trace). */
-uint8_t dv_mem_peek(const struct dv_state *st, const struct dv_mempool *pool, uint32_t addr);
-/* Writes one byte, copying a shared page first. No trace: use dv_sim_set(DV_SLOT_MEM). */
-void dv_mem_poke(struct dv_state *st, struct dv_mempool *pool, uint32_t addr, uint8_t value);
+static inline uint8_t dv_mem_peek(const struct dv_state *st, const struct dv_mempool *pool,
+                                  uint32_t addr)
+{
+	if (addr >= DV_MEM_MAX)
+		return 0;
+	uint32_t id = st->mem_page[addr >> DV_PAGE_SHIFT];
+	if (id == 0 || !pool || id >= pool->count)
+		return 0;
+	return pool->page[id][addr & (DV_PAGE_SIZE - 1)];
+}
+
+/* Writes one byte, copying a shared page first. No trace: use dv_sim_set(DV_SLOT_MEM). Inline
+ * for a page the state owns alone (the transfers of a long run); dv_mem_poke_page takes a
+ * new or shared page first. */
+void dv_mem_poke_page(struct dv_state *st, struct dv_mempool *pool, uint32_t addr, uint8_t value);
+static inline void dv_mem_poke(struct dv_state *st, struct dv_mempool *pool, uint32_t addr,
+                               uint8_t value)
+{
+	if (addr >= DV_MEM_MAX)
+		return;
+	uint32_t id = st->mem_page[addr >> DV_PAGE_SHIFT];
+	if (id == 0 || pool->refs[id] > 1)
+		dv_mem_poke_page(st, pool, addr, value);
+	else
+		pool->page[id][addr & (DV_PAGE_SIZE - 1)] = value;
+}
 
 /* Page-table ownership: a copy of a state takes a reference to each page, a discarded state
  * drops them. */

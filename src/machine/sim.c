@@ -119,7 +119,7 @@ static uint8_t ring_step(uint8_t at, uint32_t d, unsigned size)
 }
 
 /* A transfer steps its channel: the 8237A's address and count move by one at every transfer. */
-static void xfer_steps(struct dv_state *st, const struct dv_event *e, uint32_t d)
+static inline void xfer_steps(struct dv_state *st, const struct dv_event *e, uint32_t d)
 {
 	struct dv_dma_channel *c = &st->dma[(e->chan >> 2) & 1].ch[e->chan & 3];
 	c->cur_addr = (uint16_t)((e->old_value & DV_XFER_DOWN) ? c->cur_addr - d : c->cur_addr + d);
@@ -501,32 +501,45 @@ static inline void put_signals(struct dv_sim *sim, uint32_t from, uint32_t to)
 /* Whether n state events of the period can be put in place (dv_trace_room): no keyframe falls
  * among them and they fit the tail's block. The room left is kept with the period: between
  * two of its ticks nothing else is recorded (dma8237.c, repeats), so it only shrinks by what
- * the period puts. */
-static bool period_room(struct dv_sim *sim, unsigned n)
+ * the period puts, and is worked out again (out of line) only when it runs out. */
+__attribute__((noinline)) static bool period_room_now(struct dv_sim *sim, unsigned n)
 {
 	struct dv_streak *s = &sim->streak;
-	if (s->room < n) {
-		size_t since = sim->state_events_since_kf, every = sim->cfg.keyframe_every;
-		size_t room = since < every ? every - 1 - since : 0; /* the keyframe's event last */
-		size_t trace = dv_trace_room(&sim->trace);
-		room = room < trace ? room : trace;
-		/* (no strobes are up: the tick lowered them, and push() need not) */
-		s->room = sim->strobes_up ? 0 : (uint32_t)room;
-		if (s->room < n) {
-			s->room = 0; /* the events pushed instead move the tail on */
-			return false;
-		}
-	}
+	size_t since = sim->state_events_since_kf, every = sim->cfg.keyframe_every;
+	size_t room = since < every ? every - 1 - since : 0; /* the keyframe's event last */
+	size_t trace = dv_trace_room(&sim->trace);
+	room = room < trace ? room : trace;
+	/* (no strobes are up: the tick lowered them, and push() need not) */
+	s->room = sim->strobes_up || room < n ? 0 : (uint32_t)(room - n);
+	return !sim->strobes_up && room >= n; /* (the events pushed instead move the tail on) */
+}
+
+static inline bool period_room(struct dv_sim *sim, unsigned n)
+{
+	struct dv_streak *s = &sim->streak;
+	if (s->room < n)
+		return period_room_now(sim, n);
 	s->room -= n;
 	return true;
+}
+
+/* The period's events pushed one by one (no room in place), as the machine's. */
+__attribute__((noinline)) static void period_pushed(struct dv_sim *sim, uint32_t word,
+                                                    const struct dv_event *x, uint32_t idle)
+{
+	uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
+	signals_to(sim, word);
+	if (x) {
+		xfer_whole(sim, x);
+		signals_to(sim, idle);
+	}
+	dv_sim_cause_restore(sim, saved);
 }
 
 void dv_sim_period_request(struct dv_sim *sim, uint32_t req)
 {
 	if (!period_room(sim, 1)) {
-		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
-		signals_to(sim, req);
-		dv_sim_cause_restore(sim, saved);
+		period_pushed(sim, req, NULL, 0);
 		return;
 	}
 	put_signals(sim, sim->sig_word, req);
@@ -539,11 +552,7 @@ void dv_sim_period_transfer(struct dv_sim *sim, uint32_t grant, const struct dv_
                             uint32_t idle)
 {
 	if (!period_room(sim, 3)) {
-		uint32_t saved = dv_sim_cause(sim, DV_SRC_MACHINE, 0);
-		signals_to(sim, grant);
-		xfer_whole(sim, x);
-		signals_to(sim, idle);
-		dv_sim_cause_restore(sim, saved);
+		period_pushed(sim, grant, x, idle);
 		return;
 	}
 	put_signals(sim, sim->sig_word, grant);

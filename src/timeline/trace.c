@@ -123,18 +123,12 @@ static inline bool same_cause(const struct dv_event *a, const struct dv_event *b
 	return x == y;
 }
 
-/* Whether period p predicts event k exactly when it has two periods of history (k >= 2p,
- * p > 0): predict() and same_event() unrolled, since the encoder asks this of nearly every
- * event several times. */
-static inline __attribute__((always_inline)) bool predicted(const struct dv_event *ev, size_t k,
-                                                            size_t p)
+/* Whether e's index, old and new values moved from r's by as much as r's from r2's: the three
+ * 32-bit differences side by side in one vector, with kind and slot in the fourth lane left
+ * out. */
+static inline __attribute__((always_inline)) bool
+same_moves(const struct dv_event *e, const struct dv_event *r, const struct dv_event *r2)
 {
-	const struct dv_event *e = &ev[k], *r = &ev[k - p], *r2 = &ev[k - 2 * p];
-	if (!same_cause(e, r) || e->cycle - ev[k - 1].cycle != r->cycle - r[-1].cycle)
-		return false;
-	/* index, old and new moved by as much as over the period before: the three 32-bit
-	 * differences side by side in one vector, with kind and slot in the fourth lane (equal
-	 * in e and r: same_cause) left out */
 	typedef uint32_t lanes __attribute__((vector_size(16)));
 	lanes a, b, c;
 	memcpy(&a, (const char *)e + offsetof(struct dv_event, index), sizeof a);
@@ -145,6 +139,17 @@ static inline __attribute__((always_inline)) bool predicted(const struct dv_even
 	memcpy(&lo, &d, sizeof lo);
 	memcpy(&hi, (const char *)&d + sizeof lo, sizeof hi);
 	return (lo | hi) == 0;
+}
+
+/* Whether period p predicts event k exactly when it has two periods of history (k >= 2p,
+ * p > 0): predict() and same_event() unrolled, since the encoder asks this of nearly every
+ * event several times. */
+static inline __attribute__((always_inline)) bool predicted(const struct dv_event *ev, size_t k,
+                                                            size_t p)
+{
+	const struct dv_event *e = &ev[k], *r = &ev[k - p], *r2 = &ev[k - 2 * p];
+	return same_cause(e, r) && e->cycle - ev[k - 1].cycle == r->cycle - r[-1].cycle &&
+	       same_moves(e, r, r2);
 }
 
 /* run_length without two periods of history, or with period 0 (out of line: its predictions
