@@ -100,11 +100,11 @@ struct dv_sim {
  * it inline. dv_sim_signal_batch: the field is about to change (sim.c). */
 void dv_sim_signal_batch(struct dv_sim *sim);
 /* The period's recording (dma8237.c repeats one), at the cycle of now, as the machine's (the
- * tick's cause), no batch pending: the request tick's word req; the transfer tick's grant word, its
- * transfer x (complete with its flags, data, source and location) and the release word idle.
- * Each records and applies what dv_sim_signal of each field, the flush of the batch and
- * dv_sim_xfer .. dv_sim_xfer_end would; written in the trace's tail in place when no keyframe
- * falls among them (sim.c). */
+ * tick's cause), no batch pending: the request tick's word req; the transfer tick's grant
+ * word, its transfer x (complete with its flags, data, source and location) and the release
+ * word idle. Each records and applies what dv_sim_signal of each field, the flush of the
+ * batch and dv_sim_xfer .. dv_sim_xfer_end would; put in the trace's tail in place when they
+ * fit its block and no keyframe falls among them (sim.c). */
 void dv_sim_period_request(struct dv_sim *sim, uint32_t req);
 void dv_sim_period_transfer(struct dv_sim *sim, uint32_t grant, const struct dv_event *x,
                             uint32_t idle);
