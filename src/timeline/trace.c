@@ -189,7 +189,14 @@ static inline size_t run_length(const struct dv_event *ev, size_t n, size_t i, s
 		if (k < lim)
 			return k - i; /* it broke there */
 	}
-	while (k < n && predicted(ev, k, p))
+	/* predicted() along the run: e's cycle is as far after the event before it as r's after
+	 * its own exactly when e is as far after r as the event before e is after the one before
+	 * r, so one span, taken before the run, checks every cycle in it */
+	if (k >= n)
+		return k - i;
+	uint64_t span = ev[k - 1].cycle - ev[k - 1 - p].cycle;
+	while (k < n && ev[k].cycle - ev[k - p].cycle == span && same_cause(&ev[k], &ev[k - p]) &&
+	       same_moves(&ev[k], &ev[k - p], &ev[k - 2 * p]))
 		k++;
 	return k - i;
 }
