@@ -509,9 +509,11 @@ __attribute__((noinline)) static bool period_room_now(struct dv_sim *sim, unsign
 	size_t room = since < every ? every - 1 - since : 0; /* the keyframe's event last */
 	size_t trace = dv_trace_room(&sim->trace);
 	room = room < trace ? room : trace;
-	/* (no strobes are up: the tick lowered them, and push() need not) */
-	s->room = sim->strobes_up || room < n ? 0 : (uint32_t)(room - n);
-	return !sim->strobes_up && room >= n; /* (the events pushed instead move the tail on) */
+	if (sim->strobes_up)
+		room = 0; /* (never: the tick lowered them; push() would lower them first) */
+	bool fits = room >= n;
+	s->room = fits ? (uint32_t)(room - n) : 0; /* (pushed events move the tail on) */
+	return fits;
 }
 
 static inline bool period_room(struct dv_sim *sim, unsigned n)

@@ -487,7 +487,7 @@ static bool seal(struct dv_trace *t)
 	        encode_block(t->tail, DV_TRACE_BLOCK, t->bytes + t->nbytes, &t->cache->chains);
 	t->nbytes = (size_t)(end - t->bytes);
 	t->block_end[t->nblocks++] = t->nbytes;
-	size_t rest = t->len - tail_first(t);
+	size_t rest = dv_trace_in_tail(t);
 	memmove(t->tail, t->tail + DV_TRACE_BLOCK, rest * sizeof *t->tail);
 	return true;
 }
@@ -496,12 +496,12 @@ static bool seal(struct dv_trace *t)
 
 bool dv_event_starts_something(const struct dv_event *e)
 {
-	return dv_trace_starts_k(e->kind, e->slot);
+	return dv_trace_kind_starts(e->kind, e->slot);
 }
 
 bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e)
 {
-	return dv_trace_continues_k(head->cycle, head->src, e->cycle, e->kind, e->slot, e->src);
+	return dv_trace_continues(head->cycle, head->src, e->cycle, e->kind, e->slot, e->src);
 }
 
 /* Event ev is about to become event t->len. */
@@ -666,7 +666,7 @@ bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 	/* Most events: room in the tail, no block to seal or to start (count_record). The short
 	 * path appends on its own: sharing the append with push_slow measured 10% slower on
 	 * bench-core (the call's shape changes what the compiler keeps in registers). */
-	size_t in_tail = t->len - tail_first(t);
+	size_t in_tail = dv_trace_in_tail(t);
 	if (in_tail < DV_TRACE_BLOCK && in_tail < t->tail_cap && t->len % DV_TRACE_BLOCK != 0) {
 		if (ev->kind < DV_EV_KIND_COUNT && (DV_TRACE_INDEXED >> ev->kind & 1u))
 			index_kind(t, ev);
@@ -682,11 +682,11 @@ bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev)
 
 __attribute__((noinline)) static bool push_slow(struct dv_trace *t, const struct dv_event *ev)
 {
-	size_t in_tail = t->len - tail_first(t);
+	size_t in_tail = dv_trace_in_tail(t);
 	if (in_tail >= DV_TRACE_BLOCK &&
 	    (t->pin == SIZE_MAX || t->pin >= tail_first(t) + DV_TRACE_BLOCK))
 		(void)seal(t); /* when memory runs out the tail only grows */
-	in_tail = t->len - tail_first(t);
+	in_tail = dv_trace_in_tail(t);
 	if (!grow((void **)&t->tail, &t->tail_cap, in_tail + 1, sizeof *t->tail, DV_TRACE_BLOCK)) {
 		t->failed = true;
 		return false;

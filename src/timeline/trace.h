@@ -214,9 +214,14 @@ bool dv_trace_push(struct dv_trace *t, const struct dv_event *ev);
  * dv_trace_push would, without its checks: inline, so that an event built where it is put
  * is counted where it is built. Only for events whose kind is not in DV_TRACE_INDEXED; any
  * other push or truncate may change the room. */
+static inline size_t dv_trace_in_tail(const struct dv_trace *t)
+{
+	return t->len - t->nblocks * DV_TRACE_BLOCK; /* the events after the sealed blocks */
+}
+
 static inline size_t dv_trace_room(const struct dv_trace *t)
 {
-	size_t in_tail = t->len - t->nblocks * DV_TRACE_BLOCK;
+	size_t in_tail = dv_trace_in_tail(t);
 	if (in_tail == 0 || in_tail >= DV_TRACE_BLOCK)
 		return 0;
 	size_t room = DV_TRACE_BLOCK - in_tail, cap = t->tail_cap - in_tail;
@@ -232,7 +237,7 @@ static inline void dv_trace_put(struct dv_trace *t, uint64_t cycle, uint32_t ind
                                 uint16_t slot, uint16_t loc, uint8_t src, uint8_t chan)
 {
 	dv_trace_rec_next(&t->rec, cycle, kind, slot, src);
-	struct dv_event *d = &t->tail[t->len - t->nblocks * DV_TRACE_BLOCK];
+	struct dv_event *d = &t->tail[dv_trace_in_tail(t)];
 	d->cycle = cycle;
 	d->index = index;
 	d->old_value = old_value;
@@ -304,17 +309,17 @@ bool dv_event_consequence(const struct dv_event *head, const struct dv_event *e)
 /* The same, inline, for the trace's own counting (and dv_trace_put's), on an event's fields:
  * whether an event of kind and slot begins a record; whether one at cycle from src continues
  * the record whose head was at head_cycle from head_src; the records r after such an event. */
-static inline bool dv_trace_starts_k(uint16_t kind, uint16_t slot)
+static inline bool dv_trace_kind_starts(uint16_t kind, uint16_t slot)
 {
 	if (kind == DV_EV_STATE)
 		return false;
 	return kind != DV_EV_NOTE || slot == DV_NOTE_IRQ_DELIVERED || slot == DV_NOTE_DPC_RUN;
 }
 
-static inline bool dv_trace_continues_k(uint64_t head_cycle, uint8_t head_src, uint64_t cycle,
-                                        uint16_t kind, uint16_t slot, uint8_t src)
+static inline bool dv_trace_continues(uint64_t head_cycle, uint8_t head_src, uint64_t cycle,
+                                      uint16_t kind, uint16_t slot, uint8_t src)
 {
-	if (cycle != head_cycle || dv_trace_starts_k(kind, slot))
+	if (cycle != head_cycle || dv_trace_kind_starts(kind, slot))
 		return false;
 	return src == head_src || src == DV_SRC_MACHINE || src == DV_SRC_DMA || src == DV_SRC_NIC ||
 	       src == DV_SRC_PEER;
@@ -323,7 +328,7 @@ static inline bool dv_trace_continues_k(uint64_t head_cycle, uint8_t head_src, u
 static inline void dv_trace_rec_next(struct dv_trace_rec *r, uint64_t cycle, uint16_t kind,
                                      uint16_t slot, uint8_t src)
 {
-	if (r->open && dv_trace_continues_k(r->cycle, r->src, cycle, kind, slot, src))
+	if (r->open && dv_trace_continues(r->cycle, r->src, cycle, kind, slot, src))
 		return;
 	r->before++;
 	r->cycle = cycle;
